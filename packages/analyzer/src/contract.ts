@@ -1,0 +1,191 @@
+// The analysis contract: the JSON document every part of hangscope speaks.
+// Public interface (see docs/analysis-contract.md). Core fields and node id forms are
+// fixed; fields may be added. Bump SCHEMA_VERSION when a change would break a reader.
+
+export const SCHEMA_VERSION = 1;
+
+export type Kind =
+  | 'hung_task'
+  | 'soft_lockup'
+  | 'hard_lockup'
+  | 'rcu_stall'
+  | 'deadlock'
+  | 'workqueue_lockup'
+  | 'blocked_tasks'
+  | 'unknown';
+
+/** 1-based, inclusive line range of the input text as uploaded. */
+export interface Span {
+  line: number;
+  endLine: number;
+}
+
+export type Confidence = 'certain' | 'likely' | 'guess';
+
+export interface Frame {
+  fn: string;
+  offset: string | null;
+  size: string | null;
+  module: string | null;
+  addr: string | null;
+  /** false for frames printed with a leading `?` (not reliable). */
+  reliable: boolean;
+  /** Source line of this frame in the input. */
+  line?: number;
+}
+
+export type TaskState = 'R' | 'S' | 'D' | 'T' | 'Z' | 'I' | 'X' | 'P' | 'W' | 't';
+
+export interface Task {
+  id: string;
+  pid: number | null;
+  comm: string | null;
+  state: TaskState | null;
+  cpu: number | null;
+  taskAddr: string | null;
+  frames: Frame[];
+  evidence: Span[];
+  /** Registers of the task's exception frame, lower-case names → hex (when printed). */
+  registers?: Record<string, string>;
+  /** `Workqueue: NAME FUNC` line printed for a kworker, when present. */
+  workqueue?: { wq: string; fn: string } | null;
+  /** Seconds the hung-task detector said the task was blocked for. */
+  blockedSeconds?: number | null;
+}
+
+export interface Cpu {
+  id: string;
+  cpu: number;
+  current: string | null;
+  idle: boolean;
+  stuck: boolean;
+  runnable: string[];
+  evidence: Span[];
+  /** Why the CPU is stuck, in words ("hard LOCKUP", "soft lockup for 22s", ...). */
+  stuckReason?: string | null;
+}
+
+export type LockType = 'mutex' | 'ww_mutex' | 'spinlock' | 'rwsem' | 'semaphore' | 'rwlock' | 'rcu' | 'other';
+
+export interface Lock {
+  id: string;
+  addr: string | null;
+  name: string | null;
+  type: LockType;
+  owner: string | null;
+  waiters: string[];
+  evidence: Span[];
+  /** How sure the owner is: `certain` when the dump states it (owner field, lockdep). */
+  ownerConfidence?: Confidence | null;
+}
+
+export interface Work {
+  id: string;
+  type: 'work' | 'wq';
+  /** work function (for work) or workqueue name (for wq). */
+  name: string;
+  workqueue: string | null;
+  /** task ids of workers running it. */
+  runners: string[];
+  state: 'running' | 'pending' | 'delayed' | 'unknown';
+  evidence: Span[];
+}
+
+export type NodeType = 'task' | 'cpu' | 'lock' | 'work' | 'wq' | 'external';
+
+export interface GraphNode {
+  id: string;
+  type: NodeType;
+  label: string;
+  /** For collapsed identical waiters: how many tasks this node stands for. */
+  count?: number;
+  /** Task ids folded into this node (collapsed waiters). */
+  members?: string[];
+  state?: string | null;
+  /** Frame that names the wait, for task nodes. */
+  waitFrame?: string | null;
+  evidence?: Span[];
+}
+
+export type EdgeKind =
+  | 'waits_lock'
+  | 'held_by'
+  | 'flushes'
+  | 'runs'
+  | 'ipi_wait'
+  | 'on_cpu'
+  | 'wakes'
+  | 'waits_event'
+  | 'starved_by';
+
+export interface GraphEdge {
+  from: string;
+  to: string;
+  kind: EdgeKind;
+  confidence: Confidence;
+  why: string;
+  evidence: Span[];
+}
+
+export type FindingKind =
+  | 'deadlock_cycle'
+  | 'self_deadlock'
+  | 'root_blocker'
+  | 'lock_contention'
+  | 'ipi_stall'
+  | 'known_issue'
+  | 'missing_evidence'
+  | 'stuck_cpu'
+  | 'starved_cpu';
+
+export interface KnownIssueRef {
+  id: string;
+  title: string;
+  fixes: string[];
+  mitigation: string;
+  explanation?: string;
+  affected?: string | null;
+  fixedIn?: string[];
+  links?: string[];
+}
+
+export interface Finding {
+  kind: FindingKind;
+  severity: 'critical' | 'warning' | 'info';
+  summary: string;
+  nodes: string[];
+  evidence?: Span[];
+  confidence?: Confidence;
+  knownIssue?: KnownIssueRef;
+  nextSteps?: string[];
+}
+
+export interface CoverageSegment {
+  format: string;
+  line: number;
+  endLine: number;
+  status: 'parsed' | 'prose' | 'unparsed';
+  note?: string;
+}
+
+export interface AnalysisDocument {
+  schemaVersion: number;
+  analyzerVersion: string;
+  kind: Kind;
+  title: string;
+  altTitles?: string[];
+  fingerprint: string;
+  kernel: string | null;
+  arch: string | null;
+  tasks: Task[];
+  cpus: Cpu[];
+  locks: Lock[];
+  works: Work[];
+  graph: { nodes: GraphNode[]; edges: GraphEdge[] };
+  findings: Finding[];
+  verdict: string;
+  /** What the analyzer read, skipped as prose, or could not parse. */
+  coverage?: CoverageSegment[];
+  /** Number of input lines. */
+  lineCount?: number;
+}

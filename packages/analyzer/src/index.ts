@@ -1,0 +1,3 @@
+export * from './contract.js';
+export { ANALYZER_VERSION } from './version.js';
+export { analyze } from './analyze.js';
