@@ -1,0 +1,59 @@
+// Collects nodes and edges, de-duplicating them: the same edge found two ways keeps
+// the strongest confidence and all the evidence.
+
+import type { Confidence, EdgeKind, GraphEdge, GraphNode, NodeType, Span } from '../contract.js';
+import { mergeSpans, type ModelTask } from '../model/build.js';
+
+const RANK: Record<Confidence, number> = { certain: 3, likely: 2, guess: 1 };
+
+export class GraphBuilder {
+  nodes = new Map<string, GraphNode>();
+  edges = new Map<string, GraphEdge>();
+
+  node(id: string, type: NodeType, label: string, extra: Partial<GraphNode> = {}): GraphNode {
+    let n = this.nodes.get(id);
+    if (!n) {
+      n = { id, type, label, ...extra };
+      this.nodes.set(id, n);
+    } else {
+      Object.assign(n, Object.fromEntries(Object.entries(extra).filter(([, v]) => v !== undefined && v !== null)));
+    }
+    return n;
+  }
+
+  task(t: ModelTask): GraphNode {
+    return this.node(t.id, 'task', taskLabel(t), { state: t.state, evidence: t.evidence.slice(0, 8) });
+  }
+
+  edge(from: string, to: string, kind: EdgeKind, confidence: Confidence, why: string, evidence: Span[]): void {
+    const key = `${from}\u0000${to}\u0000${kind}`;
+    const e = this.edges.get(key);
+    if (!e) {
+      this.edges.set(key, { from, to, kind, confidence, why, evidence: mergeSpans(evidence) });
+      return;
+    }
+    if (RANK[confidence] > RANK[e.confidence]) {
+      e.confidence = confidence;
+      e.why = why;
+    }
+    e.evidence = mergeSpans([...e.evidence, ...evidence]);
+  }
+
+  hasEdge(from: string, kind?: EdgeKind): boolean {
+    for (const e of this.edges.values()) if (e.from === from && (!kind || e.kind === kind)) return true;
+    return false;
+  }
+
+  result(): { nodes: GraphNode[]; edges: GraphEdge[] } {
+    // Only nodes that take part in an edge, plus any node added as a lone finding target.
+    return { nodes: [...this.nodes.values()], edges: [...this.edges.values()] };
+  }
+}
+
+export function taskLabel(t: Pick<ModelTask, 'comm' | 'pid' | 'taskAddr'>): string {
+  if (t.comm && t.pid !== null) return `${t.comm} (${t.pid})`;
+  if (t.pid !== null) return `pid ${t.pid}`;
+  if (t.comm) return t.comm;
+  if (t.taskAddr) return `task ${t.taskAddr}`;
+  return 'unknown task';
+}

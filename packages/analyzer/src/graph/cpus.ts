@@ -1,0 +1,133 @@
+// CPU-level waits: cross-CPU calls not answered, try_to_wake_up spinning on a task
+// still on its CPU, CPUs occupied by a spinning task, idle CPUs with queued work.
+
+import type { Span } from '../contract.js';
+import { readCfd, readCpumask, readCsd } from '../knowledge/structs.js';
+import { cpuOfPercpuAddr, type Model, type ModelTask } from '../model/build.js';
+import type { GraphBuilder } from './builder.js';
+import type { TaskWait } from './waits.js';
+
+export interface IpiResult {
+  waiter: ModelTask;
+  cpu: number | null;
+  pending: { cpu: number; why: string; evidence: Span[] }[];
+  answered: number[];
+  wait: TaskWait;
+}
+
+const line = (n: number): Span => ({ line: n, endLine: n });
+
+export function resolveIpis(model: Model, waits: Map<string, TaskWait>, g: GraphBuilder): IpiResult[] {
+  const csds = model.records.structs.flatMap((d) => {
+    const c = readCsd(d);
+    return c ? [{ ...c, cpu: cpuOfPercpuAddr(model, c.addr), span: d.span }] : [];
+  });
+  const masks = model.records.structs.flatMap((d) => {
+    const m = readCpumask(d);
+    return m ? [{ ...m, span: d.span }] : [];
+  });
+  const cfds = model.records.structs.flatMap((d) => {
+    const c = readCfd(d);
+    return c ? [{ ...c, span: d.span }] : [];
+  });
+  const out: IpiResult[] = [];
+  for (const w of waits.values()) {
+    if (w.rule.kind !== 'ipi') continue;
+    const t = w.task;
+    const pending = new Map<number, { why: string; evidence: Span[] }>();
+    const answered = new Set<number>();
+    // 1. The csd being polled is in a register of the spinning frame (csd_lock_wait's
+    //    `testb $0x1, 0x20(%rcx)` style loop): its CPU is the one not answering.
+    if (t.registers) {
+      for (const [reg, v] of Object.entries(t.registers)) {
+        const c = csds.find((x) => x.addr === v);
+        if (c && c.locked && c.cpu !== null && c.cpu !== t.cpu) {
+          pending.set(c.cpu, { why: `${reg.toUpperCase()} holds csd ${c.addr} of cpu ${c.cpu}, whose CSD_FLAG_LOCK is still set`, evidence: [c.span, ...(t.framesSpan ? [t.framesSpan] : [])] });
+        }
+      }
+    }
+    // 2. The sender's call_function_data: the mask it sent to, and each target's csd at
+    //    per-cpu base + cfd->csd. flags & CSD_FLAG_LOCK = not yet answered.
+    const cfd = cfds.find((c) => c.cpu === t.cpu);
+    if (cfd) {
+      const sent = masks.find((m) => m.addr !== null && m.addr === cfd.cpumaskAddr);
+      for (const cpu of sent?.cpus ?? []) {
+        if (cpu === t.cpu) continue;
+        const base = model.percpuBases.find((b) => b.cpu === cpu);
+        const csdAddr = base && cfd.csdOffset ? (base.base + BigInt('0x' + cfd.csdOffset)).toString(16) : null;
+        const csd = csdAddr ? csds.find((x) => x.addr === csdAddr) : undefined;
+        if (csd && !csd.locked) answered.add(cpu);
+        else if (csd && csd.locked && !pending.has(cpu)) pending.set(cpu, { why: `cpu ${t.cpu} sent it a call (cfd cpumask) and its csd ${csd.addr} is still locked`, evidence: [cfd.span, sent!.span, csd.span] });
+        else if (!csd && !pending.has(cpu)) pending.set(cpu, { why: `cpu ${t.cpu} sent it a call (cfd cpumask); whether it answered is not in the dump`, evidence: [cfd.span, sent!.span] });
+      }
+    }
+    for (const c of csds) if (!c.locked && c.cpu !== null) answered.add(c.cpu);
+    for (const a of answered) pending.delete(a);
+    g.task(t);
+    for (const [cpu, p] of pending) {
+      g.node(`cpu:${cpu}`, 'cpu', `cpu ${cpu}`);
+      const conf = p.why.includes('not in the dump') ? 'guess' : 'likely';
+      g.edge(t.id, `cpu:${cpu}`, 'ipi_wait', conf, `${t.comm ?? 'the task'} spins in ${w.frame.fn} waiting for cpu ${cpu} to run its cross-CPU call: ${p.why}`, p.evidence);
+    }
+    out.push({ waiter: t, cpu: t.cpu, pending: [...pending].map(([cpu, p]) => ({ cpu, ...p })), answered: [...answered], wait: w });
+  }
+  return out;
+}
+
+/** try_to_wake_up spinning on `p->on_cpu`: p is the task_struct held in a register. */
+export function resolveWakeups(model: Model, waits: Map<string, TaskWait>, g: GraphBuilder): void {
+  for (const w of waits.values()) {
+    if (w.rule.kind !== 'ttwu_on_cpu' || !w.frame.isIp) continue;
+    const t = w.task;
+    const regs = t.registers ?? {};
+    const targets = new Map<string, string>();
+    for (const [reg, v] of Object.entries(regs)) {
+      const other = model.taskByAddr.get(v);
+      if (other && other !== t) targets.set(other.id, reg);
+    }
+    for (const [id, reg] of targets) {
+      const other = model.taskById.get(id)!;
+      g.task(t);
+      g.task(other);
+      g.edge(t.id, id, 'wakes', 'likely', `${t.comm ?? 'the task'} spins in try_to_wake_up until ${other.comm ?? 'the woken task'} leaves its CPU (while (p->on_cpu) cpu_relax()); ${reg.toUpperCase()} holds that task_struct ${other.taskAddr}`, t.framesSpan ? [t.framesSpan] : []);
+    }
+  }
+}
+
+export interface StarvedCpu {
+  cpu: number;
+  runnable: string[];
+  evidence: Span[];
+}
+
+/** Idle CPUs with runnable tasks queued: the CPU is not being run (a starved vCPU). */
+export function resolveCpus(model: Model, waits: Map<string, TaskWait>, g: GraphBuilder, ipis: IpiResult[]): StarvedCpu[] {
+  const starved: StarvedCpu[] = [];
+  const targeted = new Set(ipis.flatMap((r) => r.pending.map((p) => p.cpu)));
+  for (const c of model.cpus.values()) {
+    const cur = c.current ? model.taskById.get(c.current) : undefined;
+    const idle = c.idle || (cur?.idle ?? false);
+    if (idle && c.runnable.length > 0) {
+      starved.push({ cpu: c.cpu, runnable: c.runnable, evidence: c.evidence });
+      g.node(`cpu:${c.cpu}`, 'cpu', `cpu ${c.cpu}`, { evidence: c.evidence });
+      g.node('external:hypervisor', 'external', model.virtualized ? 'hypervisor (vCPU not scheduled)' : 'hypervisor / firmware');
+      g.edge(
+        `cpu:${c.cpu}`,
+        'external:hypervisor',
+        'starved_by',
+        model.virtualized ? 'likely' : 'guess',
+        `cpu ${c.cpu} is idle yet ${c.runnable.length} task(s) wait on its runqueue${targeted.has(c.cpu) ? ' and it does not answer IPIs' : ''}: the CPU itself is not running${model.virtualized ? ' (a virtual machine: the host is not scheduling this vCPU)' : ''}`,
+        c.evidence,
+      );
+    }
+    // A stuck CPU, or a CPU someone waits on, is occupied by its current task.
+    if (cur && !cur.idle && (c.stuck || targeted.has(c.cpu) || waits.get(cur.id)?.rule.spins)) {
+      g.node(`cpu:${c.cpu}`, 'cpu', `cpu ${c.cpu}`, { evidence: c.evidence });
+      g.task(cur);
+      g.edge(`cpu:${c.cpu}`, cur.id, 'on_cpu', 'certain', `${cur.comm ?? 'the task'} is running on cpu ${c.cpu}`, [...c.evidence.slice(0, 2), ...cur.evidence.slice(0, 1)]);
+    }
+  }
+  return starved;
+}
+
+export { line };

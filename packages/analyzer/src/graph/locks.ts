@@ -1,0 +1,223 @@
+// Who waits on which lock, and who holds it — each link with the confidence the dump
+// supports: `certain` when the dump states it (an owner field, a waiter struct, a
+// lockdep list), `likely` when inferred (an argument register, the kernel's own
+// "likely owned by", an address found in one other task's stack), `guess` otherwise.
+
+import type { Confidence, Lock, LockType, Span } from '../contract.js';
+import { readLockState, readWaiter } from '../knowledge/structs.js';
+import { mergeSpans, type Model, type ModelTask } from '../model/build.js';
+import type { TaskRef } from '../parse/records.js';
+import type { GraphBuilder } from './builder.js';
+import type { TaskWait } from './waits.js';
+
+interface LockInfo {
+  id: string;
+  addr: string | null;
+  name: string | null;
+  type: LockType;
+  owner: { task: string; confidence: Confidence; why: string; evidence: Span[] } | null;
+  /** Candidates when the owner is only guessed. */
+  guesses: { task: string; why: string; evidence: Span[] }[];
+  waiters: Map<string, { confidence: Confidence; why: string; evidence: Span[] }>;
+  evidence: Span[];
+  locked: boolean | null;
+}
+
+const TYPE_WORD: Record<LockType, string> = {
+  mutex: 'mutex',
+  ww_mutex: 'ww_mutex',
+  spinlock: 'spinlock',
+  rwsem: 'rwsem',
+  semaphore: 'semaphore',
+  rwlock: 'rwlock',
+  rcu: 'rcu',
+  other: 'lock',
+};
+
+export function lockLabel(l: { addr: string | null; name: string | null; type: LockType }): string {
+  if (l.addr) return `${TYPE_WORD[l.type]} ${l.addr}${l.name ? ` ${l.name}` : ''}`;
+  return `${TYPE_WORD[l.type]} ${l.name ?? '?'}`;
+}
+
+export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: GraphBuilder): Lock[] {
+  const locks = new Map<string, LockInfo>();
+  const byAddr = (addr: string) => locks.get(`lock:${addr}`);
+  const ensure = (addr: string | null, name: string | null, type: LockType, ev: Span[]): LockInfo => {
+    const id = addr ? `lock:${addr}` : `lock:${name}`;
+    let l = locks.get(id);
+    if (!l) {
+      l = { id, addr, name, type, owner: null, guesses: [], waiters: new Map(), evidence: [], locked: null };
+      locks.set(id, l);
+    }
+    if (name && !l.name) l.name = name;
+    // A struct dump says "mutex"; a ww_mutex waiter says more precisely what it is.
+    if (l.type === 'other') l.type = type;
+    l.evidence.push(...ev);
+    return l;
+  };
+  const taskOf = (ref: TaskRef | null | undefined): ModelTask | undefined => {
+    if (!ref) return undefined;
+    if (ref.taskAddr && model.taskByAddr.has(ref.taskAddr)) return model.taskByAddr.get(ref.taskAddr);
+    if (ref.pid !== null && ref.pid > 0) return model.taskById.get(`task:${ref.pid}`);
+    return undefined;
+  };
+  const setOwner = (l: LockInfo, task: string, confidence: Confidence, why: string, evidence: Span[]) => {
+    const rank = { certain: 3, likely: 2, guess: 1 };
+    if (!l.owner || rank[confidence] > rank[l.owner.confidence]) l.owner = { task, confidence, why, evidence };
+  };
+  const addWaiter = (l: LockInfo, task: string, confidence: Confidence, why: string, evidence: Span[]) => {
+    const w = l.waiters.get(task);
+    const rank = { certain: 3, likely: 2, guess: 1 };
+    if (!w || rank[confidence] > rank[w.confidence]) l.waiters.set(task, { confidence, why, evidence });
+  };
+  /** A task known only by its task_struct address still gets a node. */
+  const taskIdForAddr = (addr: string, ev: Span[]): string => {
+    const t = model.taskByAddr.get(addr);
+    if (t) return t.id;
+    const id = `task:@${addr}`;
+    g.node(id, 'task', `task ${addr}`, { evidence: ev });
+    return id;
+  };
+
+  // 1. Lock state from struct dumps: owner fields are the dump's own statement.
+  const states = model.records.structs.map(readLockState).filter((x) => x !== null);
+  model.records.structs.forEach((d) => {
+    const s = readLockState(d);
+    if (!s) return;
+    const l = ensure(s.addr, null, s.type, [d.span]);
+    l.locked = s.locked ?? l.locked;
+    if (s.ownerAddr) setOwner(l, taskIdForAddr(s.ownerAddr, [d.span]), 'certain', `its owner field is ${s.ownerAddr} (${s.source})`, [d.span]);
+  });
+  void states;
+
+  // 2. Waiter structs (mutex_waiter …): the task and the wait_list it is linked into.
+  for (const d of model.records.structs) {
+    const w = readWaiter(d);
+    if (!w) continue;
+    const waiterTask = taskIdForAddr(w.taskAddr, [d.span]);
+    let lock: LockInfo | undefined;
+    for (const l of locks.values()) {
+      if (!l.addr) continue;
+      const base = BigInt('0x' + l.addr);
+      const linked = w.listPtrs.some((p) => {
+        const v = BigInt('0x' + p);
+        return v >= base && v < base + 0x80n;
+      });
+      const listed = w.addr !== null && model.records.structs.some((s) => s.addr === l.addr && Object.entries(s.fields).some(([k, v]) => /wait_list\.(?:next|prev)$/.test(k) && v.replace(/^0x/, '').toLowerCase() === w.addr));
+      if (linked || listed) {
+        lock = l;
+        break;
+      }
+    }
+    if (lock) addWaiter(lock, waiterTask, 'certain', `a ${d.type} for this task is on the lock's wait_list`, [d.span]);
+  }
+
+  // 3. Lock facts from reports: lockdep, hung-task "blocked on … likely owned by" hints.
+  for (const f of model.records.lockFacts) {
+    const l = ensure(f.addr ?? null, f.name ?? null, f.type ?? 'other', [f.span]);
+    const owner = taskOf(f.owner);
+    if (owner) setOwner(l, owner.id, f.format === 'lockdep' ? 'certain' : 'likely', `${f.format === 'lockdep' ? 'lockdep lists it as held by' : 'the kernel reports it likely owned by'} ${owner.comm ?? ''} (${owner.pid})`, [f.span]);
+    for (const wref of f.waiters ?? []) {
+      const w = taskOf(wref);
+      if (w) addWaiter(l, w.id, 'certain', 'the report says this task is blocked on it', [f.span]);
+    }
+  }
+  // Held locks (lockdep "N locks held by"): the holder is certain.
+  for (const h of model.records.heldLocks) {
+    if (!h.addr && !h.name) continue;
+    const l = ensure(h.addr, h.name, 'other', [h.span]);
+    const holder = taskOf(h.holder);
+    if (!holder) continue;
+    // A task that is itself waiting on this lock "holds" it in lockdep's list only as the
+    // lock it is acquiring; lockdep prints the held ones, so take it as held.
+    setOwner(l, holder.id, 'certain', `lockdep: held by ${holder.comm ?? ''}/${holder.pid}${h.at ? ` (taken at ${h.at})` : ''}`, [h.span]);
+  }
+
+  // 4. Waits named by frames: the argument register of a spinning slow path, else the
+  //    lock whose address the waiter's own stack holds, else an anonymous lock per site.
+  for (const w of waits.values()) {
+    if (w.rule.kind !== 'lock') continue;
+    const t = w.task;
+    const alreadyWaiting = [...locks.values()].some((l) => l.waiters.has(t.id));
+    if (alreadyWaiting) continue;
+    const type = w.rule.lockType ?? 'other';
+    if (w.argAddr) {
+      const l = byAddr(w.argAddr) ?? ensure(w.argAddr, null, type, []);
+      if (l.type === 'other') l.type = type;
+      addWaiter(l, t.id, 'likely', `${w.frame.fn} was interrupted with the lock address in its first argument register`, [{ line: w.frame.line, endLine: w.frame.line }, ...(t.framesSpan ? [t.framesSpan] : [])]);
+      continue;
+    }
+    const inStack = [...locks.values()].filter((l) => l.addr && (l.type === type || l.type === 'other' || (type === 'ww_mutex' && l.type === 'mutex')) && mentions(t, l.addr));
+    if (inStack.length === 1) {
+      addWaiter(inStack[0], t.id, 'likely', `its stack holds the address of this ${TYPE_WORD[type]}`, t.evidence.slice(0, 4));
+      continue;
+    }
+    const site = w.culprit?.fn ?? w.frame.fn;
+    const l = ensure(null, `${TYPE_WORD[type]}@${site}`, type, []);
+    addWaiter(l, t.id, 'likely', `${w.frame.fn} in its stack: it waits for ${w.rule.what} taken in ${site} (address not in the dump)`, [{ line: w.frame.line, endLine: w.frame.line }]);
+  }
+
+  // 5. Owners by address search: a lock nobody is recorded to own, whose address sits in
+  //    exactly one other task's stack words or registers (how one finds a spinlock holder
+  //    by hand with `search`). Only `likely`: a stale copy of an address also matches.
+  for (const l of locks.values()) {
+    if (l.owner || !l.addr || l.waiters.size === 0) continue;
+    if (l.locked === false) continue;
+    const candidates = model.tasks.filter((t) => !l.waiters.has(t.id) && !t.idle && mentions(t, l.addr!));
+    if (candidates.length === 1) {
+      const c = candidates[0];
+      setOwner(l, c.id, 'likely', `the lock's address ${l.addr} is in ${c.comm ?? 'this task'}'s stack or registers (found by searching every task)`, mentionSpans(c, l.addr));
+    } else if (candidates.length > 1 && candidates.length <= 3) {
+      for (const c of candidates) l.guesses.push({ task: c.id, why: `one of ${candidates.length} tasks whose stack holds ${l.addr}`, evidence: mentionSpans(c, l.addr) });
+    }
+  }
+
+  // Emit nodes and edges.
+  const out: Lock[] = [];
+  for (const l of locks.values()) {
+    const linked = l.owner || l.waiters.size > 0 || l.guesses.length > 0;
+    if (!linked) continue;
+    const evidence = mergeSpans(l.evidence);
+    g.node(l.id, 'lock', lockLabel(l), { evidence: evidence.slice(0, 8) });
+    for (const [task, w] of l.waiters) {
+      const t = model.taskById.get(task);
+      if (t) g.task(t);
+      g.edge(task, l.id, 'waits_lock', w.confidence, w.why, w.evidence);
+    }
+    if (l.owner) {
+      const t = model.taskById.get(l.owner.task);
+      if (t) g.task(t);
+      g.edge(l.id, l.owner.task, 'held_by', l.owner.confidence, l.owner.why, l.owner.evidence);
+    }
+    for (const guess of l.guesses) {
+      const t = model.taskById.get(guess.task);
+      if (t) g.task(t);
+      g.edge(l.id, guess.task, 'held_by', 'guess', guess.why, guess.evidence);
+    }
+    out.push({
+      id: l.id,
+      addr: l.addr,
+      name: l.name,
+      type: l.type,
+      owner: l.owner?.task ?? null,
+      ownerConfidence: l.owner?.confidence ?? null,
+      waiters: [...l.waiters.keys()],
+      evidence: mergeSpans([...evidence, ...(l.owner?.evidence ?? [])]),
+    });
+  }
+  return out;
+}
+
+/** Does the task's stack words or registers contain this address? */
+export function mentions(t: ModelTask, addr: string): boolean {
+  if (t.registers) for (const v of Object.values(t.registers)) if (v === addr) return true;
+  for (const w of t.stackWords) if (w.value === addr) return true;
+  return false;
+}
+
+function mentionSpans(t: ModelTask, addr: string): Span[] {
+  const out: Span[] = [];
+  for (const w of t.stackWords) if (w.value === addr) out.push({ line: w.line, endLine: w.line });
+  if (t.registers && Object.values(t.registers).includes(addr) && t.framesSpan) out.push(t.framesSpan);
+  return mergeSpans(out).slice(0, 6);
+}

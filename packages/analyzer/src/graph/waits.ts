@@ -1,0 +1,86 @@
+// For each task: what it waits on, named from the wait-semantics table.
+
+import { CALLER_RULES, SPIN_HELPERS, isGenericFrame, matchWaitRule, type WaitRule } from '../knowledge/waits.js';
+import type { Model, ModelTask } from '../model/build.js';
+import type { ParsedFrame } from '../parse/records.js';
+
+export interface TaskWait {
+  task: ModelTask;
+  rule: WaitRule;
+  /** The frame that names the wait. */
+  frame: ParsedFrame;
+  /** First caller frame that is neither plumbing nor a wait primitive: "who asked". */
+  culprit: ParsedFrame | null;
+  /** From caller rules: the work function / workqueue being flushed. */
+  work: string | null;
+  wq: string | null;
+  ruleSource: string | null;
+  /** Lock / csd address read from the spinning frame's argument register. */
+  argAddr: string | null;
+}
+
+/** How many non-generic frames may precede the one that names the wait. */
+const MAX_UNNAMED = 2;
+
+/** The frames of the task's own context, innermost first (interrupt handlers dropped). */
+export function taskContextFrames(t: ModelTask): ParsedFrame[] {
+  return t.frames.filter((f) => f.context !== 'irq' && f.context !== 'nmi');
+}
+
+export function findWait(t: ModelTask, arch: string | null): TaskWait | null {
+  const frames = taskContextFrames(t);
+  let unnamed = 0;
+  for (let k = 0; k < frames.length; k++) {
+    const f = frames[k];
+    if (isGenericFrame(f.fn) || SPIN_HELPERS.test(f.fn)) continue;
+    if (!f.reliable) continue;
+    const rule = matchWaitRule(f.fn);
+    if (!rule) {
+      if (++unnamed > MAX_UNNAMED) return null;
+      continue;
+    }
+    let work: string | null = null;
+    let wq: string | null = null;
+    let ruleSource: string | null = null;
+    for (const cr of CALLER_RULES) {
+      if (cr.kind !== rule.kind) continue;
+      const hit = frames.slice(k, k + 1 + cr.within).some((c) => cr.caller.test(c.fn));
+      if (hit) {
+        work = cr.work ?? null;
+        wq = cr.wq ?? null;
+        ruleSource = cr.source;
+        break;
+      }
+    }
+    let culprit: ParsedFrame | null = null;
+    for (let c = k + 1; c < frames.length; c++) {
+      const fn = frames[c].fn;
+      if (isGenericFrame(fn) || matchWaitRule(fn) || !frames[c].reliable) continue;
+      culprit = frames[c];
+      break;
+    }
+    // The argument register is meaningful only where the CPU was stopped inside the
+    // spinning function itself (the exception/NMI frame), not for a sleeping task.
+    let argAddr: string | null = null;
+    const reg = rule.argReg?.[(arch === 'arm64' ? 'arm64' : 'x86_64') as 'x86_64' | 'arm64'];
+    if (reg && f.isIp && t.registers?.[reg] && /^[0-9a-f]{16}$/.test(t.registers[reg]) && t.registers[reg] !== '0000000000000000') {
+      argAddr = t.registers[reg];
+    }
+    return { task: t, rule, frame: f, culprit, work, wq, ruleSource, argAddr };
+  }
+  return null;
+}
+
+export function findWaits(model: Model, arch: string | null): Map<string, TaskWait> {
+  const out = new Map<string, TaskWait>();
+  for (const t of model.tasks) {
+    // A sleeping task's wait matters when it is blocked (D) or when we know nothing of
+    // its state; a running task's spin matters when it is on a CPU (spins, not sleeps).
+    const w = findWait(t, arch);
+    if (!w) continue;
+    if (t.state === 'S' && !w.rule.spins && !t.onCpu && w.rule.kind === 'event') continue;
+    if (t.idle) continue;
+    out.set(t.id, w);
+  }
+  return out;
+}

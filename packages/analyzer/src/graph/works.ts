@@ -1,0 +1,141 @@
+// Work items and workqueues: which worker runs which work, and who flushes what.
+//
+// A flush waits for work to finish, so its edge points at the work (or the queue), and
+// from there `runs` edges point at the kworkers executing it. The runner is certain
+// only when the dump names it (`Workqueue: events fn` / busy-workqueue `in-flight:`).
+
+import type { Span, Work } from '../contract.js';
+import { kworkerKind, workqueueInfo } from '../knowledge/workqueues.js';
+import { mergeSpans, type Model, type ModelTask } from '../model/build.js';
+import type { GraphBuilder } from './builder.js';
+import type { TaskWait } from './waits.js';
+
+interface Running {
+  task: ModelTask;
+  fn: string;
+  wq: string | null;
+  stated: boolean;
+  evidence: Span[];
+}
+
+/** The work function a kworker is executing: the frame called by process_one_work. */
+export function runningWork(t: ModelTask): { fn: string; line: number } | null {
+  const k = t.frames.findIndex((f) => f.fn === 'process_one_work');
+  if (k <= 0) return null;
+  for (let j = k - 1; j >= 0; j--) {
+    const f = t.frames[j];
+    if (f.reliable) return { fn: f.fn, line: f.line };
+  }
+  return null;
+}
+
+export interface FlushTarget {
+  id: string;
+  what: string;
+}
+
+export function resolveWorks(model: Model, waits: Map<string, TaskWait>, g: GraphBuilder): { works: Work[]; unresolvedFlushes: { waiter: ModelTask; target: FlushTarget; wait: TaskWait }[] } {
+  const running: Running[] = [];
+  for (const t of model.tasks) {
+    const frame = runningWork(t);
+    if (t.workqueue) {
+      running.push({ task: t, fn: t.workqueue.fn, wq: t.workqueue.wq, stated: true, evidence: t.evidence.slice(0, 2) });
+    } else if (frame) {
+      running.push({ task: t, fn: frame.fn, wq: null, stated: false, evidence: [{ line: frame.line, endLine: frame.line }] });
+    }
+  }
+  // Busy-workqueue dumps: `in-flight: 4790:qxl_fb_work`.
+  for (const w of model.records.works) {
+    if (w.state !== 'running' || w.workerPid == null) continue;
+    const t = model.taskById.get(`task:${w.workerPid}`);
+    if (!t) continue;
+    const r = running.find((x) => x.task === t);
+    if (r) {
+      r.wq ??= w.wq;
+      r.stated = true;
+      r.evidence.push(w.span);
+    } else running.push({ task: t, fn: w.fn, wq: w.wq, stated: true, evidence: [w.span] });
+  }
+
+  const works = new Map<string, Work>();
+  const addWork = (id: string, type: 'work' | 'wq', name: string, wq: string | null, state: Work['state'], ev: Span[]): Work => {
+    let w = works.get(id);
+    if (!w) {
+      w = { id, type, name, workqueue: wq, runners: [], state, evidence: [] };
+      works.set(id, w);
+    }
+    w.evidence = mergeSpans([...w.evidence, ...ev]);
+    if (state === 'running') w.state = 'running';
+    return w;
+  };
+  for (const w of model.records.works) addWork(`work:${w.fn}`, 'work', w.fn, w.wq, w.state, [w.span]);
+
+  const linked = new Set<string>();
+  const unresolved: { waiter: ModelTask; target: FlushTarget; wait: TaskWait }[] = [];
+  const blockedWorker = (r: Running) => waits.has(r.task.id) || r.task.state === 'D';
+
+  for (const w of waits.values()) {
+    if (w.rule.kind !== 'flush_work' && w.rule.kind !== 'flush_workqueue') continue;
+    const t = w.task;
+    const ev: Span[] = [{ line: w.frame.line, endLine: w.culprit?.line ?? w.frame.line }];
+    const site = w.culprit?.fn ?? w.frame.fn;
+    let target: FlushTarget;
+    let candidates: Running[];
+    let stated: (r: Running) => boolean;
+    if (w.rule.kind === 'flush_work') {
+      const fn = w.work;
+      const id = fn ? `work:${fn}` : `work:?@${site}`;
+      target = { id, what: fn ? `work ${fn}${w.wq ? ` on ${w.wq}` : ''}` : `a work item flushed from ${site}` };
+      g.node(id, 'work', fn ?? `work flushed by ${site}`);
+      addWork(id, 'work', fn ?? `? (flushed by ${site})`, w.wq, 'unknown', ev);
+      g.edge(t.id, id, 'flushes', fn ? 'certain' : 'likely', fn ? `${w.frame.fn} from ${site} waits for ${fn}${w.ruleSource ? ` (${w.ruleSource})` : ''}` : `${w.frame.fn} from ${site} waits for a work item`, ev);
+      candidates = fn ? running.filter((r) => r.fn === fn) : running.filter((r) => blockedWorker(r) && r.task !== t);
+      stated = (r) => r.stated && fn !== null;
+    } else {
+      const wq = w.wq;
+      const id = wq ? `wq:${wq}` : `wq:?@${site}`;
+      target = { id, what: wq ? `workqueue ${wq}` : `a workqueue flushed from ${site}` };
+      g.node(id, 'wq', wq ?? `workqueue flushed by ${site}`);
+      addWork(id, 'wq', wq ?? `? (flushed by ${site})`, wq, 'unknown', ev);
+      g.edge(t.id, id, 'flushes', wq ? 'certain' : 'likely', `${w.frame.fn}${site !== w.frame.fn ? ` from ${site}` : ''} waits for every work queued on ${wq ?? 'the workqueue'}${w.ruleSource ? ` (${w.ruleSource})` : ''}`, ev);
+      const info = wq ? workqueueInfo(wq) : undefined;
+      candidates = running.filter((r) => {
+        if (r.task === t) return false;
+        if (r.wq) return r.wq === wq;
+        // Workqueue not printed: a blocked kworker of the matching kind may be serving it.
+        if (!blockedWorker(r)) return false;
+        const kind = kworkerKind(r.task.comm);
+        return !info || !kind || kind.bound === info.bound;
+      });
+      stated = (r) => r.wq !== null && r.wq === wq;
+    }
+    if (candidates.length === 0) {
+      unresolved.push({ waiter: t, target, wait: w });
+      continue;
+    }
+    const few = candidates.length <= 6 ? candidates : candidates.filter(blockedWorker).slice(0, 6);
+    for (const r of few) {
+      g.task(r.task);
+      const conf = stated(r) ? 'likely' : few.length === 1 ? 'likely' : 'guess';
+      const why = stated(r)
+        ? `${r.task.comm ?? 'the worker'} is executing ${r.fn}${r.wq ? ` from ${r.wq}` : ''}`
+        : `${r.task.comm ?? 'the worker'} is blocked running ${r.fn}; the dump does not say which workqueue it came from`;
+      g.edge(target.id, r.task.id, 'runs', conf, why, r.evidence);
+      linked.add(`${target.id}>${r.task.id}`);
+      const wk = works.get(target.id);
+      if (wk && !wk.runners.includes(r.task.id)) wk.runners.push(r.task.id);
+    }
+  }
+  // Show what each blocked kworker is executing, so the reader sees the work item.
+  for (const r of running) {
+    if (!blockedWorker(r)) continue;
+    const id = `work:${r.fn}`;
+    const wk = addWork(id, 'work', r.fn, r.wq, 'running', r.evidence);
+    if (!wk.runners.includes(r.task.id)) wk.runners.push(r.task.id);
+    if (linked.has(`${id}>${r.task.id}`)) continue;
+    if (!g.nodes.has(id)) g.node(id, 'work', r.fn);
+    g.task(r.task);
+    g.edge(id, r.task.id, 'runs', r.stated ? 'certain' : 'likely', `${r.task.comm ?? 'the worker'} is executing ${r.fn} (called from process_one_work)`, r.evidence);
+  }
+  return { works: [...works.values()], unresolvedFlushes: unresolved };
+}

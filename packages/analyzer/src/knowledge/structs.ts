@@ -1,0 +1,173 @@
+// What crash struct dumps mean. One row per kernel type: which fields say who owns a
+// lock, who waits, whether a cross-CPU call was answered. Field names follow the
+// kernel's structs across versions (3.10's mutex.owner pointer, 4.10+'s atomic owner
+// with flag bits, qspinlock's val, csd flags vs. node.u_flags).
+
+import type { LockType } from '../contract.js';
+import type { StructDump } from '../parse/records.js';
+
+export interface LockStateFact {
+  addr: string;
+  type: LockType;
+  /** task_struct address of the owner, flags masked; null when no owner is recorded. */
+  ownerAddr: string | null;
+  /** The lock is held (from a count/val field) even if the owner is not recorded. */
+  locked: boolean | null;
+  /** First waiter node address on wait_list, when the list is not empty. */
+  firstWaiter: string | null;
+  source: string;
+}
+
+export interface WaiterFact {
+  addr: string | null;
+  taskAddr: string;
+  /** list pointers: they point into the lock's wait_list. */
+  listPtrs: string[];
+  source: string;
+}
+
+export interface CsdFact {
+  addr: string;
+  locked: boolean;
+  func: string | null;
+}
+
+export interface CfdFact {
+  cpu: number;
+  /** Per-cpu offset of the csd array (cfd->csd). */
+  csdOffset: string | null;
+  cpumaskAddr: string | null;
+}
+
+function hex(v: string | undefined): string | null {
+  if (!v) return null;
+  const m = /^(?:0x)?([0-9a-f]{1,16})\b/i.exec(v.trim());
+  return m ? m[1].toLowerCase() : null;
+}
+
+function num(v: string | undefined): number | null {
+  if (v === undefined) return null;
+  const t = v.trim();
+  if (/^-?\d+$/.test(t)) return Number(t);
+  if (/^0x[0-9a-f]+$/i.test(t)) return Number.parseInt(t, 16);
+  return null;
+}
+
+/** Owner pointers carry flag bits in the low 3 bits (MUTEX_FLAGS, RWSEM_OWNER_FLAGS_MASK). */
+export function maskOwner(v: string | null): string | null {
+  if (!v) return null;
+  const n = BigInt('0x' + v) & ~0x7n;
+  if (n === 0n) return null;
+  return n.toString(16).padStart(16, '0');
+}
+
+function field(d: StructDump, ...names: string[]): string | undefined {
+  for (const n of names) if (d.fields[n] !== undefined) return d.fields[n];
+  return undefined;
+}
+
+interface LockReader {
+  types: RegExp;
+  lockType: LockType;
+  read(d: StructDump): Omit<LockStateFact, 'addr' | 'type' | 'source'>;
+}
+
+/** struct types that are locks. */
+export const LOCK_READERS: LockReader[] = [
+  {
+    // kernel/locking/mutex.c: owner is a task pointer (3.10) or atomic_long with flags (4.10+).
+    types: /^(?:mutex|ww_mutex)$/,
+    lockType: 'mutex',
+    read(d) {
+      const owner = maskOwner(hex(field(d, 'owner', 'owner.counter', 'base.owner', 'base.owner.counter')));
+      const count = num(field(d, 'count.counter'));
+      return {
+        ownerAddr: owner,
+        locked: owner ? true : count !== null ? count < 1 : null,
+        firstWaiter: hex(field(d, 'wait_list.next', 'base.wait_list.next')),
+      };
+    },
+  },
+  {
+    // kernel/locking/rwsem.c: owner = writer task | RWSEM_READER_OWNED(1) | NONSPINNABLE(2).
+    types: /^rw_semaphore$/,
+    lockType: 'rwsem',
+    read(d) {
+      const raw = hex(field(d, 'owner', 'owner.counter'));
+      const readerOwned = raw ? (BigInt('0x' + raw) & 1n) === 1n : false;
+      return { ownerAddr: readerOwned ? null : maskOwner(raw), locked: null, firstWaiter: hex(field(d, 'wait_list.next')) };
+    },
+  },
+  {
+    types: /^semaphore$/,
+    lockType: 'semaphore',
+    read(d) {
+      const count = num(field(d, 'count'));
+      return { ownerAddr: null, locked: count !== null ? count <= 0 : null, firstWaiter: hex(field(d, 'wait_list.next')) };
+    },
+  },
+  {
+    // qspinlock: val != 0 means locked (locked byte, pending, tail).
+    types: /^(?:arch_spinlock_t|raw_spinlock_t|raw_spinlock|spinlock_t|spinlock|qspinlock)$/,
+    lockType: 'spinlock',
+    read(d) {
+      const v = num(field(d, 'val.counter', 'rlock.raw_lock.val.counter', 'raw_lock.val.counter', 'locked', 'head_tail'));
+      return { ownerAddr: null, locked: v === null ? null : v !== 0, firstWaiter: null };
+    },
+  },
+];
+
+const WAITER_TYPES = /^(?:mutex_waiter|rwsem_waiter|semaphore_waiter|rt_mutex_waiter)$/;
+const CSD_TYPES = /^(?:call_single_data|__call_single_data|call_single_data_t)$/;
+const CFD_TYPES = /^(?:cfd_data|call_function_data)$/;
+const CPUMASK_TYPES = /^(?:cpumask|cpumask_t|cpumask_var_t)$/;
+
+export function readLockState(d: StructDump): LockStateFact | null {
+  if (!d.addr) return null;
+  for (const r of LOCK_READERS) {
+    if (r.types.test(d.type)) return { addr: d.addr, type: r.lockType, source: `struct ${d.type}`, ...r.read(d) };
+  }
+  return null;
+}
+
+export function readWaiter(d: StructDump): WaiterFact | null {
+  if (!WAITER_TYPES.test(d.type)) return null;
+  const task = hex(field(d, 'task'));
+  if (!task || /^0+$/.test(task)) return null;
+  const ptrs = ['list.next', 'list.prev', 'tree_entry.__rb_parent_color'].map((k) => hex(d.fields[k])).filter((x): x is string => !!x);
+  return { addr: d.addr, taskAddr: task.padStart(16, '0'), listPtrs: ptrs, source: `struct ${d.type}` };
+}
+
+export function readCsd(d: StructDump): CsdFact | null {
+  if (!CSD_TYPES.test(d.type) || !d.addr) return null;
+  // 3.10–5.7: `flags`; 5.8+: `node.u_flags` / `node.a_flags`. CSD_FLAG_LOCK is bit 0.
+  const f = num(field(d, 'flags', 'node.u_flags', 'node.a_flags.counter', 'u_flags'));
+  if (f === null) return null;
+  const func = field(d, 'func');
+  const sym = func ? /<([\w.]+)>/.exec(func)?.[1] ?? null : null;
+  return { addr: d.addr, locked: (f & 1) === 1, func: sym };
+}
+
+export function readCfd(d: StructDump): CfdFact | null {
+  if (!CFD_TYPES.test(d.type) || d.cpu === null) return null;
+  return { cpu: d.cpu, csdOffset: hex(field(d, 'csd')), cpumaskAddr: hex(field(d, 'cpumask', 'cpumask_ipi')) };
+}
+
+/** `bits = {10, 0, 0, …}` → [1, 3]. */
+export function readCpumask(d: StructDump): { addr: string | null; cpus: number[] } | null {
+  if (!CPUMASK_TYPES.test(d.type)) return null;
+  const bits = field(d, 'bits');
+  if (!bits) return null;
+  const words = bits.replace(/[{}\s]/g, '').split(',').filter((x) => x !== '');
+  const cpus: number[] = [];
+  words.slice(0, 64).forEach((w, k) => {
+    let v: bigint;
+    try {
+      v = /^0x/i.test(w) ? BigInt(w) : BigInt(w.replace(/[^\d]/g, '') || '0');
+    } catch {
+      return;
+    }
+    for (let b = 0; b < 64 && v > 0n; b++, v >>= 1n) if (v & 1n) cpus.push(64 * k + b);
+  });
+  return { addr: d.addr, cpus };
+}

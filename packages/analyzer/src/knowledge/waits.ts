@@ -1,0 +1,150 @@
+// Wait semantics: which frame on a stack means which kind of wait. One row per fact,
+// each naming the kernel function it describes. The engine (graph/waits.ts) walks a
+// task's frames innermost-first, skips GENERIC frames, and takes the first row that
+// matches; CALLER_RULES then refine the target from the frames below it.
+
+import type { LockType } from '../contract.js';
+
+export type WaitKind =
+  | 'lock'
+  | 'flush_work'
+  | 'flush_workqueue'
+  | 'completion'
+  | 'ipi'
+  | 'stop_machine'
+  | 'rcu'
+  | 'ttwu_on_cpu'
+  | 'io'
+  | 'fs_journal'
+  | 'nfs'
+  | 'blk_freeze'
+  | 'poll_sleep'
+  | 'event'
+  | 'kthread';
+
+export interface WaitRule {
+  /** Function name (exact) or pattern. */
+  fn: string | RegExp;
+  kind: WaitKind;
+  lockType?: LockType;
+  /** For rwsem: the side being taken. */
+  mode?: 'read' | 'write';
+  /** The CPU spins (does not sleep): a stuck CPU, not a D task. */
+  spins?: boolean;
+  /** Interrupts are disabled while spinning (a hard-lockup candidate). */
+  irqsOff?: boolean;
+  /** Register that holds the lock/csd address at this function's entry, per arch. */
+  argReg?: Partial<Record<'x86_64' | 'arm64', string>>;
+  /** What is waited for, in words (used in edges' `why`). */
+  what: string;
+}
+
+const RDI = { x86_64: 'rdi', arm64: 'x0' };
+
+/**
+ * Frames that say nothing about what is awaited: the scheduler, generic sleep and
+ * completion plumbing, stack-switch and entry code. Skipped when naming the wait.
+ */
+export const GENERIC_FRAMES: RegExp[] = [
+  /^(?:__)?schedule(?:_timeout(?:_uninterruptible|_interruptible|_killable|_idle)?|_preempt_disabled|_hrtimeout(?:_range(?:_clock)?)?|_idle)?$/,
+  /^preempt_schedule(?:_common|_irq|_notrace)?$/,
+  /^__switch_to(?:_asm)?$/,
+  /^(?:context_switch|finish_task_switch(?:\.isra\.\d+)?|__switch_to_xtra|ret_from_fork(?:_asm|_nospec_begin|_nospec_end)?|kthread|worker_thread|process_one_work|smpboot_thread_fn)$/,
+  /^(?:io_schedule(?:_timeout)?|bit_wait(?:_io)?|bit_wait_timeout|out_of_line_wait_on_bit(?:_lock)?|__wait_on_bit(?:_lock)?)$/,
+  /^(?:wait_for_completion(?:_timeout|_interruptible|_killable|_io|_io_timeout|_interruptible_timeout|_killable_timeout)?|__wait_for_common|wait_for_common(?:_io)?|do_wait_for_common)$/,
+  /^(?:prepare_to_wait(?:_event|_exclusive)?|finish_wait|__wait_event.*|wait_woken|do_nanosleep|hrtimer_nanosleep)$/,
+  /^(?:entry_SYSCALL_64.*|do_syscall_64|system_call_fastpath|el0_svc.*|el0t_64_sync.*|do_el0_svc|invoke_syscall|__arm64_sys_.*|__x64_sys_.*|__do_sys_.*|__se_sys_.*|SyS_.*|sys_.*)$/,
+  /^(?:asm_.*|apic_timer_interrupt|smp_apic_timer_interrupt|sysvec_.*|irq_exit(?:_rcu)?|__irq_exit_rcu|do_IRQ|common_interrupt|ret_from_intr|retint_.*)$/,
+  /^(?:__cond_resched|_cond_resched|cond_resched|preempt_count_.*|lock_acquire|lock_release|lock_is_held_type|__might_sleep|___might_sleep|__might_resched)$/,
+];
+
+export function isGenericFrame(fn: string): boolean {
+  return GENERIC_FRAMES.some((re) => re.test(fn));
+}
+
+export const WAIT_RULES: WaitRule[] = [
+  // --- sleeping locks (kernel/locking/mutex.c, rwsem.c, semaphore.c, ww_mutex) ---
+  { fn: /^(?:__)?ww_mutex_lock(?:_slowpath|_interruptible(?:_slowpath)?)?$/, kind: 'lock', lockType: 'ww_mutex', argReg: RDI, what: 'a ww_mutex' },
+  { fn: /^__ww_mutex_lock(?:\.constprop\.\d+|\.isra\.\d+)?$/, kind: 'lock', lockType: 'ww_mutex', argReg: RDI, what: 'a ww_mutex' },
+  // ttm_eu_reserve_buffers takes each buffer's reservation ww_mutex (drivers/gpu/drm/ttm/ttm_execbuf_util.c).
+  { fn: /^(?:ttm_eu_reserve_buffers|ttm_bo_reserve(?:_slowpath)?|dma_resv_lock(?:_slow)?(?:_interruptible)?|drm_modeset_lock)$/, kind: 'lock', lockType: 'ww_mutex', what: 'a reservation ww_mutex' },
+  { fn: /^(?:__mutex_lock(?:_slowpath|_common|_killable_slowpath|_interruptible_slowpath)?(?:\.constprop\.\d+|\.isra\.\d+)?|mutex_lock(?:_nested|_killable|_interruptible|_io)?(?:_nested)?|mutex_lock_killable_nested|mutex_lock_interruptible_nested)$/, kind: 'lock', lockType: 'mutex', argReg: RDI, what: 'a mutex' },
+  { fn: /^(?:rt_mutex_slowlock|__rt_mutex_slowlock(?:_locked)?|rt_mutex_lock|rt_spin_lock|rtlock_slowlock(?:_locked)?)$/, kind: 'lock', lockType: 'mutex', what: 'an rt_mutex' },
+  { fn: /^(?:down_read(?:_killable|_interruptible|_nested|_trylock)?|rwsem_down_read_slowpath|rwsem_down_read_failed(?:_killable)?|call_rwsem_down_read_failed|__down_read(?:_common|_killable)?|percpu_down_read(?:_internal)?|__percpu_down_read)$/, kind: 'lock', lockType: 'rwsem', mode: 'read', argReg: RDI, what: 'an rw_semaphore (read)' },
+  { fn: /^(?:down_write(?:_killable|_nested|_trylock)?|rwsem_down_write_slowpath|rwsem_down_write_failed(?:_killable)?|call_rwsem_down_write_failed|__down_write(?:_common|_killable)?|percpu_down_write)$/, kind: 'lock', lockType: 'rwsem', mode: 'write', argReg: RDI, what: 'an rw_semaphore (write)' },
+  { fn: /^(?:down|down_interruptible|down_killable|down_timeout|__down(?:_common|_interruptible|_killable|_timeout)?)$/, kind: 'lock', lockType: 'semaphore', argReg: RDI, what: 'a semaphore' },
+  // --- spinning locks (kernel/locking/qspinlock.c, spinlock.c) ---
+  { fn: /^(?:native_queued_spin_lock_slowpath|__pv_queued_spin_lock_slowpath|queued_spin_lock_slowpath|pv_queued_spin_lock_slowpath|do_raw_spin_lock|__raw_spin_lock|_raw_spin_lock|arch_spin_lock|__ticket_spin_lock|_spin_lock)(?:\.part\.\d+)?$/, kind: 'lock', lockType: 'spinlock', spins: true, argReg: RDI, what: 'a spinlock' },
+  { fn: /^(?:_raw_spin_lock_irqsave|_raw_spin_lock_irq|__raw_spin_lock_irqsave|_spin_lock_irqsave|_spin_lock_irq)$/, kind: 'lock', lockType: 'spinlock', spins: true, irqsOff: true, argReg: RDI, what: 'a spinlock with interrupts off' },
+  { fn: /^(?:_raw_spin_lock_bh|__raw_spin_lock_bh)$/, kind: 'lock', lockType: 'spinlock', spins: true, argReg: RDI, what: 'a spinlock (bottom halves off)' },
+  { fn: /^(?:queued_(?:read|write)_lock_slowpath|_raw_(?:read|write)_lock(?:_irqsave|_irq|_bh)?|do_raw_(?:read|write)_lock)$/, kind: 'lock', lockType: 'rwlock', spins: true, argReg: RDI, what: 'an rwlock' },
+  { fn: /^(?:bit_spin_lock|__bit_spin_lock|hlist_bl_lock)$/, kind: 'lock', lockType: 'spinlock', spins: true, what: 'a bit spinlock' },
+  // --- workqueue flushes (kernel/workqueue.c) ---
+  { fn: /^(?:__flush_work(?:\.isra\.\d+)?|flush_work|flush_delayed_work|__cancel_work_timer|cancel_work_sync|cancel_delayed_work_sync|work_on_cpu(?:_key|_safe(?:_key)?)?|flush_rcu_work)$/, kind: 'flush_work', what: 'a work item to finish' },
+  { fn: /^(?:flush_workqueue|__flush_workqueue|drain_workqueue|flush_scheduled_work|destroy_workqueue)$/, kind: 'flush_workqueue', what: 'a workqueue to drain' },
+  { fn: /^(?:kthread_flush_work|kthread_flush_worker|kthread_cancel_work_sync|__kthread_cancel_work_sync)$/, kind: 'flush_work', what: 'a kthread work item to finish' },
+  // --- cross-CPU calls (kernel/smp.c) ---
+  { fn: /^(?:csd_lock_wait|__csd_lock_wait|csd_lock_wait_toolong|smp_call_function_many(?:_cond)?|smp_call_function_single|smp_call_function|on_each_cpu(?:_mask|_cond|_cond_mask)?|native_flush_tlb_others|native_flush_tlb_multi|flush_tlb_others|smp_call_function_any|generic_exec_single)$/, kind: 'ipi', spins: true, what: 'other CPUs to answer a cross-CPU call (IPI)' },
+  // --- stop_machine (kernel/stop_machine.c) ---
+  { fn: /^(?:stop_machine(?:_cpuslocked)?|stop_cpus|__stop_cpus|stop_one_cpu|stop_two_cpus|multi_cpu_stop)$/, kind: 'stop_machine', what: 'the CPU stopper threads' },
+  // --- RCU (kernel/rcu/tree.c) ---
+  { fn: /^(?:synchronize_rcu(?:_expedited|_normal)?|synchronize_sched(?:_expedited)?|synchronize_srcu(?:_expedited)?|__synchronize_srcu(?:\.part\.\d+)?|rcu_barrier(?:_tasks|_sched|_bh)?|_rcu_barrier|synchronize_rcu_tasks(?:_generic)?|wait_rcu_gp|__wait_rcu_gp|exp_funnel_lock|synchronize_net)$/, kind: 'rcu', what: 'an RCU grace period' },
+  // --- waking a task still on its CPU (kernel/sched/core.c: while (p->on_cpu) cpu_relax()) ---
+  { fn: /^try_to_wake_up$/, kind: 'ttwu_on_cpu', spins: true, what: 'the woken task to get off its CPU (p->on_cpu)' },
+  // --- page, folio and buffer IO (mm/filemap.c, fs/buffer.c) ---
+  { fn: /^(?:wait_on_page_bit(?:_common|_killable)?|__lock_page(?:_killable|_or_retry)?|__folio_lock(?:_killable|_or_retry)?|folio_wait_bit(?:_common|_killable)?|folio_wait_writeback|wait_on_page_writeback|__wait_on_buffer|wait_on_buffer|__lock_buffer|lock_page|folio_lock|sync_page|sleep_on_page|sleep_on_buffer|io_schedule_prepare|blk_mq_get_tag|get_request|__get_request_wait|blk_execute_rq|blk_wait_io|submit_bio_wait|wait_on_page_locked)$/, kind: 'io', what: 'page/buffer IO to complete' },
+  // --- filesystem journals (fs/jbd2) ---
+  { fn: /^(?:jbd2_log_wait_commit|jbd2_journal_commit_transaction|wait_transaction_locked|add_transaction_credits|start_this_handle|jbd2__journal_start|jbd2_journal_stop|jbd2_log_do_checkpoint|__jbd2_log_wait_for_space|xlog_wait|xlog_cil_force_lsn|xfs_log_force(?:_lsn)?|_xfs_log_force(?:_lsn)?|btrfs_wait_.*|wait_current_trans|btrfs_commit_transaction)$/, kind: 'fs_journal', what: 'a filesystem journal commit' },
+  // --- NFS / SunRPC ---
+  { fn: /^(?:rpc_wait_bit_killable|__rpc_execute|rpc_execute|rpc_run_task|nfs_wait_bit_killable|nfs4_wait_clnt_recover|nfs_wait_on_request|nfs4_run_open_task|nfs_file_fsync|nfs4_do_close)$/, kind: 'nfs', what: 'an NFS/RPC server reply' },
+  // --- blk-mq queue freeze (block/blk-mq.c) ---
+  { fn: /^(?:blk_mq_freeze_queue_wait(?:_timeout)?|blk_mq_freeze_queue|blk_freeze_queue|blk_queue_enter|__bio_queue_enter|bio_queue_enter|blk_mq_quiesce_queue)$/, kind: 'blk_freeze', what: 'a block queue to drain (freeze)' },
+  // --- polling loops: the task sleeps and retries until hardware or state changes ---
+  { fn: /^(?:msleep|msleep_interruptible|usleep_range(?:_state)?|ssleep|schedule_hrtimeout_range|fsleep|udelay|mdelay|__udelay|__const_udelay|delay_tsc|read_poll_timeout)$/, kind: 'poll_sleep', what: 'a polling loop (sleep and retry)' },
+  // --- kthreads ---
+  { fn: /^(?:kthread_stop|kthread_park|__kthread_parkme)$/, kind: 'kthread', what: 'a kernel thread to stop' },
+  // --- generic events (last: any other wait_event / completion) ---
+  { fn: /^(?:wait_for_completion.*|__wait_for_common|wait_for_common)$/, kind: 'completion', what: 'a completion' },
+  { fn: /^(?:pipe_wait|pipe_read|unix_stream_read_generic|sk_wait_data|inet_csk_accept|futex_wait_queue(?:_me)?|futex_wait|do_select|do_sys_poll|ep_poll|do_epoll_wait|n_tty_read|wait_woken)$/, kind: 'event', what: 'an event (interruptible sleep)' },
+];
+
+/** Functions that only sleep/relax inside the previous rule's loop: skip them too. */
+export const SPIN_HELPERS: RegExp = /^(?:cpu_relax|rep_nop|native_safe_halt|pause|__delay|delay_tsc|kvm_wait|pv_wait|__pv_queued_spin_unlock_slowpath)$/;
+
+export function matchWaitRule(fn: string): WaitRule | null {
+  for (const r of WAIT_RULES) {
+    if (typeof r.fn === 'string' ? r.fn === fn : r.fn.test(fn)) return r;
+  }
+  return null;
+}
+
+/**
+ * Caller-specific knowledge: when a flush (or other wait) is reached from a known
+ * caller, what it waits for is fixed by the kernel's code.
+ */
+export interface CallerRule {
+  /** The wait kind this refines. */
+  kind: WaitKind;
+  /** A frame below (outer to) the wait frame, within `within` frames. */
+  caller: RegExp;
+  within: number;
+  work?: string;
+  wq?: string;
+  source: string;
+}
+
+export const CALLER_RULES: CallerRule[] = [
+  // mm/page_alloc.c: drain_all_pages queues drain_local_pages_wq on mm_percpu_wq for every
+  // CPU with per-cpu pages, then flush_work()s each.
+  { kind: 'flush_work', caller: /^(?:__)?drain_all_pages$/, within: 3, work: 'drain_local_pages_wq', wq: 'mm_percpu_wq', source: 'mm/page_alloc.c drain_all_pages' },
+  // mm/swap.c: lru_add_drain_all queues lru_add_drain_per_cpu on mm_percpu_wq and flushes.
+  { kind: 'flush_work', caller: /^(?:__)?lru_add_drain_all$/, within: 3, work: 'lru_add_drain_per_cpu', wq: 'mm_percpu_wq', source: 'mm/swap.c lru_add_drain_all' },
+  // kernel/workqueue.c: work_on_cpu runs work_for_cpu_fn on system_wq ("events").
+  { kind: 'flush_work', caller: /^work_on_cpu(?:_key|_safe(?:_key)?)?$/, within: 3, work: 'work_for_cpu_fn', wq: 'events', source: 'kernel/workqueue.c work_on_cpu_key' },
+  // mm/vmstat.c: vmstat_refresh → schedule_on_each_cpu(refresh_vm_stats) on events.
+  { kind: 'flush_work', caller: /^schedule_on_each_cpu$/, within: 3, wq: 'events', source: 'kernel/workqueue.c schedule_on_each_cpu' },
+  // include/linux/workqueue.h: flush_scheduled_work() flushes system_wq ("events").
+  { kind: 'flush_workqueue', caller: /^flush_scheduled_work$/, within: 2, wq: 'events', source: 'include/linux/workqueue.h flush_scheduled_work' },
+  // kernel/workqueue.c: the wait frame itself may be flush_scheduled_work.
+  { kind: 'flush_workqueue', caller: /^flush_scheduled_work$/, within: 0, wq: 'events', source: 'include/linux/workqueue.h flush_scheduled_work' },
+];

@@ -1,0 +1,284 @@
+// Merge the parsers' records into one model: a task seen in several captures (ps, a
+// /proc stack, a crash bt) becomes one task with all its evidence; CPUs by number;
+// an address index so later stages can ask "which task is this task_struct / stack".
+
+import type { Span, TaskState } from '../contract.js';
+import type { ParsedFrame, Records, StackWord, TaskRecord, TaskRef } from '../parse/records.js';
+
+export interface ModelTask {
+  id: string;
+  pid: number | null;
+  comm: string | null;
+  state: TaskState | null;
+  cpu: number | null;
+  taskAddr: string | null;
+  frames: ParsedFrame[];
+  registers: Record<string, string> | null;
+  stackWords: StackWord[];
+  workqueue: { wq: string; fn: string } | null;
+  blockedSeconds: number | null;
+  onCpu: boolean;
+  idle: boolean;
+  evidence: Span[];
+  formats: Set<string>;
+  /** Span of the record whose frames were kept. */
+  framesSpan: Span | null;
+}
+
+export interface ModelCpu {
+  cpu: number;
+  current: string | null;
+  idle: boolean;
+  stuck: boolean;
+  stuckReason: string | null;
+  runnable: string[];
+  evidence: Span[];
+}
+
+export interface Model {
+  tasks: ModelTask[];
+  taskById: Map<string, ModelTask>;
+  taskByAddr: Map<string, ModelTask>;
+  cpus: Map<number, ModelCpu>;
+  records: Records;
+  /** Sorted per-cpu area bases, for "which CPU's per-cpu data is this address". */
+  percpuBases: { cpu: number; base: bigint }[];
+  /** Any hint that the machine is a virtual machine (a starved vCPU is then likely). */
+  virtualized: boolean;
+}
+
+/** Frame-list quality: crash bt with registers > dmesg trace > /proc stack > folded. */
+function framesRank(r: TaskRecord): number {
+  if (r.frames.length === 0) return -1;
+  const taskFrames = r.frames.filter((f) => f.context !== 'irq' && f.context !== 'nmi').length;
+  return (r.registers ? 1000 : 0) + taskFrames;
+}
+
+// Explicit state sources first: a ps/hung-task line states it; runq only implies R.
+const STATE_RANK: Record<string, number> = { crash_runq: 1, crash_task_block: 2 };
+
+function refKey(pid: number | null, cpu: number | null, addr: string | null): string | null {
+  if (pid !== null && pid > 0) return `pid:${pid}`;
+  if (pid === 0) return addr ? `addr:${addr}` : `idle:${cpu ?? '?'}`;
+  if (addr) return `addr:${addr}`;
+  return null;
+}
+
+export function taskIdFor(pid: number | null, cpu: number | null, addr: string | null, anon: number): string {
+  if (pid !== null && pid > 0) return `task:${pid}`;
+  // Every CPU has an idle task with pid 0: tell them apart by CPU.
+  if (pid === 0) return cpu !== null ? `task:0@cpu${cpu}` : 'task:0';
+  if (addr) return `task:@${addr}`;
+  return `task:@unknown-${anon}`;
+}
+
+export function buildModel(records: Records, text: string): Model {
+  // 1. Resolve addresses to pids first, so records that carry only an address merge.
+  const pidByAddr = new Map<string, TaskRef>();
+  for (const f of records.addresses) if (f.kind === 'task' && f.task.pid !== null) pidByAddr.set(f.addr, f.task);
+  for (const r of records.tasks) if (r.taskAddr && r.pid !== null) pidByAddr.set(r.taskAddr, { pid: r.pid, comm: r.comm, taskAddr: r.taskAddr });
+
+  const groups = new Map<string, TaskRecord[]>();
+  const order: string[] = [];
+  let anon = 0;
+  for (const r of records.tasks) {
+    let pid = r.pid;
+    if (pid === null && r.taskAddr && pidByAddr.has(r.taskAddr)) pid = pidByAddr.get(r.taskAddr)!.pid;
+    let key = refKey(pid, r.cpu, r.taskAddr);
+    if (pid === 0 && r.taskAddr) key = `addr:${r.taskAddr}`;
+    if (!key) key = `anon:${anon++}`;
+    if (!groups.has(key)) {
+      groups.set(key, []);
+      order.push(key);
+    }
+    groups.get(key)!.push({ ...r, pid });
+  }
+
+  const tasks: ModelTask[] = [];
+  let anonN = 0;
+  for (const key of order) {
+    const recs = groups.get(key)!;
+    const pid = recs.find((r) => r.pid !== null)?.pid ?? null;
+    const taskAddr = recs.find((r) => r.taskAddr)?.taskAddr ?? null;
+    const cpu = recs.find((r) => r.cpu !== null)?.cpu ?? null;
+    const comm = recs.find((r) => r.comm && r.format !== 'proc_stack')?.comm ?? recs.find((r) => r.comm)?.comm ?? null;
+    const stated = recs.filter((r) => r.state !== null).sort((a, b) => (STATE_RANK[a.format] ?? 9) - (STATE_RANK[b.format] ?? 9));
+    // Several explicit states (captures taken at different times): D wins, since a
+    // task seen blocked is what the reader is after.
+    const explicit = stated.filter((r) => (STATE_RANK[r.format] ?? 9) === 9);
+    const state = explicit.find((r) => r.state === 'D')?.state ?? explicit[0]?.state ?? stated[stated.length - 1]?.state ?? null;
+    let best: TaskRecord | null = null;
+    for (const r of recs) if (framesRank(r) >= 0 && (!best || framesRank(r) > framesRank(best))) best = r;
+    const registers = recs.find((r) => r.registers)?.registers ?? null;
+    const words = recs.flatMap((r) => r.stackWords ?? []);
+    const wq = recs.find((r) => r.workqueue)?.workqueue ?? null;
+    const blocked = recs.find((r) => r.blockedSeconds != null)?.blockedSeconds ?? null;
+    const evidence: Span[] = [];
+    for (const r of recs) {
+      evidence.push(r.span);
+      if (r.evidence) evidence.push(...r.evidence);
+    }
+    const interrupted = (best?.frames ?? []).some((f) => f.context === 'exception');
+    const onCpu = recs.some((r) => r.onCpu) || interrupted;
+    const idle = pid === 0 || recs.some((r) => r.idle);
+    tasks.push({
+      id: taskIdFor(pid, cpu, pid === 0 ? null : taskAddr, anonN++),
+      pid,
+      comm,
+      state,
+      cpu,
+      taskAddr,
+      frames: best?.frames ?? [],
+      registers,
+      stackWords: words,
+      workqueue: wq,
+      blockedSeconds: blocked,
+      onCpu,
+      idle,
+      evidence: mergeSpans(evidence),
+      formats: new Set(recs.map((r) => r.format)),
+      framesSpan: best?.span ?? null,
+    });
+  }
+  // Idle tasks keyed by address may collide on `task:0@cpuN` ids only if the dump is
+  // inconsistent; keep ids unique regardless.
+  const seen = new Set<string>();
+  for (const t of tasks) {
+    let id = t.id;
+    for (let k = 2; seen.has(id); k++) id = `${t.id}#${k}`;
+    t.id = id;
+    seen.add(id);
+  }
+  const taskById = new Map(tasks.map((t) => [t.id, t]));
+  const taskByAddr = new Map<string, ModelTask>();
+  for (const t of tasks) if (t.taskAddr) taskByAddr.set(t.taskAddr, t);
+
+  attachMemoryWords(records, tasks, taskByAddr);
+
+  const cpus = buildCpus(records, tasks, taskByAddr);
+  const percpuBases = records.addresses
+    .flatMap((a) => (a.kind === 'percpu_base' ? [{ cpu: a.cpu, base: BigInt('0x' + a.addr) }] : []))
+    .sort((a, b) => (a.base < b.base ? -1 : a.base > b.base ? 1 : 0));
+  const virtualized = /\b(?:kvm|qemu|virtio|xen|hyper-?v|vmware|Hypervisor detected|KVM|vCPU|hypervisor)\b/i.test(text.length > 2_000_000 ? text.slice(0, 2_000_000) : text);
+  return { tasks, taskById, taskByAddr, cpus, records, percpuBases, virtualized };
+}
+
+const THREAD_SIZE = 0x4000n;
+
+/**
+ * Memory words from `rd`/`search` belong to the task whose kernel stack holds them:
+ * known from `task_struct.stack` (the stack base), from `bt` frame addresses, or from
+ * `kmem ADDR` naming the owning task. x86_64 kernel stacks are THREAD_SIZE (16 KiB)
+ * aligned, so an address's stack is its 16 KiB-aligned block.
+ */
+function attachMemoryWords(records: Records, tasks: ModelTask[], byAddr: Map<string, ModelTask>): void {
+  const stackOwner = new Map<bigint, ModelTask>();
+  const find = (ref: TaskRef): ModelTask | undefined =>
+    (ref.taskAddr ? byAddr.get(ref.taskAddr) : undefined) ?? tasks.find((t) => ref.pid !== null && ref.pid > 0 && t.pid === ref.pid);
+  for (const f of records.addresses) {
+    if (f.kind !== 'stack' && f.kind !== 'stack_base') continue;
+    const t = find(f.task);
+    if (t) stackOwner.set(BigInt('0x' + f.addr) / THREAD_SIZE, t);
+  }
+  for (const s of records.structs) {
+    // `task_struct.stack TASK` → `stack = 0xffff8800506d0000`
+    if (s.type === 'task_struct' && s.addr && s.fields.stack) {
+      const t = byAddr.get(s.addr);
+      const base = /^0x([0-9a-f]{8,16})/.exec(s.fields.stack);
+      if (t && base) stackOwner.set(BigInt('0x' + base[1]) / THREAD_SIZE, t);
+    }
+  }
+  for (const w of records.memWords) {
+    if (!w.at) continue;
+    const t = stackOwner.get(BigInt('0x' + w.at) / THREAD_SIZE);
+    if (t) {
+      t.stackWords.push(w);
+      t.evidence.push({ line: w.line, endLine: w.line });
+    }
+  }
+  for (const t of tasks) t.evidence = mergeSpans(t.evidence);
+}
+
+function buildCpus(records: Records, tasks: ModelTask[], byAddr: Map<string, ModelTask>): Map<number, ModelCpu> {
+  const cpus = new Map<number, ModelCpu>();
+  const get = (n: number): ModelCpu => {
+    let c = cpus.get(n);
+    if (!c) {
+      c = { cpu: n, current: null, idle: false, stuck: false, stuckReason: null, runnable: [], evidence: [] };
+      cpus.set(n, c);
+    }
+    return c;
+  };
+  const idOf = (ref: TaskRef | null | undefined, cpu: number): string | null => {
+    if (!ref) return null;
+    if (ref.taskAddr && byAddr.has(ref.taskAddr)) return byAddr.get(ref.taskAddr)!.id;
+    if (ref.pid !== null && ref.pid > 0) return tasks.find((t) => t.pid === ref.pid)?.id ?? null;
+    if (ref.pid === 0) return tasks.find((t) => t.pid === 0 && t.cpu === cpu)?.id ?? null;
+    return null;
+  };
+  for (const r of records.cpus) {
+    const c = get(r.cpu);
+    c.evidence.push(r.span);
+    const cur = idOf(r.current, r.cpu);
+    if (cur) c.current = cur;
+    if (r.idle) c.idle = true;
+    if (r.stuck) {
+      c.stuck = true;
+      c.stuckReason ??= r.stuckReason ?? null;
+    }
+    for (const q of r.runnable ?? []) {
+      const id = idOf(q, r.cpu);
+      if (id && !c.runnable.includes(id)) c.runnable.push(id);
+    }
+  }
+  for (const t of tasks) {
+    if (t.cpu === null || !t.onCpu) continue;
+    const c = get(t.cpu);
+    c.current ??= t.id;
+    if (t.idle) c.idle = true;
+    c.evidence.push(...t.evidence.slice(0, 1));
+  }
+  for (const rep of records.reports) {
+    const stuckKinds = ['soft_lockup', 'hard_lockup'];
+    if (stuckKinds.includes(rep.kind) && rep.cpu != null) {
+      const c = get(rep.cpu);
+      c.stuck = true;
+      c.stuckReason ??= rep.header;
+      c.evidence.push(rep.span);
+    }
+    if (rep.kind === 'rcu_stall') {
+      for (const n of rep.cpus ?? []) {
+        const c = get(n);
+        c.stuck = true;
+        c.stuckReason ??= rep.header;
+        c.evidence.push(rep.span);
+      }
+    }
+  }
+  for (const c of cpus.values()) c.evidence = mergeSpans(c.evidence);
+  return cpus;
+}
+
+/** Sort and merge overlapping or touching spans. */
+export function mergeSpans(spans: Span[]): Span[] {
+  if (spans.length <= 1) return spans.slice();
+  const s = spans.slice().sort((a, b) => a.line - b.line || a.endLine - b.endLine);
+  const out: Span[] = [{ ...s[0] }];
+  for (let k = 1; k < s.length; k++) {
+    const last = out[out.length - 1];
+    if (s[k].line <= last.endLine + 1) last.endLine = Math.max(last.endLine, s[k].endLine);
+    else out.push({ ...s[k] });
+  }
+  return out;
+}
+
+/** The CPU whose per-cpu area holds `addr`, from `kmem -o` bases (null when unknown). */
+export function cpuOfPercpuAddr(model: Model, addr: string): number | null {
+  if (model.percpuBases.length === 0) return null;
+  const a = BigInt('0x' + addr);
+  let best: { cpu: number; base: bigint } | null = null;
+  for (const b of model.percpuBases) if (b.base <= a) best = b;
+  if (!best) return null;
+  // Per-cpu areas are at most a few MiB apart; farther means "not per-cpu data".
+  return a - best.base < 0x400000n ? best.cpu : null;
+}

@@ -1,0 +1,187 @@
+// crash `bt` output (also `bt -f`, `bt -a`, `bt -c N`, `bt PID`, `foreach bt`):
+//
+//   PID: 12263  TASK: ffff8803bbebdee0  CPU: 2   COMMAND: "kworker/u8:0"
+//    #0 [ffff88043fd03cf8] machine_kexec at ffffffff8105c4cb
+//   --- <IRQ stack> ---
+//    #9 [ffff88000399b738] apic_timer_interrupt at ffffffff816b5c1d
+//       [exception RIP: smp_call_function_many+514]
+//       RIP: ffffffff810f99a2  RSP: ffff88000399b7e8  RFLAGS: 00000202
+//       RAX: 0000000000000003  RBX: 00000000000000fc  RCX: ffff88043fd9adb8
+//       ffff8f4957fbfa38: 000000000001ab80 0000000000000086      (bt -f words)
+//
+// Copy-paste damage tolerated: blank lines between every line (blog editors), `....`
+// where the author cut frames, `bt: page excluded …` warnings, annotations after values
+// (stripped in text/lines). Output without a header (`crash> bt -f` of the current task,
+// or a header the author cut) belongs to the crash session's current task.
+
+import type { FrameContext, ParsedFrame, StackWord, TaskRecord, TaskRef } from '../records.js';
+import { frameFromCrashBt, frameFromSymbolOffset } from '../frames.js';
+import type { FormatParser, ParseContext } from '../parser.js';
+import { skipBlank, span } from '../parser.js';
+import type { Line } from '../../text/lines.js';
+import { BT_HEADER, EXCEPTION_RIP, STACK_MARKER, isRegisterLine, isWordLine, readRegisters, readWords } from './common.js';
+
+const ELLIPSIS = /^\.{2,}$/;
+const BT_MESSAGE = /^bt: /;
+
+function isBtBody(t: string): boolean {
+  return (
+    frameFromCrashBt(t, 0) !== undefined ||
+    EXCEPTION_RIP.test(t) ||
+    STACK_MARKER.test(t) ||
+    isRegisterLine(t) ||
+    /^ORIG_RAX: /.test(t) ||
+    isWordLine(t) ||
+    ELLIPSIS.test(t) ||
+    BT_MESSAGE.test(t)
+  );
+}
+
+function markerContext(label: string): FrameContext {
+  return /NMI/i.test(label) ? 'nmi' : 'irq';
+}
+
+function commandIsBt(cmd: string | null): boolean {
+  return cmd !== null && /^(?:bt|foreach\b.*\bbt)\b/.test(cmd);
+}
+
+export const crashBtParser: FormatParser = {
+  name: 'crash_bt',
+  starts(line, ctx) {
+    const t = line.trimmed;
+    if (BT_HEADER.test(t)) return true;
+    // Header-less output right after a `bt` command.
+    return commandIsBt(ctx.crash.command) && (frameFromCrashBt(t, 0) !== undefined || EXCEPTION_RIP.test(t) || ELLIPSIS.test(t));
+  },
+  parse(lines, i, ctx) {
+    const first = lines[i].trimmed;
+    const header = BT_HEADER.exec(first);
+    let j = i;
+    const rec: TaskRecord = {
+      pid: null,
+      comm: null,
+      state: null,
+      cpu: null,
+      taskAddr: null,
+      frames: [],
+      span: { line: lines[i].no, endLine: lines[i].no },
+      format: 'crash_bt',
+      onCpu: false,
+    };
+    if (header) {
+      rec.pid = Number(header[1]);
+      rec.taskAddr = header[2].toLowerCase();
+      rec.cpu = Number(header[3]);
+      rec.comm = header[4];
+      j++;
+    } else {
+      // Header-less: `bt PID` names the task; else the first frame's stack address may
+      // lie in a stack already attributed; else crash's current (panic) task.
+      const byCmd = /^bt(?: -\w+)* (\d{1,9})$/.exec(ctx.crash.command ?? '');
+      const fr = frameFromCrashBt(first, 0) ?? (lines[i + 1] ? frameFromCrashBt(lines[skipBlank(lines, i + 1)]?.trimmed ?? '', 0) : undefined);
+      const byStack = fr ? ownerOfStackAddr(ctx, fr.sp) : null;
+      const cur = byStack ?? (byCmd ? { pid: Number(byCmd[1]), comm: null, taskAddr: null } : ctx.crash.currentTask);
+      if (!cur) return null;
+      rec.pid = cur.pid;
+      rec.comm = cur.comm;
+      rec.taskAddr = cur.taskAddr;
+      rec.cpu = byStack || byCmd ? null : ctx.crash.currentCpu;
+    }
+    const frames: ParsedFrame[] = [];
+    const sps: string[] = [];
+    const words: StackWord[] = [];
+    const registers: Record<string, string> = {};
+    let lastBody = j - 1;
+    let exIdx = -1; // index in frames of the last exception frame
+    let mkIdx = -1; // index in frames where the last stack marker was seen
+    let handler: FrameContext = 'irq';
+    for (; j < lines.length; j++) {
+      const t = lines[j].trimmed;
+      if (t === '') continue;
+      if (!isBtBody(t)) break;
+      lastBody = j;
+      const fr = frameFromCrashBt(t, lines[j].no);
+      if (fr) {
+        const { sp, ...frame } = fr;
+        // crash repeats the exception RIP's function as the next frame: keep one.
+        const prev = frames[frames.length - 1];
+        if (prev && prev.isIp && prev.fn === frame.fn) {
+          prev.addr = frame.addr;
+          continue;
+        }
+        frames.push(frame);
+        sps.push(sp);
+        continue;
+      }
+      const ex = EXCEPTION_RIP.exec(t);
+      if (ex) {
+        const f = frameFromSymbolOffset(ex[1].trim(), lines[j].no);
+        if (f) {
+          exIdx = frames.length;
+          frames.push({ ...f, isIp: true });
+          sps.push('');
+        }
+        // Registers that follow belong to this (the innermost printed) exception frame.
+        for (const k of Object.keys(registers)) delete registers[k];
+        continue;
+      }
+      const mk = STACK_MARKER.exec(t);
+      if (mk) {
+        mkIdx = frames.length;
+        handler = markerContext(mk[1]);
+        continue;
+      }
+      if (isRegisterLine(t) || /^ORIG_RAX: /.test(t)) {
+        readRegisters(t, registers);
+        continue;
+      }
+      if (isWordLine(t)) words.push(...readWords(t, lines[j].no));
+    }
+    if (frames.length === 0 && words.length === 0 && Object.keys(registers).length === 0 && !header) return null;
+    // Frames printed before the interrupted point (the exception frame, else the last
+    // stack marker) ran in the interrupt/NMI handler on top of the task.
+    const cut = exIdx >= 0 ? exIdx : mkIdx;
+    frames.forEach((f, k) => {
+      f.context = k < cut ? handler : k === exIdx ? 'exception' : 'task';
+    });
+    // Kernel stack addresses of the task context tell which memory words are this task's.
+    if (rec.pid !== null || rec.taskAddr) {
+      const ref = { pid: rec.pid, comm: rec.comm, taskAddr: rec.taskAddr };
+      frames.forEach((f, k) => {
+        if (f.context === 'task' && sps[k]) ctx.records.addresses.push({ kind: 'stack', addr: sps[k], task: ref, span: { line: f.line, endLine: f.line } });
+      });
+    }
+    rec.frames = frames;
+    if (words.length) rec.stackWords = words;
+    if (Object.keys(registers).length) rec.registers = { ...registers };
+    rec.span = span(lines, i, lastBody + 1);
+    // A task printed by bt is the one on its CPU only for `bt -a`/the panic task; crash
+    // prints "CPU: N" for sleeping tasks too (their last CPU). Decided in the model.
+    ctx.records.tasks.push(rec);
+    if (header) {
+      ctx.records.addresses.push({ kind: 'task', addr: rec.taskAddr!, task: { pid: rec.pid, comm: rec.comm, taskAddr: rec.taskAddr }, span: { line: lines[i].no, endLine: lines[i].no } });
+      if (!ctx.crash.currentTask) {
+        ctx.crash.currentTask = { pid: rec.pid, comm: rec.comm, taskAddr: rec.taskAddr };
+        ctx.crash.currentCpu = rec.cpu;
+      }
+    }
+    return lastBody + 1;
+  },
+};
+
+/** The task whose kernel stack (16 KiB aligned block) holds `sp`, from earlier output. */
+function ownerOfStackAddr(ctx: ParseContext, sp: string): TaskRef | null {
+  const block = BigInt('0x' + sp) >> 14n;
+  // Bounded look-back keeps a run of header-less outputs linear.
+  for (let k = ctx.records.addresses.length - 1, stop = Math.max(0, k - 5000); k >= stop; k--) {
+    const a = ctx.records.addresses[k];
+    if (a.kind === 'stack' && BigInt('0x' + a.addr) >> 14n === block) return a.task;
+  }
+  return null;
+}
+
+export function btLineIsBody(line: Line): boolean {
+  return isBtBody(line.trimmed);
+}
+
+export type { ParseContext };

@@ -1,0 +1,287 @@
+// Smaller crash(8) outputs: the prompt, the session header / `kmem` task block, `ps`,
+// `runq`, `kmem -o`, `eval -b`, `rd`/`search` memory words, `dis` listings.
+
+import type { TaskRef, TaskRecord } from '../records.js';
+import type { FormatParser, ParseContext } from '../parser.js';
+import { hexAddr, span } from '../parser.js';
+import type { Line } from '../../text/lines.js';
+import { CRASH_STATE, isWordLine, readWords, stateFromName } from './common.js';
+
+// `crash> bt -f 355608`; blog copies also lose the first letter (`rash> bt`) or the space.
+const PROMPT = /^c?rash> ?(.{0,400})$/;
+
+export const crashPromptParser: FormatParser = {
+  name: 'crash_prompt',
+  starts: (line) => PROMPT.test(line.trimmed),
+  parse(lines, i, ctx) {
+    const m = PROMPT.exec(lines[i].trimmed)!;
+    const cmd = m[1].trim();
+    ctx.crash.command = cmd === '' ? ctx.crash.command : cmd;
+    ctx.crash.commandLine = lines[i].no;
+    // `set PID` / `bt PID` / `bt -c N` change which task header-less output belongs to;
+    // the header of the output itself says so, so nothing more to do here.
+    return i + 1;
+  },
+};
+
+// The session header and the `kmem ADDR` / `ps -t` task block:
+//        KERNEL: /usr/lib/debug/lib/modules/3.10.0-957.el7.x86_64/vmlinux
+//         PANIC: "Kernel panic - not syncing: Hard LOCKUP"
+//           PID: 14
+//       COMMAND: "migration/1"
+//          TASK: ffff8f1bf6bb9040  [THREAD_INFO: ffff8f1bf6bc4000]
+//           CPU: 1
+//         STATE: TASK_INTERRUPTIBLE (PANIC)
+const FIELD = /^(KERNEL|DUMPFILE|CPUS|DATE|UPTIME|LOAD AVERAGE|TASKS|NODENAME|RELEASE|VERSION|MACHINE|MEMORY|PANIC|PID|COMMAND|TASK|CPU|STATE): {1,4}(.{0,400})$/;
+
+export const crashSysParser: FormatParser = {
+  name: 'crash_task_block',
+  starts: (line) => FIELD.test(line.trimmed) && !/^PID: +\d+ +TASK:/.test(line.trimmed),
+  parse(lines, i, ctx) {
+    const fields: Record<string, string> = {};
+    let j = i;
+    let last = i;
+    for (; j < lines.length; j++) {
+      const t = lines[j].trimmed;
+      if (t === '' || t === '....' || t === '...') {
+        if (j - last > 2) break;
+        continue;
+      }
+      const m = FIELD.exec(t);
+      if (!m) break;
+      fields[m[1]] = m[2].trim();
+      last = j;
+    }
+    if (Object.keys(fields).length < 2) return null;
+    const sp = span(lines, i, last + 1);
+    const r = ctx.records;
+    if (fields.KERNEL) {
+      const rel = /\/lib\/modules\/([^/\s]{3,100})\//.exec(fields.KERNEL) ?? /vmlinux-([^/\s]{3,100})/.exec(fields.KERNEL);
+      if (rel) r.kernels.push({ release: rel[1], arch: archOf(rel[1]), strength: 8, line: sp.line });
+    }
+    if (fields.RELEASE) r.kernels.push({ release: fields.RELEASE.split(/\s/)[0], arch: archOf(fields.RELEASE), strength: 9, line: sp.line });
+    if (fields.MACHINE) {
+      const a = /^(x86_64|aarch64|arm64|ppc64le|s390x|riscv64)/.exec(fields.MACHINE);
+      if (a) r.archHints.push({ arch: a[1] === 'aarch64' ? 'arm64' : a[1], line: sp.line });
+    }
+    const pid = fields.PID !== undefined ? Number(fields.PID) : NaN;
+    const taskAddr = fields.TASK ? /^([0-9a-f]{8,16})/.exec(fields.TASK)?.[1] ?? null : null;
+    if (!Number.isNaN(pid) || taskAddr) {
+      const comm = fields.COMMAND ? fields.COMMAND.replace(/^"|"$/g, '') : null;
+      const cpu = fields.CPU !== undefined && /^\d+/.test(fields.CPU) ? Number(/^\d+/.exec(fields.CPU)![0]) : null;
+      const ref: TaskRef = { pid: Number.isNaN(pid) ? null : pid, comm, taskAddr };
+      const state = fields.STATE ? stateFromName(fields.STATE) : null;
+      const panicTask = fields.STATE ? /\(PANIC\)/.test(fields.STATE) : false;
+      const active = fields.STATE ? /\(ACTIVE\)|\(PANIC\)/.test(fields.STATE) : false;
+      const rec: TaskRecord = { ...ref, state, cpu, frames: [], span: sp, format: 'crash_task_block', onCpu: active };
+      r.tasks.push(rec);
+      if (taskAddr) r.addresses.push({ kind: 'task', addr: taskAddr, task: ref, span: sp });
+      // `kmem ADDR` where ADDR is not the task_struct: ADDR lies in this task's stack
+      // (or another object of it). crash prints the owning task of stack addresses.
+      const q = /^kmem(?: -\w)* (?:0x)?([0-9a-f]{8,16})\b/.exec(ctx.crash.command ?? '');
+      if (q && lines[i].no - ctx.crash.commandLine < 40 && hexAddr(q[1]) !== taskAddr) {
+        r.addresses.push({ kind: 'stack', addr: hexAddr(q[1]), task: ref, span: { line: ctx.crash.commandLine, endLine: sp.endLine } });
+      }
+      if (fields.PANIC || panicTask) {
+        ctx.crash.currentTask = ref;
+        ctx.crash.currentCpu = cpu;
+      }
+      if (fields.PANIC) {
+        const p = fields.PANIC.replace(/^"|"$/g, '');
+        const kind = /hard lockup/i.test(p) ? 'hard_lockup' : /soft lockup/i.test(p) ? 'soft_lockup' : /hung_task|blocked tasks/i.test(p) ? 'hung_task' : /rcu/i.test(p) ? 'rcu_stall' : null;
+        if (kind) r.reports.push({ kind, header: p, cpu, task: ref, span: sp, format: 'crash_header' });
+      }
+    }
+    return last + 1;
+  },
+};
+
+function archOf(release: string): string | null {
+  const m = /(x86_64|aarch64|arm64|ppc64le|s390x|i686|amd64|arm64)/.exec(release);
+  if (!m) return null;
+  return m[1] === 'aarch64' ? 'arm64' : m[1] === 'amd64' ? 'x86_64' : m[1];
+}
+
+// crash `ps`:
+//      PID    PPID  CPU       TASK        ST  %MEM     VSZ    RSS  COMM
+//   >  4790      2   1  ffff88003570de20  UN   0.0       0      0  [kworker/1:2]
+const PS_ROW = /^(>?) {0,4}(\d{1,9}) {1,8}(\d{1,9}) {1,6}(\d{1,5}) {1,4}([0-9a-f]{8,16}) {1,4}([A-Z]{2}) {1,4}\d{1,3}\.\d {1,12}\d{1,12} {1,12}\d{1,12} {1,4}(.{1,64})$/;
+const PS_HEADER = /^PID +PPID +CPU +TASK +ST +%MEM +VSZ +RSS +COMM$/;
+
+export const crashPsParser: FormatParser = {
+  name: 'crash_ps',
+  starts: (line) => PS_ROW.test(line.trimmed) || PS_HEADER.test(line.trimmed),
+  parse(lines, i, ctx) {
+    let j = i;
+    let last = -1;
+    for (; j < lines.length; j++) {
+      const t = lines[j].trimmed;
+      if (PS_HEADER.test(t)) {
+        last = j;
+        continue;
+      }
+      const m = PS_ROW.exec(t);
+      if (!m) break;
+      last = j;
+      let comm = m[7].trim();
+      if (/^\[.*\]$/.test(comm)) comm = comm.slice(1, -1);
+      const ref = { pid: Number(m[2]), comm, taskAddr: m[5].toLowerCase() };
+      const sp = { line: lines[j].no, endLine: lines[j].no };
+      ctx.records.tasks.push({
+        ...ref,
+        ppid: Number(m[3]),
+        state: CRASH_STATE[m[6]] ?? null,
+        cpu: Number(m[4]),
+        frames: [],
+        span: sp,
+        format: 'crash_ps',
+        onCpu: m[1] === '>',
+        idle: ref.pid === 0,
+      });
+      ctx.records.addresses.push({ kind: 'task', addr: ref.taskAddr, task: ref, span: sp });
+    }
+    return last >= i ? last + 1 : null;
+  },
+};
+
+// crash `runq`:
+//   CPU 3 RUNQUEUE: ffff88043fd96cc0
+//     CURRENT: PID: 0      TASK: ffff88017a203f40  COMMAND: "swapper/3"
+//     RT PRIO_ARRAY: ffff88043fd96e50
+//        [no tasks queued]
+//     CFS RB_ROOT: ffff88043fd96d68
+//        [120] PID: 30118  TASK: ffff880012ab8000  COMMAND: "barad_agent"
+const RUNQ_CPU = /^CPU (\d{1,5}) RUNQUEUE: ([0-9a-f]{8,16})$/;
+const RUNQ_TASK = /^(?:CURRENT: |\[ {0,3}(\d{1,3})\] )PID: {1,8}(\d{1,9}) {1,8}TASK: {1,8}([0-9a-f]{8,16}) {1,8}COMMAND: "(.{0,64})"/;
+const RUNQ_OTHER = /^(?:RT PRIO_ARRAY: [0-9a-f]{8,16}|CFS RB_ROOT: [0-9a-f]{8,16}|\[no tasks queued\]|DL_RB_ROOT: [0-9a-f]{8,16}|GROUP CFS RB_ROOT: [0-9a-f]{8,16})$/;
+
+export const crashRunqParser: FormatParser = {
+  name: 'crash_runq',
+  starts: (line) => RUNQ_CPU.test(line.trimmed),
+  parse(lines, i, ctx) {
+    const m = RUNQ_CPU.exec(lines[i].trimmed)!;
+    const cpu = Number(m[1]);
+    let current: TaskRef | null = null;
+    const runnable: TaskRef[] = [];
+    let last = i;
+    for (let j = i + 1; j < lines.length; j++) {
+      const t = lines[j].trimmed;
+      if (t === '') continue;
+      const tm = RUNQ_TASK.exec(t);
+      if (tm) {
+        const ref = { pid: Number(tm[2]), comm: tm[4], taskAddr: tm[3].toLowerCase() };
+        const sp = { line: lines[j].no, endLine: lines[j].no };
+        ctx.records.addresses.push({ kind: 'task', addr: ref.taskAddr, task: ref, span: sp });
+        if (t.startsWith('CURRENT')) {
+          current = ref;
+          ctx.records.tasks.push({ ...ref, state: 'R', cpu, frames: [], span: sp, format: 'crash_runq', onCpu: true, idle: ref.pid === 0 });
+        } else {
+          runnable.push(ref);
+          ctx.records.tasks.push({ ...ref, state: 'R', cpu, frames: [], span: sp, format: 'crash_runq', onCpu: false });
+        }
+        last = j;
+        continue;
+      }
+      if (RUNQ_OTHER.test(t)) {
+        last = j;
+        continue;
+      }
+      break;
+    }
+    const idle = current !== null && (current.pid === 0 || /^swapper/.test(current.comm ?? ''));
+    ctx.records.cpus.push({ cpu, current, idle, runnable, span: span(lines, i, last + 1), format: 'crash_runq' });
+    return last + 1;
+  },
+};
+
+// crash `kmem -o`:  PER-CPU OFFSET VALUES:  /  CPU 0: ffff88043fc00000
+const KMEM_O_HEAD = /^PER-CPU OFFSET VALUES:$/;
+const KMEM_O_ROW = /^CPU (\d{1,5}): {1,4}([0-9a-f]{8,16})$/;
+
+export const crashKmemOParser: FormatParser = {
+  name: 'crash_kmem_o',
+  starts: (line) => KMEM_O_HEAD.test(line.trimmed),
+  parse(lines, i, ctx) {
+    let last = i;
+    for (let j = i + 1; j < lines.length; j++) {
+      const t = lines[j].trimmed;
+      if (t === '') continue;
+      const m = KMEM_O_ROW.exec(t);
+      if (!m) break;
+      ctx.records.addresses.push({ kind: 'percpu_base', addr: m[2].toLowerCase(), cpu: Number(m[1]), span: { line: lines[j].no, endLine: lines[j].no } });
+      last = j;
+    }
+    return last + 1;
+  },
+};
+
+// `eval -b 10`:  hexadecimal: a / decimal: 10 / octal: 12 / binary: … / bits set: 3 1
+const EVAL_LINE = /^(hexadecimal|decimal|octal|binary|bits set): ?(.{0,200})$/;
+
+export const crashEvalParser: FormatParser = {
+  name: 'crash_eval',
+  starts: (line) => /^hexadecimal: /.test(line.trimmed),
+  parse(lines, i) {
+    let last = i;
+    for (let j = i; j < lines.length; j++) {
+      const t = lines[j].trimmed;
+      if (t === '') continue;
+      if (!EVAL_LINE.test(t)) break;
+      last = j;
+    }
+    return last + 1;
+  },
+};
+
+// `rd -s ADDR N`, `rd ADDR`, `search …`: memory words. Attributed to a task later from
+// stack ranges (task_struct.stack, bt frame addresses, kmem).
+export const crashWordsParser: FormatParser = {
+  name: 'crash_memory',
+  starts: (line) => isWordLine(line.trimmed),
+  parse(lines, i, ctx) {
+    let last = i;
+    const words = [];
+    for (let j = i; j < lines.length; j++) {
+      const t = lines[j].trimmed;
+      if (t === '') {
+        if (j - last > 2) break;
+        continue;
+      }
+      if (!isWordLine(t)) break;
+      words.push(...readWords(t, lines[j].no));
+      last = j;
+    }
+    if (words.length === 0) return null;
+    ctx.records.memWords.push(...words);
+    return last + 1;
+  },
+};
+
+// `dis` listings: `0xffffffff810f99a0 <smp_call_function_many+512>: pause`, and the
+// `/usr/src/debug/…/stop_machine.c: 91` source lines of `dis -l`.
+const DIS_LINE = /^0x[0-9a-f]{8,16} <[^>]{1,200}>:/;
+const DIS_SRC = /^\/\S{1,300}\.[ch]: \d{1,6}$/;
+
+export const crashDisParser: FormatParser = {
+  name: 'crash_dis',
+  starts: (line) => DIS_LINE.test(line.trimmed) || DIS_SRC.test(line.trimmed),
+  parse(lines, i) {
+    let last = i;
+    for (let j = i; j < lines.length; j++) {
+      const t = lines[j].trimmed;
+      if (t === '' || t === '...' || t === '....') {
+        if (j - last > 2) break;
+        continue;
+      }
+      if (!DIS_LINE.test(t) && !DIS_SRC.test(t)) break;
+      last = j;
+    }
+    return last + 1;
+  },
+};
+
+export function isPrompt(line: Line): boolean {
+  return PROMPT.test(line.trimmed);
+}
+
+export type { ParseContext };

@@ -1,0 +1,6 @@
+// dmesg / console report formats (hung task, lockups, RCU stalls, workqueue dumps,
+// sysrq task dumps, lockdep). Ordered: report headers before generic task dumps.
+
+import type { FormatParser } from '../parser.js';
+
+export const DMESG_PARSERS: FormatParser[] = [];

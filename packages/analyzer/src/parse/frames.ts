@@ -1,0 +1,109 @@
+// One small function per stack-frame line style, tried in order. Each returns a frame
+// or undefined, never throws. Patterns are anchored with bounded quantifiers.
+
+import type { ParsedFrame } from './records.js';
+
+const FN = String.raw`[A-Za-z_$.][\w.$]{0,127}`;
+const HEX = String.raw`[0-9a-fA-F]`;
+
+// `[<ffffffff810a6fec>] flush_workqueue+0x12c/0x5b0 [bsnmod]` (/proc/PID/stack, old
+// dmesg Call Trace). The `?` marks an unreliable frame: `[<…>] ? fn+0x1/0x2`.
+const PROC_ADDR = new RegExp(
+  String.raw`^\[<(${HEX}{6,16})>\] (\? )?(?:(${FN})\+0x(${HEX}{1,8})/0x(${HEX}{1,8})(?: \[([\w\-]{1,64})\])?|0x${HEX}{6,16})`,
+);
+
+// `flush_work+0x10/0x18`, ` ? __queue_work+0x1ad/0x3d0`, `vp_reset+0x3a/0x50 [virtio_pci]`,
+// arm64 `  __switch_to+0xdc/0x148` and the newer `fn+0x1/0x2 (T)` suffix, syzkaller's
+// symbolized `dump_stack+0x194/0x257 lib/dump_stack.c:53`.
+const PLAIN = new RegExp(
+  String.raw`^(\? )?(${FN})\+0x(${HEX}{1,8})/0x(${HEX}{1,8})(?: \[([\w\-]{1,64})\])?(?: \([TP]\))?(?:\s|$)`,
+);
+
+// syzkaller's inlined frames: `__dump_stack lib/dump_stack.c:17 [inline]`.
+const INLINE = new RegExp(String.raw`^(${FN}) [\w/.\-]{1,200}\.[chS]:\d{1,6}(?::\d{1,4})? \[inline\]$`);
+
+// crash `bt`: `#4 [ffff8f4957fbfa30] try_to_wake_up at ffffffff838d63d2 [mod]`
+const CRASH_BT = new RegExp(
+  String.raw`^#(\d{1,4}) {1,3}\[(${HEX}{6,16})\] (${FN}) at (${HEX}{6,16})(?: \[([\w\-]{1,64})\])?`,
+);
+
+// arm64 / older ARM: `[<ffff000008085b40>] __switch_to+0x98/0xb0` is PROC_ADDR; the
+// `Call trace:` entries of 4.x arm64 look like `[<ffff…>] fn+0x/0x` as well.
+
+export function frameFromProcStack(s: string, line: number): ParsedFrame | undefined {
+  const m = PROC_ADDR.exec(s);
+  if (!m) return undefined;
+  if (!m[3]) {
+    // `[<ffffffffffffffff>] 0xffffffffffffffff`: the end marker of /proc/PID/stack.
+    return undefined;
+  }
+  return {
+    fn: m[3],
+    offset: '0x' + m[4].toLowerCase(),
+    size: '0x' + m[5].toLowerCase(),
+    module: m[6] ?? null,
+    addr: m[1].toLowerCase(),
+    reliable: !m[2],
+    line,
+  };
+}
+
+export function frameFromPlain(s: string, line: number): ParsedFrame | undefined {
+  const m = PLAIN.exec(s);
+  if (!m) return undefined;
+  return {
+    fn: m[2],
+    offset: '0x' + m[3].toLowerCase(),
+    size: '0x' + m[4].toLowerCase(),
+    module: m[5] ?? null,
+    addr: null,
+    reliable: !m[1],
+    line,
+  };
+}
+
+export function frameFromInline(s: string, line: number): ParsedFrame | undefined {
+  const m = INLINE.exec(s);
+  if (!m) return undefined;
+  return { fn: m[1], offset: null, size: null, module: null, addr: null, reliable: true, line };
+}
+
+export function frameFromCrashBt(s: string, line: number): (ParsedFrame & { sp: string }) | undefined {
+  const m = CRASH_BT.exec(s);
+  if (!m) return undefined;
+  return {
+    fn: m[3],
+    offset: null,
+    size: null,
+    module: m[5] ?? null,
+    addr: m[4].toLowerCase(),
+    reliable: true,
+    line,
+    sp: m[2].toLowerCase(),
+  };
+}
+
+/** Any kernel-trace frame style (not crash's `#N` lines). */
+export function parseFrameLine(trimmed: string, line: number): ParsedFrame | undefined {
+  return frameFromProcStack(trimmed, line) ?? frameFromPlain(trimmed, line) ?? frameFromInline(trimmed, line);
+}
+
+/** True for `[<ffffffffffffffff>] 0xffffffffffffffff`, the /proc/PID/stack terminator. */
+export function isStackTerminator(trimmed: string): boolean {
+  return /^\[<f{16}>\] 0xf{16}$/.test(trimmed);
+}
+
+/** `fn+514` (crash, decimal offset) or `fn+0x202/0x260` → a frame. */
+export function frameFromSymbolOffset(sym: string, line: number): ParsedFrame | undefined {
+  const hex = /^(\S{1,128}?)\+0x([0-9a-f]{1,8})(?:\/0x([0-9a-f]{1,8}))?(?: \[([\w\-]{1,64})\])?$/i.exec(sym);
+  if (hex) {
+    return { fn: hex[1], offset: '0x' + hex[2].toLowerCase(), size: hex[3] ? '0x' + hex[3].toLowerCase() : null, module: hex[4] ?? null, addr: null, reliable: true, line };
+  }
+  const dec = /^(\S{1,128}?)\+(\d{1,9})(?: \[([\w\-]{1,64})\])?$/.exec(sym);
+  if (dec) {
+    return { fn: dec[1], offset: '0x' + Number(dec[2]).toString(16), size: null, module: dec[3] ?? null, addr: null, reliable: true, line };
+  }
+  const bare = /^([A-Za-z_][\w.$]{0,127})$/.exec(sym);
+  if (bare) return { fn: bare[1], offset: null, size: null, module: null, addr: null, reliable: true, line };
+  return undefined;
+}

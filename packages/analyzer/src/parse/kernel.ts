@@ -1,0 +1,77 @@
+// The kernel release and architecture, wherever the text states them. Each pattern has
+// a strength: a `Not tainted 4.18.0-305.el8.x86_64` line beats a release named in prose.
+
+import type { Line } from '../text/lines.js';
+import type { Records } from './records.js';
+
+const RELEASE = String.raw`(\d{1,2}\.\d{1,3}(?:\.\d{1,4})?(?:-[\w.+~]{1,80})?)`;
+
+const PATTERNS: { re: RegExp; strength: number }[] = [
+  // `CPU: 2 PID: 1 Comm: x Not tainted 4.18.0-305.el8.x86_64 #1`, `Tainted: G   W  5.10.0 #1`
+  { re: new RegExp(String.raw`\b(?:Not tainted|Tainted: [A-Z ]{1,40}?) {1,4}${RELEASE}(?: #| |$)`), strength: 10 },
+  // `Linux version 5.15.0-91-generic (buildd@…)`
+  { re: new RegExp(String.raw`^Linux version ${RELEASE}\b`), strength: 10 },
+  // crash header `RELEASE: 3.10.0-957.el7.x86_64` is read by the crash parser (9).
+  // `/lib/modules/3.10.0-957.el7.x86_64/`
+  { re: new RegExp(String.raw`/lib/modules/${RELEASE}/`), strength: 7 },
+  // `uname -r` output alone on a line, or `kernel-3.10.0-957.el7`.
+  { re: new RegExp(String.raw`^${RELEASE.replace('?:-', '-')}$`), strength: 6 },
+  // A distribution release in prose: `Centos7 3.10.0-693.el7.x86_64`.
+  { re: /(?:^|[^\w.\-])(\d\.\d{1,2}\.\d{1,3}-[\w.]{1,60}?\.(?:el\d{1,2}(?:_\d{1,2})?(?:uek)?\.(?:x86_64|aarch64|ppc64le|s390x)|fc\d{2}\.(?:x86_64|aarch64)|x86_64|aarch64|amd64|arm64))(?![\w.\-])/, strength: 4 },
+  { re: /(?:^|[^\w.\-])(\d\.\d{1,2}\.\d{1,3}-\d{1,4}(?:\.\d{1,4}){0,3}-(?:generic|amd64|arm64|cloud-amd64|aws|azure|gcp|lowlatency))(?![\w.\-])/, strength: 4 },
+];
+
+const ARCH_HINTS: { re: RegExp; arch: string }[] = [
+  { re: /^RIP: (?:00\d\d:|[0-9a-f]{16} )|^RAX: [0-9a-f]{16}|\bx86_64\b/, arch: 'x86_64' },
+  { re: /^pc : |^lr : |^x29: |\baarch64\b|\barm64\b/, arch: 'arm64' },
+  { re: /^NIP: |\bppc64le\b/, arch: 'ppc64le' },
+  { re: /\bs390x\b|^Krnl PSW/, arch: 's390x' },
+];
+
+export function archFromRelease(release: string): string | null {
+  const m = /(x86_64|aarch64|arm64|ppc64le|s390x|amd64|i686)/.exec(release);
+  if (!m) return null;
+  return m[1] === 'aarch64' ? 'arm64' : m[1] === 'amd64' ? 'x86_64' : m[1];
+}
+
+export function scanKernelFacts(lines: Line[], records: Records): void {
+  let hints = 0;
+  for (const line of lines) {
+    const t = line.trimmed;
+    if (t.length < 5) continue;
+    // Cheap pre-filter: every release pattern needs a digit-dot-digit.
+    if (/\d\.\d/.test(t)) {
+      for (const p of PATTERNS) {
+        const m = p.re.exec(t);
+        if (m) {
+          records.kernels.push({ release: m[1], arch: archFromRelease(m[1]), strength: p.strength, line: line.no });
+          break;
+        }
+      }
+    }
+    if (hints < 50) {
+      for (const h of ARCH_HINTS) {
+        if (h.re.test(t)) {
+          records.archHints.push({ arch: h.arch, line: line.no });
+          hints++;
+          break;
+        }
+      }
+    }
+  }
+}
+
+/** The best-supported release and arch: highest strength, earliest line. */
+export function pickKernel(records: Records): { kernel: string | null; arch: string | null } {
+  let best: Records['kernels'][number] | null = null;
+  for (const k of records.kernels) {
+    if (!best || k.strength > best.strength || (k.strength === best.strength && k.line < best.line)) best = k;
+  }
+  let arch = best?.arch ?? null;
+  if (!arch && records.archHints.length) {
+    const counts = new Map<string, number>();
+    for (const h of records.archHints) counts.set(h.arch, (counts.get(h.arch) ?? 0) + 1);
+    arch = [...counts.entries()].sort((a, b) => b[1] - a[1])[0][0];
+  }
+  return { kernel: best?.release ?? null, arch };
+}

@@ -1,0 +1,65 @@
+// The interface every format parser implements, and the state they share while the
+// segmenter walks the text once from top to bottom.
+
+import type { Line } from '../text/lines.js';
+import type { Records, TaskRef } from './records.js';
+
+export interface CrashState {
+  /** The last `crash> CMD` command and the line it was on. */
+  command: string | null;
+  commandLine: number;
+  /** The task crash's commands default to: the panic task, or the last `set`/`bt` header. */
+  currentTask: TaskRef | null;
+  currentCpu: number | null;
+}
+
+export interface ShellState {
+  /** The last shell command seen (`[root@h ~]# cat /proc/1/stack`, `$ ps aux`). */
+  command: string | null;
+  commandLine: number;
+}
+
+export interface ParseContext {
+  records: Records;
+  crash: CrashState;
+  shell: ShellState;
+}
+
+export function newContext(records: Records): ParseContext {
+  return {
+    records,
+    crash: { command: null, commandLine: 0, currentTask: null, currentCpu: null },
+    shell: { command: null, commandLine: 0 },
+  };
+}
+
+/**
+ * A format parser. `starts` is a cheap test on one line. `parse` reads from index `i`
+ * and returns the index after the last line it consumed (> i), or null when the text
+ * there is not this format after all. It pushes records only when it succeeds.
+ *
+ * Linearity rule: `parse` may look ahead, but a parser that returns null must have
+ * looked at only a bounded number of lines (a constant), so a failed attempt never
+ * costs more than O(1) per line.
+ */
+export interface FormatParser {
+  name: string;
+  starts(line: Line, ctx: ParseContext): boolean;
+  parse(lines: Line[], i: number, ctx: ParseContext): number | null;
+}
+
+/** Index of the next non-blank line at or after i, or lines.length. */
+export function skipBlank(lines: Line[], i: number): number {
+  while (i < lines.length && lines[i].trimmed === '') i++;
+  return i;
+}
+
+export function span(lines: Line[], from: number, toExclusive: number): { line: number; endLine: number } {
+  const last = Math.max(from, toExclusive - 1);
+  return { line: lines[from].no, endLine: lines[Math.min(last, lines.length - 1)].no };
+}
+
+/** Normalise a hex address: lower case, no 0x, no leading zeros beyond 16 digits. */
+export function hexAddr(s: string): string {
+  return s.replace(/^0x/i, '').toLowerCase();
+}

@@ -1,0 +1,196 @@
+// Typed records that format parsers emit. The model stage merges them; no parser
+// knows about any other parser's records.
+
+import type { Frame, Kind, LockType, Span, TaskState } from '../contract.js';
+
+/** Where a frame ran: the interrupted task context, or an interrupt/NMI stack on top. */
+export type FrameContext = 'task' | 'irq' | 'nmi' | 'exception';
+
+export interface ParsedFrame extends Frame {
+  line: number;
+  context?: FrameContext;
+  /** The frame came from an `[exception RIP: …]`/`RIP:`/`pc :` line: where the CPU was. */
+  isIp?: boolean;
+}
+
+/** A raw stack or memory word (`bt -f`, `rd -s`, `search`), kept to search addresses. */
+export interface StackWord {
+  /** Address of the word, when printed. */
+  at: string | null;
+  /** Hex value (lower case, no 0x) or a symbol like `schedule+41`. */
+  value: string;
+  line: number;
+}
+
+export interface TaskRecord {
+  pid: number | null;
+  comm: string | null;
+  state: TaskState | null;
+  cpu: number | null;
+  taskAddr: string | null;
+  ppid?: number | null;
+  frames: ParsedFrame[];
+  registers?: Record<string, string>;
+  stackWords?: StackWord[];
+  workqueue?: { wq: string; fn: string } | null;
+  blockedSeconds?: number | null;
+  /** This record is the current task of a CPU (crash `bt`, `CPU: N PID: N` lines). */
+  onCpu?: boolean;
+  /** The task is the idle task of its CPU. */
+  idle?: boolean;
+  span: Span;
+  /** Extra lines that support this record (e.g. a `ps` row elsewhere). */
+  evidence?: Span[];
+  format: string;
+}
+
+export interface TaskRef {
+  pid: number | null;
+  comm: string | null;
+  taskAddr: string | null;
+}
+
+export interface CpuRecord {
+  cpu: number;
+  current?: TaskRef | null;
+  idle?: boolean;
+  stuck?: boolean;
+  stuckReason?: string | null;
+  runnable?: TaskRef[];
+  span: Span;
+  format: string;
+}
+
+/** A lock held by a task, from lockdep's held-locks lists. */
+export interface HeldLockRecord {
+  holder: TaskRef;
+  addr: string | null;
+  name: string | null;
+  /** Function that acquired it (`at: fn+off/len`). */
+  at: string | null;
+  index: number;
+  span: Span;
+  format: string;
+}
+
+/** A fact about a lock stated by the dump: struct dumps, hung-task hints, lockdep. */
+export interface LockFactRecord {
+  addr: string | null;
+  name?: string | null;
+  type?: LockType | null;
+  /** Owner as a task_struct address (struct mutex owner field, flag bits masked). */
+  ownerAddr?: string | null;
+  owner?: TaskRef | null;
+  /** The lock is stated free (count 1 / owner 0). */
+  free?: boolean;
+  waiterAddrs?: string[];
+  waiters?: TaskRef[];
+  /** Address of the first waiter struct on wait_list (mutex_waiter etc.). */
+  waitListNext?: string | null;
+  span: Span;
+  format: string;
+}
+
+/** A `struct mutex_waiter` style record: a waiter node at `addr` for task `taskAddr`. */
+export interface WaiterRecord {
+  addr: string;
+  taskAddr: string | null;
+  /** The lock whose wait_list this waiter links to, when its list pointers say so. */
+  listHead: string | null;
+  span: Span;
+}
+
+export interface WorkRecord {
+  fn: string;
+  wq: string | null;
+  state: 'running' | 'pending' | 'delayed' | 'unknown';
+  workerPid?: number | null;
+  /** CPUs of the worker pool, when printed (`pool cpus=1`). */
+  poolCpus?: string | null;
+  span: Span;
+  format: string;
+}
+
+/** What an address is: learned from ps/bt headers, kmem, per-cpu dumps. */
+export type AddressFact =
+  | { kind: 'task'; addr: string; task: TaskRef; span: Span }
+  /** An address inside a task's kernel stack (kmem on a stack address, bt frame addresses). */
+  | { kind: 'stack'; addr: string; task: TaskRef; span: Span }
+  /** A task's kernel stack base (task_struct.stack). */
+  | { kind: 'stack_base'; addr: string; task: TaskRef; span: Span }
+  | { kind: 'percpu_base'; addr: string; cpu: number; span: Span }
+  /** A per-cpu pointer: a value whose per-cpu instances are the base + offset. */
+  | { kind: 'percpu_offset_of'; name: string; cpu: number; field: string; value: string; span: Span };
+
+/** A crash `struct NAME ADDR` / `p VAR` dump, kept whole for specialised readers. */
+export interface StructDump {
+  /** Type name (`mutex`, `call_single_data`, `cpumask`) or variable (`cpu_stopper`). */
+  type: string;
+  addr: string | null;
+  /** `p var:N` → N. */
+  cpu: number | null;
+  /** Flattened fields: `owner`, `wait_list.next`, `rlock.raw_lock.val.counter`, … */
+  fields: Record<string, string>;
+  span: Span;
+}
+
+/** A cpumask value as printed (`struct cpumask`, `eval -b`'s "bits set"). */
+export interface CpumaskRecord {
+  addr: string | null;
+  cpus: number[];
+  span: Span;
+}
+
+/** A watchdog or lockdep report header: what kind of hang the text reports. */
+export interface ReportRecord {
+  kind: Exclude<Kind, 'blocked_tasks' | 'unknown'>;
+  /** The headline line as printed, prefix-stripped. */
+  header: string;
+  cpu?: number | null;
+  task?: TaskRef | null;
+  seconds?: number | null;
+  /** CPUs named by an RCU stall report. */
+  cpus?: number[];
+  /** For lockdep: circular / recursive / held-locks, etc. */
+  subtype?: string | null;
+  /** Title in syzkaller's naming, when the format parser can tell (see summary/title). */
+  title?: string | null;
+  altTitles?: string[];
+  span: Span;
+  format: string;
+}
+
+export interface KernelFact {
+  release: string;
+  arch: string | null;
+  /** Higher wins: a `Not tainted` line beats a version seen in prose. */
+  strength: number;
+  line: number;
+}
+
+/** A block the segmenter recognised (or did not), for the coverage report. */
+export interface SegmentRecord {
+  format: string;
+  span: Span;
+  status: 'parsed' | 'unparsed';
+  note?: string;
+}
+
+export class Records {
+  tasks: TaskRecord[] = [];
+  cpus: CpuRecord[] = [];
+  heldLocks: HeldLockRecord[] = [];
+  lockFacts: LockFactRecord[] = [];
+  waiters: WaiterRecord[] = [];
+  works: WorkRecord[] = [];
+  addresses: AddressFact[] = [];
+  structs: StructDump[] = [];
+  /** Memory words from `rd`/`search` not yet known to belong to a task. */
+  memWords: StackWord[] = [];
+  cpumasks: CpumaskRecord[] = [];
+  reports: ReportRecord[] = [];
+  kernels: KernelFact[] = [];
+  segments: SegmentRecord[] = [];
+  /** Architecture hints from register names and trace styles. */
+  archHints: { arch: string; line: number }[] = [];
+}

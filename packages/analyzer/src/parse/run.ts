@@ -1,0 +1,24 @@
+// Text → lines → segments → records: everything format-specific happens here.
+
+import type { CoverageSegment } from '../contract.js';
+import { segment } from '../segment/segment.js';
+import { splitLines, type Line } from '../text/lines.js';
+import { PARSERS } from './index.js';
+import { scanKernelFacts } from './kernel.js';
+import { newContext } from './parser.js';
+import { Records } from './records.js';
+
+export interface Parsed {
+  lines: Line[];
+  records: Records;
+  coverage: CoverageSegment[];
+}
+
+export function parseText(text: string): Parsed {
+  const lines = splitLines(text);
+  const records = new Records();
+  const ctx = newContext(records);
+  const coverage = segment(lines, PARSERS, ctx);
+  scanKernelFacts(lines, records);
+  return { lines, records, coverage };
+}

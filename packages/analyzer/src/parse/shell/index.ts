@@ -1,0 +1,172 @@
+// What people capture from a live shell: the commands they typed, `cat /proc/PID/stack`,
+// `ps aux` / `ps -eo …` tables, and stacks pasted with no header at all.
+
+import type { TaskState } from '../../contract.js';
+import type { ParsedFrame } from '../records.js';
+import { isStackTerminator, parseFrameLine } from '../frames.js';
+import type { FormatParser, ParseContext } from '../parser.js';
+import { span } from '../parser.js';
+
+// `[root@localhost ~]# cat /proc/31969/stack`, `$ sudo cat /proc/1/stack`, `# ps aux`,
+// or a bare command line people paste above the output (`cat/proc/1458/stack`).
+const PROMPTED = /^(?:\[[^\]]{1,80}\][#$]|[\w.\-]{1,40}@[\w.\-]{1,64}:[^\s]{0,100}[#$]|[#$>]) ?(.{1,1000})$/;
+const BARE_COMMAND = /^(?:sudo )?(?:cat ?\/proc\/\d{1,9}\/(?:task\/\d{1,9}\/)?stack|ps (?:aux|-e|-ef|-eo|ax|-eLo)\b.{0,500}|echo [a-z] > \/proc\/sysrq-trigger|uname -r)$/;
+
+export const shellCommandParser: FormatParser = {
+  name: 'shell_command',
+  starts(line) {
+    const t = line.trimmed;
+    return (PROMPTED.test(t) && /^(?:\[[^\]]+\][#$]|[\w.\-]+@|[#$] )/.test(t) && !/^# {0,2}\w{1,20}:/.test(t)) || BARE_COMMAND.test(t);
+  },
+  parse(lines, i, ctx) {
+    const t = lines[i].trimmed;
+    const m = PROMPTED.exec(t);
+    const cmd = (m && !BARE_COMMAND.test(t) ? m[1] : t).trim();
+    // A markdown heading (`# Title`) is not a command: require something command-like.
+    if (/^#\s/.test(t) && !/^(?:sudo |cat |ps |echo |dmesg|journalctl|uname|grep |crash|systemctl )/.test(cmd)) return null;
+    ctx.shell.command = cmd;
+    ctx.shell.commandLine = lines[i].no;
+    return i + 1;
+  },
+};
+
+const PROC_STACK_CMD = /\/proc\/(\d{1,9})\/(?:task\/(\d{1,9})\/)?stack\b/;
+
+function readFrames(lines: ParseArgs[0], i: number): { frames: ParsedFrame[]; end: number } {
+  const frames: ParsedFrame[] = [];
+  let j = i;
+  let last = i - 1;
+  for (; j < lines.length; j++) {
+    const t = lines[j].trimmed;
+    if (t === '') {
+      if (j - last > 1) break;
+      continue;
+    }
+    if (isStackTerminator(t)) {
+      last = j;
+      continue;
+    }
+    const f = parseFrameLine(t, lines[j].no);
+    if (!f) break;
+    frames.push(f);
+    last = j;
+  }
+  return { frames, end: last + 1 };
+}
+type ParseArgs = Parameters<FormatParser['parse']>;
+
+// `cat /proc/PID/stack` output: `[<addr>] fn+off/len [mod]` or, since 4.x hides
+// addresses from non-root readers and newer kernels print none, `fn+off/len`.
+export const procStackParser: FormatParser = {
+  name: 'proc_stack',
+  starts(line, ctx) {
+    return ctx.shell.command !== null && PROC_STACK_CMD.test(ctx.shell.command) && line.no - ctx.shell.commandLine <= 4 && parseFrameLine(line.trimmed, line.no) !== undefined;
+  },
+  parse(lines, i, ctx) {
+    const m = PROC_STACK_CMD.exec(ctx.shell.command ?? '');
+    if (!m) return null;
+    const { frames, end } = readFrames(lines, i);
+    if (frames.length === 0) return null;
+    const pid = Number(m[2] ?? m[1]);
+    ctx.records.tasks.push({
+      pid,
+      comm: null,
+      state: null,
+      cpu: null,
+      taskAddr: null,
+      frames,
+      span: span(lines, i, end),
+      evidence: [{ line: ctx.shell.commandLine, endLine: ctx.shell.commandLine }],
+      format: 'proc_stack',
+    });
+    ctx.shell.command = null;
+    return end;
+  },
+};
+
+// A stack pasted with no header: kept as a task of unknown pid so its waits still count.
+export const orphanStackParser: FormatParser = {
+  name: 'stack',
+  starts: (line) => parseFrameLine(line.trimmed, line.no) !== undefined,
+  parse(lines, i, ctx) {
+    const { frames, end } = readFrames(lines, i);
+    // One frame alone in prose is more likely a quote than a capture.
+    if (frames.length < 2) return null;
+    ctx.records.tasks.push({ pid: null, comm: null, state: null, cpu: null, taskAddr: null, frames, span: span(lines, i, end), format: 'stack' });
+    return end;
+  },
+};
+
+// ps aux:  USER PID %CPU %MEM VSZ RSS TTY STAT START TIME COMMAND
+const PS_AUX_ROW = /^([\w.\-+]{1,32}) {1,12}(\d{1,9}) {1,6}\d{1,4}\.\d {1,6}\d{1,3}\.\d {1,12}\d{1,12} {1,12}\d{1,12} {1,8}(\S{1,16}) {1,8}([RSDTtZXIWPK][<NLsl+]{0,6}) {1,8}(\S{1,12}) {1,8}(\d{1,9}:\d\d(?::\d\d)?) (.{1,2000})$/;
+const PS_HEADER = /^(?:[A-Z%]{1,8}\s+){2,14}[A-Z%]{1,8}$/;
+
+function commFromCommand(cmd: string): string {
+  const c = cmd.trim();
+  const k = /^\[([^\]]{1,64})\]$/.exec(c);
+  if (k) return k[1];
+  const first = c.split(/\s+/)[0];
+  return first.slice(first.lastIndexOf('/') + 1).slice(0, 64) || first;
+}
+
+function stateLetter(stat: string): TaskState | null {
+  const c = stat[0];
+  return 'RSDTtZXIWP'.includes(c) ? (c as TaskState) : null;
+}
+
+export const psTableParser: FormatParser = {
+  name: 'ps',
+  starts: (line) => PS_AUX_ROW.test(line.trimmed) || (PS_HEADER.test(line.trimmed) && /\bPID\b/.test(line.trimmed) && /\b(?:STAT|S)\b/.test(line.trimmed) && !/\bTASK\b/.test(line.trimmed)),
+  parse(lines, i, ctx) {
+    let cols: string[] | null = null;
+    let last = -1;
+    const inGrep = /\|\s*grep\b/.test(ctx.shell.command ?? '') && lines[i].no - ctx.shell.commandLine <= 3;
+    for (let j = i; j < lines.length; j++) {
+      const t = lines[j].trimmed;
+      if (t === '') break;
+      if (j === i && PS_HEADER.test(t)) {
+        cols = t.split(/\s+/);
+        last = j;
+        continue;
+      }
+      let pid: number | null = null;
+      let stat: string | null = null;
+      let command: string | null = null;
+      const m = PS_AUX_ROW.exec(t);
+      if (m) {
+        pid = Number(m[2]);
+        stat = m[4];
+        command = m[7];
+      } else if (cols) {
+        const parts = t.split(/\s+/);
+        if (parts.length < cols.length) break;
+        const idx = (name: string) => cols!.indexOf(name);
+        const pidAt = idx('PID');
+        const stAt = idx('STAT') >= 0 ? idx('STAT') : idx('S');
+        const cmdAt = ['COMMAND', 'CMD', 'COMM', 'ARGS'].map(idx).find((k) => k >= 0) ?? -1;
+        if (pidAt < 0 || !/^\d{1,9}$/.test(parts[pidAt] ?? '')) break;
+        pid = Number(parts[pidAt]);
+        stat = stAt >= 0 ? parts[stAt] : null;
+        command = cmdAt >= 0 ? parts.slice(cmdAt).join(' ') : null;
+      } else break;
+      last = j;
+      // `ps aux | grep X` lists the grep itself: that process is not part of the hang.
+      if (inGrep && command && /^grep\b/.test(command)) continue;
+      ctx.records.tasks.push({
+        pid,
+        comm: command ? commFromCommand(command) : null,
+        state: stat ? stateLetter(stat) : null,
+        cpu: null,
+        taskAddr: null,
+        frames: [],
+        span: { line: lines[j].no, endLine: lines[j].no },
+        format: 'ps',
+      });
+    }
+    return last >= i ? last + 1 : null;
+  },
+};
+
+export const SHELL_PARSERS: FormatParser[] = [shellCommandParser, procStackParser, psTableParser, orphanStackParser];
+
+export type { ParseContext };

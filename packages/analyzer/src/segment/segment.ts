@@ -1,0 +1,69 @@
+// Walk the lines once. At each line try the format parsers in priority order; the
+// first that parses consumes its lines as one segment. Lines no parser takes are
+// prose, unless they look like part of a capture (a stack frame, a register line),
+// which the coverage report lists as "unparsed" so a user sees what was ignored.
+
+import type { CoverageSegment } from '../contract.js';
+import type { FormatParser, ParseContext } from '../parse/parser.js';
+import type { Line } from '../text/lines.js';
+
+/** Lines that look like machine output even though no parser took them. */
+const CAPTURE_LIKE = [
+  /^\[<[0-9a-f]{6,16}>\]/,
+  /^(\? )?[A-Za-z_][\w.]{0,127}\+0x[0-9a-f]{1,8}\/0x[0-9a-f]{1,8}/,
+  /^#\d{1,4} {1,3}\[[0-9a-f]{6,16}\]/,
+  /^[RE]?[A-Z]{2,3}: [0-9a-f]{4}:?[0-9a-f]{0,16}/,
+  /^[0-9a-f]{8,16}: [0-9a-f]{8,16}/,
+];
+
+export function looksLikeCapture(line: Line): boolean {
+  const t = line.trimmed;
+  return CAPTURE_LIKE.some((re) => re.test(t));
+}
+
+export function segment(lines: Line[], parsers: FormatParser[], ctx: ParseContext): CoverageSegment[] {
+  const coverage: CoverageSegment[] = [];
+  const push = (seg: CoverageSegment) => {
+    const last = coverage[coverage.length - 1];
+    // Merge neighbouring prose/unparsed runs (blank lines between them included).
+    if (last && last.status === seg.status && seg.status !== 'parsed' && last.format === seg.format && seg.line - last.endLine <= 2) {
+      last.endLine = seg.endLine;
+      return;
+    }
+    coverage.push(seg);
+  };
+  let i = 0;
+  while (i < lines.length) {
+    const line = lines[i];
+    if (line.trimmed === '') {
+      i++;
+      continue;
+    }
+    let end: number | null = null;
+    let by: FormatParser | null = null;
+    for (const p of parsers) {
+      if (!p.starts(line, ctx)) continue;
+      let r: number | null = null;
+      try {
+        r = p.parse(lines, i, ctx);
+      } catch {
+        // A parser bug must not lose the rest of the text: treat as "did not parse".
+        r = null;
+      }
+      if (r !== null && r > i) {
+        end = r;
+        by = p;
+        break;
+      }
+    }
+    if (by && end !== null) {
+      coverage.push({ format: by.name, line: line.no, endLine: lines[end - 1].no, status: 'parsed' });
+      i = end;
+      continue;
+    }
+    if (looksLikeCapture(line)) push({ format: 'capture', line: line.no, endLine: line.no, status: 'unparsed' });
+    else push({ format: 'prose', line: line.no, endLine: line.no, status: 'prose' });
+    i++;
+  }
+  return coverage;
+}
