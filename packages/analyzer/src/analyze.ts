@@ -1,15 +1,91 @@
-import { SCHEMA_VERSION, type AnalysisDocument } from './contract.js';
+// text → lines → segments → records → model → waits → graph → findings → summary.
+// Pure and total: any string in, one contract document out; never throws.
+
+import { SCHEMA_VERSION, type AnalysisDocument, type Cpu, type Task } from './contract.js';
+import { buildFindings } from './findings/build.js';
+import { matchKnownIssues } from './findings/known-issues.js';
+import { buildGraph } from './graph/build.js';
+import { findWaits } from './graph/waits.js';
+import { buildModel } from './model/build.js';
+import { pickKernel } from './parse/kernel.js';
+import { parseText } from './parse/run.js';
+import { fingerprint } from './summary/fingerprint.js';
+import { detectKind, headline } from './summary/headline.js';
+import { writeVerdict } from './summary/verdict.js';
 import { ANALYZER_VERSION } from './version.js';
 
-/** Analyze a dump. Never throws; linear in the size of the text. */
 export function analyze(text: string): AnalysisDocument {
-  const lineCount = text.length === 0 ? 0 : text.split('\n').length;
+  try {
+    return analyzeUnsafe(text);
+  } catch (err) {
+    // A bug must not cost the user their upload: say what happened, keep the contract.
+    return failed(text, err);
+  }
+}
+
+function analyzeUnsafe(text: string): AnalysisDocument {
+  const { lines, records, coverage } = parseText(text);
+  const { kernel, arch } = pickKernel(records);
+  const model = buildModel(records, text);
+  const det = detectKind(model);
+  const waits = findWaits(model, arch);
+  const graph = buildGraph(model, waits);
+  const h = headline(lines, model, waits, det);
+  const analysis = buildFindings({ model, kind: h.kind, waits, nodes: graph.nodes, edges: graph.edges, locks: graph.locks, unresolvedFlushes: graph.unresolvedFlushes, ipis: graph.ipis, starved: graph.starved });
+  const known = matchKnownIssues(model.tasks, h.kind);
+  const findings = [...analysis.findings];
+  // Known issues go right after the cycle/stall that they explain.
+  const at = findings.findIndex((f) => f.severity !== 'critical' || !['deadlock_cycle', 'self_deadlock', 'ipi_stall'].includes(f.kind));
+  findings.splice(at < 0 ? findings.length : at, 0, ...known);
+
+  const tasks: Task[] = model.tasks.map((t) => ({
+    id: t.id,
+    pid: t.pid,
+    comm: t.comm,
+    state: t.state,
+    cpu: t.cpu,
+    taskAddr: t.taskAddr,
+    frames: t.frames.map((f) => ({ fn: f.fn, offset: f.offset, size: f.size, module: f.module, addr: f.addr, reliable: f.reliable, line: f.line, ...(f.context && f.context !== 'task' ? { context: f.context } : {}) })),
+    evidence: t.evidence,
+    ...(t.registers ? { registers: t.registers } : {}),
+    ...(t.workqueue ? { workqueue: t.workqueue } : {}),
+    ...(t.blockedSeconds !== null ? { blockedSeconds: t.blockedSeconds } : {}),
+    ...(waits.has(t.id) ? { waitFrame: waits.get(t.id)!.frame.fn, waitKind: waits.get(t.id)!.rule.kind } : {}),
+  }));
+  const cpus: Cpu[] = [...model.cpus.values()]
+    .sort((a, b) => a.cpu - b.cpu)
+    .map((c) => ({ id: `cpu:${c.cpu}`, cpu: c.cpu, current: c.current, idle: c.idle, stuck: c.stuck, runnable: c.runnable, evidence: c.evidence, ...(c.stuckReason ? { stuckReason: c.stuckReason } : {}) }));
+  const g = { nodes: graph.nodes, edges: graph.edges };
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    analyzerVersion: ANALYZER_VERSION,
+    kind: h.kind,
+    title: h.title,
+    altTitles: h.altTitles,
+    fingerprint: fingerprint(model, waits, analysis, g, h.title),
+    kernel,
+    arch,
+    tasks,
+    cpus,
+    locks: graph.locks,
+    works: graph.works,
+    graph: g,
+    findings,
+    verdict: writeVerdict(h, model, waits, findings, g),
+    coverage,
+    lineCount: lines.length,
+  };
+}
+
+function failed(text: string, err: unknown): AnalysisDocument {
+  const lineCount = text === '' ? 0 : text.split('\n').length;
   return {
     schemaVersion: SCHEMA_VERSION,
     analyzerVersion: ANALYZER_VERSION,
     kind: 'unknown',
-    title: 'no capture recognised',
-    fingerprint: 'unknown',
+    title: 'Analysis failed',
+    altTitles: [],
+    fingerprint: 'analysis-failed',
     kernel: null,
     arch: null,
     tasks: [],
@@ -17,8 +93,16 @@ export function analyze(text: string): AnalysisDocument {
     locks: [],
     works: [],
     graph: { nodes: [], edges: [] },
-    findings: [],
-    verdict: '',
+    findings: [
+      {
+        kind: 'missing_evidence',
+        severity: 'warning',
+        summary: `The analyzer hit an internal error on this text (${String((err as Error)?.message ?? err).slice(0, 200)}); the text is kept unchanged.`,
+        nodes: [],
+      },
+    ],
+    verdict: 'The analyzer could not read this text because of an internal error; the original is stored unchanged.',
+    coverage: [],
     lineCount,
   };
 }

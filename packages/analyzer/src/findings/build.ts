@@ -1,0 +1,250 @@
+// Findings from the graph: cycles, root blockers, IPI stalls, contention, and what the
+// dump leaves open (with concrete next steps). Most important first.
+
+import type { Finding, GraphEdge, GraphNode, Kind, Lock, Span } from '../contract.js';
+import { nextSteps } from '../knowledge/next-steps.js';
+import { mergeSpans, type Model } from '../model/build.js';
+import type { IpiResult, StarvedCpu } from '../graph/cpus.js';
+import type { TaskWait } from '../graph/waits.js';
+import type { FlushTarget } from '../graph/works.js';
+import type { ModelTask } from '../model/build.js';
+import { cycleOrder, stronglyConnected } from './cycles.js';
+
+export interface FindingInputs {
+  model: Model;
+  kind: Kind;
+  waits: Map<string, TaskWait>;
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+  locks: Lock[];
+  unresolvedFlushes: { waiter: ModelTask; target: FlushTarget; wait: TaskWait }[];
+  ipis: IpiResult[];
+  starved: StarvedCpu[];
+}
+
+export interface Analysis {
+  findings: Finding[];
+  cycles: string[][];
+  roots: { node: string; waiters: number }[];
+}
+
+const SEVERITY_ORDER = { critical: 0, warning: 1, info: 2 };
+const KIND_ORDER: Record<string, number> = { deadlock_cycle: 0, self_deadlock: 0, known_issue: 1, ipi_stall: 2, root_blocker: 3, starved_cpu: 4, lock_contention: 5, stuck_cpu: 6, missing_evidence: 7 };
+
+export function label(nodes: Map<string, GraphNode>, id: string): string {
+  return nodes.get(id)?.label ?? id;
+}
+
+function edgeEvidence(edges: GraphEdge[], ids: Set<string>): Span[] {
+  return mergeSpans(edges.filter((e) => ids.has(e.from) && ids.has(e.to)).flatMap((e) => e.evidence)).slice(0, 20);
+}
+
+export function buildFindings(inp: FindingInputs): Analysis {
+  const { model, waits, edges } = inp;
+  const nodes = new Map(inp.nodes.map((n) => [n.id, n]));
+  const out: Finding[] = [];
+
+  // 1. Cycles.
+  const sccs = stronglyConnected(inp.nodes.map((n) => n.id), edges);
+  const cycles: string[][] = [];
+  for (const comp of sccs) {
+    const order = cycleOrder(comp, edges);
+    cycles.push(order);
+    const tasks = comp.filter((n) => n.startsWith('task:'));
+    const ids = new Set(comp);
+    const evidence = edgeEvidence(edges, ids);
+    const weakest = edges.filter((e) => ids.has(e.from) && ids.has(e.to)).reduce<'certain' | 'likely' | 'guess'>((acc, e) => (e.confidence === 'guess' || acc === 'guess' ? 'guess' : e.confidence === 'likely' || acc === 'likely' ? 'likely' : 'certain'), 'certain');
+    if (tasks.length === 1) {
+      const t = tasks[0];
+      const lock = comp.find((n) => n.startsWith('lock:'));
+      const w = waits.get(t);
+      out.push({
+        kind: 'self_deadlock',
+        severity: 'critical',
+        summary: `${label(nodes, t)} waits for ${lock ? label(nodes, lock) : 'something'} that it already holds${w ? ` (in ${w.frame.fn}${w.culprit ? `, called from ${w.culprit.fn}` : ''})` : ''}: a recursive self-deadlock`,
+        nodes: order,
+        evidence,
+        confidence: weakest,
+      });
+    } else {
+      out.push({
+        kind: 'deadlock_cycle',
+        severity: 'critical',
+        summary: `Deadlock: ${order.map((n) => label(nodes, n)).join(' → ')} → ${label(nodes, order[0])}`,
+        nodes: order,
+        evidence,
+        confidence: weakest,
+      });
+    }
+  }
+  const inCycle = new Set(cycles.flat());
+
+  // 2. Root blockers: where the waiters' chains end. Sources are blocked tasks and
+  //    stuck CPUs; a sink (no outgoing edge) or a cycle is where the chain stops.
+  const adj = new Map<string, string[]>();
+  for (const e of edges) (adj.get(e.from) ?? adj.set(e.from, []).get(e.from)!).push(e.to);
+  const sources = [...new Set([...waits.keys(), ...[...model.cpus.values()].filter((c) => c.stuck).map((c) => `cpu:${c.cpu}`)])].filter((s) => nodes.has(s));
+  const reach = new Map<string, Set<string>>();
+  for (const s of sources) {
+    const seen = new Set<string>([s]);
+    const stack = [s];
+    while (stack.length) {
+      const v = stack.pop()!;
+      const next = adj.get(v) ?? [];
+      if (next.length === 0 || inCycle.has(v)) {
+        const key = inCycle.has(v) ? `cycle:${cycles.findIndex((c) => c.includes(v))}` : v;
+        if (!reach.has(key)) reach.set(key, new Set());
+        reach.get(key)!.add(s);
+        if (!inCycle.has(v)) continue;
+      }
+      for (const w of next) if (!seen.has(w)) {
+        seen.add(w);
+        stack.push(w);
+      }
+    }
+  }
+  const roots = [...reach.entries()]
+    .map(([node, srcs]) => ({ node, waiters: [...srcs].filter((s) => s !== node).length }))
+    .filter((r) => !r.node.startsWith('cycle:'))
+    .sort((a, b) => b.waiters - a.waiters);
+  for (const r of roots.slice(0, 3)) {
+    if (r.waiters === 0) continue;
+    const n = nodes.get(r.node);
+    if (!n) continue;
+    // A flushed work/queue with no runner is "missing evidence", reported below.
+    if ((n.type === 'work' || n.type === 'wq') && inp.unresolvedFlushes.some((u) => u.target.id === r.node)) continue;
+    const task = model.taskById.get(r.node);
+    const w = task ? waits.get(task.id) : undefined;
+    let what = label(nodes, r.node);
+    if (n.type === 'external') {
+      const via = edges.find((e) => e.to === r.node);
+      const viaTask = via ? model.taskById.get(via.from) : undefined;
+      const vw = viaTask ? waits.get(viaTask.id) : undefined;
+      what = `${n.label}${viaTask ? `, via ${label(nodes, viaTask.id)}${vw ? ` in ${vw.culprit?.fn ?? vw.frame.fn}${vw.culprit ? ` → ${vw.frame.fn}` : ''}` : ''}` : via ? `, via ${label(nodes, via.from)}` : ''}`;
+    } else if (task) {
+      what = `${label(nodes, task.id)}${task.state ? ` [${task.state}]` : ''}${w ? `, in ${w.culprit?.fn ?? w.frame.fn}${w.culprit ? ` → ${w.frame.fn}` : ''}` : task.frames[0] ? `, at ${task.frames.find((f) => f.context !== 'irq' && f.context !== 'nmi')?.fn ?? task.frames[0].fn}` : ''}`;
+    }
+    out.push({
+      kind: 'root_blocker',
+      severity: r.waiters > 1 ? 'critical' : 'warning',
+      summary: `Root blocker: ${what} — ${r.waiters} waiter${r.waiters === 1 ? '' : 's'} lead${r.waiters === 1 ? 's' : ''} here`,
+      nodes: [r.node, ...(task ? [] : edges.filter((e) => e.to === r.node).map((e) => e.from).slice(0, 3))],
+      evidence: mergeSpans([...(n.evidence ?? []), ...edges.filter((e) => e.to === r.node).flatMap((e) => e.evidence)]).slice(0, 10),
+      confidence: 'likely',
+      ...(w?.rule.kind === 'poll_sleep' || n.type === 'external'
+        ? { nextSteps: nextSteps('poll_external', { pid: task?.pid ?? null, culprit: w?.culprit?.fn ?? null }) }
+        : {}),
+    });
+  }
+
+  // 3. IPI stalls.
+  for (const r of inp.ipis) {
+    const t = r.waiter;
+    if (r.pending.length) {
+      const starved = r.pending.filter((p) => inp.starved.some((s) => s.cpu === p.cpu));
+      out.push({
+        kind: 'ipi_stall',
+        severity: 'critical',
+        summary: `${label(nodes, t.id)} on cpu ${t.cpu ?? '?'} spins in ${r.wait.frame.fn} waiting for cpu ${r.pending.map((p) => p.cpu).join(', ')} to answer a cross-CPU call${r.answered.length ? `; cpu ${r.answered.join(', ')} answered` : ''}${starved.length ? `. cpu ${starved.map((s) => s.cpu).join(', ')} is idle with runnable tasks queued: it is not being run at all` : ''}`,
+        nodes: [t.id, ...r.pending.map((p) => `cpu:${p.cpu}`)],
+        evidence: mergeSpans(r.pending.flatMap((p) => p.evidence)).slice(0, 10),
+        confidence: 'likely',
+      });
+    } else {
+      out.push({
+        kind: 'missing_evidence',
+        severity: 'warning',
+        summary: `${label(nodes, t.id)} waits in ${r.wait.frame.fn} for other CPUs to answer a cross-CPU call; the dump does not show which CPU has not answered`,
+        nodes: [t.id],
+        evidence: t.framesSpan ? [t.framesSpan] : [],
+        nextSteps: nextSteps('ipi_unknown_target', { cpu: t.cpu }),
+      });
+    }
+  }
+
+  // 4. Starved CPUs.
+  for (const s of inp.starved) {
+    out.push({
+      kind: 'starved_cpu',
+      severity: 'warning',
+      summary: `cpu ${s.cpu} is idle while ${s.runnable.length} runnable task(s) wait on its runqueue (${s.runnable.map((id) => label(nodes, id)).slice(0, 4).join(', ')})${model.virtualized ? ': on a VM this means the host is not running the vCPU' : ''}`,
+      nodes: [`cpu:${s.cpu}`, 'external:hypervisor'],
+      evidence: s.evidence,
+      confidence: model.virtualized ? 'likely' : 'guess',
+    });
+  }
+
+  // 5. Contention.
+  for (const l of inp.locks) {
+    if (l.waiters.length < 3) continue;
+    out.push({
+      kind: 'lock_contention',
+      severity: 'warning',
+      summary: `${l.waiters.length} tasks wait on ${label(nodes, l.id)}${l.owner ? `, held by ${label(nodes, l.owner)}` : ''}`,
+      nodes: [l.id, ...l.waiters.slice(0, 20)],
+      evidence: l.evidence.slice(0, 10),
+    });
+  }
+
+  // 6. What the dump leaves open.
+  for (const u of inp.unresolvedFlushes) {
+    out.push({
+      kind: 'missing_evidence',
+      severity: 'warning',
+      summary: `${label(nodes, u.waiter.id)} waits for ${u.target.what}, but the worker running it is not in the dump`,
+      nodes: [u.waiter.id, u.target.id],
+      evidence: u.waiter.framesSpan ? [u.waiter.framesSpan] : u.waiter.evidence.slice(0, 2),
+      nextSteps: nextSteps('flush_no_runner', { work: u.wait.work ?? null, wq: u.wait.wq ?? null }),
+    });
+  }
+  for (const l of inp.locks) {
+    if (l.owner || l.waiters.length === 0) continue;
+    if (edges.some((e) => e.from === l.id && e.kind === 'held_by')) continue;
+    out.push({
+      kind: 'missing_evidence',
+      severity: 'warning',
+      summary: `Nobody in the dump is known to hold ${label(nodes, l.id)}, which ${l.waiters.length} task(s) wait for`,
+      nodes: [l.id, ...l.waiters.slice(0, 5)],
+      evidence: l.evidence.slice(0, 5),
+      nextSteps: nextSteps('lock_no_owner', { addr: l.addr }),
+    });
+  }
+  const stuckNoTask = [...model.cpus.values()].filter((c) => c.stuck && !c.current);
+  for (const c of stuckNoTask) {
+    out.push({
+      kind: 'missing_evidence',
+      severity: 'warning',
+      summary: `cpu ${c.cpu} is reported stuck (${c.stuckReason ?? 'watchdog'}) but the dump has no stack for it`,
+      nodes: [`cpu:${c.cpu}`],
+      evidence: c.evidence,
+      nextSteps: nextSteps('stuck_cpu_no_stack', { cpu: c.cpu }),
+    });
+  }
+  const stackTasks = model.tasks.filter((t) => t.frames.length > 0);
+  if (inp.kind === 'unknown' || stackTasks.length === 0) {
+    out.push({
+      kind: 'missing_evidence',
+      severity: 'info',
+      summary: model.tasks.length
+        ? 'The text names tasks but holds no kernel stack to analyze: capture their stacks.'
+        : 'No kernel capture was recognised in this text (no stack trace, hung-task report, lockup report, crash output or task dump).',
+      nodes: [],
+      nextSteps: nextSteps('no_capture'),
+    });
+  } else if (out.length === 0) {
+    // Stacks, but nothing links them: say what would.
+    const first = [...waits.values()][0];
+    out.push({
+      kind: 'missing_evidence',
+      severity: 'info',
+      summary: first
+        ? `${label(nodes, first.task.id)} waits for ${first.rule.what} (${first.frame.fn}); the dump does not show who should wake it`
+        : 'The stacks in the dump do not show what the blocked tasks wait for',
+      nodes: first ? [first.task.id] : [],
+      nextSteps: nextSteps(stackTasks.length === 1 ? 'single_stack' : 'hung_task_general', { pid: first?.task.pid ?? stackTasks[0].pid }),
+    });
+  }
+
+  out.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || (KIND_ORDER[a.kind] ?? 9) - (KIND_ORDER[b.kind] ?? 9));
+  return { findings: out, cycles, roots };
+}

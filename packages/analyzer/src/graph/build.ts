@@ -1,0 +1,54 @@
+// Model + waits → the wait-for graph (nodes, edges) and the contract's locks and works.
+
+import type { GraphEdge, GraphNode, Lock, Work } from '../contract.js';
+import { WAIT_TARGETS } from '../knowledge/wait-targets.js';
+import type { Model } from '../model/build.js';
+import { GraphBuilder } from './builder.js';
+import { resolveCpus, resolveIpis, resolveWakeups, type IpiResult, type StarvedCpu } from './cpus.js';
+import { resolveLocks } from './locks.js';
+import type { TaskWait } from './waits.js';
+import { resolveWorks, type FlushTarget } from './works.js';
+import type { ModelTask } from '../model/build.js';
+
+export interface GraphResult {
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+  locks: Lock[];
+  works: Work[];
+  ipis: IpiResult[];
+  starved: StarvedCpu[];
+  unresolvedFlushes: { waiter: ModelTask; target: FlushTarget; wait: TaskWait }[];
+}
+
+export function buildGraph(model: Model, waits: Map<string, TaskWait>): GraphResult {
+  const g = new GraphBuilder();
+  for (const w of waits.values()) g.task(w.task).waitFrame = w.frame.fn;
+  const locks = resolveLocks(model, waits, g);
+  const { works, unresolvedFlushes } = resolveWorks(model, waits, g);
+  const ipis = resolveIpis(model, waits, g);
+  resolveWakeups(model, waits, g);
+  const starved = resolveCpus(model, waits, g, ipis);
+  // Waits on something outside the lock/work graph (IO, RCU, a polled device).
+  for (const w of waits.values()) {
+    const target = WAIT_TARGETS[w.rule.kind];
+    if (!target || g.hasEdge(w.task.id)) continue;
+    const ev = [{ line: w.frame.line, endLine: w.culprit?.line ?? w.frame.line }];
+    const server = target.servedBy ? model.tasks.find((t) => t !== w.task && t.comm && target.servedBy!.test(t.comm)) : undefined;
+    if (server) {
+      g.task(server);
+      g.edge(w.task.id, server.id, 'waits_event', 'guess', `waits for ${w.rule.what} (${w.frame.fn}), which ${server.comm} serves`, ev);
+      continue;
+    }
+    g.node(target.id, 'external', target.label);
+    g.edge(w.task.id, target.id, 'waits_event', target.confidence, `${w.task.comm ?? 'the task'} waits in ${w.frame.fn}${w.culprit ? ` (from ${w.culprit.fn})` : ''} for ${w.rule.what}`, ev);
+  }
+  const { nodes, edges } = g.result();
+  // Keep only nodes that take part in an edge: tasks merely listed (ps rows) stay in
+  // `tasks`, not in the graph.
+  const used = new Set<string>();
+  for (const e of edges) {
+    used.add(e.from);
+    used.add(e.to);
+  }
+  return { nodes: nodes.filter((n) => used.has(n.id)), edges, locks, works, ipis, starved, unresolvedFlushes };
+}

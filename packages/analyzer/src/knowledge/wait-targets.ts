@@ -1,0 +1,26 @@
+// Waits whose target is outside the lock/work graph: what node they point at.
+// (Kinds resolved elsewhere — lock, flush, ipi, ttwu — are not listed.)
+
+import type { Confidence } from '../contract.js';
+import type { WaitKind } from './waits.js';
+
+export interface WaitTarget {
+  id: string;
+  label: string;
+  confidence: Confidence;
+  /** Prefer a task in the dump whose comm matches, instead of the external node. */
+  servedBy?: RegExp;
+}
+
+export const WAIT_TARGETS: Partial<Record<WaitKind, WaitTarget>> = {
+  // A sleep-and-retry loop in a driver waits for the hardware (or a state) to change.
+  poll_sleep: { id: 'external:device', label: 'device / polled condition', confidence: 'guess' },
+  io: { id: 'external:storage', label: 'storage device (IO completion)', confidence: 'guess' },
+  blk_freeze: { id: 'external:storage', label: 'storage device (IO completion)', confidence: 'guess' },
+  nfs: { id: 'external:nfs-server', label: 'NFS / RPC server', confidence: 'likely' },
+  // fs/jbd2/journal.c: commits are written by the jbd2/<dev> kthread.
+  fs_journal: { id: 'external:journal', label: 'filesystem journal commit', confidence: 'guess', servedBy: /^(?:jbd2\/|xfsaild|xfs-cil|btrfs-transacti)/ },
+  // kernel/rcu/tree.c: grace periods are driven by the rcu_gp kthread and every CPU's quiescent states.
+  rcu: { id: 'external:rcu-grace-period', label: 'RCU grace period', confidence: 'likely', servedBy: /^rcu_(?:sched|preempt|bh|gp)$/ },
+  stop_machine: { id: 'external:cpu-stopper', label: 'CPU stopper threads', confidence: 'guess', servedBy: /^migration\/\d+$/ },
+};

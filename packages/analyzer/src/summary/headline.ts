@@ -1,0 +1,98 @@
+// The incident's kind, title and alternative titles.
+//
+// With a watchdog or lockdep report in the text, syzkaller's naming (title.ts) decides.
+// Without one (a crash session, a sysrq dump, /proc stacks), the kind comes from the
+// watchdog frames of a panic stack, else "blocked_tasks", and the title names the first
+// frame of the main task that is not scheduler, locking or watchdog plumbing.
+
+import type { Kind } from '../contract.js';
+import { REPORT_FRAMES } from '../knowledge/report-frames.js';
+import { SPIN_HELPERS, isGenericFrame, matchWaitRule } from '../knowledge/waits.js';
+import type { Model, ModelTask } from '../model/build.js';
+import type { TaskWait } from '../graph/waits.js';
+import { taskContextFrames } from '../graph/waits.js';
+import type { Line } from '../text/lines.js';
+import { computeTitle } from './title.js';
+
+const KIND_PRIORITY: Kind[] = ['deadlock', 'hard_lockup', 'soft_lockup', 'rcu_stall', 'hung_task', 'workqueue_lockup'];
+
+const PREFIX: Record<Kind, string> = {
+  hung_task: 'INFO: task hung in',
+  soft_lockup: 'BUG: soft lockup in',
+  hard_lockup: 'BUG: hard lockup in',
+  rcu_stall: 'INFO: rcu detected stall in',
+  deadlock: 'possible deadlock in',
+  workqueue_lockup: 'BUG: workqueue lockup in',
+  blocked_tasks: 'INFO: task hung in',
+  unknown: '',
+};
+
+export interface Headline {
+  kind: Kind;
+  title: string;
+  altTitles: string[];
+  /** The task the title is about. */
+  subject: ModelTask | null;
+  titleFrame: string | null;
+}
+
+/** Kind from report records and, failing that, from watchdog frames of a panic stack. */
+export function detectKind(model: Model): { kind: Kind; cpu: number | null; task: ModelTask | null } {
+  const reports = model.records.reports;
+  for (const k of KIND_PRIORITY) {
+    const r = reports.find((x) => x.kind === k);
+    if (r) {
+      const task = r.task ? model.tasks.find((t) => (r.task!.pid !== null && t.pid === r.task!.pid) || (r.task!.taskAddr !== null && t.taskAddr === r.task!.taskAddr)) ?? null : null;
+      return { kind: k, cpu: r.cpu ?? null, task };
+    }
+  }
+  for (const t of model.tasks) {
+    for (const f of t.frames) {
+      const rf = REPORT_FRAMES.find((x) => x.fn.test(f.fn));
+      if (rf) {
+        model.records.reports.push({ kind: rf.kind, header: rf.what, cpu: t.cpu, task: { pid: t.pid, comm: t.comm, taskAddr: t.taskAddr }, span: { line: f.line, endLine: f.line }, format: 'panic_stack' });
+        if (t.cpu !== null && (rf.kind === 'soft_lockup' || rf.kind === 'hard_lockup')) {
+          const c = model.cpus.get(t.cpu);
+          if (c) {
+            c.stuck = true;
+            c.stuckReason ??= rf.what;
+          } else {
+            model.cpus.set(t.cpu, { cpu: t.cpu, current: t.id, idle: false, stuck: true, stuckReason: rf.what, runnable: [], evidence: [{ line: f.line, endLine: f.line }] });
+          }
+        }
+        return { kind: rf.kind, cpu: t.cpu, task: t };
+      }
+    }
+  }
+  if (model.tasks.some((t) => t.frames.length > 0 || t.state === 'D')) return { kind: 'blocked_tasks', cpu: null, task: null };
+  return { kind: 'unknown', cpu: null, task: null };
+}
+
+/** First frame that says what the task was doing: not plumbing, not a lock primitive. */
+export function titleFrame(t: ModelTask): string | null {
+  for (const f of taskContextFrames(t)) {
+    if (!f.reliable || isGenericFrame(f.fn) || SPIN_HELPERS.test(f.fn)) continue;
+    const rule = matchWaitRule(f.fn);
+    if (rule && (rule.kind === 'lock' || rule.kind === 'completion' || rule.kind === 'poll_sleep' || rule.kind === 'event')) continue;
+    return f.fn;
+  }
+  return null;
+}
+
+export function headline(lines: Line[], model: Model, waits: Map<string, TaskWait>, det: ReturnType<typeof detectKind>): Headline {
+  const fromReport = computeTitle(lines, model.records);
+  let subject = det.task;
+  if (!subject) {
+    // The first blocked task with a stack, in text order.
+    subject = model.tasks.find((t) => t.frames.length > 0 && (t.state === 'D' || waits.has(t.id))) ?? model.tasks.find((t) => t.frames.length > 0) ?? null;
+  }
+  const frame = subject ? titleFrame(subject) : null;
+  if (fromReport) {
+    return { kind: fromReport.kind, title: fromReport.title, altTitles: fromReport.altTitles, subject, titleFrame: frame };
+  }
+  const kind = det.kind;
+  if (kind === 'unknown') return { kind, title: 'No kernel capture recognised', altTitles: [], subject: null, titleFrame: null };
+  const title = frame ? `${PREFIX[kind]} ${frame}` : kind === 'blocked_tasks' ? 'Blocked tasks' : PREFIX[kind].replace(/ in$/, '');
+  const altTitles = frame ? [`hang in ${frame}`, `stall in ${frame}`].filter((a) => a !== title) : [];
+  return { kind, title, altTitles, subject, titleFrame: frame };
+}

@@ -1,0 +1,90 @@
+// One paragraph a person can paste into a ticket: who waits on whom, the culprit, the
+// known bug if any, and what is missing. Built from the findings and the main chain.
+
+import type { Finding, GraphEdge, GraphNode, Kind } from '../contract.js';
+import type { Model } from '../model/build.js';
+import type { TaskWait } from '../graph/waits.js';
+import type { Headline } from './headline.js';
+
+const KIND_WORDS: Record<Kind, string> = {
+  hung_task: 'Hung task',
+  soft_lockup: 'Soft lockup',
+  hard_lockup: 'Hard lockup',
+  rcu_stall: 'RCU stall',
+  deadlock: 'Lockdep deadlock report',
+  workqueue_lockup: 'Workqueue lockup',
+  blocked_tasks: 'Blocked tasks',
+  unknown: 'No capture',
+};
+
+function describeTask(id: string, model: Model, waits: Map<string, TaskWait>, nodes: Map<string, GraphNode>): string {
+  const t = model.taskById.get(id);
+  const name = nodes.get(id)?.label ?? id;
+  if (!t) return name;
+  const w = waits.get(id);
+  const where = t.cpu !== null && t.onCpu ? ` on cpu ${t.cpu}` : '';
+  if (!w) return `${name}${where}`;
+  return `${name}${where}${t.state === 'D' ? ' (D)' : ''} in ${w.frame.fn}${w.culprit ? ` (from ${w.culprit.fn})` : ''}`;
+}
+
+/** Follow the strongest edge out of each node from `start` until a sink or a repeat. */
+export function mainChain(start: string, edges: GraphEdge[]): GraphEdge[] {
+  const rank = { certain: 3, likely: 2, guess: 1 };
+  const out: GraphEdge[] = [];
+  const seen = new Set([start]);
+  let cur = start;
+  for (let k = 0; k < 12; k++) {
+    const next = edges.filter((e) => e.from === cur).sort((a, b) => rank[b.confidence] - rank[a.confidence])[0];
+    if (!next) break;
+    out.push(next);
+    if (seen.has(next.to)) break;
+    seen.add(next.to);
+    cur = next.to;
+  }
+  return out;
+}
+
+const VERB: Record<string, string> = {
+  waits_lock: 'waits for',
+  held_by: 'held by',
+  flushes: 'flushes',
+  runs: 'run by',
+  ipi_wait: 'waits for an IPI answer from',
+  on_cpu: 'occupied by',
+  wakes: 'spins waking',
+  waits_event: 'waits for',
+  starved_by: 'not run by',
+};
+
+export function writeVerdict(h: Headline, model: Model, waits: Map<string, TaskWait>, findings: Finding[], graph: { nodes: GraphNode[]; edges: GraphEdge[] }): string {
+  const nodes = new Map(graph.nodes.map((n) => [n.id, n]));
+  const parts: string[] = [];
+  if (h.kind === 'unknown') {
+    return 'No kernel capture was recognised in this text: no stack trace, hung-task or lockup report, crash session output or task dump. ' + (findings[0]?.nextSteps?.[0] ?? '');
+  }
+  const stuck = [...model.cpus.values()].filter((c) => c.stuck).map((c) => c.cpu);
+  parts.push(`${KIND_WORDS[h.kind]}${stuck.length ? ` on cpu ${stuck.join(', ')}` : ''}${h.titleFrame ? ` in ${h.titleFrame}` : ''}${model.tasks.length ? ` (${model.tasks.filter((t) => t.frames.length).length} stack${model.tasks.filter((t) => t.frames.length).length === 1 ? '' : 's'} read)` : ''}.`);
+  // The main chain from the subject (or the first waiter).
+  const start = h.subject && graph.edges.some((e) => e.from === h.subject!.id) ? h.subject.id : graph.edges.find((e) => e.from.startsWith('task:'))?.from;
+  if (start) {
+    const chain = mainChain(start, graph.edges);
+    if (chain.length) {
+      const words = [describeTask(start, model, waits, nodes)];
+      for (const e of chain) {
+        const to = nodes.get(e.to);
+        const target = to?.type === 'task' ? describeTask(e.to, model, waits, nodes) : to?.label ?? e.to;
+        words.push(`${VERB[e.kind] ?? e.kind} ${target}${e.confidence === 'certain' ? '' : ` (${e.confidence})`}`);
+      }
+      parts.push(words.join(' → ') + '.');
+    }
+  }
+  for (const f of findings) {
+    if (f.kind === 'deadlock_cycle' || f.kind === 'self_deadlock' || f.kind === 'ipi_stall' || f.kind === 'root_blocker' || f.kind === 'known_issue' || f.kind === 'starved_cpu') {
+      parts.push(f.summary.replace(/\.?$/, '.'));
+    }
+    if (f.kind === 'known_issue' && f.knownIssue) parts.push(`Mitigation: ${f.knownIssue.mitigation}`);
+  }
+  const missing = findings.filter((f) => f.kind === 'missing_evidence');
+  if (missing.length) parts.push(`Not in the dump: ${missing.map((m) => m.summary.replace(/\.$/, '')).join('; ')}.`);
+  return parts.join(' ');
+}
