@@ -9,6 +9,17 @@ import type { TaskWait } from '../graph/waits.js';
 import type { FlushTarget } from '../graph/works.js';
 import type { ModelTask } from '../model/build.js';
 import { cycleOrder, stronglyConnected } from './cycles.js';
+import { taskLabel } from '../graph/builder.js';
+
+/** What to capture next about a root blocker outside the dump's tasks. */
+function rootNextSteps(id: string, type: GraphNode['type'], edges: GraphEdge[], model: Model, waits: Map<string, TaskWait>): { nextSteps?: string[] } {
+  if (id === 'external:hypervisor') return { nextSteps: nextSteps('starved_vcpu') };
+  const via = type === 'external' ? edges.find((e) => e.to === id)?.from : id;
+  const w = via ? waits.get(via) : undefined;
+  if (w?.rule.kind === 'poll_sleep') return { nextSteps: nextSteps('poll_external', { pid: w.task.pid, culprit: w.culprit?.fn ?? w.frame.fn }) };
+  if (type === 'external') return { nextSteps: nextSteps('hung_task_general') };
+  return {};
+}
 
 export interface FindingInputs {
   model: Model;
@@ -31,8 +42,13 @@ export interface Analysis {
 const SEVERITY_ORDER = { critical: 0, warning: 1, info: 2 };
 const KIND_ORDER: Record<string, number> = { deadlock_cycle: 0, self_deadlock: 0, known_issue: 1, ipi_stall: 2, root_blocker: 3, starved_cpu: 4, lock_contention: 5, stuck_cpu: 6, missing_evidence: 7 };
 
+let modelForLabels: Model | null = null;
+
 export function label(nodes: Map<string, GraphNode>, id: string): string {
-  return nodes.get(id)?.label ?? id;
+  const n = nodes.get(id);
+  if (n) return n.label;
+  const t = modelForLabels?.taskById.get(id);
+  return t ? taskLabel(t) : id;
 }
 
 function edgeEvidence(edges: GraphEdge[], ids: Set<string>): Span[] {
@@ -41,6 +57,7 @@ function edgeEvidence(edges: GraphEdge[], ids: Set<string>): Span[] {
 
 export function buildFindings(inp: FindingInputs): Analysis {
   const { model, waits, edges } = inp;
+  modelForLabels = model;
   const nodes = new Map(inp.nodes.map((n) => [n.id, n]));
   const out: Finding[] = [];
 
@@ -131,9 +148,7 @@ export function buildFindings(inp: FindingInputs): Analysis {
       nodes: [r.node, ...(task ? [] : edges.filter((e) => e.to === r.node).map((e) => e.from).slice(0, 3))],
       evidence: mergeSpans([...(n.evidence ?? []), ...edges.filter((e) => e.to === r.node).flatMap((e) => e.evidence)]).slice(0, 10),
       confidence: 'likely',
-      ...(w?.rule.kind === 'poll_sleep' || n.type === 'external'
-        ? { nextSteps: nextSteps('poll_external', { pid: task?.pid ?? null, culprit: w?.culprit?.fn ?? null }) }
-        : {}),
+      ...rootNextSteps(r.node, n.type, edges, model, waits),
     });
   }
 

@@ -10,7 +10,8 @@ export type Situation =
   | 'single_stack'
   | 'poll_external'
   | 'rcu_stall'
-  | 'hung_task_general';
+  | 'hung_task_general'
+  | 'starved_vcpu';
 
 export const NEXT_STEPS: Record<Situation, string[]> = {
   no_capture: [
@@ -49,6 +50,10 @@ export const NEXT_STEPS: Record<Situation, string[]> = {
   rcu_stall: [
     'Get the stalled CPUs\' stacks and the grace-period kthread\'s state: the RCU stall report\'s task dumps, and `echo l > /proc/sysrq-trigger` while it stalls.',
     'Set `rcupdate.rcu_cpu_stall_timeout` lower to catch it earlier, and `kernel.panic_on_rcu_stall=1` with kdump for a vmcore.',
+  ],
+  starved_vcpu: [
+    'On the host: is the guest\'s vCPU thread running? `top -H -p $(pgrep -f <guest qemu>)`, its state (D = blocked in the host kernel: check the host\'s dmesg and storage), and the host\'s load.',
+    'In the guest: steal time (`st` in `top`, `/proc/stat`) and `runq` in crash for every CPU.',
   ],
   hung_task_general: [
     'Capture all blocked tasks: `echo w > /proc/sysrq-trigger` and save `dmesg`; with lockdep, `echo d > /proc/sysrq-trigger` for the locks held.',

@@ -109,7 +109,15 @@ export function buildModel(records: Records, text: string): Model {
     const state = explicit.find((r) => r.state === 'D')?.state ?? explicit[0]?.state ?? stated[stated.length - 1]?.state ?? null;
     let best: TaskRecord | null = null;
     for (const r of recs) if (framesRank(r) >= 0 && (!best || framesRank(r) > framesRank(best))) best = r;
-    const registers = recs.find((r) => r.registers)?.registers ?? null;
+    let frames = best?.frames ?? [];
+    // A later `bt` often repeats the task context only; keep the handler frames (NMI,
+    // watchdog) of an earlier full one so the reader and the report detection see them.
+    const ip = frames.find((f) => f.isIp)?.fn;
+    if (best && ip && !frames.some((f) => f.context === 'irq' || f.context === 'nmi')) {
+      const full = recs.find((r) => r !== best && r.frames.some((f) => f.context === 'irq' || f.context === 'nmi') && r.frames.some((f) => f.isIp && f.fn === ip));
+      if (full) frames = [...full.frames.filter((f) => f.context === 'irq' || f.context === 'nmi'), ...frames];
+    }
+    const registers = best?.registers ?? recs.find((r) => r.registers)?.registers ?? null;
     const words = recs.flatMap((r) => r.stackWords ?? []);
     const wq = recs.find((r) => r.workqueue)?.workqueue ?? null;
     const blocked = recs.find((r) => r.blockedSeconds != null)?.blockedSeconds ?? null;
@@ -118,7 +126,7 @@ export function buildModel(records: Records, text: string): Model {
       evidence.push(r.span);
       if (r.evidence) evidence.push(...r.evidence);
     }
-    const interrupted = (best?.frames ?? []).some((f) => f.context === 'exception');
+    const interrupted = frames.some((f) => f.context === 'exception');
     const onCpu = recs.some((r) => r.onCpu) || interrupted;
     const idle = pid === 0 || recs.some((r) => r.idle);
     tasks.push({
@@ -128,7 +136,7 @@ export function buildModel(records: Records, text: string): Model {
       state,
       cpu,
       taskAddr,
-      frames: best?.frames ?? [],
+      frames,
       registers,
       stackWords: words,
       workqueue: wq,

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { frameFromCrashBt, frameFromSymbolOffset, isStackTerminator, parseFrameLine } from './frames.js';
+
+describe('frame line styles', () => {
+  it('reads /proc/PID/stack with addresses and modules', () => {
+    expect(parseFrameLine('[<ffffffffa03d8399>] apxbsnIoRelease+0x29/0x160 [bsnmod]', 7)).toEqual({
+      fn: 'apxbsnIoRelease', offset: '0x29', size: '0x160', module: 'bsnmod', addr: 'ffffffffa03d8399', reliable: true, line: 7,
+    });
+  });
+  it('reads plain frames and the unreliable marker', () => {
+    const f = parseFrameLine('? __queue_work+0x1ad/0x3d0', 1)!;
+    expect(f.fn).toBe('__queue_work');
+    expect(f.reliable).toBe(false);
+    expect(parseFrameLine('ttm_tt_populate.part.4+0x74/0x78', 1)!.fn).toBe('ttm_tt_populate.part.4');
+    expect(parseFrameLine('vp_reset+0x3a/0x50 [virtio_pci]', 1)!.module).toBe('virtio_pci');
+    expect(parseFrameLine('__schedule+0x2c4/0x700 (T)', 1)!.fn).toBe('__schedule');
+  });
+  it('reads syzkaller inline frames', () => {
+    expect(parseFrameLine('__dump_stack lib/dump_stack.c:17 [inline]', 1)!.fn).toBe('__dump_stack');
+  });
+  it('rejects prose and code', () => {
+    expect(parseFrameLine('work_on_cpu(cpu, local_pci_probe, &ddi);', 1)).toBeUndefined();
+    expect(parseFrameLine('The value 0x10/0x20 is wrong', 1)).toBeUndefined();
+  });
+  it('knows the /proc stack terminator', () => {
+    expect(isStackTerminator('[<ffffffffffffffff>] 0xffffffffffffffff')).toBe(true);
+    expect(parseFrameLine('[<ffffffffffffffff>] 0xffffffffffffffff', 1)).toBeUndefined();
+  });
+  it('reads crash bt frames', () => {
+    expect(frameFromCrashBt('#13 [ffff8f1bf6bc7c58] queued_spin_lock_slowpath at ffffffff83f5bf4b', 3)).toMatchObject({ fn: 'queued_spin_lock_slowpath', sp: 'ffff8f1bf6bc7c58', addr: 'ffffffff83f5bf4b' });
+  });
+  it('converts crash decimal offsets to hex', () => {
+    expect(frameFromSymbolOffset('smp_call_function_many+514', 1)).toMatchObject({ fn: 'smp_call_function_many', offset: '0x202' });
+    expect(frameFromSymbolOffset('native_queued_spin_lock_slowpath+0x1ce/0x200', 1)).toMatchObject({ offset: '0x1ce', size: '0x200' });
+  });
+});

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { splitLines, stripPrefixes, MAX_LINE } from './lines.js';
+
+describe('stripPrefixes', () => {
+  it.each([
+    ['[  246.822121] INFO: task systemd-udevd:611 blocked', 'INFO: task systemd-udevd:611 blocked', 246.822121],
+    ['[  246.822121][ T1234] Call Trace:', 'Call Trace:', 246.822121],
+    ['<4>[   12.5] foo', 'foo', 12.5],
+    ['Mar  3 10:11:12 host01 kernel: [  1.000001]  __schedule+0x2c4/0x700', ' __schedule+0x2c4/0x700', 1.000001],
+    ['2024-03-03T10:11:12.123456+00:00 db1 kernel: INFO: task x:1 blocked', 'INFO: task x:1 blocked', null],
+    ['[Mon Mar  4 10:11:12 2024] watchdog: BUG: soft lockup', 'watchdog: BUG: soft lockup', null],
+  ])('%s', (raw, text, time) => {
+    const r = stripPrefixes(raw);
+    expect(r.text).toBe(text);
+    expect(r.time).toBe(time);
+  });
+
+  it('keeps the caller task id', () => {
+    expect(stripPrefixes('[  1.0][ T1234] x').callerTid).toBe(1234);
+  });
+
+  it('removes trailing human comments but not URLs or stack markers', () => {
+    expect(stripPrefixes('__switch_to+0xdc/0x148  // context switch').text).toBe('__switch_to+0xdc/0x148');
+    expect(stripPrefixes('RDI: ffff8f1afdf55fe8---lock').text).toBe('RDI: ffff8f1afdf55fe8');
+    expect(stripPrefixes('    CPU: 26--------same cpu').text).toBe('    CPU: 26');
+    expect(stripPrefixes('--- <NMI exception stack> ---').text).toBe('--- <NMI exception stack> ---');
+    expect(stripPrefixes('------------[ cut here ]------------').text).toBe('------------[ cut here ]------------');
+    expect(stripPrefixes('see https://example.org/x').text).toBe('see https://example.org/x');
+  });
+});
+
+describe('splitLines', () => {
+  it('numbers lines from 1 across LF, CRLF and CR', () => {
+    const l = splitLines('a\r\nb\nc\rd\n');
+    expect(l.map((x) => [x.no, x.text])).toEqual([[1, 'a'], [2, 'b'], [3, 'c'], [4, 'd']]);
+  });
+  it('handles empty text', () => {
+    expect(splitLines('')).toHaveLength(1);
+  });
+  it('cuts very long lines before any pattern runs', () => {
+    const l = splitLines('x'.repeat(1_000_000));
+    expect(l[0].text.length).toBe(MAX_LINE);
+  });
+  it('reports indentation', () => {
+    expect(splitLines('   #0 [ffff] x at ffff')[0].indent).toBe(3);
+  });
+});
