@@ -2,5 +2,7 @@
 // sysrq task dumps, lockdep). Ordered: report headers before generic task dumps.
 
 import type { FormatParser } from '../parser.js';
+import { hungTaskHintParser, hungTaskParser } from './hung-task.js';
+import { sysrqHeaderParser, taskDumpParser } from './task-dump.js';
 
-export const DMESG_PARSERS: FormatParser[] = [];
+export const DMESG_PARSERS: FormatParser[] = [hungTaskParser, hungTaskHintParser, sysrqHeaderParser, taskDumpParser];

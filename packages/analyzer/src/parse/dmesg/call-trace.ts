@@ -1,0 +1,161 @@
+// The stack dump every dmesg report ends with, as the arch `show_stack`/`show_regs`/
+// `dump_stack` code prints it (x86 `show_trace_log_lvl`, arm64 `dump_backtrace`):
+//
+//   RIP: 0010:native_safe_halt+0xe/0x10          (x86 __show_regs; `pc : fn` on arm64)
+//   Code: 90 90 …                                 RSP:/RAX:/x29: register lines
+//   Call Trace:                                   (`Call trace:` on arm64)
+//    <IRQ>                                        (`<NMI>`, `</IRQ>`, `<TASK>`, 3.x `<EOI>`, `<<EOE>>`)
+//    ? fn+0x1/0x2                                 unreliable frame
+//    fn+0x1/0x2 [mod] (T)                         / 3.x ` [<ffffffff810a6fec>] fn+0x12c/0x5b0`
+//    </TASK>
+//
+// `readTrace` reads such a body from a start line until the first line that is none of
+// these, and returns frames innermost-first (the order printed) with their context.
+
+import type { FrameContext, ParsedFrame } from '../records.js';
+import { parseFrameLine } from '../frames.js';
+import type { Line } from '../../text/lines.js';
+
+/** `Call Trace:` (x86, show_trace_log_lvl), `Call trace:` (arm64 dump_backtrace), `Backtrace:`. */
+export const TRACE_HEADER = /^(?:Call [Tt]race:|Backtrace:|Call Trace: ?\[<)/;
+
+// Stack section markers. x86 since 4.12 prints `<IRQ>`/`</IRQ>`, `<NMI>`/`</NMI>`,
+// `<SOFTIRQ>`, and since 5.16 `<TASK>`/`</TASK>`; 3.x printed `<IRQ>`, `<EOI>` (end of
+// IRQ stack) and `<<EOE>>` (end of exception/NMI stack) at the start of a frame line.
+const MARKER = /^(<\/?(?:IRQ|NMI|TASK|SOFTIRQ|EOI)>|<<EOE>>) {0,4}/;
+
+// x86 `__show_regs`: `RIP: 0010:fn+0x1/0x2`, 3.x/4.x `RIP: 0010:[<ffffffff8104f8e6>]  [<ffffffff8104f8e6>] fn+0x6/0x10`,
+// user mode `RIP: 0033:0x7f8a1b2c3d4e`; 32-bit `EIP: 0060:[<c1045f3b>] EFLAGS: …` + `EIP is at fn+0x1/0x2`;
+// arm64 `__show_regs`: `pc : fn+0x1/0x2`, 4.x `PC is at fn+0x1/0x2`.
+const IP_LINE = /^(?:[RE]IP: (00[0-9a-f]{2}):(?:\[<[0-9a-f]{8,16}>\] {1,4})?(.{0,400})|pc : (?:\[<[0-9a-f]{8,16}>\] )?(.{1,400})|(?:PC|EIP) is at (.{1,400})|NIP \[[0-9a-f]{8,16}\] (.{1,400}))$/;
+const LR_LINE = /^(?:lr : (?:\[<[0-9a-f]{8,16}>\] )?|LR is at )(\S{1,200})/;
+
+// Register lines of `__show_regs` (x86, arm64, ppc): `RSP: 0018:ffffc9…  EFLAGS: 00000246`,
+// `RAX: … RBX: …`, `FS:  0000(0000) GS:…`, `CR2: …`, `x29: ffff… x28: …`, `sp : ffff…`, `pstate: 60400005 (nZCv …)`.
+const REG_LINE = /^(?:R[A-Z0-9]{1,2}|E[A-Z]{1,5}|[CDEFGS]S|CR\d|DR\d|PKRU|ORIG_[A-Z]{2,3}|x\d{1,2}|sp|pstate|GPR\d\d|MSR|CTR|LR|XER|CFAR|DAR|DSISR|TRAP|SOFTE|IRQMASK) {0,3}: {0,3}[0-9a-f(]/;
+const REG_PAIR = /\b([A-Za-z][A-Za-z0-9_]{0,7}) ?: {0,3}(?:[0-9a-f]{4}:)?([0-9a-f]{4,16})\b/g;
+
+// Other lines inside a dump: `Code: 48 89 …`, `Stack:` + raw words (3.x x86 show_stack),
+// `task: ffff… task.stack: ffff…` (4.x show_regs), arm `Exception stack(0x…)`, bare
+// module addresses `? 0xffffffffc0370000`, `Instruction dump:` (ppc), `Lock-up …` lines.
+const OTHER_BODY = [
+  /^Code: /,
+  /^Stack:$/,
+  /^(?:[0-9a-f]{8,16}(?: |$)){2,8}$/,
+  /^(?:\? )?0x[0-9a-f]{6,16}$/,
+  /^task: [0-9a-f]{8,16} (?:ti|task\.stack|task\.ti): /,
+  /^Exception stack\(/,
+  /^[0-9a-f]{4}: (?:[0-9a-f]{8} ){1,8}/,
+  /^Instruction dump:/,
+  /^Register r\d{1,2} information:/,
+];
+
+export function isIpLine(t: string): boolean {
+  return IP_LINE.test(t);
+}
+
+export function isRegisterLine(t: string): boolean {
+  return REG_LINE.test(t);
+}
+
+/** A line that can be part of a trace body. */
+export function isTraceBodyLine(t: string): boolean {
+  return (
+    TRACE_HEADER.test(t) ||
+    MARKER.test(t) ||
+    parseFrameLine(t, 0) !== undefined ||
+    IP_LINE.test(t) ||
+    LR_LINE.test(t) ||
+    REG_LINE.test(t) ||
+    OTHER_BODY.some((re) => re.test(t))
+  );
+}
+
+export interface Trace {
+  frames: ParsedFrame[];
+  registers: Record<string, string>;
+  /** Index after the last body line read. */
+  end: number;
+  /** A `Call Trace:` header was seen. */
+  sawHeader: boolean;
+}
+
+/** Parse the RIP/pc line into its frame, or null (user-mode RIP, no symbol). */
+export function ipFrame(t: string, line: number): { frame: ParsedFrame | null; user: boolean } | null {
+  const m = IP_LINE.exec(t);
+  if (!m) return null;
+  // Segment 0033/0023/002b: the CPU was in user mode.
+  const user = m[1] !== undefined && /^00(?:33|23|2b)$/.test(m[1]);
+  const sym = (m[2] ?? m[3] ?? m[4] ?? m[5] ?? '').trim();
+  const f = user ? undefined : parseFrameLine(sym, line);
+  return { frame: f ? { ...f, isIp: true, context: 'exception' } : null, user };
+}
+
+/**
+ * Read a trace body starting at `i` (a `Call Trace:` line, a RIP line, a frame, …).
+ * Blank lines inside are allowed only when the next line continues the trace.
+ */
+export function readTrace(lines: Line[], i: number, maxFrames = 512): Trace {
+  const frames: ParsedFrame[] = [];
+  const registers: Record<string, string> = {};
+  const stack: FrameContext[] = ['task'];
+  let sawHeader = false;
+  let ipCount = 0;
+  let userRegs = false;
+  let last = i - 1;
+  for (let j = i; j < lines.length; j++) {
+    let t = lines[j].trimmed;
+    if (t === '') {
+      // Editors add blank lines; continue only if the next non-blank line is a frame.
+      let k = j + 1;
+      while (k < lines.length && k - j < 3 && lines[k].trimmed === '') k++;
+      if (k < lines.length && k - j < 3 && (parseFrameLine(lines[k].trimmed, 0) || MARKER.test(lines[k].trimmed))) continue;
+      break;
+    }
+    if (!isTraceBodyLine(t)) break;
+    last = j;
+    if (TRACE_HEADER.test(t)) {
+      sawHeader = true;
+      // 2.6 kernels print the first frame on the header line: `Call Trace: [<…>] fn`.
+      t = t.replace(/^Call Trace: ?/, '');
+      if (t === '' || /^Call trace:$|^Backtrace:$/.test(t)) continue;
+    }
+    let mk: RegExpExecArray | null;
+    while ((mk = MARKER.exec(t))) {
+      const tag = mk[1];
+      if (tag === '<IRQ>' || tag === '<SOFTIRQ>') stack.push('irq');
+      else if (tag === '<NMI>') stack.push('nmi');
+      else if (tag === '<TASK>') stack.splice(1);
+      else if (stack.length > 1) stack.pop();
+      t = t.slice(mk[0].length);
+    }
+    if (t === '') continue;
+    const ip = ipFrame(t, lines[j].no);
+    if (ip) {
+      ipCount++;
+      userRegs = ip.user;
+      if (ip.frame && frames.length < maxFrames) frames.push(ip.frame);
+      // Registers belong to the first (kernel) RIP block; `RIP: 0010:[<…>]` lines carry more.
+      continue;
+    }
+    const lr = LR_LINE.exec(t);
+    if (lr) {
+      if (ipCount <= 1 && !userRegs) registers.lr = lr[1];
+      continue;
+    }
+    if (REG_LINE.test(t)) {
+      if (ipCount <= 1 && !userRegs) {
+        REG_PAIR.lastIndex = 0;
+        let m: RegExpExecArray | null;
+        while ((m = REG_PAIR.exec(t))) registers[m[1].toLowerCase()] = m[2].toLowerCase();
+      }
+      continue;
+    }
+    const f = parseFrameLine(t, lines[j].no);
+    if (f && frames.length < maxFrames) {
+      f.context = stack[stack.length - 1];
+      frames.push(f);
+    }
+  }
+  return { frames, registers, end: last + 1, sawHeader };
+}

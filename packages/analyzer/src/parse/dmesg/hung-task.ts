@@ -1,0 +1,85 @@
+// The hung-task detector (kernel/hung_task.c `check_hung_task`):
+//
+//   INFO: task systemd-udevd:611 blocked for more than 120 seconds.
+//         Not tainted 4.18.0-305.el8.x86_64 #1        (print_tainted + release + version)
+//         Blocked by coredump.                         (6.x, PF_POSTCOREDUMP)
+//   "echo 0 > /proc/sys/kernel/hung_task_timeout_secs" disables this message.
+//   <sched_show_task dump>
+//
+// and, since 6.16, `debug_show_blocker`'s hint naming the likely owner of the lock the
+// task sleeps on, followed by the owner's own `sched_show_task` dump.
+
+import type { LockType } from '../../contract.js';
+import type { TaskRef } from '../records.js';
+import type { FormatParser } from '../parser.js';
+import { span } from '../parser.js';
+import { readTaskDump } from './task-dump.js';
+
+// `INFO: task %s:%d blocked for more than %ld seconds.`; syzbot kernels also print
+// `INFO: task %s:%d can't die for more than %ld seconds.` for killed tasks that hang.
+const HEADER = /^INFO: task (.{1,16}?):(\d{1,10}) (blocked|can't die) for more than (\d{1,10}) seconds\.?$/;
+const PREAMBLE = [
+  /^(?:Not tainted|Tainted: ).{0,200}$/,
+  /^Blocked by coredump\.$/,
+  /^"echo 0 > \/proc\/sys\/kernel\/hung_task_timeout_secs" disables this message\.$/,
+];
+
+export const hungTaskParser: FormatParser = {
+  name: 'hung_task',
+  starts(line) {
+    return line.trimmed.startsWith('INFO: task ') && HEADER.test(line.trimmed);
+  },
+  parse(lines, i, ctx) {
+    const m = HEADER.exec(lines[i].trimmed);
+    if (!m) return null;
+    const pid = Number(m[2]);
+    const comm = m[1];
+    const seconds = Number(m[4]);
+    let j = i + 1;
+    while (j < lines.length && j - i <= PREAMBLE.length && PREAMBLE.some((re) => re.test(lines[j].trimmed))) j++;
+    const dump = j < lines.length ? readTaskDump(lines, j, 'hung_task') : null;
+    // The dump is the hung task's when its pid matches (it always does unless the text was cut).
+    if (dump && dump.rec.pid === pid) {
+      dump.rec.blockedSeconds = seconds;
+      dump.rec.comm = dump.rec.comm && comm.startsWith(dump.rec.comm) ? comm : dump.rec.comm;
+      dump.rec.span = span(lines, i, dump.end);
+      ctx.records.tasks.push(dump.rec);
+      j = dump.end;
+    } else {
+      ctx.records.tasks.push({ pid, comm, state: 'D', cpu: null, taskAddr: null, frames: [], blockedSeconds: seconds, span: span(lines, i, j), format: 'hung_task' });
+    }
+    ctx.records.reports.push({
+      kind: 'hung_task',
+      header: lines[i].trimmed,
+      task: { pid, comm, taskAddr: null },
+      seconds,
+      subtype: m[3] === 'blocked' ? null : 'cant_die',
+      span: span(lines, i, i + 1),
+      format: 'hung_task',
+    });
+    return j;
+  },
+};
+
+// `debug_show_blocker` (kernel/hung_task.c, 6.16+):
+//   INFO: task A:1 is blocked on a mutex likely owned by task B:2.
+//   INFO: task A:1 blocked on a semaphore likely last held by task B:2
+//   INFO: task A:1 <writer> blocked on an rw-semaphore likely owned by task B:2 <reader>
+//   INFO: task A:1 is blocked on a mutex, but the owner is not found.
+const HINT = /^INFO: task (.{1,16}?):(\d{1,10}) (?:<(?:reader|writer)> )?(?:is )?blocked on (a mutex|a semaphore|an rw-semaphore)(?: likely (?:owned|last held) by task (.{1,16}?):(\d{1,10})(?: <(?:reader|writer)>)?\.?|, but the (?:owner|last holder) is not found\.)$/;
+const HINT_TYPE: Record<string, LockType> = { 'a mutex': 'mutex', 'a semaphore': 'semaphore', 'an rw-semaphore': 'rwsem' };
+
+export const hungTaskHintParser: FormatParser = {
+  name: 'hung_task_hint',
+  starts(line) {
+    return line.trimmed.startsWith('INFO: task ') && line.trimmed.includes(' blocked on ');
+  },
+  parse(lines, i, ctx) {
+    const m = HINT.exec(lines[i].trimmed);
+    if (!m) return null;
+    const waiter: TaskRef = { pid: Number(m[2]), comm: m[1], taskAddr: null };
+    const owner: TaskRef | null = m[4] ? { pid: Number(m[5]), comm: m[4], taskAddr: null } : null;
+    ctx.records.lockFacts.push({ addr: null, type: HINT_TYPE[m[3]], owner, waiters: [waiter], span: span(lines, i, i + 1), format: 'hung_task_hint' });
+    return i + 1;
+  },
+};

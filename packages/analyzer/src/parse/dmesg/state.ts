@@ -1,0 +1,38 @@
+// What one dmesg block tells the next: a lockup/stall report names a CPU or a task whose
+// dump follows a few lines later (`watchdog_timer_fn` prints the headline, then
+// `show_regs`; `rcu_dump_cpu_stacks` prints `NMI backtrace for cpu N` before the dump).
+// Kept per parse run beside the shared ParseContext, so the framework needs no field.
+
+import type { ParseContext } from '../parser.js';
+
+export interface DmesgState {
+  /** CPU → why a report called it stuck ("soft lockup for 22s", "hard LOCKUP", "RCU stall"). */
+  stuck: Map<number, string>;
+  /** The CPU the next `CPU: N PID:` / task dump is about, from `NMI backtrace for cpu N` or `Task dump for CPU N:`. */
+  announcedCpu: { cpu: number; index: number } | null;
+}
+
+const STATES = new WeakMap<ParseContext, DmesgState>();
+
+export function dmesgState(ctx: ParseContext): DmesgState {
+  let s = STATES.get(ctx);
+  if (!s) {
+    s = { stuck: new Map(), announcedCpu: null };
+    STATES.set(ctx, s);
+  }
+  return s;
+}
+
+/** The announced CPU, if it was announced within a few lines before `index`. */
+export function takeAnnouncedCpu(ctx: ParseContext, index: number): number | null {
+  const s = dmesgState(ctx);
+  const a = s.announcedCpu;
+  if (!a || index - a.index > 12 || index < a.index) return null;
+  s.announcedCpu = null;
+  return a.cpu;
+}
+
+/** Say that the dump starting near line index `index` is about `cpu`. */
+export function announceCpu(ctx: ParseContext, cpu: number, index: number): void {
+  dmesgState(ctx).announcedCpu = { cpu, index };
+}
