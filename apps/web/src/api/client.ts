@@ -1,0 +1,137 @@
+// Thin fetch wrappers for the server API. Failures become ApiError values carrying the
+// server's `{error, message}` so pages can show the message instead of a stack.
+import type {
+  Annotation,
+  CreatedIncident,
+  HistoryQuery,
+  Incident,
+  IncidentPage,
+  NewAnnotation,
+  SimilarIncident,
+  UploadInput,
+} from './types';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+async function errorFrom(res: Response): Promise<ApiError> {
+  let code = `http_${res.status}`;
+  let message = `${res.status} ${res.statusText}`.trim();
+  try {
+    const body: unknown = await res.json();
+    if (body && typeof body === 'object') {
+      const b = body as { error?: unknown; message?: unknown };
+      if (typeof b.error === 'string') code = b.error;
+      if (typeof b.message === 'string') message = b.message;
+    }
+  } catch {
+    // Not JSON (a proxy error page, say): keep the status line.
+  }
+  return new ApiError(res.status, code, message);
+}
+
+async function request<T>(path: string, init?: RequestInit): Promise<T> {
+  const res = await fetch(path, { ...init, headers: { accept: 'application/json', ...init?.headers } });
+  if (!res.ok) throw await errorFrom(res);
+  if (res.status === 204) return undefined as T;
+  return (await res.json()) as T;
+}
+
+/** For endpoints that may not exist yet on this server: 404 → null, not an error. */
+async function optional<T>(path: string, init?: RequestInit): Promise<T | null> {
+  try {
+    return await request<T>(path, init);
+  } catch (e) {
+    if (e instanceof ApiError && (e.status === 404 || e.status === 405 || e.status === 501)) return null;
+    throw e;
+  }
+}
+
+const enc = encodeURIComponent;
+
+export function historyQueryString(q: HistoryQuery): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(q)) {
+    if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
+  }
+  const s = params.toString();
+  return s ? `?${s}` : '';
+}
+
+export const api = {
+  listIncidents: (q: HistoryQuery) => request<IncidentPage>(`/api/incidents${historyQueryString(q)}`),
+
+  getIncident: (id: string) => request<Incident>(`/api/incidents/${enc(id)}`),
+
+  async getRaw(id: string): Promise<string> {
+    const res = await fetch(`/api/incidents/${enc(id)}/raw`);
+    if (!res.ok) throw await errorFrom(res);
+    return res.text();
+  },
+
+  /**
+   * Always multipart: one code path for pasted text and files, and it carries the
+   * optional title/host/tags. A File is sent as is, so the server hashes the exact
+   * bytes the user picked (re-encoding via text() could change non-UTF-8 bytes).
+   */
+  upload(input: UploadInput): Promise<CreatedIncident> {
+    const form = new FormData();
+    if (input.title) form.set('title', input.title);
+    if (input.host) form.set('host', input.host);
+    if (input.tags) form.set('tags', input.tags);
+    const dump =
+      typeof input.dump === 'string' ? new Blob([input.dump], { type: 'text/plain' }) : input.dump;
+    form.set('dump', dump, typeof input.dump === 'string' ? 'pasted.txt' : input.dump.name);
+    return request<CreatedIncident>('/api/incidents', { method: 'POST', body: form });
+  },
+
+  setStatus: (id: string, status: string) =>
+    optional<Incident>(`/api/incidents/${enc(id)}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ status }),
+    }),
+
+  similar: (id: string) =>
+    optional<{ items: SimilarIncident[] } | SimilarIncident[]>(`/api/incidents/${enc(id)}/similar`),
+
+  annotations: (id: string) =>
+    optional<{ items: Annotation[] } | Annotation[]>(`/api/incidents/${enc(id)}/annotations`),
+
+  addAnnotation: (id: string, a: NewAnnotation) =>
+    request<Annotation>(`/api/incidents/${enc(id)}/annotations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(a),
+    }),
+
+  deleteAnnotation: (id: string, annotationId: string) =>
+    request<void>(`/api/incidents/${enc(id)}/annotations/${enc(annotationId)}`, { method: 'DELETE' }),
+
+  mitigation: (id: string) => optional<{ body: string }>(`/api/incidents/${enc(id)}/mitigation`),
+};
+
+/** Lists may come bare or wrapped in `{items}`; accept both. */
+export function itemsOf<T>(v: { items: T[] } | T[] | null | undefined): T[] | null {
+  if (v == null) return null;
+  return Array.isArray(v) ? v : v.items;
+}
+
+export function exportLinks(id: string): { label: string; href: string }[] {
+  const base = `/api/incidents/${enc(id)}`;
+  return [
+    { label: 'Report (Markdown)', href: `${base}/report.md` },
+    { label: 'Graph (DOT)', href: `${base}/graph.dot` },
+    { label: 'Graph (SVG)', href: `${base}/graph.svg` },
+    { label: 'Analysis (JSON)', href: `${base}/analysis.json` },
+    { label: 'Raw dump', href: `${base}/raw` },
+  ];
+}

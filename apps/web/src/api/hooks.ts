@@ -1,0 +1,79 @@
+// react-query hooks, one per API resource, so pages never build URLs themselves.
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, itemsOf } from './client';
+import type { HistoryQuery, NewAnnotation, UploadInput } from './types';
+
+export const keys = {
+  incident: (id: string) => ['incident', id] as const,
+  raw: (id: string) => ['incident', id, 'raw'] as const,
+  history: (q: HistoryQuery) => ['incidents', q] as const,
+  annotations: (id: string) => ['incident', id, 'annotations'] as const,
+  similar: (id: string) => ['incident', id, 'similar'] as const,
+};
+
+export function useIncident(id: string) {
+  return useQuery({ queryKey: keys.incident(id), queryFn: () => api.getIncident(id) });
+}
+
+export function useRawText(id: string, enabled = true) {
+  return useQuery({ queryKey: keys.raw(id), queryFn: () => api.getRaw(id), enabled, staleTime: Infinity });
+}
+
+export function useHistory(q: HistoryQuery) {
+  return useQuery({
+    queryKey: keys.history(q),
+    queryFn: () => api.listIncidents(q),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useUpload() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: UploadInput) => api.upload(input),
+    onSuccess: () => qc.invalidateQueries({ queryKey: ['incidents'] }),
+  });
+}
+
+export function useAnnotations(id: string) {
+  return useQuery({
+    queryKey: keys.annotations(id),
+    queryFn: async () => itemsOf(await api.annotations(id)),
+    retry: false,
+  });
+}
+
+export function useAddAnnotation(id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (a: NewAnnotation) => api.addAnnotation(id, a),
+    onSuccess: () => qc.invalidateQueries({ queryKey: keys.annotations(id) }),
+  });
+}
+
+export function useDeleteAnnotation(id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (annotationId: string) => api.deleteAnnotation(id, annotationId),
+    onSuccess: () => qc.invalidateQueries({ queryKey: keys.annotations(id) }),
+  });
+}
+
+export function useSimilar(id: string) {
+  return useQuery({
+    queryKey: keys.similar(id),
+    queryFn: async () => itemsOf(await api.similar(id)),
+    retry: false,
+  });
+}
+
+export function useSetStatus(id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (status: string) => api.setStatus(id, status),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: keys.incident(id) });
+      void qc.invalidateQueries({ queryKey: ['incidents'] });
+    },
+  });
+}

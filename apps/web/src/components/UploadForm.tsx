@@ -1,0 +1,110 @@
+// Paste a dump, or drop / pick a file; optional title, host and tags. On success the
+// caller navigates to the new incident.
+import { useRef, useState, type DragEvent, type FormEvent } from 'react';
+import { useNavigate } from 'react-router';
+import { useUpload } from '../api/hooks';
+import { formatBytes } from '../util/format';
+
+export function UploadForm() {
+  const [text, setText] = useState('');
+  const [file, setFile] = useState<File | null>(null);
+  const [title, setTitle] = useState('');
+  const [host, setHost] = useState('');
+  const [tags, setTags] = useState('');
+  const [dragging, setDragging] = useState(false);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const upload = useUpload();
+  const navigate = useNavigate();
+
+  const canSubmit = (file !== null || text.trim() !== '') && !upload.isPending;
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (!canSubmit) return;
+    upload.mutate(
+      { dump: file ?? text, title: title.trim(), host: host.trim(), tags: tags.trim() },
+      {
+        onSuccess: (created) =>
+          navigate(`/i/${encodeURIComponent(created.id)}`, { state: { duplicate: created.duplicate === true } }),
+      },
+    );
+  };
+
+  const onDrop = (e: DragEvent) => {
+    e.preventDefault();
+    setDragging(false);
+    const f = e.dataTransfer.files[0];
+    if (f) setFile(f);
+  };
+
+  return (
+    <form className="upload-form" onSubmit={submit} aria-label="new incident">
+      <div
+        className={`drop-zone${dragging ? ' dragging' : ''}`}
+        onDragOver={(e) => {
+          e.preventDefault();
+          setDragging(true);
+        }}
+        onDragLeave={() => setDragging(false)}
+        onDrop={onDrop}
+      >
+        {file ? (
+          <p className="chosen-file">
+            File: <strong>{file.name}</strong> ({formatBytes(file.size)}){' '}
+            <button
+              type="button"
+              onClick={() => {
+                setFile(null);
+                if (fileInput.current) fileInput.current.value = '';
+              }}
+            >
+              Remove
+            </button>
+          </p>
+        ) : (
+          <>
+            <label htmlFor="dump-text">Paste a hang dump (dmesg hung-task report, sysrq-w/-t, crash session…)</label>
+            <textarea
+              id="dump-text"
+              name="dump"
+              value={text}
+              onChange={(e) => setText(e.target.value)}
+              rows={16}
+              spellCheck={false}
+              placeholder="INFO: task rmmod:31969 blocked for more than 120 seconds…"
+            />
+          </>
+        )}
+        <p className="muted">
+          <label htmlFor="dump-file">…or drop a file here, or choose one: </label>
+          <input
+            id="dump-file"
+            ref={fileInput}
+            type="file"
+            name="dump-file"
+            onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+          />
+        </p>
+      </div>
+      <div className="meta-fields">
+        <label>
+          Title <input name="title" value={title} onChange={(e) => setTitle(e.target.value)} placeholder="optional" />
+        </label>
+        <label>
+          Host <input name="host" value={host} onChange={(e) => setHost(e.target.value)} placeholder="optional" />
+        </label>
+        <label>
+          Tags <input name="tags" value={tags} onChange={(e) => setTags(e.target.value)} placeholder="comma separated" />
+        </label>
+      </div>
+      {upload.isError && (
+        <p role="alert" className="error">
+          Upload failed: {upload.error.message}
+        </p>
+      )}
+      <button type="submit" className="primary" disabled={!canSubmit}>
+        {upload.isPending ? 'Analyzing…' : 'Analyze'}
+      </button>
+    </form>
+  );
+}

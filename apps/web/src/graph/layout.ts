@@ -1,0 +1,20 @@
+// Layout as a pure, memoised function of the graph: same nodes/edges → same promise.
+import type { GraphEdge, GraphNode } from '@hangscope/analyzer';
+import { fromElkGraph, toElkGraph, type PositionedGraph } from './elkGraph';
+
+const cache = new WeakMap<object, Promise<PositionedGraph>>();
+
+export function layoutGraph(graph: { nodes: GraphNode[]; edges: GraphEdge[] }): Promise<PositionedGraph> {
+  const hit = cache.get(graph);
+  if (hit) return hit;
+  const p = (async () => {
+    if (graph.nodes.length === 0) return { width: 0, height: 0, nodes: [], edges: [] };
+    const { runElk } = await import('./elkRunner');
+    const laid = await runElk(toElkGraph(graph.nodes, graph.edges));
+    return fromElkGraph(laid, graph.nodes, graph.edges);
+  })();
+  cache.set(graph, p);
+  // A failed layout must be retryable, not cached forever.
+  p.catch(() => cache.delete(graph));
+  return p;
+}

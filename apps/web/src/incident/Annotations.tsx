@@ -1,0 +1,72 @@
+// Notes on an incident, optionally pinned to a node and/or a line range. Hidden when
+// the server has no annotations endpoint yet (404 → null).
+import { useState, type FormEvent } from 'react';
+import { useAddAnnotation, useAnnotations, useDeleteAnnotation } from '../api/hooks';
+import { formatDate } from '../util/format';
+import { formatLines, type LineRange } from './urlState';
+
+const AUTHOR_KEY = 'hangscope.author';
+
+export function Annotations({ id, selected, lines }: { id: string; selected: string | null; lines: LineRange | null }) {
+  const list = useAnnotations(id);
+  const add = useAddAnnotation(id);
+  const del = useDeleteAnnotation(id);
+  const [body, setBody] = useState('');
+  const [author, setAuthor] = useState(() => localStorage.getItem(AUTHOR_KEY) ?? '');
+  const [pin, setPin] = useState(true);
+  if (list.data === null || list.isPending) return null;
+  if (list.isError) return null;
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (!body.trim()) return;
+    localStorage.setItem(AUTHOR_KEY, author.trim());
+    add.mutate(
+      {
+        body: body.trim(),
+        author: author.trim() || 'anonymous',
+        target: pin ? selected : null,
+        lines: pin && lines ? [lines.from, lines.to] : null,
+      },
+      { onSuccess: () => setBody('') },
+    );
+  };
+
+  return (
+    <section aria-labelledby="notes-h" className="annotations">
+      <h2 id="notes-h">Notes</h2>
+      {list.data.length === 0 && <p className="muted">No notes yet.</p>}
+      <ul>
+        {list.data.map((a) => (
+          <li key={a.id}>
+            <p className="note-meta muted">
+              {a.author ?? 'anonymous'} · {formatDate(a.createdAt)}
+              {a.target && <span className="mono"> · {a.target}</span>}
+              {a.lines && <span> · lines {a.lines[0]}–{a.lines[1]}</span>}{' '}
+              <button type="button" className="linklike" onClick={() => del.mutate(a.id)}>
+                delete
+              </button>
+            </p>
+            <p className="note-body">{a.body}</p>
+          </li>
+        ))}
+      </ul>
+      <form onSubmit={submit} className="note-form">
+        <textarea aria-label="note" value={body} onChange={(e) => setBody(e.target.value)} rows={3} />
+        <label>
+          Author <input value={author} onChange={(e) => setAuthor(e.target.value)} />
+        </label>
+        {(selected || lines) && (
+          <label>
+            <input type="checkbox" checked={pin} onChange={(e) => setPin(e.target.checked)} /> pin to{' '}
+            {[selected, lines && `lines ${formatLines(lines)}`].filter(Boolean).join(', ')}
+          </label>
+        )}
+        <button type="submit" disabled={add.isPending || !body.trim()}>
+          Add note
+        </button>
+        {add.isError && <span className="error"> {add.error.message}</span>}
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,18 @@
+import { exportLinks } from '../api/client';
+
+export function Exports({ id }: { id: string }) {
+  return (
+    <section aria-labelledby="exports-h" className="exports">
+      <h2 id="exports-h">Export</h2>
+      <ul>
+        {exportLinks(id).map((l) => (
+          <li key={l.href}>
+            <a href={l.href} target="_blank" rel="noopener">
+              {l.label}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

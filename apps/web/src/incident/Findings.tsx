@@ -1,0 +1,110 @@
+// Findings first: the answer (cycle, root blocker, known issue) before the evidence.
+import type { Finding } from '@hangscope/analyzer';
+import { CopyButton } from '../components/CopyButton';
+
+const KIND_TITLES: Record<string, string> = {
+  deadlock_cycle: 'Deadlock cycle',
+  self_deadlock: 'Self-deadlock',
+  root_blocker: 'Root blocker',
+  lock_contention: 'Lock contention',
+  ipi_stall: 'IPI stall',
+  known_issue: 'Known issue',
+  missing_evidence: 'Missing evidence',
+  stuck_cpu: 'Stuck CPU',
+  starved_cpu: 'Starved CPU',
+};
+
+export function findingAsText(f: Finding): string {
+  const lines = [`${KIND_TITLES[f.kind] ?? f.kind} (${f.severity}): ${f.summary}`];
+  if (f.nodes?.length) lines.push(`nodes: ${f.nodes.join(' -> ')}`);
+  const k = f.knownIssue;
+  if (k) {
+    lines.push(`known issue: ${k.title} [${k.id}]`);
+    if (k.fixes?.length) lines.push(`fixes: ${k.fixes.join(', ')}`);
+    if (k.mitigation) lines.push(`mitigation: ${k.mitigation}`);
+  }
+  if (f.nextSteps?.length) lines.push('next steps:', ...f.nextSteps.map((s) => `  ${s}`));
+  return lines.join('\n');
+}
+
+export function Findings({
+  findings,
+  onSelectNode,
+}: {
+  findings: Finding[];
+  onSelectNode: (id: string) => void;
+}) {
+  if (findings.length === 0) return <p className="muted">No findings.</p>;
+  return (
+    <ol className="findings">
+      {findings.map((f, i) => (
+        <li key={i} className={`finding severity-${f.severity} finding-${f.kind}`}>
+          <div className="finding-head">
+            <span className={`badge severity-${f.severity}`}>{f.severity}</span>
+            <strong>{KIND_TITLES[f.kind] ?? f.kind}</strong>
+            {f.confidence && <span className="muted"> · {f.confidence}</span>}
+            <CopyButton text={findingAsText(f)} />
+          </div>
+          <p className="finding-summary">{f.summary}</p>
+          {f.nodes?.length > 0 && (
+            <p className="finding-nodes">
+              {f.nodes.map((n, j) => (
+                <span key={`${n}-${j}`}>
+                  {j > 0 && <span className="arrow-sep"> → </span>}
+                  <button type="button" className="linklike mono" onClick={() => onSelectNode(n)}>
+                    {n}
+                  </button>
+                </span>
+              ))}
+            </p>
+          )}
+          {f.knownIssue && (
+            <div className="known-issue">
+              <p>
+                <strong>{f.knownIssue.title}</strong> <span className="muted mono">{f.knownIssue.id}</span>
+              </p>
+              {f.knownIssue.explanation && <p>{f.knownIssue.explanation}</p>}
+              {f.knownIssue.fixes?.length > 0 && (
+                <p>
+                  Fixed by:{' '}
+                  {f.knownIssue.fixes.map((c) => (
+                    <span key={c} className="commit">
+                      <a
+                        className="mono"
+                        href={`https://git.kernel.org/pub/scm/linux/kernel/git/torvalds/linux.git/commit/?id=${encodeURIComponent(c)}`}
+                        target="_blank"
+                        rel="noreferrer noopener"
+                      >
+                        {c}
+                      </a>{' '}
+                      <CopyButton text={c} label="Copy id" />
+                    </span>
+                  ))}
+                </p>
+              )}
+              {f.knownIssue.mitigation && (
+                <p>
+                  Mitigation: {f.knownIssue.mitigation} <CopyButton text={f.knownIssue.mitigation} />
+                </p>
+              )}
+            </div>
+          )}
+          {f.nextSteps && f.nextSteps.length > 0 && (
+            <div className="next-steps">
+              <p>
+                Next steps <CopyButton text={f.nextSteps.join('\n')} />
+              </p>
+              <ul>
+                {f.nextSteps.map((s, j) => (
+                  <li key={j} className="mono">
+                    {s}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )}
+        </li>
+      ))}
+    </ol>
+  );
+}

@@ -1,0 +1,87 @@
+import type { Incident } from '../api/types';
+import { useSetStatus } from '../api/hooks';
+import { formatBytes, formatDate, kindLabel } from '../util/format';
+
+const STATUSES = ['open', 'investigating', 'resolved', 'duplicate'];
+
+export function IncidentHeader({ incident: inc }: { incident: Incident }) {
+  const title = inc.title || inc.analysis?.title || inc.id;
+  return (
+    <header className="incident-header">
+      <h1>{title}</h1>
+      {inc.analysis?.title && inc.analysis.title !== title && <p className="muted">{inc.analysis.title}</p>}
+      <dl className="facts">
+        <div>
+          <dt>Kind</dt>
+          <dd>
+            <span className={`kind kind-${inc.kind}`}>{kindLabel(inc.kind ?? inc.analysis?.kind)}</span>
+          </dd>
+        </div>
+        {inc.host && (
+          <div>
+            <dt>Host</dt>
+            <dd>{inc.host}</dd>
+          </div>
+        )}
+        <div>
+          <dt>Kernel</dt>
+          <dd className="mono">{inc.kernel ?? inc.analysis?.kernel ?? 'unknown'}</dd>
+        </div>
+        <div>
+          <dt>Uploaded</dt>
+          <dd>{formatDate(inc.createdAt)}</dd>
+        </div>
+        <div>
+          <dt>Size</dt>
+          <dd>
+            {formatBytes(inc.size)}
+            {inc.lineCount ? `, ${inc.lineCount} lines` : ''}
+          </dd>
+        </div>
+        <div>
+          <dt>Status</dt>
+          <dd>
+            <StatusControl id={inc.id} status={inc.status} />
+          </dd>
+        </div>
+        {inc.tags?.length > 0 && (
+          <div>
+            <dt>Tags</dt>
+            <dd>
+              {inc.tags.map((t) => (
+                <span key={t} className="tag">
+                  {t}
+                </span>
+              ))}
+            </dd>
+          </div>
+        )}
+      </dl>
+    </header>
+  );
+}
+
+function StatusControl({ id, status }: { id: string; status: string }) {
+  const set = useSetStatus(id);
+  // A server without PATCH answers 404/405: the mutation resolves to null.
+  const unsupported = set.isSuccess && set.data === null;
+  const options = STATUSES.includes(status) ? STATUSES : [status, ...STATUSES];
+  return (
+    <>
+      <select
+        aria-label="status"
+        value={status}
+        disabled={set.isPending || unsupported}
+        onChange={(e) => set.mutate(e.target.value)}
+      >
+        {options.map((s) => (
+          <option key={s} value={s}>
+            {s}
+          </option>
+        ))}
+      </select>
+      {unsupported && <span className="muted"> (this server cannot change status yet)</span>}
+      {set.isError && <span className="error"> {set.error.message}</span>}
+    </>
+  );
+}

@@ -1,0 +1,163 @@
+// The dump as uploaded, virtualised (only visible lines are in the DOM, so a 50 MB dump
+// works), with the selected node's evidence highlighted and a search box. Line numbers
+// are 1-based to match the analyzer's evidence spans.
+import { useEffect, useMemo, useRef, useState, type FormEvent, type MouseEvent } from 'react';
+import type { Span } from '@hangscope/analyzer';
+import { useRawText } from '../api/hooks';
+import { QueryError } from '../components/QueryError';
+import { inRanges, mergeSpans, type LineRange } from './urlState';
+import { findMatches, splitLines, visibleWindow } from './visibleWindow';
+
+const LINE_H = 18;
+const VIEW_H = 440;
+/** Above this the raw text is fetched only when asked for (or when a node needs it). */
+const AUTO_LOAD_BYTES = 8 * 1024 * 1024;
+
+interface Props {
+  id: string;
+  size: number;
+  highlight: Span[];
+  focus: LineRange | null;
+  onSelectLines: (r: LineRange) => void;
+}
+
+export function RawTextPanel({ id, size, highlight, focus, onSelectLines }: Props) {
+  const [requested, setRequested] = useState(false);
+  const enabled = requested || size <= AUTO_LOAD_BYTES || highlight.length > 0 || focus !== null;
+  const raw = useRawText(id, enabled);
+  return (
+    <section className="raw-panel" aria-labelledby="raw-h">
+      <h2 id="raw-h">Raw dump</h2>
+      {!enabled && (
+        <button type="button" onClick={() => setRequested(true)}>
+          Load the raw dump
+        </button>
+      )}
+      {enabled && raw.isPending && <p className="muted">Loading the dump…</p>}
+      {raw.isError && <QueryError error={raw.error} retry={() => void raw.refetch()} what="raw dump" />}
+      {raw.data !== undefined && (
+        <RawLines text={raw.data} highlight={highlight} focus={focus} onSelectLines={onSelectLines} />
+      )}
+    </section>
+  );
+}
+
+function RawLines({
+  text,
+  highlight,
+  focus,
+  onSelectLines,
+}: {
+  text: string;
+  highlight: Span[];
+  focus: LineRange | null;
+  onSelectLines: (r: LineRange) => void;
+}) {
+  const lines = useMemo(() => splitLines(text), [text]);
+  const ranges = useMemo(() => mergeSpans(highlight), [highlight]);
+  const scroller = useRef<HTMLDivElement>(null);
+  const [scrollTop, setScrollTop] = useState(0);
+  const [anchor, setAnchor] = useState<number | null>(null);
+  const [query, setQuery] = useState('');
+  const [matches, setMatches] = useState<number[]>([]);
+  const [current, setCurrent] = useState(0);
+  const matchSet = useMemo(() => new Set(matches), [matches]);
+
+  const scrollToLine = (line1: number) => {
+    const el = scroller.current;
+    if (!el) return;
+    el.scrollTop = Math.max(0, (line1 - 1) * LINE_H - VIEW_H / 3);
+    setScrollTop(el.scrollTop);
+  };
+
+  // Open on the linked range, else on the selected node's first evidence line.
+  const target = focus?.from ?? ranges[0]?.from ?? null;
+  useEffect(() => {
+    if (target !== null) scrollToLine(target);
+  }, [target, lines]);
+
+  const search = (e: FormEvent) => {
+    e.preventDefault();
+    const m = findMatches(lines, query);
+    setMatches(m);
+    setCurrent(0);
+    if (m.length) scrollToLine(m[0] + 1);
+  };
+  const step = (d: number) => {
+    if (!matches.length) return;
+    const next = (current + d + matches.length) % matches.length;
+    setCurrent(next);
+    scrollToLine(matches[next] + 1);
+  };
+
+  const onGutter = (e: MouseEvent, line1: number) => {
+    if (e.shiftKey && anchor !== null) {
+      onSelectLines({ from: Math.min(anchor, line1), to: Math.max(anchor, line1) });
+    } else {
+      setAnchor(line1);
+      onSelectLines({ from: line1, to: line1 });
+    }
+  };
+
+  const { first, last } = visibleWindow(scrollTop, VIEW_H, LINE_H, lines.length);
+  const rows = [];
+  for (let i = first; i <= last; i++) {
+    const n = i + 1;
+    const cls = [
+      'raw-line',
+      inRanges(n, ranges) ? 'hl' : '',
+      focus && n >= focus.from && n <= focus.to ? 'focus' : '',
+      matchSet.has(i) ? 'match' : '',
+      matches[current] === i ? 'current' : '',
+    ]
+      .filter(Boolean)
+      .join(' ');
+    rows.push(
+      <div key={i} className={cls} data-line={n} style={{ top: i * LINE_H, height: LINE_H }}>
+        <button type="button" className="gutter" onClick={(e) => onGutter(e, n)} aria-label={`select line ${n}`}>
+          {n}
+        </button>
+        <span className="raw-text">{lines[i]}</span>
+      </div>,
+    );
+  }
+
+  return (
+    <>
+      <form className="raw-search" role="search" onSubmit={search}>
+        <input
+          type="search"
+          aria-label="search the dump"
+          placeholder="search the dump"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+        />
+        <button type="submit">Find</button>
+        <button type="button" onClick={() => step(-1)} disabled={!matches.length} aria-label="previous match">
+          ↑
+        </button>
+        <button type="button" onClick={() => step(1)} disabled={!matches.length} aria-label="next match">
+          ↓
+        </button>
+        <span className="muted" role="status">
+          {matches.length ? `${current + 1} / ${matches.length}${matches.length >= 10_000 ? '+' : ''}` : query ? '' : ''}
+          {' '}
+          {lines.length} lines
+          {ranges.length > 0 && ` · evidence: ${ranges.map((r) => (r.from === r.to ? r.from : `${r.from}–${r.to}`)).join(', ')}`}
+        </span>
+      </form>
+      <div
+        ref={scroller}
+        className="raw-scroller"
+        style={{ height: VIEW_H }}
+        onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+        tabIndex={0}
+        aria-label="raw dump lines"
+      >
+        <div className="raw-inner" style={{ height: lines.length * LINE_H }}>
+          {rows}
+        </div>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,120 @@
+// One incident: what it is, the answer (verdict, findings), the wait-for graph, and the
+// evidence behind the selected node. Selection and line range live in the URL.
+import { useCallback, useMemo } from 'react';
+import { Link, useLocation, useParams, useSearchParams } from 'react-router';
+import { useIncident } from '../api/hooks';
+import { QueryError } from '../components/QueryError';
+import { ErrorBoundary } from '../components/ErrorBoundary';
+import { WaitGraph } from '../graph/WaitGraph';
+import { Findings } from '../incident/Findings';
+import { IncidentHeader } from '../incident/IncidentHeader';
+import { NodeDetails } from '../incident/NodeDetails';
+import { RawTextPanel } from '../incident/RawTextPanel';
+import { TasksTable } from '../incident/TasksTable';
+import { Exports } from '../incident/Exports';
+import { Annotations } from '../incident/Annotations';
+import { SimilarIncidents } from '../incident/SimilarIncidents';
+import { formatLines, parseLines, parseNodeParam, spanEnvelope, type LineRange } from '../incident/urlState';
+import { evidenceOf } from '../incident/evidence';
+
+export function IncidentPage() {
+  const { id = '' } = useParams();
+  const location = useLocation();
+  const duplicate = (location.state as { duplicate?: boolean } | null)?.duplicate === true;
+  const [params, setParams] = useSearchParams();
+  const incident = useIncident(id);
+  const selected = parseNodeParam(params.get('node'));
+  const lines = parseLines(params.get('lines'));
+  const analysis = incident.data?.analysis;
+
+  const setUrlState = useCallback(
+    (node: string | null, range: LineRange | null) => {
+      setParams(
+        (prev) => {
+          const p = new URLSearchParams(prev);
+          if (node) p.set('node', node);
+          else p.delete('node');
+          const l = formatLines(range);
+          if (l) p.set('lines', l);
+          else p.delete('lines');
+          return p;
+        },
+        { replace: false, preventScrollReset: true },
+      );
+    },
+    [setParams],
+  );
+
+  const selectNode = useCallback(
+    (nodeId: string | null) => {
+      if (!nodeId || !analysis) return setUrlState(null, null);
+      setUrlState(nodeId, spanEnvelope(evidenceOf(analysis, nodeId)));
+    },
+    [analysis, setUrlState],
+  );
+
+  const highlight = useMemo(
+    () => (analysis && selected ? evidenceOf(analysis, selected) : []),
+    [analysis, selected],
+  );
+
+  if (incident.isPending) return <main className="page muted">Loading incident…</main>;
+  if (incident.isError)
+    return (
+      <main className="page">
+        <QueryError error={incident.error} retry={() => void incident.refetch()} what="incident" />
+        <p>
+          <Link to="/">Incident list</Link>
+        </p>
+      </main>
+    );
+  const inc = incident.data;
+  const doc = inc.analysis;
+
+  return (
+    <main className="page incident-page">
+      {duplicate && (
+        <p className="notice" role="status">
+          This dump was uploaded before; showing the existing incident.
+        </p>
+      )}
+      <IncidentHeader incident={inc} />
+      <section aria-labelledby="verdict-h" className="verdict">
+        <h2 id="verdict-h">Verdict</h2>
+        <p>{doc.verdict || 'No verdict.'}</p>
+      </section>
+      <section aria-labelledby="findings-h">
+        <h2 id="findings-h">Findings</h2>
+        <ErrorBoundary label="Findings">
+          <Findings findings={doc.findings ?? []} onSelectNode={selectNode} />
+        </ErrorBoundary>
+      </section>
+      <section aria-labelledby="graph-h">
+        <h2 id="graph-h">Wait-for graph</h2>
+        <ErrorBoundary label="The graph">
+          <WaitGraph graph={doc.graph} findings={doc.findings ?? []} selected={selected} onSelect={selectNode} />
+        </ErrorBoundary>
+      </section>
+      <div className="evidence-split">
+        <ErrorBoundary label="Node details">
+          <NodeDetails analysis={doc} nodeId={selected} onSelectNode={selectNode} onShowLines={(r) => setUrlState(selected, r)} />
+        </ErrorBoundary>
+        <ErrorBoundary label="The raw dump">
+          <RawTextPanel id={inc.id} size={inc.size} highlight={highlight} focus={lines} onSelectLines={(r) => setUrlState(selected, r)} />
+        </ErrorBoundary>
+      </div>
+      <ErrorBoundary label="Tasks">
+        <TasksTable analysis={doc} onSelectNode={selectNode} />
+      </ErrorBoundary>
+      <ErrorBoundary label="Annotations">
+        <Annotations id={inc.id} selected={selected} lines={lines} />
+      </ErrorBoundary>
+      <div className="side-by-side">
+        <Exports id={inc.id} />
+        <ErrorBoundary label="Similar incidents">
+          <SimilarIncidents id={inc.id} />
+        </ErrorBoundary>
+      </div>
+    </main>
+  );
+}
