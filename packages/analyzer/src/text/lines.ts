@@ -37,6 +37,8 @@ const CALLER = /^\[ {0,8}([TC])(\d{1,9})\]/;
 // serial console / syzkaller log prefixes: `2017/11/25 12:34:56 ` is a fuzzer line, not kernel.
 // A trailing human comment: `  // note`. Requires white space before `//` so URLs survive.
 const SLASH_COMMENT = /\s\/\/.*$/;
+// A getty prompt the console glued before a kernel line: `syzkaller login: [  709.68] INFO: …`.
+const LOGIN_PROMPT = /^[\w.\-]{1,64} login: (?=\[ {0,12}\d{1,10}\.\d)/;
 
 /**
  * A trailing annotation people add after a value with a run of dashes, as in
@@ -56,6 +58,7 @@ export function stripPrefixes(raw: string): { text: string; time: number | null;
     let m: RegExpExecArray | null;
     const before = s;
     if ((m = LEVEL.exec(s))) s = s.slice(m[0].length);
+    if ((m = LOGIN_PROMPT.exec(s))) s = s.slice(m[0].length);
     if ((m = SYSLOG.exec(s)) || (m = JOURNAL_ISO.exec(s)) || (m = DMESG_HUMAN.exec(s))) s = s.slice(m[0].length);
     if ((m = DMESG_TIME.exec(s))) {
       time = Number(m[1]);

@@ -17,7 +17,9 @@ import { readTaskDump } from './task-dump.js';
 
 // `INFO: task %s:%d blocked for more than %ld seconds.`; syzbot kernels also print
 // `INFO: task %s:%d can't die for more than %ld seconds.` for killed tasks that hang.
-const HEADER = /^INFO: task (.{1,16}?):(\d{1,10}) (blocked|can't die) for more than (\d{1,10}) seconds\.?$/;
+// 6.x adds `blocked in I/O wait for more than`. A comm holding a newline splits the
+// headline over two lines; the parser then joins them.
+const HEADER = /^INFO: task ([\s\S]{1,16}?):(\d{1,10}) (blocked|can't die)(?: in I\/O wait)? for more than (\d{1,10}) seconds\.?$/;
 const PREAMBLE = [
   /^(?:Not tainted|Tainted: ).{0,200}$/,
   /^Blocked by coredump\.$/,
@@ -27,16 +29,21 @@ const PREAMBLE = [
 export const hungTaskParser: FormatParser = {
   name: 'hung_task',
   starts(line) {
-    return line.trimmed.startsWith('INFO: task ') && HEADER.test(line.trimmed);
+    return line.trimmed.startsWith('INFO: task ');
   },
   parse(lines, i, ctx) {
-    const m = HEADER.exec(lines[i].trimmed);
+    let m = HEADER.exec(lines[i].trimmed);
+    let head = 1;
+    if (!m && i + 1 < lines.length && lines[i].trimmed.length < 40) {
+      m = HEADER.exec(lines[i].trimmed + '\n' + lines[i + 1].text);
+      head = 2;
+    }
     if (!m) return null;
     const pid = Number(m[2]);
     const comm = m[1];
     const seconds = Number(m[4]);
-    let j = i + 1;
-    while (j < lines.length && j - i <= PREAMBLE.length && PREAMBLE.some((re) => re.test(lines[j].trimmed))) j++;
+    let j = i + head;
+    while (j < lines.length && j - i < PREAMBLE.length + head && PREAMBLE.some((re) => re.test(lines[j].trimmed))) j++;
     const dump = j < lines.length ? readTaskDump(lines, j, 'hung_task') : null;
     // The dump is the hung task's when its pid matches (it always does unless the text was cut).
     if (dump && dump.rec.pid === pid) {
@@ -54,7 +61,7 @@ export const hungTaskParser: FormatParser = {
       task: { pid, comm, taskAddr: null },
       seconds,
       subtype: m[3] === 'blocked' ? null : 'cant_die',
-      span: span(lines, i, i + 1),
+      span: span(lines, i, i + head),
       format: 'hung_task',
     });
     return j;

@@ -2,7 +2,28 @@
 // sysrq task dumps, lockdep). Ordered: report headers before generic task dumps.
 
 import type { FormatParser } from '../parser.js';
+import { foldedStackParser } from './folded.js';
 import { hungTaskHintParser, hungTaskParser } from './hung-task.js';
+import { heldLocksParser, lockdepReportParser } from './lockdep.js';
+import { cpuDumpParser, hardLockupParser, nmiBacktraceParser, softLockupParser } from './lockups.js';
+import { rcuDetailParser, rcuStallParser } from './rcu-stall.js';
 import { sysrqHeaderParser, taskDumpParser } from './task-dump.js';
+import { workqueueDumpParser, workqueueLockupParser } from './workqueue.js';
 
-export const DMESG_PARSERS: FormatParser[] = [hungTaskParser, hungTaskHintParser, sysrqHeaderParser, taskDumpParser];
+export const DMESG_PARSERS: FormatParser[] = [
+  hungTaskParser,
+  hungTaskHintParser,
+  softLockupParser,
+  hardLockupParser,
+  rcuStallParser,
+  rcuDetailParser,
+  workqueueLockupParser,
+  workqueueDumpParser,
+  lockdepReportParser,
+  heldLocksParser,
+  nmiBacktraceParser,
+  cpuDumpParser,
+  sysrqHeaderParser,
+  taskDumpParser,
+  foldedStackParser,
+];

@@ -32,7 +32,7 @@ const TASK_LINES: { re: RegExp; build(m: RegExpExecArray): TaskLine; since: stri
     // 5.10+: `task:systemd-udevd state:D stack:0 pid:611 ppid:583 flags:0x00004000`,
     // 6.x adds `tgid:`, 6.13 `task_flags:`; running tasks add `  running task    `.
     since: '5.10 pr_info("task:%-15.15s state:%c" …)',
-    re: /^task:(.{1,15}?) {1,16}state:([A-Za-z])(?: {1,4}running task)? {1,8}stack: {0,6}\d{1,10} {1,8}pid: {0,6}(\d{1,10}) {1,8}(?:tgid: {0,6}\d{1,10} {1,8})?ppid: {0,6}(\d{1,10})(?: |$)/,
+    re: /^task:([\s\S]{1,15}?) {1,16}state:([A-Za-z])(?: {1,4}running task)? {1,8}stack: {0,6}\d{1,10} {1,8}pid: {0,6}(\d{1,10}) {1,8}(?:tgid: {0,6}\d{1,10} {1,8})?ppid: {0,6}(\d{1,10})(?: |$)/,
     build: (m) => ({ comm: m[1], state: stateOf(m[2]), pid: Number(m[3]), ppid: Number(m[4]) }),
   },
   {
@@ -40,7 +40,8 @@ const TASK_LINES: { re: RegExp; build(m: RegExpExecArray): TaskLine; since: stri
     // 3.x adds the saved PC: `bash            D ffff88003fc13680     0  1234   1200 0x00000000`;
     // running tasks print `  running task    ` in place of the PC.
     since: '3.x/4.x printk("%-15.15s %c" …) + "%5lu %5d %6d 0x%08lx"',
-    re: /^(.{1,15}?) {1,16}([RSDTtXZPIWK])(?: {1,4}running task {0,4}| {1,2}[0-9a-f]{8,16})? {1,12}(\d{1,10}) {1,10}(\d{1,10}) {1,10}(\d{1,10}) 0x[0-9a-f]{8,16}$/,
+    // Some vendor kernels print `running task on cpu   0` and a trailing timestamp.
+    re: /^([\s\S]{1,15}?) {1,16}([RSDTtXZPIWK])(?: {1,4}running task(?: on cpu {1,4}\d{1,5})? {0,4}| {1,2}[0-9a-f]{8,16})? {1,12}(\d{1,10}) {1,10}(\d{1,10}) {1,10}(\d{1,10}) 0x[0-9a-f]{8,16}(?: \d{1,24})?$/,
     build: (m) => ({ comm: m[1], state: stateOf(m[2]), pid: Number(m[4]), ppid: Number(m[5]) }),
   },
 ];
@@ -68,7 +69,13 @@ export function parseWorkqueueLine(t: string): { wq: string; fn: string } | null
  * Returns the record (not yet pushed) and the index after it, or null if `i` is not a task line.
  */
 export function readTaskDump(lines: Line[], i: number, format: string): { rec: TaskRecord; end: number } | null {
-  const tl = parseTaskLine(lines[i].trimmed);
+  let tl = parseTaskLine(lines[i].trimmed);
+  let first = 1;
+  // A comm with a newline in it splits the task line in two.
+  if (!tl && i + 1 < lines.length && lines[i].trimmed.length < 24) {
+    tl = parseTaskLine(lines[i].trimmed + '\n' + lines[i + 1].text);
+    first = 2;
+  }
   if (!tl) return null;
   const rec: TaskRecord = {
     pid: tl.pid,
@@ -78,10 +85,10 @@ export function readTaskDump(lines: Line[], i: number, format: string): { rec: T
     taskAddr: null,
     ppid: tl.ppid,
     frames: [],
-    span: span(lines, i, i + 1),
+    span: span(lines, i, i + first),
     format,
   };
-  let j = i + 1;
+  let j = i + first;
   const wq = j < lines.length ? parseWorkqueueLine(lines[j].trimmed) : null;
   if (wq) {
     rec.workqueue = wq;
@@ -102,7 +109,7 @@ export const taskDumpParser: FormatParser = {
   name: 'dmesg_task',
   starts(line) {
     const t = line.trimmed;
-    return t.startsWith('task:') || / 0x[0-9a-f]{8,16}$/.test(t);
+    return t.startsWith('task:') || / 0x[0-9a-f]{8,16}(?: \d{1,24})?$/.test(t);
   },
   parse(lines, i, ctx: ParseContext) {
     const r = readTaskDump(lines, i, 'dmesg_task');

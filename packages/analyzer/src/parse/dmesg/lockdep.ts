@@ -1,0 +1,169 @@
+// lockdep (kernel/locking/lockdep.c):
+//
+//   Showing all locks held in the system:                       (debug_show_all_locks)
+//   2 locks held by kworker/0:1/12:                             (lockdep_print_held_locks)
+//    #0: ffff888100c4d548 ((wq_completion)events){+.+.}-{0:0}, at: process_one_work+0x1c4/0x5b0   (print_lock)
+//    #0:  (&mm->mmap_sem){++++++}, at: [<ffffffff8104b0f3>] __do_page_fault+0x103/0x4c0          (3.x/4.x)
+//   no locks held by bash/1234.
+//   =============================================
+//
+//   WARNING: possible circular locking dependency detected    (print_circular_bug_header)
+//   5.10.0 #1 Not tainted
+//   ------------------------------------------------------
+//   syz-executor/1234 is trying to acquire lock:
+//   ffff8880a1b2c3d4 (&mm->mmap_lock){++++}-{3:3}, at: __might_fault+0xa0/0x120
+//   but task is already holding lock:
+//   ffff8880… (&pipe->mutex/1){+.+.}-{3:3}, at: pipe_lock+0x5a/0x70
+//   which lock already depends on the new lock.
+//   the existing dependency chain (in reverse order) is:
+//   -> #1 (&pipe->mutex/1){+.+.}-{3:3}:
+//          lock_acquire+0x…                                     (the chain's saved traces)
+//   Possible unsafe locking scenario: … *** DEADLOCK ***
+//   stack backtrace:                                            (then `CPU: N PID: …` + trace)
+
+import type { TaskRef } from '../records.js';
+import type { FormatParser, ParseContext } from '../parser.js';
+import { span } from '../parser.js';
+import { parseFrameLine } from '../frames.js';
+
+/** lockdep headlines that report a possible deadlock, with a subtype (lockdep.c printers). */
+export const LOCKDEP_REPORTS: { re: RegExp; subtype: string; source: string }[] = [
+  { re: /possible circular locking dependency detected/, subtype: 'circular', source: 'print_circular_bug_header' },
+  { re: /possible recursive locking detected/, subtype: 'recursive', source: 'print_deadlock_bug' },
+  { re: /inconsistent lock state/, subtype: 'inconsistent', source: 'print_usage_bug' },
+  { re: /possible irq lock inversion dependency detected/, subtype: 'irq_inversion', source: 'print_irq_inversion_bug' },
+  { re: /(?:SOFT|HARD)IRQ-(?:READ-)?safe -> (?:SOFT|HARD)IRQ-(?:READ-)?unsafe lock order detected/, subtype: 'irq_order', source: 'print_bad_irq_dependency' },
+  { re: /circular locking deadlock detected!?/, subtype: 'rtmutex', source: 'debug_rt_mutex_print_deadlock' },
+];
+
+const HEADLINE = /^(?:WARNING: |\[ INFO: )(.{10,120}?)(?: \])?$/;
+const RULE = /^(?:={10,120}|-{10,120})$/;
+const VERSION = /^\d{1,2}\.\d{1,3}\S{0,80} #\d{1,6} (?:Not tainted|Tainted: ).{0,80}$|^(?:Not tainted|Tainted: )/;
+
+// `%s/%d is trying to acquire lock:` (print_circular_bug_header, print_deadlock_bug).
+const TRYING = /^(.{1,16}?)\/(\d{1,10}) is trying to acquire(?: lock)?:$/;
+const HOLDING = /^but task is already holding lock:$/;
+// print_lock / print_lock_name: `ADDR (name){usage}-{wait:inner}, at: fn+off/len`.
+const LOCK = /^(?:#(\d{1,3}): {1,2})?(?:([0-9a-f]{8,16}|\(____ptrval____\)) {1,2})?\((.{1,256}?)\)\{[^}]{0,16}\}(?:-\{\d{1,2}:\d{1,2}\})?(?:, at: (?:\[<[0-9a-f]{8,16}>\] )?(\S{1,200}))?/;
+const HELD_BY = /^(\d{1,4}) locks? held by (.{1,16}?)\/(\d{1,10}):$/;
+const NONE_HELD = /^no locks held by (.{1,16}?)\/(\d{1,10})\.$/;
+const SHOW_ALL = /^Showing all locks held in the system:$/;
+const CHAIN = /^-> #\d{1,3} \(|state was registered at:$/;
+// print_usage_bug: `syz-executor/123 [HC0[0]:SC1[1]:HE1:SE0] takes:`
+const TAKES = /^(.{1,16}?)\/(\d{1,10}) \[HC\d\[\d\]:SC\d\[\d\]:HE\d:SE\d\] takes:$/;
+const PROSE = /^(?:which lock already depends on the new lock\.|the existing dependency chain \(in reverse order\) is:|other info that might help us debug this:|Possible unsafe locking scenario:|Chain exists of:|\*\*\* DEADLOCK \*\*\*|May be due to missing lock nesting notation|stack backtrace:|CPU\d{1,3} {2,40}(?:CPU\d{1,3})?|-{4} {2,40}(?:-{4})?|(?:lock|rlock|lock_irqsave|spin_lock|mutex_lock|read_lock|write_lock)\(.{1,200}\);|<Interrupt>|[\w&>(). \-/#]{1,200} --> [\w&>(). \-/#]{1,200}|\[ BUG: .{1,100}\]|INFO: lockdep is turned off\.|the dependencies between .{1,200}|irq event stamp: \d{1,20}|(?:hard|soft)irqs last {1,2}(?:en|dis)abled at .{1,300}|inconsistent \{.{1,100}\} usage\.|.{1,40} takes:)$/;
+
+function ref(comm: string, pid: string): TaskRef {
+  return { pid: Number(pid), comm, taskAddr: null };
+}
+
+interface LockLine {
+  index: number | null;
+  addr: string | null;
+  name: string;
+  at: string | null;
+}
+
+function lockLine(t: string): LockLine | null {
+  const m = LOCK.exec(t);
+  if (!m) return null;
+  return { index: m[1] !== undefined ? Number(m[1]) : null, addr: m[2] && !m[2].startsWith('(') ? m[2].toLowerCase() : null, name: m[3], at: m[4] ?? null };
+}
+
+/** `N locks held by comm/pid:` + ` #k: …` lines, and the `Showing all locks held` wrapper. */
+export const heldLocksParser: FormatParser = {
+  name: 'lockdep_held_locks',
+  starts(line) {
+    const t = line.trimmed;
+    return t.startsWith('Showing all locks held') || t.includes(' held by ');
+  },
+  parse(lines, i, ctx) {
+    let j = i;
+    let holder: TaskRef | null = null;
+    for (; j < lines.length; j++) {
+      const t = lines[j].trimmed;
+      let m: RegExpExecArray | null;
+      if (SHOW_ALL.test(t)) continue;
+      if ((m = HELD_BY.exec(t))) {
+        holder = ref(m[2], m[3]);
+        continue;
+      }
+      if ((m = NONE_HELD.exec(t))) {
+        holder = null;
+        continue;
+      }
+      if (t === '' && j > i && j + 1 < lines.length && (HELD_BY.test(lines[j + 1].trimmed) || RULE.test(lines[j + 1].trimmed))) continue;
+      if (RULE.test(t) && j > i && /^=+$/.test(t)) {
+        j++;
+        break;
+      }
+      const l = t.startsWith('#') ? lockLine(t) : null;
+      if (l && holder) {
+        ctx.records.heldLocks.push({ holder, addr: l.addr, name: l.name, at: l.at, index: l.index ?? 0, span: span(lines, j, j + 1), format: 'lockdep' });
+        continue;
+      }
+      break;
+    }
+    return j > i ? j : null;
+  },
+};
+
+/** A lockdep deadlock report: headline, the trying/holding locks, chains, scenario. */
+export const lockdepReportParser: FormatParser = {
+  name: 'lockdep_report',
+  starts(line) {
+    const t = line.trimmed;
+    return t.startsWith('WARNING: ') || t.startsWith('[ INFO: ');
+  },
+  parse(lines, i, ctx: ParseContext) {
+    const h = HEADLINE.exec(lines[i].trimmed);
+    if (!h) return null;
+    const row = LOCKDEP_REPORTS.find((r) => r.re.test(h[1]));
+    if (!row) return null;
+    let j = i + 1;
+    let task: TaskRef | null = null;
+    let mode: 'none' | 'trying' | 'holding' | 'chain' = 'none';
+    for (; j < lines.length; j++) {
+      const t = lines[j].trimmed;
+      if (t === '') continue;
+      let m: RegExpExecArray | null;
+      if (RULE.test(t) || VERSION.test(t)) continue;
+      if ((m = TRYING.exec(t))) {
+        task = ref(m[1], m[2]);
+        mode = 'trying';
+        continue;
+      }
+      if ((m = TAKES.exec(t))) {
+        task = ref(m[1], m[2]);
+        mode = 'holding';
+        continue;
+      }
+      if (HOLDING.test(t)) {
+        mode = 'holding';
+        continue;
+      }
+      if (CHAIN.test(t)) {
+        mode = 'chain';
+        continue;
+      }
+      // The saved stack traces of each chain link: frames, not any task's stack.
+      if (mode === 'chain' && parseFrameLine(t, 0)) continue;
+      const l = /^(?:[0-9a-f]{8,16} |\(____ptrval____\) |\()/.test(t) ? lockLine(t) : null;
+      if (l && task) {
+        if (mode === 'trying') ctx.records.lockFacts.push({ addr: l.addr, name: l.name, waiters: [task], span: span(lines, j, j + 1), format: 'lockdep' });
+        else if (mode === 'holding') ctx.records.heldLocks.push({ holder: task, addr: l.addr, name: l.name, at: l.at, index: 0, span: span(lines, j, j + 1), format: 'lockdep' });
+        continue;
+      }
+      // `[<ffffffff…>] fn` continuation of an old-style lock line.
+      if (/^\[<[0-9a-f]{8,16}>\]/.test(t) && mode !== 'none') continue;
+      if (PROSE.test(t)) {
+        mode = mode === 'chain' ? 'none' : mode;
+        continue;
+      }
+      // Held-lock lists and the `stack backtrace:` dump are left to their own parsers.
+      break;
+    }
+    ctx.records.reports.push({ kind: 'deadlock', header: lines[i].trimmed, task, subtype: row.subtype, span: span(lines, i, j), format: 'lockdep' });
+    return j;
+  },
+};

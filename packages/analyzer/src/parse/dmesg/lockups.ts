@@ -1,0 +1,163 @@
+// CPU-side watchdog reports and the per-CPU register/stack dumps that follow them.
+//
+// soft lockup (kernel/watchdog.c `watchdog_timer_fn`):
+//   watchdog: BUG: soft lockup - CPU#1 stuck for 22s! [kworker/1:2:123]
+//   Modules linked in: …            (print_modules)
+//   irq event stamp: 1234            (print_irqtrace_events, lockdep kernels)
+//   CPU: 1 PID: 123 Comm: kworker/1:2 Not tainted 5.4.0 #1   (show_regs → show_regs_print_info)
+// hard lockup (kernel/watchdog_perf.c `watchdog_overflow_callback`, watchdog_hld.c before 6.6):
+//   NMI watchdog: Watchdog detected hard LOCKUP on cpu 1   (+ `Kernel panic - not syncing: Hard LOCKUP`)
+// all-CPU backtraces (lib/nmi_backtrace.c `nmi_trigger_cpumask_backtrace`/`nmi_cpu_backtrace`):
+//   Sending NMI from CPU 0 to CPUs 1-3:
+//   NMI backtrace for cpu 1            / `NMI backtrace for cpu 2 skipped: idling at intel_idle+0x…`
+
+import type { FormatParser, ParseContext } from '../parser.js';
+import { span } from '../parser.js';
+import type { Line } from '../../text/lines.js';
+import { TRACE_HEADER, isTraceBodyLine, readTrace } from './call-trace.js';
+import { parseWorkqueueLine } from './task-dump.js';
+import { announceCpu, dmesgState, takeAnnouncedCpu } from './state.js';
+
+// `%s: BUG: soft lockup - CPU#%d stuck for %us! [%s:%d]`; the prefix was `NMI watchdog:`
+// (3.x-4.x), `watchdog:` (4.15+), none (2.6).
+const SOFT = /^(?:(?:NMI )?watchdog: )?BUG: soft lockup - CPU#(\d{1,5}) stuck for (\d{1,7})s! \[(.{1,16}?):(\d{1,10})\]$/;
+// `Watchdog detected hard LOCKUP on cpu %d` (6.6+ buddy detector: `watchdog: CPU4: Watchdog detected …`).
+const HARD = /^(?:(?:NMI )?watchdog: )?(?:CPU\d{1,5}: )?Watchdog detected hard LOCKUP on cpu (\d{1,5})/;
+// `nmi_panic(regs, "Hard LOCKUP")` after the dump.
+const HARD_PANIC = /^Kernel panic - not syncing: (?:Hard LOCKUP|Watchdog detected hard LOCKUP on cpu (\d{1,5}))/;
+// Lines print_modules/print_irqtrace_events add under a lockup headline.
+const LOCKUP_PREAMBLE = /^(?:Modules linked in:|irq event stamp: |hardirqs last {1,2}(?:en|dis)abled at |softirqs last {1,2}(?:en|dis)abled at |Sending NMI from CPU )/;
+
+function preambleEnd(lines: Line[], j: number): number {
+  while (j < lines.length && LOCKUP_PREAMBLE.test(lines[j].trimmed)) j++;
+  return j;
+}
+
+export const softLockupParser: FormatParser = {
+  name: 'soft_lockup',
+  starts(line) {
+    return line.trimmed.includes('BUG: soft lockup - CPU#');
+  },
+  parse(lines, i, ctx) {
+    const m = SOFT.exec(lines[i].trimmed);
+    if (!m) return null;
+    const cpu = Number(m[1]);
+    const seconds = Number(m[2]);
+    dmesgState(ctx).stuck.set(cpu, `soft lockup for ${seconds}s`);
+    ctx.records.reports.push({ kind: 'soft_lockup', header: lines[i].trimmed, cpu, seconds, task: { pid: Number(m[4]), comm: m[3], taskAddr: null }, span: span(lines, i, i + 1), format: 'soft_lockup' });
+    announceCpu(ctx, cpu, i + 1);
+    return preambleEnd(lines, i + 1);
+  },
+};
+
+export const hardLockupParser: FormatParser = {
+  name: 'hard_lockup',
+  starts(line) {
+    const t = line.trimmed;
+    return t.includes('hard LOCKUP') || t.includes('Hard LOCKUP');
+  },
+  parse(lines, i, ctx) {
+    const t = lines[i].trimmed;
+    const m = HARD.exec(t) ?? HARD_PANIC.exec(t);
+    if (!m) return null;
+    const cpu = m[1] !== undefined ? Number(m[1]) : null;
+    const already = ctx.records.reports.some((r) => r.kind === 'hard_lockup' && (cpu === null || r.cpu === cpu));
+    if (cpu !== null) {
+      dmesgState(ctx).stuck.set(cpu, 'hard LOCKUP');
+      announceCpu(ctx, cpu, i + 1);
+    }
+    if (!already) ctx.records.reports.push({ kind: 'hard_lockup', header: t, cpu, span: span(lines, i, i + 1), format: 'hard_lockup' });
+    return preambleEnd(lines, i + 1);
+  },
+};
+
+// lib/nmi_backtrace.c
+const NMI_BT = /^NMI backtrace for cpu (\d{1,5})(?: skipped: idling at (\S{1,200}))?$/;
+const SENDING_NMI = /^Sending NMI (?:from CPU \d{1,5} )?to (?:all CPUs|CPUs [\d,\-]{1,200}):$/;
+// `** 12 printk messages dropped **` (printk ring buffer overrun, console_unlock).
+const DROPPED = /^\*\* \d{1,10} printk messages dropped \*\*$/;
+
+export const nmiBacktraceParser: FormatParser = {
+  name: 'nmi_backtrace',
+  starts(line) {
+    const t = line.trimmed;
+    return t.startsWith('NMI backtrace for cpu') || t.startsWith('Sending NMI ') || t.startsWith('** ');
+  },
+  parse(lines, i, ctx) {
+    const t = lines[i].trimmed;
+    if (SENDING_NMI.test(t) || DROPPED.test(t)) return i + 1;
+    const m = NMI_BT.exec(t);
+    if (!m) return null;
+    const cpu = Number(m[1]);
+    if (m[2]) {
+      ctx.records.cpus.push({ cpu, idle: true, current: null, span: span(lines, i, i + 1), format: 'nmi_backtrace' });
+      return i + 1;
+    }
+    announceCpu(ctx, cpu, i + 1);
+    return i + 1;
+  },
+};
+
+// `show_regs_print_info`/`dump_stack_print_info` (lib/dump_stack.c):
+//   CPU: 1 PID: 123 Comm: kworker/1:2 Not tainted 5.4.0 #1      (6.10+: `CPU: 1 UID: 0 PID: 123 …`; RHEL adds `Kdump: loaded`)
+//   Hardware name: QEMU Standard PC …
+//   Workqueue: events fn
+// then `__show_regs` and the trace. The task on that CPU is the one printed.
+const CPU_LINE = /^CPU: (\d{1,5}) (?:UID: \d{1,10} )?PID: (\d{1,10}) Comm: (.{1,16}?) {1,2}(?:Kdump: loaded )?(?:Not tainted|Tainted: )/;
+const CPU_PREAMBLE = /^(?:Hardware name: |task: [0-9a-f]{8,16} |Sched_ext: |Modules linked in:|irq event stamp: |hardirqs last |softirqs last )/;
+
+export const cpuDumpParser: FormatParser = {
+  name: 'cpu_dump',
+  starts(line) {
+    return line.trimmed.startsWith('CPU: ');
+  },
+  parse(lines, i, ctx: ParseContext) {
+    const m = CPU_LINE.exec(lines[i].trimmed);
+    if (!m) return null;
+    const cpu = Number(m[1]);
+    takeAnnouncedCpu(ctx, i);
+    const pid = Number(m[2]);
+    const comm = m[3];
+    let j = i + 1;
+    let workqueue: { wq: string; fn: string } | null = null;
+    for (; j < lines.length && j - i < 8; j++) {
+      const t = lines[j].trimmed;
+      const wq = parseWorkqueueLine(t);
+      if (wq) workqueue = wq;
+      else if (!CPU_PREAMBLE.test(t)) break;
+    }
+    let frames: ReturnType<typeof readTrace>['frames'] = [];
+    let registers: Record<string, string> = {};
+    if (j < lines.length && (TRACE_HEADER.test(lines[j].trimmed) || isTraceBodyLine(lines[j].trimmed))) {
+      const tr = readTrace(lines, j);
+      frames = tr.frames;
+      registers = tr.registers;
+      j = tr.end;
+    }
+    const idle = pid === 0 && /^swapper/.test(comm);
+    const stuckReason = dmesgState(ctx).stuck.get(cpu) ?? null;
+    ctx.records.tasks.push({
+      pid,
+      comm,
+      state: 'R',
+      cpu,
+      taskAddr: null,
+      frames,
+      ...(Object.keys(registers).length ? { registers } : {}),
+      ...(workqueue ? { workqueue } : {}),
+      onCpu: true,
+      ...(idle ? { idle: true } : {}),
+      span: span(lines, i, j),
+      format: 'cpu_dump',
+    });
+    ctx.records.cpus.push({
+      cpu,
+      current: { pid, comm, taskAddr: null },
+      ...(idle ? { idle: true } : {}),
+      ...(stuckReason ? { stuck: true, stuckReason } : {}),
+      span: span(lines, i, j),
+      format: 'cpu_dump',
+    });
+    return j;
+  },
+};

@@ -1,0 +1,101 @@
+// RCU CPU stall warnings (kernel/rcu/tree_stall.h; kernel/rcu/tree_plugin.h before 4.20):
+//
+//   rcu: INFO: rcu_sched detected stalls on CPUs/tasks:        (print_other_cpu_stall)
+//   rcu: 	1-...!: (0 ticks this GP) idle=2fa/0/0x1 softirq=…     (print_cpu_stall_info)
+//   	(detected by 0, t=21002 jiffies, g=4497, q=42 ncpus=2)
+//   rcu: INFO: rcu_preempt self-detected stall on CPU           (print_cpu_stall)
+//   	(t=21000 jiffies g=… q=… ncpus=2)
+//   INFO: rcu_sched self-detected stall on CPU { 1}  (t=60000 jiffies …)   (3.x, one line)
+//   INFO: rcu_preempt detected expedited stalls on CPUs/tasks: { 1-... } 21003 jiffies s: 1189 root: 0x2/.
+//   rcu: rcu_sched kthread starved for 10502 jiffies! g4497 f0x0 RCU_GP_WAIT_FQS(5) ->state=0x402 ->cpu=1
+//   rcu: 	Unless rcu_sched kthread gets sufficient CPU time, OOM is now expected behavior.
+//   rcu: RCU grace-period kthread stack dump:                   (then a sched_show_task dump)
+//
+// The CPUs listed are stuck; their `NMI backtrace for cpu N` dumps follow.
+
+import type { FormatParser } from '../parser.js';
+import { span } from '../parser.js';
+import { dmesgState } from './state.js';
+
+const RCU_PREFIX = /^rcu: {0,2}\s{0,4}/;
+const HEADER = /^INFO: (rcu_\w{1,20}|rcu_tasks\w{0,20}) (self-)?detected (expedited )?stalls? on (?:CPUs?|tasks)(?:\/tasks)?:?(.{0,300})$/;
+// `print_cpu_stall_info`: `%3d-%c%c%c%c: (…` — the CPU, then idle/offline/dyntick flags.
+const CPU_ROW = /^(\d{1,5})-[.\w!]{3,6}: \(/;
+// Detail lines of the same report, to keep them in its segment.
+const DETAIL = [
+  /^\((?:detected by \d{1,5}, )?t=\d{1,12} jiffies/,
+  /^Tasks blocked on level-\d{1,2} rcu_node/,
+  /^blocking rcu_node structures/,
+  /^(?:rcu_\w{1,20}|rcu_preempt) kthread (?:starved|timer wakeup didn't happen) for \d{1,12} jiffies/,
+  /^Unless rcu_\w{1,20} kthread gets sufficient CPU time/,
+  /^Possible timer handling issue on cpu=/,
+  /^(?:RCU grace-period kthread stack dump|Stack dump where RCU GP kthread last ran):$/,
+  /^All QSes seen, last rcu_\w{1,20} kthread activity/,
+  /^rcu_\w{1,20} kthread activity/,
+  /^\{ ?[\d\-.!a-zA-Z ]{0,200}\} \d{1,12} jiffies/,
+  /^(?:P\d{1,10}|\d{1,5}-[.\w!]{3,6})(?: |$)/,
+  /^Timer softirq/,
+  /^RCU dump cpu stacks/,
+];
+
+function cpusIn(s: string): number[] {
+  const braces = /\{ ?([^}]{0,300})\}/.exec(s);
+  if (!braces) return [];
+  const out: number[] = [];
+  for (const m of braces[1].matchAll(/(?:^|\s)(\d{1,5})(?=[-\s]|$)/g)) out.push(Number(m[1]));
+  return out;
+}
+
+export const rcuStallParser: FormatParser = {
+  name: 'rcu_stall',
+  starts(line) {
+    return line.trimmed.includes('detected') && line.trimmed.includes('stall');
+  },
+  parse(lines, i, ctx) {
+    const head = lines[i].trimmed.replace(RCU_PREFIX, '');
+    const m = HEADER.exec(head);
+    if (!m) return null;
+    const cpus = cpusIn(m[4]);
+    let j = i + 1;
+    for (; j < lines.length; j++) {
+      const t = lines[j].trimmed.replace(RCU_PREFIX, '');
+      if (t === '') break;
+      const row = CPU_ROW.exec(t);
+      if (row) {
+        cpus.push(Number(row[1]));
+        continue;
+      }
+      if (!DETAIL.some((re) => re.test(t))) break;
+    }
+    const uniq = [...new Set(cpus)];
+    const state = dmesgState(ctx);
+    for (const c of uniq) state.stuck.set(c, m[2] ? 'RCU self-detected stall' : 'RCU stall');
+    ctx.records.reports.push({
+      kind: 'rcu_stall',
+      header: lines[i].trimmed,
+      // The stalled CPU when there is one (not the CPU that detected the stall).
+      cpu: uniq.length === 1 ? uniq[0] : null,
+      cpus: uniq,
+      subtype: m[1].startsWith('rcu_tasks') ? 'tasks' : m[2] ? 'self-detected' : m[3] ? 'expedited' : 'other-cpu',
+      span: span(lines, i, j),
+      format: 'rcu_stall',
+    });
+    return j;
+  },
+};
+
+/** RCU detail lines printed apart from a report header (the starvation notice, dump headings). */
+export const rcuDetailParser: FormatParser = {
+  name: 'rcu_stall',
+  starts(line) {
+    return line.trimmed.startsWith('rcu: ') || line.trimmed.startsWith('rcu_');
+  },
+  parse(lines, i) {
+    let j = i;
+    for (; j < lines.length; j++) {
+      const t = lines[j].trimmed.replace(RCU_PREFIX, '');
+      if (!DETAIL.some((re) => re.test(t))) break;
+    }
+    return j > i ? j : null;
+  },
+};
