@@ -1,0 +1,25 @@
+import { expect, test } from '@playwright/test';
+import { ARTIFACTS, SEED001, readFixture, uploadText } from './helpers';
+
+test('history lists uploads newest first and searches them', async ({ page }) => {
+  const stamp = Date.now().toString(36);
+  // Different bytes per upload so neither is a duplicate of earlier tests' uploads.
+  await uploadText(page, `${readFixture(SEED001)}\n# alpha ${stamp}\n`, `zebrafish ${stamp}`);
+  await uploadText(page, `INFO: task foo:123 blocked for more than 120 seconds.\n# beta ${stamp}\n`, `okapi ${stamp}`);
+
+  await page.goto('/');
+  const rows = page.locator('.history-table tbody tr');
+  await expect(rows.first()).toContainText(`okapi ${stamp}`);
+  await expect(page.locator('.history-table')).toContainText(`zebrafish ${stamp}`);
+  await page.screenshot({ path: `${ARTIFACTS}/history.png`, fullPage: true });
+
+  await page.getByRole('searchbox', { name: /search/i }).fill('zebrafish');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await expect(page).toHaveURL(/[?&]q=zebrafish/);
+  await expect(page.locator('.history-table')).toContainText(`zebrafish ${stamp}`);
+  await expect(page.locator('.history-table')).not.toContainText(`okapi ${stamp}`);
+
+  // The link opens the incident.
+  await page.getByRole('link', { name: `zebrafish ${stamp}` }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`zebrafish ${stamp}`);
+});

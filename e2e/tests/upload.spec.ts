@@ -1,0 +1,33 @@
+import { expect, test } from '@playwright/test';
+import { ARTIFACTS, SEED001, graphNode, readFixture, uploadFile, uploadText } from './helpers';
+
+test('upload by paste with a title', async ({ page }) => {
+  // A trailing marker makes these bytes differ from the file upload's (no dedup).
+  const text = `${readFixture(SEED001)}\n# pasted copy\n`;
+  await page.goto('/new');
+  await page.screenshot({ path: `${ARTIFACTS}/new-incident.png`, fullPage: true });
+  await uploadText(page, text, 'pasted rmmod hang');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('pasted rmmod hang');
+  await expect(graphNode(page, 'task:31969')).toBeVisible();
+});
+
+test('the same bytes again land on the existing incident', async ({ page }) => {
+  const first = await uploadFile(page, SEED001);
+  const second = await uploadFile(page, SEED001);
+  expect(second).toBe(first);
+  await expect(page.getByRole('status').filter({ hasText: 'uploaded before' })).toBeVisible();
+});
+
+test('the deadlock cycle is highlighted', async ({ page }) => {
+  await uploadFile(page, SEED001);
+  // seed001: kworker/1:2 (4790) waits for a mutex it owns itself.
+  await expect(graphNode(page, 'task:4790')).toHaveClass(/\bcycle\b/);
+  await expect(graphNode(page, 'lock:ffff880035acf1e0')).toHaveClass(/\bcycle\b/);
+  await expect(graphNode(page, 'task:31969')).not.toHaveClass(/\bcycle\b/);
+  await expect(page.locator('svg.wait-graph .edge.cycle')).not.toHaveCount(0);
+});
+
+test('an empty upload is not sent', async ({ page }) => {
+  await page.goto('/new');
+  await expect(page.getByRole('button', { name: 'Analyze' })).toBeDisabled();
+});
