@@ -1,0 +1,92 @@
+// Shared test setup: a real app on a real SQLite file in a fresh temp directory.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { buildApp, type AppOptions } from '../app.js';
+
+export interface TestApp {
+  app: FastifyInstance;
+  dir: string;
+  dbPath: string;
+  close(): Promise<void>;
+}
+
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'hangscope-test-'));
+}
+
+export async function startApp(overrides: Partial<AppOptions> = {}, dir = tempDir()): Promise<TestApp> {
+  const dbPath = join(dir, 'data', 'hangscope.db');
+  const app = buildApp({ dbPath, examplesDir: null, rateLimit: false, ...overrides });
+  await app.ready();
+  return {
+    app,
+    dir,
+    dbPath,
+    async close() {
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A dmesg hung-task report as the kernel prints it (RHEL 7 style). */
+export const HUNG_TASK_DUMP = [
+  '[ 4080.216212] INFO: task rmmod:31969 blocked for more than 120 seconds.',
+  '[ 4080.216223]       Tainted: G           OE  ------------   3.10.0-957.el7.x86_64 #1',
+  '[ 4080.216226] "echo 0 > /proc/sys/kernel/hung_task_timeout_secs" disables this message.',
+  '[ 4080.216229] rmmod           D ffff8f1afdf55fe8     0 31969  31968 0x00000080',
+  '[ 4080.216235] Call Trace:',
+  '[ 4080.216245]  [<ffffffff9a567c49>] schedule+0x29/0x70',
+  '[ 4080.216251]  [<ffffffff9a565721>] schedule_timeout+0x221/0x2d0',
+  '[ 4080.216258]  [<ffffffff9a567ffd>] wait_for_completion+0xfd/0x140',
+  '[ 4080.216265]  [<ffffffff99ebb2b3>] flush_workqueue+0x12c/0x5b0',
+  '[ 4080.216272]  [<ffffffffc06a2039>] bsn_exit+0x19/0x30 [bsnmod]',
+  '[ 4080.216279]  [<ffffffff99f1a3fe>] SyS_delete_module+0x19e/0x310',
+  '[ 4080.216286]  [<ffffffff9a574ddb>] system_call_fastpath+0x22/0x27',
+  '',
+].join('\n');
+
+/** The same kind of report, but with CRLF line ends and non-ASCII UTF-8 in a comment. */
+export const CRLF_UTF8_DUMP =
+  '# captured on bästa-host — “prod” ✓ 日本語\r\n' +
+  '[  242.113511] INFO: task kworker/1:2:4790 blocked for more than 120 seconds.\r\n' +
+  '[  242.113530] kworker/1:2     D    0  4790      2 0x80000000\r\n' +
+  '[  242.113536] Workqueue: events qxl_fb_work [qxl]\r\n' +
+  '[  242.113540] Call Trace:\r\n' +
+  '[  242.113549]  __schedule+0x2c4/0x880\r\n' +
+  '[  242.113555]  schedule+0x32/0x80\r\n' +
+  '[  242.113560]  schedule_preempt_disabled+0xe/0x10\r\n' +
+  '[  242.113564]  __mutex_lock.isra.5+0x2ab/0x4d0\r\n' +
+  '[  242.113570]  qxl_fb_work+0x41/0x90 [qxl]\r\n' +
+  '[  242.113575]  process_one_work+0x1e0/0x400';
+
+/** Upload text/plain; returns the parsed JSON reply and status. */
+export interface UploadReply {
+  status: number;
+  json: { id: string; url: string; duplicate?: boolean; error?: string; message?: string };
+  res: LightMyRequestResponse;
+}
+
+export async function upload(app: FastifyInstance, body: string | Buffer, query = ''): Promise<UploadReply> {
+  const res = await app.inject({
+    method: 'POST',
+    url: `/api/incidents${query}`,
+    headers: { 'content-type': 'text/plain; charset=utf-8' },
+    payload: body,
+  });
+  return { status: res.statusCode, json: res.json(), res };
+}
+
+/** A multipart/form-data body built by the platform's own FormData encoder. */
+export async function multipartBody(fields: Record<string, string>, dump?: { bytes: Buffer | string; name?: string }) {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.append(k, v);
+  if (dump) form.append('dump', new Blob([dump.bytes]), dump.name ?? 'dump.txt');
+  const request = new Request('http://localhost/', { method: 'POST', body: form });
+  return {
+    payload: Buffer.from(await request.arrayBuffer()),
+    contentType: request.headers.get('content-type')!,
+  };
+}

@@ -1,0 +1,152 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { AnalysisRecord } from '../store/types.js';
+import { analyzeToRecord } from './digest.js';
+
+export interface AnalysisRunner {
+  /** 'worker' when analyses run in worker threads, 'inline' on the event loop. */
+  readonly mode: 'worker' | 'inline';
+  analyze(text: string): Promise<AnalysisRecord>;
+  close(): Promise<void>;
+}
+
+export class AnalysisError extends Error {
+  override name = 'AnalysisError';
+}
+
+/**
+ * The built worker (dist/analysis/worker.js) beside this file, or null when this file
+ * is TypeScript source (vitest, tsx): a worker thread cannot load .ts, so analyses
+ * then run in-process. The built worker imports the built analyzer (its `default`
+ * export condition), so a server build needs the analyzer built first (turbo does).
+ */
+export function builtWorkerUrl(): URL | null {
+  if (!import.meta.url.endsWith('.js')) return null;
+  const url = new URL('./worker.js', import.meta.url);
+  return existsSync(fileURLToPath(url)) ? url : null;
+}
+
+/** Runs analyses on the event loop. Used where no built worker exists. */
+export class InlineAnalysisRunner implements AnalysisRunner {
+  readonly mode = 'inline';
+  async analyze(text: string): Promise<AnalysisRecord> {
+    return analyzeToRecord(text);
+  }
+  async close(): Promise<void> {}
+}
+
+interface Job {
+  jobId: number;
+  text: string;
+  resolve: (record: AnalysisRecord) => void;
+  reject: (err: Error) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  job: Job | null;
+  timer: NodeJS.Timeout | null;
+}
+
+type WorkerReply = { jobId: number; record: AnalysisRecord } | { jobId: number; error: string };
+
+/**
+ * A fixed number of worker threads, started on first use, each analysing one dump at
+ * a time; further jobs wait in a FIFO queue. A job that exceeds `timeoutMs` (an
+ * analyzer bug: it is meant to be linear) terminates its worker, which is replaced;
+ * so does a worker that dies.
+ */
+export class WorkerAnalysisPool implements AnalysisRunner {
+  readonly mode = 'worker';
+  private readonly slots: Slot[] = [];
+  private readonly queue: Job[] = [];
+  private nextJobId = 1;
+  private closed = false;
+
+  constructor(
+    private readonly workerUrl: URL,
+    private readonly size: number,
+    private readonly timeoutMs: number,
+  ) {
+    if (size < 1) throw new Error('analysis pool size must be at least 1');
+  }
+
+  analyze(text: string): Promise<AnalysisRecord> {
+    if (this.closed) return Promise.reject(new AnalysisError('analysis pool is closed'));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ jobId: this.nextJobId++, text, resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  private dispatch(): void {
+    while (this.queue.length > 0) {
+      let slot = this.slots.find((s) => s.job === null);
+      if (!slot && this.slots.length < this.size) slot = this.spawn();
+      if (!slot) return;
+      const job = this.queue.shift()!;
+      slot.job = job;
+      slot.worker.ref();
+      slot.timer = setTimeout(() => this.fail(slot!, new AnalysisError(`analysis took longer than ${this.timeoutMs} ms`)), this.timeoutMs);
+      slot.worker.postMessage({ jobId: job.jobId, text: job.text });
+    }
+  }
+
+  private spawn(): Slot {
+    const slot: Slot = { worker: new Worker(this.workerUrl), job: null, timer: null };
+    slot.worker.on('message', (reply: WorkerReply) => {
+      const job = slot.job;
+      if (!job || job.jobId !== reply.jobId) return;
+      this.finish(slot);
+      if ('error' in reply) job.reject(new AnalysisError(`analysis failed: ${reply.error}`));
+      else job.resolve(reply.record);
+      this.dispatch();
+    });
+    slot.worker.on('error', (err) => this.fail(slot, new AnalysisError(`analysis worker crashed: ${err.message}`)));
+    slot.worker.on('exit', (code) => {
+      if (this.slots.includes(slot)) this.fail(slot, new AnalysisError(`analysis worker exited with code ${code}`));
+    });
+    // An idle worker must not keep a CLI process alive.
+    slot.worker.unref();
+    this.slots.push(slot);
+    return slot;
+  }
+
+  private finish(slot: Slot): void {
+    if (slot.timer) clearTimeout(slot.timer);
+    slot.timer = null;
+    slot.job = null;
+    slot.worker.unref();
+  }
+
+  /** Drop a worker that failed or hung, reject its job, and carry on with the queue. */
+  private fail(slot: Slot, err: Error): void {
+    const index = this.slots.indexOf(slot);
+    if (index === -1) return;
+    this.slots.splice(index, 1);
+    const job = slot.job;
+    this.finish(slot);
+    void slot.worker.terminate();
+    job?.reject(err);
+    if (!this.closed) this.dispatch();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const job of this.queue.splice(0)) job.reject(new AnalysisError('analysis pool is closed'));
+    const slots = this.slots.splice(0);
+    for (const slot of slots) {
+      const job = slot.job;
+      this.finish(slot);
+      job?.reject(new AnalysisError('analysis pool is closed'));
+    }
+    await Promise.all(slots.map((s) => s.worker.terminate()));
+  }
+}
+
+/** Worker threads when the built worker exists, otherwise in-process analysis. */
+export function createAnalysisRunner(opts: { size: number; timeoutMs: number; workerUrl?: URL | null }): AnalysisRunner {
+  const url = opts.workerUrl === undefined ? builtWorkerUrl() : opts.workerUrl;
+  return url ? new WorkerAnalysisPool(url, opts.size, opts.timeoutMs) : new InlineAnalysisRunner();
+}

@@ -1,0 +1,116 @@
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import { createAnalysisRunner, type AnalysisRunner } from './analysis/pool.js';
+import { HttpError } from './errors.js';
+import { registerExternalPlugins, type WriteRateLimit } from './plugins/external.js';
+import { defaultExamplesDir, defaultMigrationsDir } from './paths.js';
+import type { RouteDeps } from './routes/deps.js';
+import { healthRoutes } from './routes/health.js';
+import { incidentRoutes } from './routes/incidents.js';
+import { uploadRoutes } from './routes/upload.js';
+import { registerWebApp, wantsSpaFallback } from './routes/web.js';
+import { loadExamplesOnce } from './services/examples.js';
+import { IngestService } from './services/ingest.js';
+import { SqliteStore } from './store/sqlite-store.js';
+
+export const DEFAULT_MAX_UPLOAD_BYTES = 64 * 1024 * 1024;
+
+export interface AppOptions {
+  dbPath: string;
+  /** The built web app; omitted: API only. */
+  webRoot?: string;
+  logger?: boolean | object;
+  maxUploadBytes?: number;
+  /** Default: the repository's migrations/ (or env HANGSCOPE_MIGRATIONS). */
+  migrationsDir?: string;
+  /** Default: the repository's examples/ (or env HANGSCOPE_EXAMPLES); null: load none. */
+  examplesDir?: string | null;
+  /** Analysis worker threads (default 2: one big dump must not hold up the small ones behind it). */
+  analysisWorkers?: number;
+  /** Replace the analysis runner (the CLI and tests pass their own). */
+  analysis?: AnalysisRunner;
+  /** Per-client limit on write routes (default 120 per minute); false: none. */
+  rateLimit?: WriteRateLimit | false;
+}
+
+export const DEFAULT_WRITE_RATE_LIMIT: WriteRateLimit = { max: 120, timeWindowMs: 60_000 };
+
+const STATUS_NAMES: Record<number, string> = {
+  400: 'bad_request',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  408: 'request_timeout',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  422: 'unprocessable_entity',
+  429: 'too_many_requests',
+  503: 'service_unavailable',
+};
+
+/** Every error leaves as `{ error, message }`; a 5xx never shows its internals. */
+function errorHandler(this: FastifyInstance, err: FastifyError | HttpError, request: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply) {
+  const status = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
+  if (status >= 500) request.log.error({ err }, 'request failed');
+  const error = err instanceof HttpError ? err.error : (STATUS_NAMES[status] ?? 'internal_error');
+  const message = status >= 500 && !(err instanceof HttpError) ? 'internal server error' : err.message;
+  return reply.code(status).type('application/json; charset=utf-8').send({ error, message });
+}
+
+/** The application as a plugin, in layers: external plugins, store and services, routes. */
+export const hangscopeApp: FastifyPluginAsync<AppOptions> = async (app, opts) => {
+  const rateLimit = opts.rateLimit ?? DEFAULT_WRITE_RATE_LIMIT;
+  await registerExternalPlugins(app, { rateLimit });
+
+  const store = new SqliteStore(opts.dbPath, opts.migrationsDir ?? defaultMigrationsDir());
+  const analysis = opts.analysis ?? createAnalysisRunner({ size: opts.analysisWorkers ?? 2, timeoutMs: 5 * 60_000 });
+  app.log.info({ mode: analysis.mode }, 'analysis runner');
+  const ingest = new IngestService(store, analysis);
+  // Close order: Fastify first stops accepting and finishes in-flight requests, then
+  // runs onClose hooks; only then are the workers and the database let go.
+  app.addHook('onClose', async () => {
+    await analysis.close();
+    await store.close();
+  });
+
+  const deps: RouteDeps = {
+    store,
+    ingest,
+    analysis,
+    maxUploadBytes: opts.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
+    rateLimit,
+  };
+
+  app.setErrorHandler(errorHandler);
+  const spa = opts.webRoot ? await registerWebApp(app, opts.webRoot) : false;
+  app.setNotFoundHandler((request, reply) => {
+    if (spa && wantsSpaFallback(request.method, request.url)) {
+      return reply.header('cache-control', 'no-cache').sendFile('index.html');
+    }
+    return reply.code(404).send({ error: 'not_found', message: `no route for ${request.method} ${request.url.split('?', 1)[0]}` });
+  });
+
+  await app.register(healthRoutes, { deps });
+  await app.register(uploadRoutes, { deps });
+  await app.register(incidentRoutes, { deps });
+
+  const examplesDir = opts.examplesDir === undefined ? defaultExamplesDir() : opts.examplesDir;
+  if (examplesDir !== null) await loadExamplesOnce(store, ingest, examplesDir, app.log);
+};
+
+/** A Fastify instance with the app registered; call `ready()` or `listen()` next. */
+export function buildApp(opts: AppOptions): FastifyInstance {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    // Bounds for the JSON bodies of the small routes; uploads have their own limit.
+    bodyLimit: 1024 * 1024,
+    // A 64 MiB upload over a slow VPN link: minutes, not hours.
+    requestTimeout: 10 * 60_000,
+    connectionTimeout: 10 * 60_000,
+    keepAliveTimeout: 10_000,
+    pluginTimeout: 5 * 60_000, // loading examples on the first start runs the analyzer
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+  });
+  app.register(hangscopeApp, opts);
+  return app;
+}

@@ -1,0 +1,20 @@
+import { randomBytes } from 'node:crypto';
+
+/** 16 random bytes (128 bits), base64url: unguessable and safe in a URL path. */
+export function newIncidentId(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+export function isIncidentId(value: string): boolean {
+  return /^[A-Za-z0-9_-]{22}$/.test(value);
+}
+
+export function newAnnotationId(): string {
+  return randomBytes(12).toString('base64url');
+}
+
+export function isAnnotationId(value: string): boolean {
+  return /^[A-Za-z0-9_-]{16}$/.test(value);
+}
+
+export const incidentUrl = (id: string) => `/i/${id}`;

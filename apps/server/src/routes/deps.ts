@@ -1,0 +1,13 @@
+import type { AnalysisRunner } from '../analysis/pool.js';
+import type { WriteRateLimit } from '../plugins/external.js';
+import type { IngestService } from '../services/ingest.js';
+import type { IncidentStore } from '../store/types.js';
+
+/** What route plugins need, passed explicitly (no decorators): easy to follow and test. */
+export interface RouteDeps {
+  store: IncidentStore;
+  ingest: IngestService;
+  analysis: AnalysisRunner;
+  maxUploadBytes: number;
+  rateLimit: WriteRateLimit | false;
+}

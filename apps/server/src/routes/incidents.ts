@@ -1,0 +1,226 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { HttpError, badRequest, notFound } from '../errors.js';
+import { incidentUrl, isIncidentId } from '../ids.js';
+import { LIMITS, optionalText, parseTags } from '../ingest/metadata.js';
+import { readRawBytes } from '../services/raw.js';
+import { toFtsQuery } from '../store/search-query.js';
+import {
+  INCIDENT_STATUSES,
+  type IncidentDetail,
+  type IncidentPatch,
+  type IncidentStatus,
+  type IncidentStore,
+  type IncidentSummary,
+  type ListFilter,
+} from '../store/types.js';
+import { writeLimit } from '../plugins/external.js';
+import type { RouteDeps } from './deps.js';
+import { errorSchema, idParams, incidentDetailSchema, incidentSummarySchema } from './schemas.js';
+
+export const summaryJson = (s: IncidentSummary) => ({ ...s, url: incidentUrl(s.id) });
+
+/** The incident or a 404; a malformed id is a 404 too (it cannot name an incident). */
+export async function loadIncident(store: IncidentStore, id: string): Promise<IncidentDetail> {
+  const incident = isIncidentId(id) ? await store.get(id) : null;
+  if (!incident) throw notFound();
+  return incident;
+}
+
+/**
+ * The detail response as a string: the analysis is stored as JSON text and can be
+ * megabytes, so it is spliced in rather than parsed and serialized again.
+ */
+export function detailJson(incident: IncidentDetail): string {
+  const { analysisJson, userTitle: _userTitle, ...fields } = incident;
+  const head = JSON.stringify({ ...fields, url: incidentUrl(incident.id) });
+  return `${head.slice(0, -1)},"analysis":${analysisJson}}`;
+}
+
+/** ISO timestamp from a date or date-time; a bare date as `to` means the end of that day. */
+function parseDateBound(value: string | undefined, field: string, endOfDay: boolean): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(value);
+  const ms = Date.parse(dateOnly ? `${value}T00:00:00Z` : value);
+  if (Number.isNaN(ms)) throw badRequest(`${field} is not a date (use ISO 8601, e.g. 2026-11-21 or 2026-11-21T10:00:00Z)`);
+  return new Date(dateOnly && endOfDay ? ms + 86_400_000 - 1 : ms).toISOString();
+}
+
+interface ListQuery {
+  cursor?: string;
+  limit: number;
+  kind?: string;
+  fingerprint?: string;
+  kernel?: string;
+  host?: string;
+  tag?: string;
+  status?: IncidentStatus;
+  from?: string;
+  to?: string;
+  q?: string;
+}
+
+interface PatchBody {
+  status?: IncidentStatus;
+  duplicateOf?: string | null;
+  title?: string | null;
+  host?: string | null;
+  tags?: string[] | string;
+}
+
+const filterString = { type: 'string', minLength: 1, maxLength: 255 } as const;
+
+export const incidentRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app, { deps }) => {
+  const { store } = deps;
+
+  app.get<{ Querystring: ListQuery }>(
+    '/api/incidents',
+    {
+      schema: {
+        summary: 'List incidents, newest first',
+        querystring: {
+          type: 'object',
+          properties: {
+            cursor: { type: 'string', maxLength: 64 },
+            limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
+            kind: filterString,
+            fingerprint: filterString,
+            kernel: filterString,
+            host: filterString,
+            tag: filterString,
+            status: { type: 'string', enum: INCIDENT_STATUSES },
+            from: { type: 'string', maxLength: 40 },
+            to: { type: 'string', maxLength: 40 },
+            q: { type: 'string', maxLength: 500, description: 'full-text search: titles, verdicts, frames, comms, annotations' },
+          },
+          additionalProperties: false,
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              items: { type: 'array', items: incidentSummarySchema },
+              nextCursor: { type: ['string', 'null'] },
+            },
+            required: ['items', 'nextCursor'],
+          },
+          400: errorSchema,
+        },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const filter: ListFilter = {
+        kind: q.kind,
+        fingerprint: q.fingerprint,
+        kernel: q.kernel,
+        host: q.host,
+        tag: q.tag,
+        status: q.status,
+        from: parseDateBound(q.from, 'from', false),
+        to: parseDateBound(q.to, 'to', true),
+      };
+      if (q.q !== undefined && q.q.trim() !== '') {
+        const match = toFtsQuery(q.q);
+        // Only punctuation: nothing can match, and an empty MATCH would be an error.
+        if (match === null) return { items: [], nextCursor: null };
+        filter.match = match;
+      }
+      const page = await store.list(filter, q.cursor || null, q.limit);
+      return { items: page.items.map(summaryJson), nextCursor: page.nextCursor };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/incidents/:id',
+    {
+      schema: {
+        summary: 'One incident with its analysis',
+        params: idParams,
+        response: { 200: incidentDetailSchema, 404: errorSchema },
+      },
+    },
+    async (request, reply) => {
+      const incident = await loadIncident(store, request.params.id);
+      return reply.type('application/json; charset=utf-8').send(detailJson(incident));
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/incidents/:id/raw',
+    {
+      schema: {
+        summary: 'The dump exactly as uploaded',
+        params: idParams,
+        response: { 200: { type: 'string' }, 404: errorSchema },
+      },
+    },
+    async (request, reply) => {
+      const bytes = isIncidentId(request.params.id) ? await readRawBytes(store, request.params.id) : null;
+      if (!bytes) throw notFound();
+      // The bytes may not be valid UTF-8 (a few invalid sequences are accepted); they
+      // are sent as stored. nosniff keeps browsers from guessing another type.
+      return reply
+        .type('text/plain; charset=utf-8')
+        .header('x-content-type-options', 'nosniff')
+        .header('content-disposition', `inline; filename="${request.params.id}.txt"`)
+        .send(bytes);
+    },
+  );
+
+  app.patch<{ Params: { id: string }; Body: PatchBody }>(
+    '/api/incidents/:id',
+    {
+      config: writeLimit(deps),
+      schema: {
+        summary: 'Change status, title, host or tags',
+        params: idParams,
+        body: {
+          type: 'object',
+          properties: {
+            status: { type: 'string', enum: INCIDENT_STATUSES },
+            duplicateOf: { type: ['string', 'null'], maxLength: 64 },
+            title: { type: ['string', 'null'], maxLength: LIMITS.title },
+            host: { type: ['string', 'null'], maxLength: LIMITS.host },
+            tags: {
+              anyOf: [
+                { type: 'array', items: { type: 'string', maxLength: LIMITS.tag }, maxItems: LIMITS.tags },
+                { type: 'string', maxLength: 2000 },
+              ],
+            },
+          },
+          additionalProperties: false,
+          minProperties: 1,
+        },
+        response: { 200: incidentDetailSchema, 400: errorSchema, 404: errorSchema, 422: errorSchema },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      const current = await loadIncident(store, id);
+      const body = request.body;
+      const patch: IncidentPatch = {};
+      if (body.status !== undefined) {
+        patch.status = body.status;
+        if (body.status === 'duplicate') {
+          const target = body.duplicateOf;
+          if (!target) throw badRequest('status "duplicate" needs duplicateOf: the id of the original incident');
+          if (target === id) throw new HttpError(422, 'invalid_duplicate', 'an incident cannot duplicate itself');
+          if (!isIncidentId(target) || !(await store.get(target))) {
+            throw new HttpError(422, 'invalid_duplicate', 'duplicateOf does not name an existing incident');
+          }
+          patch.duplicateOf = target;
+        } else {
+          patch.duplicateOf = null;
+        }
+      } else if (body.duplicateOf !== undefined) {
+        throw badRequest('duplicateOf is set together with status "duplicate"');
+      }
+      if (body.title !== undefined) patch.userTitle = optionalText(body.title, 'title', LIMITS.title);
+      if (body.host !== undefined) patch.host = optionalText(body.host, 'host', LIMITS.host);
+      if (body.tags !== undefined) patch.tags = parseTags(body.tags);
+      const updated = await store.update(current.id, patch);
+      if (!updated) throw notFound();
+      return reply.type('application/json; charset=utf-8').send(detailJson(updated));
+    },
+  );
+};

@@ -1,0 +1,63 @@
+// The process: configuration from the environment, listen, and shut down gracefully.
+// Everything else is the app (app.ts), which tests build without a process.
+import { resolve } from 'node:path';
+import { buildApp, DEFAULT_MAX_UPLOAD_BYTES } from './app.js';
+import { defaultWebRoot } from './paths.js';
+
+function intFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got ${raw}`);
+  return value;
+}
+
+const port = intFromEnv('PORT', 8080);
+const host = process.env.HOST || '127.0.0.1';
+// Relative to the directory the server was started from.
+const dbPath = resolve(process.env.HANGSCOPE_DB || './data/hangscope.db');
+
+const app = buildApp({
+  dbPath,
+  webRoot: process.env.HANGSCOPE_WEB_ROOT || defaultWebRoot(),
+  maxUploadBytes: intFromEnv('HANGSCOPE_MAX_UPLOAD', DEFAULT_MAX_UPLOAD_BYTES),
+  analysisWorkers: Math.max(1, intFromEnv('HANGSCOPE_ANALYSIS_WORKERS', 2)),
+  logger: { level: process.env.LOG_LEVEL || 'info' },
+});
+
+// Graceful shutdown: stop accepting connections, let in-flight requests finish (an
+// upload being analysed included), close idle keep-alive sockets, then the workers
+// and the database. A second signal, or 30 s, forces the exit.
+const SHUTDOWN_GRACE_MS = 30_000;
+let closing = false;
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    if (closing) {
+      app.log.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => {
+      app.log.error('shutdown took too long: exiting');
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS);
+    force.unref();
+    app.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        app.log.error({ err }, 'error during shutdown');
+        process.exit(1);
+      },
+    );
+  });
+}
+
+try {
+  await app.listen({ port, host });
+  app.log.info({ dbPath }, 'hangscope server ready');
+} catch (err) {
+  app.log.error({ err }, 'server failed to start');
+  await app.close().catch(() => {});
+  process.exit(1);
+}

@@ -1,0 +1,464 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { badRequest } from '../errors.js';
+import { migrate } from './migrate.js';
+import type {
+  AnalysisRecord,
+  Annotation,
+  AnnotationPatch,
+  CreateResult,
+  IncidentDetail,
+  IncidentGroup,
+  IncidentPatch,
+  IncidentStatus,
+  IncidentStore,
+  IncidentSummary,
+  ListFilter,
+  ListPage,
+  MitigationRevision,
+  NewIncident,
+} from './types.js';
+
+/**
+ * Open (creating if needed) the database file with the settings the server relies on.
+ *
+ * - WAL: readers never block the writer and vice versa.
+ * - synchronous=FULL: in WAL mode SQLite fsyncs the WAL at every commit, so once a
+ *   request got its 201 the incident survives a power loss or kernel crash, not just a
+ *   crash of this process (NORMAL would only sync at checkpoints and may lose the last
+ *   commits on power loss). Checkpoints fsync the database file as well.
+ * - busy_timeout: a second process (the CLI's reanalyze or import) waits for the write
+ *   lock instead of failing with SQLITE_BUSY.
+ * - foreign_keys: SQLite leaves them off by default; our cascades depend on them.
+ */
+export function openDatabase(path: string): Database.Database {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  return db;
+}
+
+const SEP = '\u001f'; // unit separator: cannot occur in a tag (tags are validated)
+
+interface IncidentRow {
+  seq: number;
+  id: string;
+  sha256: string;
+  created_at: string;
+  updated_at: string;
+  size: number;
+  line_count: number;
+  user_title: string | null;
+  host: string | null;
+  status: IncidentStatus;
+  duplicate_of: string | null;
+  kind: string;
+  analysis_title: string;
+  fingerprint: string;
+  kernel: string | null;
+  analyzer_version: string;
+  tags: string | null;
+}
+
+const SELECT_INCIDENT = `SELECT i.*, (SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM incident_tags t
+  WHERE t.incident_id = i.id ORDER BY tag)) AS tags FROM incidents i`;
+
+function toSummary(r: IncidentRow): IncidentSummary {
+  return {
+    id: r.id,
+    title: r.user_title ?? r.analysis_title,
+    kind: r.kind,
+    host: r.host,
+    kernel: r.kernel,
+    status: r.status,
+    duplicateOf: r.duplicate_of,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    fingerprint: r.fingerprint,
+    size: r.size,
+    tags: r.tags ? r.tags.split(SEP) : [],
+  };
+}
+
+interface AnnotationRow {
+  id: string;
+  incident_id: string;
+  target: string | null;
+  line_from: number | null;
+  line_to: number | null;
+  body: string;
+  author: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+function toAnnotation(r: AnnotationRow): Annotation {
+  return {
+    id: r.id,
+    incidentId: r.incident_id,
+    target: r.target,
+    lines: r.line_from === null || r.line_to === null ? null : [r.line_from, r.line_to],
+    body: r.body,
+    author: r.author,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+/** Cursors are opaque to clients: base64url of the last item's sequence number. */
+export function encodeCursor(seq: number): string {
+  return Buffer.from(`s${seq}`).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): number {
+  const m = /^s(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('latin1'));
+  if (!m) throw badRequest('malformed cursor');
+  return Number(m[1]);
+}
+
+export class SqliteStore implements IncidentStore {
+  readonly db: Database.Database;
+
+  constructor(path: string, migrationsDir: string) {
+    this.db = openDatabase(path);
+    try {
+      migrate(this.db, migrationsDir);
+    } catch (err) {
+      this.db.close();
+      throw err;
+    }
+  }
+
+  async ping(): Promise<boolean> {
+    return (this.db.prepare('SELECT 1 AS ok').get() as { ok: number }).ok === 1;
+  }
+
+  async create(incident: NewIncident): Promise<CreateResult> {
+    const { analysis: a } = incident;
+    const insert = this.db.transaction((): CreateResult => {
+      const existing = this.idBySha(incident.sha256);
+      if (existing) return { created: false, id: existing };
+      const { lastInsertRowid } = this.db
+        .prepare(
+          `INSERT INTO incidents (id, sha256, created_at, updated_at, size, line_count, user_title, host,
+             kind, analysis_title, fingerprint, kernel, analyzer_version)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          incident.id, incident.sha256, incident.createdAt, incident.createdAt, incident.raw.size,
+          a.lineCount, incident.userTitle, incident.host, a.kind, a.title, a.fingerprint, a.kernel,
+          a.analyzerVersion,
+        );
+      this.db
+        .prepare('INSERT INTO incident_raw (incident_id, encoding, data) VALUES (?, ?, ?)')
+        .run(incident.id, incident.raw.encoding, incident.raw.data);
+      this.db
+        .prepare('INSERT INTO incident_analysis (incident_id, analyzer_version, analyzed_at, document) VALUES (?, ?, ?, ?)')
+        .run(incident.id, a.analyzerVersion, incident.createdAt, a.documentJson);
+      this.writeTags(incident.id, incident.tags);
+      this.db
+        .prepare(
+          `INSERT INTO incident_fts (rowid, user_title, titles, verdict, frames, comms, annotations)
+           VALUES (?, ?, ?, ?, ?, ?, '')`,
+        )
+        .run(lastInsertRowid, incident.userTitle ?? '', a.search.titles, a.search.verdict, a.search.frames, a.search.comms);
+      return { created: true, id: incident.id };
+    });
+    // IMMEDIATE: take the write lock before the duplicate check, so two processes
+    // cannot both decide the same bytes are new.
+    return insert.immediate();
+  }
+
+  private idBySha(sha256: string): string | null {
+    const row = this.db.prepare('SELECT id FROM incidents WHERE sha256 = ?').get(sha256) as { id: string } | undefined;
+    return row?.id ?? null;
+  }
+
+  async findIdBySha256(sha256: string): Promise<string | null> {
+    return this.idBySha(sha256);
+  }
+
+  private row(id: string): IncidentRow | undefined {
+    return this.db.prepare(`${SELECT_INCIDENT} WHERE i.id = ?`).get(id) as IncidentRow | undefined;
+  }
+
+  async get(id: string): Promise<IncidentDetail | null> {
+    const r = this.row(id);
+    if (!r) return null;
+    const doc = this.db.prepare('SELECT document FROM incident_analysis WHERE incident_id = ?').get(id) as
+      | { document: string }
+      | undefined;
+    return {
+      ...toSummary(r),
+      sha256: r.sha256,
+      lineCount: r.line_count,
+      userTitle: r.user_title,
+      analyzerVersion: r.analyzer_version,
+      analysisJson: doc?.document ?? 'null',
+    };
+  }
+
+  async getRaw(id: string): Promise<{ encoding: 'gzip' | 'identity'; data: Buffer } | null> {
+    const row = this.db.prepare('SELECT encoding, data FROM incident_raw WHERE incident_id = ?').get(id) as
+      | { encoding: 'gzip' | 'identity'; data: Buffer }
+      | undefined;
+    return row ?? null;
+  }
+
+  async list(filter: ListFilter, cursor: string | null, limit: number): Promise<ListPage> {
+    const where: string[] = [];
+    const params: Record<string, string | number> = {};
+    const eq = (column: string, key: keyof ListFilter) => {
+      const value = filter[key];
+      if (value === undefined) return;
+      where.push(`i.${column} = @${key}`);
+      params[key] = value;
+    };
+    eq('kind', 'kind');
+    eq('fingerprint', 'fingerprint');
+    eq('kernel', 'kernel');
+    eq('host', 'host');
+    eq('status', 'status');
+    if (filter.tag !== undefined) {
+      where.push('EXISTS (SELECT 1 FROM incident_tags t WHERE t.incident_id = i.id AND t.tag = @tag)');
+      params.tag = filter.tag;
+    }
+    if (filter.from !== undefined) {
+      where.push('i.created_at >= @from');
+      params.from = filter.from;
+    }
+    if (filter.to !== undefined) {
+      where.push('i.created_at <= @to');
+      params.to = filter.to;
+    }
+    if (filter.match !== undefined) {
+      where.push('i.seq IN (SELECT rowid FROM incident_fts WHERE incident_fts MATCH @match)');
+      params.match = filter.match;
+    }
+    if (cursor !== null) {
+      where.push('i.seq < @cursor');
+      params.cursor = decodeCursor(cursor);
+    }
+    params.limit = limit + 1;
+    const sql = `${SELECT_INCIDENT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY i.seq DESC LIMIT @limit`;
+    const rows = this.db.prepare(sql).all(params) as IncidentRow[];
+    const more = rows.length > limit;
+    const page = more ? rows.slice(0, limit) : rows;
+    return {
+      items: page.map(toSummary),
+      nextCursor: more ? encodeCursor(page[page.length - 1].seq) : null,
+    };
+  }
+
+  async count(): Promise<number> {
+    return (this.db.prepare('SELECT count(*) AS n FROM incidents').get() as { n: number }).n;
+  }
+
+  private writeTags(id: string, tags: string[]): void {
+    this.db.prepare('DELETE FROM incident_tags WHERE incident_id = ?').run(id);
+    const add = this.db.prepare('INSERT OR IGNORE INTO incident_tags (incident_id, tag) VALUES (?, ?)');
+    for (const tag of tags) add.run(id, tag);
+  }
+
+  async update(id: string, patch: IncidentPatch): Promise<IncidentDetail | null> {
+    const apply = this.db.transaction((): boolean => {
+      const r = this.row(id);
+      if (!r) return false;
+      const sets: string[] = [];
+      const params: Record<string, string | null> = { id, now: new Date().toISOString() };
+      if (patch.status !== undefined) {
+        sets.push('status = @status');
+        params.status = patch.status;
+      }
+      if (patch.duplicateOf !== undefined) {
+        sets.push('duplicate_of = @duplicateOf');
+        params.duplicateOf = patch.duplicateOf;
+      }
+      if (patch.userTitle !== undefined) {
+        sets.push('user_title = @userTitle');
+        params.userTitle = patch.userTitle;
+        this.db.prepare('UPDATE incident_fts SET user_title = ? WHERE rowid = ?').run(patch.userTitle ?? '', r.seq);
+      }
+      if (patch.host !== undefined) {
+        sets.push('host = @host');
+        params.host = patch.host;
+      }
+      if (patch.tags !== undefined) this.writeTags(id, patch.tags);
+      this.db.prepare(`UPDATE incidents SET ${[...sets, 'updated_at = @now'].join(', ')} WHERE id = @id`).run(params);
+      return true;
+    });
+    return apply.immediate() ? this.get(id) : null;
+  }
+
+  async replaceAnalysis(id: string, a: AnalysisRecord, analyzedAt: string): Promise<void> {
+    this.db.transaction(() => {
+      const r = this.row(id);
+      if (!r) return;
+      this.db
+        .prepare(
+          `UPDATE incidents SET kind = ?, analysis_title = ?, fingerprint = ?, kernel = ?, analyzer_version = ?,
+             line_count = ? WHERE id = ?`,
+        )
+        .run(a.kind, a.title, a.fingerprint, a.kernel, a.analyzerVersion, a.lineCount, id);
+      this.db
+        .prepare('UPDATE incident_analysis SET analyzer_version = ?, analyzed_at = ?, document = ? WHERE incident_id = ?')
+        .run(a.analyzerVersion, analyzedAt, a.documentJson, id);
+      this.db
+        .prepare('UPDATE incident_fts SET titles = ?, verdict = ?, frames = ?, comms = ? WHERE rowid = ?')
+        .run(a.search.titles, a.search.verdict, a.search.frames, a.search.comms, r.seq);
+    }).immediate();
+  }
+
+  async idsWithAnalyzerOtherThan(version: string, limit: number): Promise<string[]> {
+    const rows = this.db
+      .prepare('SELECT id FROM incidents WHERE analyzer_version != ? ORDER BY seq LIMIT ?')
+      .all(version, limit) as { id: string }[];
+    return rows.map((r) => r.id);
+  }
+
+  async groups(limit: number): Promise<IncidentGroup[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT i.fingerprint, count(*) AS count, min(i.created_at) AS firstSeen, max(i.created_at) AS lastSeen,
+           max(i.seq) AS latestSeq, json_group_array(DISTINCT i.kernel) AS kernels,
+           json_group_array(DISTINCT i.host) AS hosts
+         FROM incidents i GROUP BY i.fingerprint ORDER BY latestSeq DESC LIMIT ?`,
+      )
+      .all(limit) as {
+      fingerprint: string;
+      count: number;
+      firstSeen: string;
+      lastSeen: string;
+      latestSeq: number;
+      kernels: string;
+      hosts: string;
+    }[];
+    const latest = this.db.prepare('SELECT id, kind, coalesce(user_title, analysis_title) AS title FROM incidents WHERE seq = ?');
+    const present = (json: string) => (JSON.parse(json) as (string | null)[]).filter((v): v is string => v !== null).sort();
+    return rows.map((r) => {
+      const l = latest.get(r.latestSeq) as { id: string; kind: string; title: string };
+      return {
+        fingerprint: r.fingerprint,
+        kind: l.kind,
+        title: l.title,
+        count: r.count,
+        firstSeen: r.firstSeen,
+        lastSeen: r.lastSeen,
+        latestId: l.id,
+        kernels: present(r.kernels),
+        hosts: present(r.hosts),
+      };
+    });
+  }
+
+  async similar(id: string, limit: number): Promise<IncidentSummary[]> {
+    const r = this.row(id);
+    if (!r || r.kind === 'unknown') return [];
+    // Same fingerprint first (the analyzer says: same hang), then the same title
+    // (same kind of hang in the same function, different details).
+    const rows = this.db
+      .prepare(
+        `${SELECT_INCIDENT} WHERE i.id != @id AND (i.fingerprint = @fp OR (i.kind = @kind AND i.analysis_title = @title))
+         ORDER BY (i.fingerprint = @fp) DESC, i.seq DESC LIMIT @limit`,
+      )
+      .all({ id, fp: r.fingerprint, kind: r.kind, title: r.analysis_title, limit }) as IncidentRow[];
+    return rows.map(toSummary);
+  }
+
+  private refreshAnnotationIndex(incidentId: string): void {
+    const r = this.row(incidentId);
+    if (!r) return;
+    const bodies = this.db
+      .prepare('SELECT body FROM annotations WHERE incident_id = ? ORDER BY created_at')
+      .all(incidentId) as { body: string }[];
+    this.db.prepare('UPDATE incident_fts SET annotations = ? WHERE rowid = ?').run(bodies.map((b) => b.body).join('\n'), r.seq);
+  }
+
+  async listAnnotations(incidentId: string): Promise<Annotation[]> {
+    const rows = this.db
+      .prepare('SELECT * FROM annotations WHERE incident_id = ? ORDER BY created_at, id')
+      .all(incidentId) as AnnotationRow[];
+    return rows.map(toAnnotation);
+  }
+
+  async getAnnotation(incidentId: string, annotationId: string): Promise<Annotation | null> {
+    const row = this.db
+      .prepare('SELECT * FROM annotations WHERE incident_id = ? AND id = ?')
+      .get(incidentId, annotationId) as AnnotationRow | undefined;
+    return row ? toAnnotation(row) : null;
+  }
+
+  async addAnnotation(a: Annotation): Promise<void> {
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO annotations (id, incident_id, target, line_from, line_to, body, author, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(a.id, a.incidentId, a.target, a.lines?.[0] ?? null, a.lines?.[1] ?? null, a.body, a.author, a.createdAt, a.updatedAt);
+      this.refreshAnnotationIndex(a.incidentId);
+    }).immediate();
+  }
+
+  async updateAnnotation(
+    incidentId: string,
+    annotationId: string,
+    patch: AnnotationPatch,
+    updatedAt: string,
+  ): Promise<Annotation | null> {
+    return this.db.transaction((): Annotation | null => {
+      const current = this.db
+        .prepare('SELECT * FROM annotations WHERE incident_id = ? AND id = ?')
+        .get(incidentId, annotationId) as AnnotationRow | undefined;
+      if (!current) return null;
+      const next = { ...toAnnotation(current), ...patch, updatedAt };
+      this.db
+        .prepare('UPDATE annotations SET target = ?, line_from = ?, line_to = ?, body = ?, author = ?, updated_at = ? WHERE id = ?')
+        .run(next.target, next.lines?.[0] ?? null, next.lines?.[1] ?? null, next.body, next.author, updatedAt, annotationId);
+      this.refreshAnnotationIndex(incidentId);
+      return next;
+    }).immediate();
+  }
+
+  async deleteAnnotation(incidentId: string, annotationId: string): Promise<boolean> {
+    return this.db.transaction((): boolean => {
+      const { changes } = this.db.prepare('DELETE FROM annotations WHERE incident_id = ? AND id = ?').run(incidentId, annotationId);
+      this.refreshAnnotationIndex(incidentId);
+      return changes > 0;
+    }).immediate();
+  }
+
+  async mitigationHistory(incidentId: string): Promise<MitigationRevision[]> {
+    return this.db
+      .prepare('SELECT body, author, created_at AS createdAt FROM mitigation_revisions WHERE incident_id = ? ORDER BY seq DESC')
+      .all(incidentId) as MitigationRevision[];
+  }
+
+  async addMitigation(incidentId: string, revision: MitigationRevision): Promise<void> {
+    this.db
+      .prepare('INSERT INTO mitigation_revisions (incident_id, body, author, created_at) VALUES (?, ?, ?, ?)')
+      .run(incidentId, revision.body, revision.author, revision.createdAt);
+  }
+
+  async getMeta(key: string): Promise<string | null> {
+    const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+    return row?.value ?? null;
+  }
+
+  async setMeta(key: string, value: string): Promise<void> {
+    this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+
+  async backup(destination: string): Promise<void> {
+    mkdirSync(dirname(destination), { recursive: true });
+    await this.db.backup(destination);
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}

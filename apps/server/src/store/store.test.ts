@@ -1,0 +1,142 @@
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AnalysisDocument } from '@hangscope/analyzer';
+import { HUNG_TASK_DUMP, startApp, tempDir, upload, type TestApp } from '../__tests__/helpers.js';
+import { toAnalysisRecord } from '../analysis/digest.js';
+import { defaultMigrationsDir } from '../paths.js';
+import { migrate } from './migrate.js';
+import { SqliteStore } from './sqlite-store.js';
+import { toFtsQuery } from './search-query.js';
+
+let t: TestApp | undefined;
+afterEach(async () => {
+  await t?.close();
+  t = undefined;
+});
+
+const migrationFiles = () => readdirSync(defaultMigrationsDir()).filter((f) => /^\d+_.*\.sql$/.test(f));
+
+describe('migrations', () => {
+  it('are recorded in schema_migrations, and a restart applies nothing twice and keeps data', async () => {
+    const dir = tempDir();
+    t = await startApp({}, dir);
+    const { json } = await upload(t.app, HUNG_TASK_DUMP);
+    await t.app.close();
+
+    const db = new Database(t.dbPath, { readonly: true });
+    const rows = db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all() as { version: number }[];
+    expect(rows.map((r) => r.version)).toEqual(migrationFiles().map((f) => Number(f.split('_')[0])));
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    db.close();
+
+    t = await startApp({}, dir); // same directory, same database file
+    const again = new Database(t.dbPath, { readonly: true });
+    expect((again.prepare('SELECT count(*) AS n FROM schema_migrations').get() as { n: number }).n).toBe(rows.length);
+    again.close();
+    expect((await t.app.inject({ method: 'GET', url: `/api/incidents/${json.id}` })).statusCode).toBe(200);
+  });
+
+  it('roll back a failing migration and refuse a changed one', () => {
+    const dir = tempDir();
+    const migrations = join(dir, 'migrations');
+    mkdirSync(migrations);
+    writeFileSync(join(migrations, '0001_a.sql'), 'CREATE TABLE a (x INTEGER);');
+    writeFileSync(join(migrations, '0002_b.sql'), 'CREATE TABLE b (x INTEGER); INSERT INTO nope VALUES (1);');
+    const db = new Database(join(dir, 'x.db'));
+    expect(() => migrate(db, migrations)).toThrow(/nope/);
+    const tables = () => (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+    expect(tables()).toEqual(['a', 'schema_migrations']); // b rolled back with its record
+    writeFileSync(join(migrations, '0002_b.sql'), 'CREATE TABLE b (x INTEGER);');
+    expect(migrate(db, migrations)).toEqual([2]);
+    expect(migrate(db, migrations)).toEqual([]);
+    writeFileSync(join(migrations, '0001_a.sql'), 'CREATE TABLE a (x INTEGER, y INTEGER);');
+    expect(() => migrate(db, migrations)).toThrow(/changed after it was applied/);
+    db.close();
+  });
+
+  it('the shipped migrations are well-formed files', () => {
+    for (const f of migrationFiles()) expect(readFileSync(join(defaultMigrationsDir(), f), 'utf8').length).toBeGreaterThan(0);
+  });
+});
+
+/** A contract document written out by hand, independent of the analyzer's progress. */
+function document(overrides: Partial<AnalysisDocument>): AnalysisDocument {
+  return {
+    schemaVersion: 1,
+    analyzerVersion: 'test',
+    kind: 'hung_task',
+    title: 'INFO: task hung in flush_workqueue',
+    fingerprint: 'fp-flush',
+    kernel: '3.10.0-957.el7.x86_64',
+    arch: 'x86_64',
+    tasks: [
+      {
+        id: 'task:31969',
+        pid: 31969,
+        comm: 'rmmod',
+        state: 'D',
+        cpu: null,
+        taskAddr: null,
+        frames: [
+          { fn: 'schedule', offset: '0x29', size: '0x70', module: null, addr: null, reliable: true },
+          { fn: 'flush_workqueue', offset: '0x12c', size: '0x5b0', module: null, addr: null, reliable: true },
+        ],
+        evidence: [{ line: 1, endLine: 12 }],
+      },
+    ],
+    cpus: [],
+    locks: [],
+    works: [],
+    graph: { nodes: [{ id: 'task:31969', type: 'task', label: 'rmmod' }], edges: [] },
+    findings: [],
+    verdict: 'rmmod waits for the events workqueue to drain',
+    ...overrides,
+  };
+}
+
+describe('SqliteStore search index', () => {
+  it('finds incidents by frame function, comm and verdict words', async () => {
+    const dir = tempDir();
+    const store = new SqliteStore(join(dir, 'db.sqlite'), defaultMigrationsDir());
+    const add = (id: string, sha: string, doc: AnalysisDocument) =>
+      store.create({
+        id,
+        sha256: sha,
+        createdAt: new Date().toISOString(),
+        raw: { encoding: 'identity', data: Buffer.from(id), size: id.length },
+        userTitle: null,
+        host: null,
+        tags: [],
+        analysis: toAnalysisRecord(doc, 'x'),
+      });
+    await add('AAAAAAAAAAAAAAAAAAAAAA', 'a'.repeat(64), document({}));
+    await add('BBBBBBBBBBBBBBBBBBBBBB', 'b'.repeat(64), document({
+      title: 'INFO: task hung in qxl_fb_work',
+      fingerprint: 'fp-qxl',
+      verdict: 'kworker holds the console lock',
+      tasks: [{ ...document({}).tasks[0], id: 'task:4790', comm: 'kworker/1:2', frames: [{ fn: 'mutex_lock', offset: null, size: null, module: null, addr: null, reliable: true }] }],
+    }));
+    const search = async (q: string) => (await store.list({ match: toFtsQuery(q)! }, null, 10)).items.map((i) => i.id[0]);
+    expect(await search('flush_workqueue')).toEqual(['A']);
+    expect(await search('mutex_lock')).toEqual(['B']);
+    expect(await search('rmmod')).toEqual(['A']);
+    expect(await search('kworker')).toEqual(['B']);
+    expect(await search('console')).toEqual(['B']);
+    expect(await search('INFO task hung')).toEqual(['B', 'A']);
+    // a duplicate sha256 is reported, not inserted
+    expect(await add('CCCCCCCCCCCCCCCCCCCCCC', 'a'.repeat(64), document({}))).toEqual({ created: false, id: 'AAAAAAAAAAAAAAAAAAAAAA' });
+    expect(await store.count()).toBe(2);
+    await store.close();
+  });
+});
+
+describe('toFtsQuery', () => {
+  it('quotes every word and drops what cannot match', () => {
+    expect(toFtsQuery('flush_workqueue rmmod')).toBe('"flush_workqueue" "rmmod"');
+    expect(toFtsQuery('a"b')).toBe('"ab"');
+    expect(toFtsQuery('bsn*')).toBe('"bsn"*');
+    expect(toFtsQuery('" * -- (')).toBeNull();
+  });
+});

@@ -1,0 +1,153 @@
+// The storage interface. Routes and services speak only this, so a PostgreSQL
+// implementation (raw dumps in object storage, search in PostgreSQL) is a new class,
+// not a rewrite. Methods are async for that reason even though SQLite is synchronous.
+
+export type IncidentStatus = 'open' | 'mitigated' | 'resolved' | 'duplicate';
+export const INCIDENT_STATUSES: readonly IncidentStatus[] = ['open', 'mitigated', 'resolved', 'duplicate'];
+
+/** What the analyzer said, reduced to the fields the store indexes, plus the document. */
+export interface AnalysisRecord {
+  /** The contract document as JSON text, stored verbatim. */
+  documentJson: string;
+  analyzerVersion: string;
+  kind: string;
+  title: string;
+  fingerprint: string;
+  kernel: string | null;
+  lineCount: number;
+  /** Text for full-text search. */
+  search: { verdict: string; frames: string; comms: string; titles: string };
+}
+
+export interface NewIncident {
+  id: string;
+  sha256: string;
+  createdAt: string;
+  raw: { encoding: 'gzip' | 'identity'; data: Buffer; size: number };
+  userTitle: string | null;
+  host: string | null;
+  tags: string[];
+  analysis: AnalysisRecord;
+}
+
+export interface IncidentSummary {
+  id: string;
+  title: string;
+  kind: string;
+  host: string | null;
+  kernel: string | null;
+  status: IncidentStatus;
+  duplicateOf: string | null;
+  createdAt: string;
+  updatedAt: string;
+  fingerprint: string;
+  size: number;
+  tags: string[];
+}
+
+export interface IncidentDetail extends IncidentSummary {
+  sha256: string;
+  lineCount: number;
+  userTitle: string | null;
+  analyzerVersion: string;
+  /** The stored contract document, JSON text. */
+  analysisJson: string;
+}
+
+export interface ListFilter {
+  kind?: string;
+  fingerprint?: string;
+  kernel?: string;
+  host?: string;
+  tag?: string;
+  status?: IncidentStatus;
+  from?: string;
+  to?: string;
+  /** Already a safe FTS5 MATCH expression (see search-query.ts). */
+  match?: string;
+}
+
+export interface ListPage {
+  items: IncidentSummary[];
+  nextCursor: string | null;
+}
+
+export interface IncidentGroup {
+  fingerprint: string;
+  kind: string;
+  title: string;
+  count: number;
+  firstSeen: string;
+  lastSeen: string;
+  latestId: string;
+  kernels: string[];
+  hosts: string[];
+}
+
+export interface IncidentPatch {
+  status?: IncidentStatus;
+  duplicateOf?: string | null;
+  userTitle?: string | null;
+  host?: string | null;
+  tags?: string[];
+}
+
+export interface Annotation {
+  id: string;
+  incidentId: string;
+  target: string | null;
+  lines: [number, number] | null;
+  body: string;
+  author: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface AnnotationPatch {
+  target?: string | null;
+  lines?: [number, number] | null;
+  body?: string;
+  author?: string | null;
+}
+
+export interface MitigationRevision {
+  body: string;
+  author: string | null;
+  createdAt: string;
+}
+
+export type CreateResult = { created: true; id: string } | { created: false; id: string };
+
+export interface IncidentStore {
+  ping(): Promise<boolean>;
+  /** Insert incident, raw bytes, analysis, tags and search index atomically. A sha256
+   * that already exists is not an error: the existing id comes back with created=false. */
+  create(incident: NewIncident): Promise<CreateResult>;
+  findIdBySha256(sha256: string): Promise<string | null>;
+  get(id: string): Promise<IncidentDetail | null>;
+  getRaw(id: string): Promise<{ encoding: 'gzip' | 'identity'; data: Buffer } | null>;
+  list(filter: ListFilter, cursor: string | null, limit: number): Promise<ListPage>;
+  count(): Promise<number>;
+  update(id: string, patch: IncidentPatch): Promise<IncidentDetail | null>;
+  /** Replace the analysis (re-analysis with a newer analyzer). */
+  replaceAnalysis(id: string, analysis: AnalysisRecord, analyzedAt: string): Promise<void>;
+  /** Ids whose analysis came from another analyzer version, oldest first. */
+  idsWithAnalyzerOtherThan(version: string, limit: number): Promise<string[]>;
+  groups(limit: number): Promise<IncidentGroup[]>;
+  similar(id: string, limit: number): Promise<IncidentSummary[]>;
+
+  listAnnotations(incidentId: string): Promise<Annotation[]>;
+  getAnnotation(incidentId: string, annotationId: string): Promise<Annotation | null>;
+  addAnnotation(annotation: Annotation): Promise<void>;
+  updateAnnotation(incidentId: string, annotationId: string, patch: AnnotationPatch, updatedAt: string): Promise<Annotation | null>;
+  deleteAnnotation(incidentId: string, annotationId: string): Promise<boolean>;
+
+  mitigationHistory(incidentId: string): Promise<MitigationRevision[]>;
+  addMitigation(incidentId: string, revision: MitigationRevision): Promise<void>;
+
+  getMeta(key: string): Promise<string | null>;
+  setMeta(key: string, value: string): Promise<void>;
+  /** A consistent copy of the whole database while it keeps serving. */
+  backup(destination: string): Promise<void>;
+  close(): Promise<void>;
+}
