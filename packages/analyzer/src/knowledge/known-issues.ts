@@ -36,18 +36,132 @@ export interface KnownIssue {
 export const KNOWN_ISSUES: KnownIssue[] = [
   {
     id: 'migrate-swap-vs-active-balance',
-    title: 'stop_machine, sched: migrate_swap() vs. active_balance() deadlock',
+    title: 'stop_machine, sched: Fix migrate_swap() vs. active_balance() deadlock',
     explanation:
-      'migrate_swap() (NUMA balancing) calls stop_two_cpus(), which takes both CPUs\' cpu_stopper locks and wakes the stopper thread with the locks held. If the target CPU is inside schedule() with its migration thread as prev and runs idle_balance() → active load balance → stop_one_cpu_nowait(), it spins on the stopper lock with interrupts off, while try_to_wake_up() on the other CPU spins waiting for that migration thread to leave its CPU (p->on_cpu). Neither can proceed: a hard lockup.',
+      'migrate_swap() (NUMA balancing) calls stop_two_cpus(), which queues work on both CPUs\' stoppers and wakes the stopper thread while holding the cpu_stopper locks. If the target CPU\'s migration thread is inside schedule() running idle_balance() → load_balance() → stop_one_cpu_nowait(), it spins on that stopper lock with interrupts off, while try_to_wake_up() on the other CPU spins waiting for the migration thread to leave its CPU (p->on_cpu). Neither can proceed: a hard lockup. The fix defers the wake-up (wake_q) until the stopper locks are dropped.',
     fixes: ['0b26351b910f'],
-    affected: '4.10 – 4.17 upstream (stop_two_cpus waking under the stopper lock); RHEL 7 3.10.0-862 – 3.10.0-957.21',
-    fixedIn: ['v4.18', 'RHEL 7 3.10.0-957.27.2.el7', 'RHEL 7 3.10.0-974.el7'],
+    affected:
+      'Kernels whose stop_two_cpus() wakes the stopper under the stopper lock, up to the April 2018 fix: reported on SLE (LKML, Apr 2018), Ubuntu 4.4 (LP #1821259) and RHEL 7 3.10.0-862 – 3.10.0-957.21',
+    fixedIn: ['v4.17', 'RHEL 7 3.10.0-957.27.2.el7', 'RHEL 7 3.10.0-974.el7'],
     mitigation: 'Disable automatic NUMA balancing (sysctl kernel.numa_balancing=0) until the kernel carries the fix.',
-    links: ['https://git.kernel.org/linus/0b26351b910f'],
+    links: [
+      'https://git.kernel.org/linus/0b26351b910f',
+      'http://lkml.iu.edu/hypermail/linux/kernel/1804.2/01642.html',
+      'https://bugs.launchpad.net/ubuntu/+source/linux/+bug/1821259',
+    ],
     signatures: [
       { frames: [/^(?:__)?cpu_stop_queue_work$|^stop_one_cpu_nowait$/, /^(?:load_balance|active_load_balance.*|stop_one_cpu_nowait)$/] },
       { frames: ['try_to_wake_up', /^(?:stop_two_cpus|cpu_stop_queue_two_works)$/, 'migrate_swap'] },
     ],
     kinds: ['hard_lockup', 'soft_lockup', 'blocked_tasks', 'deadlock', 'hung_task', 'rcu_stall'],
+  },
+  {
+    id: 'stop-two-cpus-multi-deadlock',
+    title: 'sched/stop_machine: Fix deadlock between multiple stop_two_cpus()',
+    explanation:
+      'Several concurrent migrate_swap() → stop_two_cpus() callers queued their two works on overlapping CPU pairs in different orders (e.g. {11,4}, {13,11}, {4,13}). Each stopper then ran multi_cpu_stop() for a different request at the head of its queue and spun waiting for a partner CPU that was busy with another request: the migration threads soft-lock in multi_cpu_stop() and the callers wait forever in stop_two_cpus(). The fix serialises stop_two_cpus() callers by locking both CPUs\' stoppers.',
+    fixes: ['b17718d02f54'],
+    affected: 'Kernels with stop_two_cpus() (NUMA balancing task swaps) before the June 2015 fix',
+    mitigation: 'Disable automatic NUMA balancing (sysctl kernel.numa_balancing=0): migrate_swap() is the stop_two_cpus() caller.',
+    links: ['https://git.kernel.org/linus/b17718d02f54', 'http://lkml.kernel.org/r/20150605153023.GH19282@twins.programming.kicks-ass.net'],
+    signatures: [
+      { frames: ['multi_cpu_stop', 'cpu_stopper_thread'] },
+      { frames: [/^wait_for_(?:common|completion)$/, 'stop_two_cpus', 'migrate_swap'] },
+    ],
+  },
+  {
+    id: 'cgroup-threadgroup-rwsem-vs-cpus-read-lock',
+    title: 'cgroup: Fix threadgroup_rwsem <-> cpus_read_lock() deadlock',
+    explanation:
+      'Moving a task between cgroups (writing cgroup.procs) write-locks cgroup_threadgroup_rwsem and then cpuset_attach() calls cpus_read_lock(). A CPU hotplug operation holds cpu_hotplug_lock for write and creates or destroys kthreads; fork (cgroup_can_fork) and exit (exit_signals) read-lock cgroup_threadgroup_rwsem. With a hotplug writer pending, cpuset_attach() blocks on cpus_read_lock() while the hotplug path waits for a kthread that is blocked on the threadgroup rwsem the attacher holds: systemd, kthreadd and cpuhp threads hang. The fix takes cpus_read_lock() before the threadgroup rwsem.',
+    fixes: ['4f7e7236435c', '43626dade36f'],
+    affected: 'Kernels whose cpuset_attach() takes cpus_read_lock() under the threadgroup rwsem, until the v6.0-rc fix (Aug 2022); seen on 5.4 (Oracle) and Android 5.x',
+    fixedIn: ['v6.0', '5.19.9', '5.15.68', '5.10.143', '5.4.213', '4.19.y stable (2023)'],
+    mitigation: 'Avoid CPU hotplug (echo 0/1 > /sys/devices/system/cpu/cpuN/online, or tools that offline CPUs) while cgroup membership changes (container start, systemd unit moves) are in flight.',
+    links: ['https://git.kernel.org/linus/4f7e7236435c', 'https://git.kernel.org/linus/43626dade36f'],
+    signatures: [
+      { frames: ['cpus_read_lock', 'cpuset_attach'] },
+      { frames: [/^(?:__percpu_down_read|percpu_down_read|percpu_rwsem_wait|rwsem_down_read_slowpath)$/, /^(?:cgroup_can_fork|cgroup_css_set_fork|exit_signals|cgroup_threadgroup_change_begin)$/] },
+    ],
+  },
+  {
+    id: 'cpuset-write-resmask-vs-cgroup-rmdir',
+    title: 'cpuset: break kernfs active protection in cpuset_write_resmask()',
+    explanation:
+      'Writing cpuset.cpus or cpuset.mems flushes cpuset_hotplug_work while holding the kernfs active reference of that file. The hotplug work needs cgroup_mutex (cgroup_transfer_tasks()). Removing the cgroup holds cgroup_mutex and, in kernfs_remove(), drains the file\'s active references, i.e. waits for the writer. Writer → hotplug work → rmdir → writer: a three-way deadlock.',
+    fixes: ['76bb5ab8f6e3'],
+    affected: 'v3.16 development kernels after cgroup_tree_mutex was removed (8353da1f91f1), until the fix',
+    mitigation: 'Do not write cpuset.cpus/cpuset.mems of a cgroup that is being removed while CPUs or memory are hot-unplugged.',
+    links: ['https://git.kernel.org/linus/76bb5ab8f6e3'],
+    signatures: [
+      { frames: [/^(?:__)?flush_work$/, 'cpuset_write_resmask'] },
+      { frames: [/^kernfs_(?:drain|deactivate)$/, /^cgroup_(?:rm_file|clear_dir|destroy_locked|rmdir)$/] },
+    ],
+  },
+  {
+    id: 'sched-cfs-period-timer-hard-lockup',
+    title: 'sched/fair: Limit sched_cfs_period_timer() loop to avoid hard lockup',
+    explanation:
+      'With a very small cpu.cfs_period_us (CFS bandwidth control) and many throttled cfs_rqs, sched_cfs_period_timer() keeps finding the period overrun and loops in hard-IRQ context, distributing runtime under cfs_b->lock, never returning from the timer interrupt: the NMI watchdog reports a hard lockup in the hrtimer interrupt. The fix bounds the loop and scales the period up.',
+    fixes: ['2e8e19226398'],
+    affected: 'Kernels with CFS bandwidth control before the 2019 fix (backported to the 2019 stable series); container hosts with small CFS periods',
+    mitigation: 'Do not set tiny CFS periods: keep cpu.cfs_period_us at the default 100000 (100 ms) or at least a few milliseconds, and scale cpu.cfs_quota_us accordingly.',
+    links: ['https://git.kernel.org/linus/2e8e19226398'],
+    signatures: [{ frames: ['sched_cfs_period_timer', '__hrtimer_run_queues'] }],
+    kinds: ['hard_lockup', 'soft_lockup', 'rcu_stall'],
+  },
+  {
+    id: 'ext4-mbcache-reusable-livelock',
+    title: 'ext4: fix deadlock due to mbcache entry corruption',
+    explanation:
+      'ext4_xattr_block_set() looks for a shareable xattr block in mbcache and retries when the block it found cannot be reused. Because e_reusable and e_referenced shared a bitfield updated non-atomically, an entry could stay marked reusable although the block\'s reference count is at the maximum, so the setxattr caller loops forever finding the same block (soft lockup / stuck setxattr, jbd2 waiting on its handle). The fix uses atomic bit operations.',
+    fixes: ['a44e84a9b776'],
+    affected: 'Since mbcache reusable flags (6048c64b2609); much easier to hit after 65f8b80053a1 ("ext4: fix race when reusing xattr blocks"); reported on Flatcar 5.15',
+    fixedIn: ['v6.2', '4.19.y stable (Jan 2023)'],
+    mitigation: 'Mount the ext4 file system with -o nombcache (no xattr block sharing) where SELinux/overlay xattrs trigger it, or upgrade.',
+    links: ['https://git.kernel.org/linus/a44e84a9b776', 'https://lore.kernel.org/r/c77bf00f-4618-7149-56f1-b8d1664b9d07@linux.microsoft.com/'],
+    signatures: [{ frames: [/^(?:ext4_xattr_block_cache_find|mb_cache_entry_find_first|mb_cache_entry_find_next|__entry_find)$/, 'ext4_xattr_block_set'] }],
+  },
+  {
+    id: 'xfs-agf-vs-inode-cluster-buffer',
+    title: 'xfs: fix AGF vs inode cluster buffer deadlock',
+    explanation:
+      'Inode inactivation (xfs-inodegc worker) frees an inode: it holds the inode cluster buffer and, for an inobt/finobt split, needs the AGF (xfs_alloc_read_agf). Concurrently a writeback or allocation transaction holds the AGF after allocating an extent and, in xfs_trans_log_inode(), needs the same inode cluster buffer (xfs_imap_to_bp). Both sleep in xfs_buf_lock() forever; statfs() callers then pile up behind xfs_inodegc_flush().',
+    fixes: ['82842fee6e59'],
+    affected: 'Kernels where xfs_trans_log_inode() reads the inode cluster buffer, until v6.4-rc6 (e.g. 5.10-based distribution kernels)',
+    fixedIn: ['v6.4'],
+    mitigation: 'No configuration avoids it; upgrade or backport the fix. Reduce exposure by avoiding mass unlink concurrently with heavy buffered writeback on the same XFS file system.',
+    links: ['https://git.kernel.org/linus/82842fee6e59'],
+    signatures: [
+      { frames: ['xfs_buf_lock', /^xfs_(?:alloc_)?read_agf$/, 'xfs_difree'] },
+      { frames: ['xfs_buf_lock', 'xfs_imap_to_bp', 'xfs_trans_log_inode'] },
+    ],
+  },
+  {
+    id: 'xfs-inodegc-worker-reclaim-flush',
+    title: 'xfs: Fix deadlock on xfs_inodegc_worker',
+    explanation:
+      'The xfs-inodegc worker allocates memory (xfs_trans_alloc) while inactivating an inode. Under memory pressure the allocation enters direct reclaim, the inode shrinker destroys an XFS inode and xfs_inode_mark_reclaimable() flushes the inodegc work, i.e. the worker waits in flush_work() for itself. Every later statfs() blocks in xfs_inodegc_flush(). The fix runs the worker in a NOFS allocation context.',
+    fixes: ['4da112513c01'],
+    affected: 'Kernels with deferred inode inactivation (the xfs-inodegc workqueue) before the fix',
+    fixedIn: ['v6.2', '6.1.y stable (Sept 2024)'],
+    mitigation: 'Keep free memory headroom (raise vm.min_free_kbytes) and avoid deleting large numbers of XFS files under memory pressure.',
+    links: ['https://git.kernel.org/linus/4da112513c01'],
+    signatures: [{ frames: [/^(?:__)?flush_work$/, 'xfs_inode_mark_reclaimable', 'xfs_inodegc_worker'] }],
+  },
+  {
+    id: 'fuse-atomic-otrunc-vs-invalidate',
+    title: 'fuse: fix deadlock between atomic O_TRUNC and page invalidation',
+    explanation:
+      'open(O_TRUNC) on a FUSE/virtiofs file with writeback cache sets FUSE_NOWRITE (fuse_set_nowrite) and then truncate_pagecache() locks pages. A concurrent open() without O_TRUNC invalidates the page cache: it holds a page lock and fuse_launder_page() waits for that page\'s writeback, which cannot run while FUSE_NOWRITE is set. ABBA between the page lock and the nowrite state.',
+    fixes: ['2fdbb8dd0155'],
+    affected: 'Since e4648309b85a ("fuse: truncate pending writes on O_TRUNC"), with atomic_o_trunc and writeback_cache; until the 2022 fix',
+    fixedIn: ['5.15.y stable (Apr 2023)', '5.10.y stable (Apr 2023)'],
+    mitigation: 'Run the FUSE/virtiofs daemon without writeback caching (no -o writeback_cache / virtiofsd without writeback) or avoid concurrent O_TRUNC opens of the same file.',
+    links: ['https://git.kernel.org/linus/2fdbb8dd0155'],
+    signatures: [
+      { frames: [/^(?:__lock_page|__folio_lock|folio_lock|lock_page|truncate_inode_pages_range)$/, 'truncate_pagecache', 'fuse_finish_open'] },
+      { frames: [/^fuse_launder_(?:page|folio)$/, /^invalidate_inode_pages2(?:_range)?$/, 'fuse_finish_open'] },
+    ],
   },
 ];
