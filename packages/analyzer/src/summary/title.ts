@@ -45,6 +45,8 @@ const AT_FUNC = line(String.raw`at: (?:${PC} {1,4})?${FUNC}`);
 const STACK_START = /Call (?:T|t)race|Allocated:|Allocated by task \d|Freed:|Freed by task \d|[^k] backtrace(?: \(crc [0-9a-f]*\))?:|Backtrace:/;
 /** linuxStackParams.frameRes. */
 const FRAME = new RegExp(String.raw`^ {0,16}(?:${PC} ){0,2}${FUNC}`);
+/** The arm frame style: `[<80117f44>] (fn) from [<80de347c>] (caller+0xe4/0x138)` names two frames. */
+const FRAME_ARM = new RegExp(String.raw`^ {0,16}${PC} \(([a-zA-Z0-9_.]{1,128})\) from ${PC} \(${FUNC}`);
 /** Lines syzkaller drops as questionable (`? fn+0x…/0x…`, unreliable frames). */
 const QUESTIONABLE = new RegExp(String.raw`^(?:${PC} )?\? {1,4}[a-zA-Z0-9_.]{1,128}\+0x[0-9a-f]{1,8}/`);
 
@@ -165,7 +167,8 @@ export const REPORTS: ReportRule[] = [
   { kind: 'deadlock', header: /WARNING: possible circular locking dependency detected/, fmt: 'possible deadlock in %', parts: [AT_FUNC, AT_FUNC, TRACE], skip: ['process_one_work', 'flush_workqueue', 'drain_workqueue', 'destroy_workqueue'] },
   { kind: 'deadlock', header: /WARNING: possible irq lock inversion dependency detected/, fmt: 'possible deadlock in %', parts: DEADLOCK_AT('just changed the state of lock'), noSkip: true },
   { kind: 'deadlock', header: /WARNING: SOFTIRQ-safe -> SOFTIRQ-unsafe lock order detected/, fmt: 'possible deadlock in %', parts: DEADLOCK_AT('is trying to acquire'), noSkip: true },
-  { kind: 'deadlock', header: /WARNING: (?:HARDIRQ|SOFTIRQ)-(?:READ-)?safe -> (?:HARDIRQ|SOFTIRQ)-(?:READ-)?unsafe lock order detected/, fmt: 'possible deadlock in %', parts: DEADLOCK_AT('is trying to acquire'), noSkip: true },
+  // Newer kernels' `HARDIRQ-safe -> HARDIRQ-unsafe`: named after the reporting stack.
+  { kind: 'deadlock', header: /WARNING: (?:HARDIRQ|SOFTIRQ)-(?:READ-)?safe -> (?:HARDIRQ|SOFTIRQ)-(?:READ-)?unsafe lock order detected/, fmt: 'possible deadlock in %', parts: [CALL_TRACE, TRACE] },
   { kind: 'deadlock', header: /WARNING: possible recursive locking detected/, fmt: 'possible deadlock in %', parts: DEADLOCK_AT('is trying to acquire lock'), noSkip: true },
   { kind: 'deadlock', header: /WARNING: inconsistent lock state/, fmt: 'inconsistent lock state in %', parts: DEADLOCK_AT('takes'), noSkip: true },
   // Hard lockups have no syzkaller title of their own; named like soft lockups.
@@ -207,6 +210,13 @@ function collectFrames(text: string[], parts: Part[], skip: RegExp[]): string[] 
         }
         const m = FRAME.exec(ln);
         if (m) keep(m[1]);
+        else {
+          const a = FRAME_ARM.exec(ln);
+          if (a) {
+            keep(a[1]);
+            keep(a[2]);
+          }
+        }
       }
     } else {
       for (; k < text.length; k++) {
