@@ -8,7 +8,6 @@ test('node click → details and evidence lines highlighted, selection in the UR
   await graphNode(page, 'task:4790').click();
 
   await expect(page).toHaveURL(/[?&]node=task%3A4790(&|$)/);
-  await expect(page).toHaveURL(/[?&]lines=\d+-\d+/);
   await expect(graphNode(page, 'task:4790')).toHaveClass(/\bselected\b/);
 
   const details = page.locator('.node-details[data-selected-node="task:4790"]');
@@ -23,6 +22,12 @@ test('node click → details and evidence lines highlighted, selection in the UR
   // …and a line that is not evidence for this task is not highlighted.
   await expect(page.locator('.raw-line', { hasText: '/usr/sbin/sshd -D' })).not.toHaveClass(/\bhl\b/);
   await page.screenshot({ path: `${ARTIFACTS}/incident-node-selected.png`, fullPage: true });
+
+  // A frame's line reference puts that line in the URL and marks it.
+  const frameLine = lineOf(SEED001, 'ttm_eu_reserve_buffers+0x205/0x320');
+  await details.locator('.frame.waiting').getByRole('button', { name: `line ${frameLine}` }).click();
+  await expect(page).toHaveURL(new RegExp(`[?&]lines=${frameLine}(&|$)`));
+  await expect(page.locator(`.raw-line[data-line="${frameLine}"]`)).toHaveClass(/\bfocus\b/);
 });
 
 test('a deep link opens on the same node and line range, also after reload', async ({ page }) => {

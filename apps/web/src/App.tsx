@@ -1,12 +1,16 @@
+import { lazy, Suspense } from 'react';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { createBrowserRouter, RouterProvider } from 'react-router';
 import { Layout } from './routes/Layout';
 import { HistoryPage } from './routes/HistoryPage';
 import { NewIncidentPage } from './routes/NewIncidentPage';
-import { IncidentPage } from './routes/IncidentPage';
 import { NotFoundPage } from './routes/NotFoundPage';
 import { RouteError } from './routes/RouteError';
 import { ApiError } from './api/client';
+
+// The incident view carries d3 and the graph code; the list and upload pages do not
+// need them, so it is its own chunk (elkjs is a further lazy chunk inside it).
+const IncidentPage = lazy(() => import('./routes/IncidentPage').then((m) => ({ default: m.IncidentPage })));
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -27,7 +31,14 @@ const router = createBrowserRouter([
     children: [
       { path: '/', element: <HistoryPage /> },
       { path: '/new', element: <NewIncidentPage /> },
-      { path: '/i/:id', element: <IncidentPage /> },
+      {
+        path: '/i/:id',
+        element: (
+          <Suspense fallback={<main className="page muted">Loading…</main>}>
+            <IncidentPage />
+          </Suspense>
+        ),
+      },
       { path: '*', element: <NotFoundPage /> },
     ],
   },

@@ -43,7 +43,7 @@ export function WaitGraph({ graph, findings, selected, onSelect }: Props) {
 
 const MARGIN = 24;
 
-function GraphCanvas({
+export function GraphCanvas({
   layout,
   findings,
   selected,
@@ -79,6 +79,12 @@ function GraphCanvas({
     const view = viewRef.current;
     if (!svg || !view) return;
     const z = zoom<SVGSVGElement, unknown>()
+      // d3's default extent reads svg.width.baseVal, which is the attribute ("100%"),
+      // not the rendered size; the client box is what the user sees.
+      .extent(() => [
+        [0, 0],
+        [svg.clientWidth || 800, svg.clientHeight || height],
+      ])
       .scaleExtent([0.05, 4])
       .on('zoom', (ev: { transform: { toString(): string } }) => {
         view.setAttribute('transform', ev.transform.toString());

@@ -18,6 +18,12 @@ const GENERIC = [
   /^(do_syscall_64|syscall_exit|entry_)/,
   /^(asm_)?(common_interrupt|apic_timer_interrupt|sysvec_)/,
   /^0x[0-9a-f]+$/,
+  // How the stack got printed, not why the task waits: panic/kdump, NMI and watchdog
+  // reporting, stack dumpers (sysrq, hung-task detector).
+  /^(machine_kexec|__?crash_kexec|crash_kexec|panic|nmi_panic|oops_end|die)(\.|$)/,
+  /^(watchdog_overflow_callback|__perf_event_overflow|perf_event_overflow|perf_event_nmi_handler|intel_pmu_handle_irq|x86_pmu_handle_irq)/,
+  /^(nmi_handle|default_do_nmi|do_nmi|exc_nmi|end_repeat_nmi|repeat_nmi|nmi|nmi_cpu_backtrace|nmi_trigger_cpumask_backtrace)(\.|$)/,
+  /^(dump_stack|show_stack|show_trace_log_lvl|sched_show_task|show_state_filter|sysrq_handle_|__handle_sysrq|watchdog|check_hung_|hung_task|khungtaskd)/,
 ];
 
 export function isGenericFrame(fn: string): boolean {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatLines, inRanges, mergeSpans, parseLines, parseNodeParam, spanEnvelope } from './urlState';
+import { formatLines, inRanges, mergeSpans, parseLines, parseNodeParam } from './urlState';
 
 describe('lines= in the URL', () => {
   it('parses ranges and single lines, in either order', () => {
@@ -33,11 +33,6 @@ describe('evidence spans', () => {
       { from: 58, to: 58 },
       { from: 60, to: 91 },
     ]);
-  });
-
-  it('gives the envelope a shared link opens on', () => {
-    expect(spanEnvelope([{ line: 17, endLine: 31 }, { line: 15, endLine: 15 }])).toEqual({ from: 15, to: 31 });
-    expect(spanEnvelope([])).toBeNull();
   });
 
   it('tests membership', () => {

@@ -40,13 +40,6 @@ export function mergeSpans(spans: readonly Span[]): LineRange[] {
   return out;
 }
 
-/** The range a shared link should open on for a node: from its first to its last evidence line. */
-export function spanEnvelope(spans: readonly Span[]): LineRange | null {
-  const merged = mergeSpans(spans);
-  if (merged.length === 0) return null;
-  return { from: merged[0].from, to: merged[merged.length - 1].to };
-}
-
 export function inRanges(line: number, ranges: readonly LineRange[]): boolean {
   // Ranges are few (a node's evidence); a linear scan is fine.
   return ranges.some((r) => line >= r.from && line <= r.to);

@@ -14,7 +14,7 @@ import { TasksTable } from '../incident/TasksTable';
 import { Exports } from '../incident/Exports';
 import { Annotations } from '../incident/Annotations';
 import { SimilarIncidents } from '../incident/SimilarIncidents';
-import { formatLines, parseLines, parseNodeParam, spanEnvelope, type LineRange } from '../incident/urlState';
+import { formatLines, parseLines, parseNodeParam, type LineRange } from '../incident/urlState';
 import { evidenceOf } from '../incident/evidence';
 
 export function IncidentPage() {
@@ -45,13 +45,9 @@ export function IncidentPage() {
     [setParams],
   );
 
-  const selectNode = useCallback(
-    (nodeId: string | null) => {
-      if (!nodeId || !analysis) return setUrlState(null, null);
-      setUrlState(nodeId, spanEnvelope(evidenceOf(analysis, nodeId)));
-    },
-    [analysis, setUrlState],
-  );
+  // Selecting a node clears lines=: the node's own evidence is highlighted from node=,
+  // and lines= is kept for a range someone pointed at (a frame, an edge, the gutter).
+  const selectNode = useCallback((nodeId: string | null) => setUrlState(nodeId, null), [setUrlState]);
 
   const highlight = useMemo(
     () => (analysis && selected ? evidenceOf(analysis, selected) : []),
