@@ -164,4 +164,45 @@ export const KNOWN_ISSUES: KnownIssue[] = [
       { frames: [/^fuse_launder_(?:page|folio)$/, /^invalidate_inode_pages2(?:_range)?$/, 'fuse_finish_open'] },
     ],
   },
+  {
+    id: 'scsi-freeze-vs-device-state-running',
+    title: 'scsi: core: Fix hang of freezing queue between blocking and running device',
+    explanation:
+      'While a SCSI device is blocked, I/O already holds q_usage_counter. Switching the I/O scheduler (elevator_switch → blk_mq_freeze_queue) then waits for that I/O in blk_mq_freeze_queue_wait(). Setting the device back to "running" via sysfs called scsi_rescan_device() before re-running the hardware queues; the rescan issues commands that block in blk_queue_enter() because the queue is being frozen, so the pending I/O is never dispatched and both writers hang.',
+    fixes: ['02c6dcd543f8'],
+    affected: 'Kernels with f0f82e2476f6 ("scsi: core: Fix capacity set to zero after offlinining device") until the Aug 2021 fix',
+    fixedIn: ['5.13.14', '5.10.y stable (Sept 2021)'],
+    mitigation: 'Do not change /sys/block/<dev>/queue/scheduler while the SCSI device is blocked (path failover, transport recovery); restore the device state to running first.',
+    links: ['https://git.kernel.org/linus/02c6dcd543f8', 'https://lore.kernel.org/r/20210824025921.3277629-1-lijinlin3@huawei.com'],
+    signatures: [
+      { frames: [/^blk_(?:mq_)?freeze_queue_wait$/, /^blk_(?:mq_)?freeze_queue$/] },
+      { frames: ['blk_queue_enter', 'scsi_rescan_device', 'store_state_field'] },
+    ],
+  },
+  {
+    id: 'md-flush-vs-mddev-suspend',
+    title: 'md: fix deadlock between mddev_suspend and flush bio',
+    explanation:
+      'A flush\'s final stage (md_submit_flush_data work) clears mddev->flush_bio and resubmits data through md_handle_request(), which blocks because the array is being suspended. A second flush sets flush_bio and queues the same work, which cannot run again; a third flush has taken an active_io reference and waits in md_flush_request() for flush_bio to clear; mddev_suspend() waits for active_io to drop to zero. The fix stops routing the flush data through md_handle_request().',
+    fixes: ['611d5cbc0b35'],
+    affected: 'Kernels with fa2bbff7b0b4 ("md: synchronize flush io with array reconfiguration") until the 2024 fix (CVE-2024-43855)',
+    fixedIn: ['6.10.y, 6.6.y and 6.1.y stable (Aug 2024)'],
+    mitigation: 'Avoid suspending/reconfiguring md arrays (suspend_lo/suspend_hi, reshape, level or bitmap changes) under heavy fsync/flush load.',
+    links: ['https://git.kernel.org/linus/611d5cbc0b35', 'https://lore.kernel.org/r/20240525185257.3896201-3-linan666@huaweicloud.com'],
+    signatures: [
+      { frames: ['md_handle_request', 'md_submit_flush_data'] },
+      { frames: ['md_flush_request', 'md_handle_request'] },
+    ],
+  },
+  {
+    id: 'pci-sriov-rescan-remove-recursive-lock',
+    title: 'Revert "PCI/IOV: Add PCI rescan-remove locking when enabling/disabling SR-IOV"',
+    explanation:
+      'Commit 05703271c3cd made sriov_add_vfs()/sriov_del_vfs() take pci_rescan_remove_lock. Removing a PF with VFs enabled through its sysfs "remove" file already holds that mutex (pci_stop_and_remove_bus_device_locked()); the driver\'s .remove disables SR-IOV and sriov_del_vfs() tries to take the same non-recursive mutex again: the writer blocks on itself.',
+    fixes: ['2fa119c0e5e5'],
+    affected: 'Kernels carrying 05703271c3cd and not its revert',
+    mitigation: 'Disable the VFs first (echo 0 > /sys/bus/pci/devices/<PF>/sriov_numvfs) before removing or unbinding the PF via sysfs.',
+    links: ['https://git.kernel.org/linus/2fa119c0e5e5', 'https://lexplain.net/commit-analyses/2fa119c0e5e528453ebae9e70740e8d2d8c0ed5a'],
+    signatures: [{ frames: ['pci_lock_rescan_remove', 'sriov_del_vfs', 'pci_stop_and_remove_bus_device_locked'] }],
+  },
 ];
