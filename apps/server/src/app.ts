@@ -4,12 +4,17 @@ import { HttpError } from './errors.js';
 import { registerExternalPlugins, type WriteRateLimit } from './plugins/external.js';
 import { defaultExamplesDir, defaultMigrationsDir } from './paths.js';
 import type { RouteDeps } from './routes/deps.js';
+import { annotationRoutes } from './routes/annotations.js';
+import { exportRoutes } from './routes/exports.js';
+import { groupRoutes } from './routes/groups.js';
 import { healthRoutes } from './routes/health.js';
 import { incidentRoutes } from './routes/incidents.js';
+import { mitigationRoutes } from './routes/mitigation.js';
 import { uploadRoutes } from './routes/upload.js';
 import { registerWebApp, wantsSpaFallback } from './routes/web.js';
 import { loadExamplesOnce } from './services/examples.js';
 import { IngestService } from './services/ingest.js';
+import { reanalyzeStored } from './services/reanalyze.js';
 import { SqliteStore } from './store/sqlite-store.js';
 
 export const DEFAULT_MAX_UPLOAD_BYTES = 64 * 1024 * 1024;
@@ -28,6 +33,8 @@ export interface AppOptions {
   analysisWorkers?: number;
   /** Replace the analysis runner (the CLI and tests pass their own). */
   analysis?: AnalysisRunner;
+  /** Re-analyse incidents from other analyzer versions in the background after start (default true). */
+  reanalyzeOnStart?: boolean;
   /** Per-client limit on write routes (default 120 per minute); false: none. */
   rateLimit?: WriteRateLimit | false;
 }
@@ -64,10 +71,23 @@ export const hangscopeApp: FastifyPluginAsync<AppOptions> = async (app, opts) =>
   const analysis = opts.analysis ?? createAnalysisRunner({ size: opts.analysisWorkers ?? 2, timeoutMs: 5 * 60_000 });
   app.log.info({ mode: analysis.mode }, 'analysis runner');
   const ingest = new IngestService(store, analysis);
+  // Background re-analysis after a new analyzer version; stopped between incidents
+  // when the server closes.
+  let closing = false;
+  let background: Promise<unknown> = Promise.resolve();
+  if (opts.reanalyzeOnStart ?? true) {
+    app.addHook('onReady', async () => {
+      background = reanalyzeStored(store, analysis, app.log, { shouldStop: () => closing }).catch((err: unknown) =>
+        app.log.error({ err }, 'background re-analysis stopped'),
+      );
+    });
+  }
   // Close order: Fastify first stops accepting and finishes in-flight requests, then
   // runs onClose hooks; only then are the workers and the database let go.
   app.addHook('onClose', async () => {
+    closing = true;
     await analysis.close();
+    await background;
     await store.close();
   });
 
@@ -91,6 +111,10 @@ export const hangscopeApp: FastifyPluginAsync<AppOptions> = async (app, opts) =>
   await app.register(healthRoutes, { deps });
   await app.register(uploadRoutes, { deps });
   await app.register(incidentRoutes, { deps });
+  await app.register(annotationRoutes, { deps });
+  await app.register(mitigationRoutes, { deps });
+  await app.register(groupRoutes, { deps });
+  await app.register(exportRoutes, { deps });
 
   const examplesDir = opts.examplesDir === undefined ? defaultExamplesDir() : opts.examplesDir;
   if (examplesDir !== null) await loadExamplesOnce(store, ingest, examplesDir, app.log);

@@ -313,10 +313,12 @@ export class SqliteStore implements IncidentStore {
     }).immediate();
   }
 
-  async idsWithAnalyzerOtherThan(version: string, limit: number): Promise<string[]> {
-    const rows = this.db
-      .prepare('SELECT id FROM incidents WHERE analyzer_version != ? ORDER BY seq LIMIT ?')
-      .all(version, limit) as { id: string }[];
+  async idsToReanalyze(currentVersion: string | null): Promise<string[]> {
+    const rows = (
+      currentVersion === null
+        ? this.db.prepare('SELECT id FROM incidents ORDER BY seq').all()
+        : this.db.prepare('SELECT id FROM incidents WHERE analyzer_version != ? ORDER BY seq').all(currentVersion)
+    ) as { id: string }[];
     return rows.map((r) => r.id);
   }
 

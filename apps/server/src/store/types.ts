@@ -131,8 +131,8 @@ export interface IncidentStore {
   update(id: string, patch: IncidentPatch): Promise<IncidentDetail | null>;
   /** Replace the analysis (re-analysis with a newer analyzer). */
   replaceAnalysis(id: string, analysis: AnalysisRecord, analyzedAt: string): Promise<void>;
-  /** Ids whose analysis came from another analyzer version, oldest first. */
-  idsWithAnalyzerOtherThan(version: string, limit: number): Promise<string[]>;
+  /** Ids whose analysis came from an analyzer other than `currentVersion` (null: all), oldest first. */
+  idsToReanalyze(currentVersion: string | null): Promise<string[]>;
   groups(limit: number): Promise<IncidentGroup[]>;
   similar(id: string, limit: number): Promise<IncidentSummary[]>;
 

@@ -1,0 +1,90 @@
+// Maintenance commands against the server's database, safe while the server runs
+// (WAL + busy_timeout): node apps/server/dist/cli.js <command>
+import { readdir, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createAnalysisRunner } from './analysis/pool.js';
+import { HttpError } from './errors.js';
+import { parseTags } from './ingest/metadata.js';
+import { defaultMigrationsDir } from './paths.js';
+import { IngestService } from './services/ingest.js';
+import { reanalyzeStored } from './services/reanalyze.js';
+import { SqliteStore } from './store/sqlite-store.js';
+
+const USAGE = `usage: hangscope-server <command>
+  reanalyze [--all]        analyse again incidents from another analyzer version (--all: every incident)
+  backup DEST              write a consistent copy of the database to DEST while the server runs
+  import DIR [--tag TAG]   store every *.txt / *.log file of DIR as an incident
+environment: HANGSCOPE_DB (default ./data/hangscope.db), HANGSCOPE_MIGRATIONS`;
+
+interface Io {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+const consoleLog = (io: Io) => ({
+  info: (obj: object, msg?: string) => io.err(`${msg ?? ''} ${JSON.stringify(obj)}`.trim()),
+  warn: (obj: object, msg?: string) => io.err(`warning: ${msg ?? ''} ${JSON.stringify(obj, (k, v) => (k === 'err' && v instanceof Error ? v.message : v))}`.trim()),
+});
+
+/** Run one command; returns the exit code (0 done, 1 failed, 2 usage). */
+export async function runCli(args: string[], env: NodeJS.ProcessEnv = process.env, io: Io = { out: console.log, err: console.error }): Promise<number> {
+  const [command, ...rest] = args;
+  if (!command || command === '--help' || command === '-h') {
+    io.err(USAGE);
+    return command ? 0 : 2;
+  }
+  if (!['reanalyze', 'backup', 'import'].includes(command)) {
+    io.err(`unknown command ${command}\n${USAGE}`);
+    return 2;
+  }
+  if ((command === 'backup' || command === 'import') && !rest[0]) {
+    io.err(`${command} needs a path\n${USAGE}`);
+    return 2;
+  }
+  const dbPath = resolve(env.HANGSCOPE_DB || './data/hangscope.db');
+  const store = new SqliteStore(dbPath, env.HANGSCOPE_MIGRATIONS || defaultMigrationsDir());
+  const analysis = createAnalysisRunner({ size: 1, timeoutMs: 10 * 60_000 });
+  try {
+    if (command === 'reanalyze') {
+      const result = await reanalyzeStored(store, analysis, consoleLog(io), { all: rest.includes('--all') });
+      io.out(JSON.stringify(result));
+      return result.failed > 0 ? 1 : 0;
+    }
+    if (command === 'backup') {
+      const dest = resolve(rest[0]);
+      await store.backup(dest);
+      io.out(JSON.stringify({ backup: dest }));
+      return 0;
+    }
+    const dir = resolve(rest[0]);
+    const tagAt = rest.indexOf('--tag');
+    const tags = tagAt === -1 ? [] : parseTags(rest[tagAt + 1] ?? '');
+    const ingest = new IngestService(store, analysis);
+    const files = (await readdir(dir)).filter((f) => /\.(txt|log)$/.test(f)).sort();
+    const summary = { created: 0, duplicate: 0, rejected: 0 };
+    for (const file of files) {
+      try {
+        const { id, duplicate } = await ingest.ingest({ bytes: await readFile(join(dir, file)), title: null, host: null, tags });
+        summary[duplicate ? 'duplicate' : 'created']++;
+        io.out(JSON.stringify({ file, id, duplicate }));
+      } catch (err) {
+        if (!(err instanceof HttpError)) throw err;
+        summary.rejected++;
+        io.err(`${file}: ${err.message}`);
+      }
+    }
+    io.out(JSON.stringify(summary));
+    return 0;
+  } catch (err) {
+    io.err(`${command} failed: ${err instanceof Error ? err.message : String(err)}`);
+    return 1;
+  } finally {
+    await analysis.close();
+    await store.close();
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  process.exitCode = await runCli(process.argv.slice(2));
+}

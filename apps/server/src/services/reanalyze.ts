@@ -1,0 +1,53 @@
+import { ANALYZER_VERSION } from '@hangscope/analyzer';
+import type { FastifyBaseLogger } from 'fastify';
+import type { AnalysisRunner } from '../analysis/pool.js';
+import { decodeDump } from '../ingest/decode.js';
+import type { IncidentStore } from '../store/types.js';
+import { readRawBytes } from './raw.js';
+
+export interface ReanalyzeResult {
+  updated: number;
+  failed: number;
+  total: number;
+}
+
+export interface ReanalyzeOptions {
+  /** Re-analyse every incident, not only those from another analyzer version. */
+  all?: boolean;
+  /** Checked between incidents: the server stops the background run when closing. */
+  shouldStop?: () => boolean;
+}
+
+/**
+ * Analyse stored dumps again with this analyzer, one at a time (the uploads share the
+ * same workers), replacing analysis, indexed fields and search text of each. The
+ * original bytes are the input, so the result equals a fresh upload's.
+ */
+export async function reanalyzeStored(
+  store: IncidentStore,
+  analysis: AnalysisRunner,
+  log: Pick<FastifyBaseLogger, 'info' | 'warn'>,
+  opts: ReanalyzeOptions = {},
+): Promise<ReanalyzeResult> {
+  const ids = await store.idsToReanalyze(opts.all ? null : ANALYZER_VERSION);
+  const result: ReanalyzeResult = { updated: 0, failed: 0, total: ids.length };
+  if (ids.length === 0) return result;
+  log.info({ count: ids.length, analyzerVersion: ANALYZER_VERSION }, 're-analysing stored incidents');
+  for (const id of ids) {
+    if (opts.shouldStop?.()) break;
+    try {
+      const bytes = await readRawBytes(store, id);
+      const decoded = bytes ? decodeDump(bytes) : null;
+      if (!decoded?.ok) throw new Error('stored dump is missing or no longer decodes');
+      const record = await analysis.analyze(decoded.text);
+      await store.replaceAnalysis(id, record, new Date().toISOString());
+      result.updated++;
+    } catch (err) {
+      if (opts.shouldStop?.()) break;
+      result.failed++;
+      log.warn({ err, incident: id }, 're-analysis failed');
+    }
+  }
+  log.info(result, 're-analysis finished');
+  return result;
+}
