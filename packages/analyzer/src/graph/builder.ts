@@ -9,6 +9,7 @@ const RANK: Record<Confidence, number> = { certain: 3, likely: 2, guess: 1 };
 export class GraphBuilder {
   nodes = new Map<string, GraphNode>();
   edges = new Map<string, GraphEdge>();
+  private out = new Map<string, Set<string>>();
 
   node(id: string, type: NodeType, label: string, extra: Partial<GraphNode> = {}): GraphNode {
     let n = this.nodes.get(id);
@@ -30,6 +31,9 @@ export class GraphBuilder {
     const e = this.edges.get(key);
     if (!e) {
       this.edges.set(key, { from, to, kind, confidence, why, evidence: mergeSpans(evidence) });
+      let s = this.out.get(from);
+      if (!s) this.out.set(from, (s = new Set()));
+      s.add(kind);
       return;
     }
     if (RANK[confidence] > RANK[e.confidence]) {
@@ -40,8 +44,8 @@ export class GraphBuilder {
   }
 
   hasEdge(from: string, kind?: EdgeKind): boolean {
-    for (const e of this.edges.values()) if (e.from === from && (!kind || e.kind === kind)) return true;
-    return false;
+    const s = this.out.get(from);
+    return !!s && (!kind || s.has(kind));
   }
 
   result(): { nodes: GraphNode[]; edges: GraphEdge[] } {

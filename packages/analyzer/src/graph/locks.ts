@@ -65,7 +65,9 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
     const rank = { certain: 3, likely: 2, guess: 1 };
     if (!l.owner || rank[confidence] > rank[l.owner.confidence]) l.owner = { task, confidence, why, evidence };
   };
+  const waiting = new Set<string>();
   const addWaiter = (l: LockInfo, task: string, confidence: Confidence, why: string, evidence: Span[]) => {
+    waiting.add(task);
     const w = l.waiters.get(task);
     const rank = { certain: 3, likely: 2, guess: 1 };
     if (!w || rank[confidence] > rank[w.confidence]) l.waiters.set(task, { confidence, why, evidence });
@@ -80,7 +82,6 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
   };
 
   // 1. Lock state from struct dumps: owner fields are the dump's own statement.
-  const states = model.records.structs.map(readLockState).filter((x) => x !== null);
   model.records.structs.forEach((d) => {
     const s = readLockState(d);
     if (!s) return;
@@ -88,26 +89,27 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
     l.locked = s.locked ?? l.locked;
     if (s.ownerAddr) setOwner(l, taskIdForAddr(s.ownerAddr, [d.span]), 'certain', `its owner field is ${s.ownerAddr} (${s.source})`, [d.span]);
   });
-  void states;
 
-  // 2. Waiter structs (mutex_waiter …): the task and the wait_list it is linked into.
+  // 2. Waiter structs (mutex_waiter …): the task and the wait_list it is linked into —
+  //    either the lock's wait_list.next names the waiter, or the waiter's list pointers
+  //    point into the lock (its wait_list sits within the first 0x80 bytes).
+  const byFirstWaiter = new Map<string, LockInfo>();
+  for (const d of model.records.structs) {
+    const s = readLockState(d);
+    const l = s ? byAddr(s.addr) : undefined;
+    if (s?.firstWaiter && l) byFirstWaiter.set(s.firstWaiter, l);
+  }
+  const addressed = [...locks.values()].filter((l) => l.addr).map((l) => ({ l, base: BigInt('0x' + l.addr!) }));
   for (const d of model.records.structs) {
     const w = readWaiter(d);
     if (!w) continue;
     const waiterTask = taskIdForAddr(w.taskAddr, [d.span]);
-    let lock: LockInfo | undefined;
-    for (const l of locks.values()) {
-      if (!l.addr) continue;
-      const base = BigInt('0x' + l.addr);
-      const linked = w.listPtrs.some((p) => {
+    let lock = w.addr ? byFirstWaiter.get(w.addr) : undefined;
+    if (!lock && addressed.length <= 10000) {
+      lock = addressed.find(({ base }) => w.listPtrs.some((p) => {
         const v = BigInt('0x' + p);
         return v >= base && v < base + 0x80n;
-      });
-      const listed = w.addr !== null && model.records.structs.some((s) => s.addr === l.addr && Object.entries(s.fields).some(([k, v]) => /wait_list\.(?:next|prev)$/.test(k) && v.replace(/^0x/, '').toLowerCase() === w.addr));
-      if (linked || listed) {
-        lock = l;
-        break;
-      }
+      }))?.l;
     }
     if (lock) addWaiter(lock, waiterTask, 'certain', `a ${d.type} for this task is on the lock's wait_list`, [d.span]);
   }
@@ -133,13 +135,13 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
     setOwner(l, holder.id, 'certain', `lockdep: held by ${holder.comm ?? ''}/${holder.pid}${h.at ? ` (taken at ${h.at})` : ''}`, [h.span]);
   }
 
+  const lockAddrsMentioned = (t: ModelTask) => lockAddrsMentionedIn(t, (v) => locks.has(`lock:${v}`));
   // 4. Waits named by frames: the argument register of a spinning slow path, else the
   //    lock whose address the waiter's own stack holds, else an anonymous lock per site.
   for (const w of waits.values()) {
     if (w.rule.kind !== 'lock') continue;
     const t = w.task;
-    const alreadyWaiting = [...locks.values()].some((l) => l.waiters.has(t.id));
-    if (alreadyWaiting) continue;
+    if (waiting.has(t.id)) continue;
     const type = w.rule.lockType ?? 'other';
     if (w.argAddr) {
       const l = byAddr(w.argAddr) ?? ensure(w.argAddr, null, type, []);
@@ -147,7 +149,9 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
       addWaiter(l, t.id, 'likely', `${w.frame.fn} was interrupted with the lock address in its first argument register`, [{ line: w.frame.line, endLine: w.frame.line }, ...(t.framesSpan ? [t.framesSpan] : [])]);
       continue;
     }
-    const inStack = [...locks.values()].filter((l) => l.addr && (l.type === type || l.type === 'other' || (type === 'ww_mutex' && l.type === 'mutex')) && mentions(t, l.addr));
+    const inStack = lockAddrsMentioned(t)
+      .map((a) => byAddr(a)!)
+      .filter((l) => l.type === type || l.type === 'other' || (type === 'ww_mutex' && l.type === 'mutex'));
     if (inStack.length === 1) {
       addWaiter(inStack[0], t.id, 'likely', `its stack holds the address of this ${TYPE_WORD[type]}`, t.evidence.slice(0, 4));
       continue;
@@ -157,13 +161,24 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
     addWaiter(l, t.id, 'likely', `${w.frame.fn} in its stack: it waits for ${w.rule.what} taken in ${site} (address not in the dump)`, [{ line: w.frame.line, endLine: w.frame.line }]);
   }
 
+  // Index every stack word and register value once: address → tasks that hold it.
+  const holders = new Map<string, Set<ModelTask>>();
+  for (const t of model.tasks) {
+    const vals = [...t.stackWords.map((w) => w.value), ...Object.values(t.registers ?? {})];
+    for (const v of vals) {
+      if (!locks.has(`lock:${v}`)) continue;
+      let s = holders.get(v);
+      if (!s) holders.set(v, (s = new Set()));
+      s.add(t);
+    }
+  }
   // 5. Owners by address search: a lock nobody is recorded to own, whose address sits in
   //    exactly one other task's stack words or registers (how one finds a spinlock holder
   //    by hand with `search`). Only `likely`: a stale copy of an address also matches.
   for (const l of locks.values()) {
     if (l.owner || !l.addr || l.waiters.size === 0) continue;
     if (l.locked === false) continue;
-    const candidates = model.tasks.filter((t) => !l.waiters.has(t.id) && !t.idle && mentions(t, l.addr!));
+    const candidates = [...(holders.get(l.addr) ?? [])].filter((t) => !l.waiters.has(t.id) && !t.idle);
     if (candidates.length === 1) {
       const c = candidates[0];
       setOwner(l, c.id, 'likely', `the lock's address ${l.addr} is in ${c.comm ?? 'this task'}'s stack or registers (found by searching every task)`, mentionSpans(c, l.addr));
@@ -206,6 +221,14 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
     });
   }
   return out;
+}
+
+/** Addresses of known locks among the task's stack words and registers. */
+function lockAddrsMentionedIn(t: ModelTask, known: (addr: string) => boolean): string[] {
+  const out = new Set<string>();
+  for (const w of t.stackWords) if (known(w.value)) out.add(w.value);
+  for (const v of Object.values(t.registers ?? {})) if (known(v)) out.add(v);
+  return [...out];
 }
 
 /** Does the task's stack words or registers contain this address? */

@@ -181,8 +181,10 @@ const THREAD_SIZE = 0x4000n;
  */
 function attachMemoryWords(records: Records, tasks: ModelTask[], byAddr: Map<string, ModelTask>): void {
   const stackOwner = new Map<bigint, ModelTask>();
+  const byPid = new Map<number, ModelTask>();
+  for (const t of tasks) if (t.pid !== null && t.pid > 0 && !byPid.has(t.pid)) byPid.set(t.pid, t);
   const find = (ref: TaskRef): ModelTask | undefined =>
-    (ref.taskAddr ? byAddr.get(ref.taskAddr) : undefined) ?? tasks.find((t) => ref.pid !== null && ref.pid > 0 && t.pid === ref.pid);
+    (ref.taskAddr ? byAddr.get(ref.taskAddr) : undefined) ?? (ref.pid !== null && ref.pid > 0 ? byPid.get(ref.pid) : undefined);
   for (const f of records.addresses) {
     if (f.kind !== 'stack' && f.kind !== 'stack_base') continue;
     const t = find(f.task);
@@ -217,11 +219,17 @@ function buildCpus(records: Records, tasks: ModelTask[], byAddr: Map<string, Mod
     }
     return c;
   };
+  const byPid = new Map<number, ModelTask>();
+  const idleByCpu = new Map<number, ModelTask>();
+  for (const t of tasks) {
+    if (t.pid !== null && t.pid > 0 && !byPid.has(t.pid)) byPid.set(t.pid, t);
+    if (t.pid === 0 && t.cpu !== null && !idleByCpu.has(t.cpu)) idleByCpu.set(t.cpu, t);
+  }
   const idOf = (ref: TaskRef | null | undefined, cpu: number): string | null => {
     if (!ref) return null;
     if (ref.taskAddr && byAddr.has(ref.taskAddr)) return byAddr.get(ref.taskAddr)!.id;
-    if (ref.pid !== null && ref.pid > 0) return tasks.find((t) => t.pid === ref.pid)?.id ?? null;
-    if (ref.pid === 0) return tasks.find((t) => t.pid === 0 && t.cpu === cpu)?.id ?? null;
+    if (ref.pid !== null && ref.pid > 0) return byPid.get(ref.pid)?.id ?? null;
+    if (ref.pid === 0) return idleByCpu.get(cpu)?.id ?? null;
     return null;
   };
   for (const r of records.cpus) {

@@ -46,7 +46,7 @@ const LOGIN_PROMPT = /^[\w.\-]{1,64} login: (?=\[ {0,12}\d{1,10}\.\d)/;
  * content and precede a non-dash, non-space, non-`<` character, so `--- <IRQ stack> ---`
  * and `[ cut here ]------------` are left alone.
  */
-const DASH_COMMENT = /(\S)\s{0,8}-{2,}(?=[^\s\-<>\]\[]).*$/;
+const DASH_COMMENT = /([^\s\-])\s{0,8}-{2,}(?=[^\s\-<>\]\[]).*$/;
 
 export function stripPrefixes(raw: string): { text: string; time: number | null; callerTid: number | null } {
   let s = raw.length > MAX_LINE ? raw.slice(0, MAX_LINE) : raw;

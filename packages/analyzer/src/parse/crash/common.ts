@@ -58,7 +58,10 @@ export function readRegisters(trimmed: string, into: Record<string, string>): nu
 
 // `ffff8f4957fbfa38: 000000000001ab80 0000000000000086 ` (bt -f, rd, rd -s). Values may
 // be symbols in rd -s output: `schedule_preempt_disabled+41`.
-const WORD_LINE = /^([0-9a-f]{8,16}):\s{1,4}((?:(?:[0-9a-f]{8,16}|[A-Za-z_][\w.]{0,127}(?:\+\d{1,9})?)\s{0,4}){1,8})(?:\s{2,}\S.*)?$/;
+// Tokens are separated by white space (never zero-width), so no input can make the
+// engine try the many ways of splitting one run of hex digits.
+const WORD_TOKEN = String.raw`(?:[0-9a-f]{8,16}|[A-Za-z_][\w.]{0,127}(?:\+\d{1,9})?)(?![\w.+])`;
+const WORD_LINE = new RegExp(String.raw`^([0-9a-f]{8,16}):\s{1,4}(${WORD_TOKEN}(?:\s{1,4}${WORD_TOKEN}){0,7})\s*$`);
 
 export function isWordLine(trimmed: string): boolean {
   return WORD_LINE.test(trimmed);
