@@ -6,6 +6,7 @@ import type {
   HistoryQuery,
   Incident,
   IncidentPage,
+  Mitigation,
   NewAnnotation,
   SimilarIncident,
   UploadInput,
@@ -116,7 +117,14 @@ export const api = {
   deleteAnnotation: (id: string, annotationId: string) =>
     request<void>(`/api/incidents/${enc(id)}/annotations/${enc(annotationId)}`, { method: 'DELETE' }),
 
-  mitigation: (id: string) => optional<{ body: string }>(`/api/incidents/${enc(id)}/mitigation`),
+  mitigation: (id: string) => optional<Mitigation>(`/api/incidents/${enc(id)}/mitigation`),
+
+  saveMitigation: (id: string, body: string, author: string) =>
+    request<Mitigation>(`/api/incidents/${enc(id)}/mitigation`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ body, author: author || null }),
+    }),
 };
 
 /** Lists may come bare or wrapped in `{items}`; accept both. */

@@ -9,6 +9,7 @@ export const keys = {
   history: (q: HistoryQuery) => ['incidents', q] as const,
   annotations: (id: string) => ['incident', id, 'annotations'] as const,
   similar: (id: string) => ['incident', id, 'similar'] as const,
+  mitigation: (id: string) => ['incident', id, 'mitigation'] as const,
 };
 
 export function useIncident(id: string) {
@@ -75,5 +76,17 @@ export function useSetStatus(id: string) {
       void qc.invalidateQueries({ queryKey: keys.incident(id) });
       void qc.invalidateQueries({ queryKey: ['incidents'] });
     },
+  });
+}
+
+export function useMitigation(id: string) {
+  return useQuery({ queryKey: keys.mitigation(id), queryFn: () => api.mitigation(id), retry: false });
+}
+
+export function useSaveMitigation(id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ body, author }: { body: string; author: string }) => api.saveMitigation(id, body, author),
+    onSuccess: (m) => qc.setQueryData(keys.mitigation(id), m),
   });
 }

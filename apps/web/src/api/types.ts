@@ -2,7 +2,7 @@
 // analyzer's contract, imported as types only so no analyzer code reaches the browser.
 import type { AnalysisDocument, Kind } from '@hangscope/analyzer';
 
-export type IncidentStatus = 'open' | 'investigating' | 'resolved' | 'duplicate' | string;
+export type IncidentStatus = 'open' | 'mitigated' | 'resolved' | 'duplicate' | string;
 
 export interface CreatedIncident {
   id: string;
@@ -53,13 +53,14 @@ export interface Annotation {
   body: string;
   author: string | null;
   createdAt?: string;
+  updatedAt?: string;
 }
 
 export interface NewAnnotation {
   target: string | null;
   lines: [number, number] | null;
   body: string;
-  author: string;
+  author: string | null;
 }
 
 export interface SimilarIncident {
@@ -76,4 +77,12 @@ export interface UploadInput {
   title?: string;
   host?: string;
   tags?: string;
+}
+
+export interface Mitigation {
+  body: string;
+  author: string | null;
+  updatedAt: string | null;
+  /** Every saved version, newest first. */
+  history: { body: string; author: string | null; createdAt: string }[];
 }

@@ -4,15 +4,14 @@ import { useState, type FormEvent } from 'react';
 import { useAddAnnotation, useAnnotations, useDeleteAnnotation } from '../api/hooks';
 import { formatDate } from '../util/format';
 import { formatLines, type LineRange } from './urlState';
-
-const AUTHOR_KEY = 'hangscope.author';
+import { loadAuthor, saveAuthor } from './author';
 
 export function Annotations({ id, selected, lines }: { id: string; selected: string | null; lines: LineRange | null }) {
   const list = useAnnotations(id);
   const add = useAddAnnotation(id);
   const del = useDeleteAnnotation(id);
   const [body, setBody] = useState('');
-  const [author, setAuthor] = useState(() => localStorage.getItem(AUTHOR_KEY) ?? '');
+  const [author, setAuthor] = useState(loadAuthor);
   const [pin, setPin] = useState(true);
   if (list.data === null || list.isPending) return null;
   if (list.isError) return null;
@@ -20,11 +19,11 @@ export function Annotations({ id, selected, lines }: { id: string; selected: str
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (!body.trim()) return;
-    localStorage.setItem(AUTHOR_KEY, author.trim());
+    saveAuthor(author.trim());
     add.mutate(
       {
         body: body.trim(),
-        author: author.trim() || 'anonymous',
+        author: author.trim() || null,
         target: pin ? selected : null,
         lines: pin && lines ? [lines.from, lines.to] : null,
       },

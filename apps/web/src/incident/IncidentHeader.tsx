@@ -2,7 +2,9 @@ import type { Incident } from '../api/types';
 import { useSetStatus } from '../api/hooks';
 import { formatBytes, formatDate, kindLabel } from '../util/format';
 
-const STATUSES = ['open', 'investigating', 'resolved', 'duplicate'];
+// 'duplicate' needs the original's id (duplicateOf), which this control cannot pick;
+// it is shown when already set, not offered.
+const STATUSES = ['open', 'mitigated', 'resolved'];
 
 export function IncidentHeader({ incident: inc }: { incident: Incident }) {
   const title = inc.title || inc.analysis?.title || inc.id;

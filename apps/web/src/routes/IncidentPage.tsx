@@ -14,6 +14,7 @@ import { TasksTable } from '../incident/TasksTable';
 import { Exports } from '../incident/Exports';
 import { Annotations } from '../incident/Annotations';
 import { SimilarIncidents } from '../incident/SimilarIncidents';
+import { MitigationNote } from '../incident/MitigationNote';
 import { formatLines, parseLines, parseNodeParam, type LineRange } from '../incident/urlState';
 import { evidenceOf } from '../incident/evidence';
 
@@ -85,6 +86,9 @@ export function IncidentPage() {
           <Findings findings={doc.findings ?? []} onSelectNode={selectNode} />
         </ErrorBoundary>
       </section>
+      <ErrorBoundary label="Mitigation">
+        <MitigationNote id={inc.id} />
+      </ErrorBoundary>
       <section aria-labelledby="graph-h">
         <h2 id="graph-h">Wait-for graph</h2>
         <ErrorBoundary label="The graph">
