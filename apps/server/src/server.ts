@@ -22,6 +22,12 @@ const app = buildApp({
   webRoot: process.env.HANGSCOPE_WEB_ROOT || defaultWebRoot(),
   maxUploadBytes: intFromEnv('HANGSCOPE_MAX_UPLOAD', DEFAULT_MAX_UPLOAD_BYTES),
   analysisWorkers: Math.max(1, intFromEnv('HANGSCOPE_ANALYSIS_WORKERS', 2)),
+  // Writes per client address and window; 0 turns limiting off.
+  rateLimit:
+    intFromEnv('HANGSCOPE_RATE_LIMIT', 120) === 0
+      ? false
+      : { max: intFromEnv('HANGSCOPE_RATE_LIMIT', 120), timeWindowMs: intFromEnv('HANGSCOPE_RATE_LIMIT_WINDOW_MS', 60_000) },
+  reanalyzeOnStart: process.env.HANGSCOPE_REANALYZE_ON_START !== '0',
   logger: { level: process.env.LOG_LEVEL || 'info' },
 });
 
