@@ -5,6 +5,7 @@
 
 import type { Confidence, Lock, LockType, Span } from '../contract.js';
 import { readLockState, readWaiter } from '../knowledge/structs.js';
+import { isGenericFrame, matchWaitRule } from '../knowledge/waits.js';
 import { mergeSpans, type Model, type ModelTask } from '../model/build.js';
 import type { TaskRef } from '../parse/records.js';
 import type { GraphBuilder } from './builder.js';
@@ -16,6 +17,8 @@ interface LockInfo {
   name: string | null;
   type: LockType;
   owner: { task: string; confidence: Confidence; why: string; evidence: Span[] } | null;
+  /** Further holders of a shared lock (readers of an rwsem), as lockdep lists them. */
+  coOwners: { task: string; why: string; evidence: Span[] }[];
   /** Candidates when the owner is only guessed. */
   guesses: { task: string; why: string; evidence: Span[] }[];
   waiters: Map<string, { confidence: Confidence; why: string; evidence: Span[] }>;
@@ -46,7 +49,7 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
     const id = addr ? `lock:${addr}` : `lock:${name}`;
     let l = locks.get(id);
     if (!l) {
-      l = { id, addr, name, type, owner: null, guesses: [], waiters: new Map(), evidence: [], locked: null };
+      l = { id, addr, name, type, owner: null, coOwners: [], guesses: [], waiters: new Map(), evidence: [], locked: null };
       locks.set(id, l);
     }
     if (name && !l.name) l.name = name;
@@ -124,15 +127,50 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
       if (w) addWaiter(l, w.id, 'certain', 'the report says this task is blocked on it', [f.span]);
     }
   }
-  // Held locks (lockdep "N locks held by"): the holder is certain.
+  // Held locks (lockdep "N locks held by"). lockdep records a lock in held_locks before
+  // the task blocks on it (lock_acquire runs first), so for a task blocked on a lock the
+  // last entry taken at its own blocking call site is the lock it waits for, not one it
+  // holds. Every other entry is held: certain, lockdep says so.
+  const lastIndex = new Map<string, number>();
+  for (const h of model.records.heldLocks) {
+    const holder = taskOf(h.holder);
+    if (holder) lastIndex.set(holder.id, Math.max(lastIndex.get(holder.id) ?? -1, h.index));
+  }
   for (const h of model.records.heldLocks) {
     if (!h.addr && !h.name) continue;
-    const l = ensure(h.addr, h.name, 'other', [h.span]);
     const holder = taskOf(h.holder);
     if (!holder) continue;
-    // A task that is itself waiting on this lock "holds" it in lockdep's list only as the
-    // lock it is acquiring; lockdep prints the held ones, so take it as held.
-    setOwner(l, holder.id, 'certain', `lockdep: held by ${holder.comm ?? ''}/${holder.pid}${h.at ? ` (taken at ${h.at})` : ''}`, [h.span]);
+    const w = waits.get(holder.id);
+    const site = h.at ? h.at.replace(/\+0x.*$/, '') : null;
+    const pending = w?.rule.kind === 'lock' && site !== null && h.index === lastIndex.get(holder.id) && (w.culprit?.fn === site || w.frame.fn === site);
+    const l = ensure(h.addr, h.name, pending ? (w!.rule.lockType ?? 'other') : 'other', [h.span]);
+    if (pending) {
+      addWaiter(l, holder.id, 'likely', `lockdep lists it last, taken at ${h.at}, where the task is blocked: it is the lock being acquired`, [h.span]);
+      continue;
+    }
+    if (!l.owner) setOwner(l, holder.id, 'certain', `lockdep: held by ${holder.comm ?? ''}/${holder.pid}${h.at ? ` (taken at ${h.at})` : ''}`, [h.span]);
+    else if (l.owner.task !== holder.id) l.coOwners.push({ task: holder.id, why: `lockdep: also held by ${holder.comm ?? ''}/${holder.pid} (shared)`, evidence: [h.span] });
+  }
+
+  // 3b. Lockdep dependency chains: entry #i (i ≥ 1) was taken at its saved stack while
+  //     holding entry #(i-1). A task blocked at that same call site is most likely that
+  //     acquirer: it waits for lock #i and holds lock #(i-1). (kernel/locking/lockdep.c
+  //     print_circular_bug prints the chain in reverse order.)
+  for (const ch of model.records.lockdepChains) {
+    const byName = (name: string): LockInfo | undefined => [...locks.values()].find((l) => l.name === name);
+    for (const entry of ch.entries) {
+      if (entry.index < 1) continue;
+      const site = acquireSite(entry.frames);
+      const prev = ch.entries.find((e) => e.index === entry.index - 1);
+      if (!site || !prev) continue;
+      for (const w of waits.values()) {
+        if (w.rule.kind !== 'lock' || waiting.has(w.task.id) || w.culprit?.fn !== site) continue;
+        const want = byName(entry.name) ?? ensure(null, entry.name, w.rule.lockType ?? 'other', [entry.span]);
+        const held = byName(prev.name) ?? ensure(null, prev.name, 'other', [prev.span]);
+        addWaiter(want, w.task.id, 'likely', `it is blocked in ${site}, where lockdep recorded ${entry.name} being taken while ${prev.name} was held`, [entry.span, { line: w.frame.line, endLine: w.culprit.line }]);
+        setOwner(held, w.task.id, 'likely', `lockdep's chain: ${site} takes ${entry.name} while holding ${prev.name}, and this task is blocked there`, [entry.span]);
+      }
+    }
   }
 
   const lockAddrsMentioned = (t: ModelTask) => lockAddrsMentionedIn(t, (v) => locks.has(`lock:${v}`));
@@ -190,7 +228,7 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
   // Emit nodes and edges.
   const out: Lock[] = [];
   for (const l of locks.values()) {
-    const linked = l.owner || l.waiters.size > 0 || l.guesses.length > 0;
+    const linked = (l.owner && l.waiters.size > 0) || l.waiters.size > 0 || l.guesses.length > 0;
     if (!linked) continue;
     const evidence = mergeSpans(l.evidence);
     g.node(l.id, 'lock', lockLabel(l), { evidence: evidence.slice(0, 8) });
@@ -203,6 +241,12 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
       const t = model.taskById.get(l.owner.task);
       if (t) g.task(t);
       g.edge(l.id, l.owner.task, 'held_by', l.owner.confidence, l.owner.why, l.owner.evidence);
+    }
+    for (const co of l.coOwners) {
+      if (l.waiters.has(co.task)) continue;
+      const t = model.taskById.get(co.task);
+      if (t) g.task(t);
+      g.edge(l.id, co.task, 'held_by', 'certain', co.why, co.evidence);
     }
     for (const guess of l.guesses) {
       const t = model.taskById.get(guess.task);
@@ -221,6 +265,18 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
     });
   }
   return out;
+}
+
+/** Lockdep plumbing and lock primitives are not the call site that takes a lock. */
+const LOCKDEP_PLUMBING = /^(?:lock_acquire(?:\.part\.\d+)?|__lock_acquire|validate_chain|check_prevs_add|check_prev_add|check_noncircular|print_circular_bug|__lock_acquire\.isra\.\d+)$/;
+
+function acquireSite(frames: string[]): string | null {
+  for (const fn of frames) {
+    if (LOCKDEP_PLUMBING.test(fn) || isGenericFrame(fn)) continue;
+    if (matchWaitRule(fn)?.kind === 'lock') continue;
+    return fn;
+  }
+  return null;
 }
 
 /** Addresses of known locks among the task's stack words and registers. */

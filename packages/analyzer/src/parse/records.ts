@@ -111,6 +111,16 @@ export interface WorkRecord {
   format: string;
 }
 
+/**
+ * A lockdep circular-dependency chain (print_circular_bug): entry #0 is the lock being
+ * acquired; entry #i (i ≥ 1) was acquired, at `frames`, while holding entry #(i-1)'s lock.
+ */
+export interface LockdepChainRecord {
+  reporter: TaskRef | null;
+  entries: { index: number; name: string; frames: string[]; span: Span }[];
+  span: Span;
+}
+
 /** What an address is: learned from ps/bt headers, kmem, per-cpu dumps. */
 export type AddressFact =
   | { kind: 'task'; addr: string; task: TaskRef; span: Span }
@@ -180,6 +190,7 @@ export class Records {
   tasks: TaskRecord[] = [];
   cpus: CpuRecord[] = [];
   heldLocks: HeldLockRecord[] = [];
+  lockdepChains: LockdepChainRecord[] = [];
   lockFacts: LockFactRecord[] = [];
   waiters: WaiterRecord[] = [];
   works: WorkRecord[] = [];

@@ -21,7 +21,7 @@
 //   Possible unsafe locking scenario: … *** DEADLOCK ***
 //   stack backtrace:                                            (then `CPU: N PID: …` + trace)
 
-import type { TaskRef } from '../records.js';
+import type { LockdepChainRecord, TaskRef } from '../records.js';
 import type { FormatParser, ParseContext } from '../parser.js';
 import { span } from '../parser.js';
 import { parseFrameLine } from '../frames.js';
@@ -49,6 +49,7 @@ const HELD_BY = /^(\d{1,4}) locks? held by (.{1,16}?)\/(\d{1,10}):$/;
 const NONE_HELD = /^no locks held by (.{1,16}?)\/(\d{1,10})\.$/;
 const SHOW_ALL = /^Showing all locks held in the system:$/;
 const CHAIN = /^-> #\d{1,3} \(|state was registered at:$/;
+const CHAIN_ENTRY = /^-> #(\d{1,3}) \((.{1,256}?)\)\{[^}]{0,16}\}/;
 // print_usage_bug: `syz-executor/123 [HC0[0]:SC1[1]:HE1:SE0] takes:`
 const TAKES = /^(.{1,16}?)\/(\d{1,10}) \[HC\d\[\d\]:SC\d\[\d\]:HE\d:SE\d\] takes:$/;
 const PROSE = /^(?:which lock already depends on the new lock\.|the existing dependency chain \(in reverse order\) is:|other info that might help us debug this:|Possible unsafe locking scenario:|Chain exists of:|\*\*\* DEADLOCK \*\*\*|May be due to missing lock nesting notation|stack backtrace:|CPU\d{1,3} {2,40}(?:CPU\d{1,3})?|-{4} {2,40}(?:-{4})?|(?:lock|rlock|lock_irqsave|spin_lock|mutex_lock|read_lock|write_lock)\(.{1,200}\);|<Interrupt>|[\w&>(). \-/#]{1,200} --> [\w&>(). \-/#]{1,200}|\[ BUG: .{1,100}\]|INFO: lockdep is turned off\.|the dependencies between .{1,200}|irq event stamp: \d{1,20}|(?:hard|soft)irqs last {1,2}(?:en|dis)abled at .{1,300}|inconsistent \{.{1,100}\} usage\.|.{1,40} takes:)$/;
@@ -123,6 +124,7 @@ export const lockdepReportParser: FormatParser = {
     let j = i + 1;
     let task: TaskRef | null = null;
     let mode: 'none' | 'trying' | 'holding' | 'chain' = 'none';
+    const chain: LockdepChainRecord['entries'] = [];
     for (; j < lines.length; j++) {
       const t = lines[j].trimmed;
       if (t === '') continue;
@@ -144,10 +146,23 @@ export const lockdepReportParser: FormatParser = {
       }
       if (CHAIN.test(t)) {
         mode = 'chain';
+        const ce = CHAIN_ENTRY.exec(t);
+        if (ce) chain.push({ index: Number(ce[1]), name: ce[2], frames: [], span: span(lines, j, j + 1) });
         continue;
       }
-      // The saved stack traces of each chain link: frames, not any task's stack.
-      if (mode === 'chain' && parseFrameLine(t, 0)) continue;
+      // The saved stack traces of each chain link: frames, not any task's stack, but
+      // they say where each lock was taken (used to tie a blocked task to a link).
+      if (mode === 'chain') {
+        const f = parseFrameLine(t, lines[j].no);
+        if (f) {
+          const last = chain[chain.length - 1];
+          if (last) {
+            last.frames.push(f.fn);
+            last.span.endLine = lines[j].no;
+          }
+          continue;
+        }
+      }
       const l = /^(?:[0-9a-f]{8,16} |\(____ptrval____\) |\()/.test(t) ? lockLine(t) : null;
       if (l && task) {
         if (mode === 'trying') ctx.records.lockFacts.push({ addr: l.addr, name: l.name, waiters: [task], span: span(lines, j, j + 1), format: 'lockdep' });
@@ -164,6 +179,7 @@ export const lockdepReportParser: FormatParser = {
       break;
     }
     ctx.records.reports.push({ kind: 'deadlock', header: lines[i].trimmed, task, subtype: row.subtype, span: span(lines, i, j), format: 'lockdep' });
+    if (chain.length) ctx.records.lockdepChains.push({ reporter: task, entries: chain, span: span(lines, i, j) });
     return j;
   },
 };
