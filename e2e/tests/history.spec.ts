@@ -19,7 +19,25 @@ test('history lists uploads newest first and searches them', async ({ page }) =>
   await expect(page.locator('.history-table')).toContainText(`zebrafish ${stamp}`);
   await expect(page.locator('.history-table')).not.toContainText(`okapi ${stamp}`);
 
+  // Filters combine with the search and live in the URL.
+  await page.getByLabel('Kind').selectOption('rcu_stall');
+  await expect(page).toHaveURL(/[?&]kind=rcu_stall/);
+  await expect(page.getByText('No incident matches.')).toBeVisible();
+  await page.getByLabel('Kind').selectOption('');
+  await expect(page.locator('.history-table')).toContainText(`zebrafish ${stamp}`);
+
   // The link opens the incident.
   await page.getByRole('link', { name: `zebrafish ${stamp}` }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(`zebrafish ${stamp}`);
+});
+
+test('recurring hangs are grouped by fingerprint', async ({ page }) => {
+  const text = readFixture(SEED001);
+  await uploadText(page, `${text}\n# group a\n`, 'group a');
+  await uploadText(page, `${text}\n# group b\n`, 'group b');
+  await page.goto('/groups');
+  await expect(page.locator('.history-table tbody tr').first()).toBeVisible();
+  // Same analysis, different bytes: one group seen at least twice.
+  const counts = await page.locator('.history-table tbody tr td:first-child').allTextContents();
+  expect(counts.map((c) => parseInt(c, 10)).some((n) => n >= 2)).toBe(true);
 });

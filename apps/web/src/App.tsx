@@ -4,6 +4,7 @@ import { createBrowserRouter, RouterProvider } from 'react-router';
 import { Layout } from './routes/Layout';
 import { HistoryPage } from './routes/HistoryPage';
 import { NewIncidentPage } from './routes/NewIncidentPage';
+import { GroupsPage } from './routes/GroupsPage';
 import { NotFoundPage } from './routes/NotFoundPage';
 import { RouteError } from './routes/RouteError';
 import { ApiError } from './api/client';
@@ -31,6 +32,7 @@ const router = createBrowserRouter([
     children: [
       { path: '/', element: <HistoryPage /> },
       { path: '/new', element: <NewIncidentPage /> },
+      { path: '/groups', element: <GroupsPage /> },
       {
         path: '/i/:id',
         element: (

@@ -5,6 +5,7 @@ import type {
   CreatedIncident,
   HistoryQuery,
   Incident,
+  IncidentGroup,
   IncidentPage,
   Mitigation,
   NewAnnotation,
@@ -116,6 +117,8 @@ export const api = {
 
   deleteAnnotation: (id: string, annotationId: string) =>
     request<void>(`/api/incidents/${enc(id)}/annotations/${enc(annotationId)}`, { method: 'DELETE' }),
+
+  groups: () => optional<{ items: IncidentGroup[] }>('/api/groups'),
 
   mitigation: (id: string) => optional<Mitigation>(`/api/incidents/${enc(id)}/mitigation`),
 

@@ -32,7 +32,10 @@ export function useUpload() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (input: UploadInput) => api.upload(input),
-    onSuccess: () => qc.invalidateQueries({ queryKey: ['incidents'] }),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: ['incidents'] });
+      void qc.invalidateQueries({ queryKey: ['groups'] });
+    },
   });
 }
 
@@ -89,4 +92,8 @@ export function useSaveMitigation(id: string) {
     mutationFn: ({ body, author }: { body: string; author: string }) => api.saveMitigation(id, body, author),
     onSuccess: (m) => qc.setQueryData(keys.mitigation(id), m),
   });
+}
+
+export function useGroups() {
+  return useQuery({ queryKey: ['groups'], queryFn: async () => itemsOf(await api.groups()), retry: false });
 }

@@ -86,3 +86,14 @@ export interface Mitigation {
   /** Every saved version, newest first. */
   history: { body: string; author: string | null; createdAt: string }[];
 }
+
+/** Incidents sharing an analysis fingerprint (GET /api/groups). */
+export interface IncidentGroup {
+  fingerprint: string;
+  kind: string;
+  title: string;
+  count: number;
+  firstSeen: string;
+  lastSeen: string;
+  latestId: string;
+}

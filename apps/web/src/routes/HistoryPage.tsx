@@ -12,13 +12,14 @@ export function HistoryPage() {
   const [params, setParams] = useSearchParams();
   const q = params.get('q') ?? '';
   const kind = params.get('kind') ?? '';
+  const status = params.get('status') ?? '';
   const [draft, setDraft] = useState(q);
   // Cursors of the pages before the current one; the last entry is the current page's.
   const [cursors, setCursors] = useState<string[]>([]);
   const cursor = cursors[cursors.length - 1];
-  const history = useHistory({ q, kind, cursor, limit: PAGE_SIZE });
+  const history = useHistory({ q, kind, status, cursor, limit: PAGE_SIZE });
 
-  const update = (next: { q?: string; kind?: string }) => {
+  const update = (next: { q?: string; kind?: string; status?: string }) => {
     const p = new URLSearchParams(params);
     for (const [k, v] of Object.entries(next)) {
       if (v) p.set(k, v);
@@ -64,12 +65,23 @@ export function HistoryPage() {
             ))}
           </select>
         </label>
+        <label>
+          Status{' '}
+          <select name="status" value={status} onChange={(e) => update({ status: e.target.value })}>
+            <option value="">any</option>
+            {['open', 'mitigated', 'resolved', 'duplicate'].map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </label>
       </form>
       {history.isError && <QueryError error={history.error} retry={() => void history.refetch()} what="incidents" />}
       {history.isPending && <p className="muted">Loading…</p>}
       {history.data && history.data.items.length === 0 && (
         <p className="muted">
-          {q || kind ? 'No incident matches.' : 'No incidents yet.'} <Link to="/new">Upload a dump</Link>.
+          {q || kind || status ? 'No incident matches.' : 'No incidents yet.'} <Link to="/new">Upload a dump</Link>.
         </p>
       )}
       {history.data && history.data.items.length > 0 && (

@@ -11,6 +11,7 @@ export function Layout() {
           <NavLink to="/" end>
             Incidents
           </NavLink>
+          <NavLink to="/groups">Recurring</NavLink>
           <NavLink to="/new">New incident</NavLink>
         </nav>
       </header>
