@@ -8,7 +8,8 @@ const RELEASE = String.raw`(\d{1,2}\.\d{1,3}(?:\.\d{1,4})?(?:-[\w.+~]{1,80})?)`;
 
 const PATTERNS: { re: RegExp; strength: number }[] = [
   // `CPU: 2 PID: 1 Comm: x Not tainted 4.18.0-305.el8.x86_64 #1`, `Tainted: G   W  5.10.0 #1`
-  { re: new RegExp(String.raw`\b(?:Not tainted|Tainted: [A-Z ]{1,40}?) {1,4}${RELEASE}(?: #| |$)`), strength: 10 },
+  // RHEL prints its own marks after the taint letters: `Tainted: G  OE  --------  ---  5.14.0-…`.
+  { re: new RegExp(String.raw`\b(?:Not tainted|Tainted: [A-Z \-]{1,60}?) {1,4}${RELEASE}(?: #| |$)`), strength: 10 },
   // `Linux version 5.15.0-91-generic (buildd@…)`
   { re: new RegExp(String.raw`^Linux version ${RELEASE}\b`), strength: 10 },
   // crash header `RELEASE: 3.10.0-957.el7.x86_64` is read by the crash parser (9).

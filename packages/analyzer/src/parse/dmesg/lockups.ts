@@ -134,6 +134,15 @@ export const cpuDumpParser: FormatParser = {
       registers = tr.registers;
       j = tr.end;
     }
+    // 3.x/4.x show_regs prints the task_struct address: `task: ffff… ti: ffff…`.
+    let taskAddr: string | null = null;
+    for (let k = i + 1; k < Math.min(j, i + 12); k++) {
+      const ta = /^task: ([0-9a-f]{8,16}) /.exec(lines[k].trimmed);
+      if (ta) {
+        taskAddr = ta[1];
+        break;
+      }
+    }
     const idle = pid === 0 && /^swapper/.test(comm);
     const stuckReason = dmesgState(ctx).stuck.get(cpu) ?? null;
     ctx.records.tasks.push({
@@ -141,7 +150,7 @@ export const cpuDumpParser: FormatParser = {
       comm,
       state: 'R',
       cpu,
-      taskAddr: null,
+      taskAddr,
       frames,
       ...(Object.keys(registers).length ? { registers } : {}),
       ...(workqueue ? { workqueue } : {}),
@@ -152,7 +161,7 @@ export const cpuDumpParser: FormatParser = {
     });
     ctx.records.cpus.push({
       cpu,
-      current: { pid, comm, taskAddr: null },
+      current: { pid, comm, taskAddr },
       ...(idle ? { idle: true } : {}),
       ...(stuckReason ? { stuck: true, stuckReason } : {}),
       span: span(lines, i, j),
