@@ -20,6 +20,30 @@ export interface GraphResult {
   unresolvedFlushes: { waiter: ModelTask; target: FlushTarget; wait: TaskWait }[];
 }
 
+/**
+ * An RCU grace period cannot end while a CPU does not pass a quiescent state: a CPU the
+ * RCU stall detector names (certain: the kernel says so) or one stuck in a soft/hard
+ * lockup, which does not schedule (likely, for non-preemptible RCU).
+ */
+function linkGracePeriod(model: Model, g: GraphBuilder): void {
+  const gp = 'external:rcu-grace-period';
+  if (!g.nodes.has(gp)) return;
+  const stalled = new Set<number>();
+  for (const r of model.records.reports) {
+    if (r.kind !== 'rcu_stall') continue;
+    for (const c of r.cpus ?? []) {
+      stalled.add(c);
+      g.node(`cpu:${c}`, 'cpu', `cpu ${c}`);
+      g.edge(gp, `cpu:${c}`, 'waits_event', 'certain', `the RCU stall report names cpu ${c} as holding up the grace period`, [r.span]);
+    }
+  }
+  for (const c of model.cpus.values()) {
+    if (!c.stuck || stalled.has(c.cpu)) continue;
+    g.node(`cpu:${c.cpu}`, 'cpu', `cpu ${c.cpu}`, { evidence: c.evidence });
+    g.edge(gp, `cpu:${c.cpu}`, 'waits_event', 'likely', `cpu ${c.cpu} is stuck (${c.stuckReason ?? 'lockup'}) and does not pass through a quiescent state, so the grace period cannot end`, c.evidence);
+  }
+}
+
 export function buildGraph(model: Model, waits: Map<string, TaskWait>): GraphResult {
   const g = new GraphBuilder();
   for (const w of waits.values()) g.task(w.task).waitFrame = w.frame.fn;
@@ -48,6 +72,7 @@ export function buildGraph(model: Model, waits: Map<string, TaskWait>): GraphRes
     g.node(target.id, 'external', target.label);
     g.edge(w.task.id, target.id, 'waits_event', target.confidence, `${w.task.comm ?? 'the task'} waits in ${w.frame.fn}${w.culprit ? ` (from ${w.culprit.fn})` : ''} for ${w.rule.what}`, ev);
   }
+  linkGracePeriod(model, g);
   const { nodes, edges } = g.result();
   // Keep only nodes that take part in an edge: tasks merely listed (ps rows) stay in
   // `tasks`, not in the graph.

@@ -1,7 +1,7 @@
 // CPU-level waits: cross-CPU calls not answered, try_to_wake_up spinning on a task
 // still on its CPU, CPUs occupied by a spinning task, idle CPUs with queued work.
 
-import type { Span } from '../contract.js';
+import type { Confidence, Span } from '../contract.js';
 import { readCfd, readCpumask, readCsd } from '../knowledge/structs.js';
 import { cpuOfPercpuAddr, type Model, type ModelTask } from '../model/build.js';
 import type { GraphBuilder } from './builder.js';
@@ -34,7 +34,13 @@ export function resolveIpis(model: Model, waits: Map<string, TaskWait>, g: Graph
   for (const w of waits.values()) {
     if (w.rule.kind !== 'ipi') continue;
     const t = w.task;
-    const pending = new Map<number, { why: string; evidence: Span[] }>();
+    const pending = new Map<number, { why: string; evidence: Span[]; conf?: Confidence }>();
+    // 0. The kernel's CSD-lock debugging names the CPU it waits for: certain.
+    for (const r of model.records.ipiWaits) {
+      if (r.fromCpu !== t.cpu || r.toCpu === t.cpu) continue;
+      const secs = r.waitedNs !== null ? ` for ${(r.waitedNs / 1e9).toFixed(0)} s` : '';
+      pending.set(r.toCpu, { why: `the kernel reports cpu ${r.fromCpu} waiting${secs} for cpu ${r.toCpu} to run ${r.func ?? 'its call'} (non-responsive CSD lock)`, evidence: [r.span], conf: 'certain' });
+    }
     const answered = new Set<number>();
     // 1. The csd being polled is in a register of the spinning frame (csd_lock_wait's
     //    `testb $0x1, 0x20(%rcx)` style loop): its CPU is the one not answering.
@@ -63,13 +69,25 @@ export function resolveIpis(model: Model, waits: Map<string, TaskWait>, g: Graph
     }
     for (const c of csds) if (!c.locked && c.cpu !== null) answered.add(c.cpu);
     for (const a of answered) pending.delete(a);
+    // 3. Nothing names the target: all-CPU backtraces show which CPU runs with
+    //    interrupts disabled (x86 EFLAGS.IF, bit 9, clear) and so cannot take the IPI.
+    if (pending.size === 0) {
+      for (const c of model.cpus.values()) {
+        if (c.cpu === t.cpu || c.idle || !c.current) continue;
+        const cur = model.taskById.get(c.current);
+        if (!cur || cur.idle || cur === t) continue;
+        const fl = cur.registers?.eflags ?? cur.registers?.rflags;
+        if (!fl || !/^[0-9a-f]{1,16}$/.test(fl) || (Number.parseInt(fl, 16) & 0x200) !== 0) continue;
+        pending.set(c.cpu, { why: `cpu ${c.cpu} runs ${cur.comm ?? 'a task'} with interrupts disabled (EFLAGS ${fl}: IF clear), so it cannot run the call`, evidence: [...c.evidence.slice(0, 2), ...(cur.framesSpan ? [cur.framesSpan] : [])], conf: 'likely' });
+      }
+    }
     g.task(t);
     for (const [cpu, p] of pending) {
       g.node(`cpu:${cpu}`, 'cpu', `cpu ${cpu}`);
-      const conf = p.why.includes('not in the dump') ? 'guess' : 'likely';
+      const conf = p.conf ?? (p.why.includes('not in the dump') ? 'guess' : 'likely');
       g.edge(t.id, `cpu:${cpu}`, 'ipi_wait', conf, `${t.comm ?? 'the task'} spins in ${w.frame.fn} waiting for cpu ${cpu} to run its cross-CPU call: ${p.why}`, p.evidence);
     }
-    out.push({ waiter: t, cpu: t.cpu, pending: [...pending].map(([cpu, p]) => ({ cpu, ...p })), answered: [...answered], wait: w });
+    out.push({ waiter: t, cpu: t.cpu, pending: [...pending].map(([cpu, p]) => ({ cpu, why: p.why, evidence: p.evidence })), answered: [...answered], wait: w });
   }
   return out;
 }

@@ -191,6 +191,8 @@ export class Records {
   cpus: CpuRecord[] = [];
   heldLocks: HeldLockRecord[] = [];
   lockdepChains: LockdepChainRecord[] = [];
+  /** The kernel's own statement that a CPU waits for another's answer to a call. */
+  ipiWaits: { fromCpu: number; toCpu: number; func: string | null; waitedNs: number | null; span: Span }[] = [];
   lockFacts: LockFactRecord[] = [];
   waiters: WaiterRecord[] = [];
   works: WorkRecord[] = [];

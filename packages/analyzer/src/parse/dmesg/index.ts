@@ -2,6 +2,7 @@
 // sysrq task dumps, lockdep). Ordered: report headers before generic task dumps.
 
 import type { FormatParser } from '../parser.js';
+import { csdLockParser } from './csd.js';
 import { foldedStackParser } from './folded.js';
 import { hungTaskHintParser, hungTaskParser } from './hung-task.js';
 import { heldLocksParser, lockdepReportParser } from './lockdep.js';
@@ -22,6 +23,7 @@ export const DMESG_PARSERS: FormatParser[] = [
   lockdepReportParser,
   heldLocksParser,
   nmiBacktraceParser,
+  csdLockParser,
   cpuDumpParser,
   sysrqHeaderParser,
   taskDumpParser,

@@ -1,0 +1,36 @@
+// CSD-lock debugging (kernel/smp.c csd_lock_wait_toolong, CONFIG_CSD_LOCK_WAIT_DEBUG):
+//   smp: csd: Detected non-responsive CSD lock (#1) on CPU#2, waiting 5000000045 ns for CPU#06 do_flush_tlb_all+0x0/0x30(0x0).
+//   smp: csd: Continued non-responsive CSD lock (#1) on CPU#2, waiting 25000000121 ns for CPU#06 …
+//   smp: 	csd: CSD lock (#1) unresponsive.  /  smp: csd: Re-sending CSD lock (#1) IPI from CPU#02 to CPU#06
+// The kernel states which CPU waits for which: an IPI wait that is certain.
+
+import type { FormatParser } from '../parser.js';
+import { span } from '../parser.js';
+
+const DETECTED = /^(?:smp: )?csd: (?:Detected|Continued) non-responsive CSD lock \(#\d{1,6}\) on CPU#(\d{1,5}), waiting (\d{1,20}) ns for CPU#(\d{1,5}) (\S{1,200})/;
+const OTHER = /^(?:smp: )?\s*csd: (?:CSD lock \(#\d{1,6}\) (?:unresponsive|handling prior|complete|was|is)|Re-sending CSD lock \(#\d{1,6}\) IPI from CPU#\d{1,5} to CPU#\d{1,5}|cnt\(|CSD lock \(#\d{1,6}\) got unstuck)/;
+
+export const csdLockParser: FormatParser = {
+  name: 'csd_lock',
+  starts: (line) => line.trimmed.includes('csd: '),
+  parse(lines, i, ctx) {
+    let j = i;
+    let any = false;
+    for (; j < lines.length; j++) {
+      const t = lines[j].trimmed;
+      const m = DETECTED.exec(t);
+      if (m) {
+        const fn = m[4].replace(/\(.*$/, '').replace(/\+0x.*$/, '');
+        ctx.records.ipiWaits.push({ fromCpu: Number(m[1]), toCpu: Number(m[3]), func: fn, waitedNs: Number(m[2]), span: span(lines, j, j + 1) });
+        any = true;
+        continue;
+      }
+      if (OTHER.test(t)) {
+        any = true;
+        continue;
+      }
+      break;
+    }
+    return any ? j : null;
+  },
+};
