@@ -53,3 +53,22 @@ test('search in the raw dump finds lines', async ({ page }) => {
   await page.getByRole('button', { name: 'Find' }).click();
   await expect(page.locator('.raw-line.current')).toContainText('BSN_WanDel');
 });
+
+test('picking lines in the gutter puts the range in the URL', async ({ page }) => {
+  await uploadFile(page, SEED001);
+  await page.getByRole('button', { name: 'select line 5', exact: true }).click();
+  await expect(page).toHaveURL(/[?&]lines=5(&|$)/);
+  await page.getByRole('button', { name: 'select line 8', exact: true }).click({ modifiers: ['Shift'] });
+  await expect(page).toHaveURL(/[?&]lines=5-8(&|$)/);
+  for (const n of [5, 6, 7, 8]) await expect(page.locator(`.raw-line[data-line="${n}"]`)).toHaveClass(/\bfocus\b/);
+  await expect(page.locator('.raw-line[data-line="9"]')).not.toHaveClass(/\bfocus\b/);
+});
+
+test('a node named in a finding selects it in the graph', async ({ page }) => {
+  await uploadFile(page, SEED001);
+  await page.locator('.finding-self_deadlock').getByRole('button', { name: 'task:4790' }).click();
+  await expect(graphNode(page, 'task:4790')).toHaveClass(/\bselected\b/);
+  await expect(page.locator('.node-details[data-selected-node="task:4790"]')).toBeVisible();
+  await graphNode(page, 'task:4790').press('Escape');
+  await expect(page).not.toHaveURL(/[?&]node=/);
+});

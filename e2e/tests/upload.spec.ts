@@ -31,3 +31,25 @@ test('an empty upload is not sent', async ({ page }) => {
   await page.goto('/new');
   await expect(page.getByRole('button', { name: 'Analyze' })).toBeDisabled();
 });
+
+test('a binary file is refused with the server’s message, and the form stays', async ({ page }) => {
+  await page.goto('/new');
+  await page.getByLabel(/choose one/i).setInputFiles({
+    name: 'vmcore',
+    mimeType: 'application/octet-stream',
+    buffer: Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 0, 0, 1, 2, 3]),
+  });
+  await page.getByRole('button', { name: 'Analyze' }).click();
+  await expect(page.getByRole('alert')).toContainText(/binary|NUL|not text/i);
+  await expect(page).toHaveURL(/\/new$/);
+});
+
+test('export links answer', async ({ page }) => {
+  await uploadFile(page, SEED001);
+  const links = page.locator('.exports a');
+  await expect(links).toHaveCount(5);
+  for (const href of await links.evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''))) {
+    const res = await page.request.get(href);
+    expect([href, res.status()]).toEqual([href, 200]);
+  }
+});

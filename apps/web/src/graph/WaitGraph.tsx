@@ -1,7 +1,7 @@
 // The wait-for graph. ELK computes positions (layout.ts, lazily, in a worker); React
 // renders the SVG; d3 only attaches zoom/pan to the svg ref and moves one <g>.
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { select, zoom, zoomIdentity, type ZoomBehavior } from 'd3';
+import { select, zoom, zoomIdentity, zoomTransform, type ZoomBehavior } from 'd3';
 import type { Finding, GraphEdge, GraphNode } from '@hangscope/analyzer';
 import { edgePath, nodeSubtitle, type PositionedGraph } from './elkGraph';
 import { cycleNodeIds, isCycleEdge, rootBlockerIds } from './highlight';
@@ -100,10 +100,36 @@ export function GraphCanvas({
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [layout]);
 
+  // A node picked outside the graph (a finding, the tasks table, a deep link) may be
+  // off-screen: pan to it. One picked by clicking it is on screen already; leave the
+  // view alone so the graph does not jump under the pointer.
+  const clickedRef = useRef<string | null>(null);
+  useEffect(() => {
+    const svg = svgRef.current;
+    const z = zoomRef.current;
+    if (!svg || !z || !selected || clickedRef.current === selected) return;
+    const p = layout.nodes.find((n) => n.node.id === selected);
+    if (!p) return;
+    const t = zoomTransform(svg);
+    const [x0, y0] = t.apply([p.x, p.y]);
+    const [x1, y1] = t.apply([p.x + p.width, p.y + p.height]);
+    const w = svg.clientWidth || 800;
+    const h = svg.clientHeight || height;
+    if (x0 >= 0 && y0 >= 0 && x1 <= w && y1 <= h) return;
+    select(svg).call(z.translateTo, p.x + p.width / 2, p.y + p.height / 2);
+  }, [selected, layout, height]);
+
+  const pick = (id: string) => {
+    clickedRef.current = id;
+    onSelect(id);
+  };
+
   const onKey = (e: KeyboardEvent, id: string) => {
     if (e.key === 'Enter' || e.key === ' ') {
       e.preventDefault();
-      onSelect(id);
+      pick(id);
+    } else if (e.key === 'Escape') {
+      onSelect(null);
     }
   };
 
@@ -183,7 +209,7 @@ export function GraphCanvas({
                   aria-label={`${node.type} ${node.label}${count ? `, ${count} tasks` : ''}`}
                   onClick={(e) => {
                     e.stopPropagation();
-                    onSelect(node.id);
+                    pick(node.id);
                   }}
                   onKeyDown={(e) => onKey(e, node.id)}
                 >

@@ -5,6 +5,8 @@ import { Link, useLocation, useParams, useSearchParams } from 'react-router';
 import { useIncident } from '../api/hooks';
 import { QueryError } from '../components/QueryError';
 import { ErrorBoundary } from '../components/ErrorBoundary';
+import { CopyButton } from '../components/CopyButton';
+import { Coverage } from '../incident/Coverage';
 import { WaitGraph } from '../graph/WaitGraph';
 import { Findings } from '../incident/Findings';
 import { IncidentHeader } from '../incident/IncidentHeader';
@@ -77,8 +79,11 @@ export function IncidentPage() {
       )}
       <IncidentHeader incident={inc} />
       <section aria-labelledby="verdict-h" className="verdict">
-        <h2 id="verdict-h">Verdict</h2>
+        <h2 id="verdict-h">
+          Verdict {doc.verdict && <CopyButton text={doc.verdict} />}
+        </h2>
         <p>{doc.verdict || 'No verdict.'}</p>
+        <Coverage segments={doc.coverage ?? []} onShowLines={(r) => setUrlState(selected, r)} />
       </section>
       <section aria-labelledby="findings-h">
         <h2 id="findings-h">Findings</h2>
