@@ -78,7 +78,7 @@ export function buildFindings(inp: FindingInputs): Analysis {
       out.push({
         kind: 'self_deadlock',
         severity: 'critical',
-        summary: `${label(nodes, t)} waits for ${lock ? label(nodes, lock) : 'something'} that it already holds${w ? ` (in ${w.frame.fn}${w.culprit ? `, called from ${w.culprit.fn}` : ''})` : ''}: a recursive self-deadlock`,
+        summary: `${label(nodes, t)} waits for ${lock ? label(nodes, lock) : 'something'} that it already holds${w ? ` (in ${w.api.fn}${w.culprit ? `, called from ${w.culprit.fn}` : ''})` : ''}: a recursive self-deadlock`,
         nodes: order,
         evidence,
         confidence: weakest,
@@ -137,9 +137,9 @@ export function buildFindings(inp: FindingInputs): Analysis {
       const via = edges.find((e) => e.to === r.node);
       const viaTask = via ? model.taskById.get(via.from) : undefined;
       const vw = viaTask ? waits.get(viaTask.id) : undefined;
-      what = `${n.label}${viaTask ? `, via ${label(nodes, viaTask.id)}${vw ? ` in ${vw.culprit?.fn ?? vw.frame.fn}${vw.culprit ? ` → ${vw.frame.fn}` : ''}` : ''}` : via ? `, via ${label(nodes, via.from)}` : ''}`;
+      what = `${n.label}${viaTask ? `, via ${label(nodes, viaTask.id)}${vw ? ` in ${vw.culprit?.fn ?? vw.api.fn}${vw.culprit ? ` → ${vw.api.fn}` : ''}` : ''}` : via ? `, via ${label(nodes, via.from)}` : ''}`;
     } else if (task) {
-      what = `${label(nodes, task.id)}${task.state ? ` [${task.state}]` : ''}${w ? `, in ${w.culprit?.fn ?? w.frame.fn}${w.culprit ? ` → ${w.frame.fn}` : ''}` : task.frames[0] ? `, at ${task.frames.find((f) => f.context !== 'irq' && f.context !== 'nmi')?.fn ?? task.frames[0].fn}` : ''}`;
+      what = `${label(nodes, task.id)}${task.state ? ` [${task.state}]` : ''}${w ? `, in ${w.culprit?.fn ?? w.frame.fn}${w.culprit ? ` → ${w.api.fn}` : ''}` : task.frames[0] ? `, at ${task.frames.find((f) => f.context !== 'irq' && f.context !== 'nmi')?.fn ?? task.frames[0].fn}` : ''}`;
     }
     out.push({
       kind: 'root_blocker',
@@ -253,7 +253,7 @@ export function buildFindings(inp: FindingInputs): Analysis {
       kind: 'missing_evidence',
       severity: 'info',
       summary: first
-        ? `${label(nodes, first.task.id)} waits for ${first.rule.what} (${first.frame.fn}); the dump does not show who should wake it`
+        ? `${label(nodes, first.task.id)} waits for ${first.rule.what} (${first.api.fn}); the dump does not show who should wake it`
         : 'The stacks in the dump do not show what the blocked tasks wait for',
       nodes: first ? [first.task.id] : [],
       nextSteps: nextSteps(stackTasks.length === 1 ? 'single_stack' : 'hung_task_general', { pid: first?.task.pid ?? stackTasks[0].pid }),

@@ -46,7 +46,7 @@ function linkGracePeriod(model: Model, g: GraphBuilder): void {
 
 export function buildGraph(model: Model, waits: Map<string, TaskWait>): GraphResult {
   const g = new GraphBuilder();
-  for (const w of waits.values()) g.task(w.task).waitFrame = w.frame.fn;
+  for (const w of waits.values()) g.task(w.task).waitFrame = w.api.fn;
   const locks = resolveLocks(model, waits, g);
   const { works, unresolvedFlushes } = resolveWorks(model, waits, g);
   const ipis = resolveIpis(model, waits, g);
@@ -66,11 +66,11 @@ export function buildGraph(model: Model, waits: Map<string, TaskWait>): GraphRes
     const server = target.servedBy ? servers(target.servedBy).find((t) => t !== w.task) : undefined;
     if (server) {
       g.task(server);
-      g.edge(w.task.id, server.id, 'waits_event', 'guess', `waits for ${w.rule.what} (${w.frame.fn}), which ${server.comm} serves`, ev);
+      g.edge(w.task.id, server.id, 'waits_event', 'guess', `waits for ${w.rule.what} (${w.api.fn}), which ${server.comm} serves`, ev);
       continue;
     }
     g.node(target.id, 'external', target.label);
-    g.edge(w.task.id, target.id, 'waits_event', target.confidence, `${w.task.comm ?? 'the task'} waits in ${w.frame.fn}${w.culprit ? ` (from ${w.culprit.fn})` : ''} for ${w.rule.what}`, ev);
+    g.edge(w.task.id, target.id, 'waits_event', target.confidence, `${w.task.comm ?? 'the task'} waits in ${w.api.fn}${w.culprit ? ` (from ${w.culprit.fn})` : ''} for ${w.rule.what}`, ev);
   }
   linkGracePeriod(model, g);
   const { nodes, edges } = g.result();

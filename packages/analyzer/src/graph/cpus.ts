@@ -85,7 +85,7 @@ export function resolveIpis(model: Model, waits: Map<string, TaskWait>, g: Graph
     for (const [cpu, p] of pending) {
       g.node(`cpu:${cpu}`, 'cpu', `cpu ${cpu}`);
       const conf = p.conf ?? (p.why.includes('not in the dump') ? 'guess' : 'likely');
-      g.edge(t.id, `cpu:${cpu}`, 'ipi_wait', conf, `${t.comm ?? 'the task'} spins in ${w.frame.fn} waiting for cpu ${cpu} to run its cross-CPU call: ${p.why}`, p.evidence);
+      g.edge(t.id, `cpu:${cpu}`, 'ipi_wait', conf, `${t.comm ?? 'the task'} spins in ${w.api.fn} waiting for cpu ${cpu} to run its cross-CPU call: ${p.why}`, p.evidence);
     }
     out.push({ waiter: t, cpu: t.cpu, pending: [...pending].map(([cpu, p]) => ({ cpu, why: p.why, evidence: p.evidence })), answered: [...answered], wait: w });
   }

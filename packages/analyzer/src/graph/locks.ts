@@ -196,7 +196,7 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
     }
     const site = w.culprit?.fn ?? w.frame.fn;
     const l = ensure(null, `${TYPE_WORD[type]}@${site}`, type, []);
-    addWaiter(l, t.id, 'likely', `${w.frame.fn} in its stack: it waits for ${w.rule.what} taken in ${site} (address not in the dump)`, [{ line: w.frame.line, endLine: w.frame.line }]);
+    addWaiter(l, t.id, 'likely', `${w.api.fn} in its stack: it waits for ${w.rule.what} taken in ${site} (address not in the dump)`, [{ line: w.frame.line, endLine: w.frame.line }]);
   }
 
   // Index every stack word and register value once: address → tasks that hold it.
@@ -270,10 +270,11 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
 /** Lockdep plumbing and lock primitives are not the call site that takes a lock. */
 const LOCKDEP_PLUMBING = /^(?:lock_acquire(?:\.part\.\d+)?|__lock_acquire|validate_chain|check_prevs_add|check_prev_add|check_noncircular|print_circular_bug|__lock_acquire\.isra\.\d+)$/;
 
-function acquireSite(frames: string[]): string | null {
+/** The function that took a lock in a lockdep saved stack: past plumbing and primitives. */
+export function acquireSite(frames: string[]): string | null {
   for (const fn of frames) {
     if (LOCKDEP_PLUMBING.test(fn) || isGenericFrame(fn)) continue;
-    if (matchWaitRule(fn)?.kind === 'lock') continue;
+    if (matchWaitRule(fn)) continue;
     return fn;
   }
   return null;

@@ -9,6 +9,9 @@ export interface TaskWait {
   rule: WaitRule;
   /** The frame that names the wait. */
   frame: ParsedFrame;
+  /** The outermost frame of the same wait kind right below `frame` (the API the caller
+   *  used: `mutex_lock` over `__mutex_lock`, `synchronize_rcu` over `__wait_rcu_gp`). */
+  api: ParsedFrame;
   /** First caller frame that is neither plumbing nor a wait primitive: "who asked". */
   culprit: ParsedFrame | null;
   /** From caller rules: the work function / workqueue being flushed. */
@@ -52,6 +55,13 @@ export function findWait(t: ModelTask, arch: string | null): TaskWait | null {
         break;
       }
     }
+    let api = f;
+    for (let c = k + 1; c < frames.length; c++) {
+      const fn = frames[c].fn;
+      if (isGenericFrame(fn) || !frames[c].reliable) continue;
+      if (matchWaitRule(fn)?.kind !== rule.kind) break;
+      api = frames[c];
+    }
     let culprit: ParsedFrame | null = null;
     for (let c = k + 1; c < frames.length; c++) {
       const fn = frames[c].fn;
@@ -66,7 +76,7 @@ export function findWait(t: ModelTask, arch: string | null): TaskWait | null {
     if (reg && f.isIp && t.registers?.[reg] && /^[0-9a-f]{16}$/.test(t.registers[reg]) && t.registers[reg] !== '0000000000000000') {
       argAddr = t.registers[reg];
     }
-    return { task: t, rule, frame: f, culprit, work, wq, ruleSource, argAddr };
+    return { task: t, rule, frame: f, api, culprit, work, wq, ruleSource, argAddr };
   }
   return null;
 }

@@ -88,7 +88,7 @@ export function resolveWorks(model: Model, waits: Map<string, TaskWait>, g: Grap
       target = { id, what: fn ? `work ${fn}${w.wq ? ` on ${w.wq}` : ''}` : `a work item flushed from ${site}` };
       g.node(id, 'work', fn ?? `work flushed by ${site}`);
       addWork(id, 'work', fn ?? `? (flushed by ${site})`, w.wq, 'unknown', ev);
-      g.edge(t.id, id, 'flushes', fn ? 'certain' : 'likely', fn ? `${w.frame.fn} from ${site} waits for ${fn}${w.ruleSource ? ` (${w.ruleSource})` : ''}` : `${w.frame.fn} from ${site} waits for a work item`, ev);
+      g.edge(t.id, id, 'flushes', fn ? 'certain' : 'likely', fn ? `${w.api.fn} from ${site} waits for ${fn}${w.ruleSource ? ` (${w.ruleSource})` : ''}` : `${w.api.fn} from ${site} waits for a work item`, ev);
       candidates = fn ? running.filter((r) => r.fn === fn) : running.filter((r) => blockedWorker(r) && r.task !== t);
       stated = (r) => r.stated && fn !== null;
     } else {
@@ -97,7 +97,7 @@ export function resolveWorks(model: Model, waits: Map<string, TaskWait>, g: Grap
       target = { id, what: wq ? `workqueue ${wq}` : `a workqueue flushed from ${site}` };
       g.node(id, 'wq', wq ?? `workqueue flushed by ${site}`);
       addWork(id, 'wq', wq ?? `? (flushed by ${site})`, wq, 'unknown', ev);
-      g.edge(t.id, id, 'flushes', wq ? 'certain' : 'likely', `${w.frame.fn}${site !== w.frame.fn ? ` from ${site}` : ''} waits for every work queued on ${wq ?? 'the workqueue'}${w.ruleSource ? ` (${w.ruleSource})` : ''}`, ev);
+      g.edge(t.id, id, 'flushes', wq ? 'certain' : 'likely', `${w.api.fn}${site !== w.api.fn ? ` from ${site}` : ''} waits for every work queued on ${wq ?? 'the workqueue'}${w.ruleSource ? ` (${w.ruleSource})` : ''}`, ev);
       const info = wq ? workqueueInfo(wq) : undefined;
       candidates = running.filter((r) => {
         if (r.task === t) return false;

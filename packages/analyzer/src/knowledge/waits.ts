@@ -56,6 +56,8 @@ export const GENERIC_FRAMES: RegExp[] = [
   /^(?:entry_SYSCALL_64.*|do_syscall_64|system_call_fastpath|el0_svc.*|el0t_64_sync.*|do_el0_svc|invoke_syscall|__arm64_sys_.*|__x64_sys_.*|__do_sys_.*|__se_sys_.*|SyS_.*|sys_.*)$/,
   /^(?:asm_.*|apic_timer_interrupt|smp_apic_timer_interrupt|sysvec_.*|irq_exit(?:_rcu)?|__irq_exit_rcu|do_IRQ|common_interrupt|ret_from_intr|retint_.*)$/,
   /^(?:__cond_resched|_cond_resched|cond_resched|preempt_count_.*|lock_acquire|lock_release|lock_is_held_type|__might_sleep|___might_sleep|__might_resched)$/,
+  // Report plumbing: the code that prints the report, not what the task was doing.
+  /^(?:__?dump_stack(?:_lvl)?|show_stack|show_trace_log_lvl|sched_show_task|print_circular_bug|check_noncircular|check_prevs?_add|validate_chain|__lock_acquire|lock_acquire\.part\.\d+|print_usage_bug|mark_lock|lockdep_\w+|debug_show_(?:all|held)_locks|panic|nmi_panic|nmi_cpu_backtrace|nmi_trigger_cpumask_backtrace|arch_trigger_cpumask_backtrace|watchdog_timer_fn|watchdog_overflow_callback|__hrtimer_run_queues|hrtimer_interrupt|__sysvec_apic_timer_interrupt|warn_slowpath_.*|__warn|report_bug)$/,
 ];
 
 export function isGenericFrame(fn: string): boolean {

@@ -5,6 +5,7 @@ import type { Finding, GraphEdge, GraphNode, Kind } from '../contract.js';
 import type { Model } from '../model/build.js';
 import type { TaskWait } from '../graph/waits.js';
 import type { Headline } from './headline.js';
+import { acquireSite } from '../graph/locks.js';
 
 const KIND_WORDS: Record<Kind, string> = {
   hung_task: 'Hung task',
@@ -24,7 +25,7 @@ function describeTask(id: string, model: Model, waits: Map<string, TaskWait>, no
   const w = waits.get(id);
   const where = t.cpu !== null && t.onCpu ? ` on cpu ${t.cpu}` : '';
   if (!w) return `${name}${where}`;
-  return `${name}${where}${t.state === 'D' ? ' (D)' : ''} in ${w.frame.fn}${w.culprit ? ` (from ${w.culprit.fn})` : ''}`;
+  return `${name}${where}${t.state === 'D' ? ' (D)' : ''} in ${w.api.fn}${w.culprit ? ` (from ${w.culprit.fn})` : ''}`;
 }
 
 /** Follow the strongest edge out of each node from `start` until a sink or a repeat. */
@@ -56,6 +57,19 @@ const VERB: Record<string, string> = {
   starved_by: 'not run by',
 };
 
+/** A lockdep circular report in words: who takes what where, and the cycle it closes. */
+function lockdepSentences(model: Model): string[] {
+  const out: string[] = [];
+  for (const ch of model.records.lockdepChains.slice(0, 3)) {
+    const entries = [...ch.entries].sort((a, b) => b.index - a.index);
+    const steps = entries.map((e) => `${e.name}${acquireSite(e.frames) ? ` (taken in ${acquireSite(e.frames)})` : ''}`);
+    const who = ch.reporter ? `${ch.reporter.comm ?? 'a task'}/${ch.reporter.pid}` : 'a task';
+    const target = entries[entries.length - 1]?.name;
+    out.push(`Lockdep: ${who} is trying to acquire ${target ?? 'a lock'} against the recorded order ${steps.join(' → ')}; if these run concurrently they deadlock.`);
+  }
+  return out;
+}
+
 export function writeVerdict(h: Headline, model: Model, waits: Map<string, TaskWait>, findings: Finding[], graph: { nodes: GraphNode[]; edges: GraphEdge[] }): string {
   const nodes = new Map(graph.nodes.map((n) => [n.id, n]));
   const parts: string[] = [];
@@ -84,6 +98,7 @@ export function writeVerdict(h: Headline, model: Model, waits: Map<string, TaskW
     }
     if (f.kind === 'known_issue' && f.knownIssue) parts.push(`Mitigation: ${f.knownIssue.mitigation}`);
   }
+  parts.push(...lockdepSentences(model));
   const missing = findings.filter((f) => f.kind === 'missing_evidence');
   if (missing.length) parts.push(`Not in the dump: ${missing.map((m) => m.summary.replace(/\.$/, '')).join('; ')}.`);
   return parts.join(' ');
