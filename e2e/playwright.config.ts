@@ -14,13 +14,15 @@ const BASE = `http://127.0.0.1:${PORT}`;
 
 // One fresh database per run. The config is evaluated again in each worker process;
 // the env var makes them reuse the directory the main process created (and started
-// the server with) instead of making new ones.
+// the server with) instead of making new ones. Only folders this config made
+// (hangscope-e2e-* in the temp dir) are ever deleted.
+const ours = (dir: string) => dir.startsWith(tmpdir()) && /hangscope-e2e-[^/]*$/.test(dir);
 let dataDir = process.env.HANGSCOPE_E2E_DATA;
-if (!dataDir) {
+if (!dataDir || (!process.env.TEST_WORKER_INDEX && !ours(dataDir))) {
   dataDir = mkdtempSync(join(tmpdir(), 'hangscope-e2e-'));
   process.env.HANGSCOPE_E2E_DATA = dataDir;
-} else if (!process.env.TEST_WORKER_INDEX && !process.env.HANGSCOPE_E2E_KEEP) {
-  // Inherited from an outer run or set by hand: start it empty anyway.
+} else if (!process.env.TEST_WORKER_INDEX) {
+  // Left over from an interrupted run in this shell: start it empty.
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
 }

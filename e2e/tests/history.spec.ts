@@ -41,3 +41,27 @@ test('recurring hangs are grouped by fingerprint', async ({ page }) => {
   const counts = await page.locator('.history-table tbody tr td:first-child').allTextContents();
   expect(counts.map((c) => parseInt(c, 10)).some((n) => n >= 2)).toBe(true);
 });
+
+test('history pages through results with a cursor', async ({ page }) => {
+  const stamp = `pager${Date.now().toString(36)}`;
+  // 27 small distinct dumps through the API (the page's upload is tested elsewhere).
+  for (let i = 0; i < 27; i++) {
+    const res = await page.request.post('/api/incidents', {
+      multipart: {
+        dump: { name: `d${i}.txt`, mimeType: 'text/plain', buffer: Buffer.from(`INFO: task t${i}:${100 + i} blocked for more than 120 seconds.\n`) },
+        title: `${stamp} number ${i}`,
+      },
+    });
+    expect(res.status()).toBe(201);
+  }
+  await page.goto(`/?q=${stamp}`);
+  const rows = page.locator('.history-table tbody tr');
+  await expect(rows).toHaveCount(25);
+  await expect(rows.first()).toContainText(`${stamp} number 26`);
+  await page.getByRole('button', { name: /older/i }).click();
+  await expect(rows).toHaveCount(2);
+  await expect(rows.last()).toContainText(`${stamp} number 0`);
+  await expect(page.getByRole('button', { name: /older/i })).toBeDisabled();
+  await page.getByRole('button', { name: /newer/i }).click();
+  await expect(rows).toHaveCount(25);
+});
