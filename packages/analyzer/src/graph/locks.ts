@@ -93,6 +93,19 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
     if (s.ownerAddr) setOwner(l, taskIdForAddr(s.ownerAddr, [d.span]), 'certain', `its owner field is ${s.ownerAddr} (${s.source})`, [d.span]);
   });
 
+  // 1b. A lock's wait_list.next points at its first waiter's mutex_waiter, which lives on
+  //     the waiting task's kernel stack: the task whose stack holds that address waits.
+  for (const d of model.records.structs) {
+    const s = readLockState(d);
+    if (!s?.firstWaiter) continue;
+    const head = BigInt('0x' + s.addr);
+    const first = BigInt('0x' + s.firstWaiter);
+    if (first >= head && first < head + 0x80n) continue; // the list is empty (points at itself)
+    const t = model.taskOfStackAddr(s.firstWaiter);
+    const l = byAddr(s.addr);
+    if (t && l) addWaiter(l, t.id, 'certain', `the lock's wait_list.next (${s.firstWaiter}) points into this task's kernel stack, where its waiter entry lives`, [d.span]);
+  }
+
   // 2. Waiter structs (mutex_waiter …): the task and the wait_list it is linked into —
   //    either the lock's wait_list.next names the waiter, or the waiter's list pointers
   //    point into the lock (its wait_list sits within the first 0x80 bytes).

@@ -45,6 +45,8 @@ export interface Model {
   percpuBases: { cpu: number; base: bigint }[];
   /** Any hint that the machine is a virtual machine (a starved vCPU is then likely). */
   virtualized: boolean;
+  /** The task whose kernel stack holds this address, when the dump shows that stack. */
+  taskOfStackAddr(addr: string): ModelTask | undefined;
 }
 
 /** Frame-list quality: crash bt with registers > dmesg trace > /proc stack > folded. */
@@ -161,14 +163,18 @@ export function buildModel(records: Records, text: string): Model {
   const taskByAddr = new Map<string, ModelTask>();
   for (const t of tasks) if (t.taskAddr) taskByAddr.set(t.taskAddr, t);
 
-  attachMemoryWords(records, tasks, taskByAddr);
+  const stackOwner = attachMemoryWords(records, tasks, taskByAddr);
+  const taskOfStackAddr = (addr: string): ModelTask | undefined => {
+    if (!/^[0-9a-f]{1,16}$/.test(addr)) return undefined;
+    return stackOwner.get(BigInt('0x' + addr) / THREAD_SIZE);
+  };
 
   const cpus = buildCpus(records, tasks, taskByAddr);
   const percpuBases = records.addresses
     .flatMap((a) => (a.kind === 'percpu_base' ? [{ cpu: a.cpu, base: BigInt('0x' + a.addr) }] : []))
     .sort((a, b) => (a.base < b.base ? -1 : a.base > b.base ? 1 : 0));
   const virtualized = /\b(?:kvm|qemu|virtio|xen|hyper-?v|vmware|Hypervisor detected|KVM|vCPU|hypervisor)\b/i.test(text.length > 2_000_000 ? text.slice(0, 2_000_000) : text);
-  return { tasks, taskById, taskByAddr, cpus, records, percpuBases, virtualized };
+  return { tasks, taskById, taskByAddr, cpus, records, percpuBases, virtualized, taskOfStackAddr };
 }
 
 const THREAD_SIZE = 0x4000n;
@@ -179,7 +185,7 @@ const THREAD_SIZE = 0x4000n;
  * `kmem ADDR` naming the owning task. x86_64 kernel stacks are THREAD_SIZE (16 KiB)
  * aligned, so an address's stack is its 16 KiB-aligned block.
  */
-function attachMemoryWords(records: Records, tasks: ModelTask[], byAddr: Map<string, ModelTask>): void {
+function attachMemoryWords(records: Records, tasks: ModelTask[], byAddr: Map<string, ModelTask>): Map<bigint, ModelTask> {
   const stackOwner = new Map<bigint, ModelTask>();
   const byPid = new Map<number, ModelTask>();
   for (const t of tasks) if (t.pid !== null && t.pid > 0 && !byPid.has(t.pid)) byPid.set(t.pid, t);
@@ -207,6 +213,7 @@ function attachMemoryWords(records: Records, tasks: ModelTask[], byAddr: Map<str
     }
   }
   for (const t of tasks) t.evidence = mergeSpans(t.evidence);
+  return stackOwner;
 }
 
 function buildCpus(records: Records, tasks: ModelTask[], byAddr: Map<string, ModelTask>): Map<number, ModelCpu> {

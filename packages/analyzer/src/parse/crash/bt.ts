@@ -19,7 +19,7 @@ import { frameFromCrashBt, frameFromSymbolOffset } from '../frames.js';
 import type { FormatParser, ParseContext } from '../parser.js';
 import { skipBlank, span } from '../parser.js';
 import type { Line } from '../../text/lines.js';
-import { BT_HEADER, EXCEPTION_RIP, STACK_MARKER, isRegisterLine, isWordLine, readRegisters, readWords } from './common.js';
+import { BT_HEADER, CRASH_STATE, EXCEPTION_RIP, STACK_MARKER, isRegisterLine, isWordLine, readRegisters, readWords } from './common.js';
 
 const ELLIPSIS = /^\.{2,}$/;
 const BT_MESSAGE = /^bt: /;
@@ -150,6 +150,12 @@ export const crashBtParser: FormatParser = {
       frames.forEach((f, k) => {
         if (f.context === 'task' && sps[k]) ctx.records.addresses.push({ kind: 'stack', addr: sps[k], task: ref, span: { line: f.line, endLine: f.line } });
       });
+    }
+    // `foreach UN bt` lists only tasks in that state: the command states it.
+    const filter = /^foreach\b(.*)\bbt\b/.exec(ctx.crash.command ?? '');
+    if (filter && header) {
+      const st = filter[1].split(/\s+/).map((x) => CRASH_STATE[x]).find((x) => x);
+      if (st) rec.state = st;
     }
     rec.frames = frames;
     if (words.length) rec.stackWords = words;
