@@ -148,7 +148,7 @@ export function GraphCanvas({
           {layout.nodes.length} nodes · {layout.edges.length} edges · drag to pan, wheel to zoom
         </span>
       </div>
-      <svg ref={svgRef} className="wait-graph" role="img" aria-label="wait-for graph" height={height} width="100%">
+      <svg ref={svgRef} className="wait-graph" role="group" aria-label="wait-for graph, arrows from waiter to what it waits for" height={height} width="100%">
         <defs>
           <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="9" markerHeight="9" markerUnits="userSpaceOnUse" orient="auto-start-reverse">
             <path d="M0,0 L10,5 L0,10 z" className="arrow" />
