@@ -236,6 +236,17 @@ export function buildFindings(inp: FindingInputs): Analysis {
     });
   }
   const stackTasks = model.tasks.filter((t) => t.frames.length > 0);
+  // Aggregated stacks (bcc/bpftrace folded output) carry no pid or state: they show where
+  // time goes, not who waits on whom.
+  if (stackTasks.length > 0 && stackTasks.every((t) => t.pid === null)) {
+    out.push({
+      kind: 'missing_evidence',
+      severity: 'info',
+      summary: `The ${stackTasks.length} stack(s) here carry no pid or task state (aggregated or pasted without a header), so who waits on whom cannot be tied to tasks`,
+      nodes: [],
+      nextSteps: nextSteps('no_capture'),
+    });
+  }
   if (inp.kind === 'unknown' || stackTasks.length === 0) {
     out.push({
       kind: 'missing_evidence',

@@ -58,12 +58,19 @@ export function buildGraph(model: Model, waits: Map<string, TaskWait>): GraphRes
     if (!l) serverCache.set(re, (l = model.tasks.filter((t) => t.comm !== null && re.test(t.comm)).slice(0, 2)));
     return l;
   };
+  const frameServers = (re: RegExp): ModelTask[] => {
+    let l = serverCache.get(re);
+    if (!l) serverCache.set(re, (l = [...waits.values()].filter((x) => re.test(x.frame.fn) || re.test(x.api.fn)).map((x) => x.task).slice(0, 2)));
+    return l;
+  };
   // Waits on something outside the lock/work graph (IO, RCU, a polled device).
   for (const w of waits.values()) {
     const target = WAIT_TARGETS[w.rule.kind];
     if (!target || g.hasEdge(w.task.id)) continue;
     const ev = [{ line: w.frame.line, endLine: w.culprit?.line ?? w.frame.line }];
-    const server = target.servedBy ? servers(target.servedBy).find((t) => t !== w.task) : undefined;
+    const server =
+      (target.servedBy ? servers(target.servedBy).find((t) => t !== w.task) : undefined) ??
+      (target.servedByFrame ? frameServers(target.servedByFrame).find((t) => t !== w.task) : undefined);
     if (server) {
       g.task(server);
       g.edge(w.task.id, server.id, 'waits_event', 'guess', `waits for ${w.rule.what} (${w.api.fn}), which ${server.comm} serves`, ev);

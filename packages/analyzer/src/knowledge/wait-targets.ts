@@ -10,6 +10,8 @@ export interface WaitTarget {
   confidence: Confidence;
   /** Prefer a task in the dump whose comm matches, instead of the external node. */
   servedBy?: RegExp;
+  /** Or a task in the dump blocked in one of these frames (the one holding things up). */
+  servedByFrame?: RegExp;
 }
 
 export const WAIT_TARGETS: Partial<Record<WaitKind, WaitTarget>> = {
@@ -17,6 +19,9 @@ export const WAIT_TARGETS: Partial<Record<WaitKind, WaitTarget>> = {
   poll_sleep: { id: 'external:device', label: 'device / polled condition', confidence: 'guess' },
   io: { id: 'external:storage', label: 'storage device (IO completion)', confidence: 'guess' },
   blk_freeze: { id: 'external:storage', label: 'storage device (IO completion)', confidence: 'guess' },
+  queue_enter: { id: 'external:storage', label: 'storage device (IO completion)', confidence: 'guess', servedByFrame: /^(?:blk_mq_freeze_queue(?:_wait(?:_timeout)?)?|blk_freeze_queue)$/ },
+  // fs/xfs/xfs_trans_ail.c: xfsaild pushes the AIL so the log tail moves and space frees up.
+  log_space: { id: 'external:journal', label: 'filesystem log space', confidence: 'guess', servedBy: /^xfsaild\// },
   nfs: { id: 'external:nfs-server', label: 'NFS / RPC server', confidence: 'likely' },
   // fs/jbd2/journal.c: commits are written by the jbd2/<dev> kthread.
   fs_journal: { id: 'external:journal', label: 'filesystem journal commit', confidence: 'guess', servedBy: /^(?:jbd2\/|xfsaild|xfs-cil|btrfs-transacti)/ },

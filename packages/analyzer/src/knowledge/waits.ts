@@ -18,6 +18,8 @@ export type WaitKind =
   | 'fs_journal'
   | 'nfs'
   | 'blk_freeze'
+  | 'queue_enter'
+  | 'log_space'
   | 'poll_sleep'
   | 'event'
   | 'kthread';
@@ -95,12 +97,18 @@ export const WAIT_RULES: WaitRule[] = [
   { fn: /^try_to_wake_up$/, kind: 'ttwu_on_cpu', spins: true, what: 'the woken task to get off its CPU (p->on_cpu)' },
   // --- page, folio and buffer IO (mm/filemap.c, fs/buffer.c) ---
   { fn: /^(?:wait_on_page_bit(?:_common|_killable)?|__lock_page(?:_killable|_or_retry)?|__folio_lock(?:_killable|_or_retry)?|folio_wait_bit(?:_common|_killable)?|folio_wait_writeback|wait_on_page_writeback|__wait_on_buffer|wait_on_buffer|__lock_buffer|lock_page|folio_lock|sync_page|sleep_on_page|sleep_on_buffer|io_schedule_prepare|blk_mq_get_tag|get_request|__get_request_wait|blk_execute_rq|blk_wait_io|submit_bio_wait|wait_on_page_locked)$/, kind: 'io', what: 'page/buffer IO to complete' },
+  // --- XFS log space (fs/xfs/xfs_log.c): reservations wait until xfsaild moves the tail ---
+  { fn: /^(?:xlog_grant_head_wait|xlog_grant_head_check|xfs_log_reserve|xfs_log_regrant)$/, kind: 'log_space', what: 'log reservation space (the log tail to move)' },
+  // A log buffer write in flight: the storage must complete it.
+  { fn: /^(?:xlog_wait_on_iclog|xlog_state_get_iclog_space|xlog_wait)$/, kind: 'io', what: 'a log write to complete' },
   // --- filesystem journals (fs/jbd2) ---
   { fn: /^(?:jbd2_log_wait_commit|jbd2_journal_commit_transaction|wait_transaction_locked|add_transaction_credits|start_this_handle|jbd2__journal_start|jbd2_journal_stop|jbd2_log_do_checkpoint|__jbd2_log_wait_for_space|xlog_wait|xlog_cil_force_lsn|xfs_log_force(?:_lsn)?|_xfs_log_force(?:_lsn)?|btrfs_wait_.*|wait_current_trans|btrfs_commit_transaction)$/, kind: 'fs_journal', what: 'a filesystem journal commit' },
   // --- NFS / SunRPC ---
   { fn: /^(?:rpc_wait_bit_killable|__rpc_execute|rpc_execute|rpc_run_task|nfs_wait_bit_killable|nfs4_wait_clnt_recover|nfs_wait_on_request|nfs4_run_open_task|nfs_file_fsync|nfs4_do_close)$/, kind: 'nfs', what: 'an NFS/RPC server reply' },
   // --- blk-mq queue freeze (block/blk-mq.c) ---
-  { fn: /^(?:blk_mq_freeze_queue_wait(?:_timeout)?|blk_mq_freeze_queue|blk_freeze_queue|blk_queue_enter|__bio_queue_enter|bio_queue_enter|blk_mq_quiesce_queue)$/, kind: 'blk_freeze', what: 'a block queue to drain (freeze)' },
+  { fn: /^(?:blk_mq_freeze_queue_wait(?:_timeout)?|blk_mq_freeze_queue|blk_freeze_queue|blk_mq_quiesce_queue)$/, kind: 'blk_freeze', what: 'the requests in flight to complete (queue freeze)' },
+  // New IO on a frozen queue waits for whoever froze it to unfreeze (block/blk-core.c).
+  { fn: /^(?:blk_queue_enter|__bio_queue_enter|bio_queue_enter|blk_mq_alloc_request)$/, kind: 'queue_enter', what: 'the request queue to be unfrozen' },
   // --- polling loops: the task sleeps and retries until hardware or state changes ---
   { fn: /^(?:msleep|msleep_interruptible|usleep_range(?:_state)?|ssleep|schedule_hrtimeout_range|fsleep|udelay|mdelay|__udelay|__const_udelay|delay_tsc|read_poll_timeout)$/, kind: 'poll_sleep', what: 'a polling loop (sleep and retry)' },
   // --- kthreads ---

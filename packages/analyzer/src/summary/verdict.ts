@@ -78,20 +78,34 @@ export function writeVerdict(h: Headline, model: Model, waits: Map<string, TaskW
   }
   const stuck = [...model.cpus.values()].filter((c) => c.stuck).map((c) => c.cpu);
   parts.push(`${KIND_WORDS[h.kind]}${stuck.length ? ` on cpu ${stuck.join(', ')}` : ''}${h.titleFrame ? ` in ${h.titleFrame}` : ''}${model.tasks.length ? ` (${model.tasks.filter((t) => t.frames.length).length} stack${model.tasks.filter((t) => t.frames.length).length === 1 ? '' : 's'} read)` : ''}.`);
-  // The main chain from the subject (or the first waiter).
-  const start = h.subject && graph.edges.some((e) => e.from === h.subject!.id) ? h.subject.id : graph.edges.find((e) => e.from.startsWith('task:'))?.from;
-  if (start) {
-    const chain = mainChain(start, graph.edges);
-    if (chain.length) {
-      const words = [describeTask(start, model, waits, nodes)];
-      for (const e of chain) {
-        const to = nodes.get(e.to);
-        const target = to?.type === 'task' ? describeTask(e.to, model, waits, nodes) : to?.label ?? e.to;
-        words.push(`${VERB[e.kind] ?? e.kind} ${target}${e.confidence === 'certain' ? '' : ` (${e.confidence})`}`);
-      }
-      parts.push(words.join(' → ') + '.');
+  // The chains: from each task nobody waits on (the outermost waiters), longest first,
+  // plus the report's subject; identical waiters are summarised, not repeated.
+  const hasIn = new Set(graph.edges.map((e) => e.to));
+  const starts = [...new Set(graph.edges.map((e) => e.from))].filter((n) => n.startsWith('task:') && !hasIn.has(n));
+  if (h.subject && graph.edges.some((e) => e.from === h.subject!.id) && !starts.includes(h.subject.id)) starts.push(h.subject.id);
+  const chains = starts.map((s) => ({ start: s, chain: mainChain(s, graph.edges) })).sort((a, b) => b.chain.length - a.chain.length);
+  const seenEnds = new Map<string, number>();
+  let printed = 0;
+  for (const { start, chain } of chains) {
+    if (!chain.length) continue;
+    const key = chain.map((e) => e.to).join('>');
+    if (seenEnds.has(key)) {
+      seenEnds.set(key, seenEnds.get(key)! + 1);
+      continue;
     }
+    seenEnds.set(key, 0);
+    if (printed >= 3) continue;
+    printed++;
+    const words = [describeTask(start, model, waits, nodes)];
+    for (const e of chain) {
+      const to = nodes.get(e.to);
+      const target = to?.type === 'task' ? describeTask(e.to, model, waits, nodes) : to?.label ?? e.to;
+      words.push(`${VERB[e.kind] ?? e.kind} ${target}${e.confidence === 'certain' ? '' : ` (${e.confidence})`}`);
+    }
+    parts.push(words.join(' → ') + '.');
   }
+  const alike = [...seenEnds.values()].reduce((a, b) => a + b, 0);
+  if (alike > 0) parts.push(`${alike} more task${alike === 1 ? '' : 's'} wait${alike === 1 ? 's' : ''} the same way.`);
   for (const f of findings) {
     if (f.kind === 'deadlock_cycle' || f.kind === 'self_deadlock' || f.kind === 'ipi_stall' || f.kind === 'root_blocker' || f.kind === 'known_issue' || f.kind === 'starved_cpu') {
       parts.push(f.summary.replace(/\.?$/, '.'));
