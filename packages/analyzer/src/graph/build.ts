@@ -44,6 +44,15 @@ function linkGracePeriod(model: Model, g: GraphBuilder): void {
   }
 }
 
+/** Name the outside party when the dump does (an NFS server that stopped answering). */
+function externalLabel(model: Model, id: string, fallback: string): string {
+  if (id === 'external:nfs-server') {
+    const down = [...new Set(model.records.nfsServers.filter((s) => !s.ok).map((s) => s.server))];
+    if (down.length) return `NFS server ${down.slice(0, 3).join(', ')} (not responding)`;
+  }
+  return fallback;
+}
+
 export function buildGraph(model: Model, waits: Map<string, TaskWait>): GraphResult {
   const g = new GraphBuilder();
   for (const w of waits.values()) g.task(w.task).waitFrame = w.api.fn;
@@ -76,7 +85,7 @@ export function buildGraph(model: Model, waits: Map<string, TaskWait>): GraphRes
       g.edge(w.task.id, server.id, 'waits_event', 'guess', `waits for ${w.rule.what} (${w.api.fn}), which ${server.comm} serves`, ev);
       continue;
     }
-    g.node(target.id, 'external', target.label);
+    g.node(target.id, 'external', externalLabel(model, target.id, target.label));
     g.edge(w.task.id, target.id, 'waits_event', target.confidence, `${w.task.comm ?? 'the task'} waits in ${w.api.fn}${w.culprit ? ` (from ${w.culprit.fn})` : ''} for ${w.rule.what}`, ev);
   }
   linkGracePeriod(model, g);

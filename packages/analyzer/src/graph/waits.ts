@@ -12,6 +12,8 @@ export interface TaskWait {
   /** The outermost frame of the same wait kind right below `frame` (the API the caller
    *  used: `mutex_lock` over `__mutex_lock`, `synchronize_rcu` over `__wait_rcu_gp`). */
   api: ParsedFrame;
+  /** The wait's frames from the API inwards (`synchronize_net → synchronize_rcu → __wait_rcu_gp`). */
+  run: string[];
   /** First caller frame that is neither plumbing nor a wait primitive: "who asked". */
   culprit: ParsedFrame | null;
   /** From caller rules: the work function / workqueue being flushed. */
@@ -56,11 +58,13 @@ export function findWait(t: ModelTask, arch: string | null): TaskWait | null {
       }
     }
     let api = f;
+    const run = [f.fn];
     for (let c = k + 1; c < frames.length; c++) {
       const fn = frames[c].fn;
       if (isGenericFrame(fn) || !frames[c].reliable) continue;
       if (matchWaitRule(fn)?.kind !== rule.kind) break;
       api = frames[c];
+      if (!run.includes(fn)) run.unshift(fn);
     }
     let culprit: ParsedFrame | null = null;
     for (let c = k + 1; c < frames.length; c++) {
@@ -76,7 +80,7 @@ export function findWait(t: ModelTask, arch: string | null): TaskWait | null {
     if (reg && f.isIp && t.registers?.[reg] && /^[0-9a-f]{16}$/.test(t.registers[reg]) && t.registers[reg] !== '0000000000000000') {
       argAddr = t.registers[reg];
     }
-    return { task: t, rule, frame: f, api, culprit, work, wq, ruleSource, argAddr };
+    return { task: t, rule, frame: f, api, run, culprit, work, wq, ruleSource, argAddr };
   }
   return null;
 }

@@ -191,6 +191,8 @@ export class Records {
   cpus: CpuRecord[] = [];
   heldLocks: HeldLockRecord[] = [];
   lockdepChains: LockdepChainRecord[] = [];
+  /** NFS servers the client said were not responding (or came back). */
+  nfsServers: { server: string; ok: boolean; span: Span }[] = [];
   /** The kernel's own statement that a CPU waits for another's answer to a call. */
   ipiWaits: { fromCpu: number; toCpu: number; func: string | null; waitedNs: number | null; span: Span }[] = [];
   lockFacts: LockFactRecord[] = [];

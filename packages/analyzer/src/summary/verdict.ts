@@ -25,7 +25,8 @@ function describeTask(id: string, model: Model, waits: Map<string, TaskWait>, no
   const w = waits.get(id);
   const where = t.cpu !== null && t.onCpu ? ` on cpu ${t.cpu}` : '';
   if (!w) return `${name}${where}`;
-  return `${name}${where}${t.state === 'D' ? ' (D)' : ''} in ${w.api.fn}${w.culprit ? ` (from ${w.culprit.fn})` : ''}`;
+  const run = w.run.length > 3 ? [w.run[0], '…', w.run[w.run.length - 1]] : w.run;
+  return `${name}${where}${t.state === 'D' ? ' (D)' : ''} in ${run.join(' → ')}${w.culprit ? ` (from ${w.culprit.fn})` : ''}`;
 }
 
 /** Follow the strongest edge out of each node from `start` until a sink or a repeat. */
@@ -74,7 +75,7 @@ export function writeVerdict(h: Headline, model: Model, waits: Map<string, TaskW
   const nodes = new Map(graph.nodes.map((n) => [n.id, n]));
   const parts: string[] = [];
   if (h.kind === 'unknown') {
-    return 'No kernel capture was recognised in this text: no stack trace, hung-task or lockup report, crash session output or task dump. ' + (findings[0]?.nextSteps?.[0] ?? '');
+    return 'No kernel capture was recognised in this text: no stack trace, hung-task or lockup report, crash session output or task dump. ' + (findings[0]?.nextSteps?.slice(0, 2).join(' ') ?? '');
   }
   const stuck = [...model.cpus.values()].filter((c) => c.stuck).map((c) => c.cpu);
   parts.push(`${KIND_WORDS[h.kind]}${stuck.length ? ` on cpu ${stuck.join(', ')}` : ''}${h.titleFrame ? ` in ${h.titleFrame}` : ''}${model.tasks.length ? ` (${model.tasks.filter((t) => t.frames.length).length} stack${model.tasks.filter((t) => t.frames.length).length === 1 ? '' : 's'} read)` : ''}.`);

@@ -4,6 +4,7 @@
 import type { FormatParser } from '../parser.js';
 import { csdLockParser } from './csd.js';
 import { foldedStackParser } from './folded.js';
+import { nfsServerParser } from './nfs.js';
 import { hungTaskHintParser, hungTaskParser } from './hung-task.js';
 import { heldLocksParser, lockdepReportParser } from './lockdep.js';
 import { cpuDumpParser, hardLockupParser, nmiBacktraceParser, softLockupParser } from './lockups.js';
@@ -24,6 +25,7 @@ export const DMESG_PARSERS: FormatParser[] = [
   heldLocksParser,
   nmiBacktraceParser,
   csdLockParser,
+  nfsServerParser,
   cpuDumpParser,
   sysrqHeaderParser,
   taskDumpParser,
