@@ -1,6 +1,6 @@
 // For each task: what it waits on, named from the wait-semantics table.
 
-import { CALLER_RULES, SPIN_HELPERS, isGenericFrame, matchWaitRule, type WaitRule } from '../knowledge/waits.js';
+import { CALLER_RULES, GENERIC_WAITS, SPIN_HELPERS, isGenericFrame, matchWaitRule, type WaitRule } from '../knowledge/waits.js';
 import type { Model, ModelTask } from '../model/build.js';
 import type { ParsedFrame } from '../parse/records.js';
 
@@ -35,13 +35,18 @@ export function taskContextFrames(t: ModelTask): ParsedFrame[] {
 export function findWait(t: ModelTask, arch: string | null): TaskWait | null {
   const frames = taskContextFrames(t);
   let unnamed = 0;
+  let generic: { k: number; rule: WaitRule } | null = null;
   for (let k = 0; k < frames.length; k++) {
     const f = frames[k];
-    if (isGenericFrame(f.fn) || SPIN_HELPERS.test(f.fn)) continue;
+    if (isGenericFrame(f.fn) || SPIN_HELPERS.test(f.fn)) {
+      const g: (typeof GENERIC_WAITS)[number] | undefined = f.reliable && !generic ? GENERIC_WAITS.find((x) => x.fn.test(f.fn)) : undefined;
+      if (g) generic = { k, rule: { fn: g.fn, kind: g.kind, what: g.what } };
+      continue;
+    }
     if (!f.reliable) continue;
     const rule = matchWaitRule(f.fn);
     if (!rule) {
-      if (++unnamed > MAX_UNNAMED) return null;
+      if (++unnamed > MAX_UNNAMED) return generic ? genericWait(t, frames, generic.k, generic.rule) : null;
       continue;
     }
     let work: string | null = null;
@@ -83,6 +88,18 @@ export function findWait(t: ModelTask, arch: string | null): TaskWait | null {
     return { task: t, rule, frame: f, api, run, culprit, work, wq, ruleSource, argAddr };
   }
   return null;
+}
+
+/** A wait named only by generic plumbing (wait_for_completion, io_schedule). */
+function genericWait(t: ModelTask, frames: ParsedFrame[], k: number, rule: WaitRule): TaskWait {
+  const f = frames[k];
+  let culprit: ParsedFrame | null = null;
+  for (let c = k + 1; c < frames.length; c++) {
+    if (isGenericFrame(frames[c].fn) || !frames[c].reliable) continue;
+    culprit = frames[c];
+    break;
+  }
+  return { task: t, rule, frame: f, api: f, run: [f.fn], culprit, work: null, wq: null, ruleSource: null, argAddr: null };
 }
 
 export function findWaits(model: Model, arch: string | null): Map<string, TaskWait> {

@@ -17,6 +17,7 @@ export interface WaitTarget {
 export const WAIT_TARGETS: Partial<Record<WaitKind, WaitTarget>> = {
   // A sleep-and-retry loop in a driver waits for the hardware (or a state) to change.
   poll_sleep: { id: 'external:device', label: 'device / polled condition', confidence: 'guess' },
+  device: { id: 'external:device', label: 'device / polled condition', confidence: 'guess' },
   io: { id: 'external:storage', label: 'storage device (IO completion)', confidence: 'guess' },
   blk_freeze: { id: 'external:storage', label: 'storage device (IO completion)', confidence: 'guess' },
   queue_enter: { id: 'external:storage', label: 'storage device (IO completion)', confidence: 'guess', servedByFrame: /^(?:blk_mq_freeze_queue(?:_wait(?:_timeout)?)?|blk_freeze_queue)$/ },

@@ -20,6 +20,7 @@ export type WaitKind =
   | 'blk_freeze'
   | 'queue_enter'
   | 'log_space'
+  | 'device'
   | 'poll_sleep'
   | 'event'
   | 'kthread';
@@ -109,6 +110,8 @@ export const WAIT_RULES: WaitRule[] = [
   { fn: /^(?:blk_mq_freeze_queue_wait(?:_timeout)?|blk_mq_freeze_queue|blk_freeze_queue|blk_mq_quiesce_queue)$/, kind: 'blk_freeze', what: 'the requests in flight to complete (queue freeze)' },
   // New IO on a frozen queue waits for whoever froze it to unfreeze (block/blk-core.c).
   { fn: /^(?:blk_queue_enter|__bio_queue_enter|bio_queue_enter|blk_mq_alloc_request)$/, kind: 'queue_enter', what: 'the request queue to be unfrozen' },
+  // --- synchronous device commands: the task waits for the hardware to answer ---
+  { fn: /^(?:usb_sg_wait|usb_start_wait_urb|usb_bulk_msg|usb_control_msg|usb_kill_urb|scsi_execute(?:_cmd)?|__scsi_execute|blk_execute_rq|nvme_submit_sync_cmd|__nvme_submit_sync_cmd|ata_exec_internal(?:_sg)?|mmc_wait_for_req(?:_done)?|mmc_wait_for_cmd|i2c_transfer|__i2c_transfer|spi_sync|sdio_io_rw_ext_helper|mlx5_cmd_exec|mlx5_cmd_invoke|wait_for_device_probe)$/, kind: 'device', what: 'a device to answer a command' },
   // --- polling loops: the task sleeps and retries until hardware or state changes ---
   { fn: /^(?:msleep|msleep_interruptible|usleep_range(?:_state)?|ssleep|schedule_hrtimeout_range|fsleep|udelay|mdelay|__udelay|__const_udelay|delay_tsc|read_poll_timeout)$/, kind: 'poll_sleep', what: 'a polling loop (sleep and retry)' },
   // --- kthreads ---
@@ -120,6 +123,15 @@ export const WAIT_RULES: WaitRule[] = [
 
 /** Functions that only sleep/relax inside the previous rule's loop: skip them too. */
 export const SPIN_HELPERS: RegExp = /^(?:cpu_relax|rep_nop|native_safe_halt|pause|__delay|delay_tsc|kvm_wait|pv_wait|__pv_queued_spin_unlock_slowpath)$/;
+
+/**
+ * Generic waits that still say something when no specific frame names the wait: a task
+ * in wait_for_completion waits for a completion, in io_schedule for IO.
+ */
+export const GENERIC_WAITS: { fn: RegExp; kind: WaitKind; what: string }[] = [
+  { fn: /^(?:wait_for_completion.*|__wait_for_common|wait_for_common(?:_io)?|do_wait_for_common)$/, kind: 'completion', what: 'a completion' },
+  { fn: /^(?:io_schedule(?:_timeout)?|bit_wait_io)$/, kind: 'io', what: 'IO to complete' },
+];
 
 export function matchWaitRule(fn: string): WaitRule | null {
   for (const r of WAIT_RULES) {

@@ -9,7 +9,7 @@ const HEX = String.raw`[0-9a-fA-F]`;
 // `[<ffffffff810a6fec>] flush_workqueue+0x12c/0x5b0 [bsnmod]` (/proc/PID/stack, old
 // dmesg Call Trace). The `?` marks an unreliable frame: `[<…>] ? fn+0x1/0x2`.
 const PROC_ADDR = new RegExp(
-  String.raw`^\[<(${HEX}{6,16})>\] (\? )?(?:(${FN})\+0x(${HEX}{1,8})/0x(${HEX}{1,8})(?: \[([\w\-]{1,64})\])?|0x${HEX}{6,16})`,
+  String.raw`^\[<(${HEX}{1,16})>\] (\? )?(?:(${FN})\+0x(${HEX}{1,8})/0x(${HEX}{1,8})(?: \[([\w\-]{1,64})\])?|0x${HEX}{6,16})`,
 );
 
 // `flush_work+0x10/0x18`, ` ? __queue_work+0x1ad/0x3d0`, `vp_reset+0x3a/0x50 [virtio_pci]`,
@@ -42,7 +42,8 @@ export function frameFromProcStack(s: string, line: number): ParsedFrame | undef
     offset: '0x' + m[4].toLowerCase(),
     size: '0x' + m[5].toLowerCase(),
     module: m[6] ?? null,
-    addr: m[1].toLowerCase(),
+    // 4.15+ prints `[<0>]` to readers without CAP_SYSLOG (kptr_restrict): no address.
+    addr: /^0+$/.test(m[1]) ? null : m[1].toLowerCase(),
     reliable: !m[2],
     line,
   };
