@@ -32,6 +32,9 @@ export interface Frame {
   reliable: boolean;
   /** Source line of this frame in the input. */
   line?: number;
+  /** Absent for the task's own context; `irq`/`nmi` for handler frames printed on top,
+   *  `exception` for the interrupted instruction (RIP / pc). */
+  context?: 'irq' | 'nmi' | 'exception';
 }
 
 export type TaskState = 'R' | 'S' | 'D' | 'T' | 'Z' | 'I' | 'X' | 'P' | 'W' | 't';
@@ -51,6 +54,9 @@ export interface Task {
   workqueue?: { wq: string; fn: string } | null;
   /** Seconds the hung-task detector said the task was blocked for. */
   blockedSeconds?: number | null;
+  /** The frame that names what the task waits on, and the kind of wait. */
+  waitFrame?: string;
+  waitKind?: string;
 }
 
 export interface Cpu {
