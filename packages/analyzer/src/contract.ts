@@ -34,7 +34,7 @@ export interface Frame {
   line?: number;
   /** Absent for the task's own context; `irq`/`nmi` for handler frames printed on top,
    *  `exception` for the interrupted instruction (RIP / pc). */
-  context?: 'irq' | 'nmi' | 'exception';
+  context?: 'task' | 'irq' | 'nmi' | 'exception';
 }
 
 export type TaskState = 'R' | 'S' | 'D' | 'T' | 'Z' | 'I' | 'X' | 'P' | 'W' | 't';

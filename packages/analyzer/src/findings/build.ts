@@ -100,7 +100,10 @@ export function buildFindings(inp: FindingInputs): Analysis {
   //    stuck CPUs; a sink (no outgoing edge) or a cycle is where the chain stops.
   const adj = new Map<string, string[]>();
   for (const e of edges) (adj.get(e.from) ?? adj.set(e.from, []).get(e.from)!).push(e.to);
-  const sources = [...new Set([...waits.keys(), ...[...model.cpus.values()].filter((c) => c.stuck).map((c) => `cpu:${c.cpu}`)])].filter((s) => nodes.has(s));
+  // Sources: blocked tasks, stuck CPUs, and anything that waits while nothing waits on it.
+  const hasIn = new Set(edges.map((e) => e.to));
+  const pure = edges.map((e) => e.from).filter((n) => !hasIn.has(n));
+  const sources = [...new Set([...waits.keys(), ...[...model.cpus.values()].filter((c) => c.stuck).map((c) => `cpu:${c.cpu}`), ...pure])].filter((s) => nodes.has(s));
   const reach = new Map<string, Set<string>>();
   for (const s of sources) {
     const seen = new Set<string>([s]);

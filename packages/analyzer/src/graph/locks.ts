@@ -132,7 +132,14 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
 
   // 3. Lock facts from reports: lockdep, hung-task "blocked on … likely owned by" hints.
   for (const f of model.records.lockFacts) {
-    const l = ensure(f.addr ?? null, f.name ?? null, f.type ?? 'other', [f.span]);
+    let name = f.name ?? null;
+    if (!f.addr && !name) {
+      // The kernel's "blocked on a mutex likely owned by" hint gives no address: the lock
+      // is the one the blocked task waits for at its own call site.
+      const w = (f.waiters ?? []).map((x) => taskOf(x)).map((x) => (x ? waits.get(x.id) : undefined)).find((x) => x);
+      name = `${TYPE_WORD[f.type ?? 'other']}@${w ? w.culprit?.fn ?? w.frame.fn : 'unknown'}`;
+    }
+    const l = ensure(f.addr ?? null, name, f.type ?? 'other', [f.span]);
     const owner = taskOf(f.owner);
     if (owner) setOwner(l, owner.id, f.format === 'lockdep' ? 'certain' : 'likely', `${f.format === 'lockdep' ? 'lockdep lists it as held by' : 'the kernel reports it likely owned by'} ${owner.comm ?? ''} (${owner.pid})`, [f.span]);
     for (const wref of f.waiters ?? []) {

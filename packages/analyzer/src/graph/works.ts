@@ -83,7 +83,10 @@ export function resolveWorks(model: Model, waits: Map<string, TaskWait>, g: Grap
     let candidates: Running[];
     let stated: (r: Running) => boolean;
     if (w.rule.kind === 'flush_work') {
-      const fn = w.work;
+      // The work is not named by the stack; when exactly one other blocked kworker is
+      // running a work item, that is the one being flushed, most likely.
+      const lone = w.work ? [] : running.filter((r) => blockedWorker(r) && r.task !== t);
+      const fn = w.work ?? (lone.length === 1 ? lone[0].fn : null);
       const id = fn ? `work:${fn}` : `work:?@${site}`;
       target = { id, what: fn ? `work ${fn}${w.wq ? ` on ${w.wq}` : ''}` : `a work item flushed from ${site}` };
       g.node(id, 'work', fn ?? `work flushed by ${site}`);
@@ -124,6 +127,35 @@ export function resolveWorks(model: Model, waits: Map<string, TaskWait>, g: Grap
       linked.add(`${target.id}>${r.task.id}`);
       const wk = works.get(target.id);
       if (wk && !wk.runners.includes(r.task.id)) wk.runners.push(r.task.id);
+    }
+  }
+  // A workqueue lockup names a pool that made no progress: its in-flight works hold the
+  // pool's workers, and its pending works cannot start until they finish.
+  const stuckPools = new Set(
+    model.records.reports.filter((r) => r.kind === 'workqueue_lockup').map((r) => /cpus=(\S+)/.exec(r.header)?.[1]).filter((x): x is string => !!x),
+  );
+  if (stuckPools.size) {
+    const inflight = model.records.works.filter((w) => w.state === 'running' && w.poolCpus && stuckPools.has(w.poolCpus) && w.workerPid != null);
+    for (const w of inflight) {
+      const t = model.taskById.get(`task:${w.workerPid}`);
+      if (!t) continue;
+      const id = `work:${w.fn}`;
+      g.node(id, 'work', w.fn);
+      g.task(t);
+      g.edge(id, t.id, 'runs', 'certain', `${t.comm ?? 'the worker'} is executing ${w.fn}${w.wq ? ` from ${w.wq}` : ''} (in-flight in the stuck pool cpus=${w.poolCpus})`, [w.span]);
+      linked.add(`${id}>${t.id}`);
+      const wk = addWork(id, 'work', w.fn, w.wq, 'running', [w.span]);
+      if (!wk.runners.includes(t.id)) wk.runners.push(t.id);
+    }
+    for (const p of model.records.works) {
+      if (p.state === 'running' || !p.poolCpus || !stuckPools.has(p.poolCpus)) continue;
+      const blockers = inflight.filter((w) => w.poolCpus === p.poolCpus && w.fn !== p.fn);
+      for (const b of blockers) {
+        const id = `work:${p.fn}`;
+        g.node(id, 'work', p.fn);
+        addWork(id, 'work', p.fn, p.wq, p.state, [p.span]);
+        g.edge(id, `work:${b.fn}`, 'waits_event', 'likely', `${p.fn} is ${p.state} on the stuck pool cpus=${p.poolCpus}, behind ${b.fn}`, [p.span, b.span]);
+      }
     }
   }
   // Show what each blocked kworker is executing, so the reader sees the work item.

@@ -82,7 +82,7 @@ export function writeVerdict(h: Headline, model: Model, waits: Map<string, TaskW
   // The chains: from each task nobody waits on (the outermost waiters), longest first,
   // plus the report's subject; identical waiters are summarised, not repeated.
   const hasIn = new Set(graph.edges.map((e) => e.to));
-  const starts = [...new Set(graph.edges.map((e) => e.from))].filter((n) => n.startsWith('task:') && !hasIn.has(n));
+  const starts = [...new Set(graph.edges.map((e) => e.from))].filter((n) => (n.startsWith('task:') || n.startsWith('work:')) && !hasIn.has(n));
   if (h.subject && graph.edges.some((e) => e.from === h.subject!.id) && !starts.includes(h.subject.id)) starts.push(h.subject.id);
   const chains = starts.map((s) => ({ start: s, chain: mainChain(s, graph.edges) })).sort((a, b) => b.chain.length - a.chain.length);
   const seenEnds = new Map<string, number>();
