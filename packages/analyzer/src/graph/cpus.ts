@@ -122,7 +122,26 @@ export interface StarvedCpu {
 export function resolveCpus(model: Model, waits: Map<string, TaskWait>, g: GraphBuilder, ipis: IpiResult[]): StarvedCpu[] {
   const starved: StarvedCpu[] = [];
   const targeted = new Set(ipis.flatMap((r) => r.pending.map((p) => p.cpu)));
+  // CPUs that do not answer an NMI backtrace request, or on which RCU's grace-period
+  // kthread is runnable yet starved: the CPU itself is not executing.
+  const silent = new Map<number, Span[]>();
+  for (const r of model.records.nmiRequests) {
+    if (r.cpus === 'all') continue;
+    for (const c of r.cpus) if (!model.records.nmiAnswered.has(c) && c !== r.fromCpu) silent.set(c, [...(silent.get(c) ?? []), r.span]);
+  }
+  const starvedGp = new Map<number, Span[]>();
+  for (const s of model.records.rcuStarvedOn) starvedGp.set(s.cpu, [...(starvedGp.get(s.cpu) ?? []), s.span]);
+  for (const cpu of new Set([...silent.keys(), ...starvedGp.keys()])) {
+    const both = silent.has(cpu) && starvedGp.has(cpu);
+    const ev = [...(silent.get(cpu) ?? []), ...(starvedGp.get(cpu) ?? [])];
+    const why = [silent.has(cpu) ? 'it never answered an NMI backtrace request' : null, starvedGp.has(cpu) ? "RCU's grace-period kthread is runnable there but starved" : null].filter(Boolean).join(' and ');
+    starved.push({ cpu, runnable: [], evidence: ev });
+    g.node(`cpu:${cpu}`, 'cpu', `cpu ${cpu}`, { evidence: ev });
+    g.node('external:hypervisor', 'external', model.virtualized ? 'hypervisor (vCPU not scheduled)' : 'hypervisor / firmware');
+    g.edge(`cpu:${cpu}`, 'external:hypervisor', 'starved_by', model.virtualized || both ? 'likely' : 'guess', `cpu ${cpu} is not executing: ${why}${model.virtualized ? ' (a virtual machine: the host is not running this vCPU)' : ''}`, ev);
+  }
   for (const c of model.cpus.values()) {
+    if (silent.has(c.cpu) || starvedGp.has(c.cpu)) continue;
     const cur = c.current ? model.taskById.get(c.current) : undefined;
     const idle = c.idle || (cur?.idle ?? false);
     if (idle && c.runnable.length > 0) {

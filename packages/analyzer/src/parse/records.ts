@@ -191,6 +191,11 @@ export class Records {
   cpus: CpuRecord[] = [];
   heldLocks: HeldLockRecord[] = [];
   lockdepChains: LockdepChainRecord[] = [];
+  /** NMI backtrace requests (`Sending NMI from CPU 1 to CPUs 3:`) and the CPUs that answered. */
+  nmiRequests: { fromCpu: number | null; cpus: number[] | 'all'; span: Span }[] = [];
+  nmiAnswered = new Set<number>();
+  /** `rcu_preempt kthread starved … ->cpu=3`: the GP kthread is runnable on that CPU but not run. */
+  rcuStarvedOn: { cpu: number; span: Span }[] = [];
   /** NFS servers the client said were not responding (or came back). */
   nfsServers: { server: string; ok: boolean; span: Span }[] = [];
   /** The kernel's own statement that a CPU waits for another's answer to a call. */

@@ -73,7 +73,20 @@ export const hardLockupParser: FormatParser = {
 
 // lib/nmi_backtrace.c
 const NMI_BT = /^NMI backtrace for cpu (\d{1,5})(?: skipped: idling at (\S{1,200}))?$/;
-const SENDING_NMI = /^Sending NMI (?:from CPU \d{1,5} )?to (?:all CPUs|CPUs [\d,\-]{1,200}):$/;
+const SENDING_NMI = /^Sending NMI (?:from CPU (\d{1,5}) )?to (all CPUs|CPUs [\d,\-]{1,200}):$/;
+
+/** `0-4,6-15` → [0,1,2,3,4,6,…,15] (bounded). */
+export function cpuList(s: string): number[] {
+  const out: number[] = [];
+  for (const part of s.split(',')) {
+    const m = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(part.trim());
+    if (!m) continue;
+    const a = Number(m[1]);
+    const b = m[2] ? Number(m[2]) : a;
+    for (let c = a; c <= b && out.length < 8192; c++) out.push(c);
+  }
+  return out;
+}
 // `** 12 printk messages dropped **` (printk ring buffer overrun, console_unlock).
 const DROPPED = /^\*\* \d{1,10} printk messages dropped \*\*$/;
 
@@ -85,10 +98,16 @@ export const nmiBacktraceParser: FormatParser = {
   },
   parse(lines, i, ctx) {
     const t = lines[i].trimmed;
-    if (SENDING_NMI.test(t) || DROPPED.test(t)) return i + 1;
+    const sent = SENDING_NMI.exec(t);
+    if (sent) {
+      ctx.records.nmiRequests.push({ fromCpu: sent[1] ? Number(sent[1]) : null, cpus: sent[2] === 'all CPUs' ? 'all' : cpuList(sent[2].slice(5)), span: span(lines, i, i + 1) });
+      return i + 1;
+    }
+    if (DROPPED.test(t)) return i + 1;
     const m = NMI_BT.exec(t);
     if (!m) return null;
     const cpu = Number(m[1]);
+    ctx.records.nmiAnswered.add(cpu);
     if (m[2]) {
       ctx.records.cpus.push({ cpu, idle: true, current: null, span: span(lines, i, i + 1), format: 'nmi_backtrace' });
       return i + 1;

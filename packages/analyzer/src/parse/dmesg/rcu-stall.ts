@@ -13,7 +13,7 @@
 //
 // The CPUs listed are stuck; their `NMI backtrace for cpu N` dumps follow.
 
-import type { FormatParser } from '../parser.js';
+import type { FormatParser, ParseContext } from '../parser.js';
 import { span } from '../parser.js';
 import { dmesgState } from './state.js';
 
@@ -66,6 +66,7 @@ export const rcuStallParser: FormatParser = {
         continue;
       }
       if (!DETAIL.some((re) => re.test(t))) break;
+      noteStarved(t, ctx, lines[j].no);
     }
     const uniq = [...new Set(cpus)];
     const state = dmesgState(ctx);
@@ -84,17 +85,27 @@ export const rcuStallParser: FormatParser = {
   },
 };
 
+// rcu_check_gp_kthread_starvation: `… kthread starved for N jiffies! … ->state=0x0 ->cpu=3`.
+// A runnable (state 0x0) GP kthread starved on a CPU means that CPU is not running it.
+const STARVED = /kthread starved for \d{1,12} jiffies!.{0,200}->state=0x0 ->cpu=(\d{1,5})/;
+
+function noteStarved(t: string, ctx: ParseContext, no: number): void {
+  const m = STARVED.exec(t);
+  if (m) ctx.records.rcuStarvedOn.push({ cpu: Number(m[1]), span: { line: no, endLine: no } });
+}
+
 /** RCU detail lines printed apart from a report header (the starvation notice, dump headings). */
 export const rcuDetailParser: FormatParser = {
   name: 'rcu_stall',
   starts(line) {
     return line.trimmed.startsWith('rcu: ') || line.trimmed.startsWith('rcu_');
   },
-  parse(lines, i) {
+  parse(lines, i, ctx) {
     let j = i;
     for (; j < lines.length; j++) {
       const t = lines[j].trimmed.replace(RCU_PREFIX, '');
       if (!DETAIL.some((re) => re.test(t))) break;
+      noteStarved(t, ctx, lines[j].no);
     }
     return j > i ? j : null;
   },
