@@ -46,6 +46,10 @@ function linkGracePeriod(model: Model, g: GraphBuilder): void {
 
 /** Name the outside party when the dump does (an NFS server that stopped answering). */
 function externalLabel(model: Model, id: string, fallback: string): string {
+  if (id === 'external:netdev-refs') {
+    const devs = [...new Set(model.records.netdevWaits.map((w) => `${w.dev} (usage count ${w.count})`))];
+    if (devs.length) return `references to ${devs.slice(0, 3).join(', ')} never dropped`;
+  }
   if (id === 'external:nfs-server') {
     const down = [...new Set(model.records.nfsServers.filter((s) => !s.ok).map((s) => s.server))];
     if (down.length) return `NFS server ${down.slice(0, 3).join(', ')} (not responding)`;
@@ -87,6 +91,13 @@ export function buildGraph(model: Model, waits: Map<string, TaskWait>): GraphRes
     }
     g.node(target.id, 'external', externalLabel(model, target.id, target.label));
     g.edge(w.task.id, target.id, 'waits_event', target.confidence, `${w.task.comm ?? 'the task'} waits in ${w.api.fn}${w.culprit ? ` (from ${w.culprit.fn})` : ''} for ${w.rule.what}`, ev);
+  }
+  for (const nw of model.records.netdevWaits) {
+    const t = nw.tid !== null ? model.taskById.get(`task:${nw.tid}`) : undefined;
+    if (!t || g.hasEdge(t.id)) continue;
+    g.task(t);
+    g.node('external:netdev-refs', 'external', externalLabel(model, 'external:netdev-refs', 'leaked network device references'));
+    g.edge(t.id, 'external:netdev-refs', 'waits_event', 'certain', `it printed "waiting for ${nw.dev} to become free": it is unregistering the device and waits for its usage count (${nw.count}) to drop`, [nw.span]);
   }
   linkGracePeriod(model, g);
   const { nodes, edges } = g.result();

@@ -17,6 +17,8 @@ export interface WaitTarget {
 export const WAIT_TARGETS: Partial<Record<WaitKind, WaitTarget>> = {
   // A sleep-and-retry loop in a driver waits for the hardware (or a state) to change.
   poll_sleep: { id: 'external:device', label: 'device / polled condition', confidence: 'guess' },
+  // net/core/dev.c: someone took a reference (dev_hold) and never dropped it.
+  netdev_ref: { id: 'external:netdev-refs', label: 'leaked network device references', confidence: 'likely' },
   device: { id: 'external:device', label: 'device / polled condition', confidence: 'guess' },
   io: { id: 'external:storage', label: 'storage device (IO completion)', confidence: 'guess' },
   blk_freeze: { id: 'external:storage', label: 'storage device (IO completion)', confidence: 'guess' },

@@ -21,6 +21,7 @@ export type WaitKind =
   | 'queue_enter'
   | 'log_space'
   | 'device'
+  | 'netdev_ref'
   | 'poll_sleep'
   | 'event'
   | 'kthread';
@@ -114,6 +115,8 @@ export const WAIT_RULES: WaitRule[] = [
   { fn: /^(?:usb_sg_wait|usb_start_wait_urb|usb_bulk_msg|usb_control_msg|usb_kill_urb|scsi_execute(?:_cmd)?|__scsi_execute|blk_execute_rq|nvme_submit_sync_cmd|__nvme_submit_sync_cmd|ata_exec_internal(?:_sg)?|mmc_wait_for_req(?:_done)?|mmc_wait_for_cmd|i2c_transfer|__i2c_transfer|spi_sync|sdio_io_rw_ext_helper|mlx5_cmd_exec|mlx5_cmd_invoke|wait_for_device_probe)$/, kind: 'device', what: 'a device to answer a command' },
   // --- polling loops: the task sleeps and retries until hardware or state changes ---
   { fn: /^(?:msleep|msleep_interruptible|usleep_range(?:_state)?|ssleep|schedule_hrtimeout_range|fsleep|udelay|mdelay|__udelay|__const_udelay|delay_tsc|read_poll_timeout)$/, kind: 'poll_sleep', what: 'a polling loop (sleep and retry)' },
+  // --- network device teardown: waits for every reference to the device to be dropped ---
+  { fn: /^(?:netdev_wait_allrefs(?:_any)?|rollback_registered_many)$/, kind: 'netdev_ref', what: 'the last references to a network device to be dropped' },
   // --- kthreads ---
   { fn: /^(?:kthread_stop|kthread_park|__kthread_parkme)$/, kind: 'kthread', what: 'a kernel thread to stop' },
   // --- generic events (last: any other wait_event / completion) ---

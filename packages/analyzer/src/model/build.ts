@@ -80,10 +80,19 @@ export function buildModel(records: Records, text: string): Model {
   for (const f of records.addresses) if (f.kind === 'task' && f.task.pid !== null) pidByAddr.set(f.addr, f.task);
   for (const r of records.tasks) if (r.taskAddr && r.pid !== null) pidByAddr.set(r.taskAddr, { pid: r.pid, comm: r.comm, taskAddr: r.taskAddr });
 
+  // Tasks named only as lock holders (lockdep lists, "likely owned by" hints) are tasks
+  // too: the owner of a lock must be a node even when its stack is not in the dump.
+  const named: TaskRecord[] = [];
+  const mention = (ref: TaskRef | null | undefined, sp: Span, format: string) => {
+    if (ref && ref.pid !== null && ref.pid > 0) named.push({ pid: ref.pid, comm: ref.comm, state: null, cpu: null, taskAddr: ref.taskAddr, frames: [], span: sp, format });
+  };
+  for (const h of records.heldLocks) mention(h.holder, h.span, 'lock_holder');
+  for (const f of records.lockFacts) mention(f.owner, f.span, 'lock_holder');
+  const allRecords = named.length ? [...records.tasks, ...named] : records.tasks;
   const groups = new Map<string, TaskRecord[]>();
   const order: string[] = [];
   let anon = 0;
-  for (const r of records.tasks) {
+  for (const r of allRecords) {
     let pid = r.pid;
     if (pid === null && r.taskAddr && pidByAddr.has(r.taskAddr)) pid = pidByAddr.get(r.taskAddr)!.pid;
     let key = refKey(pid, r.cpu, r.taskAddr);

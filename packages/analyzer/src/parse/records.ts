@@ -196,6 +196,8 @@ export class Records {
   nmiAnswered = new Set<number>();
   /** `rcu_preempt kthread starved … ->cpu=3`: the GP kthread is runnable on that CPU but not run. */
   rcuStarvedOn: { cpu: number; span: Span }[] = [];
+  /** `unregister_netdevice: waiting for DEV to become free`: a device reference not dropped. */
+  netdevWaits: { dev: string; count: number; tid: number | null; span: Span }[] = [];
   /** NFS servers the client said were not responding (or came back). */
   nfsServers: { server: string; ok: boolean; span: Span }[] = [];
   /** The kernel's own statement that a CPU waits for another's answer to a call. */

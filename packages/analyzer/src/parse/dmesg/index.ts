@@ -4,6 +4,7 @@
 import type { FormatParser } from '../parser.js';
 import { csdLockParser } from './csd.js';
 import { foldedStackParser } from './folded.js';
+import { netdevRefParser } from './netdev.js';
 import { nfsServerParser } from './nfs.js';
 import { hungTaskHintParser, hungTaskParser } from './hung-task.js';
 import { heldLocksParser, lockdepReportParser } from './lockdep.js';
@@ -26,6 +27,7 @@ export const DMESG_PARSERS: FormatParser[] = [
   nmiBacktraceParser,
   csdLockParser,
   nfsServerParser,
+  netdevRefParser,
   cpuDumpParser,
   sysrqHeaderParser,
   taskDumpParser,
