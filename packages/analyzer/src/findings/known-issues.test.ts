@@ -5,7 +5,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../analyze.js';
-import { KNOWN_ISSUES } from '../knowledge/known-issues.js';
+import { KNOWN_ISSUES, type KnownIssue } from '../knowledge/known-issues.js';
+import type { ModelTask } from '../model/build.js';
+import { assignStacks, matchKnownIssues, plainFn } from './known-issues.js';
 
 const dir = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/known-issues');
 const load = (name: string) => readFileSync(join(dir, name), 'utf8');
@@ -67,5 +69,85 @@ describe('known-issues fixtures', () => {
       const ids = knownIds(load(`${issue.id}.match.txt`));
       expect(ids.filter((id) => id !== issue.id), issue.id).toEqual([]);
     }
+  });
+});
+
+describe('known-issues matching engine', () => {
+  const task = (pid: number, fns: string[], onCpu = false): ModelTask =>
+    ({
+      id: `task:${pid}`, pid, comm: `t${pid}`, state: 'D', cpu: null, taskAddr: null,
+      frames: fns.map((fn, i) => ({ fn, offset: '0x10', size: '0x40', module: null, addr: null, reliable: true, line: i + 1 })),
+      registers: null, stackWords: [], workqueue: null, blockedSeconds: null, onCpu, idle: false,
+      evidence: [{ line: pid, endLine: pid }], formats: new Set(), framesSpan: null,
+    }) as unknown as ModelTask;
+  const issue = (signatures: KnownIssue['signatures']): KnownIssue => ({
+    id: 'test-issue', title: 'test: an issue for the engine', explanation: 'x'.repeat(90), fixes: ['0123456789ab'], mitigation: 'upgrade the kernel', signatures,
+  });
+  const ids = (tasks: ModelTask[], i: KnownIssue) => matchKnownIssues(tasks, 'hung_task', [i]).map((f) => f.nodes);
+
+  it('strips compiler suffixes, chained ones too', () => {
+    expect(plainFn('__flush_work.isra.0')).toBe('__flush_work');
+    expect(plainFn('mutex_lock.constprop.12')).toBe('mutex_lock');
+    expect(plainFn('foo.part.3.cold')).toBe('foo');
+    expect(plainFn('bar.cold')).toBe('bar');
+    expect(plainFn('baz.llvm.1234567890123')).toBe('baz');
+    expect(plainFn('qux.constprop.0.isra.0')).toBe('qux');
+    expect(plainFn('cold')).toBe('cold');
+    expect(plainFn('d_lookup')).toBe('d_lookup');
+  });
+
+  it('plain signature names match suffixed frames (index and matcher)', () => {
+    const i = issue([{ frames: ['__flush_work', 'cpuset_write_resmask'] }]);
+    expect(ids([task(1, ['schedule', '__flush_work.isra.0', 'cpuset_write_resmask.cold'])], i)).toEqual([['task:1']]);
+    expect(ids([task(1, ['schedule', '__flush_work.constprop.0.isra.0', 'cpuset_write_resmask.llvm.4711'])], i)).toEqual([['task:1']]);
+    expect(ids([task(1, ['schedule', '__flush_workx', 'cpuset_write_resmask'])], i)).toEqual([]);
+    const re = issue([{ frames: [/^(?:__)?flush_work$/, 'cpuset_write_resmask'] }]);
+    expect(ids([task(2, ['__flush_work.isra.3', 'cpuset_write_resmask.part.0'])], re)).toEqual([['task:2']]);
+  });
+
+  it('backtracks: a stack fitting two signatures does not hide a real match', () => {
+    // Task 1 satisfies both signatures; task 2 only the first. Greedy (sig A → task 1)
+    // would leave B without a stack.
+    const i = issue([{ frames: ['mutex_lock', 'a_path'] }, { frames: ['mutex_lock', 'b_path'] }]);
+    const both = task(1, ['mutex_lock', 'a_path', 'b_path']);
+    const onlyA = task(2, ['mutex_lock', 'a_path']);
+    expect(ids([both, onlyA], i)).toEqual([['task:2', 'task:1']]);
+    expect(ids([onlyA, both], i)).toEqual([['task:2', 'task:1']]);
+    // One stack cannot satisfy two signatures on its own.
+    expect(ids([both], i)).toEqual([]);
+  });
+
+  it('three signatures needing a chain of reassignments', () => {
+    const i = issue([{ frames: ['x', 'p'] }, { frames: ['x', 'q'] }, { frames: ['x', 'r'] }]);
+    const pq = task(1, ['x', 'p', 'q']);
+    const qr = task(2, ['x', 'q', 'r']);
+    const r = task(3, ['x', 'r']);
+    expect(ids([pq, qr, r], i)[0].sort()).toEqual(['task:1', 'task:2', 'task:3']);
+    expect(ids([pq, qr], i)).toEqual([]);
+  });
+
+  it('stays fast on a 50,000-task dump with one common frame', () => {
+    const tasks: ModelTask[] = [];
+    for (let p = 1; p <= 50_000; p++) tasks.push(task(p, ['__schedule', 'schedule', 'mutex_lock', 'a_path', 'b_path', 'do_syscall_64']));
+    tasks.push(task(60_000, ['mutex_lock', 'c_path']));
+    const i = issue([{ frames: ['mutex_lock', 'a_path'] }, { frames: ['mutex_lock', 'b_path'] }, { frames: [/^mutex_lock$/, /^c_path$/] }]);
+    const t0 = Date.now();
+    const found = ids(tasks, i);
+    for (let k = 0; k < 20; k++) matchKnownIssues(tasks, 'hung_task');
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toContain('task:60000');
+  });
+
+  it('onCpu signatures only take stacks running on a CPU', () => {
+    const i = issue([{ frames: ['sched_cfs_period_timer', '__hrtimer_run_queues'], onCpu: true }]);
+    expect(ids([task(1, ['sched_cfs_period_timer', '__hrtimer_run_queues'])], i)).toEqual([]);
+    expect(ids([task(1, ['sched_cfs_period_timer.cold', '__hrtimer_run_queues'], true)], i)).toEqual([['task:1']]);
+  });
+
+  it('assignStacks returns null when signatures outnumber distinct stacks', () => {
+    expect(assignStacks([[1], [1]])).toBeNull();
+    expect(assignStacks([[1, 2], [1]])).toEqual([2, 1]);
+    expect(assignStacks([])).toEqual([]);
   });
 });

@@ -4,8 +4,23 @@ import type { Finding, Kind, Span } from '../contract.js';
 import { KNOWN_ISSUES, type KnownIssue, type StackSignature } from '../knowledge/known-issues.js';
 import type { ModelTask } from '../model/build.js';
 
+/** Compiler clones and split-off parts: `.isra.N`, `.constprop.N`, `.part.N`, `.cold`, `.cold.N`, `.llvm.N`, `.lto_priv.N`, chained. */
+const SUFFIX = /(?:\.(?:isra|constprop|part|llvm|lto_priv|localalias)(?:\.\d+)?|\.cold(?:\.\d+)?)$/;
+
+/** A frame name without compiler suffixes: `__flush_work.isra.0` → `__flush_work`. */
+export function plainFn(fn: string): string {
+  let s = fn;
+  for (let i = 0; i < 8 && SUFFIX.test(s); i++) {
+    const next = s.replace(SUFFIX, '');
+    if (!next) break;
+    s = next;
+  }
+  return s;
+}
+
 function frameMatches(p: string | RegExp, fn: string): boolean {
-  return typeof p === 'string' ? p === fn : p.test(fn);
+  const plain = plainFn(fn);
+  return typeof p === 'string' ? p === plain : p.test(plain) || (plain !== fn && p.test(fn));
 }
 
 /** Do the signature's frames appear in this stack, in order? */
@@ -20,41 +35,73 @@ export function signatureMatches(sig: StackSignature, frames: { fn: string }[]):
 
 /** Frame names a signature certainly needs: used to find candidate stacks fast. */
 function literals(sig: StackSignature): string[] {
-  return sig.frames.filter((p): p is string => typeof p === 'string');
+  return sig.frames.filter((p): p is string => typeof p === 'string').map(plainFn);
+}
+
+/**
+ * Give each signature a different stack (a bipartite matching; Kuhn's augmenting paths).
+ * `cands[i]` are the stacks that satisfy signature i, in preference order. Returns the
+ * chosen stack per signature, or null when no assignment covers every signature.
+ */
+export function assignStacks<T>(cands: T[][]): T[] | null {
+  const n = cands.length;
+  const owner = new Map<T, number>(); // stack → signature using it
+  const pick: (T | undefined)[] = new Array(n);
+  const augment = (i: number, seen: Set<T>): boolean => {
+    for (const t of cands[i]) {
+      if (seen.has(t)) continue;
+      seen.add(t);
+      const j = owner.get(t);
+      if (j === undefined || augment(j, seen)) {
+        owner.set(t, i);
+        pick[i] = t;
+        return true;
+      }
+    }
+    return false;
+  };
+  for (let i = 0; i < n; i++) if (!augment(i, new Set())) return null;
+  return pick as T[];
 }
 
 export function matchKnownIssues(tasks: ModelTask[], kind: Kind, issues: KnownIssue[] = KNOWN_ISSUES): Finding[] {
-  // Index: frame name → tasks having it, so a 50,000-task dump is not scanned per issue.
+  // Index: plain frame name → tasks having it, so a 50,000-task dump is not scanned per issue.
   const byFn = new Map<string, ModelTask[]>();
   const withFrames = tasks.filter((t) => t.frames.length > 0);
   for (const t of withFrames) {
     const seen = new Set<string>();
     for (const f of t.frames) {
-      if (seen.has(f.fn)) continue;
-      seen.add(f.fn);
-      let l = byFn.get(f.fn);
-      if (!l) byFn.set(f.fn, (l = []));
+      const fn = plainFn(f.fn);
+      if (seen.has(fn)) continue;
+      seen.add(fn);
+      let l = byFn.get(fn);
+      if (!l) byFn.set(fn, (l = []));
       l.push(t);
     }
   }
   const out: Finding[] = [];
   for (const issue of issues) {
     if (issue.kinds && !issue.kinds.includes(kind)) continue;
-    const used = new Set<ModelTask>();
-    const hits: ModelTask[] = [];
+    const n = issue.signatures.length;
+    // Candidates per signature. n of them are always enough: whatever the other n-1
+    // signatures take, one of n candidates is left (Hall), so the search stays exact
+    // while each pool is scanned at most once.
+    const cands: ModelTask[][] = [];
     for (const sig of issue.signatures) {
       const lit = literals(sig);
       let pool = withFrames;
-      if (lit.length) {
-        const rarest = lit.map((fn) => byFn.get(fn) ?? []).sort((a, b) => a.length - b.length)[0];
-        pool = rarest;
+      if (lit.length) pool = lit.map((fn) => byFn.get(fn) ?? []).sort((a, b) => a.length - b.length)[0];
+      const c: ModelTask[] = [];
+      for (const t of pool) {
+        if ((!sig.onCpu || t.onCpu) && signatureMatches(sig, t.frames)) c.push(t);
+        if (c.length >= n) break;
       }
-      const hit = pool.find((t) => !used.has(t) && (!sig.onCpu || t.onCpu) && signatureMatches(sig, t.frames));
-      if (!hit) break;
-      used.add(hit);
-      hits.push(hit);
+      if (!c.length) break;
+      cands.push(c);
     }
-    if (hits.length !== issue.signatures.length) continue;
+    if (cands.length !== n) continue;
+    const hits = assignStacks(cands);
+    if (!hits) continue;
     const evidence: Span[] = hits.flatMap((t) => (t.framesSpan ? [t.framesSpan] : t.evidence.slice(0, 1)));
     out.push({
       kind: 'known_issue',

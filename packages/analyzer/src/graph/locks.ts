@@ -6,6 +6,7 @@
 import type { Confidence, Lock, LockType, Span } from '../contract.js';
 import { readLockState, readWaiter } from '../knowledge/structs.js';
 import { isGenericFrame, matchWaitRule } from '../knowledge/waits.js';
+import { lockWrapperFor } from '../knowledge/lock-wrappers.js';
 import { mergeSpans, type Model, type ModelTask } from '../model/build.js';
 import type { TaskRef } from '../parse/records.js';
 import type { GraphBuilder } from './builder.js';
@@ -215,6 +216,14 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
       continue;
     }
     const site = w.culprit?.fn ?? w.frame.fn;
+    // A wrapper of a well-known lock names it (rtnl_lock → rtnl_mutex): the same node as
+    // lockdep's class, so holders listed by lockdep are found.
+    const wrapper = lockWrapperFor(site);
+    if (wrapper && !wrapper.perObject) {
+      const known = [...locks.values()].find((x) => x.name === wrapper.name) ?? ensure(null, wrapper.name, type, []);
+      addWaiter(known, t.id, 'likely', `it is blocked in ${w.api.fn} called from ${site}, which takes ${wrapper.name}`, [{ line: w.frame.line, endLine: w.culprit?.line ?? w.frame.line }]);
+      continue;
+    }
     const l = ensure(null, `${TYPE_WORD[type]}@${site}`, type, []);
     addWaiter(l, t.id, 'likely', `${w.api.fn} in its stack: it waits for ${w.rule.what} taken in ${site} (address not in the dump)`, [{ line: w.frame.line, endLine: w.frame.line }]);
   }

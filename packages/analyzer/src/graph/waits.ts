@@ -49,6 +49,24 @@ export function findWait(t: ModelTask, arch: string | null): TaskWait | null {
       if (++unnamed > MAX_UNNAMED) return generic ? genericWait(t, frames, generic.k, generic.rule) : null;
       continue;
     }
+    // A sleep-and-retry loop is how a wait is done, not what it waits for: when its caller
+    // names a wait of its own (netdev_wait_allrefs → msleep), that caller says what.
+    if (rule.kind === 'poll_sleep') {
+      for (let c = k + 1; c < frames.length; c++) {
+        if (isGenericFrame(frames[c].fn) || !frames[c].reliable) continue;
+        const outer = matchWaitRule(frames[c].fn);
+        if (outer && outer.kind !== 'poll_sleep') return findWaitAt(t, frames, c, outer, arch);
+        break;
+      }
+    }
+    return findWaitAt(t, frames, k, rule, arch);
+  }
+  return generic ? genericWait(t, frames, generic.k, generic.rule) : null;
+}
+
+function findWaitAt(t: ModelTask, frames: ParsedFrame[], k: number, rule: WaitRule, arch: string | null): TaskWait {
+  const f = frames[k];
+  {
     let work: string | null = null;
     let wq: string | null = null;
     let ruleSource: string | null = null;
@@ -87,7 +105,6 @@ export function findWait(t: ModelTask, arch: string | null): TaskWait | null {
     }
     return { task: t, rule, frame: f, api, run, culprit, work, wq, ruleSource, argAddr };
   }
-  return null;
 }
 
 /** A wait named only by generic plumbing (wait_for_completion, io_schedule). */

@@ -94,7 +94,7 @@ export const KNOWN_ISSUES: KnownIssue[] = [
     mitigation: 'Do not write cpuset.cpus/cpuset.mems of a cgroup that is being removed while CPUs or memory are hot-unplugged.',
     links: ['https://git.kernel.org/linus/76bb5ab8f6e3'],
     signatures: [
-      { frames: [/^(?:__)?flush_work(?:\.isra\.\d+)?$/, 'cpuset_write_resmask'] },
+      { frames: [/^(?:__)?flush_work$/, 'cpuset_write_resmask'] },
       { frames: [/^kernfs_(?:drain|deactivate)$/, /^cgroup_(?:rm_file|clear_dir|destroy_locked|rmdir)$/] },
     ],
   },
@@ -147,7 +147,7 @@ export const KNOWN_ISSUES: KnownIssue[] = [
     fixedIn: ['v6.2', '6.1.y stable (Sept 2024)'],
     mitigation: 'Keep free memory headroom (raise vm.min_free_kbytes) and avoid deleting large numbers of XFS files under memory pressure.',
     links: ['https://git.kernel.org/linus/4da112513c01'],
-    signatures: [{ frames: [/^(?:__)?flush_work(?:\.isra\.\d+)?$/, 'xfs_inode_mark_reclaimable', 'xfs_inodegc_worker'] }],
+    signatures: [{ frames: [/^(?:__)?flush_work$/, 'xfs_inode_mark_reclaimable', 'xfs_inodegc_worker'] }],
   },
   {
     id: 'fuse-atomic-otrunc-vs-invalidate',
