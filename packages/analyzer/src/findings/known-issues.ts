@@ -9,6 +9,7 @@ const SUFFIX = /(?:\.(?:isra|constprop|part|llvm|lto_priv|localalias)(?:\.\d+)?|
 
 /** A frame name without compiler suffixes: `__flush_work.isra.0` → `__flush_work`. */
 export function plainFn(fn: string): string {
+  if (!fn.includes('.')) return fn;
   let s = fn;
   for (let i = 0; i < 8 && SUFFIX.test(s); i++) {
     const next = s.replace(SUFFIX, '');
