@@ -1,0 +1,125 @@
+#!/usr/bin/env node
+// Analyzer benchmark: for each input, in one fresh Node process per input,
+//   floor    = read the file (utf8) + split it into lines (String.prototype.split),
+//   analyzer = read the file (utf8) + analyze(text) from packages/analyzer/dist,
+// best of --runs (default 1 for ≥ 10 MB, 3 below), MB/s, ratio analyzer/floor, peak
+// RSS growth over the process's baseline (÷ input size), graph nodes/edges (the graph
+// after identical waiters are collapsed), tasks, kind.
+//
+//   node bench/analyzer.mjs [--dir bench/out] [--match sysrq] [--runs N] [--json out.json] [files…]
+//
+// Build first: pnpm turbo run build --filter @hangscope/analyzer
+
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve, basename } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..');
+const DIST = join(root, 'packages/analyzer/dist/index.js');
+
+// ---- child: measure one file --------------------------------------------------------------
+if (process.argv[2] === '--child') {
+  const file = process.argv[3];
+  const runs = Number(process.argv[4] ?? 1);
+  const { analyze } = await import(pathToFileURL(DIST).href);
+  const gc = globalThis.gc ?? (() => {});
+  // Warm the analyzer's code paths on a small slice so JIT warm-up is not billed to
+  // the first large run (a dashboard's server process is warm too).
+  const head = readFileSync(file, 'utf8').slice(0, 200_000);
+  analyze(head);
+  gc();
+  const baseRss = process.memoryUsage().rss;
+  const size = statSync(file).size;
+
+  let floor = Infinity;
+  let lines = 0;
+  for (let r = 0; r < Math.max(3, runs); r++) {
+    const t0 = performance.now();
+    const text = readFileSync(file, 'utf8');
+    const parts = text.split(/\r\n|\r|\n/);
+    lines = parts.length;
+    floor = Math.min(floor, performance.now() - t0);
+  }
+  gc();
+  let best = Infinity;
+  let doc = null;
+  let peakRss = 0;
+  for (let r = 0; r < runs; r++) {
+    doc = null;
+    gc();
+    const t0 = performance.now();
+    const text = readFileSync(file, 'utf8');
+    doc = analyze(text);
+    best = Math.min(best, performance.now() - t0);
+    peakRss = Math.max(peakRss, process.resourceUsage().maxRSS * 1024);
+  }
+  const out = {
+    file: basename(file),
+    bytes: size,
+    lines,
+    floorMs: floor,
+    analyzeMs: best,
+    mbps: size / 1048576 / (best / 1000),
+    floorMbps: size / 1048576 / (floor / 1000),
+    ratio: best / floor,
+    // Peak RSS above what the process held before the first read (the floor's read
+    // and split are included in the peak, so this is an upper bound of the analyzer's).
+    peakRssMB: peakRss / 1048576,
+    memRatio: (peakRss - baseRss) / size,
+    kind: doc.kind,
+    title: doc.title,
+    tasks: doc.tasks.length,
+    cpus: doc.cpus.length,
+    locks: doc.locks.length,
+    nodes: doc.graph.nodes.length,
+    edges: doc.graph.edges.length,
+    findings: doc.findings.map((f) => f.kind),
+  };
+  process.stdout.write(JSON.stringify(out) + '\n');
+  process.exit(0);
+}
+
+// ---- parent ------------------------------------------------------------------------------------
+function arg(name, def) {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 && i + 1 < process.argv.length ? process.argv[i + 1] : def;
+}
+const dir = resolve(arg('dir', join(here, 'out')));
+const match = arg('match', null);
+const runsArg = arg('runs', null);
+const jsonOut = arg('json', null);
+const flagValues = new Set(['--dir', '--match', '--runs', '--json'].map((f) => arg(f.slice(2), null)).filter(Boolean));
+let files = process.argv.slice(2).filter((a) => !a.startsWith('--') && !flagValues.has(a)).map((f) => resolve(f));
+if (!files.length) {
+  const mb = (n) => Number(/-(\d+(?:\.\d+)?)mb\.txt$/.exec(n)?.[1] ?? 0);
+  files = readdirSync(dir)
+    .filter((n) => n.endsWith('.txt') && (!match || n.includes(match)))
+    .sort((a, b) => mb(a) - mb(b) || a.localeCompare(b))
+    .map((n) => join(dir, n));
+}
+if (!files.length) {
+  console.error(`no inputs in ${dir}: run pnpm bench:gen first`);
+  process.exit(2);
+}
+
+const rows = [];
+const pad = (s, n) => String(s).padStart(n);
+console.log(`analyzer: ${DIST}  node ${process.version}`);
+console.log(['input'.padEnd(20), pad('MB', 6), pad('lines', 8), pad('floor ms', 9), pad('analyze ms', 11), pad('MB/s', 7), pad('×floor', 7), pad('peak RSS', 9), pad('mem×in', 7), pad('tasks', 6), pad('nodes', 6), pad('edges', 6), ' kind'].join(' '));
+for (const f of files) {
+  const size = statSync(f).size;
+  const runs = Number(runsArg ?? (size >= 10 * 1048576 ? 1 : 3));
+  const r = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=8192', fileURLToPath(import.meta.url), '--child', f, String(runs)], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (r.status !== 0) {
+    console.error(`${basename(f)}: child failed (${r.status}${r.signal ? ' ' + r.signal : ''})\n${r.stderr.slice(-2000)}`);
+    rows.push({ file: basename(f), error: r.stderr.slice(-500) });
+    continue;
+  }
+  const o = JSON.parse(r.stdout.trim().split('\n').pop());
+  rows.push(o);
+  console.log([o.file.padEnd(20), pad((o.bytes / 1048576).toFixed(1), 6), pad(o.lines, 8), pad(o.floorMs.toFixed(0), 9), pad(o.analyzeMs.toFixed(0), 11), pad(o.mbps.toFixed(1), 7), pad(o.ratio.toFixed(1), 7), pad(o.peakRssMB.toFixed(0) + 'M', 9), pad(o.memRatio.toFixed(1), 7), pad(o.tasks, 6), pad(o.nodes, 6), pad(o.edges, 6), ' ' + o.kind].join(' '));
+}
+if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ date: new Date().toISOString(), node: process.version, rows }, null, 2) + '\n');
+if (rows.some((r) => r.error)) process.exit(1);
