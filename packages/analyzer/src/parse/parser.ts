@@ -4,6 +4,15 @@
 import type { Line } from '../text/lines.js';
 import type { Records, TaskRef } from './records.js';
 
+/** The 16 KiB-aligned kernel stack block an address falls in (x86_64 THREAD_SIZE). */
+export function stackBlockKey(addr: string): string {
+  // Dropping the low 14 bits: 3 hex digits and 2 bits of the fourth.
+  const a = addr.replace(/^0x/, '').toLowerCase().padStart(16, '0');
+  const hi = a.slice(0, 12);
+  const q = Math.floor(Number.parseInt(a[12], 16) / 4);
+  return hi + q;
+}
+
 export interface CrashState {
   /** The last `crash> CMD` command and the line it was on. */
   command: string | null;
@@ -21,6 +30,8 @@ export interface ShellState {
 
 export interface ParseContext {
   records: Records;
+  /** Kernel-stack blocks (16 KiB aligned) already attributed to a task, by block key. */
+  stackBlocks: Map<string, TaskRef>;
   crash: CrashState;
   shell: ShellState;
 }
@@ -28,6 +39,7 @@ export interface ParseContext {
 export function newContext(records: Records): ParseContext {
   return {
     records,
+    stackBlocks: new Map(),
     crash: { command: null, commandLine: 0, currentTask: null, currentCpu: null },
     shell: { command: null, commandLine: 0 },
   };

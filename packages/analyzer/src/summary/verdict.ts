@@ -30,13 +30,25 @@ function describeTask(id: string, model: Model, waits: Map<string, TaskWait>, no
 }
 
 /** Follow the strongest edge out of each node from `start` until a sink or a repeat. */
-export function mainChain(start: string, edges: GraphEdge[]): GraphEdge[] {
-  const rank = { certain: 3, likely: 2, guess: 1 };
+const RANK = { certain: 3, likely: 2, guess: 1 };
+
+/** The strongest edge out of each node. */
+function strongestOut(edges: GraphEdge[]): Map<string, GraphEdge> {
+  const out = new Map<string, GraphEdge>();
+  for (const e of edges) {
+    const cur = out.get(e.from);
+    if (!cur || RANK[e.confidence] > RANK[cur.confidence]) out.set(e.from, e);
+  }
+  return out;
+}
+
+export function mainChain(start: string, edges: GraphEdge[] | Map<string, GraphEdge>): GraphEdge[] {
+  const best = edges instanceof Map ? edges : strongestOut(edges);
   const out: GraphEdge[] = [];
   const seen = new Set([start]);
   let cur = start;
   for (let k = 0; k < 12; k++) {
-    const next = edges.filter((e) => e.from === cur).sort((a, b) => rank[b.confidence] - rank[a.confidence])[0];
+    const next = best.get(cur);
     if (!next) break;
     out.push(next);
     if (seen.has(next.to)) break;
@@ -84,7 +96,8 @@ export function writeVerdict(h: Headline, model: Model, waits: Map<string, TaskW
   const hasIn = new Set(graph.edges.map((e) => e.to));
   const starts = [...new Set(graph.edges.map((e) => e.from))].filter((n) => (n.startsWith('task:') || n.startsWith('work:')) && !hasIn.has(n));
   if (h.subject && graph.edges.some((e) => e.from === h.subject!.id) && !starts.includes(h.subject.id)) starts.push(h.subject.id);
-  const chains = starts.map((s) => ({ start: s, chain: mainChain(s, graph.edges) })).sort((a, b) => b.chain.length - a.chain.length);
+  const best = strongestOut(graph.edges);
+  const chains = starts.map((s) => ({ start: s, chain: mainChain(s, best) })).sort((a, b) => b.chain.length - a.chain.length);
   const seenEnds = new Map<string, number>();
   let printed = 0;
   for (const { start, chain } of chains) {

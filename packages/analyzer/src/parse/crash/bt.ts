@@ -17,7 +17,7 @@
 import type { FrameContext, ParsedFrame, StackWord, TaskRecord, TaskRef } from '../records.js';
 import { frameFromCrashBt, frameFromSymbolOffset } from '../frames.js';
 import type { FormatParser, ParseContext } from '../parser.js';
-import { skipBlank, span } from '../parser.js';
+import { skipBlank, span, stackBlockKey } from '../parser.js';
 import type { Line } from '../../text/lines.js';
 import { BT_HEADER, CRASH_STATE, EXCEPTION_RIP, STACK_MARKER, isRegisterLine, isWordLine, readRegisters, readWords } from './common.js';
 
@@ -148,7 +148,12 @@ export const crashBtParser: FormatParser = {
     if (rec.pid !== null || rec.taskAddr) {
       const ref = { pid: rec.pid, comm: rec.comm, taskAddr: rec.taskAddr };
       frames.forEach((f, k) => {
-        if (f.context === 'task' && sps[k]) ctx.records.addresses.push({ kind: 'stack', addr: sps[k], task: ref, span: { line: f.line, endLine: f.line } });
+        if (f.context !== 'task' || !sps[k]) return;
+        const key = stackBlockKey(sps[k]);
+        // One fact per stack block is enough to attribute memory words to the task.
+        if (ctx.stackBlocks.get(key) === ref) return;
+        ctx.stackBlocks.set(key, ref);
+        ctx.records.addresses.push({ kind: 'stack', addr: sps[k], task: ref, span: { line: f.line, endLine: f.line } });
       });
     }
     // `foreach UN bt` lists only tasks in that state: the command states it.
@@ -177,13 +182,7 @@ export const crashBtParser: FormatParser = {
 
 /** The task whose kernel stack (16 KiB aligned block) holds `sp`, from earlier output. */
 function ownerOfStackAddr(ctx: ParseContext, sp: string): TaskRef | null {
-  const block = BigInt('0x' + sp) >> 14n;
-  // Bounded look-back keeps a run of header-less outputs linear.
-  for (let k = ctx.records.addresses.length - 1, stop = Math.max(0, k - 5000); k >= stop; k--) {
-    const a = ctx.records.addresses[k];
-    if (a.kind === 'stack' && BigInt('0x' + a.addr) >> 14n === block) return a.task;
-  }
-  return null;
+  return ctx.stackBlocks.get(stackBlockKey(sp)) ?? null;
 }
 
 export function btLineIsBody(line: Line): boolean {
