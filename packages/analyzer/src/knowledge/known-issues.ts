@@ -205,4 +205,91 @@ export const KNOWN_ISSUES: KnownIssue[] = [
     links: ['https://git.kernel.org/linus/2fa119c0e5e5', 'https://lexplain.net/commit-analyses/2fa119c0e5e528453ebae9e70740e8d2d8c0ed5a'],
     signatures: [{ frames: ['pci_lock_rescan_remove', 'sriov_del_vfs', 'pci_stop_and_remove_bus_device_locked'] }],
   },
+  {
+    id: 'jbd2-checkpoint-waits-commit-under-checkpoint-mutex',
+    title: 'jbd2: fix deadlock while checkpoint thread waits commit thread to finish',
+    explanation:
+      'A writer that runs out of journal space enters __jbd2_log_wait_for_space(), takes j_checkpoint_mutex and calls jbd2_log_do_checkpoint(). When a buffer on the checkpoint list still belongs to a transaction, the checkpointer starts a commit and waits in jbd2_log_wait_commit() for it, still holding j_checkpoint_mutex. The jbd2 commit thread, near the end of jbd2_journal_commit_transaction(), calls jbd2_update_log_tail(), which needs j_checkpoint_mutex: the commit never finishes and the writer never wakes. Every later journal start piles up behind it (load average in the tens of thousands). The fix drops j_checkpoint_mutex before waiting for the commit.',
+    fixes: ['53cf97845732'],
+    affected: 'Kernels before the Jan 2019 fix (v5.0); reported on RHEL 7 3.10.0-957.27.2 and on 4.14/4.19 stable, which had not taken it as of July 2021',
+    fixedIn: ['v5.0', 'RHEL 7 3.10.0-1127.el7'],
+    mitigation: 'No tunable avoids it; upgrade or backport the fix. A larger journal (mkfs/tune2fs -J size=) makes journal-space exhaustion, and so the checkpoint path, rarer.',
+    links: [
+      'https://github.com/torvalds/linux/commit/53cf978457325d8fb2cdecd7981b31a8229e446e',
+      'http://www.wowotech.net/linux_kenrel/481.html',
+    ],
+    signatures: [
+      { frames: ['jbd2_update_log_tail', 'jbd2_journal_commit_transaction'] },
+      { frames: ['jbd2_log_wait_commit', 'jbd2_log_do_checkpoint', '__jbd2_log_wait_for_space'] },
+    ],
+  },
+  {
+    id: 'xfs-rename-whiteout-agi-vs-agf',
+    title: 'xfs: Fix deadlock between AGI and AGF with RENAME_WHITEOUT',
+    explanation:
+      'rename(RENAME_WHITEOUT) (used by overlayfs) first modifies directory entries, which can allocate or free extents and so locks the AGF, and only then calls xfs_iunlink_remove() for the whiteout tmpfile, which locks the AGI. Inode allocation takes them in the opposite, normal order: xfs_dialloc() holds the AGI and, to allocate a new inode chunk, reads the AGF. The creator sleeps in xfs_buf_lock() on the AGF held by the renamer, the renamer sleeps in xfs_buf_lock() on the AGI held by the creator: an AGI/AGF ABBA deadlock. The fix removes the whiteout from the unlinked list before touching the directory.',
+    fixes: ['bc56ad8c74b8'],
+    affected: 'Kernels with RENAME_WHITEOUT support on XFS until the fix (merged for v5.4, Sept 2019); 4.19 stable received it in 2020',
+    fixedIn: ['v5.4', '4.19.y stable (2020)'],
+    mitigation: 'Upgrade or backport the fix. Overlayfs on XFS issues RENAME_WHITEOUT on every rename/unlink in the upper layer; keeping busy container upper directories off XFS file systems that also see heavy file creation reduces exposure.',
+    links: ['https://git.kernel.org/linus/bc56ad8c74b8588685c2875de0df8ab6974828ef', 'https://lore.kernel.org/stable/20200424230532.2852-3-surajjs@amazon.com/'],
+    signatures: [
+      { frames: ['xfs_buf_lock', /^xfs_(?:alloc_)?read_agf$/, 'xfs_dialloc'] },
+      { frames: ['xfs_buf_lock', 'xfs_read_agi', 'xfs_iunlink_remove', 'xfs_rename'] },
+    ],
+  },
+  {
+    id: 'pciehp-reset-lock-vs-device-lock',
+    title: 'PCI: pciehp: Fix AB-BA deadlock between reset_lock and device_lock',
+    explanation:
+      'pciehp holds its slot reset_lock (read) for the whole de-enumeration of a hot-removed device: pciehp_ist() → pciehp_disable_slot() → pciehp_unconfigure_device() → pci_stop_bus_device() → device_release_driver_internal(), which takes the device_lock of the device being removed. A concurrent Secondary Bus Reset, e.g. vfio releasing the device when QEMU or SPDK closes it, holds that device_lock and calls pciehp_reset_slot(), which takes reset_lock for write. The hotplug IRQ thread waits for device_lock, the resetting task waits for reset_lock: surprise removal of a device passed through with vfio hangs both. The fix no longer holds reset_lock across driver unbinding.',
+    fixes: ['f5eff5591b8f'],
+    affected: 'Since 5b3f7b7d062b ("PCI: pciehp: Avoid slot access during reset", 2018) until v6.4',
+    fixedIn: ['v6.4'],
+    mitigation: 'Stop the vfio user (VM, SPDK/DPDK process) and unbind the device before surprise-removing it; do not pull hot-plug devices that are in use by vfio on unfixed kernels.',
+    links: ['https://git.kernel.org/linus/f5eff5591b8f9c5effd25c92c758a127765f74c1'],
+    signatures: [
+      { frames: [/^(?:__)?mutex_lock(?:_nested|_slowpath)?$/, 'device_release_driver_internal', 'pciehp_unconfigure_device'] },
+      { frames: [/^(?:down_write(?:_nested)?|rwsem_down_write_slowpath)$/, 'pciehp_reset_slot'] },
+    ],
+  },
+  {
+    id: 'btrfs-quota-disable-vs-remove-qgroup',
+    title: 'btrfs: qgroup: fix deadlock between rescan worker and remove qgroup',
+    explanation:
+      'While a quota rescan runs, btrfs_quota_disable() locks qgroup_ioctl_lock and waits in btrfs_qgroup_wait_for_completion() for the rescan worker. A concurrent btrfs_remove_qgroup() (qgroup destroy) holds a transaction handle and blocks on qgroup_ioctl_lock. The rescan worker calls btrfs_commit_transaction(), which waits for every handle on the transaction to be released, including the one held by the qgroup remover. Quota disable → rescan worker → qgroup remover → quota disable: a three-task deadlock. The fix drops qgroup_ioctl_lock before waiting for the rescan.',
+    fixes: ['d4aef1e122d8'],
+    affected: 'Kernels with e804861bd4e6 ("btrfs: fix deadlock between quota disable and qgroup rescan worker"), marked for stable 5.4+, until the 2022 fix',
+    fixedIn: ['5.16.y stable (Mar 2022)'],
+    mitigation: 'Do not run "btrfs quota disable" concurrently with "btrfs qgroup create/destroy" (or tools such as snapper that manage qgroups) while a quota rescan is in progress; wait for the rescan (btrfs quota rescan -w) first.',
+    links: ['https://git.kernel.org/linus/d4aef1e122d8bbdc15ce3bd0bc813d6b44a7d63a', 'https://lore.kernel.org/stable/20220307091659.027279680@linuxfoundation.org/'],
+    signatures: [
+      { frames: [/^wait_for_(?:completion\w*|common)$/, 'btrfs_qgroup_wait_for_completion', 'btrfs_quota_disable'] },
+      { frames: [/^(?:__)?mutex_lock(?:_nested|_slowpath)?$/, 'btrfs_remove_qgroup'] },
+      { frames: ['btrfs_commit_transaction', 'btrfs_qgroup_rescan_worker'] },
+    ],
+  },
+  {
+    id: 'ext4-writepages-rwsem-vs-fs-reclaim',
+    title: 'ext4: avoid deadlock in fs reclaim with page writeback',
+    explanation:
+      'ext4_writepages() holds the file-system-wide s_writepages_rwsem for read and allocates memory with GFP_KERNEL (ext4_init_io_end()). Direct reclaim can then free a dentry whose inode is dirty: iput() → write_inode_now() → ext4_writepages() tries to take s_writepages_rwsem for read again. If ext4_change_inode_journal_flag() (chattr +j/-j) or an extent migration is waiting in percpu_down_write() in between, new readers block, so the nested read never succeeds, the writer waits for the outer reader forever, and all writeback on the file system stops. The fix makes writeback allocations GFP_NOFS while the rwsem is held.',
+    fixes: ['00d873c17e29'],
+    affected: 'Since c8585c6fcaf2 ("ext4: fix races between changing inode journal mode and ext4_writepages") until v6.4 (CVE-2023-53149)',
+    fixedIn: ['v6.4', '6.3.y stable (May 2023)'],
+    mitigation: 'Avoid toggling per-file data journaling (chattr +j/-j) or ext4 extent migration (chattr +e, e4defrag on indirect-mapped files) on busy file systems under memory pressure until the kernel carries the fix.',
+    links: ['https://git.kernel.org/linus/00d873c17e29cc32d90ca852b82685f1673acaa5', 'https://lore.kernel.org/r/20230504124723.20205-1-jack@suse.cz'],
+    signatures: [
+      { frames: ['percpu_down_write', /^ext4_(?:change_inode_journal_flag|ext_migrate|ind_migrate)$/] },
+      {
+        frames: [
+          /^(?:__percpu_down_read|percpu_down_read|percpu_rwsem_wait)$/,
+          'ext4_writepages',
+          /^(?:iput|iput_final|evict|write_inode_now)$/,
+          /^(?:shrink_\w+|prune_dcache_sb|super_cache_scan|do_try_to_free_pages|try_to_free_pages|__alloc_pages\w*|kmem_cache_alloc\w*)$/,
+          'ext4_writepages',
+        ],
+      },
+    ],
+  },
 ];
