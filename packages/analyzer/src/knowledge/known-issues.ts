@@ -292,4 +292,16 @@ export const KNOWN_ISSUES: KnownIssue[] = [
       },
     ],
   },
+  {
+    id: 'device-attach-async-fallback-self-deadlock',
+    title: 'driver core: fix deadlock in __device_attach',
+    explanation:
+      '__device_attach() takes device_lock(dev) and, for drivers that allow asynchronous probing, calls async_schedule_dev(__device_attach_async_helper, dev). When async_schedule_node_domain() cannot queue the work (the GFP_ATOMIC entry allocation fails, or more than MAX_WORK async entries are pending, as during mass SCSI/NVMe scans), it runs the function synchronously in the caller. __device_attach_async_helper() then takes device_lock(dev) again: the probing task blocks on a mutex it already holds, and every later access to that device (sysfs, udev, shutdown) hangs behind it. The fix calls async_schedule_dev() after dropping device_lock.',
+    fixes: ['b232b02bf3c2'],
+    affected: 'Since asynchronous device probing, ef0ff68351be ("driver core: Probe devices asynchronously instead of the driver"), until v5.19 (CVE-2022-49371); the same pattern in __driver_attach() was reported separately',
+    fixedIn: ['v5.19'],
+    mitigation: 'Upgrade or backport the fix: drivers that prefer asynchronous probing (e.g. sd) cannot be made synchronous from the command line. On unfixed kernels do not add drivers to driver_async_probe=, and avoid mass rescans (hundreds of LUNs or namespaces at once) that exhaust the async work limit.',
+    links: ['https://git.kernel.org/stable/c/b232b02bf3c205b13a26dcec08e53baddd8e59ed', 'https://nvd.nist.gov/vuln/detail/CVE-2022-49371'],
+    signatures: [{ frames: [/^(?:__)?mutex_lock(?:_nested|_slowpath)?$/, '__device_attach_async_helper', /^async_schedule_node(?:_domain)?$/, '__device_attach'] }],
+  },
 ];
