@@ -146,8 +146,6 @@ const sharedDir = resolve(repoRoot, '..', 'shared', 'corpus', 'public');
 const KNOWN_GAPS: Record<string, string> = {
   'ht-mmap-lock-page-fault-io-6.1':
     'mmap_lock is per mm: tying waiters in vm_mmap_pgoff/do_user_addr_fault to the faulting thread of the same process needs tgids (ps -eLo) and a page-fault-holds-mmap_lock rule',
-  'sl-printk-caller-cpu-context-6.1':
-    "syzkaller's title filters report lines by printk caller context ([C5] vs [T123]); the line splitter keeps only [Tn] ids",
 };
 
 const tally = new Map<string, { cases: number; passed: number; checks: number; ok: number }>();

@@ -248,7 +248,11 @@ function frameFor(rule: ReportRule, text: string[]): string | null {
 /** Lines of the report, as syzkaller sees them: from the header on, questionable frames dropped. */
 function reportText(lines: Line[], from: number, maxLines = 2000): string[] {
   const out: string[] = [];
+  // With printk caller ids, a report's lines carry its context ([T123] or [C5]): lines of
+  // other contexts are other CPUs' or tasks' output interleaved on the console.
+  const ctx = lines[from].caller;
   for (let i = from; i < lines.length && out.length < maxLines; i++) {
+    if (ctx && lines[i].caller && lines[i].caller !== ctx) continue;
     const t = lines[i].trimmed;
     if (QUESTIONABLE.test(t) && !t.includes('<EOI>')) continue;
     out.push(lines[i].text);

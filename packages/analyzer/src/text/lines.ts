@@ -18,6 +18,9 @@ export interface Line {
   time: number | null;
   /** `[T1234]` printk caller task id, when the line had one. */
   callerTid: number | null;
+  /** The printk caller context as printed: `T1234` (a task) or `C5` (a CPU in interrupt
+   *  context), when the line had one. Lines of one report share it. */
+  caller: string | null;
 }
 
 /** Longest line content any pattern sees (a 1 MB line is cut, not scanned by regexes). */
@@ -48,11 +51,12 @@ const LOGIN_PROMPT = /^[\w.\-]{1,64} login: (?=\[ {0,12}\d{1,10}\.\d)/;
  */
 const DASH_COMMENT = /([^\s\-])\s{0,8}-{2,}(?=[^\s\-<>\]\[]).*$/;
 
-export function stripPrefixes(raw: string): { text: string; time: number | null; callerTid: number | null } {
+export function stripPrefixes(raw: string): { text: string; time: number | null; callerTid: number | null; caller: string | null } {
   let s = raw.length > MAX_LINE ? raw.slice(0, MAX_LINE) : raw;
   if (s.endsWith('\r')) s = s.slice(0, -1);
   let time: number | null = null;
   let callerTid: number | null = null;
+  let caller: string | null = null;
   // Prefixes may stack: `<4>[  1.2][ T12] ` or `Mar  3 ... kernel: [  1.2] `.
   for (let guard = 0; guard < 4; guard++) {
     let m: RegExpExecArray | null;
@@ -65,12 +69,14 @@ export function stripPrefixes(raw: string): { text: string; time: number | null;
       s = s.slice(m[0].length);
       if ((m = CALLER.exec(s))) {
         if (m[1] === 'T') callerTid = Number(m[2]);
+        caller = m[1] + m[2];
         s = s.slice(m[0].length);
       }
       // dmesg puts one space after the timestamp; keep the rest of the indentation.
       if (s.startsWith(' ')) s = s.slice(1);
     } else if ((m = CALLER.exec(s))) {
       if (m[1] === 'T') callerTid = Number(m[2]);
+      caller = m[1] + m[2];
       s = s.slice(m[0].length);
       if (s.startsWith(' ')) s = s.slice(1);
     }
@@ -79,7 +85,7 @@ export function stripPrefixes(raw: string): { text: string; time: number | null;
   s = s.replace(SLASH_COMMENT, '');
   s = s.replace(DASH_COMMENT, '$1');
   s = s.replace(/\s+$/, '');
-  return { text: s, time, callerTid };
+  return { text: s, time, callerTid, caller };
 }
 
 /** Split into lines (LF, CRLF or CR) and strip prefixes. Linear in the input. */
@@ -92,9 +98,9 @@ export function splitLines(input: string): Line[] {
     const c = i < n ? input.charCodeAt(i) : 10;
     if (c !== 10 && c !== 13) continue;
     const raw = input.slice(start, i);
-    const { text, time, callerTid } = stripPrefixes(raw);
+    const { text, time, callerTid, caller } = stripPrefixes(raw);
     const trimmed = text.replace(/^\s+/, '');
-    out.push({ no, text, trimmed, indent: text.length - trimmed.length, time, callerTid });
+    out.push({ no, text, trimmed, indent: text.length - trimmed.length, time, callerTid, caller });
     no++;
     if (c === 13 && i + 1 < n && input.charCodeAt(i + 1) === 10) i++;
     start = i + 1;
