@@ -50,17 +50,88 @@ export function frameFromProcStack(s: string, line: number): ParsedFrame | undef
 }
 
 export function frameFromPlain(s: string, line: number): ParsedFrame | undefined {
-  const m = PLAIN.exec(s);
-  if (!m) return undefined;
+  // By hand: this runs on every frame line of every trace. Same language as PLAIN
+  // (kept above as the specification), including its backtracking over the optional
+  // ` [module]` and ` (T)` suffixes. Bounded: at most ~220 characters are looked at.
+  const n = s.length;
+  let p = 0;
+  let reliable = true;
+  if (s.charCodeAt(0) === 63 /* ? */ && s.charCodeAt(1) === 32) {
+    reliable = false;
+    p = 2;
+  }
+  const fnStart = p;
+  if (p >= n || !isFnStart(s.charCodeAt(p))) return undefined;
+  p++;
+  while (p < n && p - fnStart <= 127 && isFnChar(s.charCodeAt(p))) p++;
+  const fnEnd = p;
+  if (s.charCodeAt(p) !== 43 /* + */ || s.charCodeAt(p + 1) !== 48 /* 0 */ || s.charCodeAt(p + 2) !== 120 /* x */) return undefined;
+  p += 3;
+  const offStart = p;
+  while (p < n && p - offStart < 8 && isHex(s.charCodeAt(p))) p++;
+  const offEnd = p;
+  if (offEnd === offStart || s.charCodeAt(p) !== 47 /* / */ || s.charCodeAt(p + 1) !== 48 || s.charCodeAt(p + 2) !== 120) return undefined;
+  p += 3;
+  const sizeStart = p;
+  while (p < n && p - sizeStart < 8 && isHex(s.charCodeAt(p))) p++;
+  const sizeEnd = p;
+  if (sizeEnd === sizeStart) return undefined;
+  // ` [module]`
+  let modEnd = -1;
+  if (s.charCodeAt(p) === 32 && s.charCodeAt(p + 1) === 91 /* [ */) {
+    let q = p + 2;
+    while (q < n && q - (p + 2) < 64 && isModChar(s.charCodeAt(q))) q++;
+    if (q > p + 2 && s.charCodeAt(q) === 93 /* ] */) modEnd = q + 1;
+  }
+  let module: string | null = null;
+  if (modEnd > 0 && endsFrame(s, tpSuffix(s, modEnd))) module = s.slice(p + 2, modEnd - 1);
+  else if (modEnd > 0 && endsFrame(s, modEnd)) module = s.slice(p + 2, modEnd - 1);
+  else if (!endsFrame(s, tpSuffix(s, p)) && !endsFrame(s, p)) return undefined;
   return {
-    fn: m[2],
-    offset: '0x' + m[3].toLowerCase(),
-    size: '0x' + m[4].toLowerCase(),
-    module: m[5] ?? null,
+    fn: s.slice(fnStart, fnEnd),
+    offset: '0x' + lowerHex(s.slice(offStart, offEnd)),
+    size: '0x' + lowerHex(s.slice(sizeStart, sizeEnd)),
+    module,
     addr: null,
-    reliable: !m[1],
+    reliable,
     line,
   };
+}
+
+/** `[A-Za-z_$.]` */
+function isFnStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36 || c === 46;
+}
+/** `[\w.$]` */
+function isFnChar(c: number): boolean {
+  return isFnStart(c) || (c >= 48 && c <= 57);
+}
+/** `[0-9a-fA-F]` */
+function isHex(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+}
+/** `[\w\-]` */
+function isModChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 45;
+}
+/** Index after an optional ` (T)` / ` (P)` at p. */
+function tpSuffix(s: string, p: number): number {
+  const c = s.charCodeAt(p + 2);
+  return s.charCodeAt(p) === 32 && s.charCodeAt(p + 1) === 40 && (c === 84 || c === 80) && s.charCodeAt(p + 3) === 41 ? p + 4 : p;
+}
+/** `(?:\s|$)` at p. */
+function endsFrame(s: string, p: number): boolean {
+  if (p >= s.length) return true;
+  const c = s.charCodeAt(p);
+  if (c === 32 || (c >= 9 && c <= 13)) return true;
+  return c >= 128 && /\s/.test(s[p]);
+}
+function lowerHex(h: string): string {
+  for (let i = 0; i < h.length; i++) {
+    const c = h.charCodeAt(i);
+    if (c >= 65 && c <= 70) return h.toLowerCase();
+  }
+  return h;
 }
 
 export function frameFromInline(s: string, line: number): ParsedFrame | undefined {
@@ -86,7 +157,9 @@ export function frameFromCrashBt(s: string, line: number): (ParsedFrame & { sp: 
 
 /** Any kernel-trace frame style (not crash's `#N` lines). */
 export function parseFrameLine(trimmed: string, line: number): ParsedFrame | undefined {
-  return frameFromProcStack(trimmed, line) ?? frameFromPlain(trimmed, line) ?? frameFromInline(trimmed, line);
+  // PROC_ADDR starts with `[`, PLAIN and INLINE never do: try only what can match.
+  if (trimmed.charCodeAt(0) === 91) return frameFromProcStack(trimmed, line);
+  return frameFromPlain(trimmed, line) ?? frameFromInline(trimmed, line);
 }
 
 /** True for `[<ffffffffffffffff>] 0xffffffffffffffff`, the /proc/PID/stack terminator. */

@@ -52,6 +52,50 @@ const LOGIN_PROMPT = /^[\w.\-]{1,64} login: (?=\[ {0,12}\d{1,10}\.\d)/;
 const DASH_COMMENT = /([^\s\-])\s{0,8}-{2,}(?=[^\s\-<>\]\[]).*$/;
 
 export function stripPrefixes(raw: string): { text: string; time: number | null; callerTid: number | null; caller: string | null } {
+  const r: Stripped = { text: '', time: null, callerTid: null, caller: null };
+  strip(raw, r);
+  return r;
+}
+
+interface Stripped {
+  text: string;
+  time: number | null;
+  callerTid: number | null;
+  caller: string | null;
+}
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
+const isUpper = (c: number) => c >= 65 && c <= 90;
+const isLower = (c: number) => c >= 97 && c <= 122;
+/** `[\w.\-]`: the first character of a host name or a login prompt's host. */
+const isWordish = (c: number) => isDigit(c) || isUpper(c) || isLower(c) || c === 95 || c === 46 || c === 45;
+/** ASCII white space as `\s` sees it (tab, LF, VT, FF, CR, space). */
+const isAsciiSpace = (c: number) => c === 32 || (c >= 9 && c <= 13);
+
+/**
+ * DMESG_TIME at the start of s, by hand (the hottest pattern: every dmesg line has it).
+ * Returns the index after `]`, or -1; the number goes to `timeOut`.
+ */
+let timeOut = 0;
+function dmesgTime(s: string): number {
+  const n = s.length;
+  let i = 1;
+  while (i < n && i <= 12 && s.charCodeAt(i) === 32) i++;
+  const a = i;
+  while (i < n && i - a < 10 && isDigit(s.charCodeAt(i))) i++;
+  if (i === a || i >= n || s.charCodeAt(i) !== 46) return -1;
+  i++;
+  const b = i;
+  while (i < n && i - b < 9 && isDigit(s.charCodeAt(i))) i++;
+  if (i === b || i >= n || s.charCodeAt(i) !== 93) return -1;
+  timeOut = Number(s.slice(a, i));
+  return i + 1;
+}
+
+// Cheap first-character gates in front of each prefix pattern: a pattern only runs
+// where its first character could match, so a typical line costs a few charCodeAt
+// calls instead of eight regex executions. The patterns themselves are unchanged.
+function strip(raw: string, out: Stripped): void {
   let s = raw.length > MAX_LINE ? raw.slice(0, MAX_LINE) : raw;
   if (s.endsWith('\r')) s = s.slice(0, -1);
   let time: number | null = null;
@@ -61,46 +105,98 @@ export function stripPrefixes(raw: string): { text: string; time: number | null;
   for (let guard = 0; guard < 4; guard++) {
     let m: RegExpExecArray | null;
     const before = s;
-    if ((m = LEVEL.exec(s))) s = s.slice(m[0].length);
-    if ((m = LOGIN_PROMPT.exec(s))) s = s.slice(m[0].length);
-    if ((m = SYSLOG.exec(s)) || (m = JOURNAL_ISO.exec(s)) || (m = DMESG_HUMAN.exec(s))) s = s.slice(m[0].length);
-    if ((m = DMESG_TIME.exec(s))) {
-      time = Number(m[1]);
+    let c0 = s.charCodeAt(0);
+    if (c0 === 60 /* < */ && (m = LEVEL.exec(s))) {
       s = s.slice(m[0].length);
-      if ((m = CALLER.exec(s))) {
+      c0 = s.charCodeAt(0);
+    }
+    if (isWordish(c0) && (m = LOGIN_PROMPT.exec(s))) {
+      s = s.slice(m[0].length);
+      c0 = s.charCodeAt(0);
+    }
+    if (
+      (isUpper(c0) && (m = SYSLOG.exec(s))) ||
+      (isDigit(c0) && (m = JOURNAL_ISO.exec(s))) ||
+      (c0 === 91 /* [ */ && isUpper(s.charCodeAt(1)) && (m = DMESG_HUMAN.exec(s)))
+    ) {
+      s = s.slice(m[0].length);
+      c0 = s.charCodeAt(0);
+    }
+    let end: number;
+    if (c0 === 91 && (end = dmesgTime(s)) > 0) {
+      time = timeOut;
+      s = s.slice(end);
+      if (s.charCodeAt(0) === 91 && (m = CALLER.exec(s))) {
         if (m[1] === 'T') callerTid = Number(m[2]);
         caller = m[1] + m[2];
         s = s.slice(m[0].length);
       }
       // dmesg puts one space after the timestamp; keep the rest of the indentation.
-      if (s.startsWith(' ')) s = s.slice(1);
-    } else if ((m = CALLER.exec(s))) {
+      if (s.charCodeAt(0) === 32) s = s.slice(1);
+    } else if (c0 === 91 && (m = CALLER.exec(s))) {
       if (m[1] === 'T') callerTid = Number(m[2]);
       caller = m[1] + m[2];
       s = s.slice(m[0].length);
-      if (s.startsWith(' ')) s = s.slice(1);
+      if (s.charCodeAt(0) === 32) s = s.slice(1);
     }
     if (s === before) break;
   }
-  s = s.replace(SLASH_COMMENT, '');
-  s = s.replace(DASH_COMMENT, '$1');
-  s = s.replace(/\s+$/, '');
-  return { text: s, time, callerTid, caller };
+  if (s.indexOf('//') >= 0) s = s.replace(SLASH_COMMENT, '');
+  if (s.indexOf('--') >= 0) s = s.replace(DASH_COMMENT, '$1');
+  s = trimEnd(s);
+  out.text = s;
+  out.time = time;
+  out.callerTid = callerTid;
+  out.caller = caller;
+}
+
+/** `s.replace(/\s+$/, '')` with an ASCII fast path. */
+function trimEnd(s: string): string {
+  let e = s.length;
+  while (e > 0) {
+    const c = s.charCodeAt(e - 1);
+    if (isAsciiSpace(c)) e--;
+    else if (c < 128) break;
+    else return s.replace(/\s+$/, '');
+  }
+  return e === s.length ? s : s.slice(0, e);
+}
+
+/** Number of leading `\s` characters, with an ASCII fast path. */
+function leadingSpace(s: string): number {
+  const n = s.length;
+  let i = 0;
+  while (i < n) {
+    const c = s.charCodeAt(i);
+    if (isAsciiSpace(c)) i++;
+    else if (c < 128) return i;
+    else return /^\s*/.exec(s)![0].length;
+  }
+  return i;
 }
 
 /** Split into lines (LF, CRLF or CR) and strip prefixes. Linear in the input. */
 export function splitLines(input: string): Line[] {
   const out: Line[] = [];
+  const st: Stripped = { text: '', time: null, callerTid: null, caller: null };
   let start = 0;
   let no = 1;
   const n = input.length;
-  for (let i = 0; i <= n; i++) {
+  let nextCR = input.indexOf('\r');
+  for (;;) {
+    // indexOf runs natively; CR is rare, so look for it only when the text has one.
+    let i = input.indexOf('\n', start);
+    if (i < 0) i = n;
+    if (nextCR >= 0) {
+      if (nextCR < start) nextCR = input.indexOf('\r', start);
+      if (nextCR >= 0 && nextCR < i) i = nextCR;
+    }
     const c = i < n ? input.charCodeAt(i) : 10;
-    if (c !== 10 && c !== 13) continue;
-    const raw = input.slice(start, i);
-    const { text, time, callerTid, caller } = stripPrefixes(raw);
-    const trimmed = text.replace(/^\s+/, '');
-    out.push({ no, text, trimmed, indent: text.length - trimmed.length, time, callerTid, caller });
+    strip(input.slice(start, i), st);
+    const text = st.text;
+    const indent = leadingSpace(text);
+    const trimmed = indent === 0 ? text : text.slice(indent);
+    out.push({ no, text, trimmed, indent, time: st.time, callerTid: st.callerTid, caller: st.caller });
     no++;
     if (c === 13 && i + 1 < n && input.charCodeAt(i + 1) === 10) i++;
     start = i + 1;

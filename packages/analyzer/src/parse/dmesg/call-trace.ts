@@ -112,6 +112,20 @@ export function readTrace(lines: Line[], i: number, maxFrames = 512): Trace {
       if (k < lines.length && k - j < 3 && (parseFrameLine(lines[k].trimmed, 0) || MARKER.test(lines[k].trimmed))) continue;
       break;
     }
+    // Fast path: most body lines are frames, and a line that parses as a frame is none
+    // of the other body kinds (markers start with `<`; headers, IP and register lines
+    // have a `:` or a space where a frame has `+0x`), so it needs no other test.
+    if (t.charCodeAt(0) !== 60 /* < */) {
+      const f = parseFrameLine(t, lines[j].no);
+      if (f) {
+        last = j;
+        if (frames.length < maxFrames) {
+          f.context = stack[stack.length - 1];
+          frames.push(f);
+        }
+        continue;
+      }
+    }
     if (!isTraceBodyLine(t)) break;
     last = j;
     if (TRACE_HEADER.test(t)) {
