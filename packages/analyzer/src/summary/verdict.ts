@@ -99,6 +99,7 @@ export function writeVerdict(h: Headline, model: Model, waits: Map<string, TaskW
   const best = strongestOut(graph.edges);
   const chains = starts.map((s) => ({ start: s, chain: mainChain(s, best) })).sort((a, b) => b.chain.length - a.chain.length);
   const seenEnds = new Map<string, number>();
+  const mentioned = new Set<string>();
   let printed = 0;
   for (const { start, chain } of chains) {
     if (!chain.length) continue;
@@ -109,12 +110,24 @@ export function writeVerdict(h: Headline, model: Model, waits: Map<string, TaskW
     }
     seenEnds.set(key, 0);
     if (printed >= 3) continue;
+    // A chain that only leads into what was already told adds one hop, not a repeat.
+    if (mentioned.has(chain[0].to) && printed > 0) {
+      const to = nodes.get(chain[0].to);
+      parts.push(`${nodes.get(start)?.label ?? start} ${VERB[chain[0].kind] ?? chain[0].kind} ${to?.label ?? chain[0].to}.`);
+      continue;
+    }
     printed++;
-    const words = [describeTask(start, model, waits, nodes)];
+    const describe = (id: string) => {
+      const n = nodes.get(id);
+      const full = !mentioned.has(id) && n?.type === 'task';
+      mentioned.add(id);
+      return full ? describeTask(id, model, waits, nodes) : n?.label ?? id;
+    };
+    const words = [describe(start)];
     for (const e of chain) {
-      const to = nodes.get(e.to);
-      const target = to?.type === 'task' ? describeTask(e.to, model, waits, nodes) : to?.label ?? e.to;
-      words.push(`${VERB[e.kind] ?? e.kind} ${target}${e.confidence === 'certain' ? '' : ` (${e.confidence})`}`);
+      const again = mentioned.has(e.to);
+      words.push(`${VERB[e.kind] ?? e.kind} ${describe(e.to)}${e.confidence === 'certain' ? '' : ` (${e.confidence})`}`);
+      if (again) break;
     }
     parts.push(words.join(' → ') + '.');
   }
