@@ -259,7 +259,8 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
   for (const l of locks.values()) {
     const linked = (l.owner && l.waiters.size > 0) || l.waiters.size > 0 || l.guesses.length > 0;
     if (!linked) continue;
-    const evidence = mergeSpans(l.evidence);
+    // A lock known only through its waiters is evidenced by the lines that show them waiting.
+    const evidence = mergeSpans([...l.evidence, ...[...l.waiters.values()].flatMap((w) => w.evidence)]);
     g.node(l.id, 'lock', lockLabel(l), { evidence: evidence.slice(0, 8) });
     for (const [task, w] of l.waiters) {
       const t = model.taskById.get(task);
