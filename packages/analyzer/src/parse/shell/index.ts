@@ -141,7 +141,9 @@ export const psTableParser: FormatParser = {
         const parts = t.split(/\s+/);
         if (parts.length < cols.length) break;
         const idx = (name: string) => cols!.indexOf(name);
-        const pidAt = idx('PID');
+        // `ps -L`: the thread id column (TID/LWP/SPID) is the task's pid; PID is the tgid.
+        const tidAt = ['TID', 'LWP', 'SPID'].map(idx).find((k) => k >= 0) ?? -1;
+        const pidAt = tidAt >= 0 ? tidAt : idx('PID');
         const stAt = idx('STAT') >= 0 ? idx('STAT') : idx('S');
         const cmdAt = ['COMMAND', 'CMD', 'COMM', 'ARGS'].map(idx).find((k) => k >= 0) ?? -1;
         if (pidAt < 0 || !/^\d{1,9}$/.test(parts[pidAt] ?? '')) break;
