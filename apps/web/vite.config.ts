@@ -1,5 +1,6 @@
-/// <reference types="vitest/config" />
-import { defineConfig } from 'vite';
+// defineConfig from vitest/config: it types `test` even when pnpm links vitest to a
+// different copy of vite than this package's (the reference-types augmentation would miss).
+import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 
 export default defineConfig({
