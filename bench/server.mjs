@@ -1,0 +1,264 @@
+#!/usr/bin/env node
+// Server benchmark over a real loopback socket, against the built server
+// (apps/server/dist/server.js) in its own process with a temporary database:
+//
+//   1. seed N stored incidents (default 100,000) into the database before the server
+//      starts, through the server's own SqliteStore.create (same rows, FTS entries and
+//      analysis documents as an upload makes), using analyses of the analyzer's fixtures;
+//   2. POST /api/incidents with each --dump file (default: the 10 MB and 50 MB sysrq-t
+//      dumps), timing until the response, then GET /api/incidents/:id of it (the
+//      incident page's API call): "ingested and answering";
+//   3. autocannon, 50 connections, bounded duration: GET /api/incidents/:id over seeded
+//      ids, then GET /api/incidents?q=TERM (history search) over a set of terms;
+//      p50/p99 latency and throughput.
+//
+//   node bench/server.mjs [--incidents 100000] [--duration 10] [--connections 50]
+//                         [--dump bench/out/sysrq-10mb.txt,bench/out/sysrq-50mb.txt]
+//                         [--keep DIR] [--json out.json]
+//
+// --keep DIR leaves the server running on DIR's database for the browser bench
+// (prints the port and the id of the last posted dump) until SIGINT/SIGTERM.
+// Build first: pnpm turbo run build --filter @hangscope/server
+
+import { spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { request } from 'node:http';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve, basename } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { createRequire } from 'node:module';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..');
+const serverDir = join(root, 'apps/server');
+const require = createRequire(join(serverDir, 'package.json'));
+
+function arg(name, def) {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 && i + 1 < process.argv.length ? process.argv[i + 1] : def;
+}
+const INCIDENTS = Number(arg('incidents', '100000'));
+const DURATION = Number(arg('duration', '10'));
+const CONNECTIONS = Number(arg('connections', '50'));
+const DUMPS = arg('dump', [join(here, 'out/sysrq-10mb.txt'), join(here, 'out/sysrq-50mb.txt')].join(',')).split(',').filter(Boolean).map((f) => resolve(f));
+const KEEP = arg('keep', null);
+const JSON_OUT = arg('json', null);
+
+const log = (...a) => console.log(...a);
+
+async function freePort() {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.once('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => res(port));
+    });
+  });
+}
+
+function http(method, port, path, body, headers = {}) {
+  return new Promise((res, rej) => {
+    const t0 = performance.now();
+    const req = request({ host: '127.0.0.1', port, method, path, headers: { ...headers, ...(body ? { 'content-length': body.length } : {}) } }, (r) => {
+      const chunks = [];
+      r.on('data', (c) => chunks.push(c));
+      r.on('end', () => res({ status: r.statusCode, body: Buffer.concat(chunks), ms: performance.now() - t0 }));
+      r.on('error', rej);
+    });
+    req.on('error', rej);
+    req.setTimeout(600_000, () => req.destroy(new Error(`${method} ${path} timed out`)));
+    if (body) req.end(body);
+    else req.end();
+  });
+}
+
+// ---- 1. seed ------------------------------------------------------------------------------------
+async function seed(dbPath, n) {
+  const { SqliteStore } = await import(pathToFileURL(join(serverDir, 'dist/store/sqlite-store.js')).href);
+  const { toAnalysisRecord } = await import(pathToFileURL(join(serverDir, 'dist/analysis/digest.js')).href);
+  const { defaultMigrationsDir } = await import(pathToFileURL(join(serverDir, 'dist/paths.js')).href);
+  const { analyze } = await import(pathToFileURL(join(root, 'packages/analyzer/dist/index.js')).href);
+  const fixtureDir = join(root, 'packages/analyzer/fixtures/corpus');
+  const texts = readdirSync(fixtureDir).filter((f) => f.endsWith('.txt')).map((f) => readFileSync(join(fixtureDir, f), 'utf8'));
+  const templates = texts.map((t) => ({ rec: toAnalysisRecord(analyze(t), t), raw: gzipSync(Buffer.from(t)), size: Buffer.byteLength(t) }));
+  const store = new SqliteStore(dbPath, defaultMigrationsDir());
+  // Bench setup only: the server itself runs with synchronous=FULL.
+  store.db.pragma('synchronous = OFF');
+  const hosts = Array.from({ length: 200 }, (_, i) => `node${String(i).padStart(3, '0')}.dc${i % 7}.example.net`);
+  const ids = [];
+  const t0 = performance.now();
+  const start = Date.parse('2024-01-01T00:00:00Z');
+  const batch = 2000;
+  for (let b = 0; b < n; b += batch) {
+    store.db.transaction(() => {
+      for (let k = b; k < Math.min(n, b + batch); k++) {
+        const tpl = templates[k % templates.length];
+        const id = randomBytes(16).toString('base64url');
+        const createdAt = new Date(start + k * 60_000).toISOString();
+        // create() is async by interface but synchronous inside (better-sqlite3).
+        void store.create({
+          id,
+          sha256: createHash('sha256').update(id).digest('hex'),
+          createdAt,
+          raw: { encoding: 'gzip', data: tpl.raw, size: tpl.size },
+          userTitle: k % 10 === 0 ? `incident ${k} on ${hosts[k % hosts.length]}` : null,
+          host: hosts[k % hosts.length],
+          tags: k % 5 === 0 ? ['prod', `rack${k % 40}`] : [],
+          analysis: tpl.rec,
+        });
+        ids.push(id);
+      }
+    })();
+  }
+  const ms = performance.now() - t0;
+  store.db.pragma('synchronous = FULL');
+  store.db.pragma('wal_checkpoint(TRUNCATE)');
+  await store.close();
+  return { ids, ms, templates: templates.length };
+}
+
+// ---- 2. server ----------------------------------------------------------------------------------
+async function startServer(dir, port) {
+  const examples = join(dir, 'no-examples');
+  mkdirSync(examples, { recursive: true });
+  const env = {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    HANGSCOPE_DB: join(dir, 'hangscope.db'),
+    HANGSCOPE_EXAMPLES: examples,
+    HANGSCOPE_MAX_UPLOAD: String(256 * 1024 * 1024),
+    HANGSCOPE_RATE_LIMIT: '0',
+    HANGSCOPE_REANALYZE_ON_START: '0',
+    LOG_LEVEL: 'warn',
+  };
+  const child = spawn(process.execPath, [join(serverDir, 'dist/server.js')], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (d) => (err += d));
+  child.stdout.on('data', (d) => (err += d));
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited ${child.exitCode}: ${err.slice(-2000)}`);
+    try {
+      const r = await http('GET', port, '/healthz');
+      if (r.status === 200) break;
+    } catch {
+      /* not yet */
+    }
+    if (Date.now() > deadline) throw new Error(`server did not start: ${err.slice(-2000)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return child;
+}
+
+async function stopServer(child) {
+  if (child.exitCode !== null) return;
+  const done = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  const t = setTimeout(() => child.kill('SIGKILL'), 35_000);
+  await done;
+  clearTimeout(t);
+}
+
+// ---- 3. load ------------------------------------------------------------------------------------
+async function load(port, title, paths) {
+  const autocannon = require(join(root, 'node_modules/autocannon'));
+  let i = 0;
+  const result = await autocannon({
+    url: `http://127.0.0.1:${port}`,
+    connections: CONNECTIONS,
+    duration: DURATION,
+    requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: paths[i++ % paths.length] }) }],
+  });
+  const o = {
+    title,
+    connections: CONNECTIONS,
+    durationS: DURATION,
+    requests: result.requests.total,
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p90: result.latency.p90,
+    p99: result.latency.p99,
+    max: result.latency.max,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+  };
+  log(`${title.padEnd(34)} ${String(o.requests).padStart(7)} req  ${o.rps.toFixed(0).padStart(6)} req/s  p50 ${o.p50} ms  p90 ${o.p90} ms  p99 ${o.p99} ms  max ${o.max} ms  non2xx ${o.non2xx}  errors ${o.errors}`);
+  return o;
+}
+
+// ---- main ---------------------------------------------------------------------------------------
+const dir = KEEP ? resolve(KEEP) : mkdtempSync(join(tmpdir(), 'hangscope-bench-'));
+mkdirSync(dir, { recursive: true });
+const results = { date: new Date().toISOString(), node: process.version, incidents: INCIDENTS, posts: [], load: [] };
+let child = null;
+try {
+  const dbPath = join(dir, 'hangscope.db');
+  let ids;
+  if (existsSync(join(dir, 'seeded-ids.json'))) {
+    ids = JSON.parse(readFileSync(join(dir, 'seeded-ids.json'), 'utf8'));
+    log(`reusing ${ids.length} seeded incidents in ${dir}`);
+  } else {
+    const s = await seed(dbPath, INCIDENTS);
+    ids = s.ids;
+    writeFileSync(join(dir, 'seeded-ids.json'), JSON.stringify(ids));
+    log(`seeded ${ids.length} incidents (${s.templates} analysed fixtures as templates) in ${(s.ms / 1000).toFixed(1)} s; db ${(statSync(dbPath).size / 1048576).toFixed(0)} MB`);
+  }
+  results.seeded = ids.length;
+  const port = await freePort();
+  child = await startServer(dir, port);
+  log(`server on 127.0.0.1:${port} (db ${dbPath})`);
+
+  for (const f of DUMPS) {
+    if (!existsSync(f)) {
+      log(`skip ${f}: missing (pnpm bench:gen)`);
+      continue;
+    }
+    const body = readFileSync(f);
+    const post = await http('POST', port, '/api/incidents', body, { 'content-type': 'text/plain' });
+    if (post.status !== 201 && post.status !== 200) throw new Error(`POST ${basename(f)}: ${post.status} ${post.body.toString().slice(0, 300)}`);
+    const { id } = JSON.parse(post.body.toString());
+    const get = await http('GET', port, `/api/incidents/${id}`);
+    const doc = JSON.parse(get.body.toString());
+    const analysis = doc.analysis ?? JSON.parse(doc.analysisJson ?? 'null');
+    const row = {
+      file: basename(f),
+      mb: body.length / 1048576,
+      status: post.status,
+      postMs: post.ms,
+      getMs: get.ms,
+      getMB: get.body.length / 1048576,
+      totalMs: post.ms + get.ms,
+      id,
+      nodes: analysis?.graph?.nodes?.length ?? null,
+      edges: analysis?.graph?.edges?.length ?? null,
+    };
+    results.posts.push(row);
+    log(`POST ${row.file.padEnd(18)} ${row.mb.toFixed(1)} MB → ${post.status} in ${(row.postMs / 1000).toFixed(2)} s; GET /api/incidents/${id} ${(row.getMs / 1000).toFixed(2)} s (${row.getMB.toFixed(1)} MB); total ${(row.totalMs / 1000).toFixed(2)} s; graph ${row.nodes} nodes / ${row.edges} edges`);
+  }
+
+  // Latency under load over the seeded incidents (small documents, like most real ones).
+  const pick = Array.from({ length: 2000 }, (_, k) => ids[(k * 7919) % ids.length]);
+  results.load.push(await load(port, `GET /api/incidents/:id (${ids.length} stored)`, pick.map((id) => `/api/incidents/${id}`)));
+  const terms = ['mutex_lock', 'xfs', 'rtnl_mutex', 'flush_work', 'kworker', 'hard lockup', 'rcu', 'jbd2', 'nfs', 'wait_for_completion', 'acme', 'soft lockup', 'node042', 'cgroup', 'blk_mq', 'deadlock'];
+  results.load.push(await load(port, `GET /api/incidents?q= (${ids.length} stored)`, terms.map((t) => `/api/incidents?q=${encodeURIComponent(t)}`)));
+
+  if (KEEP) {
+    writeFileSync(join(dir, 'server.json'), JSON.stringify({ port, ids: results.posts.map((p) => ({ file: p.file, id: p.id })) }));
+    log(`keeping the server on port ${port}; ${join(dir, 'server.json')}`);
+  }
+} finally {
+  if (JSON_OUT) writeFileSync(JSON_OUT, JSON.stringify(results, null, 2) + '\n');
+  if (child && !KEEP) await stopServer(child);
+  if (!KEEP) rmSync(dir, { recursive: true, force: true });
+}
+if (KEEP && child) {
+  const stop = () => stopServer(child).then(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
