@@ -26,7 +26,7 @@ export function analyze(text: string): AnalysisDocument {
 function analyzeUnsafe(text: string): AnalysisDocument {
   const { lines, records, coverage } = parseText(text);
   const { kernel, arch } = pickKernel(records);
-  const model = buildModel(records, text);
+  const model = buildModel(records, text, kernel);
   const det = detectKind(model);
   const waits = findWaits(model, arch);
   const graph = buildGraph(model, waits);

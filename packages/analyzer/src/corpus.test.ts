@@ -143,10 +143,7 @@ const sharedDir = resolve(repoRoot, '..', 'shared', 'corpus', 'public');
  * Cases the analyzer does not crack yet, each with the missing piece. They run as
  * `it.fails`: the test fails the day a case starts passing, so this list cannot rot.
  */
-const KNOWN_GAPS: Record<string, string> = {
-  'ht-mmap-lock-page-fault-io-6.1':
-    'mmap_lock is per mm: tying waiters in vm_mmap_pgoff/do_user_addr_fault to the faulting thread of the same process needs tgids (ps -eLo) and a page-fault-holds-mmap_lock rule',
-};
+const KNOWN_GAPS: Record<string, string> = {};
 
 const tally = new Map<string, { cases: number; passed: number; checks: number; ok: number }>();
 

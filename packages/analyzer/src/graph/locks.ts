@@ -6,7 +6,8 @@
 import type { Confidence, Lock, LockType, Span } from '../contract.js';
 import { readLockState, readWaiter } from '../knowledge/structs.js';
 import { isGenericFrame, matchWaitRule } from '../knowledge/waits.js';
-import { lockWrapperFor } from '../knowledge/lock-wrappers.js';
+import { MMAP_LOCK_HOLDING_FAULT, lockWrapperFor } from '../knowledge/lock-wrappers.js';
+import { taskContextFrames } from './waits.js';
 import { mergeSpans, type Model, type ModelTask } from '../model/build.js';
 import type { TaskRef } from '../parse/records.js';
 import type { GraphBuilder } from './builder.js';
@@ -194,6 +195,7 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
     }
   }
 
+  const mmLocks = new Map<string, LockInfo>();
   const lockAddrsMentioned = (t: ModelTask) => lockAddrsMentionedIn(t, (v) => locks.has(`lock:${v}`));
   // 4. Waits named by frames: the argument register of a spinning slow path, else the
   //    lock whose address the waiter's own stack holds, else an anonymous lock per site.
@@ -219,6 +221,15 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
     // A wrapper of a well-known lock names it (rtnl_lock → rtnl_mutex): the same node as
     // lockdep's class, so holders listed by lockdep are found.
     const wrapper = lockWrapperFor(site);
+    // mmap_lock is one per mm: threads of one process share it (same tgid; failing that,
+    // the same comm is a guess).
+    if (wrapper?.name === 'mmap_lock' && (type === 'rwsem' || type === 'other')) {
+      const key = mmKey(t);
+      const l = [...locks.values()].find((x) => x.name === `mmap_lock@${key.id}`) ?? ensure(null, `mmap_lock@${key.id}`, 'rwsem', []);
+      mmLocks.set(key.id, l);
+      addWaiter(l, t.id, key.sure ? 'likely' : 'guess', `it waits for the mmap_lock of ${key.what} in ${w.api.fn} (from ${site})`, [{ line: w.frame.line, endLine: w.culprit?.line ?? w.frame.line }]);
+      continue;
+    }
     if (wrapper && !wrapper.perObject) {
       const known = [...locks.values()].find((x) => x.name === wrapper.name) ?? ensure(null, wrapper.name, type, []);
       addWaiter(known, t.id, 'likely', `it is blocked in ${w.api.fn} called from ${site}, which takes ${wrapper.name}`, [{ line: w.frame.line, endLine: w.culprit?.line ?? w.frame.line }]);
@@ -226,6 +237,21 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
     }
     const l = ensure(null, `${TYPE_WORD[type]}@${site}`, type, []);
     addWaiter(l, t.id, 'likely', `${w.api.fn} in its stack: it waits for ${w.rule.what} taken in ${site} (address not in the dump)`, [{ line: w.frame.line, endLine: w.frame.line }]);
+  }
+
+  // A task of the same process inside the page-fault path (and not waiting for the lock
+  // itself) holds its mmap_lock for read while the fault waits — before 6.4's per-VMA locks.
+  const perVma = kernelAtLeast(model.kernel, 6, 4);
+  for (const [key, l] of mmLocks) {
+    for (const t of model.tasks) {
+      if (l.waiters.has(t.id) || mmKey(t).id !== key) continue;
+      const fault = taskContextFrames(t).find((f) => MMAP_LOCK_HOLDING_FAULT.test(f.fn));
+      if (!fault || !waits.has(t.id)) continue;
+      const conf: Confidence = mmKey(t).sure && !perVma ? 'likely' : 'guess';
+      const why = `it is inside ${fault.fn} (a page fault), which holds the mmap_lock for read while it waits${perVma ? '; on 6.4+ most faults use per-VMA locks instead' : ''}`;
+      if (!l.owner) setOwner(l, t.id, conf, why, [{ line: fault.line, endLine: fault.line }]);
+      else if (l.owner.task !== t.id) l.coOwners.push({ task: t.id, why, evidence: [{ line: fault.line, endLine: fault.line }] });
+    }
   }
 
   // Index every stack word and register value once: address → tasks that hold it.
@@ -295,6 +321,19 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
     });
   }
   return out;
+}
+
+/** Which process's mm a task uses: its tgid when known, else (a guess) its comm. */
+function mmKey(t: ModelTask): { id: string; sure: boolean; what: string } {
+  if (t.tgid !== null) return { id: `tgid:${t.tgid}`, sure: true, what: `process ${t.tgid}` };
+  return { id: `comm:${t.comm ?? t.id}`, sure: false, what: `${t.comm ?? 'its'} process (threads with the same name)` };
+}
+
+/** Is the release at least major.minor? Unknown releases are not. */
+function kernelAtLeast(release: string | null, major: number, minor: number): boolean {
+  const m = release ? /^(\d{1,2})\.(\d{1,3})/.exec(release) : null;
+  if (!m) return false;
+  return Number(m[1]) > major || (Number(m[1]) === major && Number(m[2]) >= minor);
 }
 
 /** Lockdep plumbing and lock primitives are not the call site that takes a lock. */

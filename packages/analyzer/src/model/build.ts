@@ -17,6 +17,8 @@ export interface ModelTask {
   stackWords: StackWord[];
   workqueue: { wq: string; fn: string } | null;
   blockedSeconds: number | null;
+  /** Process (thread group) id when the dump says; threads share one mm. */
+  tgid: number | null;
   onCpu: boolean;
   idle: boolean;
   evidence: Span[];
@@ -45,6 +47,8 @@ export interface Model {
   percpuBases: { cpu: number; base: bigint }[];
   /** Any hint that the machine is a virtual machine (a starved vCPU is then likely). */
   virtualized: boolean;
+  /** The kernel release, when the dump states it. */
+  kernel: string | null;
   /** The task whose kernel stack holds this address, when the dump shows that stack. */
   taskOfStackAddr(addr: string): ModelTask | undefined;
 }
@@ -74,7 +78,7 @@ export function taskIdFor(pid: number | null, cpu: number | null, addr: string |
   return `task:@unknown-${anon}`;
 }
 
-export function buildModel(records: Records, text: string): Model {
+export function buildModel(records: Records, text: string, kernel: string | null = null): Model {
   // 1. Resolve addresses to pids first, so records that carry only an address merge.
   const pidByAddr = new Map<string, TaskRef>();
   for (const f of records.addresses) if (f.kind === 'task' && f.task.pid !== null) pidByAddr.set(f.addr, f.task);
@@ -152,6 +156,7 @@ export function buildModel(records: Records, text: string): Model {
       stackWords: words,
       workqueue: wq,
       blockedSeconds: blocked,
+      tgid: recs.find((r) => r.tgid != null)?.tgid ?? null,
       onCpu,
       idle,
       evidence: mergeSpans(evidence),
@@ -183,7 +188,7 @@ export function buildModel(records: Records, text: string): Model {
     .flatMap((a) => (a.kind === 'percpu_base' ? [{ cpu: a.cpu, base: BigInt('0x' + a.addr) }] : []))
     .sort((a, b) => (a.base < b.base ? -1 : a.base > b.base ? 1 : 0));
   const virtualized = /\b(?:kvm|qemu|virtio|xen|hyper-?v|vmware|Hypervisor detected|KVM|vCPU|hypervisor)\b/i.test(text.length > 2_000_000 ? text.slice(0, 2_000_000) : text);
-  return { tasks, taskById, taskByAddr, cpus, records, percpuBases, virtualized, taskOfStackAddr };
+  return { tasks, taskById, taskByAddr, cpus, records, percpuBases, virtualized, taskOfStackAddr, kernel };
 }
 
 const THREAD_SIZE = 0x4000n;

@@ -29,6 +29,8 @@ export interface TaskRecord {
   cpu: number | null;
   taskAddr: string | null;
   ppid?: number | null;
+  /** Thread group (process) id, when printed (`tgid:` in 6.x task lines, `ps -L`). */
+  tgid?: number | null;
   frames: ParsedFrame[];
   registers?: Record<string, string>;
   stackWords?: StackWord[];

@@ -16,6 +16,7 @@ export interface TaskLine {
   state: TaskState | null;
   pid: number;
   ppid: number | null;
+  tgid?: number | null;
 }
 
 const STATE_CHARS = 'RSDTtXZPIWK';
@@ -32,8 +33,8 @@ const TASK_LINES: { re: RegExp; build(m: RegExpExecArray): TaskLine; since: stri
     // 5.10+: `task:systemd-udevd state:D stack:0 pid:611 ppid:583 flags:0x00004000`,
     // 6.x adds `tgid:`, 6.13 `task_flags:`; running tasks add `  running task    `.
     since: '5.10 pr_info("task:%-15.15s state:%c" …)',
-    re: /^task:([\s\S]{1,15}?) {1,16}state:([A-Za-z])(?: {1,4}running task)? {1,8}stack: {0,6}\d{1,10} {1,8}pid: {0,6}(\d{1,10}) {1,8}(?:tgid: {0,6}\d{1,10} {1,8})?ppid: {0,6}(\d{1,10})(?: |$)/,
-    build: (m) => ({ comm: m[1], state: stateOf(m[2]), pid: Number(m[3]), ppid: Number(m[4]) }),
+    re: /^task:([\s\S]{1,15}?) {1,16}state:([A-Za-z])(?: {1,4}running task)? {1,8}stack: {0,6}\d{1,10} {1,8}pid: {0,6}(\d{1,10}) {1,8}(?:tgid: {0,6}(\d{1,10}) {1,8})?ppid: {0,6}(\d{1,10})(?: |$)/,
+    build: (m) => ({ comm: m[1], state: stateOf(m[2]), pid: Number(m[3]), tgid: m[4] ? Number(m[4]) : null, ppid: Number(m[5]) }),
   },
   {
     // 4.x: `systemd-udevd   D    0   611    583 0x80004080` (free stack, pid, ppid, flags);
@@ -85,6 +86,7 @@ export function readTaskDump(lines: Line[], i: number, format: string): { rec: T
     cpu: null,
     taskAddr: null,
     ppid: tl.ppid,
+    tgid: tl.tgid ?? null,
     frames: [],
     span: span(lines, i, i + first),
     format,

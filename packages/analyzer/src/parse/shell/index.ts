@@ -132,6 +132,7 @@ export const psTableParser: FormatParser = {
       let pid: number | null = null;
       let stat: string | null = null;
       let command: string | null = null;
+      let tgid: number | null = null;
       const m = PS_AUX_ROW.exec(t);
       if (m) {
         pid = Number(m[2]);
@@ -148,6 +149,7 @@ export const psTableParser: FormatParser = {
         const cmdAt = ['COMMAND', 'CMD', 'COMM', 'ARGS'].map(idx).find((k) => k >= 0) ?? -1;
         if (pidAt < 0 || !/^\d{1,9}$/.test(parts[pidAt] ?? '')) break;
         pid = Number(parts[pidAt]);
+        if (tidAt >= 0 && idx('PID') >= 0 && /^\d{1,9}$/.test(parts[idx('PID')] ?? '')) tgid = Number(parts[idx('PID')]);
         stat = stAt >= 0 ? parts[stAt] : null;
         command = cmdAt >= 0 ? parts.slice(cmdAt).join(' ') : null;
       } else break;
@@ -160,6 +162,7 @@ export const psTableParser: FormatParser = {
         state: stat ? stateLetter(stat) : null,
         cpu: null,
         taskAddr: null,
+        tgid,
         frames: [],
         span: { line: lines[j].no, endLine: lines[j].no },
         format: 'ps',
