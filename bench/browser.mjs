@@ -33,6 +33,7 @@ if (serverDir) {
   urls = s.ids.map((x) => `http://127.0.0.1:${s.port}/i/${x.id}#${x.file}`);
 }
 const RUNS = Number(arg('runs', '3'));
+const TIMEOUT = Number(arg('timeout', '60000'));
 const JSON_OUT = arg('json', null);
 if (!urls.length) {
   console.error('usage: node bench/browser.mjs --url http://127.0.0.1:PORT/i/ID | --server DIR');
@@ -64,7 +65,17 @@ try {
       });
       const t0 = Date.now();
       await page.goto(url.split('#')[0], { waitUntil: 'commit', timeout: 120_000 });
-      await page.waitForFunction(() => window.__bench.graphAt !== null, null, { timeout: 120_000, polling: 50 });
+      try {
+        await page.waitForFunction(() => window.__bench.graphAt !== null, null, { timeout: TIMEOUT, polling: 50 });
+      } catch (err) {
+        if (err?.name !== 'TimeoutError') throw err;
+        // Record the miss and move on: further runs of this page would only time out too.
+        const row = { page: label, run: r + 1, graphMs: null, timedOutMs: TIMEOUT, wallMs: Date.now() - t0 };
+        results.push(row);
+        console.log(`${label.padEnd(20)} run ${row.run}: graph not drawn within ${TIMEOUT} ms`);
+        await context.close();
+        break;
+      }
       const graphAt = await page.evaluate(() => window.__bench.graphAt);
       const wallMs = Date.now() - t0;
       // Let trailing work (layout, fit-to-view) run, then find the last long task.
