@@ -46,6 +46,7 @@ export function lockLabel(l: { addr: string | null; name: string | null; type: L
 
 export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: GraphBuilder): Lock[] {
   const locks = new Map<string, LockInfo>();
+  const lockByName = new Map<string, LockInfo>();
   const byAddr = (addr: string) => locks.get(`lock:${addr}`);
   const ensure = (addr: string | null, name: string | null, type: LockType, ev: Span[]): LockInfo => {
     const id = addr ? `lock:${addr}` : `lock:${name}`;
@@ -55,6 +56,7 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
       locks.set(id, l);
     }
     if (name && !l.name) l.name = name;
+    if (l.name && !lockByName.has(l.name)) lockByName.set(l.name, l);
     // A struct dump says "mutex"; a ww_mutex waiter says more precisely what it is.
     if (l.type === 'other') l.type = type;
     l.evidence.push(...ev);
@@ -179,7 +181,6 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
   //     acquirer: it waits for lock #i and holds lock #(i-1). (kernel/locking/lockdep.c
   //     print_circular_bug prints the chain in reverse order.)
   for (const ch of model.records.lockdepChains) {
-    const byName = (name: string): LockInfo | undefined => [...locks.values()].find((l) => l.name === name);
     for (const entry of ch.entries) {
       if (entry.index < 1) continue;
       const site = acquireSite(entry.frames);
@@ -187,8 +188,8 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
       if (!site || !prev) continue;
       for (const w of waits.values()) {
         if (w.rule.kind !== 'lock' || waiting.has(w.task.id) || w.culprit?.fn !== site) continue;
-        const want = byName(entry.name) ?? ensure(null, entry.name, w.rule.lockType ?? 'other', [entry.span]);
-        const held = byName(prev.name) ?? ensure(null, prev.name, 'other', [prev.span]);
+        const want = lockByName.get(entry.name) ?? ensure(null, entry.name, w.rule.lockType ?? 'other', [entry.span]);
+        const held = lockByName.get(prev.name) ?? ensure(null, prev.name, 'other', [prev.span]);
         addWaiter(want, w.task.id, 'likely', `it is blocked in ${site}, where lockdep recorded ${entry.name} being taken while ${prev.name} was held`, [entry.span, { line: w.frame.line, endLine: w.culprit.line }]);
         setOwner(held, w.task.id, 'likely', `lockdep's chain: ${site} takes ${entry.name} while holding ${prev.name}, and this task is blocked there`, [entry.span]);
       }
@@ -225,13 +226,13 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
     // the same comm is a guess).
     if (wrapper?.name === 'mmap_lock' && (type === 'rwsem' || type === 'other')) {
       const key = mmKey(t);
-      const l = [...locks.values()].find((x) => x.name === `mmap_lock@${key.id}`) ?? ensure(null, `mmap_lock@${key.id}`, 'rwsem', []);
+      const l = lockByName.get(`mmap_lock@${key.id}`) ?? ensure(null, `mmap_lock@${key.id}`, 'rwsem', []);
       mmLocks.set(key.id, l);
       addWaiter(l, t.id, key.sure ? 'likely' : 'guess', `it waits for the mmap_lock of ${key.what} in ${w.api.fn} (from ${site})`, [{ line: w.frame.line, endLine: w.culprit?.line ?? w.frame.line }]);
       continue;
     }
     if (wrapper && !wrapper.perObject) {
-      const known = [...locks.values()].find((x) => x.name === wrapper.name) ?? ensure(null, wrapper.name, type, []);
+      const known = lockByName.get(wrapper.name) ?? ensure(null, wrapper.name, type, []);
       addWaiter(known, t.id, 'likely', `it is blocked in ${w.api.fn} called from ${site}, which takes ${wrapper.name}`, [{ line: w.frame.line, endLine: w.culprit?.line ?? w.frame.line }]);
       continue;
     }

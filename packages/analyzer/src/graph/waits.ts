@@ -122,6 +122,7 @@ function genericWait(t: ModelTask, frames: ParsedFrame[], k: number, rule: WaitR
 export function findWaits(model: Model, arch: string | null): Map<string, TaskWait> {
   const out = new Map<string, TaskWait>();
   for (const t of model.tasks) {
+    if (t.idle || t.frames.length === 0) continue;
     // A sleeping task's wait matters when it is blocked (D) or when we know nothing of
     // its state; a running task's spin matters when it is on a CPU (spins, not sleeps).
     const w = findWait(t, arch);

@@ -64,8 +64,16 @@ export const GENERIC_FRAMES: RegExp[] = [
   /^(?:__?dump_stack(?:_lvl)?|show_stack|show_trace_log_lvl|sched_show_task|print_circular_bug|check_noncircular|check_prevs?_add|validate_chain|__lock_acquire|lock_acquire\.part\.\d+|print_usage_bug|mark_lock|lockdep_\w+|debug_show_(?:all|held)_locks|panic|nmi_panic|nmi_cpu_backtrace|nmi_trigger_cpumask_backtrace|arch_trigger_cpumask_backtrace|watchdog_timer_fn|watchdog_overflow_callback|__hrtimer_run_queues|hrtimer_interrupt|__sysvec_apic_timer_interrupt|warn_slowpath_.*|__warn|report_bug)$/,
 ];
 
+// Dumps repeat the same few hundred function names: answer each once.
+const genericCache = new Map<string, boolean>();
+
 export function isGenericFrame(fn: string): boolean {
-  return GENERIC_FRAMES.some((re) => re.test(fn));
+  let v = genericCache.get(fn);
+  if (v === undefined) {
+    v = GENERIC_FRAMES.some((re) => re.test(fn));
+    if (genericCache.size < 100_000) genericCache.set(fn, v);
+  }
+  return v;
 }
 
 export const WAIT_RULES: WaitRule[] = [
@@ -136,11 +144,20 @@ export const GENERIC_WAITS: { fn: RegExp; kind: WaitKind; what: string }[] = [
   { fn: /^(?:io_schedule(?:_timeout)?|bit_wait_io)$/, kind: 'io', what: 'IO to complete' },
 ];
 
+const ruleCache = new Map<string, WaitRule | null>();
+
 export function matchWaitRule(fn: string): WaitRule | null {
+  const hit = ruleCache.get(fn);
+  if (hit !== undefined) return hit;
+  let found: WaitRule | null = null;
   for (const r of WAIT_RULES) {
-    if (typeof r.fn === 'string' ? r.fn === fn : r.fn.test(fn)) return r;
+    if (typeof r.fn === 'string' ? r.fn === fn : r.fn.test(fn)) {
+      found = r;
+      break;
+    }
   }
-  return null;
+  if (ruleCache.size < 100_000) ruleCache.set(fn, found);
+  return found;
 }
 
 /**
