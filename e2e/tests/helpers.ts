@@ -27,6 +27,14 @@ export async function uploadFile(page: Page, path: string, title?: string): Prom
   return waitForPermalink(page);
 }
 
+/** Upload generated text through the file input (filling a textarea with MBs is slow). */
+export async function uploadGenerated(page: Page, text: string, name = 'dump.txt'): Promise<string> {
+  await page.goto('/new');
+  await page.getByLabel(/choose one/i).setInputFiles({ name, mimeType: 'text/plain', buffer: Buffer.from(text) });
+  await page.getByRole('button', { name: 'Analyze' }).click();
+  return waitForPermalink(page);
+}
+
 /** Upload by pasting text into the textarea. */
 export async function uploadText(page: Page, text: string, title?: string): Promise<string> {
   await page.goto('/new');

@@ -1,43 +1,88 @@
 // The wait-for graph. ELK computes positions (layout.ts, lazily, in a worker); React
 // renders the SVG; d3 only attaches zoom/pan to the svg ref and moves one <g>.
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+// Identical waiters arrive folded (collapse.ts); a graph still larger than NODE_BUDGET
+// is drawn component by component, biggest and most important first.
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { select, zoom, zoomIdentity, zoomTransform, type ZoomBehavior } from 'd3';
 import type { Finding, GraphEdge, GraphNode } from '@hangscope/analyzer';
-import { edgePath, nodeSubtitle, type PositionedGraph } from './elkGraph';
+import { edgePath, nodeSubtitle, type PlacedEdge, type PlacedNode, type PositionedGraph } from './elkGraph';
 import { cycleNodeIds, isCycleEdge, rootBlockerIds } from './highlight';
 import { NodeShape } from './NodeShape';
 import { GraphLegend } from './GraphLegend';
 import { useLayout } from './useLayout';
+import { capComponents } from './collapse';
+import { downloadBlob, serializeGraphSvg, svgToPng } from './exportImage';
 
 interface Props {
   graph: { nodes: GraphNode[]; edges: GraphEdge[] };
   findings: Finding[];
   selected: string | null;
   onSelect: (nodeId: string | null) => void;
+  /** Base of downloaded file names. */
+  name?: string;
 }
 
-export function WaitGraph({ graph, findings, selected, onSelect }: Props) {
+/** Nodes drawn before the rest of the components wait behind "Show all". */
+export const NODE_BUDGET = 300;
+/** The canvas has one height whatever the graph, so nothing below it moves when it lays out. */
+export const GRAPH_HEIGHT = 520;
+
+export function WaitGraph({ graph, findings, selected, onSelect, name = 'graph' }: Props) {
   const [attempt, setAttempt] = useState(0);
-  const state = useLayout(graph, attempt);
+  const [showAll, setShowAll] = useState(false);
+  const base = useMemo(() => capComponents(graph, findings, NODE_BUDGET), [graph, findings]);
+  const baseIds = useMemo(() => new Set(base.nodes.map((n) => n.id)), [base]);
+  // A node picked elsewhere (finding, table, link) in a component not drawn: draw it too.
+  // Only then does selection change what is laid out.
+  const hiddenPick = !showAll && selected && !baseIds.has(selected) ? selected : null;
+  const visible = useMemo(() => {
+    if (showAll) return { ...graph, components: base.components, shown: base.components, hiddenNodes: 0 };
+    if (hiddenPick) return capComponents(graph, findings, NODE_BUDGET, [hiddenPick]);
+    return base;
+  }, [showAll, hiddenPick, graph, findings, base]);
+  const state = useLayout(visible, attempt);
   if (graph.nodes.length === 0) {
     return <p className="muted graph-empty">The analyzer found nothing waiting on anything in this dump.</p>;
   }
+  const capped = base.hiddenNodes > 0;
   return (
-    <section className="graph-panel" aria-label="wait-for graph">
-      {state.status === 'pending' && <p className="muted">Laying out {graph.nodes.length} nodes…</p>}
-      {state.status === 'error' && (
-        <p role="alert" className="error">
-          Graph layout failed: {state.error.message}{' '}
-          <button type="button" onClick={() => setAttempt((a) => a + 1)}>
-            Retry
+    <section className="graph-panel" aria-label="wait-for graph" aria-busy={state.status === 'pending'}>
+      {capped && (
+        <p className="graph-cap" role="status">
+          {showAll
+            ? `All ${base.components} connected components, ${graph.nodes.length} nodes.`
+            : `Showing ${visible.shown} of ${visible.components} connected components (${visible.nodes.length} of ${graph.nodes.length} nodes), the ones findings name first, then the largest.`}{' '}
+          <button type="button" onClick={() => setShowAll((v) => !v)}>
+            {showAll ? 'Show fewer' : 'Show all'}
           </button>
         </p>
       )}
+      {state.status === 'pending' && <GraphSkeleton nodes={visible.nodes.length} />}
+      {state.status === 'error' && (
+        <div className="graph-skeleton" style={{ height: GRAPH_HEIGHT + TOOLBAR_HEIGHT }}>
+          <p role="alert" className="error">
+            Graph layout failed: {state.error.message}{' '}
+            <button type="button" onClick={() => setAttempt((a) => a + 1)}>
+              Retry
+            </button>
+          </p>
+        </div>
+      )}
       {state.status === 'done' && (
-        <GraphCanvas layout={state.layout} findings={findings} selected={selected} onSelect={onSelect} />
+        <GraphCanvas layout={state.layout} findings={findings} selected={selected} onSelect={onSelect} name={name} />
       )}
       <GraphLegend />
     </section>
+  );
+}
+
+const TOOLBAR_HEIGHT = 34;
+
+function GraphSkeleton({ nodes }: { nodes: number }) {
+  return (
+    <div className="graph-skeleton" style={{ height: GRAPH_HEIGHT + TOOLBAR_HEIGHT }} data-testid="graph-skeleton">
+      <p className="muted">Laying out {nodes} nodes…</p>
+    </div>
   );
 }
 
@@ -48,31 +93,37 @@ export function GraphCanvas({
   findings,
   selected,
   onSelect,
+  name = 'graph',
 }: {
   layout: PositionedGraph;
   findings: Finding[];
   selected: string | null;
   onSelect: (id: string | null) => void;
+  name?: string;
 }) {
   const svgRef = useRef<SVGSVGElement>(null);
   const viewRef = useRef<SVGGElement>(null);
   const zoomRef = useRef<ZoomBehavior<SVGSVGElement, unknown> | null>(null);
   const cycle = useMemo(() => cycleNodeIds(findings), [findings]);
   const roots = useMemo(() => rootBlockerIds(findings), [findings]);
-  // Tall enough for the graph at 1:1 when small, capped so the page stays usable.
-  const height = Math.min(Math.max(layout.height + 2 * MARGIN, 220), 640);
+  const byId = useMemo(() => new Map(layout.nodes.map((p) => [p.node.id, p])), [layout]);
+  const height = GRAPH_HEIGHT;
+  const [exportError, setExportError] = useState<string | null>(null);
 
-  const fit = () => {
+  const fit = useCallback(() => {
     const svg = svgRef.current;
     const z = zoomRef.current;
     if (!svg || !z) return;
     const w = svg.clientWidth || 800;
     const h = svg.clientHeight || height;
-    const k = Math.min(1.2, (w - 2 * MARGIN) / Math.max(layout.width, 1), (h - 2 * MARGIN) / Math.max(layout.height, 1));
+    const k = Math.max(
+      0.05,
+      Math.min(1.2, (w - 2 * MARGIN) / Math.max(layout.width, 1), (h - 2 * MARGIN) / Math.max(layout.height, 1)),
+    );
     const tx = (w - layout.width * k) / 2;
     const ty = (h - layout.height * k) / 2;
     select(svg).call(z.transform, zoomIdentity.translate(tx, ty).scale(k));
-  };
+  }, [layout, height]);
 
   useEffect(() => {
     const svg = svgRef.current;
@@ -96,9 +147,7 @@ export function GraphCanvas({
     return () => {
       select(svg).on('.zoom', null);
     };
-    // fit depends only on layout/height, which are the effect's inputs.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [layout]);
+  }, [fit, height]);
 
   // A node picked outside the graph (a finding, the tasks table, a deep link) may be
   // off-screen: pan to it. One picked by clicking it is on screen already; leave the
@@ -108,7 +157,7 @@ export function GraphCanvas({
     const svg = svgRef.current;
     const z = zoomRef.current;
     if (!svg || !z || !selected || clickedRef.current === selected) return;
-    const p = layout.nodes.find((n) => n.node.id === selected);
+    const p = byId.get(selected);
     if (!p) return;
     const t = zoomTransform(svg);
     const [x0, y0] = t.apply([p.x, p.y]);
@@ -117,27 +166,52 @@ export function GraphCanvas({
     const h = svg.clientHeight || height;
     if (x0 >= 0 && y0 >= 0 && x1 <= w && y1 <= h) return;
     select(svg).call(z.translateTo, p.x + p.width / 2, p.y + p.height / 2);
-  }, [selected, layout, height]);
+  }, [selected, byId, height]);
 
-  const pick = (id: string) => {
+  // Stable handlers, so a selection change re-renders only the nodes whose state changed.
+  const onSelectRef = useRef(onSelect);
+  onSelectRef.current = onSelect;
+  const pick = useCallback((id: string) => {
     clickedRef.current = id;
-    onSelect(id);
-  };
+    onSelectRef.current(id);
+  }, []);
+  const onKey = useCallback(
+    (e: KeyboardEvent, id: string) => {
+      if (e.key === 'Enter' || e.key === ' ') {
+        e.preventDefault();
+        pick(id);
+      } else if (e.key === 'Escape') {
+        onSelectRef.current(null);
+      }
+    },
+    [pick],
+  );
 
-  const onKey = (e: KeyboardEvent, id: string) => {
-    if (e.key === 'Enter' || e.key === ' ') {
-      e.preventDefault();
-      pick(id);
-    } else if (e.key === 'Escape') {
-      onSelect(null);
+  const exportAs = async (kind: 'svg' | 'png') => {
+    const svg = svgRef.current;
+    if (!svg) return;
+    setExportError(null);
+    try {
+      const m = 16;
+      const text = serializeGraphSvg(svg, layout.width, layout.height, m);
+      if (kind === 'svg') downloadBlob(new Blob([text], { type: 'image/svg+xml' }), `${name}.svg`);
+      else downloadBlob(await svgToPng(text, layout.width + 2 * m, layout.height + 2 * m), `${name}.png`);
+    } catch (e) {
+      setExportError(e instanceof Error ? e.message : String(e));
     }
   };
 
   return (
     <div className="graph-canvas">
-      <div className="graph-toolbar">
+      <div className="graph-toolbar" style={{ height: TOOLBAR_HEIGHT }}>
         <button type="button" onClick={fit}>
           Fit
+        </button>
+        <button type="button" onClick={() => void exportAs('svg')}>
+          Save SVG
+        </button>
+        <button type="button" onClick={() => void exportAs('png')}>
+          Save PNG
         </button>
         {selected && (
           <button type="button" onClick={() => onSelect(null)}>
@@ -147,6 +221,7 @@ export function GraphCanvas({
         <span className="muted">
           {layout.nodes.length} nodes · {layout.edges.length} edges · drag to pan, wheel to zoom
         </span>
+        {exportError && <span className="error">Export failed: {exportError}</span>}
       </div>
       <svg ref={svgRef} className="wait-graph" role="group" aria-label="wait-for graph, arrows from waiter to what it waits for" height={height} width="100%">
         <defs>
@@ -157,83 +232,110 @@ export function GraphCanvas({
             <path d="M0,0 L10,5 L0,10 z" className="arrow arrow-cycle" />
           </marker>
         </defs>
-        <g ref={viewRef}>
+        <g ref={viewRef} data-view="">
           <g className="edges">
-            {layout.edges.map((pe) => {
-              const inCycle = isCycleEdge(pe.edge, cycle);
-              const touchesSelected = selected !== null && (pe.edge.from === selected || pe.edge.to === selected);
-              const cls = [
-                'edge',
-                `kind-${pe.edge.kind}`,
-                `conf-${pe.edge.confidence}`,
-                inCycle ? 'cycle' : '',
-                touchesSelected ? 'selected' : '',
-              ]
-                .filter(Boolean)
-                .join(' ');
-              return (
-                <g key={pe.id} className={cls} data-edge={`${pe.edge.from}->${pe.edge.to}`}>
-                  <title>{`${pe.edge.kind} (${pe.edge.confidence}): ${pe.edge.why}`}</title>
-                  <path className="edge-line" d={edgePath(pe)} markerEnd={inCycle ? 'url(#arrow-cycle)' : 'url(#arrow)'} />
-                  {pe.label && (
-                    <text className="edge-label" x={pe.label.x} y={pe.label.y} textAnchor="middle" dominantBaseline="middle">
-                      {pe.edge.kind}
-                    </text>
-                  )}
-                </g>
-              );
-            })}
+            {layout.edges.map((pe) => (
+              <EdgeView
+                key={pe.id}
+                pe={pe}
+                inCycle={isCycleEdge(pe.edge, cycle)}
+                touchesSelected={selected !== null && (pe.edge.from === selected || pe.edge.to === selected)}
+              />
+            ))}
           </g>
           <g className="nodes">
-            {layout.nodes.map(({ node, x, y, width, height: h }) => {
-              const cls = [
-                'node',
-                `type-${node.type}`,
-                cycle.has(node.id) ? 'cycle' : '',
-                roots.has(node.id) ? 'root-blocker' : '',
-                selected === node.id ? 'selected' : '',
-              ]
-                .filter(Boolean)
-                .join(' ');
-              const sub = nodeSubtitle(node);
-              const count = node.count && node.count > 1 ? node.count : null;
-              return (
-                <g
-                  key={node.id}
-                  className={cls}
-                  data-node-id={node.id}
-                  transform={`translate(${x},${y})`}
-                  role="button"
-                  tabIndex={0}
-                  aria-pressed={selected === node.id}
-                  aria-label={`${node.type} ${node.label}${count ? `, ${count} tasks` : ''}`}
-                  onClick={(e) => {
-                    e.stopPropagation();
-                    pick(node.id);
-                  }}
-                  onKeyDown={(e) => onKey(e, node.id)}
-                >
-                  <NodeShape type={node.type} width={width} height={h} />
-                  <text className="node-label" x={count ? (width - 8 - String(count).length * 7.3 - 10) / 2 : width / 2} y={sub ? 17 : h / 2} textAnchor="middle" dominantBaseline="middle">
-                    {node.label}
-                  </text>
-                  {count && (
-                    // A separate element, so the label's text stays exactly the node's label.
-                    <text className="node-count" x={width - 8} y={sub ? 17 : h / 2} textAnchor="end" dominantBaseline="middle">
-                      {`×${count}`}
-                    </text>
-                  )}
-                  {sub && (
-                    <text className="node-sub" x={width / 2} y={31} textAnchor="middle" dominantBaseline="middle">
-                      {sub}
-                    </text>
-                  )}
-                </g>
-              );
-            })}
+            {layout.nodes.map((p) => (
+              <NodeView
+                key={p.node.id}
+                p={p}
+                inCycle={cycle.has(p.node.id)}
+                root={roots.has(p.node.id)}
+                isSelected={selected === p.node.id}
+                pick={pick}
+                onKey={onKey}
+              />
+            ))}
           </g>
         </g>
       </svg>
     </div>
   );
 }
+
+const EdgeView = memo(function EdgeView({ pe, inCycle, touchesSelected }: { pe: PlacedEdge; inCycle: boolean; touchesSelected: boolean }) {
+  const cls = ['edge', `kind-${pe.edge.kind}`, `conf-${pe.edge.confidence}`, inCycle ? 'cycle' : '', touchesSelected ? 'selected' : '']
+    .filter(Boolean)
+    .join(' ');
+  return (
+    <g className={cls} data-edge={`${pe.edge.from}->${pe.edge.to}`}>
+      <title>{`${pe.edge.kind} (${pe.edge.confidence}): ${pe.edge.why}`}</title>
+      <path className="edge-line" d={edgePath(pe)} markerEnd={inCycle ? 'url(#arrow-cycle)' : 'url(#arrow)'} />
+      {pe.label && (
+        <text className="edge-label" x={pe.label.x} y={pe.label.y} textAnchor="middle" dominantBaseline="middle">
+          {pe.edge.kind}
+        </text>
+      )}
+    </g>
+  );
+});
+
+const NodeView = memo(function NodeView({
+  p: { node, x, y, width, height: h },
+  inCycle,
+  root,
+  isSelected,
+  pick,
+  onKey,
+}: {
+  p: PlacedNode;
+  inCycle: boolean;
+  root: boolean;
+  isSelected: boolean;
+  pick: (id: string) => void;
+  onKey: (e: KeyboardEvent, id: string) => void;
+}) {
+  const cls = ['node', `type-${node.type}`, inCycle ? 'cycle' : '', root ? 'root-blocker' : '', isSelected ? 'selected' : '']
+    .filter(Boolean)
+    .join(' ');
+  const sub = nodeSubtitle(node);
+  const count = node.count && node.count > 1 ? node.count : null;
+  return (
+    <g
+      className={cls}
+      data-node-id={node.id}
+      data-members={node.members && node.members.length > 1 ? node.members.join(' ') : undefined}
+      transform={`translate(${x},${y})`}
+      role="button"
+      tabIndex={0}
+      aria-pressed={isSelected}
+      aria-label={`${node.type} ${node.label}${count ? `, ${count} tasks` : ''}`}
+      onClick={(e) => {
+        e.stopPropagation();
+        pick(node.id);
+      }}
+      onKeyDown={(e) => onKey(e, node.id)}
+    >
+      <NodeShape type={node.type} width={width} height={h} />
+      <text
+        className="node-label"
+        x={count ? (width - 8 - String(count).length * 7.3 - 10) / 2 : width / 2}
+        y={sub ? 17 : h / 2}
+        textAnchor="middle"
+        dominantBaseline="middle"
+      >
+        {node.label}
+      </text>
+      {count && (
+        // A separate element, so the label's text stays exactly the node's label.
+        <text className="node-count" x={width - 8} y={sub ? 17 : h / 2} textAnchor="end" dominantBaseline="middle">
+          {`×${count}`}
+        </text>
+      )}
+      {sub && (
+        <text className="node-sub" x={width / 2} y={31} textAnchor="middle" dominantBaseline="middle">
+          {sub}
+        </text>
+      )}
+    </g>
+  );
+});

@@ -1,6 +1,7 @@
 // Details of the selected node: a task's stack (generic frames dimmed, the waiting
 // frame marked), a lock's owner and waiters, a CPU's state, the edges in and out.
-import type { AnalysisDocument, Frame, Span } from '@hangscope/analyzer';
+import { useState } from 'react';
+import type { AnalysisDocument, Frame, GraphNode, Span } from '@hangscope/analyzer';
 import { findEntity, findNode, labelOf, nodeForTask } from './evidence';
 import { isGenericFrame, isWaitFrame } from './genericFrames';
 import { mergeSpans, type LineRange } from './urlState';
@@ -8,11 +9,13 @@ import { mergeSpans, type LineRange } from './urlState';
 interface Props {
   analysis: AnalysisDocument;
   nodeId: string | null;
+  /** The drawn node of identical waiters the selected task is folded into, if any. */
+  folded?: GraphNode | null;
   onSelectNode: (id: string) => void;
   onShowLines: (r: LineRange) => void;
 }
 
-export function NodeDetails({ analysis: doc, nodeId, onSelectNode, onShowLines }: Props) {
+export function NodeDetails({ analysis: doc, nodeId, folded, onSelectNode, onShowLines }: Props) {
   if (!nodeId) {
     return (
       <section className="node-details" aria-label="node details">
@@ -40,16 +43,8 @@ export function NodeDetails({ analysis: doc, nodeId, onSelectNode, onShowLines }
       <h3>
         {node?.label ?? nodeId} <span className="muted mono">{nodeId}</span>
       </h3>
-      {node?.count && node.count > 1 && (
-        <p>
-          {node.count} identical waiters folded into this node
-          {node.members?.length ? (
-            <>
-              : <span className="mono">{node.members.slice(0, 20).join(', ')}</span>
-              {node.members.length > 20 ? ' …' : ''}
-            </>
-          ) : null}
-        </p>
+      {(folded ?? (node?.count && node.count > 1 ? node : null)) && (
+        <Members group={(folded ?? node)!} current={nodeId} onSelectNode={onSelectNode} />
       )}
       {entity.type === 'task' && (
         <>
@@ -199,5 +194,43 @@ function Stack({
         );
       })}
     </ol>
+  );
+}
+
+const MEMBERS_SHOWN = 60;
+
+/** The tasks folded into one drawn node: each is a link to its own details. */
+function Members({ group, current, onSelectNode }: { group: GraphNode; current: string; onSelectNode: (id: string) => void }) {
+  const [all, setAll] = useState(false);
+  const members = group.members ?? [group.id];
+  const count = group.count ?? members.length;
+  const shown = all ? members : members.slice(0, MEMBERS_SHOWN);
+  return (
+    <div className="members">
+      <p>
+        {count} identical waiters drawn as one node (same wait, same state, waiting on the same things; nobody waits on
+        them). Showing {current === group.id ? 'the first' : 'this one'}; members:
+      </p>
+      <ul className="member-list" aria-label="members">
+        {shown.map((m) => (
+          <li key={m}>
+            {m === current ? (
+              <strong className="mono" aria-current="true">
+                {m}
+              </strong>
+            ) : (
+              <button type="button" className="linklike mono" onClick={() => onSelectNode(m)}>
+                {m}
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+      {members.length > MEMBERS_SHOWN && (
+        <button type="button" className="linklike" onClick={() => setAll((v) => !v)}>
+          {all ? 'Show fewer' : `Show all ${members.length}`}
+        </button>
+      )}
+    </div>
   );
 }

@@ -1,11 +1,12 @@
 // All tasks, grouped by identical stack (same function sequence), so "500 tasks in
 // mutex_lock from the same path" reads as one row with a count.
-import { useMemo, useState } from 'react';
+import { memo, useMemo, useState } from 'react';
 import type { AnalysisDocument } from '@hangscope/analyzer';
 import { nodeForTask } from './evidence';
 import { groupTasksByStack, sortGroups, type SortKey } from './taskGroups';
 
-export function TasksTable({
+// memo: the page re-renders on every selection; thousands of rows need not.
+export const TasksTable = memo(function TasksTable({
   analysis: doc,
   onSelectNode,
 }: {
@@ -69,4 +70,4 @@ export function TasksTable({
       </table>
     </section>
   );
-}
+});

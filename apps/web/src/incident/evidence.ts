@@ -9,8 +9,30 @@ export type Entity =
   | { type: 'work'; work: Work }
   | { type: 'none' };
 
+interface Index {
+  nodes: Map<string, GraphNode>;
+  /** task id → the graph node that shows it (itself, or the node it was folded into). */
+  taskNode: Map<string, string>;
+}
+
+// Built once per document: a page of 5,000 tasks looks nodes up thousands of times.
+const indexes = new WeakMap<AnalysisDocument, Index>();
+
+function indexOf(doc: AnalysisDocument): Index {
+  let ix = indexes.get(doc);
+  if (ix) return ix;
+  ix = { nodes: new Map(), taskNode: new Map() };
+  for (const n of doc.graph.nodes) {
+    if (!ix.nodes.has(n.id)) ix.nodes.set(n.id, n);
+    for (const m of n.members ?? []) if (!ix.taskNode.has(m)) ix.taskNode.set(m, n.id);
+  }
+  for (const id of ix.nodes.keys()) ix.taskNode.set(id, id);
+  indexes.set(doc, ix);
+  return ix;
+}
+
 export function findNode(doc: AnalysisDocument, id: string): GraphNode | undefined {
-  return doc.graph.nodes.find((n) => n.id === id);
+  return indexOf(doc).nodes.get(id);
 }
 
 export function findEntity(doc: AnalysisDocument, id: string): Entity {
@@ -49,10 +71,7 @@ export function evidenceOf(doc: AnalysisDocument, id: string): Span[] {
 
 /** The graph node that shows a task: itself, or the collapsed node it was folded into. */
 export function nodeForTask(doc: AnalysisDocument, taskId: string): string | null {
-  for (const n of doc.graph.nodes) {
-    if (n.id === taskId || n.members?.includes(taskId)) return n.id;
-  }
-  return null;
+  return indexOf(doc).taskNode.get(taskId) ?? null;
 }
 
 export function labelOf(doc: AnalysisDocument, id: string): string {

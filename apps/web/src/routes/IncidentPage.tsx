@@ -1,6 +1,7 @@
 // One incident: what it is, the answer (verdict, findings), the wait-for graph, and the
 // evidence behind the selected node. Selection and line range live in the URL.
 import { useCallback, useMemo } from 'react';
+import type { Finding } from '@hangscope/analyzer';
 import { Link, useLocation, useParams, useSearchParams } from 'react-router';
 import { useIncident } from '../api/hooks';
 import { QueryError } from '../components/QueryError';
@@ -19,6 +20,10 @@ import { SimilarIncidents } from '../incident/SimilarIncidents';
 import { MitigationNote } from '../incident/MitigationNote';
 import { formatLines, parseLines, parseNodeParam, type LineRange } from '../incident/urlState';
 import { evidenceOf } from '../incident/evidence';
+import { collapseIdenticalWaiters } from '../graph/collapse';
+
+// One empty list, not a new one per render: the graph memoises on it.
+const NO_FINDINGS: Finding[] = [];
 
 export function IncidentPage() {
   const { id = '' } = useParams();
@@ -57,7 +62,17 @@ export function IncidentPage() {
     [analysis, selected],
   );
 
-  if (incident.isPending) return <main className="page muted">Loading incident…</main>;
+  // Identical waiters fold into one drawn node; a task picked anywhere on the page
+  // selects (highlights) the node it was folded into.
+  const collapsed = useMemo(() => (analysis ? collapseIdenticalWaiters(analysis.graph) : null), [analysis]);
+  const drawnSelected = selected ? (collapsed?.memberOf.get(selected) ?? selected) : null;
+  const folded = useMemo(() => {
+    if (!collapsed || !drawnSelected) return null;
+    const n = collapsed.nodes.find((x) => x.id === drawnSelected);
+    return n?.count && n.count > 1 ? n : null;
+  }, [collapsed, drawnSelected]);
+
+  if (incident.isPending) return <IncidentSkeleton />;
   if (incident.isError)
     return (
       <main className="page">
@@ -88,7 +103,7 @@ export function IncidentPage() {
       <section aria-labelledby="findings-h">
         <h2 id="findings-h">Findings</h2>
         <ErrorBoundary label="Findings">
-          <Findings findings={doc.findings ?? []} onSelectNode={selectNode} />
+          <Findings findings={doc.findings ?? NO_FINDINGS} onSelectNode={selectNode} />
         </ErrorBoundary>
       </section>
       <ErrorBoundary label="Mitigation">
@@ -97,12 +112,18 @@ export function IncidentPage() {
       <section aria-labelledby="graph-h">
         <h2 id="graph-h">Wait-for graph</h2>
         <ErrorBoundary label="The graph">
-          <WaitGraph graph={doc.graph} findings={doc.findings ?? []} selected={selected} onSelect={selectNode} />
+          <WaitGraph
+            graph={collapsed ?? doc.graph}
+            findings={doc.findings ?? NO_FINDINGS}
+            selected={drawnSelected}
+            onSelect={selectNode}
+            name={`hangscope-${inc.id}-graph`}
+          />
         </ErrorBoundary>
       </section>
       <div className="evidence-split">
         <ErrorBoundary label="Node details">
-          <NodeDetails analysis={doc} nodeId={selected} onSelectNode={selectNode} onShowLines={(r) => setUrlState(selected, r)} />
+          <NodeDetails analysis={doc} nodeId={selected} folded={folded} onSelectNode={selectNode} onShowLines={(r) => setUrlState(selected, r)} />
         </ErrorBoundary>
         <ErrorBoundary label="The raw dump">
           <RawTextPanel id={inc.id} size={inc.size} highlight={highlight} focus={lines} onSelectLines={(r) => setUrlState(selected, r)} />
@@ -120,6 +141,19 @@ export function IncidentPage() {
           <SimilarIncidents id={inc.id} />
         </ErrorBoundary>
       </div>
+    </main>
+  );
+}
+
+/** The page's shape while the incident loads: same blocks, fixed heights, no jump. */
+function IncidentSkeleton() {
+  return (
+    <main className="page incident-page incident-skeleton" aria-busy="true" aria-label="loading incident">
+      <p className="muted">Loading incident…</p>
+      <div className="sk" style={{ height: 64 }} />
+      <div className="sk" style={{ height: 120 }} />
+      <div className="sk" style={{ height: 160 }} />
+      <div className="sk" style={{ height: 600 }} />
     </main>
   );
 }
