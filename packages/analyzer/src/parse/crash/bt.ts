@@ -98,9 +98,10 @@ export const crashBtParser: FormatParser = {
     for (; j < lines.length; j++) {
       const t = lines[j].trimmed;
       if (t === '') continue;
-      if (!isBtBody(t)) break;
+      // Frame lines are most of the output: parse once, test the other body kinds after.
+      const fr = t.charCodeAt(0) === 35 /* # */ ? frameFromCrashBt(t, lines[j].no) : undefined;
+      if (!fr && !isBtBody(t)) break;
       lastBody = j;
-      const fr = frameFromCrashBt(t, lines[j].no);
       if (fr) {
         const { sp, ...frame } = fr;
         // crash repeats the exception RIP's function as the next frame: keep one.
