@@ -83,12 +83,19 @@ async function main() {
         await first.click();
         await page.waitForSelector('svg.wait-graph [data-node-id].selected');
         const tSelect = Date.now() - t1;
-        const { longest, total } = await page.evaluate(() => {
+        const { longest, total, layout, fetchMs } = await page.evaluate(() => {
           const w = window as unknown as { __longest: number; __longTotal: number };
-          return { longest: w.__longest, total: w.__longTotal };
+          const layout = performance
+            .getEntriesByType('measure')
+            .filter((m) => m.name.startsWith('hangscope:layout'))
+            .map((m) => `${m.name.replace('hangscope:layout ', '')} in ${Math.round(m.duration)} ms`);
+          const res = performance
+            .getEntriesByType('resource')
+            .find((r) => /\/api\/incidents\/[^/]+$/.test(new URL(r.name).pathname)) as PerformanceResourceTiming | undefined;
+          return { longest: w.__longest, total: w.__longTotal, layout, fetchMs: res ? res.responseEnd - res.startTime : -1 };
         });
         console.log(
-          `  run ${r + 1}: page ${tPage} ms, first graph node ${tGraph} ms, ${drawn} nodes drawn, select ${tSelect} ms, longest main-thread task ${Math.round(longest)} ms (long tasks ${Math.round(total)} ms in all)`,
+          `  run ${r + 1}: analysis fetched in ${Math.round(fetchMs)} ms, layout ${layout.join(', ') || '?'};\n    page ${tPage} ms, first graph node ${tGraph} ms, ${drawn} nodes drawn, select ${tSelect} ms, longest main-thread task ${Math.round(longest)} ms (long tasks ${Math.round(total)} ms in all)`,
         );
         await page.close();
       }

@@ -28,8 +28,29 @@ test('status, mitigation and a note pinned to a node survive a reload', async ({
   await expect(page.locator('.mitigation .note-body')).toHaveText('Rebooted; blacklisted qxl until the ttm fix lands.');
   await expect(note).toContainText('task:4790');
 
-  await note.getByRole('button', { name: 'delete' }).click();
-  await expect(note).toHaveCount(0);
+  // Edit, then reload: the edited text is what the server kept.
+  await note.getByRole('button', { name: 'edit' }).click();
+  const editor = page.getByLabel('edit note');
+  await expect(editor).toHaveValue('owner field is its own task_struct <b>really</b>');
+  await editor.fill('owner field is its own task_struct: self-deadlock in qxl_fb_work');
+  await page.getByRole('button', { name: 'Save note' }).click();
+  await expect(editor).toHaveCount(0);
+  const edited = page.locator('.annotations li', { hasText: 'self-deadlock in qxl_fb_work' });
+  await expect(edited.locator('.note-body')).toHaveText('owner field is its own task_struct: self-deadlock in qxl_fb_work');
+  await page.reload();
+  await expect(edited.locator('.note-body')).toHaveText('owner field is its own task_struct: self-deadlock in qxl_fb_work');
+  await expect(edited).toContainText('task:4790');
+  await expect(edited).toContainText('edited');
+  await expect(page.locator('.annotations li', { hasText: '<b>really</b>' })).toHaveCount(0);
+
+  // Cancel leaves it as it was.
+  await edited.getByRole('button', { name: 'edit' }).click();
+  await page.getByLabel('edit note').fill('not saved');
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await expect(edited.locator('.note-body')).toHaveText('owner field is its own task_struct: self-deadlock in qxl_fb_work');
+
+  await edited.getByRole('button', { name: 'delete' }).click();
+  await expect(edited).toHaveCount(0);
   await page.reload();
   await expect(page.locator('.annotations')).toContainText('No notes yet.');
 });

@@ -115,6 +115,13 @@ export const api = {
       body: JSON.stringify(a),
     }),
 
+  updateAnnotation: (id: string, annotationId: string, patch: Partial<NewAnnotation>) =>
+    request<Annotation>(`/api/incidents/${enc(id)}/annotations/${enc(annotationId)}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(patch),
+    }),
+
   deleteAnnotation: (id: string, annotationId: string) =>
     request<void>(`/api/incidents/${enc(id)}/annotations/${enc(annotationId)}`, { method: 'DELETE' }),
 
@@ -136,13 +143,15 @@ export function itemsOf<T>(v: { items: T[] } | T[] | null | undefined): T[] | nu
   return Array.isArray(v) ? v : v.items;
 }
 
-export function exportLinks(id: string): { label: string; href: string }[] {
+/** `?download=1` makes the server answer with `Content-Disposition: attachment`. */
+export function exportLinks(id: string): { label: string; href: string; filename: string }[] {
   const base = `/api/incidents/${enc(id)}`;
+  const file = (ext: string) => `hangscope-${id}.${ext}`;
   return [
-    { label: 'Report (Markdown)', href: `${base}/report.md` },
-    { label: 'Graph (DOT)', href: `${base}/graph.dot` },
-    { label: 'Graph (SVG)', href: `${base}/graph.svg` },
-    { label: 'Analysis (JSON)', href: `${base}/analysis.json` },
-    { label: 'Raw dump', href: `${base}/raw` },
+    { label: 'Report (Markdown)', href: `${base}/report.md?download=1`, filename: file('md') },
+    { label: 'Graph (DOT)', href: `${base}/graph.dot?download=1`, filename: file('dot') },
+    { label: 'Graph (SVG)', href: `${base}/graph.svg?download=1`, filename: file('svg') },
+    { label: 'Analysis (JSON)', href: `${base}/analysis.json?download=1`, filename: file('analysis.json') },
+    { label: 'Raw dump', href: `${base}/raw`, filename: file('txt') },
   ];
 }

@@ -55,6 +55,15 @@ export function useAddAnnotation(id: string) {
   });
 }
 
+export function useUpdateAnnotation(id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ annotationId, patch }: { annotationId: string; patch: Partial<NewAnnotation> }) =>
+      api.updateAnnotation(id, annotationId, patch),
+    onSuccess: () => qc.invalidateQueries({ queryKey: keys.annotations(id) }),
+  });
+}
+
 export function useDeleteAnnotation(id: string) {
   const qc = useQueryClient();
   return useMutation({

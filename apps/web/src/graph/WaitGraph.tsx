@@ -23,21 +23,23 @@ interface Props {
 }
 
 /** Nodes drawn before the rest of the components wait behind "Show all". */
-export const NODE_BUDGET = 300;
+export const NODE_BUDGET = 200;
+/** ELK packs many small components slowly: at most this many before "Show all". */
+export const COMPONENT_BUDGET = 40;
 /** The canvas has one height whatever the graph, so nothing below it moves when it lays out. */
 export const GRAPH_HEIGHT = 520;
 
 export function WaitGraph({ graph, findings, selected, onSelect, name = 'graph' }: Props) {
   const [attempt, setAttempt] = useState(0);
   const [showAll, setShowAll] = useState(false);
-  const base = useMemo(() => capComponents(graph, findings, NODE_BUDGET), [graph, findings]);
+  const base = useMemo(() => capComponents(graph, findings, NODE_BUDGET, [], 1, COMPONENT_BUDGET), [graph, findings]);
   const baseIds = useMemo(() => new Set(base.nodes.map((n) => n.id)), [base]);
   // A node picked elsewhere (finding, table, link) in a component not drawn: draw it too.
   // Only then does selection change what is laid out.
   const hiddenPick = !showAll && selected && !baseIds.has(selected) ? selected : null;
   const visible = useMemo(() => {
     if (showAll) return { ...graph, components: base.components, shown: base.components, hiddenNodes: 0 };
-    if (hiddenPick) return capComponents(graph, findings, NODE_BUDGET, [hiddenPick]);
+    if (hiddenPick) return capComponents(graph, findings, NODE_BUDGET, [hiddenPick], 1, COMPONENT_BUDGET);
     return base;
   }, [showAll, hiddenPick, graph, findings, base]);
   const state = useLayout(visible, attempt);

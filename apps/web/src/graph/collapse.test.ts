@@ -101,4 +101,9 @@ describe('capComponents', () => {
     expect(c.hiddenNodes).toBe(154 - 10);
     expect(c.edges.every((e) => ids.has(e.from) && ids.has(e.to))).toBe(true);
   });
+
+  it('stops at the component limit even under the node budget', () => {
+    const c = capComponents(many(), [], 1000, [], 1, 5);
+    expect(c).toMatchObject({ components: 51, shown: 5, hiddenNodes: 154 - 4 - 4 * 3 });
+  });
 });

@@ -107,7 +107,7 @@ export interface CappedGraph extends ViewGraph {
 /**
  * Keeps whole components, biggest first — but every component a finding names comes
  * before the rest — until `budget` nodes are taken (at least `minComponents` are
- * always shown). `include` names nodes whose component must be drawn (the selection).
+ * always shown, at most `maxComponents`: ELK's time grows with their number). `include` names nodes whose component must be drawn (the selection).
  */
 export function capComponents(
   graph: ViewGraph,
@@ -115,6 +115,7 @@ export function capComponents(
   budget: number,
   include: Iterable<string> = [],
   minComponents = 1,
+  maxComponents = Infinity,
 ): CappedGraph {
   const parent = new Map<string, string>();
   const find = (x: string): string => {
@@ -141,7 +142,7 @@ export function capComponents(
     size.set(r, (size.get(r) ?? 0) + 1);
   }
   const total = graph.nodes.length;
-  if (total <= budget) return { ...graph, components: size.size, shown: size.size, hiddenNodes: 0 };
+  if (total <= budget && size.size <= maxComponents) return { ...graph, components: size.size, shown: size.size, hiddenNodes: 0 };
 
   // Findings come most important first: rank a component by its first mention.
   const rank = new Map<string, number>();
@@ -158,6 +159,7 @@ export function capComponents(
   const keep = new Set<string>();
   let taken = 0;
   for (const r of order) {
+    if (keep.size >= maxComponents) break;
     if (keep.size >= minComponents && taken + size.get(r)! > budget) continue;
     keep.add(r);
     taken += size.get(r)!;

@@ -9,9 +9,13 @@ export function layoutGraph(graph: { nodes: GraphNode[]; edges: GraphEdge[] }): 
   if (hit) return hit;
   const p = (async () => {
     if (graph.nodes.length === 0) return { width: 0, height: 0, nodes: [], edges: [] };
+    const t0 = performance.now();
     const { runElk } = await import('./elkRunner');
     const laid = await runElk(toElkGraph(graph.nodes, graph.edges));
-    return fromElkGraph(laid, graph.nodes, graph.edges);
+    const out = fromElkGraph(laid, graph.nodes, graph.edges);
+    // Visible in the browser's performance timeline (perf/big-graph.ts reads it).
+    performance.measure(`hangscope:layout ${graph.nodes.length} nodes`, { start: t0, end: performance.now() });
+    return out;
   })();
   cache.set(graph, p);
   // A failed layout must be retryable, not cached forever.

@@ -1,7 +1,8 @@
 // Notes on an incident, optionally pinned to a node and/or a line range. Hidden when
 // the server has no annotations endpoint yet (404 → null).
 import { useState, type FormEvent } from 'react';
-import { useAddAnnotation, useAnnotations, useDeleteAnnotation } from '../api/hooks';
+import { useAddAnnotation, useAnnotations, useDeleteAnnotation, useUpdateAnnotation } from '../api/hooks';
+import type { Annotation } from '../api/types';
 import { formatDate } from '../util/format';
 import { formatLines, type LineRange } from './urlState';
 import { loadAuthor, saveAuthor } from './author';
@@ -10,6 +11,8 @@ export function Annotations({ id, selected, lines }: { id: string; selected: str
   const list = useAnnotations(id);
   const add = useAddAnnotation(id);
   const del = useDeleteAnnotation(id);
+  const update = useUpdateAnnotation(id);
+  const [editing, setEditing] = useState<string | null>(null);
   const [body, setBody] = useState('');
   const [author, setAuthor] = useState(loadAuthor);
   const [pin, setPin] = useState(true);
@@ -42,11 +45,27 @@ export function Annotations({ id, selected, lines }: { id: string; selected: str
               {a.author ?? 'anonymous'} · {formatDate(a.createdAt)}
               {a.target && <span className="mono"> · {a.target}</span>}
               {a.lines && <span> · lines {a.lines[0]}–{a.lines[1]}</span>}{' '}
+              {a.updatedAt && a.createdAt && a.updatedAt !== a.createdAt && <span> · edited</span>}{' '}
+              <button type="button" className="linklike" onClick={() => setEditing(editing === a.id ? null : a.id)}>
+                edit
+              </button>{' '}
               <button type="button" className="linklike" onClick={() => del.mutate(a.id)}>
                 delete
               </button>
             </p>
-            <p className="note-body">{a.body}</p>
+            {editing === a.id ? (
+              <EditNote
+                note={a}
+                saving={update.isPending}
+                error={update.isError ? update.error.message : null}
+                onCancel={() => setEditing(null)}
+                onSave={(text) =>
+                  update.mutate({ annotationId: a.id, patch: { body: text } }, { onSuccess: () => setEditing(null) })
+                }
+              />
+            ) : (
+              <p className="note-body">{a.body}</p>
+            )}
           </li>
         ))}
       </ul>
@@ -67,5 +86,39 @@ export function Annotations({ id, selected, lines }: { id: string; selected: str
         {add.isError && <span className="error"> {add.error.message}</span>}
       </form>
     </section>
+  );
+}
+
+function EditNote({
+  note,
+  saving,
+  error,
+  onSave,
+  onCancel,
+}: {
+  note: Annotation;
+  saving: boolean;
+  error: string | null;
+  onSave: (body: string) => void;
+  onCancel: () => void;
+}) {
+  const [text, setText] = useState(note.body);
+  return (
+    <form
+      className="note-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (text.trim()) onSave(text.trim());
+      }}
+    >
+      <textarea aria-label="edit note" value={text} onChange={(e) => setText(e.target.value)} rows={3} autoFocus />
+      <button type="submit" disabled={saving || !text.trim() || text.trim() === note.body}>
+        Save note
+      </button>{' '}
+      <button type="button" onClick={onCancel}>
+        Cancel
+      </button>
+      {error && <span className="error"> {error}</span>}
+    </form>
   );
 }

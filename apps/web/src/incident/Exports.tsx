@@ -7,7 +7,7 @@ export function Exports({ id }: { id: string }) {
       <ul>
         {exportLinks(id).map((l) => (
           <li key={l.href}>
-            <a href={l.href} target="_blank" rel="noopener">
+            <a href={l.href} download={l.filename}>
               {l.label}
             </a>
           </li>

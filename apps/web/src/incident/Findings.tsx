@@ -1,4 +1,5 @@
 // Findings first: the answer (cycle, root blocker, known issue) before the evidence.
+import { memo } from 'react';
 import type { Finding } from '@hangscope/analyzer';
 import { CopyButton } from '../components/CopyButton';
 
@@ -27,7 +28,8 @@ export function findingAsText(f: Finding): string {
   return lines.join('\n');
 }
 
-export function Findings({
+// memo: hundreds of findings need not re-render on every selection.
+export const Findings = memo(function Findings({
   findings,
   onSelectNode,
 }: {
@@ -107,4 +109,4 @@ export function Findings({
       ))}
     </ol>
   );
-}
+});

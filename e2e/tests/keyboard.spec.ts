@@ -1,0 +1,61 @@
+// The graph is usable without a mouse, and nothing jumps while the page loads.
+import { expect, test } from '@playwright/test';
+import { ARTIFACTS, SEED001, graphNode, uploadFile } from './helpers';
+
+test('graph nodes are reachable with Tab and selected with Enter', async ({ page }) => {
+  await uploadFile(page, SEED001);
+  await expect(graphNode(page, 'task:4790')).toBeVisible();
+  // From the last toolbar button, Tab goes into the nodes.
+  await page.getByRole('button', { name: 'Save PNG' }).focus();
+  await page.keyboard.press('Tab');
+  const first = await page.evaluate(() => document.activeElement?.getAttribute('data-node-id'));
+  expect(first).toMatch(/^(task|lock|wq|work):/);
+  // Walk to kworker/1:2 by keyboard alone.
+  let focused = first;
+  for (let i = 0; i < 10 && focused !== 'task:4790'; i++) {
+    await page.keyboard.press('Tab');
+    focused = await page.evaluate(() => document.activeElement?.getAttribute('data-node-id') ?? null);
+  }
+  expect(focused).toBe('task:4790');
+  await page.keyboard.press('Enter');
+  await expect(graphNode(page, 'task:4790')).toHaveClass(/\bselected\b/);
+  await expect(graphNode(page, 'task:4790')).toHaveAttribute('aria-pressed', 'true');
+  await expect(page).toHaveURL(/node=task%3A4790/);
+  await expect(page.locator('.node-details')).toHaveAttribute('data-selected-node', 'task:4790');
+  await page.screenshot({ path: `${ARTIFACTS}/incident-keyboard-selected.png` });
+  await page.keyboard.press('Escape');
+  await expect(page).not.toHaveURL(/node=/);
+});
+
+test('fixed-size skeletons: the page does not move when the incident and the layout arrive', async ({ page }) => {
+  const id = await uploadFile(page, SEED001);
+  // Hold the incident, then the layout worker, so both loading states are seen.
+  let releaseIncident!: () => void;
+  const incidentHeld = new Promise<void>((r) => (releaseIncident = r));
+  await page.route(new RegExp(`/api/incidents/${id}$`), async (route) => {
+    await incidentHeld;
+    await route.continue();
+  });
+  let releaseWorker!: () => void;
+  const workerHeld = new Promise<void>((r) => (releaseWorker = r));
+  await page.route(/\/assets\/elkRunner-[^/]*\.js$/, async (route) => {
+    await workerHeld;
+    await route.continue();
+  });
+
+  await page.goto(`/i/${id}`);
+  await expect(page.getByLabel('loading incident')).toHaveAttribute('aria-busy', 'true');
+  await page.screenshot({ path: `${ARTIFACTS}/incident-loading.png` });
+  releaseIncident();
+
+  const skeleton = page.getByTestId('graph-skeleton');
+  await expect(skeleton).toBeVisible();
+  await expect(page.locator('.graph-panel')).toHaveAttribute('aria-busy', 'true');
+  const below = page.locator('.evidence-split');
+  const before = await below.boundingBox();
+  releaseWorker();
+  await expect(graphNode(page, 'task:4790')).toBeVisible();
+  await expect(page.locator('.graph-panel')).toHaveAttribute('aria-busy', 'false');
+  const after = await below.boundingBox();
+  expect(after?.y).toBe(before?.y);
+});
