@@ -164,7 +164,7 @@ export function contractProblems(doc: AnalysisDocument, text: string, tolerateKn
     spans(name, e.evidence);
   }
   for (const f of doc.findings) {
-    if (!isStr(f.kind) || f.kind === '') bad(`finding kind ${f.kind}`);
+    if (!isStr(f.kind) || (f.kind as string) === '') bad(`finding kind ${f.kind}`);
     if (!SEVERITY.includes(f.severity)) bad(`finding ${f.kind}: severity ${f.severity}`);
     if (!isStr(f.summary) || f.summary === '') bad(`finding ${f.kind}: summary`);
     if (f.confidence !== undefined && !CONFIDENCE.includes(f.confidence)) bad(`finding ${f.kind}: confidence`);
@@ -362,7 +362,7 @@ export function mutate(text: string, lineOps: LineOp[], byteOps: ByteOp[]): stri
     if (m.op === 'crlf') out = out.replace(/\r?\n/g, '\r\n');
     else if (m.op === 'cr') out = out.replace(/\r?\n/g, '\r');
     else if (m.op === 'mojibake') out = Buffer.from(out, 'utf8').toString('latin1');
-    else {
+    else if (m.op === 'flip' || m.op === 'latin1' || m.op === 'cut') {
       // Byte-level damage, decoded the way the server decodes uploads (invalid → U+FFFD).
       const bytes = Buffer.from(out, 'utf8');
       if (bytes.length === 0) continue;
