@@ -304,4 +304,81 @@ export const KNOWN_ISSUES: KnownIssue[] = [
     links: ['https://git.kernel.org/stable/c/b232b02bf3c205b13a26dcec08e53baddd8e59ed', 'https://nvd.nist.gov/vuln/detail/CVE-2022-49371'],
     signatures: [{ frames: [/^(?:__)?mutex_lock(?:_nested|_slowpath)?$/, '__device_attach_async_helper', /^async_schedule_node(?:_domain)?$/, '__device_attach'] }],
   },
+  {
+    id: 'tipc-exit-net-flush-scheduled-work',
+    title: 'tipc: fix a deadlock when flushing scheduled work',
+    explanation:
+      'To make sure its tipc_net_finalize_work item had finished, tipc_exit_net() called flush_scheduled_work(), i.e. flushed the whole system workqueue ("events"), from network-namespace teardown. cleanup_net() runs the pernet exit methods holding pernet_ops_rwsem, so the netns cleanup worker waits for every queued system work item while holding that rwsem. Any work item on system_wq that needs pernet_ops_rwsem, directly or through another lock whose holder is waiting for it (syzbot showed an inode mutex holder blocked on pernet_ops_rwsem), can never finish: netns cleanup stops, namespaces and their devices are never freed, and later netns creation and module loads that register pernet ops block on pernet_ops_rwsem. The fix cancels only TIPC\'s own work item (cancel_work_sync()).',
+    fixes: ['d966ddcc3821'],
+    affected: 'Since fdeba99b1e58 ("tipc: fix use-after-free in tipc_bcast_get_mode", 2020), including the stable branches that took it, until the fix',
+    fixedIn: ['v5.10', '5.9.14', '5.4.83'],
+    mitigation: 'Where TIPC is not used, keep the module from being auto-loaded (an AF_TIPC socket loads it): add "install tipc /bin/false" to /etc/modprobe.d/. Otherwise upgrade; a host that creates and destroys many network namespaces (containers) with TIPC loaded is exposed.',
+    links: [
+      'https://git.kernel.org/linus/d966ddcc38217a6110a6a0ff37ad2dee7d42e23e',
+      'https://lore.kernel.org/stable/20201210142609.147246614@linuxfoundation.org/',
+    ],
+    signatures: [{ frames: [/^(?:__)?flush_workqueue$/, 'tipc_exit_net', /^(?:ops_exit_list|cleanup_net)$/] }],
+  },
+  {
+    id: 'igb-runtime-resume-rtnl-self-deadlock',
+    title: 'igb: fix deadlock caused by taking RTNL in RPM resume path',
+    explanation:
+      'With runtime power management enabled for an igb NIC (power/control = auto) and the device runtime-suspended, bringing the interface up (ip link set up: rtnetlink_rcv_msg() holds RTNL, then __dev_open() runtime-resumes the parent device) or an ethtool operation that resumes the parent under RTNL ends up in igb_runtime_resume() → igb_resume(), which calls rtnl_lock() again. The task blocks on the RTNL mutex it already holds, and every other RTNL user (ip, NetworkManager, systemd-networkd, ethtool) piles up behind it. The fix does not take RTNL in the runtime-resume path.',
+    fixes: ['ac8c58f5b535'],
+    affected:
+      'Since bd869245a3dc ("net: core: try to runtime-resume detached device in __dev_open") and f32a21376573 ("ethtool: runtime-resume netdev parent before ethtool ioctl ops") until the Dec 2021 fix; reported on 5.12-rc3 and in kernel bugzilla 215129 (igc has the same pattern)',
+    fixedIn: ['v5.16', '5.15.y stable (Dec 2021)'],
+    mitigation: 'Keep runtime PM off for the NIC: echo on > /sys/bus/pci/devices/<BDF>/power/control (and do not let powertop/TLP or a udev rule set it to "auto") until the kernel carries the fix.',
+    links: [
+      'https://git.kernel.org/linus/ac8c58f5b535d6272324e2b8b4a0454781c9147e',
+      'https://bugzilla.kernel.org/show_bug.cgi?id=215129',
+      'https://lore.kernel.org/stable/20211227151332.638054128@linuxfoundation.org/',
+    ],
+    signatures: [
+      {
+        frames: [
+          /^rtnl_lock$/,
+          /^(?:__)?igb_resume$/,
+          'igb_runtime_resume',
+          /^(?:rpm_resume|__pm_runtime_resume)$/,
+          /^(?:__dev_open|dev_open|dev_ethtool|ethnl_ops_begin|ethnl_default_doit|ethnl_default_dumpit|ethnl_set_\w+)$/,
+        ],
+      },
+    ],
+  },
+  {
+    id: 'driver-attach-async-fallback-self-deadlock',
+    title: 'driver core: fix potential deadlock in __driver_attach',
+    explanation:
+      'When a driver that allows asynchronous probing is registered, __driver_attach() takes device_lock(dev) for each unbound device and calls async_schedule_dev(__driver_attach_async_helper, dev). If async_schedule_node_domain() cannot queue the work (the GFP_ATOMIC entry allocation fails, or more than MAX_WORK async entries are pending), it runs the function synchronously in the caller, and __driver_attach_async_helper() takes device_lock(dev) again (__device_driver_lock()): the task registering the driver (modprobe, or init running the initcall at boot) blocks on a mutex it holds itself. The same bug as the __device_attach() one fixed by b232b02bf3c2; the fix calls async_schedule_dev() after dropping device_lock.',
+    fixes: ['70fe758352ca'],
+    affected: 'Since asynchronous probing, ef0ff68351be ("driver core: Probe devices asynchronously instead of the driver"), until the 2022 fix',
+    fixedIn: ['v6.0', '5.10.y stable (Aug 2022)'],
+    mitigation: 'Upgrade or backport the fix. On unfixed kernels do not add drivers to driver_async_probe=, and avoid loading an async-probing driver (e.g. sd) while thousands of devices are pending or memory is exhausted, which forces the synchronous fallback.',
+    links: [
+      'https://git.kernel.org/linus/70fe758352cafdee72a7b13bf9db065f9613ced8',
+      'https://lore.kernel.org/r/20220622074327.497102-1-zhangwensheng5@huawei.com',
+      'https://lore.kernel.org/stable/20220819153842.447940623@linuxfoundation.org/',
+    ],
+    signatures: [{ frames: [/^(?:__)?mutex_lock(?:_nested|_slowpath)?$/, '__driver_attach_async_helper', /^async_schedule_node(?:_domain)?$/, '__driver_attach'] }],
+  },
+  {
+    id: 'bd-link-disk-holder-vs-md-partition-scan',
+    title: 'block: fix deadlock between bd_link_disk_holder and partition scan',
+    explanation:
+      'bd_link_disk_holder() took the holder disk\'s open_mutex to create the holder/slave symlinks. Adding a disk to an md array (md_ioctl → md_add_new_disk → bind_rdev_to_array) suspends the array first (mddev_suspend, since 1b0a2d950ee2) and then calls bd_link_disk_holder(), which waits for the md disk\'s open_mutex. A concurrent open of the md device that rescans its partitions (blkdev_get_whole → bdev_disk_changed, or BLKRRPART) holds open_mutex and reads the partition table: the read bio goes through md_submit_bio() → md_handle_request(), which waits for the array to be resumed. mdadm waits for open_mutex, the partition scanner waits for the resume mdadm would do: both hang. The fix uses a private blk_holder_mutex instead of open_mutex.',
+    fixes: ['03f12122b20b'],
+    affected: 'Kernels with 1b0a2d950ee2 ("md: use new apis to suspend array for ioctls involed array reconfiguration") — the 6.7 series — until the 2024 fix (CVE-2024-26899)',
+    fixedIn: ['6.7.y stable (Mar 2024)'],
+    mitigation: 'Do not add or re-add member disks to an md array (mdadm --add/--re-add, incremental assembly) while something opens the array and rescans its partitions (udev change events, partprobe, blockdev --rereadpt); let udev settle first.',
+    links: [
+      'https://git.kernel.org/linus/03f12122b20b6e6028e9ed69030a49f9cffcbb75',
+      'https://bugzilla.kernel.org/show_bug.cgi?id=218459',
+      'https://lore.kernel.org/r/20240221090122.1281868-1-linan666@huaweicloud.com',
+    ],
+    signatures: [
+      { frames: [/^(?:__)?mutex_lock(?:_nested|_slowpath)?$/, 'bd_link_disk_holder', 'bind_rdev_to_array'] },
+      { frames: ['md_handle_request', 'md_submit_bio', /^(?:read_part_sector|efi_partition|msdos_partition|blk_add_partitions|bdev_disk_changed)$/] },
+    ],
+  },
 ];
