@@ -368,7 +368,7 @@ export const KNOWN_ISSUES: KnownIssue[] = [
     explanation:
       'bd_link_disk_holder() took the holder disk\'s open_mutex to create the holder/slave symlinks. Adding a disk to an md array (md_ioctl → md_add_new_disk → bind_rdev_to_array) suspends the array first (mddev_suspend, since 1b0a2d950ee2) and then calls bd_link_disk_holder(), which waits for the md disk\'s open_mutex. A concurrent open of the md device that rescans its partitions (blkdev_get_whole → bdev_disk_changed, or BLKRRPART) holds open_mutex and reads the partition table: the read bio goes through md_submit_bio() → md_handle_request(), which waits for the array to be resumed. mdadm waits for open_mutex, the partition scanner waits for the resume mdadm would do: both hang. The fix uses a private blk_holder_mutex instead of open_mutex.',
     fixes: ['03f12122b20b'],
-    affected: 'Kernels with 1b0a2d950ee2 ("md: use new apis to suspend array for ioctls involed array reconfiguration") — the 6.7 series — until the 2024 fix (CVE-2024-26899)',
+    affected: 'Kernels with 1b0a2d950ee2 ("md: use new apis to suspend array for ioctls involed array reconfiguration"), e.g. 6.7, until the 2024 fix (CVE-2024-26899)',
     fixedIn: ['6.7.y stable (Mar 2024)'],
     mitigation: 'Do not add or re-add member disks to an md array (mdadm --add/--re-add, incremental assembly) while something opens the array and rescans its partitions (udev change events, partprobe, blockdev --rereadpt); let udev settle first.',
     links: [
