@@ -39,3 +39,25 @@ test('250 identical waiters on one mutex fold into one counted node', async ({ p
   await expect(details).toContainText('pid 10123');
   await expect(folded).toHaveClass(/\bselected\b/);
 });
+
+test('a graph of many components draws the first ones and shows the rest on request', async ({ page }) => {
+  // 60 mutexes, each with an owner and 3 identical waiters: 60 components of 3 drawn nodes.
+  await uploadGenerated(page, mutexPileupDump({ locks: 60, waitersPerLock: 3, marker: `cap ${Date.now()}` }));
+  const nodes = page.locator('svg.wait-graph [data-node-id]');
+  const cap = page.locator('.graph-cap');
+  await expect(cap).toContainText('Showing 40 of 60 connected components (120 of 180 nodes)');
+  await expect(nodes).toHaveCount(120);
+  await expect(graphNode(page, 'task:900')).toBeVisible();
+
+  // A node in a component not drawn, picked from the tasks table or a link, is drawn.
+  await page.goto(`${page.url().split('?')[0]}?node=task:959`);
+  await expect(graphNode(page, 'task:959')).toHaveClass(/\bselected\b/);
+  await expect(nodes).toHaveCount(123);
+
+  await cap.getByRole('button', { name: 'Show all' }).click();
+  await expect(nodes).toHaveCount(180);
+  await expect(cap).toContainText('All 60 connected components');
+  await page.screenshot({ path: `${ARTIFACTS}/incident-many-components.png`, fullPage: true });
+  await cap.getByRole('button', { name: 'Show fewer' }).click();
+  await expect(nodes).toHaveCount(123);
+});

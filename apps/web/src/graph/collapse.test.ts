@@ -102,6 +102,15 @@ describe('capComponents', () => {
     expect(c.edges.every((e) => ids.has(e.from) && ids.has(e.to))).toBe(true);
   });
 
+  it('draws the largest component even when a finding\'s small one comes first and it overflows the budget', () => {
+    const g = many();
+    const findings: Finding[] = [{ kind: 'deadlock_cycle', severity: 'critical', summary: 's', nodes: ['task:3'] }];
+    const c = capComponents(g, findings, 5);
+    const ids = new Set(c.nodes.map((n) => n.id));
+    expect(ids.has('task:3') && ids.has('lock:big')).toBe(true);
+    expect(c.shown).toBe(2);
+  });
+
   it('stops at the component limit even under the node budget', () => {
     const c = capComponents(many(), [], 1000, [], 1, 5);
     expect(c).toMatchObject({ components: 51, shown: 5, hiddenNodes: 154 - 4 - 4 * 3 });

@@ -106,7 +106,7 @@ export interface CappedGraph extends ViewGraph {
 
 /**
  * Keeps whole components, biggest first — but every component a finding names comes
- * before the rest — until `budget` nodes are taken (at least `minComponents` are
+ * before the rest; the first of those and the largest always — until `budget` nodes are taken (at least `minComponents` are
  * always shown, at most `maxComponents`: ELK's time grows with their number). `include` names nodes whose component must be drawn (the selection).
  */
 export function capComponents(
@@ -158,7 +158,15 @@ export function capComponents(
   );
   const keep = new Set<string>();
   let taken = 0;
+  // The first-ranked and the largest component are drawn whatever their size: a small
+  // cycle must not push the one big pile-up out of the picture.
+  const largest = [...size.keys()].reduce((a, b) => (size.get(b)! > size.get(a)! ? b : a));
+  for (const r of new Set([order[0], largest])) {
+    keep.add(r);
+    taken += size.get(r)!;
+  }
   for (const r of order) {
+    if (keep.has(r)) continue;
     if (keep.size >= maxComponents) break;
     if (keep.size >= minComponents && taken + size.get(r)! > budget) continue;
     keep.add(r);

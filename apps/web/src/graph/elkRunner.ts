@@ -7,6 +7,11 @@ import workerUrl from 'elkjs/lib/elk-worker.min.js?url';
 
 let elk: InstanceType<typeof ELK> | null = null;
 
+/** Starts the worker (it parses ~1.5 MB of ELK) before there is a graph to lay out. */
+export function warmElk(): void {
+  elk ??= new ELK({ workerUrl });
+}
+
 export function runElk(graph: ElkNode): Promise<ElkNode> {
   elk ??= new ELK({ workerUrl });
   return elk.layout(graph);

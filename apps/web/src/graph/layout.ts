@@ -22,3 +22,13 @@ export function layoutGraph(graph: { nodes: GraphNode[]; edges: GraphEdge[] }): 
   p.catch(() => cache.delete(graph));
   return p;
 }
+
+/** Fetch the ELK chunk and boot its worker while the incident itself is still loading. */
+export function prewarmLayout(): void {
+  import('./elkRunner').then(
+    (m) => m.warmElk(),
+    () => {
+      // A failed prefetch is retried by the real layout, which reports the error.
+    },
+  );
+}
