@@ -183,10 +183,12 @@ export function splitLines(input: string): Line[] {
   let no = 1;
   const n = input.length;
   let nextCR = input.indexOf('\r');
+  // Both positions are cached and searched again only once passed, so a text with only
+  // one kind of line end (CR-only, or no CR at all) is still scanned once: linear.
+  let nextLF = input.indexOf('\n');
   for (;;) {
-    // indexOf runs natively; CR is rare, so look for it only when the text has one.
-    let i = input.indexOf('\n', start);
-    if (i < 0) i = n;
+    if (nextLF >= 0 && nextLF < start) nextLF = input.indexOf('\n', start);
+    let i = nextLF < 0 ? n : nextLF;
     if (nextCR >= 0) {
       if (nextCR < start) nextCR = input.indexOf('\r', start);
       if (nextCR >= 0 && nextCR < i) i = nextCR;
