@@ -26,16 +26,22 @@ const METADATA_FIELDS = new Set(['title', 'host', 'tags']);
 /** multipart/form-data: the file field `dump`, optional text fields title, host, tags. */
 async function readMultipart(request: FastifyRequest): Promise<UploadFields> {
   const fields: UploadFields = { bytes: null };
-  for await (const part of request.parts()) {
-    if (part.type === 'file') {
-      if (part.fieldname === 'dump' && fields.bytes === null) {
-        fields.bytes = await part.toBuffer();
-      } else {
-        part.file.resume(); // not ours: discard so the form can be read on
+  try {
+    for await (const part of request.parts()) {
+      if (part.type === 'file') {
+        if (part.fieldname === 'dump' && fields.bytes === null) {
+          fields.bytes = await part.toBuffer();
+        } else {
+          part.file.resume(); // not ours: discard so the form can be read on
+        }
+      } else if (METADATA_FIELDS.has(part.fieldname) && typeof part.value === 'string') {
+        fields[part.fieldname as 'title' | 'host' | 'tags'] = part.value;
       }
-    } else if (METADATA_FIELDS.has(part.fieldname) && typeof part.value === 'string') {
-      fields[part.fieldname as 'title' | 'host' | 'tags'] = part.value;
     }
+  } catch (err) {
+    // busboy refuses a malformed form (no boundary, ...) with a plain Error: a 400, not a 500.
+    if (typeof (err as { statusCode?: unknown }).statusCode === 'number') throw err;
+    throw badRequest(`malformed multipart/form-data: ${(err as Error).message}`);
   }
   if (fields.bytes === null) throw badRequest('multipart upload needs a file field named "dump"');
   return fields;
@@ -89,7 +95,7 @@ export const uploadRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app,
             tags: { type: 'string', maxLength: 2000 },
           },
         },
-        response: { 200: createdSchema, 201: createdSchema, 400: errorSchema, 413: errorSchema, 415: errorSchema },
+        response: { 200: createdSchema, 201: createdSchema, 400: errorSchema, 413: errorSchema, 415: errorSchema, 507: errorSchema },
       },
       // Before the body is read: a multipart form that claims to be gzip is refused.
       preValidation: async (request) => {
