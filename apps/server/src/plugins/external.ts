@@ -40,6 +40,16 @@ export async function registerExternalPlugins(app: FastifyInstance, opts: { rate
     crossOriginEmbedderPolicy: false,
   });
 
+  // CSRF: an upload is a CORS "simple request" (text/plain or a form), so another site
+  // could make a visitor's browser write into an internal instance it cannot reach
+  // itself. Browsers say where a request comes from; curl and scripts send no header.
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return;
+    if (request.headers['sec-fetch-site'] === 'cross-site') {
+      return reply.code(403).send({ error: 'cross_site_write', message: 'writes from another site are refused' });
+    }
+  });
+
   if (opts.rateLimit) {
     await app.register(rateLimit, {
       global: false,
