@@ -51,10 +51,20 @@ const STATUS_NAMES: Record<number, string> = {
   422: 'unprocessable_entity',
   429: 'too_many_requests',
   503: 'service_unavailable',
+  507: 'insufficient_storage',
 };
 
 /** Every error leaves as `{ error, message }`; a 5xx never shows its internals. */
 function errorHandler(this: FastifyInstance, err: FastifyError | HttpError, request: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply) {
+  // A full disk is the operator's to fix, not a bug: say so (SQLite rolled the write back).
+  const code = (err as { code?: unknown }).code;
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC') {
+    request.log.error({ err }, 'disk full');
+    return reply
+      .code(507)
+      .type('application/json; charset=utf-8')
+      .send({ error: 'insufficient_storage', message: 'the server is out of disk space; nothing was stored, retry later' });
+  }
   const status = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
   if (status >= 500) request.log.error({ err }, 'request failed');
   const error = err instanceof HttpError ? err.error : (STATUS_NAMES[status] ?? 'internal_error');
