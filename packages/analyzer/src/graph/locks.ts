@@ -197,6 +197,16 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
   }
 
   const mmLocks = new Map<string, LockInfo>();
+  // Locks lockdep lists as held, by the function that took them (`at: foo_ioctl+0x2a`).
+  const heldAtSite = new Map<string, Set<LockInfo>>();
+  for (const h of model.records.heldLocks) {
+    const l = h.addr ? byAddr(h.addr) : h.name ? lockByName.get(h.name) : undefined;
+    const site = h.at ? h.at.replace(/\+0x.*$/, '') : null;
+    if (!l || !site || !l.owner) continue;
+    let s = heldAtSite.get(site);
+    if (!s) heldAtSite.set(site, (s = new Set()));
+    s.add(l);
+  }
   const lockAddrsMentioned = (t: ModelTask) => lockAddrsMentionedIn(t, (v) => locks.has(`lock:${v}`));
   // 4. Waits named by frames: the argument register of a spinning slow path, else the
   //    lock whose address the waiter's own stack holds, else an anonymous lock per site.
@@ -235,6 +245,17 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
       const known = lockByName.get(wrapper.name) ?? ensure(null, wrapper.name, type, []);
       addWaiter(known, t.id, 'likely', `it is blocked in ${w.api.fn} called from ${site}, which takes ${wrapper.name}`, [{ line: w.frame.line, endLine: w.culprit?.line ?? w.frame.line }]);
       continue;
+    }
+    // lockdep says some task holds a lock it took at this very call site: a task blocked
+    // there most likely waits for that lock.
+    const takenHere = heldAtSite.get(site);
+    if (takenHere && takenHere.size === 1) {
+      const l = [...takenHere][0];
+      if (!l.waiters.has(t.id) && l.owner?.task !== t.id) {
+        if (l.type === 'other') l.type = type;
+        addWaiter(l, t.id, 'likely', `it is blocked in ${w.api.fn} called from ${site}, where lockdep shows ${l.name ?? l.id} was taken by its holder`, [{ line: w.frame.line, endLine: w.culprit?.line ?? w.frame.line }]);
+        continue;
+      }
     }
     const l = ensure(null, `${TYPE_WORD[type]}@${site}`, type, []);
     addWaiter(l, t.id, 'likely', `${w.api.fn} in its stack: it waits for ${w.rule.what} taken in ${site} (address not in the dump)`, [{ line: w.frame.line, endLine: w.frame.line }]);
