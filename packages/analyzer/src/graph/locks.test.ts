@@ -71,5 +71,4 @@ describe('resolveLocks', () => {
     expect(l.ownerConfidence).toBe('certain');
     expect(l.waiters).toEqual(['task:5001']);
   });
-  });
 });
