@@ -149,7 +149,8 @@ export function resolveWorks(model: Model, waits: Map<string, TaskWait>, g: Grap
     }
     for (const p of model.records.works) {
       if (p.state === 'running' || !p.poolCpus || !stuckPools.has(p.poolCpus)) continue;
-      const blockers = inflight.filter((w) => w.poolCpus === p.poolCpus && w.fn !== p.fn);
+      // Only in-flight works that became nodes (their worker is in the dump) can be waited on.
+      const blockers = inflight.filter((w) => w.poolCpus === p.poolCpus && w.fn !== p.fn && g.nodes.has(`work:${w.fn}`));
       for (const b of blockers) {
         const id = `work:${p.fn}`;
         g.node(id, 'work', p.fn);
