@@ -1,4 +1,5 @@
 import { analyze, type AnalysisDocument } from '@hangscope/analyzer';
+import { compressDocument } from '../store/document.js';
 import type { AnalysisRecord } from '../store/types.js';
 
 /** Line count as an editor shows it: a final newline does not start another line. */
@@ -9,8 +10,22 @@ export function countLines(text: string): number {
   return text.endsWith('\n') ? n - 1 : n;
 }
 
-/** Reduce a document to what the store indexes and searches. */
-export function toAnalysisRecord(doc: AnalysisDocument, text: string): AnalysisRecord {
+/** Milliseconds per step of turning a document into a record. */
+export interface RecordTimings {
+  serialize: number;
+  compress: number;
+}
+
+/** Reduce a document to what the store indexes and searches, and compress its JSON. */
+export function toAnalysisRecord(doc: AnalysisDocument, text: string, timings?: RecordTimings): AnalysisRecord {
+  const t0 = performance.now();
+  const documentJson = JSON.stringify(doc);
+  const t1 = performance.now();
+  const document = compressDocument(documentJson);
+  if (timings) {
+    timings.serialize = Math.round(t1 - t0);
+    timings.compress = Math.round(performance.now() - t1);
+  }
   const frames = new Set<string>();
   const comms = new Set<string>();
   for (const task of doc.tasks ?? []) {
@@ -18,7 +33,8 @@ export function toAnalysisRecord(doc: AnalysisDocument, text: string): AnalysisR
     for (const frame of task.frames ?? []) frames.add(frame.fn);
   }
   return {
-    documentJson: JSON.stringify(doc),
+    document,
+    documentJson,
     analyzerVersion: doc.analyzerVersion,
     kind: doc.kind,
     title: doc.title,

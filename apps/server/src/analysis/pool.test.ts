@@ -70,6 +70,6 @@ describe('createAnalysisRunner', () => {
     const record = await runner.analyze(HUNG_TASK_DUMP);
     expect(record).toEqual(analyzeToRecord(HUNG_TASK_DUMP));
     expect(record.lineCount).toBe(12);
-    expect(JSON.parse(record.documentJson).schemaVersion).toBe(1);
+    expect(JSON.parse(record.documentJson!).schemaVersion).toBe(1);
   });
 });

@@ -49,7 +49,20 @@ interface Slot {
   timer: NodeJS.Timeout | null;
 }
 
-type WorkerReply = { jobId: number; record: AnalysisRecord } | { jobId: number; error: string };
+type WorkerReply =
+  | { jobId: number; record: AnalysisRecord; timings?: AnalysisRecord['timings'] }
+  | { jobId: number; error: string };
+
+/** A record as posted by the worker: its compressed bytes arrive as a Uint8Array. */
+function fromWorker(reply: { record: AnalysisRecord; timings?: AnalysisRecord['timings'] }): AnalysisRecord {
+  const { record } = reply;
+  const data = record.document?.data as Uint8Array | undefined;
+  if (data && !Buffer.isBuffer(data)) {
+    record.document = { ...record.document, data: Buffer.from(data.buffer, data.byteOffset, data.byteLength) };
+  }
+  if (reply.timings) record.timings = reply.timings;
+  return record;
+}
 
 /**
  * A fixed number of worker threads, started on first use, each analysing one dump at
@@ -100,7 +113,7 @@ export class WorkerAnalysisPool implements AnalysisRunner {
       if (!job || job.jobId !== reply.jobId) return;
       this.finish(slot);
       if ('error' in reply) job.reject(new AnalysisError(`analysis failed: ${reply.error}`));
-      else job.resolve(reply.record);
+      else job.resolve(fromWorker(reply));
       this.dispatch();
     });
     slot.worker.on('error', (err) => this.fail(slot, new AnalysisError(`analysis worker crashed: ${err.message}`)));

@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CRLF_UTF8_DUMP, HUNG_TASK_DUMP, startApp, upload, type TestApp } from '../__tests__/helpers.js';
 
@@ -33,6 +34,61 @@ describe('GET /api/incidents/:id', () => {
       expect(res.statusCode, url).toBe(404);
       expect(res.json()).toMatchObject({ error: 'not_found' });
     }
+  });
+});
+
+describe('GET /api/incidents/:id encodings and caching', () => {
+  it('serves the stored analysis gzip-encoded to clients that accept it, the same JSON as the plain response', async () => {
+    t = await startApp();
+    const { json } = await upload(t.app, CRLF_UTF8_DUMP, '?title=ünïcode%20title&tags=prod,lab');
+    const url = `/api/incidents/${json.id}`;
+    const plain = await t.app.inject({ method: 'GET', url });
+    expect(plain.statusCode).toBe(200);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.headers.vary).toMatch(/accept-encoding/i);
+    for (const accept of ['gzip', 'gzip, deflate, br', 'br;q=1.0, gzip;q=0.8', '*']) {
+      const gz = await t.app.inject({ method: 'GET', url, headers: { 'accept-encoding': accept } });
+      expect(gz.statusCode, accept).toBe(200);
+      expect(gz.headers['content-encoding'], accept).toBe('gzip');
+      expect(gz.headers['content-type']).toMatch(/application\/json/);
+      const body = gunzipSync(gz.rawPayload);
+      expect(body.equals(plain.rawPayload), accept).toBe(true);
+    }
+    for (const accept of ['identity', 'gzip;q=0', 'br', 'deflate']) {
+      const res = await t.app.inject({ method: 'GET', url, headers: { 'accept-encoding': accept } });
+      expect(res.headers['content-encoding'], accept).toBeUndefined();
+      expect(res.rawPayload.equals(plain.rawPayload), accept).toBe(true);
+    }
+    const doc = plain.json();
+    expect(doc).toMatchObject({ id: json.id, title: 'ünïcode title', tags: ['lab', 'prod'], url: `/i/${json.id}` });
+    expect(doc.analysis.schemaVersion).toBe(1);
+    // the analysis is exactly the stored document, as the export serves it
+    const exported = (await get(`${url}/analysis.json`)).json();
+    expect(doc.analysis).toEqual(exported);
+  });
+
+  it('answers 304 for a matching ETag, and the ETag changes when the incident does', async () => {
+    t = await startApp();
+    const [id] = await uploadMany(1);
+    const url = `/api/incidents/${id}`;
+    const first = await get(url);
+    const etag = first.headers.etag as string;
+    expect(etag).toMatch(/^"[\w-]+"$/);
+    expect(first.headers['cache-control']).toBe('no-cache');
+    const again = await t.app.inject({ method: 'GET', url, headers: { 'if-none-match': etag } });
+    expect(again.statusCode).toBe(304);
+    expect(again.body).toBe('');
+    // the gzip representation has its own tag
+    const gz = await t.app.inject({ method: 'GET', url, headers: { 'accept-encoding': 'gzip' } });
+    expect(gz.headers.etag).not.toBe(etag);
+    expect((await t.app.inject({ method: 'GET', url, headers: { 'accept-encoding': 'gzip', 'if-none-match': gz.headers.etag as string } })).statusCode).toBe(304);
+
+    const patched = await t.app.inject({ method: 'PATCH', url, payload: { status: 'resolved' } });
+    expect(patched.json().status).toBe('resolved');
+    const after = await t.app.inject({ method: 'GET', url, headers: { 'if-none-match': etag } });
+    expect(after.statusCode).toBe(200);
+    expect(after.headers.etag).not.toBe(etag);
+    expect(after.json().status).toBe('resolved');
   });
 });
 
@@ -108,6 +164,42 @@ describe('GET /api/incidents', () => {
       await search(hostile);
     }
     expect(await search('"bsnmod"')).toEqual([a.id]);
+  });
+
+  it('search pages newest first with cursors, alone and with other filters', async () => {
+    t = await startApp();
+    const ids: string[] = [];
+    const tagged: string[] = [];
+    for (let i = 0; i < 9; i++) {
+      // every third dump lacks the search term; every other one is tagged
+      const title = i % 3 === 2 ? `other thing ${i}` : `needle case ${i}`;
+      const tags = i % 2 === 0 ? '&tags=prod' : '';
+      const { status, json } = await upload(t.app, `${HUNG_TASK_DUMP}# copy ${i}\n`, `?title=${encodeURIComponent(title)}${tags}`);
+      expect(status).toBe(201);
+      if (i % 3 !== 2) {
+        ids.push(json.id);
+        if (i % 2 === 0) tagged.push(json.id);
+      }
+    }
+    const pages = async (query: string, limit: number) => {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      for (let n = 0; n < 20; n++) {
+        const res = await get(`/api/incidents?${query}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`);
+        expect(res.statusCode).toBe(200);
+        const page = res.json() as { items: { id: string }[]; nextCursor: string | null };
+        expect(page.items.length).toBeLessThanOrEqual(limit);
+        seen.push(...page.items.map((i) => i.id));
+        cursor = page.nextCursor;
+        if (!cursor) return seen;
+      }
+      throw new Error('cursor never ended');
+    };
+    const newestFirst = [...ids].reverse();
+    for (const limit of [1, 2, 4, 6, 50]) expect(await pages('q=needle', limit), `limit ${limit}`).toEqual(newestFirst);
+    expect(await pages('q=needle&tag=prod', 2)).toEqual([...tagged].reverse());
+    expect(await pages('q=needle&tag=nope', 2)).toEqual([]);
+    expect(await pages('q=nomatchanywhere', 2)).toEqual([]);
   });
 });
 

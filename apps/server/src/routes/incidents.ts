@@ -1,8 +1,10 @@
-import type { FastifyPluginAsync } from 'fastify';
+import { createHash } from 'node:crypto';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError, badRequest, notFound } from '../errors.js';
 import { incidentUrl, isIncidentId } from '../ids.js';
 import { LIMITS, optionalText, parseTags } from '../ingest/metadata.js';
 import { readRawBytes } from '../services/raw.js';
+import { gzipAround, inflateDocument } from '../store/document.js';
 import { toFtsQuery } from '../store/search-query.js';
 import {
   INCIDENT_STATUSES,
@@ -12,6 +14,7 @@ import {
   type IncidentStore,
   type IncidentSummary,
   type ListFilter,
+  type StoredIncidentDetail,
 } from '../store/types.js';
 import { writeLimit } from '../plugins/external.js';
 import type { RouteDeps } from './deps.js';
@@ -26,14 +29,56 @@ export async function loadIncident(store: IncidentStore, id: string): Promise<In
   return incident;
 }
 
+/** Whether an Accept-Encoding header allows gzip (q=0 refuses it, `*` allows it). */
+export function acceptsGzip(header: string | string[] | undefined): boolean {
+  if (header === undefined) return false;
+  let gzip: number | null = null;
+  let star: number | null = null;
+  for (const part of (Array.isArray(header) ? header.join(',') : header).split(',')) {
+    const [name, ...params] = part.trim().toLowerCase().split(';');
+    const qParam = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    const q = qParam ? Number(qParam.slice(2)) : 1;
+    if (name === 'gzip' || name === 'x-gzip') gzip = Number.isNaN(q) ? 0 : q;
+    else if (name === '*') star = Number.isNaN(q) ? 0 : q;
+  }
+  return (gzip ?? star ?? 0) > 0;
+}
+
 /**
- * The detail response as a string: the analysis is stored as JSON text and can be
- * megabytes, so it is spliced in rather than parsed and serialized again.
+ * Send the detail response from the stored analysis without parsing it: the fields
+ * as a small JSON head, then the analysis bytes, then `}`. A compressed analysis goes
+ * out as stored inside one gzip member when the client accepts gzip, and is inflated
+ * (on the thread pool) otherwise. The JSON is the same either way. An ETag over the
+ * fields and the analysis version lets the web app revalidate for a 304.
  */
-export function detailJson(incident: IncidentDetail): string {
-  const { analysisJson, userTitle: _userTitle, ...fields } = incident;
-  const head = JSON.stringify({ ...fields, url: incidentUrl(incident.id) });
-  return `${head.slice(0, -1)},"analysis":${analysisJson}}`;
+export async function sendDetail(request: FastifyRequest, reply: FastifyReply, incident: StoredIncidentDetail): Promise<FastifyReply> {
+  const { analysis, analysisTag, userTitle: _userTitle, ...fields } = incident;
+  const headJson = JSON.stringify({ ...fields, url: incidentUrl(incident.id) });
+  const head = `${headJson.slice(0, -1)},"analysis":`;
+  const gzip = analysis.encoding !== 'identity' && acceptsGzip(request.headers['accept-encoding']);
+  const etag = `"${createHash('sha256').update(head).update('\0').update(analysisTag).digest('base64url').slice(0, 27)}${gzip ? '-gz' : ''}"`;
+  reply
+    .type('application/json; charset=utf-8')
+    .header('cache-control', 'no-cache')
+    .header('vary', 'accept-encoding')
+    .header('etag', etag);
+  const inm = request.headers['if-none-match'];
+  if (inm !== undefined && inm.split(',').some((t) => t.trim().replace(/^W\//, '') === etag)) {
+    return reply.code(304).send();
+  }
+  if (analysis.encoding === 'identity') return reply.send(`${head}${analysis.json}}`);
+  const headBytes = Buffer.from(head, 'utf8');
+  const tail = Buffer.from('}');
+  if (gzip) return reply.header('content-encoding', 'gzip').send(Buffer.concat(gzipAround(headBytes, analysis, tail)));
+  const json = await inflateDocument(analysis.data);
+  return reply.send(Buffer.concat([headBytes, json, tail], headBytes.length + json.length + 1));
+}
+
+/** The stored incident or a 404 (a malformed id is a 404 too). */
+async function loadStored(store: IncidentStore, id: string): Promise<StoredIncidentDetail> {
+  const incident = isIncidentId(id) ? await store.getStored(id) : null;
+  if (!incident) throw notFound();
+  return incident;
 }
 
 /** ISO timestamp from a date or date-time; a bare date as `to` means the end of that day. */
@@ -139,10 +184,7 @@ export const incidentRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (ap
         response: { 200: incidentDetailSchema, 404: errorSchema },
       },
     },
-    async (request, reply) => {
-      const incident = await loadIncident(store, request.params.id);
-      return reply.type('application/json; charset=utf-8').send(detailJson(incident));
-    },
+    async (request, reply) => sendDetail(request, reply, await loadStored(store, request.params.id)),
   );
 
   app.get<{ Params: { id: string } }>(
@@ -220,7 +262,7 @@ export const incidentRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (ap
       if (body.tags !== undefined) patch.tags = parseTags(body.tags);
       const updated = await store.update(current.id, patch);
       if (!updated) throw notFound();
-      return reply.type('application/json; charset=utf-8').send(detailJson(updated));
+      return sendDetail(request, reply, await loadStored(store, current.id));
     },
   );
 };

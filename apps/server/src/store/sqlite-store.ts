@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { badRequest } from '../errors.js';
+import { inflateDocumentSync } from './document.js';
 import { migrate } from './migrate.js';
 import type {
   AnalysisRecord,
@@ -18,6 +19,7 @@ import type {
   ListPage,
   MitigationRevision,
   NewIncident,
+  StoredIncidentDetail,
 } from './types.js';
 
 /**
@@ -64,8 +66,28 @@ interface IncidentRow {
   tags: string | null;
 }
 
-const SELECT_INCIDENT = `SELECT i.*, (SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM incident_tags t
-  WHERE t.incident_id = i.id ORDER BY tag)) AS tags FROM incidents i`;
+// Tags of a row from the (incident_id, tag) primary key, a covering index: evaluated
+// only for the rows a query returns.
+const TAGS = `(SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM incident_tags t WHERE t.incident_id = i.id ORDER BY tag)) AS tags`;
+const SELECT_INCIDENT = `SELECT i.*, ${TAGS} FROM incidents i`;
+
+interface AnalysisRow {
+  encoding: 'identity' | 'deflate-raw-sync';
+  document: string | Buffer;
+  crc32: number | null;
+  length: number | null;
+  analyzed_at: string;
+}
+
+function toDetailFields(r: IncidentRow): Omit<IncidentDetail, 'analysisJson'> {
+  return {
+    ...toSummary(r),
+    sha256: r.sha256,
+    lineCount: r.line_count,
+    userTitle: r.user_title,
+    analyzerVersion: r.analyzer_version,
+  };
+}
 
 function toSummary(r: IncidentRow): IncidentSummary {
   return {
@@ -122,6 +144,8 @@ export function decodeCursor(cursor: string): number {
 
 export class SqliteStore implements IncidentStore {
   readonly db: Database.Database;
+  /** Statements prepared once per SQL text (list() builds a few dozen variants at most). */
+  private readonly statements = new Map<string, Database.Statement>();
 
   constructor(path: string, migrationsDir: string) {
     this.db = openDatabase(path);
@@ -133,8 +157,17 @@ export class SqliteStore implements IncidentStore {
     }
   }
 
+  private stmt(sql: string): Database.Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
   async ping(): Promise<boolean> {
-    return (this.db.prepare('SELECT 1 AS ok').get() as { ok: number }).ok === 1;
+    return (this.stmt('SELECT 1 AS ok').get() as { ok: number }).ok === 1;
   }
 
   async create(incident: NewIncident): Promise<CreateResult> {
@@ -142,8 +175,8 @@ export class SqliteStore implements IncidentStore {
     const insert = this.db.transaction((): CreateResult => {
       const existing = this.idBySha(incident.sha256);
       if (existing) return { created: false, id: existing };
-      const { lastInsertRowid } = this.db
-        .prepare(
+      const { lastInsertRowid } = this
+        .stmt(
           `INSERT INTO incidents (id, sha256, created_at, updated_at, size, line_count, user_title, host,
              kind, analysis_title, fingerprint, kernel, analyzer_version)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -153,15 +186,16 @@ export class SqliteStore implements IncidentStore {
           a.lineCount, incident.userTitle, incident.host, a.kind, a.title, a.fingerprint, a.kernel,
           a.analyzerVersion,
         );
-      this.db
-        .prepare('INSERT INTO incident_raw (incident_id, encoding, data) VALUES (?, ?, ?)')
-        .run(incident.id, incident.raw.encoding, incident.raw.data);
-      this.db
-        .prepare('INSERT INTO incident_analysis (incident_id, analyzer_version, analyzed_at, document) VALUES (?, ?, ?, ?)')
-        .run(incident.id, a.analyzerVersion, incident.createdAt, a.documentJson);
+      this.stmt('INSERT INTO incident_raw (incident_id, encoding, data) VALUES (?, ?, ?)').run(
+        incident.id, incident.raw.encoding, incident.raw.data,
+      );
+      this.stmt(
+        `INSERT INTO incident_analysis (incident_id, analyzer_version, analyzed_at, document, encoding, crc32, length)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      ).run(incident.id, a.analyzerVersion, incident.createdAt, a.document.data, a.document.encoding, a.document.crc32, a.document.length);
       this.writeTags(incident.id, incident.tags);
-      this.db
-        .prepare(
+      this
+        .stmt(
           `INSERT INTO incident_fts (rowid, user_title, titles, verdict, frames, comms, annotations)
            VALUES (?, ?, ?, ?, ?, ?, '')`,
         )
@@ -174,7 +208,7 @@ export class SqliteStore implements IncidentStore {
   }
 
   private idBySha(sha256: string): string | null {
-    const row = this.db.prepare('SELECT id FROM incidents WHERE sha256 = ?').get(sha256) as { id: string } | undefined;
+    const row = this.stmt('SELECT id FROM incidents WHERE sha256 = ?').get(sha256) as { id: string } | undefined;
     return row?.id ?? null;
   }
 
@@ -183,27 +217,49 @@ export class SqliteStore implements IncidentStore {
   }
 
   private row(id: string): IncidentRow | undefined {
-    return this.db.prepare(`${SELECT_INCIDENT} WHERE i.id = ?`).get(id) as IncidentRow | undefined;
+    return this.stmt(`${SELECT_INCIDENT} WHERE i.id = ?`).get(id) as IncidentRow | undefined;
+  }
+
+  private analysisRow(id: string): AnalysisRow | undefined {
+    return this.stmt('SELECT encoding, document, crc32, length, analyzed_at FROM incident_analysis WHERE incident_id = ?').get(id) as
+      | AnalysisRow
+      | undefined;
   }
 
   async get(id: string): Promise<IncidentDetail | null> {
     const r = this.row(id);
     if (!r) return null;
-    const doc = this.db.prepare('SELECT document FROM incident_analysis WHERE incident_id = ?').get(id) as
-      | { document: string }
-      | undefined;
+    const doc = this.analysisRow(id);
+    // Decoded on first use: most callers (existence checks, annotations, mitigation)
+    // never look at the analysis, and a large one takes a while to inflate.
+    let json: string | null = doc ? null : 'null';
+    const detail = toDetailFields(r) as IncidentDetail;
+    Object.defineProperty(detail, 'analysisJson', {
+      enumerable: true,
+      get: () =>
+        (json ??= doc!.encoding === 'identity' ? String(doc!.document) : inflateDocumentSync(doc!.document as Buffer).toString('utf8')),
+    });
+    return detail;
+  }
+
+  async getStored(id: string): Promise<StoredIncidentDetail | null> {
+    const r = this.row(id);
+    if (!r) return null;
+    const doc = this.analysisRow(id);
+    if (!doc) return { ...toDetailFields(r), analysis: { encoding: 'identity', json: 'null' }, analysisTag: '' };
+    if (doc.encoding === 'identity') {
+      const json = String(doc.document);
+      return { ...toDetailFields(r), analysis: { encoding: 'identity', json }, analysisTag: `${doc.analyzed_at}|${json.length}` };
+    }
     return {
-      ...toSummary(r),
-      sha256: r.sha256,
-      lineCount: r.line_count,
-      userTitle: r.user_title,
-      analyzerVersion: r.analyzer_version,
-      analysisJson: doc?.document ?? 'null',
+      ...toDetailFields(r),
+      analysis: { encoding: doc.encoding, data: doc.document as Buffer, crc32: doc.crc32 ?? 0, length: doc.length ?? 0 },
+      analysisTag: `${doc.analyzed_at}|${doc.crc32}|${doc.length}`,
     };
   }
 
   async getRaw(id: string): Promise<{ encoding: 'gzip' | 'identity'; data: Buffer } | null> {
-    const row = this.db.prepare('SELECT encoding, data FROM incident_raw WHERE incident_id = ?').get(id) as
+    const row = this.stmt('SELECT encoding, data FROM incident_raw WHERE incident_id = ?').get(id) as
       | { encoding: 'gzip' | 'identity'; data: Buffer }
       | undefined;
     return row ?? null;
@@ -235,17 +291,28 @@ export class SqliteStore implements IncidentStore {
       where.push('i.created_at <= @to');
       params.to = filter.to;
     }
-    if (filter.match !== undefined) {
-      where.push('i.seq IN (SELECT rowid FROM incident_fts WHERE incident_fts MATCH @match)');
-      params.match = filter.match;
-    }
-    if (cursor !== null) {
-      where.push('i.seq < @cursor');
-      params.cursor = decodeCursor(cursor);
-    }
     params.limit = limit + 1;
-    const sql = `${SELECT_INCIDENT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY i.seq DESC LIMIT @limit`;
-    const rows = this.db.prepare(sql).all(params) as IncidentRow[];
+    let sql: string;
+    if (filter.match !== undefined) {
+      // The full-text index drives: its rowids (= seq) newest first, stopping after
+      // `limit` rows pass the other filters, instead of collecting every hit and
+      // sorting. CROSS JOIN keeps incident_fts the outer loop.
+      where.unshift('incident_fts MATCH @match');
+      params.match = filter.match;
+      if (cursor !== null) {
+        where.push('incident_fts.rowid < @cursor');
+        params.cursor = decodeCursor(cursor);
+      }
+      sql = `SELECT i.*, ${TAGS} FROM incident_fts CROSS JOIN incidents i ON i.seq = incident_fts.rowid
+        WHERE ${where.join(' AND ')} ORDER BY incident_fts.rowid DESC LIMIT @limit`;
+    } else {
+      if (cursor !== null) {
+        where.push('i.seq < @cursor');
+        params.cursor = decodeCursor(cursor);
+      }
+      sql = `${SELECT_INCIDENT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY i.seq DESC LIMIT @limit`;
+    }
+    const rows = this.stmt(sql).all(params) as IncidentRow[];
     const more = rows.length > limit;
     const page = more ? rows.slice(0, limit) : rows;
     return {
@@ -255,12 +322,12 @@ export class SqliteStore implements IncidentStore {
   }
 
   async count(): Promise<number> {
-    return (this.db.prepare('SELECT count(*) AS n FROM incidents').get() as { n: number }).n;
+    return (this.stmt('SELECT count(*) AS n FROM incidents').get() as { n: number }).n;
   }
 
   private writeTags(id: string, tags: string[]): void {
-    this.db.prepare('DELETE FROM incident_tags WHERE incident_id = ?').run(id);
-    const add = this.db.prepare('INSERT OR IGNORE INTO incident_tags (incident_id, tag) VALUES (?, ?)');
+    this.stmt('DELETE FROM incident_tags WHERE incident_id = ?').run(id);
+    const add = this.stmt('INSERT OR IGNORE INTO incident_tags (incident_id, tag) VALUES (?, ?)');
     for (const tag of tags) add.run(id, tag);
   }
 
@@ -281,14 +348,14 @@ export class SqliteStore implements IncidentStore {
       if (patch.userTitle !== undefined) {
         sets.push('user_title = @userTitle');
         params.userTitle = patch.userTitle;
-        this.db.prepare('UPDATE incident_fts SET user_title = ? WHERE rowid = ?').run(patch.userTitle ?? '', r.seq);
+        this.stmt('UPDATE incident_fts SET user_title = ? WHERE rowid = ?').run(patch.userTitle ?? '', r.seq);
       }
       if (patch.host !== undefined) {
         sets.push('host = @host');
         params.host = patch.host;
       }
       if (patch.tags !== undefined) this.writeTags(id, patch.tags);
-      this.db.prepare(`UPDATE incidents SET ${[...sets, 'updated_at = @now'].join(', ')} WHERE id = @id`).run(params);
+      this.stmt(`UPDATE incidents SET ${[...sets, 'updated_at = @now'].join(', ')} WHERE id = @id`).run(params);
       return true;
     });
     return apply.immediate() ? this.get(id) : null;
@@ -298,17 +365,16 @@ export class SqliteStore implements IncidentStore {
     this.db.transaction(() => {
       const r = this.row(id);
       if (!r) return;
-      this.db
-        .prepare(
-          `UPDATE incidents SET kind = ?, analysis_title = ?, fingerprint = ?, kernel = ?, analyzer_version = ?,
-             line_count = ? WHERE id = ?`,
-        )
-        .run(a.kind, a.title, a.fingerprint, a.kernel, a.analyzerVersion, a.lineCount, id);
-      this.db
-        .prepare('UPDATE incident_analysis SET analyzer_version = ?, analyzed_at = ?, document = ? WHERE incident_id = ?')
-        .run(a.analyzerVersion, analyzedAt, a.documentJson, id);
-      this.db
-        .prepare('UPDATE incident_fts SET titles = ?, verdict = ?, frames = ?, comms = ? WHERE rowid = ?')
+      this.stmt(
+        `UPDATE incidents SET kind = ?, analysis_title = ?, fingerprint = ?, kernel = ?, analyzer_version = ?,
+           line_count = ? WHERE id = ?`,
+      ).run(a.kind, a.title, a.fingerprint, a.kernel, a.analyzerVersion, a.lineCount, id);
+      this.stmt(
+        `UPDATE incident_analysis SET analyzer_version = ?, analyzed_at = ?, document = ?, encoding = ?, crc32 = ?, length = ?
+         WHERE incident_id = ?`,
+      ).run(a.analyzerVersion, analyzedAt, a.document.data, a.document.encoding, a.document.crc32, a.document.length, id);
+      this
+        .stmt('UPDATE incident_fts SET titles = ?, verdict = ?, frames = ?, comms = ? WHERE rowid = ?')
         .run(a.search.titles, a.search.verdict, a.search.frames, a.search.comms, r.seq);
     }).immediate();
   }
@@ -316,15 +382,15 @@ export class SqliteStore implements IncidentStore {
   async idsToReanalyze(currentVersion: string | null): Promise<string[]> {
     const rows = (
       currentVersion === null
-        ? this.db.prepare('SELECT id FROM incidents ORDER BY seq').all()
-        : this.db.prepare('SELECT id FROM incidents WHERE analyzer_version != ? ORDER BY seq').all(currentVersion)
+        ? this.stmt('SELECT id FROM incidents ORDER BY seq').all()
+        : this.stmt('SELECT id FROM incidents WHERE analyzer_version != ? ORDER BY seq').all(currentVersion)
     ) as { id: string }[];
     return rows.map((r) => r.id);
   }
 
   async groups(limit: number): Promise<IncidentGroup[]> {
-    const rows = this.db
-      .prepare(
+    const rows = this
+      .stmt(
         `SELECT i.fingerprint, count(*) AS count, min(i.created_at) AS firstSeen, max(i.created_at) AS lastSeen,
            max(i.seq) AS latestSeq, json_group_array(DISTINCT i.kernel) AS kernels,
            json_group_array(DISTINCT i.host) AS hosts
@@ -339,7 +405,7 @@ export class SqliteStore implements IncidentStore {
       kernels: string;
       hosts: string;
     }[];
-    const latest = this.db.prepare('SELECT id, kind, coalesce(user_title, analysis_title) AS title FROM incidents WHERE seq = ?');
+    const latest = this.stmt('SELECT id, kind, coalesce(user_title, analysis_title) AS title FROM incidents WHERE seq = ?');
     const present = (json: string) => (JSON.parse(json) as (string | null)[]).filter((v): v is string => v !== null).sort();
     return rows.map((r) => {
       const l = latest.get(r.latestSeq) as { id: string; kind: string; title: string };
@@ -362,8 +428,8 @@ export class SqliteStore implements IncidentStore {
     if (!r || r.kind === 'unknown') return [];
     // Same fingerprint first (the analyzer says: same hang), then the same title
     // (same kind of hang in the same function, different details).
-    const rows = this.db
-      .prepare(
+    const rows = this
+      .stmt(
         `${SELECT_INCIDENT} WHERE i.id != @id AND (i.fingerprint = @fp OR (i.kind = @kind AND i.analysis_title = @title))
          ORDER BY (i.fingerprint = @fp) DESC, i.seq DESC LIMIT @limit`,
       )
@@ -374,30 +440,30 @@ export class SqliteStore implements IncidentStore {
   private refreshAnnotationIndex(incidentId: string): void {
     const r = this.row(incidentId);
     if (!r) return;
-    const bodies = this.db
-      .prepare('SELECT body FROM annotations WHERE incident_id = ? ORDER BY created_at')
+    const bodies = this
+      .stmt('SELECT body FROM annotations WHERE incident_id = ? ORDER BY created_at')
       .all(incidentId) as { body: string }[];
-    this.db.prepare('UPDATE incident_fts SET annotations = ? WHERE rowid = ?').run(bodies.map((b) => b.body).join('\n'), r.seq);
+    this.stmt('UPDATE incident_fts SET annotations = ? WHERE rowid = ?').run(bodies.map((b) => b.body).join('\n'), r.seq);
   }
 
   async listAnnotations(incidentId: string): Promise<Annotation[]> {
-    const rows = this.db
-      .prepare('SELECT * FROM annotations WHERE incident_id = ? ORDER BY created_at, id')
+    const rows = this
+      .stmt('SELECT * FROM annotations WHERE incident_id = ? ORDER BY created_at, id')
       .all(incidentId) as AnnotationRow[];
     return rows.map(toAnnotation);
   }
 
   async getAnnotation(incidentId: string, annotationId: string): Promise<Annotation | null> {
-    const row = this.db
-      .prepare('SELECT * FROM annotations WHERE incident_id = ? AND id = ?')
+    const row = this
+      .stmt('SELECT * FROM annotations WHERE incident_id = ? AND id = ?')
       .get(incidentId, annotationId) as AnnotationRow | undefined;
     return row ? toAnnotation(row) : null;
   }
 
   async addAnnotation(a: Annotation): Promise<void> {
     this.db.transaction(() => {
-      this.db
-        .prepare(
+      this
+        .stmt(
           `INSERT INTO annotations (id, incident_id, target, line_from, line_to, body, author, created_at, updated_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
@@ -413,13 +479,13 @@ export class SqliteStore implements IncidentStore {
     updatedAt: string,
   ): Promise<Annotation | null> {
     return this.db.transaction((): Annotation | null => {
-      const current = this.db
-        .prepare('SELECT * FROM annotations WHERE incident_id = ? AND id = ?')
+      const current = this
+        .stmt('SELECT * FROM annotations WHERE incident_id = ? AND id = ?')
         .get(incidentId, annotationId) as AnnotationRow | undefined;
       if (!current) return null;
       const next = { ...toAnnotation(current), ...patch, updatedAt };
-      this.db
-        .prepare('UPDATE annotations SET target = ?, line_from = ?, line_to = ?, body = ?, author = ?, updated_at = ? WHERE id = ?')
+      this
+        .stmt('UPDATE annotations SET target = ?, line_from = ?, line_to = ?, body = ?, author = ?, updated_at = ? WHERE id = ?')
         .run(next.target, next.lines?.[0] ?? null, next.lines?.[1] ?? null, next.body, next.author, updatedAt, annotationId);
       this.refreshAnnotationIndex(incidentId);
       return next;
@@ -428,31 +494,31 @@ export class SqliteStore implements IncidentStore {
 
   async deleteAnnotation(incidentId: string, annotationId: string): Promise<boolean> {
     return this.db.transaction((): boolean => {
-      const { changes } = this.db.prepare('DELETE FROM annotations WHERE incident_id = ? AND id = ?').run(incidentId, annotationId);
+      const { changes } = this.stmt('DELETE FROM annotations WHERE incident_id = ? AND id = ?').run(incidentId, annotationId);
       this.refreshAnnotationIndex(incidentId);
       return changes > 0;
     }).immediate();
   }
 
   async mitigationHistory(incidentId: string): Promise<MitigationRevision[]> {
-    return this.db
-      .prepare('SELECT body, author, created_at AS createdAt FROM mitigation_revisions WHERE incident_id = ? ORDER BY seq DESC')
+    return this
+      .stmt('SELECT body, author, created_at AS createdAt FROM mitigation_revisions WHERE incident_id = ? ORDER BY seq DESC')
       .all(incidentId) as MitigationRevision[];
   }
 
   async addMitigation(incidentId: string, revision: MitigationRevision): Promise<void> {
-    this.db
-      .prepare('INSERT INTO mitigation_revisions (incident_id, body, author, created_at) VALUES (?, ?, ?, ?)')
+    this
+      .stmt('INSERT INTO mitigation_revisions (incident_id, body, author, created_at) VALUES (?, ?, ?, ?)')
       .run(incidentId, revision.body, revision.author, revision.createdAt);
   }
 
   async getMeta(key: string): Promise<string | null> {
-    const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+    const row = this.stmt('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
     return row?.value ?? null;
   }
 
   async setMeta(key: string, value: string): Promise<void> {
-    this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+    this.stmt('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
   }
 
   async backup(destination: string): Promise<void> {

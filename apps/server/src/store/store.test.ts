@@ -1,4 +1,5 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -54,6 +55,60 @@ describe('migrations', () => {
     writeFileSync(join(migrations, '0001_a.sql'), 'CREATE TABLE a (x INTEGER, y INTEGER);');
     expect(() => migrate(db, migrations)).toThrow(/changed after it was applied/);
     db.close();
+  });
+
+  it('0003 applies on a database with incidents from before it: their analysis is still served, new ones are compressed', async () => {
+    const dir = tempDir();
+    const dbPath = join(dir, 'data', 'hangscope.db');
+    mkdirSync(join(dir, 'data'));
+    // A database as the server left it before 0003: migrations 1–2, one incident with its analysis as JSON text.
+    const older = join(dir, 'older-migrations');
+    mkdirSync(older);
+    for (const f of migrationFiles().filter((f) => Number(f.split('_')[0]) <= 2)) copyFileSync(join(defaultMigrationsDir(), f), join(older, f));
+    const oldDoc = JSON.stringify(document({ title: 'INFO: task hung in old_function', fingerprint: 'fp-old' }));
+    const db = new Database(dbPath);
+    db.pragma('journal_mode = WAL');
+    expect(migrate(db, older)).toEqual([1, 2]);
+    const now = new Date().toISOString();
+    const oldId = 'OOOOOOOOOOOOOOOOOOOOOO';
+    db.prepare(
+      `INSERT INTO incidents (id, sha256, created_at, updated_at, size, line_count, host, kind, analysis_title, fingerprint, kernel, analyzer_version)
+       VALUES (?, ?, ?, ?, 3, 1, 'old-host', 'hung_task', 'INFO: task hung in old_function', 'fp-old', NULL, 'test')`,
+    ).run(oldId, 'f'.repeat(64), now, now);
+    db.prepare("INSERT INTO incident_raw (incident_id, encoding, data) VALUES (?, 'identity', ?)").run(oldId, Buffer.from('old'));
+    db.prepare("INSERT INTO incident_analysis (incident_id, analyzer_version, analyzed_at, document) VALUES (?, 'test', ?, ?)").run(oldId, now, oldDoc);
+    db.prepare("INSERT INTO incident_fts (rowid, user_title, titles, verdict, frames, comms, annotations) VALUES (1, '', 'old_function', '', '', '', '')").run();
+    db.close();
+
+    t = await startApp({ reanalyzeOnStart: false }, dir);
+    const check = new Database(dbPath, { readonly: true });
+    expect((check.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number }).v).toBeGreaterThanOrEqual(3);
+    const indexes = (check.prepare("SELECT name FROM sqlite_master WHERE type = 'index'").all() as { name: string }[]).map((r) => r.name);
+    expect(indexes).toEqual(expect.arrayContaining(['incidents_host', 'incidents_status', 'incidents_kernel']));
+    check.close();
+
+    const url = `/api/incidents/${oldId}`;
+    const plain = await t.app.inject({ method: 'GET', url });
+    expect(plain.statusCode).toBe(200);
+    expect(plain.json().analysis).toEqual(JSON.parse(oldDoc));
+    // an uncompressed (old) analysis is sent plain even to a gzip client
+    const gz = await t.app.inject({ method: 'GET', url, headers: { 'accept-encoding': 'gzip' } });
+    expect(gz.headers['content-encoding']).toBeUndefined();
+    expect(gz.rawPayload.equals(plain.rawPayload)).toBe(true);
+    expect((await t.app.inject({ method: 'GET', url: `${url}/analysis.json` })).json()).toEqual(JSON.parse(oldDoc));
+    expect((await t.app.inject({ method: 'GET', url: '/api/incidents?q=old_function' })).json().items.map((i: { id: string }) => i.id)).toEqual([oldId]);
+    expect((await t.app.inject({ method: 'GET', url: '/api/incidents?host=old-host' })).json().items.map((i: { id: string }) => i.id)).toEqual([oldId]);
+
+    const { json } = await upload(t.app, HUNG_TASK_DUMP);
+    const row = new Database(dbPath, { readonly: true });
+    expect(row.prepare('SELECT encoding, typeof(document) AS type FROM incident_analysis WHERE incident_id = ?').get(json.id)).toEqual({
+      encoding: 'deflate-raw-sync',
+      type: 'blob',
+    });
+    row.close();
+    const fresh = await t.app.inject({ method: 'GET', url: `/api/incidents/${json.id}`, headers: { 'accept-encoding': 'gzip' } });
+    expect(fresh.headers['content-encoding']).toBe('gzip');
+    expect(JSON.parse(gunzipSync(fresh.rawPayload).toString()).id).toBe(json.id);
   });
 
   it('the shipped migrations are well-formed files', () => {

@@ -1,14 +1,22 @@
 // The storage interface. Routes and services speak only this, so a PostgreSQL
 // implementation (raw dumps in object storage, search in PostgreSQL) is a new class,
 // not a rewrite. Methods are async for that reason even though SQLite is synchronous.
+import type { StoredDocument } from './document.js';
+
+export type { StoredDocument } from './document.js';
 
 export type IncidentStatus = 'open' | 'mitigated' | 'resolved' | 'duplicate';
 export const INCIDENT_STATUSES: readonly IncidentStatus[] = ['open', 'mitigated', 'resolved', 'duplicate'];
 
 /** What the analyzer said, reduced to the fields the store indexes, plus the document. */
 export interface AnalysisRecord {
-  /** The contract document as JSON text, stored verbatim. */
-  documentJson: string;
+  /** The contract document, compressed (see document.ts); what the store writes. */
+  document: StoredDocument;
+  /** The contract document as JSON text, when at hand (in-process analysis); an
+   * analysis worker leaves it out so the text is not copied between threads. */
+  documentJson?: string;
+  /** Milliseconds per step in an analysis worker, for the request log. */
+  timings?: { analyze: number; serialize: number; compress: number };
   analyzerVersion: string;
   kind: string;
   title: string;
@@ -52,6 +60,13 @@ export interface IncidentDetail extends IncidentSummary {
   analyzerVersion: string;
   /** The stored contract document, JSON text. */
   analysisJson: string;
+}
+
+/** The detail fields with the analysis as stored: sent without decoding it. */
+export interface StoredIncidentDetail extends Omit<IncidentDetail, 'analysisJson'> {
+  analysis: { encoding: 'identity'; json: string } | StoredDocument;
+  /** Changes whenever the stored analysis does (with the fields, it makes the ETag). */
+  analysisTag: string;
 }
 
 export interface ListFilter {
@@ -125,6 +140,8 @@ export interface IncidentStore {
   create(incident: NewIncident): Promise<CreateResult>;
   findIdBySha256(sha256: string): Promise<string | null>;
   get(id: string): Promise<IncidentDetail | null>;
+  /** Like get(), but the analysis as stored (compressed or not) and an entity tag. */
+  getStored(id: string): Promise<StoredIncidentDetail | null>;
   getRaw(id: string): Promise<{ encoding: 'gzip' | 'identity'; data: Buffer } | null>;
   list(filter: ListFilter, cursor: string | null, limit: number): Promise<ListPage>;
   count(): Promise<number>;

@@ -1,0 +1,102 @@
+// The analysis document as stored: raw DEFLATE of its JSON text, ended with a sync
+// flush instead of a final block. Such a stream can be spliced between other deflate
+// blocks, so a gzip response (`{"id":…,"analysis":` + stored bytes + `}`) is built by
+// compressing only the small head and tail; the megabytes of analysis are sent as
+// stored. The gzip trailer's CRC-32 is combined from the stored CRC of the JSON.
+import { promisify } from 'node:util';
+import { constants, crc32, deflateRawSync, inflateRaw, inflateRawSync } from 'node:zlib';
+
+/** Encoding names in incident_analysis.encoding. */
+export type DocumentEncoding = 'identity' | 'deflate-raw-sync';
+
+export interface StoredDocument {
+  encoding: 'deflate-raw-sync';
+  /** Raw deflate blocks, not final, byte-aligned (ends with a sync flush). */
+  data: Buffer;
+  /** CRC-32 of the JSON's UTF-8 bytes. */
+  crc32: number;
+  /** Byte length of the JSON's UTF-8 text. */
+  length: number;
+}
+
+/**
+ * Level 1: JSON of repeated frames compresses ~10× at level 1 already, and a 90 MB
+ * document must not spend seconds here (it runs in the analysis worker).
+ */
+const LEVEL = 1;
+
+export function compressDocument(json: string | Buffer): StoredDocument {
+  const bytes = typeof json === 'string' ? Buffer.from(json, 'utf8') : json;
+  return {
+    encoding: 'deflate-raw-sync',
+    data: deflateRawSync(bytes, { level: LEVEL, finishFlush: constants.Z_SYNC_FLUSH }),
+    crc32: crc32(bytes),
+    length: bytes.length,
+  };
+}
+
+const inflateRawAsync = promisify(inflateRaw);
+const SYNC = { finishFlush: constants.Z_SYNC_FLUSH };
+
+/** The JSON bytes of a stored document (on the thread pool). */
+export function inflateDocument(data: Buffer): Promise<Buffer> {
+  return inflateRawAsync(data, SYNC);
+}
+
+export function inflateDocumentSync(data: Buffer): Buffer {
+  return inflateRawSync(data, SYNC);
+}
+
+// ---- CRC-32 combination (zlib's crc32_combine, GF(2) matrices) ------------------------------
+
+function gf2Times(mat: Uint32Array, vec: number): number {
+  let sum = 0;
+  for (let i = 0; vec !== 0; i++, vec >>>= 1) if (vec & 1) sum ^= mat[i];
+  return sum >>> 0;
+}
+
+function gf2Square(square: Uint32Array, mat: Uint32Array): void {
+  for (let n = 0; n < 32; n++) square[n] = gf2Times(mat, mat[n]);
+}
+
+/** CRC-32 of A‖B from crc(A), crc(B) and B's length. */
+export function crc32Combine(crcA: number, crcB: number, lengthB: number): number {
+  if (lengthB <= 0) return crcA >>> 0;
+  const even = new Uint32Array(32);
+  const odd = new Uint32Array(32);
+  odd[0] = 0xedb88320; // the CRC-32 polynomial: operator for one zero bit
+  for (let n = 1, row = 1; n < 32; n++, row <<= 1) odd[n] = row;
+  gf2Square(even, odd); // two zero bits
+  gf2Square(odd, even); // four zero bits
+  let crc = crcA >>> 0;
+  let len = lengthB;
+  do {
+    gf2Square(even, odd); // first pass: one zero byte
+    if (len % 2 === 1) crc = gf2Times(even, crc);
+    len = Math.floor(len / 2);
+    if (len === 0) break;
+    gf2Square(odd, even);
+    if (len % 2 === 1) crc = gf2Times(odd, crc);
+    len = Math.floor(len / 2);
+  } while (len !== 0);
+  return (crc ^ crcB) >>> 0;
+}
+
+// ---- gzip framing --------------------------------------------------------------------------
+
+// RFC 1952 member header: magic, CM=deflate, no flags, mtime 0, no extra flags, OS unknown.
+const GZIP_HEADER = Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]);
+
+/**
+ * One gzip member whose content is head ‖ document JSON ‖ tail; only head and tail
+ * are compressed here.
+ */
+export function gzipAround(head: Buffer, doc: StoredDocument, tail: Buffer): Buffer[] {
+  const headBlocks = deflateRawSync(head, { level: LEVEL, finishFlush: constants.Z_SYNC_FLUSH });
+  const tailBlocks = deflateRawSync(tail, { level: LEVEL }); // final block
+  const crc = crc32(tail, crc32Combine(crc32(head), doc.crc32, doc.length));
+  const trailer = Buffer.alloc(8);
+  trailer.writeUInt32LE(crc, 0);
+  trailer.writeUInt32LE((head.length + doc.length + tail.length) % 0x1_0000_0000, 4);
+  return [GZIP_HEADER, headBlocks, doc.data, tailBlocks, trailer];
+}
