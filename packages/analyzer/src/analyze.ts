@@ -10,7 +10,7 @@ import { buildModel } from './model/build.js';
 import { pickKernel } from './parse/kernel.js';
 import { parseText } from './parse/run.js';
 import { fingerprint } from './summary/fingerprint.js';
-import { detectKind, headline } from './summary/headline.js';
+import { detectKind, headline, reportTitle } from './summary/headline.js';
 import { writeVerdict } from './summary/verdict.js';
 import { ANALYZER_VERSION } from './version.js';
 
@@ -24,13 +24,19 @@ export function analyze(text: string): AnalysisDocument {
 }
 
 function analyzeUnsafe(text: string): AnalysisDocument {
-  const { lines, records, coverage } = parseText(text);
+  const parsed: { lines: ReturnType<typeof parseText>['lines'] | null } & Omit<ReturnType<typeof parseText>, 'lines'> = parseText(text);
+  const { records, coverage } = parsed;
+  const lineCount = parsed.lines!.length;
+  // The title reads the report's lines; after it, the line objects (the largest thing in
+  // memory for a big dump) are no longer needed.
+  const fromReport = reportTitle(parsed.lines!, { records });
+  parsed.lines = null;
   const { kernel, arch } = pickKernel(records);
   const model = buildModel(records, text, kernel);
   const det = detectKind(model);
   const waits = findWaits(model, arch);
   const graph = buildGraph(model, waits);
-  const h = headline(lines, model, waits, det);
+  const h = headline(fromReport, model, waits, det);
   const analysis = buildFindings({ model, kind: h.kind, waits, nodes: graph.nodes, edges: graph.edges, locks: graph.locks, unresolvedFlushes: graph.unresolvedFlushes, ipis: graph.ipis, starved: graph.starved });
   const known = matchKnownIssues(model.tasks, h.kind);
   const findings = [...analysis.findings];
@@ -45,7 +51,9 @@ function analyzeUnsafe(text: string): AnalysisDocument {
     state: t.state,
     cpu: t.cpu,
     taskAddr: t.taskAddr,
-    frames: t.frames.map((f) => ({ fn: f.fn, offset: f.offset, size: f.size, module: f.module, addr: f.addr, reliable: f.reliable, line: f.line, ...(f.context && f.context !== 'task' ? { context: f.context } : {}) })),
+    // Frames are emitted as parsed (the contract's fields plus `line`/`context`/`isIp`):
+    // copying a million frame objects would double the memory of a big dump.
+    frames: t.frames,
     evidence: t.evidence,
     ...(t.registers ? { registers: t.registers } : {}),
     ...(t.workqueue ? { workqueue: t.workqueue } : {}),
@@ -73,7 +81,7 @@ function analyzeUnsafe(text: string): AnalysisDocument {
     findings,
     verdict: writeVerdict(h, model, waits, findings, g),
     coverage,
-    lineCount: lines.length,
+    lineCount,
   };
 }
 

@@ -79,8 +79,14 @@ export function titleFrame(t: ModelTask): string | null {
   return null;
 }
 
-export function headline(lines: Line[], model: Model, waits: Map<string, TaskWait>, det: ReturnType<typeof detectKind>): Headline {
-  const fromReport = computeTitle(lines, model.records);
+export type ReportTitle = ReturnType<typeof computeTitle>;
+
+/** syzkaller-style title of the first report in the text (reads the lines once). */
+export function reportTitle(lines: Line[], model: { records: Model['records'] }): ReportTitle {
+  return computeTitle(lines, model.records);
+}
+
+export function headline(fromReport: ReportTitle, model: Model, waits: Map<string, TaskWait>, det: ReturnType<typeof detectKind>): Headline {
   let subject = det.task;
   if (!subject) {
     // The first blocked task with a stack, in text order.

@@ -143,13 +143,15 @@ export const crashBtParser: FormatParser = {
     // stack marker) ran in the interrupt/NMI handler on top of the task.
     const cut = exIdx >= 0 ? exIdx : mkIdx;
     frames.forEach((f, k) => {
-      f.context = k < cut ? handler : k === exIdx ? 'exception' : 'task';
+      const c = k < cut ? handler : k === exIdx ? 'exception' : 'task';
+      // The task's own context is the default: left unset to keep documents small.
+      if (c !== 'task') f.context = c;
     });
     // Kernel stack addresses of the task context tell which memory words are this task's.
     if (rec.pid !== null || rec.taskAddr) {
       const ref = { pid: rec.pid, comm: rec.comm, taskAddr: rec.taskAddr };
       frames.forEach((f, k) => {
-        if (f.context !== 'task' || !sps[k]) return;
+        if (f.context !== undefined || !sps[k]) return;
         const key = stackBlockKey(sps[k]);
         // One fact per stack block is enough to attribute memory words to the task.
         if (ctx.stackBlocks.get(key) === ref) return;

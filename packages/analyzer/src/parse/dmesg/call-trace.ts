@@ -120,7 +120,9 @@ export function readTrace(lines: Line[], i: number, maxFrames = 512): Trace {
       if (f) {
         last = j;
         if (frames.length < maxFrames) {
-          f.context = stack[stack.length - 1];
+          // The task's own context is the default: left unset to keep documents small.
+          const c = stack[stack.length - 1];
+          if (c !== 'task') f.context = c;
           frames.push(f);
         }
         continue;
@@ -167,7 +169,8 @@ export function readTrace(lines: Line[], i: number, maxFrames = 512): Trace {
     }
     const f = parseFrameLine(t, lines[j].no);
     if (f && frames.length < maxFrames) {
-      f.context = stack[stack.length - 1];
+      const c = stack[stack.length - 1];
+      if (c !== 'task') f.context = c;
       frames.push(f);
     }
   }
