@@ -46,6 +46,9 @@ export function openDatabase(path: string): Database.Database {
 
 const SEP = '\u001f'; // unit separator: cannot occur in a tag (tags are validated)
 
+/** At most this many cached list pages; the cache starts over when full. */
+const LIST_CACHE_ENTRIES = 512;
+
 interface IncidentRow {
   seq: number;
   id: string;
@@ -146,6 +149,14 @@ export class SqliteStore implements IncidentStore {
   readonly db: Database.Database;
   /** Statements prepared once per SQL text (list() builds a few dozen variants at most). */
   private readonly statements = new Map<string, Database.Statement>();
+  /**
+   * List pages by query, valid while the database is unchanged: `total_changes()`
+   * moves with every write of this connection, `data_version` with every commit of
+   * another one (the CLI's import or reanalyze). The list page and a search being
+   * repeated during an incident storm then cost one tiny statement.
+   */
+  private readonly listCache = new Map<string, ListPage>();
+  private listCacheStamp = '';
 
   constructor(path: string, migrationsDir: string) {
     this.db = openDatabase(path);
@@ -312,13 +323,24 @@ export class SqliteStore implements IncidentStore {
       }
       sql = `${SELECT_INCIDENT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY i.seq DESC LIMIT @limit`;
     }
+    const stamp = this.stmt('SELECT total_changes() AS c, (SELECT data_version FROM pragma_data_version) AS v').get() as { c: number; v: number };
+    const stampKey = `${stamp.c}:${stamp.v}`;
+    if (stampKey !== this.listCacheStamp || this.listCache.size >= LIST_CACHE_ENTRIES) {
+      this.listCache.clear();
+      this.listCacheStamp = stampKey;
+    }
+    const key = `${sql}\u0000${JSON.stringify(params)}`;
+    const cached = this.listCache.get(key);
+    if (cached) return cached;
     const rows = this.stmt(sql).all(params) as IncidentRow[];
     const more = rows.length > limit;
     const page = more ? rows.slice(0, limit) : rows;
-    return {
+    const result: ListPage = {
       items: page.map(toSummary),
       nextCursor: more ? encodeCursor(page[page.length - 1].seq) : null,
     };
+    this.listCache.set(key, result);
+    return result;
   }
 
   async count(): Promise<number> {

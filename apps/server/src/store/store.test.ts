@@ -183,6 +183,29 @@ describe('SqliteStore search index', () => {
     // a duplicate sha256 is reported, not inserted
     expect(await add('CCCCCCCCCCCCCCCCCCCCCC', 'a'.repeat(64), document({}))).toEqual({ created: false, id: 'AAAAAAAAAAAAAAAAAAAAAA' });
     expect(await store.count()).toBe(2);
+
+    // Cached list pages: a write through another connection (the CLI's import) shows at once.
+    const other = new SqliteStore(join(dir, 'db.sqlite'), defaultMigrationsDir());
+    expect((await store.list({}, null, 10)).items.map((i) => i.id[0])).toEqual(['B', 'A']);
+    await other.create({
+      id: 'DDDDDDDDDDDDDDDDDDDDDD',
+      sha256: 'd'.repeat(64),
+      createdAt: new Date().toISOString(),
+      raw: { encoding: 'identity', data: Buffer.from('d'), size: 1 },
+      userTitle: 'flush from the cli',
+      host: null,
+      tags: [],
+      analysis: toAnalysisRecord(document({}), 'x'),
+    });
+    expect((await store.list({}, null, 10)).items.map((i) => i.id[0])).toEqual(['D', 'B', 'A']);
+    expect(await search('flush_workqueue')).toEqual(['D', 'A']);
+    await other.update('AAAAAAAAAAAAAAAAAAAAAA', { status: 'resolved' });
+    expect((await store.list({ status: 'resolved' }, null, 10)).items.map((i) => i.id[0])).toEqual(['A']);
+    // and one through this connection
+    await store.update('DDDDDDDDDDDDDDDDDDDDDD', { tags: ['cli'] });
+    expect((await store.list({ tag: 'cli' }, null, 10)).items.map((i) => i.id[0])).toEqual(['D']);
+    expect((await store.list({}, null, 10)).items[0].tags).toEqual(['cli']);
+    await other.close();
     await store.close();
   });
 });
