@@ -254,9 +254,19 @@ export class SqliteStore implements IncidentStore {
   }
 
   async getStored(id: string): Promise<StoredIncidentDetail | null> {
-    const r = this.row(id);
+    // One statement for the incident, its tags and its analysis (the incident page's call).
+    const r = this.stmt(
+      `SELECT i.*, ${TAGS}, a.encoding AS a_encoding, a.document AS a_document, a.crc32 AS a_crc32, a.length AS a_length,
+         a.analyzed_at AS a_analyzed_at
+       FROM incidents i LEFT JOIN incident_analysis a ON a.incident_id = i.id WHERE i.id = ?`,
+    ).get(id) as
+      | (IncidentRow & { a_encoding: AnalysisRow['encoding'] | null; a_document: AnalysisRow['document'] | null; a_crc32: number | null; a_length: number | null; a_analyzed_at: string | null })
+      | undefined;
     if (!r) return null;
-    const doc = this.analysisRow(id);
+    const doc: AnalysisRow | undefined =
+      r.a_encoding === null || r.a_document === null
+        ? undefined
+        : { encoding: r.a_encoding, document: r.a_document, crc32: r.a_crc32, length: r.a_length, analyzed_at: r.a_analyzed_at ?? '' };
     if (!doc) return { ...toDetailFields(r), analysis: { encoding: 'identity', json: 'null' }, analysisTag: '' };
     if (doc.encoding === 'identity') {
       const json = String(doc.document);
