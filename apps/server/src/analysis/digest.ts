@@ -10,22 +10,8 @@ export function countLines(text: string): number {
   return text.endsWith('\n') ? n - 1 : n;
 }
 
-/** Milliseconds per step of turning a document into a record. */
-export interface RecordTimings {
-  serialize: number;
-  compress: number;
-}
-
-/** Reduce a document to what the store indexes and searches, and compress its JSON. */
-export function toAnalysisRecord(doc: AnalysisDocument, text: string, timings?: RecordTimings): AnalysisRecord {
-  const t0 = performance.now();
-  const documentJson = JSON.stringify(doc);
-  const t1 = performance.now();
-  const document = compressDocument(documentJson);
-  if (timings) {
-    timings.serialize = Math.round(t1 - t0);
-    timings.compress = Math.round(performance.now() - t1);
-  }
+/** What the store indexes and searches: everything of a record but the document. */
+export function indexFields(doc: AnalysisDocument, text: string): Omit<AnalysisRecord, 'document' | 'documentJson' | 'timings'> {
   const frames = new Set<string>();
   const comms = new Set<string>();
   for (const task of doc.tasks ?? []) {
@@ -33,8 +19,6 @@ export function toAnalysisRecord(doc: AnalysisDocument, text: string, timings?: 
     for (const frame of task.frames ?? []) frames.add(frame.fn);
   }
   return {
-    document,
-    documentJson,
     analyzerVersion: doc.analyzerVersion,
     kind: doc.kind,
     title: doc.title,
@@ -48,6 +32,12 @@ export function toAnalysisRecord(doc: AnalysisDocument, text: string, timings?: 
       comms: [...comms].join(' '),
     },
   };
+}
+
+/** Reduce a document to what the store indexes and searches, with its JSON compressed. */
+export function toAnalysisRecord(doc: AnalysisDocument, text: string): AnalysisRecord {
+  const documentJson = JSON.stringify(doc);
+  return { document: compressDocument(documentJson), documentJson, ...indexFields(doc, text) };
 }
 
 /** Analyze and reduce. Runs in an analysis worker, or in-process (see pool.ts). */

@@ -1,10 +1,11 @@
 // Analysis worker thread: receives { jobId, text }, answers { jobId, record, timings }
-// or { jobId, error }. Serialising and compressing the document here keeps that cost
-// off the main thread; the record crosses over without its JSON text, and the
-// compressed bytes are transferred, not copied.
+// or { jobId, error }. Serialising and compressing the document happen here, off the
+// main thread and overlapped with each other; the record crosses over without any
+// JSON text, and the compressed bytes are transferred, not copied.
 import { analyze } from '@hangscope/analyzer';
 import { parentPort } from 'node:worker_threads';
-import { toAnalysisRecord, type RecordTimings } from './digest.js';
+import { compressDocumentStreaming } from '../store/document.js';
+import { indexFields } from './digest.js';
 
 if (!parentPort) throw new Error('analysis worker must run in a worker thread');
 const port = parentPort;
@@ -17,17 +18,18 @@ function ownBuffer(data: Buffer): ArrayBuffer {
   return copy;
 }
 
-port.on('message', (message: { jobId: number; text: string }) => {
+// One job at a time (the pool never sends a second before the answer), so the awaits
+// below cannot interleave jobs.
+port.on('message', async (message: { jobId: number; text: string }) => {
   try {
     const t0 = performance.now();
     const doc = analyze(message.text);
-    const timings: RecordTimings & { analyze: number } = { analyze: Math.round(performance.now() - t0), serialize: 0, compress: 0 };
-    const { documentJson: _json, ...record } = toAnalysisRecord(doc, message.text, timings);
-    const data = ownBuffer(record.document.data);
-    port.postMessage(
-      { jobId: message.jobId, record: { ...record, document: { ...record.document, data: new Uint8Array(data) } }, timings },
-      [data],
-    );
+    const t1 = performance.now();
+    const fields = indexFields(doc, message.text);
+    const document = await compressDocumentStreaming(doc);
+    const timings = { analyze: Math.round(t1 - t0), encode: Math.round(performance.now() - t1) };
+    const data = ownBuffer(document.data);
+    port.postMessage({ jobId: message.jobId, record: { ...fields, document: { ...document, data: new Uint8Array(data) } }, timings }, [data]);
   } catch (err) {
     port.postMessage({ jobId: message.jobId, error: err instanceof Error ? err.message : String(err) });
   }

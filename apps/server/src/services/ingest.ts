@@ -27,14 +27,15 @@ export interface IngestResult {
   id: string;
   duplicate: boolean;
   /** Milliseconds per step, for the request log. `analyze` is the wait for the
-   * worker; `worker` splits it (analyzer, JSON, compression); `gzipRaw` ran alongside. */
+   * worker; `worker` splits it (analyzer; JSON text and its compression, overlapped);
+   * `gzipRaw` ran alongside. */
   timings?: {
     decode: number;
     sha256: number;
     analyze: number;
     gzipRaw: number;
     store: number;
-    worker?: { analyze: number; serialize: number; compress: number };
+    worker?: { analyze: number; encode: number };
   };
 }
 

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { crc32, gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { compressDocument, crc32Combine, gzipAround, inflateDocument, inflateDocumentSync } from './document.js';
+import { analyze } from '@hangscope/analyzer';
+import { HUNG_TASK_DUMP } from '../__tests__/helpers.js';
+import { compressDocument, compressDocumentStreaming, crc32Combine, gzipAround, inflateDocument, inflateDocumentSync, jsonPieces } from './document.js';
 
 describe('stored analysis documents', () => {
   it('crc32Combine equals the CRC-32 of the concatenation', () => {
@@ -31,5 +33,32 @@ describe('stored analysis documents', () => {
       const gz = Buffer.concat(gzipAround(Buffer.from('{"a":'), compressDocument(json), Buffer.from('}')));
       expect(gunzipSync(gz).toString()).toBe(`{"a":${json}}`);
     }
+  });
+
+  it('the streaming encoder writes exactly JSON.stringify, in pieces, and the same stored form', async () => {
+    const tricky = {
+      a: undefined,
+      b: [1, undefined, () => 1, Symbol('x'), null, { c: undefined, d: 'é"\\\n' }],
+      when: new Date(0),
+      nested: { deep: [[1, [2]], { x: [] }], empty: {} },
+      f: () => 1,
+      last: 'ok',
+    };
+    for (const value of [tricky, [], {}, null, 'text', 3, analyze(HUNG_TASK_DUMP)]) {
+      const expected = JSON.stringify(value);
+      expect([...jsonPieces(value, 2)].join('')).toBe(expected);
+      const streamed = await compressDocumentStreaming(value);
+      const plain = compressDocument(expected);
+      expect(inflateDocumentSync(streamed.data).toString('utf8')).toBe(expected);
+      expect({ crc32: streamed.crc32, length: streamed.length }).toEqual({ crc32: plain.crc32, length: plain.length });
+    }
+    // more than one piece: several MB of tasks
+    const big = { tasks: Array.from({ length: 40_000 }, (_, i) => ({ id: `task:${i}`, frames: [{ fn: `fn_${i % 977}`, offset: '0x1f' }] })), tail: 'end' };
+    const json = JSON.stringify(big);
+    expect(json.length).toBeGreaterThan(2 * 1024 * 1024);
+    const streamed = await compressDocumentStreaming(big);
+    expect(inflateDocumentSync(streamed.data).toString('utf8')).toBe(json);
+    expect(streamed.length).toBe(Buffer.byteLength(json));
+    expect(gunzipSync(Buffer.concat(gzipAround(Buffer.from('{"x":'), streamed, Buffer.from('}')))).toString()).toBe(`{"x":${json}}`);
   });
 });

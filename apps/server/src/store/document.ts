@@ -4,7 +4,7 @@
 // compressing only the small head and tail; the megabytes of analysis are sent as
 // stored. The gzip trailer's CRC-32 is combined from the stored CRC of the JSON.
 import { promisify } from 'node:util';
-import { constants, crc32, deflateRawSync, inflateRaw, inflateRawSync } from 'node:zlib';
+import { constants, crc32, createDeflateRaw, deflateRawSync, inflateRaw, inflateRawSync } from 'node:zlib';
 
 /** Encoding names in incident_analysis.encoding. */
 export type DocumentEncoding = 'identity' | 'deflate-raw-sync';
@@ -33,6 +33,76 @@ export function compressDocument(json: string | Buffer): StoredDocument {
     crc32: crc32(bytes),
     length: bytes.length,
   };
+}
+
+/**
+ * The JSON text of `value`, exactly as JSON.stringify writes it, in pieces: objects and
+ * arrays down to `depth` levels are opened up (an analysis: the document, then its
+ * task, lock and graph lists), anything deeper is one JSON.stringify call.
+ */
+export function* jsonPieces(value: unknown, depth: number): Generator<string> {
+  const skipped = (v: unknown) => v === undefined || typeof v === 'function' || typeof v === 'symbol';
+  if (depth <= 0 || value === null || typeof value !== 'object' || typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+    yield JSON.stringify(value);
+    return;
+  }
+  if (Array.isArray(value)) {
+    yield '[';
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) yield ',';
+      if (skipped(value[i])) yield 'null';
+      else yield* jsonPieces(value[i], depth - 1);
+    }
+    yield ']';
+    return;
+  }
+  yield '{';
+  let first = true;
+  for (const key of Object.keys(value)) {
+    const v = (value as Record<string, unknown>)[key];
+    if (skipped(v)) continue;
+    yield `${first ? '' : ','}${JSON.stringify(key)}:`;
+    first = false;
+    yield* jsonPieces(v, depth - 1);
+  }
+  yield '}';
+}
+
+const PIECE = 1024 * 1024;
+
+/**
+ * compressDocument(JSON.stringify(value)) without the whole JSON text at once, and with
+ * serialising and compressing overlapped: each ~1 MB of JSON goes to zlib on the thread
+ * pool while the next is written. Same bytes, same CRC and length.
+ */
+export async function compressDocumentStreaming(value: unknown): Promise<StoredDocument> {
+  const deflate = createDeflateRaw({ level: LEVEL, finishFlush: constants.Z_SYNC_FLUSH, chunkSize: PIECE });
+  const out: Buffer[] = [];
+  deflate.on('data', (b: Buffer) => out.push(b));
+  const ended = new Promise<void>((resolve, reject) => {
+    deflate.once('end', resolve);
+    deflate.once('error', reject);
+  });
+  let crc = 0;
+  let length = 0;
+  let pending = '';
+  const flushPiece = async () => {
+    const bytes = Buffer.from(pending, 'utf8');
+    pending = '';
+    crc = crc32(bytes, crc);
+    length += bytes.length;
+    deflate.write(bytes);
+    // Let zlib's completions run so it starts on this piece while we write the next.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  };
+  for (const piece of jsonPieces(value, 2)) {
+    pending += piece;
+    if (pending.length >= PIECE) await flushPiece();
+  }
+  if (pending.length > 0 || length === 0) await flushPiece();
+  deflate.end();
+  await ended;
+  return { encoding: 'deflate-raw-sync', data: Buffer.concat(out), crc32: crc, length };
 }
 
 const inflateRawAsync = promisify(inflateRaw);

@@ -16,7 +16,7 @@ export interface AnalysisRecord {
    * analysis worker leaves it out so the text is not copied between threads. */
   documentJson?: string;
   /** Milliseconds per step in an analysis worker, for the request log. */
-  timings?: { analyze: number; serialize: number; compress: number };
+  timings?: { analyze: number; encode: number };
   analyzerVersion: string;
   kind: string;
   title: string;
