@@ -7,6 +7,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { adjacency, reachableFrom } from './testing/reach.js';
 import { analyze } from './analyze.js';
 
 interface Expectation {
@@ -38,27 +39,8 @@ interface Check {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Doc = any;
 
-function edgesOf(doc: Doc): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  for (const e of doc?.graph?.edges ?? []) {
-    if (!out.has(e.from)) out.set(e.from, []);
-    out.get(e.from)!.push(e.to);
-  }
-  return out;
-}
-
-/** Nodes reachable from `from` by one or more edges. */
-function reachable(adj: Map<string, string[]>, from: string): Set<string> {
-  const seen = new Set<string>();
-  const stack = [...(adj.get(from) ?? [])];
-  while (stack.length) {
-    const n = stack.pop()!;
-    if (seen.has(n)) continue;
-    seen.add(n);
-    for (const m of adj.get(n) ?? []) stack.push(m);
-  }
-  return seen;
-}
+const edgesOf = (doc: Doc) => adjacency(doc?.graph);
+const reachable = reachableFrom;
 
 /** The checks of score-corpus.mjs, one per expectation. */
 export function checkCase(doc: Doc, exp: Expectation): Check[] {

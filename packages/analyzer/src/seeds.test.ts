@@ -6,23 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { analyze } from './analyze.js';
 import type { AnalysisDocument } from './contract.js';
 import { expectGolden, projectDocument } from './testing/golden.js';
+import { adjacency, reachableFrom } from './testing/reach.js';
 
 const dir = join(import.meta.dirname, '..', 'fixtures', 'seeds');
 const load = (name: string): AnalysisDocument => analyze(readFileSync(join(dir, name), 'utf8'));
 
-function reachable(d: AnalysisDocument, from: string): Set<string> {
-  const adj = new Map<string, string[]>();
-  for (const e of d.graph.edges) (adj.get(e.from) ?? adj.set(e.from, []).get(e.from)!).push(e.to);
-  const seen = new Set<string>();
-  const stack = [...(adj.get(from) ?? [])];
-  while (stack.length) {
-    const n = stack.pop()!;
-    if (seen.has(n)) continue;
-    seen.add(n);
-    stack.push(...(adj.get(n) ?? []));
-  }
-  return seen;
-}
+const reachable = (d: AnalysisDocument, from: string) => reachableFrom(adjacency(d.graph), from);
 
 describe('seed 000: Xorg in drain_all_pages (arm64 /proc stack, no worker in the dump)', () => {
   const d = load('seed000.txt');

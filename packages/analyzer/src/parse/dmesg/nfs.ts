@@ -3,21 +3,10 @@
 //   nfs: server nfs01.example OK
 // They name the server a task in rpc_wait_bit_killable waits for.
 
-import type { FormatParser } from '../parser.js';
-import { span } from '../parser.js';
+import { lineListParser } from '../line-list.js';
 
 const NFS = /^nfs: server (\S{1,255}) (not responding, (?:still trying|timed out)|OK)$/;
 
-export const nfsServerParser: FormatParser = {
-  name: 'nfs_server',
-  starts: (line) => line.trimmed.startsWith('nfs: server '),
-  parse(lines, i, ctx) {
-    let j = i;
-    for (; j < lines.length; j++) {
-      const m = NFS.exec(lines[j].trimmed);
-      if (!m) break;
-      ctx.records.nfsServers.push({ server: m[1], ok: m[2] === 'OK', span: span(lines, j, j + 1) });
-    }
-    return j > i ? j : null;
-  },
-};
+export const nfsServerParser = lineListParser('nfs_server', 'nfs: server ', NFS, (m, line, ctx) => {
+  ctx.records.nfsServers.push({ server: m[1], ok: m[2] === 'OK', span: { line: line.no, endLine: line.no } });
+});
