@@ -53,3 +53,26 @@ test('export links answer', async ({ page }) => {
     expect([href, res.status()]).toEqual([href, 200]);
   }
 });
+
+test('a large upload shows its progress, then that it is being analysed', async ({ page }) => {
+  // Hold the server's answer so the page stays in the "sent, analysing" state long
+  // enough to look at; the request itself (and its body) goes to the real server.
+  let release: () => void = () => {};
+  const held = new Promise<void>((r) => (release = r));
+  await page.route('**/api/incidents', async (route) => {
+    if (route.request().method() !== 'POST') return route.continue();
+    await held;
+    await route.continue();
+  });
+  await page.goto('/new');
+  const big = `${readFixture(SEED001)}\n${'# padding line to make a larger upload\n'.repeat(40_000)}`;
+  await page.locator('input[type=file]').setInputFiles({ name: 'big-dump.txt', mimeType: 'text/plain', buffer: Buffer.from(big) });
+  await page.getByRole('button', { name: 'Analyze' }).click();
+  await expect(page.getByLabel('Upload progress')).toBeVisible();
+  // Under interception Chromium may hold back the final upload event: either state is right.
+  await expect(page.locator('.upload-progress')).toHaveText(/Uploading \d+%|Uploaded — analyzing…/);
+  await expect(page.getByRole('button', { name: /Uploading…|Analyzing…/ })).toBeDisabled();
+  release();
+  await page.waitForURL(/\/i\//);
+  await expect(graphNode(page, 'task:31969')).toBeVisible();
+});

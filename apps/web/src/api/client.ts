@@ -57,6 +57,39 @@ async function optional<T>(path: string, init?: RequestInit): Promise<T | null> 
   }
 }
 
+/**
+ * fetch() cannot report upload progress; XMLHttpRequest can. Same error contract as
+ * request(): the server's `{error, message}` becomes an ApiError; no answer at all
+ * (network down, server gone) is status 0.
+ */
+function postWithProgress<T>(path: string, body: FormData, onProgress: (fraction: number) => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', path);
+    xhr.setRequestHeader('accept', 'application/json');
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable && e.total > 0) onProgress(e.loaded / e.total);
+    };
+    xhr.upload.onload = () => onProgress(1);
+    xhr.onerror = () => reject(new ApiError(0, 'network', 'The server could not be reached: check the connection and try again.'));
+    xhr.onload = () => {
+      let parsed: unknown = null;
+      try {
+        parsed = xhr.responseText ? JSON.parse(xhr.responseText) : null;
+      } catch {
+        parsed = null;
+      }
+      if (xhr.status >= 200 && xhr.status < 300) {
+        resolve(parsed as T);
+        return;
+      }
+      const b = (parsed && typeof parsed === 'object' ? parsed : {}) as { error?: unknown; message?: unknown };
+      reject(new ApiError(xhr.status, typeof b.error === 'string' ? b.error : `http_${xhr.status}`, typeof b.message === 'string' ? b.message : `${xhr.status} ${xhr.statusText}`.trim()));
+    };
+    xhr.send(body);
+  });
+}
+
 const enc = encodeURIComponent;
 
 export function historyQueryString(q: HistoryQuery): string {
@@ -92,7 +125,8 @@ export const api = {
     const dump =
       typeof input.dump === 'string' ? new Blob([input.dump], { type: 'text/plain' }) : input.dump;
     form.set('dump', dump, typeof input.dump === 'string' ? 'pasted.txt' : input.dump.name);
-    return request<CreatedIncident>('/api/incidents', { method: 'POST', body: form });
+    if (!input.onProgress) return request<CreatedIncident>('/api/incidents', { method: 'POST', body: form });
+    return postWithProgress<CreatedIncident>('/api/incidents', form, input.onProgress);
   },
 
   setStatus: (id: string, status: string) =>

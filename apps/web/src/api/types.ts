@@ -77,6 +77,8 @@ export interface UploadInput {
   title?: string;
   host?: string;
   tags?: string;
+  /** Called with the fraction of the body sent (0..1) while a large upload is under way. */
+  onProgress?: (fraction: number) => void;
 }
 
 export interface Mitigation {

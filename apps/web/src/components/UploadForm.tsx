@@ -14,6 +14,8 @@ export function UploadForm() {
   const [dragging, setDragging] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
   const upload = useUpload();
+  // Fraction of the body sent; null before an upload starts. 1 means "sent, analysing".
+  const [progress, setProgress] = useState<number | null>(null);
   const navigate = useNavigate();
 
   const canSubmit = (file !== null || text.trim() !== '') && !upload.isPending;
@@ -21,8 +23,9 @@ export function UploadForm() {
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (!canSubmit) return;
+    setProgress(0);
     upload.mutate(
-      { dump: file ?? text, title: title.trim(), host: host.trim(), tags: tags.trim() },
+      { dump: file ?? text, title: title.trim(), host: host.trim(), tags: tags.trim(), onProgress: setProgress },
       {
         onSuccess: (created) =>
           navigate(`/i/${encodeURIComponent(created.id)}`, { state: { duplicate: created.duplicate === true } }),
@@ -102,8 +105,14 @@ export function UploadForm() {
           Upload failed: {upload.error.message}
         </p>
       )}
+      {upload.isPending && progress !== null && (
+        <div className="upload-progress" aria-live="polite">
+          <progress max={1} value={progress} aria-label="Upload progress" />
+          <span>{progress < 1 ? `Uploading ${Math.round(progress * 100)}%` : 'Uploaded — analyzing…'}</span>
+        </div>
+      )}
       <button type="submit" className="primary" disabled={!canSubmit}>
-        {upload.isPending ? 'Analyzing…' : 'Analyze'}
+        {upload.isPending ? (progress !== null && progress < 1 ? 'Uploading…' : 'Analyzing…') : 'Analyze'}
       </button>
     </form>
   );
