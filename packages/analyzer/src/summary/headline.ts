@@ -34,6 +34,8 @@ export interface Headline {
   /** The task the title is about. */
   subject: ModelTask | null;
   titleFrame: string | null;
+  /** The subject's own first meaningful frame, when it differs from the title's. */
+  stackFrame?: string | null;
 }
 
 /** Kind from report records and, failing that, from watchdog frames of a panic stack. */
@@ -94,7 +96,9 @@ export function headline(fromReport: ReportTitle, model: Model, waits: Map<strin
   }
   const frame = subject ? titleFrame(subject) : null;
   if (fromReport) {
-    return { kind: fromReport.kind, title: fromReport.title, altTitles: fromReport.altTitles, subject, titleFrame: frame };
+    // The report's own guilty frame (syzkaller's rule) names it everywhere, verdict included.
+    const named = / in ([^\s]+)$/.exec(fromReport.title)?.[1] ?? frame;
+    return { kind: fromReport.kind, title: fromReport.title, altTitles: fromReport.altTitles, subject, titleFrame: named, stackFrame: frame !== named ? frame : null };
   }
   const kind = det.kind;
   if (kind === 'unknown') return { kind, title: 'No kernel capture recognised', altTitles: [], subject: null, titleFrame: null };

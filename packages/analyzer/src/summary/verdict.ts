@@ -90,7 +90,7 @@ export function writeVerdict(h: Headline, model: Model, waits: Map<string, TaskW
     return 'No kernel capture was recognised in this text: no stack trace, hung-task or lockup report, crash session output or task dump. ' + (findings[0]?.nextSteps?.slice(0, 2).join(' ') ?? '');
   }
   const stuck = [...model.cpus.values()].filter((c) => c.stuck).map((c) => c.cpu);
-  parts.push(`${KIND_WORDS[h.kind]}${stuck.length ? ` on cpu ${stuck.join(', ')}` : ''}${h.titleFrame ? ` in ${h.titleFrame}` : ''}${model.tasks.length ? ` (${model.tasks.filter((t) => t.frames.length).length} stack${model.tasks.filter((t) => t.frames.length).length === 1 ? '' : 's'} read)` : ''}.`);
+  parts.push(`${KIND_WORDS[h.kind]}${stuck.length ? ` on cpu ${stuck.join(', ')}` : ''}${h.titleFrame ? ` in ${h.titleFrame}` : ''}${h.stackFrame ? ` (at ${h.stackFrame})` : ''}${model.tasks.length ? ` (${model.tasks.filter((t) => t.frames.length).length} stack${model.tasks.filter((t) => t.frames.length).length === 1 ? '' : 's'} read)` : ''}.`);
   // The chains: from each task nobody waits on (the outermost waiters), longest first,
   // plus the report's subject; identical waiters are summarised, not repeated.
   const hasIn = new Set(graph.edges.map((e) => e.to));
