@@ -1,10 +1,9 @@
 // Over a real TCP socket, not inject: the Node HTTP server, keep-alive and early
 // rejection of big bodies behave differently there.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CRLF_UTF8_DUMP, HUNG_TASK_DUMP, startApp, tempDir, type TestApp } from './__tests__/helpers.js';
+import { CRLF_UTF8_DUMP, HUNG_TASK_DUMP, listenLocal, startApp, tempDir, type TestApp } from './__tests__/helpers.js';
 
 let t: TestApp | undefined;
 afterEach(async () => {
@@ -12,11 +11,7 @@ afterEach(async () => {
   t = undefined;
 });
 
-async function listen(app: TestApp): Promise<string> {
-  await app.app.listen({ port: 0, host: '127.0.0.1' });
-  const { port } = app.app.server.address() as AddressInfo;
-  return `http://127.0.0.1:${port}`;
-}
+const listen = listenLocal;
 
 describe('over a real socket', () => {
   it('uploads, reads back byte-exact, answers healthz, and survives a 413', async () => {

@@ -90,3 +90,10 @@ export async function multipartBody(fields: Record<string, string>, dump?: { byt
     contentType: request.headers.get('content-type')!,
   };
 }
+
+/** Listen on a free loopback port (a real socket, not inject) and return its base URL. */
+export async function listenLocal(app: TestApp): Promise<string> {
+  await app.app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.app.server.address() as import('node:net').AddressInfo;
+  return `http://127.0.0.1:${port}`;
+}

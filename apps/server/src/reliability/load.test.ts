@@ -5,9 +5,8 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
-import { startApp, type TestApp } from '../__tests__/helpers.js';
+import { listenLocal, startApp, type TestApp } from '../__tests__/helpers.js';
 import { HAVE_BUILD, makeDump, startServer } from './harness.js';
 
 /** A field of /proc/PID/status in kB (VmRSS: now, VmHWM: peak). */
@@ -19,10 +18,7 @@ afterEach(async () => {
   t = undefined;
 });
 
-async function listen(app: TestApp): Promise<string> {
-  await app.app.listen({ port: 0, host: '127.0.0.1' });
-  return `http://127.0.0.1:${(app.app.server.address() as AddressInfo).port}`;
-}
+const listen = listenLocal;
 
 /** Peak RSS while `work` runs, sampled every 25 ms. */
 async function peakRss<T>(work: () => Promise<T>): Promise<{ result: T; baseline: number; peak: number }> {
