@@ -104,23 +104,56 @@ export function buildFindings(inp: FindingInputs): Analysis {
   const hasIn = new Set(edges.map((e) => e.to));
   const pure = edges.map((e) => e.from).filter((n) => !hasIn.has(n));
   const sources = [...new Set([...waits.keys(), ...[...model.cpus.values()].filter((c) => c.stuck).map((c) => `cpu:${c.cpu}`), ...pure])].filter((s) => nodes.has(s));
+  // Where each source's chains end: computed once per node over the graph with its
+  // cycles collapsed (a DAG), so thousands of waiters sharing a tail cost linear time.
+  const compOf = new Map<string, string>();
+  cycles.forEach((c, i) => c.forEach((n) => compOf.set(n, `cycle:${i}`)));
+  const comp = (n: string) => compOf.get(n) ?? n;
+  const compAdj = new Map<string, Set<string>>();
+  for (const e of edges) {
+    const a = comp(e.from);
+    const b = comp(e.to);
+    if (a === b) continue;
+    let set = compAdj.get(a);
+    if (!set) compAdj.set(a, (set = new Set()));
+    set.add(b);
+  }
+  const sinksMemo = new Map<string, Set<string>>();
+  const SINK_CAP = 64;
+  const sinksOf = (start: string): Set<string> => {
+    const stack: { c: string; it: Iterator<string> }[] = [{ c: start, it: (compAdj.get(start) ?? new Set<string>()).values() }];
+    const onStack = new Set([start]);
+    while (stack.length) {
+      const top = stack[stack.length - 1];
+      const nx = top.it.next();
+      if (!nx.done) {
+        const child = nx.value;
+        if (!sinksMemo.has(child) && !onStack.has(child)) {
+          onStack.add(child);
+          stack.push({ c: child, it: (compAdj.get(child) ?? new Set<string>()).values() });
+        }
+        continue;
+      }
+      stack.pop();
+      onStack.delete(top.c);
+      const out = new Set<string>();
+      const succ = compAdj.get(top.c);
+      if (top.c.startsWith('cycle:') || !succ || succ.size === 0) out.add(top.c);
+      for (const child of succ ?? []) {
+        for (const k of sinksMemo.get(child) ?? []) {
+          if (out.size >= SINK_CAP) break;
+          out.add(k);
+        }
+      }
+      sinksMemo.set(top.c, out);
+    }
+    return sinksMemo.get(start)!;
+  };
   const reach = new Map<string, Set<string>>();
   for (const s of sources) {
-    const seen = new Set<string>([s]);
-    const stack = [s];
-    while (stack.length) {
-      const v = stack.pop()!;
-      const next = adj.get(v) ?? [];
-      if (next.length === 0 || inCycle.has(v)) {
-        const key = inCycle.has(v) ? `cycle:${cycles.findIndex((c) => c.includes(v))}` : v;
-        if (!reach.has(key)) reach.set(key, new Set());
-        reach.get(key)!.add(s);
-        if (!inCycle.has(v)) continue;
-      }
-      for (const w of next) if (!seen.has(w)) {
-        seen.add(w);
-        stack.push(w);
-      }
+    for (const key of sinksOf(comp(s))) {
+      if (!reach.has(key)) reach.set(key, new Set());
+      reach.get(key)!.add(s);
     }
   }
   const roots = [...reach.entries()]

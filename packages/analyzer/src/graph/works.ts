@@ -44,17 +44,28 @@ export function resolveWorks(model: Model, waits: Map<string, TaskWait>, g: Grap
       running.push({ task: t, fn: frame.fn, wq: null, stated: false, evidence: [{ line: frame.line, endLine: frame.line }] });
     }
   }
+  const runningByTask = new Map(running.map((r) => [r.task, r]));
   // Busy-workqueue dumps: `in-flight: 4790:qxl_fb_work`.
   for (const w of model.records.works) {
     if (w.state !== 'running' || w.workerPid == null) continue;
     const t = model.taskById.get(`task:${w.workerPid}`);
     if (!t) continue;
-    const r = running.find((x) => x.task === t);
+    const r = runningByTask.get(t);
     if (r) {
       r.wq ??= w.wq;
       r.stated = true;
       r.evidence.push(w.span);
-    } else running.push({ task: t, fn: w.fn, wq: w.wq, stated: true, evidence: [w.span] });
+    } else {
+      const nr: Running = { task: t, fn: w.fn, wq: w.wq, stated: true, evidence: [w.span] };
+      running.push(nr);
+      runningByTask.set(t, nr);
+    }
+  }
+  const runningByFn = new Map<string, Running[]>();
+  for (const r of running) {
+    let l = runningByFn.get(r.fn);
+    if (!l) runningByFn.set(r.fn, (l = []));
+    l.push(r);
   }
 
   const works = new Map<string, Work>();
@@ -64,7 +75,9 @@ export function resolveWorks(model: Model, waits: Map<string, TaskWait>, g: Grap
       w = { id, type, name, workqueue: wq, runners: [], state, evidence: [] };
       works.set(id, w);
     }
-    w.evidence = mergeSpans([...w.evidence, ...ev]);
+    // Spans are merged once at the end: a work flushed by thousands of tasks must not
+    // re-sort its evidence each time.
+    if (w.evidence.length < 64) w.evidence.push(...ev.slice(0, 64 - w.evidence.length));
     if (state === 'running') w.state = 'running';
     return w;
   };
@@ -73,6 +86,25 @@ export function resolveWorks(model: Model, waits: Map<string, TaskWait>, g: Grap
   const linked = new Set<string>();
   const unresolved: { waiter: ModelTask; target: FlushTarget; wait: TaskWait }[] = [];
   const blockedWorker = (r: Running) => waits.has(r.task.id) || r.task.state === 'D';
+  const blockedRunning = running.filter(blockedWorker);
+  const blockedNoWq = blockedRunning.filter((r) => !r.wq);
+  const runningByWq = new Map<string, Running[]>();
+  for (const r of running) {
+    if (!r.wq) continue;
+    let l = runningByWq.get(r.wq);
+    if (!l) runningByWq.set(r.wq, (l = []));
+    l.push(r);
+  }
+  /** Up to n entries of `list` other than task t. */
+  const firstOthers = (list: Running[], t: ModelTask, n: number): Running[] => {
+    const out: Running[] = [];
+    for (const r of list) {
+      if (r.task === t) continue;
+      out.push(r);
+      if (out.length >= n) break;
+    }
+    return out;
+  };
 
   for (const w of waits.values()) {
     if (w.rule.kind !== 'flush_work' && w.rule.kind !== 'flush_workqueue') continue;
@@ -85,14 +117,14 @@ export function resolveWorks(model: Model, waits: Map<string, TaskWait>, g: Grap
     if (w.rule.kind === 'flush_work') {
       // The work is not named by the stack; when exactly one other blocked kworker is
       // running a work item, that is the one being flushed, most likely.
-      const lone = w.work ? [] : running.filter((r) => blockedWorker(r) && r.task !== t);
+      const lone = w.work ? [] : firstOthers(blockedRunning, t, 2);
       const fn = w.work ?? (lone.length === 1 ? lone[0].fn : null);
       const id = fn ? `work:${fn}` : `work:?@${site}`;
       target = { id, what: fn ? `work ${fn}${w.wq ? ` on ${w.wq}` : ''}` : `a work item flushed from ${site}` };
       g.node(id, 'work', fn ?? `work flushed by ${site}`);
       addWork(id, 'work', fn ?? `? (flushed by ${site})`, w.wq, 'unknown', ev);
       g.edge(t.id, id, 'flushes', fn ? 'certain' : 'likely', fn ? `${w.api.fn} from ${site} waits for ${fn}${w.ruleSource ? ` (${w.ruleSource})` : ''}` : `${w.api.fn} from ${site} waits for a work item`, ev);
-      candidates = fn ? running.filter((r) => r.fn === fn) : running.filter((r) => blockedWorker(r) && r.task !== t);
+      candidates = fn ? runningByFn.get(fn) ?? [] : firstOthers(blockedRunning, t, 7);
       stated = (r) => r.stated && fn !== null;
     } else {
       const wq = w.wq;
@@ -102,14 +134,19 @@ export function resolveWorks(model: Model, waits: Map<string, TaskWait>, g: Grap
       addWork(id, 'wq', wq ?? `? (flushed by ${site})`, wq, 'unknown', ev);
       g.edge(t.id, id, 'flushes', wq ? 'certain' : 'likely', `${w.api.fn}${site !== w.api.fn ? ` from ${site}` : ''} waits for every work queued on ${wq ?? 'the workqueue'}${w.ruleSource ? ` (${w.ruleSource})` : ''}`, ev);
       const info = wq ? workqueueInfo(wq) : undefined;
-      candidates = running.filter((r) => {
-        if (r.task === t) return false;
-        if (r.wq) return r.wq === wq;
-        // Workqueue not printed: a blocked kworker of the matching kind may be serving it.
-        if (!blockedWorker(r)) return false;
+      // Workers of that queue, then (workqueue not printed) blocked kworkers of the
+      // matching kind that may be serving it. Bounded: only a few become edges anyway.
+      candidates = [];
+      for (const r of wq ? runningByWq.get(wq) ?? [] : []) {
+        if (r.task !== t) candidates.push(r);
+        if (candidates.length >= 64) break;
+      }
+      for (const r of blockedNoWq) {
+        if (candidates.length >= 64) break;
+        if (r.task === t) continue;
         const kind = kworkerKind(r.task.comm);
-        return !info || !kind || kind.bound === info.bound;
-      });
+        if (!info || !kind || kind.bound === info.bound) candidates.push(r);
+      }
       stated = (r) => r.wq !== null && r.wq === wq;
     }
     if (candidates.length === 0) {
@@ -170,5 +207,6 @@ export function resolveWorks(model: Model, waits: Map<string, TaskWait>, g: Grap
     g.task(r.task);
     g.edge(id, r.task.id, 'runs', r.stated ? 'certain' : 'likely', `${r.task.comm ?? 'the worker'} is executing ${r.fn} (called from process_one_work)`, r.evidence);
   }
+  for (const w of works.values()) w.evidence = mergeSpans(w.evidence);
   return { works: [...works.values()], unresolvedFlushes: unresolved };
 }
