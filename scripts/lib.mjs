@@ -20,10 +20,28 @@ export function env() {
 }
 
 function hasPnpm() {
+  if (process.env.HANGSCOPE_PNPM_VIA_NPX === '1') return null;
   try {
     return execFileSync('pnpm', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   } catch {
     return null;
+  }
+}
+
+/** How to call pnpm: the installed one, else through npx (no global install needed). */
+let pnpmVia = ['pnpm'];
+
+/** Run pnpm with these arguments (through npx when there is no global pnpm). */
+export function pnpm(args, opts = {}) {
+  const [cmd, ...pre] = pnpmVia;
+  return run(cmd, [...pre, ...args], opts);
+}
+
+export function mustPnpm(args, opts = {}) {
+  const status = pnpm(args, opts);
+  if (status !== 0) {
+    log(`'pnpm ${args.join(' ')}' failed with exit code ${status}`);
+    process.exit(status);
   }
 }
 
@@ -43,8 +61,14 @@ export function mustRun(cmd, args, opts = {}) {
 
 export function ensurePnpm() {
   if (hasPnpm()) return;
-  log(`installing pnpm ${PNPM_VERSION} (npm i -g)`);
-  mustRun('npm', ['install', '-g', `pnpm@${PNPM_VERSION}`]);
+  // A global install needs a writable npm prefix (root here, not on every laptop): when
+  // it fails, run pnpm through npx, which caches it per user.
+  if (process.env.HANGSCOPE_PNPM_VIA_NPX !== '1') {
+    log(`installing pnpm ${PNPM_VERSION} (npm i -g)`);
+    if (run('npm', ['install', '-g', `pnpm@${PNPM_VERSION}`]) === 0 && hasPnpm()) return;
+  }
+  log(`using pnpm ${PNPM_VERSION} through npx`);
+  pnpmVia = ['npx', '--yes', `pnpm@${PNPM_VERSION}`];
 }
 
 /** Install when node_modules is missing or older than the lockfile. */
@@ -54,10 +78,10 @@ export function ensureInstalled() {
   const lock = join(root, 'pnpm-lock.yaml');
   if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
   log('installing dependencies (pnpm install --frozen-lockfile)');
-  mustRun('pnpm', ['install', '--frozen-lockfile']);
+  mustPnpm(['install', '--frozen-lockfile']);
 }
 
 export function build() {
   log('building (turbo run build)');
-  mustRun('pnpm', ['exec', 'turbo', 'run', 'build', '--output-logs=errors-only']);
+  mustPnpm(['exec', 'turbo', 'run', 'build', '--output-logs=errors-only']);
 }

@@ -5,7 +5,7 @@
 // "tests: N passed, N failed, N skipped".
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { build, ensureInstalled, log, root, run } from './lib.mjs';
+import { build, ensureInstalled, log, pnpm, root } from './lib.mjs';
 
 ensureInstalled();
 build();
@@ -23,7 +23,7 @@ const results = [];
 for (const s of suites) {
   log(`unit/integration tests: ${s.name}`);
   const file = join(out, `${s.name}.json`);
-  const status = run('pnpm', ['--filter', s.filter, 'exec', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${file}`]);
+  const status = pnpm(['--filter', s.filter, 'exec', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${file}`]);
   results.push({ name: s.name, status, file, kind: 'vitest' });
 }
 
@@ -34,7 +34,7 @@ if (!existsSync(chromium)) {
   log(`Chromium not found at ${chromium}: install it (apt-get install -y chromium) — the browser tests count as failed`);
   results.push({ name: 'e2e', status: 1, file: null, kind: 'missing-browser' });
 } else {
-  const status = run('pnpm', ['--filter', '@hangscope/e2e', 'exec', 'playwright', 'test', '--reporter=list,json'], {
+  const status = pnpm(['--filter', '@hangscope/e2e', 'exec', 'playwright', 'test', '--reporter=list,json'], {
     env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: e2eFile, PLAYWRIGHT_JSON_OUTPUT_FILE: e2eFile, TURBO_TELEMETRY_DISABLED: '1' },
   });
   results.push({ name: 'e2e', status, file: e2eFile, kind: 'playwright' });
