@@ -9,12 +9,21 @@
 //      dumps), timing until the response, then GET /api/incidents/:id of it (the
 //      incident page's API call): "ingested and answering";
 //   3. autocannon, 50 connections, bounded duration: GET /api/incidents/:id over seeded
-//      ids, then GET /api/incidents?q=TERM (history search) over a set of terms;
+//      ids, then GET /api/incidents?q=TERM (history search) over a set of terms, cached
+//      and uncached;
 //      p50/p99 latency and throughput.
 //
 //   node bench/server.mjs [--incidents 100000] [--duration 10] [--connections 50]
 //                         [--dump bench/out/sysrq-10mb.txt,bench/out/sysrq-50mb.txt]
-//                         [--keep DIR] [--json out.json]
+//                         [--keep DIR] [--json out.json] [--seed-cache DIR] [--only posts|load]
+//                         [--node-args '--cpu-prof --cpu-prof-dir=DIR']
+//
+// --seed-cache DIR keeps the seeded database in DIR (keyed by a hash of the migrations and
+// the built store/digest code, so a change to either seeds again) and copies it for each
+// run: seeding 100,000 incidents takes about a minute, copying the file a second or two.
+// The server's peak RSS during each POST is sampled from /proc (VmRSS every 10 ms, after
+// resetting VmHWM through clear_refs where the kernel allows it) and printed with the POST.
+// Every step prints the 1-minute load average: the machine may be shared.
 //
 // --keep DIR leaves the server running on DIR's database for the browser bench
 // (prints the port and the id of the last posted dump) until SIGINT/SIGTERM.
@@ -22,10 +31,10 @@
 
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve, basename } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -46,6 +55,14 @@ const CONNECTIONS = Number(arg('connections', '50'));
 const DUMPS = arg('dump', [join(here, 'out/sysrq-10mb.txt'), join(here, 'out/sysrq-50mb.txt')].join(',')).split(',').filter(Boolean).map((f) => resolve(f));
 const KEEP = arg('keep', null);
 const JSON_OUT = arg('json', null);
+const SEED_CACHE = arg('seed-cache', null);
+// e.g. --node-args '--cpu-prof --cpu-prof-dir=/tmp/prof' to profile the server process
+// --log-level info prints the server's per-step ingest timings after each POST
+const LOG_LEVEL = arg('log-level', 'warn');
+const NODE_ARGS = arg('node-args', '').split(' ').filter(Boolean);
+// --only posts,get,search,uncached (or 'load' for the three loads)
+const ONLY = new Set(arg('only', 'posts,load').split(',').flatMap((k) => (k === 'load' ? ['get', 'search', 'uncached'] : [k])));
+const load1 = () => loadavg()[0].toFixed(2);
 
 const log = (...a) => console.log(...a);
 
@@ -121,7 +138,56 @@ async function seed(dbPath, n) {
   return { ids, ms, templates: templates.length };
 }
 
+/** What the seeded database depends on: migrations and the built code that writes rows. */
+function seedKey() {
+  const h = createHash('sha256').update(String(INCIDENTS));
+  const mig = join(root, 'migrations');
+  for (const f of readdirSync(mig).sort()) h.update(f).update(readFileSync(join(mig, f)));
+  for (const f of ['dist/store/document.js', 'dist/analysis/digest.js']) h.update(readFileSync(join(serverDir, f)));
+  return h.digest('hex').slice(0, 16);
+}
+
+function seedFromCache(dbPath) {
+  const db = join(SEED_CACHE, `${seedKey()}.db`);
+  if (!existsSync(db)) return null;
+  copyFileSync(db, dbPath);
+  const ids = JSON.parse(readFileSync(join(SEED_CACHE, `${seedKey()}.json`), 'utf8'));
+  log(`seeded database copied from ${db} (${ids.length} incidents)`);
+  return ids;
+}
+
+/** Peak resident set of process `pid` while `fn` runs: VmHWM reset where allowed, VmRSS sampled. */
+async function peakRss(pid, fn) {
+  const status = () => {
+    try {
+      return readFileSync(`/proc/${pid}/status`, 'utf8');
+    } catch {
+      return '';
+    }
+  };
+  const kb = (field) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status())?.[1] ?? 0);
+  let reset = false;
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    reset = true;
+  } catch {
+    /* not allowed: sampling only */
+  }
+  const before = kb('VmRSS');
+  let peak = before;
+  const timer = setInterval(() => (peak = Math.max(peak, kb('VmRSS'))), 10);
+  try {
+    const result = await fn();
+    peak = Math.max(peak, kb('VmRSS'), reset ? kb('VmHWM') : 0);
+    return { result, beforeMB: before / 1024, peakMB: peak / 1024 };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
 // ---- 2. server ----------------------------------------------------------------------------------
+const ingestLog = [];
+
 async function startServer(dir, port) {
   const examples = join(dir, 'no-examples');
   mkdirSync(examples, { recursive: true });
@@ -134,12 +200,16 @@ async function startServer(dir, port) {
     HANGSCOPE_MAX_UPLOAD: String(256 * 1024 * 1024),
     HANGSCOPE_RATE_LIMIT: '0',
     HANGSCOPE_REANALYZE_ON_START: '0',
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: LOG_LEVEL,
   };
-  const child = spawn(process.execPath, [join(serverDir, 'dist/server.js')], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...NODE_ARGS, join(serverDir, 'dist/server.js')], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   child.stderr.on('data', (d) => (err += d));
-  child.stdout.on('data', (d) => (err += d));
+  child.stdout.on('data', (d) => {
+    err += d;
+    if (err.length > 1_000_000) err = err.slice(-100_000);
+    for (const line of String(d).split('\n')) if (line.includes('"dump ingested"')) ingestLog.push(line);
+  });
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited ${child.exitCode}: ${err.slice(-2000)}`);
@@ -155,6 +225,16 @@ async function startServer(dir, port) {
   return child;
 }
 
+/** utime + stime of a process in ms (from /proc; 0 where unavailable). */
+function processCpuMs(pid) {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // fields 14, 15 in clock ticks (USER_HZ = 100)
+  } catch {
+    return 0;
+  }
+}
+
 async function stopServer(child) {
   if (child.exitCode !== null) return;
   const done = new Promise((r) => child.once('exit', r));
@@ -168,6 +248,7 @@ async function stopServer(child) {
 async function load(port, title, paths) {
   const autocannon = require(join(root, 'node_modules/autocannon'));
   let i = 0;
+  const cpu0 = processCpuMs(child.pid);
   const result = await autocannon({
     url: `http://127.0.0.1:${port}`,
     connections: CONNECTIONS,
@@ -187,8 +268,11 @@ async function load(port, title, paths) {
     non2xx: result.non2xx,
     errors: result.errors,
     timeouts: result.timeouts,
+    // Server CPU (user + system, all threads) per request: steadier than latency on a shared machine.
+    serverCpuMsPerRequest: (processCpuMs(child.pid) - cpu0) / Math.max(1, result.requests.total),
+    load1: Number(load1()),
   };
-  log(`${title.padEnd(34)} ${String(o.requests).padStart(7)} req  ${o.rps.toFixed(0).padStart(6)} req/s  p50 ${o.p50} ms  p90 ${o.p90} ms  p99 ${o.p99} ms  max ${o.max} ms  non2xx ${o.non2xx}  errors ${o.errors}`);
+  log(`[load ${load1()}] ${title.padEnd(34)} ${String(o.requests).padStart(7)} req  ${o.rps.toFixed(0).padStart(6)} req/s  p50 ${o.p50} ms  p90 ${o.p90} ms  p99 ${o.p99} ms  max ${o.max} ms  non2xx ${o.non2xx}  errors ${o.errors}  server CPU ${o.serverCpuMsPerRequest.toFixed(2)} ms/req`);
   return o;
 }
 
@@ -203,6 +287,16 @@ try {
   if (existsSync(join(dir, 'seeded-ids.json'))) {
     ids = JSON.parse(readFileSync(join(dir, 'seeded-ids.json'), 'utf8'));
     log(`reusing ${ids.length} seeded incidents in ${dir}`);
+  } else if (SEED_CACHE) {
+    ids = seedFromCache(dbPath) ?? null;
+    if (!ids) {
+      const s = await seed(dbPath, INCIDENTS);
+      ids = s.ids;
+      log(`seeded ${ids.length} incidents in ${(s.ms / 1000).toFixed(1)} s; db ${(statSync(dbPath).size / 1048576).toFixed(0)} MB; caching in ${SEED_CACHE}`);
+      mkdirSync(SEED_CACHE, { recursive: true });
+      copyFileSync(dbPath, join(SEED_CACHE, `${seedKey()}.db`));
+      writeFileSync(join(SEED_CACHE, `${seedKey()}.json`), JSON.stringify(ids));
+    }
   } else {
     const s = await seed(dbPath, INCIDENTS);
     ids = s.ids;
@@ -214,13 +308,15 @@ try {
   child = await startServer(dir, port);
   log(`server on 127.0.0.1:${port} (db ${dbPath})`);
 
-  for (const f of DUMPS) {
+  for (const f of ONLY.has('posts') ? DUMPS : []) {
     if (!existsSync(f)) {
       log(`skip ${f}: missing (pnpm bench:gen)`);
       continue;
     }
     const body = readFileSync(f);
-    const post = await http('POST', port, '/api/incidents', body, { 'content-type': 'text/plain' });
+    const cpu0 = processCpuMs(child.pid);
+    const { result: post, beforeMB, peakMB } = await peakRss(child.pid, () => http('POST', port, '/api/incidents', body, { 'content-type': 'text/plain' }));
+    const postCpuMs = processCpuMs(child.pid) - cpu0;
     if (post.status !== 201 && post.status !== 200) throw new Error(`POST ${basename(f)}: ${post.status} ${post.body.toString().slice(0, 300)}`);
     const { id } = JSON.parse(post.body.toString());
     const get = await http('GET', port, `/api/incidents/${id}`);
@@ -234,19 +330,34 @@ try {
       getMs: get.ms,
       getMB: get.body.length / 1048576,
       totalMs: post.ms + get.ms,
+      postCpuMs,
+      rssBeforeMB: beforeMB,
+      rssPeakMB: peakMB,
+      load1: Number(load1()),
       id,
       nodes: analysis?.graph?.nodes?.length ?? null,
       edges: analysis?.graph?.edges?.length ?? null,
     };
+    const logged = ingestLog.map((l) => JSON.parse(l)).find((l) => l.incident === id);
+    if (logged) row.serverMs = logged.ms;
     results.posts.push(row);
-    log(`POST ${row.file.padEnd(18)} ${row.mb.toFixed(1)} MB → ${post.status} in ${(row.postMs / 1000).toFixed(2)} s; GET /api/incidents/${id} ${(row.getMs / 1000).toFixed(2)} s (${row.getMB.toFixed(1)} MB); total ${(row.totalMs / 1000).toFixed(2)} s; graph ${row.nodes} nodes / ${row.edges} edges`);
+    log(`POST ${row.file.padEnd(18)} ${row.mb.toFixed(1)} MB → ${post.status} in ${(row.postMs / 1000).toFixed(2)} s; GET /api/incidents/${id} ${(row.getMs / 1000).toFixed(2)} s (${row.getMB.toFixed(1)} MB); total ${(row.totalMs / 1000).toFixed(2)} s; graph ${row.nodes} nodes / ${row.edges} edges; server CPU during POST ${(postCpuMs / 1000).toFixed(2)} s; server RSS ${beforeMB.toFixed(0)} → peak ${peakMB.toFixed(0)} MB (${((peakMB - beforeMB) / row.mb).toFixed(1)}× the dump); load ${row.load1}`);
+    if (row.serverMs) log(`  server steps (ms): ${JSON.stringify(row.serverMs)}`);
   }
 
   // Latency under load over the seeded incidents (small documents, like most real ones).
+  {
   const pick = Array.from({ length: 2000 }, (_, k) => ids[(k * 7919) % ids.length]);
-  results.load.push(await load(port, `GET /api/incidents/:id (${ids.length} stored)`, pick.map((id) => `/api/incidents/${id}`)));
+  if (ONLY.has('get')) results.load.push(await load(port, `GET /api/incidents/:id (${ids.length} stored)`, pick.map((id) => `/api/incidents/${id}`)));
   const terms = ['mutex_lock', 'xfs', 'rtnl_mutex', 'flush_work', 'kworker', 'hard lockup', 'rcu', 'jbd2', 'nfs', 'wait_for_completion', 'acme', 'soft lockup', 'node042', 'cgroup', 'blk_mq', 'deadlock'];
-  results.load.push(await load(port, `GET /api/incidents?q= (${ids.length} stored)`, terms.map((t) => `/api/incidents?q=${encodeURIComponent(t)}`)));
+  if (ONLY.has('search')) results.load.push(await load(port, `GET /api/incidents?q= (${ids.length} stored)`, terms.map((t) => `/api/incidents?q=${encodeURIComponent(t)}`)));
+  // The same first pages, never from the server's list cache: each request carries a
+  // cursor of its own past the newest incident (so it selects exactly page one) and a
+  // cursor is part of the cache key. 200,000 distinct paths: no repeats within a run.
+  const cursor = (k) => Buffer.from(`s${1_000_000_000 + k}`).toString('base64url');
+  const uncached = Array.from({ length: 200_000 }, (_, k) => `/api/incidents?q=${encodeURIComponent(terms[k % terms.length])}&cursor=${cursor(k)}`);
+  if (ONLY.has('uncached')) results.load.push(await load(port, `GET /api/incidents?q= uncached`, uncached));
+  }
 
   if (KEEP) {
     writeFileSync(join(dir, 'server.json'), JSON.stringify({ port, ids: results.posts.map((p) => ({ file: p.file, id: p.id })) }));

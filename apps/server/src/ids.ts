@@ -17,4 +17,6 @@ export function isAnnotationId(value: string): boolean {
   return /^[A-Za-z0-9_-]{16}$/.test(value);
 }
 
-export const incidentUrl = (id: string) => `/i/${id}`;
+/** Where the web app shows an incident: this prefix and the id (ids need no escaping). */
+export const INCIDENT_URL_PREFIX = '/i/';
+export const incidentUrl = (id: string) => `${INCIDENT_URL_PREFIX}${id}`;

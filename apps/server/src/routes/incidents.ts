@@ -14,7 +14,6 @@ import {
   type IncidentStore,
   type IncidentSummary,
   type ListFilter,
-  type ListPage,
   type StoredIncidentDetail,
 } from '../store/types.js';
 import { writeLimit } from '../plugins/external.js';
@@ -121,7 +120,6 @@ const filterString = { type: 'string', minLength: 1, maxLength: 255 } as const;
 
 export const incidentRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app, { deps }) => {
   const { store } = deps;
-  const serializedPages = new WeakMap<ListPage, string>();
 
   app.get<{ Querystring: ListQuery }>(
     '/api/incidents',
@@ -176,14 +174,8 @@ export const incidentRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (ap
         if (match === null) return { items: [], nextCursor: null };
         filter.match = match;
       }
-      const page = await store.list(filter, q.cursor || null, q.limit);
-      // The store hands back the same page object while nothing changed (its list
-      // cache): serialise it once, with this route's response schema, as Fastify would.
-      let body = serializedPages.get(page);
-      if (body === undefined) {
-        body = reply.serialize({ items: page.items.map(summaryJson), nextCursor: page.nextCursor }) as string;
-        serializedPages.set(page, body);
-      }
+      // The body as the store wrote it (the response schema above documents it).
+      const body = await store.listJson(filter, q.cursor || null, q.limit);
       return reply.type('application/json; charset=utf-8').send(body);
     },
   );

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { badRequest } from '../errors.js';
+import { INCIDENT_URL_PREFIX } from '../ids.js';
 import { inflateDocumentSync } from './document.js';
 import { migrate } from './migrate.js';
 import type {
@@ -73,6 +74,18 @@ interface IncidentRow {
 // only for the rows a query returns.
 const TAGS = `(SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM incident_tags t WHERE t.incident_id = i.id ORDER BY tag)) AS tags`;
 const SELECT_INCIDENT = `SELECT i.*, ${TAGS} FROM incidents i`;
+
+/**
+ * A list item as the API sends it (IncidentSummary plus `url`), written by SQLite. A page
+ * of 50 then costs one short string per row instead of a 17-property row object, a
+ * summary object and the response serializer: about a millisecond less per uncached
+ * search on this machine, most of what such a request cost.
+ */
+const SUMMARY_JSON = `json_object('id', i.id, 'url', '${INCIDENT_URL_PREFIX}' || i.id,
+  'title', coalesce(i.user_title, i.analysis_title), 'kind', i.kind, 'host', i.host, 'kernel', i.kernel,
+  'status', i.status, 'duplicateOf', i.duplicate_of, 'createdAt', i.created_at, 'updatedAt', i.updated_at,
+  'fingerprint', i.fingerprint, 'size', i.size,
+  'tags', json((SELECT json_group_array(tag) FROM (SELECT tag FROM incident_tags t WHERE t.incident_id = i.id ORDER BY tag))))`;
 
 interface AnalysisRow {
   encoding: 'identity' | 'deflate-raw-sync';
@@ -155,7 +168,7 @@ export class SqliteStore implements IncidentStore {
    * another one (the CLI's import or reanalyze). The list page and a search being
    * repeated during an incident storm then cost one tiny statement.
    */
-  private readonly listCache = new Map<string, ListPage>();
+  private readonly listCache = new Map<string, string>();
   private listCacheStamp = '';
 
   constructor(path: string, migrationsDir: string) {
@@ -286,7 +299,8 @@ export class SqliteStore implements IncidentStore {
     return row ?? null;
   }
 
-  async list(filter: ListFilter, cursor: string | null, limit: number): Promise<ListPage> {
+  /** The SQL and parameters of a list page: `columns` are selected from `incidents i`. */
+  private listQuery(filter: ListFilter, cursor: string | null, limit: number, columns: string): { sql: string; params: Record<string, string | number> } {
     const where: string[] = [];
     const params: Record<string, string | number> = {};
     const eq = (column: string, key: keyof ListFilter) => {
@@ -313,7 +327,6 @@ export class SqliteStore implements IncidentStore {
       params.to = filter.to;
     }
     params.limit = limit + 1;
-    let sql: string;
     if (filter.match !== undefined) {
       // The full-text index drives: its rowids (= seq) newest first, stopping after
       // `limit` rows pass the other filters, instead of collecting every hit and
@@ -324,33 +337,52 @@ export class SqliteStore implements IncidentStore {
         where.push('incident_fts.rowid < @cursor');
         params.cursor = decodeCursor(cursor);
       }
-      sql = `SELECT i.*, ${TAGS} FROM incident_fts CROSS JOIN incidents i ON i.seq = incident_fts.rowid
-        WHERE ${where.join(' AND ')} ORDER BY incident_fts.rowid DESC LIMIT @limit`;
-    } else {
-      if (cursor !== null) {
-        where.push('i.seq < @cursor');
-        params.cursor = decodeCursor(cursor);
-      }
-      sql = `${SELECT_INCIDENT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY i.seq DESC LIMIT @limit`;
+      return {
+        sql: `SELECT ${columns} FROM incident_fts CROSS JOIN incidents i ON i.seq = incident_fts.rowid
+          WHERE ${where.join(' AND ')} ORDER BY incident_fts.rowid DESC LIMIT @limit`,
+        params,
+      };
     }
+    if (cursor !== null) {
+      where.push('i.seq < @cursor');
+      params.cursor = decodeCursor(cursor);
+    }
+    return { sql: `SELECT ${columns} FROM incidents i ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY i.seq DESC LIMIT @limit`, params };
+  }
+
+  /** The list cache, emptied when the database changed since it was filled (or when full). */
+  private cachedList(): Map<string, string> {
     const stamp = this.stmt('SELECT total_changes() AS c, (SELECT data_version FROM pragma_data_version) AS v').get() as { c: number; v: number };
     const stampKey = `${stamp.c}:${stamp.v}`;
     if (stampKey !== this.listCacheStamp || this.listCache.size >= LIST_CACHE_ENTRIES) {
       this.listCache.clear();
       this.listCacheStamp = stampKey;
     }
-    const key = `${sql}\u0000${JSON.stringify(params)}`;
-    const cached = this.listCache.get(key);
-    if (cached) return cached;
+    return this.listCache;
+  }
+
+  async list(filter: ListFilter, cursor: string | null, limit: number): Promise<ListPage> {
+    const { sql, params } = this.listQuery(filter, cursor, limit, `i.*, ${TAGS}`);
     const rows = this.stmt(sql).all(params) as IncidentRow[];
     const more = rows.length > limit;
     const page = more ? rows.slice(0, limit) : rows;
-    const result: ListPage = {
-      items: page.map(toSummary),
-      nextCursor: more ? encodeCursor(page[page.length - 1].seq) : null,
-    };
-    this.listCache.set(key, result);
-    return result;
+    return { items: page.map(toSummary), nextCursor: more ? encodeCursor(page[page.length - 1].seq) : null };
+  }
+
+  async listJson(filter: ListFilter, cursor: string | null, limit: number): Promise<string> {
+    const { sql, params } = this.listQuery(filter, cursor, limit, `i.seq AS seq, ${SUMMARY_JSON} AS json`);
+    const cache = this.cachedList();
+    const key = `${sql}\u0000${JSON.stringify(params)}`;
+    const cached = cache.get(key);
+    if (cached !== undefined) return cached;
+    const rows = this.stmt(sql).all(params) as { seq: number; json: string }[];
+    const more = rows.length > limit;
+    let items = '';
+    const n = more ? limit : rows.length;
+    for (let k = 0; k < n; k++) items += k === 0 ? rows[k].json : `,${rows[k].json}`;
+    const body = `{"items":[${items}],"nextCursor":${more ? JSON.stringify(encodeCursor(rows[n - 1].seq)) : 'null'}}`;
+    cache.set(key, body);
+    return body;
   }
 
   async count(): Promise<number> {

@@ -9,6 +9,7 @@ import { toAnalysisRecord } from '../analysis/digest.js';
 import { defaultMigrationsDir } from '../paths.js';
 import { migrate } from './migrate.js';
 import { SqliteStore } from './sqlite-store.js';
+import type { IncidentSummary, ListFilter } from './types.js';
 import { toFtsQuery } from './search-query.js';
 
 let t: TestApp | undefined;
@@ -173,7 +174,15 @@ describe('SqliteStore search index', () => {
       verdict: 'kworker holds the console lock',
       tasks: [{ ...document({}).tasks[0], id: 'task:4790', comm: 'kworker/1:2', frames: [{ fn: 'mutex_lock', offset: null, size: null, module: null, addr: null, reliable: true }] }],
     }));
-    const search = async (q: string) => (await store.list({ match: toFtsQuery(q)! }, null, 10)).items.map((i) => i.id[0]);
+    // listJson is what the API sends (and caches); list() the same page as objects.
+    const page = async (filter: ListFilter, cursor: string | null = null, limit = 10) => {
+      const body = JSON.parse(await store.listJson(filter, cursor, limit)) as { items: (IncidentSummary & { url: string })[]; nextCursor: string | null };
+      const objects = await store.list(filter, cursor, limit);
+      expect(body).toEqual({ items: objects.items.map((s) => ({ ...s, url: `/i/${s.id}` })), nextCursor: objects.nextCursor });
+      return body;
+    };
+    const ids = async (filter: ListFilter) => (await page(filter)).items.map((i) => i.id[0]);
+    const search = async (q: string) => ids({ match: toFtsQuery(q)! });
     expect(await search('flush_workqueue')).toEqual(['A']);
     expect(await search('mutex_lock')).toEqual(['B']);
     expect(await search('rmmod')).toEqual(['A']);
@@ -186,7 +195,7 @@ describe('SqliteStore search index', () => {
 
     // Cached list pages: a write through another connection (the CLI's import) shows at once.
     const other = new SqliteStore(join(dir, 'db.sqlite'), defaultMigrationsDir());
-    expect((await store.list({}, null, 10)).items.map((i) => i.id[0])).toEqual(['B', 'A']);
+    expect(await ids({})).toEqual(['B', 'A']);
     await other.create({
       id: 'DDDDDDDDDDDDDDDDDDDDDD',
       sha256: 'd'.repeat(64),
@@ -197,14 +206,22 @@ describe('SqliteStore search index', () => {
       tags: [],
       analysis: toAnalysisRecord(document({}), 'x'),
     });
-    expect((await store.list({}, null, 10)).items.map((i) => i.id[0])).toEqual(['D', 'B', 'A']);
+    expect(await ids({})).toEqual(['D', 'B', 'A']);
     expect(await search('flush_workqueue')).toEqual(['D', 'A']);
     await other.update('AAAAAAAAAAAAAAAAAAAAAA', { status: 'resolved' });
-    expect((await store.list({ status: 'resolved' }, null, 10)).items.map((i) => i.id[0])).toEqual(['A']);
+    expect(await ids({ status: 'resolved' })).toEqual(['A']);
     // and one through this connection
     await store.update('DDDDDDDDDDDDDDDDDDDDDD', { tags: ['cli'] });
-    expect((await store.list({ tag: 'cli' }, null, 10)).items.map((i) => i.id[0])).toEqual(['D']);
-    expect((await store.list({}, null, 10)).items[0].tags).toEqual(['cli']);
+    await store.update('BBBBBBBBBBBBBBBBBBBBBB', { tags: ['z-last', 'a "quoted" \\ tag'], host: 'host\u0001', userTitle: 'title \u2028 "x"' });
+    expect(await ids({ tag: 'cli' })).toEqual(['D']);
+    const first = await page({});
+    expect(first.items[0].tags).toEqual(['cli']);
+    expect(first.items[1]).toMatchObject({ tags: ['a "quoted" \\ tag', 'z-last'], host: 'host\u0001', title: 'title \u2028 "x"', duplicateOf: null });
+    // keyset paging: page size 1, then the cursor
+    const one = await page({}, null, 1);
+    expect(one.items.map((i) => i.id[0])).toEqual(['D']);
+    expect((await page({}, one.nextCursor, 5)).items.map((i) => i.id[0])).toEqual(['B', 'A']);
+    expect((await page({ match: toFtsQuery('flush_workqueue')! }, null, 1)).nextCursor).not.toBeNull();
     await other.close();
     await store.close();
   });

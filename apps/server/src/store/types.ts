@@ -144,6 +144,9 @@ export interface IncidentStore {
   getStored(id: string): Promise<StoredIncidentDetail | null>;
   getRaw(id: string): Promise<{ encoding: 'gzip' | 'identity'; data: Buffer } | null>;
   list(filter: ListFilter, cursor: string | null, limit: number): Promise<ListPage>;
+  /** The same page as the API's JSON body, `{"items":[…],"nextCursor":…}`, items with
+   * their `url`: what GET /api/incidents sends, without building objects per row. */
+  listJson(filter: ListFilter, cursor: string | null, limit: number): Promise<string>;
   count(): Promise<number>;
   update(id: string, patch: IncidentPatch): Promise<IncidentDetail | null>;
   /** Replace the analysis (re-analysis with a newer analyzer). */
