@@ -7,7 +7,7 @@ import { compressDocument, compressDocumentStreaming, crc32Combine, gzipAround, 
 
 describe('stored analysis documents', () => {
   it('crc32Combine equals the CRC-32 of the concatenation', () => {
-    for (const [a, b] of [[0, 0], [1, 0], [0, 1], [7, 13], [300, 70_000], [65_536, 1], [1000, 1_048_577]]) {
+    for (const [a, b] of [[0, 0], [1, 0], [0, 1], [7, 13], [300, 70_000], [65_536, 1], [1000, 1_048_577], [3, 5_000_001]]) {
       const x = randomBytes(a);
       const y = randomBytes(b);
       expect(crc32Combine(crc32(x), crc32(y), y.length), `${a}+${b}`).toBe(crc32(Buffer.concat([x, y])));
@@ -26,6 +26,13 @@ describe('stored analysis documents', () => {
     const plain = gunzipSync(gz);
     expect(plain.toString('utf8')).toBe(`${head.toString('utf8')}${json}}`);
     expect(JSON.parse(plain.toString('utf8')).analysis).toEqual(JSON.parse(json));
+  });
+
+  it('head and tail longer than one stored block (64 KiB) frame correctly', () => {
+    const doc = compressDocument('[1,2,3]');
+    const head = Buffer.from(`{"t":"${'h'.repeat(150_000)}","analysis":`);
+    const tail = Buffer.from(`,"z":"${'t'.repeat(70_000)}"}`);
+    expect(gunzipSync(Buffer.concat(gzipAround(head, doc, tail))).toString()).toBe(`${head}[1,2,3]${tail}`);
   });
 
   it('an empty or tiny document frames correctly too', () => {

@@ -117,39 +117,51 @@ export function inflateDocumentSync(data: Buffer): Buffer {
   return inflateRawSync(data, SYNC);
 }
 
-// ---- CRC-32 combination (zlib's crc32_combine, GF(2) matrices) ------------------------------
+// ---- CRC-32 combination (zlib 1.2.12's crc32_combine: polynomial arithmetic mod p(x)) ----------
 
-function gf2Times(mat: Uint32Array, vec: number): number {
-  let sum = 0;
-  for (let i = 0; vec !== 0; i++, vec >>>= 1) if (vec & 1) sum ^= mat[i];
-  return sum >>> 0;
+const POLY = 0xedb88320; // CRC-32, reflected
+
+/** a(x)·b(x) mod p(x), both reflected 32-bit polynomials. */
+function multModP(a: number, b: number): number {
+  let m = 0x80000000;
+  let p = 0;
+  for (;;) {
+    if (a & m) {
+      p ^= b;
+      if ((a & (m - 1)) === 0) break;
+    }
+    m >>>= 1;
+    b = b & 1 ? (b >>> 1) ^ POLY : b >>> 1;
+  }
+  return p >>> 0;
 }
 
-function gf2Square(square: Uint32Array, mat: Uint32Array): void {
-  for (let n = 0; n < 32; n++) square[n] = gf2Times(mat, mat[n]);
+/** X2N[k] = x^(2^k) mod p(x). */
+const X2N = new Uint32Array(32);
+{
+  let p = 0x40000000; // x^1
+  X2N[0] = p;
+  for (let k = 1; k < 32; k++) X2N[k] = p = multModP(p, p);
 }
 
-/** CRC-32 of A‖B from crc(A), crc(B) and B's length. */
+/** x^(n·2^k) mod p(x). */
+function x2nModP(n: number, k: number): number {
+  let p = 0x80000000; // x^0
+  while (n > 0) {
+    if (n % 2 === 1) p = multModP(X2N[k & 31], p);
+    n = Math.floor(n / 2);
+    k++;
+  }
+  return p;
+}
+
+/**
+ * CRC-32 of A‖B from crc(A), crc(B) and B's length: O(log length) 32-bit multiplications
+ * (about a microsecond; the GF(2) matrix method took ~0.1 ms, on every gzip response).
+ */
 export function crc32Combine(crcA: number, crcB: number, lengthB: number): number {
   if (lengthB <= 0) return crcA >>> 0;
-  const even = new Uint32Array(32);
-  const odd = new Uint32Array(32);
-  odd[0] = 0xedb88320; // the CRC-32 polynomial: operator for one zero bit
-  for (let n = 1, row = 1; n < 32; n++, row <<= 1) odd[n] = row;
-  gf2Square(even, odd); // two zero bits
-  gf2Square(odd, even); // four zero bits
-  let crc = crcA >>> 0;
-  let len = lengthB;
-  do {
-    gf2Square(even, odd); // first pass: one zero byte
-    if (len % 2 === 1) crc = gf2Times(even, crc);
-    len = Math.floor(len / 2);
-    if (len === 0) break;
-    gf2Square(odd, even);
-    if (len % 2 === 1) crc = gf2Times(odd, crc);
-    len = Math.floor(len / 2);
-  } while (len !== 0);
-  return (crc ^ crcB) >>> 0;
+  return (multModP(x2nModP(lengthB, 3), crcA >>> 0) ^ crcB) >>> 0;
 }
 
 // ---- gzip framing --------------------------------------------------------------------------
@@ -158,15 +170,35 @@ export function crc32Combine(crcA: number, crcB: number, lengthB: number): numbe
 const GZIP_HEADER = Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]);
 
 /**
- * One gzip member whose content is head ‖ document JSON ‖ tail; only head and tail
- * are compressed here.
+ * `bytes` as DEFLATE stored blocks (RFC 1951 §3.2.4), starting on a byte boundary: one
+ * header byte (BFINAL, BTYPE=00), LEN and its complement, the bytes. The head and tail
+ * of a response are a few hundred bytes; storing them costs no zlib stream (creating
+ * one took ~40 µs per call, per response).
+ */
+export function storedBlocks(bytes: Buffer, final: boolean): Buffer[] {
+  const out: Buffer[] = [];
+  let at = 0;
+  do {
+    const len = Math.min(0xffff, bytes.length - at);
+    const last = at + len === bytes.length;
+    const header = Buffer.allocUnsafe(5);
+    header[0] = final && last ? 1 : 0;
+    header.writeUInt16LE(len, 1);
+    header.writeUInt16LE(~len & 0xffff, 3);
+    out.push(header, bytes.subarray(at, at + len));
+    at += len;
+  } while (at < bytes.length);
+  return out;
+}
+
+/**
+ * One gzip member whose content is head ‖ document JSON ‖ tail. The stored document
+ * ends on a byte boundary (sync flush), so head and tail go around it as stored blocks.
  */
 export function gzipAround(head: Buffer, doc: StoredDocument, tail: Buffer): Buffer[] {
-  const headBlocks = deflateRawSync(head, { level: LEVEL, finishFlush: constants.Z_SYNC_FLUSH });
-  const tailBlocks = deflateRawSync(tail, { level: LEVEL }); // final block
   const crc = crc32(tail, crc32Combine(crc32(head), doc.crc32, doc.length));
   const trailer = Buffer.alloc(8);
   trailer.writeUInt32LE(crc, 0);
   trailer.writeUInt32LE((head.length + doc.length + tail.length) % 0x1_0000_0000, 4);
-  return [GZIP_HEADER, headBlocks, doc.data, tailBlocks, trailer];
+  return [GZIP_HEADER, ...storedBlocks(head, false), doc.data, ...storedBlocks(tail, true), trailer];
 }
