@@ -27,9 +27,9 @@ test('graph nodes are reachable with Tab and selected with Enter', async ({ page
   await expect(page).not.toHaveURL(/node=/);
 });
 
-test('fixed-size skeletons: the page does not move when the incident and the layout arrive', async ({ page }) => {
+test('fixed-size skeletons: the page does not move when the incident arrives and when ELK refines the graph', async ({ page }) => {
   const id = await uploadFile(page, SEED001);
-  // Hold the incident, then the layout worker, so both loading states are seen.
+  // Hold the incident, then the ELK worker, so both loading states are seen.
   let releaseIncident!: () => void;
   const incidentHeld = new Promise<void>((r) => (releaseIncident = r));
   await page.route(new RegExp(`/api/incidents/${id}$`), async (route) => {
@@ -48,14 +48,16 @@ test('fixed-size skeletons: the page does not move when the incident and the lay
   await page.screenshot({ path: `${ARTIFACTS}/incident-loading.png` });
   releaseIncident();
 
-  const skeleton = page.getByTestId('graph-skeleton');
-  await expect(skeleton).toBeVisible();
+  // The fast layout draws the graph at once; ELK's refinement is still on its way.
+  await expect(graphNode(page, 'task:4790')).toBeVisible();
+  await expect(page.locator('svg.wait-graph')).toHaveAttribute('data-layout', 'fast');
   await expect(page.locator('.graph-panel')).toHaveAttribute('aria-busy', 'true');
   const below = page.locator('.evidence-split');
   const before = await below.boundingBox();
   releaseWorker();
-  await expect(graphNode(page, 'task:4790')).toBeVisible();
   await expect(page.locator('.graph-panel')).toHaveAttribute('aria-busy', 'false');
+  await expect(page.locator('svg.wait-graph')).toHaveAttribute('data-layout', 'elk');
+  await expect(graphNode(page, 'task:4790')).toBeVisible();
   const after = await below.boundingBox();
   expect(after?.y).toBe(before?.y);
 });

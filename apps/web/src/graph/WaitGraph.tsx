@@ -1,5 +1,6 @@
-// The wait-for graph. ELK computes positions (layout.ts, lazily, in a worker); React
-// renders the SVG; d3 only attaches zoom/pan to the svg ref and moves one <g>.
+// The wait-for graph. layout.ts computes positions (a fast layered layout at once,
+// ELK's refinement of small graphs afterwards); React renders the SVG; d3 only attaches
+// zoom/pan to the svg ref and moves one <g>.
 // Identical waiters arrive folded (collapse.ts); a graph still larger than NODE_BUDGET
 // is drawn component by component, biggest and most important first.
 import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
@@ -42,13 +43,20 @@ export function WaitGraph({ graph, findings, selected, onSelect, name = 'graph' 
     if (hiddenPick) return capComponents(graph, findings, NODE_BUDGET, [hiddenPick], 1, COMPONENT_BUDGET);
     return base;
   }, [showAll, hiddenPick, graph, findings, base]);
-  const state = useLayout(visible, attempt);
+  // Once the reader zooms, pans or picks a node, ELK's refined picture is not swapped in
+  // under them (useLayout).
+  const touched = useRef(false);
+  const keepFast = useCallback(() => touched.current, []);
+  const onTouch = useCallback(() => {
+    touched.current = true;
+  }, []);
+  const state = useLayout(visible, attempt, keepFast);
   if (graph.nodes.length === 0) {
     return <p className="muted graph-empty">The analyzer found nothing waiting on anything in this dump.</p>;
   }
   const capped = base.hiddenNodes > 0;
   return (
-    <section className="graph-panel" aria-label="wait-for graph" aria-busy={state.status === 'pending'}>
+    <section className="graph-panel" aria-label="wait-for graph" aria-busy={state.status === 'done' && state.refining}>
       {capped && (
         <p className="graph-cap" role="status">
           {showAll
@@ -59,7 +67,6 @@ export function WaitGraph({ graph, findings, selected, onSelect, name = 'graph' 
           </button>
         </p>
       )}
-      {state.status === 'pending' && <GraphSkeleton nodes={visible.nodes.length} />}
       {state.status === 'error' && (
         <div className="graph-skeleton" style={{ height: GRAPH_HEIGHT + TOOLBAR_HEIGHT }}>
           <p role="alert" className="error">
@@ -71,7 +78,7 @@ export function WaitGraph({ graph, findings, selected, onSelect, name = 'graph' 
         </div>
       )}
       {state.status === 'done' && (
-        <GraphCanvas layout={state.layout} findings={findings} selected={selected} onSelect={onSelect} name={name} />
+        <GraphCanvas layout={state.layout} engine={state.engine} findings={findings} selected={selected} onSelect={onSelect} onTouch={onTouch} name={name} />
       )}
       <GraphLegend />
     </section>
@@ -80,27 +87,30 @@ export function WaitGraph({ graph, findings, selected, onSelect, name = 'graph' 
 
 const TOOLBAR_HEIGHT = 34;
 
-function GraphSkeleton({ nodes }: { nodes: number }) {
-  return (
-    <div className="graph-skeleton" style={{ height: GRAPH_HEIGHT + TOOLBAR_HEIGHT }} data-testid="graph-skeleton">
-      <p className="muted">Laying out {nodes} nodes…</p>
-    </div>
-  );
-}
-
 const MARGIN = 24;
+/**
+ * Below this zoom the text is a few pixels high and unreadable: it is hidden, and so
+ * not painted on every frame of a pan over thousands of nodes.
+ */
+export const FAR_ZOOM = 0.4;
 
 export function GraphCanvas({
   layout,
   findings,
   selected,
   onSelect,
+  onTouch,
+  engine,
   name = 'graph',
 }: {
   layout: PositionedGraph;
+  /** Which layout drew it (a data attribute, for tests and bug reports). */
+  engine?: 'fast' | 'elk';
   findings: Finding[];
   selected: string | null;
   onSelect: (id: string | null) => void;
+  /** The reader zoomed, panned or picked a node. */
+  onTouch?: () => void;
   name?: string;
 }) {
   const svgRef = useRef<SVGSVGElement>(null);
@@ -127,10 +137,14 @@ export function GraphCanvas({
     select(svg).call(z.transform, zoomIdentity.translate(tx, ty).scale(k));
   }, [layout, height]);
 
+  const onTouchRef = useRef(onTouch);
+  onTouchRef.current = onTouch;
+
   useEffect(() => {
     const svg = svgRef.current;
     const view = viewRef.current;
     if (!svg || !view) return;
+    let far: boolean | null = null;
     const z = zoom<SVGSVGElement, unknown>()
       // d3's default extent reads svg.width.baseVal, which is the attribute ("100%"),
       // not the rendered size; the client box is what the user sees.
@@ -139,8 +153,17 @@ export function GraphCanvas({
         [svg.clientWidth || 800, svg.clientHeight || height],
       ])
       .scaleExtent([0.05, 4])
-      .on('zoom', (ev: { transform: { toString(): string } }) => {
+      .on('start', (ev: { sourceEvent: unknown }) => {
+        // Programmatic moves (fit, pan to a selection) have no source event.
+        if (ev.sourceEvent) onTouchRef.current?.();
+      })
+      .on('zoom', (ev: { transform: { k: number; toString(): string } }) => {
         view.setAttribute('transform', ev.transform.toString());
+        const isFar = ev.transform.k < FAR_ZOOM;
+        if (isFar !== far) {
+          far = isFar;
+          svg.classList.toggle('far', isFar);
+        }
       });
     zoomRef.current = z;
     // Double-click zoom would fight with double-clicking a label to select its text.
@@ -175,6 +198,7 @@ export function GraphCanvas({
   onSelectRef.current = onSelect;
   const pick = useCallback((id: string) => {
     clickedRef.current = id;
+    onTouchRef.current?.();
     onSelectRef.current(id);
   }, []);
   const onKey = useCallback(
@@ -225,7 +249,7 @@ export function GraphCanvas({
         </span>
         {exportError && <span className="error">Export failed: {exportError}</span>}
       </div>
-      <svg ref={svgRef} className="wait-graph" role="group" aria-label="wait-for graph, arrows from waiter to what it waits for" height={height} width="100%">
+      <svg ref={svgRef} className="wait-graph" data-layout={engine} role="group" aria-label="wait-for graph, arrows from waiter to what it waits for" height={height} width="100%">
         <defs>
           <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="9" markerHeight="9" markerUnits="userSpaceOnUse" orient="auto-start-reverse">
             <path d="M0,0 L10,5 L0,10 z" className="arrow" />

@@ -65,6 +65,30 @@ describe('collapseIdenticalWaiters', () => {
     expect(same.edges).toBe(plain.edges);
   });
 
+  it('folds tasks with the same incoming edges too (the runners of one work, all waiting on the disk), but not those a finding names', () => {
+    const work: GraphNode = { id: 'work:wb_workfn', type: 'work', label: 'wb_workfn' };
+    const disk: GraphNode = { id: 'external:storage', type: 'external', label: 'storage' };
+    const runners = Array.from({ length: 5 }, (_, i) => task(100 + i, 'kworker/u8:1', 'io_schedule'));
+    const edges = [
+      ...runners.map((r) => edge(work.id, r.id, 'runs')),
+      ...runners.map((r) => edge(r.id, disk.id, 'waits_event')),
+    ];
+    const g = collapseIdenticalWaiters({ nodes: [work, ...runners, disk], edges });
+    expect(g.nodes.map((n) => n.id)).toEqual(['work:wb_workfn', 'task:100', 'external:storage']);
+    expect(g.nodes[1]).toMatchObject({ count: 5, label: '5 × kworker/u8:1' });
+    expect(g.edges).toEqual([edge(work.id, 'task:100', 'runs'), edge('task:100', disk.id, 'waits_event')]);
+
+    // A root blocker's chain names task:102: it stays its own node; lock contention does not count.
+    const findings: Finding[] = [
+      { kind: 'root_blocker', severity: 'critical', summary: 's', nodes: [disk.id, 'task:102'] },
+      { kind: 'lock_contention', severity: 'warning', summary: 's', nodes: ['task:103'] },
+    ];
+    const named = collapseIdenticalWaiters({ nodes: [work, ...runners, disk], edges }, 2, findings);
+    expect(named.nodes.map((n) => n.id)).toEqual(['work:wb_workfn', 'task:100', 'task:102', 'external:storage']);
+    expect(named.nodes[1].members).toEqual(['task:100', 'task:101', 'task:103', 'task:104']);
+    expect(named.memberOf.has('task:102')).toBe(false);
+  });
+
   it('reads the comm out of task labels', () => {
     expect(commOf('runc:[2:INIT] (31)')).toBe('runc:[2:INIT]');
     expect(commOf('kworker/u8:2 (@ffff88003570de20)')).toBe('kworker/u8:2');

@@ -2,9 +2,14 @@
 // readable. The analyzer keeps every task node (their ids are stable and the rest of
 // the page links to them); only what is drawn changes here.
 //
-// 1. Identical waiters: task nodes with nobody waiting on them, the same wait frame and
-//    state, and the same outgoing edges (targets and kinds) become one node, whose id is
-//    its first member's and whose `count`/`members` list all of them.
+// 1. Identical tasks: task nodes with the same wait frame and state, the same outgoing
+//    edges (targets and kinds) and the same incoming edges (sources and kinds) become
+//    one node, whose id is its first member's and whose `count`/`members` list all of
+//    them. Mostly these are waiters nobody waits on (a pile-up on one mutex); tasks
+//    with incoming edges fold too when those are the same — 2,000 writeback kworkers
+//    all run by `wb_workfn` and all waiting on the disk are one picture, not 2,000
+//    boxes. Nodes a finding other than lock contention names stay on their own, so a
+//    cycle or a root blocker is never hidden inside a group.
 // 2. Components: when the graph is still large, only the biggest weakly connected
 //    components (the ones findings point at first) are drawn unless the reader asks
 //    for all of them.
@@ -38,27 +43,45 @@ export function collapseLabel(members: GraphNode[], count: number): string {
   return comms.size === 1 ? `${count} × ${[...comms][0]}` : `${count} tasks`;
 }
 
-/** Groups of fewer than `minGroup` identical waiters stay as they are. */
-export function collapseIdenticalWaiters(graph: ViewGraph, minGroup = 2): CollapsedGraph {
-  const hasIncoming = new Set<string>();
+/** Findings whose nodes may be drawn inside a group: they name every waiter anyway. */
+const FOLDABLE_FINDINGS = new Set(['lock_contention']);
+
+/**
+ * Groups of fewer than `minGroup` identical tasks stay as they are. With `findings`,
+ * tasks that have incoming edges and are named by a finding (a cycle, a root blocker's
+ * chain) are never folded.
+ */
+export function collapseIdenticalWaiters(graph: ViewGraph, minGroup = 2, findings: readonly Finding[] = []): CollapsedGraph {
+  const named = new Set<string>();
+  for (const f of findings) if (!FOLDABLE_FINDINGS.has(f.kind)) for (const id of f.nodes ?? []) named.add(id);
+  const incoming = new Map<string, GraphEdge[]>();
   const outgoing = new Map<string, GraphEdge[]>();
   for (const e of graph.edges) {
-    if (e.from !== e.to) hasIncoming.add(e.to);
     let list = outgoing.get(e.from);
     if (!list) outgoing.set(e.from, (list = []));
     list.push(e);
+    if (e.from === e.to) continue;
+    list = incoming.get(e.to);
+    if (!list) incoming.set(e.to, (list = []));
+    list.push(e);
   }
-  const groups = new Map<string, GraphNode[]>();
-  for (const n of graph.nodes) {
-    if (n.type !== 'task' || hasIncoming.has(n.id)) continue;
-    const out = outgoing.get(n.id) ?? [];
-    if (out.some((e) => e.to === n.id)) continue; // waits on itself: never the same as others
-    const sig = out
-      .map((e) => `${e.kind}\u0000${e.to}`)
+  // An edge set as a key: kinds and far ends, sorted, duplicates dropped.
+  const signature = (edges: GraphEdge[] | undefined, end: 'from' | 'to'): string => {
+    if (!edges) return '';
+    return edges
+      .map((e) => `${e.kind}\u0000${e[end]}`)
       .sort()
       .filter((s, i, a) => i === 0 || a[i - 1] !== s)
       .join('\u0001');
-    const key = `${n.state ?? ''}\u0002${n.waitFrame ?? ''}\u0002${sig}`;
+  };
+  const groups = new Map<string, GraphNode[]>();
+  for (const n of graph.nodes) {
+    if (n.type !== 'task') continue;
+    const inc = incoming.get(n.id);
+    if (inc && named.has(n.id)) continue;
+    const out = outgoing.get(n.id);
+    if (out?.some((e) => e.to === n.id)) continue; // waits on itself: never the same as others
+    const key = `${n.state ?? ''}\u0002${n.waitFrame ?? ''}\u0002${signature(out, 'to')}\u0002${signature(inc, 'from')}`;
     let g = groups.get(key);
     if (!g) groups.set(key, (g = []));
     g.push(n);
@@ -82,11 +105,11 @@ export function collapseIdenticalWaiters(graph: ViewGraph, minGroup = 2): Collap
   if (replaced.size === 0) return { nodes: graph.nodes, edges: graph.edges, memberOf };
 
   const nodes = graph.nodes.filter((n) => !dropped.has(n.id)).map((n) => replaced.get(n.id) ?? n);
-  // The head's edges stand for the group's; one edge per (kind, target).
+  // The head's edges stand for the group's; one edge per (source, kind, target).
   const seen = new Set<string>();
   const edges = graph.edges.filter((e) => {
-    if (dropped.has(e.from)) return false;
-    if (!replaced.has(e.from)) return true;
+    if (dropped.has(e.from) || dropped.has(e.to)) return false;
+    if (!replaced.has(e.from) && !replaced.has(e.to)) return true;
     const k = `${e.from}\u0000${e.kind}\u0000${e.to}`;
     if (seen.has(k)) return false;
     seen.add(k);

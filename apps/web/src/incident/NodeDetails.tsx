@@ -1,8 +1,8 @@
 // Details of the selected node: a task's stack (generic frames dimmed, the waiting
 // frame marked), a lock's owner and waiters, a CPU's state, the edges in and out.
 import { useState } from 'react';
-import type { AnalysisDocument, Frame, GraphNode, Span } from '@hangscope/analyzer';
-import { findEntity, findNode, labelOf, nodeForTask } from './evidence';
+import type { AnalysisDocument, GraphNode, Span, Task } from '@hangscope/analyzer';
+import { findEntity, findNode, frameLineOf, labelOf, nodeForTask } from './evidence';
 import { isGenericFrame, isWaitFrame } from './genericFrames';
 import { mergeSpans, type LineRange } from './urlState';
 
@@ -54,7 +54,7 @@ export function NodeDetails({ analysis: doc, nodeId, folded, onSelectNode, onSho
             {entity.task.blockedSeconds != null && ` · blocked ${entity.task.blockedSeconds}s`}
             {entity.task.workqueue && ` · workqueue ${entity.task.workqueue.wq} ${entity.task.workqueue.fn}`}
           </p>
-          <Stack frames={entity.task.frames} waitFrame={node?.waitFrame} onShowLines={onShowLines} />
+          <Stack task={entity.task} waitFrame={node?.waitFrame} onShowLines={onShowLines} />
         </>
       )}
       {entity.type === 'lock' && (
@@ -154,14 +154,15 @@ function EvidenceLinks({ spans, onShowLines }: { spans: Span[] | undefined; onSh
 }
 
 function Stack({
-  frames,
+  task,
   waitFrame,
   onShowLines,
 }: {
-  frames: Frame[];
+  task: Task;
   waitFrame: string | null | undefined;
   onShowLines: (r: LineRange) => void;
 }) {
+  const frames = task.frames;
   if (frames.length === 0) return <p className="muted">No stack in the dump.</p>;
   // Without a waitFrame from the analyzer, the first non-generic frame is where it waits.
   const fallback = waitFrame ? null : frames.find((f) => !isGenericFrame(f.fn))?.fn;
@@ -173,6 +174,7 @@ function Stack({
         const cls = ['frame', generic ? 'generic' : '', waiting ? 'waiting' : '', f.reliable ? '' : 'unreliable']
           .filter(Boolean)
           .join(' ');
+        const line = frameLineOf(task, i);
         return (
           <li key={i} className={cls}>
             {!f.reliable && <span className="muted">? </span>}
@@ -181,13 +183,9 @@ function Stack({
             {f.size && <span className="muted">/{f.size}</span>}
             {f.module && <span className="module"> [{f.module}]</span>}
             {waiting && <span className="wait-mark"> ← waits here</span>}
-            {f.line != null && (
-              <button
-                type="button"
-                className="linklike line-ref"
-                onClick={() => onShowLines({ from: f.line as number, to: f.line as number })}
-              >
-                line {f.line}
+            {line != null && (
+              <button type="button" className="linklike line-ref" onClick={() => onShowLines({ from: line, to: line })}>
+                line {line}
               </button>
             )}
           </li>
@@ -208,8 +206,8 @@ function Members({ group, current, onSelectNode }: { group: GraphNode; current: 
   return (
     <div className="members">
       <p>
-        {count} identical waiters drawn as one node (same wait, same state, waiting on the same things; nobody waits on
-        them). Showing {current === group.id ? 'the first' : 'this one'}; members:
+        {count} identical waiters drawn as one node (same wait, same state, the same edges in and out of each). Showing{' '}
+        {current === group.id ? 'the first' : 'this one'}; members:
       </p>
       <ul className="member-list" aria-label="members">
         {shown.map((m) => (

@@ -77,3 +77,12 @@ export function nodeForTask(doc: AnalysisDocument, taskId: string): string | nul
 export function labelOf(doc: AnalysisDocument, id: string): string {
   return findNode(doc, id)?.label ?? id;
 }
+
+/**
+ * Input line of a task's i-th frame. Analyzers from 0.2 give each task its own
+ * `frameLines` (frames are shared between tasks with the same stack); documents stored
+ * by older ones carry the line on the frame.
+ */
+export function frameLineOf(task: Pick<Task, 'frames' | 'frameLines'>, i: number): number | undefined {
+  return task.frameLines?.[i] ?? task.frames[i]?.line;
+}

@@ -1,6 +1,6 @@
 // One incident: what it is, the answer (verdict, findings), the wait-for graph, and the
 // evidence behind the selected node. Selection and line range live in the URL.
-import { useCallback, useEffect, useMemo } from 'react';
+import { useCallback, useMemo } from 'react';
 import type { Finding } from '@hangscope/analyzer';
 import { Link, useLocation, useParams, useSearchParams } from 'react-router';
 import { useIncident } from '../api/hooks';
@@ -21,7 +21,6 @@ import { MitigationNote } from '../incident/MitigationNote';
 import { formatLines, parseLines, parseNodeParam, type LineRange } from '../incident/urlState';
 import { evidenceOf } from '../incident/evidence';
 import { collapseIdenticalWaiters } from '../graph/collapse';
-import { prewarmLayout } from '../graph/layout';
 
 // One empty list, not a new one per render: the graph memoises on it.
 const NO_FINDINGS: Finding[] = [];
@@ -35,7 +34,6 @@ export function IncidentPage() {
   const selected = parseNodeParam(params.get('node'));
   const lines = parseLines(params.get('lines'));
   const analysis = incident.data?.analysis;
-  useEffect(prewarmLayout, []);
 
   const setUrlState = useCallback(
     (node: string | null, range: LineRange | null) => {
@@ -66,7 +64,7 @@ export function IncidentPage() {
 
   // Identical waiters fold into one drawn node; a task picked anywhere on the page
   // selects (highlights) the node it was folded into.
-  const collapsed = useMemo(() => (analysis ? collapseIdenticalWaiters(analysis.graph) : null), [analysis]);
+  const collapsed = useMemo(() => (analysis ? collapseIdenticalWaiters(analysis.graph, 2, analysis.findings ?? NO_FINDINGS) : null), [analysis]);
   const drawnSelected = selected ? (collapsed?.memberOf.get(selected) ?? selected) : null;
   const folded = useMemo(() => {
     if (!collapsed || !drawnSelected) return null;
