@@ -250,6 +250,14 @@ function genSysrq(path, bytes) {
 }
 
 // ---- kind: crash `foreach bt` ------------------------------------------------------------
+const siteAddrs = new Map();
+/** The return address of `fn` when called from `caller`: stable for one generated kernel. */
+function siteAddr(fn, caller) {
+  const key = `${fn} ${caller}`;
+  if (!siteAddrs.has(key)) siteAddrs.set(key, textAddr());
+  return siteAddrs.get(key);
+}
+
 function genCrash(path, bytes) {
   R = rng(0xc4a5);
   const out = new Out(path);
@@ -273,7 +281,9 @@ function genCrash(path, bytes) {
     const frames = b.frames.filter((f) => !f.fn.startsWith('? '));
     frames.forEach((f, k) => {
       off += int(0x8, 0x90);
-      out.line(`${k < 10 ? ' ' : ''}#${k} [${base}${hex(off, 4)}] ${f.fn} at ${textAddr()}${f.mod ? ` [${f.mod}]` : ''}`);
+      // One kernel image: a return address is fixed by the function and its call site
+      // (the caller), as in a real vmcore; stack addresses differ per task.
+      out.line(`${k < 10 ? ' ' : ''}#${k} [${base}${hex(off, 4)}] ${f.fn} at ${siteAddr(f.fn, frames[k + 1]?.fn ?? '')}${f.mod ? ` [${f.mod}]` : ''}`);
     });
     if (b.user) {
       out.line(`    RIP: 00007f${hex(int(0, 0xfffffffff), 10)}  RSP: 00007ffd${hex(int(0, 0xffffffff), 8)}  RFLAGS: 00000246`);

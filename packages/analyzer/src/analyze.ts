@@ -1,7 +1,7 @@
 // text → lines → segments → records → model → waits → graph → findings → summary.
 // Pure and total: any string in, one contract document out; never throws.
 
-import { SCHEMA_VERSION, type AnalysisDocument, type Cpu, type Task } from './contract.js';
+import { SCHEMA_VERSION, type AnalysisDocument, type Cpu, type Frame, type Task } from './contract.js';
 import { buildFindings } from './findings/build.js';
 import { matchKnownIssues } from './findings/known-issues.js';
 import { buildGraph } from './graph/build.js';
@@ -51,9 +51,10 @@ function analyzeUnsafe(text: string): AnalysisDocument {
     state: t.state,
     cpu: t.cpu,
     taskAddr: t.taskAddr,
-    // Frames are emitted as parsed (the contract's fields plus `line`/`context`/`isIp`):
-    // copying a million frame objects would double the memory of a big dump.
-    frames: t.frames,
+    // Interned frames (one object per distinct frame, one array per distinct stack),
+    // emitted as they are: the contract's fields plus `context`/`isIp` where set.
+    frames: t.frames as Frame[],
+    frameLines: t.frameLines,
     evidence: t.evidence,
     ...(t.registers ? { registers: t.registers } : {}),
     ...(t.workqueue ? { workqueue: t.workqueue } : {}),

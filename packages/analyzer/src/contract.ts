@@ -30,7 +30,8 @@ export interface Frame {
   addr: string | null;
   /** false for frames printed with a leading `?` (not reliable). */
   reliable: boolean;
-  /** Source line of this frame in the input. */
+  /** Source line of this frame in the input: documents of analyzer 0.1 only. Frames are
+   *  now shared by the tasks whose stacks hold them; a task's lines are `Task.frameLines`. */
   line?: number;
   /** Absent for the task's own context; `irq`/`nmi` for handler frames printed on top,
    *  `exception` for the interrupted instruction (RIP / pc). */
@@ -46,7 +47,10 @@ export interface Task {
   state: TaskState | null;
   cpu: number | null;
   taskAddr: string | null;
+  /** Innermost first. Tasks with identical stacks share one array: treat as read-only. */
   frames: Frame[];
+  /** Input line (1-based) of each frame, same index as `frames`. */
+  frameLines?: number[];
   evidence: Span[];
   /** Registers of the task's exception frame, lower-case names → hex (when printed). */
   registers?: Record<string, string>;

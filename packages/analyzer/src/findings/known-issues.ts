@@ -25,7 +25,7 @@ function frameMatches(p: string | RegExp, fn: string): boolean {
 }
 
 /** Do the signature's frames appear in this stack, in order? */
-export function signatureMatches(sig: StackSignature, frames: { fn: string }[]): boolean {
+export function signatureMatches(sig: StackSignature, frames: readonly { fn: string }[]): boolean {
   let k = 0;
   for (const f of frames) {
     if (k < sig.frames.length && frameMatches(sig.frames[k], f.fn)) k++;

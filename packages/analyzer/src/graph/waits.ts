@@ -2,20 +2,23 @@
 
 import { CALLER_RULES, GENERIC_WAITS, SPIN_HELPERS, isGenericFrame, matchWaitRule, type WaitRule } from '../knowledge/waits.js';
 import type { Model, ModelTask } from '../model/build.js';
-import type { ParsedFrame } from '../parse/records.js';
+import type { StackFrame } from '../parse/records.js';
+
+/** A frame of one task together with its input line. */
+export type LocatedFrame = StackFrame & { readonly line: number };
 
 export interface TaskWait {
   task: ModelTask;
   rule: WaitRule;
   /** The frame that names the wait. */
-  frame: ParsedFrame;
+  frame: LocatedFrame;
   /** The outermost frame of the same wait kind right below `frame` (the API the caller
    *  used: `mutex_lock` over `__mutex_lock`, `synchronize_rcu` over `__wait_rcu_gp`). */
-  api: ParsedFrame;
+  api: LocatedFrame;
   /** The wait's frames from the API inwards (`synchronize_net → synchronize_rcu → __wait_rcu_gp`). */
   run: string[];
   /** First caller frame that is neither plumbing nor a wait primitive: "who asked". */
-  culprit: ParsedFrame | null;
+  culprit: LocatedFrame | null;
   /** From caller rules: the work function / workqueue being flushed. */
   work: string | null;
   wq: string | null;
@@ -28,12 +31,61 @@ export interface TaskWait {
 const MAX_UNNAMED = 2;
 
 /** The frames of the task's own context, innermost first (interrupt handlers dropped). */
-export function taskContextFrames(t: ModelTask): ParsedFrame[] {
-  return t.frames.filter((f) => f.context !== 'irq' && f.context !== 'nmi');
+export function taskContextFrames(t: ModelTask): LocatedFrame[] {
+  const out: LocatedFrame[] = [];
+  for (let k = 0; k < t.frames.length; k++) {
+    const f = t.frames[k];
+    if (f.context !== 'irq' && f.context !== 'nmi') out.push(located(f, t.frameLines[k]));
+  }
+  return out;
 }
 
-export function findWait(t: ModelTask, arch: string | null): TaskWait | null {
-  const frames = taskContextFrames(t);
+/** Frames are shared between tasks; a located frame is this task's copy, with its line. */
+function located(f: StackFrame, line: number | undefined): LocatedFrame {
+  return { ...f, line: line ?? 0 };
+}
+
+/**
+ * What a stack waits on, by frame index into the stack: the same for every task with
+ * that stack, so it is worked out once per distinct stack (they are interned).
+ */
+interface StackWait {
+  rule: WaitRule;
+  /** Indexes into the task's full frame list. */
+  frame: number;
+  api: number;
+  culprit: number;
+  run: string[];
+  work: string | null;
+  wq: string | null;
+  ruleSource: string | null;
+}
+
+export function findWait(t: ModelTask, arch: string | null, memo?: Map<readonly StackFrame[], StackWait | null>): TaskWait | null {
+  let sw = memo?.get(t.frames);
+  if (sw === undefined) {
+    sw = stackWait(t.frames);
+    memo?.set(t.frames, sw);
+  }
+  if (!sw) return null;
+  const f = located(t.frames[sw.frame], t.frameLines[sw.frame]);
+  const api = sw.api === sw.frame ? f : located(t.frames[sw.api], t.frameLines[sw.api]);
+  const culprit = sw.culprit < 0 ? null : located(t.frames[sw.culprit], t.frameLines[sw.culprit]);
+  // The argument register is meaningful only where the CPU was stopped inside the
+  // spinning function itself (the exception/NMI frame), not for a sleeping task.
+  let argAddr: string | null = null;
+  const reg = sw.rule.argReg?.[(arch === 'arm64' ? 'arm64' : 'x86_64') as 'x86_64' | 'arm64'];
+  if (reg && f.isIp && t.registers?.[reg] && /^[0-9a-f]{16}$/.test(t.registers[reg]) && t.registers[reg] !== '0000000000000000') {
+    argAddr = t.registers[reg];
+  }
+  return { task: t, rule: sw.rule, frame: f, api, run: sw.run, culprit, work: sw.work, wq: sw.wq, ruleSource: sw.ruleSource, argAddr };
+}
+
+function stackWait(all: readonly StackFrame[]): StackWait | null {
+  // The task's own context: indexes of the frames that are not interrupt handlers.
+  const idx: number[] = [];
+  for (let k = 0; k < all.length; k++) if (all[k].context !== 'irq' && all[k].context !== 'nmi') idx.push(k);
+  const frames = idx.map((k) => all[k]);
   let unnamed = 0;
   let generic: { k: number; rule: WaitRule } | null = null;
   for (let k = 0; k < frames.length; k++) {
@@ -46,7 +98,7 @@ export function findWait(t: ModelTask, arch: string | null): TaskWait | null {
     if (!f.reliable) continue;
     const rule = matchWaitRule(f.fn);
     if (!rule) {
-      if (++unnamed > MAX_UNNAMED) return generic ? genericWait(t, frames, generic.k, generic.rule) : null;
+      if (++unnamed > MAX_UNNAMED) return generic ? genericWait(frames, idx, generic.k, generic.rule) : null;
       continue;
     }
     // A sleep-and-retry loop is how a wait is done, not what it waits for: when its caller
@@ -55,77 +107,68 @@ export function findWait(t: ModelTask, arch: string | null): TaskWait | null {
       for (let c = k + 1; c < frames.length; c++) {
         if (isGenericFrame(frames[c].fn) || !frames[c].reliable) continue;
         const outer = matchWaitRule(frames[c].fn);
-        if (outer && outer.kind !== 'poll_sleep') return findWaitAt(t, frames, c, outer, arch);
+        if (outer && outer.kind !== 'poll_sleep') return waitAt(frames, idx, c, outer);
         break;
       }
     }
-    return findWaitAt(t, frames, k, rule, arch);
+    return waitAt(frames, idx, k, rule);
   }
-  return generic ? genericWait(t, frames, generic.k, generic.rule) : null;
+  return generic ? genericWait(frames, idx, generic.k, generic.rule) : null;
 }
 
-function findWaitAt(t: ModelTask, frames: ParsedFrame[], k: number, rule: WaitRule, arch: string | null): TaskWait {
+function waitAt(frames: readonly StackFrame[], idx: number[], k: number, rule: WaitRule): StackWait {
   const f = frames[k];
-  {
-    let work: string | null = null;
-    let wq: string | null = null;
-    let ruleSource: string | null = null;
-    for (const cr of CALLER_RULES) {
-      if (cr.kind !== rule.kind) continue;
-      const hit = frames.slice(k, k + 1 + cr.within).some((c) => cr.caller.test(c.fn));
-      if (hit) {
-        work = cr.work ?? null;
-        wq = cr.wq ?? null;
-        ruleSource = cr.source;
-        break;
-      }
-    }
-    let api = f;
-    const run = [f.fn];
-    for (let c = k + 1; c < frames.length; c++) {
-      const fn = frames[c].fn;
-      if (isGenericFrame(fn) || !frames[c].reliable) continue;
-      if (matchWaitRule(fn)?.kind !== rule.kind) break;
-      api = frames[c];
-      if (!run.includes(fn)) run.unshift(fn);
-    }
-    let culprit: ParsedFrame | null = null;
-    for (let c = k + 1; c < frames.length; c++) {
-      const fn = frames[c].fn;
-      if (isGenericFrame(fn) || matchWaitRule(fn) || !frames[c].reliable) continue;
-      culprit = frames[c];
+  let work: string | null = null;
+  let wq: string | null = null;
+  let ruleSource: string | null = null;
+  for (const cr of CALLER_RULES) {
+    if (cr.kind !== rule.kind) continue;
+    const hit = frames.slice(k, k + 1 + cr.within).some((c) => cr.caller.test(c.fn));
+    if (hit) {
+      work = cr.work ?? null;
+      wq = cr.wq ?? null;
+      ruleSource = cr.source;
       break;
     }
-    // The argument register is meaningful only where the CPU was stopped inside the
-    // spinning function itself (the exception/NMI frame), not for a sleeping task.
-    let argAddr: string | null = null;
-    const reg = rule.argReg?.[(arch === 'arm64' ? 'arm64' : 'x86_64') as 'x86_64' | 'arm64'];
-    if (reg && f.isIp && t.registers?.[reg] && /^[0-9a-f]{16}$/.test(t.registers[reg]) && t.registers[reg] !== '0000000000000000') {
-      argAddr = t.registers[reg];
-    }
-    return { task: t, rule, frame: f, api, run, culprit, work, wq, ruleSource, argAddr };
   }
+  let api = k;
+  const run = [f.fn];
+  for (let c = k + 1; c < frames.length; c++) {
+    const fn = frames[c].fn;
+    if (isGenericFrame(fn) || !frames[c].reliable) continue;
+    if (matchWaitRule(fn)?.kind !== rule.kind) break;
+    api = c;
+    if (!run.includes(fn)) run.unshift(fn);
+  }
+  let culprit = -1;
+  for (let c = k + 1; c < frames.length; c++) {
+    const fn = frames[c].fn;
+    if (isGenericFrame(fn) || matchWaitRule(fn) || !frames[c].reliable) continue;
+    culprit = c;
+    break;
+  }
+  return { rule, frame: idx[k], api: idx[api], culprit: culprit < 0 ? -1 : idx[culprit], run, work, wq, ruleSource };
 }
 
 /** A wait named only by generic plumbing (wait_for_completion, io_schedule). */
-function genericWait(t: ModelTask, frames: ParsedFrame[], k: number, rule: WaitRule): TaskWait {
-  const f = frames[k];
-  let culprit: ParsedFrame | null = null;
+function genericWait(frames: readonly StackFrame[], idx: number[], k: number, rule: WaitRule): StackWait {
+  let culprit = -1;
   for (let c = k + 1; c < frames.length; c++) {
     if (isGenericFrame(frames[c].fn) || !frames[c].reliable) continue;
-    culprit = frames[c];
+    culprit = c;
     break;
   }
-  return { task: t, rule, frame: f, api: f, run: [f.fn], culprit, work: null, wq: null, ruleSource: null, argAddr: null };
+  return { rule, frame: idx[k], api: idx[k], culprit: culprit < 0 ? -1 : idx[culprit], run: [frames[k].fn], work: null, wq: null, ruleSource: null };
 }
 
 export function findWaits(model: Model, arch: string | null): Map<string, TaskWait> {
   const out = new Map<string, TaskWait>();
+  const memo = new Map<readonly StackFrame[], StackWait | null>();
   for (const t of model.tasks) {
     if (t.idle || t.frames.length === 0) continue;
     // A sleeping task's wait matters when it is blocked (D) or when we know nothing of
     // its state; a running task's spin matters when it is on a CPU (spins, not sleeps).
-    const w = findWait(t, arch);
+    const w = findWait(t, arch, memo);
     if (!w) continue;
     if (t.state === 'S' && !w.rule.spins && !t.onCpu && w.rule.kind === 'event') continue;
     if (t.idle) continue;

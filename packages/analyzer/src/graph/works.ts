@@ -24,7 +24,7 @@ export function runningWork(t: ModelTask): { fn: string; line: number } | null {
   if (k <= 0) return null;
   for (let j = k - 1; j >= 0; j--) {
     const f = t.frames[j];
-    if (f.reliable) return { fn: f.fn, line: f.line };
+    if (f.reliable) return { fn: f.fn, line: t.frameLines[j] ?? 0 };
   }
   return null;
 }

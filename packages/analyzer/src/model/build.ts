@@ -3,7 +3,7 @@
 // an address index so later stages can ask "which task is this task_struct / stack".
 
 import type { Span, TaskState } from '../contract.js';
-import type { ParsedFrame, Records, StackWord, TaskRecord, TaskRef } from '../parse/records.js';
+import type { Records, StackFrame, StackWord, TaskRecord, TaskRef } from '../parse/records.js';
 
 export interface ModelTask {
   id: string;
@@ -12,7 +12,10 @@ export interface ModelTask {
   state: TaskState | null;
   cpu: number | null;
   taskAddr: string | null;
-  frames: ParsedFrame[];
+  /** Interned and shared between tasks with the same stack: never mutate. */
+  frames: readonly StackFrame[];
+  /** Input line of each frame (same index as `frames`). */
+  frameLines: number[];
   registers: Record<string, string> | null;
   stackWords: StackWord[];
   workqueue: { wq: string; fn: string } | null;
@@ -125,12 +128,18 @@ export function buildModel(records: Records, text: string, kernel: string | null
     let best: TaskRecord | null = null;
     for (const r of recs) if (framesRank(r) >= 0 && (!best || framesRank(r) > framesRank(best))) best = r;
     let frames = best?.frames ?? [];
+    let frameLines = best?.frameLines ?? [];
     // A later `bt` often repeats the task context only; keep the handler frames (NMI,
     // watchdog) of an earlier full one so the reader and the report detection see them.
     const ip = frames.find((f) => f.isIp)?.fn;
-    if (best && ip && !frames.some((f) => f.context === 'irq' || f.context === 'nmi')) {
-      const full = recs.find((r) => r !== best && r.frames.some((f) => f.context === 'irq' || f.context === 'nmi') && r.frames.some((f) => f.isIp && f.fn === ip));
-      if (full) frames = [...full.frames.filter((f) => f.context === 'irq' || f.context === 'nmi'), ...frames];
+    const isHandler = (f: StackFrame) => f.context === 'irq' || f.context === 'nmi';
+    if (best && ip && !frames.some(isHandler)) {
+      const full = recs.find((r) => r !== best && r.frames.some(isHandler) && r.frames.some((f) => f.isIp && f.fn === ip));
+      if (full) {
+        const keep = full.frames.map((f, k) => k).filter((k) => isHandler(full.frames[k]));
+        frames = [...keep.map((k) => full.frames[k]), ...frames];
+        frameLines = [...keep.map((k) => full.frameLines?.[k] ?? full.span.line), ...frameLines];
+      }
     }
     const registers = best?.registers ?? recs.find((r) => r.registers)?.registers ?? null;
     const words = recs.flatMap((r) => r.stackWords ?? []);
@@ -152,6 +161,7 @@ export function buildModel(records: Records, text: string, kernel: string | null
       cpu,
       taskAddr,
       frames,
+      frameLines,
       registers,
       stackWords: words,
       workqueue: wq,

@@ -6,12 +6,20 @@ import type { Frame, Kind, LockType, Span, TaskState } from '../contract.js';
 /** Where a frame ran: the interrupted task context, or an interrupt/NMI stack on top. */
 export type FrameContext = 'task' | 'irq' | 'nmi' | 'exception';
 
+/** A frame as a parser reads it: with the input line it came from. */
 export interface ParsedFrame extends Frame {
   line: number;
   context?: FrameContext;
   /** The frame came from an `[exception RIP: …]`/`RIP:`/`pc :` line: where the CPU was. */
   isIp?: boolean;
 }
+
+/**
+ * A frame of a stored task: interned (one object per distinct frame of the analysis,
+ * shared by every task whose stack holds it, never mutated); its input line is in the
+ * task's `frameLines` at the same index.
+ */
+export type StackFrame = Readonly<Omit<ParsedFrame, 'line'>>;
 
 /** A raw stack or memory word (`bt -f`, `rd -s`, `search`), kept to search addresses. */
 export interface StackWord {
@@ -31,7 +39,10 @@ export interface TaskRecord {
   ppid?: number | null;
   /** Thread group (process) id, when printed (`tgid:` in 6.x task lines, `ps -L`). */
   tgid?: number | null;
-  frames: ParsedFrame[];
+  /** Innermost first; identical stacks share one array (see Records.addTask). */
+  frames: readonly StackFrame[];
+  /** Input line of each frame (same index as `frames`). */
+  frameLines?: number[];
   registers?: Record<string, string>;
   stackWords?: StackWord[];
   workqueue?: { wq: string; fn: string } | null;
@@ -188,8 +199,32 @@ export interface SegmentRecord {
   note?: string;
 }
 
+/** A task record as a parser builds it: frames still carry their lines. */
+export type NewTaskRecord = Omit<TaskRecord, 'frames' | 'frameLines'> & { frames: ParsedFrame[] };
+
 export class Records {
+  /** Read-only for parsers: add through `addTask`, which interns the frames. */
   tasks: TaskRecord[] = [];
+  private readonly stacks = new StackInterner();
+
+  /**
+   * Store a task record. Its frames are replaced by interned ones (identical frames are
+   * one object, identical stacks one array) and their lines move to `frameLines`: a
+   * 50,000-task dump holds a few hundred distinct stacks, not a million frame objects.
+   */
+  addTask(r: NewTaskRecord | TaskRecord): TaskRecord {
+    const rec = r as TaskRecord;
+    if (rec.frameLines === undefined) {
+      const parsed = r.frames as ParsedFrame[];
+      const lines = new Array<number>(parsed.length);
+      for (let k = 0; k < parsed.length; k++) lines[k] = parsed[k].line;
+      rec.frames = this.stacks.stack(parsed);
+      rec.frameLines = lines;
+    }
+    this.tasks.push(rec);
+    return rec;
+  }
+
   cpus: CpuRecord[] = [];
   heldLocks: HeldLockRecord[] = [];
   lockdepChains: LockdepChainRecord[] = [];
@@ -218,3 +253,75 @@ export class Records {
   /** Architecture hints from register names and trace styles. */
   archHints: { arch: string; line: number }[] = [];
 }
+
+/**
+ * One object per distinct frame, one array per distinct stack. Frames are looked up by
+ * function name, then compared field by field (a name has few variants), so interning a
+ * frame allocates nothing when it was seen before.
+ */
+export class StackInterner {
+  /** Frames by function name: a short list, or (many variants) a map by the other fields. */
+  private readonly byFn = new Map<string, StackFrame[] | Map<string, StackFrame>>();
+  private readonly ids = new Map<StackFrame, number>();
+  private readonly byKey = new Map<string, readonly StackFrame[]>();
+
+  frame(f: ParsedFrame): StackFrame {
+    let variants = this.byFn.get(f.fn);
+    if (variants === undefined) {
+      variants = [];
+      this.byFn.set(f.fn, variants);
+    }
+    if (Array.isArray(variants)) {
+      for (const v of variants) if (sameFrame(v, f)) return v;
+      if (variants.length >= VARIANTS_SCANNED) {
+        // A name with many variants (per-call-site return addresses in crash bt): a map,
+        // so a dump with thousands of them stays linear.
+        const m = new Map<string, StackFrame>();
+        for (const v of variants) m.set(variantKey(v), v);
+        this.byFn.set(f.fn, (variants = m));
+      }
+    }
+    let key: string | undefined;
+    if (!Array.isArray(variants)) {
+      key = variantKey(f);
+      const v = variants.get(key);
+      if (v) return v;
+    }
+    // Only the fields that are set, so documents stay as small as the parsers made them.
+    const out: { -readonly [K in keyof StackFrame]: StackFrame[K] } = { fn: f.fn, offset: f.offset, size: f.size, module: f.module, addr: f.addr, reliable: f.reliable };
+    if (f.context !== undefined) out.context = f.context;
+    if (f.isIp !== undefined) out.isIp = f.isIp;
+    const frozen = Object.freeze(out);
+    if (Array.isArray(variants)) variants.push(frozen);
+    else variants.set(key!, frozen);
+    this.ids.set(frozen, this.ids.size);
+    return frozen;
+  }
+
+  stack(frames: readonly ParsedFrame[]): readonly StackFrame[] {
+    if (frames.length === 0) return EMPTY;
+    const out = new Array<StackFrame>(frames.length);
+    let key = '';
+    for (let k = 0; k < frames.length; k++) {
+      out[k] = this.frame(frames[k]);
+      key += this.ids.get(out[k]) + ',';
+    }
+    const known = this.byKey.get(key);
+    if (known) return known;
+    Object.freeze(out);
+    this.byKey.set(key, out);
+    return out;
+  }
+}
+
+const VARIANTS_SCANNED = 8;
+
+function sameFrame(v: StackFrame, f: Omit<ParsedFrame, 'line'>): boolean {
+  return v.offset === f.offset && v.size === f.size && v.module === f.module && v.addr === f.addr && v.reliable === f.reliable && v.context === f.context && v.isIp === f.isIp;
+}
+
+function variantKey(f: Omit<ParsedFrame, 'line'>): string {
+  return `${f.offset}|${f.size}|${f.module}|${f.addr}|${f.reliable}|${f.context}|${f.isIp}`;
+}
+
+const EMPTY: readonly StackFrame[] = Object.freeze([]);

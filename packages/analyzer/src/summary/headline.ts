@@ -49,9 +49,10 @@ export function detectKind(model: Model): { kind: Kind; cpu: number | null; task
     }
   }
   for (const t of model.tasks) {
-    for (const f of t.frames) {
-      const rf = REPORT_FRAMES.find((x) => x.fn.test(f.fn));
+    for (let k = 0; k < t.frames.length; k++) {
+      const rf = REPORT_FRAMES.find((x) => x.fn.test(t.frames[k].fn));
       if (rf) {
+        const f = { fn: t.frames[k].fn, line: t.frameLines[k] ?? 0 };
         model.records.reports.push({ kind: rf.kind, header: rf.what, cpu: t.cpu, task: { pid: t.pid, comm: t.comm, taskAddr: t.taskAddr }, span: { line: f.line, endLine: f.line }, format: 'panic_stack' });
         if (t.cpu !== null && (rf.kind === 'soft_lockup' || rf.kind === 'hard_lockup')) {
           const c = model.cpus.get(t.cpu);

@@ -171,7 +171,7 @@ export const crashBtParser: FormatParser = {
     rec.span = span(lines, i, lastBody + 1);
     // A task printed by bt is the one on its CPU only for `bt -a`/the panic task; crash
     // prints "CPU: N" for sleeping tasks too (their last CPU). Decided in the model.
-    ctx.records.tasks.push(rec);
+    ctx.records.addTask(rec);
     if (header) {
       ctx.records.addresses.push({ kind: 'task', addr: rec.taskAddr!, task: { pid: rec.pid, comm: rec.comm, taskAddr: rec.taskAddr }, span: { line: lines[i].no, endLine: lines[i].no } });
       if (!ctx.crash.currentTask) {

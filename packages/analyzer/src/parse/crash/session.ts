@@ -74,7 +74,7 @@ export const crashSysParser: FormatParser = {
       const panicTask = fields.STATE ? /\(PANIC\)/.test(fields.STATE) : false;
       const active = fields.STATE ? /\(ACTIVE\)|\(PANIC\)/.test(fields.STATE) : false;
       const rec: TaskRecord = { ...ref, state, cpu, frames: [], span: sp, format: 'crash_task_block', onCpu: active };
-      r.tasks.push(rec);
+      r.addTask(rec);
       if (taskAddr) r.addresses.push({ kind: 'task', addr: taskAddr, task: ref, span: sp });
       // `kmem ADDR` where ADDR is not the task_struct: ADDR lies in this task's stack
       // (or another object of it). crash prints the owning task of stack addresses.
@@ -128,7 +128,7 @@ export const crashPsParser: FormatParser = {
       if (/^\[.*\]$/.test(comm)) comm = comm.slice(1, -1);
       const ref = { pid: Number(m[2]), comm, taskAddr: m[5].toLowerCase() };
       const sp = { line: lines[j].no, endLine: lines[j].no };
-      ctx.records.tasks.push({
+      ctx.records.addTask({
         ...ref,
         ppid: Number(m[3]),
         state: CRASH_STATE[m[6]] ?? null,
@@ -175,10 +175,10 @@ export const crashRunqParser: FormatParser = {
         ctx.records.addresses.push({ kind: 'task', addr: ref.taskAddr, task: ref, span: sp });
         if (t.startsWith('CURRENT')) {
           current = ref;
-          ctx.records.tasks.push({ ...ref, state: 'R', cpu, frames: [], span: sp, format: 'crash_runq', onCpu: true, idle: ref.pid === 0 });
+          ctx.records.addTask({ ...ref, state: 'R', cpu, frames: [], span: sp, format: 'crash_runq', onCpu: true, idle: ref.pid === 0 });
         } else {
           runnable.push(ref);
-          ctx.records.tasks.push({ ...ref, state: 'R', cpu, frames: [], span: sp, format: 'crash_runq', onCpu: false });
+          ctx.records.addTask({ ...ref, state: 'R', cpu, frames: [], span: sp, format: 'crash_runq', onCpu: false });
         }
         last = j;
         continue;

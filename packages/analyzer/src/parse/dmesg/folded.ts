@@ -47,13 +47,13 @@ export const foldedStackParser: FormatParser = {
       const sep = parts.indexOf('--');
       const target = sep >= 0 ? parts.slice(0, sep) : parts;
       const no = lines[j].no;
-      ctx.records.tasks.push({ pid: null, comm: m[1], state: null, cpu: null, taskAddr: null, frames: toParsed(kernelFrames(target), no), span: span(lines, j, j + 1), format: 'folded_stacks' });
+      ctx.records.addTask({ pid: null, comm: m[1], state: null, cpu: null, taskAddr: null, frames: toParsed(kernelFrames(target), no), span: span(lines, j, j + 1), format: 'folded_stacks' });
       if (sep >= 0) {
         // The waker half is printed innermost-first, ending with the waker's comm.
         const waker = parts.slice(sep + 1);
         const comm = waker.pop() ?? null;
         const outerFirst = waker.slice().reverse();
-        ctx.records.tasks.push({ pid: null, comm, state: null, cpu: null, taskAddr: null, frames: toParsed(kernelFrames(outerFirst), no), span: span(lines, j, j + 1), format: 'folded_stacks_waker' });
+        ctx.records.addTask({ pid: null, comm, state: null, cpu: null, taskAddr: null, frames: toParsed(kernelFrames(outerFirst), no), span: span(lines, j, j + 1), format: 'folded_stacks_waker' });
       }
     }
     return j > i ? j : null;

@@ -50,10 +50,10 @@ export const hungTaskParser: FormatParser = {
       dump.rec.blockedSeconds = seconds;
       dump.rec.comm = dump.rec.comm && comm.startsWith(dump.rec.comm) ? comm : dump.rec.comm;
       dump.rec.span = span(lines, i, dump.end);
-      ctx.records.tasks.push(dump.rec);
+      ctx.records.addTask(dump.rec);
       j = dump.end;
     } else {
-      ctx.records.tasks.push({ pid, comm, state: 'D', cpu: null, taskAddr: null, frames: [], blockedSeconds: seconds, span: span(lines, i, j), format: 'hung_task' });
+      ctx.records.addTask({ pid, comm, state: 'D', cpu: null, taskAddr: null, frames: [], blockedSeconds: seconds, span: span(lines, i, j), format: 'hung_task' });
     }
     ctx.records.reports.push({
       kind: 'hung_task',

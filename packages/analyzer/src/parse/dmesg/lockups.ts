@@ -164,7 +164,7 @@ export const cpuDumpParser: FormatParser = {
     }
     const idle = pid === 0 && /^swapper/.test(comm);
     const stuckReason = dmesgState(ctx).stuck.get(cpu) ?? null;
-    ctx.records.tasks.push({
+    ctx.records.addTask({
       pid,
       comm,
       state: 'R',

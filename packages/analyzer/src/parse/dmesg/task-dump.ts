@@ -119,7 +119,7 @@ export const taskDumpParser: FormatParser = {
     if (!r) return null;
     const cpu = takeAnnouncedCpu(ctx, i);
     if (cpu !== null) r.rec.cpu = cpu;
-    ctx.records.tasks.push(r.rec);
+    ctx.records.addTask(r.rec);
     return r.end;
   },
 };

@@ -68,7 +68,7 @@ export const procStackParser: FormatParser = {
     const { frames, end } = readFrames(lines, i);
     if (frames.length === 0) return null;
     const pid = Number(m[2] ?? m[1]);
-    ctx.records.tasks.push({
+    ctx.records.addTask({
       pid,
       comm: null,
       state: null,
@@ -92,7 +92,7 @@ export const orphanStackParser: FormatParser = {
     const { frames, end } = readFrames(lines, i);
     // One frame alone in prose is more likely a quote than a capture.
     if (frames.length < 2) return null;
-    ctx.records.tasks.push({ pid: null, comm: null, state: null, cpu: null, taskAddr: null, frames, span: span(lines, i, end), format: 'stack' });
+    ctx.records.addTask({ pid: null, comm: null, state: null, cpu: null, taskAddr: null, frames, span: span(lines, i, end), format: 'stack' });
     return end;
   },
 };
@@ -156,7 +156,7 @@ export const psTableParser: FormatParser = {
       last = j;
       // `ps aux | grep X` lists the grep itself: that process is not part of the hang.
       if (inGrep && command && /^grep\b/.test(command)) continue;
-      ctx.records.tasks.push({
+      ctx.records.addTask({
         pid,
         comm: command ? commFromCommand(command) : null,
         state: stat ? stateLetter(stat) : null,
