@@ -125,6 +125,7 @@ export const hangscopeApp: FastifyPluginAsync<AppOptions> = async (app, opts) =>
   await app.register(mitigationRoutes, { deps });
   await app.register(groupRoutes, { deps });
   await app.register(exportRoutes, { deps });
+  await app.register((await import('./routes/view.js')).viewRoutes, { deps });
 
   const examplesDir = opts.examplesDir === undefined ? defaultExamplesDir() : opts.examplesDir;
   if (examplesDir !== null) await loadExamplesOnce(store, ingest, examplesDir, app.log);
