@@ -60,8 +60,8 @@ const SEED_CACHE = arg('seed-cache', null);
 // --log-level info prints the server's per-step ingest timings after each POST
 const LOG_LEVEL = arg('log-level', 'warn');
 const NODE_ARGS = arg('node-args', '').split(' ').filter(Boolean);
-// --only posts,get,search,uncached (or 'load' for the three loads)
-const ONLY = new Set(arg('only', 'posts,load').split(',').flatMap((k) => (k === 'load' ? ['get', 'search', 'uncached'] : [k])));
+// --only posts,get,get-gzip,search,uncached (or 'load' for the four loads)
+const ONLY = new Set(arg('only', 'posts,load').split(',').flatMap((k) => (k === 'load' ? ['get', 'get-gzip', 'search', 'uncached'] : [k])));
 const load1 = () => loadavg()[0].toFixed(2);
 
 const log = (...a) => console.log(...a);
@@ -245,7 +245,7 @@ async function stopServer(child) {
 }
 
 // ---- 3. load ------------------------------------------------------------------------------------
-async function load(port, title, paths) {
+async function load(port, title, paths, headers = {}) {
   const autocannon = require(join(root, 'node_modules/autocannon'));
   let i = 0;
   const cpu0 = processCpuMs(child.pid);
@@ -253,7 +253,7 @@ async function load(port, title, paths) {
     url: `http://127.0.0.1:${port}`,
     connections: CONNECTIONS,
     duration: DURATION,
-    requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: paths[i++ % paths.length] }) }],
+    requests: [{ method: 'GET', headers, setupRequest: (req) => ({ ...req, path: paths[i++ % paths.length] }) }],
   });
   const o = {
     title,
@@ -349,6 +349,8 @@ try {
   {
   const pick = Array.from({ length: 2000 }, (_, k) => ids[(k * 7919) % ids.length]);
   if (ONLY.has('get')) results.load.push(await load(port, `GET /api/incidents/:id (${ids.length} stored)`, pick.map((id) => `/api/incidents/${id}`)));
+  // As the web app asks (a browser's fetch always sends Accept-Encoding: gzip).
+  if (ONLY.has('get-gzip')) results.load.push(await load(port, `GET /api/incidents/:id gzip`, pick.map((id) => `/api/incidents/${id}`), { 'accept-encoding': 'gzip, deflate, br' }));
   const terms = ['mutex_lock', 'xfs', 'rtnl_mutex', 'flush_work', 'kworker', 'hard lockup', 'rcu', 'jbd2', 'nfs', 'wait_for_completion', 'acme', 'soft lockup', 'node042', 'cgroup', 'blk_mq', 'deadlock'];
   if (ONLY.has('search')) results.load.push(await load(port, `GET /api/incidents?q= (${ids.length} stored)`, terms.map((t) => `/api/incidents?q=${encodeURIComponent(t)}`)));
   // The same first pages, never from the server's list cache: each request carries a

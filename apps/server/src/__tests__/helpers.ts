@@ -97,3 +97,26 @@ export async function listenLocal(app: TestApp): Promise<string> {
   const { port } = app.app.server.address() as import('node:net').AddressInfo;
   return `http://127.0.0.1:${port}`;
 }
+
+/**
+ * A sysrq-t task dump (`sysrq: Show State`, 5.15 `task:` lines) with `tasks` tasks on
+ * three distinct stacks, and one mutex waiter: enough tasks for the compact form.
+ */
+export function sysrqDump(tasks: number): string {
+  const stacks = [
+    ['__schedule+0x3f6/0xa40', 'schedule+0x5b/0xd0', 'worker_thread+0xb3/0x3d0', 'kthread+0x127/0x150', 'ret_from_fork+0x1f/0x30'],
+    ['__schedule+0x3f6/0xa40', 'schedule+0x5b/0xd0', 'smpboot_thread_fn+0xe7/0x170', 'kthread+0x127/0x150', 'ret_from_fork+0x1f/0x30'],
+    ['__schedule+0x3f6/0xa40', 'schedule+0x5b/0xd0', 'schedule_preempt_disabled+0xe/0x10', '__mutex_lock.constprop.0+0x2ab/0x4d0', 'ext4_sync_fs+0x41/0x90 [ext4]', 'iterate_supers+0x9f/0x100', 'ksys_sync+0x40/0xb0', '__do_sys_sync+0xe/0x20', 'do_syscall_64+0x59/0xc0', 'entry_SYSCALL_64_after_hwframe+0x61/0xcb'],
+  ];
+  const lines = ['[ 8812.331211] Linux version 5.15.0-113-generic (buildd@lcy02-amd64-100) #123-Ubuntu SMP', '[ 8812.331220] sysrq: Show State'];
+  for (let pid = 1; pid <= tasks; pid++) {
+    const kind = pid === tasks ? 2 : pid % 2;
+    const comm = kind === 2 ? 'sync' : kind === 0 ? `kworker/${pid % 64}:1` : `migration/${pid % 64}`;
+    const state = kind === 2 ? 'D' : kind === 0 ? 'I' : 'S';
+    lines.push(`[ 8812.331231] task:${comm.padEnd(15)} state:${state} stack:    0 pid:${String(pid).padStart(5)} ppid:     2 flags:0x00004000`);
+    lines.push('[ 8812.331236] Call Trace:', '[ 8812.331239]  <TASK>');
+    for (const f of stacks[kind]) lines.push(`[ 8812.331247]  ${f}`);
+    lines.push('[ 8812.331285]  </TASK>');
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,6 +1,17 @@
-import { analyze, type AnalysisDocument } from '@hangscope/analyzer';
-import { compressDocument } from '../store/document.js';
+import { analyze, compactAnalysis, type AnalysisDocument, type CompactAnalysis, type Frame } from '@hangscope/analyzer';
+import { HttpError } from '../errors.js';
+import { decodeDump } from '../ingest/decode.js';
+import { compressDocument, type DocumentForm } from '../store/document.js';
 import type { AnalysisRecord } from '../store/types.js';
+
+/**
+ * Documents with at least this many tasks are stored in the compact form. Big dumps
+ * are where tasks share stacks (thousands of idle kworkers): the 50 MB sysrq-t dump's
+ * 80,000 tasks have 22 distinct stacks, and its document shrinks from 91 MB to 27 MB of
+ * JSON (4.7 MB stored), which is what makes ingest cheaper. A small document gains
+ * little, and stored full it is sent as stored; compact, every read would expand it.
+ */
+export const COMPACT_MIN_TASKS = 1000;
 
 /** Line count as an editor shows it: a final newline does not start another line. */
 export function countLines(text: string): number {
@@ -14,9 +25,14 @@ export function countLines(text: string): number {
 export function indexFields(doc: AnalysisDocument, text: string): Omit<AnalysisRecord, 'document' | 'documentJson' | 'timings'> {
   const frames = new Set<string>();
   const comms = new Set<string>();
+  // Tasks with the same stack share one frames array: each array is read once.
+  const seen = new Set<Frame[]>();
   for (const task of doc.tasks ?? []) {
     if (task.comm) comms.add(task.comm);
-    for (const frame of task.frames ?? []) frames.add(frame.fn);
+    const list = task.frames;
+    if (!list || seen.has(list)) continue;
+    seen.add(list);
+    for (const frame of list) frames.add(frame.fn);
   }
   return {
     analyzerVersion: doc.analyzerVersion,
@@ -34,13 +50,27 @@ export function indexFields(doc: AnalysisDocument, text: string): Omit<AnalysisR
   };
 }
 
-/** Reduce a document to what the store indexes and searches, with its JSON compressed. */
-export function toAnalysisRecord(doc: AnalysisDocument, text: string): AnalysisRecord {
-  const documentJson = JSON.stringify(doc);
-  return { document: compressDocument(documentJson), documentJson, ...indexFields(doc, text) };
+/** The document in the form it is stored in (see COMPACT_MIN_TASKS). */
+export function storedForm(doc: AnalysisDocument, compactMinTasks = COMPACT_MIN_TASKS): { value: AnalysisDocument | CompactAnalysis; form: DocumentForm } {
+  return (doc.tasks?.length ?? 0) >= compactMinTasks ? { value: compactAnalysis(doc), form: 'compact' } : { value: doc, form: 'full' };
 }
 
-/** Analyze and reduce. Runs in an analysis worker, or in-process (see pool.ts). */
-export function analyzeToRecord(text: string): AnalysisRecord {
+/** Reduce a document to what the store indexes and searches, with its JSON compressed. */
+export function toAnalysisRecord(doc: AnalysisDocument, text: string, compactMinTasks = COMPACT_MIN_TASKS): AnalysisRecord {
+  const { value, form } = storedForm(doc, compactMinTasks);
+  const documentJson = JSON.stringify(value);
+  return { document: compressDocument(documentJson, form), documentJson, ...indexFields(doc, text) };
+}
+
+/** The dump's text, or the 400/415 that says why it is not one (see decode.ts). */
+export function decodeOrReject(bytes: Uint8Array): string {
+  const decoded = decodeDump(Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  if (!decoded.ok) throw new HttpError(decoded.statusCode, decoded.error, decoded.message);
+  return decoded.text;
+}
+
+/** Decode, analyze and reduce. Runs in an analysis worker, or in-process (see pool.ts). */
+export function analyzeToRecord(bytes: Uint8Array): AnalysisRecord {
+  const text = decodeOrReject(bytes);
   return toAnalysisRecord(analyze(text), text);
 }

@@ -12,12 +12,16 @@ import { builtWorkerUrl, createAnalysisRunner, WorkerAnalysisPool } from './pool
 // worker is the same analyzeToRecord tested in-process below.
 const WORKER = `
 import { parentPort } from 'node:worker_threads';
-parentPort.on('message', ({ jobId, text }) => {
+parentPort.on('message', ({ jobId, bytes }) => {
+  const text = new TextDecoder().decode(bytes);
   if (text === 'crash') process.exit(3);
   if (text === 'hang') for (;;) {}
   if (text === 'throw') return parentPort.postMessage({ jobId, error: 'boom' });
+  if (text === 'binary') return parentPort.postMessage({ jobId, rejected: { statusCode: 415, error: 'not_text', message: 'not text' } });
   parentPort.postMessage({ jobId, record: { title: 'echo ' + text } });
 });`;
+
+const b = (text: string) => Buffer.from(text);
 
 let pool: WorkerAnalysisPool | undefined;
 afterEach(async () => {
@@ -35,27 +39,28 @@ function testPool(size: number, timeoutMs = 60_000) {
 describe('WorkerAnalysisPool', () => {
   it('answers every job with its own result, more jobs than workers', async () => {
     const p = testPool(2);
-    const results = await Promise.all(['a', 'b', 'c', 'd', 'e'].map((x) => p.analyze(x)));
+    const results = await Promise.all(['a', 'b', 'c', 'd', 'e'].map((x) => p.analyze(b(x))));
     expect(results.map((r) => r.title)).toEqual(['echo a', 'echo b', 'echo c', 'echo d', 'echo e']);
   });
 
-  it('rejects the job of a worker that dies or reports an error, and keeps serving', async () => {
+  it('rejects the job of a worker that dies or reports an error (or refuses the bytes), and keeps serving', async () => {
     const p = testPool(1);
-    await expect(p.analyze('crash')).rejects.toThrow(/exited with code 3/);
-    await expect(p.analyze('throw')).rejects.toThrow(/boom/);
-    expect((await p.analyze('after')).title).toBe('echo after');
+    await expect(p.analyze(b('crash'))).rejects.toThrow(/exited with code 3/);
+    await expect(p.analyze(b('throw'))).rejects.toThrow(/boom/);
+    await expect(p.analyze(b('binary'))).rejects.toMatchObject({ name: 'HttpError', statusCode: 415, error: 'not_text' });
+    expect((await p.analyze(b('after'))).title).toBe('echo after');
   });
 
   it('terminates a worker that exceeds the time limit, and keeps serving', async () => {
     const p = testPool(1, 300);
-    await expect(p.analyze('hang')).rejects.toThrow(/longer than 300 ms/);
-    expect((await p.analyze('next')).title).toBe('echo next');
+    await expect(p.analyze(b('hang'))).rejects.toThrow(/longer than 300 ms/);
+    expect((await p.analyze(b('next'))).title).toBe('echo next');
   });
 
   it('rejects queued jobs on close', async () => {
     const p = testPool(1, 60_000);
-    const running = expect(p.analyze('hang')).rejects.toThrow(/closed/);
-    const queued = expect(p.analyze('queued')).rejects.toThrow(/closed/);
+    const running = expect(p.analyze(b('hang'))).rejects.toThrow(/closed/);
+    const queued = expect(p.analyze(b('queued'))).rejects.toThrow(/closed/);
     await p.close();
     await running;
     await queued;
@@ -67,8 +72,9 @@ describe('createAnalysisRunner', () => {
     expect(builtWorkerUrl()).toBeNull();
     const runner = createAnalysisRunner({ size: 1, timeoutMs: 1000 });
     expect(runner.mode).toBe('inline');
-    const record = await runner.analyze(HUNG_TASK_DUMP);
-    expect(record).toEqual(analyzeToRecord(HUNG_TASK_DUMP));
+    const record = await runner.analyze(Buffer.from(HUNG_TASK_DUMP));
+    expect(record).toEqual(analyzeToRecord(Buffer.from(HUNG_TASK_DUMP)));
+    await expect(runner.analyze(Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0]))).rejects.toMatchObject({ statusCode: 415 });
     expect(record.lineCount).toBe(12);
     expect(JSON.parse(record.documentJson!).schemaVersion).toBe(1);
   });

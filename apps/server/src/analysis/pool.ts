@@ -1,13 +1,19 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { HttpError } from '../errors.js';
 import type { AnalysisRecord } from '../store/types.js';
 import { analyzeToRecord } from './digest.js';
 
 export interface AnalysisRunner {
   /** 'worker' when analyses run in worker threads, 'inline' on the event loop. */
   readonly mode: 'worker' | 'inline';
-  analyze(text: string): Promise<AnalysisRecord>;
+  /**
+   * Decode the dump's bytes and analyse them. Bytes that are not a text dump reject
+   * with the HttpError (400/415) that says why (decode.ts). The caller keeps `bytes`:
+   * a worker gets its own copy.
+   */
+  analyze(bytes: Buffer): Promise<AnalysisRecord>;
   close(): Promise<void>;
 }
 
@@ -30,15 +36,15 @@ export function builtWorkerUrl(): URL | null {
 /** Runs analyses on the event loop. Used where no built worker exists. */
 export class InlineAnalysisRunner implements AnalysisRunner {
   readonly mode = 'inline';
-  async analyze(text: string): Promise<AnalysisRecord> {
-    return analyzeToRecord(text);
+  async analyze(bytes: Buffer): Promise<AnalysisRecord> {
+    return analyzeToRecord(bytes);
   }
   async close(): Promise<void> {}
 }
 
 interface Job {
   jobId: number;
-  text: string;
+  bytes: Buffer;
   resolve: (record: AnalysisRecord) => void;
   reject: (err: Error) => void;
 }
@@ -51,6 +57,7 @@ interface Slot {
 
 type WorkerReply =
   | { jobId: number; record: AnalysisRecord; timings?: AnalysisRecord['timings'] }
+  | { jobId: number; rejected: { statusCode: number; error: string; message: string } }
   | { jobId: number; error: string };
 
 /** A record as posted by the worker: its compressed bytes arrive as a Uint8Array. */
@@ -85,10 +92,10 @@ export class WorkerAnalysisPool implements AnalysisRunner {
     if (size < 1) throw new Error('analysis pool size must be at least 1');
   }
 
-  analyze(text: string): Promise<AnalysisRecord> {
+  analyze(bytes: Buffer): Promise<AnalysisRecord> {
     if (this.closed) return Promise.reject(new AnalysisError('analysis pool is closed'));
     return new Promise((resolve, reject) => {
-      this.queue.push({ jobId: this.nextJobId++, text, resolve, reject });
+      this.queue.push({ jobId: this.nextJobId++, bytes, resolve, reject });
       this.dispatch();
     });
   }
@@ -102,7 +109,11 @@ export class WorkerAnalysisPool implements AnalysisRunner {
       slot.job = job;
       slot.worker.ref();
       slot.timer = setTimeout(() => this.fail(slot!, new AnalysisError(`analysis took longer than ${this.timeoutMs} ms`)), this.timeoutMs);
-      slot.worker.postMessage({ jobId: job.jobId, text: job.text });
+      // A copy of exactly the bytes, transferred: one memcpy (a structured clone of the
+      // Buffer would copy its whole backing store, and a string had to be decoded here
+      // first, on the event loop, and copied again).
+      const bytes = new Uint8Array(job.bytes);
+      slot.worker.postMessage({ jobId: job.jobId, bytes }, [bytes.buffer]);
     }
   }
 
@@ -113,6 +124,7 @@ export class WorkerAnalysisPool implements AnalysisRunner {
       if (!job || job.jobId !== reply.jobId) return;
       this.finish(slot);
       if ('error' in reply) job.reject(new AnalysisError(`analysis failed: ${reply.error}`));
+      else if ('rejected' in reply) job.reject(new HttpError(reply.rejected.statusCode, reply.rejected.error, reply.rejected.message));
       else job.resolve(fromWorker(reply));
       this.dispatch();
     });

@@ -1,11 +1,14 @@
-// Analysis worker thread: receives { jobId, text }, answers { jobId, record, timings }
-// or { jobId, error }. Serialising and compressing the document happen here, off the
-// main thread and overlapped with each other; the record crosses over without any
-// JSON text, and the compressed bytes are transferred, not copied.
+// Analysis worker thread: receives { jobId, bytes } (the upload's bytes, transferred),
+// answers { jobId, record, timings }, { jobId, rejected } when the bytes are not a text
+// dump (400/415), or { jobId, error }. Decoding, analysing, serialising and compressing
+// all happen here, off the main thread: the main thread never holds the dump as a
+// string, and its event loop is not blocked by decoding 50 MB. The record crosses over
+// without any JSON text; its compressed bytes are transferred, not copied.
 import { analyze } from '@hangscope/analyzer';
 import { parentPort } from 'node:worker_threads';
+import { HttpError } from '../errors.js';
 import { compressDocumentStreaming } from '../store/document.js';
-import { indexFields } from './digest.js';
+import { decodeOrReject, indexFields, storedForm } from './digest.js';
 
 if (!parentPort) throw new Error('analysis worker must run in a worker thread');
 const port = parentPort;
@@ -20,17 +23,25 @@ function ownBuffer(data: Buffer): ArrayBuffer {
 
 // One job at a time (the pool never sends a second before the answer), so the awaits
 // below cannot interleave jobs.
-port.on('message', async (message: { jobId: number; text: string }) => {
+port.on('message', async (message: { jobId: number; bytes: Uint8Array }) => {
   try {
     const t0 = performance.now();
-    const doc = analyze(message.text);
+    let text: string | null = decodeOrReject(message.bytes);
     const t1 = performance.now();
-    const fields = indexFields(doc, message.text);
-    const document = await compressDocumentStreaming(doc);
-    const timings = { analyze: Math.round(t1 - t0), encode: Math.round(performance.now() - t1) };
+    const doc = analyze(text);
+    const t2 = performance.now();
+    const fields = indexFields(doc, text);
+    text = null; // the analysis is done with it; let it go before the encoding allocates
+    const { value, form } = storedForm(doc);
+    const document = await compressDocumentStreaming(value, form);
+    const timings = { decode: Math.round(t1 - t0), analyze: Math.round(t2 - t1), encode: Math.round(performance.now() - t2) };
     const data = ownBuffer(document.data);
     port.postMessage({ jobId: message.jobId, record: { ...fields, document: { ...document, data: new Uint8Array(data) } }, timings }, [data]);
   } catch (err) {
-    port.postMessage({ jobId: message.jobId, error: err instanceof Error ? err.message : String(err) });
+    if (err instanceof HttpError) {
+      port.postMessage({ jobId: message.jobId, rejected: { statusCode: err.statusCode, error: err.error, message: err.message } });
+    } else {
+      port.postMessage({ jobId: message.jobId, error: err instanceof Error ? err.message : String(err) });
+    }
   }
 });

@@ -25,9 +25,15 @@ export function bodyEncoding(headers: IncomingHttpHeaders): 'identity' | 'gzip' 
  * Read a stream to a Buffer, failing with 413 as soon as more than `limit` bytes
  * arrived, without buffering them. On failure the rest of the request is not read:
  * Fastify answers and closes the connection.
+ *
+ * With the body's size known in advance (Content-Length), the bytes are copied into one
+ * buffer of that size as they arrive and each chunk is let go at once; otherwise the
+ * chunks are kept and concatenated at the end, which briefly holds the body twice
+ * (100 MB for a 50 MB dump).
  */
-export function readLimited(stream: Readable, limit: number): Promise<Buffer> {
+export function readLimited(stream: Readable, limit: number, expected?: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
+    let into: Buffer | null = expected !== undefined && Number.isSafeInteger(expected) && expected > 0 && expected <= limit ? Buffer.allocUnsafe(expected) : null;
     const chunks: Buffer[] = [];
     let size = 0;
     let settled = false;
@@ -36,17 +42,25 @@ export function readLimited(stream: Readable, limit: number): Promise<Buffer> {
       settled = true;
       stream.off('data', onData);
       if (err) reject(err);
+      else if (into) resolve(size === into.length ? into : into.subarray(0, size));
       else resolve(Buffer.concat(chunks, size));
     };
     const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
+      if (size + chunk.length > limit) {
         chunks.length = 0;
+        into = null;
         stream.pause();
         settle(tooLarge(limit));
         return;
       }
-      chunks.push(chunk);
+      if (into && size + chunk.length > into.length) {
+        // More than announced: keep what was copied as the first chunk and go on in chunks.
+        chunks.push(into.subarray(0, size));
+        into = null;
+      }
+      if (into) chunk.copy(into, size);
+      else chunks.push(chunk);
+      size += chunk.length;
     };
     stream.on('data', onData);
     stream.once('end', () => settle(null));
@@ -63,7 +77,7 @@ export async function readRawDump(stream: Readable, headers: IncomingHttpHeaders
   const encoding = bodyEncoding(headers);
   const declared = Number(headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
-  if (encoding === 'identity') return readLimited(stream, limit);
+  if (encoding === 'identity') return readLimited(stream, limit, Number.isFinite(declared) ? declared : undefined);
 
   const gunzip = createGunzip();
   const decompressed = readLimited(gunzip, limit);

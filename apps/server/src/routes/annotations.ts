@@ -4,7 +4,8 @@ import { HttpError, notFound } from '../errors.js';
 import { isAnnotationId, newAnnotationId } from '../ids.js';
 import { writeLimit } from '../plugins/external.js';
 import { annotatableIds } from '../services/analysis-ids.js';
-import type { Annotation, AnnotationPatch, IncidentDetail } from '../store/types.js';
+import { parseFullDocument } from '../store/compact-json.js';
+import type { Annotation, AnnotationPatch, IncidentDetail, IncidentStore } from '../store/types.js';
 import type { RouteDeps } from './deps.js';
 import { loadIncident } from './incidents.js';
 import { errorSchema } from './schemas.js';
@@ -49,9 +50,10 @@ interface AnnotationBody {
 const unprocessable = (message: string) => new HttpError(422, 'invalid_annotation', message);
 
 /** Check target and lines against the incident: the node must exist, the lines too. */
-function checkAgainstIncident(incident: IncidentDetail, body: AnnotationBody): void {
+async function checkAgainstIncident(store: IncidentStore, incident: IncidentDetail, body: AnnotationBody): Promise<void> {
   if (body.target !== undefined && body.target !== null) {
-    const doc = JSON.parse(incident.analysisJson) as AnalysisDocument | null;
+    const stored = await store.getAnalysis(incident.id);
+    const doc: AnalysisDocument | null = stored ? parseFullDocument(stored) : null;
     if (!annotatableIds(doc).has(body.target)) {
       throw unprocessable(`target ${JSON.stringify(body.target)} is not a node of this incident's analysis`);
     }
@@ -106,7 +108,7 @@ export const annotationRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (
     },
     async (request, reply) => {
       const incident = await loadIncident(store, request.params.id);
-      checkAgainstIncident(incident, request.body);
+      await checkAgainstIncident(store, incident, request.body);
       if ((await store.listAnnotations(incident.id)).length >= ANNOTATION_LIMITS.perIncident) {
         throw unprocessable(`an incident takes at most ${ANNOTATION_LIMITS.perIncident} annotations`);
       }
@@ -140,7 +142,7 @@ export const annotationRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (
     async (request) => {
       const incident = await loadIncident(store, request.params.id);
       await loadAnnotation(incident.id, request.params.annotationId);
-      checkAgainstIncident(incident, request.body);
+      await checkAgainstIncident(store, incident, request.body);
       const patch: AnnotationPatch = { ...request.body, author: cleanAuthor(request.body.author) };
       if (patch.author === undefined) delete patch.author;
       const updated = await store.updateAnnotation(incident.id, request.params.annotationId, patch, new Date().toISOString());

@@ -4,7 +4,8 @@ import { graphToDot } from '../export/graph-dot.js';
 import { graphToSvg } from '../export/graph-svg.js';
 import { buildMarkdownReport } from '../export/report-md.js';
 import type { RouteDeps } from './deps.js';
-import { loadIncident } from './incidents.js';
+import { loadIncident, sendPieces } from './incidents.js';
+import { fullJsonPieces, parseFullDocument } from '../store/compact-json.js';
 import { errorSchema, idParams } from './schemas.js';
 
 const attachment = (id: string, ext: string) => `attachment; filename="hangscope-${id}.${ext}"`;
@@ -25,7 +26,8 @@ export const exportRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app,
 
   async function load(id: string) {
     const incident = await loadIncident(store, id);
-    return { incident, doc: JSON.parse(incident.analysisJson) as AnalysisDocument };
+    const stored = await store.getAnalysis(incident.id);
+    return { incident, doc: (stored ? parseFullDocument(stored) : null) as AnalysisDocument };
   }
 
   app.get<{ Params: { id: string } }>('/api/incidents/:id/report.md', { schema: exportSchema('Markdown report for a ticket') }, async (request, reply) => {
@@ -62,9 +64,11 @@ export const exportRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app,
 
   app.get<{ Params: { id: string } }>('/api/incidents/:id/analysis.json', { schema: exportSchema('The analysis document') }, async (request, reply) => {
     const incident = await loadIncident(store, request.params.id);
-    return reply
-      .type('application/json; charset=utf-8')
-      .header('content-disposition', disposition(request, incident.id, 'analysis.json'))
-      .send(incident.analysisJson);
+    const stored = await store.getAnalysis(incident.id);
+    reply.type('application/json; charset=utf-8').header('content-disposition', disposition(request, incident.id, 'analysis.json'));
+    if (!stored) return reply.send('null');
+    // The full document, expanded from the compact form where stored so, streamed.
+    const { pieces, length } = fullJsonPieces(stored);
+    return sendPieces(reply, pieces, length, false);
   });
 };

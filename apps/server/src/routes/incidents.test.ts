@@ -1,6 +1,9 @@
 import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CRLF_UTF8_DUMP, HUNG_TASK_DUMP, startApp, upload, type TestApp } from '../__tests__/helpers.js';
+import Database from 'better-sqlite3';
+import { analyze } from '@hangscope/analyzer';
+import { CRLF_UTF8_DUMP, HUNG_TASK_DUMP, startApp, sysrqDump, upload, type TestApp } from '../__tests__/helpers.js';
+import { COMPACT_MIN_TASKS } from '../analysis/digest.js';
 
 let t: TestApp;
 afterEach(async () => {
@@ -65,6 +68,43 @@ describe('GET /api/incidents/:id encodings and caching', () => {
     // the analysis is exactly the stored document, as the export serves it
     const exported = (await get(`${url}/analysis.json`)).json();
     expect(doc.analysis).toEqual(exported);
+  });
+
+  it('a big analysis is stored compact and served full: plain, gzip, analysis.json, exports and annotations agree', async () => {
+    t = await startApp();
+    const text = sysrqDump(COMPACT_MIN_TASKS + 200);
+    const { status, json } = await upload(t.app, text);
+    expect(status).toBe(201);
+    const db = new Database(t.dbPath, { readonly: true });
+    const row = db.prepare('SELECT form, length FROM incident_analysis WHERE incident_id = ?').get(json.id) as { form: string; length: number };
+    db.close();
+    expect(row.form).toBe('compact');
+    // what the analyzer says about the text, as JSON (a task's frames are its stack's)
+    const expected = JSON.parse(JSON.stringify(analyze(text)));
+    expect(expected.tasks.length).toBeGreaterThanOrEqual(COMPACT_MIN_TASKS);
+    const url = `/api/incidents/${json.id}`;
+    const plain = await get(url);
+    expect(plain.statusCode).toBe(200);
+    expect(Number(plain.headers['content-length'])).toBe(plain.rawPayload.length);
+    expect(plain.rawPayload.length).toBeGreaterThan(row.length); // the full form is larger than the compact one stored
+    const body = plain.json();
+    expect(body.analysis).toEqual(expected);
+    expect(body.analysis.stacks).toBeUndefined();
+    expect(body).toMatchObject({ id: json.id, url: `/i/${json.id}`, lineCount: text.split('\n').length - 1 });
+    const gz = await t.app.inject({ method: 'GET', url, headers: { 'accept-encoding': 'gzip' } });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gz.headers.etag).not.toBe(plain.headers.etag);
+    expect(gunzipSync(gz.rawPayload).equals(plain.rawPayload)).toBe(true);
+    expect((await t.app.inject({ method: 'GET', url, headers: { 'if-none-match': String(plain.headers.etag) } })).statusCode).toBe(304);
+    expect((await get(`${url}/analysis.json`)).json()).toEqual(expected);
+    expect((await get(`${url}/report.md`)).statusCode).toBe(200);
+    expect((await get(`${url}/graph.svg`)).statusCode).toBe(200);
+    const node = expected.graph.nodes.find((n: { id: string }) => n.id.startsWith('task:'))?.id ?? expected.graph.nodes[0].id;
+    const note = await t.app.inject({ method: 'POST', url: `${url}/annotations`, payload: { target: node, body: 'holds it' } });
+    expect(note.statusCode).toBe(201);
+    expect((await t.app.inject({ method: 'POST', url: `${url}/annotations`, payload: { target: 'task:999999999', body: 'x' } })).statusCode).toBe(422);
+    // searchable by its frames and comms like any other
+    expect((await get('/api/incidents?q=ext4_sync_fs')).json().items.map((i: { id: string }) => i.id)).toEqual([json.id]);
   });
 
   it('answers 304 for a matching ETag, and the ETag changes when the incident does', async () => {

@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto';
+import { Readable, pipeline } from 'node:stream';
+import { createGzip } from 'node:zlib';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError, badRequest, notFound } from '../errors.js';
 import { incidentUrl, isIncidentId } from '../ids.js';
 import { LIMITS, optionalText, parseTags } from '../ingest/metadata.js';
 import { readRawBytes } from '../services/raw.js';
+import { chunked, fullJsonPieces } from '../store/compact-json.js';
 import { gzipAround, inflateDocument, inflateDocumentSync } from '../store/document.js';
 import { toFtsQuery } from '../store/search-query.js';
 import {
@@ -72,10 +75,28 @@ export async function sendDetail(request: FastifyRequest, reply: FastifyReply, i
   if (analysis.encoding === 'identity') return reply.send(`${head}${analysis.json}}`);
   const headBytes = Buffer.from(head, 'utf8');
   const tail = Buffer.from('}');
+  if (analysis.form === 'compact') {
+    // Stored compact (a big analysis): the full JSON is spliced from the compact JSON's
+    // bytes and streamed, never built as one string or object.
+    const { pieces, length } = fullJsonPieces({ form: 'compact', json: await inflateDocument(analysis.data) });
+    return sendPieces(reply, [headBytes, ...pieces, tail], headBytes.length + length + tail.length, acceptsGzip(request.headers['accept-encoding']));
+  }
   if (gzip) return reply.header('content-encoding', 'gzip').send(Buffer.concat(gzipAround(headBytes, analysis, tail)));
   // Small documents inflate faster in place than through the thread pool's streams.
   const json = analysis.data.length <= SYNC_INFLATE_MAX ? inflateDocumentSync(analysis.data) : await inflateDocument(analysis.data);
   return reply.send(Buffer.concat([headBytes, json, tail], headBytes.length + json.length + 1));
+}
+
+/**
+ * Send JSON pieces as one response body in ~1 MB writes: plain with its length, or
+ * gzip-compressed (level 1, on the thread pool, streamed as it is produced).
+ */
+export function sendPieces(reply: FastifyReply, pieces: Buffer[], length: number, gzip: boolean): FastifyReply {
+  const body = Readable.from(chunked(pieces), { objectMode: false });
+  if (!gzip) return reply.header('content-length', length).send(body);
+  const gz = createGzip({ level: 1 });
+  pipeline(body, gz, () => {}); // an error destroys gz, which ends the response
+  return reply.header('content-encoding', 'gzip').send(gz);
 }
 
 /** The stored incident or a 404 (a malformed id is a 404 too). */

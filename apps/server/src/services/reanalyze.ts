@@ -1,7 +1,6 @@
 import { ANALYZER_VERSION } from '@hangscope/analyzer';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AnalysisRunner } from '../analysis/pool.js';
-import { decodeDump } from '../ingest/decode.js';
 import type { IncidentStore } from '../store/types.js';
 import { readRawBytes } from './raw.js';
 
@@ -37,9 +36,8 @@ export async function reanalyzeStored(
     if (opts.shouldStop?.()) break;
     try {
       const bytes = await readRawBytes(store, id);
-      const decoded = bytes ? decodeDump(bytes) : null;
-      if (!decoded?.ok) throw new Error('stored dump is missing or no longer decodes');
-      const record = await analysis.analyze(decoded.text);
+      if (!bytes) throw new Error('stored dump is missing');
+      const record = await analysis.analyze(bytes);
       await store.replaceAnalysis(id, record, new Date().toISOString());
       result.updated++;
     } catch (err) {

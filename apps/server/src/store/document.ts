@@ -9,8 +9,16 @@ import { constants, crc32, createDeflateRaw, deflateRawSync, inflateRaw, inflate
 /** Encoding names in incident_analysis.encoding. */
 export type DocumentEncoding = 'identity' | 'deflate-raw-sync';
 
+/**
+ * incident_analysis.form: the full contract document, or the analyzer's compact form
+ * (compactAnalysis: each distinct stack once), expanded when read (compact-json.ts).
+ */
+export type DocumentForm = 'full' | 'compact';
+
 export interface StoredDocument {
   encoding: 'deflate-raw-sync';
+  /** Absent: 'full'. */
+  form?: DocumentForm;
   /** Raw deflate blocks, not final, byte-aligned (ends with a sync flush). */
   data: Buffer;
   /** CRC-32 of the JSON's UTF-8 bytes. */
@@ -25,10 +33,11 @@ export interface StoredDocument {
  */
 const LEVEL = 1;
 
-export function compressDocument(json: string | Buffer): StoredDocument {
+export function compressDocument(json: string | Buffer, form: DocumentForm = 'full'): StoredDocument {
   const bytes = typeof json === 'string' ? Buffer.from(json, 'utf8') : json;
   return {
     encoding: 'deflate-raw-sync',
+    form,
     data: deflateRawSync(bytes, { level: LEVEL, finishFlush: constants.Z_SYNC_FLUSH }),
     crc32: crc32(bytes),
     length: bytes.length,
@@ -75,7 +84,7 @@ const PIECE = 1024 * 1024;
  * serialising and compressing overlapped: each ~1 MB of JSON goes to zlib on the thread
  * pool while the next is written. Same bytes, same CRC and length.
  */
-export async function compressDocumentStreaming(value: unknown): Promise<StoredDocument> {
+export async function compressDocumentStreaming(value: unknown, form: DocumentForm = 'full'): Promise<StoredDocument> {
   const deflate = createDeflateRaw({ level: LEVEL, finishFlush: constants.Z_SYNC_FLUSH, chunkSize: PIECE });
   const out: Buffer[] = [];
   deflate.on('data', (b: Buffer) => out.push(b));
@@ -102,7 +111,7 @@ export async function compressDocumentStreaming(value: unknown): Promise<StoredD
   if (pending.length > 0 || length === 0) await flushPiece();
   deflate.end();
   await ended;
-  return { encoding: 'deflate-raw-sync', data: Buffer.concat(out), crc32: crc, length };
+  return { encoding: 'deflate-raw-sync', form, data: Buffer.concat(out), crc32: crc, length };
 }
 
 const inflateRawAsync = promisify(inflateRaw);

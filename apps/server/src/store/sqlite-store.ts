@@ -3,10 +3,12 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { badRequest } from '../errors.js';
 import { INCIDENT_URL_PREFIX } from '../ids.js';
-import { inflateDocumentSync } from './document.js';
+import { expandCompactJson } from './compact-json.js';
+import { inflateDocument, inflateDocumentSync, type DocumentForm } from './document.js';
 import { migrate } from './migrate.js';
 import type {
   AnalysisRecord,
+  StoredAnalysis,
   Annotation,
   AnnotationPatch,
   CreateResult,
@@ -89,10 +91,18 @@ const SUMMARY_JSON = `json_object('id', i.id, 'url', '${INCIDENT_URL_PREFIX}' ||
 
 interface AnalysisRow {
   encoding: 'identity' | 'deflate-raw-sync';
+  form: DocumentForm;
   document: string | Buffer;
   crc32: number | null;
   length: number | null;
   analyzed_at: string;
+}
+
+/** The JSON text of the full document from a stored analysis's JSON bytes. */
+function fullJsonText(form: DocumentForm, json: Buffer): string {
+  if (form === 'full') return json.toString('utf8');
+  const { pieces, length } = expandCompactJson(json);
+  return Buffer.concat(pieces, length).toString('utf8');
 }
 
 function toDetailFields(r: IncidentRow): Omit<IncidentDetail, 'analysisJson'> {
@@ -214,9 +224,12 @@ export class SqliteStore implements IncidentStore {
         incident.id, incident.raw.encoding, incident.raw.data,
       );
       this.stmt(
-        `INSERT INTO incident_analysis (incident_id, analyzer_version, analyzed_at, document, encoding, crc32, length)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      ).run(incident.id, a.analyzerVersion, incident.createdAt, a.document.data, a.document.encoding, a.document.crc32, a.document.length);
+        `INSERT INTO incident_analysis (incident_id, analyzer_version, analyzed_at, document, encoding, form, crc32, length)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
+        incident.id, a.analyzerVersion, incident.createdAt, a.document.data, a.document.encoding, a.document.form ?? 'full',
+        a.document.crc32, a.document.length,
+      );
       this.writeTags(incident.id, incident.tags);
       this
         .stmt(
@@ -245,7 +258,7 @@ export class SqliteStore implements IncidentStore {
   }
 
   private analysisRow(id: string): AnalysisRow | undefined {
-    return this.stmt('SELECT encoding, document, crc32, length, analyzed_at FROM incident_analysis WHERE incident_id = ?').get(id) as
+    return this.stmt('SELECT encoding, form, document, crc32, length, analyzed_at FROM incident_analysis WHERE incident_id = ?').get(id) as
       | AnalysisRow
       | undefined;
   }
@@ -261,33 +274,59 @@ export class SqliteStore implements IncidentStore {
     Object.defineProperty(detail, 'analysisJson', {
       enumerable: true,
       get: () =>
-        (json ??= doc!.encoding === 'identity' ? String(doc!.document) : inflateDocumentSync(doc!.document as Buffer).toString('utf8')),
+        (json ??=
+          doc!.encoding === 'identity'
+            ? fullJsonText(doc!.form, Buffer.from(String(doc!.document), 'utf8'))
+            : fullJsonText(doc!.form, inflateDocumentSync(doc!.document as Buffer))),
     });
     return detail;
+  }
+
+  async getAnalysis(id: string): Promise<StoredAnalysis | null> {
+    const doc = this.analysisRow(id);
+    if (!doc) return null;
+    // A large analysis inflates on the thread pool, not on the event loop.
+    const json = doc.encoding === 'identity' ? Buffer.from(String(doc.document), 'utf8') : await inflateDocument(doc.document as Buffer);
+    return { form: doc.form, json };
   }
 
   async getStored(id: string): Promise<StoredIncidentDetail | null> {
     // One statement for the incident, its tags and its analysis (the incident page's call).
     const r = this.stmt(
-      `SELECT i.*, ${TAGS}, a.encoding AS a_encoding, a.document AS a_document, a.crc32 AS a_crc32, a.length AS a_length,
-         a.analyzed_at AS a_analyzed_at
+      `SELECT i.*, ${TAGS}, a.encoding AS a_encoding, a.form AS a_form, a.document AS a_document, a.crc32 AS a_crc32,
+         a.length AS a_length, a.analyzed_at AS a_analyzed_at
        FROM incidents i LEFT JOIN incident_analysis a ON a.incident_id = i.id WHERE i.id = ?`,
     ).get(id) as
-      | (IncidentRow & { a_encoding: AnalysisRow['encoding'] | null; a_document: AnalysisRow['document'] | null; a_crc32: number | null; a_length: number | null; a_analyzed_at: string | null })
+      | (IncidentRow & {
+          a_encoding: AnalysisRow['encoding'] | null;
+          a_form: DocumentForm | null;
+          a_document: AnalysisRow['document'] | null;
+          a_crc32: number | null;
+          a_length: number | null;
+          a_analyzed_at: string | null;
+        })
       | undefined;
     if (!r) return null;
     const doc: AnalysisRow | undefined =
       r.a_encoding === null || r.a_document === null
         ? undefined
-        : { encoding: r.a_encoding, document: r.a_document, crc32: r.a_crc32, length: r.a_length, analyzed_at: r.a_analyzed_at ?? '' };
+        : {
+            encoding: r.a_encoding,
+            form: r.a_form ?? 'full',
+            document: r.a_document,
+            crc32: r.a_crc32,
+            length: r.a_length,
+            analyzed_at: r.a_analyzed_at ?? '',
+          };
     if (!doc) return { ...toDetailFields(r), analysis: { encoding: 'identity', json: 'null' }, analysisTag: '' };
     if (doc.encoding === 'identity') {
+      // Rows from before 0003: always the full form (compact came later).
       const json = String(doc.document);
       return { ...toDetailFields(r), analysis: { encoding: 'identity', json }, analysisTag: `${doc.analyzed_at}|${json.length}` };
     }
     return {
       ...toDetailFields(r),
-      analysis: { encoding: doc.encoding, data: doc.document as Buffer, crc32: doc.crc32 ?? 0, length: doc.length ?? 0 },
+      analysis: { encoding: doc.encoding, form: doc.form, data: doc.document as Buffer, crc32: doc.crc32 ?? 0, length: doc.length ?? 0 },
       analysisTag: `${doc.analyzed_at}|${doc.crc32}|${doc.length}`,
     };
   }
@@ -434,9 +473,10 @@ export class SqliteStore implements IncidentStore {
            line_count = ? WHERE id = ?`,
       ).run(a.kind, a.title, a.fingerprint, a.kernel, a.analyzerVersion, a.lineCount, id);
       this.stmt(
-        `UPDATE incident_analysis SET analyzer_version = ?, analyzed_at = ?, document = ?, encoding = ?, crc32 = ?, length = ?
+        `UPDATE incident_analysis SET analyzer_version = ?, analyzed_at = ?, document = ?, encoding = ?, form = ?, crc32 = ?,
+           length = ?
          WHERE incident_id = ?`,
-      ).run(a.analyzerVersion, analyzedAt, a.document.data, a.document.encoding, a.document.crc32, a.document.length, id);
+      ).run(a.analyzerVersion, analyzedAt, a.document.data, a.document.encoding, a.document.form ?? 'full', a.document.crc32, a.document.length, id);
       this
         .stmt('UPDATE incident_fts SET titles = ?, verdict = ?, frames = ?, comms = ? WHERE rowid = ?')
         .run(a.search.titles, a.search.verdict, a.search.frames, a.search.comms, r.seq);

@@ -1,9 +1,9 @@
 // The storage interface. Routes and services speak only this, so a PostgreSQL
 // implementation (raw dumps in object storage, search in PostgreSQL) is a new class,
 // not a rewrite. Methods are async for that reason even though SQLite is synchronous.
-import type { StoredDocument } from './document.js';
+import type { DocumentForm, StoredDocument } from './document.js';
 
-export type { StoredDocument } from './document.js';
+export type { DocumentForm, StoredDocument } from './document.js';
 
 export type IncidentStatus = 'open' | 'mitigated' | 'resolved' | 'duplicate';
 export const INCIDENT_STATUSES: readonly IncidentStatus[] = ['open', 'mitigated', 'resolved', 'duplicate'];
@@ -16,7 +16,7 @@ export interface AnalysisRecord {
    * analysis worker leaves it out so the text is not copied between threads. */
   documentJson?: string;
   /** Milliseconds per step in an analysis worker, for the request log. */
-  timings?: { analyze: number; encode: number };
+  timings?: { decode: number; analyze: number; encode: number };
   analyzerVersion: string;
   kind: string;
   title: string;
@@ -58,8 +58,15 @@ export interface IncidentDetail extends IncidentSummary {
   lineCount: number;
   userTitle: string | null;
   analyzerVersion: string;
-  /** The stored contract document, JSON text. */
+  /** The contract document (expanded when stored compact), JSON text. Built on first
+   * use, on the event loop: for a big analysis prefer store.getAnalysis(). */
   analysisJson: string;
+}
+
+/** An incident's analysis as stored, inflated: JSON bytes in `form` (see compact-json.ts). */
+export interface StoredAnalysis {
+  form: DocumentForm;
+  json: Buffer;
 }
 
 /** The detail fields with the analysis as stored: sent without decoding it. */
@@ -143,6 +150,8 @@ export interface IncidentStore {
   /** Like get(), but the analysis as stored (compressed or not) and an entity tag. */
   getStored(id: string): Promise<StoredIncidentDetail | null>;
   getRaw(id: string): Promise<{ encoding: 'gzip' | 'identity'; data: Buffer } | null>;
+  /** The analysis as stored (compact or full), inflated off the event loop; null: no incident or analysis. */
+  getAnalysis(id: string): Promise<StoredAnalysis | null>;
   list(filter: ListFilter, cursor: string | null, limit: number): Promise<ListPage>;
   /** The same page as the API's JSON body, `{"items":[…],"nextCursor":…}`, items with
    * their `url`: what GET /api/incidents sends, without building objects per row. */
