@@ -32,7 +32,7 @@ test('fixed-size skeletons: the page does not move when the incident arrives and
   // Hold the incident, then the ELK worker, so both loading states are seen.
   let releaseIncident!: () => void;
   const incidentHeld = new Promise<void>((r) => (releaseIncident = r));
-  await page.route(new RegExp(`/api/incidents/${id}$`), async (route) => {
+  await page.route(new RegExp(`/api/incidents/${id}/view$`), async (route) => {
     await incidentHeld;
     await route.continue();
   });

@@ -7,11 +7,13 @@ import { NewIncidentPage } from './routes/NewIncidentPage';
 import { GroupsPage } from './routes/GroupsPage';
 import { NotFoundPage } from './routes/NotFoundPage';
 import { RouteError } from './routes/RouteError';
-import { ApiError } from './api/client';
+import { ApiError, api } from './api/client';
+import { keys } from './api/hooks';
 
 // The incident view carries d3 and the graph code; the list and upload pages do not
 // need them, so it is its own chunk (elkjs is a further lazy chunk inside it).
-const IncidentPage = lazy(() => import('./routes/IncidentPage').then((m) => ({ default: m.IncidentPage })));
+const loadIncidentPage = () => import('./routes/IncidentPage');
+const IncidentPage = lazy(() => loadIncidentPage().then((m) => ({ default: m.IncidentPage })));
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -24,6 +26,15 @@ const queryClient = new QueryClient({
     },
   },
 });
+
+// A permalink opened directly: fetch the incident's view and the page's code together,
+// not the code first and the data once the code has run.
+const permalink = /^\/i\/([^/?#]+)/.exec(window.location.pathname);
+if (permalink) {
+  const id = decodeURIComponent(permalink[1]);
+  void queryClient.prefetchQuery({ queryKey: keys.view(id), queryFn: () => api.getView(id) });
+  void loadIncidentPage();
+}
 
 const router = createBrowserRouter([
   {

@@ -6,12 +6,17 @@ import type {
   HistoryQuery,
   Incident,
   IncidentGroup,
+  IncidentView,
+  IncidentViewWire,
+  CompactTask,
   IncidentPage,
   Mitigation,
   NewAnnotation,
   SimilarIncident,
+  TaskGroupSummary,
   UploadInput,
 } from './types';
+import type { Frame, Task } from '@hangscope/analyzer';
 
 export class ApiError extends Error {
   constructor(
@@ -106,6 +111,23 @@ export const api = {
 
   getIncident: (id: string) => request<Incident>(`/api/incidents/${enc(id)}`),
 
+  /** The incident page's view (GET …/view): what it draws, without the whole analysis. */
+  async getView(id: string): Promise<IncidentView> {
+    return viewFromWire(await request<IncidentViewWire>(`/api/incidents/${enc(id)}/view`));
+  },
+
+  /** Tasks by id (any task, drawn or not), frames filled in. */
+  async getTasks(id: string, taskIds: string[]): Promise<Task[]> {
+    const r = await request<{ stacks: Frame[][]; items: CompactTask[] }>(
+      `/api/incidents/${enc(id)}/view/tasks?ids=${enc(taskIds.join(','))}`,
+    );
+    return expandTasks(r.stacks, r.items);
+  },
+
+  /** Stack groups after the first page the view carries, largest first. */
+  taskGroups: (id: string, offset: number, limit: number) =>
+    request<{ total: number; items: TaskGroupSummary[] }>(`/api/incidents/${enc(id)}/view/task-groups?offset=${offset}&limit=${limit}`),
+
   async getRaw(id: string): Promise<string> {
     const res = await fetch(`/api/incidents/${enc(id)}/raw`);
     if (!res.ok) throw await errorFrom(res);
@@ -188,4 +210,15 @@ export function exportLinks(id: string): { label: string; href: string; filename
     { label: 'Analysis (JSON)', href: `${base}/analysis.json?download=1`, filename: file('analysis.json') },
     { label: 'Raw dump', href: `${base}/raw`, filename: file('txt') },
   ];
+}
+
+/** Compact tasks with their frames: tasks with the same stack share one (read-only) array. */
+export function expandTasks(stacks: Frame[][], tasks: CompactTask[]): Task[] {
+  return tasks.map(({ stack, ...rest }) => ({ ...rest, frames: stacks[stack] ?? [] }));
+}
+
+export function viewFromWire(w: IncidentViewWire): IncidentView {
+  const { view, ...fields } = w;
+  const { stacks, tasks, coverageCounts, counts, taskGroups, ...analysis } = view;
+  return { ...fields, analysis: { ...analysis, tasks: expandTasks(stacks, tasks) }, counts, coverageCounts, taskGroups };
 }

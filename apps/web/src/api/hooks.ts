@@ -5,6 +5,8 @@ import type { HistoryQuery, NewAnnotation, UploadInput } from './types';
 
 export const keys = {
   incident: (id: string) => ['incident', id] as const,
+  view: (id: string) => ['incident', id, 'view'] as const,
+  tasks: (id: string, taskIds: string[]) => ['incident', id, 'tasks', ...taskIds] as const,
   raw: (id: string) => ['incident', id, 'raw'] as const,
   history: (q: HistoryQuery) => ['incidents', q] as const,
   annotations: (id: string) => ['incident', id, 'annotations'] as const,
@@ -14,6 +16,21 @@ export const keys = {
 
 export function useIncident(id: string) {
   return useQuery({ queryKey: keys.incident(id), queryFn: () => api.getIncident(id) });
+}
+
+/** The incident page's data: the view, not the whole analysis (see api.getView). */
+export function useIncidentView(id: string) {
+  return useQuery({ queryKey: keys.view(id), queryFn: () => api.getView(id) });
+}
+
+/** Tasks the view does not carry (a deep link to one that is not drawn). */
+export function useTasks(id: string, taskIds: string[]) {
+  return useQuery({
+    queryKey: keys.tasks(id, taskIds),
+    queryFn: () => api.getTasks(id, taskIds),
+    enabled: taskIds.length > 0,
+    staleTime: Infinity,
+  });
 }
 
 export function useRawText(id: string, enabled = true) {
@@ -85,7 +102,9 @@ export function useSetStatus(id: string) {
   return useMutation({
     mutationFn: (status: string) => api.setStatus(id, status),
     onSuccess: () => {
-      void qc.invalidateQueries({ queryKey: keys.incident(id) });
+      // Exact keys: the prefix would also refetch the raw dump (megabytes) for a status.
+      void qc.invalidateQueries({ queryKey: keys.incident(id), exact: true });
+      void qc.invalidateQueries({ queryKey: keys.view(id), exact: true });
       void qc.invalidateQueries({ queryKey: ['incidents'] });
     },
   });

@@ -1,6 +1,10 @@
 // Shapes of the server's HTTP API (apps/server). The analysis document itself is the
 // analyzer's contract, imported as types only so no analyzer code reaches the browser.
-import type { AnalysisDocument, Kind } from '@hangscope/analyzer';
+import type { AnalysisDocument, CoverageSegment, Frame, Kind, Task } from '@hangscope/analyzer';
+
+/** A task of the analyzer's compact form (packages/analyzer/src/compact.ts): `frames`
+ * replaced by an index into the document's `stacks`. */
+export type CompactTask = Omit<Task, 'frames'> & { stack: number };
 
 export type IncidentStatus = 'open' | 'mitigated' | 'resolved' | 'duplicate' | string;
 
@@ -29,6 +33,53 @@ export interface Incident extends IncidentSummary {
   lineCount: number;
   analyzerVersion: string;
   analysis: AnalysisDocument;
+}
+
+/** All tasks with the same function sequence: one row of the tasks table (GET …/view). */
+export interface TaskGroupSummary {
+  key: string;
+  count: number;
+  states: string[];
+  /** "comm (pid)" of the first few tasks. */
+  comms: string[];
+  /** Function names of the group's stack, innermost first. */
+  fns: string[];
+  /** The first task of the group that is a graph node (or folded into one). */
+  node: string | null;
+}
+
+export type CoverageCounts = Record<CoverageSegment['status'], number>;
+
+export interface ViewCounts {
+  tasks: number;
+  locks: number;
+  cpus: number;
+  works: number;
+  taskGroups: number;
+}
+
+/** GET /api/incidents/:id/view as sent: the analysis part in the compact form. */
+export interface IncidentViewWire extends Omit<Incident, 'analysis'> {
+  view: Omit<AnalysisDocument, 'tasks' | 'coverage'> & {
+    stacks: Frame[][];
+    tasks: CompactTask[];
+    coverage: CoverageSegment[];
+    coverageCounts: CoverageCounts;
+    counts: ViewCounts;
+    taskGroups: TaskGroupSummary[];
+  };
+}
+
+/**
+ * What the incident page works from: the incident, and the part of its analysis the
+ * page shows. `analysis.tasks`, `locks`, `cpus` and `works` hold only what is in the
+ * graph (the rest is counted in `counts`, grouped in `taskGroups`, and fetched by id
+ * when asked for); `analysis.coverage` may be the notable segments only.
+ */
+export interface IncidentView extends Incident {
+  counts: ViewCounts;
+  coverageCounts: CoverageCounts;
+  taskGroups: TaskGroupSummary[];
 }
 
 export interface IncidentPage {

@@ -5,14 +5,19 @@ import type { LineRange } from './urlState';
 
 export function Coverage({
   segments,
+  counts,
   onShowLines,
 }: {
   segments: CoverageSegment[];
+  /** Segments of each status in the whole analysis, when `segments` is only the notable ones. */
+  counts?: Record<CoverageSegment['status'], number>;
   onShowLines: (r: LineRange) => void;
 }) {
-  if (segments.length === 0) return null;
-  const count = (s: CoverageSegment['status']) => segments.filter((x) => x.status === s).length;
+  const count = (s: CoverageSegment['status']) => counts?.[s] ?? segments.filter((x) => x.status === s).length;
+  const total = count('parsed') + count('prose') + count('unparsed');
+  if (total === 0) return null;
   const unparsed = count('unparsed');
+  const unlisted = total - segments.length;
   return (
     <details className={`coverage${unparsed ? ' has-unparsed' : ''}`}>
       <summary>
@@ -31,6 +36,11 @@ export function Coverage({
           </li>
         ))}
       </ul>
+      {unlisted > 0 && (
+        <p className="muted">
+          Not listed here: {unlisted} more segments (the analysis JSON under Export has them all).
+        </p>
+      )}
     </details>
   );
 }

@@ -1,37 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import type { Task } from '@hangscope/analyzer';
-import { groupTasksByStack, sortGroups } from './taskGroups';
+import type { TaskGroupSummary } from '../api/types';
+import { sortGroups, toTaskGroup } from './taskGroups';
 
-const frame = (fn: string) => ({ fn, offset: null, size: null, module: null, addr: null, reliable: true });
-const task = (pid: number, comm: string, fns: string[], state: Task['state'] = 'D'): Task => ({
-  id: `task:${pid}`,
-  pid,
-  comm,
-  state,
-  cpu: null,
-  taskAddr: null,
-  frames: fns.map(frame),
-  evidence: [],
-});
+const summary = (key: string, count: number, fns: string[], comms: string[], states = ['D']): TaskGroupSummary => ({ key, count, states, comms, fns, node: null });
 
-describe('groupTasksByStack', () => {
-  const tasks = [
-    task(1, 'a', ['__schedule', 'schedule', 'mutex_lock', 'do_x']),
-    task(2, 'b', ['__schedule', 'schedule', 'mutex_lock', 'do_x']),
-    task(3, 'c', ['__schedule', 'schedule', 'io_schedule', 'wait_on_page']),
-    task(4, 'd', []),
-    task(5, 'e', []),
-  ];
+describe('task groups', () => {
+  const groups = [
+    summary('a', 1, ['__schedule', 'schedule', 'io_schedule', 'wait_on_page'], ['c (3)']),
+    summary('b', 2, ['__schedule', 'schedule', 'mutex_lock', 'do_x', 'do_y', 'do_z'], ['a (1)', 'b (2)']),
+    summary('nostack:task:4', 1, [], ['d (4)'], ['S']),
+  ].map(toTaskGroup);
 
-  it('groups identical stacks and keeps stackless tasks apart', () => {
-    const g = groupTasksByStack(tasks);
-    expect(g.map((x) => x.tasks.length)).toEqual([2, 1, 1, 1]);
-    expect(g[0].comms).toEqual(['a (1)', 'b (2)']);
-    expect(g[0].top).toEqual(['mutex_lock', 'do_x']);
+  it('names a group by its first interesting frames (scheduler plumbing left out)', () => {
+    expect(groups[1].top).toEqual(['mutex_lock', 'do_x', 'do_y']);
+    expect(groups[0].top).toEqual(['wait_on_page']);
+    expect(groups[2].top).toEqual([]);
   });
 
-  it('sorts by count, biggest first', () => {
-    const s = sortGroups(groupTasksByStack(tasks), 'count', true);
-    expect(s[0].tasks.length).toBe(2);
+  it('sorts by count, biggest first, and by any column', () => {
+    expect(sortGroups(groups, 'count', true)[0].key).toBe('b');
+    expect(sortGroups(groups, 'comm', false).map((g) => g.key)).toEqual(['b', 'a', 'nostack:task:4']);
+    expect(sortGroups(groups, 'state', true)[0].key).toBe('nostack:task:4');
   });
 });

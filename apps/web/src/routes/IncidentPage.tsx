@@ -1,9 +1,11 @@
 // One incident: what it is, the answer (verdict, findings), the wait-for graph, and the
 // evidence behind the selected node. Selection and line range live in the URL.
+// It reads the incident's view (GET …/view: the graph, the tasks in it, counts), not the
+// whole analysis, which for a big dump is ~2× the dump (the Export links have it).
 import { useCallback, useMemo } from 'react';
-import type { Finding } from '@hangscope/analyzer';
+import type { AnalysisDocument, Finding } from '@hangscope/analyzer';
 import { Link, useLocation, useParams, useSearchParams } from 'react-router';
-import { useIncident } from '../api/hooks';
+import { useIncidentView, useTasks } from '../api/hooks';
 import { QueryError } from '../components/QueryError';
 import { ErrorBoundary } from '../components/ErrorBoundary';
 import { CopyButton } from '../components/CopyButton';
@@ -30,10 +32,21 @@ export function IncidentPage() {
   const location = useLocation();
   const duplicate = (location.state as { duplicate?: boolean } | null)?.duplicate === true;
   const [params, setParams] = useSearchParams();
-  const incident = useIncident(id);
+  const incident = useIncidentView(id);
   const selected = parseNodeParam(params.get('node'));
   const lines = parseLines(params.get('lines'));
-  const analysis = incident.data?.analysis;
+  const view = incident.data?.analysis;
+  // A task picked by a deep link that the view does not carry (not in the graph):
+  // fetched on its own and added to what the details panel looks in.
+  const missing = useMemo(
+    () => (view && selected?.startsWith('task:') && !view.tasks.some((t) => t.id === selected) ? [selected] : []),
+    [view, selected],
+  );
+  const extra = useTasks(id, missing);
+  const analysis = useMemo((): AnalysisDocument | undefined => {
+    if (!view || !extra.data?.length) return view;
+    return { ...view, tasks: [...view.tasks, ...extra.data] };
+  }, [view, extra.data]);
 
   const setUrlState = useCallback(
     (node: string | null, range: LineRange | null) => {
@@ -64,7 +77,7 @@ export function IncidentPage() {
 
   // Identical waiters fold into one drawn node; a task picked anywhere on the page
   // selects (highlights) the node it was folded into.
-  const collapsed = useMemo(() => (analysis ? collapseIdenticalWaiters(analysis.graph, 2, analysis.findings ?? NO_FINDINGS) : null), [analysis]);
+  const collapsed = useMemo(() => (view ? collapseIdenticalWaiters(view.graph, 2, view.findings ?? NO_FINDINGS) : null), [view]);
   const drawnSelected = selected ? (collapsed?.memberOf.get(selected) ?? selected) : null;
   const folded = useMemo(() => {
     if (!collapsed || !drawnSelected) return null;
@@ -83,7 +96,7 @@ export function IncidentPage() {
       </main>
     );
   const inc = incident.data;
-  const doc = inc.analysis;
+  const doc = analysis ?? inc.analysis;
 
   return (
     <main className="page incident-page">
@@ -98,7 +111,7 @@ export function IncidentPage() {
           Verdict {doc.verdict && <CopyButton text={doc.verdict} />}
         </h2>
         <p>{doc.verdict || 'No verdict.'}</p>
-        <Coverage segments={doc.coverage ?? []} onShowLines={(r) => setUrlState(selected, r)} />
+        <Coverage segments={doc.coverage ?? []} counts={inc.coverageCounts} onShowLines={(r) => setUrlState(selected, r)} />
       </section>
       <section aria-labelledby="findings-h">
         <h2 id="findings-h">Findings</h2>
@@ -130,7 +143,7 @@ export function IncidentPage() {
         </ErrorBoundary>
       </div>
       <ErrorBoundary label="Tasks">
-        <TasksTable analysis={doc} onSelectNode={selectNode} />
+        <TasksTable id={inc.id} analysis={inc.analysis} groups={inc.taskGroups} counts={inc.counts} onSelectNode={selectNode} />
       </ErrorBoundary>
       <ErrorBoundary label="Annotations">
         <Annotations id={inc.id} selected={selected} lines={lines} />
