@@ -7,6 +7,7 @@ import { matchKnownIssues } from './findings/known-issues.js';
 import { buildGraph } from './graph/build.js';
 import { findWaits } from './graph/waits.js';
 import { buildModel } from './model/build.js';
+import { forgetFrameLines } from './parse/frames.js';
 import { pickKernel } from './parse/kernel.js';
 import { parseText } from './parse/run.js';
 import { fingerprint } from './summary/fingerprint.js';
@@ -20,6 +21,8 @@ export function analyze(text: string): AnalysisDocument {
   } catch (err) {
     // A bug must not cost the user their upload: say what happened, keep the contract.
     return failed(text, err);
+  } finally {
+    forgetFrameLines();
   }
 }
 

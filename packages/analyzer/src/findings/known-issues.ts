@@ -66,39 +66,54 @@ export function assignStacks<T>(cands: T[][]): T[] | null {
 }
 
 export function matchKnownIssues(tasks: ModelTask[], kind: Kind, issues: KnownIssue[] = KNOWN_ISSUES): Finding[] {
-  // Index: plain frame name → tasks having it, so a 50,000-task dump is not scanned per issue.
-  const byFn = new Map<string, ModelTask[]>();
-  const withFrames = tasks.filter((t) => t.frames.length > 0);
-  for (const t of withFrames) {
+  // Signatures are matched per distinct stack (tasks with the same stack share one frames
+  // array), then the tasks of each matching stack are the candidates. Index: plain frame
+  // name → stacks having it, so a 50,000-task dump is not scanned per issue.
+  const tasksOf = new Map<ModelTask['frames'], number[]>();
+  for (let i = 0; i < tasks.length; i++) {
+    const f = tasks[i].frames;
+    if (f.length === 0) continue;
+    const l = tasksOf.get(f);
+    if (l) l.push(i);
+    else tasksOf.set(f, [i]);
+  }
+  const allStacks = [...tasksOf.keys()];
+  const byFn = new Map<string, ModelTask['frames'][]>();
+  for (const stack of allStacks) {
     const seen = new Set<string>();
-    for (const f of t.frames) {
+    for (const f of stack) {
       const fn = plainFn(f.fn);
       if (seen.has(fn)) continue;
       seen.add(fn);
       let l = byFn.get(fn);
       if (!l) byFn.set(fn, (l = []));
-      l.push(t);
+      l.push(stack);
     }
   }
   const out: Finding[] = [];
   for (const issue of issues) {
     if (issue.kinds && !issue.kinds.includes(kind)) continue;
     const n = issue.signatures.length;
-    // Candidates per signature. n of them are always enough: whatever the other n-1
-    // signatures take, one of n candidates is left (Hall), so the search stays exact
-    // while each pool is scanned at most once.
+    // Candidates per signature, in the order the tasks appear. n of them are always
+    // enough: whatever the other n-1 signatures take, one of n candidates is left (Hall),
+    // so the search stays exact while each pool is scanned at most once.
     const cands: ModelTask[][] = [];
     for (const sig of issue.signatures) {
       const lit = literals(sig);
-      let pool = withFrames;
+      let pool = allStacks;
       if (lit.length) pool = lit.map((fn) => byFn.get(fn) ?? []).sort((a, b) => a.length - b.length)[0];
-      const c: ModelTask[] = [];
-      for (const t of pool) {
-        if ((!sig.onCpu || t.onCpu) && signatureMatches(sig, t.frames)) c.push(t);
-        if (c.length >= n) break;
+      const picked: number[] = [];
+      for (const stack of pool) {
+        if (!signatureMatches(sig, stack)) continue;
+        let taken = 0;
+        for (const i of tasksOf.get(stack)!) {
+          if (sig.onCpu && !tasks[i].onCpu) continue;
+          picked.push(i);
+          if (++taken >= n) break;
+        }
       }
-      if (!c.length) break;
-      cands.push(c);
+      if (!picked.length) break;
+      cands.push(picked.sort((a, b) => a - b).slice(0, n).map((i) => tasks[i]));
     }
     if (cands.length !== n) continue;
     const hits = assignStacks(cands);

@@ -47,13 +47,19 @@ export function lockLabel(l: { addr: string | null; name: string | null; type: L
 export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: GraphBuilder): Lock[] {
   const locks = new Map<string, LockInfo>();
   const lockByName = new Map<string, LockInfo>();
-  const byAddr = (addr: string) => locks.get(`lock:${addr}`);
+  // Looked up by the raw address / name (not by building `lock:…` ids): a lockdep list
+  // of 100,000 held locks does as many lookups.
+  const lockAtAddr = new Map<string, LockInfo>();
+  const lockNamedOnly = new Map<string | null, LockInfo>();
+  const byAddr = (addr: string) => lockAtAddr.get(addr);
   const ensure = (addr: string | null, name: string | null, type: LockType, ev: Span[]): LockInfo => {
-    const id = addr ? `lock:${addr}` : `lock:${name}`;
-    let l = locks.get(id);
+    let l = addr ? lockAtAddr.get(addr) : lockNamedOnly.get(name);
     if (!l) {
+      const id = addr ? `lock:${addr}` : `lock:${name}`;
       l = { id, addr, name, type, owner: null, coOwners: [], guesses: [], waiters: new Map(), evidence: [], locked: null };
       locks.set(id, l);
+      if (addr) lockAtAddr.set(addr, l);
+      else lockNamedOnly.set(name, l);
     }
     if (name && !l.name) l.name = name;
     if (l.name && !lockByName.has(l.name)) lockByName.set(l.name, l);
@@ -62,10 +68,15 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
     l.evidence.push(...ev);
     return l;
   };
+  const taskByPid = new Map<number, ModelTask>();
+  for (const t of model.tasks) if (t.pid !== null && t.pid > 0 && t.id === `task:${t.pid}`) taskByPid.set(t.pid, t);
   const taskOf = (ref: TaskRef | null | undefined): ModelTask | undefined => {
     if (!ref) return undefined;
-    if (ref.taskAddr && model.taskByAddr.has(ref.taskAddr)) return model.taskByAddr.get(ref.taskAddr);
-    if (ref.pid !== null && ref.pid > 0) return model.taskById.get(`task:${ref.pid}`);
+    if (ref.taskAddr) {
+      const t = model.taskByAddr.get(ref.taskAddr);
+      if (t) return t;
+    }
+    if (ref.pid !== null && ref.pid > 0) return taskByPid.get(ref.pid);
     return undefined;
   };
   const setOwner = (l: LockInfo, task: string, confidence: Confidence, why: string, evidence: Span[]) => {
@@ -207,7 +218,7 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
     if (!s) heldAtSite.set(site, (s = new Set()));
     s.add(l);
   }
-  const lockAddrsMentioned = (t: ModelTask) => lockAddrsMentionedIn(t, (v) => locks.has(`lock:${v}`));
+  const lockAddrsMentioned = (t: ModelTask) => lockAddrsMentionedIn(t, (v) => lockAtAddr.has(v));
   // 4. Waits named by frames: the argument register of a spinning slow path, else the
   //    lock whose address the waiter's own stack holds, else an anonymous lock per site.
   for (const w of waits.values()) {
@@ -281,7 +292,7 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
   for (const t of model.tasks) {
     const vals = [...t.stackWords.map((w) => w.value), ...Object.values(t.registers ?? {})];
     for (const v of vals) {
-      if (!locks.has(`lock:${v}`)) continue;
+      if (!lockAtAddr.has(v)) continue;
       let s = holders.get(v);
       if (!s) holders.set(v, (s = new Set()));
       s.add(t);

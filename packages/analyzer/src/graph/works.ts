@@ -19,14 +19,26 @@ interface Running {
 }
 
 /** The work function a kworker is executing: the frame called by process_one_work. */
-export function runningWork(t: ModelTask): { fn: string; line: number } | null {
-  const k = t.frames.findIndex((f) => f.fn === 'process_one_work');
-  if (k <= 0) return null;
-  for (let j = k - 1; j >= 0; j--) {
-    const f = t.frames[j];
-    if (f.reliable) return { fn: f.fn, line: t.frameLines[j] ?? 0 };
+export function runningWork(t: ModelTask, memo?: Map<ModelTask['frames'], number>): { fn: string; line: number } | null {
+  let at = memo?.get(t.frames);
+  if (at === undefined) {
+    at = workFrameIndex(t.frames);
+    memo?.set(t.frames, at);
   }
-  return null;
+  return at < 0 ? null : { fn: t.frames[at].fn, line: t.frameLines[at] ?? 0 };
+}
+
+/** Index of the frame process_one_work called (the work function), or -1. */
+function workFrameIndex(frames: ModelTask['frames']): number {
+  let k = -1;
+  for (let j = 0; j < frames.length; j++) {
+    if (frames[j].fn === 'process_one_work') {
+      k = j;
+      break;
+    }
+  }
+  for (let j = k - 1; j >= 0; j--) if (frames[j].reliable) return j;
+  return -1;
 }
 
 export interface FlushTarget {
@@ -36,8 +48,9 @@ export interface FlushTarget {
 
 export function resolveWorks(model: Model, waits: Map<string, TaskWait>, g: GraphBuilder): { works: Work[]; unresolvedFlushes: { waiter: ModelTask; target: FlushTarget; wait: TaskWait }[] } {
   const running: Running[] = [];
+  const memo = new Map<ModelTask['frames'], number>();
   for (const t of model.tasks) {
-    const frame = runningWork(t);
+    const frame = runningWork(t, memo);
     if (t.workqueue) {
       running.push({ task: t, fn: t.workqueue.fn, wq: t.workqueue.wq, stated: true, evidence: t.evidence.slice(0, 2) });
     } else if (frame) {

@@ -59,15 +59,17 @@ export interface Model {
 /** Frame-list quality: crash bt with registers > dmesg trace > /proc stack > folded. */
 function framesRank(r: TaskRecord): number {
   if (r.frames.length === 0) return -1;
-  const taskFrames = r.frames.filter((f) => f.context !== 'irq' && f.context !== 'nmi').length;
+  let taskFrames = 0;
+  for (const f of r.frames) if (f.context !== 'irq' && f.context !== 'nmi') taskFrames++;
   return (r.registers ? 1000 : 0) + taskFrames;
 }
 
 // Explicit state sources first: a ps/hung-task line states it; runq only implies R.
 const STATE_RANK: Record<string, number> = { crash_runq: 1, crash_task_block: 2 };
 
-function refKey(pid: number | null, cpu: number | null, addr: string | null): string | null {
-  if (pid !== null && pid > 0) return `pid:${pid}`;
+function refKey(pid: number | null, cpu: number | null, addr: string | null): string | number | null {
+  // A pid is its own key (a number: no string built per record of a 100,000-line list).
+  if (pid !== null && pid > 0) return pid;
   if (pid === 0) return addr ? `addr:${addr}` : `idle:${cpu ?? '?'}`;
   if (addr) return `addr:${addr}`;
   return null;
@@ -96,26 +98,26 @@ export function buildModel(records: Records, text: string, kernel: string | null
   for (const h of records.heldLocks) mention(h.holder, h.span, 'lock_holder');
   for (const f of records.lockFacts) mention(f.owner, f.span, 'lock_holder');
   const allRecords = named.length ? [...records.tasks, ...named] : records.tasks;
-  const groups = new Map<string, TaskRecord[]>();
-  const order: string[] = [];
+  const groups = new Map<string | number, TaskRecord[]>();
+  const order: TaskRecord[][] = [];
   let anon = 0;
   for (const r of allRecords) {
     let pid = r.pid;
-    if (pid === null && r.taskAddr && pidByAddr.has(r.taskAddr)) pid = pidByAddr.get(r.taskAddr)!.pid;
+    if (pid === null && r.taskAddr) pid = pidByAddr.get(r.taskAddr)?.pid ?? null;
     let key = refKey(pid, r.cpu, r.taskAddr);
     if (pid === 0 && r.taskAddr) key = `addr:${r.taskAddr}`;
-    if (!key) key = `anon:${anon++}`;
-    if (!groups.has(key)) {
-      groups.set(key, []);
-      order.push(key);
+    if (key === null) key = `anon:${anon++}`;
+    let group = groups.get(key);
+    if (!group) {
+      groups.set(key, (group = []));
+      order.push(group);
     }
-    groups.get(key)!.push({ ...r, pid });
+    group.push(r.pid === pid ? r : { ...r, pid });
   }
 
   const tasks: ModelTask[] = [];
   let anonN = 0;
-  for (const key of order) {
-    const recs = groups.get(key)!;
+  for (const recs of order) {
     const pid = recs.find((r) => r.pid !== null)?.pid ?? null;
     const taskAddr = recs.find((r) => r.taskAddr)?.taskAddr ?? null;
     const cpu = recs.find((r) => r.cpu !== null)?.cpu ?? null;
@@ -126,7 +128,14 @@ export function buildModel(records: Records, text: string, kernel: string | null
     const explicit = stated.filter((r) => (STATE_RANK[r.format] ?? 9) === 9);
     const state = explicit.find((r) => r.state === 'D')?.state ?? explicit[0]?.state ?? stated[stated.length - 1]?.state ?? null;
     let best: TaskRecord | null = null;
-    for (const r of recs) if (framesRank(r) >= 0 && (!best || framesRank(r) > framesRank(best))) best = r;
+    let bestRank = -1;
+    for (const r of recs) {
+      const rank = framesRank(r);
+      if (rank >= 0 && (!best || rank > bestRank)) {
+        best = r;
+        bestRank = rank;
+      }
+    }
     let frames = best?.frames ?? [];
     let frameLines = best?.frameLines ?? [];
     // A later `bt` often repeats the task context only; keep the handler frames (NMI,

@@ -157,9 +157,29 @@ export function frameFromCrashBt(s: string, line: number): (ParsedFrame & { sp: 
 
 /** Any kernel-trace frame style (not crash's `#N` lines). */
 export function parseFrameLine(trimmed: string, line: number): ParsedFrame | undefined {
+  // A big dump prints the same few hundred frame lines over and over: parse each
+  // distinct text once. Only frames are remembered (a non-frame line fails in a few
+  // character tests), and the memo is bounded and emptied after every analysis
+  // (`forgetFrameLines`), since its keys are slices that keep the input alive.
+  const known = frameMemo.get(trimmed);
+  if (known !== undefined) return { ...known, line };
+  const f = parseFrameText(trimmed, line);
+  if (f && frameMemo.size < FRAME_MEMO_MAX) frameMemo.set(trimmed, f);
+  return f === undefined ? undefined : { ...f };
+}
+
+function parseFrameText(trimmed: string, line: number): ParsedFrame | undefined {
   // PROC_ADDR starts with `[`, PLAIN and INLINE never do: try only what can match.
   if (trimmed.charCodeAt(0) === 91) return frameFromProcStack(trimmed, line);
   return frameFromPlain(trimmed, line) ?? frameFromInline(trimmed, line);
+}
+
+const FRAME_MEMO_MAX = 200_000;
+const frameMemo = new Map<string, ParsedFrame>();
+
+/** Empty the frame-line memo (at the end of each analysis). */
+export function forgetFrameLines(): void {
+  frameMemo.clear();
 }
 
 /** True for `[<ffffffffffffffff>] 0xffffffffffffffff`, the /proc/PID/stack terminator. */

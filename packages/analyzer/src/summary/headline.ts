@@ -48,7 +48,11 @@ export function detectKind(model: Model): { kind: Kind; cpu: number | null; task
       return { kind: k, cpu: r.cpu ?? null, task };
     }
   }
+  // Tasks share stacks: a stack without a watchdog frame is looked at once.
+  const quiet = new Set<ModelTask['frames']>();
   for (const t of model.tasks) {
+    if (quiet.has(t.frames)) continue;
+    quiet.add(t.frames);
     for (let k = 0; k < t.frames.length; k++) {
       const rf = REPORT_FRAMES.find((x) => x.fn.test(t.frames[k].fn));
       if (rf) {
