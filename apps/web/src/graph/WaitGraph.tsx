@@ -39,7 +39,7 @@ export function WaitGraph({ graph, findings, selected, onSelect, name = 'graph' 
   // Only then does selection change what is laid out.
   const hiddenPick = !showAll && selected && !baseIds.has(selected) ? selected : null;
   const visible = useMemo(() => {
-    if (showAll) return { ...graph, components: base.components, shown: base.components, hiddenNodes: 0 };
+    if (showAll) return capComponents(graph, findings, Infinity, [], 1, Infinity);
     if (hiddenPick) return capComponents(graph, findings, NODE_BUDGET, [hiddenPick], 1, COMPONENT_BUDGET);
     return base;
   }, [showAll, hiddenPick, graph, findings, base]);

@@ -135,6 +135,13 @@ describe('capComponents', () => {
     expect(c.shown).toBe(2);
   });
 
+  it('puts out nodes component by component, the one a finding names first, then the biggest', () => {
+    const findings: Finding[] = [{ kind: 'deadlock_cycle', severity: 'critical', summary: 's', nodes: ['lock:42'] }];
+    for (const c of [capComponents(many(), findings, 1000), capComponents(many(), findings, 8)]) {
+      expect(c.nodes.slice(0, 7).map((n) => n.id)).toEqual(['task:42', 'lock:42', 'task:1042', 'task:5000', 'task:5001', 'lock:big', 'task:5002']);
+    }
+  });
+
   it('stops at the component limit even under the node budget', () => {
     const c = capComponents(many(), [], 1000, [], 1, 5);
     expect(c).toMatchObject({ components: 51, shown: 5, hiddenNodes: 154 - 4 - 4 * 3 });

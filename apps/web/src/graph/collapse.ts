@@ -165,7 +165,6 @@ export function capComponents(
     size.set(r, (size.get(r) ?? 0) + 1);
   }
   const total = graph.nodes.length;
-  if (total <= budget && size.size <= maxComponents) return { ...graph, components: size.size, shown: size.size, hiddenNodes: 0 };
 
   // Findings come most important first: rank a component by its first mention.
   const rank = new Map<string, number>();
@@ -179,6 +178,18 @@ export function capComponents(
   const order = [...size.keys()].sort(
     (a, b) => (rank.get(a) ?? Infinity) - (rank.get(b) ?? Infinity) || size.get(b)! - size.get(a)!,
   );
+  // Nodes come out component by component in this order (within one, as they came):
+  // the layout places components in node order and Tab walks the nodes in it, so the
+  // component a finding names first is drawn first and reached first.
+  const position = new Map(order.map((r, i) => [r, i]));
+  const byImportance = (nodes: GraphNode[]) => {
+    const at = nodes.map((n, i) => ({ n, c: position.get(find(n.id))!, i }));
+    at.sort((a, b) => a.c - b.c || a.i - b.i);
+    return at.map((x) => x.n);
+  };
+  if (total <= budget && size.size <= maxComponents) {
+    return { nodes: byImportance(graph.nodes), edges: graph.edges, components: size.size, shown: size.size, hiddenNodes: 0 };
+  }
   const keep = new Set<string>();
   let taken = 0;
   // The first-ranked and the largest component are drawn whatever their size: a small
@@ -196,7 +207,7 @@ export function capComponents(
     taken += size.get(r)!;
   }
   for (const id of include) if (parent.has(id)) keep.add(find(id));
-  const nodes = graph.nodes.filter((n) => keep.has(find(n.id)));
+  const nodes = byImportance(graph.nodes.filter((n) => keep.has(find(n.id))));
   const ids = new Set(nodes.map((n) => n.id));
   const edges = graph.edges.filter((e) => ids.has(e.from) && ids.has(e.to));
   return { nodes, edges, components: size.size, shown: keep.size, hiddenNodes: total - nodes.length };
