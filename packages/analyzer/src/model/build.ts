@@ -3,6 +3,7 @@
 // an address index so later stages can ask "which task is this task_struct / stack".
 
 import type { Span, TaskState } from '../contract.js';
+import { stackBlockKey } from '../parse/parser.js';
 import type { Records, StackFrame, StackWord, TaskRecord, TaskRef } from '../parse/records.js';
 
 export interface ModelTask {
@@ -199,7 +200,7 @@ export function buildModel(records: Records, text: string, kernel: string | null
   const stackOwner = attachMemoryWords(records, tasks, taskByAddr);
   const taskOfStackAddr = (addr: string): ModelTask | undefined => {
     if (!/^[0-9a-f]{1,16}$/.test(addr)) return undefined;
-    return stackOwner.get(BigInt('0x' + addr) / THREAD_SIZE);
+    return stackOwner.get(stackBlockKey(addr));
   };
 
   const cpus = buildCpus(records, tasks, taskByAddr);
@@ -212,7 +213,6 @@ export function buildModel(records: Records, text: string, kernel: string | null
   return { tasks, taskById, taskByAddr, cpus, records, percpuBases, virtualized, taskOfStackAddr, kernel };
 }
 
-const THREAD_SIZE = 0x4000n;
 
 /**
  * Memory words from `rd`/`search` belong to the task whose kernel stack holds them:
@@ -220,8 +220,10 @@ const THREAD_SIZE = 0x4000n;
  * `kmem ADDR` naming the owning task. x86_64 kernel stacks are THREAD_SIZE (16 KiB)
  * aligned, so an address's stack is its 16 KiB-aligned block.
  */
-function attachMemoryWords(records: Records, tasks: ModelTask[], byAddr: Map<string, ModelTask>): Map<bigint, ModelTask> {
-  const stackOwner = new Map<bigint, ModelTask>();
+function attachMemoryWords(records: Records, tasks: ModelTask[], byAddr: Map<string, ModelTask>): Map<string, ModelTask> {
+  // Keyed by the 16 KiB block (x86_64 THREAD_SIZE) as the parsers key it: a string, so
+  // no BigInt is made per address.
+  const stackOwner = new Map<string, ModelTask>();
   const byPid = new Map<number, ModelTask>();
   for (const t of tasks) if (t.pid !== null && t.pid > 0 && !byPid.has(t.pid)) byPid.set(t.pid, t);
   const find = (ref: TaskRef): ModelTask | undefined =>
@@ -229,25 +231,27 @@ function attachMemoryWords(records: Records, tasks: ModelTask[], byAddr: Map<str
   for (const f of records.addresses) {
     if (f.kind !== 'stack' && f.kind !== 'stack_base') continue;
     const t = find(f.task);
-    if (t) stackOwner.set(BigInt('0x' + f.addr) / THREAD_SIZE, t);
+    if (t) stackOwner.set(stackBlockKey(f.addr), t);
   }
   for (const s of records.structs) {
     // `task_struct.stack TASK` → `stack = 0xffff8800506d0000`
     if (s.type === 'task_struct' && s.addr && s.fields.stack) {
       const t = byAddr.get(s.addr);
       const base = /^0x([0-9a-f]{8,16})/.exec(s.fields.stack);
-      if (t && base) stackOwner.set(BigInt('0x' + base[1]) / THREAD_SIZE, t);
+      if (t && base) stackOwner.set(stackBlockKey(base[1]), t);
     }
   }
+  const grown = new Set<ModelTask>();
   for (const w of records.memWords) {
     if (!w.at) continue;
-    const t = stackOwner.get(BigInt('0x' + w.at) / THREAD_SIZE);
+    const t = stackOwner.get(stackBlockKey(w.at));
     if (t) {
       t.stackWords.push(w);
       t.evidence.push({ line: w.line, endLine: w.line });
+      grown.add(t);
     }
   }
-  for (const t of tasks) t.evidence = mergeSpans(t.evidence);
+  for (const t of grown) t.evidence = mergeSpans(t.evidence);
   return stackOwner;
 }
 

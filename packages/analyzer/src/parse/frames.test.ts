@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { frameFromCrashBt, frameFromSymbolOffset, isStackTerminator, parseFrameLine } from './frames.js';
+import fc from 'fast-check';
+import { CRASH_BT, frameFromCrashBt, frameFromSymbolOffset, isStackTerminator, parseFrameLine } from './frames.js';
 
 describe('frame line styles', () => {
   it('reads /proc/PID/stack with addresses and modules', () => {
@@ -32,5 +33,32 @@ describe('frame line styles', () => {
   it('converts crash decimal offsets to hex', () => {
     expect(frameFromSymbolOffset('smp_call_function_many+514', 1)).toMatchObject({ fn: 'smp_call_function_many', offset: '0x202' });
     expect(frameFromSymbolOffset('native_queued_spin_lock_slowpath+0x1ce/0x200', 1)).toMatchObject({ offset: '0x1ce', size: '0x200' });
+  });
+});
+
+describe('frameFromCrashBt reads exactly what CRASH_BT matches', () => {
+  const viaRegex = (s: string) => {
+    const m = CRASH_BT.exec(s);
+    return m ? { fn: m[3], module: m[5] ?? null, addr: m[4].toLowerCase(), sp: m[2].toLowerCase() } : undefined;
+  };
+  const viaHand = (s: string) => {
+    const f = frameFromCrashBt(s, 1);
+    return f ? { fn: f.fn, module: f.module, addr: f.addr, sp: f.sp } : undefined;
+  };
+  const pieces = ['#', '#1', '#12345', ' ', '  ', '    ', '[', ']', 'ffff8f4957fbfa30', 'FFFF8F49', 'abc', 'ffff8f4957fbfa30ff', '] ', ' at ', 'at', 'schedule', '__x.isra.0', 'ffffffff838d63d2', ' [mod]', ' [m-x_1]', ' [', 'x', '', '\t'];
+  it('on lines built from the pieces of real and broken frame lines', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 12 }), (parts) => {
+        const s = parts.join('');
+        expect(viaHand(s)).toEqual(viaRegex(s));
+      }),
+      { numRuns: 5000, seed: 7 },
+    );
+  });
+  it('on real lines', () => {
+    for (const s of ['#0 [ffff88043fd03cf8] machine_kexec at ffffffff8105c4cb', '#10 [ffffb8a1e29d0adf] entry_SYSCALL_64_after_hwframe at ffffffff817cead9 [bsnmod] extra', '#4  [FFFF8F4957FBFA30] try_to_wake_up at FFFFFFFF838D63D2']) {
+      expect(viaHand(s)).toEqual(viaRegex(s));
+      expect(viaHand(s)).toBeDefined();
+    }
   });
 });

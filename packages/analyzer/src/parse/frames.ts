@@ -22,8 +22,9 @@ const PLAIN = new RegExp(
 // syzkaller's inlined frames: `__dump_stack lib/dump_stack.c:17 [inline]`.
 const INLINE = new RegExp(String.raw`^(${FN}) [\w/.\-]{1,200}\.[chS]:\d{1,6}(?::\d{1,4})? \[inline\]$`);
 
-// crash `bt`: `#4 [ffff8f4957fbfa30] try_to_wake_up at ffffffff838d63d2 [mod]`
-const CRASH_BT = new RegExp(
+// crash `bt`: `#4 [ffff8f4957fbfa30] try_to_wake_up at ffffffff838d63d2 [mod]` (the specification of
+// frameFromCrashBt, which reads it by hand; a test checks they agree)
+export const CRASH_BT = new RegExp(
   String.raw`^#(\d{1,4}) {1,3}\[(${HEX}{6,16})\] (${FN}) at (${HEX}{6,16})(?: \[([\w\-]{1,64})\])?`,
 );
 
@@ -141,18 +142,36 @@ export function frameFromInline(s: string, line: number): ParsedFrame | undefine
 }
 
 export function frameFromCrashBt(s: string, line: number): (ParsedFrame & { sp: string }) | undefined {
-  const m = CRASH_BT.exec(s);
-  if (!m) return undefined;
-  return {
-    fn: m[3],
-    offset: null,
-    size: null,
-    module: m[5] ?? null,
-    addr: m[4].toLowerCase(),
-    reliable: true,
-    line,
-    sp: m[2].toLowerCase(),
-  };
+  // `#N [sp] ` by hand, then the rest (`fn at addr [mod]`, the same in every task with
+  // that call path) parsed once per distinct text. Same language as CRASH_BT.
+  if (s.charCodeAt(0) !== 35 /* # */) return undefined;
+  let p = 1;
+  while (p < s.length && p <= 4 && isDigitCode(s.charCodeAt(p))) p++;
+  if (p === 1) return undefined;
+  const sp0 = p;
+  while (p < s.length && p - sp0 < 3 && s.charCodeAt(p) === 32) p++;
+  if (p === sp0 || s.charCodeAt(p) !== 91 /* [ */) return undefined;
+  const a = ++p;
+  while (p < s.length && p - a < 16 && isHex(s.charCodeAt(p))) p++;
+  if (p - a < 6 || s.charCodeAt(p) !== 93 /* ] */ || s.charCodeAt(p + 1) !== 32) return undefined;
+  const sp = lowerHex(s.slice(a, p));
+  const rest = s.slice(p + 2);
+  let known = crashMemo.get(rest);
+  if (known === undefined) {
+    const m = CRASH_BT_REST.exec(rest);
+    known = m ? { fn: m[1], module: m[3] ?? null, addr: m[2].toLowerCase() } : null;
+    if (crashMemo.size < FRAME_MEMO_MAX) crashMemo.set(rest, known);
+  }
+  if (known === null) return undefined;
+  return { fn: known.fn, offset: null, size: null, module: known.module, addr: known.addr, reliable: true, line, sp };
+}
+
+// What follows `#N [sp] ` in a crash bt frame line (see CRASH_BT).
+const CRASH_BT_REST = new RegExp(String.raw`^(${FN}) at (${HEX}{6,16})(?: \[([\w\-]{1,64})\])?`);
+const crashMemo = new Map<string, { fn: string; module: string | null; addr: string } | null>();
+
+function isDigitCode(c: number): boolean {
+  return c >= 48 && c <= 57;
 }
 
 /** Any kernel-trace frame style (not crash's `#N` lines). */
@@ -180,6 +199,7 @@ const frameMemo = new Map<string, ParsedFrame>();
 /** Empty the frame-line memo (at the end of each analysis). */
 export function forgetFrameLines(): void {
   frameMemo.clear();
+  crashMemo.clear();
 }
 
 /** True for `[<ffffffffffffffff>] 0xffffffffffffffff`, the /proc/PID/stack terminator. */

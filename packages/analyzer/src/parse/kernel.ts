@@ -30,6 +30,9 @@ const ARCH_HINTS: { re: RegExp; arch: string }[] = [
   { re: /\bs390x\b|^Krnl PSW/, arch: 's390x' },
 ];
 
+/** The union of ARCH_HINTS: one scan of a line instead of four (most lines match none). */
+const ANY_ARCH_HINT = /^(?:RIP: (?:00\d\d:|[0-9a-f]{16} )|RAX: [0-9a-f]{16}|pc : |lr : |x29: |NIP: |Krnl PSW)|\b(?:x86_64|aarch64|arm64|ppc64le|s390x)\b/;
+
 export function archFromRelease(release: string): string | null {
   const m = /(x86_64|aarch64|arm64|ppc64le|s390x|amd64|i686)/.exec(release);
   if (!m) return null;
@@ -51,7 +54,7 @@ export function scanKernelFacts(lines: Line[], records: Records): void {
         }
       }
     }
-    if (hints < 50) {
+    if (hints < 50 && ANY_ARCH_HINT.test(t)) {
       for (const h of ARCH_HINTS) {
         if (h.re.test(t)) {
           records.archHints.push({ arch: h.arch, line: line.no });

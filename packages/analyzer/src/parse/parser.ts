@@ -7,10 +7,24 @@ import type { Records, TaskRef } from './records.js';
 /** The 16 KiB-aligned kernel stack block an address falls in (x86_64 THREAD_SIZE). */
 export function stackBlockKey(addr: string): string {
   // Dropping the low 14 bits: 3 hex digits and 2 bits of the fourth.
+  if (addr.length === 16) {
+    // The common case, without regex or copies: 16 lower-case hex digits.
+    const d = addr.charCodeAt(12);
+    const v = d >= 48 && d <= 57 ? d - 48 : d >= 97 && d <= 102 ? d - 87 : -1;
+    if (v >= 0 && isLowerHex(addr)) return addr.slice(0, 12) + (v >> 2);
+  }
   const a = addr.replace(/^0x/, '').toLowerCase().padStart(16, '0');
   const hi = a.slice(0, 12);
   const q = Math.floor(Number.parseInt(a[12], 16) / 4);
   return hi + q;
+}
+
+function isLowerHex(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
+  }
+  return true;
 }
 
 export interface CrashState {

@@ -133,6 +133,11 @@ function strip(raw: string, out: Stripped): void {
       }
       // dmesg puts one space after the timestamp; keep the rest of the indentation.
       if (s.charCodeAt(0) === 32) s = s.slice(1);
+      // What can still stack after a timestamp is another bracketed prefix (a second
+      // timestamp, a level): anything else is the message (syslog and login prompts
+      // come before the timestamp and were handled above).
+      const c = s.charCodeAt(0);
+      if (c !== 91 /* [ */ && c !== 60 /* < */) break;
     } else if (c0 === 91 && (m = CALLER.exec(s))) {
       if (m[1] === 'T') callerTid = Number(m[2]);
       caller = m[1] + m[2];
