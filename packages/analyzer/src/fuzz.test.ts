@@ -486,7 +486,8 @@ describe('regressions the fuzzer found (fixed in b793c48 and 9e7b9fb)', () => {
   // line: lone-CR line ends were quadratic (1 MB of \r: ~18 s).
   it('lone CR line ends grow linearly: 512 KB of "x\\r" within 6× the time of 128 KB (quadratic: 16×)', () => {
     const small = Math.min(timed('x\r'.repeat(64 * 1024)), timed('x\r'.repeat(64 * 1024)));
-    const big = timed('x\r'.repeat(256 * 1024));
+    // Two tries for each size: the machine is shared, one slow sample is noise.
+    const big = Math.min(timed('x\r'.repeat(256 * 1024)), timed('x\r'.repeat(256 * 1024)));
     expect(big, `512 KB: ${Math.round(big)} ms, 128 KB: ${Math.round(small)} ms`).toBeLessThan(6 * small + 250);
   });
 });
