@@ -7,7 +7,14 @@
 //   quietMs     navigation start → end of the last main-thread long task (≥ 50 ms) seen
 //               within 1.5 s after the graph appeared: from then on input is answered;
 //   pan/zoom    after that, 20 wheel zooms and a 20-step drag over the graph while a
-//               requestAnimationFrame loop records frame times: fps, worst frame.
+//               requestAnimationFrame loop records frame times: fps, worst frame, frames
+//               over 50 ms;
+//   data        when the incident's data request (GET …/view, or GET /api/incidents/:id
+//               on builds before the page view) was answered, and its size. The first
+//               run after a server start or an upload includes the server computing the
+//               view; later runs get it from the server's cache.
+//
+// Each run is a fresh browser context (no HTTP cache); the server is shared.
 //
 //   node bench/browser.mjs --url http://127.0.0.1:PORT/i/ID [--runs 3] [--json out.json]
 //   node bench/browser.mjs --server DIR          (reads DIR/server.json from server.mjs --keep)
@@ -80,7 +87,16 @@ try {
       const wallMs = Date.now() - t0;
       // Let trailing work (layout, fit-to-view) run, then find the last long task.
       await page.waitForTimeout(1500);
-      const { longTasks, nodes } = await page.evaluate(() => ({ longTasks: window.__bench.longTasks, nodes: document.querySelectorAll('svg [data-node-id]').length }));
+      const { longTasks, nodes, api } = await page.evaluate(() => ({
+        longTasks: window.__bench.longTasks,
+        nodes: document.querySelectorAll('svg [data-node-id]').length,
+        // The incident's data request (the page view, or the whole incident on older builds):
+        // when it was answered, and its size on the wire and decoded.
+        api: performance
+          .getEntriesByType('resource')
+          .filter((e) => /\/api\/incidents\/[^/]+(\/view)?$/.test(new URL(e.name).pathname))
+          .map((e) => ({ path: new URL(e.name).pathname, startMs: e.startTime, firstByteMs: e.responseStart, endMs: e.responseEnd, wireBytes: e.encodedBodySize, bytes: e.decodedBodySize }))[0] ?? null,
+      }));
       const quietMs = Math.max(graphAt, ...longTasks.map((t) => t.end));
       const blockedMs = longTasks.reduce((a, t) => a + (t.end - t.start), 0);
 
@@ -120,12 +136,18 @@ try {
         quietMs: Math.round(quietMs),
         longTaskMs: Math.round(blockedMs),
         nodes,
+        apiMs: api ? Math.round(api.endMs) : null,
+        apiFirstByteMs: api ? Math.round(api.firstByteMs) : null,
+        apiMB: api ? Math.round(api.bytes / 104857.6) / 10 : null,
+        apiWireMB: api ? Math.round(api.wireBytes / 104857.6) / 10 : null,
         fps: frames.length ? Math.round((frames.length * 1000) / total) : null,
         worstFrameMs: frames.length ? Math.round(Math.max(...frames)) : null,
+        slowFrames: frames.filter((f) => f > 50).length,
         frames: frames.length,
       };
       results.push(row);
-      console.log(`${label.padEnd(20)} run ${row.run}: graph drawn ${row.graphMs} ms (wall ${row.wallMs} ms), main thread quiet ${row.quietMs} ms, long tasks ${row.longTaskMs} ms, ${row.nodes} nodes; pan/zoom ${row.fps} fps, worst frame ${row.worstFrameMs} ms`);
+      const apiText = api ? `; data ${api.path.endsWith('/view') ? 'view' : 'incident'} answered at ${row.apiMs} ms (first byte ${row.apiFirstByteMs} ms, ${row.apiWireMB} MB on the wire, ${row.apiMB} MB JSON)` : '';
+      console.log(`${label.padEnd(20)} run ${row.run}: graph drawn ${row.graphMs} ms (wall ${row.wallMs} ms), main thread quiet ${row.quietMs} ms, long tasks ${row.longTaskMs} ms, ${row.nodes} nodes; pan/zoom ${row.fps} fps, worst frame ${row.worstFrameMs} ms, frames over 50 ms ${row.slowFrames}${apiText}`);
       await context.close();
     }
   }
