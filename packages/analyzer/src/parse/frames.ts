@@ -1,7 +1,8 @@
 // One small function per stack-frame line style, tried in order. Each returns a frame
 // or undefined, never throws. Patterns are anchored with bounded quantifiers.
 
-import type { ParsedFrame } from './records.js';
+import { frameTable } from './frame-table.js';
+import type { ParsedFrame, StackFrame } from './records.js';
 
 const FN = String.raw`[A-Za-z_$.][\w.$]{0,127}`;
 const HEX = String.raw`[0-9a-fA-F]`;
@@ -160,7 +161,7 @@ export function frameFromCrashBt(s: string, line: number): (ParsedFrame & { sp: 
   if (known === undefined) {
     const m = CRASH_BT_REST.exec(rest);
     known = m ? { fn: m[1], module: m[3] ?? null, addr: m[2].toLowerCase() } : null;
-    if (crashMemo.size < FRAME_MEMO_MAX) crashMemo.set(rest, known);
+    if (crashMemo.size < CRASH_MEMO_MAX) crashMemo.set(rest, known);
   }
   if (known === null) return undefined;
   return { fn: known.fn, offset: null, size: null, module: known.module, addr: known.addr, reliable: true, line, sp };
@@ -169,36 +170,36 @@ export function frameFromCrashBt(s: string, line: number): (ParsedFrame & { sp: 
 // What follows `#N [sp] ` in a crash bt frame line (see CRASH_BT).
 const CRASH_BT_REST = new RegExp(String.raw`^(${FN}) at (${HEX}{6,16})(?: \[([\w\-]{1,64})\])?`);
 const crashMemo = new Map<string, { fn: string; module: string | null; addr: string } | null>();
+const CRASH_MEMO_MAX = 200_000;
 
 function isDigitCode(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
-/** Any kernel-trace frame style (not crash's `#N` lines). */
+/** Any kernel-trace frame style (not crash's `#N` lines), as a fresh object with its line. */
 export function parseFrameLine(trimmed: string, line: number): ParsedFrame | undefined {
-  // A big dump prints the same few hundred frame lines over and over: parse each
-  // distinct text once. Only frames are remembered (a non-frame line fails in a few
-  // character tests), and the memo is bounded and emptied after every analysis
-  // (`forgetFrameLines`), since its keys are slices that keep the input alive.
-  const known = frameMemo.get(trimmed);
-  if (known !== undefined) return { ...known, line };
-  const f = parseFrameText(trimmed, line);
-  if (f && frameMemo.size < FRAME_MEMO_MAX) frameMemo.set(trimmed, f);
-  return f === undefined ? undefined : { ...f };
+  const f = frameOfLine(trimmed);
+  return f === undefined ? undefined : { ...f, line };
 }
 
-function parseFrameText(trimmed: string, line: number): ParsedFrame | undefined {
+/**
+ * The frame table's frame for a frame line's text (task context), or undefined. A big
+ * dump prints the same few hundred frame lines over and over: each distinct text is
+ * parsed once per analysis.
+ */
+export function frameOfLine(trimmed: string): StackFrame | undefined {
+  return frameTable.fromText(trimmed, parseFrameText);
+}
+
+function parseFrameText(trimmed: string): ParsedFrame | undefined {
   // PROC_ADDR starts with `[`, PLAIN and INLINE never do: try only what can match.
-  if (trimmed.charCodeAt(0) === 91) return frameFromProcStack(trimmed, line);
-  return frameFromPlain(trimmed, line) ?? frameFromInline(trimmed, line);
+  if (trimmed.charCodeAt(0) === 91) return frameFromProcStack(trimmed, 0);
+  return frameFromPlain(trimmed, 0) ?? frameFromInline(trimmed, 0);
 }
 
-const FRAME_MEMO_MAX = 200_000;
-const frameMemo = new Map<string, ParsedFrame>();
-
-/** Empty the frame-line memo (at the end of each analysis). */
+/** Forget the analysis's frames and frame texts (at the end of each analysis). */
 export function forgetFrameLines(): void {
-  frameMemo.clear();
+  frameTable.clear();
   crashMemo.clear();
 }
 

@@ -1,20 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { Records, StackInterner, type ParsedFrame } from './records.js';
+import { FrameTable, frameTable } from './frame-table.js';
+import { Records, type ParsedFrame } from './records.js';
 
 const pf = (fn: string, line: number, extra: Partial<ParsedFrame> = {}): ParsedFrame => ({ fn, offset: '0x10', size: '0x20', module: null, addr: null, reliable: true, line, ...extra });
 
-describe('StackInterner', () => {
+describe('FrameTable', () => {
   it('gives identical frames one object and identical stacks one array', () => {
-    const s = new StackInterner();
-    const a = s.stack([pf('schedule', 10), pf('io_schedule', 11)]);
-    const b = s.stack([pf('schedule', 90), pf('io_schedule', 91)]);
+    const s = new FrameTable();
+    const a = s.stack([s.frame(pf('schedule', 10)), s.frame(pf('io_schedule', 11))]);
+    const b = s.stack([s.frame(pf('schedule', 90)), s.frame(pf('io_schedule', 91))]);
     expect(b).toBe(a);
     expect(Object.isFrozen(a) && Object.isFrozen(a[0])).toBe(true);
     expect('line' in a[0]).toBe(false);
   });
 
   it('keeps frames apart that differ in any field', () => {
-    const s = new StackInterner();
+    const s = new FrameTable();
     const base = s.frame(pf('f', 1));
     for (const extra of [{ offset: '0x11' }, { size: '0x21' }, { module: 'm' }, { addr: 'ffffffff81000000' }, { reliable: false }, { context: 'irq' as const }, { isIp: true }]) {
       expect(s.frame(pf('f', 1, extra))).not.toBe(base);
@@ -23,7 +24,7 @@ describe('StackInterner', () => {
   });
 
   it('stays correct past the scanned variants (one function, thousands of call sites)', () => {
-    const s = new StackInterner();
+    const s = new FrameTable();
     const first = Array.from({ length: 5000 }, (_, i) => s.frame(pf('schedule', i, { addr: 'ffffffff8' + i.toString(16).padStart(7, '0') })));
     const again = Array.from({ length: 5000 }, (_, i) => s.frame(pf('schedule', i + 1, { addr: 'ffffffff8' + i.toString(16).padStart(7, '0') })));
     expect(again.every((f, i) => f === first[i])).toBe(true);
@@ -33,6 +34,7 @@ describe('StackInterner', () => {
 
 describe('Records.addTask', () => {
   it('moves frame lines to frameLines and shares the stack between tasks', () => {
+    frameTable.clear();
     const r = new Records();
     const t1 = r.addTask({ pid: 1, comm: 'a', state: 'D', cpu: null, taskAddr: null, frames: [pf('schedule', 5), pf('io_schedule', 6)], span: { line: 4, endLine: 6 }, format: 't' });
     const t2 = r.addTask({ pid: 2, comm: 'b', state: 'D', cpu: null, taskAddr: null, frames: [pf('schedule', 8), pf('io_schedule', 9)], span: { line: 7, endLine: 9 }, format: 't' });
@@ -40,5 +42,28 @@ describe('Records.addTask', () => {
     expect(t2.frameLines).toEqual([8, 9]);
     expect(t2.frames).toBe(t1.frames);
     expect(r.tasks).toEqual([t1, t2]);
+  });
+});
+
+describe('FrameTable.fromText and withContext', () => {
+  it('parses a text once and gives its frame an interrupt-context twin', () => {
+    const s = new FrameTable();
+    let calls = 0;
+    const parse = (t: string) => (calls++, t.startsWith('x') ? undefined : pf(t, 0));
+    const a = s.fromText('schedule', parse)!;
+    expect(s.fromText('schedule', parse)).toBe(a);
+    expect(calls).toBe(1);
+    expect(s.fromText('xyz', parse)).toBeUndefined();
+    const irq = s.withContext(a, 'irq');
+    expect(irq).not.toBe(a);
+    expect(irq.context).toBe('irq');
+    expect(s.withContext(a, 'irq')).toBe(irq);
+    expect(s.frame({ ...pf('schedule', 3), context: 'irq' })).toBe(irq);
+  });
+  it('forgets everything on clear', () => {
+    const s = new FrameTable();
+    const a = s.frame(pf('f', 1));
+    s.clear();
+    expect(s.frame(pf('f', 1))).not.toBe(a);
   });
 });

@@ -2,6 +2,7 @@
 // knows about any other parser's records.
 
 import type { Frame, Kind, LockType, Span, TaskState } from '../contract.js';
+import { frameTable } from './frame-table.js';
 
 /** Where a frame ran: the interrupted task context, or an interrupt/NMI stack on top. */
 export type FrameContext = 'task' | 'irq' | 'nmi' | 'exception';
@@ -41,7 +42,8 @@ export interface TaskRecord {
   tgid?: number | null;
   /** Innermost first; identical stacks share one array (see Records.addTask). */
   frames: readonly StackFrame[];
-  /** Input line of each frame (same index as `frames`). */
+  /** Input line of each frame (same index as `frames`). Set by a parser that took its
+   *  frames from the frame table already; else addTask moves them out of ParsedFrames. */
   frameLines?: number[];
   registers?: Record<string, string>;
   stackWords?: StackWord[];
@@ -205,7 +207,6 @@ export type NewTaskRecord = Omit<TaskRecord, 'frames' | 'frameLines'> & { frames
 export class Records {
   /** Read-only for parsers: add through `addTask`, which interns the frames. */
   tasks: TaskRecord[] = [];
-  private readonly stacks = new StackInterner();
 
   /**
    * Store a task record. Its frames are replaced by interned ones (identical frames are
@@ -215,11 +216,19 @@ export class Records {
   addTask(r: NewTaskRecord | TaskRecord): TaskRecord {
     const rec = r as TaskRecord;
     if (rec.frameLines === undefined) {
+      // Frames as parsed, each with its line.
       const parsed = r.frames as ParsedFrame[];
       const lines = new Array<number>(parsed.length);
-      for (let k = 0; k < parsed.length; k++) lines[k] = parsed[k].line;
-      rec.frames = this.stacks.stack(parsed);
+      const frames = new Array<StackFrame>(parsed.length);
+      for (let k = 0; k < parsed.length; k++) {
+        lines[k] = parsed[k].line;
+        frames[k] = frameTable.frame(parsed[k]);
+      }
+      rec.frames = frameTable.stack(frames);
       rec.frameLines = lines;
+    } else {
+      // Frames already from the frame table (readTrace), lines beside them.
+      rec.frames = frameTable.stack(rec.frames);
     }
     this.tasks.push(rec);
     return rec;
@@ -254,74 +263,3 @@ export class Records {
   archHints: { arch: string; line: number }[] = [];
 }
 
-/**
- * One object per distinct frame, one array per distinct stack. Frames are looked up by
- * function name, then compared field by field (a name has few variants), so interning a
- * frame allocates nothing when it was seen before.
- */
-export class StackInterner {
-  /** Frames by function name: a short list, or (many variants) a map by the other fields. */
-  private readonly byFn = new Map<string, StackFrame[] | Map<string, StackFrame>>();
-  private readonly ids = new Map<StackFrame, number>();
-  private readonly byKey = new Map<string, readonly StackFrame[]>();
-
-  frame(f: ParsedFrame): StackFrame {
-    let variants = this.byFn.get(f.fn);
-    if (variants === undefined) {
-      variants = [];
-      this.byFn.set(f.fn, variants);
-    }
-    if (Array.isArray(variants)) {
-      for (const v of variants) if (sameFrame(v, f)) return v;
-      if (variants.length >= VARIANTS_SCANNED) {
-        // A name with many variants (per-call-site return addresses in crash bt): a map,
-        // so a dump with thousands of them stays linear.
-        const m = new Map<string, StackFrame>();
-        for (const v of variants) m.set(variantKey(v), v);
-        this.byFn.set(f.fn, (variants = m));
-      }
-    }
-    let key: string | undefined;
-    if (!Array.isArray(variants)) {
-      key = variantKey(f);
-      const v = variants.get(key);
-      if (v) return v;
-    }
-    // Only the fields that are set, so documents stay as small as the parsers made them.
-    const out: { -readonly [K in keyof StackFrame]: StackFrame[K] } = { fn: f.fn, offset: f.offset, size: f.size, module: f.module, addr: f.addr, reliable: f.reliable };
-    if (f.context !== undefined) out.context = f.context;
-    if (f.isIp !== undefined) out.isIp = f.isIp;
-    const frozen = Object.freeze(out);
-    if (Array.isArray(variants)) variants.push(frozen);
-    else variants.set(key!, frozen);
-    this.ids.set(frozen, this.ids.size);
-    return frozen;
-  }
-
-  stack(frames: readonly ParsedFrame[]): readonly StackFrame[] {
-    if (frames.length === 0) return EMPTY;
-    const out = new Array<StackFrame>(frames.length);
-    let key = '';
-    for (let k = 0; k < frames.length; k++) {
-      out[k] = this.frame(frames[k]);
-      key += this.ids.get(out[k]) + ',';
-    }
-    const known = this.byKey.get(key);
-    if (known) return known;
-    Object.freeze(out);
-    this.byKey.set(key, out);
-    return out;
-  }
-}
-
-const VARIANTS_SCANNED = 8;
-
-function sameFrame(v: StackFrame, f: Omit<ParsedFrame, 'line'>): boolean {
-  return v.offset === f.offset && v.size === f.size && v.module === f.module && v.addr === f.addr && v.reliable === f.reliable && v.context === f.context && v.isIp === f.isIp;
-}
-
-function variantKey(f: Omit<ParsedFrame, 'line'>): string {
-  return `${f.offset}|${f.size}|${f.module}|${f.addr}|${f.reliable}|${f.context}|${f.isIp}`;
-}
-
-const EMPTY: readonly StackFrame[] = Object.freeze([]);

@@ -12,8 +12,9 @@
 // `readTrace` reads such a body from a start line until the first line that is none of
 // these, and returns frames innermost-first (the order printed) with their context.
 
-import type { FrameContext, ParsedFrame } from '../records.js';
-import { parseFrameLine } from '../frames.js';
+import type { FrameContext, ParsedFrame, StackFrame } from '../records.js';
+import { frameOfLine, parseFrameLine } from '../frames.js';
+import { frameTable } from '../frame-table.js';
 import type { Line } from '../../text/lines.js';
 
 /** `Call Trace:` (x86, show_trace_log_lvl), `Call trace:` (arm64 dump_backtrace), `Backtrace:`. */
@@ -63,7 +64,7 @@ export function isTraceBodyLine(t: string): boolean {
   return (
     TRACE_HEADER.test(t) ||
     MARKER.test(t) ||
-    parseFrameLine(t, 0) !== undefined ||
+    frameOfLine(t) !== undefined ||
     IP_LINE.test(t) ||
     LR_LINE.test(t) ||
     REG_LINE.test(t) ||
@@ -72,7 +73,9 @@ export function isTraceBodyLine(t: string): boolean {
 }
 
 export interface Trace {
-  frames: ParsedFrame[];
+  /** From the frame table (shared, frozen); their input lines are in `frameLines`. */
+  frames: StackFrame[];
+  frameLines: number[];
   registers: Record<string, string>;
   /** Index after the last body line read. */
   end: number;
@@ -96,7 +99,8 @@ export function ipFrame(t: string, line: number): { frame: ParsedFrame | null; u
  * Blank lines inside are allowed only when the next line continues the trace.
  */
 export function readTrace(lines: Line[], i: number, maxFrames = 512): Trace {
-  const frames: ParsedFrame[] = [];
+  const frames: StackFrame[] = [];
+  const frameLines: number[] = [];
   const registers: Record<string, string> = {};
   const stack: FrameContext[] = ['task'];
   let sawHeader = false;
@@ -109,21 +113,21 @@ export function readTrace(lines: Line[], i: number, maxFrames = 512): Trace {
       // Editors add blank lines; continue only if the next non-blank line is a frame.
       let k = j + 1;
       while (k < lines.length && k - j < 3 && lines[k].trimmed === '') k++;
-      if (k < lines.length && k - j < 3 && (parseFrameLine(lines[k].trimmed, 0) || MARKER.test(lines[k].trimmed))) continue;
+      if (k < lines.length && k - j < 3 && (frameOfLine(lines[k].trimmed) || MARKER.test(lines[k].trimmed))) continue;
       break;
     }
     // Fast path: most body lines are frames, and a line that parses as a frame is none
     // of the other body kinds (markers start with `<`; headers, IP and register lines
     // have a `:` or a space where a frame has `+0x`), so it needs no other test.
     if (t.charCodeAt(0) !== 60 /* < */) {
-      const f = parseFrameLine(t, lines[j].no);
+      const f = frameOfLine(t);
       if (f) {
         last = j;
         if (frames.length < maxFrames) {
           // The task's own context is the default: left unset to keep documents small.
           const c = stack[stack.length - 1];
-          if (c !== 'task') f.context = c;
-          frames.push(f);
+          frames.push(c !== 'task' ? frameTable.withContext(f, c) : f);
+          frameLines.push(lines[j].no);
         }
         continue;
       }
@@ -150,7 +154,10 @@ export function readTrace(lines: Line[], i: number, maxFrames = 512): Trace {
     if (ip) {
       ipCount++;
       userRegs = ip.user;
-      if (ip.frame && frames.length < maxFrames) frames.push(ip.frame);
+      if (ip.frame && frames.length < maxFrames) {
+        frames.push(frameTable.frame(ip.frame));
+        frameLines.push(lines[j].no);
+      }
       // Registers belong to the first (kernel) RIP block; `RIP: 0010:[<…>]` lines carry more.
       continue;
     }
@@ -167,12 +174,12 @@ export function readTrace(lines: Line[], i: number, maxFrames = 512): Trace {
       }
       continue;
     }
-    const f = parseFrameLine(t, lines[j].no);
+    const f = frameOfLine(t);
     if (f && frames.length < maxFrames) {
       const c = stack[stack.length - 1];
-      if (c !== 'task') f.context = c;
-      frames.push(f);
+      frames.push(c !== 'task' ? frameTable.withContext(f, c) : f);
+      frameLines.push(lines[j].no);
     }
   }
-  return { frames, registers, end: last + 1, sawHeader };
+  return { frames, frameLines, registers, end: last + 1, sawHeader };
 }

@@ -146,10 +146,12 @@ export const cpuDumpParser: FormatParser = {
       else if (!CPU_PREAMBLE.test(t)) break;
     }
     let frames: ReturnType<typeof readTrace>['frames'] = [];
+    let frameLines: number[] = [];
     let registers: Record<string, string> = {};
     if (j < lines.length && (TRACE_HEADER.test(lines[j].trimmed) || isTraceBodyLine(lines[j].trimmed))) {
       const tr = readTrace(lines, j);
       frames = tr.frames;
+      frameLines = tr.frameLines;
       registers = tr.registers;
       j = tr.end;
     }
@@ -171,6 +173,7 @@ export const cpuDumpParser: FormatParser = {
       cpu,
       taskAddr,
       frames,
+      frameLines,
       ...(Object.keys(registers).length ? { registers } : {}),
       ...(workqueue ? { workqueue } : {}),
       onCpu: true,

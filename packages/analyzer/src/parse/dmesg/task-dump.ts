@@ -100,6 +100,7 @@ export function readTaskDump(lines: Line[], i: number, format: string): { rec: T
   if (j < lines.length && (TRACE_HEADER.test(lines[j].trimmed) || isTraceBodyLine(lines[j].trimmed))) {
     const tr = readTrace(lines, j);
     rec.frames = tr.frames;
+    rec.frameLines = tr.frameLines;
     if (Object.keys(tr.registers).length) rec.registers = tr.registers;
     j = tr.end;
   }

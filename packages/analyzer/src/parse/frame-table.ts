@@ -1,0 +1,127 @@
+// The frames of one analysis, each distinct frame once and each distinct stack once.
+//
+// A sysrq-t dump of 50,000 tasks prints a million frame lines but only a few hundred
+// distinct frames and stacks. Every task's frames are taken from this table: identical
+// frames are one frozen object, identical stacks one frozen array (the analysis document
+// shares them too), and a frame line's text is parsed once however often it is printed.
+//
+// The table lives for one analysis: `analyze` empties it when done (its keys are slices
+// of the input text, which would otherwise stay alive). JavaScript runs one analysis at
+// a time per thread, so a module-level table is safe.
+
+import type { FrameContext, ParsedFrame, StackFrame } from './records.js';
+
+/** Names with at most this many variants are compared field by field, else mapped by key. */
+const VARIANTS_SCANNED = 8;
+/** Bound on remembered frame-line texts (a dump has a few thousand distinct ones). */
+const TEXT_MEMO_MAX = 200_000;
+
+type FrameFields = Omit<ParsedFrame, 'line'>;
+
+export class FrameTable {
+  /** Frames by function name: a short list, or (many variants) a map by the other fields. */
+  private byFn = new Map<string, StackFrame[] | Map<string, StackFrame>>();
+  private ids = new Map<StackFrame, number>();
+  private byKey = new Map<string, readonly StackFrame[]>();
+  private byText = new Map<string, StackFrame>();
+  private contextVariants = new Map<StackFrame, Map<FrameContext, StackFrame>>();
+
+  /** The table's frame equal to `f` (its line ignored). */
+  frame(f: FrameFields): StackFrame {
+    let variants = this.byFn.get(f.fn);
+    if (variants === undefined) {
+      variants = [];
+      this.byFn.set(f.fn, variants);
+    }
+    if (Array.isArray(variants)) {
+      for (const v of variants) if (sameFrame(v, f)) return v;
+      if (variants.length >= VARIANTS_SCANNED) {
+        // A name with many variants (per-call-site return addresses in crash bt): a map,
+        // so a dump with thousands of them stays linear.
+        const m = new Map<string, StackFrame>();
+        for (const v of variants) m.set(variantKey(v), v);
+        this.byFn.set(f.fn, (variants = m));
+      }
+    }
+    let key: string | undefined;
+    if (!Array.isArray(variants)) {
+      key = variantKey(f);
+      const v = variants.get(key);
+      if (v) return v;
+    }
+    // Only the fields that are set, so documents stay as small as the parsers made them.
+    const out: { -readonly [K in keyof StackFrame]: StackFrame[K] } = { fn: f.fn, offset: f.offset, size: f.size, module: f.module, addr: f.addr, reliable: f.reliable };
+    if (f.context !== undefined) out.context = f.context;
+    if (f.isIp !== undefined) out.isIp = f.isIp;
+    const frozen = Object.freeze(out);
+    if (Array.isArray(variants)) variants.push(frozen);
+    else variants.set(key!, frozen);
+    this.ids.set(frozen, this.ids.size);
+    return frozen;
+  }
+
+  /**
+   * The frame a frame line's text denotes (task context), parsing each distinct text
+   * once with `parse`; undefined when the text is not a frame.
+   */
+  fromText(trimmed: string, parse: (t: string) => FrameFields | undefined): StackFrame | undefined {
+    let f = this.byText.get(trimmed);
+    if (f === undefined) {
+      const p = parse(trimmed);
+      if (!p) return undefined;
+      // Only frames are remembered: a non-frame line fails in a few character tests, and
+      // remembering every distinct line of a big dump would fill the memo.
+      f = this.frame(p);
+      if (this.byText.size < TEXT_MEMO_MAX) this.byText.set(trimmed, f);
+    }
+    return f;
+  }
+
+  /** `f` as printed inside an interrupt/NMI handler's section of a trace. */
+  withContext(f: StackFrame, context: FrameContext): StackFrame {
+    if (f.context === context) return f;
+    let m = this.contextVariants.get(f);
+    if (!m) this.contextVariants.set(f, (m = new Map()));
+    let v = m.get(context);
+    if (!v) m.set(context, (v = this.frame({ ...f, context })));
+    return v;
+  }
+
+  /** The table's stack equal to `frames` (whose frames come from this table). */
+  stack(frames: readonly StackFrame[]): readonly StackFrame[] {
+    if (frames.length === 0) return EMPTY;
+    let key = '';
+    for (let k = 0; k < frames.length; k++) {
+      let id = this.ids.get(frames[k]);
+      if (id === undefined) id = this.ids.get(this.frame(frames[k]))!;
+      key += id + ',';
+    }
+    const known = this.byKey.get(key);
+    if (known) return known;
+    const out = Object.freeze(frames.map((f) => (this.ids.has(f) ? f : this.frame(f))));
+    this.byKey.set(key, out);
+    return out;
+  }
+
+  /** Forget everything (the end of an analysis). */
+  clear(): void {
+    this.byFn = new Map();
+    this.ids = new Map();
+    this.byKey = new Map();
+    this.byText = new Map();
+    this.contextVariants = new Map();
+  }
+}
+
+function sameFrame(v: StackFrame, f: FrameFields): boolean {
+  return v.offset === f.offset && v.size === f.size && v.module === f.module && v.addr === f.addr && v.reliable === f.reliable && v.context === f.context && v.isIp === f.isIp;
+}
+
+function variantKey(f: FrameFields): string {
+  return `${f.offset}|${f.size}|${f.module}|${f.addr}|${f.reliable}|${f.context}|${f.isIp}`;
+}
+
+const EMPTY: readonly StackFrame[] = Object.freeze([]);
+
+/** The current analysis's frame table. */
+export const frameTable = new FrameTable();
