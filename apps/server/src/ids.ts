@@ -17,6 +17,7 @@ export function isAnnotationId(value: string): boolean {
   return /^[A-Za-z0-9_-]{16}$/.test(value);
 }
 
-/** Where the web app shows an incident: this prefix and the id (ids need no escaping). */
+/** Where the web app shows an incident: this prefix and the id (ids need no escaping).
+ * Also written into incidents.summary_json by migrations/0005. */
 export const INCIDENT_URL_PREFIX = '/i/';
 export const incidentUrl = (id: string) => `${INCIDENT_URL_PREFIX}${id}`;

@@ -2,7 +2,6 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { badRequest } from '../errors.js';
-import { INCIDENT_URL_PREFIX } from '../ids.js';
 import { expandCompactJson } from './compact-json.js';
 import { inflateDocument, inflateDocumentSync, type DocumentForm } from './document.js';
 import { migrate } from './migrate.js';
@@ -36,6 +35,13 @@ import type {
  * - busy_timeout: a second process (the CLI's reanalyze or import) waits for the write
  *   lock instead of failing with SQLITE_BUSY.
  * - foreign_keys: SQLite leaves them off by default; our cascades depend on them.
+ * - mmap_size: reads of the first GiB of the database file go through a memory map
+ *   instead of read() into SQLite's 16 MB page cache. An incident page touches half a
+ *   dozen B-tree pages scattered over a file of hundreds of MB; through the page cache
+ *   that was ~290 µs per incident read at 100,000 incidents, mapped ~37 µs. Writes
+ *   still go through write() and the WAL (SQLite never writes through the map), so
+ *   durability is unchanged. Mapped pages are the kernel's page cache, shared and
+ *   reclaimable, though they count in the process's RSS once touched.
  */
 export function openDatabase(path: string): Database.Database {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -44,8 +50,12 @@ export function openDatabase(path: string): Database.Database {
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
+  db.pragma(`mmap_size = ${MMAP_BYTES}`);
   return db;
 }
+
+/** See openDatabase. */
+const MMAP_BYTES = 1024 * 1024 * 1024;
 
 const SEP = '\u001f'; // unit separator: cannot occur in a tag (tags are validated)
 
@@ -78,16 +88,12 @@ const TAGS = `(SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM incident
 const SELECT_INCIDENT = `SELECT i.*, ${TAGS} FROM incidents i`;
 
 /**
- * A list item as the API sends it (IncidentSummary plus `url`), written by SQLite. A page
- * of 50 then costs one short string per row instead of a 17-property row object, a
- * summary object and the response serializer: about a millisecond less per uncached
- * search on this machine, most of what such a request cost.
+ * A list item as the API sends it (IncidentSummary plus `url`): incidents.summary_json,
+ * kept current by triggers (migrations/0005). A page of 50 then costs one short string
+ * per row instead of a 17-property row object, the tags, a summary object and the
+ * response serializer.
  */
-const SUMMARY_JSON = `json_object('id', i.id, 'url', '${INCIDENT_URL_PREFIX}' || i.id,
-  'title', coalesce(i.user_title, i.analysis_title), 'kind', i.kind, 'host', i.host, 'kernel', i.kernel,
-  'status', i.status, 'duplicateOf', i.duplicate_of, 'createdAt', i.created_at, 'updatedAt', i.updated_at,
-  'fingerprint', i.fingerprint, 'size', i.size,
-  'tags', json((SELECT json_group_array(tag) FROM (SELECT tag FROM incident_tags t WHERE t.incident_id = i.id ORDER BY tag))))`;
+const SUMMARY_JSON = 'i.summary_json';
 
 interface AnalysisRow {
   encoding: 'identity' | 'deflate-raw-sync';
