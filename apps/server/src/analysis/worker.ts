@@ -21,12 +21,21 @@ function ownBuffer(data: Buffer): ArrayBuffer {
   return copy;
 }
 
+function takeBytes(message: { bytes: Uint8Array | null }): Uint8Array {
+  const bytes = message.bytes;
+  message.bytes = null;
+  if (!bytes) throw new Error('job without bytes');
+  return bytes;
+}
+
 // One job at a time (the pool never sends a second before the answer), so the awaits
 // below cannot interleave jobs.
-port.on('message', async (message: { jobId: number; bytes: Uint8Array }) => {
+port.on('message', async (message: { jobId: number; bytes: Uint8Array | null }) => {
   try {
     const t0 = performance.now();
-    let text: string | null = decodeOrReject(message.bytes);
+    // The bytes are dropped as soon as they are text (no local keeps them across the
+    // awaits below): the event object would otherwise hold 50 MB for the whole analysis.
+    let text: string | null = decodeOrReject(takeBytes(message));
     const t1 = performance.now();
     const doc = analyze(text);
     const t2 = performance.now();
