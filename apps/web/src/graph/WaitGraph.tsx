@@ -11,7 +11,7 @@ import { cycleNodeIds, isCycleEdge, rootBlockerIds } from './highlight';
 import { NodeShape } from './NodeShape';
 import { GraphLegend } from './GraphLegend';
 import { useLayout } from './useLayout';
-import { capComponents } from './collapse';
+import { capComponents, derivedOf } from './collapse';
 import { downloadBlob, serializeGraphSvg, svgToPng } from './exportImage';
 
 interface Props {
@@ -33,14 +33,19 @@ export const GRAPH_HEIGHT = 520;
 export function WaitGraph({ graph, findings, selected, onSelect, name = 'graph' }: Props) {
   const [attempt, setAttempt] = useState(0);
   const [showAll, setShowAll] = useState(false);
-  const base = useMemo(() => capComponents(graph, findings, NODE_BUDGET, [], 1, COMPONENT_BUDGET), [graph, findings]);
+  const base = useMemo(
+    () => derivedOf(graph, findings, 'base', () => capComponents(graph, findings, NODE_BUDGET, [], 1, COMPONENT_BUDGET)),
+    [graph, findings],
+  );
   const baseIds = useMemo(() => new Set(base.nodes.map((n) => n.id)), [base]);
   // A node picked elsewhere (finding, table, link) in a component not drawn: draw it too.
   // Only then does selection change what is laid out.
   const hiddenPick = !showAll && selected && !baseIds.has(selected) ? selected : null;
   const visible = useMemo(() => {
-    if (showAll) return capComponents(graph, findings, Infinity, [], 1, Infinity);
-    if (hiddenPick) return capComponents(graph, findings, NODE_BUDGET, [hiddenPick], 1, COMPONENT_BUDGET);
+    if (showAll) return derivedOf(graph, findings, 'all', () => capComponents(graph, findings, Infinity, [], 1, Infinity));
+    if (hiddenPick) {
+      return derivedOf(graph, findings, `pick ${hiddenPick}`, () => capComponents(graph, findings, NODE_BUDGET, [hiddenPick], 1, COMPONENT_BUDGET));
+    }
     return base;
   }, [showAll, hiddenPick, graph, findings, base]);
   // Once the reader zooms, pans or picks a node, ELK's refined picture is not swapped in

@@ -212,3 +212,19 @@ export function capComponents(
   const edges = graph.edges.filter((e) => ids.has(e.from) && ids.has(e.to));
   return { nodes, edges, components: size.size, shown: keep.size, hiddenNodes: total - nodes.length };
 }
+
+// Derived graphs are cached on the objects they come from rather than in component
+// state: React may throw a render away half-way (a concurrent render interrupted by an
+// update) and run it again, and a graph of thousands of nodes must not be folded,
+// capped and laid out twice for that.
+const derivedCache = new WeakMap<object, WeakMap<object, Map<string, unknown>>>();
+
+/** compute() once per (a, b, key) while a and b live. */
+export function derivedOf<T>(a: object, b: object, key: string, compute: () => T): T {
+  let byB = derivedCache.get(a);
+  if (!byB) derivedCache.set(a, (byB = new WeakMap()));
+  let byKey = byB.get(b);
+  if (!byKey) byB.set(b, (byKey = new Map()));
+  if (!byKey.has(key)) byKey.set(key, compute());
+  return byKey.get(key) as T;
+}

@@ -22,7 +22,7 @@ import { SimilarIncidents } from '../incident/SimilarIncidents';
 import { MitigationNote } from '../incident/MitigationNote';
 import { formatLines, parseLines, parseNodeParam, type LineRange } from '../incident/urlState';
 import { evidenceOf } from '../incident/evidence';
-import { collapseIdenticalWaiters } from '../graph/collapse';
+import { collapseIdenticalWaiters, derivedOf } from '../graph/collapse';
 
 // One empty list, not a new one per render: the graph memoises on it.
 const NO_FINDINGS: Finding[] = [];
@@ -77,7 +77,10 @@ export function IncidentPage() {
 
   // Identical waiters fold into one drawn node; a task picked anywhere on the page
   // selects (highlights) the node it was folded into.
-  const collapsed = useMemo(() => (view ? collapseIdenticalWaiters(view.graph, 2, view.findings ?? NO_FINDINGS) : null), [view]);
+  const collapsed = useMemo(
+    () => (view ? derivedOf(view.graph, view, 'collapsed', () => collapseIdenticalWaiters(view.graph, 2, view.findings ?? NO_FINDINGS)) : null),
+    [view],
+  );
   const drawnSelected = selected ? (collapsed?.memberOf.get(selected) ?? selected) : null;
   const folded = useMemo(() => {
     if (!collapsed || !drawnSelected) return null;
