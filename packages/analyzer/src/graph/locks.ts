@@ -20,13 +20,19 @@ interface LockInfo {
   type: LockType;
   owner: { task: string; confidence: Confidence; why: string; evidence: Span[] } | null;
   /** Further holders of a shared lock (readers of an rwsem), as lockdep lists them. */
-  coOwners: { task: string; why: string; evidence: Span[] }[];
+  /** `why` may be deferred: a lockdep list of 100,000 held locks names thousands of
+   *  shared holders of locks nobody waits on, and those sentences are never read. */
+  coOwners: { task: string; why: string | (() => string); evidence: Span[] }[];
   /** Candidates when the owner is only guessed. */
   guesses: { task: string; why: string; evidence: Span[] }[];
   waiters: Map<string, { confidence: Confidence; why: string; evidence: Span[] }>;
   evidence: Span[];
   locked: boolean | null;
 }
+
+/** The waiters of a lock nobody waits on (most locks of a lockdep list): one shared empty
+ *  map, replaced by the lock's own on the first waiter (addWaiter). Never written to. */
+const NO_WAITERS: LockInfo['waiters'] = new Map();
 
 const TYPE_WORD: Record<LockType, string> = {
   mutex: 'mutex',
@@ -56,7 +62,7 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
     let l = addr ? lockAtAddr.get(addr) : lockNamedOnly.get(name);
     if (!l) {
       const id = addr ? `lock:${addr}` : `lock:${name}`;
-      l = { id, addr, name, type, owner: null, coOwners: [], guesses: [], waiters: new Map(), evidence: [], locked: null };
+      l = { id, addr, name, type, owner: null, coOwners: [], guesses: [], waiters: NO_WAITERS, evidence: [], locked: null };
       locks.set(id, l);
       if (addr) lockAtAddr.set(addr, l);
       else lockNamedOnly.set(name, l);
@@ -65,7 +71,7 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
     if (l.name && !lockByName.has(l.name)) lockByName.set(l.name, l);
     // A struct dump says "mutex"; a ww_mutex waiter says more precisely what it is.
     if (l.type === 'other') l.type = type;
-    l.evidence.push(...ev);
+    for (const e of ev) l.evidence.push(e);
     return l;
   };
   const taskByPid = new Map<number, ModelTask>();
@@ -88,6 +94,7 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
     waiting.add(task);
     const w = l.waiters.get(task);
     const rank = { certain: 3, likely: 2, guess: 1 };
+    if (l.waiters === NO_WAITERS) l.waiters = new Map();
     if (!w || rank[confidence] > rank[w.confidence]) l.waiters.set(task, { confidence, why, evidence });
   };
   /** A task known only by its task_struct address still gets a node. */
@@ -184,7 +191,7 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
       continue;
     }
     if (!l.owner) setOwner(l, holder.id, 'certain', `lockdep: held by ${holder.comm ?? ''}/${holder.pid}${h.at ? ` (taken at ${h.at})` : ''}`, [h.span]);
-    else if (l.owner.task !== holder.id) l.coOwners.push({ task: holder.id, why: `lockdep: also held by ${holder.comm ?? ''}/${holder.pid} (shared)`, evidence: [h.span] });
+    else if (l.owner.task !== holder.id) l.coOwners.push({ task: holder.id, why: () => `lockdep: also held by ${holder.comm ?? ''}/${holder.pid} (shared)`, evidence: [h.span] });
   }
 
   // 3b. Lockdep dependency chains: entry #i (i ≥ 1) was taken at its saved stack while
@@ -335,7 +342,7 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
       if (l.waiters.has(co.task)) continue;
       const t = model.taskById.get(co.task);
       if (t) g.task(t);
-      g.edge(l.id, co.task, 'held_by', 'certain', co.why, co.evidence);
+      g.edge(l.id, co.task, 'held_by', 'certain', typeof co.why === 'function' ? co.why() : co.why, co.evidence);
     }
     for (const guess of l.guesses) {
       const t = model.taskById.get(guess.task);

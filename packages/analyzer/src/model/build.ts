@@ -94,7 +94,15 @@ export function buildModel(records: Records, text: string, kernel: string | null
   // too: the owner of a lock must be a node even when its stack is not in the dump.
   const named: TaskRecord[] = [];
   const mention = (ref: TaskRef | null | undefined, sp: Span, format: string) => {
-    if (ref && ref.pid !== null && ref.pid > 0) named.push({ pid: ref.pid, comm: ref.comm, state: null, cpu: null, taskAddr: ref.taskAddr, frames: [], span: sp, format });
+    if (!ref || ref.pid === null || ref.pid <= 0) return;
+    // A lockdep list names a holder once per lock, on consecutive lines: one record per
+    // run (its evidence merges to the same span anyway).
+    const last = named[named.length - 1];
+    if (last && last.pid === ref.pid && last.format === format && last.comm === ref.comm && last.taskAddr === ref.taskAddr && sp.line >= last.span.line && sp.line <= last.span.endLine + 1) {
+      last.span = { line: last.span.line, endLine: Math.max(last.span.endLine, sp.endLine) };
+      return;
+    }
+    named.push({ pid: ref.pid, comm: ref.comm, state: null, cpu: null, taskAddr: ref.taskAddr, frames: [], span: sp, format });
   };
   for (const h of records.heldLocks) mention(h.holder, h.span, 'lock_holder');
   for (const f of records.lockFacts) mention(f.owner, f.span, 'lock_holder');
