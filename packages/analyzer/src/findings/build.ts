@@ -56,8 +56,17 @@ function edgeEvidence(edges: GraphEdge[], ids: Set<string>): Span[] {
 }
 
 export function buildFindings(inp: FindingInputs): Analysis {
+  modelForLabels = inp.model;
+  try {
+    return findingsOf(inp);
+  } finally {
+    // Not kept past this call: the model of a big dump is most of its memory.
+    modelForLabels = null;
+  }
+}
+
+function findingsOf(inp: FindingInputs): Analysis {
   const { model, waits, edges } = inp;
-  modelForLabels = model;
   const nodes = new Map(inp.nodes.map((n) => [n.id, n]));
   const out: Finding[] = [];
 
