@@ -98,6 +98,8 @@ const MARGIN = 24;
  * not painted on every frame of a pan over thousands of nodes.
  */
 export const FAR_ZOOM = 0.4;
+/** The zoom a graph too big to fit legibly opens at. */
+export const READABLE_ZOOM = 0.55;
 
 export function GraphCanvas({
   layout,
@@ -142,6 +144,29 @@ export function GraphCanvas({
     select(svg).call(z.transform, zoomIdentity.translate(tx, ty).scale(k));
   }, [layout, height]);
 
+  // The first view: the whole graph when it fits legibly; otherwise a readable zoom at
+  // the top, where the most important component is drawn (components come in findings
+  // order). A 600-node pile-up fitted whole is a grey sliver with no text; Fit still
+  // shows all of it.
+  const [partial, setPartial] = useState(false);
+  const initialView = useCallback(() => {
+    const svg = svgRef.current;
+    const z = zoomRef.current;
+    if (!svg || !z) return;
+    const w = svg.clientWidth || 800;
+    const h = svg.clientHeight || height;
+    const fitK = Math.min(1.2, (w - 2 * MARGIN) / Math.max(layout.width, 1), (h - 2 * MARGIN) / Math.max(layout.height, 1));
+    if (fitK >= FAR_ZOOM) {
+      setPartial(false);
+      fit();
+      return;
+    }
+    const k = Math.max(READABLE_ZOOM, Math.min(1, (w - 2 * MARGIN) / Math.max(layout.width, 1)));
+    const tx = layout.width * k <= w - 2 * MARGIN ? (w - layout.width * k) / 2 : MARGIN;
+    setPartial(true);
+    select(svg).call(z.transform, zoomIdentity.translate(tx, MARGIN).scale(k));
+  }, [layout, height, fit]);
+
   const onTouchRef = useRef(onTouch);
   onTouchRef.current = onTouch;
 
@@ -173,11 +198,11 @@ export function GraphCanvas({
     zoomRef.current = z;
     // Double-click zoom would fight with double-clicking a label to select its text.
     select(svg).call(z).on('dblclick.zoom', null);
-    fit();
+    initialView();
     return () => {
       select(svg).on('.zoom', null);
     };
-  }, [fit, height]);
+  }, [initialView, height]);
 
   // A node picked outside the graph (a finding, the tasks table, a deep link) may be
   // off-screen: pan to it. One picked by clicking it is on screen already; leave the
@@ -251,6 +276,7 @@ export function GraphCanvas({
         )}
         <span className="muted">
           {layout.nodes.length} nodes · {layout.edges.length} edges · drag to pan, wheel to zoom
+          {partial && ' · too big to show whole at a readable size: Fit shows all of it'}
         </span>
         {exportError && <span className="error">Export failed: {exportError}</span>}
       </div>
