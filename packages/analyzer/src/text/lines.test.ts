@@ -41,6 +41,10 @@ describe('splitLines', () => {
     const l = splitLines('x'.repeat(1_000_000));
     expect(l[0].text.length).toBe(MAX_LINE);
   });
+  it('keeps the printk caller and derives its task id', () => {
+    const [a, b] = splitLines('[  1.0][ T1234] x\n[  1.1][   C5] y');
+    expect([a.caller, a.callerTid, b.caller, b.callerTid]).toEqual(['T1234', 1234, 'C5', null]);
+  });
   it('reports indentation', () => {
     expect(splitLines('   #0 [ffff] x at ffff')[0].indent).toBe(3);
   });

@@ -5,22 +5,32 @@
 // MAX_LINE characters before any pattern runs, so the work per line is bounded and the
 // whole pass is linear in the input size.
 
-export interface Line {
-  /** 1-based line number in the input as uploaded. */
-  no: number;
-  /** Content with log prefixes and trailing human comments removed, right-trimmed. */
-  text: string;
-  /** `text` without leading white space. */
-  trimmed: string;
+/**
+ * One input line. A 50 MB dump has a million of them, all alive while the parsers run:
+ * four fields; indentation and the caller's task id are derived on demand (rarely read).
+ */
+export class Line {
+  constructor(
+    /** 1-based line number in the input as uploaded. */
+    readonly no: number,
+    /** Content with log prefixes and trailing human comments removed, right-trimmed. */
+    readonly text: string,
+    /** `text` without leading white space. */
+    readonly trimmed: string,
+    /** The printk caller context as printed: `T1234` (a task) or `C5` (a CPU in interrupt
+     *  context), when the line had one. Lines of one report share it. */
+    readonly caller: string | null,
+  ) {}
+
   /** Number of leading white-space characters of `text`. */
-  indent: number;
-  /** dmesg timestamp in seconds, when the line had one. */
-  time: number | null;
+  get indent(): number {
+    return this.text.length - this.trimmed.length;
+  }
+
   /** `[T1234]` printk caller task id, when the line had one. */
-  callerTid: number | null;
-  /** The printk caller context as printed: `T1234` (a task) or `C5` (a CPU in interrupt
-   *  context), when the line had one. Lines of one report share it. */
-  caller: string | null;
+  get callerTid(): number | null {
+    return this.caller !== null && this.caller.charCodeAt(0) === 84 /* T */ ? Number(this.caller.slice(1)) : null;
+  }
 }
 
 /** Longest line content any pattern sees (a 1 MB line is cut, not scanned by regexes). */
@@ -52,12 +62,14 @@ const LOGIN_PROMPT = /^[\w.\-]{1,64} login: (?=\[ {0,12}\d{1,10}\.\d)/;
 const DASH_COMMENT = /([^\s\-])\s{0,8}-{2,}(?=[^\s\-<>\]\[]).*$/;
 
 export function stripPrefixes(raw: string): { text: string; time: number | null; callerTid: number | null; caller: string | null } {
-  const r: Stripped = { text: '', time: null, callerTid: null, caller: null };
+  const r: Stripped = { text: '', time: null, callerTid: null, caller: null, wantTime: true };
   strip(raw, r);
   return r;
 }
 
 interface Stripped {
+  /** Read the timestamp's value (splitLines does not keep it: only the prefix goes). */
+  wantTime: boolean;
   text: string;
   time: number | null;
   callerTid: number | null;
@@ -74,9 +86,10 @@ const isAsciiSpace = (c: number) => c === 32 || (c >= 9 && c <= 13);
 
 /**
  * DMESG_TIME at the start of s, by hand (the hottest pattern: every dmesg line has it).
- * Returns the index after `]`, or -1; the number goes to `timeOut`.
+ * Returns the index after `]`, or -1; the number's digits are s[timeFrom, timeTo).
  */
-let timeOut = 0;
+let timeFrom = 0;
+let timeTo = 0;
 function dmesgTime(s: string): number {
   const n = s.length;
   let i = 1;
@@ -88,7 +101,8 @@ function dmesgTime(s: string): number {
   const b = i;
   while (i < n && i - b < 9 && isDigit(s.charCodeAt(i))) i++;
   if (i === b || i >= n || s.charCodeAt(i) !== 93) return -1;
-  timeOut = Number(s.slice(a, i));
+  timeFrom = a;
+  timeTo = i;
   return i + 1;
 }
 
@@ -124,7 +138,7 @@ function strip(raw: string, out: Stripped): void {
     }
     let end: number;
     if (c0 === 91 && (end = dmesgTime(s)) > 0) {
-      time = timeOut;
+      if (out.wantTime) time = Number(s.slice(timeFrom, timeTo));
       s = s.slice(end);
       if (s.charCodeAt(0) === 91 && (m = CALLER.exec(s))) {
         if (m[1] === 'T') callerTid = Number(m[2]);
@@ -183,7 +197,7 @@ function leadingSpace(s: string): number {
 /** Split into lines (LF, CRLF or CR) and strip prefixes. Linear in the input. */
 export function splitLines(input: string): Line[] {
   const out: Line[] = [];
-  const st: Stripped = { text: '', time: null, callerTid: null, caller: null };
+  const st: Stripped = { text: '', time: null, callerTid: null, caller: null, wantTime: false };
   let start = 0;
   let no = 1;
   const n = input.length;
@@ -203,7 +217,7 @@ export function splitLines(input: string): Line[] {
     const text = st.text;
     const indent = leadingSpace(text);
     const trimmed = indent === 0 ? text : text.slice(indent);
-    out.push({ no, text, trimmed, indent, time: st.time, callerTid: st.callerTid, caller: st.caller });
+    out.push(new Line(no, text, trimmed, st.caller));
     no++;
     if (c === 13 && i + 1 < n && input.charCodeAt(i + 1) === 10) i++;
     start = i + 1;
