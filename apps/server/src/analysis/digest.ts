@@ -50,9 +50,14 @@ export function indexFields(doc: AnalysisDocument, text: string): Omit<AnalysisR
   };
 }
 
-/** The document in the form it is stored in (see COMPACT_MIN_TASKS). */
-export function storedForm(doc: AnalysisDocument, compactMinTasks = COMPACT_MIN_TASKS): { value: AnalysisDocument | CompactAnalysis; form: DocumentForm } {
-  return (doc.tasks?.length ?? 0) >= compactMinTasks ? { value: compactAnalysis(doc), form: 'compact' } : { value: doc, form: 'full' };
+/** The document in the form it is stored in (see COMPACT_MIN_TASKS); `build: false`: the form only. */
+export function storedForm(
+  doc: AnalysisDocument,
+  compactMinTasks = COMPACT_MIN_TASKS,
+  build = true,
+): { value: AnalysisDocument | CompactAnalysis; form: DocumentForm } {
+  if ((doc.tasks?.length ?? 0) < compactMinTasks) return { value: doc, form: 'full' };
+  return { value: build ? compactAnalysis(doc) : doc, form: 'compact' };
 }
 
 /** Reduce a document to what the store indexes and searches, with its JSON compressed. */

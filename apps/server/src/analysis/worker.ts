@@ -7,8 +7,9 @@
 import { analyze } from '@hangscope/analyzer';
 import { parentPort } from 'node:worker_threads';
 import { HttpError } from '../errors.js';
-import { compressDocumentStreaming } from '../store/document.js';
-import { decodeOrReject, indexFields, storedForm } from './digest.js';
+import { compressDocumentStreaming, compressJsonPieces } from '../store/document.js';
+import { compactJsonPieces } from './compact-encode.js';
+import { COMPACT_MIN_TASKS, decodeOrReject, indexFields, storedForm } from './digest.js';
 
 if (!parentPort) throw new Error('analysis worker must run in a worker thread');
 const port = parentPort;
@@ -41,8 +42,9 @@ port.on('message', async (message: { jobId: number; bytes: Uint8Array | null }) 
     const t2 = performance.now();
     const fields = indexFields(doc, text);
     text = null; // the analysis is done with it; let it go before the encoding allocates
-    const { value, form } = storedForm(doc);
-    const document = await compressDocumentStreaming(value, form);
+    // The compact form's JSON is written from the document itself (compact-encode.ts).
+    const compact = storedForm(doc, COMPACT_MIN_TASKS, false).form === 'compact';
+    const document = compact ? await compressJsonPieces(compactJsonPieces(doc), 'compact') : await compressDocumentStreaming(doc, 'full');
     const timings = { decode: Math.round(t1 - t0), analyze: Math.round(t2 - t1), encode: Math.round(performance.now() - t2) };
     const data = ownBuffer(document.data);
     port.postMessage({ jobId: message.jobId, record: { ...fields, document: { ...document, data: new Uint8Array(data) } }, timings }, [data]);

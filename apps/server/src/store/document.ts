@@ -84,7 +84,12 @@ const PIECE = 1024 * 1024;
  * serialising and compressing overlapped: each ~1 MB of JSON goes to zlib on the thread
  * pool while the next is written. Same bytes, same CRC and length.
  */
-export async function compressDocumentStreaming(value: unknown, form: DocumentForm = 'full'): Promise<StoredDocument> {
+export function compressDocumentStreaming(value: unknown, form: DocumentForm = 'full'): Promise<StoredDocument> {
+  return compressJsonPieces(jsonPieces(value, 2), form);
+}
+
+/** compressDocument(pieces joined), serialising and compressing overlapped (see above). */
+export async function compressJsonPieces(pieces: Iterable<string>, form: DocumentForm = 'full'): Promise<StoredDocument> {
   const deflate = createDeflateRaw({ level: LEVEL, finishFlush: constants.Z_SYNC_FLUSH, chunkSize: PIECE });
   const out: Buffer[] = [];
   deflate.on('data', (b: Buffer) => out.push(b));
@@ -104,7 +109,7 @@ export async function compressDocumentStreaming(value: unknown, form: DocumentFo
     // Let zlib's completions run so it starts on this piece while we write the next.
     await new Promise<void>((resolve) => setImmediate(resolve));
   };
-  for (const piece of jsonPieces(value, 2)) {
+  for (const piece of pieces) {
     pending += piece;
     if (pending.length >= PIECE) await flushPiece();
   }
