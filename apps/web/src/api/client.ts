@@ -151,12 +151,22 @@ export const api = {
     return postWithProgress<CreatedIncident>('/api/incidents', form, input.onProgress);
   },
 
-  setStatus: (id: string, status: string) =>
-    optional<Incident>(`/api/incidents/${enc(id)}`, {
+  /**
+   * true once changed; null when this server has no PATCH. The answer is the whole
+   * incident with its analysis (90 MB of JSON for a 50 MB dump): it is not read; the
+   * page refetches its view instead.
+   */
+  async setStatus(id: string, status: string): Promise<true | null> {
+    const res = await fetch(`/api/incidents/${enc(id)}`, {
       method: 'PATCH',
-      headers: { 'content-type': 'application/json' },
+      headers: { accept: 'application/json', 'content-type': 'application/json' },
       body: JSON.stringify({ status }),
-    }),
+    });
+    if (res.status === 404 || res.status === 405 || res.status === 501) return null;
+    if (!res.ok) throw await errorFrom(res);
+    void res.body?.cancel().catch(() => {});
+    return true;
+  },
 
   similar: (id: string) =>
     optional<{ items: SimilarIncident[] } | SimilarIncident[]>(`/api/incidents/${enc(id)}/similar`),
