@@ -3,6 +3,7 @@
 // an address index so later stages can ask "which task is this task_struct / stack".
 
 import type { Span, TaskState } from '../contract.js';
+import { frameTable } from '../parse/frame-table.js';
 import { stackBlockKey } from '../parse/parser.js';
 import type { Records, StackFrame, StackWord, TaskRecord, TaskRef } from '../parse/records.js';
 
@@ -58,11 +59,34 @@ export interface Model {
 }
 
 /** Frame-list quality: crash bt with registers > dmesg trace > /proc stack > folded. */
-function framesRank(r: TaskRecord): number {
+function framesRank(r: TaskRecord, info: StackInfo): number {
   if (r.frames.length === 0) return -1;
-  let taskFrames = 0;
-  for (const f of r.frames) if (f.context !== 'irq' && f.context !== 'nmi') taskFrames++;
-  return (r.registers ? 1000 : 0) + taskFrames;
+  return (r.registers ? 1000 : 0) + info.taskFrames;
+}
+
+/** What the model asks of a stack; the same for every task with that (shared) stack. */
+interface StackInfo {
+  /** Frames of the task's own context (not interrupt/NMI handlers). */
+  taskFrames: number;
+  /** Function of the frame where the CPU was stopped (RIP / exception RIP), if any. */
+  ipFn: string | undefined;
+  hasHandler: boolean;
+  interrupted: boolean;
+}
+
+function stackInfoOf(memo: Map<readonly StackFrame[], StackInfo>, frames: readonly StackFrame[]): StackInfo {
+  let info = memo.get(frames);
+  if (!info) {
+    info = { taskFrames: 0, ipFn: undefined, hasHandler: false, interrupted: false };
+    for (const f of frames) {
+      if (f.context === 'irq' || f.context === 'nmi') info.hasHandler = true;
+      else info.taskFrames++;
+      if (f.context === 'exception') info.interrupted = true;
+      if (f.isIp && info.ipFn === undefined) info.ipFn = f.fn;
+    }
+    memo.set(frames, info);
+  }
+  return info;
 }
 
 // Explicit state sources first: a ps/hung-task line states it; runq only implies R.
@@ -125,6 +149,8 @@ export function buildModel(records: Records, text: string, kernel: string | null
   }
 
   const tasks: ModelTask[] = [];
+  const stackInfo = new Map<readonly StackFrame[], StackInfo>();
+  const info = (frames: readonly StackFrame[]) => stackInfoOf(stackInfo, frames);
   let anonN = 0;
   for (const recs of order) {
     const pid = recs.find((r) => r.pid !== null)?.pid ?? null;
@@ -139,7 +165,7 @@ export function buildModel(records: Records, text: string, kernel: string | null
     let best: TaskRecord | null = null;
     let bestRank = -1;
     for (const r of recs) {
-      const rank = framesRank(r);
+      const rank = framesRank(r, info(r.frames));
       if (rank >= 0 && (!best || rank > bestRank)) {
         best = r;
         bestRank = rank;
@@ -149,13 +175,13 @@ export function buildModel(records: Records, text: string, kernel: string | null
     let frameLines = best?.frameLines ?? [];
     // A later `bt` often repeats the task context only; keep the handler frames (NMI,
     // watchdog) of an earlier full one so the reader and the report detection see them.
-    const ip = frames.find((f) => f.isIp)?.fn;
+    const ip = info(frames).ipFn;
     const isHandler = (f: StackFrame) => f.context === 'irq' || f.context === 'nmi';
-    if (best && ip && !frames.some(isHandler)) {
-      const full = recs.find((r) => r !== best && r.frames.some(isHandler) && r.frames.some((f) => f.isIp && f.fn === ip));
+    if (best && ip && !info(frames).hasHandler) {
+      const full = recs.find((r) => r !== best && info(r.frames).hasHandler && r.frames.some((f) => f.isIp && f.fn === ip));
       if (full) {
         const keep = full.frames.map((f, k) => k).filter((k) => isHandler(full.frames[k]));
-        frames = [...keep.map((k) => full.frames[k]), ...frames];
+        frames = frameTable.stack([...keep.map((k) => full.frames[k]), ...frames]);
         frameLines = [...keep.map((k) => full.frameLines?.[k] ?? full.span.line), ...frameLines];
       }
     }
@@ -168,7 +194,7 @@ export function buildModel(records: Records, text: string, kernel: string | null
       evidence.push(r.span);
       if (r.evidence) evidence.push(...r.evidence);
     }
-    const interrupted = frames.some((f) => f.context === 'exception');
+    const interrupted = frames.length > 0 && info(frames).interrupted;
     const onCpu = recs.some((r) => r.onCpu) || interrupted;
     const idle = pid === 0 || recs.some((r) => r.idle);
     tasks.push({
