@@ -176,6 +176,9 @@ export interface CoverageSegment {
   endLine: number;
   status: 'parsed' | 'prose' | 'unparsed';
   note?: string;
+  /** Parsed segments: how many captures of this format were read back to back in these
+   *  lines (absent: one). */
+  count?: number;
 }
 
 export interface AnalysisDocument {

@@ -57,7 +57,15 @@ export function segment(lines: Line[], parsers: FormatParser[], ctx: ParseContex
       }
     }
     if (by && end !== null) {
-      coverage.push({ format: by.name, line: line.no, endLine: lines[end - 1].no, status: 'parsed' });
+      // Captures of one format back to back (the 50,000 task dumps of a sysrq-t) are one
+      // segment with a count: the coverage report says what was read, not each record.
+      const last = coverage[coverage.length - 1];
+      if (last && last.status === 'parsed' && last.format === by.name && line.no - last.endLine <= 2) {
+        last.endLine = lines[end - 1].no;
+        last.count = (last.count ?? 1) + 1;
+      } else {
+        coverage.push({ format: by.name, line: line.no, endLine: lines[end - 1].no, status: 'parsed' });
+      }
       i = end;
       continue;
     }
