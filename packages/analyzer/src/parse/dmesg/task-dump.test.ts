@@ -1,0 +1,14 @@
+import { describe, expect, it } from 'vitest';
+import { parseTaskLine } from './task-dump.js';
+
+describe('parseTaskLine', () => {
+  it('reads the 5.10+ layout with padded numbers', () => {
+    expect(parseTaskLine('task:kworker/u8:3  state:D stack:    0 pid:   95 ppid:     2 flags:0x00004000')).toEqual({ comm: 'kworker/u8:3', state: 'D', pid: 95, tgid: null, ppid: 2 });
+  });
+  it('accepts a comm longer than TASK_COMM_LEN allows (hand-edited dumps): task:/state: anchor it', () => {
+    expect(parseTaskLine('task:kworker/u1024:30 state:D stack:    0 pid:   95 ppid:     2 flags:0x00004000')?.comm).toBe('kworker/u1024:30');
+  });
+  it('does not take a line without the state field', () => {
+    expect(parseTaskLine('task:kworker/u1024:30 pid: 95 ppid: 2 flags:0x0')).toBeNull();
+  });
+});
