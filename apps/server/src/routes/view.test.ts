@@ -185,6 +185,18 @@ describe('buildView on a big document', () => {
     expect(buildView(compactAnalysis(doc)).view).toEqual(view);
   });
 
+  it('counts the captures a merged parsed segment stands for', () => {
+    const doc = bigDoc();
+    doc.coverage = [
+      { format: 'dmesg_task', line: 1, endLine: 900, status: 'parsed', count: 80 },
+      { format: 'prose', line: 901, endLine: 902, status: 'prose' },
+    ];
+    const { view } = buildView(doc) as { view: Record<string, any> };
+    expect(view.coverageCounts).toEqual({ parsed: 80, prose: 1, unparsed: 0 });
+    expect(view.coverageSegments).toBe(2);
+    expect(view.coverage).toEqual(doc.coverage);
+  });
+
   it('moves the frame lines of old documents (analyzer 0.1) to frameLines, so stacks are shared', () => {
     const doc = bigDoc();
     for (const task of doc.tasks) {
@@ -200,6 +212,7 @@ describe('buildView on a big document', () => {
   it('sends long coverage as counts and the segments not parsed, in line order', () => {
     const { view } = buildView(bigDoc()) as { view: Record<string, any> };
     expect(view.coverageCounts).toEqual({ parsed: 890, prose: 100, unparsed: 10 });
+    expect(view.coverageSegments).toBe(1000);
     expect(view.coverage).toHaveLength(COVERAGE_INLINE - 90);
     expect(view.coverage.filter((s: { status: string }) => s.status === 'unparsed')).toHaveLength(10);
     expect(view.coverage.filter((s: { status: string }) => s.status === 'parsed')).toHaveLength(0);

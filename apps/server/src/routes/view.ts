@@ -166,12 +166,20 @@ export function packTasks(tasks: AnyTask[], framesOf: (t: AnyTask) => Frame[]): 
   return { stacks, tasks: out };
 }
 
-/** Coverage for the page: all of it when short, else what was not parsed first. */
-export function coverageView(segments: CoverageSegment[] | undefined): { coverage: CoverageSegment[]; coverageCounts: Record<CoverageSegment['status'], number> } {
+/**
+ * Coverage for the page: all of it when short, else what was not parsed. Counts are
+ * of captures (a parsed segment may stand for `count` captures read back to back) and
+ * of segments, so the page can say what it does not list.
+ */
+export function coverageView(segments: CoverageSegment[] | undefined): {
+  coverage: CoverageSegment[];
+  coverageCounts: Record<CoverageSegment['status'], number>;
+  coverageSegments: number;
+} {
   const all = segments ?? [];
   const coverageCounts = { parsed: 0, prose: 0, unparsed: 0 };
-  for (const s of all) coverageCounts[s.status] = (coverageCounts[s.status] ?? 0) + 1;
-  if (all.length <= COVERAGE_INLINE) return { coverage: all, coverageCounts };
+  for (const s of all) coverageCounts[s.status] = (coverageCounts[s.status] ?? 0) + (s.status === 'parsed' ? (s.count ?? 1) : 1);
+  if (all.length <= COVERAGE_INLINE) return { coverage: all, coverageCounts, coverageSegments: all.length };
   // What a reader must know about: lines the analyzer could not parse, then prose; the
   // parsed segments are only counted (the full list is in the analysis document).
   const rank = { unparsed: 0, prose: 1, parsed: 2 } as const;
@@ -182,7 +190,7 @@ export function coverageView(segments: CoverageSegment[] | undefined): { coverag
     .slice(0, COVERAGE_INLINE)
     .sort((a, b) => a.i - b.i)
     .map((x) => x.s);
-  return { coverage: picked, coverageCounts };
+  return { coverage: picked, coverageCounts, coverageSegments: all.length };
 }
 
 /** The page's view of one analysis document (either form). */

@@ -229,6 +229,6 @@ export function expandTasks(stacks: Frame[][], tasks: CompactTask[]): Task[] {
 
 export function viewFromWire(w: IncidentViewWire): IncidentView {
   const { view, ...fields } = w;
-  const { stacks, tasks, coverageCounts, counts, taskGroups, ...analysis } = view;
-  return { ...fields, analysis: { ...analysis, tasks: expandTasks(stacks, tasks) }, counts, coverageCounts, taskGroups };
+  const { stacks, tasks, coverageCounts, coverageSegments, counts, taskGroups, ...analysis } = view;
+  return { ...fields, analysis: { ...analysis, tasks: expandTasks(stacks, tasks) }, counts, coverageCounts, coverageSegments, taskGroups };
 }

@@ -65,6 +65,7 @@ export interface IncidentViewWire extends Omit<Incident, 'analysis'> {
     tasks: CompactTask[];
     coverage: CoverageSegment[];
     coverageCounts: CoverageCounts;
+    coverageSegments: number;
     counts: ViewCounts;
     taskGroups: TaskGroupSummary[];
   };
@@ -78,7 +79,10 @@ export interface IncidentViewWire extends Omit<Incident, 'analysis'> {
  */
 export interface IncidentView extends Incident {
   counts: ViewCounts;
+  /** Captures per status (a parsed segment may stand for several read back to back). */
   coverageCounts: CoverageCounts;
+  /** Coverage segments in the analysis (the view may list fewer). */
+  coverageSegments: number;
   taskGroups: TaskGroupSummary[];
 }
 

@@ -6,18 +6,22 @@ import type { LineRange } from './urlState';
 export function Coverage({
   segments,
   counts,
+  totalSegments = segments.length,
   onShowLines,
 }: {
   segments: CoverageSegment[];
-  /** Segments of each status in the whole analysis, when `segments` is only the notable ones. */
+  /** Captures of each status in the whole analysis, when `segments` may be only the notable ones. */
   counts?: Record<CoverageSegment['status'], number>;
+  /** Segments in the whole analysis. */
+  totalSegments?: number;
   onShowLines: (r: LineRange) => void;
 }) {
-  const count = (s: CoverageSegment['status']) => counts?.[s] ?? segments.filter((x) => x.status === s).length;
-  const total = count('parsed') + count('prose') + count('unparsed');
-  if (total === 0) return null;
+  // A parsed segment may stand for several captures of one format read back to back.
+  const count = (status: CoverageSegment['status']) =>
+    counts?.[status] ?? segments.reduce((n, x) => n + (x.status !== status ? 0 : status === 'parsed' ? (x.count ?? 1) : 1), 0);
+  if (totalSegments === 0) return null;
   const unparsed = count('unparsed');
-  const unlisted = total - segments.length;
+  const unlisted = totalSegments - segments.length;
   return (
     <details className={`coverage${unparsed ? ' has-unparsed' : ''}`}>
       <summary>
@@ -32,6 +36,7 @@ export function Coverage({
               lines {s.line}–{s.endLine}
             </button>{' '}
             {s.status} · {s.format}
+            {s.count && s.count > 1 ? ` × ${s.count}` : ''}
             {s.note && <span className="muted"> — {s.note}</span>}
           </li>
         ))}

@@ -114,7 +114,7 @@ export function IncidentPage() {
           Verdict {doc.verdict && <CopyButton text={doc.verdict} />}
         </h2>
         <p>{doc.verdict || 'No verdict.'}</p>
-        <Coverage segments={doc.coverage ?? []} counts={inc.coverageCounts} onShowLines={(r) => setUrlState(selected, r)} />
+        <Coverage segments={doc.coverage ?? []} counts={inc.coverageCounts} totalSegments={inc.coverageSegments} onShowLines={(r) => setUrlState(selected, r)} />
       </section>
       <section aria-labelledby="findings-h">
         <h2 id="findings-h">Findings</h2>
