@@ -186,7 +186,8 @@ export function buildModel(records: Records, text: string, kernel: string | null
       }
     }
     const registers = best?.registers ?? recs.find((r) => r.registers)?.registers ?? null;
-    const words = recs.flatMap((r) => r.stackWords ?? []);
+    const words: StackWord[] = [];
+    for (const r of recs) if (r.stackWords) for (const w of r.stackWords) words.push(w);
     const wq = recs.find((r) => r.workqueue)?.workqueue ?? null;
     const blocked = recs.find((r) => r.blockedSeconds != null)?.blockedSeconds ?? null;
     const evidence: Span[] = [];

@@ -9,14 +9,28 @@ export function stackBlockKey(addr: string): string {
   // Dropping the low 14 bits: 3 hex digits and 2 bits of the fourth.
   if (addr.length === 16) {
     // The common case, without regex or copies: 16 lower-case hex digits.
-    const d = addr.charCodeAt(12);
-    const v = d >= 48 && d <= 57 ? d - 48 : d >= 97 && d <= 102 ? d - 87 : -1;
+    const v = hexValue(addr.charCodeAt(12));
     if (v >= 0 && isLowerHex(addr)) return addr.slice(0, 12) + (v >> 2);
   }
   const a = addr.replace(/^0x/, '').toLowerCase().padStart(16, '0');
   const hi = a.slice(0, 12);
   const q = Math.floor(Number.parseInt(a[12], 16) / 4);
   return hi + q;
+}
+
+/** stackBlockKey(a) === stackBlockKey(b), without building either key in the common case. */
+export function sameStackBlock(a: string, b: string): boolean {
+  if (a.length === 16 && b.length === 16) {
+    for (let i = 0; i < 12; i++) if (a.charCodeAt(i) !== b.charCodeAt(i)) return false;
+    const x = hexValue(a.charCodeAt(12));
+    const y = hexValue(b.charCodeAt(12));
+    if (x >= 0 && y >= 0 && isLowerHex(a) && isLowerHex(b)) return x >> 2 === y >> 2;
+  }
+  return stackBlockKey(a) === stackBlockKey(b);
+}
+
+function hexValue(d: number): number {
+  return d >= 48 && d <= 57 ? d - 48 : d >= 97 && d <= 102 ? d - 87 : -1;
 }
 
 function isLowerHex(s: string): boolean {

@@ -17,7 +17,7 @@
 import type { FrameContext, ParsedFrame, StackWord, TaskRecord, TaskRef } from '../records.js';
 import { frameFromCrashBt, frameFromSymbolOffset } from '../frames.js';
 import type { FormatParser, ParseContext } from '../parser.js';
-import { skipBlank, span, stackBlockKey } from '../parser.js';
+import { sameStackBlock, skipBlank, span, stackBlockKey } from '../parser.js';
 import type { Line } from '../../text/lines.js';
 import { BT_HEADER, CRASH_STATE, EXCEPTION_RIP, STACK_MARKER, isRegisterLine, isWordLine, readRegisters, readWords } from './common.js';
 
@@ -103,7 +103,8 @@ export const crashBtParser: FormatParser = {
       if (!fr && !isBtBody(t)) break;
       lastBody = j;
       if (fr) {
-        const { sp, ...frame } = fr;
+        const sp = fr.sp;
+        const frame: ParsedFrame = { fn: fr.fn, offset: fr.offset, size: fr.size, module: fr.module, addr: fr.addr, reliable: fr.reliable, line: fr.line };
         // crash repeats the exception RIP's function as the next frame: keep one.
         const prev = frames[frames.length - 1];
         if (prev && prev.isIp && prev.fn === frame.fn) {
@@ -150,8 +151,12 @@ export const crashBtParser: FormatParser = {
     // Kernel stack addresses of the task context tell which memory words are this task's.
     if (rec.pid !== null || rec.taskAddr) {
       const ref = { pid: rec.pid, comm: rec.comm, taskAddr: rec.taskAddr };
+      let lastSp: string | null = null;
       frames.forEach((f, k) => {
         if (f.context !== undefined || !sps[k]) return;
+        // A task's frames mostly share one block: its key is built once.
+        if (lastSp !== null && sameStackBlock(lastSp, sps[k])) return;
+        lastSp = sps[k];
         const key = stackBlockKey(sps[k]);
         // One fact per stack block is enough to attribute memory words to the task.
         if (ctx.stackBlocks.get(key) === ref) return;
