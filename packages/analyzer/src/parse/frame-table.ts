@@ -11,19 +11,22 @@
 
 import type { FrameContext, ParsedFrame, StackFrame } from './records.js';
 
-/** Names with at most this many variants are compared field by field, else mapped by key. */
+/** Names with fewer variants are compared field by field, else first split by splitKey. */
 const VARIANTS_SCANNED = 8;
+/** Variants with the same split key compared field by field before the complete key is used. */
+const INNER_SCANNED = 16;
 /** Bound on remembered frame-line texts (a dump has a few thousand distinct ones). */
 const TEXT_MEMO_MAX = 200_000;
 
 type FrameFields = Omit<ParsedFrame, 'line'>;
 
 export class FrameTable {
-  /** Frames by function name: a short list, or (many variants) a map by the other fields. */
-  private byFn = new Map<string, StackFrame[] | Map<string, StackFrame>>();
+  /** Frames by function name: a short list, or (many variants) lists by address/offset. */
+  private byFn = new Map<string, StackFrame[] | Map<string, StackFrame[]>>();
   private ids = new Map<StackFrame, number>();
   private byKey = new Map<string, readonly StackFrame[]>();
   private byText = new Map<string, StackFrame>();
+  private byFullKey = new Map<string, StackFrame>();
   private contextVariants = new Map<StackFrame, Map<FrameContext, StackFrame>>();
 
   /** The table's frame equal to `f` (its line ignored). */
@@ -33,20 +36,33 @@ export class FrameTable {
       variants = [];
       this.byFn.set(f.fn, variants);
     }
-    if (Array.isArray(variants)) {
-      for (const v of variants) if (sameFrame(v, f)) return v;
-      if (variants.length >= VARIANTS_SCANNED) {
-        // A name with many variants (per-call-site return addresses in crash bt): a map,
-        // so a dump with thousands of them stays linear.
-        const m = new Map<string, StackFrame>();
-        for (const v of variants) m.set(variantKey(v), v);
-        this.byFn.set(f.fn, (variants = m));
+    if (Array.isArray(variants) && variants.length >= VARIANTS_SCANNED) {
+      // A name with many variants (per-call-site return addresses in crash bt): split by
+      // the field that tells them apart, so a dump with thousands stays linear. The key
+      // is a string the frame already holds: nothing is built per lookup.
+      const m = new Map<string, StackFrame[]>();
+      for (const v of variants) {
+        const l = m.get(splitKey(v));
+        if (l) l.push(v);
+        else m.set(splitKey(v), [v]);
       }
+      this.byFn.set(f.fn, (variants = m));
     }
-    let key: string | undefined;
-    if (!Array.isArray(variants)) {
-      key = variantKey(f);
-      const v = variants.get(key);
+    let list: StackFrame[];
+    if (Array.isArray(variants)) list = variants;
+    else {
+      const k = splitKey(f);
+      const l = variants.get(k);
+      if (l) list = l;
+      else variants.set(k, (list = []));
+    }
+    for (const v of list) if (sameFrame(v, f)) return v;
+    let fullKey: string | undefined;
+    if (list.length >= INNER_SCANNED) {
+      // Adversarial text (one function and offset printed with thousands of sizes or
+      // modules): the list stops growing, further variants go by their complete key.
+      fullKey = `${f.fn}|${variantKey(f)}`;
+      const v = this.byFullKey.get(fullKey);
       if (v) return v;
     }
     // Only the fields that are set, so documents stay as small as the parsers made them.
@@ -54,8 +70,8 @@ export class FrameTable {
     if (f.context !== undefined) out.context = f.context;
     if (f.isIp !== undefined) out.isIp = f.isIp;
     const frozen = Object.freeze(out);
-    if (Array.isArray(variants)) variants.push(frozen);
-    else variants.set(key!, frozen);
+    if (fullKey === undefined) list.push(frozen);
+    else this.byFullKey.set(fullKey, frozen);
     this.ids.set(frozen, this.ids.size);
     return frozen;
   }
@@ -109,6 +125,7 @@ export class FrameTable {
     this.ids = new Map();
     this.byKey = new Map();
     this.byText = new Map();
+    this.byFullKey = new Map();
     this.contextVariants = new Map();
   }
 }
@@ -119,6 +136,11 @@ function sameFrame(v: StackFrame, f: FrameFields): boolean {
 
 function variantKey(f: FrameFields): string {
   return `${f.offset}|${f.size}|${f.module}|${f.addr}|${f.reliable}|${f.context}|${f.isIp}`;
+}
+
+/** What most tells variants of one function apart: the call site's address, else offset. */
+function splitKey(f: FrameFields): string {
+  return f.addr ?? f.offset ?? '';
 }
 
 const EMPTY: readonly StackFrame[] = Object.freeze([]);

@@ -67,3 +67,14 @@ describe('FrameTable.fromText and withContext', () => {
     expect(s.frame(pf('f', 1))).not.toBe(a);
   });
 });
+
+describe('FrameTable stays linear on adversarial variants', () => {
+  it('one function and offset with thousands of sizes and modules', () => {
+    const s = new FrameTable();
+    const make = (i: number) => pf('f', i, { size: '0x' + i.toString(16), module: i % 2 ? 'm' + i : null });
+    const a = Array.from({ length: 20_000 }, (_, i) => s.frame(make(i)));
+    const b = Array.from({ length: 20_000 }, (_, i) => s.frame(make(i)));
+    expect(b.every((f, i) => f === a[i])).toBe(true);
+    expect(new Set(a).size).toBe(20_000);
+  });
+});
