@@ -109,6 +109,7 @@ export function historyQueryString(q: HistoryQuery): string {
 export const api = {
   listIncidents: (q: HistoryQuery) => request<IncidentPage>(`/api/incidents${historyQueryString(q)}`),
 
+  /** The incident with its whole analysis (the page uses getView; this is for scripts and tests). */
   getIncident: (id: string) => request<Incident>(`/api/incidents/${enc(id)}`),
 
   /** The incident page's view (GET …/view): what it draws, without the whole analysis. */

@@ -4,6 +4,7 @@ import { api, itemsOf } from './client';
 import type { HistoryQuery, NewAnnotation, UploadInput } from './types';
 
 export const keys = {
+  /** The prefix of every key of one incident. */
   incident: (id: string) => ['incident', id] as const,
   view: (id: string) => ['incident', id, 'view'] as const,
   tasks: (id: string, taskIds: string[]) => ['incident', id, 'tasks', ...taskIds] as const,
@@ -13,10 +14,6 @@ export const keys = {
   similar: (id: string) => ['incident', id, 'similar'] as const,
   mitigation: (id: string) => ['incident', id, 'mitigation'] as const,
 };
-
-export function useIncident(id: string) {
-  return useQuery({ queryKey: keys.incident(id), queryFn: () => api.getIncident(id) });
-}
 
 /** The incident page's data: the view, not the whole analysis (see api.getView). */
 export function useIncidentView(id: string) {
@@ -102,8 +99,7 @@ export function useSetStatus(id: string) {
   return useMutation({
     mutationFn: (status: string) => api.setStatus(id, status),
     onSuccess: () => {
-      // Exact keys: the prefix would also refetch the raw dump (megabytes) for a status.
-      void qc.invalidateQueries({ queryKey: keys.incident(id), exact: true });
+      // The exact key: the prefix would also refetch the raw dump (megabytes) for a status.
       void qc.invalidateQueries({ queryKey: keys.view(id), exact: true });
       void qc.invalidateQueries({ queryKey: ['incidents'] });
     },
