@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { splitLines, stripPrefixes, MAX_LINE } from './lines.js';
 
 describe('stripPrefixes', () => {
@@ -47,5 +48,22 @@ describe('splitLines', () => {
   });
   it('reports indentation', () => {
     expect(splitLines('   #0 [ffff] x at ffff')[0].indent).toBe(3);
+  });
+});
+
+describe('splitLines reads plain dmesg lines the way stripPrefixes does', () => {
+  const pieces = ['[', ']', '[  12.345678]', '[12.3]', '[ 1.]', '[T12]', '[ C3]', '<4>', ' ', '  ', 'x', 'INFO: task', '// note', '--', '---x', '\t', 'Mar  3 10:11:12 host kernel: ', '[Mon Mar  3 10:11:12 2024]', '0x1f', 'é'];
+  it('on lines built from the pieces of prefixes and messages', () => {
+    fc.assert(
+      fc.property(fc.array(fc.array(fc.constantFrom(...pieces), { maxLength: 8 }), { minLength: 1, maxLength: 6 }), (rows) => {
+        const raw = rows.map((r) => r.join(''));
+        const lines = splitLines(raw.join('\n'));
+        const want = raw.map((l) => stripPrefixes(l));
+        // A trailing empty line is dropped by splitLines.
+        const n = lines.length;
+        expect(lines.map((l) => [l.text, l.caller])).toEqual(want.slice(0, n).map((w) => [w.text, w.caller]));
+      }),
+      { numRuns: 3000, seed: 11 },
+    );
   });
 });

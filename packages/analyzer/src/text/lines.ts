@@ -91,9 +91,14 @@ const isAsciiSpace = (c: number) => c === 32 || (c >= 9 && c <= 13);
 let timeFrom = 0;
 let timeTo = 0;
 function dmesgTime(s: string): number {
-  const n = s.length;
-  let i = 1;
-  while (i < n && i <= 12 && s.charCodeAt(i) === 32) i++;
+  return dmesgTimeAt(s, 0, s.length);
+}
+
+/** dmesgTime at s[from] (a `[`), looking no further than `limit`. */
+function dmesgTimeAt(s: string, from: number, limit: number): number {
+  const n = limit;
+  let i = from + 1;
+  while (i < n && i - from <= 12 && s.charCodeAt(i) === 32) i++;
   const a = i;
   while (i < n && i - a < 10 && isDigit(s.charCodeAt(i))) i++;
   if (i === a || i >= n || s.charCodeAt(i) !== 46) return -1;
@@ -104,6 +109,22 @@ function dmesgTime(s: string): number {
   timeFrom = a;
   timeTo = i;
   return i + 1;
+}
+
+/**
+ * The plain dmesg line `[  123.456789] message` (no level, syslog or caller prefix, no
+ * second bracket after the time) read straight from the input: the message is sliced
+ * once, where strip() slices the raw line first. Returns the message (prefix removed,
+ * not yet tail-trimmed) or null when the line needs the general path.
+ */
+function plainDmesgMessage(input: string, start: number, end: number): string | null {
+  if (input.charCodeAt(start) !== 91 /* [ */ || end - start > MAX_LINE) return null;
+  let p = dmesgTimeAt(input, start, end);
+  if (p < 0) return null;
+  if (p < end && input.charCodeAt(p) === 32) p++;
+  const c = p < end ? input.charCodeAt(p) : -1;
+  if (c === 91 /* [ */ || c === 60 /* < */) return null;
+  return input.slice(p, end);
 }
 
 // Cheap first-character gates in front of each prefix pattern: a pattern only runs
@@ -160,13 +181,17 @@ function strip(raw: string, out: Stripped): void {
     }
     if (s === before) break;
   }
-  if (s.indexOf('//') >= 0) s = s.replace(SLASH_COMMENT, '');
-  if (s.indexOf('--') >= 0) s = s.replace(DASH_COMMENT, '$1');
-  s = trimEnd(s);
-  out.text = s;
+  out.text = messageTail(s);
   out.time = time;
   out.callerTid = callerTid;
   out.caller = caller;
+}
+
+/** Trailing human comments and white space removed. */
+function messageTail(s: string): string {
+  if (s.indexOf('//') >= 0) s = s.replace(SLASH_COMMENT, '');
+  if (s.indexOf('--') >= 0) s = s.replace(DASH_COMMENT, '$1');
+  return trimEnd(s);
 }
 
 /** `s.replace(/\s+$/, '')` with an ASCII fast path. */
@@ -213,11 +238,18 @@ export function splitLines(input: string): Line[] {
       if (nextCR >= 0 && nextCR < i) i = nextCR;
     }
     const c = i < n ? input.charCodeAt(i) : 10;
-    strip(input.slice(start, i), st);
-    const text = st.text;
+    let text: string;
+    let caller: string | null = null;
+    const message = plainDmesgMessage(input, start, i);
+    if (message !== null) text = messageTail(message);
+    else {
+      strip(input.slice(start, i), st);
+      text = st.text;
+      caller = st.caller;
+    }
     const indent = leadingSpace(text);
     const trimmed = indent === 0 ? text : text.slice(indent);
-    out.push(new Line(no, text, trimmed, st.caller));
+    out.push(new Line(no, text, trimmed, caller));
     no++;
     if (c === 13 && i + 1 < n && input.charCodeAt(i + 1) === 10) i++;
     start = i + 1;
