@@ -390,9 +390,7 @@ function layoutComponent(
   const nodesOut = verts
     .slice(0, n)
     .map((v) => ({ node: v.node, x: left(v), y: v.y - v.height / 2 - minY, width: v.width, height: v.height }));
-  // Edges of one kind leaving one node share their first stretch: one label for them.
-  const labelled = new Set<string>();
-  const edgesOut = segs.map((s) => {
+  const routes = segs.map((s) => {
     const pts: Point[] = [];
     s.chain.forEach((vi, i) => {
       const v = verts[vi];
@@ -407,6 +405,45 @@ function layoutComponent(
     // A reversed edge is drawn from the real waiter: out of its left side, into the
     // right side of what it waits for.
     if (s.reversed) pts.reverse();
+    return pts;
+  });
+
+  // Ports: where several kinds of edge meet one side of a node (a task's wait leaving
+  // on the right where a broken cycle's edge arrives), each kind gets its own point on
+  // that side, ordered by where the edges come from, instead of all meeting mid-height.
+  // Edges of one kind share a port, so a fan-out keeps one stretch and one label.
+  const sides = new Map<string, Map<string, { ends: { pts: Point[]; first: boolean }[]; sum: number }>>();
+  const addEnd = (vertex: number, side: string, port: string, pts: Point[], first: boolean) => {
+    const key = `${vertex}\u0000${side}`;
+    let ports = sides.get(key);
+    if (!ports) sides.set(key, (ports = new Map()));
+    let p = ports.get(port);
+    if (!p) ports.set(port, (p = { ends: [], sum: 0 }));
+    p.ends.push({ pts, first });
+    p.sum += (first ? pts[1] : pts[pts.length - 2]).y;
+  };
+  segs.forEach((s, k) => {
+    const pts = routes[k];
+    const kind = edges[s.edge].kind;
+    const [a, b] = s.reversed ? [s.chain[s.chain.length - 1], s.chain[0]] : [s.chain[0], s.chain[s.chain.length - 1]];
+    addEnd(a, s.reversed ? 'L' : 'R', `out ${kind}`, pts, true);
+    addEnd(b, s.reversed ? 'R' : 'L', `in ${kind}`, pts, false);
+  });
+  for (const [key, ports] of sides) {
+    if (ports.size < 2) continue;
+    const v = verts[Number(key.split('\u0000')[0])];
+    const top = v.y - minY - v.height / 2;
+    const order = [...ports.values()].sort((p, q) => p.sum / p.ends.length - q.sum / q.ends.length);
+    order.forEach((port, i) => {
+      const y = top + v.height * (0.25 + (0.5 * i) / (order.length - 1));
+      for (const e of port.ends) (e.first ? e.pts[0] : e.pts[e.pts.length - 1]).y = y;
+    });
+  }
+
+  // Edges of one kind leaving one node share their first stretch: one label for them.
+  const labelled = new Set<string>();
+  const edgesOut = segs.map((s, k) => {
+    const pts = routes[k];
     // Leave the waiter level for a label's length, then head for the target, as ELK's
     // inline labels do: the labels of a fan-in sit apart, one beside each waiter.
     const gapLayer = verts[s.reversed ? s.chain[s.chain.length - 2] : s.chain[0]].layer;
