@@ -52,7 +52,10 @@ export const COVERAGE_INLINE = 200;
 export const GROUPS_INLINE = 200;
 /** Cached views may take this many bytes (compressed view and stack groups) in all. */
 const CACHE_BYTES = 64 * 1024 * 1024;
-const CACHE_ENTRIES = 64;
+/** Bound on the count too, but memory is what the bytes bound guards: most incidents'
+ *  views are a few KB compressed, and a team looks at more than a few dozen of them (a
+ *  count of 64 made every view of a busy server recomputed on almost every request). */
+const CACHE_ENTRIES = 20_000;
 const MAX_IDS = 500;
 
 /** All tasks with the same function sequence (offsets differ across builds): one table row. */
