@@ -51,7 +51,8 @@ export function lockLabel(l: { addr: string | null; name: string | null; type: L
 }
 
 export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: GraphBuilder): Lock[] {
-  const locks = new Map<string, LockInfo>();
+  // All locks in the order they were first seen (the order they are emitted in).
+  const locks: LockInfo[] = [];
   const lockByName = new Map<string, LockInfo>();
   // Looked up by the raw address / name (not by building `lock:…` ids): a lockdep list
   // of 100,000 held locks does as many lookups.
@@ -63,7 +64,7 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
     if (!l) {
       const id = addr ? `lock:${addr}` : `lock:${name}`;
       l = { id, addr, name, type, owner: null, coOwners: [], guesses: [], waiters: NO_WAITERS, evidence: [], locked: null };
-      locks.set(id, l);
+      locks.push(l);
       if (addr) lockAtAddr.set(addr, l);
       else lockNamedOnly.set(name, l);
     }
@@ -137,7 +138,7 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
     const l = s ? byAddr(s.addr) : undefined;
     if (s?.firstWaiter && l) byFirstWaiter.set(s.firstWaiter, l);
   }
-  const addressed = [...locks.values()].filter((l) => l.addr).map((l) => ({ l, base: BigInt('0x' + l.addr!) }));
+  const addressed = locks.filter((l) => l.addr).map((l) => ({ l, base: BigInt('0x' + l.addr!) }));
   for (const d of model.records.structs) {
     const w = readWaiter(d);
     if (!w) continue;
@@ -183,7 +184,7 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
     const holder = taskOf(h.holder);
     if (!holder) continue;
     const w = waits.get(holder.id);
-    const site = h.at ? h.at.replace(/\+0x.*$/, '') : null;
+    const site = w?.rule.kind === 'lock' && h.at ? h.at.replace(/\+0x.*$/, '') : null;
     const pending = w?.rule.kind === 'lock' && site !== null && h.index === lastIndex.get(holder.id) && (w.culprit?.fn === site || w.frame.fn === site);
     const l = ensure(h.addr, h.name, pending ? (w!.rule.lockType ?? 'other') : 'other', [h.span]);
     if (pending) {
@@ -216,15 +217,22 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
 
   const mmLocks = new Map<string, LockInfo>();
   // Locks lockdep lists as held, by the function that took them (`at: foo_ioctl+0x2a`).
-  const heldAtSite = new Map<string, Set<LockInfo>>();
-  for (const h of model.records.heldLocks) {
-    const l = h.addr ? byAddr(h.addr) : h.name ? lockByName.get(h.name) : undefined;
-    const site = h.at ? h.at.replace(/\+0x.*$/, '') : null;
-    if (!l || !site || !l.owner) continue;
-    let s = heldAtSite.get(site);
-    if (!s) heldAtSite.set(site, (s = new Set()));
-    s.add(l);
+  // Only a task blocked on a lock asks (step 4): a lockdep list of 100,000 held locks in a
+  // dump with no such task is not indexed for nothing.
+  const heldAtSiteIndex = new Map<string, Set<LockInfo>>();
+  let lockWaits = false;
+  for (const w of waits.values()) if (w.rule.kind === 'lock') lockWaits = true;
+  if (lockWaits) {
+    for (const h of model.records.heldLocks) {
+      const l = h.addr ? byAddr(h.addr) : h.name ? lockByName.get(h.name) : undefined;
+      const at = h.at ? h.at.replace(/\+0x.*$/, '') : null;
+      if (!l || !at || !l.owner) continue;
+      let s = heldAtSiteIndex.get(at);
+      if (!s) heldAtSiteIndex.set(at, (s = new Set()));
+      s.add(l);
+    }
   }
+  const heldAtSite = (site: string): Set<LockInfo> | undefined => heldAtSiteIndex.get(site);
   const lockAddrsMentioned = (t: ModelTask) => lockAddrsMentionedIn(t, (v) => lockAtAddr.has(v));
   // 4. Waits named by frames: the argument register of a spinning slow path, else the
   //    lock whose address the waiter's own stack holds, else an anonymous lock per site.
@@ -266,7 +274,7 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
     }
     // lockdep says some task holds a lock it took at this very call site: a task blocked
     // there most likely waits for that lock.
-    const takenHere = heldAtSite.get(site);
+    const takenHere = heldAtSite(site);
     if (takenHere && takenHere.size === 1) {
       const l = [...takenHere][0];
       if (!l.waiters.has(t.id) && l.owner?.task !== t.id) {
@@ -308,7 +316,7 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
   // 5. Owners by address search: a lock nobody is recorded to own, whose address sits in
   //    exactly one other task's stack words or registers (how one finds a spinlock holder
   //    by hand with `search`). Only `likely`: a stale copy of an address also matches.
-  for (const l of locks.values()) {
+  for (const l of locks) {
     if (l.owner || !l.addr || l.waiters.size === 0) continue;
     if (l.locked === false) continue;
     const candidates = [...(holders.get(l.addr) ?? [])].filter((t) => !l.waiters.has(t.id) && !t.idle);
@@ -322,7 +330,7 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
 
   // Emit nodes and edges.
   const out: Lock[] = [];
-  for (const l of locks.values()) {
+  for (const l of locks) {
     const linked = (l.owner && l.waiters.size > 0) || l.waiters.size > 0 || l.guesses.length > 0;
     if (!linked) continue;
     // A lock known only through its waiters is evidenced by the lines that show them waiting.

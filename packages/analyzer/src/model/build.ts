@@ -74,7 +74,11 @@ interface StackInfo {
   interrupted: boolean;
 }
 
+const NO_STACK: StackInfo = Object.freeze({ taskFrames: 0, ipFn: undefined, hasHandler: false, interrupted: false });
+
 function stackInfoOf(memo: Map<readonly StackFrame[], StackInfo>, frames: readonly StackFrame[]): StackInfo {
+  // Tasks known only as lock holders each carry an empty list of their own.
+  if (frames.length === 0) return NO_STACK;
   let info = memo.get(frames);
   if (!info) {
     info = { taskFrames: 0, ipFn: undefined, hasHandler: false, interrupted: false };
