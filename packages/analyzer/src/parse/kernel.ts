@@ -33,6 +33,15 @@ const ARCH_HINTS: { re: RegExp; arch: string }[] = [
 /** The union of ARCH_HINTS: one scan of a line instead of four (most lines match none). */
 const ANY_ARCH_HINT = /^(?:RIP: (?:00\d\d:|[0-9a-f]{16} )|RAX: [0-9a-f]{16}|pc : |lr : |x29: |NIP: |Krnl PSW)|\b(?:x86_64|aarch64|arm64|ppc64le|s390x)\b/;
 
+/**
+ * False only for lines ANY_ARCH_HINT cannot match: its anchored forms start with one of
+ * `R p l x N K`, and its words all contain `64` or `390`.
+ */
+function mayHintArch(t: string): boolean {
+  const c = t.charCodeAt(0);
+  return c === 82 || c === 112 || c === 108 || c === 120 || c === 78 || c === 75 || t.indexOf('64') >= 0 || t.indexOf('390') >= 0;
+}
+
 export function archFromRelease(release: string): string | null {
   const m = /(x86_64|aarch64|arm64|ppc64le|s390x|amd64|i686)/.exec(release);
   if (!m) return null;
@@ -44,8 +53,9 @@ export function scanKernelFacts(lines: Line[], records: Records): void {
   for (const line of lines) {
     const t = line.trimmed;
     if (t.length < 5) continue;
-    // Cheap pre-filter: every release pattern needs a digit-dot-digit.
-    if (/\d\.\d/.test(t)) {
+    // Cheap pre-filters: every release pattern needs a digit-dot-digit, so a dot (found
+    // by indexOf, much faster than a regex scan of every line) comes first.
+    if (t.indexOf('.') >= 0 && /\d\.\d/.test(t)) {
       for (const p of PATTERNS) {
         const m = p.re.exec(t);
         if (m) {
@@ -54,7 +64,7 @@ export function scanKernelFacts(lines: Line[], records: Records): void {
         }
       }
     }
-    if (hints < 50 && ANY_ARCH_HINT.test(t)) {
+    if (hints < 50 && mayHintArch(t) && ANY_ARCH_HINT.test(t)) {
       for (const h of ARCH_HINTS) {
         if (h.re.test(t)) {
           records.archHints.push({ arch: h.arch, line: line.no });
