@@ -1,7 +1,7 @@
 // The kernel release and architecture, wherever the text states them. Each pattern has
 // a strength: a `Not tainted 4.18.0-305.el8.x86_64` line beats a release named in prose.
 
-import type { Line } from '../text/lines.js';
+import type { LineTable } from '../text/lines.js';
 import type { Records } from './records.js';
 
 // `5.15.0-91-generic`, `6.15.4-arch2-1`, `6.6.31+rpt-rpi-v8`, `6.8.0-rc4-syzkaller-00180-g4f5e…`
@@ -48,18 +48,18 @@ export function archFromRelease(release: string): string | null {
   return m[1] === 'aarch64' ? 'arm64' : m[1] === 'amd64' ? 'x86_64' : m[1];
 }
 
-export function scanKernelFacts(lines: Line[], records: Records): void {
+export function scanKernelFacts(lines: LineTable, records: Records): void {
   let hints = 0;
-  for (const line of lines) {
-    const t = line.trimmed;
-    if (t.length < 5) continue;
+  for (let i = 0; i < lines.length; i++) {
+    if (lines.trimmedLength(i) < 5) continue;
+    const t = lines.trimmed(i);
     // Cheap pre-filters: every release pattern needs a digit-dot-digit, so a dot (found
     // by indexOf, much faster than a regex scan of every line) comes first.
     if (t.indexOf('.') >= 0 && /\d\.\d/.test(t)) {
       for (const p of PATTERNS) {
         const m = p.re.exec(t);
         if (m) {
-          records.kernels.push({ release: m[1], arch: archFromRelease(m[1]), strength: p.strength, line: line.no });
+          records.kernels.push({ release: m[1], arch: archFromRelease(m[1]), strength: p.strength, line: lines.no(i) });
           break;
         }
       }
@@ -67,7 +67,7 @@ export function scanKernelFacts(lines: Line[], records: Records): void {
     if (hints < 50 && mayHintArch(t) && ANY_ARCH_HINT.test(t)) {
       for (const h of ARCH_HINTS) {
         if (h.re.test(t)) {
-          records.archHints.push({ arch: h.arch, line: line.no });
+          records.archHints.push({ arch: h.arch, line: lines.no(i) });
           hints++;
           break;
         }

@@ -11,9 +11,9 @@ export function lineListParser(name: string, prefix: string, re: RegExp, onMatch
     parse(lines, i, ctx) {
       let j = i;
       for (; j < lines.length; j++) {
-        const m = re.exec(lines[j].trimmed);
+        const m = re.exec(lines.trimmed(j));
         if (!m) break;
-        onMatch(m, lines[j], ctx);
+        onMatch(m, lines.at(j), ctx);
       }
       return j > i ? j : null;
     },

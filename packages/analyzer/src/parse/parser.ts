@@ -1,7 +1,7 @@
 // The interface every format parser implements, and the state they share while the
 // segmenter walks the text once from top to bottom.
 
-import type { Line } from '../text/lines.js';
+import type { Line, LineTable } from '../text/lines.js';
 import type { Records, TaskRef } from './records.js';
 
 /** The 16 KiB-aligned kernel stack block an address falls in (x86_64 THREAD_SIZE). */
@@ -85,18 +85,18 @@ export function newContext(records: Records): ParseContext {
 export interface FormatParser {
   name: string;
   starts(line: Line, ctx: ParseContext): boolean;
-  parse(lines: Line[], i: number, ctx: ParseContext): number | null;
+  parse(lines: LineTable, i: number, ctx: ParseContext): number | null;
 }
 
 /** Index of the next non-blank line at or after i, or lines.length. */
-export function skipBlank(lines: Line[], i: number): number {
-  while (i < lines.length && lines[i].trimmed === '') i++;
+export function skipBlank(lines: LineTable, i: number): number {
+  while (i < lines.length && lines.blank(i)) i++;
   return i;
 }
 
-export function span(lines: Line[], from: number, toExclusive: number): { line: number; endLine: number } {
+export function span(lines: LineTable, from: number, toExclusive: number): { line: number; endLine: number } {
   const last = Math.max(from, toExclusive - 1);
-  return { line: lines[from].no, endLine: lines[Math.min(last, lines.length - 1)].no };
+  return { line: lines.no(from), endLine: lines.no(Math.min(last, lines.length - 1)) };
 }
 
 /** Normalise a hex address: lower case, no 0x, no leading zeros beyond 16 digits. */

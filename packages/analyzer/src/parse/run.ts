@@ -2,14 +2,14 @@
 
 import type { CoverageSegment } from '../contract.js';
 import { segment } from '../segment/segment.js';
-import { splitLines, type Line } from '../text/lines.js';
+import { splitLines, type LineTable } from '../text/lines.js';
 import { PARSERS } from './index.js';
 import { scanKernelFacts } from './kernel.js';
 import { newContext } from './parser.js';
 import { Records } from './records.js';
 
 export interface Parsed {
-  lines: Line[];
+  lines: LineTable;
   records: Records;
   coverage: CoverageSegment[];
 }

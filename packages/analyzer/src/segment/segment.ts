@@ -5,7 +5,7 @@
 
 import type { CoverageSegment } from '../contract.js';
 import type { FormatParser, ParseContext } from '../parse/parser.js';
-import type { Line } from '../text/lines.js';
+import type { Line, LineTable } from '../text/lines.js';
 
 /** Lines that look like machine output even though no parser took them. */
 const CAPTURE_LIKE = [
@@ -21,7 +21,7 @@ export function looksLikeCapture(line: Line): boolean {
   return CAPTURE_LIKE.some((re) => re.test(t));
 }
 
-export function segment(lines: Line[], parsers: FormatParser[], ctx: ParseContext): CoverageSegment[] {
+export function segment(lines: LineTable, parsers: FormatParser[], ctx: ParseContext): CoverageSegment[] {
   const coverage: CoverageSegment[] = [];
   const push = (seg: CoverageSegment) => {
     const last = coverage[coverage.length - 1];
@@ -34,11 +34,12 @@ export function segment(lines: Line[], parsers: FormatParser[], ctx: ParseContex
   };
   let i = 0;
   while (i < lines.length) {
-    const line = lines[i];
-    if (line.trimmed === '') {
+    if (lines.blank(i)) {
       i++;
       continue;
     }
+    // One view per line, shared by every parser's `starts` (its strings made once).
+    const line = lines.at(i);
     let end: number | null = null;
     let by: FormatParser | null = null;
     for (const p of parsers) {
@@ -61,10 +62,10 @@ export function segment(lines: Line[], parsers: FormatParser[], ctx: ParseContex
       // segment with a count: the coverage report says what was read, not each record.
       const last = coverage[coverage.length - 1];
       if (last && last.status === 'parsed' && last.format === by.name && line.no - last.endLine <= 2) {
-        last.endLine = lines[end - 1].no;
+        last.endLine = lines.no(end - 1);
         last.count = (last.count ?? 1) + 1;
       } else {
-        coverage.push({ format: by.name, line: line.no, endLine: lines[end - 1].no, status: 'parsed' });
+        coverage.push({ format: by.name, line: line.no, endLine: lines.no(end - 1), status: 'parsed' });
       }
       i = end;
       continue;

@@ -11,7 +11,7 @@ import { SPIN_HELPERS, isGenericFrame, matchWaitRule } from '../knowledge/waits.
 import type { Model, ModelTask } from '../model/build.js';
 import type { TaskWait } from '../graph/waits.js';
 import { taskContextFrames } from '../graph/waits.js';
-import type { Line } from '../text/lines.js';
+import type { LineTable } from '../text/lines.js';
 import { computeTitle } from './title.js';
 
 const KIND_PRIORITY: Kind[] = ['deadlock', 'hard_lockup', 'soft_lockup', 'rcu_stall', 'hung_task', 'workqueue_lockup'];
@@ -89,7 +89,7 @@ export function titleFrame(t: ModelTask): string | null {
 export type ReportTitle = ReturnType<typeof computeTitle>;
 
 /** syzkaller-style title of the first report in the text (reads the lines once). */
-export function reportTitle(lines: Line[], model: { records: Model['records'] }): ReportTitle {
+export function reportTitle(lines: LineTable, model: { records: Model['records'] }): ReportTitle {
   return computeTitle(lines, model.records);
 }
 

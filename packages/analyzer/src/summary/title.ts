@@ -11,7 +11,7 @@
 
 import type { Kind } from '../contract.js';
 import type { Records } from '../parse/records.js';
-import type { Line } from '../text/lines.js';
+import type { LineTable } from '../text/lines.js';
 
 type Part = { trace: true } | { re: RegExp };
 type Extractor = (frames: string[]) => string | null;
@@ -246,21 +246,21 @@ function frameFor(rule: ReportRule, text: string[]): string | null {
 }
 
 /** Lines of the report, as syzkaller sees them: from the header on, questionable frames dropped. */
-function reportText(lines: Line[], from: number, maxLines = 2000): string[] {
+function reportText(lines: LineTable, from: number, maxLines = 2000): string[] {
   const out: string[] = [];
   // With printk caller ids, a report's lines carry its context ([T123] or [C5]): lines of
   // other contexts are other CPUs' or tasks' output interleaved on the console.
-  const ctx = lines[from].caller;
+  const ctx = lines.caller(from);
   for (let i = from; i < lines.length && out.length < maxLines; i++) {
-    if (ctx && lines[i].caller && lines[i].caller !== ctx) continue;
-    const t = lines[i].trimmed;
+    if (ctx && lines.caller(i) && lines.caller(i) !== ctx) continue;
+    const t = lines.trimmed(i);
     if (QUESTIONABLE.test(t) && !t.includes('<EOI>')) continue;
-    out.push(lines[i].text);
+    out.push(lines.text(i));
   }
   return out;
 }
 
-export function computeTitle(lines: Line[], records: Records): { title: string; altTitles: string[]; kind: Kind } | null {
+export function computeTitle(lines: LineTable, records: Records): { title: string; altTitles: string[]; kind: Kind } | null {
   // The first report header in the text decides (syzkaller's findFirstOops). The text is
   // read again here rather than through the records so the title follows syzkaller's
   // own line-level rules even where our parsers read a damaged report differently.
@@ -268,12 +268,12 @@ export function computeTitle(lines: Line[], records: Records): { title: string; 
   let rule: ReportRule | undefined;
   void records;
   for (let i = 0; i < lines.length; i++) {
-    const t = lines[i].trimmed;
+    const t = lines.trimmed(i);
     if (t.length < 10 || !/INFO:|BUG:|WARNING:|LOCKUP/.test(t)) continue;
     rule = REPORTS.find((r) => r.header.test(t));
     // A task name holding a newline splits the headline: read it joined with the next line.
     if (!rule && i + 1 < lines.length && t.length < 40) {
-      const joined = t + ' ' + lines[i + 1].trimmed;
+      const joined = t + ' ' + lines.trimmed(i + 1);
       rule = REPORTS.find((r) => r.header.test(joined));
     }
     if (rule) {

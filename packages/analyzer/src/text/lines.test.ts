@@ -33,21 +33,21 @@ describe('stripPrefixes', () => {
 describe('splitLines', () => {
   it('numbers lines from 1 across LF, CRLF and CR', () => {
     const l = splitLines('a\r\nb\nc\rd\n');
-    expect(l.map((x) => [x.no, x.text])).toEqual([[1, 'a'], [2, 'b'], [3, 'c'], [4, 'd']]);
+    expect([...l].map((x) => [x.no, x.text])).toEqual([[1, 'a'], [2, 'b'], [3, 'c'], [4, 'd']]);
   });
   it('handles empty text', () => {
     expect(splitLines('')).toHaveLength(1);
   });
   it('cuts very long lines before any pattern runs', () => {
     const l = splitLines('x'.repeat(1_000_000));
-    expect(l[0].text.length).toBe(MAX_LINE);
+    expect(l.at(0).text.length).toBe(MAX_LINE);
   });
   it('keeps the printk caller and derives its task id', () => {
-    const [a, b] = splitLines('[  1.0][ T1234] x\n[  1.1][   C5] y');
+    const [a, b] = [...splitLines('[  1.0][ T1234] x\n[  1.1][   C5] y')];
     expect([a.caller, a.callerTid, b.caller, b.callerTid]).toEqual(['T1234', 1234, 'C5', null]);
   });
   it('reports indentation', () => {
-    expect(splitLines('   #0 [ffff] x at ffff')[0].indent).toBe(3);
+    expect(splitLines('   #0 [ffff] x at ffff').at(0).indent).toBe(3);
   });
 });
 
@@ -61,7 +61,7 @@ describe('splitLines reads plain dmesg lines the way stripPrefixes does', () => 
         const want = raw.map((l) => stripPrefixes(l));
         // A trailing empty line is dropped by splitLines.
         const n = lines.length;
-        expect(lines.map((l) => [l.text, l.caller])).toEqual(want.slice(0, n).map((w) => [w.text, w.caller]));
+        expect([...lines].map((l) => [l.text, l.caller])).toEqual(want.slice(0, n).map((w) => [w.text, w.caller]));
       }),
       { numRuns: 3000, seed: 11 },
     );

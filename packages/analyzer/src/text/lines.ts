@@ -5,31 +5,107 @@
 // MAX_LINE characters before any pattern runs, so the work per line is bounded and the
 // whole pass is linear in the input size.
 
-/**
- * One input line. A 50 MB dump has a million of them, all alive while the parsers run:
- * four fields; indentation and the caller's task id are derived on demand (rarely read).
- */
-export class Line {
-  constructor(
-    /** 1-based line number in the input as uploaded. */
-    readonly no: number,
-    /** Content with log prefixes and trailing human comments removed, right-trimmed. */
-    readonly text: string,
-    /** `text` without leading white space. */
-    readonly trimmed: string,
-    /** The printk caller context as printed: `T1234` (a task) or `C5` (a CPU in interrupt
-     *  context), when the line had one. Lines of one report share it. */
-    readonly caller: string | null,
-  ) {}
-
+/** One input line, as the parsers see it. */
+export interface Line {
+  /** 1-based line number in the input as uploaded. */
+  readonly no: number;
+  /** Content with log prefixes and trailing human comments removed, right-trimmed. */
+  readonly text: string;
+  /** `text` without leading white space. */
+  readonly trimmed: string;
+  /** The printk caller context as printed: `T1234` (a task) or `C5` (a CPU in interrupt
+   *  context), when the line had one. Lines of one report share it. */
+  readonly caller: string | null;
   /** Number of leading white-space characters of `text`. */
-  get indent(): number {
-    return this.text.length - this.trimmed.length;
+  readonly indent: number;
+  /** `[T1234]` printk caller task id, when the line had one. */
+  readonly callerTid: number | null;
+}
+
+/**
+ * Every line of the input as offsets into it. A 50 MB dump has a million lines, all
+ * needed while the parsers run; as objects with two strings each they were the largest
+ * thing in memory (26 MB per 10 MB of sysrq-t) and most of the garbage collector's
+ * copying. Here a line is three integers: its text is `input.slice(start, end)` and its
+ * trimmed text starts `indent` characters later, made when a parser asks (young
+ * garbage, which costs the collector nothing to drop).
+ *
+ * Every text the prefix stripper produces is such a slice: it only removes a prefix (log
+ * stamps) and a suffix (comments, white space, the MAX_LINE cut) of the raw line.
+ */
+export class LineTable {
+  readonly length: number;
+  constructor(
+    private readonly input: string,
+    private readonly starts: Int32Array,
+    private readonly ends: Int32Array,
+    private readonly indents: Int32Array,
+    /** Printk caller ids by line index (few dumps have them). */
+    private readonly callers: Map<number, string> | null,
+    length: number,
+  ) {
+    this.length = length;
   }
 
-  /** `[T1234]` printk caller task id, when the line had one. */
+  /** 1-based line number of line i (lines are numbered as uploaded, from 1). */
+  no(i: number): number {
+    return i + 1;
+  }
+  /** Line i's text; '' past the last line. */
+  text(i: number): string {
+    return i < this.length ? this.input.slice(this.starts[i], this.ends[i]) : '';
+  }
+  /** Line i's text without its indentation; '' past the last line. */
+  trimmed(i: number): string {
+    return i < this.length ? this.input.slice(this.starts[i] + this.indents[i], this.ends[i]) : '';
+  }
+  /** trimmed(i) === '' without making the string. */
+  blank(i: number): boolean {
+    return this.starts[i] + this.indents[i] >= this.ends[i];
+  }
+  /** trimmed(i).length without making the string. */
+  trimmedLength(i: number): number {
+    return this.ends[i] - this.starts[i] - this.indents[i];
+  }
+  indent(i: number): number {
+    return this.indents[i];
+  }
+  caller(i: number): string | null {
+    return this.callers?.get(i) ?? null;
+  }
+  /** A view of line i with its strings made once (for code that reads a line many ways). */
+  at(i: number): Line {
+    return new LineView(this, i);
+  }
+  *[Symbol.iterator](): IterableIterator<Line> {
+    for (let i = 0; i < this.length; i++) yield this.at(i);
+  }
+}
+
+class LineView implements Line {
+  readonly no: number;
+  readonly indent: number;
+  private t: string | undefined;
+  private tr: string | undefined;
+  constructor(
+    private readonly table: LineTable,
+    private readonly i: number,
+  ) {
+    this.no = i + 1;
+    this.indent = table.indent(i);
+  }
+  get text(): string {
+    return (this.t ??= this.table.text(this.i));
+  }
+  get trimmed(): string {
+    return (this.tr ??= this.table.trimmed(this.i));
+  }
+  get caller(): string | null {
+    return this.table.caller(this.i);
+  }
   get callerTid(): number | null {
-    return this.caller !== null && this.caller.charCodeAt(0) === 84 /* T */ ? Number(this.caller.slice(1)) : null;
+    const c = this.caller;
+    return c !== null && c.charCodeAt(0) === 84 /* T */ ? Number(c.slice(1)) : null;
   }
 }
 
@@ -61,8 +137,8 @@ const LOGIN_PROMPT = /^[\w.\-]{1,64} login: (?=\[ {0,12}\d{1,10}\.\d)/;
  */
 const DASH_COMMENT = /([^\s\-])\s{0,8}-{2,}(?=[^\s\-<>\]\[]).*$/;
 
-export function stripPrefixes(raw: string): { text: string; time: number | null; callerTid: number | null; caller: string | null } {
-  const r: Stripped = { text: '', time: null, callerTid: null, caller: null, wantTime: true };
+export function stripPrefixes(raw: string): { text: string; time: number | null; callerTid: number | null; caller: string | null; from: number } {
+  const r: Stripped = { text: '', time: null, callerTid: null, caller: null, wantTime: true, from: 0 };
   strip(raw, r);
   return r;
 }
@@ -74,6 +150,8 @@ interface Stripped {
   time: number | null;
   callerTid: number | null;
   caller: string | null;
+  /** Where `text` starts in the raw line (strip removes a prefix, then a suffix). */
+  from: number;
 }
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
@@ -113,18 +191,18 @@ function dmesgTimeAt(s: string, from: number, limit: number): number {
 
 /**
  * The plain dmesg line `[  123.456789] message` (no level, syslog or caller prefix, no
- * second bracket after the time) read straight from the input: the message is sliced
- * once, where strip() slices the raw line first. Returns the message (prefix removed,
- * not yet tail-trimmed) or null when the line needs the general path.
+ * second bracket after the time) read straight from the input, without slicing the raw
+ * line as strip() does. Returns where the message starts (prefix removed, not yet
+ * tail-trimmed), or -1 when the line needs the general path.
  */
-function plainDmesgMessage(input: string, start: number, end: number): string | null {
-  if (input.charCodeAt(start) !== 91 /* [ */ || end - start > MAX_LINE) return null;
+function plainDmesgStart(input: string, start: number, end: number): number {
+  if (input.charCodeAt(start) !== 91 /* [ */ || end - start > MAX_LINE) return -1;
   let p = dmesgTimeAt(input, start, end);
-  if (p < 0) return null;
+  if (p < 0) return -1;
   if (p < end && input.charCodeAt(p) === 32) p++;
   const c = p < end ? input.charCodeAt(p) : -1;
-  if (c === 91 /* [ */ || c === 60 /* < */) return null;
-  return input.slice(p, end);
+  if (c === 91 /* [ */ || c === 60 /* < */) return -1;
+  return p;
 }
 
 // Cheap first-character gates in front of each prefix pattern: a pattern only runs
@@ -133,6 +211,7 @@ function plainDmesgMessage(input: string, start: number, end: number): string | 
 function strip(raw: string, out: Stripped): void {
   let s = raw.length > MAX_LINE ? raw.slice(0, MAX_LINE) : raw;
   if (s.endsWith('\r')) s = s.slice(0, -1);
+  const whole = s.length;
   let time: number | null = null;
   let callerTid: number | null = null;
   let caller: string | null = null;
@@ -182,6 +261,7 @@ function strip(raw: string, out: Stripped): void {
     if (s === before) break;
   }
   out.text = messageTail(s);
+  out.from = whole - s.length;
   out.time = time;
   out.callerTid = callerTid;
   out.caller = caller;
@@ -220,11 +300,17 @@ function leadingSpace(s: string): number {
 }
 
 /** Split into lines (LF, CRLF or CR) and strip prefixes. Linear in the input. */
-export function splitLines(input: string): Line[] {
-  const out: Line[] = [];
-  const st: Stripped = { text: '', time: null, callerTid: null, caller: null, wantTime: false };
+export function splitLines(input: string): LineTable {
+  // Offsets grow by doubling; a line is at least one character, so input.length + 1 bounds
+  // the count, but a first guess from the input size avoids a 4×input-sized allocation.
+  let cap = Math.max(16, Math.min(input.length + 1, (input.length >> 5) + 16));
+  let starts: Int32Array = new Int32Array(cap);
+  let ends: Int32Array = new Int32Array(cap);
+  let indents: Int32Array = new Int32Array(cap);
+  let callers: Map<number, string> | null = null;
+  const st: Stripped = { text: '', time: null, callerTid: null, caller: null, wantTime: false, from: 0 };
   let start = 0;
-  let no = 1;
+  let count = 0;
   const n = input.length;
   let nextCR = input.indexOf('\r');
   // Both positions are cached and searched again only once passed, so a text with only
@@ -238,24 +324,41 @@ export function splitLines(input: string): Line[] {
       if (nextCR >= 0 && nextCR < i) i = nextCR;
     }
     const c = i < n ? input.charCodeAt(i) : 10;
-    let text: string;
-    let caller: string | null = null;
-    const message = plainDmesgMessage(input, start, i);
-    if (message !== null) text = messageTail(message);
-    else {
-      strip(input.slice(start, i), st);
-      text = st.text;
-      caller = st.caller;
+    if (count === cap) {
+      cap *= 2;
+      starts = grow(starts, cap);
+      ends = grow(ends, cap);
+      indents = grow(indents, cap);
     }
-    const indent = leadingSpace(text);
-    const trimmed = indent === 0 ? text : text.slice(indent);
-    out.push(new Line(no, text, trimmed, caller));
-    no++;
+    let from: number;
+    let text: string;
+    const p = plainDmesgStart(input, start, i);
+    if (p >= 0) {
+      from = p;
+      text = messageTail(input.slice(p, i));
+    } else {
+      // The general path works on the raw line; its text is a slice of it (see LineTable).
+      strip(input.slice(start, i), st);
+      from = start + st.from;
+      text = st.text;
+      if (st.caller !== null) (callers ??= new Map()).set(count, st.caller);
+    }
+    // The strings made here are young garbage: only the offsets are kept.
+    starts[count] = from;
+    ends[count] = from + text.length;
+    indents[count] = leadingSpace(text);
+    count++;
     if (c === 13 && i + 1 < n && input.charCodeAt(i + 1) === 10) i++;
     start = i + 1;
     if (i >= n) break;
   }
   // A trailing newline does not start another line.
-  if (out.length > 1 && input.length > 0 && /[\r\n]$/.test(input) && out[out.length - 1].text === '') out.pop();
-  return out;
+  if (count > 1 && input.length > 0 && /[\r\n]$/.test(input) && starts[count - 1] >= ends[count - 1]) count--;
+  return new LineTable(input, starts, ends, indents, callers, count);
+}
+
+function grow(a: Int32Array, cap: number): Int32Array {
+  const b = new Int32Array(cap);
+  b.set(a);
+  return b;
 }

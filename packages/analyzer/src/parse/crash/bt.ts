@@ -54,7 +54,7 @@ export const crashBtParser: FormatParser = {
     return commandIsBt(ctx.crash.command) && (frameFromCrashBt(t, 0) !== undefined || EXCEPTION_RIP.test(t) || ELLIPSIS.test(t));
   },
   parse(lines, i, ctx) {
-    const first = lines[i].trimmed;
+    const first = lines.trimmed(i);
     const header = BT_HEADER.exec(first);
     let j = i;
     const rec: TaskRecord = {
@@ -64,7 +64,7 @@ export const crashBtParser: FormatParser = {
       cpu: null,
       taskAddr: null,
       frames: [],
-      span: { line: lines[i].no, endLine: lines[i].no },
+      span: { line: lines.no(i), endLine: lines.no(i) },
       format: 'crash_bt',
       onCpu: false,
     };
@@ -78,7 +78,7 @@ export const crashBtParser: FormatParser = {
       // Header-less: `bt PID` names the task; else the first frame's stack address may
       // lie in a stack already attributed; else crash's current (panic) task.
       const byCmd = /^bt(?: -\w+)* (\d{1,9})$/.exec(ctx.crash.command ?? '');
-      const fr = frameFromCrashBt(first, 0) ?? (lines[i + 1] ? frameFromCrashBt(lines[skipBlank(lines, i + 1)]?.trimmed ?? '', 0) : undefined);
+      const fr = frameFromCrashBt(first, 0) ?? (i + 1 < lines.length ? frameFromCrashBt(lines.trimmed(skipBlank(lines, i + 1)), 0) : undefined);
       const byStack = fr ? ownerOfStackAddr(ctx, fr.sp) : null;
       const cur = byStack ?? (byCmd ? { pid: Number(byCmd[1]), comm: null, taskAddr: null } : ctx.crash.currentTask);
       if (!cur) return null;
@@ -96,10 +96,10 @@ export const crashBtParser: FormatParser = {
     let mkIdx = -1; // index in frames where the last stack marker was seen
     let handler: FrameContext = 'irq';
     for (; j < lines.length; j++) {
-      const t = lines[j].trimmed;
+      const t = lines.trimmed(j);
       if (t === '') continue;
       // Frame lines are most of the output: parse once, test the other body kinds after.
-      const fr = t.charCodeAt(0) === 35 /* # */ ? frameFromCrashBt(t, lines[j].no) : undefined;
+      const fr = t.charCodeAt(0) === 35 /* # */ ? frameFromCrashBt(t, lines.no(j)) : undefined;
       if (!fr && !isBtBody(t)) break;
       lastBody = j;
       if (fr) {
@@ -117,7 +117,7 @@ export const crashBtParser: FormatParser = {
       }
       const ex = EXCEPTION_RIP.exec(t);
       if (ex) {
-        const f = frameFromSymbolOffset(ex[1].trim(), lines[j].no);
+        const f = frameFromSymbolOffset(ex[1].trim(), lines.no(j));
         if (f) {
           exIdx = frames.length;
           frames.push({ ...f, isIp: true });
@@ -137,7 +137,7 @@ export const crashBtParser: FormatParser = {
         readRegisters(t, registers);
         continue;
       }
-      if (isWordLine(t)) words.push(...readWords(t, lines[j].no));
+      if (isWordLine(t)) words.push(...readWords(t, lines.no(j)));
     }
     if (frames.length === 0 && words.length === 0 && Object.keys(registers).length === 0 && !header) return null;
     // Frames printed before the interrupted point (the exception frame, else the last
@@ -178,7 +178,7 @@ export const crashBtParser: FormatParser = {
     // prints "CPU: N" for sleeping tasks too (their last CPU). Decided in the model.
     ctx.records.addTask(rec);
     if (header) {
-      ctx.records.addresses.push({ kind: 'task', addr: rec.taskAddr!, task: { pid: rec.pid, comm: rec.comm, taskAddr: rec.taskAddr }, span: { line: lines[i].no, endLine: lines[i].no } });
+      ctx.records.addresses.push({ kind: 'task', addr: rec.taskAddr!, task: { pid: rec.pid, comm: rec.comm, taskAddr: rec.taskAddr }, span: { line: lines.no(i), endLine: lines.no(i) } });
       if (!ctx.crash.currentTask) {
         ctx.crash.currentTask = { pid: rec.pid, comm: rec.comm, taskAddr: rec.taskAddr };
         ctx.crash.currentCpu = rec.cpu;

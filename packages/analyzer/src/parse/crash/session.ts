@@ -14,10 +14,10 @@ export const crashPromptParser: FormatParser = {
   name: 'crash_prompt',
   starts: (line) => PROMPT.test(line.trimmed),
   parse(lines, i, ctx) {
-    const m = PROMPT.exec(lines[i].trimmed)!;
+    const m = PROMPT.exec(lines.trimmed(i))!;
     const cmd = m[1].trim();
     ctx.crash.command = cmd === '' ? ctx.crash.command : cmd;
-    ctx.crash.commandLine = lines[i].no;
+    ctx.crash.commandLine = lines.no(i);
     // `set PID` / `bt PID` / `bt -c N` change which task header-less output belongs to;
     // the header of the output itself says so, so nothing more to do here.
     return i + 1;
@@ -42,7 +42,7 @@ export const crashSysParser: FormatParser = {
     let j = i;
     let last = i;
     for (; j < lines.length; j++) {
-      const t = lines[j].trimmed;
+      const t = lines.trimmed(j);
       if (t === '' || t === '....' || t === '...') {
         if (j - last > 2) break;
         continue;
@@ -79,7 +79,7 @@ export const crashSysParser: FormatParser = {
       // `kmem ADDR` where ADDR is not the task_struct: ADDR lies in this task's stack
       // (or another object of it). crash prints the owning task of stack addresses.
       const q = /^kmem(?: -\w)* (?:0x)?([0-9a-f]{8,16})\b/.exec(ctx.crash.command ?? '');
-      if (q && lines[i].no - ctx.crash.commandLine < 40 && hexAddr(q[1]) !== taskAddr) {
+      if (q && lines.no(i) - ctx.crash.commandLine < 40 && hexAddr(q[1]) !== taskAddr) {
         r.addresses.push({ kind: 'stack', addr: hexAddr(q[1]), task: ref, span: { line: ctx.crash.commandLine, endLine: sp.endLine } });
         ctx.stackBlocks.set(stackBlockKey(hexAddr(q[1])), ref);
       }
@@ -116,7 +116,7 @@ export const crashPsParser: FormatParser = {
     let j = i;
     let last = -1;
     for (; j < lines.length; j++) {
-      const t = lines[j].trimmed;
+      const t = lines.trimmed(j);
       if (PS_HEADER.test(t)) {
         last = j;
         continue;
@@ -127,7 +127,7 @@ export const crashPsParser: FormatParser = {
       let comm = m[7].trim();
       if (/^\[.*\]$/.test(comm)) comm = comm.slice(1, -1);
       const ref = { pid: Number(m[2]), comm, taskAddr: m[5].toLowerCase() };
-      const sp = { line: lines[j].no, endLine: lines[j].no };
+      const sp = { line: lines.no(j), endLine: lines.no(j) };
       ctx.records.addTask({
         ...ref,
         ppid: Number(m[3]),
@@ -160,18 +160,18 @@ export const crashRunqParser: FormatParser = {
   name: 'crash_runq',
   starts: (line) => RUNQ_CPU.test(line.trimmed),
   parse(lines, i, ctx) {
-    const m = RUNQ_CPU.exec(lines[i].trimmed)!;
+    const m = RUNQ_CPU.exec(lines.trimmed(i))!;
     const cpu = Number(m[1]);
     let current: TaskRef | null = null;
     const runnable: TaskRef[] = [];
     let last = i;
     for (let j = i + 1; j < lines.length; j++) {
-      const t = lines[j].trimmed;
+      const t = lines.trimmed(j);
       if (t === '') continue;
       const tm = RUNQ_TASK.exec(t);
       if (tm) {
         const ref = { pid: Number(tm[2]), comm: tm[4], taskAddr: tm[3].toLowerCase() };
-        const sp = { line: lines[j].no, endLine: lines[j].no };
+        const sp = { line: lines.no(j), endLine: lines.no(j) };
         ctx.records.addresses.push({ kind: 'task', addr: ref.taskAddr, task: ref, span: sp });
         if (t.startsWith('CURRENT')) {
           current = ref;
@@ -205,11 +205,11 @@ export const crashKmemOParser: FormatParser = {
   parse(lines, i, ctx) {
     let last = i;
     for (let j = i + 1; j < lines.length; j++) {
-      const t = lines[j].trimmed;
+      const t = lines.trimmed(j);
       if (t === '') continue;
       const m = KMEM_O_ROW.exec(t);
       if (!m) break;
-      ctx.records.addresses.push({ kind: 'percpu_base', addr: m[2].toLowerCase(), cpu: Number(m[1]), span: { line: lines[j].no, endLine: lines[j].no } });
+      ctx.records.addresses.push({ kind: 'percpu_base', addr: m[2].toLowerCase(), cpu: Number(m[1]), span: { line: lines.no(j), endLine: lines.no(j) } });
       last = j;
     }
     return last + 1;
@@ -225,7 +225,7 @@ export const crashEvalParser: FormatParser = {
   parse(lines, i) {
     let last = i;
     for (let j = i; j < lines.length; j++) {
-      const t = lines[j].trimmed;
+      const t = lines.trimmed(j);
       if (t === '') continue;
       if (!EVAL_LINE.test(t)) break;
       last = j;
@@ -243,13 +243,13 @@ export const crashWordsParser: FormatParser = {
     let last = i;
     const words = [];
     for (let j = i; j < lines.length; j++) {
-      const t = lines[j].trimmed;
+      const t = lines.trimmed(j);
       if (t === '') {
         if (j - last > 2) break;
         continue;
       }
       if (!isWordLine(t)) break;
-      words.push(...readWords(t, lines[j].no));
+      words.push(...readWords(t, lines.no(j)));
       last = j;
     }
     if (words.length === 0) return null;
@@ -269,7 +269,7 @@ export const crashDisParser: FormatParser = {
   parse(lines, i) {
     let last = i;
     for (let j = i; j < lines.length; j++) {
-      const t = lines[j].trimmed;
+      const t = lines.trimmed(j);
       if (t === '' || t === '...' || t === '....') {
         if (j - last > 2) break;
         continue;

@@ -65,8 +65,8 @@ export const crashStructParser: FormatParser = {
   },
   parse(lines, i, ctx) {
     const tg = target(ctx.crash.command);
-    const recent = lines[i].no - ctx.crash.commandLine <= 3;
-    const t0 = lines[i].trimmed;
+    const recent = lines.no(i) - ctx.crash.commandLine <= 3;
+    const t0 = lines.trimmed(i);
     const fields: Record<string, string> = {};
     let type = recent ? tg.type : null;
     let addr = recent ? tg.addr : null;
@@ -77,7 +77,7 @@ export const crashStructParser: FormatParser = {
       // Single member lines (`stack = 0x…`): read consecutive `name = value` lines.
       let last = i;
       for (let j = i; j < lines.length && j < i + 64; j++) {
-        const t = lines[j].trimmed;
+        const t = lines.trimmed(j);
         if (t === '') break;
         const f = FIELD.exec(t);
         if (!f) break;
@@ -99,7 +99,7 @@ export const crashStructParser: FormatParser = {
     let j = i + 1;
     let last = i;
     for (; j < lines.length && j < i + 20000; j++) {
-      const t = lines[j].trimmed;
+      const t = lines.trimmed(j);
       if (t === '') continue;
       if (CLOSE.test(t)) {
         depth--;

@@ -15,7 +15,7 @@
 import type { FrameContext, ParsedFrame, StackFrame } from '../records.js';
 import { frameOfLine, parseFrameLine } from '../frames.js';
 import { frameTable } from '../frame-table.js';
-import type { Line } from '../../text/lines.js';
+import type { LineTable } from '../../text/lines.js';
 
 /** `Call Trace:` (x86, show_trace_log_lvl), `Call trace:` (arm64 dump_backtrace), `Backtrace:`. */
 export const TRACE_HEADER = /^(?:Call [Tt]race:|Backtrace:|Call Trace: ?\[<)/;
@@ -98,7 +98,7 @@ export function ipFrame(t: string, line: number): { frame: ParsedFrame | null; u
  * Read a trace body starting at `i` (a `Call Trace:` line, a RIP line, a frame, …).
  * Blank lines inside are allowed only when the next line continues the trace.
  */
-export function readTrace(lines: Line[], i: number, maxFrames = 512): Trace {
+export function readTrace(lines: LineTable, i: number, maxFrames = 512): Trace {
   const frames: StackFrame[] = [];
   const frameLines: number[] = [];
   const registers: Record<string, string> = {};
@@ -108,12 +108,12 @@ export function readTrace(lines: Line[], i: number, maxFrames = 512): Trace {
   let userRegs = false;
   let last = i - 1;
   for (let j = i; j < lines.length; j++) {
-    let t = lines[j].trimmed;
+    let t = lines.trimmed(j);
     if (t === '') {
       // Editors add blank lines; continue only if the next non-blank line is a frame.
       let k = j + 1;
-      while (k < lines.length && k - j < 3 && lines[k].trimmed === '') k++;
-      if (k < lines.length && k - j < 3 && (frameOfLine(lines[k].trimmed) || MARKER.test(lines[k].trimmed))) continue;
+      while (k < lines.length && k - j < 3 && lines.blank(k)) k++;
+      if (k < lines.length && k - j < 3 && (frameOfLine(lines.trimmed(k)) || MARKER.test(lines.trimmed(k)))) continue;
       break;
     }
     // Fast path: most body lines are frames, and a line that parses as a frame is none
@@ -127,7 +127,7 @@ export function readTrace(lines: Line[], i: number, maxFrames = 512): Trace {
           // The task's own context is the default: left unset to keep documents small.
           const c = stack[stack.length - 1];
           frames.push(c !== 'task' ? frameTable.withContext(f, c) : f);
-          frameLines.push(lines[j].no);
+          frameLines.push(lines.no(j));
         }
         continue;
       }
@@ -150,13 +150,13 @@ export function readTrace(lines: Line[], i: number, maxFrames = 512): Trace {
       t = t.slice(mk[0].length);
     }
     if (t === '') continue;
-    const ip = ipFrame(t, lines[j].no);
+    const ip = ipFrame(t, lines.no(j));
     if (ip) {
       ipCount++;
       userRegs = ip.user;
       if (ip.frame && frames.length < maxFrames) {
         frames.push(frameTable.frame(ip.frame));
-        frameLines.push(lines[j].no);
+        frameLines.push(lines.no(j));
       }
       // Registers belong to the first (kernel) RIP block; `RIP: 0010:[<…>]` lines carry more.
       continue;
@@ -178,7 +178,7 @@ export function readTrace(lines: Line[], i: number, maxFrames = 512): Trace {
     if (f && frames.length < maxFrames) {
       const c = stack[stack.length - 1];
       frames.push(c !== 'task' ? frameTable.withContext(f, c) : f);
-      frameLines.push(lines[j].no);
+      frameLines.push(lines.no(j));
     }
   }
   return { frames, frameLines, registers, end: last + 1, sawHeader };

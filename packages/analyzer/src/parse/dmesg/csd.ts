@@ -17,7 +17,7 @@ export const csdLockParser: FormatParser = {
     let j = i;
     let any = false;
     for (; j < lines.length; j++) {
-      const t = lines[j].trimmed;
+      const t = lines.trimmed(j);
       const m = DETECTED.exec(t);
       if (m) {
         const fn = m[4].replace(/\(.*$/, '').replace(/\+0x.*$/, '');

@@ -41,12 +41,12 @@ export const foldedStackParser: FormatParser = {
   parse(lines, i, ctx) {
     let j = i;
     for (; j < lines.length; j++) {
-      const m = LINE.exec(lines[j].trimmed);
+      const m = LINE.exec(lines.trimmed(j));
       if (!m) break;
       const parts = m[2].split(';');
       const sep = parts.indexOf('--');
       const target = sep >= 0 ? parts.slice(0, sep) : parts;
-      const no = lines[j].no;
+      const no = lines.no(j);
       ctx.records.addTask({ pid: null, comm: m[1], state: null, cpu: null, taskAddr: null, frames: toParsed(kernelFrames(target), no), span: span(lines, j, j + 1), format: 'folded_stacks' });
       if (sep >= 0) {
         // The waker half is printed innermost-first, ending with the waker's comm.

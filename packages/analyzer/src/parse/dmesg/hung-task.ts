@@ -32,10 +32,10 @@ export const hungTaskParser: FormatParser = {
     return line.trimmed.startsWith('INFO: task ');
   },
   parse(lines, i, ctx) {
-    let m = HEADER.exec(lines[i].trimmed);
+    let m = HEADER.exec(lines.trimmed(i));
     let head = 1;
-    if (!m && i + 1 < lines.length && lines[i].trimmed.length < 40) {
-      m = HEADER.exec(lines[i].trimmed + '\n' + lines[i + 1].text);
+    if (!m && i + 1 < lines.length && lines.trimmed(i).length < 40) {
+      m = HEADER.exec(lines.trimmed(i) + '\n' + lines.text(i + 1));
       head = 2;
     }
     if (!m) return null;
@@ -43,7 +43,7 @@ export const hungTaskParser: FormatParser = {
     const comm = m[1];
     const seconds = Number(m[4]);
     let j = i + head;
-    while (j < lines.length && j - i < PREAMBLE.length + head && PREAMBLE.some((re) => re.test(lines[j].trimmed))) j++;
+    while (j < lines.length && j - i < PREAMBLE.length + head && PREAMBLE.some((re) => re.test(lines.trimmed(j)))) j++;
     const dump = j < lines.length ? readTaskDump(lines, j, 'hung_task') : null;
     // The dump is the hung task's when its pid matches (it always does unless the text was cut).
     if (dump && dump.rec.pid === pid) {
@@ -57,7 +57,7 @@ export const hungTaskParser: FormatParser = {
     }
     ctx.records.reports.push({
       kind: 'hung_task',
-      header: lines[i].trimmed,
+      header: lines.trimmed(i),
       task: { pid, comm, taskAddr: null },
       seconds,
       subtype: m[3] === 'blocked' ? null : 'cant_die',
@@ -82,7 +82,7 @@ export const hungTaskHintParser: FormatParser = {
     return line.trimmed.startsWith('INFO: task ') && line.trimmed.includes(' blocked on ');
   },
   parse(lines, i, ctx) {
-    const m = HINT.exec(lines[i].trimmed);
+    const m = HINT.exec(lines.trimmed(i));
     if (!m) return null;
     const waiter: TaskRef = { pid: Number(m[2]), comm: m[1], taskAddr: null };
     const owner: TaskRef | null = m[4] ? { pid: Number(m[5]), comm: m[4], taskAddr: null } : null;

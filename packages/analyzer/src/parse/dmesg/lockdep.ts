@@ -82,7 +82,7 @@ export const heldLocksParser: FormatParser = {
     let j = i;
     let holder: TaskRef | null = null;
     for (; j < lines.length; j++) {
-      const t = lines[j].trimmed;
+      const t = lines.trimmed(j);
       let m: RegExpExecArray | null;
       if (SHOW_ALL.test(t)) continue;
       if ((m = HELD_BY.exec(t))) {
@@ -93,7 +93,7 @@ export const heldLocksParser: FormatParser = {
         holder = null;
         continue;
       }
-      if (t === '' && j > i && j + 1 < lines.length && (HELD_BY.test(lines[j + 1].trimmed) || RULE.test(lines[j + 1].trimmed))) continue;
+      if (t === '' && j > i && j + 1 < lines.length && (HELD_BY.test(lines.trimmed(j + 1)) || RULE.test(lines.trimmed(j + 1)))) continue;
       if (RULE.test(t) && j > i && /^=+$/.test(t)) {
         j++;
         break;
@@ -117,7 +117,7 @@ export const lockdepReportParser: FormatParser = {
     return t.startsWith('WARNING: ') || t.startsWith('[ INFO: ');
   },
   parse(lines, i, ctx: ParseContext) {
-    const h = HEADLINE.exec(lines[i].trimmed);
+    const h = HEADLINE.exec(lines.trimmed(i));
     if (!h) return null;
     const row = LOCKDEP_REPORTS.find((r) => r.re.test(h[1]));
     if (!row) return null;
@@ -126,7 +126,7 @@ export const lockdepReportParser: FormatParser = {
     let mode: 'none' | 'trying' | 'holding' | 'chain' = 'none';
     const chain: LockdepChainRecord['entries'] = [];
     for (; j < lines.length; j++) {
-      const t = lines[j].trimmed;
+      const t = lines.trimmed(j);
       if (t === '') continue;
       let m: RegExpExecArray | null;
       if (RULE.test(t) || VERSION.test(t)) continue;
@@ -153,12 +153,12 @@ export const lockdepReportParser: FormatParser = {
       // The saved stack traces of each chain link: frames, not any task's stack, but
       // they say where each lock was taken (used to tie a blocked task to a link).
       if (mode === 'chain') {
-        const f = parseFrameLine(t, lines[j].no);
+        const f = parseFrameLine(t, lines.no(j));
         if (f) {
           const last = chain[chain.length - 1];
           if (last) {
             last.frames.push(f.fn);
-            last.span.endLine = lines[j].no;
+            last.span.endLine = lines.no(j);
           }
           continue;
         }
@@ -178,7 +178,7 @@ export const lockdepReportParser: FormatParser = {
       // Held-lock lists and the `stack backtrace:` dump are left to their own parsers.
       break;
     }
-    ctx.records.reports.push({ kind: 'deadlock', header: lines[i].trimmed, task, subtype: row.subtype, span: span(lines, i, j), format: 'lockdep' });
+    ctx.records.reports.push({ kind: 'deadlock', header: lines.trimmed(i), task, subtype: row.subtype, span: span(lines, i, j), format: 'lockdep' });
     if (chain.length) ctx.records.lockdepChains.push({ reporter: task, entries: chain, span: span(lines, i, j) });
     return j;
   },

@@ -13,7 +13,7 @@
 
 import type { FormatParser, ParseContext } from '../parser.js';
 import { span } from '../parser.js';
-import type { Line } from '../../text/lines.js';
+import type { LineTable } from '../../text/lines.js';
 import { TRACE_HEADER, isTraceBodyLine, readTrace } from './call-trace.js';
 import { parseWorkqueueLine } from './task-dump.js';
 import { announceCpu, dmesgState, takeAnnouncedCpu } from './state.js';
@@ -28,8 +28,8 @@ const HARD_PANIC = /^Kernel panic - not syncing: (?:Hard LOCKUP|Watchdog detecte
 // Lines print_modules/print_irqtrace_events add under a lockup headline.
 const LOCKUP_PREAMBLE = /^(?:Modules linked in:|irq event stamp: |hardirqs last {1,2}(?:en|dis)abled at |softirqs last {1,2}(?:en|dis)abled at |Sending NMI from CPU )/;
 
-function preambleEnd(lines: Line[], j: number): number {
-  while (j < lines.length && LOCKUP_PREAMBLE.test(lines[j].trimmed)) j++;
+function preambleEnd(lines: LineTable, j: number): number {
+  while (j < lines.length && LOCKUP_PREAMBLE.test(lines.trimmed(j))) j++;
   return j;
 }
 
@@ -39,12 +39,12 @@ export const softLockupParser: FormatParser = {
     return line.trimmed.includes('BUG: soft lockup - CPU#');
   },
   parse(lines, i, ctx) {
-    const m = SOFT.exec(lines[i].trimmed);
+    const m = SOFT.exec(lines.trimmed(i));
     if (!m) return null;
     const cpu = Number(m[1]);
     const seconds = Number(m[2]);
     dmesgState(ctx).stuck.set(cpu, `soft lockup for ${seconds}s`);
-    ctx.records.reports.push({ kind: 'soft_lockup', header: lines[i].trimmed, cpu, seconds, task: { pid: Number(m[4]), comm: m[3], taskAddr: null }, span: span(lines, i, i + 1), format: 'soft_lockup' });
+    ctx.records.reports.push({ kind: 'soft_lockup', header: lines.trimmed(i), cpu, seconds, task: { pid: Number(m[4]), comm: m[3], taskAddr: null }, span: span(lines, i, i + 1), format: 'soft_lockup' });
     announceCpu(ctx, cpu, i + 1);
     return preambleEnd(lines, i + 1);
   },
@@ -57,7 +57,7 @@ export const hardLockupParser: FormatParser = {
     return t.includes('hard LOCKUP') || t.includes('Hard LOCKUP');
   },
   parse(lines, i, ctx) {
-    const t = lines[i].trimmed;
+    const t = lines.trimmed(i);
     const m = HARD.exec(t) ?? HARD_PANIC.exec(t);
     if (!m) return null;
     const cpu = m[1] !== undefined ? Number(m[1]) : null;
@@ -97,7 +97,7 @@ export const nmiBacktraceParser: FormatParser = {
     return t.startsWith('NMI backtrace for cpu') || t.startsWith('Sending NMI ') || t.startsWith('** ');
   },
   parse(lines, i, ctx) {
-    const t = lines[i].trimmed;
+    const t = lines.trimmed(i);
     const sent = SENDING_NMI.exec(t);
     if (sent) {
       ctx.records.nmiRequests.push({ fromCpu: sent[1] ? Number(sent[1]) : null, cpus: sent[2] === 'all CPUs' ? 'all' : cpuList(sent[2].slice(5)), span: span(lines, i, i + 1) });
@@ -131,7 +131,7 @@ export const cpuDumpParser: FormatParser = {
     return line.trimmed.startsWith('CPU: ');
   },
   parse(lines, i, ctx: ParseContext) {
-    const m = CPU_LINE.exec(lines[i].trimmed);
+    const m = CPU_LINE.exec(lines.trimmed(i));
     if (!m) return null;
     const cpu = Number(m[1]);
     takeAnnouncedCpu(ctx, i);
@@ -140,7 +140,7 @@ export const cpuDumpParser: FormatParser = {
     let j = i + 1;
     let workqueue: { wq: string; fn: string } | null = null;
     for (; j < lines.length && j - i < 8; j++) {
-      const t = lines[j].trimmed;
+      const t = lines.trimmed(j);
       const wq = parseWorkqueueLine(t);
       if (wq) workqueue = wq;
       else if (!CPU_PREAMBLE.test(t)) break;
@@ -148,7 +148,7 @@ export const cpuDumpParser: FormatParser = {
     let frames: ReturnType<typeof readTrace>['frames'] = [];
     let frameLines: number[] = [];
     let registers: Record<string, string> = {};
-    if (j < lines.length && (TRACE_HEADER.test(lines[j].trimmed) || isTraceBodyLine(lines[j].trimmed))) {
+    if (j < lines.length && (TRACE_HEADER.test(lines.trimmed(j)) || isTraceBodyLine(lines.trimmed(j)))) {
       const tr = readTrace(lines, j);
       frames = tr.frames;
       frameLines = tr.frameLines;
@@ -158,7 +158,7 @@ export const cpuDumpParser: FormatParser = {
     // 3.x/4.x show_regs prints the task_struct address: `task: ffff… ti: ffff…`.
     let taskAddr: string | null = null;
     for (let k = i + 1; k < Math.min(j, i + 12); k++) {
-      const ta = /^task: ([0-9a-f]{8,16}) /.exec(lines[k].trimmed);
+      const ta = /^task: ([0-9a-f]{8,16}) /.exec(lines.trimmed(k));
       if (ta) {
         taskAddr = ta[1];
         break;

@@ -52,13 +52,13 @@ export const rcuStallParser: FormatParser = {
     return line.trimmed.includes('detected') && line.trimmed.includes('stall');
   },
   parse(lines, i, ctx) {
-    const head = lines[i].trimmed.replace(RCU_PREFIX, '');
+    const head = lines.trimmed(i).replace(RCU_PREFIX, '');
     const m = HEADER.exec(head);
     if (!m) return null;
     const cpus = cpusIn(m[4]);
     let j = i + 1;
     for (; j < lines.length; j++) {
-      const t = lines[j].trimmed.replace(RCU_PREFIX, '');
+      const t = lines.trimmed(j).replace(RCU_PREFIX, '');
       if (t === '') break;
       const row = CPU_ROW.exec(t);
       if (row) {
@@ -66,14 +66,14 @@ export const rcuStallParser: FormatParser = {
         continue;
       }
       if (!DETAIL.some((re) => re.test(t))) break;
-      noteStarved(t, ctx, lines[j].no);
+      noteStarved(t, ctx, lines.no(j));
     }
     const uniq = [...new Set(cpus)];
     const state = dmesgState(ctx);
     for (const c of uniq) state.stuck.set(c, m[2] ? 'RCU self-detected stall' : 'RCU stall');
     ctx.records.reports.push({
       kind: 'rcu_stall',
-      header: lines[i].trimmed,
+      header: lines.trimmed(i),
       // The stalled CPU when there is one (not the CPU that detected the stall).
       cpu: uniq.length === 1 ? uniq[0] : null,
       cpus: uniq,
@@ -103,9 +103,9 @@ export const rcuDetailParser: FormatParser = {
   parse(lines, i, ctx) {
     let j = i;
     for (; j < lines.length; j++) {
-      const t = lines[j].trimmed.replace(RCU_PREFIX, '');
+      const t = lines.trimmed(j).replace(RCU_PREFIX, '');
       if (!DETAIL.some((re) => re.test(t))) break;
-      noteStarved(t, ctx, lines[j].no);
+      noteStarved(t, ctx, lines.no(j));
     }
     return j > i ? j : null;
   },

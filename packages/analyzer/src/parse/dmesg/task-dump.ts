@@ -7,7 +7,7 @@ import type { TaskState } from '../../contract.js';
 import type { TaskRecord } from '../records.js';
 import type { FormatParser, ParseContext } from '../parser.js';
 import { span } from '../parser.js';
-import type { Line } from '../../text/lines.js';
+import type { LineTable } from '../../text/lines.js';
 import { TRACE_HEADER, isTraceBodyLine, readTrace } from './call-trace.js';
 import { announceCpu, takeAnnouncedCpu } from './state.js';
 
@@ -72,12 +72,12 @@ export function parseWorkqueueLine(t: string): { wq: string; fn: string } | null
  * Read one `sched_show_task` dump at `i`: task line, optional Workqueue line, trace.
  * Returns the record (not yet pushed) and the index after it, or null if `i` is not a task line.
  */
-export function readTaskDump(lines: Line[], i: number, format: string): { rec: TaskRecord; end: number } | null {
-  let tl = parseTaskLine(lines[i].trimmed);
+export function readTaskDump(lines: LineTable, i: number, format: string): { rec: TaskRecord; end: number } | null {
+  let tl = parseTaskLine(lines.trimmed(i));
   let first = 1;
   // A comm with a newline in it splits the task line in two.
-  if (!tl && i + 1 < lines.length && lines[i].trimmed.length < 24) {
-    tl = parseTaskLine(lines[i].trimmed + '\n' + lines[i + 1].text);
+  if (!tl && i + 1 < lines.length && lines.trimmed(i).length < 24) {
+    tl = parseTaskLine(lines.trimmed(i) + '\n' + lines.text(i + 1));
     first = 2;
   }
   if (!tl) return null;
@@ -94,12 +94,12 @@ export function readTaskDump(lines: Line[], i: number, format: string): { rec: T
     format,
   };
   let j = i + first;
-  const wq = j < lines.length ? parseWorkqueueLine(lines[j].trimmed) : null;
+  const wq = j < lines.length ? parseWorkqueueLine(lines.trimmed(j)) : null;
   if (wq) {
     rec.workqueue = wq;
     j++;
   }
-  if (j < lines.length && (TRACE_HEADER.test(lines[j].trimmed) || isTraceBodyLine(lines[j].trimmed))) {
+  if (j < lines.length && (TRACE_HEADER.test(lines.trimmed(j)) || isTraceBodyLine(lines.trimmed(j)))) {
     const tr = readTrace(lines, j);
     rec.frames = tr.frames;
     rec.frameLines = tr.frameLines;
@@ -143,7 +143,7 @@ export const sysrqHeaderParser: FormatParser = {
   parse(lines, i, ctx) {
     let j = i;
     for (; j < lines.length && j - i < 4; j++) {
-      const t = lines[j].trimmed;
+      const t = lines.trimmed(j);
       const m = TASK_DUMP_FOR_CPU.exec(t);
       if (m) {
         announceCpu(ctx, Number(m[1]), j + 1);

@@ -47,10 +47,10 @@ export const workqueueLockupParser: FormatParser = {
     return line.trimmed.startsWith('BUG: workqueue lockup');
   },
   parse(lines, i, ctx) {
-    const m = LOCKUP.exec(lines[i].trimmed);
+    const m = LOCKUP.exec(lines.trimmed(i));
     if (!m) return null;
     const cpu = /^\d{1,5}$/.test(m[2]) ? Number(m[2]) : null;
-    ctx.records.reports.push({ kind: 'workqueue_lockup', header: lines[i].trimmed, cpu, seconds: Number(m[3]), subtype: m[1].trim(), span: span(lines, i, i + 1), format: 'workqueue_lockup' });
+    ctx.records.reports.push({ kind: 'workqueue_lockup', header: lines.trimmed(i), cpu, seconds: Number(m[3]), subtype: m[1].trim(), span: span(lines, i, i + 1), format: 'workqueue_lockup' });
     return i + 1;
   },
 };
@@ -62,12 +62,12 @@ export const workqueueDumpParser: FormatParser = {
     return t.startsWith('Showing ') || t.startsWith('workqueue ');
   },
   parse(lines, i, ctx) {
-    if (!SHOWING.test(lines[i].trimmed) && !WQ.test(lines[i].trimmed)) return null;
+    if (!SHOWING.test(lines.trimmed(i)) && !WQ.test(lines.trimmed(i))) return null;
     let wq: string | null = null;
     let poolCpus: string | null = null;
     let j = i;
     for (; j < lines.length; j++) {
-      const t = lines[j].trimmed;
+      const t = lines.trimmed(j);
       if (SHOWING.test(t)) continue;
       let m: RegExpExecArray | null;
       if ((m = WQ.exec(t))) {

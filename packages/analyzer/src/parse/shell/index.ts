@@ -19,13 +19,13 @@ export const shellCommandParser: FormatParser = {
     return (PROMPTED.test(t) && /^(?:\[[^\]]+\][#$]|[\w.\-]+@|[#$] )/.test(t) && !/^# {0,2}\w{1,20}:/.test(t)) || BARE_COMMAND.test(t);
   },
   parse(lines, i, ctx) {
-    const t = lines[i].trimmed;
+    const t = lines.trimmed(i);
     const m = PROMPTED.exec(t);
     const cmd = (m && !BARE_COMMAND.test(t) ? m[1] : t).trim();
     // A markdown heading (`# Title`) is not a command: require something command-like.
     if (/^#\s/.test(t) && !/^(?:sudo |cat |ps |echo |dmesg|journalctl|uname|grep |crash|systemctl )/.test(cmd)) return null;
     ctx.shell.command = cmd;
-    ctx.shell.commandLine = lines[i].no;
+    ctx.shell.commandLine = lines.no(i);
     return i + 1;
   },
 };
@@ -37,7 +37,7 @@ function readFrames(lines: ParseArgs[0], i: number): { frames: ParsedFrame[]; en
   let j = i;
   let last = i - 1;
   for (; j < lines.length; j++) {
-    const t = lines[j].trimmed;
+    const t = lines.trimmed(j);
     if (t === '') {
       if (j - last > 1) break;
       continue;
@@ -46,7 +46,7 @@ function readFrames(lines: ParseArgs[0], i: number): { frames: ParsedFrame[]; en
       last = j;
       continue;
     }
-    const f = parseFrameLine(t, lines[j].no);
+    const f = parseFrameLine(t, lines.no(j));
     if (!f) break;
     frames.push(f);
     last = j;
@@ -120,9 +120,9 @@ export const psTableParser: FormatParser = {
   parse(lines, i, ctx) {
     let cols: string[] | null = null;
     let last = -1;
-    const inGrep = /\|\s*grep\b/.test(ctx.shell.command ?? '') && lines[i].no - ctx.shell.commandLine <= 3;
+    const inGrep = /\|\s*grep\b/.test(ctx.shell.command ?? '') && lines.no(i) - ctx.shell.commandLine <= 3;
     for (let j = i; j < lines.length; j++) {
-      const t = lines[j].trimmed;
+      const t = lines.trimmed(j);
       if (t === '') break;
       if (j === i && PS_HEADER.test(t)) {
         cols = t.split(/\s+/);
@@ -164,7 +164,7 @@ export const psTableParser: FormatParser = {
         taskAddr: null,
         tgid,
         frames: [],
-        span: { line: lines[j].no, endLine: lines[j].no },
+        span: { line: lines.no(j), endLine: lines.no(j) },
         format: 'ps',
       });
     }
