@@ -9,7 +9,7 @@ import { isGenericFrame, matchWaitRule } from '../knowledge/waits.js';
 import { MMAP_LOCK_HOLDING_FAULT, lockWrapperFor } from '../knowledge/lock-wrappers.js';
 import { taskContextFrames } from './waits.js';
 import { mergeSpans, type Model, type ModelTask } from '../model/build.js';
-import type { TaskRef } from '../parse/records.js';
+import type { HeldLockRecord, TaskRef } from '../parse/records.js';
 import type { GraphBuilder } from './builder.js';
 import type { TaskWait } from './waits.js';
 
@@ -28,6 +28,8 @@ interface LockInfo {
   waiters: Map<string, { confidence: Confidence; why: string; evidence: Span[] }>;
   evidence: Span[];
   locked: boolean | null;
+  /** Place in the output (see `seq` in resolveLocks). */
+  seq: number;
 }
 
 /** The waiters of a lock nobody waits on (most locks of a lockdep list): one shared empty
@@ -57,19 +59,65 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
   // Looked up by the raw address / name (not by building `lock:…` ids): a lockdep list
   // of 100,000 held locks does as many lookups.
   const lockAtAddr = new Map<string, LockInfo>();
+  // Output order: locks made before the held-lock list, then in the order of their first
+  // held entry, then the rest (a held lock is made only when asked for, possibly later).
+  let seq = 0;
+  const heldBase = 1e9;
   const lockNamedOnly = new Map<string | null, LockInfo>();
-  const byAddr = (addr: string) => lockAtAddr.get(addr);
+  // Held locks that no lock object stands for yet (see step 3, "held locks"): entries by
+  // the lock's key, and the first entry naming each lock class.
+  // Entries are indexes into model.records.heldLocks.
+  const held = model.records.heldLocks;
+  const deferredAt = new Map<string, number[]>();
+  const deferredNamed = new Map<string, number[]>();
+  const firstNamed = new Map<string, number>();
+  let applyHeld: (l: LockInfo, k: number) => void = () => {};
+  const byAddr = (addr: string): LockInfo | undefined => lockAtAddr.get(addr) ?? (deferredAt.has(addr) ? ensure(addr, null, 'other', []) : undefined);
+  const hasLockAt = (addr: string): boolean => lockAtAddr.has(addr) || deferredAt.has(addr);
+  /** The first lock seen with this (lockdep class) name. */
+  const lockNamed = (name: string): LockInfo | undefined => {
+    const k = lockByName.has(name) ? undefined : firstNamed.get(name);
+    if (k !== undefined) ensure(held[k].addr, held[k].name, 'other', []);
+    return lockByName.get(name);
+  };
+  /** lockByName keeps the first lock given each name; a deferred held entry that would
+   *  have named its lock earlier than l is made first, so it keeps that place. */
+  const claimName = (l: LockInfo, name: string) => {
+    if (lockByName.has(name)) return;
+    const k = firstNamed.get(name);
+    const first = k === undefined ? undefined : held[k];
+    if (first && !(first.addr ? first.addr === l.addr : l.addr === null && first.name === l.name)) lockNamed(name);
+    if (!lockByName.has(name)) lockByName.set(name, l);
+    if (firstNamed.get(name) === k) firstNamed.delete(name);
+  };
   const ensure = (addr: string | null, name: string | null, type: LockType, ev: Span[]): LockInfo => {
     let l = addr ? lockAtAddr.get(addr) : lockNamedOnly.get(name);
+    let heldHere: number[] | undefined;
     if (!l) {
+      heldHere = addr ? deferredAt.get(addr) : name ? deferredNamed.get(name) : undefined;
       const id = addr ? `lock:${addr}` : `lock:${name}`;
-      l = { id, addr, name, type, owner: null, coOwners: [], guesses: [], waiters: NO_WAITERS, evidence: [], locked: null };
+      // With deferred held entries, the first of them names the lock (as if made there).
+      l = { id, addr, name: heldHere ? null : name, type, owner: null, coOwners: [], guesses: [], waiters: NO_WAITERS, evidence: [], locked: null, seq: seq++ };
       locks.push(l);
       if (addr) lockAtAddr.set(addr, l);
       else lockNamedOnly.set(name, l);
     }
+    if (heldHere) {
+      // Its lockdep holders, deferred until now: the lock takes the place in the output
+      // that its first held entry gives it.
+      if (addr) deferredAt.delete(addr);
+      else deferredNamed.delete(name!);
+      l.seq = heldBase + heldHere[0];
+      for (const k of heldHere) {
+        const h = held[k];
+        if (h.name && !l.name) l.name = h.name;
+        if (l.name) claimName(l, l.name);
+        l.evidence.push(h.span);
+        applyHeld(l, k);
+      }
+    }
     if (name && !l.name) l.name = name;
-    if (l.name && !lockByName.has(l.name)) lockByName.set(l.name, l);
+    if (l.name) claimName(l, l.name);
     // A struct dump says "mutex"; a ww_mutex waiter says more precisely what it is.
     if (l.type === 'other') l.type = type;
     for (const e of ev) l.evidence.push(e);
@@ -174,26 +222,60 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
   // the task blocks on it (lock_acquire runs first), so for a task blocked on a lock the
   // last entry taken at its own blocking call site is the lock it waits for, not one it
   // holds. Every other entry is held: certain, lockdep says so.
+  //
+  // A list of 100,000 held locks names tens of thousands of locks nobody waits on, and
+  // only locks with a waiter are drawn. So an entry for a lock that has no object yet is
+  // set aside by the lock's key and applied when the lock is asked for (a waiter, a
+  // lookup by address or name: byAddr, lockNamed, ensure); the result is the same as
+  // applying every entry here, in text order.
+  const holderOf: (ModelTask | undefined)[] = new Array(held.length);
   const lastIndex = new Map<string, number>();
-  for (const h of model.records.heldLocks) {
-    const holder = taskOf(h.holder);
-    if (holder) lastIndex.set(holder.id, Math.max(lastIndex.get(holder.id) ?? -1, h.index));
+  for (let k = 0; k < held.length; k++) {
+    const h = held[k];
+    const holder = (holderOf[k] = taskOf(h.holder));
+    // Only a task blocked on a lock can have a pending (last) entry.
+    if (holder && waits.get(holder.id)?.rule.kind === 'lock') lastIndex.set(holder.id, Math.max(lastIndex.get(holder.id) ?? -1, h.index));
   }
-  for (const h of model.records.heldLocks) {
+  const namedKeys = new Set<string>();
+  applyHeld = (l, k) => {
+    const h = held[k];
+    const holder = holderOf[k]!;
+    if (!l.owner) setOwner(l, holder.id, 'certain', `lockdep: held by ${holder.comm ?? ''}/${holder.pid}${h.at ? ` (taken at ${h.at})` : ''}`, [h.span]);
+    else if (l.owner.task !== holder.id) l.coOwners.push({ task: holder.id, why: () => `lockdep: also held by ${holder.comm ?? ''}/${holder.pid} (shared)`, evidence: [h.span] });
+  };
+  for (let k = 0; k < held.length; k++) {
+    const h = held[k];
     if (!h.addr && !h.name) continue;
-    const holder = taskOf(h.holder);
+    // A lock first made at this entry takes this entry's place in the output.
+    seq = heldBase + k;
+    const holder = holderOf[k];
     if (!holder) continue;
     const w = waits.get(holder.id);
     const site = w?.rule.kind === 'lock' && h.at ? h.at.replace(/\+0x.*$/, '') : null;
     const pending = w?.rule.kind === 'lock' && site !== null && h.index === lastIndex.get(holder.id) && (w.culprit?.fn === site || w.frame.fn === site);
-    const l = ensure(h.addr, h.name, pending ? (w!.rule.lockType ?? 'other') : 'other', [h.span]);
     if (pending) {
+      const l = ensure(h.addr, h.name, w!.rule.lockType ?? 'other', [h.span]);
       addWaiter(l, holder.id, 'likely', `lockdep lists it last, taken at ${h.at}, where the task is blocked: it is the lock being acquired`, [h.span]);
       continue;
     }
-    if (!l.owner) setOwner(l, holder.id, 'certain', `lockdep: held by ${holder.comm ?? ''}/${holder.pid}${h.at ? ` (taken at ${h.at})` : ''}`, [h.span]);
-    else if (l.owner.task !== holder.id) l.coOwners.push({ task: holder.id, why: () => `lockdep: also held by ${holder.comm ?? ''}/${holder.pid} (shared)`, evidence: [h.span] });
+    const l = h.addr ? lockAtAddr.get(h.addr) : lockNamedOnly.get(h.name);
+    if (l) {
+      ensure(h.addr, h.name, 'other', [h.span]);
+      applyHeld(l, k);
+      continue;
+    }
+    const key = h.addr ?? h.name!;
+    const into = h.addr ? deferredAt : deferredNamed;
+    const list = into.get(key);
+    // The first named entry of a lock names it (and may make it "the lock of that name").
+    if (h.name && !namedKeys.has(key)) {
+      namedKeys.add(key);
+      if (!firstNamed.has(h.name)) firstNamed.set(h.name, k);
+    }
+    if (list) list.push(k);
+    else into.set(key, [k]);
   }
+  seq = heldBase + held.length;
 
   // 3b. Lockdep dependency chains: entry #i (i ≥ 1) was taken at its saved stack while
   //     holding entry #(i-1). A task blocked at that same call site is most likely that
@@ -207,8 +289,8 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
       if (!site || !prev) continue;
       for (const w of waits.values()) {
         if (w.rule.kind !== 'lock' || waiting.has(w.task.id) || w.culprit?.fn !== site) continue;
-        const want = lockByName.get(entry.name) ?? ensure(null, entry.name, w.rule.lockType ?? 'other', [entry.span]);
-        const held = lockByName.get(prev.name) ?? ensure(null, prev.name, 'other', [prev.span]);
+        const want = lockNamed(entry.name) ?? ensure(null, entry.name, w.rule.lockType ?? 'other', [entry.span]);
+        const held = lockNamed(prev.name) ?? ensure(null, prev.name, 'other', [prev.span]);
         addWaiter(want, w.task.id, 'likely', `it is blocked in ${site}, where lockdep recorded ${entry.name} being taken while ${prev.name} was held`, [entry.span, { line: w.frame.line, endLine: w.culprit.line }]);
         setOwner(held, w.task.id, 'likely', `lockdep's chain: ${site} takes ${entry.name} while holding ${prev.name}, and this task is blocked there`, [entry.span]);
       }
@@ -219,21 +301,35 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
   // Locks lockdep lists as held, by the function that took them (`at: foo_ioctl+0x2a`).
   // Only a task blocked on a lock asks (step 4): a lockdep list of 100,000 held locks in a
   // dump with no such task is not indexed for nothing.
-  const heldAtSiteIndex = new Map<string, Set<LockInfo>>();
+  const heldAtSiteIndex = new Map<string, HeldLockRecord[]>();
   let lockWaits = false;
   for (const w of waits.values()) if (w.rule.kind === 'lock') lockWaits = true;
   if (lockWaits) {
-    for (const h of model.records.heldLocks) {
-      const l = h.addr ? byAddr(h.addr) : h.name ? lockByName.get(h.name) : undefined;
-      const at = h.at ? h.at.replace(/\+0x.*$/, '') : null;
-      if (!l || !at || !l.owner) continue;
+    for (const h of held) {
+      if (!h.at || (!h.addr && !h.name)) continue;
+      const at = h.at.replace(/\+0x.*$/, '');
       let s = heldAtSiteIndex.get(at);
-      if (!s) heldAtSiteIndex.set(at, (s = new Set()));
-      s.add(l);
+      if (!s) heldAtSiteIndex.set(at, (s = []));
+      s.push(h);
     }
   }
-  const heldAtSite = (site: string): Set<LockInfo> | undefined => heldAtSiteIndex.get(site);
-  const lockAddrsMentioned = (t: ModelTask) => lockAddrsMentionedIn(t, (v) => lockAtAddr.has(v));
+  // The held locks taken at a site, made into lock objects when a blocked task asks.
+  const heldAtSiteLocks = new Map<string, Set<LockInfo>>();
+  const heldAtSite = (site: string): Set<LockInfo> | undefined => {
+    const entries = heldAtSiteIndex.get(site);
+    if (!entries) return undefined;
+    let out = heldAtSiteLocks.get(site);
+    if (!out) {
+      out = new Set();
+      for (const h of entries) {
+        const l = h.addr ? byAddr(h.addr) : lockNamed(h.name!);
+        if (l?.owner) out.add(l);
+      }
+      heldAtSiteLocks.set(site, out);
+    }
+    return out;
+  };
+  const lockAddrsMentioned = (t: ModelTask) => lockAddrsMentionedIn(t, hasLockAt);
   // 4. Waits named by frames: the argument register of a spinning slow path, else the
   //    lock whose address the waiter's own stack holds, else an anonymous lock per site.
   for (const w of waits.values()) {
@@ -262,13 +358,13 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
     // the same comm is a guess).
     if (wrapper?.name === 'mmap_lock' && (type === 'rwsem' || type === 'other')) {
       const key = mmKey(t);
-      const l = lockByName.get(`mmap_lock@${key.id}`) ?? ensure(null, `mmap_lock@${key.id}`, 'rwsem', []);
+      const l = lockNamed(`mmap_lock@${key.id}`) ?? ensure(null, `mmap_lock@${key.id}`, 'rwsem', []);
       mmLocks.set(key.id, l);
       addWaiter(l, t.id, key.sure ? 'likely' : 'guess', `it waits for the mmap_lock of ${key.what} in ${w.api.fn} (from ${site})`, [{ line: w.frame.line, endLine: w.culprit?.line ?? w.frame.line }]);
       continue;
     }
     if (wrapper && !wrapper.perObject) {
-      const known = lockByName.get(wrapper.name) ?? ensure(null, wrapper.name, type, []);
+      const known = lockNamed(wrapper.name) ?? ensure(null, wrapper.name, type, []);
       addWaiter(known, t.id, 'likely', `it is blocked in ${w.api.fn} called from ${site}, which takes ${wrapper.name}`, [{ line: w.frame.line, endLine: w.culprit?.line ?? w.frame.line }]);
       continue;
     }
@@ -302,15 +398,19 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
     }
   }
 
-  // Index every stack word and register value once: address → tasks that hold it.
+  // Index every stack word and register value once: address → tasks that hold it — when
+  // step 5 has a lock to search for.
   const holders = new Map<string, Set<ModelTask>>();
-  for (const t of model.tasks) {
-    const vals = [...t.stackWords.map((w) => w.value), ...Object.values(t.registers ?? {})];
-    for (const v of vals) {
-      if (!lockAtAddr.has(v)) continue;
-      let s = holders.get(v);
-      if (!s) holders.set(v, (s = new Set()));
-      s.add(t);
+  const searchable = (l: LockInfo) => !l.owner && l.addr !== null && l.waiters.size > 0 && l.locked !== false;
+  if (locks.some(searchable)) {
+    for (const t of model.tasks) {
+      const vals = [...t.stackWords.map((w) => w.value), ...Object.values(t.registers ?? {})];
+      for (const v of vals) {
+        if (!lockAtAddr.has(v)) continue;
+        let s = holders.get(v);
+        if (!s) holders.set(v, (s = new Set()));
+        s.add(t);
+      }
     }
   }
   // 5. Owners by address search: a lock nobody is recorded to own, whose address sits in
@@ -330,9 +430,8 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
 
   // Emit nodes and edges.
   const out: Lock[] = [];
-  for (const l of locks) {
-    const linked = (l.owner && l.waiters.size > 0) || l.waiters.size > 0 || l.guesses.length > 0;
-    if (!linked) continue;
+  const linked = locks.filter((l) => l.waiters.size > 0 || l.guesses.length > 0).sort((a, b) => a.seq - b.seq);
+  for (const l of linked) {
     // A lock known only through its waiters is evidenced by the lines that show them waiting.
     const evidence = mergeSpans([...l.evidence, ...[...l.waiters.values()].flatMap((w) => w.evidence)]);
     g.node(l.id, 'lock', lockLabel(l), { evidence: evidence.slice(0, 8) });
