@@ -47,23 +47,32 @@ function analyzeUnsafe(text: string): AnalysisDocument {
   const at = findings.findIndex((f) => f.severity !== 'critical' || !['deadlock_cycle', 'self_deadlock', 'ipi_stall'].includes(f.kind));
   findings.splice(at < 0 ? findings.length : at, 0, ...known);
 
-  const tasks: Task[] = model.tasks.map((t) => ({
-    id: t.id,
-    pid: t.pid,
-    comm: t.comm,
-    state: t.state,
-    cpu: t.cpu,
-    taskAddr: t.taskAddr,
-    // Interned frames (one object per distinct frame, one array per distinct stack),
-    // emitted as they are: the contract's fields plus `context`/`isIp` where set.
-    frames: t.frames as Frame[],
-    frameLines: t.frameLines,
-    evidence: t.evidence,
-    ...(t.registers ? { registers: t.registers } : {}),
-    ...(t.workqueue ? { workqueue: t.workqueue } : {}),
-    ...(t.blockedSeconds !== null ? { blockedSeconds: t.blockedSeconds } : {}),
-    ...(waits.has(t.id) ? { waitFrame: waits.get(t.id)!.frame.fn, waitKind: waits.get(t.id)!.rule.kind } : {}),
-  }));
+  const tasks: Task[] = model.tasks.map((t) => {
+    // Optional fields set one by one (no spread of a temporary object per task: a sysrq-t
+    // of 80,000 tasks made as many).
+    const out: Task = {
+      id: t.id,
+      pid: t.pid,
+      comm: t.comm,
+      state: t.state,
+      cpu: t.cpu,
+      taskAddr: t.taskAddr,
+      // Interned frames (one object per distinct frame, one array per distinct stack),
+      // emitted as they are: the contract's fields plus `context`/`isIp` where set.
+      frames: t.frames as Frame[],
+      frameLines: t.frameLines,
+      evidence: t.evidence,
+    };
+    if (t.registers) out.registers = t.registers;
+    if (t.workqueue) out.workqueue = t.workqueue;
+    if (t.blockedSeconds !== null) out.blockedSeconds = t.blockedSeconds;
+    const w = waits.get(t.id);
+    if (w) {
+      out.waitFrame = w.frame.fn;
+      out.waitKind = w.rule.kind;
+    }
+    return out;
+  });
   const cpus: Cpu[] = [...model.cpus.values()]
     .sort((a, b) => a.cpu - b.cpu)
     .map((c) => ({ id: `cpu:${c.cpu}`, cpu: c.cpu, current: c.current, idle: c.idle, stuck: c.stuck, runnable: c.runnable, evidence: c.evidence, ...(c.stuckReason ? { stuckReason: c.stuckReason } : {}) }));

@@ -27,7 +27,6 @@ export interface ModelTask {
   onCpu: boolean;
   idle: boolean;
   evidence: Span[];
-  formats: Set<string>;
   /** Span of the record whose frames were kept. */
   framesSpan: Span | null;
 }
@@ -96,6 +95,23 @@ function stackInfoOf(memo: Map<readonly StackFrame[], StackInfo>, frames: readon
 // Explicit state sources first: a ps/hung-task line states it; runq only implies R.
 const STATE_RANK: Record<string, number> = { crash_runq: 1, crash_task_block: 2 };
 
+/** The state of a task seen in several records. */
+function mergedState(recs: TaskRecord[]): TaskState | null {
+  const stated = recs.filter((r) => r.state !== null).sort((a, b) => (STATE_RANK[a.format] ?? 9) - (STATE_RANK[b.format] ?? 9));
+  // Several explicit states (captures taken at different times): D wins, since a
+  // task seen blocked is what the reader is after.
+  const explicit = stated.filter((r) => (STATE_RANK[r.format] ?? 9) === 9);
+  return explicit.find((r) => r.state === 'D')?.state ?? explicit[0]?.state ?? stated[stated.length - 1]?.state ?? null;
+}
+
+const isHandler = (f: StackFrame) => f.context === 'irq' || f.context === 'nmi';
+
+// Shared empty lists for the many tasks (lock holders, mostly) that have none: never
+// written to.
+const NO_FRAMES: readonly StackFrame[] = Object.freeze([]);
+const NO_LINES: number[] = Object.freeze([]) as unknown as number[];
+const NO_WORDS: StackWord[] = Object.freeze([]) as unknown as StackWord[];
+
 function refKey(pid: number | null, cpu: number | null, addr: string | null): string | number | null {
   // A pid is its own key (a number: no string built per record of a 100,000-line list).
   if (pid !== null && pid > 0) return pid;
@@ -110,6 +126,81 @@ export function taskIdFor(pid: number | null, cpu: number | null, addr: string |
   if (pid === 0) return cpu !== null ? `task:0@cpu${cpu}` : 'task:0';
   if (addr) return `task:@${addr}`;
   return `task:@unknown-${anon}`;
+}
+
+/**
+ * One task from the records that name it (a ps row, a /proc stack, a crash bt, a lockdep
+ * holder line …). A function of its own, called once per task, so V8 optimises it: the
+ * callbacks below then cost no allocation (in one big loop they made a closure each per
+ * task).
+ */
+function mergeRecords(recs: TaskRecord[], info: (frames: readonly StackFrame[]) => StackInfo, anonN: number): ModelTask {
+  const pid = recs.find((r) => r.pid !== null)?.pid ?? null;
+  const taskAddr = recs.find((r) => r.taskAddr)?.taskAddr ?? null;
+  const cpu = recs.find((r) => r.cpu !== null)?.cpu ?? null;
+  const comm = recs.find((r) => r.comm && r.format !== 'proc_stack')?.comm ?? recs.find((r) => r.comm)?.comm ?? null;
+  const state = recs.length === 1 ? recs[0].state : mergedState(recs);
+  let best: TaskRecord | null = null;
+  let bestRank = -1;
+  for (const r of recs) {
+    const rank = framesRank(r, info(r.frames));
+    if (rank >= 0 && (!best || rank > bestRank)) {
+      best = r;
+      bestRank = rank;
+    }
+  }
+  let frames = best?.frames ?? NO_FRAMES;
+  let frameLines = best?.frameLines ?? NO_LINES;
+  // A later `bt` often repeats the task context only; keep the handler frames (NMI,
+  // watchdog) of an earlier full one so the reader and the report detection see them.
+  const ip = info(frames).ipFn;
+  if (best && ip && !info(frames).hasHandler) {
+    const full = recs.find((r) => r !== best && info(r.frames).hasHandler && r.frames.some((f) => f.isIp && f.fn === ip));
+    if (full) {
+      const keep = full.frames.map((f, k) => k).filter((k) => isHandler(full.frames[k]));
+      frames = frameTable.stack([...keep.map((k) => full.frames[k]), ...frames]);
+      frameLines = [...keep.map((k) => full.frameLines?.[k] ?? full.span.line), ...frameLines];
+    }
+  }
+  const registers = best?.registers ?? recs.find((r) => r.registers)?.registers ?? null;
+  // Most tasks have no memory words: they share one empty list (attachMemoryWords gives
+  // a task its own when it finds one).
+  let words = NO_WORDS;
+  for (const r of recs) if (r.stackWords) for (const w of r.stackWords) (words === NO_WORDS ? (words = []) : words).push(w);
+  const wq = recs.find((r) => r.workqueue)?.workqueue ?? null;
+  const blocked = recs.find((r) => r.blockedSeconds != null)?.blockedSeconds ?? null;
+  let evidence: Span[];
+  if (recs.length === 1 && !recs[0].evidence) evidence = [recs[0].span];
+  else {
+    evidence = [];
+    for (const r of recs) {
+      evidence.push(r.span);
+      if (r.evidence) evidence.push(...r.evidence);
+    }
+    evidence = mergeSpans(evidence);
+  }
+  const interrupted = frames.length > 0 && info(frames).interrupted;
+  const onCpu = recs.some((r) => r.onCpu) || interrupted;
+  const idle = pid === 0 || recs.some((r) => r.idle);
+  return {
+    id: taskIdFor(pid, cpu, pid === 0 ? null : taskAddr, anonN),
+    pid,
+    comm,
+    state,
+    cpu,
+    taskAddr,
+    frames,
+    frameLines,
+    registers,
+    stackWords: words,
+    workqueue: wq,
+    blockedSeconds: blocked,
+    tgid: recs.find((r) => r.tgid != null)?.tgid ?? null,
+    onCpu,
+    idle,
+    evidence,
+    framesSpan: best?.span ?? null,
+  };
 }
 
 export function buildModel(records: Records, text: string, kernel: string | null = null): Model {
@@ -130,15 +221,19 @@ export function buildModel(records: Records, text: string, kernel: string | null
       last.span = { line: last.span.line, endLine: Math.max(last.span.endLine, sp.endLine) };
       return;
     }
-    named.push({ pid: ref.pid, comm: ref.comm, state: null, cpu: null, taskAddr: ref.taskAddr, frames: [], span: sp, format });
+    named.push({ pid: ref.pid, comm: ref.comm, state: null, cpu: null, taskAddr: ref.taskAddr, frames: NO_FRAMES, span: sp, format });
   };
-  for (const h of records.heldLocks) mention(h.holder, h.span, 'lock_holder');
+  // Indexed loops over the per-record lists: buildModel runs once per analysis, often
+  // before it is optimised, where for-of allocates an iterator result per element.
+  const held = records.heldLocks;
+  for (let k = 0; k < held.length; k++) mention(held[k].holder, held[k].span, 'lock_holder');
   for (const f of records.lockFacts) mention(f.owner, f.span, 'lock_holder');
-  const allRecords = named.length ? [...records.tasks, ...named] : records.tasks;
+  const allRecords = named.length ? records.tasks.concat(named) : records.tasks;
   const groups = new Map<string | number, TaskRecord[]>();
   const order: TaskRecord[][] = [];
   let anon = 0;
-  for (const r of allRecords) {
+  for (let k = 0; k < allRecords.length; k++) {
+    const r = allRecords[k];
     let pid = r.pid;
     if (pid === null && r.taskAddr) pid = pidByAddr.get(r.taskAddr)?.pid ?? null;
     let key = refKey(pid, r.cpu, r.taskAddr);
@@ -156,77 +251,13 @@ export function buildModel(records: Records, text: string, kernel: string | null
   const stackInfo = new Map<readonly StackFrame[], StackInfo>();
   const info = (frames: readonly StackFrame[]) => stackInfoOf(stackInfo, frames);
   let anonN = 0;
-  for (const recs of order) {
-    const pid = recs.find((r) => r.pid !== null)?.pid ?? null;
-    const taskAddr = recs.find((r) => r.taskAddr)?.taskAddr ?? null;
-    const cpu = recs.find((r) => r.cpu !== null)?.cpu ?? null;
-    const comm = recs.find((r) => r.comm && r.format !== 'proc_stack')?.comm ?? recs.find((r) => r.comm)?.comm ?? null;
-    const stated = recs.filter((r) => r.state !== null).sort((a, b) => (STATE_RANK[a.format] ?? 9) - (STATE_RANK[b.format] ?? 9));
-    // Several explicit states (captures taken at different times): D wins, since a
-    // task seen blocked is what the reader is after.
-    const explicit = stated.filter((r) => (STATE_RANK[r.format] ?? 9) === 9);
-    const state = explicit.find((r) => r.state === 'D')?.state ?? explicit[0]?.state ?? stated[stated.length - 1]?.state ?? null;
-    let best: TaskRecord | null = null;
-    let bestRank = -1;
-    for (const r of recs) {
-      const rank = framesRank(r, info(r.frames));
-      if (rank >= 0 && (!best || rank > bestRank)) {
-        best = r;
-        bestRank = rank;
-      }
-    }
-    let frames = best?.frames ?? [];
-    let frameLines = best?.frameLines ?? [];
-    // A later `bt` often repeats the task context only; keep the handler frames (NMI,
-    // watchdog) of an earlier full one so the reader and the report detection see them.
-    const ip = info(frames).ipFn;
-    const isHandler = (f: StackFrame) => f.context === 'irq' || f.context === 'nmi';
-    if (best && ip && !info(frames).hasHandler) {
-      const full = recs.find((r) => r !== best && info(r.frames).hasHandler && r.frames.some((f) => f.isIp && f.fn === ip));
-      if (full) {
-        const keep = full.frames.map((f, k) => k).filter((k) => isHandler(full.frames[k]));
-        frames = frameTable.stack([...keep.map((k) => full.frames[k]), ...frames]);
-        frameLines = [...keep.map((k) => full.frameLines?.[k] ?? full.span.line), ...frameLines];
-      }
-    }
-    const registers = best?.registers ?? recs.find((r) => r.registers)?.registers ?? null;
-    const words: StackWord[] = [];
-    for (const r of recs) if (r.stackWords) for (const w of r.stackWords) words.push(w);
-    const wq = recs.find((r) => r.workqueue)?.workqueue ?? null;
-    const blocked = recs.find((r) => r.blockedSeconds != null)?.blockedSeconds ?? null;
-    const evidence: Span[] = [];
-    for (const r of recs) {
-      evidence.push(r.span);
-      if (r.evidence) evidence.push(...r.evidence);
-    }
-    const interrupted = frames.length > 0 && info(frames).interrupted;
-    const onCpu = recs.some((r) => r.onCpu) || interrupted;
-    const idle = pid === 0 || recs.some((r) => r.idle);
-    tasks.push({
-      id: taskIdFor(pid, cpu, pid === 0 ? null : taskAddr, anonN++),
-      pid,
-      comm,
-      state,
-      cpu,
-      taskAddr,
-      frames,
-      frameLines,
-      registers,
-      stackWords: words,
-      workqueue: wq,
-      blockedSeconds: blocked,
-      tgid: recs.find((r) => r.tgid != null)?.tgid ?? null,
-      onCpu,
-      idle,
-      evidence: mergeSpans(evidence),
-      formats: new Set(recs.map((r) => r.format)),
-      framesSpan: best?.span ?? null,
-    });
-  }
+  for (let g = 0; g < order.length; g++) tasks.push(mergeRecords(order[g], info, anonN++));
   // Idle tasks keyed by address may collide on `task:0@cpuN` ids only if the dump is
-  // inconsistent; keep ids unique regardless.
+  // inconsistent; keep ids unique regardless. (Other ids are unique by construction:
+  // one group per pid, per address, or an anonymous counter.)
   const seen = new Set<string>();
   for (const t of tasks) {
+    if (t.pid !== 0) continue;
     let id = t.id;
     for (let k = 2; seen.has(id); k++) id = `${t.id}#${k}`;
     t.id = id;
@@ -285,6 +316,7 @@ function attachMemoryWords(records: Records, tasks: ModelTask[], byAddr: Map<str
     if (!w.at) continue;
     const t = stackOwner.get(stackBlockKey(w.at));
     if (t) {
+      if (t.stackWords === NO_WORDS) t.stackWords = [];
       t.stackWords.push(w);
       t.evidence.push({ line: w.line, endLine: w.line });
       grown.add(t);
