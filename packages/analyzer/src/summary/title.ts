@@ -245,6 +245,9 @@ function frameFor(rule: ReportRule, text: string[]): string | null {
   return null;
 }
 
+/** Words one of which every REPORTS header contains (checked by a test). */
+export const HEADER_WORDS = ['INFO:', 'BUG:', 'WARNING:', 'LOCKUP'];
+
 /** Lines of the report, as syzkaller sees them: from the header on, questionable frames dropped. */
 function reportText(lines: LineTable, from: number, maxLines = 2000): string[] {
   const out: string[] = [];
@@ -267,9 +270,10 @@ export function computeTitle(lines: LineTable, records: Records): { title: strin
   let start = -1;
   let rule: ReportRule | undefined;
   void records;
-  for (let i = 0; i < lines.length; i++) {
+  // Every header holds one of these words: only the lines that do are read.
+  for (const i of lines.linesContaining(HEADER_WORDS)) {
     const t = lines.trimmed(i);
-    if (t.length < 10 || !/INFO:|BUG:|WARNING:|LOCKUP/.test(t)) continue;
+    if (t.length < 10) continue;
     rule = REPORTS.find((r) => r.header.test(t));
     // A task name holding a newline splits the headline: read it joined with the next line.
     if (!rule && i + 1 < lines.length && t.length < 40) {

@@ -67,3 +67,27 @@ describe('splitLines reads plain dmesg lines the way stripPrefixes does', () => 
     );
   });
 });
+
+describe('LineTable.linesContaining', () => {
+  const textOf = (rows: string[]) => rows.join('\n');
+  it('finds the lines whose text holds a needle, in order, once each', () => {
+    const t = splitLines(textOf(['a BUG: x', 'none', '[  1.0] INFO: y BUG: z', 'LOCKUP', 'WARNING']));
+    expect([...t.linesContaining(['INFO:', 'BUG:', 'LOCKUP'])]).toEqual([0, 2, 3]);
+  });
+  it('ignores a needle inside a stripped prefix', () => {
+    const t = splitLines(textOf(['Mar  3 10:11:12 BUGHOST kernel: plain', 'x BUGHOST']));
+    expect([...t.linesContaining(['BUGHOST'])]).toEqual([1]);
+  });
+  it('agrees with testing every line', () => {
+    const pieces = ['[  1.0] ', 'BUG:', 'INFO:', 'BU', 'G:', 'x', ' ', '\n', '\r\n', '// c', '<4>'];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 40 }), (parts) => {
+        const t = splitLines(parts.join(''));
+        const want: number[] = [];
+        for (let i = 0; i < t.length; i++) if (t.text(i).includes('BUG:') || t.text(i).includes('INFO:')) want.push(i);
+        expect([...t.linesContaining(['BUG:', 'INFO:'])]).toEqual(want);
+      }),
+      { numRuns: 2000, seed: 5 },
+    );
+  });
+});

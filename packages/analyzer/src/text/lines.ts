@@ -73,6 +73,33 @@ export class LineTable {
   caller(i: number): string | null {
     return this.callers?.get(i) ?? null;
   }
+  /**
+   * Indexes of the lines whose text contains one of the needles, in order. Found by
+   * searching the input (native indexOf, once through per needle), so a scan for a rare
+   * word does not make every line's string. Linear: every cursor only moves forward.
+   */
+  *linesContaining(needles: readonly string[]): Generator<number> {
+    const at = needles.map((n) => this.input.indexOf(n));
+    let line = 0;
+    for (;;) {
+      let k = -1;
+      for (let q = 0; q < at.length; q++) if (at[q] >= 0 && (k < 0 || at[q] < at[k])) k = q;
+      if (k < 0) return;
+      const p = at[k];
+      // Line ends only grow: the first line ending at or after the occurrence holds it,
+      // if the occurrence starts inside that line's text (not in a stripped prefix).
+      while (line < this.length && this.ends[line] < p + needles[k].length) line++;
+      if (line >= this.length) return;
+      if (this.starts[line] > p) {
+        at[k] = this.input.indexOf(needles[k], p + 1);
+        continue;
+      }
+      yield line;
+      const end = this.ends[line];
+      for (let q = 0; q < at.length; q++) if (at[q] >= 0 && at[q] < end) at[q] = this.input.indexOf(needles[q], end);
+      line++;
+    }
+  }
   /** A view of line i with its strings made once (for code that reads a line many ways). */
   at(i: number): Line {
     return new LineView(this, i);
