@@ -263,17 +263,24 @@ export function buildModel(records: Records, text: string, kernel: string | null
     t.id = id;
     seen.add(id);
   }
-  const taskById = new Map(tasks.map((t) => [t.id, t]));
+  const taskById = new Map<string, ModelTask>();
   const taskByAddr = new Map<string, ModelTask>();
-  for (const t of tasks) if (t.taskAddr) taskByAddr.set(t.taskAddr, t);
+  // The first task of each pid (attachMemoryWords and buildCpus both look tasks up so).
+  const taskByPid = new Map<number, ModelTask>();
+  for (let k = 0; k < tasks.length; k++) {
+    const t = tasks[k];
+    taskById.set(t.id, t);
+    if (t.taskAddr) taskByAddr.set(t.taskAddr, t);
+    if (t.pid !== null && t.pid > 0 && !taskByPid.has(t.pid)) taskByPid.set(t.pid, t);
+  }
 
-  const stackOwner = attachMemoryWords(records, tasks, taskByAddr);
+  const stackOwner = attachMemoryWords(records, taskByPid, taskByAddr);
   const taskOfStackAddr = (addr: string): ModelTask | undefined => {
     if (!/^[0-9a-f]{1,16}$/.test(addr)) return undefined;
     return stackOwner.get(stackBlockKey(addr));
   };
 
-  const cpus = buildCpus(records, tasks, taskByAddr);
+  const cpus = buildCpus(records, tasks, taskByPid, taskByAddr);
   const percpuBases = records.addresses
     .flatMap((a) => (a.kind === 'percpu_base' ? [{ cpu: a.cpu, base: BigInt('0x' + a.addr) }] : []))
     .sort((a, b) => (a.base < b.base ? -1 : a.base > b.base ? 1 : 0));
@@ -290,12 +297,10 @@ export function buildModel(records: Records, text: string, kernel: string | null
  * `kmem ADDR` naming the owning task. x86_64 kernel stacks are THREAD_SIZE (16 KiB)
  * aligned, so an address's stack is its 16 KiB-aligned block.
  */
-function attachMemoryWords(records: Records, tasks: ModelTask[], byAddr: Map<string, ModelTask>): Map<string, ModelTask> {
+function attachMemoryWords(records: Records, byPid: Map<number, ModelTask>, byAddr: Map<string, ModelTask>): Map<string, ModelTask> {
   // Keyed by the 16 KiB block (x86_64 THREAD_SIZE) as the parsers key it: a string, so
   // no BigInt is made per address.
   const stackOwner = new Map<string, ModelTask>();
-  const byPid = new Map<number, ModelTask>();
-  for (const t of tasks) if (t.pid !== null && t.pid > 0 && !byPid.has(t.pid)) byPid.set(t.pid, t);
   const find = (ref: TaskRef): ModelTask | undefined =>
     (ref.taskAddr ? byAddr.get(ref.taskAddr) : undefined) ?? (ref.pid !== null && ref.pid > 0 ? byPid.get(ref.pid) : undefined);
   for (const f of records.addresses) {
@@ -326,7 +331,7 @@ function attachMemoryWords(records: Records, tasks: ModelTask[], byAddr: Map<str
   return stackOwner;
 }
 
-function buildCpus(records: Records, tasks: ModelTask[], byAddr: Map<string, ModelTask>): Map<number, ModelCpu> {
+function buildCpus(records: Records, tasks: ModelTask[], byPid: Map<number, ModelTask>, byAddr: Map<string, ModelTask>): Map<number, ModelCpu> {
   const cpus = new Map<number, ModelCpu>();
   const get = (n: number): ModelCpu => {
     let c = cpus.get(n);
@@ -336,10 +341,9 @@ function buildCpus(records: Records, tasks: ModelTask[], byAddr: Map<string, Mod
     }
     return c;
   };
-  const byPid = new Map<number, ModelTask>();
   const idleByCpu = new Map<number, ModelTask>();
-  for (const t of tasks) {
-    if (t.pid !== null && t.pid > 0 && !byPid.has(t.pid)) byPid.set(t.pid, t);
+  for (let k = 0; k < tasks.length; k++) {
+    const t = tasks[k];
     if (t.pid === 0 && t.cpu !== null && !idleByCpu.has(t.cpu)) idleByCpu.set(t.cpu, t);
   }
   const idOf = (ref: TaskRef | null | undefined, cpu: number): string | null => {

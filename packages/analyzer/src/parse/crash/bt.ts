@@ -41,8 +41,15 @@ function markerContext(label: string): FrameContext {
   return /NMI/i.test(label) ? 'nmi' : 'irq';
 }
 
+// Asked for every line while a crash session is read: the answer is kept per command.
+let lastCmd: string | null = null;
+let lastCmdIsBt = false;
 function commandIsBt(cmd: string | null): boolean {
-  return cmd !== null && /^(?:bt|foreach\b.*\bbt)\b/.test(cmd);
+  if (cmd !== lastCmd) {
+    lastCmd = cmd;
+    lastCmdIsBt = cmd !== null && /^(?:bt|foreach\b.*\bbt)\b/.test(cmd);
+  }
+  return lastCmdIsBt;
 }
 
 export const crashBtParser: FormatParser = {
@@ -143,31 +150,31 @@ export const crashBtParser: FormatParser = {
     // Frames printed before the interrupted point (the exception frame, else the last
     // stack marker) ran in the interrupt/NMI handler on top of the task.
     const cut = exIdx >= 0 ? exIdx : mkIdx;
-    frames.forEach((f, k) => {
+    for (let k = 0; k < frames.length; k++) {
       const c = k < cut ? handler : k === exIdx ? 'exception' : 'task';
       // The task's own context is the default: left unset to keep documents small.
-      if (c !== 'task') f.context = c;
-    });
+      if (c !== 'task') frames[k].context = c;
+    }
     // Kernel stack addresses of the task context tell which memory words are this task's.
     if (rec.pid !== null || rec.taskAddr) {
       const ref = { pid: rec.pid, comm: rec.comm, taskAddr: rec.taskAddr };
       let lastSp: string | null = null;
-      frames.forEach((f, k) => {
-        if (f.context !== undefined || !sps[k]) return;
+      for (let k = 0; k < frames.length; k++) {
+        const f = frames[k];
+        if (f.context !== undefined || !sps[k]) continue;
         // A task's frames mostly share one block: its key is built once.
-        if (lastSp !== null && sameStackBlock(lastSp, sps[k])) return;
+        if (lastSp !== null && sameStackBlock(lastSp, sps[k])) continue;
         lastSp = sps[k];
         const key = stackBlockKey(sps[k]);
         // One fact per stack block is enough to attribute memory words to the task.
-        if (ctx.stackBlocks.get(key) === ref) return;
+        if (ctx.stackBlocks.get(key) === ref) continue;
         ctx.stackBlocks.set(key, ref);
         ctx.records.addresses.push({ kind: 'stack', addr: sps[k], task: ref, span: { line: f.line, endLine: f.line } });
-      });
+      }
     }
     // `foreach UN bt` lists only tasks in that state: the command states it.
-    const filter = /^foreach\b(.*)\bbt\b/.exec(ctx.crash.command ?? '');
-    if (filter && header) {
-      const st = filter[1].split(/\s+/).map((x) => CRASH_STATE[x]).find((x) => x);
+    if (header) {
+      const st = foreachState(ctx.crash.command);
       if (st) rec.state = st;
     }
     rec.frames = frames;
@@ -187,6 +194,18 @@ export const crashBtParser: FormatParser = {
     return lastBody + 1;
   },
 };
+
+let lastForeach: string | null = null;
+let lastForeachState: TaskRecord['state'] | undefined;
+/** The state a `foreach STATE bt` command lists (read once per command). */
+function foreachState(cmd: string | null): TaskRecord['state'] | undefined {
+  if (cmd !== lastForeach) {
+    lastForeach = cmd;
+    const filter = /^foreach\b(.*)\bbt\b/.exec(cmd ?? '');
+    lastForeachState = filter ? filter[1].split(/\s+/).map((x) => CRASH_STATE[x]).find((x) => x) : undefined;
+  }
+  return lastForeachState;
+}
 
 /** The task whose kernel stack (16 KiB aligned block) holds `sp`, from earlier output. */
 function ownerOfStackAddr(ctx: ParseContext, sp: string): TaskRef | null {

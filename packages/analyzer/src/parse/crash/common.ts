@@ -50,7 +50,8 @@ export function readRegisters(trimmed: string, into: Record<string, string>): nu
   REG_PAIR.lastIndex = 0;
   let m: RegExpExecArray | null;
   while ((m = REG_PAIR.exec(trimmed))) {
-    into[m[1].toLowerCase()] = m[2].toLowerCase();
+    // The value pattern is lower-case hex already.
+    into[m[1].toLowerCase()] = m[2];
     n++;
   }
   return n;
