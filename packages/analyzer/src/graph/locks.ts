@@ -386,16 +386,19 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
   // A task of the same process inside the page-fault path (and not waiting for the lock
   // itself) holds its mmap_lock for read while the fault waits — before 6.4's per-VMA locks.
   const perVma = kernelAtLeast(model.kernel, 6, 4);
-  for (const [key, l] of mmLocks) {
-    for (const t of model.tasks) {
-      if (l.waiters.has(t.id) || mmKey(t).id !== key) continue;
-      const fault = taskContextFrames(t).find((f) => MMAP_LOCK_HOLDING_FAULT.test(f.fn));
-      if (!fault || !waits.has(t.id)) continue;
-      const conf: Confidence = mmKey(t).sure && !perVma ? 'likely' : 'guess';
-      const why = `it is inside ${fault.fn} (a page fault), which holds the mmap_lock for read while it waits${perVma ? '; on 6.4+ most faults use per-VMA locks instead' : ''}`;
-      if (!l.owner) setOwner(l, t.id, conf, why, [{ line: fault.line, endLine: fault.line }]);
-      else if (l.owner.task !== t.id) l.coOwners.push({ task: t.id, why, evidence: [{ line: fault.line, endLine: fault.line }] });
-    }
+  // Each task has one mm: one pass over the tasks serves every mmap_lock (per lock, the
+  // tasks are still taken in order).
+  for (let k = 0; mmLocks.size > 0 && k < model.tasks.length; k++) {
+    const t = model.tasks[k];
+    const mm = mmKey(t);
+    const l = mmLocks.get(mm.id);
+    if (!l || l.waiters.has(t.id)) continue;
+    const fault = taskContextFrames(t).find((f) => MMAP_LOCK_HOLDING_FAULT.test(f.fn));
+    if (!fault || !waits.has(t.id)) continue;
+    const conf: Confidence = mm.sure && !perVma ? 'likely' : 'guess';
+    const why = `it is inside ${fault.fn} (a page fault), which holds the mmap_lock for read while it waits${perVma ? '; on 6.4+ most faults use per-VMA locks instead' : ''}`;
+    if (!l.owner) setOwner(l, t.id, conf, why, [{ line: fault.line, endLine: fault.line }]);
+    else if (l.owner.task !== t.id) l.coOwners.push({ task: t.id, why, evidence: [{ line: fault.line, endLine: fault.line }] });
   }
 
   // Index every stack word and register value once: address → tasks that hold it — when

@@ -42,7 +42,8 @@ export function segment(lines: LineTable, parsers: FormatParser[], ctx: ParseCon
     const line = lines.at(i);
     let end: number | null = null;
     let by: FormatParser | null = null;
-    for (const p of parsers) {
+    for (let k = 0; k < parsers.length; k++) {
+      const p = parsers[k];
       if (!p.starts(line, ctx)) continue;
       let r: number | null = null;
       try {

@@ -7,6 +7,10 @@ import { hexAddr, span, stackBlockKey } from '../parser.js';
 import type { Line } from '../../text/lines.js';
 import { CRASH_STATE, isWordLine, readWords, stateFromName } from './common.js';
 
+// Tested on every line a segment may start at: made once, not per call.
+const BT_HEADER_LIKE = /^PID: +\d+ +TASK:/;
+const EVAL_HEAD = /^hexadecimal: /;
+
 // `crash> bt -f 355608`; blog copies also lose the first letter (`rash> bt`) or the space.
 const PROMPT = /^c?rash> ?(.{0,400})$/;
 
@@ -36,7 +40,7 @@ const FIELD = /^(KERNEL|DUMPFILE|CPUS|DATE|UPTIME|LOAD AVERAGE|TASKS|NODENAME|RE
 
 export const crashSysParser: FormatParser = {
   name: 'crash_task_block',
-  starts: (line) => FIELD.test(line.trimmed) && !/^PID: +\d+ +TASK:/.test(line.trimmed),
+  starts: (line) => FIELD.test(line.trimmed) && !BT_HEADER_LIKE.test(line.trimmed),
   parse(lines, i, ctx) {
     const fields: Record<string, string> = {};
     let j = i;
@@ -221,7 +225,7 @@ const EVAL_LINE = /^(hexadecimal|decimal|octal|binary|bits set): ?(.{0,200})$/;
 
 export const crashEvalParser: FormatParser = {
   name: 'crash_eval',
-  starts: (line) => /^hexadecimal: /.test(line.trimmed),
+  starts: (line) => EVAL_HEAD.test(line.trimmed),
   parse(lines, i) {
     let last = i;
     for (let j = i; j < lines.length; j++) {

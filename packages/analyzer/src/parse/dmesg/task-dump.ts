@@ -11,6 +11,10 @@ import type { LineTable } from '../../text/lines.js';
 import { TRACE_HEADER, isTraceBodyLine, readTrace } from './call-trace.js';
 import { announceCpu, takeAnnouncedCpu } from './state.js';
 
+// Tested on every line a segment may start at: made once, not per call.
+/** The end of a 3.x/4.x task line: ` 0x00000000` flags (and a count). */
+const OLD_TASK_LINE_END = / 0x[0-9a-f]{8,16}(?: \d{1,24})?$/;
+
 export interface TaskLine {
   comm: string;
   state: TaskState | null;
@@ -115,7 +119,7 @@ export const taskDumpParser: FormatParser = {
   name: 'dmesg_task',
   starts(line) {
     const t = line.trimmed;
-    return t.startsWith('task:') || / 0x[0-9a-f]{8,16}(?: \d{1,24})?$/.test(t);
+    return t.startsWith('task:') || OLD_TASK_LINE_END.test(t);
   },
   parse(lines, i, ctx: ParseContext) {
     const r = readTaskDump(lines, i, 'dmesg_task');

@@ -7,6 +7,13 @@ import { isStackTerminator, parseFrameLine } from '../frames.js';
 import type { FormatParser, ParseContext } from '../parser.js';
 import { span } from '../parser.js';
 
+// Tested on every line a segment may start at: made once, not per call.
+const PROMPT_SHAPE = /^(?:\[[^\]]+\][#$]|[\w.\-]+@|[#$] )/;
+const COMMENT_FIELD = /^# {0,2}\w{1,20}:/;
+const PID_WORD = /\bPID\b/;
+const STAT_WORD = /\b(?:STAT|S)\b/;
+const TASK_WORD = /\bTASK\b/;
+
 // `[root@localhost ~]# cat /proc/31969/stack`, `$ sudo cat /proc/1/stack`, `# ps aux`,
 // or a bare command line people paste above the output (`cat/proc/1458/stack`).
 const PROMPTED = /^(?:\[[^\]]{1,80}\][#$]|[\w.\-]{1,40}@[\w.\-]{1,64}:[^\s]{0,100}[#$]|[#$>]) ?(.{1,1000})$/;
@@ -16,7 +23,7 @@ export const shellCommandParser: FormatParser = {
   name: 'shell_command',
   starts(line) {
     const t = line.trimmed;
-    return (PROMPTED.test(t) && /^(?:\[[^\]]+\][#$]|[\w.\-]+@|[#$] )/.test(t) && !/^# {0,2}\w{1,20}:/.test(t)) || BARE_COMMAND.test(t);
+    return (PROMPTED.test(t) && PROMPT_SHAPE.test(t) && !COMMENT_FIELD.test(t)) || BARE_COMMAND.test(t);
   },
   parse(lines, i, ctx) {
     const t = lines.trimmed(i);
@@ -116,7 +123,7 @@ function stateLetter(stat: string): TaskState | null {
 
 export const psTableParser: FormatParser = {
   name: 'ps',
-  starts: (line) => PS_AUX_ROW.test(line.trimmed) || (PS_HEADER.test(line.trimmed) && /\bPID\b/.test(line.trimmed) && /\b(?:STAT|S)\b/.test(line.trimmed) && !/\bTASK\b/.test(line.trimmed)),
+  starts: (line) => PS_AUX_ROW.test(line.trimmed) || (PS_HEADER.test(line.trimmed) && PID_WORD.test(line.trimmed) && STAT_WORD.test(line.trimmed) && !TASK_WORD.test(line.trimmed)),
   parse(lines, i, ctx) {
     let cols: string[] | null = null;
     let last = -1;
