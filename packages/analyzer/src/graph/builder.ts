@@ -17,12 +17,23 @@ export class GraphBuilder {
       n = { id, type, label, ...extra };
       this.nodes.set(id, n);
     } else {
-      Object.assign(n, Object.fromEntries(Object.entries(extra).filter(([, v]) => v !== undefined && v !== null)));
+      // Known already: what `extra` states is set (no copies of it: a task in a thousand
+      // edges comes here a thousand times).
+      const into = n as unknown as Record<string, unknown>;
+      const from = extra as Record<string, unknown>;
+      for (const k in from) if (from[k] !== undefined && from[k] !== null) into[k] = from[k];
     }
     return n;
   }
 
   task(t: ModelTask): GraphNode {
+    const n = this.nodes.get(t.id);
+    if (n) {
+      // The same as node() with this extra, without making the label and the object.
+      if (t.state !== null) n.state = t.state;
+      n.evidence = t.evidence.slice(0, 8);
+      return n;
+    }
     return this.node(t.id, 'task', taskLabel(t), { state: t.state, evidence: t.evidence.slice(0, 8) });
   }
 

@@ -27,6 +27,9 @@ export interface TaskWait {
   argAddr: string | null;
 }
 
+/** A 64-bit register value as printed (made once: used per task). */
+const FULL_HEX_WORD = /^[0-9a-f]{16}$/;
+
 /** How many non-generic frames may precede the one that names the wait. */
 const MAX_UNNAMED = 2;
 
@@ -75,7 +78,7 @@ export function findWait(t: ModelTask, arch: string | null, memo?: Map<readonly 
   // spinning function itself (the exception/NMI frame), not for a sleeping task.
   let argAddr: string | null = null;
   const reg = sw.rule.argReg?.[(arch === 'arm64' ? 'arm64' : 'x86_64') as 'x86_64' | 'arm64'];
-  if (reg && f.isIp && t.registers?.[reg] && /^[0-9a-f]{16}$/.test(t.registers[reg]) && t.registers[reg] !== '0000000000000000') {
+  if (reg && f.isIp && t.registers?.[reg] && FULL_HEX_WORD.test(t.registers[reg]) && t.registers[reg] !== '0000000000000000') {
     argAddr = t.registers[reg];
   }
   return { task: t, rule: sw.rule, frame: f, api, run: sw.run, culprit, work: sw.work, wq: sw.wq, ruleSource: sw.ruleSource, argAddr };

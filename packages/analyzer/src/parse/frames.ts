@@ -137,6 +137,8 @@ function lowerHex(h: string): string {
 }
 
 export function frameFromInline(s: string, line: number): ParsedFrame | undefined {
+  // Most lines that get here are not frames at all: the suffix is checked first.
+  if (!s.endsWith('[inline]')) return undefined;
   const m = INLINE.exec(s);
   if (!m) return undefined;
   return { fn: m[1], offset: null, size: null, module: null, addr: null, reliable: true, line };
