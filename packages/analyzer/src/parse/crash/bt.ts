@@ -23,6 +23,7 @@ import { BT_HEADER, CRASH_STATE, EXCEPTION_RIP, STACK_MARKER, isRegisterLine, is
 
 const ELLIPSIS = /^\.{2,}$/;
 const BT_MESSAGE = /^bt: /;
+const ORIG_RAX = /^ORIG_RAX: /;
 
 function isBtBody(t: string): boolean {
   return (
@@ -30,7 +31,7 @@ function isBtBody(t: string): boolean {
     EXCEPTION_RIP.test(t) ||
     STACK_MARKER.test(t) ||
     isRegisterLine(t) ||
-    /^ORIG_RAX: /.test(t) ||
+    ORIG_RAX.test(t) ||
     isWordLine(t) ||
     ELLIPSIS.test(t) ||
     BT_MESSAGE.test(t)
@@ -107,9 +108,8 @@ export const crashBtParser: FormatParser = {
       if (t === '') continue;
       // Frame lines are most of the output: parse once, test the other body kinds after.
       const fr = t.charCodeAt(0) === 35 /* # */ ? frameFromCrashBt(t, lines.no(j)) : undefined;
-      if (!fr && !isBtBody(t)) break;
-      lastBody = j;
       if (fr) {
+        lastBody = j;
         const sp = fr.sp;
         const frame: ParsedFrame = { fn: fr.fn, offset: fr.offset, size: fr.size, module: fr.module, addr: fr.addr, reliable: fr.reliable, line: fr.line };
         // crash repeats the exception RIP's function as the next frame: keep one.
@@ -122,8 +122,10 @@ export const crashBtParser: FormatParser = {
         sps.push(sp);
         continue;
       }
+      // The other body kinds, each tested once (isBtBody's tests, in its order of use).
       const ex = EXCEPTION_RIP.exec(t);
       if (ex) {
+        lastBody = j;
         const f = frameFromSymbolOffset(ex[1].trim(), lines.no(j));
         if (f) {
           exIdx = frames.length;
@@ -136,15 +138,26 @@ export const crashBtParser: FormatParser = {
       }
       const mk = STACK_MARKER.exec(t);
       if (mk) {
+        lastBody = j;
         mkIdx = frames.length;
         handler = markerContext(mk[1]);
         continue;
       }
-      if (isRegisterLine(t) || /^ORIG_RAX: /.test(t)) {
+      if (isRegisterLine(t) || ORIG_RAX.test(t)) {
+        lastBody = j;
         readRegisters(t, registers);
         continue;
       }
-      if (isWordLine(t)) words.push(...readWords(t, lines.no(j)));
+      if (isWordLine(t)) {
+        lastBody = j;
+        words.push(...readWords(t, lines.no(j)));
+        continue;
+      }
+      if (ELLIPSIS.test(t) || BT_MESSAGE.test(t)) {
+        lastBody = j;
+        continue;
+      }
+      break;
     }
     if (frames.length === 0 && words.length === 0 && Object.keys(registers).length === 0 && !header) return null;
     // Frames printed before the interrupted point (the exception frame, else the last
@@ -184,8 +197,9 @@ export const crashBtParser: FormatParser = {
     // A task printed by bt is the one on its CPU only for `bt -a`/the panic task; crash
     // prints "CPU: N" for sleeping tasks too (their last CPU). Decided in the model.
     ctx.records.addTask(rec);
+    // (The header's task address needs no address fact: the record itself ties the
+    // address to the pid, and the model's address → pid index reads the records last.)
     if (header) {
-      ctx.records.addresses.push({ kind: 'task', addr: rec.taskAddr!, task: { pid: rec.pid, comm: rec.comm, taskAddr: rec.taskAddr }, span: { line: lines.no(i), endLine: lines.no(i) } });
       if (!ctx.crash.currentTask) {
         ctx.crash.currentTask = { pid: rec.pid, comm: rec.comm, taskAddr: rec.taskAddr };
         ctx.crash.currentCpu = rec.cpu;
