@@ -11,6 +11,7 @@ import { taskContextFrames } from './waits.js';
 import { mergeSpans, type Model, type ModelTask } from '../model/build.js';
 import type { HeldLockRecord, TaskRef } from '../parse/records.js';
 import type { GraphBuilder } from './builder.js';
+import { DeferredHeld } from './held-index.js';
 import type { TaskWait } from './waits.js';
 
 interface LockInfo {
@@ -68,15 +69,13 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
   // the lock's key, and the first entry naming each lock class.
   // Entries are indexes into model.records.heldLocks.
   const held = model.records.heldLocks;
-  const deferredAt = new Map<string, number[]>();
-  const deferredNamed = new Map<string, number[]>();
-  const firstNamed = new Map<string, number>();
+  const deferred = new DeferredHeld(held);
   let applyHeld: (l: LockInfo, k: number) => void = () => {};
-  const byAddr = (addr: string): LockInfo | undefined => lockAtAddr.get(addr) ?? (deferredAt.has(addr) ? ensure(addr, null, 'other', []) : undefined);
-  const hasLockAt = (addr: string): boolean => lockAtAddr.has(addr) || deferredAt.has(addr);
+  const byAddr = (addr: string): LockInfo | undefined => lockAtAddr.get(addr) ?? (deferred.hasAddr(addr) ? ensure(addr, null, 'other', []) : undefined);
+  const hasLockAt = (addr: string): boolean => lockAtAddr.has(addr) || deferred.hasAddr(addr);
   /** The first lock seen with this (lockdep class) name. */
   const lockNamed = (name: string): LockInfo | undefined => {
-    const k = lockByName.has(name) ? undefined : firstNamed.get(name);
+    const k = lockByName.has(name) ? undefined : deferred.firstNaming(name);
     if (k !== undefined) ensure(held[k].addr, held[k].name, 'other', []);
     return lockByName.get(name);
   };
@@ -84,17 +83,17 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
    *  have named its lock earlier than l is made first, so it keeps that place. */
   const claimName = (l: LockInfo, name: string) => {
     if (lockByName.has(name)) return;
-    const k = firstNamed.get(name);
+    const k = deferred.firstNaming(name);
     const first = k === undefined ? undefined : held[k];
     if (first && !(first.addr ? first.addr === l.addr : l.addr === null && first.name === l.name)) lockNamed(name);
     if (!lockByName.has(name)) lockByName.set(name, l);
-    if (firstNamed.get(name) === k) firstNamed.delete(name);
+    deferred.forgetFirst(name, k);
   };
   const ensure = (addr: string | null, name: string | null, type: LockType, ev: Span[]): LockInfo => {
     let l = addr ? lockAtAddr.get(addr) : lockNamedOnly.get(name);
     let heldHere: number[] | undefined;
     if (!l) {
-      heldHere = addr ? deferredAt.get(addr) : name ? deferredNamed.get(name) : undefined;
+      heldHere = deferred.take(addr, name);
       const id = addr ? `lock:${addr}` : `lock:${name}`;
       // With deferred held entries, the first of them names the lock (as if made there).
       l = { id, addr, name: heldHere ? null : name, type, owner: null, coOwners: [], guesses: [], waiters: NO_WAITERS, evidence: [], locked: null, seq: seq++ };
@@ -105,8 +104,6 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
     if (heldHere) {
       // Its lockdep holders, deferred until now: the lock takes the place in the output
       // that its first held entry gives it.
-      if (addr) deferredAt.delete(addr);
-      else deferredNamed.delete(name!);
       l.seq = heldBase + heldHere[0];
       for (const k of heldHere) {
         const h = held[k];
@@ -123,8 +120,8 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
     for (const e of ev) l.evidence.push(e);
     return l;
   };
-  const taskByPid = new Map<number, ModelTask>();
-  for (const t of model.tasks) if (t.pid !== null && t.pid > 0 && t.id === `task:${t.pid}`) taskByPid.set(t.pid, t);
+  // (A task with pid > 0 has the id `task:PID`: the model's first task of each pid is it.)
+  const taskByPid = model.taskByPid;
   const taskOf = (ref: TaskRef | null | undefined): ModelTask | undefined => {
     if (!ref) return undefined;
     if (ref.taskAddr) {
@@ -236,7 +233,6 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
     // Only a task blocked on a lock can have a pending (last) entry.
     if (holder && waits.get(holder.id)?.rule.kind === 'lock') lastIndex.set(holder.id, Math.max(lastIndex.get(holder.id) ?? -1, h.index));
   }
-  const namedKeys = new Set<string>();
   applyHeld = (l, k) => {
     const h = held[k];
     const holder = holderOf[k]!;
@@ -264,16 +260,7 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
       applyHeld(l, k);
       continue;
     }
-    const key = h.addr ?? h.name!;
-    const into = h.addr ? deferredAt : deferredNamed;
-    const list = into.get(key);
-    // The first named entry of a lock names it (and may make it "the lock of that name").
-    if (h.name && !namedKeys.has(key)) {
-      namedKeys.add(key);
-      if (!firstNamed.has(h.name)) firstNamed.set(h.name, k);
-    }
-    if (list) list.push(k);
-    else into.set(key, [k]);
+    deferred.defer(k);
   }
   seq = heldBase + held.length;
 

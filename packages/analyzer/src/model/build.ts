@@ -45,6 +45,8 @@ export interface Model {
   tasks: ModelTask[];
   taskById: Map<string, ModelTask>;
   taskByAddr: Map<string, ModelTask>;
+  /** The first task of each pid (> 0). */
+  taskByPid: Map<number, ModelTask>;
   cpus: Map<number, ModelCpu>;
   records: Records;
   /** Sorted per-cpu area bases, for "which CPU's per-cpu data is this address". */
@@ -287,7 +289,7 @@ export function buildModel(records: Records, text: string, kernel: string | null
   // Boot banners, `Hardware name:` lines and people's notes sit near the start or the end.
   const sample = text.length > 400_000 ? text.slice(0, 200_000) + text.slice(-200_000) : text;
   const virtualized = /\b(?:kvm|qemu|virtio|xen|hyper-?v|vmware|hypervisor detected|vcpu|hypervisor)\b/i.test(sample);
-  return { tasks, taskById, taskByAddr, cpus, records, percpuBases, virtualized, taskOfStackAddr, kernel };
+  return { tasks, taskById, taskByAddr, taskByPid, cpus, records, percpuBases, virtualized, taskOfStackAddr, kernel };
 }
 
 
