@@ -392,15 +392,17 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
   // step 5 has a lock to search for.
   const holders = new Map<string, Set<ModelTask>>();
   const searchable = (l: LockInfo) => !l.owner && l.addr !== null && l.waiters.size > 0 && l.locked !== false;
-  if (locks.some(searchable)) {
+  const wanted = new Set(locks.filter(searchable).map((l) => l.addr!));
+  const hold = (v: string, t: ModelTask) => {
+    if (!wanted.has(v)) return;
+    let s = holders.get(v);
+    if (!s) holders.set(v, (s = new Set()));
+    s.add(t);
+  };
+  if (wanted.size > 0) {
     for (const t of model.tasks) {
-      const vals = [...t.stackWords.map((w) => w.value), ...Object.values(t.registers ?? {})];
-      for (const v of vals) {
-        if (!lockAtAddr.has(v)) continue;
-        let s = holders.get(v);
-        if (!s) holders.set(v, (s = new Set()));
-        s.add(t);
-      }
+      for (const w of t.stackWords) hold(w.value, t);
+      if (t.registers) for (const k in t.registers) hold(t.registers[k], t);
     }
   }
   // 5. Owners by address search: a lock nobody is recorded to own, whose address sits in
