@@ -276,10 +276,14 @@ export function buildModel(records: Records, text: string, kernel: string | null
     if (t.pid !== null && t.pid > 0 && !taskByPid.has(t.pid)) taskByPid.set(t.pid, t);
   }
 
-  const stackOwner = attachMemoryWords(records, taskByPid, taskByAddr);
+  // Which task's kernel stack holds an address: built when first asked (memory words to
+  // place, a waiter entry to find); a `foreach bt` of 17,000 tasks rarely needs it.
+  let stackOwner: Map<string, ModelTask> | null = null;
+  const owners = () => (stackOwner ??= stackOwners(records, taskByPid, taskByAddr));
+  if (records.memWords.length) attachMemoryWords(records, owners());
   const taskOfStackAddr = (addr: string): ModelTask | undefined => {
-    if (!/^[0-9a-f]{1,16}$/.test(addr)) return undefined;
-    return stackOwner.get(stackBlockKey(addr));
+    if (!HEX_ADDR.test(addr)) return undefined;
+    return owners().get(stackBlockKey(addr));
   };
 
   const cpus = buildCpus(records, tasks, taskByPid, taskByAddr);
@@ -293,13 +297,15 @@ export function buildModel(records: Records, text: string, kernel: string | null
 }
 
 
+const HEX_ADDR = /^[0-9a-f]{1,16}$/;
+
 /**
- * Memory words from `rd`/`search` belong to the task whose kernel stack holds them:
- * known from `task_struct.stack` (the stack base), from `bt` frame addresses, or from
- * `kmem ADDR` naming the owning task. x86_64 kernel stacks are THREAD_SIZE (16 KiB)
- * aligned, so an address's stack is its 16 KiB-aligned block.
+ * The task whose kernel stack each 16 KiB block is: known from `task_struct.stack` (the
+ * stack base), from `bt` frame addresses, or from `kmem ADDR` naming the owning task.
+ * x86_64 kernel stacks are THREAD_SIZE (16 KiB) aligned, so an address's stack is its
+ * 16 KiB-aligned block.
  */
-function attachMemoryWords(records: Records, byPid: Map<number, ModelTask>, byAddr: Map<string, ModelTask>): Map<string, ModelTask> {
+function stackOwners(records: Records, byPid: Map<number, ModelTask>, byAddr: Map<string, ModelTask>): Map<string, ModelTask> {
   // Keyed by the 16 KiB block (x86_64 THREAD_SIZE) as the parsers key it: a string, so
   // no BigInt is made per address.
   const stackOwner = new Map<string, ModelTask>();
@@ -318,6 +324,11 @@ function attachMemoryWords(records: Records, byPid: Map<number, ModelTask>, byAd
       if (t && base) stackOwner.set(stackBlockKey(base[1]), t);
     }
   }
+  return stackOwner;
+}
+
+/** Memory words from `rd`/`search` belong to the task whose kernel stack holds them. */
+function attachMemoryWords(records: Records, stackOwner: Map<string, ModelTask>): void {
   const grown = new Set<ModelTask>();
   for (const w of records.memWords) {
     if (!w.at) continue;
@@ -330,7 +341,6 @@ function attachMemoryWords(records: Records, byPid: Map<number, ModelTask>, byAd
     }
   }
   for (const t of grown) t.evidence = mergeSpans(t.evidence);
-  return stackOwner;
 }
 
 function buildCpus(records: Records, tasks: ModelTask[], byPid: Map<number, ModelTask>, byAddr: Map<string, ModelTask>): Map<number, ModelCpu> {

@@ -145,8 +145,18 @@ export function frameFromInline(s: string, line: number): ParsedFrame | undefine
 }
 
 export function frameFromCrashBt(s: string, line: number): (ParsedFrame & { sp: string }) | undefined {
-  // `#N [sp] ` by hand, then the rest (`fn at addr [mod]`, the same in every task with
-  // that call path) parsed once per distinct text. Same language as CRASH_BT.
+  const out = { sp: '' };
+  const f = crashBtFrame(s, out);
+  return f === undefined ? undefined : { fn: f.fn, offset: null, size: null, module: f.module, addr: f.addr, reliable: true, line, sp: out.sp };
+}
+
+/**
+ * A crash bt frame line's frame, from the analysis's frame table (task context), with
+ * its stack pointer left in `out.sp`: no object is made per frame line. `#N [sp] ` is read
+ * by hand, the rest (`fn at addr [mod]`, the same in every task with that call path)
+ * parsed once per distinct text. Same language as CRASH_BT.
+ */
+export function crashBtFrame(s: string, out: { sp: string }): StackFrame | undefined {
   if (s.charCodeAt(0) !== 35 /* # */) return undefined;
   let p = 1;
   while (p < s.length && p <= 4 && isDigitCode(s.charCodeAt(p))) p++;
@@ -157,21 +167,22 @@ export function frameFromCrashBt(s: string, line: number): (ParsedFrame & { sp: 
   const a = ++p;
   while (p < s.length && p - a < 16 && isHex(s.charCodeAt(p))) p++;
   if (p - a < 6 || s.charCodeAt(p) !== 93 /* ] */ || s.charCodeAt(p + 1) !== 32) return undefined;
-  const sp = lowerHex(s.slice(a, p));
   const rest = s.slice(p + 2);
   let known = crashMemo.get(rest);
   if (known === undefined) {
     const m = CRASH_BT_REST.exec(rest);
-    known = m ? { fn: m[1], module: m[3] ?? null, addr: m[2].toLowerCase() } : null;
+    known = m ? frameTable.frame({ fn: m[1], offset: null, size: null, module: m[3] ?? null, addr: m[2].toLowerCase(), reliable: true }) : null;
     if (crashMemo.size < CRASH_MEMO_MAX) crashMemo.set(rest, known);
   }
   if (known === null) return undefined;
-  return { fn: known.fn, offset: null, size: null, module: known.module, addr: known.addr, reliable: true, line, sp };
+  out.sp = lowerHex(s.slice(a, p));
+  return known;
 }
 
 // What follows `#N [sp] ` in a crash bt frame line (see CRASH_BT).
 const CRASH_BT_REST = new RegExp(String.raw`^(${FN}) at (${HEX}{6,16})(?: \[([\w\-]{1,64})\])?`);
-const crashMemo = new Map<string, { fn: string; module: string | null; addr: string } | null>();
+/** Frames by the text after `#N [sp] ` (emptied with the frame table after each analysis). */
+const crashMemo = new Map<string, StackFrame | null>();
 const CRASH_MEMO_MAX = 200_000;
 
 function isDigitCode(c: number): boolean {

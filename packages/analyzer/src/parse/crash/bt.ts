@@ -14,8 +14,9 @@
 // (stripped in text/lines). Output without a header (`crash> bt -f` of the current task,
 // or a header the author cut) belongs to the crash session's current task.
 
-import type { FrameContext, ParsedFrame, StackWord, TaskRecord, TaskRef } from '../records.js';
-import { frameFromCrashBt, frameFromSymbolOffset } from '../frames.js';
+import type { FrameContext, ParsedFrame, StackFrame, StackWord, TaskRecord, TaskRef } from '../records.js';
+import { crashBtFrame, frameFromCrashBt, frameFromSymbolOffset } from '../frames.js';
+import { frameTable } from '../frame-table.js';
 import type { FormatParser, ParseContext } from '../parser.js';
 import { sameStackBlock, skipBlank, span, stackBlockKey } from '../parser.js';
 import type { Line } from '../../text/lines.js';
@@ -95,8 +96,12 @@ export const crashBtParser: FormatParser = {
       rec.taskAddr = cur.taskAddr;
       rec.cpu = byStack || byCmd ? null : ctx.crash.currentCpu;
     }
-    const frames: ParsedFrame[] = [];
+    // Frames straight from the frame table (crash's frame lines) or, for an exception
+    // RIP, as parsed; their lines beside them, and each frame's stack pointer.
+    const frames: (StackFrame | ParsedFrame)[] = [];
+    const frameLines: number[] = [];
     const sps: string[] = [];
+    const spOut = { sp: '' };
     const words: StackWord[] = [];
     const registers: Record<string, string> = {};
     let lastBody = j - 1;
@@ -107,19 +112,19 @@ export const crashBtParser: FormatParser = {
       const t = lines.trimmed(j);
       if (t === '') continue;
       // Frame lines are most of the output: parse once, test the other body kinds after.
-      const fr = t.charCodeAt(0) === 35 /* # */ ? frameFromCrashBt(t, lines.no(j)) : undefined;
+      const fr = t.charCodeAt(0) === 35 /* # */ ? crashBtFrame(t, spOut) : undefined;
       if (fr) {
         lastBody = j;
-        const sp = fr.sp;
-        const frame: ParsedFrame = { fn: fr.fn, offset: fr.offset, size: fr.size, module: fr.module, addr: fr.addr, reliable: fr.reliable, line: fr.line };
-        // crash repeats the exception RIP's function as the next frame: keep one.
+        // crash repeats the exception RIP's function as the next frame: keep one. (An
+        // exception frame is the parsed one, not the table's: it may be changed.)
         const prev = frames[frames.length - 1];
-        if (prev && prev.isIp && prev.fn === frame.fn) {
-          prev.addr = frame.addr;
+        if (prev && prev.isIp && prev.fn === fr.fn) {
+          (prev as ParsedFrame).addr = fr.addr;
           continue;
         }
-        frames.push(frame);
-        sps.push(sp);
+        frames.push(fr);
+        frameLines.push(lines.no(j));
+        sps.push(spOut.sp);
         continue;
       }
       // The other body kinds, each tested once (isBtBody's tests, in its order of use).
@@ -130,6 +135,7 @@ export const crashBtParser: FormatParser = {
         if (f) {
           exIdx = frames.length;
           frames.push({ ...f, isIp: true });
+          frameLines.push(f.line);
           sps.push('');
         }
         // Registers that follow belong to this (the innermost printed) exception frame.
@@ -166,7 +172,7 @@ export const crashBtParser: FormatParser = {
     for (let k = 0; k < frames.length; k++) {
       const c = k < cut ? handler : k === exIdx ? 'exception' : 'task';
       // The task's own context is the default: left unset to keep documents small.
-      if (c !== 'task') frames[k].context = c;
+      if (c !== 'task') frames[k] = frameTable.withContext(frameTable.frame(frames[k]), c);
     }
     // Kernel stack addresses of the task context tell which memory words are this task's.
     if (rec.pid !== null || rec.taskAddr) {
@@ -182,7 +188,7 @@ export const crashBtParser: FormatParser = {
         // One fact per stack block is enough to attribute memory words to the task.
         if (ctx.stackBlocks.get(key) === ref) continue;
         ctx.stackBlocks.set(key, ref);
-        ctx.records.addresses.push({ kind: 'stack', addr: sps[k], task: ref, span: { line: f.line, endLine: f.line } });
+        ctx.records.addresses.push({ kind: 'stack', addr: sps[k], task: ref, span: { line: frameLines[k], endLine: frameLines[k] } });
       }
     }
     // `foreach UN bt` lists only tasks in that state: the command states it.
@@ -190,7 +196,8 @@ export const crashBtParser: FormatParser = {
       const st = foreachState(ctx.crash.command);
       if (st) rec.state = st;
     }
-    rec.frames = frames;
+    rec.frames = frames as StackFrame[];
+    rec.frameLines = frameLines;
     if (words.length) rec.stackWords = words;
     if (Object.keys(registers).length) rec.registers = { ...registers };
     rec.span = span(lines, i, lastBody + 1);
