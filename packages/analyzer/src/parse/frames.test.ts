@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { CRASH_BT, frameFromCrashBt, frameFromSymbolOffset, isStackTerminator, parseFrameLine } from './frames.js';
+import { CRASH_BT, frameFromCrashBt, frameFromInline, frameFromPlain, frameFromProcStack, frameFromSymbolOffset, isStackTerminator, parseFrameLine } from './frames.js';
 
 describe('frame line styles', () => {
   it('reads /proc/PID/stack with addresses and modules', () => {
@@ -60,5 +60,21 @@ describe('frameFromCrashBt reads exactly what CRASH_BT matches', () => {
       expect(viaHand(s)).toEqual(viaRegex(s));
       expect(viaHand(s)).toBeDefined();
     }
+  });
+});
+
+describe('frameOfLine turns away lines without `+0x` or `[inline]`', () => {
+  // Its pre-filter must never reject a line one of the frame styles reads.
+  const pieces = ['fn', '+0x', '1a', '/0x', '20', ' ', '? ', '[<ffffffff81000000>] ', ' [mod]', ' (T)', 'lib/x.c:12', ' [inline]', '0x', 'ffffffffc0370000', '+', '/', 'X'];
+  it('on lines built from frame pieces', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 10 }), (parts) => {
+        const s = parts.join('');
+        const read = frameFromPlain(s, 1) ?? frameFromInline(s, 1) ?? frameFromProcStack(s, 1);
+        if (read) expect(s.includes('+0x') || s.endsWith('[inline]'), s).toBe(true);
+        if (!s.includes('+0x') && !s.endsWith('[inline]')) expect(parseFrameLine(s, 1)).toBeUndefined();
+      }),
+      { numRuns: 5000, seed: 3 },
+    );
   });
 });

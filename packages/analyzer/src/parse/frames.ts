@@ -201,6 +201,9 @@ export function parseFrameLine(trimmed: string, line: number): ParsedFrame | und
  * parsed once per analysis.
  */
 export function frameOfLine(trimmed: string): StackFrame | undefined {
+  // Every frame style here has `fn+0x…` or ends `[inline]`: other lines of a trace
+  // (registers, `Code:`, headers) are turned away before the table hashes their text.
+  if (trimmed.indexOf('+0x') < 0 && !trimmed.endsWith('[inline]')) return undefined;
   return frameTable.fromText(trimmed, parseFrameText);
 }
 
