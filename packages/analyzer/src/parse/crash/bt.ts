@@ -20,7 +20,7 @@ import { frameTable } from '../frame-table.js';
 import type { FormatParser, ParseContext } from '../parser.js';
 import { sameStackBlock, skipBlank, span, stackBlockKey } from '../parser.js';
 import type { Line } from '../../text/lines.js';
-import { BT_HEADER, CRASH_STATE, EXCEPTION_RIP, STACK_MARKER, isRegisterLine, isWordLine, readRegisters, readWords } from './common.js';
+import { BT_HEADER, CRASH_STATE, EXCEPTION_RIP, STACK_MARKER, isRegisterLine, isWordLine, readRegisterLine, readRegisters, readWords } from './common.js';
 
 const ELLIPSIS = /^\.{2,}$/;
 const BT_MESSAGE = /^bt: /;
@@ -127,7 +127,13 @@ export const crashBtParser: FormatParser = {
         sps.push(spOut.sp);
         continue;
       }
-      // The other body kinds, each tested once (isBtBody's tests, in its order of use).
+      // Register lines by hand first (they start with a capital, so no exception RIP or
+      // stack marker is one); then the other body kinds, each tested once (isBtBody's
+      // tests, in its order of use).
+      if (readRegisterLine(t, registers)) {
+        lastBody = j;
+        continue;
+      }
       const ex = EXCEPTION_RIP.exec(t);
       if (ex) {
         lastBody = j;

@@ -57,6 +57,65 @@ export function readRegisters(trimmed: string, into: Record<string, string>): nu
   return n;
 }
 
+/**
+ * The common register line, `RAX: ffffffffffffffda  RBX: 0000000000000003` (up to four
+ * `NAME: value` pairs, white space after each value), read by hand into `into`: true
+ * when the line is one (REG_LINE matches it, and the pairs are what readRegisters reads).
+ * False, with nothing written, for anything else, which the patterns then decide: crash
+ * prints three such lines per task with registers, and the patterns were a tenth of a
+ * `foreach bt`'s analysis.
+ */
+export function readRegisterLine(t: string, into: Record<string, string>): boolean {
+  const n = t.length;
+  let p = 0;
+  let pairs = 0;
+  // At most four pairs: [name start, name end, value start, value end] each.
+  const at = pairAt;
+  while (p < n) {
+    if (pairs === 4) return false;
+    const ns = p;
+    if (!isUpper(t.charCodeAt(p))) return false;
+    p++;
+    while (p < n && p - ns < 8 && isNameChar(t.charCodeAt(p))) p++;
+    if (p - ns < 2 || p >= n || t.charCodeAt(p) !== 58 /* : */) return false;
+    const ne = p++;
+    const sp = p;
+    while (p < n && p - sp < 3 && t.charCodeAt(p) === 32) p++;
+    if (p === sp) return false;
+    const vs = p;
+    while (p < n && p - vs < 16 && isLowerHexCode(t.charCodeAt(p))) p++;
+    if (p - vs < 4) return false;
+    const ve = p;
+    // White space (or the end) must follow the value: any other shape goes to the patterns.
+    if (p < n && !isBlank(t.charCodeAt(p))) return false;
+    while (p < n && isBlank(t.charCodeAt(p))) p++;
+    at[pairs * 4] = ns;
+    at[pairs * 4 + 1] = ne;
+    at[pairs * 4 + 2] = vs;
+    at[pairs * 4 + 3] = ve;
+    pairs++;
+  }
+  if (pairs === 0) return false;
+  for (let k = 0; k < pairs; k++) into[registerName(t.slice(at[k * 4], at[k * 4 + 1]))] = t.slice(at[k * 4 + 2], at[k * 4 + 3]);
+  return true;
+}
+
+const pairAt = new Int32Array(16);
+const isUpper = (c: number) => c >= 65 && c <= 90;
+const isNameChar = (c: number) => isUpper(c) || (c >= 48 && c <= 57) || c === 95;
+const isLowerHexCode = (c: number) => (c >= 48 && c <= 57) || (c >= 97 && c <= 102);
+const isBlank = (c: number) => c === 32 || c === 9;
+/** Register names lower-cased, each once (a dump prints the same dozen names). */
+const lowerNames = new Map<string, string>();
+function registerName(name: string): string {
+  let l = lowerNames.get(name);
+  if (l === undefined) {
+    l = name.toLowerCase();
+    if (lowerNames.size < 1000) lowerNames.set(name, l);
+  }
+  return l;
+}
+
 // `ffff8f4957fbfa38: 000000000001ab80 0000000000000086 ` (bt -f, rd, rd -s). Values may
 // be symbols in rd -s output: `schedule_preempt_disabled+41`.
 // Tokens are separated by white space (never zero-width), so no input can make the
