@@ -4,7 +4,7 @@
 
 import type { Span, TaskState } from '../contract.js';
 import { frameTable } from '../parse/frame-table.js';
-import { stackBlockKey } from '../parse/parser.js';
+import { stackBlockKey, type StackBlockKey } from '../parse/parser.js';
 import type { Records, StackFrame, StackWord, TaskRecord, TaskRef } from '../parse/records.js';
 
 export interface ModelTask {
@@ -207,9 +207,16 @@ function mergeRecords(recs: TaskRecord[], info: (frames: readonly StackFrame[]) 
 
 export function buildModel(records: Records, text: string, kernel: string | null = null): Model {
   // 1. Resolve addresses to pids first, so records that carry only an address merge.
-  const pidByAddr = new Map<string, TaskRef>();
-  for (const f of records.addresses) if (f.kind === 'task' && f.task.pid !== null) pidByAddr.set(f.addr, f.task);
-  for (const r of records.tasks) if (r.taskAddr && r.pid !== null) pidByAddr.set(r.taskAddr, { pid: r.pid, comm: r.comm, taskAddr: r.taskAddr });
+  //    (Built when the first such record asks: most dumps give every record its pid.)
+  let pidByAddr: Map<string, TaskRef> | null = null;
+  const pidOfAddr = (addr: string): number | null => {
+    if (!pidByAddr) {
+      pidByAddr = new Map();
+      for (const f of records.addresses) if (f.kind === 'task' && f.task.pid !== null) pidByAddr.set(f.addr, f.task);
+      for (const r of records.tasks) if (r.taskAddr && r.pid !== null) pidByAddr.set(r.taskAddr, { pid: r.pid, comm: r.comm, taskAddr: r.taskAddr });
+    }
+    return pidByAddr.get(addr)?.pid ?? null;
+  };
 
   // Tasks named only as lock holders (lockdep lists, "likely owned by" hints) are tasks
   // too: the owner of a lock must be a node even when its stack is not in the dump.
@@ -237,7 +244,7 @@ export function buildModel(records: Records, text: string, kernel: string | null
   for (let k = 0; k < allRecords.length; k++) {
     const r = allRecords[k];
     let pid = r.pid;
-    if (pid === null && r.taskAddr) pid = pidByAddr.get(r.taskAddr)?.pid ?? null;
+    if (pid === null && r.taskAddr) pid = pidOfAddr(r.taskAddr);
     let key = refKey(pid, r.cpu, r.taskAddr);
     if (pid === 0 && r.taskAddr) key = `addr:${r.taskAddr}`;
     if (key === null) key = `anon:${anon++}`;
@@ -278,7 +285,7 @@ export function buildModel(records: Records, text: string, kernel: string | null
 
   // Which task's kernel stack holds an address: built when first asked (memory words to
   // place, a waiter entry to find); a `foreach bt` of 17,000 tasks rarely needs it.
-  let stackOwner: Map<string, ModelTask> | null = null;
+  let stackOwner: Map<StackBlockKey, ModelTask> | null = null;
   const owners = () => (stackOwner ??= stackOwners(records, taskByPid, taskByAddr));
   if (records.memWords.length) attachMemoryWords(records, owners());
   const taskOfStackAddr = (addr: string): ModelTask | undefined => {
@@ -305,10 +312,9 @@ const HEX_ADDR = /^[0-9a-f]{1,16}$/;
  * x86_64 kernel stacks are THREAD_SIZE (16 KiB) aligned, so an address's stack is its
  * 16 KiB-aligned block.
  */
-function stackOwners(records: Records, byPid: Map<number, ModelTask>, byAddr: Map<string, ModelTask>): Map<string, ModelTask> {
-  // Keyed by the 16 KiB block (x86_64 THREAD_SIZE) as the parsers key it: a string, so
-  // no BigInt is made per address.
-  const stackOwner = new Map<string, ModelTask>();
+function stackOwners(records: Records, byPid: Map<number, ModelTask>, byAddr: Map<string, ModelTask>): Map<StackBlockKey, ModelTask> {
+  // Keyed by the 16 KiB block (x86_64 THREAD_SIZE) as the parsers key it.
+  const stackOwner = new Map<StackBlockKey, ModelTask>();
   const find = (ref: TaskRef): ModelTask | undefined =>
     (ref.taskAddr ? byAddr.get(ref.taskAddr) : undefined) ?? (ref.pid !== null && ref.pid > 0 ? byPid.get(ref.pid) : undefined);
   for (const f of records.addresses) {
@@ -328,7 +334,7 @@ function stackOwners(records: Records, byPid: Map<number, ModelTask>, byAddr: Ma
 }
 
 /** Memory words from `rd`/`search` belong to the task whose kernel stack holds them. */
-function attachMemoryWords(records: Records, stackOwner: Map<string, ModelTask>): void {
+function attachMemoryWords(records: Records, stackOwner: Map<StackBlockKey, ModelTask>): void {
   const grown = new Set<ModelTask>();
   for (const w of records.memWords) {
     if (!w.at) continue;

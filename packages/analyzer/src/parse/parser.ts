@@ -4,18 +4,31 @@
 import type { Line, LineTable } from '../text/lines.js';
 import type { Records, TaskRef } from './records.js';
 
-/** The 16 KiB-aligned kernel stack block an address falls in (x86_64 THREAD_SIZE). */
-export function stackBlockKey(addr: string): string {
-  // Dropping the low 14 bits: 3 hex digits and 2 bits of the fourth.
-  if (addr.length === 16) {
-    // The common case, without regex or copies: 16 lower-case hex digits.
-    const v = hexValue(addr.charCodeAt(12));
-    if (v >= 0 && isLowerHex(addr)) return addr.slice(0, 12) + (v >> 2);
+/** A 16 KiB kernel stack block's key: its number, or (for text that is not hex) a string. */
+export type StackBlockKey = number | string;
+
+/**
+ * The 16 KiB-aligned kernel stack block an address falls in (x86_64 THREAD_SIZE): the
+ * address without its low 14 bits, as a number (the top 48 bits of the 16 hex digits and
+ * 2 bits of the thirteenth: at most 2^50, exact in a double). A number, so that keying a
+ * map by it makes no string per stack frame.
+ */
+export function stackBlockKey(addr: string): StackBlockKey {
+  const a = addr.length === 16 && isLowerHex(addr) ? addr : addr.replace(/^0x/, '').toLowerCase().padStart(16, '0');
+  let hi = 0;
+  for (let i = 0; i < 12; i++) {
+    const v = hexValue(a.charCodeAt(i));
+    if (v < 0) return textKey(a);
+    hi = hi * 16 + v;
   }
-  const a = addr.replace(/^0x/, '').toLowerCase().padStart(16, '0');
-  const hi = a.slice(0, 12);
-  const q = Math.floor(Number.parseInt(a[12], 16) / 4);
-  return hi + q;
+  const q = hexValue(a.charCodeAt(12));
+  if (q < 0) return textKey(a);
+  return hi * 4 + (q >> 2);
+}
+
+/** The key of text that is not a hex address (it matches only the same text). */
+function textKey(a: string): string {
+  return a.slice(0, 12) + Math.floor(Number.parseInt(a[12], 16) / 4);
 }
 
 /** stackBlockKey(a) === stackBlockKey(b), without building either key in the common case. */
@@ -59,7 +72,7 @@ export interface ShellState {
 export interface ParseContext {
   records: Records;
   /** Kernel-stack blocks (16 KiB aligned) already attributed to a task, by block key. */
-  stackBlocks: Map<string, TaskRef>;
+  stackBlocks: Map<StackBlockKey, TaskRef>;
   crash: CrashState;
   shell: ShellState;
 }

@@ -127,6 +127,9 @@ export const crashBtParser: FormatParser = {
         sps.push(spOut.sp);
         continue;
       }
+      // The next task's header ends this one (no body test takes it: its COMMAND: "…" is
+      // no register value), without running them all on it.
+      if (t.charCodeAt(0) === 80 /* P */ && BT_HEADER.test(t)) break;
       // Register lines by hand first (they start with a capital, so no exception RIP or
       // stack marker is one); then the other body kinds, each tested once (isBtBody's
       // tests, in its order of use).
