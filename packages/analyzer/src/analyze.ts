@@ -8,6 +8,7 @@ import { buildGraph } from './graph/build.js';
 import { findWaits } from './graph/waits.js';
 import { buildModel } from './model/build.js';
 import { forgetFrameLines } from './parse/frames.js';
+import { forgetWaitMemos } from './knowledge/waits.js';
 import { pickKernel } from './parse/kernel.js';
 import { parseText } from './parse/run.js';
 import { fingerprint } from './summary/fingerprint.js';
@@ -22,7 +23,10 @@ export function analyze(text: string): AnalysisDocument {
     // A bug must not cost the user their upload: say what happened, keep the contract.
     return failed(text, err);
   } finally {
+    // Module memos hold slices of the text: a worker that analyses one dump after another
+    // must not keep each one alive.
     forgetFrameLines();
+    forgetWaitMemos();
   }
 }
 

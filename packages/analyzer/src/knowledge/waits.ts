@@ -64,7 +64,9 @@ export const GENERIC_FRAMES: RegExp[] = [
   /^(?:__?dump_stack(?:_lvl)?|show_stack|show_trace_log_lvl|sched_show_task|print_circular_bug|check_noncircular|check_prevs?_add|validate_chain|__lock_acquire|lock_acquire\.part\.\d+|print_usage_bug|mark_lock|lockdep_\w+|debug_show_(?:all|held)_locks|panic|nmi_panic|nmi_cpu_backtrace|nmi_trigger_cpumask_backtrace|arch_trigger_cpumask_backtrace|watchdog_timer_fn|watchdog_overflow_callback|__hrtimer_run_queues|hrtimer_interrupt|__sysvec_apic_timer_interrupt|warn_slowpath_.*|__warn|report_bug)$/,
 ];
 
-// Dumps repeat the same few hundred function names: answer each once.
+// Dumps repeat the same few hundred function names: answer each once. The names are
+// slices of the analysed text and would keep all of it alive: `analyze` empties both
+// memos when it is done (forgetWaitMemos).
 const genericCache = new Map<string, boolean>();
 
 export function isGenericFrame(fn: string): boolean {
@@ -145,6 +147,12 @@ export const GENERIC_WAITS: { fn: RegExp; kind: WaitKind; what: string }[] = [
 ];
 
 const ruleCache = new Map<string, WaitRule | null>();
+
+/** Empty the per-name memos (at the end of each analysis). */
+export function forgetWaitMemos(): void {
+  genericCache.clear();
+  ruleCache.clear();
+}
 
 export function matchWaitRule(fn: string): WaitRule | null {
   const hit = ruleCache.get(fn);

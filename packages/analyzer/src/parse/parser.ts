@@ -2,6 +2,7 @@
 // segmenter walks the text once from top to bottom.
 
 import type { Line, LineTable } from '../text/lines.js';
+import type { TaskState } from '../contract.js';
 import type { Records, TaskRef } from './records.js';
 
 /** A 16 KiB kernel stack block's key: its number, or (for text that is not hex) a string. */
@@ -61,6 +62,8 @@ export interface CrashState {
   /** The task crash's commands default to: the panic task, or the last `set`/`bt` header. */
   currentTask: TaskRef | null;
   currentCpu: number | null;
+  /** What the crash bt parser read off `command` (it asks on every line of a session). */
+  commandFacts: { command: string | null; isBt: boolean; foreachState: TaskState | undefined } | null;
 }
 
 export interface ShellState {
@@ -81,7 +84,7 @@ export function newContext(records: Records): ParseContext {
   return {
     records,
     stackBlocks: new Map(),
-    crash: { command: null, commandLine: 0, currentTask: null, currentCpu: null },
+    crash: { command: null, commandLine: 0, currentTask: null, currentCpu: null, commandFacts: null },
     shell: { command: null, commandLine: 0 },
   };
 }

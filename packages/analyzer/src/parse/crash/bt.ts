@@ -43,15 +43,23 @@ function markerContext(label: string): FrameContext {
   return /NMI/i.test(label) ? 'nmi' : 'irq';
 }
 
-// Asked for every line while a crash session is read: the answer is kept per command.
-let lastCmd: string | null = null;
-let lastCmdIsBt = false;
-function commandIsBt(cmd: string | null): boolean {
-  if (cmd !== lastCmd) {
-    lastCmd = cmd;
-    lastCmdIsBt = cmd !== null && /^(?:bt|foreach\b.*\bbt)\b/.test(cmd);
+/**
+ * What the current crash command says for bt output: is it a `bt` (header-less output
+ * after it is a bt body), and the state a `foreach STATE bt` lists. Asked for every line
+ * while a crash session is read: worked out once per command, kept in the parse context.
+ */
+function commandFacts(ctx: ParseContext): NonNullable<ParseContext['crash']['commandFacts']> {
+  const c = ctx.crash;
+  if (!c.commandFacts || c.commandFacts.command !== c.command) {
+    const cmd = c.command;
+    const filter = /^foreach\b(.*)\bbt\b/.exec(cmd ?? '');
+    c.commandFacts = {
+      command: cmd,
+      isBt: cmd !== null && /^(?:bt|foreach\b.*\bbt)\b/.test(cmd),
+      foreachState: filter ? filter[1].split(/\s+/).map((x) => CRASH_STATE[x]).find((x) => x) : undefined,
+    };
   }
-  return lastCmdIsBt;
+  return c.commandFacts;
 }
 
 export const crashBtParser: FormatParser = {
@@ -60,7 +68,7 @@ export const crashBtParser: FormatParser = {
     const t = line.trimmed;
     if (BT_HEADER.test(t)) return true;
     // Header-less output right after a `bt` command.
-    return commandIsBt(ctx.crash.command) && (frameFromCrashBt(t, 0) !== undefined || EXCEPTION_RIP.test(t) || ELLIPSIS.test(t));
+    return commandFacts(ctx).isBt && (frameFromCrashBt(t, 0) !== undefined || EXCEPTION_RIP.test(t) || ELLIPSIS.test(t));
   },
   parse(lines, i, ctx) {
     const first = lines.trimmed(i);
@@ -202,7 +210,7 @@ export const crashBtParser: FormatParser = {
     }
     // `foreach UN bt` lists only tasks in that state: the command states it.
     if (header) {
-      const st = foreachState(ctx.crash.command);
+      const st = commandFacts(ctx).foreachState;
       if (st) rec.state = st;
     }
     rec.frames = frames as StackFrame[];
@@ -224,18 +232,6 @@ export const crashBtParser: FormatParser = {
     return lastBody + 1;
   },
 };
-
-let lastForeach: string | null = null;
-let lastForeachState: TaskRecord['state'] | undefined;
-/** The state a `foreach STATE bt` command lists (read once per command). */
-function foreachState(cmd: string | null): TaskRecord['state'] | undefined {
-  if (cmd !== lastForeach) {
-    lastForeach = cmd;
-    const filter = /^foreach\b(.*)\bbt\b/.exec(cmd ?? '');
-    lastForeachState = filter ? filter[1].split(/\s+/).map((x) => CRASH_STATE[x]).find((x) => x) : undefined;
-  }
-  return lastForeachState;
-}
 
 /** The task whose kernel stack (16 KiB aligned block) holds `sp`, from earlier output. */
 function ownerOfStackAddr(ctx: ParseContext, sp: string): TaskRef | null {

@@ -96,7 +96,7 @@ export function readRegisterLine(t: string, into: Record<string, string>): boole
     pairs++;
   }
   if (pairs === 0) return false;
-  for (let k = 0; k < pairs; k++) into[registerName(t.slice(at[k * 4], at[k * 4 + 1]))] = t.slice(at[k * 4 + 2], at[k * 4 + 3]);
+  for (let k = 0; k < pairs; k++) into[t.slice(at[k * 4], at[k * 4 + 1]).toLowerCase()] = t.slice(at[k * 4 + 2], at[k * 4 + 3]);
   return true;
 }
 
@@ -105,16 +105,6 @@ const isUpper = (c: number) => c >= 65 && c <= 90;
 const isNameChar = (c: number) => isUpper(c) || (c >= 48 && c <= 57) || c === 95;
 const isLowerHexCode = (c: number) => (c >= 48 && c <= 57) || (c >= 97 && c <= 102);
 const isBlank = (c: number) => c === 32 || c === 9;
-/** Register names lower-cased, each once (a dump prints the same dozen names). */
-const lowerNames = new Map<string, string>();
-function registerName(name: string): string {
-  let l = lowerNames.get(name);
-  if (l === undefined) {
-    l = name.toLowerCase();
-    if (lowerNames.size < 1000) lowerNames.set(name, l);
-  }
-  return l;
-}
 
 // `ffff8f4957fbfa38: 000000000001ab80 0000000000000086 ` (bt -f, rd, rd -s). Values may
 // be symbols in rd -s output: `schedule_preempt_disabled+41`.
