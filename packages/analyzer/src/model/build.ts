@@ -417,7 +417,14 @@ function buildCpus(records: Records, tasks: ModelTask[], byPid: Map<number, Mode
 /** Sort and merge overlapping or touching spans. */
 export function mergeSpans(spans: Span[]): Span[] {
   if (spans.length <= 1) return spans.slice();
-  const s = spans.slice().sort((a, b) => a.line - b.line || a.endLine - b.endLine);
+  // Spans mostly arrive in order already (they are read top to bottom): sort only if not.
+  let sorted = true;
+  for (let k = 1; k < spans.length && sorted; k++) {
+    const a = spans[k - 1];
+    const b = spans[k];
+    if (b.line < a.line || (b.line === a.line && b.endLine < a.endLine)) sorted = false;
+  }
+  const s = sorted ? spans : spans.slice().sort((a, b) => a.line - b.line || a.endLine - b.endLine);
   const out: Span[] = [{ ...s[0] }];
   for (let k = 1; k < s.length; k++) {
     const last = out[out.length - 1];
