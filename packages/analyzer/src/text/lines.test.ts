@@ -78,14 +78,22 @@ describe('LineTable.linesContaining', () => {
     const t = splitLines(textOf(['Mar  3 10:11:12 BUGHOST kernel: plain', 'x BUGHOST']));
     expect([...t.linesContaining(['BUGHOST'])]).toEqual([1]);
   });
+  it('finds a short needle inside a long one that the cut of a line runs through', () => {
+    // The text ends at MAX_LINE, inside `BUG:`: that occurrence is not in the text, the
+    // `G` before the cut is.
+    const t = splitLines('x'.repeat(MAX_LINE - 3) + 'BUG:' + '\nnext G');
+    expect([...t.linesContaining(['BUG:', 'G'])]).toEqual([0, 1]);
+  });
   it('agrees with testing every line', () => {
-    const pieces = ['[  1.0] ', 'BUG:', 'INFO:', 'BU', 'G:', 'x', ' ', '\n', '\r\n', '// c', '<4>'];
+    const pieces = ['[  1.0] ', 'BUG:', 'INFO:', 'BU', 'G:', 'x', ' ', '\n', '\r\n', '// c', ' //BUG:', ' -- BUG:', '<4>', 'INFO', 'IN'];
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 40 }), (parts) => {
         const t = splitLines(parts.join(''));
         const want: number[] = [];
-        for (let i = 0; i < t.length; i++) if (t.text(i).includes('BUG:') || t.text(i).includes('INFO:')) want.push(i);
-        expect([...t.linesContaining(['BUG:', 'INFO:'])]).toEqual(want);
+        for (let i = 0; i < t.length; i++) if (t.text(i).includes('BUG:') || t.text(i).includes('INFO:') || t.text(i).includes('G')) want.push(i);
+        // Needles of different lengths, one inside another's word: a long one that runs
+        // into a stripped suffix must not hide a short one earlier in the same line.
+        expect([...t.linesContaining(['BUG:', 'INFO:', 'G'])]).toEqual(want);
       }),
       { numRuns: 2000, seed: 5 },
     );

@@ -86,11 +86,12 @@ export class LineTable {
       for (let q = 0; q < at.length; q++) if (at[q] >= 0 && (k < 0 || at[q] < at[k])) k = q;
       if (k < 0) return;
       const p = at[k];
-      // Line ends only grow: the first line ending at or after the occurrence holds it,
-      // if the occurrence starts inside that line's text (not in a stripped prefix).
-      while (line < this.length && this.ends[line] < p + needles[k].length) line++;
+      // Occurrences are taken in order, and line ends only grow: the one line that can
+      // hold this occurrence is the first that ends at or after it. It does if the
+      // occurrence lies wholly inside that line's text (not in a stripped prefix or suffix).
+      while (line < this.length && this.ends[line] < p) line++;
       if (line >= this.length) return;
-      if (this.starts[line] > p) {
+      if (this.starts[line] > p || p + needles[k].length > this.ends[line]) {
         at[k] = this.input.indexOf(needles[k], p + 1);
         continue;
       }
