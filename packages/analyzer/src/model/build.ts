@@ -294,9 +294,9 @@ export function buildModel(records: Records, text: string, kernel: string | null
   };
 
   const cpus = buildCpus(records, tasks, taskByPid, taskByAddr);
-  const percpuBases = records.addresses
-    .flatMap((a) => (a.kind === 'percpu_base' ? [{ cpu: a.cpu, base: BigInt('0x' + a.addr) }] : []))
-    .sort((a, b) => (a.base < b.base ? -1 : a.base > b.base ? 1 : 0));
+  const percpuBases: { cpu: number; base: bigint }[] = [];
+  for (const a of records.addresses) if (a.kind === 'percpu_base') percpuBases.push({ cpu: a.cpu, base: BigInt('0x' + a.addr) });
+  percpuBases.sort((a, b) => (a.base < b.base ? -1 : a.base > b.base ? 1 : 0));
   // Boot banners, `Hardware name:` lines and people's notes sit near the start or the end.
   const sample = text.length > 400_000 ? text.slice(0, 200_000) + text.slice(-200_000) : text;
   const virtualized = /\b(?:kvm|qemu|virtio|xen|hyper-?v|vmware|hypervisor detected|vcpu|hypervisor)\b/i.test(sample);
