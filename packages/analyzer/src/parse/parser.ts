@@ -4,6 +4,7 @@
 import type { Line, LineTable } from '../text/lines.js';
 import type { TaskState } from '../contract.js';
 import type { Records, TaskRef } from './records.js';
+import { StackBlocks } from './stack-blocks.js';
 
 /** A 16 KiB kernel stack block's key: its number, or (for text that is not hex) a string. */
 export type StackBlockKey = number | string;
@@ -75,7 +76,7 @@ export interface ShellState {
 export interface ParseContext {
   records: Records;
   /** Kernel-stack blocks (16 KiB aligned) already attributed to a task, by block key. */
-  stackBlocks: Map<StackBlockKey, TaskRef>;
+  stackBlocks: StackBlocks;
   crash: CrashState;
   shell: ShellState;
 }
@@ -83,7 +84,7 @@ export interface ParseContext {
 export function newContext(records: Records): ParseContext {
   return {
     records,
-    stackBlocks: new Map(),
+    stackBlocks: new StackBlocks(records),
     crash: { command: null, commandLine: 0, currentTask: null, currentCpu: null, commandFacts: null },
     shell: { command: null, commandLine: 0 },
   };

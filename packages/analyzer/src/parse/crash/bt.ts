@@ -18,7 +18,7 @@ import type { FrameContext, ParsedFrame, StackFrame, StackWord, TaskRecord, Task
 import { crashBtFrame, frameFromCrashBt, frameFromSymbolOffset } from '../frames.js';
 import { frameTable } from '../frame-table.js';
 import type { FormatParser, ParseContext } from '../parser.js';
-import { sameStackBlock, skipBlank, span, stackBlockKey } from '../parser.js';
+import { sameStackBlock, skipBlank, span } from '../parser.js';
 import type { Line } from '../../text/lines.js';
 import { BT_HEADER, CRASH_STATE, EXCEPTION_RIP, STACK_MARKER, isRegisterLine, isWordLine, readRegisterLine, readRegisters, readWords } from './common.js';
 
@@ -198,14 +198,11 @@ export const crashBtParser: FormatParser = {
       for (let k = 0; k < frames.length; k++) {
         const f = frames[k];
         if (f.context !== undefined || !sps[k]) continue;
-        // A task's frames mostly share one block: its key is built once.
+        // A task's frames mostly share one block: one fact per run of frames in a block is
+        // enough to attribute memory words to the task.
         if (lastSp !== null && sameStackBlock(lastSp, sps[k])) continue;
         lastSp = sps[k];
-        const key = stackBlockKey(sps[k]);
-        // One fact per stack block is enough to attribute memory words to the task.
-        if (ctx.stackBlocks.get(key) === ref) continue;
-        ctx.stackBlocks.set(key, ref);
-        ctx.records.addresses.push({ kind: 'stack', addr: sps[k], task: ref, span: { line: frameLines[k], endLine: frameLines[k] } });
+        ctx.stackBlocks.note(sps[k], ref, { line: frameLines[k], endLine: frameLines[k] });
       }
     }
     // `foreach UN bt` lists only tasks in that state: the command states it.
@@ -235,7 +232,7 @@ export const crashBtParser: FormatParser = {
 
 /** The task whose kernel stack (16 KiB aligned block) holds `sp`, from earlier output. */
 function ownerOfStackAddr(ctx: ParseContext, sp: string): TaskRef | null {
-  return ctx.stackBlocks.get(stackBlockKey(sp)) ?? null;
+  return ctx.stackBlocks.ownerOf(sp);
 }
 
 export function btLineIsBody(line: Line): boolean {

@@ -3,7 +3,7 @@
 
 import type { TaskRef, TaskRecord } from '../records.js';
 import type { FormatParser, ParseContext } from '../parser.js';
-import { hexAddr, span, stackBlockKey } from '../parser.js';
+import { hexAddr, span } from '../parser.js';
 import type { Line } from '../../text/lines.js';
 import { CRASH_STATE, isWordLine, readWords, stateFromName } from './common.js';
 
@@ -84,8 +84,7 @@ export const crashSysParser: FormatParser = {
       // (or another object of it). crash prints the owning task of stack addresses.
       const q = /^kmem(?: -\w)* (?:0x)?([0-9a-f]{8,16})\b/.exec(ctx.crash.command ?? '');
       if (q && lines.no(i) - ctx.crash.commandLine < 40 && hexAddr(q[1]) !== taskAddr) {
-        r.addresses.push({ kind: 'stack', addr: hexAddr(q[1]), task: ref, span: { line: ctx.crash.commandLine, endLine: sp.endLine } });
-        ctx.stackBlocks.set(stackBlockKey(hexAddr(q[1])), ref);
+        ctx.stackBlocks.note(hexAddr(q[1]), ref, { line: ctx.crash.commandLine, endLine: sp.endLine });
       }
       if (fields.PANIC || panicTask) {
         ctx.crash.currentTask = ref;
