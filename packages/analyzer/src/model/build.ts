@@ -31,6 +31,11 @@ export interface ModelTask {
   framesSpan: Span | null;
 }
 
+/** A read-only index of the model's tasks. */
+export interface TaskLookup<K> {
+  get(key: K): ModelTask | undefined;
+}
+
 export interface ModelCpu {
   cpu: number;
   current: string | null;
@@ -43,10 +48,11 @@ export interface ModelCpu {
 
 export interface Model {
   tasks: ModelTask[];
-  taskById: Map<string, ModelTask>;
+  /** Tasks by node id (`task:PID`, `task:0@cpuN`, `task:@ADDR` …). */
+  taskById: TaskLookup<string>;
   taskByAddr: Map<string, ModelTask>;
-  /** The first task of each pid (> 0). */
-  taskByPid: Map<number, ModelTask>;
+  /** The task of each pid (> 0). */
+  taskByPid: TaskLookup<number>;
   cpus: Map<number, ModelCpu>;
   records: Records;
   /** Sorted per-cpu area bases, for "which CPU's per-cpu data is this address". */
@@ -120,6 +126,20 @@ function refKey(pid: number | null, cpu: number | null, addr: string | null): st
   if (pid === 0) return addr ? `addr:${addr}` : `idle:${cpu ?? '?'}`;
   if (addr) return `addr:${addr}`;
   return null;
+}
+
+/** N for an id `task:N` as taskIdFor writes it for a pid N > 0 (no sign, no leading
+ *  zero), else 0. */
+function pidOfTaskId(id: string): number {
+  const n = id.length;
+  if (n < 6 || n > 15 || !id.startsWith('task:')) return 0;
+  let v = 0;
+  for (let i = 5; i < n; i++) {
+    const c = id.charCodeAt(i);
+    if (c < 48 || c > 57 || (i === 5 && c === 48)) return 0;
+    v = v * 10 + (c - 48);
+  }
+  return v;
 }
 
 export function taskIdFor(pid: number | null, cpu: number | null, addr: string | null, anon: number): string {
@@ -238,7 +258,9 @@ export function buildModel(records: Records, text: string, kernel: string | null
   for (let k = 0; k < held.length; k++) mention(held[k].holder, held[k].span, 'lock_holder');
   for (const f of records.lockFacts) mention(f.owner, f.span, 'lock_holder');
   const allRecords = named.length ? records.tasks.concat(named) : records.tasks;
-  const groups = new Map<string | number, TaskRecord[]>();
+  // Records by task: the group's index in `order` by its key (a pid > 0 is its own key,
+  // so the same map later finds a task by pid; see taskByPid).
+  const groups = new Map<string | number, number>();
   const order: TaskRecord[][] = [];
   let anon = 0;
   for (let k = 0; k < allRecords.length; k++) {
@@ -248,12 +270,12 @@ export function buildModel(records: Records, text: string, kernel: string | null
     let key = refKey(pid, r.cpu, r.taskAddr);
     if (pid === 0 && r.taskAddr) key = `addr:${r.taskAddr}`;
     if (key === null) key = `anon:${anon++}`;
-    let group = groups.get(key);
-    if (!group) {
-      groups.set(key, (group = []));
-      order.push(group);
+    let g = groups.get(key);
+    if (g === undefined) {
+      groups.set(key, (g = order.length));
+      order.push([]);
     }
-    group.push(r.pid === pid ? r : { ...r, pid });
+    order[g].push(r.pid === pid ? r : { ...r, pid });
   }
 
   const tasks: ModelTask[] = [];
@@ -272,16 +294,31 @@ export function buildModel(records: Records, text: string, kernel: string | null
     t.id = id;
     seen.add(id);
   }
-  const taskById = new Map<string, ModelTask>();
+  // Indexes of the tasks. A big dump has tens of thousands of tasks and a Map costs
+  // ~0.3 µs per entry to fill, so the pid index is the grouping map itself (one group,
+  // hence one task, per pid), and ids of the `task:PID` form are looked up through it:
+  // only the other ids get a map of their own.
+  const taskByPid: TaskLookup<number> = {
+    get: (pid) => {
+      const g = groups.get(pid);
+      return g === undefined ? undefined : tasks[g];
+    },
+  };
+  const otherIds = new Map<string, ModelTask>();
   const taskByAddr = new Map<string, ModelTask>();
-  // The first task of each pid (attachMemoryWords and buildCpus both look tasks up so).
-  const taskByPid = new Map<number, ModelTask>();
   for (let k = 0; k < tasks.length; k++) {
     const t = tasks[k];
-    taskById.set(t.id, t);
+    const idPid = pidOfTaskId(t.id);
+    if (idPid === 0 || idPid !== t.pid) otherIds.set(t.id, t);
     if (t.taskAddr) taskByAddr.set(t.taskAddr, t);
-    if (t.pid !== null && t.pid > 0 && !taskByPid.has(t.pid)) taskByPid.set(t.pid, t);
   }
+  const taskById: TaskLookup<string> = {
+    get: (id) => {
+      const pid = pidOfTaskId(id);
+      const t = pid > 0 ? taskByPid.get(pid) : undefined;
+      return t !== undefined && t.id === id ? t : otherIds.get(id);
+    },
+  };
 
   // Which task's kernel stack holds an address: built when first asked (memory words to
   // place, a waiter entry to find); a `foreach bt` of 17,000 tasks rarely needs it.
@@ -312,7 +349,7 @@ const HEX_ADDR = /^[0-9a-f]{1,16}$/;
  * x86_64 kernel stacks are THREAD_SIZE (16 KiB) aligned, so an address's stack is its
  * 16 KiB-aligned block.
  */
-function stackOwners(records: Records, byPid: Map<number, ModelTask>, byAddr: Map<string, ModelTask>): Map<StackBlockKey, ModelTask> {
+function stackOwners(records: Records, byPid: TaskLookup<number>, byAddr: Map<string, ModelTask>): Map<StackBlockKey, ModelTask> {
   // Keyed by the 16 KiB block (x86_64 THREAD_SIZE) as the parsers key it.
   const stackOwner = new Map<StackBlockKey, ModelTask>();
   const find = (ref: TaskRef): ModelTask | undefined =>
@@ -349,7 +386,7 @@ function attachMemoryWords(records: Records, stackOwner: Map<StackBlockKey, Mode
   for (const t of grown) t.evidence = mergeSpans(t.evidence);
 }
 
-function buildCpus(records: Records, tasks: ModelTask[], byPid: Map<number, ModelTask>, byAddr: Map<string, ModelTask>): Map<number, ModelCpu> {
+function buildCpus(records: Records, tasks: ModelTask[], byPid: TaskLookup<number>, byAddr: Map<string, ModelTask>): Map<number, ModelCpu> {
   const cpus = new Map<number, ModelCpu>();
   const get = (n: number): ModelCpu => {
     let c = cpus.get(n);
