@@ -31,15 +31,22 @@ const ARCH_HINTS: { re: RegExp; arch: string }[] = [
 ];
 
 /** The union of ARCH_HINTS: one scan of a line instead of four (most lines match none). */
-const ANY_ARCH_HINT = /^(?:RIP: (?:00\d\d:|[0-9a-f]{16} )|RAX: [0-9a-f]{16}|pc : |lr : |x29: |NIP: |Krnl PSW)|\b(?:x86_64|aarch64|arm64|ppc64le|s390x)\b/;
+export const ANY_ARCH_HINT = /^(?:RIP: (?:00\d\d:|[0-9a-f]{16} )|RAX: [0-9a-f]{16}|pc : |lr : |x29: |NIP: |Krnl PSW)|\b(?:x86_64|aarch64|arm64|ppc64le|s390x)\b/;
 
 /**
  * False only for lines ANY_ARCH_HINT cannot match: its anchored forms start with one of
- * `R p l x N K`, and its words all contain `64` or `390`.
+ * `R p l x N K`, and its words hold `64` after `_`, `h`, `m` or `c` (x86_64, aarch64,
+ * arm64, ppc64le) or `390x`. (Hex addresses hold `64` after a digit or a-f, which is why
+ * the letter before it is looked at: a lockdep list's every line has one.)
  */
-function mayHintArch(t: string): boolean {
+export function mayHintArch(t: string): boolean {
   const c = t.charCodeAt(0);
-  return c === 82 || c === 112 || c === 108 || c === 120 || c === 78 || c === 75 || t.indexOf('64') >= 0 || t.indexOf('390') >= 0;
+  if (c === 82 || c === 112 || c === 108 || c === 120 || c === 78 || c === 75) return true;
+  for (let i = t.indexOf('64', 1); i > 0; i = t.indexOf('64', i + 1)) {
+    const p = t.charCodeAt(i - 1);
+    if (p === 95 /* _ */ || p === 104 /* h */ || p === 109 /* m */ || p === 99 /* c */) return true;
+  }
+  return t.indexOf('390x') >= 0;
 }
 
 export function archFromRelease(release: string): string | null {
