@@ -9,7 +9,9 @@ const RANK: Record<Confidence, number> = { certain: 3, likely: 2, guess: 1 };
 export class GraphBuilder {
   nodes = new Map<string, GraphNode>();
   edges = new Map<string, GraphEdge>();
-  private out = new Map<string, Set<string>>();
+  /** The kinds of edge each node has going out, as bits (see kindBit): one number per
+   *  node rather than a Set. */
+  private out = new Map<string, number>();
 
   node(id: string, type: NodeType, label: string, extra: Partial<GraphNode> = {}): GraphNode {
     let n = this.nodes.get(id);
@@ -42,9 +44,7 @@ export class GraphBuilder {
     const e = this.edges.get(key);
     if (!e) {
       this.edges.set(key, { from, to, kind, confidence, why, evidence: mergeSpans(evidence) });
-      let s = this.out.get(from);
-      if (!s) this.out.set(from, (s = new Set()));
-      s.add(kind);
+      this.out.set(from, (this.out.get(from) ?? 0) | kindBit(kind));
       return;
     }
     if (RANK[confidence] > RANK[e.confidence]) {
@@ -55,14 +55,22 @@ export class GraphBuilder {
   }
 
   hasEdge(from: string, kind?: EdgeKind): boolean {
-    const s = this.out.get(from);
-    return !!s && (!kind || s.has(kind));
+    const bits = this.out.get(from);
+    return bits !== undefined && (!kind || (bits & kindBit(kind)) !== 0);
   }
 
   result(): { nodes: GraphNode[]; edges: GraphEdge[] } {
     // Only nodes that take part in an edge, plus any node added as a lone finding target.
     return { nodes: [...this.nodes.values()], edges: [...this.edges.values()] };
   }
+}
+
+/** A bit per edge kind, given in the order kinds are first seen (there are a dozen). */
+const kindBits = new Map<string, number>();
+function kindBit(kind: EdgeKind): number {
+  let b = kindBits.get(kind);
+  if (b === undefined) kindBits.set(kind, (b = 1 << kindBits.size));
+  return b;
 }
 
 export function taskLabel(t: Pick<ModelTask, 'comm' | 'pid' | 'taskAddr'>): string {

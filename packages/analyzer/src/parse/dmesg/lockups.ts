@@ -11,6 +11,7 @@
 //   Sending NMI from CPU 0 to CPUs 1-3:
 //   NMI backtrace for cpu 1            / `NMI backtrace for cpu 2 skipped: idling at intel_idle+0x…`
 
+import type { CpuRecord, TaskRecord } from '../records.js';
 import type { FormatParser, ParseContext } from '../parser.js';
 import { span } from '../parser.js';
 import type { LineTable } from '../../text/lines.js';
@@ -123,6 +124,8 @@ export const nmiBacktraceParser: FormatParser = {
 //   Workqueue: events fn
 // then `__show_regs` and the trace. The task on that CPU is the one printed.
 const CPU_LINE = /^CPU: (\d{1,5}) (?:UID: \d{1,10} )?PID: (\d{1,10}) Comm: (.{1,16}?) {1,2}(?:Kdump: loaded )?(?:Not tainted|Tainted: )/;
+/** 3.x/4.x show_regs: `task: ffff… ti: ffff…` (the task_struct address). */
+const TASK_ADDR = /^task: ([0-9a-f]{8,16}) /;
 const CPU_PREAMBLE = /^(?:Hardware name: |task: [0-9a-f]{8,16} |Sched_ext: |Modules linked in:|irq event stamp: |hardirqs last |softirqs last )/;
 
 export const cpuDumpParser: FormatParser = {
@@ -158,7 +161,8 @@ export const cpuDumpParser: FormatParser = {
     // 3.x/4.x show_regs prints the task_struct address: `task: ffff… ti: ffff…`.
     let taskAddr: string | null = null;
     for (let k = i + 1; k < Math.min(j, i + 12); k++) {
-      const ta = /^task: ([0-9a-f]{8,16}) /.exec(lines.trimmed(k));
+      const t = lines.trimmed(k);
+      const ta = t.charCodeAt(0) === 116 /* t */ ? TASK_ADDR.exec(t) : null;
       if (ta) {
         taskAddr = ta[1];
         break;
@@ -166,29 +170,19 @@ export const cpuDumpParser: FormatParser = {
     }
     const idle = pid === 0 && /^swapper/.test(comm);
     const stuckReason = dmesgState(ctx).stuck.get(cpu) ?? null;
-    ctx.records.addTask({
-      pid,
-      comm,
-      state: 'R',
-      cpu,
-      taskAddr,
-      frames,
-      frameLines,
-      ...(Object.keys(registers).length ? { registers } : {}),
-      ...(workqueue ? { workqueue } : {}),
-      onCpu: true,
-      ...(idle ? { idle: true } : {}),
-      span: span(lines, i, j),
-      format: 'cpu_dump',
-    });
-    ctx.records.cpus.push({
-      cpu,
-      current: { pid, comm, taskAddr },
-      ...(idle ? { idle: true } : {}),
-      ...(stuckReason ? { stuck: true, stuckReason } : {}),
-      span: span(lines, i, j),
-      format: 'cpu_dump',
-    });
+    // Optional fields set one by one (a spread made an object per NMI backtrace).
+    const rec: TaskRecord = { pid, comm, state: 'R', cpu, taskAddr, frames, frameLines, onCpu: true, span: span(lines, i, j), format: 'cpu_dump' };
+    if (Object.keys(registers).length) rec.registers = registers;
+    if (workqueue) rec.workqueue = workqueue;
+    if (idle) rec.idle = true;
+    ctx.records.addTask(rec);
+    const cpuRec: CpuRecord = { cpu, current: { pid, comm, taskAddr }, span: span(lines, i, j), format: 'cpu_dump' };
+    if (idle) cpuRec.idle = true;
+    if (stuckReason) {
+      cpuRec.stuck = true;
+      cpuRec.stuckReason = stuckReason;
+    }
+    ctx.records.cpus.push(cpuRec);
     return j;
   },
 };
