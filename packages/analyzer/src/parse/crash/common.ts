@@ -2,6 +2,7 @@
 
 import type { TaskState } from '../../contract.js';
 import type { StackWord } from '../records.js';
+import { readRegisterLineByHand } from '../register-line.js';
 
 /** crash `ps` state column → the kernel's state letter. */
 export const CRASH_STATE: Record<string, TaskState> = {
@@ -58,53 +59,16 @@ export function readRegisters(trimmed: string, into: Record<string, string>): nu
 }
 
 /**
- * The common register line, `RAX: ffffffffffffffda  RBX: 0000000000000003` (up to four
- * `NAME: value` pairs, white space after each value), read by hand into `into`: true
- * when the line is one (REG_LINE matches it, and the pairs are what readRegisters reads).
- * False, with nothing written, for anything else, which the patterns then decide: crash
- * prints three such lines per task with registers, and the patterns were a tenth of a
- * `foreach bt`'s analysis.
+ * crash's register line of the common shape, `RAX: ffffffffffffffda  RBX: 0000000000000003`
+ * (up to four pairs, REG_LINE's shape), read by hand: true when the line is one (REG_LINE
+ * matches it, and the pairs are what readRegisters reads); false, with nothing written,
+ * for anything else, which the patterns then decide.
  */
 export function readRegisterLine(t: string, into: Record<string, string>): boolean {
-  const n = t.length;
-  let p = 0;
-  let pairs = 0;
-  // At most four pairs: [name start, name end, value start, value end] each.
-  const at = pairAt;
-  while (p < n) {
-    if (pairs === 4) return false;
-    const ns = p;
-    if (!isUpper(t.charCodeAt(p))) return false;
-    p++;
-    while (p < n && p - ns < 8 && isNameChar(t.charCodeAt(p))) p++;
-    if (p - ns < 2 || p >= n || t.charCodeAt(p) !== 58 /* : */) return false;
-    const ne = p++;
-    const sp = p;
-    while (p < n && p - sp < 3 && t.charCodeAt(p) === 32) p++;
-    if (p === sp) return false;
-    const vs = p;
-    while (p < n && p - vs < 16 && isLowerHexCode(t.charCodeAt(p))) p++;
-    if (p - vs < 4) return false;
-    const ve = p;
-    // White space (or the end) must follow the value: any other shape goes to the patterns.
-    if (p < n && !isBlank(t.charCodeAt(p))) return false;
-    while (p < n && isBlank(t.charCodeAt(p))) p++;
-    at[pairs * 4] = ns;
-    at[pairs * 4 + 1] = ne;
-    at[pairs * 4 + 2] = vs;
-    at[pairs * 4 + 3] = ve;
-    pairs++;
-  }
-  if (pairs === 0) return false;
-  for (let k = 0; k < pairs; k++) into[t.slice(at[k * 4], at[k * 4 + 1]).toLowerCase()] = t.slice(at[k * 4 + 2], at[k * 4 + 3]);
-  return true;
+  return readRegisterLineByHand(t, into, CRASH_REGISTER_LINE);
 }
 
-const pairAt = new Int32Array(16);
-const isUpper = (c: number) => c >= 65 && c <= 90;
-const isNameChar = (c: number) => isUpper(c) || (c >= 48 && c <= 57) || c === 95;
-const isLowerHexCode = (c: number) => (c >= 48 && c <= 57) || (c >= 97 && c <= 102);
-const isBlank = (c: number) => c === 32 || c === 9;
+const CRASH_REGISTER_LINE = { maxPairs: 4, segment: false, tabs: true };
 
 // `ffff8f4957fbfa38: 000000000001ab80 0000000000000086 ` (bt -f, rd, rd -s). Values may
 // be symbols in rd -s output: `schedule_preempt_disabled+41`.

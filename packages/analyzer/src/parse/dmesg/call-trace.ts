@@ -15,6 +15,7 @@
 import type { FrameContext, ParsedFrame, StackFrame } from '../records.js';
 import { frameOfLine, parseFrameLine } from '../frames.js';
 import { frameTable } from '../frame-table.js';
+import { readRegisterLineByHand } from '../register-line.js';
 import type { LineTable } from '../../text/lines.js';
 
 /** `Call Trace:` (x86, show_trace_log_lvl), `Call trace:` (arm64 dump_backtrace), `Backtrace:`. */
@@ -81,55 +82,15 @@ export function readRegisterPairs(t: string, into: Record<string, string>): void
 
 /**
  * x86 `__show_regs` lines of the common shape, `RSP: 0018:ffffc9000cbf7e50 EFLAGS: 00000246`
- * or `RAX: … RBX: … RCX: …` (capitalised names, a colon, 1–3 spaces, an optional
- * `SSSS:` segment, 4–16 hex digits, then a space or the end), read by hand: true, with
- * the pairs readRegisterPairs would read, when the whole line is of that shape; false,
- * with nothing written, otherwise (the pattern then reads it). Every CPU's NMI backtrace
- * prints several.
+ * or `RAX: … RBX: … RCX: …`, read by hand: true, with the pairs readRegisterPairs would
+ * read, when the whole line is of that shape; false, with nothing written, otherwise (the
+ * pattern then reads it).
  */
 export function readX86RegisterLine(t: string, into: Record<string, string>): boolean {
-  const n = t.length;
-  const at = x86PairAt;
-  let pairs = 0;
-  let p = 0;
-  while (p < n) {
-    if (pairs === 8) return false;
-    const ns = p;
-    if (!isUpperCode(t.charCodeAt(p))) return false;
-    p++;
-    while (p < n && p - ns < 8 && isRegNameCode(t.charCodeAt(p))) p++;
-    if (p - ns < 2 || p >= n || t.charCodeAt(p) !== 58 /* : */) return false;
-    const ne = p++;
-    const sp = p;
-    while (p < n && p - sp < 3 && t.charCodeAt(p) === 32) p++;
-    if (p === sp) return false;
-    // An optional `SSSS:` segment selector before the value.
-    let vs = p;
-    if (p + 4 < n && t.charCodeAt(p + 4) === 58 && isHexRun(t, p, 4)) vs = p = p + 5;
-    while (p < n && p - vs < 16 && isLowerHexCode(t.charCodeAt(p))) p++;
-    if (p - vs < 4) return false;
-    const ve = p;
-    if (p < n && t.charCodeAt(p) !== 32) return false;
-    while (p < n && t.charCodeAt(p) === 32) p++;
-    at[pairs * 4] = ns;
-    at[pairs * 4 + 1] = ne;
-    at[pairs * 4 + 2] = vs;
-    at[pairs * 4 + 3] = ve;
-    pairs++;
-  }
-  if (pairs === 0) return false;
-  for (let k = 0; k < pairs; k++) into[t.slice(at[k * 4], at[k * 4 + 1]).toLowerCase()] = t.slice(at[k * 4 + 2], at[k * 4 + 3]);
-  return true;
+  return readRegisterLineByHand(t, into, X86_REGISTER_LINE);
 }
 
-const x86PairAt = new Int32Array(32);
-const isUpperCode = (c: number) => c >= 65 && c <= 90;
-const isRegNameCode = (c: number) => isUpperCode(c) || (c >= 48 && c <= 57) || c === 95;
-const isLowerHexCode = (c: number) => (c >= 48 && c <= 57) || (c >= 97 && c <= 102);
-function isHexRun(t: string, from: number, len: number): boolean {
-  for (let i = from; i < from + len; i++) if (!isLowerHexCode(t.charCodeAt(i))) return false;
-  return true;
-}
+const X86_REGISTER_LINE = { maxPairs: 8, segment: true, tabs: false };
 
 export interface Trace {
   /** From the frame table (shared, frozen); their input lines are in `frameLines`. */
