@@ -19,25 +19,12 @@ import { crashBtFrame, frameFromCrashBt, frameFromSymbolOffset } from '../frames
 import { frameTable } from '../frame-table.js';
 import type { FormatParser, ParseContext } from '../parser.js';
 import { sameStackBlock, skipBlank, span } from '../parser.js';
-import type { Line } from '../../text/lines.js';
 import { BT_HEADER, CRASH_STATE, EXCEPTION_RIP, STACK_MARKER, isRegisterLine, isWordLine, readRegisterLine, readRegisters, readWords } from './common.js';
 
 const ELLIPSIS = /^\.{2,}$/;
 const BT_MESSAGE = /^bt: /;
 const ORIG_RAX = /^ORIG_RAX: /;
 
-function isBtBody(t: string): boolean {
-  return (
-    frameFromCrashBt(t, 0) !== undefined ||
-    EXCEPTION_RIP.test(t) ||
-    STACK_MARKER.test(t) ||
-    isRegisterLine(t) ||
-    ORIG_RAX.test(t) ||
-    isWordLine(t) ||
-    ELLIPSIS.test(t) ||
-    BT_MESSAGE.test(t)
-  );
-}
 
 function markerContext(label: string): FrameContext {
   return /NMI/i.test(label) ? 'nmi' : 'irq';
@@ -139,8 +126,7 @@ export const crashBtParser: FormatParser = {
       // no register value), without running them all on it.
       if (t.charCodeAt(0) === 80 /* P */ && BT_HEADER.test(t)) break;
       // Register lines by hand first (they start with a capital, so no exception RIP or
-      // stack marker is one); then the other body kinds, each tested once (isBtBody's
-      // tests, in its order of use).
+      // stack marker is one); then the other body kinds, each tested once.
       if (readRegisterLine(t, registers)) {
         lastBody = j;
         continue;
@@ -235,8 +221,5 @@ function ownerOfStackAddr(ctx: ParseContext, sp: string): TaskRef | null {
   return ctx.stackBlocks.ownerOf(sp);
 }
 
-export function btLineIsBody(line: Line): boolean {
-  return isBtBody(line.trimmed);
-}
 
 export type { ParseContext };
