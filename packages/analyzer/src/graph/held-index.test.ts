@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { HeldLockRecord } from '../parse/records.js';
+import { HeldLockRecord } from '../parse/records.js';
 import { DeferredHeld } from './held-index.js';
 
-const entry = (addr: string | null, name: string | null): HeldLockRecord => ({ holder: { pid: 1, comm: 'x', taskAddr: null }, addr, name, at: null, index: 0, span: { line: 1, endLine: 1 }, format: 'lockdep' });
+const entry = (addr: string | null, name: string | null): HeldLockRecord => new HeldLockRecord({ pid: 1, comm: 'x', taskAddr: null }, addr, name, null, 0, 1);
 
 describe('DeferredHeld', () => {
   const held = [entry('a1', 'A'), entry(null, 'B'), entry('a1', 'A2'), entry('a2', 'A'), entry(null, 'B')];

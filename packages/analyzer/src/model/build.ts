@@ -241,22 +241,22 @@ export function buildModel(records: Records, text: string, kernel: string | null
   // Tasks named only as lock holders (lockdep lists, "likely owned by" hints) are tasks
   // too: the owner of a lock must be a node even when its stack is not in the dump.
   const named: TaskRecord[] = [];
-  const mention = (ref: TaskRef | null | undefined, sp: Span, format: string) => {
+  const mention = (ref: TaskRef | null | undefined, line: number, endLine: number, format: string) => {
     if (!ref || ref.pid === null || ref.pid <= 0) return;
     // A lockdep list names a holder once per lock, on consecutive lines: one record per
     // run (its evidence merges to the same span anyway).
     const last = named[named.length - 1];
-    if (last && last.pid === ref.pid && last.format === format && last.comm === ref.comm && last.taskAddr === ref.taskAddr && sp.line >= last.span.line && sp.line <= last.span.endLine + 1) {
-      last.span = { line: last.span.line, endLine: Math.max(last.span.endLine, sp.endLine) };
+    if (last && last.pid === ref.pid && last.format === format && last.comm === ref.comm && last.taskAddr === ref.taskAddr && line >= last.span.line && line <= last.span.endLine + 1) {
+      last.span = { line: last.span.line, endLine: Math.max(last.span.endLine, endLine) };
       return;
     }
-    named.push({ pid: ref.pid, comm: ref.comm, state: null, cpu: null, taskAddr: ref.taskAddr, frames: NO_FRAMES, span: sp, format });
+    named.push({ pid: ref.pid, comm: ref.comm, state: null, cpu: null, taskAddr: ref.taskAddr, frames: NO_FRAMES, span: { line, endLine }, format });
   };
   // Indexed loops over the per-record lists: buildModel runs once per analysis, often
   // before it is optimised, where for-of allocates an iterator result per element.
   const held = records.heldLocks;
-  for (let k = 0; k < held.length; k++) mention(held[k].holder, held[k].span, 'lock_holder');
-  for (const f of records.lockFacts) mention(f.owner, f.span, 'lock_holder');
+  for (let k = 0; k < held.length; k++) mention(held[k].holder, held[k].line, held[k].line, 'lock_holder');
+  for (const f of records.lockFacts) mention(f.owner, f.span.line, f.span.endLine, 'lock_holder');
   const allRecords = named.length ? records.tasks.concat(named) : records.tasks;
   // Records by task: the group's index in `order` by its key (a pid > 0 is its own key,
   // so the same map later finds a task by pid; see taskByPid).

@@ -79,6 +79,9 @@ export interface ParseContext {
   stackBlocks: StackBlocks;
   crash: CrashState;
   shell: ShellState;
+  /** One copy of each string a parser asks to keep (lock names, call sites): a list of
+   *  100,000 entries repeats a few hundred. Per analysis, so nothing outlives it. */
+  intern(s: string): string;
 }
 
 export function newContext(records: Records): ParseContext {
@@ -87,6 +90,17 @@ export function newContext(records: Records): ParseContext {
     stackBlocks: new StackBlocks(records),
     crash: { command: null, commandLine: 0, currentTask: null, currentCpu: null, commandFacts: null },
     shell: { command: null, commandLine: 0 },
+    intern: interner(),
+  };
+}
+
+function interner(): (s: string) => string {
+  const seen = new Map<string, string>();
+  return (s) => {
+    const known = seen.get(s);
+    if (known !== undefined) return known;
+    seen.set(s, s);
+    return s;
   };
 }
 

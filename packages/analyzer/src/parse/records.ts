@@ -76,16 +76,28 @@ export interface CpuRecord {
   format: string;
 }
 
-/** A lock held by a task, from lockdep's held-locks lists. */
-export interface HeldLockRecord {
-  holder: TaskRef;
-  addr: string | null;
-  name: string | null;
-  /** Function that acquired it (`at: fn+off/len`). */
-  at: string | null;
-  index: number;
-  span: Span;
-  format: string;
+/**
+ * A lock held by a task, from lockdep's held-locks lists. A list on a big machine names
+ * 100,000 of them, kept until the graph asks, so each is small: its line rather than a
+ * span object (made when asked for), and the parser interns the lock's name and call
+ * site (a few hundred distinct ones) instead of keeping a string per line.
+ */
+export class HeldLockRecord {
+  constructor(
+    readonly holder: TaskRef,
+    readonly addr: string | null,
+    readonly name: string | null,
+    /** Function that acquired it (`at: fn+off/len`). */
+    readonly at: string | null,
+    readonly index: number,
+    /** Its input line (1-based). */
+    readonly line: number,
+  ) {}
+
+  /** The one-line span of the entry (a new object: callers may keep or merge it). */
+  get span(): Span {
+    return { line: this.line, endLine: this.line };
+  }
 }
 
 /** A fact about a lock stated by the dump: struct dumps, hung-task hints, lockdep. */

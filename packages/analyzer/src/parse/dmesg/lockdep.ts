@@ -21,7 +21,7 @@
 //   Possible unsafe locking scenario: … *** DEADLOCK ***
 //   stack backtrace:                                            (then `CPU: N PID: …` + trace)
 
-import type { LockdepChainRecord, TaskRef } from '../records.js';
+import { HeldLockRecord, type LockdepChainRecord, type TaskRef } from '../records.js';
 import type { FormatParser, ParseContext } from '../parser.js';
 import { span } from '../parser.js';
 import { parseFrameLine } from '../frames.js';
@@ -71,6 +71,10 @@ function lockLine(t: string): LockLine | null {
   return { index: m[1] !== undefined ? Number(m[1]) : null, addr: m[2] && !m[2].startsWith('(') ? m[2].toLowerCase() : null, name: m[3], at: m[4] ?? null };
 }
 
+function heldLock(ctx: ParseContext, holder: TaskRef, l: LockLine, line: number): HeldLockRecord {
+  return new HeldLockRecord(holder, l.addr, ctx.intern(l.name), l.at === null ? null : ctx.intern(l.at), l.index ?? 0, line);
+}
+
 /** `N locks held by comm/pid:` + ` #k: …` lines, and the `Showing all locks held` wrapper. */
 export const heldLocksParser: FormatParser = {
   name: 'lockdep_held_locks',
@@ -100,7 +104,7 @@ export const heldLocksParser: FormatParser = {
       }
       const l = t.startsWith('#') ? lockLine(t) : null;
       if (l && holder) {
-        ctx.records.heldLocks.push({ holder, addr: l.addr, name: l.name, at: l.at, index: l.index ?? 0, span: span(lines, j, j + 1), format: 'lockdep' });
+        ctx.records.heldLocks.push(heldLock(ctx, holder, l, lines.no(j)));
         continue;
       }
       break;
@@ -166,7 +170,7 @@ export const lockdepReportParser: FormatParser = {
       const l = /^(?:[0-9a-f]{8,16} |\(____ptrval____\) |\()/.test(t) ? lockLine(t) : null;
       if (l && task) {
         if (mode === 'trying') ctx.records.lockFacts.push({ addr: l.addr, name: l.name, waiters: [task], span: span(lines, j, j + 1), format: 'lockdep' });
-        else if (mode === 'holding') ctx.records.heldLocks.push({ holder: task, addr: l.addr, name: l.name, at: l.at, index: 0, span: span(lines, j, j + 1), format: 'lockdep' });
+        else if (mode === 'holding') ctx.records.heldLocks.push(heldLock(ctx, task, { ...l, index: 0 }, lines.no(j)));
         continue;
       }
       // `[<ffffffff…>] fn` continuation of an old-style lock line.
