@@ -40,6 +40,10 @@ function analyzeUnsafe(text: string): AnalysisDocument {
   parsed.lines = null;
   const { kernel, arch } = pickKernel(records);
   const model = buildModel(records, text, kernel);
+  // The model's tasks keep what they took from the task records (frames, registers,
+  // spans); the records themselves are not read again, and a `foreach bt` of 17,000
+  // tasks holds as many until the document is done.
+  records.tasks = [];
   const det = detectKind(model);
   const waits = findWaits(model, arch);
   const graph = buildGraph(model, waits);
