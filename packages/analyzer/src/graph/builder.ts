@@ -51,7 +51,7 @@ export class GraphBuilder {
       e.confidence = confidence;
       e.why = why;
     }
-    e.evidence = mergeSpans([...e.evidence, ...evidence]);
+    e.evidence = mergeSpans(e.evidence.concat(evidence));
   }
 
   hasEdge(from: string, kind?: EdgeKind): boolean {

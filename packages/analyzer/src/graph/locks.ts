@@ -37,6 +37,8 @@ interface LockInfo {
  *  map, replaced by the lock's own on the first waiter (addWaiter). Never written to. */
 const NO_WAITERS: LockInfo['waiters'] = new Map();
 
+const RANK: Record<Confidence, number> = { certain: 3, likely: 2, guess: 1 };
+
 const TYPE_WORD: Record<LockType, string> = {
   mutex: 'mutex',
   ww_mutex: 'ww_mutex',
@@ -132,16 +134,14 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
     return undefined;
   };
   const setOwner = (l: LockInfo, task: string, confidence: Confidence, why: string, evidence: Span[]) => {
-    const rank = { certain: 3, likely: 2, guess: 1 };
-    if (!l.owner || rank[confidence] > rank[l.owner.confidence]) l.owner = { task, confidence, why, evidence };
+    if (!l.owner || RANK[confidence] > RANK[l.owner.confidence]) l.owner = { task, confidence, why, evidence };
   };
   const waiting = new Set<string>();
   const addWaiter = (l: LockInfo, task: string, confidence: Confidence, why: string, evidence: Span[]) => {
     waiting.add(task);
     const w = l.waiters.get(task);
-    const rank = { certain: 3, likely: 2, guess: 1 };
     if (l.waiters === NO_WAITERS) l.waiters = new Map();
-    if (!w || rank[confidence] > rank[w.confidence]) l.waiters.set(task, { confidence, why, evidence });
+    if (!w || RANK[confidence] > RANK[w.confidence]) l.waiters.set(task, { confidence, why, evidence });
   };
   /** A task known only by its task_struct address still gets a node. */
   const taskIdForAddr = (addr: string, ev: Span[]): string => {
@@ -327,7 +327,9 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
     if (w.argAddr) {
       const l = byAddr(w.argAddr) ?? ensure(w.argAddr, null, type, []);
       if (l.type === 'other') l.type = type;
-      addWaiter(l, t.id, 'likely', `${w.frame.fn} was interrupted with the lock address in its first argument register`, [{ line: w.frame.line, endLine: w.frame.line }, ...(t.framesSpan ? [t.framesSpan] : [])]);
+      const ev: Span[] = [{ line: w.frame.line, endLine: w.frame.line }];
+      if (t.framesSpan) ev.push(t.framesSpan);
+      addWaiter(l, t.id, 'likely', `${w.frame.fn} was interrupted with the lock address in its first argument register`, ev);
       continue;
     }
     const inStack = lockAddrsMentioned(t)
@@ -425,7 +427,10 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
   const linked = locks.filter((l) => l.waiters.size > 0 || l.guesses.length > 0).sort((a, b) => a.seq - b.seq);
   for (const l of linked) {
     // A lock known only through its waiters is evidenced by the lines that show them waiting.
-    const evidence = mergeSpans([...l.evidence, ...[...l.waiters.values()].flatMap((w) => w.evidence)]);
+    // (Pushed one by one: a spinlock with thousands of waiting CPUs has as many lists.)
+    const spans = l.evidence.slice();
+    for (const w of l.waiters.values()) for (const e of w.evidence) spans.push(e);
+    const evidence = mergeSpans(spans);
     g.node(l.id, 'lock', lockLabel(l), { evidence: evidence.slice(0, 8) });
     for (const [task, w] of l.waiters) {
       const t = model.taskById.get(task);

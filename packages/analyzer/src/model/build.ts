@@ -462,11 +462,15 @@ export function mergeSpans(spans: Span[]): Span[] {
     if (b.line < a.line || (b.line === a.line && b.endLine < a.endLine)) sorted = false;
   }
   const s = sorted ? spans : spans.slice().sort((a, b) => a.line - b.line || a.endLine - b.endLine);
-  const out: Span[] = [{ ...s[0] }];
+  // New span objects (the inputs may be shared), made field by field: a spread copy per
+  // span was most of this function's time on a lock with thousands of waiters.
+  let last: Span = { line: s[0].line, endLine: s[0].endLine };
+  const out: Span[] = [last];
   for (let k = 1; k < s.length; k++) {
-    const last = out[out.length - 1];
-    if (s[k].line <= last.endLine + 1) last.endLine = Math.max(last.endLine, s[k].endLine);
-    else out.push({ ...s[k] });
+    const sp = s[k];
+    if (sp.line <= last.endLine + 1) {
+      if (sp.endLine > last.endLine) last.endLine = sp.endLine;
+    } else out.push((last = { line: sp.line, endLine: sp.endLine }));
   }
   return out;
 }
