@@ -81,7 +81,8 @@ const mark = (ok) => (ok ? 'MET    ' : 'NOT MET');
 if (a) {
   const big = a.rows.filter((r) => !r.error && r.bytes >= 5 * 1048576);
   for (const r of big) {
-    console.log(`${mark(r.ratio <= 6 && r.mbps >= 30)} analyzer ${r.file}: ${r.mbps.toFixed(1)} MB/s (≥ 30), ${r.ratio.toFixed(1)}× floor (≤ 6)`);
+    // MB/s of analyze() (the analyzer does no I/O); read + analyze printed beside it.
+    console.log(`${mark(r.ratio <= 6 && r.mbps >= 30)} analyzer ${r.file}: ${r.mbps.toFixed(1)} MB/s (≥ 30; with the file read ${r.withReadMbps?.toFixed(1) ?? '?'}), ${r.ratio.toFixed(1)}× floor (≤ 6)`);
     console.log(`${mark(r.memRatio < 6)} memory   ${r.file}: ${r.memRatio.toFixed(1)}× input (< 6)`);
   }
 }

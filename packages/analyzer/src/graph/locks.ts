@@ -432,11 +432,12 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
     for (const w of l.waiters.values()) for (const e of w.evidence) spans.push(e);
     const evidence = mergeSpans(spans);
     g.node(l.id, 'lock', lockLabel(l), { evidence: evidence.slice(0, 8) });
-    for (const [task, w] of l.waiters) {
+    // forEach: for-of over a Map's entries makes a [key, value] pair per waiter.
+    l.waiters.forEach((w, task) => {
       const t = model.taskById.get(task);
       if (t) g.task(t);
       g.edge(task, l.id, 'waits_lock', w.confidence, w.why, w.evidence);
-    }
+    });
     if (l.owner) {
       const t = model.taskById.get(l.owner.task);
       if (t) g.task(t);
@@ -461,7 +462,7 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
       owner: l.owner?.task ?? null,
       ownerConfidence: l.owner?.confidence ?? null,
       waiters: [...l.waiters.keys()],
-      evidence: mergeSpans([...evidence, ...(l.owner?.evidence ?? [])]),
+      evidence: l.owner ? mergeSpans(evidence.concat(l.owner.evidence)) : evidence,
     });
   }
   return out;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { Records } from '../parse/records.js';
-import { buildModel } from './build.js';
+import { buildModel, mergeSpans } from './build.js';
 
 const rec = (pid: number | null, cpu: number | null, taskAddr: string | null) => ({ pid, comm: 'x', state: null, cpu, taskAddr, frames: [], span: { line: 1, endLine: 1 }, format: 'ps' });
 
@@ -18,5 +19,30 @@ describe('the model’s task indexes', () => {
     expect(m.taskById.get('task:43')).toBeUndefined();
     expect(m.taskById.get('task:0')).toBeUndefined();
     expect(m.taskByAddr.get('ffff880035700000')?.id).toBe('task:7');
+  });
+});
+
+describe('mergeSpans', () => {
+  // The reference: sort by start, then fold touching or overlapping spans together.
+  const reference = (spans: { line: number; endLine: number }[]) => {
+    const s = [...spans].sort((a, b) => a.line - b.line || a.endLine - b.endLine);
+    const out: { line: number; endLine: number }[] = [];
+    for (const x of s) {
+      const last = out[out.length - 1];
+      if (last && x.line <= last.endLine + 1) last.endLine = Math.max(last.endLine, x.endLine);
+      else out.push({ ...x });
+    }
+    return out;
+  };
+  it('sorts and merges like the reference, at every length, without touching its input', () => {
+    const span = fc.tuple(fc.integer({ min: 1, max: 60 }), fc.integer({ min: 0, max: 5 })).map(([line, len]) => ({ line, endLine: line + len }));
+    fc.assert(
+      fc.property(fc.array(span, { maxLength: 20 }), (spans) => {
+        const before = JSON.stringify(spans);
+        expect(mergeSpans(spans)).toEqual(reference(spans));
+        expect(JSON.stringify(spans)).toBe(before);
+      }),
+      { numRuns: 5000, seed: 7 },
+    );
   });
 });

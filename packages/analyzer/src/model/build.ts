@@ -461,7 +461,7 @@ export function mergeSpans(spans: Span[]): Span[] {
     const b = spans[k];
     if (b.line < a.line || (b.line === a.line && b.endLine < a.endLine)) sorted = false;
   }
-  const s = sorted ? spans : spans.slice().sort((a, b) => a.line - b.line || a.endLine - b.endLine);
+  const s = sorted ? spans : sortedSpans(spans);
   // New span objects (the inputs may be shared), made field by field: a spread copy per
   // span was most of this function's time on a lock with thousands of waiters.
   let last: Span = { line: s[0].line, endLine: s[0].endLine };
@@ -473,6 +473,25 @@ export function mergeSpans(spans: Span[]): Span[] {
     } else out.push((last = { line: sp.line, endLine: sp.endLine }));
   }
   return out;
+}
+
+const bySpanStart = (a: Span, b: Span) => a.line - b.line || a.endLine - b.endLine;
+
+/** A sorted copy. Most lists out of order are two or three spans (a frame's line and its
+ *  task's record): sorted by insertion, where Array#sort allocates a work area each call. */
+function sortedSpans(spans: Span[]): Span[] {
+  const s = spans.slice();
+  if (s.length > 8) return s.sort(bySpanStart);
+  for (let k = 1; k < s.length; k++) {
+    const x = s[k];
+    let j = k - 1;
+    while (j >= 0 && bySpanStart(s[j], x) > 0) {
+      s[j + 1] = s[j];
+      j--;
+    }
+    s[j + 1] = x;
+  }
+  return s;
 }
 
 /** The CPU whose per-cpu area holds `addr`, from `kmem -o` bases (null when unknown). */

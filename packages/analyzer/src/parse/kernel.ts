@@ -49,6 +49,17 @@ export function mayHintArch(t: string): boolean {
   return t.indexOf('390x') >= 0;
 }
 
+/** `/\d\.\d/.test(t)` by hand: the dots a line has are found by indexOf, and most of
+ *  them (`fn.cold+0x…`, `host.example`) fail at once. */
+export function hasDigitDotDigit(t: string): boolean {
+  for (let i = t.indexOf('.', 1); i > 0 && i + 1 < t.length; i = t.indexOf('.', i + 1)) {
+    const a = t.charCodeAt(i - 1);
+    const b = t.charCodeAt(i + 1);
+    if (a >= 48 && a <= 57 && b >= 48 && b <= 57) return true;
+  }
+  return false;
+}
+
 export function archFromRelease(release: string): string | null {
   const m = /(x86_64|aarch64|arm64|ppc64le|s390x|amd64|i686)/.exec(release);
   if (!m) return null;
@@ -60,10 +71,10 @@ export function scanKernelFacts(lines: LineTable, records: Records): void {
   for (let i = 0; i < lines.length; i++) {
     if (lines.trimmedLength(i) < 5) continue;
     const t = lines.trimmed(i);
-    // Cheap pre-filters: every release pattern needs a digit-dot-digit, so a dot (found
-    // by indexOf, much faster than a regex scan of every line) comes first.
-    if (t.indexOf('.') >= 0 && /\d\.\d/.test(t)) {
-      for (const p of PATTERNS) {
+    // Cheap pre-filter: every release pattern needs a digit-dot-digit.
+    if (hasDigitDotDigit(t)) {
+      for (let k = 0; k < PATTERNS.length; k++) {
+        const p = PATTERNS[k];
         const m = p.re.exec(t);
         if (m) {
           records.kernels.push({ release: m[1], arch: archFromRelease(m[1]), strength: p.strength, line: lines.no(i) });
@@ -72,7 +83,8 @@ export function scanKernelFacts(lines: LineTable, records: Records): void {
       }
     }
     if (hints < 50 && mayHintArch(t) && ANY_ARCH_HINT.test(t)) {
-      for (const h of ARCH_HINTS) {
+      for (let k = 0; k < ARCH_HINTS.length; k++) {
+        const h = ARCH_HINTS[k];
         if (h.re.test(t)) {
           records.archHints.push({ arch: h.arch, line: lines.no(i) });
           hints++;

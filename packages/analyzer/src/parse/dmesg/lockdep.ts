@@ -80,7 +80,11 @@ export const heldLocksParser: FormatParser = {
   name: 'lockdep_held_locks',
   starts(line) {
     const t = line.trimmed;
-    return t.startsWith('Showing all locks held') || t.includes(' held by ');
+    // A list starts with its header or a holder line: `N locks held by …`, `no locks held
+    // by …` (a digit or an `n` first, so most lines are not searched for ' held by ').
+    const c = t.charCodeAt(0);
+    if (c === 83 /* S */) return t.startsWith('Showing all locks held');
+    return ((c >= 48 && c <= 57) || c === 110 /* n */) && t.includes(' held by ');
   },
   parse(lines, i, ctx) {
     let j = i;
