@@ -40,8 +40,7 @@ export const ANY_ARCH_HINT = /^(?:RIP: (?:00\d\d:|[0-9a-f]{16} )|RAX: [0-9a-f]{1
  * the letter before it is looked at: a lockdep list's every line has one.)
  */
 export function mayHintArch(t: string): boolean {
-  const c = t.charCodeAt(0);
-  if (c === 82 || c === 112 || c === 108 || c === 120 || c === 78 || c === 75) return true;
+  if (startsLikeArchHint(t.charCodeAt(0))) return true;
   for (let i = t.indexOf('64', 1); i > 0; i = t.indexOf('64', i + 1)) {
     const p = t.charCodeAt(i - 1);
     if (p === 95 /* _ */ || p === 104 /* h */ || p === 109 /* m */ || p === 99 /* c */) return true;
@@ -60,6 +59,11 @@ export function hasDigitDotDigit(t: string): boolean {
   return false;
 }
 
+/** R p l x N K: the first characters of ANY_ARCH_HINT's anchored forms. */
+function startsLikeArchHint(c: number): boolean {
+  return c === 82 || c === 112 || c === 108 || c === 120 || c === 78 || c === 75;
+}
+
 export function archFromRelease(release: string): string | null {
   const m = /(x86_64|aarch64|arm64|ppc64le|s390x|amd64|i686)/.exec(release);
   if (!m) return null;
@@ -68,27 +72,38 @@ export function archFromRelease(release: string): string | null {
 
 export function scanKernelFacts(lines: LineTable, records: Records): void {
   let hints = 0;
+  // Most lines can hold neither a release nor an arch hint: those are turned away by
+  // finders over the input, without making the line's string.
+  const hasDot = lines.finder('.');
+  const has64 = lines.finder('64');
+  const has390 = lines.finder('390x');
   for (let i = 0; i < lines.length; i++) {
     if (lines.trimmedLength(i) < 5) continue;
-    const t = lines.trimmed(i);
-    // Cheap pre-filter: every release pattern needs a digit-dot-digit.
-    if (hasDigitDotDigit(t)) {
-      for (let k = 0; k < PATTERNS.length; k++) {
-        const p = PATTERNS[k];
-        const m = p.re.exec(t);
-        if (m) {
-          records.kernels.push({ release: m[1], arch: archFromRelease(m[1]), strength: p.strength, line: lines.no(i) });
-          break;
+    let t: string | null = null;
+    // Every release pattern needs a digit-dot-digit.
+    if (hasDot(i)) {
+      t = lines.trimmed(i);
+      if (hasDigitDotDigit(t)) {
+        for (let k = 0; k < PATTERNS.length; k++) {
+          const p = PATTERNS[k];
+          const m = p.re.exec(t);
+          if (m) {
+            records.kernels.push({ release: m[1], arch: archFromRelease(m[1]), strength: p.strength, line: lines.no(i) });
+            break;
+          }
         }
       }
     }
-    if (hints < 50 && mayHintArch(t) && ANY_ARCH_HINT.test(t)) {
-      for (let k = 0; k < ARCH_HINTS.length; k++) {
-        const h = ARCH_HINTS[k];
-        if (h.re.test(t)) {
-          records.archHints.push({ arch: h.arch, line: lines.no(i) });
-          hints++;
-          break;
+    if (hints < 50 && (startsLikeArchHint(lines.firstCode(i)) || has64(i) || has390(i))) {
+      t ??= lines.trimmed(i);
+      if (mayHintArch(t) && ANY_ARCH_HINT.test(t)) {
+        for (let k = 0; k < ARCH_HINTS.length; k++) {
+          const h = ARCH_HINTS[k];
+          if (h.re.test(t)) {
+            records.archHints.push({ arch: h.arch, line: lines.no(i) });
+            hints++;
+            break;
+          }
         }
       }
     }

@@ -99,3 +99,18 @@ describe('LineTable.linesContaining', () => {
     );
   });
 });
+
+describe('LineTable.finder and firstCode', () => {
+  it('agree with the line strings, asked in order and out of order', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('a', '.', '64', '6', '4', ' ', '\n', '[    1.000000] ', 'x64\n', '..'), { maxLength: 40 }), fc.constantFrom('.', '64', '4\n'), fc.array(fc.nat(12), { maxLength: 8 }), (parts, needle, extra) => {
+        const lines = splitLines(parts.join(''));
+        const has = lines.finder(needle);
+        const order = [...Array(lines.length).keys(), ...extra];
+        for (const i of order) expect(has(i), `line ${i}`).toBe(i < lines.length && lines.text(i).includes(needle));
+        for (let i = 0; i < lines.length + 1; i++) expect(lines.firstCode(i)).toBe(lines.trimmed(i) === '' ? -1 : lines.trimmed(i).charCodeAt(0));
+      }),
+      { numRuns: 3000, seed: 11 },
+    );
+  });
+});

@@ -70,6 +70,31 @@ export class LineTable {
   indent(i: number): number {
     return this.indents[i];
   }
+  /** The first character code of trimmed(i), -1 when blank or past the last line
+   *  (a test of one character without making the string). */
+  firstCode(i: number): number {
+    if (i >= this.length) return -1;
+    const p = this.starts[i] + this.indents[i];
+    return p < this.ends[i] ? this.input.charCodeAt(p) : -1;
+  }
+  /**
+   * A test "does line i's text hold `needle`" for lines asked in increasing order, without
+   * making their strings: one cursor moves through the input's occurrences (native
+   * indexOf), so asking every line costs one pass over the input, not one per line.
+   */
+  finder(needle: string): (i: number) => boolean {
+    let at = -2; // position of the next occurrence at or after the last line asked; -1: none
+    let lastLine = -1;
+    return (i) => {
+      if (i >= this.length || needle === '') return false;
+      const start = this.starts[i];
+      const end = this.ends[i];
+      // Asked out of order: search again from this line.
+      if (i < lastLine || at === -2 || (at >= 0 && at < start)) at = this.input.indexOf(needle, start);
+      lastLine = i;
+      return at >= 0 && at + needle.length <= end;
+    };
+  }
   caller(i: number): string | null {
     return this.callers?.get(i) ?? null;
   }

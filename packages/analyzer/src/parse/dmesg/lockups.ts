@@ -161,8 +161,7 @@ export const cpuDumpParser: FormatParser = {
     // 3.x/4.x show_regs prints the task_struct address: `task: ffff… ti: ffff…`.
     let taskAddr: string | null = null;
     for (let k = i + 1; k < Math.min(j, i + 12); k++) {
-      const t = lines.trimmed(k);
-      const ta = t.charCodeAt(0) === 116 /* t */ ? TASK_ADDR.exec(t) : null;
+      const ta = lines.firstCode(k) === 116 /* t */ ? TASK_ADDR.exec(lines.trimmed(k)) : null;
       if (ta) {
         taskAddr = ta[1];
         break;
