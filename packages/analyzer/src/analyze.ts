@@ -1,7 +1,7 @@
 // text → lines → segments → records → model → waits → graph → findings → summary.
 // Pure and total: any string in, one contract document out; never throws.
 
-import { SCHEMA_VERSION, type AnalysisDocument, type Cpu, type Frame, type Task } from './contract.js';
+import { SCHEMA_VERSION, type AnalysisDocument, type Cpu, type Task } from './contract.js';
 import { buildFindings } from './findings/build.js';
 import { matchKnownIssues } from './findings/known-issues.js';
 import { buildGraph } from './graph/build.js';
@@ -55,32 +55,18 @@ function analyzeUnsafe(text: string): AnalysisDocument {
   const at = findings.findIndex((f) => f.severity !== 'critical' || !['deadlock_cycle', 'self_deadlock', 'ipi_stall'].includes(f.kind));
   findings.splice(at < 0 ? findings.length : at, 0, ...known);
 
-  const tasks: Task[] = model.tasks.map((t) => {
-    // Optional fields set one by one (no spread of a temporary object per task: a sysrq-t
-    // of 80,000 tasks made as many).
-    const out: Task = {
-      id: t.id,
-      pid: t.pid,
-      comm: t.comm,
-      state: t.state,
-      cpu: t.cpu,
-      taskAddr: t.taskAddr,
-      // Interned frames (one object per distinct frame, one array per distinct stack),
-      // emitted as they are: the contract's fields plus `context`/`isIp` where set.
-      frames: t.frames as Frame[],
-      frameLines: t.frameLines,
-      evidence: t.evidence,
-    };
-    if (t.registers) out.registers = t.registers;
-    if (t.workqueue) out.workqueue = t.workqueue;
-    if (t.blockedSeconds !== null) out.blockedSeconds = t.blockedSeconds;
+  // The model's tasks are the document's (one object per task; see ModelTask): only the
+  // wait read off each one's stack is added here.
+  for (let k = 0; k < model.tasks.length; k++) {
+    const t = model.tasks[k];
     const w = waits.get(t.id);
     if (w) {
-      out.waitFrame = w.frame.fn;
-      out.waitKind = w.rule.kind;
+      t.waitFrame = w.frame.fn;
+      t.waitKind = w.rule.kind;
     }
-    return out;
-  });
+  }
+  // (Frames are interned frozen frames, shared between tasks: `readonly` in the model.)
+  const tasks = model.tasks as unknown as Task[];
   const cpus: Cpu[] = [...model.cpus.values()]
     .sort((a, b) => a.cpu - b.cpu)
     .map((c) => ({ id: `cpu:${c.cpu}`, cpu: c.cpu, current: c.current, idle: c.idle, stuck: c.stuck, runnable: c.runnable, evidence: c.evidence, ...(c.stuckReason ? { stuckReason: c.stuckReason } : {}) }));

@@ -7,7 +7,14 @@ import { frameTable } from '../parse/frame-table.js';
 import { stackBlockKey, type StackBlockKey } from '../parse/parser.js';
 import type { Records, StackFrame, StackWord, TaskRecord, TaskRef } from '../parse/records.js';
 
-export interface ModelTask {
+/**
+ * A task of the model, and the document's task: the same object, so a dump of 80,000
+ * tasks makes one object per task, not two. Its public fields are the contract's `Task`
+ * in the document's order (optional members hold `undefined` when absent, which JSON
+ * leaves out, so every task keeps one shape); what only the analysis reads lives in
+ * private fields, which JSON, structured clone and Object.keys do not see.
+ */
+export class ModelTask {
   id: string;
   pid: number | null;
   comm: string | null;
@@ -18,17 +25,79 @@ export interface ModelTask {
   frames: readonly StackFrame[];
   /** Input line of each frame (same index as `frames`). */
   frameLines: number[];
-  registers: Record<string, string> | null;
-  stackWords: StackWord[];
-  workqueue: { wq: string; fn: string } | null;
-  blockedSeconds: number | null;
-  /** Process (thread group) id when the dump says; threads share one mm. */
-  tgid: number | null;
-  onCpu: boolean;
-  idle: boolean;
   evidence: Span[];
+  registers: Record<string, string> | undefined;
+  workqueue: { wq: string; fn: string } | undefined;
+  blockedSeconds: number | undefined;
+  /** Set by analyze() from the task's wait. */
+  waitFrame: string | undefined = undefined;
+  waitKind: string | undefined = undefined;
+  #stackWords: StackWord[];
+  #tgid: number | null;
+  #onCpu: boolean;
+  #idle: boolean;
+  #framesSpan: Span | null;
+
+  constructor(f: {
+    id: string;
+    pid: number | null;
+    comm: string | null;
+    state: TaskState | null;
+    cpu: number | null;
+    taskAddr: string | null;
+    frames: readonly StackFrame[];
+    frameLines: number[];
+    evidence: Span[];
+    registers: Record<string, string> | null;
+    workqueue: { wq: string; fn: string } | null;
+    blockedSeconds: number | null;
+    stackWords: StackWord[];
+    tgid: number | null;
+    onCpu: boolean;
+    idle: boolean;
+    framesSpan: Span | null;
+  }) {
+    this.id = f.id;
+    this.pid = f.pid;
+    this.comm = f.comm;
+    this.state = f.state;
+    this.cpu = f.cpu;
+    this.taskAddr = f.taskAddr;
+    this.frames = f.frames;
+    this.frameLines = f.frameLines;
+    this.evidence = f.evidence;
+    this.registers = f.registers ?? undefined;
+    this.workqueue = f.workqueue ?? undefined;
+    this.blockedSeconds = f.blockedSeconds ?? undefined;
+    this.#stackWords = f.stackWords;
+    this.#tgid = f.tgid;
+    this.#onCpu = f.onCpu;
+    this.#idle = f.idle;
+    this.#framesSpan = f.framesSpan;
+  }
+
+  /** Raw stack or memory words attributed to the task (crash `bt -f`, `rd`, `search`). */
+  get stackWords(): StackWord[] {
+    return this.#stackWords;
+  }
+  set stackWords(words: StackWord[]) {
+    this.#stackWords = words;
+  }
+  /** Process (thread group) id when the dump says; threads share one mm. */
+  get tgid(): number | null {
+    return this.#tgid;
+  }
+  /** The task is (or was, when captured) running on its CPU. */
+  get onCpu(): boolean {
+    return this.#onCpu;
+  }
+  get idle(): boolean {
+    return this.#idle;
+  }
   /** Span of the record whose frames were kept. */
-  framesSpan: Span | null;
+  get framesSpan(): Span | null {
+    return this.#framesSpan;
+  }
 }
 
 /** A read-only index of the model's tasks. */
@@ -204,7 +273,7 @@ function mergeRecords(recs: TaskRecord[], info: (frames: readonly StackFrame[]) 
   const interrupted = frames.length > 0 && info(frames).interrupted;
   const onCpu = recs.some((r) => r.onCpu) || interrupted;
   const idle = pid === 0 || recs.some((r) => r.idle);
-  return {
+  return new ModelTask({
     id: taskIdFor(pid, cpu, pid === 0 ? null : taskAddr, anonN),
     pid,
     comm,
@@ -222,7 +291,7 @@ function mergeRecords(recs: TaskRecord[], info: (frames: readonly StackFrame[]) 
     idle,
     evidence,
     framesSpan: best?.span ?? null,
-  };
+  });
 }
 
 export function buildModel(records: Records, text: string, kernel: string | null = null): Model {
