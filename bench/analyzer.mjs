@@ -8,8 +8,8 @@
 //              of the analyzer and of read + analyze, and the ratio to the floor like for
 //              like (read + analyze ÷ read + split);
 //   memory   = one analysis in the same fresh process before the timed runs: peak RSS
-//              growth over the warm process's RSS before the input was read, ÷ input size
-//              ("mem×in": the input counts once);
+//              growth over the RSS with the input read, plus the input itself, ÷ input
+//              size ("mem×in": the input counts once);
 // and graph nodes/edges (the graph after identical waiters are collapsed), tasks, kind.
 //
 //   node bench/analyzer.mjs [--dir bench/out] [--match sysrq] [--runs N] [--rounds N] [--json out.json] [files…]
@@ -79,16 +79,17 @@ if (process.argv[2] === '--child') {
   if (fl.status !== 0) throw new Error(`floor child failed: ${fl.stderr}`);
   const { floor, lines } = JSON.parse(fl.stdout);
   gc();
-  // Memory: one analysis in this fresh process, measured from the RSS of the warm process
-  // before the input is read, so the input string counts once, like everything the
-  // analysis holds at its peak. (Measured from the RSS with the input already read, the
-  // figure moved by ±1× with how much free heap V8 happened to keep committed then.)
-  // First, so no earlier run's heap is still held.
+  // Memory: one analysis in this fresh process, measured from the RSS with the input
+  // already read (reading a file is not the analyzer's work: its buffer is gone by then);
+  // the input string itself is counted once in memRatio. First, so no earlier run's heap
+  // is still held.
   let doc = null;
   let peakRss = 0;
-  const baseRss = process.memoryUsage().rss;
+  let inputRss = 0;
   {
     const text = readFileSync(file, 'utf8');
+    gc();
+    inputRss = process.memoryUsage().rss;
     doc = analyze(text);
     peakRss = process.resourceUsage().maxRSS * 1024;
   }
@@ -132,10 +133,10 @@ if (process.argv[2] === '--child') {
     withReadMbps: size / 1048576 / (bestWithRead / 1000),
     floorMbps: size / 1048576 / (floor / 1000),
     ratio: bestWithRead / floor,
-    // Peak RSS of the process, and its peak growth over the warm process's RSS before the
-    // input was read (the input, the analysis's working set, the document), ÷ input size.
+    // Peak RSS of the process, and the analysis's peak growth over the RSS with the input
+    // loaded (working set + the document it returns) plus the input itself, ÷ input size.
     peakRssMB: peakRss / 1048576,
-    memRatio: (peakRss - baseRss) / size,
+    memRatio: (peakRss - inputRss + size) / size,
     kind: doc.kind,
     title: doc.title,
     tasks: doc.tasks.length,
