@@ -2,7 +2,7 @@
 // /proc stack, a crash bt) becomes one task with all its evidence; CPUs by number;
 // an address index so later stages can ask "which task is this task_struct / stack".
 
-import type { Span, TaskState } from '../contract.js';
+import type { Span, Task, TaskState } from '../contract.js';
 import { frameTable } from '../parse/frame-table.js';
 import { stackBlockKey, type StackBlockKey } from '../parse/parser.js';
 import type { Records, StackFrame, StackWord, TaskRecord, TaskRef } from '../parse/records.js';
@@ -14,49 +14,39 @@ import type { Records, StackFrame, StackWord, TaskRecord, TaskRef } from '../par
  * leaves out, so every task keeps one shape); what only the analysis reads lives in
  * private fields, which JSON, structured clone and Object.keys do not see.
  */
-export class ModelTask {
-  id: string;
-  pid: number | null;
-  comm: string | null;
-  state: TaskState | null;
-  cpu: number | null;
-  taskAddr: string | null;
+export interface ModelTask extends Pick<Task, 'id' | 'pid' | 'comm' | 'state' | 'cpu' | 'taskAddr' | 'evidence' | 'waitFrame' | 'waitKind'> {
   /** Interned and shared between tasks with the same stack: never mutate. */
   frames: readonly StackFrame[];
   /** Input line of each frame (same index as `frames`). */
   frameLines: number[];
-  evidence: Span[];
   registers: Record<string, string> | undefined;
   workqueue: { wq: string; fn: string } | undefined;
   blockedSeconds: number | undefined;
-  /** Set by analyze() from the task's wait. */
-  waitFrame: string | undefined = undefined;
-  waitKind: string | undefined = undefined;
+}
+
+/** What mergeRecords knows of a task: its public fields (null where absent) and the
+ *  model's own. */
+type ModelTaskInit = Pick<ModelTask, 'id' | 'pid' | 'comm' | 'state' | 'cpu' | 'taskAddr' | 'frames' | 'frameLines' | 'evidence'> & {
+  registers: Record<string, string> | null;
+  workqueue: { wq: string; fn: string } | null;
+  blockedSeconds: number | null;
+  stackWords: StackWord[];
+  tgid: number | null;
+  onCpu: boolean;
+  idle: boolean;
+  framesSpan: Span | null;
+};
+
+// The public fields are declared by the interface above (merged into the class) and
+// made here in the document's order: JSON writes them in the order they were made.
+export class ModelTask {
   #stackWords: StackWord[];
   #tgid: number | null;
   #onCpu: boolean;
   #idle: boolean;
   #framesSpan: Span | null;
 
-  constructor(f: {
-    id: string;
-    pid: number | null;
-    comm: string | null;
-    state: TaskState | null;
-    cpu: number | null;
-    taskAddr: string | null;
-    frames: readonly StackFrame[];
-    frameLines: number[];
-    evidence: Span[];
-    registers: Record<string, string> | null;
-    workqueue: { wq: string; fn: string } | null;
-    blockedSeconds: number | null;
-    stackWords: StackWord[];
-    tgid: number | null;
-    onCpu: boolean;
-    idle: boolean;
-    framesSpan: Span | null;
-  }) {
+  constructor(f: ModelTaskInit) {
     this.id = f.id;
     this.pid = f.pid;
     this.comm = f.comm;
@@ -69,6 +59,9 @@ export class ModelTask {
     this.registers = f.registers ?? undefined;
     this.workqueue = f.workqueue ?? undefined;
     this.blockedSeconds = f.blockedSeconds ?? undefined;
+    // Set by analyze() from the task's wait.
+    this.waitFrame = undefined;
+    this.waitKind = undefined;
     this.#stackWords = f.stackWords;
     this.#tgid = f.tgid;
     this.#onCpu = f.onCpu;

@@ -62,15 +62,26 @@ export function isRegisterLine(t: string): boolean {
 
 /** A line that can be part of a trace body. */
 export function isTraceBodyLine(t: string): boolean {
+  const c = t.charCodeAt(0);
   return (
     TRACE_HEADER.test(t) ||
-    MARKER.test(t) ||
+    (c === 60 /* < */ && MARKER.test(t)) ||
     frameOfLine(t) !== undefined ||
-    IP_LINE.test(t) ||
-    LR_LINE.test(t) ||
+    (mayBeIpLine(c) && IP_LINE.test(t)) ||
+    (mayBeLrLine(c) && LR_LINE.test(t)) ||
     REG_LINE.test(t) ||
-    OTHER_BODY.some((re) => re.test(t))
+    isOtherBody(t)
   );
+}
+
+// First characters IP_LINE and LR_LINE can start with (`RIP`/`EIP`, `pc`, `PC`/`EIP is
+// at`, `NIP`; `lr`, `LR is at`): most lines of a dump are turned away without a regex.
+const mayBeIpLine = (c: number) => c === 82 /* R */ || c === 69 /* E */ || c === 112 /* p */ || c === 80 /* P */ || c === 78 /* N */;
+const mayBeLrLine = (c: number) => c === 108 /* l */ || c === 76 /* L */;
+
+function isOtherBody(t: string): boolean {
+  for (let k = 0; k < OTHER_BODY.length; k++) if (OTHER_BODY[k].test(t)) return true;
+  return false;
 }
 
 /** Every `NAME: value` pair REG_PAIR finds in a register line, into `into` (names lower-cased). */
@@ -105,7 +116,7 @@ export interface Trace {
 
 /** Parse the RIP/pc line into its frame, or null (user-mode RIP, no symbol). */
 export function ipFrame(t: string, line: number): { frame: ParsedFrame | null; user: boolean } | null {
-  const m = IP_LINE.exec(t);
+  const m = mayBeIpLine(t.charCodeAt(0)) ? IP_LINE.exec(t) : null;
   if (!m) return null;
   // Segment 0033/0023/002b: the CPU was in user mode.
   const user = m[1] !== undefined && /^00(?:33|23|2b)$/.test(m[1]);
@@ -178,10 +189,10 @@ export function readTrace(lines: LineTable, i: number, maxFrames = 512): Trace {
       if (t === '') continue;
     }
     const ip = ipFrame(t, lines.no(j));
-    const lr = ip ? null : LR_LINE.exec(t);
+    const lr = ip || !mayBeLrLine(t.charCodeAt(0)) ? null : LR_LINE.exec(t);
     const reg = !ip && !lr && REG_LINE.test(t);
     if (!header && !marker) {
-      if (!ip && !lr && !reg && !(t.charCodeAt(0) === 60 && frameOfLine(t)) && !OTHER_BODY.some((re) => re.test(t))) break;
+      if (!ip && !lr && !reg && !(t.charCodeAt(0) === 60 && frameOfLine(t)) && !isOtherBody(t)) break;
       last = j;
     }
     if (ip) {

@@ -15,7 +15,7 @@ import type { CpuRecord, TaskRecord } from '../records.js';
 import type { FormatParser, ParseContext } from '../parser.js';
 import { span } from '../parser.js';
 import type { LineTable } from '../../text/lines.js';
-import { TRACE_HEADER, isTraceBodyLine, readTrace } from './call-trace.js';
+import { isTraceBodyLine, readTrace } from './call-trace.js';
 import { parseWorkqueueLine } from './task-dump.js';
 import { announceCpu, dmesgState, takeAnnouncedCpu } from './state.js';
 
@@ -151,7 +151,7 @@ export const cpuDumpParser: FormatParser = {
     let frames: ReturnType<typeof readTrace>['frames'] = [];
     let frameLines: number[] = [];
     let registers: Record<string, string> = {};
-    if (j < lines.length && (TRACE_HEADER.test(lines.trimmed(j)) || isTraceBodyLine(lines.trimmed(j)))) {
+    if (j < lines.length && isTraceBodyLine(lines.trimmed(j))) {
       const tr = readTrace(lines, j);
       frames = tr.frames;
       frameLines = tr.frameLines;

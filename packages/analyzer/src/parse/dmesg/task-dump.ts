@@ -8,7 +8,7 @@ import type { TaskRecord } from '../records.js';
 import type { FormatParser, ParseContext } from '../parser.js';
 import { span } from '../parser.js';
 import type { LineTable } from '../../text/lines.js';
-import { TRACE_HEADER, isTraceBodyLine, readTrace } from './call-trace.js';
+import { isTraceBodyLine, readTrace } from './call-trace.js';
 import { announceCpu, takeAnnouncedCpu } from './state.js';
 
 // Tested on every line a segment may start at: made once, not per call.
@@ -103,7 +103,7 @@ export function readTaskDump(lines: LineTable, i: number, format: string): { rec
     rec.workqueue = wq;
     j++;
   }
-  if (j < lines.length && (TRACE_HEADER.test(lines.trimmed(j)) || isTraceBodyLine(lines.trimmed(j)))) {
+  if (j < lines.length && isTraceBodyLine(lines.trimmed(j))) {
     const tr = readTrace(lines, j);
     rec.frames = tr.frames;
     rec.frameLines = tr.frameLines;
