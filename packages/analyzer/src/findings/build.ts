@@ -67,7 +67,8 @@ export function buildFindings(inp: FindingInputs): Analysis {
 
 function findingsOf(inp: FindingInputs): Analysis {
   const { model, waits, edges } = inp;
-  const nodes = new Map(inp.nodes.map((n) => [n.id, n]));
+  const nodes = new Map<string, GraphNode>();
+  for (const n of inp.nodes) nodes.set(n.id, n);
   const out: Finding[] = [];
 
   // 1. Cycles.
