@@ -51,6 +51,13 @@ export function label(nodes: Map<string, GraphNode>, id: string): string {
   return t ? taskLabel(t) : id;
 }
 
+/** A node's own evidence and that of every edge into it, in one list. */
+function evidenceInto(node: string, own: Span[], edges: GraphEdge[]): Span[] {
+  const out = own.slice();
+  for (const e of edges) if (e.to === node) for (const sp of e.evidence) out.push(sp);
+  return out;
+}
+
 function edgeEvidence(edges: GraphEdge[], ids: Set<string>): Span[] {
   return mergeSpans(edges.filter((e) => ids.has(e.from) && ids.has(e.to)).flatMap((e) => e.evidence)).slice(0, 20);
 }
@@ -104,16 +111,17 @@ function findingsOf(inp: FindingInputs): Analysis {
       });
     }
   }
-  const inCycle = new Set(cycles.flat());
-
   // 2. Root blockers: where the waiters' chains end. Sources are blocked tasks and
   //    stuck CPUs; a sink (no outgoing edge) or a cycle is where the chain stops.
-  const adj = new Map<string, string[]>();
-  for (const e of edges) (adj.get(e.from) ?? adj.set(e.from, []).get(e.from)!).push(e.to);
-  // Sources: blocked tasks, stuck CPUs, and anything that waits while nothing waits on it.
-  const hasIn = new Set(edges.map((e) => e.to));
-  const pure = edges.map((e) => e.from).filter((n) => !hasIn.has(n));
-  const sources = [...new Set([...waits.keys(), ...[...model.cpus.values()].filter((c) => c.stuck).map((c) => `cpu:${c.cpu}`), ...pure])].filter((s) => nodes.has(s));
+  // Sources: blocked tasks, stuck CPUs, and anything that waits while nothing waits on it
+  // (in that order, each once; built by loops: a 512-CPU NMI dump has thousands).
+  const hasIn = new Set<string>();
+  for (const e of edges) hasIn.add(e.to);
+  const sourceSet = new Set<string>(waits.keys());
+  for (const c of model.cpus.values()) if (c.stuck) sourceSet.add(`cpu:${c.cpu}`);
+  for (const e of edges) if (!hasIn.has(e.from)) sourceSet.add(e.from);
+  const sources: string[] = [];
+  for (const s of sourceSet) if (nodes.has(s)) sources.push(s);
   // Where each source's chains end: computed once per node over the graph with its
   // cycles collapsed (a DAG), so thousands of waiters sharing a tail cost linear time.
   const compOf = new Map<string, string>();
@@ -192,7 +200,7 @@ function findingsOf(inp: FindingInputs): Analysis {
       severity: r.waiters > 1 ? 'critical' : 'warning',
       summary: `Root blocker: ${what} — ${r.waiters} waiter${r.waiters === 1 ? '' : 's'} lead${r.waiters === 1 ? 's' : ''} here`,
       nodes: [r.node, ...(task ? [] : edges.filter((e) => e.to === r.node).map((e) => e.from).slice(0, 3))],
-      evidence: mergeSpans([...(n.evidence ?? []), ...edges.filter((e) => e.to === r.node).flatMap((e) => e.evidence)]).slice(0, 10),
+      evidence: mergeSpans(evidenceInto(r.node, n.evidence ?? [], edges)).slice(0, 10),
       confidence: 'likely',
       ...rootNextSteps(r.node, n.type, edges, model, waits),
     });
