@@ -36,7 +36,10 @@ export class GraphBuilder {
       n.evidence = t.evidence.slice(0, 8);
       return n;
     }
-    return this.node(t.id, 'task', taskLabel(t), { state: t.state, evidence: t.evidence.slice(0, 8) });
+    // Made here, not by node(): its spread of `extra` was an object copy per task node.
+    const made: GraphNode = { id: t.id, type: 'task', label: taskLabel(t), state: t.state, evidence: t.evidence.slice(0, 8) };
+    this.nodes.set(t.id, made);
+    return made;
   }
 
   edge(from: string, to: string, kind: EdgeKind, confidence: Confidence, why: string, evidence: Span[]): void {
