@@ -7,6 +7,7 @@ import type { FormatParser, ParseContext } from './parser.js';
 export function lineListParser(name: string, prefix: string, re: RegExp, onMatch: (m: RegExpExecArray, line: Line, ctx: ParseContext) => void): FormatParser {
   return {
     name,
+    startChars: prefix[0],
     starts: (line) => line.trimmed.startsWith(prefix),
     parse(lines, i, ctx) {
       let j = i;

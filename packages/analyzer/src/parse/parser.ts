@@ -115,6 +115,13 @@ function interner(): (s: string) => string {
  */
 export interface FormatParser {
   name: string;
+  /**
+   * Every character a line `starts` accepts can begin with (its trimmed text), when that
+   * is a short list: the segmenter then tries this parser only at such lines (most lines
+   * of a dump are turned away by their first character, not by 30 `starts` calls).
+   * Absent: tried at every line. parse/start-chars.test.ts checks it against the corpus.
+   */
+  startChars?: string;
   starts(line: Line, ctx: ParseContext): boolean;
   parse(lines: LineTable, i: number, ctx: ParseContext): number | null;
 }

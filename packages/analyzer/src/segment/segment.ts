@@ -21,7 +21,27 @@ export function looksLikeCapture(line: Line): boolean {
   return CAPTURE_LIKE.some((re) => re.test(t));
 }
 
+/**
+ * The parsers to try at a line, by its first character (ASCII; any other, or none, gets
+ * them all), in the table's order: those whose `startChars` hold it, and every parser
+ * that declares none. Made once per parser table.
+ */
+const byFirstChar = new WeakMap<FormatParser[], FormatParser[][]>();
+function parsersByFirstChar(parsers: FormatParser[]): FormatParser[][] {
+  let table = byFirstChar.get(parsers);
+  if (!table) {
+    table = [];
+    for (let c = 0; c < 128; c++) {
+      const ch = String.fromCharCode(c);
+      table.push(parsers.filter((p) => p.startChars === undefined || p.startChars.includes(ch)));
+    }
+    byFirstChar.set(parsers, table);
+  }
+  return table;
+}
+
 export function segment(lines: LineTable, parsers: FormatParser[], ctx: ParseContext): CoverageSegment[] {
+  const table = parsersByFirstChar(parsers);
   const coverage: CoverageSegment[] = [];
   const push = (seg: CoverageSegment) => {
     const last = coverage[coverage.length - 1];
@@ -42,8 +62,10 @@ export function segment(lines: LineTable, parsers: FormatParser[], ctx: ParseCon
     const line = lines.at(i);
     let end: number | null = null;
     let by: FormatParser | null = null;
-    for (let k = 0; k < parsers.length; k++) {
-      const p = parsers[k];
+    const c = lines.firstCode(i);
+    const candidates = c >= 0 && c < 128 ? table[c] : parsers;
+    for (let k = 0; k < candidates.length; k++) {
+      const p = candidates[k];
       if (!p.starts(line, ctx)) continue;
       let r: number | null = null;
       try {

@@ -16,6 +16,7 @@ const PROMPT = /^c?rash> ?(.{0,400})$/;
 
 export const crashPromptParser: FormatParser = {
   name: 'crash_prompt',
+  startChars: 'cr',
   starts: (line) => PROMPT.test(line.trimmed),
   parse(lines, i, ctx) {
     const m = PROMPT.exec(lines.trimmed(i))!;
@@ -40,6 +41,7 @@ const FIELD = /^(KERNEL|DUMPFILE|CPUS|DATE|UPTIME|LOAD AVERAGE|TASKS|NODENAME|RE
 
 export const crashSysParser: FormatParser = {
   name: 'crash_task_block',
+  startChars: 'KDCUTLNRVMPS',
   starts: (line) => FIELD.test(line.trimmed) && !BT_HEADER_LIKE.test(line.trimmed),
   parse(lines, i, ctx) {
     const fields: Record<string, string> = {};
@@ -114,6 +116,7 @@ const PS_HEADER = /^PID +PPID +CPU +TASK +ST +%MEM +VSZ +RSS +COMM$/;
 
 export const crashPsParser: FormatParser = {
   name: 'crash_ps',
+  startChars: '>0123456789P',
   starts: (line) => PS_ROW.test(line.trimmed) || PS_HEADER.test(line.trimmed),
   parse(lines, i, ctx) {
     let j = i;
@@ -161,6 +164,7 @@ const RUNQ_OTHER = /^(?:RT PRIO_ARRAY: [0-9a-f]{8,16}|CFS RB_ROOT: [0-9a-f]{8,16
 
 export const crashRunqParser: FormatParser = {
   name: 'crash_runq',
+  startChars: 'C',
   starts: (line) => RUNQ_CPU.test(line.trimmed),
   parse(lines, i, ctx) {
     const m = RUNQ_CPU.exec(lines.trimmed(i))!;
@@ -204,6 +208,7 @@ const KMEM_O_ROW = /^CPU (\d{1,5}): {1,4}([0-9a-f]{8,16})$/;
 
 export const crashKmemOParser: FormatParser = {
   name: 'crash_kmem_o',
+  startChars: 'P',
   starts: (line) => KMEM_O_HEAD.test(line.trimmed),
   parse(lines, i, ctx) {
     let last = i;
@@ -224,6 +229,7 @@ const EVAL_LINE = /^(hexadecimal|decimal|octal|binary|bits set): ?(.{0,200})$/;
 
 export const crashEvalParser: FormatParser = {
   name: 'crash_eval',
+  startChars: 'h',
   starts: (line) => EVAL_HEAD.test(line.trimmed),
   parse(lines, i) {
     let last = i;
@@ -268,6 +274,7 @@ const DIS_SRC = /^\/\S{1,300}\.[ch]: \d{1,6}$/;
 
 export const crashDisParser: FormatParser = {
   name: 'crash_dis',
+  startChars: '0/',
   starts: (line) => DIS_LINE.test(line.trimmed) || DIS_SRC.test(line.trimmed),
   parse(lines, i) {
     let last = i;

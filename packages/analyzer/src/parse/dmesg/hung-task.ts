@@ -28,6 +28,7 @@ const PREAMBLE = [
 
 export const hungTaskParser: FormatParser = {
   name: 'hung_task',
+  startChars: 'I',
   starts(line) {
     return line.trimmed.startsWith('INFO: task ');
   },
@@ -78,6 +79,7 @@ const HINT_TYPE: Record<string, LockType> = { 'a mutex': 'mutex', 'a semaphore':
 
 export const hungTaskHintParser: FormatParser = {
   name: 'hung_task_hint',
+  startChars: 'I',
   starts(line) {
     return line.trimmed.startsWith('INFO: task ') && line.trimmed.includes(' blocked on ');
   },

@@ -78,6 +78,7 @@ function heldLock(ctx: ParseContext, holder: TaskRef, l: LockLine, line: number)
 /** `N locks held by comm/pid:` + ` #k: …` lines, and the `Showing all locks held` wrapper. */
 export const heldLocksParser: FormatParser = {
   name: 'lockdep_held_locks',
+  startChars: 'S0123456789n',
   starts(line) {
     const t = line.trimmed;
     // A list starts with its header or a holder line: `N locks held by …`, `no locks held
@@ -120,6 +121,7 @@ export const heldLocksParser: FormatParser = {
 /** A lockdep deadlock report: headline, the trying/holding locks, chains, scenario. */
 export const lockdepReportParser: FormatParser = {
   name: 'lockdep_report',
+  startChars: 'W[',
   starts(line) {
     const t = line.trimmed;
     return t.startsWith('WARNING: ') || t.startsWith('[ INFO: ');

@@ -93,6 +93,7 @@ const DROPPED = /^\*\* \d{1,10} printk messages dropped \*\*$/;
 
 export const nmiBacktraceParser: FormatParser = {
   name: 'nmi_backtrace',
+  startChars: 'NS*',
   starts(line) {
     const t = line.trimmed;
     return t.startsWith('NMI backtrace for cpu') || t.startsWith('Sending NMI ') || t.startsWith('** ');
@@ -130,6 +131,7 @@ const CPU_PREAMBLE = /^(?:Hardware name: |task: [0-9a-f]{8,16} |Sched_ext: |Modu
 
 export const cpuDumpParser: FormatParser = {
   name: 'cpu_dump',
+  startChars: 'C',
   starts(line) {
     return line.trimmed.startsWith('CPU: ');
   },

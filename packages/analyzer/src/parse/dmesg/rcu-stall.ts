@@ -97,6 +97,7 @@ function noteStarved(t: string, ctx: ParseContext, no: number): void {
 /** RCU detail lines printed apart from a report header (the starvation notice, dump headings). */
 export const rcuDetailParser: FormatParser = {
   name: 'rcu_stall',
+  startChars: 'r',
   starts(line) {
     return line.trimmed.startsWith('rcu: ') || line.trimmed.startsWith('rcu_');
   },

@@ -140,6 +140,7 @@ const TASK_DUMP_FOR_CPU = /^Task dump for CPU (\d{1,5}):$/;
 
 export const sysrqHeaderParser: FormatParser = {
   name: 'dmesg_sysrq',
+  startChars: 'sStT',
   starts(line) {
     const t = line.trimmed;
     return SYSRQ.test(t) || TASK_DUMP_FOR_CPU.test(t);

@@ -43,6 +43,7 @@ function readList(kind: string, body: string, wq: string | null, poolCpus: strin
 
 export const workqueueLockupParser: FormatParser = {
   name: 'workqueue_lockup',
+  startChars: 'B',
   starts(line) {
     return line.trimmed.startsWith('BUG: workqueue lockup');
   },
@@ -57,6 +58,7 @@ export const workqueueLockupParser: FormatParser = {
 
 export const workqueueDumpParser: FormatParser = {
   name: 'workqueue_dump',
+  startChars: 'Sw',
   starts(line) {
     const t = line.trimmed;
     return t.startsWith('Showing ') || t.startsWith('workqueue ');
