@@ -51,6 +51,9 @@ function commandFacts(ctx: ParseContext): NonNullable<ParseContext['crash']['com
 
 export const crashBtParser: FormatParser = {
   name: 'crash_bt',
+  // A header (`PID:`), or header-less output after `bt`: a frame (`#N`), an exception
+  // RIP (`[exception RIP:`), an ellipsis.
+  startChars: 'P#[.',
   starts(line, ctx) {
     const t = line.trimmed;
     if (BT_HEADER.test(t)) return true;

@@ -247,6 +247,7 @@ export const crashEvalParser: FormatParser = {
 // stack ranges (task_struct.stack, bt frame addresses, kmem).
 export const crashWordsParser: FormatParser = {
   name: 'crash_memory',
+  startChars: '0123456789abcdef',
   starts: (line) => isWordLine(line.trimmed),
   parse(lines, i, ctx) {
     let last = i;
