@@ -11,6 +11,7 @@ import { healthRoutes } from './routes/health.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { mitigationRoutes } from './routes/mitigation.js';
 import { uploadRoutes } from './routes/upload.js';
+import { ViewCache } from './routes/view.js';
 import { registerWebApp, wantsSpaFallback } from './routes/web.js';
 import { loadExamplesOnce } from './services/examples.js';
 import { IngestService } from './services/ingest.js';
@@ -80,7 +81,8 @@ export const hangscopeApp: FastifyPluginAsync<AppOptions> = async (app, opts) =>
   const store = new SqliteStore(opts.dbPath, opts.migrationsDir ?? defaultMigrationsDir());
   const analysis = opts.analysis ?? createAnalysisRunner({ size: opts.analysisWorkers ?? 2, timeoutMs: 5 * 60_000 });
   app.log.info({ mode: analysis.mode }, 'analysis runner');
-  const ingest = new IngestService(store, analysis);
+  const views = new ViewCache();
+  const ingest = new IngestService(store, analysis, views);
   // Background re-analysis after a new analyzer version; stopped between incidents
   // when the server closes.
   let closing = false;
@@ -107,6 +109,7 @@ export const hangscopeApp: FastifyPluginAsync<AppOptions> = async (app, opts) =>
     analysis,
     maxUploadBytes: opts.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
     rateLimit,
+    views,
   };
 
   app.setErrorHandler(errorHandler);

@@ -3,6 +3,7 @@ import { HttpError } from '../errors.js';
 import { decodeDump } from '../ingest/decode.js';
 import { compressDocument, type DocumentForm } from '../store/document.js';
 import type { AnalysisRecord } from '../store/types.js';
+import { buildView } from '../view/page-view.js';
 
 /**
  * Documents with at least this many tasks are stored in the compact form. Big dumps
@@ -64,7 +65,14 @@ export function storedForm(
 export function toAnalysisRecord(doc: AnalysisDocument, text: string, compactMinTasks = COMPACT_MIN_TASKS): AnalysisRecord {
   const { value, form } = storedForm(doc, compactMinTasks);
   const documentJson = JSON.stringify(value);
-  return { document: compressDocument(documentJson, form), documentJson, ...indexFields(doc, text) };
+  return { document: compressDocument(documentJson, form), documentJson, ...indexFields(doc, text), view: pageView(doc) };
+}
+
+/** The incident page's view of a document in memory, compressed (see view/page-view.ts):
+ *  the page that follows an upload then needs no second read of the stored analysis. */
+export function pageView(doc: AnalysisDocument): NonNullable<AnalysisRecord['view']> {
+  const { view, groups } = buildView(doc);
+  return { doc: compressDocument(JSON.stringify(view)), groups };
 }
 
 /** The dump's text, or the 400/415 that says why it is not one (see decode.ts). */

@@ -67,6 +67,10 @@ function fromWorker(reply: { record: AnalysisRecord; timings?: AnalysisRecord['t
   if (data && !Buffer.isBuffer(data)) {
     record.document = { ...record.document, data: Buffer.from(data.buffer, data.byteOffset, data.byteLength) };
   }
+  const viewData = record.view?.doc.data as Uint8Array | undefined;
+  if (record.view && viewData && !Buffer.isBuffer(viewData)) {
+    record.view = { ...record.view, doc: { ...record.view.doc, data: Buffer.from(viewData.buffer, viewData.byteOffset, viewData.byteLength) } };
+  }
   if (reply.timings) record.timings = reply.timings;
   return record;
 }

@@ -9,7 +9,7 @@ import { parentPort } from 'node:worker_threads';
 import { HttpError } from '../errors.js';
 import { compressDocumentStreaming, compressJsonPieces } from '../store/document.js';
 import { compactJsonPieces } from './compact-encode.js';
-import { COMPACT_MIN_TASKS, decodeOrReject, indexFields, storedForm } from './digest.js';
+import { COMPACT_MIN_TASKS, decodeOrReject, indexFields, pageView, storedForm } from './digest.js';
 
 if (!parentPort) throw new Error('analysis worker must run in a worker thread');
 const port = parentPort;
@@ -45,9 +45,15 @@ port.on('message', async (message: { jobId: number; bytes: Uint8Array | null }) 
     // The compact form's JSON is written from the document itself (compact-encode.ts).
     const compact = storedForm(doc, COMPACT_MIN_TASKS, false).form === 'compact';
     const document = compact ? await compressJsonPieces(compactJsonPieces(doc), 'compact') : await compressDocumentStreaming(doc, 'full');
-    const timings = { decode: Math.round(t1 - t0), analyze: Math.round(t2 - t1), encode: Math.round(performance.now() - t2) };
+    const t3 = performance.now();
+    const view = pageView(doc);
+    const timings = { decode: Math.round(t1 - t0), analyze: Math.round(t2 - t1), encode: Math.round(t3 - t2), view: Math.round(performance.now() - t3) };
     const data = ownBuffer(document.data);
-    port.postMessage({ jobId: message.jobId, record: { ...fields, document: { ...document, data: new Uint8Array(data) } }, timings }, [data]);
+    const viewData = ownBuffer(view.doc.data);
+    port.postMessage(
+      { jobId: message.jobId, record: { ...fields, document: { ...document, data: new Uint8Array(data) }, view: { ...view, doc: { ...view.doc, data: new Uint8Array(viewData) } } }, timings },
+      [data, viewData],
+    );
   } catch (err) {
     if (err instanceof HttpError) {
       port.postMessage({ jobId: message.jobId, rejected: { statusCode: err.statusCode, error: err.error, message: err.message } });

@@ -2,6 +2,7 @@ import type { AnalysisRunner } from '../analysis/pool.js';
 import type { WriteRateLimit } from '../plugins/external.js';
 import type { IngestService } from '../services/ingest.js';
 import type { IncidentStore } from '../store/types.js';
+import type { ViewCache } from './view.js';
 
 /** What route plugins need, passed explicitly (no decorators): easy to follow and test. */
 export interface RouteDeps {
@@ -10,4 +11,6 @@ export interface RouteDeps {
   analysis: AnalysisRunner;
   maxUploadBytes: number;
   rateLimit: WriteRateLimit | false;
+  /** Computed incident-page views (routes/view.ts), primed by fresh uploads. */
+  views: ViewCache;
 }

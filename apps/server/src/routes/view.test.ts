@@ -1,6 +1,9 @@
+import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { compactAnalysis, expandAnalysis, type AnalysisDocument, type CompactAnalysis, type CompactTask, type Frame, type Task } from '@hangscope/analyzer';
+import { buildApp } from '../app.js';
 import { CRLF_UTF8_DUMP, HUNG_TASK_DUMP, startApp, upload, type TestApp } from '../__tests__/helpers.js';
 import { COVERAGE_INLINE, GROUPS_INLINE, ViewCache, buildView, type ViewEntry } from './view.js';
 
@@ -218,6 +221,43 @@ describe('buildView on a big document', () => {
     expect(view.coverage.filter((s: { status: string }) => s.status === 'parsed')).toHaveLength(0);
     const lines = view.coverage.map((s: { line: number }) => s.line);
     expect(lines).toEqual([...lines].sort((a: number, b: number) => a - b));
+  });
+});
+
+describe('the view of a fresh upload', () => {
+  // 1,200 tasks: stored in the compact form, so the view built from the document in
+  // memory and the one built from the stored (compact) JSON come from different shapes.
+  const manyTasks = Array.from({ length: 1200 }, (_, k) =>
+    [
+      `task:kworker/${k % 8}:${k} state:${k % 3 ? 'I' : 'D'} stack:    0 pid:${1000 + k} ppid:     2 flags:0x00004000`,
+      'Call Trace:',
+      ' <TASK>',
+      ' __schedule+0x2eb/0x8d0',
+      ' schedule+0x4e/0xb0',
+      k % 3 ? ' worker_thread+0xb3/0x3a0' : ' io_schedule+0x46/0x70',
+      ' kthread+0x127/0x150',
+      ' </TASK>',
+    ].join('\n'),
+  ).join('\n');
+
+  it('is the analysis worker\'s (kept at upload), byte for byte the one computed from the stored document', async () => {
+    t = await startApp();
+    const { json } = await upload(t.app, `${HUNG_TASK_DUMP}\n${manyTasks}\n`);
+    const url = `/api/incidents/${json.id}/view`;
+    // A second server on the same database has no view kept: it computes it from the store.
+    const other = buildApp({ dbPath: t.dbPath, examplesDir: null, rateLimit: false, reanalyzeOnStart: false });
+    await other.ready();
+    const fromStore = await other.inject({ method: 'GET', url });
+    await other.close();
+    expect(fromStore.statusCode).toBe(200);
+    expect(fromStore.json().view.counts.tasks).toBeGreaterThan(1000);
+    // Spoil the stored document (not its tag): only a view kept at upload can still be right.
+    const db = new Database(t.dbPath);
+    db.prepare('UPDATE incident_analysis SET document = ? WHERE incident_id = ?').run(Buffer.from('not a document'), json.id);
+    db.close();
+    const kept = await get(url);
+    expect(kept.statusCode).toBe(200);
+    expect(kept.rawPayload.equals(fromStore.rawPayload)).toBe(true);
   });
 });
 

@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type { AnalysisRunner } from '../analysis/pool.js';
 import { newIncidentId } from '../ids.js';
+import type { ViewCache } from '../routes/view.js';
 import type { IncidentStore } from '../store/types.js';
 
 const gzipAsync = promisify(gzip);
@@ -45,6 +46,8 @@ export class IngestService {
   constructor(
     private readonly store: IncidentStore,
     private readonly analysis: AnalysisRunner,
+    /** Where the page's view of a fresh upload is kept (the page asks for it next). */
+    private readonly views: ViewCache | null = null,
   ) {}
 
   async ingest(input: IngestInput): Promise<IngestResult> {
@@ -76,6 +79,9 @@ export class IngestService {
       tags: input.tags,
       analysis,
     });
+    if (result.created && result.analysisTag && analysis.view && this.views) {
+      this.views.prime(result.id, { tag: result.analysisTag, doc: analysis.view.doc, groups: analysis.view.groups });
+    }
     // created=false: the same bytes were stored by a concurrent upload meanwhile.
     const ms = (a: number, b: number) => Math.round(b - a);
     return {

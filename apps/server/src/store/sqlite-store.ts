@@ -174,6 +174,12 @@ export function decodeCursor(cursor: string): number {
   return Number(m[1]);
 }
 
+/** The `analysisTag` of a compressed stored analysis (what cached views and ETags key
+ *  on): when it was made and its document's checksum and length. */
+export function storedAnalysisTag(analyzedAt: string, doc: { crc32?: number | null; length?: number | null }): string {
+  return `${analyzedAt}|${doc.crc32}|${doc.length}`;
+}
+
 export class SqliteStore implements IncidentStore {
   readonly db: Database.Database;
   /** Statements prepared once per SQL text (list() builds a few dozen variants at most). */
@@ -243,7 +249,7 @@ export class SqliteStore implements IncidentStore {
            VALUES (?, ?, ?, ?, ?, ?, '')`,
         )
         .run(lastInsertRowid, incident.userTitle ?? '', a.search.titles, a.search.verdict, a.search.frames, a.search.comms);
-      return { created: true, id: incident.id };
+      return { created: true, id: incident.id, analysisTag: storedAnalysisTag(incident.createdAt, a.document) };
     });
     // IMMEDIATE: take the write lock before the duplicate check, so two processes
     // cannot both decide the same bytes are new.
@@ -333,7 +339,7 @@ export class SqliteStore implements IncidentStore {
     return {
       ...toDetailFields(r),
       analysis: { encoding: doc.encoding, form: doc.form, data: doc.document as Buffer, crc32: doc.crc32 ?? 0, length: doc.length ?? 0 },
-      analysisTag: `${doc.analyzed_at}|${doc.crc32}|${doc.length}`,
+      analysisTag: storedAnalysisTag(doc.analyzed_at, doc),
     };
   }
 

@@ -2,6 +2,7 @@
 // implementation (raw dumps in object storage, search in PostgreSQL) is a new class,
 // not a rewrite. Methods are async for that reason even though SQLite is synchronous.
 import type { DocumentForm, StoredDocument } from './document.js';
+import type { TaskGroupSummary } from '../view/page-view.js';
 
 export type { DocumentForm, StoredDocument } from './document.js';
 
@@ -15,8 +16,11 @@ export interface AnalysisRecord {
   /** The contract document as JSON text, when at hand (in-process analysis); an
    * analysis worker leaves it out so the text is not copied between threads. */
   documentJson?: string;
+  /** The incident page's view of the document (view/page-view.ts), built while the
+   *  document was in memory, compressed as the store compresses documents. */
+  view?: { doc: StoredDocument; groups: TaskGroupSummary[] };
   /** Milliseconds per step in an analysis worker, for the request log. */
-  timings?: { decode: number; analyze: number; encode: number };
+  timings?: { decode: number; analyze: number; encode: number; view?: number };
   analyzerVersion: string;
   kind: string;
   title: string;
@@ -138,7 +142,8 @@ export interface MitigationRevision {
   createdAt: string;
 }
 
-export type CreateResult = { created: true; id: string } | { created: false; id: string };
+/** `analysisTag`: the tag getStored will give the stored analysis (see analysisTag). */
+export type CreateResult = { created: true; id: string; analysisTag?: string } | { created: false; id: string };
 
 export interface IncidentStore {
   ping(): Promise<boolean>;
