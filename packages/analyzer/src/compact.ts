@@ -38,28 +38,45 @@ export function stackKey(frames: readonly Frame[]): string {
   return k;
 }
 
+/**
+ * The distinct stacks of a document in first-seen order, and each one's index: found by
+ * array identity (the analyzer shares one array per distinct stack), else by content.
+ * The compact form's `stacks` (here, in the server's compact JSON writer and in the
+ * incident page's view).
+ */
+export class StackTable {
+  readonly stacks: Frame[][] = [];
+  private readonly byArray = new Map<readonly Frame[], number>();
+  private readonly byKey = new Map<string, number>();
+
+  /** The index of `frames`; `shared` false for an array made for this one call (not
+   *  worth remembering by identity). */
+  indexOf(frames: Frame[], shared = true): number {
+    let at = shared ? this.byArray.get(frames) : undefined;
+    if (at === undefined) {
+      const key = stackKey(frames);
+      at = this.byKey.get(key);
+      if (at === undefined) {
+        at = this.stacks.length;
+        this.stacks.push(frames);
+        this.byKey.set(key, at);
+      }
+      if (shared) this.byArray.set(frames, at);
+    }
+    return at;
+  }
+}
+
 /** Full document → compact form. A compact document is returned as it is. */
 export function compactAnalysis(doc: AnalysisDocument | CompactAnalysis): CompactAnalysis {
   if (isCompact(doc)) return doc;
-  const stacks: Frame[][] = [];
-  const byArray = new Map<Frame[], number>();
-  const byKey = new Map<string, number>();
+  const table = new StackTable();
   const tasks: CompactTask[] = new Array(doc.tasks.length);
   for (let i = 0; i < doc.tasks.length; i++) {
     const { frames, ...rest } = doc.tasks[i];
-    let at = byArray.get(frames);
-    if (at === undefined) {
-      const key = stackKey(frames);
-      at = byKey.get(key);
-      if (at === undefined) {
-        at = stacks.length;
-        stacks.push(frames);
-        byKey.set(key, at);
-      }
-      byArray.set(frames, at);
-    }
-    tasks[i] = { ...rest, stack: at };
+    tasks[i] = { ...rest, stack: table.indexOf(frames) };
   }
+  const stacks = table.stacks;
   const { tasks: _full, ...head } = doc;
   return { ...head, compact: 1, stacks, tasks };
 }

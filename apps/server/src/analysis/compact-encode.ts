@@ -6,34 +6,18 @@
 // `frames` set to undefined for that call (JSON.stringify leaves such a member out) and
 // `"stack":k` appended, which is exactly what stringifying the compact task writes.
 
-import { stackKey, type AnalysisDocument, type Frame } from '@hangscope/analyzer';
+import { StackTable, type AnalysisDocument, type Frame } from '@hangscope/analyzer';
 
 const PIECE = 1024 * 1024;
 
 /** JSON.stringify(compactAnalysis(doc)), in pieces of about a megabyte. */
 export function* compactJsonPieces(doc: AnalysisDocument): Generator<string> {
   const tasks = doc.tasks ?? [];
-  // Stack indexes as compactAnalysis assigns them: by array identity (the analyzer
-  // shares one array per distinct stack), else by content.
-  const stacks: Frame[][] = [];
-  const byArray = new Map<Frame[], number>();
-  const byKey = new Map<string, number>();
+  // Stack indexes as compactAnalysis assigns them (the same StackTable).
+  const table = new StackTable();
   const index = new Int32Array(tasks.length);
-  for (let i = 0; i < tasks.length; i++) {
-    const frames = tasks[i].frames;
-    let at = byArray.get(frames);
-    if (at === undefined) {
-      const key = stackKey(frames);
-      at = byKey.get(key);
-      if (at === undefined) {
-        at = stacks.length;
-        stacks.push(frames);
-        byKey.set(key, at);
-      }
-      byArray.set(frames, at);
-    }
-    index[i] = at;
-  }
+  for (let i = 0; i < tasks.length; i++) index[i] = table.indexOf(tasks[i].frames);
+  const stacks = table.stacks;
 
   // { ...head, compact: 1, stacks, tasks }: the document's members but tasks, in order.
   let out = '{';

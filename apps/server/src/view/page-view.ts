@@ -3,7 +3,7 @@
 // a stored document, and by the analysis worker from the document still in memory (so a
 // fresh upload's page needs no second read of its analysis).
 
-import { isCompact, stackKey, type AnalysisDocument, type CompactAnalysis, type CompactTask, type CoverageSegment, type Frame, type Task } from '@hangscope/analyzer';
+import { StackTable, isCompact, type AnalysisDocument, type CompactAnalysis, type CompactTask, type CoverageSegment, type Frame, type Task } from '@hangscope/analyzer';
 
 /** Coverage lists longer than this send counts and the unparsed and prose segments, up to this many. */
 export const COVERAGE_INLINE = 200;
@@ -84,9 +84,7 @@ export function taskGroups(tasks: AnyTask[], framesOf: (t: AnyTask) => Frame[], 
  * the frames (analyzer 0.1) move to the task's `frameLines`, so equal stacks are shared.
  */
 export function packTasks(tasks: AnyTask[], framesOf: (t: AnyTask) => Frame[]): { stacks: Frame[][]; tasks: CompactTask[] } {
-  const stacks: Frame[][] = [];
-  const byArray = new Map<Frame[], number>();
-  const byKey = new Map<string, number>();
+  const table = new StackTable();
   const out: CompactTask[] = [];
   for (const t of tasks) {
     const { frames: _f, stack: _s, ...rest } = t as Task & CompactTask;
@@ -97,20 +95,10 @@ export function packTasks(tasks: AnyTask[], framesOf: (t: AnyTask) => Frame[]): 
       frameLines = frames.map((f) => f.line as number);
       frames = frames.map(({ line: _line, ...f }) => f);
     }
-    let at = frames === original ? byArray.get(original) : undefined;
-    if (at === undefined) {
-      const key = stackKey(frames);
-      at = byKey.get(key);
-      if (at === undefined) {
-        at = stacks.length;
-        stacks.push(frames);
-        byKey.set(key, at);
-      }
-      if (frames === original) byArray.set(original, at);
-    }
+    const at = table.indexOf(frames, frames === original);
     out.push(frameLines === undefined ? { ...rest, stack: at } : { ...rest, frameLines, stack: at });
   }
-  return { stacks, tasks: out };
+  return { stacks: table.stacks, tasks: out };
 }
 
 /**
