@@ -287,6 +287,44 @@ function mergeRecords(recs: TaskRecord[], info: (frames: readonly StackFrame[]) 
   });
 }
 
+/**
+ * Lock holders named by lockdep lists and lock facts, as task records to merge: kept in
+ * columns, one entry per run of consecutive lines naming the same holder (a lockdep list
+ * names its holder once per lock), and made into a record only when merged. A list of
+ * 30,000 holders made as many records that all lived until the model was built.
+ */
+class HolderMentions {
+  #pids: number[] = [];
+  #comms: (string | null)[] = [];
+  #addrs: (string | null)[] = [];
+  #lines: number[] = [];
+  #endLines: number[] = [];
+
+  get length(): number {
+    return this.#pids.length;
+  }
+  add(ref: TaskRef | null | undefined, line: number, endLine: number): void {
+    if (!ref || ref.pid === null || ref.pid <= 0) return;
+    const k = this.#pids.length - 1;
+    if (k >= 0 && this.#pids[k] === ref.pid && this.#comms[k] === ref.comm && this.#addrs[k] === ref.taskAddr && line >= this.#lines[k] && line <= this.#endLines[k] + 1) {
+      this.#endLines[k] = Math.max(this.#endLines[k], endLine);
+      return;
+    }
+    this.#pids.push(ref.pid);
+    this.#comms.push(ref.comm);
+    this.#addrs.push(ref.taskAddr);
+    this.#lines.push(line);
+    this.#endLines.push(endLine);
+  }
+  /** The pid of mention k (always > 0). */
+  pid(k: number): number {
+    return this.#pids[k];
+  }
+  record(k: number): TaskRecord {
+    return { pid: this.#pids[k], comm: this.#comms[k], state: null, cpu: null, taskAddr: this.#addrs[k], frames: NO_FRAMES, span: { line: this.#lines[k], endLine: this.#endLines[k] }, format: 'lock_holder' };
+  }
+}
+
 export function buildModel(records: Records, text: string, kernel: string | null = null): Model {
   // 1. Resolve addresses to pids first, so records that carry only an address merge.
   //    (Built when the first such record asks: most dumps give every record its pid.)
@@ -302,49 +340,59 @@ export function buildModel(records: Records, text: string, kernel: string | null
 
   // Tasks named only as lock holders (lockdep lists, "likely owned by" hints) are tasks
   // too: the owner of a lock must be a node even when its stack is not in the dump.
-  const named: TaskRecord[] = [];
-  const mention = (ref: TaskRef | null | undefined, line: number, endLine: number, format: string) => {
-    if (!ref || ref.pid === null || ref.pid <= 0) return;
-    // A lockdep list names a holder once per lock, on consecutive lines: one record per
-    // run (its evidence merges to the same span anyway).
-    const last = named[named.length - 1];
-    if (last && last.pid === ref.pid && last.format === format && last.comm === ref.comm && last.taskAddr === ref.taskAddr && line >= last.span.line && line <= last.span.endLine + 1) {
-      last.span = { line: last.span.line, endLine: Math.max(last.span.endLine, endLine) };
-      return;
-    }
-    named.push({ pid: ref.pid, comm: ref.comm, state: null, cpu: null, taskAddr: ref.taskAddr, frames: NO_FRAMES, span: { line, endLine }, format });
-  };
+  const named = new HolderMentions();
   // Indexed loops over the per-record lists: buildModel runs once per analysis, often
   // before it is optimised, where for-of allocates an iterator result per element.
   const held = records.heldLocks;
-  for (let k = 0; k < held.length; k++) mention(held[k].holder, held[k].line, held[k].line, 'lock_holder');
-  for (const f of records.lockFacts) mention(f.owner, f.span.line, f.span.endLine, 'lock_holder');
-  const allRecords = named.length ? records.tasks.concat(named) : records.tasks;
-  // Records by task: the group's index in `order` by its key (a pid > 0 is its own key,
-  // so the same map later finds a task by pid; see taskByPid).
+  for (let k = 0; k < held.length; k++) named.add(held[k].holder, held[k].line, held[k].line);
+  for (const f of records.lockFacts) named.add(f.owner, f.span.line, f.span.endLine);
+  // Records by task: the group of each key (a pid > 0 is its own key, so the same map
+  // later finds a task by pid; see taskByPid), and each group's records as a list linked
+  // through typed arrays: an array per group (tens of thousands of them, most holding one
+  // record) lived until every task was merged and was most of the model's garbage.
+  // Records 0 … nRecords-1 are the parsers' task records, the rest the holder mentions.
   const groups = new Map<string | number, number>();
-  const order: TaskRecord[][] = [];
+  const nRecords = records.tasks.length;
+  const n = nRecords + named.length;
+  const first = new Int32Array(n);
+  const last = new Int32Array(n);
+  const next = new Int32Array(n).fill(-1);
+  // A record whose pid was found from its task address is merged as that pid's.
+  let resolved: Map<number, TaskRecord> | null = null;
+  let groupCount = 0;
   let anon = 0;
-  for (let k = 0; k < allRecords.length; k++) {
-    const r = allRecords[k];
-    let pid = r.pid;
-    if (pid === null && r.taskAddr) pid = pidOfAddr(r.taskAddr);
-    let key = refKey(pid, r.cpu, r.taskAddr);
-    if (pid === 0 && r.taskAddr) key = `addr:${r.taskAddr}`;
-    if (key === null) key = `anon:${anon++}`;
-    let g = groups.get(key);
+  for (let k = 0; k < n; k++) {
+    let key: string | number | null;
+    if (k < nRecords) {
+      const r = records.tasks[k];
+      let pid = r.pid;
+      if (pid === null && r.taskAddr) pid = pidOfAddr(r.taskAddr);
+      key = refKey(pid, r.cpu, r.taskAddr);
+      if (pid === 0 && r.taskAddr) key = `addr:${r.taskAddr}`;
+      if (key === null) key = `anon:${anon++}`;
+      if (r.pid !== pid) (resolved ??= new Map()).set(k, { ...r, pid });
+    } else key = named.pid(k - nRecords);
+    const g = groups.get(key);
     if (g === undefined) {
-      groups.set(key, (g = order.length));
-      order.push([]);
+      groups.set(key, groupCount);
+      first[groupCount] = last[groupCount] = k;
+      groupCount++;
+    } else {
+      next[last[g]] = k;
+      last[g] = k;
     }
-    order[g].push(r.pid === pid ? r : { ...r, pid });
   }
 
   const tasks: ModelTask[] = [];
   const stackInfo = new Map<readonly StackFrame[], StackInfo>();
   const info = (frames: readonly StackFrame[]) => stackInfoOf(stackInfo, frames);
-  let anonN = 0;
-  for (let g = 0; g < order.length; g++) tasks.push(mergeRecords(order[g], info, anonN++));
+  const recordAt = (k: number): TaskRecord => (k < nRecords ? (resolved?.get(k) ?? records.tasks[k]) : named.record(k - nRecords));
+  for (let g = 0; g < groupCount; g++) {
+    // The group's records, in input order (short-lived: made for the merge only).
+    const recs = [recordAt(first[g])];
+    for (let k = next[first[g]]; k >= 0; k = next[k]) recs.push(recordAt(k));
+    tasks.push(mergeRecords(recs, info, g));
+  }
   // Idle tasks keyed by address may collide on `task:0@cpuN` ids only if the dump is
   // inconsistent; keep ids unique regardless. (Other ids are unique by construction:
   // one group per pid, per address, or an anonymous counter.)
