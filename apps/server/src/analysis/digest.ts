@@ -3,7 +3,7 @@ import { HttpError } from '../errors.js';
 import { decodeDump } from '../ingest/decode.js';
 import { compressDocument, type DocumentForm } from '../store/document.js';
 import type { AnalysisRecord } from '../store/types.js';
-import { buildView } from '../view/page-view.js';
+import { VIEW_VERSION, buildView } from '../view/page-view.js';
 
 /**
  * Documents with at least this many tasks are stored in the compact form. Big dumps
@@ -72,7 +72,7 @@ export function toAnalysisRecord(doc: AnalysisDocument, text: string, compactMin
  *  the page that follows an upload then needs no second read of the stored analysis. */
 export function pageView(doc: AnalysisDocument): NonNullable<AnalysisRecord['view']> {
   const { view, groups } = buildView(doc);
-  return { doc: compressDocument(JSON.stringify(view)), groups };
+  return { version: VIEW_VERSION, doc: compressDocument(JSON.stringify(view)), groups, groupsDoc: compressDocument(JSON.stringify(groups)) };
 }
 
 /** The dump's text, or the 400/415 that says why it is not one (see decode.ts). */

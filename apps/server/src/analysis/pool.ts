@@ -60,6 +60,11 @@ type WorkerReply =
   | { jobId: number; rejected: { statusCode: number; error: string; message: string } }
   | { jobId: number; error: string };
 
+/** Bytes posted by a worker arrive as a Uint8Array: the same memory as a Buffer. */
+function asBuffer(data: Uint8Array): Buffer {
+  return Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+}
+
 /** A record as posted by the worker: its compressed bytes arrive as a Uint8Array. */
 function fromWorker(reply: { record: AnalysisRecord; timings?: AnalysisRecord['timings'] }): AnalysisRecord {
   const { record } = reply;
@@ -67,9 +72,9 @@ function fromWorker(reply: { record: AnalysisRecord; timings?: AnalysisRecord['t
   if (data && !Buffer.isBuffer(data)) {
     record.document = { ...record.document, data: Buffer.from(data.buffer, data.byteOffset, data.byteLength) };
   }
-  const viewData = record.view?.doc.data as Uint8Array | undefined;
-  if (record.view && viewData && !Buffer.isBuffer(viewData)) {
-    record.view = { ...record.view, doc: { ...record.view.doc, data: Buffer.from(viewData.buffer, viewData.byteOffset, viewData.byteLength) } };
+  if (record.view) {
+    const { doc, groupsDoc } = record.view;
+    record.view = { ...record.view, doc: { ...doc, data: asBuffer(doc.data) }, groupsDoc: { ...groupsDoc, data: asBuffer(groupsDoc.data) } };
   }
   if (reply.timings) record.timings = reply.timings;
   return record;

@@ -50,10 +50,13 @@ port.on('message', async (message: { jobId: number; bytes: Uint8Array | null }) 
     const timings = { decode: Math.round(t1 - t0), analyze: Math.round(t2 - t1), encode: Math.round(t3 - t2), view: Math.round(performance.now() - t3) };
     const data = ownBuffer(document.data);
     const viewData = ownBuffer(view.doc.data);
-    port.postMessage(
-      { jobId: message.jobId, record: { ...fields, document: { ...document, data: new Uint8Array(data) }, view: { ...view, doc: { ...view.doc, data: new Uint8Array(viewData) } } }, timings },
-      [data, viewData],
-    );
+    const groupsData = ownBuffer(view.groupsDoc.data);
+    const record = {
+      ...fields,
+      document: { ...document, data: new Uint8Array(data) },
+      view: { ...view, doc: { ...view.doc, data: new Uint8Array(viewData) }, groupsDoc: { ...view.groupsDoc, data: new Uint8Array(groupsData) } },
+    };
+    port.postMessage({ jobId: message.jobId, record, timings }, [data, viewData, groupsData]);
   } catch (err) {
     if (err instanceof HttpError) {
       port.postMessage({ jobId: message.jobId, rejected: { statusCode: err.statusCode, error: err.error, message: err.message } });

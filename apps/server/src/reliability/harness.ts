@@ -189,7 +189,8 @@ export function dbHealth(dbPath: string): DbHealth {
       db
         .prepare(
           `SELECT (SELECT count(*) FROM incident_raw WHERE incident_id NOT IN (SELECT id FROM incidents))
-                + (SELECT count(*) FROM incident_analysis WHERE incident_id NOT IN (SELECT id FROM incidents)) AS n`,
+                + (SELECT count(*) FROM incident_analysis WHERE incident_id NOT IN (SELECT id FROM incidents))
+                + (SELECT count(*) FROM incident_views WHERE incident_id NOT IN (SELECT id FROM incidents)) AS n`,
         )
         .get() as { n: number }
     ).n;

@@ -244,20 +244,74 @@ describe('the view of a fresh upload', () => {
     t = await startApp();
     const { json } = await upload(t.app, `${HUNG_TASK_DUMP}\n${manyTasks}\n`);
     const url = `/api/incidents/${json.id}/view`;
-    // A second server on the same database has no view kept: it computes it from the store.
+    // A second server on the same database, without the stored view either: it computes
+    // the view from the stored document.
+    const db = new Database(t.dbPath);
+    expect(db.prepare('DELETE FROM incident_views WHERE incident_id = ?').run(json.id).changes).toBe(1);
     const other = buildApp({ dbPath: t.dbPath, examplesDir: null, rateLimit: false, reanalyzeOnStart: false });
     await other.ready();
     const fromStore = await other.inject({ method: 'GET', url });
     await other.close();
     expect(fromStore.statusCode).toBe(200);
     expect(fromStore.json().view.counts.tasks).toBeGreaterThan(1000);
-    // Spoil the stored document (not its tag): only a view kept at upload can still be right.
-    const db = new Database(t.dbPath);
+    // Spoil the stored document (not its tag) and the view the second server stored: only
+    // a view kept at upload can still be right.
     db.prepare('UPDATE incident_analysis SET document = ? WHERE incident_id = ?').run(Buffer.from('not a document'), json.id);
+    db.prepare('DELETE FROM incident_views WHERE incident_id = ?').run(json.id);
     db.close();
     const kept = await get(url);
     expect(kept.statusCode).toBe(200);
     expect(kept.rawPayload.equals(fromStore.rawPayload)).toBe(true);
+  });
+
+  it('is stored beside the analysis: a restarted server sends it without reading the analysis', async () => {
+    t = await startApp();
+    const { json } = await upload(t.app, `${HUNG_TASK_DUMP}\n${manyTasks}\n`);
+    const url = `/api/incidents/${json.id}/view`;
+    const first = await get(url);
+    const groups = await get(`${url.replace('/view', '/view/task-groups')}?offset=0&limit=1000`);
+    await t.app.close();
+    // The analysis is spoilt: a view built now would be empty. The stored one is intact.
+    const db = new Database(t.dbPath);
+    db.prepare('UPDATE incident_analysis SET document = ? WHERE incident_id = ?').run(Buffer.from('not a document'), json.id);
+    db.close();
+    const restarted = buildApp({ dbPath: t.dbPath, examplesDir: null, rateLimit: false, reanalyzeOnStart: false });
+    await restarted.ready();
+    try {
+      const again = await restarted.inject({ method: 'GET', url });
+      expect(again.statusCode).toBe(200);
+      expect(again.rawPayload.equals(first.rawPayload)).toBe(true);
+      const groupsAgain = await restarted.inject({ method: 'GET', url: `${url}/task-groups?offset=0&limit=1000` });
+      expect(groupsAgain.json()).toEqual(groups.json());
+      expect(groupsAgain.json().total).toBeGreaterThan(1);
+    } finally {
+      await restarted.close();
+    }
+  });
+
+  it('is rebuilt, and stored again, when the stored one is of another view version or analysis', async () => {
+    t = await startApp();
+    const { json } = await upload(t.app, `${HUNG_TASK_DUMP}\n${manyTasks}\n`);
+    const url = `/api/incidents/${json.id}/view`;
+    const first = await get(url);
+    await t.app.close();
+    const db = new Database(t.dbPath);
+    const row = () => db.prepare('SELECT analysis_tag AS tag, view_version AS version FROM incident_views WHERE incident_id = ?').get(json.id) as { tag: string; version: number };
+    const stored = row();
+    for (const spoil of ['UPDATE incident_views SET view_version = view_version + 100, document = ?', "UPDATE incident_views SET analysis_tag = 'other', document = ?"]) {
+      db.prepare(`${spoil} WHERE incident_id = ?`).run(Buffer.from('not a view'), json.id);
+      const restarted = buildApp({ dbPath: t.dbPath, examplesDir: null, rateLimit: false, reanalyzeOnStart: false });
+      await restarted.ready();
+      try {
+        const again = await restarted.inject({ method: 'GET', url });
+        expect(again.statusCode).toBe(200);
+        expect(again.rawPayload.equals(first.rawPayload)).toBe(true);
+      } finally {
+        await restarted.close();
+      }
+      expect(row()).toEqual(stored);
+    }
+    db.close();
   });
 });
 

@@ -29,9 +29,9 @@
 // tasks share a stack; the view moves those lines to `frameLines`, as 0.2 writes them,
 // so its stacks are shared either way.
 import { createHash } from 'node:crypto';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyBaseLogger, FastifyPluginAsync } from 'fastify';
 import type { AnalysisDocument } from '@hangscope/analyzer';
-import { GROUPS_INLINE, buildView, framesReader, packTasks, type AnyDocument, type AnyTask, type TaskGroupSummary } from '../view/page-view.js';
+import { GROUPS_INLINE, VIEW_VERSION, buildView, framesReader, packTasks, type AnyDocument, type AnyTask, type TaskGroupSummary } from '../view/page-view.js';
 import { badRequest, notFound } from '../errors.js';
 import { incidentUrl, isIncidentId } from '../ids.js';
 import { compressDocument, gzipAround, inflateDocument, inflateDocumentSync, type StoredDocument } from '../store/document.js';
@@ -40,10 +40,8 @@ import type { RouteDeps } from './deps.js';
 import { acceptsGzip } from './incidents.js';
 import { errorSchema, idParams } from './schemas.js';
 
-export { COVERAGE_INLINE, GROUPS_INLINE, buildView, coverageView, packTasks, taskGroups, type TaskGroupSummary } from '../view/page-view.js';
+export { COVERAGE_INLINE, GROUPS_INLINE, VIEW_VERSION, buildView, coverageView, packTasks, taskGroups, type TaskGroupSummary } from '../view/page-view.js';
 
-/** Bump when the view's shape changes: part of the ETag, so browsers do not reuse an old one. */
-export const VIEW_VERSION = 1;
 /** Cached views may take this many bytes (compressed view and stack groups) in all. */
 const CACHE_BYTES = 64 * 1024 * 1024;
 /** Bound on the count too, but memory is what the bytes bound guards: most incidents'
@@ -122,11 +120,31 @@ async function readDocument(incident: StoredIncidentDetail): Promise<AnyDocument
   return JSON.parse(json) as AnyDocument | null;
 }
 
-async function computeEntry(incident: StoredIncidentDetail): Promise<ViewEntry> {
+async function computeEntry(incident: StoredIncidentDetail): Promise<{ entry: ViewEntry; groupsDoc: StoredDocument }> {
   const doc = await readDocument(incident);
   // An incident without an analysis gets an empty view, not an error page.
   const { view, groups } = buildView(doc ?? { graph: { nodes: [], edges: [] }, tasks: [], findings: [] } as unknown as AnalysisDocument);
-  return { tag: incident.analysisTag, doc: compressDocument(JSON.stringify(view)), groups };
+  return { entry: { tag: incident.analysisTag, doc: compressDocument(JSON.stringify(view)), groups }, groupsDoc: compressDocument(JSON.stringify(groups)) };
+}
+
+/**
+ * The view of a stored incident that is not in the cache: the one stored beside its
+ * analysis (a few ms), else built from the analysis (~1 s for a 50 MB dump's) and stored
+ * for the next time (after a restart, or when the cache let it go). Storing it is a
+ * convenience: a failed write (disk full) still answers the request.
+ */
+async function loadEntry(store: IncidentStore, incident: StoredIncidentDetail, log: FastifyBaseLogger): Promise<ViewEntry> {
+  const tag = incident.analysisTag;
+  const stored = tag ? await store.getView(incident.id, tag, VIEW_VERSION) : null;
+  if (stored) {
+    const json = stored.groups.length <= 64 * 1024 ? inflateDocumentSync(stored.groups.data) : await inflateDocument(stored.groups.data);
+    return { tag, doc: stored.doc, groups: JSON.parse(json.toString('utf8')) as TaskGroupSummary[] };
+  }
+  const { entry, groupsDoc } = await computeEntry(incident);
+  if (tag && incident.analysis.encoding !== 'identity') {
+    await store.putView(incident.id, { tag, version: VIEW_VERSION, doc: entry.doc, groups: groupsDoc }).catch((err: unknown) => log.warn({ err, incident: incident.id }, 'could not store the incident view'));
+  }
+  return entry;
 }
 
 async function loadStored(store: IncidentStore, id: string): Promise<StoredIncidentDetail> {
@@ -138,7 +156,7 @@ async function loadStored(store: IncidentStore, id: string): Promise<StoredIncid
 export const viewRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app, { deps }) => {
   const { store } = deps;
   const cache = deps.views;
-  const entryFor = (incident: StoredIncidentDetail) => cache.get(incident.id, incident.analysisTag, () => computeEntry(incident));
+  const entryFor = (incident: StoredIncidentDetail) => cache.get(incident.id, incident.analysisTag, () => loadEntry(store, incident, app.log));
 
   app.get<{ Params: { id: string } }>(
     '/api/incidents/:id/view',

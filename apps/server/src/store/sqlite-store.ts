@@ -22,6 +22,7 @@ import type {
   MitigationRevision,
   NewIncident,
   StoredIncidentDetail,
+  StoredView,
 } from './types.js';
 
 /**
@@ -249,7 +250,9 @@ export class SqliteStore implements IncidentStore {
            VALUES (?, ?, ?, ?, ?, ?, '')`,
         )
         .run(lastInsertRowid, incident.userTitle ?? '', a.search.titles, a.search.verdict, a.search.frames, a.search.comms);
-      return { created: true, id: incident.id, analysisTag: storedAnalysisTag(incident.createdAt, a.document) };
+      const analysisTag = storedAnalysisTag(incident.createdAt, a.document);
+      if (a.view) this.writeView(incident.id, { tag: analysisTag, version: a.view.version, doc: a.view.doc, groups: a.view.groupsDoc });
+      return { created: true, id: incident.id, analysisTag };
     });
     // IMMEDIATE: take the write lock before the duplicate check, so two processes
     // cannot both decide the same bytes are new.
@@ -476,10 +479,10 @@ export class SqliteStore implements IncidentStore {
     return apply.immediate() ? this.get(id) : null;
   }
 
-  async replaceAnalysis(id: string, a: AnalysisRecord, analyzedAt: string): Promise<void> {
-    this.db.transaction(() => {
+  async replaceAnalysis(id: string, a: AnalysisRecord, analyzedAt: string): Promise<string | null> {
+    return this.db.transaction((): string | null => {
       const r = this.row(id);
-      if (!r) return;
+      if (!r) return null;
       this.stmt(
         `UPDATE incidents SET kind = ?, analysis_title = ?, fingerprint = ?, kernel = ?, analyzer_version = ?,
            line_count = ? WHERE id = ?`,
@@ -492,7 +495,48 @@ export class SqliteStore implements IncidentStore {
       this
         .stmt('UPDATE incident_fts SET titles = ?, verdict = ?, frames = ?, comms = ? WHERE rowid = ?')
         .run(a.search.titles, a.search.verdict, a.search.frames, a.search.comms, r.seq);
+      // The old analysis's view goes with it; the new one's, when the record has it.
+      const analysisTag = storedAnalysisTag(analyzedAt, a.document);
+      if (a.view) this.writeView(id, { tag: analysisTag, version: a.view.version, doc: a.view.doc, groups: a.view.groupsDoc });
+      else this.stmt('DELETE FROM incident_views WHERE incident_id = ?').run(id);
+      return analysisTag;
     }).immediate();
+  }
+
+  async getView(id: string, tag: string, version: number): Promise<StoredView | null> {
+    const r = this.stmt(
+      `SELECT document, crc32, length, groups, groups_crc32, groups_length FROM incident_views
+       WHERE incident_id = ? AND analysis_tag = ? AND view_version = ?`,
+    ).get(id, tag, version) as
+      | { document: Buffer; crc32: number; length: number; groups: Buffer; groups_crc32: number; groups_length: number }
+      | undefined;
+    if (!r) return null;
+    return {
+      tag,
+      version,
+      doc: { encoding: 'deflate-raw-sync', data: r.document, crc32: r.crc32, length: r.length },
+      groups: { encoding: 'deflate-raw-sync', data: r.groups, crc32: r.groups_crc32, length: r.groups_length },
+    };
+  }
+
+  async putView(id: string, view: StoredView): Promise<void> {
+    this.db.transaction(() => {
+      // Only for the analysis stored now: a view computed from an analysis that a
+      // re-analysis replaced meanwhile would otherwise be kept under a stale tag.
+      const doc = this.stmt('SELECT analyzed_at, crc32, length, encoding FROM incident_analysis WHERE incident_id = ?').get(id) as
+        | { analyzed_at: string; crc32: number | null; length: number | null; encoding: string }
+        | undefined;
+      if (!doc || doc.encoding === 'identity' || storedAnalysisTag(doc.analyzed_at, doc) !== view.tag) return;
+      this.writeView(id, view);
+    }).immediate();
+  }
+
+  private writeView(id: string, v: StoredView): void {
+    this.stmt(
+      `INSERT OR REPLACE INTO incident_views
+         (incident_id, analysis_tag, view_version, document, crc32, length, groups, groups_crc32, groups_length)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(id, v.tag, v.version, v.doc.data, v.doc.crc32, v.doc.length, v.groups.data, v.groups.crc32, v.groups.length);
   }
 
   async idsToReanalyze(currentVersion: string | null): Promise<string[]> {

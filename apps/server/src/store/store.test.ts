@@ -235,3 +235,57 @@ describe('toFtsQuery', () => {
     expect(toFtsQuery('" * -- (')).toBeNull();
   });
 });
+
+describe('SqliteStore incident views', () => {
+  it('keeps the view of the analysis stored now: written with it, replaced with it, never for an old one', async () => {
+    const dir = tempDir();
+    const store = new SqliteStore(join(dir, 'db.sqlite'), defaultMigrationsDir());
+    try {
+      const id = 'CCCCCCCCCCCCCCCCCCCCCC';
+      const record = toAnalysisRecord(document({}), 'x');
+      const created = await store.create({
+        id,
+        sha256: 'c'.repeat(64),
+        createdAt: '2026-01-01T00:00:00.000Z',
+        raw: { encoding: 'identity', data: Buffer.from('x'), size: 1 },
+        userTitle: null,
+        host: null,
+        tags: [],
+        analysis: record,
+      });
+      const tag = created.created ? created.analysisTag! : '';
+      expect(tag).toBe((await store.getStored(id))!.analysisTag);
+      const version = record.view!.version;
+      const first = await store.getView(id, tag, version);
+      expect(first?.doc.data.equals(record.view!.doc.data)).toBe(true);
+      expect(first?.groups.data.equals(record.view!.groupsDoc.data)).toBe(true);
+      // Another tag or view version: not this view.
+      expect(await store.getView(id, `${tag}x`, version)).toBeNull();
+      expect(await store.getView(id, tag, version + 1)).toBeNull();
+
+      // A re-analysis replaces the view with its own, under the new analysis's tag.
+      const again = toAnalysisRecord(document({ verdict: 'another verdict' }), 'x');
+      const newTag = await store.replaceAnalysis(id, again, '2026-02-01T00:00:00.000Z');
+      expect(newTag).toBe((await store.getStored(id))!.analysisTag);
+      expect(await store.getView(id, tag, version)).toBeNull();
+      expect((await store.getView(id, newTag!, version))?.doc.data.equals(again.view!.doc.data)).toBe(true);
+
+      // A view computed from the old analysis (a request in flight during the re-analysis)
+      // is not kept; one of the current analysis is.
+      const stale = { tag, version, doc: record.view!.doc, groups: record.view!.groupsDoc };
+      await store.putView(id, stale);
+      expect(await store.getView(id, tag, version)).toBeNull();
+      await store.putView(id, { ...stale, tag: newTag!, version: version + 1 });
+      expect(await store.getView(id, newTag!, version + 1)).not.toBeNull();
+
+      // Without a view in the record, a re-analysis leaves none; unknown incidents: null.
+      const { view: _v, ...noView } = toAnalysisRecord(document({}), 'x');
+      const third = await store.replaceAnalysis(id, noView, '2026-03-01T00:00:00.000Z');
+      expect(await store.getView(id, third!, version)).toBeNull();
+      expect(await store.getView(id, third!, version + 1)).toBeNull();
+      expect(await store.replaceAnalysis('DDDDDDDDDDDDDDDDDDDDDD', noView, '2026-03-01T00:00:00.000Z')).toBeNull();
+    } finally {
+      await store.close();
+    }
+  });
+});

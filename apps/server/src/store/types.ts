@@ -17,8 +17,9 @@ export interface AnalysisRecord {
    * analysis worker leaves it out so the text is not copied between threads. */
   documentJson?: string;
   /** The incident page's view of the document (view/page-view.ts), built while the
-   *  document was in memory, compressed as the store compresses documents. */
-  view?: { doc: StoredDocument; groups: TaskGroupSummary[] };
+   *  document was in memory, compressed as the store compresses documents; its stack
+   *  groups also as compressed JSON (`groupsDoc`), which the store keeps. */
+  view?: { version: number; doc: StoredDocument; groups: TaskGroupSummary[]; groupsDoc: StoredDocument };
   /** Milliseconds per step in an analysis worker, for the request log. */
   timings?: { decode: number; analyze: number; encode: number; view?: number };
   analyzerVersion: string;
@@ -145,6 +146,17 @@ export interface MitigationRevision {
 /** `analysisTag`: the tag getStored will give the stored analysis (see analysisTag). */
 export type CreateResult = { created: true; id: string; analysisTag?: string } | { created: false; id: string };
 
+/** An incident page's view as stored beside its analysis (migrations/0006): valid for the
+ *  analysis with this tag, built by view code of this VIEW_VERSION. */
+export interface StoredView {
+  tag: string;
+  version: number;
+  /** The view's JSON, compressed. */
+  doc: StoredDocument;
+  /** Its stack groups' JSON (TaskGroupSummary[]), compressed. */
+  groups: StoredDocument;
+}
+
 export interface IncidentStore {
   ping(): Promise<boolean>;
   /** Insert incident, raw bytes, analysis, tags and search index atomically. A sha256
@@ -163,8 +175,15 @@ export interface IncidentStore {
   listJson(filter: ListFilter, cursor: string | null, limit: number): Promise<string>;
   count(): Promise<number>;
   update(id: string, patch: IncidentPatch): Promise<IncidentDetail | null>;
-  /** Replace the analysis (re-analysis with a newer analyzer). */
-  replaceAnalysis(id: string, analysis: AnalysisRecord, analyzedAt: string): Promise<void>;
+  /** Replace the analysis (re-analysis with a newer analyzer), and its stored view with
+   *  the record's (or none). Returns the new analysis's tag, null: no such incident. */
+  replaceAnalysis(id: string, analysis: AnalysisRecord, analyzedAt: string): Promise<string | null>;
+  /** The stored view of the incident, if it was built from analysis `tag` by view code
+   *  of `version`; null otherwise. */
+  getView(id: string, tag: string, version: number): Promise<StoredView | null>;
+  /** Keep a view built from the incident's analysis `view.tag` (replacing any other). A
+   *  view of an analysis that has been replaced meanwhile is not kept. */
+  putView(id: string, view: StoredView): Promise<void>;
   /** Ids whose analysis came from an analyzer other than `currentVersion` (null: all), oldest first. */
   idsToReanalyze(currentVersion: string | null): Promise<string[]>;
   groups(limit: number): Promise<IncidentGroup[]>;

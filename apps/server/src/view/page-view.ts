@@ -7,6 +7,9 @@ import { StackTable, isCompact, type AnalysisDocument, type CompactAnalysis, typ
 
 /** Coverage lists longer than this send counts and the unparsed and prose segments, up to this many. */
 export const COVERAGE_INLINE = 200;
+/** Bump when the view's shape or content changes: part of the ETag, so browsers do not
+ *  reuse an old one, and of stored views (migrations/0006), which are then rebuilt. */
+export const VIEW_VERSION = 1;
 /** Stack groups in the view; more through /view/task-groups. */
 export const GROUPS_INLINE = 200;
 
