@@ -90,17 +90,7 @@ export function newContext(records: Records): ParseContext {
     stackBlocks: new StackBlocks(records),
     crash: { command: null, commandLine: 0, currentTask: null, currentCpu: null, commandFacts: null },
     shell: { command: null, commandLine: 0 },
-    intern: interner(),
-  };
-}
-
-function interner(): (s: string) => string {
-  const seen = new Map<string, string>();
-  return (s) => {
-    const known = seen.get(s);
-    if (known !== undefined) return known;
-    seen.set(s, s);
-    return s;
+    intern: (s) => records.intern(s),
   };
 }
 

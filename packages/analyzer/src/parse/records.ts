@@ -242,8 +242,20 @@ export class Records {
       // Frames already from the frame table (readTrace), lines beside them.
       rec.frames = frameTable.stack(rec.frames);
     }
+    // Comms repeat (threads of a process, kworkers, one daemon per CPU): one string each.
+    if (rec.comm) rec.comm = this.intern(rec.comm);
     this.tasks.push(rec);
     return rec;
+  }
+
+  readonly #interned = new Map<string, string>();
+  /** One copy of each string kept (comms, lock names, call sites): a list of 100,000
+   *  entries repeats a few hundred. Per analysis, so nothing outlives it. */
+  intern(s: string): string {
+    const known = this.#interned.get(s);
+    if (known !== undefined) return known;
+    this.#interned.set(s, s);
+    return s;
   }
 
   cpus: CpuRecord[] = [];

@@ -95,7 +95,8 @@ export const heldLocksParser: FormatParser = {
       let m: RegExpExecArray | null;
       if (SHOW_ALL.test(t)) continue;
       if ((m = HELD_BY.exec(t))) {
-        holder = ref(m[2], m[3]);
+        // Comms repeat (threads, kworkers): one string each, not one per holder line.
+        holder = ref(ctx.intern(m[2]), m[3]);
         continue;
       }
       if ((m = NONE_HELD.exec(t))) {
