@@ -2,7 +2,8 @@
 -- analysis it was built from. Building a view reads the whole analysis (~1 s for a
 -- 50 MB dump's); kept only in memory, the first page after every restart paid that.
 -- A row is valid while `analysis_tag` is the analysis's tag (see storedAnalysisTag) and
--- `view_version` the server's VIEW_VERSION: anything else is rebuilt and replaced.
+-- `view_version` the server's VIEW_VERSION: anything else is rebuilt and replaced. Only
+-- big analyses' views are kept (STORED_VIEW_MIN_BYTES): a small one is rebuilt in ms.
 CREATE TABLE incident_views (
   incident_id  TEXT    PRIMARY KEY REFERENCES incidents(id) ON DELETE CASCADE,
   analysis_tag TEXT    NOT NULL,

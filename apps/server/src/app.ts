@@ -38,6 +38,9 @@ export interface AppOptions {
   reanalyzeOnStart?: boolean;
   /** Per-client limit on write routes (default 120 per minute); false: none. */
   rateLimit?: WriteRateLimit | false;
+  /** Store incident page views of analyses from this many bytes of JSON (default
+   *  STORED_VIEW_MIN_BYTES; see store/sqlite-store.ts). */
+  storedViewMinBytes?: number;
 }
 
 export const DEFAULT_WRITE_RATE_LIMIT: WriteRateLimit = { max: 120, timeWindowMs: 60_000 };
@@ -78,7 +81,7 @@ export const hangscopeApp: FastifyPluginAsync<AppOptions> = async (app, opts) =>
   const rateLimit = opts.rateLimit ?? DEFAULT_WRITE_RATE_LIMIT;
   await registerExternalPlugins(app, { rateLimit });
 
-  const store = new SqliteStore(opts.dbPath, opts.migrationsDir ?? defaultMigrationsDir());
+  const store = new SqliteStore(opts.dbPath, opts.migrationsDir ?? defaultMigrationsDir(), { storedViewMinBytes: opts.storedViewMinBytes });
   const analysis = opts.analysis ?? createAnalysisRunner({ size: opts.analysisWorkers ?? 2, timeoutMs: 5 * 60_000 });
   app.log.info({ mode: analysis.mode }, 'analysis runner');
   const views = new ViewCache();

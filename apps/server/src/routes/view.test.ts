@@ -6,6 +6,7 @@ import { compactAnalysis, expandAnalysis, type AnalysisDocument, type CompactAna
 import { buildApp } from '../app.js';
 import { CRLF_UTF8_DUMP, HUNG_TASK_DUMP, startApp, upload, type TestApp } from '../__tests__/helpers.js';
 import { COVERAGE_INLINE, GROUPS_INLINE, ViewCache, buildView, type ViewEntry } from './view.js';
+import { STORED_VIEW_MIN_BYTES } from '../store/sqlite-store.js';
 
 let t: TestApp;
 afterEach(async () => {
@@ -241,14 +242,14 @@ describe('the view of a fresh upload', () => {
   ).join('\n');
 
   it('is the analysis worker\'s (kept at upload), byte for byte the one computed from the stored document', async () => {
-    t = await startApp();
+    t = await startApp({ storedViewMinBytes: 0 });
     const { json } = await upload(t.app, `${HUNG_TASK_DUMP}\n${manyTasks}\n`);
     const url = `/api/incidents/${json.id}/view`;
     // A second server on the same database, without the stored view either: it computes
     // the view from the stored document.
     const db = new Database(t.dbPath);
     expect(db.prepare('DELETE FROM incident_views WHERE incident_id = ?').run(json.id).changes).toBe(1);
-    const other = buildApp({ dbPath: t.dbPath, examplesDir: null, rateLimit: false, reanalyzeOnStart: false });
+    const other = buildApp({ dbPath: t.dbPath, examplesDir: null, rateLimit: false, reanalyzeOnStart: false, storedViewMinBytes: 0 });
     await other.ready();
     const fromStore = await other.inject({ method: 'GET', url });
     await other.close();
@@ -265,7 +266,7 @@ describe('the view of a fresh upload', () => {
   });
 
   it('is stored beside the analysis: a restarted server sends it without reading the analysis', async () => {
-    t = await startApp();
+    t = await startApp({ storedViewMinBytes: 0 });
     const { json } = await upload(t.app, `${HUNG_TASK_DUMP}\n${manyTasks}\n`);
     const url = `/api/incidents/${json.id}/view`;
     const first = await get(url);
@@ -275,7 +276,7 @@ describe('the view of a fresh upload', () => {
     const db = new Database(t.dbPath);
     db.prepare('UPDATE incident_analysis SET document = ? WHERE incident_id = ?').run(Buffer.from('not a document'), json.id);
     db.close();
-    const restarted = buildApp({ dbPath: t.dbPath, examplesDir: null, rateLimit: false, reanalyzeOnStart: false });
+    const restarted = buildApp({ dbPath: t.dbPath, examplesDir: null, rateLimit: false, reanalyzeOnStart: false, storedViewMinBytes: 0 });
     await restarted.ready();
     try {
       const again = await restarted.inject({ method: 'GET', url });
@@ -290,7 +291,7 @@ describe('the view of a fresh upload', () => {
   });
 
   it('is rebuilt, and stored again, when the stored one is of another view version or analysis', async () => {
-    t = await startApp();
+    t = await startApp({ storedViewMinBytes: 0 });
     const { json } = await upload(t.app, `${HUNG_TASK_DUMP}\n${manyTasks}\n`);
     const url = `/api/incidents/${json.id}/view`;
     const first = await get(url);
@@ -300,7 +301,7 @@ describe('the view of a fresh upload', () => {
     const stored = row();
     for (const spoil of ['UPDATE incident_views SET view_version = view_version + 100, document = ?', "UPDATE incident_views SET analysis_tag = 'other', document = ?"]) {
       db.prepare(`${spoil} WHERE incident_id = ?`).run(Buffer.from('not a view'), json.id);
-      const restarted = buildApp({ dbPath: t.dbPath, examplesDir: null, rateLimit: false, reanalyzeOnStart: false });
+      const restarted = buildApp({ dbPath: t.dbPath, examplesDir: null, rateLimit: false, reanalyzeOnStart: false, storedViewMinBytes: 0 });
       await restarted.ready();
       try {
         const again = await restarted.inject({ method: 'GET', url });
@@ -312,6 +313,29 @@ describe('the view of a fresh upload', () => {
       expect(row()).toEqual(stored);
     }
     db.close();
+  });
+
+  it('is kept only for big analyses: a small one\'s is rebuilt (in a few ms), never written', async () => {
+    t = await startApp();
+    const { json } = await upload(t.app, HUNG_TASK_DUMP);
+    const first = await get(`/api/incidents/${json.id}/view`);
+    expect(first.statusCode).toBe(200);
+    const db = new Database(t.dbPath);
+    const length = (db.prepare('SELECT length FROM incident_analysis WHERE incident_id = ?').get(json.id) as { length: number }).length;
+    expect(length).toBeLessThan(STORED_VIEW_MIN_BYTES);
+    expect(db.prepare('SELECT count(*) AS n FROM incident_views').get()).toEqual({ n: 0 });
+    db.close();
+    const other = buildApp({ dbPath: t.dbPath, examplesDir: null, rateLimit: false, reanalyzeOnStart: false });
+    await other.ready();
+    try {
+      const again = await other.inject({ method: 'GET', url: `/api/incidents/${json.id}/view` });
+      expect(again.rawPayload.equals(first.rawPayload)).toBe(true);
+    } finally {
+      await other.close();
+    }
+    const check = new Database(t.dbPath);
+    expect(check.prepare('SELECT count(*) AS n FROM incident_views').get()).toEqual({ n: 0 });
+    check.close();
   });
 });
 

@@ -21,7 +21,9 @@
 // part: ~1 s for a 50 MB dump's) and kept, compressed, in a small in-memory cache; a
 // fresh upload's view is built by the analysis worker from the document still in
 // memory (~85 ms for that dump) and kept at once, so the page that follows an upload
-// does not read the document back. The rest of the document is not kept: /view/tasks
+// does not read the document back. A big analysis's view is also stored beside it in the
+// database (migrations/0006; analyses of 1 MB of JSON and more), so the first page after
+// a restart does not rebuild it either. The rest of the document is not kept: /view/tasks
 // reads it again (a deep link to a task that is not drawn is rare). The view itself is
 // built in view/page-view.ts.
 //
@@ -135,13 +137,16 @@ async function computeEntry(incident: StoredIncidentDetail): Promise<{ entry: Vi
  */
 async function loadEntry(store: IncidentStore, incident: StoredIncidentDetail, log: FastifyBaseLogger): Promise<ViewEntry> {
   const tag = incident.analysisTag;
-  const stored = tag ? await store.getView(incident.id, tag, VIEW_VERSION) : null;
+  // Only big analyses have their views kept (an identity-encoded one, from before
+  // compression, never: its tag is of another form).
+  const kept = tag !== '' && incident.analysis.encoding !== 'identity' && store.keepsViews(incident.analysis.length);
+  const stored = kept ? await store.getView(incident.id, tag, VIEW_VERSION) : null;
   if (stored) {
     const json = stored.groups.length <= 64 * 1024 ? inflateDocumentSync(stored.groups.data) : await inflateDocument(stored.groups.data);
     return { tag, doc: stored.doc, groups: JSON.parse(json.toString('utf8')) as TaskGroupSummary[] };
   }
   const { entry, groupsDoc } = await computeEntry(incident);
-  if (tag && incident.analysis.encoding !== 'identity') {
+  if (kept) {
     await store.putView(incident.id, { tag, version: VIEW_VERSION, doc: entry.doc, groups: groupsDoc }).catch((err: unknown) => log.warn({ err, incident: incident.id }, 'could not store the incident view'));
   }
   return entry;

@@ -181,6 +181,19 @@ export function storedAnalysisTag(analyzedAt: string, doc: { crc32?: number | nu
   return `${analyzedAt}|${doc.crc32}|${doc.length}`;
 }
 
+/**
+ * Views are stored only for analyses whose JSON is at least this long: building a view
+ * costs ~9 ms per MB of analysis (reading, inflating and parsing it), so a small
+ * incident's view is rebuilt in a few ms, while storing every view made a database of
+ * 100,000 mostly small incidents 50% bigger.
+ */
+export const STORED_VIEW_MIN_BYTES = 1024 * 1024;
+
+export interface SqliteStoreOptions {
+  /** See STORED_VIEW_MIN_BYTES (tests store every view with 0). */
+  storedViewMinBytes?: number;
+}
+
 export class SqliteStore implements IncidentStore {
   readonly db: Database.Database;
   /** Statements prepared once per SQL text (list() builds a few dozen variants at most). */
@@ -194,7 +207,10 @@ export class SqliteStore implements IncidentStore {
   private readonly listCache = new Map<string, string>();
   private listCacheStamp = '';
 
-  constructor(path: string, migrationsDir: string) {
+  private readonly storedViewMinBytes: number;
+
+  constructor(path: string, migrationsDir: string, options: SqliteStoreOptions = {}) {
+    this.storedViewMinBytes = options.storedViewMinBytes ?? STORED_VIEW_MIN_BYTES;
     this.db = openDatabase(path);
     try {
       migrate(this.db, migrationsDir);
@@ -251,7 +267,9 @@ export class SqliteStore implements IncidentStore {
         )
         .run(lastInsertRowid, incident.userTitle ?? '', a.search.titles, a.search.verdict, a.search.frames, a.search.comms);
       const analysisTag = storedAnalysisTag(incident.createdAt, a.document);
-      if (a.view) this.writeView(incident.id, { tag: analysisTag, version: a.view.version, doc: a.view.doc, groups: a.view.groupsDoc });
+      if (a.view && this.keepsViews(a.document.length)) {
+        this.writeView(incident.id, { tag: analysisTag, version: a.view.version, doc: a.view.doc, groups: a.view.groupsDoc });
+      }
       return { created: true, id: incident.id, analysisTag };
     });
     // IMMEDIATE: take the write lock before the duplicate check, so two processes
@@ -497,8 +515,9 @@ export class SqliteStore implements IncidentStore {
         .run(a.search.titles, a.search.verdict, a.search.frames, a.search.comms, r.seq);
       // The old analysis's view goes with it; the new one's, when the record has it.
       const analysisTag = storedAnalysisTag(analyzedAt, a.document);
-      if (a.view) this.writeView(id, { tag: analysisTag, version: a.view.version, doc: a.view.doc, groups: a.view.groupsDoc });
-      else this.stmt('DELETE FROM incident_views WHERE incident_id = ?').run(id);
+      if (a.view && this.keepsViews(a.document.length)) {
+        this.writeView(id, { tag: analysisTag, version: a.view.version, doc: a.view.doc, groups: a.view.groupsDoc });
+      } else this.stmt('DELETE FROM incident_views WHERE incident_id = ?').run(id);
       return analysisTag;
     }).immediate();
   }
@@ -519,6 +538,10 @@ export class SqliteStore implements IncidentStore {
     };
   }
 
+  keepsViews(analysisLength: number): boolean {
+    return analysisLength >= this.storedViewMinBytes;
+  }
+
   async putView(id: string, view: StoredView): Promise<void> {
     this.db.transaction(() => {
       // Only for the analysis stored now: a view computed from an analysis that a
@@ -527,6 +550,7 @@ export class SqliteStore implements IncidentStore {
         | { analyzed_at: string; crc32: number | null; length: number | null; encoding: string }
         | undefined;
       if (!doc || doc.encoding === 'identity' || storedAnalysisTag(doc.analyzed_at, doc) !== view.tag) return;
+      if (!this.keepsViews(doc.length ?? 0)) return;
       this.writeView(id, view);
     }).immediate();
   }

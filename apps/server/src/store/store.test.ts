@@ -239,7 +239,7 @@ describe('toFtsQuery', () => {
 describe('SqliteStore incident views', () => {
   it('keeps the view of the analysis stored now: written with it, replaced with it, never for an old one', async () => {
     const dir = tempDir();
-    const store = new SqliteStore(join(dir, 'db.sqlite'), defaultMigrationsDir());
+    const store = new SqliteStore(join(dir, 'db.sqlite'), defaultMigrationsDir(), { storedViewMinBytes: 0 });
     try {
       const id = 'CCCCCCCCCCCCCCCCCCCCCC';
       const record = toAnalysisRecord(document({}), 'x');

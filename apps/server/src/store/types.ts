@@ -182,8 +182,12 @@ export interface IncidentStore {
    *  of `version`; null otherwise. */
   getView(id: string, tag: string, version: number): Promise<StoredView | null>;
   /** Keep a view built from the incident's analysis `view.tag` (replacing any other). A
-   *  view of an analysis that has been replaced meanwhile is not kept. */
+   *  view of an analysis that has been replaced meanwhile is not kept, nor one of an
+   *  analysis too small for views to be kept (see keepsViews). */
   putView(id: string, view: StoredView): Promise<void>;
+  /** Does the store keep the views of analyses whose JSON is this long? (Small ones are
+   *  rebuilt faster than a write costs.) */
+  keepsViews(analysisLength: number): boolean;
   /** Ids whose analysis came from an analyzer other than `currentVersion` (null: all), oldest first. */
   idsToReanalyze(currentVersion: string | null): Promise<string[]>;
   groups(limit: number): Promise<IncidentGroup[]>;
