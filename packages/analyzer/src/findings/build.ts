@@ -236,7 +236,9 @@ function findingsOf(inp: FindingInputs): Analysis {
     out.push({
       kind: 'starved_cpu',
       severity: 'warning',
-      summary: `cpu ${s.cpu} is idle while ${s.runnable.length} runnable task(s) wait on its runqueue (${s.runnable.map((id) => label(nodes, id)).slice(0, 4).join(', ')})${model.virtualized ? ': on a VM this means the host is not running the vCPU' : ''}`,
+      summary: s.notExecuting
+        ? `cpu ${s.cpu} is not executing: ${s.notExecuting}${model.virtualized ? ' — on a VM, the host is not running the vCPU' : ''}`
+        : `cpu ${s.cpu} is idle while ${s.runnable.length} runnable task(s) wait on its runqueue (${s.runnable.map((id) => label(nodes, id)).slice(0, 4).join(', ')})${model.virtualized ? ': on a VM this means the host is not running the vCPU' : ''}`,
       nodes: [`cpu:${s.cpu}`, 'external:hypervisor'],
       evidence: s.evidence,
       confidence: model.virtualized ? 'likely' : 'guess',

@@ -114,7 +114,10 @@ export function resolveWakeups(model: Model, waits: Map<string, TaskWait>, g: Gr
 
 export interface StarvedCpu {
   cpu: number;
+  /** Tasks queued on the idle CPU (none when `notExecuting` says why instead). */
   runnable: string[];
+  /** Why the CPU is taken not to execute at all (a silent NMI, a starved RCU kthread). */
+  notExecuting?: string;
   evidence: Span[];
 }
 
@@ -135,7 +138,7 @@ export function resolveCpus(model: Model, waits: Map<string, TaskWait>, g: Graph
     const both = silent.has(cpu) && starvedGp.has(cpu);
     const ev = [...(silent.get(cpu) ?? []), ...(starvedGp.get(cpu) ?? [])];
     const why = [silent.has(cpu) ? 'it never answered an NMI backtrace request' : null, starvedGp.has(cpu) ? "RCU's grace-period kthread is runnable there but starved" : null].filter(Boolean).join(' and ');
-    starved.push({ cpu, runnable: [], evidence: ev });
+    starved.push({ cpu, runnable: [], notExecuting: why, evidence: ev });
     g.node(`cpu:${cpu}`, 'cpu', `cpu ${cpu}`, { evidence: ev });
     g.node('external:hypervisor', 'external', model.virtualized ? 'hypervisor (vCPU not scheduled)' : 'hypervisor / firmware');
     g.edge(`cpu:${cpu}`, 'external:hypervisor', 'starved_by', model.virtualized || both ? 'likely' : 'guess', `cpu ${cpu} is not executing: ${why}${model.virtualized ? ' (a virtual machine: the host is not running this vCPU)' : ''}`, ev);

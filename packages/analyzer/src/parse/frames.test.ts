@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { CRASH_BT, frameFromCrashBt, frameFromInline, frameFromPlain, frameFromProcStack, frameFromSymbolOffset, isStackTerminator, parseFrameLine } from './frames.js';
+import { CRASH_BT, armCallOfLine, frameFromCrashBt, frameFromInline, frameFromPlain, frameFromProcStack, frameFromSymbolOffset, isStackTerminator, parseFrameLine } from './frames.js';
 
 describe('frame line styles', () => {
   it('reads /proc/PID/stack with addresses and modules', () => {
@@ -76,5 +76,46 @@ describe('frameOfLine turns away lines without `+0x` or `[inline]`', () => {
       }),
       { numRuns: 5000, seed: 3 },
     );
+  });
+});
+
+describe('32-bit ARM call lines', () => {
+  const call = (t: string) => {
+    const c = armCallOfLine(t);
+    return c && { callee: { ...c.callee }, caller: { ...c.caller } };
+  };
+  it('reads the verbose form (addresses, the function without offset) and the 3.x one (offsets on both)', () => {
+    expect(call('[<80de0078>] (dump_backtrace) from [<80de0574>] (show_stack+0x28/0x2c)')).toEqual({
+      callee: { fn: 'dump_backtrace', offset: null, size: null, module: null, addr: '80de0078', reliable: true },
+      caller: { fn: 'show_stack', offset: '0x28', size: '0x2c', module: null, addr: '80de0574', reliable: true },
+    });
+    expect(call('[<C0012345>] (unwind_backtrace+0x0/0xF8) from [<c0011234>] (show_stack+0x10/0x14 [mod])')).toEqual({
+      callee: { fn: 'unwind_backtrace', offset: '0x0', size: '0xf8', module: null, addr: 'c0012345', reliable: true },
+      caller: { fn: 'show_stack', offset: '0x10', size: '0x14', module: 'mod', addr: 'c0011234', reliable: true },
+    });
+  });
+  it('reads the 5.13+ form without addresses, with modules, build ids and syzkaller\'s file:line', () => {
+    expect(call('bcm2835_i2c_xfer [i2c_bcm2835] from __i2c_transfer+0x10c/0x5b0')).toEqual({
+      callee: { fn: 'bcm2835_i2c_xfer', offset: null, size: null, module: 'i2c_bcm2835', addr: null, reliable: true },
+      caller: { fn: '__i2c_transfer', offset: '0x10c', size: '0x5b0', module: null, addr: null, reliable: true },
+    });
+    expect(call('__irq_svc from sht3x_read_values+0x7c/0x11c [sht3x 3f1c2a9d0e]')!.caller).toMatchObject({ fn: 'sht3x_read_values', module: 'sht3x' });
+    expect(call('[<8188d1a4>] (dump_backtrace) from [<8188d298>] (show_stack+0x18/0x1c arch/arm/kernel/traps.c:253)')!.caller.fn).toBe('show_stack');
+    expect(call('dump_stack_lvl from nmi_cpu_backtrace+0xd4/0x104 lib/nmi_backtrace.c:111')!.callee.fn).toBe('dump_stack_lvl');
+  });
+  it('is the same frame object as the frame table\'s for the same text', () => {
+    const a = armCallOfLine('show_stack from dump_stack_lvl+0x70/0x94')!;
+    expect(armCallOfLine('show_stack from dump_stack_lvl+0x70/0x94')).toBe(a);
+  });
+  it('turns away other lines: no symbols, prose, x86 frames', () => {
+    for (const t of [
+      'Function entered at [<c0012345>] from [<c0012400>]',
+      'copied from the log above',
+      'the frame came from foo',
+      '__schedule+0x2eb/0x8d0',
+      '[<ffffffff9a567c49>] schedule+0x29/0x70',
+      'dump_backtrace from show_stack',
+      'a b from c+0x1/0x2',
+    ]) expect(armCallOfLine(t), t).toBeUndefined();
   });
 });

@@ -217,6 +217,53 @@ function parseFrameText(trimmed: string): ParsedFrame | undefined {
 export function forgetFrameLines(): void {
   frameTable.clear();
   crashMemo.clear();
+  armMemo.clear();
+}
+
+// 32-bit ARM backtraces (arch/arm/kernel/traps.c dump_backtrace_entry) print a call per
+// line, the function and where it was called from:
+//   `[<80de0078>] (dump_backtrace) from [<80de0574>] (show_stack+0x28/0x2c)`  (BACKTRACE_VERBOSE, and before 5.13)
+//   `[<c0012345>] (fn+0x0/0x10) from [<c0012400>] (caller+0x20/0x40)`          (3.x: `%pS` on both)
+//   `dump_backtrace from show_stack+0x28/0x2c`                                (5.13+ default)
+// `%pB` may add ` [module]` (and a build id); syzkaller adds ` file.c:123` after the symbol.
+const ARM_SYM = String.raw`(${FN})(?:\+0x(${HEX}{1,8})/0x(${HEX}{1,8}))?(?: \[([\w\-]{1,64})(?: ${HEX}{1,64})?\])?`;
+const ARM_CALLER = String.raw`(${FN})\+0x(${HEX}{1,8})/0x(${HEX}{1,8})(?: \[([\w\-]{1,64})(?: ${HEX}{1,64})?\])?`;
+const ARM_VERBOSE = new RegExp(String.raw`^\[<(${HEX}{8,16})>\] \(${ARM_SYM}(?: [\w/.\-]{1,200}:\d{1,6})?\) from \[<(${HEX}{8,16})>\] \(${ARM_CALLER}(?: [\w/.\-]{1,200}:\d{1,6})?\)$`);
+const ARM_SHORT = new RegExp(String.raw`^${ARM_SYM}(?: [\w/.\-]{1,200}:\d{1,6})? from ${ARM_CALLER}(?: [\w/.\-]{1,200}:\d{1,6})?$`);
+
+/** One line of a 32-bit ARM backtrace: the function, and the frame it was called from. */
+export interface ArmCall {
+  callee: StackFrame;
+  caller: StackFrame;
+}
+
+/** Calls by line text (a dump repeats the same call paths): emptied with the frame table. */
+const armMemo = new Map<string, ArmCall | null>();
+const ARM_MEMO_MAX = 200_000;
+
+/** The call a 32-bit ARM backtrace line prints, as frame-table frames, or undefined. */
+export function armCallOfLine(trimmed: string): ArmCall | undefined {
+  // Every form has ` from ` and the caller's `+0x`: most lines are turned away here.
+  if (trimmed.indexOf(' from ') < 0 || trimmed.indexOf('+0x') < 0) return undefined;
+  let known = armMemo.get(trimmed);
+  if (known === undefined) {
+    known = parseArmCall(trimmed);
+    if (armMemo.size < ARM_MEMO_MAX) armMemo.set(trimmed, known);
+  }
+  return known ?? undefined;
+}
+
+function parseArmCall(s: string): ArmCall | null {
+  const v = ARM_VERBOSE.exec(s);
+  // Groups: [addr] fn off size mod [addr] fn off size mod (verbose); the same without the
+  // addresses (short).
+  const g = v ? [v[2], v[3], v[4], v[5], v[7], v[8], v[9], v[10]] : ARM_SHORT.exec(s)?.slice(1);
+  if (!g) return null;
+  const hex = (h: string | undefined) => (h === undefined ? null : '0x' + h.toLowerCase());
+  return {
+    callee: frameTable.frame({ fn: g[0], offset: hex(g[1]), size: hex(g[2]), module: g[3] ?? null, addr: v ? v[1].toLowerCase() : null, reliable: true }),
+    caller: frameTable.frame({ fn: g[4], offset: hex(g[5]), size: hex(g[6]), module: g[7] ?? null, addr: v ? v[6].toLowerCase() : null, reliable: true }),
+  };
 }
 
 /** True for `[<ffffffffffffffff>] 0xffffffffffffffff`, the /proc/PID/stack terminator. */

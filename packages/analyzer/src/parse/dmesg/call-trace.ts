@@ -8,12 +8,15 @@
 //    ? fn+0x1/0x2                                 unreliable frame
 //    fn+0x1/0x2 [mod] (T)                         / 3.x ` [<ffffffff810a6fec>] fn+0x12c/0x5b0`
 //    </TASK>
+//   [<80de0078>] (dump_backtrace) from [<80de0574>] (show_stack+0x28/0x2c)   (32-bit ARM:
+//   dump_backtrace from show_stack+0x28/0x2c                                  a call per line)
 //
 // `readTrace` reads such a body from a start line until the first line that is none of
 // these, and returns frames innermost-first (the order printed) with their context.
 
 import type { FrameContext, ParsedFrame, StackFrame } from '../records.js';
-import { frameOfLine } from '../frames.js';
+import { armCallOfLine, frameOfLine, type ArmCall } from '../frames.js';
+import { EXCEPTION_ENTRIES } from '../../knowledge/exception-entries.js';
 import { frameTable } from '../frame-table.js';
 import { readRegisterLineByHand } from '../register-line.js';
 import type { LineTable } from '../../text/lines.js';
@@ -38,8 +41,11 @@ const REG_LINE = /^(?:R[A-Z0-9]{1,2}|E[A-Z]{1,5}|[CDEFGS]S|CR\d|DR\d|PKRU|ORIG_[
 const REG_PAIR = /\b([A-Za-z][A-Za-z0-9_]{0,7}) ?: {0,3}(?:[0-9a-f]{4}:)?([0-9a-f]{4,16})\b/g;
 
 // Other lines inside a dump: `Code: 48 89 …`, `Stack:` + raw words (3.x x86 show_stack),
-// `task: ffff… task.stack: ffff…` (4.x show_regs), arm `Exception stack(0x…)`, bare
-// module addresses `? 0xffffffffc0370000`, `Instruction dump:` (ppc), `Lock-up …` lines.
+// `task: ffff… task.stack: ffff…` (4.x show_regs), arm `Exception stack(0x…)` and its
+// words (`1dc0:        80ffa650 0000009c …`, the first row indented to its column), the
+// registers the 32-bit ARM frame-pointer unwinder prints under a call (` r9:40000193
+// r8:ffffffff …`), its call lines without symbols (`Function entered at [<…>] from
+// [<…>]`), bare module addresses `? 0xffffffffc0370000`, `Instruction dump:` (ppc).
 const OTHER_BODY = [
   /^Code: /,
   /^Stack:$/,
@@ -47,7 +53,9 @@ const OTHER_BODY = [
   /^(?:\? )?0x[0-9a-f]{6,16}$/,
   /^task: [0-9a-f]{8,16} (?:ti|task\.stack|task\.ti): /,
   /^Exception stack\(/,
-  /^[0-9a-f]{4}: (?:[0-9a-f]{8} ){1,8}/,
+  /^[0-9a-f]{4}: {1,64}(?:[0-9a-f]{8}(?: |$)){1,8}/,
+  /^r\d{1,2}:[0-9a-f]{8}(?: {1,2}r\d{1,2}:[0-9a-f]{8}){0,7}$/,
+  /^Function entered at \[<[0-9a-f]{8,16}>\] from \[<[0-9a-f]{8,16}>\]$/,
   /^Instruction dump:/,
   /^Register r\d{1,2} information:/,
 ];
@@ -67,6 +75,7 @@ export function isTraceBodyLine(t: string): boolean {
     TRACE_HEADER.test(t) ||
     (c === 60 /* < */ && MARKER.test(t)) ||
     frameOfLine(t) !== undefined ||
+    armCallOfLine(t) !== undefined ||
     (mayBeIpLine(c) && IP_LINE.test(t)) ||
     (mayBeLrLine(c) && LR_LINE.test(t)) ||
     REG_LINE.test(t) ||
@@ -139,13 +148,14 @@ export function readTrace(lines: LineTable, i: number, maxFrames = 512): Trace {
   let ipCount = 0;
   let userRegs = false;
   let last = i - 1;
+  const arm = new ArmCalls(frames, frameLines, maxFrames);
   for (let j = i; j < lines.length; j++) {
     let t = lines.trimmed(j);
     if (t === '') {
       // Editors add blank lines; continue only if the next non-blank line is a frame.
       let k = j + 1;
       while (k < lines.length && k - j < 3 && lines.blank(k)) k++;
-      if (k < lines.length && k - j < 3 && (frameOfLine(lines.trimmed(k)) || MARKER.test(lines.trimmed(k)))) continue;
+      if (k < lines.length && k - j < 3 && (frameOfLine(lines.trimmed(k)) || armCallOfLine(lines.trimmed(k)) || MARKER.test(lines.trimmed(k)))) continue;
       break;
     }
     // Fast path: most body lines are frames, and a line that parses as a frame is none
@@ -161,6 +171,12 @@ export function readTrace(lines: LineTable, i: number, maxFrames = 512): Trace {
           frames.push(c !== 'task' ? frameTable.withContext(f, c) : f);
           frameLines.push(lines.no(j));
         }
+        continue;
+      }
+      const call = armCallOfLine(t);
+      if (call) {
+        last = j;
+        arm.add(call, lines.no(j));
         continue;
       }
     }
@@ -221,4 +237,62 @@ export function readTrace(lines: LineTable, i: number, maxFrames = 512): Trace {
     }
   }
   return { frames, frameLines, registers, end: last + 1, sawHeader };
+}
+
+/**
+ * The frames of a 32-bit ARM backtrace, a call per line (`fn from caller+off/size`): the
+ * first line's function and every line's caller, innermost first — a line's function is
+ * the caller of the line before, unless the unwinder crossed an exception. ARM prints no
+ * `<IRQ>` markers: the frames up to an exception entry (`__irq_svc` …, see
+ * knowledge/exception-entries.ts) ran in the handler, and the first frame after it is
+ * where the exception stopped the task (x86's RIP line).
+ */
+class ArmCalls {
+  /** The last line's caller, and whether it is an exception entry. */
+  private caller: StackFrame | null = null;
+  private entered = false;
+  /** Index in `frames` where the current handler's frames start. */
+  private handlerFrom: number;
+
+  constructor(
+    private readonly frames: StackFrame[],
+    private readonly frameLines: number[],
+    private readonly maxFrames: number,
+  ) {
+    this.handlerFrom = frames.length;
+  }
+
+  add(call: ArmCall, line: number): void {
+    const entered = this.entered;
+    const continues = this.caller !== null && this.caller.fn === call.callee.fn;
+    this.entered = EXCEPTION_ENTRIES.test(call.caller.fn);
+    this.caller = call.caller;
+    if (entered && !continues) {
+      // The unwinder went from the entry to the stopped instruction's function.
+      this.push(stopped(call.callee), line);
+      this.push(call.caller, line);
+    } else {
+      if (!continues) this.push(call.callee, line);
+      // The entry's own line (`__irq_svc from fn+0x1c/0x20`) names the stopped instruction.
+      this.push(entered ? stopped(call.caller) : call.caller, line);
+    }
+    if (this.entered) {
+      // Everything since the trace (or the last handler) began ran in this handler.
+      for (let k = this.handlerFrom; k < this.frames.length; k++) {
+        if (this.frames[k].context === undefined) this.frames[k] = frameTable.withContext(this.frames[k], 'irq');
+      }
+      this.handlerFrom = this.frames.length;
+    }
+  }
+
+  private push(f: StackFrame, line: number): void {
+    if (this.frames.length >= this.maxFrames) return;
+    this.frames.push(f);
+    this.frameLines.push(line);
+  }
+}
+
+/** The frame where an exception stopped the task, as an IP line gives it. */
+function stopped(f: StackFrame): StackFrame {
+  return frameTable.frame({ fn: f.fn, offset: f.offset, size: f.size, module: f.module, addr: f.addr, reliable: f.reliable, isIp: true, context: 'exception' });
 }

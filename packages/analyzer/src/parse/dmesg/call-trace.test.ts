@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { splitLines } from '../../text/lines.js';
+import { isTraceBodyLine, readTrace } from './call-trace.js';
+
+/** fn, with `i:`/`e:` for interrupt and exception context and `!` for the stopped instruction. */
+const show = (text: string) => {
+  const tr = readTrace(splitLines(text), 0);
+  return { frames: tr.frames.map((f) => `${f.context ? `${f.context[0]}:` : ''}${f.fn}${f.isIp ? '!' : ''}`), lines: tr.frameLines, end: tr.end };
+};
+
+describe('readTrace on 32-bit ARM backtraces', () => {
+  it('takes the first function and every caller, a frame each, with the line that names it', () => {
+    const t = show(['Backtrace:', '[<c0c3a7a4>] (__schedule) from [<c0c3ac8c>] (schedule+0x58/0xc4)', ' r10:00000002 r9:db1e2000 r8:00000000', '[<c0c3ac8c>] (schedule) from [<c0c3b0d8>] (io_schedule+0x20/0x40)', 'after the trace'].join('\n'));
+    expect(t.frames).toEqual(['__schedule', 'schedule', 'io_schedule']);
+    expect(t.lines).toEqual([2, 2, 4]);
+    expect(t.end).toBe(4);
+  });
+
+  it('marks the frames up to the exception entry as the interrupt, and the stopped function after it (the entry\'s own line names it)', () => {
+    const t = show([
+      ' hrtimer_interrupt from arch_timer_handler_phys+0x30/0x3c',
+      ' generic_handle_arch_irq from __irq_svc+0x88/0xb0',
+      'Exception stack(0xf0e39c38 to 0xf0e39c80)',
+      '9c20:                                                       00000001 00000000',
+      '9c40: 00000000 00000000 c6e4f040 00000000 c4f22c80 00000031 00000000 bf0c4228',
+      ' __irq_svc from bcm2835_i2c_xfer+0x1a4/0x3b0 [i2c_bcm2835]',
+      ' bcm2835_i2c_xfer [i2c_bcm2835] from __i2c_transfer+0x10c/0x5b0',
+    ].join('\n'));
+    expect(t.frames).toEqual(['i:hrtimer_interrupt', 'i:arch_timer_handler_phys', 'i:generic_handle_arch_irq', 'i:__irq_svc', 'e:bcm2835_i2c_xfer!', '__i2c_transfer']);
+  });
+
+  it('marks the stopped function when the unwinder goes from the entry straight to it', () => {
+    const t = show([
+      '[<807bcea0>] (gic_handle_irq) from [<80100b30>] (__irq_svc+0x70/0x98)',
+      'Exception stack(0x83711dd0 to 0x83711e18)',
+      ' r4:8018c67c',
+      '[<8034d5f8>] (__might_fault) from [<80cc74b4>] (do_tcp_setsockopt.constprop.0+0xa70/0x14bc)',
+      '[<80cc6a44>] (do_tcp_setsockopt.constprop.0) from [<80cc7fa0>] (tcp_setsockopt+0xa0/0xb4)',
+    ].join('\n'));
+    expect(t.frames).toEqual(['i:gic_handle_irq', 'i:__irq_svc', 'e:__might_fault!', 'do_tcp_setsockopt.constprop.0', 'tcp_setsockopt']);
+  });
+
+  it('keeps a trace without symbols going (no frames from it), and stops at prose', () => {
+    expect(isTraceBodyLine('Function entered at [<c0012345>] from [<c0012400>]')).toBe(true);
+    expect(isTraceBodyLine('dump_stack_lvl from nmi_cpu_backtrace+0xd4/0x104')).toBe(true);
+    expect(isTraceBodyLine('the message came from the driver')).toBe(false);
+    const t = show(['Function entered at [<c0012345>] from [<c0012400>]', 'show_stack from dump_stack+0x10/0x14', 'done.'].join('\n'));
+    expect(t.frames).toEqual(['show_stack', 'dump_stack']);
+    expect(t.end).toBe(2);
+  });
+});
