@@ -1,8 +1,12 @@
-// Exception entry code, for backtraces that print no `<IRQ>`/`<NMI>` section markers.
-// A frame called from one of these ran in the interrupt (or abort) handler on top of the
-// task, and the frame the unwinder gives next is the instruction the exception stopped:
-// the trace reader marks them as x86's markers and RIP line do.
+// Interrupt entry code, for backtraces that print no `<IRQ>` section markers. A frame
+// called from one of these ran in the interrupt handler on top of the task, and the frame
+// the unwinder gives next is the instruction the interrupt stopped: the trace reader marks
+// them as x86's markers and RIP line do.
 //
-// 32-bit ARM (arch/arm/kernel/entry-armv.S): the vector stubs by which an IRQ, FIQ, data
-// or prefetch abort, or undefined instruction enters from kernel (svc) or user mode.
-export const EXCEPTION_ENTRIES = /^(?:__irq_svc|__irq_usr|__fiq_svc|__fiq_usr|__fiq_abt|__dabt_svc|__dabt_usr|__pabt_svc|__pabt_usr|__und_svc|__und_usr)$/;
+// Only interrupts: a fault (an abort, a page fault) is handled in the task's own context
+// and may sleep there — a task blocked in a page fault waits in those frames.
+//
+// 32-bit ARM (arch/arm/kernel/entry-armv.S): the IRQ and FIQ vector stubs from kernel (svc)
+// and user mode. arm64 (arch/arm64/kernel/entry.S): `el1h_64_irq` (5.13+; `el1_irq`
+// before), `el1h_64_fiq` (`el1_fiq`), from EL1 — from EL0 no kernel frame follows.
+export const EXCEPTION_ENTRIES = /^(?:__irq_svc|__irq_usr|__fiq_svc|__fiq_usr|__fiq_abt|el1h_64_irq|el1_irq|el1h_64_fiq|el1_fiq)$/;

@@ -40,6 +40,13 @@ describe('readTrace on 32-bit ARM backtraces', () => {
     expect(t.frames).toEqual(['i:gic_handle_irq', 'i:__irq_svc', 'e:__might_fault!', 'do_tcp_setsockopt.constprop.0', 'tcp_setsockopt']);
   });
 
+  it('reads arm64 interrupt entries the same way; a fault entry is not an interrupt (its handler may sleep in the task)', () => {
+    const t = show(['Call trace:', ' gic_handle_irq+0x78/0x230', ' el1_irq+0xc0/0x180', ' kthread_should_stop+0x8c/0xd0', ' smpboot_thread_fn+0xa8/0x928'].join('\n'));
+    expect(t.frames).toEqual(['i:gic_handle_irq', 'i:el1_irq', 'e:kthread_should_stop!', 'smpboot_thread_fn']);
+    const fault = show(['Call trace:', ' __schedule+0x2c4/0x700', ' rwsem_down_read_slowpath+0x1d0/0x440', ' do_page_fault+0x2c0/0x400', ' do_mem_abort+0x44/0xb0', ' el1_abort+0x40/0x60', ' el1h_64_sync_handler+0x60/0xac', ' el1h_64_sync+0x64/0x68', ' __arch_copy_from_user+0x1b8/0x230'].join('\n'));
+    expect(fault.frames.every((f) => !f.includes(':'))).toBe(true);
+  });
+
   it('keeps a trace without symbols going (no frames from it), and stops at prose', () => {
     expect(isTraceBodyLine('Function entered at [<c0012345>] from [<c0012400>]')).toBe(true);
     expect(isTraceBodyLine('dump_stack_lvl from nmi_cpu_backtrace+0xd4/0x104')).toBe(true);

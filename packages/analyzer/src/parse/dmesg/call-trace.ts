@@ -140,15 +140,14 @@ export function ipFrame(t: string, line: number): { frame: ParsedFrame | null; u
  * Blank lines inside are allowed only when the next line continues the trace.
  */
 export function readTrace(lines: LineTable, i: number, maxFrames = 512): Trace {
-  const frames: StackFrame[] = [];
-  const frameLines: number[] = [];
+  const out = new TraceFrames(maxFrames);
+  const { frames, frameLines } = out;
   const registers: Record<string, string> = {};
   const stack: FrameContext[] = ['task'];
   let sawHeader = false;
   let ipCount = 0;
   let userRegs = false;
   let last = i - 1;
-  const arm = new ArmCalls(frames, frameLines, maxFrames);
   for (let j = i; j < lines.length; j++) {
     let t = lines.trimmed(j);
     if (t === '') {
@@ -165,18 +164,15 @@ export function readTrace(lines: LineTable, i: number, maxFrames = 512): Trace {
       const f = frameOfLine(t);
       if (f) {
         last = j;
-        if (frames.length < maxFrames) {
-          // The task's own context is the default: left unset to keep documents small.
-          const c = stack[stack.length - 1];
-          frames.push(c !== 'task' ? frameTable.withContext(f, c) : f);
-          frameLines.push(lines.no(j));
-        }
+        // The task's own context is the default: left unset to keep documents small.
+        const c = stack[stack.length - 1];
+        out.push(c !== 'task' ? frameTable.withContext(f, c) : f, lines.no(j));
         continue;
       }
       const call = armCallOfLine(t);
       if (call) {
         last = j;
-        arm.add(call, lines.no(j));
+        out.pushCall(call, lines.no(j));
         continue;
       }
     }
@@ -214,10 +210,7 @@ export function readTrace(lines: LineTable, i: number, maxFrames = 512): Trace {
     if (ip) {
       ipCount++;
       userRegs = ip.user;
-      if (ip.frame && frames.length < maxFrames) {
-        frames.push(frameTable.frame(ip.frame));
-        frameLines.push(lines.no(j));
-      }
+      if (ip.frame) out.push(frameTable.frame(ip.frame), lines.no(j));
       // Registers belong to the first (kernel) RIP block; `RIP: 0010:[<…>]` lines carry more.
       continue;
     }
@@ -230,65 +223,62 @@ export function readTrace(lines: LineTable, i: number, maxFrames = 512): Trace {
       continue;
     }
     const f = frameOfLine(t);
-    if (f && frames.length < maxFrames) {
+    if (f) {
       const c = stack[stack.length - 1];
-      frames.push(c !== 'task' ? frameTable.withContext(f, c) : f);
-      frameLines.push(lines.no(j));
+      out.push(c !== 'task' ? frameTable.withContext(f, c) : f, lines.no(j));
     }
   }
   return { frames, frameLines, registers, end: last + 1, sawHeader };
 }
 
 /**
- * The frames of a 32-bit ARM backtrace, a call per line (`fn from caller+off/size`): the
- * first line's function and every line's caller, innermost first — a line's function is
- * the caller of the line before, unless the unwinder crossed an exception. ARM prints no
- * `<IRQ>` markers: the frames up to an exception entry (`__irq_svc` …, see
- * knowledge/exception-entries.ts) ran in the handler, and the first frame after it is
- * where the exception stopped the task (x86's RIP line).
+ * A trace's frames as they are read, innermost first, with their lines.
+ *
+ * Traces without `<IRQ>` markers (arm64, 32-bit ARM) show an interrupt by its entry code
+ * (knowledge/exception-entries.ts): the frames up to the entry — since the trace began or
+ * the last entry — ran in the interrupt handler, and the next frame is where the interrupt
+ * stopped the task (what x86's markers and RIP line say).
+ *
+ * 32-bit ARM prints a call per line (`fn from caller+off/size`): the first line's
+ * function and every line's caller are the frames, since a line's function is the caller
+ * of the line before — unless the unwinder crossed an interrupt, where it goes from the
+ * entry to the stopped function.
  */
-class ArmCalls {
-  /** The last line's caller, and whether it is an exception entry. */
+class TraceFrames {
+  readonly frames: StackFrame[] = [];
+  readonly frameLines: number[] = [];
+  private handlerFrom = 0;
+  private stopNext = false;
+  /** The last ARM call line's caller. */
   private caller: StackFrame | null = null;
-  private entered = false;
-  /** Index in `frames` where the current handler's frames start. */
-  private handlerFrom: number;
 
-  constructor(
-    private readonly frames: StackFrame[],
-    private readonly frameLines: number[],
-    private readonly maxFrames: number,
-  ) {
-    this.handlerFrom = frames.length;
+  constructor(private readonly maxFrames: number) {}
+
+  push(f: StackFrame, line: number): void {
+    this.caller = null;
+    this.add(f, line);
   }
 
-  add(call: ArmCall, line: number): void {
-    const entered = this.entered;
-    const continues = this.caller !== null && this.caller.fn === call.callee.fn;
-    this.entered = EXCEPTION_ENTRIES.test(call.caller.fn);
+  pushCall(call: ArmCall, line: number): void {
+    if (this.caller === null || this.caller.fn !== call.callee.fn) this.add(call.callee, line);
+    this.add(call.caller, line);
     this.caller = call.caller;
-    if (entered && !continues) {
-      // The unwinder went from the entry to the stopped instruction's function.
-      this.push(stopped(call.callee), line);
-      this.push(call.caller, line);
-    } else {
-      if (!continues) this.push(call.callee, line);
-      // The entry's own line (`__irq_svc from fn+0x1c/0x20`) names the stopped instruction.
-      this.push(entered ? stopped(call.caller) : call.caller, line);
+  }
+
+  private add(f: StackFrame, line: number): void {
+    if (this.stopNext && f.context === undefined) f = stopped(f);
+    this.stopNext = false;
+    if (this.frames.length < this.maxFrames) {
+      this.frames.push(f);
+      this.frameLines.push(line);
     }
-    if (this.entered) {
-      // Everything since the trace (or the last handler) began ran in this handler.
+    if (f.context === undefined && EXCEPTION_ENTRIES.test(f.fn)) {
       for (let k = this.handlerFrom; k < this.frames.length; k++) {
         if (this.frames[k].context === undefined) this.frames[k] = frameTable.withContext(this.frames[k], 'irq');
       }
       this.handlerFrom = this.frames.length;
+      this.stopNext = true;
     }
-  }
-
-  private push(f: StackFrame, line: number): void {
-    if (this.frames.length >= this.maxFrames) return;
-    this.frames.push(f);
-    this.frameLines.push(line);
   }
 }
 
