@@ -15,6 +15,17 @@ afterEach(async () => {
 
 const get = (url: string, headers: Record<string, string> = {}) => t.app.inject({ method: 'GET', url, headers });
 
+/** GET `url` from a second server on the test's database: its view cache is empty, as after a restart. */
+async function getRestarted(url: string, storedViewMinBytes?: number) {
+  const app = buildApp({ dbPath: t.dbPath, examplesDir: null, rateLimit: false, reanalyzeOnStart: false, storedViewMinBytes });
+  await app.ready();
+  try {
+    return await app.inject({ method: 'GET', url });
+  } finally {
+    await app.close();
+  }
+}
+
 /** Compact tasks with their stacks put back. */
 function expand(stacks: Frame[][], tasks: CompactTask[]): Task[] {
   return tasks.map(({ stack, ...rest }) => ({ ...rest, frames: stacks[stack] }) as Task);
@@ -249,10 +260,7 @@ describe('the view of a fresh upload', () => {
     // the view from the stored document.
     const db = new Database(t.dbPath);
     expect(db.prepare('DELETE FROM incident_views WHERE incident_id = ?').run(json.id).changes).toBe(1);
-    const other = buildApp({ dbPath: t.dbPath, examplesDir: null, rateLimit: false, reanalyzeOnStart: false, storedViewMinBytes: 0 });
-    await other.ready();
-    const fromStore = await other.inject({ method: 'GET', url });
-    await other.close();
+    const fromStore = await getRestarted(url, 0);
     expect(fromStore.statusCode).toBe(200);
     expect(fromStore.json().view.counts.tasks).toBeGreaterThan(1000);
     // Spoil the stored document (not its tag) and the view the second server stored: only
@@ -276,18 +284,12 @@ describe('the view of a fresh upload', () => {
     const db = new Database(t.dbPath);
     db.prepare('UPDATE incident_analysis SET document = ? WHERE incident_id = ?').run(Buffer.from('not a document'), json.id);
     db.close();
-    const restarted = buildApp({ dbPath: t.dbPath, examplesDir: null, rateLimit: false, reanalyzeOnStart: false, storedViewMinBytes: 0 });
-    await restarted.ready();
-    try {
-      const again = await restarted.inject({ method: 'GET', url });
-      expect(again.statusCode).toBe(200);
-      expect(again.rawPayload.equals(first.rawPayload)).toBe(true);
-      const groupsAgain = await restarted.inject({ method: 'GET', url: `${url}/task-groups?offset=0&limit=1000` });
-      expect(groupsAgain.json()).toEqual(groups.json());
-      expect(groupsAgain.json().total).toBeGreaterThan(1);
-    } finally {
-      await restarted.close();
-    }
+    const again = await getRestarted(url, 0);
+    expect(again.statusCode).toBe(200);
+    expect(again.rawPayload.equals(first.rawPayload)).toBe(true);
+    const groupsAgain = await getRestarted(`${url}/task-groups?offset=0&limit=1000`, 0);
+    expect(groupsAgain.json()).toEqual(groups.json());
+    expect(groupsAgain.json().total).toBeGreaterThan(1);
   });
 
   it('is rebuilt, and stored again, when the stored one is of another view version or analysis', async () => {
@@ -301,15 +303,9 @@ describe('the view of a fresh upload', () => {
     const stored = row();
     for (const spoil of ['UPDATE incident_views SET view_version = view_version + 100, document = ?', "UPDATE incident_views SET analysis_tag = 'other', document = ?"]) {
       db.prepare(`${spoil} WHERE incident_id = ?`).run(Buffer.from('not a view'), json.id);
-      const restarted = buildApp({ dbPath: t.dbPath, examplesDir: null, rateLimit: false, reanalyzeOnStart: false, storedViewMinBytes: 0 });
-      await restarted.ready();
-      try {
-        const again = await restarted.inject({ method: 'GET', url });
-        expect(again.statusCode).toBe(200);
-        expect(again.rawPayload.equals(first.rawPayload)).toBe(true);
-      } finally {
-        await restarted.close();
-      }
+      const again = await getRestarted(url, 0);
+      expect(again.statusCode).toBe(200);
+      expect(again.rawPayload.equals(first.rawPayload)).toBe(true);
       expect(row()).toEqual(stored);
     }
     db.close();
@@ -325,14 +321,8 @@ describe('the view of a fresh upload', () => {
     expect(length).toBeLessThan(STORED_VIEW_MIN_BYTES);
     expect(db.prepare('SELECT count(*) AS n FROM incident_views').get()).toEqual({ n: 0 });
     db.close();
-    const other = buildApp({ dbPath: t.dbPath, examplesDir: null, rateLimit: false, reanalyzeOnStart: false });
-    await other.ready();
-    try {
-      const again = await other.inject({ method: 'GET', url: `/api/incidents/${json.id}/view` });
-      expect(again.rawPayload.equals(first.rawPayload)).toBe(true);
-    } finally {
-      await other.close();
-    }
+    const again = await getRestarted(`/api/incidents/${json.id}/view`);
+    expect(again.rawPayload.equals(first.rawPayload)).toBe(true);
     const check = new Database(t.dbPath);
     expect(check.prepare('SELECT count(*) AS n FROM incident_views').get()).toEqual({ n: 0 });
     check.close();
