@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { CRASH_BT, armCallOfLine, frameFromCrashBt, frameFromInline, frameFromPlain, frameFromProcStack, frameFromSymbolOffset, isStackTerminator, parseFrameLine } from './frames.js';
+import { CRASH_BT, armCallOfLine, frameFromCrashBt, frameFromPpc, frameFromInline, frameFromPlain, frameFromProcStack, frameFromSymbolOffset, isStackTerminator, parseFrameLine } from './frames.js';
 
 describe('frame line styles', () => {
   it('reads /proc/PID/stack with addresses and modules', () => {
@@ -76,6 +76,22 @@ describe('frameOfLine turns away lines without `+0x` or `[inline]`', () => {
       }),
       { numRuns: 5000, seed: 3 },
     );
+  });
+});
+
+describe('powerpc trace lines', () => {
+  it('reads the return address and symbol, the unreliable mark and ftrace\'s real caller', () => {
+    expect(parseFrameLine('[c00000000f4f76d0] [c0000000010b9c54] io_schedule+0x24/0x60', 3)).toEqual({
+      fn: 'io_schedule', offset: '0x24', size: '0x60', module: null, addr: 'c0000000010b9c54', reliable: true, line: 3,
+    });
+    expect(parseFrameLine('[c00000000f4f79f0] [c00800000a2c7e54] jbd2_journal_commit_transaction+0x8d4/0x1ed0 [jbd2]', 1)!.module).toBe('jbd2');
+    expect(parseFrameLine('[c000000002a8bf90] [c0000000011a5a74] _raw_spin_lock+0x3c/0x70 (unreliable)', 1)!.reliable).toBe(false);
+    expect(frameFromPpc('[c0000000a1dbfd10] [c000000000067a40] return_to_handler+0x0/0x40 (vfs_fsync_range+0x58/0xe0)', 1)!.fn).toBe('return_to_handler');
+  });
+  it('turns away frames without a symbol and 32-bit ARM/x86 lines', () => {
+    expect(parseFrameLine('[c00000000f4f7380] [c00000000f4f73c0] 0xc00000000f4f73c0 (unreliable)', 1)).toBeUndefined();
+    expect(frameFromPpc('[<c0c3a7a4>] (__schedule) from [<c0c3ac8c>] (schedule+0x58/0xc4)', 1)).toBeUndefined();
+    expect(frameFromPpc('[c00000000f4f76d0] [c0000000010b9c54] io_schedule+0x24/0x60 trailing words', 1)).toBeUndefined();
   });
 });
 

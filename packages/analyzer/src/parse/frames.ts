@@ -29,6 +29,28 @@ export const CRASH_BT = new RegExp(
   String.raw`^#(\d{1,4}) {1,3}\[(${HEX}{6,16})\] (${FN}) at (${HEX}{6,16})(?: \[([\w\-]{1,64})\])?`,
 );
 
+// powerpc (arch/powerpc/kernel/process.c show_stack): `[c00000000f4f75d0] [c0000000010b1a24]
+// __schedule+0x324/0x9f0` — the frame's stack pointer, then its return address — with
+// ` (unreliable)` on a first frame that may be stale, and ftrace's ` (fn+0x…/0x…)` where
+// return_to_handler stands in for the real return address.
+const PPC = new RegExp(
+  String.raw`^\[(${HEX}{8,16})\] \[(${HEX}{8,16})\] (${FN})\+0x(${HEX}{1,8})/0x(${HEX}{1,8})(?: \[([\w\-]{1,64})\])?((?: \((?:unreliable|${FN}\+0x${HEX}{1,8}/0x${HEX}{1,8}(?: \[[\w\-]{1,64}\])?)\)){0,2})$`,
+);
+
+export function frameFromPpc(s: string, line: number): ParsedFrame | undefined {
+  const m = PPC.exec(s);
+  if (!m) return undefined;
+  return {
+    fn: m[3],
+    offset: '0x' + m[4].toLowerCase(),
+    size: '0x' + m[5].toLowerCase(),
+    module: m[6] ?? null,
+    addr: m[2].toLowerCase(),
+    reliable: !m[7].includes('(unreliable)'),
+    line,
+  };
+}
+
 // arm64 / older ARM: `[<ffff000008085b40>] __switch_to+0x98/0xb0` is PROC_ADDR; the
 // `Call trace:` entries of 4.x arm64 look like `[<ffff…>] fn+0x/0x` as well.
 
@@ -209,7 +231,7 @@ export function frameOfLine(trimmed: string): StackFrame | undefined {
 
 function parseFrameText(trimmed: string): ParsedFrame | undefined {
   // PROC_ADDR starts with `[`, PLAIN and INLINE never do: try only what can match.
-  if (trimmed.charCodeAt(0) === 91) return frameFromProcStack(trimmed, 0);
+  if (trimmed.charCodeAt(0) === 91) return trimmed.charCodeAt(1) === 60 /* < */ ? frameFromProcStack(trimmed, 0) : frameFromPpc(trimmed, 0);
   return frameFromPlain(trimmed, 0) ?? frameFromInline(trimmed, 0);
 }
 

@@ -47,6 +47,30 @@ describe('readTrace on 32-bit ARM backtraces', () => {
     expect(fault.frames.every((f) => !f.includes(':'))).toBe(true);
   });
 
+  it('reads powerpc traces: frames by return address, an interrupt between the handler and the stopped function, its register dump', () => {
+    const t = show([
+      'Call Trace:',
+      '[c000000002a8b9e0] [c00000000002a1f4] 0xc00000000002a1f4 (unreliable)',
+      '[c000000002a8bb00] [c0000000002f1c34] watchdog_timer_fn+0x2a4/0x3e0',
+      '[c000000002a8bbd0] [c00000000025a7e8] __hrtimer_run_queues+0x1a8/0x450',
+      '[c000000002a8bc20] [c00000000001b0f8] timer_interrupt+0x148/0x340',
+      '--- interrupt: 900 at queued_spin_lock_slowpath+0x88/0x4c0',
+      'NIP:  c000000000128f58 LR: c0000000011a56bc CTR: 0000000000000000',
+      'REGS: c000000002a8bc90 TRAP: 0900   Not tainted  (6.1.0)',
+      'MSR:  800000000280b033 <SF,VEC,VSX,EE,FP,ME,IR,DR,RI,LE>  CR: 22004222  XER: 00000000',
+      'GPR00: c000000000128f40 c000000002a8bf30 c000000002a6a400 0000000000000000',
+      'NIP [c000000000128f58] queued_spin_lock_slowpath+0x88/0x4c0',
+      'LR [c0000000011a56bc] _raw_spin_lock+0x3c/0x70',
+      '--- interrupt: 900',
+      '[c000000002a8bf90] [c0000000011a5a74] _raw_spin_lock+0x3c/0x70 (unreliable)',
+      '[c000000002a8bfc0] [c0000000004d2e10] foo_poll+0x80/0x120 [foo]',
+    ].join('\n'));
+    expect(t.frames).toEqual(['i:watchdog_timer_fn', 'i:__hrtimer_run_queues', 'i:timer_interrupt', 'e:queued_spin_lock_slowpath!', '_raw_spin_lock', 'foo_poll']);
+    // A fault (storage interrupt 300) is handled in the task: its frames stay the task's.
+    const fault = show(['Call Trace:', '[c0000000a1dbf8e0] [c0000000010b2168] schedule+0x78/0x140', '--- interrupt: 300 at __copy_tofrom_user_power7+0x2a0/0x7c0', '[c0000000a1dbfc00] [c000000000512345] filldir64+0xa8/0x200'].join('\n'));
+    expect(fault.frames).toEqual(['schedule', 'e:__copy_tofrom_user_power7!', 'filldir64']);
+  });
+
   it('keeps a trace without symbols going (no frames from it), and stops at prose', () => {
     expect(isTraceBodyLine('Function entered at [<c0012345>] from [<c0012400>]')).toBe(true);
     expect(isTraceBodyLine('dump_stack_lvl from nmi_cpu_backtrace+0xd4/0x104')).toBe(true);

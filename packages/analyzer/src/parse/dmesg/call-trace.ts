@@ -16,7 +16,7 @@
 
 import type { FrameContext, ParsedFrame, StackFrame } from '../records.js';
 import { armCallOfLine, frameOfLine, type ArmCall } from '../frames.js';
-import { EXCEPTION_ENTRIES } from '../../knowledge/exception-entries.js';
+import { EXCEPTION_ENTRIES, PPC_INTERRUPT_VECTORS } from '../../knowledge/exception-entries.js';
 import { frameTable } from '../frame-table.js';
 import { readRegisterLineByHand } from '../register-line.js';
 import type { LineTable } from '../../text/lines.js';
@@ -45,7 +45,10 @@ const REG_PAIR = /\b([A-Za-z][A-Za-z0-9_]{0,7}) ?: {0,3}(?:[0-9a-f]{4}:)?([0-9a-
 // words (`1dc0:        80ffa650 0000009c …`, the first row indented to its column), the
 // registers the 32-bit ARM frame-pointer unwinder prints under a call (` r9:40000193
 // r8:ffffffff …`), its call lines without symbols (`Function entered at [<…>] from
-// [<…>]`), bare module addresses `? 0xffffffffc0370000`, `Instruction dump:` (ppc).
+// [<…>]`), bare module addresses `? 0xffffffffc0370000`; powerpc's frames without a symbol
+// (`[c00000000f4f7380] [c00000000f4f73c0] 0xc00000000f4f73c0 (unreliable)`), its register
+// dump's `NIP:  … LR: …`, `REGS: … TRAP: 0900`, `LR [ … ] fn` / `LR = fn` lines and
+// `Instruction dump:`.
 const OTHER_BODY = [
   /^Code: /,
   /^Stack:$/,
@@ -57,8 +60,16 @@ const OTHER_BODY = [
   /^r\d{1,2}:[0-9a-f]{8}(?: {1,2}r\d{1,2}:[0-9a-f]{8}){0,7}$/,
   /^Function entered at \[<[0-9a-f]{8,16}>\] from \[<[0-9a-f]{8,16}>\]$/,
   /^Instruction dump:/,
+  /^\[[0-9a-f]{8,16}\] \[[0-9a-f]{8,16}\] 0x[0-9a-f]{1,16}(?: \(unreliable\))?$/,
+  /^NIP: {1,2}[0-9a-f]{8,16} LR: [0-9a-f]{8,16}/,
+  /^REGS: [0-9a-f]{8,16} TRAP: [0-9a-f]{4}/,
+  /^LR (?:\[[0-9a-f]{8,16}\] |= )\S/,
   /^Register r\d{1,2} information:/,
 ];
+
+// powerpc: `--- interrupt: 900 at fn+0x8c/0xd0` where an interrupt's frames end and the
+// interrupted ones begin (5.x+ also closes the register dump after it with `--- interrupt: 900`).
+const PPC_INTERRUPT = /^--- interrupt: ([0-9a-f]{1,4})(?: at (\S{1,300}))?$/;
 
 export function isIpLine(t: string): boolean {
   return IP_LINE.test(t);
@@ -74,6 +85,7 @@ export function isTraceBodyLine(t: string): boolean {
   return (
     TRACE_HEADER.test(t) ||
     (c === 60 /* < */ && MARKER.test(t)) ||
+    (c === 45 /* - */ && PPC_INTERRUPT.test(t)) ||
     frameOfLine(t) !== undefined ||
     armCallOfLine(t) !== undefined ||
     (mayBeIpLine(c) && IP_LINE.test(t)) ||
@@ -200,6 +212,13 @@ export function readTrace(lines: LineTable, i: number, maxFrames = 512): Trace {
       // The rest of the line is read as a line of its own.
       if (t === '') continue;
     }
+    const irq = !header && !marker && t.charCodeAt(0) === 45 /* - */ ? PPC_INTERRUPT.exec(t) : null;
+    if (irq) {
+      last = j;
+      const at = irq[2] === undefined ? undefined : frameOfLine(irq[2]);
+      if (at) out.interrupted(at, PPC_INTERRUPT_VECTORS.get(parseInt(irq[1], 16) & ~0xf), lines.no(j));
+      continue;
+    }
     const ip = ipFrame(t, lines.no(j));
     const lr = ip || !mayBeLrLine(t.charCodeAt(0)) ? null : LR_LINE.exec(t);
     const reg = !ip && !lr && REG_LINE.test(t);
@@ -256,7 +275,26 @@ class TraceFrames {
 
   push(f: StackFrame, line: number): void {
     this.caller = null;
+    // A register dump's IP line repeats the stopped instruction already read from the
+    // trace (powerpc's `NIP [...] fn` after `--- interrupt: … at fn`).
+    const prev = this.frames[this.frames.length - 1];
+    if (f.isIp && prev?.isIp && prev.fn === f.fn && prev.offset === f.offset) return;
     this.add(f, line);
+  }
+
+  /** An interrupt (`context`) or a fault in the task (undefined) stopped the task at `at`. */
+  interrupted(at: StackFrame, context: 'irq' | 'nmi' | undefined, line: number): void {
+    this.caller = null;
+    if (context) this.markHandler(context);
+    this.stopNext = false;
+    this.add(stopped(at), line);
+  }
+
+  private markHandler(context: 'irq' | 'nmi'): void {
+    for (let k = this.handlerFrom; k < this.frames.length; k++) {
+      if (this.frames[k].context === undefined) this.frames[k] = frameTable.withContext(this.frames[k], context);
+    }
+    this.handlerFrom = this.frames.length;
   }
 
   pushCall(call: ArmCall, line: number): void {
@@ -273,10 +311,7 @@ class TraceFrames {
       this.frameLines.push(line);
     }
     if (f.context === undefined && EXCEPTION_ENTRIES.test(f.fn)) {
-      for (let k = this.handlerFrom; k < this.frames.length; k++) {
-        if (this.frames[k].context === undefined) this.frames[k] = frameTable.withContext(this.frames[k], 'irq');
-      }
-      this.handlerFrom = this.frames.length;
+      this.markHandler('irq');
       this.stopNext = true;
     }
   }
