@@ -7,7 +7,7 @@ import { foldedStackParser } from './folded.js';
 import { netdevRefParser } from './netdev.js';
 import { nfsServerParser } from './nfs.js';
 import { hungTaskHintParser, hungTaskParser } from './hung-task.js';
-import { heldLocksParser, lockdepReportParser } from './lockdep.js';
+import { heldLocksParser, lockdepReportParser, lockdepSavedTraceParser } from './lockdep.js';
 import { cpuDumpParser, hardLockupParser, nmiBacktraceParser, softLockupParser } from './lockups.js';
 import { rcuDetailParser, rcuStallParser } from './rcu-stall.js';
 import { sysrqHeaderParser, taskDumpParser } from './task-dump.js';
@@ -23,6 +23,7 @@ export const DMESG_PARSERS: FormatParser[] = [
   workqueueLockupParser,
   workqueueDumpParser,
   lockdepReportParser,
+  lockdepSavedTraceParser,
   heldLocksParser,
   nmiBacktraceParser,
   csdLockParser,

@@ -24,7 +24,7 @@
 import { HeldLockRecord, type LockdepChainRecord, type TaskRef } from '../records.js';
 import type { FormatParser, ParseContext } from '../parser.js';
 import { span } from '../parser.js';
-import { parseFrameLine } from '../frames.js';
+import { armCallOfLine, parseFrameLine } from '../frames.js';
 
 /** lockdep headlines that report a possible deadlock, with a subtype (lockdep.c printers). */
 export const LOCKDEP_REPORTS: { re: RegExp; subtype: string; source: string }[] = [
@@ -40,9 +40,11 @@ const HEADLINE = /^(?:WARNING: |\[ INFO: )(.{10,120}?)(?: \])?$/;
 const RULE = /^(?:={10,120}|-{10,120})$/;
 const VERSION = /^\d{1,2}\.\d{1,3}\S{0,80} #\d{1,6} (?:Not tainted|Tainted: ).{0,80}$|^(?:Not tainted|Tainted: )/;
 
-// `%s/%d is trying to acquire lock:` (print_circular_bug_header, print_deadlock_bug).
-const TRYING = /^(.{1,16}?)\/(\d{1,10}) is trying to acquire(?: lock)?:$/;
-const HOLDING = /^but task is already holding lock:$/;
+// `%s/%d is trying to acquire lock:` (print_circular_bug_header, print_deadlock_bug);
+// print_bad_irq_dependency adds the irq context: `kworker/0:4/5097 [HC0[0]:SC0[0]:HE0:SE1]
+// is trying to acquire:`, then `and this task is already holding:`.
+const TRYING = /^(.{1,16}?)\/(\d{1,10})(?: \[HC\d\[\d\]:SC\d\[\d\]:HE\d:SE\d\])? is trying to acquire(?: lock)?:$/;
+const HOLDING = /^(?:but task is already holding lock|and this task is already holding):$/;
 // print_lock / print_lock_name: `ADDR (name){usage}-{wait:inner}, at: fn+off/len`.
 const LOCK = /^(?:#(\d{1,3}): {1,2})?(?:([0-9a-f]{8,16}|\(____ptrval____\)) {1,2})?\((.{1,256}?)\)\{[^}]{0,16}\}(?:-\{\d{1,2}:\d{1,2}\})?(?:, at: (?:\[<[0-9a-f]{8,16}>\] )?(\S{1,200}))?/;
 const HELD_BY = /^(\d{1,4}) locks? held by (.{1,16}?)\/(\d{1,10}):$/;
@@ -192,5 +194,39 @@ export const lockdepReportParser: FormatParser = {
     ctx.records.reports.push({ kind: 'deadlock', header: lines.trimmed(i), task, subtype: row.subtype, span: span(lines, i, j), format: 'lockdep' });
     if (chain.length) ctx.records.lockdepChains.push({ reporter: task, entries: chain, span: span(lines, i, j) });
     return j;
+  },
+};
+
+// Traces lockdep saved for a lock class, printed in its reports (kernel/locking/lockdep.c
+// print_lock_class_header, print_bad_irq_dependency, print_lock_dependencies): where the
+// lock `became HARDIRQ-irq-safe at:`, each usage (`IN-HARDIRQ-W at:`, `SOFTIRQ-ON-W at:`,
+// `INITIAL USE at:`, `INITIAL READ USE at:`), where a dependency was made (`... acquired
+// at:`), and the class key (`... key      at: [<…>] __key.8+0x0/0x40`). They are history —
+// the lock was taken there once — not the stack of any task: read here so they do not
+// become stacks of unknown tasks waiting on the locks they show taken.
+const SAVED_TRACE = /^(?:(?:\.\.\. )?which became [\w-]{1,40} at:|(?:IN-(?:HARD|SOFT)IRQ|(?:HARD|SOFT)IRQ-ON)-[RW] at:|INITIAL (?:READ )?USE at:|\.\.\. acquired at:)$/;
+const CLASS_KEY = /^\.\.\. key {1,10}at: \[<[0-9a-f]{8,16}>\] \S{1,200}$/;
+
+export const lockdepSavedTraceParser: FormatParser = {
+  name: 'lockdep_saved_trace',
+  startChars: 'wIHS.',
+  starts(line) {
+    const t = line.trimmed;
+    return SAVED_TRACE.test(t) || CLASS_KEY.test(t);
+  },
+  parse(lines, i) {
+    let j = i;
+    for (; j < lines.length; j++) {
+      const t = lines.trimmed(j);
+      if (t === '' && j > i) {
+        // A blank line inside (the `which became … at:` header is followed by one).
+        if (j + 1 < lines.length && (parseFrameLine(lines.trimmed(j + 1), 0) || armCallOfLine(lines.trimmed(j + 1)))) continue;
+        break;
+      }
+      // `...` stands for frames lockdep skipped.
+      if (SAVED_TRACE.test(t) || CLASS_KEY.test(t) || t === '...' || parseFrameLine(t, 0) || armCallOfLine(t)) continue;
+      break;
+    }
+    return j > i ? j : null;
   },
 };
