@@ -73,3 +73,33 @@ describe('lockdep irq-order reports', () => {
     expect(saved).toEqual([[16, 21], [26, 31], [35, 41], [43, 46]]);
   });
 });
+
+describe('a lockdep report with another context\'s lines printed into it', () => {
+  const report = (stray: string, caller = (c: string) => c) =>
+    [
+      `[ 1319.864586]${caller('[   T43]')} ======================================================`,
+      `[ 1319.865875]${caller('[   T43]')} WARNING: possible circular locking dependency detected`,
+      `[ 1319.870353]${caller('[   T43]')} 5.5.0-rc7 #10 Not tainted`,
+      `[ 1319.874831]${caller('[ T5878]')} ${stray}`,
+      `[ 1319.872392]${caller('[   T43]')} ------------------------------------------------------`,
+      `[ 1319.875308]${caller('[   T43]')} kworker/u8:2/43 is trying to acquire lock:`,
+      `[ 1319.879142]${caller('[   T43]')} ffffc9000027fdf0 ((work_completion)(&peer->transmit_handshake_work)){+.+.}, at: process_one_work+0x1c4/0x5b0`,
+      `[ 1319.886943]${caller('[   T43]')} `,
+      `[ 1319.886943]${caller('[   T43]')} but task is already holding lock:`,
+      `[ 1319.891100]${caller('[   T43]')} ffff888064b0c5d0 (&wg->static_identity.lock){++++}, at: wg_noise_handshake_create_initiation+0x58/0x3a0`,
+    ].join('\n');
+
+  it('reads on past it, with printk caller ids and without', () => {
+    for (const text of [report("netlink: 44 bytes leftover after parsing attributes in process `syz-executor.0'."), report('xt_TCPMSS: Only works on TCP SYN packets', () => '')]) {
+      const { records } = parseText(text);
+      expect(records.reports.map((r) => [r.kind, r.span.line, r.span.endLine])).toEqual([['deadlock', 2, 10]]);
+      expect(records.lockFacts.map((f) => f.waiters?.[0]?.pid)).toEqual([43]);
+      expect(records.heldLocks.map((h) => h.name)).toEqual(['&wg->static_identity.lock']);
+    }
+  });
+
+  it('stops at a line of its own context that is not the report\'s', () => {
+    const { records } = parseText(report('harmless', () => '').replace('---', 'something else entirely ---'));
+    expect(records.reports[0].span.endLine).toBe(3);
+  });
+});

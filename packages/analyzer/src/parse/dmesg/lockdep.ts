@@ -24,6 +24,7 @@
 import { HeldLockRecord, type LockdepChainRecord, type TaskRef } from '../records.js';
 import type { FormatParser, ParseContext } from '../parser.js';
 import { span } from '../parser.js';
+import type { LineTable } from '../../text/lines.js';
 import { armCallOfLine, parseFrameLine } from '../frames.js';
 
 /** lockdep headlines that report a possible deadlock, with a subtype (lockdep.c printers). */
@@ -51,6 +52,9 @@ const HELD_BY = /^(\d{1,4}) locks? held by (.{1,16}?)\/(\d{1,10}):$/;
 const NONE_HELD = /^no locks held by (.{1,16}?)\/(\d{1,10})\.$/;
 const SHOW_ALL = /^Showing all locks held in the system:$/;
 const CHAIN = /^-> #\d{1,3} \(|state was registered at:$/;
+// print_bad_irq_dependency's account of the two lock classes: the lock lines after these
+// name classes, not locks the task holds or wants.
+const IRQ_CLASSES = /^(?:which would create a new lock dependency:|but this new dependency connects an? [\w-]{1,40} lock:|to an? [\w-]{1,40} lock:|the dependencies between [\w -]{1,80}:)$/;
 const CHAIN_ENTRY = /^-> #(\d{1,3}) \((.{1,256}?)\)\{[^}]{0,16}\}/;
 // print_usage_bug: `syz-executor/123 [HC0[0]:SC1[1]:HE1:SE0] takes:`
 const TAKES = /^(.{1,16}?)\/(\d{1,10}) \[HC\d\[\d\]:SC\d\[\d\]:HE\d:SE\d\] takes:$/;
@@ -184,10 +188,17 @@ export const lockdepReportParser: FormatParser = {
       }
       // `[<ffffffff…>] fn` continuation of an old-style lock line.
       if (/^\[<[0-9a-f]{8,16}>\]/.test(t) && mode !== 'none') continue;
+      if (IRQ_CLASSES.test(t)) {
+        mode = 'none';
+        continue;
+      }
       if (PROSE.test(t)) {
         mode = mode === 'chain' ? 'none' : mode;
         continue;
       }
+      // Another context's line printed into the middle of the report (the console
+      // interleaves: `netlink: 44 bytes leftover …`), when the report goes on after it.
+      if (strayLine(lines, i, j, (t) => isReportLine(t, mode))) continue;
       // Held-lock lists and the `stack backtrace:` dump are left to their own parsers.
       break;
     }
@@ -196,6 +207,34 @@ export const lockdepReportParser: FormatParser = {
     return j;
   },
 };
+
+/** A line of the report itself (what the parse loop above takes), in `mode`. */
+function isReportLine(t: string, mode: string): boolean {
+  return (
+    RULE.test(t) || VERSION.test(t) || TRYING.test(t) || TAKES.test(t) || HOLDING.test(t) || CHAIN.test(t) || IRQ_CLASSES.test(t) || PROSE.test(t) ||
+    (/^(?:[0-9a-f]{8,16} |\(____ptrval____\) |\()/.test(t) && lockLine(t) !== null) ||
+    (mode === 'chain' && parseFrameLine(t, 0) !== undefined)
+  );
+}
+
+/**
+ * Is line j, which is no part of the report started at i, a stray — another context's
+ * output printed in between — with the report going on after it? With printk caller ids
+ * (`[T43]`), a line of another caller is one when the report's caller goes on with a
+ * report line within the next few lines; without them, one line followed by a report line.
+ */
+function strayLine(lines: LineTable, i: number, j: number, ours: (t: string) => boolean): boolean {
+  const own = lines.caller(i);
+  if (own !== null && lines.caller(j) !== null) {
+    if (lines.caller(j) === own) return false;
+    for (let k = j + 1; k < lines.length && k <= j + 8; k++) {
+      if (lines.caller(k) === own) return lines.blank(k) || ours(lines.trimmed(k));
+    }
+    return false;
+  }
+  // Without caller ids: a single stray line between two report lines.
+  return j + 1 < lines.length && j - 1 > i && !lines.blank(j + 1) && ours(lines.trimmed(j + 1)) && ours(lines.trimmed(j - 1));
+}
 
 // Traces lockdep saved for a lock class, printed in its reports (kernel/locking/lockdep.c
 // print_lock_class_header, print_bad_irq_dependency, print_lock_dependencies): where the
@@ -206,6 +245,8 @@ export const lockdepReportParser: FormatParser = {
 // become stacks of unknown tasks waiting on the locks they show taken.
 const SAVED_TRACE = /^(?:(?:\.\.\. )?which became [\w-]{1,40} at:|(?:IN-(?:HARD|SOFT)IRQ|(?:HARD|SOFT)IRQ-ON)-[RW] at:|INITIAL (?:READ )?USE at:|\.\.\. acquired at:)$/;
 const CLASS_KEY = /^\.\.\. key {1,10}at: \[<[0-9a-f]{8,16}>\] \S{1,200}$/;
+
+const savedTraceLine = (t: string) => SAVED_TRACE.test(t) || CLASS_KEY.test(t) || t === '...' || parseFrameLine(t, 0) !== undefined || armCallOfLine(t) !== undefined;
 
 export const lockdepSavedTraceParser: FormatParser = {
   name: 'lockdep_saved_trace',
@@ -224,7 +265,9 @@ export const lockdepSavedTraceParser: FormatParser = {
         break;
       }
       // `...` stands for frames lockdep skipped.
-      if (SAVED_TRACE.test(t) || CLASS_KEY.test(t) || t === '...' || parseFrameLine(t, 0) || armCallOfLine(t)) continue;
+      if (savedTraceLine(t)) continue;
+      // Only with printk caller ids: another context's line printed into the trace.
+      if (lines.caller(i) !== null && strayLine(lines, i, j, savedTraceLine)) continue;
       break;
     }
     return j > i ? j : null;
