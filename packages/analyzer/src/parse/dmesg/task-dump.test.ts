@@ -12,6 +12,9 @@ describe('parseTaskLine', () => {
     expect(parseTaskLine('syz-executor.0  D12048 18224   2776 0x00040008')).toEqual({ comm: 'syz-executor.0', state: 'D', pid: 18224, ppid: 2776 });
     expect(parseTaskLine('kworker/0:1     I    0    12      2 0x80000000')).toEqual({ comm: 'kworker/0:1', state: 'I', pid: 12, ppid: 2 });
   });
+  it('reads a running task with its cpu in the 5.10+ layout', () => {
+    expect(parseTaskLine('task:rcu_sched       state:R  running task on cpu   0   stack:    0 pid:   11 ppid:     2 flags:0x00004000')).toEqual({ comm: 'rcu_sched', state: 'R', pid: 11, tgid: null, ppid: 2 });
+  });
   it('does not take a line without the state field', () => {
     expect(parseTaskLine('task:kworker/u1024:30 pid: 95 ppid: 2 flags:0x0')).toBeNull();
   });
