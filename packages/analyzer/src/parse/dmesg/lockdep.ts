@@ -24,7 +24,7 @@
 import { HeldLockRecord, type LockdepChainRecord, type TaskRef } from '../records.js';
 import type { FormatParser, ParseContext } from '../parser.js';
 import { span } from '../parser.js';
-import type { LineTable } from '../../text/lines.js';
+import { strayLine } from '../interleave.js';
 import { armCallOfLine, parseFrameLine } from '../frames.js';
 
 /** lockdep headlines that report a possible deadlock, with a subtype (lockdep.c printers). */
@@ -217,25 +217,6 @@ function isReportLine(t: string, mode: string): boolean {
   );
 }
 
-/**
- * Is line j, which is no part of the report started at i, a stray — another context's
- * output printed in between — with the report going on after it? With printk caller ids
- * (`[T43]`), a line of another caller is one when the report's caller goes on with a
- * report line within the next few lines; without them, one line followed by a report line.
- */
-function strayLine(lines: LineTable, i: number, j: number, ours: (t: string) => boolean): boolean {
-  const own = lines.caller(i);
-  if (own !== null && lines.caller(j) !== null) {
-    if (lines.caller(j) === own) return false;
-    for (let k = j + 1; k < lines.length && k <= j + 8; k++) {
-      if (lines.caller(k) === own) return lines.blank(k) || ours(lines.trimmed(k));
-    }
-    return false;
-  }
-  // Without caller ids: a single stray line between two report lines.
-  return j + 1 < lines.length && j - 1 > i && !lines.blank(j + 1) && ours(lines.trimmed(j + 1)) && ours(lines.trimmed(j - 1));
-}
-
 // Traces lockdep saved for a lock class, printed in its reports (kernel/locking/lockdep.c
 // print_lock_class_header, print_bad_irq_dependency, print_lock_dependencies): where the
 // lock `became HARDIRQ-irq-safe at:`, each usage (`IN-HARDIRQ-W at:`, `SOFTIRQ-ON-W at:`,
@@ -267,7 +248,7 @@ export const lockdepSavedTraceParser: FormatParser = {
       // `...` stands for frames lockdep skipped.
       if (savedTraceLine(t)) continue;
       // Only with printk caller ids: another context's line printed into the trace.
-      if (lines.caller(i) !== null && strayLine(lines, i, j, savedTraceLine)) continue;
+      if (strayLine(lines, i, j, savedTraceLine, false)) continue;
       break;
     }
     return j > i ? j : null;
