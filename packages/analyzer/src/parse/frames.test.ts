@@ -79,6 +79,15 @@ describe('frameOfLine turns away lines without `+0x` or `[inline]`', () => {
   });
 });
 
+describe('s390 trace lines', () => {
+  it('reads the parenthesized frame the unwinder is not sure of as unreliable', () => {
+    expect(parseFrameLine('([<0000000000b84a8a>] __schedule+0x2ba/0x7a8)', 2)).toEqual({
+      fn: '__schedule', offset: '0x2ba', size: '0x7a8', module: null, addr: '0000000000b84a8a', reliable: false, line: 2,
+    });
+    expect(parseFrameLine('(see [<0000000000b84a8a>] __schedule+0x2ba/0x7a8)', 2)).toBeUndefined();
+  });
+});
+
 describe('powerpc trace lines', () => {
   it('reads the return address and symbol, the unreliable mark and ftrace\'s real caller', () => {
     expect(parseFrameLine('[c00000000f4f76d0] [c0000000010b9c54] io_schedule+0x24/0x60', 3)).toEqual({

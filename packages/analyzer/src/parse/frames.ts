@@ -232,6 +232,12 @@ export function frameOfLine(trimmed: string): StackFrame | undefined {
 function parseFrameText(trimmed: string): ParsedFrame | undefined {
   // PROC_ADDR starts with `[`, PLAIN and INLINE never do: try only what can match.
   if (trimmed.charCodeAt(0) === 91) return trimmed.charCodeAt(1) === 60 /* < */ ? frameFromProcStack(trimmed, 0) : frameFromPpc(trimmed, 0);
+  // s390 (arch/s390/kernel/dumpstack.c show_trace) prints a frame the unwinder is not
+  // sure of in parentheses: `([<0000000000b84a8a>] __schedule+0x2ba/0x7a8)`.
+  if (trimmed.charCodeAt(0) === 40 /* ( */ && trimmed.charCodeAt(1) === 91 && trimmed.endsWith(')')) {
+    const f = frameFromProcStack(trimmed.slice(1, -1), 0);
+    return f && f.fn !== undefined ? { ...f, reliable: false } : undefined;
+  }
   return frameFromPlain(trimmed, 0) ?? frameFromInline(trimmed, 0);
 }
 
