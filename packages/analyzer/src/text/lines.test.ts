@@ -9,6 +9,13 @@ describe('stripPrefixes', () => {
     ['<4>[   12.5] foo', 'foo', 12.5],
     ['Mar  3 10:11:12 host01 kernel: [  1.000001]  __schedule+0x2c4/0x700', ' __schedule+0x2c4/0x700', 1.000001],
     ['2024-03-03T10:11:12.123456+00:00 db1 kernel: INFO: task x:1 blocked', 'INFO: task x:1 blocked', null],
+    // journalctl -k -o short-monotonic, short-precise, short-full, short-unix
+    ['[ 4838.219744] db-prod-07 kernel: INFO: task x:1 blocked', 'INFO: task x:1 blocked', 4838.219744],
+    ['[ 4838.241314] db-prod-07 kernel:  __schedule+0x2c4/0x700', ' __schedule+0x2c4/0x700', 4838.241314],
+    ['Dec 05 10:00:00.123456 db-prod-07 kernel:  __schedule+0x2c4/0x700', ' __schedule+0x2c4/0x700', null],
+    ['Sat 2026-12-05 10:00:00 UTC db-prod-07 kernel: INFO: task x:1 blocked', 'INFO: task x:1 blocked', null],
+    ['Sat 2026-12-05 10:00:00.123456 CET db-prod-07 kernel: INFO: task x:1 blocked', 'INFO: task x:1 blocked', null],
+    ['1733392800.123456 db-prod-07 kernel: INFO: task x:1 blocked', 'INFO: task x:1 blocked', null],
     ['[Mon Mar  4 10:11:12 2024] watchdog: BUG: soft lockup', 'watchdog: BUG: soft lockup', null],
   ])('%s', (raw, text, time) => {
     const r = stripPrefixes(raw);

@@ -167,10 +167,14 @@ export const MAX_LINE = 4096;
 
 // `<4>` / `<6>` printk level markers (also `<4>[  12.3]`).
 const LEVEL = /^<\d{1,2}>/;
-// syslog: `Mar  3 10:11:12 host kernel: `
-const SYSLOG = /^[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d [\w.\-]{1,64} kernel: ?/;
-// journalctl -o short-iso / rfc3339: `2024-03-03T10:11:12+0000 host kernel: `
-const JOURNAL_ISO = /^\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+\-]\d\d:?\d\d)? [\w.\-]{1,64} kernel: ?/;
+// syslog and journalctl's default: `Mar  3 10:11:12 host kernel: ` (`-o short-precise`:
+// `Mar 03 10:11:12.123456 host kernel: `); `-o short-full`: `Sun 2024-03-03 10:11:12 UTC host kernel: `.
+const SYSLOG = /^(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(?:\.\d{1,9})?|[A-Z][a-z]{2} \d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{1,9})? [A-Z][A-Za-z]{0,4}(?:[+\-]\d{1,2}(?::?\d\d)?)?) [\w.\-]{1,64} kernel: ?/;
+// journalctl -o short-iso / rfc3339: `2024-03-03T10:11:12+0000 host kernel: `; -o short-unix:
+// `1709460672.123456 host kernel: `.
+const JOURNAL_ISO = /^(?:\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+\-]\d\d:?\d\d)?|\d{9,11}\.\d{1,9}) [\w.\-]{1,64} kernel: ?/;
+// journalctl -o short-monotonic puts the host after the dmesg timestamp: `[ 4838.219744] host kernel: `.
+const HOST_KERNEL = /^[\w.\-]{1,64} kernel: ?/;
 // dmesg -T: `[Mon Mar  3 10:11:12 2024] `
 const DMESG_HUMAN = /^\[[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4}\] ?/;
 // dmesg: `[  123.456789]`, optionally followed by a caller id `[T1234]`/`[ C3]`.
@@ -255,6 +259,13 @@ function plainDmesgStart(input: string, start: number, end: number): number {
   if (p < end && input.charCodeAt(p) === 32) p++;
   const c = p < end ? input.charCodeAt(p) : -1;
   if (c === 91 /* [ */ || c === 60 /* < */) return -1;
+  // journalctl -o short-monotonic: `[ 4838.219744] host kernel: message` (HOST_KERNEL).
+  let q = p;
+  while (q < end && q - p < 64 && isWordish(input.charCodeAt(q))) q++;
+  if (q > p && input.startsWith(' kernel:', q) && q + 8 <= end) {
+    p = q + 8;
+    if (p < end && input.charCodeAt(p) === 32) p++;
+  }
   return p;
 }
 
@@ -300,6 +311,7 @@ function strip(raw: string, out: Stripped): void {
       }
       // dmesg puts one space after the timestamp; keep the rest of the indentation.
       if (s.charCodeAt(0) === 32) s = s.slice(1);
+      if (isWordish(s.charCodeAt(0)) && (m = HOST_KERNEL.exec(s))) s = s.slice(m[0].length);
       // What can still stack after a timestamp is another bracketed prefix (a second
       // timestamp, a level): anything else is the message (syslog and login prompts
       // come before the timestamp and were handled above).
