@@ -16,6 +16,9 @@ describe('stripPrefixes', () => {
     ['Sat 2026-12-05 10:00:00 UTC db-prod-07 kernel: INFO: task x:1 blocked', 'INFO: task x:1 blocked', null],
     ['Sat 2026-12-05 10:00:00.123456 CET db-prod-07 kernel: INFO: task x:1 blocked', 'INFO: task x:1 blocked', null],
     ['1733392800.123456 db-prod-07 kernel: INFO: task x:1 blocked', 'INFO: task x:1 blocked', null],
+    // dmesg -x, and with -T
+    ['kern  :err   : [ 4838.219744] INFO: task x:1 blocked', 'INFO: task x:1 blocked', 4838.219744],
+    ['kern  :warn  : [Sat Dec  5 10:00:00 2026]  __schedule+0x2c4/0x700', ' __schedule+0x2c4/0x700', null],
     ['[Mon Mar  4 10:11:12 2024] watchdog: BUG: soft lockup', 'watchdog: BUG: soft lockup', null],
   ])('%s', (raw, text, time) => {
     const r = stripPrefixes(raw);

@@ -167,6 +167,8 @@ export const MAX_LINE = 4096;
 
 // `<4>` / `<6>` printk level markers (also `<4>[  12.3]`).
 const LEVEL = /^<\d{1,2}>/;
+// dmesg -x (--decode): `kern  :warn  : [ 4838.219744] …` (facility and level, padded).
+const DECODED_LEVEL = /^(?:kern|user|mail|daemon|auth|syslog|lpr|news|uucp|cron|authpriv|ftp|local[0-7]) {0,3}:(?:emerg|alert|crit|err|warn|notice|info|debug) {0,3}: /;
 // syslog and journalctl's default: `Mar  3 10:11:12 host kernel: ` (`-o short-precise`:
 // `Mar 03 10:11:12.123456 host kernel: `); `-o short-full`: `Sun 2024-03-03 10:11:12 UTC host kernel: `.
 const SYSLOG = /^(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(?:\.\d{1,9})?|[A-Z][a-z]{2} \d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{1,9})? [A-Z][A-Za-z]{0,4}(?:[+\-]\d{1,2}(?::?\d\d)?)?) [\w.\-]{1,64} kernel: ?/;
@@ -285,6 +287,10 @@ function strip(raw: string, out: Stripped): void {
     const before = s;
     let c0 = s.charCodeAt(0);
     if (c0 === 60 /* < */ && (m = LEVEL.exec(s))) {
+      s = s.slice(m[0].length);
+      c0 = s.charCodeAt(0);
+    }
+    if (isLower(c0) && (m = DECODED_LEVEL.exec(s))) {
       s = s.slice(m[0].length);
       c0 = s.charCodeAt(0);
     }
