@@ -151,6 +151,43 @@ export const crashPsParser: FormatParser = {
   },
 };
 
+// crash `ps -m` (how long since each task last ran, as days and time) and `ps -l` (when,
+// in ns of the run queue clock): the state column is in brackets,
+//   [0 00:12:41.316] [UN]  PID: 3127   TASK: ffff9f4b8a2d0000  CPU: 6   COMMAND: "mount"
+//   [4894133823451] [UN]  PID: 3127   TASK: ffff9f4b8a2d0000  CPU: 6   COMMAND: "mount"
+// `ps -m | grep UN` is how a crash user asks which tasks are stuck and for how long.
+const PS_TIME_ROW = /^\[ {0,3}(?:(\d{1,5}) (\d\d):(\d\d):(\d\d)\.(\d{3})|\d{1,20})\] \[([A-Z]{2})\] {1,4}PID: {1,8}(\d{1,9}) {1,8}TASK: {1,8}([0-9a-f]{8,16}) {1,8}CPU: {1,8}(\d{1,5}) {1,8}COMMAND: "(.{0,64})"$/;
+
+export const crashPsTimeParser: FormatParser = {
+  name: 'crash_ps_time',
+  startChars: '[',
+  starts: (line) => PS_TIME_ROW.test(line.trimmed),
+  parse(lines, i, ctx) {
+    let j = i;
+    for (; j < lines.length; j++) {
+      const m = PS_TIME_ROW.exec(lines.trimmed(j));
+      if (!m) break;
+      const ref = { pid: Number(m[7]), comm: m[10], taskAddr: m[8].toLowerCase() };
+      const sp = { line: lines.no(j), endLine: lines.no(j) };
+      const state = CRASH_STATE[m[6]] ?? null;
+      // `ps -m` of a task in D: it has not run for that long, i.e. it is blocked since.
+      const since = m[1] === undefined ? null : Number(m[1]) * 86400 + Number(m[2]) * 3600 + Number(m[3]) * 60 + Number(m[4]) + Number(m[5]) / 1000;
+      ctx.records.addTask({
+        ...ref,
+        state,
+        cpu: Number(m[9]),
+        frames: [],
+        span: sp,
+        format: 'crash_ps',
+        idle: ref.pid === 0,
+        ...(state === 'D' && since !== null ? { blockedSeconds: Math.round(since) } : {}),
+      });
+      ctx.records.addresses.push({ kind: 'task', addr: ref.taskAddr, task: ref, span: sp });
+    }
+    return j > i ? j : null;
+  },
+};
+
 // crash `runq`:
 //   CPU 3 RUNQUEUE: ffff88043fd96cc0
 //     CURRENT: PID: 0      TASK: ffff88017a203f40  COMMAND: "swapper/3"
