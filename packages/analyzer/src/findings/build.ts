@@ -10,6 +10,7 @@ import type { FlushTarget } from '../graph/works.js';
 import type { ModelTask } from '../model/build.js';
 import { cycleOrder, stronglyConnected } from './cycles.js';
 import { taskLabel } from '../graph/builder.js';
+import { isGenericFrame } from '../knowledge/waits.js';
 
 /** What to capture next about a root blocker outside the dump's tasks. */
 function rootNextSteps(id: string, type: GraphNode['type'], edges: GraphEdge[], model: Model, waits: Map<string, TaskWait>): { nextSteps?: string[] } {
@@ -49,6 +50,13 @@ export function label(nodes: Map<string, GraphNode>, id: string): string {
   if (n) return n.label;
   const t = modelForLabels?.taskById.get(id);
   return t ? taskLabel(t) : id;
+}
+
+/** Where a task without a named wait is: its first frame that says something (not the
+ *  scheduler or other plumbing), else its first frame of its own context. */
+function whereIs(task: ModelTask): string {
+  const own = task.frames.filter((f) => f.context !== 'irq' && f.context !== 'nmi');
+  return (own.find((f) => f.reliable && !isGenericFrame(f.fn)) ?? own[0] ?? task.frames[0]).fn;
 }
 
 /** A node's own evidence and that of every edge into it, in one list. */
@@ -193,7 +201,7 @@ function findingsOf(inp: FindingInputs): Analysis {
       const vw = viaTask ? waits.get(viaTask.id) : undefined;
       what = `${n.label}${viaTask ? `, via ${label(nodes, viaTask.id)}${vw ? ` in ${vw.culprit?.fn ?? vw.api.fn}${vw.culprit ? ` → ${vw.api.fn}` : ''}` : ''}` : via ? `, via ${label(nodes, via.from)}` : ''}`;
     } else if (task) {
-      what = `${label(nodes, task.id)}${task.state ? ` [${task.state}]` : ''}${w ? `, in ${w.culprit?.fn ?? w.frame.fn}${w.culprit ? ` → ${w.api.fn}` : ''}` : task.frames[0] ? `, at ${task.frames.find((f) => f.context !== 'irq' && f.context !== 'nmi')?.fn ?? task.frames[0].fn}` : ''}`;
+      what = `${label(nodes, task.id)}${task.state ? ` [${task.state}]` : ''}${w ? `, in ${w.culprit?.fn ?? w.frame.fn}${w.culprit ? ` → ${w.api.fn}` : ''}` : task.frames[0] ? `, at ${whereIs(task)}` : ''}`;
     }
     out.push({
       kind: 'root_blocker',

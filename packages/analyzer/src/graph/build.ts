@@ -71,9 +71,11 @@ export function buildGraph(model: Model, waits: Map<string, TaskWait>): GraphRes
     if (!l) serverCache.set(re, (l = model.tasks.filter((t) => t.comm !== null && re.test(t.comm)).slice(0, 2)));
     return l;
   };
+  // A blocked task with one of these functions on its stack (the thread that serves the
+  // wait, known by what it is doing when its comm is not in the capture).
   const frameServers = (re: RegExp): ModelTask[] => {
     let l = serverCache.get(re);
-    if (!l) serverCache.set(re, (l = [...waits.values()].filter((x) => re.test(x.frame.fn) || re.test(x.api.fn)).map((x) => x.task).slice(0, 2)));
+    if (!l) serverCache.set(re, (l = [...waits.values()].filter((x) => re.test(x.frame.fn) || re.test(x.api.fn) || x.task.frames.some((f) => f.context === undefined && re.test(f.fn))).map((x) => x.task).slice(0, 2)));
     return l;
   };
   // Waits on something outside the lock/work graph (IO, RCU, a polled device).

@@ -24,10 +24,11 @@ export const WAIT_TARGETS: Partial<Record<WaitKind, WaitTarget>> = {
   blk_freeze: { id: 'external:storage', label: 'storage device (IO completion)', confidence: 'guess' },
   queue_enter: { id: 'external:storage', label: 'storage device (IO completion)', confidence: 'guess', servedByFrame: /^(?:blk_mq_freeze_queue(?:_wait(?:_timeout)?)?|blk_freeze_queue)$/ },
   // fs/xfs/xfs_trans_ail.c: xfsaild pushes the AIL so the log tail moves and space frees up.
-  log_space: { id: 'external:journal', label: 'filesystem log space', confidence: 'guess', servedBy: /^xfsaild\// },
+  log_space: { id: 'external:journal', label: 'filesystem log space', confidence: 'guess', servedBy: /^xfsaild\//, servedByFrame: /^xfsaild$/ },
   nfs: { id: 'external:nfs-server', label: 'NFS / RPC server', confidence: 'likely' },
   // fs/jbd2/journal.c: commits are written by the jbd2/<dev> kthread.
-  fs_journal: { id: 'external:journal', label: 'filesystem journal commit', confidence: 'guess', servedBy: /^(?:jbd2\/|xfsaild|xfs-cil|btrfs-transacti)/ },
+  // A capture without comms (/proc/PID/stack) still shows the committing thread by its frames.
+  fs_journal: { id: 'external:journal', label: 'filesystem journal commit', confidence: 'guess', servedBy: /^(?:jbd2\/|xfsaild|xfs-cil|btrfs-transacti)/, servedByFrame: /^(?:kjournald2|jbd2_journal_commit_transaction)$/ },
   // kernel/rcu/tree.c: grace periods are driven by the rcu_gp kthread and every CPU's quiescent states.
   rcu: { id: 'external:rcu-grace-period', label: 'RCU grace period', confidence: 'likely', servedBy: /^rcu_(?:sched|preempt|bh|gp)$/ },
   stop_machine: { id: 'external:cpu-stopper', label: 'CPU stopper threads', confidence: 'guess', servedBy: /^migration\/\d+$/ },

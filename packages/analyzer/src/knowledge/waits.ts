@@ -116,7 +116,7 @@ export const WAIT_RULES: WaitRule[] = [
   // A log buffer write in flight: the storage must complete it.
   { fn: /^(?:xlog_wait_on_iclog|xlog_state_get_iclog_space|xlog_wait)$/, kind: 'io', what: 'a log write to complete' },
   // --- filesystem journals (fs/jbd2) ---
-  { fn: /^(?:jbd2_log_wait_commit|jbd2_journal_commit_transaction|wait_transaction_locked|add_transaction_credits|start_this_handle|jbd2__journal_start|jbd2_journal_stop|jbd2_log_do_checkpoint|__jbd2_log_wait_for_space|xlog_wait|xlog_cil_force_lsn|xfs_log_force(?:_lsn)?|_xfs_log_force(?:_lsn)?|btrfs_wait_.*|wait_current_trans|btrfs_commit_transaction)$/, kind: 'fs_journal', what: 'a filesystem journal commit' },
+  { fn: /^(?:jbd2_log_wait_commit|wait_transaction_locked|add_transaction_credits|start_this_handle|jbd2__journal_start|jbd2_journal_stop|jbd2_log_do_checkpoint|__jbd2_log_wait_for_space|xlog_wait|xlog_cil_force_lsn|xfs_log_force(?:_lsn)?|_xfs_log_force(?:_lsn)?|btrfs_wait_.*|wait_current_trans|btrfs_commit_transaction)$/, kind: 'fs_journal', what: 'a filesystem journal commit' },
   // --- NFS / SunRPC ---
   { fn: /^(?:rpc_wait_bit_killable|__rpc_execute|rpc_execute|rpc_run_task|nfs_wait_bit_killable|nfs4_wait_clnt_recover|nfs_wait_on_request|nfs4_run_open_task|nfs_file_fsync|nfs4_do_close)$/, kind: 'nfs', what: 'an NFS/RPC server reply' },
   // --- blk-mq queue freeze (block/blk-mq.c) ---

@@ -91,6 +91,110 @@ export const procStackParser: FormatParser = {
   },
 };
 
+// `tail -n +1 /proc/PID/{comm,stack}` (or `head`) names each file before its contents:
+//   ==> /proc/517/comm <==
+//   jbd2/dm-0-8
+//   ==> /proc/517/stack <==
+//   [<0>] io_schedule+0x12/0x40
+// A stack's header stands for its `cat` command (procStackParser reads the frames); a
+// comm file's one line names the task.
+const PROC_FILE_HEADER = /^==> \/proc\/(\d{1,9})\/(?:task\/(\d{1,9})\/)?(stack|comm|wchan|status) <==$/;
+
+export const procFileHeaderParser: FormatParser = {
+  name: 'proc_file_header',
+  startChars: '=',
+  starts: (line) => PROC_FILE_HEADER.test(line.trimmed),
+  parse(lines, i, ctx) {
+    const m = PROC_FILE_HEADER.exec(lines.trimmed(i))!;
+    const pid = Number(m[2] ?? m[1]);
+    if (m[3] === 'stack') {
+      ctx.shell.command = `cat /proc/${pid}/stack`;
+      ctx.shell.commandLine = lines.no(i);
+      return i + 1;
+    }
+    if (m[3] === 'comm' && i + 1 < lines.length && /^\S.{0,15}$/.test(lines.trimmed(i + 1))) {
+      ctx.records.addTask({ pid, comm: lines.trimmed(i + 1), state: null, cpu: null, taskAddr: null, frames: [], span: span(lines, i, i + 2), format: 'proc_comm' });
+      return i + 2;
+    }
+    return i + 1;
+  },
+};
+
+// `grep . /proc/*/stack` (or `grep -H`) puts the file before every line:
+//   /proc/517/stack:[<0>] io_schedule+0x12/0x40
+const PROC_STACK_PREFIXED = /^\/proc\/(\d{1,9})\/(?:task\/(\d{1,9})\/)?stack:(.{1,1000})$/;
+
+export const procStackPrefixedParser: FormatParser = {
+  name: 'proc_stack',
+  startChars: '/',
+  starts: (line) => {
+    const m = PROC_STACK_PREFIXED.exec(line.trimmed);
+    return m !== null && parseFrameLine(m[3].trim(), line.no) !== undefined;
+  },
+  parse(lines, i, ctx) {
+    let j = i;
+    while (j < lines.length) {
+      const m = PROC_STACK_PREFIXED.exec(lines.trimmed(j));
+      if (!m) break;
+      // One task's lines: the same file, consecutive.
+      const path = m[0].slice(0, m[0].length - m[3].length);
+      const start = j;
+      const frames: ParsedFrame[] = [];
+      for (; j < lines.length; j++) {
+        const t = lines.trimmed(j);
+        if (!t.startsWith(path)) break;
+        const rest = t.slice(path.length).trim();
+        if (isStackTerminator(rest)) continue;
+        const f = parseFrameLine(rest, lines.no(j));
+        if (!f) break;
+        frames.push(f);
+      }
+      if (j === start) break;
+      ctx.records.addTask({ pid: Number(m[2] ?? m[1]), comm: null, state: null, cpu: null, taskAddr: null, frames, span: span(lines, start, j), format: 'proc_stack' });
+    }
+    return j > i ? j : null;
+  },
+};
+
+// `/proc/PID/status`: `Name:\tpostgres`, `State:\tD (disk sleep)`, `Tgid:`, `Pid:`, `PPid:` …
+const STATUS_NAME = /^Name:\s{1,8}(\S.{0,63})$/;
+const STATUS_FIELD = /^(State|Tgid|Pid|PPid):\s{1,8}(\S{1,40})/;
+
+export const procStatusParser: FormatParser = {
+  name: 'proc_status',
+  startChars: 'N',
+  starts: (line) => STATUS_NAME.test(line.trimmed),
+  parse(lines, i, ctx) {
+    const comm = STATUS_NAME.exec(lines.trimmed(i))![1];
+    const fields: Record<string, string> = {};
+    let j = i + 1;
+    // The fields that matter come within the first ten lines (Umask, State, Tgid, Ngid, Pid, PPid).
+    for (; j < lines.length && j <= i + 10; j++) {
+      const t = lines.trimmed(j);
+      const m = STATUS_FIELD.exec(t);
+      if (m) fields[m[1]] = m[2];
+      else if (!/^[A-Z][\w_]{1,30}:/.test(t)) break;
+    }
+    if (!fields.Pid || !/^\d{1,9}$/.test(fields.Pid)) return null;
+    const st = fields.State?.[0];
+    ctx.records.addTask({
+      pid: Number(fields.Pid),
+      comm,
+      state: st && 'RSDTtZXIWP'.includes(st) ? (st as TaskState) : null,
+      cpu: null,
+      taskAddr: null,
+      tgid: fields.Tgid && /^\d{1,9}$/.test(fields.Tgid) ? Number(fields.Tgid) : null,
+      ppid: fields.PPid && /^\d{1,9}$/.test(fields.PPid) ? Number(fields.PPid) : null,
+      frames: [],
+      span: span(lines, i, j),
+      format: 'proc_status',
+    });
+    // The rest of the file (memory and signal fields) is read as part of it.
+    while (j < lines.length && /^[A-Z][\w_]{1,30}:/.test(lines.trimmed(j))) j++;
+    return j;
+  },
+};
+
 // A stack pasted with no header: kept as a task of unknown pid so its waits still count.
 export const orphanStackParser: FormatParser = {
   name: 'stack',
@@ -179,6 +283,6 @@ export const psTableParser: FormatParser = {
   },
 };
 
-export const SHELL_PARSERS: FormatParser[] = [shellCommandParser, procStackParser, psTableParser, orphanStackParser];
+export const SHELL_PARSERS: FormatParser[] = [shellCommandParser, procFileHeaderParser, procStackParser, procStackPrefixedParser, procStatusParser, psTableParser, orphanStackParser];
 
 export type { ParseContext };
