@@ -16,6 +16,9 @@ describe('stripPrefixes', () => {
     ['Sat 2026-12-05 10:00:00 UTC db-prod-07 kernel: INFO: task x:1 blocked', 'INFO: task x:1 blocked', null],
     ['Sat 2026-12-05 10:00:00.123456 CET db-prod-07 kernel: INFO: task x:1 blocked', 'INFO: task x:1 blocked', null],
     ['1733392800.123456 db-prod-07 kernel: INFO: task x:1 blocked', 'INFO: task x:1 blocked', null],
+    // indented as a whole (a code block in a post)
+    ['    [ 4838.219744] INFO: task x:1 blocked', 'INFO: task x:1 blocked', 4838.219744],
+    ['\t<4>[ 12.5]  __schedule+0x2c4/0x700', ' __schedule+0x2c4/0x700', 12.5],
     // dmesg -x, and with -T
     ['kern  :err   : [ 4838.219744] INFO: task x:1 blocked', 'INFO: task x:1 blocked', 4838.219744],
     ['kern  :warn  : [Sat Dec  5 10:00:00 2026]  __schedule+0x2c4/0x700', ' __schedule+0x2c4/0x700', null],
@@ -24,6 +27,15 @@ describe('stripPrefixes', () => {
     const r = stripPrefixes(raw);
     expect(r.text).toBe(text);
     expect(r.time).toBe(time);
+  });
+
+  it('removes e-mail quote marks only from a text quoted as a whole', () => {
+    expect(stripPrefixes('> > [ 4838.219744] INFO: task x:1 blocked', true).text).toBe('INFO: task x:1 blocked');
+    expect(stripPrefixes('>  4790      2   1  ffff88003570de20  UN   0.0       0      0  [kworker/1:2]').text).toBe('>  4790      2   1  ffff88003570de20  UN   0.0       0      0  [kworker/1:2]');
+    const quoted = splitLines(['> [ 1.0] INFO: task x:1 blocked', '>  __schedule+0x2c4/0x700', '> ', '>  schedule+0x4e/0xb0'].join('\n'));
+    expect([0, 1, 3].map((i) => quoted.trimmed(i))).toEqual(['INFO: task x:1 blocked', '__schedule+0x2c4/0x700', 'schedule+0x4e/0xb0']);
+    const crashPs = splitLines(['crash> ps', '   PID    PPID  CPU       TASK        ST  %MEM     VSZ    RSS  COMM', '>  4790      2   1  ffff88003570de20  UN   0.0       0      0  [kworker/1:2]', '   4791      2   1  ffff88003570de21  IN   0.0       0      0  [kworker/1:3]'].join('\n'));
+    expect(crashPs.trimmed(2).startsWith('>')).toBe(true);
   });
 
   it('keeps the caller task id', () => {

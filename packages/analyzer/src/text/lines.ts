@@ -165,6 +165,28 @@ class LineView implements Line {
 /** Longest line content any pattern sees (a 1 MB line is cut, not scanned by regexes). */
 export const MAX_LINE = 4096;
 
+const QUOTE_MARKS = /^(?:> ?){1,8}/;
+// Indentation before a dmesg timestamp (`    [  12.345678] …`) or a printk level.
+const INDENTED_PREFIX = /^[ \t]{1,64}(?:\[ {0,12}\d{1,10}\.\d{1,9}\]|<\d{1,2}>\[)/;
+
+/** Is the text quoted as a whole, e-mail style (most of its first lines start with `>`)? */
+function quotedText(input: string): boolean {
+  let lines = 0;
+  let quoted = 0;
+  let at = 0;
+  // The first 200 non-empty lines decide: a crash `ps` marks only its current task `>`.
+  while (at < input.length && lines < 200) {
+    let end = input.indexOf('\n', at);
+    if (end < 0) end = input.length;
+    if (end > at && !/^\s*$/.test(input.slice(at, Math.min(end, at + 8)))) {
+      lines++;
+      if (input.charCodeAt(at) === 62) quoted++;
+    }
+    at = end + 1;
+  }
+  return lines >= 3 && quoted * 2 >= lines;
+}
+
 // `<4>` / `<6>` printk level markers (also `<4>[  12.3]`).
 const LEVEL = /^<\d{1,2}>/;
 // dmesg -x (--decode): `kern  :warn  : [ 4838.219744] …` (facility and level, padded).
@@ -196,8 +218,8 @@ const LOGIN_PROMPT = /^[\w.\-]{1,64} login: (?=\[ {0,12}\d{1,10}\.\d)/;
  */
 const DASH_COMMENT = /([^\s\-])\s{0,8}-{2,}(?=[^\s\-<>\]\[]).*$/;
 
-export function stripPrefixes(raw: string): { text: string; time: number | null; callerTid: number | null; caller: string | null; from: number } {
-  const r: Stripped = { text: '', time: null, callerTid: null, caller: null, wantTime: true, from: 0 };
+export function stripPrefixes(raw: string, quoted = false): { text: string; time: number | null; callerTid: number | null; caller: string | null; from: number } {
+  const r: Stripped = { text: '', time: null, callerTid: null, caller: null, wantTime: true, from: 0, quoted };
   strip(raw, r);
   return r;
 }
@@ -211,6 +233,8 @@ interface Stripped {
   caller: string | null;
   /** Where `text` starts in the raw line (strip removes a prefix, then a suffix). */
   from: number;
+  /** The whole text is quoted as in an e-mail reply (`> ` before its lines): remove it. */
+  quoted: boolean;
 }
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
@@ -278,6 +302,17 @@ function strip(raw: string, out: Stripped): void {
   let s = raw.length > MAX_LINE ? raw.slice(0, MAX_LINE) : raw;
   if (s.endsWith('\r')) s = s.slice(0, -1);
   const whole = s.length;
+  // `> ` (and `> > `) of a text quoted from a mailing list reply.
+  if (out.quoted && s.charCodeAt(0) === 62 /* > */) s = s.replace(QUOTE_MARKS, '');
+  // A log indented as a whole (a code block, a quote): the prefixes come after the spaces.
+  if (s.charCodeAt(0) === 32 || s.charCodeAt(0) === 9) {
+    // Most indented lines are frames and register lines: look at the first non-blank
+    // character before running the pattern.
+    let k = 1;
+    while (k < 64 && (s.charCodeAt(k) === 32 || s.charCodeAt(k) === 9)) k++;
+    const c = s.charCodeAt(k);
+    if ((c === 91 /* [ */ || c === 60 /* < */) && INDENTED_PREFIX.test(s)) s = s.slice(k);
+  }
   let time: number | null = null;
   let callerTid: number | null = null;
   let caller: string | null = null;
@@ -379,7 +414,7 @@ export function splitLines(input: string): LineTable {
   let ends: Int32Array = new Int32Array(cap);
   let indents: Int32Array = new Int32Array(cap);
   let callers: Map<number, string> | null = null;
-  const st: Stripped = { text: '', time: null, callerTid: null, caller: null, wantTime: false, from: 0 };
+  const st: Stripped = { text: '', time: null, callerTid: null, caller: null, wantTime: false, from: 0, quoted: quotedText(input) };
   let start = 0;
   let count = 0;
   const n = input.length;
@@ -403,7 +438,7 @@ export function splitLines(input: string): LineTable {
     }
     let from: number;
     let text: string;
-    const p = plainDmesgStart(input, start, i);
+    const p = st.quoted ? -1 : plainDmesgStart(input, start, i);
     if (p >= 0) {
       from = p;
       text = messageTail(input.slice(p, i));
