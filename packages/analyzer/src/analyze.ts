@@ -11,6 +11,7 @@ import { forgetFrameLines } from './parse/frames.js';
 import { forgetWaitMemos } from './knowledge/waits.js';
 import { pickKernel } from './parse/kernel.js';
 import { parseText } from './parse/run.js';
+import { normalizeSpaces } from './text/spaces.js';
 import { fingerprint } from './summary/fingerprint.js';
 import { detectKind, headline, reportTitle } from './summary/headline.js';
 import { writeVerdict } from './summary/verdict.js';
@@ -30,7 +31,8 @@ export function analyze(text: string): AnalysisDocument {
   }
 }
 
-function analyzeUnsafe(text: string): AnalysisDocument {
+function analyzeUnsafe(raw: string): AnalysisDocument {
+  const text = normalizeSpaces(raw);
   const parsed: { lines: ReturnType<typeof parseText>['lines'] | null } & Omit<ReturnType<typeof parseText>, 'lines'> = parseText(text);
   const { records, coverage } = parsed;
   const lineCount = parsed.lines!.length;

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { normalizeSpaces } from './spaces.js';
+import { analyze } from '../analyze.js';
+
+describe('normalizeSpaces', () => {
+  it('makes no-break and other wide spaces ASCII, removes zero-width ones, keeps the lines', () => {
+    const text = '\ufeff[\u00a0 4080.216212] INFO:\u00a0task rmmod:31969 blocked\u200b\r\n\u3000\u2009__schedule+0x2c4/0x700\n';
+    const out = normalizeSpaces(text);
+    expect(out).toBe('[  4080.216212] INFO: task rmmod:31969 blocked\r\n  __schedule+0x2c4/0x700\n');
+    expect(out.split('\n').length).toBe(text.split('\n').length);
+  });
+  it('returns the same string when there is nothing to change', () => {
+    const text = '[  1.0] plain\n';
+    expect(normalizeSpaces(text)).toBe(text);
+  });
+  it('lets a hung-task report copied from a web page (no-break spaces) be read', () => {
+    const report = [
+      '[ 4080.216212] INFO: task rmmod:31969 blocked for more than 120 seconds.',
+      '[ 4080.216229] rmmod           D ffff8f1afdf55fe8     0 31969  31968 0x00000080',
+      '[ 4080.216235] Call Trace:',
+      '[ 4080.216245]  [<ffffffff9a567c49>] schedule+0x29/0x70',
+      '[ 4080.216258]  [<ffffffff9a567ffd>] wait_for_completion+0xfd/0x140',
+      '[ 4080.216265]  [<ffffffff99ebb2b3>] flush_workqueue+0x12c/0x5b0',
+    ].join('\n');
+    const doc = analyze(report.replace(/ /g, '\u00a0'));
+    expect(doc.tasks.map((t) => [t.pid, t.state, t.frames.length])).toEqual([[31969, 'D', 3]]);
+  });
+});

@@ -1,0 +1,19 @@
+// Text copied from a web page or a chat carries spaces that are not ASCII: no-break spaces
+// (U+00A0) where the page had `&nbsp;` or a run of spaces, typographic spaces, the
+// ideographic space of CJK text, and zero-width characters. Every pattern of the analyzer
+// expects ASCII spaces, so a dump pasted from a blog read as nothing. Lines are kept: no
+// line end is added or removed, so line numbers (the evidence) stay those of the upload.
+
+// No-break, figure, thin … spaces, the narrow no-break and medium math spaces, the
+// ideographic space: each becomes one ASCII space.
+const WIDE_SPACES = /[\u00a0\u2000-\u200a\u202f\u205f\u3000]/g;
+// Zero-width space, joiners, word joiner, byte order mark: removed.
+const ZERO_WIDTH = /[\u200b-\u200d\u2060\ufeff]/g;
+const ANY = /[\u00a0\u2000-\u200d\u202f\u205f\u2060\u3000\ufeff]/;
+
+/** The text with its non-ASCII spaces made ASCII ones and zero-width characters removed
+ *  (the same string when it has none, as most dumps). */
+export function normalizeSpaces(text: string): string {
+  if (!ANY.test(text)) return text;
+  return text.replace(WIDE_SPACES, ' ').replace(ZERO_WIDTH, '');
+}
