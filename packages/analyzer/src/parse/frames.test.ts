@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { CRASH_BT, armCallOfLine, frameFromCrashBt, frameFromPpc, frameFromInline, frameFromPlain, frameFromProcStack, frameFromSymbolOffset, isStackTerminator, parseFrameLine } from './frames.js';
+import { CRASH_BT, PLAIN, armCallOfLine, frameFromCrashBt, frameFromPpc, frameFromInline, frameFromPlain, frameFromProcStack, frameFromSymbolOffset, isStackTerminator, parseFrameLine } from './frames.js';
 
 describe('frame line styles', () => {
   it('reads /proc/PID/stack with addresses and modules', () => {
@@ -60,6 +60,34 @@ describe('frameFromCrashBt reads exactly what CRASH_BT matches', () => {
       expect(viaHand(s)).toEqual(viaRegex(s));
       expect(viaHand(s)).toBeDefined();
     }
+  });
+});
+
+describe('frameFromPlain reads exactly what PLAIN matches', () => {
+  const viaRegex = (s: string) => {
+    const m = PLAIN.exec(s);
+    return m ? { fn: m[2], offset: '0x' + m[3].toLowerCase(), size: '0x' + m[4].toLowerCase(), module: m[5] ?? null, reliable: !m[1] } : undefined;
+  };
+  const viaHand = (s: string) => {
+    const f = frameFromPlain(s, 1);
+    return f ? { fn: f.fn, offset: f.offset, size: f.size, module: f.module, reliable: f.reliable } : undefined;
+  };
+  const pieces = ['? ', 'fn', '__x.isra.0', '+0x', '1a', 'FF', '/0x', '20', ' ', '[', ']', ' [', 'mod', 'm-x_1', ' 3f1c2a9d0e', ' zz', ' (T)', ' (P)', '(T)', 'lib/x.c:12', '\t', ''];
+  it('on lines built from the pieces of real and broken frame lines', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 12 }), (parts) => {
+        const s = parts.join('');
+        expect(viaHand(s), s).toEqual(viaRegex(s));
+      }),
+      { numRuns: 8000, seed: 11 },
+    );
+  });
+  it('on real lines, with a build id after the module', () => {
+    for (const s of ['vp_reset+0x3a/0x50 [virtio_pci]', 'xfs_buf_lock+0x3b/0x110 [xfs 3f1c2a9d0e5b7a6c8d9e0f1a2b3c4d5e6f708192]', '? __queue_work+0x1ad/0x3d0', '__schedule+0x2c4/0x700 (T)']) {
+      expect(viaHand(s)).toEqual(viaRegex(s));
+      expect(viaHand(s)).toBeDefined();
+    }
+    expect(viaHand('xfs_buf_lock+0x3b/0x110 [xfs 3f1c2a9d0e5b]')!.module).toBe('xfs');
   });
 });
 

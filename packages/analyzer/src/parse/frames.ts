@@ -10,14 +10,14 @@ const HEX = String.raw`[0-9a-fA-F]`;
 // `[<ffffffff810a6fec>] flush_workqueue+0x12c/0x5b0 [bsnmod]` (/proc/PID/stack, old
 // dmesg Call Trace). The `?` marks an unreliable frame: `[<…>] ? fn+0x1/0x2`.
 const PROC_ADDR = new RegExp(
-  String.raw`^\[<(${HEX}{1,16})>\] (\? )?(?:(${FN})\+0x(${HEX}{1,8})/0x(${HEX}{1,8})(?: \[([\w\-]{1,64})\])?|0x${HEX}{6,16})`,
+  String.raw`^\[<(${HEX}{1,16})>\] (\? )?(?:(${FN})\+0x(${HEX}{1,8})/0x(${HEX}{1,8})(?: \[([\w\-]{1,64})(?: ${HEX}{1,64})?\])?|0x${HEX}{6,16})`,
 );
 
 // `flush_work+0x10/0x18`, ` ? __queue_work+0x1ad/0x3d0`, `vp_reset+0x3a/0x50 [virtio_pci]`,
 // arm64 `  __switch_to+0xdc/0x148` and the newer `fn+0x1/0x2 (T)` suffix, syzkaller's
 // symbolized `dump_stack+0x194/0x257 lib/dump_stack.c:53`.
-const PLAIN = new RegExp(
-  String.raw`^(\? )?(${FN})\+0x(${HEX}{1,8})/0x(${HEX}{1,8})(?: \[([\w\-]{1,64})\])?(?: \([TP]\))?(?:\s|$)`,
+export const PLAIN = new RegExp(
+  String.raw`^(\? )?(${FN})\+0x(${HEX}{1,8})/0x(${HEX}{1,8})(?: \[([\w\-]{1,64})(?: ${HEX}{1,64})?\])?(?: \([TP]\))?(?:\s|$)`,
 );
 
 // syzkaller's inlined frames: `__dump_stack lib/dump_stack.c:17 [inline]`.
@@ -100,16 +100,23 @@ export function frameFromPlain(s: string, line: number): ParsedFrame | undefined
   while (p < n && p - sizeStart < 8 && isHex(s.charCodeAt(p))) p++;
   const sizeEnd = p;
   if (sizeEnd === sizeStart) return undefined;
-  // ` [module]`
+  // ` [module]`, or ` [module buildid]` (CONFIG_STACKTRACE_BUILD_ID)
   let modEnd = -1;
+  let modNameEnd = -1;
   if (s.charCodeAt(p) === 32 && s.charCodeAt(p + 1) === 91 /* [ */) {
     let q = p + 2;
     while (q < n && q - (p + 2) < 64 && isModChar(s.charCodeAt(q))) q++;
-    if (q > p + 2 && s.charCodeAt(q) === 93 /* ] */) modEnd = q + 1;
+    modNameEnd = q;
+    if (q > p + 2 && s.charCodeAt(q) === 32) {
+      let b = q + 1;
+      while (b < n && b - (q + 1) < 64 && isHex(s.charCodeAt(b))) b++;
+      if (b > q + 1) q = b;
+    }
+    if (modNameEnd > p + 2 && s.charCodeAt(q) === 93 /* ] */) modEnd = q + 1;
   }
   let module: string | null = null;
-  if (modEnd > 0 && endsFrame(s, tpSuffix(s, modEnd))) module = s.slice(p + 2, modEnd - 1);
-  else if (modEnd > 0 && endsFrame(s, modEnd)) module = s.slice(p + 2, modEnd - 1);
+  if (modEnd > 0 && endsFrame(s, tpSuffix(s, modEnd))) module = s.slice(p + 2, modNameEnd);
+  else if (modEnd > 0 && endsFrame(s, modEnd)) module = s.slice(p + 2, modNameEnd);
   else if (!endsFrame(s, tpSuffix(s, p)) && !endsFrame(s, p)) return undefined;
   return {
     fn: s.slice(fnStart, fnEnd),
