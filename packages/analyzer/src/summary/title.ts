@@ -154,7 +154,7 @@ export const REPORTS: ReportRule[] = [
     fmt: 'INFO: rcu detected stall in %',
     alt: 'stall in %',
     parts: [line('apic_timer_interrupt'), RIP, TRACE],
-    parts2: [line('apic_timer_interrupt'), TRACE],
+    parts2: [line('(?:apic_timer_interrupt|Exception stack|el1h_64_irq)'), TRACE],
     skip: ['apic_timer_interrupt', 'rcu'],
     extractor: stallFrame,
   },
