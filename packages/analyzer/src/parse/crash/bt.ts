@@ -22,6 +22,8 @@ import { sameStackBlock, skipBlank, span } from '../parser.js';
 import { BT_HEADER, CRASH_STATE, EXCEPTION_RIP, STACK_MARKER, isRegisterLine, isWordLine, readRegisterLine, readRegisters, readWords } from './common.js';
 
 const ELLIPSIS = /^\.{2,}$/;
+// `bt -l`: each frame's source file and line on the line after it (`/usr/src/debug/…/core.c: 3878`).
+const SOURCE_LINE = /^\.{0,2}\/[\w./+\-]{1,400}\.[chSs]: \d{1,7}$/;
 const BT_MESSAGE = /^bt: /;
 const ORIG_RAX = /^ORIG_RAX: /;
 
@@ -165,7 +167,7 @@ export const crashBtParser: FormatParser = {
         words.push(...readWords(t, lines.no(j)));
         continue;
       }
-      if (ELLIPSIS.test(t) || BT_MESSAGE.test(t)) {
+      if (ELLIPSIS.test(t) || BT_MESSAGE.test(t) || SOURCE_LINE.test(t)) {
         lastBody = j;
         continue;
       }

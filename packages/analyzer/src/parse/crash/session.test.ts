@@ -19,3 +19,21 @@ describe('crash ps -m / ps -l', () => {
     ]);
   });
 });
+
+describe('crash bt -l', () => {
+  it('reads on past each frame\'s source line', () => {
+    const { records } = parseText(
+      [
+        'crash> bt -l 3127',
+        'PID: 3127   TASK: ffff9f4b8a2d0000  CPU: 6   COMMAND: "mount"',
+        ' #0 [ffffb3e5c1d3bc48] __schedule at ffffffffa5b8a1b2',
+        '    /usr/src/debug/kernel-4.18.0/linux-4.18.0.x86_64/kernel/sched/core.c: 3878',
+        ' #1 [ffffb3e5c1d3bcd8] schedule at ffffffffa5b8a6a8',
+        '    /usr/src/debug/kernel-4.18.0/linux-4.18.0.x86_64/./arch/x86/include/asm/current.h: 15',
+        ' #2 [ffffb3e5c1d3bd90] down_write at ffffffffa5b8dd43',
+        '    /usr/src/debug/kernel-4.18.0/linux-4.18.0.x86_64/kernel/locking/rwsem.c: 1536',
+      ].join('\n'),
+    );
+    expect(records.tasks.map((t) => [t.pid, t.frames.map((f) => f.fn), t.frameLines])).toEqual([[3127, ['__schedule', 'schedule', 'down_write'], [3, 5, 7]]]);
+  });
+});
