@@ -71,10 +71,12 @@ export function readRegisterLine(t: string, into: Record<string, string>): boole
 const CRASH_REGISTER_LINE = { maxPairs: 4, segment: false, tabs: true };
 
 // `ffff8f4957fbfa38: 000000000001ab80 0000000000000086 ` (bt -f, rd, rd -s). Values may
-// be symbols in rd -s output: `schedule_preempt_disabled+41`.
+// be symbols in rd -s output: `schedule_preempt_disabled+41`, and slab objects in bt -F
+// output: `[ffff9f4b8a2d0000:task_struct]` (the word is the object's address).
 // Tokens are separated by white space (never zero-width), so no input can make the
 // engine try the many ways of splitting one run of hex digits.
-const WORD_TOKEN = String.raw`(?:[0-9a-f]{8,16}|[A-Za-z_][\w.]{0,127}(?:\+\d{1,9})?)(?![\w.+])`;
+const WORD_TOKEN = String.raw`(?:[0-9a-f]{8,16}|[A-Za-z_][\w.]{0,127}(?:\+\d{1,9})?|\[[0-9a-f]{8,16}:[\w.\-]{1,64}\])(?![\w.+])`;
+const SLAB_WORD = /^\[([0-9a-f]{8,16}):/;
 const WORD_LINE = new RegExp(String.raw`^([0-9a-f]{8,16}):\s{1,4}(${WORD_TOKEN}(?:\s{1,4}${WORD_TOKEN}){0,7})\s*$`);
 
 export function isWordLine(trimmed: string): boolean {
@@ -90,7 +92,8 @@ export function readWords(trimmed: string, line: number): StackWord[] {
   for (const tok of m[2].trim().split(/\s+/)) {
     if (tok === '') continue;
     const at = (base + BigInt(8 * k)).toString(16);
-    out.push({ at, value: /^[0-9a-f]{8,16}$/.test(tok) ? tok.toLowerCase() : tok, line });
+    const slab = SLAB_WORD.exec(tok);
+    out.push({ at, value: slab ? slab[1] : /^[0-9a-f]{8,16}$/.test(tok) ? tok.toLowerCase() : tok, line });
     k++;
   }
   return out;

@@ -37,3 +37,25 @@ describe('crash bt -l', () => {
     expect(records.tasks.map((t) => [t.pid, t.frames.map((f) => f.fn), t.frameLines])).toEqual([[3127, ['__schedule', 'schedule', 'down_write'], [3, 5, 7]]]);
   });
 });
+
+describe('crash bt -F', () => {
+  it('reads stack words that name their slab object, as the object\'s address', () => {
+    const { records } = parseText(
+      [
+        'PID: 3127   TASK: ffff9f4b8a2d0000  CPU: 6   COMMAND: "mount"',
+        ' #0 [ffffb3e5c1d3bc48] __schedule at ffffffffa5b8a1b2',
+        '    ffffb3e5c1d3bc50: [ffff9f4b8a2d0000:task_struct] 0000000000000000',
+        '    ffffb3e5c1d3bc60: [ffff9f4b8d1c2e40:kmalloc-64] rwsem_down_write_slowpath+485',
+        ' #1 [ffffb3e5c1d3bcd8] schedule at ffffffffa5b8a6a8',
+      ].join('\n'),
+    );
+    const [t] = records.tasks;
+    expect(t.frames.map((f) => f.fn)).toEqual(['__schedule', 'schedule']);
+    expect(t.stackWords?.map((w) => [w.at, w.value])).toEqual([
+      ['ffffb3e5c1d3bc50', 'ffff9f4b8a2d0000'],
+      ['ffffb3e5c1d3bc58', '0000000000000000'],
+      ['ffffb3e5c1d3bc60', 'ffff9f4b8d1c2e40'],
+      ['ffffb3e5c1d3bc68', 'rwsem_down_write_slowpath+485'],
+    ]);
+  });
+});
