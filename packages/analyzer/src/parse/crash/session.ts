@@ -132,24 +132,19 @@ export const crashPsParser: FormatParser = {
       last = j;
       let comm = m[7].trim();
       if (/^\[.*\]$/.test(comm)) comm = comm.slice(1, -1);
-      const ref = { pid: Number(m[2]), comm, taskAddr: m[5].toLowerCase() };
-      const sp = { line: lines.no(j), endLine: lines.no(j) };
-      ctx.records.addTask({
-        ...ref,
-        ppid: Number(m[3]),
-        state: CRASH_STATE[m[6]] ?? null,
-        cpu: Number(m[4]),
-        frames: [],
-        span: sp,
-        format: 'crash_ps',
-        onCpu: m[1] === '>',
-        idle: ref.pid === 0,
-      });
-      ctx.records.addresses.push({ kind: 'task', addr: ref.taskAddr, task: ref, span: sp });
+      addPsRow(ctx, lines.no(j), { pid: Number(m[2]), comm, taskAddr: m[5].toLowerCase() }, { ppid: Number(m[3]), state: CRASH_STATE[m[6]] ?? null, cpu: Number(m[4]), onCpu: m[1] === '>' });
     }
     return last >= i ? last + 1 : null;
   },
 };
+
+/** One crash `ps` row (any layout): the task, and the address fact tying its task_struct
+ *  to its pid. */
+function addPsRow(ctx: ParseContext, line: number, ref: TaskRef & { pid: number; taskAddr: string }, fields: Pick<TaskRecord, 'state' | 'cpu'> & Partial<TaskRecord>): void {
+  const sp = { line, endLine: line };
+  ctx.records.addTask({ ...ref, ...fields, frames: [], span: sp, format: 'crash_ps', idle: ref.pid === 0 });
+  ctx.records.addresses.push({ kind: 'task', addr: ref.taskAddr, task: ref, span: sp });
+}
 
 // crash `ps -m` (how long since each task last ran, as days and time) and `ps -l` (when,
 // in ns of the run queue clock): the state column is in brackets,
@@ -167,22 +162,14 @@ export const crashPsTimeParser: FormatParser = {
     for (; j < lines.length; j++) {
       const m = PS_TIME_ROW.exec(lines.trimmed(j));
       if (!m) break;
-      const ref = { pid: Number(m[7]), comm: m[10], taskAddr: m[8].toLowerCase() };
-      const sp = { line: lines.no(j), endLine: lines.no(j) };
       const state = CRASH_STATE[m[6]] ?? null;
       // `ps -m` of a task in D: it has not run for that long, i.e. it is blocked since.
       const since = m[1] === undefined ? null : Number(m[1]) * 86400 + Number(m[2]) * 3600 + Number(m[3]) * 60 + Number(m[4]) + Number(m[5]) / 1000;
-      ctx.records.addTask({
-        ...ref,
+      addPsRow(ctx, lines.no(j), { pid: Number(m[7]), comm: m[10], taskAddr: m[8].toLowerCase() }, {
         state,
         cpu: Number(m[9]),
-        frames: [],
-        span: sp,
-        format: 'crash_ps',
-        idle: ref.pid === 0,
         ...(state === 'D' && since !== null ? { blockedSeconds: Math.round(since) } : {}),
       });
-      ctx.records.addresses.push({ kind: 'task', addr: ref.taskAddr, task: ref, span: sp });
     }
     return j > i ? j : null;
   },

@@ -176,11 +176,10 @@ export const procStatusParser: FormatParser = {
       else if (!/^[A-Z][\w_]{1,30}:/.test(t)) break;
     }
     if (!fields.Pid || !/^\d{1,9}$/.test(fields.Pid)) return null;
-    const st = fields.State?.[0];
     ctx.records.addTask({
       pid: Number(fields.Pid),
       comm,
-      state: st && 'RSDTtZXIWP'.includes(st) ? (st as TaskState) : null,
+      state: fields.State ? stateLetter(fields.State) : null,
       cpu: null,
       taskAddr: null,
       tgid: fields.Tgid && /^\d{1,9}$/.test(fields.Tgid) ? Number(fields.Tgid) : null,
