@@ -1,4 +1,5 @@
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import { analysisResourceLimits } from './analysis/heap-limits.js';
 import { createAnalysisRunner, type AnalysisRunner } from './analysis/pool.js';
 import { HttpError } from './errors.js';
 import { registerExternalPlugins, type WriteRateLimit } from './plugins/external.js';
@@ -32,6 +33,8 @@ export interface AppOptions {
   examplesDir?: string | null;
   /** Analysis worker threads (default 2: one big dump must not hold up the small ones behind it). */
   analysisWorkers?: number;
+  /** Bound of each analysis worker's old generation in MB (default: from maxUploadBytes, see heap-limits.ts). */
+  analysisHeapMb?: number;
   /** Replace the analysis runner (the CLI and tests pass their own). */
   analysis?: AnalysisRunner;
   /** Re-analyse incidents from other analyzer versions in the background after start (default true). */
@@ -82,7 +85,10 @@ export const hangscopeApp: FastifyPluginAsync<AppOptions> = async (app, opts) =>
   await registerExternalPlugins(app, { rateLimit });
 
   const store = new SqliteStore(opts.dbPath, opts.migrationsDir ?? defaultMigrationsDir(), { storedViewMinBytes: opts.storedViewMinBytes });
-  const analysis = opts.analysis ?? createAnalysisRunner({ size: opts.analysisWorkers ?? 2, timeoutMs: 5 * 60_000 });
+  const maxUploadBytes = opts.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
+  const analysis =
+    opts.analysis ??
+    createAnalysisRunner({ size: opts.analysisWorkers ?? 2, timeoutMs: 5 * 60_000, resourceLimits: analysisResourceLimits(maxUploadBytes, opts.analysisHeapMb) });
   app.log.info({ mode: analysis.mode }, 'analysis runner');
   const views = new ViewCache();
   const ingest = new IngestService(store, analysis, views);
@@ -110,7 +116,7 @@ export const hangscopeApp: FastifyPluginAsync<AppOptions> = async (app, opts) =>
     store,
     ingest,
     analysis,
-    maxUploadBytes: opts.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
+    maxUploadBytes,
     rateLimit,
     views,
   };

@@ -22,6 +22,8 @@ const app = buildApp({
   webRoot: process.env.HANGSCOPE_WEB_ROOT || defaultWebRoot(),
   maxUploadBytes: intFromEnv('HANGSCOPE_MAX_UPLOAD', DEFAULT_MAX_UPLOAD_BYTES),
   analysisWorkers: Math.max(1, intFromEnv('HANGSCOPE_ANALYSIS_WORKERS', 2)),
+  // 0: derived from the upload limit (analysis/heap-limits.ts).
+  analysisHeapMb: intFromEnv('HANGSCOPE_ANALYSIS_HEAP_MB', 0),
   // Writes per client address and window; 0 turns limiting off.
   rateLimit:
     intFromEnv('HANGSCOPE_RATE_LIMIT', 120) === 0

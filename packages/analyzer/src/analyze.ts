@@ -96,6 +96,20 @@ function analyzeUnsafe(raw: string): AnalysisDocument {
 
 function failed(text: string, err: unknown): AnalysisDocument {
   const lineCount = text === '' ? 0 : text.split('\n').length;
+  const why = String((err as Error)?.message ?? err).slice(0, 200);
+  return analysisFailed(lineCount, {
+    summary: `The analyzer hit an internal error on this text (${why}); the text is kept unchanged.`,
+    verdict: 'The analyzer could not read this text because of an internal error; the original is stored unchanged.',
+  });
+}
+
+/**
+ * The document of an analysis that did not finish: an internal error here, or (for the
+ * server) an analysis that ran out of time or memory. The contract holds — kind
+ * `unknown`, no tasks — and `summary` and `verdict` say what happened; the fingerprint
+ * `analysis-failed` groups such incidents, so none passes for a new kind of hang.
+ */
+export function analysisFailed(lineCount: number, why: { summary: string; verdict: string }): AnalysisDocument {
   return {
     schemaVersion: SCHEMA_VERSION,
     analyzerVersion: ANALYZER_VERSION,
@@ -110,15 +124,8 @@ function failed(text: string, err: unknown): AnalysisDocument {
     locks: [],
     works: [],
     graph: { nodes: [], edges: [] },
-    findings: [
-      {
-        kind: 'missing_evidence',
-        severity: 'warning',
-        summary: `The analyzer hit an internal error on this text (${String((err as Error)?.message ?? err).slice(0, 200)}); the text is kept unchanged.`,
-        nodes: [],
-      },
-    ],
-    verdict: 'The analyzer could not read this text because of an internal error; the original is stored unchanged.',
+    findings: [{ kind: 'missing_evidence', severity: 'warning', summary: why.summary, nodes: [] }],
+    verdict: why.verdict,
     coverage: [],
     lineCount,
   };

@@ -1,4 +1,5 @@
 export * from './contract.js';
 export { ANALYZER_VERSION } from './version.js';
-export { analyze } from './analyze.js';
+export { analyze, analysisFailed } from './analyze.js';
 export { StackTable, compactAnalysis, expandAnalysis, isCompact, stackKey, type CompactAnalysis, type CompactTask } from './compact.js';
+export { ANALYSIS_YOUNG_GENERATION_MB } from './heap.js';

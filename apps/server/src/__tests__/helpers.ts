@@ -65,7 +65,7 @@ export const CRLF_UTF8_DUMP =
 /** Upload text/plain; returns the parsed JSON reply and status. */
 export interface UploadReply {
   status: number;
-  json: { id: string; url: string; duplicate?: boolean; error?: string; message?: string };
+  json: { id: string; url: string; duplicate?: boolean; analysisError?: string; error?: string; message?: string };
   res: LightMyRequestResponse;
 }
 

@@ -1,4 +1,4 @@
-import { analyze, compactAnalysis, type AnalysisDocument, type CompactAnalysis, type Frame } from '@hangscope/analyzer';
+import { analysisFailed, analyze, compactAnalysis, type AnalysisDocument, type CompactAnalysis, type Frame } from '@hangscope/analyzer';
 import { HttpError } from '../errors.js';
 import { decodeDump } from '../ingest/decode.js';
 import { compressDocument, type DocumentForm } from '../store/document.js';
@@ -22,8 +22,17 @@ export function countLines(text: string): number {
   return text.endsWith('\n') ? n - 1 : n;
 }
 
+/** countLines of the bytes of a UTF-8 text, without decoding it. */
+export function countLinesOfBytes(bytes: Uint8Array): number {
+  if (bytes.length === 0) return 0;
+  const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let n = 1;
+  for (let i = buf.indexOf(10); i !== -1; i = buf.indexOf(10, i + 1)) n++;
+  return buf[buf.length - 1] === 10 ? n - 1 : n;
+}
+
 /** What the store indexes and searches: everything of a record but the document. */
-export function indexFields(doc: AnalysisDocument, text: string): Omit<AnalysisRecord, 'document' | 'documentJson' | 'timings'> {
+export function indexFields(doc: AnalysisDocument, lineCount: number): Omit<AnalysisRecord, 'document' | 'documentJson' | 'timings'> {
   const frames = new Set<string>();
   const comms = new Set<string>();
   // Tasks with the same stack share one frames array: each array is read once.
@@ -41,7 +50,7 @@ export function indexFields(doc: AnalysisDocument, text: string): Omit<AnalysisR
     title: doc.title,
     fingerprint: doc.fingerprint,
     kernel: doc.kernel,
-    lineCount: countLines(text),
+    lineCount,
     search: {
       titles: [doc.title, ...(doc.altTitles ?? [])].join('\n'),
       verdict: [doc.verdict, ...(doc.findings ?? []).map((f) => f.summary)].join('\n'),
@@ -63,9 +72,30 @@ export function storedForm(
 
 /** Reduce a document to what the store indexes and searches, with its JSON compressed. */
 export function toAnalysisRecord(doc: AnalysisDocument, text: string, compactMinTasks = COMPACT_MIN_TASKS): AnalysisRecord {
+  return recordOf(doc, countLines(text), compactMinTasks);
+}
+
+function recordOf(doc: AnalysisDocument, lineCount: number, compactMinTasks = COMPACT_MIN_TASKS): AnalysisRecord {
   const { value, form } = storedForm(doc, compactMinTasks);
   const documentJson = JSON.stringify(value);
-  return { document: compressDocument(documentJson, form), documentJson, ...indexFields(doc, text), view: pageView(doc) };
+  return { document: compressDocument(documentJson, form), documentJson, ...indexFields(doc, lineCount), view: pageView(doc) };
+}
+
+/**
+ * The record of an analysis that did not finish (out of time or memory: see pool.ts),
+ * so that the upload is stored all the same and says why it has no analysis. Built
+ * from the bytes without decoding them: the failed worker was the one that had them as
+ * text, and a 50 MB decode does not belong on the event loop.
+ */
+export function failedAnalysisRecord(bytes: Uint8Array, reason: string): AnalysisRecord {
+  const lineCount = countLinesOfBytes(bytes);
+  const doc = analysisFailed(lineCount, {
+    summary:
+      `The analysis did not finish: ${reason}. The dump is stored unchanged and is analysed again when the server next starts. ` +
+      'If it is a very large capture, the report itself (the hung-task or lockup report with its stacks, or the sysrq-t section) uploaded on its own is analysed in seconds.',
+    verdict: `The analysis of this dump did not finish (${reason}); the original is stored unchanged.`,
+  });
+  return recordOf(doc, lineCount);
 }
 
 /** The incident page's view of a document in memory, compressed (see view/page-view.ts):

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { ResourceLimits } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HUNG_TASK_DUMP, tempDir } from '../__tests__/helpers.js';
 import { analyzeToRecord } from './digest.js';
@@ -16,6 +17,7 @@ parentPort.on('message', ({ jobId, bytes }) => {
   const text = new TextDecoder().decode(bytes);
   if (text === 'crash') process.exit(3);
   if (text === 'hang') for (;;) {}
+  if (text === 'grow') { const keep = []; for (;;) keep.push(new Array(100000).fill(keep.length)); }
   if (text === 'throw') return parentPort.postMessage({ jobId, error: 'boom' });
   if (text === 'binary') return parentPort.postMessage({ jobId, rejected: { statusCode: 415, error: 'not_text', message: 'not text' } });
   parentPort.postMessage({ jobId, record: { title: 'echo ' + text } });
@@ -29,10 +31,10 @@ afterEach(async () => {
   pool = undefined;
 });
 
-function testPool(size: number, timeoutMs = 60_000) {
+function testPool(size: number, timeoutMs = 60_000, limits?: ResourceLimits) {
   const file = join(tempDir(), 'worker.mjs');
   writeFileSync(file, WORKER);
-  pool = new WorkerAnalysisPool(pathToFileURL(file), size, timeoutMs);
+  pool = new WorkerAnalysisPool(pathToFileURL(file), size, timeoutMs, limits);
   return pool;
 }
 
@@ -54,6 +56,12 @@ describe('WorkerAnalysisPool', () => {
   it('terminates a worker that exceeds the time limit, and keeps serving', async () => {
     const p = testPool(1, 300);
     await expect(p.analyze(b('hang'))).rejects.toThrow(/longer than 300 ms/);
+    expect((await p.analyze(b('next'))).title).toBe('echo next');
+  });
+
+  it('ends a worker that outgrows its heap limit with an out-of-memory error, and keeps serving', async () => {
+    const p = testPool(1, 60_000, { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 8 });
+    await expect(p.analyze(b('grow'))).rejects.toThrow(/^analysis ran out of memory/);
     expect((await p.analyze(b('next'))).title).toBe('echo next');
   });
 

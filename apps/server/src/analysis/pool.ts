@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { HttpError } from '../errors.js';
 import type { AnalysisRecord } from '../store/types.js';
 import { analyzeToRecord } from './digest.js';
@@ -97,6 +97,8 @@ export class WorkerAnalysisPool implements AnalysisRunner {
     private readonly workerUrl: URL,
     private readonly size: number,
     private readonly timeoutMs: number,
+    /** V8 heap limits of each worker (heap-limits.ts); none: Node's defaults. */
+    private readonly resourceLimits?: ResourceLimits,
   ) {
     if (size < 1) throw new Error('analysis pool size must be at least 1');
   }
@@ -127,7 +129,8 @@ export class WorkerAnalysisPool implements AnalysisRunner {
   }
 
   private spawn(): Slot {
-    const slot: Slot = { worker: new Worker(this.workerUrl), job: null, timer: null };
+    const worker = new Worker(this.workerUrl, this.resourceLimits ? { resourceLimits: this.resourceLimits } : {});
+    const slot: Slot = { worker, job: null, timer: null };
     slot.worker.on('message', (reply: WorkerReply) => {
       const job = slot.job;
       if (!job || job.jobId !== reply.jobId) return;
@@ -137,7 +140,10 @@ export class WorkerAnalysisPool implements AnalysisRunner {
       else job.resolve(fromWorker(reply));
       this.dispatch();
     });
-    slot.worker.on('error', (err) => this.fail(slot, new AnalysisError(`analysis worker crashed: ${err.message}`)));
+    slot.worker.on('error', (err: Error & { code?: string }) => {
+      const why = err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? `analysis ran out of memory (${err.message})` : `analysis worker crashed: ${err.message}`;
+      this.fail(slot, new AnalysisError(why));
+    });
     slot.worker.on('exit', (code) => {
       if (this.slots.includes(slot)) this.fail(slot, new AnalysisError(`analysis worker exited with code ${code}`));
     });
@@ -180,7 +186,7 @@ export class WorkerAnalysisPool implements AnalysisRunner {
 }
 
 /** Worker threads when the built worker exists, otherwise in-process analysis. */
-export function createAnalysisRunner(opts: { size: number; timeoutMs: number; workerUrl?: URL | null }): AnalysisRunner {
+export function createAnalysisRunner(opts: { size: number; timeoutMs: number; workerUrl?: URL | null; resourceLimits?: ResourceLimits }): AnalysisRunner {
   const url = opts.workerUrl === undefined ? builtWorkerUrl() : opts.workerUrl;
-  return url ? new WorkerAnalysisPool(url, opts.size, opts.timeoutMs) : new InlineAnalysisRunner();
+  return url ? new WorkerAnalysisPool(url, opts.size, opts.timeoutMs, opts.resourceLimits) : new InlineAnalysisRunner();
 }

@@ -9,7 +9,7 @@ import { parentPort } from 'node:worker_threads';
 import { HttpError } from '../errors.js';
 import { compressDocumentStreaming, compressJsonPieces } from '../store/document.js';
 import { compactJsonPieces } from './compact-encode.js';
-import { COMPACT_MIN_TASKS, decodeOrReject, indexFields, pageView, storedForm } from './digest.js';
+import { COMPACT_MIN_TASKS, countLines, decodeOrReject, indexFields, pageView, storedForm } from './digest.js';
 
 if (!parentPort) throw new Error('analysis worker must run in a worker thread');
 const port = parentPort;
@@ -40,7 +40,7 @@ port.on('message', async (message: { jobId: number; bytes: Uint8Array | null }) 
     const t1 = performance.now();
     const doc = analyze(text);
     const t2 = performance.now();
-    const fields = indexFields(doc, text);
+    const fields = indexFields(doc, countLines(text));
     text = null; // the analysis is done with it; let it go before the encoding allocates
     // The compact form's JSON is written from the document itself (compact-encode.ts).
     const compact = storedForm(doc, COMPACT_MIN_TASKS, false).form === 'compact';

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
+import { AnalysisError, type AnalysisRunner } from '../analysis/pool.js';
+import { HttpError } from '../errors.js';
 import { CRLF_UTF8_DUMP, HUNG_TASK_DUMP, multipartBody, startApp, upload, type TestApp } from '../__tests__/helpers.js';
 
 let t: TestApp;
@@ -125,6 +127,43 @@ describe('POST /api/incidents', () => {
     const d = (await t.app.inject({ method: 'GET', url: `/api/incidents/${json.id}` })).json();
     expect(d.kind).toBe('unknown');
     expect(d.analysis.kind).toBe('unknown');
+  });
+
+  it('stores the dump when its analysis runs out of time or memory, with an analysis that says so', async () => {
+    const reason = 'analysis ran out of memory (Worker terminated due to reaching memory limit: JS heap out of memory)';
+    const runner: AnalysisRunner = {
+      mode: 'worker',
+      analyze: async () => {
+        throw new AnalysisError(reason);
+      },
+      close: async () => {},
+    };
+    t = await startApp({ analysis: runner });
+    const { status, json } = await upload(t.app, HUNG_TASK_DUMP);
+    expect(status).toBe(201);
+    expect(json.analysisError).toBe(reason);
+    const d = (await t.app.inject({ method: 'GET', url: `/api/incidents/${json.id}` })).json();
+    expect(d).toMatchObject({ title: 'Analysis failed', kind: 'unknown', fingerprint: 'analysis-failed', lineCount: 12 });
+    expect(d.analysis.findings[0].summary).toContain(reason);
+    expect(d.analysis.verdict).toContain('did not finish');
+    expect((await rawOf(json.id)).body).toBe(HUNG_TASK_DUMP);
+    // The page's view of it loads like any other.
+    expect((await t.app.inject({ method: 'GET', url: `/api/incidents/${json.id}/view` })).statusCode).toBe(200);
+  });
+
+  it('a refusal from the analysis runner (not a text dump) is still the answer, and nothing is stored', async () => {
+    const runner: AnalysisRunner = {
+      mode: 'worker',
+      analyze: async () => {
+        throw new HttpError(415, 'not_text', 'not a text dump');
+      },
+      close: async () => {},
+    };
+    t = await startApp({ analysis: runner });
+    const { status, json } = await upload(t.app, HUNG_TASK_DUMP);
+    expect(status).toBe(415);
+    expect(json.error).toBe('not_text');
+    expect((await t.app.inject({ method: 'GET', url: '/api/incidents' })).json().items).toEqual([]);
   });
 
   it('413 with a JSON error over the limit, and stays healthy', async () => {

@@ -113,7 +113,8 @@ export const uploadRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app,
       const tags = parseTags(upload.tags ?? request.query.tags);
       const result = await deps.ingest.ingest({ bytes: upload.bytes ?? Buffer.alloc(0), title, host, tags });
       request.log.info({ incident: result.id, bytes: upload.bytes?.length, duplicate: result.duplicate, ms: result.timings }, 'dump ingested');
-      const body = { id: result.id, url: incidentUrl(result.id) };
+      if (result.analysisError) request.log.warn({ incident: result.id, reason: result.analysisError }, 'analysis failed; dump stored without one');
+      const body = { id: result.id, url: incidentUrl(result.id), ...(result.analysisError ? { analysisError: result.analysisError } : {}) };
       if (result.duplicate) return reply.code(200).send({ ...body, duplicate: true });
       return reply.code(201).header('location', `/api/incidents/${result.id}`).send(body);
     },

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
-import type { AnalysisRunner } from '../analysis/pool.js';
+import { failedAnalysisRecord } from '../analysis/digest.js';
+import { AnalysisError, type AnalysisRunner } from '../analysis/pool.js';
+import type { AnalysisRecord } from '../store/types.js';
 import { newIncidentId } from '../ids.js';
 import type { ViewCache } from '../routes/view.js';
 import type { IncidentStore } from '../store/types.js';
@@ -25,6 +27,9 @@ export interface IngestInput {
 export interface IngestResult {
   id: string;
   duplicate: boolean;
+  /** Why the analysis did not finish (out of time or memory); the dump is stored with
+   *  an analysis that says so. Absent when the analysis succeeded. */
+  analysisError?: string;
   /** Milliseconds per step, for the request log. `analyze` is the wait for the
    * worker; `worker` splits it (decoding the bytes; the analyzer; JSON text and its
    * compression, overlapped); `gzipRaw` ran alongside. */
@@ -61,8 +66,15 @@ export class IngestService {
     // meanwhile. Neither blocks the event loop.
     const t1 = performance.now();
     let gzipMs = 0;
+    let analysisError: string | undefined;
     const [analysis, compressed] = await Promise.all([
-      this.analysis.analyze(input.bytes),
+      this.analysis.analyze(input.bytes).catch((err: unknown): AnalysisRecord => {
+        // A 400/415 (not a text dump) is the upload's answer. An analysis that ran out
+        // of time or memory is the analyzer's failure, not the user's: the dump is kept.
+        if (!(err instanceof AnalysisError)) throw err;
+        analysisError = err.message;
+        return failedAnalysisRecord(input.bytes, err.message);
+      }),
       gzipAsync(input.bytes, { level: RAW_GZIP_LEVEL }).then((b) => {
         gzipMs = performance.now() - t1;
         return b;
@@ -87,6 +99,7 @@ export class IngestService {
     return {
       id: result.id,
       duplicate: !result.created,
+      ...(analysisError ? { analysisError } : {}),
       timings: {
         sha256: ms(t0, t1),
         analyze: ms(t1, t2),

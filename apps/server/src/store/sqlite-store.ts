@@ -567,7 +567,8 @@ export class SqliteStore implements IncidentStore {
     const rows = (
       currentVersion === null
         ? this.stmt('SELECT id FROM incidents ORDER BY seq').all()
-        : this.stmt('SELECT id FROM incidents WHERE analyzer_version != ? ORDER BY seq').all(currentVersion)
+        : // An analysis that did not finish (out of time on a busy machine, say) is tried again too.
+          this.stmt("SELECT id FROM incidents WHERE analyzer_version != ? OR fingerprint = 'analysis-failed' ORDER BY seq").all(currentVersion)
     ) as { id: string }[];
     return rows.map((r) => r.id);
   }
