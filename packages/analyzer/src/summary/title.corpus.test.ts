@@ -1,5 +1,5 @@
 // syzkaller's hang reports as a title and robustness suite: every log must parse, the
-// kind must be one syzkaller accepts, and ≥85% of titles must equal syzkaller's.
+// kind must be one syzkaller accepts, and ≥97% of titles must equal syzkaller's (136/136 at the time of writing).
 // Runs only when /work/shared/corpus/syzkaller (../../shared/corpus/syzkaller from the
 // repo root) exists.
 
@@ -15,7 +15,7 @@ const present = existsSync(CORPUS);
 if (!present) console.warn(`title corpus test skipped: no syzkaller corpus at ${CORPUS}`);
 
 describe.skipIf(!present)('syzkaller corpus titles', () => {
-  it('parses every log, returns an accepted kind, and matches ≥85% of titles', () => {
+  it('parses every log, returns an accepted kind, and matches ≥97% of titles', () => {
     const files = readdirSync(CORPUS).filter((f) => f.endsWith('.txt')).sort();
     let ok = 0;
     const badKinds: string[] = [];
@@ -32,6 +32,6 @@ describe.skipIf(!present)('syzkaller corpus titles', () => {
     const rate = ok / files.length;
     console.log(`syzkaller titles: ${ok}/${files.length} = ${(100 * rate).toFixed(1)}%`);
     expect(badKinds).toEqual([]);
-    expect(rate, misses.join('\n')).toBeGreaterThanOrEqual(0.85);
+    expect(rate, misses.join('\n')).toBeGreaterThanOrEqual(0.97);
   });
 });

@@ -40,6 +40,7 @@ const line = (re: string): Part => ({ re: new RegExp(re) });
 /** linuxRipFrame: `RIP: 0010:fn+`, `IP: [<…>] fn+`, `pc : fn+`, `PC is at fn+`, `NIP […] fn+`. */
 const RIP = line(String.raw`(?:IP|NIP|pc |PC is at):? (?:(?:[0-9]{1,4}:)?(?:${PC} {1,4}){0,2}${FUNC}|(?:[0-9]{1,4}:)?0x[0-9a-f]{1,16})`);
 const CALL_TRACE = line(String.raw`Call (?:T|t)race:|Backtrace:`);
+const WHICH_BECAME = line(String.raw`which became .{1,64} at:`);
 const AT_FUNC = line(String.raw`at: (?:${PC} {1,4})?${FUNC}`);
 /** linuxStackParams.stackStartRes: a new stack starts (ends a `trace` part). */
 const STACK_START = /Call (?:T|t)race|Allocated:|Allocated by task \d|Freed:|Freed by task \d|[^k] backtrace(?: \(crc [0-9a-f]*\))?:|Backtrace:/;
@@ -167,8 +168,10 @@ export const REPORTS: ReportRule[] = [
   { kind: 'deadlock', header: /WARNING: possible circular locking dependency detected/, fmt: 'possible deadlock in %', parts: [AT_FUNC, AT_FUNC, TRACE], skip: ['process_one_work', 'flush_workqueue', 'drain_workqueue', 'destroy_workqueue'] },
   { kind: 'deadlock', header: /WARNING: possible irq lock inversion dependency detected/, fmt: 'possible deadlock in %', parts: DEADLOCK_AT('just changed the state of lock'), noSkip: true },
   { kind: 'deadlock', header: /WARNING: SOFTIRQ-safe -> SOFTIRQ-unsafe lock order detected/, fmt: 'possible deadlock in %', parts: DEADLOCK_AT('is trying to acquire'), noSkip: true },
-  // Newer kernels' `HARDIRQ-safe -> HARDIRQ-unsafe`: named after the reporting stack.
-  { kind: 'deadlock', header: /WARNING: (?:HARDIRQ|SOFTIRQ)-(?:READ-)?safe -> (?:HARDIRQ|SOFTIRQ)-(?:READ-)?unsafe lock order detected/, fmt: 'possible deadlock in %', parts: [CALL_TRACE, TRACE] },
+  // Newer kernels' `HARDIRQ-safe -> HARDIRQ-unsafe`: named after where the lock became
+  // irq-safe (the first `which became …-safe at:` trace), not the reporting stack — that
+  // one is lockdep's own (check_irq_usage, print_bad_irq_dependency).
+  { kind: 'deadlock', header: /WARNING: (?:HARDIRQ|SOFTIRQ)-(?:READ-)?safe -> (?:HARDIRQ|SOFTIRQ)-(?:READ-)?unsafe lock order detected/, fmt: 'possible deadlock in %', parts: [WHICH_BECAME, TRACE] },
   { kind: 'deadlock', header: /WARNING: possible recursive locking detected/, fmt: 'possible deadlock in %', parts: DEADLOCK_AT('is trying to acquire lock'), noSkip: true },
   { kind: 'deadlock', header: /WARNING: inconsistent lock state/, fmt: 'inconsistent lock state in %', parts: DEADLOCK_AT('takes'), noSkip: true },
   // Hard lockups have no syzkaller title of their own; named like soft lockups.
@@ -177,15 +180,43 @@ export const REPORTS: ReportRule[] = [
 
 const SKIP_ALL = FRAME_SKIP.map((s) => new RegExp(s));
 
+/** syzkaller's stripFrames: the shortest of the frame with one syscall-wrapper prefix removed. */
 function stripPrefix(fn: string): string {
-  for (const p of STRIP_PREFIXES) if (fn.startsWith(p) && fn.length > p.length) return fn.slice(p.length);
-  return fn;
+  let out = fn;
+  for (const p of STRIP_PREFIXES) if (fn.startsWith(p) && fn.length > p.length && fn.length - p.length < out.length) out = fn.slice(p.length);
+  return out;
+}
+
+/**
+ * A C++ (Itanium ABI) symbol's function name without its parameters, as syzkaller's
+ * demangle.Filter(NoParams) gives it: `_Z8fakeNameiii` → `fakeName`, `_ZN3foo3barEv` →
+ * `foo::bar`. Anything else, or a mangling beyond plain names, is returned as it is.
+ */
+export function demangledName(fn: string): string {
+  if (!fn.startsWith('_Z')) return fn;
+  let p = 2;
+  const nested = fn[p] === 'N';
+  if (nested) p++;
+  const names: string[] = [];
+  while (p < fn.length) {
+    const m = /^[1-9]\d{0,3}/.exec(fn.slice(p, p + 4));
+    if (!m) break;
+    const len = Number(m[0]);
+    p += m[0].length;
+    if (p + len > fn.length) return fn;
+    names.push(fn.slice(p, p + len));
+    p += len;
+    if (!nested) break;
+  }
+  if (names.length === 0 || (nested && fn[p] !== 'E')) return fn;
+  return names.join('::');
 }
 
 /** Walk `parts` over `text` (the report's lines) like extractStackFrameImpl; return raw frames. */
 function collectFrames(text: string[], parts: Part[], skip: RegExp[]): string[] {
   const frames: string[] = [];
-  const keep = (f: string | undefined) => {
+  const keep = (raw: string | undefined) => {
+    const f = raw && demangledName(raw);
     if (f && !skip.some((re) => re.test(f))) frames.push(f);
   };
   let k = 0;
@@ -232,15 +263,25 @@ function collectFrames(text: string[], parts: Part[], skip: RegExp[]): string[] 
   return frames;
 }
 
-function frameFor(rule: ReportRule, text: string[]): string | null {
+/**
+ * The report's frame: `named` as the title gives it, `raw` as printed (for alt titles).
+ * Like syzkaller, the extractor sees the frames with their syscall-wrapper prefixes
+ * stripped (so `compat_SyS_ioctl` is the `ioctl` stall anchor).
+ */
+function frameFor(rule: ReportRule, text: string[]): { named: string; raw: string } | null {
   if (!rule.parts) return null;
   const skip = rule.noSkip ? [] : [...SKIP_ALL, ...(rule.skip ?? []).map((s) => new RegExp(s))];
   const extract = rule.extractor ?? ((f: string[]) => f[0] ?? null);
   for (const parts of [rule.parts, rule.parts2]) {
     if (!parts) continue;
     const frames = collectFrames(text, parts, skip);
-    const f = frames.length ? extract(frames) : null;
-    if (f) return f;
+    const stripped = frames.map(stripPrefix);
+    const f = stripped.length ? extract(stripped) : null;
+    if (!f) continue;
+    // An extractor that renamed its frame (`synchronize_rcu` for `synchronize_rcu_expedited`) marks the one it picked.
+    const [named, picked] = f.includes(RAW_MARK) ? f.split(RAW_MARK) : [f, f];
+    const at = stripped.indexOf(picked);
+    return { named, raw: at >= 0 ? frames[at] : picked };
   }
   return null;
 }
@@ -258,6 +299,8 @@ function reportText(lines: LineTable, from: number, maxLines = 2000): string[] {
     if (ctx && lines.caller(i) && lines.caller(i) !== ctx) continue;
     const t = lines.trimmed(i);
     if (QUESTIONABLE.test(t) && !t.includes('<EOI>')) continue;
+    // powerpc marks the same doubt after the frame: a first frame from a stale link register.
+    if (t.endsWith(' (unreliable)')) continue;
     out.push(lines.text(i));
   }
   return out;
@@ -286,13 +329,12 @@ export function computeTitle(lines: LineTable, records: Records): { title: strin
     }
   }
   if (!rule || start < 0) return null;
-  const raw = frameFor(rule, reportText(lines, start));
+  const frame = frameFor(rule, reportText(lines, start));
   if (!rule.fmt.includes('%')) return { title: rule.fmt, altTitles: [], kind: rule.kind };
-  if (!raw) return { title: rule.fmt.replace(' in %', '').replace('%', ''), altTitles: [], kind: rule.kind };
+  if (!frame) return { title: rule.fmt.replace(' in %', '').replace('%', ''), altTitles: [], kind: rule.kind };
   // A frame the extractor renamed (`synchronize_rcu` for `synchronize_rcu_expedited`) keeps the raw one for alt titles.
-  const [named, original] = raw.includes(RAW_MARK) ? raw.split(RAW_MARK) : [raw, raw];
-  const canonical = stripPrefix(named);
-  const variants = [...new Set([canonical, named, original])];
+  const canonical = frame.named;
+  const variants = [...new Set([canonical, frame.named, frame.raw])];
   const title = rule.fmt.replace('%', canonical);
   const altTitles = [...variants.slice(1).map((v) => rule!.fmt.replace('%', v)), ...(rule.alt ? variants.map((v) => rule!.alt!.replace('%', v)) : [])];
   return { title, altTitles: [...new Set(altTitles)].filter((a) => a !== title), kind: rule.kind };
