@@ -202,7 +202,8 @@ export const crashBtParser: FormatParser = {
       if (st) rec.state = st;
     }
     rec.frames = frames as StackFrame[];
-    rec.frameLines = frameLines;
+    // Kept with the task: exactly as many as there are (pushing left room for half as many again).
+    rec.frameLines = frameLines.slice();
     if (words.length) rec.stackWords = words;
     if (Object.keys(registers).length) rec.registers = { ...registers };
     rec.span = span(lines, i, lastBody + 1);

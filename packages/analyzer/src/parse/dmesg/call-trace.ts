@@ -247,7 +247,9 @@ export function readTrace(lines: LineTable, i: number, maxFrames = 512): Trace {
       out.push(c !== 'task' ? frameTable.withContext(f, c) : f, lines.no(j));
     }
   }
-  return { frames, frameLines, registers, end: last + 1, sawHeader };
+  // The lines are kept with the task: an array of exactly their number (one grown by
+  // push holds room for half as many again).
+  return { frames, frameLines: frameLines.slice(), registers, end: last + 1, sawHeader };
 }
 
 /**
