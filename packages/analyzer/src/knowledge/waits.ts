@@ -58,6 +58,8 @@ export const GENERIC_FRAMES: RegExp[] = [
   /^(?:wait_for_completion(?:_timeout|_interruptible|_killable|_io|_io_timeout|_interruptible_timeout|_killable_timeout)?|__wait_for_common|wait_for_common(?:_io)?|do_wait_for_common)$/,
   /^(?:prepare_to_wait(?:_event|_exclusive)?|finish_wait|__wait_event.*|wait_woken|do_nanosleep|hrtimer_nanosleep)$/,
   /^(?:entry_SYSCALL_64.*|do_syscall_64|system_call_fastpath|el0_svc.*|el0t_64_sync.*|do_el0_svc|invoke_syscall|__arm64_sys_.*|__x64_sys_.*|__do_sys_.*|__se_sys_.*|SyS_.*|sys_.*)$/,
+  // 32-bit and compat syscall entry (x86 `int $0x80`, sysenter, syscall), and 6.x's dispatcher.
+  /^(?:entry_(?:SYSENTER|SYSCALL|INT80)_(?:compat|32).*|do_(?:fast|int80)_syscall_32|do_syscall_32_irqs_(?:on|off)|ia32_sysenter_target|ia32_syscall|system_call|x64_sys_call|__ia32_sys_.*|__ia32_compat_sys_.*|__x64_compat_sys_.*|compat_SyS_.*|C_SYSC_.*)$/,
   /^(?:asm_.*|apic_timer_interrupt|smp_apic_timer_interrupt|sysvec_.*|irq_exit(?:_rcu)?|__irq_exit_rcu|do_IRQ|common_interrupt|ret_from_intr|retint_.*)$/,
   /^(?:__cond_resched|_cond_resched|cond_resched|preempt_count_.*|lock_acquire|lock_release|lock_is_held_type|__might_sleep|___might_sleep|__might_resched)$/,
   // Report plumbing: the code that prints the report, not what the task was doing.
