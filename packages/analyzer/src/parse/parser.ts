@@ -82,6 +82,12 @@ export interface ParseContext {
   /** One copy of each string a parser asks to keep (lock names, call sites): a list of
    *  100,000 entries repeats a few hundred. Per analysis, so nothing outlives it. */
   intern(s: string): string;
+  /**
+   * Lines inside the capture being parsed that are none of it: another context's
+   * one-line message printed between two of its frames. The capture reads on past them
+   * and lists them here; the segmenter then parses each on its own (segment.ts).
+   */
+  strays: number[];
 }
 
 export function newContext(records: Records): ParseContext {
@@ -91,6 +97,7 @@ export function newContext(records: Records): ParseContext {
     crash: { command: null, commandLine: 0, currentTask: null, currentCpu: null, commandFacts: null },
     shell: { command: null, commandLine: 0 },
     intern: (s) => records.intern(s),
+    strays: [],
   };
 }
 

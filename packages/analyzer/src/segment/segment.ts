@@ -68,6 +68,7 @@ export function segment(lines: LineTable, parsers: FormatParser[], ctx: ParseCon
       const p = candidates[k];
       if (!p.starts(line, ctx)) continue;
       let r: number | null = null;
+      ctx.strays.length = 0;
       try {
         r = p.parse(lines, i, ctx);
       } catch {
@@ -80,6 +81,7 @@ export function segment(lines: LineTable, parsers: FormatParser[], ctx: ParseCon
         break;
       }
     }
+    if (by && ctx.strays.length) parseStrays(lines, table, parsers, ctx);
     if (by && end !== null) {
       // Captures of one format back to back (the 50,000 task dumps of a sysrq-t) are one
       // segment with a count: the coverage report says what was read, not each record.
@@ -98,4 +100,32 @@ export function segment(lines: LineTable, parsers: FormatParser[], ctx: ParseCon
     i++;
   }
   return coverage;
+}
+
+/**
+ * Lines the capture just parsed read past as another context's (ParseContext.strays):
+ * each is given to the parsers on its own, through a table that ends at it, so a
+ * one-line message (`unregister_netdevice: waiting for lo …`) printed into a trace is
+ * still read as what it is, and no parser reads on into the trace around it.
+ */
+function parseStrays(lines: LineTable, table: FormatParser[][], parsers: FormatParser[], ctx: ParseContext): void {
+  const strays = ctx.strays.slice();
+  ctx.strays.length = 0;
+  for (const s of strays) {
+    const only = lines.through(s);
+    const line = only.at(s);
+    const c = only.firstCode(s);
+    for (const p of c >= 0 && c < 128 ? table[c] : parsers) {
+      if (!p.starts(line, ctx)) continue;
+      let r: number | null = null;
+      try {
+        r = p.parse(only, s, ctx);
+      } catch {
+        r = null;
+      }
+      // Whatever it found there is kept; strays of a stray are not followed.
+      ctx.strays.length = 0;
+      if (r !== null && r > s) break;
+    }
+  }
 }

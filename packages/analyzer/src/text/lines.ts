@@ -47,6 +47,14 @@ export class LineTable {
     this.length = length;
   }
 
+  /**
+   * The same table ending after line `last`: a parser given it cannot read past that
+   * line (the segmenter parses a line printed into the middle of another capture on its
+   * own this way; see ParseContext.strays).
+   */
+  through(last: number): LineTable {
+    return new LineTable(this.input, this.starts, this.ends, this.indents, this.callers, Math.min(this.length, last + 1));
+  }
   /** 1-based line number of line i (lines are numbered as uploaded, from 1). */
   no(i: number): number {
     return i + 1;

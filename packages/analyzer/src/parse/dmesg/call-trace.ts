@@ -20,6 +20,12 @@ import { EXCEPTION_ENTRIES, PPC_INTERRUPT_VECTORS } from '../../knowledge/except
 import { frameTable } from '../frame-table.js';
 import { readRegisterLineByHand } from '../register-line.js';
 import type { LineTable } from '../../text/lines.js';
+import { strayLine } from '../interleave.js';
+
+const NO_STRAYS: readonly number[] = Object.freeze([]);
+
+/** A frame line, in any of the shapes the trace reader takes. */
+const isFrameText = (t: string): boolean => frameOfLine(t) !== undefined || armCallOfLine(t) !== undefined;
 
 /** `Call Trace:` (x86, show_trace_log_lvl), `Call trace:` (arm64 dump_backtrace), `Backtrace:`. */
 export const TRACE_HEADER = /^(?:Call [Tt]race:|Backtrace:|Call Trace: ?\[<)/;
@@ -133,6 +139,8 @@ export interface Trace {
   end: number;
   /** A `Call Trace:` header was seen. */
   sawHeader: boolean;
+  /** Lines between `i` and `end` that are another context's (see ParseContext.strays). */
+  strays: readonly number[];
 }
 
 /** Parse the RIP/pc line into its frame, or null (user-mode RIP, no symbol). */
@@ -160,6 +168,7 @@ export function readTrace(lines: LineTable, i: number, maxFrames = 512): Trace {
   let ipCount = 0;
   let userRegs = false;
   let last = i - 1;
+  let strays: number[] | null = null; // rare: made when the first is found
   for (let j = i; j < lines.length; j++) {
     let t = lines.trimmed(j);
     if (t === '') {
@@ -223,7 +232,17 @@ export function readTrace(lines: LineTable, i: number, maxFrames = 512): Trace {
     const lr = ip || !mayBeLrLine(t.charCodeAt(0)) ? null : LR_LINE.exec(t);
     const reg = !ip && !lr && REG_LINE.test(t);
     if (!header && !marker) {
-      if (!ip && !lr && !reg && !(t.charCodeAt(0) === 60 && frameOfLine(t)) && !isOtherBody(t)) break;
+      if (!ip && !lr && !reg && !(t.charCodeAt(0) === 60 && frameOfLine(t)) && !isOtherBody(t)) {
+        // One line of another CPU's output between two frames (`unregister_netdevice:
+        // waiting for lo …` in the middle of a hung task's trace): the trace goes on
+        // after it. Only without printk caller ids — with them, a foreign line starts
+        // output of its own that may run on interleaved, which a single skip would cut.
+        if (lines.caller(i) === null && strayLine(lines, i, j, isFrameText)) {
+          (strays ??= []).push(j);
+          continue;
+        }
+        break;
+      }
       last = j;
     }
     if (ip) {
@@ -249,7 +268,9 @@ export function readTrace(lines: LineTable, i: number, maxFrames = 512): Trace {
   }
   // The lines are kept with the task: an array of exactly their number (one grown by
   // push holds room for half as many again).
-  return { frames, frameLines: frameLines.slice(), registers, end: last + 1, sawHeader };
+  // A stray after the last frame is no part of the trace.
+  while (strays && strays.length && strays[strays.length - 1] > last) strays.pop();
+  return { frames, frameLines: frameLines.slice(), registers, end: last + 1, sawHeader, strays: strays ?? NO_STRAYS };
 }
 
 /**

@@ -153,11 +153,13 @@ export const cpuDumpParser: FormatParser = {
     let frames: ReturnType<typeof readTrace>['frames'] = [];
     let frameLines: number[] = [];
     let registers: Record<string, string> = {};
+    let strays: readonly number[] = [];
     if (j < lines.length && isTraceBodyLine(lines.trimmed(j))) {
       const tr = readTrace(lines, j);
       frames = tr.frames;
       frameLines = tr.frameLines;
       registers = tr.registers;
+      strays = tr.strays;
       j = tr.end;
     }
     // 3.x/4.x show_regs prints the task_struct address: `task: ffff… ti: ffff…`.
@@ -177,6 +179,7 @@ export const cpuDumpParser: FormatParser = {
     if (workqueue) rec.workqueue = workqueue;
     if (idle) rec.idle = true;
     ctx.records.addTask(rec);
+    ctx.strays.push(...strays);
     const cpuRec: CpuRecord = { cpu, current: { pid, comm, taskAddr }, span: span(lines, i, j), format: 'cpu_dump' };
     if (idle) cpuRec.idle = true;
     if (stuckReason) {

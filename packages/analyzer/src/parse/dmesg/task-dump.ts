@@ -79,7 +79,9 @@ export function parseWorkqueueLine(t: string): { wq: string; fn: string } | null
  * Read one `sched_show_task` dump at `i`: task line, optional Workqueue line, trace.
  * Returns the record (not yet pushed) and the index after it, or null if `i` is not a task line.
  */
-export function readTaskDump(lines: LineTable, i: number, format: string): { rec: TaskRecord; end: number } | null {
+const NO_STRAYS: readonly number[] = [];
+
+export function readTaskDump(lines: LineTable, i: number, format: string): { rec: TaskRecord; end: number; strays: readonly number[] } | null {
   let tl = parseTaskLine(lines.trimmed(i));
   let first = 1;
   // A comm with a newline in it splits the task line in two.
@@ -101,6 +103,7 @@ export function readTaskDump(lines: LineTable, i: number, format: string): { rec
     format,
   };
   let j = i + first;
+  let strays: readonly number[] = NO_STRAYS;
   const wq = j < lines.length ? parseWorkqueueLine(lines.trimmed(j)) : null;
   if (wq) {
     rec.workqueue = wq;
@@ -111,10 +114,11 @@ export function readTaskDump(lines: LineTable, i: number, format: string): { rec
     rec.frames = tr.frames;
     rec.frameLines = tr.frameLines;
     if (Object.keys(tr.registers).length) rec.registers = tr.registers;
+    strays = tr.strays;
     j = tr.end;
   }
   rec.span = span(lines, i, j);
-  return { rec, end: j };
+  return { rec, end: j, strays };
 }
 
 /** The parser for a bare `sched_show_task` dump (sysrq-w/-t, blocker hints, RCU dumps). */
@@ -130,6 +134,7 @@ export const taskDumpParser: FormatParser = {
     const cpu = takeAnnouncedCpu(ctx, i);
     if (cpu !== null) r.rec.cpu = cpu;
     ctx.records.addTask(r.rec);
+    ctx.strays.push(...r.strays);
     return r.end;
   },
 };
