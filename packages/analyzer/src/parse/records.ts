@@ -216,19 +216,6 @@ export interface SegmentRecord {
 /** A task record as a parser builds it: frames still carry their lines. */
 export type NewTaskRecord = Omit<TaskRecord, 'frames' | 'frameLines'> & { frames: ParsedFrame[] };
 
-/** One copy of each string seen while the table has room; later strings are returned
- *  as they are (the ones that repeat most are usually seen early and often). */
-class BoundedInterner {
-  readonly #known = new Map<string, string>();
-  constructor(private readonly max: number) {}
-  intern(s: string): string {
-    const known = this.#known.get(s);
-    if (known !== undefined) return known;
-    if (this.#known.size < this.max) this.#known.set(s, s);
-    return s;
-  }
-}
-
 export class Records {
   /** Read-only for parsers: add through `addTask`, which interns the frames. */
   tasks: TaskRecord[] = [];
@@ -258,15 +245,25 @@ export class Records {
     // Comms repeat (threads of a process, kworkers, one daemon per CPU): one string each.
     if (rec.comm) rec.comm = this.intern(rec.comm);
     const regs = rec.registers;
-    if (regs) for (const k in regs) regs[k] = this.#registerValues.intern(regs[k]);
+    if (regs) {
+      // A value equal to the one the previous task had in that register is that string.
+      const last = this.#lastRegisters;
+      for (const k in regs) {
+        const v = regs[k];
+        const prev = last[k];
+        if (prev === v) regs[k] = prev;
+        else last[k] = v;
+      }
+    }
     this.tasks.push(rec);
     return rec;
   }
 
-  /** Register values repeat across tasks (segment selectors, flags, zeroed registers)
-   *  while stack and instruction pointers are each their own: a bounded table keeps the
-   *  repeated ones once without holding every distinct value. */
-  readonly #registerValues = new BoundedInterner(4096);
+  /** Register values repeat from task to task (segment selectors, flags, zeroed
+   *  registers) while stack and instruction pointers are each their own: each register's
+   *  last value is kept, and an equal value takes that string (a table of every value
+   *  cost more time than it saved memory). */
+  readonly #lastRegisters: Record<string, string> = Object.create(null);
 
   readonly #interned = new Map<string, string>();
   /** One copy of each string kept (comms, lock names, call sites): a list of 100,000
