@@ -70,4 +70,9 @@ function main(argv: string[]): void {
   process.stdout.write(format === 'json' ? JSON.stringify(doc, null, 2) + '\n' : formatText(doc));
 }
 
+// `hangscope analyze big.txt --format json | head`: a reader that stops early is no error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
 main(process.argv);

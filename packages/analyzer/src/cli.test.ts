@@ -1,0 +1,61 @@
+// The `hangscope` CLI as a user runs it: the built dist/cli.js in a child process
+// (`npm test` builds first; without a build these are skipped).
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const pkg = join(__dirname, '..');
+const cli = join(pkg, 'dist', 'cli.js');
+const seed = join(pkg, 'fixtures', 'seeds', 'seed001.txt');
+const built = existsSync(cli);
+if (!built) console.warn('cli.test: packages/analyzer/dist is not built — run the build first (npm test does); skipping');
+
+const run = (args: string[], input?: string) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', input, timeout: 60_000, maxBuffer: 1 << 26 });
+
+describe.skipIf(!built)('hangscope CLI', () => {
+  it('prints the title and verdict of a file (text is the default)', () => {
+    const r = run(['analyze', seed]);
+    expect(r.status, r.stderr).toBe(0);
+    const [first] = r.stdout.split('\n');
+    expect(first).toMatch(/\[(?:blocked_tasks|hung_task)\]/);
+    expect(r.stdout).toMatch(/fingerprint [0-9a-f]+ · \d+ tasks · \d+ nodes · \d+ edges/);
+    expect(r.stderr).toBe('');
+  });
+
+  it('prints the analysis document as JSON, from stdin too', () => {
+    const fromFile = run(['analyze', seed, '--format', 'json']);
+    const fromStdin = run(['analyze', '-', '--format=json'], readFileSync(seed, 'utf8'));
+    expect(fromFile.status).toBe(0);
+    expect(fromStdin.status).toBe(0);
+    const doc = JSON.parse(fromFile.stdout);
+    expect(doc.schemaVersion).toBe(1);
+    expect(doc.tasks.length).toBeGreaterThan(0);
+    expect(JSON.parse(fromStdin.stdout)).toEqual(doc);
+  });
+
+  it('answers bad use with one line on stderr and exit code 2', () => {
+    for (const [args, msg] of [
+      [['analyze', join(pkg, 'no-such-file.txt')], /cannot read .*no such file/],
+      [['analyze', pkg], /is a directory/],
+      [['analyze', seed, '--format', 'xml'], /--format takes json or text/],
+      [['analyze'], /missing FILE/],
+      [['frobnicate'], /unknown command 'frobnicate'/],
+      [['analyze', seed, '--verbose'], /unknown option '--verbose'/],
+    ] as [string[], RegExp][]) {
+      const r = run(args);
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(msg);
+    }
+  });
+
+  it('exits quietly when its reader stops early (a pipe into head)', () => {
+    const big = readFileSync(seed, 'utf8').repeat(200);
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${cli}" analyze - --format json | head -c 10`], { encoding: 'utf8', input: big, timeout: 60_000 });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toHaveLength(10);
+    expect(r.stderr).toBe('');
+  });
+});
