@@ -2,7 +2,7 @@
 // dump leaves open (with concrete next steps). Most important first.
 
 import type { Finding, GraphEdge, GraphNode, Kind, Lock, Span } from '../contract.js';
-import { nextSteps } from '../knowledge/next-steps.js';
+import { EXTERNAL_SITUATIONS, nextSteps } from '../knowledge/next-steps.js';
 import { mergeSpans, type Model } from '../model/build.js';
 import type { IpiResult, StarvedCpu } from '../graph/cpus.js';
 import type { TaskWait } from '../graph/waits.js';
@@ -18,7 +18,7 @@ function rootNextSteps(id: string, type: GraphNode['type'], edges: GraphEdge[], 
   const via = type === 'external' ? edges.find((e) => e.to === id)?.from : id;
   const w = via ? waits.get(via) : undefined;
   if (w?.rule.kind === 'poll_sleep') return { nextSteps: nextSteps('poll_external', { pid: w.task.pid, culprit: w.culprit?.fn ?? w.frame.fn }) };
-  if (type === 'external') return { nextSteps: nextSteps('hung_task_general') };
+  if (type === 'external') return { nextSteps: nextSteps(EXTERNAL_SITUATIONS[id] ?? 'hung_task_general') };
   return {};
 }
 

@@ -199,6 +199,7 @@ export function findWaits(model: Model, arch: string | null): Map<string, TaskWa
     const w = findWait(t, arch, memo);
     if (!w) continue;
     if (t.state === 'S' && !w.rule.spins && !t.onCpu && w.rule.kind === 'event') continue;
+    if (w.rule.sleeps && t.onCpu && t.state !== 'D') continue;
     if (t.idle) continue;
     out.set(t.id, w);
   }

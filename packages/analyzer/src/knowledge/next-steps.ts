@@ -11,7 +11,15 @@ export type Situation =
   | 'poll_external'
   | 'rcu_stall'
   | 'hung_task_general'
-  | 'starved_vcpu';
+  | 'starved_vcpu'
+  | 'storage_io'
+  | 'nfs_server'
+  | 'fuse_daemon'
+  | 'netfs_server'
+  | 'memory_reclaim'
+  | 'gpu_fence'
+  | 'frozen_task'
+  | 'userfault_handler';
 
 export const NEXT_STEPS: Record<Situation, string[]> = {
   no_capture: [
@@ -55,10 +63,54 @@ export const NEXT_STEPS: Record<Situation, string[]> = {
     'On the host: is the guest\'s vCPU thread running? `top -H -p $(pgrep -f <guest qemu>)`, its state (D = blocked in the host kernel: check the host\'s dmesg and storage), and the host\'s load.',
     'In the guest: steal time (`st` in `top`, `/proc/stat`) and `runq` in crash for every CPU.',
   ],
+  storage_io: [
+    'See whether the device still completes IO: `iostat -x 1` (await, %util), `cat /sys/block/*/inflight`, and `dmesg` for I/O errors, SCSI/NVMe timeouts or resets.',
+    'With multipath or a SAN: `multipath -ll` (paths failed or queueing without a path), and the array\'s own logs.',
+    'In crash: `dev -d` (requests in flight per disk) and the request queue of the disk the tasks wait on.',
+  ],
+  nfs_server: [
+    'Check the server and the network to it: `rpcinfo -p SERVER`, `nfsstat -rc` (retransmissions), `rpcdebug -m rpc -s call` for a few seconds, then `-c` to clear.',
+    'The waiting tasks sleep killably: `kill -9` ends them; for mounts that must not hang the client, consider `soft,timeo=…` (at the risk of IO errors).',
+  ],
+  fuse_daemon: [
+    'Find the FUSE daemon and what it is doing: `ls /sys/fs/fuse/connections/` (one per mount), `cat /sys/fs/fuse/connections/N/waiting` (requests it has not answered), and the daemon\'s own stacks (`cat /proc/PID/stack` of each of its threads, or gdb on it).',
+    'If the daemon is gone or stuck for good: `echo 1 > /sys/fs/fuse/connections/N/abort` fails the waiting requests, then `umount -l` the mount.',
+  ],
+  netfs_server: [
+    'Check the server and the session: for SMB `cat /proc/fs/cifs/DebugData` (connection state, requests in flight), for Ceph `ceph -s` and the MDS/OSD the requests wait on (`cat /sys/kernel/debug/ceph/*/mdsc` and `osdc`).',
+    'The client\'s log: `dmesg` for reconnects, timeouts and "server not responding".',
+  ],
+  memory_reclaim: [
+    'Look at memory at the time: `cat /proc/meminfo`, `cat /proc/pressure/memory`, `vmstat 1`, and in a container its memory.current / memory.max and memory.events (oom, high).',
+    'Capture what reclaim is doing: `echo m > /proc/sysrq-trigger` (memory state to dmesg), kswapd\'s stack (`cat /proc/$(pgrep kswapd0)/stack`).',
+  ],
+  gpu_fence: [
+    'Check the GPU: driver messages in `dmesg` (GPU hang, ring timeout, reset), and the driver\'s debugfs (`/sys/kernel/debug/dri/0/` — i915_gpu_info, amdgpu_fence_info).',
+    'A display wait (flip, vblank) that never ends can be a stuck display engine or a disconnected output: note the connector state in `/sys/class/drm/*/status`.',
+  ],
+  frozen_task: [
+    'It is frozen, not hung: find the freezer — a cgroup (`cat /sys/fs/cgroup/…/cgroup.freeze` or `freezer.state` under the task\'s cgroup from `/proc/PID/cgroup`) or a suspend/hibernate in progress (`dmesg` for "Freezing user space processes").',
+    'Thaw it: `echo 0 > …/cgroup.freeze` (v2) or `echo THAWED > …/freezer.state` (v1); container runtimes do this with `pause`/`unpause`.',
+  ],
+  userfault_handler: [
+    'The page fault waits for the process that registered the userfaultfd (a VM migration, CRIU, a memory manager): find it (`ls -l /proc/*/fd | grep userfaultfd`) and see why it does not serve the fault.',
+  ],
   hung_task_general: [
     'Capture all blocked tasks: `echo w > /proc/sysrq-trigger` and save `dmesg`; with lockdep, `echo d > /proc/sysrq-trigger` for the locks held.',
     'For a vmcore next time: `kernel.hung_task_panic=1` with kdump, then `foreach UN bt` in crash.',
   ],
+};
+
+/** What to capture next for a root blocker outside the machine's tasks, by its node id. */
+export const EXTERNAL_SITUATIONS: Partial<Record<string, Situation>> = {
+  'external:storage': 'storage_io',
+  'external:nfs-server': 'nfs_server',
+  'external:fuse-daemon': 'fuse_daemon',
+  'external:netfs-server': 'netfs_server',
+  'external:memory': 'memory_reclaim',
+  'external:gpu': 'gpu_fence',
+  'external:freezer': 'frozen_task',
+  'external:userfaultfd': 'userfault_handler',
 };
 
 export function nextSteps(situation: Situation, vars: Record<string, string | number | null | undefined> = {}): string[] {

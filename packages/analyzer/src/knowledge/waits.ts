@@ -24,7 +24,16 @@ export type WaitKind =
   | 'netdev_ref'
   | 'poll_sleep'
   | 'event'
-  | 'kthread';
+  | 'kthread'
+  | 'fuse'
+  | 'netfs'
+  | 'writeback'
+  | 'reclaim'
+  | 'gpu'
+  | 'frozen'
+  | 'userfault'
+  | 'automount'
+  | 'md';
 
 export interface WaitRule {
   /** Function name (exact) or pattern. */
@@ -35,6 +44,10 @@ export interface WaitRule {
   mode?: 'read' | 'write';
   /** The CPU spins (does not sleep): a stuck CPU, not a D task. */
   spins?: boolean;
+  /** The task sleeps in this wait (it is never a busy loop): a task found running on a
+   *  CPU with this frame on its stack is doing something else there (the ratelimit
+   *  check of balance_dirty_pages_ratelimited, a FUSE request being built). */
+  sleeps?: boolean;
   /** Interrupts are disabled while spinning (a hard-lockup candidate). */
   irqsOff?: boolean;
   /** Register that holds the lock/csd address at this function's entry, per arch. */
@@ -121,6 +134,25 @@ export const WAIT_RULES: WaitRule[] = [
   { fn: /^(?:jbd2_log_wait_commit|wait_transaction_locked|add_transaction_credits|start_this_handle|jbd2__journal_start|jbd2_journal_stop|jbd2_log_do_checkpoint|__jbd2_log_wait_for_space|xlog_wait|xlog_cil_force_lsn|xfs_log_force(?:_lsn)?|_xfs_log_force(?:_lsn)?|btrfs_wait_.*|wait_current_trans|btrfs_commit_transaction)$/, kind: 'fs_journal', what: 'a filesystem journal commit' },
   // --- NFS / SunRPC ---
   { fn: /^(?:rpc_wait_bit_killable|__rpc_execute|rpc_execute|rpc_run_task|nfs_wait_bit_killable|nfs4_wait_clnt_recover|nfs_wait_on_request|nfs4_run_open_task|nfs_file_fsync|nfs4_do_close)$/, kind: 'nfs', what: 'an NFS/RPC server reply' },
+  // --- FUSE (fs/fuse/dev.c): a request waits for the userspace daemon to answer it ---
+  { fn: /^(?:request_wait_answer|__fuse_request_send|fuse_request_send|fuse_simple_request|fuse_wait_aborted|fuse_request_alloc|fuse_get_req|__fuse_get_req)$/, kind: 'fuse', sleeps: true, what: 'the FUSE daemon (userspace) to answer a request' },
+  // --- other network filesystems: SMB/CIFS (fs/smb/client), Ceph, 9p ---
+  { fn: /^(?:wait_for_compound_request|compound_send_recv|cifs_send_recv|SendReceive2?|smb2_reconnect|cifs_reconnect_tcon|ceph_mdsc_do_request|ceph_osdc_wait_request|ceph_osdc_sync|ceph_mdsc_sync|p9_client_rpc|p9_client_zc_rpc)$/, kind: 'netfs', sleeps: true, what: 'a network filesystem server (SMB / Ceph / 9p) to reply' },
+  // --- dirty-page writeback (mm/page-writeback.c, fs/fs-writeback.c): throttled writers and
+  //     sync wait for the flusher to write pages back ---
+  { fn: /^(?:balance_dirty_pages(?:_ratelimited(?:_flags)?)?|wb_wait_for_completion|sync_inodes_sb|__writeback_inodes_sb_nr|writeback_inodes_sb(?:_nr)?|wait_sb_inodes|inode_wait_for_writeback|__inode_wait_for_writeback|filemap_fdatawait(?:_range|_keep_errors)?|__filemap_fdatawait_range|folio_wait_stable|wait_for_stable_page)$/, kind: 'writeback', sleeps: true, what: 'dirty pages to be written back' },
+  // --- memory reclaim throttling (mm/vmscan.c, mm/backing-dev.c) ---
+  { fn: /^(?:throttle_direct_reclaim|reclaim_throttle|congestion_wait|wait_iff_congested|too_many_isolated|mem_cgroup_oom_synchronize)$/, kind: 'reclaim', sleeps: true, what: 'memory to be reclaimed (reclaim throttling)' },
+  // --- GPU fences and display (drivers/dma-buf, drivers/gpu/drm) ---
+  { fn: /^(?:dma_fence_default_wait|dma_fence_wait_timeout|dma_fence_wait_any_timeout|dma_resv_wait_timeout(?:_rcu)?|i915_request_wait(?:_timeout)?|drm_atomic_helper_wait_for_flip_done|drm_atomic_helper_wait_for_vblanks|drm_atomic_helper_wait_for_dependencies|drm_crtc_commit_wait|drm_wait_vblank_ioctl|amdgpu_fence_wait_empty|nouveau_fence_wait|ttm_bo_wait(?:_ctx)?)$/, kind: 'gpu', sleeps: true, what: 'the GPU (a fence or a display flip)' },
+  // --- the freezer (kernel/freezer.c): a frozen task sleeps here until thawed ---
+  { fn: /^(?:__refrigerator|refrigerator|try_to_freeze_unsafe)$/, kind: 'frozen', sleeps: true, what: 'the freezer to thaw it (it is frozen: cgroup freezer or suspend)' },
+  // --- userfaultfd (fs/userfaultfd.c): a fault waits for the userspace handler ---
+  { fn: /^handle_userfault$/, kind: 'userfault', sleeps: true, what: 'the userfaultfd handler (userspace) to resolve a page fault' },
+  // --- autofs (fs/autofs/waitq.c): a path walk waits for the automount daemon ---
+  { fn: /^(?:autofs_wait|autofs4_wait|autofs_mount_wait|autofs_expire_wait)$/, kind: 'automount', sleeps: true, what: 'the automount daemon to mount the path' },
+  // --- md RAID (drivers/md): barriers and stripes wait for resync or member IO ---
+  { fn: /^(?:wait_barrier|_wait_barrier|wait_read_barrier|raise_barrier|freeze_array|raid5_get_active_stripe|md_write_start|md_wait_for_blocked_rdev|md_super_wait|mddev_suspend)$/, kind: 'md', sleeps: true, what: 'the md RAID array (resync, superblock or member IO)' },
   // --- blk-mq queue freeze (block/blk-mq.c) ---
   { fn: /^(?:blk_mq_freeze_queue_wait(?:_timeout)?|blk_mq_freeze_queue|blk_freeze_queue|blk_mq_quiesce_queue)$/, kind: 'blk_freeze', what: 'the requests in flight to complete (queue freeze)' },
   // New IO on a frozen queue waits for whoever froze it to unfreeze (block/blk-core.c).
