@@ -439,6 +439,12 @@ const BIG: Record<string, (size: number) => string> = {
   'spaces then x': (size) => ' '.repeat(size - 1) + 'x',
   'indented lines': (size) => fill(' '.repeat(200) + 'x\n', size),
   'Call Trace: lines': (size) => fill('Call Trace:\n', size),
+  // One task whose trace has a line of other output between every two frames: each is
+  // read past and parsed on its own (ParseContext.strays), tens of thousands of them.
+  'a trace with a stray line between every two frames': (size) => {
+    const head = 'INFO: task dd:30412 blocked for more than 120 seconds.\ndd              D    0 30412  30398 0x00004000\nCall Trace:\n';
+    return head + fill(' schedule+0x42/0xb0\nnfs: server x not responding, still trying\n', size - head.length);
+  },
   'NMI backtrace lines': (size) => fill('NMI backtrace for cpu 1\n', size),
   'hung task headers': (size) => fill('INFO: task kworker/1:2:4790 blocked for more than 120 seconds.\n', size),
   'ps lines': (size) => fill('rmmod           D ffff8f1afdf55fe8     0 31969  31968 0x00000080\n', size),

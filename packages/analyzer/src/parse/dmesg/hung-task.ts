@@ -52,7 +52,7 @@ export const hungTaskParser: FormatParser = {
       dump.rec.comm = dump.rec.comm && comm.startsWith(dump.rec.comm) ? comm : dump.rec.comm;
       dump.rec.span = span(lines, i, dump.end);
       ctx.records.addTask(dump.rec);
-      ctx.strays.push(...dump.strays);
+      for (const s of dump.strays) ctx.strays.push(s);
       j = dump.end;
     } else {
       ctx.records.addTask({ pid, comm, state: 'D', cpu: null, taskAddr: null, frames: [], blockedSeconds: seconds, span: span(lines, i, j), format: 'hung_task' });

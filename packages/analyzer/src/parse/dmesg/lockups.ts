@@ -179,7 +179,7 @@ export const cpuDumpParser: FormatParser = {
     if (workqueue) rec.workqueue = workqueue;
     if (idle) rec.idle = true;
     ctx.records.addTask(rec);
-    ctx.strays.push(...strays);
+    for (const s of strays) ctx.strays.push(s);
     const cpuRec: CpuRecord = { cpu, current: { pid, comm, taskAddr }, span: span(lines, i, j), format: 'cpu_dump' };
     if (idle) cpuRec.idle = true;
     if (stuckReason) {

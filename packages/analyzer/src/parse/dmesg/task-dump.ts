@@ -134,7 +134,7 @@ export const taskDumpParser: FormatParser = {
     const cpu = takeAnnouncedCpu(ctx, i);
     if (cpu !== null) r.rec.cpu = cpu;
     ctx.records.addTask(r.rec);
-    ctx.strays.push(...r.strays);
+    for (const s of r.strays) ctx.strays.push(s);
     return r.end;
   },
 };
