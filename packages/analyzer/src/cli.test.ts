@@ -51,6 +51,13 @@ describe.skipIf(!built)('hangscope CLI', () => {
     }
   });
 
+  it('runs through the repository wrapper (`pnpm hangscope`), which sets the analyzer\'s young generation', () => {
+    const wrapper = join(pkg, '..', '..', 'scripts', 'hangscope.mjs');
+    const r = spawnSync(process.execPath, [wrapper, 'analyze', seed, '--format', 'json'], { encoding: 'utf8', timeout: 60_000, maxBuffer: 1 << 26 });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual(JSON.parse(run(['analyze', seed, '--format', 'json']).stdout));
+  });
+
   it('exits quietly when its reader stops early (a pipe into head)', () => {
     const big = readFileSync(seed, 'utf8').repeat(200);
     const r = spawnSync('sh', ['-c', `"${process.execPath}" "${cli}" analyze - --format json | head -c 10`], { encoding: 'utf8', input: big, timeout: 60_000 });
