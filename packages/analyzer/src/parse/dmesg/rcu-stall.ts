@@ -19,8 +19,9 @@ import { dmesgState } from './state.js';
 
 const RCU_PREFIX = /^rcu: {0,2}\s{0,4}/;
 const HEADER = /^INFO: (rcu_\w{1,20}|rcu_tasks\w{0,20}) (self-)?detected (expedited )?stalls? on (?:CPUs?|tasks)(?:\/tasks)?:?(.{0,300})$/;
-// `print_cpu_stall_info`: `%3d-%c%c%c%c: (…` — the CPU, then idle/offline/dyntick flags.
-const CPU_ROW = /^(\d{1,5})-[.\w!]{3,6}: \(/;
+// `print_cpu_stall_info`: `%3d-%c%c%c%c: (…` — the CPU, then idle/offline/dyntick flags;
+// before 4.12 the CPU alone (`\t0: (126 ticks this GP) idle=831/…`).
+const CPU_ROW = /^(\d{1,5})(?:-[.\w!]{3,6})?: \(/;
 // Detail lines of the same report, to keep them in its segment.
 const DETAIL = [
   /^\((?:detected by \d{1,5}, )?t=\d{1,12} jiffies/,

@@ -131,8 +131,13 @@ export const taskDumpParser: FormatParser = {
   parse(lines, i, ctx: ParseContext) {
     const r = readTaskDump(lines, i, 'dmesg_task');
     if (!r) return null;
+    // `Task dump for CPU N:` (dump_cpu_task) and the lockup headers announce the task
+    // that CPU is running: its current task, whatever the state letter says.
     const cpu = takeAnnouncedCpu(ctx, i);
-    if (cpu !== null) r.rec.cpu = cpu;
+    if (cpu !== null) {
+      r.rec.cpu = cpu;
+      r.rec.onCpu = true;
+    }
     ctx.records.addTask(r.rec);
     for (const s of r.strays) ctx.strays.push(s);
     return r.end;

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { analyze } from '../../analyze.js';
+
+// A 4.9 self-detected RCU stall (syzkaller log, trimmed): the stalled CPU's row has no
+// flags (`\t0: (126 ticks …`, before 4.12), and RCU dumps that CPU's current task with
+// `Task dump for CPU 0:` + sched_show_task.
+const OLD_SELF_DETECTED = `[  366.785711] INFO: rcu_preempt self-detected stall on CPU
+[  366.791254] \t0: (126 ticks this GP) idle=831/140000000000002/0 softirq=31611/31611 fqs=0 
+[  366.799538] \t (t=10556 jiffies g=10195 c=10194 q=1)
+[  366.804657] rcu_preempt kthread starved for 10556 jiffies!
+[  366.810292] Task dump for CPU 0:
+[  366.813652] syz-executor.7  R  running task    26288 16095   1691 0x0000000c
+[  366.845047] Call Trace:
+[  366.847600]  <IRQ>  [<ffffffff8111527a>] sched_show_task+0x2da/0x4a0
+[  366.854190]  [<ffffffff8111c2e5>] dump_cpu_task+0x75/0x90
+[  366.860000]  [<ffffffff811a6c90>] rcu_dump_cpu_stacks+0x170/0x1c0
+[  366.866000]  [<ffffffff811a8d11>] rcu_check_callbacks+0x1411/0x1b30
+[  366.872000]  [<ffffffff811b3a45>] update_process_times+0x45/0x80
+[  366.878000]  [<ffffffff82818c36>] apic_timer_interrupt+0x96/0xa0
+[  366.884000]  <EOI>  [<ffffffff8151d6ec>] ? kmem_cache_alloc+0x1dc/0x2f0
+[  366.890000]  [<ffffffff8151d6ec>] kmem_cache_alloc+0x1dc/0x2f0
+[  366.896000]  [<ffffffff8247cd6a>] neigh_probe+0x2a/0x90
+[  366.902000]  [<ffffffff82480f45>] neigh_timer_handler+0x335/0x7f0
+[  366.908000]  [<ffffffff811b2a1e>] call_timer_fn+0x8e/0x2d0
+[  366.914000]  [<ffffffff811b30c4>] run_timer_softirq+0x364/0x700
+[  366.920000]  [<ffffffff82819e6e>] __do_softirq+0x1ae/0x4cd
+`;
+
+describe('RCU stalls', () => {
+  it("reads a pre-4.12 stalled-CPU row and the CPU's task from 'Task dump for CPU N'", () => {
+    const doc = analyze(OLD_SELF_DETECTED);
+    expect(doc.kind).toBe('rcu_stall');
+    const cpu0 = doc.cpus.find((c) => c.cpu === 0);
+    expect(cpu0).toMatchObject({ stuck: true, current: 'task:16095' });
+    expect(doc.verdict).toContain('Root blocker: syz-executor.7 (16095) [R]');
+    expect(doc.verdict).not.toContain('has no stack');
+  });
+});
