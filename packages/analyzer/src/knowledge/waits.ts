@@ -74,6 +74,8 @@ export const GENERIC_FRAMES: RegExp[] = [
   // 32-bit and compat syscall entry (x86 `int $0x80`, sysenter, syscall), and 6.x's dispatcher.
   /^(?:entry_(?:SYSENTER|SYSCALL|INT80)_(?:compat|32).*|do_(?:fast|int80)_syscall_32|do_syscall_32_irqs_(?:on|off)|ia32_sysenter_target|ia32_syscall|system_call|x64_sys_call|__ia32_sys_.*|__ia32_compat_sys_.*|__x64_compat_sys_.*|compat_SyS_.*|C_SYSC_.*)$/,
   /^(?:asm_.*|apic_timer_interrupt|smp_apic_timer_interrupt|sysvec_.*|irq_exit(?:_rcu)?|__irq_exit_rcu|do_IRQ|common_interrupt|ret_from_intr|retint_.*)$/,
+  // Softirq plumbing: the handler it runs (net_rx_action → br_handle_frame …) says what runs.
+  /^(?:__do_softirq|do_softirq(?:\.part\.\d+)?|do_softirq_own_stack|invoke_softirq|__local_bh_enable_ip|local_bh_enable|run_ksoftirqd|handle_softirqs|call_on_irqstack|run_on_irqstack_cond)$/,
   /^(?:__cond_resched|_cond_resched|cond_resched|preempt_count_.*|lock_acquire|lock_release|lock_is_held_type|__might_sleep|___might_sleep|__might_resched)$/,
   // Report plumbing: the code that prints the report, not what the task was doing.
   // Unwinders (arm, arm64, riscv) and lockdep's checks included; a compiler suffix
