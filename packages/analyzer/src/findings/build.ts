@@ -321,6 +321,19 @@ function findingsOf(inp: FindingInputs): Analysis {
       nodes: [],
       nextSteps: nextSteps('no_capture'),
     });
+  } else if (out.length === 0 && inp.kind === 'rcu_stall') {
+    // An RCU stall whose report names no CPU or task this dump shows a stack for.
+    const idle = model.records.rcuGpIdle[0];
+    out.push({
+      kind: 'missing_evidence',
+      severity: idle ? 'warning' : 'info',
+      summary: idle
+        ? `Every CPU passed a quiescent state, yet RCU's grace-period kthread (${idle.kthread}) has not run for ${idle.jiffies} jiffies: it is starved of CPU time, and the dump shows neither the kthread nor what keeps it off its CPU`
+        : 'The RCU stall report names no stalled CPU or blocked task whose stack this dump shows',
+      nodes: [],
+      ...(idle ? { evidence: [idle.span] } : {}),
+      nextSteps: nextSteps(idle ? 'rcu_gp_starved' : 'rcu_stall'),
+    });
   } else if (out.length === 0) {
     // Stacks, but nothing links them: say what would.
     const first = [...waits.values()][0];

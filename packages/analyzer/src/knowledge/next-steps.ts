@@ -10,6 +10,7 @@ export type Situation =
   | 'single_stack'
   | 'poll_external'
   | 'rcu_stall'
+  | 'rcu_gp_starved'
   | 'hung_task_general'
   | 'starved_vcpu'
   | 'storage_io'
@@ -58,6 +59,10 @@ export const NEXT_STEPS: Record<Situation, string[]> = {
   rcu_stall: [
     'Get the stalled CPUs\' stacks and the grace-period kthread\'s state: the RCU stall report\'s task dumps, and `echo l > /proc/sysrq-trigger` while it stalls.',
     'Set `rcupdate.rcu_cpu_stall_timeout` lower to catch it earlier, and `kernel.panic_on_rcu_stall=1` with kdump for a vmcore.',
+  ],
+  rcu_gp_starved: [
+    'Find the grace-period kthread and its CPU: `ps -eLo pid,cls,rtprio,psr,stat,comm | grep -E "rcu_(sched|preempt|gp)"`, and what runs on that CPU (`top -H`, `perf top -C N`): a real-time or non-preemptible busy task keeps it off.',
+    'Give it priority if RT tasks starve it (`rcutree.kthread_prio=`), and capture all CPUs while it stalls: `echo l > /proc/sysrq-trigger`; on a VM, check steal time and the host.',
   ],
   starved_vcpu: [
     'On the host: is the guest\'s vCPU thread running? `top -H -p $(pgrep -f <guest qemu>)`, its state (D = blocked in the host kernel: check the host\'s dmesg and storage), and the host\'s load.',

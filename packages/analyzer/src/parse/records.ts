@@ -283,6 +283,9 @@ export class Records {
   nmiAnswered = new Set<number>();
   /** `rcu_preempt kthread starved … ->cpu=3`: the GP kthread is runnable on that CPU but not run. */
   rcuStarvedOn: { cpu: number; span: Span }[] = [];
+  /** `All QSes seen, last rcu_sched kthread activity N (…)`: every CPU passed a quiescent
+   *  state, yet the grace-period kthread has not run for N jiffies. */
+  rcuGpIdle: { kthread: string; jiffies: number; span: Span }[] = [];
   /** `unregister_netdevice: waiting for DEV to become free`: a device reference not dropped. */
   netdevWaits: { dev: string; count: number; tid: number | null; span: Span }[] = [];
   /** NFS servers the client said were not responding (or came back). */

@@ -35,4 +35,26 @@ describe('RCU stalls', () => {
     expect(doc.verdict).toContain('Root blocker: syz-executor.7 (16095) [R]');
     expect(doc.verdict).not.toContain('has no stack');
   });
+
+  it('reads "All QSes seen": the grace-period kthread starved, the task shown running on the detecting CPU', () => {
+    const text = [
+      '[  323.830017] INFO: rcu_sched detected stalls on CPUs/tasks:',
+      '[  323.835676] \t(detected by 0, t=125007 jiffies, g=66299, c=66298, q=40)',
+      '[  323.842315] All QSes seen, last rcu_sched kthread activity 125014 (4294991138-4294866124), jiffies_till_next_fqs=3, root ->qsmask 0x0',
+      '[  323.854420] syz-executor5   R  running task    22056 22277   3688 0x00000008',
+      '[  323.861597] Call Trace:',
+      '[  323.864155]  <IRQ>',
+      '[  323.866280]  sched_show_task+0x4a3/0x5e0',
+      '[  323.890409]  print_other_cpu_stall+0x996/0x1090',
+      '[  323.900000]  rcu_check_callbacks+0x5ab/0x1400',
+      '[  323.910000]  </IRQ>',
+      '[  323.920000]  ip6_input+0xe9/0x560',
+      '[  323.930000]  ipv6_rcv+0x1013/0x1c60',
+    ].join('\n');
+    const doc = analyze(text);
+    expect(doc.tasks.find((t) => t.pid === 22277)).toMatchObject({ cpu: 0 });
+    const f = doc.findings.find((x) => x.kind === 'missing_evidence');
+    expect(f?.summary).toContain("RCU's grace-period kthread (rcu_sched) has not run for 125014 jiffies");
+    expect(f?.evidence).toEqual([{ line: 3, endLine: 3 }]);
+  });
 });

@@ -15,7 +15,7 @@
 
 import type { FormatParser, ParseContext } from '../parser.js';
 import { span } from '../parser.js';
-import { dmesgState } from './state.js';
+import { announceCpu, dmesgState } from './state.js';
 
 const RCU_PREFIX = /^rcu: {0,2}\s{0,4}/;
 const HEADER = /^INFO: (rcu_\w{1,20}|rcu_tasks\w{0,20}) (self-)?detected (expedited )?stalls? on (?:CPUs?|tasks)(?:\/tasks)?:?(.{0,300})$/;
@@ -57,6 +57,7 @@ export const rcuStallParser: FormatParser = {
     const m = HEADER.exec(head);
     if (!m) return null;
     const cpus = cpusIn(m[4]);
+    let detectedBy: number | null = null;
     let j = i + 1;
     for (; j < lines.length; j++) {
       const t = lines.trimmed(j).replace(RCU_PREFIX, '');
@@ -68,6 +69,11 @@ export const rcuStallParser: FormatParser = {
       }
       if (!DETAIL.some((re) => re.test(t))) break;
       noteStarved(t, ctx, lines.no(j));
+      const by = DETECTED_BY.exec(t);
+      if (by) detectedBy = Number(by[1]);
+      // print_other_cpu_stall then shows the detecting CPU's current task
+      // (sched_show_task(current)): the task dump that follows runs there.
+      if (noteGpIdle(t, ctx, lines.no(j)) && detectedBy !== null) announceCpu(ctx, detectedBy, j + 1);
     }
     const uniq = [...new Set(cpus)];
     const state = dmesgState(ctx);
@@ -89,6 +95,16 @@ export const rcuStallParser: FormatParser = {
 // rcu_check_gp_kthread_starvation: `… kthread starved for N jiffies! … ->state=0x0 ->cpu=3`.
 // A runnable (state 0x0) GP kthread starved on a CPU means that CPU is not running it.
 const STARVED = /kthread starved for \d{1,12} jiffies!.{0,200}->state=0x0 ->cpu=(\d{1,5})/;
+
+const DETECTED_BY = /^\(detected by (\d{1,5}),/;
+const GP_IDLE = /^All QSes seen, last (rcu_\w{1,20}) kthread activity (\d{1,12}) /;
+
+/** `All QSes seen, last rcu_sched kthread activity N (…)`: true when the line says so. */
+function noteGpIdle(t: string, ctx: ParseContext, no: number): boolean {
+  const m = GP_IDLE.exec(t);
+  if (m) ctx.records.rcuGpIdle.push({ kthread: m[1], jiffies: Number(m[2]), span: { line: no, endLine: no } });
+  return m !== null;
+}
 
 function noteStarved(t: string, ctx: ParseContext, no: number): void {
   const m = STARVED.exec(t);
