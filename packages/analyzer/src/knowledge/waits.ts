@@ -108,6 +108,9 @@ export const WAIT_RULES: WaitRule[] = [
   { fn: /^(?:down_read(?:_killable|_interruptible|_nested|_trylock)?|rwsem_down_read_slowpath|rwsem_down_read_failed(?:_killable)?|call_rwsem_down_read_failed|__down_read(?:_common|_killable)?|percpu_down_read(?:_internal)?|__percpu_down_read)$/, kind: 'lock', lockType: 'rwsem', mode: 'read', argReg: RDI, what: 'an rw_semaphore (read)' },
   { fn: /^(?:down_write(?:_killable|_nested|_trylock)?|rwsem_down_write_slowpath|rwsem_down_write_failed(?:_killable)?|call_rwsem_down_write_failed|__down_write(?:_common|_killable)?|percpu_down_write)$/, kind: 'lock', lockType: 'rwsem', mode: 'write', argReg: RDI, what: 'an rw_semaphore (write)' },
   { fn: /^(?:down|down_interruptible|down_killable|down_timeout|__down(?:_common|_interruptible|_killable|_timeout)?)$/, kind: 'lock', lockType: 'semaphore', argReg: RDI, what: 'a semaphore' },
+  // The tty line-discipline semaphore (drivers/tty/tty_ldsem.c): an rwsem of its own.
+  { fn: /^(?:ldsem_down_read(?:_nested|_trylock)?|down_read_failed)$/, kind: 'lock', lockType: 'rwsem', mode: 'read', argReg: RDI, what: 'the tty line-discipline semaphore (read)' },
+  { fn: /^(?:ldsem_down_write(?:_nested|_trylock)?|down_write_failed)$/, kind: 'lock', lockType: 'rwsem', mode: 'write', argReg: RDI, what: 'the tty line-discipline semaphore (write)' },
   // --- spinning locks (kernel/locking/qspinlock.c, spinlock.c) ---
   { fn: /^(?:native_queued_spin_lock_slowpath|__pv_queued_spin_lock_slowpath|queued_spin_lock_slowpath|pv_queued_spin_lock_slowpath|do_raw_spin_lock|__raw_spin_lock|_raw_spin_lock|arch_spin_lock|__ticket_spin_lock|_spin_lock)(?:\.part\.\d+)?$/, kind: 'lock', lockType: 'spinlock', spins: true, argReg: RDI, what: 'a spinlock' },
   { fn: /^(?:_raw_spin_lock_irqsave|_raw_spin_lock_irq|__raw_spin_lock_irqsave|_spin_lock_irqsave|_spin_lock_irq)$/, kind: 'lock', lockType: 'spinlock', spins: true, irqsOff: true, argReg: RDI, what: 'a spinlock with interrupts off' },
