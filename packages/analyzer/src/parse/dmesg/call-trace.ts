@@ -24,6 +24,14 @@ import { strayLine } from '../interleave.js';
 
 const NO_STRAYS: readonly number[] = Object.freeze([]);
 
+/** Headers that begin a capture (a task, a CPU's backtrace, a report): never a stray line
+ *  inside another trace. Callers add their own (task lines: task-dump.ts). */
+const CAPTURE_HEADER = /^(?:task:|INFO: |NMI backtrace for cpu |CPU: {0,2}\d|PID: |BUG: |WARNING: |watchdog: |Sending NMI |Kernel panic|Workqueue: |Showing |sysrq|SysRq)/;
+
+export function startsOwnCapture(t: string): boolean {
+  return CAPTURE_HEADER.test(t);
+}
+
 /** A frame line, in any of the shapes the trace reader takes. */
 const isFrameText = (t: string): boolean => frameOfLine(t) !== undefined || armCallOfLine(t) !== undefined;
 
@@ -159,7 +167,7 @@ export function ipFrame(t: string, line: number): { frame: ParsedFrame | null; u
  * Read a trace body starting at `i` (a `Call Trace:` line, a RIP line, a frame, …).
  * Blank lines inside are allowed only when the next line continues the trace.
  */
-export function readTrace(lines: LineTable, i: number, maxFrames = 512): Trace {
+export function readTrace(lines: LineTable, i: number, maxFrames = 512, startsCapture: (t: string) => boolean = startsOwnCapture): Trace {
   const out = new TraceFrames(maxFrames);
   const { frames, frameLines } = out;
   const registers: Record<string, string> = {};
@@ -237,7 +245,9 @@ export function readTrace(lines: LineTable, i: number, maxFrames = 512): Trace {
         // waiting for lo …` in the middle of a hung task's trace): the trace goes on
         // after it. Only without printk caller ids — with them, a foreign line starts
         // output of its own that may run on interleaved, which a single skip would cut.
-        if (lines.caller(i) === null && strayLine(lines, i, j, isFrameText)) {
+        // A line that starts a capture of its own (the next task's line printed right
+        // before its frames) is a boundary, not a stray.
+        if (lines.caller(i) === null && !startsCapture(t) && strayLine(lines, i, j, isFrameText)) {
           (strays ??= []).push(j);
           continue;
         }

@@ -16,7 +16,7 @@ import type { FormatParser, ParseContext } from '../parser.js';
 import { span } from '../parser.js';
 import type { LineTable } from '../../text/lines.js';
 import { isTraceBodyLine, readTrace } from './call-trace.js';
-import { parseWorkqueueLine } from './task-dump.js';
+import { parseWorkqueueLine, startsTaskOrCapture } from './task-dump.js';
 import { announceCpu, dmesgState, takeAnnouncedCpu } from './state.js';
 
 // `%s: BUG: soft lockup - CPU#%d stuck for %us! [%s:%d]`; the prefix was `NMI watchdog:`
@@ -155,7 +155,7 @@ export const cpuDumpParser: FormatParser = {
     let registers: Record<string, string> = {};
     let strays: readonly number[] = [];
     if (j < lines.length && isTraceBodyLine(lines.trimmed(j))) {
-      const tr = readTrace(lines, j);
+      const tr = readTrace(lines, j, 512, startsTaskOrCapture);
       frames = tr.frames;
       frameLines = tr.frameLines;
       registers = tr.registers;

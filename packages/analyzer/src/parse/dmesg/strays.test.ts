@@ -48,4 +48,23 @@ describe('a line of other output inside a trace', () => {
     const { records } = parseText(text);
     expect(records.tasks[0].frames.map((f) => f.fn)).toEqual(['schedule']);
   });
+
+  it('is never the next task: a task line right before its frames (no Call Trace: header) starts a task of its own', () => {
+    const text = [
+      'sysrq: Show Blocked State',
+      '  task                        PC stack   pid father',
+      'jbd2/sda1-8     D ffff88003fc13680     0   412      2 0x00000000',
+      'Call Trace:',
+      ' [<ffffffff8160a4e9>] schedule+0x29/0x70',
+      ' [<ffffffff8123aa1b>] jbd2_journal_commit_transaction+0x23b/0x1a30',
+      'dd              D ffff88003fc13680     0  1234   1233 0x00000080',
+      ' [<ffffffff8160a4e9>] schedule+0x29/0x70',
+      ' [<ffffffff81609e2e>] io_schedule+0x1e/0x40',
+      ' [<ffffffff8116d3f2>] balance_dirty_pages+0x342/0xd20',
+    ].join('\n');
+    const { records } = parseText(text);
+    const byPid = new Map(records.tasks.map((t) => [t.pid, t.frames.map((f) => f.fn)]));
+    expect(byPid.get(412)).toEqual(['schedule', 'jbd2_journal_commit_transaction']);
+    expect(byPid.get(1234)).toEqual(['schedule', 'io_schedule', 'balance_dirty_pages']);
+  });
 });

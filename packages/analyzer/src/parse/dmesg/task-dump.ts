@@ -8,7 +8,7 @@ import type { TaskRecord } from '../records.js';
 import type { FormatParser, ParseContext } from '../parser.js';
 import { span } from '../parser.js';
 import type { LineTable } from '../../text/lines.js';
-import { isTraceBodyLine, readTrace } from './call-trace.js';
+import { isTraceBodyLine, readTrace, startsOwnCapture } from './call-trace.js';
 import { announceCpu, takeAnnouncedCpu } from './state.js';
 
 // Tested on every line a segment may start at: made once, not per call.
@@ -55,6 +55,11 @@ const TASK_LINES: { re: RegExp; build(m: RegExpExecArray): TaskLine; since: stri
     build: (m) => ({ comm: m[1], state: stateOf(m[2]), pid: Number(m[4]), ppid: Number(m[5]) }),
   },
 ];
+
+/** A task line or another capture's header: where a trace ends, even between frames. */
+export function startsTaskOrCapture(t: string): boolean {
+  return startsOwnCapture(t) || parseTaskLine(t) !== null;
+}
 
 export function parseTaskLine(t: string): TaskLine | null {
   if (t.length < 10 || t.length > 300) return null;
@@ -110,7 +115,7 @@ export function readTaskDump(lines: LineTable, i: number, format: string): { rec
     j++;
   }
   if (j < lines.length && isTraceBodyLine(lines.trimmed(j))) {
-    const tr = readTrace(lines, j);
+    const tr = readTrace(lines, j, 512, startsTaskOrCapture);
     rec.frames = tr.frames;
     rec.frameLines = tr.frameLines;
     if (Object.keys(tr.registers).length) rec.registers = tr.registers;
