@@ -38,6 +38,21 @@ describe('stripPrefixes', () => {
     expect(crashPs.trimmed(2).startsWith('>')).toBe(true);
   });
 
+  it('removes line numbers from a text numbered as a whole (cat -n, nl, an editor or web view), nothing else', () => {
+    const body = ['[ 4080.216212] INFO: task rmmod:31969 blocked for more than 120 seconds.', '[ 4080.216229] rmmod           D ffff8f1afdf55fe8     0 31969  31968 0x00000080', '[ 4080.216235] Call Trace:', '[ 4080.216245]  [<ffffffff9a567c49>] schedule+0x29/0x70'];
+    for (const fmt of [(n: number) => `${String(n).padStart(6)}\t`, (n: number) => `${n}: `, (n: number) => `${String(n).padStart(3)} | `]) {
+      const t = splitLines(body.map((l, k) => fmt(k + 1) + l).join('\n'));
+      expect([0, 1, 2, 3].map((i) => t.trimmed(i))).toEqual(['INFO: task rmmod:31969 blocked for more than 120 seconds.', 'rmmod           D ffff8f1afdf55fe8     0 31969  31968 0x00000080', 'Call Trace:', '[<ffffffff9a567c49>] schedule+0x29/0x70']);
+      expect(t.no(3)).toBe(4);
+    }
+    // crash `ps` rows start with pids, separated by spaces and not counting up: kept.
+    const ps = splitLines(['   4790      2   1  ffff88003570de20  UN   0.0       0      0  [kworker/1:2]', '   4791      2   1  ffff88003570de21  IN   0.0       0      0  [kworker/1:3]', '   4795      2   1  ffff88003570de22  IN   0.0       0      0  [kworker/1:4]'].join('\n'));
+    expect(ps.trimmed(0).startsWith('4790')).toBe(true);
+    // Numbers that do not count up line by line are content, not line numbers.
+    const counts = splitLines(['5\tfoo', '9\tbar', '2\tbaz', '7\tqux'].join('\n'));
+    expect(counts.trimmed(0)).toBe('5\tfoo');
+  });
+
   it('keeps the caller task id', () => {
     expect(stripPrefixes('[  1.0][ T1234] x').callerTid).toBe(1234);
   });

@@ -195,6 +195,38 @@ function quotedText(input: string): boolean {
   return lines >= 3 && quoted * 2 >= lines;
 }
 
+// A line number an editor, `cat -n`, `nl` or a web paste view put before each line:
+// digits, then a tab, `: ` or `|` (never bare spaces: crash `ps` rows start with pids).
+const LINE_NUMBER = /^[ \t]{0,8}(\d{1,7})(?:\t| ?\| ?|: )/;
+
+/**
+ * Is the text numbered line by line as a whole? The first 200 non-empty lines decide:
+ * most carry a line-number prefix, and the numbers count up by one from line to line.
+ */
+function numberedText(input: string): boolean {
+  let lines = 0;
+  let numbered = 0;
+  let steps = 0;
+  let prev = -1;
+  let at = 0;
+  while (at < input.length && lines < 200) {
+    let end = input.indexOf('\n', at);
+    if (end < 0) end = input.length;
+    if (end > at && !/^\s*$/.test(input.slice(at, Math.min(end, at + 8)))) {
+      lines++;
+      const m = LINE_NUMBER.exec(input.slice(at, Math.min(end, at + 24)));
+      if (m) {
+        numbered++;
+        const n = Number(m[1]);
+        if (n === prev + 1) steps++;
+        prev = n;
+      }
+    }
+    at = end + 1;
+  }
+  return lines >= 3 && numbered * 10 >= lines * 9 && steps * 10 >= (numbered - 1) * 8;
+}
+
 // `<4>` / `<6>` printk level markers (also `<4>[  12.3]`).
 const LEVEL = /^<\d{1,2}>/;
 // dmesg -x (--decode): `kern  :warn  : [ 4838.219744] …` (facility and level, padded).
@@ -243,6 +275,8 @@ interface Stripped {
   from: number;
   /** The whole text is quoted as in an e-mail reply (`> ` before its lines): remove it. */
   quoted: boolean;
+  /** The whole text is numbered line by line (`cat -n`): remove the numbers. */
+  numbered?: boolean;
 }
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
@@ -310,6 +344,8 @@ function strip(raw: string, out: Stripped): void {
   let s = raw.length > MAX_LINE ? raw.slice(0, MAX_LINE) : raw;
   if (s.endsWith('\r')) s = s.slice(0, -1);
   const whole = s.length;
+  // `     12\t` of a text numbered line by line (cat -n, an editor's copy).
+  if (out.numbered) s = s.replace(LINE_NUMBER, '');
   // `> ` (and `> > `) of a text quoted from a mailing list reply.
   if (out.quoted && s.charCodeAt(0) === 62 /* > */) s = s.replace(QUOTE_MARKS, '');
   // A log indented as a whole (a code block, a quote): the prefixes come after the spaces.
@@ -422,7 +458,7 @@ export function splitLines(input: string): LineTable {
   let ends: Int32Array = new Int32Array(cap);
   let indents: Int32Array = new Int32Array(cap);
   let callers: Map<number, string> | null = null;
-  const st: Stripped = { text: '', time: null, callerTid: null, caller: null, wantTime: false, from: 0, quoted: quotedText(input) };
+  const st: Stripped = { text: '', time: null, callerTid: null, caller: null, wantTime: false, from: 0, quoted: quotedText(input), numbered: numberedText(input) };
   let start = 0;
   let count = 0;
   const n = input.length;
@@ -446,7 +482,7 @@ export function splitLines(input: string): LineTable {
     }
     let from: number;
     let text: string;
-    const p = st.quoted ? -1 : plainDmesgStart(input, start, i);
+    const p = st.quoted || st.numbered ? -1 : plainDmesgStart(input, start, i);
     if (p >= 0) {
       from = p;
       text = messageTail(input.slice(p, i));
