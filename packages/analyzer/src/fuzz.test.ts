@@ -439,6 +439,8 @@ const BIG: Record<string, (size: number) => string> = {
   'spaces then x': (size) => ' '.repeat(size - 1) + 'x',
   'indented lines': (size) => fill(' '.repeat(200) + 'x\n', size),
   'Call Trace: lines': (size) => fill('Call Trace:\n', size),
+  'terminal escapes without an end': (size) => fill('\u001b[1;2;3;4;5;6;7;8', size),
+  'coloured dmesg lines': (size) => fill('\u001b[32m[ 1.0]\u001b[0m \u001b[1mINFO: task x:1 blocked\u001b[0m\n', size),
   // One task whose trace has a line of other output between every two frames: each is
   // read past and parsed on its own (ParseContext.strays), tens of thousands of them.
   'a trace with a stray line between every two frames': (size) => {

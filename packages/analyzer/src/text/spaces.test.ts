@@ -9,6 +9,25 @@ describe('normalizeSpaces', () => {
     expect(out).toBe('[  4080.216212] INFO: task rmmod:31969 blocked\r\n  __schedule+0x2c4/0x700\n');
     expect(out.split('\n').length).toBe(text.split('\n').length);
   });
+  it('removes terminal colour sequences (dmesg --color=always saved to a file), keeps the lines', () => {
+    const E = '\u001b';
+    const text = `${E}[32m[ 4080.216212]${E}[0m ${E}[1mINFO: task rmmod:31969 blocked${E}[0m\n${E}[32m[ 4080.216235]${E}[0m  __schedule+0x2c4/0x700${E}[K\n`;
+    expect(normalizeSpaces(text)).toBe('[ 4080.216212] INFO: task rmmod:31969 blocked\n[ 4080.216235]  __schedule+0x2c4/0x700\n');
+    const doc = analyze(
+      [
+        '[ 4080.216212] INFO: task rmmod:31969 blocked for more than 120 seconds.',
+        '[ 4080.216229] rmmod           D ffff8f1afdf55fe8     0 31969  31968 0x00000080',
+        '[ 4080.216235] Call Trace:',
+        '[ 4080.216245]  [<ffffffff9a567c49>] schedule+0x29/0x70',
+        '[ 4080.216265]  [<ffffffff99ebb2b3>] flush_workqueue+0x12c/0x5b0',
+      ]
+        .map((l) => l.replace(/^(\[[ .0-9]+\])/, `${E}[32m$1${E}[0m`))
+        .join('\n'),
+    );
+    expect(doc.tasks.find((t) => t.pid === 31969)?.frames.map((f) => f.fn)).toEqual(['schedule', 'flush_workqueue']);
+    expect(doc.lineCount).toBe(5);
+  });
+
   it('returns the same string when there is nothing to change', () => {
     const text = '[  1.0] plain\n';
     expect(normalizeSpaces(text)).toBe(text);

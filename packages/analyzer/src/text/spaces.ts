@@ -11,9 +11,16 @@ const WIDE_SPACES = /[\u00a0\u2000-\u200a\u202f\u205f\u3000]/g;
 const ZERO_WIDTH = /[\u200b-\u200d\u2060\ufeff]/g;
 const ANY = /[\u00a0\u2000-\u200d\u202f\u205f\u2060\u3000\ufeff]/;
 
-/** The text with its non-ASCII spaces made ASCII ones and zero-width characters removed
- *  (the same string when it has none, as most dumps). */
+// Terminal colour and cursor sequences (CSI: ESC [ params intermediates final), kept by
+// `dmesg --color=always > file`, `script` typescripts and `tmux capture-pane -e`: every
+// pattern saw `ESC[32m[  1.2]ESC[0m INFO: …` as no kernel line at all. Bounded, so the
+// pattern runs in linear time; no line end is inside one.
+const ANSI_CSI = /\u001b\[[0-9;:?<=>]{0,32}[ -/]{0,4}[@-~]/g;
+
+/** The text with its non-ASCII spaces made ASCII ones, zero-width characters and terminal
+ *  colour sequences removed (the same string when it has none, as most dumps). */
 export function normalizeSpaces(text: string): string {
+  if (text.indexOf('\u001b[') >= 0) text = text.replace(ANSI_CSI, '');
   if (!ANY.test(text)) return text;
   return text.replace(WIDE_SPACES, ' ').replace(ZERO_WIDTH, '');
 }
