@@ -53,6 +53,20 @@ describe('stripPrefixes', () => {
     expect(counts.trimmed(0)).toBe('5\tfoo');
   });
 
+  it('removes the timestamps a console capture tool put before each line', () => {
+    const msg = 'INFO: task dd:30412 blocked for more than 120 seconds.';
+    for (const prefix of ['[2025-03-11 09:41:07.123] ', '2025-03-11T09:41:07.123456789Z ', '2025-03-11 09:41:07,123+0100 ', 'Mar 11 09:41:07 ', 'Mar  3 09:41:07.123 ', '[0.123456 0.000123] ']) {
+      const r = stripPrefixes(`${prefix}[41872.118233] ${msg}`);
+      expect(r.text, prefix).toBe(msg);
+      expect(r.time, prefix).toBe(41872.118233);
+      expect(stripPrefixes(`${prefix} __schedule+0x2e3/0x740`).text.trim(), prefix).toBe('__schedule+0x2e3/0x740');
+    }
+    // Lines that only look alike keep their text.
+    for (const t of ['RIP: 0010:__schedule+0x2e3/0x740', 'Mar 11 is a date', '[12345.678901] x', '2017/11/25 12:34:56 executing program 3:']) {
+      expect(stripPrefixes(t).text.startsWith(t.startsWith('[12345') ? 'x' : t.slice(0, 6)), t).toBe(true);
+    }
+  });
+
   it('keeps the caller task id', () => {
     expect(stripPrefixes('[  1.0][ T1234] x').callerTid).toBe(1234);
   });

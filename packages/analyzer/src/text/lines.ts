@@ -237,6 +237,26 @@ const SYSLOG = /^(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(?:\.\d{1,9})?|[A-Z][a-z
 // journalctl -o short-iso / rfc3339: `2024-03-03T10:11:12+0000 host kernel: `; -o short-unix:
 // `1709460672.123456 host kernel: `.
 const JOURNAL_ISO = /^(?:\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+\-]\d\d:?\d\d)?|\d{9,11}\.\d{1,9}) [\w.\-]{1,64} kernel: ?/;
+// Timestamps a capture tool put before each console line — the serial console of a hung
+// machine is often all there is: `[2025-03-11 09:41:07.123] ` (minicom, picocom, screen,
+// conserver), `2025-03-11T09:41:07.123456Z ` (kubectl/docker --timestamps, cloud serial
+// port exports), `Mar 11 09:41:07 ` (moreutils ts), `[0.123456 0.000123] ` (grabserial).
+// Tried only where syslog and journalctl's forms (which name the host) did not match.
+const HOST_TIME_ISO = /^\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+\-]\d\d:?\d\d)?\]? ?/;
+const HOST_TIME_TS = /^[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(?:\.\d{1,9})? /;
+const HOST_TIME_GRABSERIAL = /^\[\d{1,9}\.\d{3,9} \d{1,9}\.\d{3,9}\] ?/;
+
+/** The capture tool's timestamp before a console line (HOST_TIME_*), or null. */
+function hostTime(s: string, c0: number): RegExpExecArray | null {
+  if (isDigit(c0)) return s.charCodeAt(4) === 45 /* - */ ? HOST_TIME_ISO.exec(s) : null;
+  if (isUpper(c0)) return s.charCodeAt(3) === 32 && s.charCodeAt(6) === 32 ? HOST_TIME_TS.exec(s) : null;
+  if (c0 === 91 /* [ */ && isDigit(s.charCodeAt(1))) {
+    if (s.charCodeAt(5) === 45) return HOST_TIME_ISO.exec(s);
+    return HOST_TIME_GRABSERIAL.exec(s);
+  }
+  return null;
+}
+
 // journalctl -o short-monotonic puts the host after the dmesg timestamp: `[ 4838.219744] host kernel: `.
 const HOST_KERNEL = /^[\w.\-]{1,64} kernel: ?/;
 // dmesg -T: `[Mon Mar  3 10:11:12 2024] `
@@ -380,7 +400,8 @@ function strip(raw: string, out: Stripped): void {
     if (
       (isUpper(c0) && (m = SYSLOG.exec(s))) ||
       (isDigit(c0) && (m = JOURNAL_ISO.exec(s))) ||
-      (c0 === 91 /* [ */ && isUpper(s.charCodeAt(1)) && (m = DMESG_HUMAN.exec(s)))
+      (c0 === 91 /* [ */ && isUpper(s.charCodeAt(1)) && (m = DMESG_HUMAN.exec(s))) ||
+      (m = hostTime(s, c0))
     ) {
       s = s.slice(m[0].length);
       c0 = s.charCodeAt(0);
