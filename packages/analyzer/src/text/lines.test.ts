@@ -67,6 +67,14 @@ describe('stripPrefixes', () => {
     }
   });
 
+  it('removes a host label before a dmesg timestamp (pdsh, clush) and nothing else', () => {
+    expect(stripPrefixes('node17: [ 8123.441201] INFO: task dd:1 blocked for more than 120 seconds.').text).toBe('INFO: task dd:1 blocked for more than 120 seconds.');
+    expect(stripPrefixes('db-03.example.com: [ 8123.441316]  __schedule+0x24e/0x590').text).toBe(' __schedule+0x24e/0x590');
+    expect(stripPrefixes('kernel: [ 8123.441316] Call Trace:').text).toBe('Call Trace:');
+    expect(stripPrefixes('Workqueue: events drain_local_pages_wq').text).toBe('Workqueue: events drain_local_pages_wq');
+    expect(stripPrefixes('RIP: [<ffffffff810f99a2>] smp_call_function_many+0x202/0x260').text).toBe('RIP: [<ffffffff810f99a2>] smp_call_function_many+0x202/0x260');
+  });
+
   it('keeps the caller task id', () => {
     expect(stripPrefixes('[  1.0][ T1234] x').callerTid).toBe(1234);
   });

@@ -269,6 +269,10 @@ const CALLER = /^\[ {0,8}([TC])(\d{1,9})\]/;
 const SLASH_COMMENT = /\s\/\/.*$/;
 // A getty prompt the console glued before a kernel line: `syzkaller login: [  709.68] INFO: …`.
 const LOGIN_PROMPT = /^[\w.\-]{1,64} login: (?=\[ {0,12}\d{1,10}\.\d)/;
+// A host label before each line of a parallel shell's output (pdsh, clush, ansible:
+// `node17: [ 8123.44] INFO: …`), or `kernel: ` cut out of a syslog line: only before a
+// dmesg timestamp, so a message that merely contains `word: ` is left alone.
+const HOST_LABEL = /^[\w.\-]{1,64}: (?=\[ {0,12}\d{1,10}\.\d{1,9}\])/;
 
 /**
  * A trailing annotation people add after a value with a run of dashes, as in
@@ -396,6 +400,13 @@ function strip(raw: string, out: Stripped): void {
     if (isWordish(c0) && (m = LOGIN_PROMPT.exec(s))) {
       s = s.slice(m[0].length);
       c0 = s.charCodeAt(0);
+    }
+    if (isWordish(c0)) {
+      const at = s.indexOf(': [');
+      if (at > 0 && at <= 64 && (m = HOST_LABEL.exec(s))) {
+        s = s.slice(m[0].length);
+        c0 = s.charCodeAt(0);
+      }
     }
     if (
       (isUpper(c0) && (m = SYSLOG.exec(s))) ||
