@@ -75,6 +75,13 @@ describe('stripPrefixes', () => {
     expect(stripPrefixes('RIP: [<ffffffff810f99a2>] smp_call_function_many+0x202/0x260').text).toBe('RIP: [<ffffffff810f99a2>] smp_call_function_many+0x202/0x260');
   });
 
+  it('removes dmesg -H/-e relative times and dmesg -d deltas', () => {
+    for (const prefix of ['[Mar11 09:41] ', '[  +0.000123] ', '[ +12.500000] ', '[41872.118233 <    0.000123>] ']) {
+      expect(stripPrefixes(`${prefix}INFO: task dd:1 blocked for more than 120 seconds.`).text, prefix).toBe('INFO: task dd:1 blocked for more than 120 seconds.');
+    }
+    expect(stripPrefixes('[<ffffffff9a567c49>] schedule+0x29/0x70').text).toBe('[<ffffffff9a567c49>] schedule+0x29/0x70');
+  });
+
   it('keeps the caller task id', () => {
     expect(stripPrefixes('[  1.0][ T1234] x').callerTid).toBe(1234);
   });

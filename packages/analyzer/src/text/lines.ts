@@ -261,6 +261,9 @@ function hostTime(s: string, c0: number): RegExpExecArray | null {
 const HOST_KERNEL = /^[\w.\-]{1,64} kernel: ?/;
 // dmesg -T: `[Mon Mar  3 10:11:12 2024] `
 const DMESG_HUMAN = /^\[[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4}\] ?/;
+// dmesg -H / -e (reltime: `[Mar11 09:41] ` for a new minute, `[  +0.000123] ` after it) and
+// dmesg -d (`[ 4838.219744 <    0.000123>] `): the time is not read from these.
+const DMESG_RELATIVE = /^\[(?:[A-Z][a-z]{2}\d{1,2} \d\d:\d\d| {0,12}\+\d{1,9}\.\d{1,9}| {0,12}\d{1,10}\.\d{1,9} <[ \d.]{1,20}>)\] ?/;
 // dmesg: `[  123.456789]`, optionally followed by a caller id `[T1234]`/`[ C3]`.
 const DMESG_TIME = /^\[ {0,12}(\d{1,10}\.\d{1,9})\]/;
 const CALLER = /^\[ {0,8}([TC])(\d{1,9})\]/;
@@ -412,6 +415,7 @@ function strip(raw: string, out: Stripped): void {
       (isUpper(c0) && (m = SYSLOG.exec(s))) ||
       (isDigit(c0) && (m = JOURNAL_ISO.exec(s))) ||
       (c0 === 91 /* [ */ && isUpper(s.charCodeAt(1)) && (m = DMESG_HUMAN.exec(s))) ||
+      (c0 === 91 /* [ */ && (m = DMESG_RELATIVE.exec(s))) ||
       (m = hostTime(s, c0))
     ) {
       s = s.slice(m[0].length);
