@@ -177,22 +177,28 @@ const QUOTE_MARKS = /^(?:> ?){1,8}/;
 // Indentation before a dmesg timestamp (`    [  12.345678] …`) or a printk level.
 const INDENTED_PREFIX = /^[ \t]{1,64}(?:\[ {0,12}\d{1,10}\.\d{1,9}\]|<\d{1,2}>\[)/;
 
-/** Is the text quoted as a whole, e-mail style (most of its first lines start with `>`)? */
-function quotedText(input: string): boolean {
-  let lines = 0;
-  let quoted = 0;
+/**
+ * The starts of the text's first `max` non-empty lines (and where each ends): what decides
+ * how the text as a whole was pasted (quoted, numbered), read once and cheaply.
+ */
+function firstLines(input: string, max: number): [number, number][] {
+  const out: [number, number][] = [];
   let at = 0;
-  // The first 200 non-empty lines decide: a crash `ps` marks only its current task `>`.
-  while (at < input.length && lines < 200) {
+  while (at < input.length && out.length < max) {
     let end = input.indexOf('\n', at);
     if (end < 0) end = input.length;
-    if (end > at && !/^\s*$/.test(input.slice(at, Math.min(end, at + 8)))) {
-      lines++;
-      if (input.charCodeAt(at) === 62) quoted++;
-    }
+    if (end > at && !/^\s*$/.test(input.slice(at, Math.min(end, at + 8)))) out.push([at, end]);
     at = end + 1;
   }
-  return lines >= 3 && quoted * 2 >= lines;
+  return out;
+}
+
+/** Is the text quoted as a whole, e-mail style (most of its first lines start with `>`)?
+ *  The first 200 non-empty lines decide: a crash `ps` marks only its current task `>`. */
+function quotedText(input: string, first: [number, number][]): boolean {
+  let quoted = 0;
+  for (const [at] of first) if (input.charCodeAt(at) === 62) quoted++;
+  return first.length >= 3 && quoted * 2 >= first.length;
 }
 
 // A line number an editor, `cat -n`, `nl` or a web paste view put before each line:
@@ -200,31 +206,22 @@ function quotedText(input: string): boolean {
 const LINE_NUMBER = /^[ \t]{0,8}(\d{1,7})(?:\t| ?\| ?|: )/;
 
 /**
- * Is the text numbered line by line as a whole? The first 200 non-empty lines decide:
- * most carry a line-number prefix, and the numbers count up by one from line to line.
+ * Is the text numbered line by line as a whole? Most of its first 200 non-empty lines
+ * carry a line-number prefix, and the numbers count up by one from line to line.
  */
-function numberedText(input: string): boolean {
-  let lines = 0;
+function numberedText(input: string, first: [number, number][]): boolean {
   let numbered = 0;
   let steps = 0;
   let prev = -1;
-  let at = 0;
-  while (at < input.length && lines < 200) {
-    let end = input.indexOf('\n', at);
-    if (end < 0) end = input.length;
-    if (end > at && !/^\s*$/.test(input.slice(at, Math.min(end, at + 8)))) {
-      lines++;
-      const m = LINE_NUMBER.exec(input.slice(at, Math.min(end, at + 24)));
-      if (m) {
-        numbered++;
-        const n = Number(m[1]);
-        if (n === prev + 1) steps++;
-        prev = n;
-      }
-    }
-    at = end + 1;
+  for (const [at, end] of first) {
+    const m = LINE_NUMBER.exec(input.slice(at, Math.min(end, at + 24)));
+    if (!m) continue;
+    numbered++;
+    const n = Number(m[1]);
+    if (n === prev + 1) steps++;
+    prev = n;
   }
-  return lines >= 3 && numbered * 10 >= lines * 9 && steps * 10 >= (numbered - 1) * 8;
+  return first.length >= 3 && numbered * 10 >= first.length * 9 && steps * 10 >= (numbered - 1) * 8;
 }
 
 // `<4>` / `<6>` printk level markers (also `<4>[  12.3]`).
@@ -494,7 +491,8 @@ export function splitLines(input: string): LineTable {
   let ends: Int32Array = new Int32Array(cap);
   let indents: Int32Array = new Int32Array(cap);
   let callers: Map<number, string> | null = null;
-  const st: Stripped = { text: '', time: null, callerTid: null, caller: null, wantTime: false, from: 0, quoted: quotedText(input), numbered: numberedText(input) };
+  const head = firstLines(input, 200);
+  const st: Stripped = { text: '', time: null, callerTid: null, caller: null, wantTime: false, from: 0, quoted: quotedText(input, head), numbered: numberedText(input, head) };
   let start = 0;
   let count = 0;
   const n = input.length;
