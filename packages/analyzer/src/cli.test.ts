@@ -34,6 +34,16 @@ describe.skipIf(!built)('hangscope CLI', () => {
     expect(JSON.parse(fromStdin.stdout)).toEqual(doc);
   });
 
+  it('writes JSON compact by default (one line) and indented with --pretty, the same document', () => {
+    const compact = run(['analyze', seed, '--format', 'json']);
+    const pretty = run(['analyze', seed, '--format', 'json', '--pretty']);
+    expect(compact.status).toBe(0);
+    expect(pretty.status).toBe(0);
+    expect(compact.stdout.trimEnd().split('\n')).toHaveLength(1);
+    expect(pretty.stdout.split('\n').length).toBeGreaterThan(100);
+    expect(compact.stdout).toBe(JSON.stringify(JSON.parse(pretty.stdout)) + '\n');
+  });
+
   it('answers bad use with one line on stderr and exit code 2', () => {
     for (const [args, msg] of [
       [['analyze', join(pkg, 'no-such-file.txt')], /cannot read .*no such file/],
@@ -42,6 +52,10 @@ describe.skipIf(!built)('hangscope CLI', () => {
       [['analyze'], /missing FILE/],
       [['frobnicate'], /unknown command 'frobnicate'/],
       [['analyze', seed, '--verbose'], /unknown option '--verbose'/],
+      [['analyze', seed, '--fromat', 'json'], /unknown option '--fromat'/],
+      [['analyze', seed, '--format'], /--format takes json or text/],
+      [['analyze', seed, '--pretty'], /--pretty goes with --format json/],
+      [['analyze', seed, 'other.txt'], /unexpected argument 'other.txt'/],
     ] as [string[], RegExp][]) {
       const r = run(args);
       expect(r.status, args.join(' ')).toBe(2);

@@ -1,13 +1,16 @@
 #!/usr/bin/env node
-// hangscope CLI: `hangscope analyze FILE|- [--format json|text]`.
-// stdout carries only the document (json) or the verdict (text); errors are one line on
-// stderr with exit code 2.
+// hangscope CLI: `hangscope analyze FILE|- [--format json|text] [--pretty]`.
+// stdout carries only the document (json: compact unless --pretty) or the verdict (text);
+// errors are one line on stderr with exit code 2.
 
 import { readFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { parseArgs } from 'node:util';
 import { analyze } from './analyze.js';
 import type { AnalysisDocument } from './contract.js';
+import { batched, jsonChunks } from './json-stream.js';
 
-const USAGE = 'usage: hangscope analyze FILE|- [--format json|text]';
+const USAGE = 'usage: hangscope analyze FILE|- [--format json|text] [--pretty]';
 
 function fail(msg: string): never {
   process.stderr.write(`hangscope: ${msg}\n`);
@@ -32,33 +35,52 @@ export function formatText(doc: AnalysisDocument): string {
   return out.join('\n') + '\n';
 }
 
-function main(argv: string[]): void {
-  const args = argv.slice(2);
-  const cmd = args.shift();
-  if (cmd === '--help' || cmd === '-h') {
+interface Options {
+  file: string;
+  format: 'json' | 'text';
+  pretty: boolean;
+}
+
+/** The command line, strictly: an unknown option or a stray argument is an error. */
+function readArgs(argv: string[]): Options | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        format: { type: 'string', short: 'f' },
+        pretty: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    const msg = (e as Error).message;
+    const opt = /'(-[^']*)'/.exec(msg)?.[1];
+    if ((e as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && opt) fail(`unknown option '${opt}' (${USAGE})`);
+    if ((e as { code?: string }).code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && /--format/.test(msg)) fail(`--format takes json or text, got ''`);
+    fail(`${msg.split('\n')[0]} (${USAGE})`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return 'help';
+  const [cmd, file, ...extra] = positionals;
+  if (cmd !== 'analyze') fail(cmd ? `unknown command '${cmd}' (${USAGE})` : USAGE);
+  if (file === undefined) fail(`missing FILE (${USAGE})`);
+  if (extra.length) fail(`unexpected argument '${extra[0]}' (${USAGE})`);
+  const format = values.format ?? 'text';
+  if (format !== 'json' && format !== 'text') fail(`--format takes json or text, got '${format}'`);
+  if (values.pretty && format !== 'json') fail(`--pretty goes with --format json (${USAGE})`);
+  return { file, format, pretty: values.pretty ?? false };
+}
+
+async function main(argv: string[]): Promise<void> {
+  const opts = readArgs(argv.slice(2));
+  if (opts === 'help') {
     process.stdout.write(USAGE + '\n');
     return;
   }
-  if (cmd !== 'analyze') fail(cmd ? `unknown command '${cmd}' (${USAGE})` : USAGE);
-  let file: string | null = null;
-  let format = 'text';
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === '--format' || a === '-f') {
-      const v = args[++i];
-      if (v !== 'json' && v !== 'text') fail(`--format takes json or text, got '${v ?? ''}'`);
-      format = v;
-    } else if (a.startsWith('--format=')) {
-      const v = a.slice('--format='.length);
-      if (v !== 'json' && v !== 'text') fail(`--format takes json or text, got '${v}'`);
-      format = v;
-    } else if (a.startsWith('-') && a !== '-') {
-      fail(`unknown option '${a}' (${USAGE})`);
-    } else if (file === null) {
-      file = a;
-    } else fail(`unexpected argument '${a}' (${USAGE})`);
-  }
-  if (file === null) fail(`missing FILE (${USAGE})`);
+  const { file } = opts;
   let text: string;
   try {
     text = readFileSync(file === '-' ? 0 : file, 'utf8');
@@ -67,7 +89,15 @@ function main(argv: string[]): void {
     fail(`cannot read '${file}': ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`);
   }
   const doc = analyze(text);
-  process.stdout.write(format === 'json' ? JSON.stringify(doc, null, 2) + '\n' : formatText(doc));
+  if (opts.format === 'text') process.stdout.write(formatText(doc));
+  else if (opts.pretty) process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
+  else {
+    // Compact and in pieces, waiting for the reader: the output is never held whole.
+    for (const piece of batched(jsonChunks(doc))) {
+      if (!process.stdout.write(piece)) await once(process.stdout, 'drain');
+    }
+    process.stdout.write('\n');
+  }
 }
 
 // `hangscope analyze big.txt --format json | head`: a reader that stops early is no error.
@@ -75,4 +105,4 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   if (e.code === 'EPIPE') process.exit(0);
   throw e;
 });
-main(process.argv);
+void main(process.argv);
