@@ -76,5 +76,10 @@ describe('cli', () => {
     expect(await runCli([], {}, capture().io)).toBe(2);
     expect(await runCli(['frobnicate'], {}, capture().io)).toBe(2);
     expect(await runCli(['backup'], {}, capture().io)).toBe(2);
+    // Strict options: a typo is an error, not a no-op that runs the command without it.
+    const typo = capture();
+    expect(await runCli(['reanalyze', '--al'], {}, typo.io)).toBe(2);
+    expect(typo.err.join('\n')).toMatch(/Unknown option '--al'/);
+    expect(await runCli(['backup', 'a', 'b'], {}, capture().io)).toBe(2);
   });
 });

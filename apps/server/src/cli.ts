@@ -3,6 +3,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createAnalysisRunner } from './analysis/pool.js';
 import { HttpError } from './errors.js';
 import { parseTags } from './ingest/metadata.js';
@@ -27,6 +28,12 @@ const consoleLog = (io: Io) => ({
   warn: (obj: object, msg?: string) => io.err(`warning: ${msg ?? ''} ${JSON.stringify(obj, (k, v) => (k === 'err' && v instanceof Error ? v.message : v))}`.trim()),
 });
 
+const COMMANDS: Record<string, { needsPath: boolean; options: ParseArgsConfig['options'] }> = {
+  reanalyze: { needsPath: false, options: { all: { type: 'boolean' } } },
+  backup: { needsPath: true, options: {} },
+  import: { needsPath: true, options: { tag: { type: 'string' } } },
+};
+
 /** Run one command; returns the exit code (0 done, 1 failed, 2 usage). */
 export async function runCli(args: string[], env: NodeJS.ProcessEnv = process.env, io: Io = { out: console.log, err: console.error }): Promise<number> {
   const [command, ...rest] = args;
@@ -34,12 +41,26 @@ export async function runCli(args: string[], env: NodeJS.ProcessEnv = process.en
     io.err(USAGE);
     return command ? 0 : 2;
   }
-  if (!['reanalyze', 'backup', 'import'].includes(command)) {
+  const spec = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (!spec) {
     io.err(`unknown command ${command}\n${USAGE}`);
     return 2;
   }
-  if ((command === 'backup' || command === 'import') && !rest[0]) {
+  // Strict: a mistyped option is an error, not a silent no-op.
+  let values: Record<string, string | boolean | undefined>;
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({ args: rest, options: spec.options, allowPositionals: true, strict: true }) as { values: Record<string, string | boolean | undefined>; positionals: string[] });
+  } catch (err) {
+    io.err(`${command}: ${(err as Error).message.split('\n')[0]}\n${USAGE}`);
+    return 2;
+  }
+  if (spec.needsPath && positionals.length === 0) {
     io.err(`${command} needs a path\n${USAGE}`);
+    return 2;
+  }
+  if (positionals.length > (spec.needsPath ? 1 : 0)) {
+    io.err(`${command}: unexpected argument '${positionals[spec.needsPath ? 1 : 0]}'\n${USAGE}`);
     return 2;
   }
   const dbPath = resolve(env.HANGSCOPE_DB || './data/hangscope.db');
@@ -47,19 +68,18 @@ export async function runCli(args: string[], env: NodeJS.ProcessEnv = process.en
   const analysis = createAnalysisRunner({ size: 1, timeoutMs: 10 * 60_000 });
   try {
     if (command === 'reanalyze') {
-      const result = await reanalyzeStored(store, analysis, consoleLog(io), { all: rest.includes('--all') });
+      const result = await reanalyzeStored(store, analysis, consoleLog(io), { all: values.all === true });
       io.out(JSON.stringify(result));
       return result.failed > 0 ? 1 : 0;
     }
     if (command === 'backup') {
-      const dest = resolve(rest[0]);
+      const dest = resolve(positionals[0]);
       await store.backup(dest);
       io.out(JSON.stringify({ backup: dest }));
       return 0;
     }
-    const dir = resolve(rest[0]);
-    const tagAt = rest.indexOf('--tag');
-    const tags = tagAt === -1 ? [] : parseTags(rest[tagAt + 1] ?? '');
+    const dir = resolve(positionals[0]);
+    const tags = typeof values.tag === 'string' ? parseTags(values.tag) : [];
     const ingest = new IngestService(store, analysis);
     const files = (await readdir(dir)).filter((f) => /\.(txt|log)$/.test(f)).sort();
     const summary = { created: 0, duplicate: 0, rejected: 0 };
