@@ -20,6 +20,9 @@ const suites = [
   { name: 'web', filter: '@hangscope/web' },
 ];
 const results = [];
+// The types of every package, tests included: vitest strips types without checking them.
+log('typecheck: every package, tests included');
+results.push({ name: 'typecheck', status: pnpm(['typecheck']), file: null, kind: 'check' });
 for (const s of suites) {
   log(`unit/integration tests: ${s.name}`);
   const file = join(out, `${s.name}.json`);
@@ -58,6 +61,7 @@ for (const r of results) {
       k = j.stats?.skipped ?? 0;
     }
   }
+  if (r.kind === 'check') p = r.status === 0 ? 1 : 0;
   // A runner that exited non-zero without a counted failure (crash, config error) fails.
   if (r.status !== 0 && f === 0) f = 1;
   log(`${r.name}: ${p} passed, ${f} failed, ${k} skipped`);
