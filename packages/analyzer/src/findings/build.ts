@@ -11,6 +11,7 @@ import type { ModelTask } from '../model/build.js';
 import { cycleOrder, stronglyConnected } from './cycles.js';
 import { taskLabel } from '../graph/builder.js';
 import { isGenericFrame } from '../knowledge/waits.js';
+import { countWords, proseName } from '../summary/names.js';
 
 /** What to capture next about a root blocker outside the dump's tasks. */
 function rootNextSteps(id: string, type: GraphNode['type'], edges: GraphEdge[], model: Model, waits: Map<string, TaskWait>): { nextSteps?: string[] } {
@@ -45,9 +46,10 @@ const KIND_ORDER: Record<string, number> = { deadlock_cycle: 0, self_deadlock: 0
 
 let modelForLabels: Model | null = null;
 
+/** What a summary calls a node (its label; a lock keyed internally in words). */
 export function label(nodes: Map<string, GraphNode>, id: string): string {
   const n = nodes.get(id);
-  if (n) return n.label;
+  if (n) return proseName(id, n.label);
   const t = modelForLabels?.taskById.get(id);
   return t ? taskLabel(t) : id;
 }
@@ -206,7 +208,7 @@ function findingsOf(inp: FindingInputs): Analysis {
     out.push({
       kind: 'root_blocker',
       severity: r.waiters > 1 ? 'critical' : 'warning',
-      summary: `Root blocker: ${what} — ${r.waiters} waiter${r.waiters === 1 ? '' : 's'} lead${r.waiters === 1 ? 's' : ''} here`,
+      summary: `Root blocker: ${what} — ${countWords(r.waiters)} waiter${r.waiters === 1 ? '' : 's'} lead${r.waiters === 1 ? 's' : ''} here`,
       nodes: [r.node, ...(task ? [] : edges.filter((e) => e.to === r.node).map((e) => e.from).slice(0, 3))],
       evidence: mergeSpans(evidenceInto(r.node, n.evidence ?? [], edges)).slice(0, 10),
       confidence: 'likely',
@@ -259,7 +261,7 @@ function findingsOf(inp: FindingInputs): Analysis {
     out.push({
       kind: 'lock_contention',
       severity: 'warning',
-      summary: `${l.waiters.length} tasks wait on ${label(nodes, l.id)}${l.owner ? `, held by ${label(nodes, l.owner)}` : ''}`,
+      summary: `${countWords(l.waiters.length)} tasks wait on ${label(nodes, l.id)}${l.owner ? `, held by ${label(nodes, l.owner)}` : ''}`,
       nodes: [l.id, ...l.waiters.slice(0, 20)],
       evidence: l.evidence.slice(0, 10),
     });
@@ -282,7 +284,7 @@ function findingsOf(inp: FindingInputs): Analysis {
     out.push({
       kind: 'missing_evidence',
       severity: 'warning',
-      summary: `Nobody in the dump is known to hold ${label(nodes, l.id)}, which ${l.waiters.length} task(s) wait for`,
+      summary: `Nobody in the dump is known to hold ${label(nodes, l.id)}, which ${l.waiters.length === 1 ? 'one task waits' : `${countWords(l.waiters.length)} tasks wait`} for`,
       nodes: [l.id, ...l.waiters.slice(0, 5)],
       evidence: l.evidence.slice(0, 5),
       nextSteps: nextSteps('lock_no_owner', { addr: l.addr }),

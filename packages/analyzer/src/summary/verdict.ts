@@ -1,11 +1,17 @@
-// One paragraph a person can paste into a ticket: who waits on whom, the culprit, the
-// known bug if any, and what is missing. Built from the findings and the main chain.
+// One paragraph a person can paste into a ticket and read on the first screen: the
+// culprit, the chain that leads to it, and how many more wait the same way. Every detail
+// (each lock, each CPU, each open question) is a finding; the verdict names the first of
+// each kind and counts the rest, so it stays short on a 100,000-task dump.
 
-import type { Finding, GraphEdge, GraphNode, Kind } from '../contract.js';
+import type { Finding, FindingKind, GraphEdge, GraphNode, Kind } from '../contract.js';
 import type { Model } from '../model/build.js';
 import type { TaskWait } from '../graph/waits.js';
 import type { Headline } from './headline.js';
 import { acquireSite } from '../graph/locks.js';
+import { countWords, proseName } from './names.js';
+
+/** Characters a verdict may use: about four lines of a 1440-px wide page. */
+export const VERDICT_BUDGET = 600;
 
 const KIND_WORDS: Record<Kind, string> = {
   hung_task: 'Hung task',
@@ -18,9 +24,26 @@ const KIND_WORDS: Record<Kind, string> = {
   unknown: 'No capture',
 };
 
-function describeTask(id: string, model: Model, waits: Map<string, TaskWait>, nodes: Map<string, GraphNode>): string {
+
+const plural = (n: number, one: string, many = `${one}s`) => `${countWords(n)} ${n === 1 ? one : many}`;
+
+/** Cut at a word boundary to at most `max` characters, marking the cut. */
+export function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.lastIndexOf(' ', max - 2);
+  return `${text.slice(0, cut > max / 2 ? cut : max - 2)} …`;
+}
+
+const sentence = (s: string) => s.replace(/[.:;,\s]*$/, '.');
+
+/** A list of numbers, the first few named: "0, 2, 3 and 44 more". */
+function someOf(xs: (string | number)[], shown = 3): string {
+  if (xs.length <= shown + 1) return xs.length > 1 ? `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}` : xs.join('');
+  return `${xs.slice(0, shown).join(', ')} and ${xs.length - shown} more`;
+}
+
+function describeTask(id: string, model: Model, waits: Map<string, TaskWait>, name: string): string {
   const t = model.taskById.get(id);
-  const name = nodes.get(id)?.label ?? id;
   if (!t) return name;
   const w = waits.get(id);
   const where = t.cpu !== null && t.onCpu ? ` on cpu ${t.cpu}` : '';
@@ -29,7 +52,6 @@ function describeTask(id: string, model: Model, waits: Map<string, TaskWait>, no
   return `${name}${where}${t.state === 'D' ? ' (D)' : ''} in ${run.join(' → ')}${w.culprit ? ` (from ${w.culprit.fn})` : ''}`;
 }
 
-/** Follow the strongest edge out of each node from `start` until a sink or a repeat. */
 const RANK = { certain: 3, likely: 2, guess: 1 };
 
 /** The strongest edge out of each node. */
@@ -42,6 +64,7 @@ function strongestOut(edges: GraphEdge[]): Map<string, GraphEdge> {
   return out;
 }
 
+/** Follow the strongest edge out of each node from `start` until a sink or a repeat. */
 export function mainChain(start: string, edges: GraphEdge[] | Map<string, GraphEdge>): GraphEdge[] {
   const best = edges instanceof Map ? edges : strongestOut(edges);
   const out: GraphEdge[] = [];
@@ -75,24 +98,96 @@ function lockdepSentences(model: Model): string[] {
   const out: string[] = [];
   for (const ch of model.records.lockdepChains.slice(0, 3)) {
     const entries = [...ch.entries].sort((a, b) => b.index - a.index);
-    const steps = entries.map((e) => `${e.name}${acquireSite(e.frames) ? ` (taken in ${acquireSite(e.frames)})` : ''}`);
+    const steps = entries.map((e) => `${e.name}${acquireSite(e.frames) ? ` (in ${acquireSite(e.frames)})` : ''}`);
     const who = ch.reporter ? `${ch.reporter.comm ?? 'a task'}/${ch.reporter.pid}` : 'a task';
     const target = entries[entries.length - 1]?.name;
-    out.push(`Lockdep: ${who} is trying to acquire ${target ?? 'a lock'} against the recorded order ${steps.join(' → ')}; if these run concurrently they deadlock.`);
+    out.push(`Lockdep: ${who} takes ${target ?? 'a lock'} against the recorded order ${steps.join(' → ')}: run together, they deadlock.`);
   }
   return out;
 }
 
+/** Findings the verdict speaks of: the first of each kind, and the rest as a count. */
+const TOLD: Partial<Record<FindingKind, [string, string]>> = {
+  deadlock_cycle: ['deadlock cycle', 'deadlock cycles'],
+  self_deadlock: ['self-deadlock', 'self-deadlocks'],
+  known_issue: ['known-bug match', 'known-bug matches'],
+  ipi_stall: ['IPI stall', 'IPI stalls'],
+  root_blocker: ['root blocker', 'root blockers'],
+  starved_cpu: ['starved CPU', 'starved CPUs'],
+};
+
+/**
+ * Sentences with a priority (0 first) in the order they are read. The verdict takes them
+ * by priority while they fit in VERDICT_BUDGET and prints the chosen ones in order. A
+ * sentence may come in shorter forms (a chain cut after fewer hops): the longest that
+ * still fits is taken.
+ */
+interface Part {
+  text: string;
+  prio: number;
+  shorter?: string[];
+}
+
+function fit(parts: Part[], budget: number): string {
+  const order = parts.map((_, i) => i).sort((a, b) => parts[a].prio - parts[b].prio || a - b);
+  const forms = (i: number) => [parts[i].text, ...(parts[i].shorter ?? [])];
+  const take = new Map<number, string>();
+  let used = 0;
+  const cost = (t: string) => t.length + 1;
+  // First every sentence in its shortest form, by priority; then, by priority, each one
+  // as long as the room left allows. A count is worth more than a longer chain.
+  for (const i of order) {
+    const f = forms(i);
+    const short = f[f.length - 1];
+    if (used + cost(short) > budget + 1) continue;
+    take.set(i, short);
+    used += cost(short);
+  }
+  for (const i of order) {
+    const cur = take.get(i);
+    if (cur === undefined) continue;
+    const longer = forms(i).find((t) => used - cost(cur) + cost(t) <= budget + 1);
+    if (longer === undefined || longer === cur) continue;
+    used += cost(longer) - cost(cur);
+    take.set(i, longer);
+  }
+  return parts.flatMap((_, i) => (take.has(i) ? [take.get(i)!] : [])).join(' ');
+}
+
 export function writeVerdict(h: Headline, model: Model, waits: Map<string, TaskWait>, findings: Finding[], graph: { nodes: GraphNode[]; edges: GraphEdge[] }): string {
   const nodes = new Map(graph.nodes.map((n) => [n.id, n]));
-  const parts: string[] = [];
+  const named = (id: string) => proseName(id, nodes.get(id)?.label);
   if (h.kind === 'unknown') {
-    return 'No kernel capture was recognised in this text: no stack trace, hung-task or lockup report, crash session output or task dump. ' + (findings[0]?.nextSteps?.slice(0, 2).join(' ') ?? '');
+    const parts: Part[] = [{ text: 'No kernel capture was recognised in this text: no stack trace, hung-task or lockup report, crash session output or task dump.', prio: 0 }];
+    for (const s of findings[0]?.nextSteps?.slice(0, 2) ?? []) parts.push({ text: clip(s, 300), prio: 1 });
+    return fit(parts, VERDICT_BUDGET);
   }
+  const parts: Part[] = [];
   const stuck = [...model.cpus.values()].filter((c) => c.stuck).map((c) => c.cpu);
-  parts.push(`${KIND_WORDS[h.kind]}${stuck.length ? ` on cpu ${stuck.join(', ')}` : ''}${h.titleFrame ? ` in ${h.titleFrame}` : ''}${h.stackFrame ? ` (at ${h.stackFrame})` : ''}${model.tasks.length ? ` (${model.tasks.filter((t) => t.frames.length).length} stack${model.tasks.filter((t) => t.frames.length).length === 1 ? '' : 's'} read)` : ''}.`);
+  const stacks = model.tasks.filter((t) => t.frames.length).length;
+  parts.push({
+    text: clip(`${KIND_WORDS[h.kind]}${stuck.length ? ` on cpu ${someOf(stuck)}` : ''}${h.titleFrame ? ` in ${h.titleFrame}` : ''}${h.stackFrame ? ` (at ${h.stackFrame})` : ''}${model.tasks.length ? ` (${plural(stacks, 'stack')} read)` : ''}.`, 200),
+    prio: 0,
+  });
+
+  // The culprit: the first finding of each kind that answers, the rest counted.
+  const seen = new Map<FindingKind, number>();
+  const counts: Part[] = [];
+  for (const f of findings) {
+    const noun = TOLD[f.kind];
+    if (!noun) continue;
+    const n = (seen.get(f.kind) ?? 0) + 1;
+    seen.set(f.kind, n);
+    if (n > 1) continue;
+    parts.push({ text: sentence(clip(f.summary, 260)), prio: f.kind === 'starved_cpu' ? 3 : f.kind === 'root_blocker' || f.kind === 'ipi_stall' ? 2 : 1 });
+    if (f.kind === 'known_issue' && f.knownIssue?.mitigation) parts.push({ text: `Mitigation: ${sentence(clip(f.knownIssue.mitigation, 240))}`, prio: 4 });
+  }
+  for (const [kind, n] of seen) {
+    if (n > 1) counts.push({ text: `${plural(n - 1, `more ${TOLD[kind]![0]}`, `more ${TOLD[kind]![1]}`)} in the findings.`, prio: 3 });
+  }
+
   // The chains: from each task nobody waits on (the outermost waiters), longest first,
-  // plus the report's subject; identical waiters are summarised, not repeated.
+  // plus the report's subject; identical waiters are counted, not repeated.
   const hasIn = new Set(graph.edges.map((e) => e.to));
   const starts = [...new Set(graph.edges.map((e) => e.from))].filter((n) => (n.startsWith('task:') || n.startsWith('work:')) && !hasIn.has(n));
   if (h.subject && graph.edges.some((e) => e.from === h.subject!.id) && !starts.includes(h.subject.id)) starts.push(h.subject.id);
@@ -112,35 +207,45 @@ export function writeVerdict(h: Headline, model: Model, waits: Map<string, TaskW
     if (printed >= 3) continue;
     // A chain that only leads into what was already told adds one hop, not a repeat.
     if (mentioned.has(chain[0].to) && printed > 0) {
-      const to = nodes.get(chain[0].to);
-      parts.push(`${nodes.get(start)?.label ?? start} ${VERB[chain[0].kind] ?? chain[0].kind} ${to?.label ?? chain[0].to}.`);
+      parts.push({ text: clip(`${named(start)} ${VERB[chain[0].kind] ?? chain[0].kind} ${named(chain[0].to)}.`, 200), prio: 5 });
       continue;
     }
-    printed++;
-    const describe = (id: string) => {
-      const n = nodes.get(id);
-      const full = !mentioned.has(id) && n?.type === 'task';
-      mentioned.add(id);
-      return full ? describeTask(id, model, waits, nodes) : n?.label ?? id;
-    };
-    const words = [describe(start)];
+    // Each task is described with its wait once (the first time it is named); a shorter
+    // form describes only the first task, shorter still ones stop after fewer hops.
+    const told = new Set(mentioned);
+    const hops: { verb: string; to: string; conf: string }[] = [];
+    mentioned.add(start);
     for (const e of chain) {
-      const again = mentioned.has(e.to);
-      words.push(`${VERB[e.kind] ?? e.kind} ${describe(e.to)}${e.confidence === 'certain' ? '' : ` (${e.confidence})`}`);
-      if (again) break;
+      hops.push({ verb: VERB[e.kind] ?? e.kind, to: e.to, conf: e.confidence === 'certain' ? '' : ` (${e.confidence})` });
+      if (mentioned.has(e.to)) break;
+      mentioned.add(e.to);
     }
-    parts.push(words.join(' → ') + '.');
+    const say = (k: number, detail: boolean) => {
+      const once = new Set(told);
+      const describe = (id: string, first: boolean) => {
+        const full = (first || detail) && !once.has(id) && nodes.get(id)?.type === 'task';
+        once.add(id);
+        return full ? describeTask(id, model, waits, named(id)) : named(id);
+      };
+      const words = [describe(start, true), ...hops.slice(0, k).map((h) => `${h.verb} ${describe(h.to, false)}${h.conf}`)];
+      return clip(words.join(' → '), 320) + (k < hops.length ? ' → …' : '.');
+    };
+    const forms: string[] = [];
+    for (let k = hops.length; k >= 1; k--) forms.push(say(k, true), say(k, false));
+    const unique = [...new Set(forms)];
+    parts.push({ text: unique[0], shorter: unique.slice(1), prio: printed === 0 ? 2 : 5 });
+    printed++;
   }
   const alike = [...seenEnds.values()].reduce((a, b) => a + b, 0);
-  if (alike > 0) parts.push(`${alike} more task${alike === 1 ? '' : 's'} wait${alike === 1 ? 's' : ''} the same way.`);
-  for (const f of findings) {
-    if (f.kind === 'deadlock_cycle' || f.kind === 'self_deadlock' || f.kind === 'ipi_stall' || f.kind === 'root_blocker' || f.kind === 'known_issue' || f.kind === 'starved_cpu') {
-      parts.push(f.summary.replace(/\.?$/, '.'));
-    }
-    if (f.kind === 'known_issue' && f.knownIssue) parts.push(`Mitigation: ${f.knownIssue.mitigation}`);
-  }
-  parts.push(...lockdepSentences(model));
+  if (alike > 0) parts.push({ text: `${plural(alike, 'more task')} wait${alike === 1 ? 's' : ''} the same way.`, prio: 3 });
+  parts.push(...counts);
+  lockdepSentences(model).forEach((s, i) => parts.push({ text: clip(s, 300), prio: i === 0 ? (h.kind === 'deadlock' ? 1 : 3) : 6 }));
   const missing = findings.filter((f) => f.kind === 'missing_evidence');
-  if (missing.length) parts.push(`Not in the dump: ${missing.map((m) => m.summary.replace(/\.$/, '')).join('; ')}.`);
-  return parts.join(' ');
+  if (missing.length) {
+    const more = missing.length > 1 ? `; ${plural(missing.length - 1, 'more open question')} in the findings` : '';
+    // Most of these summaries already say "… not in the dump" / "Nobody in the dump …".
+    const lead = /\bin the dump\b/i.test(missing[0].summary) ? '' : 'Not in the dump: ';
+    parts.push({ text: `${lead}${clip(missing[0].summary.replace(/\.$/, ''), 240)}${more}.`, prio: 3 });
+  }
+  return fit(parts, VERDICT_BUDGET);
 }

@@ -1,0 +1,50 @@
+// Names and numbers for prose (verdict, finding summaries).
+//
+// A lock the dump gives no address for is keyed by the graph stage (graph/locks.ts) with
+// an internal name that keeps distinct locks apart: `mmap_lock@tgid:<n>` (one mm per
+// process, threads grouped by thread-group id), `mmap_lock@comm:<name>` (no tgid printed:
+// threads grouped by command name, a guess), and `<type>@<function>` (an anonymous lock
+// per call site). Those keys are fine as node ids; a person reads what they stand for.
+
+const LOCK_PREFIX = 'lock:';
+
+/** A lock id's internal key in words, or null when the id is an address or a class name. */
+export function lockKeyInWords(id: string): string | null {
+  if (!id.startsWith(LOCK_PREFIX)) return null;
+  const key = id.slice(LOCK_PREFIX.length);
+  const at = key.indexOf('@');
+  if (at <= 0) return null;
+  const what = key.slice(0, at);
+  const where = key.slice(at + 1);
+  if (what === 'mmap_lock') {
+    if (where.startsWith('tgid:')) return `the mmap_lock of process ${where.slice(5)}`;
+    if (where.startsWith('comm:task:')) return `the mmap_lock of task ${where.slice(10)}'s process`;
+    if (where.startsWith('comm:')) return `the mmap_lock of the ${where.slice(5)} processes (grouped by name: a guess)`;
+    return null;
+  }
+  const type = ANON_TYPES[what];
+  if (!type || !/^[\w.$]+$/.test(where)) return null;
+  return `${type} taken in ${where} (address not in the dump)`;
+}
+
+/** The anonymous-lock type words of graph/locks.ts (TYPE_WORD) with their article. */
+const ANON_TYPES: Record<string, string> = {
+  mutex: 'a mutex',
+  ww_mutex: 'a ww_mutex',
+  spinlock: 'a spinlock',
+  rwsem: 'an rwsem',
+  semaphore: 'a semaphore',
+  rwlock: 'an rwlock',
+  rcu: 'an RCU lock',
+  lock: 'a lock',
+};
+
+/** What prose calls a node: its label, except for locks keyed internally. */
+export function proseName(id: string, label: string | undefined): string {
+  return lockKeyInWords(id) ?? label ?? id;
+}
+
+/** 55680 → "55,680" (fixed, not the locale's: documents are byte-stable). */
+export function countWords(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { analyze } from '../analyze.js';
+import { VERDICT_BUDGET, clip } from './verdict.js';
+import { countWords } from './names.js';
+
+/** A sysrq-w dump: `groups` command names, `perGroup` threads each, all blocked in a page
+ *  fault on their process's mmap_lock (no tgid printed: grouped by name). */
+function mmapLockDump(groups: number, perGroup: number): string {
+  const out = ['sysrq: Show Blocked State'];
+  let pid = 1000;
+  for (let c = 0; c < groups; c++) {
+    for (let k = 0; k < perGroup; k++) {
+      out.push(
+        `task:worker${c}        state:D stack:0     pid:${pid++}  ppid:1      flags:0x00000000`,
+        'Call Trace:',
+        ' <TASK>',
+        ' __schedule+0x2e8/0x8a0',
+        ' schedule+0x5b/0xd0',
+        ' rwsem_down_read_slowpath+0x2d0/0x4a0',
+        ' down_read+0x45/0x90',
+        ' do_user_addr_fault+0x3cb/0x6a0',
+        ' exc_page_fault+0x6c/0x150',
+        ' asm_exc_page_fault+0x26/0x30',
+        ' </TASK>',
+      );
+    }
+  }
+  return out.join('\n') + '\n';
+}
+
+describe('the verdict', () => {
+  it('stays within its budget when a dump has a hundred locks nobody is seen holding', () => {
+    const doc = analyze(mmapLockDump(120, 3));
+    expect(doc.findings.length).toBeGreaterThan(100);
+    expect(doc.verdict.length).toBeLessThanOrEqual(VERDICT_BUDGET);
+    // The culprit, the chain and the counts are told; the rest is counted.
+    expect(doc.verdict).toContain('Root blocker');
+    expect(doc.verdict).toMatch(/\d+ more tasks wait the same way/);
+    expect(doc.verdict).toMatch(/119 more open questions in the findings/);
+  });
+
+  it('never shows a lock by its internal key', () => {
+    const doc = analyze(mmapLockDump(4, 2));
+    expect(doc.verdict).not.toMatch(/mmap_lock@|@comm:|@tgid:/);
+    expect(doc.verdict).toContain('the mmap_lock of the worker0 processes (grouped by name: a guess)');
+    for (const f of doc.findings) expect(f.summary).not.toMatch(/mmap_lock@/);
+  });
+
+  it('groups thousands in counts', () => {
+    expect(countWords(7)).toBe('7');
+    expect(countWords(55680)).toBe('55,680');
+    expect(countWords(1234567)).toBe('1,234,567');
+  });
+
+  it('cuts a long sentence at a word and marks the cut', () => {
+    expect(clip('short', 10)).toBe('short');
+    const cut = clip('one two three four five six seven', 20);
+    expect(cut.length).toBeLessThanOrEqual(20);
+    expect(cut.endsWith(' …')).toBe(true);
+    expect(cut.startsWith('one two three')).toBe(true);
+  });
+});
