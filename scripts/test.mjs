@@ -5,7 +5,7 @@
 // "tests: N passed, N failed, N skipped".
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { build, ensureInstalled, log, pnpm, root } from './lib.mjs';
+import { build, ensureInstalled, log, pnpm, root, run } from './lib.mjs';
 
 ensureInstalled();
 build();
@@ -23,6 +23,8 @@ const results = [];
 // The types of every package, tests included: vitest strips types without checking them.
 log('typecheck: every package, tests included');
 results.push({ name: 'typecheck', status: pnpm(['typecheck']), file: null, kind: 'check' });
+log('import cycles: none in any package');
+results.push({ name: 'import-cycles', status: run(process.execPath, [join(root, 'scripts', 'import-cycles.mjs')]), file: null, kind: 'check' });
 for (const s of suites) {
   log(`unit/integration tests: ${s.name}`);
   const file = join(out, `${s.name}.json`);

@@ -4,9 +4,58 @@
 // the index is built from the facts on the first question and kept up to date after: a
 // `foreach bt` of 17,000 tasks with headers never builds it.
 
-import { stackBlockKey, type StackBlockKey } from './parser.js';
 import type { Records, TaskRef } from './records.js';
 import type { Span } from '../contract.js';
+
+/** A 16 KiB kernel stack block's key: its number, or (for text that is not hex) a string. */
+export type StackBlockKey = number | string;
+
+/**
+ * The 16 KiB-aligned kernel stack block an address falls in (x86_64 THREAD_SIZE): the
+ * address without its low 14 bits, as a number (the top 48 bits of the 16 hex digits and
+ * 2 bits of the thirteenth: at most 2^50, exact in a double). A number, so that keying a
+ * map by it makes no string per stack frame.
+ */
+export function stackBlockKey(addr: string): StackBlockKey {
+  const a = addr.length === 16 && isLowerHex(addr) ? addr : addr.replace(/^0x/, '').toLowerCase().padStart(16, '0');
+  let hi = 0;
+  for (let i = 0; i < 12; i++) {
+    const v = hexValue(a.charCodeAt(i));
+    if (v < 0) return textKey(a);
+    hi = hi * 16 + v;
+  }
+  const q = hexValue(a.charCodeAt(12));
+  if (q < 0) return textKey(a);
+  return hi * 4 + (q >> 2);
+}
+
+/** The key of text that is not a hex address (it matches only the same text). */
+function textKey(a: string): string {
+  return a.slice(0, 12) + Math.floor(Number.parseInt(a[12], 16) / 4);
+}
+
+/** stackBlockKey(a) === stackBlockKey(b), without building either key in the common case. */
+export function sameStackBlock(a: string, b: string): boolean {
+  if (a.length === 16 && b.length === 16) {
+    for (let i = 0; i < 12; i++) if (a.charCodeAt(i) !== b.charCodeAt(i)) return false;
+    const x = hexValue(a.charCodeAt(12));
+    const y = hexValue(b.charCodeAt(12));
+    if (x >= 0 && y >= 0 && isLowerHex(a) && isLowerHex(b)) return x >> 2 === y >> 2;
+  }
+  return stackBlockKey(a) === stackBlockKey(b);
+}
+
+function hexValue(d: number): number {
+  return d >= 48 && d <= 57 ? d - 48 : d >= 97 && d <= 102 ? d - 87 : -1;
+}
+
+function isLowerHex(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
+  }
+  return true;
+}
 
 export class StackBlocks {
   private index: Map<StackBlockKey, TaskRef> | null = null;
