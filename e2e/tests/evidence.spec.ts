@@ -66,7 +66,8 @@ test('picking lines in the gutter puts the range in the URL', async ({ page }) =
 
 test('a node named in a finding selects it in the graph', async ({ page }) => {
   await uploadFile(page, SEED001);
-  await page.locator('.finding-self_deadlock').getByRole('button', { name: 'task:4790' }).click();
+  // Named by its label (what the graph shows), the id kept in data-node.
+  await page.locator('.finding-self_deadlock').getByRole('button', { name: 'kworker/1:2 (4790)' }).click();
   await expect(graphNode(page, 'task:4790')).toHaveClass(/\bselected\b/);
   await expect(page.locator('.node-details[data-selected-node="task:4790"]')).toBeVisible();
   await graphNode(page, 'task:4790').press('Escape');

@@ -24,7 +24,7 @@ function render(findings: Finding[], onSelect: (id: string) => void = () => {}) 
 const button = (el: HTMLElement, text: string) => [...el.querySelectorAll('button')].find((b) => b.textContent === text)!;
 
 describe('Findings', () => {
-  it('draws the first findings and the first nodes of each, the rest on request', () => {
+  it('folds findings of one kind into one row with a count; the rest and their nodes on request', () => {
     // 300 contention findings, each naming a lock and 20 waiters (a big sysrq-t dump).
     const findings: Finding[] = Array.from({ length: 300 }, (_, i) => ({
       kind: 'lock_contention',
@@ -34,22 +34,44 @@ describe('Findings', () => {
     }));
     const picked: string[] = [];
     const el = render(findings, (id) => picked.push(id));
-    expect(el.querySelectorAll('li.finding')).toHaveLength(FINDINGS_SHOWN);
+    expect(el.querySelectorAll('li.finding')).toHaveLength(1);
+    expect(el.querySelector('.finding-count')?.textContent).toBe('×300');
+    expect(el.querySelectorAll('li.finding-item')).toHaveLength(0);
     const first = el.querySelector('li.finding .finding-nodes') as HTMLElement;
-    expect(first.querySelectorAll('button.mono')).toHaveLength(FINDING_NODES_SHOWN);
+    expect(first.querySelectorAll('button.node-link')).toHaveLength(FINDING_NODES_SHOWN);
     act(() => button(first, `+${21 - FINDING_NODES_SHOWN} more`).click());
-    expect(first.querySelectorAll('button.mono')).toHaveLength(21);
+    expect(first.querySelectorAll('button.node-link')).toHaveLength(21);
     act(() => button(first, 'task:19').click());
     expect(picked).toEqual(['task:19']);
-    act(() => button(el, 'Show all 300 findings').click());
-    expect(el.querySelectorAll('li.finding')).toHaveLength(300);
+    act(() => button(el, 'Show the other 299 findings of this kind').click());
+    expect(el.querySelectorAll('li.finding-item')).toHaveLength(FINDINGS_SHOWN);
+    act(() => button(el, 'Show all 299').click());
+    expect(el.querySelectorAll('li.finding-item')).toHaveLength(299);
     act(() => button(el, `Show the first ${FINDINGS_SHOWN}`).click());
-    expect(el.querySelectorAll('li.finding')).toHaveLength(FINDINGS_SHOWN);
+    expect(el.querySelectorAll('li.finding-item')).toHaveLength(FINDINGS_SHOWN);
+  });
+
+  it('keeps kinds apart, most important first, and names nodes by their label', () => {
+    host = document.createElement('div');
+    document.body.append(host);
+    root = createRoot(host);
+    const findings: Finding[] = [
+      { kind: 'self_deadlock', severity: 'critical', summary: 's', nodes: ['task:1', 'lock:a'] },
+      { kind: 'missing_evidence', severity: 'warning', summary: 'm1', nodes: [] },
+      { kind: 'missing_evidence', severity: 'info', summary: 'm2', nodes: [] },
+    ];
+    act(() => root!.render(<Findings findings={findings} onSelectNode={() => {}} nodeLabel={(id) => (id === 'task:1' ? 'kworker/1:2 (1)' : id)} />));
+    const rows = [...host.querySelectorAll('ol.findings > li.finding')];
+    expect(rows.map((r) => r.getAttribute('data-count'))).toEqual(['1', '2']);
+    expect(rows[0].querySelector('.finding-count')).toBeNull();
+    const link = rows[0].querySelector('button.node-link') as HTMLButtonElement;
+    expect(link.textContent).toBe('kworker/1:2 (1)');
+    expect(link.dataset.node).toBe('task:1');
   });
 
   it('shows a short list whole', () => {
     const el = render([{ kind: 'self_deadlock', severity: 'critical', summary: 's', nodes: ['task:1', 'lock:a'] }]);
     expect(el.querySelectorAll('li.finding')).toHaveLength(1);
-    expect(el.textContent).not.toMatch(/Show all/);
+    expect(el.textContent).not.toMatch(/Show/);
   });
 });

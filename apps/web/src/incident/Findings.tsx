@@ -1,7 +1,9 @@
-// Findings first: the answer (cycle, root blocker, known issue) before the evidence.
-import { memo, useState } from 'react';
+// Findings first: the answer (cycle, root blocker, known issue) before the evidence; one
+// row per kind, the first finding of the kind in full and the others behind a count.
+import { memo, useMemo, useState } from 'react';
 import type { Finding } from '@hangscope/analyzer';
 import { CopyButton } from '../components/CopyButton';
+import { groupFindings, type FindingGroup } from './findingGroups';
 
 const KIND_TITLES: Record<string, string> = {
   deadlock_cycle: 'Deadlock cycle',
@@ -28,99 +30,139 @@ export function findingAsText(f: Finding): string {
   return lines.join('\n');
 }
 
-/**
- * Findings drawn before "Show all": they come most important first, and a big dump has
- * hundreds (one per contended lock), thousands of elements the page would lay out
- * before it can answer the first click.
- */
+/** Findings of one kind drawn when a folded row is opened, before "Show all". */
 export const FINDINGS_SHOWN = 25;
 /** Node links per finding before "+N more" (a contention finding names every waiter). */
 export const FINDING_NODES_SHOWN = 12;
+
+type NodeLabel = (id: string) => string;
+const idAsLabel: NodeLabel = (id) => id;
 
 // memo: hundreds of findings need not re-render on every selection.
 export const Findings = memo(function Findings({
   findings,
   onSelectNode,
+  nodeLabel = idAsLabel,
 }: {
   findings: Finding[];
   onSelectNode: (id: string) => void;
+  /** What a node is called on the page (its graph label); the id otherwise. */
+  nodeLabel?: NodeLabel;
 }) {
-  const [all, setAll] = useState(false);
+  const groups = useMemo(() => groupFindings(findings), [findings]);
   if (findings.length === 0) return <p className="muted">No findings.</p>;
-  const shown = all ? findings : findings.slice(0, FINDINGS_SHOWN);
   return (
-    <>
-      <ol className="findings">
-        {shown.map((f, i) => (
-          <li key={i} className={`finding severity-${f.severity} finding-${f.kind}`}>
-            <div className="finding-head">
-              <span className={`badge severity-${f.severity}`}>{f.severity}</span>
-              <strong>{KIND_TITLES[f.kind] ?? f.kind}</strong>
-              {f.confidence && <span className="muted"> · {f.confidence}</span>}
-              <CopyButton text={findingAsText(f)} />
-            </div>
-            <p className="finding-summary">{f.summary}</p>
-            {f.nodes?.length > 0 && <FindingNodes nodes={f.nodes} onSelectNode={onSelectNode} />}
-            {f.knownIssue && (
-              <div className="known-issue">
-                <p>
-                  <strong>{f.knownIssue.title}</strong> <span className="muted mono">{f.knownIssue.id}</span>
-                </p>
-                {f.knownIssue.explanation && <p>{f.knownIssue.explanation}</p>}
-                {f.knownIssue.fixes?.length > 0 && (
-                  <p>
-                    Fixed by:{' '}
-                    {f.knownIssue.fixes.map((c) => (
-                      <span key={c} className="commit">
-                        <a
-                          className="mono"
-                          href={`https://git.kernel.org/pub/scm/linux/kernel/git/torvalds/linux.git/commit/?id=${encodeURIComponent(c)}`}
-                          target="_blank"
-                          rel="noreferrer noopener"
-                        >
-                          {c}
-                        </a>{' '}
-                        <CopyButton text={c} label="Copy id" />
-                      </span>
-                    ))}
-                  </p>
-                )}
-                {f.knownIssue.mitigation && (
-                  <p>
-                    Mitigation: {f.knownIssue.mitigation} <CopyButton text={f.knownIssue.mitigation} />
-                  </p>
-                )}
-              </div>
-            )}
-            {f.nextSteps && f.nextSteps.length > 0 && (
-              <div className="next-steps">
-                <p>
-                  Next steps <CopyButton text={f.nextSteps.join('\n')} />
-                </p>
-                <ul>
-                  {f.nextSteps.map((s, j) => (
-                    <li key={j} className="mono">
-                      {s}
-                    </li>
-                  ))}
-                </ul>
-              </div>
-            )}
-          </li>
-        ))}
-      </ol>
-      {findings.length > FINDINGS_SHOWN && (
-        <p>
-          <button type="button" onClick={() => setAll((v) => !v)}>
-            {all ? `Show the first ${FINDINGS_SHOWN}` : `Show all ${findings.length} findings`}
-          </button>
-        </p>
-      )}
-    </>
+    <ol className="findings">
+      {groups.map((g) => (
+        <FindingRow key={g.kind} group={g} onSelectNode={onSelectNode} nodeLabel={nodeLabel} />
+      ))}
+    </ol>
   );
 });
 
-function FindingNodes({ nodes, onSelectNode }: { nodes: string[]; onSelectNode: (id: string) => void }) {
+/** One kind: its first finding in full, the others folded behind a count. */
+function FindingRow({ group: g, onSelectNode, nodeLabel }: { group: FindingGroup; onSelectNode: (id: string) => void; nodeLabel: NodeLabel }) {
+  const [open, setOpen] = useState(false);
+  const [all, setAll] = useState(false);
+  const [first, ...rest] = g.items;
+  const title = KIND_TITLES[g.kind] ?? g.kind;
+  const shown = all ? rest : rest.slice(0, FINDINGS_SHOWN);
+  return (
+    <li className={`finding severity-${g.severity} finding-${g.kind}`} data-count={g.items.length}>
+      <div className="finding-head">
+        <span className={`badge severity-${g.severity}`}>{g.severity}</span>
+        <strong>{title}</strong>
+        {g.items.length > 1 && (
+          <span className="finding-count" aria-label={`${g.items.length} findings of this kind`}>
+            ×{g.items.length}
+          </span>
+        )}
+        {first.confidence && <span className="muted"> · {first.confidence}</span>}
+        <CopyButton text={findingAsText(first)} />
+      </div>
+      <FindingBody f={first} onSelectNode={onSelectNode} nodeLabel={nodeLabel} />
+      {rest.length > 0 && (
+        <div className="finding-more">
+          <button type="button" className="linklike" aria-expanded={open} onClick={() => setOpen((v) => !v)}>
+            {open ? 'Hide' : 'Show'} the other {rest.length} {rest.length === 1 ? 'finding' : 'findings'} of this kind
+          </button>
+          {open && (
+            <>
+              <ol className="finding-items">
+                {shown.map((f, i) => (
+                  <li key={i} className={`finding-item severity-${f.severity}`}>
+                    <FindingBody f={f} onSelectNode={onSelectNode} nodeLabel={nodeLabel} />
+                  </li>
+                ))}
+              </ol>
+              {rest.length > FINDINGS_SHOWN && (
+                <button type="button" onClick={() => setAll((v) => !v)}>
+                  {all ? `Show the first ${FINDINGS_SHOWN}` : `Show all ${rest.length}`}
+                </button>
+              )}
+            </>
+          )}
+        </div>
+      )}
+    </li>
+  );
+}
+
+function FindingBody({ f, onSelectNode, nodeLabel }: { f: Finding; onSelectNode: (id: string) => void; nodeLabel: NodeLabel }) {
+  return (
+    <>
+      <p className="finding-summary">{f.summary}</p>
+      {f.nodes?.length > 0 && <FindingNodes nodes={f.nodes} onSelectNode={onSelectNode} nodeLabel={nodeLabel} />}
+      {f.knownIssue && (
+        <div className="known-issue">
+          <p>
+            <strong>{f.knownIssue.title}</strong> <span className="muted mono">{f.knownIssue.id}</span>
+          </p>
+          {f.knownIssue.explanation && <p>{f.knownIssue.explanation}</p>}
+          {f.knownIssue.fixes?.length > 0 && (
+            <p>
+              Fixed by:{' '}
+              {f.knownIssue.fixes.map((c) => (
+                <span key={c} className="commit">
+                  <a
+                    className="mono"
+                    href={`https://git.kernel.org/pub/scm/linux/kernel/git/torvalds/linux.git/commit/?id=${encodeURIComponent(c)}`}
+                    target="_blank"
+                    rel="noreferrer noopener"
+                  >
+                    {c}
+                  </a>{' '}
+                  <CopyButton text={c} label="Copy id" />
+                </span>
+              ))}
+            </p>
+          )}
+          {f.knownIssue.mitigation && (
+            <p>
+              Mitigation: {f.knownIssue.mitigation} <CopyButton text={f.knownIssue.mitigation} />
+            </p>
+          )}
+        </div>
+      )}
+      {f.nextSteps && f.nextSteps.length > 0 && (
+        <div className="next-steps">
+          <p>
+            Next steps <CopyButton text={f.nextSteps.join('\n')} />
+          </p>
+          <ul>
+            {f.nextSteps.map((s, j) => (
+              <li key={j} className="mono">
+                {s}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </>
+  );
+}
+
+function FindingNodes({ nodes, onSelectNode, nodeLabel }: { nodes: string[]; onSelectNode: (id: string) => void; nodeLabel: NodeLabel }) {
   const [all, setAll] = useState(false);
   const shown = all ? nodes : nodes.slice(0, FINDING_NODES_SHOWN);
   return (
@@ -128,8 +170,8 @@ function FindingNodes({ nodes, onSelectNode }: { nodes: string[]; onSelectNode: 
       {shown.map((n, j) => (
         <span key={`${n}-${j}`}>
           {j > 0 && <span className="arrow-sep"> → </span>}
-          <button type="button" className="linklike mono" onClick={() => onSelectNode(n)}>
-            {n}
+          <button type="button" className="linklike node-link" data-node={n} title={n} onClick={() => onSelectNode(n)}>
+            {nodeLabel(n)}
           </button>
         </span>
       ))}

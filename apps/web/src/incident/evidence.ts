@@ -13,6 +13,7 @@ interface Index {
   nodes: Map<string, GraphNode>;
   /** task id → the graph node that shows it (itself, or the node it was folded into). */
   taskNode: Map<string, string>;
+  tasks: Map<string, Task>;
 }
 
 // Built once per document: a page of 5,000 tasks looks nodes up thousands of times.
@@ -21,7 +22,8 @@ const indexes = new WeakMap<AnalysisDocument, Index>();
 function indexOf(doc: AnalysisDocument): Index {
   let ix = indexes.get(doc);
   if (ix) return ix;
-  ix = { nodes: new Map(), taskNode: new Map() };
+  ix = { nodes: new Map(), taskNode: new Map(), tasks: new Map() };
+  for (const t of doc.tasks ?? []) if (!ix.tasks.has(t.id)) ix.tasks.set(t.id, t);
   for (const n of doc.graph.nodes) {
     if (!ix.nodes.has(n.id)) ix.nodes.set(n.id, n);
     for (const m of n.members ?? []) if (!ix.taskNode.has(m)) ix.taskNode.set(m, n.id);
@@ -74,8 +76,13 @@ export function nodeForTask(doc: AnalysisDocument, taskId: string): string | nul
   return indexOf(doc).taskNode.get(taskId) ?? null;
 }
 
+/** What the page calls a node: its graph label, a task's "comm (pid)", else its id. */
 export function labelOf(doc: AnalysisDocument, id: string): string {
-  return findNode(doc, id)?.label ?? id;
+  const label = findNode(doc, id)?.label;
+  if (label) return label;
+  const task = indexOf(doc).tasks.get(id);
+  if (task?.comm) return task.pid !== null ? `${task.comm} (${task.pid})` : task.comm;
+  return id;
 }
 
 /**

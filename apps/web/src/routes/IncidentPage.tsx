@@ -21,7 +21,7 @@ import { Annotations } from '../incident/Annotations';
 import { SimilarIncidents } from '../incident/SimilarIncidents';
 import { MitigationNote } from '../incident/MitigationNote';
 import { formatLines, parseLines, parseNodeParam, type LineRange } from '../incident/urlState';
-import { evidenceOf } from '../incident/evidence';
+import { evidenceOf, labelOf } from '../incident/evidence';
 import { collapseIdenticalWaiters, derivedOf } from '../graph/collapse';
 
 // One empty list, not a new one per render: the graph memoises on it.
@@ -88,6 +88,9 @@ export function IncidentPage() {
     return n?.count && n.count > 1 ? n : null;
   }, [collapsed, drawnSelected]);
 
+  // Finding links say what a node is (its graph label), not its id.
+  const nodeLabel = useCallback((nodeId: string) => (analysis ? labelOf(analysis, nodeId) : nodeId), [analysis]);
+
   if (incident.isPending) return <IncidentSkeleton />;
   if (incident.isError)
     return (
@@ -109,34 +112,39 @@ export function IncidentPage() {
         </p>
       )}
       <IncidentHeader incident={inc} />
-      <section aria-labelledby="verdict-h" className="verdict">
-        <h2 id="verdict-h">
-          Verdict {doc.verdict && <CopyButton text={doc.verdict} />}
-        </h2>
-        <p>{doc.verdict || 'No verdict.'}</p>
-        <Coverage segments={doc.coverage ?? []} counts={inc.coverageCounts} totalSegments={inc.coverageSegments} onShowLines={(r) => setUrlState(selected, r)} />
-      </section>
-      <section aria-labelledby="findings-h">
-        <h2 id="findings-h">Findings</h2>
-        <ErrorBoundary label="Findings">
-          <Findings findings={doc.findings ?? NO_FINDINGS} onSelectNode={selectNode} />
-        </ErrorBoundary>
-      </section>
-      <ErrorBoundary label="Mitigation">
-        <MitigationNote id={inc.id} />
-      </ErrorBoundary>
-      <section aria-labelledby="graph-h">
-        <h2 id="graph-h">Wait-for graph</h2>
-        <ErrorBoundary label="The graph">
-          <WaitGraph
-            graph={collapsed ?? doc.graph}
-            findings={doc.findings ?? NO_FINDINGS}
-            selected={drawnSelected}
-            onSelect={selectNode}
-            name={`hangscope-${inc.id}-graph`}
-          />
-        </ErrorBoundary>
-      </section>
+      {/* The first screen answers: the verdict and the findings beside the graph. */}
+      <div className="incident-top">
+        <div className="incident-answer">
+          <section aria-labelledby="verdict-h" className="verdict">
+            <h2 id="verdict-h">
+              Verdict {doc.verdict && <CopyButton text={doc.verdict} />}
+            </h2>
+            <p className="verdict-text">{doc.verdict || 'No verdict.'}</p>
+            <Coverage segments={doc.coverage ?? []} counts={inc.coverageCounts} totalSegments={inc.coverageSegments} onShowLines={(r) => setUrlState(selected, r)} />
+          </section>
+          <section aria-labelledby="findings-h">
+            <h2 id="findings-h">Findings</h2>
+            <ErrorBoundary label="Findings">
+              <Findings findings={doc.findings ?? NO_FINDINGS} onSelectNode={selectNode} nodeLabel={nodeLabel} />
+            </ErrorBoundary>
+          </section>
+          <ErrorBoundary label="Mitigation">
+            <MitigationNote id={inc.id} />
+          </ErrorBoundary>
+        </div>
+        <section aria-labelledby="graph-h" className="incident-graph">
+          <h2 id="graph-h">Wait-for graph</h2>
+          <ErrorBoundary label="The graph">
+            <WaitGraph
+              graph={collapsed ?? doc.graph}
+              findings={doc.findings ?? NO_FINDINGS}
+              selected={drawnSelected}
+              onSelect={selectNode}
+              name={`hangscope-${inc.id}-graph`}
+            />
+          </ErrorBoundary>
+        </section>
+      </div>
       <div className="evidence-split">
         <ErrorBoundary label="Node details">
           <NodeDetails analysis={doc} nodeId={selected} folded={folded} onSelectNode={selectNode} onShowLines={(r) => setUrlState(selected, r)} />
