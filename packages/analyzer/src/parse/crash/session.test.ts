@@ -59,3 +59,18 @@ describe('crash bt -F', () => {
     ]);
   });
 });
+
+describe('crash session header before a bt', () => {
+  it('ends at the bt header: `UPTIME:`, a blank line, then `PID: N  TASK: …` is the bt of that task', () => {
+    const { records } = parseText(
+      [
+        'UPTIME: 723 days, 17:47:41',
+        '',
+        'PID: 514319  TASK: ffff99ed8d709070  CPU: 62  COMMAND: "CPU 0/KVM"',
+        ' #0 [ffff9a663fb08980] machine_kexec at ffffffff84065b24',
+        ' #1 [ffff9a663fb089e0] __crash_kexec at ffffffff84122342',
+      ].join('\n'),
+    );
+    expect(records.tasks.map((t) => [t.pid, t.comm, t.cpu, t.frames.map((f) => f.fn)])).toEqual([[514319, 'CPU 0/KVM', 62, ['machine_kexec', '__crash_kexec']]]);
+  });
+});

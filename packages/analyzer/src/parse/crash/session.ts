@@ -53,7 +53,9 @@ export const crashSysParser: FormatParser = {
         if (j - last > 2) break;
         continue;
       }
-      const m = FIELD.exec(t);
+      // A `bt` header after the session header (`UPTIME: …`, blank, `PID: N  TASK: …`)
+      // starts the bt output: its PID is not this block's.
+      const m = BT_HEADER_LIKE.test(t) ? null : FIELD.exec(t);
       if (!m) break;
       fields[m[1]] = m[2].trim();
       last = j;
