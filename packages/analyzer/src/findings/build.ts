@@ -290,13 +290,17 @@ function findingsOf(inp: FindingInputs): Analysis {
       nextSteps: nextSteps('lock_no_owner', { addr: l.addr }),
     });
   }
-  const stuckNoTask = [...model.cpus.values()].filter((c) => c.stuck && !c.current);
-  for (const c of stuckNoTask) {
+  // A stuck CPU whose task is known only from the watchdog's headline (`[comm:pid]`) has
+  // no stack either.
+  const stuckNoStack = [...model.cpus.values()].filter((c) => c.stuck && (!c.current || (model.taskById.get(c.current)?.frames.length ?? 0) === 0));
+  for (const c of stuckNoStack) {
     out.push({
       kind: 'missing_evidence',
       severity: 'warning',
-      summary: `cpu ${c.cpu} is reported stuck (${c.stuckReason ?? 'watchdog'}) but the dump has no stack for it`,
-      nodes: [`cpu:${c.cpu}`],
+      summary: c.current
+        ? `cpu ${c.cpu} is reported stuck (${c.stuckReason ?? 'watchdog'}) running ${label(nodes, c.current)}, but the dump has no stack for it`
+        : `cpu ${c.cpu} is reported stuck (${c.stuckReason ?? 'watchdog'}) but the dump has no stack for it`,
+      nodes: c.current ? [`cpu:${c.cpu}`, c.current] : [`cpu:${c.cpu}`],
       evidence: c.evidence,
       nextSteps: nextSteps('stuck_cpu_no_stack', { cpu: c.cpu }),
     });

@@ -197,6 +197,15 @@ export interface ReportRecord {
   format: string;
 }
 
+export interface PanicRecord {
+  reason: string;
+  /** The report kind the panic ends (knowledge/panic-reasons), or null for another panic. */
+  kind: ReportRecord['kind'] | null;
+  cpu: number | null;
+  task: TaskRef | null;
+  span: Span;
+}
+
 export interface KernelFact {
   release: string;
   arch: string | null;
@@ -301,6 +310,9 @@ export class Records {
   memWords: StackWord[] = [];
   cpumasks: CpumaskRecord[] = [];
   reports: ReportRecord[] = [];
+  /** `Kernel panic - not syncing: …`: what stopped the machine, and the CPU and task that
+   *  panicked (the `CPU: N PID: N Comm:` line printed right after it), when printed. */
+  panic: PanicRecord | null = null;
   kernels: KernelFact[] = [];
   segments: SegmentRecord[] = [];
   /** Architecture hints from register names and trace styles. */

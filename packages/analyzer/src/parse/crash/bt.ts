@@ -26,6 +26,7 @@ const ELLIPSIS = /^\.{2,}$/;
 const SOURCE_LINE = /^\.{0,2}\/[\w./+\-]{1,400}\.[chSs]: \d{1,7}$/;
 const BT_MESSAGE = /^bt: /;
 const ORIG_RAX = /^ORIG_RAX: /;
+const FIRST_FRAME = /^#0 /;
 
 
 function markerContext(label: string): FrameContext {
@@ -60,7 +61,12 @@ export const crashBtParser: FormatParser = {
     const t = line.trimmed;
     if (BT_HEADER.test(t)) return true;
     // Header-less output right after a `bt` command.
-    return commandFacts(ctx).isBt && (frameFromCrashBt(t, 0) !== undefined || EXCEPTION_RIP.test(t) || ELLIPSIS.test(t));
+    if (commandFacts(ctx).isBt) return frameFromCrashBt(t, 0) !== undefined || EXCEPTION_RIP.test(t) || ELLIPSIS.test(t);
+    // With no crash command at all, once the panic's `CPU: N PID: N Comm:` line named
+    // crash's default task: a whole `bt` (from frame #0) pasted under the panic message
+    // without its prompt and header is that task's. Frames cut from the middle of some
+    // other task's bt (`#5 …` on) are not.
+    return ctx.crash.command === null && ctx.crash.currentTask !== null && FIRST_FRAME.test(t) && frameFromCrashBt(t, 0) !== undefined;
   },
   parse(lines, i, ctx) {
     const first = lines.trimmed(i);

@@ -6,6 +6,7 @@ import { csdLockParser } from './csd.js';
 import { foldedStackParser } from './folded.js';
 import { netdevRefParser } from './netdev.js';
 import { nfsServerParser } from './nfs.js';
+import { panicParser } from './panic.js';
 import { hungTaskHintParser, hungTaskParser } from './hung-task.js';
 import { heldLocksParser, lockdepReportParser, lockdepSavedTraceParser } from './lockdep.js';
 import { cpuDumpParser, hardLockupParser, nmiBacktraceParser, softLockupParser } from './lockups.js';
@@ -18,6 +19,7 @@ export const DMESG_PARSERS: FormatParser[] = [
   hungTaskHintParser,
   softLockupParser,
   hardLockupParser,
+  panicParser,
   rcuStallParser,
   rcuDetailParser,
   workqueueLockupParser,

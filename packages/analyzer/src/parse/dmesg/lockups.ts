@@ -11,7 +11,8 @@
 //   Sending NMI from CPU 0 to CPUs 1-3:
 //   NMI backtrace for cpu 1            / `NMI backtrace for cpu 2 skipped: idling at intel_idle+0x…`
 
-import type { CpuRecord, TaskRecord } from '../records.js';
+import type { CpuRecord, TaskRecord, TaskRef } from '../records.js';
+import { panicReason } from '../../knowledge/panic-reasons.js';
 import type { FormatParser, ParseContext } from '../parser.js';
 import { span } from '../parser.js';
 import type { LineTable } from '../../text/lines.js';
@@ -20,14 +21,21 @@ import { parseWorkqueueLine, startsTaskOrCapture } from './task-dump.js';
 import { announceCpu, dmesgState, takeAnnouncedCpu } from './state.js';
 
 // `%s: BUG: soft lockup - CPU#%d stuck for %us! [%s:%d]`; the prefix was `NMI watchdog:`
-// (3.x-4.x), `watchdog:` (4.15+), none (2.6).
-const SOFT = /^(?:(?:NMI )?watchdog: )?BUG: soft lockup - CPU#(\d{1,5}) stuck for (\d{1,7})s! \[(.{1,16}?):(\d{1,10})\]$/;
-// `Watchdog detected hard LOCKUP on cpu %d` (6.6+ buddy detector: `watchdog: CPU4: Watchdog detected …`).
-const HARD = /^(?:(?:NMI )?watchdog: )?(?:CPU\d{1,5}: )?Watchdog detected hard LOCKUP on cpu (\d{1,5})/;
-// `nmi_panic(regs, "Hard LOCKUP")` after the dump.
-const HARD_PANIC = /^Kernel panic - not syncing: (?:Hard LOCKUP|Watchdog detected hard LOCKUP on cpu (\d{1,5}))/;
+// (3.x-4.x), `watchdog:` (4.15+), none (2.6). Found anywhere in the line: a cut timestamp
+// (`348439.713178] NMI watchdog: …`), a syslog prefix or the next line joined after it
+// (`… [netlink_test:253305] Sample time: …`) leave the headline itself intact.
+const SOFT = /BUG: soft lockup - CPU#(\d{1,5}) stuck for (\d{1,7})s! \[(.{1,16}?):(\d{1,10})\]/;
+// `Watchdog detected hard LOCKUP on cpu %d` (kernel/watchdog_perf.c; the 6.6+ buddy
+// detector prints `watchdog: CPU4: Watchdog detected …` from the CPU that noticed; before
+// 4.x panic() printed `Kernel panic - not syncing: Watchdog detected hard LOCKUP on cpu %d`).
+const HARD = /Watchdog detected hard LOCKUP on cpu (\d{1,5})/;
+// powerpc (arch/powerpc/kernel/watchdog.c): `watchdog: CPU 19 self-detected hard LOCKUP @ fn+0x60/0x100`
+// (soft_nmi_interrupt, on the stuck CPU), `watchdog: CPU 3 detected hard LOCKUP on other CPUs 5,7-8`
+// (watchdog_smp_panic), `watchdog: CPU 5 Hard LOCKUP` (wd_lockup_ipi, on the stuck CPU).
+const PPC_SELF = /(?:^|: )CPU (\d{1,5}) (?:self-detected hard LOCKUP @ |Hard LOCKUP$)/;
+const PPC_OTHERS = /(?:^|: )CPU \d{1,5} detected hard LOCKUP on other CPUs ([\d,\-]{1,200})$/;
 // Lines print_modules/print_irqtrace_events add under a lockup headline.
-const LOCKUP_PREAMBLE = /^(?:Modules linked in:|irq event stamp: |hardirqs last {1,2}(?:en|dis)abled at |softirqs last {1,2}(?:en|dis)abled at |Sending NMI from CPU )/;
+const LOCKUP_PREAMBLE = /^(?:Modules linked in:|irq event stamp: |hardirqs last {1,2}(?:en|dis)abled at |softirqs last {1,2}(?:en|dis)abled at |Sending NMI from CPU |(?:watchdog: )?CPU \d{1,5} TB:\d)/;
 
 function preambleEnd(lines: LineTable, j: number): number {
   while (j < lines.length && LOCKUP_PREAMBLE.test(lines.trimmed(j))) j++;
@@ -44,8 +52,13 @@ export const softLockupParser: FormatParser = {
     if (!m) return null;
     const cpu = Number(m[1]);
     const seconds = Number(m[2]);
+    const task = { pid: Number(m[4]), comm: m[3], taskAddr: null };
+    const sp = span(lines, i, i + 1);
     dmesgState(ctx).stuck.set(cpu, `soft lockup for ${seconds}s`);
-    ctx.records.reports.push({ kind: 'soft_lockup', header: lines.trimmed(i), cpu, seconds, task: { pid: Number(m[4]), comm: m[3], taskAddr: null }, span: span(lines, i, i + 1), format: 'soft_lockup' });
+    ctx.records.reports.push({ kind: 'soft_lockup', header: lines.trimmed(i), cpu, seconds, task, span: sp, format: 'soft_lockup' });
+    // The headline names the task the CPU has been running all along (watchdog_timer_fn
+    // prints `current`): a task on that CPU even when no register dump or stack follows.
+    ctx.records.addTask({ ...task, state: 'R', cpu, frames: [], onCpu: true, span: sp, format: 'soft_lockup' });
     announceCpu(ctx, cpu, i + 1);
     return preambleEnd(lines, i + 1);
   },
@@ -54,20 +67,24 @@ export const softLockupParser: FormatParser = {
 export const hardLockupParser: FormatParser = {
   name: 'hard_lockup',
   starts(line) {
-    const t = line.trimmed;
-    return t.includes('hard LOCKUP') || t.includes('Hard LOCKUP');
+    return line.trimmed.includes('hard LOCKUP') || line.trimmed.includes(' Hard LOCKUP');
   },
   parse(lines, i, ctx) {
     const t = lines.trimmed(i);
-    const m = HARD.exec(t) ?? HARD_PANIC.exec(t);
-    if (!m) return null;
-    const cpu = m[1] !== undefined ? Number(m[1]) : null;
-    const already = ctx.records.reports.some((r) => r.kind === 'hard_lockup' && (cpu === null || r.cpu === cpu));
-    if (cpu !== null) {
-      dmesgState(ctx).stuck.set(cpu, 'hard LOCKUP');
-      announceCpu(ctx, cpu, i + 1);
+    // The panic line is the panic parser's (panic.ts).
+    if (t.includes('Kernel panic - not syncing')) return null;
+    const m = HARD.exec(t) ?? PPC_SELF.exec(t);
+    const others = m ? null : PPC_OTHERS.exec(t);
+    const cpus = m ? [Number(m[1])] : others ? cpuList(others[1]) : [];
+    if (cpus.length === 0) return null;
+    const sp = span(lines, i, i + 1);
+    const state = dmesgState(ctx);
+    for (const cpu of cpus) {
+      state.stuck.set(cpu, 'hard LOCKUP');
+      if (!ctx.records.reports.some((r) => r.kind === 'hard_lockup' && r.cpu === cpu)) ctx.records.reports.push({ kind: 'hard_lockup', header: t, cpu, span: sp, format: 'hard_lockup' });
     }
-    if (!already) ctx.records.reports.push({ kind: 'hard_lockup', header: t, cpu, span: span(lines, i, i + 1), format: 'hard_lockup' });
+    // show_regs of the stuck CPU follows its own headline (not the list of others).
+    if (m) announceCpu(ctx, cpus[0], i + 1);
     return preambleEnd(lines, i + 1);
   },
 };
@@ -142,6 +159,7 @@ export const cpuDumpParser: FormatParser = {
     takeAnnouncedCpu(ctx, i);
     const pid = Number(m[2]);
     const comm = m[3];
+    notePanicCpu(ctx, i, cpu, { pid, comm, taskAddr: null });
     let j = i + 1;
     let workqueue: { wq: string; fn: string } | null = null;
     for (; j < lines.length && j - i < 8; j++) {
@@ -190,3 +208,30 @@ export const cpuDumpParser: FormatParser = {
     return j;
   },
 };
+
+/**
+ * The `CPU: N PID: N Comm:` line panic() prints right after its own line names the task
+ * that panicked: crash's default context (a header-less `bt` pasted later is its stack),
+ * and, for a watchdog that panics on the CPU it is about, the stuck CPU and its task when
+ * the report's headline was not in the text.
+ */
+function notePanicCpu(ctx: ParseContext, i: number, cpu: number, task: TaskRef): void {
+  const state = dmesgState(ctx);
+  const at = state.panicAt;
+  const panic = ctx.records.panic;
+  if (at === null || !panic || i - at > 3) return;
+  state.panicAt = null;
+  panic.cpu ??= cpu;
+  panic.task = task;
+  if (!ctx.crash.currentTask) {
+    ctx.crash.currentTask = task;
+    ctx.crash.currentCpu = cpu;
+  }
+  const known = panicReason(panic.reason);
+  if (!known?.onStuckCpu) return;
+  const report = ctx.records.reports.find((r) => r.kind === known.kind);
+  if (!report || (report.cpu != null && report.cpu !== cpu)) return;
+  report.cpu = cpu;
+  report.task ??= task;
+  state.stuck.set(cpu, panic.reason);
+}

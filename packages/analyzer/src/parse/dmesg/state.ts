@@ -10,6 +10,8 @@ export interface DmesgState {
   stuck: Map<number, string>;
   /** The CPU the next `CPU: N PID:` / task dump is about, from `NMI backtrace for cpu N` or `Task dump for CPU N:`. */
   announcedCpu: { cpu: number; index: number } | null;
+  /** Line index of the `Kernel panic - not syncing` line whose CPU line has not come yet. */
+  panicAt: number | null;
 }
 
 const STATES = new WeakMap<ParseContext, DmesgState>();
@@ -17,7 +19,7 @@ const STATES = new WeakMap<ParseContext, DmesgState>();
 export function dmesgState(ctx: ParseContext): DmesgState {
   let s = STATES.get(ctx);
   if (!s) {
-    s = { stuck: new Map(), announcedCpu: null };
+    s = { stuck: new Map(), announcedCpu: null, panicAt: null };
     STATES.set(ctx, s);
   }
   return s;

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { analyze } from '../../analyze.js';
+
+const cpu = (doc: ReturnType<typeof analyze>, n: number) => doc.cpus.find((c) => c.cpu === n);
+
+describe('watchdog headlines alone', () => {
+  it('a soft lockup headline with no stack is a task running on a stuck CPU', () => {
+    const doc = analyze('Jan  3 10:01:02 host kernel: BUG: soft lockup - CPU#3 stuck for 61s! [rndc:9119]\n');
+    expect(doc.kind).toBe('soft_lockup');
+    expect(doc.tasks.map((t) => [t.pid, t.comm, t.state, t.cpu])).toEqual([[9119, 'rndc', 'R', 3]]);
+    expect(cpu(doc, 3)).toMatchObject({ stuck: true, current: 'task:9119' });
+    expect(doc.findings.some((f) => f.kind === 'missing_evidence' && f.summary.includes('cpu 3 is reported stuck') && f.summary.includes('rndc (9119)'))).toBe(true);
+  });
+
+  it('reads the headline with text joined after it or a cut timestamp before it', () => {
+    const joined = analyze('watchdog: BUG: soft lockup - CPU#7 stuck for 22s! [kworker/7:1:253] Sample time: 4000897528 ns(HZ: 250) Sample stat:\n');
+    expect(cpu(joined, 7)).toMatchObject({ stuck: true, current: 'task:253' });
+    expect(joined.tasks[0].comm).toBe('kworker/7:1');
+    const cut = analyze('348439.713178] NMI watchdog: Watchdog detected hard LOCKUP on cpu 32\n');
+    expect(cut.kind).toBe('hard_lockup');
+    expect(cpu(cut, 32)?.stuck).toBe(true);
+  });
+
+  it('marks the hard-locked CPU stuck when another CPU prints the panic (buddy detector)', () => {
+    const doc = analyze(
+      [
+        'watchdog: CPU4: Watchdog detected hard LOCKUP on cpu 5',
+        'Kernel panic - not syncing: Hard LOCKUP',
+        'CPU: 4 PID: 0 Comm: swapper/4 Not tainted 6.6.0 #1',
+        'Call trace:',
+        ' dump_backtrace+0x98/0xf0',
+        ' panic+0x16c/0x370',
+      ].join('\n'),
+    );
+    expect(doc.kind).toBe('hard_lockup');
+    expect(cpu(doc, 5)?.stuck).toBe(true);
+    expect(cpu(doc, 4)?.stuck).toBe(false);
+  });
+
+  it("reads powerpc's self-detected and other-CPU hard lockups", () => {
+    const self = analyze('watchdog: CPU 19 self-detected hard LOCKUP @ _raw_spin_lock_irq+0x60/0x100\nwatchdog: CPU 19 TB:5287683334232, last heartbeat TB:5281606533730 (11868ms ago)\n');
+    expect(self.kind).toBe('hard_lockup');
+    expect(cpu(self, 19)?.stuck).toBe(true);
+    const others = analyze('watchdog: CPU 3 detected hard LOCKUP on other CPUs 5,7-8\n');
+    expect(others.cpus.filter((c) => c.stuck).map((c) => c.cpu)).toEqual([5, 7, 8]);
+  });
+});
+
+describe('the panic line and the CPU line after it', () => {
+  const panicHead = [
+    '[62151.520372] Kernel panic - not syncing: Hard LOCKUP',
+    '[62151.520375] CPU: 62 PID: 514319 Comm: CPU 0/KVM Kdump: loaded Tainted: G        W        --------- -  - 4.18.0-305.el8.x86_64 #1',
+    '[62151.520377] Hardware name: Dell Inc. PowerEdge R740/0YWR7D, BIOS 2.10.2 02/24/2021',
+    '',
+  ];
+  const bt = [
+    ' #0 [ffff9a663fb08980] machine_kexec at ffffffff84065b24',
+    ' #1 [ffff9a663fb089e0] __crash_kexec at ffffffff84122342',
+    ' #2 [ffff9a663fb08ab0] panic at ffffffff84774972',
+    ' #3 [ffff9a663fb08b30] nmi_panic at ffffffff8409b6af',
+    ' #4 [ffff9a663fb08b40] watchdog_overflow_callback at ffffffff8414eb81',
+    '    [exception RIP: rb_erase+849]',
+    '    RIP: ffffffff84389a91  RSP: ffff9a663fb03ec8  RFLAGS: 00000046',
+    '--- <NMI exception stack> ---',
+    ' #5 [ffff9a663fb03ec8] rb_erase at ffffffff84389a91',
+    ' #6 [ffff9a663fb03ed0] timerqueue_del at ffffffff8438bfe4',
+  ];
+
+  it('gives a header-less crash bt pasted under it (from #0) to the panic task, on the stuck CPU', () => {
+    const doc = analyze([...panicHead, ...bt].join('\n'));
+    expect(doc.kind).toBe('hard_lockup');
+    const t = doc.tasks.find((x) => x.pid === 514319);
+    expect(t).toMatchObject({ comm: 'CPU 0/KVM', cpu: 62 });
+    expect(t?.frames.map((f) => f.fn)).toContain('rb_erase');
+    expect(cpu(doc, 62)).toMatchObject({ stuck: true, current: 'task:514319' });
+  });
+
+  it('after `crash> bt` too', () => {
+    const doc = analyze([...panicHead, 'crash> bt', ...bt].join('\n'));
+    expect(doc.tasks.find((x) => x.pid === 514319)?.frames.length).toBeGreaterThan(5);
+  });
+
+  it('does not give frames cut from the middle of another bt to the panic task', () => {
+    const doc = analyze([...panicHead, 'some processes wait for the read lock:', '', ' #5 [ffff972a9b16fd78] native_queued_spin_lock_slowpath at ffffffff9931ed47', ' #6 [ffff972a9b16fd78] queued_read_lock_slowpath at ffffffff99320a58'].join('\n'));
+    expect(doc.tasks.find((x) => x.pid === 514319)?.frames ?? []).toEqual([]);
+  });
+
+  it('a soft-lockup panic with no headline names the stuck CPU and task; a hung-task panic does not', () => {
+    const soft = analyze(['Kernel panic - not syncing: softlockup: hung tasks', 'CPU: 2 PID: 812 Comm: fio Tainted: G L 6.1.0 #1'].join('\n'));
+    expect(soft.kind).toBe('soft_lockup');
+    expect(cpu(soft, 2)).toMatchObject({ stuck: true, current: 'task:812' });
+    const hung = analyze(['INFO: task jbd2/sda1-8:911 blocked for more than 120 seconds.', 'Kernel panic - not syncing: hung_task: blocked tasks', 'CPU: 1 PID: 29 Comm: khungtaskd Not tainted 6.1.0 #1'].join('\n'));
+    expect(hung.kind).toBe('hung_task');
+    expect(cpu(hung, 1)?.stuck ?? false).toBe(false);
+  });
+});
