@@ -5,8 +5,10 @@ import { ARTIFACTS, SEED001, graphNode, uploadFile } from './helpers';
 test('graph nodes are reachable with Tab and selected with Enter', async ({ page }) => {
   await uploadFile(page, SEED001);
   await expect(graphNode(page, 'task:4790')).toBeVisible();
-  // From the last toolbar button, Tab goes into the nodes.
+  // From the last toolbar button, Tab goes to the graph (keys zoom and pan it), then into the nodes.
   await page.getByRole('button', { name: 'Save PNG' }).focus();
+  await page.keyboard.press('Tab');
+  expect(await page.evaluate(() => document.activeElement?.classList.contains('wait-graph'))).toBe(true);
   await page.keyboard.press('Tab');
   const first = await page.evaluate(() => document.activeElement?.getAttribute('data-node-id'));
   expect(first).toMatch(/^(task|lock|wq|work):/);
@@ -19,7 +21,7 @@ test('graph nodes are reachable with Tab and selected with Enter', async ({ page
   expect(focused).toBe('task:4790');
   await page.keyboard.press('Enter');
   await expect(graphNode(page, 'task:4790')).toHaveClass(/\bselected\b/);
-  await expect(graphNode(page, 'task:4790')).toHaveAttribute('aria-pressed', 'true');
+  await expect(graphNode(page, 'task:4790')).toHaveAttribute('aria-selected', 'true');
   await expect(page).toHaveURL(/node=task%3A4790/);
   await expect(page.locator('.node-details')).toHaveAttribute('data-selected-node', 'task:4790');
   await page.screenshot({ path: `${ARTIFACTS}/incident-keyboard-selected.png` });

@@ -1,59 +1,99 @@
+// Every mark the graph draws, named: node shapes, the outlines (cycle, root blocker,
+// selected), the ×N of folded waiters, each edge kind in the words drawn on it, and the
+// line patterns of confidence. Also drawn into exported images (exportImage.ts), so the
+// legend has one source.
+import type { EdgeKind } from '@hangscope/analyzer';
 import { NodeShape } from './NodeShape';
+import { EDGE_MEANING, EDGE_WORDS } from './edgeWords';
 
-const NODE_TYPES = ['task', 'cpu', 'lock', 'work', 'wq', 'external'] as const;
-const EDGE_KINDS = [
-  ['waits_lock', 'waits for lock'],
-  ['held_by', 'lock held by'],
-  ['flushes', 'flushes work/queue'],
-  ['runs', 'run by worker'],
-  ['ipi_wait', 'waits for IPI'],
-  ['on_cpu', 'CPU occupied by'],
-  ['wakes', 'waits to wake'],
-  ['waits_event', 'waits for event'],
-  ['starved_by', 'starved by'],
+export const NODE_TYPES = [
+  ['task', 'task'],
+  ['cpu', 'CPU'],
+  ['lock', 'lock'],
+  ['work', 'work item'],
+  ['wq', 'workqueue'],
+  ['external', 'outside the dump (device, hypervisor)'],
 ] as const;
-const CONFIDENCE = ['certain', 'likely', 'guess'] as const;
+
+export const NODE_MARKS = [
+  ['cycle', 'in a deadlock cycle (red outline)'],
+  ['root-blocker', 'root blocker: where the waits end (purple outline)'],
+  ['selected', 'selected (blue halo)'],
+] as const;
+
+export const EDGE_KINDS = Object.keys(EDGE_WORDS) as EdgeKind[];
+
+export const CONFIDENCE = [
+  ['certain', 'certain: the dump states it (solid)'],
+  ['likely', 'likely: inferred (dashed)'],
+  ['guess', 'a guess (dotted)'],
+] as const;
+
+function NodeSample({ type, cls = '' }: { type: string; cls?: string }) {
+  return (
+    <svg width="36" height="20" viewBox="-4 -6 46 32" className={`wait-graph-inline node type-${type} ${cls}`} aria-hidden="true">
+      <NodeShape type={type} width={38} height={20} />
+    </svg>
+  );
+}
+
+function LineSample({ cls }: { cls: string }) {
+  return (
+    <svg width="36" height="10" className="wait-graph-inline" aria-hidden="true">
+      <g className={`edge ${cls}`}>
+        <line className="edge-line" x1="0" y1="5" x2="36" y2="5" />
+      </g>
+    </svg>
+  );
+}
 
 export function GraphLegend() {
   return (
     <details className="legend">
       <summary>Legend</summary>
-      <p className="legend-note">Arrows point from the waiter to what it waits for; culprits sit on the right.</p>
+      <p className="legend-note">Arrows point from the waiter to what it waits for, and read along the arrow: “task → waits for → lock → held by → task”.</p>
       <ul className="legend-list" aria-label="node types">
-        {NODE_TYPES.map((t) => (
+        {NODE_TYPES.map(([t, text]) => (
           <li key={t}>
-            <svg width="36" height="20" viewBox="-2 -6 44 30" className={`wait-graph-inline node type-${t}`} aria-hidden="true">
-              <NodeShape type={t} width={38} height={20} />
-            </svg>
-            {t}
-          </li>
-        ))}
-        <li>
-          <svg width="36" height="20" viewBox="-2 -6 44 30" className="wait-graph-inline node type-task cycle" aria-hidden="true">
-            <NodeShape type="task" width={38} height={20} />
-          </svg>
-          in a deadlock cycle
-        </li>
-      </ul>
-      <ul className="legend-list" aria-label="edge kinds">
-        {EDGE_KINDS.map(([k, text]) => (
-          <li key={k}>
-            <svg width="36" height="10" className="wait-graph-inline" aria-hidden="true">
-              <line className={`edge-line kind-${k}`} x1="0" y1="5" x2="36" y2="5" />
-            </svg>
+            <NodeSample type={t} />
             {text}
           </li>
         ))}
       </ul>
-      <ul className="legend-list" aria-label="confidence">
-        {CONFIDENCE.map((c) => (
-          <li key={c}>
-            <svg width="36" height="10" className="wait-graph-inline" aria-hidden="true">
-              <line className={`edge-line conf-${c}`} x1="0" y1="5" x2="36" y2="5" />
-            </svg>
-            {c}
+      <ul className="legend-list" aria-label="node marks">
+        {NODE_MARKS.map(([m, text]) => (
+          <li key={m}>
+            <NodeSample type="task" cls={m} />
+            {text}
           </li>
         ))}
+        <li>
+          <span className="legend-count">×12</span> identical waiters folded into one node
+        </li>
+      </ul>
+      <ul className="legend-list" aria-label="edge kinds">
+        {EDGE_KINDS.map((k) => (
+          <li key={k}>
+            <LineSample cls={`kind-${k}`} />
+            <strong>{EDGE_WORDS[k]}</strong>&nbsp;<span className="muted">{EDGE_MEANING[k]}</span>
+          </li>
+        ))}
+      </ul>
+      <ul className="legend-list" aria-label="edge marks">
+        {CONFIDENCE.map(([c, text]) => (
+          <li key={c}>
+            <LineSample cls={`conf-${c}`} />
+            {text}
+          </li>
+        ))}
+        <li>
+          <LineSample cls="cycle" />
+          part of the deadlock cycle
+        </li>
+        <li>
+          <LineSample cls="selected" />
+          touches the selected node
+        </li>
       </ul>
     </details>
   );

@@ -13,6 +13,7 @@ import { GraphLegend } from './GraphLegend';
 import { useLayout } from './useLayout';
 import { capComponents, derivedOf } from './collapse';
 import { downloadBlob, serializeGraphSvg, svgToPng } from './exportImage';
+import { edgeWords } from './edgeWords';
 
 interface Props {
   graph: { nodes: GraphNode[]; edges: GraphEdge[] };
@@ -98,8 +99,48 @@ const MARGIN = 24;
  * not painted on every frame of a pan over thousands of nodes.
  */
 export const FAR_ZOOM = 0.4;
-/** The zoom a graph too big to fit legibly opens at. */
-export const READABLE_ZOOM = 0.55;
+/** Nodes of a graph small enough to open whole down to FAR_ZOOM. */
+const SMALL_GRAPH = 30;
+/** The smallest zoom a big graph opens at: 12 px labels drawn at 9 px. */
+export const READABLE_ZOOM = 0.75;
+
+interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** Scales at which a box fills the view's width / height (margins kept), capped at 1.2. */
+function fitScales(box: Box, w: number, h: number): { fitW: number; fitH: number } {
+  return { fitW: Math.min(1.2, (w - 2 * MARGIN) / Math.max(box.width, 1)), fitH: Math.min(1.2, (h - 2 * MARGIN) / Math.max(box.height, 1)) };
+}
+
+function boxOf(nodes: PlacedNode[]): Box {
+  let x0 = Infinity;
+  let y0 = Infinity;
+  let x1 = -Infinity;
+  let y1 = -Infinity;
+  for (const p of nodes) {
+    x0 = Math.min(x0, p.x);
+    y0 = Math.min(y0, p.y);
+    x1 = Math.max(x1, p.x + p.width);
+    y1 = Math.max(y1, p.y + p.height);
+  }
+  return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+}
+
+/** The ids and their direct neighbours in the drawn graph. */
+function neighbourhood(ids: string[], layout: PositionedGraph): string[] {
+  const set = new Set(ids);
+  for (const pe of layout.edges) {
+    if (set.has(pe.edge.from) || set.has(pe.edge.to)) {
+      set.add(pe.edge.from);
+      set.add(pe.edge.to);
+    }
+  }
+  return [...set];
+}
 
 export function GraphCanvas({
   layout,
@@ -123,49 +164,81 @@ export function GraphCanvas({
   const svgRef = useRef<SVGSVGElement>(null);
   const viewRef = useRef<SVGGElement>(null);
   const zoomRef = useRef<ZoomBehavior<SVGSVGElement, unknown> | null>(null);
+  const activeRef = useRef(false);
+  // Read by the first view only: a later selection must not reset the zoom.
+  const selectedRef = useRef(selected);
+  selectedRef.current = selected;
   const cycle = useMemo(() => cycleNodeIds(findings), [findings]);
   const roots = useMemo(() => rootBlockerIds(findings), [findings]);
   const byId = useMemo(() => new Map(layout.nodes.map((p) => [p.node.id, p])), [layout]);
   const height = GRAPH_HEIGHT;
   const [exportError, setExportError] = useState<string | null>(null);
 
+  /** Show `box` (layout coordinates) centred at scale k, or from its top when taller than the view. */
+  const showBox = useCallback(
+    (box: Box, k: number) => {
+      const svg = svgRef.current;
+      const z = zoomRef.current;
+      if (!svg || !z) return;
+      const w = svg.clientWidth || 800;
+      const h = svg.clientHeight || height;
+      const tx = box.width * k <= w - 2 * MARGIN ? (w - box.width * k) / 2 - box.x * k : MARGIN - box.x * k;
+      const ty = box.height * k <= h - 2 * MARGIN ? (h - box.height * k) / 2 - box.y * k : MARGIN - box.y * k;
+      select(svg).call(z.transform, zoomIdentity.translate(tx, ty).scale(k));
+    },
+    [height],
+  );
+
+  // Fit: the whole graph, but never so small that no label is drawn — a tall graph is
+  // fitted to the width (down to FAR_ZOOM) and shown from its top, not as a grey sliver.
   const fit = useCallback(() => {
     const svg = svgRef.current;
-    const z = zoomRef.current;
-    if (!svg || !z) return;
-    const w = svg.clientWidth || 800;
-    const h = svg.clientHeight || height;
-    const k = Math.max(
-      0.05,
-      Math.min(1.2, (w - 2 * MARGIN) / Math.max(layout.width, 1), (h - 2 * MARGIN) / Math.max(layout.height, 1)),
-    );
-    const tx = (w - layout.width * k) / 2;
-    const ty = (h - layout.height * k) / 2;
-    select(svg).call(z.transform, zoomIdentity.translate(tx, ty).scale(k));
-  }, [layout, height]);
+    if (!svg) return;
+    const whole = { x: 0, y: 0, width: layout.width, height: layout.height };
+    const { fitW, fitH } = fitScales(whole, svg.clientWidth || 800, svg.clientHeight || height);
+    const k = Math.min(fitW, fitH) >= FAR_ZOOM ? Math.min(fitW, fitH) : Math.max(0.05, Math.min(fitW, FAR_ZOOM));
+    showBox(whole, k);
+  }, [layout, height, showBox]);
 
-  // The first view: the whole graph when it fits legibly; otherwise a readable zoom at
-  // the top, where the most important component is drawn (components come in findings
-  // order). A 600-node pile-up fitted whole is a grey sliver with no text; Fit still
-  // shows all of it.
+  // The first view: the whole graph when it fits legibly; otherwise the answer's part
+  // of it — the cycle, else the root blockers (else the selected node), with the nodes
+  // around them — at a readable zoom. Fit still shows all of it.
   const [partial, setPartial] = useState(false);
   const initialView = useCallback(() => {
     const svg = svgRef.current;
-    const z = zoomRef.current;
-    if (!svg || !z) return;
+    if (!svg) return;
     const w = svg.clientWidth || 800;
     const h = svg.clientHeight || height;
-    const fitK = Math.min(1.2, (w - 2 * MARGIN) / Math.max(layout.width, 1), (h - 2 * MARGIN) / Math.max(layout.height, 1));
-    if (fitK >= FAR_ZOOM) {
+    const whole = { x: 0, y: 0, width: layout.width, height: layout.height };
+    const all = fitScales(whole, w, h);
+    const k = Math.min(all.fitW, all.fitH);
+    // A small graph is shown whole even a little under the readable zoom.
+    if (k >= READABLE_ZOOM || (k >= FAR_ZOOM && layout.nodes.length <= SMALL_GRAPH)) {
       setPartial(false);
-      fit();
+      showBox(whole, k);
       return;
     }
-    const k = Math.max(READABLE_ZOOM, Math.min(1, (w - 2 * MARGIN) / Math.max(layout.width, 1)));
-    const tx = layout.width * k <= w - 2 * MARGIN ? (w - layout.width * k) / 2 : MARGIN;
     setPartial(true);
-    select(svg).call(z.transform, zoomIdentity.translate(tx, MARGIN).scale(k));
-  }, [layout, height, fit]);
+    const focus = [...cycle].filter((id) => byId.has(id));
+    if (!focus.length) focus.push(...[...roots].filter((id) => byId.has(id)));
+    const picked = selectedRef.current;
+    if (!focus.length && picked && byId.has(picked)) focus.push(picked);
+    if (!focus.length) {
+      showBox(whole, Math.max(READABLE_ZOOM, Math.min(1, all.fitW)));
+      return;
+    }
+    // The focus and its neighbours when they fit readably, else the focus alone.
+    const near = neighbourhood(focus, layout);
+    for (const ids of [near, focus]) {
+      const box = boxOf(ids.flatMap((id) => byId.get(id) ?? []));
+      const f = fitScales(box, w, h);
+      const k = Math.min(1, f.fitW, f.fitH);
+      if (k >= READABLE_ZOOM || ids === focus) {
+        showBox(box, Math.max(READABLE_ZOOM, k));
+        return;
+      }
+    }
+  }, [layout, height, showBox, cycle, roots, byId]);
 
   const onTouchRef = useRef(onTouch);
   onTouchRef.current = onTouch;
@@ -176,6 +249,9 @@ export function GraphCanvas({
     if (!svg || !view) return;
     let far: boolean | null = null;
     const z = zoom<SVGSVGElement, unknown>()
+      // The page scrolls under the wheel: the graph zooms with ctrl/⌘+wheel, or with the
+      // wheel once it was clicked into (until a click elsewhere or the pointer leaves).
+      .filter((ev: MouseEvent) => (ev.type === 'wheel' ? activeRef.current || ev.ctrlKey || ev.metaKey : !ev.ctrlKey && !ev.button))
       // d3's default extent reads svg.width.baseVal, which is the attribute ("100%"),
       // not the rendered size; the client box is what the user sees.
       .extent(() => [
@@ -196,13 +272,49 @@ export function GraphCanvas({
         }
       });
     zoomRef.current = z;
+    const activate = () => {
+      activeRef.current = true;
+      svg.classList.add('active');
+    };
+    const deactivate = () => {
+      activeRef.current = false;
+      svg.classList.remove('active');
+    };
+    const outside = (ev: PointerEvent) => {
+      if (!svg.contains(ev.target as Node)) deactivate();
+    };
+    svg.addEventListener('pointerdown', activate);
+    svg.addEventListener('pointerleave', deactivate);
+    document.addEventListener('pointerdown', outside);
     // Double-click zoom would fight with double-clicking a label to select its text.
     select(svg).call(z).on('dblclick.zoom', null);
     initialView();
     return () => {
       select(svg).on('.zoom', null);
+      svg.removeEventListener('pointerdown', activate);
+      svg.removeEventListener('pointerleave', deactivate);
+      document.removeEventListener('pointerdown', outside);
     };
   }, [initialView, height]);
+
+  // Keys on the focused graph: + and - zoom, arrows pan, 0 fits.
+  const onCanvasKey = useCallback(
+    (e: KeyboardEvent<SVGSVGElement>) => {
+      const svg = svgRef.current;
+      const z = zoomRef.current;
+      if (!svg || !z || e.altKey || e.ctrlKey || e.metaKey) return;
+      const step = 80 / zoomTransform(svg).k;
+      const pan: Record<string, [number, number]> = { ArrowLeft: [step, 0], ArrowRight: [-step, 0], ArrowUp: [0, step], ArrowDown: [0, -step] };
+      if (e.key === '+' || e.key === '=') select(svg).call(z.scaleBy, 1.25);
+      else if (e.key === '-' || e.key === '_') select(svg).call(z.scaleBy, 0.8);
+      else if (e.key === '0') fit();
+      else if (pan[e.key]) select(svg).call(z.translateBy, ...pan[e.key]);
+      else return;
+      e.preventDefault();
+      onTouchRef.current?.();
+    },
+    [fit],
+  );
 
   // A node picked outside the graph (a finding, the tasks table, a deep link) may be
   // off-screen: pan to it. One picked by clicking it is on screen already; leave the
@@ -275,12 +387,23 @@ export function GraphCanvas({
           </button>
         )}
         <span className="muted">
-          {layout.nodes.length} nodes · {layout.edges.length} edges · drag to pan, wheel to zoom
-          {partial && ' · too big to show whole at a readable size: Fit shows all of it'}
+          {layout.nodes.length} nodes · {layout.edges.length} edges · drag to pan; ctrl/⌘+wheel (or click, then wheel) to zoom; keys + − ← → ↑ ↓ 0
+          {partial && ' · too big to show whole at a readable size: Fit (0) shows all of it'}
         </span>
         {exportError && <span className="error">Export failed: {exportError}</span>}
       </div>
-      <svg ref={svgRef} className="wait-graph" data-layout={engine} role="group" aria-label="wait-for graph, arrows from waiter to what it waits for" height={height} width="100%">
+      <svg
+        ref={svgRef}
+        className="wait-graph"
+        data-layout={engine}
+        role="group"
+        tabIndex={0}
+        aria-label="wait-for graph, arrows from waiter to what it waits for; + and - zoom, arrow keys pan, 0 fits"
+        aria-keyshortcuts="+ - 0 ArrowLeft ArrowRight ArrowUp ArrowDown"
+        onKeyDown={onCanvasKey}
+        height={height}
+        width="100%"
+      >
         <defs>
           <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="9" markerHeight="9" markerUnits="userSpaceOnUse" orient="auto-start-reverse">
             <path d="M0,0 L10,5 L0,10 z" className="arrow" />
@@ -300,7 +423,7 @@ export function GraphCanvas({
               />
             ))}
           </g>
-          <g className="nodes">
+          <g className="nodes" role="listbox" aria-label="nodes: Enter selects, Escape clears">
             {layout.nodes.map((p) => (
               <NodeView
                 key={p.node.id}
@@ -325,11 +448,11 @@ const EdgeView = memo(function EdgeView({ pe, inCycle, touchesSelected }: { pe: 
     .join(' ');
   return (
     <g className={cls} data-edge={`${pe.edge.from}->${pe.edge.to}`}>
-      <title>{`${pe.edge.kind} (${pe.edge.confidence}): ${pe.edge.why}`}</title>
+      <title>{`${edgeWords(pe.edge.kind)} (${pe.edge.confidence}): ${pe.edge.why}`}</title>
       <path className="edge-line" d={edgePath(pe)} markerEnd={inCycle ? 'url(#arrow-cycle)' : 'url(#arrow)'} />
       {pe.label && (
         <text className="edge-label" x={pe.label.x} y={pe.label.y} textAnchor="middle" dominantBaseline="middle">
-          {pe.edge.kind}
+          {edgeWords(pe.edge.kind)}
         </text>
       )}
     </g>
@@ -362,9 +485,9 @@ const NodeView = memo(function NodeView({
       data-node-id={node.id}
       data-members={node.members && node.members.length > 1 ? node.members.join(' ') : undefined}
       transform={`translate(${x},${y})`}
-      role="button"
+      role="option"
       tabIndex={0}
-      aria-pressed={isSelected}
+      aria-selected={isSelected}
       aria-label={`${node.type} ${node.label}${count ? `, ${count} tasks` : ''}`}
       onClick={(e) => {
         e.stopPropagation();

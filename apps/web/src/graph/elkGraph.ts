@@ -2,6 +2,7 @@
 // ELK runtime so it can be unit-tested and so elkjs itself stays in a lazy chunk.
 import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api';
 import type { GraphEdge, GraphNode } from '@hangscope/analyzer';
+import { edgeWords } from './edgeWords';
 
 export interface Point {
   x: number;
@@ -90,7 +91,7 @@ export function toElkGraph(nodes: GraphNode[], edges: GraphEdge[]): ElkNode {
       id: edgeId(i),
       sources: [e.from],
       targets: [e.to],
-      labels: [{ text: e.kind, width: Math.ceil(e.kind.length * SUB_CHAR_W) + 4, height: 12 }],
+      labels: [{ text: edgeWords(e.kind), width: Math.ceil(edgeWords(e.kind).length * SUB_CHAR_W) + 4, height: 12 }],
     });
   });
   return { id: 'root', layoutOptions: LAYOUT_OPTIONS, children, edges: elkEdges };

@@ -18,6 +18,7 @@
 //   6. connected components laid out alone and packed in rows.
 import type { GraphEdge, GraphNode } from '@hangscope/analyzer';
 import { NODE_H, edgeId, nodeSize, type PlacedEdge, type PlacedNode, type PositionedGraph, type Point } from './elkGraph';
+import { edgeWords } from './edgeWords';
 
 // The spacings ELK is given in elkGraph.ts (LAYOUT_OPTIONS), so both layouts look alike.
 const NODE_GAP = 22;
@@ -368,7 +369,7 @@ function layoutComponent(
   const labelW = new Array<number>(layerCount).fill(0);
   for (const v of verts) colW[v.layer] = Math.max(colW[v.layer], v.width);
   for (const s of segs) {
-    const k = edges[s.edge].kind;
+    const k = edgeWords(edges[s.edge].kind);
     const first = s.reversed ? s.chain[s.chain.length - 2] : s.chain[0];
     labelW[verts[first].layer] = Math.max(labelW[verts[first].layer], k.length * LABEL_CHAR_W + 60);
   }

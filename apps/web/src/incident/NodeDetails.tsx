@@ -2,6 +2,7 @@
 // frame marked), a lock's owner and waiters, a CPU's state, the edges in and out.
 import { useState } from 'react';
 import type { AnalysisDocument, GraphNode, Span, Task } from '@hangscope/analyzer';
+import { edgeWords } from '../graph/edgeWords';
 import { findEntity, findNode, frameLineOf, labelOf, nodeForTask } from './evidence';
 import { isGenericFrame, isWaitFrame } from './genericFrames';
 import { mergeSpans, type LineRange } from './urlState';
@@ -124,13 +125,13 @@ export function NodeDetails({ analysis: doc, nodeId, folded, onSelectNode, onSho
         <ul className="edge-list">
           {outgoing.map((e, i) => (
             <li key={`o${i}`}>
-              waits for {nodeLink(e.to)} <span className="muted">({e.kind}, {e.confidence})</span> — {e.why}{' '}
+              {edgeWords(e.kind)} {nodeLink(e.to)} <span className="muted">({e.confidence})</span> — {e.why}{' '}
               <EvidenceLinks spans={e.evidence} onShowLines={onShowLines} />
             </li>
           ))}
           {incoming.map((e, i) => (
             <li key={`i${i}`}>
-              {nodeLink(e.from)} waits for this <span className="muted">({e.kind}, {e.confidence})</span> — {e.why}{' '}
+              {nodeLink(e.from)} {edgeWords(e.kind)} this <span className="muted">({e.confidence})</span> — {e.why}{' '}
               <EvidenceLinks spans={e.evidence} onShowLines={onShowLines} />
             </li>
           ))}
