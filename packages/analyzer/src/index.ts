@@ -1,5 +1,6 @@
 export * from './contract.js';
 export { ANALYZER_VERSION } from './version.js';
 export { analyze, analysisFailed } from './analyze.js';
+export { FINGERPRINT_VERSION } from './summary/fingerprint.js';
 export { StackTable, compactAnalysis, expandAnalysis, isCompact, stackKey, type CompactAnalysis, type CompactTask } from './compact.js';
 export { ANALYSIS_YOUNG_GENERATION_MB } from './heap.js';

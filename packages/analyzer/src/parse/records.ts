@@ -110,6 +110,8 @@ export interface LockFactRecord {
   owner?: TaskRef | null;
   /** The lock is stated free (count 1 / owner 0). */
   free?: boolean;
+  /** Where a waiter is taking it, as printed (lockdep's `at: fn+0x1e/0x40`). */
+  at?: string | null;
   waiterAddrs?: string[];
   waiters?: TaskRef[];
   /** Address of the first waiter struct on wait_list (mutex_waiter etc.). */

@@ -95,7 +95,7 @@ const STRIP_PREFIXES = ['SYSC_', 'SyS_', 'sys_', '__x64_', '__ia32_', '__arm64_'
 
 // linuxStallAnchorFrames: where a stall's representative frame is found (the frame
 // printed just before the first anchor: the syscall, work item, timer or fop callback).
-const STALL_ANCHORS = [
+export const STALL_ANCHORS = [
   'process_one_work', 'do_syscall_', 'do_fast_syscall_', 'sysenter_dispatch', 'tracesys_phase2', 'el0_svc_handler',
   'invoke_syscall', 'ret_fast_syscall', 'netif_receive_skb', 'do_softirq', 'call_timer_fn', '_run_timers',
   'run_timer_softirq', 'hrtimer_run', 'run_ksoftirqd', 'smpboot_thread_fn', '^kthread$', 'start_secondary',

@@ -182,7 +182,7 @@ export const lockdepReportParser: FormatParser = {
       }
       const l = /^(?:[0-9a-f]{8,16} |\(____ptrval____\) |\()/.test(t) ? lockLine(t) : null;
       if (l && task) {
-        if (mode === 'trying') ctx.records.lockFacts.push({ addr: l.addr, name: l.name, waiters: [task], span: span(lines, j, j + 1), format: 'lockdep' });
+        if (mode === 'trying') ctx.records.lockFacts.push({ addr: l.addr, name: l.name, at: l.at, waiters: [task], span: span(lines, j, j + 1), format: 'lockdep' });
         else if (mode === 'holding') ctx.records.heldLocks.push(heldLock(ctx, task, { ...l, index: 0 }, lines.no(j)));
         continue;
       }
