@@ -22,7 +22,13 @@ interface Props {
   onSelect: (nodeId: string | null) => void;
   /** Base of downloaded file names. */
   name?: string;
+  /** A permalink's node: the graph opens on it and focuses it, once. */
+  landOn?: string | null;
+  /** Notes pinned to nodes: a marker with the count on each. */
+  notes?: Map<string, number>;
 }
+
+const NO_NOTES = new Map<string, number>();
 
 /** Nodes drawn before the rest of the components wait behind "Show all". */
 export const NODE_BUDGET = 200;
@@ -31,7 +37,7 @@ export const COMPONENT_BUDGET = 40;
 /** The canvas has one height whatever the graph, so nothing below it moves when it lays out. */
 export const GRAPH_HEIGHT = 520;
 
-export function WaitGraph({ graph, findings, selected, onSelect, name = 'graph' }: Props) {
+export function WaitGraph({ graph, findings, selected, onSelect, name = 'graph', landOn = null, notes = NO_NOTES }: Props) {
   const [attempt, setAttempt] = useState(0);
   const [showAll, setShowAll] = useState(false);
   const base = useMemo(
@@ -84,7 +90,17 @@ export function WaitGraph({ graph, findings, selected, onSelect, name = 'graph' 
         </div>
       )}
       {state.status === 'done' && (
-        <GraphCanvas layout={state.layout} engine={state.engine} findings={findings} selected={selected} onSelect={onSelect} onTouch={onTouch} name={name} />
+        <GraphCanvas
+          layout={state.layout}
+          engine={state.engine}
+          findings={findings}
+          selected={selected}
+          onSelect={onSelect}
+          onTouch={onTouch}
+          name={name}
+          landOn={landOn}
+          notes={notes}
+        />
       )}
       <GraphLegend />
     </section>
@@ -150,6 +166,8 @@ export function GraphCanvas({
   onTouch,
   engine,
   name = 'graph',
+  landOn = null,
+  notes = NO_NOTES,
 }: {
   layout: PositionedGraph;
   /** Which layout drew it (a data attribute, for tests and bug reports). */
@@ -160,6 +178,8 @@ export function GraphCanvas({
   /** The reader zoomed, panned or picked a node. */
   onTouch?: () => void;
   name?: string;
+  landOn?: string | null;
+  notes?: Map<string, number>;
 }) {
   const svgRef = useRef<SVGSVGElement>(null);
   const viewRef = useRef<SVGGElement>(null);
@@ -219,10 +239,9 @@ export function GraphCanvas({
       return;
     }
     setPartial(true);
-    const focus = [...cycle].filter((id) => byId.has(id));
-    if (!focus.length) focus.push(...[...roots].filter((id) => byId.has(id)));
     const picked = selectedRef.current;
-    if (!focus.length && picked && byId.has(picked)) focus.push(picked);
+    const focus = picked && byId.has(picked) ? [picked] : [...cycle].filter((id) => byId.has(id));
+    if (!focus.length) focus.push(...[...roots].filter((id) => byId.has(id)));
     if (!focus.length) {
       showBox(whole, Math.max(READABLE_ZOOM, Math.min(1, all.fitW)));
       return;
@@ -335,6 +354,20 @@ export function GraphCanvas({
     select(svg).call(z.translateTo, p.x + p.width / 2, p.y + p.height / 2);
   }, [selected, byId, height]);
 
+  // A permalink's node: focused once it is drawn (focus scrolls the page to it when the
+  // graph is not in view, and a screen reader announces it).
+  const landed = useRef(false);
+  useEffect(() => {
+    if (landed.current || !landOn || !byId.has(landOn)) return;
+    landed.current = true;
+    const el = svgRef.current?.querySelector<SVGGElement>(`[data-node-id="${CSS.escape(landOn)}"]`);
+    el?.focus({ preventScroll: true });
+    // The whole canvas into view (centred), not just the node at the window's edge: a
+    // later refinement of the layout moves nodes within the canvas.
+    const r = el?.getBoundingClientRect();
+    if (r && (r.top < 0 || r.bottom > window.innerHeight)) svgRef.current?.scrollIntoView({ block: 'center' });
+  }, [landOn, byId]);
+
   // Stable handlers, so a selection change re-renders only the nodes whose state changed.
   const onSelectRef = useRef(onSelect);
   onSelectRef.current = onSelect;
@@ -431,6 +464,7 @@ export function GraphCanvas({
                 inCycle={cycle.has(p.node.id)}
                 root={roots.has(p.node.id)}
                 isSelected={selected === p.node.id}
+                noteCount={notes.get(p.node.id) ?? 0}
                 pick={pick}
                 onKey={onKey}
               />
@@ -464,6 +498,7 @@ const NodeView = memo(function NodeView({
   inCycle,
   root,
   isSelected,
+  noteCount,
   pick,
   onKey,
 }: {
@@ -471,6 +506,7 @@ const NodeView = memo(function NodeView({
   inCycle: boolean;
   root: boolean;
   isSelected: boolean;
+  noteCount: number;
   pick: (id: string) => void;
   onKey: (e: KeyboardEvent, id: string) => void;
 }) {
@@ -488,7 +524,7 @@ const NodeView = memo(function NodeView({
       role="option"
       tabIndex={0}
       aria-selected={isSelected}
-      aria-label={`${node.type} ${node.label}${count ? `, ${count} tasks` : ''}`}
+      aria-label={`${node.type} ${node.label}${count ? `, ${count} tasks` : ''}${noteCount ? `, ${noteCount} note${noteCount === 1 ? '' : 's'}` : ''}`}
       onClick={(e) => {
         e.stopPropagation();
         pick(node.id);
@@ -515,6 +551,15 @@ const NodeView = memo(function NodeView({
         <text className="node-sub" x={width / 2} y={31} textAnchor="middle" dominantBaseline="middle">
           {sub}
         </text>
+      )}
+      {noteCount > 0 && (
+        <g className="note-marker" transform={`translate(${width - 4},-4)`}>
+          <title>{`${noteCount} note${noteCount === 1 ? '' : 's'} pinned here`}</title>
+          <circle r={8} />
+          <text textAnchor="middle" dominantBaseline="central">
+            {noteCount}
+          </text>
+        </g>
       )}
     </g>
   );

@@ -4,6 +4,7 @@ import { memo, useMemo, useState } from 'react';
 import type { Finding } from '@hangscope/analyzer';
 import { CopyButton } from '../components/CopyButton';
 import { groupFindings, type FindingGroup } from './findingGroups';
+import type { LineRange } from './urlState';
 
 const KIND_TITLES: Record<string, string> = {
   deadlock_cycle: 'Deadlock cycle',
@@ -36,6 +37,13 @@ export const FINDINGS_SHOWN = 25;
 export const FINDING_NODES_SHOWN = 12;
 
 type NodeLabel = (id: string) => string;
+type LinkTo = (node: string | null, lines: LineRange | null) => string;
+
+/** A finding's permalink: its first node, and its first evidence lines. */
+function findingLink(f: Finding, linkTo: LinkTo): string {
+  const ev = f.evidence?.[0];
+  return linkTo(f.nodes?.[0] ?? null, ev ? { from: ev.line, to: ev.endLine ?? ev.line } : null);
+}
 const idAsLabel: NodeLabel = (id) => id;
 
 // memo: hundreds of findings need not re-render on every selection.
@@ -43,25 +51,28 @@ export const Findings = memo(function Findings({
   findings,
   onSelectNode,
   nodeLabel = idAsLabel,
+  linkTo,
 }: {
   findings: Finding[];
   onSelectNode: (id: string) => void;
   /** What a node is called on the page (its graph label); the id otherwise. */
   nodeLabel?: NodeLabel;
+  /** The permalink of a node and line range (a "Copy link" per finding when given). */
+  linkTo?: LinkTo;
 }) {
   const groups = useMemo(() => groupFindings(findings), [findings]);
   if (findings.length === 0) return <p className="muted">No findings.</p>;
   return (
     <ol className="findings">
       {groups.map((g) => (
-        <FindingRow key={g.kind} group={g} onSelectNode={onSelectNode} nodeLabel={nodeLabel} />
+        <FindingRow key={g.kind} group={g} onSelectNode={onSelectNode} nodeLabel={nodeLabel} linkTo={linkTo} />
       ))}
     </ol>
   );
 });
 
 /** One kind: its first finding in full, the others folded behind a count. */
-function FindingRow({ group: g, onSelectNode, nodeLabel }: { group: FindingGroup; onSelectNode: (id: string) => void; nodeLabel: NodeLabel }) {
+function FindingRow({ group: g, onSelectNode, nodeLabel, linkTo }: { group: FindingGroup; onSelectNode: (id: string) => void; nodeLabel: NodeLabel; linkTo?: LinkTo }) {
   const [open, setOpen] = useState(false);
   const [all, setAll] = useState(false);
   const [first, ...rest] = g.items;
@@ -79,6 +90,7 @@ function FindingRow({ group: g, onSelectNode, nodeLabel }: { group: FindingGroup
         )}
         {first.confidence && <span className="muted"> · {first.confidence}</span>}
         <CopyButton text={findingAsText(first)} />
+        {linkTo && <CopyButton text={findingLink(first, linkTo)} label="Copy link" />}
       </div>
       <FindingBody f={first} onSelectNode={onSelectNode} nodeLabel={nodeLabel} />
       {rest.length > 0 && (

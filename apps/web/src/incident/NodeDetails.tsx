@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import type { AnalysisDocument, GraphNode, Span, Task } from '@hangscope/analyzer';
 import { edgeWords } from '../graph/edgeWords';
+import { CopyButton } from '../components/CopyButton';
 import { findEntity, findNode, frameLineOf, labelOf, nodeForTask } from './evidence';
 import { isGenericFrame, isWaitFrame } from './genericFrames';
 import { mergeSpans, type LineRange } from './urlState';
@@ -14,9 +15,11 @@ interface Props {
   folded?: GraphNode | null;
   onSelectNode: (id: string) => void;
   onShowLines: (r: LineRange) => void;
+  /** The selected node's permalink. */
+  link?: string | null;
 }
 
-export function NodeDetails({ analysis: doc, nodeId, folded, onSelectNode, onShowLines }: Props) {
+export function NodeDetails({ analysis: doc, nodeId, folded, onSelectNode, onShowLines, link }: Props) {
   if (!nodeId) {
     return (
       <section className="node-details" aria-label="node details">
@@ -42,7 +45,7 @@ export function NodeDetails({ analysis: doc, nodeId, folded, onSelectNode, onSho
   return (
     <section className="node-details" aria-label="node details" data-selected-node={nodeId}>
       <h3>
-        {node?.label ?? nodeId} <span className="muted mono">{nodeId}</span>
+        {node?.label ?? nodeId} <span className="muted mono">{nodeId}</span> {link && <CopyButton text={link} label="Copy link" />}
       </h3>
       {(folded ?? (node?.count && node.count > 1 ? node : null)) && (
         <Members group={(folded ?? node)!} current={nodeId} onSelectNode={onSelectNode} />

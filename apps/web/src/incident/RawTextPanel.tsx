@@ -5,6 +5,7 @@ import { useEffect, useMemo, useRef, useState, type FormEvent, type MouseEvent }
 import type { Span } from '@hangscope/analyzer';
 import { useRawText } from '../api/hooks';
 import { QueryError } from '../components/QueryError';
+import { CopyButton } from '../components/CopyButton';
 import { inRanges, mergeSpans, type LineRange } from './urlState';
 import { findMatches, splitLines, visibleWindow } from './visibleWindow';
 
@@ -19,9 +20,17 @@ interface Props {
   highlight: Span[];
   focus: LineRange | null;
   onSelectLines: (r: LineRange) => void;
+  /** A permalink's lines: the page scrolls to them once, when the dump is shown. */
+  land?: boolean;
+  /** The permalink of the selected lines. */
+  link?: string | null;
+  /** Lines notes are pinned to. */
+  notedLines?: LineRange[];
 }
 
-export function RawTextPanel({ id, size, highlight, focus, onSelectLines }: Props) {
+const NO_RANGES: LineRange[] = [];
+
+export function RawTextPanel({ id, size, highlight, focus, onSelectLines, land = false, link = null, notedLines = NO_RANGES }: Props) {
   const [requested, setRequested] = useState(false);
   const enabled = requested || size <= AUTO_LOAD_BYTES || highlight.length > 0 || focus !== null;
   const raw = useRawText(id, enabled);
@@ -36,7 +45,7 @@ export function RawTextPanel({ id, size, highlight, focus, onSelectLines }: Prop
       {enabled && raw.isPending && <p className="muted">Loading the dump…</p>}
       {raw.isError && <QueryError error={raw.error} retry={() => void raw.refetch()} what="raw dump" />}
       {raw.data !== undefined && (
-        <RawLines text={raw.data} highlight={highlight} focus={focus} onSelectLines={onSelectLines} />
+        <RawLines text={raw.data} highlight={highlight} focus={focus} onSelectLines={onSelectLines} land={land} link={link} notedLines={notedLines} />
       )}
     </section>
   );
@@ -47,11 +56,17 @@ function RawLines({
   highlight,
   focus,
   onSelectLines,
+  land,
+  link,
+  notedLines,
 }: {
   text: string;
   highlight: Span[];
   focus: LineRange | null;
   onSelectLines: (r: LineRange) => void;
+  land: boolean;
+  link: string | null;
+  notedLines: LineRange[];
 }) {
   const lines = useMemo(() => splitLines(text), [text]);
   const ranges = useMemo(() => mergeSpans(highlight), [highlight]);
@@ -75,6 +90,16 @@ function RawLines({
   useEffect(() => {
     if (target !== null) scrollToLine(target);
   }, [target, lines]);
+
+  // A permalink to lines: bring the dump into view and focus it, once.
+  const landed = useRef(false);
+  useEffect(() => {
+    if (landed.current || !land || !focus) return;
+    landed.current = true;
+    scroller.current?.scrollIntoView({ block: 'center' });
+    scroller.current?.focus({ preventScroll: true });
+  }, [land, focus]);
+  const noted = useMemo(() => mergeSpans(notedLines.map((r) => ({ line: r.from, endLine: r.to }))), [notedLines]);
 
   const search = (e: FormEvent) => {
     e.preventDefault();
@@ -109,6 +134,7 @@ function RawLines({
       focus && n >= focus.from && n <= focus.to ? 'focus' : '',
       matchSet.has(i) ? 'match' : '',
       matches[current] === i ? 'current' : '',
+      inRanges(n, noted) ? 'noted' : '',
     ]
       .filter(Boolean)
       .join(' ');
@@ -145,6 +171,7 @@ function RawLines({
           {lines.length} lines
           {ranges.length > 0 && ` · evidence: ${ranges.map((r) => (r.from === r.to ? r.from : `${r.from}–${r.to}`)).join(', ')}`}
         </span>
+        {link && focus && <CopyButton text={link} label={`Copy link to ${focus.from === focus.to ? `line ${focus.from}` : `lines ${focus.from}–${focus.to}`}`} />}
       </form>
       <div
         ref={scroller}

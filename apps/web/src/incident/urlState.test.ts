@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatLines, inRanges, mergeSpans, parseLines, parseNodeParam } from './urlState';
+import { formatLines, inRanges, mergeSpans, parseLines, parseNodeParam, permalink } from './urlState';
 
 describe('lines= in the URL', () => {
   it('parses ranges and single lines, in either order', () => {
@@ -47,5 +47,14 @@ describe('node= in the URL', () => {
     expect(parseNodeParam('lock:ffff880035acf1e0')).toBe('lock:ffff880035acf1e0');
     expect(parseNodeParam('javascript:alert(1)')).toBeNull();
     expect(parseNodeParam(null)).toBeNull();
+  });
+});
+
+describe('permalink', () => {
+  it('builds the link to an incident, a node and a line range', () => {
+    expect(permalink('http://h', 'a b', null, null)).toBe('http://h/i/a%20b');
+    expect(permalink('http://h', 'x', 'task:4790', null)).toBe('http://h/i/x?node=task%3A4790');
+    expect(permalink('http://h', 'x', 'task:4790', { from: 41, to: 57 })).toBe('http://h/i/x?node=task%3A4790&lines=41-57');
+    expect(permalink('http://h', 'x', null, { from: 5, to: 5 })).toBe('http://h/i/x?lines=5');
   });
 });

@@ -50,3 +50,13 @@ export function parseNodeParam(value: string | null): string | null {
   if (!value) return null;
   return /^(task|cpu|lock|work|wq|external):.{1,300}$/.test(value) ? value : null;
 }
+
+/** The absolute permalink of an incident, a node in it and/or a line range. */
+export function permalink(origin: string, incidentId: string, node: string | null, lines: LineRange | null): string {
+  const p = new URLSearchParams();
+  if (node) p.set('node', node);
+  const l = formatLines(lines);
+  if (l) p.set('lines', l);
+  const q = p.toString();
+  return `${origin}/i/${encodeURIComponent(incidentId)}${q ? `?${q}` : ''}`;
+}

@@ -2,10 +2,11 @@
 // evidence behind the selected node. Selection and line range live in the URL.
 // It reads the incident's view (GET …/view: the graph, the tasks in it, counts), not the
 // whole analysis, which for a big dump is ~2× the dump (the Export links have it).
-import { useCallback, useMemo } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import type { AnalysisDocument, Finding } from '@hangscope/analyzer';
 import { Link, useLocation, useParams, useSearchParams } from 'react-router';
-import { useIncidentView, useTasks } from '../api/hooks';
+import { useAnnotations, useIncidentView, useTasks } from '../api/hooks';
+import { pinnedNotes } from '../incident/pinnedNotes';
 import { QueryError } from '../components/QueryError';
 import { ErrorBoundary } from '../components/ErrorBoundary';
 import { CopyButton } from '../components/CopyButton';
@@ -20,7 +21,7 @@ import { Exports } from '../incident/Exports';
 import { Annotations } from '../incident/Annotations';
 import { SimilarIncidents } from '../incident/SimilarIncidents';
 import { MitigationNote } from '../incident/MitigationNote';
-import { formatLines, parseLines, parseNodeParam, type LineRange } from '../incident/urlState';
+import { formatLines, parseLines, parseNodeParam, permalink, type LineRange } from '../incident/urlState';
 import { evidenceOf, labelOf } from '../incident/evidence';
 import { collapseIdenticalWaiters, derivedOf } from '../graph/collapse';
 
@@ -35,6 +36,11 @@ export function IncidentPage() {
   const incident = useIncidentView(id);
   const selected = parseNodeParam(params.get('node'));
   const lines = parseLines(params.get('lines'));
+  // Where a permalink pointed when the page opened: the page lands there once (the
+  // graph focuses the node, the raw dump scrolls into view on the lines).
+  const [landing] = useState(() => ({ node: selected, lines }));
+  const notes = useAnnotations(id);
+  const pinned = useMemo(() => pinnedNotes(notes.data ?? []), [notes.data]);
   const view = incident.data?.analysis;
   // A task picked by a deep link that the view does not carry (not in the graph):
   // fetched on its own and added to what the details panel looks in.
@@ -90,6 +96,7 @@ export function IncidentPage() {
 
   // Finding links say what a node is (its graph label), not its id.
   const nodeLabel = useCallback((nodeId: string) => (analysis ? labelOf(analysis, nodeId) : nodeId), [analysis]);
+  const linkTo = useCallback((node: string | null, range: LineRange | null) => permalink(window.location.origin, id, node, range), [id]);
 
   if (incident.isPending) return <IncidentSkeleton />;
   if (incident.isError)
@@ -125,7 +132,7 @@ export function IncidentPage() {
           <section aria-labelledby="findings-h">
             <h2 id="findings-h">Findings</h2>
             <ErrorBoundary label="Findings">
-              <Findings findings={doc.findings ?? NO_FINDINGS} onSelectNode={selectNode} nodeLabel={nodeLabel} />
+              <Findings findings={doc.findings ?? NO_FINDINGS} onSelectNode={selectNode} nodeLabel={nodeLabel} linkTo={linkTo} />
             </ErrorBoundary>
           </section>
           <ErrorBoundary label="Mitigation">
@@ -141,16 +148,27 @@ export function IncidentPage() {
               selected={drawnSelected}
               onSelect={selectNode}
               name={`hangscope-${inc.id}-graph`}
+              landOn={landing.lines ? null : landing.node}
+              notes={pinned.byNode}
             />
           </ErrorBoundary>
         </section>
       </div>
       <div className="evidence-split">
         <ErrorBoundary label="Node details">
-          <NodeDetails analysis={doc} nodeId={selected} folded={folded} onSelectNode={selectNode} onShowLines={(r) => setUrlState(selected, r)} />
+          <NodeDetails analysis={doc} nodeId={selected} folded={folded} onSelectNode={selectNode} onShowLines={(r) => setUrlState(selected, r)} link={selected ? linkTo(selected, null) : null} />
         </ErrorBoundary>
         <ErrorBoundary label="The raw dump">
-          <RawTextPanel id={inc.id} size={inc.size} highlight={highlight} focus={lines} onSelectLines={(r) => setUrlState(selected, r)} />
+          <RawTextPanel
+            id={inc.id}
+            size={inc.size}
+            highlight={highlight}
+            focus={lines}
+            onSelectLines={(r) => setUrlState(selected, r)}
+            land={landing.lines !== null}
+            link={lines ? linkTo(selected, lines) : null}
+            notedLines={pinned.lines}
+          />
         </ErrorBoundary>
       </div>
       <ErrorBoundary label="Tasks">
