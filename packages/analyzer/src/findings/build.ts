@@ -129,7 +129,9 @@ function findingsOf(inp: FindingInputs): Analysis {
   for (const e of edges) hasIn.add(e.to);
   const sourceSet = new Set<string>(waits.keys());
   for (const c of model.cpus.values()) if (c.stuck) sourceSet.add(`cpu:${c.cpu}`);
-  for (const e of edges) if (!hasIn.has(e.from)) sourceSet.add(e.from);
+  // (A work item run by a worker that is not blocked is no waiter: a busy-workqueue
+  // dump's in-flight works would each make their worker a root blocker.)
+  for (const e of edges) if (!hasIn.has(e.from) && (e.kind !== 'runs' || waits.has(e.to) || model.taskById.get(e.to)?.state === 'D')) sourceSet.add(e.from);
   const sources: string[] = [];
   for (const s of sourceSet) if (nodes.has(s)) sources.push(s);
   // Where each source's chains end: computed once per node over the graph with its

@@ -67,7 +67,7 @@ export function resolveWorks(model: Model, waits: Map<string, TaskWait>, g: Grap
     if (r) {
       r.wq ??= w.wq;
       r.stated = true;
-      r.evidence.push(w.span);
+      if (!r.evidence.some((e) => e.line === w.span.line)) r.evidence.push(w.span);
     } else {
       const nr: Running = { task: t, fn: w.fn, wq: w.wq, stated: true, evidence: [w.span] };
       running.push(nr);
@@ -119,6 +119,8 @@ export function resolveWorks(model: Model, waits: Map<string, TaskWait>, g: Grap
     return out;
   };
 
+  const barrierOf = new Map<number, (typeof model.records.workBarriers)[number]>();
+  for (const b of model.records.workBarriers) if (!barrierOf.has(b.pid)) barrierOf.set(b.pid, b);
   for (const w of waits.values()) {
     if (w.rule.kind !== 'flush_work' && w.rule.kind !== 'flush_workqueue') continue;
     const t = w.task;
@@ -128,15 +130,19 @@ export function resolveWorks(model: Model, waits: Map<string, TaskWait>, g: Grap
     let candidates: Running[];
     let stated: (r: Running) => boolean;
     if (w.rule.kind === 'flush_work') {
-      // The work is not named by the stack; when exactly one other blocked kworker is
-      // running a work item, that is the one being flushed, most likely.
-      const lone = w.work ? [] : firstOthers(blockedRunning, t, 2);
-      const fn = w.work ?? (lone.length === 1 ? lone[0].fn : null);
+      // The work is not named by the stack: a `BAR(pid)` of the workqueue dump names it;
+      // else, when exactly one other blocked kworker is running a work item, that is
+      // the one being flushed, most likely.
+      const barrier = t.pid !== null ? barrierOf.get(t.pid) : undefined;
+      const lone = w.work || barrier ? [] : firstOthers(blockedRunning, t, 2);
+      const fn = w.work ?? barrier?.fn ?? (lone.length === 1 ? lone[0].fn : null);
+      if (barrier) ev.push(barrier.span);
       const id = fn ? `work:${fn}` : `work:?@${site}`;
       target = { id, what: fn ? `work ${fn}${w.wq ? ` on ${w.wq}` : ''}` : `a work item flushed from ${site}` };
       g.node(id, 'work', fn ?? `work flushed by ${site}`);
       addWork(id, 'work', fn ?? `? (flushed by ${site})`, w.wq, 'unknown', ev);
-      g.edge(t.id, id, 'flushes', fn ? 'certain' : 'likely', fn ? `${w.api.fn} from ${site} waits for ${fn}${w.ruleSource ? ` (${w.ruleSource})` : ''}` : `${w.api.fn} from ${site} waits for a work item`, ev);
+      const named = w.work ? (w.ruleSource ? ` (${w.ruleSource})` : '') : barrier ? ` (the workqueue dump shows its flush barrier BAR(${t.pid}) queued behind ${fn})` : '';
+      g.edge(t.id, id, 'flushes', fn ? 'certain' : 'likely', fn ? `${w.api.fn} from ${site} waits for ${fn}${named}` : `${w.api.fn} from ${site} waits for a work item`, ev);
       candidates = fn ? runningByFn.get(fn) ?? [] : firstOthers(blockedRunning, t, 7);
       stated = (r) => r.stated && fn !== null;
     } else {
@@ -179,28 +185,40 @@ export function resolveWorks(model: Model, waits: Map<string, TaskWait>, g: Grap
       if (wk && !wk.runners.includes(r.task.id)) wk.runners.push(r.task.id);
     }
   }
-  // A workqueue lockup names a pool that made no progress: its in-flight works hold the
-  // pool's workers, and its pending works cannot start until they finish.
-  const stuckPools = new Set(
-    model.records.reports.filter((r) => r.kind === 'workqueue_lockup').map((r) => /cpus=(\S+)/.exec(r.header)?.[1]).filter((x): x is string => !!x),
-  );
+  // A flush barrier (`BAR(pid)`) states that task pid waits for the work queued before
+  // it, whether or not the task's stack is in the text.
+  for (const b of model.records.workBarriers) {
+    const t = model.taskById.get(`task:${b.pid}`);
+    if (!t) continue;
+    const id = `work:${b.fn}`;
+    g.node(id, 'work', b.fn);
+    g.task(t);
+    addWork(id, 'work', b.fn, b.wq, 'unknown', [b.span]);
+    g.edge(t.id, id, 'flushes', 'certain', `${t.comm ?? 'task ' + b.pid} waits for ${b.fn} to finish: the workqueue dump shows its flush barrier BAR(${b.pid}) queued behind it`, [b.span]);
+  }
+  // Every in-flight entry of a busy-workqueue dump is a worker running that work. In a
+  // pool that made no progress (workqueue lockup, or `hung=` past the threshold) the
+  // pending works cannot start until the in-flight ones finish.
+  const stuckPools = new Set(model.records.stuckPools.map((p) => p.cpus));
+  const inflight = model.records.works.filter((w) => w.state === 'running' && w.workerPid != null);
+  for (const w of inflight) {
+    const t = model.taskById.get(`task:${w.workerPid}`);
+    if (!t) continue;
+    const id = `work:${w.fn}`;
+    g.node(id, 'work', w.fn);
+    g.task(t);
+    const where = w.poolCpus && stuckPools.has(w.poolCpus) ? ` (in-flight in the stuck pool cpus=${w.poolCpus})` : ' (in-flight in the busy-workqueue dump)';
+    g.edge(id, t.id, 'runs', 'certain', `${t.comm ?? 'worker ' + w.workerPid} is executing ${w.fn}${w.wq ? ` from ${w.wq}` : ''}${where}`, [w.span]);
+    linked.add(`${id}>${t.id}`);
+    const wk = addWork(id, 'work', w.fn, w.wq, 'running', [w.span]);
+    if (!wk.runners.includes(t.id)) wk.runners.push(t.id);
+  }
   if (stuckPools.size) {
-    const inflight = model.records.works.filter((w) => w.state === 'running' && w.poolCpus && stuckPools.has(w.poolCpus) && w.workerPid != null);
-    for (const w of inflight) {
-      const t = model.taskById.get(`task:${w.workerPid}`);
-      if (!t) continue;
-      const id = `work:${w.fn}`;
-      g.node(id, 'work', w.fn);
-      g.task(t);
-      g.edge(id, t.id, 'runs', 'certain', `${t.comm ?? 'the worker'} is executing ${w.fn}${w.wq ? ` from ${w.wq}` : ''} (in-flight in the stuck pool cpus=${w.poolCpus})`, [w.span]);
-      linked.add(`${id}>${t.id}`);
-      const wk = addWork(id, 'work', w.fn, w.wq, 'running', [w.span]);
-      if (!wk.runners.includes(t.id)) wk.runners.push(t.id);
-    }
+    const stuckInflight = inflight.filter((w) => w.poolCpus && stuckPools.has(w.poolCpus));
     for (const p of model.records.works) {
       if (p.state === 'running' || !p.poolCpus || !stuckPools.has(p.poolCpus)) continue;
       // Only in-flight works that became nodes (their worker is in the dump) can be waited on.
-      const blockers = inflight.filter((w) => w.poolCpus === p.poolCpus && w.fn !== p.fn && g.nodes.has(`work:${w.fn}`));
+      const blockers = stuckInflight.filter((w) => w.poolCpus === p.poolCpus && w.fn !== p.fn && g.nodes.has(`work:${w.fn}`));
       for (const b of blockers) {
         const id = `work:${p.fn}`;
         g.node(id, 'work', p.fn);

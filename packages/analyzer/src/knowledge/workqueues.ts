@@ -34,3 +34,10 @@ export function kworkerKind(comm: string | null): { bound: boolean; cpu: number 
   if (!m) return null;
   return { bound: m[1] === '', cpu: m[1] === '' ? Number(m[2]) : null };
 }
+
+/**
+ * Seconds a worker pool may make no progress before the workqueue watchdog reports it
+ * (`workqueue.watchdog_thresh`, default 30: kernel/workqueue.c wq_watchdog_thresh). A
+ * `pool N: … hung=Ns` line of a busy-workqueue dump at or past it is a stuck pool.
+ */
+export const WQ_WATCHDOG_THRESH_S = 30;

@@ -557,6 +557,15 @@ function buildCpus(records: Records, tasks: ModelTask[], byPid: TaskLookup<numbe
       }
     }
   }
+  // A CPU-bound worker pool that made no progress (workqueue watchdog, or a dump's
+  // `hung=Ns` past its threshold): that CPU is reported stuck.
+  for (const p of records.stuckPools) {
+    if (!/^\d{1,5}$/.test(p.cpus)) continue;
+    const c = get(Number(p.cpus));
+    c.stuck = true;
+    c.stuckReason ??= `workqueue pool cpus=${p.cpus} made no progress for ${p.seconds}s`;
+    c.evidence.push(p.span);
+  }
   for (const c of cpus.values()) c.evidence = mergeSpans(c.evidence);
   return cpus;
 }

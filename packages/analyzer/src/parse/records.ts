@@ -306,6 +306,12 @@ export class Records {
   lockFacts: LockFactRecord[] = [];
   waiters: WaiterRecord[] = [];
   works: WorkRecord[] = [];
+  /** `BAR(N)` in a busy-workqueue dump: task N waits in flush_work for `fn`, the work
+   *  the barrier was queued behind (kernel/workqueue.c insert_wq_barrier). */
+  workBarriers: { pid: number; fn: string; wq: string | null; span: Span }[] = [];
+  /** Worker pools reported stuck: `BUG: workqueue lockup - pool cpus=C …`, or a dump's
+   *  `pool N: cpus=C … hung=Ns` at or past the watchdog's threshold. */
+  stuckPools: { cpus: string; seconds: number; span: Span }[] = [];
   addresses: AddressFact[] = [];
   structs: StructDump[] = [];
   /** Memory words from `rd`/`search` not yet known to belong to a task. */

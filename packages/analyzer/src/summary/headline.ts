@@ -71,7 +71,8 @@ export function detectKind(model: Model): { kind: Kind; cpu: number | null; task
       }
     }
   }
-  if (model.tasks.some((t) => t.frames.length > 0 || t.state === 'D')) return { kind: 'blocked_tasks', cpu: null, task: null };
+  // A busy-workqueue dump with no pool hung: busy workers, each a task running its work.
+  if (model.tasks.some((t) => t.frames.length > 0 || t.state === 'D') || model.records.works.length > 0) return { kind: 'blocked_tasks', cpu: null, task: null };
   return { kind: 'unknown', cpu: null, task: null };
 }
 

@@ -9,8 +9,19 @@
 //       delayed: fn                                                                (`inactive:` since 6.5)
 //   pool 2: cpus=1 node=0 flags=0x0 nice=0 hung=36s workers=3 idle: 5 6           (show_one_worker_pool)
 //   Showing backtraces of running workers in stalled CPU-bound worker pools:     (6.x, then dumps)
+//
+// A dump is often pasted in part: without the `BUG:` line, without timestamps, without
+// its indentation, or starting at a `pwq`/`in-flight:` line. Each line is read on its own
+// shape, so any of them starts (and continues) the dump.
+//
+// What the lines state: each `in-flight: PID:fn` is worker task PID running fn (its
+// works listed after it are on that worker's scheduled list); `BAR(N)` is the barrier
+// flush_work queued right behind the work it flushes (insert_wq_barrier), so task N
+// waits for the work printed just before it; `hung=Ns` is how long the pool has made no
+// progress, which the watchdog reports past its threshold.
 
-import type { WorkRecord } from '../records.js';
+import { WQ_WATCHDOG_THRESH_S } from '../../knowledge/workqueues.js';
+import type { Records } from '../records.js';
 import type { FormatParser } from '../parser.js';
 import { span } from '../parser.js';
 
@@ -19,24 +30,51 @@ const SHOWING = /^Showing (?:busy workqueues and worker pools|backtraces of runn
 const WQ = /^workqueue (\S{1,64}): flags=0x[0-9a-f]{1,8}$/;
 const PWQ = /^pwq \d{1,6}: cpus=(\S{1,64}) /;
 const LIST = /^(in-flight|pending|delayed|inactive): (.{1,3000})$/;
-const POOL = /^pool \d{1,6}: cpus=\S{1,64} /;
+/** An in-flight list: it starts with a worker's `PID:fn` (or `PID(RESCUER):fn`). */
+const INFLIGHT_START = /^in-flight: \d{1,10}(?:\(RESCUER\))?:[A-Za-z_]/;
+const POOL = /^pool \d{1,6}: cpus=(\S{1,64}) .{0,200}?hung=(\d{1,9})s/;
+const POOL_ANY = /^pool \d{1,6}: cpus=\S{1,64} /;
 const POOL_MORE = /^(?:manager: \d{1,10}|idle: [\d ]{1,3000})/;
+const BAR = /^BAR\((\d{1,10})\)$/;
 
-function readList(kind: string, body: string, wq: string | null, poolCpus: string | null, sp: { line: number; endLine: number }, out: WorkRecord[]): void {
-  const state: WorkRecord['state'] = kind === 'in-flight' ? 'running' : kind === 'pending' ? 'pending' : 'delayed';
+/** A pool's CPU when it is one CPU (`cpus=5`), else null (`cpus=0-3`, unbound pools). */
+function singleCpu(cpus: string | null): number | null {
+  return cpus !== null && /^\d{1,5}$/.test(cpus) ? Number(cpus) : null;
+}
+
+function readList(kind: string, body: string, wq: string | null, poolCpus: string | null, sp: { line: number; endLine: number }, records: Records): void {
+  const state = kind === 'in-flight' ? 'running' : kind === 'pending' ? 'pending' : 'delayed';
   let workerPid: number | null = null;
+  // The work the next `BAR(N)` is queued behind.
+  let last: string | null = null;
   for (const part of body.split(',')) {
     for (const tok of part.trim().split(/\s{1,4}/)) {
-      if (tok === '' || /^BAR\(\d{1,10}\)$/.test(tok) || /^\[[\w\-]{1,64}\]$/.test(tok)) continue;
+      if (tok === '' || /^\[[\w\-]{1,64}\]$/.test(tok)) continue;
+      const bar = BAR.exec(tok);
+      if (bar) {
+        const pid = Number(bar[1]);
+        if (last !== null && pid > 0) {
+          records.workBarriers.push({ pid, fn: last, wq, span: sp });
+          // The flusher is a task of the dump even when nothing else shows it.
+          records.addTask({ pid, comm: null, state: null, cpu: null, taskAddr: null, frames: [], span: sp, format: 'workqueue_dump' });
+        }
+        continue;
+      }
       // `pid[(RESCUER)]:fn` starts a worker's entry; the works after it wait on that worker.
       const inflight = /^(\d{1,10})(?:\(RESCUER\))?:(\S{1,160})$/.exec(tok);
       if (inflight) {
         workerPid = Number(inflight[1]);
-        out.push({ fn: inflight[2], wq, state: 'running', workerPid, poolCpus, span: sp, format: 'workqueue_dump' });
+        last = inflight[2];
+        records.works.push({ fn: last, wq, state: 'running', workerPid, poolCpus, span: sp, format: 'workqueue_dump' });
+        // The worker is a task running that work (bound to its pool's CPU, when one).
+        records.addTask({ pid: workerPid, comm: null, state: null, cpu: singleCpu(poolCpus), taskAddr: null, frames: [], workqueue: wq ? { wq, fn: last } : null, span: sp, format: 'workqueue_dump' });
         continue;
       }
       const pending = /^(?:\d{1,6}\*)?([A-Za-z_][\w.$]{0,159})$/.exec(tok);
-      if (pending) out.push({ fn: pending[1], wq, state: state === 'running' ? 'pending' : state, poolCpus, span: sp, format: 'workqueue_dump' });
+      if (pending) {
+        last = pending[1];
+        records.works.push({ fn: last, wq, state: state === 'running' ? 'pending' : state, poolCpus, span: sp, format: 'workqueue_dump' });
+      }
     }
   }
 }
@@ -50,21 +88,28 @@ export const workqueueLockupParser: FormatParser = {
   parse(lines, i, ctx) {
     const m = LOCKUP.exec(lines.trimmed(i));
     if (!m) return null;
-    const cpu = /^\d{1,5}$/.test(m[2]) ? Number(m[2]) : null;
-    ctx.records.reports.push({ kind: 'workqueue_lockup', header: lines.trimmed(i), cpu, seconds: Number(m[3]), subtype: m[1].trim(), span: span(lines, i, i + 1), format: 'workqueue_lockup' });
+    const cpu = singleCpu(m[2]);
+    const sp = span(lines, i, i + 1);
+    ctx.records.reports.push({ kind: 'workqueue_lockup', header: lines.trimmed(i), cpu, seconds: Number(m[3]), subtype: m[1].trim(), span: sp, format: 'workqueue_lockup' });
+    ctx.records.stuckPools.push({ cpus: m[2], seconds: Number(m[3]), span: sp });
     return i + 1;
   },
 };
 
+/** A line that begins (or continues) a busy-workqueue dump. */
+function dumpLine(t: string): boolean {
+  return SHOWING.test(t) || WQ.test(t) || PWQ.test(t) || INFLIGHT_START.test(t) || POOL_ANY.test(t);
+}
+
 export const workqueueDumpParser: FormatParser = {
   name: 'workqueue_dump',
-  startChars: 'Sw',
+  startChars: 'Swpi',
   starts(line) {
     const t = line.trimmed;
-    return t.startsWith('Showing ') || t.startsWith('workqueue ');
+    return t.startsWith('Showing ') || t.startsWith('workqueue ') || t.startsWith('pwq ') || t.startsWith('pool ') || t.startsWith('in-flight: ');
   },
   parse(lines, i, ctx) {
-    if (!SHOWING.test(lines.trimmed(i)) && !WQ.test(lines.trimmed(i))) return null;
+    if (!dumpLine(lines.trimmed(i))) return null;
     let wq: string | null = null;
     let poolCpus: string | null = null;
     let j = i;
@@ -78,11 +123,25 @@ export const workqueueDumpParser: FormatParser = {
       } else if ((m = PWQ.exec(t))) {
         poolCpus = m[1];
       } else if ((m = LIST.exec(t))) {
-        readList(m[1], m[2], wq, poolCpus, span(lines, j, j + 1), ctx.records.works);
-      } else if (POOL.test(t) || POOL_MORE.test(t)) {
+        readList(m[1], m[2], wq, poolCpus, span(lines, j, j + 1), ctx.records);
+      } else if ((m = POOL.exec(t))) {
+        wq = null;
+        const hung = Number(m[2]);
+        if (hung >= WQ_WATCHDOG_THRESH_S) notePoolHung(m[1], hung, span(lines, j, j + 1), lines.trimmed(j), ctx.records);
+      } else if (POOL_ANY.test(t) || POOL_MORE.test(t)) {
         wq = null;
       } else break;
     }
     return j > i ? j : null;
   },
 };
+
+/**
+ * A pool the dump shows hung past the watchdog's threshold is a stuck pool, and a
+ * workqueue lockup report when the text has none for it (the `BUG:` line was not pasted).
+ */
+function notePoolHung(cpus: string, seconds: number, sp: { line: number; endLine: number }, header: string, records: Records): void {
+  if (records.stuckPools.some((p) => p.cpus === cpus)) return;
+  records.stuckPools.push({ cpus, seconds, span: sp });
+  records.reports.push({ kind: 'workqueue_lockup', header, cpu: singleCpu(cpus), seconds, subtype: `cpus=${cpus}`, span: sp, format: 'workqueue_pool' });
+}
