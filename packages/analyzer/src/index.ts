@@ -4,3 +4,4 @@ export { analyze, analysisFailed } from './analyze.js';
 export { FINGERPRINT_VERSION } from './summary/fingerprint.js';
 export { StackTable, compactAnalysis, expandAnalysis, isCompact, stackKey, type CompactAnalysis, type CompactTask } from './compact.js';
 export { ANALYSIS_YOUNG_GENERATION_MB } from './heap.js';
+export { isGenericFrame } from './knowledge/waits.js';

@@ -1,12 +1,18 @@
-import type { AnalysisDocument, Finding, Task } from '@hangscope/analyzer';
+import { isGenericFrame, type AnalysisDocument, type Finding, type Frame, type Task } from '@hangscope/analyzer';
 import type { Annotation, IncidentDetail, MitigationRevision } from '../store/types.js';
 
 /**
- * Markdown-escape text that came from a dump or a user: a comm or title must not
- * turn into a heading, a link, a table cell break or raw HTML in a ticket system.
+ * Markdown-escape text that came from a dump or a user: a comm or title must not turn
+ * into a heading, a list, a link, emphasis, a table cell break or raw HTML in a ticket
+ * system. Only what CommonMark/GFM would read as markup is escaped: `mutex_lock` and
+ * `&dev->mutex` stay as they are (an underscore inside a word, `->`, parentheses after no
+ * bracket, `&` that starts no entity are plain text).
  */
 export function mdText(value: string): string {
-  return value.replace(/\r?\n|\r/g, ' ').replace(/[\\`*_{}[\]()<>#+!|~&-]/g, (c) => `\\${c}`);
+  const flat = value.replace(/\r?\n|\r/g, ' ');
+  const inline = flat.replace(/[\\`*[\]<|~]|_(?![A-Za-z0-9])|(?<![A-Za-z0-9])_|&(?=#?\w+;)/g, (c) => `\\${c}`);
+  // At the start of a line: a heading, quote, list item, rule or numbered item.
+  return inline.replace(/^(\s*)([#>+=-])/, '$1\\$2').replace(/^(\s*\d+)([.)])/, '$1\\$2');
 }
 
 /** Inline code that cannot be broken out of: a fence longer than any backtick run inside. */
@@ -28,9 +34,68 @@ function keyTasks(doc: AnalysisDocument): Task[] {
   return [...doc.tasks].filter((t) => score(t) > 0).sort((a, b) => score(b) - score(a)).slice(0, MAX_TASKS);
 }
 
+/**
+ * Report plumbing printed on top of a task's own frames: kexec/crash dump, panic and the
+ * NMI path that took it there (kernel/kexec_core.c, kernel/panic.c,
+ * arch/x86/kernel/nmi.c, kernel/watchdog_perf.c, the PMU handlers). A hard-lockup task's
+ * stack starts with them; where it spins comes after.
+ */
+const PANIC_NMI_PLUMBING =
+  /^(?:machine_kexec|__crash_kexec|crash_kexec|panic|nmi_panic|watchdog_overflow_callback|watchdog_hardlockup_check|__perf_event_overflow|perf_event_overflow|perf_event_nmi_handler|x86_pmu_handle_irq|intel_pmu_handle_irq|amd_pmu_handle_irq|handle_pmi_common|nmi_handle|default_do_nmi|do_nmi|exc_nmi|end_repeat_nmi|repeat_nmi|nmi|nmi_restore|nmi_cpu_backtrace|nmi_cpu_backtrace_handler|arch_trigger_cpumask_backtrace|nmi_trigger_cpumask_backtrace)(?:\.(?:cold|part|isra|constprop)(?:\.\d+)?)*$/;
+
+/**
+ * The frames of a task worth reading in a ticket: from the frame that names its wait
+ * outwards (the waiting path); for a task without one, past the panic/NMI plumbing and
+ * the interrupt frames printed on top; generic scheduler/entry frames left out.
+ */
+export function framesThatMatter(frames: readonly Frame[], waitFrame: string | null, max: number): Frame[] {
+  let from = waitFrame ? frames.findIndex((f) => f.fn === waitFrame) : -1;
+  if (from < 0) {
+    from = 0;
+    for (let i = 0; i < frames.length; i++) {
+      const f = frames[i];
+      if (PANIC_NMI_PLUMBING.test(f.fn) || f.context === 'nmi' || f.context === 'irq' || f.context === 'exception') from = i + 1;
+    }
+    if (from >= frames.length) from = 0;
+  }
+  return frames.slice(from).filter((f) => f.reliable && !isGenericFrame(f.fn)).slice(0, max);
+}
+
+/** Findings of one kind beyond this are counted, not listed. */
+const FINDINGS_PER_KIND = 5;
+
 function findingLine(f: Finding): string {
   const nodes = f.nodes.length ? ` (${f.nodes.slice(0, 8).map(mdCode).join(', ')}${f.nodes.length > 8 ? ', …' : ''})` : '';
   return `- **${f.severity}** · ${f.kind.replace(/_/g, ' ')}: ${mdText(f.summary)}${nodes}`;
+}
+
+/** The first findings of each kind, and a line counting the rest of that kind. */
+function foldByKind(findings: Finding[]): (Finding | string)[] {
+  const seen = new Map<string, number>();
+  for (const f of findings) seen.set(f.kind, (seen.get(f.kind) ?? 0) + 1);
+  const shown = new Map<string, number>();
+  const out: (Finding | string)[] = [];
+  for (const f of findings) {
+    const n = (shown.get(f.kind) ?? 0) + 1;
+    shown.set(f.kind, n);
+    if (n <= FINDINGS_PER_KIND) out.push(f);
+    if (n === FINDINGS_PER_KIND && seen.get(f.kind)! > n) out.push(`- … and ${seen.get(f.kind)! - n} more ${f.kind.replace(/_/g, ' ')} findings (see the incident page)`);
+  }
+  return out;
+}
+
+/** The task the answer points at: in the first cycle, else the first root blocker that is a task, else the first task of a finding. */
+function culpritTask(doc: AnalysisDocument): Task | null {
+  const byId = new Map(doc.tasks.map((t) => [t.id, t]));
+  const order = ['self_deadlock', 'deadlock_cycle', 'root_blocker', 'ipi_stall'];
+  for (const kind of order) {
+    for (const f of doc.findings) {
+      if (f.kind !== kind) continue;
+      const t = f.nodes.map((n) => byId.get(n)).find((x) => x && x.frames.length);
+      if (t) return t;
+    }
+  }
+  return null;
 }
 
 export interface ReportInput {
@@ -63,7 +128,18 @@ export function buildMarkdownReport({ incident, doc, pageUrl, mitigation, annota
   out.push('', '## Verdict', '', doc.verdict ? mdText(doc.verdict) : '_The analyzer gave no verdict._');
 
   const main = doc.findings.filter((f) => f.kind !== 'known_issue' && f.kind !== 'missing_evidence');
-  if (main.length) out.push('', '## Findings', '', ...main.map(findingLine));
+  if (main.length) out.push('', '## Findings', '', ...foldByKind(main).map((x) => (typeof x === 'string' ? x : findingLine(x))));
+
+  const waitFrame = new Map(doc.graph.nodes.map((n) => [n.id, n.waitFrame ?? null]));
+  const culprit = culpritTask(doc);
+  if (culprit) {
+    const frames = framesThatMatter(culprit.frames, waitFrame.get(culprit.id) ?? null, 10);
+    if (frames.length) {
+      out.push('', `## Culprit stack: ${culprit.comm ? mdText(culprit.comm) : 'task'} (${culprit.pid ?? '?'})`, '', '```');
+      out.push(...frames.map((f) => `${f.fn}${f.offset ? `+${f.offset}` : ''}${f.module ? ` [${f.module}]` : ''}`.replace(/`/g, "'")));
+      out.push('```');
+    }
+  }
 
   const known = doc.findings.filter((f) => f.knownIssue);
   if (known.length) {
@@ -84,16 +160,15 @@ export function buildMarkdownReport({ incident, doc, pageUrl, mitigation, annota
   const missing = doc.findings.filter((f) => f.kind === 'missing_evidence');
   if (steps.length || missing.length) {
     out.push('', '## Next steps', '');
-    for (const f of missing) out.push(`- ${mdText(f.summary)}`);
+    for (const x of foldByKind(missing)) out.push(typeof x === 'string' ? x : `- ${mdText(x.summary)}`);
     for (const s of steps) out.push(`- ${mdCode(s)}`);
   }
 
   const tasks = keyTasks(doc);
   if (tasks.length) {
     out.push('', '## Key tasks', '', '| PID | Command | State | Waits in | Top frames |', '| ---: | --- | :---: | --- | --- |');
-    const waitFrame = new Map(doc.graph.nodes.map((n) => [n.id, n.waitFrame ?? null]));
     for (const t of tasks) {
-      const frames = t.frames.filter((f) => f.reliable).slice(0, 4).map((f) => mdCode(f.fn)).join(' ← ');
+      const frames = framesThatMatter(t.frames, waitFrame.get(t.id) ?? null, 4).map((f) => mdCode(f.fn)).join(' ← ');
       const w = waitFrame.get(t.id);
       out.push(`| ${t.pid ?? '?'} | ${t.comm ? mdText(t.comm) : '?'} | ${t.state ?? '?'} | ${w ? mdCode(w) : ''} | ${frames} |`);
     }

@@ -4,7 +4,8 @@ import { HUNG_TASK_DUMP, startApp, upload, type TestApp } from '../__tests__/hel
 import { graphToDot } from '../export/graph-dot.js';
 import { graphToSvg } from '../export/graph-svg.js';
 import { layerGraph } from '../export/layout.js';
-import { mdCode, mdText } from '../export/report-md.js';
+import { framesThatMatter, mdCode, mdText } from '../export/report-md.js';
+import type { Frame } from '@hangscope/analyzer';
 
 let t: TestApp;
 afterEach(async () => {
@@ -97,8 +98,28 @@ describe('export escaping', () => {
   });
 
   it('Markdown: text cannot become markup, code cannot break its fence', () => {
-    expect(mdText('# [x](javascript:y) <img> | a')).toBe('\\# \\[x\\]\\(javascript:y\\) \\<img\\> \\| a');
+    expect(mdText('# [x](javascript:y) <img> | a')).toBe('\\# \\[x\\](javascript:y) \\<img> \\| a');
+    expect(mdText('*bold* _em_ ~~s~~ `c` a\\b &amp;')).toBe('\\*bold\\* \\_em\\_ \\~\\~s\\~\\~ \\`c\\` a\\\\b \\&amp;');
+    expect(mdText('1. first')).toBe('1\\. first');
+    expect(mdText('- item')).toBe('\\- item');
+    expect(mdText('> quote')).toBe('\\> quote');
     expect(mdCode('a`b')).toBe('``a`b``');
+  });
+
+  it('Markdown: kernel text reads as written, escaped only where Markdown would act', () => {
+    const v = 'kworker/1:2 (4790) waits for mutex ffff880035acf1e0 &dev->mutex in mutex_lock_nested → __mutex_lock (likely) - 1,327 more tasks wait + a #1';
+    expect(mdText(v)).toBe('kworker/1:2 (4790) waits for mutex ffff880035acf1e0 &dev->mutex in mutex_lock_nested → \\_\\_mutex_lock (likely) - 1,327 more tasks wait + a #1');
+  });
+
+  it('Markdown: the frames of a task that matter — the waiting path, not panic or NMI plumbing', () => {
+    const fr = (fn: string, extra: Partial<Frame> = {}): Frame => ({ fn, offset: null, size: null, module: null, addr: null, reliable: true, ...extra });
+    const hardLockup = ['machine_kexec', '__crash_kexec', 'panic', 'nmi_panic', 'watchdog_overflow_callback', '__perf_event_overflow', 'perf_event_overflow', 'intel_pmu_handle_irq', 'perf_event_nmi_handler', 'nmi_handle', 'do_nmi', 'end_repeat_nmi', 'native_queued_spin_lock_slowpath', '_raw_spin_lock_irqsave', 'cpu_stop_queue_work', 'stop_one_cpu_nowait', 'active_load_balance_cpu_stop'].map((f) => fr(f));
+    expect(framesThatMatter(hardLockup, null, 4).map((f) => f.fn)).toEqual(['native_queued_spin_lock_slowpath', '_raw_spin_lock_irqsave', 'cpu_stop_queue_work', 'stop_one_cpu_nowait']);
+    const blocked = ['__schedule', 'schedule', 'schedule_preempt_disabled', '__mutex_lock_slowpath', 'mutex_lock', 'ttm_eu_reserve_buffers', 'qxl_release_reserve_list'].map((f) => fr(f));
+    expect(framesThatMatter(blocked, 'ttm_eu_reserve_buffers', 4).map((f) => f.fn)).toEqual(['ttm_eu_reserve_buffers', 'qxl_release_reserve_list']);
+    expect(framesThatMatter(blocked, null, 2).map((f) => f.fn)).toEqual(['__mutex_lock_slowpath', 'mutex_lock']);
+    const irqOnTop = [fr('handle_irq', { context: 'irq' }), fr('do_IRQ', { context: 'irq' }), fr('csd_lock_wait'), fr('smp_call_function_many'), fr('? stale', { reliable: false })];
+    expect(framesThatMatter(irqOnTop, null, 4).map((f) => f.fn)).toEqual(['csd_lock_wait', 'smp_call_function_many']);
   });
 
   it('layout: a cycle gets one back edge, layers follow the waits', () => {

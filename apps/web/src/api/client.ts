@@ -217,7 +217,6 @@ export function exportLinks(id: string): { label: string; href: string; filename
   return [
     { label: 'Report (Markdown)', href: `${base}/report.md?download=1`, filename: file('md') },
     { label: 'Graph (DOT)', href: `${base}/graph.dot?download=1`, filename: file('dot') },
-    { label: 'Graph (SVG)', href: `${base}/graph.svg?download=1`, filename: file('svg') },
     { label: 'Analysis (JSON)', href: `${base}/analysis.json?download=1`, filename: file('analysis.json') },
     { label: 'Raw dump', href: `${base}/raw`, filename: file('txt') },
   ];

@@ -12,8 +12,9 @@ import { NodeShape } from './NodeShape';
 import { GraphLegend } from './GraphLegend';
 import { useLayout } from './useLayout';
 import { capComponents, derivedOf } from './collapse';
-import { downloadBlob, serializeGraphSvg, svgToPng } from './exportImage';
-import { edgeWords } from './edgeWords';
+import { downloadBlob, serializeGraphSvg, svgToPng, type LegendEntry } from './exportImage';
+import { EDGE_MEANING, edgeWords } from './edgeWords';
+import { CONFIDENCE } from './GraphLegend';
 
 interface Props {
   graph: { nodes: GraphNode[]; edges: GraphEdge[] };
@@ -144,6 +145,18 @@ function boxOf(nodes: PlacedNode[]): Box {
     y1 = Math.max(y1, p.y + p.height);
   }
   return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+}
+
+/** The legend of an exported picture: the marks this graph uses, each named. */
+function legendFor(layout: PositionedGraph, cycle: Set<string>, roots: Set<string>): LegendEntry[] {
+  const out: LegendEntry[] = [];
+  const kinds = [...new Set(layout.edges.map((pe) => pe.edge.kind))];
+  for (const k of kinds) out.push({ sample: { edge: `edge kind-${k}` }, text: `${edgeWords(k)}: ${EDGE_MEANING[k] ?? k}` });
+  const confs = new Set(layout.edges.map((pe) => pe.edge.confidence));
+  for (const [c, text] of CONFIDENCE) if (confs.has(c)) out.push({ sample: { edge: `edge conf-${c}` }, text });
+  if (layout.nodes.some((p) => cycle.has(p.node.id))) out.push({ sample: { node: 'node type-task cycle' }, text: 'in a deadlock cycle' });
+  if (layout.nodes.some((p) => roots.has(p.node.id))) out.push({ sample: { node: 'node type-task root-blocker' }, text: 'root blocker' });
+  return out;
 }
 
 /** The ids and their direct neighbours in the drawn graph. */
@@ -394,9 +407,9 @@ export function GraphCanvas({
     setExportError(null);
     try {
       const m = 16;
-      const text = serializeGraphSvg(svg, layout.width, layout.height, m);
-      if (kind === 'svg') downloadBlob(new Blob([text], { type: 'image/svg+xml' }), `${name}.svg`);
-      else downloadBlob(await svgToPng(text, layout.width + 2 * m, layout.height + 2 * m), `${name}.png`);
+      const pic = serializeGraphSvg(svg, layout.width, layout.height, m, legendFor(layout, cycle, roots));
+      if (kind === 'svg') downloadBlob(new Blob([pic.text], { type: 'image/svg+xml' }), `${name}.svg`);
+      else downloadBlob(await svgToPng(pic.text, pic.width, pic.height), `${name}.png`);
     } catch (e) {
       setExportError(e instanceof Error ? e.message : String(e));
     }

@@ -14,11 +14,110 @@ const STYLE_PROPS = [
   'font-family',
   'font-size',
   'font-weight',
+  'font-style',
   'display',
+  // Edge labels are drawn over a halo of the panel colour: without paint-order the halo
+  // covers the letters (black smudges in dark mode).
+  'paint-order',
+  'stroke-linejoin',
+  'filter',
 ] as const;
 
-/** A standalone SVG document of `svg` at 1:1 scale, `width`×`height` plus a margin. */
-export function serializeGraphSvg(svg: SVGSVGElement, width: number, height: number, margin = 16): string {
+const SVG_NS = 'http://www.w3.org/2000/svg';
+const LEGEND_ROW = 18;
+
+function el(name: string, attrs: Record<string, string | number>, text?: string): SVGElement {
+  const e = document.createElementNS(SVG_NS, name);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+export interface LegendEntry {
+  /** Classes of a sample edge (`edge kind-waits_lock`) or node (`node type-task cycle`). */
+  sample: { edge: string } | { node: string };
+  text: string;
+}
+
+/**
+ * The legend drawn into the picture, below the graph, with the page's classes (so the
+ * theme's colours are read off the same rules as the graph's). Returns its height.
+ */
+function drawLegend(parent: SVGElement, entries: LegendEntry[], x: number, y: number, width: number): number {
+  const g = el('g', { class: 'export-legend', transform: `translate(${x},${y})` });
+  g.append(el('text', { class: 'node-label', x: 0, y: 10 }, 'Arrows point from the waiter to what it waits for.'));
+  // Columns as wide as the longest entry (12 px monospace: ~7.3 px a character).
+  const colW = 40 + Math.ceil(Math.max(...entries.map((e) => e.text.length)) * 7.4) + 24;
+  const cols = Math.max(1, Math.floor(width / colW));
+  entries.forEach((e, i) => {
+    const cx = (i % cols) * colW;
+    const cy = 24 + Math.floor(i / cols) * LEGEND_ROW;
+    if ('edge' in e.sample) {
+      const sg = el('g', { class: e.sample.edge });
+      sg.append(el('line', { class: 'edge-line', x1: cx, y1: cy + 6, x2: cx + 32, y2: cy + 6 }));
+      g.append(sg);
+    } else {
+      const sg = el('g', { class: e.sample.node, transform: `translate(${cx},${cy})` });
+      sg.append(el('rect', { class: 'shape', width: 32, height: 12, rx: 5 }));
+      g.append(sg);
+    }
+    g.append(el('text', { class: 'node-label', x: cx + 40, y: cy + 10 }, e.text));
+  });
+  parent.append(g);
+  return 24 + Math.ceil(entries.length / cols) * LEGEND_ROW;
+}
+
+/** A standalone SVG document of `svg` at 1:1 scale, `width`×`height` plus a margin,
+ *  with `legend` drawn below the graph. Returns the text and the picture's size. */
+export function serializeGraphSvg(
+  svg: SVGSVGElement,
+  width: number,
+  height: number,
+  margin = 16,
+  legend: LegendEntry[] = [],
+): { text: string; width: number; height: number } {
+  // Zoomed far out the page hides every label (.far): the file keeps them.
+  const far = svg.classList.contains('far');
+  svg.classList.remove('far');
+  const legendW = Math.max(width, 560);
+  const legendH = legend.length ? drawLegend(svg, legend, margin, height + 2 * margin, legendW) + margin : 0;
+  const drawn = svg.querySelector('g.export-legend');
+  let clone: SVGSVGElement;
+  try {
+    clone = inlineStyles(svg);
+  } finally {
+    drawn?.remove();
+    if (far) svg.classList.add('far');
+  }
+  const w = Math.ceil(Math.max(width, legend.length ? legendW : 0) + 2 * margin);
+  const h = Math.ceil(height + 2 * margin + legendH);
+  clone.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
+  clone.setAttribute('width', String(w));
+  clone.setAttribute('height', String(h));
+  clone.setAttribute('viewBox', `0 0 ${w} ${h}`);
+  clone.removeAttribute('class');
+  // The zoom/pan transform of the view group is the user's, not the picture's.
+  clone.querySelector('g[data-view]')?.setAttribute('transform', `translate(${margin},${margin})`);
+  // The colour the graph is drawn on (the panel's, in either theme): without it a dark
+  // theme's light text lands on a viewer's white page.
+  const bg = backgroundOf(svg);
+  if (bg) clone.setAttribute('style', `background:${bg}`);
+  for (const e of [clone, ...clone.querySelectorAll('[tabindex]')]) e.removeAttribute('tabindex');
+  for (const a of ['aria-keyshortcuts', 'role']) clone.removeAttribute(a);
+  return { text: `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(clone)}`, width: w, height: h };
+}
+
+/** The first opaque background colour of the element or an ancestor. */
+function backgroundOf(start: Element): string | null {
+  for (let e: Element | null = start; e; e = e.parentElement) {
+    const bg = getComputedStyle(e).backgroundColor;
+    if (bg && bg !== 'transparent' && !/^rgba\(.*,\s*0\)$/.test(bg)) return bg;
+  }
+  return null;
+}
+
+/** A copy of `svg` with each element's computed style inlined. */
+function inlineStyles(svg: SVGSVGElement): SVGSVGElement {
   const clone = svg.cloneNode(true) as SVGSVGElement;
   const src = [svg, ...svg.querySelectorAll('*')];
   const dst = [clone, ...clone.querySelectorAll('*')];
@@ -31,19 +130,7 @@ export function serializeGraphSvg(svg: SVGSVGElement, width: number, height: num
       .join(';');
     if (decl) d.setAttribute('style', decl);
   });
-  const w = Math.ceil(width + 2 * margin);
-  const h = Math.ceil(height + 2 * margin);
-  clone.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
-  clone.setAttribute('width', String(w));
-  clone.setAttribute('height', String(h));
-  clone.setAttribute('viewBox', `0 0 ${w} ${h}`);
-  clone.removeAttribute('class');
-  // The zoom/pan transform of the view group is the user's, not the picture's.
-  clone.querySelector('g[data-view]')?.setAttribute('transform', `translate(${margin},${margin})`);
-  const bg = getComputedStyle(svg.parentElement ?? svg).backgroundColor;
-  if (bg && bg !== 'rgba(0, 0, 0, 0)') clone.setAttribute('style', `background:${bg}`);
-  for (const el of clone.querySelectorAll('[tabindex]')) el.removeAttribute('tabindex');
-  return `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(clone)}`;
+  return clone;
 }
 
 /** Draws serialised SVG on a canvas (scaled by `scale`) and returns it as PNG. */

@@ -13,6 +13,7 @@ export function Exports({ id }: { id: string }) {
           </li>
         ))}
       </ul>
+      <p className="muted">The graph as drawn, with its legend: Save SVG / Save PNG above the graph.</p>
     </section>
   );
 }
