@@ -94,6 +94,12 @@ describe('stripPrefixes', () => {
     expect(stripPrefixes('------------[ cut here ]------------').text).toBe('------------[ cut here ]------------');
     expect(stripPrefixes('see https://example.org/x').text).toBe('see https://example.org/x');
   });
+
+  it('keeps lockdep usage letters, dashes included', () => {
+    for (const t of [' (&ps2dev->cmd_mutex/1){--..}, at: [<c05937fd>] ps2_command+0x6a/0x2bd', '#0:  (&(&hba->hw_lock)->rlock){-.-...}, at: x+0x1/0x2', '(&x){..--}, at: y+0x1/0x2', '(&x){+--.}, at: y+0x1/0x2']) {
+      expect(stripPrefixes(t).text).toBe(t);
+    }
+  });
 });
 
 describe('splitLines', () => {

@@ -278,9 +278,11 @@ const HOST_LABEL = /^[\w.\-]{1,64}: (?=\[ {0,12}\d{1,10}\.\d{1,9}\])/;
  * A trailing annotation people add after a value with a run of dashes, as in
  * `RDI: ffff8f1afdf55fe8---lock` or `CPU: 26--------on cpu 26`. The dashes must follow
  * content and precede a non-dash, non-space, non-`<` character, so `--- <IRQ stack> ---`
- * and `[ cut here ]------------` are left alone.
+ * and `[ cut here ]------------` are left alone. Nor are lockdep's usage letters
+ * (`(&ps2dev->cmd_mutex/1){--..}`, `{-.-...}`: print_lock_name writes one of `.-+?` per
+ * irq state in braces): dashes with `{`, `.`, `+` or `?` on either side are not a note.
  */
-const DASH_COMMENT = /([^\s\-])\s{0,8}-{2,}(?=[^\s\-<>\]\[]).*$/;
+const DASH_COMMENT = /([^\s\-{.+?])\s{0,8}-{2,}(?=[^\s\-<>\]\[{}.+?]).*$/;
 
 export function stripPrefixes(raw: string, quoted = false): { text: string; time: number | null; callerTid: number | null; caller: string | null; from: number } {
   const r: Stripped = { text: '', time: null, callerTid: null, caller: null, wantTime: true, from: 0, quoted };
