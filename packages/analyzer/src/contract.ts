@@ -126,7 +126,10 @@ export type EdgeKind =
   | 'on_cpu'
   | 'wakes'
   | 'waits_event'
-  | 'starved_by';
+  | 'starved_by'
+  /** lock → lock: lockdep saw the second taken while the first was held (a lock-order
+   *  cycle from a lockdep report: a possible deadlock, not a wait the dump shows). */
+  | 'lock_order';
 
 export interface GraphEdge {
   from: string;

@@ -23,7 +23,7 @@ const runs = (n: number) => Math.max(1, Math.round(n * SCALE));
 
 const KINDS = ['hung_task', 'soft_lockup', 'hard_lockup', 'rcu_stall', 'deadlock', 'workqueue_lockup', 'blocked_tasks', 'unknown'];
 const NODE_TYPES = ['task', 'cpu', 'lock', 'work', 'wq', 'external'];
-const EDGE_KINDS = ['waits_lock', 'held_by', 'flushes', 'runs', 'ipi_wait', 'on_cpu', 'wakes', 'waits_event', 'starved_by'];
+const EDGE_KINDS = ['waits_lock', 'held_by', 'flushes', 'runs', 'ipi_wait', 'on_cpu', 'wakes', 'waits_event', 'starved_by', 'lock_order'];
 const CONFIDENCE = ['certain', 'likely', 'guess'];
 const SEVERITY = ['critical', 'warning', 'info'];
 const LOCK_TYPES = ['mutex', 'ww_mutex', 'spinlock', 'rwsem', 'semaphore', 'rwlock', 'rcu', 'other'];

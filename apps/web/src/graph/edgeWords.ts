@@ -13,6 +13,7 @@ export const EDGE_WORDS: Record<EdgeKind, string> = {
   wakes: 'spins on',
   waits_event: 'waits for',
   starved_by: 'not run by',
+  lock_order: 'held while taking',
 };
 
 /** What each kind means, for the legend. */
@@ -26,6 +27,7 @@ export const EDGE_MEANING: Record<EdgeKind, string> = {
   wakes: 'a task spinning until another gets off its CPU',
   waits_event: 'a completion, page/IO wait or RCU grace period',
   starved_by: 'a CPU with work that is not being run (e.g. by the host)',
+  lock_order: 'lockdep saw the second lock taken while the first was held (a possible deadlock)',
 };
 
 export function edgeWords(kind: string): string {

@@ -1,7 +1,7 @@
 // Findings from the graph: cycles, root blockers, IPI stalls, contention, and what the
 // dump leaves open (with concrete next steps). Most important first.
 
-import type { Finding, GraphEdge, GraphNode, Kind, Lock, Span } from '../contract.js';
+import type { Confidence, Finding, GraphEdge, GraphNode, Kind, Lock, Span } from '../contract.js';
 import { EXTERNAL_SITUATIONS, nextSteps } from '../knowledge/next-steps.js';
 import { mergeSpans, type Model } from '../model/build.js';
 import type { IpiResult, StarvedCpu } from '../graph/cpus.js';
@@ -12,6 +12,7 @@ import { cycleOrder, stronglyConnected } from './cycles.js';
 import { taskLabel } from '../graph/builder.js';
 import { isGenericFrame } from '../knowledge/waits.js';
 import { countWords, proseName } from '../summary/names.js';
+import { LOCK_WRAPPERS } from '../knowledge/lock-wrappers.js';
 
 /** What to capture next about a root blocker outside the dump's tasks. */
 function rootNextSteps(id: string, type: GraphNode['type'], edges: GraphEdge[], model: Model, waits: Map<string, TaskWait>): { nextSteps?: string[] } {
@@ -72,6 +73,68 @@ function edgeEvidence(edges: GraphEdge[], ids: Set<string>): Span[] {
   return mergeSpans(edges.filter((e) => ids.has(e.from) && ids.has(e.to)).flatMap((e) => e.evidence)).slice(0, 20);
 }
 
+/** The weakest confidence of the edges inside a set of nodes. */
+function weakestIn(edges: GraphEdge[], ids: Set<string>): Confidence {
+  let w: Confidence = 'certain';
+  for (const e of edges) {
+    if (!ids.has(e.from) || !ids.has(e.to)) continue;
+    if (e.confidence === 'guess') return 'guess';
+    if (e.confidence === 'likely') w = 'likely';
+  }
+  return w;
+}
+
+/** The locks of a lock-order cycle in order, following its lock_order edges. */
+function lockLoop(order: string[], edges: GraphEdge[]): string[] {
+  const inComp = new Set(order);
+  const next = new Map<string, string>();
+  for (const e of edges) if (e.kind === 'lock_order' && inComp.has(e.from) && inComp.has(e.to) && !next.has(e.from)) next.set(e.from, e.to);
+  const start = order.find((n) => next.has(n));
+  const out: string[] = [];
+  for (let n = start; n !== undefined && !out.includes(n) && out.length < order.length; n = next.get(n)) out.push(n);
+  return out;
+}
+
+/** A cycle with lockdep lock-order links: what lockdep reports, a deadlock that can happen. */
+function lockOrderCycle(nodes: Map<string, GraphNode>, order: string[], edges: GraphEdge[], evidence: Span[], weakest: Confidence): Finding {
+  const loop = lockLoop(order, edges);
+  const names = loop.map((n) => label(nodes, n));
+  const tasks = order.filter((n) => n.startsWith('task:'));
+  return {
+    kind: 'deadlock_cycle',
+    severity: 'critical',
+    summary: `Possible deadlock from lock order (lockdep): ${names.join(' → ')} → ${names[0]}, each lock held while the next is taken${tasks.length ? `; lockdep caught ${tasks.map((t) => label(nodes, t)).join(', ')} taking one of these links` : ''}. If these run at once they deadlock; lockdep saw the orders, the dump does not show tasks stuck in them`,
+    nodes: order,
+    evidence,
+    // Never `certain`: the links are orders lockdep recorded, not waits the dump shows.
+    confidence: weakest === 'certain' ? 'likely' : weakest,
+  };
+}
+
+/** The lock of a self-deadlock when it is known by lockdep class only (no instance
+ *  address printed, as before 4.x): then "the same lock" means "the same class". */
+function lockClassOnly(locks: Lock[], id: string): Lock | null {
+  const l = locks.find((x) => x.id === id);
+  // `mutex@fn` names stand for a lock taken at a call site, not a lockdep class; a global
+  // lock (rtnl_mutex) is its class's one instance.
+  if (!l || l.addr !== null || l.name === null || l.name.includes('@')) return null;
+  return LOCK_WRAPPERS.some((w) => !w.perObject && w.name === l.name) ? null : l;
+}
+
+/** A task taking a lock of a class it already holds, with no addresses to say whether
+ *  they are one instance: a self-deadlock if so, lockdep's false positive for nesting it
+ *  was not told about (two instances of one class) if not. */
+function classSelfDeadlock(nodes: Map<string, GraphNode>, task: string, lock: Lock, order: string[], evidence: Span[], weakest: Confidence): Finding {
+  return {
+    kind: 'self_deadlock',
+    severity: 'critical',
+    summary: `${label(nodes, task)} takes a lock of class ${lock.name} while it holds one of that class (possible recursive locking). The dump prints no lock addresses: if both are the same lock the task deadlocks on itself; if they are two instances of one class (nested without a lockdep annotation) it is a false positive`,
+    nodes: order,
+    evidence,
+    confidence: weakest === 'certain' || weakest === 'likely' ? 'guess' : weakest,
+  };
+}
+
 export function buildFindings(inp: FindingInputs): Analysis {
   modelForLabels = inp.model;
   try {
@@ -88,20 +151,29 @@ function findingsOf(inp: FindingInputs): Analysis {
   for (const n of inp.nodes) nodes.set(n.id, n);
   const out: Finding[] = [];
 
-  // 1. Cycles.
-  const sccs = stronglyConnected(inp.nodes.map((n) => n.id), edges);
+  // 1. Cycles: first those of waits (what the dump shows stuck), then lockdep's lock-order
+  //    cycles that are not one of them (a deadlock that can happen).
+  const nodeIds = inp.nodes.map((n) => n.id);
+  const hasOrder = edges.some((e) => e.kind === 'lock_order');
+  const waitEdges = hasOrder ? edges.filter((e) => e.kind !== 'lock_order') : edges;
+  const sccs = stronglyConnected(nodeIds, waitEdges);
   const cycles: string[][] = [];
   for (const comp of sccs) {
-    const order = cycleOrder(comp, edges);
+    const order = cycleOrder(comp, waitEdges);
     cycles.push(order);
     const tasks = comp.filter((n) => n.startsWith('task:'));
     const ids = new Set(comp);
-    const evidence = edgeEvidence(edges, ids);
-    const weakest = edges.filter((e) => ids.has(e.from) && ids.has(e.to)).reduce<'certain' | 'likely' | 'guess'>((acc, e) => (e.confidence === 'guess' || acc === 'guess' ? 'guess' : e.confidence === 'likely' || acc === 'likely' ? 'likely' : 'certain'), 'certain');
+    const evidence = edgeEvidence(waitEdges, ids);
+    const weakest = weakestIn(waitEdges, ids);
     if (tasks.length === 1) {
       const t = tasks[0];
       const lock = comp.find((n) => n.startsWith('lock:'));
       const w = waits.get(t);
+      const cls = lock && model.records.reports.some((r) => r.format === 'lockdep') ? lockClassOnly(inp.locks, lock) : null;
+      if (cls) {
+        out.push(classSelfDeadlock(nodes, t, cls, order, evidence, weakest));
+        continue;
+      }
       out.push({
         kind: 'self_deadlock',
         severity: 'critical',
@@ -119,6 +191,17 @@ function findingsOf(inp: FindingInputs): Analysis {
         evidence,
         confidence: weakest,
       });
+    }
+  }
+  if (hasOrder) {
+    const shown = new Set<string>();
+    for (const c of cycles) for (const n of c) shown.add(n);
+    for (const comp of stronglyConnected(nodeIds, edges)) {
+      if (comp.some((n) => shown.has(n))) continue;
+      const order = cycleOrder(comp, edges);
+      cycles.push(order);
+      const ids = new Set(comp);
+      out.push(lockOrderCycle(nodes, order, edges, edgeEvidence(edges, ids), weakestIn(edges, ids)));
     }
   }
   // 2. Root blockers: where the waiters' chains end. Sources are blocked tasks and
@@ -282,7 +365,8 @@ function findingsOf(inp: FindingInputs): Analysis {
   }
   for (const l of inp.locks) {
     if (l.owner || l.waiters.length === 0) continue;
-    if (edges.some((e) => e.from === l.id && e.kind === 'held_by')) continue;
+    // A lock of a lockdep lock-order cycle: the report says who would hold it, not who does.
+    if (edges.some((e) => e.from === l.id && (e.kind === 'held_by' || e.kind === 'lock_order'))) continue;
     out.push({
       kind: 'missing_evidence',
       severity: 'warning',

@@ -9,7 +9,7 @@ import { isGenericFrame, matchWaitRule } from '../knowledge/waits.js';
 import { MMAP_LOCK_HOLDING_FAULT, lockWrapperFor } from '../knowledge/lock-wrappers.js';
 import { taskContextFrames } from './waits.js';
 import { mergeSpans, type Model, type ModelTask } from '../model/build.js';
-import type { HeldLockRecord, TaskRef } from '../parse/records.js';
+import type { HeldLockRecord, LockdepChainRecord, LockFactRecord, TaskRef } from '../parse/records.js';
 import type { GraphBuilder } from './builder.js';
 import { DeferredHeld } from './held-index.js';
 import type { TaskWait } from './waits.js';
@@ -27,6 +27,8 @@ interface LockInfo {
   /** Candidates when the owner is only guessed. */
   guesses: { task: string; why: string; evidence: Span[] }[];
   waiters: Map<string, { confidence: Confidence; why: string; evidence: Span[] }>;
+  /** Locks lockdep saw taken while this one was held (a lock-order cycle's links). */
+  takenWhileHeld: { lock: LockInfo; why: string; evidence: Span[] }[];
   evidence: Span[];
   locked: boolean | null;
   /** Place in the output (see `seq` in resolveLocks). */
@@ -98,7 +100,7 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
       heldHere = deferred.take(addr, name);
       const id = addr ? `lock:${addr}` : `lock:${name}`;
       // With deferred held entries, the first of them names the lock (as if made there).
-      l = { id, addr, name: heldHere ? null : name, type, owner: null, coOwners: [], guesses: [], waiters: NO_WAITERS, evidence: [], locked: null, seq: seq++ };
+      l = { id, addr, name: heldHere ? null : name, type, owner: null, coOwners: [], guesses: [], waiters: NO_WAITERS, takenWhileHeld: [], evidence: [], locked: null, seq: seq++ };
       locks.push(l);
       if (addr) lockAtAddr.set(addr, l);
       else lockNamedOnly.set(name, l);
@@ -212,7 +214,7 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
     if (owner) setOwner(l, owner.id, f.format === 'lockdep' ? 'certain' : 'likely', `${f.format === 'lockdep' ? 'lockdep lists it as held by' : 'the kernel reports it likely owned by'} ${owner.comm ?? ''} (${owner.pid})`, [f.span]);
     for (const wref of f.waiters ?? []) {
       const w = taskOf(wref);
-      if (w) addWaiter(l, w.id, 'certain', 'the report says this task is blocked on it', [f.span]);
+      if (w) addWaiter(l, w.id, 'certain', f.format === 'lockdep' ? 'lockdep: it is trying to acquire it' : 'the report says this task is blocked on it', [f.span]);
     }
   }
   // Held locks (lockdep "N locks held by"). lockdep records a lock in held_locks before
@@ -225,13 +227,16 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
   // set aside by the lock's key and applied when the lock is asked for (a waiter, a
   // lookup by address or name: byAddr, lockNamed, ensure); the result is the same as
   // applying every entry here, in text order.
+  // A lockdep report prints its task's held locks before the lock it is trying to take is
+  // added (__lock_acquire checks first), so none of a reporter's entries is pending.
+  const reporters = lockdepReporters(model.records.lockFacts, taskOf);
   const holderOf: (ModelTask | undefined)[] = new Array(held.length);
   const lastIndex = new Map<string, number>();
   for (let k = 0; k < held.length; k++) {
     const h = held[k];
     const holder = (holderOf[k] = taskOf(h.holder));
     // Only a task blocked on a lock can have a pending (last) entry.
-    if (holder && waits.get(holder.id)?.rule.kind === 'lock') lastIndex.set(holder.id, Math.max(lastIndex.get(holder.id) ?? -1, h.index));
+    if (holder && waits.get(holder.id)?.rule.kind === 'lock' && !reporters.has(holder.id)) lastIndex.set(holder.id, Math.max(lastIndex.get(holder.id) ?? -1, h.index));
   }
   applyHeld = (l, k) => {
     const h = held[k];
@@ -281,6 +286,17 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
         addWaiter(want, w.task.id, 'likely', `it is blocked in ${site}, where lockdep recorded ${entry.name} being taken while ${prev.name} was held`, [entry.span, { line: w.frame.line, endLine: w.culprit.line }]);
         setOwner(held, w.task.id, 'likely', `lockdep's chain: ${site} takes ${entry.name} while holding ${prev.name}, and this task is blocked there`, [entry.span]);
       }
+    }
+  }
+
+  // 3c. The lock-order cycle a lockdep circular report prints: each lock held while the
+  //     next was taken (lockOrderLinks). A possible deadlock, drawn as lock → lock edges.
+  for (const ch of model.records.lockdepChains) {
+    for (const link of lockOrderLinks(ch)) {
+      const held = lockNamed(link.held) ?? ensure(null, link.held, 'other', [link.heldSpan]);
+      const taken = lockNamed(link.taken) ?? ensure(null, link.taken, 'other', [link.span]);
+      if (held === taken || held.takenWhileHeld.some((o) => o.lock === taken)) continue;
+      held.takenWhileHeld.push({ lock: taken, why: `lockdep recorded ${link.taken} taken while ${link.held} was held${link.site ? ` (in ${link.site})` : ''}: whoever holds ${link.held} there waits for ${link.taken}`, evidence: [link.span] });
     }
   }
 
@@ -424,7 +440,7 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
 
   // Emit nodes and edges.
   const out: Lock[] = [];
-  const linked = locks.filter((l) => l.waiters.size > 0 || l.guesses.length > 0).sort((a, b) => a.seq - b.seq);
+  const linked = locks.filter((l) => l.waiters.size > 0 || l.guesses.length > 0 || l.takenWhileHeld.length > 0).sort((a, b) => a.seq - b.seq);
   for (const l of linked) {
     // A lock known only through its waiters is evidenced by the lines that show them waiting.
     // (Pushed one by one: a spinlock with thousands of waiting CPUs has as many lists.)
@@ -454,6 +470,8 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
       if (t) g.task(t);
       g.edge(l.id, guess.task, 'held_by', 'guess', guess.why, guess.evidence);
     }
+    // Only `likely`: lockdep saw each order once; it does not say anyone waits now.
+    for (const o of l.takenWhileHeld) g.edge(l.id, o.lock.id, 'lock_order', 'likely', o.why, o.evidence);
     out.push({
       id: l.id,
       addr: l.addr,
@@ -464,6 +482,19 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
       waiters: [...l.waiters.keys()],
       evidence: l.owner ? mergeSpans(evidence.concat(l.owner.evidence)) : evidence,
     });
+  }
+  return out;
+}
+
+/** Tasks a lockdep report names as trying to acquire a lock (`comm/pid is trying to acquire`). */
+function lockdepReporters(facts: readonly LockFactRecord[], taskOf: (ref: TaskRef) => ModelTask | undefined): Set<string> {
+  const out = new Set<string>();
+  for (const f of facts) {
+    if (f.format !== 'lockdep') continue;
+    for (const w of f.waiters ?? []) {
+      const t = taskOf(w);
+      if (t) out.add(t.id);
+    }
   }
   return out;
 }
@@ -479,6 +510,35 @@ function kernelAtLeast(release: string | null, major: number, minor: number): bo
   const m = release ? /^(\d{1,2})\.(\d{1,3})/.exec(release) : null;
   if (!m) return false;
   return Number(m[1]) > major || (Number(m[1]) === major && Number(m[2]) >= minor);
+}
+
+/** A lockdep dependency a report prints: `held` was held while `taken` was acquired. */
+export interface LockOrderLink {
+  held: string;
+  taken: string;
+  /** Where `taken` was acquired (its saved trace's first frame past lock primitives). */
+  site: string | null;
+  /** The chain entries that name `taken` (its saved trace) and `held`. */
+  span: Span;
+  heldSpan: Span;
+}
+
+/**
+ * The cycle a lockdep circular report prints (kernel/locking/lockdep.c print_circular_bug):
+ * entry #i (i ≥ 1) was taken, at its saved trace, while #(i-1) was held, and the reporter
+ * takes #0 while holding the last entry (`but task is already holding lock:`), so the
+ * chain closes on itself. Links in chain order; none for a chain of fewer than two locks.
+ */
+export function lockOrderLinks(ch: LockdepChainRecord): LockOrderLink[] {
+  const entries = ch.entries.slice().sort((a, b) => a.index - b.index);
+  if (entries.length < 2) return [];
+  const out: LockOrderLink[] = [];
+  const link = (held: (typeof entries)[number], taken: (typeof entries)[number]) => {
+    if (held.name !== taken.name) out.push({ held: held.name, taken: taken.name, site: acquireSite(taken.frames), span: taken.span, heldSpan: held.span });
+  };
+  for (let i = 1; i < entries.length; i++) link(entries[i - 1], entries[i]);
+  link(entries[entries.length - 1], entries[0]);
+  return out;
 }
 
 /** Lockdep plumbing and lock primitives are not the call site that takes a lock. */

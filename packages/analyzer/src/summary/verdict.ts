@@ -91,6 +91,7 @@ const VERB: Record<string, string> = {
   wakes: 'spins waking',
   waits_event: 'waits for',
   starved_by: 'not run by',
+  lock_order: 'held while taking',
 };
 
 /** A lockdep circular report in words: who takes what where, and the cycle it closes. */

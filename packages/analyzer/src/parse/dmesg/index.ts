@@ -8,7 +8,7 @@ import { netdevRefParser } from './netdev.js';
 import { nfsServerParser } from './nfs.js';
 import { panicParser } from './panic.js';
 import { hungTaskHintParser, hungTaskParser } from './hung-task.js';
-import { heldLocksParser, lockdepReportParser, lockdepSavedTraceParser } from './lockdep.js';
+import { heldLocksParser, lockdepBacktraceParser, lockdepReportParser, lockdepSavedTraceParser } from './lockdep.js';
 import { cpuDumpParser, hardLockupParser, nmiBacktraceParser, softLockupParser } from './lockups.js';
 import { rcuDetailParser, rcuStallParser } from './rcu-stall.js';
 import { sysrqHeaderParser, taskDumpParser } from './task-dump.js';
@@ -26,6 +26,7 @@ export const DMESG_PARSERS: FormatParser[] = [
   workqueueDumpParser,
   lockdepReportParser,
   lockdepSavedTraceParser,
+  lockdepBacktraceParser,
   heldLocksParser,
   nmiBacktraceParser,
   csdLockParser,

@@ -103,3 +103,37 @@ describe('a lockdep report with another context\'s lines printed into it', () =>
     expect(records.reports[0].span.endLine).toBe(3);
   });
 });
+
+describe('lockdep stack backtrace', () => {
+  const report = (after: string[]) =>
+    [
+      '[ INFO: possible recursive locking detected ]',
+      'kseriod/111 is trying to acquire lock:',
+      ' (&ps2dev->cmd_mutex/1){--..}, at: [<c05937fd>] ps2_command+0x6a/0x2bd',
+      '',
+      'but task is already holding lock:',
+      ' (&ps2dev->cmd_mutex/1){--..}, at: [<c05937fd>] ps2_command+0x6a/0x2bd',
+      '',
+      'stack backtrace:',
+      ...after,
+    ].join('\n');
+
+  it('gives a backtrace with no CPU line (2.6) to the task the report names', () => {
+    const { records } = parseText(report([' [<c040583d>] dump_stack+0x19/0x1b', ' [<c060d793>] mutex_lock_nested+0xd5/0x251', ' [<c05937fd>] ps2_command+0x6a/0x2bd']));
+    const t = records.tasks.find((x) => x.format === 'lockdep_backtrace')!;
+    expect([t.pid, t.comm, t.span.line, t.span.endLine]).toEqual([111, 'kseriod', 8, 11]);
+    expect(t.frames.map((f) => f.fn)).toEqual(['dump_stack', 'mutex_lock_nested', 'ps2_command']);
+    expect(records.tasks.some((x) => x.pid === null)).toBe(false);
+  });
+
+  it('leaves a backtrace with its own CPU line to the CPU dump parser', () => {
+    const { records } = parseText(report(['CPU: 1 PID: 111 Comm: kseriod Not tainted 5.10.0 #1', 'Call Trace:', ' dump_stack+0x107/0x163', ' ps2_command+0x6a/0x2bd']));
+    expect(records.tasks.map((x) => x.format)).toEqual(['cpu_dump']);
+  });
+
+  it('does not give a stack far from any report to a reporter', () => {
+    const filler = Array.from({ length: 200 }, (_, k) => `note ${k}`);
+    const { records } = parseText(report([]) + '\n' + filler.join('\n') + '\nstack backtrace:\n [<c05937fd>] ps2_command+0x6a/0x2bd\n [<c0591b9d>] serio_thread+0xfd/0x27c');
+    expect(records.tasks.some((x) => x.format === 'lockdep_backtrace')).toBe(false);
+  });
+});

@@ -23,9 +23,12 @@
 
 import { HeldLockRecord, type LockdepChainRecord, type TaskRef } from '../records.js';
 import type { FormatParser, ParseContext } from '../parser.js';
+import type { LineTable } from '../../text/lines.js';
 import { span } from '../parser.js';
 import { strayLine } from '../interleave.js';
 import { armCallOfLine, parseFrameLine } from '../frames.js';
+import { readTrace } from './call-trace.js';
+import { dmesgState } from './state.js';
 
 /** lockdep headlines that report a possible deadlock, with a subtype (lockdep.c printers). */
 export const LOCKDEP_REPORTS: { re: RegExp; subtype: string; source: string }[] = [
@@ -192,6 +195,9 @@ export const lockdepReportParser: FormatParser = {
         mode = 'none';
         continue;
       }
+      // A backtrace with no `CPU: N PID:` line of its own (2.6/early 3.x) is the reporter's
+      // stack: lockdepBacktraceParser gives it to the reporter.
+      if (t === 'stack backtrace:' && task && !cpuLineNext(lines, j)) break;
       if (PROSE.test(t)) {
         mode = mode === 'chain' ? 'none' : mode;
         continue;
@@ -203,8 +209,50 @@ export const lockdepReportParser: FormatParser = {
       break;
     }
     ctx.records.reports.push({ kind: 'deadlock', header: lines.trimmed(i), task, subtype: row.subtype, span: span(lines, i, j), format: 'lockdep' });
+    dmesgState(ctx).lockdepReporter = task ? { task, index: j } : null;
     if (chain.length) ctx.records.lockdepChains.push({ reporter: task, entries: chain, span: span(lines, i, j) });
     return j;
+  },
+};
+
+/** Is the first non-blank line within two after `j` a `CPU: N PID: N Comm:` line? */
+function cpuLineNext(lines: LineTable, j: number): boolean {
+  for (let k = j + 1; k < lines.length && k <= j + 3; k++) {
+    if (lines.blank(k)) continue;
+    return lines.trimmed(k).startsWith('CPU: ');
+  }
+  return false;
+}
+
+// lockdep's reports end with `stack backtrace:` and dump_stack() of the current task —
+// the reporter. Since 2.6.2x dump_stack prints `CPU: N PID: N Comm: …` first (read by
+// cpuDumpParser); before, the frames follow at once and name no task:
+//   stack backtrace:
+//    [<c0405167>] show_trace_log_lvl+0x54/0xfd
+// Such a trace is the task the report named (`kseriod/111 is trying to acquire lock:`).
+const STACK_BACKTRACE = 'stack backtrace:';
+/** How far after its report a bare backtrace may follow (the reporter's held-lock list,
+ *  at most MAX_LOCK_DEPTH = 48 entries, is printed between them). */
+const BACKTRACE_WITHIN = 120;
+
+export const lockdepBacktraceParser: FormatParser = {
+  name: 'lockdep_backtrace',
+  startChars: 's',
+  starts: (line) => line.trimmed === STACK_BACKTRACE,
+  parse(lines, i, ctx) {
+    const st = dmesgState(ctx);
+    const rep = st.lockdepReporter;
+    if (!rep || i < rep.index || i - rep.index > BACKTRACE_WITHIN || cpuLineNext(lines, i)) return null;
+    let k = i + 1;
+    while (k < lines.length && k <= i + 3 && lines.blank(k)) k++;
+    if (k >= lines.length) return null;
+    const tr = readTrace(lines, k);
+    if (tr.frames.length === 0) return null;
+    st.lockdepReporter = null;
+    // The current task, running the lock acquisition lockdep stopped to report.
+    ctx.records.addTask({ ...rep.task, state: 'R', cpu: null, frames: tr.frames, frameLines: tr.frameLines, onCpu: true, span: span(lines, i, tr.end), format: 'lockdep_backtrace' });
+    for (const s of tr.strays) ctx.strays.push(s);
+    return tr.end;
   },
 };
 

@@ -4,6 +4,7 @@
 // Kept per parse run beside the shared ParseContext, so the framework needs no field.
 
 import type { ParseContext } from '../parser.js';
+import type { TaskRef } from '../records.js';
 
 export interface DmesgState {
   /** CPU → why a report called it stuck ("soft lockup for 22s", "hard LOCKUP", "RCU stall"). */
@@ -12,6 +13,9 @@ export interface DmesgState {
   announcedCpu: { cpu: number; index: number } | null;
   /** Line index of the `Kernel panic - not syncing` line whose CPU line has not come yet. */
   panicAt: number | null;
+  /** The task the last lockdep report names (`comm/pid is trying to acquire lock:`), whose
+   *  stack its `stack backtrace:` prints — with no `CPU: N PID:` line before 3.x. */
+  lockdepReporter: { task: TaskRef; index: number } | null;
 }
 
 const STATES = new WeakMap<ParseContext, DmesgState>();
@@ -19,7 +23,7 @@ const STATES = new WeakMap<ParseContext, DmesgState>();
 export function dmesgState(ctx: ParseContext): DmesgState {
   let s = STATES.get(ctx);
   if (!s) {
-    s = { stuck: new Map(), announcedCpu: null, panicAt: null };
+    s = { stuck: new Map(), announcedCpu: null, panicAt: null, lockdepReporter: null };
     STATES.set(ctx, s);
   }
   return s;
