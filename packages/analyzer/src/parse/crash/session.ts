@@ -44,7 +44,7 @@ export const crashSysParser: FormatParser = {
   startChars: 'KDCUTLNRVMPS',
   starts: (line) => FIELD.test(line.trimmed) && !BT_HEADER_LIKE.test(line.trimmed),
   parse(lines, i, ctx) {
-    const fields: Record<string, string> = {};
+    const fields: Record<string, string> = Object.create(null);
     let j = i;
     let last = i;
     for (; j < lines.length; j++) {
@@ -56,7 +56,10 @@ export const crashSysParser: FormatParser = {
       // A `bt` header after the session header (`UPTIME: …`, blank, `PID: N  TASK: …`)
       // starts the bt output: its PID is not this block's.
       const m = BT_HEADER_LIKE.test(t) ? null : FIELD.exec(t);
-      if (!m) break;
+      // A field seen again starts the next block (`set` after `set`, a run of `PID: N`
+      // lines): reading on would scan the whole run from every line of it. So a block
+      // is at most one line per field name, and a failed attempt reads O(1) lines.
+      if (!m || fields[m[1]] !== undefined) break;
       fields[m[1]] = m[2].trim();
       last = j;
     }
