@@ -121,6 +121,18 @@ export interface StarvedCpu {
   evidence: Span[];
 }
 
+/**
+ * Requests that name a CPU kept as its evidence: the first few say it. A text of
+ * thousands of `Sending NMI …` lines would otherwise give every CPU thousands of spans
+ * (and copying the list per request made it quadratic).
+ */
+const MAX_CPU_EVIDENCE = 8;
+function addEvidence(by: Map<number, Span[]>, cpu: number, sp: Span): void {
+  const list = by.get(cpu);
+  if (!list) by.set(cpu, [sp]);
+  else if (list.length < MAX_CPU_EVIDENCE) list.push(sp);
+}
+
 /** Idle CPUs with runnable tasks queued: the CPU is not being run (a starved vCPU). */
 export function resolveCpus(model: Model, waits: Map<string, TaskWait>, g: GraphBuilder, ipis: IpiResult[]): StarvedCpu[] {
   const starved: StarvedCpu[] = [];
@@ -130,10 +142,10 @@ export function resolveCpus(model: Model, waits: Map<string, TaskWait>, g: Graph
   const silent = new Map<number, Span[]>();
   for (const r of model.records.nmiRequests) {
     if (r.cpus === 'all') continue;
-    for (const c of r.cpus) if (!model.records.nmiAnswered.has(c) && c !== r.fromCpu) silent.set(c, [...(silent.get(c) ?? []), r.span]);
+    for (const c of r.cpus) if (!model.records.nmiAnswered.has(c) && c !== r.fromCpu) addEvidence(silent, c, r.span);
   }
   const starvedGp = new Map<number, Span[]>();
-  for (const s of model.records.rcuStarvedOn) starvedGp.set(s.cpu, [...(starvedGp.get(s.cpu) ?? []), s.span]);
+  for (const s of model.records.rcuStarvedOn) addEvidence(starvedGp, s.cpu, s.span);
   for (const cpu of new Set([...silent.keys(), ...starvedGp.keys()])) {
     const both = silent.has(cpu) && starvedGp.has(cpu);
     const ev = [...(silent.get(cpu) ?? []), ...(starvedGp.get(cpu) ?? [])];
