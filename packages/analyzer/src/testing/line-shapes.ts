@@ -119,12 +119,19 @@ export const LINEARITY = {
   bigLimitMs: 1000,
   maxRatio: 12,
   /**
-   * 512 KB is measured only for shapes whose 64 KB took longer than this. A shape at most
-   * quadratic that took ≤ 2 ms for 64 KB takes ≤ 64 × 2 = 128 ms for 512 KB (8× the
-   * input), far under the 1 s limit; a cubic one ≤ 1 s. Most shapes take ~1 ms, so this
-   * keeps the whole test to about a minute of analysis on a 2-core machine.
+   * 512 KB is measured for shapes whose 64 KB took longer than this. A shape at most
+   * quadratic (t = a·n + b·n²) takes at most 64× its 64 KB time for 512 KB (8× the
+   * input), so one under 10 ms at 64 KB stays under 640 ms at 512 KB: it cannot fail.
    */
-  bigIfSmallOverMs: 2,
+  bigIfSmallOverMs: 10,
+  /**
+   * Shapes between this and `bigIfSmallOverMs` at 64 KB are measured at 128 KB too, and
+   * at 512 KB when doubling the input took over `screenRatio` times as long: what grows
+   * faster than quadratic (a cubic shape 2 ms at 64 KB is 1 s at 512 KB) shows there.
+   * Most shapes take about 1 ms and are measured once.
+   */
+  screenIfSmallOverMs: 2,
+  screenRatio: 3,
 } as const;
 
 export interface ShapeTiming {
@@ -158,7 +165,8 @@ function overLimits(ms64: number, ms512: number | null): boolean {
 }
 
 /**
- * Time `analyze` on the shape repeated to 64 KB, and to 512 KB when 64 KB was not tiny. A
+ * Time `analyze` on the shape repeated to 64 KB, and to 512 KB when 64 KB was not tiny
+ * (or 128 KB grew too fast; see LINEARITY). A
  * result over the limits is measured once more before it counts (a shared machine is
  * noisy; two slow runs are a finding).
  */
@@ -166,7 +174,11 @@ export function timeShape(shape: LineShape, analyze: (text: string) => unknown):
   const small = repeatLine(shape.line, LINEARITY.smallBytes);
   const measure = (): { ms64: number; ms512: number | null } => {
     const ms64 = timeMs(() => analyze(small));
-    if (ms64 <= LINEARITY.bigIfSmallOverMs || ms64 > LINEARITY.smallLimitMs) return { ms64, ms512: null };
+    if (ms64 <= LINEARITY.screenIfSmallOverMs || ms64 > LINEARITY.smallLimitMs) return { ms64, ms512: null };
+    if (ms64 <= LINEARITY.bigIfSmallOverMs) {
+      const ms128 = timeMs(() => analyze(repeatLine(shape.line, 2 * LINEARITY.smallBytes)));
+      if (ms128 <= LINEARITY.screenRatio * ms64) return { ms64, ms512: null };
+    }
     const big = repeatLine(shape.line, LINEARITY.bigBytes);
     return { ms64, ms512: timeMs(() => analyze(big)) };
   };
