@@ -91,7 +91,7 @@ export function failedAnalysisRecord(bytes: Uint8Array, reason: string): Analysi
   const lineCount = countLinesOfBytes(bytes);
   const doc = analysisFailed(lineCount, {
     summary:
-      `The analysis did not finish: ${reason}. The dump is stored unchanged and is analysed again when the server next starts. ` +
+      `The analysis did not finish: ${reason}. The dump is stored unchanged and is analysed again once when the server next starts (and once after each analyzer upgrade). ` +
       'If it is a very large capture, the report itself (the hung-task or lockup report with its stacks, or the sysrq-t section) uploaded on its own is analysed in seconds.',
     verdict: `The analysis of this dump did not finish (${reason}); the original is stored unchanged.`,
   });

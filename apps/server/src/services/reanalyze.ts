@@ -19,7 +19,7 @@ export interface ReanalyzeOptions {
 
 /**
  * Analyse stored dumps again with this analyzer, one at a time (the uploads share the
- * same workers), replacing analysis, indexed fields and search text of each. The
+ * same workers, so a re-analysis never holds more than one of them), replacing analysis, indexed fields and search text of each. The
  * original bytes are the input, so the result equals a fresh upload's.
  */
 export async function reanalyzeStored(
@@ -44,6 +44,9 @@ export async function reanalyzeStored(
       if (opts.shouldStop?.()) break;
       result.failed++;
       log.warn({ err, incident: id }, 're-analysis failed');
+      // Not again under this analyzer: a dump that runs it out of time would hold a
+      // worker for the whole timeout at every start.
+      await store.markReanalysisFailed(id, ANALYZER_VERSION).catch((e: unknown) => log.warn({ err: e, incident: id }, 'could not record the failed re-analysis'));
     }
   }
   log.info(result, 're-analysis finished');

@@ -503,7 +503,7 @@ export class SqliteStore implements IncidentStore {
       if (!r) return null;
       this.stmt(
         `UPDATE incidents SET kind = ?, analysis_title = ?, fingerprint = ?, kernel = ?, analyzer_version = ?,
-           line_count = ? WHERE id = ?`,
+           line_count = ?, reanalysis_failed_version = NULL WHERE id = ?`,
       ).run(a.kind, a.title, a.fingerprint, a.kernel, a.analyzerVersion, a.lineCount, id);
       this.stmt(
         `UPDATE incident_analysis SET analyzer_version = ?, analyzed_at = ?, document = ?, encoding = ?, form = ?, crc32 = ?,
@@ -520,6 +520,10 @@ export class SqliteStore implements IncidentStore {
       } else this.stmt('DELETE FROM incident_views WHERE incident_id = ?').run(id);
       return analysisTag;
     }).immediate();
+  }
+
+  async markReanalysisFailed(id: string, analyzerVersion: string): Promise<void> {
+    this.stmt('UPDATE incidents SET reanalysis_failed_version = ? WHERE id = ?').run(analyzerVersion, id);
   }
 
   async getView(id: string, tag: string, version: number): Promise<StoredView | null> {
@@ -567,8 +571,16 @@ export class SqliteStore implements IncidentStore {
     const rows = (
       currentVersion === null
         ? this.stmt('SELECT id FROM incidents ORDER BY seq').all()
-        : // An analysis that did not finish (out of time on a busy machine, say) is tried again too.
-          this.stmt("SELECT id FROM incidents WHERE analyzer_version != ? OR fingerprint = 'analysis-failed' ORDER BY seq").all(currentVersion)
+        : // An analysis that did not finish (out of time on a busy machine, say) is tried again
+          // too, but once per analyzer version: a retry that failed under this version is
+          // not made again (markReanalysisFailed). Those that failed before go last.
+          this
+            .stmt(
+              `SELECT id FROM incidents
+               WHERE (analyzer_version != ? OR fingerprint = 'analysis-failed') AND reanalysis_failed_version IS NOT ?
+               ORDER BY fingerprint = 'analysis-failed', seq`,
+            )
+            .all(currentVersion, currentVersion)
     ) as { id: string }[];
     return rows.map((r) => r.id);
   }

@@ -188,8 +188,12 @@ export interface IncidentStore {
   /** Does the store keep the views of analyses whose JSON is this long? (Small ones are
    *  rebuilt faster than a write costs.) */
   keepsViews(analysisLength: number): boolean;
-  /** Ids whose analysis came from an analyzer other than `currentVersion` (null: all), oldest first. */
+  /** Ids whose analysis came from an analyzer other than `currentVersion`, or did not
+   *  finish, oldest first and unfinished ones last; none whose re-analysis already failed
+   *  under `currentVersion` (null: every incident). */
   idsToReanalyze(currentVersion: string | null): Promise<string[]>;
+  /** Re-analysing the incident under this analyzer version failed: not tried again under it. */
+  markReanalysisFailed(id: string, analyzerVersion: string): Promise<void>;
   groups(limit: number): Promise<IncidentGroup[]>;
   similar(id: string, limit: number): Promise<IncidentSummary[]>;
 
