@@ -35,7 +35,7 @@ function analyzeUnsafe(raw: string): AnalysisDocument {
   const text = normalizeSpaces(raw);
   const parsed: { lines: ReturnType<typeof parseText>['lines'] | null } & Omit<ReturnType<typeof parseText>, 'lines'> = parseText(text);
   const { records, coverage } = parsed;
-  const lineCount = parsed.lines!.length;
+  const lineCount = parsed.lines!.uploadedLines;
   // The title reads the report's lines; after it, the line objects (the largest thing in
   // memory for a big dump) are no longer needed.
   const fromReport = reportTitle(parsed.lines!, { records });

@@ -84,7 +84,7 @@ export function skipBlank(lines: LineTable, i: number): number {
 
 export function span(lines: LineTable, from: number, toExclusive: number): { line: number; endLine: number } {
   const last = Math.max(from, toExclusive - 1);
-  return { line: lines.no(from), endLine: lines.no(Math.min(last, lines.length - 1)) };
+  return { line: lines.no(from), endLine: lines.endNo(Math.min(last, lines.length - 1)) };
 }
 
 /** Normalise a hex address: lower case, no 0x, no leading zeros beyond 16 digits. */

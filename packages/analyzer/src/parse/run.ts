@@ -3,6 +3,7 @@
 import type { CoverageSegment } from '../contract.js';
 import { segment } from '../segment/segment.js';
 import { splitLines, type LineTable } from '../text/lines.js';
+import { reflow } from '../text/reflow.js';
 import { PARSERS } from './index.js';
 import { scanKernelFacts } from './kernel.js';
 import { newContext } from './parser.js';
@@ -15,7 +16,8 @@ export interface Parsed {
 }
 
 export function parseText(text: string): Parsed {
-  const lines = splitLines(text);
+  // Lines as the kernel printed them: mail wrapping, quoting and web copies undone.
+  const lines = reflow(splitLines(text));
   const records = new Records();
   const ctx = newContext(records);
   const coverage = segment(lines, PARSERS, ctx);

@@ -87,16 +87,16 @@ export function segment(lines: LineTable, parsers: FormatParser[], ctx: ParseCon
       // segment with a count: the coverage report says what was read, not each record.
       const last = coverage[coverage.length - 1];
       if (last && last.status === 'parsed' && last.format === by.name && line.no - last.endLine <= 2) {
-        last.endLine = lines.no(end - 1);
+        last.endLine = lines.endNo(end - 1);
         last.count = (last.count ?? 1) + 1;
       } else {
-        coverage.push({ format: by.name, line: line.no, endLine: lines.no(end - 1), status: 'parsed' });
+        coverage.push({ format: by.name, line: line.no, endLine: lines.endNo(end - 1), status: 'parsed' });
       }
       i = end;
       continue;
     }
-    if (looksLikeCapture(line)) push({ format: 'capture', line: line.no, endLine: line.no, status: 'unparsed' });
-    else push({ format: 'prose', line: line.no, endLine: line.no, status: 'prose' });
+    if (looksLikeCapture(line)) push({ format: 'capture', line: line.no, endLine: line.endNo, status: 'unparsed' });
+    else push({ format: 'prose', line: line.no, endLine: line.endNo, status: 'prose' });
     i++;
   }
   return coverage;

@@ -9,6 +9,9 @@
 export interface Line {
   /** 1-based line number in the input as uploaded. */
   readonly no: number;
+  /** The last line, as uploaded, this line was read from (`no` unless reflow joined a
+   *  wrapped record's physical lines into it). */
+  readonly endNo: number;
   /** Content with log prefixes and trailing human comments removed, right-trimmed. */
   readonly text: string;
   /** `text` without leading white space. */
@@ -35,6 +38,9 @@ export interface Line {
  */
 export class LineTable {
   readonly length: number;
+  /** Lines of the input as uploaded (the document's `lineCount`): `length` once reflow
+   *  (text/reflow.ts) has joined wrapped lines or dropped a web copy's blank lines. */
+  readonly uploadedLines: number;
   constructor(
     private readonly input: string,
     private readonly starts: Int32Array,
@@ -43,8 +49,34 @@ export class LineTable {
     /** Printk caller ids by line index (few dumps have them). */
     private readonly callers: Map<number, string> | null,
     length: number,
+    /** How each line looked as uploaded (splitLines' table only; reflow reads it). */
+    readonly shape: LineShape | null = null,
+    /** Original 1-based line numbers of each line's first and last physical line, when
+     *  lines were joined, split or dropped (null: line i is line i + 1 as uploaded). */
+    private readonly numbers: { first: Int32Array; last: Int32Array; uploaded: number } | null = null,
   ) {
     this.length = length;
+    this.uploadedLines = numbers ? numbers.uploaded : length;
+  }
+
+  /**
+   * A table of lines that are not slices of the upload (reflow joined, split or edited
+   * some): their texts are laid end to end in one string, each line numbered as uploaded.
+   */
+  static of(texts: readonly string[], first: Int32Array, last: Int32Array, callers: Map<number, string> | null, uploaded: number): LineTable {
+    const input = texts.join('\n');
+    const n = texts.length;
+    const starts = new Int32Array(n);
+    const ends = new Int32Array(n);
+    const indents = new Int32Array(n);
+    let at = 0;
+    for (let k = 0; k < n; k++) {
+      starts[k] = at;
+      ends[k] = at + texts[k].length;
+      indents[k] = leadingSpace(texts[k]);
+      at = ends[k] + 1;
+    }
+    return new LineTable(input, starts, ends, indents, callers, n, null, { first, last, uploaded });
   }
 
   /**
@@ -53,11 +85,16 @@ export class LineTable {
    * own this way; see ParseContext.strays).
    */
   through(last: number): LineTable {
-    return new LineTable(this.input, this.starts, this.ends, this.indents, this.callers, Math.min(this.length, last + 1));
+    return new LineTable(this.input, this.starts, this.ends, this.indents, this.callers, Math.min(this.length, last + 1), this.shape, this.numbers);
   }
-  /** 1-based line number of line i (lines are numbered as uploaded, from 1). */
+  /** 1-based line number, as uploaded, where line i starts. */
   no(i: number): number {
-    return i + 1;
+    return this.numbers ? this.numbers.first[i] : i + 1;
+  }
+  /** 1-based line number, as uploaded, where line i ends (a line joined from a wrapped
+   *  record ends on a later line than it starts). */
+  endNo(i: number): number {
+    return this.numbers ? this.numbers.last[i] : i + 1;
   }
   /** Line i's text; '' past the last line. */
   text(i: number): string {
@@ -145,6 +182,7 @@ export class LineTable {
 
 class LineView implements Line {
   readonly no: number;
+  readonly endNo: number;
   readonly indent: number;
   private t: string | undefined;
   private tr: string | undefined;
@@ -152,7 +190,8 @@ class LineView implements Line {
     private readonly table: LineTable,
     private readonly i: number,
   ) {
-    this.no = i + 1;
+    this.no = table.no(i);
+    this.endNo = table.endNo(i);
     this.indent = table.indent(i);
   }
   get text(): string {
@@ -174,6 +213,8 @@ class LineView implements Line {
 export const MAX_LINE = 4096;
 
 const QUOTE_MARKS = /^(?:> ?){1,8}/;
+// crash `ps` marks the task current on a CPU with `>` before its row: not a quote.
+const CRASH_PS_CURRENT = /^>\s{1,8}\d{1,10}\s{1,8}\d{1,10}\s{1,8}\d{1,5}\s{1,8}[0-9a-f]{8,16}\s/;
 // Indentation before a dmesg timestamp (`    [  12.345678] …`) or a printk level.
 const INDENTED_PREFIX = /^[ \t]{1,64}(?:\[ {0,12}\d{1,10}\.\d{1,9}\]|<\d{1,2}>\[)/;
 
@@ -284,11 +325,31 @@ const HOST_LABEL = /^[\w.\-]{1,64}: (?=\[ {0,12}\d{1,10}\.\d{1,9}\])/;
  */
 const DASH_COMMENT = /([^\s\-{.+?])\s{0,8}-{2,}(?=[^\s\-<>\]\[{}.+?]).*$/;
 
-export function stripPrefixes(raw: string, quoted = false): { text: string; time: number | null; callerTid: number | null; caller: string | null; from: number } {
-  const r: Stripped = { text: '', time: null, callerTid: null, caller: null, wantTime: true, from: 0, quoted };
+export function stripPrefixes(raw: string, quoted = false): { text: string; time: number | null; callerTid: number | null; caller: string | null; from: number; prefixed: boolean } {
+  const r: Stripped = { text: '', time: null, callerTid: null, caller: null, wantTime: true, from: 0, quoted, prefixed: false, syslogOnly: false, depth: 0 };
   strip(raw, r);
   return r;
 }
+
+/**
+ * How each line looked as uploaded, one byte per line (LINE_* bits), for the reflow stage
+ * (text/reflow.ts), which joins what mail clients wrapped: whether a log prefix was
+ * removed, whether the raw line ended in a space, its quote depth, and its raw width.
+ */
+export interface LineShape {
+  readonly flags: Uint8Array;
+  /** Raw width of each line (prefixes and quote marks included), capped at 65535. */
+  readonly widths: Uint16Array;
+}
+/** A log prefix (dmesg time, syslog/journal, printk level, a capture tool's time) was removed. */
+export const LINE_PREFIXED = 1;
+/** The line was a syslog/journal prefix and nothing else (`Dec 10 09:07:48 host kernel:`):
+ *  a client wrapped the message that followed onto the next line. */
+export const LINE_SYSLOG_ONLY = 2;
+/** The raw line ended in a space: format=flowed's soft line break (RFC 3676). */
+export const LINE_FLOWED = 4;
+/** Quote depth (number of `>` marks removed) is stored from this bit up (0-15). */
+export const LINE_DEPTH_SHIFT = 3;
 
 interface Stripped {
   /** Read the timestamp's value (splitLines does not keep it: only the prefix goes). */
@@ -303,6 +364,12 @@ interface Stripped {
   quoted: boolean;
   /** The whole text is numbered line by line (`cat -n`): remove the numbers. */
   numbered?: boolean;
+  /** Out: a log prefix was removed. */
+  prefixed: boolean;
+  /** Out: the line held a syslog/journal prefix and no message. */
+  syslogOnly: boolean;
+  /** Out: number of quote marks removed. */
+  depth: number;
 }
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
@@ -341,6 +408,23 @@ function dmesgTimeAt(s: string, from: number, limit: number): number {
 }
 
 /**
+ * A dmesg timestamp whose start a copy cut off: `348439.713178] …` or `.713178] …` (the
+ * `[`, or the `[` and the seconds, lost). Returns the index after `]`, or -1. Only six or more fraction digits count:
+ * `12.5] ` in prose is not one.
+ */
+function cutDmesgTime(s: string): number {
+  const n = Math.min(s.length, 24);
+  let i = 0;
+  while (i < n && i < 10 && isDigit(s.charCodeAt(i))) i++;
+  if (i >= n || s.charCodeAt(i) !== 46) return -1;
+  i++;
+  const b = i;
+  while (i < n && i - b < 9 && isDigit(s.charCodeAt(i))) i++;
+  if (i - b < 6 || i >= n || s.charCodeAt(i) !== 93) return -1;
+  return i + 1;
+}
+
+/**
  * The plain dmesg line `[  123.456789] message` (no level, syslog or caller prefix, no
  * second bracket after the time) read straight from the input, without slicing the raw
  * line as strip() does. Returns where the message starts (prefix removed, not yet
@@ -372,8 +456,15 @@ function strip(raw: string, out: Stripped): void {
   const whole = s.length;
   // `     12\t` of a text numbered line by line (cat -n, an editor's copy).
   if (out.numbered) s = s.replace(LINE_NUMBER, '');
-  // `> ` (and `> > `) of a text quoted from a mailing list reply.
-  if (out.quoted && s.charCodeAt(0) === 62 /* > */) s = s.replace(QUOTE_MARKS, '');
+  // `> ` (and `> > `, `>>>`) of a text quoted from a mailing list reply.
+  let depth = 0;
+  if (out.quoted && s.charCodeAt(0) === 62 /* > */) {
+    const q = QUOTE_MARKS.exec(s)![0];
+    for (let k = 0; k < q.length; k++) if (q.charCodeAt(k) === 62) depth++;
+    s = s.slice(q.length);
+  }
+  let prefixed = false;
+  let syslog = false;
   // A log indented as a whole (a code block, a quote): the prefixes come after the spaces.
   if (s.charCodeAt(0) === 32 || s.charCodeAt(0) === 9) {
     // Most indented lines are frames and register lines: look at the first non-blank
@@ -382,6 +473,8 @@ function strip(raw: string, out: Stripped): void {
     while (k < 64 && (s.charCodeAt(k) === 32 || s.charCodeAt(k) === 9)) k++;
     const c = s.charCodeAt(k);
     if ((c === 91 /* [ */ || c === 60 /* < */) && INDENTED_PREFIX.test(s)) s = s.slice(k);
+    // A syslogd wall broadcast: `Message from syslogd@host at …` then ` kernel:BUG: …`.
+    else if (c === 107 /* k */ && k <= 2 && s.startsWith('kernel:', k)) s = s.slice(k);
   }
   let time: number | null = null;
   let callerTid: number | null = null;
@@ -394,10 +487,17 @@ function strip(raw: string, out: Stripped): void {
     if (c0 === 60 /* < */ && (m = LEVEL.exec(s))) {
       s = s.slice(m[0].length);
       c0 = s.charCodeAt(0);
+      prefixed = true;
+    }
+    if (c0 === 107 /* k */ && s.startsWith('kernel:')) {
+      s = s.slice(s.charCodeAt(7) === 32 ? 8 : 7);
+      c0 = s.charCodeAt(0);
+      prefixed = true;
     }
     if (isLower(c0) && (m = DECODED_LEVEL.exec(s))) {
       s = s.slice(m[0].length);
       c0 = s.charCodeAt(0);
+      prefixed = true;
     }
     if (isWordish(c0) && (m = LOGIN_PROMPT.exec(s))) {
       s = s.slice(m[0].length);
@@ -410,20 +510,26 @@ function strip(raw: string, out: Stripped): void {
         c0 = s.charCodeAt(0);
       }
     }
-    if (
-      (isUpper(c0) && (m = SYSLOG.exec(s))) ||
-      (isDigit(c0) && (m = JOURNAL_ISO.exec(s))) ||
+    if ((isUpper(c0) && (m = SYSLOG.exec(s))) || (isDigit(c0) && (m = JOURNAL_ISO.exec(s)))) {
+      s = s.slice(m[0].length);
+      c0 = s.charCodeAt(0);
+      prefixed = true;
+      syslog = true;
+    } else if (
       (c0 === 91 /* [ */ && isUpper(s.charCodeAt(1)) && (m = DMESG_HUMAN.exec(s))) ||
       (c0 === 91 /* [ */ && (m = DMESG_RELATIVE.exec(s))) ||
       (m = hostTime(s, c0))
     ) {
       s = s.slice(m[0].length);
       c0 = s.charCodeAt(0);
+      prefixed = true;
     }
     let end: number;
-    if (c0 === 91 && (end = dmesgTime(s)) > 0) {
-      if (out.wantTime) time = Number(s.slice(timeFrom, timeTo));
+    if ((c0 === 91 && (end = dmesgTime(s)) > 0) || ((isDigit(c0) || c0 === 46) && !prefixed && (end = cutDmesgTime(s)) > 0)) {
+      if (out.wantTime && c0 === 91) time = Number(s.slice(timeFrom, timeTo));
       s = s.slice(end);
+      prefixed = true;
+      syslog = false;
       if (s.charCodeAt(0) === 91 && (m = CALLER.exec(s))) {
         if (m[1] === 'T') callerTid = Number(m[2]);
         caller = m[1] + m[2];
@@ -442,10 +548,14 @@ function strip(raw: string, out: Stripped): void {
       caller = m[1] + m[2];
       s = s.slice(m[0].length);
       if (s.charCodeAt(0) === 32) s = s.slice(1);
+      prefixed = true;
     }
     if (s === before) break;
   }
   out.text = messageTail(s);
+  out.prefixed = prefixed;
+  out.syslogOnly = syslog && out.text === '';
+  out.depth = depth;
   out.from = whole - s.length;
   out.time = time;
   out.callerTid = callerTid;
@@ -492,9 +602,15 @@ export function splitLines(input: string): LineTable {
   let starts: Int32Array = new Int32Array(cap);
   let ends: Int32Array = new Int32Array(cap);
   let indents: Int32Array = new Int32Array(cap);
+  let flags: Uint8Array = new Uint8Array(cap);
+  let widths: Uint16Array = new Uint16Array(cap);
   let callers: Map<number, string> | null = null;
   const head = firstLines(input, 200);
-  const st: Stripped = { text: '', time: null, callerTid: null, caller: null, wantTime: false, from: 0, quoted: quotedText(input, head), numbered: numberedText(input, head) };
+  const quotedWhole = quotedText(input, head);
+  const st: Stripped = { text: '', time: null, callerTid: null, caller: null, wantTime: false, from: 0, quoted: quotedWhole, numbered: numberedText(input, head), prefixed: false, syslogOnly: false, depth: 0 };
+  // Whether the line before was quoted: a reply quotes a block of lines, so a line that
+  // starts with `>` next to another one is quoted even where most of the text is not.
+  let prevQuoted = false;
   let start = 0;
   let count = 0;
   const n = input.length;
@@ -515,20 +631,33 @@ export function splitLines(input: string): LineTable {
       starts = grow(starts, cap);
       ends = grow(ends, cap);
       indents = grow(indents, cap);
+      flags = grow8(flags, cap);
+      widths = grow16(widths, cap);
     }
     let from: number;
     let text: string;
-    const p = st.quoted || st.numbered ? -1 : plainDmesgStart(input, start, i);
+    const next = c === 13 && i + 1 < n && input.charCodeAt(i + 1) === 10 ? i + 2 : i + 1;
+    const quoted: boolean = input.charCodeAt(start) === 62 /* > */ && (quotedWhole || prevQuoted || input.charCodeAt(next) === 62) && !CRASH_PS_CURRENT.test(input.slice(start, Math.min(i, start + 80)));
+    prevQuoted = quoted && input.charCodeAt(start) === 62;
+    st.quoted = quoted;
+    const p = quotedWhole || st.numbered ? -1 : plainDmesgStart(input, start, i);
+    let f = 0;
     if (p >= 0) {
       from = p;
       text = messageTail(input.slice(p, i));
+      f = LINE_PREFIXED;
     } else {
       // The general path works on the raw line; its text is a slice of it (see LineTable).
       strip(input.slice(start, i), st);
       from = start + st.from;
       text = st.text;
       if (st.caller !== null) (callers ??= new Map()).set(count, st.caller);
+      f = (st.prefixed ? LINE_PREFIXED : 0) | (st.syslogOnly ? LINE_SYSLOG_ONLY : 0) | (Math.min(st.depth, 15) << LINE_DEPTH_SHIFT);
     }
+    const rawEnd = i > start && input.charCodeAt(i - 1) === 13 ? i - 1 : i;
+    if (rawEnd > start && input.charCodeAt(rawEnd - 1) === 32) f |= LINE_FLOWED;
+    flags[count] = f;
+    widths[count] = Math.min(rawEnd - start, 65535);
     // The strings made here are young garbage: only the offsets are kept.
     starts[count] = from;
     ends[count] = from + text.length;
@@ -540,11 +669,21 @@ export function splitLines(input: string): LineTable {
   }
   // A trailing newline does not start another line.
   if (count > 1 && input.length > 0 && /[\r\n]$/.test(input) && starts[count - 1] >= ends[count - 1]) count--;
-  return new LineTable(input, starts, ends, indents, callers, count);
+  return new LineTable(input, starts, ends, indents, callers, count, { flags, widths });
 }
 
 function grow(a: Int32Array, cap: number): Int32Array {
   const b = new Int32Array(cap);
+  b.set(a);
+  return b;
+}
+function grow8(a: Uint8Array, cap: number): Uint8Array {
+  const b = new Uint8Array(cap);
+  b.set(a);
+  return b;
+}
+function grow16(a: Uint16Array, cap: number): Uint16Array {
+  const b = new Uint16Array(cap);
   b.set(a);
   return b;
 }

@@ -79,7 +79,7 @@ export const crashBtParser: FormatParser = {
       cpu: null,
       taskAddr: null,
       frames: [],
-      span: { line: lines.no(i), endLine: lines.no(i) },
+      span: { line: lines.no(i), endLine: lines.endNo(i) },
       format: 'crash_bt',
       onCpu: false,
     };

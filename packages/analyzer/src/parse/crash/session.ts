@@ -207,7 +207,7 @@ export const crashRunqParser: FormatParser = {
       const tm = RUNQ_TASK.exec(t);
       if (tm) {
         const ref = { pid: Number(tm[2]), comm: tm[4], taskAddr: tm[3].toLowerCase() };
-        const sp = { line: lines.no(j), endLine: lines.no(j) };
+        const sp = { line: lines.no(j), endLine: lines.endNo(j) };
         ctx.records.addresses.push({ kind: 'task', addr: ref.taskAddr, task: ref, span: sp });
         if (t.startsWith('CURRENT')) {
           current = ref;
@@ -246,7 +246,7 @@ export const crashKmemOParser: FormatParser = {
       if (t === '') continue;
       const m = KMEM_O_ROW.exec(t);
       if (!m) break;
-      ctx.records.addresses.push({ kind: 'percpu_base', addr: m[2].toLowerCase(), cpu: Number(m[1]), span: { line: lines.no(j), endLine: lines.no(j) } });
+      ctx.records.addresses.push({ kind: 'percpu_base', addr: m[2].toLowerCase(), cpu: Number(m[1]), span: { line: lines.no(j), endLine: lines.endNo(j) } });
       last = j;
     }
     return last + 1;

@@ -8,5 +8,5 @@ import { lineListParser } from '../line-list.js';
 const NFS = /^nfs: server (\S{1,255}) (not responding, (?:still trying|timed out)|OK)$/;
 
 export const nfsServerParser = lineListParser('nfs_server', 'nfs: server ', NFS, (m, line, ctx) => {
-  ctx.records.nfsServers.push({ server: m[1], ok: m[2] === 'OK', span: { line: line.no, endLine: line.no } });
+  ctx.records.nfsServers.push({ server: m[1], ok: m[2] === 'OK', span: { line: line.no, endLine: line.endNo } });
 });

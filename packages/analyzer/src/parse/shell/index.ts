@@ -274,7 +274,7 @@ export const psTableParser: FormatParser = {
         taskAddr: null,
         tgid,
         frames: [],
-        span: { line: lines.no(j), endLine: lines.no(j) },
+        span: { line: lines.no(j), endLine: lines.endNo(j) },
         format: 'ps',
       });
     }

@@ -1,0 +1,175 @@
+// The reflow stage, one reshaping per case: the text as a mail client, a web page or a
+// syslog left it, and the lines the parsers get (text, first and last line as uploaded).
+import { describe, expect, it } from 'vitest';
+import { splitLines } from './lines.js';
+import { reflow } from './reflow.js';
+
+type Out = [text: string, no: number, endNo: number];
+
+function read(input: string[]): Out[] {
+  const t = reflow(splitLines(input.join('\n')));
+  const out: Out[] = [];
+  for (let i = 0; i < t.length; i++) out.push([t.trimmed(i), t.no(i), t.endNo(i)]);
+  return out;
+}
+
+const HUNG = '[  453.554502][  T101] INFO: task bash:2644 blocked for more than 147 seconds.';
+
+describe('reflow', () => {
+  it('joins a task line whose pid a client wrapped onto the next line (sysrq-w, 6.x)', () => {
+    expect(read(['<6>[ 5487.974388][ T9272] task:md127_raid5     state:D stack:0', 'pid:2619  ppid:2      flags:0x00000008', '<6>[ 5487.983896][ T9272] Call trace:'])).toEqual([
+      ['task:md127_raid5     state:D stack:0 pid:2619  ppid:2      flags:0x00000008', 1, 2],
+      ['Call trace:', 3, 3],
+    ]);
+  });
+
+  it('joins a hung-task headline wrapped before `seconds.`, with or without format=flowed spaces', () => {
+    for (const end of ['', ' ']) {
+      expect(read([`[  453.554502][  T101] INFO: task bash:2644 blocked for more than 147${end}`, 'seconds.', '[  453.555494][  T101]       Not tainted 6.16.0-rc3 #84'])).toEqual([
+        ['INFO: task bash:2644 blocked for more than 147 seconds.', 1, 2],
+        ['Not tainted 6.16.0-rc3 #84', 3, 3],
+      ]);
+    }
+  });
+
+  it('joins a syslog prefix left alone on its line with the message wrapped after it', () => {
+    expect(
+      read([
+        'Dec 10 09:07:48 aks-corew26-13626357-vmss00000E kernel:',
+        '[5653610.087014] INFO: task kworker/0:2:2562230 blocked for more than',
+        '604 seconds.',
+        'Dec 10 09:07:48 aks-corew26-13626357-vmss00000E kernel:',
+        '[5653610.092927]       Not tainted 5.4.0-1091-azure #96~18.04.1-Ubuntu',
+      ]),
+    ).toEqual([
+      ['INFO: task kworker/0:2:2562230 blocked for more than 604 seconds.', 1, 3],
+      ['Not tainted 5.4.0-1091-azure #96~18.04.1-Ubuntu', 4, 5],
+    ]);
+  });
+
+  it('joins a frame a client cut inside its offset without a space', () => {
+    expect(read(['[ 5488.139527][ T9272]  jbd2_journal_commit_transaction+0xccc/', '0x1520 [jbd2]'])).toEqual([['jbd2_journal_commit_transaction+0xccc/0x1520 [jbd2]', 1, 2]]);
+  });
+
+  it('joins wrapped lines of a text without log prefixes when the text was wrapped (lines pile up at the wrap column)', () => {
+    const wrapped = [
+      'INFO: task kworker/u16:3:4188 blocked for more than 122 seconds. The',
+      'task is shown below.',
+      '      Not tainted 6.1.0-18-amd64 #1 Debian 6.1.76-1 with more words so',
+      'it is long',
+      'task:kworker/u16:3   state:D stack:0     pid:4188  ppid:2     flags:',
+      '0x00004000',
+      'Workqueue: writeback wb_workfn (flush-8:0) and more text to fill it up',
+      'Call Trace:',
+      ' <TASK>',
+      ' __schedule+0x34d/0x9e0',
+    ];
+    expect(read(wrapped).map((o) => o[0])).toEqual([
+      'INFO: task kworker/u16:3:4188 blocked for more than 122 seconds. The task is shown below.',
+      'Not tainted 6.1.0-18-amd64 #1 Debian 6.1.76-1 with more words so it is long',
+      'task:kworker/u16:3   state:D stack:0     pid:4188  ppid:2     flags: 0x00004000',
+      'Workqueue: writeback wb_workfn (flush-8:0) and more text to fill it up',
+      'Call Trace:',
+      '<TASK>',
+      '__schedule+0x34d/0x9e0',
+    ]);
+  });
+
+  it('leaves an unwrapped text alone: lines that start a record, indented lines, a short text', () => {
+    const text = ['$ sudo tail -n +1 /proc/517/comm /proc/517/stack /proc/4412/stack', '==> /proc/517/comm <==', 'jbd2/dm-0-8'];
+    expect(read(text).map((o) => o[0])).toEqual(text);
+    const t = splitLines(text.join('\n'));
+    expect(reflow(t)).toBe(t);
+  });
+
+  it('splits a header glued onto the line before, both parts keeping the line number', () => {
+    expect(read(['x1 : ffff800b34eff2c0 x0 : 0000000000000300 Call trace:', '__alloc_skb+0x104/0x1b0'])).toEqual([
+      ['x1 : ffff800b34eff2c0 x0 : 0000000000000300', 1, 1],
+      ['Call trace:', 1, 1],
+      ['__alloc_skb+0x104/0x1b0', 2, 2],
+    ]);
+  });
+
+  it('puts back the space HTML mail dropped after `INFO: task`', () => {
+    expect(read(['INFO: taskkworker/0:1:52 blocked for more than 120 seconds.'])).toEqual([['INFO: task kworker/0:1:52 blocked for more than 120 seconds.', 1, 1]]);
+  });
+
+  it('removes quote marks at any depth, with or without spaces, mixed in one text', () => {
+    const quoted = ['Zhang wrote:', '>>> [348439.713254] Call Trace:', '>>> [348439.713255]  do_raw_write_lock+0xa9/0xb0', '> > >  [348439.713256]  _raw_write_lock_irq+0x5a/0x70', '>>[348439.713256]  do_exit+0x429/0xd00', 'my reply'];
+    expect(read(quoted).map((o) => o[0])).toEqual(['Zhang wrote:', 'Call Trace:', 'do_raw_write_lock+0xa9/0xb0', '_raw_write_lock_irq+0x5a/0x70', 'do_exit+0x429/0xd00', 'my reply']);
+  });
+
+  it('keeps crash `ps` marking the current task with `>`', () => {
+    const ps = ['crash> ps', '   PID    PPID  CPU       TASK        ST  %MEM     VSZ    RSS  COMM', '>     0      0   0  ffffffff81e13480  RU   0.0       0      0  [swapper/0]', '>     0      0   1  ffff88003a0b8000  RU   0.0       0      0  [swapper/1]'];
+    expect(read(ps).map((o) => o[0].startsWith('>'))).toEqual([false, false, true, true]);
+  });
+
+  it('reads a dmesg timestamp whose `[` a copy cut off', () => {
+    expect(read(['348439.713178] NMI watchdog: Watchdog detected hard LOCKUP on cpu 32', '[348439.713236] irq event stamp: 0'])).toEqual([
+      ['NMI watchdog: Watchdog detected hard LOCKUP on cpu 32', 1, 1],
+      ['irq event stamp: 0', 2, 2],
+    ]);
+  });
+
+  it('drops the blank line a web copy put after every line, and keeps paragraph breaks', () => {
+    const lines = [HUNG, '', '[  453.555494][  T101]       Not tainted 6.16.0-rc3 #84', '', '[  453.568860][  T101] Call Trace:', '', '[  453.568861][  T101]  __schedule+0x2c4/0x700', '', '[  453.568862][  T101]  schedule+0x46/0xb0', '', '[  453.568863][  T101]  io_schedule+0x12/0x40', '', '[  453.568864][  T101]  ret_from_fork+0x1f/0x30', '', '', '', 'Thanks,', '', 'Li'];
+    expect(read(lines)).toEqual([
+      ['INFO: task bash:2644 blocked for more than 147 seconds.', 1, 1],
+      ['Not tainted 6.16.0-rc3 #84', 3, 3],
+      ['Call Trace:', 5, 5],
+      ['__schedule+0x2c4/0x700', 7, 7],
+      ['schedule+0x46/0xb0', 9, 9],
+      ['io_schedule+0x12/0x40', 11, 11],
+      ['ret_from_fork+0x1f/0x30', 13, 13],
+      ['', 14, 14],
+      ['', 15, 15],
+      ['', 16, 16],
+      ['Thanks,', 17, 17],
+      ['Li', 19, 19],
+    ]);
+  });
+
+  it('reads a syslogd wall broadcast', () => {
+    expect(read(['Message from syslogd@ip-172-31-67-114 at May  7 18:23:21 ...', ' kernel:BUG: workqueue lockup - pool cpus=0 node=0 flags=0x0 nice=0 stuck for 57s!', ' kernel:[ 1234.567890] BUG: soft lockup - CPU#3 stuck for 22s! [foo:123]'])).toEqual([
+      ['Message from syslogd@ip-172-31-67-114 at May  7 18:23:21 ...', 1, 1],
+      ['BUG: workqueue lockup - pool cpus=0 node=0 flags=0x0 nice=0 stuck for 57s!', 2, 2],
+      ['BUG: soft lockup - CPU#3 stuck for 22s! [foo:123]', 3, 3],
+    ]);
+  });
+
+  it('reads syslog lines with and without the bracketed kernel time', () => {
+    expect(read(['Mar 11 09:41:07 host kernel: [ 123.456789] INFO: task a:1 blocked for more than 120 seconds.', 'Mar 11 09:41:07 host kernel: INFO: task b:2 blocked for more than 120 seconds.']).map((o) => o[0])).toEqual([
+      'INFO: task a:1 blocked for more than 120 seconds.',
+      'INFO: task b:2 blocked for more than 120 seconds.',
+    ]);
+  });
+
+  it('drops the marks where the sender cut lines: `...`, `[...]`, `(...snipped...)`, `<snip>`', () => {
+    for (const mark of ['...', '[...]', '(...snipped...)', '<snip>', '[ ... ]']) {
+      expect(read(['Call Trace:', ' __schedule+0x2c4/0x700', mark, ' ret_from_fork+0x1f/0x30'])).toEqual([
+        ['Call Trace:', 1, 1],
+        ['__schedule+0x2c4/0x700', 2, 2],
+        ['ret_from_fork+0x1f/0x30', 4, 4],
+      ]);
+    }
+  });
+
+  it('does not join prose or another capture pasted right after a log', () => {
+    expect(read([HUNG, 'crash> bt 2644', '[  453.555494][  T101] xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx yyy', 'Thanks for looking at this.']).map((o) => o[0])).toEqual([
+      'INFO: task bash:2644 blocked for more than 147 seconds.',
+      'crash> bt 2644',
+      'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx yyy',
+      'Thanks for looking at this.',
+    ]);
+  });
+
+  it('stays linear: a long run of wrapped lines joins at most a few physical lines per record', () => {
+    const lines: string[] = [];
+    for (let k = 0; k < 20_000; k++) lines.push(`[  ${k}.000001] task:worker_${k} state:D stack:0 flags:0x4000 and some more text here`, 'pid:1');
+    const t0 = performance.now();
+    const t = reflow(splitLines(lines.join('\n')));
+    expect(t.length).toBe(20_000);
+    expect(t.endNo(19_999)).toBe(40_000);
+    expect(performance.now() - t0).toBeLessThan(3000);
+  });
+});

@@ -1,0 +1,327 @@
+// Undo what mail clients, web pages and people do to a capture on its way to the user,
+// before any parser reads it: lines wrapped mid-record are joined again, a header glued
+// onto the line before is split off, a web copy's blank line after every line and the
+// sender's `(...snipped...)` marks are dropped. Every line keeps the numbers of the
+// lines it came from as uploaded (LineTable.no / endNo), so evidence points at the
+// upload: a record joined from two physical lines spans both.
+//
+// One pass over the lines, each looked at once with at most one line of look-ahead; the
+// wrap width is one histogram of line widths (made only when an unprefixed line could
+// be a continuation). When nothing changes the table is returned as it is.
+
+import { LINE_DEPTH_SHIFT, LINE_FLOWED, LINE_PREFIXED, LINE_SYSLOG_ONLY, LineTable, MAX_LINE, type LineShape } from './lines.js';
+
+/** Narrowest wrap a mail client applies (RFC 5322 asks for 78; clients use 72-80). */
+const MIN_WRAP = 60;
+/** Widest wrap a text without log prefixes is joined at (mail clients wrap at 72-78): a
+ *  text with a wider line that could have been broken was not wrapped by a client. */
+const MAX_WRAP = 80;
+/** A piece this narrow inside a wrapped record is what a second wrap left over. */
+const ORPHAN = 32;
+/** Lines near the wrap column that show a text was wrapped there. */
+const WALL = 4;
+/** Most physical lines one record is joined from (a kernel line is at most 1 KiB). */
+const MAX_PARTS = 8;
+
+// Lines that begin a record of their own in a text without log prefixes: a wrapped
+// line's continuation is none of these (it is the middle of a message). Each pattern is
+// anchored and bounded.
+const OPENERS: readonly RegExp[] = [
+  /^\[(?:<|[ \d]|[TC] ?\d)/, // `[<ffffffff81234567>] fn`, `[  12.3]`, `[T123]`
+  /^<[/A-Z\d]/, // `<IRQ>`, `</NMI>`, `<4>`
+  /^#\d/, // crash frames `#3 [ffff…]`, lockdep's `#0: ffff…`
+  /^\? /, // an unreliable frame
+  /^[A-Za-z_.$][\w.$]{0,127}\+0x[0-9a-f]/, // a frame `fn+0x1a/0x60`
+  /^[\w .()/-]{1,40}:(?: |$)/, // `Call Trace:`, `RIP: 0010:…`, `CPU: 3 PID: 1`, `x29: …`, `pc : …`
+  /^(?:task:|PID: |crash> |Workqueue: |Modules linked in:)/,
+  /^\d{1,4} locks? held by /,
+  /^(?:-{2,}|={3,}|\*{2,})/,
+  /^[A-Z][a-z]{1,20} [a-z]/, // a sentence
+  /^\S{1,16} {1,16}[RSDTZIXPW] {1,8}\S/, // an old sysrq task line `cifsd   D    0 981715 …`
+  /^[$#>] /, // shell prompts, a quote
+  /^\[?[\w.-]{1,32}@[\w.-]{1,64}[\s:~\]]/, // `[root@host ~]# …`, `user@host:~$ …`
+  /^0x[0-9a-f]{6,16} </, // crash `dis` lines `0xffffffff8392fc70 <fn+48>: …`
+  /^\/[\w.+-]{1,64}(?:\/[\w.+-]{1,64}){0,16}:/, // a file's lines: `grep` output, `dis -l` sources
+  /^==> /, // `tail` naming the file that follows
+  /^[a-z][a-z ,()]{0,80}:$/, // lockdep's `other info that might help us debug this:`
+  /^[\w.-]{1,32} {1,16}\d{1,10} {1,8}\d{1,3}\.\d /, // a `ps aux` row `root  31969  0.0 …`
+  /^[^\s;]{1,64};[^\s;]/, // folded stacks `comm;frame;frame 1234`
+];
+
+// In a text whose lines carry log prefixes, a continuation is any unprefixed line except
+// what starts another capture pasted right after the log (a shell or crash prompt, a
+// crash task header) or the sender's prose.
+const FOREIGN_OPENERS: readonly RegExp[] = [
+  /^crash> /,
+  /^PID: {1,8}\d/,
+  /^\[?[\w.-]{1,32}@[\w.-]{1,64}[\s:~\]]/, // `[root@host ~]# …`, `user@host:~$ …`
+  /^[$#] /,
+  /^[A-Z][a-z]{1,20} [a-z]{1,20} /, // a sentence
+  /^\d{4}[/-]\d\d[/-]\d\d[ T]\d\d:\d\d/, // another program's log line (syzkaller's `2018/08/03 14:36:29 …`)
+];
+
+/** One `name:value` field (sched_show_task's `pid:2619`, `flags:0x00004000`), and a line of them. */
+const FIELD = /^[a-z_]{1,16}:\S{1,40}$/;
+const FIELDS = /^[a-z_]{1,16}:\S{1,40}(?: {1,8}[a-z_]{1,16}:\S{1,40}){0,8}$/;
+/** A frame `fn+0x1a/0x60` (what a hard wrap inside the offset splits). */
+const FRAME_TOKEN = /^(?:\[<[0-9a-f]{6,16}>\] ?)?[A-Za-z_.$][\w.$]{0,127}\+0x[0-9a-f]{1,8}\/0x[0-9a-f]{1,8}$/;
+
+/** A line the sender put where they cut something: `...`, `[...]`, `(...snipped...)`, `<snip>`. */
+const CUT_MARK = /^(?:\.{3,}|\u2026|\[ ?(?:\.{3}|\u2026|snip(?:ped)?) ?\]|\( ?(?:\.{3}|\u2026)? ?(?:snip(?:ped)?|cut)? ?(?:\.{3}|\u2026)? ?\)|<\s?snip(?:ped)?\s?>|-{2,} ?snip ?-{2,}|\.{3} ?snip(?:ped)? ?\.{3})$/i;
+
+/** The sender's note in place of what they cut: `[... NMI backtraces of the other CPUs trimmed ...]`. */
+const CUT_NOTE = /^(?:\[ ?(?:\.{3}|\u2026)[^\]]{1,230}\]|\( ?(?:\.{3}|\u2026)[^)]{1,230}\))$/;
+
+// Headers that begin a record and that a lost line end glues onto the line before
+// (`x0 : 0000000000000300 Call trace:`).
+const GLUED = ['Call Trace:', 'Call trace:', 'INFO: task '];
+
+/** HTML mail drops the space after `INFO: task`: `INFO: taskbash:2644 blocked …`. */
+const TASK_SPACE_LOST = /(^|\s)INFO: task(?=\S{1,64}:\d{1,10} (?:blocked|is blocked))/;
+
+const depthOf = (flags: number) => flags >> LINE_DEPTH_SHIFT;
+
+export function reflow(t: LineTable): LineTable {
+  const shape = t.shape;
+  if (!shape || t.length === 0) return t;
+  const n = t.length;
+  const double = doubleSpaced(t, shape);
+  let width = -1; // wrap width, made when first needed
+
+  // Output: logical line k is physical lines first[k]..last[k]; `joinTight` marks a
+  // physical line joined to the one before without a space (a frame cut in its offset).
+  let first: Int32Array | null = null;
+  let last: Int32Array | null = null;
+  let count = 0;
+  const tight = new Set<number>();
+  const texts = new Map<number, string>(); // logical lines whose text is not a plain join
+  const splits: { at: number; parts: string[] }[] = [];
+  let identity = true;
+
+  const finders = GLUED.map((g) => t.finder(g));
+  const infoTask = t.finder('INFO: task');
+
+  const become = () => {
+    // The first change: the lines so far map one to one.
+    identity = false;
+    first = new Int32Array(n);
+    last = new Int32Array(n);
+    for (let k = 0; k < count; k++) first[k] = last[k] = k;
+  };
+  const emit = (a: number, b: number) => {
+    if (identity && (a !== count || b !== a)) become();
+    if (!identity) {
+      first![count] = a;
+      last![count] = b;
+    }
+    count++;
+  };
+
+  let i = 0;
+  while (i < n) {
+    if (t.blank(i)) {
+      // A web copy's blank line between two lines of the text.
+      if (double && i > 0 && i + 1 < n && !empty(t, shape, i - 1) && !empty(t, shape, i + 1)) {
+        if (identity) become();
+        i++;
+        continue;
+      }
+      // `Dec 10 09:07:48 host kernel:` with its message wrapped onto the next line.
+      const msg = double && i + 2 < n && t.blank(i + 1) ? i + 2 : i + 1;
+      if (shape.flags[i] & LINE_SYSLOG_ONLY && msg < n && !t.blank(msg) && depthOf(shape.flags[msg]) === depthOf(shape.flags[i])) {
+        const end = continuation(t, shape, msg, i, double, () => (width < 0 ? (width = wrapWidth(t, shape)) : width), tight);
+        emit(i, end);
+        i = end + 1;
+        continue;
+      }
+      emit(i, i);
+      i++;
+      continue;
+    }
+    if (isCutMark(t, i)) {
+      if (identity) become();
+      i++;
+      continue;
+    }
+    const end = continuation(t, shape, i, i, double, () => (width < 0 ? (width = wrapWidth(t, shape)) : width), tight);
+    emit(i, end);
+    i = end + 1;
+  }
+
+  // Glued headers and lost spaces, read only on lines that hold one (native search).
+  for (let k = 0; k < count; k++) {
+    const a = identity ? k : first![k];
+    const b = identity ? k : last![k];
+    let glued = false;
+    let lost = false;
+    for (let p = a; p <= b; p++) {
+      for (const f of finders) if (f(p)) glued = true;
+      if (infoTask(p)) lost = true;
+    }
+    if (!glued && !lost) continue;
+    let text = joinedText(t, a, b, tight);
+    if (lost && TASK_SPACE_LOST.test(text)) text = text.replace(TASK_SPACE_LOST, '$1INFO: task ');
+    const parts = glued ? splitGlued(text) : [text];
+    if (parts.length > 1) splits.push({ at: k, parts });
+    else if (text !== joinedText(t, a, b, tight)) texts.set(k, text);
+    else continue;
+    if (identity) become();
+  }
+
+  if (identity) return t;
+  return build(t, first!, last!, count, tight, texts, splits);
+}
+
+/**
+ * The last physical line of the record that starts at line `from` (its first physical
+ * line is `head`, which differs from `from` when `head` is a syslog prefix with nothing
+ * after it): the lines after it that continue it, as a wrapping mail client left them.
+ * In a double-spaced text the blank line between two pieces is stepped over.
+ */
+function continuation(t: LineTable, shape: LineShape, from: number, head: number, double: boolean, wrapWidth: () => number, tight?: Set<number>): number {
+  const prefixed = (shape.flags[head] & LINE_PREFIXED) !== 0;
+  const depth = depthOf(shape.flags[head]);
+  const next = (k: number) => (double && k + 2 < t.length && empty(t, shape, k + 1) && !empty(t, shape, k + 2) ? k + 2 : k + 1);
+  let end = from;
+  let parts = 1;
+  let length = t.trimmedLength(from);
+  for (let j = next(end); j < t.length && parts < MAX_PARTS; j = next(end)) {
+    const f = shape.flags[j];
+    if (t.blank(j) || f & LINE_PREFIXED || t.indent(j) > 0 || isCutMark(t, j)) break;
+    // A client that wraps a quoted line leaves the rest unquoted, between quoted lines.
+    if (depthOf(f) !== depth && !(depthOf(f) < depth && next(j) < t.length && depthOf(shape.flags[next(j)]) === depth)) break;
+    const c = t.trimmed(j);
+    if (length + 1 + c.length > MAX_LINE) break;
+    const cut = lastToken(t.text(end));
+    // A hard wrap inside a frame's offset: `…+0x1a/` then `0x60`.
+    if (shape.widths[end] >= 40 && !FRAME_TOKEN.test(cut) && FRAME_TOKEN.test(cut + firstToken(c))) {
+      tight?.add(j);
+    } else {
+      const full = shape.widths[end] + 1 + firstToken(c).length;
+      const flowed = (shape.flags[end] & LINE_FLOWED) !== 0 && full > MIN_WRAP && shape.widths[end] >= MIN_WRAP - 20;
+      // A line wrapped twice (at 76, then at 72) leaves a short piece between two long ones.
+      const orphan = parts > 1 && shape.widths[end] < ORPHAN;
+      if (prefixed) {
+        if ((full <= MIN_WRAP && !orphan) || FOREIGN_OPENERS.some((re) => re.test(c))) break;
+      } else {
+        if (OPENERS.some((re) => re.test(c))) break;
+        // `task:… pid:276182 ppid:2` then `flags:0x00004000`: a list of fields cut between two.
+        const fields = shape.widths[end] >= MIN_WRAP - 10 && FIELD.test(cut) && FIELDS.test(c);
+        if (!flowed && !orphan && !fields) {
+          const w = wrapWidth();
+          if (w < MIN_WRAP - 10 || w > MAX_WRAP || full <= w || shape.widths[end] < w - 24) break;
+        }
+      }
+    }
+    length += 1 + c.length;
+    parts++;
+    end = j;
+  }
+  return end;
+}
+
+/** A blank line as uploaded (a syslog prefix without its message is not one). */
+function empty(t: LineTable, shape: LineShape, i: number): boolean {
+  return t.blank(i) && (shape.flags[i] & LINE_SYSLOG_ONLY) === 0;
+}
+
+function firstToken(s: string): string {
+  const k = s.indexOf(' ');
+  return k < 0 ? s : s.slice(0, k);
+}
+function lastToken(s: string): string {
+  const k = s.lastIndexOf(' ');
+  return k < 0 ? s : s.slice(k + 1);
+}
+
+function isCutMark(t: LineTable, i: number): boolean {
+  const c = t.firstCode(i);
+  // `.`, `…`, `[`, `(`, `<`, `-`
+  if (c !== 46 && c !== 0x2026 && c !== 91 && c !== 40 && c !== 60 && c !== 45) return false;
+  const n = t.trimmedLength(i);
+  if (n <= 24) return CUT_MARK.test(t.trimmed(i));
+  return n <= 240 && CUT_NOTE.test(t.trimmed(i));
+}
+
+/**
+ * Is the text double-spaced, a blank line after every line (a copy from a web page)?
+ * Its first 400 lines decide: lines are followed by one blank line and then text, almost
+ * never directly by text.
+ */
+function doubleSpaced(t: LineTable, shape: LineShape): boolean {
+  const n = Math.min(t.length, 400);
+  let alternating = 0;
+  let adjacent = 0;
+  for (let i = 0; i + 1 < n; i++) {
+    if (empty(t, shape, i)) continue;
+    if (!empty(t, shape, i + 1)) adjacent++;
+    else if (i + 2 < t.length && !empty(t, shape, i + 2)) alternating++;
+  }
+  return alternating >= 5 && adjacent * 10 <= alternating;
+}
+
+/**
+ * The column a mail client wrapped the text at: the widest line that holds a space
+ * after its indentation (a client breaks every such line at its wrap column, so none is
+ * wider), if lines pile up below it as a client leaves them (at least WALL lines within
+ * 10 columns of it); 0 when they do not. A text nobody wrapped gets its widest line's
+ * width, mostly beyond MAX_WRAP.
+ */
+function wrapWidth(t: LineTable, shape: LineShape): number {
+  const breakable = (i: number) => !t.blank(i) && t.trimmed(i).indexOf(' ') >= 0;
+  let w = 0;
+  for (let i = 0; i < t.length; i++) if (shape.widths[i] > w && breakable(i)) w = shape.widths[i];
+  let wall = 0;
+  for (let i = 0; i < t.length && wall < WALL; i++) if (shape.widths[i] >= w - 10 && breakable(i)) wall++;
+  return wall >= WALL ? w : 0;
+}
+
+/** Text of physical lines a..b joined: the first keeps its indentation. */
+function joinedText(t: LineTable, a: number, b: number, tight: Set<number>): string {
+  let s = t.text(a);
+  for (let p = a + 1; p <= b; p++) {
+    if (s === '') s = t.text(p);
+    else if (!t.blank(p)) s += (tight.has(p) ? '' : ' ') + t.trimmed(p); // (a web copy's blank lines are stepped over)
+  }
+  return s;
+}
+
+/** The text cut before each header in GLUED that follows other text and a space. */
+function splitGlued(text: string): string[] {
+  const parts: string[] = [];
+  let rest = text;
+  for (let guard = 0; guard < 8; guard++) {
+    let at = -1;
+    for (const g of GLUED) {
+      const k = rest.indexOf(g, 1);
+      if (k > 0 && rest.charCodeAt(k - 1) === 32 && rest.slice(0, k).trim() !== '' && (at < 0 || k < at)) at = k;
+    }
+    if (at < 0) break;
+    parts.push(rest.slice(0, at).trimEnd());
+    rest = rest.slice(at);
+  }
+  parts.push(rest);
+  return parts;
+}
+
+function build(t: LineTable, first: Int32Array, last: Int32Array, count: number, tight: Set<number>, texts: Map<number, string>, splits: { at: number; parts: string[] }[]): LineTable {
+  const out: string[] = [];
+  const nos: number[] = [];
+  const endNos: number[] = [];
+  const callers = new Map<number, string>();
+  let s = 0;
+  for (let k = 0; k < count; k++) {
+    const a = first[k];
+    const b = last[k];
+    let caller: string | null = null;
+    for (let p = a; p <= b && caller === null; p++) caller = t.caller(p);
+    const parts = s < splits.length && splits[s].at === k ? splits[s++].parts : [texts.get(k) ?? joinedText(t, a, b, tight)];
+    for (const text of parts) {
+      if (caller !== null) callers.set(out.length, caller);
+      out.push(text);
+      nos.push(t.no(a));
+      endNos.push(t.endNo(b));
+    }
+  }
+  return LineTable.of(out, Int32Array.from(nos), Int32Array.from(endNos), callers.size ? callers : null, t.uploadedLines);
+}
