@@ -177,6 +177,13 @@ describe('POST /api/incidents', () => {
     expect((await upload(t.app, HUNG_TASK_DUMP)).status).toBe(201);
   });
 
+  it('GET /api/limits names the upload limit the server enforces', async () => {
+    t = await startApp({ maxUploadBytes: 1024 });
+    const res = await t.app.inject({ method: 'GET', url: '/api/limits' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ maxUploadBytes: 1024 });
+  });
+
   it('413 for a chunked body without Content-Length over the limit', async () => {
     t = await startApp({ maxUploadBytes: 1024 });
     const { Readable } = await import('node:stream');

@@ -54,6 +54,18 @@ async function readMultipart(request: FastifyRequest): Promise<UploadFields> {
  */
 export const uploadRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app, { deps }) => {
   const limit = deps.maxUploadBytes;
+  // The page checks a file against the limit before sending it (a 70 MB file used to
+  // upload whole before being refused), and names the limit.
+  app.get(
+    '/api/limits',
+    {
+      schema: {
+        summary: 'Upload limits, for the page to check a dump before sending it',
+        response: { 200: { type: 'object', properties: { maxUploadBytes: { type: 'integer' } }, required: ['maxUploadBytes'] } },
+      },
+    },
+    async () => ({ maxUploadBytes: limit }),
+  );
   app.removeAllContentTypeParsers();
   await app.register(multipart, {
     throwFileSizeLimit: true,

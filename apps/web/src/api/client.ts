@@ -193,6 +193,8 @@ export const api = {
     request<void>(`/api/incidents/${enc(id)}/annotations/${enc(annotationId)}`, { method: 'DELETE' }),
 
   groups: () => optional<{ items: IncidentGroup[] }>('/api/groups'),
+  /** The server's upload limit; null from a server without the endpoint. */
+  limits: () => optional<{ maxUploadBytes: number }>('/api/limits'),
 
   mitigation: (id: string) => optional<Mitigation>(`/api/incidents/${enc(id)}/mitigation`),
 

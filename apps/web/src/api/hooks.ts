@@ -106,6 +106,10 @@ export function useSetStatus(id: string) {
   });
 }
 
+export function useLimits() {
+  return useQuery({ queryKey: ['limits'], queryFn: () => api.limits(), retry: false, staleTime: Infinity });
+}
+
 export function useMitigation(id: string) {
   return useQuery({ queryKey: keys.mitigation(id), queryFn: () => api.mitigation(id), retry: false });
 }

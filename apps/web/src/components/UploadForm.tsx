@@ -1,9 +1,10 @@
 // Paste a dump, or drop / pick a file; optional title, host and tags. On success the
 // caller navigates to the new incident.
-import { useRef, useState, type DragEvent, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type DragEvent, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
-import { useUpload } from '../api/hooks';
+import { useLimits, useUpload } from '../api/hooks';
 import { formatBytes } from '../util/format';
+import { formatElapsed, uploadProblem } from './uploadCheck';
 
 export function UploadForm() {
   const [text, setText] = useState('');
@@ -17,12 +18,31 @@ export function UploadForm() {
   // Fraction of the body sent; null before an upload starts. 1 means "sent, analysing".
   const [progress, setProgress] = useState<number | null>(null);
   const navigate = useNavigate();
+  const limits = useLimits();
+  const maxBytes = limits.data?.maxUploadBytes ?? null;
+  const [problem, setProblem] = useState<string | null>(null);
+  // Elapsed time since Analyze, ticking while the upload and the analysis run.
+  const [started, setStarted] = useState<number | null>(null);
+  const [now, setNow] = useState(0);
+  useEffect(() => {
+    if (started === null || !upload.isPending) return;
+    const t = setInterval(() => setNow(Date.now()), 200);
+    return () => clearInterval(t);
+  }, [started, upload.isPending]);
 
-  const canSubmit = (file !== null || text.trim() !== '') && !upload.isPending;
+  // A chosen file is checked at once: an empty or too big file is said before Analyze.
+  const fileProblem = file ? uploadProblem(file.size, false, maxBytes, 'file') : null;
+  // Blank text is refused on submit, with a message (a disabled button says nothing).
+  const canSubmit = !upload.isPending && !fileProblem;
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (!canSubmit) return;
+    const size = file ? file.size : new Blob([text]).size;
+    const p = uploadProblem(size, !file && text.trim() === '', maxBytes, file ? 'file' : 'text');
+    setProblem(p);
+    if (p || !canSubmit) return;
+    setStarted(Date.now());
+    setNow(Date.now());
     setProgress(0);
     upload.mutate(
       { dump: file ?? text, title: title.trim(), host: host.trim(), tags: tags.trim(), onProgress: setProgress },
@@ -71,7 +91,10 @@ export function UploadForm() {
               id="dump-text"
               name="dump"
               value={text}
-              onChange={(e) => setText(e.target.value)}
+              onChange={(e) => {
+                setText(e.target.value);
+                setProblem(null);
+              }}
               rows={16}
               spellCheck={false}
               placeholder="INFO: task rmmod:31969 blocked for more than 120 seconds…"
@@ -100,6 +123,12 @@ export function UploadForm() {
           Tags <input name="tags" value={tags} onChange={(e) => setTags(e.target.value)} placeholder="comma separated" />
         </label>
       </div>
+      {(fileProblem ?? problem) && (
+        <p role="alert" className="error upload-problem">
+          {fileProblem ?? problem}
+        </p>
+      )}
+      {maxBytes !== null && <p className="muted upload-limit">Dumps of up to {formatBytes(maxBytes)}.</p>}
       {upload.isError && (
         <p role="alert" className="error">
           Upload failed: {upload.error.message}
@@ -108,7 +137,10 @@ export function UploadForm() {
       {upload.isPending && progress !== null && (
         <div className="upload-progress" aria-live="polite">
           <progress max={1} value={progress} aria-label="Upload progress" />
-          <span>{progress < 1 ? `Uploading ${Math.round(progress * 100)}%` : 'Uploaded — analyzing…'}</span>
+          <span className="upload-stage" role="status">
+            {progress < 1 ? `Uploading ${Math.round(progress * 100)}%` : 'Uploaded — the server is analyzing the dump'}
+            {started !== null && ` · ${formatElapsed(Math.max(0, now - started))} elapsed`}
+          </span>
         </div>
       )}
       <button type="submit" className="primary" disabled={!canSubmit}>

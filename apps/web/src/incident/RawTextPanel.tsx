@@ -1,7 +1,7 @@
 // The dump as uploaded, virtualised (only visible lines are in the DOM, so a 50 MB dump
 // works), with the selected node's evidence highlighted and a search box. Line numbers
 // are 1-based to match the analyzer's evidence spans.
-import { useEffect, useMemo, useRef, useState, type FormEvent, type MouseEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent, type MouseEvent } from 'react';
 import type { Span } from '@hangscope/analyzer';
 import { useRawText } from '../api/hooks';
 import { QueryError } from '../components/QueryError';
@@ -10,6 +10,8 @@ import { inRanges, mergeSpans, type LineRange } from './urlState';
 import { findMatches, splitLines, visibleWindow } from './visibleWindow';
 
 const LINE_H = 18;
+/** Characters of a line drawn before "show whole line": a 5 MB line drawn whole rendered blank. */
+export const LINE_CUT = 2000;
 const VIEW_H = 440;
 /** Above this the raw text is fetched only when asked for (or when a node needs it). */
 const AUTO_LOAD_BYTES = 8 * 1024 * 1024;
@@ -76,6 +78,10 @@ function RawLines({
   const [query, setQuery] = useState('');
   const [matches, setMatches] = useState<number[]>([]);
   const [current, setCurrent] = useState(0);
+  // Lines shown whole on request (by 0-based index).
+  const [whole, setWhole] = useState<Set<number>>(() => new Set());
+  // The keyboard's line (1-based): arrows move it, Enter selects it, Shift+Enter extends.
+  const [cursor, setCursor] = useState<number | null>(null);
   const matchSet = useMemo(() => new Set(matches), [matches]);
 
   const scrollToLine = (line1: number) => {
@@ -115,6 +121,33 @@ function RawLines({
     scrollToLine(matches[next] + 1);
   };
 
+  const onKeys = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (e.target !== e.currentTarget) return;
+    const page = Math.max(1, Math.floor(VIEW_H / LINE_H) - 1);
+    const at = cursor ?? focus?.from ?? Math.floor(scrollTop / LINE_H) + 1;
+    const moves: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: page, PageUp: -page, Home: -Infinity, End: Infinity };
+    if (e.key in moves) {
+      // The first key puts the cursor on the linked or first visible line; later ones move it.
+      const next = cursor === null ? at : Math.min(lines.length, Math.max(1, at + moves[e.key]));
+      setCursor(next);
+      const el = scroller.current;
+      if (el) {
+        const top = (next - 1) * LINE_H;
+        if (top < el.scrollTop) el.scrollTop = top;
+        else if (top + LINE_H > el.scrollTop + VIEW_H) el.scrollTop = top + LINE_H - VIEW_H;
+        setScrollTop(el.scrollTop);
+      }
+      e.preventDefault();
+    } else if (e.key === 'Enter' || e.key === ' ') {
+      if (e.shiftKey && anchor !== null) onSelectLines({ from: Math.min(anchor, at), to: Math.max(anchor, at) });
+      else {
+        setAnchor(at);
+        onSelectLines({ from: at, to: at });
+      }
+      e.preventDefault();
+    }
+  };
+
   const onGutter = (e: MouseEvent, line1: number) => {
     if (e.shiftKey && anchor !== null) {
       onSelectLines({ from: Math.min(anchor, line1), to: Math.max(anchor, line1) });
@@ -135,15 +168,26 @@ function RawLines({
       matchSet.has(i) ? 'match' : '',
       matches[current] === i ? 'current' : '',
       inRanges(n, noted) ? 'noted' : '',
+      cursor === n ? 'cursor' : '',
     ]
       .filter(Boolean)
       .join(' ');
     rows.push(
       <div key={i} className={cls} data-line={n} style={{ top: i * LINE_H, height: LINE_H }}>
-        <button type="button" className="gutter" onClick={(e) => onGutter(e, n)} aria-label={`select line ${n}`}>
+        {/* Not a Tab stop each: the dump is one (arrow keys move inside it). */}
+        <button type="button" className="gutter" tabIndex={-1} onClick={(e) => onGutter(e, n)} aria-label={`select line ${n}`}>
           {n}
         </button>
-        <span className="raw-text">{lines[i]}</span>
+        {lines[i].length > LINE_CUT && !whole.has(i) ? (
+          <span className="raw-text">
+            {lines[i].slice(0, LINE_CUT)}
+            <button type="button" className="linklike show-whole" tabIndex={-1} onClick={() => setWhole((w) => new Set(w).add(i))}>
+              … show whole line ({lines[i].length.toLocaleString('en-US')} characters)
+            </button>
+          </span>
+        ) : (
+          <span className="raw-text">{lines[i]}</span>
+        )}
       </div>,
     );
   }
@@ -179,7 +223,8 @@ function RawLines({
         style={{ height: VIEW_H }}
         onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
         tabIndex={0}
-        aria-label="raw dump lines"
+        onKeyDown={onKeys}
+        aria-label="raw dump lines: arrow keys move, Enter selects a line, Shift+Enter a range"
       >
         <div className="raw-inner" style={{ height: lines.length * LINE_H }}>
           {rows}
