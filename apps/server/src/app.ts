@@ -2,6 +2,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyPluginAsy
 import { analysisResourceLimits } from './analysis/heap-limits.js';
 import { createAnalysisRunner, type AnalysisRunner } from './analysis/pool.js';
 import { HttpError } from './errors.js';
+import { InflightBudget } from './ingest/budget.js';
 import { registerExternalPlugins, type WriteRateLimit } from './plugins/external.js';
 import { defaultExamplesDir, defaultMigrationsDir } from './paths.js';
 import type { RouteDeps } from './routes/deps.js';
@@ -41,10 +42,26 @@ export interface AppOptions {
   reanalyzeOnStart?: boolean;
   /** Per-client limit on write routes (default 120 per minute); false: none. */
   rateLimit?: WriteRateLimit | false;
+  /** Bytes of upload bodies held at once across all uploads (default 4 × maxUploadBytes):
+   *  past it, uploads are refused with 503 and Retry-After (ingest/budget.ts). */
+  maxInflightBytes?: number;
+  /** Uploads are refused (503) while this many analyses wait for a worker (default 64). */
+  maxQueuedAnalyses?: number;
+  /** Milliseconds an upload's body may take to arrive, 408 after (default 120 s). */
+  bodyTimeoutMs?: number;
   /** Store incident page views of analyses from this many bytes of JSON (default
    *  STORED_VIEW_MIN_BYTES; see store/sqlite-store.ts). */
   storedViewMinBytes?: number;
 }
+
+export const DEFAULT_MAX_QUEUED_ANALYSES = 64;
+/**
+ * How long an upload's body may take to arrive. A 64 MiB dump needs 0.55 MB/s to make
+ * it; a slower link can send it gzip-compressed (dumps compress 5–20:1). A body
+ * trickling in (a byte a second) holds its share of the memory budget for this long at
+ * most, not for the 10 minutes of the old request timeout.
+ */
+export const DEFAULT_BODY_TIMEOUT_MS = 120_000;
 
 export const DEFAULT_WRITE_RATE_LIMIT: WriteRateLimit = { max: 120, timeWindowMs: 60_000 };
 
@@ -72,8 +89,13 @@ function errorHandler(this: FastifyInstance, err: FastifyError | HttpError, requ
       .type('application/json; charset=utf-8')
       .send({ error: 'insufficient_storage', message: 'the server is out of disk space; nothing was stored, retry later' });
   }
+  if (err instanceof HttpError && err.headers) reply.headers(err.headers);
+  // Answered before the request's body was read (413, 503, 408): the connection is not
+  // reused — the client may still be sending it (routes/upload.ts drops the rest).
+  if (!request.raw.complete) reply.header('connection', 'close');
   const status = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
-  if (status >= 500) request.log.error({ err }, 'request failed');
+  // A 503 the server chose (memory budget, queue) is load, not a fault.
+  if (status >= 500) request.log[err instanceof HttpError ? 'warn' : 'error']({ err }, 'request failed');
   const error = err instanceof HttpError ? err.error : (STATUS_NAMES[status] ?? 'internal_error');
   const message = status >= 500 && !(err instanceof HttpError) ? 'internal server error' : err.message;
   return reply.code(status).type('application/json; charset=utf-8').send({ error, message });
@@ -117,6 +139,9 @@ export const hangscopeApp: FastifyPluginAsync<AppOptions> = async (app, opts) =>
     ingest,
     analysis,
     maxUploadBytes,
+    inflight: new InflightBudget(opts.maxInflightBytes || 4 * maxUploadBytes),
+    maxQueuedAnalyses: opts.maxQueuedAnalyses || DEFAULT_MAX_QUEUED_ANALYSES,
+    bodyTimeoutMs: opts.bodyTimeoutMs || DEFAULT_BODY_TIMEOUT_MS,
     rateLimit,
     views,
   };
@@ -149,8 +174,9 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     logger: opts.logger ?? false,
     // Bounds for the JSON bodies of the small routes; uploads have their own limit.
     bodyLimit: 1024 * 1024,
-    // A 64 MiB upload over a slow VPN link: minutes, not hours.
-    requestTimeout: 10 * 60_000,
+    // Receiving a whole request: a backstop behind the upload's own body timeout (which
+    // answers with a JSON 408), for what it does not cover (a slow multipart prelude).
+    requestTimeout: (opts.bodyTimeoutMs || DEFAULT_BODY_TIMEOUT_MS) + 10_000,
     connectionTimeout: 10 * 60_000,
     keepAliveTimeout: 10_000,
     pluginTimeout: 5 * 60_000, // loading examples on the first start runs the analyzer

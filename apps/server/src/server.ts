@@ -30,6 +30,10 @@ const app = buildApp({
       ? false
       : { max: intFromEnv('HANGSCOPE_RATE_LIMIT', 120), timeWindowMs: intFromEnv('HANGSCOPE_RATE_LIMIT_WINDOW_MS', 60_000) },
   reanalyzeOnStart: process.env.HANGSCOPE_REANALYZE_ON_START !== '0',
+  // 0 (or unset): the defaults of app.ts (4 × the upload limit; 64; 120 s).
+  maxInflightBytes: intFromEnv('HANGSCOPE_MAX_INFLIGHT', 0),
+  maxQueuedAnalyses: intFromEnv('HANGSCOPE_MAX_QUEUE', 0),
+  bodyTimeoutMs: intFromEnv('HANGSCOPE_BODY_TIMEOUT_MS', 0),
   logger: { level: process.env.LOG_LEVEL || 'info' },
 });
 

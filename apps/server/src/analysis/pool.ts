@@ -14,6 +14,8 @@ export interface AnalysisRunner {
    * a worker gets its own copy.
    */
   analyze(bytes: Buffer): Promise<AnalysisRecord>;
+  /** Analyses waiting for a worker (not those running); absent: none ever wait. */
+  readonly queued?: number;
   close(): Promise<void>;
 }
 
@@ -101,6 +103,10 @@ export class WorkerAnalysisPool implements AnalysisRunner {
     private readonly resourceLimits?: ResourceLimits,
   ) {
     if (size < 1) throw new Error('analysis pool size must be at least 1');
+  }
+
+  get queued(): number {
+    return this.queue.length;
   }
 
   analyze(bytes: Buffer): Promise<AnalysisRecord> {

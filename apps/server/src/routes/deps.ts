@@ -1,4 +1,5 @@
 import type { AnalysisRunner } from '../analysis/pool.js';
+import type { InflightBudget } from '../ingest/budget.js';
 import type { WriteRateLimit } from '../plugins/external.js';
 import type { IngestService } from '../services/ingest.js';
 import type { IncidentStore } from '../store/types.js';
@@ -10,6 +11,12 @@ export interface RouteDeps {
   ingest: IngestService;
   analysis: AnalysisRunner;
   maxUploadBytes: number;
+  /** Bytes of upload bodies held at once, across all uploads (ingest/budget.ts). */
+  inflight: InflightBudget;
+  /** Uploads refused (503) while this many analyses wait for a worker. */
+  maxQueuedAnalyses: number;
+  /** Milliseconds an upload's body may take to arrive (408 after). */
+  bodyTimeoutMs: number;
   rateLimit: WriteRateLimit | false;
   /** Computed incident-page views (routes/view.ts), primed by fresh uploads. */
   views: ViewCache;

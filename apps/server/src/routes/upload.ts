@@ -1,8 +1,10 @@
 import multipart from '@fastify/multipart';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { HttpError, badRequest } from '../errors.js';
+import { HttpError, badRequest, busy } from '../errors.js';
 import { incidentUrl } from '../ids.js';
-import { bodyEncoding, isRawDumpType, readRawDump } from '../ingest/body.js';
+import { BUSY_RETRY_AFTER_S, type Reservation } from '../ingest/budget.js';
+import { bodyEncoding, isRawDumpType, readLimited, readRawDump, tooLarge, type ReadOptions } from '../ingest/body.js';
 import { LIMITS, optionalText, parseTags } from '../ingest/metadata.js';
 import { createdSchema, errorSchema } from './schemas.js';
 import { writeLimit } from '../plugins/external.js';
@@ -24,13 +26,15 @@ interface UploadFields {
 const METADATA_FIELDS = new Set(['title', 'host', 'tags']);
 
 /** multipart/form-data: the file field `dump`, optional text fields title, host, tags. */
-async function readMultipart(request: FastifyRequest): Promise<UploadFields> {
+async function readMultipart(request: FastifyRequest, limit: number, read: ReadOptions): Promise<UploadFields> {
   const fields: UploadFields = { bytes: null };
   try {
     for await (const part of request.parts()) {
       if (part.type === 'file') {
         if (part.fieldname === 'dump' && fields.bytes === null) {
-          fields.bytes = await part.toBuffer();
+          fields.bytes = await readLimited(part.file, limit, read);
+          // busboy stops a file at the size limit and marks it truncated.
+          if (part.file.truncated) throw tooLarge(limit);
         } else {
           part.file.resume(); // not ours: discard so the form can be read on
         }
@@ -46,6 +50,52 @@ async function readMultipart(request: FastifyRequest): Promise<UploadFields> {
   if (fields.bytes === null) throw badRequest('multipart upload needs a file field named "dump"');
   return fields;
 }
+
+/**
+ * An upload's hold on the in-flight budget. The body is in memory from its first byte
+ * until its incident is stored, so the reservation is given back when the response is
+ * over *and* no ingest of it is running (a client that hangs up does not free the bytes
+ * a running analysis still holds).
+ */
+interface UploadHold {
+  reservation: Reservation;
+  responseClosed: boolean;
+  ingesting: boolean;
+}
+const holds = new WeakMap<FastifyRequest['raw'], UploadHold>();
+
+/** The bytes an upload reserves before its body is read: what it announces, or a first
+ *  slice when it announces nothing (a chunked body grows its reservation as it comes). */
+const UNANNOUNCED_INITIAL_BYTES = 64 * 1024;
+
+/**
+ * Before refusing an upload whose body has not been read (413, 503), the body is read
+ * and dropped for a moment: answering and closing with unread bytes makes the kernel
+ * reset the connection, and a client still sending would never see the answer (nor its
+ * Retry-After). Nothing is kept. A body that has not ended within LINGER_MS (a trickle)
+ * is cut: the answer goes out with `Connection: close`. Clients that send
+ * `Expect: 100-continue` (curl does for bodies over 1 MB) are refused before they send
+ * a byte of it (see the checkContinue listener below).
+ */
+const LINGER_MS = 5000;
+function drainBriefly(req: FastifyRequest['raw']): Promise<void> {
+  if (req.complete || req.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      req.off('end', done);
+      req.off('close', done);
+      resolve();
+    };
+    const timer = setTimeout(done, LINGER_MS);
+    req.once('end', done);
+    req.once('close', done);
+    req.on('data', () => {});
+    req.resume();
+  });
+}
+
+const isRefusal = (err: unknown) => err instanceof HttpError && (err.statusCode === 413 || err.statusCode === 503);
 
 /**
  * POST /api/incidents. Lives in its own encapsulated plugin because it replaces the
@@ -66,6 +116,46 @@ export const uploadRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app,
     },
     async () => ({ maxUploadBytes: limit }),
   );
+
+  const readOptions = (request: FastifyRequest): ReadOptions => ({
+    reservation: holds.get(request.raw)?.reservation,
+    timeoutMs: deps.bodyTimeoutMs,
+    retryAfterS: BUSY_RETRY_AFTER_S,
+  });
+  const queueFull = () => (deps.analysis.queued ?? 0) >= deps.maxQueuedAnalyses;
+  const budgetFull = () => busy('the server is receiving as many uploads as its memory budget allows; retry later', BUSY_RETRY_AFTER_S);
+  const queueRefusal = () => busy(`${deps.maxQueuedAnalyses} analyses are waiting already; retry later`, BUSY_RETRY_AFTER_S);
+  const declaredLength = (headers: IncomingHttpHeaders): number | null => {
+    const n = Number(headers['content-length']);
+    return headers['content-length'] !== undefined && Number.isSafeInteger(n) && n >= 0 ? n : null;
+  };
+  const initialReservation = (headers: IncomingHttpHeaders) => declaredLength(headers) ?? Math.min(limit, UNANNOUNCED_INITIAL_BYTES);
+  /** Why an upload with these headers is refused before its body is read, if it is. */
+  const admissionRefusal = (headers: IncomingHttpHeaders): HttpError | null => {
+    const declared = declaredLength(headers);
+    if (declared !== null && declared > limit) return tooLarge(limit);
+    if (queueFull()) return queueRefusal();
+    return null;
+  };
+
+  // `Expect: 100-continue`: the client waits for a go-ahead before sending the body, so
+  // a refusal costs it nothing. Node sends the go-ahead itself unless told otherwise.
+  const onCheckContinue = (req: IncomingMessage, res: ServerResponse) => {
+    if (req.method === 'POST' && (req.url ?? '').split('?', 1)[0] === '/api/incidents') {
+      const refusal = admissionRefusal(req.headers) ?? (deps.inflight.inUse + initialReservation(req.headers) > deps.inflight.capacity ? budgetFull() : null);
+      if (refusal) {
+        res.writeHead(refusal.statusCode, { 'content-type': 'application/json; charset=utf-8', 'x-content-type-options': 'nosniff', connection: 'close', ...refusal.headers });
+        res.end(JSON.stringify({ error: refusal.error, message: refusal.message }));
+        return;
+      }
+    }
+    res.writeContinue();
+    app.server.emit('request', req, res);
+  };
+  app.server.on('checkContinue', onCheckContinue);
+  app.addHook('onClose', async () => {
+    app.server.off('checkContinue', onCheckContinue);
+  });
   app.removeAllContentTypeParsers();
   await app.register(multipart, {
     throwFileSizeLimit: true,
@@ -83,9 +173,12 @@ export const uploadRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app,
       );
       return;
     }
-    readRawDump(payload, request.headers, limit).then(
+    readRawDump(payload, request.headers, limit, readOptions(request)).then(
       (bytes) => done(null, bytes),
-      (err: Error) => done(err, undefined),
+      async (err: Error) => {
+        if (isRefusal(err)) await drainBriefly(request.raw);
+        done(err, undefined);
+      },
     );
   });
 
@@ -107,7 +200,24 @@ export const uploadRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app,
             tags: { type: 'string', maxLength: 2000 },
           },
         },
-        response: { 200: createdSchema, 201: createdSchema, 400: errorSchema, 413: errorSchema, 415: errorSchema, 507: errorSchema },
+        response: { 200: createdSchema, 201: createdSchema, 400: errorSchema, 408: errorSchema, 413: errorSchema, 415: errorSchema, 503: errorSchema, 507: errorSchema },
+      },
+      // Before a byte of the body is read: too big by its own account (413), no room in the
+      // memory budget or the analysis queue (503 with Retry-After). Every early answer
+      // closes the connection, so an unread body is never drained.
+      onRequest: async (request, reply) => {
+        const refusal = admissionRefusal(request.headers);
+        const reservation = refusal ? null : deps.inflight.reserve(initialReservation(request.headers));
+        if (refusal || !reservation) {
+          await drainBriefly(request.raw);
+          throw refusal ?? budgetFull();
+        }
+        const hold: UploadHold = { reservation, responseClosed: false, ingesting: false };
+        holds.set(request.raw, hold);
+        reply.raw.once('close', () => {
+          hold.responseClosed = true;
+          if (!hold.ingesting) reservation.release();
+        });
       },
       // Before the body is read: a multipart form that claims to be gzip is refused.
       preValidation: async (request) => {
@@ -117,13 +227,28 @@ export const uploadRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app,
       },
     },
     async (request, reply) => {
+      const hold = holds.get(request.raw);
       const upload: UploadFields = request.isMultipart()
-        ? await readMultipart(request)
+        ? await readMultipart(request, limit, readOptions(request))
         : { bytes: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0) };
       const title = optionalText(upload.title ?? request.query.title, 'title', LIMITS.title);
       const host = optionalText(upload.host ?? request.query.host, 'host', LIMITS.host);
       const tags = parseTags(upload.tags ?? request.query.tags);
-      const result = await deps.ingest.ingest({ bytes: upload.bytes ?? Buffer.alloc(0), title, host, tags });
+      // The client hung up before its upload was taken in: nobody waits for the answer,
+      // and its bytes are no longer counted; it was not acknowledged, so nothing is stored.
+      if (hold?.responseClosed) throw new HttpError(400, 'aborted', 'the client went away');
+      // The queue may have filled while the body arrived.
+      if (queueFull()) throw queueRefusal();
+      if (hold) hold.ingesting = true;
+      let result;
+      try {
+        result = await deps.ingest.ingest({ bytes: upload.bytes ?? Buffer.alloc(0), title, host, tags });
+      } finally {
+        if (hold) {
+          hold.ingesting = false;
+          if (hold.responseClosed) hold.reservation.release();
+        }
+      }
       request.log.info({ incident: result.id, bytes: upload.bytes?.length, duplicate: result.duplicate, ms: result.timings }, 'dump ingested');
       if (result.analysisError) request.log.warn({ incident: result.id, reason: result.analysisError }, 'analysis failed; dump stored without one');
       const body = { id: result.id, url: incidentUrl(result.id), ...(result.analysisError ? { analysisError: result.analysisError } : {}) };
