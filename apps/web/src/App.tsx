@@ -5,6 +5,7 @@ import { Layout } from './routes/Layout';
 import { HistoryPage } from './routes/HistoryPage';
 import { NewIncidentPage } from './routes/NewIncidentPage';
 import { GroupsPage } from './routes/GroupsPage';
+import { GroupPage } from './routes/GroupPage';
 import { NotFoundPage } from './routes/NotFoundPage';
 import { RouteError } from './routes/RouteError';
 import { ApiError, api } from './api/client';
@@ -44,6 +45,7 @@ const router = createBrowserRouter([
       { path: '/', element: <HistoryPage /> },
       { path: '/new', element: <NewIncidentPage /> },
       { path: '/groups', element: <GroupsPage /> },
+      { path: '/groups/:key', element: <GroupPage /> },
       {
         path: '/i/:id',
         element: (

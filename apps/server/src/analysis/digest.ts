@@ -1,4 +1,4 @@
-import { analysisFailed, analyze, compactAnalysis, type AnalysisDocument, type CompactAnalysis, type Frame } from '@hangscope/analyzer';
+import { FINGERPRINT_VERSION, analysisFailed, analyze, compactAnalysis, type AnalysisDocument, type CompactAnalysis, type Frame } from '@hangscope/analyzer';
 import { HttpError } from '../errors.js';
 import { decodeDump } from '../ingest/decode.js';
 import { compressDocument, type DocumentForm } from '../store/document.js';
@@ -49,6 +49,7 @@ export function indexFields(doc: AnalysisDocument, lineCount: number): Omit<Anal
     kind: doc.kind,
     title: doc.title,
     fingerprint: doc.fingerprint,
+    fingerprintVersion: FINGERPRINT_VERSION,
     kernel: doc.kernel,
     lineCount,
     search: {

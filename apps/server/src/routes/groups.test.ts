@@ -1,5 +1,11 @@
+import { ANALYZER_VERSION, FINGERPRINT_VERSION } from '@hangscope/analyzer';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CRLF_UTF8_DUMP, HUNG_TASK_DUMP, startApp, upload, type TestApp } from '../__tests__/helpers.js';
+import { InlineAnalysisRunner } from '../analysis/pool.js';
+import { defaultMigrationsDir } from '../paths.js';
+import { reanalyzeStored } from '../services/reanalyze.js';
+import { SqliteStore } from '../store/sqlite-store.js';
 
 let t: TestApp;
 afterEach(async () => {
@@ -32,5 +38,83 @@ describe('groups and similar incidents', () => {
     expect(similar.items[0].url).toBe(`/i/${b}`);
     expect((await t.app.inject({ method: 'GET', url: `/api/incidents/${c}/similar` })).json().items).toEqual([]);
     expect((await t.app.inject({ method: 'GET', url: '/api/incidents/nope/similar' })).statusCode).toBe(404);
+  });
+});
+
+describe('a group as a page', () => {
+  const json = async (method: 'GET' | 'PATCH' | 'PUT', url: string, payload?: object) => {
+    const r = await t.app.inject({ method, url, payload });
+    return { status: r.statusCode, body: r.json() };
+  };
+
+  it('lists its incidents, kernels, hosts, status and mitigation; a repeat knows what came before', async () => {
+    t = await startApp();
+    const a = (await upload(t.app, HUNG_TASK_DUMP, '?host=db-1')).json.id;
+    // Another boot: other pid, times and addresses.
+    const other = HUNG_TASK_DUMP.replace(/31969/g, '4242').replace(/4080\./g, '77.').replace(/ffffffff9a5/g, 'ffffffff8b5');
+    const b = (await upload(t.app, other, '?host=db-2')).json.id;
+    const fp = (await json('GET', `/api/incidents/${a}`)).body.fingerprint as string;
+    expect((await json('GET', `/api/incidents/${b}`)).body.fingerprint).toBe(fp);
+
+    // Before anything is known: the repeat says so, with no mitigation.
+    const early = (await json('GET', `/api/incidents/${b}/repeat`)).body;
+    expect(early).toMatchObject({ group: fp, groupUrl: `/groups/${fp}`, before: 1, status: 'open', mitigation: null });
+    expect(early.last.id).toBe(a);
+    expect((await json('GET', `/api/incidents/${a}/repeat`)).body).toMatchObject({ before: 0, last: null, mitigation: null });
+
+    await json('PUT', `/api/incidents/${a}/mitigation`, { body: 'echo 0 > /sys/module/bsnmod/parameters/async', author: 'ana' });
+    await json('PATCH', `/api/incidents/${a}`, { status: 'mitigated' });
+
+    const g = await json('GET', `/api/groups/${encodeURIComponent(fp)}`);
+    expect(g.status).toBe(200);
+    expect(g.body).toMatchObject({ fingerprint: fp, count: 2, hosts: ['db-1', 'db-2'], kernels: ['3.10.0-957.el7.x86_64'], status: 'mitigated', latestId: b });
+    expect(g.body.incidents.map((i: { id: string }) => i.id)).toEqual([b, a]);
+    expect(g.body.incidents[1]).toMatchObject({ host: 'db-1', status: 'mitigated', kernel: '3.10.0-957.el7.x86_64' });
+    expect(g.body.mitigation).toMatchObject({ incidentId: a, incidentUrl: `/i/${a}`, body: 'echo 0 > /sys/module/bsnmod/parameters/async', author: 'ana' });
+
+    const repeat = (await json('GET', `/api/incidents/${b}/repeat`)).body;
+    expect(repeat).toMatchObject({ before: 1, status: 'mitigated', mitigation: { incidentId: a } });
+    expect((await json('GET', '/api/groups')).body.items.find((x: { fingerprint: string }) => x.fingerprint === fp)).toMatchObject({ status: 'mitigated', url: `/groups/${fp}` });
+    expect((await json('GET', '/api/groups/nope')).status).toBe(404);
+  });
+
+  it('merges by hand (duplicate of another incident) and splits by hand, and re-analysis keeps both', async () => {
+    t = await startApp();
+    const a = (await upload(t.app, HUNG_TASK_DUMP)).json.id;
+    const b = (await upload(t.app, HUNG_TASK_DUMP.replace(/4080\./g, '9120.'))).json.id;
+    const c = (await upload(t.app, CRLF_UTF8_DUMP)).json.id;
+    const fpA = (await json('GET', `/api/incidents/${a}`)).body.fingerprint as string;
+    const members = async (key: string) => ((await json('GET', `/api/groups/${encodeURIComponent(key)}`)).body.incidents ?? []).map((i: { id: string }) => i.id).sort();
+
+    // c is another fingerprint; a person says it is the same bug as a.
+    expect((await json('PATCH', `/api/incidents/${c}`, { status: 'duplicate', duplicateOf: a })).status).toBe(200);
+    expect(await members(fpA)).toEqual([a, b, c].sort());
+    expect((await json('GET', `/api/incidents/${c}/repeat`)).body.group).toBe(fpA);
+
+    // b is moved out: a group of its own.
+    expect((await json('PATCH', `/api/incidents/${b}`, { groupSplit: true })).status).toBe(200);
+    expect(await members(fpA)).toEqual([a, c].sort());
+    expect(await members(`split:${b}`)).toEqual([b]);
+
+    // Fingerprints made by older rules (as every row from before migration 0008) are
+    // recomputed by re-analysis; groups follow; the decisions stay.
+    const store = new SqliteStore(t.dbPath, defaultMigrationsDir());
+    try {
+      const raw = new Database(t.dbPath);
+      raw.exec("UPDATE incidents SET fingerprint_version = 1, fingerprint = 'old-rules', group_key = 'old-rules'");
+      raw.close();
+      expect(await members('old-rules')).toEqual([a, b, c].sort());
+      const result = await reanalyzeStored(store, new InlineAnalysisRunner(), { info() {}, warn() {} });
+      expect(result).toMatchObject({ updated: 3, failed: 0 });
+      expect(await store.idsToReanalyze(ANALYZER_VERSION, FINGERPRINT_VERSION)).toEqual([]);
+    } finally {
+      await store.close();
+    }
+    expect(await members(fpA)).toEqual([a, c].sort());
+    expect(await members(`split:${b}`)).toEqual([b]);
+
+    // Back in: b rejoins its fingerprint's group.
+    await json('PATCH', `/api/incidents/${b}`, { groupSplit: false });
+    expect(await members(fpA)).toEqual([a, b, c].sort());
   });
 });

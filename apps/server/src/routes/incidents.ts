@@ -132,6 +132,7 @@ interface ListQuery {
 interface PatchBody {
   status?: IncidentStatus;
   duplicateOf?: string | null;
+  groupSplit?: boolean;
   title?: string | null;
   host?: string | null;
   tags?: string[] | string;
@@ -240,13 +241,14 @@ export const incidentRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (ap
     {
       config: writeLimit(deps),
       schema: {
-        summary: 'Change status, title, host or tags',
+        summary: 'Change status (duplicate: of another incident, whose group it joins), group (groupSplit: moved out of its group), title, host or tags',
         params: idParams,
         body: {
           type: 'object',
           properties: {
             status: { type: 'string', enum: INCIDENT_STATUSES },
             duplicateOf: { type: ['string', 'null'], maxLength: 64 },
+            groupSplit: { type: 'boolean' },
             title: { type: ['string', 'null'], maxLength: LIMITS.title },
             host: { type: ['string', 'null'], maxLength: LIMITS.host },
             tags: {
@@ -277,12 +279,15 @@ export const incidentRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (ap
             throw new HttpError(422, 'invalid_duplicate', 'duplicateOf does not name an existing incident');
           }
           patch.duplicateOf = target;
+          // Marked a duplicate: it joins the original's group, even if moved out before.
+          patch.groupSplit = false;
         } else {
           patch.duplicateOf = null;
         }
       } else if (body.duplicateOf !== undefined) {
         throw badRequest('duplicateOf is set together with status "duplicate"');
       }
+      if (body.groupSplit !== undefined) patch.groupSplit = body.groupSplit;
       if (body.title !== undefined) patch.userTitle = optionalText(body.title, 'title', LIMITS.title);
       if (body.host !== undefined) patch.host = optionalText(body.host, 'host', LIMITS.host);
       if (body.tags !== undefined) patch.tags = parseTags(body.tags);

@@ -1,4 +1,4 @@
-import { ANALYZER_VERSION } from '@hangscope/analyzer';
+import { ANALYZER_VERSION, FINGERPRINT_VERSION } from '@hangscope/analyzer';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AnalysisRunner } from '../analysis/pool.js';
 import type { IncidentStore } from '../store/types.js';
@@ -11,7 +11,8 @@ export interface ReanalyzeResult {
 }
 
 export interface ReanalyzeOptions {
-  /** Re-analyse every incident, not only those from another analyzer version. */
+  /** Re-analyse every incident, not only those from another analyzer version or
+   *  fingerprint rules. */
   all?: boolean;
   /** Checked between incidents: the server stops the background run when closing. */
   shouldStop?: () => boolean;
@@ -28,7 +29,7 @@ export async function reanalyzeStored(
   log: Pick<FastifyBaseLogger, 'info' | 'warn'>,
   opts: ReanalyzeOptions = {},
 ): Promise<ReanalyzeResult> {
-  const ids = await store.idsToReanalyze(opts.all ? null : ANALYZER_VERSION);
+  const ids = await store.idsToReanalyze(opts.all ? null : ANALYZER_VERSION, FINGERPRINT_VERSION);
   const result: ReanalyzeResult = { updated: 0, failed: 0, total: ids.length };
   if (ids.length === 0) return result;
   log.info({ count: ids.length, analyzerVersion: ANALYZER_VERSION }, 're-analysing stored incidents');

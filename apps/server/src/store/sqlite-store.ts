@@ -12,7 +12,9 @@ import type {
   AnnotationPatch,
   CreateResult,
   IncidentDetail,
+  GroupMitigation,
   IncidentGroup,
+  IncidentGroupDetail,
   IncidentPatch,
   IncidentStatus,
   IncidentStore,
@@ -21,6 +23,7 @@ import type {
   ListPage,
   MitigationRevision,
   NewIncident,
+  RepeatInfo,
   StoredIncidentDetail,
   StoredView,
 } from './types.js';
@@ -87,6 +90,11 @@ interface IncidentRow {
 // only for the rows a query returns.
 const TAGS = `(SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM incident_tags t WHERE t.incident_id = i.id ORDER BY tag)) AS tags`;
 const SELECT_INCIDENT = `SELECT i.*, ${TAGS} FROM incidents i`;
+
+/** A group's status in an aggregate over its incidents `i`: resolved when one is, else
+ *  mitigated when one is, else open (a duplicate says nothing of the bug's state). */
+const GROUP_STATUS = `CASE max(CASE i.status WHEN 'resolved' THEN 3 WHEN 'mitigated' THEN 2 ELSE 1 END)
+  WHEN 3 THEN 'resolved' WHEN 2 THEN 'mitigated' ELSE 'open' END`;
 
 /**
  * A list item as the API sends it (IncidentSummary plus `url`): incidents.summary_json,
@@ -241,13 +249,13 @@ export class SqliteStore implements IncidentStore {
       const { lastInsertRowid } = this
         .stmt(
           `INSERT INTO incidents (id, sha256, created_at, updated_at, size, line_count, user_title, host,
-             kind, analysis_title, fingerprint, kernel, analyzer_version)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             kind, analysis_title, fingerprint, kernel, analyzer_version, fingerprint_version, group_key)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           incident.id, incident.sha256, incident.createdAt, incident.createdAt, incident.raw.size,
           a.lineCount, incident.userTitle, incident.host, a.kind, a.title, a.fingerprint, a.kernel,
-          a.analyzerVersion,
+          a.analyzerVersion, a.fingerprintVersion, a.fingerprint,
         );
       this.stmt('INSERT INTO incident_raw (incident_id, encoding, data) VALUES (?, ?, ?)').run(
         incident.id, incident.raw.encoding, incident.raw.data,
@@ -481,6 +489,10 @@ export class SqliteStore implements IncidentStore {
         sets.push('duplicate_of = @duplicateOf');
         params.duplicateOf = patch.duplicateOf;
       }
+      if (patch.groupSplit !== undefined) {
+        sets.push('group_split = @groupSplit');
+        params.groupSplit = patch.groupSplit ? '1' : '0';
+      }
       if (patch.userTitle !== undefined) {
         sets.push('user_title = @userTitle');
         params.userTitle = patch.userTitle;
@@ -492,6 +504,7 @@ export class SqliteStore implements IncidentStore {
       }
       if (patch.tags !== undefined) this.writeTags(id, patch.tags);
       this.stmt(`UPDATE incidents SET ${[...sets, 'updated_at = @now'].join(', ')} WHERE id = @id`).run(params);
+      if (patch.duplicateOf !== undefined || patch.groupSplit !== undefined) this.refreshGroupKeys(id);
       return true;
     });
     return apply.immediate() ? this.get(id) : null;
@@ -503,8 +516,10 @@ export class SqliteStore implements IncidentStore {
       if (!r) return null;
       this.stmt(
         `UPDATE incidents SET kind = ?, analysis_title = ?, fingerprint = ?, kernel = ?, analyzer_version = ?,
-           line_count = ?, reanalysis_failed_version = NULL WHERE id = ?`,
-      ).run(a.kind, a.title, a.fingerprint, a.kernel, a.analyzerVersion, a.lineCount, id);
+           line_count = ?, reanalysis_failed_version = NULL, fingerprint_version = ? WHERE id = ?`,
+      ).run(a.kind, a.title, a.fingerprint, a.kernel, a.analyzerVersion, a.lineCount, a.fingerprintVersion, id);
+      // The group follows the new fingerprint; a person's decisions stay.
+      this.refreshGroupKeys(id);
       this.stmt(
         `UPDATE incident_analysis SET analyzer_version = ?, analyzed_at = ?, document = ?, encoding = ?, form = ?, crc32 = ?,
            length = ?
@@ -567,31 +582,69 @@ export class SqliteStore implements IncidentStore {
     ).run(id, v.tag, v.version, v.doc.data, v.doc.crc32, v.doc.length, v.groups.data, v.groups.crc32, v.groups.length);
   }
 
-  async idsToReanalyze(currentVersion: string | null): Promise<string[]> {
+  async idsToReanalyze(currentVersion: string | null, fingerprintVersion = 0): Promise<string[]> {
     const rows = (
       currentVersion === null
         ? this.stmt('SELECT id FROM incidents ORDER BY seq').all()
         : // An analysis that did not finish (out of time on a busy machine, say) is tried again
-          // too, but once per analyzer version: a retry that failed under this version is
-          // not made again (markReanalysisFailed). Those that failed before go last.
+          // too, and one whose fingerprint older rules made (its group would be wrong) — but
+          // once per analyzer version: a retry that failed under this version is not made
+          // again (markReanalysisFailed). Those that failed before go last.
           this
             .stmt(
               `SELECT id FROM incidents
-               WHERE (analyzer_version != ? OR fingerprint = 'analysis-failed') AND reanalysis_failed_version IS NOT ?
+               WHERE (analyzer_version != ? OR fingerprint = 'analysis-failed' OR (? > 0 AND fingerprint_version != ?))
+                 AND reanalysis_failed_version IS NOT ?
                ORDER BY fingerprint = 'analysis-failed', seq`,
             )
-            .all(currentVersion, currentVersion)
+            .all(currentVersion, fingerprintVersion, fingerprintVersion, currentVersion)
     ) as { id: string }[];
     return rows.map((r) => r.id);
+  }
+
+  /**
+   * The group key of an incident, and of every incident marked a duplicate of it (and of
+   * those, …): its fingerprint, the group of the incident it duplicates, or a group of
+   * its own when a person moved it out (migrations/0008). Inside the caller's transaction.
+   */
+  private refreshGroupKeys(id: string): void {
+    const keyOf = this.stmt('SELECT id, fingerprint, duplicate_of, group_split FROM incidents WHERE id = ?');
+    const set = this.stmt('UPDATE incidents SET group_key = ? WHERE id = ? AND group_key IS NOT ?');
+    const dependents = this.stmt('SELECT id FROM incidents WHERE duplicate_of = ?');
+    type KeyRow = { id: string; fingerprint: string; duplicate_of: string | null; group_split: number };
+    const effectiveKey = (start: string): string => {
+      const seen = new Set<string>();
+      let r = keyOf.get(start) as KeyRow | undefined;
+      const own = r?.fingerprint ?? '';
+      while (r) {
+        if (r.group_split) return `split:${r.id}`;
+        if (!r.duplicate_of) return r.fingerprint;
+        seen.add(r.id);
+        // A loop of duplicates (two edits can make one): the incident keeps its own group.
+        if (seen.has(r.duplicate_of)) return own;
+        r = keyOf.get(r.duplicate_of) as KeyRow | undefined;
+      }
+      return own;
+    };
+    const queue = [id];
+    const done = new Set<string>();
+    while (queue.length) {
+      const cur = queue.shift()!;
+      if (done.has(cur)) continue;
+      done.add(cur);
+      const key = effectiveKey(cur);
+      set.run(key, cur, key);
+      for (const d of dependents.all(cur) as { id: string }[]) queue.push(d.id);
+    }
   }
 
   async groups(limit: number): Promise<IncidentGroup[]> {
     const rows = this
       .stmt(
-        `SELECT i.fingerprint, count(*) AS count, min(i.created_at) AS firstSeen, max(i.created_at) AS lastSeen,
+        `SELECT i.group_key AS fingerprint, count(*) AS count, min(i.created_at) AS firstSeen, max(i.created_at) AS lastSeen,
            max(i.seq) AS latestSeq, json_group_array(DISTINCT i.kernel) AS kernels,
-           json_group_array(DISTINCT i.host) AS hosts
-         FROM incidents i GROUP BY i.fingerprint ORDER BY latestSeq DESC LIMIT ?`,
+           json_group_array(DISTINCT i.host) AS hosts, ${GROUP_STATUS} AS status
+         FROM incidents i GROUP BY i.group_key ORDER BY latestSeq DESC LIMIT ?`,
       )
       .all(limit) as {
       fingerprint: string;
@@ -601,6 +654,7 @@ export class SqliteStore implements IncidentStore {
       latestSeq: number;
       kernels: string;
       hosts: string;
+      status: IncidentStatus;
     }[];
     const latest = this.stmt('SELECT id, kind, coalesce(user_title, analysis_title) AS title FROM incidents WHERE seq = ?');
     const present = (json: string) => (JSON.parse(json) as (string | null)[]).filter((v): v is string => v !== null).sort();
@@ -616,8 +670,70 @@ export class SqliteStore implements IncidentStore {
         latestId: l.id,
         kernels: present(r.kernels),
         hosts: present(r.hosts),
+        status: r.status,
       };
     });
+  }
+
+  async group(key: string, limit: number): Promise<IncidentGroupDetail | null> {
+    const g = this
+      .stmt(
+        `SELECT count(*) AS count, min(i.created_at) AS firstSeen, max(i.created_at) AS lastSeen, max(i.seq) AS latestSeq,
+           json_group_array(DISTINCT i.kernel) AS kernels, json_group_array(DISTINCT i.host) AS hosts,
+           ${GROUP_STATUS} AS status
+         FROM incidents i WHERE i.group_key = ?`,
+      )
+      .get(key) as { count: number; firstSeen: string; lastSeen: string; latestSeq: number | null; kernels: string; hosts: string; status: IncidentStatus };
+    if (!g || g.count === 0 || g.latestSeq === null) return null;
+    const rows = this.stmt(`${SELECT_INCIDENT} WHERE i.group_key = ? ORDER BY i.seq DESC LIMIT ?`).all(key, limit) as IncidentRow[];
+    const latest = this.stmt(`${SELECT_INCIDENT} WHERE i.seq = ?`).get(g.latestSeq) as IncidentRow;
+    const present = (json: string) => (JSON.parse(json) as (string | null)[]).filter((v): v is string => v !== null).sort();
+    return {
+      fingerprint: key,
+      kind: latest.kind,
+      title: latest.user_title ?? latest.analysis_title,
+      count: g.count,
+      firstSeen: g.firstSeen,
+      lastSeen: g.lastSeen,
+      latestId: latest.id,
+      kernels: present(g.kernels),
+      hosts: present(g.hosts),
+      status: g.status,
+      mitigation: this.groupMitigation(key, null),
+      incidents: rows.map(toSummary),
+    };
+  }
+
+  async repeatInfo(id: string): Promise<RepeatInfo | null> {
+    const r = this.stmt('SELECT seq, group_key FROM incidents WHERE id = ?').get(id) as { seq: number; group_key: string } | undefined;
+    if (!r) return null;
+    const before = this
+      .stmt(`SELECT count(*) AS n, max(i.seq) AS lastSeq, ${GROUP_STATUS} AS status FROM incidents i WHERE i.group_key = ? AND i.seq < ?`)
+      .get(r.group_key, r.seq) as { n: number; lastSeq: number | null; status: IncidentStatus | null };
+    const last = before.lastSeq === null ? null : (this.stmt(`${SELECT_INCIDENT} WHERE i.seq = ?`).get(before.lastSeq) as IncidentRow);
+    return {
+      group: r.group_key,
+      before: before.n,
+      last: last ? toSummary(last) : null,
+      status: before.status ?? 'open',
+      mitigation: before.n ? this.groupMitigation(r.group_key, r.seq) : null,
+    };
+  }
+
+  /** The newest mitigation note on an incident of the group (created before `beforeSeq`,
+   *  when given); an emptied note is none. */
+  private groupMitigation(key: string, beforeSeq: number | null): GroupMitigation | null {
+    const m = this
+      .stmt(
+        `SELECT m.incident_id AS incidentId, m.body, m.author, m.created_at AS updatedAt FROM mitigation_revisions m
+           JOIN incidents i ON i.id = m.incident_id
+         WHERE i.group_key = ? AND (? IS NULL OR i.seq < ?)
+           AND m.seq = (SELECT max(seq) FROM mitigation_revisions x WHERE x.incident_id = m.incident_id)
+           AND m.body != ''
+         ORDER BY m.seq DESC LIMIT 1`,
+      )
+      .get(key, beforeSeq, beforeSeq) as GroupMitigation | undefined;
+    return m ?? null;
   }
 
   async similar(id: string, limit: number): Promise<IncidentSummary[]> {

@@ -26,6 +26,8 @@ export interface AnalysisRecord {
   kind: string;
   title: string;
   fingerprint: string;
+  /** The analyzer's FINGERPRINT_VERSION: which rules made `fingerprint`. */
+  fingerprintVersion: number;
   kernel: string | null;
   lineCount: number;
   /** Text for full-text search. */
@@ -99,7 +101,10 @@ export interface ListPage {
   nextCursor: string | null;
 }
 
+/** A group: the incidents of one bug (one `group_key`: the fingerprint, unless a person
+ *  marked an incident a duplicate of another or moved it out; migrations/0008). */
 export interface IncidentGroup {
+  /** The group's key (its fingerprint, or `split:<id>` for an incident moved out). */
   fingerprint: string;
   kind: string;
   title: string;
@@ -109,11 +114,40 @@ export interface IncidentGroup {
   latestId: string;
   kernels: string[];
   hosts: string[];
+  /** The most advanced status of its incidents: resolved, else mitigated, else open. */
+  status: IncidentStatus;
+}
+
+/** The newest mitigation note written on any incident of a group. */
+export interface GroupMitigation {
+  incidentId: string;
+  body: string;
+  author: string | null;
+  updatedAt: string;
+}
+
+export interface IncidentGroupDetail extends IncidentGroup {
+  mitigation: GroupMitigation | null;
+  /** Its incidents, newest first. */
+  incidents: IncidentSummary[];
+}
+
+/** What the group of an incident knew before it: the repeat banner of its page. */
+export interface RepeatInfo {
+  group: string;
+  /** Incidents of the group created before this one. */
+  before: number;
+  /** The newest of them. */
+  last: IncidentSummary | null;
+  status: IncidentStatus;
+  mitigation: GroupMitigation | null;
 }
 
 export interface IncidentPatch {
   status?: IncidentStatus;
   duplicateOf?: string | null;
+  /** Moved out of its fingerprint's group by hand (true), or back (false). */
+  groupSplit?: boolean;
   userTitle?: string | null;
   host?: string | null;
   tags?: string[];
@@ -188,13 +222,18 @@ export interface IncidentStore {
   /** Does the store keep the views of analyses whose JSON is this long? (Small ones are
    *  rebuilt faster than a write costs.) */
   keepsViews(analysisLength: number): boolean;
-  /** Ids whose analysis came from an analyzer other than `currentVersion`, or did not
-   *  finish, oldest first and unfinished ones last; none whose re-analysis already failed
-   *  under `currentVersion` (null: every incident). */
-  idsToReanalyze(currentVersion: string | null): Promise<string[]>;
+  /** Ids whose analysis came from an analyzer other than `currentVersion`, whose
+   *  fingerprint other rules than `fingerprintVersion` made, or that did not finish,
+   *  oldest first and unfinished ones last; none whose re-analysis already failed under
+   *  `currentVersion` (null: every incident). */
+  idsToReanalyze(currentVersion: string | null, fingerprintVersion?: number): Promise<string[]>;
   /** Re-analysing the incident under this analyzer version failed: not tried again under it. */
   markReanalysisFailed(id: string, analyzerVersion: string): Promise<void>;
   groups(limit: number): Promise<IncidentGroup[]>;
+  /** One group with its incidents (at most `limit`, newest first); null when empty. */
+  group(key: string, limit: number): Promise<IncidentGroupDetail | null>;
+  /** The group an incident is in and what it knew before it; null for no incident. */
+  repeatInfo(id: string): Promise<RepeatInfo | null>;
   similar(id: string, limit: number): Promise<IncidentSummary[]>;
 
   listAnnotations(incidentId: string): Promise<Annotation[]>;

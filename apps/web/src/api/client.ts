@@ -6,12 +6,14 @@ import type {
   HistoryQuery,
   Incident,
   IncidentGroup,
+  IncidentGroupDetail,
   IncidentView,
   IncidentViewWire,
   CompactTask,
   IncidentPage,
   Mitigation,
   NewAnnotation,
+  RepeatInfo,
   SimilarIncident,
   TaskGroupSummary,
   UploadInput,
@@ -195,6 +197,23 @@ export const api = {
   groups: () => optional<{ items: IncidentGroup[] }>('/api/groups'),
   /** The server's upload limit; null from a server without the endpoint. */
   limits: () => optional<{ maxUploadBytes: number }>('/api/limits'),
+
+  group: (key: string) => optional<IncidentGroupDetail>(`/api/groups/${enc(key)}`),
+
+  repeat: (id: string) => optional<RepeatInfo>(`/api/incidents/${enc(id)}/repeat`),
+
+  /** Mark a duplicate of another incident (it joins that one's group), or move the
+   *  incident out of its group / back in. The answer is not read (see setStatus). */
+  async setGrouping(id: string, change: { duplicateOf: string } | { groupSplit: boolean }): Promise<void> {
+    const body = 'duplicateOf' in change ? { status: 'duplicate', duplicateOf: change.duplicateOf } : change;
+    const res = await fetch(`/api/incidents/${enc(id)}`, {
+      method: 'PATCH',
+      headers: { accept: 'application/json', 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!res.ok) throw await errorFrom(res);
+    void res.body?.cancel().catch(() => {});
+  },
 
   mitigation: (id: string) => optional<Mitigation>(`/api/incidents/${enc(id)}/mitigation`),
 

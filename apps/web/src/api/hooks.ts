@@ -13,6 +13,8 @@ export const keys = {
   annotations: (id: string) => ['incident', id, 'annotations'] as const,
   similar: (id: string) => ['incident', id, 'similar'] as const,
   mitigation: (id: string) => ['incident', id, 'mitigation'] as const,
+  repeat: (id: string) => ['incident', id, 'repeat'] as const,
+  group: (key: string) => ['groups', key] as const,
 };
 
 /** The incident page's data: the view, not the whole analysis (see api.getView). */
@@ -124,4 +126,27 @@ export function useSaveMitigation(id: string) {
 
 export function useGroups() {
   return useQuery({ queryKey: ['groups'], queryFn: async () => itemsOf(await api.groups()), retry: false });
+}
+
+export function useGroup(key: string) {
+  return useQuery({ queryKey: keys.group(key), queryFn: () => api.group(key), retry: false });
+}
+
+/** The incident's group and what it knew before it (null: the server has no groups). */
+export function useRepeat(id: string) {
+  return useQuery({ queryKey: keys.repeat(id), queryFn: () => api.repeat(id), retry: false });
+}
+
+export function useSetGrouping(id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (change: { duplicateOf: string } | { groupSplit: boolean }) => api.setGrouping(id, change),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: keys.repeat(id) });
+      void qc.invalidateQueries({ queryKey: keys.view(id), exact: true });
+      void qc.invalidateQueries({ queryKey: keys.similar(id) });
+      void qc.invalidateQueries({ queryKey: ['groups'] });
+      void qc.invalidateQueries({ queryKey: ['incidents'] });
+    },
+  });
 }

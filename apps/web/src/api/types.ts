@@ -144,7 +144,8 @@ export interface Mitigation {
   history: { body: string; author: string | null; createdAt: string }[];
 }
 
-/** Incidents sharing an analysis fingerprint (GET /api/groups). */
+/** The incidents of one bug (GET /api/groups): one fingerprint, unless a person marked
+ *  an incident a duplicate of another or moved it out (then `split:<id>`). */
 export interface IncidentGroup {
   fingerprint: string;
   kind: string;
@@ -153,4 +154,40 @@ export interface IncidentGroup {
   firstSeen: string;
   lastSeen: string;
   latestId: string;
+  /** The group's page, `/groups/<key>` (servers before groups had pages: absent). */
+  url?: string;
+  kernels?: string[];
+  hosts?: string[];
+  /** resolved when one of its incidents is, else mitigated when one is, else open. */
+  status?: IncidentStatus;
+}
+
+/** The newest mitigation note written on an incident of a group. */
+export interface GroupMitigation {
+  incidentId: string;
+  incidentUrl: string;
+  body: string;
+  author: string | null;
+  updatedAt: string;
+}
+
+/** GET /api/groups/:key */
+export interface IncidentGroupDetail extends IncidentGroup {
+  url: string;
+  kernels: string[];
+  hosts: string[];
+  status: IncidentStatus;
+  mitigation: GroupMitigation | null;
+  /** Newest first. */
+  incidents: IncidentSummary[];
+}
+
+/** GET /api/incidents/:id/repeat: the incident's group and what it knew before it. */
+export interface RepeatInfo {
+  group: string;
+  groupUrl: string;
+  before: number;
+  last: IncidentSummary | null;
+  status: IncidentStatus;
+  mitigation: GroupMitigation | null;
 }

@@ -1,4 +1,5 @@
-// Incidents grouped by analysis fingerprint: the same hang seen again and again.
+// Incidents grouped by analysis fingerprint: the same hang seen again and again. Each
+// row opens its group's page.
 import { Link } from 'react-router';
 import { useGroups } from '../api/hooks';
 import { QueryError } from '../components/QueryError';
@@ -22,6 +23,7 @@ export function GroupsPage() {
               <th>Kind</th>
               <th>First</th>
               <th>Last</th>
+              <th>Status</th>
             </tr>
           </thead>
           <tbody>
@@ -29,13 +31,14 @@ export function GroupsPage() {
               <tr key={g.fingerprint}>
                 <td>{g.count}×</td>
                 <td>
-                  <Link to={`/i/${encodeURIComponent(g.latestId)}`}>{g.title}</Link>
+                  <Link to={g.url ?? `/i/${encodeURIComponent(g.latestId)}`}>{g.title}</Link>
                 </td>
                 <td>
                   <span className={`kind kind-${g.kind}`}>{kindLabel(g.kind)}</span>
                 </td>
                 <td>{formatDate(g.firstSeen)}</td>
                 <td>{formatDate(g.lastSeen)}</td>
+                <td>{g.status ?? ''}</td>
               </tr>
             ))}
           </tbody>

@@ -21,6 +21,8 @@ import { Exports } from '../incident/Exports';
 import { Annotations } from '../incident/Annotations';
 import { SimilarIncidents } from '../incident/SimilarIncidents';
 import { MitigationNote } from '../incident/MitigationNote';
+import { RepeatBanner } from '../incident/RepeatBanner';
+import { GroupControls } from '../incident/GroupControls';
 import { formatLines, parseLines, parseNodeParam, permalink, type LineRange } from '../incident/urlState';
 import { evidenceOf, labelOf } from '../incident/evidence';
 import { collapseIdenticalWaiters, derivedOf } from '../graph/collapse';
@@ -118,6 +120,9 @@ export function IncidentPage() {
           This dump was uploaded before; showing the existing incident.
         </p>
       )}
+      <ErrorBoundary label="Repeat">
+        <RepeatBanner id={inc.id} />
+      </ErrorBoundary>
       <IncidentHeader incident={inc} />
       {/* The first screen answers: the verdict and the findings beside the graph. */}
       <div className="incident-top">
@@ -179,6 +184,9 @@ export function IncidentPage() {
       </ErrorBoundary>
       <div className="side-by-side">
         <Exports id={inc.id} />
+        <ErrorBoundary label="Group">
+          <GroupControls id={inc.id} />
+        </ErrorBoundary>
         <ErrorBoundary label="Similar incidents">
           <SimilarIncidents id={inc.id} />
         </ErrorBoundary>
