@@ -13,6 +13,7 @@ import { taskLabel } from '../graph/builder.js';
 import { isGenericFrame } from '../knowledge/waits.js';
 import { countWords, proseName } from '../summary/names.js';
 import { LOCK_WRAPPERS } from '../knowledge/lock-wrappers.js';
+import { stoppedHolding } from '../graph/locks.js';
 
 /** What to capture next about a root blocker outside the dump's tasks. */
 function rootNextSteps(id: string, type: GraphNode['type'], edges: GraphEdge[], model: Model, waits: Map<string, TaskWait>): { nextSteps?: string[] } {
@@ -172,6 +173,18 @@ function findingsOf(inp: FindingInputs): Analysis {
       const cls = lock && model.records.reports.some((r) => r.format === 'lockdep') ? lockClassOnly(inp.locks, lock) : null;
       if (cls) {
         out.push(classSelfDeadlock(nodes, t, cls, order, evidence, weakest));
+        continue;
+      }
+      const sameCpu = w && lock === `lock:${w.argAddr}` ? stoppedHolding(w) : null;
+      if (sameCpu) {
+        out.push({
+          kind: 'self_deadlock',
+          severity: 'critical',
+          summary: `${label(nodes, t)}${w!.task.cpu !== null ? ` on cpu ${w!.task.cpu}` : ''}: an interrupt handler${sameCpu.handler ? ` (${sameCpu.handler})` : ''} spins on ${label(nodes, lock!)}, which the code it interrupted on the same CPU holds (stopped in ${sameCpu.stopped}${sameCpu.takenIn ? `, taken in ${sameCpu.takenIn}` : ''}): a same-CPU spinlock deadlock — the handler cannot return until that code runs again`,
+          nodes: order,
+          evidence,
+          confidence: weakest,
+        });
         continue;
       }
       out.push({

@@ -7,6 +7,8 @@ import type { Confidence, Lock, LockType, Span } from '../contract.js';
 import { readLockState, readWaiter } from '../knowledge/structs.js';
 import { isGenericFrame, matchWaitRule } from '../knowledge/waits.js';
 import { MMAP_LOCK_HOLDING_FAULT, lockWrapperFor } from '../knowledge/lock-wrappers.js';
+import { SPIN_ACQUIRE, SPIN_ACQUIRE_WITHIN, SPIN_WAITING } from '../knowledge/spin-acquire.js';
+import { EXCEPTION_ENTRIES } from '../knowledge/exception-entries.js';
 import { taskContextFrames } from './waits.js';
 import { mergeSpans, type Model, type ModelTask } from '../model/build.js';
 import type { HeldLockRecord, LockdepChainRecord, LockFactRecord, TaskRef } from '../parse/records.js';
@@ -388,6 +390,15 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
     addWaiter(l, t.id, 'likely', `${w.api.fn} in its stack: it waits for ${w.rule.what} taken in ${site} (address not in the dump)`, [{ line: w.frame.line, endLine: w.frame.line }]);
   }
 
+  // 4b. A spin in an interrupt handler on a lock the code it interrupted on the same CPU
+  //     holds (stoppedHolding): that CPU's task waits for itself.
+  for (const w of waits.values()) {
+    const held = w.argAddr ? stoppedHolding(w) : null;
+    const l = held ? byAddr(w.argAddr!) : undefined;
+    if (!held || !l) continue;
+    setOwner(l, w.task.id, 'likely', held.why, held.evidence);
+  }
+
   // A task of the same process inside the page-fault path (and not waiting for the lock
   // itself) holds its mmap_lock for read while the fault waits — before 6.4's per-VMA locks.
   const perVma = kernelAtLeast(model.kernel, 6, 4);
@@ -511,6 +522,59 @@ function kernelAtLeast(release: string | null, major: number, minor: number): bo
   if (!m) return false;
   return Number(m[1]) > major || (Number(m[1]) === major && Number(m[2]) >= minor);
 }
+
+/**
+ * Same-CPU spinlock self-deadlock: the task spins (in an interrupt handler, above where
+ * the trace shows an interrupt stopped the code below) on the lock in its argument
+ * register, and the stopped code's registers hold that same address while it was inside
+ * a spin_lock function (SPIN_ACQUIRE), not in its slow path (SPIN_WAITING: still
+ * waiting, so holding nothing). A spinlock is not recursive: the handler spins
+ * until the code it interrupted runs again, which it cannot on this CPU. `likely`: the
+ * dump shows the address, not the lock word.
+ */
+export function stoppedHolding(w: TaskWait): StoppedHolder | null {
+  const t = w.task;
+  if (!w.argAddr || !w.rule.spins || t.stops.length === 0) return null;
+  const at = t.frameLines.indexOf(w.frame.line);
+  const stop = t.stops.find((s) => s.frame > at);
+  if (!stop || SPIN_WAITING.test(t.frames[stop.frame].fn)) return null;
+  // The first argument register first: where the lock pointer is passed.
+  const regs = Object.keys(stop.registers).sort((a, b) => Number(ARG_REGISTERS.has(b)) - Number(ARG_REGISTERS.has(a)));
+  const reg = regs.find((k) => stop.registers[k] === w.argAddr);
+  if (reg === undefined) return null;
+  let taking = -1;
+  for (let k = stop.frame; k < t.frames.length && k <= stop.frame + SPIN_ACQUIRE_WITHIN; k++) if (taking < 0 && SPIN_ACQUIRE.test(t.frames[k].fn)) taking = k;
+  if (taking < 0) return null;
+  const caller = (from: number, to: number): string | null => {
+    for (let k = from; k < to; k++) {
+      const f = t.frames[k];
+      if (f.reliable && !isGenericFrame(f.fn) && !matchWaitRule(f.fn) && !SPIN_ACQUIRE.test(f.fn) && !EXCEPTION_ENTRIES.test(f.fn)) return f.fn;
+    }
+    return null;
+  };
+  const stopped = t.frames[stop.frame].fn;
+  const taker = t.frames[taking].fn;
+  return {
+    stopped,
+    takenIn: caller(taking + 1, t.frames.length),
+    handler: caller(at + 1, stop.frame),
+    why: `the code the interrupt stopped on this CPU was in ${stopped}${taker !== stopped ? ` (${taker})` : ''} with ${w.argAddr} in ${reg.toUpperCase()}: it holds the lock the handler spins on, and cannot release it until the handler returns`,
+    evidence: [stop.span, { line: w.frame.line, endLine: w.frame.line }],
+  };
+}
+
+export interface StoppedHolder {
+  /** Where the interrupt stopped the holder, and the function that takes the lock there. */
+  stopped: string;
+  takenIn: string | null;
+  /** The handler's function that spins (its first frame past lock primitives). */
+  handler: string | null;
+  why: string;
+  evidence: Span[];
+}
+
+/** First-argument registers (x86_64 SysV, arm64 AAPCS64): where a lock pointer is passed. */
+const ARG_REGISTERS = new Set(['rdi', 'x0']);
 
 /** A lockdep dependency a report prints: `held` was held while `taken` was acquired. */
 export interface LockOrderLink {

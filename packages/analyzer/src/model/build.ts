@@ -5,7 +5,7 @@
 import type { Span, Task, TaskState } from '../contract.js';
 import { frameTable } from '../parse/frame-table.js';
 import { stackBlockKey, type StackBlockKey } from '../parse/parser.js';
-import type { Records, StackFrame, StackWord, TaskRecord, TaskRef } from '../parse/records.js';
+import type { Records, StackFrame, StackWord, Stop, TaskRecord, TaskRef } from '../parse/records.js';
 
 /**
  * A task of the model, and the document's task: the same object, so a dump of 80,000
@@ -31,6 +31,7 @@ type ModelTaskInit = Pick<ModelTask, 'id' | 'pid' | 'comm' | 'state' | 'cpu' | '
   workqueue: { wq: string; fn: string } | null;
   blockedSeconds: number | null;
   stackWords: StackWord[];
+  stops: readonly Stop[];
   tgid: number | null;
   onCpu: boolean;
   idle: boolean;
@@ -41,6 +42,7 @@ type ModelTaskInit = Pick<ModelTask, 'id' | 'pid' | 'comm' | 'state' | 'cpu' | '
 // made here in the document's order: JSON writes them in the order they were made.
 export class ModelTask {
   #stackWords: StackWord[];
+  #stops: readonly Stop[];
   #tgid: number | null;
   #onCpu: boolean;
   #idle: boolean;
@@ -63,6 +65,7 @@ export class ModelTask {
     this.waitFrame = undefined;
     this.waitKind = undefined;
     this.#stackWords = f.stackWords;
+    this.#stops = f.stops;
     this.#tgid = f.tgid;
     this.#onCpu = f.onCpu;
     this.#idle = f.idle;
@@ -75,6 +78,10 @@ export class ModelTask {
   }
   set stackWords(words: StackWord[]) {
     this.#stackWords = words;
+  }
+  /** Where interrupts stopped the code below them, with that code's registers. */
+  get stops(): readonly Stop[] {
+    return this.#stops;
   }
   /** Process (thread group) id when the dump says; threads share one mm. */
   get tgid(): number | null {
@@ -181,6 +188,7 @@ const isHandler = (f: StackFrame) => f.context === 'irq' || f.context === 'nmi';
 const NO_FRAMES: readonly StackFrame[] = Object.freeze([]);
 const NO_LINES: number[] = Object.freeze([]) as unknown as number[];
 const NO_WORDS: StackWord[] = Object.freeze([]) as unknown as StackWord[];
+const NO_STOPS: readonly Stop[] = Object.freeze([]);
 
 function refKey(pid: number | null, cpu: number | null, addr: string | null): string | number | null {
   // A pid is its own key (a number: no string built per record of a 100,000-line list).
@@ -247,6 +255,8 @@ function mergeRecords(recs: TaskRecord[], info: (frames: readonly StackFrame[]) 
     }
   }
   const registers = best?.registers ?? recs.find((r) => r.registers)?.registers ?? null;
+  // Indexes into best's frames: kept only when those are the task's frames as they are.
+  const stops = best?.stops && frames === best.frames ? best.stops : NO_STOPS;
   // Most tasks have no memory words: they share one empty list (attachMemoryWords gives
   // a task its own when it finds one).
   let words = NO_WORDS;
@@ -277,6 +287,7 @@ function mergeRecords(recs: TaskRecord[], info: (frames: readonly StackFrame[]) 
     frameLines,
     registers,
     stackWords: words,
+    stops,
     workqueue: wq,
     blockedSeconds: blocked,
     tgid: recs.find((r) => r.tgid != null)?.tgid ?? null,

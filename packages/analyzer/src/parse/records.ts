@@ -31,6 +31,19 @@ export interface StackWord {
   line: number;
 }
 
+/**
+ * An interrupted context's own `RIP:` line and registers, printed inside a trace below an
+ * interrupt's frames (x86 show_trace_log_lvl prints the pt_regs of each exception frame
+ * it crosses): where, and with what in its registers, the code the interrupt stopped
+ * was. `frame` indexes the record's frames (the IP frame).
+ */
+export interface Stop {
+  frame: number;
+  registers: Record<string, string>;
+  /** The IP line through its last register line. */
+  span: Span;
+}
+
 export interface TaskRecord {
   pid: number | null;
   comm: string | null;
@@ -46,6 +59,8 @@ export interface TaskRecord {
    *  frames from the frame table already; else addTask moves them out of ParsedFrames. */
   frameLines?: number[];
   registers?: Record<string, string>;
+  /** Registers of contexts an interrupt stopped, below the first IP block (see Stop). */
+  stops?: Stop[];
   stackWords?: StackWord[];
   workqueue?: { wq: string; fn: string } | null;
   blockedSeconds?: number | null;

@@ -80,3 +80,29 @@ describe('readTrace on 32-bit ARM backtraces', () => {
     expect(t.end).toBe(2);
   });
 });
+
+describe('readTrace stops', () => {
+  it('keeps the registers of each context an interrupt stopped, apart from the first block', () => {
+    const text = [
+      'RIP: 0010:native_queued_spin_lock_slowpath+0x61/0x1d0',
+      'RAX: 0000000000000101 RBX: ffff9ee8116b4a68 RCX: 0000000000000000',
+      'RDX: 0000000000000000 RSI: 0000000000000000 RDI: ffff9ee8116b4658',
+      'Call Trace:',
+      ' <IRQ>',
+      ' _raw_spin_lock_irqsave+0x95/0xa0',
+      ' </IRQ>',
+      ' asm_sysvec_apic_timer_interrupt+0x12/0x20',
+      'RIP: 0010:do_raw_spin_trylock+0x18/0x40',
+      'RSP: 0018:ffffbc494138bda8 EFLAGS: 00000246',
+      'RDX: 0000000000000001 RSI: 0000000000000000 RDI: ffff9ee8116b1111',
+      ' _raw_spin_lock+0x3d/0x70',
+    ].join('\n');
+    const tr = readTrace(splitLines(text), 0);
+    expect(tr.registers.rdi).toBe('ffff9ee8116b4658');
+    expect(tr.stops).toHaveLength(1);
+    const s = tr.stops[0];
+    expect(tr.frames[s.frame].fn).toBe('do_raw_spin_trylock');
+    expect(s.registers.rdi).toBe('ffff9ee8116b1111');
+    expect(s.span).toEqual({ line: 9, endLine: 11 });
+  });
+});

@@ -14,7 +14,7 @@
 // `readTrace` reads such a body from a start line until the first line that is none of
 // these, and returns frames innermost-first (the order printed) with their context.
 
-import type { FrameContext, ParsedFrame, StackFrame } from '../records.js';
+import type { FrameContext, ParsedFrame, StackFrame, Stop } from '../records.js';
 import { armCallOfLine, frameOfLine, type ArmCall } from '../frames.js';
 import { EXCEPTION_ENTRIES, PPC_INTERRUPT_VECTORS } from '../../knowledge/exception-entries.js';
 import { frameTable } from '../frame-table.js';
@@ -149,7 +149,10 @@ export interface Trace {
   sawHeader: boolean;
   /** Lines between `i` and `end` that are another context's (see ParseContext.strays). */
   strays: readonly number[];
+  /** Each later IP block (where an interrupt stopped the code below it): see Stop. */
+  stops: Stop[];
 }
+
 
 /** Parse the RIP/pc line into its frame, or null (user-mode RIP, no symbol). */
 export function ipFrame(t: string, line: number): { frame: ParsedFrame | null; user: boolean } | null {
@@ -177,6 +180,8 @@ export function readTrace(lines: LineTable, i: number, maxFrames = 512, startsCa
   let userRegs = false;
   let last = i - 1;
   let strays: number[] | null = null; // rare: made when the first is found
+  const stops: Stop[] = [];
+  let stop: Stop | null = null;
   for (let j = i; j < lines.length; j++) {
     let t = lines.trimmed(j);
     if (t === '') {
@@ -259,6 +264,11 @@ export function readTrace(lines: LineTable, i: number, maxFrames = 512, startsCa
       ipCount++;
       userRegs = ip.user;
       if (ip.frame) out.push(frameTable.frame(ip.frame), lines.no(j));
+      stop = null;
+      if (ipCount > 1 && ip.frame && frames.length > 0 && frames[frames.length - 1].isIp) {
+        stop = { frame: frames.length - 1, registers: {}, span: { line: lines.no(j), endLine: lines.no(j) } };
+        stops.push(stop);
+      }
       // Registers belong to the first (kernel) RIP block; `RIP: 0010:[<…>]` lines carry more.
       continue;
     }
@@ -268,6 +278,8 @@ export function readTrace(lines: LineTable, i: number, maxFrames = 512, startsCa
     }
     if (reg) {
       if (ipCount <= 1 && !userRegs && !readX86RegisterLine(t, registers)) readRegisterPairs(t, registers);
+      else if (stop && !readX86RegisterLine(t, stop.registers)) readRegisterPairs(t, stop.registers);
+      if (stop) stop.span.endLine = lines.no(j);
       continue;
     }
     const f = frameOfLine(t);
@@ -280,7 +292,7 @@ export function readTrace(lines: LineTable, i: number, maxFrames = 512, startsCa
   // push holds room for half as many again).
   // A stray after the last frame is no part of the trace.
   while (strays && strays.length && strays[strays.length - 1] > last) strays.pop();
-  return { frames, frameLines: frameLines.slice(), registers, end: last + 1, sawHeader, strays: strays ?? NO_STRAYS };
+  return { frames, frameLines: frameLines.slice(), registers, end: last + 1, sawHeader, strays: strays ?? NO_STRAYS, stops };
 }
 
 /**

@@ -11,7 +11,7 @@
 //   Sending NMI from CPU 0 to CPUs 1-3:
 //   NMI backtrace for cpu 1            / `NMI backtrace for cpu 2 skipped: idling at intel_idle+0x…`
 
-import type { CpuRecord, TaskRecord, TaskRef } from '../records.js';
+import type { CpuRecord, Stop, TaskRecord, TaskRef } from '../records.js';
 import { panicReason } from '../../knowledge/panic-reasons.js';
 import type { FormatParser, ParseContext } from '../parser.js';
 import { span } from '../parser.js';
@@ -172,12 +172,14 @@ export const cpuDumpParser: FormatParser = {
     let frameLines: number[] = [];
     let registers: Record<string, string> = {};
     let strays: readonly number[] = [];
+    let stops: Stop[] = [];
     if (j < lines.length && isTraceBodyLine(lines.trimmed(j))) {
       const tr = readTrace(lines, j, 512, startsTaskOrCapture);
       frames = tr.frames;
       frameLines = tr.frameLines;
       registers = tr.registers;
       strays = tr.strays;
+      stops = tr.stops;
       j = tr.end;
     }
     // 3.x/4.x show_regs prints the task_struct address: `task: ffff… ti: ffff…`.
@@ -194,6 +196,7 @@ export const cpuDumpParser: FormatParser = {
     // Optional fields set one by one (a spread made an object per NMI backtrace).
     const rec: TaskRecord = { pid, comm, state: 'R', cpu, taskAddr, frames, frameLines, onCpu: true, span: span(lines, i, j), format: 'cpu_dump' };
     if (Object.keys(registers).length) rec.registers = registers;
+    if (stops.length) rec.stops = stops;
     if (workqueue) rec.workqueue = workqueue;
     if (idle) rec.idle = true;
     ctx.records.addTask(rec);

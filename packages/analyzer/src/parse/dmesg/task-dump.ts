@@ -119,6 +119,7 @@ export function readTaskDump(lines: LineTable, i: number, format: string): { rec
     rec.frames = tr.frames;
     rec.frameLines = tr.frameLines;
     if (Object.keys(tr.registers).length) rec.registers = tr.registers;
+    if (tr.stops.length) rec.stops = tr.stops;
     strays = tr.strays;
     j = tr.end;
   }
