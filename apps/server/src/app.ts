@@ -3,6 +3,7 @@ import { analysisResourceLimits } from './analysis/heap-limits.js';
 import { createAnalysisRunner, type AnalysisRunner } from './analysis/pool.js';
 import { HttpError } from './errors.js';
 import { InflightBudget } from './ingest/budget.js';
+import { DailyQuota } from './ingest/quota.js';
 import { registerExternalPlugins, type WriteRateLimit } from './plugins/external.js';
 import { defaultExamplesDir, defaultMigrationsDir } from './paths.js';
 import type { RouteDeps } from './routes/deps.js';
@@ -42,6 +43,13 @@ export interface AppOptions {
   reanalyzeOnStart?: boolean;
   /** Per-client limit on write routes (default 120 per minute); false: none. */
   rateLimit?: WriteRateLimit | false;
+  /** Per-client limit on reads that cost work per request (default 300 per minute); false: none. */
+  readRateLimit?: WriteRateLimit | false;
+  /** Stored bytes per client per UTC day (default 32 × maxUploadBytes); 0: no quota. */
+  dailyQuotaBytes?: number;
+  /** Who the client is behind a reverse proxy: Fastify's trustProxy (true, or the
+   *  proxies' addresses / CIDRs); default false: the socket's address. */
+  trustProxy?: boolean | string[];
   /** Bytes of upload bodies held at once across all uploads (default 4 × maxUploadBytes):
    *  past it, uploads are refused with 503 and Retry-After (ingest/budget.ts). */
   maxInflightBytes?: number;
@@ -64,6 +72,7 @@ export const DEFAULT_MAX_QUEUED_ANALYSES = 64;
 export const DEFAULT_BODY_TIMEOUT_MS = 120_000;
 
 export const DEFAULT_WRITE_RATE_LIMIT: WriteRateLimit = { max: 120, timeWindowMs: 60_000 };
+export const DEFAULT_READ_RATE_LIMIT: WriteRateLimit = { max: 300, timeWindowMs: 60_000 };
 
 const STATUS_NAMES: Record<number, string> = {
   400: 'bad_request',
@@ -104,7 +113,8 @@ function errorHandler(this: FastifyInstance, err: FastifyError | HttpError, requ
 /** The application as a plugin, in layers: external plugins, store and services, routes. */
 export const hangscopeApp: FastifyPluginAsync<AppOptions> = async (app, opts) => {
   const rateLimit = opts.rateLimit ?? DEFAULT_WRITE_RATE_LIMIT;
-  await registerExternalPlugins(app, { rateLimit });
+  const readRateLimit = opts.readRateLimit ?? DEFAULT_READ_RATE_LIMIT;
+  await registerExternalPlugins(app, { rateLimit, readRateLimit });
 
   const store = new SqliteStore(opts.dbPath, opts.migrationsDir ?? defaultMigrationsDir(), { storedViewMinBytes: opts.storedViewMinBytes });
   const maxUploadBytes = opts.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
@@ -142,6 +152,8 @@ export const hangscopeApp: FastifyPluginAsync<AppOptions> = async (app, opts) =>
     inflight: new InflightBudget(opts.maxInflightBytes || 4 * maxUploadBytes),
     maxQueuedAnalyses: opts.maxQueuedAnalyses || DEFAULT_MAX_QUEUED_ANALYSES,
     bodyTimeoutMs: opts.bodyTimeoutMs || DEFAULT_BODY_TIMEOUT_MS,
+    readRateLimit,
+    quota: opts.dailyQuotaBytes === 0 ? null : new DailyQuota(opts.dailyQuotaBytes ?? 32 * maxUploadBytes),
     rateLimit,
     views,
   };
@@ -181,6 +193,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     keepAliveTimeout: 10_000,
     pluginTimeout: 5 * 60_000, // loading examples on the first start runs the analyzer
     return503OnClosing: true,
+    trustProxy: opts.trustProxy ?? false,
     forceCloseConnections: 'idle',
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
   });

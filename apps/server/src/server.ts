@@ -12,6 +12,18 @@ function intFromEnv(name: string, fallback: number): number {
   return value;
 }
 
+/**
+ * HANGSCOPE_TRUST_PROXY: unset or `false`, the socket's address is the client; `true`,
+ * the left-most X-Forwarded-For address (only behind a proxy that always sets it);
+ * otherwise a comma-separated list of the proxies' addresses or CIDRs, whose
+ * X-Forwarded-For is believed (the safer choice).
+ */
+function trustProxyFromEnv(raw: string | undefined): boolean | string[] {
+  if (raw === undefined || raw === '' || raw === 'false' || raw === '0') return false;
+  if (raw === 'true') return true;
+  return raw.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
 const port = intFromEnv('PORT', 8080);
 const host = process.env.HOST || '127.0.0.1';
 // Relative to the directory the server was started from.
@@ -34,6 +46,11 @@ const app = buildApp({
   maxInflightBytes: intFromEnv('HANGSCOPE_MAX_INFLIGHT', 0),
   maxQueuedAnalyses: intFromEnv('HANGSCOPE_MAX_QUEUE', 0),
   bodyTimeoutMs: intFromEnv('HANGSCOPE_BODY_TIMEOUT_MS', 0),
+  // Reads that cost work per request, per client address and minute; 0 turns it off.
+  readRateLimit: intFromEnv('HANGSCOPE_READ_RATE_LIMIT', 300) === 0 ? false : { max: intFromEnv('HANGSCOPE_READ_RATE_LIMIT', 300), timeWindowMs: 60_000 },
+  // Stored bytes per client per UTC day; unset: 32 × the upload limit; 0: none.
+  dailyQuotaBytes: process.env.HANGSCOPE_DAILY_QUOTA ? intFromEnv('HANGSCOPE_DAILY_QUOTA', 0) : undefined,
+  trustProxy: trustProxyFromEnv(process.env.HANGSCOPE_TRUST_PROXY),
   logger: { level: process.env.LOG_LEVEL || 'info' },
 });
 

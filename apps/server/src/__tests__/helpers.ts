@@ -18,7 +18,7 @@ export function tempDir(): string {
 
 export async function startApp(overrides: Partial<AppOptions> = {}, dir = tempDir()): Promise<TestApp> {
   const dbPath = join(dir, 'data', 'hangscope.db');
-  const app = buildApp({ dbPath, examplesDir: null, rateLimit: false, ...overrides });
+  const app = buildApp({ dbPath, examplesDir: null, rateLimit: false, readRateLimit: false, ...overrides });
   await app.ready();
   return {
     app,

@@ -16,7 +16,7 @@ export interface WriteRateLimit {
  * (opted into per write route with `config: { rateLimit: ... }`), and the OpenAPI
  * document built from the routes' schemas, browsable at /api/docs.
  */
-export async function registerExternalPlugins(app: FastifyInstance, opts: { rateLimit: WriteRateLimit | false }): Promise<void> {
+export async function registerExternalPlugins(app: FastifyInstance, opts: { rateLimit: WriteRateLimit | false; readRateLimit?: WriteRateLimit | false }): Promise<void> {
   // Security headers on every response. They are the same for every request (no CSP
   // nonces, no per-request directives), so helmet runs once here and the hook copies
   // its headers: @fastify/helmet would build helmet's middleware (parsing every CSP
@@ -60,15 +60,18 @@ export async function registerExternalPlugins(app: FastifyInstance, opts: { rate
     }
   });
 
-  if (opts.rateLimit) {
+  // Per client: `request.ip`, which is the address a trusted proxy names when the app
+  // is built with trustProxy (app.ts), else the socket's. 429 answers carry Retry-After.
+  const limits = [opts.rateLimit, opts.readRateLimit].filter((l): l is WriteRateLimit => !!l);
+  if (limits.length) {
     await app.register(rateLimit, {
       global: false,
-      max: opts.rateLimit.max,
-      timeWindow: opts.rateLimit.timeWindowMs,
-      errorResponseBuilder: (_request, context) => ({
+      max: limits[0].max,
+      timeWindow: limits[0].timeWindowMs,
+      errorResponseBuilder: (request, context) => ({
         statusCode: 429,
         error: 'too_many_requests',
-        message: `rate limit of ${context.max} writes per ${context.after} exceeded; retry later`,
+        message: `rate limit of ${context.max} ${request.method === 'GET' ? 'reads' : 'writes'} per ${context.after} exceeded; retry later`,
       }),
     });
   }
@@ -111,4 +114,9 @@ export function staticHelmetHeaders(options: object): { set: [string, string | s
 /** Route option for write routes: rate limited when limiting is on. */
 export function writeLimit(opts: { rateLimit: WriteRateLimit | false }) {
   return opts.rateLimit ? { rateLimit: { max: opts.rateLimit.max, timeWindow: opts.rateLimit.timeWindowMs } } : {};
+}
+
+/** Route option for reads that cost work per request (exports, raw dumps, task views). */
+export function readLimit(opts: { readRateLimit: WriteRateLimit | false }) {
+  return opts.readRateLimit ? { rateLimit: { max: opts.readRateLimit.max, timeWindow: opts.readRateLimit.timeWindowMs } } : {};
 }

@@ -84,6 +84,8 @@ export async function startServer(env: ServerEnv, timeoutMs = 60_000): Promise<S
       HANGSCOPE_DB: env.dbPath,
       HANGSCOPE_EXAMPLES: env.examplesDir,
       HANGSCOPE_RATE_LIMIT: '0',
+      HANGSCOPE_READ_RATE_LIMIT: '0',
+      HANGSCOPE_DAILY_QUOTA: '0',
       HANGSCOPE_WEB_ROOT: join(env.examplesDir, 'no-web'),
       LOG_LEVEL: 'warn',
       ...env.extra,

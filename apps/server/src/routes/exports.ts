@@ -7,6 +7,7 @@ import type { RouteDeps } from './deps.js';
 import { loadIncident, sendPieces } from './incidents.js';
 import { fullJsonPieces, parseFullDocument } from '../store/compact-json.js';
 import { errorSchema, idParams } from './schemas.js';
+import { readLimit } from '../plugins/external.js';
 
 const attachment = (id: string, ext: string) => `attachment; filename="hangscope-${id}.${ext}"`;
 
@@ -30,7 +31,7 @@ export const exportRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app,
     return { incident, doc: (stored ? parseFullDocument(stored) : null) as AnalysisDocument };
   }
 
-  app.get<{ Params: { id: string } }>('/api/incidents/:id/report.md', { schema: exportSchema('Markdown report for a ticket') }, async (request, reply) => {
+  app.get<{ Params: { id: string } }>('/api/incidents/:id/report.md', { schema: exportSchema('Markdown report for a ticket'), config: readLimit(deps) }, async (request, reply) => {
     const { incident, doc } = await load(request.params.id);
     const host = request.headers.host;
     const path = `/i/${incident.id}`;
@@ -44,7 +45,7 @@ export const exportRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app,
     return reply.type('text/markdown; charset=utf-8').header('content-disposition', disposition(request, incident.id, 'md')).send(report);
   });
 
-  app.get<{ Params: { id: string } }>('/api/incidents/:id/graph.dot', { schema: exportSchema('Wait-for graph in Graphviz DOT') }, async (request, reply) => {
+  app.get<{ Params: { id: string } }>('/api/incidents/:id/graph.dot', { schema: exportSchema('Wait-for graph in Graphviz DOT'), config: readLimit(deps) }, async (request, reply) => {
     const { incident, doc } = await load(request.params.id);
     return reply
       .type('text/vnd.graphviz; charset=utf-8')
@@ -52,7 +53,7 @@ export const exportRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app,
       .send(graphToDot(doc, incident.title));
   });
 
-  app.get<{ Params: { id: string } }>('/api/incidents/:id/graph.svg', { schema: exportSchema('Wait-for graph as SVG') }, async (request, reply) => {
+  app.get<{ Params: { id: string } }>('/api/incidents/:id/graph.svg', { schema: exportSchema('Wait-for graph as SVG'), config: readLimit(deps) }, async (request, reply) => {
     const { incident, doc } = await load(request.params.id);
     // An SVG opened directly is a document: forbid any script in it, whatever it holds.
     return reply
@@ -62,7 +63,7 @@ export const exportRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app,
       .send(graphToSvg(doc, incident.title));
   });
 
-  app.get<{ Params: { id: string } }>('/api/incidents/:id/analysis.json', { schema: exportSchema('The analysis document') }, async (request, reply) => {
+  app.get<{ Params: { id: string } }>('/api/incidents/:id/analysis.json', { schema: exportSchema('The analysis document'), config: readLimit(deps) }, async (request, reply) => {
     const incident = await loadIncident(store, request.params.id);
     const stored = await store.getAnalysis(incident.id);
     reply.type('application/json; charset=utf-8').header('content-disposition', disposition(request, incident.id, 'analysis.json'));

@@ -19,7 +19,7 @@ import {
   type ListFilter,
   type StoredIncidentDetail,
 } from '../store/types.js';
-import { writeLimit } from '../plugins/external.js';
+import { readLimit, writeLimit } from '../plugins/external.js';
 import type { RouteDeps } from './deps.js';
 import { errorSchema, idParams, incidentDetailSchema, incidentSummarySchema } from './schemas.js';
 
@@ -217,6 +217,7 @@ export const incidentRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (ap
   app.get<{ Params: { id: string } }>(
     '/api/incidents/:id/raw',
     {
+      config: readLimit(deps),
       schema: {
         summary: 'The dump exactly as uploaded',
         params: idParams,

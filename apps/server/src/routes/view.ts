@@ -39,6 +39,7 @@ import { incidentUrl, isIncidentId } from '../ids.js';
 import { compressDocument, gzipAround, inflateDocument, inflateDocumentSync, type StoredDocument } from '../store/document.js';
 import type { IncidentStore, StoredIncidentDetail } from '../store/types.js';
 import type { RouteDeps } from './deps.js';
+import { readLimit } from '../plugins/external.js';
 import { acceptsGzip } from './incidents.js';
 import { errorSchema, idParams } from './schemas.js';
 
@@ -194,6 +195,7 @@ export const viewRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app, {
   app.get<{ Params: { id: string }; Querystring: { ids: string } }>(
     '/api/incidents/:id/view/tasks',
     {
+      config: readLimit(deps),
       schema: {
         summary: 'Tasks by id, in the compact form (stacks once, tasks point into them)',
         params: idParams,
@@ -220,6 +222,7 @@ export const viewRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app, {
   app.get<{ Params: { id: string }; Querystring: { offset: number; limit: number } }>(
     '/api/incidents/:id/view/task-groups',
     {
+      config: readLimit(deps),
       schema: {
         summary: 'Stack groups of all tasks, largest first',
         params: idParams,

@@ -1,0 +1,39 @@
+// A per-client quota of stored bytes per day (UTC): without it one client could add
+// gigabytes a minute to the database within the write rate limit (issue 17). A client is
+// `request.ip` — its socket address, or the address a trusted proxy names (trustProxy).
+// Counted in memory: a restart forgets the day's counts (the quota bounds growth, it is
+// not an accounting record).
+
+export class DailyQuota {
+  private day = '';
+  private used = new Map<string, number>();
+
+  constructor(readonly bytesPerDay: number) {}
+
+  private roll(now: Date): void {
+    const day = now.toISOString().slice(0, 10);
+    if (day !== this.day) {
+      this.day = day;
+      this.used = new Map();
+    }
+  }
+
+  /** Seconds until the quota of `client` has room for `bytes` more (0: it has now). */
+  waitFor(client: string, bytes: number, now = new Date()): number {
+    this.roll(now);
+    if ((this.used.get(client) ?? 0) + bytes <= this.bytesPerDay) return 0;
+    const midnight = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1);
+    return Math.max(1, Math.ceil((midnight - now.getTime()) / 1000));
+  }
+
+  /** Count `bytes` stored for `client`. */
+  add(client: string, bytes: number, now = new Date()): void {
+    this.roll(now);
+    this.used.set(client, (this.used.get(client) ?? 0) + bytes);
+  }
+
+  usedBy(client: string, now = new Date()): number {
+    this.roll(now);
+    return this.used.get(client) ?? 0;
+  }
+}
