@@ -46,6 +46,9 @@ export interface FlushTarget {
   what: string;
 }
 
+/** In-flight entries of one worker kept as the evidence that it runs its work. */
+const MAX_RUNNING_EVIDENCE = 8;
+
 export function resolveWorks(model: Model, waits: Map<string, TaskWait>, g: GraphBuilder): { works: Work[]; unresolvedFlushes: { waiter: ModelTask; target: FlushTarget; wait: TaskWait }[] } {
   const running: Running[] = [];
   const memo = new Map<ModelTask['frames'], number>();
@@ -67,7 +70,9 @@ export function resolveWorks(model: Model, waits: Map<string, TaskWait>, g: Grap
     if (r) {
       r.wq ??= w.wq;
       r.stated = true;
-      if (!r.evidence.some((e) => e.line === w.span.line)) r.evidence.push(w.span);
+      // The first few entries say it: a text listing one worker thousands of times made
+      // this scan-and-push quadratic (512 KB of one in-flight line: 4.9 s).
+      if (r.evidence.length < MAX_RUNNING_EVIDENCE && !r.evidence.some((e) => e.line === w.span.line)) r.evidence.push(w.span);
     } else {
       const nr: Running = { task: t, fn: w.fn, wq: w.wq, stated: true, evidence: [w.span] };
       running.push(nr);
