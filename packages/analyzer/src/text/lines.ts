@@ -115,6 +115,10 @@ export class LineTable {
   indent(i: number): number {
     return this.indents[i];
   }
+  /** The last character code of text(i), -1 when blank or past the last line. */
+  lastCode(i: number): number {
+    return i < this.length && this.ends[i] > this.starts[i] + this.indents[i] ? this.input.charCodeAt(this.ends[i] - 1) : -1;
+  }
   /** The first character code of trimmed(i), -1 when blank or past the last line
    *  (a test of one character without making the string). */
   firstCode(i: number): number {
@@ -212,7 +216,7 @@ class LineView implements Line {
 /** Longest line content any pattern sees (a 1 MB line is cut, not scanned by regexes). */
 export const MAX_LINE = 4096;
 
-const QUOTE_MARKS = /^(?:> ?){1,8}/;
+const QUOTE_MARK = /^> ?/;
 // crash `ps` marks the task current on a CPU with `>` before its row: not a quote.
 const CRASH_PS_CURRENT = /^>\s{1,8}\d{1,10}\s{1,8}\d{1,10}\s{1,8}\d{1,5}\s{1,8}[0-9a-f]{8,16}\s/;
 // Indentation before a dmesg timestamp (`    [  12.345678] …`) or a printk level.
@@ -238,7 +242,7 @@ function firstLines(input: string, max: number): [number, number][] {
  *  The first 200 non-empty lines decide: a crash `ps` marks only its current task `>`. */
 function quotedText(input: string, first: [number, number][]): boolean {
   let quoted = 0;
-  for (const [at] of first) if (input.charCodeAt(at) === 62) quoted++;
+  for (const [at, end] of first) if (input.charCodeAt(at) === 62 && !CRASH_PS_CURRENT.test(input.slice(at, Math.min(end, at + 80)))) quoted++;
   return first.length >= 3 && quoted * 2 >= first.length;
 }
 
@@ -370,6 +374,8 @@ interface Stripped {
   syslogOnly: boolean;
   /** Out: number of quote marks removed. */
   depth: number;
+  /** Quote depth of the line before (a crash `ps` row inside a quote is quoted that deep). */
+  prevDepth?: number;
 }
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
@@ -458,10 +464,13 @@ function strip(raw: string, out: Stripped): void {
   if (out.numbered) s = s.replace(LINE_NUMBER, '');
   // `> ` (and `> > `, `>>>`) of a text quoted from a mailing list reply.
   let depth = 0;
-  if (out.quoted && s.charCodeAt(0) === 62 /* > */) {
-    const q = QUOTE_MARKS.exec(s)![0];
-    for (let k = 0; k < q.length; k++) if (q.charCodeAt(k) === 62) depth++;
-    s = s.slice(q.length);
+  // One mark at a time: a crash `ps` row quoted in a reply (`> >  4790  2  1  ffff…`)
+  // keeps its own `>`, the current-task mark.
+  if (out.quoted) {
+    for (let m: RegExpExecArray | null; depth < 15 && s.charCodeAt(0) === 62 /* > */ && (depth < Math.max(1, out.prevDepth ?? 0) || !CRASH_PS_CURRENT.test(s.slice(0, 80))) && (m = QUOTE_MARK.exec(s)); ) {
+      depth++;
+      s = s.slice(m[0].length);
+    }
   }
   let prefixed = false;
   let syslog = false;
@@ -611,6 +620,7 @@ export function splitLines(input: string): LineTable {
   // Whether the line before was quoted: a reply quotes a block of lines, so a line that
   // starts with `>` next to another one is quoted even where most of the text is not.
   let prevQuoted = false;
+  let prevDepth = 0;
   let start = 0;
   let count = 0;
   const n = input.length;
@@ -637,15 +647,19 @@ export function splitLines(input: string): LineTable {
     let from: number;
     let text: string;
     const next = c === 13 && i + 1 < n && input.charCodeAt(i + 1) === 10 ? i + 2 : i + 1;
-    const quoted: boolean = input.charCodeAt(start) === 62 /* > */ && (quotedWhole || prevQuoted || input.charCodeAt(next) === 62) && !CRASH_PS_CURRENT.test(input.slice(start, Math.min(i, start + 80)));
+    // A crash `ps` row of a task current on a CPU starts with `>` too: it is quoted only
+    // inside a quoted block (after a quoted prompt or header), never a quote's first line.
+    const quoted: boolean = input.charCodeAt(start) === 62 /* > */ && (quotedWhole || prevQuoted || (input.charCodeAt(next) === 62 && !CRASH_PS_CURRENT.test(input.slice(start, Math.min(i, start + 80)))));
     prevQuoted = quoted && input.charCodeAt(start) === 62;
     st.quoted = quoted;
+    st.prevDepth = prevDepth;
     const p = quotedWhole || st.numbered ? -1 : plainDmesgStart(input, start, i);
     let f = 0;
     if (p >= 0) {
       from = p;
       text = messageTail(input.slice(p, i));
       f = LINE_PREFIXED;
+      prevDepth = 0;
     } else {
       // The general path works on the raw line; its text is a slice of it (see LineTable).
       strip(input.slice(start, i), st);
@@ -653,6 +667,7 @@ export function splitLines(input: string): LineTable {
       text = st.text;
       if (st.caller !== null) (callers ??= new Map()).set(count, st.caller);
       f = (st.prefixed ? LINE_PREFIXED : 0) | (st.syslogOnly ? LINE_SYSLOG_ONLY : 0) | (Math.min(st.depth, 15) << LINE_DEPTH_SHIFT);
+      prevDepth = quoted ? st.depth : 0;
     }
     const rawEnd = i > start && input.charCodeAt(i - 1) === 13 ? i - 1 : i;
     if (rawEnd > start && input.charCodeAt(rawEnd - 1) === 32) f |= LINE_FLOWED;

@@ -163,6 +163,26 @@ describe('reflow', () => {
     ]);
   });
 
+  it('joins quoted-printable soft line breaks without a space and drops the `=`', () => {
+    const ps = ['crash> ps | grep UN', '  31458      1   5  ffff88e9c8ded100  UN   0.0    7620   1156  memcg_test_=', '1', '  31459      1   6  ffff88e9c8de8000  UN   0.0    7620   1156  memcg_test_=', '1', ' #5 [ffffb36648bc7ba8] try_to_free_mem_cgroup_pages+0xf4 at ffffffffb6a6d2=', '64'];
+    expect(read(ps).map((o) => o[0])).toEqual(['crash> ps | grep UN', '31458      1   5  ffff88e9c8ded100  UN   0.0    7620   1156  memcg_test_1', '31459      1   6  ffff88e9c8de8000  UN   0.0    7620   1156  memcg_test_1', '#5 [ffffb36648bc7ba8] try_to_free_mem_cgroup_pages+0xf4 at ffffffffb6a6d264']);
+  });
+
+  it('joins what continues a record and never starts one: a lockdep site after `at:`, crash `COMMAND:`, an unclosed `[module`', () => {
+    expect(read(['     2 locks held by swapper/0/1:', '      #0: ffff000080ff80f8 (&dev->mutex){....}-{4:4}, at:', '          __driver_attach+0x19c/0x2c0']).map((o) => o[0])).toEqual(['2 locks held by swapper/0/1:', '#0: ffff000080ff80f8 (&dev->mutex){....}-{4:4}, at: __driver_attach+0x19c/0x2c0']);
+    expect(read(['[ 0 00:00:12.109] [RU] PID: 45526 TASK: ffff97e02fb24780 CPU: 19', 'COMMAND: "pool-2-thread-3"']).map((o) => o[0])).toEqual(['[ 0 00:00:12.109] [RU] PID: 45526 TASK: ffff97e02fb24780 CPU: 19 COMMAND: "pool-2-thread-3"']);
+    expect(read(['Call trace:', ' fsl_xcvr_mode_put+0x4c/0xc0 [snd_soc_fsl_xcvr', 'ac1b31380c6a6ea0d613bd5f78489e314a40f91f]']).map((o) => o[0])).toEqual(['Call trace:', 'fsl_xcvr_mode_put+0x4c/0xc0 [snd_soc_fsl_xcvr ac1b31380c6a6ea0d613bd5f78489e314a40f91f]']);
+  });
+
+  it('joins the rest of a quoted line a client left unquoted, up to the next quoted line', () => {
+    expect(read(['> [  1.000000] INFO: task alsactl:1969 blocked for more than 122 seconds.', '> [  1.000001] INFO: task alsactl:1969 <reader> blocked on an rw-semaphore likely owned by', 'task alsactl:1969 <writer>', '', 'my reply']).map((o) => o[0])).toEqual(['INFO: task alsactl:1969 blocked for more than 122 seconds.', 'INFO: task alsactl:1969 <reader> blocked on an rw-semaphore likely owned by task alsactl:1969 <writer>', '', 'my reply']);
+  });
+
+  it('reads a crash `ps` quoted in a reply: the quote goes, the current-task mark stays', () => {
+    const ps = ['> crash> ps', '>    PID    PPID  CPU       TASK        ST  %MEM     VSZ    RSS  COMM', '>      4790      2   1  ffff88003570de20  UN   0.0       0      0  [kworker/1:2]', '> >  4791      2   1  ffff88003570de21  RU   0.0       0      0  [kworker/1:3]'];
+    expect(read(ps).map((o) => o[0])).toEqual(['crash> ps', 'PID    PPID  CPU       TASK        ST  %MEM     VSZ    RSS  COMM', '4790      2   1  ffff88003570de20  UN   0.0       0      0  [kworker/1:2]', '>  4791      2   1  ffff88003570de21  RU   0.0       0      0  [kworker/1:3]']);
+  });
+
   it('stays linear: a long run of wrapped lines joins at most a few physical lines per record', () => {
     const lines: string[] = [];
     for (let k = 0; k < 20_000; k++) lines.push(`[  ${k}.000001] task:worker_${k} state:D stack:0 flags:0x4000 and some more text here`, 'pid:1');

@@ -39,6 +39,7 @@ const OPENERS: readonly RegExp[] = [
   /^[A-Z][a-z]{1,20} [a-z]/, // a sentence
   /^\S{1,16} {1,16}[RSDTZIXPW] {1,8}\S/, // an old sysrq task line `cifsd   D    0 981715 …`
   /^[$#>] /, // shell prompts, a quote
+  /^\$\d{1,6} = /, // crash/gdb `p` output `$6 = -131932026909888`
   /^\[?[\w.-]{1,32}@[\w.-]{1,64}[\s:~\]]/, // `[root@host ~]# …`, `user@host:~$ …`
   /^0x[0-9a-f]{6,16} </, // crash `dis` lines `0xffffffff8392fc70 <fn+48>: …`
   /^\/[\w.+-]{1,64}(?:\/[\w.+-]{1,64}){0,16}:/, // a file's lines: `grep` output, `dis -l` sources
@@ -60,9 +61,22 @@ const FOREIGN_OPENERS: readonly RegExp[] = [
   /^\d{4}[/-]\d\d[/-]\d\d[ T]\d\d:\d\d/, // another program's log line (syzkaller's `2018/08/03 14:36:29 …`)
 ];
 
+/** A token that opens a bracket it does not close: `[snd_soc_fsl_xcvr` (a module's build id wrapped). */
+const UNCLOSED = /^[[(][^\])]{0,80}$/;
+/** Fields that continue a line and never start one: crash's `PID: N  TASK: …  CPU: N  COMMAND: "…"`,
+ *  show_regs' `CPU: N PID: N Comm: … Tainted: …`. */
+const CONTINUING = /^(?:COMMAND: "|TASK: [0-9a-f]{8,16}\b|Comm: \S|Tainted: [A-Z ])/;
+/** Stack or memory words (`bt -f`, `rd`): one or two of them alone on a line (fewer than the
+ *  kernel's and crash's rows hold) are the rest of a wrapped row. */
+const HEX_WORD = /^[0-9a-f]{8,16}$/;
+const HEX_WORDS = /^[0-9a-f]{8,16}(?: {1,4}[0-9a-f]{8,16})?$/;
 /** One `name:value` field (sched_show_task's `pid:2619`, `flags:0x00004000`), and a line of them. */
 const FIELD = /^[a-z_]{1,16}:\S{1,40}$/;
 const FIELDS = /^[a-z_]{1,16}:\S{1,40}(?: {1,8}[a-z_]{1,16}:\S{1,40}){0,8}$/;
+/** An acquire site on its own: `__driver_attach+0x19c/0x2c0`, `[<c05937fd>] ps2_command+0x6a/0x2bd`. */
+const SITE = /^(?:\[<[0-9a-f]{6,16}>\] ?)?[A-Za-z_.$][\w.$]{0,127}\+0x[0-9a-f]{1,8}\/0x[0-9a-f]{1,8}(?: \[[\w-]{1,64}\])?$/;
+/** A crash or shell prompt with its command. */
+const PROMPT = /^(?:crash> |\[?[\w.-]{1,32}@[\w.-]{1,64}[\s:~\]][^#$]{0,64}[#$] )/;
 /** A frame `fn+0x1a/0x60` (what a hard wrap inside the offset splits). */
 const FRAME_TOKEN = /^(?:\[<[0-9a-f]{6,16}>\] ?)?[A-Za-z_.$][\w.$]{0,127}\+0x[0-9a-f]{1,8}\/0x[0-9a-f]{1,8}$/;
 
@@ -86,6 +100,7 @@ export function reflow(t: LineTable): LineTable {
   if (!shape || t.length === 0) return t;
   const n = t.length;
   const double = doubleSpaced(t, shape);
+  const qp = quotedPrintable(t, shape);
   let width = -1; // wrap width, made when first needed
 
   // Output: logical line k is physical lines first[k]..last[k]; `joinTight` marks a
@@ -94,6 +109,7 @@ export function reflow(t: LineTable): LineTable {
   let last: Int32Array | null = null;
   let count = 0;
   const tight = new Set<number>();
+  const soft = new Set<number>(); // joined after a quoted-printable `=`
   const texts = new Map<number, string>(); // logical lines whose text is not a plain join
   const splits: { at: number; parts: string[] }[] = [];
   let identity = true;
@@ -129,7 +145,7 @@ export function reflow(t: LineTable): LineTable {
       // `Dec 10 09:07:48 host kernel:` with its message wrapped onto the next line.
       const msg = double && i + 2 < n && t.blank(i + 1) ? i + 2 : i + 1;
       if (shape.flags[i] & LINE_SYSLOG_ONLY && msg < n && !t.blank(msg) && depthOf(shape.flags[msg]) === depthOf(shape.flags[i])) {
-        const end = continuation(t, shape, msg, i, double, () => (width < 0 ? (width = wrapWidth(t, shape)) : width), tight);
+        const end = continuation(t, shape, msg, i, double, qp, () => (width < 0 ? (width = wrapWidth(t, shape)) : width), tight, soft);
         emit(i, end);
         i = end + 1;
         continue;
@@ -143,7 +159,7 @@ export function reflow(t: LineTable): LineTable {
       i++;
       continue;
     }
-    const end = continuation(t, shape, i, i, double, () => (width < 0 ? (width = wrapWidth(t, shape)) : width), tight);
+    const end = continuation(t, shape, i, i, double, qp, () => (width < 0 ? (width = wrapWidth(t, shape)) : width), tight, soft);
     emit(i, end);
     i = end + 1;
   }
@@ -159,17 +175,17 @@ export function reflow(t: LineTable): LineTable {
       if (infoTask(p)) lost = true;
     }
     if (!glued && !lost) continue;
-    let text = joinedText(t, a, b, tight);
+    let text = joinedText(t, a, b, tight, soft);
     if (lost && TASK_SPACE_LOST.test(text)) text = text.replace(TASK_SPACE_LOST, '$1INFO: task ');
     const parts = glued ? splitGlued(text) : [text];
     if (parts.length > 1) splits.push({ at: k, parts });
-    else if (text !== joinedText(t, a, b, tight)) texts.set(k, text);
+    else if (text !== joinedText(t, a, b, tight, soft)) texts.set(k, text);
     else continue;
     if (identity) become();
   }
 
   if (identity) return t;
-  return build(t, first!, last!, count, tight, texts, splits);
+  return build(t, first!, last!, count, tight, soft, texts, splits);
 }
 
 /**
@@ -178,35 +194,53 @@ export function reflow(t: LineTable): LineTable {
  * after it): the lines after it that continue it, as a wrapping mail client left them.
  * In a double-spaced text the blank line between two pieces is stepped over.
  */
-function continuation(t: LineTable, shape: LineShape, from: number, head: number, double: boolean, wrapWidth: () => number, tight?: Set<number>): number {
+function continuation(t: LineTable, shape: LineShape, from: number, head: number, double: boolean, qp: boolean, wrapWidth: () => number, tight?: Set<number>, soft?: Set<number>): number {
   const prefixed = (shape.flags[head] & LINE_PREFIXED) !== 0;
   const depth = depthOf(shape.flags[head]);
   const next = (k: number) => (double && k + 2 < t.length && empty(t, shape, k + 1) && !empty(t, shape, k + 2) ? k + 2 : k + 1);
+  // The quote goes on (or ends) at line k: the rest of a wrapped quoted line is over.
+  const endsQuote = (k: number) => k >= t.length || empty(t, shape, k) || depthOf(shape.flags[k]) === depth;
   let end = from;
   let parts = 1;
   let length = t.trimmedLength(from);
   for (let j = next(end); j < t.length && parts < MAX_PARTS; j = next(end)) {
     const f = shape.flags[j];
-    if (t.blank(j) || f & LINE_PREFIXED || t.indent(j) > 0 || isCutMark(t, j)) break;
-    // A client that wraps a quoted line leaves the rest unquoted, between quoted lines.
-    if (depthOf(f) !== depth && !(depthOf(f) < depth && next(j) < t.length && depthOf(shape.flags[next(j)]) === depth)) break;
+    if (t.blank(j) || f & LINE_PREFIXED || isCutMark(t, j)) break;
     const c = t.trimmed(j);
+    // lockdep's held-lock record `#0: ffff… (&dev->mutex){....}-{4:4}, at:` with its
+    // acquire site wrapped onto the next line, indented or not.
+    const atSite = t.text(end).endsWith(', at:') && SITE.test(c);
+    // A continuation starts where the record's own indentation does (a block indented as
+    // a whole keeps it on every line); deeper is the next record's (a frame, a register).
+    if (t.indent(j) > t.indent(head) && !atSite) break;
+    // A client that wraps a quoted line leaves the rest unquoted, before the next quoted
+    // line or the end of the quote.
+    if (depthOf(f) !== depth && !(depthOf(f) < depth && (endsQuote(next(j)) || (depthOf(shape.flags[next(j)]) === depthOf(f) && endsQuote(next(next(j))))))) break;
     if (length + 1 + c.length > MAX_LINE) break;
-    const cut = lastToken(t.text(end));
+    const before = t.text(end);
+    const cut = lastToken(before);
     // A hard wrap inside a frame's offset: `…+0x1a/` then `0x60`.
     if (shape.widths[end] >= 40 && !FRAME_TOKEN.test(cut) && FRAME_TOKEN.test(cut + firstToken(c))) {
       tight?.add(j);
+    } else if (qp && before.endsWith('=') && !before.endsWith('==')) {
+      // quoted-printable's soft line break: `memcg_test_=` then `1`.
+      soft?.add(j);
+    } else if (atSite || (UNCLOSED.test(cut) && shape.widths[end] >= 40) || (shape.widths[end] >= MIN_WRAP - 10 && (CONTINUING.test(c) || (HEX_WORD.test(cut) && HEX_WORDS.test(c))))) {
+      // `, at:` then its site; `[snd_soc_fsl_xcvr` then `ac1b3138…]`; `… CPU: 19` then
+      // `COMMAND: "…"`; a `bt -f` / `rd` line of stack words with its last words wrapped.
     } else {
       const full = shape.widths[end] + 1 + firstToken(c).length;
       const flowed = (shape.flags[end] & LINE_FLOWED) !== 0 && full > MIN_WRAP && shape.widths[end] >= MIN_WRAP - 20;
       // A line wrapped twice (at 76, then at 72) leaves a short piece between two long ones.
-      const orphan = parts > 1 && shape.widths[end] < ORPHAN;
+      const orphan = parts > 1 && shape.widths[end] < ORPHAN && !soft?.has(end);
       if (prefixed) {
         if ((full <= MIN_WRAP && !orphan) || FOREIGN_OPENERS.some((re) => re.test(c))) break;
       } else {
         if (OPENERS.some((re) => re.test(c))) break;
         // `task:… pid:276182 ppid:2` then `flags:0x00004000`: a list of fields cut between two.
         const fields = shape.widths[end] >= MIN_WRAP - 10 && FIELD.test(cut) && FIELDS.test(c);
+        // A command at a crash or shell prompt is followed by its output, not its rest.
+        if (PROMPT.test(t.trimmed(head))) break;
         if (!flowed && !orphan && !fields) {
           const w = wrapWidth();
           if (w < MIN_WRAP - 10 || w > MAX_WRAP || full <= w || shape.widths[end] < w - 24) break;
@@ -218,6 +252,20 @@ function continuation(t: LineTable, shape: LineShape, from: number, head: number
     end = j;
   }
   return end;
+}
+
+/**
+ * Is the text quoted-printable that nobody decoded (a mail archive's raw body)? Lines
+ * that end in `=`, the soft line break, followed by more text: at least three of them.
+ */
+function quotedPrintable(t: LineTable, shape: LineShape): boolean {
+  let soft = 0;
+  for (let i = 0; i + 1 < t.length && soft < 3; i++) {
+    // QP breaks lines at 76 columns; an underline of `=====` is not a break.
+    if (t.lastCode(i) !== 61 /* = */ || shape.widths[i] < MIN_WRAP || t.text(i).endsWith('==')) continue;
+    if (!t.blank(i + 1) || (i + 2 < t.length && !t.blank(i + 2))) soft++;
+  }
+  return soft >= 3;
 }
 
 /** A blank line as uploaded (a syslog prefix without its message is not one). */
@@ -277,10 +325,11 @@ function wrapWidth(t: LineTable, shape: LineShape): number {
 }
 
 /** Text of physical lines a..b joined: the first keeps its indentation. */
-function joinedText(t: LineTable, a: number, b: number, tight: Set<number>): string {
+function joinedText(t: LineTable, a: number, b: number, tight: Set<number>, soft: Set<number>): string {
   let s = t.text(a);
   for (let p = a + 1; p <= b; p++) {
     if (s === '') s = t.text(p);
+    else if (soft.has(p)) s = s.slice(0, -1) + t.text(p);
     else if (!t.blank(p)) s += (tight.has(p) ? '' : ' ') + t.trimmed(p); // (a web copy's blank lines are stepped over)
   }
   return s;
@@ -304,7 +353,7 @@ function splitGlued(text: string): string[] {
   return parts;
 }
 
-function build(t: LineTable, first: Int32Array, last: Int32Array, count: number, tight: Set<number>, texts: Map<number, string>, splits: { at: number; parts: string[] }[]): LineTable {
+function build(t: LineTable, first: Int32Array, last: Int32Array, count: number, tight: Set<number>, soft: Set<number>, texts: Map<number, string>, splits: { at: number; parts: string[] }[]): LineTable {
   const out: string[] = [];
   const nos: number[] = [];
   const endNos: number[] = [];
@@ -315,7 +364,7 @@ function build(t: LineTable, first: Int32Array, last: Int32Array, count: number,
     const b = last[k];
     let caller: string | null = null;
     for (let p = a; p <= b && caller === null; p++) caller = t.caller(p);
-    const parts = s < splits.length && splits[s].at === k ? splits[s++].parts : [texts.get(k) ?? joinedText(t, a, b, tight)];
+    const parts = s < splits.length && splits[s].at === k ? splits[s++].parts : [texts.get(k) ?? joinedText(t, a, b, tight, soft)];
     for (const text of parts) {
       if (caller !== null) callers.set(out.length, caller);
       out.push(text);
