@@ -178,6 +178,13 @@ describe('reflow', () => {
     expect(read(['> [  1.000000] INFO: task alsactl:1969 blocked for more than 122 seconds.', '> [  1.000001] INFO: task alsactl:1969 <reader> blocked on an rw-semaphore likely owned by', 'task alsactl:1969 <writer>', '', 'my reply']).map((o) => o[0])).toEqual(['INFO: task alsactl:1969 blocked for more than 122 seconds.', 'INFO: task alsactl:1969 <reader> blocked on an rw-semaphore likely owned by task alsactl:1969 <writer>', '', 'my reply']);
   });
 
+  it('ends the unquoted rest of a quoted line at the next quoted line', () => {
+    // (wrapped at 76: the quote's lines pile up below that column)
+    const wide = ['> task:kworker/4:2     state:D stack:0     pid:1520  tgid:1520  ppid:2', '> task:kworker/4:1     state:D stack:0     pid:16648 tgid:16648 ppid:2', '> task:kworker/6:1     state:D stack:0     pid:16649 tgid:16649 ppid:2', '> INFO: task systemd-shutdow:1 is blocked on a mutex likely owned by task'];
+    const text = [...wide, '> INFO: task kworker/6:1:16649 is blocked on a mutex likely owned by task', 'kworker/4:2:1520.', '> NMI backtrace for cpu 14'];
+    expect(read(text).map((o) => o[0]).slice(4)).toEqual(['INFO: task kworker/6:1:16649 is blocked on a mutex likely owned by task kworker/4:2:1520.', 'NMI backtrace for cpu 14']);
+  });
+
   it('reads a crash `ps` quoted in a reply: the quote goes, the current-task mark stays', () => {
     const ps = ['> crash> ps', '>    PID    PPID  CPU       TASK        ST  %MEM     VSZ    RSS  COMM', '>      4790      2   1  ffff88003570de20  UN   0.0       0      0  [kworker/1:2]', '> >  4791      2   1  ffff88003570de21  RU   0.0       0      0  [kworker/1:3]'];
     expect(read(ps).map((o) => o[0])).toEqual(['crash> ps', 'PID    PPID  CPU       TASK        ST  %MEM     VSZ    RSS  COMM', '4790      2   1  ffff88003570de20  UN   0.0       0      0  [kworker/1:2]', '>  4791      2   1  ffff88003570de21  RU   0.0       0      0  [kworker/1:3]']);

@@ -215,6 +215,8 @@ function continuation(t: LineTable, shape: LineShape, from: number, head: number
     if (t.indent(j) > t.indent(head) && !atSite) break;
     // A client that wraps a quoted line leaves the rest unquoted, before the next quoted
     // line or the end of the quote.
+    // After that unquoted rest, the quote's next line is the next record.
+    if (depthOf(shape.flags[end]) < depth && depthOf(f) === depth) break;
     if (depthOf(f) !== depth && !(depthOf(f) < depth && (endsQuote(next(j)) || (depthOf(shape.flags[next(j)]) === depthOf(f) && endsQuote(next(next(j))))))) break;
     if (length + 1 + c.length > MAX_LINE) break;
     const before = t.text(end);
