@@ -1,4 +1,4 @@
-import { FINGERPRINT_VERSION, analysisFailed, analyze, compactAnalysis, type AnalysisDocument, type CompactAnalysis, type Frame } from '@hangscope/analyzer';
+import { FINGERPRINT_VERSION, analysisFailed, analyze, compactAnalysis, frameSignature, type AnalysisDocument, type CompactAnalysis, type Frame } from '@hangscope/analyzer';
 import { HttpError } from '../errors.js';
 import { decodeDump } from '../ingest/decode.js';
 import { compressDocument, type DocumentForm } from '../store/document.js';
@@ -50,6 +50,7 @@ export function indexFields(doc: AnalysisDocument, lineCount: number): Omit<Anal
     title: doc.title,
     fingerprint: doc.fingerprint,
     fingerprintVersion: FINGERPRINT_VERSION,
+    signature: frameSignature(doc),
     kernel: doc.kernel,
     lineCount,
     search: {

@@ -118,3 +118,24 @@ describe('a group as a page', () => {
     expect(await members(fpA)).toEqual([a, b, c].sort());
   });
 });
+
+describe('similar incidents beyond one fingerprint', () => {
+  it('ranks the same group first, then incidents whose frames overlap, each with its reason', async () => {
+    t = await startApp();
+    const a = (await upload(t.app, HUNG_TASK_DUMP)).json.id;
+    const b = (await upload(t.app, HUNG_TASK_DUMP.replace(/4080\./g, '9120.'))).json.id;
+    // Another caller of the same flush: another fingerprint, overlapping frames.
+    const c = (await upload(t.app, HUNG_TASK_DUMP.replace('SyS_delete_module+0x19e/0x310', 'bsn_cleanup+0x19e/0x310 [bsnmod]'))).json.id;
+    const d = (await upload(t.app, CRLF_UTF8_DUMP)).json.id;
+    const fp = async (id: string) => (await t.app.inject({ method: 'GET', url: `/api/incidents/${id}` })).json().fingerprint as string;
+    expect(await fp(c)).not.toBe(await fp(a));
+
+    const items = (await t.app.inject({ method: 'GET', url: `/api/incidents/${a}/similar` })).json().items as { id: string; score: number; reason: string }[];
+    expect(items.map((i) => i.id)).toEqual([b, c]);
+    expect(items[0]).toMatchObject({ score: 1, reason: 'same fingerprint' });
+    expect(items[1].score).toBeGreaterThan(0.5);
+    expect(items[1].score).toBeLessThan(1);
+    expect(items[1].reason).toMatch(/victim frames overlap/);
+    expect(items.some((i) => i.id === d)).toBe(false);
+  });
+});

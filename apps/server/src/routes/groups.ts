@@ -35,6 +35,12 @@ const mitigationSchema = {
   required: ['incidentId', 'incidentUrl', 'body', 'author', 'updatedAt'],
 } as const;
 
+const similarSchema = {
+  ...incidentSummarySchema,
+  properties: { ...incidentSummarySchema.properties, score: { type: 'number' }, reason: { type: 'string' } },
+  required: [...incidentSummarySchema.required, 'score', 'reason'],
+} as const;
+
 /** The page of a group: `/groups/<key>` (the key is a fingerprint or `split:<id>`). */
 export const groupUrl = (key: string) => `/groups/${encodeURIComponent(key)}`;
 
@@ -123,7 +129,7 @@ export const groupRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app, 
     '/api/incidents/:id/similar',
     {
       schema: {
-        summary: 'Other incidents with the same fingerprint, then with the same title',
+        summary: 'Other incidents of the same group, then those whose culprit and victim frames overlap (scored), then with the same title; each with score and reason',
         params: idParams,
         querystring: {
           type: 'object',
@@ -131,7 +137,7 @@ export const groupRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app, 
           additionalProperties: false,
         },
         response: {
-          200: { type: 'object', properties: { items: { type: 'array', items: incidentSummarySchema } }, required: ['items'] },
+          200: { type: 'object', properties: { items: { type: 'array', items: similarSchema } }, required: ['items'] },
           404: errorSchema,
         },
       },

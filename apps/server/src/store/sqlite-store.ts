@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { similarity, type FrameSignature } from '@hangscope/analyzer';
 import { badRequest } from '../errors.js';
 import { expandCompactJson } from './compact-json.js';
 import { inflateDocument, inflateDocumentSync, type DocumentForm } from './document.js';
@@ -24,6 +25,7 @@ import type {
   MitigationRevision,
   NewIncident,
   RepeatInfo,
+  SimilarIncident,
   StoredIncidentDetail,
   StoredView,
 } from './types.js';
@@ -90,6 +92,11 @@ interface IncidentRow {
 // only for the rows a query returns.
 const TAGS = `(SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM incident_tags t WHERE t.incident_id = i.id ORDER BY tag)) AS tags`;
 const SELECT_INCIDENT = `SELECT i.*, ${TAGS} FROM incidents i`;
+
+/** Incidents sharing the most frames with one that are scored for "similar". */
+const SIMILAR_CANDIDATES = 200;
+/** Below this score an incident is not similar enough to list. */
+const SIMILAR_MIN_SCORE = 0.2;
 
 /** A group's status in an aggregate over its incidents `i`: resolved when one is, else
  *  mitigated when one is, else open (a duplicate says nothing of the bug's state). */
@@ -268,6 +275,7 @@ export class SqliteStore implements IncidentStore {
         a.document.crc32, a.document.length,
       );
       this.writeTags(incident.id, incident.tags);
+      this.writeFrames(incident.id, a.signature);
       this
         .stmt(
           `INSERT INTO incident_fts (rowid, user_title, titles, verdict, frames, comms, annotations)
@@ -520,6 +528,7 @@ export class SqliteStore implements IncidentStore {
       ).run(a.kind, a.title, a.fingerprint, a.kernel, a.analyzerVersion, a.lineCount, a.fingerprintVersion, id);
       // The group follows the new fingerprint; a person's decisions stay.
       this.refreshGroupKeys(id);
+      this.writeFrames(id, a.signature);
       this.stmt(
         `UPDATE incident_analysis SET analyzer_version = ?, analyzed_at = ?, document = ?, encoding = ?, form = ?, crc32 = ?,
            length = ?
@@ -736,18 +745,60 @@ export class SqliteStore implements IncidentStore {
     return m ?? null;
   }
 
-  async similar(id: string, limit: number): Promise<IncidentSummary[]> {
-    const r = this.row(id);
+  async similar(id: string, limit: number): Promise<SimilarIncident[]> {
+    const r = this.row(id) as (IncidentRow & { group_key: string }) | undefined;
     if (!r || r.kind === 'unknown') return [];
-    // Same fingerprint first (the analyzer says: same hang), then the same title
-    // (same kind of hang in the same function, different details).
-    const rows = this
-      .stmt(
-        `${SELECT_INCIDENT} WHERE i.id != @id AND (i.fingerprint = @fp OR (i.kind = @kind AND i.analysis_title = @title))
-         ORDER BY (i.fingerprint = @fp) DESC, i.seq DESC LIMIT @limit`,
-      )
-      .all({ id, fp: r.fingerprint, kind: r.kind, title: r.analysis_title, limit }) as IncidentRow[];
-    return rows.map(toSummary);
+    const out = new Map<string, SimilarIncident>();
+    // 1. The same group: the fingerprint (or a person) says it is the same bug.
+    const same = this.stmt(`${SELECT_INCIDENT} WHERE i.group_key = ? AND i.id != ? ORDER BY i.seq DESC LIMIT ?`).all(r.group_key, id, limit) as IncidentRow[];
+    for (const s of same) out.set(s.id, { ...toSummary(s), score: 1, reason: s.fingerprint === r.fingerprint ? 'same fingerprint' : 'grouped with it by hand' });
+    // 2. Incidents sharing culprit or victim frames, found through the frame index and
+    //    scored (a weighted Jaccard overlap, culprit first).
+    const mine = this.signatureOf(id);
+    const frames = [...new Set([...mine.culprit, ...mine.victims])];
+    if (out.size < limit && frames.length) {
+      const candidates = this.db
+        .prepare(
+          `SELECT incident_id AS id FROM incident_frames WHERE frame IN (${frames.map(() => '?').join(', ')}) AND incident_id != ?
+           GROUP BY incident_id ORDER BY count(*) DESC LIMIT ?`,
+        )
+        .all(...frames, id, SIMILAR_CANDIDATES) as { id: string }[];
+      const scored = candidates
+        .filter((c) => !out.has(c.id))
+        .map((c) => ({ id: c.id, ...similarity(mine, this.signatureOf(c.id)) }))
+        .filter((c) => c.score >= SIMILAR_MIN_SCORE)
+        .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
+      for (const c of scored) {
+        if (out.size >= limit) break;
+        const row = this.row(c.id);
+        if (row) out.set(c.id, { ...toSummary(row), score: c.score, reason: c.reason });
+      }
+    }
+    // 3. The same title (same kind of hang in the same function) when nothing else says more.
+    if (out.size < limit) {
+      const titled = this
+        .stmt(`${SELECT_INCIDENT} WHERE i.id != ? AND i.kind = ? AND i.analysis_title = ? ORDER BY i.seq DESC LIMIT ?`)
+        .all(id, r.kind, r.analysis_title, limit) as IncidentRow[];
+      for (const t of titled) {
+        if (out.size >= limit) break;
+        if (!out.has(t.id)) out.set(t.id, { ...toSummary(t), ...similarity(mine, this.signatureOf(t.id)), reason: 'same title' });
+      }
+    }
+    return [...out.values()];
+  }
+
+  private signatureOf(id: string): FrameSignature {
+    const rows = this.stmt('SELECT role, frame FROM incident_frames WHERE incident_id = ?').all(id) as { role: 'culprit' | 'victim'; frame: string }[];
+    return { culprit: rows.filter((x) => x.role === 'culprit').map((x) => x.frame), victims: rows.filter((x) => x.role === 'victim').map((x) => x.frame) };
+  }
+
+  /** The incident's culprit and victim frames (migrations/0009), replacing any before. */
+  private writeFrames(id: string, sig: AnalysisRecord['signature'] | undefined): void {
+    this.stmt('DELETE FROM incident_frames WHERE incident_id = ?').run(id);
+    if (!sig) return;
+    const insert = this.stmt('INSERT OR IGNORE INTO incident_frames (incident_id, role, frame) VALUES (?, ?, ?)');
+    for (const f of sig.culprit) insert.run(id, 'culprit', f);
+    for (const f of sig.victims) insert.run(id, 'victim', f);
   }
 
   private refreshAnnotationIndex(incidentId: string): void {

@@ -26,8 +26,10 @@ export interface AnalysisRecord {
   kind: string;
   title: string;
   fingerprint: string;
-  /** The analyzer's FINGERPRINT_VERSION: which rules made `fingerprint`. */
+  /** The analyzer's FINGERPRINT_VERSION: which rules made `fingerprint` and `signature`. */
   fingerprintVersion: number;
+  /** The culprit's and the victims' normalized frames (the analyzer's frameSignature). */
+  signature: { culprit: string[]; victims: string[] };
   kernel: string | null;
   lineCount: number;
   /** Text for full-text search. */
@@ -132,6 +134,11 @@ export interface IncidentGroupDetail extends IncidentGroup {
   incidents: IncidentSummary[];
 }
 
+export interface SimilarIncident extends IncidentSummary {
+  score: number;
+  reason: string;
+}
+
 /** What the group of an incident knew before it: the repeat banner of its page. */
 export interface RepeatInfo {
   group: string;
@@ -234,7 +241,9 @@ export interface IncidentStore {
   group(key: string, limit: number): Promise<IncidentGroupDetail | null>;
   /** The group an incident is in and what it knew before it; null for no incident. */
   repeatInfo(id: string): Promise<RepeatInfo | null>;
-  similar(id: string, limit: number): Promise<IncidentSummary[]>;
+  /** Incidents of the same group first, then those whose culprit and victim frames
+   *  overlap, best first, each with its score (0..1) and the reason in words. */
+  similar(id: string, limit: number): Promise<SimilarIncident[]>;
 
   listAnnotations(incidentId: string): Promise<Annotation[]>;
   getAnnotation(incidentId: string, annotationId: string): Promise<Annotation | null>;

@@ -124,6 +124,10 @@ export interface SimilarIncident {
   title: string;
   createdAt?: string;
   host?: string | null;
+  /** 0..1: 1 for the same group; else the overlap of culprit and victim frames. */
+  score?: number;
+  /** Why it is listed: "same fingerprint", "same culprit frames, different victim", … */
+  reason?: string;
 }
 
 export interface UploadInput {

@@ -11,7 +11,7 @@ export function SimilarIncidents({ id }: { id: string }) {
     <section aria-labelledby="similar-h" className="similar">
       <h2 id="similar-h">Similar incidents</h2>
       {items.length === 0 ? (
-        <p className="muted">None with the same fingerprint.</p>
+        <p className="muted">None with the same fingerprint or overlapping frames.</p>
       ) : (
         <ul>
           {items.map((s) => (
@@ -20,6 +20,13 @@ export function SimilarIncidents({ id }: { id: string }) {
               <span className="muted">
                 {s.host ?? ''} {formatDate(s.createdAt)}
               </span>
+              {s.reason && (
+                <span className="similar-reason muted">
+                  {' '}
+                  · {s.reason}
+                  {s.score !== undefined && s.score < 1 ? ` (${Math.round(s.score * 100)}%)` : ''}
+                </span>
+              )}
             </li>
           ))}
         </ul>

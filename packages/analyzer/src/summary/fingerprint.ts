@@ -31,11 +31,12 @@ export function fnv1a64(s: string): string {
 }
 
 /**
- * Which rules made a fingerprint. Raised whenever a change of these rules (or of the
- * tables they read) changes fingerprints, so a store can tell which of its incidents were
- * grouped by older rules and recompute them; it is not part of the document.
+ * Which rules made a fingerprint and a frame signature (summary/similarity.ts). Raised
+ * whenever a change of these rules (or of the tables they read) changes either, so a
+ * store can tell which of its incidents were grouped or compared by older rules and
+ * recompute them; it is not part of the document.
  */
-export const FINGERPRINT_VERSION = 2;
+export const FINGERPRINT_VERSION = 3;
 
 /** How many of the culprit's frames name where it is: a waiting task's callers of the
  *  wait, a running task's frames just inside its entry point. */
