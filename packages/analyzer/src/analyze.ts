@@ -56,6 +56,17 @@ function analyzeUnsafe(raw: string): AnalysisDocument {
   // Known issues go right after the cycle/stall that they explain.
   const at = findings.findIndex((f) => f.severity !== 'critical' || !['deadlock_cycle', 'self_deadlock', 'ipi_stall'].includes(f.kind));
   findings.splice(at < 0 ? findings.length : at, 0, ...known);
+  // The text's other reports are listed, not lost (the kind and title are the report
+  // that stopped the machine: summary/title.ts).
+  for (const o of fromReport?.others ?? []) {
+    findings.push({
+      kind: 'other_report',
+      severity: 'info',
+      summary: `The text also holds "${o.title}" (line ${o.line}); "${h.title}" is the report that decides it`,
+      nodes: [],
+      evidence: [{ line: o.line, endLine: o.line }],
+    });
+  }
 
   // The model's tasks are the document's (one object per task; see ModelTask): only the
   // wait read off each one's stack is added here.

@@ -149,7 +149,9 @@ export type FindingKind =
   | 'known_issue'
   | 'missing_evidence'
   | 'stuck_cpu'
-  | 'starved_cpu';
+  | 'starved_cpu'
+  /** Another report in the same text, not the one that decided its kind and title. */
+  | 'other_report';
 
 export interface KnownIssueRef {
   id: string;

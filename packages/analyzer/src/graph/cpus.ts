@@ -89,6 +89,16 @@ export function resolveIpis(model: Model, waits: Map<string, TaskWait>, g: Graph
     }
     out.push({ waiter: t, cpu: t.cpu, pending: [...pending].map(([cpu, p]) => ({ cpu, why: p.why, evidence: p.evidence })), answered: [...answered], wait: w });
   }
+  // The kernel's statement stands on its own when the waiting CPU's stack is not in the
+  // text (or shows no csd_lock_wait): the CPU waits for the other one.
+  const byTask = new Set(out.map((r) => r.cpu));
+  for (const r of model.records.ipiWaits) {
+    if (byTask.has(r.fromCpu) || r.toCpu === r.fromCpu) continue;
+    const secs = r.waitedNs !== null ? ` for ${(r.waitedNs / 1e9).toFixed(0)} s` : '';
+    g.node(`cpu:${r.fromCpu}`, 'cpu', `cpu ${r.fromCpu}`);
+    g.node(`cpu:${r.toCpu}`, 'cpu', `cpu ${r.toCpu}`);
+    g.edge(`cpu:${r.fromCpu}`, `cpu:${r.toCpu}`, 'ipi_wait', 'certain', `the kernel reports cpu ${r.fromCpu} waiting${secs} for cpu ${r.toCpu} to run ${r.func ?? 'its call'} (non-responsive CSD lock)`, [r.span]);
+  }
   return out;
 }
 

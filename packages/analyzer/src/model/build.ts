@@ -568,6 +568,20 @@ function buildCpus(records: Records, tasks: ModelTask[], byPid: TaskLookup<numbe
       }
     }
   }
+  // CSD-lock debugging states both ends of a cross-CPU call that is not answered: the
+  // CPU spinning for the answer, and the CPU that has not run the call.
+  for (const w of records.ipiWaits) {
+    const secs = w.waitedNs !== null ? ` for ${Math.round(w.waitedNs / 1e9)}s` : '';
+    const from = get(w.fromCpu);
+    from.stuck = true;
+    from.stuckReason ??= `waits${secs} for cpu ${w.toCpu} to run ${w.func ?? 'a cross-CPU call'} (non-responsive CSD lock)`;
+    from.evidence.push(w.span);
+    if (w.toCpu === w.fromCpu) continue;
+    const to = get(w.toCpu);
+    to.stuck = true;
+    to.stuckReason ??= `has not run cpu ${w.fromCpu}'s cross-CPU call${w.func ? ` ${w.func}` : ''}${secs} (non-responsive CSD lock)`;
+    to.evidence.push(w.span);
+  }
   // A CPU-bound worker pool that made no progress (workqueue watchdog, or a dump's
   // `hung=Ns` past its threshold): that CPU is reported stuck.
   for (const p of records.stuckPools) {

@@ -12,9 +12,8 @@ import type { Model, ModelTask } from '../model/build.js';
 import type { TaskWait } from '../graph/waits.js';
 import { taskContextFrames } from '../graph/waits.js';
 import type { LineTable } from '../text/lines.js';
-import { computeTitle } from './title.js';
+import { computeTitle, decisiveKind } from './title.js';
 
-const KIND_PRIORITY: Kind[] = ['deadlock', 'hard_lockup', 'soft_lockup', 'rcu_stall', 'hung_task', 'workqueue_lockup'];
 
 const PREFIX: Record<Kind, string> = {
   hung_task: 'INFO: task hung in',
@@ -41,8 +40,11 @@ export interface Headline {
 /** Kind from report records and, failing that, from watchdog frames of a panic stack. */
 export function detectKind(model: Model): { kind: Kind; cpu: number | null; task: ModelTask | null } {
   const reports = model.records.reports;
-  for (const k of KIND_PRIORITY) {
-    const r = reports.find((x) => x.kind === k);
+  // The report that stopped the machine decides (summary/title.ts decisiveKind).
+  const k = decisiveKind(reports.map((x) => x.kind), model.records.panic?.kind);
+  if (k) {
+    // Of that kind, a watchdog's own report before a CSD-lock timeout.
+    const r = reports.find((x) => x.kind === k && x.subtype !== 'csd_lock') ?? reports.find((x) => x.kind === k);
     if (r) {
       const task = r.task ? model.tasks.find((t) => (r.task!.pid !== null && t.pid === r.task!.pid) || (r.task!.taskAddr !== null && t.taskAddr === r.task!.taskAddr)) ?? null : null;
       return { kind: k, cpu: r.cpu ?? null, task };

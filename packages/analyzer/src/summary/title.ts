@@ -29,6 +29,9 @@ interface ReportRule {
   skip?: string[];
   /** The captured frame is taken as is (syzkaller `report:` regexes, no skip list). */
   noSkip?: boolean;
+  /** A report that a watchdog report of the same kind, when the text has one, names
+   *  better (a CSD-lock timeout before the soft lockup it turns into). */
+  weak?: boolean;
   extractor?: Extractor;
 }
 
@@ -176,6 +179,12 @@ export const REPORTS: ReportRule[] = [
   { kind: 'deadlock', header: /WARNING: inconsistent lock state/, fmt: 'inconsistent lock state in %', parts: DEADLOCK_AT('takes'), noSkip: true },
   // Hard lockups have no syzkaller title of their own; named like soft lockups.
   { kind: 'hard_lockup', header: /Watchdog detected hard LOCKUP on cpu/, fmt: 'BUG: hard lockup in %', alt: 'stall in %', parts: [RIP, CALL_TRACE, TRACE], extractor: stallFrame },
+  // powerpc's own hard-lockup headlines (arch/powerpc/kernel/watchdog.c).
+  { kind: 'hard_lockup', header: /CPU \d{1,5} self-detected hard LOCKUP @ |CPU \d{1,5} detected hard LOCKUP on other CPUs/, fmt: 'BUG: hard lockup in %', alt: 'stall in %', parts: [RIP, CALL_TRACE, TRACE], extractor: stallFrame },
+  // kernel/smp.c csd_lock_wait_toolong (CONFIG_CSD_LOCK_WAIT_DEBUG): a CPU spinning for
+  // another CPU to run a cross-CPU call; named after the call that is not run. No
+  // syzkaller title of its own.
+  { kind: 'soft_lockup', header: /csd: Detected non-responsive CSD lock/, fmt: 'csd: non-responsive CSD lock in %', alt: 'stall in %', parts: [line(String.raw`waiting \d{1,20} ns for CPU#\d{1,5} ${FUNC}`)], noSkip: true, weak: true },
 ];
 
 const SKIP_ALL = FRAME_SKIP.map((s) => new RegExp(s));
@@ -287,7 +296,29 @@ function frameFor(rule: ReportRule, text: string[]): { named: string; raw: strin
 }
 
 /** Words one of which every REPORTS header contains (checked by a test). */
-export const HEADER_WORDS = ['INFO:', 'BUG:', 'WARNING:', 'LOCKUP'];
+export const HEADER_WORDS = ['INFO:', 'BUG:', 'WARNING:', 'LOCKUP', 'CSD lock'];
+
+/**
+ * Which report kind decides a text that holds several: the one that stopped the machine.
+ * The panic says so when printed (`Kernel panic - not syncing: Hard LOCKUP` after the RCU
+ * stall it ended); else a CPU that locked up explains an RCU stall, which explains hung
+ * tasks, which explain a stuck workqueue (and lockdep's report names the deadlock itself).
+ */
+export const KIND_PRIORITY: Exclude<Kind, 'blocked_tasks' | 'unknown'>[] = ['deadlock', 'hard_lockup', 'soft_lockup', 'rcu_stall', 'hung_task', 'workqueue_lockup'];
+
+export function decisiveKind<K extends Kind>(present: Iterable<K>, panicKind: Kind | null | undefined): K | null {
+  const set = new Set<Kind>(present);
+  if (panicKind && set.has(panicKind)) return panicKind as K;
+  for (const k of KIND_PRIORITY) if (set.has(k)) return k as K;
+  return null;
+}
+
+export interface OtherReport {
+  kind: Kind;
+  title: string;
+  /** Its header's line in the input (1-based). */
+  line: number;
+}
 
 /** Lines of the report, as syzkaller sees them: from the header on, questionable frames dropped. */
 function reportText(lines: LineTable, from: number, maxLines = 2000): string[] {
@@ -306,29 +337,56 @@ function reportText(lines: LineTable, from: number, maxLines = 2000): string[] {
   return out;
 }
 
-export function computeTitle(lines: LineTable, records: Records): { title: string; altTitles: string[]; kind: Kind } | null {
-  // The first report header in the text decides (syzkaller's findFirstOops). The text is
-  // read again here rather than through the records so the title follows syzkaller's
-  // own line-level rules even where our parsers read a damaged report differently.
-  let start = -1;
-  let rule: ReportRule | undefined;
-  void records;
+export function computeTitle(lines: LineTable, records: Records): { title: string; altTitles: string[]; kind: Kind; others: OtherReport[] } | null {
+  // The first header of each report rule, in text order. The text is read here rather
+  // than through the records so the title follows syzkaller's own line-level rules even
+  // where our parsers read a damaged report differently. Which report names the text is
+  // then the one that stopped the machine (decisiveKind); syzkaller takes the first,
+  // which is the same report whenever one report led to the next.
+  const firstOf = new Map<ReportRule, number>();
   // Every header holds one of these words: only the lines that do are read.
   for (const i of lines.linesContaining(HEADER_WORDS)) {
     const t = lines.trimmed(i);
     if (t.length < 10) continue;
-    rule = REPORTS.find((r) => r.header.test(t));
+    let rule = REPORTS.find((r) => r.header.test(t));
     // A task name holding a newline splits the headline: read it joined with the next line.
     if (!rule && i + 1 < lines.length && t.length < 40) {
       const joined = t + ' ' + lines.trimmed(i + 1);
       rule = REPORTS.find((r) => r.header.test(joined));
     }
-    if (rule) {
-      start = i;
-      break;
+    if (rule && !firstOf.has(rule)) {
+      firstOf.set(rule, i);
+      if (firstOf.size === REPORTS.length) break;
     }
   }
-  if (!rule || start < 0) return null;
+  if (firstOf.size === 0) return null;
+  const kind = decisiveKind([...firstOf.keys()].map((r) => r.kind), records.panic?.kind);
+  // Of the decisive kind: the first header, a watchdog's before a weak one.
+  let rule: ReportRule | undefined;
+  let start = -1;
+  for (const [r, i] of firstOf) {
+    if (r.kind !== kind) continue;
+    if (!rule || (rule.weak && !r.weak) || (!!rule.weak === !!r.weak && i < start)) {
+      rule = r;
+      start = i;
+    }
+  }
+  if (!rule) return null;
+  const main = titleOf(rule, lines, start);
+  // The other reports, each kind once, in text order: listed, not lost.
+  const others: OtherReport[] = [];
+  const seen = new Set<string>([main.title]);
+  for (const [r, i] of [...firstOf].sort((a, b) => a[1] - b[1])) {
+    if (r === rule) continue;
+    const o = titleOf(r, lines, i);
+    if (seen.has(o.title)) continue;
+    seen.add(o.title);
+    others.push({ kind: r.kind, title: o.title, line: lines.no(i) });
+  }
+  return { ...main, others };
+}
+
+function titleOf(rule: ReportRule, lines: LineTable, start: number): { title: string; altTitles: string[]; kind: Kind } {
   const frame = frameFor(rule, reportText(lines, start));
   if (!rule.fmt.includes('%')) return { title: rule.fmt, altTitles: [], kind: rule.kind };
   if (!frame) return { title: rule.fmt.replace(' in %', '').replace('%', ''), altTitles: [], kind: rule.kind };

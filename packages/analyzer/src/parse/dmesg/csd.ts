@@ -21,7 +21,14 @@ export const csdLockParser: FormatParser = {
       const m = DETECTED.exec(t);
       if (m) {
         const fn = m[4].replace(/\(.*$/, '').replace(/\+0x.*$/, '');
-        ctx.records.ipiWaits.push({ fromCpu: Number(m[1]), toCpu: Number(m[3]), func: fn, waitedNs: Number(m[2]), span: span(lines, j, j + 1) });
+        const from = Number(m[1]);
+        const sp = span(lines, j, j + 1);
+        ctx.records.ipiWaits.push({ fromCpu: from, toCpu: Number(m[3]), func: fn, waitedNs: Number(m[2]), span: sp });
+        // The waiting CPU spins in csd_lock_wait for seconds: a CPU-side stall of the
+        // soft-lockup kind, reported by the kernel itself (one report per waiting CPU).
+        if (!ctx.records.reports.some((r) => r.subtype === 'csd_lock' && r.cpu === from)) {
+          ctx.records.reports.push({ kind: 'soft_lockup', subtype: 'csd_lock', header: t, cpu: from, seconds: Math.floor(Number(m[2]) / 1e9), span: sp, format: 'csd_lock' });
+        }
         any = true;
         continue;
       }
