@@ -64,4 +64,23 @@ test('two uploads of one bug from different boots: one group page, and the repea
   await page.goto('/groups');
   await page.getByRole('link', { name: 'second boot' }).first().click();
   await expect(page.locator('.group-page tbody tr')).toHaveCount(2);
+
+  // Split by hand: the second moves out of the group (no repeat any more), then back.
+  await page.goto(`/i/${encodeURIComponent(second)}`);
+  await expect(page.locator('.repeat-banner')).toBeVisible();
+  await page.getByRole('button', { name: 'Move out of this group' }).click();
+  await expect(page.locator('.repeat-banner')).toHaveCount(0);
+  await page.getByRole('button', { name: /Back into its fingerprint/ }).click();
+  await expect(page.locator('.repeat-banner')).toContainText('Seen 1 time before');
+
+  // Merge by hand: an unrelated incident marked a duplicate of the first (picked from
+  // the list) joins the group.
+  const other = await uploadText(page, hungTask(`${fn}x`, { t: 5.5, pid: 999, addr: '11223344', cpu: 0 }), 'unrelated boot');
+  await expect(page.locator('.repeat-banner')).toHaveCount(0);
+  const picker = page.getByLabel('same bug as');
+  const firstOption = picker.locator('option', { hasText: 'first boot' }).first();
+  await picker.selectOption(await firstOption.getAttribute('value') ?? '');
+  await page.getByRole('button', { name: 'Mark as duplicate' }).click();
+  await expect(page.locator('.repeat-banner')).toContainText('Seen 2 times before');
+  expect(other).not.toBe(first);
 });
