@@ -58,3 +58,22 @@ describe('RCU stalls', () => {
     expect(f?.evidence).toEqual([{ line: 3, endLine: 3 }]);
   });
 });
+
+describe('RCU stall whose CPU rows were cut', () => {
+  it("takes the stalled CPU from 'Task dump for CPU N:' right after the report", () => {
+    const doc = analyze(
+      [
+        '[  828.399306] rcu: INFO: rcu_sched self-detected stall on CPU',
+        '...',
+        '[  828.419245] Task dump for CPU 1:',
+        '[  828.422465] task:kworker/1:1H    state:R  running task on cpu   1   stack:    0 pid:   76 ppid:     2 flags:0x0000002a',
+        '[  828.433132] Workqueue: kblockd blk_mq_run_work_fn',
+        '[  828.437820] Call trace:',
+        '[  828.512267]  spi_mem_exec_op+0x4d0/0xde0',
+        '[  828.516184]  spi_mem_dirmap_read+0x180/0x39c',
+      ].join('\n'),
+    );
+    expect(doc.kind).toBe('rcu_stall');
+    expect(doc.cpus.find((c) => c.cpu === 1)).toMatchObject({ stuck: true, current: 'task:76' });
+  });
+});

@@ -3,13 +3,13 @@
 // CPU N:` and the hung-task blocker hint. A task line, then `print_worker_info`'s
 // `Workqueue: NAME FUNC` for kworkers, then `show_stack`'s trace.
 
-import type { TaskState } from '../../contract.js';
+import type { Span, TaskState } from '../../contract.js';
 import type { TaskRecord } from '../records.js';
 import type { FormatParser, ParseContext } from '../parser.js';
 import { span } from '../parser.js';
 import type { LineTable } from '../../text/lines.js';
 import { isTraceBodyLine, readTrace, startsOwnCapture } from './call-trace.js';
-import { announceCpu, takeAnnouncedCpu } from './state.js';
+import { announceCpu, dmesgState, takeAnnouncedCpu } from './state.js';
 
 // Tested on every line a segment may start at: made once, not per call.
 /** The end of a 3.x/4.x task line: ` 0x00000000` flags (and a count). */
@@ -171,6 +171,9 @@ export const sysrqHeaderParser: FormatParser = {
       const m = TASK_DUMP_FOR_CPU.exec(t);
       if (m) {
         announceCpu(ctx, Number(m[1]), j + 1);
+        // (Not the CPU rcu_check_gp_kthread_starvation shows under `Stack dump where RCU
+        // GP kthread last ran:`: that CPU is where the starved kthread last ran.)
+        if (j === 0 || !lines.trimmed(j - 1).endsWith('Stack dump where RCU GP kthread last ran:')) noteStalledCpu(ctx, Number(m[1]), span(lines, j, j + 1));
         continue;
       }
       if (!SYSRQ.test(t)) break;
@@ -178,3 +181,20 @@ export const sysrqHeaderParser: FormatParser = {
     return j > i ? j : null;
   },
 };
+
+/**
+ * RCU dumps the task of each CPU that blocks the grace period (rcu_dump_cpu_stacks →
+ * dump_cpu_task, kernel/rcu/tree_stall.h): `Task dump for CPU N:` right after a stall
+ * report names a stalled CPU, even when the report's own CPU rows were cut (`...`).
+ */
+function noteStalledCpu(ctx: ParseContext, cpu: number, sp: Span): void {
+  const reports = ctx.records.reports;
+  const last = reports[reports.length - 1];
+  if (!last || last.kind !== 'rcu_stall' || last.subtype === 'tasks') return;
+  const cpus = (last.cpus ??= []);
+  if (cpus.includes(cpu)) return;
+  cpus.push(cpu);
+  last.cpu = cpus.length === 1 ? cpu : null;
+  last.span = { line: last.span.line, endLine: Math.max(last.span.endLine, sp.endLine) };
+  dmesgState(ctx).stuck.set(cpu, last.subtype === 'self-detected' ? 'RCU self-detected stall' : 'RCU stall');
+}
