@@ -71,4 +71,33 @@ describe('resolveLocks', () => {
     expect(l.ownerConfidence).toBe('certain');
     expect(l.waiters).toEqual(['task:5001']);
   });
+
+  it('a btrfs extent_buffer dump names its write holder by pid (lock_owner), fields cut with ...', () => {
+    const text = [
+      'crash> bt 5063',
+      'PID: 5063   TASK: ffff8881ca254000  CPU: 0   COMMAND: "fsstress"',
+      ' #0 [ffffc90007d46fd8] __schedule at ffffffff8260da25',
+      ' #1 [ffffc90007d470e0] schedule at ffffffff8260f247',
+      ' #2 [ffffc90007d47110] rwsem_down_read_slowpath at ffffffff82619b9d',
+      ' #3 [ffffc90007d47318] down_read_nested at ffffffff81264da4',
+      ' #4 [ffffc90007d47368] btrfs_read_lock_root_node at ffffffffa02b5007 [btrfs]',
+      ' #5 [ffffc90007d47390] btrfs_search_slot at ffffffffa01a181b [btrfs]',
+      '    ffffc90007d47320: [ffff88811a30bc20:btrfs_extent_buffer] 0000000000000000',
+      'crash> struct extent_buffer ffff88811a30bc20',
+      'struct extent_buffer {',
+      '  start = 1803321344,',
+      '...',
+      '  lock_owner = 5065,',
+      '...',
+      'crash> bt 5065',
+      'PID: 5065   TASK: ffff88812a7f0000  CPU: 1   COMMAND: "fsstress"',
+      ' #0 [ffffc90007d66ab0] __schedule at ffffffff8260da25',
+      ' #1 [ffffc90007d66be8] btrfs_chunk_alloc at ffffffffa03cd50a [btrfs]',
+    ].join('\n');
+    const d = analyze(text);
+    const held = d.graph.edges.find((e) => e.kind === 'held_by' && e.from === 'lock:ffff88811a30bc20')!;
+    expect([held.to, held.confidence]).toEqual(['task:5065', 'certain']);
+    expect(held.evidence).toEqual([{ line: 11, endLine: 14 }]);
+    expect(d.graph.edges).toContainEqual(expect.objectContaining({ from: 'task:5063', to: 'lock:ffff88811a30bc20', kind: 'waits_lock' }));
+  });
 });

@@ -163,6 +163,8 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
     const l = ensure(s.addr, null, s.type, [d.span]);
     l.locked = s.locked ?? l.locked;
     if (s.ownerAddr) setOwner(l, taskIdForAddr(s.ownerAddr, [d.span]), 'certain', `its owner field is ${s.ownerAddr} (${s.source})`, [d.span]);
+    const byPid = s.ownerPid ? taskByPid.get(s.ownerPid) : undefined;
+    if (byPid) setOwner(l, byPid.id, 'certain', `its lock_owner field is pid ${s.ownerPid} (${s.source})`, [d.span]);
   });
 
   // 1b. A lock's wait_list.next points at its first waiter's mutex_waiter, which lives on

@@ -11,6 +11,8 @@ export interface LockStateFact {
   type: LockType;
   /** task_struct address of the owner, flags masked; null when no owner is recorded. */
   ownerAddr: string | null;
+  /** The owner's pid, for locks that record a pid instead (btrfs extent_buffer). */
+  ownerPid?: number | null;
   /** The lock is held (from a count/val field) even if the owner is not recorded. */
   locked: boolean | null;
   /** First waiter node address on wait_list, when the list is not empty. */
@@ -96,6 +98,17 @@ export const LOCK_READERS: LockReader[] = [
       const raw = hex(field(d, 'owner', 'owner.counter'));
       const readerOwned = raw ? (BigInt('0x' + raw) & 1n) === 1n : false;
       return { ownerAddr: readerOwned ? null : maskOwner(raw), locked: null, firstWaiter: hex(field(d, 'wait_list.next')) };
+    },
+  },
+  {
+    // fs/btrfs/locking.c btrfs_tree_lock_nested: `eb->lock_owner = current->pid` after
+    // taking eb->lock (an rw_semaphore since 5.13, btrfs' own rwlock before) for write; 0
+    // when no writer holds it. Readers are not recorded.
+    types: /^extent_buffer$/,
+    lockType: 'rwsem',
+    read(d) {
+      const pid = num(field(d, 'lock_owner'));
+      return { ownerAddr: null, ownerPid: pid !== null && pid > 0 ? pid : null, locked: pid !== null && pid > 0 ? true : null, firstWaiter: null };
     },
   },
   {

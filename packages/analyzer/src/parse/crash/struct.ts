@@ -22,7 +22,8 @@ const FIELD_OPEN = /^([\w]{1,64}|\[\d{1,5}\]) = \{$/;
 const FIELD = /^([\w]{1,64}|\[\d{1,5}\]) = (.{0,2000}?),?$/;
 const ANON_OPEN = /^\{$/;
 const CLOSE = /^\},?$/;
-const SKIP = /^(?:\{<No data fields>\},?|\[0x[0-9a-f]{1,6}\] .{1,200};)$/;
+// `...` / `(...)`: fields the sender cut from a pasted dump (the rest still stands).
+const SKIP = /^(?:\{<No data fields>\},?|\[0x[0-9a-f]{1,6}\] .{1,200};|\.{3,4}|\(\.\.\.\)|\[\.\.\.\])$/;
 
 // The command decides the type and the address: `struct mutex ADDR`, `mutex_waiter ADDR`,
 // `struct cpumask 0x…`, `rq.cpu ADDR`, `p cfd_data:2`.
