@@ -58,7 +58,7 @@ function recordingParsers(worst: Map<string, Overread>, where: () => string): Fo
 }
 
 describe('no parser reads ahead without consuming what it read', () => {
-  const repoRoot = resolve(import.meta.dirname, '..', '..', '..');
+  const repoRoot = resolve(import.meta.dirname, '..', '..', '..', '..');
   const files = corpusFiles(corpusDirs(repoRoot));
 
   it(`over the ${files.length} corpus files and every line shape repeated 400 times, each parser reads at most ${MAX_OVERREAD} lines past what it consumed`, () => {

@@ -105,7 +105,6 @@ export function corpusDirs(repoRoot: string): string[] {
     join(repoRoot, 'packages/analyzer/fixtures'),
     join(repoRoot, 'examples'),
     ...['public', 'real', 'syzkaller'].map((c) => join(repoRoot, '..', 'shared', 'corpus', c)),
-    ...['public', 'real', 'syzkaller'].map((c) => join('/work/shared/corpus', c)),
   ].filter((d, i, all) => all.indexOf(d) === i);
 }
 
