@@ -90,7 +90,7 @@ function analyzeUnsafe(raw: string): AnalysisDocument {
     kind: h.kind,
     title: h.title,
     altTitles: h.altTitles,
-    fingerprint: fingerprint({ model, waits, analysis, graph: { nodes: g.nodes, edges: g.edges, locks: graph.locks }, subject: h.subject, title: h.title }),
+    fingerprint: fingerprint({ model, waits, analysis, graph: { nodes: g.nodes, edges: g.edges, locks: graph.locks, heldByFrames: graph.heldByFrames }, subject: h.subject, title: h.title }),
     kernel,
     arch,
     tasks,

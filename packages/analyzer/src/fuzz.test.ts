@@ -425,6 +425,9 @@ const MB = 1 << 20;
 const fill = (unit: string, size = MB) => unit.repeat(Math.ceil(size / unit.length)).slice(0, size);
 const ALL = DUMPS.map((d) => d.text).join('\n');
 
+/** The outer frames of a thread's stack (syscall entry), as real stacks have them. */
+const OUTER = [' ? futex_wake+0x1/0x2', ' do_futex+0x1/0x2', ' ? __audit_syscall_entry+0x1/0x2', ' system_call_fastpath+0x16/0x1b', ''].join('\n');
+
 const BIG: Record<string, (size: number) => string> = {
   'repeated dumps': (size) => fill(ALL, size),
   'one line of x': (size) => 'x'.repeat(size),
@@ -462,6 +465,26 @@ const BIG: Record<string, (size: number) => string> = {
     let n = 0;
     for (let i = 1; n < size; i++) {
       const l = `task${i % 97}           D ffff8f1a${(i * 2654435761 >>> 0).toString(16).padStart(8, '0')}     0 ${i}  1 0x00000080\n [<ffffffff9a567c49>] schedule+0x29/0x70\n [<ffffffff9a567c49>] mutex_lock+0x29/0x70\n`;
+      out.push(l);
+      n += l.length;
+    }
+    return out.join('').slice(0, size);
+  },
+  // Locks held by the holders' own frames (graph/locks.ts step 4c): every task either
+  // waits for the one lock or holds it by a frame — each holder is matched once.
+  'waiters and frame holders of one mmap_lock and rtnl_mutex': (size) => {
+    const out: string[] = [];
+    let n = 0;
+    for (let i = 1; n < size; i++) {
+      const stack =
+        i % 4 === 0
+          ? [' schedule+0x29/0x70', ' rwsem_down_write_failed+0x1/0x2', ' call_rwsem_down_write_failed+0x1/0x2', ' sys_mprotect+0x1/0x2']
+          : i % 4 === 1
+            ? [' _spin_lock_irq+0x1/0x2', ' lru_add_drain+0x1/0x2', ' handle_mm_fault+0x1/0x2', ' __do_page_fault+0x1/0x2', ' do_page_fault+0x1/0x2']
+            : i % 4 === 2
+              ? [' schedule+0x29/0x70', ' mutex_lock+0x1/0x2', ' rtnl_lock+0x1/0x2', ' linkwatch_event+0x1/0x2']
+              : [' schedule+0x29/0x70', ' wait_for_completion+0x1/0x2', ' foo_cmd+0x1/0x2', ' rtnetlink_rcv_msg+0x1/0x2'];
+      const l = `java            D ffff8f1a${(i * 2654435761 >>> 0).toString(16).padStart(8, '0')}     0 ${i}  1 0x00000080\n${stack.join('\n')}\n${OUTER}`;
       out.push(l);
       n += l.length;
     }

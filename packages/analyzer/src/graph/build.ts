@@ -14,6 +14,8 @@ export interface GraphResult {
   nodes: GraphNode[];
   edges: GraphEdge[];
   locks: Lock[];
+  /** `held_by` edges only the holder's own frames show, as `lockId taskId` (graph/locks.ts step 4c). */
+  heldByFrames: Set<string>;
   works: Work[];
   ipis: IpiResult[];
   starved: StarvedCpu[];
@@ -60,7 +62,7 @@ function externalLabel(model: Model, id: string, fallback: string): string {
 export function buildGraph(model: Model, waits: Map<string, TaskWait>): GraphResult {
   const g = new GraphBuilder();
   for (const w of waits.values()) g.task(w.task).waitFrame = w.api.fn;
-  const locks = resolveLocks(model, waits, g);
+  const { locks, heldByFrames } = resolveLocks(model, waits, g);
   const { works, unresolvedFlushes } = resolveWorks(model, waits, g);
   const ipis = resolveIpis(model, waits, g);
   resolveWakeups(model, waits, g);
@@ -110,5 +112,5 @@ export function buildGraph(model: Model, waits: Map<string, TaskWait>): GraphRes
     used.add(e.from);
     used.add(e.to);
   }
-  return { nodes: nodes.filter((n) => used.has(n.id)), edges, locks, works, ipis, starved, unresolvedFlushes };
+  return { nodes: nodes.filter((n) => used.has(n.id)), edges, locks, heldByFrames, works, ipis, starved, unresolvedFlushes };
 }

@@ -100,4 +100,90 @@ describe('resolveLocks', () => {
     expect(held.evidence).toEqual([{ line: 11, endLine: 14 }]);
     expect(d.graph.edges).toContainEqual(expect.objectContaining({ from: 'task:5063', to: 'lock:ffff88811a30bc20', kind: 'waits_lock' }));
   });
+
+  describe('locks held by a task\'s own frames (knowledge/frame-held-locks.ts)', () => {
+    const hung = (comm: string, pid: number, frames: string[]) => [
+      `INFO: task ${comm}:${pid} blocked for more than 120 seconds.`,
+      `task:${comm.padEnd(15)} state:D stack:    0 pid:${String(pid).padStart(5)} ppid:     1 flags:0x00004000`,
+      'Call Trace:',
+      ...frames.map((f) => ` ${f}+0x10/0x20`),
+    ];
+
+    it('a task waiting for rtnl_mutex below its own rtnetlink_rcv_msg is a likely self-deadlock', () => {
+      const d = analyze(hung('ip', 6024, ['__schedule', 'schedule', '__mutex_lock', 'mutex_lock', 'rtnl_lock', 'igb_resume', '__dev_open', 'do_setlink', 'rtnl_newlink', 'rtnetlink_rcv_msg', 'netlink_rcv_skb']).join('\n'));
+      const l = d.locks.find((x) => x.name === 'rtnl_mutex')!;
+      expect(l.owner).toBe('task:6024');
+      expect(l.ownerConfidence).toBe('likely');
+      const f = d.findings.find((x) => x.kind === 'self_deadlock')!;
+      expect(f.confidence).toBe('likely');
+      expect(f.nodes).toContain('task:6024');
+      const e = d.graph.edges.find((x) => x.kind === 'held_by' && x.to === 'task:6024')!;
+      expect(e.why).toContain('rtnl_newlink');
+      expect(e.evidence).toEqual([{ line: 12, endLine: 12 }]);
+    });
+
+    it('a task blocked in rtnl_lock called by rtnetlink_rcv_msg itself holds nothing', () => {
+      const d = analyze(hung('ip', 700, ['__schedule', 'schedule', 'mutex_lock', 'rtnl_lock', 'rtnetlink_rcv_msg', 'netlink_rcv_skb']).join('\n'));
+      expect(d.locks.find((x) => x.name === 'rtnl_mutex')!.owner).toBeNull();
+      expect(d.findings.some((x) => x.kind === 'self_deadlock')).toBe(false);
+    });
+
+    it('another task inside a handler that holds rtnl is its likely owner', () => {
+      const text = [
+        ...hung('kworker/1:0', 17, ['__schedule', 'schedule', 'mutex_lock', 'rtnl_lock', 'addrconf_verify_work', 'process_one_work', 'worker_thread']),
+        ...hung('tc', 8773, ['__schedule', 'schedule', 'wait_for_completion', 'tcf_action_add', 'tc_ctl_action', 'rtnetlink_rcv_msg', 'netlink_rcv_skb']),
+      ].join('\n');
+      const d = analyze(text);
+      const l = d.locks.find((x) => x.name === 'rtnl_mutex')!;
+      expect(l.owner).toBe('task:8773');
+      expect(l.ownerConfidence).toBe('likely');
+      expect(d.graph.edges.some((e) => e.from === 'task:17' && e.to === l.id)).toBe(true);
+    });
+
+    it('two stacks that both claim an exclusive lock are each only a guess', () => {
+      const text = [
+        ...hung('a', 10, ['__schedule', 'schedule', 'mutex_lock', 'rtnl_lock', 'addrconf_verify_work', 'process_one_work']),
+        ...hung('b', 11, ['__schedule', 'schedule', 'wait_for_completion', 'foo_event', 'linkwatch_event', 'process_one_work']),
+        ...hung('c', 12, ['__schedule', 'schedule', 'wait_for_completion', 'bar_setup', 'register_netdev', 'bar_probe']),
+      ].join('\n');
+      const d = analyze(text);
+      const l = d.locks.find((x) => x.name === 'rtnl_mutex')!;
+      expect(l.owner).toBeNull();
+      const guesses = d.graph.edges.filter((e) => e.from === l.id && e.kind === 'held_by');
+      expect(guesses.map((e) => [e.to, e.confidence])).toEqual([['task:11', 'guess'], ['task:12', 'guess']]);
+    });
+
+    it('an ABBA through two locks held by frames is a deadlock cycle; the per-device mutex link is a guess', () => {
+      const text = [
+        ...hung('kworker/0:1', 13, ['__schedule', 'schedule', 'schedule_preempt_disabled', '__mutex_lock', 'mutex_lock', 'report_resume', 'pci_walk_bus', 'pcie_do_recovery', 'aer_recover_work_func', 'process_one_work']),
+        ...hung('flr.sh', 4534, ['__schedule', 'schedule', 'rwsem_down_write_failed', 'down_write', 'pci_device_add', 'pci_iov_add_virtfn', 'sriov_enable', 'pci_enable_sriov', 'sriov_numvfs_store', 'dev_attr_store']),
+      ].join('\n');
+      const d = analyze(text);
+      const f = d.findings.find((x) => x.kind === 'deadlock_cycle')!;
+      expect(f.nodes).toEqual(expect.arrayContaining(['task:13', 'task:4534', 'lock:pci_bus_sem']));
+      expect(f.confidence).toBe('guess');
+      const sem = d.graph.edges.find((e) => e.from === 'lock:pci_bus_sem' && e.kind === 'held_by')!;
+      expect([sem.to, sem.confidence]).toEqual(['task:13', 'likely']);
+    });
+
+    it('a per-device mutex with two candidate holders names neither', () => {
+      const text = [
+        ...hung('kworker/0:1', 13, ['__schedule', 'schedule', '__mutex_lock', 'mutex_lock', 'report_resume', 'pci_walk_bus', 'pcie_do_recovery']),
+        ...hung('a', 20, ['__schedule', 'schedule', 'wait_for_completion', 'foo_probe', 'really_probe', '__driver_attach', 'bus_for_each_dev']),
+        ...hung('b', 21, ['__schedule', 'schedule', 'wait_for_completion', 'bar_probe', 'really_probe', '__device_attach', 'bus_probe_device']),
+      ].join('\n');
+      const d = analyze(text);
+      expect(d.graph.edges.filter((e) => e.kind === 'held_by' && e.from === 'lock:mutex@report_resume')).toEqual([]);
+    });
+
+    it('rtnetlink_rcv holds rtnl only on kernels before 4.14, and only when the dump says which', () => {
+      const frames = ['__schedule', 'schedule', 'wait_for_completion', 'foo_cmd', 'netlink_rcv_skb', 'rtnetlink_rcv', 'netlink_unicast'];
+      const waiter = hung('kworker/1:0', 17, ['__schedule', 'schedule', 'mutex_lock', 'rtnl_lock', 'linkwatch_event', 'process_one_work']);
+      const withKernel = (k: string | null) => [...waiter, ...(k ? [`CPU: 0 PID: 900 Comm: ip Not tainted ${k} #1`] : []), ...hung('ip', 900, frames)].join('\n');
+      const owner = (k: string | null) => analyze(withKernel(k)).locks.find((x) => x.name === 'rtnl_mutex')!.owner;
+      expect(owner('4.9.0-8-amd64')).toBe('task:900');
+      expect(owner('5.4.0')).toBeNull();
+      expect(owner(null)).toBeNull();
+    });
+  });
 });

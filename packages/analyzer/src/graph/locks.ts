@@ -6,12 +6,13 @@
 import type { Confidence, Lock, LockType, Span } from '../contract.js';
 import { readLockState, readWaiter } from '../knowledge/structs.js';
 import { isGenericFrame, matchWaitRule } from '../knowledge/waits.js';
-import { MMAP_LOCK_HOLDING_FAULT, lockWrapperFor } from '../knowledge/lock-wrappers.js';
+import { lockTakenBy } from '../knowledge/lock-wrappers.js';
+import { FRAME_HELD_CLASSES } from '../knowledge/frame-held-locks.js';
 import { SPIN_ACQUIRE, SPIN_ACQUIRE_WITHIN, SPIN_WAITING } from '../knowledge/spin-acquire.js';
 import { EXCEPTION_ENTRIES } from '../knowledge/exception-entries.js';
-import { taskContextFrames } from './waits.js';
+import { locksHeldByFrames, type FrameHold } from './frame-held.js';
 import { mergeSpans, type Model, type ModelTask } from '../model/build.js';
-import type { HeldLockRecord, LockdepChainRecord, LockFactRecord, TaskRef } from '../parse/records.js';
+import type { HeldLockRecord, LockdepChainRecord, LockFactRecord, StackFrame, TaskRef } from '../parse/records.js';
 import type { GraphBuilder } from './builder.js';
 import { DeferredHeld } from './held-index.js';
 import type { TaskWait } from './waits.js';
@@ -22,10 +23,11 @@ interface LockInfo {
   name: string | null;
   type: LockType;
   owner: { task: string; confidence: Confidence; why: string; evidence: Span[] } | null;
-  /** Further holders of a shared lock (readers of an rwsem), as lockdep lists them. */
+  /** Further holders of a shared lock (readers of an rwsem), as lockdep lists them
+   *  (`certain` unless said otherwise) or as their frames show them. */
   /** `why` may be deferred: a lockdep list of 100,000 held locks names thousands of
    *  shared holders of locks nobody waits on, and those sentences are never read. */
-  coOwners: { task: string; why: string | (() => string); evidence: Span[] }[];
+  coOwners: { task: string; why: string | (() => string); evidence: Span[]; confidence?: Confidence }[];
   /** Candidates when the owner is only guessed. */
   guesses: { task: string; why: string; evidence: Span[] }[];
   waiters: Map<string, { confidence: Confidence; why: string; evidence: Span[] }>;
@@ -59,7 +61,14 @@ export function lockLabel(l: { addr: string | null; name: string | null; type: L
   return `${TYPE_WORD[l.type]} ${l.name ?? '?'}`;
 }
 
-export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: GraphBuilder): Lock[] {
+export interface LockResolution {
+  locks: Lock[];
+  /** `held_by` edges known only from the holder's own frames (step 4c), as
+   *  `lockId taskId`: the dump does not state them. */
+  heldByFrames: Set<string>;
+}
+
+export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: GraphBuilder): LockResolution {
   // All locks in the order they were first seen (the order they are emitted in).
   const locks: LockInfo[] = [];
   const lockByName = new Map<string, LockInfo>();
@@ -305,6 +314,8 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
   }
 
   const mmLocks = new Map<string, LockInfo>();
+  // Waited-for locks of a per-object class, known only by the class (step 4).
+  const classWaits = new Map<string, Set<LockInfo>>();
   // Locks lockdep lists as held, by the function that took them (`at: foo_ioctl+0x2a`).
   // Only a task blocked on a lock asks (step 4): a lockdep list of 100,000 held locks in a
   // dump with no such task is not indexed for nothing.
@@ -361,20 +372,26 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
     }
     const site = w.culprit?.fn ?? w.frame.fn;
     // A wrapper of a well-known lock names it (rtnl_lock → rtnl_mutex): the same node as
-    // lockdep's class, so holders listed by lockdep are found.
-    const wrapper = lockWrapperFor(site);
+    // lockdep's class, so holders listed by lockdep are found. So does a function that
+    // takes it inline — also a syscall entry the culprit search skips (2.6's sys_mprotect).
+    const caller = w.caller;
+    const siteTakes = lockTakenBy(site);
+    const wrapper = siteTakes ?? (caller && caller.fn !== site ? lockTakenBy(caller.fn) : undefined);
+    // The function that takes the lock, and its line (the end of the wait's evidence).
+    const taker = siteTakes || !wrapper || !caller ? (w.culprit ?? null) : caller;
+    const from = taker?.fn ?? site;
     // mmap_lock is one per mm: threads of one process share it (same tgid; failing that,
     // the same comm is a guess).
     if (wrapper?.name === 'mmap_lock' && (type === 'rwsem' || type === 'other')) {
       const key = mmKey(t);
       const l = lockNamed(`mmap_lock@${key.id}`) ?? ensure(null, `mmap_lock@${key.id}`, 'rwsem', []);
       mmLocks.set(key.id, l);
-      addWaiter(l, t.id, key.sure ? 'likely' : 'guess', `it waits for the mmap_lock of ${key.what} in ${w.api.fn} (from ${site})`, [{ line: w.frame.line, endLine: w.culprit?.line ?? w.frame.line }]);
+      addWaiter(l, t.id, key.sure ? 'likely' : 'guess', `it waits for the mmap_lock of ${key.what} in ${w.api.fn} (from ${from})`, [{ line: w.frame.line, endLine: taker?.line ?? w.frame.line }]);
       continue;
     }
     if (wrapper && !wrapper.perObject) {
       const known = lockNamed(wrapper.name) ?? ensure(null, wrapper.name, type, []);
-      addWaiter(known, t.id, 'likely', `it is blocked in ${w.api.fn} called from ${site}, which takes ${wrapper.name}`, [{ line: w.frame.line, endLine: w.culprit?.line ?? w.frame.line }]);
+      addWaiter(known, t.id, 'likely', `it is blocked in ${w.api.fn} called from ${from}, which takes ${wrapper.name}`, [{ line: w.frame.line, endLine: taker?.line ?? w.frame.line }]);
       continue;
     }
     // lockdep says some task holds a lock it took at this very call site: a task blocked
@@ -390,6 +407,13 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
     }
     const l = ensure(null, `${TYPE_WORD[type]}@${site}`, type, []);
     addWaiter(l, t.id, 'likely', `${w.api.fn} in its stack: it waits for ${w.rule.what} taken in ${site} (address not in the dump)`, [{ line: w.frame.line, endLine: w.frame.line }]);
+    // One lock of a per-object class (some device's mutex): a task whose frames hold a
+    // lock of that class may be its owner (step 4c).
+    if (wrapper?.perObject && FRAME_HELD_CLASSES.has(wrapper.name)) {
+      let ls = classWaits.get(wrapper.name);
+      if (!ls) classWaits.set(wrapper.name, (ls = new Set()));
+      ls.add(l);
+    }
   }
 
   // 4b. A spin in an interrupt handler on a lock the code it interrupted on the same CPU
@@ -401,23 +425,12 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
     setOwner(l, w.task.id, 'likely', held.why, held.evidence);
   }
 
-  // A task of the same process inside the page-fault path (and not waiting for the lock
-  // itself) holds its mmap_lock for read while the fault waits — before 6.4's per-VMA locks.
-  const perVma = kernelAtLeast(model.kernel, 6, 4);
-  // Each task has one mm: one pass over the tasks serves every mmap_lock (per lock, the
-  // tasks are still taken in order).
-  for (let k = 0; mmLocks.size > 0 && k < model.tasks.length; k++) {
-    const t = model.tasks[k];
-    const mm = mmKey(t);
-    const l = mmLocks.get(mm.id);
-    if (!l || l.waiters.has(t.id)) continue;
-    const fault = taskContextFrames(t).find((f) => MMAP_LOCK_HOLDING_FAULT.test(f.fn));
-    if (!fault || !waits.has(t.id)) continue;
-    const conf: Confidence = mm.sure && !perVma ? 'likely' : 'guess';
-    const why = `it is inside ${fault.fn} (a page fault), which holds the mmap_lock for read while it waits${perVma ? '; on 6.4+ most faults use per-VMA locks instead' : ''}`;
-    if (!l.owner) setOwner(l, t.id, conf, why, [{ line: fault.line, endLine: fault.line }]);
-    else if (l.owner.task !== t.id) l.coOwners.push({ task: t.id, why, evidence: [{ line: fault.line, endLine: fault.line }] });
-  }
+  // 4c. Locks held by a task's own frames (knowledge/frame-held-locks.ts): rtnetlink_rcv_msg
+  //     runs its handler under rtnl, pci_walk_bus holds pci_bus_sem for read, a page fault
+  //     holds its mm's mmap_lock for read (before 6.4's per-VMA locks). The dump does not
+  //     state these owners: `likely` for a lock of which there is one (rtnl_mutex) or the
+  //     one of the task's own mm, a `guess` for one lock of a per-object class.
+  const frameOwned = resolveFrameHolders(model, waits, { mmLocks, classWaits, lockNamed: (name) => lockByName.get(name), setOwner });
 
   // Index every stack word and register value once: address → tasks that hold it — when
   // step 5 has a lock to search for.
@@ -453,6 +466,7 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
 
   // Emit nodes and edges.
   const out: Lock[] = [];
+  const heldByFrames = new Set<string>();
   const linked = locks.filter((l) => l.waiters.size > 0 || l.guesses.length > 0 || l.takenWhileHeld.length > 0).sort((a, b) => a.seq - b.seq);
   for (const l of linked) {
     // A lock known only through its waiters is evidenced by the lines that show them waiting.
@@ -476,7 +490,7 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
       if (l.waiters.has(co.task)) continue;
       const t = model.taskById.get(co.task);
       if (t) g.task(t);
-      g.edge(l.id, co.task, 'held_by', 'certain', typeof co.why === 'function' ? co.why() : co.why, co.evidence);
+      g.edge(l.id, co.task, 'held_by', co.confidence ?? 'certain', typeof co.why === 'function' ? co.why() : co.why, co.evidence);
     }
     for (const guess of l.guesses) {
       const t = model.taskById.get(guess.task);
@@ -495,8 +509,121 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
       waiters: [...l.waiters.keys()],
       evidence: l.owner ? mergeSpans(evidence.concat(l.owner.evidence)) : evidence,
     });
+    for (const task of frameOwned.get(l) ?? []) heldByFrames.add(`${l.id} ${task}`);
   }
-  return out;
+  return { locks: out, heldByFrames };
+}
+
+interface FrameHolderScope {
+  /** mmap_lock waits by mm (mmKey). */
+  mmLocks: Map<string, LockInfo>;
+  /** Waits for one lock of a per-object class, by class. */
+  classWaits: Map<string, Set<LockInfo>>;
+  /** The (first) lock made with this class name, if any. */
+  lockNamed: (name: string) => LockInfo | undefined;
+  setOwner: (l: LockInfo, task: string, confidence: Confidence, why: string, evidence: Span[]) => void;
+}
+
+/** A task whose frames hold a lock that somebody waits for (step 4c of resolveLocks). */
+interface FrameHolder {
+  task: ModelTask;
+  hold: FrameHold;
+  line: number;
+  confidence: Confidence;
+  weakNote: string | null;
+}
+
+/**
+ * Owners of waited-for locks from the holders' own frames. One pass over the tasks;
+ * each distinct stack is read once (stacks are interned), so a foreach bt of 17,000
+ * tasks costs one frame walk per distinct stack. Returns the tasks each lock was linked
+ * to by their frames.
+ */
+function resolveFrameHolders(model: Model, waits: Map<string, TaskWait>, scope: FrameHolderScope): Map<LockInfo, string[]> {
+  const owned = new Map<LockInfo, string[]>();
+  const globals = new Map<string, LockInfo>();
+  for (const name of FRAME_HELD_CLASSES) {
+    const l = scope.lockNamed(name);
+    if (l && l.waiters.size > 0 && l.owner?.confidence !== 'certain') globals.set(name, l);
+  }
+  if (globals.size === 0 && scope.mmLocks.size === 0 && scope.classWaits.size === 0) return owned;
+  const memo = new Map<readonly StackFrame[], FrameHold[]>();
+  // Each task has at most one hold per lock class, so a task is added to a lock once.
+  const found = new Map<LockInfo, FrameHolder[]>();
+  const add = (l: LockInfo, h: FrameHolder) => {
+    const list = found.get(l);
+    if (list) list.push(h);
+    else found.set(l, [h]);
+  };
+  // Holders of a per-object class, matched to its waited-for locks after the pass.
+  const classHolders = new Map<string, FrameHolder[]>();
+  for (const t of model.tasks) {
+    if (t.idle || t.frames.length === 0) continue;
+    let holds = memo.get(t.frames);
+    if (!holds) memo.set(t.frames, (holds = locksHeldByFrames(t.frames)));
+    for (const hold of holds) {
+      const row = hold.row;
+      if (row.before && !kernelBefore(model.kernel, row.before[0], row.before[1])) continue;
+      const weak = row.weakFrom && kernelAtLeast(model.kernel, row.weakFrom.version[0], row.weakFrom.version[1]) ? row.weakFrom.note : null;
+      const line = t.frameLines[hold.index] ?? 0;
+      if (row.lock === 'mmap_lock') {
+        const mm = mmKey(t);
+        const l = scope.mmLocks.get(mm.id);
+        if (l) add(l, { task: t, hold, line, confidence: mm.sure && !weak ? 'likely' : 'guess', weakNote: weak });
+      } else if (row.perObject) {
+        if (!scope.classWaits.has(row.lock)) continue;
+        let list = classHolders.get(row.lock);
+        if (!list) classHolders.set(row.lock, (list = []));
+        list.push({ task: t, hold, line, confidence: 'guess', weakNote: weak });
+      } else {
+        const l = globals.get(row.lock);
+        if (l) add(l, { task: t, hold, line, confidence: weak ? 'guess' : 'likely', weakNote: weak });
+      }
+    }
+  }
+  // One lock of a class of many (some device's mutex): only a lone holder, other than
+  // its waiters, is named. More holders than the lock has waiters + 1 leave two or more.
+  classHolders.forEach((holders, cls) => {
+    for (const l of scope.classWaits.get(cls)!) {
+      if (holders.length > l.waiters.size + 1) continue;
+      const lone = holders.filter((h) => !l.waiters.has(h.task.id));
+      if (lone.length === 1) add(l, lone[0]);
+    }
+  });
+  found.forEach((holders, l) => {
+    const shared = holders[0].hold.row.mode === 'read';
+    if (!shared && holders.length > 1) {
+      // An exclusive lock has one owner: several stacks claiming it leave each a guess.
+      owned.set(l, holders.slice(0, 3).map((h) => h.task.id));
+      for (const h of holders.slice(0, 3)) l.guesses.push({ task: h.task.id, why: `one of ${holders.length} tasks whose stack shows ${frameHoldWhy(h, waits)}`, evidence: [{ line: h.line, endLine: h.line }] });
+      return;
+    }
+    owned.set(l, holders.map((h) => h.task.id));
+    for (const h of holders) {
+      const why = l.waiters.has(h.task.id) ? selfHoldWhy(h) : frameHoldWhy(h, waits);
+      const evidence = [{ line: h.line, endLine: h.line }];
+      if (!l.owner) scope.setOwner(l, h.task.id, h.confidence, why, evidence);
+      else if (l.owner.task !== h.task.id) l.coOwners.push({ task: h.task.id, why, evidence, confidence: h.confidence });
+    }
+  });
+  return owned;
+}
+
+function heldWords(h: FrameHolder): string {
+  const row = h.hold.row;
+  return `the ${row.lock}${row.mode === 'read' ? ' for read' : ''}`;
+}
+
+function frameHoldWhy(h: FrameHolder, waits: Map<string, TaskWait>): string {
+  const row = h.hold.row;
+  const fn = h.task.frames[h.hold.index].fn;
+  return `it is inside ${fn}${row.what ? ` (${row.what})` : ''}, which holds ${heldWords(h)} while it ${waits.has(h.task.id) ? 'waits' : 'runs'}${h.weakNote ? `; ${h.weakNote}` : ''}`;
+}
+
+function selfHoldWhy(h: FrameHolder): string {
+  const row = h.hold.row;
+  const fn = h.task.frames[h.hold.index].fn;
+  return `its own outer frame ${fn}${row.what ? ` (${row.what})` : ''} already holds ${heldWords(h)}: it waits for a lock it holds${h.weakNote ? `; ${h.weakNote}` : ''}`;
 }
 
 /** Tasks a lockdep report names as trying to acquire a lock (`comm/pid is trying to acquire`). */
@@ -577,6 +704,11 @@ export interface StoppedHolder {
 
 /** First-argument registers (x86_64 SysV, arm64 AAPCS64): where a lock pointer is passed. */
 const ARG_REGISTERS = new Set(['rdi', 'x0']);
+
+/** Is the release known and older than major.minor? */
+function kernelBefore(release: string | null, major: number, minor: number): boolean {
+  return release !== null && /^\d{1,2}\.\d{1,3}/.test(release) && !kernelAtLeast(release, major, minor);
+}
 
 /** A lockdep dependency a report prints: `held` was held while `taken` was acquired. */
 export interface LockOrderLink {

@@ -40,6 +40,17 @@ export class TaskWait {
   get culprit(): LocatedFrame | null {
     return this.sw.culprit < 0 ? null : this.at(this.sw.culprit);
   }
+  /** The function that called the wait's API: the culprit, or a syscall entry that the
+   *  culprit search skips as plumbing (2.6's sys_mprotect took mmap_sem itself). */
+  get caller(): LocatedFrame | null {
+    const all = this.task.frames;
+    for (let c = this.sw.api + 1; c < all.length; c++) {
+      const f = all[c];
+      if (f.context === 'irq' || f.context === 'nmi' || !f.reliable || matchWaitRule(f.fn)) continue;
+      return this.at(c);
+    }
+    return null;
+  }
   /** From caller rules: the work function / workqueue being flushed. */
   get work(): string | null {
     return this.sw.work;

@@ -31,12 +31,32 @@ export const LOCK_WRAPPERS: LockWrapper[] = [
 ];
 
 /**
- * Frames of the page-fault path that run with the mm's mmap_lock held for read
- * (arch/x86/mm/fault.c do_user_addr_fault, arch/arm64/mm/fault.c do_page_fault) — until
- * 6.4, where most faults take a per-VMA lock instead (lock_vma_under_rcu).
+ * Functions that take a well-known lock themselves (inline `device_lock()`,
+ * `down_write(&pci_bus_sem)`) among other work: a task blocked right below one waits for
+ * that lock. Unlike LOCK_WRAPPERS they are what the task was doing, so they stay in the
+ * fingerprint's frames (summary/fingerprint.ts asks LOCK_WRAPPERS only).
  */
-export const MMAP_LOCK_HOLDING_FAULT = /^(?:do_user_addr_fault|__do_page_fault|do_page_fault|do_translation_fault|do_mem_abort)$/;
+export const LOCK_TAKERS: LockWrapper[] = [
+  // drivers/pci/probe.c pci_device_add, drivers/pci/remove.c pci_destroy_dev (down_write),
+  // drivers/pci/bus.c pci_walk_bus (down_read).
+  { fn: /^(?:pci_device_add|pci_destroy_dev|pci_walk_bus)$/, name: 'pci_bus_sem' },
+  // drivers/pci/pcie/err.c (drivers/pci/pcie/aer/aerdrv_core.c before 4.19): each AER
+  // recovery callback runs with device_lock(&dev->dev) taken inline.
+  { fn: /^(?:report_(?:error_detected|frozen_detected|normal_detected|mmio_enabled|slot_reset|resume))$/, name: 'dev->mutex', perObject: true },
+  // drivers/pci/iov.c sriov_numvfs_store; drivers/base/dd.c __driver_attach,
+  // __device_attach, device_release_driver_internal; drivers/base/core.c device_shutdown.
+  { fn: /^(?:sriov_numvfs_store|__driver_attach|__device_attach|device_release_driver_internal|device_shutdown)$/, name: 'dev->mutex', perObject: true },
+  // Before 3.x's vm_* helpers the syscalls took mm->mmap_sem themselves (mm/mprotect.c
+  // sys_mprotect, mm/mmap.c sys_brk / sys_munmap / sys_mmap_pgoff, mm/mremap.c,
+  // mm/madvise.c, mm/mincore.c); SyS_ is the 3.x syscall wrapper's name.
+  { fn: /^(?:sys|SyS)_(?:mprotect|brk|munmap|mmap_pgoff|mremap|madvise|mincore)$/, name: 'mmap_lock', perObject: true },
+];
 
 export function lockWrapperFor(fn: string): LockWrapper | undefined {
   return LOCK_WRAPPERS.find((w) => w.fn.test(fn));
+}
+
+/** The well-known lock a function takes, as a wrapper or inline. */
+export function lockTakenBy(fn: string): LockWrapper | undefined {
+  return lockWrapperFor(fn) ?? LOCK_TAKERS.find((w) => w.fn.test(fn));
 }

@@ -113,6 +113,23 @@ describe('fingerprint', () => {
     expect(a).toBe(b);
   });
 
+  it('keys a holder known only by its own frames (inside rtnetlink_rcv_msg) on the lock, not on where it was sampled', () => {
+    const holder = (inner: string[]) => [
+      'NMI backtrace for cpu 1',
+      'CPU: 1 PID: 8773 Comm: syz-executor687 Not tainted 5.4.0-rc1+ #0',
+      'RIP: 0010:' + inner[0] + '+0x1f/0x1a0',
+      'Call Trace:',
+      ...[...inner.slice(1), 'tc_ctl_action', 'rtnetlink_rcv_msg', 'netlink_rcv_skb', 'rtnetlink_rcv', 'netlink_unicast', 'netlink_sendmsg', 'sock_sendmsg', '___sys_sendmsg', '__sys_sendmsg', '__x64_sys_sendmsg', 'do_syscall_64'].map((f) => ` ${f}+0x10/0x20`),
+    ];
+    // The hung task alone, without lockdep's list (which would state the holder).
+    const full = hungOnMutex(17, 'rtnl_mutex', ['rtnl_lock', 'addrconf_verify_work', 'process_one_work', 'worker_thread', 'kthread']);
+    const waiter = full.slice(0, full.findIndex((l) => l.includes('ret_from_fork')) + 1);
+    const a = analyze([...waiter, ...holder(['check_memory_region', '__kasan_check_read', 'kfree_skb', 'netlink_attachskb'])].join('\n'));
+    expect(a.graph.edges.some((e) => e.kind === 'held_by' && e.to === 'task:8773')).toBe(true);
+    expect(a.fingerprint).toBe(key('lock rtnl_mutex < lock/mutex'));
+    expect(fp([...waiter, ...holder(['memset', 'skb_put', 'tcf_action_dump'])])).toBe(a.fingerprint);
+  });
+
   it('keys waiters of a lock inside an object, holder not shown, on the lock and the waiter', () => {
     const a = fp(hungOnMutex(17, '&type->s_umount_key#34', ['grab_super', 'sget_userns', 'mount_bdev']));
     const b = fp(hungOnMutex(18, '&type->s_umount_key#21', ['iterate_supers', 'drop_caches_sysctl_handler', 'proc_sys_call_handler']));

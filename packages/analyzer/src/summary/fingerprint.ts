@@ -150,7 +150,7 @@ export interface FingerprintInputs {
   model: Model;
   waits: Map<string, TaskWait>;
   analysis: Analysis;
-  graph: { nodes: GraphNode[]; edges: GraphEdge[]; locks: Lock[] };
+  graph: { nodes: GraphNode[]; edges: GraphEdge[]; locks: Lock[]; heldByFrames?: Set<string> };
   /** The task the report is about (the hung task, the stalled CPU's task). */
   subject: ModelTask | null;
   title: string;
@@ -190,6 +190,18 @@ function howReached(task: string, edges: GraphEdge[], lockById: Map<string, Lock
   return `${held.size ? `holds ${[...held].sort().join(' + ')} : ` : ''}${ipi ? 'ipi target : ' : ''}`;
 }
 
+/** Is the task reached by waiters only through locks its frames alone say it holds? */
+function heldOnlyByFrames(task: string, edges: GraphEdge[], heldByFrames: Set<string> | undefined): boolean {
+  if (!heldByFrames?.size || !task.startsWith('task:')) return false;
+  let any = false;
+  for (const e of edges) {
+    if (e.to !== task) continue;
+    if (e.kind !== 'held_by' || !heldByFrames.has(`${e.from} ${task}`)) return false;
+    any = true;
+  }
+  return any;
+}
+
 /** The readable key the fingerprint hashes. */
 export function fingerprintBasis(inp: FingerprintInputs): string {
   const { model, waits, analysis, graph, subject } = inp;
@@ -223,7 +235,11 @@ export function fingerprintBasis(inp: FingerprintInputs): string {
   const root = analysis.roots.find((r) => r.waiters > 0);
   if (root) {
     let node = root.node;
-    const own = describe(node);
+    // A holder known only because its frames hold the lock (rtnetlink_rcv_msg holds
+    // rtnl_mutex) was sampled wherever it happened to be inside that lock: the lock, not
+    // that sample, is what reports of the bug share.
+    const sampledHolder = heldOnlyByFrames(node, graph.edges, graph.heldByFrames);
+    const own = sampledHolder ? null : describe(node);
     if (own) return `${howReached(node, graph.edges, lockById)}${own}`;
     // A holder the dump shows no stack of: the lock it holds is where the chain ends.
     if (node.startsWith('task:')) node = graph.edges.find((e) => e.to === node && e.kind === 'held_by')?.from ?? node;

@@ -1,0 +1,57 @@
+// Which locks a stack's own frames hold: holding frames, and frames still acquiring.
+import { describe, expect, it } from 'vitest';
+import type { StackFrame } from '../parse/records.js';
+import { locksHeldByFrames } from './frame-held.js';
+
+/** Frames innermost first; a leading `?` marks an unreliable frame. */
+const stack = (...fns: string[]): StackFrame[] =>
+  fns.map((s) => ({ fn: s.replace(/^\? /, ''), offset: null, size: null, module: null, addr: null, reliable: !s.startsWith('? ') }));
+
+const held = (...fns: string[]) => locksHeldByFrames(stack(...fns)).map((h) => `${h.row.lock}@${fns[h.index]}`);
+
+describe('locksHeldByFrames', () => {
+  it('an outer rtnetlink_rcv_msg holds rtnl_mutex while a driver below takes it again', () => {
+    expect(held('__schedule', 'schedule', '__mutex_lock.isra.0', 'mutex_lock', 'rtnl_lock', 'igb_resume', '? pci_pm_default_resume', 'igb_runtime_resume', '__dev_open', 'do_setlink', 'rtnetlink_rcv_msg', 'netlink_rcv_skb')).toEqual(['rtnl_mutex@rtnetlink_rcv_msg']);
+  });
+
+  it('rtnetlink_rcv_msg blocked in its own rtnl_lock is acquiring it, not holding it', () => {
+    expect(held('__schedule', 'schedule', 'mutex_lock', 'rtnl_lock', 'rtnetlink_rcv_msg', 'netlink_rcv_skb')).toEqual([]);
+  });
+
+  it('a dump or an unlocked GET handler under rtnetlink_rcv_msg runs without rtnl', () => {
+    expect(held('schedule', 'mutex_lock', 'rtnl_lock', 'foo_dump', 'netlink_dump', '__netlink_dump_start', 'rtnetlink_rcv_msg')).toEqual([]);
+    expect(held('schedule', 'mutex_lock', 'rtnl_lock', 'dev_get_by_name', 'rtnl_getlink', 'rtnetlink_rcv_msg')).toEqual([]);
+  });
+
+  it('a fault path still taking the mmap_lock holds nothing, outer fault frames included', () => {
+    // x86 before 5.8: do_page_fault → __do_page_fault → down_read.
+    expect(held('schedule', 'rwsem_down_read_failed', 'call_rwsem_down_read_failed', '__do_page_fault', 'do_page_fault', 'page_fault')).toEqual([]);
+    // arm64: do_mem_abort → do_translation_fault → do_page_fault → down_read.
+    expect(held('schedule', 'rwsem_down_read_slowpath', 'down_read', 'do_page_fault', 'do_translation_fault', 'do_mem_abort', 'el0_da')).toEqual([]);
+    // 6.x: do_user_addr_fault → lock_mm_and_find_vma (inline mmap_read_lock).
+    expect(held('schedule', 'rwsem_down_read_slowpath', 'down_read_killable', 'lock_mm_and_find_vma', 'do_user_addr_fault', 'exc_page_fault')).toEqual([]);
+  });
+
+  it('a fault that got past the mmap_lock holds it for read', () => {
+    expect(held('_spin_lock_irq', 'lru_add_drain', 'alloc_pages_vma', 'handle_mm_fault', '__do_page_fault', 'do_page_fault', 'page_fault')).toEqual(['mmap_lock@__do_page_fault']);
+  });
+
+  it('pci_walk_bus holds pci_bus_sem while its callback waits; blocked in down_read it does not', () => {
+    expect(held('schedule', 'mutex_lock', 'report_resume', 'pci_walk_bus', 'pcie_do_recovery')).toEqual(['pci_bus_sem@pci_walk_bus']);
+    expect(held('schedule', 'rwsem_down_read_failed', 'down_read', 'pci_walk_bus', 'pcie_do_recovery')).toEqual([]);
+  });
+
+  it('an unreliable (?) frame holds nothing: it may be a stale word', () => {
+    expect(held('schedule', 'mutex_lock', 'rtnl_lock', 'foo', '? rtnetlink_rcv_msg', 'netlink_rcv_skb')).toEqual([]);
+  });
+
+  it('one entry per lock class, the innermost holding frame', () => {
+    expect(held('schedule', 'mutex_lock', 'rtnl_lock', 'igb_resume', '__dev_open', 'do_setlink', '__rtnl_newlink', 'rtnl_newlink', 'rtnetlink_rcv_msg')).toEqual(['rtnl_mutex@__rtnl_newlink']);
+  });
+
+  it('interrupt frames are not the task’s own context', () => {
+    const s = stack('schedule', 'mutex_lock', 'rtnl_lock', 'linkwatch_event', 'foo');
+    const irq = s.map((f, k) => (k === 3 ? { ...f, context: 'irq' as const } : f));
+    expect(locksHeldByFrames(irq)).toEqual([]);
+  });
+});

@@ -1,0 +1,102 @@
+// Locks that a function holds while it calls inward: a task with that function on its
+// stack (and not still acquiring the lock there) owns the lock, though the dump never
+// says so. A human reads these off a stack the same way ("rtnetlink_rcv_msg runs the
+// handler under rtnl"). One row per fact, each with the kernel source that shows it.
+//
+// `lock` is the lockdep class name, as LOCK_WRAPPERS and LOCK_TAKERS name it, so the
+// holder and the tasks waiting for the lock meet on one lock node.
+
+import type { LockType } from '../contract.js';
+
+export interface FrameHeldLock {
+  /** The function (GCC clone suffixes like `.isra.0` are allowed by `fnPattern`). */
+  fn: RegExp;
+  /** The lockdep class name of the lock it holds. */
+  lock: string;
+  type: LockType;
+  /** `read` for a shared hold of an rwsem; `write` for an exclusive one (and mutexes). */
+  mode: 'read' | 'write';
+  /** One lock per object (each device's mutex, each mm's mmap_lock): a holder found by
+   *  frames holds *a* lock of this class, not necessarily the one a waiter wants. */
+  perObject?: boolean;
+  /** The function does not hold the lock while it calls one of these (the next reliable
+   *  frame inward): paths of it that run without the lock. */
+  notWhenCalling?: RegExp;
+  /** The fact holds only for kernels before this release (and for none when the dump
+   *  does not say its release). */
+  before?: readonly [number, number];
+  /** From this release on, another lock usually serves instead: only a guess then. */
+  weakFrom?: { version: readonly [number, number]; note: string };
+  /** What the function is, in a few words, for the edge's `why` (optional). */
+  what?: string;
+  source: string;
+}
+
+/** A function name with optional GCC clone suffixes (`.isra.0`, `.constprop.3`). */
+function fnPattern(alternatives: string): RegExp {
+  return new RegExp(`^(?:${alternatives})(?:\\.(?:isra|constprop|part|cold|llvm)\\.\\d+)*$`);
+}
+
+export const FRAME_HELD_LOCKS: FrameHeldLock[] = [
+  // rtnetlink_rcv_msg(): rtnl_lock(); err = link->doit(skb, nlh, extack); rtnl_unlock();
+  // — except dumps (netlink_dump_start) and handlers flagged RTNL_FLAG_DOIT_UNLOCKED
+  // (the GET handlers: rtnl_getlink, inet_rtm_getroute, …), which run without it.
+  {
+    fn: fnPattern('rtnetlink_rcv_msg'),
+    lock: 'rtnl_mutex',
+    type: 'mutex',
+    mode: 'write',
+    notWhenCalling: /^(?:__?netlink_dump(?:_start)?|\w{0,40}get\w{0,40})$/,
+    what: 'the rtnetlink request handler',
+    source: 'net/core/rtnetlink.c rtnetlink_rcv_msg (v4.14+)',
+  },
+  // Before 4.14 rtnetlink_rcv() took rtnl around netlink_rcv_skb() for every message.
+  { fn: fnPattern('rtnetlink_rcv'), lock: 'rtnl_mutex', type: 'mutex', mode: 'write', before: [4, 14], what: 'the rtnetlink receive path', source: 'net/core/rtnetlink.c rtnetlink_rcv (before 4.14)' },
+  // The link handlers are registered without RTNL_FLAG_DOIT_UNLOCKED: always under rtnl.
+  { fn: fnPattern('rtnl_newlink|__rtnl_newlink|rtnl_dellink|rtnl_setlink'), lock: 'rtnl_mutex', type: 'mutex', mode: 'write', what: 'an rtnetlink link handler', source: 'net/core/rtnetlink.c rtnetlink_init (RTM_NEWLINK/DELLINK/SETLINK doit)' },
+  // linkwatch_event(): rtnl_lock(); __linkwatch_run_queue(); rtnl_unlock();
+  { fn: fnPattern('linkwatch_event'), lock: 'rtnl_mutex', type: 'mutex', mode: 'write', source: 'net/core/link_watch.c linkwatch_event' },
+  // addrconf_dad_work() and addrconf_verify_work() run under rtnl_lock().
+  { fn: fnPattern('addrconf_dad_work|addrconf_verify_work'), lock: 'rtnl_mutex', type: 'mutex', mode: 'write', source: 'net/ipv6/addrconf.c addrconf_dad_work, addrconf_verify_work' },
+  // register_netdev()/unregister_netdev(): rtnl_lock(); (un)register_netdevice(); rtnl_unlock();
+  { fn: fnPattern('register_netdev|unregister_netdev'), lock: 'rtnl_mutex', type: 'mutex', mode: 'write', source: 'net/core/dev.c register_netdev, unregister_netdev' },
+  // pci_walk_bus(): down_read(&pci_bus_sem); walk, calling cb(dev) on each device; up_read().
+  { fn: fnPattern('pci_walk_bus'), lock: 'pci_bus_sem', type: 'rwsem', mode: 'read', what: 'walking a PCI bus', source: 'drivers/pci/bus.c pci_walk_bus' },
+  // The page-fault path takes the mm's mmap_lock for read and holds it across
+  // handle_mm_fault() — until 6.4, where most faults take a per-VMA lock instead
+  // (lock_vma_under_rcu) and fall back to the mmap_lock only when that fails.
+  {
+    fn: fnPattern('do_user_addr_fault|__do_page_fault|do_page_fault|do_translation_fault|do_mem_abort'),
+    lock: 'mmap_lock',
+    type: 'rwsem',
+    mode: 'read',
+    perObject: true,
+    weakFrom: { version: [6, 4], note: 'on 6.4+ most faults use per-VMA locks instead' },
+    what: 'a page fault',
+    source: 'arch/x86/mm/fault.c do_user_addr_fault (__do_page_fault before 5.8), arch/arm64/mm/fault.c do_page_fault',
+  },
+  // sriov_numvfs_store(): device_lock(&pdev->dev) around sriov_configure().
+  { fn: fnPattern('sriov_numvfs_store'), lock: 'dev->mutex', type: 'mutex', mode: 'write', perObject: true, what: 'writing sriov_numvfs', source: 'drivers/pci/iov.c sriov_numvfs_store' },
+  // Driver core: binding, unbinding and shutdown run with the device locked.
+  { fn: fnPattern('__driver_attach|__device_attach|device_release_driver_internal|device_shutdown'), lock: 'dev->mutex', type: 'mutex', mode: 'write', perObject: true, source: 'drivers/base/dd.c __driver_attach, __device_attach, device_release_driver_internal; drivers/base/core.c device_shutdown' },
+  // console_unlock() is called with console_sem held and prints the log buffer to the
+  // consoles before it releases it (up_console_sem at its end).
+  { fn: fnPattern('console_unlock'), lock: 'console_sem', type: 'semaphore', mode: 'write', what: 'printing to the consoles', source: 'kernel/printk/printk.c console_unlock' },
+];
+
+/** Rows for this function (cached: asked once per distinct frame). */
+const rowCache = new Map<string, readonly FrameHeldLock[]>();
+const NONE: readonly FrameHeldLock[] = [];
+
+export function frameHeldLocks(fn: string): readonly FrameHeldLock[] {
+  let rows = rowCache.get(fn);
+  if (rows === undefined) {
+    const hit = FRAME_HELD_LOCKS.filter((r) => r.fn.test(fn));
+    rows = hit.length ? hit : NONE;
+    if (rowCache.size < 100_000) rowCache.set(fn, rows);
+  }
+  return rows;
+}
+
+/** The lock classes any row holds (to skip the search when no waiter wants one). */
+export const FRAME_HELD_CLASSES: ReadonlySet<string> = new Set(FRAME_HELD_LOCKS.map((r) => r.lock));
