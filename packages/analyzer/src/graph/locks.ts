@@ -224,7 +224,9 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
     }
     const l = ensure(f.addr ?? null, name, f.type ?? 'other', [f.span]);
     const owner = taskOf(f.owner);
-    if (owner) setOwner(l, owner.id, f.format === 'lockdep' ? 'certain' : 'likely', `${f.format === 'lockdep' ? 'lockdep lists it as held by' : 'the kernel reports it likely owned by'} ${owner.comm ?? ''} (${owner.pid})`, [f.span]);
+    // lockdep's list and a debug spinlock's own .owner field state the owner; the hung-task hint only guesses it.
+    const stated = f.format === 'lockdep' || f.format === 'spinlock_debug';
+    if (owner) setOwner(l, owner.id, stated ? 'certain' : 'likely', `${f.format === 'lockdep' ? 'lockdep lists it as held by' : f.format === 'spinlock_debug' ? "the spinlock's .owner field names" : 'the kernel reports it likely owned by'} ${owner.comm ?? ''} (${owner.pid})`, [f.span]);
     for (const wref of f.waiters ?? []) {
       const w = taskOf(wref);
       if (w) addWaiter(l, w.id, 'certain', f.format === 'lockdep' ? 'lockdep: it is trying to acquire it' : 'the report says this task is blocked on it', [f.span]);

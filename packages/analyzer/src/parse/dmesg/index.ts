@@ -7,6 +7,7 @@ import { foldedStackParser } from './folded.js';
 import { netdevRefParser } from './netdev.js';
 import { nfsServerParser } from './nfs.js';
 import { panicParser } from './panic.js';
+import { spinlockDebugParser } from './spinlock-debug.js';
 import { hungTaskHintParser, hungTaskParser } from './hung-task.js';
 import { heldLocksParser, lockdepBacktraceParser, lockdepReportParser, lockdepSavedTraceParser } from './lockdep.js';
 import { cpuDumpParser, hardLockupParser, nmiBacktraceParser, softLockupParser } from './lockups.js';
@@ -20,6 +21,7 @@ export const DMESG_PARSERS: FormatParser[] = [
   softLockupParser,
   hardLockupParser,
   panicParser,
+  spinlockDebugParser,
   rcuStallParser,
   rcuDetailParser,
   workqueueLockupParser,
