@@ -43,6 +43,9 @@ export const NAMED_SHAPES: string[] = [
   '==> /proc/1234/stack <==',
   'Name:\tkworker/1:2',
   'Pid:\t1234',
+  // lockdep's saved traces (irq-inversion reports; in the syzkaller corpus, not the fixtures)
+  '    IN-HARDIRQ-W at:',
+  '... key      at: [<ffffffff8a3b5c40>] __key.52315+0x0/0x40',
   '',
   ' ',
 ];
