@@ -22,6 +22,17 @@
 //   lockdep  `Showing all locks held in the system:` for many tasks (10,000 at ~3 MB),
 //            old and new print_lock layouts mixed.
 //
+// Adversarial shapes (issue 20: the analyzer's speed must not depend on the shape):
+//   blocked  a sysrq-t dump where ~60% of the tasks are in D (a storage- or NFS-wide
+//            hang): I/O waits, NFS RPC waits and long mutex chains on a few locks.
+//   stacks   a sysrq-t dump where every task's stack is distinct (100,000 at ~50 MB).
+//   csd      `csd_lock_wait` on every CPU (512 by default): NMI backtraces of each CPU in
+//            smp_call_function_many_cond, with the CSD lock watchdog's lines, in rounds.
+//   held     lockdep's list where one task holds every lock (100,000 at ~8 MB): one
+//            `N locks held by` header and N `#k:` lines.
+//   deep     one task whose stack has 200,000 frames (runaway recursion), then ordinary
+//            tasks to the size.
+//
 // Writes bench/out/<kind>-<size>mb.txt and bench/out/manifest.json (counts per file).
 
 import { mkdirSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
@@ -37,7 +48,7 @@ function arg(name, def) {
 
 const SIZES = arg('sizes', '1,10,50').split(',').map(Number).filter((n) => n > 0);
 const KINDS_ARG = arg('kinds', null);
-const KINDS = (KINDS_ARG ?? 'sysrq,crash,nmi,lockdep').split(',');
+const KINDS = (KINDS_ARG ?? 'sysrq,crash,nmi,lockdep,blocked,stacks,csd,held,deep').split(',');
 const OUT = resolve(arg('out', join(here, 'out')));
 const CPUS = Number(arg('cpus', '512'));
 
@@ -120,6 +131,7 @@ const SLEEP_STACKS = [
 ];
 const IDLE_WORKER = [...SCHED, fr('worker_thread', 0xb3, 0x3d0), fr('? process_one_work', 0x3a0, 0x3a0), ...KTHREAD];
 const RUNNING = [fr('? __schedule', 0x3f6, 0xa40), fr('? sched_show_task', 0x14c, 0x170), fr('? show_state_filter', 0x62, 0xd0), fr('? sysrq_handle_showstate', 0x10, 0x20), fr('? __handle_sysrq', 0x9f, 0x170), fr('? write_sysrq_trigger', 0x34, 0x40), fr('? proc_reg_write', 0x3e, 0x60), fr('? vfs_write', 0xb1, 0x1a0), fr('? ksys_write', 0x5f, 0xe0), ...SYSCALL.map((f) => ({ ...f, fn: '? ' + f.fn }))];
+const NFS_WAIT = [...SCHED, fr('rpc_wait_bit_killable', 0x1e, 0xa0), fr('__wait_on_bit', 0x31, 0xa0), fr('out_of_line_wait_on_bit', 0x91, 0xb0), fr('? var_wake_function', 0x30, 0x30), fr('__rpc_execute', 0x11b, 0x490, 'sunrpc'), fr('rpc_run_task', 0x15d, 0x1a0, 'sunrpc'), fr('nfs4_call_sync_sequence', 0x64, 0xa0, 'nfsv4'), fr('_nfs4_proc_getattr', 0xf6, 0x130, 'nfsv4'), fr('nfs4_proc_getattr', 0x6c, 0x100, 'nfsv4'), fr('__nfs_revalidate_inode', 0xaa, 0x2b0, 'nfs'), fr('nfs_getattr', 0x1b7, 0x2f0, 'nfs'), fr('vfs_statx', 0x89, 0x110), fr('__do_sys_newstat', 0x39, 0x70), fr('__x64_sys_newstat', 0x16, 0x20), ...SYSCALL];
 const IO_WAIT = [...SCHED, fr('io_schedule', 0x16, 0x40), fr('wait_on_page_bit_common', 0x11c, 0x3a0), fr('? file_fdatawait_range', 0x30, 0x30), fr('__filemap_fdatawait_range', 0xa9, 0x120), fr('file_write_and_wait_range', 0x72, 0xc0), fr('ext4_sync_file', 0x10c, 0x3c0), fr('vfs_fsync_range', 0x49, 0x80), fr('do_fsync', 0x3d, 0x70), fr('__x64_sys_fsync', 0x14, 0x20), ...SYSCALL];
 // Lock sites of a fictional but kernel-shaped driver: each takes two of the driver's
 // mutexes, the second one at a distinct call-site offset (that is how lockdep's held
@@ -150,8 +162,8 @@ function userRegs(out, p) {
 }
 
 // ---- kind: sysrq-t dump --------------------------------------------------------------
-function genSysrq(path, bytes) {
-  R = rng(0x5157);
+function genSysrq(path, bytes, shape = {}) {
+  R = rng(shape.seed ?? 0x5157);
   const out = new Out(path);
   const clk = new Clock(8812.331204);
   const p = () => clk.ts();
@@ -200,6 +212,39 @@ function genSysrq(path, bytes) {
       held.push({ pid: t2, comm: 'acme-mon', locks: [{ addr: lockOf(b), name: b, at: 'acme_stats_read+0x31/0x170 [acme]' }, { addr: lockOf(a), name: a, at: 'acme_stats_read+0x8e/0x170 [acme]' }] });
       stats.cycle = [t1, t2];
       cycleDone = true;
+      continue;
+    }
+    if (shape.blocked && R() < shape.blocked) {
+      // A storage-wide hang: most tasks wait on I/O, on an NFS server, or on one of a few
+      // driver mutexes whose holders wait on I/O themselves.
+      const b = R();
+      if (b < 0.45) emitTask(pick(['rsync', 'tar', 'dd', 'postgres', 'java']), 'D', IO_WAIT, { user: true });
+      else if (b < 0.8) emitTask(pick(['ls', 'stat', 'find', 'du', 'bash', 'python3']), 'D', NFS_WAIT, { user: true });
+      else {
+        const k = int(0, 7);
+        const name = `&sdev${k}->state_lock`;
+        const site = LOCK_SITES[k % LOCK_SITES.length];
+        const comm = pick(['acme-stat', 'collectd', 'node_exporter', 'acme-ctl']);
+        const w = emitTask(comm, 'D', mutexWait(site, pick(['acme_ioctl', 'acme_sysfs_show'])), { user: true });
+        if (!shape.holders.has(k)) {
+          shape.holders.set(k, w);
+          held.push({ pid: w, comm, locks: [{ addr: lockOf(name), name, at: `${site}+0x31/0x170 [acme]` }] });
+          stats.lockHolders++;
+        } else {
+          held.push({ pid: w, comm, locks: [{ addr: lockOf(name), name, at: `${site}+0x8e/0x170 [acme]` }] });
+          stats.lockWaiters++;
+        }
+      }
+      continue;
+    }
+    if (shape.distinct) {
+      // Every stack distinct: a few frames drawn from a large pool of driver functions and
+      // one frame no other task has.
+      const frames = [...SCHED];
+      const n = int(1, 4);
+      for (let k = 0; k < n; k++) frames.push(fr(`acme_fn_${int(0, 4999)}`, int(0x10, 0x400), 0x400, 'acme'));
+      frames.push(fr(`acme_site_${pid}`, int(0x10, 0x400), 0x400, 'acme'));
+      emitTask(pick(['acme-ctl', 'acme-agent', 'java', 'python3']), R() < 0.3 ? 'D' : 'S', frames);
       continue;
     }
     const r = R();
@@ -423,7 +468,104 @@ function genLockdep(path, bytes) {
   return { ...stats, bytes: out.bytes, lines: out.lines };
 }
 
-const GEN = { sysrq: genSysrq, crash: genCrash, nmi: genNmi, lockdep: genLockdep };
+// ---- adversarial shapes (issue 20) ---------------------------------------------------------
+const genBlocked = (path, bytes) => genSysrq(path, bytes, { seed: 0xb10c, blocked: 0.6, holders: new Map() });
+const genStacks = (path, bytes) => genSysrq(path, bytes, { seed: 0x57ac, distinct: true });
+
+// Every CPU waits in csd_lock_wait for a cross-CPU call the target never runs.
+function genCsd(path, bytes) {
+  R = rng(0xc5d0);
+  const out = new Out(path);
+  const clk = new Clock(5021.7);
+  const p = () => clk.ts();
+  const stats = { cpus: CPUS, rounds: 0, backtraces: 0 };
+  const rel = '5.15.0-113-generic #123-Ubuntu';
+  const wait = [fr('smp_call_function_many_cond', 0x2d2, 0x380), fr('? flush_tlb_func', 0x1a0, 0x1a0), fr('on_each_cpu_cond_mask', 0x1e, 0x30), fr('flush_tlb_mm_range', 0x10c, 0x140), fr('ptep_clear_flush', 0x4d, 0x60), fr('wp_page_copy', 0x1b6, 0x6b0), fr('__handle_mm_fault', 0x5c3, 0x750), fr('handle_mm_fault', 0xd8, 0x2c0), fr('do_user_addr_fault', 0x1c2, 0x660), fr('exc_page_fault', 0x77, 0x170), fr('asm_exc_page_fault', 0x22, 0x30)];
+  out.line(`${p()}Linux version ${rel.split(' ')[0]} (buildd@lcy02-amd64-100) ${rel.split(' ')[1]} SMP`);
+  out.line(`${p()}smpboot: Allowing ${CPUS} CPUs, 0 hotplug CPUs`);
+  // The CPU that never answers stays the same across rounds, as on a real machine.
+  const target = int(0, CPUS - 1);
+  do {
+    for (let c = 0; c < CPUS; c++) {
+      if (c === target) continue;
+      out.line(`${p()}smp: csd: Detected non-responsive CSD lock (#1) on CPU#${c}, waiting 5000000${int(100, 999)} ns for CPU#${String(target).padStart(2, '0')} flush_tlb_func+0x0/0x1a0(0xffffb8a1${hex(int(0, 0xffffff), 8)}).`);
+      out.line(`${p()}smp: csd: CSD lock (#1) unresponsive.`);
+    }
+    out.line(`${p()}watchdog: BUG: soft lockup - CPU#${int(0, CPUS - 1)} stuck for 22s! [java:${int(1000, 60000)}]`);
+    out.line(`${p()}Sending NMI from CPU 0 to CPUs 1-${CPUS - 1}:`);
+    for (let c = 0; c < CPUS; c++) {
+      stats.backtraces++;
+      out.line(`${p()}NMI backtrace for cpu ${c}`);
+      out.line(`${p()}CPU: ${c} PID: ${int(1000, 60000)} Comm: java Tainted: G             L    ${rel}`);
+      if (c === target) {
+        out.line(`${p()}RIP: 0010:acme_hw_poll+0x3c/0x90 [acme]`);
+        out.line(`${p()}Call Trace:`);
+        out.line(`${p()} <IRQ>`);
+        for (const f of [fr('acme_hw_poll', 0x3c, 0x90, 'acme'), fr('acme_irq', 0x81, 0x210, 'acme'), fr('__handle_irq_event_percpu', 0x3b, 0x190), fr('handle_irq_event', 0x39, 0x60), fr('handle_edge_irq', 0x8c, 0x230), fr('__common_interrupt', 0x43, 0xb0), fr('common_interrupt', 0x81, 0xa0)]) out.line(`${p()} ${frameText(f)}`);
+        out.line(`${p()} </IRQ>`);
+        continue;
+      }
+      out.line(`${p()}RIP: 0010:smp_call_function_many_cond+0x2d2/0x380`);
+      out.line(`${p()}RSP: 0018:ffffb8a1${hex(int(0, 0xffffff), 8)} EFLAGS: 00000202`);
+      out.line(`${p()}Call Trace:`);
+      out.line(`${p()} <TASK>`);
+      for (const f of wait) out.line(`${p()} ${frameText(f)}`);
+      out.line(`${p()} </TASK>`);
+    }
+    stats.rounds++;
+  } while (out.size < bytes);
+  out.close();
+  return { ...stats, bytes: out.bytes, lines: out.lines };
+}
+
+// One task holding every lock of the list.
+function genHeld(path, bytes) {
+  R = rng(0x4e1d);
+  const out = new Out(path);
+  const clk = new Clock(967.351421);
+  const p = () => clk.ts();
+  const perLine = 110;
+  const n = Math.max(1, Math.floor(bytes / perLine));
+  out.line(`${p()}INFO: task mount:3127 blocked for more than 120 seconds.`);
+  out.line(`${p()}      Not tainted 5.15.0-113-generic #123-Ubuntu`);
+  out.line(`${p()}Showing all locks held in the system:`);
+  out.line(`${p()}${n} locks held by acme-fuzz/4242:`);
+  for (let k = 0; k < n; k++) out.line(`${p()} #${k}: ${kaddr()} (&adev->ring_lock#${k % 997}){+.+.}-{3:3}, at: acme_ring_lock+0x${hex(int(0x10, 0x300), 2)}/0x300 [acme]`);
+  out.line(`${p()}`);
+  out.line(`${p()}=============================================`);
+  out.close();
+  return { locks: n, bytes: out.bytes, lines: out.lines };
+}
+
+// One task whose stack never ends (runaway recursion), then ordinary sleeping tasks.
+function genDeep(path, bytes) {
+  R = rng(0xdee9);
+  const out = new Out(path);
+  const clk = new Clock(77.1);
+  const p = () => clk.ts();
+  const depth = Math.min(200_000, Math.max(1000, Math.floor((bytes * 0.9) / 50)));
+  out.line(`${p()}sysrq: Show State`);
+  out.line(`${p()}task:acme-walk       state:D stack:    0 pid: 4242 ppid:     1 flags:0x00004000`);
+  out.line(`${p()}Call Trace:`);
+  out.line(`${p()} <TASK>`);
+  out.line(`${p()} __schedule+0x3f6/0xa40`);
+  out.line(`${p()} schedule+0x5b/0xd0`);
+  for (let k = 0; k < depth; k++) out.line(`${p()} acme_walk_node+0x${hex(0x40 + (k % 3) * 0x10, 2)}/0x200 [acme]`);
+  out.line(`${p()} </TASK>`);
+  let pid = 5000;
+  while (out.size < bytes) {
+    const s = pick(SLEEP_STACKS);
+    out.line(`${p()}task:${pick(s.comm).replace('%c', String(int(0, CPUS - 1))).padEnd(15, ' ')} state:S stack:    0 pid:${String(pid++).padStart(5, ' ')} ppid:     1 flags:0x00000000`);
+    out.line(`${p()}Call Trace:`);
+    out.line(`${p()} <TASK>`);
+    for (const f of s.frames) out.line(`${p()} ${frameText(f)}`);
+    out.line(`${p()} </TASK>`);
+  }
+  out.close();
+  return { depth, bytes: out.bytes, lines: out.lines };
+}
+
+const GEN = { sysrq: genSysrq, crash: genCrash, nmi: genNmi, lockdep: genLockdep, blocked: genBlocked, stacks: genStacks, csd: genCsd, held: genHeld, deep: genDeep };
 
 mkdirSync(OUT, { recursive: true });
 let manifest = {};

@@ -11,6 +11,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 const dist = join(root, 'packages/analyzer/dist/index.js');
+// The realistic kinds and the adversarial shapes of issue 20.
+const KINDS = ['sysrq', 'crash', 'nmi', 'lockdep', 'blocked', 'stacks', 'csd', 'held', 'deep'];
 const dir = mkdtempSync(join(tmpdir(), 'hangscope-bench-smoke-'));
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -20,7 +22,7 @@ describe('bench smoke', () => {
     const r = spawnSync(process.execPath, [join(root, 'bench/gen.mjs'), '--sizes', '0.02', '--out', dir], { encoding: 'utf8', timeout: 60_000 });
     expect(r.status, r.stderr).toBe(0);
     const files = readdirSync(dir).filter((f) => f.endsWith('.txt')).sort();
-    expect(files).toEqual(['crash-0.02mb.txt', 'lockdep-0.02mb.txt', 'nmi-0.02mb.txt', 'sysrq-0.02mb.txt']);
+    expect(files).toEqual(KINDS.map((k) => `${k}-0.02mb.txt`).sort());
   });
 
   // The bench measures the built analyzer (dist), as the server runs it.
@@ -28,7 +30,7 @@ describe('bench smoke', () => {
     const r = spawnSync(process.execPath, [join(root, 'bench/analyzer.mjs'), '--dir', dir, '--runs', '1', '--rounds', '1'], { encoding: 'utf8', timeout: 120_000 });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/MB\/s/);
-    for (const kind of ['crash', 'lockdep', 'nmi', 'sysrq']) {
+    for (const kind of KINDS) {
       const row = r.stdout.split('\n').find((l) => l.startsWith(`${kind}-0.02mb.txt`));
       expect(row, r.stdout).toBeDefined();
       // size, lines, floor ms, analyze ms, +read ms, cpu ms, MB/s, +read MB/s, ×floor: numbers.
