@@ -3,7 +3,7 @@
 
 import type { Confidence, Span } from '../contract.js';
 import { readCfd, readCpumask, readCsd } from '../knowledge/structs.js';
-import { cpuOfPercpuAddr, type Model, type ModelTask } from '../model/build.js';
+import { cpuOfPercpuAddr, type Model, type ModelCpu, type ModelTask } from '../model/build.js';
 import type { GraphBuilder } from './builder.js';
 import type { TaskWait } from './waits.js';
 
@@ -30,14 +30,33 @@ export function resolveIpis(model: Model, waits: Map<string, TaskWait>, g: Graph
     const c = readCfd(d);
     return c ? [{ ...c, span: d.span }] : [];
   });
+  // Indexed once: a text with a waiter on every CPU (512 CPUs in csd_lock_wait, in
+  // rounds) would otherwise scan every record, csd and CPU per waiter.
+  // Per waiting CPU, the kernel's last statement about each target (a later report of
+  // the same pair replaces an earlier one), in the order the targets were first named.
+  const ipiByFrom = new Map<number, Map<number, (typeof model.records.ipiWaits)[number]>>();
+  for (const r of model.records.ipiWaits) {
+    let byTo = ipiByFrom.get(r.fromCpu);
+    if (!byTo) ipiByFrom.set(r.fromCpu, (byTo = new Map()));
+    byTo.set(r.toCpu, r);
+  }
+  const csdByAddr = new Map<string, (typeof csds)[number]>();
+  for (const c of csds) if (!csdByAddr.has(c.addr)) csdByAddr.set(c.addr, c);
+  const cfdByCpu = new Map<number | null, (typeof cfds)[number]>();
+  for (const c of cfds) if (!cfdByCpu.has(c.cpu)) cfdByCpu.set(c.cpu, c);
+  const baseByCpu = new Map<number, (typeof model.percpuBases)[number]>();
+  for (const b of model.percpuBases) if (!baseByCpu.has(b.cpu)) baseByCpu.set(b.cpu, b);
+  const answeredCsdCpus: number[] = [];
+  for (const c of csds) if (!c.locked && c.cpu !== null) answeredCsdCpus.push(c.cpu);
+  const irqsOff = cpusWithIrqsOff(model);
   const out: IpiResult[] = [];
   for (const w of waits.values()) {
     if (w.rule.kind !== 'ipi') continue;
     const t = w.task;
     const pending = new Map<number, { why: string; evidence: Span[]; conf?: Confidence }>();
     // 0. The kernel's CSD-lock debugging names the CPU it waits for: certain.
-    for (const r of model.records.ipiWaits) {
-      if (r.fromCpu !== t.cpu || r.toCpu === t.cpu) continue;
+    for (const r of (t.cpu !== null ? ipiByFrom.get(t.cpu)?.values() : undefined) ?? []) {
+      if (r.toCpu === t.cpu) continue;
       const secs = r.waitedNs !== null ? ` for ${(r.waitedNs / 1e9).toFixed(0)} s` : '';
       pending.set(r.toCpu, { why: `the kernel reports cpu ${r.fromCpu} waiting${secs} for cpu ${r.toCpu} to run ${r.func ?? 'its call'} (non-responsive CSD lock)`, evidence: [r.span], conf: 'certain' });
     }
@@ -46,7 +65,7 @@ export function resolveIpis(model: Model, waits: Map<string, TaskWait>, g: Graph
     //    `testb $0x1, 0x20(%rcx)` style loop): its CPU is the one not answering.
     if (t.registers) {
       for (const [reg, v] of Object.entries(t.registers)) {
-        const c = csds.find((x) => x.addr === v);
+        const c = csdByAddr.get(v);
         if (c && c.locked && c.cpu !== null && c.cpu !== t.cpu) {
           pending.set(c.cpu, { why: `${reg.toUpperCase()} holds csd ${c.addr} of cpu ${c.cpu}, whose CSD_FLAG_LOCK is still set`, evidence: [c.span, ...(t.framesSpan ? [t.framesSpan] : [])] });
         }
@@ -54,30 +73,26 @@ export function resolveIpis(model: Model, waits: Map<string, TaskWait>, g: Graph
     }
     // 2. The sender's call_function_data: the mask it sent to, and each target's csd at
     //    per-cpu base + cfd->csd. flags & CSD_FLAG_LOCK = not yet answered.
-    const cfd = cfds.find((c) => c.cpu === t.cpu);
+    const cfd = cfdByCpu.get(t.cpu);
     if (cfd) {
       const sent = masks.find((m) => m.addr !== null && m.addr === cfd.cpumaskAddr);
       for (const cpu of sent?.cpus ?? []) {
         if (cpu === t.cpu) continue;
-        const base = model.percpuBases.find((b) => b.cpu === cpu);
+        const base = baseByCpu.get(cpu);
         const csdAddr = base && cfd.csdOffset ? (base.base + BigInt('0x' + cfd.csdOffset)).toString(16) : null;
-        const csd = csdAddr ? csds.find((x) => x.addr === csdAddr) : undefined;
+        const csd = csdAddr ? csdByAddr.get(csdAddr) : undefined;
         if (csd && !csd.locked) answered.add(cpu);
         else if (csd && csd.locked && !pending.has(cpu)) pending.set(cpu, { why: `cpu ${t.cpu} sent it a call (cfd cpumask) and its csd ${csd.addr} is still locked`, evidence: [cfd.span, sent!.span, csd.span] });
         else if (!csd && !pending.has(cpu)) pending.set(cpu, { why: `cpu ${t.cpu} sent it a call (cfd cpumask); whether it answered is not in the dump`, evidence: [cfd.span, sent!.span] });
       }
     }
-    for (const c of csds) if (!c.locked && c.cpu !== null) answered.add(c.cpu);
+    for (const cpu of answeredCsdCpus) answered.add(cpu);
     for (const a of answered) pending.delete(a);
     // 3. Nothing names the target: all-CPU backtraces show which CPU runs with
     //    interrupts disabled (x86 EFLAGS.IF, bit 9, clear) and so cannot take the IPI.
     if (pending.size === 0) {
-      for (const c of model.cpus.values()) {
-        if (c.cpu === t.cpu || c.idle || !c.current) continue;
-        const cur = model.taskById.get(c.current);
-        if (!cur || cur.idle || cur === t) continue;
-        const fl = cur.registers?.eflags ?? cur.registers?.rflags;
-        if (!fl || !/^[0-9a-f]{1,16}$/.test(fl) || (Number.parseInt(fl, 16) & 0x200) !== 0) continue;
+      for (const { c, cur, fl } of irqsOff) {
+        if (c.cpu === t.cpu || cur === t) continue;
         pending.set(c.cpu, { why: `cpu ${c.cpu} runs ${cur.comm ?? 'a task'} with interrupts disabled (EFLAGS ${fl}: IF clear), so it cannot run the call`, evidence: [...c.evidence.slice(0, 2), ...(cur.framesSpan ? [cur.framesSpan] : [])], conf: 'likely' });
       }
     }
@@ -98,6 +113,21 @@ export function resolveIpis(model: Model, waits: Map<string, TaskWait>, g: Graph
     g.node(`cpu:${r.fromCpu}`, 'cpu', `cpu ${r.fromCpu}`);
     g.node(`cpu:${r.toCpu}`, 'cpu', `cpu ${r.toCpu}`);
     g.edge(`cpu:${r.fromCpu}`, `cpu:${r.toCpu}`, 'ipi_wait', 'certain', `the kernel reports cpu ${r.fromCpu} waiting${secs} for cpu ${r.toCpu} to run ${r.func ?? 'its call'} (non-responsive CSD lock)`, [r.span]);
+  }
+  return out;
+}
+
+/** CPUs whose current task runs with interrupts disabled (x86 EFLAGS.IF, bit 9, clear),
+ *  in the model's CPU order. */
+function cpusWithIrqsOff(model: Model) {
+  const out: { c: ModelCpu; cur: ModelTask; fl: string }[] = [];
+  for (const c of model.cpus.values()) {
+    if (c.idle || !c.current) continue;
+    const cur = model.taskById.get(c.current);
+    if (!cur || cur.idle) continue;
+    const fl = cur.registers?.eflags ?? cur.registers?.rflags;
+    if (!fl || !/^[0-9a-f]{1,16}$/.test(fl) || (Number.parseInt(fl, 16) & 0x200) !== 0) continue;
+    out.push({ c, cur, fl });
   }
   return out;
 }

@@ -1,0 +1,85 @@
+// The cross-CPU call resolver on its own: text → records → model → waits, then
+// resolveIpis into an empty graph, and what it decides about which CPU does not answer.
+import { describe, expect, it } from 'vitest';
+import { buildModel } from '../model/build.js';
+import { parseText } from '../parse/run.js';
+import { GraphBuilder } from './builder.js';
+import { resolveIpis } from './cpus.js';
+import { findWaits } from './waits.js';
+
+function resolve(text: string) {
+  const { records } = parseText(text);
+  const model = buildModel(records, text);
+  const waits = findWaits(model, 'x86_64');
+  const g = new GraphBuilder();
+  const ipis = resolveIpis(model, waits, g);
+  return { ipis, edges: [...g.edges.values()] };
+}
+
+// A CPU's NMI backtrace spinning in smp_call_function_many_cond (kernel/smp.c), the
+// shape of 5.15's output; `flags` is its EFLAGS.
+const waiter = (cpu: number, pid: number, flags = '00000202') => `NMI backtrace for cpu ${cpu}
+CPU: ${cpu} PID: ${pid} Comm: java Tainted: G             L    5.15.0-113-generic #123-Ubuntu
+RIP: 0010:smp_call_function_many_cond+0x2d2/0x380
+RSP: 0018:ffffb8a1c3a6f968 EFLAGS: ${flags}
+Call Trace:
+ <TASK>
+ on_each_cpu_cond_mask+0x1e/0x30
+ flush_tlb_mm_range+0x10c/0x140
+ ptep_clear_flush+0x4d/0x60
+ </TASK>
+`;
+const csdLine = (from: number, to: number, ns: string) =>
+  `smp: csd: Detected non-responsive CSD lock (#1) on CPU#${from}, waiting ${ns} ns for CPU#${String(to).padStart(2, '0')} flush_tlb_func+0x0/0x1a0(0xffffb8a1c3a6f000).\n`;
+
+describe('resolveIpis', () => {
+  it("takes the CPU the kernel's CSD watchdog names as certain, with that line as evidence", () => {
+    const text = csdLine(1, 3, '5000000123') + waiter(1, 4242);
+    const { ipis, edges } = resolve(text);
+    expect(ipis).toHaveLength(1);
+    expect(ipis[0].pending.map((p) => p.cpu)).toEqual([3]);
+    const e = edges.find((x) => x.kind === 'ipi_wait');
+    expect(e).toMatchObject({ to: 'cpu:3', confidence: 'certain', evidence: [{ line: 1, endLine: 1 }] });
+    expect(e!.why).toContain('for 5 s');
+  });
+
+  it('keeps the latest statement when the kernel repeats one pair, and each target once', () => {
+    const text = csdLine(1, 3, '5000000123') + csdLine(1, 3, '10000000123') + csdLine(1, 5, '5000000999') + waiter(1, 4242);
+    const { ipis, edges } = resolve(text);
+    expect(ipis[0].pending.map((p) => p.cpu)).toEqual([3, 5]);
+    const to3 = edges.find((x) => x.to === 'cpu:3' && x.from !== 'cpu:1')!;
+    expect(to3.why).toContain('for 10 s');
+    expect(to3.evidence).toEqual([{ line: 2, endLine: 2 }]);
+  });
+
+  it('ignores statements about other CPUs and about the waiter itself', () => {
+    const text = csdLine(2, 3, '5000000123') + csdLine(1, 1, '5000000123') + waiter(1, 4242) + waiter(2, 4243);
+    const { ipis } = resolve(text);
+    const byCpu = new Map(ipis.map((r) => [r.cpu, r.pending.map((p) => p.cpu)]));
+    expect(byCpu.get(1)).toEqual([]);
+    expect(byCpu.get(2)).toEqual([3]);
+  });
+
+  it('with no statement, names a CPU running with interrupts disabled (EFLAGS.IF clear) as likely', () => {
+    const text = waiter(1, 4242) + waiter(4, 4244, '00000046').replace(/smp_call_function_many_cond\+0x2d2\/0x380/, 'acme_hw_poll+0x3c/0x90 [acme]').replace(/ on_each_cpu_cond_mask.*\n/, ' acme_irq+0x81/0x210 [acme]\n');
+    const { ipis, edges } = resolve(text);
+    expect(ipis[0].pending.map((p) => p.cpu)).toEqual([4]);
+    expect(edges.find((x) => x.to === 'cpu:4')).toMatchObject({ confidence: 'likely' });
+  });
+
+  it("stands on the kernel's statement alone when the waiting CPU's stack is not in the text", () => {
+    const { ipis, edges } = resolve(csdLine(7, 2, '5000000123'));
+    expect(ipis).toEqual([]);
+    expect(edges).toMatchObject([{ from: 'cpu:7', to: 'cpu:2', kind: 'ipi_wait', confidence: 'certain' }]);
+  });
+
+  it('gives one edge per waiter when every CPU waits and the statements repeat in rounds', () => {
+    const parts: string[] = [];
+    for (let round = 0; round < 20; round++) for (let c = 0; c < 256; c++) parts.push(csdLine(c, 300, `${5 + round}000000123`));
+    for (let c = 0; c < 256; c++) parts.push(waiter(c, 1000 + c));
+    const { ipis, edges } = resolve(parts.join(''));
+    expect(ipis).toHaveLength(256);
+    expect(ipis.every((r) => r.pending.length === 1 && r.pending[0].cpu === 300)).toBe(true);
+    expect(edges.filter((e) => e.kind === 'ipi_wait')).toHaveLength(256);
+  });
+});
