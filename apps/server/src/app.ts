@@ -1,6 +1,7 @@
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import { analysisResourceLimits } from './analysis/heap-limits.js';
 import { createAnalysisRunner, type AnalysisRunner } from './analysis/pool.js';
+import { registerGuard, type AuthOptions } from './auth/guard.js';
 import { HttpError } from './errors.js';
 import { InflightBudget } from './ingest/budget.js';
 import { DailyQuota } from './ingest/quota.js';
@@ -13,6 +14,7 @@ import { groupRoutes } from './routes/groups.js';
 import { healthRoutes } from './routes/health.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { mitigationRoutes } from './routes/mitigation.js';
+import { sessionRoutes } from './routes/session.js';
 import { uploadRoutes } from './routes/upload.js';
 import { ViewCache } from './routes/view.js';
 import { registerWebApp, wantsSpaFallback } from './routes/web.js';
@@ -60,6 +62,9 @@ export interface AppOptions {
   /** Store incident page views of analyses from this many bytes of JSON (default
    *  STORED_VIEW_MIN_BYTES; see store/sqlite-store.ts). */
   storedViewMinBytes?: number;
+  /** Tokens and roles (auth/guard.ts); default off: everyone may do everything, as
+   *  on a loopback-only server (server.ts refuses other addresses without a choice). */
+  auth?: AuthOptions;
 }
 
 export const DEFAULT_MAX_QUEUED_ANALYSES = 64;
@@ -76,6 +81,8 @@ export const DEFAULT_READ_RATE_LIMIT: WriteRateLimit = { max: 300, timeWindowMs:
 
 const STATUS_NAMES: Record<number, string> = {
   400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
   404: 'not_found',
   405: 'method_not_allowed',
   408: 'request_timeout',
@@ -114,9 +121,9 @@ function errorHandler(this: FastifyInstance, err: FastifyError | HttpError, requ
 export const hangscopeApp: FastifyPluginAsync<AppOptions> = async (app, opts) => {
   const rateLimit = opts.rateLimit ?? DEFAULT_WRITE_RATE_LIMIT;
   const readRateLimit = opts.readRateLimit ?? DEFAULT_READ_RATE_LIMIT;
-  await registerExternalPlugins(app, { rateLimit, readRateLimit });
-
   const store = new SqliteStore(opts.dbPath, opts.migrationsDir ?? defaultMigrationsDir(), { storedViewMinBytes: opts.storedViewMinBytes });
+  const auth: AuthOptions = opts.auth ?? { enabled: false };
+  await registerExternalPlugins(app, { rateLimit, readRateLimit, guard: (a) => registerGuard(a, store, auth) });
   const maxUploadBytes = opts.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
   const analysis =
     opts.analysis ??
@@ -168,6 +175,7 @@ export const hangscopeApp: FastifyPluginAsync<AppOptions> = async (app, opts) =>
   });
 
   await app.register(healthRoutes, { deps });
+  await app.register(sessionRoutes, { deps, auth });
   await app.register(uploadRoutes, { deps });
   await app.register(incidentRoutes, { deps });
   await app.register(annotationRoutes, { deps });

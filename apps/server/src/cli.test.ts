@@ -82,4 +82,28 @@ describe('cli', () => {
     expect(typo.err.join('\n')).toMatch(/Unknown option '--al'/);
     expect(await runCli(['backup', 'a', 'b'], {}, capture().io)).toBe(2);
   });
+
+  it('token create prints the token last; list never shows secrets; revoke by name; usage errors are 2', async () => {
+    const dir = tempDir();
+    t = await startApp({}, dir);
+    const env = { HANGSCOPE_DB: t.dbPath };
+    const made = capture();
+    expect(await runCli(['token', 'create', '--role', 'ingest', '--name', 'ci runner'], env, made.io)).toBe(0);
+    const secret = made.out.at(-1)!;
+    expect(secret).toMatch(/^hst_[\w-]{43}$/);
+    const listed = capture();
+    expect(await runCli(['token', 'list'], env, listed.io)).toBe(0);
+    expect(listed.out).toHaveLength(1);
+    expect(JSON.parse(listed.out[0])).toMatchObject({ name: 'ci runner', role: 'ingest', revokedAt: null });
+    expect(listed.out.join('\n')).not.toContain(secret.slice(4));
+    const dup = capture();
+    expect(await runCli(['token', 'create', '--role', 'read', '--name', 'ci runner'], env, dup.io)).toBe(1);
+    expect(dup.err.join('\n')).toContain('exists already');
+    expect(await runCli(['token', 'revoke', 'ci runner'], env, capture().io)).toBe(0);
+    expect(await runCli(['token', 'revoke', 'ci runner'], env, capture().io)).toBe(1);
+    expect(await runCli(['token', 'create', '--role', 'root'], env, capture().io)).toBe(2);
+    expect(await runCli(['token', 'create'], env, capture().io)).toBe(2);
+    expect(await runCli(['token'], env, capture().io)).toBe(2);
+    expect(await runCli(['token', 'revoke'], env, capture().io)).toBe(2);
+  });
 });

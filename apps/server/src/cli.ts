@@ -10,12 +10,19 @@ import { parseTags } from './ingest/metadata.js';
 import { defaultMigrationsDir } from './paths.js';
 import { IngestService } from './services/ingest.js';
 import { reanalyzeStored } from './services/reanalyze.js';
+import { createToken } from './routes/session.js';
 import { SqliteStore } from './store/sqlite-store.js';
+import { ROLES, type IncidentStore, type Role } from './store/types.js';
 
 const USAGE = `usage: hangscope-server <command>
   reanalyze [--all]        analyse again incidents from another analyzer version (--all: every incident)
   backup DEST              write a consistent copy of the database to DEST while the server runs
   import DIR [--tag TAG]   store every *.txt / *.log file of DIR as an incident
+  token create --role ROLE [--name NAME]
+                           make an API token (role read, write, ingest or admin); the
+                           token is printed once, as the last line
+  token list               the tokens (never their secrets)
+  token revoke ID|NAME     revoke a token; its web sessions end with it
 environment: HANGSCOPE_DB (default ./data/hangscope.db), HANGSCOPE_MIGRATIONS`;
 
 interface Io {
@@ -32,7 +39,10 @@ const COMMANDS: Record<string, { needsPath: boolean; options: ParseArgsConfig['o
   reanalyze: { needsPath: false, options: { all: { type: 'boolean' } } },
   backup: { needsPath: true, options: {} },
   import: { needsPath: true, options: { tag: { type: 'string' } } },
+  token: { needsPath: false, options: { role: { type: 'string' }, name: { type: 'string' } } },
 };
+
+const TOKEN_ARGS: Record<string, number> = { create: 1, list: 1, revoke: 2 };
 
 /** Run one command; returns the exit code (0 done, 1 failed, 2 usage). */
 export async function runCli(args: string[], env: NodeJS.ProcessEnv = process.env, io: Io = { out: console.log, err: console.error }): Promise<number> {
@@ -59,12 +69,31 @@ export async function runCli(args: string[], env: NodeJS.ProcessEnv = process.en
     io.err(`${command} needs a path\n${USAGE}`);
     return 2;
   }
-  if (positionals.length > (spec.needsPath ? 1 : 0)) {
+  const maxArgs = command === 'token' ? (TOKEN_ARGS[positionals[0]] ?? 1) : spec.needsPath ? 1 : 0;
+  if (command === 'token' && (!Object.hasOwn(TOKEN_ARGS, positionals[0]) || positionals.length < maxArgs)) {
+    io.err(`token needs create, list or revoke ID|NAME\n${USAGE}`);
+    return 2;
+  }
+  if (command === 'token' && positionals[0] === 'create' && !ROLES.includes(values.role as Role)) {
+    io.err(`token create needs --role ${ROLES.join('|')}\n${USAGE}`);
+    return 2;
+  }
+  if (positionals.length > maxArgs) {
     io.err(`${command}: unexpected argument '${positionals[spec.needsPath ? 1 : 0]}'\n${USAGE}`);
     return 2;
   }
   const dbPath = resolve(env.HANGSCOPE_DB || './data/hangscope.db');
   const store = new SqliteStore(dbPath, env.HANGSCOPE_MIGRATIONS || defaultMigrationsDir());
+  if (command === 'token') {
+    try {
+      return await tokenCommand(store, positionals, values, io);
+    } catch (err) {
+      io.err(`token ${positionals[0]} failed: ${err instanceof Error ? err.message : String(err)}`);
+      return 1;
+    } finally {
+      await store.close();
+    }
+  }
   const analysis = createAnalysisRunner({ size: 1, timeoutMs: 10 * 60_000 });
   try {
     if (command === 'reanalyze') {
@@ -103,6 +132,27 @@ export async function runCli(args: string[], env: NodeJS.ProcessEnv = process.en
     await analysis.close();
     await store.close();
   }
+}
+
+async function tokenCommand(store: IncidentStore, args: string[], values: Record<string, string | boolean | undefined>, io: Io): Promise<number> {
+  const [sub, target] = args;
+  if (sub === 'create') {
+    const { token, secret } = await createToken(store, values.role as Role, typeof values.name === 'string' ? values.name : undefined);
+    io.out(`token ${token.id} "${token.name}" role ${token.role}: shown once, keep it now`);
+    io.out(secret);
+    return 0;
+  }
+  if (sub === 'list') {
+    for (const t of await store.listTokens()) io.out(JSON.stringify(t));
+    return 0;
+  }
+  const revoked = await store.revokeToken(target, new Date().toISOString());
+  if (!revoked) {
+    io.err(`no valid token with id or name ${JSON.stringify(target)}`);
+    return 1;
+  }
+  io.out(JSON.stringify(revoked));
+  return 0;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -2,6 +2,7 @@
 // Everything else is the app (app.ts), which tests build without a process.
 import { resolve } from 'node:path';
 import { buildApp, DEFAULT_MAX_UPLOAD_BYTES } from './app.js';
+import { authFromEnv } from './auth/config.js';
 import { defaultWebRoot } from './paths.js';
 
 function intFromEnv(name: string, fallback: number): number {
@@ -29,6 +30,14 @@ const host = process.env.HOST || '127.0.0.1';
 // Relative to the directory the server was started from.
 const dbPath = resolve(process.env.HANGSCOPE_DB || './data/hangscope.db');
 
+let auth;
+try {
+  auth = authFromEnv(process.env, host);
+} catch (err) {
+  console.error(`hangscope: ${(err as Error).message}`);
+  process.exit(2);
+}
+
 const app = buildApp({
   dbPath,
   webRoot: process.env.HANGSCOPE_WEB_ROOT || defaultWebRoot(),
@@ -51,6 +60,7 @@ const app = buildApp({
   // Stored bytes per client per UTC day; unset: 32 × the upload limit; 0: none.
   dailyQuotaBytes: process.env.HANGSCOPE_DAILY_QUOTA ? intFromEnv('HANGSCOPE_DAILY_QUOTA', 0) : undefined,
   trustProxy: trustProxyFromEnv(process.env.HANGSCOPE_TRUST_PROXY),
+  auth,
   logger: { level: process.env.LOG_LEVEL || 'info' },
 });
 
@@ -84,7 +94,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
 
 try {
   await app.listen({ port, host });
-  app.log.info({ dbPath }, 'hangscope server ready');
+  app.log.info({ dbPath, auth: auth.enabled ? 'on' : 'off' }, 'hangscope server ready');
 } catch (err) {
   app.log.error({ err }, 'server failed to start');
   await app.close().catch(() => {});

@@ -16,7 +16,10 @@ export interface WriteRateLimit {
  * (opted into per write route with `config: { rateLimit: ... }`), and the OpenAPI
  * document built from the routes' schemas, browsable at /api/docs.
  */
-export async function registerExternalPlugins(app: FastifyInstance, opts: { rateLimit: WriteRateLimit | false; readRateLimit?: WriteRateLimit | false }): Promise<void> {
+export async function registerExternalPlugins(
+  app: FastifyInstance,
+  opts: { rateLimit: WriteRateLimit | false; readRateLimit?: WriteRateLimit | false; guard?: (app: FastifyInstance) => void },
+): Promise<void> {
   // Security headers on every response. They are the same for every request (no CSP
   // nonces, no per-request directives), so helmet runs once here and the hook copies
   // its headers: @fastify/helmet would build helmet's middleware (parsing every CSP
@@ -50,15 +53,9 @@ export async function registerExternalPlugins(app: FastifyInstance, opts: { rate
     done();
   });
 
-  // CSRF: an upload is a CORS "simple request" (text/plain or a form), so another site
-  // could make a visitor's browser write into an internal instance it cannot reach
-  // itself. Browsers say where a request comes from; curl and scripts send no header.
-  app.addHook('onRequest', async (request, reply) => {
-    if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return;
-    if (request.headers['sec-fetch-site'] === 'cross-site') {
-      return reply.code(403).send({ error: 'cross_site_write', message: 'writes from another site are refused' });
-    }
-  });
+  // Who may do what, and CSRF (writes from another origin): the guard (auth/guard.ts),
+  // after the headers (a 401 carries them too) and before any route, /api/docs included.
+  opts.guard?.(app);
 
   // Per client: `request.ip`, which is the address a trusted proxy names when the app
   // is built with trustProxy (app.ts), else the socket's. 429 answers carry Retry-After.

@@ -98,7 +98,7 @@ export const annotationRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (
   app.post<{ Params: { id: string }; Body: Required<Pick<AnnotationBody, 'body'>> & AnnotationBody }>(
     '/api/incidents/:id/annotations',
     {
-      config: writeLimit(deps),
+      config: { ...writeLimit(deps), access: 'write' },
       schema: {
         summary: 'Annotate an incident, a graph node (target) or a line range (lines)',
         params,
@@ -131,7 +131,7 @@ export const annotationRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (
   app.patch<{ Params: { id: string; annotationId: string }; Body: AnnotationBody }>(
     '/api/incidents/:id/annotations/:annotationId',
     {
-      config: writeLimit(deps),
+      config: { ...writeLimit(deps), access: 'write' },
       schema: {
         summary: 'Edit an annotation',
         params,
@@ -154,7 +154,7 @@ export const annotationRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (
   app.delete<{ Params: { id: string; annotationId: string } }>(
     '/api/incidents/:id/annotations/:annotationId',
     {
-      config: writeLimit(deps),
+      config: { ...writeLimit(deps), access: 'write' },
       schema: { summary: 'Delete an annotation', params, response: { 204: { type: 'null' }, 404: errorSchema } },
     },
     async (request, reply) => {

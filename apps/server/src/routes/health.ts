@@ -7,6 +7,7 @@ export const healthRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app,
     {
       // Probed every few seconds by load balancers: failures are logged, successes not.
       logLevel: 'warn',
+      config: { access: 'public' },
       schema: {
         summary: 'Liveness: the database answers',
         response: {

@@ -240,7 +240,7 @@ export const incidentRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (ap
   app.patch<{ Params: { id: string }; Body: PatchBody }>(
     '/api/incidents/:id',
     {
-      config: writeLimit(deps),
+      config: { ...writeLimit(deps), access: 'write' },
       schema: {
         summary: 'Change status (duplicate: of another incident, whose group it joins), group (groupSplit: moved out of its group), title, host or tags',
         params: idParams,

@@ -42,7 +42,7 @@ export const mitigationRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (
   app.put<{ Params: { id: string }; Body: { body: string; author?: string | null } }>(
     '/api/incidents/:id/mitigation',
     {
-      config: writeLimit(deps),
+      config: { ...writeLimit(deps), access: 'write' },
       schema: {
         summary: 'Save a new version of the mitigation note',
         params: idParams,

@@ -109,6 +109,7 @@ export const uploadRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app,
   app.get(
     '/api/limits',
     {
+      config: { access: 'public' },
       schema: {
         summary: 'Upload limits, for the page to check a dump before sending it',
         response: { 200: { type: 'object', properties: { maxUploadBytes: { type: 'integer' } }, required: ['maxUploadBytes'] } },
@@ -193,7 +194,7 @@ export const uploadRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app,
   app.post<{ Querystring: UploadQuery }>(
     '/api/incidents',
     {
-      config: writeLimit(deps),
+      config: { ...writeLimit(deps), access: 'upload' },
       schema: {
         summary: 'Upload a hang dump',
         description:

@@ -2,12 +2,15 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { similarity, type FrameSignature } from '@hangscope/analyzer';
-import { badRequest } from '../errors.js';
+import { HttpError, badRequest } from '../errors.js';
 import { expandCompactJson } from './compact-json.js';
 import { inflateDocument, inflateDocumentSync, type DocumentForm } from './document.js';
 import { migrate } from './migrate.js';
 import type {
   AnalysisRecord,
+  ApiToken,
+  AuditEntry,
+  IncidentShare,
   StoredAnalysis,
   Annotation,
   AnnotationPatch,
@@ -85,6 +88,7 @@ interface IncidentRow {
   fingerprint: string;
   kernel: string | null;
   analyzer_version: string;
+  pinned: number;
   tags: string | null;
 }
 
@@ -134,6 +138,7 @@ function toDetailFields(r: IncidentRow): Omit<IncidentDetail, 'analysisJson'> {
     lineCount: r.line_count,
     userTitle: r.user_title,
     analyzerVersion: r.analyzer_version,
+    pinned: r.pinned === 1,
   };
 }
 
@@ -510,6 +515,10 @@ export class SqliteStore implements IncidentStore {
         sets.push('host = @host');
         params.host = patch.host;
       }
+      if (patch.pinned !== undefined) {
+        sets.push('pinned = @pinned');
+        params.pinned = patch.pinned ? '1' : '0';
+      }
       if (patch.tags !== undefined) this.writeTags(id, patch.tags);
       this.stmt(`UPDATE incidents SET ${[...sets, 'updated_at = @now'].join(', ')} WHERE id = @id`).run(params);
       if (patch.duplicateOf !== undefined || patch.groupSplit !== undefined) this.refreshGroupKeys(id);
@@ -874,6 +883,121 @@ export class SqliteStore implements IncidentStore {
     this
       .stmt('INSERT INTO mitigation_revisions (incident_id, body, author, created_at) VALUES (?, ?, ?, ?)')
       .run(incidentId, revision.body, revision.author, revision.createdAt);
+  }
+
+  /** Inside the caller's transaction: the incident and every row of it. */
+  private deleteOne(id: string): boolean {
+    const r = this.stmt('SELECT seq FROM incidents WHERE id = ?').get(id) as { seq: number } | undefined;
+    if (!r) return false;
+    // The search row is keyed by seq, not a foreign key: deleted by hand. Everything else
+    // (raw, analysis, views, tags, frames, annotations, mitigation, audit, shares)
+    // cascades from the incident (foreign_keys is on, see openDatabase).
+    this.stmt('DELETE FROM incident_fts WHERE rowid = ?').run(r.seq);
+    const dependents = this.stmt('SELECT id FROM incidents WHERE duplicate_of = ?').all(id) as { id: string }[];
+    this.stmt('DELETE FROM incidents WHERE id = ?').run(id);
+    // Its duplicates lost their original (duplicate_of became NULL): they go back to
+    // their own fingerprint's group.
+    for (const d of dependents) this.refreshGroupKeys(d.id);
+    return true;
+  }
+
+  async deleteIncident(id: string): Promise<boolean> {
+    return this.db.transaction(() => this.deleteOne(id)).immediate();
+  }
+
+  async deleteUnpinnedBefore(cutoff: string): Promise<string[]> {
+    return this.db.transaction((): string[] => {
+      const ids = (this.stmt('SELECT id FROM incidents WHERE created_at < ? AND pinned = 0 ORDER BY seq').all(cutoff) as { id: string }[]).map((r) => r.id);
+      for (const id of ids) this.deleteOne(id);
+      return ids;
+    }).immediate();
+  }
+
+  async isPinned(id: string): Promise<boolean | null> {
+    const r = this.stmt('SELECT pinned FROM incidents WHERE id = ?').get(id) as { pinned: number } | undefined;
+    return r ? r.pinned === 1 : null;
+  }
+
+  async addAudit(incidentId: string, e: AuditEntry): Promise<void> {
+    this.stmt('INSERT INTO incident_audit (incident_id, at, actor, action, detail) VALUES (?, ?, ?, ?, ?)').run(
+      incidentId, e.at, e.actor, e.action, JSON.stringify(e.detail),
+    );
+  }
+
+  async listAudit(incidentId: string): Promise<AuditEntry[]> {
+    const rows = this.stmt('SELECT at, actor, action, detail FROM incident_audit WHERE incident_id = ? ORDER BY seq').all(incidentId) as
+      (Omit<AuditEntry, 'detail'> & { detail: string })[];
+    return rows.map((r) => ({ ...r, detail: JSON.parse(r.detail) as Record<string, unknown> }));
+  }
+
+  async createToken(t: ApiToken, secretSha256: string): Promise<void> {
+    try {
+      this.stmt('INSERT INTO api_tokens (id, name, role, token_sha256, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)').run(
+        t.id, t.name, t.role, secretSha256, t.createdAt, t.revokedAt,
+      );
+    } catch (err) {
+      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new HttpError(409, 'name_taken', `a token named ${JSON.stringify(t.name)} exists already`);
+      throw err;
+    }
+  }
+
+  async listTokens(): Promise<ApiToken[]> {
+    return this.stmt('SELECT id, name, role, created_at AS createdAt, revoked_at AS revokedAt FROM api_tokens ORDER BY created_at, id').all() as ApiToken[];
+  }
+
+  async revokeToken(idOrName: string, at: string): Promise<ApiToken | null> {
+    return this.db.transaction((): ApiToken | null => {
+      const t = this
+        .stmt('SELECT id, name, role, created_at AS createdAt, revoked_at AS revokedAt FROM api_tokens WHERE (id = ? OR name = ?) AND revoked_at IS NULL')
+        .get(idOrName, idOrName) as ApiToken | undefined;
+      if (!t) return null;
+      this.stmt('UPDATE api_tokens SET revoked_at = ? WHERE id = ?').run(at, t.id);
+      this.stmt('DELETE FROM web_sessions WHERE token_id = ?').run(t.id);
+      return { ...t, revokedAt: at };
+    }).immediate();
+  }
+
+  async tokenBySecret(secretSha256: string): Promise<ApiToken | null> {
+    const t = this
+      .stmt('SELECT id, name, role, created_at AS createdAt, revoked_at AS revokedAt FROM api_tokens WHERE token_sha256 = ? AND revoked_at IS NULL')
+      .get(secretSha256) as ApiToken | undefined;
+    return t ?? null;
+  }
+
+  async createSession(sessionSha256: string, tokenId: string, createdAt: string, expiresAt: string): Promise<void> {
+    this.db.transaction(() => {
+      // Expired sessions go when new ones come: the table never grows past the live ones.
+      this.stmt('DELETE FROM web_sessions WHERE expires_at <= ?').run(createdAt);
+      this.stmt('INSERT INTO web_sessions (session_sha256, token_id, created_at, expires_at) VALUES (?, ?, ?, ?)').run(sessionSha256, tokenId, createdAt, expiresAt);
+    }).immediate();
+  }
+
+  async sessionToken(sessionSha256: string, now: string): Promise<ApiToken | null> {
+    const t = this
+      .stmt(
+        `SELECT t.id, t.name, t.role, t.created_at AS createdAt, t.revoked_at AS revokedAt FROM web_sessions s
+           JOIN api_tokens t ON t.id = s.token_id
+         WHERE s.session_sha256 = ? AND s.expires_at > ? AND t.revoked_at IS NULL`,
+      )
+      .get(sessionSha256, now) as ApiToken | undefined;
+    return t ?? null;
+  }
+
+  async deleteSession(sessionSha256: string): Promise<void> {
+    this.stmt('DELETE FROM web_sessions WHERE session_sha256 = ?').run(sessionSha256);
+  }
+
+  async createShare(s: IncidentShare): Promise<void> {
+    this.stmt('INSERT INTO incident_shares (id, incident_id, created_at, created_by, kaslr) VALUES (?, ?, ?, ?, ?)').run(
+      s.id, s.incidentId, s.createdAt, s.createdBy, s.kaslr ? 1 : 0,
+    );
+  }
+
+  async getShare(id: string): Promise<IncidentShare | null> {
+    const r = this.stmt('SELECT id, incident_id, created_at, created_by, kaslr FROM incident_shares WHERE id = ?').get(id) as
+      | { id: string; incident_id: string; created_at: string; created_by: string | null; kaslr: number }
+      | undefined;
+    return r ? { id: r.id, incidentId: r.incident_id, createdAt: r.created_at, createdBy: r.created_by, kaslr: r.kaslr === 1 } : null;
   }
 
   async getMeta(key: string): Promise<string | null> {

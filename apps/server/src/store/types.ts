@@ -67,6 +67,8 @@ export interface IncidentDetail extends IncidentSummary {
   lineCount: number;
   userTitle: string | null;
   analyzerVersion: string;
+  /** Kept by retention whatever its age. */
+  pinned: boolean;
   /** The contract document (expanded when stored compact), JSON text. Built on first
    * use, on the event loop: for a big analysis prefer store.getAnalysis(). */
   analysisJson: string;
@@ -158,6 +160,8 @@ export interface IncidentPatch {
   userTitle?: string | null;
   host?: string | null;
   tags?: string[];
+  /** Kept by retention whatever its age (migrations/0010). */
+  pinned?: boolean;
 }
 
 export interface Annotation {
@@ -196,6 +200,41 @@ export interface StoredView {
   doc: StoredDocument;
   /** Its stack groups' JSON (TaskGroupSummary[]), compressed. */
   groups: StoredDocument;
+}
+
+/** What a token lets its holder do (auth/roles.ts). */
+export type Role = 'read' | 'write' | 'ingest' | 'admin';
+export const ROLES: readonly Role[] = ['read', 'write', 'ingest', 'admin'];
+
+/** An API token as listed: never the token itself, which is shown once when made. */
+export interface ApiToken {
+  id: string;
+  name: string;
+  role: Role;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+/** What the audit list records: changes to status, mitigation and annotations (and pins). */
+export type AuditAction = 'status' | 'pin' | 'mitigation' | 'annotation.add' | 'annotation.edit' | 'annotation.delete';
+
+export interface AuditEntry {
+  at: string;
+  /** The token's or proxy user's name; null with authentication off. */
+  actor: string | null;
+  action: AuditAction;
+  /** What changed (the new status, the annotation's id, ...). */
+  detail: Record<string, unknown>;
+}
+
+/** A redacted share link of an incident (routes/shares.ts). */
+export interface IncidentShare {
+  id: string;
+  incidentId: string;
+  createdAt: string;
+  createdBy: string | null;
+  /** Kernel addresses shifted too (redact/redact.ts). */
+  kaslr: boolean;
 }
 
 export interface IncidentStore {
@@ -253,6 +292,35 @@ export interface IncidentStore {
 
   mitigationHistory(incidentId: string): Promise<MitigationRevision[]>;
   addMitigation(incidentId: string, revision: MitigationRevision): Promise<void>;
+
+  /** Delete an incident and everything of it (dump, analysis, views, tags, frames,
+   *  annotations, mitigation notes, audit list, shares, search row) in one transaction;
+   *  incidents marked its duplicates are regrouped. False: no such incident. */
+  deleteIncident(id: string): Promise<boolean>;
+  /** Delete (as deleteIncident) every unpinned incident created before `cutoff` (ISO);
+   *  returns their ids. */
+  deleteUnpinnedBefore(cutoff: string): Promise<string[]>;
+  /** Is the incident pinned? null: no such incident. */
+  isPinned(id: string): Promise<boolean | null>;
+
+  addAudit(incidentId: string, entry: AuditEntry): Promise<void>;
+  /** The incident's audit list, oldest first. */
+  listAudit(incidentId: string): Promise<AuditEntry[]>;
+
+  /** A new token, stored by the SHA-256 of its secret; a name in use is an error (409). */
+  createToken(token: ApiToken, secretSha256: string): Promise<void>;
+  listTokens(): Promise<ApiToken[]>;
+  /** Revoke by id or name (and end its web sessions); null: no such valid token. */
+  revokeToken(idOrName: string, at: string): Promise<ApiToken | null>;
+  /** The valid (not revoked) token whose secret has this SHA-256. */
+  tokenBySecret(secretSha256: string): Promise<ApiToken | null>;
+  createSession(sessionSha256: string, tokenId: string, createdAt: string, expiresAt: string): Promise<void>;
+  /** The valid token of an unexpired web session (`now`: ISO). */
+  sessionToken(sessionSha256: string, now: string): Promise<ApiToken | null>;
+  deleteSession(sessionSha256: string): Promise<void>;
+
+  createShare(share: IncidentShare): Promise<void>;
+  getShare(id: string): Promise<IncidentShare | null>;
 
   getMeta(key: string): Promise<string | null>;
   setMeta(key: string, value: string): Promise<void>;

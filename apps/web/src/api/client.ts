@@ -108,7 +108,26 @@ export function historyQueryString(q: HistoryQuery): string {
   return s ? `?${s}` : '';
 }
 
+/** Who this browser is signed in as; auth false: the server checks no tokens. */
+export interface Session {
+  auth: boolean;
+  name: string | null;
+  role: 'read' | 'write' | 'ingest' | 'admin' | null;
+}
+
 export const api = {
+  session: () => request<Session>('/api/session'),
+
+  /** Sign in with a token once: the server answers with an HttpOnly session cookie. */
+  signIn: (token: string) =>
+    request<Session>('/api/session', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token }),
+    }),
+
+  signOut: () => request<void>('/api/session', { method: 'DELETE' }),
+
   listIncidents: (q: HistoryQuery) => request<IncidentPage>(`/api/incidents${historyQueryString(q)}`),
 
   /** The incident with its whole analysis (the page uses getView; this is for scripts and tests). */

@@ -17,6 +17,25 @@ export const keys = {
   group: (key: string) => ['groups', key] as const,
 };
 
+/** Who is signed in (null while loading or from a server without sessions). */
+export function useSession() {
+  return useQuery({ queryKey: ['session'], queryFn: () => api.session(), retry: false, staleTime: 60_000 });
+}
+
+export function useSignIn() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (token: string) => api.signIn(token),
+    // Everything fetched before (401s) is fetched again as the signed-in user.
+    onSuccess: () => qc.invalidateQueries(),
+  });
+}
+
+export function useSignOut() {
+  const qc = useQueryClient();
+  return useMutation({ mutationFn: () => api.signOut(), onSuccess: () => qc.invalidateQueries() });
+}
+
 /** The incident page's data: the view, not the whole analysis (see api.getView). */
 export function useIncidentView(id: string) {
   return useQuery({ queryKey: keys.view(id), queryFn: () => api.getView(id) });
