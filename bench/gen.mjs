@@ -67,7 +67,6 @@ let R = rng(1);
 const pick = (arr) => arr[Math.floor(R() * arr.length)];
 const int = (lo, hi) => lo + Math.floor(R() * (hi - lo + 1));
 const hex = (n, w) => n.toString(16).padStart(w, '0');
-const hex64 = () => hex(Math.floor(R() * 0x10000), 4) + hex(Math.floor(R() * 0x100000000), 8);
 const kaddr = () => 'ffff' + hex(0x8800 + int(0, 0x7ff), 4) + hex(Math.floor(R() * 0x100000000), 8);
 const textAddr = () => 'ffffffff' + hex(0x81000000 + int(0, 0xffffff), 8);
 

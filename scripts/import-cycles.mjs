@@ -5,7 +5,7 @@
 // `import type` is erased at build time and does not count.
 //
 //   node scripts/import-cycles.mjs [DIR...]    (default: every package's src/)
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 

@@ -23,6 +23,8 @@ const results = [];
 // The types of every package, tests included: vitest strips types without checking them.
 log('typecheck: every package, tests included');
 results.push({ name: 'typecheck', status: pnpm(['typecheck']), file: null, kind: 'check' });
+log('lint: eslint over every package (eslint.config.mjs)');
+results.push({ name: 'lint', status: run(process.execPath, [join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), '--max-warnings', '0', '.']), file: null, kind: 'check' });
 log('import cycles: none in any package');
 results.push({ name: 'import-cycles', status: run(process.execPath, [join(root, 'scripts', 'import-cycles.mjs')]), file: null, kind: 'check' });
 for (const s of suites) {

@@ -36,7 +36,6 @@ interface Check {
 }
 
 // The analyzer's document, read loosely: the checks must work on any shape.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Doc = any;
 
 const edgesOf = (doc: Doc) => adjacency(doc?.graph);

@@ -34,6 +34,7 @@ export class InflightBudget {
     this.used += initial;
     let held = initial;
     let released = false;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the getters below are not arrows
     const budget = this;
     return {
       get bytes() {

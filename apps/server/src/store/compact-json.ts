@@ -73,14 +73,6 @@ function skipValue(b: Buffer, i: number): number {
   return fail(i, 'unterminated object or array');
 }
 
-interface Member {
-  /** Offset of the key's opening quote. */
-  start: number;
-  keyEnd: number;
-  /** Offset just past the value. */
-  end: number;
-}
-
 /** The key of a member (its quotes at start and keyEnd - 1) is `name`, plain ASCII. */
 function keyIs(b: Buffer, start: number, keyEnd: number, name: string): boolean {
   if (keyEnd - start !== name.length + 2) return false;

@@ -14,6 +14,7 @@ import type { Records, StackFrame, StackWord, Stop, TaskRecord, TaskRef } from '
  * leaves out, so every task keeps one shape); what only the analysis reads lives in
  * private fields, which JSON, structured clone and Object.keys do not see.
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- the class below makes these fields
 export interface ModelTask extends Pick<Task, 'id' | 'pid' | 'comm' | 'state' | 'cpu' | 'taskAddr' | 'evidence' | 'waitFrame' | 'waitKind'> {
   /** Interned and shared between tasks with the same stack: never mutate. */
   frames: readonly StackFrame[];
@@ -40,6 +41,7 @@ type ModelTaskInit = Pick<ModelTask, 'id' | 'pid' | 'comm' | 'state' | 'cpu' | '
 
 // The public fields are declared by the interface above (merged into the class) and
 // made here in the document's order: JSON writes them in the order they were made.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- deliberate: see above
 export class ModelTask {
   #stackWords: StackWord[];
   #stops: readonly Stop[];

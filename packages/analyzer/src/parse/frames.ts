@@ -10,23 +10,23 @@ const HEX = String.raw`[0-9a-fA-F]`;
 // `[<ffffffff810a6fec>] flush_workqueue+0x12c/0x5b0 [bsnmod]` (/proc/PID/stack, old
 // dmesg Call Trace). The `?` marks an unreliable frame: `[<…>] ? fn+0x1/0x2`.
 const PROC_ADDR = new RegExp(
-  String.raw`^\[<(${HEX}{1,16})>\] (\? )?(?:(${FN})\+0x(${HEX}{1,8})/0x(${HEX}{1,8})(?: \[([\w\-]{1,64})(?: ${HEX}{1,64})?\])?|0x${HEX}{6,16})`,
+  String.raw`^\[<(${HEX}{1,16})>\] (\? )?(?:(${FN})\+0x(${HEX}{1,8})/0x(${HEX}{1,8})(?: \[([\w-]{1,64})(?: ${HEX}{1,64})?\])?|0x${HEX}{6,16})`,
 );
 
 // `flush_work+0x10/0x18`, ` ? __queue_work+0x1ad/0x3d0`, `vp_reset+0x3a/0x50 [virtio_pci]`,
 // arm64 `  __switch_to+0xdc/0x148` and the newer `fn+0x1/0x2 (T)` suffix, syzkaller's
 // symbolized `dump_stack+0x194/0x257 lib/dump_stack.c:53`.
 export const PLAIN = new RegExp(
-  String.raw`^(\? )?(${FN})\+0x(${HEX}{1,8})/0x(${HEX}{1,8})(?: \[([\w\-]{1,64})(?: ${HEX}{1,64})?\])?(?: \([TP]\))?(?:\s|$)`,
+  String.raw`^(\? )?(${FN})\+0x(${HEX}{1,8})/0x(${HEX}{1,8})(?: \[([\w-]{1,64})(?: ${HEX}{1,64})?\])?(?: \([TP]\))?(?:\s|$)`,
 );
 
 // syzkaller's inlined frames: `__dump_stack lib/dump_stack.c:17 [inline]`.
-const INLINE = new RegExp(String.raw`^(${FN}) [\w/.\-]{1,200}\.[chS]:\d{1,6}(?::\d{1,4})? \[inline\]$`);
+const INLINE = new RegExp(String.raw`^(${FN}) [\w/.-]{1,200}\.[chS]:\d{1,6}(?::\d{1,4})? \[inline\]$`);
 
 // crash `bt`: `#4 [ffff8f4957fbfa30] try_to_wake_up at ffffffff838d63d2 [mod]` (the specification of
 // frameFromCrashBt, which reads it by hand; a test checks they agree)
 export const CRASH_BT = new RegExp(
-  String.raw`^#(\d{1,4}) {1,3}\[(${HEX}{6,16})\] (${FN}) at (${HEX}{6,16})(?: \[([\w\-]{1,64})\])?`,
+  String.raw`^#(\d{1,4}) {1,3}\[(${HEX}{6,16})\] (${FN}) at (${HEX}{6,16})(?: \[([\w-]{1,64})\])?`,
 );
 
 // powerpc (arch/powerpc/kernel/process.c show_stack): `[c00000000f4f75d0] [c0000000010b1a24]
@@ -34,7 +34,7 @@ export const CRASH_BT = new RegExp(
 // ` (unreliable)` on a first frame that may be stale, and ftrace's ` (fn+0x…/0x…)` where
 // return_to_handler stands in for the real return address.
 const PPC = new RegExp(
-  String.raw`^\[(${HEX}{8,16})\] \[(${HEX}{8,16})\] (${FN})\+0x(${HEX}{1,8})/0x(${HEX}{1,8})(?: \[([\w\-]{1,64})\])?((?: \((?:unreliable|${FN}\+0x${HEX}{1,8}/0x${HEX}{1,8}(?: \[[\w\-]{1,64}\])?)\)){0,2})$`,
+  String.raw`^\[(${HEX}{8,16})\] \[(${HEX}{8,16})\] (${FN})\+0x(${HEX}{1,8})/0x(${HEX}{1,8})(?: \[([\w-]{1,64})\])?((?: \((?:unreliable|${FN}\+0x${HEX}{1,8}/0x${HEX}{1,8}(?: \[[\w-]{1,64}\])?)\)){0,2})$`,
 );
 
 export function frameFromPpc(s: string, line: number): ParsedFrame | undefined {
@@ -141,7 +141,7 @@ function isFnChar(c: number): boolean {
 function isHex(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
 }
-/** `[\w\-]` */
+/** `[\w-]` */
 function isModChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 45;
 }
@@ -209,7 +209,7 @@ export function crashBtFrame(s: string, out: { sp: string }): StackFrame | undef
 }
 
 // What follows `#N [sp] ` in a crash bt frame line (see CRASH_BT).
-const CRASH_BT_REST = new RegExp(String.raw`^(${FN}) at (${HEX}{6,16})(?: \[([\w\-]{1,64})\])?`);
+const CRASH_BT_REST = new RegExp(String.raw`^(${FN}) at (${HEX}{6,16})(?: \[([\w-]{1,64})\])?`);
 /** Frames by the text after `#N [sp] ` (emptied with the frame table after each analysis). */
 const crashMemo = new Map<string, StackFrame | null>();
 const CRASH_MEMO_MAX = 200_000;
@@ -261,10 +261,10 @@ export function forgetFrameLines(): void {
 //   `[<c0012345>] (fn+0x0/0x10) from [<c0012400>] (caller+0x20/0x40)`          (3.x: `%pS` on both)
 //   `dump_backtrace from show_stack+0x28/0x2c`                                (5.13+ default)
 // `%pB` may add ` [module]` (and a build id); syzkaller adds ` file.c:123` after the symbol.
-const ARM_SYM = String.raw`(${FN})(?:\+0x(${HEX}{1,8})/0x(${HEX}{1,8}))?(?: \[([\w\-]{1,64})(?: ${HEX}{1,64})?\])?`;
-const ARM_CALLER = String.raw`(${FN})\+0x(${HEX}{1,8})/0x(${HEX}{1,8})(?: \[([\w\-]{1,64})(?: ${HEX}{1,64})?\])?`;
-const ARM_VERBOSE = new RegExp(String.raw`^\[<(${HEX}{8,16})>\] \(${ARM_SYM}(?: [\w/.\-]{1,200}:\d{1,6})?\) from \[<(${HEX}{8,16})>\] \(${ARM_CALLER}(?: [\w/.\-]{1,200}:\d{1,6})?\)$`);
-const ARM_SHORT = new RegExp(String.raw`^${ARM_SYM}(?: [\w/.\-]{1,200}:\d{1,6})? from ${ARM_CALLER}(?: [\w/.\-]{1,200}:\d{1,6})?$`);
+const ARM_SYM = String.raw`(${FN})(?:\+0x(${HEX}{1,8})/0x(${HEX}{1,8}))?(?: \[([\w-]{1,64})(?: ${HEX}{1,64})?\])?`;
+const ARM_CALLER = String.raw`(${FN})\+0x(${HEX}{1,8})/0x(${HEX}{1,8})(?: \[([\w-]{1,64})(?: ${HEX}{1,64})?\])?`;
+const ARM_VERBOSE = new RegExp(String.raw`^\[<(${HEX}{8,16})>\] \(${ARM_SYM}(?: [\w/.-]{1,200}:\d{1,6})?\) from \[<(${HEX}{8,16})>\] \(${ARM_CALLER}(?: [\w/.-]{1,200}:\d{1,6})?\)$`);
+const ARM_SHORT = new RegExp(String.raw`^${ARM_SYM}(?: [\w/.-]{1,200}:\d{1,6})? from ${ARM_CALLER}(?: [\w/.-]{1,200}:\d{1,6})?$`);
 
 /** One line of a 32-bit ARM backtrace: the function, and the frame it was called from. */
 export interface ArmCall {
@@ -308,11 +308,11 @@ export function isStackTerminator(trimmed: string): boolean {
 
 /** `fn+514` (crash, decimal offset) or `fn+0x202/0x260` → a frame. */
 export function frameFromSymbolOffset(sym: string, line: number): ParsedFrame | undefined {
-  const hex = /^(\S{1,128}?)\+0x([0-9a-f]{1,8})(?:\/0x([0-9a-f]{1,8}))?(?: \[([\w\-]{1,64})\])?$/i.exec(sym);
+  const hex = /^(\S{1,128}?)\+0x([0-9a-f]{1,8})(?:\/0x([0-9a-f]{1,8}))?(?: \[([\w-]{1,64})\])?$/i.exec(sym);
   if (hex) {
     return { fn: hex[1], offset: '0x' + hex[2].toLowerCase(), size: hex[3] ? '0x' + hex[3].toLowerCase() : null, module: hex[4] ?? null, addr: null, reliable: true, line };
   }
-  const dec = /^(\S{1,128}?)\+(\d{1,9})(?: \[([\w\-]{1,64})\])?$/.exec(sym);
+  const dec = /^(\S{1,128}?)\+(\d{1,9})(?: \[([\w-]{1,64})\])?$/.exec(sym);
   if (dec) {
     return { fn: dec[1], offset: '0x' + Number(dec[2]).toString(16), size: null, module: dec[3] ?? null, addr: null, reliable: true, line };
   }

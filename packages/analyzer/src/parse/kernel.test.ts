@@ -19,7 +19,7 @@ describe('mayHintArch', () => {
 });
 
 describe('hasDigitDotDigit', () => {
-  it('agrees with /\d\.\d/ on any text of digits, dots and letters', () => {
+  it(String.raw`agrees with /\d\.\d/` + ' on any text of digits, dots and letters', () => {
     fc.assert(
       fc.property(fc.array(fc.constantFrom('1', '0', '.', '..', 'a', ' ', '5.15', 'x.', '.9', 'fn.cold'), { maxLength: 8 }), (parts) => {
         const t = parts.join('');

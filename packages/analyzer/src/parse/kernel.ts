@@ -5,22 +5,22 @@ import type { LineTable } from '../text/lines.js';
 import type { Records } from './records.js';
 
 // `5.15.0-91-generic`, `6.15.4-arch2-1`, `6.6.31+rpt-rpi-v8`, `6.8.0-rc4-syzkaller-00180-g4f5e…`
-const RELEASE = String.raw`(\d{1,2}\.\d{1,3}(?:\.\d{1,4})?(?:[-+][\w.+~\-]{1,80})?)`;
+const RELEASE = String.raw`(\d{1,2}\.\d{1,3}(?:\.\d{1,4})?(?:[-+][\w.+~-]{1,80})?)`;
 
 const PATTERNS: { re: RegExp; strength: number }[] = [
   // `CPU: 2 PID: 1 Comm: x Not tainted 4.18.0-305.el8.x86_64 #1`, `Tainted: G   W  5.10.0 #1`
   // RHEL prints its own marks after the taint letters: `Tainted: G  OE  --------  ---  5.14.0-…`.
-  { re: new RegExp(String.raw`\b(?:Not tainted|Tainted: [A-Z \-]{1,60}?) {1,4}${RELEASE}(?: #| |$)`), strength: 10 },
+  { re: new RegExp(String.raw`\b(?:Not tainted|Tainted: [A-Z -]{1,60}?) {1,4}${RELEASE}(?: #| |$)`), strength: 10 },
   // `Linux version 5.15.0-91-generic (buildd@…)`
   { re: new RegExp(String.raw`^Linux version ${RELEASE}\b`), strength: 10 },
   // crash header `RELEASE: 3.10.0-957.el7.x86_64` is read by the crash parser (9).
   // `/lib/modules/3.10.0-957.el7.x86_64/`
   { re: new RegExp(String.raw`/lib/modules/${RELEASE}/`), strength: 7 },
   // `uname -r` output alone on a line, or `kernel-3.10.0-957.el7`.
-  { re: /^(\d{1,2}\.\d{1,3}\.\d{1,4}[-+][\w.+~\-]{1,80})$/, strength: 6 },
+  { re: /^(\d{1,2}\.\d{1,3}\.\d{1,4}[-+][\w.+~-]{1,80})$/, strength: 6 },
   // A distribution release in prose: `Centos7 3.10.0-693.el7.x86_64`.
-  { re: /(?:^|[^\w.\-])(\d\.\d{1,2}\.\d{1,3}-[\w.]{1,60}?\.(?:el\d{1,2}(?:_\d{1,2})?(?:uek)?\.(?:x86_64|aarch64|ppc64le|s390x)|fc\d{2}\.(?:x86_64|aarch64)|x86_64|aarch64|amd64|arm64))(?![\w.\-])/, strength: 4 },
-  { re: /(?:^|[^\w.\-])(\d\.\d{1,2}\.\d{1,3}-\d{1,4}(?:\.\d{1,4}){0,3}-(?:generic|amd64|arm64|cloud-amd64|aws|azure|gcp|lowlatency))(?![\w.\-])/, strength: 4 },
+  { re: /(?:^|[^\w.-])(\d\.\d{1,2}\.\d{1,3}-[\w.]{1,60}?\.(?:el\d{1,2}(?:_\d{1,2})?(?:uek)?\.(?:x86_64|aarch64|ppc64le|s390x)|fc\d{2}\.(?:x86_64|aarch64)|x86_64|aarch64|amd64|arm64))(?![\w.-])/, strength: 4 },
+  { re: /(?:^|[^\w.-])(\d\.\d{1,2}\.\d{1,3}-\d{1,4}(?:\.\d{1,4}){0,3}-(?:generic|amd64|arm64|cloud-amd64|aws|azure|gcp|lowlatency))(?![\w.-])/, strength: 4 },
 ];
 
 const ARCH_HINTS: { re: RegExp; arch: string }[] = [

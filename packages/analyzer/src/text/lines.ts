@@ -275,16 +275,16 @@ const LEVEL = /^<\d{1,2}>/;
 const DECODED_LEVEL = /^(?:kern|user|mail|daemon|auth|syslog|lpr|news|uucp|cron|authpriv|ftp|local[0-7]) {0,3}:(?:emerg|alert|crit|err|warn|notice|info|debug) {0,3}: /;
 // syslog and journalctl's default: `Mar  3 10:11:12 host kernel: ` (`-o short-precise`:
 // `Mar 03 10:11:12.123456 host kernel: `); `-o short-full`: `Sun 2024-03-03 10:11:12 UTC host kernel: `.
-const SYSLOG = /^(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(?:\.\d{1,9})?|[A-Z][a-z]{2} \d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{1,9})? [A-Z][A-Za-z]{0,4}(?:[+\-]\d{1,2}(?::?\d\d)?)?) [\w.\-]{1,64} kernel: ?/;
+const SYSLOG = /^(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(?:\.\d{1,9})?|[A-Z][a-z]{2} \d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{1,9})? [A-Z][A-Za-z]{0,4}(?:[+-]\d{1,2}(?::?\d\d)?)?) [\w.-]{1,64} kernel: ?/;
 // journalctl -o short-iso / rfc3339: `2024-03-03T10:11:12+0000 host kernel: `; -o short-unix:
 // `1709460672.123456 host kernel: `.
-const JOURNAL_ISO = /^(?:\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+\-]\d\d:?\d\d)?|\d{9,11}\.\d{1,9}) [\w.\-]{1,64} kernel: ?/;
+const JOURNAL_ISO = /^(?:\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d)?|\d{9,11}\.\d{1,9}) [\w.-]{1,64} kernel: ?/;
 // Timestamps a capture tool put before each console line — the serial console of a hung
 // machine is often all there is: `[2025-03-11 09:41:07.123] ` (minicom, picocom, screen,
 // conserver), `2025-03-11T09:41:07.123456Z ` (kubectl/docker --timestamps, cloud serial
 // port exports), `Mar 11 09:41:07 ` (moreutils ts), `[0.123456 0.000123] ` (grabserial).
 // Tried only where syslog and journalctl's forms (which name the host) did not match.
-const HOST_TIME_ISO = /^\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+\-]\d\d:?\d\d)?\]? ?/;
+const HOST_TIME_ISO = /^\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d)?\]? ?/;
 const HOST_TIME_TS = /^[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(?:\.\d{1,9})? /;
 const HOST_TIME_GRABSERIAL = /^\[\d{1,9}\.\d{3,9} \d{1,9}\.\d{3,9}\] ?/;
 
@@ -300,24 +300,24 @@ function hostTime(s: string, c0: number): RegExpExecArray | null {
 }
 
 // journalctl -o short-monotonic puts the host after the dmesg timestamp: `[ 4838.219744] host kernel: `.
-const HOST_KERNEL = /^[\w.\-]{1,64} kernel: ?/;
+const HOST_KERNEL = /^[\w.-]{1,64} kernel: ?/;
 // dmesg -T: `[Mon Mar  3 10:11:12 2024] `
 const DMESG_HUMAN = /^\[[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4}\] ?/;
 // dmesg -H / -e (reltime: `[Mar11 09:41] ` for a new minute, `[  +0.000123] ` after it) and
 // dmesg -d (`[ 4838.219744 <    0.000123>] `): the time is not read from these.
 const DMESG_RELATIVE = /^\[(?:[A-Z][a-z]{2}\d{1,2} \d\d:\d\d| {0,12}\+\d{1,9}\.\d{1,9}| {0,12}\d{1,10}\.\d{1,9} <[ \d.]{1,20}>)\] ?/;
-// dmesg: `[  123.456789]`, optionally followed by a caller id `[T1234]`/`[ C3]`.
-const DMESG_TIME = /^\[ {0,12}(\d{1,10}\.\d{1,9})\]/;
+// dmesg: `[  123.456789]` (read by hand in dmesgTimeAt), optionally followed by a caller
+// id `[T1234]`/`[ C3]`.
 const CALLER = /^\[ {0,8}([TC])(\d{1,9})\]/;
 // serial console / syzkaller log prefixes: `2017/11/25 12:34:56 ` is a fuzzer line, not kernel.
 // A trailing human comment: `  // note`. Requires white space before `//` so URLs survive.
 const SLASH_COMMENT = /\s\/\/.*$/;
 // A getty prompt the console glued before a kernel line: `syzkaller login: [  709.68] INFO: …`.
-const LOGIN_PROMPT = /^[\w.\-]{1,64} login: (?=\[ {0,12}\d{1,10}\.\d)/;
+const LOGIN_PROMPT = /^[\w.-]{1,64} login: (?=\[ {0,12}\d{1,10}\.\d)/;
 // A host label before each line of a parallel shell's output (pdsh, clush, ansible:
 // `node17: [ 8123.44] INFO: …`), or `kernel: ` cut out of a syslog line: only before a
 // dmesg timestamp, so a message that merely contains `word: ` is left alone.
-const HOST_LABEL = /^[\w.\-]{1,64}: (?=\[ {0,12}\d{1,10}\.\d{1,9}\])/;
+const HOST_LABEL = /^[\w.-]{1,64}: (?=\[ {0,12}\d{1,10}\.\d{1,9}\])/;
 
 /**
  * A trailing annotation people add after a value with a run of dashes, as in
@@ -327,7 +327,7 @@ const HOST_LABEL = /^[\w.\-]{1,64}: (?=\[ {0,12}\d{1,10}\.\d{1,9}\])/;
  * (`(&ps2dev->cmd_mutex/1){--..}`, `{-.-...}`: print_lock_name writes one of `.-+?` per
  * irq state in braces): dashes with `{`, `.`, `+` or `?` on either side are not a note.
  */
-const DASH_COMMENT = /([^\s\-{.+?])\s{0,8}-{2,}(?=[^\s\-<>\]\[{}.+?]).*$/;
+const DASH_COMMENT = /([^\s\-{.+?])\s{0,8}-{2,}(?=[^\s<>\][{}.+?-]).*$/;
 
 export function stripPrefixes(raw: string, quoted = false): { text: string; time: number | null; callerTid: number | null; caller: string | null; from: number; prefixed: boolean } {
   const r: Stripped = { text: '', time: null, callerTid: null, caller: null, wantTime: true, from: 0, quoted, prefixed: false, syslogOnly: false, depth: 0 };
@@ -381,13 +381,13 @@ interface Stripped {
 const isDigit = (c: number) => c >= 48 && c <= 57;
 const isUpper = (c: number) => c >= 65 && c <= 90;
 const isLower = (c: number) => c >= 97 && c <= 122;
-/** `[\w.\-]`: the first character of a host name or a login prompt's host. */
+/** `[\w.-]`: the first character of a host name or a login prompt's host. */
 const isWordish = (c: number) => isDigit(c) || isUpper(c) || isLower(c) || c === 95 || c === 46 || c === 45;
 /** ASCII white space as `\s` sees it (tab, LF, VT, FF, CR, space). */
 const isAsciiSpace = (c: number) => c === 32 || (c >= 9 && c <= 13);
 
 /**
- * DMESG_TIME at the start of s, by hand (the hottest pattern: every dmesg line has it).
+ * `^\[ {0,12}(\d{1,10}\.\d{1,9})\]` at the start of s, by hand (the hottest pattern: every dmesg line has it).
  * Returns the index after `]`, or -1; the number's digits are s[timeFrom, timeTo).
  */
 let timeFrom = 0;

@@ -23,7 +23,7 @@ import { BT_HEADER, CRASH_STATE, EXCEPTION_RIP, STACK_MARKER, isRegisterLine, is
 
 const ELLIPSIS = /^\.{2,}$/;
 // `bt -l`: each frame's source file and line on the line after it (`/usr/src/debug/…/core.c: 3878`).
-const SOURCE_LINE = /^\.{0,2}\/[\w./+\-]{1,400}\.[chSs]: \d{1,7}$/;
+const SOURCE_LINE = /^\.{0,2}\/[\w./+-]{1,400}\.[chSs]: \d{1,7}$/;
 const BT_MESSAGE = /^bt: /;
 const ORIG_RAX = /^ORIG_RAX: /;
 const FIRST_FRAME = /^#0 /;

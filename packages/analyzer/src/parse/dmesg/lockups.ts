@@ -33,7 +33,7 @@ const HARD = /Watchdog detected hard LOCKUP on cpu (\d{1,5})/;
 // (soft_nmi_interrupt, on the stuck CPU), `watchdog: CPU 3 detected hard LOCKUP on other CPUs 5,7-8`
 // (watchdog_smp_panic), `watchdog: CPU 5 Hard LOCKUP` (wd_lockup_ipi, on the stuck CPU).
 const PPC_SELF = /(?:^|: )CPU (\d{1,5}) (?:self-detected hard LOCKUP @ |Hard LOCKUP$)/;
-const PPC_OTHERS = /(?:^|: )CPU \d{1,5} detected hard LOCKUP on other CPUs ([\d,\-]{1,200})$/;
+const PPC_OTHERS = /(?:^|: )CPU \d{1,5} detected hard LOCKUP on other CPUs ([\d,-]{1,200})$/;
 // Lines print_modules/print_irqtrace_events add under a lockup headline.
 const LOCKUP_PREAMBLE = /^(?:Modules linked in:|irq event stamp: |hardirqs last {1,2}(?:en|dis)abled at |softirqs last {1,2}(?:en|dis)abled at |Sending NMI from CPU |(?:watchdog: )?CPU \d{1,5} TB:\d)/;
 
@@ -91,7 +91,7 @@ export const hardLockupParser: FormatParser = {
 
 // lib/nmi_backtrace.c
 const NMI_BT = /^NMI backtrace for cpu (\d{1,5})(?: skipped: idling at (\S{1,200}))?$/;
-const SENDING_NMI = /^Sending NMI (?:from CPU (\d{1,5}) )?to (all CPUs|CPUs [\d,\-]{1,200}):$/;
+const SENDING_NMI = /^Sending NMI (?:from CPU (\d{1,5}) )?to (all CPUs|CPUs [\d,-]{1,200}):$/;
 
 /** `0-4,6-15` → [0,1,2,3,4,6,…,15] (bounded). */
 export function cpuList(s: string): number[] {

@@ -34,7 +34,7 @@ describe('a line of other output inside a trace', () => {
   });
 
   it('ends the trace when the trace does not go on right after it', () => {
-    const text = HUNG_WITH_STRAY.replace(/\[  361\.312401\].*\n/, '[  361.312401] random: crng init done\n');
+    const text = HUNG_WITH_STRAY.replace(/\[ {2}361\.312401\].*\n/, '[  361.312401] random: crng init done\n');
     const { records } = parseText(text);
     expect(records.tasks[0].frames.map((f) => f.fn)).toEqual(['schedule']);
     // The rest is an orphan stack, not the hung task's.

@@ -73,7 +73,7 @@ export function parseTaskLine(t: string): TaskLine | null {
 // `print_worker_info` (kernel/workqueue.c): `Workqueue: events work_for_cpu_fn`, with
 // ` (desc)` when the worker's description differs from the workqueue name.
 // `Workqueue: events foo_poll_work [foo]` (module of the work function), `… (events)` rescuer.
-const WORKQUEUE = /^Workqueue: {1,2}(\S{1,64}) (\S{1,160}?)(?: \[[\w\-]{1,64}\])?(?: \(.{1,64}\))?$/;
+const WORKQUEUE = /^Workqueue: {1,2}(\S{1,64}) (\S{1,160}?)(?: \[[\w-]{1,64}\])?(?: \(.{1,64}\))?$/;
 
 export function parseWorkqueueLine(t: string): { wq: string; fn: string } | null {
   const m = WORKQUEUE.exec(t);

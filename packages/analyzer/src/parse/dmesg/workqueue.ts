@@ -49,7 +49,7 @@ function readList(kind: string, body: string, wq: string | null, poolCpus: strin
   let last: string | null = null;
   for (const part of body.split(',')) {
     for (const tok of part.trim().split(/\s{1,4}/)) {
-      if (tok === '' || /^\[[\w\-]{1,64}\]$/.test(tok)) continue;
+      if (tok === '' || /^\[[\w-]{1,64}\]$/.test(tok)) continue;
       const bar = BAR.exec(tok);
       if (bar) {
         const pid = Number(bar[1]);

@@ -8,7 +8,7 @@ import type { FormatParser, ParseContext } from '../parser.js';
 import { span } from '../parser.js';
 
 // Tested on every line a segment may start at: made once, not per call.
-const PROMPT_SHAPE = /^(?:\[[^\]]+\][#$]|[\w.\-]+@|[#$] )/;
+const PROMPT_SHAPE = /^(?:\[[^\]]+\][#$]|[\w.-]+@|[#$] )/;
 const COMMENT_FIELD = /^# {0,2}\w{1,20}:/;
 const PID_WORD = /\bPID\b/;
 const STAT_WORD = /\b(?:STAT|S)\b/;
@@ -16,7 +16,7 @@ const TASK_WORD = /\bTASK\b/;
 
 // `[root@localhost ~]# cat /proc/31969/stack`, `$ sudo cat /proc/1/stack`, `# ps aux`,
 // or a bare command line people paste above the output (`cat/proc/1458/stack`).
-const PROMPTED = /^(?:\[[^\]]{1,80}\][#$]|[\w.\-]{1,40}@[\w.\-]{1,64}:[^\s]{0,100}[#$]|[#$>]) ?(.{1,1000})$/;
+const PROMPTED = /^(?:\[[^\]]{1,80}\][#$]|[\w.-]{1,40}@[\w.-]{1,64}:[^\s]{0,100}[#$]|[#$>]) ?(.{1,1000})$/;
 const BARE_COMMAND = /^(?:sudo )?(?:cat ?\/proc\/\d{1,9}\/(?:task\/\d{1,9}\/)?stack|ps (?:aux|-e|-ef|-eo|ax|-eLo)\b.{0,500}|echo [a-z] > \/proc\/sysrq-trigger|uname -r)$/;
 
 export const shellCommandParser: FormatParser = {
