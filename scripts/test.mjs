@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm test` / `pnpm test`: every test — the analyzer's unit, golden and corpus tests, the
-// server's integration tests (real SQLite, real sockets), the web app's unit tests, and
-// the browser tests in real Chromium against the built app. Prints one closing line:
+// server's integration tests (real SQLite, real sockets; again on a real PostgreSQL), the
+// web app's unit tests, and the browser tests in real Chromium against the built app.
+// Prints one closing line:
 // "tests: N passed, N failed, N skipped".
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,6 +18,10 @@ mkdirSync(out, { recursive: true });
 const suites = [
   { name: 'analyzer', filter: '@hangscope/analyzer' },
   { name: 'server', filter: '@hangscope/server' },
+  // The store and route tests again on a throwaway PostgreSQL cluster (Debian's
+  // `postgresql` package; the config's globalSetup starts and removes it), and
+  // PostgreSQL's own tests (several servers on one database, kill -9, migrate-store).
+  { name: 'server-postgres', filter: '@hangscope/server', config: 'vitest.postgres.config.ts' },
   { name: 'web', filter: '@hangscope/web' },
 ];
 const results = [];
@@ -30,7 +35,7 @@ results.push({ name: 'import-cycles', status: run(process.execPath, [join(root, 
 for (const s of suites) {
   log(`unit/integration tests: ${s.name}`);
   const file = join(out, `${s.name}.json`);
-  const status = pnpm(['--filter', s.filter, 'exec', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${file}`]);
+  const status = pnpm(['--filter', s.filter, 'exec', 'vitest', 'run', ...(s.config ? ['--config', s.config] : []), '--reporter=default', '--reporter=json', `--outputFile.json=${file}`]);
   results.push({ name: s.name, status, file, kind: 'vitest' });
 }
 

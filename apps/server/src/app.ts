@@ -21,12 +21,16 @@ import { registerWebApp, wantsSpaFallback } from './routes/web.js';
 import { loadExamplesOnce } from './services/examples.js';
 import { IngestService } from './services/ingest.js';
 import { reanalyzeStored } from './services/reanalyze.js';
-import { SqliteStore } from './store/sqlite-store.js';
+import { openStore } from './store/open.js';
 
 export const DEFAULT_MAX_UPLOAD_BYTES = 64 * 1024 * 1024;
 
 export interface AppOptions {
+  /** The SQLite file, unless `databaseUrl` names a PostgreSQL database. */
   dbPath: string;
+  /** `postgres://…` (HANGSCOPE_DATABASE_URL): the store is that PostgreSQL database; several
+   *  servers may share it. Unset: the SQLite file `dbPath`. */
+  databaseUrl?: string;
   /** The built web app; omitted: API only. */
   webRoot?: string;
   logger?: boolean | object;
@@ -96,14 +100,22 @@ const STATUS_NAMES: Record<number, string> = {
 
 /** Every error leaves as `{ error, message }`; a 5xx never shows its internals. */
 function errorHandler(this: FastifyInstance, err: FastifyError | HttpError, request: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply) {
-  // A full disk is the operator's to fix, not a bug: say so (SQLite rolled the write back).
+  // A full disk is the operator's to fix, not a bug: say so (SQLite rolled the write back;
+  // 53100 is PostgreSQL's disk_full, its transaction rolled back too).
   const code = (err as { code?: unknown }).code;
-  if (code === 'SQLITE_FULL' || code === 'ENOSPC') {
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === '53100') {
     request.log.error({ err }, 'disk full');
     return reply
       .code(507)
       .type('application/json; charset=utf-8')
       .send({ error: 'insufficient_storage', message: 'the server is out of disk space; nothing was stored, retry later' });
+  }
+  // PostgreSQL text cannot hold U+0000 (SQLite's can): a note or title with one is refused.
+  if (code === '22021' || code === '22P05') {
+    return reply
+      .code(400)
+      .type('application/json; charset=utf-8')
+      .send({ error: 'bad_request', message: 'text with a NUL character (U+0000) cannot be stored' });
   }
   if (err instanceof HttpError && err.headers) reply.headers(err.headers);
   // Answered before the request's body was read (413, 503, 408): the connection is not
@@ -121,7 +133,12 @@ function errorHandler(this: FastifyInstance, err: FastifyError | HttpError, requ
 export const hangscopeApp: FastifyPluginAsync<AppOptions> = async (app, opts) => {
   const rateLimit = opts.rateLimit ?? DEFAULT_WRITE_RATE_LIMIT;
   const readRateLimit = opts.readRateLimit ?? DEFAULT_READ_RATE_LIMIT;
-  const store = new SqliteStore(opts.dbPath, opts.migrationsDir ?? defaultMigrationsDir(), { storedViewMinBytes: opts.storedViewMinBytes });
+  const store = await openStore({
+    dbPath: opts.dbPath,
+    databaseUrl: opts.databaseUrl,
+    migrationsDir: opts.migrationsDir ?? defaultMigrationsDir(),
+    storedViewMinBytes: opts.storedViewMinBytes,
+  });
   const auth: AuthOptions = opts.auth ?? { enabled: false };
   await registerExternalPlugins(app, { rateLimit, readRateLimit, guard: (a) => registerGuard(a, store, auth) });
   const maxUploadBytes = opts.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES;

@@ -11,7 +11,7 @@ import { defaultMigrationsDir } from './paths.js';
 import { IngestService } from './services/ingest.js';
 import { reanalyzeStored } from './services/reanalyze.js';
 import { createToken } from './routes/session.js';
-import { SqliteStore } from './store/sqlite-store.js';
+import { openStore } from './store/open.js';
 import { ROLES, type IncidentStore, type Role } from './store/types.js';
 
 const USAGE = `usage: hangscope-server <command>
@@ -23,7 +23,8 @@ const USAGE = `usage: hangscope-server <command>
                            token is printed once, as the last line
   token list               the tokens (never their secrets)
   token revoke ID|NAME     revoke a token; its web sessions end with it
-environment: HANGSCOPE_DB (default ./data/hangscope.db), HANGSCOPE_MIGRATIONS`;
+environment: HANGSCOPE_DB (default ./data/hangscope.db), HANGSCOPE_DATABASE_URL (postgres://…: PostgreSQL
+  instead; backup then runs pg_dump), HANGSCOPE_MIGRATIONS`;
 
 interface Io {
   out: (line: string) => void;
@@ -83,7 +84,7 @@ export async function runCli(args: string[], env: NodeJS.ProcessEnv = process.en
     return 2;
   }
   const dbPath = resolve(env.HANGSCOPE_DB || './data/hangscope.db');
-  const store = new SqliteStore(dbPath, env.HANGSCOPE_MIGRATIONS || defaultMigrationsDir());
+  const store = await openStore({ dbPath, databaseUrl: env.HANGSCOPE_DATABASE_URL || undefined, migrationsDir: env.HANGSCOPE_MIGRATIONS || defaultMigrationsDir() });
   if (command === 'token') {
     try {
       return await tokenCommand(store, positionals, values, io);

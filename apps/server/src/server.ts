@@ -38,8 +38,12 @@ try {
   process.exit(2);
 }
 
+// postgres://…: the store is that PostgreSQL database (several servers may share it).
+const databaseUrl = process.env.HANGSCOPE_DATABASE_URL || undefined;
+
 const app = buildApp({
   dbPath,
+  databaseUrl,
   webRoot: process.env.HANGSCOPE_WEB_ROOT || defaultWebRoot(),
   maxUploadBytes: intFromEnv('HANGSCOPE_MAX_UPLOAD', DEFAULT_MAX_UPLOAD_BYTES),
   analysisWorkers: Math.max(1, intFromEnv('HANGSCOPE_ANALYSIS_WORKERS', 2)),
@@ -94,7 +98,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
 
 try {
   await app.listen({ port, host });
-  app.log.info({ dbPath, auth: auth.enabled ? 'on' : 'off' }, 'hangscope server ready');
+  app.log.info({ ...(databaseUrl ? { database: 'postgresql' } : { dbPath }), auth: auth.enabled ? 'on' : 'off' }, 'hangscope server ready');
 } catch (err) {
   app.log.error({ err }, 'server failed to start');
   await app.close().catch(() => {});

@@ -1,32 +1,109 @@
-// Shared test setup: a real app on a real SQLite file in a fresh temp directory.
+// Shared test setup: a real app on a real SQLite file in a fresh temp directory — or,
+// in the PostgreSQL run (HANGSCOPE_TEST_ENGINE=postgres, vitest.postgres.config.ts), on a
+// fresh database of the run's real PostgreSQL cluster.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import pg from 'pg';
 import { buildApp, type AppOptions } from '../app.js';
+import { defaultMigrationsDir } from '../paths.js';
+import { openStore } from '../store/open.js';
+import { createTestDatabase, dropTestDatabase, TEST_ENGINE } from './pg-database.js';
+
+export { TEST_ENGINE } from './pg-database.js';
 
 export interface TestApp {
   app: FastifyInstance;
   dir: string;
+  /** The SQLite file (unused in the PostgreSQL run). */
   dbPath: string;
+  /** Where the app's store is: spread into buildApp() or openStore() for another server
+   *  or store on the same database. */
+  store: { dbPath: string; databaseUrl?: string };
+  /** Raw SQL on the app's database, `?` placeholders, on either engine; rows of a query. */
+  sql<T = Record<string, unknown>>(text: string, ...params: unknown[]): Promise<T[]>;
   close(): Promise<void>;
+}
+
+/** int8 as numbers, as the store reads them. */
+const PG_TYPES = {
+  getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid === 20 && format !== 'binary' ? Number : pg.types.getTypeParser(oid, format as 'text')),
+} as pg.CustomTypesConfig;
+
+/** Raw SQL on a store's database (see TestApp.sql). */
+export async function rawSql<T>(store: { dbPath: string; databaseUrl?: string }, text: string, params: unknown[]): Promise<T[]> {
+  if (!store.databaseUrl) {
+    const db = new Database(store.dbPath);
+    try {
+      const s = db.prepare(text);
+      if (s.reader) return s.all(...params) as T[];
+      s.run(...params);
+      return [];
+    } finally {
+      db.close();
+    }
+  }
+  const c = new pg.Client({ connectionString: store.databaseUrl, types: PG_TYPES });
+  await c.connect();
+  try {
+    let n = 0;
+    return (await c.query(text.replace(/\?/g, () => `$${++n}`), params)).rows as T[];
+  } finally {
+    await c.end();
+  }
 }
 
 export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'hangscope-test-'));
 }
 
+/** A store of the test run's engine on a fresh database in `dir`; `again()` opens a second
+ *  store (another connection, as the CLI or another server) on the same database. */
+export async function openTestStore(dir: string, options: { storedViewMinBytes?: number } = {}) {
+  const location = { dbPath: join(dir, 'db.sqlite'), databaseUrl: TEST_ENGINE === 'postgres' ? await createTestDatabase() : undefined };
+  const open = () => openStore({ ...location, migrationsDir: defaultMigrationsDir(), ...options });
+  const store = await open();
+  return {
+    store,
+    location,
+    again: open,
+    sql: <T = Record<string, unknown>>(text: string, ...params: unknown[]) => rawSql<T>(location, text, params),
+    async close() {
+      await store.close();
+      if (location.databaseUrl) await dropTestDatabase(location.databaseUrl);
+    },
+  };
+}
+
+/** The PostgreSQL database of each temp dir of this process (a restart on the same dir
+ *  reuses it, as a restart on the same SQLite file does). */
+const databases = new Map<string, string>();
+
 export async function startApp(overrides: Partial<AppOptions> = {}, dir = tempDir()): Promise<TestApp> {
   const dbPath = join(dir, 'data', 'hangscope.db');
-  const app = buildApp({ dbPath, examplesDir: null, rateLimit: false, readRateLimit: false, ...overrides });
+  let databaseUrl: string | undefined;
+  if (TEST_ENGINE === 'postgres') {
+    databaseUrl = databases.get(dir) ?? (await createTestDatabase());
+    databases.set(dir, databaseUrl);
+  }
+  const store = { dbPath, databaseUrl };
+  const app = buildApp({ ...store, examplesDir: null, rateLimit: false, readRateLimit: false, ...overrides });
   await app.ready();
   return {
     app,
     dir,
     dbPath,
+    store,
+    sql: (text, ...params) => rawSql(store, text, params),
     async close() {
       await app.close();
       rmSync(dir, { recursive: true, force: true });
+      if (databaseUrl) {
+        databases.delete(dir);
+        await dropTestDatabase(databaseUrl);
+      }
     },
   };
 }

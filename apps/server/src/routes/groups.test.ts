@@ -1,11 +1,10 @@
 import { ANALYZER_VERSION, FINGERPRINT_VERSION } from '@hangscope/analyzer';
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CRLF_UTF8_DUMP, HUNG_TASK_DUMP, startApp, upload, type TestApp } from '../__tests__/helpers.js';
 import { InlineAnalysisRunner } from '../analysis/pool.js';
 import { defaultMigrationsDir } from '../paths.js';
 import { reanalyzeStored } from '../services/reanalyze.js';
-import { SqliteStore } from '../store/sqlite-store.js';
+import { openStore } from '../store/open.js';
 
 let t: TestApp;
 afterEach(async () => {
@@ -98,11 +97,9 @@ describe('a group as a page', () => {
 
     // Fingerprints made by older rules (as every row from before migration 0008) are
     // recomputed by re-analysis; groups follow; the decisions stay.
-    const store = new SqliteStore(t.dbPath, defaultMigrationsDir());
+    const store = await openStore({ ...t.store, migrationsDir: defaultMigrationsDir() });
     try {
-      const raw = new Database(t.dbPath);
-      raw.exec("UPDATE incidents SET fingerprint_version = 1, fingerprint = 'old-rules', group_key = 'old-rules'");
-      raw.close();
+      await t.sql("UPDATE incidents SET fingerprint_version = 1, fingerprint = 'old-rules', group_key = 'old-rules'");
       expect(await members('old-rules')).toEqual([a, b, c].sort());
       const result = await reanalyzeStored(store, new InlineAnalysisRunner(), { info() {}, warn() {} });
       expect(result).toMatchObject({ updated: 3, failed: 0 });

@@ -1,6 +1,5 @@
 import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import Database from 'better-sqlite3';
 import { analyze } from '@hangscope/analyzer';
 import { CRLF_UTF8_DUMP, HUNG_TASK_DUMP, startApp, sysrqDump, upload, type TestApp } from '../__tests__/helpers.js';
 import { COMPACT_MIN_TASKS } from '../analysis/digest.js';
@@ -75,9 +74,7 @@ describe('GET /api/incidents/:id encodings and caching', () => {
     const text = sysrqDump(COMPACT_MIN_TASKS + 200);
     const { status, json } = await upload(t.app, text);
     expect(status).toBe(201);
-    const db = new Database(t.dbPath, { readonly: true });
-    const row = db.prepare('SELECT form, length FROM incident_analysis WHERE incident_id = ?').get(json.id) as { form: string; length: number };
-    db.close();
+    const [row] = await t.sql<{ form: string; length: number }>('SELECT form, length FROM incident_analysis WHERE incident_id = ?', json.id);
     expect(row.form).toBe('compact');
     // what the analyzer says about the text, as JSON (a task's frames are its stack's)
     const expected = JSON.parse(JSON.stringify(analyze(text)));

@@ -1,5 +1,4 @@
 import { gunzipSync } from 'node:zlib';
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { compactAnalysis, expandAnalysis, type AnalysisDocument, type CompactAnalysis, type CompactTask, type Frame, type Task } from '@hangscope/analyzer';
 import { buildApp } from '../app.js';
@@ -16,7 +15,7 @@ const get = (url: string, headers: Record<string, string> = {}) => t.app.inject(
 
 /** GET `url` from a second server on the test's database: its view cache is empty, as after a restart. */
 async function getRestarted(url: string, storedViewMinBytes?: number) {
-  const app = buildApp({ dbPath: t.dbPath, examplesDir: null, rateLimit: false, reanalyzeOnStart: false, storedViewMinBytes });
+  const app = buildApp({ ...t.store, examplesDir: null, rateLimit: false, reanalyzeOnStart: false, storedViewMinBytes });
   await app.ready();
   try {
     return await app.inject({ method: 'GET', url });
@@ -257,16 +256,15 @@ describe('the view of a fresh upload', () => {
     const url = `/api/incidents/${json.id}/view`;
     // A second server on the same database, without the stored view either: it computes
     // the view from the stored document.
-    const db = new Database(t.dbPath);
-    expect(db.prepare('DELETE FROM incident_views WHERE incident_id = ?').run(json.id).changes).toBe(1);
+    expect(await t.sql('SELECT incident_id FROM incident_views WHERE incident_id = ?', json.id)).toHaveLength(1);
+    await t.sql('DELETE FROM incident_views WHERE incident_id = ?', json.id);
     const fromStore = await getRestarted(url, 0);
     expect(fromStore.statusCode).toBe(200);
     expect(fromStore.json().view.counts.tasks).toBeGreaterThan(1000);
     // Spoil the stored document (not its tag) and the view the second server stored: only
     // a view kept at upload can still be right.
-    db.prepare('UPDATE incident_analysis SET document = ? WHERE incident_id = ?').run(Buffer.from('not a document'), json.id);
-    db.prepare('DELETE FROM incident_views WHERE incident_id = ?').run(json.id);
-    db.close();
+    await t.sql('UPDATE incident_analysis SET document = ? WHERE incident_id = ?', Buffer.from('not a document'), json.id);
+    await t.sql('DELETE FROM incident_views WHERE incident_id = ?', json.id);
     const kept = await get(url);
     expect(kept.statusCode).toBe(200);
     expect(kept.rawPayload.equals(fromStore.rawPayload)).toBe(true);
@@ -280,9 +278,7 @@ describe('the view of a fresh upload', () => {
     const groups = await get(`${url.replace('/view', '/view/task-groups')}?offset=0&limit=1000`);
     await t.app.close();
     // The analysis is spoilt: a view built now would be empty. The stored one is intact.
-    const db = new Database(t.dbPath);
-    db.prepare('UPDATE incident_analysis SET document = ? WHERE incident_id = ?').run(Buffer.from('not a document'), json.id);
-    db.close();
+    await t.sql('UPDATE incident_analysis SET document = ? WHERE incident_id = ?', Buffer.from('not a document'), json.id);
     const again = await getRestarted(url, 0);
     expect(again.statusCode).toBe(200);
     expect(again.rawPayload.equals(first.rawPayload)).toBe(true);
@@ -297,17 +293,15 @@ describe('the view of a fresh upload', () => {
     const url = `/api/incidents/${json.id}/view`;
     const first = await get(url);
     await t.app.close();
-    const db = new Database(t.dbPath);
-    const row = () => db.prepare('SELECT analysis_tag AS tag, view_version AS version FROM incident_views WHERE incident_id = ?').get(json.id) as { tag: string; version: number };
-    const stored = row();
+    const row = async () => (await t.sql<{ tag: string; version: number }>('SELECT analysis_tag AS tag, view_version AS version FROM incident_views WHERE incident_id = ?', json.id))[0];
+    const stored = await row();
     for (const spoil of ['UPDATE incident_views SET view_version = view_version + 100, document = ?', "UPDATE incident_views SET analysis_tag = 'other', document = ?"]) {
-      db.prepare(`${spoil} WHERE incident_id = ?`).run(Buffer.from('not a view'), json.id);
+      await t.sql(`${spoil} WHERE incident_id = ?`, Buffer.from('not a view'), json.id);
       const again = await getRestarted(url, 0);
       expect(again.statusCode).toBe(200);
       expect(again.rawPayload.equals(first.rawPayload)).toBe(true);
-      expect(row()).toEqual(stored);
+      expect(await row()).toEqual(stored);
     }
-    db.close();
   });
 
   it('is kept only for big analyses: a small one\'s is rebuilt (in a few ms), never written', async () => {
@@ -315,16 +309,12 @@ describe('the view of a fresh upload', () => {
     const { json } = await upload(t.app, HUNG_TASK_DUMP);
     const first = await get(`/api/incidents/${json.id}/view`);
     expect(first.statusCode).toBe(200);
-    const db = new Database(t.dbPath);
-    const length = (db.prepare('SELECT length FROM incident_analysis WHERE incident_id = ?').get(json.id) as { length: number }).length;
+    const [{ length }] = await t.sql<{ length: number }>('SELECT length FROM incident_analysis WHERE incident_id = ?', json.id);
     expect(length).toBeLessThan(STORED_VIEW_MIN_BYTES);
-    expect(db.prepare('SELECT count(*) AS n FROM incident_views').get()).toEqual({ n: 0 });
-    db.close();
+    expect(await t.sql('SELECT count(*) AS n FROM incident_views')).toEqual([{ n: 0 }]);
     const again = await getRestarted(`/api/incidents/${json.id}/view`);
     expect(again.rawPayload.equals(first.rawPayload)).toBe(true);
-    const check = new Database(t.dbPath);
-    expect(check.prepare('SELECT count(*) AS n FROM incident_views').get()).toEqual({ n: 0 });
-    check.close();
+    expect(await t.sql('SELECT count(*) AS n FROM incident_views')).toEqual([{ n: 0 }]);
   });
 });
 

@@ -71,7 +71,7 @@ const SEP = '\u001f'; // unit separator: cannot occur in a tag (tags are validat
 /** At most this many cached list pages; the cache starts over when full. */
 const LIST_CACHE_ENTRIES = 512;
 
-interface IncidentRow {
+export interface IncidentRow {
   seq: number;
   id: string;
   sha256: string;
@@ -98,13 +98,13 @@ const TAGS = `(SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM incident
 const SELECT_INCIDENT = `SELECT i.*, ${TAGS} FROM incidents i`;
 
 /** Incidents sharing the most frames with one that are scored for "similar". */
-const SIMILAR_CANDIDATES = 200;
+export const SIMILAR_CANDIDATES = 200;
 /** Below this score an incident is not similar enough to list. */
-const SIMILAR_MIN_SCORE = 0.2;
+export const SIMILAR_MIN_SCORE = 0.2;
 
 /** A group's status in an aggregate over its incidents `i`: resolved when one is, else
  *  mitigated when one is, else open (a duplicate says nothing of the bug's state). */
-const GROUP_STATUS = `CASE max(CASE i.status WHEN 'resolved' THEN 3 WHEN 'mitigated' THEN 2 ELSE 1 END)
+export const GROUP_STATUS = `CASE max(CASE i.status WHEN 'resolved' THEN 3 WHEN 'mitigated' THEN 2 ELSE 1 END)
   WHEN 3 THEN 'resolved' WHEN 2 THEN 'mitigated' ELSE 'open' END`;
 
 /**
@@ -125,13 +125,13 @@ interface AnalysisRow {
 }
 
 /** The JSON text of the full document from a stored analysis's JSON bytes. */
-function fullJsonText(form: DocumentForm, json: Buffer): string {
+export function fullJsonText(form: DocumentForm, json: Buffer): string {
   if (form === 'full') return json.toString('utf8');
   const { pieces, length } = expandCompactJson(json);
   return Buffer.concat(pieces, length).toString('utf8');
 }
 
-function toDetailFields(r: IncidentRow): Omit<IncidentDetail, 'analysisJson'> {
+export function toDetailFields(r: IncidentRow): Omit<IncidentDetail, 'analysisJson'> {
   return {
     ...toSummary(r),
     sha256: r.sha256,
@@ -142,7 +142,7 @@ function toDetailFields(r: IncidentRow): Omit<IncidentDetail, 'analysisJson'> {
   };
 }
 
-function toSummary(r: IncidentRow): IncidentSummary {
+export function toSummary(r: IncidentRow): IncidentSummary {
   return {
     id: r.id,
     title: r.user_title ?? r.analysis_title,
@@ -159,7 +159,7 @@ function toSummary(r: IncidentRow): IncidentSummary {
   };
 }
 
-interface AnnotationRow {
+export interface AnnotationRow {
   id: string;
   incident_id: string;
   target: string | null;
@@ -171,7 +171,7 @@ interface AnnotationRow {
   updated_at: string;
 }
 
-function toAnnotation(r: AnnotationRow): Annotation {
+export function toAnnotation(r: AnnotationRow): Annotation {
   return {
     id: r.id,
     incidentId: r.incident_id,

@@ -4,11 +4,10 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AnalysisDocument } from '@hangscope/analyzer';
-import { HUNG_TASK_DUMP, startApp, tempDir, upload, type TestApp } from '../__tests__/helpers.js';
+import { HUNG_TASK_DUMP, openTestStore, startApp, TEST_ENGINE, tempDir, upload, type TestApp } from '../__tests__/helpers.js';
 import { toAnalysisRecord } from '../analysis/digest.js';
 import { defaultMigrationsDir } from '../paths.js';
 import { migrate } from './migrate.js';
-import { SqliteStore } from './sqlite-store.js';
 import type { IncidentSummary, ListFilter } from './types.js';
 import { toFtsQuery } from './search-query.js';
 
@@ -20,7 +19,8 @@ afterEach(async () => {
 
 const migrationFiles = () => readdirSync(defaultMigrationsDir()).filter((f) => /^\d+_.*\.sql$/.test(f));
 
-describe('migrations', () => {
+// The migrations of the SQLite file (PostgreSQL's: postgres-store.pg.test.ts).
+describe.skipIf(TEST_ENGINE !== 'sqlite')('migrations', () => {
   it('are recorded in schema_migrations, and a restart applies nothing twice and keeps data', async () => {
     const dir = tempDir();
     t = await startApp({}, dir);
@@ -152,10 +152,11 @@ function document(overrides: Partial<AnalysisDocument>): AnalysisDocument {
   };
 }
 
-describe('SqliteStore search index', () => {
+describe(`${TEST_ENGINE} store search index`, () => {
   it('finds incidents by frame function, comm and verdict words', async () => {
     const dir = tempDir();
-    const store = new SqliteStore(join(dir, 'db.sqlite'), defaultMigrationsDir());
+    const opened = await openTestStore(dir);
+    const store = opened.store;
     const add = (id: string, sha: string, doc: AnalysisDocument) =>
       store.create({
         id,
@@ -189,12 +190,25 @@ describe('SqliteStore search index', () => {
     expect(await search('kworker')).toEqual(['B']);
     expect(await search('console')).toEqual(['B']);
     expect(await search('INFO task hung')).toEqual(['B', 'A']);
+    // The same matches on both engines (FTS5's unicode61 on SQLite, search-text.ts on
+    // PostgreSQL): a word of several tokens is a phrase inside one field, `*` a prefix of
+    // its last token, case folded; words in any order and field.
+    expect(await search('flush_work*')).toEqual(['A']);
+    expect(await search('workqueue flush')).toEqual(['A']);
+    expect(await search('hung_in')).toEqual(['B', 'A']);
+    expect(await search('RMMOD mutex*')).toEqual([]);
+    expect(await search('mutex*')).toEqual(['B']);
+    expect(await search('in_flush')).toEqual(['A']);
+    expect(await search('in_rmmod')).toEqual([]);
+    expect(await search('workqueue_rmmod')).toEqual([]); // the end of the title, the start of the verdict
+    expect(await search('kworker/1:2')).toEqual(['B']);
+    expect(await search('kworker/1:3')).toEqual([]);
     // a duplicate sha256 is reported, not inserted
     expect(await add('CCCCCCCCCCCCCCCCCCCCCC', 'a'.repeat(64), document({}))).toEqual({ created: false, id: 'AAAAAAAAAAAAAAAAAAAAAA' });
     expect(await store.count()).toBe(2);
 
     // Cached list pages: a write through another connection (the CLI's import) shows at once.
-    const other = new SqliteStore(join(dir, 'db.sqlite'), defaultMigrationsDir());
+    const other = await opened.again();
     expect(await ids({})).toEqual(['B', 'A']);
     await other.create({
       id: 'DDDDDDDDDDDDDDDDDDDDDD',
@@ -214,6 +228,13 @@ describe('SqliteStore search index', () => {
     await store.update('DDDDDDDDDDDDDDDDDDDDDD', { tags: ['cli'] });
     await store.update('BBBBBBBBBBBBBBBBBBBBBB', { tags: ['z-last', 'a "quoted" \\ tag'], host: 'host\u0001', userTitle: 'title \u2028 "x"' });
     expect(await ids({ tag: 'cli' })).toEqual(['D']);
+    await store.update('DDDDDDDDDDDDDDDDDDDDDD', { userTitle: 'Crème brûlée at the ÉCOLE' });
+    expect(await search('creme')).toEqual(['D']);
+    expect(await search('BRÛL*')).toEqual(['D']);
+    expect(await search('école')).toEqual(['D']);
+    expect(await search('the_ecole')).toEqual(['D']);
+    await store.update('DDDDDDDDDDDDDDDDDDDDDD', { userTitle: 'flush from the cli' });
+    expect(await search('creme')).toEqual([]);
     const first = await page({});
     expect(first.items[0].tags).toEqual(['cli']);
     expect(first.items[1]).toMatchObject({ tags: ['a "quoted" \\ tag', 'z-last'], host: 'host\u0001', title: 'title \u2028 "x"', duplicateOf: null });
@@ -223,7 +244,7 @@ describe('SqliteStore search index', () => {
     expect((await page({}, one.nextCursor, 5)).items.map((i) => i.id[0])).toEqual(['B', 'A']);
     expect((await page({ match: toFtsQuery('flush_workqueue')! }, null, 1)).nextCursor).not.toBeNull();
     await other.close();
-    await store.close();
+    await opened.close();
   });
 });
 
@@ -236,10 +257,11 @@ describe('toFtsQuery', () => {
   });
 });
 
-describe('SqliteStore incident views', () => {
+describe(`${TEST_ENGINE} store incident views`, () => {
   it('keeps the view of the analysis stored now: written with it, replaced with it, never for an old one', async () => {
     const dir = tempDir();
-    const store = new SqliteStore(join(dir, 'db.sqlite'), defaultMigrationsDir(), { storedViewMinBytes: 0 });
+    const opened = await openTestStore(dir, { storedViewMinBytes: 0 });
+    const store = opened.store;
     try {
       const id = 'CCCCCCCCCCCCCCCCCCCCCC';
       const record = toAnalysisRecord(document({}), 'x');
@@ -285,7 +307,7 @@ describe('SqliteStore incident views', () => {
       expect(await store.getView(id, third!, version + 1)).toBeNull();
       expect(await store.replaceAnalysis('DDDDDDDDDDDDDDDDDDDDDD', noView, '2026-03-01T00:00:00.000Z')).toBeNull();
     } finally {
-      await store.close();
+      await opened.close();
     }
   });
 });

@@ -1,0 +1,86 @@
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterEach, describe, expect, it } from 'vitest';
+import { HUNG_TASK_DUMP, startApp, tempDir, upload, type TestApp } from '../__tests__/helpers.js';
+import { createTestDatabase, dropTestDatabase } from '../__tests__/pg-database.js';
+import { defaultMigrationsDir } from '../paths.js';
+import { migratePostgres } from './pg-migrate.js';
+
+let t: TestApp | undefined;
+afterEach(async () => {
+  await t?.close();
+  t = undefined;
+});
+
+const pgMigrations = () => readdirSync(join(defaultMigrationsDir(), 'postgres')).filter((f) => /^\d+_.*\.sql$/.test(f));
+
+describe('PostgreSQL migrations', () => {
+  it('are recorded in schema_migrations, and a restart applies nothing twice and keeps data', async () => {
+    const dir = tempDir();
+    t = await startApp({}, dir);
+    const { json } = await upload(t.app, HUNG_TASK_DUMP);
+    await t.app.close();
+    const rows = await t.sql<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+    expect(rows.map((r) => r.version)).toEqual(pgMigrations().map((f) => Number(f.split('_')[0])));
+    t = await startApp({}, dir); // the same database
+    expect(await t.sql('SELECT count(*) AS n FROM schema_migrations')).toEqual([{ n: rows.length }]);
+    expect((await t.app.inject({ method: 'GET', url: `/api/incidents/${json.id}` })).statusCode).toBe(200);
+  });
+
+  it('roll back a failing migration, refuse a changed one, and let servers starting together take turns', async () => {
+    const dir = tempDir();
+    const migrations = join(dir, 'migrations');
+    mkdirSync(migrations);
+    writeFileSync(join(migrations, '0001_a.sql'), 'CREATE TABLE a (x integer);');
+    writeFileSync(join(migrations, '0002_b.sql'), 'CREATE TABLE b (x integer); INSERT INTO nope VALUES (1);');
+    const url = await createTestDatabase();
+    const pool = new pg.Pool({ connectionString: url, max: 4 });
+    const tables = async () => (await pool.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")).rows.map((r) => r.tablename);
+    const run = async () => {
+      const c = await pool.connect();
+      try {
+        return await migratePostgres(c, migrations);
+      } finally {
+        c.release();
+      }
+    };
+    try {
+      await expect(run()).rejects.toThrow(/nope/);
+      expect(await tables()).toEqual(['a', 'schema_migrations']); // b rolled back with its record
+      writeFileSync(join(migrations, '0002_b.sql'), 'CREATE TABLE b (x integer);');
+      writeFileSync(join(migrations, '0003_c.sql'), 'CREATE TABLE c (x integer);');
+      // Three servers at once: one applies, the others wait and find it done.
+      const results = await Promise.all([run(), run(), run()]);
+      expect(results.sort((x, y) => y.length - x.length)).toEqual([[2, 3], [], []]);
+      writeFileSync(join(migrations, '0001_a.sql'), 'CREATE TABLE a (x integer, y integer);');
+      await expect(run()).rejects.toThrow(/changed after it was applied/);
+    } finally {
+      await pool.end();
+      await dropTestDatabase(url);
+    }
+  });
+});
+
+describe('PostgresStore', () => {
+  it('stores the uploaded bytes and the compressed analysis as bytea, byte for byte', async () => {
+    t = await startApp();
+    const { json } = await upload(t.app, HUNG_TASK_DUMP);
+    const [raw] = await t.sql<{ encoding: string; data: Buffer }>('SELECT encoding, data FROM incident_raw WHERE incident_id = ?', json.id);
+    expect(raw.encoding).toBe('gzip');
+    const served = await t.app.inject({ method: 'GET', url: `/api/incidents/${json.id}/raw` });
+    expect(served.rawPayload.toString()).toBe(HUNG_TASK_DUMP);
+    const [a] = await t.sql<{ encoding: string; document: Buffer }>('SELECT encoding, document FROM incident_analysis WHERE incident_id = ?', json.id);
+    expect(a.encoding).toBe('deflate-raw-sync');
+    expect(Buffer.isBuffer(a.document)).toBe(true);
+  });
+
+  it('refuses text PostgreSQL cannot hold (U+0000) with a 400, and stays usable', async () => {
+    t = await startApp();
+    const { json } = await upload(t.app, HUNG_TASK_DUMP);
+    const res = await t.app.inject({ method: 'POST', url: `/api/incidents/${json.id}/annotations`, payload: { body: 'a\u0000b' } });
+    expect(res.statusCode).toBe(400);
+    const ok = await t.app.inject({ method: 'POST', url: `/api/incidents/${json.id}/annotations`, payload: { body: 'fine' } });
+    expect(ok.statusCode).toBe(201);
+  });
+});
