@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { HUNG_TASK_DUMP, startApp, tempDir, upload, type TestApp } from '../__tests__/helpers.js';
 import { createTestDatabase, dropTestDatabase } from '../__tests__/pg-database.js';
 import { defaultMigrationsDir } from '../paths.js';
+import { openStore } from './open.js';
 import { migratePostgres } from './pg-migrate.js';
 
 let t: TestApp | undefined;
@@ -82,5 +83,52 @@ describe('PostgresStore', () => {
     expect(res.statusCode).toBe(400);
     const ok = await t.app.inject({ method: 'POST', url: `/api/incidents/${json.id}/annotations`, payload: { body: 'fine' } });
     expect(ok.statusCode).toBe(201);
+  });
+});
+
+describe('PostgresStore access records (migration 0010)', () => {
+  it('tokens, sessions, audit, shares, pins, deletion and retention', async () => {
+    t = await startApp();
+    const a = (await upload(t.app, HUNG_TASK_DUMP)).json.id;
+    const b = (await upload(t.app, HUNG_TASK_DUMP.replace(/4080\./g, '9120.'))).json.id;
+    const store = await openStore({ ...t.store, migrationsDir: defaultMigrationsDir() });
+    try {
+      const token = { id: 'tok1', name: 'alice', role: 'write' as const, createdAt: '2026-01-01T00:00:00.000Z', revokedAt: null };
+      await store.createToken(token, 'f'.repeat(64));
+      await expect(store.createToken({ ...token, id: 'tok2' }, 'e'.repeat(64))).rejects.toMatchObject({ statusCode: 409 });
+      expect(await store.listTokens()).toEqual([token]);
+      expect(await store.tokenBySecret('f'.repeat(64))).toEqual(token);
+      await store.createSession('s'.repeat(64), 'tok1', '2026-01-01T00:00:00.000Z', '2026-01-02T00:00:00.000Z');
+      expect(await store.sessionToken('s'.repeat(64), '2026-01-01T12:00:00.000Z')).toEqual(token);
+      expect(await store.sessionToken('s'.repeat(64), '2026-01-03T00:00:00.000Z')).toBeNull();
+      expect(await store.revokeToken('alice', '2026-01-01T13:00:00.000Z')).toEqual({ ...token, revokedAt: '2026-01-01T13:00:00.000Z' });
+      expect(await store.sessionToken('s'.repeat(64), '2026-01-01T14:00:00.000Z')).toBeNull();
+      expect(await store.tokenBySecret('f'.repeat(64))).toBeNull();
+      expect(await store.revokeToken('alice', '2026-01-01T13:00:00.000Z')).toBeNull();
+
+      await store.addAudit(a, { at: '2026-01-01T00:00:00.000Z', actor: 'alice', action: 'status', detail: { status: 'resolved' } });
+      await store.addAudit(a, { at: '2026-01-01T00:00:01.000Z', actor: null, action: 'pin', detail: { pinned: true } });
+      expect((await store.listAudit(a)).map((e) => e.action)).toEqual(['status', 'pin']);
+      await store.createShare({ id: 'share1', incidentId: a, createdAt: '2026-01-01T00:00:00.000Z', createdBy: 'alice', kaslr: false });
+      expect(await store.getShare('share1')).toMatchObject({ incidentId: a, kaslr: false });
+
+      // b is a duplicate of a; a pinned, then retention: only unpinned ones go.
+      await store.update(b, { status: 'duplicate', duplicateOf: a });
+      await store.update(a, { pinned: true });
+      expect(await store.isPinned(a)).toBe(true);
+      expect((await store.get(a))!.pinned).toBe(true);
+      const future = '2999-01-01T00:00:00.000Z';
+      expect(await store.deleteUnpinnedBefore(future)).toEqual([b]);
+      expect(await store.get(b)).toBeNull();
+      expect(await store.isPinned(b)).toBeNull();
+      // Deleting a takes every row of it, the search row included.
+      expect(await store.deleteIncident(a)).toBe(true);
+      expect(await store.deleteIncident(a)).toBe(false);
+      for (const table of ['incident_raw', 'incident_analysis', 'incident_audit', 'incident_shares', 'incident_search', 'incident_tags', 'incident_frames']) {
+        expect(await t.sql(`SELECT count(*) AS n FROM ${table}`), table).toEqual([{ n: 0 }]);
+      }
+    } finally {
+      await store.close();
+    }
   });
 });

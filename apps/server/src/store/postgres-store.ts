@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import pg from 'pg';
 import { similarity, type FrameSignature } from '@hangscope/analyzer';
+import { HttpError } from '../errors.js';
 import { inflateDocument, inflateDocumentSync, type DocumentForm } from './document.js';
 import { migratePostgres } from './pg-migrate.js';
 import { candidateQuery, distinctTokens, parseFtsQuery, phrasePatterns, searchField } from './search-text.js';
@@ -24,6 +25,9 @@ import {
 import type {
   AnalysisRecord,
   Annotation,
+  ApiToken,
+  AuditEntry,
+  IncidentShare,
   AnnotationPatch,
   CreateResult,
   GroupMitigation,
@@ -64,6 +68,8 @@ const SUMMARY_JSON = `json_build_object('id', i.id, 'url', '/i/' || i.id, 'title
   'kind', i.kind, 'host', i.host, 'kernel', i.kernel, 'status', i.status, 'duplicateOf', i.duplicate_of,
   'createdAt', i.created_at, 'updatedAt', i.updated_at, 'fingerprint', i.fingerprint, 'size', i.size,
   'tags', coalesce((SELECT json_agg(tag ORDER BY tag) FROM incident_tags t WHERE t.incident_id = i.id), '[]'::json))::text`;
+
+const TOKEN_COLUMNS = 'id, name, role, created_at AS "createdAt", revoked_at AS "revokedAt"';
 
 /** Every group-key change takes this transaction lock: the SQLite store has one writer,
  *  here concurrent edits of linked incidents (duplicate of each other) take turns. */
@@ -376,6 +382,7 @@ export class PostgresStore implements IncidentStore {
         await this.writeSearch(c, r.seq, { user_title: patch.userTitle ?? '' });
       }
       if (patch.host !== undefined) set('host', patch.host);
+      if (patch.pinned !== undefined) set('pinned', patch.pinned ? 1 : 0);
       if (patch.tags !== undefined) await this.writeTags(c, id, patch.tags);
       await c.query(`UPDATE incidents SET ${[...sets, 'updated_at = $2'].join(', ')} WHERE id = $1`, params);
       if (regroup) await this.refreshGroupKeys(c, id);
@@ -721,6 +728,131 @@ export class PostgresStore implements IncidentStore {
       revision.author,
       revision.createdAt,
     ]);
+  }
+
+  /** Inside the caller's transaction (under GROUP_LOCK): the incident and every row of
+   *  it (all cascade from incidents, the search row through its seq). */
+  private async deleteOne(c: pg.PoolClient, id: string): Promise<boolean> {
+    const dependents = await this.q<{ id: string }>('SELECT id FROM incidents WHERE duplicate_of = $1', [id], c);
+    const { rowCount } = await c.query('DELETE FROM incidents WHERE id = $1', [id]);
+    if (!rowCount) return false;
+    // Its duplicates lost their original (duplicate_of became NULL): their own group again.
+    for (const d of dependents) await this.refreshGroupKeys(c, d.id);
+    return true;
+  }
+
+  async deleteIncident(id: string): Promise<boolean> {
+    return this.tx(async (c) => {
+      await c.query('SELECT pg_advisory_xact_lock($1)', [GROUP_LOCK]);
+      return this.deleteOne(c, id);
+    });
+  }
+
+  async deleteUnpinnedBefore(cutoff: string): Promise<string[]> {
+    return this.tx(async (c) => {
+      await c.query('SELECT pg_advisory_xact_lock($1)', [GROUP_LOCK]);
+      const ids = (await this.q<{ id: string }>('SELECT id FROM incidents WHERE created_at < $1 AND pinned = 0 ORDER BY seq', [cutoff], c)).map((r) => r.id);
+      const deleted: string[] = [];
+      for (const id of ids) if (await this.deleteOne(c, id)) deleted.push(id);
+      return deleted;
+    });
+  }
+
+  async isPinned(id: string): Promise<boolean | null> {
+    const r = await this.one<{ pinned: number }>('SELECT pinned FROM incidents WHERE id = $1', [id]);
+    return r ? r.pinned === 1 : null;
+  }
+
+  async addAudit(incidentId: string, e: AuditEntry): Promise<void> {
+    await this.pool.query('INSERT INTO incident_audit (incident_id, at, actor, action, detail) VALUES ($1, $2, $3, $4, $5)', [
+      incidentId,
+      e.at,
+      e.actor,
+      e.action,
+      JSON.stringify(e.detail),
+    ]);
+  }
+
+  async listAudit(incidentId: string): Promise<AuditEntry[]> {
+    const rows = await this.q<Omit<AuditEntry, 'detail'> & { detail: string }>(
+      'SELECT at, actor, action, detail FROM incident_audit WHERE incident_id = $1 ORDER BY seq',
+      [incidentId],
+    );
+    return rows.map((r) => ({ ...r, detail: JSON.parse(r.detail) as Record<string, unknown> }));
+  }
+
+  async createToken(t: ApiToken, secretSha256: string): Promise<void> {
+    try {
+      await this.pool.query('INSERT INTO api_tokens (id, name, role, token_sha256, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6)', [
+        t.id,
+        t.name,
+        t.role,
+        secretSha256,
+        t.createdAt,
+        t.revokedAt,
+      ]);
+    } catch (err) {
+      // 23505: unique_violation (the name; ids and secrets are random).
+      if ((err as { code?: string }).code === '23505') throw new HttpError(409, 'name_taken', `a token named ${JSON.stringify(t.name)} exists already`);
+      throw err;
+    }
+  }
+
+  async listTokens(): Promise<ApiToken[]> {
+    return this.q<ApiToken>(`SELECT ${TOKEN_COLUMNS} FROM api_tokens ORDER BY created_at, id`);
+  }
+
+  async revokeToken(idOrName: string, at: string): Promise<ApiToken | null> {
+    return this.tx(async (c): Promise<ApiToken | null> => {
+      const t = await this.one<ApiToken>(`SELECT ${TOKEN_COLUMNS} FROM api_tokens WHERE (id = $1 OR name = $1) AND revoked_at IS NULL FOR UPDATE`, [idOrName], c);
+      if (!t) return null;
+      await c.query('UPDATE api_tokens SET revoked_at = $1 WHERE id = $2', [at, t.id]);
+      await c.query('DELETE FROM web_sessions WHERE token_id = $1', [t.id]);
+      return { ...t, revokedAt: at };
+    });
+  }
+
+  async tokenBySecret(secretSha256: string): Promise<ApiToken | null> {
+    return (await this.one<ApiToken>(`SELECT ${TOKEN_COLUMNS} FROM api_tokens WHERE token_sha256 = $1 AND revoked_at IS NULL`, [secretSha256])) ?? null;
+  }
+
+  async createSession(sessionSha256: string, tokenId: string, createdAt: string, expiresAt: string): Promise<void> {
+    await this.tx(async (c) => {
+      await c.query('DELETE FROM web_sessions WHERE expires_at <= $1', [createdAt]);
+      await c.query('INSERT INTO web_sessions (session_sha256, token_id, created_at, expires_at) VALUES ($1, $2, $3, $4)', [sessionSha256, tokenId, createdAt, expiresAt]);
+    });
+  }
+
+  async sessionToken(sessionSha256: string, now: string): Promise<ApiToken | null> {
+    const t = await this.one<ApiToken>(
+      `SELECT t.id, t.name, t.role, t.created_at AS "createdAt", t.revoked_at AS "revokedAt" FROM web_sessions s
+         JOIN api_tokens t ON t.id = s.token_id
+       WHERE s.session_sha256 = $1 AND s.expires_at > $2 AND t.revoked_at IS NULL`,
+      [sessionSha256, now],
+    );
+    return t ?? null;
+  }
+
+  async deleteSession(sessionSha256: string): Promise<void> {
+    await this.pool.query('DELETE FROM web_sessions WHERE session_sha256 = $1', [sessionSha256]);
+  }
+
+  async createShare(s: IncidentShare): Promise<void> {
+    await this.pool.query('INSERT INTO incident_shares (id, incident_id, created_at, created_by, kaslr) VALUES ($1, $2, $3, $4, $5)', [
+      s.id,
+      s.incidentId,
+      s.createdAt,
+      s.createdBy,
+      s.kaslr ? 1 : 0,
+    ]);
+  }
+
+  async getShare(id: string): Promise<IncidentShare | null> {
+    const r = await this.one<{ id: string; incident_id: string; created_at: string; created_by: string | null; kaslr: number }>(
+      'SELECT id, incident_id, created_at, created_by, kaslr FROM incident_shares WHERE id = $1',
+      [id],
+    );
+    return r ? { id: r.id, incidentId: r.incident_id, createdAt: r.created_at, createdBy: r.created_by, kaslr: r.kaslr === 1 } : null;
   }
 
   async getMeta(key: string): Promise<string | null> {
