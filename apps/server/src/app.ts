@@ -4,7 +4,7 @@ import { createAnalysisRunner, type AnalysisRunner } from './analysis/pool.js';
 import { registerGuard, type AuthOptions } from './auth/guard.js';
 import { HttpError } from './errors.js';
 import { InflightBudget } from './ingest/budget.js';
-import { DailyQuota } from './ingest/quota.js';
+import { DailyQuota, SharedDailyQuota, type Quota } from './ingest/quota.js';
 import { registerExternalPlugins, type WriteRateLimit } from './plugins/external.js';
 import { defaultExamplesDir, defaultMigrationsDir } from './paths.js';
 import type { RouteDeps } from './routes/deps.js';
@@ -22,6 +22,7 @@ import { loadExamplesOnce } from './services/examples.js';
 import { IngestService } from './services/ingest.js';
 import { reanalyzeStored } from './services/reanalyze.js';
 import { openStore } from './store/open.js';
+import type { SharedCounters } from './store/types.js';
 
 export const DEFAULT_MAX_UPLOAD_BYTES = 64 * 1024 * 1024;
 
@@ -129,6 +130,12 @@ function errorHandler(this: FastifyInstance, err: FastifyError | HttpError, requ
   return reply.code(status).type('application/json; charset=utf-8').send({ error, message });
 }
 
+/** The daily quota: none for 0; counted in the shared database when there is one. */
+function quotaOf(bytesPerDay: number, shared: SharedCounters | undefined): Quota | null {
+  if (bytesPerDay === 0) return null;
+  return shared ? new SharedDailyQuota(bytesPerDay, shared) : new DailyQuota(bytesPerDay);
+}
+
 /** The application as a plugin, in layers: external plugins, store and services, routes. */
 export const hangscopeApp: FastifyPluginAsync<AppOptions> = async (app, opts) => {
   const rateLimit = opts.rateLimit ?? DEFAULT_WRITE_RATE_LIMIT;
@@ -140,7 +147,7 @@ export const hangscopeApp: FastifyPluginAsync<AppOptions> = async (app, opts) =>
     storedViewMinBytes: opts.storedViewMinBytes,
   });
   const auth: AuthOptions = opts.auth ?? { enabled: false };
-  await registerExternalPlugins(app, { rateLimit, readRateLimit, guard: (a) => registerGuard(a, store, auth) });
+  await registerExternalPlugins(app, { rateLimit, readRateLimit, guard: (a) => registerGuard(a, store, auth), shared: store.shared });
   const maxUploadBytes = opts.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
   const analysis =
     opts.analysis ??
@@ -177,7 +184,7 @@ export const hangscopeApp: FastifyPluginAsync<AppOptions> = async (app, opts) =>
     maxQueuedAnalyses: opts.maxQueuedAnalyses || DEFAULT_MAX_QUEUED_ANALYSES,
     bodyTimeoutMs: opts.bodyTimeoutMs || DEFAULT_BODY_TIMEOUT_MS,
     readRateLimit,
-    quota: opts.dailyQuotaBytes === 0 ? null : new DailyQuota(opts.dailyQuotaBytes ?? 32 * maxUploadBytes),
+    quota: quotaOf(opts.dailyQuotaBytes ?? 32 * maxUploadBytes, store.shared),
     rateLimit,
     views,
   };

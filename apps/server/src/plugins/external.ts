@@ -4,6 +4,8 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { ANALYZER_VERSION } from '@hangscope/analyzer';
+import type { SharedCounters } from '../store/types.js';
+import { sharedRateLimitStore } from './shared-rate-limit.js';
 
 export interface WriteRateLimit {
   /** Requests per window and client address, for each write route. */
@@ -18,7 +20,13 @@ export interface WriteRateLimit {
  */
 export async function registerExternalPlugins(
   app: FastifyInstance,
-  opts: { rateLimit: WriteRateLimit | false; readRateLimit?: WriteRateLimit | false; guard?: (app: FastifyInstance) => void },
+  opts: {
+    rateLimit: WriteRateLimit | false;
+    readRateLimit?: WriteRateLimit | false;
+    guard?: (app: FastifyInstance) => void;
+    /** Count in the database every server shares (PostgreSQL), not in this process. */
+    shared?: SharedCounters;
+  },
 ): Promise<void> {
   // Security headers on every response. They are the same for every request (no CSP
   // nonces, no per-request directives), so helmet runs once here and the hook copies
@@ -65,6 +73,7 @@ export async function registerExternalPlugins(
       global: false,
       max: limits[0].max,
       timeWindow: limits[0].timeWindowMs,
+      ...(opts.shared ? { store: sharedRateLimitStore(opts.shared) } : {}),
       errorResponseBuilder: (request, context) => ({
         statusCode: 429,
         error: 'too_many_requests',

@@ -128,10 +128,10 @@ export async function startServer(env: ServerEnv, timeoutMs = 60_000): Promise<S
 }
 
 /** Run the built CLI as a child process (not awaited: the caller may kill it). */
-export function spawnCli(args: string[], dbPath: string): { child: ChildProcess; done: Promise<number | null>; output: () => string } {
+export function spawnCli(args: string[], dbPath: string, extra: Record<string, string> = {}): { child: ChildProcess; done: Promise<number | null>; output: () => string } {
   const child = spawn(process.execPath, [BUILT_CLI, ...args], {
     cwd: SERVER_DIR,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HANGSCOPE_DB: dbPath },
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HANGSCOPE_DB: dbPath, ...extra },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -1,6 +1,6 @@
 import type { AnalysisRunner } from '../analysis/pool.js';
 import type { InflightBudget } from '../ingest/budget.js';
-import type { DailyQuota } from '../ingest/quota.js';
+import type { Quota } from '../ingest/quota.js';
 import type { WriteRateLimit } from '../plugins/external.js';
 import type { IngestService } from '../services/ingest.js';
 import type { IncidentStore } from '../store/types.js';
@@ -22,7 +22,7 @@ export interface RouteDeps {
   /** Per-client limit on reads that cost work (exports, raw, task views); false: none. */
   readRateLimit: WriteRateLimit | false;
   /** Stored bytes per client per day; null: no quota. */
-  quota: DailyQuota | null;
+  quota: Quota | null;
   /** Computed incident-page views (routes/view.ts), primed by fresh uploads. */
   views: ViewCache;
 }

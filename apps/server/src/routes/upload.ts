@@ -132,8 +132,8 @@ export const uploadRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app,
   };
   const initialReservation = (headers: IncomingHttpHeaders) => declaredLength(headers) ?? Math.min(limit, UNANNOUNCED_INITIAL_BYTES);
   /** The client's stored bytes of the day would pass its quota: 429 until midnight UTC. */
-  const quotaRefusal = (client: string, bytes: number): HttpError | null => {
-    const wait = deps.quota?.waitFor(client, bytes) ?? 0;
+  const quotaRefusal = async (client: string, bytes: number): Promise<HttpError | null> => {
+    const wait = (await deps.quota?.waitFor(client, bytes)) ?? 0;
     if (wait === 0) return null;
     return new HttpError(429, 'quota_exceeded', `this client has stored its ${deps.quota!.bytesPerDay} bytes for today (UTC); retry after midnight UTC`, {
       'retry-after': String(wait),
@@ -215,7 +215,7 @@ export const uploadRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app,
       // memory budget or the analysis queue (503 with Retry-After). Every early answer
       // closes the connection, so an unread body is never drained.
       onRequest: async (request, reply) => {
-        const refusal = admissionRefusal(request.headers) ?? quotaRefusal(request.ip, declaredLength(request.headers) ?? 0);
+        const refusal = admissionRefusal(request.headers) ?? (await quotaRefusal(request.ip, declaredLength(request.headers) ?? 0));
         const reservation = refusal ? null : deps.inflight.reserve(initialReservation(request.headers));
         if (refusal || !reservation) {
           await drainBriefly(request.raw);
@@ -262,7 +262,7 @@ export const uploadRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app,
       if (result.analysisError) request.log.warn({ incident: result.id, reason: result.analysisError }, 'analysis failed; dump stored without one');
       const body = { id: result.id, url: incidentUrl(result.id), ...(result.analysisError ? { analysisError: result.analysisError } : {}) };
       if (result.duplicate) return reply.code(200).send({ ...body, duplicate: true });
-      deps.quota?.add(request.ip, upload.bytes?.length ?? 0);
+      await deps.quota?.add(request.ip, upload.bytes?.length ?? 0);
       return reply.code(201).header('location', `/api/incidents/${result.id}`).send(body);
     },
   );

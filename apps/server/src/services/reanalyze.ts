@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { ANALYZER_VERSION, FINGERPRINT_VERSION } from '@hangscope/analyzer';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AnalysisRunner } from '../analysis/pool.js';
@@ -8,7 +10,17 @@ export interface ReanalyzeResult {
   updated: number;
   failed: number;
   total: number;
+  /** Left to another server on the same database, which claimed them first (or had
+   *  re-analysed them already); absent when none. */
+  claimedElsewhere?: number;
 }
+
+/** A re-analysis claim lasts this long: longer than an analysis may take (5 minutes in
+ *  the server, 10 in the CLI), so a claim runs out only when its server died. */
+const CLAIM_LEASE_MS = 15 * 60_000;
+
+/** Who claims, in the claims other servers see: this process. */
+const OWNER = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
 
 export interface ReanalyzeOptions {
   /** Re-analyse every incident, not only those from another analyzer version or
@@ -33,8 +45,13 @@ export async function reanalyzeStored(
   const result: ReanalyzeResult = { updated: 0, failed: 0, total: ids.length };
   if (ids.length === 0) return result;
   log.info({ count: ids.length, analyzerVersion: ANALYZER_VERSION }, 're-analysing stored incidents');
+  const current = opts.all ? null : ANALYZER_VERSION;
   for (const id of ids) {
     if (opts.shouldStop?.()) break;
+    if (!(await store.claimReanalysis(id, OWNER, CLAIM_LEASE_MS, current, FINGERPRINT_VERSION))) {
+      result.claimedElsewhere = (result.claimedElsewhere ?? 0) + 1;
+      continue;
+    }
     try {
       const bytes = await readRawBytes(store, id);
       if (!bytes) throw new Error('stored dump is missing');

@@ -39,6 +39,7 @@ import type {
   IncidentStore,
   ListFilter,
   ListPage,
+  SharedCounters,
   MitigationRevision,
   NewIncident,
   RepeatInfo,
@@ -409,6 +410,7 @@ export class PostgresStore implements IncidentStore {
         [a.analyzerVersion, analyzedAt, a.document.data, a.document.encoding, a.document.form ?? 'full', a.document.crc32, a.document.length, id],
       );
       await this.writeSearch(c, r.seq, { titles: a.search.titles, verdict: a.search.verdict, frames: a.search.frames, comms: a.search.comms });
+      await c.query('DELETE FROM reanalysis_claims WHERE incident_id = $1', [id]);
       const analysisTag = storedAnalysisTag(analyzedAt, a.document);
       if (a.view && this.keepsViews(a.document.length)) {
         await this.writeView(c, id, { tag: analysisTag, version: a.view.version, doc: a.view.doc, groups: a.view.groupsDoc });
@@ -419,7 +421,62 @@ export class PostgresStore implements IncidentStore {
 
   async markReanalysisFailed(id: string, analyzerVersion: string): Promise<void> {
     await this.pool.query('UPDATE incidents SET reanalysis_failed_version = $1 WHERE id = $2', [analyzerVersion, id]);
+    await this.pool.query('DELETE FROM reanalysis_claims WHERE incident_id = $1', [id]);
   }
+
+  async claimReanalysis(id: string, owner: string, leaseMs: number, currentVersion: string | null, fingerprintVersion: number): Promise<boolean> {
+    // The incident row is locked for the claim's few statements, SKIP LOCKED: a server
+    // claiming the same incident at the same moment gets nothing instead of waiting. A
+    // claim row of another owner counts while its lease runs (a server that died while
+    // re-analysing leaves one behind, which runs out).
+    const r = await this.one<{ incident_id: string }>(
+      `WITH candidate AS (
+         SELECT i.id FROM incidents i
+         WHERE i.id = $1
+           AND ($3::text IS NULL OR ((i.analyzer_version != $3 OR i.fingerprint = 'analysis-failed' OR ($4 > 0 AND i.fingerprint_version != $4))
+                AND i.reanalysis_failed_version IS DISTINCT FROM $3))
+         FOR UPDATE SKIP LOCKED
+       )
+       INSERT INTO reanalysis_claims (incident_id, owner, expires_at)
+       SELECT id, $2, clock_timestamp() + $5 * interval '1 millisecond' FROM candidate
+       ON CONFLICT (incident_id) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
+         WHERE reanalysis_claims.expires_at < clock_timestamp() OR reanalysis_claims.owner = excluded.owner
+       RETURNING incident_id`,
+      [id, owner, currentVersion, fingerprintVersion, leaseMs],
+    );
+    return r !== undefined;
+  }
+
+  /** See SharedCounters: rows of UNLOGGED tables (migrations/postgres/0009), times by the
+   *  database's clock, the same for every server whatever their own clocks say. */
+  readonly shared: SharedCounters = {
+    hit: async (key, windowMs) => {
+      const r = (await this.one<{ count: number; ttl: number }>(
+        `WITH now AS (SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint AS ms)
+         INSERT INTO rate_limit_counters AS c (key, count, expires_at) SELECT $1, 1, ms + $2 FROM now
+         ON CONFLICT (key) DO UPDATE SET
+           count = CASE WHEN c.expires_at <= (SELECT ms FROM now) THEN 1 ELSE c.count + 1 END,
+           expires_at = CASE WHEN c.expires_at <= (SELECT ms FROM now) THEN (SELECT ms FROM now) + $2 ELSE c.expires_at END
+         RETURNING count, expires_at - (SELECT ms FROM now) AS ttl`,
+        [key, windowMs],
+      ))!;
+      // Windows that ran out are deleted now and then, so the table holds the live ones.
+      if (Math.random() < 0.001) {
+        await this.pool.query('DELETE FROM rate_limit_counters WHERE expires_at < (extract(epoch FROM clock_timestamp()) * 1000)::bigint');
+      }
+      return { count: r.count, ttlMs: Math.max(0, r.ttl) };
+    },
+    quotaUsed: async (day, client) =>
+      (await this.one<{ bytes: number }>('SELECT bytes FROM daily_quota_bytes WHERE day = $1 AND client = $2', [day, client]))?.bytes ?? 0,
+    quotaAdd: async (day, client, bytes) => {
+      await this.pool.query(
+        `INSERT INTO daily_quota_bytes AS q (day, client, bytes) VALUES ($1, $2, $3)
+         ON CONFLICT (day, client) DO UPDATE SET bytes = q.bytes + excluded.bytes`,
+        [day, client, bytes],
+      );
+      if (Math.random() < 0.01) await this.pool.query('DELETE FROM daily_quota_bytes WHERE day < $1', [day]);
+    },
+  };
 
   async getView(id: string, tag: string, version: number): Promise<StoredView | null> {
     const r = await this.one<{ document: Buffer; crc32: number; length: number; groups: Buffer; groups_crc32: number; groups_length: number }>(

@@ -555,6 +555,12 @@ export class SqliteStore implements IncidentStore {
     }).immediate();
   }
 
+  /** One server writes a SQLite file: nothing to share. (A CLI `reanalyze` running beside
+   *  it may re-analyse an incident the server does too: the later result stands.) */
+  async claimReanalysis(): Promise<boolean> {
+    return true;
+  }
+
   async markReanalysisFailed(id: string, analyzerVersion: string): Promise<void> {
     this.stmt('UPDATE incidents SET reanalysis_failed_version = ? WHERE id = ?').run(analyzerVersion, id);
   }

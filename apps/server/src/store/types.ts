@@ -237,7 +237,20 @@ export interface IncidentShare {
   kaslr: boolean;
 }
 
+/** Counters every server on one database shares (PostgreSQL): rate limits and the daily
+ *  quota. A store without them (SQLite: one server) leaves them to the process. */
+export interface SharedCounters {
+  /** Count a request under `key` in its window of `windowMs` (the window starts with the
+   *  first request): the requests counted in the window so far, and the ms it has left. */
+  hit(key: string, windowMs: number): Promise<{ count: number; ttlMs: number }>;
+  /** Bytes `client` stored on `day` (YYYY-MM-DD, UTC). */
+  quotaUsed(day: string, client: string): Promise<number>;
+  quotaAdd(day: string, client: string, bytes: number): Promise<void>;
+}
+
 export interface IncidentStore {
+  /** See SharedCounters; undefined: this process counts alone. */
+  readonly shared?: SharedCounters;
   ping(): Promise<boolean>;
   /** Insert incident, raw bytes, analysis, tags and search index atomically. A sha256
    * that already exists is not an error: the existing id comes back with created=false. */
@@ -275,6 +288,12 @@ export interface IncidentStore {
   idsToReanalyze(currentVersion: string | null, fingerprintVersion?: number): Promise<string[]>;
   /** Re-analysing the incident under this analyzer version failed: not tried again under it. */
   markReanalysisFailed(id: string, analyzerVersion: string): Promise<void>;
+  /** Before re-analysing an incident: true when this caller (`owner`) is to do it, for
+   *  `leaseMs`; false when another server holds a live claim on it, or it no longer needs
+   *  re-analysis under `currentVersion` / `fingerprintVersion` (another server did it;
+   *  currentVersion null: every incident needs it). Several servers re-analysing after an
+   *  upgrade then share the work instead of each doing all of it. */
+  claimReanalysis(id: string, owner: string, leaseMs: number, currentVersion: string | null, fingerprintVersion: number): Promise<boolean>;
   groups(limit: number): Promise<IncidentGroup[]>;
   /** One group with its incidents (at most `limit`, newest first); null when empty. */
   group(key: string, limit: number): Promise<IncidentGroupDetail | null>;
