@@ -9,6 +9,7 @@ import { registerExternalPlugins, type WriteRateLimit } from './plugins/external
 import { defaultExamplesDir, defaultMigrationsDir } from './paths.js';
 import type { RouteDeps } from './routes/deps.js';
 import { annotationRoutes } from './routes/annotations.js';
+import { collectRoutes } from './routes/collect.js';
 import { exportRoutes } from './routes/exports.js';
 import { groupRoutes } from './routes/groups.js';
 import { healthRoutes } from './routes/health.js';
@@ -200,6 +201,7 @@ export const hangscopeApp: FastifyPluginAsync<AppOptions> = async (app, opts) =>
 
   await app.register(healthRoutes, { deps });
   await app.register(sessionRoutes, { deps, auth });
+  await app.register(collectRoutes, { deps });
   await app.register(uploadRoutes, { deps });
   await app.register(incidentRoutes, { deps });
   await app.register(annotationRoutes, { deps });

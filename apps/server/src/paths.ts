@@ -18,3 +18,8 @@ export function defaultExamplesDir(): string {
 export function defaultWebRoot(): string {
   return fileURLToPath(new URL('apps/web/dist/', repoRoot));
 }
+
+/** The collector script served at GET /collect.sh (scripts/hangscope-collect). */
+export function defaultCollectorPath(): string {
+  return process.env.HANGSCOPE_COLLECTOR ?? fileURLToPath(new URL('scripts/hangscope-collect', repoRoot));
+}

@@ -6,6 +6,7 @@ import type { ParsedFrame } from '../records.js';
 import { isStackTerminator, parseFrameLine } from '../frames.js';
 import type { FormatParser, ParseContext } from '../parser.js';
 import { span } from '../parser.js';
+import { collectHeaderParser, collectNoteParser, readProcFileHeader } from './collect.js';
 
 // Tested on every line a segment may start at: made once, not per call.
 const PROMPT_SHAPE = /^(?:\[[^\]]+\][#$]|[\w.-]+@|[#$] )/;
@@ -106,17 +107,7 @@ export const procFileHeaderParser: FormatParser = {
   starts: (line) => PROC_FILE_HEADER.test(line.trimmed),
   parse(lines, i, ctx) {
     const m = PROC_FILE_HEADER.exec(lines.trimmed(i))!;
-    const pid = Number(m[2] ?? m[1]);
-    if (m[3] === 'stack') {
-      ctx.shell.command = `cat /proc/${pid}/stack`;
-      ctx.shell.commandLine = lines.no(i);
-      return i + 1;
-    }
-    if (m[3] === 'comm' && i + 1 < lines.length && /^\S.{0,15}$/.test(lines.trimmed(i + 1))) {
-      ctx.records.addTask({ pid, comm: lines.trimmed(i + 1), state: null, cpu: null, taskAddr: null, frames: [], span: span(lines, i, i + 2), format: 'proc_comm' });
-      return i + 2;
-    }
-    return i + 1;
+    return readProcFileHeader(lines, i, ctx, Number(m[2] ?? m[1]), m[3]);
   },
 };
 
@@ -189,7 +180,7 @@ export const procStatusParser: FormatParser = {
       format: 'proc_status',
     });
     // The rest of the file (memory and signal fields) is read as part of it.
-    while (j < lines.length && /^[A-Z][\w_]{1,30}:/.test(lines.trimmed(j))) j++;
+    while (j < lines.length && /^[A-Za-z][\w_]{1,30}:/.test(lines.trimmed(j))) j++;
     return j;
   },
 };
@@ -282,6 +273,6 @@ export const psTableParser: FormatParser = {
   },
 };
 
-export const SHELL_PARSERS: FormatParser[] = [shellCommandParser, procFileHeaderParser, procStackParser, procStackPrefixedParser, procStatusParser, psTableParser, orphanStackParser];
+export const SHELL_PARSERS: FormatParser[] = [collectHeaderParser, collectNoteParser, shellCommandParser, procFileHeaderParser, procStackParser, procStackPrefixedParser, procStatusParser, psTableParser, orphanStackParser];
 
 export type { ParseContext };

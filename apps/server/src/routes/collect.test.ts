@@ -1,0 +1,45 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { defaultCollectorPath } from '../paths.js';
+import { listenLocal, startApp, type TestApp } from '../__tests__/helpers.js';
+
+let t: TestApp;
+afterEach(async () => {
+  await t?.close();
+});
+
+describe('GET /collect.sh', () => {
+  it('serves the collector byte for byte as a shell script', async () => {
+    t = await startApp();
+    const res = await t.app.inject({ method: 'GET', url: '/collect.sh' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('text/x-shellscript; charset=utf-8');
+    expect(res.rawPayload.equals(readFileSync(defaultCollectorPath()))).toBe(true);
+    expect(res.body.startsWith('#!/bin/sh\n')).toBe(true);
+  });
+
+  it.skipIf(process.platform !== 'linux')('the script fetched from the server uploads its capture to it (--post)', async () => {
+    t = await startApp();
+    const base = await listenLocal(t);
+    const script = await (await fetch(`${base}/collect.sh`)).text();
+    // As a user would run it: piped into sh, arguments after `-s --`.
+    // (Asynchronously: the server answering its upload runs in this process.)
+    const r = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn('sh', ['-s', '--', '--post', base, '--timeout', '2', '--pid', String(process.pid)], { timeout: 120_000 });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+      child.on('close', (status) => resolve({ status, stdout, stderr }));
+      child.stdin.end(script);
+    });
+    expect(r.status).toBe(0);
+    const id = /"id":"([^"]+)"/.exec(r.stderr)?.[1];
+    expect(id).toBeDefined();
+    const raw = await fetch(`${base}/api/incidents/${id}/raw`);
+    const text = await raw.text();
+    expect(text).toContain(`=== hangscope-collect: /proc/${process.pid}/stack ===`);
+    expect(r.stdout).toBe(text);
+  });
+});
