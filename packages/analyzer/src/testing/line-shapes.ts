@@ -42,6 +42,14 @@ export const NAMED_SHAPES: string[] = [
   'mysqld;entry_SYSCALL_64_after_hwframe;do_syscall_64;__x64_sys_fsync;do_fsync;jbd2_log_wait_commit 1234',
   '==> /proc/1234/stack <==',
   'Name:\tkworker/1:2',
+  // scripts/hangscope-collect's section headers (each kind the analyzer reads) and notes
+  '=== hangscope-collect: /proc/1234/stack ===',
+  '=== hangscope-collect: /proc/1234/task/1235/comm ===',
+  '=== hangscope-collect: /proc/sched_debug ===',
+  '=== hangscope-collect: /proc/locks ===',
+  '=== hangscope-collect: uname -a ===',
+  '=== hangscope-collect: dmesg ===',
+  'hangscope-collect: skipped: not present on this kernel',
   'Pid:\t1234',
   // lockdep's saved traces (irq-inversion reports; in the syzkaller corpus, not the fixtures)
   '    IN-HARDIRQ-W at:',
