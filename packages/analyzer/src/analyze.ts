@@ -14,6 +14,7 @@ import { parseText } from './parse/run.js';
 import { normalizeSpaces } from './text/spaces.js';
 import { fingerprint } from './summary/fingerprint.js';
 import { detectKind, headline, reportTitle } from './summary/headline.js';
+import { nextCapture } from './summary/next-capture.js';
 import { writeVerdict } from './summary/verdict.js';
 import { ANALYZER_VERSION } from './version.js';
 
@@ -84,6 +85,7 @@ function analyzeUnsafe(raw: string): AnalysisDocument {
     .sort((a, b) => a.cpu - b.cpu)
     .map((c) => ({ id: `cpu:${c.cpu}`, cpu: c.cpu, current: c.current, idle: c.idle, stuck: c.stuck, runnable: c.runnable, evidence: c.evidence, ...(c.stuckReason ? { stuckReason: c.stuckReason } : {}) }));
   const g = { nodes: graph.nodes, edges: graph.edges };
+  const next = nextCapture(findings);
   return {
     schemaVersion: SCHEMA_VERSION,
     analyzerVersion: ANALYZER_VERSION,
@@ -102,6 +104,7 @@ function analyzeUnsafe(raw: string): AnalysisDocument {
     verdict: writeVerdict(h, model, waits, findings, g),
     coverage,
     lineCount,
+    ...(next ? { nextCapture: next } : {}),
   };
 }
 

@@ -23,6 +23,22 @@ describe.skipIf(!built)('hangscope CLI', () => {
     expect(r.stderr).toBe('');
   });
 
+  it('prints the collector command for the next capture, and it in the verdict', () => {
+    // seed000: a flush whose worker the dump does not show (sysrq-w and -t, the flusher's pid).
+    const flush = join(pkg, 'fixtures', 'seeds', 'seed000.txt');
+    const doc = JSON.parse(run(['analyze', flush, '--format', 'json']).stdout);
+    expect(doc.nextCapture.args).toEqual(['--sysrq=wt', '--pid', '1458']);
+    const r = run(['analyze', flush, '--collect-command']);
+    expect(r.status, r.stderr).toBe(0);
+    const want = `sudo sh hangscope-collect${(doc.nextCapture?.args ?? []).map((a: string) => ' ' + a).join('')} --out capture.txt\n`;
+    expect(r.stdout).toBe(want);
+    expect(run(['analyze', flush]).stdout).toContain(`capture next: ${want}`);
+    const posted = run(['analyze', seed, '--collect-command', '--server', 'http://hs.example:8080/', '--incident', 'abc123']);
+    expect(posted.stdout).toMatch(/^curl -fsS http:\/\/hs\.example:8080\/collect\.sh \| sudo sh -s -- .*--post http:\/\/hs\.example:8080 --incident abc123\n$/);
+    expect(run(['analyze', seed, '--server', 'http://x']).status).toBe(2);
+    expect(run(['analyze', seed, '--collect-command', '--server', 'http://x;rm']).status).toBe(2);
+  });
+
   it('prints the analysis document as JSON, from stdin too', () => {
     const fromFile = run(['analyze', seed, '--format', 'json']);
     const fromStdin = run(['analyze', '-', '--format=json'], readFileSync(seed, 'utf8'));

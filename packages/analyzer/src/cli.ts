@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// hangscope CLI: `hangscope analyze FILE|- [--format json|text] [--pretty]`.
-// stdout carries only the document (json: compact unless --pretty) or the verdict (text);
-// errors are one line on stderr with exit code 2.
+// hangscope CLI: `hangscope analyze FILE|- [--format json|text] [--pretty] [--collect-command]`.
+// stdout carries only the document (json: compact unless --pretty), the verdict (text),
+// or the collector command for the next capture; errors are one line on stderr with
+// exit code 2.
 
 import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
@@ -9,8 +10,9 @@ import { parseArgs } from 'node:util';
 import { analyze } from './analyze.js';
 import type { AnalysisDocument } from './contract.js';
 import { batched, jsonChunks } from './json-stream.js';
+import { collectCommand } from './summary/next-capture.js';
 
-const USAGE = 'usage: hangscope analyze FILE|- [--format json|text] [--pretty]';
+const USAGE = 'usage: hangscope analyze FILE|- [--format json|text] [--pretty] [--collect-command [--server URL [--incident ID]]]';
 
 function fail(msg: string): never {
   process.stderr.write(`hangscope: ${msg}\n`);
@@ -30,6 +32,10 @@ export function formatText(doc: AnalysisDocument): string {
       for (const s of f.nextSteps?.slice(0, 3) ?? []) out.push(`    next: ${s}`);
     }
   }
+  if (doc.nextCapture) {
+    out.push('');
+    out.push(`capture next: ${collectCommand(doc.nextCapture)}`);
+  }
   out.push('');
   out.push(`fingerprint ${doc.fingerprint} · ${doc.tasks.length} tasks · ${doc.graph.nodes.length} nodes · ${doc.graph.edges.length} edges`);
   return out.join('\n') + '\n';
@@ -39,6 +45,8 @@ interface Options {
   file: string;
   format: 'json' | 'text';
   pretty: boolean;
+  /** Print only the collector command for the next capture (posting to `server`). */
+  collect: { server?: string; incident?: string } | null;
 }
 
 /** The command line, strictly: an unknown option or a stray argument is an error. */
@@ -52,6 +60,9 @@ function readArgs(argv: string[]): Options | 'help' {
       options: {
         format: { type: 'string', short: 'f' },
         pretty: { type: 'boolean' },
+        'collect-command': { type: 'boolean' },
+        server: { type: 'string' },
+        incident: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -71,7 +82,14 @@ function readArgs(argv: string[]): Options | 'help' {
   const format = values.format ?? 'text';
   if (format !== 'json' && format !== 'text') fail(`--format takes json or text, got '${format}'`);
   if (values.pretty && format !== 'json') fail(`--pretty goes with --format json (${USAGE})`);
-  return { file, format, pretty: values.pretty ?? false };
+  const wantsCollect = values['collect-command'] ?? false;
+  if ((values.server !== undefined || values.incident !== undefined) && !wantsCollect) fail(`--server and --incident go with --collect-command (${USAGE})`);
+  if (values.incident !== undefined && values.server === undefined) fail(`--incident goes with --server (${USAGE})`);
+  if (wantsCollect && values.format !== undefined) fail(`--collect-command prints a command, not a --format (${USAGE})`);
+  if (values.server !== undefined && !/^https?:\/\/[\w.:[\]\-~\/%@]{1,500}$/.test(values.server)) fail(`--server takes an http(s) URL, got '${values.server}'`);
+  if (values.incident !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(values.incident)) fail(`--incident takes an incident id, got '${values.incident}'`);
+  const collect = wantsCollect ? { server: values.server?.replace(/\/+$/, ''), incident: values.incident } : null;
+  return { file, format, pretty: values.pretty ?? false, collect };
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -89,6 +107,12 @@ async function main(argv: string[]): Promise<void> {
     fail(`cannot read '${file}': ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`);
   }
   const doc = analyze(text);
+  if (opts.collect) {
+    // With no next step for the collector, its plain run: every blocked task's files.
+    const { server, incident } = opts.collect;
+    process.stdout.write(collectCommand(doc.nextCapture ?? { args: [] }, server ? { server, incident } : undefined) + '\n');
+    return;
+  }
   if (opts.format === 'text') process.stdout.write(formatText(doc));
   else if (opts.pretty) process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
   else {

@@ -173,6 +173,25 @@ export interface Finding {
   confidence?: Confidence;
   knownIssue?: KnownIssueRef;
   nextSteps?: string[];
+  /** For each of `nextSteps` (same index), what scripts/hangscope-collect gives it: its
+   *  flags (`--sysrq=w`, `--pid 4790`) and the sections of its output the answer is in;
+   *  null for a step the collector cannot take. */
+  collect?: (CollectorSource | null)[];
+}
+
+export interface CollectorSource {
+  flags: string[];
+  sections: string[];
+}
+
+/** The next capture to take with scripts/hangscope-collect, from every finding's steps. */
+export interface NextCapture {
+  /** The collector's arguments, in order (`--sysrq=wt`, `--pid`, `4790`, …). */
+  args: string[];
+  /** The tasks the next steps name, whose files the collector reads with their threads. */
+  pids: number[];
+  /** The sections of its output that answer the steps. */
+  sections: string[];
 }
 
 export interface CoverageSegment {
@@ -206,4 +225,6 @@ export interface AnalysisDocument {
   coverage?: CoverageSegment[];
   /** Number of input lines. */
   lineCount?: number;
+  /** What to run on the machine next (absent when no next step is the collector's). */
+  nextCapture?: NextCapture;
 }

@@ -6,3 +6,4 @@ export { frameSignature, similarity, type FrameSignature, type Similarity } from
 export { StackTable, compactAnalysis, expandAnalysis, isCompact, stackKey, type CompactAnalysis, type CompactTask } from './compact.js';
 export { ANALYSIS_YOUNG_GENERATION_MB } from './heap.js';
 export { isGenericFrame } from './knowledge/waits.js';
+export { collectCommand, nextCapture } from './summary/next-capture.js';

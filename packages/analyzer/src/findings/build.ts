@@ -2,7 +2,7 @@
 // dump leaves open (with concrete next steps). Most important first.
 
 import type { Confidence, Finding, GraphEdge, GraphNode, Kind, Lock, Span } from '../contract.js';
-import { EXTERNAL_SITUATIONS, nextSteps } from '../knowledge/next-steps.js';
+import { EXTERNAL_SITUATIONS, nextStepFields, type NextStepFields } from '../knowledge/next-steps.js';
 import { mergeSpans, type Model } from '../model/build.js';
 import type { IpiResult, StarvedCpu } from '../graph/cpus.js';
 import type { TaskWait } from '../graph/waits.js';
@@ -16,12 +16,12 @@ import { LOCK_WRAPPERS } from '../knowledge/lock-wrappers.js';
 import { stoppedHolding } from '../graph/locks.js';
 
 /** What to capture next about a root blocker outside the dump's tasks. */
-function rootNextSteps(id: string, type: GraphNode['type'], edges: GraphEdge[], model: Model, waits: Map<string, TaskWait>): { nextSteps?: string[] } {
-  if (id === 'external:hypervisor') return { nextSteps: nextSteps('starved_vcpu') };
+function rootNextSteps(id: string, type: GraphNode['type'], edges: GraphEdge[], model: Model, waits: Map<string, TaskWait>): NextStepFields | Record<string, never> {
+  if (id === 'external:hypervisor') return { ...nextStepFields('starved_vcpu') };
   const via = type === 'external' ? edges.find((e) => e.to === id)?.from : id;
   const w = via ? waits.get(via) : undefined;
-  if (w?.rule.kind === 'poll_sleep') return { nextSteps: nextSteps('poll_external', { pid: w.task.pid, culprit: w.culprit?.fn ?? w.frame.fn }) };
-  if (type === 'external') return { nextSteps: nextSteps(EXTERNAL_SITUATIONS[id] ?? 'hung_task_general') };
+  if (w?.rule.kind === 'poll_sleep') return { ...nextStepFields('poll_external', { pid: w.task.pid, culprit: w.culprit?.fn ?? w.frame.fn }) };
+  if (type === 'external') return { ...nextStepFields(EXTERNAL_SITUATIONS[id] ?? 'hung_task_general') };
   return {};
 }
 
@@ -334,7 +334,7 @@ function findingsOf(inp: FindingInputs): Analysis {
         summary: `${label(nodes, t.id)} waits in ${r.wait.frame.fn} for other CPUs to answer a cross-CPU call; the dump does not show which CPU has not answered`,
         nodes: [t.id],
         evidence: t.framesSpan ? [t.framesSpan] : [],
-        nextSteps: nextSteps('ipi_unknown_target', { cpu: t.cpu }),
+        ...nextStepFields('ipi_unknown_target', { cpu: t.cpu }),
       });
     }
   }
@@ -373,7 +373,7 @@ function findingsOf(inp: FindingInputs): Analysis {
       summary: `${label(nodes, u.waiter.id)} waits for ${u.target.what}, but the worker running it is not in the dump`,
       nodes: [u.waiter.id, u.target.id],
       evidence: u.waiter.framesSpan ? [u.waiter.framesSpan] : u.waiter.evidence.slice(0, 2),
-      nextSteps: nextSteps('flush_no_runner', { work: u.wait.work ?? null, wq: u.wait.wq ?? null }),
+      ...nextStepFields('flush_no_runner', { work: u.wait.work ?? null, wq: u.wait.wq ?? null }),
     });
   }
   for (const l of inp.locks) {
@@ -386,7 +386,7 @@ function findingsOf(inp: FindingInputs): Analysis {
       summary: `Nobody in the dump is known to hold ${label(nodes, l.id)}, which ${l.waiters.length === 1 ? 'one task waits' : `${countWords(l.waiters.length)} tasks wait`} for`,
       nodes: [l.id, ...l.waiters.slice(0, 5)],
       evidence: l.evidence.slice(0, 5),
-      nextSteps: nextSteps('lock_no_owner', { addr: l.addr }),
+      ...nextStepFields('lock_no_owner', { addr: l.addr }),
     });
   }
   // A stuck CPU whose task is known only from the watchdog's headline (`[comm:pid]`) has
@@ -401,7 +401,7 @@ function findingsOf(inp: FindingInputs): Analysis {
         : `cpu ${c.cpu} is reported stuck (${c.stuckReason ?? 'watchdog'}) but the dump has no stack for it`,
       nodes: c.current ? [`cpu:${c.cpu}`, c.current] : [`cpu:${c.cpu}`],
       evidence: c.evidence,
-      nextSteps: nextSteps('stuck_cpu_no_stack', { cpu: c.cpu }),
+      ...nextStepFields('stuck_cpu_no_stack', { cpu: c.cpu }),
     });
   }
   const stackTasks = model.tasks.filter((t) => t.frames.length > 0);
@@ -413,7 +413,7 @@ function findingsOf(inp: FindingInputs): Analysis {
       severity: 'info',
       summary: `The ${stackTasks.length} stack(s) here carry no pid or task state (aggregated or pasted without a header), so who waits on whom cannot be tied to tasks`,
       nodes: [],
-      nextSteps: nextSteps('no_capture'),
+      ...nextStepFields('no_capture'),
     });
   }
   if (inp.kind === 'unknown' || stackTasks.length === 0) {
@@ -424,7 +424,7 @@ function findingsOf(inp: FindingInputs): Analysis {
         ? 'The text names tasks but holds no kernel stack to analyze: capture their stacks.'
         : 'No kernel capture was recognised in this text (no stack trace, hung-task report, lockup report, crash output or task dump).',
       nodes: [],
-      nextSteps: nextSteps('no_capture'),
+      ...nextStepFields('no_capture'),
     });
   } else if (out.length === 0 && inp.kind === 'rcu_stall') {
     // An RCU stall whose report names no CPU or task this dump shows a stack for.
@@ -437,7 +437,7 @@ function findingsOf(inp: FindingInputs): Analysis {
         : 'The RCU stall report names no stalled CPU or blocked task whose stack this dump shows',
       nodes: [],
       ...(idle ? { evidence: [idle.span] } : {}),
-      nextSteps: nextSteps(idle ? 'rcu_gp_starved' : 'rcu_stall'),
+      ...nextStepFields(idle ? 'rcu_gp_starved' : 'rcu_stall'),
     });
   } else if (out.length === 0) {
     // Stacks, but nothing links them: say what would.
@@ -449,7 +449,7 @@ function findingsOf(inp: FindingInputs): Analysis {
         ? `${label(nodes, first.task.id)} waits for ${first.rule.what} (${first.api.fn}); the dump does not show who should wake it`
         : 'The stacks in the dump do not show what the blocked tasks wait for',
       nodes: first ? [first.task.id] : [],
-      nextSteps: nextSteps(stackTasks.length === 1 ? 'single_stack' : 'hung_task_general', { pid: first?.task.pid ?? stackTasks[0].pid }),
+      ...nextStepFields(stackTasks.length === 1 ? 'single_stack' : 'hung_task_general', { pid: first?.task.pid ?? stackTasks[0].pid }),
     });
   }
 

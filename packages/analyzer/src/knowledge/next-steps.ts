@@ -1,6 +1,8 @@
 // What to capture next when the chain leaves the dump. One row per situation; `{pid}`,
 // `{cpu}`, `{addr}`, `{wq}`, `{work}` are filled in from the finding.
 
+import type { CollectorSource } from '../contract.js';
+
 export type Situation =
   | 'no_capture'
   | 'flush_no_runner'
@@ -129,4 +131,64 @@ export function nextSteps(situation: Situation, vars: Record<string, string | nu
       return k === 'wq' ? ` on ${v}` : String(v);
     }),
   );
+}
+
+/**
+ * Which flags of scripts/hangscope-collect give each next step, and the sections of its
+ * output the step's answer is in: one entry per step of NEXT_STEPS (same order), null
+ * for a step the collector cannot take (crash on a vmcore, the host of a VM, the storage
+ * array, a setting for next time). `{pid}` in a flag is the finding's task.
+ *
+ * The sysrq keys are the ones the steps' text names (Documentation/admin-guide/sysrq.rst):
+ * w blocked tasks, t all tasks and (since 4.0, show_workqueue_state) the busy workqueues,
+ * l all CPUs' backtraces, d the locks held (CONFIG_LOCKDEP), m memory.
+ */
+const src = (flags: string[], sections: string[]): CollectorSource => ({ flags, sections });
+export const NEXT_STEP_SOURCES: Record<Situation, (CollectorSource | null)[]> = {
+  // Every task in D state is read without a flag.
+  no_capture: [src([], ['/proc/PID/stack', '/proc/PID/status']), src(['--sysrq=w'], ['dmesg']), src([], ['dmesg']), null],
+  flush_no_runner: [src(['--sysrq=wt'], ['dmesg', 'workqueues']), src(['--sysrq=t'], ['dmesg']), null],
+  lock_no_owner: [null, null, src(['--sysrq=d'], ['dmesg', '/proc/lockdep'])],
+  ipi_unknown_target: [null, src(['--sysrq=l'], ['dmesg']), null],
+  stuck_cpu_no_stack: [src(['--sysrq=l'], ['dmesg', '/proc/sched_debug']), null],
+  single_stack: [src(['--sysrq=w', '--pid {pid}'], ['dmesg', '/proc/PID/stack']), null],
+  // A second capture of the polling task's stack tells a loop (same stack) from progress.
+  poll_external: [null, src(['--pid {pid}'], ['/proc/PID/stack', '/proc/PID/wchan'])],
+  rcu_stall: [src(['--sysrq=l'], ['dmesg', '/proc/sched_debug']), null],
+  rcu_gp_starved: [src([], ['/proc/sched_debug', '/proc/pressure/cpu']), src(['--sysrq=l'], ['dmesg'])],
+  starved_vcpu: [null, src([], ['/proc/sched_debug', '/proc/pressure/cpu'])],
+  storage_io: [src([], ['dmesg', '/proc/pressure/io']), null, null],
+  nfs_server: [null, null],
+  fuse_daemon: [src(['--pid {pid}'], ['/proc/PID/task/TID/stack']), null],
+  netfs_server: [null, src([], ['dmesg'])],
+  memory_reclaim: [src([], ['/proc/pressure/memory']), src(['--sysrq=m'], ['dmesg'])],
+  gpu_fence: [src([], ['dmesg']), null],
+  frozen_task: [src([], ['dmesg']), null],
+  userfault_handler: [null],
+  hung_task_general: [src(['--sysrq=wd'], ['dmesg', '/proc/lockdep']), null],
+};
+
+export interface NextStepFields {
+  nextSteps: string[];
+  /** For each next step, what of the collector gives it (null: nothing). */
+  collect: (CollectorSource | null)[];
+}
+
+/** A finding's next steps and, for each, the collector flags and sections that give it. */
+export function nextStepFields(situation: Situation, vars: Record<string, string | number | null | undefined> = {}): NextStepFields {
+  const pid = vars.pid;
+  const known = typeof pid === 'number' || (typeof pid === 'string' && /^\d{1,9}$/.test(pid));
+  return {
+    nextSteps: nextSteps(situation, vars),
+    collect: NEXT_STEP_SOURCES[situation].map((c) =>
+      c === null
+        ? null
+        : {
+            // A flag for a task the finding does not name is left out (the fuse daemon's
+            // pid is the user's to give), not sent with a placeholder.
+            flags: c.flags.flatMap((f) => (f.includes('{pid}') ? (known ? [f.replace('{pid}', String(pid))] : []) : [f])),
+            sections: c.sections,
+          },
+    ),
+  };
 }
