@@ -14,6 +14,7 @@ import { parseText } from './parse/run.js';
 import { normalizeSpaces } from './text/spaces.js';
 import { fingerprint } from './summary/fingerprint.js';
 import { detectKind, headline, reportTitle } from './summary/headline.js';
+import { captureRanges, nameCaptures, whatTheLastCaptureAdded } from './summary/captures.js';
 import { nextCapture } from './summary/next-capture.js';
 import { writeVerdict } from './summary/verdict.js';
 import { ANALYZER_VERSION } from './version.js';
@@ -86,7 +87,7 @@ function analyzeUnsafe(raw: string): AnalysisDocument {
     .map((c) => ({ id: `cpu:${c.cpu}`, cpu: c.cpu, current: c.current, idle: c.idle, stuck: c.stuck, runnable: c.runnable, evidence: c.evidence, ...(c.stuckReason ? { stuckReason: c.stuckReason } : {}) }));
   const g = { nodes: graph.nodes, edges: graph.edges };
   const next = nextCapture(findings);
-  return {
+  const doc: AnalysisDocument = {
     schemaVersion: SCHEMA_VERSION,
     analyzerVersion: ANALYZER_VERSION,
     kind: h.kind,
@@ -106,6 +107,13 @@ function analyzeUnsafe(raw: string): AnalysisDocument {
     lineCount,
     ...(next ? { nextCapture: next } : {}),
   };
+  const ranges = captureRanges(records.captureMarks, lineCount);
+  if (ranges) {
+    nameCaptures(doc, ranges);
+    doc.captures = ranges;
+    doc.verdict = `${doc.verdict} ${whatTheLastCaptureAdded(doc, ranges)}`;
+  }
+  return doc;
 }
 
 function failed(text: string, err: unknown): AnalysisDocument {

@@ -18,6 +18,10 @@ export type Kind =
 export interface Span {
   line: number;
   endLine: number;
+  /** Documents of several captures (see AnalysisDocument.captures): the capture the
+   *  span lies in, and its first line counted in that capture (1-based). */
+  capture?: number;
+  captureLine?: number;
 }
 
 export type Confidence = 'certain' | 'likely' | 'guess';
@@ -227,4 +231,16 @@ export interface AnalysisDocument {
   lineCount?: number;
   /** What to run on the machine next (absent when no next step is the collector's). */
   nextCapture?: NextCapture;
+  /** The captures of one incident analysed together (absent: one capture): each one's
+   *  lines in the text analysed (captures after the first follow a marker line). */
+  captures?: CaptureRange[];
+}
+
+export interface CaptureRange {
+  /** 1 for the incident's first dump, then in the order they were added. */
+  seq: number;
+  line: number;
+  endLine: number;
+  /** When it was taken, as its marker states (null for the first: it has no marker). */
+  createdAt: string | null;
 }

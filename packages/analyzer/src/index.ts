@@ -7,3 +7,4 @@ export { StackTable, compactAnalysis, expandAnalysis, isCompact, stackKey, type 
 export { ANALYSIS_YOUNG_GENERATION_MB } from './heap.js';
 export { isGenericFrame } from './knowledge/waits.js';
 export { collectCommand, nextCapture } from './summary/next-capture.js';
+export { CAPTURE_MARKER, joinCaptures } from './summary/captures.js';

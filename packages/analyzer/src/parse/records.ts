@@ -338,6 +338,8 @@ export class Records {
   panic: PanicRecord | null = null;
   kernels: KernelFact[] = [];
   segments: SegmentRecord[] = [];
+  /** Capture markers (summary/captures.ts): where each capture after the first begins. */
+  captureMarks: { seq: number; line: number; createdAt: string }[] = [];
   /** Architecture hints from register names and trace styles. */
   archHints: { arch: string; line: number }[] = [];
 }

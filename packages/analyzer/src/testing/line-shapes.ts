@@ -50,6 +50,8 @@ export const NAMED_SHAPES: string[] = [
   '=== hangscope-collect: uname -a ===',
   '=== hangscope-collect: dmesg ===',
   'hangscope-collect: skipped: not present on this kernel',
+  // the marker before each later capture of an incident (summary/captures.ts)
+  '=== hangscope capture 2 at 2026-12-06T18:05:00.000Z ===',
   'Pid:\t1234',
   // lockdep's saved traces (irq-inversion reports; in the syzkaller corpus, not the fixtures)
   '    IN-HARDIRQ-W at:',

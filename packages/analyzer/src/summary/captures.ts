@@ -1,0 +1,123 @@
+// Several captures of one incident (a first dump, then what hangscope-collect took
+// next) analysed as one text. The first capture keeps its own line numbers (its stored
+// annotations and links name them); each later one follows a marker line
+//   === hangscope capture 2 at 2026-12-06T18:29:16.123Z ===
+// The document then lists each capture's lines, every evidence span names its capture
+// and its line there, and the verdict says what the newest capture added.
+
+import type { AnalysisDocument, CaptureRange, Span } from '../contract.js';
+import type { FormatParser } from '../parse/parser.js';
+
+export const CAPTURE_MARKER = /^=== hangscope capture (\d{1,6}) at ([\w:.+\-]{1,40}) ===$/;
+
+/** The text of several captures, in order: each later one after its marker. */
+export function joinCaptures(captures: readonly { text: string; createdAt: string }[]): string {
+  let out = '';
+  captures.forEach((c, k) => {
+    if (k > 0) {
+      if (out !== '' && !out.endsWith('\n')) out += '\n';
+      out += `=== hangscope capture ${k + 1} at ${c.createdAt} ===\n`;
+    }
+    out += c.text;
+  });
+  return out;
+}
+
+/** A marker line: read as such (and no command of the capture before it reads on). */
+export const captureMarkerParser: FormatParser = {
+  name: 'capture_marker',
+  startChars: '=',
+  starts: (line) => CAPTURE_MARKER.test(line.trimmed),
+  parse(lines, i, ctx) {
+    const m = CAPTURE_MARKER.exec(lines.trimmed(i))!;
+    ctx.records.captureMarks.push({ seq: Number(m[1]), line: lines.no(i), createdAt: m[2] });
+    ctx.shell.command = null;
+    ctx.crash.command = null;
+    return i + 1;
+  },
+};
+
+/** Each capture's lines, from the markers found (null: one capture). */
+export function captureRanges(marks: readonly { seq: number; line: number; createdAt: string }[], lineCount: number): CaptureRange[] | null {
+  if (marks.length === 0) return null;
+  const ranges: CaptureRange[] = [{ seq: 1, line: 1, endLine: Math.max(0, marks[0].line - 1), createdAt: null }];
+  marks.forEach((m, k) => {
+    const next = marks[k + 1];
+    ranges.push({ seq: m.seq, line: m.line + 1, endLine: next ? next.line - 1 : lineCount, createdAt: m.createdAt });
+  });
+  return ranges;
+}
+
+/** The capture a line lies in (the last one starting at or before it). */
+export function captureOf(ranges: readonly CaptureRange[], line: number): CaptureRange {
+  let lo = 0;
+  let hi = ranges.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (ranges[mid].line <= line) lo = mid;
+    else hi = mid - 1;
+  }
+  return ranges[lo];
+}
+
+/**
+ * Name the capture of every evidence span of the document (any object with numeric
+ * `line` and `endLine`: tasks', CPUs', locks', nodes', edges', findings' evidence and the
+ * coverage). One walk over the document; a span shared by two places is named once.
+ */
+export function nameCaptures(doc: AnalysisDocument, ranges: readonly CaptureRange[]): void {
+  const seen = new Set<object>();
+  const walk = (v: unknown): void => {
+    if (v === null || typeof v !== 'object' || seen.has(v)) return;
+    seen.add(v);
+    if (Array.isArray(v)) {
+      for (const x of v) walk(x);
+      return;
+    }
+    const o = v as Record<string, unknown>;
+    if (typeof o.line === 'number' && typeof o.endLine === 'number' && !Object.isFrozen(o)) {
+      const c = captureOf(ranges, o.line);
+      (o as unknown as Span).capture = c.seq;
+      (o as unknown as Span).captureLine = o.line - c.line + 1;
+    }
+    for (const k in o) if (k !== 'frames' && k !== 'frameLines' && k !== 'captures') walk(o[k]);
+  };
+  walk(doc.tasks);
+  walk(doc.cpus);
+  walk(doc.locks);
+  walk(doc.works);
+  walk(doc.graph);
+  walk(doc.findings);
+  walk(doc.coverage);
+}
+
+/** Tasks named in the sentence at most; the rest are counted. */
+const MAX_NAMED = 3;
+
+/**
+ * What the newest capture shows that the earlier ones did not: the tasks whose stack is
+ * read from it (a task an earlier capture only named, or one it did not name at all),
+ * each with what it waits for in the graph.
+ */
+export function whatTheLastCaptureAdded(doc: AnalysisDocument, ranges: readonly CaptureRange[]): string {
+  const last = ranges[ranges.length - 1];
+  const labels = new Map(doc.graph.nodes.map((n) => [n.id, n.label]));
+  const firstEdge = new Map<string, { to: string; kind: string }>();
+  for (const e of doc.graph.edges) if (!firstEdge.has(e.from)) firstEdge.set(e.from, e);
+  const seen: string[] = [];
+  let count = 0;
+  for (const t of doc.tasks) {
+    const at = t.frameLines?.[0];
+    if (at === undefined || at < last.line || t.frames.length === 0) continue;
+    count++;
+    if (seen.length >= MAX_NAMED) continue;
+    const name = t.comm && t.pid !== null ? `${t.comm} ${t.pid}` : t.pid !== null ? `task ${t.pid}` : (t.comm ?? 'a task');
+    const e = firstEdge.get(t.id);
+    const what = e ? `it ${e.kind === 'flushes' ? 'flushes' : e.kind === 'ipi_wait' ? 'waits for an answer from' : 'waits for'} ${labels.get(e.to) ?? e.to}` : `it is in ${t.waitFrame ?? t.frames[0].fn}`;
+    seen.push(`${name} is now seen: ${what}`);
+  }
+  const when = last.createdAt ? ` (${last.createdAt})` : '';
+  if (count === 0) return `Capture ${last.seq}${when} shows no task stack the earlier captures did not.`;
+  const more = count > seen.length ? `; and ${count - seen.length} more task${count - seen.length === 1 ? '' : 's'}` : '';
+  return `Capture ${last.seq}${when} adds: ${seen.join('; ')}${more}.`;
+}
