@@ -86,7 +86,7 @@ function readArgs(argv: string[]): Options | 'help' {
   if ((values.server !== undefined || values.incident !== undefined) && !wantsCollect) fail(`--server and --incident go with --collect-command (${USAGE})`);
   if (values.incident !== undefined && values.server === undefined) fail(`--incident goes with --server (${USAGE})`);
   if (wantsCollect && values.format !== undefined) fail(`--collect-command prints a command, not a --format (${USAGE})`);
-  if (values.server !== undefined && !/^https?:\/\/[\w.:[\]\-~\/%@]{1,500}$/.test(values.server)) fail(`--server takes an http(s) URL, got '${values.server}'`);
+  if (values.server !== undefined && !/^https?:\/\/[\w.:[\]~/%@-]{1,500}$/.test(values.server)) fail(`--server takes an http(s) URL, got '${values.server}'`);
   if (values.incident !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(values.incident)) fail(`--incident takes an incident id, got '${values.incident}'`);
   const collect = wantsCollect ? { server: values.server?.replace(/\/+$/, ''), incident: values.incident } : null;
   return { file, format, pretty: values.pretty ?? false, collect };

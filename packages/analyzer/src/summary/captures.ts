@@ -8,7 +8,7 @@
 import type { AnalysisDocument, CaptureRange, Span } from '../contract.js';
 import type { FormatParser } from '../parse/parser.js';
 
-export const CAPTURE_MARKER = /^=== hangscope capture (\d{1,6}) at ([\w:.+\-]{1,40}) ===$/;
+export const CAPTURE_MARKER = /^=== hangscope capture (\d{1,6}) at ([\w:.+-]{1,40}) ===$/;
 
 /** The text of several captures, in order: each later one after its marker. */
 export function joinCaptures(captures: readonly { text: string; createdAt: string }[]): string {

@@ -15,7 +15,7 @@ export const COLLECT_HEADER = /^=== hangscope-collect: (.{1,200}) ===$/;
 const COLLECT_NOTE = /^hangscope-collect[: ]/;
 const PROC_FILE = /^\/proc\/(\d{1,9})\/(?:task\/(\d{1,9})\/)?(stack|comm|wchan|status)$/;
 // `uname -a`: `Linux host 6.1.0-18-amd64 #1 SMP PREEMPT_DYNAMIC Debian … x86_64 GNU/Linux`
-const UNAME = /^Linux \S{1,64} (\d{1,2}\.\d{1,3}(?:\.\d{1,4})?(?:[-+][\w.+~\-]{1,80})?) /;
+const UNAME = /^Linux \S{1,64} (\d{1,2}\.\d{1,3}(?:\.\d{1,4})?(?:[-+][\w.+~-]{1,80})?) /;
 // sched_debug's per-CPU header (`cpu#3, 2394.374 MHz`; `cpu#3` since 4.x) and its fields.
 const SCHED_CPU = /^cpu#(\d{1,5})\b/;
 const SCHED_CURR = /^\.curr->pid {0,40}: (\d{1,9})$/;
