@@ -1,5 +1,6 @@
 // Maintenance commands against the server's database, safe while the server runs
 // (WAL + busy_timeout): node apps/server/dist/cli.js <command>
+import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -11,7 +12,8 @@ import { defaultMigrationsDir } from './paths.js';
 import { IngestService } from './services/ingest.js';
 import { reanalyzeStored } from './services/reanalyze.js';
 import { createToken } from './routes/session.js';
-import { openStore } from './store/open.js';
+import { migrateStore } from './store/migrate-store.js';
+import { isPostgresUrl, openStore } from './store/open.js';
 import { ROLES, type IncidentStore, type Role } from './store/types.js';
 
 const USAGE = `usage: hangscope-server <command>
@@ -23,6 +25,9 @@ const USAGE = `usage: hangscope-server <command>
                            token is printed once, as the last line
   token list               the tokens (never their secrets)
   token revoke ID|NAME     revoke a token; its web sessions end with it
+  migrate-store --from sqlite:PATH --to postgres://…
+                           copy every incident (bytes as stored, checked by hash), token and
+                           note of a SQLite file into PostgreSQL; run it again to catch up
 environment: HANGSCOPE_DB (default ./data/hangscope.db), HANGSCOPE_DATABASE_URL (postgres://…: PostgreSQL
   instead; backup then runs pg_dump), HANGSCOPE_MIGRATIONS`;
 
@@ -41,6 +46,7 @@ const COMMANDS: Record<string, { needsPath: boolean; options: ParseArgsConfig['o
   backup: { needsPath: true, options: {} },
   import: { needsPath: true, options: { tag: { type: 'string' } } },
   token: { needsPath: false, options: { role: { type: 'string' }, name: { type: 'string' } } },
+  'migrate-store': { needsPath: false, options: { from: { type: 'string' }, to: { type: 'string' } } },
 };
 
 const TOKEN_ARGS: Record<string, number> = { create: 1, list: 1, revoke: 2 };
@@ -83,8 +89,35 @@ export async function runCli(args: string[], env: NodeJS.ProcessEnv = process.en
     io.err(`${command}: unexpected argument '${positionals[spec.needsPath ? 1 : 0]}'\n${USAGE}`);
     return 2;
   }
+  const migrationsDir = env.HANGSCOPE_MIGRATIONS || defaultMigrationsDir();
+  if (command === 'migrate-store') {
+    const from = typeof values.from === 'string' && values.from.startsWith('sqlite:') ? values.from.slice('sqlite:'.length) : null;
+    const to = typeof values.to === 'string' && isPostgresUrl(values.to) ? values.to : null;
+    if (!from || !to) {
+      io.err(`migrate-store needs --from sqlite:PATH --to postgres://…\n${USAGE}`);
+      return 2;
+    }
+    if (!existsSync(resolve(from))) {
+      io.err(`migrate-store: no SQLite file at ${resolve(from)}`);
+      return 1;
+    }
+    try {
+      let last = 0;
+      const result = await migrateStore(resolve(from), to, migrationsDir, (done, total) => {
+        if (done === total || Date.now() - last > 5000) {
+          last = Date.now();
+          io.err(`migrate-store: ${done}/${total} incidents`);
+        }
+      });
+      io.out(JSON.stringify(result));
+      return 0;
+    } catch (err) {
+      io.err(`migrate-store failed: ${err instanceof Error ? err.message : String(err)}`);
+      return 1;
+    }
+  }
   const dbPath = resolve(env.HANGSCOPE_DB || './data/hangscope.db');
-  const store = await openStore({ dbPath, databaseUrl: env.HANGSCOPE_DATABASE_URL || undefined, migrationsDir: env.HANGSCOPE_MIGRATIONS || defaultMigrationsDir() });
+  const store = await openStore({ dbPath, databaseUrl: env.HANGSCOPE_DATABASE_URL || undefined, migrationsDir });
   if (command === 'token') {
     try {
       return await tokenCommand(store, positionals, values, io);
