@@ -27,6 +27,11 @@
 // resetting VmHWM through clear_refs where the kernel allows it) and printed with the POST.
 // Every step prints the 1-minute load average: the machine may be shared.
 //
+// --database-url postgres://… runs the same on PostgreSQL (an empty database: the bench
+// seeds it through PostgresStore.create, 8 at a time, and the server runs with
+// HANGSCOPE_DATABASE_URL); --seed-cache is for SQLite only. A throwaway cluster:
+//   initdb -D DIR -A trust -U postgres; pg_ctl -D DIR -o "-p 5499 -k DIR" start; createdb -h 127.0.0.1 -p 5499 -U postgres bench
+//
 // --keep DIR leaves the server running on DIR's database for the browser bench
 // (prints the port and the id of the last posted dump) until SIGINT/SIGTERM.
 // Build first: pnpm turbo run build --filter @hangscope/server
@@ -59,6 +64,7 @@ const DUMPS = arg('dump', [join(here, 'out/sysrq-10mb.txt'), join(here, 'out/sys
 const KEEP = arg('keep', null);
 const JSON_OUT = arg('json', null);
 const SEED_CACHE = arg('seed-cache', null);
+const DATABASE_URL = arg('database-url', null);
 // e.g. --node-args '--cpu-prof --cpu-prof-dir=/tmp/prof' to profile the server process
 // --log-level info prints the server's per-step ingest timings after each POST
 const LOG_LEVEL = arg('log-level', 'warn');
@@ -97,6 +103,51 @@ function http(method, port, path, body, headers = {}) {
 }
 
 // ---- 1. seed ------------------------------------------------------------------------------------
+/** The same incidents as seed(), into PostgreSQL through the server's PostgresStore. */
+async function seedPostgres(url, n) {
+  const { PostgresStore } = await import(pathToFileURL(join(serverDir, 'dist/store/postgres-store.js')).href);
+  const { toAnalysisRecord } = await import(pathToFileURL(join(serverDir, 'dist/analysis/digest.js')).href);
+  const { defaultMigrationsDir } = await import(pathToFileURL(join(serverDir, 'dist/paths.js')).href);
+  const { analyze } = await import(pathToFileURL(join(root, 'packages/analyzer/dist/index.js')).href);
+  const fixtureDir = join(root, 'packages/analyzer/fixtures/corpus');
+  const texts = readdirSync(fixtureDir).filter((f) => f.endsWith('.txt')).map((f) => readFileSync(join(fixtureDir, f), 'utf8'));
+  const templates = texts.map((t) => ({ rec: toAnalysisRecord(analyze(t), t), raw: gzipSync(Buffer.from(t)), size: Buffer.byteLength(t) }));
+  // Bench setup only: the seeding connections commit without waiting for the disk; the
+  // server's own keep synchronous_commit on.
+  const seedUrl = new URL(url);
+  seedUrl.searchParams.set('options', '-c synchronous_commit=off');
+  const store = await PostgresStore.open(seedUrl.toString(), join(defaultMigrationsDir(), 'postgres'));
+  const hosts = Array.from({ length: 200 }, (_, i) => `node${String(i).padStart(3, '0')}.dc${i % 7}.example.net`);
+  const ids = new Array(n);
+  const t0 = performance.now();
+  const start = Date.parse('2024-01-01T00:00:00Z');
+  let next = 0;
+  const worker = async () => {
+    for (let k = next++; k < n; k = next++) {
+      const tpl = templates[k % templates.length];
+      const id = randomBytes(16).toString('base64url');
+      await store.create({
+        id,
+        sha256: createHash('sha256').update(id).digest('hex'),
+        createdAt: new Date(start + k * 60_000).toISOString(),
+        raw: { encoding: 'gzip', data: tpl.raw, size: tpl.size },
+        userTitle: k % 10 === 0 ? `incident ${k} on ${hosts[k % hosts.length]}` : null,
+        host: hosts[k % hosts.length],
+        tags: k % 5 === 0 ? ['prod', `rack${k % 40}`] : [],
+        analysis: tpl.rec,
+      });
+      ids[k] = id;
+      if (k % 10000 === 0) log(`  seeded ${k} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+  await store.pool.query('VACUUM ANALYZE');
+  const ms = performance.now() - t0;
+  const size = (await store.pool.query('SELECT pg_database_size(current_database()) AS b')).rows[0].b;
+  await store.close();
+  return { ids, ms, templates: templates.length, bytes: Number(size) };
+}
+
 async function seed(dbPath, n) {
   const { SqliteStore } = await import(pathToFileURL(join(serverDir, 'dist/store/sqlite-store.js')).href);
   const { toAnalysisRecord } = await import(pathToFileURL(join(serverDir, 'dist/analysis/digest.js')).href);
@@ -199,6 +250,7 @@ async function startServer(dir, port) {
     PORT: String(port),
     HOST: '127.0.0.1',
     HANGSCOPE_DB: join(dir, 'hangscope.db'),
+    ...(DATABASE_URL ? { HANGSCOPE_DATABASE_URL: DATABASE_URL } : {}),
     HANGSCOPE_EXAMPLES: examples,
     HANGSCOPE_MAX_UPLOAD: String(256 * 1024 * 1024),
     HANGSCOPE_RATE_LIMIT: '0',
@@ -296,7 +348,12 @@ let child = null;
 try {
   const dbPath = join(dir, 'hangscope.db');
   let ids;
-  if (existsSync(join(dir, 'seeded-ids.json'))) {
+  if (DATABASE_URL && !existsSync(join(dir, 'seeded-ids.json'))) {
+    const s = await seedPostgres(DATABASE_URL, INCIDENTS);
+    ids = s.ids;
+    writeFileSync(join(dir, 'seeded-ids.json'), JSON.stringify(ids));
+    log(`seeded ${ids.length} incidents into PostgreSQL in ${(s.ms / 1000).toFixed(1)} s; database ${(s.bytes / 1048576).toFixed(0)} MB`);
+  } else if (existsSync(join(dir, 'seeded-ids.json'))) {
     ids = JSON.parse(readFileSync(join(dir, 'seeded-ids.json'), 'utf8'));
     log(`reusing ${ids.length} seeded incidents in ${dir}`);
   } else if (SEED_CACHE) {
@@ -318,7 +375,7 @@ try {
   results.seeded = ids.length;
   const port = await freePort();
   child = await startServer(dir, port);
-  log(`server on 127.0.0.1:${port} (db ${dbPath})`);
+  log(`server on 127.0.0.1:${port} (${DATABASE_URL ? 'PostgreSQL' : `db ${dbPath}`})`);
 
   for (const f of ONLY.has('posts') ? DUMPS : []) {
     if (!existsSync(f)) {
