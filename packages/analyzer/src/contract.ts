@@ -40,6 +40,11 @@ export interface Frame {
   /** Absent for the task's own context; `irq`/`nmi` for handler frames printed on top,
    *  `exception` for the interrupted instruction (RIP / pc). */
   context?: 'task' | 'irq' | 'nmi' | 'exception';
+  /** Present (true) on frames that say nothing about why the task waits: scheduler,
+   *  syscall/interrupt entry, kthread and workqueue plumbing, the code that prints the
+   *  report (knowledge/waits.ts GENERIC_FRAMES, the analyzer's one list). Readers dim
+   *  them; absent in documents of analyzer 0.2 and older. */
+  generic?: true;
 }
 
 export type TaskState = 'R' | 'S' | 'D' | 'T' | 'Z' | 'I' | 'X' | 'P' | 'W' | 't';

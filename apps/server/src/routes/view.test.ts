@@ -60,7 +60,12 @@ describe('GET /api/incidents/:id/view', () => {
     expect(v.taskGroups.reduce((s: number, g: { count: number }) => s + g.count, 0)).toBe(doc.tasks.length);
     const rmmod = v.taskGroups.find((g: { comms: string[] }) => g.comms.includes('rmmod (31969)'));
     expect(rmmod).toMatchObject({ count: 1, states: ['D'], node: 'task:31969' });
-    expect(rmmod.fns).toEqual(doc.tasks.find((x) => x.id === 'task:31969')!.frames.map((f) => f.fn));
+    const rmmodFrames = doc.tasks.find((x) => x.id === 'task:31969')!.frames;
+    expect(rmmod.fns).toEqual(rmmodFrames.map((f) => f.fn));
+    // The analyzer's generic frames (scheduler, syscall entry) by index, for the page to dim.
+    expect(rmmod.generic.length).toBeGreaterThan(0);
+    expect(rmmod.generic).toEqual(rmmodFrames.flatMap((f, i) => (f.generic ? [i] : [])));
+    expect(rmmod.generic.map((i: number) => rmmod.fns[i])).toContain('schedule');
   });
 
   it('gzip for clients that accept it (same JSON), an ETag and 304, fresh fields after a change', async () => {

@@ -9,7 +9,7 @@ import { StackTable, isCompact, type AnalysisDocument, type CompactAnalysis, typ
 export const COVERAGE_INLINE = 200;
 /** Bump when the view's shape or content changes: part of the ETag, so browsers do not
  *  reuse an old one, and of stored views (migrations/0006), which are then rebuilt. */
-export const VIEW_VERSION = 1;
+export const VIEW_VERSION = 2;
 /** Stack groups in the view; more through /view/task-groups. */
 export const GROUPS_INLINE = 200;
 
@@ -23,6 +23,9 @@ export interface TaskGroupSummary {
   comms: string[];
   /** The function names of the group's stack, innermost first (empty: no stack). */
   fns: string[];
+  /** Indexes into `fns` of the frames the analyzer marks `generic` (scheduler, entry and
+   *  report plumbing: they say nothing about why the tasks wait). */
+  generic: number[];
   /** The first task of the group that is a graph node (or folded into one), if any. */
   node: string | null;
 }
@@ -69,7 +72,7 @@ export function taskGroups(tasks: AnyTask[], framesOf: (t: AnyTask) => Frame[], 
     }
     let g = groups.get(key);
     if (!g) {
-      g = { key, count: 0, states: [], comms: [], fns: frames.map((f) => f.fn), node: null };
+      g = { key, count: 0, states: [], comms: [], fns: frames.map((f) => f.fn), generic: genericIndexes(frames), node: null };
       groups.set(key, g);
     }
     g.count++;
@@ -163,4 +166,10 @@ export function buildView(doc: AnyDocument): { view: Record<string, unknown>; gr
     taskGroups: groups.slice(0, GROUPS_INLINE),
   };
   return { view, groups };
+}
+
+function genericIndexes(frames: readonly Frame[]): number[] {
+  const out: number[] = [];
+  for (let k = 0; k < frames.length; k++) if (frames[k].generic) out.push(k);
+  return out;
 }

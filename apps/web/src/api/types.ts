@@ -44,6 +44,8 @@ export interface TaskGroupSummary {
   comms: string[];
   /** Function names of the group's stack, innermost first. */
   fns: string[];
+  /** Indexes into `fns` of the frames the analyzer marks `generic`. */
+  generic?: number[];
   /** The first task of the group that is a graph node (or folded into one). */
   node: string | null;
 }

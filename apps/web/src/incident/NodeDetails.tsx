@@ -5,7 +5,7 @@ import type { AnalysisDocument, GraphNode, Span, Task } from '@hangscope/analyze
 import { edgeWords } from '../graph/edgeWords';
 import { CopyButton } from '../components/CopyButton';
 import { findEntity, findNode, frameLineOf, labelOf, nodeForTask } from './evidence';
-import { isGenericFrame, isWaitFrame } from './genericFrames';
+import { isWaitFrame } from './genericFrames';
 import { mergeSpans, type LineRange } from './urlState';
 
 interface Props {
@@ -169,11 +169,11 @@ function Stack({
   const frames = task.frames;
   if (frames.length === 0) return <p className="muted">No stack in the dump.</p>;
   // Without a waitFrame from the analyzer, the first non-generic frame is where it waits.
-  const fallback = waitFrame ? null : frames.find((f) => !isGenericFrame(f.fn))?.fn;
+  const fallback = waitFrame ? null : frames.find((f) => !f.generic)?.fn;
   return (
     <ol className="stack" aria-label="stack, innermost first">
       {frames.map((f, i) => {
-        const generic = isGenericFrame(f.fn);
+        const generic = f.generic === true;
         const waiting = isWaitFrame(f.fn, waitFrame) || f.fn === fallback;
         const cls = ['frame', generic ? 'generic' : '', waiting ? 'waiting' : '', f.reliable ? '' : 'unreliable']
           .filter(Boolean)

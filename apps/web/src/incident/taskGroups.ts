@@ -1,7 +1,6 @@
 // Rows of the tasks table: all tasks with the same function sequence (the server groups
 // them, GET …/view), so "500 tasks in mutex_lock from the same path" reads as one row.
 import type { TaskGroupSummary } from '../api/types';
-import { isGenericFrame } from './genericFrames';
 
 export interface TaskGroup {
   key: string;
@@ -18,7 +17,7 @@ export interface TaskGroup {
 export type SortKey = 'count' | 'state' | 'comm' | 'top';
 
 export function toTaskGroup(s: TaskGroupSummary): TaskGroup {
-  return { key: s.key, count: s.count, states: s.states, comms: s.comms, node: s.node, top: s.fns.filter((fn) => !isGenericFrame(fn)).slice(0, 3) };
+  return { key: s.key, count: s.count, states: s.states, comms: s.comms, node: s.node, top: s.fns.filter((_fn, i) => !s.generic?.includes(i)).slice(0, 3) };
 }
 
 export function sortGroups(groups: readonly TaskGroup[], key: SortKey, desc: boolean): TaskGroup[] {

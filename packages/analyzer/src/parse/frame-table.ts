@@ -9,6 +9,7 @@
 // of the input text, which would otherwise stay alive). JavaScript runs one analysis at
 // a time per thread, so a module-level table is safe.
 
+import { isGenericFrame } from '../knowledge/waits.js';
 import type { FrameContext, ParsedFrame, StackFrame } from './records.js';
 
 /** Names with fewer variants are compared field by field, else first split by splitKey. */
@@ -69,6 +70,7 @@ export class FrameTable {
     const out: { -readonly [K in keyof StackFrame]: StackFrame[K] } = { fn: f.fn, offset: f.offset, size: f.size, module: f.module, addr: f.addr, reliable: f.reliable };
     if (f.context !== undefined) out.context = f.context;
     if (f.isIp !== undefined) out.isIp = f.isIp;
+    if (isGenericFrame(f.fn)) out.generic = true;
     const frozen = Object.freeze(out);
     if (fullKey === undefined) list.push(frozen);
     else this.byFullKey.set(fullKey, frozen);

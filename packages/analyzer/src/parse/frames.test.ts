@@ -110,7 +110,7 @@ describe('frameOfLine turns away lines without `+0x` or `[inline]`', () => {
 describe('s390 trace lines', () => {
   it('reads the parenthesized frame the unwinder is not sure of as unreliable', () => {
     expect(parseFrameLine('([<0000000000b84a8a>] __schedule+0x2ba/0x7a8)', 2)).toEqual({
-      fn: '__schedule', offset: '0x2ba', size: '0x7a8', module: null, addr: '0000000000b84a8a', reliable: false, line: 2,
+      fn: '__schedule', offset: '0x2ba', size: '0x7a8', module: null, addr: '0000000000b84a8a', reliable: false, generic: true, line: 2,
     });
     expect(parseFrameLine('(see [<0000000000b84a8a>] __schedule+0x2ba/0x7a8)', 2)).toBeUndefined();
   });
@@ -119,7 +119,7 @@ describe('s390 trace lines', () => {
 describe('powerpc trace lines', () => {
   it('reads the return address and symbol, the unreliable mark and ftrace\'s real caller', () => {
     expect(parseFrameLine('[c00000000f4f76d0] [c0000000010b9c54] io_schedule+0x24/0x60', 3)).toEqual({
-      fn: 'io_schedule', offset: '0x24', size: '0x60', module: null, addr: 'c0000000010b9c54', reliable: true, line: 3,
+      fn: 'io_schedule', offset: '0x24', size: '0x60', module: null, addr: 'c0000000010b9c54', reliable: true, generic: true, line: 3,
     });
     expect(parseFrameLine('[c00000000f4f79f0] [c00800000a2c7e54] jbd2_journal_commit_transaction+0x8d4/0x1ed0 [jbd2]', 1)!.module).toBe('jbd2');
     expect(parseFrameLine('[c000000002a8bf90] [c0000000011a5a74] _raw_spin_lock+0x3c/0x70 (unreliable)', 1)!.reliable).toBe(false);
@@ -139,12 +139,12 @@ describe('32-bit ARM call lines', () => {
   };
   it('reads the verbose form (addresses, the function without offset) and the 3.x one (offsets on both)', () => {
     expect(call('[<80de0078>] (dump_backtrace) from [<80de0574>] (show_stack+0x28/0x2c)')).toEqual({
-      callee: { fn: 'dump_backtrace', offset: null, size: null, module: null, addr: '80de0078', reliable: true },
-      caller: { fn: 'show_stack', offset: '0x28', size: '0x2c', module: null, addr: '80de0574', reliable: true },
+      callee: { fn: 'dump_backtrace', offset: null, size: null, module: null, addr: '80de0078', reliable: true, generic: true },
+      caller: { fn: 'show_stack', offset: '0x28', size: '0x2c', module: null, addr: '80de0574', reliable: true, generic: true },
     });
     expect(call('[<C0012345>] (unwind_backtrace+0x0/0xF8) from [<c0011234>] (show_stack+0x10/0x14 [mod])')).toEqual({
-      callee: { fn: 'unwind_backtrace', offset: '0x0', size: '0xf8', module: null, addr: 'c0012345', reliable: true },
-      caller: { fn: 'show_stack', offset: '0x10', size: '0x14', module: 'mod', addr: 'c0011234', reliable: true },
+      callee: { fn: 'unwind_backtrace', offset: '0x0', size: '0xf8', module: null, addr: 'c0012345', reliable: true, generic: true },
+      caller: { fn: 'show_stack', offset: '0x10', size: '0x14', module: 'mod', addr: 'c0011234', reliable: true, generic: true },
     });
   });
   it('reads the 5.13+ form without addresses, with modules, build ids and syzkaller\'s file:line', () => {
