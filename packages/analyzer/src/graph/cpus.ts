@@ -2,6 +2,7 @@
 // still on its CPU, CPUs occupied by a spinning task, idle CPUs with queued work.
 
 import type { Confidence, Span } from '../contract.js';
+import { X86_EFLAGS_IF } from '../knowledge/arch.js';
 import { readCfd, readCpumask, readCsd } from '../knowledge/structs.js';
 import { cpuOfPercpuAddr, type Model, type ModelCpu, type ModelTask } from '../model/build.js';
 import type { GraphBuilder } from './builder.js';
@@ -126,7 +127,7 @@ function cpusWithIrqsOff(model: Model) {
     const cur = model.taskById.get(c.current);
     if (!cur || cur.idle) continue;
     const fl = cur.registers?.eflags ?? cur.registers?.rflags;
-    if (!fl || !/^[0-9a-f]{1,16}$/.test(fl) || (Number.parseInt(fl, 16) & 0x200) !== 0) continue;
+    if (!fl || !/^[0-9a-f]{1,16}$/.test(fl) || (Number.parseInt(fl, 16) & X86_EFLAGS_IF) !== 0) continue;
     out.push({ c, cur, fl });
   }
   return out;

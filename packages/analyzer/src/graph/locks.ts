@@ -10,6 +10,7 @@ import { lockTakenBy } from '../knowledge/lock-wrappers.js';
 import { FRAME_HELD_CLASSES } from '../knowledge/frame-held-locks.js';
 import { SPIN_ACQUIRE, SPIN_ACQUIRE_WITHIN, SPIN_WAITING } from '../knowledge/spin-acquire.js';
 import { EXCEPTION_ENTRIES } from '../knowledge/exception-entries.js';
+import { LOCKDEP_PLUMBING, LOCK_WAIT_LIST_WITHIN } from '../knowledge/arch.js';
 import { locksHeldByFrames, type FrameHold } from './frame-held.js';
 import { mergeSpans, type Model, type ModelTask } from '../model/build.js';
 import type { HeldLockRecord, LockdepChainRecord, LockFactRecord, StackFrame, TaskRef } from '../parse/records.js';
@@ -183,7 +184,7 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
     if (!s?.firstWaiter) continue;
     const head = BigInt('0x' + s.addr);
     const first = BigInt('0x' + s.firstWaiter);
-    if (first >= head && first < head + 0x80n) continue; // the list is empty (points at itself)
+    if (first >= head && first < head + LOCK_WAIT_LIST_WITHIN) continue; // the list is empty (points at itself)
     const t = model.taskOfStackAddr(s.firstWaiter);
     const l = byAddr(s.addr);
     if (t && l) addWaiter(l, t.id, 'certain', `the lock's wait_list.next (${s.firstWaiter}) points into this task's kernel stack, where its waiter entry lives`, [d.span]);
@@ -191,7 +192,7 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
 
   // 2. Waiter structs (mutex_waiter …): the task and the wait_list it is linked into —
   //    either the lock's wait_list.next names the waiter, or the waiter's list pointers
-  //    point into the lock (its wait_list sits within the first 0x80 bytes).
+  //    point into the lock (its wait_list sits within LOCK_WAIT_LIST_WITHIN bytes).
   const byFirstWaiter = new Map<string, LockInfo>();
   for (const d of model.records.structs) {
     const s = readLockState(d);
@@ -207,7 +208,7 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
     if (!lock && addressed.length <= 10000) {
       lock = addressed.find(({ base }) => w.listPtrs.some((p) => {
         const v = BigInt('0x' + p);
-        return v >= base && v < base + 0x80n;
+        return v >= base && v < base + LOCK_WAIT_LIST_WITHIN;
       }))?.l;
     }
     if (lock) addWaiter(lock, waiterTask, 'certain', `a ${d.type} for this task is on the lock's wait_list`, [d.span]);
@@ -740,9 +741,6 @@ export function lockOrderLinks(ch: LockdepChainRecord): LockOrderLink[] {
   link(entries[entries.length - 1], entries[0]);
   return out;
 }
-
-/** Lockdep plumbing and lock primitives are not the call site that takes a lock. */
-const LOCKDEP_PLUMBING = /^(?:lock_acquire(?:\.part\.\d+)?|__lock_acquire|validate_chain|check_prevs_add|check_prev_add|check_noncircular|print_circular_bug|__lock_acquire\.isra\.\d+)$/;
 
 /** The function that took a lock in a lockdep saved stack: past plumbing and primitives. */
 export function acquireSite(frames: string[]): string | null {

@@ -3,6 +3,7 @@
 // an address index so later stages can ask "which task is this task_struct / stack".
 
 import type { Span, Task, TaskState } from '../contract.js';
+import { PERCPU_UNIT_MAX, VIRTUALIZATION_WORDS } from '../knowledge/arch.js';
 import { frameTable } from '../parse/frame-table.js';
 import { stackBlockKey, type StackBlockKey } from '../parse/parser.js';
 import type { Records, StackFrame, StackWord, Stop, TaskRecord, TaskRef } from '../parse/records.js';
@@ -459,7 +460,7 @@ export function buildModel(records: Records, text: string, kernel: string | null
   percpuBases.sort((a, b) => (a.base < b.base ? -1 : a.base > b.base ? 1 : 0));
   // Boot banners, `Hardware name:` lines and people's notes sit near the start or the end.
   const sample = text.length > 400_000 ? text.slice(0, 200_000) + text.slice(-200_000) : text;
-  const virtualized = /\b(?:kvm|qemu|virtio|xen|hyper-?v|vmware|hypervisor detected|vcpu|hypervisor)\b/i.test(sample);
+  const virtualized = VIRTUALIZATION_WORDS.test(sample);
   return { tasks, taskById, taskByAddr, taskByPid, cpus, records, percpuBases, virtualized, taskOfStackAddr, kernel };
 }
 
@@ -648,5 +649,5 @@ export function cpuOfPercpuAddr(model: Model, addr: string): number | null {
   for (const b of model.percpuBases) if (b.base <= a) best = b;
   if (!best) return null;
   // Per-cpu areas are at most a few MiB apart; farther means "not per-cpu data".
-  return a - best.base < 0x400000n ? best.cpu : null;
+  return a - best.base < PERCPU_UNIT_MAX ? best.cpu : null;
 }

@@ -6,6 +6,12 @@
 
 import type { Records, TaskRef } from './records.js';
 import type { Span } from '../contract.js';
+import { X86_64_THREAD_SHIFT } from '../knowledge/arch.js';
+
+// The block is the address shifted right by THREAD_SHIFT (12..16): the first 12 hex
+// digits (48 bits) times 2^(16 - shift), plus the thirteenth digit's top (shift - 12) bits.
+const LOW_BITS = X86_64_THREAD_SHIFT - 12;
+const HIGH_SCALE = 2 ** (16 - X86_64_THREAD_SHIFT);
 
 /** A 16 KiB kernel stack block's key: its number, or (for text that is not hex) a string. */
 export type StackBlockKey = number | string;
@@ -26,12 +32,12 @@ export function stackBlockKey(addr: string): StackBlockKey {
   }
   const q = hexValue(a.charCodeAt(12));
   if (q < 0) return textKey(a);
-  return hi * 4 + (q >> 2);
+  return hi * HIGH_SCALE + (q >> LOW_BITS);
 }
 
 /** The key of text that is not a hex address (it matches only the same text). */
 function textKey(a: string): string {
-  return a.slice(0, 12) + Math.floor(Number.parseInt(a[12], 16) / 4);
+  return a.slice(0, 12) + Math.floor(Number.parseInt(a[12], 16) / 2 ** LOW_BITS);
 }
 
 /** stackBlockKey(a) === stackBlockKey(b), without building either key in the common case. */
@@ -40,7 +46,7 @@ export function sameStackBlock(a: string, b: string): boolean {
     for (let i = 0; i < 12; i++) if (a.charCodeAt(i) !== b.charCodeAt(i)) return false;
     const x = hexValue(a.charCodeAt(12));
     const y = hexValue(b.charCodeAt(12));
-    if (x >= 0 && y >= 0 && isLowerHex(a) && isLowerHex(b)) return x >> 2 === y >> 2;
+    if (x >= 0 && y >= 0 && isLowerHex(a) && isLowerHex(b)) return x >> LOW_BITS === y >> LOW_BITS;
   }
   return stackBlockKey(a) === stackBlockKey(b);
 }
