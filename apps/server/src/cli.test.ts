@@ -1,9 +1,10 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { ANALYZER_VERSION } from '@hangscope/analyzer';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CRLF_UTF8_DUMP, HUNG_TASK_DUMP, startApp, tempDir, upload, type TestApp } from './__tests__/helpers.js';
+import { CRLF_UTF8_DUMP, HUNG_TASK_DUMP, startApp, tempDir, TEST_ENGINE, upload, type TestApp } from './__tests__/helpers.js';
 import { runCli } from './cli.js';
 
 let t: TestApp | undefined;
@@ -11,6 +12,9 @@ afterEach(async () => {
   await t?.close();
   t = undefined;
 });
+
+/** The CLI's environment for the test app's database (SQLite file or PostgreSQL). */
+const envOf = (app: TestApp) => ({ HANGSCOPE_DB: app.dbPath, ...(app.store.databaseUrl ? { HANGSCOPE_DATABASE_URL: app.store.databaseUrl } : {}) });
 
 function capture() {
   const out: string[] = [];
@@ -27,7 +31,7 @@ describe('cli', () => {
     writeFileSync(join(dumps, 'a.txt'), HUNG_TASK_DUMP);
     writeFileSync(join(dumps, 'b.log'), CRLF_UTF8_DUMP);
     writeFileSync(join(dumps, 'core.txt'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 0]));
-    const env = { HANGSCOPE_DB: t.dbPath };
+    const env = envOf(t);
 
     const first = capture();
     expect(await runCli(['import', dumps, '--tag', 'imported'], env, first.io)).toBe(0);
@@ -42,9 +46,16 @@ describe('cli', () => {
     const dest = join(dir, 'backups', 'copy.db');
     expect(await runCli(['backup', dest], env, capture().io)).toBe(0);
     expect(existsSync(dest)).toBe(true);
-    const copy = new Database(dest, { readonly: true });
-    expect((copy.prepare('SELECT count(*) AS n FROM incidents').get() as { n: number }).n).toBe(2);
-    copy.close();
+    if (TEST_ENGINE === 'sqlite') {
+      const copy = new Database(dest, { readonly: true });
+      expect((copy.prepare('SELECT count(*) AS n FROM incidents').get() as { n: number }).n).toBe(2);
+      copy.close();
+    } else {
+      // pg_dump's custom format: what pg_restore would restore.
+      const toc = execFileSync('pg_restore', ['--list', dest], { encoding: 'utf8' });
+      expect(toc).toMatch(/TABLE DATA public incidents/);
+      expect(toc).toMatch(/TABLE DATA public incident_raw/);
+    }
   });
 
   it('reanalyze updates incidents analysed by another analyzer version, and only those', async () => {
@@ -52,13 +63,11 @@ describe('cli', () => {
     t = await startApp({}, dir);
     const a = (await upload(t.app, HUNG_TASK_DUMP)).json.id;
     const b = (await upload(t.app, CRLF_UTF8_DUMP)).json.id;
-    const db = new Database(t.dbPath);
-    db.prepare("UPDATE incidents SET analyzer_version = '0.0.0-old', kind = 'unknown', fingerprint = 'stale' WHERE id = ?").run(a);
-    db.prepare("UPDATE incident_analysis SET analyzer_version = '0.0.0-old', document = '{}' WHERE incident_id = ?").run(a);
-    db.close();
+    await t.sql("UPDATE incidents SET analyzer_version = '0.0.0-old', kind = 'unknown', fingerprint = 'stale' WHERE id = ?", a);
+    await t.sql("UPDATE incident_analysis SET analyzer_version = '0.0.0-old', document = ? WHERE incident_id = ?", Buffer.from('{}'), a);
 
     const run = capture();
-    expect(await runCli(['reanalyze'], { HANGSCOPE_DB: t.dbPath }, run.io)).toBe(0);
+    expect(await runCli(['reanalyze'], envOf(t), run.io)).toBe(0);
     expect(JSON.parse(run.out.at(-1)!)).toEqual({ updated: 1, failed: 0, total: 1 });
     const detail = (await t.app.inject({ method: 'GET', url: `/api/incidents/${a}` })).json();
     expect(detail.analyzerVersion).toBe(ANALYZER_VERSION);
@@ -67,7 +76,7 @@ describe('cli', () => {
     expect(detail.kind).toBe(detail.analysis.kind);
 
     const all = capture();
-    expect(await runCli(['reanalyze', '--all'], { HANGSCOPE_DB: t.dbPath }, all.io)).toBe(0);
+    expect(await runCli(['reanalyze', '--all'], envOf(t), all.io)).toBe(0);
     expect(JSON.parse(all.out.at(-1)!)).toEqual({ updated: 2, failed: 0, total: 2 });
     expect(b).toBeTruthy();
   });
@@ -86,7 +95,7 @@ describe('cli', () => {
   it('token create prints the token last; list never shows secrets; revoke by name; usage errors are 2', async () => {
     const dir = tempDir();
     t = await startApp({}, dir);
-    const env = { HANGSCOPE_DB: t.dbPath };
+    const env = envOf(t);
     const made = capture();
     expect(await runCli(['token', 'create', '--role', 'ingest', '--name', 'ci runner'], env, made.io)).toBe(0);
     const secret = made.out.at(-1)!;

@@ -77,6 +77,21 @@ export async function openTestStore(dir: string, options: { storedViewMinBytes?:
   };
 }
 
+/** A database of the test run's engine for an app a test builds itself: the SQLite file
+ *  in `dir`, or a fresh PostgreSQL database; `env` is the CLI's environment for it. */
+export async function testDatabase(dir: string) {
+  const dbPath = join(dir, 'data', 'hangscope.db');
+  const databaseUrl = TEST_ENGINE === 'postgres' ? await createTestDatabase() : undefined;
+  return {
+    dbPath,
+    databaseUrl,
+    env: { HANGSCOPE_DB: dbPath, ...(databaseUrl ? { HANGSCOPE_DATABASE_URL: databaseUrl } : {}) },
+    async drop() {
+      if (databaseUrl) await dropTestDatabase(databaseUrl);
+    },
+  };
+}
+
 /** The PostgreSQL database of each temp dir of this process (a restart on the same dir
  *  reuses it, as a restart on the same SQLite file does). */
 const databases = new Map<string, string>();

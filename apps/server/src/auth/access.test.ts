@@ -2,12 +2,11 @@
 // what each route needs; a route missing from it fails the test, so a new route cannot
 // ship without a decision.
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../app.js';
 import { runCli } from '../cli.js';
-import { HUNG_TASK_DUMP, tempDir } from '../__tests__/helpers.js';
+import { HUNG_TASK_DUMP, tempDir, testDatabase } from '../__tests__/helpers.js';
 import type { Role } from '../store/types.js';
 import type { Access } from './roles.js';
 
@@ -38,6 +37,7 @@ interface RouteCase {
 let app: FastifyInstance;
 let dir: string;
 let base: string;
+let db: Awaited<ReturnType<typeof testDatabase>>;
 const routes = new Set<string>();
 const tokens = {} as Record<Role, string>;
 let incidentId: string;
@@ -45,7 +45,7 @@ let fingerprint: string;
 
 async function cli(args: string[]): Promise<{ code: number; out: string[] }> {
   const out: string[] = [];
-  const code = await runCli(args, { HANGSCOPE_DB: join(dir, 'data', 'hangscope.db') }, { out: (l) => out.push(l), err: () => {} });
+  const code = await runCli(args, db.env, { out: (l) => out.push(l), err: () => {} });
   return { code, out };
 }
 
@@ -128,7 +128,8 @@ const CASES: RouteCase[] = [
 
 beforeAll(async () => {
   dir = tempDir();
-  app = buildApp({ dbPath: join(dir, 'data', 'hangscope.db'), examplesDir: null, rateLimit: false, readRateLimit: false, auth: { enabled: true } });
+  db = await testDatabase(dir);
+  app = buildApp({ dbPath: db.dbPath, databaseUrl: db.databaseUrl, examplesDir: null, rateLimit: false, readRateLimit: false, auth: { enabled: true } });
   app.addHook('onRoute', (r) => {
     for (const m of [r.method].flat()) if (m !== 'HEAD') routes.add(`${m} ${r.url}`);
   });
@@ -146,6 +147,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.close();
   rmSync(dir, { recursive: true, force: true });
+  await db?.drop();
 });
 
 describe('access control, every route × every role (authentication on, real socket)', () => {
