@@ -23,6 +23,7 @@ import { loadExamplesOnce } from './services/examples.js';
 import { IngestService } from './services/ingest.js';
 import { reanalyzeStored } from './services/reanalyze.js';
 import { openStore } from './store/open.js';
+import { isDatabaseUnavailable } from './store/postgres-store.js';
 import type { SharedCounters } from './store/types.js';
 
 export const DEFAULT_MAX_UPLOAD_BYTES = 64 * 1024 * 1024;
@@ -33,6 +34,8 @@ export interface AppOptions {
   /** `postgres://…` (HANGSCOPE_DATABASE_URL): the store is that PostgreSQL database; several
    *  servers may share it. Unset: the SQLite file `dbPath`. */
   databaseUrl?: string;
+  /** Connections to PostgreSQL of this server (default 10). */
+  databasePoolSize?: number;
   /** The built web app; omitted: API only. */
   webRoot?: string;
   logger?: boolean | object;
@@ -112,6 +115,16 @@ function errorHandler(this: FastifyInstance, err: FastifyError | HttpError, requ
       .type('application/json; charset=utf-8')
       .send({ error: 'insufficient_storage', message: 'the server is out of disk space; nothing was stored, retry later' });
   }
+  // The database is down or unreachable (PostgreSQL restarting, a network cut): nothing
+  // was done that the client cannot do again; a retry after a moment may succeed.
+  if (isDatabaseUnavailable(err)) {
+    request.log.error({ err }, 'database unavailable');
+    return reply
+      .code(503)
+      .header('retry-after', '5')
+      .type('application/json; charset=utf-8')
+      .send({ error: 'database_unavailable', message: 'the database is not reachable; nothing was stored, retry later' });
+  }
   // PostgreSQL text cannot hold U+0000 (SQLite's can): a note or title with one is refused.
   if (code === '22021' || code === '22P05') {
     return reply
@@ -146,6 +159,7 @@ export const hangscopeApp: FastifyPluginAsync<AppOptions> = async (app, opts) =>
     databaseUrl: opts.databaseUrl,
     migrationsDir: opts.migrationsDir ?? defaultMigrationsDir(),
     storedViewMinBytes: opts.storedViewMinBytes,
+    poolSize: opts.databasePoolSize,
   });
   const auth: AuthOptions = opts.auth ?? { enabled: false };
   await registerExternalPlugins(app, { rateLimit, readRateLimit, guard: (a) => registerGuard(a, store, auth), shared: store.shared });

@@ -44,6 +44,8 @@ const databaseUrl = process.env.HANGSCOPE_DATABASE_URL || undefined;
 const app = buildApp({
   dbPath,
   databaseUrl,
+  // 0 (or unset): 10 connections to PostgreSQL per server.
+  databasePoolSize: intFromEnv('HANGSCOPE_DATABASE_POOL', 0) || undefined,
   webRoot: process.env.HANGSCOPE_WEB_ROOT || defaultWebRoot(),
   maxUploadBytes: intFromEnv('HANGSCOPE_MAX_UPLOAD', DEFAULT_MAX_UPLOAD_BYTES),
   analysisWorkers: Math.max(1, intFromEnv('HANGSCOPE_ANALYSIS_WORKERS', 2)),

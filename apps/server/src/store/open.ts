@@ -11,6 +11,8 @@ export interface StoreLocation {
   /** The SQLite migrations; PostgreSQL's are its `postgres/` folder. */
   migrationsDir: string;
   storedViewMinBytes?: number;
+  /** PostgreSQL connections of this process (HANGSCOPE_DATABASE_POOL, default 10). */
+  poolSize?: number;
 }
 
 export function isPostgresUrl(url: string | undefined): url is string {
@@ -21,7 +23,7 @@ export function isPostgresUrl(url: string | undefined): url is string {
 export async function openStore(loc: StoreLocation): Promise<IncidentStore> {
   if (loc.databaseUrl !== undefined && loc.databaseUrl !== '') {
     if (!isPostgresUrl(loc.databaseUrl)) throw new Error('HANGSCOPE_DATABASE_URL must be a postgres:// or postgresql:// URL');
-    return PostgresStore.open(loc.databaseUrl, join(loc.migrationsDir, 'postgres'), { storedViewMinBytes: loc.storedViewMinBytes });
+    return PostgresStore.open(loc.databaseUrl, join(loc.migrationsDir, 'postgres'), { storedViewMinBytes: loc.storedViewMinBytes, poolSize: loc.poolSize });
   }
   return new SqliteStore(loc.dbPath, loc.migrationsDir, { storedViewMinBytes: loc.storedViewMinBytes });
 }

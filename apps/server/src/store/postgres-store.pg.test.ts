@@ -2,8 +2,8 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HUNG_TASK_DUMP, startApp, tempDir, upload, type TestApp } from '../__tests__/helpers.js';
-import { createTestDatabase, dropTestDatabase } from '../__tests__/pg-database.js';
+import { CRLF_UTF8_DUMP, HUNG_TASK_DUMP, rawSql, startApp, tempDir, upload, type TestApp } from '../__tests__/helpers.js';
+import { clusterUrl, createTestDatabase, dropTestDatabase } from '../__tests__/pg-database.js';
 import { defaultMigrationsDir } from '../paths.js';
 import { openStore } from './open.js';
 import { migratePostgres } from './pg-migrate.js';
@@ -83,6 +83,31 @@ describe('PostgresStore', () => {
     expect(res.statusCode).toBe(400);
     const ok = await t.app.inject({ method: 'POST', url: `/api/incidents/${json.id}/annotations`, payload: { body: 'fine' } });
     expect(ok.statusCode).toBe(201);
+  });
+});
+
+describe('PostgreSQL unreachable', () => {
+  it('answers 503 with Retry-After while the database takes no connections, and recovers without a restart', async () => {
+    t = await startApp();
+    const { json } = await upload(t.app, HUNG_TASK_DUMP);
+    const name = new URL(t.store.databaseUrl!).pathname.slice(1);
+    const admin = (sql: string) => rawSql({ dbPath: '', databaseUrl: clusterUrl() }, sql, []);
+    // As a database under maintenance: no new connections, the existing ones ended.
+    await admin(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
+    try {
+      await admin(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${name}'`);
+      const get = await t.app.inject({ method: 'GET', url: `/api/incidents/${json.id}` });
+      expect(get.statusCode).toBe(503);
+      expect(get.headers['retry-after']).toBe('5');
+      expect(get.json()).toMatchObject({ error: 'database_unavailable' });
+      expect((await t.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(503);
+      const up = await upload(t.app, CRLF_UTF8_DUMP);
+      expect(up.status).toBe(503);
+    } finally {
+      await admin(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`);
+    }
+    expect((await t.app.inject({ method: 'GET', url: `/api/incidents/${json.id}` })).statusCode).toBe(200);
+    expect((await upload(t.app, CRLF_UTF8_DUMP)).status).toBe(201);
   });
 });
 

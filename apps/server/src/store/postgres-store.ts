@@ -76,6 +76,19 @@ const TOKEN_COLUMNS = 'id, name, role, created_at AS "createdAt", revoked_at AS 
  *  here concurrent edits of linked incidents (duplicate of each other) take turns. */
 const GROUP_LOCK = 0x67727570; // 'grup'
 
+/** SQLSTATE classes and codes that say the database cannot be reached or is going away
+ *  (08: connection exception; 57P01–03: shutting down, cannot connect now; 53300: too
+ *  many connections), and the driver's and the OS's words for the same. */
+const UNAVAILABLE_CODES = new Set(['57P01', '57P02', '57P03', '53300', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE']);
+
+/** Did this error come from a database that is down or unreachable (a 503, not a 500)? */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) return true;
+  const message = err instanceof Error ? err.message : '';
+  return /^Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|is not currently accepting connections/.test(message);
+}
+
 export interface PostgresStoreOptions {
   /** See STORED_VIEW_MIN_BYTES (tests store every view with 0). */
   storedViewMinBytes?: number;
@@ -112,7 +125,14 @@ export class PostgresStore implements IncidentStore {
 
   /** Connect and apply the migrations of `migrationsDir` (migrations/postgres). */
   static async open(url: string, migrationsDir: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
-    const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, types: TYPES, application_name: 'hangscope' });
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: options.poolSize ?? 10,
+      types: TYPES,
+      application_name: 'hangscope',
+      // A database that does not answer: the request fails (503) instead of waiting for good.
+      connectionTimeoutMillis: 10_000,
+    });
     // An idle connection that breaks (the database restarted) is dropped from the pool;
     // without a listener the error would end the process.
     pool.on('error', () => {});
