@@ -142,7 +142,8 @@ describe.skipIf(!HAVE_BUILD)('several servers on one PostgreSQL database', () =>
     running.splice(running.indexOf(seed), 1);
     // As if stored by an older analyzer: both servers start on it together.
     await rawSql({ dbPath: '', databaseUrl: url }, "UPDATE incidents SET analyzer_version = '0.0.0-old'", []);
-    const [a, b] = await Promise.all([server(url, { LOG_LEVEL: 'info' }), server(url, { LOG_LEVEL: 'info' })]);
+    const env = { LOG_LEVEL: 'info', HANGSCOPE_REANALYSIS_LEASE_MS: '4000' };
+    const [a, b] = await Promise.all([server(url, env), server(url, env)]);
     const current = async () =>
       (await rawSql<{ n: number }>({ dbPath: '', databaseUrl: url }, 'SELECT count(*) AS n FROM incidents WHERE analyzer_version = ?', [ANALYZER_VERSION]))[0].n;
     await waitFor('every incident re-analysed', async () => (await current()) === n, 120_000, 100);
@@ -162,6 +163,30 @@ describe.skipIf(!HAVE_BUILD)('several servers on one PostgreSQL database', () =>
     expect(runs.every((r) => r.failed === 0)).toBe(true);
     expect(await rawSql({ dbPath: '', databaseUrl: url }, 'SELECT count(*) AS n FROM reanalysis_claims', [])).toEqual([{ n: 0 }]);
   }, 240_000);
+
+  it("a dead server's claim lapses and the incident is re-analysed by another", async () => {
+    const url = await database();
+    const seed = await server(url, { HANGSCOPE_REANALYZE_ON_START: '0' });
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) ids.push((await post(seed.base, makeDump(`lapse-${i}`, 20_000, i))).id!);
+    await seed.stop();
+    running.splice(running.indexOf(seed), 1);
+    const db = { dbPath: '', databaseUrl: url };
+    await rawSql(db, "UPDATE incidents SET analyzer_version = '0.0.0-old'", []);
+    // A server killed while re-analysing ids[1] left its claim (lease of 3 s) behind.
+    await rawSql(db, "INSERT INTO reanalysis_claims (incident_id, owner, expires_at) VALUES (?, 'gone-host:1:dead', clock_timestamp() + interval '3 seconds')", [ids[1]]);
+    const started = Date.now();
+    const s = await server(url, { LOG_LEVEL: 'info', HANGSCOPE_REANALYSIS_LEASE_MS: '2000' });
+    const versions = async () => (await rawSql<{ id: string; v: string }>(db, 'SELECT id, analyzer_version AS v FROM incidents', [])).filter((r) => r.v === ANALYZER_VERSION).length;
+    await waitFor('every incident re-analysed, the claimed one too', async () => (await versions()) === ids.length, 60_000, 100);
+    // Not before the dead claim ran out.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2500);
+    await waitFor('the run to end', () => s.log().includes('re-analysis finished'), 30_000, 100);
+    const run = s.log().split('\n').filter((l) => l.includes('re-analysis finished')).map((l) => JSON.parse(l) as { updated: number; claimedElsewhere?: number })[0];
+    expect(run).toMatchObject({ updated: 4 });
+    expect(run.claimedElsewhere).toBeUndefined();
+    expect(await rawSql(db, 'SELECT count(*) AS n FROM reanalysis_claims', [])).toEqual([{ n: 0 }]);
+  }, 120_000);
 
   it('kill -9 during concurrent uploads loses no acknowledged upload', async () => {
     const url = await database();
