@@ -7,8 +7,6 @@ import { matchKnownIssues } from './findings/known-issues.js';
 import { buildGraph } from './graph/build.js';
 import { findWaits } from './graph/waits.js';
 import { buildModel } from './model/build.js';
-import { forgetFrameLines } from './parse/frames.js';
-import { forgetWaitMemos } from './knowledge/waits.js';
 import { pickKernel } from './parse/kernel.js';
 import { parseText } from './parse/run.js';
 import { normalizeSpaces } from './text/spaces.js';
@@ -18,6 +16,7 @@ import { captureRanges, nameCaptures, whatTheLastCaptureAdded } from './summary/
 import { nextCapture } from './summary/next-capture.js';
 import { writeVerdict } from './summary/verdict.js';
 import { ANALYZER_VERSION } from './version.js';
+import { endRun } from './run-state.js';
 
 export function analyze(text: string): AnalysisDocument {
   try {
@@ -26,10 +25,9 @@ export function analyze(text: string): AnalysisDocument {
     // A bug must not cost the user their upload: say what happened, keep the contract.
     return failed(text, err);
   } finally {
-    // Module memos hold slices of the text: a worker that analyses one dump after another
-    // must not keep each one alive.
-    forgetFrameLines();
-    forgetWaitMemos();
+    // The per-run tables hold slices of the text: a worker that analyses one dump after
+    // another must not keep each one alive (run-state.ts).
+    endRun();
   }
 }
 

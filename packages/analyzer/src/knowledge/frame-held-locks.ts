@@ -6,6 +6,7 @@
 // `lock` is the lockdep class name, as LOCK_WRAPPERS and LOCK_TAKERS name it, so the
 // holder and the tasks waiting for the lock meet on one lock node.
 
+import { perRun } from '../run-state.js';
 import type { LockType } from '../contract.js';
 
 export interface FrameHeldLock {
@@ -85,7 +86,7 @@ export const FRAME_HELD_LOCKS: FrameHeldLock[] = [
 ];
 
 /** Rows for this function (cached: asked once per distinct frame). */
-const rowCache = new Map<string, readonly FrameHeldLock[]>();
+const rowCache = perRun('frameHeldLocksByName', new Map<string, readonly FrameHeldLock[]>());
 const NONE: readonly FrameHeldLock[] = [];
 
 export function frameHeldLocks(fn: string): readonly FrameHeldLock[] {

@@ -4,6 +4,7 @@
 // matches; CALLER_RULES then refine the target from the frames below it.
 
 import type { LockType } from '../contract.js';
+import { perRun } from '../run-state.js';
 
 export type WaitKind =
   | 'lock'
@@ -85,8 +86,8 @@ export const GENERIC_FRAMES: RegExp[] = [
 
 // Dumps repeat the same few hundred function names: answer each once. The names are
 // slices of the analysed text and would keep all of it alive: `analyze` empties both
-// memos when it is done (forgetWaitMemos).
-const genericCache = new Map<string, boolean>();
+// memos when it is done (perRun, run-state.ts).
+const genericCache = perRun('genericFrameByName', new Map<string, boolean>());
 
 export function isGenericFrame(fn: string): boolean {
   let v = genericCache.get(fn);
@@ -187,13 +188,8 @@ export const GENERIC_WAITS: { fn: RegExp; kind: WaitKind; what: string }[] = [
   { fn: /^(?:io_schedule(?:_timeout)?|bit_wait_io)$/, kind: 'io', what: 'IO to complete' },
 ];
 
-const ruleCache = new Map<string, WaitRule | null>();
+const ruleCache = perRun('waitRuleByName', new Map<string, WaitRule | null>());
 
-/** Empty the per-name memos (at the end of each analysis). */
-export function forgetWaitMemos(): void {
-  genericCache.clear();
-  ruleCache.clear();
-}
 
 export function matchWaitRule(fn: string): WaitRule | null {
   const hit = ruleCache.get(fn);

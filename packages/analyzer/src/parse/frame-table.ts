@@ -5,11 +5,11 @@
 // frames are one frozen object, identical stacks one frozen array (the analysis document
 // shares them too), and a frame line's text is parsed once however often it is printed.
 //
-// The table lives for one analysis: `analyze` empties it when done (its keys are slices
-// of the input text, which would otherwise stay alive). JavaScript runs one analysis at
-// a time per thread, so a module-level table is safe.
+// The table lives for one analysis (run-state.ts): `analyze` empties it when done (its
+// keys are slices of the input text, which would otherwise stay alive).
 
 import { isGenericFrame } from '../knowledge/waits.js';
+import { perRun } from '../run-state.js';
 import type { FrameContext, ParsedFrame, StackFrame } from './records.js';
 
 /** Names with fewer variants are compared field by field, else first split by splitKey. */
@@ -121,6 +121,11 @@ export class FrameTable {
     return out;
   }
 
+  /** Distinct frames held (what perRunSizes reports). */
+  get size(): number {
+    return this.ids.size;
+  }
+
   /** Forget everything (the end of an analysis). */
   clear(): void {
     this.byFn = new Map();
@@ -148,4 +153,4 @@ function splitKey(f: FrameFields): string {
 const EMPTY: readonly StackFrame[] = Object.freeze([]);
 
 /** The current analysis's frame table. */
-export const frameTable = new FrameTable();
+export const frameTable = perRun('frameTable', new FrameTable());

@@ -2,6 +2,7 @@
 // or undefined, never throws. Patterns are anchored with bounded quantifiers.
 
 import { frameTable } from './frame-table.js';
+import { perRun } from '../run-state.js';
 import type { ParsedFrame, StackFrame } from './records.js';
 
 const FN = String.raw`[A-Za-z_$.][\w.$]{0,127}`;
@@ -211,7 +212,7 @@ export function crashBtFrame(s: string, out: { sp: string }): StackFrame | undef
 // What follows `#N [sp] ` in a crash bt frame line (see CRASH_BT).
 const CRASH_BT_REST = new RegExp(String.raw`^(${FN}) at (${HEX}{6,16})(?: \[([\w-]{1,64})\])?`);
 /** Frames by the text after `#N [sp] ` (emptied with the frame table after each analysis). */
-const crashMemo = new Map<string, StackFrame | null>();
+const crashMemo = perRun('crashFrameText', new Map<string, StackFrame | null>());
 const CRASH_MEMO_MAX = 200_000;
 
 function isDigitCode(c: number): boolean {
@@ -248,12 +249,6 @@ function parseFrameText(trimmed: string): ParsedFrame | undefined {
   return frameFromPlain(trimmed, 0) ?? frameFromInline(trimmed, 0);
 }
 
-/** Forget the analysis's frames and frame texts (at the end of each analysis). */
-export function forgetFrameLines(): void {
-  frameTable.clear();
-  crashMemo.clear();
-  armMemo.clear();
-}
 
 // 32-bit ARM backtraces (arch/arm/kernel/traps.c dump_backtrace_entry) print a call per
 // line, the function and where it was called from:
@@ -273,7 +268,7 @@ export interface ArmCall {
 }
 
 /** Calls by line text (a dump repeats the same call paths): emptied with the frame table. */
-const armMemo = new Map<string, ArmCall | null>();
+const armMemo = perRun('armCallText', new Map<string, ArmCall | null>());
 const ARM_MEMO_MAX = 200_000;
 
 /** The call a 32-bit ARM backtrace line prints, as frame-table frames, or undefined. */
