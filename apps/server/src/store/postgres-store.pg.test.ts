@@ -86,6 +86,33 @@ describe('PostgresStore', () => {
   });
 });
 
+describe('PostgresStore list cache', () => {
+  it('never serves a page older than the last commit of any connection, even one in progress when the page was read', async () => {
+    t = await startApp();
+    const { json } = await upload(t.app, HUNG_TASK_DUMP);
+    const store = await openStore({ ...t.store, migrationsDir: defaultMigrationsDir() });
+    const other = new pg.Client({ connectionString: t.store.databaseUrl });
+    await other.connect();
+    try {
+      const resolved = async () => (JSON.parse(await store.listJson({ status: 'resolved' }, null, 10)) as { items: { id: string }[] }).items.map((i) => i.id);
+      expect(await resolved()).toEqual([]);
+      expect(await resolved()).toEqual([]); // now from the cache
+      // Another server's transaction, begun and not yet committed when the page is read.
+      await other.query('BEGIN');
+      await other.query("UPDATE incidents SET status = 'resolved' WHERE id = $1", [json.id]);
+      expect(await resolved()).toEqual([]);
+      await other.query('COMMIT');
+      expect(await resolved()).toEqual([json.id]);
+      // And a committed write from a new transaction.
+      await other.query("UPDATE incidents SET status = 'open' WHERE id = $1", [json.id]);
+      expect(await resolved()).toEqual([]);
+    } finally {
+      await other.end();
+      await store.close();
+    }
+  });
+});
+
 describe('PostgreSQL unreachable', () => {
   it('answers 503 with Retry-After while the database takes no connections, and recovers without a restart', async () => {
     t = await startApp();

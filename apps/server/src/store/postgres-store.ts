@@ -70,6 +70,9 @@ const SUMMARY_JSON = `json_build_object('id', i.id, 'url', '/i/' || i.id, 'title
   'createdAt', i.created_at, 'updatedAt', i.updated_at, 'fingerprint', i.fingerprint, 'size', i.size,
   'tags', coalesce((SELECT json_agg(tag ORDER BY tag) FROM incident_tags t WHERE t.incident_id = i.id), '[]'::json))::text`;
 
+/** At most this many cached list pages; the cache starts over when full. */
+const LIST_CACHE_ENTRIES = 512;
+
 const TOKEN_COLUMNS = 'id, name, role, created_at AS "createdAt", revoked_at AS "revokedAt"';
 
 /** Every group-key change takes this transaction lock: the SQLite store has one writer,
@@ -334,16 +337,38 @@ export class PostgresStore implements IncidentStore {
     return { items: page.map(toSummary), nextCursor: more ? encodeCursor(page[page.length - 1].seq) : null };
   }
 
+  /**
+   * List pages by query, valid while no transaction has written anywhere in the
+   * database since they were read — by this server or any other. The stamp is
+   * PostgreSQL's current snapshot (xmin:xmax:in-progress xids): a write transaction that
+   * starts moves xmax, one that commits leaves the in-progress list, so an unchanged
+   * snapshot means no write since. A page is read after its stamp was taken, so it is
+   * never older than the stamp it is kept under. Repeated searches and list pages then
+   * cost one trivial query, as the SQLite store's cache does.
+   */
+  private readonly listCache = new Map<string, string>();
+  private listCacheStamp = '';
+
   async listJson(filter: ListFilter, cursor: string | null, limit: number): Promise<string> {
-    // No list cache: another server may have written since (each query is a few ms).
     const query = this.listQuery(filter, cursor, limit, `i.seq AS seq, ${SUMMARY_JSON} AS json`);
     if (!query) return '{"items":[],"nextCursor":null}';
+    const stamp = (await this.one<{ s: string }>('SELECT pg_current_snapshot()::text AS s'))!.s;
+    if (stamp !== this.listCacheStamp || this.listCache.size >= LIST_CACHE_ENTRIES) {
+      this.listCache.clear();
+      this.listCacheStamp = stamp;
+    }
+    const key = `${query.sql}\u0000${JSON.stringify(query.params)}`;
+    const cached = this.listCache.get(key);
+    if (cached !== undefined) return cached;
     const rows = await this.q<{ seq: number; json: string }>(query.sql, query.params);
     const more = rows.length > limit;
     const n = more ? limit : rows.length;
     let items = '';
     for (let k = 0; k < n; k++) items += k === 0 ? rows[k].json : `,${rows[k].json}`;
-    return `{"items":[${items}],"nextCursor":${more ? JSON.stringify(encodeCursor(rows[n - 1].seq)) : 'null'}}`;
+    const body = `{"items":[${items}],"nextCursor":${more ? JSON.stringify(encodeCursor(rows[n - 1].seq)) : 'null'}}`;
+    // Kept only if no other call moved the cache to a newer stamp meanwhile.
+    if (this.listCacheStamp === stamp) this.listCache.set(key, body);
+    return body;
   }
 
   async count(): Promise<number> {
