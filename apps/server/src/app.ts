@@ -9,7 +9,9 @@ import { registerExternalPlugins, type WriteRateLimit } from './plugins/external
 import { defaultExamplesDir, defaultMigrationsDir } from './paths.js';
 import type { RouteDeps } from './routes/deps.js';
 import { annotationRoutes } from './routes/annotations.js';
+import { captureRoutes } from './routes/captures.js';
 import { collectRoutes } from './routes/collect.js';
+import { CaptureService } from './services/captures.js';
 import { exportRoutes } from './routes/exports.js';
 import { groupRoutes } from './routes/groups.js';
 import { healthRoutes } from './routes/health.js';
@@ -170,6 +172,7 @@ export const hangscopeApp: FastifyPluginAsync<AppOptions> = async (app, opts) =>
   app.log.info({ mode: analysis.mode }, 'analysis runner');
   const views = new ViewCache();
   const ingest = new IngestService(store, analysis, views);
+  const captures = new CaptureService(store, analysis, views);
   // Background re-analysis after a new analyzer version; stopped between incidents
   // when the server closes.
   let closing = false;
@@ -193,6 +196,7 @@ export const hangscopeApp: FastifyPluginAsync<AppOptions> = async (app, opts) =>
   const deps: RouteDeps = {
     store,
     ingest,
+    captures,
     analysis,
     maxUploadBytes,
     inflight: new InflightBudget(opts.maxInflightBytes || 4 * maxUploadBytes),
@@ -216,6 +220,7 @@ export const hangscopeApp: FastifyPluginAsync<AppOptions> = async (app, opts) =>
   await app.register(healthRoutes, { deps });
   await app.register(sessionRoutes, { deps, auth });
   await app.register(collectRoutes, { deps });
+  await app.register(captureRoutes, { deps });
   await app.register(uploadRoutes, { deps });
   await app.register(incidentRoutes, { deps });
   await app.register(annotationRoutes, { deps });

@@ -94,6 +94,17 @@ const CASES: RouteCase[] = [
   },
   { method: 'POST', route: '/api/incidents', access: 'upload', call: async () => ({ url: '/api/incidents', body: `${HUNG_TASK_DUMP}\n# upload ${++uploads}\n`, type: 'text/plain' }) },
   { method: 'GET', route: '/api/incidents', access: 'read', call: async () => ({ url: '/api/incidents' }) },
+  { method: 'GET', route: '/collect.sh', access: 'public', call: async () => ({ url: '/collect.sh' }) },
+  // A capture is an upload: the collector on the hung machine posts with an ingest token.
+  {
+    method: 'POST',
+    route: '/api/incidents/:id/captures',
+    access: 'upload',
+    call: async () => ({ url: `/api/incidents/${incidentId}/captures`, body: `=== hangscope-collect: uname -a ===\nLinux h 5.15.0-91-generic #1 SMP x86_64 GNU/Linux\n# capture ${++uploads}\n`, type: 'text/plain' }),
+  },
+  { method: 'GET', route: '/api/incidents/:id/captures', access: 'read', call: async () => ({ url: `/api/incidents/${incidentId}/captures` }) },
+  { method: 'GET', route: '/api/incidents/:id/captures/:seq/raw', access: 'read', call: async () => ({ url: `/api/incidents/${incidentId}/captures/1/raw` }) },
+  { method: 'GET', route: '/api/incidents/:id/input', access: 'read', call: async () => ({ url: `/api/incidents/${incidentId}/input` }) },
   { method: 'GET', route: '/api/incidents/:id', access: 'read', call: async () => ({ url: `/api/incidents/${incidentId}` }) },
   { method: 'GET', route: '/api/incidents/:id/raw', access: 'read', call: async () => ({ url: `/api/incidents/${incidentId}/raw` }) },
   { method: 'PATCH', route: '/api/incidents/:id', access: 'write', call: async () => ({ url: `/api/incidents/${incidentId}`, body: { tags: ['x'] } }) },

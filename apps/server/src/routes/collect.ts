@@ -15,7 +15,8 @@ export const collectRoutes: FastifyPluginAsync<{ deps: RouteDeps; path?: string 
   app.get<{ Querystring: Record<string, never> }>(
     '/collect.sh',
     {
-      config: readLimit(deps),
+      // Public, like the web app's files: a hung machine fetches it before it has a token.
+      config: { ...readLimit(deps), access: 'public' },
       schema: { summary: 'The collector script to run on a hung machine (POSIX sh)' },
     },
     async (request, reply) => {

@@ -2,6 +2,7 @@ import type { AnalysisRunner } from '../analysis/pool.js';
 import type { InflightBudget } from '../ingest/budget.js';
 import type { Quota } from '../ingest/quota.js';
 import type { WriteRateLimit } from '../plugins/external.js';
+import type { CaptureService } from '../services/captures.js';
 import type { IngestService } from '../services/ingest.js';
 import type { IncidentStore } from '../store/types.js';
 import type { ViewCache } from './view.js';
@@ -10,6 +11,8 @@ import type { ViewCache } from './view.js';
 export interface RouteDeps {
   store: IncidentStore;
   ingest: IngestService;
+  /** Captures added to an incident (issue 23). */
+  captures: CaptureService;
   analysis: AnalysisRunner;
   maxUploadBytes: number;
   /** Bytes of upload bodies held at once, across all uploads (ingest/budget.ts). */

@@ -57,3 +57,10 @@ export const createdSchema = {
   properties: { id: { type: 'string' }, url: { type: 'string' }, duplicate: { type: 'boolean' }, analysisError: { type: 'string' } },
   required: ['id', 'url'],
 } as const;
+
+/** POST /api/incidents/:id/captures: the incident and the capture's number in it. */
+export const captureCreatedSchema = {
+  type: 'object',
+  properties: { ...createdSchema.properties, seq: { type: 'integer' } },
+  required: ['id', 'url', 'seq'],
+} as const;

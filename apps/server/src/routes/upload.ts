@@ -1,12 +1,12 @@
 import multipart from '@fastify/multipart';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { HttpError, badRequest, busy } from '../errors.js';
-import { incidentUrl } from '../ids.js';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { HttpError, badRequest, busy, notFound } from '../errors.js';
+import { incidentUrl, isIncidentId } from '../ids.js';
 import { BUSY_RETRY_AFTER_S, type Reservation } from '../ingest/budget.js';
 import { bodyEncoding, isRawDumpType, readLimited, readRawDump, tooLarge, type ReadOptions } from '../ingest/body.js';
 import { LIMITS, optionalText, parseTags } from '../ingest/metadata.js';
-import { createdSchema, errorSchema } from './schemas.js';
+import { captureCreatedSchema, createdSchema, errorSchema } from './schemas.js';
 import { writeLimit } from '../plugins/external.js';
 import type { RouteDeps } from './deps.js';
 
@@ -95,6 +95,9 @@ function drainBriefly(req: FastifyRequest['raw']): Promise<void> {
   });
 }
 
+/** POST /api/incidents/:id/captures: a dump too, refused the same way before its body. */
+const CAPTURES_PATH = /^\/api\/incidents\/[^/]{1,100}\/captures$/;
+
 const isRefusal = (err: unknown) => err instanceof HttpError && (err.statusCode === 413 || err.statusCode === 503);
 
 /**
@@ -150,7 +153,8 @@ export const uploadRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app,
   // `Expect: 100-continue`: the client waits for a go-ahead before sending the body, so
   // a refusal costs it nothing. Node sends the go-ahead itself unless told otherwise.
   const onCheckContinue = (req: IncomingMessage, res: ServerResponse) => {
-    if (req.method === 'POST' && (req.url ?? '').split('?', 1)[0] === '/api/incidents') {
+    const path = (req.url ?? '').split('?', 1)[0];
+    if (req.method === 'POST' && (path === '/api/incidents' || CAPTURES_PATH.test(path))) {
       const refusal = admissionRefusal(req.headers) ?? (deps.inflight.inUse + initialReservation(req.headers) > deps.inflight.capacity ? budgetFull() : null);
       if (refusal) {
         res.writeHead(refusal.statusCode, { 'content-type': 'application/json; charset=utf-8', 'x-content-type-options': 'nosniff', connection: 'close', ...refusal.headers });
@@ -191,6 +195,30 @@ export const uploadRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app,
     );
   });
 
+  // Before a byte of the body is read: too big by its own account (413), no room in the
+  // memory budget or the analysis queue (503 with Retry-After). Every early answer
+  // closes the connection, so an unread body is never drained.
+  const admit = async (request: FastifyRequest, reply: FastifyReply) => {
+    const refusal = admissionRefusal(request.headers) ?? (await quotaRefusal(request.ip, declaredLength(request.headers) ?? 0));
+    const reservation = refusal ? null : deps.inflight.reserve(initialReservation(request.headers));
+    if (refusal || !reservation) {
+      await drainBriefly(request.raw);
+      throw refusal ?? budgetFull();
+    }
+    const hold: UploadHold = { reservation, responseClosed: false, ingesting: false };
+    holds.set(request.raw, hold);
+    reply.raw.once('close', () => {
+      hold.responseClosed = true;
+      if (!hold.ingesting) reservation.release();
+    });
+  };
+  // Before the body is read: a multipart form that claims to be gzip is refused.
+  const noGzipForms = async (request: FastifyRequest) => {
+    if (request.isMultipart() && bodyEncoding(request.headers) !== 'identity') {
+      throw new HttpError(415, 'unsupported_encoding', 'Content-Encoding is supported for raw text bodies only');
+    }
+  };
+
   app.post<{ Querystring: UploadQuery }>(
     '/api/incidents',
     {
@@ -214,26 +242,9 @@ export const uploadRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app,
       // Before a byte of the body is read: too big by its own account (413), no room in the
       // memory budget or the analysis queue (503 with Retry-After). Every early answer
       // closes the connection, so an unread body is never drained.
-      onRequest: async (request, reply) => {
-        const refusal = admissionRefusal(request.headers) ?? (await quotaRefusal(request.ip, declaredLength(request.headers) ?? 0));
-        const reservation = refusal ? null : deps.inflight.reserve(initialReservation(request.headers));
-        if (refusal || !reservation) {
-          await drainBriefly(request.raw);
-          throw refusal ?? budgetFull();
-        }
-        const hold: UploadHold = { reservation, responseClosed: false, ingesting: false };
-        holds.set(request.raw, hold);
-        reply.raw.once('close', () => {
-          hold.responseClosed = true;
-          if (!hold.ingesting) reservation.release();
-        });
-      },
+      onRequest: admit,
       // Before the body is read: a multipart form that claims to be gzip is refused.
-      preValidation: async (request) => {
-        if (request.isMultipart() && bodyEncoding(request.headers) !== 'identity') {
-          throw new HttpError(415, 'unsupported_encoding', 'Content-Encoding is supported for raw text bodies only');
-        }
-      },
+      preValidation: noGzipForms,
     },
     async (request, reply) => {
       const hold = holds.get(request.raw);
@@ -264,6 +275,63 @@ export const uploadRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app,
       if (result.duplicate) return reply.code(200).send({ ...body, duplicate: true });
       await deps.quota?.add(request.ip, upload.bytes?.length ?? 0);
       return reply.code(201).header('location', `/api/incidents/${result.id}`).send(body);
+    },
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/api/incidents/:id/captures',
+    {
+      // The collector posts with the token it uploads with: a capture is an upload.
+      config: { ...writeLimit(deps), access: 'upload' },
+      schema: {
+        summary: 'Add a capture to an incident; its analysis becomes that of all its captures',
+        description:
+          'Body: the dump as text/plain or application/octet-stream (optionally Content-Encoding: gzip), ' +
+          'or multipart/form-data with file field `dump`. 201 with the capture\'s number; 200 when the ' +
+          'incident has these bytes already.',
+        params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } }, required: ['id'] },
+        response: {
+          200: captureCreatedSchema,
+          201: captureCreatedSchema,
+          400: errorSchema,
+          404: errorSchema,
+          408: errorSchema,
+          409: errorSchema,
+          413: errorSchema,
+          415: errorSchema,
+          429: errorSchema,
+          503: errorSchema,
+          507: errorSchema,
+        },
+      },
+      onRequest: admit,
+      preValidation: noGzipForms,
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      const hold = holds.get(request.raw);
+      const upload: UploadFields = request.isMultipart()
+        ? await readMultipart(request, limit, readOptions(request))
+        : { bytes: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0) };
+      if (hold?.responseClosed) throw new HttpError(400, 'aborted', 'the client went away');
+      if (!isIncidentId(id)) throw notFound();
+      if (queueFull()) throw queueRefusal();
+      if (hold) hold.ingesting = true;
+      let result;
+      try {
+        result = await deps.captures.add(id, upload.bytes ?? Buffer.alloc(0));
+      } finally {
+        if (hold) {
+          hold.ingesting = false;
+          if (hold.responseClosed) hold.reservation.release();
+        }
+      }
+      if (!result) throw notFound();
+      request.log.info({ incident: id, capture: result.seq, bytes: upload.bytes?.length, duplicate: result.duplicate }, 'capture added');
+      const body = { id, seq: result.seq, url: incidentUrl(id), ...(result.analysisError ? { analysisError: result.analysisError } : {}) };
+      if (result.duplicate) return reply.code(200).send({ ...body, duplicate: true });
+      await deps.quota?.add(request.ip, upload.bytes?.length ?? 0);
+      return reply.code(201).header('location', `/api/incidents/${id}/captures/${result.seq}/raw`).send(body);
     },
   );
 };

@@ -4,7 +4,7 @@ import { ANALYZER_VERSION, FINGERPRINT_VERSION } from '@hangscope/analyzer';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AnalysisRunner } from '../analysis/pool.js';
 import type { IncidentStore } from '../store/types.js';
-import { readRawBytes } from './raw.js';
+import { readAnalysisInput } from './captures.js';
 
 export interface ReanalyzeResult {
   updated: number;
@@ -65,7 +65,7 @@ export async function reanalyzeStored(
       // Renewed while the analysis runs: the claim lapses only when this process is gone.
       const renew = setInterval(() => void store.claimReanalysis(id, OWNER, CLAIM_LEASE_MS, current, FINGERPRINT_VERSION).catch(() => {}), CLAIM_LEASE_MS / 3);
       try {
-        const bytes = await readRawBytes(store, id);
+        const bytes = await readAnalysisInput(store, id);
         if (!bytes) throw new Error('stored dump is missing');
         const record = await analysis.analyze(bytes);
         await store.replaceAnalysis(id, record, new Date().toISOString());

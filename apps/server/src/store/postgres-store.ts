@@ -23,7 +23,10 @@ import {
   type IncidentRow,
 } from './sqlite-store.js';
 import type {
+  AddCaptureResult,
   AnalysisRecord,
+  CaptureInfo,
+  NewCapture,
   Annotation,
   ApiToken,
   AuditEntry,
@@ -442,26 +445,76 @@ export class PostgresStore implements IncidentStore {
       await c.query('SELECT pg_advisory_xact_lock($1)', [GROUP_LOCK]);
       const r = await this.one<{ seq: number }>('SELECT seq FROM incidents WHERE id = $1 FOR UPDATE', [id], c);
       if (!r) return null;
-      await c.query(
-        `UPDATE incidents SET kind = $1, analysis_title = $2, fingerprint = $3, kernel = $4, analyzer_version = $5,
-           line_count = $6, reanalysis_failed_version = NULL, fingerprint_version = $7 WHERE id = $8`,
-        [a.kind, a.title, a.fingerprint, a.kernel, a.analyzerVersion, a.lineCount, a.fingerprintVersion, id],
-      );
-      await this.refreshGroupKeys(c, id);
-      await this.writeFrames(c, id, a.signature);
-      await c.query(
-        `UPDATE incident_analysis SET analyzer_version = $1, analyzed_at = $2, document = $3, encoding = $4, form = $5, crc32 = $6, length = $7
-         WHERE incident_id = $8`,
-        [a.analyzerVersion, analyzedAt, a.document.data, a.document.encoding, a.document.form ?? 'full', a.document.crc32, a.document.length, id],
-      );
-      await this.writeSearch(c, r.seq, { titles: a.search.titles, verdict: a.search.verdict, frames: a.search.frames, comms: a.search.comms });
-      await c.query('DELETE FROM reanalysis_claims WHERE incident_id = $1', [id]);
-      const analysisTag = storedAnalysisTag(analyzedAt, a.document);
-      if (a.view && this.keepsViews(a.document.length)) {
-        await this.writeView(c, id, { tag: analysisTag, version: a.view.version, doc: a.view.doc, groups: a.view.groupsDoc });
-      } else await c.query('DELETE FROM incident_views WHERE incident_id = $1', [id]);
-      return analysisTag;
+      return this.writeAnalysis(c, id, r.seq, a, analyzedAt);
     });
+  }
+
+  async listCaptures(id: string): Promise<CaptureInfo[] | null> {
+    const first = await this.one<{ created_at: string; size: number | string; sha256: string }>('SELECT created_at, size, sha256 FROM incidents WHERE id = $1', [id]);
+    if (!first) return null;
+    const rest = await this.q<{ seq: number; created_at: string; size: number; sha256: string }>(
+      'SELECT seq, created_at, size, sha256 FROM incident_captures WHERE incident_id = $1 ORDER BY seq',
+      [id],
+    );
+    return [
+      { seq: 1, createdAt: first.created_at, size: Number(first.size), sha256: first.sha256 },
+      ...rest.map((r) => ({ seq: r.seq, createdAt: r.created_at, size: Number(r.size), sha256: r.sha256 })),
+    ];
+  }
+
+  async getCaptureRaw(id: string, seq: number): Promise<{ encoding: 'gzip' | 'identity'; data: Buffer } | null> {
+    if (seq === 1) return this.getRaw(id);
+    return (
+      (await this.one<{ encoding: 'gzip' | 'identity'; data: Buffer }>('SELECT encoding, data FROM incident_captures WHERE incident_id = $1 AND seq = $2', [id, seq])) ?? null
+    );
+  }
+
+  async addCapture(id: string, expectedCount: number, cap: NewCapture, a: AnalysisRecord, analyzedAt: string): Promise<AddCaptureResult> {
+    return this.tx(async (c): Promise<AddCaptureResult> => {
+      await c.query('SELECT pg_advisory_xact_lock($1)', [GROUP_LOCK]);
+      // The incident's row lock orders two captures of one incident.
+      const r = await this.one<{ seq: number }>('SELECT seq FROM incidents WHERE id = $1 FOR UPDATE', [id], c);
+      if (!r) return null;
+      const n = await this.one<{ n: string }>('SELECT COUNT(*) AS n FROM incident_captures WHERE incident_id = $1', [id], c);
+      if (Number(n?.n ?? 0) + 1 !== expectedCount) return 'conflict';
+      const seq = expectedCount + 1;
+      await c.query('INSERT INTO incident_captures (incident_id, seq, created_at, sha256, size, encoding, data) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
+        id,
+        seq,
+        cap.createdAt,
+        cap.sha256,
+        cap.raw.size,
+        cap.raw.encoding,
+        cap.raw.data,
+      ]);
+      await c.query('UPDATE incidents SET updated_at = $1 WHERE id = $2', [cap.createdAt, id]);
+      const analysisTag = await this.writeAnalysis(c, id, r.seq, a, analyzedAt);
+      return { seq, analysisTag };
+    });
+  }
+
+  /** The analysis, its indexed fields, search text and view replaced; inside the caller's
+   *  transaction, which holds the group lock and the incident's row. */
+  private async writeAnalysis(c: pg.PoolClient, id: string, seq: number, a: AnalysisRecord, analyzedAt: string): Promise<string> {
+    await c.query(
+      `UPDATE incidents SET kind = $1, analysis_title = $2, fingerprint = $3, kernel = $4, analyzer_version = $5,
+         line_count = $6, reanalysis_failed_version = NULL, fingerprint_version = $7 WHERE id = $8`,
+      [a.kind, a.title, a.fingerprint, a.kernel, a.analyzerVersion, a.lineCount, a.fingerprintVersion, id],
+    );
+    await this.refreshGroupKeys(c, id);
+    await this.writeFrames(c, id, a.signature);
+    await c.query(
+      `UPDATE incident_analysis SET analyzer_version = $1, analyzed_at = $2, document = $3, encoding = $4, form = $5, crc32 = $6, length = $7
+       WHERE incident_id = $8`,
+      [a.analyzerVersion, analyzedAt, a.document.data, a.document.encoding, a.document.form ?? 'full', a.document.crc32, a.document.length, id],
+    );
+    await this.writeSearch(c, seq, { titles: a.search.titles, verdict: a.search.verdict, frames: a.search.frames, comms: a.search.comms });
+    await c.query('DELETE FROM reanalysis_claims WHERE incident_id = $1', [id]);
+    const analysisTag = storedAnalysisTag(analyzedAt, a.document);
+    if (a.view && this.keepsViews(a.document.length)) {
+      await this.writeView(c, id, { tag: analysisTag, version: a.view.version, doc: a.view.doc, groups: a.view.groupsDoc });
+    } else await c.query('DELETE FROM incident_views WHERE incident_id = $1', [id]);
+    return analysisTag;
   }
 
   async markReanalysisFailed(id: string, analyzerVersion: string): Promise<void> {

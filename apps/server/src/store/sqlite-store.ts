@@ -19,6 +19,9 @@ import type {
   GroupMitigation,
   IncidentGroup,
   IncidentGroupDetail,
+  AddCaptureResult,
+  CaptureInfo,
+  NewCapture,
   IncidentPatch,
   IncidentStatus,
   IncidentStore,
@@ -528,31 +531,75 @@ export class SqliteStore implements IncidentStore {
   }
 
   async replaceAnalysis(id: string, a: AnalysisRecord, analyzedAt: string): Promise<string | null> {
-    return this.db.transaction((): string | null => {
-      const r = this.row(id);
-      if (!r) return null;
-      this.stmt(
-        `UPDATE incidents SET kind = ?, analysis_title = ?, fingerprint = ?, kernel = ?, analyzer_version = ?,
-           line_count = ?, reanalysis_failed_version = NULL, fingerprint_version = ? WHERE id = ?`,
-      ).run(a.kind, a.title, a.fingerprint, a.kernel, a.analyzerVersion, a.lineCount, a.fingerprintVersion, id);
-      // The group follows the new fingerprint; a person's decisions stay.
-      this.refreshGroupKeys(id);
-      this.writeFrames(id, a.signature);
-      this.stmt(
-        `UPDATE incident_analysis SET analyzer_version = ?, analyzed_at = ?, document = ?, encoding = ?, form = ?, crc32 = ?,
-           length = ?
-         WHERE incident_id = ?`,
-      ).run(a.analyzerVersion, analyzedAt, a.document.data, a.document.encoding, a.document.form ?? 'full', a.document.crc32, a.document.length, id);
-      this
-        .stmt('UPDATE incident_fts SET titles = ?, verdict = ?, frames = ?, comms = ? WHERE rowid = ?')
-        .run(a.search.titles, a.search.verdict, a.search.frames, a.search.comms, r.seq);
-      // The old analysis's view goes with it; the new one's, when the record has it.
-      const analysisTag = storedAnalysisTag(analyzedAt, a.document);
-      if (a.view && this.keepsViews(a.document.length)) {
-        this.writeView(id, { tag: analysisTag, version: a.view.version, doc: a.view.doc, groups: a.view.groupsDoc });
-      } else this.stmt('DELETE FROM incident_views WHERE incident_id = ?').run(id);
-      return analysisTag;
+    return this.db.transaction((): string | null => this.writeAnalysis(id, a, analyzedAt)).immediate();
+  }
+
+  async listCaptures(id: string): Promise<CaptureInfo[] | null> {
+    const first = this.stmt('SELECT created_at, size, sha256 FROM incidents WHERE id = ?').get(id) as { created_at: string; size: number; sha256: string } | undefined;
+    if (!first) return null;
+    const rest = this.stmt('SELECT seq, created_at, size, sha256 FROM incident_captures WHERE incident_id = ? ORDER BY seq').all(id) as {
+      seq: number;
+      created_at: string;
+      size: number;
+      sha256: string;
+    }[];
+    return [{ seq: 1, createdAt: first.created_at, size: first.size, sha256: first.sha256 }, ...rest.map((r) => ({ seq: r.seq, createdAt: r.created_at, size: r.size, sha256: r.sha256 }))];
+  }
+
+  async getCaptureRaw(id: string, seq: number): Promise<{ encoding: 'gzip' | 'identity'; data: Buffer } | null> {
+    if (seq === 1) return this.getRaw(id);
+    const row = this.stmt('SELECT encoding, data FROM incident_captures WHERE incident_id = ? AND seq = ?').get(id, seq) as
+      | { encoding: 'gzip' | 'identity'; data: Buffer }
+      | undefined;
+    return row ?? null;
+  }
+
+  async addCapture(id: string, expectedCount: number, c: NewCapture, a: AnalysisRecord, analyzedAt: string): Promise<AddCaptureResult> {
+    return this.db.transaction((): AddCaptureResult => {
+      if (!this.row(id)) return null;
+      const { n } = this.stmt('SELECT COUNT(*) AS n FROM incident_captures WHERE incident_id = ?').get(id) as { n: number };
+      if (n + 1 !== expectedCount) return 'conflict';
+      const seq = expectedCount + 1;
+      this.stmt('INSERT INTO incident_captures (incident_id, seq, created_at, sha256, size, encoding, data) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+        id,
+        seq,
+        c.createdAt,
+        c.sha256,
+        c.raw.size,
+        c.raw.encoding,
+        c.raw.data,
+      );
+      this.stmt('UPDATE incidents SET updated_at = ? WHERE id = ?').run(c.createdAt, id);
+      const analysisTag = this.writeAnalysis(id, a, analyzedAt)!;
+      return { seq, analysisTag };
     }).immediate();
+  }
+
+  /** The analysis, its indexed fields and its view replaced; inside the caller's transaction. */
+  private writeAnalysis(id: string, a: AnalysisRecord, analyzedAt: string): string | null {
+    const r = this.row(id);
+    if (!r) return null;
+    this.stmt(
+      `UPDATE incidents SET kind = ?, analysis_title = ?, fingerprint = ?, kernel = ?, analyzer_version = ?,
+         line_count = ?, reanalysis_failed_version = NULL, fingerprint_version = ? WHERE id = ?`,
+    ).run(a.kind, a.title, a.fingerprint, a.kernel, a.analyzerVersion, a.lineCount, a.fingerprintVersion, id);
+    // The group follows the new fingerprint; a person's decisions stay.
+    this.refreshGroupKeys(id);
+    this.writeFrames(id, a.signature);
+    this.stmt(
+      `UPDATE incident_analysis SET analyzer_version = ?, analyzed_at = ?, document = ?, encoding = ?, form = ?, crc32 = ?,
+         length = ?
+       WHERE incident_id = ?`,
+    ).run(a.analyzerVersion, analyzedAt, a.document.data, a.document.encoding, a.document.form ?? 'full', a.document.crc32, a.document.length, id);
+    this
+      .stmt('UPDATE incident_fts SET titles = ?, verdict = ?, frames = ?, comms = ? WHERE rowid = ?')
+      .run(a.search.titles, a.search.verdict, a.search.frames, a.search.comms, r.seq);
+    // The old analysis's view goes with it; the new one's, when the record has it.
+    const analysisTag = storedAnalysisTag(analyzedAt, a.document);
+    if (a.view && this.keepsViews(a.document.length)) {
+      this.writeView(id, { tag: analysisTag, version: a.view.version, doc: a.view.doc, groups: a.view.groupsDoc });
+    } else this.stmt('DELETE FROM incident_views WHERE incident_id = ?').run(id);
+    return analysisTag;
   }
 
   /** One server writes a SQLite file: nothing to share. (A CLI `reanalyze` running beside

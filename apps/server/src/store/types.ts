@@ -248,6 +248,25 @@ export interface SharedCounters {
   quotaAdd(day: string, client: string, bytes: number): Promise<void>;
 }
 
+/** One capture of an incident: its own dump (seq 1) or one added after (issue 23). */
+export interface CaptureInfo {
+  seq: number;
+  createdAt: string;
+  size: number;
+  sha256: string;
+}
+
+export interface NewCapture {
+  createdAt: string;
+  sha256: string;
+  raw: { encoding: 'gzip' | 'identity'; data: Buffer; size: number };
+}
+
+/** addCapture's answer: the new capture's seq and analysis tag; 'conflict' when another
+ *  capture was added since the caller counted (its analysis misses that one); null: no
+ *  such incident. */
+export type AddCaptureResult = { seq: number; analysisTag: string } | 'conflict' | null;
+
 export interface IncidentStore {
   /** See SharedCounters; undefined: this process counts alone. */
   readonly shared?: SharedCounters;
@@ -271,6 +290,13 @@ export interface IncidentStore {
   /** Replace the analysis (re-analysis with a newer analyzer), and its stored view with
    *  the record's (or none). Returns the new analysis's tag, null: no such incident. */
   replaceAnalysis(id: string, analysis: AnalysisRecord, analyzedAt: string): Promise<string | null>;
+  /** The incident's captures, its own dump first (seq 1), oldest first; null: no incident. */
+  listCaptures(id: string): Promise<CaptureInfo[] | null>;
+  /** The stored bytes of one capture (seq 1: the incident's own dump, as getRaw). */
+  getCaptureRaw(id: string, seq: number): Promise<{ encoding: 'gzip' | 'identity'; data: Buffer } | null>;
+  /** Add a capture as number `expectedCount + 1` and replace the incident's analysis with
+   *  `analysis` (the analysis of all its captures), in one transaction. */
+  addCapture(id: string, expectedCount: number, capture: NewCapture, analysis: AnalysisRecord, analyzedAt: string): Promise<AddCaptureResult>;
   /** The stored view of the incident, if it was built from analysis `tag` by view code
    *  of `version`; null otherwise. */
   getView(id: string, tag: string, version: number): Promise<StoredView | null>;

@@ -17,11 +17,8 @@ import {
 import { crashStructParser } from './crash/struct.js';
 import { DMESG_PARSERS } from './dmesg/index.js';
 import { SHELL_PARSERS } from './shell/index.js';
-import { captureMarkerParser } from '../summary/captures.js';
 
 export const PARSERS: FormatParser[] = [
-  // A capture's marker ends whatever the capture before it was in the middle of.
-  captureMarkerParser,
   crashPromptParser,
   crashBtParser,
   crashRunqParser,

@@ -40,7 +40,8 @@ function parsersByFirstChar(parsers: FormatParser[]): FormatParser[][] {
   return table;
 }
 
-export function segment(lines: LineTable, parsers: FormatParser[], ctx: ParseContext): CoverageSegment[] {
+/** Segments of lines `from` (0: the first) to the table's end. */
+export function segment(lines: LineTable, parsers: FormatParser[], ctx: ParseContext, from = 0): CoverageSegment[] {
   const table = parsersByFirstChar(parsers);
   const coverage: CoverageSegment[] = [];
   const push = (seg: CoverageSegment) => {
@@ -52,7 +53,7 @@ export function segment(lines: LineTable, parsers: FormatParser[], ctx: ParseCon
     }
     coverage.push(seg);
   };
-  let i = 0;
+  let i = from;
   while (i < lines.length) {
     if (lines.blank(i)) {
       i++;

@@ -67,6 +67,12 @@ describe('captures of one incident, analysed together', () => {
     expect(JSON.stringify(one)).not.toMatch(/"capture"/);
   });
 
+  it('a marker ends a trace the capture before it was in: no frame of the next is read into it', () => {
+    const d = analyze(joinCaptures([{ text: HUNG_KWORKER, createdAt: 'a' }, { text: '[<0>] flush_workqueue+0x12c/0x5b0\n[<0>] bsn_exit+0x19/0x30 [bsnmod]\n', createdAt: 'b' }]));
+    expect(d.tasks.find((t) => t.pid === 4790)!.frames.map((f) => f.fn)).toEqual(analyze(HUNG_KWORKER).tasks.find((t) => t.pid === 4790)!.frames.map((f) => f.fn));
+    expect(d.captures?.map((c) => c.seq)).toEqual([1, 2]);
+  });
+
   it('captureOf: the last capture starting at or before a line', () => {
     const r = captureRanges([{ seq: 2, line: 11, createdAt: 'x' }, { seq: 3, line: 20, createdAt: 'y' }], 30)!;
     expect([1, 10, 11, 12, 19, 21, 30].map((l) => captureOf(r, l).seq)).toEqual([1, 1, 1, 2, 2, 3, 3]);

@@ -2,11 +2,10 @@
 // next) analysed as one text. The first capture keeps its own line numbers (its stored
 // annotations and links name them); each later one follows a marker line
 //   === hangscope capture 2 at 2026-12-06T18:29:16.123Z ===
-// The document then lists each capture's lines, every evidence span names its capture
+// parse/run.ts segments each capture on its own. The document then lists each capture's lines, every evidence span names its capture
 // and its line there, and the verdict says what the newest capture added.
 
 import type { AnalysisDocument, CaptureRange, Span } from '../contract.js';
-import type { FormatParser } from '../parse/parser.js';
 
 export const CAPTURE_MARKER = /^=== hangscope capture (\d{1,6}) at ([\w:.+-]{1,40}) ===$/;
 
@@ -22,20 +21,6 @@ export function joinCaptures(captures: readonly { text: string; createdAt: strin
   });
   return out;
 }
-
-/** A marker line: read as such (and no command of the capture before it reads on). */
-export const captureMarkerParser: FormatParser = {
-  name: 'capture_marker',
-  startChars: '=',
-  starts: (line) => CAPTURE_MARKER.test(line.trimmed),
-  parse(lines, i, ctx) {
-    const m = CAPTURE_MARKER.exec(lines.trimmed(i))!;
-    ctx.records.captureMarks.push({ seq: Number(m[1]), line: lines.no(i), createdAt: m[2] });
-    ctx.shell.command = null;
-    ctx.crash.command = null;
-    return i + 1;
-  },
-};
 
 /** Each capture's lines, from the markers found (null: one capture). */
 export function captureRanges(marks: readonly { seq: number; line: number; createdAt: string }[], lineCount: number): CaptureRange[] | null {

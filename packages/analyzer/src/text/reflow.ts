@@ -54,6 +54,9 @@ const OPENERS: readonly RegExp[] = [
 // crash task header) or the sender's prose.
 const FOREIGN_OPENERS: readonly RegExp[] = [
   /^crash> /,
+  // hangscope-collect's section headers (its kernel log is followed by the next section)
+  // and the marker before each later capture of an incident (summary/captures.ts).
+  /^=== hangscope[ -]/,
   /^PID: {1,8}\d/,
   /^\[?[\w.-]{1,32}@[\w.-]{1,64}[\s:~\]]/, // `[root@host ~]# …`, `user@host:~$ …`
   /^[$#] /,

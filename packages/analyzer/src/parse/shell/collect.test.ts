@@ -66,6 +66,9 @@ describe('hangscope-collect output', () => {
 
   it('reads every section: nothing is prose or unparsed', () => {
     expect(doc.coverage!.filter((c) => c.status !== 'parsed')).toEqual([]);
+    // The header after the kernel log is a line of its own, not a wrapped log line's end.
+    const header = CAPTURE.split('\n').indexOf('=== hangscope-collect: blocked tasks ===') + 1;
+    expect(doc.coverage!.find((c) => c.line === header)?.format).toBe('hangscope_collect');
   });
 
   it('a /proc/PID/stack section is that task\'s stack, named by its comm and status sections', () => {
