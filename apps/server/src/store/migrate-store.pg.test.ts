@@ -45,7 +45,7 @@ async function snapshot(a: FastifyInstance): Promise<unknown> {
   const out: Record<string, unknown> = { list, groups: await get('/api/groups') };
   for (const q of ['flush_workqueue', 'qxl*', 'zebracorn', 'sync', 'kworker/1:2', 'INFO task']) out[`q=${q}`] = await get(`/api/incidents?q=${encodeURIComponent(q)}`);
   for (const { id } of list.items) {
-    for (const part of ['', '/raw', '/analysis.json', '/annotations', '/mitigation', '/similar', '/repeat', '/view']) out[`${id}${part}`] = await get(`/api/incidents/${id}${part}`);
+    for (const part of ['', '/raw', '/analysis.json', '/annotations', '/mitigation', '/similar', '/repeat', '/view', '/captures', '/input']) out[`${id}${part}`] = await get(`/api/incidents/${id}${part}`);
   }
   return out;
 }
@@ -65,6 +65,9 @@ describe('cli.js migrate-store', () => {
     expect((await json('PUT', `/api/incidents/${c}/mitigation`, { body: 'echo 1 > /sys/x', author: 'ana' })).statusCode).toBe(200);
     expect((await json('PUT', `/api/incidents/${c}/mitigation`, { body: 'echo 2 > /sys/x', author: 'ana' })).statusCode).toBe(200);
     expect((await json('PATCH', `/api/incidents/${b}`, { status: 'resolved' })).statusCode).toBe(200);
+    // A capture added after c's dump (issue 23): copied with its bytes and time.
+    const capture = '=== hangscope-collect: /proc/4790/comm ===\nkworker/1:2\n=== hangscope-collect: /proc/4790/stack ===\n[<0>] worker_thread+0x4f/0x3d0\n';
+    expect((await sqlite.inject({ method: 'POST', url: `/api/incidents/${c}/captures`, headers: { 'content-type': 'text/plain' }, payload: capture })).statusCode).toBe(201);
     expect((await sqlite.inject({ method: 'GET', url: `/api/incidents/${big}/view` })).statusCode).toBe(200);
     const side = await openStore({ dbPath, migrationsDir: defaultMigrationsDir() });
     await side.update(c, { pinned: true });

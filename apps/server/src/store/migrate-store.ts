@@ -38,6 +38,8 @@ const CHILDREN: { table: string; columns: string[]; order: string }[] = [
   { table: 'incident_views', columns: ['incident_id', 'analysis_tag', 'view_version', 'document', 'crc32', 'length', 'groups', 'groups_crc32', 'groups_length'], order: 'incident_id' },
   { table: 'incident_audit', columns: ['incident_id', 'at', 'actor', 'action', 'detail'], order: 'seq' },
   { table: 'incident_shares', columns: ['id', 'incident_id', 'created_at', 'created_by', 'kaslr'], order: 'created_at, id' },
+  // The captures added after an incident's dump (issue 23), as stored: gzip, not re-encoded.
+  { table: 'incident_captures', columns: ['incident_id', 'seq', 'created_at', 'sha256', 'size', 'encoding', 'data'], order: 'seq' },
 ];
 
 const INCIDENT_COLUMNS = [
