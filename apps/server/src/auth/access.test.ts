@@ -105,6 +105,7 @@ const CASES: RouteCase[] = [
   { method: 'GET', route: '/api/incidents/:id/captures', access: 'read', call: async () => ({ url: `/api/incidents/${incidentId}/captures` }) },
   { method: 'GET', route: '/api/incidents/:id/captures/:seq/raw', access: 'read', call: async () => ({ url: `/api/incidents/${incidentId}/captures/1/raw` }) },
   { method: 'GET', route: '/api/incidents/:id/input', access: 'read', call: async () => ({ url: `/api/incidents/${incidentId}/input` }) },
+  { method: 'GET', route: '/api/incidents/:id/diff', access: 'read', call: async () => ({ url: `/api/incidents/${incidentId}/diff?with=${incidentId}` }) },
   { method: 'GET', route: '/api/incidents/:id', access: 'read', call: async () => ({ url: `/api/incidents/${incidentId}` }) },
   { method: 'GET', route: '/api/incidents/:id/raw', access: 'read', call: async () => ({ url: `/api/incidents/${incidentId}/raw` }) },
   { method: 'PATCH', route: '/api/incidents/:id', access: 'write', call: async () => ({ url: `/api/incidents/${incidentId}`, body: { tags: ['x'] } }) },

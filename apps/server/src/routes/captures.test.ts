@@ -104,4 +104,44 @@ describe('captures of one incident', () => {
     }
     expect(await analysisOf(id)).toEqual(before);
   });
+
+  it('GET diff: per task stuck or moved between two captures (default the last two), or against another incident', async () => {
+    t = await startApp();
+    const { id } = (await upload(t.app, HUNG_TASK_DUMP)).json;
+    const diff = (q = '') => t.app.inject({ method: 'GET', url: `/api/incidents/${id}/diff${q}` });
+    expect((await diff()).statusCode).toBe(400);
+    // Later: rmmod is still in flush_workqueue (the same stack, read from /proc), and the kworker shows up.
+    const later = [
+      '=== hangscope-collect: /proc/31969/comm ===',
+      'rmmod',
+      '=== hangscope-collect: /proc/31969/stack ===',
+      '[<0>] flush_workqueue+0x12c/0x5b0',
+      '[<0>] bsn_exit+0x19/0x30 [bsnmod]',
+      '[<0>] SyS_delete_module+0x19e/0x310',
+      '[<0>] system_call_fastpath+0x22/0x27',
+      '',
+    ].join('\n');
+    await addCapture(id, later);
+    await addCapture(id, COLLECTED);
+    const res = await diff('?a=1&b=2');
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body.a).toMatchObject({ incident: id, capture: 1 });
+    expect(body.b).toMatchObject({ incident: id, capture: 2 });
+    expect(body.tasks.map((x: { pid: number; change: string }) => [x.pid, x.change])).toEqual([[31969, 'stuck']]);
+    expect(body.summary).toMatch(/^1 task has the same stack in both captures \(stuck: rmmod \(31969\) in flush_workqueue\)/);
+    // Default: the last two (2 and 3): rmmod is not in the third, the kworker is new.
+    const last = (await diff()).json();
+    expect([last.a.capture, last.b.capture]).toEqual([2, 3]);
+    expect(last.counts).toEqual({ stuck: 0, moved: 0, gone: 1, new: 1 });
+    expect((await diff('?a=1&b=9')).statusCode).toBe(404);
+    expect((await diff('?a=2&b=2')).statusCode).toBe(400);
+
+    // Two incidents: this one (all its captures) against a fresh upload of the first dump.
+    const other = (await upload(t.app, HUNG_TASK_DUMP.replace(/4080\./g, '9120.'))).json.id;
+    const two = (await diff(`?with=${other}`)).json();
+    expect(two.b).toEqual({ incident: other });
+    expect(two.tasks.find((x: { pid: number }) => x.pid === 31969).change).toBe('stuck');
+    expect((await diff('?with=AAAAAAAAAAAAAAAAAAAAAA')).statusCode).toBe(404);
+  });
 });

@@ -1,5 +1,9 @@
+import { diffAnalyses, type AnalysisDocument } from '@hangscope/analyzer';
 import type { FastifyPluginAsync } from 'fastify';
-import { notFound } from '../errors.js';
+import type { AnalysisRecord, IncidentStore } from '../store/types.js';
+import { parseFullDocument } from '../store/compact-json.js';
+import { inflateDocument } from '../store/document.js';
+import { badRequest, notFound } from '../errors.js';
 import { isIncidentId } from '../ids.js';
 import { readLimit } from '../plugins/external.js';
 import { readAnalysisInput, readCaptureBytes } from '../services/captures.js';
@@ -76,4 +80,61 @@ export const captureRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app
       return reply.type('text/plain; charset=utf-8').header('x-content-type-options', 'nosniff').send(bytes);
     },
   );
+
+  // Two captures of the incident (default: the last two), or the incident and another.
+  app.get<{ Params: { id: string }; Querystring: { a?: number; b?: number; with?: string } }>(
+    '/api/incidents/:id/diff',
+    {
+      config: readLimit(deps),
+      schema: {
+        summary: 'Per task the same stack (stuck) or another (moved), locks whose owner changed, CPUs still stuck: two captures of the incident (a, b; default its last two) or the incident and another (with)',
+        params: idParams,
+        querystring: {
+          type: 'object',
+          properties: { a: { type: 'integer', minimum: 1, maximum: 1_000_000 }, b: { type: 'integer', minimum: 1, maximum: 1_000_000 }, with: { type: 'string', maxLength: 64 } },
+        },
+        response: { 400: errorSchema, 404: errorSchema },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      const q = request.query;
+      if (!isIncidentId(id)) throw notFound();
+      if (q.with !== undefined) {
+        if (q.a !== undefined || q.b !== undefined) throw badRequest('give a and b (captures of this incident) or with (another incident), not both');
+        const [docA, docB] = [await storedDocument(store, id), isIncidentId(q.with) ? await storedDocument(store, q.with) : null];
+        if (!docA || !docB) throw notFound();
+        return { a: { incident: id }, b: { incident: q.with }, ...diffAnalyses(docA, docB) };
+      }
+      const captures = await store.listCaptures(id);
+      if (!captures) throw notFound();
+      const n = captures.length;
+      if (n < 2 && q.a === undefined && q.b === undefined) throw badRequest('the incident has one capture: add another (POST …/captures) or compare with another incident (with=ID)');
+      const a = q.a ?? n - 1;
+      const b = q.b ?? n;
+      if (a > n || b > n) throw notFound('capture');
+      if (a === b) throw badRequest('a and b are the same capture');
+      // Each capture analysed on its own, in the analysis workers like an upload.
+      const docOf = async (seq: number) => {
+        const bytes = await readCaptureBytes(store, id, seq);
+        if (!bytes) throw notFound('capture');
+        return documentOf(await deps.analysis.analyze(bytes));
+      };
+      const [docA, docB] = [await docOf(a), await docOf(b)];
+      const info = (seq: number) => ({ incident: id, capture: seq, createdAt: captures[seq - 1].createdAt });
+      return { a: info(a), b: info(b), ...diffAnalyses(docA, docB) };
+    },
+  );
 };
+
+/** The full document of an analysis record (its compressed JSON, compact or full). */
+async function documentOf(record: AnalysisRecord): Promise<AnalysisDocument> {
+  const d = record.document;
+  return parseFullDocument({ form: d.form ?? 'full', json: await inflateDocument(d.data) })!;
+}
+
+/** An incident's stored analysis as a full document; null: none. */
+async function storedDocument(store: IncidentStore, id: string): Promise<AnalysisDocument | null> {
+  const stored = await store.getAnalysis(id);
+  return stored ? parseFullDocument(stored) : null;
+}
