@@ -249,3 +249,47 @@ export interface CaptureRange {
   /** When it was taken, as its marker states (null for the first: it has no marker). */
   createdAt: string | null;
 }
+
+// The diff of two captures (summary/diff.ts; GET /api/incidents/:id/diff).
+
+export type TaskChange = 'stuck' | 'moved' | 'gone' | 'new';
+
+export interface TaskDiff {
+  id: string;
+  pid: number | null;
+  comm: string | null;
+  change: TaskChange;
+  stateA: string | null;
+  stateB: string | null;
+  /** Where it waits in each (the frame that names the wait, else its innermost frame). */
+  atA: string | null;
+  atB: string | null;
+}
+
+export interface LockDiff {
+  id: string;
+  name: string | null;
+  ownerA: string | null;
+  ownerB: string | null;
+  waitersA: number;
+  waitersB: number;
+}
+
+export interface CpuDiff {
+  cpu: number;
+  change: 'still_stuck' | 'recovered' | 'newly_stuck';
+  reasonA: string | null;
+  reasonB: string | null;
+}
+
+export interface AnalysisDiff {
+  /** Counts over every task with a stack in either capture. */
+  counts: Record<TaskChange, number>;
+  /** Stuck first, then moved, gone, new; at most `limit` of them. */
+  tasks: TaskDiff[];
+  /** Locks in both whose owner is not the same. */
+  locks: LockDiff[];
+  cpus: CpuDiff[];
+  /** One paragraph in plain words. */
+  summary: string;
+}

@@ -8,4 +8,4 @@ export { ANALYSIS_YOUNG_GENERATION_MB } from './heap.js';
 export { isGenericFrame } from './knowledge/waits.js';
 export { collectCommand, nextCapture } from './summary/next-capture.js';
 export { CAPTURE_MARKER, joinCaptures } from './summary/captures.js';
-export { diffAnalyses, type AnalysisDiff, type CpuDiff, type LockDiff, type TaskChange, type TaskDiff } from './summary/diff.js';
+export { diffAnalyses } from './summary/diff.js';

@@ -18,7 +18,19 @@ import type {
   TaskGroupSummary,
   UploadInput,
 } from './types';
-import type { Frame, Task } from '@hangscope/analyzer';
+import type { AnalysisDiff, Frame, Task } from '@hangscope/analyzer';
+
+export interface CaptureInfo {
+  seq: number;
+  createdAt: string;
+  size: number;
+  sha256: string;
+}
+
+export interface CaptureDiff extends AnalysisDiff {
+  a: { incident: string; capture?: number; createdAt?: string };
+  b: { incident: string; capture?: number; createdAt?: string };
+}
 
 export class ApiError extends Error {
   constructor(
@@ -150,8 +162,10 @@ export const api = {
   taskGroups: (id: string, offset: number, limit: number) =>
     request<{ total: number; items: TaskGroupSummary[] }>(`/api/incidents/${enc(id)}/view/task-groups?offset=${offset}&limit=${limit}`),
 
+  /** The text the analysis read: the dump, or with several captures all of them joined
+   *  (the lines evidence spans count). */
   async getRaw(id: string): Promise<string> {
-    const res = await fetch(`/api/incidents/${enc(id)}/raw`);
+    const res = await fetch(`/api/incidents/${enc(id)}/input`);
     if (!res.ok) throw await errorFrom(res);
     return res.text();
   },
@@ -235,6 +249,20 @@ export const api = {
   },
 
   mitigation: (id: string) => optional<Mitigation>(`/api/incidents/${enc(id)}/mitigation`),
+
+  /** The incident's captures (1: its own dump); null from a server without them. */
+  captures: (id: string) => optional<{ items: CaptureInfo[] }>(`/api/incidents/${enc(id)}/captures`),
+
+  /** Add a capture: the text pasted or the file picked, as its bytes. */
+  addCapture: (id: string, dump: string | File) =>
+    request<{ id: string; seq: number; duplicate?: boolean }>(`/api/incidents/${enc(id)}/captures`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain; charset=utf-8' },
+      body: dump,
+    }),
+
+  /** Two captures compared (default: the last two). */
+  diff: (id: string, a: number, b: number) => request<CaptureDiff>(`/api/incidents/${enc(id)}/diff?a=${a}&b=${b}`),
 
   saveMitigation: (id: string, body: string, author: string) =>
     request<Mitigation>(`/api/incidents/${enc(id)}/mitigation`, {

@@ -15,6 +15,8 @@ export const keys = {
   mitigation: (id: string) => ['incident', id, 'mitigation'] as const,
   repeat: (id: string) => ['incident', id, 'repeat'] as const,
   group: (key: string) => ['groups', key] as const,
+  captures: (id: string) => ['incident', id, 'captures'] as const,
+  diff: (id: string, a: number, b: number) => ['incident', id, 'diff', a, b] as const,
 };
 
 /** Who is signed in (null while loading or from a server without sessions). */
@@ -168,4 +170,21 @@ export function useSetGrouping(id: string) {
       void qc.invalidateQueries({ queryKey: ['incidents'] });
     },
   });
+}
+
+export function useCaptures(id: string) {
+  return useQuery({ queryKey: keys.captures(id), queryFn: async () => itemsOf(await api.captures(id)), retry: false });
+}
+
+/** Adding a capture changes the incident's analysis: everything of it is fetched again. */
+export function useAddCapture(id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (dump: string | File) => api.addCapture(id, dump),
+    onSuccess: () => qc.invalidateQueries({ queryKey: keys.incident(id) }),
+  });
+}
+
+export function useDiff(id: string, a: number, b: number, enabled: boolean) {
+  return useQuery({ queryKey: keys.diff(id, a, b), queryFn: () => api.diff(id, a, b), enabled, staleTime: Infinity });
 }

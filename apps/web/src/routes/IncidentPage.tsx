@@ -21,6 +21,7 @@ import { Exports } from '../incident/Exports';
 import { Annotations } from '../incident/Annotations';
 import { SimilarIncidents } from '../incident/SimilarIncidents';
 import { MitigationNote } from '../incident/MitigationNote';
+import { Captures } from '../incident/Captures';
 import { RepeatBanner } from '../incident/RepeatBanner';
 import { GroupControls } from '../incident/GroupControls';
 import { formatLines, parseLines, parseNodeParam, permalink, type LineRange } from '../incident/urlState';
@@ -142,6 +143,9 @@ export function IncidentPage() {
           </section>
           <ErrorBoundary label="Mitigation">
             <MitigationNote id={inc.id} />
+          </ErrorBoundary>
+          <ErrorBoundary label="Captures">
+            <Captures id={inc.id} next={doc.nextCapture} />
           </ErrorBoundary>
         </div>
         <section aria-labelledby="graph-h" className="incident-graph">

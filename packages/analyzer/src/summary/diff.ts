@@ -4,50 +4,8 @@
 // minutes apart is the strongest sign a capture can give that it is hung; one whose stack
 // changed is making progress, however slowly. Pure: two documents in, one diff out.
 
-import type { AnalysisDocument, Task } from '../contract.js';
+import type { AnalysisDiff, AnalysisDocument, CpuDiff, LockDiff, Task, TaskChange, TaskDiff } from '../contract.js';
 import { isGenericFrame } from '../knowledge/waits.js';
-
-export type TaskChange = 'stuck' | 'moved' | 'gone' | 'new';
-
-export interface TaskDiff {
-  id: string;
-  pid: number | null;
-  comm: string | null;
-  change: TaskChange;
-  stateA: string | null;
-  stateB: string | null;
-  /** Where it waits in each (the frame that names the wait, else its innermost frame). */
-  atA: string | null;
-  atB: string | null;
-}
-
-export interface LockDiff {
-  id: string;
-  name: string | null;
-  ownerA: string | null;
-  ownerB: string | null;
-  waitersA: number;
-  waitersB: number;
-}
-
-export interface CpuDiff {
-  cpu: number;
-  change: 'still_stuck' | 'recovered' | 'newly_stuck';
-  reasonA: string | null;
-  reasonB: string | null;
-}
-
-export interface AnalysisDiff {
-  /** Counts over every task with a stack in either capture. */
-  counts: Record<TaskChange, number>;
-  /** Stuck first, then moved, gone, new; at most `limit` of them. */
-  tasks: TaskDiff[];
-  /** Locks in both whose owner is not the same. */
-  locks: LockDiff[];
-  cpus: CpuDiff[];
-  /** One paragraph in plain words. */
-  summary: string;
-}
 
 /** Tasks listed at most (the counts cover all of them). */
 const DEFAULT_LIMIT = 500;
