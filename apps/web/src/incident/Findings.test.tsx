@@ -24,6 +24,21 @@ function render(findings: Finding[], onSelect: (id: string) => void = () => {}) 
 const button = (el: HTMLElement, text: string) => [...el.querySelectorAll('button')].find((b) => b.textContent === text)!;
 
 describe('Findings', () => {
+  it('says after each next step which collector flags take it, and nothing for a step it cannot take', () => {
+    const el = render([
+      {
+        kind: 'missing_evidence',
+        severity: 'warning',
+        summary: 'rmmod (31969) waits for a workqueue whose worker is not in the dump',
+        nodes: ['task:31969'],
+        nextSteps: ['echo w and t, then dmesg', 'in crash: foreach UN bt'],
+        collect: [{ flags: ['--sysrq=wt'], sections: ['dmesg', 'workqueues'] }, null],
+      },
+    ]);
+    const steps = [...el.querySelectorAll('.next-steps li')].map((li) => li.textContent);
+    expect(steps).toEqual(['echo w and t, then dmesg — hangscope-collect: --sysrq=wt → dmesg, workqueues', 'in crash: foreach UN bt']);
+  });
+
   it('folds findings of one kind into one row with a count; the rest and their nodes on request', () => {
     // 60 contention findings, each naming a lock and 20 waiters (a big sysrq-t dump has hundreds).
     const findings: Finding[] = Array.from({ length: 60 }, (_, i) => ({

@@ -1,7 +1,7 @@
 // Findings first: the answer (cycle, root blocker, known issue) before the evidence; one
 // row per kind, the first finding of the kind in full and the others behind a count.
 import { memo, useMemo, useState } from 'react';
-import type { Finding } from '@hangscope/analyzer';
+import type { CollectorSource as CollectorSourceType, Finding } from '@hangscope/analyzer';
 import { CopyButton } from '../components/CopyButton';
 import { groupFindings, type FindingGroup } from './findingGroups';
 import type { LineRange } from './urlState';
@@ -165,12 +165,26 @@ function FindingBody({ f, onSelectNode, nodeLabel }: { f: Finding; onSelectNode:
             {f.nextSteps.map((s, j) => (
               <li key={j} className="mono">
                 {s}
+                <CollectorSource source={f.collect?.[j]} />
               </li>
             ))}
           </ul>
         </div>
       )}
     </>
+  );
+}
+
+/** Which collector flags take a next step, and where its answer is in the collector's output. */
+function CollectorSource({ source }: { source: CollectorSourceType | null | undefined }) {
+  if (!source) return null;
+  const flags = source.flags.length ? source.flags.join(' ') : 'no flag';
+  return (
+    <span className="collect-source muted">
+      {' '}
+      — hangscope-collect: {flags}
+      {source.sections.length ? ` → ${source.sections.join(', ')}` : ''}
+    </span>
   );
 }
 
