@@ -24,16 +24,7 @@ describe('GET /collect.sh', () => {
     const base = await listenLocal(t);
     const script = await (await fetch(`${base}/collect.sh`)).text();
     // As a user would run it: piped into sh, arguments after `-s --`.
-    // (Asynchronously: the server answering its upload runs in this process.)
-    const r = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn('sh', ['-s', '--', '--post', base, '--timeout', '2', '--pid', String(process.pid)], { timeout: 120_000 });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-      child.on('close', (status) => resolve({ status, stdout, stderr }));
-      child.stdin.end(script);
-    });
+    const r = await runCollector(script, ['--post', base, '--timeout', '2', '--pid', String(process.pid)]);
     expect(r.status).toBe(0);
     const id = /"id":"([^"]+)"/.exec(r.stderr)?.[1];
     expect(id).toBeDefined();
@@ -41,5 +32,27 @@ describe('GET /collect.sh', () => {
     const text = await raw.text();
     expect(text).toContain(`=== hangscope-collect: /proc/${process.pid}/stack ===`);
     expect(r.stdout).toBe(text);
+
+    // The next capture of the same machine goes to the same incident (--incident).
+    const again = await runCollector(script, ['--post', base, '--incident', id!, '--timeout', '2']);
+    expect(again.status).toBe(0);
+    expect(JSON.parse(again.stderr.trim())).toMatchObject({ id, seq: 2 });
+    const list = (await (await fetch(`${base}/api/incidents/${id}/captures`)).json()) as { items: { seq: number }[] };
+    expect(list.items.map((c) => c.seq)).toEqual([1, 2]);
+    expect(await (await fetch(`${base}/api/incidents/${id}/captures/2/raw`)).text()).toBe(again.stdout);
   });
 });
+
+/** The collector piped into sh as a user runs it (asynchronously: the server answering its
+ *  upload runs in this process). */
+function runCollector(script: string, args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('sh', ['-s', '--', ...args], { timeout: 120_000 });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+    child.stdin.end(script);
+  });
+}
