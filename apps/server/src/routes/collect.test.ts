@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runCli } from '../cli.js';
 import { defaultCollectorPath } from '../paths.js';
 import { listenLocal, startApp, type TestApp } from '../__tests__/helpers.js';
 
@@ -40,6 +41,27 @@ describe('GET /collect.sh', () => {
     const list = (await (await fetch(`${base}/api/incidents/${id}/captures`)).json()) as { items: { seq: number }[] };
     expect(list.items.map((c) => c.seq)).toEqual([1, 2]);
     expect(await (await fetch(`${base}/api/incidents/${id}/captures/2/raw`)).text()).toBe(again.stdout);
+  });
+});
+
+describe.skipIf(process.platform !== 'linux')('hangscope-collect --post with authentication on', () => {
+  it('posts with --token (an ingest token may add captures); without one the upload is refused and it says so', async () => {
+    t = await startApp({ auth: { enabled: true } });
+    const env = { HANGSCOPE_DB: t.store.dbPath, ...(t.store.databaseUrl ? { HANGSCOPE_DATABASE_URL: t.store.databaseUrl } : {}) };
+    const out: string[] = [];
+    expect(await runCli(['token', 'create', '--role', 'ingest', '--name', 'collector'], env, { out: (l) => out.push(l), err: () => {} })).toBe(0);
+    const token = out.at(-1)!;
+    const base = await listenLocal(t);
+    // collect.sh is public: the hung machine fetches it before it has anything else.
+    const script = await (await fetch(`${base}/collect.sh`)).text();
+    const refused = await runCollector(script, ['--post', base, '--timeout', '2']);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain(`hangscope-collect: upload to ${base}/api/incidents`);
+    const first = await runCollector(script, ['--post', base, '--token', token, '--timeout', '2']);
+    expect(first.status).toBe(0);
+    const id = JSON.parse(first.stderr.trim()).id as string;
+    const next = await runCollector(script, ['--post', base, '--token', token, '--incident', id, '--timeout', '2']);
+    expect(JSON.parse(next.stderr.trim())).toMatchObject({ id, seq: 2 });
   });
 });
 
