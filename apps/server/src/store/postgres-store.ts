@@ -1023,7 +1023,13 @@ export class PostgresStore implements IncidentStore {
   async backup(destination: string): Promise<void> {
     mkdirSync(dirname(destination), { recursive: true });
     await new Promise<void>((resolve, reject) => {
-      const child = spawn('pg_dump', ['--format=custom', `--file=${destination}`, `--dbname=${this.url}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+      // The password goes in pg_dump's environment, not its command line (which other
+      // users of the host can read in the process list).
+      const url = new URL(this.url);
+      const password = decodeURIComponent(url.password);
+      url.password = '';
+      const env = password ? { ...process.env, PGPASSWORD: password } : process.env;
+      const child = spawn('pg_dump', ['--format=custom', `--file=${destination}`, `--dbname=${url.toString()}`], { stdio: ['ignore', 'ignore', 'pipe'], env });
       let err = '';
       child.stderr.on('data', (c: Buffer) => (err = (err + c.toString()).slice(-4000)));
       child.once('error', (e) => reject(new Error(`pg_dump could not run (${e.message}): install PostgreSQL's client tools`)));
