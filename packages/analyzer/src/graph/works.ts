@@ -146,8 +146,11 @@ export function resolveWorks(model: Model, waits: Map<string, TaskWait>, g: Grap
       target = { id, what: fn ? `work ${fn}${w.wq ? ` on ${w.wq}` : ''}` : `a work item flushed from ${site}` };
       g.node(id, 'work', fn ?? `work flushed by ${site}`);
       addWork(id, 'work', fn ?? `? (flushed by ${site})`, w.wq, 'unknown', ev);
-      const named = w.work ? (w.ruleSource ? ` (${w.ruleSource})` : '') : barrier ? ` (the workqueue dump shows its flush barrier BAR(${t.pid}) queued behind ${fn})` : '';
-      g.edge(t.id, id, 'flushes', fn ? 'certain' : 'likely', fn ? `${w.api.fn} from ${site} waits for ${fn}${named}` : `${w.api.fn} from ${site} waits for a work item`, ev);
+      const named = w.work ? (w.ruleSource ? ` (${w.ruleSource})` : '') : barrier ? ` (the workqueue dump shows its flush barrier BAR(${t.pid}) queued behind ${fn})` : fn ? ` (not named by the dump: the only other blocked kworker runs ${fn})` : '';
+      // Certain when the flush's work is stated (a known caller, a BAR(pid) barrier);
+      // taken from the one other blocked kworker, it is an inference.
+      const conf = w.work || barrier ? 'certain' : 'likely';
+      g.edge(t.id, id, 'flushes', conf, fn ? `${w.api.fn} from ${site} waits for ${fn}${named}` : `${w.api.fn} from ${site} waits for a work item`, ev);
       candidates = fn ? runningByFn.get(fn) ?? [] : firstOthers(blockedRunning, t, 7);
       stated = (r) => r.stated && fn !== null;
     } else {
