@@ -2,22 +2,66 @@
 //
 // FTS5's unicode61 tokenizer (SQLite's default settings, which migrations/0001 uses):
 // a token is a run of letters, digits or private-use characters (Unicode categories
-// L*, N*, Co); everything else separates tokens; case is folded and diacritics removed
-// (remove_diacritics 1). The store indexes the same tokens on PostgreSQL, computed here,
-// so that PostgreSQL's own parser (which keeps `a-b` and paths together, or drops long
-// words) never decides what a word is.
+// L*, N*, Co); everything else separates tokens, combining marks included (so Devanagari
+// or Arabic with vowel signs splits where SQLite splits it); case is folded character by
+// character, and a Latin letter with diacritics becomes its base letter (remove_diacritics
+// 1: é → e, Å → a, but not ø, ł or Greek ά). The store indexes the same tokens on
+// PostgreSQL, computed here, so that PostgreSQL's own parser (which keeps `a-b` and paths
+// together, or drops long words) never decides what a word is. search-text.test.ts
+// compares the two on SQLite's own tokenizer.
 //
 // A search (search-query.ts) is a list of quoted words, each optionally a prefix: a row
 // matches when every word's tokens stand, in order and adjacent, in one of its fields,
 // the last token being a prefix for `"word"*`.
 
-const TOKEN = /[\p{L}\p{N}\p{Co}]+/gu;
-const MARK = /\p{Mn}/gu;
+const ASCII = /^[\x00-\x7f]*$/;
+const ASCII_TOKEN = /[a-z0-9]+/g;
+const TOKEN_CHAR = /^[\p{L}\p{N}\p{Co}]$/u;
+const LATIN_WITH_MARKS = /^([a-z])[\u0300-\u036f]$/;
 
-/** The unicode61 tokens of `text`, folded: lower case, combining marks removed. */
+/** Lower-case letters that Unicode case folding (which unicode61 applies) maps further. */
+const CASE_FOLD: Record<string, string> = {
+  '\u017f': 's', // ſ
+  '\u1e9b': 's', // ẛ (ſ with a dot: the dot goes as a diacritic)
+  '\u03c2': 'σ', // final sigma
+  '\u03d0': 'β',
+  '\u03d1': 'θ',
+  '\u03d5': 'φ',
+  '\u03d6': 'π',
+  '\u03f0': 'κ',
+  '\u03f1': 'ρ',
+  '\u03f5': 'ε',
+  '\u1fbe': 'ι',
+  '\u00b5': 'μ', // micro sign
+};
+
+/** One character folded as unicode61 folds it: case folded, Latin diacritics removed. */
+function foldChar(ch: string): string {
+  // Cherokee capitals: JavaScript lowers them (to U+AB70…), unicode61 leaves them.
+  if (ch >= '\u13a0' && ch <= '\u13f5') return ch;
+  const lower = ch.toLowerCase();
+  const folded = CASE_FOLD[lower];
+  if (folded !== undefined) return folded;
+  // İ lowers to i + U+0307: the same rule takes the mark off.
+  const base = LATIN_WITH_MARKS.exec(lower.normalize('NFD'));
+  return base ? base[1] : lower;
+}
+
+/** The unicode61 tokens of `text`, folded. */
 export function searchTokens(text: string): string[] {
   if (!text) return [];
-  return text.toLowerCase().normalize('NFD').replace(MARK, '').normalize('NFC').match(TOKEN) ?? [];
+  if (ASCII.test(text)) return text.toLowerCase().match(ASCII_TOKEN) ?? [];
+  const tokens: string[] = [];
+  let cur = '';
+  for (const ch of text) {
+    if (TOKEN_CHAR.test(ch)) cur += foldChar(ch);
+    else if (cur) {
+      tokens.push(cur);
+      cur = '';
+    }
+  }
+  if (cur) tokens.push(cur);
+  return tokens;
 }
 
 /** A field as the PostgreSQL store keeps it: its tokens joined by single spaces. */
