@@ -2,8 +2,9 @@
 //
 // FTS5's unicode61 tokenizer (SQLite's default settings, which migrations/0001 uses):
 // a token is a run of letters, digits or private-use characters (Unicode categories
-// L*, N*, Co); everything else separates tokens, combining marks included (so Devanagari
-// or Arabic with vowel signs splits where SQLite splits it); case is folded character by
+// L*, N*, Co, and unassigned ones); everything else separates tokens, combining marks
+// included (so Devanagari or Arabic with vowel signs splits where SQLite splits it) but
+// for the Latin diacritics it drops (a\u0301b is `ab`); case is folded character by
 // character, and a Latin letter with diacritics becomes its base letter (remove_diacritics
 // 1: é → e, Å → a, but not ø, ł or Greek ά). The store indexes the same tokens on
 // PostgreSQL, computed here, so that PostgreSQL's own parser (which keeps `a-b` and paths
@@ -16,7 +17,11 @@
 
 const ASCII = /^[\x00-\x7f]*$/;
 const ASCII_TOKEN = /[a-z0-9]+/g;
-const TOKEN_CHAR = /^[\p{L}\p{N}\p{Co}]$/u;
+// Unassigned code points too: unicode61 counts what its (Unicode 6.1) tables do not know
+// as token characters.
+const TOKEN_CHAR = /^[\p{L}\p{N}\p{Co}\p{Cn}]$/u;
+/** The combining diacritics unicode61 takes out of a token (it neither keeps nor splits at them). */
+const DROPPED_DIACRITIC = /^[\u0300-\u0304\u0306-\u030c\u030f\u0311\u031b\u0323-\u0328\u032d\u032e\u0330\u0331]$/;
 const LATIN_WITH_MARKS = /^([a-z])[\u0300-\u036f]$/;
 
 /** Lower-case letters that Unicode case folding (which unicode61 applies) maps further. */
@@ -54,6 +59,7 @@ export function searchTokens(text: string): string[] {
   const tokens: string[] = [];
   let cur = '';
   for (const ch of text) {
+    if (DROPPED_DIACRITIC.test(ch)) continue;
     if (TOKEN_CHAR.test(ch)) cur += foldChar(ch);
     else if (cur) {
       tokens.push(cur);
