@@ -38,6 +38,7 @@ type ModelTaskInit = Pick<ModelTask, 'id' | 'pid' | 'comm' | 'state' | 'cpu' | '
   onCpu: boolean;
   idle: boolean;
   framesSpan: Span | null;
+  stackBefore?: { frames: readonly StackFrame[]; capture: number } | null;
 };
 
 // The public fields are declared by the interface above (merged into the class) and
@@ -50,6 +51,7 @@ export class ModelTask {
   #onCpu: boolean;
   #idle: boolean;
   #framesSpan: Span | null;
+  #stackBefore: { frames: readonly StackFrame[]; capture: number } | null;
 
   constructor(f: ModelTaskInit) {
     this.id = f.id;
@@ -73,6 +75,7 @@ export class ModelTask {
     this.#onCpu = f.onCpu;
     this.#idle = f.idle;
     this.#framesSpan = f.framesSpan;
+    this.#stackBefore = f.stackBefore ?? null;
   }
 
   /** Raw stack or memory words attributed to the task (crash `bt -f`, `rd`, `search`). */
@@ -100,6 +103,12 @@ export class ModelTask {
   /** Span of the record whose frames were kept. */
   get framesSpan(): Span | null {
     return this.#framesSpan;
+  }
+  /** Several captures of one incident (summary/captures.ts): the stack an earlier capture
+   *  showed when the kept one is a later capture's, and that capture (1-based); null when
+   *  no earlier capture showed one. Not part of the document. */
+  get stackBefore(): { frames: readonly StackFrame[]; capture: number } | null {
+    return this.#stackBefore;
   }
 }
 
@@ -229,7 +238,7 @@ export function taskIdFor(pid: number | null, cpu: number | null, addr: string |
  * callbacks below then cost no allocation (in one big loop they made a closure each per
  * task).
  */
-function mergeRecords(recs: TaskRecord[], info: (frames: readonly StackFrame[]) => StackInfo, anonN: number): ModelTask {
+function mergeRecords(recs: TaskRecord[], info: (frames: readonly StackFrame[]) => StackInfo, anonN: number, captureOf: ((line: number) => number) | null): ModelTask {
   const pid = recs.find((r) => r.pid !== null)?.pid ?? null;
   const taskAddr = recs.find((r) => r.taskAddr)?.taskAddr ?? null;
   const cpu = recs.find((r) => r.cpu !== null)?.cpu ?? null;
@@ -237,12 +246,43 @@ function mergeRecords(recs: TaskRecord[], info: (frames: readonly StackFrame[]) 
   const state = recs.length === 1 ? recs[0].state : mergedState(recs);
   let best: TaskRecord | null = null;
   let bestRank = -1;
-  for (const r of recs) {
-    const rank = framesRank(r, info(r.frames));
-    if (rank >= 0 && (!best || rank > bestRank)) {
-      best = r;
-      bestRank = rank;
+  let stackBefore: { frames: readonly StackFrame[]; capture: number } | null = null;
+  if (captureOf === null) {
+    for (const r of recs) {
+      const rank = framesRank(r, info(r.frames));
+      if (rank >= 0 && (!best || rank > bestRank)) {
+        best = r;
+        bestRank = rank;
+      }
     }
+  } else {
+    // Several captures: the newest capture's stack is where the task is now; the best of
+    // the capture before it is kept beside it, for what the new capture changed.
+    let bestCapture = -1;
+    for (const r of recs) {
+      const rank = framesRank(r, info(r.frames));
+      if (rank < 0) continue;
+      const c = captureOf(r.span.line);
+      if (!best || c > bestCapture || (c === bestCapture && rank > bestRank)) {
+        best = r;
+        bestRank = rank;
+        bestCapture = c;
+      }
+    }
+    let prev: TaskRecord | null = null;
+    let prevRank = -1;
+    let prevCapture = -1;
+    for (const r of recs) {
+      const rank = framesRank(r, info(r.frames));
+      if (rank < 0) continue;
+      const c = captureOf(r.span.line);
+      if (c < bestCapture && (c > prevCapture || (c === prevCapture && rank > prevRank))) {
+        prev = r;
+        prevRank = rank;
+        prevCapture = c;
+      }
+    }
+    if (prev) stackBefore = { frames: prev.frames, capture: prevCapture + 1 };
   }
   let frames = best?.frames ?? NO_FRAMES;
   let frameLines = best?.frameLines ?? NO_LINES;
@@ -298,6 +338,7 @@ function mergeRecords(recs: TaskRecord[], info: (frames: readonly StackFrame[]) 
     idle,
     evidence,
     framesSpan: best?.span ?? null,
+    stackBefore,
   });
 }
 
@@ -398,6 +439,16 @@ export function buildModel(records: Records, text: string, kernel: string | null
   }
 
   const tasks: ModelTask[] = [];
+  // Several captures of one incident (parse/run.ts): a line's capture, 0 for the first.
+  const marks = records.captureMarks;
+  const captureOf =
+    marks.length === 0
+      ? null
+      : (line: number) => {
+          let c = 0;
+          while (c < marks.length && marks[c].line < line) c++;
+          return c;
+        };
   const stackInfo = new Map<readonly StackFrame[], StackInfo>();
   const info = (frames: readonly StackFrame[]) => stackInfoOf(stackInfo, frames);
   const recordAt = (k: number): TaskRecord => (k < nRecords ? (resolved?.get(k) ?? records.tasks[k]) : named.record(k - nRecords));
@@ -405,7 +456,7 @@ export function buildModel(records: Records, text: string, kernel: string | null
     // The group's records, in input order (short-lived: made for the merge only).
     const recs = [recordAt(first[g])];
     for (let k = next[first[g]]; k >= 0; k = next[k]) recs.push(recordAt(k));
-    tasks.push(mergeRecords(recs, info, g));
+    tasks.push(mergeRecords(recs, info, g, captureOf));
   }
   // Idle tasks keyed by address may collide on `task:0@cpuN` ids only if the dump is
   // inconsistent; keep ids unique regardless. (Other ids are unique by construction:

@@ -5,7 +5,8 @@
 // parse/run.ts segments each capture on its own. The document then lists each capture's lines, every evidence span names its capture
 // and its line there, and the verdict says what the newest capture added.
 
-import type { AnalysisDocument, CaptureRange, Span } from '../contract.js';
+import type { AnalysisDocument, CaptureRange, Frame, Span, Task } from '../contract.js';
+import { stackKey } from './diff.js';
 
 export const CAPTURE_MARKER = /^=== hangscope capture (\d{1,6}) at ([\w:.+-]{1,40}) ===$/;
 
@@ -76,13 +77,17 @@ export function nameCaptures(doc: AnalysisDocument, ranges: readonly CaptureRang
   walk(doc.coverage);
 }
 
-/** Tasks named in the sentence at most; the rest are counted. */
+/** Tasks named in each sentence at most; the rest are counted. */
 const MAX_NAMED = 3;
+
+/** A task of the document as the model made it: with the stack an earlier capture showed. */
+type TaskWithBefore = Task & { readonly stackBefore?: { frames: readonly Frame[]; capture: number } | null };
 
 /**
  * What the newest capture shows that the earlier ones did not: the tasks whose stack is
- * read from it (a task an earlier capture only named, or one it did not name at all),
- * each with what it waits for in the graph.
+ * read from it for the first time (a task an earlier capture only named, or did not name
+ * at all), each with what it waits for in the graph; and of the tasks an earlier capture
+ * showed a stack of, which are still on the same stack (stuck) and which moved.
  */
 export function whatTheLastCaptureAdded(doc: AnalysisDocument, ranges: readonly CaptureRange[]): string {
   const last = ranges[ranges.length - 1];
@@ -90,19 +95,31 @@ export function whatTheLastCaptureAdded(doc: AnalysisDocument, ranges: readonly 
   const firstEdge = new Map<string, { to: string; kind: string }>();
   for (const e of doc.graph.edges) if (!firstEdge.has(e.from)) firstEdge.set(e.from, e);
   const seen: string[] = [];
-  let count = 0;
-  for (const t of doc.tasks) {
+  const still: string[] = [];
+  const moved: string[] = [];
+  const counts = { seen: 0, still: 0, moved: 0 };
+  for (const t of doc.tasks as TaskWithBefore[]) {
     const at = t.frameLines?.[0];
     if (at === undefined || at < last.line || t.frames.length === 0) continue;
-    count++;
-    if (seen.length >= MAX_NAMED) continue;
     const name = t.comm && t.pid !== null ? `${t.comm} ${t.pid}` : t.pid !== null ? `task ${t.pid}` : (t.comm ?? 'a task');
+    const where = t.waitFrame ?? t.frames[0].fn;
+    const before = t.stackBefore;
+    if (before) {
+      if (stackKey(before) === stackKey(t)) {
+        if (counts.still++ < MAX_NAMED) still.push(`${name} in ${where}`);
+      } else if (counts.moved++ < MAX_NAMED) moved.push(`${name} (now in ${where}, was in ${before.frames[0]?.fn ?? '?'} in capture ${before.capture})`);
+      continue;
+    }
+    if (counts.seen++ >= MAX_NAMED) continue;
     const e = firstEdge.get(t.id);
-    const what = e ? `it ${e.kind === 'flushes' ? 'flushes' : e.kind === 'ipi_wait' ? 'waits for an answer from' : 'waits for'} ${labels.get(e.to) ?? e.to}` : `it is in ${t.waitFrame ?? t.frames[0].fn}`;
+    const what = e ? `it ${e.kind === 'flushes' ? 'flushes' : e.kind === 'ipi_wait' ? 'waits for an answer from' : 'waits for'} ${labels.get(e.to) ?? e.to}` : `it is in ${where}`;
     seen.push(`${name} is now seen: ${what}`);
   }
   const when = last.createdAt ? ` (${last.createdAt})` : '';
-  if (count === 0) return `Capture ${last.seq}${when} shows no task stack the earlier captures did not.`;
-  const more = count > seen.length ? `; and ${count - seen.length} more task${count - seen.length === 1 ? '' : 's'}` : '';
-  return `Capture ${last.seq}${when} adds: ${seen.join('; ')}${more}.`;
+  const more = (n: number, shown: number) => (n > shown ? `; and ${n - shown} more` : '');
+  const parts: string[] = [];
+  parts.push(counts.seen === 0 ? `Capture ${last.seq}${when} shows no task stack the earlier captures did not.` : `Capture ${last.seq}${when} adds: ${seen.join('; ')}${more(counts.seen, seen.length)}.`);
+  if (counts.still) parts.push(`On the same stack as before (stuck): ${still.join(', ')}${more(counts.still, still.length)}.`);
+  if (counts.moved) parts.push(`Moved: ${moved.join(', ')}${more(counts.moved, moved.length)}.`);
+  return parts.join(' ');
 }

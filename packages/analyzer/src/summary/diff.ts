@@ -4,7 +4,7 @@
 // minutes apart is the strongest sign a capture can give that it is hung; one whose stack
 // changed is making progress, however slowly. Pure: two documents in, one diff out.
 
-import type { AnalysisDiff, AnalysisDocument, CpuDiff, LockDiff, Task, TaskChange, TaskDiff } from '../contract.js';
+import type { AnalysisDiff, AnalysisDocument, CpuDiff, Frame, LockDiff, Task, TaskChange, TaskDiff } from '../contract.js';
 import { isGenericFrame } from '../knowledge/waits.js';
 
 /** Tasks listed at most (the counts cover all of them). */
@@ -15,7 +15,7 @@ const DEFAULT_LIMIT = 500;
  * scheduler frames (a dmesg trace prints __schedule and schedule, /proc/PID/stack starts
  * at the caller of schedule on some kernels) and no compiler suffixes (.isra.5).
  */
-const stackKey = (t: Task) =>
+export const stackKey = (t: { readonly frames: readonly Frame[] }) =>
   t.frames
     .filter((f) => f.reliable !== false && !isGenericFrame(f.fn))
     .map((f) => f.fn.replace(/(?:\.(?:isra|constprop|part|cold|localalias)(?:\.\d{1,6})?)+$/, ''))
