@@ -64,6 +64,7 @@ test('collector command, add a capture, the captures list, what it added, and th
   // The analysis is now of both captures: the verdict names what the second added.
   await expect(page.locator('.verdict-text')).toContainText('Capture 2');
   await expect(page.locator('.verdict-text')).toContainText('kworker/3:1 77 is now seen');
+  await expect(page.locator('.verdict-text')).toContainText('On the same stack as before (stuck): Xorg 1458 in');
 
   // The diff of capture 1 and 2: the flushing task did not move; the kworker is new.
   const diff = page.getByLabel('capture diff');
