@@ -24,6 +24,7 @@ import { registerWebApp, wantsSpaFallback } from './routes/web.js';
 import { loadExamplesOnce } from './services/examples.js';
 import { IngestService } from './services/ingest.js';
 import { reanalyzeStored } from './services/reanalyze.js';
+import { scheduleRetention } from './services/retention.js';
 import { openStore } from './store/open.js';
 import { isDatabaseUnavailable } from './store/postgres-store.js';
 import type { SharedCounters } from './store/types.js';
@@ -76,6 +77,8 @@ export interface AppOptions {
   /** Tokens and roles (auth/guard.ts); default off: everyone may do everything, as
    *  on a loopback-only server (server.ts refuses other addresses without a choice). */
   auth?: AuthOptions;
+  /** Delete incidents older than this many days unless pinned, at start and hourly (0/unset: keep all). */
+  retentionDays?: number;
 }
 
 export const DEFAULT_MAX_QUEUED_ANALYSES = 64;
@@ -183,6 +186,14 @@ export const hangscopeApp: FastifyPluginAsync<AppOptions> = async (app, opts) =>
         app.log.error({ err }, 'background re-analysis stopped'),
       );
     });
+  }
+  if (opts.retentionDays) {
+    const days = opts.retentionDays;
+    let stop = () => {};
+    app.addHook('onReady', async () => {
+      stop = scheduleRetention(store, days, app.log, (ids) => ids.forEach((id) => views.forget(id)));
+    });
+    app.addHook('onClose', async () => stop());
   }
   // Close order: Fastify first stops accepting and finishes in-flight requests, then
   // runs onClose hooks; only then are the workers and the database let go.

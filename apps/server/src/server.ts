@@ -66,6 +66,8 @@ const app = buildApp({
   // Stored bytes per client per UTC day; unset: 32 × the upload limit; 0: none.
   dailyQuotaBytes: process.env.HANGSCOPE_DAILY_QUOTA ? intFromEnv('HANGSCOPE_DAILY_QUOTA', 0) : undefined,
   trustProxy: trustProxyFromEnv(process.env.HANGSCOPE_TRUST_PROXY),
+  // Days an unpinned incident is kept; 0 (or unset): forever.
+  retentionDays: intFromEnv('HANGSCOPE_RETENTION_DAYS', 0),
   auth,
   logger: { level: process.env.LOG_LEVEL || 'info' },
 });

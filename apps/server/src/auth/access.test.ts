@@ -30,8 +30,8 @@ interface RouteCase {
   /** The route as Fastify names it. */
   route: string;
   access: Access;
-  /** A request for this route; made fresh for each call (deletes consume their target). */
-  call: () => Promise<Call>;
+  /** A request for this route by `role`; made fresh for each call (deletes consume their target). */
+  call: (role: Role | null) => Promise<Call>;
 }
 
 let app: FastifyInstance;
@@ -60,8 +60,10 @@ async function send(method: string, c: Call, token: string | null): Promise<Resp
   return fetch(`${base}${c.url}`, { method, headers, body });
 }
 
-async function newAnnotation(): Promise<string> {
-  const res = await send('POST', { url: `/api/incidents/${incidentId}/annotations`, body: { body: 'note' } }, tokens.admin);
+/** An annotation of `role`'s when it may write one (so it may change it), else an admin's. */
+async function newAnnotation(role: Role | null): Promise<string> {
+  const author = role === 'write' ? tokens.write : tokens.admin;
+  const res = await send('POST', { url: `/api/incidents/${incidentId}/annotations`, body: { body: 'note' } }, author);
   expect(res.status).toBe(201);
   return ((await res.json()) as { id: string }).id;
 }
@@ -115,16 +117,18 @@ const CASES: RouteCase[] = [
     method: 'PATCH',
     route: '/api/incidents/:id/annotations/:annotationId',
     access: 'write',
-    call: async () => ({ url: `/api/incidents/${incidentId}/annotations/${await newAnnotation()}`, body: { body: 'edited' } }),
+    call: async (role) => ({ url: `/api/incidents/${incidentId}/annotations/${await newAnnotation(role)}`, body: { body: 'edited' } }),
   },
   {
     method: 'DELETE',
     route: '/api/incidents/:id/annotations/:annotationId',
     access: 'write',
-    call: async () => ({ url: `/api/incidents/${incidentId}/annotations/${await newAnnotation()}` }),
+    call: async (role) => ({ url: `/api/incidents/${incidentId}/annotations/${await newAnnotation(role)}` }),
   },
   { method: 'GET', route: '/api/incidents/:id/mitigation', access: 'read', call: async () => ({ url: `/api/incidents/${incidentId}/mitigation` }) },
   { method: 'PUT', route: '/api/incidents/:id/mitigation', access: 'write', call: async () => ({ url: `/api/incidents/${incidentId}/mitigation`, body: { body: 'reboot' } }) },
+  { method: 'GET', route: '/api/incidents/:id/audit', access: 'read', call: async () => ({ url: `/api/incidents/${incidentId}/audit` }) },
+  { method: 'DELETE', route: '/api/incidents/:id', access: 'admin', call: async () => ({ url: `/api/incidents/${await newIncident()}` }) },
   { method: 'GET', route: '/api/groups', access: 'read', call: async () => ({ url: '/api/groups' }) },
   { method: 'GET', route: '/api/groups/:key', access: 'read', call: async () => ({ url: `/api/groups/${encodeURIComponent(fingerprint)}` }) },
   { method: 'GET', route: '/api/incidents/:id/repeat', access: 'read', call: async () => ({ url: `/api/incidents/${incidentId}/repeat` }) },
@@ -171,17 +175,17 @@ describe('access control, every route × every role (authentication on, real soc
 
   for (const c of CASES) {
     it(`${c.method} ${c.route} needs ${c.access}`, async () => {
-      const anonymous = await send(c.method, await c.call(), null);
+      const anonymous = await send(c.method, await c.call(null), null);
       if (c.access === 'public') expect(anonymous.status, 'anonymous').toBeLessThan(400);
       else {
         expect(anonymous.status, 'anonymous').toBe(401);
         expect(await anonymous.json()).toMatchObject({ error: 'unauthorized' });
       }
-      const wrong = await send(c.method, await c.call(), 'hst_not-a-token');
+      const wrong = await send(c.method, await c.call(null), 'hst_not-a-token');
       if (c.access === 'public') expect(wrong.status, 'a wrong token').toBeLessThan(400);
       else expect(wrong.status, 'a wrong token').toBe(401);
       for (const role of ROLE_LIST) {
-        const res = await send(c.method, await c.call(), tokens[role]);
+        const res = await send(c.method, await c.call(role), tokens[role]);
         if (GRANTED[role].includes(c.access)) {
           expect(res.status, `${role}: ${await res.clone().text()}`).toBeLessThan(400);
         } else {

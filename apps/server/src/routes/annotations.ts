@@ -4,6 +4,7 @@ import { HttpError, notFound } from '../errors.js';
 import { isAnnotationId, newAnnotationId } from '../ids.js';
 import { writeLimit } from '../plugins/external.js';
 import { annotatableIds } from '../services/analysis-ids.js';
+import { actorOf, assertMayChange, authorFor, recordAudit } from '../services/audit.js';
 import { parseFullDocument } from '../store/compact-json.js';
 import type { Annotation, AnnotationPatch, IncidentDetail, IncidentStore } from '../store/types.js';
 import type { RouteDeps } from './deps.js';
@@ -119,11 +120,12 @@ export const annotationRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (
         target: request.body.target ?? null,
         lines: request.body.lines ?? null,
         body: request.body.body,
-        author: cleanAuthor(request.body.author) ?? null,
+        author: authorFor(request, cleanAuthor(request.body.author) ?? null),
         createdAt: now,
         updatedAt: now,
       };
       await store.addAnnotation(annotation);
+      await recordAudit(store, request, incident.id, 'annotation.add', { annotationId: annotation.id, target: annotation.target, lines: annotation.lines });
       return reply.code(201).send(annotation);
     },
   );
@@ -133,20 +135,23 @@ export const annotationRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (
     {
       config: { ...writeLimit(deps), access: 'write' },
       schema: {
-        summary: 'Edit an annotation',
+        summary: 'Edit an annotation (its author or an admin)',
         params,
         body: { type: 'object', properties: fields, additionalProperties: false, minProperties: 1 },
-        response: { 200: annotationSchema, 400: errorSchema, 404: errorSchema, 422: errorSchema },
+        response: { 200: annotationSchema, 400: errorSchema, 403: errorSchema, 404: errorSchema, 422: errorSchema },
       },
     },
     async (request) => {
       const incident = await loadIncident(store, request.params.id);
-      await loadAnnotation(incident.id, request.params.annotationId);
+      const current = await loadAnnotation(incident.id, request.params.annotationId);
+      assertMayChange(request, current.author, 'annotation');
       await checkAgainstIncident(store, incident, request.body);
       const patch: AnnotationPatch = { ...request.body, author: cleanAuthor(request.body.author) };
-      if (patch.author === undefined) delete patch.author;
+      // Signed in, the author is who wrote it: not rewritten by an edit.
+      if (patch.author === undefined || actorOf(request) !== null) delete patch.author;
       const updated = await store.updateAnnotation(incident.id, request.params.annotationId, patch, new Date().toISOString());
       if (!updated) throw notFound('annotation');
+      await recordAudit(store, request, incident.id, 'annotation.edit', { annotationId: updated.id, fields: Object.keys(request.body).sort() });
       return updated;
     },
   );
@@ -155,12 +160,14 @@ export const annotationRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (
     '/api/incidents/:id/annotations/:annotationId',
     {
       config: { ...writeLimit(deps), access: 'write' },
-      schema: { summary: 'Delete an annotation', params, response: { 204: { type: 'null' }, 404: errorSchema } },
+      schema: { summary: 'Delete an annotation (its author or an admin)', params, response: { 204: { type: 'null' }, 403: errorSchema, 404: errorSchema } },
     },
     async (request, reply) => {
       const incident = await loadIncident(store, request.params.id);
-      await loadAnnotation(incident.id, request.params.annotationId);
+      const current = await loadAnnotation(incident.id, request.params.annotationId);
+      assertMayChange(request, current.author, 'annotation');
       await store.deleteAnnotation(incident.id, request.params.annotationId);
+      await recordAudit(store, request, incident.id, 'annotation.delete', { annotationId: current.id, author: current.author });
       return reply.code(204).send();
     },
   );

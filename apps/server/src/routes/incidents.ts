@@ -20,6 +20,7 @@ import {
   type StoredIncidentDetail,
 } from '../store/types.js';
 import { readLimit, writeLimit } from '../plugins/external.js';
+import { recordAudit } from '../services/audit.js';
 import type { RouteDeps } from './deps.js';
 import { errorSchema, idParams, incidentDetailSchema, incidentSummarySchema } from './schemas.js';
 
@@ -130,6 +131,7 @@ interface ListQuery {
 }
 
 interface PatchBody {
+  pinned?: boolean;
   status?: IncidentStatus;
   duplicateOf?: string | null;
   groupSplit?: boolean;
@@ -242,7 +244,7 @@ export const incidentRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (ap
     {
       config: { ...writeLimit(deps), access: 'write' },
       schema: {
-        summary: 'Change status (duplicate: of another incident, whose group it joins), group (groupSplit: moved out of its group), title, host or tags',
+        summary: 'Change status (duplicate: of another incident, whose group it joins), group (groupSplit: moved out of its group), pin, title, host or tags',
         params: idParams,
         body: {
           type: 'object',
@@ -250,6 +252,7 @@ export const incidentRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (ap
             status: { type: 'string', enum: INCIDENT_STATUSES },
             duplicateOf: { type: ['string', 'null'], maxLength: 64 },
             groupSplit: { type: 'boolean' },
+            pinned: { type: 'boolean', description: 'kept by retention (HANGSCOPE_RETENTION_DAYS) whatever its age' },
             title: { type: ['string', 'null'], maxLength: LIMITS.title },
             host: { type: ['string', 'null'], maxLength: LIMITS.host },
             tags: {
@@ -292,9 +295,61 @@ export const incidentRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (ap
       if (body.title !== undefined) patch.userTitle = optionalText(body.title, 'title', LIMITS.title);
       if (body.host !== undefined) patch.host = optionalText(body.host, 'host', LIMITS.host);
       if (body.tags !== undefined) patch.tags = parseTags(body.tags);
+      if (body.pinned !== undefined) patch.pinned = body.pinned;
       const updated = await store.update(current.id, patch);
       if (!updated) throw notFound();
+      if (body.status !== undefined && (body.status !== current.status || patch.duplicateOf !== undefined)) {
+        await recordAudit(store, request, id, 'status', { from: current.status, to: body.status, ...(patch.duplicateOf ? { duplicateOf: patch.duplicateOf } : {}) });
+      }
+      if (body.groupSplit !== undefined) await recordAudit(store, request, id, 'status', { groupSplit: body.groupSplit });
+      if (body.pinned !== undefined && body.pinned !== current.pinned) await recordAudit(store, request, id, 'pin', { pinned: body.pinned });
       return sendDetail(request, reply, await loadStored(store, current.id));
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/incidents/:id/audit',
+    {
+      schema: {
+        summary: 'Every change to status, pin, mitigation note and annotations, oldest first: who and when',
+        params: idParams,
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              items: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: { at: { type: 'string' }, actor: { type: ['string', 'null'] }, action: { type: 'string' }, detail: { type: 'object', additionalProperties: true } },
+                  required: ['at', 'actor', 'action', 'detail'],
+                },
+              },
+            },
+            required: ['items'],
+          },
+          404: errorSchema,
+        },
+      },
+    },
+    async (request) => ({ items: await store.listAudit((await loadIncident(store, request.params.id)).id) }),
+  );
+
+  app.delete<{ Params: { id: string } }>(
+    '/api/incidents/:id',
+    {
+      config: { ...writeLimit(deps), access: 'admin' },
+      schema: {
+        summary: 'Delete an incident and everything of it: dump, analysis, views, annotations, notes, audit list, share links, search rows',
+        params: idParams,
+        response: { 204: { type: 'null' }, 404: errorSchema },
+      },
+    },
+    async (request, reply) => {
+      if (!isIncidentId(request.params.id) || !(await store.deleteIncident(request.params.id))) throw notFound();
+      deps.views.forget(request.params.id);
+      request.log.info({ incident: request.params.id, by: request.principal?.name ?? null }, 'incident deleted');
+      return reply.code(204).send();
     },
   );
 };

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { writeLimit } from '../plugins/external.js';
+import { assertMayChange, authorFor, recordAudit } from '../services/audit.js';
 import type { RouteDeps } from './deps.js';
 import { loadIncident } from './incidents.js';
 import { errorSchema, idParams } from './schemas.js';
@@ -55,16 +56,19 @@ export const mitigationRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (
           required: ['body'],
           additionalProperties: false,
         },
-        response: { 200: mitigationSchema, 400: errorSchema, 404: errorSchema },
+        response: { 200: mitigationSchema, 400: errorSchema, 403: errorSchema, 404: errorSchema },
       },
     },
     async (request) => {
       const incident = await loadIncident(store, request.params.id);
       const previous = await current(incident.id);
-      const author = request.body.author?.trim() || null;
+      // A note someone wrote is theirs (or an admin's) to change; an empty one anyone's.
+      if (previous.body !== '') assertMayChange(request, previous.author, 'mitigation note');
+      const author = authorFor(request, request.body.author?.trim() || null);
       // Saving the same text again adds no history entry.
       if (previous.body !== request.body.body || previous.history.length === 0) {
         await store.addMitigation(incident.id, { body: request.body.body, author, createdAt: new Date().toISOString() });
+        await recordAudit(store, request, incident.id, 'mitigation', { length: request.body.body.length, previousAuthor: previous.author });
       }
       return current(incident.id);
     },

@@ -43,6 +43,7 @@ export const incidentDetailSchema = {
     sha256: { type: 'string' },
     lineCount: { type: 'integer' },
     analyzerVersion: { type: 'string' },
+    pinned: { type: 'boolean', description: 'kept by retention whatever its age' },
     analysis: {
       type: 'object',
       additionalProperties: true,

@@ -101,6 +101,11 @@ export class ViewCache {
     this.evict();
   }
 
+  /** Drop an incident's view (the incident was deleted). */
+  forget(id: string): void {
+    this.entries.delete(id);
+  }
+
   get size(): number {
     return this.entries.size;
   }

@@ -2,6 +2,7 @@
 // server's `{error, message}` so pages can show the message instead of a stack.
 import type {
   Annotation,
+  AuditEntry,
   CreatedIncident,
   HistoryQuery,
   Incident,
@@ -247,6 +248,21 @@ export const api = {
     if (!res.ok) throw await errorFrom(res);
     void res.body?.cancel().catch(() => {});
   },
+
+  audit: (id: string) => optional<{ items: AuditEntry[] }>(`/api/incidents/${enc(id)}/audit`),
+
+  /** Pin (kept by retention) or unpin. The answer is not read (see setStatus). */
+  async setPinned(id: string, pinned: boolean): Promise<void> {
+    const res = await fetch(`/api/incidents/${enc(id)}`, {
+      method: 'PATCH',
+      headers: { accept: 'application/json', 'content-type': 'application/json' },
+      body: JSON.stringify({ pinned }),
+    });
+    if (!res.ok) throw await errorFrom(res);
+    void res.body?.cancel().catch(() => {});
+  },
+
+  deleteIncident: (id: string) => request<void>(`/api/incidents/${enc(id)}`, { method: 'DELETE' }),
 
   mitigation: (id: string) => optional<Mitigation>(`/api/incidents/${enc(id)}/mitigation`),
 

@@ -88,7 +88,10 @@ export function useAddAnnotation(id: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (a: NewAnnotation) => api.addAnnotation(id, a),
-    onSuccess: () => qc.invalidateQueries({ queryKey: keys.annotations(id) }),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: ['incident', id, 'audit'] });
+      return qc.invalidateQueries({ queryKey: keys.annotations(id) });
+    },
   });
 }
 
@@ -97,7 +100,10 @@ export function useUpdateAnnotation(id: string) {
   return useMutation({
     mutationFn: ({ annotationId, patch }: { annotationId: string; patch: Partial<NewAnnotation> }) =>
       api.updateAnnotation(id, annotationId, patch),
-    onSuccess: () => qc.invalidateQueries({ queryKey: keys.annotations(id) }),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: ['incident', id, 'audit'] });
+      return qc.invalidateQueries({ queryKey: keys.annotations(id) });
+    },
   });
 }
 
@@ -105,7 +111,10 @@ export function useDeleteAnnotation(id: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (annotationId: string) => api.deleteAnnotation(id, annotationId),
-    onSuccess: () => qc.invalidateQueries({ queryKey: keys.annotations(id) }),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: ['incident', id, 'audit'] });
+      return qc.invalidateQueries({ queryKey: keys.annotations(id) });
+    },
   });
 }
 
@@ -125,12 +134,40 @@ export function useSetStatus(id: string) {
       // The exact key: the prefix would also refetch the raw dump (megabytes) for a status.
       void qc.invalidateQueries({ queryKey: keys.view(id), exact: true });
       void qc.invalidateQueries({ queryKey: ['incidents'] });
+      void qc.invalidateQueries({ queryKey: ['incident', id, 'audit'] });
     },
   });
 }
 
 export function useLimits() {
   return useQuery({ queryKey: ['limits'], queryFn: () => api.limits(), retry: false, staleTime: Infinity });
+}
+
+export function useAudit(id: string) {
+  return useQuery({ queryKey: ['incident', id, 'audit'], queryFn: async () => itemsOf(await api.audit(id)), retry: false });
+}
+
+export function useSetPinned(id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (pinned: boolean) => api.setPinned(id, pinned),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: keys.view(id), exact: true });
+      void qc.invalidateQueries({ queryKey: ['incident', id, 'audit'] });
+    },
+  });
+}
+
+export function useDeleteIncident(id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () => api.deleteIncident(id),
+    onSuccess: () => {
+      qc.removeQueries({ queryKey: keys.incident(id) });
+      void qc.invalidateQueries({ queryKey: ['incidents'] });
+      void qc.invalidateQueries({ queryKey: ['groups'] });
+    },
+  });
 }
 
 export function useMitigation(id: string) {
@@ -141,7 +178,10 @@ export function useSaveMitigation(id: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: ({ body, author }: { body: string; author: string }) => api.saveMitigation(id, body, author),
-    onSuccess: (m) => qc.setQueryData(keys.mitigation(id), m),
+    onSuccess: (m) => {
+      qc.setQueryData(keys.mitigation(id), m);
+      void qc.invalidateQueries({ queryKey: ['incident', id, 'audit'] });
+    },
   });
 }
 

@@ -32,6 +32,8 @@ export interface Incident extends IncidentSummary {
   sha256: string;
   lineCount: number;
   analyzerVersion: string;
+  /** Kept by retention whatever its age (absent from older servers). */
+  pinned?: boolean;
   analysis: AnalysisDocument;
 }
 
@@ -196,4 +198,12 @@ export interface RepeatInfo {
   last: IncidentSummary | null;
   status: IncidentStatus;
   mitigation: GroupMitigation | null;
+}
+
+/** One change on an incident's audit list (GET /api/incidents/:id/audit). */
+export interface AuditEntry {
+  at: string;
+  actor: string | null;
+  action: 'status' | 'pin' | 'mitigation' | 'annotation.add' | 'annotation.edit' | 'annotation.delete';
+  detail: Record<string, unknown>;
 }

@@ -1,5 +1,6 @@
 import type { Incident } from '../api/types';
-import { useSetStatus } from '../api/hooks';
+import { useNavigate } from 'react-router';
+import { useDeleteIncident, useSession, useSetPinned, useSetStatus } from '../api/hooks';
 import { formatBytes, formatDate, kindLabel } from '../util/format';
 
 // 'duplicate' needs the original's id (duplicateOf), which this control cannot pick;
@@ -46,6 +47,14 @@ export function IncidentHeader({ incident: inc }: { incident: Incident }) {
             <StatusControl id={inc.id} status={inc.status} />
           </dd>
         </div>
+        {inc.pinned !== undefined && (
+          <div>
+            <dt>Retention</dt>
+            <dd>
+              <PinControl id={inc.id} pinned={inc.pinned} /> <DeleteControl id={inc.id} />
+            </dd>
+          </div>
+        )}
         {inc.tags?.length > 0 && (
           <div>
             <dt>Tags</dt>
@@ -85,5 +94,38 @@ function StatusControl({ id, status }: { id: string; status: string }) {
       {unsupported && <span className="muted"> (this server cannot change status yet)</span>}
       {set.isError && <span className="error"> {set.error.message}</span>}
     </>
+  );
+}
+
+function PinControl({ id, pinned }: { id: string; pinned: boolean }) {
+  const set = useSetPinned(id);
+  return (
+    <label title="A pinned incident is kept whatever the server's retention">
+      <input type="checkbox" checked={pinned} disabled={set.isPending} onChange={(e) => set.mutate(e.target.checked)} /> pinned
+      {set.isError && <span className="error"> {set.error.message}</span>}
+    </label>
+  );
+}
+
+/** Admins only (everyone, with authentication off): deletes the incident and all of it. */
+function DeleteControl({ id }: { id: string }) {
+  const session = useSession();
+  const del = useDeleteIncident(id);
+  const navigate = useNavigate();
+  if (session.data?.role !== 'admin') return null;
+  return (
+    <span>
+      <button
+        type="button"
+        className="linklike danger"
+        disabled={del.isPending}
+        onClick={() => {
+          if (window.confirm('Delete this incident, its dump, analysis, notes and history for good?')) del.mutate(undefined, { onSuccess: () => void navigate('/') });
+        }}
+      >
+        delete incident
+      </button>
+      {del.isError && <span className="error"> {del.error.message}</span>}
+    </span>
   );
 }

@@ -22,6 +22,7 @@ import { Annotations } from '../incident/Annotations';
 import { SimilarIncidents } from '../incident/SimilarIncidents';
 import { MitigationNote } from '../incident/MitigationNote';
 import { Captures } from '../incident/Captures';
+import { AuditTrail } from '../incident/AuditTrail';
 import { RepeatBanner } from '../incident/RepeatBanner';
 import { GroupControls } from '../incident/GroupControls';
 import { formatLines, parseLines, parseNodeParam, permalink, type LineRange } from '../incident/urlState';
@@ -185,6 +186,9 @@ export function IncidentPage() {
       </ErrorBoundary>
       <ErrorBoundary label="Annotations">
         <Annotations id={inc.id} selected={selected} lines={lines} />
+      </ErrorBoundary>
+      <ErrorBoundary label="Changes">
+        <AuditTrail id={inc.id} />
       </ErrorBoundary>
       <div className="side-by-side">
         <Exports id={inc.id} />
