@@ -18,12 +18,14 @@ import { healthRoutes } from './routes/health.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { mitigationRoutes } from './routes/mitigation.js';
 import { sessionRoutes } from './routes/session.js';
+import { shareRoutes } from './routes/shares.js';
 import { uploadRoutes } from './routes/upload.js';
 import { ViewCache } from './routes/view.js';
 import { registerWebApp, wantsSpaFallback } from './routes/web.js';
 import { loadExamplesOnce } from './services/examples.js';
 import { IngestService } from './services/ingest.js';
 import { reanalyzeStored } from './services/reanalyze.js';
+import { redactionSecret } from './services/redaction.js';
 import { scheduleRetention } from './services/retention.js';
 import { openStore } from './store/open.js';
 import { isDatabaseUnavailable } from './store/postgres-store.js';
@@ -79,6 +81,9 @@ export interface AppOptions {
   auth?: AuthOptions;
   /** Delete incidents older than this many days unless pinned, at start and hourly (0/unset: keep all). */
   retentionDays?: number;
+  /** Redact every dump before it is stored (redact/redact.ts): `kaslr` moves kernel
+   *  addresses too. Default: stored byte-exact. */
+  redactAtIngest?: { kaslr: boolean } | false;
 }
 
 export const DEFAULT_MAX_QUEUED_ANALYSES = 64;
@@ -174,7 +179,12 @@ export const hangscopeApp: FastifyPluginAsync<AppOptions> = async (app, opts) =>
     createAnalysisRunner({ size: opts.analysisWorkers ?? 2, timeoutMs: 5 * 60_000, resourceLimits: analysisResourceLimits(maxUploadBytes, opts.analysisHeapMb) });
   app.log.info({ mode: analysis.mode }, 'analysis runner');
   const views = new ViewCache();
-  const ingest = new IngestService(store, analysis, views);
+  const ingest = new IngestService(
+    store,
+    analysis,
+    views,
+    opts.redactAtIngest ? { kaslr: opts.redactAtIngest.kaslr, secret: () => redactionSecret(store) } : null,
+  );
   const captures = new CaptureService(store, analysis, views);
   // Background re-analysis after a new analyzer version; stopped between incidents
   // when the server closes.
@@ -238,6 +248,7 @@ export const hangscopeApp: FastifyPluginAsync<AppOptions> = async (app, opts) =>
   await app.register(mitigationRoutes, { deps });
   await app.register(groupRoutes, { deps });
   await app.register(exportRoutes, { deps });
+  await app.register(shareRoutes, { deps });
   await app.register((await import('./routes/view.js')).viewRoutes, { deps });
 
   const examplesDir = opts.examplesDir === undefined ? defaultExamplesDir() : opts.examplesDir;

@@ -25,6 +25,14 @@ function trustProxyFromEnv(raw: string | undefined): boolean | string[] {
   return raw.split(',').map((s) => s.trim()).filter(Boolean);
 }
 
+function redactAtIngestFromEnv(raw: string | undefined): { kaslr: boolean } | false {
+  const v = (raw ?? '').trim().toLowerCase();
+  if (v === '' || v === '0' || v === 'off' || v === 'false') return false;
+  if (v === 'kaslr') return { kaslr: true };
+  if (v === '1' || v === 'on' || v === 'true') return { kaslr: false };
+  throw new Error(`HANGSCOPE_REDACT_AT_INGEST must be off, on or kaslr, got ${raw}`);
+}
+
 const port = intFromEnv('PORT', 8080);
 const host = process.env.HOST || '127.0.0.1';
 // Relative to the directory the server was started from.
@@ -68,6 +76,8 @@ const app = buildApp({
   trustProxy: trustProxyFromEnv(process.env.HANGSCOPE_TRUST_PROXY),
   // Days an unpinned incident is kept; 0 (or unset): forever.
   retentionDays: intFromEnv('HANGSCOPE_RETENTION_DAYS', 0),
+  // 1/on: dumps redacted before they are stored; kaslr: kernel addresses moved too.
+  redactAtIngest: redactAtIngestFromEnv(process.env.HANGSCOPE_REDACT_AT_INGEST),
   auth,
   logger: { level: process.env.LOG_LEVEL || 'info' },
 });

@@ -42,6 +42,7 @@ const routes = new Set<string>();
 const tokens = {} as Record<Role, string>;
 let incidentId: string;
 let fingerprint: string;
+let shareId: string;
 
 async function cli(args: string[]): Promise<{ code: number; out: string[] }> {
   const out: string[] = [];
@@ -129,6 +130,11 @@ const CASES: RouteCase[] = [
   { method: 'PUT', route: '/api/incidents/:id/mitigation', access: 'write', call: async () => ({ url: `/api/incidents/${incidentId}/mitigation`, body: { body: 'reboot' } }) },
   { method: 'GET', route: '/api/incidents/:id/audit', access: 'read', call: async () => ({ url: `/api/incidents/${incidentId}/audit` }) },
   { method: 'DELETE', route: '/api/incidents/:id', access: 'admin', call: async () => ({ url: `/api/incidents/${await newIncident()}` }) },
+  { method: 'GET', route: '/api/incidents/:id/redacted.txt', access: 'read', call: async () => ({ url: `/api/incidents/${incidentId}/redacted.txt` }) },
+  { method: 'POST', route: '/api/incidents/:id/shares', access: 'write', call: async () => ({ url: `/api/incidents/${incidentId}/shares`, body: {} }) },
+  ...['', '/report.md', '/graph.svg', '/graph.dot', '/analysis.json', '/raw'].map(
+    (file): RouteCase => ({ method: 'GET', route: `/api/shared/:share${file}`, access: 'public', call: async () => ({ url: `/api/shared/${shareId}${file}` }) }),
+  ),
   { method: 'GET', route: '/api/groups', access: 'read', call: async () => ({ url: '/api/groups' }) },
   { method: 'GET', route: '/api/groups/:key', access: 'read', call: async () => ({ url: `/api/groups/${encodeURIComponent(fingerprint)}` }) },
   { method: 'GET', route: '/api/incidents/:id/repeat', access: 'read', call: async () => ({ url: `/api/incidents/${incidentId}/repeat` }) },
@@ -157,6 +163,7 @@ beforeAll(async () => {
     tokens[role] = out.at(-1)!;
   }
   incidentId = await newIncident();
+  shareId = ((await (await send('POST', { url: `/api/incidents/${incidentId}/shares`, body: {} }, tokens.admin)).json()) as { id: string }).id;
   fingerprint = ((await (await send('GET', { url: `/api/incidents/${incidentId}` }, tokens.read)).json()) as { fingerprint: string }).fingerprint;
 });
 

@@ -7,6 +7,7 @@ import type { AnalysisRecord } from '../store/types.js';
 import { newIncidentId } from '../ids.js';
 import type { ViewCache } from '../routes/view.js';
 import type { IncidentStore } from '../store/types.js';
+import { Redactor } from '../redact/redact.js';
 
 const gzipAsync = promisify(gzip);
 
@@ -22,6 +23,13 @@ export interface IngestInput {
   title: string | null;
   host: string | null;
   tags: string[];
+}
+
+/** Redaction before storing (HANGSCOPE_REDACT_AT_INGEST): the original is never kept. */
+export interface IngestRedaction {
+  kaslr: boolean;
+  /** The database's redaction secret (services/redaction.ts). */
+  secret: () => Promise<string>;
 }
 
 export interface IngestResult {
@@ -53,9 +61,26 @@ export class IngestService {
     private readonly analysis: AnalysisRunner,
     /** Where the page's view of a fresh upload is kept (the page asks for it next). */
     private readonly views: ViewCache | null = null,
+    private readonly redaction: IngestRedaction | null = null,
   ) {}
 
-  async ingest(input: IngestInput): Promise<IngestResult> {
+  /** The dump and its fields through the redaction pass. The text is read as UTF-8:
+   *  a redacted dump is no longer byte-exact anyway. */
+  private async redacted(input: IngestInput): Promise<IngestInput> {
+    if (!this.redaction) return input;
+    const text = input.bytes.toString('utf8');
+    const own = createHash('sha256').update(input.bytes).digest('hex');
+    const r = new Redactor(text, { kaslr: this.redaction.kaslr, secret: `${await this.redaction.secret()}:${own}`, hosts: [input.host] });
+    return {
+      bytes: Buffer.from(r.redact(text), 'utf8'),
+      title: input.title === null ? null : r.redact(input.title),
+      host: input.host === null ? null : r.redact(input.host),
+      tags: input.tags,
+    };
+  }
+
+  async ingest(original: IngestInput): Promise<IngestResult> {
+    const input = await this.redacted(original);
     const t0 = performance.now();
     const sha256 = createHash('sha256').update(input.bytes).digest('hex');
     const existing = await this.store.findIdBySha256(sha256);

@@ -262,6 +262,14 @@ export const api = {
     void res.body?.cancel().catch(() => {});
   },
 
+  /** A redacted share link (host names, addresses, e-mail, home paths replaced); null: a server without them. */
+  shareRedacted: (id: string) =>
+    optional<{ id: string; url: string; raw: string; analysis: string; svg: string }>(`/api/incidents/${enc(id)}/shares`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    }),
+
   deleteIncident: (id: string) => request<void>(`/api/incidents/${enc(id)}`, { method: 'DELETE' }),
 
   mitigation: (id: string) => optional<Mitigation>(`/api/incidents/${enc(id)}/mitigation`),
@@ -303,6 +311,17 @@ export function exportLinks(id: string): { label: string; href: string; filename
     { label: 'Graph (DOT)', href: `${base}/graph.dot?download=1`, filename: file('dot') },
     { label: 'Analysis (JSON)', href: `${base}/analysis.json?download=1`, filename: file('analysis.json') },
     { label: 'Raw dump', href: `${base}/raw`, filename: file('txt') },
+  ];
+}
+
+/** The same exports with host names, addresses, e-mail and home paths replaced. */
+export function redactedExportLinks(id: string): { label: string; href: string; filename: string }[] {
+  const base = `/api/incidents/${enc(id)}`;
+  const file = (ext: string) => `hangscope-${id}.redacted.${ext}`;
+  return [
+    { label: 'Report (Markdown)', href: `${base}/report.md?redact=1&download=1`, filename: file('md') },
+    { label: 'Analysis (JSON)', href: `${base}/analysis.json?redact=1&download=1`, filename: file('analysis.json') },
+    { label: 'Raw dump', href: `${base}/redacted.txt`, filename: file('txt') },
   ];
 }
 
