@@ -50,10 +50,11 @@ test('a binary file is refused with the server’s message, and the form stays',
   await expect(page).toHaveURL(/\/new$/);
 });
 
-test('export links answer', async ({ page }) => {
+test('export links answer, the redacted ones too', async ({ page }) => {
   await uploadFile(page, SEED001);
   const links = page.locator('.exports a');
-  await expect(links).toHaveCount(4);
+  // 4 exports, and 3 redacted ones (report, analysis, dump)
+  await expect(links).toHaveCount(7);
   for (const href of await links.evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''))) {
     const res = await page.request.get(href);
     expect([href, res.status()]).toEqual([href, 200]);
