@@ -96,7 +96,13 @@ export async function testDatabase(dir: string) {
  *  reuses it, as a restart on the same SQLite file does). */
 const databases = new Map<string, string>();
 
-export async function startApp(overrides: Partial<AppOptions> = {}, dir = tempDir()): Promise<TestApp> {
+/** The environment that points the CLI (cli.ts) at a test app's database. */
+export function cliEnv(store: { dbPath: string; databaseUrl?: string }): NodeJS.ProcessEnv {
+  return { HANGSCOPE_DB: store.dbPath, ...(store.databaseUrl ? { HANGSCOPE_DATABASE_URL: store.databaseUrl } : {}) };
+}
+
+/** `beforeReady`: hooks to add before the app's plugins load (onRoute, say). */
+export async function startApp(overrides: Partial<AppOptions> = {}, dir = tempDir(), beforeReady?: (app: FastifyInstance) => void): Promise<TestApp> {
   const dbPath = join(dir, 'data', 'hangscope.db');
   let databaseUrl: string | undefined;
   if (TEST_ENGINE === 'postgres') {
@@ -105,6 +111,7 @@ export async function startApp(overrides: Partial<AppOptions> = {}, dir = tempDi
   }
   const store = { dbPath, databaseUrl };
   const app = buildApp({ ...store, examplesDir: null, rateLimit: false, readRateLimit: false, ...overrides });
+  beforeReady?.(app);
   await app.ready();
   return {
     app,

@@ -1,15 +1,10 @@
 // Authorship and the audit list with authentication on: notes carry the token's name,
 // only their author or an admin changes them, and every change is on the incident's list.
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../app.js';
 import { runCli } from '../cli.js';
-import { HUNG_TASK_DUMP, tempDir } from '../__tests__/helpers.js';
+import { cliEnv, HUNG_TASK_DUMP, listenLocal, startApp, type TestApp } from '../__tests__/helpers.js';
 
-let app: FastifyInstance;
-let dir: string;
+let t: TestApp;
 let base: string;
 const tok: Record<string, string> = {};
 let id: string;
@@ -24,21 +19,18 @@ async function call(who: string | null, method: string, url: string, body?: unkn
 }
 
 beforeAll(async () => {
-  dir = tempDir();
-  app = buildApp({ dbPath: join(dir, 'data', 'hangscope.db'), examplesDir: null, rateLimit: false, readRateLimit: false, auth: { enabled: true } });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(app.server.address() as import('node:net').AddressInfo).port}`;
+  t = await startApp({ auth: { enabled: true } });
+  base = await listenLocal(t);
   for (const [name, role] of [['alice', 'write'], ['bob', 'write'], ['root', 'admin']]) {
     const out: string[] = [];
-    expect(await runCli(['token', 'create', '--role', role, '--name', name], { HANGSCOPE_DB: join(dir, 'data', 'hangscope.db') }, { out: (l) => out.push(l), err: () => {} })).toBe(0);
+    expect(await runCli(['token', 'create', '--role', role, '--name', name], cliEnv(t.store), { out: (l) => out.push(l), err: () => {} })).toBe(0);
     tok[name] = out.at(-1)!;
   }
   id = (await call('alice', 'POST', '/api/incidents', HUNG_TASK_DUMP)).json.id;
 });
 
 afterAll(async () => {
-  await app?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await t?.close();
 });
 
 describe('authorship (authentication on)', () => {

@@ -1,32 +1,25 @@
 // The web app's sign-in (session cookie), the origin check on writes, a trusted proxy's
 // user header, and the server's refusal to serve a network without a decision.
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import { buildApp, type AppOptions } from '../app.js';
+import type { AppOptions } from '../app.js';
 import { runCli } from '../cli.js';
-import { HUNG_TASK_DUMP, tempDir } from '../__tests__/helpers.js';
+import { cliEnv, HUNG_TASK_DUMP, listenLocal, startApp, type TestApp } from '../__tests__/helpers.js';
 import { authFromEnv, isLoopback } from './config.js';
 
-let app: FastifyInstance | undefined;
-let dir: string;
+let t: TestApp | undefined;
 afterEach(async () => {
-  await app?.close();
-  app = undefined;
-  rmSync(dir, { recursive: true, force: true });
+  await t?.close();
+  t = undefined;
 });
 
 async function start(opts: Partial<AppOptions>): Promise<string> {
-  dir = tempDir();
-  app = buildApp({ dbPath: join(dir, 'data', 'hangscope.db'), examplesDir: null, rateLimit: false, readRateLimit: false, ...opts });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  return `http://127.0.0.1:${(app.server.address() as import('node:net').AddressInfo).port}`;
+  t = await startApp(opts);
+  return listenLocal(t);
 }
 
 async function token(role: string, name?: string): Promise<string> {
   const out: string[] = [];
-  const code = await runCli(['token', 'create', '--role', role, ...(name ? ['--name', name] : [])], { HANGSCOPE_DB: join(dir, 'data', 'hangscope.db') }, { out: (l) => out.push(l), err: () => {} });
+  const code = await runCli(['token', 'create', '--role', role, ...(name ? ['--name', name] : [])], cliEnv(t!.store), { out: (l) => out.push(l), err: () => {} });
   expect(code).toBe(0);
   return out.at(-1)!;
 }
@@ -56,14 +49,11 @@ describe('web sign-in', () => {
     expect((await post({ origin: base })).status).toBe(200); // same bytes again: the existing incident
 
     // the stored form is a hash: the cookie's value is nowhere in the database
-    const { default: Database } = await import('better-sqlite3');
-    const db = new Database(join(dir, 'data', 'hangscope.db'), { readonly: true });
     const value = cookie.split('=')[1];
-    const rows = db.prepare('SELECT session_sha256 FROM web_sessions').all() as { session_sha256: string }[];
+    const rows = await t!.sql<{ session_sha256: string }>('SELECT session_sha256 FROM web_sessions');
     expect(rows).toHaveLength(1);
     expect(rows[0].session_sha256).not.toContain(value);
-    expect(JSON.stringify(db.prepare('SELECT * FROM api_tokens').all())).not.toContain(secret.slice(4));
-    db.close();
+    expect(JSON.stringify(await t!.sql('SELECT * FROM api_tokens'))).not.toContain(secret.slice(4));
 
     const out = await fetch(`${base}/api/session`, { method: 'DELETE', headers: { cookie, 'sec-fetch-site': 'same-origin' } });
     expect(out.status).toBe(204);
@@ -74,7 +64,7 @@ describe('web sign-in', () => {
     const again = await fetch(`${base}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: secret }) });
     const cookie2 = again.headers.get('set-cookie')!.split(';', 1)[0];
     expect((await fetch(`${base}/api/incidents`, { headers: { cookie: cookie2 } })).status).toBe(200);
-    const revoke = await runCli(['token', 'revoke', 'alice'], { HANGSCOPE_DB: join(dir, 'data', 'hangscope.db') }, { out: () => {}, err: () => {} });
+    const revoke = await runCli(['token', 'revoke', 'alice'], cliEnv(t!.store), { out: () => {}, err: () => {} });
     expect(revoke).toBe(0);
     expect((await fetch(`${base}/api/incidents`, { headers: { cookie: cookie2 } })).status).toBe(401);
     expect((await fetch(`${base}/api/incidents`, { headers: { authorization: `Bearer ${secret}` } })).status).toBe(401);
@@ -100,8 +90,7 @@ describe('web sign-in', () => {
     expect((await fetch(`${base}/api/tokens`, { headers: { 'x-forwarded-user': 'bob' } })).status).toBe(403);
     expect((await fetch(`${base}/api/tokens`, { headers: { 'x-forwarded-user': 'root-admin' } })).status).toBe(200);
     expect((await fetch(`${base}/api/incidents`)).status).toBe(401);
-    await app!.close();
-    rmSync(dir, { recursive: true, force: true });
+    await t!.close();
     const other = await start({ auth: { enabled: true, proxy: { header: 'X-Forwarded-User', trusted: ['10.1.2.3'] } } });
     expect((await fetch(`${other}/api/incidents`, { headers: { 'x-forwarded-user': 'bob' } })).status).toBe(401);
   });

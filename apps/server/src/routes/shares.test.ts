@@ -1,13 +1,11 @@
 // Redacted exports and share links over a real socket with authentication on: the
 // link gives the redacted dump and report to anyone; the original only to readers.
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../app.js';
 import { runCli } from '../cli.js';
-import { tempDir } from '../__tests__/helpers.js';
+import { cliEnv, listenLocal, startApp, type TestApp } from '../__tests__/helpers.js';
 
 const REAL = fileURLToPath(new URL('../../../../packages/analyzer/fixtures/real/', import.meta.url));
 // A real capture, with the machine named the way syslog and crash name it.
@@ -16,8 +14,7 @@ const DUMP =
   'Mar  3 04:05:06 db-prod-7 kernel: eth0: 10.1.2.3 peer 52:54:00:12:34:56, mail oncall@corp.example.com, core at /home/alice/core\n' +
   readFileSync(join(REAL, 'hung-task-semaphore-last-holder-dmesg-T-6.14.txt'), 'utf8');
 
-let app: FastifyInstance;
-let dir: string;
+let t: TestApp;
 let base: string;
 const tok: Record<string, string> = {};
 let id: string;
@@ -25,13 +22,11 @@ let id: string;
 const get = (url: string, who?: string) => fetch(`${base}${url}`, { headers: who ? { authorization: `Bearer ${tok[who]}` } : {} });
 
 beforeAll(async () => {
-  dir = tempDir();
-  app = buildApp({ dbPath: join(dir, 'data', 'hangscope.db'), examplesDir: null, rateLimit: false, readRateLimit: false, auth: { enabled: true } });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(app.server.address() as import('node:net').AddressInfo).port}`;
+  t = await startApp({ auth: { enabled: true } });
+  base = await listenLocal(t);
   for (const role of ['write', 'ingest']) {
     const out: string[] = [];
-    await runCli(['token', 'create', '--role', role], { HANGSCOPE_DB: join(dir, 'data', 'hangscope.db') }, { out: (l) => out.push(l), err: () => {} });
+    await runCli(['token', 'create', '--role', role], cliEnv(t.store), { out: (l) => out.push(l), err: () => {} });
     tok[role] = out.at(-1)!;
   }
   const res = await fetch(`${base}/api/incidents?host=db-prod-7.corp.example.com&title=${encodeURIComponent('hang on db-prod-7')}`, {
@@ -49,8 +44,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await app?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await t?.close();
 });
 
 const SECRETS = ['db-prod-7', 'build-box', 'alice', '10.1.2.3', '52:54:00:12:34:56', 'oncall@', 'corp.example.com'];
@@ -102,10 +96,9 @@ describe('redacted sharing', () => {
 
 describe('HANGSCOPE_REDACT_AT_INGEST', () => {
   it('stores only the redacted dump, title and host; the analysis is the same', async () => {
-    const d = tempDir();
-    const a = buildApp({ dbPath: join(d, 'data', 'hangscope.db'), examplesDir: null, rateLimit: false, readRateLimit: false, redactAtIngest: { kaslr: true } });
+    const other = await startApp({ redactAtIngest: { kaslr: true } });
+    const a = other.app;
     try {
-      await a.ready();
       const up = await a.inject({ method: 'POST', url: '/api/incidents?host=db-prod-7&title=hang%20on%20db-prod-7', headers: { 'content-type': 'text/plain' }, payload: DUMP });
       expect(up.statusCode).toBe(201);
       const rid = up.json().id as string;
@@ -122,8 +115,7 @@ describe('HANGSCOPE_REDACT_AT_INGEST', () => {
       const orig = (await (await get(`/api/incidents/${id}/analysis.json`, 'write')).json()) as typeof here;
       expect([here.kind, here.fingerprint, here.graph.nodes.length]).toEqual([orig.kind, orig.fingerprint, orig.graph.nodes.length]);
     } finally {
-      await a.close();
-      rmSync(d, { recursive: true, force: true });
+      await other.close();
     }
   });
 });

@@ -1,11 +1,10 @@
 // Deleting an incident, by hand (DELETE /api/incidents/:id) or by retention, leaves
 // nothing of it behind: every table is counted before and after.
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HUNG_TASK_DUMP, CRLF_UTF8_DUMP, startApp, upload, type TestApp } from '../__tests__/helpers.js';
+import { HUNG_TASK_DUMP, CRLF_UTF8_DUMP, TEST_ENGINE, startApp, upload, type TestApp } from '../__tests__/helpers.js';
 import { defaultMigrationsDir } from '../paths.js';
 import { applyRetention } from '../services/retention.js';
-import { SqliteStore } from './sqlite-store.js';
+import { openStore } from './open.js';
 
 let t: TestApp | undefined;
 afterEach(async () => {
@@ -13,25 +12,32 @@ afterEach(async () => {
   t = undefined;
 });
 
-/** Rows of every table of the database (FTS5's own segment tables aside: see below). */
-function countRows(dbPath: string): Record<string, number> {
-  const db = new Database(dbPath, { readonly: true });
-  try {
-    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
-    // incident_fts_data / _idx hold the index's b-tree segments, which FTS5 merges on
-    // its own schedule: their row counts say nothing about a document. The document
-    // rows (_content, _docsize) and the index itself (a MATCH) are checked instead.
-    return Object.fromEntries(tables.filter((n) => !/^incident_fts_(data|idx|config)$/.test(n)).map((n) => [n, (db.prepare(`SELECT count(*) AS n FROM "${n}"`).get() as { n: number }).n]));
-  } finally {
-    db.close();
+/**
+ * Rows of every table of the database. Left out: SQLite FTS5's segment tables
+ * (incident_fts_data / _idx / _config hold the index's b-tree segments, which FTS5
+ * merges on its own schedule: their row counts say nothing about a document; the
+ * document rows, _content and _docsize, and a search are checked instead), and
+ * PostgreSQL's per-client counters (rate limits, the daily quota), which are no
+ * incident's.
+ */
+async function countRows(t: TestApp): Promise<Record<string, number>> {
+  const tables = (
+    TEST_ENGINE === 'postgres'
+      ? await t.sql<{ name: string }>("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY 1")
+      : await t.sql<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+  ).map((r) => r.name);
+  const out: Record<string, number> = {};
+  for (const n of tables.filter((n) => !/^(incident_fts_(data|idx|config)|rate_limit_counters|daily_quota_bytes)$/.test(n))) {
+    out[n] = Number((await t.sql<{ n: number }>(`SELECT count(*) AS n FROM "${n}"`))[0].n);
   }
+  return out;
 }
 
 describe('deleting an incident', () => {
   it('DELETE /api/incidents/:id removes dump, analysis, views, tags, frames, notes, audit and search rows in one go', async () => {
     t = await startApp({ storedViewMinBytes: 0 });
     const keep = await upload(t.app, CRLF_UTF8_DUMP);
-    const before = countRows(t.dbPath);
+    const before = await countRows(t);
 
     const gone = (await upload(t.app, `${HUNG_TASK_DUMP}zebracorn-only-here\n`, '?tags=doomed&host=db-7')).json.id;
     const inject = (method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: object) => t!.app.inject({ method, url, payload });
@@ -41,8 +47,9 @@ describe('deleting an incident', () => {
     expect((await inject('GET', `/api/incidents/${gone}/view`)).statusCode).toBe(200);
     // the kept incident marked a duplicate of the doomed one: it joins its group
     expect((await inject('PATCH', `/api/incidents/${keep.json.id}`, { status: 'duplicate', duplicateOf: gone })).statusCode).toBe(200);
-    const during = countRows(t.dbPath);
-    for (const table of ['incidents', 'incident_raw', 'incident_analysis', 'incident_views', 'incident_tags', 'incident_frames', 'annotations', 'mitigation_revisions', 'incident_audit', 'incident_fts', 'incident_fts_docsize']) {
+    const during = await countRows(t);
+    const search = TEST_ENGINE === 'postgres' ? ['incident_search'] : ['incident_fts', 'incident_fts_content', 'incident_fts_docsize'];
+    for (const table of ['incidents', 'incident_raw', 'incident_analysis', 'incident_views', 'incident_tags', 'incident_frames', 'annotations', 'mitigation_revisions', 'incident_audit', ...search]) {
       expect(during[table], table).toBeGreaterThan(before[table]);
     }
     expect((await inject('GET', '/api/incidents?q=zebracorn')).json().items).toHaveLength(1);
@@ -50,27 +57,26 @@ describe('deleting an incident', () => {
     const del = await inject('DELETE', `/api/incidents/${gone}`);
     expect(del.statusCode).toBe(204);
     // Everything as before, but the kept incident's own audit entry (marked a duplicate).
-    expect(countRows(t.dbPath)).toEqual({ ...before, incident_audit: before.incident_audit + 1 });
+    expect(await countRows(t)).toEqual({ ...before, incident_audit: before.incident_audit + 1 });
     expect((await inject('GET', `/api/incidents/${gone}`)).statusCode).toBe(404);
     expect((await inject('GET', '/api/incidents?q=zebracorn')).json().items).toHaveLength(0);
     expect((await inject('DELETE', `/api/incidents/${gone}`)).statusCode).toBe(404);
     // its duplicate lost its original: back in its own fingerprint's group
     const kept = (await inject('GET', `/api/incidents/${keep.json.id}`)).json();
     expect(kept.duplicateOf).toBeNull();
-    const db = new Database(t.dbPath, { readonly: true });
-    expect(db.prepare('SELECT group_key = fingerprint AS own FROM incidents WHERE id = ?').get(keep.json.id)).toEqual({ own: 1 });
-    expect(db.prepare("SELECT * FROM incident_fts WHERE incident_fts MATCH 'zebracorn'").all()).toEqual([]);
-    db.close();
+    const [row] = await t.sql<{ group_key: string; fingerprint: string }>('SELECT group_key, fingerprint FROM incidents WHERE id = ?', keep.json.id);
+    expect(row.group_key).toBe(row.fingerprint);
+    if (TEST_ENGINE === 'sqlite') expect(await t.sql("SELECT * FROM incident_fts WHERE incident_fts MATCH 'zebracorn'")).toEqual([]);
   });
 
   it('retention deletes unpinned incidents older than N days, keeps pinned and recent ones, leaves nothing behind', async () => {
     t = await startApp({ storedViewMinBytes: 0 });
-    const before = countRows(t.dbPath);
+    const before = await countRows(t);
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) ids.push((await upload(t.app, `${HUNG_TASK_DUMP}# copy ${i}\n`, '?tags=old')).json.id);
     for (const id of ids) await t.app.inject({ method: 'POST', url: `/api/incidents/${id}/annotations`, payload: { body: 'n' } });
     await t.app.inject({ method: 'PATCH', url: `/api/incidents/${ids[1]}`, payload: { pinned: true } });
-    const store = new SqliteStore(t.dbPath, defaultMigrationsDir());
+    const store = await openStore({ ...t.store, migrationsDir: defaultMigrationsDir() });
     try {
       expect(await applyRetention(store, 30, Date.now())).toEqual([]); // all recent
       expect(await applyRetention(store, 0, Date.now() + 365 * 86_400_000)).toEqual([]); // 0: keep all
@@ -81,6 +87,6 @@ describe('deleting an incident', () => {
     } finally {
       await store.close();
     }
-    expect(countRows(t.dbPath)).toEqual(before);
+    expect(await countRows(t)).toEqual(before);
   });
 });
