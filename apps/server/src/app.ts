@@ -179,13 +179,9 @@ export const hangscopeApp: FastifyPluginAsync<AppOptions> = async (app, opts) =>
     createAnalysisRunner({ size: opts.analysisWorkers ?? 2, timeoutMs: 5 * 60_000, resourceLimits: analysisResourceLimits(maxUploadBytes, opts.analysisHeapMb) });
   app.log.info({ mode: analysis.mode }, 'analysis runner');
   const views = new ViewCache();
-  const ingest = new IngestService(
-    store,
-    analysis,
-    views,
-    opts.redactAtIngest ? { kaslr: opts.redactAtIngest.kaslr, secret: () => redactionSecret(store) } : null,
-  );
-  const captures = new CaptureService(store, analysis, views);
+  const redaction = opts.redactAtIngest ? { kaslr: opts.redactAtIngest.kaslr, secret: () => redactionSecret(store) } : null;
+  const ingest = new IngestService(store, analysis, views, redaction);
+  const captures = new CaptureService(store, analysis, views, redaction);
   // Background re-analysis after a new analyzer version; stopped between incidents
   // when the server closes.
   let closing = false;

@@ -114,6 +114,12 @@ describe('HANGSCOPE_REDACT_AT_INGEST', () => {
       const here = detail.analysis as { kind: string; fingerprint: string; graph: { nodes: unknown[] } };
       const orig = (await (await get(`/api/incidents/${id}/analysis.json`, 'write')).json()) as typeof here;
       expect([here.kind, here.fingerprint, here.graph.nodes.length]).toEqual([orig.kind, orig.fingerprint, orig.graph.nodes.length]);
+      // A capture added later is redacted too, with the incident's host names.
+      const more = await a.inject({ method: 'POST', url: `/api/incidents/${rid}/captures`, headers: { 'content-type': 'text/plain' }, payload: `${DUMP}\nMar  3 04:06:00 db-prod-7 kernel: again\n` });
+      expect(more.statusCode).toBeLessThan(300);
+      const raw2 = (await a.inject({ method: 'GET', url: `/api/incidents/${rid}/captures/2/raw` })).body;
+      expect(raw2).toContain('host-1 kernel: again');
+      for (const s of SECRETS) expect(raw2, s).not.toContain(s);
     } finally {
       await other.close();
     }

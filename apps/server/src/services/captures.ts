@@ -7,6 +7,7 @@ import { AnalysisError, type AnalysisRunner } from '../analysis/pool.js';
 import { HttpError } from '../errors.js';
 import type { ViewCache } from '../routes/view.js';
 import type { AnalysisRecord, CaptureInfo, IncidentStore } from '../store/types.js';
+import { redactForIngest, type IngestRedaction } from './ingest.js';
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
@@ -61,11 +62,14 @@ export class CaptureService {
     private readonly store: IncidentStore,
     private readonly analysis: AnalysisRunner,
     private readonly views: ViewCache | null = null,
+    /** HANGSCOPE_REDACT_AT_INGEST: captures are redacted before they are stored, as uploads are. */
+    private readonly redaction: IngestRedaction | null = null,
   ) {}
 
   /** Null: no such incident. A capture with the bytes of one the incident has already
    *  is that one (duplicate). */
-  async add(id: string, bytes: Buffer): Promise<AddCaptureOutcome | null> {
+  async add(id: string, original: Buffer): Promise<AddCaptureOutcome | null> {
+    const bytes = this.redaction ? (await redactForIngest(this.redaction, original, [(await this.store.get(id))?.host ?? null])).bytes : original;
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     // Not a text dump: the same 400/415 as an upload's, before anything is read back.
     const text = decodeOrReject(bytes);

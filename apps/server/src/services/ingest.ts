@@ -32,6 +32,14 @@ export interface IngestRedaction {
   secret: () => Promise<string>;
 }
 
+/** A dump through the redaction pass before it is stored (uploads and captures alike). */
+export async function redactForIngest(redaction: IngestRedaction, bytes: Buffer, hosts: (string | null)[]): Promise<{ redactor: Redactor; bytes: Buffer }> {
+  const text = bytes.toString('utf8');
+  const own = createHash('sha256').update(bytes).digest('hex');
+  const redactor = new Redactor(text, { kaslr: redaction.kaslr, secret: `${await redaction.secret()}:${own}`, hosts });
+  return { redactor, bytes: Buffer.from(redactor.redact(text), 'utf8') };
+}
+
 export interface IngestResult {
   id: string;
   duplicate: boolean;
@@ -68,11 +76,9 @@ export class IngestService {
    *  a redacted dump is no longer byte-exact anyway. */
   private async redacted(input: IngestInput): Promise<IngestInput> {
     if (!this.redaction) return input;
-    const text = input.bytes.toString('utf8');
-    const own = createHash('sha256').update(input.bytes).digest('hex');
-    const r = new Redactor(text, { kaslr: this.redaction.kaslr, secret: `${await this.redaction.secret()}:${own}`, hosts: [input.host] });
+    const { redactor: r, bytes } = await redactForIngest(this.redaction, input.bytes, [input.host]);
     return {
-      bytes: Buffer.from(r.redact(text), 'utf8'),
+      bytes,
       title: input.title === null ? null : r.redact(input.title),
       host: input.host === null ? null : r.redact(input.host),
       tags: input.tags,
