@@ -72,6 +72,32 @@ describe('resolveLocks', () => {
     expect(l.waiters).toEqual(['task:5001']);
   });
 
+  it('a global mutex dumped by name (`struct mutex.owner VAR`, prompt cut or not) names its owner for the tasks waiting in its takers', () => {
+    const waiter = (pid: number, addr: string, caller: string) => [
+      `crash> bt ${pid}`,
+      `PID: ${pid}  TASK: ${addr}  CPU: 58  COMMAND: "kworker/58:1"`,
+      ' #0 [ffffbfe30d68fd48] __schedule at ffffffffa7f02bf7',
+      ' #1 [ffffbfe30d68fde8] schedule at ffffffffa7f031e8',
+      ' #2 [ffffbfe30d68fdf0] schedule_preempt_disabled at ffffffffa7f0349a',
+      ' #3 [ffffbfe30d68fdf8] __mutex_lock at ffffffffa7f04aed',
+      ` #4 [ffffbfe30d68fe90] ${caller} at ffffffffa7e8d1aa`,
+    ];
+    const holder = ['crash> bt 8', 'PID: 8      TASK: ffff9a1072b50000  CPU: 24  COMMAND: "kworker/u192:0"', ' #0 [ffffbfe2c00fbb70] __schedule at ffffffffa7f02bf7'];
+    for (const dump of [
+      ['', ' struct -x mutex.owner.counter rtnl_mutex', '  owner.counter = 0xffff9a1072b50001'],
+      ['crash> struct mutex.owner rtnl_mutex -x', '  owner = {', '    counter = 0xffff9a1072b50001', '  }'],
+    ]) {
+      const d = analyze([...holder, ...waiter(1369493, 'ffff9a03684d9600', 'addrconf_verify_work'), ...dump].join('\n'));
+      const l = d.locks.find((x) => x.name === 'rtnl_mutex')!;
+      expect([l.owner, l.ownerConfidence, l.waiters]).toEqual(['task:8', 'certain', ['task:1369493']]);
+      const held = d.graph.edges.find((e) => e.kind === 'held_by' && e.from === l.id)!;
+      expect(held.evidence[0].line).toBe(dump[0] === '' ? 13 : 12);
+    }
+    // A spinlock wait below a mutex taker is not a wait for that mutex.
+    const spin = analyze([...waiter(77, 'ffff9a03684d9600', 'proc_cgroup_show')].join('\n').replace('__mutex_lock', 'native_queued_spin_lock_slowpath'));
+    expect(spin.locks.some((x) => x.name === 'cgroup_mutex')).toBe(false);
+  });
+
   it('a btrfs extent_buffer dump names its write holder by pid (lock_owner), fields cut with ...', () => {
     const text = [
       'crash> bt 5063',

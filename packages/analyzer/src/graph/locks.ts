@@ -170,7 +170,7 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
   model.records.structs.forEach((d) => {
     const s = readLockState(d);
     if (!s) return;
-    const l = ensure(s.addr, null, s.type, [d.span]);
+    const l = ensure(s.addr, s.name, s.type, [d.span]);
     l.locked = s.locked ?? l.locked;
     if (s.ownerAddr) setOwner(l, taskIdForAddr(s.ownerAddr, [d.span]), 'certain', `its owner field is ${s.ownerAddr} (${s.source})`, [d.span]);
     const byPid = s.ownerPid ? taskByPid.get(s.ownerPid) : undefined;
@@ -181,7 +181,7 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
   //     the waiting task's kernel stack: the task whose stack holds that address waits.
   for (const d of model.records.structs) {
     const s = readLockState(d);
-    if (!s?.firstWaiter) continue;
+    if (!s?.firstWaiter || !s.addr) continue;
     const head = BigInt('0x' + s.addr);
     const first = BigInt('0x' + s.firstWaiter);
     if (first >= head && first < head + LOCK_WAIT_LIST_WITHIN) continue; // the list is empty (points at itself)
@@ -196,7 +196,7 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
   const byFirstWaiter = new Map<string, LockInfo>();
   for (const d of model.records.structs) {
     const s = readLockState(d);
-    const l = s ? byAddr(s.addr) : undefined;
+    const l = s?.addr ? byAddr(s.addr) : undefined;
     if (s?.firstWaiter && l) byFirstWaiter.set(s.firstWaiter, l);
   }
   const addressed = locks.filter((l) => l.addr).map((l) => ({ l, base: BigInt('0x' + l.addr!) }));
@@ -378,8 +378,10 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
     // lockdep's class, so holders listed by lockdep are found. So does a function that
     // takes it inline — also a syscall entry the culprit search skips (2.6's sys_mprotect).
     const caller = w.caller;
-    const siteTakes = lockTakenBy(site);
-    const wrapper = siteTakes ?? (caller && caller.fn !== site ? lockTakenBy(caller.fn) : undefined);
+    // A taker of a lock of another type than the wait's is not what the task waits for.
+    const ofType = (x: ReturnType<typeof lockTakenBy>) => (x && (!x.type || type === 'other' || x.type === type) ? x : undefined);
+    const siteTakes = ofType(lockTakenBy(site));
+    const wrapper = siteTakes ?? (caller && caller.fn !== site ? ofType(lockTakenBy(caller.fn)) : undefined);
     // The function that takes the lock, and its line (the end of the wait's evidence).
     const taker = siteTakes || !wrapper || !caller ? (w.culprit ?? null) : caller;
     const from = taker?.fn ?? site;

@@ -4,6 +4,8 @@
 // kernel/cpu.c cpus_read_lock, kernel/printk/printk.c console_lock, mm/mmap_lock.h,
 // include/linux/fs.h inode_lock, kernel/module/main.c module_mutex, drivers/base/core.c device_lock.
 
+import type { LockType } from '../contract.js';
+
 export interface LockWrapper {
   fn: RegExp;
   /** The lockdep class name (how lockdep and people name it). */
@@ -11,6 +13,9 @@ export interface LockWrapper {
   /** true when the lock is per object (mmap_lock of one mm, i_rwsem of one inode):
    *  different tasks may wait on different instances. */
   perObject?: boolean;
+  /** The lock's type, when the function takes other kinds of locks too (a spinlock
+   *  wait below it is not for this mutex). */
+  type?: LockType;
 }
 
 export const LOCK_WRAPPERS: LockWrapper[] = [
@@ -37,6 +42,17 @@ export const LOCK_WRAPPERS: LockWrapper[] = [
  * fingerprint's frames (summary/fingerprint.ts asks LOCK_WRAPPERS only).
  */
 export const LOCK_TAKERS: LockWrapper[] = [
+  // rtnl_lock() is `mutex_lock(&rtnl_mutex)` and compiles to a tail call, so a function
+  // whose own body calls rtnl_lock() is the frame right above the mutex slow path
+  // (net/core/rtnetlink.c rtnl_lock, rtnetlink_rcv_msg, rtnetlink_rcv before 4.14;
+  // net/core/link_watch.c linkwatch_event; net/ipv6/addrconf.c addrconf_dad_work,
+  // addrconf_verify_work; net/core/dev.c register_netdev, unregister_netdev).
+  { fn: /^(?:rtnetlink_rcv_msg|rtnetlink_rcv|linkwatch_event|addrconf_dad_work|addrconf_verify_work|register_netdev|unregister_netdev)(?:\.(?:isra|constprop|part)\.\d+)*$/, name: 'rtnl_mutex', type: 'mutex' },
+  // kernel/cgroup/cgroup.c (kernel/cgroup.c before 4.14): these take cgroup_mutex in their
+  // own body (`mutex_lock(&cgroup_mutex)`, cgroup_lock() since 6.4) — proc_cgroup_show
+  // (reading /proc/PID/cgroup; without cgroup_mutex since 6.12), css_release_work_fn,
+  // css_killed_work_fn.
+  { fn: /^(?:proc_cgroup_show|css_release_work_fn|css_killed_work_fn)(?:\.(?:isra|constprop|part)\.\d+)*$/, name: 'cgroup_mutex', type: 'mutex' },
   // drivers/pci/probe.c pci_device_add, drivers/pci/remove.c pci_destroy_dev (down_write),
   // drivers/pci/bus.c pci_walk_bus (down_read).
   { fn: /^(?:pci_device_add|pci_destroy_dev|pci_walk_bus)$/, name: 'pci_bus_sem' },

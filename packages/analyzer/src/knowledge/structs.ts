@@ -7,7 +7,11 @@ import type { LockType } from '../contract.js';
 import type { StructDump } from '../parse/records.js';
 
 export interface LockStateFact {
-  addr: string;
+  /** The lock's address, or null for a dump of a global variable (then `name`). */
+  addr: string | null;
+  /** The variable dumped (`struct mutex.owner rtnl_mutex`): the lock's lockdep class
+   *  name too, as lockdep names a statically defined lock after its variable. */
+  name: string | null;
   type: LockType;
   /** task_struct address of the owner, flags masked; null when no owner is recorded. */
   ownerAddr: string | null;
@@ -71,7 +75,7 @@ function field(d: StructDump, ...names: string[]): string | undefined {
 interface LockReader {
   types: RegExp;
   lockType: LockType;
-  read(d: StructDump): Omit<LockStateFact, 'addr' | 'type' | 'source'>;
+  read(d: StructDump): Omit<LockStateFact, 'addr' | 'name' | 'type' | 'source'>;
 }
 
 /** struct types that are locks. */
@@ -136,9 +140,9 @@ const CFD_TYPES = /^(?:cfd_data|call_function_data)$/;
 const CPUMASK_TYPES = /^(?:cpumask|cpumask_t|cpumask_var_t)$/;
 
 export function readLockState(d: StructDump): LockStateFact | null {
-  if (!d.addr) return null;
+  if (!d.addr && !d.symbol) return null;
   for (const r of LOCK_READERS) {
-    if (r.types.test(d.type)) return { addr: d.addr, type: r.lockType, source: `struct ${d.type}`, ...r.read(d) };
+    if (r.types.test(d.type)) return { addr: d.addr, name: d.addr ? null : d.symbol ?? null, type: r.lockType, source: `struct ${d.type}`, ...r.read(d) };
   }
   return null;
 }

@@ -181,6 +181,8 @@ export interface StructDump {
   /** Type name (`mutex`, `call_single_data`, `cpumask`) or variable (`cpu_stopper`). */
   type: string;
   addr: string | null;
+  /** The global variable dumped (`struct mutex.owner cgroup_mutex`), when no address. */
+  symbol?: string | null;
   /** `p var:N` → N. */
   cpu: number | null;
   /** Flattened fields: `owner`, `wait_list.next`, `rlock.raw_lock.val.counter`, … */

@@ -5,6 +5,7 @@ import type { TaskRef, TaskRecord } from '../records.js';
 import type { FormatParser, ParseContext } from '../parser.js';
 import { hexAddr, span } from '../parser.js';
 import type { Line } from '../../text/lines.js';
+import { CMD_SYMBOL } from './struct.js';
 import { CRASH_STATE, isWordLine, readWords, stateFromName } from './common.js';
 
 // Tested on every line a segment may start at: made once, not per call.
@@ -16,11 +17,14 @@ const PROMPT = /^c?rash> ?(.{0,400})$/;
 
 export const crashPromptParser: FormatParser = {
   name: 'crash_prompt',
-  startChars: 'cr',
-  starts: (line) => PROMPT.test(line.trimmed),
+  startChars: 'crsu',
+  // A `struct TYPE.member VAR` command pasted without its prompt (people cut the prompt
+  // when quoting one command) is a command all the same: its output follows.
+  starts: (line) => PROMPT.test(line.trimmed) || CMD_SYMBOL.test(line.trimmed),
   parse(lines, i, ctx) {
-    const m = PROMPT.exec(lines.trimmed(i))!;
-    const cmd = m[1].trim();
+    const t = lines.trimmed(i);
+    const m = PROMPT.exec(t);
+    const cmd = m ? m[1].trim() : t;
     ctx.crash.command = cmd === '' ? ctx.crash.command : cmd;
     ctx.crash.commandLine = lines.no(i);
     // `set PID` / `bt PID` / `bt -c N` change which task header-less output belongs to;
