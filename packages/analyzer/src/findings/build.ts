@@ -416,7 +416,18 @@ function findingsOf(inp: FindingInputs): Analysis {
       ...nextStepFields('no_capture'),
     });
   }
-  if (inp.kind === 'unknown' || stackTasks.length === 0) {
+  if (inp.kind !== 'unknown' && stackTasks.length === 0 && model.tasks.length === 0 && model.records.lockdepChains.length > 0) {
+    // A lockdep report pasted from its dependency chain on: the chain is read (its cycle
+    // is a finding of its own); the task that tripped it is in the cut part.
+    out.push({
+      kind: 'missing_evidence',
+      severity: 'info',
+      summary: 'The lockdep report starts at its dependency chain: the task that tripped it, the lock it held and its stack are not in the text',
+      nodes: [],
+      evidence: model.records.lockdepChains.slice(0, 1).map((c) => c.span),
+      nextSteps: nextSteps('lockdep_cut'),
+    });
+  } else if (inp.kind === 'unknown' || stackTasks.length === 0) {
     out.push({
       kind: 'missing_evidence',
       severity: 'info',

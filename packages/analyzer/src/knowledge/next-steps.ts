@@ -22,9 +22,15 @@ export type Situation =
   | 'memory_reclaim'
   | 'gpu_fence'
   | 'frozen_task'
-  | 'userfault_handler';
+  | 'userfault_handler'
+  | 'lockdep_cut';
 
 export const NEXT_STEPS: Record<Situation, string[]> = {
+  // kernel/locking/lockdep.c print_circular_bug: the headline, `comm/pid is trying to
+  // acquire lock:`, the held lock, the chain, the scenario, then `stack backtrace:`.
+  lockdep_cut: [
+    'Keep the whole lockdep report, from its `WARNING: possible … detected` line to the end of the `stack backtrace:` that follows (`dmesg` / `journalctl -k`): its top names the task that tripped it and the lock it held.',
+  ],
   no_capture: [
     'Capture the stacks of the blocked tasks: `cat /proc/PID/stack` for each task in D state (`ps -eo pid,stat,comm,wchan | awk \'$2 ~ /D/\'`).',
     'Dump all blocked tasks to the kernel log: `echo w > /proc/sysrq-trigger`, then save `dmesg`.',

@@ -90,6 +90,9 @@ describe('stripPrefixes', () => {
     expect(stripPrefixes('__switch_to+0xdc/0x148  // context switch').text).toBe('__switch_to+0xdc/0x148');
     expect(stripPrefixes('RDI: ffff8f1afdf55fe8---lock').text).toBe('RDI: ffff8f1afdf55fe8');
     expect(stripPrefixes('    CPU: 26--------same cpu').text).toBe('    CPU: 26');
+    expect(stripPrefixes('x: 5  --note').text).toBe('x: 5');
+    // Two dashes inside a word are the word's (a kernel release with a build id).
+    expect(stripPrefixes('6.8.0-smp--5e10b4d51d77-drs #232 Tainted: G           O').text).toBe('6.8.0-smp--5e10b4d51d77-drs #232 Tainted: G           O');
     expect(stripPrefixes('--- <NMI exception stack> ---').text).toBe('--- <NMI exception stack> ---');
     expect(stripPrefixes('------------[ cut here ]------------').text).toBe('------------[ cut here ]------------');
     expect(stripPrefixes('see https://example.org/x').text).toBe('see https://example.org/x');

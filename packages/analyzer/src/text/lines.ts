@@ -326,8 +326,10 @@ const HOST_LABEL = /^[\w.-]{1,64}: (?=\[ {0,12}\d{1,10}\.\d{1,9}\])/;
  * and `[ cut here ]------------` are left alone. Nor are lockdep's usage letters
  * (`(&ps2dev->cmd_mutex/1){--..}`, `{-.-...}`: print_lock_name writes one of `.-+?` per
  * irq state in braces): dashes with `{`, `.`, `+` or `?` on either side are not a note.
+ * Two dashes inside a word are part of it — a release string `6.8.0-smp--5e10b4d51d77-drs`
+ * — so a note's dashes are three or more, or two after a space.
  */
-const DASH_COMMENT = /([^\s\-{.+?])\s{0,8}-{2,}(?=[^\s<>\][{}.+?-]).*$/;
+const DASH_COMMENT = /([^\s\-{.+?])(?:\s{1,8}-{2,}|-{3,})(?=[^\s<>\][{}.+?-]).*$/;
 
 export function stripPrefixes(raw: string, quoted = false): { text: string; time: number | null; callerTid: number | null; caller: string | null; from: number; prefixed: boolean } {
   const r: Stripped = { text: '', time: null, callerTid: null, caller: null, wantTime: true, from: 0, quoted, prefixed: false, syslogOnly: false, depth: 0 };

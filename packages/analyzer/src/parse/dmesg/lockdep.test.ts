@@ -137,3 +137,61 @@ describe('lockdep stack backtrace', () => {
     expect(records.tasks.some((x) => x.format === 'lockdep_backtrace')).toBe(false);
   });
 });
+
+describe('lockdep reports pasted in part', () => {
+  const chain = [
+    'the existing dependency chain (in reverse order) is:',
+    '',
+    '-> #1 (fs_reclaim){+.+.}:',
+    '       fs_reclaim_acquire+0x19/0x20',
+    '       kmem_cache_alloc+0x33/0x300',
+    '',
+    '-> #0 (sb_internal){.+.+}:',
+    '       lock_acquire+0xa3/0x1f0',
+    '       __sb_start_write+0x11c/0x190',
+    '       xfs_trans_alloc+0xec/0x130 [xfs]',
+  ];
+
+  it('a chain with no headline is a circular-dependency report of its own, with no task', () => {
+    const { records } = parseText(['Lockdep log:', '', ...chain].join('\n'));
+    expect(records.reports.map((r) => [r.kind, r.subtype, r.task, r.span.line])).toEqual([['deadlock', 'circular', null, 3]]);
+    expect(records.lockdepChains[0].entries.map((e) => [e.index, e.name, e.frames.length])).toEqual([[1, 'fs_reclaim', 2], [0, 'sb_internal', 3]]);
+  });
+
+  it('a chain right after a report cut by the sender’s comment continues that report', () => {
+    const head = [
+      'WARNING: possible circular locking dependency detected',
+      '4.15.0-rc4 #8 Not tainted',
+      'gnome-shell/1971 is trying to acquire lock:',
+      ' (sb_internal){.+.+}, at: [<00000000221fd49d>] xfs_trans_alloc+0xec/0x130 [xfs]',
+      '',
+      'And here we go again on another false positive.',
+      '',
+    ];
+    const { records } = parseText([...head, ...chain].join('\n'));
+    expect(records.reports).toHaveLength(1);
+    expect(records.lockdepChains.map((c) => c.reporter?.pid)).toEqual([1971]);
+    // Far from any report, the same chain stands alone.
+    const far = parseText([...head, ...Array.from({ length: 60 }, (_, k) => `Some prose line ${k} here.`), ...chain].join('\n'));
+    expect(far.records.reports.map((r) => r.task?.pid ?? null)).toEqual([1971, null]);
+  });
+
+  it('an intro line alone is no report', () => {
+    expect(parseText('the existing dependency chain (in reverse order) is:\n\nthanks').records.reports).toEqual([]);
+  });
+
+  it('reads an old-format lock line whose `at:` site a mail client wrapped', () => {
+    const { records } = parseText([
+      '[ INFO: possible recursive locking detected ]',
+      'swapper/0/1 is trying to acquire lock:',
+      ' (pgdat_init_rwsem){++++.+},',
+      '   at: [<ffffffff8424c7fb>] page_alloc_init_late+0xc7/0xe6',
+      '',
+      'but task is already holding lock:',
+      ' (pgdat_init_rwsem){++++.+},',
+      '   at: [<ffffffff8424c772>] page_alloc_init_late+0x3e/0xe6',
+    ].join('\n'));
+    expect(records.lockFacts.map((f) => [f.name, f.at, f.span])).toEqual([['pgdat_init_rwsem', 'page_alloc_init_late+0xc7/0xe6', { line: 3, endLine: 4 }]]);
+    expect(records.heldLocks.map((h) => [h.name, h.at, h.holder.pid])).toEqual([['pgdat_init_rwsem', 'page_alloc_init_late+0x3e/0xe6', 1]]);
+  });
+});

@@ -51,6 +51,7 @@ const TRYING = /^(.{1,16}?)\/(\d{1,10})(?: \[HC\d\[\d\]:SC\d\[\d\]:HE\d:SE\d\])?
 const HOLDING = /^(?:but task is already holding lock|and this task is already holding):$/;
 // print_lock / print_lock_name: `ADDR (name){usage}-{wait:inner}, at: fn+off/len`.
 const LOCK = /^(?:#(\d{1,3}): {1,2})?(?:([0-9a-f]{8,16}|\(____ptrval____\)) {1,2})?\((.{1,256}?)\)\{[^}]{0,16}\}(?:-\{\d{1,2}:\d{1,2}\})?(?:, at: (?:\[<[0-9a-f]{8,16}>\] )?(\S{1,200}))?/;
+const WRAPPED_AT = /^at: (?:\[<[0-9a-f]{8,16}>\] )?(\S{1,200})$/;
 const HELD_BY = /^(\d{1,4}) locks? held by (.{1,16}?)\/(\d{1,10}):$/;
 const NONE_HELD = /^no locks held by (.{1,16}?)\/(\d{1,10})\.$/;
 const SHOW_ALL = /^Showing all locks held in the system:$/;
@@ -128,92 +129,125 @@ export const heldLocksParser: FormatParser = {
   },
 };
 
-/** A lockdep deadlock report: headline, the trying/holding locks, chains, scenario. */
+/** How far after a lockdep report a dependency chain without a headline still belongs
+ *  to it (the sender cut the report with a few lines of comment). */
+const CHAIN_CONTINUES_WITHIN = 40;
+const CHAIN_INTRO = 'the existing dependency chain (in reverse order) is:';
+
+/** A lockdep deadlock report: headline, the trying/holding locks, chains, scenario. Also
+ *  a report pasted from its dependency chain on (`the existing dependency chain …` or the
+ *  first `-> #N (lock){…}:`), with no headline: print_circular_bug prints that chain, so it
+ *  is a possible circular deadlock — or the rest of the report just before, cut by the
+ *  sender's comment. */
 export const lockdepReportParser: FormatParser = {
   name: 'lockdep_report',
-  startChars: 'W[',
+  startChars: 'W[t-',
   starts(line) {
     const t = line.trimmed;
-    return t.startsWith('WARNING: ') || t.startsWith('[ INFO: ');
+    return t.startsWith('WARNING: ') || t.startsWith('[ INFO: ') || t === CHAIN_INTRO || (t.startsWith('-> #') && CHAIN_ENTRY.test(t));
   },
   parse(lines, i, ctx: ParseContext) {
-    const h = HEADLINE.exec(lines.trimmed(i));
-    if (!h) return null;
-    const row = LOCKDEP_REPORTS.find((r) => r.re.test(h[1]));
-    if (!row) return null;
-    let j = i + 1;
-    let task: TaskRef | null = null;
-    let mode: 'none' | 'trying' | 'holding' | 'chain' = 'none';
-    const chain: LockdepChainRecord['entries'] = [];
-    for (; j < lines.length; j++) {
-      const t = lines.trimmed(j);
-      if (t === '') continue;
-      let m: RegExpExecArray | null;
-      if (RULE.test(t) || VERSION.test(t)) continue;
-      if ((m = TRYING.exec(t))) {
-        task = ref(m[1], m[2]);
-        mode = 'trying';
-        continue;
-      }
-      if ((m = TAKES.exec(t))) {
-        task = ref(m[1], m[2]);
-        mode = 'holding';
-        continue;
-      }
-      if (HOLDING.test(t)) {
-        mode = 'holding';
-        continue;
-      }
-      if (CHAIN.test(t)) {
-        mode = 'chain';
-        const ce = CHAIN_ENTRY.exec(t);
-        if (ce) chain.push({ index: Number(ce[1]), name: ce[2], frames: [], span: span(lines, j, j + 1) });
-        continue;
-      }
-      // The saved stack traces of each chain link: frames, not any task's stack, but
-      // they say where each lock was taken (used to tie a blocked task to a link).
-      if (mode === 'chain') {
-        const f = parseFrameLine(t, lines.no(j));
-        if (f) {
-          const last = chain[chain.length - 1];
-          if (last) {
-            last.frames.push(f.fn);
-            last.span.endLine = lines.no(j);
-          }
-          continue;
-        }
-      }
-      const l = /^(?:[0-9a-f]{8,16} |\(____ptrval____\) |\()/.test(t) ? lockLine(t) : null;
-      if (l && task) {
-        if (mode === 'trying') ctx.records.lockFacts.push({ addr: l.addr, name: l.name, at: l.at, waiters: [task], span: span(lines, j, j + 1), format: 'lockdep' });
-        else if (mode === 'holding') ctx.records.heldLocks.push(heldLock(ctx, task, { ...l, index: 0 }, lines.no(j)));
-        continue;
-      }
-      // `[<ffffffff…>] fn` continuation of an old-style lock line.
-      if (/^\[<[0-9a-f]{8,16}>\]/.test(t) && mode !== 'none') continue;
-      if (IRQ_CLASSES.test(t)) {
-        mode = 'none';
-        continue;
-      }
-      // A backtrace with no `CPU: N PID:` line of its own (2.6/early 3.x) is the reporter's
-      // stack: lockdepBacktraceParser gives it to the reporter.
-      if (t === 'stack backtrace:' && task && !cpuLineNext(lines, j)) break;
-      if (PROSE.test(t)) {
-        mode = mode === 'chain' ? 'none' : mode;
-        continue;
-      }
-      // Another context's line printed into the middle of the report (the console
-      // interleaves: `netlink: 44 bytes leftover …`), when the report goes on after it.
-      if (strayLine(lines, i, j, (t) => isReportLine(t, mode))) continue;
-      // Held-lock lists and the `stack backtrace:` dump are left to their own parsers.
-      break;
-    }
-    ctx.records.reports.push({ kind: 'deadlock', header: lines.trimmed(i), task, subtype: row.subtype, span: span(lines, i, j), format: 'lockdep' });
-    dmesgState(ctx).lockdepReporter = task ? { task, index: j } : null;
-    if (chain.length) ctx.records.lockdepChains.push({ reporter: task, entries: chain, span: span(lines, i, j) });
-    return j;
+    const t0 = lines.trimmed(i);
+    const h = HEADLINE.exec(t0);
+    const row = h ? LOCKDEP_REPORTS.find((r) => r.re.test(h[1])) : undefined;
+    if (h) return row ? readReport(lines, i, i + 1, ctx, row.subtype) : null;
+    if (t0 !== CHAIN_INTRO && !CHAIN_ENTRY.test(t0)) return null;
+    return readReport(lines, i, i, ctx, null);
   },
 };
+
+/**
+ * Reads a lockdep report's body from line j. `subtype` null: the report has no headline
+ * here (line i is its dependency chain); it continues the report just before, if any,
+ * else it stands as a circular-dependency report of its own with no task.
+ */
+function readReport(lines: LineTable, i: number, j: number, ctx: ParseContext, subtype: string | null): number | null {
+  const st = dmesgState(ctx);
+  const prev = subtype === null && st.lastLockdep && !st.lastLockdep.chained && i - st.lastLockdep.end <= CHAIN_CONTINUES_WITHIN ? st.lastLockdep : null;
+  let task: TaskRef | null = prev ? prev.task : null;
+  let mode: 'none' | 'trying' | 'holding' | 'chain' = 'none';
+  const chain: LockdepChainRecord['entries'] = [];
+  for (; j < lines.length; j++) {
+    const t = lines.trimmed(j);
+    if (t === '') continue;
+    let m: RegExpExecArray | null;
+    if (RULE.test(t) || VERSION.test(t)) continue;
+    if ((m = TRYING.exec(t))) {
+      task = ref(m[1], m[2]);
+      mode = 'trying';
+      continue;
+    }
+    if ((m = TAKES.exec(t))) {
+      task = ref(m[1], m[2]);
+      mode = 'holding';
+      continue;
+    }
+    if (HOLDING.test(t)) {
+      mode = 'holding';
+      continue;
+    }
+    if (CHAIN.test(t)) {
+      mode = 'chain';
+      const ce = CHAIN_ENTRY.exec(t);
+      if (ce) chain.push({ index: Number(ce[1]), name: ce[2], frames: [], span: span(lines, j, j + 1) });
+      continue;
+    }
+    // The saved stack traces of each chain link: frames, not any task's stack, but
+    // they say where each lock was taken (used to tie a blocked task to a link).
+    if (mode === 'chain') {
+      const f = parseFrameLine(t, lines.no(j));
+      if (f) {
+        const last = chain[chain.length - 1];
+        if (last) {
+          last.frames.push(f.fn);
+          last.span.endLine = lines.no(j);
+        }
+        continue;
+      }
+    }
+    const l = /^(?:[0-9a-f]{8,16} |\(____ptrval____\) |\()/.test(t) ? lockLine(t) : null;
+    // A mail client wrapped the old format's lock line before its site:
+    // `(pgdat_init_rwsem){++++.+},` / `at: [<ffffffff8424c7fb>] page_alloc_init_late+0xc7/0xe6`.
+    const lockFrom = j;
+    if (l && l.at === null && t.endsWith(',') && j + 1 < lines.length) {
+      const at = WRAPPED_AT.exec(lines.trimmed(j + 1));
+      if (at) {
+        l.at = at[1];
+        j++;
+      }
+    }
+    if (l && task) {
+      if (mode === 'trying') ctx.records.lockFacts.push({ addr: l.addr, name: l.name, at: l.at, waiters: [task], span: span(lines, lockFrom, j + 1), format: 'lockdep' });
+      else if (mode === 'holding') ctx.records.heldLocks.push(heldLock(ctx, task, { ...l, index: 0 }, lines.no(lockFrom)));
+      continue;
+    }
+    // `[<ffffffff…>] fn` continuation of an old-style lock line.
+    if (/^\[<[0-9a-f]{8,16}>\]/.test(t) && mode !== 'none') continue;
+    if (IRQ_CLASSES.test(t)) {
+      mode = 'none';
+      continue;
+    }
+    // A backtrace with no `CPU: N PID:` line of its own (2.6/early 3.x) is the reporter's
+    // stack: lockdepBacktraceParser gives it to the reporter.
+    if (t === 'stack backtrace:' && task && !cpuLineNext(lines, j)) break;
+    if (PROSE.test(t)) {
+      mode = mode === 'chain' ? 'none' : mode;
+      continue;
+    }
+    // Another context's line printed into the middle of the report (the console
+    // interleaves: `netlink: 44 bytes leftover …`), when the report goes on after it.
+    if (strayLine(lines, i, j, (t) => isReportLine(t, mode))) continue;
+    // Held-lock lists and the `stack backtrace:` dump are left to their own parsers.
+    break;
+  }
+  // A chain with no lock in it (an intro line alone) says nothing.
+  if (subtype === null && chain.length === 0) return null;
+  if (!prev) ctx.records.reports.push({ kind: 'deadlock', header: lines.trimmed(i), task, subtype: subtype ?? 'circular', span: span(lines, i, j), format: 'lockdep' });
+  st.lockdepReporter = task ? { task, index: j } : null;
+  st.lastLockdep = { end: j, task, subtype: subtype ?? prev?.subtype ?? 'circular', chained: chain.length > 0 };
+  if (chain.length) ctx.records.lockdepChains.push({ reporter: task, entries: chain, span: span(lines, i, j) });
+  return j;
+}
 
 /** Is the first non-blank line within two after `j` a `CPU: N PID: N Comm:` line? */
 function cpuLineNext(lines: LineTable, j: number): boolean {

@@ -16,6 +16,10 @@ export interface DmesgState {
   /** The task the last lockdep report names (`comm/pid is trying to acquire lock:`), whose
    *  stack its `stack backtrace:` prints — with no `CPU: N PID:` line before 3.x. */
   lockdepReporter: { task: TaskRef; index: number } | null;
+  /** The last lockdep report read: where it ended, whom it named, whether its dependency
+   *  chain was read — a chain printed after the report was cut (by the sender's prose)
+   *  continues it. */
+  lastLockdep: { end: number; task: TaskRef | null; subtype: string; chained: boolean } | null;
 }
 
 const STATES = new WeakMap<ParseContext, DmesgState>();
@@ -23,7 +27,7 @@ const STATES = new WeakMap<ParseContext, DmesgState>();
 export function dmesgState(ctx: ParseContext): DmesgState {
   let s = STATES.get(ctx);
   if (!s) {
-    s = { stuck: new Map(), announcedCpu: null, panicAt: null, lockdepReporter: null };
+    s = { stuck: new Map(), announcedCpu: null, panicAt: null, lockdepReporter: null, lastLockdep: null };
     STATES.set(ctx, s);
   }
   return s;
