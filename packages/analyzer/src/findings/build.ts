@@ -425,7 +425,7 @@ function findingsOf(inp: FindingInputs): Analysis {
       summary: 'The lockdep report starts at its dependency chain: the task that tripped it, the lock it held and its stack are not in the text',
       nodes: [],
       evidence: model.records.lockdepChains.slice(0, 1).map((c) => c.span),
-      nextSteps: nextSteps('lockdep_cut'),
+      ...nextStepFields('lockdep_cut'),
     });
   } else if (inp.kind === 'unknown' || stackTasks.length === 0) {
     out.push({
@@ -453,13 +453,20 @@ function findingsOf(inp: FindingInputs): Analysis {
   } else if (out.length === 0) {
     // Stacks, but nothing links them: say what would.
     const first = [...waits.values()][0];
+    // No wait the knowledge tables name: still say which task is stuck and where (its
+    // first frame past the scheduler), a blocked (D) task first.
+    const lone = first ? null : (stackTasks.find((t) => t.state === 'D' && t.pid !== null) ?? stackTasks.find((t) => t.pid !== null && !t.idle));
+    const others = lone ? stackTasks.filter((t) => t !== lone && t.state === 'D').length : 0;
     out.push({
       kind: 'missing_evidence',
       severity: 'info',
       summary: first
         ? `${label(nodes, first.task.id)} waits for ${first.rule.what} (${first.api.fn}); the dump does not show who should wake it`
-        : 'The stacks in the dump do not show what the blocked tasks wait for',
-      nodes: first ? [first.task.id] : [],
+        : lone
+          ? `${label(nodes, lone.id)}${lone.state ? ` [${lone.state}]` : ''} is blocked in ${whereIs(lone)}${others ? ` (and ${others} more blocked task${others > 1 ? 's' : ''})` : ''}: what it waits for is not a wait this analyzer knows, and the dump does not show who should wake it`
+          : 'The stacks in the dump do not show what the blocked tasks wait for',
+      nodes: first ? [first.task.id] : lone ? [lone.id] : [],
+      ...(lone?.framesSpan ? { evidence: [lone.framesSpan] } : {}),
       ...nextStepFields(stackTasks.length === 1 ? 'single_stack' : 'hung_task_general', { pid: first?.task.pid ?? stackTasks[0].pid }),
     });
   }

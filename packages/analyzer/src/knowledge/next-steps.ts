@@ -172,6 +172,8 @@ export const NEXT_STEP_SOURCES: Record<Situation, (CollectorSource | null)[]> = 
   frozen_task: [src([], ['dmesg']), null],
   userfault_handler: [null],
   hung_task_general: [src(['--sysrq=wd'], ['dmesg', '/proc/lockdep']), null],
+  // The whole report is in the kernel log the collector saves.
+  lockdep_cut: [src([], ['dmesg'])],
 };
 
 export interface NextStepFields {

@@ -169,6 +169,13 @@ export const WAIT_RULES: WaitRule[] = [
   { fn: /^(?:msleep|msleep_interruptible|usleep_range(?:_state)?|ssleep|schedule_hrtimeout_range|fsleep|udelay|mdelay|__udelay|__const_udelay|delay_tsc|read_poll_timeout)$/, kind: 'poll_sleep', what: 'a polling loop (sleep and retry)' },
   // --- network device teardown: waits for every reference to the device to be dropped ---
   { fn: /^(?:netdev_wait_allrefs(?:_any)?|rollback_registered_many)$/, kind: 'netdev_ref', what: 'the last references to a network device to be dropped' },
+  // --- DAX mapping entries (fs/dax.c): a fault or truncate sleeps until the entry's lock
+  // bit is cleared; the holder wakes it with dax_wake_entry() (get_unlocked_mapping_entry
+  // before 4.19's XArray conversion, get_unlocked_entry / wait_entry_unlocked since).
+  { fn: /^(?:get_unlocked_mapping_entry|get_unlocked_entry|wait_entry_unlocked(?:_exclusive)?)$/, kind: 'event', sleeps: true, what: 'a locked DAX mapping entry to be unlocked' },
+  // An MMC/SDIO host is claimed by one context at a time: __mmc_claim_host sleeps until
+  // the claimer calls mmc_release_host (drivers/mmc/core/core.c).
+  { fn: /^__mmc_claim_host$/, kind: 'event', sleeps: true, what: 'the MMC/SDIO host to be released by the context that claimed it' },
   // --- kthreads ---
   { fn: /^(?:kthread_stop|kthread_park|__kthread_parkme)$/, kind: 'kthread', what: 'a kernel thread to stop' },
   // --- generic events (last: any other wait_event / completion) ---

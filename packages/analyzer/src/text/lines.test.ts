@@ -82,6 +82,11 @@ describe('stripPrefixes', () => {
     expect(stripPrefixes('[<ffffffff9a567c49>] schedule+0x29/0x70').text).toBe('[<ffffffff9a567c49>] schedule+0x29/0x70');
   });
 
+  it('reads a printk level and a space before the timestamp (IGT CI logs)', () => {
+    expect(stripPrefixes('<6> [299.373964] task:i915_selftest   state:D').text).toBe('task:i915_selftest   state:D');
+    expect(stripPrefixes('<4>  schedule+0x1/0x2').text).toBe('  schedule+0x1/0x2');
+  });
+
   it('keeps the caller task id', () => {
     expect(stripPrefixes('[  1.0][ T1234] x').callerTid).toBe(1234);
   });

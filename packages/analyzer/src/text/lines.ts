@@ -270,7 +270,8 @@ function numberedText(input: string, first: [number, number][]): boolean {
 }
 
 // `<4>` / `<6>` printk level markers (also `<4>[  12.3]`).
-const LEVEL = /^<\d{1,2}>/;
+// CI logs (IGT's dmesg capture) put a space between the level and the time: `<6> [299.37] `.
+const LEVEL = /^<\d{1,2}>(?: (?=\[))?/;
 // dmesg -x (--decode): `kern  :warn  : [ 4838.219744] …` (facility and level, padded).
 const DECODED_LEVEL = /^(?:kern|user|mail|daemon|auth|syslog|lpr|news|uucp|cron|authpriv|ftp|local[0-7]) {0,3}:(?:emerg|alert|crit|err|warn|notice|info|debug) {0,3}: /;
 // syslog and journalctl's default: `Mar  3 10:11:12 host kernel: ` (`-o short-precise`:

@@ -13,13 +13,16 @@ import type { LockType } from '../../contract.js';
 import type { TaskRef } from '../records.js';
 import type { FormatParser } from '../parser.js';
 import { span } from '../parser.js';
-import { readTaskDump } from './task-dump.js';
+import type { LineTable } from '../../text/lines.js';
+import { readTrace, TRACE_HEADER, type Trace } from './call-trace.js';
+import { parseWorkqueueLine, readTaskDump, startsTaskOrCapture } from './task-dump.js';
 
 // `INFO: task %s:%d blocked for more than %ld seconds.`; syzbot kernels also print
 // `INFO: task %s:%d can't die for more than %ld seconds.` for killed tasks that hang.
 // 6.x adds `blocked in I/O wait for more than`. A comm holding a newline splits the
 // headline over two lines; the parser then joins them.
-const HEADER = /^INFO: task ([\s\S]{1,16}?):(\d{1,10}) (blocked|can't die)(?: in I\/O wait)? for more than (\d{1,10}) seconds\.?$/;
+// Some vendor kernels quote the comm (`INFO: task "kworker/0:0":7 blocked …`).
+const HEADER = /^INFO: task (?:"([\s\S]{1,16}?)"|([\s\S]{1,16}?)):(\d{1,10}) (blocked|can't die)(?: in I\/O wait)? for more than (\d{1,10}) seconds\.?$/;
 const PREAMBLE = [
   /^(?:Not tainted|Tainted: ).{0,200}$/,
   /^Blocked by coredump\.$/,
@@ -40,12 +43,13 @@ export const hungTaskParser: FormatParser = {
       head = 2;
     }
     if (!m) return null;
-    const pid = Number(m[2]);
-    const comm = m[1];
-    const seconds = Number(m[4]);
+    const pid = Number(m[3]);
+    const comm = m[1] ?? m[2];
+    const seconds = Number(m[5]);
     let j = i + head;
     while (j < lines.length && j - i < PREAMBLE.length + head && PREAMBLE.some((re) => re.test(lines.trimmed(j)))) j++;
     const dump = j < lines.length ? readTaskDump(lines, j, 'hung_task') : null;
+    let headless: ReturnType<typeof readHeadlessTrace> = null;
     // The dump is the hung task's when its pid matches (it always does unless the text was cut).
     if (dump && dump.rec.pid === pid) {
       dump.rec.blockedSeconds = seconds;
@@ -54,6 +58,27 @@ export const hungTaskParser: FormatParser = {
       ctx.records.addTask(dump.rec);
       for (const s of dump.strays) ctx.strays.push(s);
       j = dump.end;
+    } else if (!dump && j < lines.length && (headless = readHeadlessTrace(lines, j))) {
+      // No task line (the sender cut sched_show_task's first line, or the kernel printed
+      // none): the `Call Trace:` right under the headline is the hung task's stack.
+      const { trace: tr, workqueue } = headless;
+      ctx.records.addTask({
+        pid,
+        comm,
+        state: 'D',
+        cpu: null,
+        taskAddr: null,
+        frames: tr.frames,
+        frameLines: tr.frameLines,
+        ...(Object.keys(tr.registers).length ? { registers: tr.registers } : {}),
+        ...(tr.stops.length ? { stops: tr.stops } : {}),
+        ...(workqueue ? { workqueue } : {}),
+        blockedSeconds: seconds,
+        span: span(lines, i, tr.end),
+        format: 'hung_task',
+      });
+      for (const s of tr.strays) ctx.strays.push(s);
+      j = tr.end;
     } else {
       ctx.records.addTask({ pid, comm, state: 'D', cpu: null, taskAddr: null, frames: [], blockedSeconds: seconds, span: span(lines, i, j), format: 'hung_task' });
     }
@@ -62,13 +87,22 @@ export const hungTaskParser: FormatParser = {
       header: lines.trimmed(i),
       task: { pid, comm, taskAddr: null },
       seconds,
-      subtype: m[3] === 'blocked' ? null : 'cant_die',
+      subtype: m[4] === 'blocked' ? null : 'cant_die',
       span: span(lines, i, i + head),
       format: 'hung_task',
     });
     return j;
   },
 };
+
+/** A `Call Trace:` (after an optional `Workqueue:` line) at line j, with its frames. */
+function readHeadlessTrace(lines: LineTable, j: number): { trace: Trace; workqueue: { wq: string; fn: string } | null } | null {
+  const workqueue = parseWorkqueueLine(lines.trimmed(j));
+  const k = workqueue ? j + 1 : j;
+  if (k >= lines.length || !TRACE_HEADER.test(lines.trimmed(k))) return null;
+  const trace = readTrace(lines, k, 512, startsTaskOrCapture);
+  return trace.frames.length > 0 ? { trace, workqueue } : null;
+}
 
 // `debug_show_blocker` (kernel/hung_task.c, 6.16+):
 //   INFO: task A:1 is blocked on a mutex likely owned by task B:2.

@@ -8,6 +8,10 @@ describe('parseTaskLine', () => {
   it('accepts a comm longer than TASK_COMM_LEN allows (hand-edited dumps): task:/state: anchor it', () => {
     expect(parseTaskLine('task:kworker/u1024:30 state:D stack:    0 pid:   95 ppid:     2 flags:0x00004000')?.comm).toBe('kworker/u1024:30');
   });
+  it('reads the 4.x layout with a vendor kernel\'s named times after the flags', () => {
+    expect(parseTaskLine('brcmf_wdog/mmc1 D    0   621      2 0x00000000 last_sleep: 2440793077.  last_runnable: 2440766827')).toEqual({ comm: 'brcmf_wdog/mmc1', state: 'D', pid: 621, ppid: 2 });
+    expect(parseTaskLine('brcmf_wdog/mmc1 D    0   621      2 0x00000000 and then some words')).toBeNull();
+  });
   it('reads the 4.x layout when a free stack of 10,000 bytes or more runs into the state letter', () => {
     expect(parseTaskLine('syz-executor.0  D12048 18224   2776 0x00040008')).toEqual({ comm: 'syz-executor.0', state: 'D', pid: 18224, ppid: 2776 });
     expect(parseTaskLine('kworker/0:1     I    0    12      2 0x80000000')).toEqual({ comm: 'kworker/0:1', state: 'I', pid: 12, ppid: 2 });
