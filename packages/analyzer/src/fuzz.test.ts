@@ -455,6 +455,10 @@ const BIG: Record<string, (size: number) => string> = {
   'hung task headers': (size) => fill('INFO: task kworker/1:2:4790 blocked for more than 120 seconds.\n', size),
   'ps lines': (size) => fill('rmmod           D ffff8f1afdf55fe8     0 31969  31968 0x00000080\n', size),
   'lockdep chain lines': (size) => fill('-> #1 (&dev->mutex){+.+.}-{3:3}:\n', size),
+  // A chain's intro line with no link after it starts nothing (a lockdep excerpt may start there).
+  'lockdep chain intro lines': (size) => fill('the existing dependency chain (in reverse order) is:\n\n', size),
+  'crash ps rows with their COMM wrapped': (size) => fill('     215      2   0  c000000004c80000  UN   0.0       0      0\n[kworker/0:2]\n', size),
+  'struct member commands without a prompt': (size) => fill(' struct -x mutex.owner.counter rtnl_mutex\n  owner.counter = 0xffff9a1072b50001\n', size),
   'held locks lines': (size) => fill(' #0: ffff888000000000 (&sb->s_type->i_mutex_key#13){++++}-{3:3}, at: foo+0x1/0x2\n', size),
   'dmesg timestamps only': (size) => fill('[ 1234.567890] ', size),
   'open parens': (size) => '('.repeat(size),

@@ -290,10 +290,13 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
   //     acquirer: it waits for lock #i and holds lock #(i-1). (kernel/locking/lockdep.c
   //     print_circular_bug prints the chain in reverse order.)
   for (const ch of model.records.lockdepChains) {
+    // Each link's predecessor by its index (the first entry of each index, as printed).
+    const byIndex = new Map<number, (typeof ch.entries)[number]>();
+    for (const e of ch.entries) if (!byIndex.has(e.index)) byIndex.set(e.index, e);
     for (const entry of ch.entries) {
       if (entry.index < 1) continue;
       const site = acquireSite(entry.frames);
-      const prev = ch.entries.find((e) => e.index === entry.index - 1);
+      const prev = byIndex.get(entry.index - 1);
       if (!site || !prev) continue;
       for (const w of waits.values()) {
         if (w.rule.kind !== 'lock' || waiting.has(w.task.id) || w.culprit?.fn !== site) continue;

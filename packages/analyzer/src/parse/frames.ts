@@ -25,9 +25,10 @@ export const PLAIN = new RegExp(
 const INLINE = new RegExp(String.raw`^(${FN}) [\w/.-]{1,200}\.[chS]:\d{1,6}(?::\d{1,4})? \[inline\]$`);
 
 // crash `bt`: `#4 [ffff8f4957fbfa30] try_to_wake_up at ffffffff838d63d2 [mod]` (the specification of
-// frameFromCrashBt, which reads it by hand; a test checks they agree)
+// frameFromCrashBt, which reads it by hand; a test checks they agree). `bt -s` / `bt -sx`
+// print the symbol with its offset: `__schedule+658 at …`, `__schedule+0x2c3 at …`.
 export const CRASH_BT = new RegExp(
-  String.raw`^#(\d{1,4}) {1,3}\[(${HEX}{6,16})\] (${FN}) at (${HEX}{6,16})(?: \[([\w-]{1,64})\])?`,
+  String.raw`^#(\d{1,4}) {1,3}\[(${HEX}{6,16})\] (${FN})(?:\+(?:0x${HEX}{1,8}|\d{1,8}))? at (${HEX}{6,16})(?: \[([\w-]{1,64})\])?`,
 );
 
 // powerpc (arch/powerpc/kernel/process.c show_stack): `[c00000000f4f75d0] [c0000000010b1a24]
@@ -210,7 +211,7 @@ export function crashBtFrame(s: string, out: { sp: string }): StackFrame | undef
 }
 
 // What follows `#N [sp] ` in a crash bt frame line (see CRASH_BT).
-const CRASH_BT_REST = new RegExp(String.raw`^(${FN}) at (${HEX}{6,16})(?: \[([\w-]{1,64})\])?`);
+const CRASH_BT_REST = new RegExp(String.raw`^(${FN})(?:\+(?:0x${HEX}{1,8}|\d{1,8}))? at (${HEX}{6,16})(?: \[([\w-]{1,64})\])?`);
 /** Frames by the text after `#N [sp] ` (emptied with the frame table after each analysis). */
 const crashMemo = perRun('crashFrameText', new Map<string, StackFrame | null>());
 const CRASH_MEMO_MAX = 200_000;

@@ -20,6 +20,29 @@ describe('crash ps -m / ps -l', () => {
   });
 });
 
+describe('crash ps', () => {
+  it('reads a row whose COMM a mail client wrapped onto its own line, with both lines as evidence', () => {
+    const { records } = parseText(
+      [
+        // A line wider than any mail client wraps at: the text was not wrapped as a whole.
+        'The tasks in D state in the vmcore, as crash lists them (ps | grep UN), after the EEH recovery started:',
+        'crash> ps | grep UN',
+        '     213      2  11  c000000004c89e00  UN   0.0       0      0  [eehd]',
+        '     215      2   0  c000000004c80000  UN   0.0       0      0',
+        '[kworker/0:2]',
+        '    2196      1  28  c000000004504f00  UN   0.1   15936  11136  wickedd',
+        '   32423      2  26  c00000020038c580  UN   0.0       0      0',
+        'and then the sender wrote more',
+      ].join('\n'),
+    );
+    expect(records.tasks.map((t) => [t.pid, t.comm, t.state, t.span])).toEqual([
+      [213, 'eehd', 'D', { line: 3, endLine: 3 }],
+      [215, 'kworker/0:2', 'D', { line: 4, endLine: 5 }],
+      [2196, 'wickedd', 'D', { line: 6, endLine: 6 }],
+    ]);
+  });
+});
+
 describe('crash bt -l', () => {
   it('reads on past each frame\'s source line', () => {
     const { records } = parseText(

@@ -122,6 +122,9 @@ function archOf(release: string): string | null {
 //   >  4790      2   1  ffff88003570de20  UN   0.0       0      0  [kworker/1:2]
 const PS_ROW = /^(>?) {0,4}(\d{1,9}) {1,8}(\d{1,9}) {1,6}(\d{1,5}) {1,4}([0-9a-f]{8,16}) {1,4}([A-Z]{2}) {1,4}\d{1,3}\.\d {1,12}\d{1,12} {1,12}\d{1,12} {1,4}(.{1,64})$/;
 const PS_HEADER = /^PID +PPID +CPU +TASK +ST +%MEM +VSZ +RSS +COMM$/;
+// A row whose COMM a mail client wrapped onto the next line, alone (`[kworker/0:2]`).
+const PS_ROW_CUT = /^(>?) {0,4}(\d{1,9}) {1,8}(\d{1,9}) {1,6}(\d{1,5}) {1,4}([0-9a-f]{8,16}) {1,4}([A-Z]{2}) {1,4}\d{1,3}\.\d {1,12}\d{1,12} {1,12}\d{1,12}$/;
+const PS_COMM_ALONE = /^(?:\[[^\s\]]{1,64}\]|[^\s[]{1,64})$/;
 
 export const crashPsParser: FormatParser = {
   name: 'crash_ps',
@@ -136,12 +139,17 @@ export const crashPsParser: FormatParser = {
         last = j;
         continue;
       }
-      const m = PS_ROW.exec(t);
+      const rowLine = lines.no(j);
+      let m = PS_ROW.exec(t);
+      if (!m && j + 1 < lines.length && (m = PS_ROW_CUT.exec(t)) && PS_COMM_ALONE.test(lines.trimmed(j + 1)) && !PS_ROW.test(lines.trimmed(j + 1))) {
+        m.push(lines.trimmed(j + 1));
+        j++;
+      } else if (m && !PS_ROW.test(t)) m = null;
       if (!m) break;
       last = j;
       let comm = m[7].trim();
       if (/^\[.*\]$/.test(comm)) comm = comm.slice(1, -1);
-      addPsRow(ctx, lines.no(j), { pid: Number(m[2]), comm, taskAddr: m[5].toLowerCase() }, { ppid: Number(m[3]), state: CRASH_STATE[m[6]] ?? null, cpu: Number(m[4]), onCpu: m[1] === '>' });
+      addPsRow(ctx, { line: rowLine, endLine: lines.endNo(j) }, { pid: Number(m[2]), comm, taskAddr: m[5].toLowerCase() }, { ppid: Number(m[3]), state: CRASH_STATE[m[6]] ?? null, cpu: Number(m[4]), onCpu: m[1] === '>' });
     }
     return last >= i ? last + 1 : null;
   },
@@ -149,8 +157,8 @@ export const crashPsParser: FormatParser = {
 
 /** One crash `ps` row (any layout): the task, and the address fact tying its task_struct
  *  to its pid. */
-function addPsRow(ctx: ParseContext, line: number, ref: TaskRef & { pid: number; taskAddr: string }, fields: Pick<TaskRecord, 'state' | 'cpu'> & Partial<TaskRecord>): void {
-  const sp = { line, endLine: line };
+function addPsRow(ctx: ParseContext, at: number | { line: number; endLine: number }, ref: TaskRef & { pid: number; taskAddr: string }, fields: Pick<TaskRecord, 'state' | 'cpu'> & Partial<TaskRecord>): void {
+  const sp = typeof at === 'number' ? { line: at, endLine: at } : at;
   ctx.records.addTask({ ...ref, ...fields, frames: [], span: sp, format: 'crash_ps', idle: ref.pid === 0 });
   ctx.records.addresses.push({ kind: 'task', addr: ref.taskAddr, task: ref, span: sp });
 }

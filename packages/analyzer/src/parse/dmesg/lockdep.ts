@@ -151,7 +151,13 @@ export const lockdepReportParser: FormatParser = {
     const h = HEADLINE.exec(t0);
     const row = h ? LOCKDEP_REPORTS.find((r) => r.re.test(h[1])) : undefined;
     if (h) return row ? readReport(lines, i, i + 1, ctx, row.subtype) : null;
-    if (t0 !== CHAIN_INTRO && !CHAIN_ENTRY.test(t0)) return null;
+    if (t0 === CHAIN_INTRO) {
+      // Only with its first link right after it (blank lines between): an intro line
+      // alone is no report, and is turned away after a look at three lines.
+      let k = i + 1;
+      while (k < lines.length && k <= i + 3 && lines.blank(k)) k++;
+      if (k >= lines.length || k > i + 3 || !CHAIN_ENTRY.test(lines.trimmed(k))) return null;
+    } else if (!CHAIN_ENTRY.test(t0)) return null;
     return readReport(lines, i, i, ctx, null);
   },
 };
