@@ -57,10 +57,15 @@ export function label(nodes: Map<string, GraphNode>, id: string): string {
 }
 
 /** Where a task without a named wait is: its first frame that says something (not the
- *  scheduler or other plumbing), else its first frame of its own context. */
+ *  scheduler or other plumbing), else — a stack of `?` frames only — its first such
+ *  unreliable frame, marked so; else its first frame of its own context. */
 function whereIs(task: ModelTask): string {
   const own = task.frames.filter((f) => f.context !== 'irq' && f.context !== 'nmi');
-  return (own.find((f) => f.reliable && !isGenericFrame(f.fn)) ?? own[0] ?? task.frames[0]).fn;
+  const sure = own.find((f) => f.reliable && !isGenericFrame(f.fn));
+  if (sure) return sure.fn;
+  const guess = own.every((f) => !f.reliable) ? own.find((f) => !isGenericFrame(f.fn)) : undefined;
+  if (guess) return `${guess.fn} (from unreliable '?' frames)`;
+  return (own[0] ?? task.frames[0]).fn;
 }
 
 /** A node's own evidence and that of every edge into it, in one list. */

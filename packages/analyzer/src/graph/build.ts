@@ -29,6 +29,18 @@ export interface GraphResult {
  */
 function linkGracePeriod(model: Model, g: GraphBuilder): void {
   const gp = 'external:rcu-grace-period';
+  // A task the stall report lists as blocking the grace period (a reader preempted in
+  // its read-side critical section) holds it up: certain, the report says so.
+  for (const r of model.records.reports) {
+    if (r.kind !== 'rcu_stall' || !r.blockedPids) continue;
+    for (const b of r.blockedPids) {
+      const t = model.taskByPid.get(b.pid);
+      if (!t) continue;
+      if (!g.nodes.has(gp)) g.node(gp, 'external', 'RCU grace period', { evidence: [r.span] });
+      g.task(t);
+      g.edge(gp, t.id, 'waits_event', 'certain', `the RCU stall report lists P${b.pid} as a task blocking the grace period (preempted inside an RCU read-side critical section)`, [{ line: b.line, endLine: b.line }]);
+    }
+  }
   if (!g.nodes.has(gp)) return;
   const stalled = new Set<number>();
   for (const r of model.records.reports) {

@@ -207,6 +207,9 @@ export interface ReportRecord {
   seconds?: number | null;
   /** CPUs named by an RCU stall report. */
   cpus?: number[];
+  /** Tasks an RCU stall report lists as blocking the grace period (`Tasks blocked on
+   *  level-0 rcu_node (CPUs 0-3): P828 P1119/1:b..l`), with the line that lists each. */
+  blockedPids?: { pid: number; line: number }[];
   /** For lockdep: circular / recursive / held-locks, etc. */
   subtype?: string | null;
   /** Title in syzkaller's naming, when the format parser can tell (see summary/title). */

@@ -17,7 +17,8 @@ import type { FormatParser, ParseContext } from '../parser.js';
 import { span } from '../parser.js';
 import { announceCpu, dmesgState } from './state.js';
 
-const RCU_PREFIX = /^rcu: {0,2}\s{0,4}/;
+// `rcu: \t…`: the tab may reach us expanded to spaces (a mail client, a web copy).
+const RCU_PREFIX = /^rcu: {0,2}\s{0,12}/;
 const HEADER = /^INFO: (rcu_\w{1,20}|rcu_tasks\w{0,20}) (self-)?detected (expedited )?stalls? on (?:CPUs?|tasks)(?:\/tasks)?:?(.{0,300})$/;
 // `print_cpu_stall_info`: `%3d-%c%c%c%c: (…` — the CPU, then idle/offline/dyntick flags;
 // before 4.12 the CPU alone (`\t0: (126 ticks this GP) idle=831/…`).
@@ -58,6 +59,7 @@ export const rcuStallParser: FormatParser = {
     if (!m) return null;
     const cpus = cpusIn(m[4]);
     let detectedBy: number | null = null;
+    const blockedPids: { pid: number; line: number }[] = [];
     let j = i + 1;
     for (; j < lines.length; j++) {
       const t = lines.trimmed(j).replace(RCU_PREFIX, '');
@@ -69,6 +71,7 @@ export const rcuStallParser: FormatParser = {
       }
       if (!DETAIL.some((re) => re.test(t))) break;
       noteStarved(t, ctx, lines.no(j));
+      readBlockedPids(t, lines.no(j), blockedPids);
       const by = DETECTED_BY.exec(t);
       if (by) detectedBy = Number(by[1]);
       // print_other_cpu_stall then shows the detecting CPU's current task
@@ -85,12 +88,28 @@ export const rcuStallParser: FormatParser = {
       cpu: uniq.length === 1 ? uniq[0] : null,
       cpus: uniq,
       subtype: m[1].startsWith('rcu_tasks') ? 'tasks' : m[2] ? 'self-detected' : m[3] ? 'expedited' : 'other-cpu',
+      ...(blockedPids.length ? { blockedPids } : {}),
       span: span(lines, i, j),
       format: 'rcu_stall',
     });
     return j;
   },
 };
+
+// rcu_print_task_stall (kernel/rcu/tree_stall.h; tree_plugin.h before 4.20): the tasks
+// preempted inside an RCU read-side critical section that block the grace period,
+// `Tasks blocked on level-0 rcu_node (CPUs 0-3): P828` — ` P%d` per task, `P%d/%d:%c%c%c%c`
+// (with the read-side nesting and state letters) since 5.x — up to 30 of them; a line of
+// them alone continues the list.
+const BLOCKED_HEAD = /^Tasks blocked on level-\d{1,2} rcu_node \(CPUs \d{1,5}-\d{1,5}\):/;
+const BLOCKED_PID = /(?:^|\s)P(\d{1,10})(?:\/\d{1,5}:[\w.]{1,8})?(?=\s|$)/g;
+
+function readBlockedPids(t: string, no: number, into: { pid: number; line: number }[]): void {
+  const head = BLOCKED_HEAD.exec(t);
+  if (!head && !/^P\d/.test(t)) return;
+  const rest = head ? t.slice(head[0].length) : t;
+  for (const m of rest.matchAll(BLOCKED_PID)) if (into.length < 64) into.push({ pid: Number(m[1]), line: no });
+}
 
 // rcu_check_gp_kthread_starvation: `… kthread starved for N jiffies! … ->state=0x0 ->cpu=3`.
 // A runnable (state 0x0) GP kthread starved on a CPU means that CPU is not running it.
