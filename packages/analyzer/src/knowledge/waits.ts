@@ -79,9 +79,10 @@ export const GENERIC_FRAMES: RegExp[] = [
   /^(?:__do_softirq|do_softirq(?:\.part\.\d+)?|do_softirq_own_stack|invoke_softirq|__local_bh_enable_ip|local_bh_enable|run_ksoftirqd|handle_softirqs|call_on_irqstack|run_on_irqstack_cond)$/,
   /^(?:__cond_resched|_cond_resched|cond_resched|preempt_count_.*|lock_acquire|lock_release|lock_is_held_type|__might_sleep|___might_sleep|__might_resched)$/,
   // Report plumbing: the code that prints the report, not what the task was doing.
-  // Unwinders (arm, arm64, riscv) and lockdep's checks included; a compiler suffix
+  // Unwinders (arm, arm64, riscv), lockdep's checks and the debug spinlock's report
+  // (kernel/locking/spinlock_debug.c spin_dump, spin_bug, rwlock_bug) included; a compiler suffix
   // (`print_circular_bug.isra.36.cold.53`) is the same function.
-  /^(?:(?:__?)?dump_stack(?:_lvl)?|show_stack|show_trace_log_lvl|sched_show_task|print_circular_bug|check_noncircular|check_prevs?_add|validate_chain|__lock_acquire|lock_acquire\.part\.\d+|print_usage_bug|mark_lock|lockdep_\w+|debug_show_(?:all|held)_locks|panic|nmi_panic|nmi_cpu_backtrace|nmi_trigger_cpumask_backtrace|arch_trigger_cpumask_backtrace|watchdog_timer_fn|watchdog_overflow_callback|__hrtimer_run_queues|hrtimer_interrupt|__sysvec_apic_timer_interrupt|warn_slowpath_.*|__warn|report_bug|dump_backtrace|unwind_backtrace|walk_stackframe|show_regs|print_bad_irq_dependency|print_irq_inversion_bug|check_irq_usage|check_usage(?:_forwards|_backwards)?|check_deadlock|print_deadlock_bug|mark_lock_irq)(?:\.(?:cold|part|isra|constprop)(?:\.\d+)?)*$/,
+  /^(?:(?:__?)?dump_stack(?:_lvl)?|show_stack|show_trace_log_lvl|sched_show_task|print_circular_bug|check_noncircular|check_prevs?_add|validate_chain|__lock_acquire|lock_acquire\.part\.\d+|print_usage_bug|mark_lock|lockdep_\w+|debug_show_(?:all|held)_locks|panic|nmi_panic|nmi_cpu_backtrace|nmi_trigger_cpumask_backtrace|arch_trigger_cpumask_backtrace|watchdog_timer_fn|watchdog_overflow_callback|__hrtimer_run_queues|hrtimer_interrupt|__sysvec_apic_timer_interrupt|warn_slowpath_.*|__warn|report_bug|dump_backtrace|unwind_backtrace|walk_stackframe|show_regs|print_bad_irq_dependency|print_irq_inversion_bug|check_irq_usage|check_usage(?:_forwards|_backwards)?|check_deadlock|print_deadlock_bug|mark_lock_irq|spin_dump|spin_bug|rwlock_bug)(?:\.(?:cold|part|isra|constprop)(?:\.\d+)?)*$/,
 ];
 
 // Dumps repeat the same few hundred function names: answer each once. The names are

@@ -256,6 +256,13 @@ export function readTrace(lines: LineTable, i: number, maxFrames = 512, startsCa
           (strays ??= []).push(j);
           continue;
         }
+        // The same between the trace's header and its first frames (a frame line the
+        // sender's mail damaged, `__switch_to_0x104/0x1c8 (T)`): frames follow on the
+        // next two lines, so the trace goes on.
+        if (frames.length === 0 && j > i && TRACE_HEADER.test(lines.trimmed(j - 1)) && lines.caller(i) === null && !startsCapture(t) && j + 2 < lines.length && isFrameText(lines.trimmed(j + 1)) && isFrameText(lines.trimmed(j + 2))) {
+          (strays ??= []).push(j);
+          continue;
+        }
         break;
       }
       last = j;

@@ -68,3 +68,22 @@ describe('a line of other output inside a trace', () => {
     expect(byPid.get(1234)).toEqual(['schedule', 'io_schedule', 'balance_dirty_pages']);
   });
 });
+
+describe('a damaged line right after the trace header', () => {
+  const trace = (second: string[]) => [
+    'task:swapper/0    state:D pid:1 tgid:1 ppid:0 task_flags:0x0140 flags:0x00000010',
+    'Call trace:',
+    '__switch_to_0x104/0x1c8 (T)',
+    ...second,
+  ].join('\n');
+
+  it('is skipped when frames follow it', () => {
+    const { records } = parseText(trace(['__schedule+0x438/0x1168', 'schedule+0x3c/0x120', '__mutex_lock_slowpath+0x1c/0x30']));
+    expect(records.tasks.map((t) => [t.pid, t.frames.map((f) => f.fn)])).toEqual([[1, ['__schedule', 'schedule', '__mutex_lock_slowpath']]]);
+  });
+
+  it('ends the trace when no frames follow', () => {
+    const { records } = parseText(trace(['and then I wrote some more', '__schedule+0x438/0x1168']));
+    expect(records.tasks.find((t) => t.pid === 1)!.frames).toEqual([]);
+  });
+});

@@ -5,6 +5,9 @@ describe('parseTaskLine', () => {
   it('reads the 5.10+ layout with padded numbers', () => {
     expect(parseTaskLine('task:kworker/u8:3  state:D stack:    0 pid:   95 ppid:     2 flags:0x00004000')).toEqual({ comm: 'kworker/u8:3', state: 'D', pid: 95, tgid: null, ppid: 2 });
   });
+  it('reads the layout without stack: (kernels without CONFIG_DEBUG_STACK_USAGE)', () => {
+    expect(parseTaskLine('task:swapper/0    state:D pid:1 tgid:1 ppid:0 task_flags:0x0140 flags:0x00000010')).toEqual({ comm: 'swapper/0', state: 'D', pid: 1, tgid: 1, ppid: 0 });
+  });
   it('accepts a comm longer than TASK_COMM_LEN allows (hand-edited dumps): task:/state: anchor it', () => {
     expect(parseTaskLine('task:kworker/u1024:30 state:D stack:    0 pid:   95 ppid:     2 flags:0x00004000')?.comm).toBe('kworker/u1024:30');
   });
