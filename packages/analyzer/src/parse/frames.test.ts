@@ -63,6 +63,14 @@ describe('frameFromCrashBt reads exactly what CRASH_BT matches', () => {
   });
 });
 
+describe('frameFromProcStack', () => {
+  it('reads 2.6 x86_64 module symbols written `:mod:fn`', () => {
+    const f = frameFromProcStack('[<ffffffff88582f6d>] :jbd2:jbd2_journal_commit_transaction+0x191/0x1068', 3)!;
+    expect([f.fn, f.module, f.offset, f.size, f.addr, f.reliable]).toEqual(['jbd2_journal_commit_transaction', 'jbd2', '0x191', '0x1068', 'ffffffff88582f6d', true]);
+    expect(frameFromProcStack('[<ffffffff8008cf5f>] find_busiest_group+0x20d/0x621', 3)!.module).toBeNull();
+  });
+});
+
 describe('frameFromPlain reads exactly what PLAIN matches', () => {
   const viaRegex = (s: string) => {
     const m = PLAIN.exec(s);

@@ -9,9 +9,11 @@ const FN = String.raw`[A-Za-z_$.][\w.$]{0,127}`;
 const HEX = String.raw`[0-9a-fA-F]`;
 
 // `[<ffffffff810a6fec>] flush_workqueue+0x12c/0x5b0 [bsnmod]` (/proc/PID/stack, old
-// dmesg Call Trace). The `?` marks an unreliable frame: `[<…>] ? fn+0x1/0x2`.
+// dmesg Call Trace). The `?` marks an unreliable frame: `[<…>] ? fn+0x1/0x2`. 2.6.x
+// x86_64 printk_address put a module's name before the symbol:
+// `[<ffffffff88582f6d>] :jbd2:jbd2_journal_commit_transaction+0x191/0x1068`.
 const PROC_ADDR = new RegExp(
-  String.raw`^\[<(${HEX}{1,16})>\] (\? )?(?:(${FN})\+0x(${HEX}{1,8})/0x(${HEX}{1,8})(?: \[([\w-]{1,64})(?: ${HEX}{1,64})?\])?|0x${HEX}{6,16})`,
+  String.raw`^\[<(${HEX}{1,16})>\] (\? )?(?:(?::([\w-]{1,64}):)?(${FN})\+0x(${HEX}{1,8})/0x(${HEX}{1,8})(?: \[([\w-]{1,64})(?: ${HEX}{1,64})?\])?|0x${HEX}{6,16})`,
 );
 
 // `flush_work+0x10/0x18`, ` ? __queue_work+0x1ad/0x3d0`, `vp_reset+0x3a/0x50 [virtio_pci]`,
@@ -59,15 +61,15 @@ export function frameFromPpc(s: string, line: number): ParsedFrame | undefined {
 export function frameFromProcStack(s: string, line: number): ParsedFrame | undefined {
   const m = PROC_ADDR.exec(s);
   if (!m) return undefined;
-  if (!m[3]) {
+  if (!m[4]) {
     // `[<ffffffffffffffff>] 0xffffffffffffffff`: the end marker of /proc/PID/stack.
     return undefined;
   }
   return {
-    fn: m[3],
-    offset: '0x' + m[4].toLowerCase(),
-    size: '0x' + m[5].toLowerCase(),
-    module: m[6] ?? null,
+    fn: m[4],
+    offset: '0x' + m[5].toLowerCase(),
+    size: '0x' + m[6].toLowerCase(),
+    module: m[7] ?? m[3] ?? null,
     // 4.15+ prints `[<0>]` to readers without CAP_SYSLOG (kptr_restrict): no address.
     addr: /^0+$/.test(m[1]) ? null : m[1].toLowerCase(),
     reliable: !m[2],

@@ -5,6 +5,10 @@ describe('parseTaskLine', () => {
   it('reads the 5.10+ layout with padded numbers', () => {
     expect(parseTaskLine('task:kworker/u8:3  state:D stack:    0 pid:   95 ppid:     2 flags:0x00004000')).toEqual({ comm: 'kworker/u8:3', state: 'D', pid: 95, tgid: null, ppid: 2 });
   });
+  it('reads the 2.6.18 layout with relatives and (L-TLB)', () => {
+    expect(parseTaskLine('jbd2/dm-9-8   D ffff81043e0a1420     0   762    585           763   748 (L-TLB)')).toEqual({ comm: 'jbd2/dm-9-8', state: 'D', pid: 762, ppid: 585 });
+    expect(parseTaskLine('bash          S ffff81043e0a1420     0  4242   4200                     (NOTLB)')).toEqual({ comm: 'bash', state: 'S', pid: 4242, ppid: 4200 });
+  });
   it('reads the layout without stack: (kernels without CONFIG_DEBUG_STACK_USAGE)', () => {
     expect(parseTaskLine('task:swapper/0    state:D pid:1 tgid:1 ppid:0 task_flags:0x0140 flags:0x00000010')).toEqual({ comm: 'swapper/0', state: 'D', pid: 1, tgid: 1, ppid: 0 });
   });

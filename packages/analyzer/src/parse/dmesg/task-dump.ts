@@ -57,6 +57,14 @@ const TASK_LINES: { re: RegExp; build(m: RegExpExecArray): TaskLine; since: stri
     re: /^([\s\S]{1,15}?) {1,16}([RSDTtXZPIWK])(?: {1,4}running task(?: on cpu {1,4}\d{1,5})? {0,4}| {1,2}[0-9a-f]{8,16})? {0,12}(\d{1,10}) {1,10}(\d{1,10}) {1,10}(\d{1,10}) 0x[0-9a-f]{8,16}(?: \d{1,24}|(?: {1,2}[a-z_]{1,24}: {0,2}\d{1,24}\.?){1,4})?$/,
     build: (m) => ({ comm: m[1], state: stateOf(m[2]), pid: Number(m[4]), ppid: Number(m[5]) }),
   },
+  {
+    // 2.6.18 (RHEL 5) show_task: comm `%-13.13s`, state, saved PC, free stack, pid, ppid,
+    // then the eldest child, younger and older sibling when there are, and `(L-TLB)` for a
+    // kernel thread / `(NOTLB)`: `jbd2/dm-9-8   D ffff81043e0a1420     0   762    585           763   748 (L-TLB)`.
+    since: '2.6.18 show_task "%-13.13s %c" … " (L-TLB)"',
+    re: /^([\s\S]{1,13}?) {1,16}([RSDTtXZPIWK]) {1,2}[0-9a-f]{8,16} {1,8}\d{1,10} {1,10}(\d{1,10}) {1,10}(\d{1,10})(?: {1,16}\d{1,10}){0,3} {1,24}\((?:L-TLB|NOTLB)\)$/,
+    build: (m) => ({ comm: m[1], state: stateOf(m[2]), pid: Number(m[3]), ppid: Number(m[4]) }),
+  },
 ];
 
 /** A task line or another capture's header: where a trace ends, even between frames. */
