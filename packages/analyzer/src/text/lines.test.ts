@@ -87,6 +87,13 @@ describe('stripPrefixes', () => {
     expect(stripPrefixes('<4>  schedule+0x1/0x2').text).toBe('  schedule+0x1/0x2');
   });
 
+  it('removes the `| ` block mark of a log pasted into a commit message, quoted or not', () => {
+    expect(stripPrefixes('| smp: csd: CSD lock (#1) handling this request.').text).toBe('smp: csd: CSD lock (#1) handling this request.');
+    expect(stripPrefixes('> |  __lkdtm_SMP_CALL_LOCKUP+0x0/0x8', true).text).toBe(' __lkdtm_SMP_CALL_LOCKUP+0x0/0x8');
+    expect(stripPrefixes('|').text).toBe('');
+    expect(stripPrefixes('|-systemd').text).toBe('|-systemd');
+  });
+
   it('keeps the caller task id', () => {
     expect(stripPrefixes('[  1.0][ T1234] x').callerTid).toBe(1234);
   });

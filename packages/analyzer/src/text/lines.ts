@@ -475,6 +475,9 @@ function strip(raw: string, out: Stripped): void {
       s = s.slice(m[0].length);
     }
   }
+  // `| ` before each line of a log pasted into a commit message (`| smp: csd: …`,
+  // `|  __lkdtm_SMP_CALL_LOCKUP+0x0/0x8`), quoted in a reply or not: a block mark, not text.
+  if (s.charCodeAt(0) === 124 /* | */ && (s.length === 1 || s.charCodeAt(1) === 32)) s = s.slice(s.length === 1 ? 1 : 2);
   let prefixed = false;
   let syslog = false;
   // A log indented as a whole (a code block, a quote): the prefixes come after the spaces.
