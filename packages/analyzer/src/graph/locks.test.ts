@@ -98,6 +98,22 @@ describe('resolveLocks', () => {
     expect(spin.locks.some((x) => x.name === 'cgroup_mutex')).toBe(false);
   });
 
+  it('disk removal against the last close: the open_mutex and the queue freeze make a guessed cycle', () => {
+    const hung = (comm: string, pid: number, frames: string[]) => [
+      `INFO: task ${comm}:${pid} blocked for more than 188 seconds.`,
+      `task:${comm.padEnd(15)} state:D stack:0     pid:${pid}   ppid:2      flags:0x00000008`,
+      'Call trace:',
+      ...frames.map((f) => ` ${f}+0x10/0x20`),
+    ];
+    const d = analyze([
+      ...hung('kworker/0:0', 7, ['__switch_to', '__schedule', 'schedule', 'schedule_preempt_disabled', '__mutex_lock', 'mutex_lock', 'del_gendisk', 'sd_remove']),
+      ...hung('fsck.', 15415, ['__switch_to', '__schedule', 'schedule', 'blk_queue_enter', 'blk_mq_alloc_request', 'scsi_execute_cmd', 'sd_release', 'blkdev_put', 'blkdev_release', '__fput']),
+    ].join('\n'));
+    const f = d.findings.find((x) => x.kind === 'deadlock_cycle')!;
+    expect(f.confidence).toBe('guess');
+    expect(f.nodes).toEqual(expect.arrayContaining(['task:7', 'task:15415']));
+  });
+
   it('a btrfs extent_buffer dump names its write holder by pid (lock_owner), fields cut with ...', () => {
     const text = [
       'crash> bt 5063',

@@ -80,6 +80,10 @@ export const FRAME_HELD_LOCKS: FrameHeldLock[] = [
   { fn: fnPattern('sriov_numvfs_store'), lock: 'dev->mutex', type: 'mutex', mode: 'write', perObject: true, what: 'writing sriov_numvfs', source: 'drivers/pci/iov.c sriov_numvfs_store' },
   // Driver core: binding, unbinding and shutdown run with the device locked.
   { fn: fnPattern('__driver_attach|__device_attach|device_release_driver_internal|device_shutdown'), lock: 'dev->mutex', type: 'mutex', mode: 'write', perObject: true, source: 'drivers/base/dd.c __driver_attach, __device_attach, device_release_driver_internal; drivers/base/core.c device_shutdown' },
+  // The last close of a block device runs the driver's release (sd_release, …) with the
+  // disk's open_mutex held: blkdev_put() 5.15-6.6 (via blkdev_put_whole), bdev_release()
+  // since 6.7; blkdev_release() is the file's release that calls it.
+  { fn: fnPattern('blkdev_put|bdev_release|blkdev_put_whole'), lock: 'disk->open_mutex', type: 'mutex', mode: 'write', perObject: true, what: 'closing a block device', source: 'block/bdev.c blkdev_put (5.15-6.6), bdev_release (6.7+)' },
   // console_unlock() is called with console_sem held and prints the log buffer to the
   // consoles before it releases it (up_console_sem at its end).
   { fn: fnPattern('console_unlock'), lock: 'console_sem', type: 'semaphore', mode: 'write', what: 'printing to the consoles', source: 'kernel/printk/printk.c console_unlock' },

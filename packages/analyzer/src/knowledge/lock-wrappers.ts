@@ -53,6 +53,9 @@ export const LOCK_TAKERS: LockWrapper[] = [
   // (reading /proc/PID/cgroup; without cgroup_mutex since 6.12), css_release_work_fn,
   // css_killed_work_fn.
   { fn: /^(?:proc_cgroup_show|css_release_work_fn|css_killed_work_fn)(?:\.(?:isra|constprop|part)\.\d+)*$/, name: 'cgroup_mutex', type: 'mutex' },
+  // block/genhd.c del_gendisk: `mutex_lock(&disk->open_mutex)` to drop the partitions
+  // (5.15+; the whole-disk bd_mutex before).
+  { fn: /^del_gendisk$/, name: 'disk->open_mutex', perObject: true, type: 'mutex' },
   // drivers/pci/probe.c pci_device_add, drivers/pci/remove.c pci_destroy_dev (down_write),
   // drivers/pci/bus.c pci_walk_bus (down_read).
   { fn: /^(?:pci_device_add|pci_destroy_dev|pci_walk_bus)$/, name: 'pci_bus_sem' },

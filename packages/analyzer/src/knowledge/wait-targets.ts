@@ -22,7 +22,10 @@ export const WAIT_TARGETS: Partial<Record<WaitKind, WaitTarget>> = {
   device: { id: 'external:device', label: 'device / polled condition', confidence: 'guess' },
   io: { id: 'external:storage', label: 'storage device (IO completion)', confidence: 'guess' },
   blk_freeze: { id: 'external:storage', label: 'storage device (IO completion)', confidence: 'guess' },
-  queue_enter: { id: 'external:storage', label: 'storage device (IO completion)', confidence: 'guess', servedByFrame: /^(?:blk_mq_freeze_queue(?:_wait(?:_timeout)?)?|blk_freeze_queue)$/ },
+  // A queue is unfrozen by whoever froze it: a task freezing it (blk_mq_freeze_queue), or
+  // del_gendisk, which starts the freeze (__blk_mark_disk_dead / blk_queue_start_drain)
+  // before it takes disk->open_mutex and ends it only at its end (block/genhd.c, 6.0-6.10).
+  queue_enter: { id: 'external:storage', label: 'storage device (IO completion)', confidence: 'guess', servedByFrame: /^(?:blk_mq_freeze_queue(?:_wait(?:_timeout)?)?|blk_freeze_queue|del_gendisk)$/ },
   // fs/xfs/xfs_trans_ail.c: xfsaild pushes the AIL so the log tail moves and space frees up.
   log_space: { id: 'external:journal', label: 'filesystem log space', confidence: 'guess', servedBy: /^xfsaild\//, servedByFrame: /^xfsaild$/ },
   nfs: { id: 'external:nfs-server', label: 'NFS / RPC server', confidence: 'likely' },
