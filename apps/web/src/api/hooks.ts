@@ -24,6 +24,23 @@ export function useSession() {
   return useQuery({ queryKey: ['session'], queryFn: () => api.session(), retry: false, staleTime: 60_000 });
 }
 
+/**
+ * What this browser may do, for hiding what the server would refuse: with
+ * authentication off (or before the session is known) everything; signed in, what the
+ * role allows, and notes only their author's or an admin's to change.
+ */
+export function useAccess() {
+  const s = useSession().data;
+  const signedIn = !!s?.auth && s.name !== null;
+  const role = signedIn ? s!.role : 'admin';
+  return {
+    /** The name notes are signed with (the server takes it from the token); null: typed in. */
+    name: signedIn ? s!.name : null,
+    canWrite: role === 'write' || role === 'admin',
+    mayChange: (author: string | null) => !signedIn || role === 'admin' || (author !== null && author === s!.name),
+  };
+}
+
 export function useSignIn() {
   const qc = useQueryClient();
   return useMutation({

@@ -1,7 +1,7 @@
 // Notes on an incident, optionally pinned to a node and/or a line range. Hidden when
 // the server has no annotations endpoint yet (404 → null).
 import { useState, type FormEvent } from 'react';
-import { useAddAnnotation, useAnnotations, useDeleteAnnotation, useUpdateAnnotation } from '../api/hooks';
+import { useAccess, useAddAnnotation, useAnnotations, useDeleteAnnotation, useUpdateAnnotation } from '../api/hooks';
 import type { Annotation } from '../api/types';
 import { formatDate } from '../util/format';
 import { formatLines, type LineRange } from './urlState';
@@ -16,6 +16,7 @@ export function Annotations({ id, selected, lines }: { id: string; selected: str
   const [body, setBody] = useState('');
   const [author, setAuthor] = useState(loadAuthor);
   const [pin, setPin] = useState(true);
+  const access = useAccess();
   if (list.data === null || list.isPending) return null;
   if (list.isError) return null;
 
@@ -46,12 +47,16 @@ export function Annotations({ id, selected, lines }: { id: string; selected: str
               {a.target && <span className="mono"> · {a.target}</span>}
               {a.lines && <span> · lines {a.lines[0]}–{a.lines[1]}</span>}{' '}
               {a.updatedAt && a.createdAt && a.updatedAt !== a.createdAt && <span> · edited</span>}{' '}
-              <button type="button" className="linklike" onClick={() => setEditing(editing === a.id ? null : a.id)}>
-                edit
-              </button>{' '}
-              <button type="button" className="linklike" onClick={() => del.mutate(a.id)}>
-                delete
-              </button>
+              {access.canWrite && access.mayChange(a.author) && (
+                <>
+                  <button type="button" className="linklike" onClick={() => setEditing(editing === a.id ? null : a.id)}>
+                    edit
+                  </button>{' '}
+                  <button type="button" className="linklike" onClick={() => del.mutate(a.id)}>
+                    delete
+                  </button>
+                </>
+              )}
             </p>
             {editing === a.id ? (
               <EditNote
@@ -69,22 +74,29 @@ export function Annotations({ id, selected, lines }: { id: string; selected: str
           </li>
         ))}
       </ul>
-      <form onSubmit={submit} className="note-form">
-        <textarea aria-label="note" value={body} onChange={(e) => setBody(e.target.value)} rows={3} />
-        <label>
-          Author <input value={author} onChange={(e) => setAuthor(e.target.value)} />
-        </label>
-        {(selected || lines) && (
-          <label>
-            <input type="checkbox" checked={pin} onChange={(e) => setPin(e.target.checked)} /> pin to{' '}
-            {[selected, lines && `lines ${formatLines(lines)}`].filter(Boolean).join(', ')}
-          </label>
-        )}
-        <button type="submit" disabled={add.isPending || !body.trim()}>
-          Add note
-        </button>
-        {add.isError && <span className="error"> {add.error.message}</span>}
-      </form>
+      {del.isError && <p className="error">{del.error.message}</p>}
+      {access.canWrite && (
+        <form onSubmit={submit} className="note-form">
+          <textarea aria-label="note" value={body} onChange={(e) => setBody(e.target.value)} rows={3} />
+          {access.name === null ? (
+            <label>
+              Author <input value={author} onChange={(e) => setAuthor(e.target.value)} />
+            </label>
+          ) : (
+            <span className="muted">as {access.name}</span>
+          )}
+          {(selected || lines) && (
+            <label>
+              <input type="checkbox" checked={pin} onChange={(e) => setPin(e.target.checked)} /> pin to{' '}
+              {[selected, lines && `lines ${formatLines(lines)}`].filter(Boolean).join(', ')}
+            </label>
+          )}
+          <button type="submit" disabled={add.isPending || !body.trim()}>
+            Add note
+          </button>
+          {add.isError && <span className="error"> {add.error.message}</span>}
+        </form>
+      )}
     </section>
   );
 }

@@ -1,7 +1,7 @@
 // The team's mitigation for this incident (what was done or should be done), one note
 // with history on the server. Hidden when the server has no mitigation endpoint.
 import { useState, type FormEvent } from 'react';
-import { useMitigation, useSaveMitigation } from '../api/hooks';
+import { useAccess, useMitigation, useSaveMitigation } from '../api/hooks';
 import { CopyButton } from '../components/CopyButton';
 import { formatDate } from '../util/format';
 import { loadAuthor, saveAuthor } from './author';
@@ -11,6 +11,7 @@ export function MitigationNote({ id }: { id: string }) {
   const save = useSaveMitigation(id);
   const [draft, setDraft] = useState<string | null>(null);
   const [author, setAuthor] = useState(loadAuthor);
+  const access = useAccess();
   if (!note.data) return null;
   const m = note.data;
   const editing = draft !== null;
@@ -38,17 +39,23 @@ export function MitigationNote({ id }: { id: string }) {
           ) : (
             <p className="muted">No mitigation written yet.</p>
           )}
-          <button type="button" onClick={() => setDraft(m.body)}>
-            {m.body ? 'Edit mitigation' : 'Write mitigation'}
-          </button>
+          {access.canWrite && (!m.body || access.mayChange(m.author)) && (
+            <button type="button" onClick={() => setDraft(m.body)}>
+              {m.body ? 'Edit mitigation' : 'Write mitigation'}
+            </button>
+          )}
         </>
       )}
       {editing && (
         <form onSubmit={submit} className="note-form">
           <textarea aria-label="mitigation" value={draft} onChange={(e) => setDraft(e.target.value)} rows={4} />
-          <label>
-            Author <input value={author} onChange={(e) => setAuthor(e.target.value)} />
-          </label>
+          {access.name === null ? (
+            <label>
+              Author <input value={author} onChange={(e) => setAuthor(e.target.value)} />
+            </label>
+          ) : (
+            <span className="muted">as {access.name}</span>
+          )}
           <span>
             <button type="submit" className="primary" disabled={save.isPending}>
               Save mitigation
