@@ -63,7 +63,12 @@ const app = buildApp({
   rateLimit:
     intFromEnv('HANGSCOPE_RATE_LIMIT', 120) === 0
       ? false
-      : { max: intFromEnv('HANGSCOPE_RATE_LIMIT', 120), timeWindowMs: intFromEnv('HANGSCOPE_RATE_LIMIT_WINDOW_MS', 60_000) },
+      : {
+          max: intFromEnv('HANGSCOPE_RATE_LIMIT', 120),
+          timeWindowMs: intFromEnv('HANGSCOPE_RATE_LIMIT_WINDOW_MS', 60_000),
+          // Uploads per window of an `ingest` token (a fleet): 10 × the write limit.
+          ingestMax: intFromEnv('HANGSCOPE_INGEST_RATE_LIMIT', 0) || 10 * intFromEnv('HANGSCOPE_RATE_LIMIT', 120),
+        },
   reanalyzeOnStart: process.env.HANGSCOPE_REANALYZE_ON_START !== '0',
   // 0 (or unset): the defaults of app.ts (4 × the upload limit; 64; 120 s).
   maxInflightBytes: intFromEnv('HANGSCOPE_MAX_INFLIGHT', 0),

@@ -1,6 +1,6 @@
 // A per-client quota of stored bytes per day (UTC): without it one client could add
 // gigabytes a minute to the database within the write rate limit (issue 17). A client is
-// `request.ip` — its socket address, or the address a trusted proxy names (trustProxy).
+// clientKey (plugins/external.ts): the token it signed in with, else `request.ip`.
 // Counted in memory: a restart forgets the day's counts (the quota bounds growth, it is
 // not an accounting record). Several servers on one PostgreSQL database count in it
 // instead (SharedDailyQuota), so a client cannot store N quotas a day through N servers.

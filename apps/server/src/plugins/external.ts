@@ -2,15 +2,29 @@ import { createRequire } from 'node:module';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ANALYZER_VERSION } from '@hangscope/analyzer';
 import type { SharedCounters } from '../store/types.js';
 import { sharedRateLimitStore } from './shared-rate-limit.js';
 
 export interface WriteRateLimit {
-  /** Requests per window and client address, for each write route. */
+  /** Requests per window and client (clientKey), for each write route. */
   max: number;
   timeWindowMs: number;
+  /** Uploads per window for a client signed in with an `ingest` token: a fleet's
+   *  machines posting through one collector host need more than a person does. */
+  ingestMax?: number;
+}
+
+/**
+ * Who a client is, for rate limits and the daily quota: the token (or web session, or
+ * proxy-named user) it signed in with when authentication is on, so people behind one
+ * NAT or proxy do not share one budget; else `request.ip` (its socket address, or the
+ * address a trusted proxy names).
+ */
+export function clientKey(request: FastifyRequest): string {
+  const p = request.principal;
+  return p && p.via !== 'open' && p.name ? `${p.via}:${p.name}` : request.ip;
 }
 
 /**
@@ -71,6 +85,7 @@ export async function registerExternalPlugins(
   if (limits.length) {
     await app.register(rateLimit, {
       global: false,
+      keyGenerator: clientKey,
       max: limits[0].max,
       timeWindow: limits[0].timeWindowMs,
       ...(opts.shared ? { store: sharedRateLimitStore(opts.shared) } : {}),
@@ -119,7 +134,11 @@ export function staticHelmetHeaders(options: object): { set: [string, string | s
 
 /** Route option for write routes: rate limited when limiting is on. */
 export function writeLimit(opts: { rateLimit: WriteRateLimit | false }) {
-  return opts.rateLimit ? { rateLimit: { max: opts.rateLimit.max, timeWindow: opts.rateLimit.timeWindowMs } } : {};
+  if (!opts.rateLimit) return {};
+  const { max, timeWindowMs, ingestMax } = opts.rateLimit;
+  // An ingest token's budget is its own (ingestMax); everyone else's is `max`.
+  const perClient = ingestMax === undefined ? max : (request: FastifyRequest) => (request.principal?.role === 'ingest' && request.principal.via !== 'open' ? ingestMax : max);
+  return { rateLimit: { max: perClient, timeWindow: timeWindowMs } };
 }
 
 /** Route option for reads that cost work per request (exports, raw dumps, task views). */

@@ -7,7 +7,7 @@ import { BUSY_RETRY_AFTER_S, type Reservation } from '../ingest/budget.js';
 import { bodyEncoding, isRawDumpType, readLimited, readRawDump, tooLarge, type ReadOptions } from '../ingest/body.js';
 import { LIMITS, optionalText, parseTags } from '../ingest/metadata.js';
 import { captureCreatedSchema, createdSchema, errorSchema } from './schemas.js';
-import { writeLimit } from '../plugins/external.js';
+import { writeLimit, clientKey } from '../plugins/external.js';
 import type { RouteDeps } from './deps.js';
 
 interface UploadQuery {
@@ -199,7 +199,7 @@ export const uploadRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app,
   // memory budget or the analysis queue (503 with Retry-After). Every early answer
   // closes the connection, so an unread body is never drained.
   const admit = async (request: FastifyRequest, reply: FastifyReply) => {
-    const refusal = admissionRefusal(request.headers) ?? (await quotaRefusal(request.ip, declaredLength(request.headers) ?? 0));
+    const refusal = admissionRefusal(request.headers) ?? (await quotaRefusal(clientKey(request), declaredLength(request.headers) ?? 0));
     const reservation = refusal ? null : deps.inflight.reserve(initialReservation(request.headers));
     if (refusal || !reservation) {
       await drainBriefly(request.raw);
@@ -273,7 +273,7 @@ export const uploadRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app,
       if (result.analysisError) request.log.warn({ incident: result.id, reason: result.analysisError }, 'analysis failed; dump stored without one');
       const body = { id: result.id, url: incidentUrl(result.id), ...(result.analysisError ? { analysisError: result.analysisError } : {}) };
       if (result.duplicate) return reply.code(200).send({ ...body, duplicate: true });
-      await deps.quota?.add(request.ip, upload.bytes?.length ?? 0);
+      await deps.quota?.add(clientKey(request), upload.bytes?.length ?? 0);
       return reply.code(201).header('location', `/api/incidents/${result.id}`).send(body);
     },
   );
@@ -330,7 +330,7 @@ export const uploadRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app,
       request.log.info({ incident: id, capture: result.seq, bytes: upload.bytes?.length, duplicate: result.duplicate }, 'capture added');
       const body = { id, seq: result.seq, url: incidentUrl(id), ...(result.analysisError ? { analysisError: result.analysisError } : {}) };
       if (result.duplicate) return reply.code(200).send({ ...body, duplicate: true });
-      await deps.quota?.add(request.ip, upload.bytes?.length ?? 0);
+      await deps.quota?.add(clientKey(request), upload.bytes?.length ?? 0);
       return reply.code(201).header('location', `/api/incidents/${id}/captures/${result.seq}/raw`).send(body);
     },
   );
