@@ -18,6 +18,7 @@ import {
   storedAnalysisTag,
   toAnnotation,
   toDetailFields,
+  toGroup,
   toSummary,
   type AnnotationRow,
   type IncidentRow,
@@ -689,21 +690,7 @@ export class PostgresStore implements IncidentStore {
         )
       ).map((l) => [l.seq, l]),
     );
-    return rows.map((r) => {
-      const l = latest.get(r.latestSeq)!;
-      return {
-        fingerprint: r.fingerprint,
-        kind: l.kind,
-        title: l.title,
-        count: r.count,
-        firstSeen: r.firstSeen,
-        lastSeen: r.lastSeen,
-        latestId: l.id,
-        kernels: present(r.kernels),
-        hosts: present(r.hosts),
-        status: r.status,
-      };
-    });
+    return rows.map((r) => toGroup(r.fingerprint, r, latest.get(r.latestSeq)!));
   }
 
   async group(key: string, limit: number): Promise<IncidentGroupDetail | null> {
@@ -725,16 +712,7 @@ export class PostgresStore implements IncidentStore {
     const rows = await this.q<IncidentRow>(`${SELECT_INCIDENT} WHERE i.group_key = $1 ORDER BY i.seq DESC LIMIT $2`, [key, limit]);
     const latest = (await this.one<IncidentRow>(`${SELECT_INCIDENT} WHERE i.seq = $1`, [g.latestSeq]))!;
     return {
-      fingerprint: key,
-      kind: latest.kind,
-      title: latest.user_title ?? latest.analysis_title,
-      count: g.count,
-      firstSeen: g.firstSeen,
-      lastSeen: g.lastSeen,
-      latestId: latest.id,
-      kernels: present(g.kernels),
-      hosts: present(g.hosts),
-      status: g.status,
+      ...toGroup(key, g, toSummary(latest)),
       mitigation: await this.groupMitigation(key, null),
       incidents: rows.map(toSummary),
     };
@@ -1042,6 +1020,3 @@ export class PostgresStore implements IncidentStore {
   }
 }
 
-function present(values: (string | null)[] | null): string[] {
-  return (values ?? []).filter((v): v is string => v !== null).sort();
-}

@@ -162,6 +162,34 @@ export function toSummary(r: IncidentRow): IncidentSummary {
   };
 }
 
+/** A group's aggregates over its incidents, as both engines' queries give them (the
+ *  distinct kernels and hosts as lists, NULL included). */
+export interface GroupAggregate {
+  count: number;
+  firstSeen: string;
+  lastSeen: string;
+  kernels: (string | null)[] | null;
+  hosts: (string | null)[] | null;
+  status: IncidentStatus;
+}
+
+/** A group from its aggregates and its newest incident. */
+export function toGroup(fingerprint: string, g: GroupAggregate, latest: { id: string; kind: string; title: string }): IncidentGroup {
+  const present = (values: (string | null)[] | null) => (values ?? []).filter((v): v is string => v !== null).sort();
+  return {
+    fingerprint,
+    kind: latest.kind,
+    title: latest.title,
+    count: g.count,
+    firstSeen: g.firstSeen,
+    lastSeen: g.lastSeen,
+    latestId: latest.id,
+    kernels: present(g.kernels),
+    hosts: present(g.hosts),
+    status: g.status,
+  };
+}
+
 export interface AnnotationRow {
   id: string;
   incident_id: string;
@@ -728,22 +756,9 @@ export class SqliteStore implements IncidentStore {
       status: IncidentStatus;
     }[];
     const latest = this.stmt('SELECT id, kind, coalesce(user_title, analysis_title) AS title FROM incidents WHERE seq = ?');
-    const present = (json: string) => (JSON.parse(json) as (string | null)[]).filter((v): v is string => v !== null).sort();
-    return rows.map((r) => {
-      const l = latest.get(r.latestSeq) as { id: string; kind: string; title: string };
-      return {
-        fingerprint: r.fingerprint,
-        kind: l.kind,
-        title: l.title,
-        count: r.count,
-        firstSeen: r.firstSeen,
-        lastSeen: r.lastSeen,
-        latestId: l.id,
-        kernels: present(r.kernels),
-        hosts: present(r.hosts),
-        status: r.status,
-      };
-    });
+    return rows.map((r) =>
+      toGroup(r.fingerprint, { ...r, kernels: JSON.parse(r.kernels), hosts: JSON.parse(r.hosts) }, latest.get(r.latestSeq) as { id: string; kind: string; title: string }),
+    );
   }
 
   async group(key: string, limit: number): Promise<IncidentGroupDetail | null> {
@@ -758,18 +773,8 @@ export class SqliteStore implements IncidentStore {
     if (!g || g.count === 0 || g.latestSeq === null) return null;
     const rows = this.stmt(`${SELECT_INCIDENT} WHERE i.group_key = ? ORDER BY i.seq DESC LIMIT ?`).all(key, limit) as IncidentRow[];
     const latest = this.stmt(`${SELECT_INCIDENT} WHERE i.seq = ?`).get(g.latestSeq) as IncidentRow;
-    const present = (json: string) => (JSON.parse(json) as (string | null)[]).filter((v): v is string => v !== null).sort();
     return {
-      fingerprint: key,
-      kind: latest.kind,
-      title: latest.user_title ?? latest.analysis_title,
-      count: g.count,
-      firstSeen: g.firstSeen,
-      lastSeen: g.lastSeen,
-      latestId: latest.id,
-      kernels: present(g.kernels),
-      hosts: present(g.hosts),
-      status: g.status,
+      ...toGroup(key, { ...g, kernels: JSON.parse(g.kernels), hosts: JSON.parse(g.hosts) }, toSummary(latest)),
       mitigation: this.groupMitigation(key, null),
       incidents: rows.map(toSummary),
     };
