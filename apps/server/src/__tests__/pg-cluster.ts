@@ -4,9 +4,9 @@
 // as the current user otherwise. Nothing outside the temp directory is touched.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../reliability/harness.js';
 
 export interface PgCluster {
   /** postgres://… of the cluster's `postgres` database, as its superuser. */
@@ -32,17 +32,6 @@ export function findPgBin(): string | null {
     // no pg_config
   }
   return null;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 export async function startPgCluster(): Promise<PgCluster> {
