@@ -302,8 +302,14 @@ export function itemsOf<T>(v: { items: T[] } | T[] | null | undefined): T[] | nu
   return Array.isArray(v) ? v : v.items;
 }
 
+export interface ExportLink {
+  label: string;
+  href: string;
+  filename: string;
+}
+
 /** `?download=1` makes the server answer with `Content-Disposition: attachment`. */
-export function exportLinks(id: string): { label: string; href: string; filename: string }[] {
+export function exportLinks(id: string): ExportLink[] {
   const base = `/api/incidents/${enc(id)}`;
   const file = (ext: string) => `hangscope-${id}.${ext}`;
   return [
@@ -315,7 +321,7 @@ export function exportLinks(id: string): { label: string; href: string; filename
 }
 
 /** The same exports with host names, addresses, e-mail and home paths replaced. */
-export function redactedExportLinks(id: string): { label: string; href: string; filename: string }[] {
+export function redactedExportLinks(id: string): ExportLink[] {
   const base = `/api/incidents/${enc(id)}`;
   const file = (ext: string) => `hangscope-${id}.redacted.${ext}`;
   return [

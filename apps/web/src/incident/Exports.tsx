@@ -1,6 +1,20 @@
 import { useMutation } from '@tanstack/react-query';
-import { api, exportLinks, redactedExportLinks } from '../api/client';
+import { api, exportLinks, redactedExportLinks, type ExportLink } from '../api/client';
 import { CopyButton } from '../components/CopyButton';
+
+function LinkList({ links }: { links: ExportLink[] }) {
+  return (
+    <ul>
+      {links.map((l) => (
+        <li key={l.href}>
+          <a href={l.href} download={l.filename}>
+            {l.label}
+          </a>
+        </li>
+      ))}
+    </ul>
+  );
+}
 
 export function Exports({ id }: { id: string }) {
   const share = useMutation({ mutationFn: () => api.shareRedacted(id) });
@@ -8,28 +22,12 @@ export function Exports({ id }: { id: string }) {
   return (
     <section aria-labelledby="exports-h" className="exports">
       <h2 id="exports-h">Export</h2>
-      <ul>
-        {exportLinks(id).map((l) => (
-          <li key={l.href}>
-            <a href={l.href} download={l.filename}>
-              {l.label}
-            </a>
-          </li>
-        ))}
-      </ul>
+      <LinkList links={exportLinks(id)} />
       <p className="muted">The graph as drawn, with its legend: Save SVG / Save PNG above the graph.</p>
       <details className="redacted-exports">
         <summary>Redacted, to share outside the team</summary>
         <p className="muted">Host names, IP and MAC addresses, e-mail, home paths and kernel addresses replaced; the analysis is made again from the redacted text.</p>
-        <ul>
-          {redactedExportLinks(id).map((l) => (
-            <li key={l.href}>
-              <a href={l.href} download={l.filename}>
-                {l.label}
-              </a>
-            </li>
-          ))}
-        </ul>
+        <LinkList links={redactedExportLinks(id)} />
         <button type="button" disabled={share.isPending} onClick={() => share.mutate()}>
           Share redacted
         </button>
