@@ -5,6 +5,7 @@ import { buildGraph } from '../graph/build.js';
 import { findWaits } from '../graph/waits.js';
 import { buildModel } from '../model/build.js';
 import { parseText } from '../parse/run.js';
+import { taskDump } from '../testing/task-dump.js';
 import { buildFindings } from './build.js';
 
 function findingsOf(text: string, kind: Parameters<typeof buildFindings>[0]['kind'] = 'blocked_tasks') {
@@ -15,8 +16,7 @@ function findingsOf(text: string, kind: Parameters<typeof buildFindings>[0]['kin
   return buildFindings({ model, kind, waits, nodes: graph.nodes, edges: graph.edges, locks: graph.locks, unresolvedFlushes: graph.unresolvedFlushes, ipis: graph.ipis, starved: graph.starved });
 }
 
-const task = (comm: string, pid: number, frames: string[]) =>
-  [`task:${comm.padEnd(15)} state:D stack:    0 pid:${String(pid).padStart(5)} ppid:     1 flags:0x00004000`, 'Call Trace:', ' <TASK>', ...frames.map((f) => ` ${f}`), ' </TASK>'].join('\n') + '\n';
+const task = (comm: string, pid: number, frames: string[]) => taskDump(comm, pid, 'D', frames);
 const MUTEX_WAIT = (site: string) => ['__schedule+0x3f6/0xa40', 'schedule+0x5b/0xd0', 'schedule_preempt_disabled+0x15/0x30', '__mutex_lock.constprop.0+0x3f5/0x7a0', 'mutex_lock+0x38/0x50', `${site}+0x8e/0x170 [acme]`, 'do_syscall_64+0x3b/0x90'];
 const IO_WAIT = ['__schedule+0x3f6/0xa40', 'schedule+0x5b/0xd0', 'io_schedule+0x16/0x40', 'acme_wait_hw+0x11c/0x3a0 [acme]', 'acme_cfg_update+0x30/0x90 [acme]', 'do_syscall_64+0x3b/0x90'];
 // lockdep's list (debug_show_all_locks) names holders and the lock each waiter wants.

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildModel } from '../model/build.js';
 import { parseText } from '../parse/run.js';
+import { taskDump } from '../testing/task-dump.js';
 import { findWaits } from './waits.js';
 
 function waitsOf(text: string) {
@@ -13,9 +14,7 @@ function waitsOf(text: string) {
   return { waits, byPid };
 }
 
-// A 5.15 `task:` dump (sched_show_task), the shape of sysrq-w and the hung-task report.
-const task = (comm: string, pid: number, state: string, frames: string[]) =>
-  [`task:${comm.padEnd(15)} state:${state} stack:    0 pid:${String(pid).padStart(5)} ppid:     1 flags:0x00004000`, 'Call Trace:', ' <TASK>', ...frames.map((f) => ` ${f}`), ' </TASK>'].join('\n') + '\n';
+const task = taskDump;
 
 const SCHED = ['__schedule+0x3f6/0xa40', 'schedule+0x5b/0xd0'];
 const SYSCALL = ['do_syscall_64+0x3b/0x90', 'entry_SYSCALL_64_after_hwframe+0x61/0xcb'];

@@ -4,11 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { buildModel } from '../model/build.js';
 import { parseText } from '../parse/run.js';
 import { GraphBuilder } from './builder.js';
+import { taskDump } from '../testing/task-dump.js';
 import { findWaits } from './waits.js';
 import { resolveWorks, runningWork } from './works.js';
 
-const task = (comm: string, pid: number, frames: string[], wq?: string) =>
-  [`task:${comm.padEnd(15)} state:D stack:    0 pid:${String(pid).padStart(5)} ppid:     2 flags:0x00004000`, ...(wq ? [`Workqueue: ${wq}`] : []), 'Call Trace:', ' <TASK>', ...frames.map((f) => ` ${f}`), ' </TASK>'].join('\n') + '\n';
+const task = (comm: string, pid: number, frames: string[], wq?: string) => taskDump(comm, pid, 'D', frames, wq);
 
 const WORKER = (work: string) => ['__schedule+0x3f6/0xa40', 'schedule+0x5b/0xd0', 'io_schedule+0x16/0x40', 'acme_wait_hw+0x11c/0x3a0 [acme]', `${work}+0x30/0x90 [acme]`, 'process_one_work+0x1f4/0x3c0', 'worker_thread+0x53/0x3e0', 'kthread+0x127/0x150', 'ret_from_fork+0x1f/0x30'];
 const FLUSHER = ['__schedule+0x3f6/0xa40', 'schedule+0x5b/0xd0', 'schedule_timeout+0x8f/0x150', 'wait_for_completion+0x8b/0x140', '__flush_work.isra.0+0x14f/0x270', 'flush_work+0x10/0x20', 'acme_remove+0x42/0x90 [acme]', 'do_syscall_64+0x3b/0x90'];
