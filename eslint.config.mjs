@@ -6,11 +6,64 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 const nodeAndBrowser = Object.fromEntries(
-  ['console', 'process', 'Buffer', 'URL', 'URLSearchParams', 'performance', 'PerformanceObserver', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'queueMicrotask', 'structuredClone', 'TextDecoder', 'TextEncoder', 'fetch', 'AbortController', 'AbortSignal', 'window', 'document', 'navigator', 'location', 'requestAnimationFrame', 'cancelAnimationFrame', 'ResizeObserver', 'MutationObserver', 'HTMLElement', 'Headers', 'Response', 'Request', 'Blob', 'File', 'FormData', 'Event', 'KeyboardEvent', 'MouseEvent', 'localStorage', 'sessionStorage', 'getComputedStyle', 'crypto', 'globalThis'].map((g) => [g, 'readonly']),
+  [
+    'console',
+    'process',
+    'Buffer',
+    'URL',
+    'URLSearchParams',
+    'performance',
+    'PerformanceObserver',
+    'setTimeout',
+    'clearTimeout',
+    'setInterval',
+    'clearInterval',
+    'setImmediate',
+    'queueMicrotask',
+    'structuredClone',
+    'TextDecoder',
+    'TextEncoder',
+    'fetch',
+    'AbortController',
+    'AbortSignal',
+    'window',
+    'document',
+    'navigator',
+    'location',
+    'requestAnimationFrame',
+    'cancelAnimationFrame',
+    'ResizeObserver',
+    'MutationObserver',
+    'HTMLElement',
+    'Headers',
+    'Response',
+    'Request',
+    'Blob',
+    'File',
+    'FormData',
+    'Event',
+    'KeyboardEvent',
+    'MouseEvent',
+    'localStorage',
+    'sessionStorage',
+    'getComputedStyle',
+    'crypto',
+    'globalThis',
+  ].map((g) => [g, 'readonly']),
 );
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'bench/out/**', '.test-results/**', 'e2e/test-results/**', 'e2e/playwright-report/**', 'data/**'] },
+  {
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      'bench/out/**',
+      '.test-results/**',
+      'e2e/test-results/**',
+      'e2e/playwright-report/**',
+      'data/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -20,7 +73,15 @@ export default tseslint.config(
       // (escape sequences, NUL bytes in uploads).
       'no-control-regex': 'off',
       // `_`-prefixed names are the ones taken apart only to be left out.
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        {
+          argsIgnorePattern: '^_',
+          varsIgnorePattern: '^_',
+          destructuredArrayIgnorePattern: '^_',
+          caughtErrors: 'none',
+        },
+      ],
     },
   },
   {

@@ -100,4 +100,5 @@ export async function measure(dist, file, runs) {
   };
 }
 
-if (!isMainThread && workerData?.file) parentPort.postMessage(await measure(workerData.dist, workerData.file, workerData.runs));
+if (!isMainThread && workerData?.file)
+  parentPort.postMessage(await measure(workerData.dist, workerData.file, workerData.runs));

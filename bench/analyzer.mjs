@@ -65,7 +65,11 @@ if (process.argv[2] === '--child') {
   let floor = null;
   let lines = null;
   if (runs > 0) {
-    const fl = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--floor', file, String(Math.max(3, runs))], { encoding: 'utf8' });
+    const fl = spawnSync(
+      process.execPath,
+      ['--expose-gc', fileURLToPath(import.meta.url), '--floor', file, String(Math.max(3, runs))],
+      { encoding: 'utf8' },
+    );
     if (fl.status !== 0) throw new Error(`floor child failed: ${fl.stderr}`);
     ({ floor, lines } = JSON.parse(fl.stdout));
   }
@@ -73,15 +77,25 @@ if (process.argv[2] === '--child') {
   if (thread === 'main') out = await measure(DIST, file, runs);
   else {
     const { ANALYSIS_YOUNG_GENERATION_MB } = await import(pathToFileURL(DIST).href);
-    if (!Number.isFinite(ANALYSIS_YOUNG_GENERATION_MB)) throw new Error(`${DIST} has no ANALYSIS_YOUNG_GENERATION_MB: build the analyzer again`);
+    if (!Number.isFinite(ANALYSIS_YOUNG_GENERATION_MB))
+      throw new Error(`${DIST} has no ANALYSIS_YOUNG_GENERATION_MB: build the analyzer again`);
     out = await new Promise((resolvePromise, reject) => {
-      const w = new Worker(new URL('./analysis-run.mjs', import.meta.url), { workerData: { dist: DIST, file, runs }, resourceLimits: { maxYoungGenerationSizeMb: ANALYSIS_YOUNG_GENERATION_MB } });
+      const w = new Worker(new URL('./analysis-run.mjs', import.meta.url), {
+        workerData: { dist: DIST, file, runs },
+        resourceLimits: { maxYoungGenerationSizeMb: ANALYSIS_YOUNG_GENERATION_MB },
+      });
       w.once('message', resolvePromise);
       w.once('error', reject);
     });
   }
   out.thread = thread;
-  if (floor !== null) Object.assign(out, { lines, floorMs: floor, floorMbps: out.bytes / 1048576 / (floor / 1000), ratio: out.withReadMs / floor });
+  if (floor !== null)
+    Object.assign(out, {
+      lines,
+      floorMs: floor,
+      floorMbps: out.bytes / 1048576 / (floor / 1000),
+      ratio: out.withReadMs / floor,
+    });
   process.stdout.write(JSON.stringify(out) + '\n');
   process.exit(0);
 }
@@ -94,8 +108,13 @@ const dir = resolve(arg('dir', join(here, 'out')));
 const match = arg('match', null);
 const runsArg = arg('runs', null);
 const jsonOut = arg('json', null);
-const flagValues = new Set(['--dir', '--match', '--runs', '--rounds', '--json'].map((f) => arg(f.slice(2), null)).filter(Boolean));
-let files = process.argv.slice(2).filter((a) => !a.startsWith('--') && !flagValues.has(a)).map((f) => resolve(f));
+const flagValues = new Set(
+  ['--dir', '--match', '--runs', '--rounds', '--json'].map((f) => arg(f.slice(2), null)).filter(Boolean),
+);
+let files = process.argv
+  .slice(2)
+  .filter((a) => !a.startsWith('--') && !flagValues.has(a))
+  .map((f) => resolve(f));
 if (!files.length) {
   const mb = (n) => Number(/-(\d+(?:\.\d+)?)mb\.txt$/.exec(n)?.[1] ?? 0);
   files = readdirSync(dir)
@@ -115,27 +134,62 @@ const pad = (s, n) => String(s).padStart(n);
 // input, not all of them. Times keep the best round (the floor too); memory keeps the
 // worst round (noise only makes time slower, but memory is reported conservatively).
 const rounds = Math.max(1, Number(arg('rounds', 3)));
-console.log(`analyzer: ${DIST}  node ${process.version}  load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${cpus().length} CPUs; ${rounds} round(s) of fresh processes per input`);
+console.log(
+  `analyzer: ${DIST}  node ${process.version}  load average ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')} on ${cpus().length} CPUs; ${rounds} round(s) of fresh processes per input`,
+);
 const samples = new Map(files.map((f) => [f, []]));
 for (let round = 1; round <= rounds; round++) {
   for (const f of files) {
     const size = statSync(f).size;
     const runs = Number(runsArg ?? 3);
-    const r = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--child', f, String(runs)], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    const r = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--child', f, String(runs)], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+    });
     if (r.status !== 0) {
-      console.error(`${basename(f)}: child failed (${r.status}${r.signal ? ' ' + r.signal : ''})\n${r.stderr.slice(-2000)}`);
+      console.error(
+        `${basename(f)}: child failed (${r.status}${r.signal ? ' ' + r.signal : ''})\n${r.stderr.slice(-2000)}`,
+      );
       samples.get(f).push({ file: basename(f), error: r.stderr.slice(-500) });
       continue;
     }
     const o = JSON.parse(r.stdout.trim().split('\n').pop());
     // Memory only, on the main thread with V8's defaults.
-    const m = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--child', f, '0', 'main'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    const m = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--child', f, '0', 'main'], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+    });
     o.mainMemRatio = m.status === 0 ? JSON.parse(m.stdout.trim().split('\n').pop()).memRatio : null;
     samples.get(f).push(o);
-    console.log(`  round ${round}/${rounds} ${o.file.padEnd(18)} ${pad(o.analyzeMs.toFixed(0), 6)} ms ${pad(o.mbps.toFixed(1), 5)} MB/s (+read ${pad(o.withReadMs.toFixed(0), 4)} ms)  floor ${pad(o.floorMs.toFixed(0), 4)} ms  mem×in ${o.memRatio.toFixed(1)} (main thread ${o.mainMemRatio?.toFixed(1) ?? '?'})  load ${loadavg()[0].toFixed(1)}  (${(size / 1048576).toFixed(1)} MB)`);
+    console.log(
+      `  round ${round}/${rounds} ${o.file.padEnd(18)} ${pad(o.analyzeMs.toFixed(0), 6)} ms ${pad(o.mbps.toFixed(1), 5)} MB/s (+read ${pad(o.withReadMs.toFixed(0), 4)} ms)  floor ${pad(o.floorMs.toFixed(0), 4)} ms  mem×in ${o.memRatio.toFixed(1)} (main thread ${o.mainMemRatio?.toFixed(1) ?? '?'})  load ${loadavg()[0].toFixed(1)}  (${(size / 1048576).toFixed(1)} MB)`,
+    );
   }
 }
-console.log(['input'.padEnd(20), pad('MB', 6), pad('lines', 8), pad('floor ms', 9), pad('analyze ms', 11), pad('+read ms', 9), pad('cpu ms', 7), pad('MB/s', 7), pad('+read', 6), pad('×floor', 7), pad('peak RSS', 9), pad('mem×in', 7), pad('main', 5), pad('tasks', 6), pad('nodes', 6), pad('edges', 6), pad('MB/s range', 12), ' kind'].join(' '));
+console.log(
+  [
+    'input'.padEnd(20),
+    pad('MB', 6),
+    pad('lines', 8),
+    pad('floor ms', 9),
+    pad('analyze ms', 11),
+    pad('+read ms', 9),
+    pad('cpu ms', 7),
+    pad('MB/s', 7),
+    pad('+read', 6),
+    pad('×floor', 7),
+    pad('peak RSS', 9),
+    pad('mem×in', 7),
+    pad('main', 5),
+    pad('tasks', 6),
+    pad('nodes', 6),
+    pad('edges', 6),
+    pad('MB/s range', 12),
+    ' kind',
+  ].join(' '),
+);
 for (const f of files) {
   const ok = samples.get(f).filter((o) => !o.error);
   if (!ok.length) {
@@ -158,12 +212,44 @@ for (const f of files) {
     peakRssMB: worstMem.peakRssMB,
     memRatio: worstMem.memRatio,
     mainMemRatio: mains.length ? Math.max(...mains) : null,
-    rounds: ok.map((x) => ({ analyzeMs: x.analyzeMs, withReadMs: x.withReadMs, mbps: x.mbps, floorMs: x.floorMs, memRatio: x.memRatio, mainMemRatio: x.mainMemRatio })),
+    rounds: ok.map((x) => ({
+      analyzeMs: x.analyzeMs,
+      withReadMs: x.withReadMs,
+      mbps: x.mbps,
+      floorMs: x.floorMs,
+      memRatio: x.memRatio,
+      mainMemRatio: x.mainMemRatio,
+    })),
   };
   rows.push(o);
   const mbpsAll = ok.map((x) => x.mbps);
   const range = `${Math.min(...mbpsAll).toFixed(1)}–${Math.max(...mbpsAll).toFixed(1)}`;
-  console.log([o.file.padEnd(20), pad((o.bytes / 1048576).toFixed(1), 6), pad(o.lines, 8), pad(o.floorMs.toFixed(0), 9), pad(o.analyzeMs.toFixed(0), 11), pad(o.withReadMs.toFixed(0), 9), pad(o.cpuMs.toFixed(0), 7), pad(o.mbps.toFixed(1), 7), pad(o.withReadMbps.toFixed(1), 6), pad(o.ratio.toFixed(1), 7), pad(o.peakRssMB.toFixed(0) + 'M', 9), pad(o.memRatio.toFixed(1), 7), pad(o.mainMemRatio?.toFixed(1) ?? '?', 5), pad(o.tasks, 6), pad(o.nodes, 6), pad(o.edges, 6), pad(range, 12), ' ' + o.kind].join(' '));
+  console.log(
+    [
+      o.file.padEnd(20),
+      pad((o.bytes / 1048576).toFixed(1), 6),
+      pad(o.lines, 8),
+      pad(o.floorMs.toFixed(0), 9),
+      pad(o.analyzeMs.toFixed(0), 11),
+      pad(o.withReadMs.toFixed(0), 9),
+      pad(o.cpuMs.toFixed(0), 7),
+      pad(o.mbps.toFixed(1), 7),
+      pad(o.withReadMbps.toFixed(1), 6),
+      pad(o.ratio.toFixed(1), 7),
+      pad(o.peakRssMB.toFixed(0) + 'M', 9),
+      pad(o.memRatio.toFixed(1), 7),
+      pad(o.mainMemRatio?.toFixed(1) ?? '?', 5),
+      pad(o.tasks, 6),
+      pad(o.nodes, 6),
+      pad(o.edges, 6),
+      pad(range, 12),
+      ' ' + o.kind,
+    ].join(' '),
+  );
 }
-if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ date: new Date().toISOString(), node: process.version, loadavg: loadavg(), rows }, null, 2) + '\n');
+if (jsonOut)
+  writeFileSync(
+    jsonOut,
+    JSON.stringify({ date: new Date().toISOString(), node: process.version, loadavg: loadavg(), rows }, null, 2) + '\n',
+  );
 if (rows.some((r) => r.error)) process.exit(1);

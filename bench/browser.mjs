@@ -49,7 +49,16 @@ if (!urls.length) {
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+    '--disable-quic',
+  ],
 });
 const results = [];
 try {
@@ -63,10 +72,12 @@ try {
         const w = window;
         w.__bench = { graphAt: null, longTasks: [] };
         new PerformanceObserver((list) => {
-          for (const e of list.getEntries()) w.__bench.longTasks.push({ start: e.startTime, end: e.startTime + e.duration });
+          for (const e of list.getEntries())
+            w.__bench.longTasks.push({ start: e.startTime, end: e.startTime + e.duration });
         }).observe({ type: 'longtask', buffered: true });
         const check = () => {
-          if (w.__bench.graphAt === null && document.querySelector('svg [data-node-id]')) w.__bench.graphAt = performance.now();
+          if (w.__bench.graphAt === null && document.querySelector('svg [data-node-id]'))
+            w.__bench.graphAt = performance.now();
         };
         new MutationObserver(check).observe(document, { childList: true, subtree: true });
       });
@@ -92,10 +103,18 @@ try {
         nodes: document.querySelectorAll('svg [data-node-id]').length,
         // The incident's data request (the page view, or the whole incident on older builds):
         // when it was answered, and its size on the wire and decoded.
-        api: performance
-          .getEntriesByType('resource')
-          .filter((e) => /\/api\/incidents\/[^/]+(\/view)?$/.test(new URL(e.name).pathname))
-          .map((e) => ({ path: new URL(e.name).pathname, startMs: e.startTime, firstByteMs: e.responseStart, endMs: e.responseEnd, wireBytes: e.encodedBodySize, bytes: e.decodedBodySize }))[0] ?? null,
+        api:
+          performance
+            .getEntriesByType('resource')
+            .filter((e) => /\/api\/incidents\/[^/]+(\/view)?$/.test(new URL(e.name).pathname))
+            .map((e) => ({
+              path: new URL(e.name).pathname,
+              startMs: e.startTime,
+              firstByteMs: e.responseStart,
+              endMs: e.responseEnd,
+              wireBytes: e.encodedBodySize,
+              bytes: e.decodedBodySize,
+            }))[0] ?? null,
       }));
       const quietMs = Math.max(graphAt, ...longTasks.map((t) => t.end));
       const blockedMs = longTasks.reduce((a, t) => a + (t.end - t.start), 0);
@@ -146,8 +165,12 @@ try {
         frames: frames.length,
       };
       results.push(row);
-      const apiText = api ? `; data ${api.path.endsWith('/view') ? 'view' : 'incident'} answered at ${row.apiMs} ms (first byte ${row.apiFirstByteMs} ms, ${row.apiWireMB} MB on the wire, ${row.apiMB} MB JSON)` : '';
-      console.log(`${label.padEnd(20)} run ${row.run}: graph drawn ${row.graphMs} ms (wall ${row.wallMs} ms), main thread quiet ${row.quietMs} ms, long tasks ${row.longTaskMs} ms, ${row.nodes} nodes; pan/zoom ${row.fps} fps, worst frame ${row.worstFrameMs} ms, frames over 50 ms ${row.slowFrames}${apiText}`);
+      const apiText = api
+        ? `; data ${api.path.endsWith('/view') ? 'view' : 'incident'} answered at ${row.apiMs} ms (first byte ${row.apiFirstByteMs} ms, ${row.apiWireMB} MB on the wire, ${row.apiMB} MB JSON)`
+        : '';
+      console.log(
+        `${label.padEnd(20)} run ${row.run}: graph drawn ${row.graphMs} ms (wall ${row.wallMs} ms), main thread quiet ${row.quietMs} ms, long tasks ${row.longTaskMs} ms, ${row.nodes} nodes; pan/zoom ${row.fps} fps, worst frame ${row.worstFrameMs} ms, frames over 50 ms ${row.slowFrames}${apiText}`,
+      );
       await context.close();
     }
   }

@@ -25,7 +25,9 @@ if (!existsSync(dir)) {
   process.exit(2);
 }
 const items = [];
-for (const f of readdirSync(dir).filter((f) => f.endsWith('.txt')).sort()) {
+for (const f of readdirSync(dir)
+  .filter((f) => f.endsWith('.txt'))
+  .sort()) {
   const exp = JSON.parse(readFileSync(join(dir, f.replace(/\.txt$/, '.expect.json')), 'utf8'));
   const doc = analyze(readFileSync(join(dir, f), 'utf8'));
   items.push({ name: f.replace(/\.txt$/, ''), title: exp.titleIn[0], fingerprint: doc.fingerprint });
@@ -34,7 +36,9 @@ const s = scoreGrouping(items);
 const pct = (a, b) => `${a}/${b} = ${((100 * a) / b).toFixed(1)}%`;
 console.log(`logs sharing their fingerprint only with same-title logs: ${pct(s.pure, s.logs)} (target ≥ 90%)`);
 console.log(`most titles under one fingerprint: ${s.maxTitles} (target ≤ 2)`);
-console.log(`titles seen in several logs kept under one fingerprint: ${pct(s.keptTogether, s.repeatedTitles)} (target ≥ 70%)`);
+console.log(
+  `titles seen in several logs kept under one fingerprint: ${pct(s.keptTogether, s.repeatedTitles)} (target ≥ 70%)`,
+);
 if (verbose) {
   for (const m of s.mixed) {
     console.log(`\nmixed ${m.fingerprint}:`);

@@ -46,7 +46,10 @@ function arg(name, def) {
   return i > 0 && i + 1 < process.argv.length ? process.argv[i + 1] : def;
 }
 
-const SIZES = arg('sizes', '1,10,50').split(',').map(Number).filter((n) => n > 0);
+const SIZES = arg('sizes', '1,10,50')
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0);
 const KINDS_ARG = arg('kinds', null);
 const KINDS = (KINDS_ARG ?? 'sysrq,crash,nmi,lockdep,blocked,stacks,csd,held,deep').split(',');
 const OUT = resolve(arg('out', join(here, 'out')));
@@ -121,21 +124,128 @@ const SCHED = [fr('__schedule', 0x3f6, 0xa40), fr('schedule', 0x5b, 0xd0)];
 const SYSCALL = [fr('do_syscall_64', 0x3b, 0x90), fr('entry_SYSCALL_64_after_hwframe', 0x61, 0xcb)];
 const KTHREAD = [fr('kthread', 0x127, 0x150), fr('? set_kthread_struct', 0x50, 0x50), fr('ret_from_fork', 0x1f, 0x30)];
 const SLEEP_STACKS = [
-  { comm: ['systemd-journal', 'sshd', 'nginx', 'postgres', 'redis-server', 'java', 'python3', 'node', 'containerd'], user: true, frames: [...SCHED, fr('schedule_hrtimeout_range_clock', 0x97, 0x110), fr('schedule_hrtimeout_range', 0x13, 0x20), fr('ep_poll', 0x3f4, 0x460), fr('do_epoll_wait', 0xb8, 0xd0), fr('__x64_sys_epoll_wait', 0x1e, 0x30), ...SYSCALL] },
-  { comm: ['bash', 'sh', 'agetty', 'cron', 'dbus-daemon'], user: true, frames: [...SCHED, fr('do_wait', 0x160, 0x2f0), fr('kernel_wait4', 0xa6, 0x140), fr('? thread_group_exited', 0x50, 0x50), fr('__do_sys_wait4', 0x8f, 0xa0), fr('__x64_sys_wait4', 0x1c, 0x20), ...SYSCALL] },
-  { comm: ['java', 'python3', 'node', 'mysqld', 'qemu-system-x86'], user: true, frames: [...SCHED, fr('futex_wait_queue_me', 0xbb, 0x120), fr('futex_wait', 0x105, 0x240), fr('do_futex', 0x10c, 0x4d0), fr('__x64_sys_futex', 0x7e, 0x1c0), ...SYSCALL] },
-  { comm: ['sshd', 'rsyslogd', 'chronyd', 'sleep'], user: true, frames: [...SCHED, fr('do_nanosleep', 0x93, 0x170), fr('hrtimer_nanosleep', 0x8f, 0x120), fr('? hrtimer_init_sleeper', 0x80, 0x80), fr('__x64_sys_nanosleep', 0x96, 0xd0), ...SYSCALL] },
-  { comm: ['kcompactd0', 'kswapd0', 'khugepaged', 'oom_reaper'], user: false, frames: [...SCHED, fr('kcompactd', 0x1d8, 0x220), fr('? finish_wait', 0x80, 0x80), fr('? kcompactd_do_work', 0x230, 0x230), ...KTHREAD] },
-  { comm: ['ksoftirqd/%c', 'migration/%c', 'cpuhp/%c'], user: false, frames: [...SCHED, fr('smpboot_thread_fn', 0xe7, 0x170), fr('? sort_range', 0x30, 0x30), ...KTHREAD] },
+  {
+    comm: ['systemd-journal', 'sshd', 'nginx', 'postgres', 'redis-server', 'java', 'python3', 'node', 'containerd'],
+    user: true,
+    frames: [
+      ...SCHED,
+      fr('schedule_hrtimeout_range_clock', 0x97, 0x110),
+      fr('schedule_hrtimeout_range', 0x13, 0x20),
+      fr('ep_poll', 0x3f4, 0x460),
+      fr('do_epoll_wait', 0xb8, 0xd0),
+      fr('__x64_sys_epoll_wait', 0x1e, 0x30),
+      ...SYSCALL,
+    ],
+  },
+  {
+    comm: ['bash', 'sh', 'agetty', 'cron', 'dbus-daemon'],
+    user: true,
+    frames: [
+      ...SCHED,
+      fr('do_wait', 0x160, 0x2f0),
+      fr('kernel_wait4', 0xa6, 0x140),
+      fr('? thread_group_exited', 0x50, 0x50),
+      fr('__do_sys_wait4', 0x8f, 0xa0),
+      fr('__x64_sys_wait4', 0x1c, 0x20),
+      ...SYSCALL,
+    ],
+  },
+  {
+    comm: ['java', 'python3', 'node', 'mysqld', 'qemu-system-x86'],
+    user: true,
+    frames: [
+      ...SCHED,
+      fr('futex_wait_queue_me', 0xbb, 0x120),
+      fr('futex_wait', 0x105, 0x240),
+      fr('do_futex', 0x10c, 0x4d0),
+      fr('__x64_sys_futex', 0x7e, 0x1c0),
+      ...SYSCALL,
+    ],
+  },
+  {
+    comm: ['sshd', 'rsyslogd', 'chronyd', 'sleep'],
+    user: true,
+    frames: [
+      ...SCHED,
+      fr('do_nanosleep', 0x93, 0x170),
+      fr('hrtimer_nanosleep', 0x8f, 0x120),
+      fr('? hrtimer_init_sleeper', 0x80, 0x80),
+      fr('__x64_sys_nanosleep', 0x96, 0xd0),
+      ...SYSCALL,
+    ],
+  },
+  {
+    comm: ['kcompactd0', 'kswapd0', 'khugepaged', 'oom_reaper'],
+    user: false,
+    frames: [
+      ...SCHED,
+      fr('kcompactd', 0x1d8, 0x220),
+      fr('? finish_wait', 0x80, 0x80),
+      fr('? kcompactd_do_work', 0x230, 0x230),
+      ...KTHREAD,
+    ],
+  },
+  {
+    comm: ['ksoftirqd/%c', 'migration/%c', 'cpuhp/%c'],
+    user: false,
+    frames: [...SCHED, fr('smpboot_thread_fn', 0xe7, 0x170), fr('? sort_range', 0x30, 0x30), ...KTHREAD],
+  },
 ];
 const IDLE_WORKER = [...SCHED, fr('worker_thread', 0xb3, 0x3d0), fr('? process_one_work', 0x3a0, 0x3a0), ...KTHREAD];
-const RUNNING = [fr('? __schedule', 0x3f6, 0xa40), fr('? sched_show_task', 0x14c, 0x170), fr('? show_state_filter', 0x62, 0xd0), fr('? sysrq_handle_showstate', 0x10, 0x20), fr('? __handle_sysrq', 0x9f, 0x170), fr('? write_sysrq_trigger', 0x34, 0x40), fr('? proc_reg_write', 0x3e, 0x60), fr('? vfs_write', 0xb1, 0x1a0), fr('? ksys_write', 0x5f, 0xe0), ...SYSCALL.map((f) => ({ ...f, fn: '? ' + f.fn }))];
-const NFS_WAIT = [...SCHED, fr('rpc_wait_bit_killable', 0x1e, 0xa0), fr('__wait_on_bit', 0x31, 0xa0), fr('out_of_line_wait_on_bit', 0x91, 0xb0), fr('? var_wake_function', 0x30, 0x30), fr('__rpc_execute', 0x11b, 0x490, 'sunrpc'), fr('rpc_run_task', 0x15d, 0x1a0, 'sunrpc'), fr('nfs4_call_sync_sequence', 0x64, 0xa0, 'nfsv4'), fr('_nfs4_proc_getattr', 0xf6, 0x130, 'nfsv4'), fr('nfs4_proc_getattr', 0x6c, 0x100, 'nfsv4'), fr('__nfs_revalidate_inode', 0xaa, 0x2b0, 'nfs'), fr('nfs_getattr', 0x1b7, 0x2f0, 'nfs'), fr('vfs_statx', 0x89, 0x110), fr('__do_sys_newstat', 0x39, 0x70), fr('__x64_sys_newstat', 0x16, 0x20), ...SYSCALL];
-const IO_WAIT = [...SCHED, fr('io_schedule', 0x16, 0x40), fr('wait_on_page_bit_common', 0x11c, 0x3a0), fr('? file_fdatawait_range', 0x30, 0x30), fr('__filemap_fdatawait_range', 0xa9, 0x120), fr('file_write_and_wait_range', 0x72, 0xc0), fr('ext4_sync_file', 0x10c, 0x3c0), fr('vfs_fsync_range', 0x49, 0x80), fr('do_fsync', 0x3d, 0x70), fr('__x64_sys_fsync', 0x14, 0x20), ...SYSCALL];
+const RUNNING = [
+  fr('? __schedule', 0x3f6, 0xa40),
+  fr('? sched_show_task', 0x14c, 0x170),
+  fr('? show_state_filter', 0x62, 0xd0),
+  fr('? sysrq_handle_showstate', 0x10, 0x20),
+  fr('? __handle_sysrq', 0x9f, 0x170),
+  fr('? write_sysrq_trigger', 0x34, 0x40),
+  fr('? proc_reg_write', 0x3e, 0x60),
+  fr('? vfs_write', 0xb1, 0x1a0),
+  fr('? ksys_write', 0x5f, 0xe0),
+  ...SYSCALL.map((f) => ({ ...f, fn: '? ' + f.fn })),
+];
+const NFS_WAIT = [
+  ...SCHED,
+  fr('rpc_wait_bit_killable', 0x1e, 0xa0),
+  fr('__wait_on_bit', 0x31, 0xa0),
+  fr('out_of_line_wait_on_bit', 0x91, 0xb0),
+  fr('? var_wake_function', 0x30, 0x30),
+  fr('__rpc_execute', 0x11b, 0x490, 'sunrpc'),
+  fr('rpc_run_task', 0x15d, 0x1a0, 'sunrpc'),
+  fr('nfs4_call_sync_sequence', 0x64, 0xa0, 'nfsv4'),
+  fr('_nfs4_proc_getattr', 0xf6, 0x130, 'nfsv4'),
+  fr('nfs4_proc_getattr', 0x6c, 0x100, 'nfsv4'),
+  fr('__nfs_revalidate_inode', 0xaa, 0x2b0, 'nfs'),
+  fr('nfs_getattr', 0x1b7, 0x2f0, 'nfs'),
+  fr('vfs_statx', 0x89, 0x110),
+  fr('__do_sys_newstat', 0x39, 0x70),
+  fr('__x64_sys_newstat', 0x16, 0x20),
+  ...SYSCALL,
+];
+const IO_WAIT = [
+  ...SCHED,
+  fr('io_schedule', 0x16, 0x40),
+  fr('wait_on_page_bit_common', 0x11c, 0x3a0),
+  fr('? file_fdatawait_range', 0x30, 0x30),
+  fr('__filemap_fdatawait_range', 0xa9, 0x120),
+  fr('file_write_and_wait_range', 0x72, 0xc0),
+  fr('ext4_sync_file', 0x10c, 0x3c0),
+  fr('vfs_fsync_range', 0x49, 0x80),
+  fr('do_fsync', 0x3d, 0x70),
+  fr('__x64_sys_fsync', 0x14, 0x20),
+  ...SYSCALL,
+];
 // Lock sites of a fictional but kernel-shaped driver: each takes two of the driver's
 // mutexes, the second one at a distinct call-site offset (that is how lockdep's held
 // list tells the pending acquisition from the held lock).
-const LOCK_SITES = ['acme_cfg_update', 'acme_stats_read', 'acme_reset_path', 'acme_queue_flush', 'acme_port_toggle', 'acme_fw_poll'];
+const LOCK_SITES = [
+  'acme_cfg_update',
+  'acme_stats_read',
+  'acme_reset_path',
+  'acme_queue_flush',
+  'acme_port_toggle',
+  'acme_fw_poll',
+];
 function mutexWait(site, outer) {
   return [
     ...SCHED,
@@ -156,8 +266,12 @@ function frameText(f) {
 
 function userRegs(out, p) {
   out.line(`${p()} RIP: 0033:0x7f${hex(int(0, 0xfffffffff), 10)}`);
-  out.line(`${p()} RSP: 002b:00007ffe${hex(int(0, 0xffffffff), 8)} EFLAGS: 00000246 ORIG_RAX: 00000000000000${hex(int(0, 0xff), 2)}`);
-  out.line(`${p()} RAX: ffffffffffffffda RBX: 000055d1${hex(int(0, 0xffffffff), 8)} RCX: 00007f${hex(int(0, 0xfffffffff), 10)}`);
+  out.line(
+    `${p()} RSP: 002b:00007ffe${hex(int(0, 0xffffffff), 8)} EFLAGS: 00000246 ORIG_RAX: 00000000000000${hex(int(0, 0xff), 2)}`,
+  );
+  out.line(
+    `${p()} RAX: ffffffffffffffda RBX: 000055d1${hex(int(0, 0xffffffff), 8)} RCX: 00007f${hex(int(0, 0xfffffffff), 10)}`,
+  );
 }
 
 // ---- kind: sysrq-t dump --------------------------------------------------------------
@@ -168,7 +282,9 @@ function genSysrq(path, bytes, shape = {}) {
   const p = () => clk.ts();
   const stats = { tasks: 0, cpus: CPUS, states: {}, lockWaiters: 0, lockHolders: 0, cycle: [], kworkers: 0 };
   // Boot-ish preamble.
-  out.line(`${p()}Linux version 5.15.0-113-generic (buildd@lcy02-amd64-100) (gcc (Ubuntu 11.4.0-1ubuntu1~22.04) 11.4.0, GNU ld (GNU Binutils for Ubuntu) 2.38) #123-Ubuntu SMP Mon Jun 10 08:16:17 UTC 2024`);
+  out.line(
+    `${p()}Linux version 5.15.0-113-generic (buildd@lcy02-amd64-100) (gcc (Ubuntu 11.4.0-1ubuntu1~22.04) 11.4.0, GNU ld (GNU Binutils for Ubuntu) 2.38) #123-Ubuntu SMP Mon Jun 10 08:16:17 UTC 2024`,
+  );
   out.line(`${p()}smpboot: Allowing ${CPUS} CPUs, 0 hotplug CPUs`);
   out.line(`${p()}sysrq: Show State`);
   out.line(`${p()}  task                        PC stack   pid father`);
@@ -189,7 +305,9 @@ function genSysrq(path, bytes, shape = {}) {
     const ppid = opts.ppid ?? (comm.startsWith('kworker') || comm.includes('/') ? 2 : int(1, Math.max(1, myPid - 1)));
     const flags = comm.startsWith('kworker') || !opts.user ? '0x00004000' : '0x00000000';
     const running = state === 'R' ? ' running task    ' : '';
-    out.line(`${p()}task:${comm.padEnd(15, ' ')} state:${state}${running} stack:    0 pid:${String(myPid).padStart(5, ' ')} ppid:${String(ppid).padStart(6, ' ')} flags:${flags}`);
+    out.line(
+      `${p()}task:${comm.padEnd(15, ' ')} state:${state}${running} stack:    0 pid:${String(myPid).padStart(5, ' ')} ppid:${String(ppid).padStart(6, ' ')} flags:${flags}`,
+    );
     if (opts.wq) out.line(`${p()}Workqueue: ${opts.wq}`);
     out.line(`${p()}Call Trace:`);
     out.line(`${p()} <TASK>`);
@@ -207,8 +325,22 @@ function genSysrq(path, bytes, shape = {}) {
       const b = `&adev->io_lock`;
       const t1 = emitTask('acme-ctl', 'D', mutexWait('acme_cfg_update', 'acme_ioctl'), { user: true });
       const t2 = emitTask('acme-mon', 'D', mutexWait('acme_stats_read', 'acme_ioctl'), { user: true });
-      held.push({ pid: t1, comm: 'acme-ctl', locks: [{ addr: lockOf(a), name: a, at: 'acme_cfg_update+0x31/0x170 [acme]' }, { addr: lockOf(b), name: b, at: 'acme_cfg_update+0x8e/0x170 [acme]' }] });
-      held.push({ pid: t2, comm: 'acme-mon', locks: [{ addr: lockOf(b), name: b, at: 'acme_stats_read+0x31/0x170 [acme]' }, { addr: lockOf(a), name: a, at: 'acme_stats_read+0x8e/0x170 [acme]' }] });
+      held.push({
+        pid: t1,
+        comm: 'acme-ctl',
+        locks: [
+          { addr: lockOf(a), name: a, at: 'acme_cfg_update+0x31/0x170 [acme]' },
+          { addr: lockOf(b), name: b, at: 'acme_cfg_update+0x8e/0x170 [acme]' },
+        ],
+      });
+      held.push({
+        pid: t2,
+        comm: 'acme-mon',
+        locks: [
+          { addr: lockOf(b), name: b, at: 'acme_stats_read+0x31/0x170 [acme]' },
+          { addr: lockOf(a), name: a, at: 'acme_stats_read+0x8e/0x170 [acme]' },
+        ],
+      });
       stats.cycle = [t1, t2];
       cycleDone = true;
       continue;
@@ -269,7 +401,21 @@ function genSysrq(path, bytes, shape = {}) {
       stats.kworkers++;
     } else if (r < 0.15) {
       const cpu = int(0, CPUS - 1);
-      emitTask(`kworker/u${CPUS * 2}:${int(0, 40)}`, 'D', [...IO_WAIT.slice(0, 6), fr('writeback_sb_inodes', 0x1fc, 0x4a0), fr('__writeback_inodes_wb', 0x4c, 0xe0), fr('wb_writeback', 0x1d7, 0x290), fr('wb_workfn', 0x2a4, 0x4f0), fr('process_one_work', 0x1f4, 0x3c0), fr('worker_thread', 0x53, 0x3e0), ...KTHREAD], { wq: `writeback wb_workfn (flush-8:${cpu % 16})` });
+      emitTask(
+        `kworker/u${CPUS * 2}:${int(0, 40)}`,
+        'D',
+        [
+          ...IO_WAIT.slice(0, 6),
+          fr('writeback_sb_inodes', 0x1fc, 0x4a0),
+          fr('__writeback_inodes_wb', 0x4c, 0xe0),
+          fr('wb_writeback', 0x1d7, 0x290),
+          fr('wb_workfn', 0x2a4, 0x4f0),
+          fr('process_one_work', 0x1f4, 0x3c0),
+          fr('worker_thread', 0x53, 0x3e0),
+          ...KTHREAD,
+        ],
+        { wq: `writeback wb_workfn (flush-8:${cpu % 16})` },
+      );
       stats.kworkers++;
     } else if (r < 0.155) {
       emitTask(pick(['stress-ng', 'gcc', 'cc1', 'ld']), 'R', RUNNING, { user: true });
@@ -313,11 +459,17 @@ function genCrash(path, bytes) {
   out.line('       PANIC: "sysrq: SysRq : Trigger a crash"');
   out.line('crash> foreach bt');
   let pid = 1;
-  const bodies = [...SLEEP_STACKS.map((s) => ({ frames: s.frames, user: s.user, comm: s.comm })), { frames: IDLE_WORKER, user: false, comm: ['kworker/%c:1'] }, { frames: IO_WAIT, user: true, comm: ['rsync', 'tar', 'dd'] }];
+  const bodies = [
+    ...SLEEP_STACKS.map((s) => ({ frames: s.frames, user: s.user, comm: s.comm })),
+    { frames: IDLE_WORKER, user: false, comm: ['kworker/%c:1'] },
+    { frames: IO_WAIT, user: true, comm: ['rsync', 'tar', 'dd'] },
+  ];
   while (out.size < bytes) {
     const b = pick(bodies);
     const comm = pick(b.comm).replace('%c', String(int(0, CPUS - 1)));
-    out.line(`PID: ${String(pid).padEnd(6, ' ')} TASK: ${kaddr()}  CPU: ${String(int(0, CPUS - 1)).padEnd(3, ' ')} COMMAND: "${comm}"`);
+    out.line(
+      `PID: ${String(pid).padEnd(6, ' ')} TASK: ${kaddr()}  CPU: ${String(int(0, CPUS - 1)).padEnd(3, ' ')} COMMAND: "${comm}"`,
+    );
     pid += int(1, 3);
     const base = 'ffffb8a1' + hex(int(0, 0xffff), 4);
     let off = int(0x800, 0xc00);
@@ -326,10 +478,14 @@ function genCrash(path, bytes) {
       off += int(0x8, 0x90);
       // One kernel image: a return address is fixed by the function and its call site
       // (the caller), as in a real vmcore; stack addresses differ per task.
-      out.line(`${k < 10 ? ' ' : ''}#${k} [${base}${hex(off, 4)}] ${f.fn} at ${siteAddr(f.fn, frames[k + 1]?.fn ?? '')}${f.mod ? ` [${f.mod}]` : ''}`);
+      out.line(
+        `${k < 10 ? ' ' : ''}#${k} [${base}${hex(off, 4)}] ${f.fn} at ${siteAddr(f.fn, frames[k + 1]?.fn ?? '')}${f.mod ? ` [${f.mod}]` : ''}`,
+      );
     });
     if (b.user) {
-      out.line(`    RIP: 00007f${hex(int(0, 0xfffffffff), 10)}  RSP: 00007ffd${hex(int(0, 0xffffffff), 8)}  RFLAGS: 00000246`);
+      out.line(
+        `    RIP: 00007f${hex(int(0, 0xfffffffff), 10)}  RSP: 00007ffd${hex(int(0, 0xffffffff), 8)}  RFLAGS: 00000246`,
+      );
       out.line(`    RAX: ffffffffffffffda  RBX: 0000000000000003  RCX: 00007f${hex(int(0, 0xfffffffff), 10)}`);
       out.line(`    ORIG_RAX: 00000000000000e8  CS: 0033  SS: 002b`);
     }
@@ -353,12 +509,15 @@ function genNmi(path, bytes) {
   const NOISE = [
     () => `e1000e 0000:00:1f.6 eno1: NIC Link is Up 1000 Mbps Full Duplex, Flow Control: Rx/Tx`,
     () => `EXT4-fs (dm-${int(0, 9)}): mounted filesystem with ordered data mode. Opts: (null). Quota mode: none.`,
-    () => `audit: type=1400 audit(${int(1700000000, 1700999999)}.${int(100, 999)}:${int(1, 9999)}): apparmor="STATUS" operation="profile_load" profile="unconfined" name="/usr/sbin/cupsd" pid=${int(100, 60000)} comm="apparmor_parser"`,
+    () =>
+      `audit: type=1400 audit(${int(1700000000, 1700999999)}.${int(100, 999)}:${int(1, 9999)}): apparmor="STATUS" operation="profile_load" profile="unconfined" name="/usr/sbin/cupsd" pid=${int(100, 60000)} comm="apparmor_parser"`,
     () => `IPv6: ADDRCONF(NETDEV_CHANGE): veth${hex(int(0, 0xffffff), 7)}: link becomes ready`,
     () => `docker0: port ${int(1, 64)}(veth${hex(int(0, 0xffffff), 7)}) entered forwarding state`,
-    () => `TCP: request_sock_TCP: Possible SYN flooding on port ${int(1, 65535)}. Sending cookies.  Check SNMP counters.`,
+    () =>
+      `TCP: request_sock_TCP: Possible SYN flooding on port ${int(1, 65535)}. Sending cookies.  Check SNMP counters.`,
     () => `nvme nvme${int(0, 7)}: ${int(8, 64)}/0/0 default/read/poll queues`,
-    () => `perf: interrupt took too long (${int(2500, 9000)} > ${int(2500, 9000)}), lowering kernel.perf_event_max_sample_rate to ${int(10000, 80000)}`,
+    () =>
+      `perf: interrupt took too long (${int(2500, 9000)} > ${int(2500, 9000)}), lowering kernel.perf_event_max_sample_rate to ${int(10000, 80000)}`,
   ];
   const noise = (n) => {
     for (let k = 0; k < n; k++) {
@@ -366,30 +525,71 @@ function genNmi(path, bytes) {
       stats.noiseLines++;
     }
   };
-  out.line(`${p()}Linux version ${rel.split(' ')[0]} (buildd@lcy02-amd64-100) (gcc (Ubuntu 11.4.0-1ubuntu1~22.04) 11.4.0) ${rel.split(' ')[1]} SMP`);
+  out.line(
+    `${p()}Linux version ${rel.split(' ')[0]} (buildd@lcy02-amd64-100) (gcc (Ubuntu 11.4.0-1ubuntu1~22.04) 11.4.0) ${rel.split(' ')[1]} SMP`,
+  );
   out.line(`${p()}smpboot: Allowing ${CPUS} CPUs, 0 hotplug CPUs`);
-  const spin = [fr('? nmi_cpu_backtrace.cold', 0x32, 0x69), fr('? nmi_cpu_backtrace_handler', 0x11, 0x20), fr('? nmi_handle', 0x5e, 0x120), fr('? default_do_nmi', 0x45, 0x120), fr('? exc_nmi', 0x112, 0x150), fr('? end_repeat_nmi', 0x16, 0x67), fr('? native_queued_spin_lock_slowpath', 0x6b, 0x2b0)];
-  const spinTask = [fr('_raw_spin_lock_irqsave', 0x3d, 0x50), fr('acme_tx_complete', 0x2c, 0x140, 'acme'), fr('acme_napi_poll', 0x1b2, 0x3a0, 'acme'), fr('__napi_poll', 0x2b, 0x1c0), fr('net_rx_action', 0x27d, 0x300), fr('__do_softirq', 0xd9, 0x2e7), fr('irq_exit_rcu', 0x8c, 0xb0), fr('common_interrupt', 0x8a, 0xa0)];
+  const spin = [
+    fr('? nmi_cpu_backtrace.cold', 0x32, 0x69),
+    fr('? nmi_cpu_backtrace_handler', 0x11, 0x20),
+    fr('? nmi_handle', 0x5e, 0x120),
+    fr('? default_do_nmi', 0x45, 0x120),
+    fr('? exc_nmi', 0x112, 0x150),
+    fr('? end_repeat_nmi', 0x16, 0x67),
+    fr('? native_queued_spin_lock_slowpath', 0x6b, 0x2b0),
+  ];
+  const spinTask = [
+    fr('_raw_spin_lock_irqsave', 0x3d, 0x50),
+    fr('acme_tx_complete', 0x2c, 0x140, 'acme'),
+    fr('acme_napi_poll', 0x1b2, 0x3a0, 'acme'),
+    fr('__napi_poll', 0x2b, 0x1c0),
+    fr('net_rx_action', 0x27d, 0x300),
+    fr('__do_softirq', 0xd9, 0x2e7),
+    fr('irq_exit_rcu', 0x8c, 0xb0),
+    fr('common_interrupt', 0x8a, 0xa0),
+  ];
   const lockAddr = 'ffff94b0' + hex(0x4c1d3a40, 8);
   const lockupRound = () => {
     const hot = int(0, CPUS - 1);
     out.line(`${p()}NMI watchdog: Watchdog detected hard LOCKUP on cpu ${hot}`);
-    out.line(`${p()}Modules linked in: acme(OE) xt_conntrack nf_nat nf_conntrack bridge stp llc overlay nvme nvme_core e1000e`);
+    out.line(
+      `${p()}Modules linked in: acme(OE) xt_conntrack nf_nat nf_conntrack bridge stp llc overlay nvme nvme_core e1000e`,
+    );
     out.line(`${p()}CPU: ${hot} PID: ${int(1000, 60000)} Comm: acme-irq/${hot} Tainted: G           OE     ${rel}`);
     out.line(`${p()}${hw}`);
     out.line(`${p()}RIP: 0010:acme_hw_wait_idle+0x44/0x90 [acme]`);
-    out.line(`${p()}Code: 48 8b 47 18 8b 00 a8 01 75 0b f3 90 48 8b 47 18 <8b> 00 a8 01 74 f5 c3 cc cc cc cc 0f 1f 44 00 00 55 48 89 e5 41 54`);
+    out.line(
+      `${p()}Code: 48 8b 47 18 8b 00 a8 01 75 0b f3 90 48 8b 47 18 <8b> 00 a8 01 74 f5 c3 cc cc cc cc 0f 1f 44 00 00 55 48 89 e5 41 54`,
+    );
     out.line(`${p()}RSP: 0018:ffffb8a1c3a6f968 EFLAGS: 00000046`);
     out.line(`${p()}RAX: 0000000000000000 RBX: ${lockAddr} RCX: 0000000000000000`);
     out.line(`${p()}RDX: 0000000000000000 RSI: 0000000000000001 RDI: ${lockAddr}`);
     out.line(`${p()}Call Trace:`);
     out.line(`${p()} <NMI>`);
-    for (const f of [fr('? show_regs.cold', 0x1a, 0x1f), fr('? watchdog_overflow_callback.cold', 0x1e, 0x70), fr('? __perf_event_overflow', 0x57, 0x100), fr('? perf_event_nmi_handler', 0x2a, 0x50), fr('? nmi_handle', 0x5e, 0x120), fr('? acme_hw_wait_idle', 0x44, 0x90, 'acme')]) out.line(`${p()} ${frameText(f)}`);
+    for (const f of [
+      fr('? show_regs.cold', 0x1a, 0x1f),
+      fr('? watchdog_overflow_callback.cold', 0x1e, 0x70),
+      fr('? __perf_event_overflow', 0x57, 0x100),
+      fr('? perf_event_nmi_handler', 0x2a, 0x50),
+      fr('? nmi_handle', 0x5e, 0x120),
+      fr('? acme_hw_wait_idle', 0x44, 0x90, 'acme'),
+    ])
+      out.line(`${p()} ${frameText(f)}`);
     out.line(`${p()} </NMI>`);
     out.line(`${p()} <TASK>`);
-    for (const f of [fr('acme_hw_wait_idle', 0x44, 0x90, 'acme'), fr('acme_reset_ring', 0x81, 0x210, 'acme'), fr('acme_irq_thread', 0x1c4, 0x2e0, 'acme'), fr('irq_thread_fn', 0x20, 0x60), fr('irq_thread', 0xfc, 0x1b0), ...KTHREAD]) out.line(`${p()} ${frameText(f)}`);
+    for (const f of [
+      fr('acme_hw_wait_idle', 0x44, 0x90, 'acme'),
+      fr('acme_reset_ring', 0x81, 0x210, 'acme'),
+      fr('acme_irq_thread', 0x1c4, 0x2e0, 'acme'),
+      fr('irq_thread_fn', 0x20, 0x60),
+      fr('irq_thread', 0xfc, 0x1b0),
+      ...KTHREAD,
+    ])
+      out.line(`${p()} ${frameText(f)}`);
     out.line(`${p()} </TASK>`);
-    out.line(`${p()}Sending NMI from CPU ${hot} to CPUs 0-${hot - 1 < 0 ? 0 : hot - 1}${hot + 1 < CPUS ? `,${hot + 1}-${CPUS - 1}` : ''}:`);
+    out.line(
+      `${p()}Sending NMI from CPU ${hot} to CPUs 0-${hot - 1 < 0 ? 0 : hot - 1}${hot + 1 < CPUS ? `,${hot + 1}-${CPUS - 1}` : ''}:`,
+    );
     for (let c = 0; c < CPUS; c++) {
       if (c === hot) continue;
       if (R() < 0.35) {
@@ -399,10 +599,14 @@ function genNmi(path, bytes) {
       }
       stats.backtraces++;
       out.line(`${p()}NMI backtrace for cpu ${c}`);
-      out.line(`${p()}CPU: ${c} PID: ${int(0, 60000)} Comm: ${pick(['nginx', 'swapper/' + c, 'ksoftirqd/' + c, 'java', 'acme-irq/' + c])} Tainted: G           OE     ${rel}`);
+      out.line(
+        `${p()}CPU: ${c} PID: ${int(0, 60000)} Comm: ${pick(['nginx', 'swapper/' + c, 'ksoftirqd/' + c, 'java', 'acme-irq/' + c])} Tainted: G           OE     ${rel}`,
+      );
       out.line(`${p()}${hw}`);
       out.line(`${p()}RIP: 0010:native_queued_spin_lock_slowpath+0x6b/0x2b0`);
-      out.line(`${p()}Code: 0f ba 2b 08 0f 92 c2 8b 03 0f b6 d2 c1 e2 08 30 e4 09 d0 a9 00 01 ff ff 0f 85 e8 01 00 00 85 c0 74 0e 8b 03 84 c0 74 08 f3 90 <8b> 03 84 c0 75 f8 b8 01 00`);
+      out.line(
+        `${p()}Code: 0f ba 2b 08 0f 92 c2 8b 03 0f b6 d2 c1 e2 08 30 e4 09 d0 a9 00 01 ff ff 0f 85 e8 01 00 00 85 c0 74 0e 8b 03 84 c0 74 08 f3 90 <8b> 03 84 c0 75 f8 b8 01 00`,
+      );
       out.line(`${p()}RSP: 0018:ffffb8a1${hex(int(0, 0xffffff), 8)} EFLAGS: 00000002`);
       out.line(`${p()}RAX: 0000000000000101 RBX: ${lockAddr} RCX: 0000000000000000`);
       out.line(`${p()}RDX: 0000000000000000 RSI: 0000000000000001 RDI: ${lockAddr}`);
@@ -433,9 +637,53 @@ function genLockdep(path, bytes) {
   const clk = new Clock(967.351421);
   const p = () => clk.ts();
   const stats = { tasks: 0, locks: 0, none: 0 };
-  const classes = ['&type->s_umount_key#30', '&mm->mmap_lock', 'sb_writers#3', '&sb->s_type->i_mutex_key#13', 'rtnl_mutex', '&p->lock', '&of->mutex', 'kn->active#4', 'cgroup_mutex', 'cpu_hotplug_lock', '(wq_completion)events', '(work_completion)(&(&dev->stats_work)->work)', 'rcu_read_lock', '&rq->__lock', 'jbd2_handle'];
-  const sites = ['do_remount_sb+0x3a/0x1d0', '__do_page_fault+0x103/0x4c0', 'mnt_want_write+0x1c/0x50', 'do_last+0x26d/0x8b0', 'rtnl_lock+0x15/0x20', 'seq_read_iter+0x59/0x4b0', 'kernfs_seq_start+0x2a/0xb0', 'kernfs_fop_read_iter+0x110/0x1c0', 'cgroup_kn_lock_live+0x4f/0x110', 'cpus_read_lock+0x10/0x20', 'process_one_work+0x1c4/0x5b0', 'process_one_work+0x1c4/0x5b0', 'rcu_lock_acquire+0x0/0x30', 'raw_spin_rq_lock_nested+0x1b/0x80', 'start_this_handle+0xfb/0x520'];
-  const comms = ['kworker/%c:1', 'systemd-udevd', 'bash', 'ip', 'sshd', 'postgres', 'java', 'kswapd0', 'jbd2/dm-0-8', 'containerd-shim', 'node_exporter'];
+  const classes = [
+    '&type->s_umount_key#30',
+    '&mm->mmap_lock',
+    'sb_writers#3',
+    '&sb->s_type->i_mutex_key#13',
+    'rtnl_mutex',
+    '&p->lock',
+    '&of->mutex',
+    'kn->active#4',
+    'cgroup_mutex',
+    'cpu_hotplug_lock',
+    '(wq_completion)events',
+    '(work_completion)(&(&dev->stats_work)->work)',
+    'rcu_read_lock',
+    '&rq->__lock',
+    'jbd2_handle',
+  ];
+  const sites = [
+    'do_remount_sb+0x3a/0x1d0',
+    '__do_page_fault+0x103/0x4c0',
+    'mnt_want_write+0x1c/0x50',
+    'do_last+0x26d/0x8b0',
+    'rtnl_lock+0x15/0x20',
+    'seq_read_iter+0x59/0x4b0',
+    'kernfs_seq_start+0x2a/0xb0',
+    'kernfs_fop_read_iter+0x110/0x1c0',
+    'cgroup_kn_lock_live+0x4f/0x110',
+    'cpus_read_lock+0x10/0x20',
+    'process_one_work+0x1c4/0x5b0',
+    'process_one_work+0x1c4/0x5b0',
+    'rcu_lock_acquire+0x0/0x30',
+    'raw_spin_rq_lock_nested+0x1b/0x80',
+    'start_this_handle+0xfb/0x520',
+  ];
+  const comms = [
+    'kworker/%c:1',
+    'systemd-udevd',
+    'bash',
+    'ip',
+    'sshd',
+    'postgres',
+    'java',
+    'kswapd0',
+    'jbd2/dm-0-8',
+    'containerd-shim',
+    'node_exporter',
+  ];
   out.line(`${p()}INFO: task mount:3127 blocked for more than 120 seconds.`);
   out.line(`${p()}      Not tainted 5.15.0-113-generic #123-Ubuntu`);
   out.line(`${p()}Showing all locks held in the system:`);
@@ -479,7 +727,19 @@ function genCsd(path, bytes) {
   const p = () => clk.ts();
   const stats = { cpus: CPUS, rounds: 0, backtraces: 0 };
   const rel = '5.15.0-113-generic #123-Ubuntu';
-  const wait = [fr('smp_call_function_many_cond', 0x2d2, 0x380), fr('? flush_tlb_func', 0x1a0, 0x1a0), fr('on_each_cpu_cond_mask', 0x1e, 0x30), fr('flush_tlb_mm_range', 0x10c, 0x140), fr('ptep_clear_flush', 0x4d, 0x60), fr('wp_page_copy', 0x1b6, 0x6b0), fr('__handle_mm_fault', 0x5c3, 0x750), fr('handle_mm_fault', 0xd8, 0x2c0), fr('do_user_addr_fault', 0x1c2, 0x660), fr('exc_page_fault', 0x77, 0x170), fr('asm_exc_page_fault', 0x22, 0x30)];
+  const wait = [
+    fr('smp_call_function_many_cond', 0x2d2, 0x380),
+    fr('? flush_tlb_func', 0x1a0, 0x1a0),
+    fr('on_each_cpu_cond_mask', 0x1e, 0x30),
+    fr('flush_tlb_mm_range', 0x10c, 0x140),
+    fr('ptep_clear_flush', 0x4d, 0x60),
+    fr('wp_page_copy', 0x1b6, 0x6b0),
+    fr('__handle_mm_fault', 0x5c3, 0x750),
+    fr('handle_mm_fault', 0xd8, 0x2c0),
+    fr('do_user_addr_fault', 0x1c2, 0x660),
+    fr('exc_page_fault', 0x77, 0x170),
+    fr('asm_exc_page_fault', 0x22, 0x30),
+  ];
   out.line(`${p()}Linux version ${rel.split(' ')[0]} (buildd@lcy02-amd64-100) ${rel.split(' ')[1]} SMP`);
   out.line(`${p()}smpboot: Allowing ${CPUS} CPUs, 0 hotplug CPUs`);
   // The CPU that never answers stays the same across rounds, as on a real machine.
@@ -487,7 +747,9 @@ function genCsd(path, bytes) {
   do {
     for (let c = 0; c < CPUS; c++) {
       if (c === target) continue;
-      out.line(`${p()}smp: csd: Detected non-responsive CSD lock (#1) on CPU#${c}, waiting 5000000${int(100, 999)} ns for CPU#${String(target).padStart(2, '0')} flush_tlb_func+0x0/0x1a0(0xffffb8a1${hex(int(0, 0xffffff), 8)}).`);
+      out.line(
+        `${p()}smp: csd: Detected non-responsive CSD lock (#1) on CPU#${c}, waiting 5000000${int(100, 999)} ns for CPU#${String(target).padStart(2, '0')} flush_tlb_func+0x0/0x1a0(0xffffb8a1${hex(int(0, 0xffffff), 8)}).`,
+      );
       out.line(`${p()}smp: csd: CSD lock (#1) unresponsive.`);
     }
     out.line(`${p()}watchdog: BUG: soft lockup - CPU#${int(0, CPUS - 1)} stuck for 22s! [java:${int(1000, 60000)}]`);
@@ -500,7 +762,16 @@ function genCsd(path, bytes) {
         out.line(`${p()}RIP: 0010:acme_hw_poll+0x3c/0x90 [acme]`);
         out.line(`${p()}Call Trace:`);
         out.line(`${p()} <IRQ>`);
-        for (const f of [fr('acme_hw_poll', 0x3c, 0x90, 'acme'), fr('acme_irq', 0x81, 0x210, 'acme'), fr('__handle_irq_event_percpu', 0x3b, 0x190), fr('handle_irq_event', 0x39, 0x60), fr('handle_edge_irq', 0x8c, 0x230), fr('__common_interrupt', 0x43, 0xb0), fr('common_interrupt', 0x81, 0xa0)]) out.line(`${p()} ${frameText(f)}`);
+        for (const f of [
+          fr('acme_hw_poll', 0x3c, 0x90, 'acme'),
+          fr('acme_irq', 0x81, 0x210, 'acme'),
+          fr('__handle_irq_event_percpu', 0x3b, 0x190),
+          fr('handle_irq_event', 0x39, 0x60),
+          fr('handle_edge_irq', 0x8c, 0x230),
+          fr('__common_interrupt', 0x43, 0xb0),
+          fr('common_interrupt', 0x81, 0xa0),
+        ])
+          out.line(`${p()} ${frameText(f)}`);
         out.line(`${p()} </IRQ>`);
         continue;
       }
@@ -529,7 +800,10 @@ function genHeld(path, bytes) {
   out.line(`${p()}      Not tainted 5.15.0-113-generic #123-Ubuntu`);
   out.line(`${p()}Showing all locks held in the system:`);
   out.line(`${p()}${n} locks held by acme-fuzz/4242:`);
-  for (let k = 0; k < n; k++) out.line(`${p()} #${k}: ${kaddr()} (&adev->ring_lock#${k % 997}){+.+.}-{3:3}, at: acme_ring_lock+0x${hex(int(0x10, 0x300), 2)}/0x300 [acme]`);
+  for (let k = 0; k < n; k++)
+    out.line(
+      `${p()} #${k}: ${kaddr()} (&adev->ring_lock#${k % 997}){+.+.}-{3:3}, at: acme_ring_lock+0x${hex(int(0x10, 0x300), 2)}/0x300 [acme]`,
+    );
   out.line(`${p()}`);
   out.line(`${p()}=============================================`);
   out.close();
@@ -554,7 +828,11 @@ function genDeep(path, bytes) {
   let pid = 5000;
   while (out.size < bytes) {
     const s = pick(SLEEP_STACKS);
-    out.line(`${p()}task:${pick(s.comm).replace('%c', String(int(0, CPUS - 1))).padEnd(15, ' ')} state:S stack:    0 pid:${String(pid++).padStart(5, ' ')} ppid:     1 flags:0x00000000`);
+    out.line(
+      `${p()}task:${pick(s.comm)
+        .replace('%c', String(int(0, CPUS - 1)))
+        .padEnd(15, ' ')} state:S stack:    0 pid:${String(pid++).padStart(5, ' ')} ppid:     1 flags:0x00000000`,
+    );
     out.line(`${p()}Call Trace:`);
     out.line(`${p()} <TASK>`);
     for (const f of s.frames) out.line(`${p()} ${frameText(f)}`);
@@ -564,7 +842,17 @@ function genDeep(path, bytes) {
   return { depth, bytes: out.bytes, lines: out.lines };
 }
 
-const GEN = { sysrq: genSysrq, crash: genCrash, nmi: genNmi, lockdep: genLockdep, blocked: genBlocked, stacks: genStacks, csd: genCsd, held: genHeld, deep: genDeep };
+const GEN = {
+  sysrq: genSysrq,
+  crash: genCrash,
+  nmi: genNmi,
+  lockdep: genLockdep,
+  blocked: genBlocked,
+  stacks: genStacks,
+  csd: genCsd,
+  held: genHeld,
+  deep: genDeep,
+};
 
 mkdirSync(OUT, { recursive: true });
 let manifest = {};
@@ -580,7 +868,9 @@ for (const size of SIZES) {
     const t0 = performance.now();
     const stats = GEN[kind](join(OUT, name), Math.round(size * 1024 * 1024));
     manifest[name] = { kind, sizeMB: size, ...stats };
-    console.log(`${name.padEnd(22)} ${(stats.bytes / 1048576).toFixed(1).padStart(6)} MB  ${String(stats.lines).padStart(9)} lines  ${((performance.now() - t0) / 1000).toFixed(1)} s  ${JSON.stringify(Object.fromEntries(Object.entries(stats).filter(([k]) => !['bytes', 'lines'].includes(k) && typeof stats[k] !== 'object')))}`);
+    console.log(
+      `${name.padEnd(22)} ${(stats.bytes / 1048576).toFixed(1).padStart(6)} MB  ${String(stats.lines).padStart(9)} lines  ${((performance.now() - t0) / 1000).toFixed(1)} s  ${JSON.stringify(Object.fromEntries(Object.entries(stats).filter(([k]) => !['bytes', 'lines'].includes(k) && typeof stats[k] !== 'object')))}`,
+    );
   }
 }
 writeFileSync(join(OUT, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');

@@ -31,7 +31,9 @@ if (!existsSync(join(out, 'manifest.json'))) {
   console.error('no inputs: run `pnpm bench:gen` first');
   process.exit(2);
 }
-console.log(`hangscope bench — ${new Date().toISOString()} — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`);
+console.log(
+  `hangscope bench — ${new Date().toISOString()} — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`,
+);
 
 const node = (args) => {
   const r = spawnSync(process.execPath, args, { stdio: 'inherit' });
@@ -47,7 +49,21 @@ if (only.has('analyzer')) {
 if (only.has('server') || only.has('browser')) {
   console.log('\n== server ==');
   const dir = mkdtempSync(join(tmpdir(), 'hangscope-bench-'));
-  const srv = spawn(process.execPath, [join(here, 'server.mjs'), '--keep', dir, '--incidents', incidents, '--duration', duration, '--json', join(out, 'results-server.json')], { stdio: 'inherit' });
+  const srv = spawn(
+    process.execPath,
+    [
+      join(here, 'server.mjs'),
+      '--keep',
+      dir,
+      '--incidents',
+      incidents,
+      '--duration',
+      duration,
+      '--json',
+      join(out, 'results-server.json'),
+    ],
+    { stdio: 'inherit' },
+  );
   try {
     const deadline = Date.now() + 30 * 60_000;
     while (!existsSync(join(dir, 'server.json'))) {
@@ -60,7 +76,15 @@ if (only.has('server') || only.has('browser')) {
       const s = read(join(dir, 'server.json'));
       const big = s.ids.filter((x) => x.file.includes('50mb'));
       const pick = big.length ? big : s.ids.slice(-1);
-      node([join(here, 'browser.mjs'), '--url', pick.map((x) => `http://127.0.0.1:${s.port}/i/${x.id}#${x.file}`).join(','), '--runs', '3', '--json', join(out, 'results-browser.json')]);
+      node([
+        join(here, 'browser.mjs'),
+        '--url',
+        pick.map((x) => `http://127.0.0.1:${s.port}/i/${x.id}#${x.file}`).join(','),
+        '--runs',
+        '3',
+        '--json',
+        join(out, 'results-browser.json'),
+      ]);
     }
   } finally {
     if (srv.exitCode === null) {
@@ -83,14 +107,21 @@ if (a) {
   for (const r of big) {
     // MB/s of analyze() (the analyzer does no I/O); read + analyze printed beside it.
     // Issue 20: every shape, the adversarial ones included, ≥ 30 MB/s and ≤ 5× the floor.
-    console.log(`${mark(r.ratio <= 5 && r.mbps >= 30)} analyzer ${r.file}: ${r.mbps.toFixed(1)} MB/s (≥ 30; with the file read ${r.withReadMbps?.toFixed(1) ?? '?'}), ${r.ratio.toFixed(1)}× floor (≤ 5)`);
+    console.log(
+      `${mark(r.ratio <= 5 && r.mbps >= 30)} analyzer ${r.file}: ${r.mbps.toFixed(1)} MB/s (≥ 30; with the file read ${r.withReadMbps?.toFixed(1) ?? '?'}), ${r.ratio.toFixed(1)}× floor (≤ 5)`,
+    );
     console.log(`${mark(r.memRatio <= 6)} memory   ${r.file}: ${r.memRatio.toFixed(1)}× input (≤ 6)`);
   }
 }
 if (s) {
   for (const p of s.posts.filter((p) => p.file.includes('50mb'))) {
-    console.log(`${mark(p.totalMs < 5000)} ingest   ${p.file}: POST + incident page API (view) ${(p.totalMs / 1000).toFixed(2)} s (< 5 s); POST + full document GET ${((p.fullTotalMs ?? p.totalMs) / 1000).toFixed(2)} s`);
-    if (p.viewAfterRestartMs != null) console.log(`${mark(p.viewAfterRestartMs < 5000)} restart  ${p.file}: its incident page API after a server restart ${(p.viewAfterRestartMs / 1000).toFixed(3)} s (< 5 s)`);
+    console.log(
+      `${mark(p.totalMs < 5000)} ingest   ${p.file}: POST + incident page API (view) ${(p.totalMs / 1000).toFixed(2)} s (< 5 s); POST + full document GET ${((p.fullTotalMs ?? p.totalMs) / 1000).toFixed(2)} s`,
+    );
+    if (p.viewAfterRestartMs != null)
+      console.log(
+        `${mark(p.viewAfterRestartMs < 5000)} restart  ${p.file}: its incident page API after a server restart ${(p.viewAfterRestartMs / 1000).toFixed(3)} s (< 5 s)`,
+      );
   }
   const byTitle = (re) => s.load.find((l) => re.test(l.title));
   for (const [what, re, limit] of [
@@ -107,10 +138,15 @@ if (s) {
 if (b) {
   const rows = b.results.filter((r) => r.page.includes('50mb'));
   if (rows.length) {
-    if (rows.some((r) => r.graphMs === null)) console.log(`${mark(false)} browser  50 MB incident page: graph not drawn within ${rows.find((r) => r.graphMs === null).timedOutMs} ms`);
+    if (rows.some((r) => r.graphMs === null))
+      console.log(
+        `${mark(false)} browser  50 MB incident page: graph not drawn within ${rows.find((r) => r.graphMs === null).timedOutMs} ms`,
+      );
     else {
       const worst = Math.max(...rows.map((r) => Math.max(r.graphMs, r.quietMs)));
-      console.log(`${mark(worst < 3000)} browser  50 MB incident page interactive in ${worst} ms (worst of ${rows.length}; < 3 s); pan/zoom ${Math.min(...rows.map((r) => r.fps ?? 0))} fps`);
+      console.log(
+        `${mark(worst < 3000)} browser  50 MB incident page interactive in ${worst} ms (worst of ${rows.length}; < 3 s); pan/zoom ${Math.min(...rows.map((r) => r.fps ?? 0))} fps`,
+      );
     }
   }
 }

@@ -38,7 +38,17 @@
 
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  existsSync,
+} from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
@@ -60,7 +70,10 @@ const INCIDENTS = Number(arg('incidents', '100000'));
 const DURATION = Number(arg('duration', '10'));
 const WARMUP = Number(arg('warmup', '2'));
 const CONNECTIONS = Number(arg('connections', '50'));
-const DUMPS = arg('dump', [join(here, 'out/sysrq-10mb.txt'), join(here, 'out/sysrq-50mb.txt')].join(',')).split(',').filter(Boolean).map((f) => resolve(f));
+const DUMPS = arg('dump', [join(here, 'out/sysrq-10mb.txt'), join(here, 'out/sysrq-50mb.txt')].join(','))
+  .split(',')
+  .filter(Boolean)
+  .map((f) => resolve(f));
 const KEEP = arg('keep', null);
 const JSON_OUT = arg('json', null);
 const SEED_CACHE = arg('seed-cache', null);
@@ -70,7 +83,11 @@ const DATABASE_URL = arg('database-url', null);
 const LOG_LEVEL = arg('log-level', 'warn');
 const NODE_ARGS = arg('node-args', '').split(' ').filter(Boolean);
 // --only posts,get,get-gzip,search,uncached (or 'load' for the four loads)
-const ONLY = new Set(arg('only', 'posts,restart,load').split(',').flatMap((k) => (k === 'load' ? ['get', 'get-gzip', 'view', 'search', 'uncached'] : [k])));
+const ONLY = new Set(
+  arg('only', 'posts,restart,load')
+    .split(',')
+    .flatMap((k) => (k === 'load' ? ['get', 'get-gzip', 'view', 'search', 'uncached'] : [k])),
+);
 const load1 = () => loadavg()[0].toFixed(2);
 
 const log = (...a) => console.log(...a);
@@ -89,12 +106,21 @@ async function freePort() {
 function http(method, port, path, body, headers = {}) {
   return new Promise((res, rej) => {
     const t0 = performance.now();
-    const req = request({ host: '127.0.0.1', port, method, path, headers: { ...headers, ...(body ? { 'content-length': body.length } : {}) } }, (r) => {
-      const chunks = [];
-      r.on('data', (c) => chunks.push(c));
-      r.on('end', () => res({ status: r.statusCode, body: Buffer.concat(chunks), ms: performance.now() - t0 }));
-      r.on('error', rej);
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path,
+        headers: { ...headers, ...(body ? { 'content-length': body.length } : {}) },
+      },
+      (r) => {
+        const chunks = [];
+        r.on('data', (c) => chunks.push(c));
+        r.on('end', () => res({ status: r.statusCode, body: Buffer.concat(chunks), ms: performance.now() - t0 }));
+        r.on('error', rej);
+      },
+    );
     req.on('error', rej);
     req.setTimeout(600_000, () => req.destroy(new Error(`${method} ${path} timed out`)));
     if (body) req.end(body);
@@ -110,8 +136,14 @@ async function seedPostgres(url, n) {
   const { defaultMigrationsDir } = await import(pathToFileURL(join(serverDir, 'dist/paths.js')).href);
   const { analyze } = await import(pathToFileURL(join(root, 'packages/analyzer/dist/index.js')).href);
   const fixtureDir = join(root, 'packages/analyzer/fixtures/corpus');
-  const texts = readdirSync(fixtureDir).filter((f) => f.endsWith('.txt')).map((f) => readFileSync(join(fixtureDir, f), 'utf8'));
-  const templates = texts.map((t) => ({ rec: toAnalysisRecord(analyze(t), t), raw: gzipSync(Buffer.from(t)), size: Buffer.byteLength(t) }));
+  const texts = readdirSync(fixtureDir)
+    .filter((f) => f.endsWith('.txt'))
+    .map((f) => readFileSync(join(fixtureDir, f), 'utf8'));
+  const templates = texts.map((t) => ({
+    rec: toAnalysisRecord(analyze(t), t),
+    raw: gzipSync(Buffer.from(t)),
+    size: Buffer.byteLength(t),
+  }));
   // Bench setup only: the seeding connections commit without waiting for the disk; the
   // server's own keep synchronous_commit on.
   const seedUrl = new URL(url);
@@ -154,8 +186,14 @@ async function seed(dbPath, n) {
   const { defaultMigrationsDir } = await import(pathToFileURL(join(serverDir, 'dist/paths.js')).href);
   const { analyze } = await import(pathToFileURL(join(root, 'packages/analyzer/dist/index.js')).href);
   const fixtureDir = join(root, 'packages/analyzer/fixtures/corpus');
-  const texts = readdirSync(fixtureDir).filter((f) => f.endsWith('.txt')).map((f) => readFileSync(join(fixtureDir, f), 'utf8'));
-  const templates = texts.map((t) => ({ rec: toAnalysisRecord(analyze(t), t), raw: gzipSync(Buffer.from(t)), size: Buffer.byteLength(t) }));
+  const texts = readdirSync(fixtureDir)
+    .filter((f) => f.endsWith('.txt'))
+    .map((f) => readFileSync(join(fixtureDir, f), 'utf8'));
+  const templates = texts.map((t) => ({
+    rec: toAnalysisRecord(analyze(t), t),
+    raw: gzipSync(Buffer.from(t)),
+    size: Buffer.byteLength(t),
+  }));
   const store = new SqliteStore(dbPath, defaultMigrationsDir());
   // Bench setup only: the server itself runs with synchronous=FULL.
   store.db.pragma('synchronous = OFF');
@@ -257,7 +295,11 @@ async function startServer(dir, port) {
     HANGSCOPE_REANALYZE_ON_START: '0',
     LOG_LEVEL: LOG_LEVEL,
   };
-  const child = spawn(process.execPath, [...NODE_ARGS, join(serverDir, 'dist/server.js')], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...NODE_ARGS, join(serverDir, 'dist/server.js')], {
+    cwd: dir,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let err = '';
   child.stderr.on('data', (d) => (err += d));
   child.stdout.on('data', (d) => {
@@ -336,7 +378,9 @@ async function load(port, title, paths, headers = {}) {
     serverCpuMsPerRequest: (processCpuMs(child.pid) - cpu0) / Math.max(1, result.requests.total),
     load1: Number(load1()),
   };
-  log(`[load ${load1()}] ${title.padEnd(34)} ${String(o.requests).padStart(7)} req  ${o.rps.toFixed(0).padStart(6)} req/s  p50 ${o.p50} ms  p90 ${o.p90} ms  p99 ${o.p99} ms  max ${o.max} ms  non2xx ${o.non2xx}  errors ${o.errors}  server CPU ${o.serverCpuMsPerRequest.toFixed(2)} ms/req`);
+  log(
+    `[load ${load1()}] ${title.padEnd(34)} ${String(o.requests).padStart(7)} req  ${o.rps.toFixed(0).padStart(6)} req/s  p50 ${o.p50} ms  p90 ${o.p90} ms  p99 ${o.p99} ms  max ${o.max} ms  non2xx ${o.non2xx}  errors ${o.errors}  server CPU ${o.serverCpuMsPerRequest.toFixed(2)} ms/req`,
+  );
   return o;
 }
 
@@ -352,7 +396,9 @@ try {
     const s = await seedPostgres(DATABASE_URL, INCIDENTS);
     ids = s.ids;
     writeFileSync(join(dir, 'seeded-ids.json'), JSON.stringify(ids));
-    log(`seeded ${ids.length} incidents into PostgreSQL in ${(s.ms / 1000).toFixed(1)} s; database ${(s.bytes / 1048576).toFixed(0)} MB`);
+    log(
+      `seeded ${ids.length} incidents into PostgreSQL in ${(s.ms / 1000).toFixed(1)} s; database ${(s.bytes / 1048576).toFixed(0)} MB`,
+    );
   } else if (existsSync(join(dir, 'seeded-ids.json'))) {
     ids = JSON.parse(readFileSync(join(dir, 'seeded-ids.json'), 'utf8'));
     log(`reusing ${ids.length} seeded incidents in ${dir}`);
@@ -361,7 +407,9 @@ try {
     if (!ids) {
       const s = await seed(dbPath, INCIDENTS);
       ids = s.ids;
-      log(`seeded ${ids.length} incidents in ${(s.ms / 1000).toFixed(1)} s; db ${(statSync(dbPath).size / 1048576).toFixed(0)} MB; caching in ${SEED_CACHE}`);
+      log(
+        `seeded ${ids.length} incidents in ${(s.ms / 1000).toFixed(1)} s; db ${(statSync(dbPath).size / 1048576).toFixed(0)} MB; caching in ${SEED_CACHE}`,
+      );
       mkdirSync(SEED_CACHE, { recursive: true });
       copyFileSync(dbPath, join(SEED_CACHE, `${seedKey()}.db`));
       writeFileSync(join(SEED_CACHE, `${seedKey()}.json`), JSON.stringify(ids));
@@ -370,7 +418,9 @@ try {
     const s = await seed(dbPath, INCIDENTS);
     ids = s.ids;
     writeFileSync(join(dir, 'seeded-ids.json'), JSON.stringify(ids));
-    log(`seeded ${ids.length} incidents (${s.templates} analysed fixtures as templates) in ${(s.ms / 1000).toFixed(1)} s; db ${(statSync(dbPath).size / 1048576).toFixed(0)} MB`);
+    log(
+      `seeded ${ids.length} incidents (${s.templates} analysed fixtures as templates) in ${(s.ms / 1000).toFixed(1)} s; db ${(statSync(dbPath).size / 1048576).toFixed(0)} MB`,
+    );
   }
   results.seeded = ids.length;
   const port = await freePort();
@@ -384,9 +434,14 @@ try {
     }
     const body = readFileSync(f);
     const cpu0 = processCpuMs(child.pid);
-    const { result: post, beforeMB, peakMB } = await peakRss(child.pid, () => http('POST', port, '/api/incidents', body, { 'content-type': 'text/plain' }));
+    const {
+      result: post,
+      beforeMB,
+      peakMB,
+    } = await peakRss(child.pid, () => http('POST', port, '/api/incidents', body, { 'content-type': 'text/plain' }));
     const postCpuMs = processCpuMs(child.pid) - cpu0;
-    if (post.status !== 201 && post.status !== 200) throw new Error(`POST ${basename(f)}: ${post.status} ${post.body.toString().slice(0, 300)}`);
+    if (post.status !== 201 && post.status !== 200)
+      throw new Error(`POST ${basename(f)}: ${post.status} ${post.body.toString().slice(0, 300)}`);
     const { id } = JSON.parse(post.body.toString());
     // What the incident page asks first (apps/server/src/routes/view.ts): "its incident
     // page API answering" is this request; the full document GET is measured beside it.
@@ -418,7 +473,9 @@ try {
     const logged = ingestLog.map((l) => JSON.parse(l)).find((l) => l.incident === id);
     if (logged) row.serverMs = logged.ms;
     results.posts.push(row);
-    log(`POST ${row.file.padEnd(18)} ${row.mb.toFixed(1)} MB → ${post.status} in ${(row.postMs / 1000).toFixed(2)} s; GET …/view ${(row.viewMs / 1000).toFixed(2)} s (${row.viewKB.toFixed(0)} KB gzip); ingested + page API ${(row.totalMs / 1000).toFixed(2)} s; full GET /api/incidents/${id} ${(row.getMs / 1000).toFixed(2)} s (${row.getMB.toFixed(1)} MB); graph ${row.nodes} nodes / ${row.edges} edges; server CPU during POST ${(postCpuMs / 1000).toFixed(2)} s; server RSS ${beforeMB.toFixed(0)} → peak ${peakMB.toFixed(0)} MB (${((peakMB - beforeMB) / row.mb).toFixed(1)}× the dump); load ${row.load1}`);
+    log(
+      `POST ${row.file.padEnd(18)} ${row.mb.toFixed(1)} MB → ${post.status} in ${(row.postMs / 1000).toFixed(2)} s; GET …/view ${(row.viewMs / 1000).toFixed(2)} s (${row.viewKB.toFixed(0)} KB gzip); ingested + page API ${(row.totalMs / 1000).toFixed(2)} s; full GET /api/incidents/${id} ${(row.getMs / 1000).toFixed(2)} s (${row.getMB.toFixed(1)} MB); graph ${row.nodes} nodes / ${row.edges} edges; server CPU during POST ${(postCpuMs / 1000).toFixed(2)} s; server RSS ${beforeMB.toFixed(0)} → peak ${peakMB.toFixed(0)} MB (${((peakMB - beforeMB) / row.mb).toFixed(1)}× the dump); load ${row.load1}`,
+    );
     if (row.serverMs) log(`  server steps (ms): ${JSON.stringify(row.serverMs)}`);
   }
 
@@ -432,30 +489,85 @@ try {
       const view = await http('GET', port, `/api/incidents/${row.id}/view`, null, { 'accept-encoding': 'gzip' });
       if (view.status !== 200) throw new Error(`GET view after restart ${row.file}: ${view.status}`);
       row.viewAfterRestartMs = view.ms;
-      log(`after a restart: GET …/view of ${row.file.padEnd(18)} ${(view.ms / 1000).toFixed(3)} s (${(view.body.length / 1024).toFixed(0)} KB gzip); load ${load1()}`);
+      log(
+        `after a restart: GET …/view of ${row.file.padEnd(18)} ${(view.ms / 1000).toFixed(3)} s (${(view.body.length / 1024).toFixed(0)} KB gzip); load ${load1()}`,
+      );
     }
   }
 
   // Latency under load over the seeded incidents (small documents, like most real ones).
   {
-  const pick = Array.from({ length: 2000 }, (_, k) => ids[(k * 7919) % ids.length]);
-  if (ONLY.has('get')) results.load.push(await load(port, `GET /api/incidents/:id (${ids.length} stored)`, pick.map((id) => `/api/incidents/${id}`)));
-  // The incident page's own request, as a browser sends it.
-  if (ONLY.has('view')) results.load.push(await load(port, `GET /api/incidents/:id/view gzip`, pick.map((id) => `/api/incidents/${id}/view`), { 'accept-encoding': 'gzip, deflate, br' }));
-  // As the web app asks (a browser's fetch always sends Accept-Encoding: gzip).
-  if (ONLY.has('get-gzip')) results.load.push(await load(port, `GET /api/incidents/:id gzip`, pick.map((id) => `/api/incidents/${id}`), { 'accept-encoding': 'gzip, deflate, br' }));
-  const terms = ['mutex_lock', 'xfs', 'rtnl_mutex', 'flush_work', 'kworker', 'hard lockup', 'rcu', 'jbd2', 'nfs', 'wait_for_completion', 'acme', 'soft lockup', 'node042', 'cgroup', 'blk_mq', 'deadlock'];
-  if (ONLY.has('search')) results.load.push(await load(port, `GET /api/incidents?q= (${ids.length} stored)`, terms.map((t) => `/api/incidents?q=${encodeURIComponent(t)}`)));
-  // The same first pages, never from the server's list cache: each request carries a
-  // cursor of its own past the newest incident (so it selects exactly page one) and a
-  // cursor is part of the cache key. 200,000 distinct paths: no repeats within a run.
-  const cursor = (k) => Buffer.from(`s${1_000_000_000 + k}`).toString('base64url');
-  const uncached = Array.from({ length: 200_000 }, (_, k) => `/api/incidents?q=${encodeURIComponent(terms[k % terms.length])}&cursor=${cursor(k)}`);
-  if (ONLY.has('uncached')) results.load.push(await load(port, `GET /api/incidents?q= uncached`, uncached));
+    const pick = Array.from({ length: 2000 }, (_, k) => ids[(k * 7919) % ids.length]);
+    if (ONLY.has('get'))
+      results.load.push(
+        await load(
+          port,
+          `GET /api/incidents/:id (${ids.length} stored)`,
+          pick.map((id) => `/api/incidents/${id}`),
+        ),
+      );
+    // The incident page's own request, as a browser sends it.
+    if (ONLY.has('view'))
+      results.load.push(
+        await load(
+          port,
+          `GET /api/incidents/:id/view gzip`,
+          pick.map((id) => `/api/incidents/${id}/view`),
+          { 'accept-encoding': 'gzip, deflate, br' },
+        ),
+      );
+    // As the web app asks (a browser's fetch always sends Accept-Encoding: gzip).
+    if (ONLY.has('get-gzip'))
+      results.load.push(
+        await load(
+          port,
+          `GET /api/incidents/:id gzip`,
+          pick.map((id) => `/api/incidents/${id}`),
+          { 'accept-encoding': 'gzip, deflate, br' },
+        ),
+      );
+    const terms = [
+      'mutex_lock',
+      'xfs',
+      'rtnl_mutex',
+      'flush_work',
+      'kworker',
+      'hard lockup',
+      'rcu',
+      'jbd2',
+      'nfs',
+      'wait_for_completion',
+      'acme',
+      'soft lockup',
+      'node042',
+      'cgroup',
+      'blk_mq',
+      'deadlock',
+    ];
+    if (ONLY.has('search'))
+      results.load.push(
+        await load(
+          port,
+          `GET /api/incidents?q= (${ids.length} stored)`,
+          terms.map((t) => `/api/incidents?q=${encodeURIComponent(t)}`),
+        ),
+      );
+    // The same first pages, never from the server's list cache: each request carries a
+    // cursor of its own past the newest incident (so it selects exactly page one) and a
+    // cursor is part of the cache key. 200,000 distinct paths: no repeats within a run.
+    const cursor = (k) => Buffer.from(`s${1_000_000_000 + k}`).toString('base64url');
+    const uncached = Array.from(
+      { length: 200_000 },
+      (_, k) => `/api/incidents?q=${encodeURIComponent(terms[k % terms.length])}&cursor=${cursor(k)}`,
+    );
+    if (ONLY.has('uncached')) results.load.push(await load(port, `GET /api/incidents?q= uncached`, uncached));
   }
 
   if (KEEP) {
-    writeFileSync(join(dir, 'server.json'), JSON.stringify({ port, ids: results.posts.map((p) => ({ file: p.file, id: p.id })) }));
+    writeFileSync(
+      join(dir, 'server.json'),
+      JSON.stringify({ port, ids: results.posts.map((p) => ({ file: p.file, id: p.id })) }),
+    );
     log(`keeping the server on port ${port}; ${join(dir, 'server.json')}`);
   }
 } finally {

@@ -10,7 +10,9 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const dirs = process.argv.slice(2).length ? process.argv.slice(2) : ['packages/analyzer/src', 'apps/server/src', 'apps/web/src'];
+const dirs = process.argv.slice(2).length
+  ? process.argv.slice(2)
+  : ['packages/analyzer/src', 'apps/server/src', 'apps/web/src'];
 
 function sources(dir) {
   const out = [];
@@ -27,7 +29,15 @@ const IMPORT = /^\s*(import|export)\s+(type\s+)?(?:[^;'"]*?\sfrom\s+)?['"](\.{1,
 
 function resolveImport(from, spec, known) {
   const base = resolve(dirname(from), spec);
-  for (const cand of [base, base.replace(/\.js$/, '.ts'), base.replace(/\.js$/, '.tsx'), base + '.ts', base + '.tsx', join(base, 'index.ts'), join(base, 'index.tsx')]) {
+  for (const cand of [
+    base,
+    base.replace(/\.js$/, '.ts'),
+    base.replace(/\.js$/, '.tsx'),
+    base + '.ts',
+    base + '.tsx',
+    join(base, 'index.ts'),
+    join(base, 'index.tsx'),
+  ]) {
     if (known.has(cand)) return cand;
   }
   return null;
@@ -56,24 +66,39 @@ export function importCycles(files, read = (f) => readFileSync(f, 'utf8')) {
   for (const start of graph.keys()) {
     if (index.has(start)) continue;
     const work = [[start, [...graph.get(start)], 0]];
-    index.set(start, next); low.set(start, next); next++; stack.push(start); onStack.add(start);
+    index.set(start, next);
+    low.set(start, next);
+    next++;
+    stack.push(start);
+    onStack.add(start);
     while (work.length) {
       const top = work[work.length - 1];
       const [v, succ] = top;
       if (top[2] < succ.length) {
         const w = succ[top[2]++];
         if (!index.has(w)) {
-          index.set(w, next); low.set(w, next); next++; stack.push(w); onStack.add(w);
+          index.set(w, next);
+          low.set(w, next);
+          next++;
+          stack.push(w);
+          onStack.add(w);
           work.push([w, [...graph.get(w)], 0]);
         } else if (onStack.has(w)) low.set(v, Math.min(low.get(v), index.get(w)));
         continue;
       }
       work.pop();
-      if (work.length) { const u = work[work.length - 1][0]; low.set(u, Math.min(low.get(u), low.get(v))); }
+      if (work.length) {
+        const u = work[work.length - 1][0];
+        low.set(u, Math.min(low.get(u), low.get(v)));
+      }
       if (low.get(v) === index.get(v)) {
         const comp = [];
         let w;
-        do { w = stack.pop(); onStack.delete(w); comp.push(w); } while (w !== v);
+        do {
+          w = stack.pop();
+          onStack.delete(w);
+          comp.push(w);
+        } while (w !== v);
         if (comp.length > 1 || graph.get(v).has(v)) cycles.push(comp.sort());
       }
     }

@@ -11,6 +11,10 @@ build();
 const port = process.env.PORT ?? '8080';
 const host = process.env.HOST ?? '127.0.0.1';
 log(`serving on http://${host}:${port}`);
-const child = spawn(process.execPath, [join(root, 'apps', 'server', 'dist', 'server.js')], { cwd: root, stdio: 'inherit', env: { ...env(), PORT: port, HOST: host } });
+const child = spawn(process.execPath, [join(root, 'apps', 'server', 'dist', 'server.js')], {
+  cwd: root,
+  stdio: 'inherit',
+  env: { ...env(), PORT: port, HOST: host },
+});
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));

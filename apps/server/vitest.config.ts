@@ -5,5 +5,10 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   resolve: { conditions: ['source'] },
   ssr: { resolve: { conditions: ['source'] } },
-  test: { include: ['src/**/*.test.ts'], exclude: ['src/**/*.pg.test.ts', '**/node_modules/**'], testTimeout: 60_000, pool: 'forks' },
+  test: {
+    include: ['src/**/*.test.ts'],
+    exclude: ['src/**/*.pg.test.ts', '**/node_modules/**'],
+    testTimeout: 60_000,
+    pool: 'forks',
+  },
 });

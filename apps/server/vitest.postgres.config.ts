@@ -8,7 +8,16 @@ export default defineConfig({
   resolve: { conditions: ['source'] },
   ssr: { resolve: { conditions: ['source'] } },
   test: {
-    include: ['src/routes/*.test.ts', 'src/store/store.test.ts', 'src/store/delete.test.ts', 'src/app.socket.test.ts', 'src/services/examples.test.ts', 'src/cli.test.ts', 'src/auth/*.test.ts', 'src/**/*.pg.test.ts'],
+    include: [
+      'src/routes/*.test.ts',
+      'src/store/store.test.ts',
+      'src/store/delete.test.ts',
+      'src/app.socket.test.ts',
+      'src/services/examples.test.ts',
+      'src/cli.test.ts',
+      'src/auth/*.test.ts',
+      'src/**/*.pg.test.ts',
+    ],
     globalSetup: ['src/__tests__/pg-global-setup.ts'],
     env: { HANGSCOPE_TEST_ENGINE: 'postgres' },
     testTimeout: 60_000,

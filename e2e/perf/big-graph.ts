@@ -37,7 +37,15 @@ async function main() {
   const server = spawn(process.execPath, ['apps/server/dist/server.js'], {
     cwd: repoRoot,
     stdio: 'ignore',
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', HANGSCOPE_DB: join(dir, 'db.sqlite'), HANGSCOPE_EXAMPLES: join(dir, 'none'), HANGSCOPE_RATE_LIMIT: '0', LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      HANGSCOPE_DB: join(dir, 'db.sqlite'),
+      HANGSCOPE_EXAMPLES: join(dir, 'none'),
+      HANGSCOPE_RATE_LIMIT: '0',
+      LOG_LEVEL: 'warn',
+    },
   });
   try {
     for (let i = 0; ; i++) {
@@ -46,17 +54,27 @@ async function main() {
       await new Promise((r) => setTimeout(r, 100));
     }
     const inputs: [string, string][] = [
-      ['5,000 tasks, 500 mutex pile-ups', mutexPileupDump({ locks: 500, waitersPerLock: 9, marker: `perf ${Date.now()}` })],
+      [
+        '5,000 tasks, 500 mutex pile-ups',
+        mutexPileupDump({ locks: 500, waitersPerLock: 9, marker: `perf ${Date.now()}` }),
+      ],
       ...files.map((f): [string, string] => [basename(f), readFileSync(f, 'utf8')]),
     ];
-    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu'],
+    });
     for (const [name, text] of inputs) {
       const form = new FormData();
       form.set('dump', new Blob([text], { type: 'text/plain' }), 'dump.txt');
       const res = await fetch(`${base}/api/incidents`, { method: 'POST', body: form });
       const { id } = (await res.json()) as { id: string };
-      const doc = (await (await fetch(`${base}/api/incidents/${id}`)).json()) as { analysis: { graph: { nodes: unknown[]; edges: unknown[] } } };
-      console.log(`\n${name}: ${doc.analysis.graph.nodes.length} graph nodes, ${doc.analysis.graph.edges.length} edges`);
+      const doc = (await (await fetch(`${base}/api/incidents/${id}`)).json()) as {
+        analysis: { graph: { nodes: unknown[]; edges: unknown[] } };
+      };
+      console.log(
+        `\n${name}: ${doc.analysis.graph.nodes.length} graph nodes, ${doc.analysis.graph.edges.length} edges`,
+      );
       for (let r = 0; r < runs; r++) {
         const page = await browser.newPage({ viewport: { width: 1300, height: 1000 } });
         await page.addInitScript(() => {
@@ -91,8 +109,14 @@ async function main() {
             .map((m) => `${m.name.replace('hangscope:layout ', '')} in ${Math.round(m.duration)} ms`);
           const res = performance
             .getEntriesByType('resource')
-            .find((r) => /\/api\/incidents\/[^/]+$/.test(new URL(r.name).pathname)) as PerformanceResourceTiming | undefined;
-          return { longest: w.__longest, total: w.__longTotal, layout, fetchMs: res ? res.responseEnd - res.startTime : -1 };
+            .find((r) => /\/api\/incidents\/[^/]+$/.test(new URL(r.name).pathname)) as
+            PerformanceResourceTiming | undefined;
+          return {
+            longest: w.__longest,
+            total: w.__longTotal,
+            layout,
+            fetchMs: res ? res.responseEnd - res.startTime : -1,
+          };
         });
         console.log(
           `  run ${r + 1}: analysis fetched in ${Math.round(fetchMs)} ms, layout ${layout.join(', ') || '?'};\n    page ${tPage} ms, first graph node ${tGraph} ms, ${drawn} nodes drawn, select ${tSelect} ms, longest main-thread task ${Math.round(longest)} ms (long tasks ${Math.round(total)} ms in all)`,

@@ -19,11 +19,22 @@ let token: string;
 test.beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'hangscope-e2e-auth-'));
   const env = { ...process.env, HANGSCOPE_DB: join(dir, 'hangscope.db') };
-  const out = execFileSync('node', ['apps/server/dist/cli.js', 'token', 'create', '--role', 'write', '--name', 'e2e writer'], { cwd: repoRoot, env }).toString();
+  const out = execFileSync(
+    'node',
+    ['apps/server/dist/cli.js', 'token', 'create', '--role', 'write', '--name', 'e2e writer'],
+    { cwd: repoRoot, env },
+  ).toString();
   token = out.trim().split('\n').at(-1)!;
   server = spawn('node', ['apps/server/dist/server.js'], {
     cwd: repoRoot,
-    env: { ...env, PORT: String(PORT), HOST: '127.0.0.1', HANGSCOPE_AUTH: 'on', HANGSCOPE_EXAMPLES: join(dir, 'no-examples'), HANGSCOPE_REANALYZE_ON_START: '0' },
+    env: {
+      ...env,
+      PORT: String(PORT),
+      HOST: '127.0.0.1',
+      HANGSCOPE_AUTH: 'on',
+      HANGSCOPE_EXAMPLES: join(dir, 'no-examples'),
+      HANGSCOPE_REANALYZE_ON_START: '0',
+    },
     stdio: 'ignore',
   });
   for (let i = 0; i < 150; i++) {

@@ -47,7 +47,9 @@ test('collector command, add a capture, the captures list, what it added, and th
   // The command fetches the collector from this server and posts back to this incident,
   // with the flags the next steps ask for.
   const command = page.getByLabel('collector command');
-  await expect(command).toHaveText(`curl -fsS ${baseURL}/collect.sh | sudo sh -s -- --sysrq=wt --pid 1458 --post ${baseURL} --incident ${id}`);
+  await expect(command).toHaveText(
+    `curl -fsS ${baseURL}/collect.sh | sudo sh -s -- --sysrq=wt --pid 1458 --post ${baseURL} --incident ${id}`,
+  );
   const script = await page.request.get(`${baseURL}/collect.sh`);
   expect(script.status()).toBe(200);
   expect(await script.text()).toMatch(/^#!\/bin\/sh\n/);

@@ -25,7 +25,10 @@ test('node click → details and evidence lines highlighted, selection in the UR
 
   // A frame's line reference puts that line in the URL and marks it.
   const frameLine = lineOf(SEED001, 'ttm_eu_reserve_buffers+0x205/0x320');
-  await details.locator('.frame.waiting').getByRole('button', { name: `line ${frameLine}` }).click();
+  await details
+    .locator('.frame.waiting')
+    .getByRole('button', { name: `line ${frameLine}` })
+    .click();
   await expect(page).toHaveURL(new RegExp(`[?&]lines=${frameLine}(&|$)`));
   await expect(page.locator(`.raw-line[data-line="${frameLine}"]`)).toHaveClass(/\bfocus\b/);
 });

@@ -34,7 +34,9 @@ test('report, graph and analysis download through the export links', async ({ pa
   expect(doc.schemaVersion).toBe(1);
   const ids = doc.graph.nodes.map((n: { id: string }) => n.id);
   expect(ids).toEqual(expect.arrayContaining(['task:4790', 'lock:ffff880035acf1e0', 'task:31969']));
-  expect(doc.findings.some((f: { kind: string }) => f.kind === 'self_deadlock' || f.kind === 'deadlock_cycle')).toBe(true);
+  expect(doc.findings.some((f: { kind: string }) => f.kind === 'self_deadlock' || f.kind === 'deadlock_cycle')).toBe(
+    true,
+  );
 });
 
 test('the drawn graph saves as SVG and PNG from the page', async ({ page }) => {

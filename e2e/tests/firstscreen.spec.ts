@@ -50,9 +50,14 @@ test('a 50 MB sysrq-t dump: a verdict under 600 characters, folded findings, the
   test.setTimeout(180_000);
   const dir = mkdtempSync(join(tmpdir(), 'hangscope-e2e-firstscreen-'));
   try {
-    execFileSync('node', [join(repoRoot, 'bench/gen.mjs'), '--sizes', '50', '--kinds', 'sysrq', '--out', dir], { stdio: 'ignore' });
+    execFileSync('node', [join(repoRoot, 'bench/gen.mjs'), '--sizes', '50', '--kinds', 'sysrq', '--out', dir], {
+      stdio: 'ignore',
+    });
     const buffer = readFileSync(join(dir, 'sysrq-50mb.txt'));
-    const res = await page.request.post('/api/incidents', { multipart: { dump: { name: 'sysrq-50mb.txt', mimeType: 'text/plain', buffer } }, timeout: 120_000 });
+    const res = await page.request.post('/api/incidents', {
+      multipart: { dump: { name: 'sysrq-50mb.txt', mimeType: 'text/plain', buffer } },
+      timeout: 120_000,
+    });
     expect(res.ok()).toBe(true);
     const { id } = await res.json();
     await page.goto(`/i/${id}`);
@@ -83,14 +88,31 @@ test('locks known by a key, not an address, are named in words', async ({ page }
   let pid = 2000;
   for (let c = 0; c < 30; c++) {
     for (let k = 0; k < 2; k++) {
-      out.push(`task:app${c}           state:D stack:0     pid:${pid++}  ppid:1      flags:0x00000000`, 'Call Trace:', ' <TASK>', ' __schedule+0x2e8/0x8a0', ' schedule+0x5b/0xd0', ' rwsem_down_read_slowpath+0x2d0/0x4a0', ' down_read+0x45/0x90', ' do_user_addr_fault+0x3cb/0x6a0', ' exc_page_fault+0x6c/0x150', ' asm_exc_page_fault+0x26/0x30', ' </TASK>');
+      out.push(
+        `task:app${c}           state:D stack:0     pid:${pid++}  ppid:1      flags:0x00000000`,
+        'Call Trace:',
+        ' <TASK>',
+        ' __schedule+0x2e8/0x8a0',
+        ' schedule+0x5b/0xd0',
+        ' rwsem_down_read_slowpath+0x2d0/0x4a0',
+        ' down_read+0x45/0x90',
+        ' do_user_addr_fault+0x3cb/0x6a0',
+        ' exc_page_fault+0x6c/0x150',
+        ' asm_exc_page_fault+0x26/0x30',
+        ' </TASK>',
+      );
     }
   }
-  const res = await page.request.post('/api/incidents', { multipart: { dump: { name: 'mmap.txt', mimeType: 'text/plain', buffer: Buffer.from(out.join('\n') + '\n') } } });
+  const res = await page.request.post('/api/incidents', {
+    multipart: { dump: { name: 'mmap.txt', mimeType: 'text/plain', buffer: Buffer.from(out.join('\n') + '\n') } },
+  });
   const { id } = await res.json();
   await page.goto(`/i/${id}`);
   await firstScreen(page);
-  const prose = [await page.locator('.verdict-text').textContent(), ...(await page.locator('.finding-summary').allTextContents())].join('\n');
+  const prose = [
+    await page.locator('.verdict-text').textContent(),
+    ...(await page.locator('.finding-summary').allTextContents()),
+  ].join('\n');
   expect(prose).toContain('the mmap_lock of the app0 processes (grouped by name: a guess)');
   expect(prose).not.toMatch(/mmap_lock@|@comm:|@tgid:/);
   await page.screenshot({ path: `${ARTIFACTS}/firstscreen-mmap-lock-keys.png` });

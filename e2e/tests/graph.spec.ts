@@ -17,7 +17,9 @@ const viewTransform = (page: Page) => page.locator('svg.wait-graph g[data-view]'
 const settled = (page: Page) => expect(page.locator('section.graph-panel')).toHaveAttribute('aria-busy', 'false');
 const scaleOf = (t: string | null) => Number(/scale\(([\d.e-]+)\)/.exec(t ?? '')?.[1] ?? 1);
 
-test('edge labels are words read along the arrow; details read the same way; the legend names every mark', async ({ page }) => {
+test('edge labels are words read along the arrow; details read the same way; the legend names every mark', async ({
+  page,
+}) => {
   await uploadFile(page, SEED001);
   await expect(graphNode(page, 'task:4790')).toBeVisible();
   const labels = await page.locator('svg.wait-graph .edge-label').allTextContents();
@@ -41,7 +43,16 @@ test('edge labels are words read along the arrow; details read the same way; the
   await page.locator('.legend summary').click();
   const legend = page.locator('.legend');
   for (const w of WORDS) await expect(legend.getByText(w, { exact: true }).first()).toBeVisible();
-  for (const mark of ['deadlock cycle', 'root blocker', 'selected', 'folded', 'certain', 'likely', 'guess', 'outside the dump']) {
+  for (const mark of [
+    'deadlock cycle',
+    'root blocker',
+    'selected',
+    'folded',
+    'certain',
+    'likely',
+    'guess',
+    'outside the dump',
+  ]) {
     await expect(legend).toContainText(mark);
   }
   await page.locator('.graph-panel').screenshot({ path: `${ARTIFACTS}/graph-legend-open.png` });
@@ -100,9 +111,13 @@ test('a big graph opens on its deadlock cycle at a readable zoom', async ({ page
   const dir = mkdtempSync(join(tmpdir(), 'hangscope-e2e-graph-'));
   let id = '';
   try {
-    execFileSync('node', [join(repoRoot, 'bench/gen.mjs'), '--sizes', '1', '--kinds', 'sysrq', '--out', dir], { stdio: 'ignore' });
+    execFileSync('node', [join(repoRoot, 'bench/gen.mjs'), '--sizes', '1', '--kinds', 'sysrq', '--out', dir], {
+      stdio: 'ignore',
+    });
     const buffer = readFileSync(join(dir, 'sysrq-1mb.txt'));
-    const res = await page.request.post('/api/incidents', { multipart: { dump: { name: 'sysrq-1mb.txt', mimeType: 'text/plain', buffer } } });
+    const res = await page.request.post('/api/incidents', {
+      multipart: { dump: { name: 'sysrq-1mb.txt', mimeType: 'text/plain', buffer } },
+    });
     id = (await res.json()).id;
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -30,9 +30,15 @@ function hungTask(fn: string, boot: { t: number; pid: number; addr: string; cpu:
   ].join('\n');
 }
 
-test('two uploads of one bug from different boots: one group page, and the repeat shows the first one’s status and mitigation', async ({ page }) => {
+test('two uploads of one bug from different boots: one group page, and the repeat shows the first one’s status and mitigation', async ({
+  page,
+}) => {
   const fn = `grp${Date.now().toString(36)}`;
-  const first = await uploadText(page, hungTask(fn, { t: 812.334455, pid: 4711, addr: '1a2b3c4d', cpu: 1 }), 'first boot');
+  const first = await uploadText(
+    page,
+    hungTask(fn, { t: 812.334455, pid: 4711, addr: '1a2b3c4d', cpu: 1 }),
+    'first boot',
+  );
   const note = `Unload grpmod before shutdown (${fn}).`;
   await page.getByLabel('status').selectOption('mitigated');
   await expect(page.getByLabel('status')).toBeEnabled();
@@ -43,7 +49,11 @@ test('two uploads of one bug from different boots: one group page, and the repea
   // A first sighting says nothing of repeats.
   await expect(page.locator('.repeat-banner')).toHaveCount(0);
 
-  const second = await uploadText(page, hungTask(fn, { t: 40211.5, pid: 30877, addr: '9e8d7c6b', cpu: 3 }), 'second boot');
+  const second = await uploadText(
+    page,
+    hungTask(fn, { t: 40211.5, pid: 30877, addr: '9e8d7c6b', cpu: 3 }),
+    'second boot',
+  );
   expect(second).not.toBe(first);
   const banner = page.locator('.repeat-banner');
   await expect(banner).toContainText('Seen 1 time before, last on');
@@ -75,11 +85,15 @@ test('two uploads of one bug from different boots: one group page, and the repea
 
   // Merge by hand: an unrelated incident marked a duplicate of the first (picked from
   // the list) joins the group.
-  const other = await uploadText(page, hungTask(`${fn}x`, { t: 5.5, pid: 999, addr: '11223344', cpu: 0 }), 'unrelated boot');
+  const other = await uploadText(
+    page,
+    hungTask(`${fn}x`, { t: 5.5, pid: 999, addr: '11223344', cpu: 0 }),
+    'unrelated boot',
+  );
   await expect(page.locator('.repeat-banner')).toHaveCount(0);
   const picker = page.getByLabel('same bug as');
   const firstOption = picker.locator('option', { hasText: 'first boot' }).first();
-  await picker.selectOption(await firstOption.getAttribute('value') ?? '');
+  await picker.selectOption((await firstOption.getAttribute('value')) ?? '');
   await page.getByRole('button', { name: 'Mark as duplicate' }).click();
   await expect(page.locator('.repeat-banner')).toContainText('Seen 2 times before');
   expect(other).not.toBe(first);

@@ -13,7 +13,9 @@ export function readFixture(path: string): string {
 
 /** 1-based number of the first line of a fixture containing `text` (throws if none). */
 export function lineOf(path: string, text: string): number {
-  const i = readFixture(path).split('\n').findIndex((l) => l.includes(text));
+  const i = readFixture(path)
+    .split('\n')
+    .findIndex((l) => l.includes(text));
   if (i < 0) throw new Error(`${text} not in ${path}`);
   return i + 1;
 }

@@ -48,7 +48,11 @@ test('history pages through results with a cursor', async ({ page }) => {
   for (let i = 0; i < 27; i++) {
     const res = await page.request.post('/api/incidents', {
       multipart: {
-        dump: { name: `d${i}.txt`, mimeType: 'text/plain', buffer: Buffer.from(`INFO: task t${i}:${100 + i} blocked for more than 120 seconds.\n`) },
+        dump: {
+          name: `d${i}.txt`,
+          mimeType: 'text/plain',
+          buffer: Buffer.from(`INFO: task t${i}:${100 + i} blocked for more than 120 seconds.\n`),
+        },
         title: `${stamp} number ${i}`,
       },
     });

@@ -28,7 +28,9 @@ test('an empty file and a file over the limit are refused before upload, naming 
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  await expect(page.getByRole('alert')).toContainText('This file is 70.0 MiB; this server accepts dumps of up to 64.0 MiB');
+  await expect(page.getByRole('alert')).toContainText(
+    'This file is 70.0 MiB; this server accepts dumps of up to 64.0 MiB',
+  );
   await expect(page.getByRole('button', { name: 'Analyze' })).toBeDisabled();
   await page.screenshot({ path: `${ARTIFACTS}/upload-too-large.png`, fullPage: true });
 
@@ -45,7 +47,9 @@ test('while the server analyzes, the page says so with the time elapsed', async 
   // A 10 MB sysrq-t dump: uploaded in a moment, analyzed in a few seconds.
   const dir = mkdtempSync(join(tmpdir(), 'hangscope-e2e-input-'));
   // The browser reads the file when it sends it: the folder goes once the upload is done.
-  execFileSync('node', [join(repoRoot, 'bench/gen.mjs'), '--sizes', '10', '--kinds', 'sysrq', '--out', dir], { stdio: 'ignore' });
+  execFileSync('node', [join(repoRoot, 'bench/gen.mjs'), '--sizes', '10', '--kinds', 'sysrq', '--out', dir], {
+    stdio: 'ignore',
+  });
   try {
     await page.goto('/new');
     await page.getByLabel(/choose one/i).setInputFiles(join(dir, 'sysrq-10mb.txt'));

@@ -29,7 +29,9 @@ test('graph nodes are reachable with Tab and selected with Enter', async ({ page
   await expect(page).not.toHaveURL(/node=/);
 });
 
-test('fixed-size skeletons: the page does not move when the incident arrives and when ELK refines the graph', async ({ page }) => {
+test('fixed-size skeletons: the page does not move when the incident arrives and when ELK refines the graph', async ({
+  page,
+}) => {
   const id = await uploadFile(page, SEED001);
   // Hold the incident, then the ELK worker, so both loading states are seen.
   let releaseIncident!: () => void;

@@ -6,7 +6,10 @@ import { mutexPileupDump } from './dumps';
 test.use({ viewport: { width: 420, height: 860 } });
 
 async function noSidewaysScroll(page: Page, name: string) {
-  const { scrollW, clientW } = await page.evaluate(() => ({ scrollW: document.documentElement.scrollWidth, clientW: document.documentElement.clientWidth }));
+  const { scrollW, clientW } = await page.evaluate(() => ({
+    scrollW: document.documentElement.scrollWidth,
+    clientW: document.documentElement.clientWidth,
+  }));
   expect(scrollW, `${name}: page wider than the window`).toBeLessThanOrEqual(clientW);
   await page.screenshot({ path: `${ARTIFACTS}/narrow-${name}.png`, fullPage: true });
 }

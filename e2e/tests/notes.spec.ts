@@ -36,9 +36,13 @@ test('status, mitigation and a note pinned to a node survive a reload', async ({
   await page.getByRole('button', { name: 'Save note' }).click();
   await expect(editor).toHaveCount(0);
   const edited = page.locator('.annotations li', { hasText: 'self-deadlock in qxl_fb_work' });
-  await expect(edited.locator('.note-body')).toHaveText('owner field is its own task_struct: self-deadlock in qxl_fb_work');
+  await expect(edited.locator('.note-body')).toHaveText(
+    'owner field is its own task_struct: self-deadlock in qxl_fb_work',
+  );
   await page.reload();
-  await expect(edited.locator('.note-body')).toHaveText('owner field is its own task_struct: self-deadlock in qxl_fb_work');
+  await expect(edited.locator('.note-body')).toHaveText(
+    'owner field is its own task_struct: self-deadlock in qxl_fb_work',
+  );
   await expect(edited).toContainText('task:4790');
   await expect(edited).toContainText('edited');
   await expect(page.locator('.annotations li', { hasText: '<b>really</b>' })).toHaveCount(0);
@@ -47,7 +51,9 @@ test('status, mitigation and a note pinned to a node survive a reload', async ({
   await edited.getByRole('button', { name: 'edit' }).click();
   await page.getByLabel('edit note').fill('not saved');
   await page.getByRole('button', { name: 'Cancel' }).click();
-  await expect(edited.locator('.note-body')).toHaveText('owner field is its own task_struct: self-deadlock in qxl_fb_work');
+  await expect(edited.locator('.note-body')).toHaveText(
+    'owner field is its own task_struct: self-deadlock in qxl_fb_work',
+  );
 
   await edited.getByRole('button', { name: 'delete' }).click();
   await expect(edited).toHaveCount(0);
@@ -57,7 +63,11 @@ test('status, mitigation and a note pinned to a node survive a reload', async ({
 
 test('an older server without notes, mitigation or similar endpoints: the page still works', async ({ page }) => {
   await page.route(/\/api\/incidents\/[^/]+\/(annotations|mitigation|similar)$/, (route) =>
-    route.fulfill({ status: 404, contentType: 'application/json', body: '{"error":"Not Found","message":"Route not found"}' }),
+    route.fulfill({
+      status: 404,
+      contentType: 'application/json',
+      body: '{"error":"Not Found","message":"Route not found"}',
+    }),
   );
   await uploadText(page, `${readFixture(SEED001)}\n# degrade test ${Date.now()}\n`);
   await expect(graphNode(page, 'task:4790')).toBeVisible();

@@ -8,17 +8,31 @@ const seed = (name: string) => resolve(repoRoot, 'packages/analyzer/fixtures/see
 
 const CASES: { name: string; nodes: string[]; cycle: string[] }[] = [
   { name: 'seed000', nodes: ['task:1458', 'work:drain_local_pages_wq'], cycle: [] },
-  { name: 'seed001', nodes: ['task:31969', 'task:4790', 'lock:ffff880035acf1e0', 'wq:events', 'work:qxl_fb_work'], cycle: ['task:4790', 'lock:ffff880035acf1e0'] },
+  {
+    name: 'seed001',
+    nodes: ['task:31969', 'task:4790', 'lock:ffff880035acf1e0', 'wq:events', 'work:qxl_fb_work'],
+    cycle: ['task:4790', 'lock:ffff880035acf1e0'],
+  },
   { name: 'seed002', nodes: ['task:12263', 'cpu:3', 'cpu:2', 'external:hypervisor'], cycle: [] },
-  { name: 'seed003-reconstructed', nodes: ['task:611', 'task:402', 'work:work_for_cpu_fn', 'external:device'], cycle: [] },
-  { name: 'seed004', nodes: ['task:14', 'task:355608', 'lock:ffff8f1afdf55fe8', 'cpu:1', 'cpu:26'], cycle: ['task:14', 'lock:ffff8f1afdf55fe8', 'task:355608'] },
+  {
+    name: 'seed003-reconstructed',
+    nodes: ['task:611', 'task:402', 'work:work_for_cpu_fn', 'external:device'],
+    cycle: [],
+  },
+  {
+    name: 'seed004',
+    nodes: ['task:14', 'task:355608', 'lock:ffff8f1afdf55fe8', 'cpu:1', 'cpu:26'],
+    cycle: ['task:14', 'lock:ffff8f1afdf55fe8', 'task:355608'],
+  },
 ];
 
 for (const c of CASES) {
   test(`${c.name}: graph nodes${c.cycle.length ? ' and the cycle' : ''}`, async ({ page }) => {
     await uploadFile(page, seed(c.name));
     for (const id of c.nodes) await expect(graphNode(page, id)).toBeVisible();
-    const drawn = await page.locator('svg.wait-graph [data-node-id]').evaluateAll((gs) => gs.map((g) => g.getAttribute('data-node-id')));
+    const drawn = await page
+      .locator('svg.wait-graph [data-node-id]')
+      .evaluateAll((gs) => gs.map((g) => g.getAttribute('data-node-id')));
     expect(drawn.sort()).toEqual([...c.nodes].sort());
 
     for (const id of c.nodes) {

@@ -73,7 +73,9 @@ test('a large upload shows its progress, then that it is being analysed', async 
   });
   await page.goto('/new');
   const big = `${readFixture(SEED001)}\n${'# padding line to make a larger upload\n'.repeat(40_000)}`;
-  await page.locator('input[type=file]').setInputFiles({ name: 'big-dump.txt', mimeType: 'text/plain', buffer: Buffer.from(big) });
+  await page
+    .locator('input[type=file]')
+    .setInputFiles({ name: 'big-dump.txt', mimeType: 'text/plain', buffer: Buffer.from(big) });
   await page.getByRole('button', { name: 'Analyze' }).click();
   await expect(page.getByLabel('Upload progress')).toBeVisible();
   // Under interception Chromium may hold back the final upload event: either state is right.

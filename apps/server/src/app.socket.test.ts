@@ -18,13 +18,21 @@ describe('over a real socket', () => {
     t = await startApp({ maxUploadBytes: 4096 });
     const base = await listen(t);
 
-    const post = await fetch(`${base}/api/incidents?title=socket`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: CRLF_UTF8_DUMP });
+    const post = await fetch(`${base}/api/incidents?title=socket`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: CRLF_UTF8_DUMP,
+    });
     expect(post.status).toBe(201);
     const { id } = (await post.json()) as { id: string };
     const raw = await fetch(`${base}/api/incidents/${id}/raw`);
     expect(Buffer.compare(Buffer.from(await raw.arrayBuffer()), Buffer.from(CRLF_UTF8_DUMP))).toBe(0);
 
-    const big = await fetch(`${base}/api/incidents`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x'.repeat(1024 * 1024) });
+    const big = await fetch(`${base}/api/incidents`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: 'x'.repeat(1024 * 1024),
+    });
     expect(big.status).toBe(413);
     expect(await big.json()).toMatchObject({ error: 'payload_too_large' });
 
@@ -38,7 +46,10 @@ describe('over a real socket', () => {
     const dir = tempDir();
     const web = join(dir, 'web');
     mkdirSync(join(web, 'assets'), { recursive: true });
-    writeFileSync(join(web, 'index.html'), '<!doctype html><title>hangscope</title><script type="module" src="/assets/app.js"></script>');
+    writeFileSync(
+      join(web, 'index.html'),
+      '<!doctype html><title>hangscope</title><script type="module" src="/assets/app.js"></script>',
+    );
     writeFileSync(join(web, 'assets', 'app.js'), 'console.log(1)');
     t = await startApp({ webRoot: web }, dir);
     const base = await listen(t);
@@ -48,7 +59,10 @@ describe('over a real socket', () => {
     expect(await home.text()).toContain('<title>hangscope</title>');
     const csp = home.headers.get('content-security-policy') ?? '';
     expect(csp).toContain("script-src 'self'");
-    const scriptSrc = csp.split(';').map((d) => d.trim()).find((d) => d.startsWith('script-src'));
+    const scriptSrc = csp
+      .split(';')
+      .map((d) => d.trim())
+      .find((d) => d.startsWith('script-src'));
     expect(scriptSrc).toBe("script-src 'self'");
     expect(home.headers.get('x-content-type-options')).toBe('nosniff');
 

@@ -114,26 +114,30 @@ const STATUS_NAMES: Record<number, string> = {
 };
 
 /** Every error leaves as `{ error, message }`; a 5xx never shows its internals. */
-function errorHandler(this: FastifyInstance, err: FastifyError | HttpError, request: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply) {
+function errorHandler(
+  this: FastifyInstance,
+  err: FastifyError | HttpError,
+  request: import('fastify').FastifyRequest,
+  reply: import('fastify').FastifyReply,
+) {
   // A full disk is the operator's to fix, not a bug: say so (SQLite rolled the write back;
   // 53100 is PostgreSQL's disk_full, its transaction rolled back too).
   const code = (err as { code?: unknown }).code;
   if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === '53100') {
     request.log.error({ err }, 'disk full');
-    return reply
-      .code(507)
-      .type('application/json; charset=utf-8')
-      .send({ error: 'insufficient_storage', message: 'the server is out of disk space; nothing was stored, retry later' });
+    return reply.code(507).type('application/json; charset=utf-8').send({
+      error: 'insufficient_storage',
+      message: 'the server is out of disk space; nothing was stored, retry later',
+    });
   }
   // The database is down or unreachable (PostgreSQL restarting, a network cut): nothing
   // was done that the client cannot do again; a retry after a moment may succeed.
   if (isDatabaseUnavailable(err)) {
     request.log.error({ err }, 'database unavailable');
-    return reply
-      .code(503)
-      .header('retry-after', '5')
-      .type('application/json; charset=utf-8')
-      .send({ error: 'database_unavailable', message: 'the database is not reachable; nothing was stored, retry later' });
+    return reply.code(503).header('retry-after', '5').type('application/json; charset=utf-8').send({
+      error: 'database_unavailable',
+      message: 'the database is not reachable; nothing was stored, retry later',
+    });
   }
   // PostgreSQL text cannot hold U+0000 (SQLite's can): a note or title with one is refused.
   if (code === '22021' || code === '22P05') {
@@ -146,7 +150,8 @@ function errorHandler(this: FastifyInstance, err: FastifyError | HttpError, requ
   // Answered before the request's body was read (413, 503, 408): the connection is not
   // reused — the client may still be sending it (routes/upload.ts drops the rest).
   if (!request.raw.complete) reply.header('connection', 'close');
-  const status = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
+  const status =
+    typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
   // A 503 the server chose (memory budget, queue) is load, not a fault.
   if (status >= 500) request.log[err instanceof HttpError ? 'warn' : 'error']({ err }, 'request failed');
   const error = err instanceof HttpError ? err.error : (STATUS_NAMES[status] ?? 'internal_error');
@@ -172,14 +177,25 @@ export const hangscopeApp: FastifyPluginAsync<AppOptions> = async (app, opts) =>
     poolSize: opts.databasePoolSize,
   });
   const auth: AuthOptions = opts.auth ?? { enabled: false };
-  await registerExternalPlugins(app, { rateLimit, readRateLimit, guard: (a) => registerGuard(a, store, auth), shared: store.shared });
+  await registerExternalPlugins(app, {
+    rateLimit,
+    readRateLimit,
+    guard: (a) => registerGuard(a, store, auth),
+    shared: store.shared,
+  });
   const maxUploadBytes = opts.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
   const analysis =
     opts.analysis ??
-    createAnalysisRunner({ size: opts.analysisWorkers ?? 2, timeoutMs: 5 * 60_000, resourceLimits: analysisResourceLimits(maxUploadBytes, opts.analysisHeapMb) });
+    createAnalysisRunner({
+      size: opts.analysisWorkers ?? 2,
+      timeoutMs: 5 * 60_000,
+      resourceLimits: analysisResourceLimits(maxUploadBytes, opts.analysisHeapMb),
+    });
   app.log.info({ mode: analysis.mode }, 'analysis runner');
   const views = new ViewCache();
-  const redaction = opts.redactAtIngest ? { kaslr: opts.redactAtIngest.kaslr, secret: () => redactionSecret(store) } : null;
+  const redaction = opts.redactAtIngest
+    ? { kaslr: opts.redactAtIngest.kaslr, secret: () => redactionSecret(store) }
+    : null;
   const ingest = new IngestService(store, analysis, views, redaction);
   const captures = new CaptureService(store, analysis, views, redaction);
   // Background re-analysis after a new analyzer version; stopped between incidents
@@ -231,7 +247,9 @@ export const hangscopeApp: FastifyPluginAsync<AppOptions> = async (app, opts) =>
     if (spa && wantsSpaFallback(request.method, request.url)) {
       return reply.header('cache-control', 'no-cache').sendFile('index.html');
     }
-    return reply.code(404).send({ error: 'not_found', message: `no route for ${request.method} ${request.url.split('?', 1)[0]}` });
+    return reply
+      .code(404)
+      .send({ error: 'not_found', message: `no route for ${request.method} ${request.url.split('?', 1)[0]}` });
   });
 
   await app.register(healthRoutes, { deps });

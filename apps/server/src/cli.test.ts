@@ -4,7 +4,15 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { ANALYZER_VERSION } from '@hangscope/analyzer';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CRLF_UTF8_DUMP, HUNG_TASK_DUMP, startApp, tempDir, TEST_ENGINE, upload, type TestApp } from './__tests__/helpers.js';
+import {
+  CRLF_UTF8_DUMP,
+  HUNG_TASK_DUMP,
+  startApp,
+  tempDir,
+  TEST_ENGINE,
+  upload,
+  type TestApp,
+} from './__tests__/helpers.js';
 import { runCli } from './cli.js';
 
 let t: TestApp | undefined;
@@ -14,7 +22,10 @@ afterEach(async () => {
 });
 
 /** The CLI's environment for the test app's database (SQLite file or PostgreSQL). */
-const envOf = (app: TestApp) => ({ HANGSCOPE_DB: app.dbPath, ...(app.store.databaseUrl ? { HANGSCOPE_DATABASE_URL: app.store.databaseUrl } : {}) });
+const envOf = (app: TestApp) => ({
+  HANGSCOPE_DB: app.dbPath,
+  ...(app.store.databaseUrl ? { HANGSCOPE_DATABASE_URL: app.store.databaseUrl } : {}),
+});
 
 function capture() {
   const out: string[] = [];
@@ -63,8 +74,15 @@ describe('cli', () => {
     t = await startApp({}, dir);
     const a = (await upload(t.app, HUNG_TASK_DUMP)).json.id;
     const b = (await upload(t.app, CRLF_UTF8_DUMP)).json.id;
-    await t.sql("UPDATE incidents SET analyzer_version = '0.0.0-old', kind = 'unknown', fingerprint = 'stale' WHERE id = ?", a);
-    await t.sql("UPDATE incident_analysis SET analyzer_version = '0.0.0-old', document = ? WHERE incident_id = ?", Buffer.from('{}'), a);
+    await t.sql(
+      "UPDATE incidents SET analyzer_version = '0.0.0-old', kind = 'unknown', fingerprint = 'stale' WHERE id = ?",
+      a,
+    );
+    await t.sql(
+      "UPDATE incident_analysis SET analyzer_version = '0.0.0-old', document = ? WHERE incident_id = ?",
+      Buffer.from('{}'),
+      a,
+    );
 
     const run = capture();
     expect(await runCli(['reanalyze'], envOf(t), run.io)).toBe(0);

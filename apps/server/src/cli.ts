@@ -38,7 +38,10 @@ interface Io {
 
 const consoleLog = (io: Io) => ({
   info: (obj: object, msg?: string) => io.err(`${msg ?? ''} ${JSON.stringify(obj)}`.trim()),
-  warn: (obj: object, msg?: string) => io.err(`warning: ${msg ?? ''} ${JSON.stringify(obj, (k, v) => (k === 'err' && v instanceof Error ? v.message : v))}`.trim()),
+  warn: (obj: object, msg?: string) =>
+    io.err(
+      `warning: ${msg ?? ''} ${JSON.stringify(obj, (k, v) => (k === 'err' && v instanceof Error ? v.message : v))}`.trim(),
+    ),
 });
 
 const COMMANDS: Record<string, { needsPath: boolean; options: ParseArgsConfig['options'] }> = {
@@ -52,7 +55,11 @@ const COMMANDS: Record<string, { needsPath: boolean; options: ParseArgsConfig['o
 const TOKEN_ARGS: Record<string, number> = { create: 1, list: 1, revoke: 2 };
 
 /** Run one command; returns the exit code (0 done, 1 failed, 2 usage). */
-export async function runCli(args: string[], env: NodeJS.ProcessEnv = process.env, io: Io = { out: console.log, err: console.error }): Promise<number> {
+export async function runCli(
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  io: Io = { out: console.log, err: console.error },
+): Promise<number> {
   const [command, ...rest] = args;
   if (!command || command === '--help' || command === '-h') {
     io.err(USAGE);
@@ -67,7 +74,12 @@ export async function runCli(args: string[], env: NodeJS.ProcessEnv = process.en
   let values: Record<string, string | boolean | undefined>;
   let positionals: string[];
   try {
-    ({ values, positionals } = parseArgs({ args: rest, options: spec.options, allowPositionals: true, strict: true }) as { values: Record<string, string | boolean | undefined>; positionals: string[] });
+    ({ values, positionals } = parseArgs({
+      args: rest,
+      options: spec.options,
+      allowPositionals: true,
+      strict: true,
+    }) as { values: Record<string, string | boolean | undefined>; positionals: string[] });
   } catch (err) {
     io.err(`${command}: ${(err as Error).message.split('\n')[0]}\n${USAGE}`);
     return 2;
@@ -91,7 +103,8 @@ export async function runCli(args: string[], env: NodeJS.ProcessEnv = process.en
   }
   const migrationsDir = env.HANGSCOPE_MIGRATIONS || defaultMigrationsDir();
   if (command === 'migrate-store') {
-    const from = typeof values.from === 'string' && values.from.startsWith('sqlite:') ? values.from.slice('sqlite:'.length) : null;
+    const from =
+      typeof values.from === 'string' && values.from.startsWith('sqlite:') ? values.from.slice('sqlite:'.length) : null;
     const to = typeof values.to === 'string' && isPostgresUrl(values.to) ? values.to : null;
     if (!from || !to) {
       io.err(`migrate-store needs --from sqlite:PATH --to postgres://…\n${USAGE}`);
@@ -148,7 +161,12 @@ export async function runCli(args: string[], env: NodeJS.ProcessEnv = process.en
     const summary = { created: 0, duplicate: 0, rejected: 0 };
     for (const file of files) {
       try {
-        const { id, duplicate } = await ingest.ingest({ bytes: await readFile(join(dir, file)), title: null, host: null, tags });
+        const { id, duplicate } = await ingest.ingest({
+          bytes: await readFile(join(dir, file)),
+          title: null,
+          host: null,
+          tags,
+        });
         summary[duplicate ? 'duplicate' : 'created']++;
         io.out(JSON.stringify({ file, id, duplicate }));
       } catch (err) {
@@ -168,10 +186,19 @@ export async function runCli(args: string[], env: NodeJS.ProcessEnv = process.en
   }
 }
 
-async function tokenCommand(store: IncidentStore, args: string[], values: Record<string, string | boolean | undefined>, io: Io): Promise<number> {
+async function tokenCommand(
+  store: IncidentStore,
+  args: string[],
+  values: Record<string, string | boolean | undefined>,
+  io: Io,
+): Promise<number> {
   const [sub, target] = args;
   if (sub === 'create') {
-    const { token, secret } = await createToken(store, values.role as Role, typeof values.name === 'string' ? values.name : undefined);
+    const { token, secret } = await createToken(
+      store,
+      values.role as Role,
+      typeof values.name === 'string' ? values.name : undefined,
+    );
     io.out(`token ${token.id} "${token.name}" role ${token.role}: shown once, keep it now`);
     io.out(secret);
     return 0;

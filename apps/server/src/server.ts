@@ -22,7 +22,10 @@ function intFromEnv(name: string, fallback: number): number {
 function trustProxyFromEnv(raw: string | undefined): boolean | string[] {
   if (raw === undefined || raw === '' || raw === 'false' || raw === '0') return false;
   if (raw === 'true') return true;
-  return raw.split(',').map((s) => s.trim()).filter(Boolean);
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 function redactAtIngestFromEnv(raw: string | undefined): { kaslr: boolean } | false {
@@ -75,7 +78,10 @@ const app = buildApp({
   maxQueuedAnalyses: intFromEnv('HANGSCOPE_MAX_QUEUE', 0),
   bodyTimeoutMs: intFromEnv('HANGSCOPE_BODY_TIMEOUT_MS', 0),
   // Reads that cost work per request, per client address and minute; 0 turns it off.
-  readRateLimit: intFromEnv('HANGSCOPE_READ_RATE_LIMIT', 300) === 0 ? false : { max: intFromEnv('HANGSCOPE_READ_RATE_LIMIT', 300), timeWindowMs: 60_000 },
+  readRateLimit:
+    intFromEnv('HANGSCOPE_READ_RATE_LIMIT', 300) === 0
+      ? false
+      : { max: intFromEnv('HANGSCOPE_READ_RATE_LIMIT', 300), timeWindowMs: 60_000 },
   // Stored bytes per client per UTC day; unset: 32 × the upload limit; 0: none.
   dailyQuotaBytes: process.env.HANGSCOPE_DAILY_QUOTA ? intFromEnv('HANGSCOPE_DAILY_QUOTA', 0) : undefined,
   trustProxy: trustProxyFromEnv(process.env.HANGSCOPE_TRUST_PROXY),
@@ -117,7 +123,10 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
 
 try {
   await app.listen({ port, host });
-  app.log.info({ ...(databaseUrl ? { database: 'postgresql' } : { dbPath }), auth: auth.enabled ? 'on' : 'off' }, 'hangscope server ready');
+  app.log.info(
+    { ...(databaseUrl ? { database: 'postgresql' } : { dbPath }), auth: auth.enabled ? 'on' : 'off' },
+    'hangscope server ready',
+  );
 } catch (err) {
   app.log.error({ err }, 'server failed to start');
   await app.close().catch(() => {});

@@ -11,7 +11,9 @@ if (!existsSync(dir)) {
 }
 let ok = 0;
 let n = 0;
-for (const f of readdirSync(dir).filter((x) => x.endsWith('.txt')).sort()) {
+for (const f of readdirSync(dir)
+  .filter((x) => x.endsWith('.txt'))
+  .sort()) {
   const exp = JSON.parse(readFileSync(join(dir, f.replace(/\.txt$/, '.expect.json')), 'utf8'));
   const { lines, records } = parseText(readFileSync(join(dir, f), 'utf8'));
   const got = computeTitle(lines, records);

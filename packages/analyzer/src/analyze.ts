@@ -33,7 +33,8 @@ export function analyze(text: string): AnalysisDocument {
 
 function analyzeUnsafe(raw: string): AnalysisDocument {
   const text = normalizeSpaces(raw);
-  const parsed: { lines: ReturnType<typeof parseText>['lines'] | null } & Omit<ReturnType<typeof parseText>, 'lines'> = parseText(text);
+  const parsed: { lines: ReturnType<typeof parseText>['lines'] | null } & Omit<ReturnType<typeof parseText>, 'lines'> =
+    parseText(text);
   const { records, coverage } = parsed;
   const lineCount = parsed.lines!.uploadedLines;
   // The title reads the report's lines; after it, the line objects (the largest thing in
@@ -50,11 +51,23 @@ function analyzeUnsafe(raw: string): AnalysisDocument {
   const waits = findWaits(model, arch);
   const graph = buildGraph(model, waits);
   const h = headline(fromReport, model, waits, det);
-  const analysis = buildFindings({ model, kind: h.kind, waits, nodes: graph.nodes, edges: graph.edges, locks: graph.locks, unresolvedFlushes: graph.unresolvedFlushes, ipis: graph.ipis, starved: graph.starved });
+  const analysis = buildFindings({
+    model,
+    kind: h.kind,
+    waits,
+    nodes: graph.nodes,
+    edges: graph.edges,
+    locks: graph.locks,
+    unresolvedFlushes: graph.unresolvedFlushes,
+    ipis: graph.ipis,
+    starved: graph.starved,
+  });
   const known = matchKnownIssues(model.tasks, h.kind);
   const findings = [...analysis.findings];
   // Known issues go right after the cycle/stall that they explain.
-  const at = findings.findIndex((f) => f.severity !== 'critical' || !['deadlock_cycle', 'self_deadlock', 'ipi_stall'].includes(f.kind));
+  const at = findings.findIndex(
+    (f) => f.severity !== 'critical' || !['deadlock_cycle', 'self_deadlock', 'ipi_stall'].includes(f.kind),
+  );
   findings.splice(at < 0 ? findings.length : at, 0, ...known);
   // The text's other reports are listed, not lost (the kind and title are the report
   // that stopped the machine: summary/title.ts).
@@ -82,7 +95,16 @@ function analyzeUnsafe(raw: string): AnalysisDocument {
   const tasks = model.tasks as unknown as Task[];
   const cpus: Cpu[] = [...model.cpus.values()]
     .sort((a, b) => a.cpu - b.cpu)
-    .map((c) => ({ id: `cpu:${c.cpu}`, cpu: c.cpu, current: c.current, idle: c.idle, stuck: c.stuck, runnable: c.runnable, evidence: c.evidence, ...(c.stuckReason ? { stuckReason: c.stuckReason } : {}) }));
+    .map((c) => ({
+      id: `cpu:${c.cpu}`,
+      cpu: c.cpu,
+      current: c.current,
+      idle: c.idle,
+      stuck: c.stuck,
+      runnable: c.runnable,
+      evidence: c.evidence,
+      ...(c.stuckReason ? { stuckReason: c.stuckReason } : {}),
+    }));
   const g = { nodes: graph.nodes, edges: graph.edges };
   const next = nextCapture(findings);
   const doc: AnalysisDocument = {
@@ -91,7 +113,14 @@ function analyzeUnsafe(raw: string): AnalysisDocument {
     kind: h.kind,
     title: h.title,
     altTitles: h.altTitles,
-    fingerprint: fingerprint({ model, waits, analysis, graph: { nodes: g.nodes, edges: g.edges, locks: graph.locks, heldByFrames: graph.heldByFrames }, subject: h.subject, title: h.title }),
+    fingerprint: fingerprint({
+      model,
+      waits,
+      analysis,
+      graph: { nodes: g.nodes, edges: g.edges, locks: graph.locks, heldByFrames: graph.heldByFrames },
+      subject: h.subject,
+      title: h.title,
+    }),
     kernel,
     arch,
     tasks,

@@ -9,9 +9,11 @@ const pkg = join(__dirname, '..');
 const cli = join(pkg, 'dist', 'cli.js');
 const seed = join(pkg, 'fixtures', 'seeds', 'seed001.txt');
 const built = existsSync(cli);
-if (!built) console.warn('cli.test: packages/analyzer/dist is not built — run the build first (npm test does); skipping');
+if (!built)
+  console.warn('cli.test: packages/analyzer/dist is not built — run the build first (npm test does); skipping');
 
-const run = (args: string[], input?: string) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', input, timeout: 60_000, maxBuffer: 1 << 26 });
+const run = (args: string[], input?: string) =>
+  spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', input, timeout: 60_000, maxBuffer: 1 << 26 });
 
 describe.skipIf(!built)('hangscope CLI', () => {
   it('prints the title and verdict of a file (text is the default)', () => {
@@ -33,8 +35,18 @@ describe.skipIf(!built)('hangscope CLI', () => {
     const want = `sudo sh hangscope-collect${(doc.nextCapture?.args ?? []).map((a: string) => ' ' + a).join('')} --out capture.txt\n`;
     expect(r.stdout).toBe(want);
     expect(run(['analyze', flush]).stdout).toContain(`capture next: ${want}`);
-    const posted = run(['analyze', seed, '--collect-command', '--server', 'http://hs.example:8080/', '--incident', 'abc123']);
-    expect(posted.stdout).toMatch(/^curl -fsS http:\/\/hs\.example:8080\/collect\.sh \| sudo sh -s -- .*--post http:\/\/hs\.example:8080 --incident abc123\n$/);
+    const posted = run([
+      'analyze',
+      seed,
+      '--collect-command',
+      '--server',
+      'http://hs.example:8080/',
+      '--incident',
+      'abc123',
+    ]);
+    expect(posted.stdout).toMatch(
+      /^curl -fsS http:\/\/hs\.example:8080\/collect\.sh \| sudo sh -s -- .*--post http:\/\/hs\.example:8080 --incident abc123\n$/,
+    );
     expect(run(['analyze', seed, '--server', 'http://x']).status).toBe(2);
     expect(run(['analyze', seed, '--collect-command', '--server', 'http://x;rm']).status).toBe(2);
   });
@@ -81,16 +93,24 @@ describe.skipIf(!built)('hangscope CLI', () => {
     }
   });
 
-  it('runs through the repository wrapper (`pnpm hangscope`), which sets the analyzer\'s young generation', () => {
+  it("runs through the repository wrapper (`pnpm hangscope`), which sets the analyzer's young generation", () => {
     const wrapper = join(pkg, '..', '..', 'scripts', 'hangscope.mjs');
-    const r = spawnSync(process.execPath, [wrapper, 'analyze', seed, '--format', 'json'], { encoding: 'utf8', timeout: 60_000, maxBuffer: 1 << 26 });
+    const r = spawnSync(process.execPath, [wrapper, 'analyze', seed, '--format', 'json'], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      maxBuffer: 1 << 26,
+    });
     expect(r.status, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual(JSON.parse(run(['analyze', seed, '--format', 'json']).stdout));
   });
 
   it('exits quietly when its reader stops early (a pipe into head)', () => {
     const big = readFileSync(seed, 'utf8').repeat(200);
-    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${cli}" analyze - --format json | head -c 10`], { encoding: 'utf8', input: big, timeout: 60_000 });
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${cli}" analyze - --format json | head -c 10`], {
+      encoding: 'utf8',
+      input: big,
+      timeout: 60_000,
+    });
     expect(r.status).toBe(0);
     expect(r.stdout).toHaveLength(10);
     expect(r.stderr).toBe('');

@@ -12,7 +12,8 @@ import type { AnalysisDocument } from './contract.js';
 import { batched, jsonChunks } from './json-stream.js';
 import { collectCommand } from './summary/next-capture.js';
 
-const USAGE = 'usage: hangscope analyze FILE|- [--format json|text] [--pretty] [--collect-command [--server URL [--incident ID]]]';
+const USAGE =
+  'usage: hangscope analyze FILE|- [--format json|text] [--pretty] [--collect-command [--server URL [--incident ID]]]';
 
 function fail(msg: string): never {
   process.stderr.write(`hangscope: ${msg}\n`);
@@ -37,7 +38,9 @@ export function formatText(doc: AnalysisDocument): string {
     out.push(`capture next: ${collectCommand(doc.nextCapture)}`);
   }
   out.push('');
-  out.push(`fingerprint ${doc.fingerprint} · ${doc.tasks.length} tasks · ${doc.graph.nodes.length} nodes · ${doc.graph.edges.length} edges`);
+  out.push(
+    `fingerprint ${doc.fingerprint} · ${doc.tasks.length} tasks · ${doc.graph.nodes.length} nodes · ${doc.graph.edges.length} edges`,
+  );
   return out.join('\n') + '\n';
 }
 
@@ -69,8 +72,10 @@ function readArgs(argv: string[]): Options | 'help' {
   } catch (e) {
     const msg = (e as Error).message;
     const opt = /'(-[^']*)'/.exec(msg)?.[1];
-    if ((e as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && opt) fail(`unknown option '${opt}' (${USAGE})`);
-    if ((e as { code?: string }).code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && /--format/.test(msg)) fail(`--format takes json or text, got ''`);
+    if ((e as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && opt)
+      fail(`unknown option '${opt}' (${USAGE})`);
+    if ((e as { code?: string }).code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && /--format/.test(msg))
+      fail(`--format takes json or text, got ''`);
     fail(`${msg.split('\n')[0]} (${USAGE})`);
   }
   const { values, positionals } = parsed;
@@ -83,11 +88,15 @@ function readArgs(argv: string[]): Options | 'help' {
   if (format !== 'json' && format !== 'text') fail(`--format takes json or text, got '${format}'`);
   if (values.pretty && format !== 'json') fail(`--pretty goes with --format json (${USAGE})`);
   const wantsCollect = values['collect-command'] ?? false;
-  if ((values.server !== undefined || values.incident !== undefined) && !wantsCollect) fail(`--server and --incident go with --collect-command (${USAGE})`);
+  if ((values.server !== undefined || values.incident !== undefined) && !wantsCollect)
+    fail(`--server and --incident go with --collect-command (${USAGE})`);
   if (values.incident !== undefined && values.server === undefined) fail(`--incident goes with --server (${USAGE})`);
-  if (wantsCollect && values.format !== undefined) fail(`--collect-command prints a command, not a --format (${USAGE})`);
-  if (values.server !== undefined && !/^https?:\/\/[\w.:[\]~/%@-]{1,500}$/.test(values.server)) fail(`--server takes an http(s) URL, got '${values.server}'`);
-  if (values.incident !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(values.incident)) fail(`--incident takes an incident id, got '${values.incident}'`);
+  if (wantsCollect && values.format !== undefined)
+    fail(`--collect-command prints a command, not a --format (${USAGE})`);
+  if (values.server !== undefined && !/^https?:\/\/[\w.:[\]~/%@-]{1,500}$/.test(values.server))
+    fail(`--server takes an http(s) URL, got '${values.server}'`);
+  if (values.incident !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(values.incident))
+    fail(`--incident takes an incident id, got '${values.incident}'`);
   const collect = wantsCollect ? { server: values.server?.replace(/\/+$/, ''), incident: values.incident } : null;
   return { file, format, pretty: values.pretty ?? false, collect };
 }
@@ -104,13 +113,17 @@ async function main(argv: string[]): Promise<void> {
     text = readFileSync(file === '-' ? 0 : file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    fail(`cannot read '${file}': ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`);
+    fail(
+      `cannot read '${file}': ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`,
+    );
   }
   const doc = analyze(text);
   if (opts.collect) {
     // With no next step for the collector, its plain run: every blocked task's files.
     const { server, incident } = opts.collect;
-    process.stdout.write(collectCommand(doc.nextCapture ?? { args: [] }, server ? { server, incident } : undefined) + '\n');
+    process.stdout.write(
+      collectCommand(doc.nextCapture ?? { args: [] }, server ? { server, incident } : undefined) + '\n',
+    );
     return;
   }
   if (opts.format === 'text') process.stdout.write(formatText(doc));

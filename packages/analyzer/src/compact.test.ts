@@ -30,7 +30,9 @@ describe('compact form', () => {
       '[  100.000003]  schedule+0x3c/0xa0',
       '[  100.000004]  io_schedule+0x12/0x40',
     ];
-    const text = ['sysrq: Show Blocked State', ...Array.from({ length: 50 }, (_, i) => block(100 + i)).flat()].join('\n');
+    const text = ['sysrq: Show Blocked State', ...Array.from({ length: 50 }, (_, i) => block(100 + i)).flat()].join(
+      '\n',
+    );
     const doc = analyze(text);
     expect(doc.tasks.length).toBe(50);
     const c = compactAnalysis(doc);

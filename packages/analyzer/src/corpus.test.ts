@@ -54,16 +54,34 @@ export function checkCase(doc: Doc, exp: Expectation): Check[] {
     add(`kind in [${kinds}]`, kinds.includes(doc?.kind), `got ${doc?.kind}`);
   }
   if (exp.titleMatches) {
-    add(`title ~ /${exp.titleMatches}/`, new RegExp(exp.titleMatches, 'i').test(doc?.title ?? ''), `got ${JSON.stringify(doc?.title)}`);
+    add(
+      `title ~ /${exp.titleMatches}/`,
+      new RegExp(exp.titleMatches, 'i').test(doc?.title ?? ''),
+      `got ${JSON.stringify(doc?.title)}`,
+    );
   }
   if (exp.titleIn) {
-    add(`title is one of ${JSON.stringify(exp.titleIn)}`, exp.titleIn.includes(doc?.title), `got ${JSON.stringify(doc?.title)}`);
+    add(
+      `title is one of ${JSON.stringify(exp.titleIn)}`,
+      exp.titleIn.includes(doc?.title),
+      `got ${JSON.stringify(doc?.title)}`,
+    );
   }
   if (exp.kernel) add(`kernel ${exp.kernel}`, doc?.kernel === exp.kernel, `got ${doc?.kernel}`);
   for (const t of exp.tasks ?? []) {
-    const hit = tasks.find((x) => x.pid === t.pid && (!t.comm || x.comm === t.comm) && (!t.state || x.state === t.state));
-    add(`task ${t.pid}${t.comm ? ' ' + t.comm : ''}${t.state ? ' ' + t.state : ''}`, hit,
-      hit ? '' : `tasks seen: ${tasks.slice(0, 12).map((x) => `${x.pid}/${x.comm}/${x.state}`).join(' ')}`);
+    const hit = tasks.find(
+      (x) => x.pid === t.pid && (!t.comm || x.comm === t.comm) && (!t.state || x.state === t.state),
+    );
+    add(
+      `task ${t.pid}${t.comm ? ' ' + t.comm : ''}${t.state ? ' ' + t.state : ''}`,
+      hit,
+      hit
+        ? ''
+        : `tasks seen: ${tasks
+            .slice(0, 12)
+            .map((x) => `${x.pid}/${x.comm}/${x.state}`)
+            .join(' ')}`,
+    );
   }
   for (const c of exp.stuckCpus ?? []) {
     const hit = (doc?.cpus ?? []).find((x: Doc) => x.cpu === c && x.stuck === true);
@@ -72,14 +90,20 @@ export function checkCase(doc: Doc, exp: Expectation): Check[] {
   for (const lo of exp.lockOwners ?? []) {
     const lock = (doc?.locks ?? []).find((l: Doc) => l.id === lo.lock);
     const viaLock = lock && lock.owner === lo.owner;
-    const viaEdge = (doc?.graph?.edges ?? []).some((e: Doc) => e.from === lo.lock && e.to === lo.owner && e.kind === 'held_by');
+    const viaEdge = (doc?.graph?.edges ?? []).some(
+      (e: Doc) => e.from === lo.lock && e.to === lo.owner && e.kind === 'held_by',
+    );
     add(`${lo.lock} held by ${lo.owner}`, viaLock || viaEdge, lock ? `owner ${lock.owner}` : 'lock not found');
   }
   for (const [a, b] of exp.paths ?? []) add(`path ${a} -> ${b}`, reachable(adj, a).has(b));
   for (const [a, pattern] of exp.pathsToMatch ?? []) {
     const re = new RegExp(pattern);
     const hit = [...reachable(adj, a)].find((n) => re.test(n));
-    add(`path ${a} -> /${pattern}/`, hit, hit ? `via ${hit}` : `reachable: ${[...reachable(adj, a)].slice(0, 10).join(' ')}`);
+    add(
+      `path ${a} -> /${pattern}/`,
+      hit,
+      hit ? `via ${hit}` : `reachable: ${[...reachable(adj, a)].slice(0, 10).join(' ')}`,
+    );
   }
   for (const [a, b] of exp.noPaths ?? []) add(`no path ${a} -> ${b}`, !reachable(adj, a).has(b));
   for (const cyc of exp.cycles ?? []) {
@@ -91,7 +115,9 @@ export function checkCase(doc: Doc, exp: Expectation): Check[] {
   }
   for (const k of exp.findings ?? []) add(`finding ${k}`, findingKinds.has(k), `got ${[...findingKinds].join(',')}`);
   for (const fix of exp.knownIssueFixes ?? []) {
-    const hit = (doc?.findings ?? []).some((f: Doc) => (f.knownIssue?.fixes ?? []).some((x: string) => x.startsWith(fix) || fix.startsWith(x)));
+    const hit = (doc?.findings ?? []).some((f: Doc) =>
+      (f.knownIssue?.fixes ?? []).some((x: string) => x.startsWith(fix) || fix.startsWith(x)),
+    );
     add(`known issue fixed by ${fix}`, hit);
   }
   for (const word of exp.verdictMentions ?? []) add(`verdict mentions ${word}`, (doc?.verdict ?? '').includes(word));
@@ -181,7 +207,10 @@ function runCorpus(label: string, dir: string, floor?: number) {
       t.checks += checks.length;
       t.ok += checks.length - bad.length;
       if (bad.length === 0) t.passed++;
-      expect(bad.map((x) => `${x.name}${x.detail ? '  -- ' + x.detail : ''}`), `${c.name}: failed checks`).toEqual([]);
+      expect(
+        bad.map((x) => `${x.name}${x.detail ? '  -- ' + x.detail : ''}`),
+        `${c.name}: failed checks`,
+      ).toEqual([]);
     });
   }
 }
@@ -216,6 +245,8 @@ afterAll(() => {
   for (const [label, t] of tally) {
     if (t.cases === 0) continue;
     const pct = (n: number, d: number) => (d ? ((100 * n) / d).toFixed(1) : '0.0');
-    console.log(`corpus ${label}: ${t.passed}/${t.cases} cases pass (${pct(t.passed, t.cases)}%), ${t.ok}/${t.checks} checks pass (${pct(t.ok, t.checks)}%)`);
+    console.log(
+      `corpus ${label}: ${t.passed}/${t.cases} cases pass (${pct(t.passed, t.cases)}%), ${t.ok}/${t.checks} checks pass (${pct(t.ok, t.checks)}%)`,
+    );
   }
 });

@@ -22,9 +22,29 @@ const runs = (n: number) => Math.max(1, Math.round(n * SCALE));
 // The contract validator (core fields and node-id forms of docs/analysis-contract.md)
 // ---------------------------------------------------------------------------------
 
-const KINDS = ['hung_task', 'soft_lockup', 'hard_lockup', 'rcu_stall', 'deadlock', 'workqueue_lockup', 'blocked_tasks', 'unknown'];
+const KINDS = [
+  'hung_task',
+  'soft_lockup',
+  'hard_lockup',
+  'rcu_stall',
+  'deadlock',
+  'workqueue_lockup',
+  'blocked_tasks',
+  'unknown',
+];
 const NODE_TYPES = ['task', 'cpu', 'lock', 'work', 'wq', 'external'];
-const EDGE_KINDS = ['waits_lock', 'held_by', 'flushes', 'runs', 'ipi_wait', 'on_cpu', 'wakes', 'waits_event', 'starved_by', 'lock_order'];
+const EDGE_KINDS = [
+  'waits_lock',
+  'held_by',
+  'flushes',
+  'runs',
+  'ipi_wait',
+  'on_cpu',
+  'wakes',
+  'waits_event',
+  'starved_by',
+  'lock_order',
+];
 const CONFIDENCE = ['certain', 'likely', 'guess'];
 const SEVERITY = ['critical', 'warning', 'info'];
 const LOCK_TYPES = ['mutex', 'ww_mutex', 'spinlock', 'rwsem', 'semaphore', 'rwlock', 'rcu', 'other'];
@@ -63,7 +83,14 @@ export function contractProblems(doc: AnalysisDocument, text: string): string[] 
     if (ev === undefined && !required) return;
     if (!Array.isArray(ev)) return bad(`${where}: evidence is not an array`);
     for (const s of ev as Span[]) {
-      if (!s || !Number.isInteger(s.line) || !Number.isInteger(s.endLine) || s.line < 1 || s.endLine < s.line || s.endLine > lineCount) {
+      if (
+        !s ||
+        !Number.isInteger(s.line) ||
+        !Number.isInteger(s.endLine) ||
+        s.line < 1 ||
+        s.endLine < s.line ||
+        s.endLine > lineCount
+      ) {
         bad(`${where}: evidence span ${JSON.stringify(s)} outside 1..${lineCount}`);
       }
     }
@@ -79,8 +106,10 @@ export function contractProblems(doc: AnalysisDocument, text: string): string[] 
   if (!strOrNull(doc.arch)) bad('arch');
   if (!isStr(doc.verdict)) bad('verdict');
   if (doc.altTitles !== undefined && !(Array.isArray(doc.altTitles) && doc.altTitles.every(isStr))) bad('altTitles');
-  if (doc.lineCount !== undefined && doc.lineCount !== lineCount) bad(`lineCount ${doc.lineCount}, the text has ${lineCount}`);
-  for (const k of ['tasks', 'cpus', 'locks', 'works', 'findings'] as const) if (!Array.isArray(doc[k])) bad(`${k} is not an array`);
+  if (doc.lineCount !== undefined && doc.lineCount !== lineCount)
+    bad(`lineCount ${doc.lineCount}, the text has ${lineCount}`);
+  for (const k of ['tasks', 'cpus', 'locks', 'works', 'findings'] as const)
+    if (!Array.isArray(doc[k])) bad(`${k} is not an array`);
   if (!doc.graph || !Array.isArray(doc.graph.nodes) || !Array.isArray(doc.graph.edges)) bad('graph');
   if (problems.length) return problems;
 
@@ -92,17 +121,22 @@ export function contractProblems(doc: AnalysisDocument, text: string): string[] 
     if (t.pid !== null && !(Number.isInteger(t.pid) && t.pid >= 0)) bad(`task ${t.id}: pid ${t.pid}`);
     if (t.pid !== null && t.pid > 0 && t.id !== `task:${t.pid}`) bad(`task ${t.id} has pid ${t.pid}`);
     if (t.pid === 0 && !/^task:(?:0|0@cpu\d+|@[0-9a-f]+)$/.test(t.id)) bad(`idle task id ${t.id}`);
-    if (t.id.startsWith('task:@') && t.pid !== null && t.pid > 0) bad(`task ${t.id}: address id although the pid ${t.pid} is known`);
-    if (t.id.startsWith('task:@unknown-') && (t.pid !== null || t.taskAddr !== null)) bad(`task ${t.id}: anonymous id although pid/address are known`);
+    if (t.id.startsWith('task:@') && t.pid !== null && t.pid > 0)
+      bad(`task ${t.id}: address id although the pid ${t.pid} is known`);
+    if (t.id.startsWith('task:@unknown-') && (t.pid !== null || t.taskAddr !== null))
+      bad(`task ${t.id}: anonymous id although pid/address are known`);
     if (t.state !== null && !TASK_STATES.includes(t.state)) bad(`task ${t.id}: state ${t.state}`);
     if (t.cpu !== null && !(Number.isInteger(t.cpu) && t.cpu >= 0)) bad(`task ${t.id}: cpu ${t.cpu}`);
     if (!strOrNull(t.comm) || !strOrNull(t.taskAddr)) bad(`task ${t.id}: comm/taskAddr`);
     if (!Array.isArray(t.frames)) bad(`task ${t.id}: frames`);
     else
       for (const f of t.frames) {
-        if (!isStr(f.fn) || f.fn === '' || typeof f.reliable !== 'boolean') bad(`task ${t.id}: frame ${JSON.stringify(f)}`);
-        if (!strOrNull(f.offset) || !strOrNull(f.size) || !strOrNull(f.module) || !strOrNull(f.addr)) bad(`task ${t.id}: frame fields ${JSON.stringify(f)}`);
-        if (f.line !== undefined && !(Number.isInteger(f.line) && f.line >= 1 && f.line <= lineCount)) bad(`task ${t.id}: frame line ${f.line}`);
+        if (!isStr(f.fn) || f.fn === '' || typeof f.reliable !== 'boolean')
+          bad(`task ${t.id}: frame ${JSON.stringify(f)}`);
+        if (!strOrNull(f.offset) || !strOrNull(f.size) || !strOrNull(f.module) || !strOrNull(f.addr))
+          bad(`task ${t.id}: frame fields ${JSON.stringify(f)}`);
+        if (f.line !== undefined && !(Number.isInteger(f.line) && f.line >= 1 && f.line <= lineCount))
+          bad(`task ${t.id}: frame line ${f.line}`);
       }
     spans(`task ${t.id}`, t.evidence);
   }
@@ -113,7 +147,8 @@ export function contractProblems(doc: AnalysisDocument, text: string): string[] 
     cpuIds.add(c.id);
     if (c.current !== null && !TASK_ID.test(c.current)) bad(`cpu ${c.id}: current ${c.current}`);
     if (typeof c.idle !== 'boolean' || typeof c.stuck !== 'boolean') bad(`cpu ${c.id}: idle/stuck`);
-    if (!Array.isArray(c.runnable) || !c.runnable.every((r) => TASK_ID.test(r))) bad(`cpu ${c.id}: runnable ${JSON.stringify(c.runnable)}`);
+    if (!Array.isArray(c.runnable) || !c.runnable.every((r) => TASK_ID.test(r)))
+      bad(`cpu ${c.id}: runnable ${JSON.stringify(c.runnable)}`);
     spans(`cpu ${c.id}`, c.evidence);
   }
   const lockIds = new Set<string>();
@@ -122,10 +157,12 @@ export function contractProblems(doc: AnalysisDocument, text: string): string[] 
     if (lockIds.has(l.id)) bad(`lock ${l.id} twice`);
     lockIds.add(l.id);
     if (l.addr !== null && l.id !== `lock:${l.addr}`) bad(`lock ${l.id} has address ${l.addr}`);
-    if (l.addr !== null && !/^[0-9a-f]+$/.test(l.addr)) bad(`lock ${l.id}: address ${l.addr} is not lower-case hex without 0x`);
+    if (l.addr !== null && !/^[0-9a-f]+$/.test(l.addr))
+      bad(`lock ${l.id}: address ${l.addr} is not lower-case hex without 0x`);
     if (!LOCK_TYPES.includes(l.type)) bad(`lock ${l.id}: type ${l.type}`);
     if (l.owner !== null && !TASK_ID.test(l.owner)) bad(`lock ${l.id}: owner ${l.owner}`);
-    if (!Array.isArray(l.waiters) || !l.waiters.every((w) => TASK_ID.test(w))) bad(`lock ${l.id}: waiters ${JSON.stringify(l.waiters)}`);
+    if (!Array.isArray(l.waiters) || !l.waiters.every((w) => TASK_ID.test(w)))
+      bad(`lock ${l.id}: waiters ${JSON.stringify(l.waiters)}`);
     spans(`lock ${l.id}`, l.evidence);
   }
   for (const w of doc.works) {
@@ -142,7 +179,8 @@ export function contractProblems(doc: AnalysisDocument, text: string): string[] 
     if (nodeIds.has(n.id)) bad(`node ${n.id} twice`);
     nodeIds.add(n.id);
     if (!isStr(n.label)) bad(`node ${n.id}: label`);
-    if (n.members !== undefined && !(Array.isArray(n.members) && n.members.every((m) => TASK_ID.test(m)))) bad(`node ${n.id}: members`);
+    if (n.members !== undefined && !(Array.isArray(n.members) && n.members.every((m) => TASK_ID.test(m))))
+      bad(`node ${n.id}: members`);
     spans(`node ${n.id}`, n.evidence, false);
   }
   for (const e of doc.graph.edges) {
@@ -162,7 +200,8 @@ export function contractProblems(doc: AnalysisDocument, text: string): string[] 
     if (!Array.isArray(f.nodes)) bad(`finding ${f.kind}: nodes`);
     else
       for (const id of f.nodes) {
-        if (!nodeIds.has(id) && !taskIds.has(id) && !cpuIds.has(id) && !lockIds.has(id)) bad(`finding ${f.kind}: node ${id} exists nowhere`);
+        if (!nodeIds.has(id) && !taskIds.has(id) && !cpuIds.has(id) && !lockIds.has(id))
+          bad(`finding ${f.kind}: node ${id} exists nowhere`);
       }
     spans(`finding ${f.kind}`, f.evidence, false);
   }
@@ -200,24 +239,67 @@ const hex = (digits: number) => fc.stringMatching(new RegExp(`^[0-9a-f]{${digits
 // Small pools so generated lines refer to the same tasks and locks (cycles, merges).
 const pid = fc.constantFrom(0, 1, 2, 17, 4790, 31969, 65535, 4194304, 2147483647);
 const cpu = fc.constantFrom(0, 1, 3, 7, 63, 511, 4095);
-const comm = fc.constantFrom('kworker/1:2', 'rmmod', 'jbd2/sda1-8', 'systemd', 'swapper/0', 'a b', 'x:1:2', '', '[', 'ü名', 'kworker/u256:0+events_unbound');
-const fn = fc.constantFrom('schedule', '__mutex_lock', 'flush_workqueue', 'wait_for_completion', 'rwsem_down_write_slowpath', 'csd_lock_wait', 'smp_call_function_many_cond', 'native_queued_spin_lock_slowpath', 'io_schedule', 'rcu_gp_kthread', 'process_one_work', 'x', '?', '');
+const comm = fc.constantFrom(
+  'kworker/1:2',
+  'rmmod',
+  'jbd2/sda1-8',
+  'systemd',
+  'swapper/0',
+  'a b',
+  'x:1:2',
+  '',
+  '[',
+  'ü名',
+  'kworker/u256:0+events_unbound',
+);
+const fn = fc.constantFrom(
+  'schedule',
+  '__mutex_lock',
+  'flush_workqueue',
+  'wait_for_completion',
+  'rwsem_down_write_slowpath',
+  'csd_lock_wait',
+  'smp_call_function_many_cond',
+  'native_queued_spin_lock_slowpath',
+  'io_schedule',
+  'rcu_gp_kthread',
+  'process_one_work',
+  'x',
+  '?',
+  '',
+);
 const addr = fc.oneof(fc.constantFrom('ffff880035acf1e0', 'ffff8f1afdf55fe8', 'ffffffff81000000'), hex(16), hex(8));
-const lockName = fc.constantFrom('&dev->mutex', 'rtnl_mutex', '(wq_completion)events', '&sb->s_type->i_mutex_key#13', 'cgroup_mutex', '((work_completion)(&w))', '&(&zone->lock)->rlock');
+const lockName = fc.constantFrom(
+  '&dev->mutex',
+  'rtnl_mutex',
+  '(wq_completion)events',
+  '&sb->s_type->i_mutex_key#13',
+  'cgroup_mutex',
+  '((work_completion)(&w))',
+  '&(&zone->lock)->rlock',
+);
 const num = fc.integer({ min: 0, max: 100_000 });
 const word = fc.string({ unit: fc.constantFrom(...'abcxyz019_-./:[]()<>#+?! \t'), maxLength: 20 });
 
 const kernelLine: fc.Arbitrary<string> = fc.oneof(
   fc.tuple(comm, pid, num).map(([c, p, s]) => `INFO: task ${c}:${p} blocked for more than ${s} seconds.`),
-  fc.tuple(comm, fc.constantFrom('D', 'R', 'S', 'UN', 'RU', 'Z', '?'), addr, pid, pid).map(([c, st, a, p, pp]) => `${c.padEnd(15)} ${st} ${a}     0 ${p}  ${pp} 0x00000080`),
-  fc.tuple(fc.boolean(), addr, fn, hex(3), hex(3), fc.constantFrom('', ' [xfs]', ' [bsnmod]')).map(([q, a, f, o, s, m]) => ` ${q ? '? ' : ''}[<${a}>] ${f}+0x${o}/0x${s}${m}`),
+  fc
+    .tuple(comm, fc.constantFrom('D', 'R', 'S', 'UN', 'RU', 'Z', '?'), addr, pid, pid)
+    .map(([c, st, a, p, pp]) => `${c.padEnd(15)} ${st} ${a}     0 ${p}  ${pp} 0x00000080`),
+  fc
+    .tuple(fc.boolean(), addr, fn, hex(3), hex(3), fc.constantFrom('', ' [xfs]', ' [bsnmod]'))
+    .map(([q, a, f, o, s, m]) => ` ${q ? '? ' : ''}[<${a}>] ${f}+0x${o}/0x${s}${m}`),
   fc.tuple(fc.boolean(), fn, hex(3), hex(3)).map(([q, f, o, s]) => `  ${q ? '? ' : ''}${f}+0x${o}/0x${s}`),
   fc.tuple(fc.nat(40), addr, fn, addr).map(([n, a, f, b]) => ` #${n} [${a}] ${f} at ${b}`),
   fc.tuple(pid, addr, cpu, comm).map(([p, a, c, cm]) => `PID: ${p}  TASK: ${a}  CPU: ${c}  COMMAND: "${cm}"`),
-  fc.tuple(cpu, num, comm, pid).map(([c, s, cm, p]) => `watchdog: BUG: soft lockup - CPU#${c} stuck for ${s}s! [${cm}:${p}]`),
+  fc
+    .tuple(cpu, num, comm, pid)
+    .map(([c, s, cm, p]) => `watchdog: BUG: soft lockup - CPU#${c} stuck for ${s}s! [${cm}:${p}]`),
   fc.tuple(cpu).map(([c]) => `NMI watchdog: Watchdog detected hard LOCKUP on cpu ${c}`),
   fc.tuple(cpu).map(([c]) => `NMI backtrace for cpu ${c}`),
-  fc.tuple(cpu, pid, comm).map(([c, p, cm]) => `CPU: ${c} PID: ${p} Comm: ${cm} Tainted: G        W  OE     5.15.0-91-generic #101-Ubuntu`),
+  fc
+    .tuple(cpu, pid, comm)
+    .map(([c, p, cm]) => `CPU: ${c} PID: ${p} Comm: ${cm} Tainted: G        W  OE     5.15.0-91-generic #101-Ubuntu`),
   fc.tuple(addr, fn, hex(2), hex(3)).map(([a, f, o, s]) => `RIP: 0010:${f}+0x${o}/0x${s} ${a}`),
   fc.tuple(fc.constantFrom('RAX', 'RDI', 'RSI', 'RBX', 'R12'), addr).map(([r, a]) => `${r}: ${a}`),
   fc.tuple(fc.nat(9), comm, pid).map(([n, c, p]) => `${n} lock${n === 1 ? '' : 's'} held by ${c}/${p}:`),
@@ -225,22 +307,51 @@ const kernelLine: fc.Arbitrary<string> = fc.oneof(
   fc.tuple(fc.nat(5), lockName).map(([n, l]) => `-> #${n} (${l}){+.+.}-{3:3}:`),
   fc.tuple(comm, pid).map(([c, p]) => `${c}/${p} is trying to acquire lock:`),
   fc.constantFrom(
-    'Call Trace:', ' <TASK>', ' </TASK>', ' <IRQ>', ' </IRQ>', '<NMI>', '*** DEADLOCK ***', '======================================================',
-    'WARNING: possible circular locking dependency detected', 'WARNING: possible recursive locking detected',
-    'rcu: INFO: rcu_sched detected stalls on CPUs/tasks:', 'sysrq: Show Blocked State', 'Showing busy workqueues and worker pools:',
-    '"echo 0 > /proc/sys/kernel/hung_task_timeout_secs" disables this message.', 'Kernel panic - not syncing: hung_task: blocked tasks',
-    'crash> foreach UN bt', 'crash> bt -a', '---[ end trace 0000000000000000 ]---', '--- <IRQ stack> ---', '',
+    'Call Trace:',
+    ' <TASK>',
+    ' </TASK>',
+    ' <IRQ>',
+    ' </IRQ>',
+    '<NMI>',
+    '*** DEADLOCK ***',
+    '======================================================',
+    'WARNING: possible circular locking dependency detected',
+    'WARNING: possible recursive locking detected',
+    'rcu: INFO: rcu_sched detected stalls on CPUs/tasks:',
+    'sysrq: Show Blocked State',
+    'Showing busy workqueues and worker pools:',
+    '"echo 0 > /proc/sys/kernel/hung_task_timeout_secs" disables this message.',
+    'Kernel panic - not syncing: hung_task: blocked tasks',
+    'crash> foreach UN bt',
+    'crash> bt -a',
+    '---[ end trace 0000000000000000 ]---',
+    '--- <IRQ stack> ---',
+    '',
   ),
-  fc.tuple(cpu, num).map(([c, g]) => `rcu: \t${c}-...!: (${g} GPs behind) idle=b3a/1/0x4000000000000000 softirq=0/0 fqs=0`),
+  fc
+    .tuple(cpu, num)
+    .map(([c, g]) => `rcu: \t${c}-...!: (${g} GPs behind) idle=b3a/1/0x4000000000000000 softirq=0/0 fqs=0`),
   fc.tuple(cpu, num).map(([c, s]) => `BUG: workqueue lockup - pool cpus=${c} node=0 flags=0x0 nice=0 stuck for ${s}s!`),
-  fc.tuple(word, fn).map(([w, f]) => `workqueue ${w}: flags=0x0\n  pwq 2: cpus=1 node=0 flags=0x0 nice=0 active=2/256 refcnt=3\n    in-flight: 4790:${f}\n    pending: ${f}`),
+  fc
+    .tuple(word, fn)
+    .map(
+      ([w, f]) =>
+        `workqueue ${w}: flags=0x0\n  pwq 2: cpus=1 node=0 flags=0x0 nice=0 active=2/256 refcnt=3\n    in-flight: 4790:${f}\n    pending: ${f}`,
+    ),
   fc.tuple(word, fn).map(([w, f]) => `Workqueue: ${w} ${f}`),
   fc.tuple(addr, addr, addr).map(([a, b, c]) => `${a}: ${b} ${c}`),
-  fc.tuple(cpu, pid).map(([c, p]) => `csd: Detected non-responsive CSD lock (#1) on CPU#${c}, waiting 5000000001 ns for CPU#${p % 8} do_nothing+0x0/0x10(0x0).`),
+  fc
+    .tuple(cpu, pid)
+    .map(
+      ([c, p]) =>
+        `csd: Detected non-responsive CSD lock (#1) on CPU#${c}, waiting 5000000001 ns for CPU#${p % 8} do_nothing+0x0/0x10(0x0).`,
+    ),
   word,
 );
 
-const timestamp = fc.tuple(fc.nat(99999), fc.nat(999999)).map(([s, us]) => `[${String(s).padStart(5)}.${String(us).padStart(6, '0')}] `);
+const timestamp = fc
+  .tuple(fc.nat(99999), fc.nat(999999))
+  .map(([s, us]) => `[${String(s).padStart(5)}.${String(us).padStart(6, '0')}] `);
 const kernelText = fc
   .tuple(
     fc.array(fc.tuple(fc.option(timestamp, { nil: undefined }), kernelLine), { maxLength: 60 }),
@@ -271,17 +382,44 @@ const lineOp: fc.Arbitrary<LineOp> = fc.oneof(
   fc.record({ op: fc.constant('drop' as const), at: frac, n: fc.integer({ min: 1, max: 30 }) }),
   fc.record({ op: fc.constant('swap' as const), a: frac, b: frac }),
   fc.record({ op: fc.constant('repeat' as const), at: frac, times: fc.integer({ min: 2, max: 400 }) }),
-  fc.record({ op: fc.constant('splice' as const), at: frac, from: fc.nat(DUMPS.length - 1), start: frac, n: fc.integer({ min: 1, max: 80 }) }),
+  fc.record({
+    op: fc.constant('splice' as const),
+    at: frac,
+    from: fc.nat(DUMPS.length - 1),
+    start: frac,
+    n: fc.integer({ min: 1, max: 80 }),
+  }),
   fc.record({ op: fc.constant('truncate' as const), at: frac }),
   fc.record({
     op: fc.constant('huge' as const),
     at: frac,
-    unit: fc.constantFrom('x', '-', '[', '0x', ' ', 'ffff880035acf1e0 ', '[<ffffffff81000000>] ', '#0 [ffff8800] x at ffff8800 ', 'schedule+0x29/0x70 ', '(&dev->mutex){+.+.}', ':', '\t'),
+    unit: fc.constantFrom(
+      'x',
+      '-',
+      '[',
+      '0x',
+      ' ',
+      'ffff880035acf1e0 ',
+      '[<ffffffff81000000>] ',
+      '#0 [ffff8800] x at ffff8800 ',
+      'schedule+0x29/0x70 ',
+      '(&dev->mutex){+.+.}',
+      ':',
+      '\t',
+    ),
     size: fc.integer({ min: 1000, max: 64_000 }),
   }),
-  fc.record({ op: fc.constant('insert' as const), at: frac, text: fc.oneof(kernelLine, fc.string({ unit: 'binary', maxLength: 200 })) }),
+  fc.record({
+    op: fc.constant('insert' as const),
+    at: frac,
+    text: fc.oneof(kernelLine, fc.string({ unit: 'binary', maxLength: 200 })),
+  }),
   fc.record({ op: fc.constant('reverse' as const), at: frac, n: fc.integer({ min: 2, max: 40 }) }),
-  fc.record({ op: fc.constantFrom('dedent' as const, 'untime' as const), at: frac, n: fc.integer({ min: 1, max: 200 }) }),
+  fc.record({
+    op: fc.constantFrom('dedent' as const, 'untime' as const),
+    at: frac,
+    n: fc.integer({ min: 1, max: 200 }),
+  }),
 );
 const byteOp: fc.Arbitrary<ByteOp> = fc.oneof(
   fc.record({ op: fc.constant('flip' as const), at: frac, bit: fc.nat(7) }),
@@ -363,7 +501,11 @@ export function mutate(text: string, lineOps: LineOp[], byteOps: ByteOp[]): stri
         damaged = Buffer.from(bytes);
         damaged[at] ^= 1 << m.bit;
       } else if (m.op === 'latin1') {
-        damaged = Buffer.concat([bytes.subarray(0, at), Buffer.from('bästa-host Grüße ', 'latin1'), bytes.subarray(at)]);
+        damaged = Buffer.concat([
+          bytes.subarray(0, at),
+          Buffer.from('bästa-host Grüße ', 'latin1'),
+          bytes.subarray(at),
+        ]);
       } else {
         damaged = bytes.subarray(0, at); // cut, possibly inside a multi-byte character
       }
@@ -384,7 +526,10 @@ const params = (numRuns: number): fc.Parameters<unknown> => ({ numRuns, seed: SE
 describe('analyzer fuzzing', () => {
   it('every fixture dump is a valid document, and analysing others in between changes nothing', () => {
     const first = DUMPS.map((d) => JSON.stringify(check(d.text, false)));
-    const again = [...DUMPS].reverse().map((d) => JSON.stringify(analyze(d.text))).reverse();
+    const again = [...DUMPS]
+      .reverse()
+      .map((d) => JSON.stringify(analyze(d.text)))
+      .reverse();
     DUMPS.forEach((d, i) => expect(again[i], d.name).toBe(first[i]));
   });
 
@@ -403,15 +548,34 @@ describe('analyzer fuzzing', () => {
   });
 
   it('kernel-looking token soup with shared pids, cpus and locks (4,000 cases)', () => {
-    fc.assert(fc.property(kernelText, (text) => void check(text)), params(runs(4000)));
+    fc.assert(
+      fc.property(kernelText, (text) => void check(text)),
+      params(runs(4000)),
+    );
   });
 
   it('mutated real dumps: drops, swaps, repetition, truncation, huge lines, byte flips, Latin-1, CRLF (2,000 cases)', () => {
-    fc.assert(fc.property(mutatedDump, (text) => void check(text)), params(runs(2000)));
+    fc.assert(
+      fc.property(mutatedDump, (text) => void check(text)),
+      params(runs(2000)),
+    );
   });
 
   it('edge inputs: empty, only line ends, a BOM, lone surrogates, NUL', () => {
-    for (const text of ['', '\n', '\r\n', '\r', '\n\n\n', ' ', '\uFEFF', '\uFEFF' + DUMPS[0].text, '\uD800', 'a\uDC00b\n', '\u0000'.repeat(100), DUMPS[0].text.replace(/\n/g, '\u2028')]) {
+    for (const text of [
+      '',
+      '\n',
+      '\r\n',
+      '\r',
+      '\n\n\n',
+      ' ',
+      '\uFEFF',
+      '\uFEFF' + DUMPS[0].text,
+      '\uD800',
+      'a\uDC00b\n',
+      '\u0000'.repeat(100),
+      DUMPS[0].text.replace(/\n/g, '\u2028'),
+    ]) {
       check(text);
     }
   });
@@ -426,7 +590,13 @@ const fill = (unit: string, size = MB) => unit.repeat(Math.ceil(size / unit.leng
 const ALL = DUMPS.map((d) => d.text).join('\n');
 
 /** The outer frames of a thread's stack (syscall entry), as real stacks have them. */
-const OUTER = [' ? futex_wake+0x1/0x2', ' do_futex+0x1/0x2', ' ? __audit_syscall_entry+0x1/0x2', ' system_call_fastpath+0x16/0x1b', ''].join('\n');
+const OUTER = [
+  ' ? futex_wake+0x1/0x2',
+  ' do_futex+0x1/0x2',
+  ' ? __audit_syscall_entry+0x1/0x2',
+  ' system_call_fastpath+0x16/0x1b',
+  '',
+].join('\n');
 
 const BIG: Record<string, (size: number) => string> = {
   'repeated dumps': (size) => fill(ALL, size),
@@ -448,7 +618,8 @@ const BIG: Record<string, (size: number) => string> = {
   // One task whose trace has a line of other output between every two frames: each is
   // read past and parsed on its own (ParseContext.strays), tens of thousands of them.
   'a trace with a stray line between every two frames': (size) => {
-    const head = 'INFO: task dd:30412 blocked for more than 120 seconds.\ndd              D    0 30412  30398 0x00004000\nCall Trace:\n';
+    const head =
+      'INFO: task dd:30412 blocked for more than 120 seconds.\ndd              D    0 30412  30398 0x00004000\nCall Trace:\n';
     return head + fill(' schedule+0x42/0xb0\nnfs: server x not responding, still trying\n', size - head.length);
   },
   'NMI backtrace lines': (size) => fill('NMI backtrace for cpu 1\n', size),
@@ -457,9 +628,12 @@ const BIG: Record<string, (size: number) => string> = {
   'lockdep chain lines': (size) => fill('-> #1 (&dev->mutex){+.+.}-{3:3}:\n', size),
   // A chain's intro line with no link after it starts nothing (a lockdep excerpt may start there).
   'lockdep chain intro lines': (size) => fill('the existing dependency chain (in reverse order) is:\n\n', size),
-  'crash ps rows with their COMM wrapped': (size) => fill('     215      2   0  c000000004c80000  UN   0.0       0      0\n[kworker/0:2]\n', size),
-  'struct member commands without a prompt': (size) => fill(' struct -x mutex.owner.counter rtnl_mutex\n  owner.counter = 0xffff9a1072b50001\n', size),
-  'held locks lines': (size) => fill(' #0: ffff888000000000 (&sb->s_type->i_mutex_key#13){++++}-{3:3}, at: foo+0x1/0x2\n', size),
+  'crash ps rows with their COMM wrapped': (size) =>
+    fill('     215      2   0  c000000004c80000  UN   0.0       0      0\n[kworker/0:2]\n', size),
+  'struct member commands without a prompt': (size) =>
+    fill(' struct -x mutex.owner.counter rtnl_mutex\n  owner.counter = 0xffff9a1072b50001\n', size),
+  'held locks lines': (size) =>
+    fill(' #0: ffff888000000000 (&sb->s_type->i_mutex_key#13){++++}-{3:3}, at: foo+0x1/0x2\n', size),
   'dmesg timestamps only': (size) => fill('[ 1234.567890] ', size),
   'open parens': (size) => '('.repeat(size),
   'CRLF line ends': (size) => fill('[ 1.0] x\r\n', size),
@@ -468,7 +642,7 @@ const BIG: Record<string, (size: number) => string> = {
     const out: string[] = [];
     let n = 0;
     for (let i = 1; n < size; i++) {
-      const l = `task${i % 97}           D ffff8f1a${(i * 2654435761 >>> 0).toString(16).padStart(8, '0')}     0 ${i}  1 0x00000080\n [<ffffffff9a567c49>] schedule+0x29/0x70\n [<ffffffff9a567c49>] mutex_lock+0x29/0x70\n`;
+      const l = `task${i % 97}           D ffff8f1a${((i * 2654435761) >>> 0).toString(16).padStart(8, '0')}     0 ${i}  1 0x00000080\n [<ffffffff9a567c49>] schedule+0x29/0x70\n [<ffffffff9a567c49>] mutex_lock+0x29/0x70\n`;
       out.push(l);
       n += l.length;
     }
@@ -482,13 +656,29 @@ const BIG: Record<string, (size: number) => string> = {
     for (let i = 1; n < size; i++) {
       const stack =
         i % 4 === 0
-          ? [' schedule+0x29/0x70', ' rwsem_down_write_failed+0x1/0x2', ' call_rwsem_down_write_failed+0x1/0x2', ' sys_mprotect+0x1/0x2']
+          ? [
+              ' schedule+0x29/0x70',
+              ' rwsem_down_write_failed+0x1/0x2',
+              ' call_rwsem_down_write_failed+0x1/0x2',
+              ' sys_mprotect+0x1/0x2',
+            ]
           : i % 4 === 1
-            ? [' _spin_lock_irq+0x1/0x2', ' lru_add_drain+0x1/0x2', ' handle_mm_fault+0x1/0x2', ' __do_page_fault+0x1/0x2', ' do_page_fault+0x1/0x2']
+            ? [
+                ' _spin_lock_irq+0x1/0x2',
+                ' lru_add_drain+0x1/0x2',
+                ' handle_mm_fault+0x1/0x2',
+                ' __do_page_fault+0x1/0x2',
+                ' do_page_fault+0x1/0x2',
+              ]
             : i % 4 === 2
               ? [' schedule+0x29/0x70', ' mutex_lock+0x1/0x2', ' rtnl_lock+0x1/0x2', ' linkwatch_event+0x1/0x2']
-              : [' schedule+0x29/0x70', ' wait_for_completion+0x1/0x2', ' foo_cmd+0x1/0x2', ' rtnetlink_rcv_msg+0x1/0x2'];
-      const l = `java            D ffff8f1a${(i * 2654435761 >>> 0).toString(16).padStart(8, '0')}     0 ${i}  1 0x00000080\n${stack.join('\n')}\n${OUTER}`;
+              : [
+                  ' schedule+0x29/0x70',
+                  ' wait_for_completion+0x1/0x2',
+                  ' foo_cmd+0x1/0x2',
+                  ' rtnetlink_rcv_msg+0x1/0x2',
+                ];
+      const l = `java            D ffff8f1a${((i * 2654435761) >>> 0).toString(16).padStart(8, '0')}     0 ${i}  1 0x00000080\n${stack.join('\n')}\n${OUTER}`;
       out.push(l);
       n += l.length;
     }
@@ -542,7 +732,9 @@ describe('analyzer time is linear in the input size', () => {
       measured.push(`${name}: ${Math.round(ms)} ms (256 KB: ${Math.round(quarter)} ms)`);
       expect(ms, `1 MB of ${name} took ${Math.round(ms)} ms`).toBeLessThan(2000);
       // Quadratic growth would be 16× from 256 KB to 1 MB; linear is 4×.
-      expect(ms, `1 MB of ${name}: ${Math.round(ms)} ms vs ${Math.round(quarter)} ms for 256 KB`).toBeLessThan(10 * quarter + 300);
+      expect(ms, `1 MB of ${name}: ${Math.round(ms)} ms vs ${Math.round(quarter)} ms for 256 KB`).toBeLessThan(
+        10 * quarter + 300,
+      );
     });
   }
   it('report', () => {

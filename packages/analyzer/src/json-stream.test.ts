@@ -9,9 +9,11 @@ const whole = (v: unknown) => [...batched(jsonChunks(v), 7)].join('');
 
 describe('jsonChunks', () => {
   it('writes exactly what JSON.stringify writes, for any JSON value', () => {
-    fc.assert(fc.property(fc.jsonValue(), (v) => {
-      expect(whole(v)).toBe(JSON.stringify(v));
-    }));
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => {
+        expect(whole(v)).toBe(JSON.stringify(v));
+      }),
+    );
   });
 
   it('drops undefined fields and writes undefined array elements as null, as JSON.stringify does', () => {

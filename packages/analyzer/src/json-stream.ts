@@ -16,7 +16,12 @@ export function* jsonChunks(value: unknown, depth = 0): Generator<string> {
     yield ']';
     return;
   }
-  if (depth < 2 && value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON !== 'function') {
+  if (
+    depth < 2 &&
+    value !== null &&
+    typeof value === 'object' &&
+    typeof (value as { toJSON?: unknown }).toJSON !== 'function'
+  ) {
     yield '{';
     let first = true;
     for (const [k, v] of Object.entries(value)) {

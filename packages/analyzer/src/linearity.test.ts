@@ -26,14 +26,22 @@ describe('every line shape, repeated, is analysed in linear time', () => {
     const timings: ShapeTiming[] = shapes.map((s) => timeShape(s, analyze));
     const slow = timings.filter((t) => t.slow);
     const big = timings.filter((t) => t.ms512 !== null);
-    const worst = big.reduce<ShapeTiming | null>((w, t) => (w === null || t.ms512! / t.ms64 > w.ms512! / w.ms64 ? t : w), null);
+    const worst = big.reduce<ShapeTiming | null>(
+      (w, t) => (w === null || t.ms512! / t.ms64 > w.ms512! / w.ms64 ? t : w),
+      null,
+    );
     console.log(
       `linearity: ${timings.length} shapes (${big.length} also at 512 KB) in ${((performance.now() - t0) / 1000).toFixed(1)} s (${((process.cpuUsage(c0).user + process.cpuUsage(c0).system) / 1e6).toFixed(1)} s CPU); ` +
         `slowest 64 KB ${Math.max(...timings.map((t) => t.ms64)).toFixed(0)} ms, slowest 512 KB ${Math.max(0, ...big.map((t) => t.ms512!)).toFixed(0)} ms` +
-        (worst ? `, worst 512/64 ratio ${(worst.ms512! / worst.ms64).toFixed(1)} (${JSON.stringify(worst.line.slice(0, 80))})` : ''),
+        (worst
+          ? `, worst 512/64 ratio ${(worst.ms512! / worst.ms64).toFixed(1)} (${JSON.stringify(worst.line.slice(0, 80))})`
+          : ''),
     );
     expect(
-      slow.map((t) => `${JSON.stringify(t.line.slice(0, 120))} (${t.source}): 64 KB ${t.ms64.toFixed(0)} ms, 512 KB ${t.ms512?.toFixed(0) ?? '-'} ms`),
+      slow.map(
+        (t) =>
+          `${JSON.stringify(t.line.slice(0, 120))} (${t.source}): 64 KB ${t.ms64.toFixed(0)} ms, 512 KB ${t.ms512?.toFixed(0) ?? '-'} ms`,
+      ),
     ).toEqual([]);
   }, 1_800_000);
 });

@@ -12,7 +12,9 @@ const gc = runInNewContext('gc') as () => void;
 function dump(seed: number, n: number): string {
   const out: string[] = [];
   for (let i = 0; i < n; i++) {
-    out.push(`[  ${100 + i}.000001] task:worker_${seed}_${i}  state:D stack:0     pid:${1000 + i}  ppid:2      flags:0x00004000`);
+    out.push(
+      `[  ${100 + i}.000001] task:worker_${seed}_${i}  state:D stack:0     pid:${1000 + i}  ppid:2      flags:0x00004000`,
+    );
     out.push(`[  ${100 + i}.000002] Call Trace:`);
     out.push(`[  ${100 + i}.000003]  __schedule+0x2c4/0x700`);
     out.push(`[  ${100 + i}.000004]  schedule+0x46/0xb0`);

@@ -16,7 +16,10 @@ import { analyze } from './analyze.js';
 import type { AnalysisDocument, Span } from './contract.js';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..', '..');
-const DIRS = [resolve(import.meta.dirname, '..', 'fixtures', 'real'), resolve(repoRoot, '..', 'shared', 'corpus', 'real')];
+const DIRS = [
+  resolve(import.meta.dirname, '..', 'fixtures', 'real'),
+  resolve(repoRoot, '..', 'shared', 'corpus', 'real'),
+];
 
 /**
  * What a mail client does to a line wider than `width`: break it at the last space at
@@ -81,7 +84,8 @@ function missing(want: Set<string>, got: Set<string>): string[] {
 function spansOutside(doc: AnalysisDocument, lineCount: number): string[] {
   const bad: string[] = [];
   const check = (where: string, ev: Span[] | undefined) => {
-    for (const s of ev ?? []) if (s.line < 1 || s.endLine < s.line || s.endLine > lineCount) bad.push(`${where}: ${JSON.stringify(s)}`);
+    for (const s of ev ?? [])
+      if (s.line < 1 || s.endLine < s.line || s.endLine > lineCount) bad.push(`${where}: ${JSON.stringify(s)}`);
   };
   for (const t of doc.tasks) check(t.id, t.evidence);
   for (const c of doc.cpus) check(c.id, c.evidence);
@@ -90,12 +94,16 @@ function spansOutside(doc: AnalysisDocument, lineCount: number): string[] {
   return bad;
 }
 
-const GAPS: Record<string, Record<string, string>> = JSON.parse(readFileSync(resolve(import.meta.dirname, '..', 'fixtures', 'real', 'reshape-gaps.json'), 'utf8'));
+const GAPS: Record<string, Record<string, string>> = JSON.parse(
+  readFileSync(resolve(import.meta.dirname, '..', 'fixtures', 'real', 'reshape-gaps.json'), 'utf8'),
+);
 
 const captures: { name: string; text: string }[] = [];
 for (const dir of DIRS) {
   if (!existsSync(dir)) continue;
-  for (const f of readdirSync(dir).sort()) if (f.endsWith('.txt')) captures.push({ name: f, text: readFileSync(join(dir, f), 'utf8').replace(/\r\n?/g, '\n') });
+  for (const f of readdirSync(dir).sort())
+    if (f.endsWith('.txt'))
+      captures.push({ name: f, text: readFileSync(join(dir, f), 'utf8').replace(/\r\n?/g, '\n') });
 }
 
 describe('real captures reshaped on their way to the user keep their tasks, stuck CPUs and edges', () => {
@@ -108,9 +116,14 @@ describe('real captures reshaped on their way to the user keep their tasks, stuc
         const text = reshape(c.text);
         const doc = analyze(text);
         const got = facts(doc);
-        const lost = [...missing(base.tasks, got.tasks), ...missing(base.cpus, got.cpus), ...missing(base.edges, got.edges)];
+        const lost = [
+          ...missing(base.tasks, got.tasks),
+          ...missing(base.cpus, got.cpus),
+          ...missing(base.edges, got.edges),
+        ];
         const gap = GAPS[c.name.replace(/\.txt$/, '')]?.[how];
-        if (gap !== undefined && !lost.length) problems.push(`${how}: listed in reshape-gaps.json but keeps everything now: remove it from the list`);
+        if (gap !== undefined && !lost.length)
+          problems.push(`${how}: listed in reshape-gaps.json but keeps everything now: remove it from the list`);
         if (gap === undefined && lost.length) problems.push(`${how}: lost ${lost.join(', ')}`);
         const lines = text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
         if (doc.lineCount !== lines) problems.push(`${how}: lineCount ${doc.lineCount}, the text has ${lines}`);
@@ -124,7 +137,9 @@ describe('real captures reshaped on their way to the user keep their tasks, stuc
 
 describe('the reshapings themselves', () => {
   it('wrap breaks at the last space before the column, keeps the indentation, leaves an unbreakable line whole', () => {
-    expect(wrap('[  1.000000] INFO: task bash:2644 blocked for more than 147 seconds.', 50)).toBe('[  1.000000] INFO: task bash:2644 blocked for more\nthan 147 seconds.');
+    expect(wrap('[  1.000000] INFO: task bash:2644 blocked for more than 147 seconds.', 50)).toBe(
+      '[  1.000000] INFO: task bash:2644 blocked for more\nthan 147 seconds.',
+    );
     expect(wrap('   ' + 'x'.repeat(60), 50)).toBe('   ' + 'x'.repeat(60));
     expect(wrap('aaaa bbbb', 6, true)).toBe('aaaa \nbbbb');
   });

@@ -34,7 +34,14 @@ describe('run state', () => {
     expect(doc.tasks.length).toBeGreaterThan(0);
     const sizes = perRunSizes();
     // Every table of parse/ and knowledge/ is registered, and empty.
-    expect(Object.keys(sizes).sort()).toEqual(['armCallText', 'crashFrameText', 'frameHeldLocksByName', 'frameTable', 'genericFrameByName', 'waitRuleByName']);
+    expect(Object.keys(sizes).sort()).toEqual([
+      'armCallText',
+      'crashFrameText',
+      'frameHeldLocksByName',
+      'frameTable',
+      'genericFrameByName',
+      'waitRuleByName',
+    ]);
     expect(Object.values(sizes).every((n) => n === 0)).toBe(true);
   });
 

@@ -9,7 +9,13 @@ import { analyze } from './analyze.js';
 import { ANALYZER_VERSION } from './version.js';
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
-const PACKAGES = ['package.json', 'packages/analyzer/package.json', 'apps/server/package.json', 'apps/web/package.json', 'e2e/package.json'];
+const PACKAGES = [
+  'package.json',
+  'packages/analyzer/package.json',
+  'apps/server/package.json',
+  'apps/web/package.json',
+  'e2e/package.json',
+];
 
 describe('version', () => {
   it.each(PACKAGES)('%s has the analyzer version', (file) => {

@@ -29,11 +29,16 @@ export interface TestApp {
 
 /** int8 as numbers, as the store reads them. */
 const PG_TYPES = {
-  getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid === 20 && format !== 'binary' ? Number : pg.types.getTypeParser(oid, format as 'text')),
+  getTypeParser: (oid: number, format?: 'text' | 'binary') =>
+    oid === 20 && format !== 'binary' ? Number : pg.types.getTypeParser(oid, format as 'text'),
 } as pg.CustomTypesConfig;
 
 /** Raw SQL on a store's database (see TestApp.sql). */
-export async function rawSql<T>(store: { dbPath: string; databaseUrl?: string }, text: string, params: unknown[]): Promise<T[]> {
+export async function rawSql<T>(
+  store: { dbPath: string; databaseUrl?: string },
+  text: string,
+  params: unknown[],
+): Promise<T[]> {
   if (!store.databaseUrl) {
     const db = new Database(store.dbPath);
     try {
@@ -49,7 +54,12 @@ export async function rawSql<T>(store: { dbPath: string; databaseUrl?: string },
   await c.connect();
   try {
     let n = 0;
-    return (await c.query(text.replace(/\?/g, () => `$${++n}`), params)).rows as T[];
+    return (
+      await c.query(
+        text.replace(/\?/g, () => `$${++n}`),
+        params,
+      )
+    ).rows as T[];
   } finally {
     await c.end();
   }
@@ -62,7 +72,10 @@ export function tempDir(): string {
 /** A store of the test run's engine on a fresh database in `dir`; `again()` opens a second
  *  store (another connection, as the CLI or another server) on the same database. */
 export async function openTestStore(dir: string, options: { storedViewMinBytes?: number } = {}) {
-  const location = { dbPath: join(dir, 'db.sqlite'), databaseUrl: TEST_ENGINE === 'postgres' ? await createTestDatabase() : undefined };
+  const location = {
+    dbPath: join(dir, 'db.sqlite'),
+    databaseUrl: TEST_ENGINE === 'postgres' ? await createTestDatabase() : undefined,
+  };
   const open = () => openStore({ ...location, migrationsDir: defaultMigrationsDir(), ...options });
   const store = await open();
   return {
@@ -102,7 +115,11 @@ export function cliEnv(store: { dbPath: string; databaseUrl?: string }): NodeJS.
 }
 
 /** `beforeReady`: hooks to add before the app's plugins load (onRoute, say). */
-export async function startApp(overrides: Partial<AppOptions> = {}, dir = tempDir(), beforeReady?: (app: FastifyInstance) => void): Promise<TestApp> {
+export async function startApp(
+  overrides: Partial<AppOptions> = {},
+  dir = tempDir(),
+  beforeReady?: (app: FastifyInstance) => void,
+): Promise<TestApp> {
   const dbPath = join(dir, 'data', 'hangscope.db');
   let databaseUrl: string | undefined;
   if (TEST_ENGINE === 'postgres') {
@@ -203,16 +220,44 @@ export async function listenLocal(app: TestApp): Promise<string> {
  */
 export function sysrqDump(tasks: number): string {
   const stacks = [
-    ['__schedule+0x3f6/0xa40', 'schedule+0x5b/0xd0', 'worker_thread+0xb3/0x3d0', 'kthread+0x127/0x150', 'ret_from_fork+0x1f/0x30'],
-    ['__schedule+0x3f6/0xa40', 'schedule+0x5b/0xd0', 'smpboot_thread_fn+0xe7/0x170', 'kthread+0x127/0x150', 'ret_from_fork+0x1f/0x30'],
-    ['__schedule+0x3f6/0xa40', 'schedule+0x5b/0xd0', 'schedule_preempt_disabled+0xe/0x10', '__mutex_lock.constprop.0+0x2ab/0x4d0', 'ext4_sync_fs+0x41/0x90 [ext4]', 'iterate_supers+0x9f/0x100', 'ksys_sync+0x40/0xb0', '__do_sys_sync+0xe/0x20', 'do_syscall_64+0x59/0xc0', 'entry_SYSCALL_64_after_hwframe+0x61/0xcb'],
+    [
+      '__schedule+0x3f6/0xa40',
+      'schedule+0x5b/0xd0',
+      'worker_thread+0xb3/0x3d0',
+      'kthread+0x127/0x150',
+      'ret_from_fork+0x1f/0x30',
+    ],
+    [
+      '__schedule+0x3f6/0xa40',
+      'schedule+0x5b/0xd0',
+      'smpboot_thread_fn+0xe7/0x170',
+      'kthread+0x127/0x150',
+      'ret_from_fork+0x1f/0x30',
+    ],
+    [
+      '__schedule+0x3f6/0xa40',
+      'schedule+0x5b/0xd0',
+      'schedule_preempt_disabled+0xe/0x10',
+      '__mutex_lock.constprop.0+0x2ab/0x4d0',
+      'ext4_sync_fs+0x41/0x90 [ext4]',
+      'iterate_supers+0x9f/0x100',
+      'ksys_sync+0x40/0xb0',
+      '__do_sys_sync+0xe/0x20',
+      'do_syscall_64+0x59/0xc0',
+      'entry_SYSCALL_64_after_hwframe+0x61/0xcb',
+    ],
   ];
-  const lines = ['[ 8812.331211] Linux version 5.15.0-113-generic (buildd@lcy02-amd64-100) #123-Ubuntu SMP', '[ 8812.331220] sysrq: Show State'];
+  const lines = [
+    '[ 8812.331211] Linux version 5.15.0-113-generic (buildd@lcy02-amd64-100) #123-Ubuntu SMP',
+    '[ 8812.331220] sysrq: Show State',
+  ];
   for (let pid = 1; pid <= tasks; pid++) {
     const kind = pid === tasks ? 2 : pid % 2;
     const comm = kind === 2 ? 'sync' : kind === 0 ? `kworker/${pid % 64}:1` : `migration/${pid % 64}`;
     const state = kind === 2 ? 'D' : kind === 0 ? 'I' : 'S';
-    lines.push(`[ 8812.331231] task:${comm.padEnd(15)} state:${state} stack:    0 pid:${String(pid).padStart(5)} ppid:     2 flags:0x00004000`);
+    lines.push(
+      `[ 8812.331231] task:${comm.padEnd(15)} state:${state} stack:    0 pid:${String(pid).padStart(5)} ppid:     2 flags:0x00004000`,
+    );
     lines.push('[ 8812.331236] Call Trace:', '[ 8812.331239]  <TASK>');
     for (const f of stacks[kind]) lines.push(`[ 8812.331247]  ${f}`);
     lines.push('[ 8812.331285]  </TASK>');

@@ -36,7 +36,8 @@ export function findPgBin(): string | null {
 
 export async function startPgCluster(): Promise<PgCluster> {
   const bin = findPgBin();
-  if (!bin) throw new Error('PostgreSQL server binaries not found: apt-get install -y postgresql (or set HANGSCOPE_PG_BIN)');
+  if (!bin)
+    throw new Error('PostgreSQL server binaries not found: apt-get install -y postgresql (or set HANGSCOPE_PG_BIN)');
   const dir = mkdtempSync(join(tmpdir(), 'hangscope-pg-'));
   const data = join(dir, 'data');
   const asRoot = process.getuid?.() === 0;
@@ -49,14 +50,34 @@ export async function startPgCluster(): Promise<PgCluster> {
   }
   const must = (cmd: string, args: string[]) => {
     const r = run(cmd, args);
-    if (r.status !== 0) throw new Error(`${cmd} failed (${r.status}): ${r.stderr || r.stdout}${r.error ? ` ${r.error.message}` : ''}`);
+    if (r.status !== 0)
+      throw new Error(`${cmd} failed (${r.status}): ${r.stderr || r.stdout}${r.error ? ` ${r.error.message}` : ''}`);
   };
   try {
-    must(join(bin, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync', '--no-instructions']);
+    must(join(bin, 'initdb'), [
+      '-D',
+      data,
+      '-A',
+      'trust',
+      '-U',
+      'postgres',
+      '-E',
+      'UTF8',
+      '--locale=C.UTF-8',
+      '--no-sync',
+      '--no-instructions',
+    ]);
     const port = await freePort();
     // fsync off: a test cluster that a power cut may lose; commits and their visibility
     // (what the tests check) are unchanged.
-    const options = [`-k ${dir}`, `-p ${port}`, "-c listen_addresses='127.0.0.1'", '-c fsync=off', '-c full_page_writes=off', '-c max_connections=300'].join(' ');
+    const options = [
+      `-k ${dir}`,
+      `-p ${port}`,
+      "-c listen_addresses='127.0.0.1'",
+      '-c fsync=off',
+      '-c full_page_writes=off',
+      '-c max_connections=300',
+    ].join(' ');
     must(join(bin, 'pg_ctl'), ['-D', data, '-o', options, '-l', join(dir, 'log'), '-w', '-t', '60', 'start']);
     return {
       url: `postgres://postgres@127.0.0.1:${port}/postgres`,

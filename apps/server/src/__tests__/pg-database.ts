@@ -3,11 +3,13 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
 /** The test run's engine: HANGSCOPE_TEST_ENGINE=postgres (vitest.postgres.config.ts) or SQLite. */
-export const TEST_ENGINE: 'sqlite' | 'postgres' = process.env.HANGSCOPE_TEST_ENGINE === 'postgres' ? 'postgres' : 'sqlite';
+export const TEST_ENGINE: 'sqlite' | 'postgres' =
+  process.env.HANGSCOPE_TEST_ENGINE === 'postgres' ? 'postgres' : 'sqlite';
 
 export function clusterUrl(): string {
   const url = process.env.HANGSCOPE_TEST_PG_URL;
-  if (!url) throw new Error('no test PostgreSQL cluster: run with vitest.postgres.config.ts (its globalSetup starts one)');
+  if (!url)
+    throw new Error('no test PostgreSQL cluster: run with vitest.postgres.config.ts (its globalSetup starts one)');
   return url;
 }
 

@@ -31,7 +31,14 @@ describe('compactJsonPieces', () => {
     expect(json).toBe(JSON.stringify(compactAnalysis(doc)));
     expect(JSON.parse(json).stacks).toHaveLength(3);
     // more than a megabyte: several pieces, same text
-    const many = { ...doc, tasks: Array.from({ length: 50_000 }, (_, i) => ({ id: `task:${i}`, comm: `kworker/${i}`, frames: doc.tasks[i % 4].frames })) } as AnalysisDocument;
+    const many = {
+      ...doc,
+      tasks: Array.from({ length: 50_000 }, (_, i) => ({
+        id: `task:${i}`,
+        comm: `kworker/${i}`,
+        frames: doc.tasks[i % 4].frames,
+      })),
+    } as AnalysisDocument;
     const pieces = [...compactJsonPieces(many)];
     expect(pieces.length).toBeGreaterThan(1);
     expect(pieces.join('')).toBe(JSON.stringify(compactAnalysis(many)));

@@ -1,4 +1,13 @@
-import { FINGERPRINT_VERSION, analysisFailed, analyze, compactAnalysis, frameSignature, type AnalysisDocument, type CompactAnalysis, type Frame } from '@hangscope/analyzer';
+import {
+  FINGERPRINT_VERSION,
+  analysisFailed,
+  analyze,
+  compactAnalysis,
+  frameSignature,
+  type AnalysisDocument,
+  type CompactAnalysis,
+  type Frame,
+} from '@hangscope/analyzer';
 import { HttpError } from '../errors.js';
 import { decodeDump } from '../ingest/decode.js';
 import { compressDocument, type DocumentForm } from '../store/document.js';
@@ -32,7 +41,10 @@ export function countLinesOfBytes(bytes: Uint8Array): number {
 }
 
 /** What the store indexes and searches: everything of a record but the document. */
-export function indexFields(doc: AnalysisDocument, lineCount: number): Omit<AnalysisRecord, 'document' | 'documentJson' | 'timings'> {
+export function indexFields(
+  doc: AnalysisDocument,
+  lineCount: number,
+): Omit<AnalysisRecord, 'document' | 'documentJson' | 'timings'> {
   const frames = new Set<string>();
   const comms = new Set<string>();
   // Tasks with the same stack share one frames array: each array is read once.
@@ -73,14 +85,23 @@ export function storedForm(
 }
 
 /** Reduce a document to what the store indexes and searches, with its JSON compressed. */
-export function toAnalysisRecord(doc: AnalysisDocument, text: string, compactMinTasks = COMPACT_MIN_TASKS): AnalysisRecord {
+export function toAnalysisRecord(
+  doc: AnalysisDocument,
+  text: string,
+  compactMinTasks = COMPACT_MIN_TASKS,
+): AnalysisRecord {
   return recordOf(doc, countLines(text), compactMinTasks);
 }
 
 function recordOf(doc: AnalysisDocument, lineCount: number, compactMinTasks = COMPACT_MIN_TASKS): AnalysisRecord {
   const { value, form } = storedForm(doc, compactMinTasks);
   const documentJson = JSON.stringify(value);
-  return { document: compressDocument(documentJson, form), documentJson, ...indexFields(doc, lineCount), view: pageView(doc) };
+  return {
+    document: compressDocument(documentJson, form),
+    documentJson,
+    ...indexFields(doc, lineCount),
+    view: pageView(doc),
+  };
 }
 
 /**
@@ -104,12 +125,19 @@ export function failedAnalysisRecord(bytes: Uint8Array, reason: string): Analysi
  *  the page that follows an upload then needs no second read of the stored analysis. */
 export function pageView(doc: AnalysisDocument): NonNullable<AnalysisRecord['view']> {
   const { view, groups } = buildView(doc);
-  return { version: VIEW_VERSION, doc: compressDocument(JSON.stringify(view)), groups, groupsDoc: compressDocument(JSON.stringify(groups)) };
+  return {
+    version: VIEW_VERSION,
+    doc: compressDocument(JSON.stringify(view)),
+    groups,
+    groupsDoc: compressDocument(JSON.stringify(groups)),
+  };
 }
 
 /** The dump's text, or the 400/415 that says why it is not one (see decode.ts). */
 export function decodeOrReject(bytes: Uint8Array): string {
-  const decoded = decodeDump(Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  const decoded = decodeDump(
+    Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+  );
   if (!decoded.ok) throw new HttpError(decoded.statusCode, decoded.error, decoded.message);
   return decoded.text;
 }

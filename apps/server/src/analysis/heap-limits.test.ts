@@ -4,7 +4,10 @@ import { ANALYSIS_MIN_OLD_GENERATION_MB, analysisResourceLimits } from './heap-l
 
 describe('analysisResourceLimits', () => {
   it('caps the young generation and scales the old generation with the largest upload', () => {
-    expect(analysisResourceLimits(64 * 1048576)).toEqual({ maxYoungGenerationSizeMb: ANALYSIS_YOUNG_GENERATION_MB, maxOldGenerationSizeMb: 1024 });
+    expect(analysisResourceLimits(64 * 1048576)).toEqual({
+      maxYoungGenerationSizeMb: ANALYSIS_YOUNG_GENERATION_MB,
+      maxOldGenerationSizeMb: 1024,
+    });
     expect(analysisResourceLimits(1048576).maxOldGenerationSizeMb).toBe(ANALYSIS_MIN_OLD_GENERATION_MB);
     expect(analysisResourceLimits(256 * 1048576).maxOldGenerationSizeMb).toBe(4096);
   });

@@ -49,7 +49,11 @@ describe('WorkerAnalysisPool', () => {
     const p = testPool(1);
     await expect(p.analyze(b('crash'))).rejects.toThrow(/exited with code 3/);
     await expect(p.analyze(b('throw'))).rejects.toThrow(/boom/);
-    await expect(p.analyze(b('binary'))).rejects.toMatchObject({ name: 'HttpError', statusCode: 415, error: 'not_text' });
+    await expect(p.analyze(b('binary'))).rejects.toMatchObject({
+      name: 'HttpError',
+      statusCode: 415,
+      error: 'not_text',
+    });
     expect((await p.analyze(b('after'))).title).toBe('echo after');
   });
 
@@ -82,7 +86,9 @@ describe('createAnalysisRunner', () => {
     expect(runner.mode).toBe('inline');
     const record = await runner.analyze(Buffer.from(HUNG_TASK_DUMP));
     expect(record).toEqual(analyzeToRecord(Buffer.from(HUNG_TASK_DUMP)));
-    await expect(runner.analyze(Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0]))).rejects.toMatchObject({ statusCode: 415 });
+    await expect(runner.analyze(Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0]))).rejects.toMatchObject({
+      statusCode: 415,
+    });
     expect(record.lineCount).toBe(12);
     expect(JSON.parse(record.documentJson!).schemaVersion).toBe(1);
   });

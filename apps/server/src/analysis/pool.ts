@@ -76,7 +76,11 @@ function fromWorker(reply: { record: AnalysisRecord; timings?: AnalysisRecord['t
   }
   if (record.view) {
     const { doc, groupsDoc } = record.view;
-    record.view = { ...record.view, doc: { ...doc, data: asBuffer(doc.data) }, groupsDoc: { ...groupsDoc, data: asBuffer(groupsDoc.data) } };
+    record.view = {
+      ...record.view,
+      doc: { ...doc, data: asBuffer(doc.data) },
+      groupsDoc: { ...groupsDoc, data: asBuffer(groupsDoc.data) },
+    };
   }
   if (reply.timings) record.timings = reply.timings;
   return record;
@@ -125,7 +129,10 @@ export class WorkerAnalysisPool implements AnalysisRunner {
       const job = this.queue.shift()!;
       slot.job = job;
       slot.worker.ref();
-      slot.timer = setTimeout(() => this.fail(slot!, new AnalysisError(`analysis took longer than ${this.timeoutMs} ms`)), this.timeoutMs);
+      slot.timer = setTimeout(
+        () => this.fail(slot!, new AnalysisError(`analysis took longer than ${this.timeoutMs} ms`)),
+        this.timeoutMs,
+      );
       // A copy of exactly the bytes, transferred: one memcpy (a structured clone of the
       // Buffer would copy its whole backing store, and a string had to be decoded here
       // first, on the event loop, and copied again).
@@ -142,12 +149,16 @@ export class WorkerAnalysisPool implements AnalysisRunner {
       if (!job || job.jobId !== reply.jobId) return;
       this.finish(slot);
       if ('error' in reply) job.reject(new AnalysisError(`analysis failed: ${reply.error}`));
-      else if ('rejected' in reply) job.reject(new HttpError(reply.rejected.statusCode, reply.rejected.error, reply.rejected.message));
+      else if ('rejected' in reply)
+        job.reject(new HttpError(reply.rejected.statusCode, reply.rejected.error, reply.rejected.message));
       else job.resolve(fromWorker(reply));
       this.dispatch();
     });
     slot.worker.on('error', (err: Error & { code?: string }) => {
-      const why = err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? `analysis ran out of memory (${err.message})` : `analysis worker crashed: ${err.message}`;
+      const why =
+        err.code === 'ERR_WORKER_OUT_OF_MEMORY'
+          ? `analysis ran out of memory (${err.message})`
+          : `analysis worker crashed: ${err.message}`;
       this.fail(slot, new AnalysisError(why));
     });
     slot.worker.on('exit', (code) => {
@@ -192,7 +203,12 @@ export class WorkerAnalysisPool implements AnalysisRunner {
 }
 
 /** Worker threads when the built worker exists, otherwise in-process analysis. */
-export function createAnalysisRunner(opts: { size: number; timeoutMs: number; workerUrl?: URL | null; resourceLimits?: ResourceLimits }): AnalysisRunner {
+export function createAnalysisRunner(opts: {
+  size: number;
+  timeoutMs: number;
+  workerUrl?: URL | null;
+  resourceLimits?: ResourceLimits;
+}): AnalysisRunner {
   const url = opts.workerUrl === undefined ? builtWorkerUrl() : opts.workerUrl;
   return url ? new WorkerAnalysisPool(url, opts.size, opts.timeoutMs, opts.resourceLimits) : new InlineAnalysisRunner();
 }

@@ -16,7 +16,8 @@ const port = parentPort;
 
 /** The bytes in an ArrayBuffer of their own (a small Buffer may share Node's pool). */
 function ownBuffer(data: Buffer): ArrayBuffer {
-  if (data.byteOffset === 0 && data.byteLength === data.buffer.byteLength && data.buffer instanceof ArrayBuffer) return data.buffer;
+  if (data.byteOffset === 0 && data.byteLength === data.buffer.byteLength && data.buffer instanceof ArrayBuffer)
+    return data.buffer;
   const copy = new ArrayBuffer(data.byteLength);
   new Uint8Array(copy).set(data);
   return copy;
@@ -44,22 +45,36 @@ port.on('message', async (message: { jobId: number; bytes: Uint8Array | null }) 
     text = null; // the analysis is done with it; let it go before the encoding allocates
     // The compact form's JSON is written from the document itself (compact-encode.ts).
     const compact = storedForm(doc, COMPACT_MIN_TASKS, false).form === 'compact';
-    const document = compact ? await compressJsonPieces(compactJsonPieces(doc), 'compact') : await compressDocumentStreaming(doc, 'full');
+    const document = compact
+      ? await compressJsonPieces(compactJsonPieces(doc), 'compact')
+      : await compressDocumentStreaming(doc, 'full');
     const t3 = performance.now();
     const view = pageView(doc);
-    const timings = { decode: Math.round(t1 - t0), analyze: Math.round(t2 - t1), encode: Math.round(t3 - t2), view: Math.round(performance.now() - t3) };
+    const timings = {
+      decode: Math.round(t1 - t0),
+      analyze: Math.round(t2 - t1),
+      encode: Math.round(t3 - t2),
+      view: Math.round(performance.now() - t3),
+    };
     const data = ownBuffer(document.data);
     const viewData = ownBuffer(view.doc.data);
     const groupsData = ownBuffer(view.groupsDoc.data);
     const record = {
       ...fields,
       document: { ...document, data: new Uint8Array(data) },
-      view: { ...view, doc: { ...view.doc, data: new Uint8Array(viewData) }, groupsDoc: { ...view.groupsDoc, data: new Uint8Array(groupsData) } },
+      view: {
+        ...view,
+        doc: { ...view.doc, data: new Uint8Array(viewData) },
+        groupsDoc: { ...view.groupsDoc, data: new Uint8Array(groupsData) },
+      },
     };
     port.postMessage({ jobId: message.jobId, record, timings }, [data, viewData, groupsData]);
   } catch (err) {
     if (err instanceof HttpError) {
-      port.postMessage({ jobId: message.jobId, rejected: { statusCode: err.statusCode, error: err.error, message: err.message } });
+      port.postMessage({
+        jobId: message.jobId,
+        rejected: { statusCode: err.statusCode, error: err.error, message: err.message },
+      });
     } else {
       port.postMessage({ jobId: message.jobId, error: err instanceof Error ? err.message : String(err) });
     }

@@ -71,7 +71,11 @@ async function newAnnotation(role: Role | null): Promise<string> {
 
 let uploads = 0;
 async function newIncident(): Promise<string> {
-  const res = await send('POST', { url: '/api/incidents', body: `${HUNG_TASK_DUMP}\n# copy ${++uploads}\n`, type: 'text/plain' }, tokens.admin);
+  const res = await send(
+    'POST',
+    { url: '/api/incidents', body: `${HUNG_TASK_DUMP}\n# copy ${++uploads}\n`, type: 'text/plain' },
+    tokens.admin,
+  );
   expect(res.status).toBe(201);
   return ((await res.json()) as { id: string }).id;
 }
@@ -81,10 +85,20 @@ const CASES: RouteCase[] = [
   { method: 'GET', route: '/healthz', access: 'public', call: async () => ({ url: '/healthz' }) },
   { method: 'GET', route: '/api/limits', access: 'public', call: async () => ({ url: '/api/limits' }) },
   { method: 'GET', route: '/api/session', access: 'public', call: async () => ({ url: '/api/session' }) },
-  { method: 'POST', route: '/api/session', access: 'public', call: async () => ({ url: '/api/session', body: { token: tokens.read } }) },
+  {
+    method: 'POST',
+    route: '/api/session',
+    access: 'public',
+    call: async () => ({ url: '/api/session', body: { token: tokens.read } }),
+  },
   { method: 'DELETE', route: '/api/session', access: 'public', call: async () => ({ url: '/api/session' }) },
   { method: 'GET', route: '/api/tokens', access: 'admin', call: async () => ({ url: '/api/tokens' }) },
-  { method: 'POST', route: '/api/tokens', access: 'admin', call: async () => ({ url: '/api/tokens', body: { role: 'read', name: `t${++tokenNames}` } }) },
+  {
+    method: 'POST',
+    route: '/api/tokens',
+    access: 'admin',
+    call: async () => ({ url: '/api/tokens', body: { role: 'read', name: `t${++tokenNames}` } }),
+  },
   {
     method: 'DELETE',
     route: '/api/tokens/:id',
@@ -95,7 +109,16 @@ const CASES: RouteCase[] = [
       return { url: `/api/tokens/${id}` };
     },
   },
-  { method: 'POST', route: '/api/incidents', access: 'upload', call: async () => ({ url: '/api/incidents', body: `${HUNG_TASK_DUMP}\n# upload ${++uploads}\n`, type: 'text/plain' }) },
+  {
+    method: 'POST',
+    route: '/api/incidents',
+    access: 'upload',
+    call: async () => ({
+      url: '/api/incidents',
+      body: `${HUNG_TASK_DUMP}\n# upload ${++uploads}\n`,
+      type: 'text/plain',
+    }),
+  },
   { method: 'GET', route: '/api/incidents', access: 'read', call: async () => ({ url: '/api/incidents' }) },
   { method: 'GET', route: '/collect.sh', access: 'public', call: async () => ({ url: '/collect.sh' }) },
   // A capture is an upload: the collector on the hung machine posts with an ingest token.
@@ -103,22 +126,74 @@ const CASES: RouteCase[] = [
     method: 'POST',
     route: '/api/incidents/:id/captures',
     access: 'upload',
-    call: async () => ({ url: `/api/incidents/${incidentId}/captures`, body: `=== hangscope-collect: uname -a ===\nLinux h 5.15.0-91-generic #1 SMP x86_64 GNU/Linux\n# capture ${++uploads}\n`, type: 'text/plain' }),
+    call: async () => ({
+      url: `/api/incidents/${incidentId}/captures`,
+      body: `=== hangscope-collect: uname -a ===\nLinux h 5.15.0-91-generic #1 SMP x86_64 GNU/Linux\n# capture ${++uploads}\n`,
+      type: 'text/plain',
+    }),
   },
-  { method: 'GET', route: '/api/incidents/:id/captures', access: 'read', call: async () => ({ url: `/api/incidents/${incidentId}/captures` }) },
-  { method: 'GET', route: '/api/incidents/:id/captures/:seq/raw', access: 'read', call: async () => ({ url: `/api/incidents/${incidentId}/captures/1/raw` }) },
-  { method: 'GET', route: '/api/incidents/:id/input', access: 'read', call: async () => ({ url: `/api/incidents/${incidentId}/input` }) },
-  { method: 'GET', route: '/api/incidents/:id/diff', access: 'read', call: async () => ({ url: `/api/incidents/${incidentId}/diff?with=${incidentId}` }) },
-  { method: 'GET', route: '/api/incidents/:id', access: 'read', call: async () => ({ url: `/api/incidents/${incidentId}` }) },
-  { method: 'GET', route: '/api/incidents/:id/raw', access: 'read', call: async () => ({ url: `/api/incidents/${incidentId}/raw` }) },
-  { method: 'PATCH', route: '/api/incidents/:id', access: 'write', call: async () => ({ url: `/api/incidents/${incidentId}`, body: { tags: ['x'] } }) },
-  { method: 'GET', route: '/api/incidents/:id/annotations', access: 'read', call: async () => ({ url: `/api/incidents/${incidentId}/annotations` }) },
-  { method: 'POST', route: '/api/incidents/:id/annotations', access: 'write', call: async () => ({ url: `/api/incidents/${incidentId}/annotations`, body: { body: 'hi' } }) },
+  {
+    method: 'GET',
+    route: '/api/incidents/:id/captures',
+    access: 'read',
+    call: async () => ({ url: `/api/incidents/${incidentId}/captures` }),
+  },
+  {
+    method: 'GET',
+    route: '/api/incidents/:id/captures/:seq/raw',
+    access: 'read',
+    call: async () => ({ url: `/api/incidents/${incidentId}/captures/1/raw` }),
+  },
+  {
+    method: 'GET',
+    route: '/api/incidents/:id/input',
+    access: 'read',
+    call: async () => ({ url: `/api/incidents/${incidentId}/input` }),
+  },
+  {
+    method: 'GET',
+    route: '/api/incidents/:id/diff',
+    access: 'read',
+    call: async () => ({ url: `/api/incidents/${incidentId}/diff?with=${incidentId}` }),
+  },
+  {
+    method: 'GET',
+    route: '/api/incidents/:id',
+    access: 'read',
+    call: async () => ({ url: `/api/incidents/${incidentId}` }),
+  },
+  {
+    method: 'GET',
+    route: '/api/incidents/:id/raw',
+    access: 'read',
+    call: async () => ({ url: `/api/incidents/${incidentId}/raw` }),
+  },
+  {
+    method: 'PATCH',
+    route: '/api/incidents/:id',
+    access: 'write',
+    call: async () => ({ url: `/api/incidents/${incidentId}`, body: { tags: ['x'] } }),
+  },
+  {
+    method: 'GET',
+    route: '/api/incidents/:id/annotations',
+    access: 'read',
+    call: async () => ({ url: `/api/incidents/${incidentId}/annotations` }),
+  },
+  {
+    method: 'POST',
+    route: '/api/incidents/:id/annotations',
+    access: 'write',
+    call: async () => ({ url: `/api/incidents/${incidentId}/annotations`, body: { body: 'hi' } }),
+  },
   {
     method: 'PATCH',
     route: '/api/incidents/:id/annotations/:annotationId',
     access: 'write',
-    call: async (role) => ({ url: `/api/incidents/${incidentId}/annotations/${await newAnnotation(role)}`, body: { body: 'edited' } }),
+    call: async (role) => ({
+      url: `/api/incidents/${incidentId}/annotations/${await newAnnotation(role)}`,
+      body: { body: 'edited' },
+    }),
   },
   {
     method: 'DELETE',
@@ -126,32 +201,122 @@ const CASES: RouteCase[] = [
     access: 'write',
     call: async (role) => ({ url: `/api/incidents/${incidentId}/annotations/${await newAnnotation(role)}` }),
   },
-  { method: 'GET', route: '/api/incidents/:id/mitigation', access: 'read', call: async () => ({ url: `/api/incidents/${incidentId}/mitigation` }) },
-  { method: 'PUT', route: '/api/incidents/:id/mitigation', access: 'write', call: async () => ({ url: `/api/incidents/${incidentId}/mitigation`, body: { body: 'reboot' } }) },
-  { method: 'GET', route: '/api/incidents/:id/audit', access: 'read', call: async () => ({ url: `/api/incidents/${incidentId}/audit` }) },
-  { method: 'DELETE', route: '/api/incidents/:id', access: 'admin', call: async () => ({ url: `/api/incidents/${await newIncident()}` }) },
-  { method: 'GET', route: '/api/incidents/:id/redacted.txt', access: 'read', call: async () => ({ url: `/api/incidents/${incidentId}/redacted.txt` }) },
-  { method: 'POST', route: '/api/incidents/:id/shares', access: 'write', call: async () => ({ url: `/api/incidents/${incidentId}/shares`, body: {} }) },
-  ...['', '/report.md', '/graph.svg', '/graph.dot', '/analysis.json', '/raw'].map(
-    (file): RouteCase => ({ method: 'GET', route: `/api/shared/:share${file}`, access: 'public', call: async () => ({ url: `/api/shared/${shareId}${file}` }) }),
-  ),
+  {
+    method: 'GET',
+    route: '/api/incidents/:id/mitigation',
+    access: 'read',
+    call: async () => ({ url: `/api/incidents/${incidentId}/mitigation` }),
+  },
+  {
+    method: 'PUT',
+    route: '/api/incidents/:id/mitigation',
+    access: 'write',
+    call: async () => ({ url: `/api/incidents/${incidentId}/mitigation`, body: { body: 'reboot' } }),
+  },
+  {
+    method: 'GET',
+    route: '/api/incidents/:id/audit',
+    access: 'read',
+    call: async () => ({ url: `/api/incidents/${incidentId}/audit` }),
+  },
+  {
+    method: 'DELETE',
+    route: '/api/incidents/:id',
+    access: 'admin',
+    call: async () => ({ url: `/api/incidents/${await newIncident()}` }),
+  },
+  {
+    method: 'GET',
+    route: '/api/incidents/:id/redacted.txt',
+    access: 'read',
+    call: async () => ({ url: `/api/incidents/${incidentId}/redacted.txt` }),
+  },
+  {
+    method: 'POST',
+    route: '/api/incidents/:id/shares',
+    access: 'write',
+    call: async () => ({ url: `/api/incidents/${incidentId}/shares`, body: {} }),
+  },
+  ...['', '/report.md', '/graph.svg', '/graph.dot', '/analysis.json', '/raw'].map((file): RouteCase => ({
+    method: 'GET',
+    route: `/api/shared/:share${file}`,
+    access: 'public',
+    call: async () => ({ url: `/api/shared/${shareId}${file}` }),
+  })),
   { method: 'GET', route: '/api/groups', access: 'read', call: async () => ({ url: '/api/groups' }) },
-  { method: 'GET', route: '/api/groups/:key', access: 'read', call: async () => ({ url: `/api/groups/${encodeURIComponent(fingerprint)}` }) },
-  { method: 'GET', route: '/api/incidents/:id/repeat', access: 'read', call: async () => ({ url: `/api/incidents/${incidentId}/repeat` }) },
-  { method: 'GET', route: '/api/incidents/:id/similar', access: 'read', call: async () => ({ url: `/api/incidents/${incidentId}/similar` }) },
-  { method: 'GET', route: '/api/incidents/:id/report.md', access: 'read', call: async () => ({ url: `/api/incidents/${incidentId}/report.md` }) },
-  { method: 'GET', route: '/api/incidents/:id/graph.dot', access: 'read', call: async () => ({ url: `/api/incidents/${incidentId}/graph.dot` }) },
-  { method: 'GET', route: '/api/incidents/:id/graph.svg', access: 'read', call: async () => ({ url: `/api/incidents/${incidentId}/graph.svg` }) },
-  { method: 'GET', route: '/api/incidents/:id/analysis.json', access: 'read', call: async () => ({ url: `/api/incidents/${incidentId}/analysis.json` }) },
-  { method: 'GET', route: '/api/incidents/:id/view', access: 'read', call: async () => ({ url: `/api/incidents/${incidentId}/view` }) },
-  { method: 'GET', route: '/api/incidents/:id/view/tasks', access: 'read', call: async () => ({ url: `/api/incidents/${incidentId}/view/tasks?ids=task:31969` }) },
-  { method: 'GET', route: '/api/incidents/:id/view/task-groups', access: 'read', call: async () => ({ url: `/api/incidents/${incidentId}/view/task-groups` }) },
+  {
+    method: 'GET',
+    route: '/api/groups/:key',
+    access: 'read',
+    call: async () => ({ url: `/api/groups/${encodeURIComponent(fingerprint)}` }),
+  },
+  {
+    method: 'GET',
+    route: '/api/incidents/:id/repeat',
+    access: 'read',
+    call: async () => ({ url: `/api/incidents/${incidentId}/repeat` }),
+  },
+  {
+    method: 'GET',
+    route: '/api/incidents/:id/similar',
+    access: 'read',
+    call: async () => ({ url: `/api/incidents/${incidentId}/similar` }),
+  },
+  {
+    method: 'GET',
+    route: '/api/incidents/:id/report.md',
+    access: 'read',
+    call: async () => ({ url: `/api/incidents/${incidentId}/report.md` }),
+  },
+  {
+    method: 'GET',
+    route: '/api/incidents/:id/graph.dot',
+    access: 'read',
+    call: async () => ({ url: `/api/incidents/${incidentId}/graph.dot` }),
+  },
+  {
+    method: 'GET',
+    route: '/api/incidents/:id/graph.svg',
+    access: 'read',
+    call: async () => ({ url: `/api/incidents/${incidentId}/graph.svg` }),
+  },
+  {
+    method: 'GET',
+    route: '/api/incidents/:id/analysis.json',
+    access: 'read',
+    call: async () => ({ url: `/api/incidents/${incidentId}/analysis.json` }),
+  },
+  {
+    method: 'GET',
+    route: '/api/incidents/:id/view',
+    access: 'read',
+    call: async () => ({ url: `/api/incidents/${incidentId}/view` }),
+  },
+  {
+    method: 'GET',
+    route: '/api/incidents/:id/view/tasks',
+    access: 'read',
+    call: async () => ({ url: `/api/incidents/${incidentId}/view/tasks?ids=task:31969` }),
+  },
+  {
+    method: 'GET',
+    route: '/api/incidents/:id/view/task-groups',
+    access: 'read',
+    call: async () => ({ url: `/api/incidents/${incidentId}/view/task-groups` }),
+  },
 ];
 
 beforeAll(async () => {
   dir = tempDir();
   db = await testDatabase(dir);
-  app = buildApp({ dbPath: db.dbPath, databaseUrl: db.databaseUrl, examplesDir: null, rateLimit: false, readRateLimit: false, auth: { enabled: true } });
+  app = buildApp({
+    dbPath: db.dbPath,
+    databaseUrl: db.databaseUrl,
+    examplesDir: null,
+    rateLimit: false,
+    readRateLimit: false,
+    auth: { enabled: true },
+  });
   app.addHook('onRoute', (r) => {
     for (const m of [r.method].flat()) if (m !== 'HEAD') routes.add(`${m} ${r.url}`);
   });
@@ -163,8 +328,14 @@ beforeAll(async () => {
     tokens[role] = out.at(-1)!;
   }
   incidentId = await newIncident();
-  shareId = ((await (await send('POST', { url: `/api/incidents/${incidentId}/shares`, body: {} }, tokens.admin)).json()) as { id: string }).id;
-  fingerprint = ((await (await send('GET', { url: `/api/incidents/${incidentId}` }, tokens.read)).json()) as { fingerprint: string }).fingerprint;
+  shareId = (
+    (await (await send('POST', { url: `/api/incidents/${incidentId}/shares`, body: {} }, tokens.admin)).json()) as {
+      id: string;
+    }
+  ).id;
+  fingerprint = (
+    (await (await send('GET', { url: `/api/incidents/${incidentId}` }, tokens.read)).json()) as { fingerprint: string }
+  ).fingerprint;
 });
 
 afterAll(async () => {
@@ -176,7 +347,9 @@ afterAll(async () => {
 describe('access control, every route × every role (authentication on, real socket)', () => {
   it('the table names every API route', () => {
     const named = new Set(CASES.map((c) => `${c.method} ${c.route}`));
-    const missing = [...routes].filter((r) => !named.has(r) && !r.includes(' /api/docs') && (r.includes(' /api') || r.includes(' /healthz')));
+    const missing = [...routes].filter(
+      (r) => !named.has(r) && !r.includes(' /api/docs') && (r.includes(' /api') || r.includes(' /healthz')),
+    );
     expect(missing).toEqual([]);
   });
 

@@ -13,7 +13,11 @@ async function call(who: string | null, method: string, url: string, body?: unkn
   const headers: Record<string, string> = {};
   if (who) headers.authorization = `Bearer ${tok[who]}`;
   if (body !== undefined) headers['content-type'] = typeof body === 'string' ? 'text/plain' : 'application/json';
-  const res = await fetch(`${base}${url}`, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+  const res = await fetch(`${base}${url}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
   const text = await res.text();
   return { status: res.status, json: text ? JSON.parse(text) : null };
 }
@@ -21,9 +25,18 @@ async function call(who: string | null, method: string, url: string, body?: unkn
 beforeAll(async () => {
   t = await startApp({ auth: { enabled: true } });
   base = await listenLocal(t);
-  for (const [name, role] of [['alice', 'write'], ['bob', 'write'], ['root', 'admin']]) {
+  for (const [name, role] of [
+    ['alice', 'write'],
+    ['bob', 'write'],
+    ['root', 'admin'],
+  ]) {
     const out: string[] = [];
-    expect(await runCli(['token', 'create', '--role', role, '--name', name], cliEnv(t.store), { out: (l) => out.push(l), err: () => {} })).toBe(0);
+    expect(
+      await runCli(['token', 'create', '--role', role, '--name', name], cliEnv(t.store), {
+        out: (l) => out.push(l),
+        err: () => {},
+      }),
+    ).toBe(0);
     tok[name] = out.at(-1)!;
   }
   id = (await call('alice', 'POST', '/api/incidents', HUNG_TASK_DUMP)).json.id;
@@ -35,10 +48,17 @@ afterAll(async () => {
 
 describe('authorship (authentication on)', () => {
   it('annotations carry the token name, whatever author is typed; only the author or an admin edits or deletes', async () => {
-    const a = await call('alice', 'POST', `/api/incidents/${id}/annotations`, { body: 'rmmod waits on the flush', author: 'mallory' });
+    const a = await call('alice', 'POST', `/api/incidents/${id}/annotations`, {
+      body: 'rmmod waits on the flush',
+      author: 'mallory',
+    });
     expect(a.status).toBe(201);
     expect(a.json.author).toBe('alice');
-    const edit = (who: string) => call(who, 'PATCH', `/api/incidents/${id}/annotations/${a.json.id}`, { body: `edited by ${who}`, author: 'mallory' });
+    const edit = (who: string) =>
+      call(who, 'PATCH', `/api/incidents/${id}/annotations/${a.json.id}`, {
+        body: `edited by ${who}`,
+        author: 'mallory',
+      });
     const byBob = await edit('bob');
     expect(byBob.status).toBe(403);
     expect(byBob.json.error).toBe('not_author');
@@ -53,13 +73,19 @@ describe('authorship (authentication on)', () => {
   });
 
   it('the mitigation note is its author’s (or an admin’s) once written', async () => {
-    const first = await call('alice', 'PUT', `/api/incidents/${id}/mitigation`, { body: 'unload bsnmod only after draining', author: 'mallory' });
+    const first = await call('alice', 'PUT', `/api/incidents/${id}/mitigation`, {
+      body: 'unload bsnmod only after draining',
+      author: 'mallory',
+    });
     expect(first.status).toBe(200);
     expect(first.json).toMatchObject({ body: 'unload bsnmod only after draining', author: 'alice' });
     const bob = await call('bob', 'PUT', `/api/incidents/${id}/mitigation`, { body: 'mine now' });
     expect(bob.status).toBe(403);
     expect((await call('alice', 'PUT', `/api/incidents/${id}/mitigation`, { body: 'v2' })).json.author).toBe('alice');
-    expect((await call('root', 'PUT', `/api/incidents/${id}/mitigation`, { body: 'v3 by admin' })).json).toMatchObject({ body: 'v3 by admin', author: 'root' });
+    expect((await call('root', 'PUT', `/api/incidents/${id}/mitigation`, { body: 'v3 by admin' })).json).toMatchObject({
+      body: 'v3 by admin',
+      author: 'root',
+    });
   });
 
   it('status, pin, mitigation and annotation changes are on the audit list, with who and when', async () => {

@@ -16,19 +16,33 @@ const tokens: Record<string, string> = {};
 
 async function token(role: string, name: string): Promise<string> {
   const out: string[] = [];
-  const code = await runCli(['token', 'create', '--role', role, '--name', name], db.env, { out: (l) => out.push(l), err: () => {} });
+  const code = await runCli(['token', 'create', '--role', role, '--name', name], db.env, {
+    out: (l) => out.push(l),
+    err: () => {},
+  });
   expect(code).toBe(0);
   return out.at(-1)!;
 }
 
 let n = 0;
 const upload = (tok: string) =>
-  fetch(`${base}/api/incidents`, { method: 'POST', headers: { authorization: `Bearer ${tok}`, 'content-type': 'text/plain' }, body: `${HUNG_TASK_DUMP}\n# upload ${++n}\n` });
+  fetch(`${base}/api/incidents`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${tok}`, 'content-type': 'text/plain' },
+    body: `${HUNG_TASK_DUMP}\n# upload ${++n}\n`,
+  });
 
 beforeAll(async () => {
   dir = tempDir();
   db = await testDatabase(dir);
-  app = buildApp({ dbPath: db.dbPath, databaseUrl: db.databaseUrl, examplesDir: null, rateLimit: { max: 2, timeWindowMs: 60_000, ingestMax: 5 }, readRateLimit: false, auth: { enabled: true } });
+  app = buildApp({
+    dbPath: db.dbPath,
+    databaseUrl: db.databaseUrl,
+    examplesDir: null,
+    rateLimit: { max: 2, timeWindowMs: 60_000, ingestMax: 5 },
+    readRateLimit: false,
+    auth: { enabled: true },
+  });
   await app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(app.server.address() as import('node:net').AddressInfo).port}`;
   tokens.alice = await token('write', 'alice');
@@ -44,7 +58,9 @@ afterAll(async () => {
 
 describe('limits per signed-in client', () => {
   it('gives each token its own write budget, from one address', async () => {
-    const alice = [await upload(tokens.alice), await upload(tokens.alice), await upload(tokens.alice)].map((r) => r.status);
+    const alice = [await upload(tokens.alice), await upload(tokens.alice), await upload(tokens.alice)].map(
+      (r) => r.status,
+    );
     expect(alice).toEqual([201, 201, 429]);
     // Bob, from the same address, has not spent anything.
     const bob = [await upload(tokens.bob), await upload(tokens.bob)].map((r) => r.status);

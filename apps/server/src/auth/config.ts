@@ -6,13 +6,20 @@ import type { AuthOptions } from './guard.js';
 
 /** Only this machine can reach an address of these: the one case where "no auth" is a safe default. */
 export function isLoopback(host: string): boolean {
-  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '');
   if (h === 'localhost' || h === '::1') return true;
   if (h.startsWith('::ffff:')) return isLoopback(h.slice(7));
   return isIP(h) === 4 && h.startsWith('127.');
 }
 
-const list = (raw: string | undefined) => (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+const list = (raw: string | undefined) =>
+  (raw ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 /**
  * HANGSCOPE_AUTH: `on` checks tokens, `off` does not; unset means off on a loopback
@@ -23,7 +30,8 @@ const list = (raw: string | undefined) => (raw ?? '').split(',').map((s) => s.tr
  */
 export function authFromEnv(env: NodeJS.ProcessEnv, host: string): AuthOptions {
   const mode = (env.HANGSCOPE_AUTH ?? '').trim().toLowerCase();
-  if (mode !== '' && mode !== 'on' && mode !== 'off') throw new Error(`HANGSCOPE_AUTH must be on or off, got ${env.HANGSCOPE_AUTH}`);
+  if (mode !== '' && mode !== 'on' && mode !== 'off')
+    throw new Error(`HANGSCOPE_AUTH must be on or off, got ${env.HANGSCOPE_AUTH}`);
   if (mode === '' && !isLoopback(host)) {
     throw new Error(
       `refusing to listen on ${host} without authentication: set HANGSCOPE_AUTH=on (and create tokens with cli.js token create), ` +
@@ -36,7 +44,10 @@ export function authFromEnv(env: NodeJS.ProcessEnv, host: string): AuthOptions {
   const header = env.HANGSCOPE_AUTH_PROXY_HEADER?.trim();
   if (header) {
     const trusted = list(env.HANGSCOPE_AUTH_PROXY_TRUSTED);
-    if (!trusted.length) throw new Error('HANGSCOPE_AUTH_PROXY_HEADER needs HANGSCOPE_AUTH_PROXY_TRUSTED: the addresses of the proxies that set it');
+    if (!trusted.length)
+      throw new Error(
+        'HANGSCOPE_AUTH_PROXY_HEADER needs HANGSCOPE_AUTH_PROXY_TRUSTED: the addresses of the proxies that set it',
+      );
     const role = (env.HANGSCOPE_AUTH_PROXY_ROLE?.trim() || 'write') as Role;
     if (!ROLES.includes(role)) throw new Error(`HANGSCOPE_AUTH_PROXY_ROLE must be one of ${ROLES.join(', ')}`);
     opts.proxy = { header, trusted, role, admins: list(env.HANGSCOPE_AUTH_PROXY_ADMINS) };

@@ -170,12 +170,29 @@ export function registerGuard(app: FastifyInstance, store: IncidentStore, opts: 
     }
     if (who === null || who === 'invalid') {
       reply.header('www-authenticate', 'Bearer realm="hangscope"');
-      return json(reply, 401, 'unauthorized', who === 'invalid' ? 'the token is not valid (revoked, or mistyped)' : 'sign in, or send Authorization: Bearer <token>');
+      return json(
+        reply,
+        401,
+        'unauthorized',
+        who === 'invalid'
+          ? 'the token is not valid (revoked, or mistyped)'
+          : 'sign in, or send Authorization: Bearer <token>',
+      );
     }
     // A cookie or a proxy's header rides along with any request the browser makes: a
     // write on its strength must show where it comes from (checked above when shown).
-    if (isWrite(request.method) && who.via !== 'token' && !request.headers['sec-fetch-site'] && !request.headers.origin) {
-      return json(reply, 403, 'origin_required', 'a write signed in by cookie or proxy must carry Origin or Sec-Fetch-Site');
+    if (
+      isWrite(request.method) &&
+      who.via !== 'token' &&
+      !request.headers['sec-fetch-site'] &&
+      !request.headers.origin
+    ) {
+      return json(
+        reply,
+        403,
+        'origin_required',
+        'a write signed in by cookie or proxy must carry Origin or Sec-Fetch-Site',
+      );
     }
     if (!roleAllows(who.role, access)) {
       return json(reply, 403, 'forbidden', `the ${who.role} role may not do this (needs ${access})`);

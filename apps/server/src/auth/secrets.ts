@@ -28,4 +28,3 @@ export function newTokenId(): string {
 export function secretSha256(secret: string): string {
   return createHash('sha256').update(secret, 'utf8').digest('hex');
 }
-

@@ -19,7 +19,14 @@ const H = 44;
 const GAP_X = 90;
 const GAP_Y = 24;
 const MAX_NODES = 400;
-const FILL: Record<string, string> = { task: '#e8f0fe', cpu: '#fde8e8', lock: '#fff4d6', work: '#e6f4ea', wq: '#e6f4ea', external: '#eeeeee' };
+const FILL: Record<string, string> = {
+  task: '#e8f0fe',
+  cpu: '#fde8e8',
+  lock: '#fff4d6',
+  work: '#e6f4ea',
+  wq: '#e6f4ea',
+  external: '#eeeeee',
+};
 
 /**
  * A self-contained SVG of the wait-for graph: layered layout, waiters on the left.
@@ -31,7 +38,9 @@ export function graphToSvg(doc: AnalysisDocument, title: string): string {
   const truncated = doc.graph.nodes.length > nodes.length;
   const { layers, backEdges } = layerGraph(nodes, doc.graph.edges);
   const pos = new Map<string, { x: number; y: number }>();
-  layers.forEach((layer, li) => layer.forEach((id, i) => pos.set(id, { x: 20 + li * (W + GAP_X), y: 50 + i * (H + GAP_Y) })));
+  layers.forEach((layer, li) =>
+    layer.forEach((id, i) => pos.set(id, { x: 20 + li * (W + GAP_X), y: 50 + i * (H + GAP_Y) })),
+  );
   const width = Math.max(420, 40 + layers.length * (W + GAP_X) - GAP_X);
   const height = Math.max(120, 70 + Math.max(0, ...layers.map((l) => l.length)) * (H + GAP_Y));
 
@@ -42,8 +51,14 @@ export function graphToSvg(doc: AnalysisDocument, title: string): string {
     `<rect width="100%" height="100%" fill="#ffffff"/>`,
     `<text x="20" y="28" font-size="15" font-weight="bold">${xmlEscape(clip(title, 120))}</text>`,
   ];
-  if (nodes.length === 0) out.push(`<text x="20" y="70" font-size="12" fill="#666">The analysis found no wait-for graph in this dump.</text>`);
-  if (truncated) out.push(`<text x="20" y="${height - 10}" font-size="11" fill="#c5221f">Only the first ${MAX_NODES} of ${doc.graph.nodes.length} nodes are drawn.</text>`);
+  if (nodes.length === 0)
+    out.push(
+      `<text x="20" y="70" font-size="12" fill="#666">The analysis found no wait-for graph in this dump.</text>`,
+    );
+  if (truncated)
+    out.push(
+      `<text x="20" y="${height - 10}" font-size="11" fill="#c5221f">Only the first ${MAX_NODES} of ${doc.graph.nodes.length} nodes are drawn.</text>`,
+    );
 
   for (const edge of doc.graph.edges) {
     const a = pos.get(edge.from);
@@ -62,7 +77,12 @@ export function graphToSvg(doc: AnalysisDocument, title: string): string {
   }
   for (const node of nodes) {
     const p = pos.get(node.id)!;
-    const sub = [node.waitFrame ? `in ${node.waitFrame}` : node.id, node.count && node.count > 1 ? `×${node.count}` : ''].filter(Boolean).join(' ');
+    const sub = [
+      node.waitFrame ? `in ${node.waitFrame}` : node.id,
+      node.count && node.count > 1 ? `×${node.count}` : '',
+    ]
+      .filter(Boolean)
+      .join(' ');
     out.push(
       `<g><title>${xmlEscape(node.id)}</title>` +
         `<rect x="${p.x}" y="${p.y}" width="${W}" height="${H}" rx="6" fill="${FILL[node.type] ?? '#eeeeee'}" stroke="#888"/>` +

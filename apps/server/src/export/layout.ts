@@ -44,7 +44,8 @@ export function layerGraph(nodes: GraphNode[], edges: GraphEdge[]): LayeredGraph
 
   // Longest path from the sources, in topological order (Kahn) of the acyclic rest.
   const indegree = new Map<string, number>(ids.map((id) => [id, 0]));
-  for (const list of out.values()) for (const e of list) if (!backEdges.has(e)) indegree.set(e.to, indegree.get(e.to)! + 1);
+  for (const list of out.values())
+    for (const e of list) if (!backEdges.has(e)) indegree.set(e.to, indegree.get(e.to)! + 1);
   const layer = new Map<string, number>(ids.map((id) => [id, 0]));
   const queue = ids.filter((id) => indegree.get(id) === 0);
   for (let i = 0; i < queue.length; i++) {

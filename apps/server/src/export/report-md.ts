@@ -31,7 +31,10 @@ function keyTasks(doc: AnalysisDocument): Task[] {
   const named = new Set(doc.findings.flatMap((f) => f.nodes));
   const inGraph = new Set(doc.graph.edges.flatMap((e) => [e.from, e.to]));
   const score = (t: Task) => (named.has(t.id) ? 4 : 0) + (inGraph.has(t.id) ? 2 : 0) + (t.state === 'D' ? 1 : 0);
-  return [...doc.tasks].filter((t) => score(t) > 0).sort((a, b) => score(b) - score(a)).slice(0, MAX_TASKS);
+  return [...doc.tasks]
+    .filter((t) => score(t) > 0)
+    .sort((a, b) => score(b) - score(a))
+    .slice(0, MAX_TASKS);
 }
 
 /**
@@ -54,18 +57,24 @@ export function framesThatMatter(frames: readonly Frame[], waitFrame: string | n
     from = 0;
     for (let i = 0; i < frames.length; i++) {
       const f = frames[i];
-      if (PANIC_NMI_PLUMBING.test(f.fn) || f.context === 'nmi' || f.context === 'irq' || f.context === 'exception') from = i + 1;
+      if (PANIC_NMI_PLUMBING.test(f.fn) || f.context === 'nmi' || f.context === 'irq' || f.context === 'exception')
+        from = i + 1;
     }
     if (from >= frames.length) from = 0;
   }
-  return frames.slice(from).filter((f) => f.reliable && !isGenericFrame(f.fn)).slice(0, max);
+  return frames
+    .slice(from)
+    .filter((f) => f.reliable && !isGenericFrame(f.fn))
+    .slice(0, max);
 }
 
 /** Findings of one kind beyond this are counted, not listed. */
 const FINDINGS_PER_KIND = 5;
 
 function findingLine(f: Finding): string {
-  const nodes = f.nodes.length ? ` (${f.nodes.slice(0, 8).map(mdCode).join(', ')}${f.nodes.length > 8 ? ', …' : ''})` : '';
+  const nodes = f.nodes.length
+    ? ` (${f.nodes.slice(0, 8).map(mdCode).join(', ')}${f.nodes.length > 8 ? ', …' : ''})`
+    : '';
   return `- **${f.severity}** · ${f.kind.replace(/_/g, ' ')}: ${mdText(f.summary)}${nodes}`;
 }
 
@@ -79,7 +88,8 @@ function foldByKind(findings: Finding[]): (Finding | string)[] {
     const n = (shown.get(f.kind) ?? 0) + 1;
     shown.set(f.kind, n);
     if (n <= FINDINGS_PER_KIND) out.push(f);
-    if (n === FINDINGS_PER_KIND && seen.get(f.kind)! > n) out.push(`- … and ${seen.get(f.kind)! - n} more ${f.kind.replace(/_/g, ' ')} findings (see the incident page)`);
+    if (n === FINDINGS_PER_KIND && seen.get(f.kind)! > n)
+      out.push(`- … and ${seen.get(f.kind)! - n} more ${f.kind.replace(/_/g, ' ')} findings (see the incident page)`);
   }
   return out;
 }
@@ -128,15 +138,25 @@ export function buildMarkdownReport({ incident, doc, pageUrl, mitigation, annota
   out.push('', '## Verdict', '', doc.verdict ? mdText(doc.verdict) : '_The analyzer gave no verdict._');
 
   const main = doc.findings.filter((f) => f.kind !== 'known_issue' && f.kind !== 'missing_evidence');
-  if (main.length) out.push('', '## Findings', '', ...foldByKind(main).map((x) => (typeof x === 'string' ? x : findingLine(x))));
+  if (main.length)
+    out.push('', '## Findings', '', ...foldByKind(main).map((x) => (typeof x === 'string' ? x : findingLine(x))));
 
   const waitFrame = new Map(doc.graph.nodes.map((n) => [n.id, n.waitFrame ?? null]));
   const culprit = culpritTask(doc);
   if (culprit) {
     const frames = framesThatMatter(culprit.frames, waitFrame.get(culprit.id) ?? null, 10);
     if (frames.length) {
-      out.push('', `## Culprit stack: ${culprit.comm ? mdText(culprit.comm) : 'task'} (${culprit.pid ?? '?'})`, '', '```');
-      out.push(...frames.map((f) => `${f.fn}${f.offset ? `+${f.offset}` : ''}${f.module ? ` [${f.module}]` : ''}`.replace(/`/g, "'")));
+      out.push(
+        '',
+        `## Culprit stack: ${culprit.comm ? mdText(culprit.comm) : 'task'} (${culprit.pid ?? '?'})`,
+        '',
+        '```',
+      );
+      out.push(
+        ...frames.map((f) =>
+          `${f.fn}${f.offset ? `+${f.offset}` : ''}${f.module ? ` [${f.module}]` : ''}`.replace(/`/g, "'"),
+        ),
+      );
       out.push('```');
     }
   }
@@ -166,25 +186,47 @@ export function buildMarkdownReport({ incident, doc, pageUrl, mitigation, annota
 
   const tasks = keyTasks(doc);
   if (tasks.length) {
-    out.push('', '## Key tasks', '', '| PID | Command | State | Waits in | Top frames |', '| ---: | --- | :---: | --- | --- |');
+    out.push(
+      '',
+      '## Key tasks',
+      '',
+      '| PID | Command | State | Waits in | Top frames |',
+      '| ---: | --- | :---: | --- | --- |',
+    );
     for (const t of tasks) {
-      const frames = framesThatMatter(t.frames, waitFrame.get(t.id) ?? null, 4).map((f) => mdCode(f.fn)).join(' ← ');
+      const frames = framesThatMatter(t.frames, waitFrame.get(t.id) ?? null, 4)
+        .map((f) => mdCode(f.fn))
+        .join(' ← ');
       const w = waitFrame.get(t.id);
-      out.push(`| ${t.pid ?? '?'} | ${t.comm ? mdText(t.comm) : '?'} | ${t.state ?? '?'} | ${w ? mdCode(w) : ''} | ${frames} |`);
+      out.push(
+        `| ${t.pid ?? '?'} | ${t.comm ? mdText(t.comm) : '?'} | ${t.state ?? '?'} | ${w ? mdCode(w) : ''} | ${frames} |`,
+      );
     }
   }
 
   if (mitigation && mitigation.body.trim()) {
-    out.push('', '## Mitigation note', '', `_${mitigation.author ? `${mdText(mitigation.author)}, ` : ''}${mitigation.createdAt}_`, '');
+    out.push(
+      '',
+      '## Mitigation note',
+      '',
+      `_${mitigation.author ? `${mdText(mitigation.author)}, ` : ''}${mitigation.createdAt}_`,
+      '',
+    );
     out.push(...mitigation.body.split(/\r?\n/).map((l) => `> ${mdText(l)}`));
   }
   if (annotations.length) {
     out.push('', '## Annotations', '');
     for (const a of annotations) {
-      const where = [a.target ? mdCode(a.target) : null, a.lines ? `lines ${a.lines[0]}–${a.lines[1]}` : null].filter(Boolean).join(', ');
+      const where = [a.target ? mdCode(a.target) : null, a.lines ? `lines ${a.lines[0]}–${a.lines[1]}` : null]
+        .filter(Boolean)
+        .join(', ');
       out.push(`- ${where ? `${where}: ` : ''}${mdText(a.body)}${a.author ? ` — ${mdText(a.author)}` : ''}`);
     }
   }
-  out.push('', `_Generated by hangscope from the dump above; check each claim against the evidence lines in the raw dump._`, '');
+  out.push(
+    '',
+    `_Generated by hangscope from the dump above; check each claim against the evidence lines in the raw dump._`,
+    '',
+  );
   return out.join('\n');
 }

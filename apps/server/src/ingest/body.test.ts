@@ -3,7 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { InflightBudget } from './budget.js';
 import { readLimited } from './body.js';
 
-const stream = (chunks: string[]) => Readable.from(chunks.map((c) => Buffer.from(c)), { objectMode: false });
+const stream = (chunks: string[]) =>
+  Readable.from(
+    chunks.map((c) => Buffer.from(c)),
+    { objectMode: false },
+  );
 
 describe('readLimited', () => {
   it('gives the bytes as sent, in one or many chunks', async () => {
@@ -23,7 +27,9 @@ describe('readLimited', () => {
     expect(r.bytes).toBe(60);
     expect(budget.inUse).toBe(60);
     const other = budget.reserve(20)!;
-    await expect(readLimited(stream(['z'.repeat(50)]), 1000, { reservation: other, retryAfterS: 7 })).rejects.toMatchObject({
+    await expect(
+      readLimited(stream(['z'.repeat(50)]), 1000, { reservation: other, retryAfterS: 7 }),
+    ).rejects.toMatchObject({
       statusCode: 503,
       error: 'busy',
       headers: { 'retry-after': '7' },
@@ -38,7 +44,10 @@ describe('readLimited', () => {
     const slow = new PassThrough();
     slow.write('a byte a second…');
     const t0 = Date.now();
-    await expect(readLimited(slow, 1000, { timeoutMs: 200 })).rejects.toMatchObject({ statusCode: 408, error: 'body_timeout' });
+    await expect(readLimited(slow, 1000, { timeoutMs: 200 })).rejects.toMatchObject({
+      statusCode: 408,
+      error: 'body_timeout',
+    });
     expect(Date.now() - t0).toBeLessThan(2000);
   });
 });

@@ -55,7 +55,14 @@ export function readLimited(stream: Readable, limit: number, opts: ReadOptions =
     const timer =
       timeoutMs !== undefined && timeoutMs > 0
         ? setTimeout(
-            () => settle(new HttpError(408, 'body_timeout', `the upload did not arrive within ${Math.round(timeoutMs / 1000)} s; send it faster or in a smaller piece`)),
+            () =>
+              settle(
+                new HttpError(
+                  408,
+                  'body_timeout',
+                  `the upload did not arrive within ${Math.round(timeoutMs / 1000)} s; send it faster or in a smaller piece`,
+                ),
+              ),
             timeoutMs,
           )
         : null;
@@ -72,8 +79,17 @@ export function readLimited(stream: Readable, limit: number, opts: ReadOptions =
     };
     const onData = (chunk: Buffer) => {
       if (size + chunk.length > limit) return settle(tooLarge(limit));
-      if (reservation && size + chunk.length > reservation.bytes && !reservation.grow(size + chunk.length - reservation.bytes)) {
-        return settle(busy('the server is receiving as many uploads as its memory budget allows; retry later', opts.retryAfterS ?? 5));
+      if (
+        reservation &&
+        size + chunk.length > reservation.bytes &&
+        !reservation.grow(size + chunk.length - reservation.bytes)
+      ) {
+        return settle(
+          busy(
+            'the server is receiving as many uploads as its memory budget allows; retry later',
+            opts.retryAfterS ?? 5,
+          ),
+        );
       }
       chunks.push(chunk);
       size += chunk.length;
@@ -89,7 +105,12 @@ export function readLimited(stream: Readable, limit: number, opts: ReadOptions =
  * The dump bytes of a raw (non-multipart) upload. The limit applies to what arrives
  * and, for gzip, to the decompressed size as well, so a small gzip bomb is a 413.
  */
-export async function readRawDump(stream: Readable, headers: IncomingHttpHeaders, limit: number, opts: ReadOptions = {}): Promise<Buffer> {
+export async function readRawDump(
+  stream: Readable,
+  headers: IncomingHttpHeaders,
+  limit: number,
+  opts: ReadOptions = {},
+): Promise<Buffer> {
   const encoding = bodyEncoding(headers);
   const declared = Number(headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);

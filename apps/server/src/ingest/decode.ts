@@ -1,7 +1,6 @@
 /** The outcome of checking that uploaded bytes are a text dump. */
 export type DecodeResult =
-  | { ok: true; text: string }
-  | { ok: false; statusCode: 400 | 415; error: string; message: string };
+  { ok: true; text: string } | { ok: false; statusCode: 400 | 415; error: string; message: string };
 
 // Control characters a terminal capture legitimately contains: tab, newline, vertical
 // tab, form feed, carriage return, backspace, ESC (colour codes from `dmesg --color`).
@@ -36,7 +35,9 @@ export function decodeDump(bytes: Buffer): DecodeResult {
     return unsupported('the dump is gzip-compressed; decompress it or send it with Content-Encoding: gzip');
   }
   if (bytes.indexOf(0) !== -1) {
-    return unsupported('the dump contains NUL bytes: it looks like a binary file (a vmcore or core file?), not a text log');
+    return unsupported(
+      'the dump contains NUL bytes: it looks like a binary file (a vmcore or core file?), not a text log',
+    );
   }
   const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
   const replacements = (text.match(/\uFFFD/g)?.length ?? 0) - countOccurrences(bytes, Buffer.from([0xef, 0xbf, 0xbd]));

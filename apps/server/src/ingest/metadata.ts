@@ -27,7 +27,9 @@ export function parseTags(value: string | string[] | null | undefined): string[]
   if (tags.length > LIMITS.tags) throw badRequest(`at most ${LIMITS.tags} tags`);
   for (const tag of tags) {
     if (tag.length > LIMITS.tag || !TAG.test(tag)) {
-      throw badRequest(`invalid tag ${JSON.stringify(tag.slice(0, LIMITS.tag))}: letters, digits and . _ : / + - only, at most ${LIMITS.tag} characters`);
+      throw badRequest(
+        `invalid tag ${JSON.stringify(tag.slice(0, LIMITS.tag))}: letters, digits and . _ : / + - only, at most ${LIMITS.tag} characters`,
+      );
     }
   }
   return tags;

@@ -14,7 +14,8 @@ describe('outer plugins', () => {
     const third = await upload(t.app, HUNG_TASK_DUMP);
     expect(third.status).toBe(429);
     expect(third.json.error).toBe('too_many_requests');
-    for (let i = 0; i < 5; i++) expect((await t.app.inject({ method: 'GET', url: '/api/incidents' })).statusCode).toBe(200);
+    for (let i = 0; i < 5; i++)
+      expect((await t.app.inject({ method: 'GET', url: '/api/incidents' })).statusCode).toBe(200);
   });
 
   it('publishes the OpenAPI document with every route', async () => {
@@ -22,7 +23,14 @@ describe('outer plugins', () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/docs/json' });
     expect(res.statusCode).toBe(200);
     const paths = Object.keys(res.json().paths);
-    for (const p of ['/api/incidents', '/api/incidents/{id}', '/api/incidents/{id}/raw', '/api/incidents/{id}/annotations', '/api/groups', '/healthz']) {
+    for (const p of [
+      '/api/incidents',
+      '/api/incidents/{id}',
+      '/api/incidents/{id}/raw',
+      '/api/incidents/{id}/annotations',
+      '/api/groups',
+      '/healthz',
+    ]) {
       expect(paths).toContain(p);
     }
     expect((await t.app.inject({ method: 'GET', url: '/api/docs' })).statusCode).toBeLessThan(400);

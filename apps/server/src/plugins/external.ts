@@ -116,14 +116,17 @@ type HelmetMiddleware = (req: unknown, res: unknown, next: (err?: unknown) => vo
  * helmet itself, resolved from @fastify/helmet (our dependency, which depends on it), so
  * it is the very version that plugin would run.
  */
-const helmet = createRequire(createRequire(import.meta.url).resolve('@fastify/helmet'))('helmet') as (options: object) => HelmetMiddleware;
+const helmet = createRequire(createRequire(import.meta.url).resolve('@fastify/helmet'))('helmet') as (
+  options: object,
+) => HelmetMiddleware;
 
 /** The headers helmet sets (and removes) for `options`: run once against a recording response. */
 export function staticHelmetHeaders(options: object): { set: [string, string | string[]][]; remove: string[] } {
   const set: [string, string | string[]][] = [];
   const remove: string[] = [];
   const res = {
-    setHeader: (name: string, value: string | number | string[]) => set.push([name, Array.isArray(value) ? value : String(value)]),
+    setHeader: (name: string, value: string | number | string[]) =>
+      set.push([name, Array.isArray(value) ? value : String(value)]),
     removeHeader: (name: string) => remove.push(name),
   };
   let failed: unknown = null;
@@ -137,11 +140,17 @@ export function writeLimit(opts: { rateLimit: WriteRateLimit | false }) {
   if (!opts.rateLimit) return {};
   const { max, timeWindowMs, ingestMax } = opts.rateLimit;
   // An ingest token's budget is its own (ingestMax); everyone else's is `max`.
-  const perClient = ingestMax === undefined ? max : (request: FastifyRequest) => (request.principal?.role === 'ingest' && request.principal.via !== 'open' ? ingestMax : max);
+  const perClient =
+    ingestMax === undefined
+      ? max
+      : (request: FastifyRequest) =>
+          request.principal?.role === 'ingest' && request.principal.via !== 'open' ? ingestMax : max;
   return { rateLimit: { max: perClient, timeWindow: timeWindowMs } };
 }
 
 /** Route option for reads that cost work per request (exports, raw dumps, task views). */
 export function readLimit(opts: { readRateLimit: WriteRateLimit | false }) {
-  return opts.readRateLimit ? { rateLimit: { max: opts.readRateLimit.max, timeWindow: opts.readRateLimit.timeWindowMs } } : {};
+  return opts.readRateLimit
+    ? { rateLimit: { max: opts.readRateLimit.max, timeWindow: opts.readRateLimit.timeWindowMs } }
+    : {};
 }

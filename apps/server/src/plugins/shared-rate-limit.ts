@@ -13,7 +13,11 @@ export function sharedRateLimitStore(counters: SharedCounters): FastifyRateLimit
       private readonly prefix = 'rl:',
     ) {}
 
-    incr(key: string, callback: (error: Error | null, result?: { current: number; ttl: number }) => void, timeWindow: number): void {
+    incr(
+      key: string,
+      callback: (error: Error | null, result?: { current: number; ttl: number }) => void,
+      timeWindow: number,
+    ): void {
       counters.hit(this.prefix + key, timeWindow).then(
         (r) => callback(null, { current: r.count, ttl: r.ttlMs }),
         (err: Error) => callback(err),

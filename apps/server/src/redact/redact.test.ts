@@ -23,10 +23,22 @@ describe('redactText', () => {
   it('replaces hosts, addresses, e-mail and home paths, each value by one stable pseudonym', () => {
     const { text, counts } = redactText(SYSLOG, { hosts: ['db-7.corp.example'] });
     expect(text).not.toMatch(/(?<![\w-])db-7(?![\w-])/);
-    for (const secret of ['build-box', 'alice', '10.20.30.40', '52:54:00:ab:cd:ef', 'fe80::5054', '2a01:4f8', 'ops-team', 'corp.example.com', 'secret-project']) {
+    for (const secret of [
+      'build-box',
+      'alice',
+      '10.20.30.40',
+      '52:54:00:ab:cd:ef',
+      'fe80::5054',
+      '2a01:4f8',
+      'ops-team',
+      'corp.example.com',
+      'secret-project',
+    ]) {
       expect(text, secret).not.toContain(secret);
     }
-    expect(text).toContain('Jan  5 10:20:30 host-1 kernel: [ 4080.216212] INFO: task rmmod:31969 blocked for more than 120 seconds.');
+    expect(text).toContain(
+      'Jan  5 10:20:30 host-1 kernel: [ 4080.216212] INFO: task rmmod:31969 blocked for more than 120 seconds.',
+    );
     expect(text).toContain('(192.0.2.1)');
     expect(text).toContain('hwaddr 02:00:00:00:00:01, peer 2001:db8::1%eth0 and 2001:db8::2');
     expect(text).toContain('getty@tty1.service'); // a systemd unit, not an address
@@ -34,7 +46,9 @@ describe('redactText', () => {
     expect(text).toContain('Linux version 5.15.0-113-generic (user-2@host-2) (gcc 11.4.0) #123-Ubuntu SMP');
     expect(text).toContain('[root@host-1 ~]# cat /home/user-2/hang.txt /root/path-1/notes.txt');
     // four dotted numbers may be an address: hidden, on the safe side
-    expect(text).toContain('host-1 is the box; db-7x and xdb-7 are other words; 12:34:56 is a time; 192.0.2.2 is four numbers');
+    expect(text).toContain(
+      'host-1 is the box; db-7x and xdb-7 are other words; 12:34:56 is a time; 192.0.2.2 is four numbers',
+    );
     // without kaslr, kernel addresses stay
     expect(text).toContain('ffff8f1afdf55fe8');
     expect(counts).toMatchObject({ host: 3, ipv4: 2, ipv6: 2, mac: 1, email: 1, address: 0 });
@@ -44,7 +58,10 @@ describe('redactText', () => {
   it('kaslr: addresses move by secret offsets, one-to-one, staying in their region', () => {
     const { text } = redactText(SYSLOG, { kaslr: true, secret: 's1' });
     const line = text.split('\n')[6];
-    const m = /mutex at (ffff[0-9a-f]{12}) held by (ffff[0-9a-f]{12}); text \[<(ffffffff[0-9a-f]{8})>\] module 0x(ffffffff[0-9a-f]{8})/.exec(line)!;
+    const m =
+      /mutex at (ffff[0-9a-f]{12}) held by (ffff[0-9a-f]{12}); text \[<(ffffffff[0-9a-f]{8})>\] module 0x(ffffffff[0-9a-f]{8})/.exec(
+        line,
+      )!;
     expect(m).not.toBeNull();
     expect(m[1]).toBe(m[2]); // the same lock stays the same
     expect(m[1]).not.toBe('ffff8f1afdf55fe8');
@@ -58,7 +75,16 @@ describe('redactText', () => {
 
   it('the shift is one-to-one over every region', () => {
     const shift = kernelAddressShifter('x');
-    const samples = [0xffff000000000000n, 0xffff888000000000n, 0xffffc90000000000n, 0xffffffff7fffffffn, 0xffffffff80000000n, 0xffffffffbfffffffn, 0xffffffffc0000000n, 0xffffffffffffffffn];
+    const samples = [
+      0xffff000000000000n,
+      0xffff888000000000n,
+      0xffffc90000000000n,
+      0xffffffff7fffffffn,
+      0xffffffff80000000n,
+      0xffffffffbfffffffn,
+      0xffffffffc0000000n,
+      0xffffffffffffffffn,
+    ];
     const out = samples.map(shift);
     expect(new Set(out).size).toBe(samples.length);
     for (const [i, a] of samples.entries()) {
@@ -89,7 +115,8 @@ describe('redactText', () => {
 /** What must not change when a dump is redacted: the shape of the analysis. */
 function shape(doc: AnalysisDocument) {
   const types = new Map(doc.graph.nodes.map((n) => [n.id, n.type]));
-  const count = (xs: string[]) => Object.fromEntries([...new Set(xs)].sort().map((x) => [x, xs.filter((y) => y === x).length]));
+  const count = (xs: string[]) =>
+    Object.fromEntries([...new Set(xs)].sort().map((x) => [x, xs.filter((y) => y === x).length]));
   return {
     kind: doc.kind,
     fingerprint: doc.fingerprint,
@@ -106,7 +133,9 @@ function shape(doc: AnalysisDocument) {
 const REAL = fileURLToPath(new URL('../../../../packages/analyzer/fixtures/real/', import.meta.url));
 
 describe('redaction keeps the analysis of every real capture (packages/analyzer/fixtures/real)', () => {
-  const files = readdirSync(REAL).filter((f) => f.endsWith('.txt')).sort();
+  const files = readdirSync(REAL)
+    .filter((f) => f.endsWith('.txt'))
+    .sort();
   it('has the fixtures', () => expect(files.length).toBeGreaterThan(30));
   for (const file of files) {
     it(file, () => {
@@ -118,7 +147,11 @@ describe('redaction keeps the analysis of every real capture (packages/analyzer/
       // The same locks: each lock node's address moved as the text's did.
       const shift = kernelAddressShifter('fixture');
       const moved = (id: string) => id.replace(/ffff[0-9a-f]{12}/g, (h) => shift(BigInt(`0x${h}`)).toString(16));
-      const lockIds = (d: AnalysisDocument) => d.graph.nodes.filter((n) => n.type === 'lock').map((n) => n.id).sort();
+      const lockIds = (d: AnalysisDocument) =>
+        d.graph.nodes
+          .filter((n) => n.type === 'lock')
+          .map((n) => n.id)
+          .sort();
       expect(lockIds(after)).toEqual(lockIds(before).map(moved).sort());
     });
   }

@@ -33,8 +33,26 @@ export interface Redaction {
 
 /** Host names never replaced: they name no machine, and are words the analyzer reads. */
 const NOT_HOSTS = new Set([
-  'localhost', 'localhost.localdomain', 'localdomain', '(none)', 'none', 'kernel', 'linux', 'server', 'host',
-  'node', 'test', 'debian', 'ubuntu', 'fedora', 'centos', 'rhel', 'archlinux', 'unknown', 'default', 'root',
+  'localhost',
+  'localhost.localdomain',
+  'localdomain',
+  '(none)',
+  'none',
+  'kernel',
+  'linux',
+  'server',
+  'host',
+  'node',
+  'test',
+  'debian',
+  'ubuntu',
+  'fedora',
+  'centos',
+  'rhel',
+  'archlinux',
+  'unknown',
+  'default',
+  'root',
 ]);
 
 const HOST_TOKEN = String.raw`[A-Za-z0-9][A-Za-z0-9_-]{0,62}(?:\.[A-Za-z0-9_-]{1,63}){0,8}`;
@@ -51,7 +69,10 @@ const HOST_SOURCES: RegExp[] = [
   // "hostname: db-7", "Hostname = db-7", "host name: db-7"
   new RegExp(String.raw`\b(?:[Hh]ostname|HOSTNAME|[Hh]ost name)[ \t]{0,4}[:=][ \t]{0,4}['"<]?(${HOST_TOKEN})`, 'g'),
   // systemd: "Set hostname to <db-7>.", "Changed host name to 'db-7'"
-  new RegExp(String.raw`(?:[Ss]et hostname to|[Cc]hanged (?:static |pretty |transient )?host ?name to)[ \t]{1,4}['"<]?(${HOST_TOKEN})`, 'g'),
+  new RegExp(
+    String.raw`(?:[Ss]et hostname to|[Cc]hanged (?:static |pretty |transient )?host ?name to)[ \t]{1,4}['"<]?(${HOST_TOKEN})`,
+    'g',
+  ),
   // the kernel's banner: "Linux version 5.15.0 (builder@build-host) (gcc …)"
   new RegExp(String.raw`Linux version [^ \t\n]{1,128} \([\w.+-]{1,64}@(${HOST_TOKEN})\)`, 'g'),
   // a shell prompt pasted with the output: "[root@db-7 ~]# crash …", "user@db-7:~$ dmesg"
@@ -63,11 +84,19 @@ export function hostNamesOf(text: string, extra: (string | null | undefined)[] =
   const found = new Set<string>();
   const add = (raw: string | null | undefined) => {
     const name = raw?.trim().replace(/\.$/, '');
-    if (!name || name.length < 3 || NOT_HOSTS.has(name.toLowerCase()) || /^[\d.]+$/.test(name) || /^[0-9a-f:]+$/i.test(name)) return;
+    if (
+      !name ||
+      name.length < 3 ||
+      NOT_HOSTS.has(name.toLowerCase()) ||
+      /^[\d.]+$/.test(name) ||
+      /^[0-9a-f:]+$/i.test(name)
+    )
+      return;
     found.add(name);
     // The short name of a fully qualified one is the same machine.
     const short = name.split('.', 1)[0];
-    if (short !== name && short.length >= 3 && !NOT_HOSTS.has(short.toLowerCase()) && !/^\d+$/.test(short)) found.add(short);
+    if (short !== name && short.length >= 3 && !NOT_HOSTS.has(short.toLowerCase()) && !/^\d+$/.test(short))
+      found.add(short);
   };
   for (const pattern of HOST_SOURCES) for (const m of text.matchAll(pattern)) add(m[1]);
   for (const h of extra) add(h);
@@ -124,7 +153,8 @@ const FQDN = new RegExp(
   'g',
 );
 /** Public names that say nothing about the team's machines (upstream links in dumps). */
-const PUBLIC_DOMAIN = /(?:^|\.)(?:kernel\.org|lkml\.org|redhat\.com|ubuntu\.com|canonical\.com|launchpad\.net|debian\.org|suse\.com|github\.com|fedoraproject\.org|centos\.org)$/i;
+const PUBLIC_DOMAIN =
+  /(?:^|\.)(?:kernel\.org|lkml\.org|redhat\.com|ubuntu\.com|canonical\.com|launchpad\.net|debian\.org|suse\.com|github\.com|fedoraproject\.org|centos\.org)$/i;
 
 const KERNEL_ADDRESS = /(?<!\w)(0x)?(ffff[0-9a-f]{12}|FFFF[0-9A-F]{12})(?!\w)/g;
 
@@ -151,7 +181,7 @@ export function kernelAddressShifter(secret: string): (address: bigint) => bigin
     if (a >= TOP) return (a & ~(GiB - 1n)) | (((a & (GiB - 1n)) + smallOffset) & (GiB - 1n));
     if (a >= LOW) {
       const block = (a - LOW) / GiB;
-      return LOW + (((block + big) % LOW_BLOCKS) * GiB) + (a & (GiB - 1n));
+      return LOW + ((block + big) % LOW_BLOCKS) * GiB + (a & (GiB - 1n));
     }
     return a;
   };
@@ -166,7 +196,9 @@ export class Redactor {
   private readonly hosts = new Pseudonyms((n) => `host-${n}`);
   private readonly ipv4 = new Pseudonyms(ipv4Pseudonym);
   private readonly ipv6 = new Pseudonyms((n) => `2001:db8::${n.toString(16)}`);
-  private readonly macs = new Pseudonyms((n) => `02:00:00:00:${((n >> 8) & 0xff).toString(16).padStart(2, '0')}:${(n & 0xff).toString(16).padStart(2, '0')}`);
+  private readonly macs = new Pseudonyms(
+    (n) => `02:00:00:00:${((n >> 8) & 0xff).toString(16).padStart(2, '0')}:${(n & 0xff).toString(16).padStart(2, '0')}`,
+  );
   private readonly users = new Pseudonyms((n) => `user-${n}`);
   private readonly paths = new Pseudonyms((n) => `path-${n}`);
   private readonly domains = new Pseudonyms((n) => `domain-${n}.invalid`);
@@ -175,10 +207,15 @@ export class Redactor {
   private readonly hostPattern: RegExp | null;
   private readonly shift: ((a: bigint) => bigint) | null;
 
-  constructor(source: string, private readonly opts: RedactOptions = {}) {
+  constructor(
+    source: string,
+    private readonly opts: RedactOptions = {},
+  ) {
     // Names first, from the text as given, before anything in it changes.
     const names = hostNamesOf(source, opts.hosts ?? []);
-    this.hostPattern = names.length ? new RegExp(String.raw`(?<![\w.-])(?:${names.map(escapeRegExp).join('|')})(?![\w-])`, 'g') : null;
+    this.hostPattern = names.length
+      ? new RegExp(String.raw`(?<![\w.-])(?:${names.map(escapeRegExp).join('|')})(?![\w-])`, 'g')
+      : null;
     this.shift = opts.kaslr ? kernelAddressShifter(opts.secret ?? '') : null;
   }
 
@@ -194,15 +231,22 @@ export class Redactor {
     out = out.replace(HOME, (_m, user: string) => `/home/${this.users.get(user)}`);
     out = out.replace(ROOT_PATH, (_m, rest: string) => `/root/${this.paths.get(rest)}`);
     if (this.hostPattern) out = out.replace(this.hostPattern, (m) => this.hosts.get(m.split('.', 1)[0]));
-    out = out.replace(FQDN, (m) => (PUBLIC_DOMAIN.test(m) || !/[A-Za-z]/.test(m.split('.', 1)[0]) ? m : this.hosts.get(m.toLowerCase())));
+    out = out.replace(FQDN, (m) =>
+      PUBLIC_DOMAIN.test(m) || !/[A-Za-z]/.test(m.split('.', 1)[0]) ? m : this.hosts.get(m.toLowerCase()),
+    );
     // The user of the kernel banner's "(user@host)" is a person too.
-    out = out.replace(/(Linux version [^ \t\n]{1,128} \()([\w.+-]{1,64})@/g, (_m, head: string, user: string) => `${head}${this.users.get(user)}@`);
+    out = out.replace(
+      /(Linux version [^ \t\n]{1,128} \()([\w.+-]{1,64})@/g,
+      (_m, head: string, user: string) => `${head}${this.users.get(user)}@`,
+    );
     const shift = this.shift;
     if (shift) {
       out = out.replace(KERNEL_ADDRESS, (_m, prefix: string | undefined, hex: string) => {
         let moved = this.addresses.get(hex);
         if (moved === undefined) {
-          const s = shift(BigInt(`0x${hex}`)).toString(16).padStart(16, '0');
+          const s = shift(BigInt(`0x${hex}`))
+            .toString(16)
+            .padStart(16, '0');
           moved = hex !== hex.toLowerCase() ? s.toUpperCase() : s;
           this.addresses.set(hex, moved);
         }

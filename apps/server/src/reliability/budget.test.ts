@@ -65,7 +65,13 @@ function probeHealth(base: string) {
       running = false;
       await done;
       const sorted = times.slice().sort((a, b) => a - b);
-      return { n: sorted.length, failed, p50: sorted[Math.floor(sorted.length / 2)], p95: sorted[Math.floor(sorted.length * 0.95)], max: sorted[sorted.length - 1] };
+      return {
+        n: sorted.length,
+        failed,
+        p50: sorted[Math.floor(sorted.length / 2)],
+        p95: sorted[Math.floor(sorted.length * 0.95)],
+        max: sorted[sorted.length - 1],
+      };
     },
   };
 }
@@ -78,7 +84,9 @@ function slowUpload(port: number, length: number, everyMs: number) {
     let answer = '';
     let timer: NodeJS.Timeout | null = null;
     socket.on('connect', () => {
-      socket.write(`POST /api/incidents HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: ${length}\r\n\r\n`);
+      socket.write(
+        `POST /api/incidents HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: ${length}\r\n\r\n`,
+      );
       timer = setInterval(() => socket.writable && socket.write('x'), everyMs);
     });
     socket.on('data', (c) => (answer += c.toString('latin1')));
@@ -110,7 +118,11 @@ describe.skipIf(!HAVE_BUILD)('memory budget (built server, real sockets)', () =>
       },
     });
     // The analysis worker started (it is part of the idle footprint).
-    await Promise.all([1, 2].map((k) => fetch(`${server!.base}/api/incidents`, { method: 'POST', body: makeDump(`warm-${k}`, 20_000) })));
+    await Promise.all(
+      [1, 2].map((k) =>
+        fetch(`${server!.base}/api/incidents`, { method: 'POST', body: makeDump(`warm-${k}`, 20_000) }),
+      ),
+    );
     return { server: server!, port: Number(new URL(server!.base).port) };
   }
 
@@ -122,22 +134,33 @@ describe.skipIf(!HAVE_BUILD)('memory budget (built server, real sockets)', () =>
     // While they hold the budget: a client that asks first (`Expect: 100-continue`, as curl
     // does for big bodies) is refused before it sends a byte of its body.
     await sleep(1000);
-    const expect100 = await new Promise<{ status: number; retryAfter: string | undefined; continued: boolean }>((resolve, reject) => {
-      let continued = false;
-      const req = httpRequest(
-        { host: '127.0.0.1', port, method: 'POST', path: '/api/incidents', agent: false, headers: { 'content-type': 'text/plain', 'content-length': LIMIT, expect: '100-continue' } },
-        (res) => {
-          res.resume();
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'], continued }));
-        },
-      );
-      req.on('continue', () => {
-        continued = true;
-        req.end(Buffer.alloc(LIMIT, 'x'));
-      });
-      req.on('error', reject);
-      req.flushHeaders();
-    });
+    const expect100 = await new Promise<{ status: number; retryAfter: string | undefined; continued: boolean }>(
+      (resolve, reject) => {
+        let continued = false;
+        const req = httpRequest(
+          {
+            host: '127.0.0.1',
+            port,
+            method: 'POST',
+            path: '/api/incidents',
+            agent: false,
+            headers: { 'content-type': 'text/plain', 'content-length': LIMIT, expect: '100-continue' },
+          },
+          (res) => {
+            res.resume();
+            res.on('end', () =>
+              resolve({ status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'], continued }),
+            );
+          },
+        );
+        req.on('continue', () => {
+          continued = true;
+          req.end(Buffer.alloc(LIMIT, 'x'));
+        });
+        req.on('error', reject);
+        req.flushHeaders();
+      },
+    );
     expect(expect100).toEqual({ status: 503, retryAfter: '5', continued: false });
     const results = await slow;
     const h = await health.stop();
@@ -178,7 +201,11 @@ describe.skipIf(!HAVE_BUILD)('memory budget (built server, real sockets)', () =>
     const results = await Promise.all(
       dumps.map(async (body) => {
         try {
-          const res = await fetch(`${s.base}/api/incidents`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body });
+          const res = await fetch(`${s.base}/api/incidents`, {
+            method: 'POST',
+            headers: { 'content-type': 'text/plain' },
+            body,
+          });
           const json = (await res.json()) as { id?: string };
           return { status: res.status, retryAfter: res.headers.get('retry-after'), id: json.id ?? null, body };
         } catch {

@@ -20,7 +20,8 @@ import {
   type ServerProcess,
 } from './harness.js';
 
-if (!HAVE_BUILD) console.warn('reliability/faults: apps/server/dist is not built — run the build first (npm test does); skipping');
+if (!HAVE_BUILD)
+  console.warn('reliability/faults: apps/server/dist is not built — run the build first (npm test does); skipping');
 
 const OLD_VERSION = '0.0.0-reliability-old';
 
@@ -46,7 +47,12 @@ function versions(dbPath: string): { current: number; old: number; total: number
            sum(i.analyzer_version != a.analyzer_version) AS mismatched
          FROM incidents i JOIN incident_analysis a ON a.incident_id = i.id`,
       )
-      .get({ v: ANALYZER_VERSION, old: OLD_VERSION }) as { total: number; current: number | null; old: number | null; mismatched: number | null };
+      .get({ v: ANALYZER_VERSION, old: OLD_VERSION }) as {
+      total: number;
+      current: number | null;
+      old: number | null;
+      mismatched: number | null;
+    };
     return { total: row.total, current: row.current ?? 0, old: row.old ?? 0, mismatched: row.mismatched ?? 0 };
   });
 }
@@ -106,7 +112,9 @@ describe.skipIf(!HAVE_BUILD)('kill -9 and restart (built server as a child proce
     const lost = dumps.find((d) => ![...acknowledged.values()].includes(d))!;
     const again = await post(server.base, lost);
     expect([200, 201]).toContain(again.status);
-    expect(again.status === 201 || withDb(dbPath, (db) => db.prepare('SELECT 1 FROM incidents WHERE id = ?').get(again.id))).toBeTruthy();
+    expect(
+      again.status === 201 || withDb(dbPath, (db) => db.prepare('SELECT 1 FROM incidents WHERE id = ?').get(again.id)),
+    ).toBeTruthy();
     acknowledged.set(again.id!, lost);
     expect(await server.stop()).toBe(0);
     expectHealthy(dbPath, acknowledged.size);
@@ -132,7 +140,12 @@ describe.skipIf(!HAVE_BUILD)('kill -9 and restart (built server as a child proce
 
     // 1. The CLI, killed part-way.
     const cli = spawnCli(['reanalyze', '--all'], dbPath);
-    await waitFor('the CLI to re-analyse a few', () => versions(dbPath).current >= 3 || cli.child.exitCode !== null, 120_000, 20);
+    await waitFor(
+      'the CLI to re-analyse a few',
+      () => versions(dbPath).current >= 3 || cli.child.exitCode !== null,
+      120_000,
+      20,
+    );
     cli.child.kill('SIGKILL');
     await cli.done;
     const afterCli = versions(dbPath);

@@ -98,7 +98,8 @@ export async function startServer(env: ServerEnv, timeoutMs = 60_000): Promise<S
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode} before it was ready:\n${output}`);
+    if (child.exitCode !== null)
+      throw new Error(`server exited with ${child.exitCode} before it was ready:\n${output}`);
     try {
       const res = await fetch(`${base}/healthz`);
       if (res.status === 200) break;
@@ -128,7 +129,11 @@ export async function startServer(env: ServerEnv, timeoutMs = 60_000): Promise<S
 }
 
 /** Run the built CLI as a child process (not awaited: the caller may kill it). */
-export function spawnCli(args: string[], dbPath: string, extra: Record<string, string> = {}): { child: ChildProcess; done: Promise<number | null>; output: () => string } {
+export function spawnCli(
+  args: string[],
+  dbPath: string,
+  extra: Record<string, string> = {},
+): { child: ChildProcess; done: Promise<number | null>; output: () => string } {
   const child = spawn(process.execPath, [BUILT_CLI, ...args], {
     cwd: SERVER_DIR,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HANGSCOPE_DB: dbPath, ...extra },
@@ -142,7 +147,12 @@ export function spawnCli(args: string[], dbPath: string, extra: Record<string, s
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function waitFor<T>(what: string, probe: () => T | Promise<T>, timeoutMs = 60_000, everyMs = 50): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => T | Promise<T>,
+  timeoutMs = 60_000,
+  everyMs = 50,
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();
@@ -174,7 +184,9 @@ export interface DbHealth {
 /** integrity_check, and every incident complete: raw + analysis + FTS row. */
 export function dbHealth(dbPath: string): DbHealth {
   return withDb(dbPath, (db) => {
-    const integrity = (db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check).join('; ');
+    const integrity = (db.pragma('integrity_check') as { integrity_check: string }[])
+      .map((r) => r.integrity_check)
+      .join('; ');
     const incidents = (db.prepare('SELECT count(*) AS n FROM incidents').get() as { n: number }).n;
     const halfWritten = (
       db

@@ -15,13 +15,27 @@ afterEach(async () => {
   t = undefined;
 });
 
-const directives = (csp: string) => new Map(csp.split(';').map((d) => d.trim()).filter(Boolean).map((d) => [d.split(/\s+/)[0], d.split(/\s+/).slice(1)]));
+const directives = (csp: string) =>
+  new Map(
+    csp
+      .split(';')
+      .map((d) => d.trim())
+      .filter(Boolean)
+      .map((d) => [d.split(/\s+/)[0], d.split(/\s+/).slice(1)]),
+  );
 
 describe('security headers', () => {
   it('every response (JSON, raw dump, errors) has a strict CSP and helmet headers', async () => {
     t = await startApp();
     const { json } = await upload(t.app, `${HUNG_TASK_DUMP}\n<script>alert(1)</script>\n`);
-    for (const url of ['/healthz', '/api/incidents', `/api/incidents/${json.id}`, `/api/incidents/${json.id}/raw`, '/api/incidents/nope', '/api/nothing']) {
+    for (const url of [
+      '/healthz',
+      '/api/incidents',
+      `/api/incidents/${json.id}`,
+      `/api/incidents/${json.id}/raw`,
+      '/api/incidents/nope',
+      '/api/nothing',
+    ]) {
       const res = await t.app.inject({ method: 'GET', url });
       const csp = directives(String(res.headers['content-security-policy'] ?? ''));
       expect(csp.get('script-src'), url).toEqual(["'self'"]);
@@ -45,7 +59,10 @@ describe('security headers', () => {
     expect(raw.body).toContain('<script>alert(1)</script>');
     // The API docs page (swagger-ui) allows no inline script either.
     const docs = await t.app.inject({ method: 'GET', url: '/api/docs/static/index.html' });
-    if (docs.statusCode === 200) expect(directives(String(docs.headers['content-security-policy'])).get('script-src') ?? []).not.toContain("'unsafe-inline'");
+    if (docs.statusCode === 200)
+      expect(directives(String(docs.headers['content-security-policy'])).get('script-src') ?? []).not.toContain(
+        "'unsafe-inline'",
+      );
   });
 
   it('CORS is closed: a cross-origin preflight and a cross-origin read get no Access-Control-Allow-Origin', async () => {
@@ -54,7 +71,11 @@ describe('security headers', () => {
     const preflight = await t.app.inject({
       method: 'OPTIONS',
       url: '/api/incidents',
-      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+      headers: {
+        origin: 'https://evil.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
     });
     expect(preflight.statusCode).toBeGreaterThanOrEqual(400);
     expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
@@ -69,12 +90,22 @@ describe('security headers', () => {
   it('CSRF: a cross-site write (a form or text/plain POST another site makes a browser send) is refused with 403; same-origin and scripts are not', async () => {
     t = await startApp();
     const crossSite = { 'sec-fetch-site': 'cross-site', origin: 'https://evil.example' };
-    const forged = await t.app.inject({ method: 'POST', url: '/api/incidents', headers: { ...crossSite, 'content-type': 'text/plain' }, payload: HUNG_TASK_DUMP });
+    const forged = await t.app.inject({
+      method: 'POST',
+      url: '/api/incidents',
+      headers: { ...crossSite, 'content-type': 'text/plain' },
+      payload: HUNG_TASK_DUMP,
+    });
     expect(forged.statusCode).toBe(403);
     expect(forged.json()).toMatchObject({ error: 'cross_site_write' });
     expect((await t.app.inject({ method: 'GET', url: '/api/incidents' })).json().items).toHaveLength(0);
 
-    const same = await t.app.inject({ method: 'POST', url: '/api/incidents', headers: { 'sec-fetch-site': 'same-origin', 'content-type': 'text/plain' }, payload: HUNG_TASK_DUMP });
+    const same = await t.app.inject({
+      method: 'POST',
+      url: '/api/incidents',
+      headers: { 'sec-fetch-site': 'same-origin', 'content-type': 'text/plain' },
+      payload: HUNG_TASK_DUMP,
+    });
     expect(same.statusCode).toBe(201);
     const id = same.json().id as string;
     const script = await upload(t.app, `${HUNG_TASK_DUMP}\n# from curl`);
@@ -87,7 +118,9 @@ describe('security headers', () => {
       expect(res.statusCode, `${method} ${url}`).toBe(403);
     }
     // A cross-site read is not blocked by this (CORS keeps its answer from the other site).
-    expect((await t.app.inject({ method: 'GET', url: `/api/incidents/${id}`, headers: crossSite })).statusCode).toBe(200);
+    expect((await t.app.inject({ method: 'GET', url: `/api/incidents/${id}`, headers: crossSite })).statusCode).toBe(
+      200,
+    );
   });
 
   it('permalinks are unguessable: 128 random bits (≥ 96), annotation ids 96', () => {
@@ -96,7 +129,8 @@ describe('security headers', () => {
     for (const id of ids.slice(0, 100)) expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/);
     // Every base64url position but the last (which carries 2 bits) takes most of its 64
     // values: 21 × 6 + 2 = 128 bits, no fixed or counter-like part.
-    for (let pos = 0; pos < 21; pos++) expect(new Set(ids.map((id) => id[pos])).size, `position ${pos}`).toBeGreaterThan(60);
+    for (let pos = 0; pos < 21; pos++)
+      expect(new Set(ids.map((id) => id[pos])).size, `position ${pos}`).toBeGreaterThan(60);
     const notes = Array.from({ length: 5_000 }, () => newAnnotationId());
     expect(new Set(notes).size).toBe(notes.length);
     for (let pos = 0; pos < 16; pos++) expect(new Set(notes.map((id) => id[pos])).size).toBeGreaterThan(60);
@@ -115,7 +149,11 @@ describe.skipIf(!HAVE_BUILD)('rate limiting set by environment (built server)', 
     try {
       const statuses: number[] = [];
       for (let i = 0; i < 5; i++) {
-        const res = await fetch(`${server.base}/api/incidents`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: makeDump(`rate-${i}`, 3000) });
+        const res = await fetch(`${server.base}/api/incidents`, {
+          method: 'POST',
+          headers: { 'content-type': 'text/plain' },
+          body: makeDump(`rate-${i}`, 3000),
+        });
         statuses.push(res.status);
         if (res.status === 429) expect(await res.json()).toMatchObject({ error: 'too_many_requests' });
       }

@@ -14,7 +14,24 @@ afterEach(async () => {
   t = undefined;
 });
 
-const SQL = [`'`, `"`, `';--`, `' OR '1'='1`, `"; DROP TABLE incidents; --`, `\\`, `%`, `_`, `?`, `:x`, `@x`, `$x`, `/*`, `*/`, `\u0000x`, `x' UNION SELECT * FROM incident_raw --`];
+const SQL = [
+  `'`,
+  `"`,
+  `';--`,
+  `' OR '1'='1`,
+  `"; DROP TABLE incidents; --`,
+  `\\`,
+  `%`,
+  `_`,
+  `?`,
+  `:x`,
+  `@x`,
+  `$x`,
+  `/*`,
+  `*/`,
+  `\u0000x`,
+  `x' UNION SELECT * FROM incident_raw --`,
+];
 
 /** No 5xx, a JSON error body for every 4xx. */
 function expectClean(res: LightMyRequestResponse, what: string, allowed: number[]) {
@@ -44,7 +61,10 @@ describe('hostile uploads', () => {
     const form = (...parts: string[]) => Buffer.from(`${parts.join('')}--${boundary}--\r\n`);
     const ct = `multipart/form-data; boundary=${boundary}`;
 
-    const manyParts = form(...Array.from({ length: 500 }, (_, i) => part(`f${i}`, 'x')), part('dump', HUNG_TASK_DUMP, 'a.txt'));
+    const manyParts = form(
+      ...Array.from({ length: 500 }, (_, i) => part(`f${i}`, 'x')),
+      part('dump', HUNG_TASK_DUMP, 'a.txt'),
+    );
     expectClean(await send(manyParts, ct), 'many parts', [400, 413]);
     // A huge name of a field we do not read: ignored (not stored), the dump is taken.
     const hugeName = form(part('n'.repeat(200_000), 'x'), part('dump', `${HUNG_TASK_DUMP}\n# huge name`, 'a.txt'));
@@ -78,7 +98,12 @@ describe('hostile uploads', () => {
   it('gzip inside gzip and a gzip bomb without Content-Length are refused, nothing stored', async () => {
     t = await startApp({ maxUploadBytes: 256 * 1024 });
     const double = gzipSync(gzipSync(Buffer.from(HUNG_TASK_DUMP)));
-    const res = await t.app.inject({ method: 'POST', url: '/api/incidents', headers: { 'content-type': 'text/plain', 'content-encoding': 'gzip' }, payload: double });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/incidents',
+      headers: { 'content-type': 'text/plain', 'content-encoding': 'gzip' },
+      payload: double,
+    });
     expectClean(res, 'gzip in gzip', [415]);
     // Zeros would be caught as NUL: a bomb of text is refused on size.
     const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024, 'INFO: task x:1 blocked\n'));
@@ -99,7 +124,12 @@ describe('hostile uploads', () => {
       { title: '../../etc/passwd', host: '..\\..\\windows\\system32' },
       { bytes: HUNG_TASK_DUMP, name: '../../../../tmp/hangscope-pwned.txt' },
     );
-    const res = await t.app.inject({ method: 'POST', url: '/api/incidents', headers: { 'content-type': contentType }, payload });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/incidents',
+      headers: { 'content-type': contentType },
+      payload,
+    });
     expect(res.statusCode).toBe(201);
     const id = res.json().id as string;
     const detail = (await t.app.inject({ method: 'GET', url: `/api/incidents/${id}` })).json();
@@ -107,7 +137,12 @@ describe('hostile uploads', () => {
     expect(detail.host).toBe('..\\..\\windows\\system32');
     const raw = await t.app.inject({ method: 'GET', url: `/api/incidents/${id}/raw` });
     expect(raw.headers['content-disposition']).toBe(`inline; filename="${id}.txt"`);
-    for (const p of ['/api/incidents/..%2F..%2Fetc%2Fpasswd', '/api/incidents/../../etc/passwd/raw', '/api/incidents/%2e%2e/raw', '/%2e%2e/%2e%2e/etc/passwd']) {
+    for (const p of [
+      '/api/incidents/..%2F..%2Fetc%2Fpasswd',
+      '/api/incidents/../../etc/passwd/raw',
+      '/api/incidents/%2e%2e/raw',
+      '/%2e%2e/%2e%2e/etc/passwd',
+    ]) {
       const r = await t.app.inject({ method: 'GET', url: p });
       expect(r.statusCode, p).toBe(404);
       expect(r.body).not.toContain('root:');
@@ -132,12 +167,24 @@ describe('hostile uploads', () => {
         const res = await t.app.inject({ method: 'GET', url: `/api/incidents?${key}=${encodeURIComponent(s)}` });
         expectClean(res, `filter ${key}=${s}`, [200, 400]);
       }
-      const patch = await t.app.inject({ method: 'PATCH', url: `/api/incidents/${r.json.id}`, payload: { title: s, host: s } });
+      const patch = await t.app.inject({
+        method: 'PATCH',
+        url: `/api/incidents/${r.json.id}`,
+        payload: { title: s, host: s },
+      });
       expectClean(patch, `patch ${s}`, [200]);
-      const note = await t.app.inject({ method: 'POST', url: `/api/incidents/${r.json.id}/annotations`, payload: { body: `${s} body`, author: s } });
+      const note = await t.app.inject({
+        method: 'POST',
+        url: `/api/incidents/${r.json.id}/annotations`,
+        payload: { body: `${s} body`, author: s },
+      });
       expectClean(note, `annotation ${s}`, [201]);
       expect(note.json().body).toBe(`${s} body`);
-      const target = await t.app.inject({ method: 'POST', url: `/api/incidents/${r.json.id}/annotations`, payload: { body: 'x', target: s } });
+      const target = await t.app.inject({
+        method: 'POST',
+        url: `/api/incidents/${r.json.id}/annotations`,
+        payload: { body: 'x', target: s },
+      });
       expectClean(target, `annotation target ${s}`, [422]);
     }
     tablesIntact(t.dbPath, stored);
@@ -151,10 +198,48 @@ describe('hostile search (FTS5 syntax is text)', () => {
     const a = await upload(t.app, HUNG_TASK_DUMP, '?title=bsnmod%20unload%20hang');
     expect(a.status).toBe(201);
     const hostile = [
-      '^', '^bsnmod', 'bsnmod^', 'NEAR(bsnmod unload, 2)', 'NEAR(', 'NEAR/2', 'user_title:bsnmod', 'titles:x', '{titles verdict}: bsnmod', '- bsnmod',
-      '{', '}', '"bsnmod" + "unload"', 'bsnmod + unload', 'a*b', '*bsnmod', '**', 'bsnmod*', '"', '""', '"""', "'", 'x:', ':', 'NOT', 'AND OR NOT',
-      '(bsnmod', 'bsnmod)', ')', '\u0000', '\u0001bsnmod', '😀', 'bsnmod 😀', '\uFFFD', 'ü*', '%', '_', '\\', 'rowid:1', 'incident_fts:x',
-      Array.from({ length: 40 }, (_, i) => `w${i}`).join(' '), 'x'.repeat(500),
+      '^',
+      '^bsnmod',
+      'bsnmod^',
+      'NEAR(bsnmod unload, 2)',
+      'NEAR(',
+      'NEAR/2',
+      'user_title:bsnmod',
+      'titles:x',
+      '{titles verdict}: bsnmod',
+      '- bsnmod',
+      '{',
+      '}',
+      '"bsnmod" + "unload"',
+      'bsnmod + unload',
+      'a*b',
+      '*bsnmod',
+      '**',
+      'bsnmod*',
+      '"',
+      '""',
+      '"""',
+      "'",
+      'x:',
+      ':',
+      'NOT',
+      'AND OR NOT',
+      '(bsnmod',
+      'bsnmod)',
+      ')',
+      '\u0000',
+      '\u0001bsnmod',
+      '😀',
+      'bsnmod 😀',
+      '\uFFFD',
+      'ü*',
+      '%',
+      '_',
+      '\\',
+      'rowid:1',
+      'incident_fts:x',
+      Array.from({ length: 40 }, (_, i) => `w${i}`).join(' '),
+      'x'.repeat(500),
     ];
     for (const q of hostile) {
       const res = await t.app.inject({ method: 'GET', url: `/api/incidents?q=${encodeURIComponent(q)}` });
@@ -162,12 +247,27 @@ describe('hostile search (FTS5 syntax is text)', () => {
     }
     expectClean(await t.app.inject({ method: 'GET', url: `/api/incidents?q=${'x'.repeat(501)}` }), 'q too long', [400]);
     // Invalid percent-encoding and invalid UTF-8 in the query string.
-    for (const raw of ['q=%FF', 'q=%ED%A0%80', 'q=%', 'q=%zz', 'q[]=x', 'q=a&q=b', 'limit=1e9', 'limit=-1', 'limit=abc', 'cursor=%00']) {
+    for (const raw of [
+      'q=%FF',
+      'q=%ED%A0%80',
+      'q=%',
+      'q=%zz',
+      'q[]=x',
+      'q=a&q=b',
+      'limit=1e9',
+      'limit=-1',
+      'limit=abc',
+      'cursor=%00',
+    ]) {
       expectClean(await t.app.inject({ method: 'GET', url: `/api/incidents?${raw}` }), raw, [200, 400]);
     }
     // The operators did not become operators: a phrase search still finds by words.
-    expect((await t.app.inject({ method: 'GET', url: '/api/incidents?q=NEAR(bsnmod%20unload%2C%202)' })).json().items).toEqual([]);
-    expect((await t.app.inject({ method: 'GET', url: '/api/incidents?q=bsnmod%20unload' })).json().items).toHaveLength(1);
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/incidents?q=NEAR(bsnmod%20unload%2C%202)' })).json().items,
+    ).toEqual([]);
+    expect((await t.app.inject({ method: 'GET', url: '/api/incidents?q=bsnmod%20unload' })).json().items).toHaveLength(
+      1,
+    );
   });
 });
 
@@ -177,18 +277,41 @@ describe('hostile JSON bodies and ids', () => {
     const { json } = await upload(t.app, HUNG_TASK_DUMP);
     const base = `/api/incidents/${json.id}/annotations`;
     const post = (payload: string | object, contentType = 'application/json') =>
-      t!.app.inject({ method: 'POST', url: base, headers: { 'content-type': contentType }, payload: typeof payload === 'string' ? payload : JSON.stringify(payload) });
+      t!.app.inject({
+        method: 'POST',
+        url: base,
+        headers: { 'content-type': contentType },
+        payload: typeof payload === 'string' ? payload : JSON.stringify(payload),
+      });
 
     expectClean(await post({ body: 'x'.repeat(2 * 1024 * 1024) }), '2 MB body', [413]);
     expectClean(await post('['.repeat(500_000)), 'deeply nested arrays', [400]);
     expectClean(await post(`{"body":${'['.repeat(100_000)}1${']'.repeat(100_000)}}`), 'deeply nested body', [400]);
     expectClean(await post('{"body":"x","__proto__":{"polluted":true}}'), '__proto__', [400]);
-    expectClean(await post('{"body":"x","constructor":{"prototype":{"polluted":true}}}'), 'constructor.prototype', [400]);
+    expectClean(
+      await post('{"body":"x","constructor":{"prototype":{"polluted":true}}}'),
+      'constructor.prototype',
+      [400],
+    );
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expectClean(await post('{"body": "x"'), 'truncated JSON', [400]);
     expectClean(await post('body=x', 'application/x-www-form-urlencoded'), 'form encoding', [415]);
     expectClean(await post('x', 'text/plain'), 'text/plain annotation', [400, 415]);
-    for (const target of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'task:', 'task:0', 'task:-1', 'task:31969 ', ' task:31969', 'TASK:31969', 'lock:', 'cpu:99999999999999999999', 'x'.repeat(200)]) {
+    for (const target of [
+      '__proto__',
+      'constructor',
+      'toString',
+      'hasOwnProperty',
+      'task:',
+      'task:0',
+      'task:-1',
+      'task:31969 ',
+      ' task:31969',
+      'TASK:31969',
+      'lock:',
+      'cpu:99999999999999999999',
+      'x'.repeat(200),
+    ]) {
       expectClean(await post({ body: 'x', target }), `target ${JSON.stringify(target)}`, [422]);
     }
     expectClean(await post({ body: 'x', target: 'x'.repeat(201) }), 'target too long', [400]);
@@ -204,7 +327,20 @@ describe('hostile JSON bodies and ids', () => {
   it('ids that are not ids are 404 (reads) or 404/400 (writes), whatever their form', async () => {
     t = await startApp();
     const { json } = await upload(t.app, HUNG_TASK_DUMP);
-    const bad = ['x', 'AAAAAAAAAAAAAAAAAAAAA', 'AAAAAAAAAAAAAAAAAAAAAAA', `${json.id}x`, `${json.id.slice(0, 21)}!`, '%00', '%ff', "'%20OR%201=1", 'a'.repeat(10_000), '..', '%2e%2e', json.id.toLowerCase() === json.id ? 'Z'.repeat(22) : json.id.toLowerCase()];
+    const bad = [
+      'x',
+      'AAAAAAAAAAAAAAAAAAAAA',
+      'AAAAAAAAAAAAAAAAAAAAAAA',
+      `${json.id}x`,
+      `${json.id.slice(0, 21)}!`,
+      '%00',
+      '%ff',
+      "'%20OR%201=1",
+      'a'.repeat(10_000),
+      '..',
+      '%2e%2e',
+      json.id.toLowerCase() === json.id ? 'Z'.repeat(22) : json.id.toLowerCase(),
+    ];
     for (const id of bad) {
       for (const [method, url, payload] of [
         ['GET', `/api/incidents/${id}`],
@@ -220,7 +356,11 @@ describe('hostile JSON bodies and ids', () => {
         expectClean(res, `${method} ${url.slice(0, 80)}`, id.length > 100 ? [414] : [400, 404]);
       }
     }
-    const dup = await t.app.inject({ method: 'PATCH', url: `/api/incidents/${json.id}`, payload: { status: 'duplicate', duplicateOf: "' OR 1=1 --" } });
+    const dup = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/incidents/${json.id}`,
+      payload: { status: 'duplicate', duplicateOf: "' OR 1=1 --" },
+    });
     expectClean(dup, 'duplicateOf not an id', [422]);
     tablesIntact(t.dbPath, 1);
   });

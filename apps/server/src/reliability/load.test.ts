@@ -10,7 +10,8 @@ import { listenLocal, startApp, type TestApp } from '../__tests__/helpers.js';
 import { HAVE_BUILD, makeDump, startServer } from './harness.js';
 
 /** A field of /proc/PID/status in kB (VmRSS: now, VmHWM: peak). */
-const statusKb = (pid: number, field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
+const statusKb = (pid: number, field: string) =>
+  Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
 
 let t: TestApp | undefined;
 afterEach(async () => {
@@ -111,59 +112,71 @@ describe('load over a real socket', () => {
 
   // On the built server (a child process): its analysis runs in worker threads, as in
   // production (under vitest a worker would inherit the TypeScript-source conditions).
-  it.skipIf(!HAVE_BUILD)('reads keep answering while a 10 MB dump is ingested (built server, analysis in worker threads)', async () => {
-    const dir = join(tmpdir(), `hangscope-load-${process.pid}-${Date.now()}`);
-    mkdirSync(join(dir, 'examples'), { recursive: true });
-    const server = await startServer({ dbPath: join(dir, 'hangscope.db'), examplesDir: join(dir, 'examples') });
-    onTestFinished(async () => {
-      await server.kill9();
-      rmSync(dir, { recursive: true, force: true });
-    });
-    const base = server.base;
-    const rssBefore = statusKb(server.pid, 'VmRSS');
-    const small = await fetch(`${base}/api/incidents`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: makeDump('small', 5000) });
-    expect(small.status).toBe(201);
-    const { id: smallId } = (await small.json()) as { id: string };
+  it.skipIf(!HAVE_BUILD)(
+    'reads keep answering while a 10 MB dump is ingested (built server, analysis in worker threads)',
+    async () => {
+      const dir = join(tmpdir(), `hangscope-load-${process.pid}-${Date.now()}`);
+      mkdirSync(join(dir, 'examples'), { recursive: true });
+      const server = await startServer({ dbPath: join(dir, 'hangscope.db'), examplesDir: join(dir, 'examples') });
+      onTestFinished(async () => {
+        await server.kill9();
+        rmSync(dir, { recursive: true, force: true });
+      });
+      const base = server.base;
+      const rssBefore = statusKb(server.pid, 'VmRSS');
+      const small = await fetch(`${base}/api/incidents`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain' },
+        body: makeDump('small', 5000),
+      });
+      expect(small.status).toBe(201);
+      const { id: smallId } = (await small.json()) as { id: string };
 
-    const big = makeDump('big', 10 * MB);
-    let done = false;
-    const latencies: number[] = [];
-    const failures: string[] = [];
-    const reader = (async () => {
-      while (!done) {
-        for (const url of [`${base}/healthz`, `${base}/api/incidents/${smallId}`]) {
-          const t0 = performance.now();
-          const res = await fetch(url);
-          await res.arrayBuffer();
-          latencies.push(performance.now() - t0);
-          if (res.status !== 200) failures.push(`${url}: ${res.status}`);
+      const big = makeDump('big', 10 * MB);
+      let done = false;
+      const latencies: number[] = [];
+      const failures: string[] = [];
+      const reader = (async () => {
+        while (!done) {
+          for (const url of [`${base}/healthz`, `${base}/api/incidents/${smallId}`]) {
+            const t0 = performance.now();
+            const res = await fetch(url);
+            await res.arrayBuffer();
+            latencies.push(performance.now() - t0);
+            if (res.status !== 200) failures.push(`${url}: ${res.status}`);
+          }
+          await new Promise((r) => setTimeout(r, 20));
         }
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    })();
-    const t0 = performance.now();
-    const r = await fetch(`${base}/api/incidents`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: big });
-    const res = { status: r.status, json: (await r.json()) as { id: string } };
-    // The server's own peak resident memory (high-water mark) over its whole life.
-    const peakKb = statusKb(server.pid, 'VmHWM');
-    const ingestMs = performance.now() - t0;
-    done = true;
-    await reader;
-    latencies.sort((a, b) => a - b);
-    const p = (q: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]);
-    console.log(
-      `10 MB ingest: ${Math.round(ingestMs)} ms; ${latencies.length} reads meanwhile, p50 ${p(0.5)} ms, p99 ${p(0.99)} ms, max ${p(1)} ms; server RSS ${(rssBefore / 1024).toFixed(0)} MB before, peak ${(peakKb / 1024).toFixed(0)} MB`,
-    );
-    expect(res.status, JSON.stringify(res.json)).toBe(201);
-    expect(failures).toEqual([]);
-    expect(latencies.length).toBeGreaterThan(5);
-    // The event loop is never held for long: hashing, decoding and the SQLite write of
-    // 16 MB are the only synchronous steps.
-    expect(p(1)).toBeLessThan(2000);
-    const raw = Buffer.from(await (await fetch(`${base}/api/incidents/${res.json.id}/raw`)).arrayBuffer());
-    expect(sha(raw)).toBe(sha(big));
-    // Measured: the analysis holds ~50× the dump at its peak (16 MB → ~820 MB RSS). A
-    // ceiling, so a regression shows; the ratio itself is reported to the analyzer.
-    expect(peakKb * 1024).toBeLessThan(1024 * MB);
-  }, 150_000);
+      })();
+      const t0 = performance.now();
+      const r = await fetch(`${base}/api/incidents`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain' },
+        body: big,
+      });
+      const res = { status: r.status, json: (await r.json()) as { id: string } };
+      // The server's own peak resident memory (high-water mark) over its whole life.
+      const peakKb = statusKb(server.pid, 'VmHWM');
+      const ingestMs = performance.now() - t0;
+      done = true;
+      await reader;
+      latencies.sort((a, b) => a - b);
+      const p = (q: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]);
+      console.log(
+        `10 MB ingest: ${Math.round(ingestMs)} ms; ${latencies.length} reads meanwhile, p50 ${p(0.5)} ms, p99 ${p(0.99)} ms, max ${p(1)} ms; server RSS ${(rssBefore / 1024).toFixed(0)} MB before, peak ${(peakKb / 1024).toFixed(0)} MB`,
+      );
+      expect(res.status, JSON.stringify(res.json)).toBe(201);
+      expect(failures).toEqual([]);
+      expect(latencies.length).toBeGreaterThan(5);
+      // The event loop is never held for long: hashing, decoding and the SQLite write of
+      // 16 MB are the only synchronous steps.
+      expect(p(1)).toBeLessThan(2000);
+      const raw = Buffer.from(await (await fetch(`${base}/api/incidents/${res.json.id}/raw`)).arrayBuffer());
+      expect(sha(raw)).toBe(sha(big));
+      // Measured: the analysis holds ~50× the dump at its peak (16 MB → ~820 MB RSS). A
+      // ceiling, so a regression shows; the ratio itself is reported to the analyzer.
+      expect(peakKb * 1024).toBeLessThan(1024 * MB);
+    },
+    150_000,
+  );
 });

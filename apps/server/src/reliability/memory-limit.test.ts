@@ -21,20 +21,35 @@ describe.skipIf(!HAVE_BUILD)('analysis worker heap bound (built server as a chil
   });
 
   it('stores a dump whose analysis ran out of memory, keeps serving, and re-analyses it at the next start', async () => {
-    server = await startServer({ dbPath, examplesDir, extra: { HANGSCOPE_ANALYSIS_HEAP_MB: '12', HANGSCOPE_ANALYSIS_WORKERS: '1' } });
+    server = await startServer({
+      dbPath,
+      examplesDir,
+      extra: { HANGSCOPE_ANALYSIS_HEAP_MB: '12', HANGSCOPE_ANALYSIS_WORKERS: '1' },
+    });
     const big = makeDump('heap-bound', 6_000_000);
-    const res = await fetch(`${server.base}/api/incidents`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: big });
+    const res = await fetch(`${server.base}/api/incidents`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: big,
+    });
     const body = (await res.json()) as { id: string; analysisError?: string };
     expect(res.status).toBe(201);
     expect(body.analysisError).toMatch(/^analysis ran out of memory/);
-    const detail = (await (await fetch(`${server.base}/api/incidents/${body.id}`)).json()) as { title: string; lineCount: number };
+    const detail = (await (await fetch(`${server.base}/api/incidents/${body.id}`)).json()) as {
+      title: string;
+      lineCount: number;
+    };
     expect(detail.title).toBe('Analysis failed');
     expect(detail.lineCount).toBe(big.toString('utf8').split('\n').length - (big[big.length - 1] === 10 ? 1 : 0));
     const raw = Buffer.from(await (await fetch(`${server.base}/api/incidents/${body.id}/raw`)).arrayBuffer());
     expect(Buffer.compare(raw, big)).toBe(0);
     // The replaced worker analyses what fits.
     const small = makeDump('heap-bound-small', 20_000);
-    const ok = await fetch(`${server.base}/api/incidents`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: small });
+    const ok = await fetch(`${server.base}/api/incidents`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: small,
+    });
     const okBody = (await ok.json()) as { id: string; analysisError?: string };
     expect(ok.status).toBe(201);
     expect(okBody.analysisError).toBeUndefined();
@@ -43,7 +58,8 @@ describe.skipIf(!HAVE_BUILD)('analysis worker heap bound (built server as a chil
 
     // Default bound: the start-up re-analysis replaces the failed analysis.
     server = await startServer({ dbPath, examplesDir });
-    const title = async () => ((await (await fetch(`${server!.base}/api/incidents/${body.id}`)).json()) as { title: string }).title;
+    const title = async () =>
+      ((await (await fetch(`${server!.base}/api/incidents/${body.id}`)).json()) as { title: string }).title;
     await waitFor('the failed analysis re-done', async () => (await title()) !== 'Analysis failed', 120_000, 200);
     expect(await server.stop()).toBe(0);
   }, 240_000);

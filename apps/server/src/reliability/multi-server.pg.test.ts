@@ -15,7 +15,10 @@ import { defaultMigrationsDir } from '../paths.js';
 import { openStore } from '../store/open.js';
 import { HAVE_BUILD, makeDump, startServer, waitFor, type ServerProcess } from './harness.js';
 
-if (!HAVE_BUILD) console.warn('reliability/multi-server: apps/server/dist is not built — run the build first (npm test does); skipping');
+if (!HAVE_BUILD)
+  console.warn(
+    'reliability/multi-server: apps/server/dist is not built — run the build first (npm test does); skipping',
+  );
 
 const dir = join(tmpdir(), `hangscope-multi-${process.pid}-${Date.now()}`);
 const examplesDir = join(dir, 'examples'); // empty: no examples loaded
@@ -39,7 +42,11 @@ async function database(): Promise<string> {
 
 async function server(url: string, extra: Record<string, string> = {}): Promise<ServerProcess> {
   // HANGSCOPE_DB points nowhere useful on purpose: with a database URL it is not used.
-  const s = await startServer({ dbPath: join(dir, 'unused', 'never.db'), examplesDir, extra: { HANGSCOPE_DATABASE_URL: url, ...extra } });
+  const s = await startServer({
+    dbPath: join(dir, 'unused', 'never.db'),
+    examplesDir,
+    extra: { HANGSCOPE_DATABASE_URL: url, ...extra },
+  });
   running.push(s);
   return s;
 }
@@ -52,7 +59,11 @@ async function post(base: string, body: Buffer | string): Promise<{ status: numb
 
 const getJson = async (url: string, headers: Record<string, string> = {}) => {
   const res = await fetch(url, { headers });
-  return { status: res.status, etag: res.headers.get('etag'), body: res.status === 200 ? ((await res.json()) as Record<string, any>) : null };
+  return {
+    status: res.status,
+    etag: res.headers.get('etag'),
+    body: res.status === 200 ? ((await res.json()) as Record<string, any>) : null,
+  };
 };
 
 describe.skipIf(!HAVE_BUILD)('several servers on one PostgreSQL database', () => {
@@ -68,13 +79,19 @@ describe.skipIf(!HAVE_BUILD)('several servers on one PostgreSQL database', () =>
     expect(viaB.status).toBe(200);
     expect(viaB.body!.analysis.title).toContain('bsn_exit');
     expect((await getJson(`${b.base}/api/incidents`)).body!.items.map((i: { id: string }) => i.id)).toEqual([id]);
-    expect((await getJson(`${b.base}/api/incidents?q=flush_workqueue`)).body!.items.map((i: { id: string }) => i.id)).toEqual([id]);
+    expect(
+      (await getJson(`${b.base}/api/incidents?q=flush_workqueue`)).body!.items.map((i: { id: string }) => i.id),
+    ).toEqual([id]);
     // The same bytes through B: the incident A stored.
     expect(await post(b.base, HUNG_TASK_DUMP)).toMatchObject({ status: 200, id });
 
     // A change through B: A's next answer has it, and A's old ETag no longer matches.
     const before = await getJson(`${a.base}/api/incidents/${id}`);
-    const patch = await fetch(`${b.base}/api/incidents/${id}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: 'resolved', title: 'seen by both' }) });
+    const patch = await fetch(`${b.base}/api/incidents/${id}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ status: 'resolved', title: 'seen by both' }),
+    });
     expect(patch.status).toBe(200);
     const after = await fetch(`${a.base}/api/incidents/${id}`, { headers: { 'if-none-match': before.etag! } });
     expect(after.status).toBe(200);
@@ -82,18 +99,34 @@ describe.skipIf(!HAVE_BUILD)('several servers on one PostgreSQL database', () =>
     expect((await getJson(`${a.base}/api/incidents?status=resolved`)).body!.items).toHaveLength(1);
 
     // A note through A is searchable through B.
-    const note = await fetch(`${a.base}/api/incidents/${id}/annotations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ body: 'zebracorn firmware' }) });
+    const note = await fetch(`${a.base}/api/incidents/${id}/annotations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ body: 'zebracorn firmware' }),
+    });
     expect(note.status).toBe(201);
-    expect((await getJson(`${b.base}/api/incidents?q=zebracorn`)).body!.items.map((i: { id: string }) => i.id)).toEqual([id]);
+    expect((await getJson(`${b.base}/api/incidents?q=zebracorn`)).body!.items.map((i: { id: string }) => i.id)).toEqual(
+      [id],
+    );
 
     // A's page view is cached in A; another server replaces the analysis (a re-analysis):
     // A's next view is of the new analysis, under another ETag.
     const view1 = await getJson(`${a.base}/api/incidents/${id}/view`);
     expect(view1.status).toBe(200);
-    expect((await fetch(`${a.base}/api/incidents/${id}/view`, { headers: { 'if-none-match': view1.etag! } })).status).toBe(304);
-    const other = await openStore({ dbPath: join(dir, 'unused', 'never.db'), databaseUrl: url, migrationsDir: defaultMigrationsDir() });
+    expect(
+      (await fetch(`${a.base}/api/incidents/${id}/view`, { headers: { 'if-none-match': view1.etag! } })).status,
+    ).toBe(304);
+    const other = await openStore({
+      dbPath: join(dir, 'unused', 'never.db'),
+      databaseUrl: url,
+      migrationsDir: defaultMigrationsDir(),
+    });
     try {
-      await other.replaceAnalysis(id, toAnalysisRecord(analyze(CRLF_UTF8_DUMP), CRLF_UTF8_DUMP), new Date().toISOString());
+      await other.replaceAnalysis(
+        id,
+        toAnalysisRecord(analyze(CRLF_UTF8_DUMP), CRLF_UTF8_DUMP),
+        new Date().toISOString(),
+      );
     } finally {
       await other.close();
     }
@@ -137,7 +170,8 @@ describe.skipIf(!HAVE_BUILD)('several servers on one PostgreSQL database', () =>
     const url = await database();
     const seed = await server(url, { HANGSCOPE_REANALYZE_ON_START: '0' });
     const n = 24;
-    for (let i = 0; i < n; i++) expect((await post(seed.base, makeDump(`reanalysis-${i}`, 30_000, i))).status).toBe(201);
+    for (let i = 0; i < n; i++)
+      expect((await post(seed.base, makeDump(`reanalysis-${i}`, 30_000, i))).status).toBe(201);
     await seed.stop();
     running.splice(running.indexOf(seed), 1);
     // As if stored by an older analyzer: both servers start on it together.
@@ -145,7 +179,13 @@ describe.skipIf(!HAVE_BUILD)('several servers on one PostgreSQL database', () =>
     const env = { LOG_LEVEL: 'info', HANGSCOPE_REANALYSIS_LEASE_MS: '4000' };
     const [a, b] = await Promise.all([server(url, env), server(url, env)]);
     const current = async () =>
-      (await rawSql<{ n: number }>({ dbPath: '', databaseUrl: url }, 'SELECT count(*) AS n FROM incidents WHERE analyzer_version = ?', [ANALYZER_VERSION]))[0].n;
+      (
+        await rawSql<{ n: number }>(
+          { dbPath: '', databaseUrl: url },
+          'SELECT count(*) AS n FROM incidents WHERE analyzer_version = ?',
+          [ANALYZER_VERSION],
+        )
+      )[0].n;
     await waitFor('every incident re-analysed', async () => (await current()) === n, 120_000, 100);
     const finished = (s: ServerProcess) =>
       s
@@ -161,7 +201,9 @@ describe.skipIf(!HAVE_BUILD)('several servers on one PostgreSQL database', () =>
     // Every incident analysed once in all: a server skips what the other claimed or did.
     expect(runs.reduce((sum, r) => sum + r.updated, 0)).toBe(n);
     expect(runs.every((r) => r.failed === 0)).toBe(true);
-    expect(await rawSql({ dbPath: '', databaseUrl: url }, 'SELECT count(*) AS n FROM reanalysis_claims', [])).toEqual([{ n: 0 }]);
+    expect(await rawSql({ dbPath: '', databaseUrl: url }, 'SELECT count(*) AS n FROM reanalysis_claims', [])).toEqual([
+      { n: 0 },
+    ]);
   }, 240_000);
 
   it("a dead server's claim lapses and the incident is re-analysed by another", async () => {
@@ -174,15 +216,31 @@ describe.skipIf(!HAVE_BUILD)('several servers on one PostgreSQL database', () =>
     const db = { dbPath: '', databaseUrl: url };
     await rawSql(db, "UPDATE incidents SET analyzer_version = '0.0.0-old'", []);
     // A server killed while re-analysing ids[1] left its claim (lease of 3 s) behind.
-    await rawSql(db, "INSERT INTO reanalysis_claims (incident_id, owner, expires_at) VALUES (?, 'gone-host:1:dead', clock_timestamp() + interval '3 seconds')", [ids[1]]);
+    await rawSql(
+      db,
+      "INSERT INTO reanalysis_claims (incident_id, owner, expires_at) VALUES (?, 'gone-host:1:dead', clock_timestamp() + interval '3 seconds')",
+      [ids[1]],
+    );
     const started = Date.now();
     const s = await server(url, { LOG_LEVEL: 'info', HANGSCOPE_REANALYSIS_LEASE_MS: '2000' });
-    const versions = async () => (await rawSql<{ id: string; v: string }>(db, 'SELECT id, analyzer_version AS v FROM incidents', [])).filter((r) => r.v === ANALYZER_VERSION).length;
-    await waitFor('every incident re-analysed, the claimed one too', async () => (await versions()) === ids.length, 60_000, 100);
+    const versions = async () =>
+      (await rawSql<{ id: string; v: string }>(db, 'SELECT id, analyzer_version AS v FROM incidents', [])).filter(
+        (r) => r.v === ANALYZER_VERSION,
+      ).length;
+    await waitFor(
+      'every incident re-analysed, the claimed one too',
+      async () => (await versions()) === ids.length,
+      60_000,
+      100,
+    );
     // Not before the dead claim ran out.
     expect(Date.now() - started).toBeGreaterThanOrEqual(2500);
     await waitFor('the run to end', () => s.log().includes('re-analysis finished'), 30_000, 100);
-    const run = s.log().split('\n').filter((l) => l.includes('re-analysis finished')).map((l) => JSON.parse(l) as { updated: number; claimedElsewhere?: number })[0];
+    const run = s
+      .log()
+      .split('\n')
+      .filter((l) => l.includes('re-analysis finished'))
+      .map((l) => JSON.parse(l) as { updated: number; claimedElsewhere?: number })[0];
     expect(run).toMatchObject({ updated: 4 });
     expect(run.claimedElsewhere).toBeUndefined();
     expect(await rawSql(db, 'SELECT count(*) AS n FROM reanalysis_claims', [])).toEqual([{ n: 0 }]);
@@ -191,7 +249,9 @@ describe.skipIf(!HAVE_BUILD)('several servers on one PostgreSQL database', () =>
   it('kill -9 during concurrent uploads loses no acknowledged upload', async () => {
     const url = await database();
     let s = await server(url);
-    const dumps = Array.from({ length: 40 }, (_, i) => makeDump(`pg-ingest-${i}`, 40_000 + ((i * 37_000) % 400_000), i));
+    const dumps = Array.from({ length: 40 }, (_, i) =>
+      makeDump(`pg-ingest-${i}`, 40_000 + ((i * 37_000) % 400_000), i),
+    );
     const acknowledged = new Map<string, Buffer>();
     let killed = false;
     const results = dumps.map((bytes) =>
@@ -220,7 +280,8 @@ describe.skipIf(!HAVE_BUILD)('several servers on one PostgreSQL database', () =>
     );
     expect(rows.every((r) => r.raw === 1 && r.analysis === 1 && r.search === 1)).toBe(true);
     const stored = new Map(rows.map((r) => [r.id, r.sha256]));
-    for (const [id, bytes] of acknowledged) expect(stored.get(id), id).toBe(createHash('sha256').update(bytes).digest('hex'));
+    for (const [id, bytes] of acknowledged)
+      expect(stored.get(id), id).toBe(createHash('sha256').update(bytes).digest('hex'));
 
     s = await server(url);
     for (const [id, bytes] of acknowledged) {

@@ -51,7 +51,11 @@ interface AnnotationBody {
 const unprocessable = (message: string) => new HttpError(422, 'invalid_annotation', message);
 
 /** Check target and lines against the incident: the node must exist, the lines too. */
-async function checkAgainstIncident(store: IncidentStore, incident: IncidentDetail, body: AnnotationBody): Promise<void> {
+async function checkAgainstIncident(
+  store: IncidentStore,
+  incident: IncidentDetail,
+  body: AnnotationBody,
+): Promise<void> {
   if (body.target !== undefined && body.target !== null) {
     const stored = await store.getAnalysis(incident.id);
     const doc: AnalysisDocument | null = stored ? parseFullDocument(stored) : null;
@@ -73,7 +77,8 @@ export const annotationRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (
   const { store } = deps;
 
   async function loadAnnotation(id: string, annotationId: string | undefined): Promise<Annotation> {
-    const annotation = annotationId && isAnnotationId(annotationId) ? await store.getAnnotation(id, annotationId) : null;
+    const annotation =
+      annotationId && isAnnotationId(annotationId) ? await store.getAnnotation(id, annotationId) : null;
     if (!annotation) throw notFound('annotation');
     return annotation;
   }
@@ -85,7 +90,11 @@ export const annotationRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (
         summary: 'Annotations of an incident, oldest first',
         params,
         response: {
-          200: { type: 'object', properties: { items: { type: 'array', items: annotationSchema } }, required: ['items'] },
+          200: {
+            type: 'object',
+            properties: { items: { type: 'array', items: annotationSchema } },
+            required: ['items'],
+          },
           404: errorSchema,
         },
       },
@@ -125,7 +134,11 @@ export const annotationRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (
         updatedAt: now,
       };
       await store.addAnnotation(annotation);
-      await recordAudit(store, request, incident.id, 'annotation.add', { annotationId: annotation.id, target: annotation.target, lines: annotation.lines });
+      await recordAudit(store, request, incident.id, 'annotation.add', {
+        annotationId: annotation.id,
+        target: annotation.target,
+        lines: annotation.lines,
+      });
       return reply.code(201).send(annotation);
     },
   );
@@ -149,9 +162,17 @@ export const annotationRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (
       const patch: AnnotationPatch = { ...request.body, author: cleanAuthor(request.body.author) };
       // Signed in, the author is who wrote it: not rewritten by an edit.
       if (patch.author === undefined || actorOf(request) !== null) delete patch.author;
-      const updated = await store.updateAnnotation(incident.id, request.params.annotationId, patch, new Date().toISOString());
+      const updated = await store.updateAnnotation(
+        incident.id,
+        request.params.annotationId,
+        patch,
+        new Date().toISOString(),
+      );
       if (!updated) throw notFound('annotation');
-      await recordAudit(store, request, incident.id, 'annotation.edit', { annotationId: updated.id, fields: Object.keys(request.body).sort() });
+      await recordAudit(store, request, incident.id, 'annotation.edit', {
+        annotationId: updated.id,
+        fields: Object.keys(request.body).sort(),
+      });
       return updated;
     },
   );
@@ -160,14 +181,21 @@ export const annotationRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (
     '/api/incidents/:id/annotations/:annotationId',
     {
       config: { ...writeLimit(deps), access: 'write' },
-      schema: { summary: 'Delete an annotation (its author or an admin)', params, response: { 204: { type: 'null' }, 403: errorSchema, 404: errorSchema } },
+      schema: {
+        summary: 'Delete an annotation (its author or an admin)',
+        params,
+        response: { 204: { type: 'null' }, 403: errorSchema, 404: errorSchema },
+      },
     },
     async (request, reply) => {
       const incident = await loadIncident(store, request.params.id);
       const current = await loadAnnotation(incident.id, request.params.annotationId);
       assertMayChange(request, current.author, 'annotation');
       await store.deleteAnnotation(incident.id, request.params.annotationId);
-      await recordAudit(store, request, incident.id, 'annotation.delete', { annotationId: current.id, author: current.author });
+      await recordAudit(store, request, incident.id, 'annotation.delete', {
+        annotationId: current.id,
+        author: current.author,
+      });
       return reply.code(204).send();
     },
   );

@@ -31,8 +31,14 @@ const COLLECTED = Buffer.from(
 );
 
 const addCapture = (id: string, body: Buffer | string, type = 'text/plain') =>
-  t.app.inject({ method: 'POST', url: `/api/incidents/${id}/captures`, headers: { 'content-type': type }, payload: body });
-const analysisOf = async (id: string) => (await t.app.inject({ method: 'GET', url: `/api/incidents/${id}` })).json().analysis as AnalysisDocument;
+  t.app.inject({
+    method: 'POST',
+    url: `/api/incidents/${id}/captures`,
+    headers: { 'content-type': type },
+    payload: body,
+  });
+const analysisOf = async (id: string) =>
+  (await t.app.inject({ method: 'GET', url: `/api/incidents/${id}` })).json().analysis as AnalysisDocument;
 
 describe('captures of one incident', () => {
   it('POST adds a capture (201), stored byte-exact and listed with its time; the analysis is of all captures', async () => {
@@ -80,7 +86,9 @@ describe('captures of one incident', () => {
     // The incident's first dump sent as a capture is capture 1.
     expect((await addCapture(id, HUNG_TASK_DUMP)).json()).toMatchObject({ seq: 1, duplicate: true });
     expect((await addCapture('AAAAAAAAAAAAAAAAAAAAAA', COLLECTED)).statusCode).toBe(404);
-    expect((await addCapture(id, Buffer.from([0, 1, 2, 0xff, 0, 0, 0, 0]), 'application/octet-stream')).statusCode).toBeGreaterThanOrEqual(400);
+    expect(
+      (await addCapture(id, Buffer.from([0, 1, 2, 0xff, 0, 0, 0, 0]), 'application/octet-stream')).statusCode,
+    ).toBeGreaterThanOrEqual(400);
     expect((await t.app.inject({ method: 'GET', url: `/api/incidents/${id}/captures/3/raw` })).statusCode).toBe(404);
   });
 
@@ -88,7 +96,8 @@ describe('captures of one incident', () => {
     t = await startApp();
     const { id } = (await upload(t.app, HUNG_TASK_DUMP)).json;
     await addCapture(id, COLLECTED);
-    const third = '=== hangscope-collect: /proc/4791/comm ===\nkworker/1:3\n=== hangscope-collect: /proc/4791/stack ===\n[<0>] worker_thread+0x4f/0x3d0\n[<0>] kthread+0x127/0x150\n';
+    const third =
+      '=== hangscope-collect: /proc/4791/comm ===\nkworker/1:3\n=== hangscope-collect: /proc/4791/stack ===\n[<0>] worker_thread+0x4f/0x3d0\n[<0>] kthread+0x127/0x150\n';
     expect((await addCapture(id, third)).json().seq).toBe(3);
     const before = await analysisOf(id);
     expect(before.captures?.map((c) => c.seq)).toEqual([1, 2, 3]);
@@ -129,7 +138,9 @@ describe('captures of one incident', () => {
     expect(body.a).toMatchObject({ incident: id, capture: 1 });
     expect(body.b).toMatchObject({ incident: id, capture: 2 });
     expect(body.tasks.map((x: { pid: number; change: string }) => [x.pid, x.change])).toEqual([[31969, 'stuck']]);
-    expect(body.summary).toMatch(/^1 task has the same stack in both captures \(stuck: rmmod \(31969\) in flush_workqueue\)/);
+    expect(body.summary).toMatch(
+      /^1 task has the same stack in both captures \(stuck: rmmod \(31969\) in flush_workqueue\)/,
+    );
     // Default: the last two (2 and 3): rmmod is not in the third, the kworker is new.
     const last = (await diff()).json();
     expect([last.a.capture, last.b.capture]).toEqual([2, 3]);

@@ -14,7 +14,12 @@ const idParams = { type: 'object', properties: { id: { type: 'string', maxLength
 
 const captureSchema = {
   type: 'object',
-  properties: { seq: { type: 'integer' }, createdAt: { type: 'string' }, size: { type: 'integer' }, sha256: { type: 'string' } },
+  properties: {
+    seq: { type: 'integer' },
+    createdAt: { type: 'string' },
+    size: { type: 'integer' },
+    sha256: { type: 'string' },
+  },
   required: ['seq', 'createdAt', 'size', 'sha256'],
 } as const;
 
@@ -30,9 +35,12 @@ export const captureRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app
     '/api/incidents/:id/captures',
     {
       schema: {
-        summary: 'The captures of an incident, oldest first (1: the incident\'s own dump)',
+        summary: "The captures of an incident, oldest first (1: the incident's own dump)",
         params: idParams,
-        response: { 200: { type: 'object', properties: { items: { type: 'array', items: captureSchema } }, required: ['items'] }, 404: errorSchema },
+        response: {
+          200: { type: 'object', properties: { items: { type: 'array', items: captureSchema } }, required: ['items'] },
+          404: errorSchema,
+        },
       },
     },
     async (request) => {
@@ -48,7 +56,14 @@ export const captureRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app
       config: readLimit(deps),
       schema: {
         summary: 'One capture exactly as uploaded',
-        params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 }, seq: { type: 'integer', minimum: 1, maximum: 1_000_000 } }, required: ['id', 'seq'] },
+        params: {
+          type: 'object',
+          properties: {
+            id: { type: 'string', maxLength: 64 },
+            seq: { type: 'integer', minimum: 1, maximum: 1_000_000 },
+          },
+          required: ['id', 'seq'],
+        },
         response: { 200: { type: 'string' }, 404: errorSchema },
       },
     },
@@ -87,11 +102,16 @@ export const captureRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app
     {
       config: readLimit(deps),
       schema: {
-        summary: 'Per task the same stack (stuck) or another (moved), locks whose owner changed, CPUs still stuck: two captures of the incident (a, b; default its last two) or the incident and another (with)',
+        summary:
+          'Per task the same stack (stuck) or another (moved), locks whose owner changed, CPUs still stuck: two captures of the incident (a, b; default its last two) or the incident and another (with)',
         params: idParams,
         querystring: {
           type: 'object',
-          properties: { a: { type: 'integer', minimum: 1, maximum: 1_000_000 }, b: { type: 'integer', minimum: 1, maximum: 1_000_000 }, with: { type: 'string', maxLength: 64 } },
+          properties: {
+            a: { type: 'integer', minimum: 1, maximum: 1_000_000 },
+            b: { type: 'integer', minimum: 1, maximum: 1_000_000 },
+            with: { type: 'string', maxLength: 64 },
+          },
         },
         response: { 400: errorSchema, 404: errorSchema },
       },
@@ -101,15 +121,22 @@ export const captureRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app
       const q = request.query;
       if (!isIncidentId(id)) throw notFound();
       if (q.with !== undefined) {
-        if (q.a !== undefined || q.b !== undefined) throw badRequest('give a and b (captures of this incident) or with (another incident), not both');
-        const [docA, docB] = [await storedDocument(store, id), isIncidentId(q.with) ? await storedDocument(store, q.with) : null];
+        if (q.a !== undefined || q.b !== undefined)
+          throw badRequest('give a and b (captures of this incident) or with (another incident), not both');
+        const [docA, docB] = [
+          await storedDocument(store, id),
+          isIncidentId(q.with) ? await storedDocument(store, q.with) : null,
+        ];
         if (!docA || !docB) throw notFound();
         return { a: { incident: id }, b: { incident: q.with }, ...diffAnalyses(docA, docB) };
       }
       const captures = await store.listCaptures(id);
       if (!captures) throw notFound();
       const n = captures.length;
-      if (n < 2 && q.a === undefined && q.b === undefined) throw badRequest('the incident has one capture: add another (POST …/captures) or compare with another incident (with=ID)');
+      if (n < 2 && q.a === undefined && q.b === undefined)
+        throw badRequest(
+          'the incident has one capture: add another (POST …/captures) or compare with another incident (with=ID)',
+        );
       const a = q.a ?? n - 1;
       const b = q.b ?? n;
       if (a > n || b > n) throw notFound('capture');

@@ -25,7 +25,9 @@ export const collectRoutes: FastifyPluginAsync<{ deps: RouteDeps; path?: string 
         bytes = await readFile(file);
       } catch (err) {
         request.log.error({ err, file }, 'collector script missing');
-        return reply.code(404).send({ error: 'not_found', message: 'the collector script is not installed with this server' });
+        return reply
+          .code(404)
+          .send({ error: 'not_found', message: 'the collector script is not installed with this server' });
       }
       return reply
         .header('content-type', 'text/x-shellscript; charset=utf-8')

@@ -16,8 +16,13 @@ describe('exports', () => {
   it('report.md, graph.dot, graph.svg and analysis.json for an incident', async () => {
     t = await startApp();
     const { id } = (await upload(t.app, HUNG_TASK_DUMP, '?title=rmmod%20hang&host=db-1')).json;
-    await t.app.inject({ method: 'PUT', url: `/api/incidents/${id}/mitigation`, payload: { body: 'do not unload bsnmod' } });
-    const get = (what: string) => t.app.inject({ method: 'GET', url: `/api/incidents/${id}/${what}`, headers: { host: 'hangscope.example:8080' } });
+    await t.app.inject({
+      method: 'PUT',
+      url: `/api/incidents/${id}/mitigation`,
+      payload: { body: 'do not unload bsnmod' },
+    });
+    const get = (what: string) =>
+      t.app.inject({ method: 'GET', url: `/api/incidents/${id}/${what}`, headers: { host: 'hangscope.example:8080' } });
 
     const md = await get('report.md');
     expect(md.statusCode).toBe(200);
@@ -47,7 +52,9 @@ describe('exports', () => {
     expect(json.json()).toEqual(detail.analysis);
 
     for (const what of ['report.md', 'graph.dot', 'graph.svg', 'analysis.json']) {
-      expect((await t.app.inject({ method: 'GET', url: `/api/incidents/AAAAAAAAAAAAAAAAAAAAAA/${what}` })).statusCode).toBe(404);
+      expect(
+        (await t.app.inject({ method: 'GET', url: `/api/incidents/AAAAAAAAAAAAAAAAAAAAAA/${what}` })).statusCode,
+      ).toBe(404);
     }
   });
 });
@@ -107,18 +114,69 @@ describe('export escaping', () => {
   });
 
   it('Markdown: kernel text reads as written, escaped only where Markdown would act', () => {
-    const v = 'kworker/1:2 (4790) waits for mutex ffff880035acf1e0 &dev->mutex in mutex_lock_nested → __mutex_lock (likely) - 1,327 more tasks wait + a #1';
-    expect(mdText(v)).toBe('kworker/1:2 (4790) waits for mutex ffff880035acf1e0 &dev->mutex in mutex_lock_nested → \\_\\_mutex_lock (likely) - 1,327 more tasks wait + a #1');
+    const v =
+      'kworker/1:2 (4790) waits for mutex ffff880035acf1e0 &dev->mutex in mutex_lock_nested → __mutex_lock (likely) - 1,327 more tasks wait + a #1';
+    expect(mdText(v)).toBe(
+      'kworker/1:2 (4790) waits for mutex ffff880035acf1e0 &dev->mutex in mutex_lock_nested → \\_\\_mutex_lock (likely) - 1,327 more tasks wait + a #1',
+    );
   });
 
   it('Markdown: the frames of a task that matter — the waiting path, not panic or NMI plumbing', () => {
-    const fr = (fn: string, extra: Partial<Frame> = {}): Frame => ({ fn, offset: null, size: null, module: null, addr: null, reliable: true, ...extra });
-    const hardLockup = ['machine_kexec', '__crash_kexec', 'panic', 'nmi_panic', 'watchdog_overflow_callback', '__perf_event_overflow', 'perf_event_overflow', 'intel_pmu_handle_irq', 'perf_event_nmi_handler', 'nmi_handle', 'do_nmi', 'end_repeat_nmi', 'native_queued_spin_lock_slowpath', '_raw_spin_lock_irqsave', 'cpu_stop_queue_work', 'stop_one_cpu_nowait', 'active_load_balance_cpu_stop'].map((f) => fr(f));
-    expect(framesThatMatter(hardLockup, null, 4).map((f) => f.fn)).toEqual(['native_queued_spin_lock_slowpath', '_raw_spin_lock_irqsave', 'cpu_stop_queue_work', 'stop_one_cpu_nowait']);
-    const blocked = ['__schedule', 'schedule', 'schedule_preempt_disabled', '__mutex_lock_slowpath', 'mutex_lock', 'ttm_eu_reserve_buffers', 'qxl_release_reserve_list'].map((f) => fr(f));
-    expect(framesThatMatter(blocked, 'ttm_eu_reserve_buffers', 4).map((f) => f.fn)).toEqual(['ttm_eu_reserve_buffers', 'qxl_release_reserve_list']);
+    const fr = (fn: string, extra: Partial<Frame> = {}): Frame => ({
+      fn,
+      offset: null,
+      size: null,
+      module: null,
+      addr: null,
+      reliable: true,
+      ...extra,
+    });
+    const hardLockup = [
+      'machine_kexec',
+      '__crash_kexec',
+      'panic',
+      'nmi_panic',
+      'watchdog_overflow_callback',
+      '__perf_event_overflow',
+      'perf_event_overflow',
+      'intel_pmu_handle_irq',
+      'perf_event_nmi_handler',
+      'nmi_handle',
+      'do_nmi',
+      'end_repeat_nmi',
+      'native_queued_spin_lock_slowpath',
+      '_raw_spin_lock_irqsave',
+      'cpu_stop_queue_work',
+      'stop_one_cpu_nowait',
+      'active_load_balance_cpu_stop',
+    ].map((f) => fr(f));
+    expect(framesThatMatter(hardLockup, null, 4).map((f) => f.fn)).toEqual([
+      'native_queued_spin_lock_slowpath',
+      '_raw_spin_lock_irqsave',
+      'cpu_stop_queue_work',
+      'stop_one_cpu_nowait',
+    ]);
+    const blocked = [
+      '__schedule',
+      'schedule',
+      'schedule_preempt_disabled',
+      '__mutex_lock_slowpath',
+      'mutex_lock',
+      'ttm_eu_reserve_buffers',
+      'qxl_release_reserve_list',
+    ].map((f) => fr(f));
+    expect(framesThatMatter(blocked, 'ttm_eu_reserve_buffers', 4).map((f) => f.fn)).toEqual([
+      'ttm_eu_reserve_buffers',
+      'qxl_release_reserve_list',
+    ]);
     expect(framesThatMatter(blocked, null, 2).map((f) => f.fn)).toEqual(['__mutex_lock_slowpath', 'mutex_lock']);
-    const irqOnTop = [fr('handle_irq', { context: 'irq' }), fr('do_IRQ', { context: 'irq' }), fr('csd_lock_wait'), fr('smp_call_function_many'), fr('? stale', { reliable: false })];
+    const irqOnTop = [
+      fr('handle_irq', { context: 'irq' }),
+      fr('do_IRQ', { context: 'irq' }),
+      fr('csd_lock_wait'),
+      fr('smp_call_function_many'),
+      fr('? stale', { reliable: false }),
+    ];
     expect(framesThatMatter(irqOnTop, null, 4).map((f) => f.fn)).toEqual(['csd_lock_wait', 'smp_call_function_many']);
   });
 

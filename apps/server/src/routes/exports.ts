@@ -21,8 +21,16 @@ export const exportQuery = {
   type: 'object',
   properties: {
     download: { type: 'string', maxLength: 5 },
-    redact: { type: 'string', maxLength: 5, description: '1: host names, addresses, e-mail and home paths replaced (redact/redact.ts), analysed again' },
-    kaslr: { type: 'string', maxLength: 5, description: 'with redact: 0 keeps kernel addresses (default: moved by secret offsets)' },
+    redact: {
+      type: 'string',
+      maxLength: 5,
+      description: '1: host names, addresses, e-mail and home paths replaced (redact/redact.ts), analysed again',
+    },
+    kaslr: {
+      type: 'string',
+      maxLength: 5,
+      description: 'with redact: 0 keeps kernel addresses (default: moved by secret offsets)',
+    },
   },
 } as const;
 
@@ -46,7 +54,13 @@ export interface ExportSource {
 }
 
 export function redactedSource(r: RedactedIncident): ExportSource {
-  return { incident: r.incident, doc: r.doc, annotations: async () => r.annotations, mitigation: async () => r.mitigation, redacted: r };
+  return {
+    incident: r.incident,
+    doc: r.doc,
+    annotations: async () => r.annotations,
+    mitigation: async () => r.mitigation,
+    redacted: r,
+  };
 }
 
 /** Send one export of `src`; `pageUrl` is where the report says the incident lives. */
@@ -62,11 +76,23 @@ export async function sendExport(
   const name = src.redacted ? `${incident.id}.redacted` : incident.id;
   if (src.redacted) reply.header('x-hangscope-redacted', '1');
   if (kind === 'md') {
-    const report = buildMarkdownReport({ incident, doc: doc as AnalysisDocument, pageUrl, mitigation: await src.mitigation(), annotations: await src.annotations() });
-    return reply.type('text/markdown; charset=utf-8').header('content-disposition', disposition(request, name, 'md')).send(report);
+    const report = buildMarkdownReport({
+      incident,
+      doc: doc as AnalysisDocument,
+      pageUrl,
+      mitigation: await src.mitigation(),
+      annotations: await src.annotations(),
+    });
+    return reply
+      .type('text/markdown; charset=utf-8')
+      .header('content-disposition', disposition(request, name, 'md'))
+      .send(report);
   }
   if (kind === 'dot') {
-    return reply.type('text/vnd.graphviz; charset=utf-8').header('content-disposition', disposition(request, name, 'dot')).send(graphToDot(doc as AnalysisDocument, incident.title));
+    return reply
+      .type('text/vnd.graphviz; charset=utf-8')
+      .header('content-disposition', disposition(request, name, 'dot'))
+      .send(graphToDot(doc as AnalysisDocument, incident.title));
   }
   if (kind === 'svg') {
     // An SVG opened directly is a document: forbid any script in it, whatever it holds.
@@ -76,7 +102,9 @@ export async function sendExport(
       .header('content-disposition', disposition(request, name, 'svg'))
       .send(graphToSvg(doc as AnalysisDocument, incident.title));
   }
-  reply.type('application/json; charset=utf-8').header('content-disposition', disposition(request, name, 'analysis.json'));
+  reply
+    .type('application/json; charset=utf-8')
+    .header('content-disposition', disposition(request, name, 'analysis.json'));
   if (src.redacted) return reply.send(JSON.stringify(doc));
   const stored = await store.getAnalysis(incident.id);
   if (!stored) return reply.send('null');
@@ -98,7 +126,9 @@ export const exportRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app,
     const incident = await loadIncident(store, request.params.id);
     const q = request.query as { redact?: string; kaslr?: string };
     if (yes(q.redact)) {
-      return redactedSource(await redactIncident(store, deps.analysis, incident, { kaslr: q.kaslr === undefined || yes(q.kaslr) }));
+      return redactedSource(
+        await redactIncident(store, deps.analysis, incident, { kaslr: q.kaslr === undefined || yes(q.kaslr) }),
+      );
     }
     const stored = withDoc ? await store.getAnalysis(incident.id) : null;
     return {
@@ -117,9 +147,13 @@ export const exportRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app,
     ['analysis.json', 'json', 'The analysis document'],
   ] as const;
   for (const [file, kind, summary] of routes) {
-    app.get<{ Params: { id: string } }>(`/api/incidents/:id/${file}`, { schema: exportSchema(`${summary} (?redact=1: redacted)`), config: readLimit(deps) }, async (request, reply) => {
-      const src = await load(request, kind !== 'json');
-      return sendExport(kind, request, reply, store, src, absoluteUrl(request, `/i/${src.incident.id}`));
-    });
+    app.get<{ Params: { id: string } }>(
+      `/api/incidents/:id/${file}`,
+      { schema: exportSchema(`${summary} (?redact=1: redacted)`), config: readLimit(deps) },
+      async (request, reply) => {
+        const src = await load(request, kind !== 'json');
+        return sendExport(kind, request, reply, store, src, absoluteUrl(request, `/i/${src.incident.id}`));
+      },
+    );
   }
 };

@@ -18,14 +18,16 @@ describe('groups and similar incidents', () => {
     // Same hang on another machine: different timestamps, same stack.
     const b = (await upload(t.app, HUNG_TASK_DUMP.replace(/4080\./g, '9120.'), '?host=db-2')).json.id;
     const c = (await upload(t.app, CRLF_UTF8_DUMP)).json.id;
-    const fp = (id: string) => t.app.inject({ method: 'GET', url: `/api/incidents/${id}` }).then((r) => r.json().fingerprint as string);
+    const fp = (id: string) =>
+      t.app.inject({ method: 'GET', url: `/api/incidents/${id}` }).then((r) => r.json().fingerprint as string);
     expect(await fp(a)).toBe(await fp(b));
     expect(await fp(a)).not.toBe(await fp(c));
 
     const groups = (await t.app.inject({ method: 'GET', url: '/api/groups' })).json().items;
-    const byFp = new Map<string, { count: number; latestId: string; hosts: string[]; firstSeen: string; lastSeen: string }>(
-      groups.map((x: { fingerprint: string }) => [x.fingerprint, x]),
-    );
+    const byFp = new Map<
+      string,
+      { count: number; latestId: string; hosts: string[]; firstSeen: string; lastSeen: string }
+    >(groups.map((x: { fingerprint: string }) => [x.fingerprint, x]));
     const ab = byFp.get(await fp(a))!;
     expect(ab).toMatchObject({ count: 2, latestId: b, hosts: ['db-1', 'db-2'] });
     expect(ab.firstSeen <= ab.lastSeen).toBe(true);
@@ -50,7 +52,9 @@ describe('a group as a page', () => {
     t = await startApp();
     const a = (await upload(t.app, HUNG_TASK_DUMP, '?host=db-1')).json.id;
     // Another boot: other pid, times and addresses.
-    const other = HUNG_TASK_DUMP.replace(/31969/g, '4242').replace(/4080\./g, '77.').replace(/ffffffff9a5/g, 'ffffffff8b5');
+    const other = HUNG_TASK_DUMP.replace(/31969/g, '4242')
+      .replace(/4080\./g, '77.')
+      .replace(/ffffffff9a5/g, 'ffffffff8b5');
     const b = (await upload(t.app, other, '?host=db-2')).json.id;
     const fp = (await json('GET', `/api/incidents/${a}`)).body.fingerprint as string;
     expect((await json('GET', `/api/incidents/${b}`)).body.fingerprint).toBe(fp);
@@ -59,21 +63,42 @@ describe('a group as a page', () => {
     const early = (await json('GET', `/api/incidents/${b}/repeat`)).body;
     expect(early).toMatchObject({ group: fp, groupUrl: `/groups/${fp}`, before: 1, status: 'open', mitigation: null });
     expect(early.last.id).toBe(a);
-    expect((await json('GET', `/api/incidents/${a}/repeat`)).body).toMatchObject({ before: 0, last: null, mitigation: null });
+    expect((await json('GET', `/api/incidents/${a}/repeat`)).body).toMatchObject({
+      before: 0,
+      last: null,
+      mitigation: null,
+    });
 
-    await json('PUT', `/api/incidents/${a}/mitigation`, { body: 'echo 0 > /sys/module/bsnmod/parameters/async', author: 'ana' });
+    await json('PUT', `/api/incidents/${a}/mitigation`, {
+      body: 'echo 0 > /sys/module/bsnmod/parameters/async',
+      author: 'ana',
+    });
     await json('PATCH', `/api/incidents/${a}`, { status: 'mitigated' });
 
     const g = await json('GET', `/api/groups/${encodeURIComponent(fp)}`);
     expect(g.status).toBe(200);
-    expect(g.body).toMatchObject({ fingerprint: fp, count: 2, hosts: ['db-1', 'db-2'], kernels: ['3.10.0-957.el7.x86_64'], status: 'mitigated', latestId: b });
+    expect(g.body).toMatchObject({
+      fingerprint: fp,
+      count: 2,
+      hosts: ['db-1', 'db-2'],
+      kernels: ['3.10.0-957.el7.x86_64'],
+      status: 'mitigated',
+      latestId: b,
+    });
     expect(g.body.incidents.map((i: { id: string }) => i.id)).toEqual([b, a]);
     expect(g.body.incidents[1]).toMatchObject({ host: 'db-1', status: 'mitigated', kernel: '3.10.0-957.el7.x86_64' });
-    expect(g.body.mitigation).toMatchObject({ incidentId: a, incidentUrl: `/i/${a}`, body: 'echo 0 > /sys/module/bsnmod/parameters/async', author: 'ana' });
+    expect(g.body.mitigation).toMatchObject({
+      incidentId: a,
+      incidentUrl: `/i/${a}`,
+      body: 'echo 0 > /sys/module/bsnmod/parameters/async',
+      author: 'ana',
+    });
 
     const repeat = (await json('GET', `/api/incidents/${b}/repeat`)).body;
     expect(repeat).toMatchObject({ before: 1, status: 'mitigated', mitigation: { incidentId: a } });
-    expect((await json('GET', '/api/groups')).body.items.find((x: { fingerprint: string }) => x.fingerprint === fp)).toMatchObject({ status: 'mitigated', url: `/groups/${fp}` });
+    expect(
+      (await json('GET', '/api/groups')).body.items.find((x: { fingerprint: string }) => x.fingerprint === fp),
+    ).toMatchObject({ status: 'mitigated', url: `/groups/${fp}` });
     expect((await json('GET', '/api/groups/nope')).status).toBe(404);
   });
 
@@ -83,7 +108,10 @@ describe('a group as a page', () => {
     const b = (await upload(t.app, HUNG_TASK_DUMP.replace(/4080\./g, '9120.'))).json.id;
     const c = (await upload(t.app, CRLF_UTF8_DUMP)).json.id;
     const fpA = (await json('GET', `/api/incidents/${a}`)).body.fingerprint as string;
-    const members = async (key: string) => ((await json('GET', `/api/groups/${encodeURIComponent(key)}`)).body.incidents ?? []).map((i: { id: string }) => i.id).sort();
+    const members = async (key: string) =>
+      ((await json('GET', `/api/groups/${encodeURIComponent(key)}`)).body.incidents ?? [])
+        .map((i: { id: string }) => i.id)
+        .sort();
 
     // c is another fingerprint; a person says it is the same bug as a.
     expect((await json('PATCH', `/api/incidents/${c}`, { status: 'duplicate', duplicateOf: a })).status).toBe(200);
@@ -122,12 +150,19 @@ describe('similar incidents beyond one fingerprint', () => {
     const a = (await upload(t.app, HUNG_TASK_DUMP)).json.id;
     const b = (await upload(t.app, HUNG_TASK_DUMP.replace(/4080\./g, '9120.'))).json.id;
     // Another caller of the same flush: another fingerprint, overlapping frames.
-    const c = (await upload(t.app, HUNG_TASK_DUMP.replace('SyS_delete_module+0x19e/0x310', 'bsn_cleanup+0x19e/0x310 [bsnmod]'))).json.id;
+    const c = (
+      await upload(t.app, HUNG_TASK_DUMP.replace('SyS_delete_module+0x19e/0x310', 'bsn_cleanup+0x19e/0x310 [bsnmod]'))
+    ).json.id;
     const d = (await upload(t.app, CRLF_UTF8_DUMP)).json.id;
-    const fp = async (id: string) => (await t.app.inject({ method: 'GET', url: `/api/incidents/${id}` })).json().fingerprint as string;
+    const fp = async (id: string) =>
+      (await t.app.inject({ method: 'GET', url: `/api/incidents/${id}` })).json().fingerprint as string;
     expect(await fp(c)).not.toBe(await fp(a));
 
-    const items = (await t.app.inject({ method: 'GET', url: `/api/incidents/${a}/similar` })).json().items as { id: string; score: number; reason: string }[];
+    const items = (await t.app.inject({ method: 'GET', url: `/api/incidents/${a}/similar` })).json().items as {
+      id: string;
+      score: number;
+      reason: string;
+    }[];
     expect(items.map((i) => i.id)).toEqual([b, c]);
     expect(items[0]).toMatchObject({ score: 1, reason: 'same fingerprint' });
     expect(items[1].score).toBeGreaterThan(0.5);

@@ -44,7 +44,8 @@ const similarSchema = {
 /** The page of a group: `/groups/<key>` (the key is a fingerprint or `split:<id>`). */
 export const groupUrl = (key: string) => `/groups/${encodeURIComponent(key)}`;
 
-const withUrl = <M extends { incidentId: string } | null>(m: M) => (m ? { ...m, incidentUrl: `/i/${m.incidentId}` } : null);
+const withUrl = <M extends { incidentId: string } | null>(m: M) =>
+  m ? { ...m, incidentUrl: `/i/${m.incidentId}` } : null;
 
 export const groupRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app, { deps }) => {
   const { store } = deps;
@@ -59,11 +60,17 @@ export const groupRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app, 
           properties: { limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 } },
           additionalProperties: false,
         },
-        response: { 200: { type: 'object', properties: { items: { type: 'array', items: groupSchema } }, required: ['items'] } },
+        response: {
+          200: { type: 'object', properties: { items: { type: 'array', items: groupSchema } }, required: ['items'] },
+        },
       },
     },
     async (request) => ({
-      items: (await store.groups(request.query.limit)).map((g) => ({ ...g, latestUrl: `/i/${g.latestId}`, url: groupUrl(g.fingerprint) })),
+      items: (await store.groups(request.query.limit)).map((g) => ({
+        ...g,
+        latestUrl: `/i/${g.latestId}`,
+        url: groupUrl(g.fingerprint),
+      })),
     }),
   );
 
@@ -72,7 +79,11 @@ export const groupRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app, 
     {
       schema: {
         summary: 'One group: its incidents (newest first), kernels, hosts, status and newest mitigation',
-        params: { type: 'object', properties: { key: { type: 'string', minLength: 1, maxLength: 128 } }, required: ['key'] },
+        params: {
+          type: 'object',
+          properties: { key: { type: 'string', minLength: 1, maxLength: 128 } },
+          required: ['key'],
+        },
         querystring: {
           type: 'object',
           properties: { limit: { type: 'integer', minimum: 1, maximum: 1000, default: 200 } },
@@ -81,7 +92,11 @@ export const groupRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app, 
         response: {
           200: {
             type: 'object',
-            properties: { ...groupSchema.properties, mitigation: mitigationSchema, incidents: { type: 'array', items: incidentSummarySchema } },
+            properties: {
+              ...groupSchema.properties,
+              mitigation: mitigationSchema,
+              incidents: { type: 'array', items: incidentSummarySchema },
+            },
             required: [...groupSchema.required, 'mitigation', 'incidents'],
           },
           404: errorSchema,
@@ -91,7 +106,13 @@ export const groupRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app, 
     async (request) => {
       const g = await store.group(request.params.key, request.query.limit);
       if (!g) throw notFound('group');
-      return { ...g, latestUrl: `/i/${g.latestId}`, url: groupUrl(g.fingerprint), mitigation: withUrl(g.mitigation), incidents: g.incidents.map(summaryJson) };
+      return {
+        ...g,
+        latestUrl: `/i/${g.latestId}`,
+        url: groupUrl(g.fingerprint),
+        mitigation: withUrl(g.mitigation),
+        incidents: g.incidents.map(summaryJson),
+      };
     },
   );
 
@@ -99,7 +120,8 @@ export const groupRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app, 
     '/api/incidents/:id/repeat',
     {
       schema: {
-        summary: "The incident's group and what it knew before this incident: how many, the last one, status, mitigation",
+        summary:
+          "The incident's group and what it knew before this incident: how many, the last one, status, mitigation",
         params: idParams,
         response: {
           200: {
@@ -121,7 +143,12 @@ export const groupRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app, 
     async (request) => {
       const incident = await loadIncident(store, request.params.id);
       const r = (await store.repeatInfo(incident.id))!;
-      return { ...r, groupUrl: groupUrl(r.group), last: r.last ? summaryJson(r.last) : null, mitigation: withUrl(r.mitigation) };
+      return {
+        ...r,
+        groupUrl: groupUrl(r.group),
+        last: r.last ? summaryJson(r.last) : null,
+        mitigation: withUrl(r.mitigation),
+      };
     },
   );
 
@@ -129,7 +156,8 @@ export const groupRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app, 
     '/api/incidents/:id/similar',
     {
       schema: {
-        summary: 'Other incidents of the same group, then those whose culprit and victim frames overlap (scored), then with the same title; each with score and reason',
+        summary:
+          'Other incidents of the same group, then those whose culprit and victim frames overlap (scored), then with the same title; each with score and reason',
         params: idParams,
         querystring: {
           type: 'object',

@@ -74,7 +74,10 @@ describe('GET /api/incidents/:id encodings and caching', () => {
     const text = sysrqDump(COMPACT_MIN_TASKS + 200);
     const { status, json } = await upload(t.app, text);
     expect(status).toBe(201);
-    const [row] = await t.sql<{ form: string; length: number }>('SELECT form, length FROM incident_analysis WHERE incident_id = ?', json.id);
+    const [row] = await t.sql<{ form: string; length: number }>(
+      'SELECT form, length FROM incident_analysis WHERE incident_id = ?',
+      json.id,
+    );
     expect(row.form).toBe('compact');
     // what the analyzer says about the text, as JSON (a task's frames are its stack's)
     const expected = JSON.parse(JSON.stringify(analyze(text)));
@@ -92,16 +95,33 @@ describe('GET /api/incidents/:id encodings and caching', () => {
     expect(gz.headers['content-encoding']).toBe('gzip');
     expect(gz.headers.etag).not.toBe(plain.headers.etag);
     expect(gunzipSync(gz.rawPayload).equals(plain.rawPayload)).toBe(true);
-    expect((await t.app.inject({ method: 'GET', url, headers: { 'if-none-match': String(plain.headers.etag) } })).statusCode).toBe(304);
+    expect(
+      (await t.app.inject({ method: 'GET', url, headers: { 'if-none-match': String(plain.headers.etag) } })).statusCode,
+    ).toBe(304);
     expect((await get(`${url}/analysis.json`)).json()).toEqual(expected);
     expect((await get(`${url}/report.md`)).statusCode).toBe(200);
     expect((await get(`${url}/graph.svg`)).statusCode).toBe(200);
-    const node = expected.graph.nodes.find((n: { id: string }) => n.id.startsWith('task:'))?.id ?? expected.graph.nodes[0].id;
-    const note = await t.app.inject({ method: 'POST', url: `${url}/annotations`, payload: { target: node, body: 'holds it' } });
+    const node =
+      expected.graph.nodes.find((n: { id: string }) => n.id.startsWith('task:'))?.id ?? expected.graph.nodes[0].id;
+    const note = await t.app.inject({
+      method: 'POST',
+      url: `${url}/annotations`,
+      payload: { target: node, body: 'holds it' },
+    });
     expect(note.statusCode).toBe(201);
-    expect((await t.app.inject({ method: 'POST', url: `${url}/annotations`, payload: { target: 'task:999999999', body: 'x' } })).statusCode).toBe(422);
+    expect(
+      (
+        await t.app.inject({
+          method: 'POST',
+          url: `${url}/annotations`,
+          payload: { target: 'task:999999999', body: 'x' },
+        })
+      ).statusCode,
+    ).toBe(422);
     // searchable by its frames and comms like any other
-    expect((await get('/api/incidents?q=ext4_sync_fs')).json().items.map((i: { id: string }) => i.id)).toEqual([json.id]);
+    expect((await get('/api/incidents?q=ext4_sync_fs')).json().items.map((i: { id: string }) => i.id)).toEqual([
+      json.id,
+    ]);
   });
 
   it('answers 304 for a matching ETag, and the ETag changes when the incident does', async () => {
@@ -118,7 +138,15 @@ describe('GET /api/incidents/:id encodings and caching', () => {
     // the gzip representation has its own tag
     const gz = await t.app.inject({ method: 'GET', url, headers: { 'accept-encoding': 'gzip' } });
     expect(gz.headers.etag).not.toBe(etag);
-    expect((await t.app.inject({ method: 'GET', url, headers: { 'accept-encoding': 'gzip', 'if-none-match': gz.headers.etag as string } })).statusCode).toBe(304);
+    expect(
+      (
+        await t.app.inject({
+          method: 'GET',
+          url,
+          headers: { 'accept-encoding': 'gzip', 'if-none-match': gz.headers.etag as string },
+        })
+      ).statusCode,
+    ).toBe(304);
 
     const patched = await t.app.inject({ method: 'PATCH', url, payload: { status: 'resolved' } });
     expect(patched.json().status).toBe('resolved');
@@ -146,7 +174,21 @@ describe('GET /api/incidents', () => {
 
     const item = page1.items[0];
     expect(Object.keys(item).sort()).toEqual(
-      ['createdAt', 'duplicateOf', 'fingerprint', 'host', 'id', 'kernel', 'kind', 'size', 'status', 'tags', 'title', 'updatedAt', 'url'].sort(),
+      [
+        'createdAt',
+        'duplicateOf',
+        'fingerprint',
+        'host',
+        'id',
+        'kernel',
+        'kind',
+        'size',
+        'status',
+        'tags',
+        'title',
+        'updatedAt',
+        'url',
+      ].sort(),
     );
     expect(item.url).toBe(`/i/${item.id}`);
   });
@@ -197,7 +239,18 @@ describe('GET /api/incidents', () => {
     expect(await search('unload hang')).toEqual([a.id]);
     expect(await search('bsnm*')).toEqual([a.id]);
     expect(await search('nothing-like-this')).toEqual([]);
-    for (const hostile of ['"', 'bsnmod"', 'AND', 'OR NOT', 'NEAR(', '*', '-', 'title:x', '(((', "'; DROP TABLE incidents; --"]) {
+    for (const hostile of [
+      '"',
+      'bsnmod"',
+      'AND',
+      'OR NOT',
+      'NEAR(',
+      '*',
+      '-',
+      'title:x',
+      '(((',
+      "'; DROP TABLE incidents; --",
+    ]) {
       await search(hostile);
     }
     expect(await search('"bsnmod"')).toEqual([a.id]);
@@ -211,7 +264,11 @@ describe('GET /api/incidents', () => {
       // every third dump lacks the search term; every other one is tagged
       const title = i % 3 === 2 ? `other thing ${i}` : `needle case ${i}`;
       const tags = i % 2 === 0 ? '&tags=prod' : '';
-      const { status, json } = await upload(t.app, `${HUNG_TASK_DUMP}# copy ${i}\n`, `?title=${encodeURIComponent(title)}${tags}`);
+      const { status, json } = await upload(
+        t.app,
+        `${HUNG_TASK_DUMP}# copy ${i}\n`,
+        `?title=${encodeURIComponent(title)}${tags}`,
+      );
       expect(status).toBe(201);
       if (i % 3 !== 2) {
         ids.push(json.id);
@@ -244,11 +301,17 @@ describe('PATCH /api/incidents/:id', () => {
   it('changes status, title, host and tags; duplicate needs an existing target', async () => {
     t = await startApp();
     const [a, b] = await uploadMany(2);
-    const patch = (id: string, payload: object) => t.app.inject({ method: 'PATCH', url: `/api/incidents/${id}`, payload });
+    const patch = (id: string, payload: object) =>
+      t.app.inject({ method: 'PATCH', url: `/api/incidents/${id}`, payload });
 
     const res = await patch(a, { status: 'mitigated', title: 'known bsnmod bug', host: 'db-1', tags: ['prod', 'bsn'] });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ status: 'mitigated', title: 'known bsnmod bug', host: 'db-1', tags: ['bsn', 'prod'] });
+    expect(res.json()).toMatchObject({
+      status: 'mitigated',
+      title: 'known bsnmod bug',
+      host: 'db-1',
+      tags: ['bsn', 'prod'],
+    });
     expect((await get('/api/incidents?status=mitigated')).json().items.map((i: { id: string }) => i.id)).toEqual([a]);
     expect((await get('/api/incidents?q=known')).json().items.map((i: { id: string }) => i.id)).toEqual([a]);
 

@@ -58,7 +58,11 @@ export function acceptsGzip(header: string | string[] | undefined): boolean {
  * (on the thread pool) otherwise. The JSON is the same either way. An ETag over the
  * fields and the analysis version lets the web app revalidate for a 304.
  */
-export async function sendDetail(request: FastifyRequest, reply: FastifyReply, incident: StoredIncidentDetail): Promise<FastifyReply> {
+export async function sendDetail(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  incident: StoredIncidentDetail,
+): Promise<FastifyReply> {
   const { analysis, analysisTag, userTitle: _userTitle, ...fields } = incident;
   const headJson = JSON.stringify({ ...fields, url: incidentUrl(incident.id) });
   const head = `${headJson.slice(0, -1)},"analysis":`;
@@ -80,11 +84,19 @@ export async function sendDetail(request: FastifyRequest, reply: FastifyReply, i
     // Stored compact (a big analysis): the full JSON is spliced from the compact JSON's
     // bytes and streamed, never built as one string or object.
     const { pieces, length } = fullJsonPieces({ form: 'compact', json: await inflateDocument(analysis.data) });
-    return sendPieces(reply, [headBytes, ...pieces, tail], headBytes.length + length + tail.length, acceptsGzip(request.headers['accept-encoding']));
+    return sendPieces(
+      reply,
+      [headBytes, ...pieces, tail],
+      headBytes.length + length + tail.length,
+      acceptsGzip(request.headers['accept-encoding']),
+    );
   }
   if (gzip) return reply.header('content-encoding', 'gzip').send(Buffer.concat(gzipAround(headBytes, analysis, tail)));
   // Small documents inflate faster in place than through the thread pool's streams.
-  const json = analysis.data.length <= SYNC_INFLATE_MAX ? inflateDocumentSync(analysis.data) : await inflateDocument(analysis.data);
+  const json =
+    analysis.data.length <= SYNC_INFLATE_MAX
+      ? inflateDocumentSync(analysis.data)
+      : await inflateDocument(analysis.data);
   return reply.send(Buffer.concat([headBytes, json, tail], headBytes.length + json.length + 1));
 }
 
@@ -112,7 +124,8 @@ function parseDateBound(value: string | undefined, field: string, endOfDay: bool
   if (value === undefined || value === '') return undefined;
   const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(value);
   const ms = Date.parse(dateOnly ? `${value}T00:00:00Z` : value);
-  if (Number.isNaN(ms)) throw badRequest(`${field} is not a date (use ISO 8601, e.g. 2026-11-21 or 2026-11-21T10:00:00Z)`);
+  if (Number.isNaN(ms))
+    throw badRequest(`${field} is not a date (use ISO 8601, e.g. 2026-11-21 or 2026-11-21T10:00:00Z)`);
   return new Date(dateOnly && endOfDay ? ms + 86_400_000 - 1 : ms).toISOString();
 }
 
@@ -163,7 +176,11 @@ export const incidentRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (ap
             status: { type: 'string', enum: INCIDENT_STATUSES },
             from: { type: 'string', maxLength: 40 },
             to: { type: 'string', maxLength: 40 },
-            q: { type: 'string', maxLength: 500, description: 'full-text search: titles, verdicts, frames, comms, annotations' },
+            q: {
+              type: 'string',
+              maxLength: 500,
+              description: 'full-text search: titles, verdicts, frames, comms, annotations',
+            },
           },
           additionalProperties: false,
         },
@@ -244,7 +261,8 @@ export const incidentRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (ap
     {
       config: { ...writeLimit(deps), access: 'write' },
       schema: {
-        summary: 'Change status (duplicate: of another incident, whose group it joins), group (groupSplit: moved out of its group), pin, title, host or tags',
+        summary:
+          'Change status (duplicate: of another incident, whose group it joins), group (groupSplit: moved out of its group), pin, title, host or tags',
         params: idParams,
         body: {
           type: 'object',
@@ -299,10 +317,16 @@ export const incidentRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (ap
       const updated = await store.update(current.id, patch);
       if (!updated) throw notFound();
       if (body.status !== undefined && (body.status !== current.status || patch.duplicateOf !== undefined)) {
-        await recordAudit(store, request, id, 'status', { from: current.status, to: body.status, ...(patch.duplicateOf ? { duplicateOf: patch.duplicateOf } : {}) });
+        await recordAudit(store, request, id, 'status', {
+          from: current.status,
+          to: body.status,
+          ...(patch.duplicateOf ? { duplicateOf: patch.duplicateOf } : {}),
+        });
       }
-      if (body.groupSplit !== undefined) await recordAudit(store, request, id, 'status', { groupSplit: body.groupSplit });
-      if (body.pinned !== undefined && body.pinned !== current.pinned) await recordAudit(store, request, id, 'pin', { pinned: body.pinned });
+      if (body.groupSplit !== undefined)
+        await recordAudit(store, request, id, 'status', { groupSplit: body.groupSplit });
+      if (body.pinned !== undefined && body.pinned !== current.pinned)
+        await recordAudit(store, request, id, 'pin', { pinned: body.pinned });
       return sendDetail(request, reply, await loadStored(store, current.id));
     },
   );
@@ -321,7 +345,12 @@ export const incidentRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (ap
                 type: 'array',
                 items: {
                   type: 'object',
-                  properties: { at: { type: 'string' }, actor: { type: ['string', 'null'] }, action: { type: 'string' }, detail: { type: 'object', additionalProperties: true } },
+                  properties: {
+                    at: { type: 'string' },
+                    actor: { type: ['string', 'null'] },
+                    action: { type: 'string' },
+                    detail: { type: 'object', additionalProperties: true },
+                  },
                   required: ['at', 'actor', 'action', 'detail'],
                 },
               },
@@ -340,7 +369,8 @@ export const incidentRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (ap
     {
       config: { ...writeLimit(deps), access: 'admin' },
       schema: {
-        summary: 'Delete an incident and everything of it: dump, analysis, views, annotations, notes, audit list, share links, search rows',
+        summary:
+          'Delete an incident and everything of it: dump, analysis, views, annotations, notes, audit list, share links, search rows',
         params: idParams,
         response: { 204: { type: 'null' }, 404: errorSchema },
       },

@@ -25,7 +25,11 @@ const dump = (tag: string, size = 0) => `# ${tag}\n${HUNG_TASK_DUMP}${'#'.repeat
 describe('per-client limits', () => {
   it('behind a trusted proxy each client has its own write rate limit; without trustProxy they share one', async () => {
     t = await startApp({ trustProxy: ['127.0.0.1'], rateLimit: { max: 2, timeWindowMs: 60_000 } });
-    const a = [await uploadAs('10.0.0.1', dump('a1')), await uploadAs('10.0.0.1', dump('a2')), await uploadAs('10.0.0.1', dump('a3'))];
+    const a = [
+      await uploadAs('10.0.0.1', dump('a1')),
+      await uploadAs('10.0.0.1', dump('a2')),
+      await uploadAs('10.0.0.1', dump('a3')),
+    ];
     const b = [await uploadAs('10.0.0.2', dump('b1')), await uploadAs('10.0.0.2', dump('b2'))];
     expect(a.map((r) => r.statusCode)).toEqual([201, 201, 429]);
     expect(Number(a[2].headers['retry-after'])).toBeGreaterThan(0);
@@ -34,7 +38,11 @@ describe('per-client limits', () => {
     await t.close();
 
     t = await startApp({ rateLimit: { max: 2, timeWindowMs: 60_000 } });
-    const shared = [await uploadAs('10.0.0.1', dump('c1')), await uploadAs('10.0.0.2', dump('c2')), await uploadAs('10.0.0.3', dump('c3'))];
+    const shared = [
+      await uploadAs('10.0.0.1', dump('c1')),
+      await uploadAs('10.0.0.2', dump('c2')),
+      await uploadAs('10.0.0.3', dump('c3')),
+    ];
     expect(shared.map((r) => r.statusCode)).toEqual([201, 201, 429]);
   });
 
@@ -61,11 +69,13 @@ describe('per-client limits', () => {
     t = await startApp({ readRateLimit: { max: 3, timeWindowMs: 60_000 } });
     const id = (await uploadAs(null, dump('r'))).json().id as string;
     const statuses: number[] = [];
-    for (let k = 0; k < 4; k++) statuses.push((await t.app.inject({ method: 'GET', url: `/api/incidents/${id}/report.md` })).statusCode);
+    for (let k = 0; k < 4; k++)
+      statuses.push((await t.app.inject({ method: 'GET', url: `/api/incidents/${id}/report.md` })).statusCode);
     expect(statuses).toEqual([200, 200, 200, 429]);
     const limited = await t.app.inject({ method: 'GET', url: `/api/incidents/${id}/graph.svg` });
     expect(limited.statusCode).toBe(200); // its own budget per route
-    for (let k = 0; k < 10; k++) expect((await t.app.inject({ method: 'GET', url: '/api/incidents' })).statusCode).toBe(200);
+    for (let k = 0; k < 10; k++)
+      expect((await t.app.inject({ method: 'GET', url: '/api/incidents' })).statusCode).toBe(200);
     const r = await t.app.inject({ method: 'GET', url: `/api/incidents/${id}/report.md` });
     expect(r.statusCode).toBe(429);
     expect(Number(r.headers['retry-after'])).toBeGreaterThan(0);

@@ -36,7 +36,13 @@ export const mitigationRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (
 
   app.get<{ Params: { id: string } }>(
     '/api/incidents/:id/mitigation',
-    { schema: { summary: 'The mitigation note and its edit history', params: idParams, response: { 200: mitigationSchema, 404: errorSchema } } },
+    {
+      schema: {
+        summary: 'The mitigation note and its edit history',
+        params: idParams,
+        response: { 200: mitigationSchema, 404: errorSchema },
+      },
+    },
     async (request) => current((await loadIncident(store, request.params.id)).id),
   );
 
@@ -67,8 +73,15 @@ export const mitigationRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (
       const author = authorFor(request, request.body.author?.trim() || null);
       // Saving the same text again adds no history entry.
       if (previous.body !== request.body.body || previous.history.length === 0) {
-        await store.addMitigation(incident.id, { body: request.body.body, author, createdAt: new Date().toISOString() });
-        await recordAudit(store, request, incident.id, 'mitigation', { length: request.body.body.length, previousAuthor: previous.author });
+        await store.addMitigation(incident.id, {
+          body: request.body.body,
+          author,
+          createdAt: new Date().toISOString(),
+        });
+        await recordAudit(store, request, incident.id, 'mitigation', {
+          length: request.body.body.length,
+          previousAuthor: previous.author,
+        });
       }
       return current(incident.id);
     },

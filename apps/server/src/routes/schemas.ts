@@ -55,7 +55,12 @@ export const incidentDetailSchema = {
 
 export const createdSchema = {
   type: 'object',
-  properties: { id: { type: 'string' }, url: { type: 'string' }, duplicate: { type: 'boolean' }, analysisError: { type: 'string' } },
+  properties: {
+    id: { type: 'string' },
+    url: { type: 'string' },
+    duplicate: { type: 'boolean' },
+    analysisError: { type: 'string' },
+  },
   required: ['id', 'url'],
 } as const;
 

@@ -34,10 +34,15 @@ const tokenSchema = {
 export const TOKEN_NAME_MAX = 100;
 
 /** Make a token: stored hashed, the secret returned once. Shared with the CLI. */
-export async function createToken(store: IncidentStore, role: Role, name: string | undefined): Promise<{ token: ApiToken; secret: string }> {
+export async function createToken(
+  store: IncidentStore,
+  role: Role,
+  name: string | undefined,
+): Promise<{ token: ApiToken; secret: string }> {
   const id = newTokenId();
   const clean = name?.trim() || `${role}-${id.slice(4, 10)}`;
-  if (clean.length > TOKEN_NAME_MAX) throw new HttpError(400, 'bad_request', `a token name has at most ${TOKEN_NAME_MAX} characters`);
+  if (clean.length > TOKEN_NAME_MAX)
+    throw new HttpError(400, 'bad_request', `a token name has at most ${TOKEN_NAME_MAX} characters`);
   const token: ApiToken = { id, name: clean, role, createdAt: new Date().toISOString(), revokedAt: null };
   const secret = newTokenSecret();
   await store.createToken(token, secretSha256(secret));
@@ -48,17 +53,33 @@ function setCookie(request: FastifyRequest, reply: FastifyReply, value: string, 
   // Strict: the browser sends it only on requests a page of this site makes (and the
   // guard refuses writes from other origins of the site). Secure when served over TLS.
   const secure = request.protocol === 'https' ? '; Secure' : '';
-  reply.header('set-cookie', `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeS}${secure}`);
+  reply.header(
+    'set-cookie',
+    `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeS}${secure}`,
+  );
 }
 
-export const sessionRoutes: FastifyPluginAsync<{ deps: RouteDeps; auth: AuthOptions }> = async (app, { deps, auth }) => {
+export const sessionRoutes: FastifyPluginAsync<{ deps: RouteDeps; auth: AuthOptions }> = async (
+  app,
+  { deps, auth },
+) => {
   const { store } = deps;
   const ttlMs = auth.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS;
 
   app.get(
     '/api/session',
-    { config: { access: 'public' }, schema: { summary: 'Who is signed in (auth false: the server checks no tokens)', response: { 200: sessionSchema } } },
-    async (request) => ({ auth: auth.enabled, name: request.principal?.name ?? null, role: auth.enabled ? (request.principal?.role ?? null) : 'admin' }),
+    {
+      config: { access: 'public' },
+      schema: {
+        summary: 'Who is signed in (auth false: the server checks no tokens)',
+        response: { 200: sessionSchema },
+      },
+    },
+    async (request) => ({
+      auth: auth.enabled,
+      name: request.principal?.name ?? null,
+      role: auth.enabled ? (request.principal?.role ?? null) : 'admin',
+    }),
   );
 
   app.post<{ Body: { token: string } }>(
@@ -67,7 +88,12 @@ export const sessionRoutes: FastifyPluginAsync<{ deps: RouteDeps; auth: AuthOpti
       config: { access: 'public', ...writeLimit(deps) },
       schema: {
         summary: 'Sign the browser in with a token: sets an HttpOnly, SameSite=Strict session cookie',
-        body: { type: 'object', properties: { token: { type: 'string', minLength: 1, maxLength: 200 } }, required: ['token'], additionalProperties: false },
+        body: {
+          type: 'object',
+          properties: { token: { type: 'string', minLength: 1, maxLength: 200 } },
+          required: ['token'],
+          additionalProperties: false,
+        },
         response: { 200: sessionSchema, 401: errorSchema },
       },
     },
@@ -77,7 +103,12 @@ export const sessionRoutes: FastifyPluginAsync<{ deps: RouteDeps; auth: AuthOpti
       if (!token) throw new HttpError(401, 'unauthorized', 'the token is not valid (revoked, or mistyped)');
       const secret = newSessionSecret();
       const now = Date.now();
-      await store.createSession(secretSha256(secret), token.id, new Date(now).toISOString(), new Date(now + ttlMs).toISOString());
+      await store.createSession(
+        secretSha256(secret),
+        token.id,
+        new Date(now).toISOString(),
+        new Date(now + ttlMs).toISOString(),
+      );
       setCookie(request, reply, secret, Math.floor(ttlMs / 1000));
       return { auth: true, name: token.name, role: token.role };
     },
@@ -85,7 +116,10 @@ export const sessionRoutes: FastifyPluginAsync<{ deps: RouteDeps; auth: AuthOpti
 
   app.delete(
     '/api/session',
-    { config: { access: 'public' }, schema: { summary: 'Sign out: ends the web session', response: { 204: { type: 'null' } } } },
+    {
+      config: { access: 'public' },
+      schema: { summary: 'Sign out: ends the web session', response: { 204: { type: 'null' } } },
+    },
     async (request, reply) => {
       const session = cookieValue(request, SESSION_COOKIE);
       if (session) await store.deleteSession(secretSha256(session));
@@ -96,7 +130,15 @@ export const sessionRoutes: FastifyPluginAsync<{ deps: RouteDeps; auth: AuthOpti
 
   app.get(
     '/api/tokens',
-    { config: { access: 'admin' }, schema: { summary: 'API tokens (never their secrets)', response: { 200: { type: 'object', properties: { items: { type: 'array', items: tokenSchema } }, required: ['items'] } } } },
+    {
+      config: { access: 'admin' },
+      schema: {
+        summary: 'API tokens (never their secrets)',
+        response: {
+          200: { type: 'object', properties: { items: { type: 'array', items: tokenSchema } }, required: ['items'] },
+        },
+      },
+    },
     async () => ({ items: await store.listTokens() }),
   );
 
@@ -112,7 +154,14 @@ export const sessionRoutes: FastifyPluginAsync<{ deps: RouteDeps; auth: AuthOpti
           required: ['role'],
           additionalProperties: false,
         },
-        response: { 201: { type: 'object', properties: { ...tokenSchema.properties, token: { type: 'string' } }, required: [...tokenSchema.required, 'token'] }, 409: errorSchema },
+        response: {
+          201: {
+            type: 'object',
+            properties: { ...tokenSchema.properties, token: { type: 'string' } },
+            required: [...tokenSchema.required, 'token'],
+          },
+          409: errorSchema,
+        },
       },
     },
     async (request, reply) => {

@@ -19,7 +19,8 @@ let base: string;
 const tok: Record<string, string> = {};
 let id: string;
 
-const get = (url: string, who?: string) => fetch(`${base}${url}`, { headers: who ? { authorization: `Bearer ${tok[who]}` } : {} });
+const get = (url: string, who?: string) =>
+  fetch(`${base}${url}`, { headers: who ? { authorization: `Bearer ${tok[who]}` } : {} });
 
 beforeAll(async () => {
   t = await startApp({ auth: { enabled: true } });
@@ -29,11 +30,14 @@ beforeAll(async () => {
     await runCli(['token', 'create', '--role', role], cliEnv(t.store), { out: (l) => out.push(l), err: () => {} });
     tok[role] = out.at(-1)!;
   }
-  const res = await fetch(`${base}/api/incidents?host=db-prod-7.corp.example.com&title=${encodeURIComponent('hang on db-prod-7')}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${tok.write}`, 'content-type': 'text/plain' },
-    body: DUMP,
-  });
+  const res = await fetch(
+    `${base}/api/incidents?host=db-prod-7.corp.example.com&title=${encodeURIComponent('hang on db-prod-7')}`,
+    {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tok.write}`, 'content-type': 'text/plain' },
+      body: DUMP,
+    },
+  );
   expect(res.status).toBe(201);
   id = ((await res.json()) as { id: string }).id;
   await fetch(`${base}/api/incidents/${id}/annotations`, {
@@ -52,14 +56,19 @@ const SECRETS = ['db-prod-7', 'build-box', 'alice', '10.1.2.3', '52:54:00:12:34:
 describe('redacted sharing', () => {
   it('a share link serves the redacted report, dump, graph and analysis to anyone; the original needs a reader', async () => {
     expect((await fetch(`${base}/api/incidents/${id}/shares`, { method: 'POST' })).status).toBe(401);
-    const made = await fetch(`${base}/api/incidents/${id}/shares`, { method: 'POST', headers: { authorization: `Bearer ${tok.write}`, 'content-type': 'application/json' }, body: '{}' });
+    const made = await fetch(`${base}/api/incidents/${id}/shares`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tok.write}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(made.status).toBe(201);
     const share = (await made.json()) as { id: string; url: string; raw: string; analysis: string; svg: string };
     expect(share.url).toBe(`/api/shared/${share.id}`);
 
     const original = await (await get(`/api/incidents/${id}/raw`, 'write')).text();
     expect(original).toBe(DUMP);
-    for (const who of [undefined, 'ingest']) expect((await get(`/api/incidents/${id}/raw`, who)).status).toBe(who ? 403 : 401);
+    for (const who of [undefined, 'ingest'])
+      expect((await get(`/api/incidents/${id}/raw`, who)).status).toBe(who ? 403 : 401);
 
     const raw = await get(share.raw);
     expect(raw.status).toBe(200);
@@ -73,9 +82,18 @@ describe('redacted sharing', () => {
     expect(text.split('\n')).toHaveLength(DUMP.split('\n').length);
 
     // The analysis of the redacted dump is the analysis of the dump.
-    const doc = JSON.parse(analysis) as { kind: string; fingerprint: string; graph: { nodes: unknown[]; edges: unknown[] } };
+    const doc = JSON.parse(analysis) as {
+      kind: string;
+      fingerprint: string;
+      graph: { nodes: unknown[]; edges: unknown[] };
+    };
     const orig = (await (await get(`/api/incidents/${id}/analysis.json`, 'write')).json()) as typeof doc;
-    expect([doc.kind, doc.fingerprint, doc.graph.nodes.length, doc.graph.edges.length]).toEqual([orig.kind, orig.fingerprint, orig.graph.nodes.length, orig.graph.edges.length]);
+    expect([doc.kind, doc.fingerprint, doc.graph.nodes.length, doc.graph.edges.length]).toEqual([
+      orig.kind,
+      orig.fingerprint,
+      orig.graph.nodes.length,
+      orig.graph.edges.length,
+    ]);
 
     // Stable: the same link gives the same text.
     expect(await (await get(share.raw)).text()).toBe(text);
@@ -99,7 +117,12 @@ describe('HANGSCOPE_REDACT_AT_INGEST', () => {
     const other = await startApp({ redactAtIngest: { kaslr: true } });
     const a = other.app;
     try {
-      const up = await a.inject({ method: 'POST', url: '/api/incidents?host=db-prod-7&title=hang%20on%20db-prod-7', headers: { 'content-type': 'text/plain' }, payload: DUMP });
+      const up = await a.inject({
+        method: 'POST',
+        url: '/api/incidents?host=db-prod-7&title=hang%20on%20db-prod-7',
+        headers: { 'content-type': 'text/plain' },
+        payload: DUMP,
+      });
       expect(up.statusCode).toBe(201);
       const rid = up.json().id as string;
       const raw = (await a.inject({ method: 'GET', url: `/api/incidents/${rid}/raw` })).body;
@@ -113,9 +136,18 @@ describe('HANGSCOPE_REDACT_AT_INGEST', () => {
       expect(raw).not.toContain(/ffff[0-9a-f]{12}/.exec(DUMP)![0]);
       const here = detail.analysis as { kind: string; fingerprint: string; graph: { nodes: unknown[] } };
       const orig = (await (await get(`/api/incidents/${id}/analysis.json`, 'write')).json()) as typeof here;
-      expect([here.kind, here.fingerprint, here.graph.nodes.length]).toEqual([orig.kind, orig.fingerprint, orig.graph.nodes.length]);
+      expect([here.kind, here.fingerprint, here.graph.nodes.length]).toEqual([
+        orig.kind,
+        orig.fingerprint,
+        orig.graph.nodes.length,
+      ]);
       // A capture added later is redacted too, with the incident's host names.
-      const more = await a.inject({ method: 'POST', url: `/api/incidents/${rid}/captures`, headers: { 'content-type': 'text/plain' }, payload: `${DUMP}\nMar  3 04:06:00 db-prod-7 kernel: again\n` });
+      const more = await a.inject({
+        method: 'POST',
+        url: `/api/incidents/${rid}/captures`,
+        headers: { 'content-type': 'text/plain' },
+        payload: `${DUMP}\nMar  3 04:06:00 db-prod-7 kernel: again\n`,
+      });
       expect(more.statusCode).toBeLessThan(300);
       const raw2 = (await a.inject({ method: 'GET', url: `/api/incidents/${rid}/captures/2/raw` })).body;
       expect(raw2).toContain('host-1 kernel: again');

@@ -13,7 +13,11 @@ import { absoluteUrl, exportQuery, redactedSource, sendExport } from './exports.
 import { loadIncident } from './incidents.js';
 import { errorSchema, idParams } from './schemas.js';
 
-const shareParams = { type: 'object', properties: { share: { type: 'string', maxLength: 64 } }, required: ['share'] } as const;
+const shareParams = {
+  type: 'object',
+  properties: { share: { type: 'string', maxLength: 64 } },
+  required: ['share'],
+} as const;
 
 /** Where a share link's files are. */
 export const shareUrl = (id: string, file = '') => `/api/shared/${id}${file ? `/${file}` : ''}`;
@@ -25,12 +29,21 @@ export const shareRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app, 
     '/api/incidents/:id/redacted.txt',
     {
       config: readLimit(deps),
-      schema: { summary: 'The dump redacted (kaslr=0 keeps kernel addresses)', params: idParams, querystring: exportQuery, response: { 200: { type: 'string' }, 404: errorSchema } },
+      schema: {
+        summary: 'The dump redacted (kaslr=0 keeps kernel addresses)',
+        params: idParams,
+        querystring: exportQuery,
+        response: { 200: { type: 'string' }, 404: errorSchema },
+      },
     },
     async (request, reply) => {
       const incident = await loadIncident(store, request.params.id);
       const { text } = await redactIncident(store, deps.analysis, incident, { kaslr: request.query.kaslr !== '0' });
-      return reply.type('text/plain; charset=utf-8').header('x-content-type-options', 'nosniff').header('x-hangscope-redacted', '1').send(text);
+      return reply
+        .type('text/plain; charset=utf-8')
+        .header('x-content-type-options', 'nosniff')
+        .header('x-hangscope-redacted', '1')
+        .send(text);
     },
   );
 
@@ -39,13 +52,21 @@ export const shareRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app, 
     {
       config: { ...writeLimit(deps), access: 'write' },
       schema: {
-        summary: 'Make a redacted share link: the report, dump, graph and analysis, redacted, for anyone holding the link',
+        summary:
+          'Make a redacted share link: the report, dump, graph and analysis, redacted, for anyone holding the link',
         params: idParams,
         body: { type: ['object', 'null'], properties: { kaslr: { type: 'boolean' } }, additionalProperties: false },
         response: {
           201: {
             type: 'object',
-            properties: { id: { type: 'string' }, url: { type: 'string' }, raw: { type: 'string' }, analysis: { type: 'string' }, svg: { type: 'string' }, kaslr: { type: 'boolean' } },
+            properties: {
+              id: { type: 'string' },
+              url: { type: 'string' },
+              raw: { type: 'string' },
+              analysis: { type: 'string' },
+              svg: { type: 'string' },
+              kaslr: { type: 'boolean' },
+            },
             required: ['id', 'url', 'raw', 'analysis', 'svg', 'kaslr'],
           },
           404: errorSchema,
@@ -56,9 +77,22 @@ export const shareRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app, 
       const incident = await loadIncident(store, request.params.id);
       const id = randomBytes(16).toString('base64url');
       const kaslr = request.body?.kaslr ?? true;
-      await store.createShare({ id, incidentId: incident.id, createdAt: new Date().toISOString(), createdBy: actorOf(request), kaslr });
+      await store.createShare({
+        id,
+        incidentId: incident.id,
+        createdAt: new Date().toISOString(),
+        createdBy: actorOf(request),
+        kaslr,
+      });
       request.log.info({ incident: incident.id, share: id }, 'redacted share link made');
-      return reply.code(201).send({ id, url: shareUrl(id), raw: shareUrl(id, 'raw'), analysis: shareUrl(id, 'analysis.json'), svg: shareUrl(id, 'graph.svg'), kaslr });
+      return reply.code(201).send({
+        id,
+        url: shareUrl(id),
+        raw: shareUrl(id, 'raw'),
+        analysis: shareUrl(id, 'analysis.json'),
+        svg: shareUrl(id, 'graph.svg'),
+        kaslr,
+      });
     },
   );
 
@@ -67,7 +101,10 @@ export const shareRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app, 
     if (!share) throw notFound('share link');
     const incident = await store.get(share.incidentId);
     if (!incident) throw notFound('share link');
-    return { share, redacted: await redactIncident(store, deps.analysis, incident, { kaslr: share.kaslr, shownId: share.id }) };
+    return {
+      share,
+      redacted: await redactIncident(store, deps.analysis, incident, { kaslr: share.kaslr, shownId: share.id }),
+    };
   }
 
   const files = [
@@ -80,17 +117,39 @@ export const shareRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app, 
   for (const [file, kind, summary] of files) {
     app.get<{ Params: { share: string } }>(
       `/api/shared/:share${file}`,
-      { config: { ...readLimit(deps), access: 'public' }, schema: { summary, params: shareParams, querystring: exportQuery, response: { 200: { type: 'string' }, 404: errorSchema } } },
+      {
+        config: { ...readLimit(deps), access: 'public' },
+        schema: {
+          summary,
+          params: shareParams,
+          querystring: exportQuery,
+          response: { 200: { type: 'string' }, 404: errorSchema },
+        },
+      },
       async (request, reply) => {
         const { share, redacted } = await loadShare(request.params.share);
-        return sendExport(kind, request, reply, store, redactedSource(redacted), absoluteUrl(request, shareUrl(share.id)));
+        return sendExport(
+          kind,
+          request,
+          reply,
+          store,
+          redactedSource(redacted),
+          absoluteUrl(request, shareUrl(share.id)),
+        );
       },
     );
   }
 
   app.get<{ Params: { share: string } }>(
     '/api/shared/:share/raw',
-    { config: { ...readLimit(deps), access: 'public' }, schema: { summary: 'The redacted dump', params: shareParams, response: { 200: { type: 'string' }, 404: errorSchema } } },
+    {
+      config: { ...readLimit(deps), access: 'public' },
+      schema: {
+        summary: 'The redacted dump',
+        params: shareParams,
+        response: { 200: { type: 'string' }, 404: errorSchema },
+      },
+    },
     async (request, reply) => {
       const { share, redacted } = await loadShare(request.params.share);
       return reply

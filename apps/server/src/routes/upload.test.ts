@@ -80,7 +80,11 @@ describe('POST /api/incidents', () => {
 
   it('takes title, host and tags from the query string', async () => {
     t = await startApp();
-    const { status, json } = await upload(t.app, HUNG_TASK_DUMP, '?title=rmmod%20hang&host=db-7&tags=prod,%20rhel7,prod');
+    const { status, json } = await upload(
+      t.app,
+      HUNG_TASK_DUMP,
+      '?title=rmmod%20hang&host=db-7&tags=prod,%20rhel7,prod',
+    );
     expect(status).toBe(201);
     const d = (await t.app.inject({ method: 'GET', url: `/api/incidents/${json.id}` })).json();
     expect(d).toMatchObject({ title: 'rmmod hang', host: 'db-7', tags: ['prod', 'rhel7'] });
@@ -88,7 +92,10 @@ describe('POST /api/incidents', () => {
 
   it('accepts multipart/form-data with the file field dump and metadata fields', async () => {
     t = await startApp();
-    const form = await multipartBody({ title: 'qxl fb hang', host: 'vm-12', tags: 'qxl,desktop' }, { bytes: CRLF_UTF8_DUMP });
+    const form = await multipartBody(
+      { title: 'qxl fb hang', host: 'vm-12', tags: 'qxl,desktop' },
+      { bytes: CRLF_UTF8_DUMP },
+    );
     const res = await t.app.inject({
       method: 'POST',
       url: '/api/incidents',
@@ -105,7 +112,12 @@ describe('POST /api/incidents', () => {
   it('400 for a multipart form without a dump file', async () => {
     t = await startApp();
     const form = await multipartBody({ title: 'nothing attached' });
-    const res = await t.app.inject({ method: 'POST', url: '/api/incidents', headers: { 'content-type': form.contentType }, payload: form.payload });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/incidents',
+      headers: { 'content-type': form.contentType },
+      payload: form.payload,
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json().message).toMatch(/dump/);
   });
@@ -143,7 +155,12 @@ describe('POST /api/incidents', () => {
     expect(status).toBe(201);
     expect(json.analysisError).toBe(reason);
     const d = (await t.app.inject({ method: 'GET', url: `/api/incidents/${json.id}` })).json();
-    expect(d).toMatchObject({ title: 'Analysis failed', kind: 'unknown', fingerprint: 'analysis-failed', lineCount: 12 });
+    expect(d).toMatchObject({
+      title: 'Analysis failed',
+      kind: 'unknown',
+      fingerprint: 'analysis-failed',
+      lineCount: 12,
+    });
     expect(d.analysis.findings[0].summary).toContain(reason);
     expect(d.analysis.verdict).toContain('did not finish');
     expect((await rawOf(json.id)).body).toBe(HUNG_TASK_DUMP);
@@ -199,7 +216,12 @@ describe('POST /api/incidents', () => {
   it('413 for a multipart file over the limit', async () => {
     t = await startApp({ maxUploadBytes: 1024 });
     const form = await multipartBody({}, { bytes: HUNG_TASK_DUMP.repeat(10) });
-    const res = await t.app.inject({ method: 'POST', url: '/api/incidents', headers: { 'content-type': form.contentType }, payload: form.payload });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/incidents',
+      headers: { 'content-type': form.contentType },
+      payload: form.payload,
+    });
     expect(res.statusCode).toBe(413);
     expect(res.json().error).toBe('payload_too_large');
   });

@@ -115,7 +115,9 @@ export const uploadRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app,
       config: { access: 'public' },
       schema: {
         summary: 'Upload limits, for the page to check a dump before sending it',
-        response: { 200: { type: 'object', properties: { maxUploadBytes: { type: 'integer' } }, required: ['maxUploadBytes'] } },
+        response: {
+          200: { type: 'object', properties: { maxUploadBytes: { type: 'integer' } }, required: ['maxUploadBytes'] },
+        },
       },
     },
     async () => ({ maxUploadBytes: limit }),
@@ -127,20 +129,28 @@ export const uploadRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app,
     retryAfterS: BUSY_RETRY_AFTER_S,
   });
   const queueFull = () => (deps.analysis.queued ?? 0) >= deps.maxQueuedAnalyses;
-  const budgetFull = () => busy('the server is receiving as many uploads as its memory budget allows; retry later', BUSY_RETRY_AFTER_S);
-  const queueRefusal = () => busy(`${deps.maxQueuedAnalyses} analyses are waiting already; retry later`, BUSY_RETRY_AFTER_S);
+  const budgetFull = () =>
+    busy('the server is receiving as many uploads as its memory budget allows; retry later', BUSY_RETRY_AFTER_S);
+  const queueRefusal = () =>
+    busy(`${deps.maxQueuedAnalyses} analyses are waiting already; retry later`, BUSY_RETRY_AFTER_S);
   const declaredLength = (headers: IncomingHttpHeaders): number | null => {
     const n = Number(headers['content-length']);
     return headers['content-length'] !== undefined && Number.isSafeInteger(n) && n >= 0 ? n : null;
   };
-  const initialReservation = (headers: IncomingHttpHeaders) => declaredLength(headers) ?? Math.min(limit, UNANNOUNCED_INITIAL_BYTES);
+  const initialReservation = (headers: IncomingHttpHeaders) =>
+    declaredLength(headers) ?? Math.min(limit, UNANNOUNCED_INITIAL_BYTES);
   /** The client's stored bytes of the day would pass its quota: 429 until midnight UTC. */
   const quotaRefusal = async (client: string, bytes: number): Promise<HttpError | null> => {
     const wait = (await deps.quota?.waitFor(client, bytes)) ?? 0;
     if (wait === 0) return null;
-    return new HttpError(429, 'quota_exceeded', `this client has stored its ${deps.quota!.bytesPerDay} bytes for today (UTC); retry after midnight UTC`, {
-      'retry-after': String(wait),
-    });
+    return new HttpError(
+      429,
+      'quota_exceeded',
+      `this client has stored its ${deps.quota!.bytesPerDay} bytes for today (UTC); retry after midnight UTC`,
+      {
+        'retry-after': String(wait),
+      },
+    );
   };
   /** Why an upload with these headers is refused before its body is read, if it is. */
   const admissionRefusal = (headers: IncomingHttpHeaders): HttpError | null => {
@@ -155,9 +165,16 @@ export const uploadRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app,
   const onCheckContinue = (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '').split('?', 1)[0];
     if (req.method === 'POST' && (path === '/api/incidents' || CAPTURES_PATH.test(path))) {
-      const refusal = admissionRefusal(req.headers) ?? (deps.inflight.inUse + initialReservation(req.headers) > deps.inflight.capacity ? budgetFull() : null);
+      const refusal =
+        admissionRefusal(req.headers) ??
+        (deps.inflight.inUse + initialReservation(req.headers) > deps.inflight.capacity ? budgetFull() : null);
       if (refusal) {
-        res.writeHead(refusal.statusCode, { 'content-type': 'application/json; charset=utf-8', 'x-content-type-options': 'nosniff', connection: 'close', ...refusal.headers });
+        res.writeHead(refusal.statusCode, {
+          'content-type': 'application/json; charset=utf-8',
+          'x-content-type-options': 'nosniff',
+          connection: 'close',
+          ...refusal.headers,
+        });
         res.end(JSON.stringify({ error: refusal.error, message: refusal.message }));
         return;
       }
@@ -199,7 +216,9 @@ export const uploadRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app,
   // memory budget or the analysis queue (503 with Retry-After). Every early answer
   // closes the connection, so an unread body is never drained.
   const admit = async (request: FastifyRequest, reply: FastifyReply) => {
-    const refusal = admissionRefusal(request.headers) ?? (await quotaRefusal(clientKey(request), declaredLength(request.headers) ?? 0));
+    const refusal =
+      admissionRefusal(request.headers) ??
+      (await quotaRefusal(clientKey(request), declaredLength(request.headers) ?? 0));
     const reservation = refusal ? null : deps.inflight.reserve(initialReservation(request.headers));
     if (refusal || !reservation) {
       await drainBriefly(request.raw);
@@ -237,7 +256,17 @@ export const uploadRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app,
             tags: { type: 'string', maxLength: 2000 },
           },
         },
-        response: { 200: createdSchema, 201: createdSchema, 400: errorSchema, 408: errorSchema, 413: errorSchema, 415: errorSchema, 429: errorSchema, 503: errorSchema, 507: errorSchema },
+        response: {
+          200: createdSchema,
+          201: createdSchema,
+          400: errorSchema,
+          408: errorSchema,
+          413: errorSchema,
+          415: errorSchema,
+          429: errorSchema,
+          503: errorSchema,
+          507: errorSchema,
+        },
       },
       // Before a byte of the body is read: too big by its own account (413), no room in the
       // memory budget or the analysis queue (503 with Retry-After). Every early answer
@@ -269,9 +298,20 @@ export const uploadRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app,
           if (hold.responseClosed) hold.reservation.release();
         }
       }
-      request.log.info({ incident: result.id, bytes: upload.bytes?.length, duplicate: result.duplicate, ms: result.timings }, 'dump ingested');
-      if (result.analysisError) request.log.warn({ incident: result.id, reason: result.analysisError }, 'analysis failed; dump stored without one');
-      const body = { id: result.id, url: incidentUrl(result.id), ...(result.analysisError ? { analysisError: result.analysisError } : {}) };
+      request.log.info(
+        { incident: result.id, bytes: upload.bytes?.length, duplicate: result.duplicate, ms: result.timings },
+        'dump ingested',
+      );
+      if (result.analysisError)
+        request.log.warn(
+          { incident: result.id, reason: result.analysisError },
+          'analysis failed; dump stored without one',
+        );
+      const body = {
+        id: result.id,
+        url: incidentUrl(result.id),
+        ...(result.analysisError ? { analysisError: result.analysisError } : {}),
+      };
       if (result.duplicate) return reply.code(200).send({ ...body, duplicate: true });
       await deps.quota?.add(clientKey(request), upload.bytes?.length ?? 0);
       return reply.code(201).header('location', `/api/incidents/${result.id}`).send(body);
@@ -287,7 +327,7 @@ export const uploadRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app,
         summary: 'Add a capture to an incident; its analysis becomes that of all its captures',
         description:
           'Body: the dump as text/plain or application/octet-stream (optionally Content-Encoding: gzip), ' +
-          'or multipart/form-data with file field `dump`. 201 with the capture\'s number; 200 when the ' +
+          "or multipart/form-data with file field `dump`. 201 with the capture's number; 200 when the " +
           'incident has these bytes already.',
         params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } }, required: ['id'] },
         response: {
@@ -327,8 +367,16 @@ export const uploadRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app,
         }
       }
       if (!result) throw notFound();
-      request.log.info({ incident: id, capture: result.seq, bytes: upload.bytes?.length, duplicate: result.duplicate }, 'capture added');
-      const body = { id, seq: result.seq, url: incidentUrl(id), ...(result.analysisError ? { analysisError: result.analysisError } : {}) };
+      request.log.info(
+        { incident: id, capture: result.seq, bytes: upload.bytes?.length, duplicate: result.duplicate },
+        'capture added',
+      );
+      const body = {
+        id,
+        seq: result.seq,
+        url: incidentUrl(id),
+        ...(result.analysisError ? { analysisError: result.analysisError } : {}),
+      };
       if (result.duplicate) return reply.code(200).send({ ...body, duplicate: true });
       await deps.quota?.add(clientKey(request), upload.bytes?.length ?? 0);
       return reply.code(201).header('location', `/api/incidents/${id}/captures/${result.seq}/raw`).send(body);

@@ -1,6 +1,14 @@
 import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { compactAnalysis, expandAnalysis, type AnalysisDocument, type CompactAnalysis, type CompactTask, type Frame, type Task } from '@hangscope/analyzer';
+import {
+  compactAnalysis,
+  expandAnalysis,
+  type AnalysisDocument,
+  type CompactAnalysis,
+  type CompactTask,
+  type Frame,
+  type Task,
+} from '@hangscope/analyzer';
 import { buildApp } from '../app.js';
 import { CRLF_UTF8_DUMP, HUNG_TASK_DUMP, startApp, upload, type TestApp } from '../__tests__/helpers.js';
 import { COVERAGE_INLINE, GROUPS_INLINE, ViewCache, buildView, type ViewEntry } from './view.js';
@@ -15,7 +23,13 @@ const get = (url: string, headers: Record<string, string> = {}) => t.app.inject(
 
 /** GET `url` from a second server on the test's database: its view cache is empty, as after a restart. */
 async function getRestarted(url: string, storedViewMinBytes?: number) {
-  const app = buildApp({ ...t.store, examplesDir: null, rateLimit: false, reanalyzeOnStart: false, storedViewMinBytes });
+  const app = buildApp({
+    ...t.store,
+    examplesDir: null,
+    rateLimit: false,
+    reanalyzeOnStart: false,
+    storedViewMinBytes,
+  });
   await app.ready();
   try {
     return await app.inject({ method: 'GET', url });
@@ -43,10 +57,22 @@ describe('GET /api/incidents/:id/view', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/application\/json/);
     const body = res.json();
-    expect(body).toMatchObject({ id: json.id, url: `/i/${json.id}`, title: 'two reports', tags: ['prod'], kind: doc.kind });
+    expect(body).toMatchObject({
+      id: json.id,
+      url: `/i/${json.id}`,
+      title: 'two reports',
+      tags: ['prod'],
+      kind: doc.kind,
+    });
     expect(body.analysis).toBeUndefined();
     const v = body.view;
-    expect(v).toMatchObject({ verdict: doc.verdict, title: doc.title, kind: doc.kind, kernel: doc.kernel, fingerprint: doc.fingerprint });
+    expect(v).toMatchObject({
+      verdict: doc.verdict,
+      title: doc.title,
+      kind: doc.kind,
+      kernel: doc.kernel,
+      fingerprint: doc.fingerprint,
+    });
     expect(v.graph).toEqual(doc.graph);
     expect(v.findings).toEqual(doc.findings);
     expect(v.coverage).toEqual(doc.coverage);
@@ -55,7 +81,12 @@ describe('GET /api/incidents/:id/view', () => {
     const tasks = expand(v.stacks, v.tasks);
     expect(tasks).toEqual(doc.tasks.filter((x) => graphIds.has(x.id)));
     expect(v.locks).toEqual(doc.locks.filter((x) => graphIds.has(x.id)));
-    expect(v.counts).toMatchObject({ tasks: doc.tasks.length, locks: doc.locks.length, cpus: doc.cpus.length, works: doc.works.length });
+    expect(v.counts).toMatchObject({
+      tasks: doc.tasks.length,
+      locks: doc.locks.length,
+      cpus: doc.cpus.length,
+      works: doc.works.length,
+    });
     // One stack group per distinct function sequence; every task counted once.
     expect(v.taskGroups.reduce((s: number, g: { count: number }) => s + g.count, 0)).toBe(doc.tasks.length);
     const rmmod = v.taskGroups.find((g: { comms: string[] }) => g.comms.includes('rmmod (31969)'));
@@ -80,7 +111,11 @@ describe('GET /api/incidents/:id/view', () => {
     const etag = String(plain.headers.etag);
     expect((await get(url, { 'if-none-match': etag })).statusCode).toBe(304);
 
-    const patched = await t.app.inject({ method: 'PATCH', url: `/api/incidents/${json.id}`, payload: { status: 'resolved' } });
+    const patched = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/incidents/${json.id}`,
+      payload: { status: 'resolved' },
+    });
     expect(patched.statusCode).toBe(200);
     const after = await get(url, { 'if-none-match': etag });
     expect(after.statusCode).toBe(200);
@@ -90,7 +125,12 @@ describe('GET /api/incidents/:id/view', () => {
 
   it('404 for an unknown or malformed id', async () => {
     t = await startApp();
-    for (const url of ['/api/incidents/AAAAAAAAAAAAAAAAAAAAAA/view', '/api/incidents/nope/view', '/api/incidents/AAAAAAAAAAAAAAAAAAAAAA/view/tasks?ids=task:1', '/api/incidents/AAAAAAAAAAAAAAAAAAAAAA/view/task-groups']) {
+    for (const url of [
+      '/api/incidents/AAAAAAAAAAAAAAAAAAAAAA/view',
+      '/api/incidents/nope/view',
+      '/api/incidents/AAAAAAAAAAAAAAAAAAAAAA/view/tasks?ids=task:1',
+      '/api/incidents/AAAAAAAAAAAAAAAAAAAAAA/view/task-groups',
+    ]) {
       const res = await get(url);
       expect(res.statusCode, url).toBe(404);
       expect(res.json()).toMatchObject({ error: 'not_found' });
@@ -104,7 +144,9 @@ describe('GET /api/incidents/:id/view/tasks and /view/task-groups', () => {
     const { json } = await upload(t.app, `${HUNG_TASK_DUMP}\n${CRLF_UTF8_DUMP}`);
     const doc = await fullDocument(json.id);
     const ids = doc.tasks.map((x) => x.id);
-    const res = await get(`/api/incidents/${json.id}/view/tasks?ids=${encodeURIComponent([...ids, 'task:999999'].join(','))}`);
+    const res = await get(
+      `/api/incidents/${json.id}/view/tasks?ids=${encodeURIComponent([...ids, 'task:999999'].join(','))}`,
+    );
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(expand(body.stacks, body.items)).toEqual(doc.tasks);
@@ -144,7 +186,16 @@ describe('buildView on a big document', () => {
       frameLines: [10 * i + 1, 10 * i + 2],
       evidence: [{ line: 10 * i, endLine: 10 * i + 2 }],
     }));
-    tasks.push({ id: 'task:@nostack', pid: null, comm: 'x', state: null, cpu: null, taskAddr: null, frames: [], evidence: [] });
+    tasks.push({
+      id: 'task:@nostack',
+      pid: null,
+      comm: 'x',
+      state: null,
+      cpu: null,
+      taskAddr: null,
+      frames: [],
+      evidence: [],
+    });
     const coverage = Array.from({ length: 1000 }, (_, i) => ({
       format: 'dmesg_task',
       line: i,
@@ -161,11 +212,20 @@ describe('buildView on a big document', () => {
       arch: null,
       tasks,
       cpus: [],
-      locks: [{ id: 'lock:a', addr: 'a', name: null, type: 'mutex', owner: 'task:2950', waiters: ['task:1'], evidence: [] }, { id: 'lock:b', addr: 'b', name: null, type: 'mutex', owner: null, waiters: [], evidence: [] }],
+      locks: [
+        { id: 'lock:a', addr: 'a', name: null, type: 'mutex', owner: 'task:2950', waiters: ['task:1'], evidence: [] },
+        { id: 'lock:b', addr: 'b', name: null, type: 'mutex', owner: null, waiters: [], evidence: [] },
+      ],
       works: [],
       graph: {
         nodes: [
-          { id: 'task:1', type: 'task', label: 'w1 (1)', count: 9, members: ['task:1', 'task:3', 'task:5', 'task:7', 'task:9', 'task:11', 'task:13', 'task:15', 'task:17'] },
+          {
+            id: 'task:1',
+            type: 'task',
+            label: 'w1 (1)',
+            count: 9,
+            members: ['task:1', 'task:3', 'task:5', 'task:7', 'task:9', 'task:11', 'task:13', 'task:15', 'task:17'],
+          },
           { id: 'lock:a', type: 'lock', label: 'mutex a' },
           { id: 'task:2950', type: 'task', label: 'w3 (2950)' },
         ],
@@ -184,9 +244,22 @@ describe('buildView on a big document', () => {
   it('keeps the graph tasks (and the members folded into them), the stacks they use, and counts of the rest', () => {
     const doc = bigDoc();
     const { view } = buildView(doc) as { view: Record<string, any> };
-    expect(view.tasks.map((x: CompactTask) => x.id)).toEqual(['task:1', 'task:3', 'task:5', 'task:7', 'task:9', 'task:11', 'task:13', 'task:15', 'task:17', 'task:2950']);
+    expect(view.tasks.map((x: CompactTask) => x.id)).toEqual([
+      'task:1',
+      'task:3',
+      'task:5',
+      'task:7',
+      'task:9',
+      'task:11',
+      'task:13',
+      'task:15',
+      'task:17',
+      'task:2950',
+    ]);
     expect(view.stacks).toHaveLength(2);
-    expect(expand(view.stacks, view.tasks)).toEqual(doc.tasks.filter((x) => view.tasks.some((y: CompactTask) => y.id === x.id)));
+    expect(expand(view.stacks, view.tasks)).toEqual(
+      doc.tasks.filter((x) => view.tasks.some((y: CompactTask) => y.id === x.id)),
+    );
     expect(view.locks.map((l: { id: string }) => l.id)).toEqual(['lock:a']);
     expect(view.counts).toEqual({ tasks: 3001, locks: 2, cpus: 0, works: 0, taskGroups: 4 });
     expect(view.taskGroups.map((g: { count: number; fns: string[] }) => [g.count, g.fns.join('<')])).toEqual([
@@ -195,7 +268,11 @@ describe('buildView on a big document', () => {
       [100, 'schedule<futex_wait'],
       [1, ''],
     ]);
-    expect(view.taskGroups[0]).toMatchObject({ states: ['S', 'D'], comms: ['w0 (0)', 'w1 (1)', 'w2 (2)', 'w3 (3)', 'w4 (4)', 'w5 (5)'], node: 'task:1' });
+    expect(view.taskGroups[0]).toMatchObject({
+      states: ['S', 'D'],
+      comms: ['w0 (0)', 'w1 (1)', 'w2 (2)', 'w3 (3)', 'w4 (4)', 'w5 (5)'],
+      node: 'task:1',
+    });
     expect(view.taskGroups[1].node).toBeNull();
     expect(view.taskGroups[2].node).toBe('task:2950');
     expect(view.taskGroups.length).toBeLessThanOrEqual(GROUPS_INLINE);
@@ -255,7 +332,7 @@ describe('the view of a fresh upload', () => {
     ].join('\n'),
   ).join('\n');
 
-  it('is the analysis worker\'s (kept at upload), byte for byte the one computed from the stored document', async () => {
+  it("is the analysis worker's (kept at upload), byte for byte the one computed from the stored document", async () => {
     t = await startApp({ storedViewMinBytes: 0 });
     const { json } = await upload(t.app, `${HUNG_TASK_DUMP}\n${manyTasks}\n`);
     const url = `/api/incidents/${json.id}/view`;
@@ -268,7 +345,11 @@ describe('the view of a fresh upload', () => {
     expect(fromStore.json().view.counts.tasks).toBeGreaterThan(1000);
     // Spoil the stored document (not its tag) and the view the second server stored: only
     // a view kept at upload can still be right.
-    await t.sql('UPDATE incident_analysis SET document = ? WHERE incident_id = ?', Buffer.from('not a document'), json.id);
+    await t.sql(
+      'UPDATE incident_analysis SET document = ? WHERE incident_id = ?',
+      Buffer.from('not a document'),
+      json.id,
+    );
     await t.sql('DELETE FROM incident_views WHERE incident_id = ?', json.id);
     const kept = await get(url);
     expect(kept.statusCode).toBe(200);
@@ -283,7 +364,11 @@ describe('the view of a fresh upload', () => {
     const groups = await get(`${url.replace('/view', '/view/task-groups')}?offset=0&limit=1000`);
     await t.app.close();
     // The analysis is spoilt: a view built now would be empty. The stored one is intact.
-    await t.sql('UPDATE incident_analysis SET document = ? WHERE incident_id = ?', Buffer.from('not a document'), json.id);
+    await t.sql(
+      'UPDATE incident_analysis SET document = ? WHERE incident_id = ?',
+      Buffer.from('not a document'),
+      json.id,
+    );
     const again = await getRestarted(url, 0);
     expect(again.statusCode).toBe(200);
     expect(again.rawPayload.equals(first.rawPayload)).toBe(true);
@@ -298,9 +383,18 @@ describe('the view of a fresh upload', () => {
     const url = `/api/incidents/${json.id}/view`;
     const first = await get(url);
     await t.app.close();
-    const row = async () => (await t.sql<{ tag: string; version: number }>('SELECT analysis_tag AS tag, view_version AS version FROM incident_views WHERE incident_id = ?', json.id))[0];
+    const row = async () =>
+      (
+        await t.sql<{ tag: string; version: number }>(
+          'SELECT analysis_tag AS tag, view_version AS version FROM incident_views WHERE incident_id = ?',
+          json.id,
+        )
+      )[0];
     const stored = await row();
-    for (const spoil of ['UPDATE incident_views SET view_version = view_version + 100, document = ?', "UPDATE incident_views SET analysis_tag = 'other', document = ?"]) {
+    for (const spoil of [
+      'UPDATE incident_views SET view_version = view_version + 100, document = ?',
+      "UPDATE incident_views SET analysis_tag = 'other', document = ?",
+    ]) {
       await t.sql(`${spoil} WHERE incident_id = ?`, Buffer.from('not a view'), json.id);
       const again = await getRestarted(url, 0);
       expect(again.statusCode).toBe(200);
@@ -309,12 +403,15 @@ describe('the view of a fresh upload', () => {
     }
   });
 
-  it('is kept only for big analyses: a small one\'s is rebuilt (in a few ms), never written', async () => {
+  it("is kept only for big analyses: a small one's is rebuilt (in a few ms), never written", async () => {
     t = await startApp();
     const { json } = await upload(t.app, HUNG_TASK_DUMP);
     const first = await get(`/api/incidents/${json.id}/view`);
     expect(first.statusCode).toBe(200);
-    const [{ length }] = await t.sql<{ length: number }>('SELECT length FROM incident_analysis WHERE incident_id = ?', json.id);
+    const [{ length }] = await t.sql<{ length: number }>(
+      'SELECT length FROM incident_analysis WHERE incident_id = ?',
+      json.id,
+    );
     expect(length).toBeLessThan(STORED_VIEW_MIN_BYTES);
     expect(await t.sql('SELECT count(*) AS n FROM incident_views')).toEqual([{ n: 0 }]);
     const again = await getRestarted(`/api/incidents/${json.id}/view`);
@@ -324,7 +421,11 @@ describe('the view of a fresh upload', () => {
 });
 
 describe('ViewCache', () => {
-  const entry = (bytes: number): ViewEntry => ({ tag: '', doc: { encoding: 'deflate-raw-sync', data: Buffer.alloc(bytes), crc32: 0, length: 0 }, groups: [] });
+  const entry = (bytes: number): ViewEntry => ({
+    tag: '',
+    doc: { encoding: 'deflate-raw-sync', data: Buffer.alloc(bytes), crc32: 0, length: 0 },
+    groups: [],
+  });
 
   it('computes once per analysis tag, shares a computation in flight, and stays under its size bound', async () => {
     const cache = new ViewCache(1000, 10);

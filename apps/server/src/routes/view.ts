@@ -33,17 +33,41 @@
 import { createHash } from 'node:crypto';
 import type { FastifyBaseLogger, FastifyPluginAsync } from 'fastify';
 import type { AnalysisDocument } from '@hangscope/analyzer';
-import { GROUPS_INLINE, VIEW_VERSION, buildView, framesReader, packTasks, type AnyDocument, type AnyTask, type TaskGroupSummary } from '../view/page-view.js';
+import {
+  GROUPS_INLINE,
+  VIEW_VERSION,
+  buildView,
+  framesReader,
+  packTasks,
+  type AnyDocument,
+  type AnyTask,
+  type TaskGroupSummary,
+} from '../view/page-view.js';
 import { badRequest, notFound } from '../errors.js';
 import { incidentUrl, isIncidentId } from '../ids.js';
-import { compressDocument, gzipAround, inflateDocument, inflateDocumentSync, type StoredDocument } from '../store/document.js';
+import {
+  compressDocument,
+  gzipAround,
+  inflateDocument,
+  inflateDocumentSync,
+  type StoredDocument,
+} from '../store/document.js';
 import type { IncidentStore, StoredIncidentDetail } from '../store/types.js';
 import type { RouteDeps } from './deps.js';
 import { readLimit } from '../plugins/external.js';
 import { acceptsGzip } from './incidents.js';
 import { errorSchema, idParams } from './schemas.js';
 
-export { COVERAGE_INLINE, GROUPS_INLINE, VIEW_VERSION, buildView, coverageView, packTasks, taskGroups, type TaskGroupSummary } from '../view/page-view.js';
+export {
+  COVERAGE_INLINE,
+  GROUPS_INLINE,
+  VIEW_VERSION,
+  buildView,
+  coverageView,
+  packTasks,
+  taskGroups,
+  type TaskGroupSummary,
+} from '../view/page-view.js';
 
 /** Cached views may take this many bytes (compressed view and stack groups) in all. */
 const CACHE_BYTES = 64 * 1024 * 1024;
@@ -97,7 +121,11 @@ export class ViewCache {
    *  document still in memory): the page that follows the upload asks for it at once. */
   prime(id: string, entry: ViewEntry): void {
     this.entries.delete(id);
-    this.entries.set(id, { tag: entry.tag, entry: Promise.resolve(entry), bytes: entry.doc.data.length + entry.groups.length * 200 });
+    this.entries.set(id, {
+      tag: entry.tag,
+      entry: Promise.resolve(entry),
+      bytes: entry.doc.data.length + entry.groups.length * 200,
+    });
     this.evict();
   }
 
@@ -124,15 +152,23 @@ export class ViewCache {
 
 async function readDocument(incident: StoredIncidentDetail): Promise<AnyDocument | null> {
   const a = incident.analysis;
-  const json = a.encoding === 'identity' ? a.json : (a.length <= 64 * 1024 ? inflateDocumentSync(a.data) : await inflateDocument(a.data)).toString('utf8');
+  const json =
+    a.encoding === 'identity'
+      ? a.json
+      : (a.length <= 64 * 1024 ? inflateDocumentSync(a.data) : await inflateDocument(a.data)).toString('utf8');
   return JSON.parse(json) as AnyDocument | null;
 }
 
 async function computeEntry(incident: StoredIncidentDetail): Promise<{ entry: ViewEntry; groupsDoc: StoredDocument }> {
   const doc = await readDocument(incident);
   // An incident without an analysis gets an empty view, not an error page.
-  const { view, groups } = buildView(doc ?? { graph: { nodes: [], edges: [] }, tasks: [], findings: [] } as unknown as AnalysisDocument);
-  return { entry: { tag: incident.analysisTag, doc: compressDocument(JSON.stringify(view)), groups }, groupsDoc: compressDocument(JSON.stringify(groups)) };
+  const { view, groups } = buildView(
+    doc ?? ({ graph: { nodes: [], edges: [] }, tasks: [], findings: [] } as unknown as AnalysisDocument),
+  );
+  return {
+    entry: { tag: incident.analysisTag, doc: compressDocument(JSON.stringify(view)), groups },
+    groupsDoc: compressDocument(JSON.stringify(groups)),
+  };
 }
 
 /**
@@ -141,19 +177,28 @@ async function computeEntry(incident: StoredIncidentDetail): Promise<{ entry: Vi
  * for the next time (after a restart, or when the cache let it go). Storing it is a
  * convenience: a failed write (disk full) still answers the request.
  */
-async function loadEntry(store: IncidentStore, incident: StoredIncidentDetail, log: FastifyBaseLogger): Promise<ViewEntry> {
+async function loadEntry(
+  store: IncidentStore,
+  incident: StoredIncidentDetail,
+  log: FastifyBaseLogger,
+): Promise<ViewEntry> {
   const tag = incident.analysisTag;
   // Only big analyses have their views kept (an identity-encoded one, from before
   // compression, never: its tag is of another form).
   const kept = tag !== '' && incident.analysis.encoding !== 'identity' && store.keepsViews(incident.analysis.length);
   const stored = kept ? await store.getView(incident.id, tag, VIEW_VERSION) : null;
   if (stored) {
-    const json = stored.groups.length <= 64 * 1024 ? inflateDocumentSync(stored.groups.data) : await inflateDocument(stored.groups.data);
+    const json =
+      stored.groups.length <= 64 * 1024
+        ? inflateDocumentSync(stored.groups.data)
+        : await inflateDocument(stored.groups.data);
     return { tag, doc: stored.doc, groups: JSON.parse(json.toString('utf8')) as TaskGroupSummary[] };
   }
   const { entry, groupsDoc } = await computeEntry(incident);
   if (kept) {
-    await store.putView(incident.id, { tag, version: VIEW_VERSION, doc: entry.doc, groups: groupsDoc }).catch((err: unknown) => log.warn({ err, incident: incident.id }, 'could not store the incident view'));
+    await store
+      .putView(incident.id, { tag, version: VIEW_VERSION, doc: entry.doc, groups: groupsDoc })
+      .catch((err: unknown) => log.warn({ err, incident: incident.id }, 'could not store the incident view'));
   }
   return entry;
 }
@@ -167,7 +212,8 @@ async function loadStored(store: IncidentStore, id: string): Promise<StoredIncid
 export const viewRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app, { deps }) => {
   const { store } = deps;
   const cache = deps.views;
-  const entryFor = (incident: StoredIncidentDetail) => cache.get(incident.id, incident.analysisTag, () => loadEntry(store, incident, app.log));
+  const entryFor = (incident: StoredIncidentDetail) =>
+    cache.get(incident.id, incident.analysisTag, () => loadEntry(store, incident, app.log));
 
   app.get<{ Params: { id: string } }>(
     '/api/incidents/:id/view',
@@ -185,14 +231,23 @@ export const viewRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app, {
       const head = `${headJson.slice(0, -1)},"view":`;
       const gzip = acceptsGzip(request.headers['accept-encoding']);
       const etag = `"v${VIEW_VERSION}-${createHash('sha256').update(head).update('\0').update(analysisTag).digest('base64url').slice(0, 27)}${gzip ? '-gz' : ''}"`;
-      reply.type('application/json; charset=utf-8').header('cache-control', 'no-cache').header('vary', 'accept-encoding').header('etag', etag);
+      reply
+        .type('application/json; charset=utf-8')
+        .header('cache-control', 'no-cache')
+        .header('vary', 'accept-encoding')
+        .header('etag', etag);
       const inm = request.headers['if-none-match'];
-      if (inm !== undefined && inm.split(',').some((t) => t.trim().replace(/^W\//, '') === etag)) return reply.code(304).send();
+      if (inm !== undefined && inm.split(',').some((t) => t.trim().replace(/^W\//, '') === etag))
+        return reply.code(304).send();
       const entry = await entryFor(incident);
       const headBytes = Buffer.from(head, 'utf8');
       const tail = Buffer.from('}');
-      if (gzip) return reply.header('content-encoding', 'gzip').send(Buffer.concat(gzipAround(headBytes, entry.doc, tail)));
-      const json = entry.doc.data.length <= 64 * 1024 ? inflateDocumentSync(entry.doc.data) : await inflateDocument(entry.doc.data);
+      if (gzip)
+        return reply.header('content-encoding', 'gzip').send(Buffer.concat(gzipAround(headBytes, entry.doc, tail)));
+      const json =
+        entry.doc.data.length <= 64 * 1024
+          ? inflateDocumentSync(entry.doc.data)
+          : await inflateDocument(entry.doc.data);
       return reply.send(Buffer.concat([headBytes, json, tail]));
     },
   );
@@ -214,7 +269,14 @@ export const viewRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app, {
       },
     },
     async (request) => {
-      const ids = [...new Set(request.query.ids.split(',').map((s) => s.trim()).filter(Boolean))];
+      const ids = [
+        ...new Set(
+          request.query.ids
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+        ),
+      ];
       if (ids.length > MAX_IDS) throw badRequest(`at most ${MAX_IDS} ids`);
       const doc = await readDocument(await loadStored(store, request.params.id));
       const wanted = new Set(ids);

@@ -22,7 +22,8 @@ export async function registerWebApp(app: FastifyInstance, webRoot: string): Pro
     wildcard: true,
     index: ['index.html'],
     setHeaders(reply, path) {
-      if (path.includes(`${join(webRoot, 'assets')}`)) reply.header('cache-control', 'public, max-age=31536000, immutable');
+      if (path.includes(`${join(webRoot, 'assets')}`))
+        reply.header('cache-control', 'public, max-age=31536000, immutable');
       else reply.header('cache-control', 'no-cache');
     },
   });

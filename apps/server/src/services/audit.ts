@@ -23,9 +23,19 @@ export function assertMayChange(request: FastifyRequest, author: string | null, 
   const p = request.principal;
   if (!p || p.via === 'open' || p.role === 'admin') return;
   if (author !== null && author === p.name) return;
-  throw new HttpError(403, 'not_author', `only its author (${author ?? 'nobody signed in'}) or an admin may change this ${what}`);
+  throw new HttpError(
+    403,
+    'not_author',
+    `only its author (${author ?? 'nobody signed in'}) or an admin may change this ${what}`,
+  );
 }
 
-export async function recordAudit(store: IncidentStore, request: FastifyRequest, incidentId: string, action: AuditAction, detail: Record<string, unknown>): Promise<void> {
+export async function recordAudit(
+  store: IncidentStore,
+  request: FastifyRequest,
+  incidentId: string,
+  action: AuditAction,
+  detail: Record<string, unknown>,
+): Promise<void> {
   await store.addAudit(incidentId, { at: new Date().toISOString(), actor: actorOf(request), action, detail });
 }

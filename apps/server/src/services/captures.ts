@@ -42,7 +42,11 @@ export async function readAnalysisInput(store: IncidentStore, id: string): Promi
 }
 
 /** Each capture's text (decoded as an upload is) and time; null: one is missing. */
-async function readCaptureTexts(store: IncidentStore, id: string, list: CaptureInfo[]): Promise<{ text: string; createdAt: string }[] | null> {
+async function readCaptureTexts(
+  store: IncidentStore,
+  id: string,
+  list: CaptureInfo[],
+): Promise<{ text: string; createdAt: string }[] | null> {
   const texts: { text: string; createdAt: string }[] = [];
   for (const c of list) {
     const bytes = await readCaptureBytes(store, id, c.seq);
@@ -69,7 +73,9 @@ export class CaptureService {
   /** Null: no such incident. A capture with the bytes of one the incident has already
    *  is that one (duplicate). */
   async add(id: string, original: Buffer): Promise<AddCaptureOutcome | null> {
-    const bytes = this.redaction ? (await redactForIngest(this.redaction, original, [(await this.store.get(id))?.host ?? null])).bytes : original;
+    const bytes = this.redaction
+      ? (await redactForIngest(this.redaction, original, [(await this.store.get(id))?.host ?? null])).bytes
+      : original;
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     // Not a text dump: the same 400/415 as an upload's, before anything is read back.
     const text = decodeOrReject(bytes);
@@ -89,10 +95,17 @@ export class CaptureService {
         analysisError = err.message;
         return failedAnalysisRecord(input, err.message);
       });
-      const result = await this.store.addCapture(id, captures.length, { createdAt, sha256, raw: { encoding: 'gzip', data: compressed, size: bytes.length } }, record, createdAt);
+      const result = await this.store.addCapture(
+        id,
+        captures.length,
+        { createdAt, sha256, raw: { encoding: 'gzip', data: compressed, size: bytes.length } },
+        record,
+        createdAt,
+      );
       if (result === null) return null;
       if (result === 'conflict') continue;
-      if (record.view && this.views) this.views.prime(id, { tag: result.analysisTag, doc: record.view.doc, groups: record.view.groups });
+      if (record.view && this.views)
+        this.views.prime(id, { tag: result.analysisTag, doc: record.view.doc, groups: record.view.groups });
       return { seq: result.seq, duplicate: false, ...(analysisError ? { analysisError } : {}) };
     }
     throw new HttpError(409, 'conflict', 'other captures of this incident are being added at the same time; retry');

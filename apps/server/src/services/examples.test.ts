@@ -20,7 +20,12 @@ describe('bundled examples', () => {
     writeFileSync(join(examples, 'README.md'), 'not an example');
 
     t = await startApp({ examplesDir: examples }, dir);
-    const list = async () => (await t!.app.inject({ method: 'GET', url: '/api/incidents' })).json().items as { title: string; tags: string[]; kind: string }[];
+    const list = async () =>
+      (await t!.app.inject({ method: 'GET', url: '/api/incidents' })).json().items as {
+        title: string;
+        tags: string[];
+        kind: string;
+      }[];
     const first = await list();
     expect(first).toHaveLength(3);
     expect(first.every((i) => i.tags.includes('example'))).toBe(true);

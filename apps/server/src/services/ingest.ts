@@ -33,7 +33,11 @@ export interface IngestRedaction {
 }
 
 /** A dump through the redaction pass before it is stored (uploads and captures alike). */
-export async function redactForIngest(redaction: IngestRedaction, bytes: Buffer, hosts: (string | null)[]): Promise<{ redactor: Redactor; bytes: Buffer }> {
+export async function redactForIngest(
+  redaction: IngestRedaction,
+  bytes: Buffer,
+  hosts: (string | null)[],
+): Promise<{ redactor: Redactor; bytes: Buffer }> {
   const text = bytes.toString('utf8');
   const own = createHash('sha256').update(bytes).digest('hex');
   const redactor = new Redactor(text, { kaslr: redaction.kaslr, secret: `${await redaction.secret()}:${own}`, hosts });

@@ -52,7 +52,12 @@ describe('re-analysis at start-up', () => {
     const ingest = new IngestService(store, runner);
     const poisoned: string[] = [];
     for (let k = 0; k < 3; k++) {
-      const r = await ingest.ingest({ bytes: Buffer.from(`POISON ${k}\n${HUNG_TASK_DUMP}`), title: null, host: null, tags: [] });
+      const r = await ingest.ingest({
+        bytes: Buffer.from(`POISON ${k}\n${HUNG_TASK_DUMP}`),
+        title: null,
+        host: null,
+        tags: [],
+      });
       expect(r.analysisError).toMatch(/longer than/);
       poisoned.push(r.id);
     }
@@ -88,7 +93,12 @@ describe('re-analysis at start-up', () => {
     const dbPath = join(dir, 'hangscope.db');
     const store = new SqliteStore(dbPath, defaultMigrationsDir());
     const failing = analysisWithPoison('rmmod');
-    const r = await new IngestService(store, failing.runner).ingest({ bytes: Buffer.from(HUNG_TASK_DUMP), title: null, host: null, tags: [] });
+    const r = await new IngestService(store, failing.runner).ingest({
+      bytes: Buffer.from(HUNG_TASK_DUMP),
+      title: null,
+      host: null,
+      tags: [],
+    });
     expect(r.analysisError).toBeDefined();
     expect(await reanalyzeStored(store, failing.runner, quiet)).toMatchObject({ failed: 1 });
     expect(await store.idsToReanalyze(ANALYZER_VERSION)).toEqual([]);

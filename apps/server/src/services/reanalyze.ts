@@ -63,7 +63,10 @@ export async function reanalyzeStored(
       }
       elsewhere.delete(id);
       // Renewed while the analysis runs: the claim lapses only when this process is gone.
-      const renew = setInterval(() => void store.claimReanalysis(id, OWNER, CLAIM_LEASE_MS, current, FINGERPRINT_VERSION).catch(() => {}), CLAIM_LEASE_MS / 3);
+      const renew = setInterval(
+        () => void store.claimReanalysis(id, OWNER, CLAIM_LEASE_MS, current, FINGERPRINT_VERSION).catch(() => {}),
+        CLAIM_LEASE_MS / 3,
+      );
       try {
         const bytes = await readAnalysisInput(store, id);
         if (!bytes) throw new Error('stored dump is missing');
@@ -76,7 +79,9 @@ export async function reanalyzeStored(
         log.warn({ err, incident: id }, 're-analysis failed');
         // Not again under this analyzer: a dump that runs it out of time would hold a
         // worker for the whole timeout at every start.
-        await store.markReanalysisFailed(id, ANALYZER_VERSION).catch((e: unknown) => log.warn({ err: e, incident: id }, 'could not record the failed re-analysis'));
+        await store
+          .markReanalysisFailed(id, ANALYZER_VERSION)
+          .catch((e: unknown) => log.warn({ err: e, incident: id }, 'could not record the failed re-analysis'));
       } finally {
         clearInterval(renew);
       }

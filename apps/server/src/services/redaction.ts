@@ -49,15 +49,27 @@ export async function redactIncident(
   if (!bytes) throw notFound();
   const original = bytes.toString('utf8');
   const secret = await redactionSecret(store);
-  const redactor = new Redactor(original, { kaslr: opts.kaslr, secret: `${secret}:${incident.sha256}`, hosts: [incident.host] });
+  const redactor = new Redactor(original, {
+    kaslr: opts.kaslr,
+    secret: `${secret}:${incident.sha256}`,
+    hosts: [incident.host],
+  });
   const text = redactor.redact(original);
   const redactedBytes = Buffer.from(text, 'utf8');
   const record = await analysis.analyze(redactedBytes);
-  const json = record.documentJson !== undefined ? Buffer.from(record.documentJson, 'utf8') : await inflateDocument(record.document.data);
+  const json =
+    record.documentJson !== undefined
+      ? Buffer.from(record.documentJson, 'utf8')
+      : await inflateDocument(record.document.data);
   const doc = parseFullDocument({ form: record.document.form ?? 'full', json });
   const r = (s: string) => redactor.redact(s);
   const rn = (s: string | null) => (s === null ? null : redactor.redact(s));
-  const annotations = (await store.listAnnotations(incident.id)).map((a) => ({ ...a, body: r(a.body), author: rn(a.author), incidentId: opts.shownId ?? a.incidentId }));
+  const annotations = (await store.listAnnotations(incident.id)).map((a) => ({
+    ...a,
+    body: r(a.body),
+    author: rn(a.author),
+    incidentId: opts.shownId ?? a.incidentId,
+  }));
   const latest = (await store.mitigationHistory(incident.id))[0] ?? null;
   // Field by field: the stored detail's analysisJson is a lazy getter that would
   // inflate the original analysis if spread.
@@ -81,5 +93,11 @@ export async function redactIncident(
     pinned: incident.pinned,
   };
   const redacted: IncidentDetail = { ...fields, analysisJson: JSON.stringify(doc) };
-  return { text, doc, incident: redacted, annotations, mitigation: latest ? { ...latest, body: r(latest.body), author: rn(latest.author) } : null };
+  return {
+    text,
+    doc,
+    incident: redacted,
+    annotations,
+    mitigation: latest ? { ...latest, body: r(latest.body), author: rn(latest.author) } : null,
+  };
 }

@@ -52,7 +52,9 @@ describe('expandCompactJson', () => {
       last: null,
     });
     // the dropped members at the end and at the start
-    expect(JSON.parse(expand('{"compact":1,"tasks":[{"stack":0}],"stacks":[[1]]}'))).toEqual({ tasks: [{ frames: [1] }] });
+    expect(JSON.parse(expand('{"compact":1,"tasks":[{"stack":0}],"stacks":[[1]]}'))).toEqual({
+      tasks: [{ frames: [1] }],
+    });
     expect(JSON.parse(expand('{"stacks":[],"compact":1}'))).toEqual({});
     expect(JSON.parse(expand('{}'))).toEqual({});
   });
@@ -68,7 +70,9 @@ describe('expandCompactJson', () => {
     const json = Buffer.from(JSON.stringify(full));
     expect(Buffer.concat(fullJsonPieces({ form: 'full', json }).pieces).equals(json)).toBe(true);
     const compact = Buffer.from(JSON.stringify(compactAnalysis(full)));
-    expect(parseFullDocument({ form: 'compact', json: compact })).toEqual(JSON.parse(JSON.stringify(expandAnalysis(JSON.parse(compact.toString())))));
+    expect(parseFullDocument({ form: 'compact', json: compact })).toEqual(
+      JSON.parse(JSON.stringify(expandAnalysis(JSON.parse(compact.toString())))),
+    );
     expect(parseFullDocument({ form: 'full', json: Buffer.from('null') })).toBeNull();
   });
 

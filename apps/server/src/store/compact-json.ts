@@ -194,7 +194,9 @@ export function* chunked(pieces: Buffer[], size = 1024 * 1024): Generator<Buffer
 
 /** The full document's JSON bytes from a stored analysis, as pieces (see expandCompactJson). */
 export function fullJsonPieces(analysis: StoredAnalysis): { pieces: Buffer[]; length: number } {
-  return analysis.form === 'compact' ? expandCompactJson(analysis.json) : { pieces: [analysis.json], length: analysis.json.length };
+  return analysis.form === 'compact'
+    ? expandCompactJson(analysis.json)
+    : { pieces: [analysis.json], length: analysis.json.length };
 }
 
 /**

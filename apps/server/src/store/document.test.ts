@@ -3,11 +3,28 @@ import { crc32, gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '@hangscope/analyzer';
 import { HUNG_TASK_DUMP } from '../__tests__/helpers.js';
-import { compressDocument, compressDocumentStreaming, crc32Combine, gzipAround, inflateDocument, inflateDocumentSync, jsonPieces } from './document.js';
+import {
+  compressDocument,
+  compressDocumentStreaming,
+  crc32Combine,
+  gzipAround,
+  inflateDocument,
+  inflateDocumentSync,
+  jsonPieces,
+} from './document.js';
 
 describe('stored analysis documents', () => {
   it('crc32Combine equals the CRC-32 of the concatenation', () => {
-    for (const [a, b] of [[0, 0], [1, 0], [0, 1], [7, 13], [300, 70_000], [65_536, 1], [1000, 1_048_577], [3, 5_000_001]]) {
+    for (const [a, b] of [
+      [0, 0],
+      [1, 0],
+      [0, 1],
+      [7, 13],
+      [300, 70_000],
+      [65_536, 1],
+      [1000, 1_048_577],
+      [3, 5_000_001],
+    ]) {
       const x = randomBytes(a);
       const y = randomBytes(b);
       expect(crc32Combine(crc32(x), crc32(y), y.length), `${a}+${b}`).toBe(crc32(Buffer.concat([x, y])));
@@ -15,7 +32,9 @@ describe('stored analysis documents', () => {
   });
 
   it('round-trips, and a gzip member around it decodes to head + JSON + tail', async () => {
-    const json = JSON.stringify({ tasks: Array.from({ length: 5000 }, (_, i) => ({ id: `task:${i}`, comm: 'kworker/ü', fn: 'mutex_lock' })) });
+    const json = JSON.stringify({
+      tasks: Array.from({ length: 5000 }, (_, i) => ({ id: `task:${i}`, comm: 'kworker/ü', fn: 'mutex_lock' })),
+    });
     const doc = compressDocument(json);
     expect(doc.length).toBe(Buffer.byteLength(json));
     expect(doc.data.length).toBeLessThan(doc.length / 5);
@@ -60,12 +79,20 @@ describe('stored analysis documents', () => {
       expect({ crc32: streamed.crc32, length: streamed.length }).toEqual({ crc32: plain.crc32, length: plain.length });
     }
     // more than one piece: several MB of tasks
-    const big = { tasks: Array.from({ length: 40_000 }, (_, i) => ({ id: `task:${i}`, frames: [{ fn: `fn_${i % 977}`, offset: '0x1f' }] })), tail: 'end' };
+    const big = {
+      tasks: Array.from({ length: 40_000 }, (_, i) => ({
+        id: `task:${i}`,
+        frames: [{ fn: `fn_${i % 977}`, offset: '0x1f' }],
+      })),
+      tail: 'end',
+    };
     const json = JSON.stringify(big);
     expect(json.length).toBeGreaterThan(2 * 1024 * 1024);
     const streamed = await compressDocumentStreaming(big);
     expect(inflateDocumentSync(streamed.data).toString('utf8')).toBe(json);
     expect(streamed.length).toBe(Buffer.byteLength(json));
-    expect(gunzipSync(Buffer.concat(gzipAround(Buffer.from('{"x":'), streamed, Buffer.from('}')))).toString()).toBe(`{"x":${json}}`);
+    expect(gunzipSync(Buffer.concat(gzipAround(Buffer.from('{"x":'), streamed, Buffer.from('}')))).toString()).toBe(
+      `{"x":${json}}`,
+    );
   });
 });

@@ -51,7 +51,12 @@ export function compressDocument(json: string | Buffer, form: DocumentForm = 'fu
  */
 export function* jsonPieces(value: unknown, depth: number): Generator<string> {
   const skipped = (v: unknown) => v === undefined || typeof v === 'function' || typeof v === 'symbol';
-  if (depth <= 0 || value === null || typeof value !== 'object' || typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+  if (
+    depth <= 0 ||
+    value === null ||
+    typeof value !== 'object' ||
+    typeof (value as { toJSON?: unknown }).toJSON === 'function'
+  ) {
     yield JSON.stringify(value);
     return;
   }
@@ -89,7 +94,10 @@ export function compressDocumentStreaming(value: unknown, form: DocumentForm = '
 }
 
 /** compressDocument(pieces joined), serialising and compressing overlapped (see above). */
-export async function compressJsonPieces(pieces: Iterable<string>, form: DocumentForm = 'full'): Promise<StoredDocument> {
+export async function compressJsonPieces(
+  pieces: Iterable<string>,
+  form: DocumentForm = 'full',
+): Promise<StoredDocument> {
   const deflate = createDeflateRaw({ level: LEVEL, finishFlush: constants.Z_SYNC_FLUSH, chunkSize: PIECE });
   const out: Buffer[] = [];
   deflate.on('data', (b: Buffer) => out.push(b));

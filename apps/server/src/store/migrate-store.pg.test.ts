@@ -23,7 +23,13 @@ afterAll(async () => {
 });
 
 async function app(location: { dbPath: string; databaseUrl?: string }): Promise<FastifyInstance> {
-  const a = buildApp({ ...location, examplesDir: null, rateLimit: false, readRateLimit: false, reanalyzeOnStart: false });
+  const a = buildApp({
+    ...location,
+    examplesDir: null,
+    rateLimit: false,
+    readRateLimit: false,
+    reanalyzeOnStart: false,
+  });
   await a.ready();
   return a;
 }
@@ -31,7 +37,11 @@ async function app(location: { dbPath: string; databaseUrl?: string }): Promise<
 async function cli(args: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runCli(args, { HANGSCOPE_MIGRATIONS: defaultMigrationsDir() }, { out: (l) => out.push(l), err: (l) => err.push(l) });
+  const code = await runCli(
+    args,
+    { HANGSCOPE_MIGRATIONS: defaultMigrationsDir() },
+    { out: (l) => out.push(l), err: (l) => err.push(l) },
+  );
   return { code, result: out.length ? JSON.parse(out.at(-1)!) : null, err: err.join('\n') };
 }
 
@@ -39,13 +49,29 @@ async function cli(args: string[]) {
 async function snapshot(a: FastifyInstance): Promise<unknown> {
   const get = async (u: string) => {
     const res = await a.inject({ method: 'GET', url: u });
-    return { status: res.statusCode, body: String(res.headers['content-type']).includes('json') ? res.json() : res.rawPayload.toString('base64') };
+    return {
+      status: res.statusCode,
+      body: String(res.headers['content-type']).includes('json') ? res.json() : res.rawPayload.toString('base64'),
+    };
   };
   const list = (await get('/api/incidents?limit=200')).body as { items: { id: string; fingerprint: string }[] };
   const out: Record<string, unknown> = { list, groups: await get('/api/groups') };
-  for (const q of ['flush_workqueue', 'qxl*', 'zebracorn', 'sync', 'kworker/1:2', 'INFO task']) out[`q=${q}`] = await get(`/api/incidents?q=${encodeURIComponent(q)}`);
+  for (const q of ['flush_workqueue', 'qxl*', 'zebracorn', 'sync', 'kworker/1:2', 'INFO task'])
+    out[`q=${q}`] = await get(`/api/incidents?q=${encodeURIComponent(q)}`);
   for (const { id } of list.items) {
-    for (const part of ['', '/raw', '/analysis.json', '/annotations', '/mitigation', '/similar', '/repeat', '/view', '/captures', '/input']) out[`${id}${part}`] = await get(`/api/incidents/${id}${part}`);
+    for (const part of [
+      '',
+      '/raw',
+      '/analysis.json',
+      '/annotations',
+      '/mitigation',
+      '/similar',
+      '/repeat',
+      '/view',
+      '/captures',
+      '/input',
+    ])
+      out[`${id}${part}`] = await get(`/api/incidents/${id}${part}`);
   }
   return out;
 }
@@ -53,42 +79,88 @@ async function snapshot(a: FastifyInstance): Promise<unknown> {
 describe('cli.js migrate-store', () => {
   it('copies every incident byte for byte, the API answers the same, and it can run again', async () => {
     const sqlite = await app({ dbPath });
-    const up = async (body: string, query = '') => (await sqlite.inject({ method: 'POST', url: `/api/incidents${query}`, headers: { 'content-type': 'text/plain' }, payload: body })).json().id as string;
+    const up = async (body: string, query = '') =>
+      (
+        await sqlite.inject({
+          method: 'POST',
+          url: `/api/incidents${query}`,
+          headers: { 'content-type': 'text/plain' },
+          payload: body,
+        })
+      ).json().id as string;
     const a = await up(HUNG_TASK_DUMP, '?title=first&tags=prod,db&host=db-1');
     const b = await up(CRLF_UTF8_DUMP, '?host=gpu-2');
     const big = await up(sysrqDump(COMPACT_MIN_TASKS + 50));
     const c = await up(HUNG_TASK_DUMP.replace(/4080\./g, '9120.'));
-    const json = (method: string, u: string, payload: unknown) => sqlite.inject({ method, url: u, payload: payload as object });
+    const json = (method: string, u: string, payload: unknown) =>
+      sqlite.inject({ method, url: u, payload: payload as object });
     // a is marked a duplicate of c, which came after it; notes, a mitigation, a status.
     expect((await json('PATCH', `/api/incidents/${a}`, { status: 'duplicate', duplicateOf: c })).statusCode).toBe(200);
-    expect((await json('POST', `/api/incidents/${b}/annotations`, { body: 'zebracorn firmware', lines: [2, 3] })).statusCode).toBe(201);
-    expect((await json('PUT', `/api/incidents/${c}/mitigation`, { body: 'echo 1 > /sys/x', author: 'ana' })).statusCode).toBe(200);
-    expect((await json('PUT', `/api/incidents/${c}/mitigation`, { body: 'echo 2 > /sys/x', author: 'ana' })).statusCode).toBe(200);
+    expect(
+      (await json('POST', `/api/incidents/${b}/annotations`, { body: 'zebracorn firmware', lines: [2, 3] })).statusCode,
+    ).toBe(201);
+    expect(
+      (await json('PUT', `/api/incidents/${c}/mitigation`, { body: 'echo 1 > /sys/x', author: 'ana' })).statusCode,
+    ).toBe(200);
+    expect(
+      (await json('PUT', `/api/incidents/${c}/mitigation`, { body: 'echo 2 > /sys/x', author: 'ana' })).statusCode,
+    ).toBe(200);
     expect((await json('PATCH', `/api/incidents/${b}`, { status: 'resolved' })).statusCode).toBe(200);
     // A capture added after c's dump (issue 23): copied with its bytes and time.
-    const capture = '=== hangscope-collect: /proc/4790/comm ===\nkworker/1:2\n=== hangscope-collect: /proc/4790/stack ===\n[<0>] worker_thread+0x4f/0x3d0\n';
-    expect((await sqlite.inject({ method: 'POST', url: `/api/incidents/${c}/captures`, headers: { 'content-type': 'text/plain' }, payload: capture })).statusCode).toBe(201);
+    const capture =
+      '=== hangscope-collect: /proc/4790/comm ===\nkworker/1:2\n=== hangscope-collect: /proc/4790/stack ===\n[<0>] worker_thread+0x4f/0x3d0\n';
+    expect(
+      (
+        await sqlite.inject({
+          method: 'POST',
+          url: `/api/incidents/${c}/captures`,
+          headers: { 'content-type': 'text/plain' },
+          payload: capture,
+        })
+      ).statusCode,
+    ).toBe(201);
     expect((await sqlite.inject({ method: 'GET', url: `/api/incidents/${big}/view` })).statusCode).toBe(200);
     const side = await openStore({ dbPath, migrationsDir: defaultMigrationsDir() });
     await side.update(c, { pinned: true });
-    await side.createToken({ id: 'tok1', name: 'ci', role: 'ingest', createdAt: '2026-01-01T00:00:00.000Z', revokedAt: null }, 'a'.repeat(64));
+    await side.createToken(
+      { id: 'tok1', name: 'ci', role: 'ingest', createdAt: '2026-01-01T00:00:00.000Z', revokedAt: null },
+      'a'.repeat(64),
+    );
     await side.close();
     // An analysis stored as JSON text, as SQLite rows from before its migration 0003 are.
     const text = (await sqlite.inject({ method: 'GET', url: `/api/incidents/${b}/analysis.json` })).payload;
-    await rawSql({ dbPath }, "UPDATE incident_analysis SET encoding = 'identity', document = ?, crc32 = NULL, length = NULL WHERE incident_id = ?", [text, b]);
+    await rawSql(
+      { dbPath },
+      "UPDATE incident_analysis SET encoding = 'identity', document = ?, crc32 = NULL, length = NULL WHERE incident_id = ?",
+      [text, b],
+    );
     const before = await snapshot(sqlite);
 
     url = await createTestDatabase();
     const first = await cli(['migrate-store', '--from', `sqlite:${dbPath}`, '--to', url]);
     expect(first.err).toContain('4/4 incidents');
-    expect(first).toMatchObject({ code: 0, result: { incidents: 4, copied: 4, updated: 0, verified: 4, sameBytesElsewhere: [], tokens: 1 } });
+    expect(first).toMatchObject({
+      code: 0,
+      result: { incidents: 4, copied: 4, updated: 0, verified: 4, sameBytesElsewhere: [], tokens: 1 },
+    });
 
     const pgApp = await app({ dbPath: join(dir, 'unused.db'), databaseUrl: url });
     expect(await snapshot(pgApp)).toEqual(before);
     // Byte for byte: the stored bytes hash alike on both sides.
     const hashes = async (loc: { dbPath: string; databaseUrl?: string }) =>
-      (await rawSql<{ id: string; data: Buffer; document: Buffer | string }>(loc, 'SELECT r.incident_id AS id, r.data, a.document FROM incident_raw r JOIN incident_analysis a ON a.incident_id = r.incident_id ORDER BY r.incident_id', []))
-        .map((r) => [r.id, createHash('sha256').update(r.data).digest('hex'), createHash('sha256').update(Buffer.isBuffer(r.document) ? r.document : Buffer.from(r.document)).digest('hex')]);
+      (
+        await rawSql<{ id: string; data: Buffer; document: Buffer | string }>(
+          loc,
+          'SELECT r.incident_id AS id, r.data, a.document FROM incident_raw r JOIN incident_analysis a ON a.incident_id = r.incident_id ORDER BY r.incident_id',
+          [],
+        )
+      ).map((r) => [
+        r.id,
+        createHash('sha256').update(r.data).digest('hex'),
+        createHash('sha256')
+          .update(Buffer.isBuffer(r.document) ? r.document : Buffer.from(r.document))
+          .digest('hex'),
+      ]);
     expect(await hashes({ dbPath: '', databaseUrl: url })).toEqual(await hashes({ dbPath }));
     const pg = await openStore({ dbPath: '', databaseUrl: url, migrationsDir: defaultMigrationsDir() });
     expect(await pg.isPinned(c)).toBe(true);
@@ -110,7 +182,14 @@ describe('cli.js migrate-store', () => {
     expect((await pgApp.inject({ method: 'GET', url: `/api/incidents/${d}` })).statusCode).toBe(200);
 
     // New incidents on PostgreSQL after the move list first.
-    const e = (await pgApp.inject({ method: 'POST', url: '/api/incidents', headers: { 'content-type': 'text/plain' }, payload: `${CRLF_UTF8_DUMP}\nnew\n` })).json().id;
+    const e = (
+      await pgApp.inject({
+        method: 'POST',
+        url: '/api/incidents',
+        headers: { 'content-type': 'text/plain' },
+        payload: `${CRLF_UTF8_DUMP}\nnew\n`,
+      })
+    ).json().id;
     expect((await pgApp.inject({ method: 'GET', url: '/api/incidents?limit=1' })).json().items[0].id).toBe(e);
 
     expect((await cli(['migrate-store', '--from', dbPath, '--to', url])).code).toBe(2);

@@ -33,18 +33,61 @@ const bytes = (v: unknown): Buffer => (Buffer.isBuffer(v) ? v : Buffer.from(Stri
 const CHILDREN: { table: string; columns: string[]; order: string }[] = [
   { table: 'incident_tags', columns: ['incident_id', 'tag'], order: 'tag' },
   { table: 'incident_frames', columns: ['incident_id', 'role', 'frame'], order: 'role, frame' },
-  { table: 'annotations', columns: ['id', 'incident_id', 'target', 'line_from', 'line_to', 'body', 'author', 'created_at', 'updated_at'], order: 'created_at, id' },
+  {
+    table: 'annotations',
+    columns: ['id', 'incident_id', 'target', 'line_from', 'line_to', 'body', 'author', 'created_at', 'updated_at'],
+    order: 'created_at, id',
+  },
   { table: 'mitigation_revisions', columns: ['incident_id', 'body', 'author', 'created_at'], order: 'seq' },
-  { table: 'incident_views', columns: ['incident_id', 'analysis_tag', 'view_version', 'document', 'crc32', 'length', 'groups', 'groups_crc32', 'groups_length'], order: 'incident_id' },
+  {
+    table: 'incident_views',
+    columns: [
+      'incident_id',
+      'analysis_tag',
+      'view_version',
+      'document',
+      'crc32',
+      'length',
+      'groups',
+      'groups_crc32',
+      'groups_length',
+    ],
+    order: 'incident_id',
+  },
   { table: 'incident_audit', columns: ['incident_id', 'at', 'actor', 'action', 'detail'], order: 'seq' },
-  { table: 'incident_shares', columns: ['id', 'incident_id', 'created_at', 'created_by', 'kaslr'], order: 'created_at, id' },
+  {
+    table: 'incident_shares',
+    columns: ['id', 'incident_id', 'created_at', 'created_by', 'kaslr'],
+    order: 'created_at, id',
+  },
   // The captures added after an incident's dump (issue 23), as stored: gzip, not re-encoded.
-  { table: 'incident_captures', columns: ['incident_id', 'seq', 'created_at', 'sha256', 'size', 'encoding', 'data'], order: 'seq' },
+  {
+    table: 'incident_captures',
+    columns: ['incident_id', 'seq', 'created_at', 'sha256', 'size', 'encoding', 'data'],
+    order: 'seq',
+  },
 ];
 
 const INCIDENT_COLUMNS = [
-  'id', 'sha256', 'created_at', 'updated_at', 'size', 'line_count', 'user_title', 'host', 'status', 'kind', 'analysis_title',
-  'fingerprint', 'kernel', 'analyzer_version', 'reanalysis_failed_version', 'fingerprint_version', 'group_split', 'group_key', 'pinned',
+  'id',
+  'sha256',
+  'created_at',
+  'updated_at',
+  'size',
+  'line_count',
+  'user_title',
+  'host',
+  'status',
+  'kind',
+  'analysis_title',
+  'fingerprint',
+  'kernel',
+  'analyzer_version',
+  'reanalysis_failed_version',
+  'fingerprint_version',
+  'group_split',
+  'group_key',
+  'pinned',
 ];
 
 export async function migrateStore(
@@ -59,21 +102,44 @@ export async function migrateStore(
   try {
     target = await PostgresStore.open(postgresUrl, join(migrationsDir, 'postgres'));
     const db = source.db;
-    const hasTable = (t: string) => db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(t) !== undefined;
+    const hasTable = (t: string) =>
+      db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(t) !== undefined;
     const children = CHILDREN.filter((c) => hasTable(c.table));
-    const result: MigrateStoreResult = { incidents: 0, copied: 0, updated: 0, sameBytesElsewhere: [], verified: 0, tokens: 0 };
+    const result: MigrateStoreResult = {
+      incidents: 0,
+      copied: 0,
+      updated: 0,
+      sameBytesElsewhere: [],
+      verified: 0,
+      tokens: 0,
+    };
     const ids = (db.prepare('SELECT id FROM incidents ORDER BY seq').all() as { id: string }[]).map((r) => r.id);
     result.incidents = ids.length;
-    const incidentRow = db.prepare(`SELECT seq, duplicate_of, ${INCIDENT_COLUMNS.join(', ')} FROM incidents WHERE id = ?`);
+    const incidentRow = db.prepare(
+      `SELECT seq, duplicate_of, ${INCIDENT_COLUMNS.join(', ')} FROM incidents WHERE id = ?`,
+    );
     const rawRow = db.prepare('SELECT encoding, data FROM incident_raw WHERE incident_id = ?');
-    const analysisRow = db.prepare('SELECT analyzer_version, analyzed_at, document, encoding, form, crc32, length FROM incident_analysis WHERE incident_id = ?');
-    const searchRow = db.prepare('SELECT user_title, titles, verdict, frames, comms, annotations FROM incident_fts WHERE rowid = ?');
-    const childRows = new Map(children.map((c) => [c.table, db.prepare(`SELECT ${c.columns.join(', ')} FROM ${c.table} WHERE incident_id = ? ORDER BY ${c.order}`)]));
+    const analysisRow = db.prepare(
+      'SELECT analyzer_version, analyzed_at, document, encoding, form, crc32, length FROM incident_analysis WHERE incident_id = ?',
+    );
+    const searchRow = db.prepare(
+      'SELECT user_title, titles, verdict, frames, comms, annotations FROM incident_fts WHERE rowid = ?',
+    );
+    const childRows = new Map(
+      children.map((c) => [
+        c.table,
+        db.prepare(`SELECT ${c.columns.join(', ')} FROM ${c.table} WHERE incident_id = ? ORDER BY ${c.order}`),
+      ]),
+    );
 
     // Global rows first: tokens (their sessions go with them), then the small facts.
     if (hasTable('api_tokens')) {
-      const tokens = db.prepare('SELECT id, name, role, token_sha256, created_at, revoked_at FROM api_tokens').all() as Row[];
-      const sessions = db.prepare('SELECT session_sha256, token_id, created_at, expires_at FROM web_sessions').all() as Row[];
+      const tokens = db
+        .prepare('SELECT id, name, role, token_sha256, created_at, revoked_at FROM api_tokens')
+        .all() as Row[];
+      const sessions = db
+        .prepare('SELECT session_sha256, token_id, created_at, expires_at FROM web_sessions')
+        .all() as Row[];
       await target.tx(async (c) => {
         for (const t of tokens) {
           await c.query(
@@ -92,7 +158,10 @@ export async function migrateStore(
       result.tokens = tokens.length;
     }
     for (const m of db.prepare('SELECT key, value FROM meta').all() as { key: string; value: string }[]) {
-      await target.pool.query('INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', [m.key, m.value]);
+      await target.pool.query('INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', [
+        m.key,
+        m.value,
+      ]);
     }
 
     const duplicates: { id: string; of: string }[] = [];
@@ -100,20 +169,27 @@ export async function migrateStore(
       const inc = incidentRow.get(id) as Row & { seq: number; duplicate_of: string | null; sha256: string };
       const raw = rawRow.get(id) as { encoding: string; data: Buffer } | undefined;
       const analysis = analysisRow.get(id) as (Row & { document: Buffer | string }) | undefined;
-      if (!raw || !analysis) throw new Error(`incident ${id} is incomplete in the SQLite file (no ${raw ? 'analysis' : 'dump'})`);
+      if (!raw || !analysis)
+        throw new Error(`incident ${id} is incomplete in the SQLite file (no ${raw ? 'analysis' : 'dump'})`);
       // The dump as uploaded must hash to its recorded sha256: the source is sound.
       const original = raw.encoding === 'gzip' ? gunzipSync(raw.data) : raw.data;
-      if (sha(original) !== inc.sha256) throw new Error(`incident ${id}: its stored dump does not hash to its sha256 in the SQLite file`);
+      if (sha(original) !== inc.sha256)
+        throw new Error(`incident ${id}: its stored dump does not hash to its sha256 in the SQLite file`);
       const search = searchRow.get(inc.seq) as Record<string, string> | undefined;
       const document = bytes(analysis.document);
 
       const outcome = await target.tx(async (c): Promise<'copied' | 'updated' | 'elsewhere'> => {
-        const other = await c.query<{ id: string }>('SELECT id FROM incidents WHERE sha256 = $1 AND id != $2', [inc.sha256, id]);
+        const other = await c.query<{ id: string }>('SELECT id FROM incidents WHERE sha256 = $1 AND id != $2', [
+          inc.sha256,
+          id,
+        ]);
         if (other.rows.length) return 'elsewhere';
         const values = INCIDENT_COLUMNS.map((k) => (k === 'group_split' ? inc[k] === 1 : inc[k]));
         const upsert = await c.query<{ seq: number; inserted: boolean }>(
           `INSERT INTO incidents (${INCIDENT_COLUMNS.join(', ')}) VALUES (${INCIDENT_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})
-           ON CONFLICT (id) DO UPDATE SET ${INCIDENT_COLUMNS.filter((k) => k !== 'id').map((k) => `${k} = excluded.${k}`).join(', ')}
+           ON CONFLICT (id) DO UPDATE SET ${INCIDENT_COLUMNS.filter((k) => k !== 'id')
+             .map((k) => `${k} = excluded.${k}`)
+             .join(', ')}
            RETURNING seq, (xmax = 0) AS inserted`,
           values as (string | number | boolean | null)[],
         );
@@ -128,7 +204,16 @@ export async function migrateStore(
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
            ON CONFLICT (incident_id) DO UPDATE SET analyzer_version = excluded.analyzer_version, analyzed_at = excluded.analyzed_at,
              document = excluded.document, encoding = excluded.encoding, form = excluded.form, crc32 = excluded.crc32, length = excluded.length`,
-          [id, analysis.analyzer_version, analysis.analyzed_at, document, analysis.encoding, analysis.form, analysis.crc32, analysis.length] as (string | number | Buffer | null)[],
+          [
+            id,
+            analysis.analyzer_version,
+            analysis.analyzed_at,
+            document,
+            analysis.encoding,
+            analysis.form,
+            analysis.crc32,
+            analysis.length,
+          ] as (string | number | Buffer | null)[],
         );
         for (const child of children) await copyChildren(c, child, id, childRows.get(child.table)!.all(id) as Row[]);
         await target!.writeSearch(c, seq, {
@@ -153,13 +238,17 @@ export async function migrateStore(
          FROM incident_raw r JOIN incident_analysis a ON a.incident_id = r.incident_id WHERE r.incident_id = $1`,
         [id],
       );
-      if (check.rows[0]?.raw !== sha(raw.data) || check.rows[0]?.doc !== sha(document)) throw new Error(`incident ${id}: the copy in PostgreSQL does not hash as the original`);
+      if (check.rows[0]?.raw !== sha(raw.data) || check.rows[0]?.doc !== sha(document))
+        throw new Error(`incident ${id}: the copy in PostgreSQL does not hash as the original`);
       result.verified++;
       progress(result.copied + result.updated + result.sameBytesElsewhere.length, ids.length);
     }
     // "Duplicate of" last: the incident it names may have come after it.
     for (const d of duplicates) {
-      await target.pool.query('UPDATE incidents SET duplicate_of = $2 WHERE id = $1 AND duplicate_of IS DISTINCT FROM $2 AND EXISTS (SELECT 1 FROM incidents WHERE id = $2)', [d.id, d.of]);
+      await target.pool.query(
+        'UPDATE incidents SET duplicate_of = $2 WHERE id = $1 AND duplicate_of IS DISTINCT FROM $2 AND EXISTS (SELECT 1 FROM incidents WHERE id = $2)',
+        [d.id, d.of],
+      );
     }
     return result;
   } finally {
@@ -169,7 +258,12 @@ export async function migrateStore(
 }
 
 /** Replace the incident's rows of one child table with the SQLite file's. */
-async function copyChildren(c: pg.PoolClient, child: (typeof CHILDREN)[number], id: string, rows: Row[]): Promise<void> {
+async function copyChildren(
+  c: pg.PoolClient,
+  child: (typeof CHILDREN)[number],
+  id: string,
+  rows: Row[],
+): Promise<void> {
   await c.query(`DELETE FROM ${child.table} WHERE incident_id = $1`, [id]);
   for (const r of rows) {
     await c.query(

@@ -50,13 +50,11 @@ export function migrate(db: Database.Database, dir: string): number[] {
     applied_at TEXT NOT NULL
   )`);
   const applied = new Map(
-    (db.prepare('SELECT version, checksum FROM schema_migrations').all() as { version: number; checksum: string }[]).map(
-      (r) => [r.version, r.checksum],
-    ),
+    (
+      db.prepare('SELECT version, checksum FROM schema_migrations').all() as { version: number; checksum: string }[]
+    ).map((r) => [r.version, r.checksum]),
   );
-  const record = db.prepare(
-    'INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)',
-  );
+  const record = db.prepare('INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)');
   const done: number[] = [];
   for (const m of readMigrations(dir)) {
     const known = applied.get(m.version);

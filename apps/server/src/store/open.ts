@@ -22,8 +22,12 @@ export function isPostgresUrl(url: string | undefined): url is string {
 /** The store the settings name: PostgreSQL for a postgres:// URL, else the SQLite file. */
 export async function openStore(loc: StoreLocation): Promise<IncidentStore> {
   if (loc.databaseUrl !== undefined && loc.databaseUrl !== '') {
-    if (!isPostgresUrl(loc.databaseUrl)) throw new Error('HANGSCOPE_DATABASE_URL must be a postgres:// or postgresql:// URL');
-    return PostgresStore.open(loc.databaseUrl, join(loc.migrationsDir, 'postgres'), { storedViewMinBytes: loc.storedViewMinBytes, poolSize: loc.poolSize });
+    if (!isPostgresUrl(loc.databaseUrl))
+      throw new Error('HANGSCOPE_DATABASE_URL must be a postgres:// or postgresql:// URL');
+    return PostgresStore.open(loc.databaseUrl, join(loc.migrationsDir, 'postgres'), {
+      storedViewMinBytes: loc.storedViewMinBytes,
+      poolSize: loc.poolSize,
+    });
   }
   return new SqliteStore(loc.dbPath, loc.migrationsDir, { storedViewMinBytes: loc.storedViewMinBytes });
 }

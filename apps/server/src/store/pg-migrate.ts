@@ -20,24 +20,25 @@ export async function migratePostgres(client: PoolClient, dir: string): Promise<
       checksum   text NOT NULL,
       applied_at text NOT NULL
     )`);
-    const { rows } = await client.query<{ version: number; checksum: string }>('SELECT version, checksum FROM schema_migrations');
+    const { rows } = await client.query<{ version: number; checksum: string }>(
+      'SELECT version, checksum FROM schema_migrations',
+    );
     const applied = new Map(rows.map((r) => [r.version, r.checksum]));
     const done: number[] = [];
     for (const m of migrations) {
       const known = applied.get(m.version);
       if (known !== undefined) {
-        if (known !== m.checksum) throw new Error(`migration ${m.version}_${m.name} changed after it was applied; add a new migration instead`);
+        if (known !== m.checksum)
+          throw new Error(`migration ${m.version}_${m.name} changed after it was applied; add a new migration instead`);
         continue;
       }
       await client.query('BEGIN');
       try {
         await client.query(m.sql);
-        await client.query('INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES ($1, $2, $3, $4)', [
-          m.version,
-          m.name,
-          m.checksum,
-          new Date().toISOString(),
-        ]);
+        await client.query(
+          'INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES ($1, $2, $3, $4)',
+          [m.version, m.name, m.checksum, new Date().toISOString()],
+        );
         await client.query('COMMIT');
       } catch (err) {
         await client.query('ROLLBACK');

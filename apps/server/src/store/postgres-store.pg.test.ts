@@ -2,7 +2,15 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CRLF_UTF8_DUMP, HUNG_TASK_DUMP, rawSql, startApp, tempDir, upload, type TestApp } from '../__tests__/helpers.js';
+import {
+  CRLF_UTF8_DUMP,
+  HUNG_TASK_DUMP,
+  rawSql,
+  startApp,
+  tempDir,
+  upload,
+  type TestApp,
+} from '../__tests__/helpers.js';
 import { clusterUrl, createTestDatabase, dropTestDatabase } from '../__tests__/pg-database.js';
 import { defaultMigrationsDir } from '../paths.js';
 import { openStore } from './open.js';
@@ -40,7 +48,10 @@ describe('PostgreSQL migrations', () => {
     // Dropping the database terminates any backend still closing after pool.end(); the
     // pool re-emits that on itself (as PostgresStore's pool, which also listens).
     pool.on('error', () => {});
-    const tables = async () => (await pool.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")).rows.map((r) => r.tablename);
+    const tables = async () =>
+      (await pool.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")).rows.map(
+        (r) => r.tablename,
+      );
     const run = async () => {
       const c = await pool.connect();
       try {
@@ -70,11 +81,17 @@ describe('PostgresStore', () => {
   it('stores the uploaded bytes and the compressed analysis as bytea, byte for byte', async () => {
     t = await startApp();
     const { json } = await upload(t.app, HUNG_TASK_DUMP);
-    const [raw] = await t.sql<{ encoding: string; data: Buffer }>('SELECT encoding, data FROM incident_raw WHERE incident_id = ?', json.id);
+    const [raw] = await t.sql<{ encoding: string; data: Buffer }>(
+      'SELECT encoding, data FROM incident_raw WHERE incident_id = ?',
+      json.id,
+    );
     expect(raw.encoding).toBe('gzip');
     const served = await t.app.inject({ method: 'GET', url: `/api/incidents/${json.id}/raw` });
     expect(served.rawPayload.toString()).toBe(HUNG_TASK_DUMP);
-    const [a] = await t.sql<{ encoding: string; document: Buffer }>('SELECT encoding, document FROM incident_analysis WHERE incident_id = ?', json.id);
+    const [a] = await t.sql<{ encoding: string; document: Buffer }>(
+      'SELECT encoding, document FROM incident_analysis WHERE incident_id = ?',
+      json.id,
+    );
     expect(a.encoding).toBe('deflate-raw-sync');
     expect(Buffer.isBuffer(a.document)).toBe(true);
   });
@@ -82,9 +99,17 @@ describe('PostgresStore', () => {
   it('refuses text PostgreSQL cannot hold (U+0000) with a 400, and stays usable', async () => {
     t = await startApp();
     const { json } = await upload(t.app, HUNG_TASK_DUMP);
-    const res = await t.app.inject({ method: 'POST', url: `/api/incidents/${json.id}/annotations`, payload: { body: 'a\u0000b' } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/api/incidents/${json.id}/annotations`,
+      payload: { body: 'a\u0000b' },
+    });
     expect(res.statusCode).toBe(400);
-    const ok = await t.app.inject({ method: 'POST', url: `/api/incidents/${json.id}/annotations`, payload: { body: 'fine' } });
+    const ok = await t.app.inject({
+      method: 'POST',
+      url: `/api/incidents/${json.id}/annotations`,
+      payload: { body: 'fine' },
+    });
     expect(ok.statusCode).toBe(201);
   });
 });
@@ -97,7 +122,10 @@ describe('PostgresStore list cache', () => {
     const other = new pg.Client({ connectionString: t.store.databaseUrl });
     await other.connect();
     try {
-      const resolved = async () => (JSON.parse(await store.listJson({ status: 'resolved' }, null, 10)) as { items: { id: string }[] }).items.map((i) => i.id);
+      const resolved = async () =>
+        (JSON.parse(await store.listJson({ status: 'resolved' }, null, 10)) as { items: { id: string }[] }).items.map(
+          (i) => i.id,
+        );
       expect(await resolved()).toEqual([]);
       expect(await resolved()).toEqual([]); // now from the cache
       // Another server's transaction, begun and not yet committed when the page is read.
@@ -148,23 +176,45 @@ describe('PostgresStore access records (migration 0010)', () => {
     const b = (await upload(t.app, HUNG_TASK_DUMP.replace(/4080\./g, '9120.'))).json.id;
     const store = await openStore({ ...t.store, migrationsDir: defaultMigrationsDir() });
     try {
-      const token = { id: 'tok1', name: 'alice', role: 'write' as const, createdAt: '2026-01-01T00:00:00.000Z', revokedAt: null };
+      const token = {
+        id: 'tok1',
+        name: 'alice',
+        role: 'write' as const,
+        createdAt: '2026-01-01T00:00:00.000Z',
+        revokedAt: null,
+      };
       await store.createToken(token, 'f'.repeat(64));
-      await expect(store.createToken({ ...token, id: 'tok2' }, 'e'.repeat(64))).rejects.toMatchObject({ statusCode: 409 });
+      await expect(store.createToken({ ...token, id: 'tok2' }, 'e'.repeat(64))).rejects.toMatchObject({
+        statusCode: 409,
+      });
       expect(await store.listTokens()).toEqual([token]);
       expect(await store.tokenBySecret('f'.repeat(64))).toEqual(token);
       await store.createSession('s'.repeat(64), 'tok1', '2026-01-01T00:00:00.000Z', '2026-01-02T00:00:00.000Z');
       expect(await store.sessionToken('s'.repeat(64), '2026-01-01T12:00:00.000Z')).toEqual(token);
       expect(await store.sessionToken('s'.repeat(64), '2026-01-03T00:00:00.000Z')).toBeNull();
-      expect(await store.revokeToken('alice', '2026-01-01T13:00:00.000Z')).toEqual({ ...token, revokedAt: '2026-01-01T13:00:00.000Z' });
+      expect(await store.revokeToken('alice', '2026-01-01T13:00:00.000Z')).toEqual({
+        ...token,
+        revokedAt: '2026-01-01T13:00:00.000Z',
+      });
       expect(await store.sessionToken('s'.repeat(64), '2026-01-01T14:00:00.000Z')).toBeNull();
       expect(await store.tokenBySecret('f'.repeat(64))).toBeNull();
       expect(await store.revokeToken('alice', '2026-01-01T13:00:00.000Z')).toBeNull();
 
-      await store.addAudit(a, { at: '2026-01-01T00:00:00.000Z', actor: 'alice', action: 'status', detail: { status: 'resolved' } });
+      await store.addAudit(a, {
+        at: '2026-01-01T00:00:00.000Z',
+        actor: 'alice',
+        action: 'status',
+        detail: { status: 'resolved' },
+      });
       await store.addAudit(a, { at: '2026-01-01T00:00:01.000Z', actor: null, action: 'pin', detail: { pinned: true } });
       expect((await store.listAudit(a)).map((e) => e.action)).toEqual(['status', 'pin']);
-      await store.createShare({ id: 'share1', incidentId: a, createdAt: '2026-01-01T00:00:00.000Z', createdBy: 'alice', kaslr: false });
+      await store.createShare({
+        id: 'share1',
+        incidentId: a,
+        createdAt: '2026-01-01T00:00:00.000Z',
+        createdBy: 'alice',
+        kaslr: false,
+      });
       expect(await store.getShare('share1')).toMatchObject({ incidentId: a, kaslr: false });
 
       // b is a duplicate of a; a pinned, then retention: only unpinned ones go.
@@ -179,7 +229,15 @@ describe('PostgresStore access records (migration 0010)', () => {
       // Deleting a takes every row of it, the search row included.
       expect(await store.deleteIncident(a)).toBe(true);
       expect(await store.deleteIncident(a)).toBe(false);
-      for (const table of ['incident_raw', 'incident_analysis', 'incident_audit', 'incident_shares', 'incident_search', 'incident_tags', 'incident_frames']) {
+      for (const table of [
+        'incident_raw',
+        'incident_analysis',
+        'incident_audit',
+        'incident_shares',
+        'incident_search',
+        'incident_tags',
+        'incident_frames',
+      ]) {
         expect(await t.sql(`SELECT count(*) AS n FROM ${table}`), table).toEqual([{ n: 0 }]);
       }
     } finally {

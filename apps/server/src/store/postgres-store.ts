@@ -86,14 +86,27 @@ const GROUP_LOCK = 0x67727570; // 'grup'
 /** SQLSTATE classes and codes that say the database cannot be reached or is going away
  *  (08: connection exception; 57P01–03: shutting down, cannot connect now; 53300: too
  *  many connections), and the driver's and the OS's words for the same. */
-const UNAVAILABLE_CODES = new Set(['57P01', '57P02', '57P03', '53300', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE']);
+const UNAVAILABLE_CODES = new Set([
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EPIPE',
+]);
 
 /** Did this error come from a database that is down or unreachable (a 503, not a 500)? */
 export function isDatabaseUnavailable(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) return true;
   const message = err instanceof Error ? err.message : '';
-  return /^Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|is not currently accepting connections/.test(message);
+  return /^Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|is not currently accepting connections/.test(
+    message,
+  );
 }
 
 export interface PostgresStoreOptions {
@@ -158,11 +171,19 @@ export class PostgresStore implements IncidentStore {
     return store;
   }
 
-  private async q<R extends pg.QueryResultRow = Record<string, unknown>>(sql: string, params: Param[] = [], on: Queryable = this.pool): Promise<R[]> {
+  private async q<R extends pg.QueryResultRow = Record<string, unknown>>(
+    sql: string,
+    params: Param[] = [],
+    on: Queryable = this.pool,
+  ): Promise<R[]> {
     return (await on.query<R>(sql, params)).rows;
   }
 
-  private async one<R extends pg.QueryResultRow = Record<string, unknown>>(sql: string, params: Param[] = [], on: Queryable = this.pool): Promise<R | undefined> {
+  private async one<R extends pg.QueryResultRow = Record<string, unknown>>(
+    sql: string,
+    params: Param[] = [],
+    on: Queryable = this.pool,
+  ): Promise<R | undefined> {
     return (await on.query<R>(sql, params)).rows[0];
   }
 
@@ -196,16 +217,42 @@ export class PostgresStore implements IncidentStore {
            kind, analysis_title, fingerprint, kernel, analyzer_version, fingerprint_version, group_key)
          VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $10)
          ON CONFLICT (sha256) DO NOTHING RETURNING seq`,
-        [incident.id, incident.sha256, incident.createdAt, incident.raw.size, a.lineCount, incident.userTitle, incident.host,
-          a.kind, a.title, a.fingerprint, a.kernel, a.analyzerVersion, a.fingerprintVersion],
+        [
+          incident.id,
+          incident.sha256,
+          incident.createdAt,
+          incident.raw.size,
+          a.lineCount,
+          incident.userTitle,
+          incident.host,
+          a.kind,
+          a.title,
+          a.fingerprint,
+          a.kernel,
+          a.analyzerVersion,
+          a.fingerprintVersion,
+        ],
         c,
       );
       if (!inserted) return { created: false, id: '' };
-      await c.query('INSERT INTO incident_raw (incident_id, encoding, data) VALUES ($1, $2, $3)', [incident.id, incident.raw.encoding, incident.raw.data]);
+      await c.query('INSERT INTO incident_raw (incident_id, encoding, data) VALUES ($1, $2, $3)', [
+        incident.id,
+        incident.raw.encoding,
+        incident.raw.data,
+      ]);
       await c.query(
         `INSERT INTO incident_analysis (incident_id, analyzer_version, analyzed_at, document, encoding, form, crc32, length)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [incident.id, a.analyzerVersion, incident.createdAt, a.document.data, a.document.encoding, a.document.form ?? 'full', a.document.crc32, a.document.length],
+        [
+          incident.id,
+          a.analyzerVersion,
+          incident.createdAt,
+          a.document.data,
+          a.document.encoding,
+          a.document.form ?? 'full',
+          a.document.crc32,
+          a.document.length,
+        ],
       );
       await this.writeTags(c, incident.id, incident.tags);
       await this.writeFrames(c, incident.id, a.signature);
@@ -219,7 +266,12 @@ export class PostgresStore implements IncidentStore {
       });
       const analysisTag = storedAnalysisTag(incident.createdAt, a.document);
       if (a.view && this.keepsViews(a.document.length)) {
-        await this.writeView(c, incident.id, { tag: analysisTag, version: a.view.version, doc: a.view.doc, groups: a.view.groupsDoc });
+        await this.writeView(c, incident.id, {
+          tag: analysisTag,
+          version: a.view.version,
+          doc: a.view.doc,
+          groups: a.view.groupsDoc,
+        });
       }
       return { created: true, id: incident.id, analysisTag };
     });
@@ -236,10 +288,16 @@ export class PostgresStore implements IncidentStore {
   }
 
   private analysisRow(id: string) {
-    return this.one<{ encoding: 'identity' | 'deflate-raw-sync'; form: DocumentForm; document: Buffer; crc32: number | null; length: number | null; analyzed_at: string }>(
-      'SELECT encoding, form, document, crc32, length, analyzed_at FROM incident_analysis WHERE incident_id = $1',
-      [id],
-    );
+    return this.one<{
+      encoding: 'identity' | 'deflate-raw-sync';
+      form: DocumentForm;
+      document: Buffer;
+      crc32: number | null;
+      length: number | null;
+      analyzed_at: string;
+    }>('SELECT encoding, form, document, crc32, length, analyzed_at FROM incident_analysis WHERE incident_id = $1', [
+      id,
+    ]);
   }
 
   async get(id: string): Promise<IncidentDetail | null> {
@@ -249,7 +307,11 @@ export class PostgresStore implements IncidentStore {
     const detail = toDetailFields(r) as IncidentDetail;
     Object.defineProperty(detail, 'analysisJson', {
       enumerable: true,
-      get: () => (json ??= doc!.encoding === 'identity' ? fullJsonText(doc!.form, doc!.document) : fullJsonText(doc!.form, inflateDocumentSync(doc!.document))),
+      get: () =>
+        (json ??=
+          doc!.encoding === 'identity'
+            ? fullJsonText(doc!.form, doc!.document)
+            : fullJsonText(doc!.form, inflateDocumentSync(doc!.document))),
     });
     return detail;
   }
@@ -278,24 +340,45 @@ export class PostgresStore implements IncidentStore {
       [id],
     );
     if (!r) return null;
-    if (r.a_encoding === null || r.a_document === null) return { ...toDetailFields(r), analysis: { encoding: 'identity', json: 'null' }, analysisTag: '' };
+    if (r.a_encoding === null || r.a_document === null)
+      return { ...toDetailFields(r), analysis: { encoding: 'identity', json: 'null' }, analysisTag: '' };
     if (r.a_encoding === 'identity') {
       const json = r.a_document.toString('utf8');
-      return { ...toDetailFields(r), analysis: { encoding: 'identity', json }, analysisTag: `${r.a_analyzed_at}|${json.length}` };
+      return {
+        ...toDetailFields(r),
+        analysis: { encoding: 'identity', json },
+        analysisTag: `${r.a_analyzed_at}|${json.length}`,
+      };
     }
     return {
       ...toDetailFields(r),
-      analysis: { encoding: r.a_encoding, form: r.a_form ?? 'full', data: r.a_document, crc32: r.a_crc32 ?? 0, length: r.a_length ?? 0 },
+      analysis: {
+        encoding: r.a_encoding,
+        form: r.a_form ?? 'full',
+        data: r.a_document,
+        crc32: r.a_crc32 ?? 0,
+        length: r.a_length ?? 0,
+      },
       analysisTag: storedAnalysisTag(r.a_analyzed_at ?? '', { crc32: r.a_crc32, length: r.a_length }),
     };
   }
 
   async getRaw(id: string): Promise<{ encoding: 'gzip' | 'identity'; data: Buffer } | null> {
-    return (await this.one<{ encoding: 'gzip' | 'identity'; data: Buffer }>('SELECT encoding, data FROM incident_raw WHERE incident_id = $1', [id])) ?? null;
+    return (
+      (await this.one<{ encoding: 'gzip' | 'identity'; data: Buffer }>(
+        'SELECT encoding, data FROM incident_raw WHERE incident_id = $1',
+        [id],
+      )) ?? null
+    );
   }
 
   /** The SQL and parameters of a list page; null: a search that can match nothing. */
-  private listQuery(filter: ListFilter, cursor: string | null, limit: number, columns: string): { sql: string; params: Param[] } | null {
+  private listQuery(
+    filter: ListFilter,
+    cursor: string | null,
+    limit: number,
+    columns: string,
+  ): { sql: string; params: Param[] } | null {
     const where: string[] = [];
     const params: Param[] = [];
     const p = (v: Param) => {
@@ -311,7 +394,8 @@ export class PostgresStore implements IncidentStore {
     eq('kernel', 'kernel');
     eq('host', 'host');
     eq('status', 'status');
-    if (filter.tag !== undefined) where.push(`EXISTS (SELECT 1 FROM incident_tags t WHERE t.incident_id = i.id AND t.tag = ${p(filter.tag)})`);
+    if (filter.tag !== undefined)
+      where.push(`EXISTS (SELECT 1 FROM incident_tags t WHERE t.incident_id = i.id AND t.tag = ${p(filter.tag)})`);
     if (filter.from !== undefined) where.push(`i.created_at >= ${p(filter.from)}`);
     if (filter.to !== undefined) where.push(`i.created_at <= ${p(filter.to)}`);
     if (cursor !== null) where.push(`i.seq < ${p(decodeCursor(cursor))}`);
@@ -329,7 +413,10 @@ export class PostgresStore implements IncidentStore {
         );
       }
     }
-    return { sql: `SELECT ${columns} FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY i.seq DESC LIMIT ${p(limit + 1)}`, params };
+    return {
+      sql: `SELECT ${columns} FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY i.seq DESC LIMIT ${p(limit + 1)}`,
+      params,
+    };
   }
 
   async list(filter: ListFilter, cursor: string | null, limit: number): Promise<ListPage> {
@@ -381,7 +468,11 @@ export class PostgresStore implements IncidentStore {
 
   private async writeTags(c: pg.PoolClient, id: string, tags: string[]): Promise<void> {
     await c.query('DELETE FROM incident_tags WHERE incident_id = $1', [id]);
-    if (tags.length) await c.query('INSERT INTO incident_tags (incident_id, tag) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING', [id, tags]);
+    if (tags.length)
+      await c.query(
+        'INSERT INTO incident_tags (incident_id, tag) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING',
+        [id, tags],
+      );
   }
 
   /** The incident's culprit and victim frames (see migrations/0009), replacing any before. */
@@ -398,8 +489,14 @@ export class PostgresStore implements IncidentStore {
   /** Write the search row of incident `seq`: the given fields as text (raw, tokenized
    *  here), the others as they are. */
   async writeSearch(c: pg.PoolClient, seq: number, raw: Partial<SearchFields>, tokenized = false): Promise<void> {
-    const current = await this.one<SearchFields>(`SELECT ${SEARCH_FIELDS.join(', ')} FROM incident_search WHERE seq = $1 FOR UPDATE`, [seq], c);
-    const fields = { ...(current ?? { user_title: '', titles: '', verdict: '', frames: '', comms: '', annotations: '' }) };
+    const current = await this.one<SearchFields>(
+      `SELECT ${SEARCH_FIELDS.join(', ')} FROM incident_search WHERE seq = $1 FOR UPDATE`,
+      [seq],
+      c,
+    );
+    const fields = {
+      ...(current ?? { user_title: '', titles: '', verdict: '', frames: '', comms: '', annotations: '' }),
+    };
     for (const k of SEARCH_FIELDS) {
       const v = raw[k];
       if (v !== undefined) fields[k] = tokenized ? v : searchField(v);
@@ -451,7 +548,10 @@ export class PostgresStore implements IncidentStore {
   }
 
   async listCaptures(id: string): Promise<CaptureInfo[] | null> {
-    const first = await this.one<{ created_at: string; size: number | string; sha256: string }>('SELECT created_at, size, sha256 FROM incidents WHERE id = $1', [id]);
+    const first = await this.one<{ created_at: string; size: number | string; sha256: string }>(
+      'SELECT created_at, size, sha256 FROM incidents WHERE id = $1',
+      [id],
+    );
     if (!first) return null;
     const rest = await this.q<{ seq: number; created_at: string; size: number; sha256: string }>(
       'SELECT seq, created_at, size, sha256 FROM incident_captures WHERE incident_id = $1 ORDER BY seq',
@@ -466,28 +566,36 @@ export class PostgresStore implements IncidentStore {
   async getCaptureRaw(id: string, seq: number): Promise<{ encoding: 'gzip' | 'identity'; data: Buffer } | null> {
     if (seq === 1) return this.getRaw(id);
     return (
-      (await this.one<{ encoding: 'gzip' | 'identity'; data: Buffer }>('SELECT encoding, data FROM incident_captures WHERE incident_id = $1 AND seq = $2', [id, seq])) ?? null
+      (await this.one<{ encoding: 'gzip' | 'identity'; data: Buffer }>(
+        'SELECT encoding, data FROM incident_captures WHERE incident_id = $1 AND seq = $2',
+        [id, seq],
+      )) ?? null
     );
   }
 
-  async addCapture(id: string, expectedCount: number, cap: NewCapture, a: AnalysisRecord, analyzedAt: string): Promise<AddCaptureResult> {
+  async addCapture(
+    id: string,
+    expectedCount: number,
+    cap: NewCapture,
+    a: AnalysisRecord,
+    analyzedAt: string,
+  ): Promise<AddCaptureResult> {
     return this.tx(async (c): Promise<AddCaptureResult> => {
       await c.query('SELECT pg_advisory_xact_lock($1)', [GROUP_LOCK]);
       // The incident's row lock orders two captures of one incident.
       const r = await this.one<{ seq: number }>('SELECT seq FROM incidents WHERE id = $1 FOR UPDATE', [id], c);
       if (!r) return null;
-      const n = await this.one<{ n: string }>('SELECT COUNT(*) AS n FROM incident_captures WHERE incident_id = $1', [id], c);
+      const n = await this.one<{ n: string }>(
+        'SELECT COUNT(*) AS n FROM incident_captures WHERE incident_id = $1',
+        [id],
+        c,
+      );
       if (Number(n?.n ?? 0) + 1 !== expectedCount) return 'conflict';
       const seq = expectedCount + 1;
-      await c.query('INSERT INTO incident_captures (incident_id, seq, created_at, sha256, size, encoding, data) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
-        id,
-        seq,
-        cap.createdAt,
-        cap.sha256,
-        cap.raw.size,
-        cap.raw.encoding,
-        cap.raw.data,
-      ]);
+      await c.query(
+        'INSERT INTO incident_captures (incident_id, seq, created_at, sha256, size, encoding, data) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+        [id, seq, cap.createdAt, cap.sha256, cap.raw.size, cap.raw.encoding, cap.raw.data],
+      );
       await c.query('UPDATE incidents SET updated_at = $1 WHERE id = $2', [cap.createdAt, id]);
       const analysisTag = await this.writeAnalysis(c, id, r.seq, a, analyzedAt);
       return { seq, analysisTag };
@@ -496,7 +604,13 @@ export class PostgresStore implements IncidentStore {
 
   /** The analysis, its indexed fields, search text and view replaced; inside the caller's
    *  transaction, which holds the group lock and the incident's row. */
-  private async writeAnalysis(c: pg.PoolClient, id: string, seq: number, a: AnalysisRecord, analyzedAt: string): Promise<string> {
+  private async writeAnalysis(
+    c: pg.PoolClient,
+    id: string,
+    seq: number,
+    a: AnalysisRecord,
+    analyzedAt: string,
+  ): Promise<string> {
     await c.query(
       `UPDATE incidents SET kind = $1, analysis_title = $2, fingerprint = $3, kernel = $4, analyzer_version = $5,
          line_count = $6, reanalysis_failed_version = NULL, fingerprint_version = $7 WHERE id = $8`,
@@ -507,13 +621,32 @@ export class PostgresStore implements IncidentStore {
     await c.query(
       `UPDATE incident_analysis SET analyzer_version = $1, analyzed_at = $2, document = $3, encoding = $4, form = $5, crc32 = $6, length = $7
        WHERE incident_id = $8`,
-      [a.analyzerVersion, analyzedAt, a.document.data, a.document.encoding, a.document.form ?? 'full', a.document.crc32, a.document.length, id],
+      [
+        a.analyzerVersion,
+        analyzedAt,
+        a.document.data,
+        a.document.encoding,
+        a.document.form ?? 'full',
+        a.document.crc32,
+        a.document.length,
+        id,
+      ],
     );
-    await this.writeSearch(c, seq, { titles: a.search.titles, verdict: a.search.verdict, frames: a.search.frames, comms: a.search.comms });
+    await this.writeSearch(c, seq, {
+      titles: a.search.titles,
+      verdict: a.search.verdict,
+      frames: a.search.frames,
+      comms: a.search.comms,
+    });
     await c.query('DELETE FROM reanalysis_claims WHERE incident_id = $1', [id]);
     const analysisTag = storedAnalysisTag(analyzedAt, a.document);
     if (a.view && this.keepsViews(a.document.length)) {
-      await this.writeView(c, id, { tag: analysisTag, version: a.view.version, doc: a.view.doc, groups: a.view.groupsDoc });
+      await this.writeView(c, id, {
+        tag: analysisTag,
+        version: a.view.version,
+        doc: a.view.doc,
+        groups: a.view.groupsDoc,
+      });
     } else await c.query('DELETE FROM incident_views WHERE incident_id = $1', [id]);
     return analysisTag;
   }
@@ -523,7 +656,13 @@ export class PostgresStore implements IncidentStore {
     await this.pool.query('DELETE FROM reanalysis_claims WHERE incident_id = $1', [id]);
   }
 
-  async claimReanalysis(id: string, owner: string, leaseMs: number, currentVersion: string | null, fingerprintVersion: number): Promise<boolean> {
+  async claimReanalysis(
+    id: string,
+    owner: string,
+    leaseMs: number,
+    currentVersion: string | null,
+    fingerprintVersion: number,
+  ): Promise<boolean> {
     // The incident row is locked for the claim's few statements, SKIP LOCKED: a server
     // claiming the same incident at the same moment gets nothing instead of waiting. A
     // claim row of another owner counts while its lease runs (a server that died while
@@ -561,12 +700,19 @@ export class PostgresStore implements IncidentStore {
       ))!;
       // Windows that ran out are deleted now and then, so the table holds the live ones.
       if (Math.random() < 0.001) {
-        await this.pool.query('DELETE FROM rate_limit_counters WHERE expires_at < (extract(epoch FROM clock_timestamp()) * 1000)::bigint');
+        await this.pool.query(
+          'DELETE FROM rate_limit_counters WHERE expires_at < (extract(epoch FROM clock_timestamp()) * 1000)::bigint',
+        );
       }
       return { count: r.count, ttlMs: Math.max(0, r.ttl) };
     },
     quotaUsed: async (day, client) =>
-      (await this.one<{ bytes: number }>('SELECT bytes FROM daily_quota_bytes WHERE day = $1 AND client = $2', [day, client]))?.bytes ?? 0,
+      (
+        await this.one<{ bytes: number }>('SELECT bytes FROM daily_quota_bytes WHERE day = $1 AND client = $2', [
+          day,
+          client,
+        ])
+      )?.bytes ?? 0,
     quotaAdd: async (day, client, bytes) => {
       await this.pool.query(
         `INSERT INTO daily_quota_bytes AS q (day, client, bytes) VALUES ($1, $2, $3)
@@ -578,7 +724,14 @@ export class PostgresStore implements IncidentStore {
   };
 
   async getView(id: string, tag: string, version: number): Promise<StoredView | null> {
-    const r = await this.one<{ document: Buffer; crc32: number; length: number; groups: Buffer; groups_crc32: number; groups_length: number }>(
+    const r = await this.one<{
+      document: Buffer;
+      crc32: number;
+      length: number;
+      groups: Buffer;
+      groups_crc32: number;
+      groups_length: number;
+    }>(
       `SELECT document, crc32, length, groups, groups_crc32, groups_length FROM incident_views
        WHERE incident_id = $1 AND analysis_tag = $2 AND view_version = $3`,
       [id, tag, version],
@@ -600,7 +753,12 @@ export class PostgresStore implements IncidentStore {
     await this.tx(async (c) => {
       // Only for the analysis stored now (see SqliteStore.putView); the row lock keeps a
       // re-analysis from replacing it between the check and the write.
-      const doc = await this.one<{ analyzed_at: string; crc32: number | null; length: number | null; encoding: string }>(
+      const doc = await this.one<{
+        analyzed_at: string;
+        crc32: number | null;
+        length: number | null;
+        encoding: string;
+      }>(
         'SELECT analyzed_at, crc32, length, encoding FROM incident_analysis WHERE incident_id = $1 FOR SHARE',
         [id],
         c,
@@ -639,7 +797,8 @@ export class PostgresStore implements IncidentStore {
   /** See SqliteStore.refreshGroupKeys; inside the caller's transaction, under GROUP_LOCK. */
   private async refreshGroupKeys(c: pg.PoolClient, id: string): Promise<void> {
     type KeyRow = { id: string; fingerprint: string; duplicate_of: string | null; group_split: boolean };
-    const keyOf = (x: string) => this.one<KeyRow>('SELECT id, fingerprint, duplicate_of, group_split FROM incidents WHERE id = $1', [x], c);
+    const keyOf = (x: string) =>
+      this.one<KeyRow>('SELECT id, fingerprint, duplicate_of, group_split FROM incidents WHERE id = $1', [x], c);
     const effectiveKey = async (start: string): Promise<string> => {
       const seen = new Set<string>();
       let r = await keyOf(start);
@@ -661,7 +820,8 @@ export class PostgresStore implements IncidentStore {
       done.add(cur);
       const key = await effectiveKey(cur);
       await c.query('UPDATE incidents SET group_key = $1 WHERE id = $2 AND group_key IS DISTINCT FROM $1', [key, cur]);
-      for (const d of await this.q<{ id: string }>('SELECT id FROM incidents WHERE duplicate_of = $1', [cur], c)) queue.push(d.id);
+      for (const d of await this.q<{ id: string }>('SELECT id FROM incidents WHERE duplicate_of = $1', [cur], c))
+        queue.push(d.id);
     }
   }
 
@@ -709,7 +869,10 @@ export class PostgresStore implements IncidentStore {
       [key],
     );
     if (!g || g.count === 0 || g.latestSeq === null) return null;
-    const rows = await this.q<IncidentRow>(`${SELECT_INCIDENT} WHERE i.group_key = $1 ORDER BY i.seq DESC LIMIT $2`, [key, limit]);
+    const rows = await this.q<IncidentRow>(`${SELECT_INCIDENT} WHERE i.group_key = $1 ORDER BY i.seq DESC LIMIT $2`, [
+      key,
+      limit,
+    ]);
     const latest = (await this.one<IncidentRow>(`${SELECT_INCIDENT} WHERE i.seq = $1`, [g.latestSeq]))!;
     return {
       ...toGroup(key, g, toSummary(latest)),
@@ -719,13 +882,18 @@ export class PostgresStore implements IncidentStore {
   }
 
   async repeatInfo(id: string): Promise<RepeatInfo | null> {
-    const r = await this.one<{ seq: number; group_key: string }>('SELECT seq, group_key FROM incidents WHERE id = $1', [id]);
+    const r = await this.one<{ seq: number; group_key: string }>('SELECT seq, group_key FROM incidents WHERE id = $1', [
+      id,
+    ]);
     if (!r) return null;
     const before = (await this.one<{ n: number; lastSeq: number | null; status: IncidentStatus | null }>(
       `SELECT count(*) AS n, max(i.seq) AS "lastSeq", ${GROUP_STATUS} AS status FROM incidents i WHERE i.group_key = $1 AND i.seq < $2`,
       [r.group_key, r.seq],
     ))!;
-    const last = before.lastSeq === null ? undefined : await this.one<IncidentRow>(`${SELECT_INCIDENT} WHERE i.seq = $1`, [before.lastSeq]);
+    const last =
+      before.lastSeq === null
+        ? undefined
+        : await this.one<IncidentRow>(`${SELECT_INCIDENT} WHERE i.seq = $1`, [before.lastSeq]);
     return {
       group: r.group_key,
       before: before.n,
@@ -752,8 +920,16 @@ export class PostgresStore implements IncidentStore {
     const r = (await this.row(id)) as (IncidentRow & { group_key: string }) | undefined;
     if (!r || r.kind === 'unknown') return [];
     const out = new Map<string, SimilarIncident>();
-    const same = await this.q<IncidentRow>(`${SELECT_INCIDENT} WHERE i.group_key = $1 AND i.id != $2 ORDER BY i.seq DESC LIMIT $3`, [r.group_key, id, limit]);
-    for (const s of same) out.set(s.id, { ...toSummary(s), score: 1, reason: s.fingerprint === r.fingerprint ? 'same fingerprint' : 'grouped with it by hand' });
+    const same = await this.q<IncidentRow>(
+      `${SELECT_INCIDENT} WHERE i.group_key = $1 AND i.id != $2 ORDER BY i.seq DESC LIMIT $3`,
+      [r.group_key, id, limit],
+    );
+    for (const s of same)
+      out.set(s.id, {
+        ...toSummary(s),
+        score: 1,
+        reason: s.fingerprint === r.fingerprint ? 'same fingerprint' : 'grouped with it by hand',
+      });
     const mine = await this.signatureOf(id);
     const frames = [...new Set([...mine.culprit, ...mine.victims])];
     if (out.size < limit && frames.length) {
@@ -782,30 +958,48 @@ export class PostgresStore implements IncidentStore {
       );
       for (const t of titled) {
         if (out.size >= limit) break;
-        if (!out.has(t.id)) out.set(t.id, { ...toSummary(t), ...similarity(mine, await this.signatureOf(t.id)), reason: 'same title' });
+        if (!out.has(t.id))
+          out.set(t.id, { ...toSummary(t), ...similarity(mine, await this.signatureOf(t.id)), reason: 'same title' });
       }
     }
     return [...out.values()];
   }
 
   private async signatureOf(id: string): Promise<FrameSignature> {
-    const rows = await this.q<{ role: 'culprit' | 'victim'; frame: string }>('SELECT role, frame FROM incident_frames WHERE incident_id = $1 ORDER BY frame', [id]);
-    return { culprit: rows.filter((x) => x.role === 'culprit').map((x) => x.frame), victims: rows.filter((x) => x.role === 'victim').map((x) => x.frame) };
+    const rows = await this.q<{ role: 'culprit' | 'victim'; frame: string }>(
+      'SELECT role, frame FROM incident_frames WHERE incident_id = $1 ORDER BY frame',
+      [id],
+    );
+    return {
+      culprit: rows.filter((x) => x.role === 'culprit').map((x) => x.frame),
+      victims: rows.filter((x) => x.role === 'victim').map((x) => x.frame),
+    };
   }
 
   private async refreshAnnotationIndex(c: pg.PoolClient, incidentId: string): Promise<void> {
     const r = await this.one<{ seq: number }>('SELECT seq FROM incidents WHERE id = $1', [incidentId], c);
     if (!r) return;
-    const bodies = await this.q<{ body: string }>('SELECT body FROM annotations WHERE incident_id = $1 ORDER BY created_at', [incidentId], c);
+    const bodies = await this.q<{ body: string }>(
+      'SELECT body FROM annotations WHERE incident_id = $1 ORDER BY created_at',
+      [incidentId],
+      c,
+    );
     await this.writeSearch(c, r.seq, { annotations: bodies.map((b) => b.body).join('\n') });
   }
 
   async listAnnotations(incidentId: string): Promise<Annotation[]> {
-    return (await this.q<AnnotationRow>('SELECT * FROM annotations WHERE incident_id = $1 ORDER BY created_at, id', [incidentId])).map(toAnnotation);
+    return (
+      await this.q<AnnotationRow>('SELECT * FROM annotations WHERE incident_id = $1 ORDER BY created_at, id', [
+        incidentId,
+      ])
+    ).map(toAnnotation);
   }
 
   async getAnnotation(incidentId: string, annotationId: string): Promise<Annotation | null> {
-    const row = await this.one<AnnotationRow>('SELECT * FROM annotations WHERE incident_id = $1 AND id = $2', [incidentId, annotationId]);
+    const row = await this.one<AnnotationRow>('SELECT * FROM annotations WHERE incident_id = $1 AND id = $2', [
+      incidentId,
+      annotationId,
+    ]);
     return row ? toAnnotation(row) : null;
   }
 
@@ -814,26 +1008,48 @@ export class PostgresStore implements IncidentStore {
       await c.query(
         `INSERT INTO annotations (id, incident_id, target, line_from, line_to, body, author, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-        [a.id, a.incidentId, a.target, a.lines?.[0] ?? null, a.lines?.[1] ?? null, a.body, a.author, a.createdAt, a.updatedAt],
+        [
+          a.id,
+          a.incidentId,
+          a.target,
+          a.lines?.[0] ?? null,
+          a.lines?.[1] ?? null,
+          a.body,
+          a.author,
+          a.createdAt,
+          a.updatedAt,
+        ],
       );
       await this.refreshAnnotationIndex(c, a.incidentId);
     });
   }
 
-  async updateAnnotation(incidentId: string, annotationId: string, patch: AnnotationPatch, updatedAt: string): Promise<Annotation | null> {
+  async updateAnnotation(
+    incidentId: string,
+    annotationId: string,
+    patch: AnnotationPatch,
+    updatedAt: string,
+  ): Promise<Annotation | null> {
     return this.tx(async (c): Promise<Annotation | null> => {
-      const current = await this.one<AnnotationRow>('SELECT * FROM annotations WHERE incident_id = $1 AND id = $2 FOR UPDATE', [incidentId, annotationId], c);
+      const current = await this.one<AnnotationRow>(
+        'SELECT * FROM annotations WHERE incident_id = $1 AND id = $2 FOR UPDATE',
+        [incidentId, annotationId],
+        c,
+      );
       if (!current) return null;
       const next = { ...toAnnotation(current), ...patch, updatedAt };
-      await c.query('UPDATE annotations SET target = $1, line_from = $2, line_to = $3, body = $4, author = $5, updated_at = $6 WHERE id = $7', [
-        next.target,
-        next.lines?.[0] ?? null,
-        next.lines?.[1] ?? null,
-        next.body,
-        next.author,
-        updatedAt,
-        annotationId,
-      ]);
+      await c.query(
+        'UPDATE annotations SET target = $1, line_from = $2, line_to = $3, body = $4, author = $5, updated_at = $6 WHERE id = $7',
+        [
+          next.target,
+          next.lines?.[0] ?? null,
+          next.lines?.[1] ?? null,
+          next.body,
+          next.author,
+          updatedAt,
+          annotationId,
+        ],
+      );
       await this.refreshAnnotationIndex(c, incidentId);
       return next;
     });
@@ -841,7 +1057,10 @@ export class PostgresStore implements IncidentStore {
 
   async deleteAnnotation(incidentId: string, annotationId: string): Promise<boolean> {
     return this.tx(async (c) => {
-      const { rowCount } = await c.query('DELETE FROM annotations WHERE incident_id = $1 AND id = $2', [incidentId, annotationId]);
+      const { rowCount } = await c.query('DELETE FROM annotations WHERE incident_id = $1 AND id = $2', [
+        incidentId,
+        annotationId,
+      ]);
       await this.refreshAnnotationIndex(c, incidentId);
       return (rowCount ?? 0) > 0;
     });
@@ -855,12 +1074,10 @@ export class PostgresStore implements IncidentStore {
   }
 
   async addMitigation(incidentId: string, revision: MitigationRevision): Promise<void> {
-    await this.pool.query('INSERT INTO mitigation_revisions (incident_id, body, author, created_at) VALUES ($1, $2, $3, $4)', [
-      incidentId,
-      revision.body,
-      revision.author,
-      revision.createdAt,
-    ]);
+    await this.pool.query(
+      'INSERT INTO mitigation_revisions (incident_id, body, author, created_at) VALUES ($1, $2, $3, $4)',
+      [incidentId, revision.body, revision.author, revision.createdAt],
+    );
   }
 
   /** Inside the caller's transaction (under GROUP_LOCK): the incident and every row of
@@ -884,7 +1101,13 @@ export class PostgresStore implements IncidentStore {
   async deleteUnpinnedBefore(cutoff: string): Promise<string[]> {
     return this.tx(async (c) => {
       await c.query('SELECT pg_advisory_xact_lock($1)', [GROUP_LOCK]);
-      const ids = (await this.q<{ id: string }>('SELECT id FROM incidents WHERE created_at < $1 AND pinned = 0 ORDER BY seq', [cutoff], c)).map((r) => r.id);
+      const ids = (
+        await this.q<{ id: string }>(
+          'SELECT id FROM incidents WHERE created_at < $1 AND pinned = 0 ORDER BY seq',
+          [cutoff],
+          c,
+        )
+      ).map((r) => r.id);
       const deleted: string[] = [];
       for (const id of ids) if (await this.deleteOne(c, id)) deleted.push(id);
       return deleted;
@@ -897,13 +1120,10 @@ export class PostgresStore implements IncidentStore {
   }
 
   async addAudit(incidentId: string, e: AuditEntry): Promise<void> {
-    await this.pool.query('INSERT INTO incident_audit (incident_id, at, actor, action, detail) VALUES ($1, $2, $3, $4, $5)', [
-      incidentId,
-      e.at,
-      e.actor,
-      e.action,
-      JSON.stringify(e.detail),
-    ]);
+    await this.pool.query(
+      'INSERT INTO incident_audit (incident_id, at, actor, action, detail) VALUES ($1, $2, $3, $4, $5)',
+      [incidentId, e.at, e.actor, e.action, JSON.stringify(e.detail)],
+    );
   }
 
   async listAudit(incidentId: string): Promise<AuditEntry[]> {
@@ -916,17 +1136,14 @@ export class PostgresStore implements IncidentStore {
 
   async createToken(t: ApiToken, secretSha256: string): Promise<void> {
     try {
-      await this.pool.query('INSERT INTO api_tokens (id, name, role, token_sha256, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6)', [
-        t.id,
-        t.name,
-        t.role,
-        secretSha256,
-        t.createdAt,
-        t.revokedAt,
-      ]);
+      await this.pool.query(
+        'INSERT INTO api_tokens (id, name, role, token_sha256, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6)',
+        [t.id, t.name, t.role, secretSha256, t.createdAt, t.revokedAt],
+      );
     } catch (err) {
       // 23505: unique_violation (the name; ids and secrets are random).
-      if ((err as { code?: string }).code === '23505') throw new HttpError(409, 'name_taken', `a token named ${JSON.stringify(t.name)} exists already`);
+      if ((err as { code?: string }).code === '23505')
+        throw new HttpError(409, 'name_taken', `a token named ${JSON.stringify(t.name)} exists already`);
       throw err;
     }
   }
@@ -937,7 +1154,11 @@ export class PostgresStore implements IncidentStore {
 
   async revokeToken(idOrName: string, at: string): Promise<ApiToken | null> {
     return this.tx(async (c): Promise<ApiToken | null> => {
-      const t = await this.one<ApiToken>(`SELECT ${TOKEN_COLUMNS} FROM api_tokens WHERE (id = $1 OR name = $1) AND revoked_at IS NULL FOR UPDATE`, [idOrName], c);
+      const t = await this.one<ApiToken>(
+        `SELECT ${TOKEN_COLUMNS} FROM api_tokens WHERE (id = $1 OR name = $1) AND revoked_at IS NULL FOR UPDATE`,
+        [idOrName],
+        c,
+      );
       if (!t) return null;
       await c.query('UPDATE api_tokens SET revoked_at = $1 WHERE id = $2', [at, t.id]);
       await c.query('DELETE FROM web_sessions WHERE token_id = $1', [t.id]);
@@ -946,13 +1167,21 @@ export class PostgresStore implements IncidentStore {
   }
 
   async tokenBySecret(secretSha256: string): Promise<ApiToken | null> {
-    return (await this.one<ApiToken>(`SELECT ${TOKEN_COLUMNS} FROM api_tokens WHERE token_sha256 = $1 AND revoked_at IS NULL`, [secretSha256])) ?? null;
+    return (
+      (await this.one<ApiToken>(
+        `SELECT ${TOKEN_COLUMNS} FROM api_tokens WHERE token_sha256 = $1 AND revoked_at IS NULL`,
+        [secretSha256],
+      )) ?? null
+    );
   }
 
   async createSession(sessionSha256: string, tokenId: string, createdAt: string, expiresAt: string): Promise<void> {
     await this.tx(async (c) => {
       await c.query('DELETE FROM web_sessions WHERE expires_at <= $1', [createdAt]);
-      await c.query('INSERT INTO web_sessions (session_sha256, token_id, created_at, expires_at) VALUES ($1, $2, $3, $4)', [sessionSha256, tokenId, createdAt, expiresAt]);
+      await c.query(
+        'INSERT INTO web_sessions (session_sha256, token_id, created_at, expires_at) VALUES ($1, $2, $3, $4)',
+        [sessionSha256, tokenId, createdAt, expiresAt],
+      );
     });
   }
 
@@ -971,21 +1200,23 @@ export class PostgresStore implements IncidentStore {
   }
 
   async createShare(s: IncidentShare): Promise<void> {
-    await this.pool.query('INSERT INTO incident_shares (id, incident_id, created_at, created_by, kaslr) VALUES ($1, $2, $3, $4, $5)', [
-      s.id,
-      s.incidentId,
-      s.createdAt,
-      s.createdBy,
-      s.kaslr ? 1 : 0,
-    ]);
+    await this.pool.query(
+      'INSERT INTO incident_shares (id, incident_id, created_at, created_by, kaslr) VALUES ($1, $2, $3, $4, $5)',
+      [s.id, s.incidentId, s.createdAt, s.createdBy, s.kaslr ? 1 : 0],
+    );
   }
 
   async getShare(id: string): Promise<IncidentShare | null> {
-    const r = await this.one<{ id: string; incident_id: string; created_at: string; created_by: string | null; kaslr: number }>(
-      'SELECT id, incident_id, created_at, created_by, kaslr FROM incident_shares WHERE id = $1',
-      [id],
-    );
-    return r ? { id: r.id, incidentId: r.incident_id, createdAt: r.created_at, createdBy: r.created_by, kaslr: r.kaslr === 1 } : null;
+    const r = await this.one<{
+      id: string;
+      incident_id: string;
+      created_at: string;
+      created_by: string | null;
+      kaslr: number;
+    }>('SELECT id, incident_id, created_at, created_by, kaslr FROM incident_shares WHERE id = $1', [id]);
+    return r
+      ? { id: r.id, incidentId: r.incident_id, createdAt: r.created_at, createdBy: r.created_by, kaslr: r.kaslr === 1 }
+      : null;
   }
 
   async getMeta(key: string): Promise<string | null> {
@@ -993,7 +1224,10 @@ export class PostgresStore implements IncidentStore {
   }
 
   async setMeta(key: string, value: string): Promise<void> {
-    await this.pool.query('INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, value]);
+    await this.pool.query(
+      'INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      [key, value],
+    );
   }
 
   /** pg_dump's custom format of the whole database (restore with pg_restore): a
@@ -1007,11 +1241,18 @@ export class PostgresStore implements IncidentStore {
       const password = decodeURIComponent(url.password);
       url.password = '';
       const env = password ? { ...process.env, PGPASSWORD: password } : process.env;
-      const child = spawn('pg_dump', ['--format=custom', `--file=${destination}`, `--dbname=${url.toString()}`], { stdio: ['ignore', 'ignore', 'pipe'], env });
+      const child = spawn('pg_dump', ['--format=custom', `--file=${destination}`, `--dbname=${url.toString()}`], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+        env,
+      });
       let err = '';
       child.stderr.on('data', (c: Buffer) => (err = (err + c.toString()).slice(-4000)));
-      child.once('error', (e) => reject(new Error(`pg_dump could not run (${e.message}): install PostgreSQL's client tools`)));
-      child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`pg_dump exited with ${code}: ${err.trim()}`))));
+      child.once('error', (e) =>
+        reject(new Error(`pg_dump could not run (${e.message}): install PostgreSQL's client tools`)),
+      );
+      child.once('exit', (code) =>
+        code === 0 ? resolve() : reject(new Error(`pg_dump exited with ${code}: ${err.trim()}`)),
+      );
     });
   }
 
@@ -1019,4 +1260,3 @@ export class PostgresStore implements IncidentStore {
     if (!this.pool.ended) await this.pool.end();
   }
 }
-

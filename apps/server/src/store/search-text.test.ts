@@ -16,7 +16,9 @@ function fts5Tokens(db: Database.Database, text: string): string[] {
 function withFts5<T>(fn: (db: Database.Database) => T): T {
   const db = new Database(':memory:');
   try {
-    db.exec("CREATE VIRTUAL TABLE t USING fts5 (x, tokenize = 'unicode61'); CREATE VIRTUAL TABLE v USING fts5vocab (t, 'instance');");
+    db.exec(
+      "CREATE VIRTUAL TABLE t USING fts5 (x, tokenize = 'unicode61'); CREATE VIRTUAL TABLE v USING fts5vocab (t, 'instance');",
+    );
     return fn(db);
   } finally {
     db.close();
@@ -49,7 +51,14 @@ describe('searchTokens', () => {
     // Inside a word and alone: token character, separator, dropped diacritic or folded.
     // (Characters Unicode assigned after 6.1, the version of SQLite's tables, may differ:
     // 2.4% of the code points up to U+2FFFF when this was written, none of them here.)
-    const ranges: [number, number][] = [[0x80, 0x37e], [0x384, 0x4ff], [0x600, 0x604], [0x606, 0x61b], [0x61e, 0x6ff], [0x900, 0x97f]];
+    const ranges: [number, number][] = [
+      [0x80, 0x37e],
+      [0x384, 0x4ff],
+      [0x600, 0x604],
+      [0x606, 0x61b],
+      [0x61e, 0x6ff],
+      [0x900, 0x97f],
+    ];
     const differ: string[] = [];
     withFts5((db) => {
       for (const [from, to] of ranges) {
@@ -65,7 +74,11 @@ describe('searchTokens', () => {
 
   it("gives SQLite's tokens for every fixture dump and example", () => {
     const root = join(import.meta.dirname, '../../../..');
-    const dirs = [join(root, 'packages/analyzer/fixtures/seeds'), join(root, 'packages/analyzer/fixtures/corpus'), join(root, 'examples')];
+    const dirs = [
+      join(root, 'packages/analyzer/fixtures/seeds'),
+      join(root, 'packages/analyzer/fixtures/corpus'),
+      join(root, 'examples'),
+    ];
     let checked = 0;
     withFts5((db) => {
       for (const dir of dirs) {

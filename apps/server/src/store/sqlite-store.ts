@@ -174,7 +174,11 @@ export interface GroupAggregate {
 }
 
 /** A group from its aggregates and its newest incident. */
-export function toGroup(fingerprint: string, g: GroupAggregate, latest: { id: string; kind: string; title: string }): IncidentGroup {
+export function toGroup(
+  fingerprint: string,
+  g: GroupAggregate,
+  latest: { id: string; kind: string; title: string },
+): IncidentGroup {
   const present = (values: (string | null)[] | null) => (values ?? []).filter((v): v is string => v !== null).sort();
   return {
     fingerprint,
@@ -289,38 +293,66 @@ export class SqliteStore implements IncidentStore {
     const insert = this.db.transaction((): CreateResult => {
       const existing = this.idBySha(incident.sha256);
       if (existing) return { created: false, id: existing };
-      const { lastInsertRowid } = this
-        .stmt(
-          `INSERT INTO incidents (id, sha256, created_at, updated_at, size, line_count, user_title, host,
+      const { lastInsertRowid } = this.stmt(
+        `INSERT INTO incidents (id, sha256, created_at, updated_at, size, line_count, user_title, host,
              kind, analysis_title, fingerprint, kernel, analyzer_version, fingerprint_version, group_key)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          incident.id, incident.sha256, incident.createdAt, incident.createdAt, incident.raw.size,
-          a.lineCount, incident.userTitle, incident.host, a.kind, a.title, a.fingerprint, a.kernel,
-          a.analyzerVersion, a.fingerprintVersion, a.fingerprint,
-        );
+      ).run(
+        incident.id,
+        incident.sha256,
+        incident.createdAt,
+        incident.createdAt,
+        incident.raw.size,
+        a.lineCount,
+        incident.userTitle,
+        incident.host,
+        a.kind,
+        a.title,
+        a.fingerprint,
+        a.kernel,
+        a.analyzerVersion,
+        a.fingerprintVersion,
+        a.fingerprint,
+      );
       this.stmt('INSERT INTO incident_raw (incident_id, encoding, data) VALUES (?, ?, ?)').run(
-        incident.id, incident.raw.encoding, incident.raw.data,
+        incident.id,
+        incident.raw.encoding,
+        incident.raw.data,
       );
       this.stmt(
         `INSERT INTO incident_analysis (incident_id, analyzer_version, analyzed_at, document, encoding, form, crc32, length)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(
-        incident.id, a.analyzerVersion, incident.createdAt, a.document.data, a.document.encoding, a.document.form ?? 'full',
-        a.document.crc32, a.document.length,
+        incident.id,
+        a.analyzerVersion,
+        incident.createdAt,
+        a.document.data,
+        a.document.encoding,
+        a.document.form ?? 'full',
+        a.document.crc32,
+        a.document.length,
       );
       this.writeTags(incident.id, incident.tags);
       this.writeFrames(incident.id, a.signature);
-      this
-        .stmt(
-          `INSERT INTO incident_fts (rowid, user_title, titles, verdict, frames, comms, annotations)
+      this.stmt(
+        `INSERT INTO incident_fts (rowid, user_title, titles, verdict, frames, comms, annotations)
            VALUES (?, ?, ?, ?, ?, ?, '')`,
-        )
-        .run(lastInsertRowid, incident.userTitle ?? '', a.search.titles, a.search.verdict, a.search.frames, a.search.comms);
+      ).run(
+        lastInsertRowid,
+        incident.userTitle ?? '',
+        a.search.titles,
+        a.search.verdict,
+        a.search.frames,
+        a.search.comms,
+      );
       const analysisTag = storedAnalysisTag(incident.createdAt, a.document);
       if (a.view && this.keepsViews(a.document.length)) {
-        this.writeView(incident.id, { tag: analysisTag, version: a.view.version, doc: a.view.doc, groups: a.view.groupsDoc });
+        this.writeView(incident.id, {
+          tag: analysisTag,
+          version: a.view.version,
+          doc: a.view.doc,
+          groups: a.view.groupsDoc,
+        });
       }
       return { created: true, id: incident.id, analysisTag };
     });
@@ -343,9 +375,9 @@ export class SqliteStore implements IncidentStore {
   }
 
   private analysisRow(id: string): AnalysisRow | undefined {
-    return this.stmt('SELECT encoding, form, document, crc32, length, analyzed_at FROM incident_analysis WHERE incident_id = ?').get(id) as
-      | AnalysisRow
-      | undefined;
+    return this.stmt(
+      'SELECT encoding, form, document, crc32, length, analyzed_at FROM incident_analysis WHERE incident_id = ?',
+    ).get(id) as AnalysisRow | undefined;
   }
 
   async get(id: string): Promise<IncidentDetail | null> {
@@ -371,7 +403,10 @@ export class SqliteStore implements IncidentStore {
     const doc = this.analysisRow(id);
     if (!doc) return null;
     // A large analysis inflates on the thread pool, not on the event loop.
-    const json = doc.encoding === 'identity' ? Buffer.from(String(doc.document), 'utf8') : await inflateDocument(doc.document as Buffer);
+    const json =
+      doc.encoding === 'identity'
+        ? Buffer.from(String(doc.document), 'utf8')
+        : await inflateDocument(doc.document as Buffer);
     return { form: doc.form, json };
   }
 
@@ -407,24 +442,38 @@ export class SqliteStore implements IncidentStore {
     if (doc.encoding === 'identity') {
       // Rows from before 0003: always the full form (compact came later).
       const json = String(doc.document);
-      return { ...toDetailFields(r), analysis: { encoding: 'identity', json }, analysisTag: `${doc.analyzed_at}|${json.length}` };
+      return {
+        ...toDetailFields(r),
+        analysis: { encoding: 'identity', json },
+        analysisTag: `${doc.analyzed_at}|${json.length}`,
+      };
     }
     return {
       ...toDetailFields(r),
-      analysis: { encoding: doc.encoding, form: doc.form, data: doc.document as Buffer, crc32: doc.crc32 ?? 0, length: doc.length ?? 0 },
+      analysis: {
+        encoding: doc.encoding,
+        form: doc.form,
+        data: doc.document as Buffer,
+        crc32: doc.crc32 ?? 0,
+        length: doc.length ?? 0,
+      },
       analysisTag: storedAnalysisTag(doc.analyzed_at, doc),
     };
   }
 
   async getRaw(id: string): Promise<{ encoding: 'gzip' | 'identity'; data: Buffer } | null> {
     const row = this.stmt('SELECT encoding, data FROM incident_raw WHERE incident_id = ?').get(id) as
-      | { encoding: 'gzip' | 'identity'; data: Buffer }
-      | undefined;
+      { encoding: 'gzip' | 'identity'; data: Buffer } | undefined;
     return row ?? null;
   }
 
   /** The SQL and parameters of a list page: `columns` are selected from `incidents i`. */
-  private listQuery(filter: ListFilter, cursor: string | null, limit: number, columns: string): { sql: string; params: Record<string, string | number> } {
+  private listQuery(
+    filter: ListFilter,
+    cursor: string | null,
+    limit: number,
+    columns: string,
+  ): { sql: string; params: Record<string, string | number> } {
     const where: string[] = [];
     const params: Record<string, string | number> = {};
     const eq = (column: string, key: keyof ListFilter) => {
@@ -471,12 +520,17 @@ export class SqliteStore implements IncidentStore {
       where.push('i.seq < @cursor');
       params.cursor = decodeCursor(cursor);
     }
-    return { sql: `SELECT ${columns} FROM incidents i ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY i.seq DESC LIMIT @limit`, params };
+    return {
+      sql: `SELECT ${columns} FROM incidents i ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY i.seq DESC LIMIT @limit`,
+      params,
+    };
   }
 
   /** The list cache, emptied when the database changed since it was filled (or when full). */
   private cachedList(): Map<string, string> {
-    const stamp = this.stmt('SELECT total_changes() AS c, (SELECT data_version FROM pragma_data_version) AS v').get() as { c: number; v: number };
+    const stamp = this.stmt(
+      'SELECT total_changes() AS c, (SELECT data_version FROM pragma_data_version) AS v',
+    ).get() as { c: number; v: number };
     const stampKey = `${stamp.c}:${stamp.v}`;
     if (stampKey !== this.listCacheStamp || this.listCache.size >= LIST_CACHE_ENTRIES) {
       this.listCache.clear();
@@ -563,44 +617,55 @@ export class SqliteStore implements IncidentStore {
   }
 
   async listCaptures(id: string): Promise<CaptureInfo[] | null> {
-    const first = this.stmt('SELECT created_at, size, sha256 FROM incidents WHERE id = ?').get(id) as { created_at: string; size: number; sha256: string } | undefined;
+    const first = this.stmt('SELECT created_at, size, sha256 FROM incidents WHERE id = ?').get(id) as
+      { created_at: string; size: number; sha256: string } | undefined;
     if (!first) return null;
-    const rest = this.stmt('SELECT seq, created_at, size, sha256 FROM incident_captures WHERE incident_id = ? ORDER BY seq').all(id) as {
+    const rest = this.stmt(
+      'SELECT seq, created_at, size, sha256 FROM incident_captures WHERE incident_id = ? ORDER BY seq',
+    ).all(id) as {
       seq: number;
       created_at: string;
       size: number;
       sha256: string;
     }[];
-    return [{ seq: 1, createdAt: first.created_at, size: first.size, sha256: first.sha256 }, ...rest.map((r) => ({ seq: r.seq, createdAt: r.created_at, size: r.size, sha256: r.sha256 }))];
+    return [
+      { seq: 1, createdAt: first.created_at, size: first.size, sha256: first.sha256 },
+      ...rest.map((r) => ({ seq: r.seq, createdAt: r.created_at, size: r.size, sha256: r.sha256 })),
+    ];
   }
 
   async getCaptureRaw(id: string, seq: number): Promise<{ encoding: 'gzip' | 'identity'; data: Buffer } | null> {
     if (seq === 1) return this.getRaw(id);
-    const row = this.stmt('SELECT encoding, data FROM incident_captures WHERE incident_id = ? AND seq = ?').get(id, seq) as
-      | { encoding: 'gzip' | 'identity'; data: Buffer }
-      | undefined;
+    const row = this.stmt('SELECT encoding, data FROM incident_captures WHERE incident_id = ? AND seq = ?').get(
+      id,
+      seq,
+    ) as { encoding: 'gzip' | 'identity'; data: Buffer } | undefined;
     return row ?? null;
   }
 
-  async addCapture(id: string, expectedCount: number, c: NewCapture, a: AnalysisRecord, analyzedAt: string): Promise<AddCaptureResult> {
-    return this.db.transaction((): AddCaptureResult => {
-      if (!this.row(id)) return null;
-      const { n } = this.stmt('SELECT COUNT(*) AS n FROM incident_captures WHERE incident_id = ?').get(id) as { n: number };
-      if (n + 1 !== expectedCount) return 'conflict';
-      const seq = expectedCount + 1;
-      this.stmt('INSERT INTO incident_captures (incident_id, seq, created_at, sha256, size, encoding, data) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
-        id,
-        seq,
-        c.createdAt,
-        c.sha256,
-        c.raw.size,
-        c.raw.encoding,
-        c.raw.data,
-      );
-      this.stmt('UPDATE incidents SET updated_at = ? WHERE id = ?').run(c.createdAt, id);
-      const analysisTag = this.writeAnalysis(id, a, analyzedAt)!;
-      return { seq, analysisTag };
-    }).immediate();
+  async addCapture(
+    id: string,
+    expectedCount: number,
+    c: NewCapture,
+    a: AnalysisRecord,
+    analyzedAt: string,
+  ): Promise<AddCaptureResult> {
+    return this.db
+      .transaction((): AddCaptureResult => {
+        if (!this.row(id)) return null;
+        const { n } = this.stmt('SELECT COUNT(*) AS n FROM incident_captures WHERE incident_id = ?').get(id) as {
+          n: number;
+        };
+        if (n + 1 !== expectedCount) return 'conflict';
+        const seq = expectedCount + 1;
+        this.stmt(
+          'INSERT INTO incident_captures (incident_id, seq, created_at, sha256, size, encoding, data) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        ).run(id, seq, c.createdAt, c.sha256, c.raw.size, c.raw.encoding, c.raw.data);
+        this.stmt('UPDATE incidents SET updated_at = ? WHERE id = ?').run(c.createdAt, id);
+        const analysisTag = this.writeAnalysis(id, a, analyzedAt)!;
+        return { seq, analysisTag };
+      })
+      .immediate();
   }
 
   /** The analysis, its indexed fields and its view replaced; inside the caller's transaction. */
@@ -618,10 +683,23 @@ export class SqliteStore implements IncidentStore {
       `UPDATE incident_analysis SET analyzer_version = ?, analyzed_at = ?, document = ?, encoding = ?, form = ?, crc32 = ?,
          length = ?
        WHERE incident_id = ?`,
-    ).run(a.analyzerVersion, analyzedAt, a.document.data, a.document.encoding, a.document.form ?? 'full', a.document.crc32, a.document.length, id);
-    this
-      .stmt('UPDATE incident_fts SET titles = ?, verdict = ?, frames = ?, comms = ? WHERE rowid = ?')
-      .run(a.search.titles, a.search.verdict, a.search.frames, a.search.comms, r.seq);
+    ).run(
+      a.analyzerVersion,
+      analyzedAt,
+      a.document.data,
+      a.document.encoding,
+      a.document.form ?? 'full',
+      a.document.crc32,
+      a.document.length,
+      id,
+    );
+    this.stmt('UPDATE incident_fts SET titles = ?, verdict = ?, frames = ?, comms = ? WHERE rowid = ?').run(
+      a.search.titles,
+      a.search.verdict,
+      a.search.frames,
+      a.search.comms,
+      r.seq,
+    );
     // The old analysis's view goes with it; the new one's, when the record has it.
     const analysisTag = storedAnalysisTag(analyzedAt, a.document);
     if (a.view && this.keepsViews(a.document.length)) {
@@ -661,16 +739,18 @@ export class SqliteStore implements IncidentStore {
   }
 
   async putView(id: string, view: StoredView): Promise<void> {
-    this.db.transaction(() => {
-      // Only for the analysis stored now: a view computed from an analysis that a
-      // re-analysis replaced meanwhile would otherwise be kept under a stale tag.
-      const doc = this.stmt('SELECT analyzed_at, crc32, length, encoding FROM incident_analysis WHERE incident_id = ?').get(id) as
-        | { analyzed_at: string; crc32: number | null; length: number | null; encoding: string }
-        | undefined;
-      if (!doc || doc.encoding === 'identity' || storedAnalysisTag(doc.analyzed_at, doc) !== view.tag) return;
-      if (!this.keepsViews(doc.length ?? 0)) return;
-      this.writeView(id, view);
-    }).immediate();
+    this.db
+      .transaction(() => {
+        // Only for the analysis stored now: a view computed from an analysis that a
+        // re-analysis replaced meanwhile would otherwise be kept under a stale tag.
+        const doc = this.stmt(
+          'SELECT analyzed_at, crc32, length, encoding FROM incident_analysis WHERE incident_id = ?',
+        ).get(id) as { analyzed_at: string; crc32: number | null; length: number | null; encoding: string } | undefined;
+        if (!doc || doc.encoding === 'identity' || storedAnalysisTag(doc.analyzed_at, doc) !== view.tag) return;
+        if (!this.keepsViews(doc.length ?? 0)) return;
+        this.writeView(id, view);
+      })
+      .immediate();
   }
 
   private writeView(id: string, v: StoredView): void {
@@ -689,14 +769,12 @@ export class SqliteStore implements IncidentStore {
           // too, and one whose fingerprint older rules made (its group would be wrong) — but
           // once per analyzer version: a retry that failed under this version is not made
           // again (markReanalysisFailed). Those that failed before go last.
-          this
-            .stmt(
-              `SELECT id FROM incidents
+          this.stmt(
+            `SELECT id FROM incidents
                WHERE (analyzer_version != ? OR fingerprint = 'analysis-failed' OR (? > 0 AND fingerprint_version != ?))
                  AND reanalysis_failed_version IS NOT ?
                ORDER BY fingerprint = 'analysis-failed', seq`,
-            )
-            .all(currentVersion, fingerprintVersion, fingerprintVersion, currentVersion)
+          ).all(currentVersion, fingerprintVersion, fingerprintVersion, currentVersion)
     ) as { id: string }[];
     return rows.map((r) => r.id);
   }
@@ -738,14 +816,12 @@ export class SqliteStore implements IncidentStore {
   }
 
   async groups(limit: number): Promise<IncidentGroup[]> {
-    const rows = this
-      .stmt(
-        `SELECT i.group_key AS fingerprint, count(*) AS count, min(i.created_at) AS firstSeen, max(i.created_at) AS lastSeen,
+    const rows = this.stmt(
+      `SELECT i.group_key AS fingerprint, count(*) AS count, min(i.created_at) AS firstSeen, max(i.created_at) AS lastSeen,
            max(i.seq) AS latestSeq, json_group_array(DISTINCT i.kernel) AS kernels,
            json_group_array(DISTINCT i.host) AS hosts, ${GROUP_STATUS} AS status
          FROM incidents i GROUP BY i.group_key ORDER BY latestSeq DESC LIMIT ?`,
-      )
-      .all(limit) as {
+    ).all(limit) as {
       fingerprint: string;
       count: number;
       firstSeen: string;
@@ -755,23 +831,38 @@ export class SqliteStore implements IncidentStore {
       hosts: string;
       status: IncidentStatus;
     }[];
-    const latest = this.stmt('SELECT id, kind, coalesce(user_title, analysis_title) AS title FROM incidents WHERE seq = ?');
+    const latest = this.stmt(
+      'SELECT id, kind, coalesce(user_title, analysis_title) AS title FROM incidents WHERE seq = ?',
+    );
     return rows.map((r) =>
-      toGroup(r.fingerprint, { ...r, kernels: JSON.parse(r.kernels), hosts: JSON.parse(r.hosts) }, latest.get(r.latestSeq) as { id: string; kind: string; title: string }),
+      toGroup(
+        r.fingerprint,
+        { ...r, kernels: JSON.parse(r.kernels), hosts: JSON.parse(r.hosts) },
+        latest.get(r.latestSeq) as { id: string; kind: string; title: string },
+      ),
     );
   }
 
   async group(key: string, limit: number): Promise<IncidentGroupDetail | null> {
-    const g = this
-      .stmt(
-        `SELECT count(*) AS count, min(i.created_at) AS firstSeen, max(i.created_at) AS lastSeen, max(i.seq) AS latestSeq,
+    const g = this.stmt(
+      `SELECT count(*) AS count, min(i.created_at) AS firstSeen, max(i.created_at) AS lastSeen, max(i.seq) AS latestSeq,
            json_group_array(DISTINCT i.kernel) AS kernels, json_group_array(DISTINCT i.host) AS hosts,
            ${GROUP_STATUS} AS status
          FROM incidents i WHERE i.group_key = ?`,
-      )
-      .get(key) as { count: number; firstSeen: string; lastSeen: string; latestSeq: number | null; kernels: string; hosts: string; status: IncidentStatus };
+    ).get(key) as {
+      count: number;
+      firstSeen: string;
+      lastSeen: string;
+      latestSeq: number | null;
+      kernels: string;
+      hosts: string;
+      status: IncidentStatus;
+    };
     if (!g || g.count === 0 || g.latestSeq === null) return null;
-    const rows = this.stmt(`${SELECT_INCIDENT} WHERE i.group_key = ? ORDER BY i.seq DESC LIMIT ?`).all(key, limit) as IncidentRow[];
+    const rows = this.stmt(`${SELECT_INCIDENT} WHERE i.group_key = ? ORDER BY i.seq DESC LIMIT ?`).all(
+      key,
+      limit,
+    ) as IncidentRow[];
     const latest = this.stmt(`${SELECT_INCIDENT} WHERE i.seq = ?`).get(g.latestSeq) as IncidentRow;
     return {
       ...toGroup(key, { ...g, kernels: JSON.parse(g.kernels), hosts: JSON.parse(g.hosts) }, toSummary(latest)),
@@ -781,12 +872,16 @@ export class SqliteStore implements IncidentStore {
   }
 
   async repeatInfo(id: string): Promise<RepeatInfo | null> {
-    const r = this.stmt('SELECT seq, group_key FROM incidents WHERE id = ?').get(id) as { seq: number; group_key: string } | undefined;
+    const r = this.stmt('SELECT seq, group_key FROM incidents WHERE id = ?').get(id) as
+      { seq: number; group_key: string } | undefined;
     if (!r) return null;
-    const before = this
-      .stmt(`SELECT count(*) AS n, max(i.seq) AS lastSeq, ${GROUP_STATUS} AS status FROM incidents i WHERE i.group_key = ? AND i.seq < ?`)
-      .get(r.group_key, r.seq) as { n: number; lastSeq: number | null; status: IncidentStatus | null };
-    const last = before.lastSeq === null ? null : (this.stmt(`${SELECT_INCIDENT} WHERE i.seq = ?`).get(before.lastSeq) as IncidentRow);
+    const before = this.stmt(
+      `SELECT count(*) AS n, max(i.seq) AS lastSeq, ${GROUP_STATUS} AS status FROM incidents i WHERE i.group_key = ? AND i.seq < ?`,
+    ).get(r.group_key, r.seq) as { n: number; lastSeq: number | null; status: IncidentStatus | null };
+    const last =
+      before.lastSeq === null
+        ? null
+        : (this.stmt(`${SELECT_INCIDENT} WHERE i.seq = ?`).get(before.lastSeq) as IncidentRow);
     return {
       group: r.group_key,
       before: before.n,
@@ -799,16 +894,14 @@ export class SqliteStore implements IncidentStore {
   /** The newest mitigation note on an incident of the group (created before `beforeSeq`,
    *  when given); an emptied note is none. */
   private groupMitigation(key: string, beforeSeq: number | null): GroupMitigation | null {
-    const m = this
-      .stmt(
-        `SELECT m.incident_id AS incidentId, m.body, m.author, m.created_at AS updatedAt FROM mitigation_revisions m
+    const m = this.stmt(
+      `SELECT m.incident_id AS incidentId, m.body, m.author, m.created_at AS updatedAt FROM mitigation_revisions m
            JOIN incidents i ON i.id = m.incident_id
          WHERE i.group_key = ? AND (? IS NULL OR i.seq < ?)
            AND m.seq = (SELECT max(seq) FROM mitigation_revisions x WHERE x.incident_id = m.incident_id)
            AND m.body != ''
          ORDER BY m.seq DESC LIMIT 1`,
-      )
-      .get(key, beforeSeq, beforeSeq) as GroupMitigation | undefined;
+    ).get(key, beforeSeq, beforeSeq) as GroupMitigation | undefined;
     return m ?? null;
   }
 
@@ -817,8 +910,17 @@ export class SqliteStore implements IncidentStore {
     if (!r || r.kind === 'unknown') return [];
     const out = new Map<string, SimilarIncident>();
     // 1. The same group: the fingerprint (or a person) says it is the same bug.
-    const same = this.stmt(`${SELECT_INCIDENT} WHERE i.group_key = ? AND i.id != ? ORDER BY i.seq DESC LIMIT ?`).all(r.group_key, id, limit) as IncidentRow[];
-    for (const s of same) out.set(s.id, { ...toSummary(s), score: 1, reason: s.fingerprint === r.fingerprint ? 'same fingerprint' : 'grouped with it by hand' });
+    const same = this.stmt(`${SELECT_INCIDENT} WHERE i.group_key = ? AND i.id != ? ORDER BY i.seq DESC LIMIT ?`).all(
+      r.group_key,
+      id,
+      limit,
+    ) as IncidentRow[];
+    for (const s of same)
+      out.set(s.id, {
+        ...toSummary(s),
+        score: 1,
+        reason: s.fingerprint === r.fingerprint ? 'same fingerprint' : 'grouped with it by hand',
+      });
     // 2. Incidents sharing culprit or victim frames, found through the frame index and
     //    scored (a weighted Jaccard overlap, culprit first).
     const mine = this.signatureOf(id);
@@ -843,20 +945,27 @@ export class SqliteStore implements IncidentStore {
     }
     // 3. The same title (same kind of hang in the same function) when nothing else says more.
     if (out.size < limit) {
-      const titled = this
-        .stmt(`${SELECT_INCIDENT} WHERE i.id != ? AND i.kind = ? AND i.analysis_title = ? ORDER BY i.seq DESC LIMIT ?`)
-        .all(id, r.kind, r.analysis_title, limit) as IncidentRow[];
+      const titled = this.stmt(
+        `${SELECT_INCIDENT} WHERE i.id != ? AND i.kind = ? AND i.analysis_title = ? ORDER BY i.seq DESC LIMIT ?`,
+      ).all(id, r.kind, r.analysis_title, limit) as IncidentRow[];
       for (const t of titled) {
         if (out.size >= limit) break;
-        if (!out.has(t.id)) out.set(t.id, { ...toSummary(t), ...similarity(mine, this.signatureOf(t.id)), reason: 'same title' });
+        if (!out.has(t.id))
+          out.set(t.id, { ...toSummary(t), ...similarity(mine, this.signatureOf(t.id)), reason: 'same title' });
       }
     }
     return [...out.values()];
   }
 
   private signatureOf(id: string): FrameSignature {
-    const rows = this.stmt('SELECT role, frame FROM incident_frames WHERE incident_id = ?').all(id) as { role: 'culprit' | 'victim'; frame: string }[];
-    return { culprit: rows.filter((x) => x.role === 'culprit').map((x) => x.frame), victims: rows.filter((x) => x.role === 'victim').map((x) => x.frame) };
+    const rows = this.stmt('SELECT role, frame FROM incident_frames WHERE incident_id = ?').all(id) as {
+      role: 'culprit' | 'victim';
+      frame: string;
+    }[];
+    return {
+      culprit: rows.filter((x) => x.role === 'culprit').map((x) => x.frame),
+      victims: rows.filter((x) => x.role === 'victim').map((x) => x.frame),
+    };
   }
 
   /** The incident's culprit and victim frames (migrations/0009), replacing any before. */
@@ -871,36 +980,50 @@ export class SqliteStore implements IncidentStore {
   private refreshAnnotationIndex(incidentId: string): void {
     const r = this.row(incidentId);
     if (!r) return;
-    const bodies = this
-      .stmt('SELECT body FROM annotations WHERE incident_id = ? ORDER BY created_at')
-      .all(incidentId) as { body: string }[];
-    this.stmt('UPDATE incident_fts SET annotations = ? WHERE rowid = ?').run(bodies.map((b) => b.body).join('\n'), r.seq);
+    const bodies = this.stmt('SELECT body FROM annotations WHERE incident_id = ? ORDER BY created_at').all(
+      incidentId,
+    ) as { body: string }[];
+    this.stmt('UPDATE incident_fts SET annotations = ? WHERE rowid = ?').run(
+      bodies.map((b) => b.body).join('\n'),
+      r.seq,
+    );
   }
 
   async listAnnotations(incidentId: string): Promise<Annotation[]> {
-    const rows = this
-      .stmt('SELECT * FROM annotations WHERE incident_id = ? ORDER BY created_at, id')
-      .all(incidentId) as AnnotationRow[];
+    const rows = this.stmt('SELECT * FROM annotations WHERE incident_id = ? ORDER BY created_at, id').all(
+      incidentId,
+    ) as AnnotationRow[];
     return rows.map(toAnnotation);
   }
 
   async getAnnotation(incidentId: string, annotationId: string): Promise<Annotation | null> {
-    const row = this
-      .stmt('SELECT * FROM annotations WHERE incident_id = ? AND id = ?')
-      .get(incidentId, annotationId) as AnnotationRow | undefined;
+    const row = this.stmt('SELECT * FROM annotations WHERE incident_id = ? AND id = ?').get(
+      incidentId,
+      annotationId,
+    ) as AnnotationRow | undefined;
     return row ? toAnnotation(row) : null;
   }
 
   async addAnnotation(a: Annotation): Promise<void> {
-    this.db.transaction(() => {
-      this
-        .stmt(
+    this.db
+      .transaction(() => {
+        this.stmt(
           `INSERT INTO annotations (id, incident_id, target, line_from, line_to, body, author, created_at, updated_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(a.id, a.incidentId, a.target, a.lines?.[0] ?? null, a.lines?.[1] ?? null, a.body, a.author, a.createdAt, a.updatedAt);
-      this.refreshAnnotationIndex(a.incidentId);
-    }).immediate();
+        ).run(
+          a.id,
+          a.incidentId,
+          a.target,
+          a.lines?.[0] ?? null,
+          a.lines?.[1] ?? null,
+          a.body,
+          a.author,
+          a.createdAt,
+          a.updatedAt,
+        );
+        this.refreshAnnotationIndex(a.incidentId);
+      })
+      .immediate();
   }
 
   async updateAnnotation(
@@ -909,38 +1032,57 @@ export class SqliteStore implements IncidentStore {
     patch: AnnotationPatch,
     updatedAt: string,
   ): Promise<Annotation | null> {
-    return this.db.transaction((): Annotation | null => {
-      const current = this
-        .stmt('SELECT * FROM annotations WHERE incident_id = ? AND id = ?')
-        .get(incidentId, annotationId) as AnnotationRow | undefined;
-      if (!current) return null;
-      const next = { ...toAnnotation(current), ...patch, updatedAt };
-      this
-        .stmt('UPDATE annotations SET target = ?, line_from = ?, line_to = ?, body = ?, author = ?, updated_at = ? WHERE id = ?')
-        .run(next.target, next.lines?.[0] ?? null, next.lines?.[1] ?? null, next.body, next.author, updatedAt, annotationId);
-      this.refreshAnnotationIndex(incidentId);
-      return next;
-    }).immediate();
+    return this.db
+      .transaction((): Annotation | null => {
+        const current = this.stmt('SELECT * FROM annotations WHERE incident_id = ? AND id = ?').get(
+          incidentId,
+          annotationId,
+        ) as AnnotationRow | undefined;
+        if (!current) return null;
+        const next = { ...toAnnotation(current), ...patch, updatedAt };
+        this.stmt(
+          'UPDATE annotations SET target = ?, line_from = ?, line_to = ?, body = ?, author = ?, updated_at = ? WHERE id = ?',
+        ).run(
+          next.target,
+          next.lines?.[0] ?? null,
+          next.lines?.[1] ?? null,
+          next.body,
+          next.author,
+          updatedAt,
+          annotationId,
+        );
+        this.refreshAnnotationIndex(incidentId);
+        return next;
+      })
+      .immediate();
   }
 
   async deleteAnnotation(incidentId: string, annotationId: string): Promise<boolean> {
-    return this.db.transaction((): boolean => {
-      const { changes } = this.stmt('DELETE FROM annotations WHERE incident_id = ? AND id = ?').run(incidentId, annotationId);
-      this.refreshAnnotationIndex(incidentId);
-      return changes > 0;
-    }).immediate();
+    return this.db
+      .transaction((): boolean => {
+        const { changes } = this.stmt('DELETE FROM annotations WHERE incident_id = ? AND id = ?').run(
+          incidentId,
+          annotationId,
+        );
+        this.refreshAnnotationIndex(incidentId);
+        return changes > 0;
+      })
+      .immediate();
   }
 
   async mitigationHistory(incidentId: string): Promise<MitigationRevision[]> {
-    return this
-      .stmt('SELECT body, author, created_at AS createdAt FROM mitigation_revisions WHERE incident_id = ? ORDER BY seq DESC')
-      .all(incidentId) as MitigationRevision[];
+    return this.stmt(
+      'SELECT body, author, created_at AS createdAt FROM mitigation_revisions WHERE incident_id = ? ORDER BY seq DESC',
+    ).all(incidentId) as MitigationRevision[];
   }
 
   async addMitigation(incidentId: string, revision: MitigationRevision): Promise<void> {
-    this
-      .stmt('INSERT INTO mitigation_revisions (incident_id, body, author, created_at) VALUES (?, ?, ?, ?)')
-      .run(incidentId, revision.body, revision.author, revision.createdAt);
+    this.stmt('INSERT INTO mitigation_revisions (incident_id, body, author, created_at) VALUES (?, ?, ?, ?)').run(
+      incidentId,
+      revision.body,
+      revision.author,
+      revision.createdAt,
+    );
   }
 
   /** Inside the caller's transaction: the incident and every row of it. */
@@ -964,11 +1106,17 @@ export class SqliteStore implements IncidentStore {
   }
 
   async deleteUnpinnedBefore(cutoff: string): Promise<string[]> {
-    return this.db.transaction((): string[] => {
-      const ids = (this.stmt('SELECT id FROM incidents WHERE created_at < ? AND pinned = 0 ORDER BY seq').all(cutoff) as { id: string }[]).map((r) => r.id);
-      for (const id of ids) this.deleteOne(id);
-      return ids;
-    }).immediate();
+    return this.db
+      .transaction((): string[] => {
+        const ids = (
+          this.stmt('SELECT id FROM incidents WHERE created_at < ? AND pinned = 0 ORDER BY seq').all(cutoff) as {
+            id: string;
+          }[]
+        ).map((r) => r.id);
+        for (const id of ids) this.deleteOne(id);
+        return ids;
+      })
+      .immediate();
   }
 
   async isPinned(id: string): Promise<boolean | null> {
@@ -978,66 +1126,78 @@ export class SqliteStore implements IncidentStore {
 
   async addAudit(incidentId: string, e: AuditEntry): Promise<void> {
     this.stmt('INSERT INTO incident_audit (incident_id, at, actor, action, detail) VALUES (?, ?, ?, ?, ?)').run(
-      incidentId, e.at, e.actor, e.action, JSON.stringify(e.detail),
+      incidentId,
+      e.at,
+      e.actor,
+      e.action,
+      JSON.stringify(e.detail),
     );
   }
 
   async listAudit(incidentId: string): Promise<AuditEntry[]> {
-    const rows = this.stmt('SELECT at, actor, action, detail FROM incident_audit WHERE incident_id = ? ORDER BY seq').all(incidentId) as
-      (Omit<AuditEntry, 'detail'> & { detail: string })[];
+    const rows = this.stmt(
+      'SELECT at, actor, action, detail FROM incident_audit WHERE incident_id = ? ORDER BY seq',
+    ).all(incidentId) as (Omit<AuditEntry, 'detail'> & { detail: string })[];
     return rows.map((r) => ({ ...r, detail: JSON.parse(r.detail) as Record<string, unknown> }));
   }
 
   async createToken(t: ApiToken, secretSha256: string): Promise<void> {
     try {
-      this.stmt('INSERT INTO api_tokens (id, name, role, token_sha256, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)').run(
-        t.id, t.name, t.role, secretSha256, t.createdAt, t.revokedAt,
-      );
+      this.stmt(
+        'INSERT INTO api_tokens (id, name, role, token_sha256, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)',
+      ).run(t.id, t.name, t.role, secretSha256, t.createdAt, t.revokedAt);
     } catch (err) {
-      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new HttpError(409, 'name_taken', `a token named ${JSON.stringify(t.name)} exists already`);
+      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE')
+        throw new HttpError(409, 'name_taken', `a token named ${JSON.stringify(t.name)} exists already`);
       throw err;
     }
   }
 
   async listTokens(): Promise<ApiToken[]> {
-    return this.stmt('SELECT id, name, role, created_at AS createdAt, revoked_at AS revokedAt FROM api_tokens ORDER BY created_at, id').all() as ApiToken[];
+    return this.stmt(
+      'SELECT id, name, role, created_at AS createdAt, revoked_at AS revokedAt FROM api_tokens ORDER BY created_at, id',
+    ).all() as ApiToken[];
   }
 
   async revokeToken(idOrName: string, at: string): Promise<ApiToken | null> {
-    return this.db.transaction((): ApiToken | null => {
-      const t = this
-        .stmt('SELECT id, name, role, created_at AS createdAt, revoked_at AS revokedAt FROM api_tokens WHERE (id = ? OR name = ?) AND revoked_at IS NULL')
-        .get(idOrName, idOrName) as ApiToken | undefined;
-      if (!t) return null;
-      this.stmt('UPDATE api_tokens SET revoked_at = ? WHERE id = ?').run(at, t.id);
-      this.stmt('DELETE FROM web_sessions WHERE token_id = ?').run(t.id);
-      return { ...t, revokedAt: at };
-    }).immediate();
+    return this.db
+      .transaction((): ApiToken | null => {
+        const t = this.stmt(
+          'SELECT id, name, role, created_at AS createdAt, revoked_at AS revokedAt FROM api_tokens WHERE (id = ? OR name = ?) AND revoked_at IS NULL',
+        ).get(idOrName, idOrName) as ApiToken | undefined;
+        if (!t) return null;
+        this.stmt('UPDATE api_tokens SET revoked_at = ? WHERE id = ?').run(at, t.id);
+        this.stmt('DELETE FROM web_sessions WHERE token_id = ?').run(t.id);
+        return { ...t, revokedAt: at };
+      })
+      .immediate();
   }
 
   async tokenBySecret(secretSha256: string): Promise<ApiToken | null> {
-    const t = this
-      .stmt('SELECT id, name, role, created_at AS createdAt, revoked_at AS revokedAt FROM api_tokens WHERE token_sha256 = ? AND revoked_at IS NULL')
-      .get(secretSha256) as ApiToken | undefined;
+    const t = this.stmt(
+      'SELECT id, name, role, created_at AS createdAt, revoked_at AS revokedAt FROM api_tokens WHERE token_sha256 = ? AND revoked_at IS NULL',
+    ).get(secretSha256) as ApiToken | undefined;
     return t ?? null;
   }
 
   async createSession(sessionSha256: string, tokenId: string, createdAt: string, expiresAt: string): Promise<void> {
-    this.db.transaction(() => {
-      // Expired sessions go when new ones come: the table never grows past the live ones.
-      this.stmt('DELETE FROM web_sessions WHERE expires_at <= ?').run(createdAt);
-      this.stmt('INSERT INTO web_sessions (session_sha256, token_id, created_at, expires_at) VALUES (?, ?, ?, ?)').run(sessionSha256, tokenId, createdAt, expiresAt);
-    }).immediate();
+    this.db
+      .transaction(() => {
+        // Expired sessions go when new ones come: the table never grows past the live ones.
+        this.stmt('DELETE FROM web_sessions WHERE expires_at <= ?').run(createdAt);
+        this.stmt(
+          'INSERT INTO web_sessions (session_sha256, token_id, created_at, expires_at) VALUES (?, ?, ?, ?)',
+        ).run(sessionSha256, tokenId, createdAt, expiresAt);
+      })
+      .immediate();
   }
 
   async sessionToken(sessionSha256: string, now: string): Promise<ApiToken | null> {
-    const t = this
-      .stmt(
-        `SELECT t.id, t.name, t.role, t.created_at AS createdAt, t.revoked_at AS revokedAt FROM web_sessions s
+    const t = this.stmt(
+      `SELECT t.id, t.name, t.role, t.created_at AS createdAt, t.revoked_at AS revokedAt FROM web_sessions s
            JOIN api_tokens t ON t.id = s.token_id
          WHERE s.session_sha256 = ? AND s.expires_at > ? AND t.revoked_at IS NULL`,
-      )
-      .get(sessionSha256, now) as ApiToken | undefined;
+    ).get(sessionSha256, now) as ApiToken | undefined;
     return t ?? null;
   }
 
@@ -1046,16 +1206,18 @@ export class SqliteStore implements IncidentStore {
   }
 
   async createShare(s: IncidentShare): Promise<void> {
-    this.stmt('INSERT INTO incident_shares (id, incident_id, created_at, created_by, kaslr) VALUES (?, ?, ?, ?, ?)').run(
-      s.id, s.incidentId, s.createdAt, s.createdBy, s.kaslr ? 1 : 0,
-    );
+    this.stmt(
+      'INSERT INTO incident_shares (id, incident_id, created_at, created_by, kaslr) VALUES (?, ?, ?, ?, ?)',
+    ).run(s.id, s.incidentId, s.createdAt, s.createdBy, s.kaslr ? 1 : 0);
   }
 
   async getShare(id: string): Promise<IncidentShare | null> {
-    const r = this.stmt('SELECT id, incident_id, created_at, created_by, kaslr FROM incident_shares WHERE id = ?').get(id) as
-      | { id: string; incident_id: string; created_at: string; created_by: string | null; kaslr: number }
-      | undefined;
-    return r ? { id: r.id, incidentId: r.incident_id, createdAt: r.created_at, createdBy: r.created_by, kaslr: r.kaslr === 1 } : null;
+    const r = this.stmt('SELECT id, incident_id, created_at, created_by, kaslr FROM incident_shares WHERE id = ?').get(
+      id,
+    ) as { id: string; incident_id: string; created_at: string; created_by: string | null; kaslr: number } | undefined;
+    return r
+      ? { id: r.id, incidentId: r.incident_id, createdAt: r.created_at, createdBy: r.created_by, kaslr: r.kaslr === 1 }
+      : null;
   }
 
   async getMeta(key: string): Promise<string | null> {
@@ -1064,7 +1226,10 @@ export class SqliteStore implements IncidentStore {
   }
 
   async setMeta(key: string, value: string): Promise<void> {
-    this.stmt('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+    this.stmt('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(
+      key,
+      value,
+    );
   }
 
   async backup(destination: string): Promise<void> {

@@ -4,7 +4,15 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AnalysisDocument } from '@hangscope/analyzer';
-import { HUNG_TASK_DUMP, openTestStore, startApp, TEST_ENGINE, tempDir, upload, type TestApp } from '../__tests__/helpers.js';
+import {
+  HUNG_TASK_DUMP,
+  openTestStore,
+  startApp,
+  TEST_ENGINE,
+  tempDir,
+  upload,
+  type TestApp,
+} from '../__tests__/helpers.js';
 import { toAnalysisRecord } from '../analysis/digest.js';
 import { defaultMigrationsDir } from '../paths.js';
 import { migrate } from './migrate.js';
@@ -28,7 +36,9 @@ describe.skipIf(TEST_ENGINE !== 'sqlite')('migrations', () => {
     await t.app.close();
 
     const db = new Database(t.dbPath, { readonly: true });
-    const rows = db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all() as { version: number }[];
+    const rows = db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all() as {
+      version: number;
+    }[];
     expect(rows.map((r) => r.version)).toEqual(migrationFiles().map((f) => Number(f.split('_')[0])));
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     db.close();
@@ -48,7 +58,10 @@ describe.skipIf(TEST_ENGINE !== 'sqlite')('migrations', () => {
     writeFileSync(join(migrations, '0002_b.sql'), 'CREATE TABLE b (x INTEGER); INSERT INTO nope VALUES (1);');
     const db = new Database(join(dir, 'x.db'));
     expect(() => migrate(db, migrations)).toThrow(/nope/);
-    const tables = () => (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+    const tables = () =>
+      (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map(
+        (r) => r.name,
+      );
     expect(tables()).toEqual(['a', 'schema_migrations']); // b rolled back with its record
     writeFileSync(join(migrations, '0002_b.sql'), 'CREATE TABLE b (x INTEGER);');
     expect(migrate(db, migrations)).toEqual([2]);
@@ -65,7 +78,8 @@ describe.skipIf(TEST_ENGINE !== 'sqlite')('migrations', () => {
     // A database as the server left it before 0003: migrations 1–2, one incident with its analysis as JSON text.
     const older = join(dir, 'older-migrations');
     mkdirSync(older);
-    for (const f of migrationFiles().filter((f) => Number(f.split('_')[0]) <= 2)) copyFileSync(join(defaultMigrationsDir(), f), join(older, f));
+    for (const f of migrationFiles().filter((f) => Number(f.split('_')[0]) <= 2))
+      copyFileSync(join(defaultMigrationsDir(), f), join(older, f));
     const oldDoc = JSON.stringify(document({ title: 'INFO: task hung in old_function', fingerprint: 'fp-old' }));
     const db = new Database(dbPath);
     db.pragma('journal_mode = WAL');
@@ -76,15 +90,26 @@ describe.skipIf(TEST_ENGINE !== 'sqlite')('migrations', () => {
       `INSERT INTO incidents (id, sha256, created_at, updated_at, size, line_count, host, kind, analysis_title, fingerprint, kernel, analyzer_version)
        VALUES (?, ?, ?, ?, 3, 1, 'old-host', 'hung_task', 'INFO: task hung in old_function', 'fp-old', NULL, 'test')`,
     ).run(oldId, 'f'.repeat(64), now, now);
-    db.prepare("INSERT INTO incident_raw (incident_id, encoding, data) VALUES (?, 'identity', ?)").run(oldId, Buffer.from('old'));
-    db.prepare("INSERT INTO incident_analysis (incident_id, analyzer_version, analyzed_at, document) VALUES (?, 'test', ?, ?)").run(oldId, now, oldDoc);
-    db.prepare("INSERT INTO incident_fts (rowid, user_title, titles, verdict, frames, comms, annotations) VALUES (1, '', 'old_function', '', '', '', '')").run();
+    db.prepare("INSERT INTO incident_raw (incident_id, encoding, data) VALUES (?, 'identity', ?)").run(
+      oldId,
+      Buffer.from('old'),
+    );
+    db.prepare(
+      "INSERT INTO incident_analysis (incident_id, analyzer_version, analyzed_at, document) VALUES (?, 'test', ?, ?)",
+    ).run(oldId, now, oldDoc);
+    db.prepare(
+      "INSERT INTO incident_fts (rowid, user_title, titles, verdict, frames, comms, annotations) VALUES (1, '', 'old_function', '', '', '', '')",
+    ).run();
     db.close();
 
     t = await startApp({ reanalyzeOnStart: false }, dir);
     const check = new Database(dbPath, { readonly: true });
-    expect((check.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number }).v).toBeGreaterThanOrEqual(3);
-    const indexes = (check.prepare("SELECT name FROM sqlite_master WHERE type = 'index'").all() as { name: string }[]).map((r) => r.name);
+    expect(
+      (check.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number }).v,
+    ).toBeGreaterThanOrEqual(3);
+    const indexes = (
+      check.prepare("SELECT name FROM sqlite_master WHERE type = 'index'").all() as { name: string }[]
+    ).map((r) => r.name);
     expect(indexes).toEqual(expect.arrayContaining(['incidents_host', 'incidents_status', 'incidents_kernel']));
     check.close();
 
@@ -97,23 +122,40 @@ describe.skipIf(TEST_ENGINE !== 'sqlite')('migrations', () => {
     expect(gz.headers['content-encoding']).toBeUndefined();
     expect(gz.rawPayload.equals(plain.rawPayload)).toBe(true);
     expect((await t.app.inject({ method: 'GET', url: `${url}/analysis.json` })).json()).toEqual(JSON.parse(oldDoc));
-    expect((await t.app.inject({ method: 'GET', url: '/api/incidents?q=old_function' })).json().items.map((i: { id: string }) => i.id)).toEqual([oldId]);
-    expect((await t.app.inject({ method: 'GET', url: '/api/incidents?host=old-host' })).json().items.map((i: { id: string }) => i.id)).toEqual([oldId]);
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/incidents?q=old_function' }))
+        .json()
+        .items.map((i: { id: string }) => i.id),
+    ).toEqual([oldId]);
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/incidents?host=old-host' }))
+        .json()
+        .items.map((i: { id: string }) => i.id),
+    ).toEqual([oldId]);
 
     const { json } = await upload(t.app, HUNG_TASK_DUMP);
     const row = new Database(dbPath, { readonly: true });
-    expect(row.prepare('SELECT encoding, typeof(document) AS type FROM incident_analysis WHERE incident_id = ?').get(json.id)).toEqual({
+    expect(
+      row
+        .prepare('SELECT encoding, typeof(document) AS type FROM incident_analysis WHERE incident_id = ?')
+        .get(json.id),
+    ).toEqual({
       encoding: 'deflate-raw-sync',
       type: 'blob',
     });
     row.close();
-    const fresh = await t.app.inject({ method: 'GET', url: `/api/incidents/${json.id}`, headers: { 'accept-encoding': 'gzip' } });
+    const fresh = await t.app.inject({
+      method: 'GET',
+      url: `/api/incidents/${json.id}`,
+      headers: { 'accept-encoding': 'gzip' },
+    });
     expect(fresh.headers['content-encoding']).toBe('gzip');
     expect(JSON.parse(gunzipSync(fresh.rawPayload).toString()).id).toBe(json.id);
   });
 
   it('the shipped migrations are well-formed files', () => {
-    for (const f of migrationFiles()) expect(readFileSync(join(defaultMigrationsDir(), f), 'utf8').length).toBeGreaterThan(0);
+    for (const f of migrationFiles())
+      expect(readFileSync(join(defaultMigrationsDir(), f), 'utf8').length).toBeGreaterThan(0);
   });
 });
 
@@ -169,17 +211,34 @@ describe(`${TEST_ENGINE} store search index`, () => {
         analysis: toAnalysisRecord(doc, 'x'),
       });
     await add('AAAAAAAAAAAAAAAAAAAAAA', 'a'.repeat(64), document({}));
-    await add('BBBBBBBBBBBBBBBBBBBBBB', 'b'.repeat(64), document({
-      title: 'INFO: task hung in qxl_fb_work',
-      fingerprint: 'fp-qxl',
-      verdict: 'kworker holds the console lock',
-      tasks: [{ ...document({}).tasks[0], id: 'task:4790', comm: 'kworker/1:2', frames: [{ fn: 'mutex_lock', offset: null, size: null, module: null, addr: null, reliable: true }] }],
-    }));
+    await add(
+      'BBBBBBBBBBBBBBBBBBBBBB',
+      'b'.repeat(64),
+      document({
+        title: 'INFO: task hung in qxl_fb_work',
+        fingerprint: 'fp-qxl',
+        verdict: 'kworker holds the console lock',
+        tasks: [
+          {
+            ...document({}).tasks[0],
+            id: 'task:4790',
+            comm: 'kworker/1:2',
+            frames: [{ fn: 'mutex_lock', offset: null, size: null, module: null, addr: null, reliable: true }],
+          },
+        ],
+      }),
+    );
     // listJson is what the API sends (and caches); list() the same page as objects.
     const page = async (filter: ListFilter, cursor: string | null = null, limit = 10) => {
-      const body = JSON.parse(await store.listJson(filter, cursor, limit)) as { items: (IncidentSummary & { url: string })[]; nextCursor: string | null };
+      const body = JSON.parse(await store.listJson(filter, cursor, limit)) as {
+        items: (IncidentSummary & { url: string })[];
+        nextCursor: string | null;
+      };
       const objects = await store.list(filter, cursor, limit);
-      expect(body).toEqual({ items: objects.items.map((s) => ({ ...s, url: `/i/${s.id}` })), nextCursor: objects.nextCursor });
+      expect(body).toEqual({
+        items: objects.items.map((s) => ({ ...s, url: `/i/${s.id}` })),
+        nextCursor: objects.nextCursor,
+      });
       return body;
     };
     const ids = async (filter: ListFilter) => (await page(filter)).items.map((i) => i.id[0]);
@@ -204,7 +263,10 @@ describe(`${TEST_ENGINE} store search index`, () => {
     expect(await search('kworker/1:2')).toEqual(['B']);
     expect(await search('kworker/1:3')).toEqual([]);
     // a duplicate sha256 is reported, not inserted
-    expect(await add('CCCCCCCCCCCCCCCCCCCCCC', 'a'.repeat(64), document({}))).toEqual({ created: false, id: 'AAAAAAAAAAAAAAAAAAAAAA' });
+    expect(await add('CCCCCCCCCCCCCCCCCCCCCC', 'a'.repeat(64), document({}))).toEqual({
+      created: false,
+      id: 'AAAAAAAAAAAAAAAAAAAAAA',
+    });
     expect(await store.count()).toBe(2);
 
     // Cached list pages: a write through another connection (the CLI's import) shows at once.
@@ -226,7 +288,11 @@ describe(`${TEST_ENGINE} store search index`, () => {
     expect(await ids({ status: 'resolved' })).toEqual(['A']);
     // and one through this connection
     await store.update('DDDDDDDDDDDDDDDDDDDDDD', { tags: ['cli'] });
-    await store.update('BBBBBBBBBBBBBBBBBBBBBB', { tags: ['z-last', 'a "quoted" \\ tag'], host: 'host\u0001', userTitle: 'title \u2028 "x"' });
+    await store.update('BBBBBBBBBBBBBBBBBBBBBB', {
+      tags: ['z-last', 'a "quoted" \\ tag'],
+      host: 'host\u0001',
+      userTitle: 'title \u2028 "x"',
+    });
     expect(await ids({ tag: 'cli' })).toEqual(['D']);
     await store.update('DDDDDDDDDDDDDDDDDDDDDD', { userTitle: 'Crème brûlée at the ÉCOLE' });
     expect(await search('creme')).toEqual(['D']);
@@ -237,7 +303,12 @@ describe(`${TEST_ENGINE} store search index`, () => {
     expect(await search('creme')).toEqual([]);
     const first = await page({});
     expect(first.items[0].tags).toEqual(['cli']);
-    expect(first.items[1]).toMatchObject({ tags: ['a "quoted" \\ tag', 'z-last'], host: 'host\u0001', title: 'title \u2028 "x"', duplicateOf: null });
+    expect(first.items[1]).toMatchObject({
+      tags: ['a "quoted" \\ tag', 'z-last'],
+      host: 'host\u0001',
+      title: 'title \u2028 "x"',
+      duplicateOf: null,
+    });
     // keyset paging: page size 1, then the cursor
     const one = await page({}, null, 1);
     expect(one.items.map((i) => i.id[0])).toEqual(['D']);

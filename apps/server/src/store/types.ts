@@ -296,7 +296,13 @@ export interface IncidentStore {
   getCaptureRaw(id: string, seq: number): Promise<{ encoding: 'gzip' | 'identity'; data: Buffer } | null>;
   /** Add a capture as number `expectedCount + 1` and replace the incident's analysis with
    *  `analysis` (the analysis of all its captures), in one transaction. */
-  addCapture(id: string, expectedCount: number, capture: NewCapture, analysis: AnalysisRecord, analyzedAt: string): Promise<AddCaptureResult>;
+  addCapture(
+    id: string,
+    expectedCount: number,
+    capture: NewCapture,
+    analysis: AnalysisRecord,
+    analyzedAt: string,
+  ): Promise<AddCaptureResult>;
   /** The stored view of the incident, if it was built from analysis `tag` by view code
    *  of `version`; null otherwise. */
   getView(id: string, tag: string, version: number): Promise<StoredView | null>;
@@ -319,7 +325,13 @@ export interface IncidentStore {
    *  re-analysis under `currentVersion` / `fingerprintVersion` (another server did it;
    *  currentVersion null: every incident needs it). Several servers re-analysing after an
    *  upgrade then share the work instead of each doing all of it. */
-  claimReanalysis(id: string, owner: string, leaseMs: number, currentVersion: string | null, fingerprintVersion: number): Promise<boolean>;
+  claimReanalysis(
+    id: string,
+    owner: string,
+    leaseMs: number,
+    currentVersion: string | null,
+    fingerprintVersion: number,
+  ): Promise<boolean>;
   groups(limit: number): Promise<IncidentGroup[]>;
   /** One group with its incidents (at most `limit`, newest first); null when empty. */
   group(key: string, limit: number): Promise<IncidentGroupDetail | null>;
@@ -332,7 +344,12 @@ export interface IncidentStore {
   listAnnotations(incidentId: string): Promise<Annotation[]>;
   getAnnotation(incidentId: string, annotationId: string): Promise<Annotation | null>;
   addAnnotation(annotation: Annotation): Promise<void>;
-  updateAnnotation(incidentId: string, annotationId: string, patch: AnnotationPatch, updatedAt: string): Promise<Annotation | null>;
+  updateAnnotation(
+    incidentId: string,
+    annotationId: string,
+    patch: AnnotationPatch,
+    updatedAt: string,
+  ): Promise<Annotation | null>;
   deleteAnnotation(incidentId: string, annotationId: string): Promise<boolean>;
 
   mitigationHistory(incidentId: string): Promise<MitigationRevision[]>;

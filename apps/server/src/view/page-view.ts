@@ -3,7 +3,16 @@
 // a stored document, and by the analysis worker from the document still in memory (so a
 // fresh upload's page needs no second read of its analysis).
 
-import { StackTable, isCompact, type AnalysisDocument, type CompactAnalysis, type CompactTask, type CoverageSegment, type Frame, type Task } from '@hangscope/analyzer';
+import {
+  StackTable,
+  isCompact,
+  type AnalysisDocument,
+  type CompactAnalysis,
+  type CompactTask,
+  type CoverageSegment,
+  type Frame,
+  type Task,
+} from '@hangscope/analyzer';
 
 /** Coverage lists longer than this send counts and the unparsed and prose segments, up to this many. */
 export const COVERAGE_INLINE = 200;
@@ -52,7 +61,11 @@ function graphTaskIds(doc: AnyDocument): Set<string> {
 }
 
 /** Stack groups of all tasks, largest first (ties: input order of their first task). */
-export function taskGroups(tasks: AnyTask[], framesOf: (t: AnyTask) => Frame[], inGraph: Set<string>): TaskGroupSummary[] {
+export function taskGroups(
+  tasks: AnyTask[],
+  framesOf: (t: AnyTask) => Frame[],
+  inGraph: Set<string>,
+): TaskGroupSummary[] {
   // Shared frame arrays (the compact form) are keyed once.
   const keys = new Map<Frame[], string>();
   const groups = new Map<string, TaskGroupSummary>();
@@ -72,7 +85,15 @@ export function taskGroups(tasks: AnyTask[], framesOf: (t: AnyTask) => Frame[], 
     }
     let g = groups.get(key);
     if (!g) {
-      g = { key, count: 0, states: [], comms: [], fns: frames.map((f) => f.fn), generic: genericIndexes(frames), node: null };
+      g = {
+        key,
+        count: 0,
+        states: [],
+        comms: [],
+        fns: frames.map((f) => f.fn),
+        generic: genericIndexes(frames),
+        node: null,
+      };
       groups.set(key, g);
     }
     g.count++;
@@ -89,7 +110,10 @@ export function taskGroups(tasks: AnyTask[], framesOf: (t: AnyTask) => Frame[], 
  * The given tasks in the compact form, with only the stacks they use. Lines found on
  * the frames (analyzer 0.1) move to the task's `frameLines`, so equal stacks are shared.
  */
-export function packTasks(tasks: AnyTask[], framesOf: (t: AnyTask) => Frame[]): { stacks: Frame[][]; tasks: CompactTask[] } {
+export function packTasks(
+  tasks: AnyTask[],
+  framesOf: (t: AnyTask) => Frame[],
+): { stacks: Frame[][]; tasks: CompactTask[] } {
   const table = new StackTable();
   const out: CompactTask[] = [];
   for (const t of tasks) {
@@ -119,7 +143,8 @@ export function coverageView(segments: CoverageSegment[] | undefined): {
 } {
   const all = segments ?? [];
   const coverageCounts = { parsed: 0, prose: 0, unparsed: 0 };
-  for (const s of all) coverageCounts[s.status] = (coverageCounts[s.status] ?? 0) + (s.status === 'parsed' ? (s.count ?? 1) : 1);
+  for (const s of all)
+    coverageCounts[s.status] = (coverageCounts[s.status] ?? 0) + (s.status === 'parsed' ? (s.count ?? 1) : 1);
   if (all.length <= COVERAGE_INLINE) return { coverage: all, coverageCounts, coverageSegments: all.length };
   // What a reader must know about: lines the analyzer could not parse, then prose; the
   // parsed segments are only counted (the full list is in the analysis document).

@@ -91,7 +91,8 @@ function postWithProgress<T>(path: string, body: FormData, onProgress: (fraction
       if (e.lengthComputable && e.total > 0) onProgress(e.loaded / e.total);
     };
     xhr.upload.onload = () => onProgress(1);
-    xhr.onerror = () => reject(new ApiError(0, 'network', 'The server could not be reached: check the connection and try again.'));
+    xhr.onerror = () =>
+      reject(new ApiError(0, 'network', 'The server could not be reached: check the connection and try again.'));
     xhr.onload = () => {
       let parsed: unknown = null;
       try {
@@ -104,7 +105,13 @@ function postWithProgress<T>(path: string, body: FormData, onProgress: (fraction
         return;
       }
       const b = (parsed && typeof parsed === 'object' ? parsed : {}) as { error?: unknown; message?: unknown };
-      reject(new ApiError(xhr.status, typeof b.error === 'string' ? b.error : `http_${xhr.status}`, typeof b.message === 'string' ? b.message : `${xhr.status} ${xhr.statusText}`.trim()));
+      reject(
+        new ApiError(
+          xhr.status,
+          typeof b.error === 'string' ? b.error : `http_${xhr.status}`,
+          typeof b.message === 'string' ? b.message : `${xhr.status} ${xhr.statusText}`.trim(),
+        ),
+      );
     };
     xhr.send(body);
   });
@@ -161,7 +168,9 @@ export const api = {
 
   /** Stack groups after the first page the view carries, largest first. */
   taskGroups: (id: string, offset: number, limit: number) =>
-    request<{ total: number; items: TaskGroupSummary[] }>(`/api/incidents/${enc(id)}/view/task-groups?offset=${offset}&limit=${limit}`),
+    request<{ total: number; items: TaskGroupSummary[] }>(
+      `/api/incidents/${enc(id)}/view/task-groups?offset=${offset}&limit=${limit}`,
+    ),
 
   /** The text the analysis read: the dump, or with several captures all of them joined
    *  (the lines evidence spans count). */
@@ -181,8 +190,7 @@ export const api = {
     if (input.title) form.set('title', input.title);
     if (input.host) form.set('host', input.host);
     if (input.tags) form.set('tags', input.tags);
-    const dump =
-      typeof input.dump === 'string' ? new Blob([input.dump], { type: 'text/plain' }) : input.dump;
+    const dump = typeof input.dump === 'string' ? new Blob([input.dump], { type: 'text/plain' }) : input.dump;
     form.set('dump', dump, typeof input.dump === 'string' ? 'pasted.txt' : input.dump.name);
     if (!input.onProgress) return request<CreatedIncident>('/api/incidents', { method: 'POST', body: form });
     return postWithProgress<CreatedIncident>('/api/incidents', form, input.onProgress);
@@ -264,11 +272,14 @@ export const api = {
 
   /** A redacted share link (host names, addresses, e-mail, home paths replaced); null: a server without them. */
   shareRedacted: (id: string) =>
-    optional<{ id: string; url: string; raw: string; analysis: string; svg: string }>(`/api/incidents/${enc(id)}/shares`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: '{}',
-    }),
+    optional<{ id: string; url: string; raw: string; analysis: string; svg: string }>(
+      `/api/incidents/${enc(id)}/shares`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      },
+    ),
 
   deleteIncident: (id: string) => request<void>(`/api/incidents/${enc(id)}`, { method: 'DELETE' }),
 
@@ -339,5 +350,12 @@ export function expandTasks(stacks: Frame[][], tasks: CompactTask[]): Task[] {
 export function viewFromWire(w: IncidentViewWire): IncidentView {
   const { view, ...fields } = w;
   const { stacks, tasks, coverageCounts, coverageSegments, counts, taskGroups, ...analysis } = view;
-  return { ...fields, analysis: { ...analysis, tasks: expandTasks(stacks, tasks) }, counts, coverageCounts, coverageSegments, taskGroups };
+  return {
+    ...fields,
+    analysis: { ...analysis, tasks: expandTasks(stacks, tasks) },
+    counts,
+    coverageCounts,
+    coverageSegments,
+    taskGroups,
+  };
 }

@@ -161,7 +161,11 @@ export function useLimits() {
 }
 
 export function useAudit(id: string) {
-  return useQuery({ queryKey: ['incident', id, 'audit'], queryFn: async () => itemsOf(await api.audit(id)), retry: false });
+  return useQuery({
+    queryKey: ['incident', id, 'audit'],
+    queryFn: async () => itemsOf(await api.audit(id)),
+    retry: false,
+  });
 }
 
 export function useSetPinned(id: string) {

@@ -120,7 +120,8 @@ export function UploadForm() {
           Host <input name="host" value={host} onChange={(e) => setHost(e.target.value)} placeholder="optional" />
         </label>
         <label>
-          Tags <input name="tags" value={tags} onChange={(e) => setTags(e.target.value)} placeholder="comma separated" />
+          Tags{' '}
+          <input name="tags" value={tags} onChange={(e) => setTags(e.target.value)} placeholder="comma separated" />
         </label>
       </div>
       {(fileProblem ?? problem) && (

@@ -12,9 +12,20 @@ const nodes: GraphNode[] = [
   { id: 'task:31969', type: 'task', label: 'rmmod (31969)', state: 'D', waitFrame: 'flush_workqueue' },
   { id: 'task:4790', type: 'task', label: 'kworker/1:2 (4790)' },
   { id: 'lock:ffff880035acf1e0', type: 'lock', label: 'mutex ffff880035acf1e0' },
-  { id: 'task:100', type: 'task', label: '<img src=x onerror=alert(1)>', count: 120, members: ['task:100', 'task:101'] },
+  {
+    id: 'task:100',
+    type: 'task',
+    label: '<img src=x onerror=alert(1)>',
+    count: 120,
+    members: ['task:100', 'task:101'],
+  },
 ];
-const e = (from: string, to: string, kind: GraphEdge['kind'], confidence: GraphEdge['confidence'] = 'certain'): GraphEdge => ({
+const e = (
+  from: string,
+  to: string,
+  kind: GraphEdge['kind'],
+  confidence: GraphEdge['confidence'] = 'certain',
+): GraphEdge => ({
   from,
   to,
   kind,
@@ -41,7 +52,10 @@ function fakeLayout() {
       width: 800,
       height: 300,
       children: input.children?.map((c, i) => ({ ...c, x: i * 200, y: 20 })),
-      edges: input.edges?.map((x) => ({ ...x, sections: [{ id: 's', startPoint: { x: 0, y: 0 }, endPoint: { x: 10, y: 10 } }] })),
+      edges: input.edges?.map((x) => ({
+        ...x,
+        sections: [{ id: 's', startPoint: { x: 0, y: 0 }, endPoint: { x: 10, y: 10 } }],
+      })),
     },
     nodes,
     edges,
@@ -59,7 +73,9 @@ function render(selected: string | null = null, onSelect: (id: string | null) =>
   const host = document.createElement('div');
   document.body.append(host);
   root = createRoot(host);
-  act(() => root!.render(<GraphCanvas layout={fakeLayout()} findings={findings} selected={selected} onSelect={onSelect} />));
+  act(() =>
+    root!.render(<GraphCanvas layout={fakeLayout()} findings={findings} selected={selected} onSelect={onSelect} />),
+  );
   return host;
 }
 
@@ -74,7 +90,9 @@ describe('GraphCanvas', () => {
 
   it('renders untrusted labels as text, never markup', () => {
     const host = render();
-    expect(host.querySelector('[data-node-id="task:100"] text.node-label')?.textContent).toBe('<img src=x onerror=alert(1)>');
+    expect(host.querySelector('[data-node-id="task:100"] text.node-label')?.textContent).toBe(
+      '<img src=x onerror=alert(1)>',
+    );
     expect(host.querySelector('img')).toBeNull();
   });
 
@@ -100,7 +118,11 @@ describe('GraphCanvas', () => {
     const picked: (string | null)[] = [];
     const host = render('task:4790', (id) => picked.push(id));
     expect(host.querySelector('[data-node-id="task:4790"]')?.getAttribute('class')).toMatch(/\bselected\b/);
-    act(() => host.querySelector<SVGGElement>('[data-node-id="task:31969"]')!.dispatchEvent(new MouseEvent('click', { bubbles: true })));
+    act(() =>
+      host
+        .querySelector<SVGGElement>('[data-node-id="task:31969"]')!
+        .dispatchEvent(new MouseEvent('click', { bubbles: true })),
+    );
     expect(picked).toEqual(['task:31969']);
   });
 });

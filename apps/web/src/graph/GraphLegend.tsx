@@ -31,7 +31,13 @@ export const CONFIDENCE = [
 
 function NodeSample({ type, cls = '' }: { type: string; cls?: string }) {
   return (
-    <svg width="36" height="20" viewBox="-4 -6 46 32" className={`wait-graph-inline node type-${type} ${cls}`} aria-hidden="true">
+    <svg
+      width="36"
+      height="20"
+      viewBox="-4 -6 46 32"
+      className={`wait-graph-inline node type-${type} ${cls}`}
+      aria-hidden="true"
+    >
       <NodeShape type={type} width={38} height={20} />
     </svg>
   );
@@ -51,7 +57,10 @@ export function GraphLegend() {
   return (
     <details className="legend">
       <summary>Legend</summary>
-      <p className="legend-note">Arrows point from the waiter to what it waits for, and read along the arrow: “task → waits for → lock → held by → task”.</p>
+      <p className="legend-note">
+        Arrows point from the waiter to what it waits for, and read along the arrow: “task → waits for → lock → held by
+        → task”.
+      </p>
       <ul className="legend-list" aria-label="node types">
         {NODE_TYPES.map(([t, text]) => (
           <li key={t}>

@@ -5,7 +5,9 @@ export function NodeShape({ type, width: w, height: h }: { type: NodeType | stri
   switch (type) {
     case 'lock': {
       const k = 12;
-      return <polygon className="shape" points={`${k},0 ${w - k},0 ${w},${h / 2} ${w - k},${h} ${k},${h} 0,${h / 2}`} />;
+      return (
+        <polygon className="shape" points={`${k},0 ${w - k},0 ${w},${h / 2} ${w - k},${h} ${k},${h} 0,${h / 2}`} />
+      );
     }
     case 'cpu':
       return <rect className="shape" width={w} height={h} rx={2} />;

@@ -38,11 +38,20 @@ export const COMPONENT_BUDGET = 40;
 /** The canvas has one height whatever the graph, so nothing below it moves when it lays out. */
 export const GRAPH_HEIGHT = 520;
 
-export function WaitGraph({ graph, findings, selected, onSelect, name = 'graph', landOn = null, notes = NO_NOTES }: Props) {
+export function WaitGraph({
+  graph,
+  findings,
+  selected,
+  onSelect,
+  name = 'graph',
+  landOn = null,
+  notes = NO_NOTES,
+}: Props) {
   const [attempt, setAttempt] = useState(0);
   const [showAll, setShowAll] = useState(false);
   const base = useMemo(
-    () => derivedOf(graph, findings, 'base', () => capComponents(graph, findings, NODE_BUDGET, [], 1, COMPONENT_BUDGET)),
+    () =>
+      derivedOf(graph, findings, 'base', () => capComponents(graph, findings, NODE_BUDGET, [], 1, COMPONENT_BUDGET)),
     [graph, findings],
   );
   const baseIds = useMemo(() => new Set(base.nodes.map((n) => n.id)), [base]);
@@ -50,9 +59,12 @@ export function WaitGraph({ graph, findings, selected, onSelect, name = 'graph',
   // Only then does selection change what is laid out.
   const hiddenPick = !showAll && selected && !baseIds.has(selected) ? selected : null;
   const visible = useMemo(() => {
-    if (showAll) return derivedOf(graph, findings, 'all', () => capComponents(graph, findings, Infinity, [], 1, Infinity));
+    if (showAll)
+      return derivedOf(graph, findings, 'all', () => capComponents(graph, findings, Infinity, [], 1, Infinity));
     if (hiddenPick) {
-      return derivedOf(graph, findings, `pick ${hiddenPick}`, () => capComponents(graph, findings, NODE_BUDGET, [hiddenPick], 1, COMPONENT_BUDGET));
+      return derivedOf(graph, findings, `pick ${hiddenPick}`, () =>
+        capComponents(graph, findings, NODE_BUDGET, [hiddenPick], 1, COMPONENT_BUDGET),
+      );
     }
     return base;
   }, [showAll, hiddenPick, graph, findings, base]);
@@ -130,7 +142,10 @@ interface Box {
 
 /** Scales at which a box fills the view's width / height (margins kept), capped at 1.2. */
 function fitScales(box: Box, w: number, h: number): { fitW: number; fitH: number } {
-  return { fitW: Math.min(1.2, (w - 2 * MARGIN) / Math.max(box.width, 1)), fitH: Math.min(1.2, (h - 2 * MARGIN) / Math.max(box.height, 1)) };
+  return {
+    fitW: Math.min(1.2, (w - 2 * MARGIN) / Math.max(box.width, 1)),
+    fitH: Math.min(1.2, (h - 2 * MARGIN) / Math.max(box.height, 1)),
+  };
 }
 
 function boxOf(nodes: PlacedNode[]): Box {
@@ -151,11 +166,14 @@ function boxOf(nodes: PlacedNode[]): Box {
 function legendFor(layout: PositionedGraph, cycle: Set<string>, roots: Set<string>): LegendEntry[] {
   const out: LegendEntry[] = [];
   const kinds = [...new Set(layout.edges.map((pe) => pe.edge.kind))];
-  for (const k of kinds) out.push({ sample: { edge: `edge kind-${k}` }, text: `${edgeWords(k)}: ${EDGE_MEANING[k] ?? k}` });
+  for (const k of kinds)
+    out.push({ sample: { edge: `edge kind-${k}` }, text: `${edgeWords(k)}: ${EDGE_MEANING[k] ?? k}` });
   const confs = new Set(layout.edges.map((pe) => pe.edge.confidence));
   for (const [c, text] of CONFIDENCE) if (confs.has(c)) out.push({ sample: { edge: `edge conf-${c}` }, text });
-  if (layout.nodes.some((p) => cycle.has(p.node.id))) out.push({ sample: { node: 'node type-task cycle' }, text: 'in a deadlock cycle' });
-  if (layout.nodes.some((p) => roots.has(p.node.id))) out.push({ sample: { node: 'node type-task root-blocker' }, text: 'root blocker' });
+  if (layout.nodes.some((p) => cycle.has(p.node.id)))
+    out.push({ sample: { node: 'node type-task cycle' }, text: 'in a deadlock cycle' });
+  if (layout.nodes.some((p) => roots.has(p.node.id)))
+    out.push({ sample: { node: 'node type-task root-blocker' }, text: 'root blocker' });
   return out;
 }
 
@@ -283,7 +301,9 @@ export function GraphCanvas({
     const z = zoom<SVGSVGElement, unknown>()
       // The page scrolls under the wheel: the graph zooms with ctrl/⌘+wheel, or with the
       // wheel once it was clicked into (until a click elsewhere or the pointer leaves).
-      .filter((ev: MouseEvent) => (ev.type === 'wheel' ? activeRef.current || ev.ctrlKey || ev.metaKey : !ev.ctrlKey && !ev.button))
+      .filter((ev: MouseEvent) =>
+        ev.type === 'wheel' ? activeRef.current || ev.ctrlKey || ev.metaKey : !ev.ctrlKey && !ev.button,
+      )
       // d3's default extent reads svg.width.baseVal, which is the attribute ("100%"),
       // not the rendered size; the client box is what the user sees.
       .extent(() => [
@@ -336,7 +356,12 @@ export function GraphCanvas({
       const z = zoomRef.current;
       if (!svg || !z || e.altKey || e.ctrlKey || e.metaKey) return;
       const step = 80 / zoomTransform(svg).k;
-      const pan: Record<string, [number, number]> = { ArrowLeft: [step, 0], ArrowRight: [-step, 0], ArrowUp: [0, step], ArrowDown: [0, -step] };
+      const pan: Record<string, [number, number]> = {
+        ArrowLeft: [step, 0],
+        ArrowRight: [-step, 0],
+        ArrowUp: [0, step],
+        ArrowDown: [0, -step],
+      };
       if (e.key === '+' || e.key === '=') select(svg).call(z.scaleBy, 1.25);
       else if (e.key === '-' || e.key === '_') select(svg).call(z.scaleBy, 0.8);
       else if (e.key === '0') fit();
@@ -433,8 +458,8 @@ export function GraphCanvas({
           </button>
         )}
         <span className="muted">
-          {layout.nodes.length} nodes · {layout.edges.length} edges · drag to pan; ctrl/⌘+wheel (or click, then wheel) to zoom; keys + − ← → ↑ ↓ 0
-          {partial && ' · too big to show whole at a readable size: Fit (0) shows all of it'}
+          {layout.nodes.length} nodes · {layout.edges.length} edges · drag to pan; ctrl/⌘+wheel (or click, then wheel)
+          to zoom; keys + − ← → ↑ ↓ 0{partial && ' · too big to show whole at a readable size: Fit (0) shows all of it'}
         </span>
         {exportError && <span className="error">Export failed: {exportError}</span>}
       </div>
@@ -451,10 +476,28 @@ export function GraphCanvas({
         width="100%"
       >
         <defs>
-          <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="9" markerHeight="9" markerUnits="userSpaceOnUse" orient="auto-start-reverse">
+          <marker
+            id="arrow"
+            viewBox="0 0 10 10"
+            refX="9"
+            refY="5"
+            markerWidth="9"
+            markerHeight="9"
+            markerUnits="userSpaceOnUse"
+            orient="auto-start-reverse"
+          >
             <path d="M0,0 L10,5 L0,10 z" className="arrow" />
           </marker>
-          <marker id="arrow-cycle" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="9" markerHeight="9" markerUnits="userSpaceOnUse" orient="auto-start-reverse">
+          <marker
+            id="arrow-cycle"
+            viewBox="0 0 10 10"
+            refX="9"
+            refY="5"
+            markerWidth="9"
+            markerHeight="9"
+            markerUnits="userSpaceOnUse"
+            orient="auto-start-reverse"
+          >
             <path d="M0,0 L10,5 L0,10 z" className="arrow arrow-cycle" />
           </marker>
         </defs>
@@ -489,8 +532,22 @@ export function GraphCanvas({
   );
 }
 
-const EdgeView = memo(function EdgeView({ pe, inCycle, touchesSelected }: { pe: PlacedEdge; inCycle: boolean; touchesSelected: boolean }) {
-  const cls = ['edge', `kind-${pe.edge.kind}`, `conf-${pe.edge.confidence}`, inCycle ? 'cycle' : '', touchesSelected ? 'selected' : '']
+const EdgeView = memo(function EdgeView({
+  pe,
+  inCycle,
+  touchesSelected,
+}: {
+  pe: PlacedEdge;
+  inCycle: boolean;
+  touchesSelected: boolean;
+}) {
+  const cls = [
+    'edge',
+    `kind-${pe.edge.kind}`,
+    `conf-${pe.edge.confidence}`,
+    inCycle ? 'cycle' : '',
+    touchesSelected ? 'selected' : '',
+  ]
     .filter(Boolean)
     .join(' ');
   return (
@@ -523,7 +580,13 @@ const NodeView = memo(function NodeView({
   pick: (id: string) => void;
   onKey: (e: KeyboardEvent, id: string) => void;
 }) {
-  const cls = ['node', `type-${node.type}`, inCycle ? 'cycle' : '', root ? 'root-blocker' : '', isSelected ? 'selected' : '']
+  const cls = [
+    'node',
+    `type-${node.type}`,
+    inCycle ? 'cycle' : '',
+    root ? 'root-blocker' : '',
+    isSelected ? 'selected' : '',
+  ]
     .filter(Boolean)
     .join(' ');
   const sub = nodeSubtitle(node);

@@ -11,7 +11,14 @@ const task = (pid: number, comm = 'runc:[2:INIT]', waitFrame = 'mutex_lock', sta
 });
 const lock: GraphNode = { id: 'lock:ffff1', type: 'lock', label: 'mutex ffff1' };
 const owner = task(900, 'foo-owner', 'wait_for_completion');
-const edge = (from: string, to: string, kind: GraphEdge['kind'] = 'waits_lock'): GraphEdge => ({ from, to, kind, confidence: 'likely', why: 'w', evidence: [] });
+const edge = (from: string, to: string, kind: GraphEdge['kind'] = 'waits_lock'): GraphEdge => ({
+  from,
+  to,
+  kind,
+  confidence: 'likely',
+  why: 'w',
+  evidence: [],
+});
 
 function pileup(n: number) {
   const waiters = Array.from({ length: n }, (_, i) => task(2000 + i));
@@ -37,7 +44,17 @@ describe('collapseIdenticalWaiters', () => {
 
   it('keeps apart waiters that differ in target, edge kind, wait frame or state, and nodes others wait on', () => {
     const other: GraphNode = { id: 'lock:ffff2', type: 'lock', label: 'mutex ffff2' };
-    const nodes = [task(1), task(2), task(3), task(4, 'x', 'rwsem_down_read_slowpath'), task(5, 'y', 'mutex_lock', 'R'), task(6), task(7), lock, other];
+    const nodes = [
+      task(1),
+      task(2),
+      task(3),
+      task(4, 'x', 'rwsem_down_read_slowpath'),
+      task(5, 'y', 'mutex_lock', 'R'),
+      task(6),
+      task(7),
+      lock,
+      other,
+    ];
     const edges = [
       edge('task:1', lock.id),
       edge('task:2', lock.id),
@@ -49,7 +66,16 @@ describe('collapseIdenticalWaiters', () => {
       edge(other.id, 'task:7', 'held_by'), // task:7 owns something: never folded
     ];
     const g = collapseIdenticalWaiters({ nodes, edges });
-    expect(g.nodes.map((n) => n.id)).toEqual(['task:1', 'task:3', 'task:4', 'task:5', 'task:6', 'task:7', 'lock:ffff1', 'lock:ffff2']);
+    expect(g.nodes.map((n) => n.id)).toEqual([
+      'task:1',
+      'task:3',
+      'task:4',
+      'task:5',
+      'task:6',
+      'task:7',
+      'lock:ffff1',
+      'lock:ffff2',
+    ]);
     expect(g.nodes[0].members).toEqual(['task:1', 'task:2']);
     expect(g.nodes[0].label).toBe('2 × runc:[2:INIT]');
     expect(g.nodes.filter((n) => n.count)).toHaveLength(1);
@@ -57,8 +83,16 @@ describe('collapseIdenticalWaiters', () => {
 
   it('labels a mixed group by count, adds up groups the analyzer already folded, and leaves a graph without twins untouched', () => {
     const a = { ...task(1, 'a'), count: 3, members: ['task:1', 'task:8', 'task:9'] };
-    const g = collapseIdenticalWaiters({ nodes: [a, task(2, 'b'), lock], edges: [edge('task:1', lock.id), edge('task:2', lock.id)] });
-    expect(g.nodes[0]).toMatchObject({ id: 'task:1', label: '4 tasks', count: 4, members: ['task:1', 'task:8', 'task:9', 'task:2'] });
+    const g = collapseIdenticalWaiters({
+      nodes: [a, task(2, 'b'), lock],
+      edges: [edge('task:1', lock.id), edge('task:2', lock.id)],
+    });
+    expect(g.nodes[0]).toMatchObject({
+      id: 'task:1',
+      label: '4 tasks',
+      count: 4,
+      members: ['task:1', 'task:8', 'task:9', 'task:2'],
+    });
     const plain = { nodes: [task(1), lock], edges: [edge('task:1', lock.id)] };
     const same = collapseIdenticalWaiters(plain);
     expect(same.nodes).toBe(plain.nodes);
@@ -126,7 +160,7 @@ describe('capComponents', () => {
     expect(c.edges.every((e) => ids.has(e.from) && ids.has(e.to))).toBe(true);
   });
 
-  it('draws the largest component even when a finding\'s small one comes first and it overflows the budget', () => {
+  it("draws the largest component even when a finding's small one comes first and it overflows the budget", () => {
     const g = many();
     const findings: Finding[] = [{ kind: 'deadlock_cycle', severity: 'critical', summary: 's', nodes: ['task:3'] }];
     const c = capComponents(g, findings, 5);
@@ -138,7 +172,15 @@ describe('capComponents', () => {
   it('puts out nodes component by component, the one a finding names first, then the biggest', () => {
     const findings: Finding[] = [{ kind: 'deadlock_cycle', severity: 'critical', summary: 's', nodes: ['lock:42'] }];
     for (const c of [capComponents(many(), findings, 1000), capComponents(many(), findings, 8)]) {
-      expect(c.nodes.slice(0, 7).map((n) => n.id)).toEqual(['task:42', 'lock:42', 'task:1042', 'task:5000', 'task:5001', 'lock:big', 'task:5002']);
+      expect(c.nodes.slice(0, 7).map((n) => n.id)).toEqual([
+        'task:42',
+        'lock:42',
+        'task:1042',
+        'task:5000',
+        'task:5001',
+        'lock:big',
+        'task:5002',
+      ]);
     }
   });
 

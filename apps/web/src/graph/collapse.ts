@@ -51,7 +51,11 @@ const FOLDABLE_FINDINGS = new Set(['lock_contention']);
  * tasks that have incoming edges and are named by a finding (a cycle, a root blocker's
  * chain) are never folded.
  */
-export function collapseIdenticalWaiters(graph: ViewGraph, minGroup = 2, findings: readonly Finding[] = []): CollapsedGraph {
+export function collapseIdenticalWaiters(
+  graph: ViewGraph,
+  minGroup = 2,
+  findings: readonly Finding[] = [],
+): CollapsedGraph {
   const named = new Set<string>();
   for (const f of findings) if (!FOLDABLE_FINDINGS.has(f.kind)) for (const id of f.nodes ?? []) named.add(id);
   const incoming = new Map<string, GraphEdge[]>();
@@ -188,7 +192,13 @@ export function capComponents(
     return at.map((x) => x.n);
   };
   if (total <= budget && size.size <= maxComponents) {
-    return { nodes: byImportance(graph.nodes), edges: graph.edges, components: size.size, shown: size.size, hiddenNodes: 0 };
+    return {
+      nodes: byImportance(graph.nodes),
+      edges: graph.edges,
+      components: size.size,
+      shown: size.size,
+      hiddenNodes: 0,
+    };
   }
   const keep = new Set<string>();
   let taken = 0;

@@ -136,7 +136,9 @@ export function fromElkGraph(laid: ElkNode, nodes: GraphNode[], edges: GraphEdge
     const points = [section.startPoint, ...(section.bendPoints ?? []), section.endPoint];
     const l = e.labels?.[0];
     const label =
-      l && l.x !== undefined && l.y !== undefined ? { x: l.x + (l.width ?? 0) / 2, y: l.y + (l.height ?? 0) / 2 } : null;
+      l && l.x !== undefined && l.y !== undefined
+        ? { x: l.x + (l.width ?? 0) / 2, y: l.y + (l.height ?? 0) / 2 }
+        : null;
     out.push({ id, edge, points, label, selfLoop: false });
   });
   return { width: laid.width ?? 0, height: laid.height ?? 0, nodes: placed, edges: out };

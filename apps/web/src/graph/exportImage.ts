@@ -104,7 +104,11 @@ export function serializeGraphSvg(
   if (bg) clone.setAttribute('style', `background:${bg}`);
   for (const e of [clone, ...clone.querySelectorAll('[tabindex]')]) e.removeAttribute('tabindex');
   for (const a of ['aria-keyshortcuts', 'role']) clone.removeAttribute(a);
-  return { text: `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(clone)}`, width: w, height: h };
+  return {
+    text: `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(clone)}`,
+    width: w,
+    height: h,
+  };
 }
 
 /** The first opaque background colour of the element or an ancestor. */
@@ -152,7 +156,9 @@ export async function svgToPng(svgText: string, width: number, height: number, s
     const ctx = canvas.getContext('2d');
     if (!ctx) throw new Error('no canvas');
     ctx.drawImage(img, 0, 0, canvas.width, canvas.height);
-    return await new Promise<Blob>((ok, fail) => canvas.toBlob((b) => (b ? ok(b) : fail(new Error('PNG encoding failed'))), 'image/png'));
+    return await new Promise<Blob>((ok, fail) =>
+      canvas.toBlob((b) => (b ? ok(b) : fail(new Error('PNG encoding failed'))), 'image/png'),
+    );
   } finally {
     URL.revokeObjectURL(url);
   }

@@ -4,7 +4,14 @@ import { fastLayout, isotonic } from './fastLayout';
 import type { PlacedNode, PositionedGraph } from './elkGraph';
 
 const node = (id: string, type: GraphNode['type'] = 'task'): GraphNode => ({ id, type, label: id });
-const edge = (from: string, to: string, kind: GraphEdge['kind'] = 'waits_lock'): GraphEdge => ({ from, to, kind, confidence: 'likely', why: 'w', evidence: [] });
+const edge = (from: string, to: string, kind: GraphEdge['kind'] = 'waits_lock'): GraphEdge => ({
+  from,
+  to,
+  kind,
+  confidence: 'likely',
+  why: 'w',
+  evidence: [],
+});
 
 function byId(l: PositionedGraph): Map<string, PlacedNode> {
   return new Map(l.nodes.map((p) => [p.node.id, p]));
@@ -16,7 +23,8 @@ function overlaps(a: PlacedNode, b: PlacedNode): boolean {
 
 function expectNoOverlap(l: PositionedGraph) {
   for (let i = 0; i < l.nodes.length; i++)
-    for (let j = i + 1; j < l.nodes.length; j++) expect(overlaps(l.nodes[i], l.nodes[j]), `${l.nodes[i].node.id} / ${l.nodes[j].node.id}`).toBe(false);
+    for (let j = i + 1; j < l.nodes.length; j++)
+      expect(overlaps(l.nodes[i], l.nodes[j]), `${l.nodes[i].node.id} / ${l.nodes[j].node.id}`).toBe(false);
 }
 
 /** The first point is on a side of the waiter's box, the last on a side of the target's. */
@@ -40,7 +48,16 @@ function expectAttached(l: PositionedGraph) {
 describe('fastLayout', () => {
   it('draws waiters left of what they wait for, every node once, no boxes overlapping', () => {
     // A pile-up: 3 waiters → mutex → owner → disk, and a second owner of another mutex on the disk.
-    const nodes = [node('task:1'), node('task:2'), node('task:3'), node('lock:a', 'lock'), node('task:9'), node('external:disk', 'external'), node('lock:b', 'lock'), node('task:8')];
+    const nodes = [
+      node('task:1'),
+      node('task:2'),
+      node('task:3'),
+      node('lock:a', 'lock'),
+      node('task:9'),
+      node('external:disk', 'external'),
+      node('lock:b', 'lock'),
+      node('task:8'),
+    ];
     const edges = [
       edge('task:1', 'lock:a'),
       edge('task:2', 'lock:a'),
@@ -69,7 +86,11 @@ describe('fastLayout', () => {
 
   it('gives the edges of one kind leaving one node a single label (they share their first stretch)', () => {
     const nodes = [node('work:w', 'work'), node('task:1'), node('task:2'), node('task:3')];
-    const l = fastLayout(nodes, [edge('work:w', 'task:1', 'runs'), edge('work:w', 'task:2', 'runs'), edge('work:w', 'task:3', 'runs')]);
+    const l = fastLayout(nodes, [
+      edge('work:w', 'task:1', 'runs'),
+      edge('work:w', 'task:2', 'runs'),
+      edge('work:w', 'task:3', 'runs'),
+    ]);
     expect(l.edges.filter((e) => e.label)).toHaveLength(1);
     expectNoOverlap(l);
   });
@@ -99,7 +120,10 @@ describe('fastLayout', () => {
   });
 
   it('drops duplicate nodes and edges to nodes it does not have, like the ELK path', () => {
-    const l = fastLayout([node('task:1'), node('task:1'), node('lock:a', 'lock')], [edge('task:1', 'lock:a'), edge('task:1', 'lock:gone')]);
+    const l = fastLayout(
+      [node('task:1'), node('task:1'), node('lock:a', 'lock')],
+      [edge('task:1', 'lock:a'), edge('task:1', 'lock:gone')],
+    );
     expect(l.nodes).toHaveLength(2);
     expect(l.edges.map((e) => e.id)).toEqual(['e0']);
     expect(fastLayout([], [])).toEqual({ width: 0, height: 0, nodes: [], edges: [] });
@@ -108,14 +132,20 @@ describe('fastLayout', () => {
   it('routes an edge that skips layers between the boxes of the layers it crosses', () => {
     // task:1 → task:2 → task:3 → lock, and task:1 → lock directly (spans three layers).
     const nodes = [node('task:1'), node('task:2'), node('task:3'), node('lock:a', 'lock')];
-    const edges = [edge('task:1', 'task:2', 'wakes'), edge('task:2', 'task:3', 'wakes'), edge('task:3', 'lock:a'), edge('task:1', 'lock:a')];
+    const edges = [
+      edge('task:1', 'task:2', 'wakes'),
+      edge('task:2', 'task:3', 'wakes'),
+      edge('task:3', 'lock:a'),
+      edge('task:1', 'lock:a'),
+    ];
     const l = fastLayout(nodes, edges);
     const long = l.edges.find((e) => e.id === 'e3')!;
     expect(long.points.length).toBeGreaterThan(3);
     for (const p of l.nodes) {
       if (p.node.id === 'task:1' || p.node.id === 'lock:a') continue;
       // No bend point of the long edge inside a box it passes.
-      for (const q of long.points.slice(1, -1)) expect(q.x > p.x && q.x < p.x + p.width && q.y > p.y && q.y < p.y + p.height).toBe(false);
+      for (const q of long.points.slice(1, -1))
+        expect(q.x > p.x && q.x < p.x + p.width && q.y > p.y && q.y < p.y + p.height).toBe(false);
     }
   });
 

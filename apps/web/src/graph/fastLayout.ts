@@ -17,7 +17,15 @@
 //      adjacent violators), a few passes down and up;
 //   6. connected components laid out alone and packed in rows.
 import type { GraphEdge, GraphNode } from '@hangscope/analyzer';
-import { NODE_H, edgeId, nodeSize, type PlacedEdge, type PlacedNode, type PositionedGraph, type Point } from './elkGraph';
+import {
+  NODE_H,
+  edgeId,
+  nodeSize,
+  type PlacedEdge,
+  type PlacedNode,
+  type PositionedGraph,
+  type Point,
+} from './elkGraph';
 import { edgeWords } from './edgeWords';
 
 // The spacings ELK is given in elkGraph.ts (LAYOUT_OPTIONS), so both layouts look alike.
@@ -125,7 +133,8 @@ export function fastLayout(nodes: GraphNode[], edges: GraphEdge[]): PositionedGr
       y += rowH + COMPONENT_GAP;
       rowH = 0;
     }
-    for (const p of l.nodes) placed[p.node] = { node: list[p.node], x: p.x + x, y: p.y + y, width: p.width, height: p.height };
+    for (const p of l.nodes)
+      placed[p.node] = { node: list[p.node], x: p.x + x, y: p.y + y, width: p.width, height: p.height };
     for (const e of l.edges) {
       out.set(e.edge, {
         id: edgeId(e.edge),
@@ -185,7 +194,9 @@ function layoutComponent(
   //    from whatever is left; an edge into a node still on the DFS stack is reversed.
   const reversed = new Array<boolean>(compEdges.length).fill(false);
   const state = new Uint8Array(n); // 0 new, 1 on stack, 2 done
-  const roots = [...Array(n).keys()].sort((a, b) => (ins[a].length === 0 ? 0 : 1) - (ins[b].length === 0 ? 0 : 1) || a - b);
+  const roots = [...Array(n).keys()].sort(
+    (a, b) => (ins[a].length === 0 ? 0 : 1) - (ins[b].length === 0 ? 0 : 1) || a - b,
+  );
   for (const r of roots) {
     if (state[r] !== 0) continue;
     const stack: [number, number][] = [[r, 0]];
@@ -250,7 +261,16 @@ function layoutComponent(
   const verts: Vertex[] = [];
   for (let v = 0; v < n; v++) {
     const s = sizes[compNodes[v]];
-    verts.push({ node: compNodes[v], layer: layer[v], width: s.width, height: s.height, up: [], down: [], order: 0, y: 0 });
+    verts.push({
+      node: compNodes[v],
+      layer: layer[v],
+      width: s.width,
+      height: s.height,
+      up: [],
+      down: [],
+      order: 0,
+      y: 0,
+    });
   }
   const segs: Segmented[] = [];
   compEdges.forEach((e, k) => {
@@ -291,7 +311,8 @@ function layoutComponent(
   setOrder();
 
   const size = verts.length + segs.length;
-  const sweeps = layerCount < 2 ? 0 : Math.max(2, Math.min(24, Math.floor(SWEEP_BUDGET / Math.max(1, size * Math.log2(size + 2)))));
+  const sweeps =
+    layerCount < 2 ? 0 : Math.max(2, Math.min(24, Math.floor(SWEEP_BUDGET / Math.max(1, size * Math.log2(size + 2)))));
   let best = layers.map((l) => l.slice());
   let bestCross = crossings(layers, verts);
   const sortBy = (l: number[], side: 'up' | 'down') => {
@@ -321,7 +342,8 @@ function layoutComponent(
   setOrder();
 
   // 5. Vertical positions (centres).
-  const gapBetween = (a: Vertex, b: Vertex) => (a.height + b.height) / 2 + (a.node >= 0 && b.node >= 0 ? NODE_GAP : DUMMY_GAP);
+  const gapBetween = (a: Vertex, b: Vertex) =>
+    (a.height + b.height) / 2 + (a.node >= 0 && b.node >= 0 ? NODE_GAP : DUMMY_GAP);
   for (const l of layers) {
     let y = 0;
     l.forEach((v, i) => {

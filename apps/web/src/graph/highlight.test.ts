@@ -12,7 +12,14 @@ describe('cycle highlighting', () => {
 
   it('marks an edge when both ends are in a cycle', () => {
     const ids = new Set(['task:4790', 'lock:a']);
-    const e: GraphEdge = { from: 'task:4790', to: 'lock:a', kind: 'waits_lock', confidence: 'certain', why: '', evidence: [] };
+    const e: GraphEdge = {
+      from: 'task:4790',
+      to: 'lock:a',
+      kind: 'waits_lock',
+      confidence: 'certain',
+      why: '',
+      evidence: [],
+    };
     expect(isCycleEdge(e, ids)).toBe(true);
     expect(isCycleEdge({ ...e, from: 'task:31969' }, ids)).toBe(false);
   });

@@ -12,7 +12,11 @@ export type LayoutState =
  * `keepFast()` says no: once the reader has zoomed, panned or picked a node, the
  * picture under their pointer stays where it is.
  */
-export function useLayout(graph: { nodes: GraphNode[]; edges: GraphEdge[] }, attempt: number, keepFast: () => boolean): LayoutState {
+export function useLayout(
+  graph: { nodes: GraphNode[]; edges: GraphEdge[] },
+  attempt: number,
+  keepFast: () => boolean,
+): LayoutState {
   const fast = useMemo((): LayoutState => {
     try {
       return { status: 'done', layout: layoutGraph(graph), engine: 'fast', refining: refinable(graph) };
@@ -37,7 +41,9 @@ export function useLayout(graph: { nodes: GraphNode[]; edges: GraphEdge[] }, att
   }, [graph, fast, keepFast]);
   if (fast.status !== 'done') return fast;
   if (refined?.graph === graph) {
-    return refined.layout ? { status: 'done', layout: refined.layout, engine: 'elk', refining: false } : { ...fast, refining: false };
+    return refined.layout
+      ? { status: 'done', layout: refined.layout, engine: 'elk', refining: false }
+      : { ...fast, refining: false };
   }
   return fast;
 }

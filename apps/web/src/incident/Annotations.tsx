@@ -45,7 +45,12 @@ export function Annotations({ id, selected, lines }: { id: string; selected: str
             <p className="note-meta muted">
               {a.author ?? 'anonymous'} · {formatDate(a.createdAt)}
               {a.target && <span className="mono"> · {a.target}</span>}
-              {a.lines && <span> · lines {a.lines[0]}–{a.lines[1]}</span>}{' '}
+              {a.lines && (
+                <span>
+                  {' '}
+                  · lines {a.lines[0]}–{a.lines[1]}
+                </span>
+              )}{' '}
               {a.updatedAt && a.createdAt && a.updatedAt !== a.createdAt && <span> · edited</span>}{' '}
               {access.canWrite && access.mayChange(a.author) && (
                 <>

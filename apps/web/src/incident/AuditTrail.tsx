@@ -43,7 +43,8 @@ export function AuditTrail({ id }: { id: string }) {
           <ol className="audit-list">
             {items.map((e, i) => (
               <li key={i}>
-                <span className="muted">{formatDate(e.at)}</span> · <strong>{e.actor ?? 'someone (not signed in)'}</strong> {describe(e)}
+                <span className="muted">{formatDate(e.at)}</span> ·{' '}
+                <strong>{e.actor ?? 'someone (not signed in)'}</strong> {describe(e)}
               </li>
             ))}
           </ol>

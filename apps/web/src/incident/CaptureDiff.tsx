@@ -4,7 +4,12 @@ import { useState } from 'react';
 import { useDiff } from '../api/hooks';
 import { QueryError } from '../components/QueryError';
 
-const CHANGE: Record<string, string> = { stuck: 'stuck (same stack)', moved: 'moved', gone: 'not seen in b', new: 'only in b' };
+const CHANGE: Record<string, string> = {
+  stuck: 'stuck (same stack)',
+  moved: 'moved',
+  gone: 'not seen in b',
+  new: 'only in b',
+};
 
 export function CaptureDiffView({ id, count }: { id: string; count: number }) {
   const [a, setA] = useState(count - 1);

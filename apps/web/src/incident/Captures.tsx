@@ -10,7 +10,14 @@ import { CaptureDiffView } from './CaptureDiff';
 
 /** The collector command for this incident: fetched from this server, posting back to it. */
 export function collectCommand(origin: string, id: string, next: NextCapture | undefined, token: boolean): string {
-  const args = [...(next?.args ?? []), '--post', origin, '--incident', id, ...(token ? ['--token', '"$HANGSCOPE_TOKEN"'] : [])];
+  const args = [
+    ...(next?.args ?? []),
+    '--post',
+    origin,
+    '--incident',
+    id,
+    ...(token ? ['--token', '"$HANGSCOPE_TOKEN"'] : []),
+  ];
   return `curl -fsS ${origin}/collect.sh | sudo sh -s -- ${args.join(' ')}`;
 }
 
@@ -42,7 +49,8 @@ export function Captures({ id, next }: { id: string; next: NextCapture | undefin
     <section aria-labelledby="captures-h" className="captures">
       <h2 id="captures-h">Captures</h2>
       <p>
-        Capture next on the hung machine (as root){next?.sections.length ? `: ${next.sections.join(', ')}` : ''} <CopyButton text={command} label="Copy command" />
+        Capture next on the hung machine (as root){next?.sections.length ? `: ${next.sections.join(', ')}` : ''}{' '}
+        <CopyButton text={command} label="Copy command" />
       </p>
       <pre className="collect-command" aria-label="collector command">
         {command}
@@ -59,7 +67,13 @@ export function Captures({ id, next }: { id: string; next: NextCapture | undefin
         </ol>
       )}
       <form onSubmit={submit} className="note-form">
-        <textarea aria-label="capture text" placeholder="Paste what the collector (or any capture) printed" value={text} onChange={(e) => setText(e.target.value)} rows={3} />
+        <textarea
+          aria-label="capture text"
+          placeholder="Paste what the collector (or any capture) printed"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          rows={3}
+        />
         <input type="file" aria-label="capture file" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
         <span>
           <button type="submit" className="primary" disabled={add.isPending || (text === '' && !file)}>
@@ -68,7 +82,11 @@ export function Captures({ id, next }: { id: string; next: NextCapture | undefin
         </span>
         {add.isError && <span className="error">{add.error.message}</span>}
         {add.isSuccess && (
-          <span role="status">{add.data.duplicate ? `These bytes are capture ${add.data.seq} already.` : `Added as capture ${add.data.seq}; the analysis now reads all captures.`}</span>
+          <span role="status">
+            {add.data.duplicate
+              ? `These bytes are capture ${add.data.seq} already.`
+              : `Added as capture ${add.data.seq}; the analysis now reads all captures.`}
+          </span>
         )}
       </form>
       {list.length >= 2 && <CaptureDiffView id={id} count={list.length} />}

@@ -18,7 +18,8 @@ export function Coverage({
 }) {
   // A parsed segment may stand for several captures of one format read back to back.
   const count = (status: CoverageSegment['status']) =>
-    counts?.[status] ?? segments.reduce((n, x) => n + (x.status !== status ? 0 : status === 'parsed' ? (x.count ?? 1) : 1), 0);
+    counts?.[status] ??
+    segments.reduce((n, x) => n + (x.status !== status ? 0 : status === 'parsed' ? (x.count ?? 1) : 1), 0);
   if (totalSegments === 0) return null;
   const unparsed = count('unparsed');
   const unlisted = totalSegments - segments.length;
@@ -32,7 +33,11 @@ export function Coverage({
       <ul>
         {segments.map((s, i) => (
           <li key={i} className={`coverage-${s.status}`}>
-            <button type="button" className="linklike line-ref" onClick={() => onShowLines({ from: s.line, to: s.endLine })}>
+            <button
+              type="button"
+              className="linklike line-ref"
+              onClick={() => onShowLines({ from: s.line, to: s.endLine })}
+            >
               lines {s.line}–{s.endLine}
             </button>{' '}
             {s.status} · {s.format}

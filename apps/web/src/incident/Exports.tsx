@@ -26,7 +26,10 @@ export function Exports({ id }: { id: string }) {
       <p className="muted">The graph as drawn, with its legend: Save SVG / Save PNG above the graph.</p>
       <details className="redacted-exports">
         <summary>Redacted, to share outside the team</summary>
-        <p className="muted">Host names, IP and MAC addresses, e-mail, home paths and kernel addresses replaced; the analysis is made again from the redacted text.</p>
+        <p className="muted">
+          Host names, IP and MAC addresses, e-mail, home paths and kernel addresses replaced; the analysis is made again
+          from the redacted text.
+        </p>
         <LinkList links={redactedExportLinks(id)} />
         <button type="button" disabled={share.isPending} onClick={() => share.mutate()}>
           Share redacted
@@ -36,7 +39,9 @@ export function Exports({ id }: { id: string }) {
             <a href={link}>{link}</a> <CopyButton text={link} label="Copy link" />
           </p>
         )}
-        {share.isSuccess && share.data === null && <span className="muted"> (this server cannot make share links)</span>}
+        {share.isSuccess && share.data === null && (
+          <span className="muted"> (this server cannot make share links)</span>
+        )}
         {share.isError && <span className="error"> {share.error.message}</span>}
       </details>
     </section>

@@ -21,7 +21,8 @@ function render(findings: Finding[], onSelect: (id: string) => void = () => {}) 
   return host;
 }
 
-const button = (el: HTMLElement, text: string) => [...el.querySelectorAll('button')].find((b) => b.textContent === text)!;
+const button = (el: HTMLElement, text: string) =>
+  [...el.querySelectorAll('button')].find((b) => b.textContent === text)!;
 
 describe('Findings', () => {
   it('says after each next step which collector flags take it, and nothing for a step it cannot take', () => {
@@ -36,7 +37,10 @@ describe('Findings', () => {
       },
     ]);
     const steps = [...el.querySelectorAll('.next-steps li')].map((li) => li.textContent);
-    expect(steps).toEqual(['echo w and t, then dmesg — hangscope-collect: --sysrq=wt → dmesg, workqueues', 'in crash: foreach UN bt']);
+    expect(steps).toEqual([
+      'echo w and t, then dmesg — hangscope-collect: --sysrq=wt → dmesg, workqueues',
+      'in crash: foreach UN bt',
+    ]);
   });
 
   it('folds findings of one kind into one row with a count; the rest and their nodes on request', () => {
@@ -75,7 +79,15 @@ describe('Findings', () => {
       { kind: 'missing_evidence', severity: 'warning', summary: 'm1', nodes: [] },
       { kind: 'missing_evidence', severity: 'info', summary: 'm2', nodes: [] },
     ];
-    act(() => root!.render(<Findings findings={findings} onSelectNode={() => {}} nodeLabel={(id) => (id === 'task:1' ? 'kworker/1:2 (1)' : id)} />));
+    act(() =>
+      root!.render(
+        <Findings
+          findings={findings}
+          onSelectNode={() => {}}
+          nodeLabel={(id) => (id === 'task:1' ? 'kworker/1:2 (1)' : id)}
+        />,
+      ),
+    );
     const rows = [...host.querySelectorAll('ol.findings > li.finding')];
     expect(rows.map((r) => r.getAttribute('data-count'))).toEqual(['1', '2']);
     expect(rows[0].querySelector('.finding-count')).toBeNull();

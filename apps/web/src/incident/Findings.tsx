@@ -72,7 +72,17 @@ export const Findings = memo(function Findings({
 });
 
 /** One kind: its first finding in full, the others folded behind a count. */
-function FindingRow({ group: g, onSelectNode, nodeLabel, linkTo }: { group: FindingGroup; onSelectNode: (id: string) => void; nodeLabel: NodeLabel; linkTo?: LinkTo }) {
+function FindingRow({
+  group: g,
+  onSelectNode,
+  nodeLabel,
+  linkTo,
+}: {
+  group: FindingGroup;
+  onSelectNode: (id: string) => void;
+  nodeLabel: NodeLabel;
+  linkTo?: LinkTo;
+}) {
   const [open, setOpen] = useState(false);
   const [all, setAll] = useState(false);
   const [first, ...rest] = g.items;
@@ -120,7 +130,15 @@ function FindingRow({ group: g, onSelectNode, nodeLabel, linkTo }: { group: Find
   );
 }
 
-function FindingBody({ f, onSelectNode, nodeLabel }: { f: Finding; onSelectNode: (id: string) => void; nodeLabel: NodeLabel }) {
+function FindingBody({
+  f,
+  onSelectNode,
+  nodeLabel,
+}: {
+  f: Finding;
+  onSelectNode: (id: string) => void;
+  nodeLabel: NodeLabel;
+}) {
   return (
     <>
       <p className="finding-summary">{f.summary}</p>
@@ -188,7 +206,15 @@ function CollectorSource({ source }: { source: CollectorSourceType | null | unde
   );
 }
 
-function FindingNodes({ nodes, onSelectNode, nodeLabel }: { nodes: string[]; onSelectNode: (id: string) => void; nodeLabel: NodeLabel }) {
+function FindingNodes({
+  nodes,
+  onSelectNode,
+  nodeLabel,
+}: {
+  nodes: string[];
+  onSelectNode: (id: string) => void;
+  nodeLabel: NodeLabel;
+}) {
   const [all, setAll] = useState(false);
   const shown = all ? nodes : nodes.slice(0, FINDING_NODES_SHOWN);
   return (

@@ -101,7 +101,8 @@ function PinControl({ id, pinned }: { id: string; pinned: boolean }) {
   const set = useSetPinned(id);
   return (
     <label title="A pinned incident is kept whatever the server's retention">
-      <input type="checkbox" checked={pinned} disabled={set.isPending} onChange={(e) => set.mutate(e.target.checked)} /> pinned
+      <input type="checkbox" checked={pinned} disabled={set.isPending} onChange={(e) => set.mutate(e.target.checked)} />{' '}
+      pinned
       {set.isError && <span className="error"> {set.error.message}</span>}
     </label>
   );
@@ -120,7 +121,8 @@ function DeleteControl({ id }: { id: string }) {
         className="linklike danger"
         disabled={del.isPending}
         onClick={() => {
-          if (window.confirm('Delete this incident, its dump, analysis, notes and history for good?')) del.mutate(undefined, { onSuccess: () => void navigate('/') });
+          if (window.confirm('Delete this incident, its dump, analysis, notes and history for good?'))
+            del.mutate(undefined, { onSuccess: () => void navigate('/') });
         }}
       >
         delete incident

@@ -45,7 +45,8 @@ export function NodeDetails({ analysis: doc, nodeId, folded, onSelectNode, onSho
   return (
     <section className="node-details" aria-label="node details" data-selected-node={nodeId}>
       <h3>
-        {node?.label ?? nodeId} <span className="muted mono">{nodeId}</span> {link && <CopyButton text={link} label="Copy link" />}
+        {node?.label ?? nodeId} <span className="muted mono">{nodeId}</span>{' '}
+        {link && <CopyButton text={link} label="Copy link" />}
       </h3>
       {(folded ?? (node?.count && node.count > 1 ? node : null)) && (
         <Members group={(folded ?? node)!} current={nodeId} onSelectNode={onSelectNode} />
@@ -202,7 +203,15 @@ function Stack({
 const MEMBERS_SHOWN = 60;
 
 /** The tasks folded into one drawn node: each is a link to its own details. */
-function Members({ group, current, onSelectNode }: { group: GraphNode; current: string; onSelectNode: (id: string) => void }) {
+function Members({
+  group,
+  current,
+  onSelectNode,
+}: {
+  group: GraphNode;
+  current: string;
+  onSelectNode: (id: string) => void;
+}) {
   const [all, setAll] = useState(false);
   const members = group.members ?? [group.id];
   const count = group.count ?? members.length;

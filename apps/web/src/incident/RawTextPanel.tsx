@@ -32,7 +32,16 @@ interface Props {
 
 const NO_RANGES: LineRange[] = [];
 
-export function RawTextPanel({ id, size, highlight, focus, onSelectLines, land = false, link = null, notedLines = NO_RANGES }: Props) {
+export function RawTextPanel({
+  id,
+  size,
+  highlight,
+  focus,
+  onSelectLines,
+  land = false,
+  link = null,
+  notedLines = NO_RANGES,
+}: Props) {
   const [requested, setRequested] = useState(false);
   const enabled = requested || size <= AUTO_LOAD_BYTES || highlight.length > 0 || focus !== null;
   const raw = useRawText(id, enabled);
@@ -47,7 +56,15 @@ export function RawTextPanel({ id, size, highlight, focus, onSelectLines, land =
       {enabled && raw.isPending && <p className="muted">Loading the dump…</p>}
       {raw.isError && <QueryError error={raw.error} retry={() => void raw.refetch()} what="raw dump" />}
       {raw.data !== undefined && (
-        <RawLines text={raw.data} highlight={highlight} focus={focus} onSelectLines={onSelectLines} land={land} link={link} notedLines={notedLines} />
+        <RawLines
+          text={raw.data}
+          highlight={highlight}
+          focus={focus}
+          onSelectLines={onSelectLines}
+          land={land}
+          link={link}
+          notedLines={notedLines}
+        />
       )}
     </section>
   );
@@ -125,7 +142,14 @@ function RawLines({
     if (e.target !== e.currentTarget) return;
     const page = Math.max(1, Math.floor(VIEW_H / LINE_H) - 1);
     const at = cursor ?? focus?.from ?? Math.floor(scrollTop / LINE_H) + 1;
-    const moves: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: page, PageUp: -page, Home: -Infinity, End: Infinity };
+    const moves: Record<string, number> = {
+      ArrowDown: 1,
+      ArrowUp: -1,
+      PageDown: page,
+      PageUp: -page,
+      Home: -Infinity,
+      End: Infinity,
+    };
     if (e.key in moves) {
       // The first key puts the cursor on the linked or first visible line; later ones move it.
       const next = cursor === null ? at : Math.min(lines.length, Math.max(1, at + moves[e.key]));
@@ -175,13 +199,24 @@ function RawLines({
     rows.push(
       <div key={i} className={cls} data-line={n} style={{ top: i * LINE_H, height: LINE_H }}>
         {/* Not a Tab stop each: the dump is one (arrow keys move inside it). */}
-        <button type="button" className="gutter" tabIndex={-1} onClick={(e) => onGutter(e, n)} aria-label={`select line ${n}`}>
+        <button
+          type="button"
+          className="gutter"
+          tabIndex={-1}
+          onClick={(e) => onGutter(e, n)}
+          aria-label={`select line ${n}`}
+        >
           {n}
         </button>
         {lines[i].length > LINE_CUT && !whole.has(i) ? (
           <span className="raw-text">
             {lines[i].slice(0, LINE_CUT)}
-            <button type="button" className="linklike show-whole" tabIndex={-1} onClick={() => setWhole((w) => new Set(w).add(i))}>
+            <button
+              type="button"
+              className="linklike show-whole"
+              tabIndex={-1}
+              onClick={() => setWhole((w) => new Set(w).add(i))}
+            >
               … show whole line ({lines[i].length.toLocaleString('en-US')} characters)
             </button>
           </span>
@@ -210,12 +245,21 @@ function RawLines({
           ↓
         </button>
         <span className="muted" role="status">
-          {matches.length ? `${current + 1} / ${matches.length}${matches.length >= 10_000 ? '+' : ''}` : query ? '' : ''}
-          {' '}
+          {matches.length
+            ? `${current + 1} / ${matches.length}${matches.length >= 10_000 ? '+' : ''}`
+            : query
+              ? ''
+              : ''}{' '}
           {lines.length} lines
-          {ranges.length > 0 && ` · evidence: ${ranges.map((r) => (r.from === r.to ? r.from : `${r.from}–${r.to}`)).join(', ')}`}
+          {ranges.length > 0 &&
+            ` · evidence: ${ranges.map((r) => (r.from === r.to ? r.from : `${r.from}–${r.to}`)).join(', ')}`}
         </span>
-        {link && focus && <CopyButton text={link} label={`Copy link to ${focus.from === focus.to ? `line ${focus.from}` : `lines ${focus.from}–${focus.to}`}`} />}
+        {link && focus && (
+          <CopyButton
+            text={link}
+            label={`Copy link to ${focus.from === focus.to ? `line ${focus.from}` : `lines ${focus.from}–${focus.to}`}`}
+          />
+        )}
       </form>
       <div
         ref={scroller}

@@ -7,10 +7,17 @@ import type { RepeatInfo } from '../api/types';
 import { formatDate } from '../util/format';
 
 /** "Seen 2 times before, last on … — mitigated: <note>"; null for a first sighting. */
-export function repeatText(r: RepeatInfo, date: (iso: string | null | undefined) => string = formatDate): string | null {
+export function repeatText(
+  r: RepeatInfo,
+  date: (iso: string | null | undefined) => string = formatDate,
+): string | null {
   if (r.before === 0) return null;
   const times = `${r.before} time${r.before === 1 ? '' : 's'}`;
-  const state = r.mitigation ? ` — ${r.status === 'resolved' ? 'resolved' : 'mitigated'}: ${r.mitigation.body}` : r.status !== 'open' ? ` — ${r.status}` : '';
+  const state = r.mitigation
+    ? ` — ${r.status === 'resolved' ? 'resolved' : 'mitigated'}: ${r.mitigation.body}`
+    : r.status !== 'open'
+      ? ` — ${r.status}`
+      : '';
   return `Seen ${times} before, last on ${date(r.last?.createdAt)}${state}`;
 }
 

@@ -64,7 +64,10 @@ export const TasksTable = memo(function TasksTable({
   return (
     <section aria-labelledby="tasks-h">
       <h2 id="tasks-h">
-        Tasks <span className="muted">({counts.tasks} in {total} stack groups)</span>
+        Tasks{' '}
+        <span className="muted">
+          ({counts.tasks} in {total} stack groups)
+        </span>
       </h2>
       <table className="tasks-table">
         <thead>

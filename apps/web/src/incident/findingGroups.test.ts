@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { Finding } from '@hangscope/analyzer';
 import { groupFindings } from './findingGroups';
 
-const f = (kind: Finding['kind'], severity: Finding['severity'], summary: string = kind): Finding => ({ kind, severity, summary, nodes: [] });
+const f = (kind: Finding['kind'], severity: Finding['severity'], summary: string = kind): Finding => ({
+  kind,
+  severity,
+  summary,
+  nodes: [],
+});
 
 describe('groupFindings', () => {
   it('folds findings of one kind into one group, in first-seen order, keeping the most severe', () => {

@@ -3,12 +3,26 @@ import type { TaskGroupSummary } from '../api/types';
 import { sortGroups, toTaskGroup } from './taskGroups';
 
 // `generic`: the indexes of the frames the analyzer marked generic (the server's view).
-const summary = (key: string, count: number, fns: string[], comms: string[], states = ['D'], generic: number[] = []): TaskGroupSummary => ({ key, count, states, comms, fns, generic, node: null });
+const summary = (
+  key: string,
+  count: number,
+  fns: string[],
+  comms: string[],
+  states = ['D'],
+  generic: number[] = [],
+): TaskGroupSummary => ({ key, count, states, comms, fns, generic, node: null });
 
 describe('task groups', () => {
   const groups = [
     summary('a', 1, ['__schedule', 'schedule', 'io_schedule', 'wait_on_page'], ['c (3)'], ['D'], [0, 1, 2]),
-    summary('b', 2, ['__schedule', 'schedule', 'mutex_lock', 'do_x', 'do_y', 'do_z'], ['a (1)', 'b (2)'], ['D'], [0, 1]),
+    summary(
+      'b',
+      2,
+      ['__schedule', 'schedule', 'mutex_lock', 'do_x', 'do_y', 'do_z'],
+      ['a (1)', 'b (2)'],
+      ['D'],
+      [0, 1],
+    ),
     summary('nostack:task:4', 1, [], ['d (4)'], ['S']),
   ].map(toTaskGroup);
 

@@ -17,12 +17,25 @@ export interface TaskGroup {
 export type SortKey = 'count' | 'state' | 'comm' | 'top';
 
 export function toTaskGroup(s: TaskGroupSummary): TaskGroup {
-  return { key: s.key, count: s.count, states: s.states, comms: s.comms, node: s.node, top: s.fns.filter((_fn, i) => !s.generic?.includes(i)).slice(0, 3) };
+  return {
+    key: s.key,
+    count: s.count,
+    states: s.states,
+    comms: s.comms,
+    node: s.node,
+    top: s.fns.filter((_fn, i) => !s.generic?.includes(i)).slice(0, 3),
+  };
 }
 
 export function sortGroups(groups: readonly TaskGroup[], key: SortKey, desc: boolean): TaskGroup[] {
   const value = (g: TaskGroup): string | number =>
-    key === 'count' ? g.count : key === 'state' ? g.states.join('') : key === 'comm' ? g.comms[0] ?? '' : g.top.join('<');
+    key === 'count'
+      ? g.count
+      : key === 'state'
+        ? g.states.join('')
+        : key === 'comm'
+          ? (g.comms[0] ?? '')
+          : g.top.join('<');
   const sorted = [...groups].sort((a, b) => {
     const va = value(a);
     const vb = value(b);

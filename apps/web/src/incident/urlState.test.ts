@@ -54,7 +54,9 @@ describe('permalink', () => {
   it('builds the link to an incident, a node and a line range', () => {
     expect(permalink('http://h', 'a b', null, null)).toBe('http://h/i/a%20b');
     expect(permalink('http://h', 'x', 'task:4790', null)).toBe('http://h/i/x?node=task%3A4790');
-    expect(permalink('http://h', 'x', 'task:4790', { from: 41, to: 57 })).toBe('http://h/i/x?node=task%3A4790&lines=41-57');
+    expect(permalink('http://h', 'x', 'task:4790', { from: 41, to: 57 })).toBe(
+      'http://h/i/x?node=task%3A4790&lines=41-57',
+    );
     expect(permalink('http://h', 'x', null, { from: 5, to: 5 })).toBe('http://h/i/x?lines=5');
   });
 });

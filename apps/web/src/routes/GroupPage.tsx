@@ -77,7 +77,11 @@ export function GroupPage() {
                 ))}
               </tbody>
             </table>
-            {g.incidents.length < g.count && <p className="muted">The newest {g.incidents.length} of {g.count}.</p>}
+            {g.incidents.length < g.count && (
+              <p className="muted">
+                The newest {g.incidents.length} of {g.count}.
+              </p>
+            )}
           </section>
         </>
       )}

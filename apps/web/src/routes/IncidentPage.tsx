@@ -80,15 +80,17 @@ export function IncidentPage() {
   // and lines= is kept for a range someone pointed at (a frame, an edge, the gutter).
   const selectNode = useCallback((nodeId: string | null) => setUrlState(nodeId, null), [setUrlState]);
 
-  const highlight = useMemo(
-    () => (analysis && selected ? evidenceOf(analysis, selected) : []),
-    [analysis, selected],
-  );
+  const highlight = useMemo(() => (analysis && selected ? evidenceOf(analysis, selected) : []), [analysis, selected]);
 
   // Identical waiters fold into one drawn node; a task picked anywhere on the page
   // selects (highlights) the node it was folded into.
   const collapsed = useMemo(
-    () => (view ? derivedOf(view.graph, view, 'collapsed', () => collapseIdenticalWaiters(view.graph, 2, view.findings ?? NO_FINDINGS)) : null),
+    () =>
+      view
+        ? derivedOf(view.graph, view, 'collapsed', () =>
+            collapseIdenticalWaiters(view.graph, 2, view.findings ?? NO_FINDINGS),
+          )
+        : null,
     [view],
   );
   const drawnSelected = selected ? (collapsed?.memberOf.get(selected) ?? selected) : null;
@@ -100,7 +102,10 @@ export function IncidentPage() {
 
   // Finding links say what a node is (its graph label), not its id.
   const nodeLabel = useCallback((nodeId: string) => (analysis ? labelOf(analysis, nodeId) : nodeId), [analysis]);
-  const linkTo = useCallback((node: string | null, range: LineRange | null) => permalink(window.location.origin, id, node, range), [id]);
+  const linkTo = useCallback(
+    (node: string | null, range: LineRange | null) => permalink(window.location.origin, id, node, range),
+    [id],
+  );
 
   if (incident.isPending) return <IncidentSkeleton />;
   if (incident.isError)
@@ -130,16 +135,24 @@ export function IncidentPage() {
       <div className="incident-top">
         <div className="incident-answer">
           <section aria-labelledby="verdict-h" className="verdict">
-            <h2 id="verdict-h">
-              Verdict {doc.verdict && <CopyButton text={doc.verdict} />}
-            </h2>
+            <h2 id="verdict-h">Verdict {doc.verdict && <CopyButton text={doc.verdict} />}</h2>
             <p className="verdict-text">{doc.verdict || 'No verdict.'}</p>
-            <Coverage segments={doc.coverage ?? []} counts={inc.coverageCounts} totalSegments={inc.coverageSegments} onShowLines={(r) => setUrlState(selected, r)} />
+            <Coverage
+              segments={doc.coverage ?? []}
+              counts={inc.coverageCounts}
+              totalSegments={inc.coverageSegments}
+              onShowLines={(r) => setUrlState(selected, r)}
+            />
           </section>
           <section aria-labelledby="findings-h">
             <h2 id="findings-h">Findings</h2>
             <ErrorBoundary label="Findings">
-              <Findings findings={doc.findings ?? NO_FINDINGS} onSelectNode={selectNode} nodeLabel={nodeLabel} linkTo={linkTo} />
+              <Findings
+                findings={doc.findings ?? NO_FINDINGS}
+                onSelectNode={selectNode}
+                nodeLabel={nodeLabel}
+                linkTo={linkTo}
+              />
             </ErrorBoundary>
           </section>
           <ErrorBoundary label="Mitigation">
@@ -166,7 +179,14 @@ export function IncidentPage() {
       </div>
       <div className="evidence-split">
         <ErrorBoundary label="Node details">
-          <NodeDetails analysis={doc} nodeId={selected} folded={folded} onSelectNode={selectNode} onShowLines={(r) => setUrlState(selected, r)} link={selected ? linkTo(selected, null) : null} />
+          <NodeDetails
+            analysis={doc}
+            nodeId={selected}
+            folded={folded}
+            onSelectNode={selectNode}
+            onShowLines={(r) => setUrlState(selected, r)}
+            link={selected ? linkTo(selected, null) : null}
+          />
         </ErrorBoundary>
         <ErrorBoundary label="The raw dump">
           <RawTextPanel
@@ -182,7 +202,13 @@ export function IncidentPage() {
         </ErrorBoundary>
       </div>
       <ErrorBoundary label="Tasks">
-        <TasksTable id={inc.id} analysis={inc.analysis} groups={inc.taskGroups} counts={inc.counts} onSelectNode={selectNode} />
+        <TasksTable
+          id={inc.id}
+          analysis={inc.analysis}
+          groups={inc.taskGroups}
+          counts={inc.counts}
+          onSelectNode={selectNode}
+        />
       </ErrorBoundary>
       <ErrorBoundary label="Annotations">
         <Annotations id={inc.id} selected={selected} lines={lines} />

@@ -13,15 +13,43 @@ function findingsOf(text: string, kind: Parameters<typeof buildFindings>[0]['kin
   const model = buildModel(records, text);
   const waits = findWaits(model, 'x86_64');
   const graph = buildGraph(model, waits);
-  return buildFindings({ model, kind, waits, nodes: graph.nodes, edges: graph.edges, locks: graph.locks, unresolvedFlushes: graph.unresolvedFlushes, ipis: graph.ipis, starved: graph.starved });
+  return buildFindings({
+    model,
+    kind,
+    waits,
+    nodes: graph.nodes,
+    edges: graph.edges,
+    locks: graph.locks,
+    unresolvedFlushes: graph.unresolvedFlushes,
+    ipis: graph.ipis,
+    starved: graph.starved,
+  });
 }
 
 const task = (comm: string, pid: number, frames: string[]) => taskDump(comm, pid, 'D', frames);
-const MUTEX_WAIT = (site: string) => ['__schedule+0x3f6/0xa40', 'schedule+0x5b/0xd0', 'schedule_preempt_disabled+0x15/0x30', '__mutex_lock.constprop.0+0x3f5/0x7a0', 'mutex_lock+0x38/0x50', `${site}+0x8e/0x170 [acme]`, 'do_syscall_64+0x3b/0x90'];
-const IO_WAIT = ['__schedule+0x3f6/0xa40', 'schedule+0x5b/0xd0', 'io_schedule+0x16/0x40', 'acme_wait_hw+0x11c/0x3a0 [acme]', 'acme_cfg_update+0x30/0x90 [acme]', 'do_syscall_64+0x3b/0x90'];
+const MUTEX_WAIT = (site: string) => [
+  '__schedule+0x3f6/0xa40',
+  'schedule+0x5b/0xd0',
+  'schedule_preempt_disabled+0x15/0x30',
+  '__mutex_lock.constprop.0+0x3f5/0x7a0',
+  'mutex_lock+0x38/0x50',
+  `${site}+0x8e/0x170 [acme]`,
+  'do_syscall_64+0x3b/0x90',
+];
+const IO_WAIT = [
+  '__schedule+0x3f6/0xa40',
+  'schedule+0x5b/0xd0',
+  'io_schedule+0x16/0x40',
+  'acme_wait_hw+0x11c/0x3a0 [acme]',
+  'acme_cfg_update+0x30/0x90 [acme]',
+  'do_syscall_64+0x3b/0x90',
+];
 // lockdep's list (debug_show_all_locks) names holders and the lock each waiter wants.
 const held = (addr: string, rows: [string, number, string, string][]) =>
-  'Showing all locks held in the system:\n' + rows.map(([comm, pid, lock, at]) => `1 lock held by ${comm}/${pid}:\n #0: ${addr} (${lock}){+.+.}-{3:3}, at: ${at}\n`).join('');
+  'Showing all locks held in the system:\n' +
+  rows
+    .map(([comm, pid, lock, at]) => `1 lock held by ${comm}/${pid}:\n #0: ${addr} (${lock}){+.+.}-{3:3}, at: ${at}\n`)
+    .join('');
 
 describe('buildFindings', () => {
   it('names the holder of a contended lock as the root blocker, with its waiters counted', () => {

@@ -16,11 +16,18 @@ import { LOCK_WRAPPERS } from '../knowledge/lock-wrappers.js';
 import { stoppedHolding } from '../graph/locks.js';
 
 /** What to capture next about a root blocker outside the dump's tasks. */
-function rootNextSteps(id: string, type: GraphNode['type'], edges: GraphEdge[], model: Model, waits: Map<string, TaskWait>): NextStepFields | Record<string, never> {
+function rootNextSteps(
+  id: string,
+  type: GraphNode['type'],
+  edges: GraphEdge[],
+  model: Model,
+  waits: Map<string, TaskWait>,
+): NextStepFields | Record<string, never> {
   if (id === 'external:hypervisor') return { ...nextStepFields('starved_vcpu') };
   const via = type === 'external' ? edges.find((e) => e.to === id)?.from : id;
   const w = via ? waits.get(via) : undefined;
-  if (w?.rule.kind === 'poll_sleep') return { ...nextStepFields('poll_external', { pid: w.task.pid, culprit: w.culprit?.fn ?? w.frame.fn }) };
+  if (w?.rule.kind === 'poll_sleep')
+    return { ...nextStepFields('poll_external', { pid: w.task.pid, culprit: w.culprit?.fn ?? w.frame.fn }) };
   if (type === 'external') return { ...nextStepFields(EXTERNAL_SITUATIONS[id] ?? 'hung_task_general') };
   return {};
 }
@@ -44,7 +51,17 @@ export interface Analysis {
 }
 
 const SEVERITY_ORDER = { critical: 0, warning: 1, info: 2 };
-const KIND_ORDER: Record<string, number> = { deadlock_cycle: 0, self_deadlock: 0, known_issue: 1, ipi_stall: 2, root_blocker: 3, starved_cpu: 4, lock_contention: 5, stuck_cpu: 6, missing_evidence: 7 };
+const KIND_ORDER: Record<string, number> = {
+  deadlock_cycle: 0,
+  self_deadlock: 0,
+  known_issue: 1,
+  ipi_stall: 2,
+  root_blocker: 3,
+  starved_cpu: 4,
+  lock_contention: 5,
+  stuck_cpu: 6,
+  missing_evidence: 7,
+};
 
 let modelForLabels: Model | null = null;
 
@@ -94,7 +111,8 @@ function weakestIn(edges: GraphEdge[], ids: Set<string>): Confidence {
 function lockLoop(order: string[], edges: GraphEdge[]): string[] {
   const inComp = new Set(order);
   const next = new Map<string, string>();
-  for (const e of edges) if (e.kind === 'lock_order' && inComp.has(e.from) && inComp.has(e.to) && !next.has(e.from)) next.set(e.from, e.to);
+  for (const e of edges)
+    if (e.kind === 'lock_order' && inComp.has(e.from) && inComp.has(e.to) && !next.has(e.from)) next.set(e.from, e.to);
   const start = order.find((n) => next.has(n));
   const out: string[] = [];
   for (let n = start; n !== undefined && !out.includes(n) && out.length < order.length; n = next.get(n)) out.push(n);
@@ -102,7 +120,13 @@ function lockLoop(order: string[], edges: GraphEdge[]): string[] {
 }
 
 /** A cycle with lockdep lock-order links: what lockdep reports, a deadlock that can happen. */
-function lockOrderCycle(nodes: Map<string, GraphNode>, order: string[], edges: GraphEdge[], evidence: Span[], weakest: Confidence): Finding {
+function lockOrderCycle(
+  nodes: Map<string, GraphNode>,
+  order: string[],
+  edges: GraphEdge[],
+  evidence: Span[],
+  weakest: Confidence,
+): Finding {
   const loop = lockLoop(order, edges);
   const names = loop.map((n) => label(nodes, n));
   const tasks = order.filter((n) => n.startsWith('task:'));
@@ -130,7 +154,14 @@ function lockClassOnly(locks: Lock[], id: string): Lock | null {
 /** A task taking a lock of a class it already holds, with no addresses to say whether
  *  they are one instance: a self-deadlock if so, lockdep's false positive for nesting it
  *  was not told about (two instances of one class) if not. */
-function classSelfDeadlock(nodes: Map<string, GraphNode>, task: string, lock: Lock, order: string[], evidence: Span[], weakest: Confidence): Finding {
+function classSelfDeadlock(
+  nodes: Map<string, GraphNode>,
+  task: string,
+  lock: Lock,
+  order: string[],
+  evidence: Span[],
+  weakest: Confidence,
+): Finding {
   return {
     kind: 'self_deadlock',
     severity: 'critical',
@@ -175,7 +206,8 @@ function findingsOf(inp: FindingInputs): Analysis {
       const t = tasks[0];
       const lock = comp.find((n) => n.startsWith('lock:'));
       const w = waits.get(t);
-      const cls = lock && model.records.reports.some((r) => r.format === 'lockdep') ? lockClassOnly(inp.locks, lock) : null;
+      const cls =
+        lock && model.records.reports.some((r) => r.format === 'lockdep') ? lockClassOnly(inp.locks, lock) : null;
       if (cls) {
         out.push(classSelfDeadlock(nodes, t, cls, order, evidence, weakest));
         continue;
@@ -232,7 +264,9 @@ function findingsOf(inp: FindingInputs): Analysis {
   for (const c of model.cpus.values()) if (c.stuck) sourceSet.add(`cpu:${c.cpu}`);
   // (A work item run by a worker that is not blocked is no waiter: a busy-workqueue
   // dump's in-flight works would each make their worker a root blocker.)
-  for (const e of edges) if (!hasIn.has(e.from) && (e.kind !== 'runs' || waits.has(e.to) || model.taskById.get(e.to)?.state === 'D')) sourceSet.add(e.from);
+  for (const e of edges)
+    if (!hasIn.has(e.from) && (e.kind !== 'runs' || waits.has(e.to) || model.taskById.get(e.to)?.state === 'D'))
+      sourceSet.add(e.from);
   const sources: string[] = [];
   for (const s of sourceSet) if (nodes.has(s)) sources.push(s);
   // Where each source's chains end: computed once per node over the graph with its
@@ -252,7 +286,9 @@ function findingsOf(inp: FindingInputs): Analysis {
   const sinksMemo = new Map<string, Set<string>>();
   const SINK_CAP = 64;
   const sinksOf = (start: string): Set<string> => {
-    const stack: { c: string; it: Iterator<string> }[] = [{ c: start, it: (compAdj.get(start) ?? new Set<string>()).values() }];
+    const stack: { c: string; it: Iterator<string> }[] = [
+      { c: start, it: (compAdj.get(start) ?? new Set<string>()).values() },
+    ];
     const onStack = new Set([start]);
     while (stack.length) {
       const top = stack[stack.length - 1];
@@ -312,7 +348,15 @@ function findingsOf(inp: FindingInputs): Analysis {
       kind: 'root_blocker',
       severity: r.waiters > 1 ? 'critical' : 'warning',
       summary: `Root blocker: ${what} — ${countWords(r.waiters)} waiter${r.waiters === 1 ? '' : 's'} lead${r.waiters === 1 ? 's' : ''} here`,
-      nodes: [r.node, ...(task ? [] : edges.filter((e) => e.to === r.node).map((e) => e.from).slice(0, 3))],
+      nodes: [
+        r.node,
+        ...(task
+          ? []
+          : edges
+              .filter((e) => e.to === r.node)
+              .map((e) => e.from)
+              .slice(0, 3)),
+      ],
       evidence: mergeSpans(evidenceInto(r.node, n.evidence ?? [], edges)).slice(0, 10),
       confidence: 'likely',
       ...rootNextSteps(r.node, n.type, edges, model, waits),
@@ -351,7 +395,10 @@ function findingsOf(inp: FindingInputs): Analysis {
       severity: 'warning',
       summary: s.notExecuting
         ? `cpu ${s.cpu} is not executing: ${s.notExecuting}${model.virtualized ? ' — on a VM, the host is not running the vCPU' : ''}`
-        : `cpu ${s.cpu} is idle while ${s.runnable.length} runnable task(s) wait on its runqueue (${s.runnable.map((id) => label(nodes, id)).slice(0, 4).join(', ')})${model.virtualized ? ': on a VM this means the host is not running the vCPU' : ''}`,
+        : `cpu ${s.cpu} is idle while ${s.runnable.length} runnable task(s) wait on its runqueue (${s.runnable
+            .map((id) => label(nodes, id))
+            .slice(0, 4)
+            .join(', ')})${model.virtualized ? ': on a VM this means the host is not running the vCPU' : ''}`,
       nodes: [`cpu:${s.cpu}`, 'external:hypervisor'],
       evidence: s.evidence,
       confidence: model.virtualized ? 'likely' : 'guess',
@@ -396,7 +443,9 @@ function findingsOf(inp: FindingInputs): Analysis {
   }
   // A stuck CPU whose task is known only from the watchdog's headline (`[comm:pid]`) has
   // no stack either.
-  const stuckNoStack = [...model.cpus.values()].filter((c) => c.stuck && (!c.current || (model.taskById.get(c.current)?.frames.length ?? 0) === 0));
+  const stuckNoStack = [...model.cpus.values()].filter(
+    (c) => c.stuck && (!c.current || (model.taskById.get(c.current)?.frames.length ?? 0) === 0),
+  );
   for (const c of stuckNoStack) {
     out.push({
       kind: 'missing_evidence',
@@ -421,13 +470,19 @@ function findingsOf(inp: FindingInputs): Analysis {
       ...nextStepFields('no_capture'),
     });
   }
-  if (inp.kind !== 'unknown' && stackTasks.length === 0 && model.tasks.length === 0 && model.records.lockdepChains.length > 0) {
+  if (
+    inp.kind !== 'unknown' &&
+    stackTasks.length === 0 &&
+    model.tasks.length === 0 &&
+    model.records.lockdepChains.length > 0
+  ) {
     // A lockdep report pasted from its dependency chain on: the chain is read (its cycle
     // is a finding of its own); the task that tripped it is in the cut part.
     out.push({
       kind: 'missing_evidence',
       severity: 'info',
-      summary: 'The lockdep report starts at its dependency chain: the task that tripped it, the lock it held and its stack are not in the text',
+      summary:
+        'The lockdep report starts at its dependency chain: the task that tripped it, the lock it held and its stack are not in the text',
       nodes: [],
       evidence: model.records.lockdepChains.slice(0, 1).map((c) => c.span),
       ...nextStepFields('lockdep_cut'),
@@ -460,7 +515,10 @@ function findingsOf(inp: FindingInputs): Analysis {
     const first = [...waits.values()][0];
     // No wait the knowledge tables name: still say which task is stuck and where (its
     // first frame past the scheduler), a blocked (D) task first.
-    const lone = first ? null : (stackTasks.find((t) => t.state === 'D' && t.pid !== null) ?? stackTasks.find((t) => t.pid !== null && !t.idle));
+    const lone = first
+      ? null
+      : (stackTasks.find((t) => t.state === 'D' && t.pid !== null) ??
+        stackTasks.find((t) => t.pid !== null && !t.idle));
     const others = lone ? stackTasks.filter((t) => t !== lone && t.state === 'D').length : 0;
     out.push({
       kind: 'missing_evidence',
@@ -472,10 +530,15 @@ function findingsOf(inp: FindingInputs): Analysis {
           : 'The stacks in the dump do not show what the blocked tasks wait for',
       nodes: first ? [first.task.id] : lone ? [lone.id] : [],
       ...(lone?.framesSpan ? { evidence: [lone.framesSpan] } : {}),
-      ...nextStepFields(stackTasks.length === 1 ? 'single_stack' : 'hung_task_general', { pid: first?.task.pid ?? stackTasks[0].pid }),
+      ...nextStepFields(stackTasks.length === 1 ? 'single_stack' : 'hung_task_general', {
+        pid: first?.task.pid ?? stackTasks[0].pid,
+      }),
     });
   }
 
-  out.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || (KIND_ORDER[a.kind] ?? 9) - (KIND_ORDER[b.kind] ?? 9));
+  out.sort(
+    (a, b) =>
+      SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || (KIND_ORDER[a.kind] ?? 9) - (KIND_ORDER[b.kind] ?? 9),
+  );
   return { findings: out, cycles, roots };
 }

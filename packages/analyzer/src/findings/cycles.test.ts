@@ -62,11 +62,14 @@ function reference(nodes: string[], edges: GraphEdge[]): string[][] {
   return out;
 }
 
-
 describe('stronglyConnected', () => {
   it('finds the same components in the same order as the reference, on any small graph', () => {
     const id = fc.constantFrom('task:1', 'task:2', 'task:3', 'lock:a', 'lock:b', 'cpu:0', 'work:w');
-    const edge = fc.tuple(id, id).map(([from, to]) => ({ from, to, kind: 'waits_lock', confidence: 'certain', why: '', evidence: [] }) as GraphEdge);
+    const edge = fc
+      .tuple(id, id)
+      .map(
+        ([from, to]) => ({ from, to, kind: 'waits_lock', confidence: 'certain', why: '', evidence: [] }) as GraphEdge,
+      );
     fc.assert(
       fc.property(fc.array(id, { maxLength: 7 }), fc.array(edge, { maxLength: 14 }), (nodes, edges) => {
         expect(stronglyConnected(nodes, edges)).toEqual(reference(nodes, edges));
@@ -75,10 +78,19 @@ describe('stronglyConnected', () => {
     );
   });
   it('finds a self-loop and a two-task cycle', () => {
-    const e = (from: string, to: string) => ({ from, to, kind: 'waits_lock', confidence: 'certain', why: '', evidence: [] }) as GraphEdge;
-    expect(stronglyConnected(['task:1', 'lock:a', 'task:2', 'lock:b', 'task:3'], [e('task:1', 'lock:a'), e('lock:a', 'task:2'), e('task:2', 'lock:b'), e('lock:b', 'task:1'), e('task:3', 'task:3')])).toEqual([
-      ['task:1', 'lock:a', 'task:2', 'lock:b'],
-      ['task:3'],
-    ]);
+    const e = (from: string, to: string) =>
+      ({ from, to, kind: 'waits_lock', confidence: 'certain', why: '', evidence: [] }) as GraphEdge;
+    expect(
+      stronglyConnected(
+        ['task:1', 'lock:a', 'task:2', 'lock:b', 'task:3'],
+        [
+          e('task:1', 'lock:a'),
+          e('lock:a', 'task:2'),
+          e('task:2', 'lock:b'),
+          e('lock:b', 'task:1'),
+          e('task:3', 'task:3'),
+        ],
+      ),
+    ).toEqual([['task:1', 'lock:a', 'task:2', 'lock:b'], ['task:3']]);
   });
 });

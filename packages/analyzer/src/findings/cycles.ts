@@ -85,7 +85,8 @@ export function stronglyConnected(nodes: string[], edges: GraphEdge[]): string[]
 export function cycleOrder(comp: string[], edges: GraphEdge[]): string[] {
   const inComp = new Set(comp);
   const adj = new Map<string, string[]>();
-  for (const e of edges) if (inComp.has(e.from) && inComp.has(e.to)) (adj.get(e.from) ?? adj.set(e.from, []).get(e.from)!).push(e.to);
+  for (const e of edges)
+    if (inComp.has(e.from) && inComp.has(e.to)) (adj.get(e.from) ?? adj.set(e.from, []).get(e.from)!).push(e.to);
   const start = comp.find((n) => n.startsWith('task:')) ?? comp[0];
   // BFS back to start gives a shortest cycle through it.
   const prev = new Map<string, string>();

@@ -67,7 +67,10 @@ describe('known-issues fixtures', () => {
   it('near misses and matches of other entries do not cross-match', () => {
     for (const issue of KNOWN_ISSUES) {
       const ids = knownIds(load(`${issue.id}.match.txt`));
-      expect(ids.filter((id) => id !== issue.id), issue.id).toEqual([]);
+      expect(
+        ids.filter((id) => id !== issue.id),
+        issue.id,
+      ).toEqual([]);
     }
   });
 });
@@ -75,13 +78,38 @@ describe('known-issues fixtures', () => {
 describe('known-issues matching engine', () => {
   const task = (pid: number, fns: string[], onCpu = false): ModelTask =>
     ({
-      id: `task:${pid}`, pid, comm: `t${pid}`, state: 'D', cpu: null, taskAddr: null,
-      frames: fns.map((fn, i) => ({ fn, offset: '0x10', size: '0x40', module: null, addr: null, reliable: true, line: i + 1 })),
-      registers: null, stackWords: [], workqueue: null, blockedSeconds: null, onCpu, idle: false,
-      evidence: [{ line: pid, endLine: pid }], formats: new Set(), framesSpan: null,
+      id: `task:${pid}`,
+      pid,
+      comm: `t${pid}`,
+      state: 'D',
+      cpu: null,
+      taskAddr: null,
+      frames: fns.map((fn, i) => ({
+        fn,
+        offset: '0x10',
+        size: '0x40',
+        module: null,
+        addr: null,
+        reliable: true,
+        line: i + 1,
+      })),
+      registers: null,
+      stackWords: [],
+      workqueue: null,
+      blockedSeconds: null,
+      onCpu,
+      idle: false,
+      evidence: [{ line: pid, endLine: pid }],
+      formats: new Set(),
+      framesSpan: null,
     }) as unknown as ModelTask;
   const issue = (signatures: KnownIssue['signatures']): KnownIssue => ({
-    id: 'test-issue', title: 'test: an issue for the engine', explanation: 'x'.repeat(90), fixes: ['0123456789ab'], mitigation: 'upgrade the kernel', signatures,
+    id: 'test-issue',
+    title: 'test: an issue for the engine',
+    explanation: 'x'.repeat(90),
+    fixes: ['0123456789ab'],
+    mitigation: 'upgrade the kernel',
+    signatures,
   });
   const ids = (tasks: ModelTask[], i: KnownIssue) => matchKnownIssues(tasks, 'hung_task', [i]).map((f) => f.nodes);
 
@@ -99,7 +127,9 @@ describe('known-issues matching engine', () => {
   it('plain signature names match suffixed frames (index and matcher)', () => {
     const i = issue([{ frames: ['__flush_work', 'cpuset_write_resmask'] }]);
     expect(ids([task(1, ['schedule', '__flush_work.isra.0', 'cpuset_write_resmask.cold'])], i)).toEqual([['task:1']]);
-    expect(ids([task(1, ['schedule', '__flush_work.constprop.0.isra.0', 'cpuset_write_resmask.llvm.4711'])], i)).toEqual([['task:1']]);
+    expect(
+      ids([task(1, ['schedule', '__flush_work.constprop.0.isra.0', 'cpuset_write_resmask.llvm.4711'])], i),
+    ).toEqual([['task:1']]);
     expect(ids([task(1, ['schedule', '__flush_workx', 'cpuset_write_resmask'])], i)).toEqual([]);
     const re = issue([{ frames: [/^(?:__)?flush_work$/, 'cpuset_write_resmask'] }]);
     expect(ids([task(2, ['__flush_work.isra.3', 'cpuset_write_resmask.part.0'])], re)).toEqual([['task:2']]);
@@ -128,9 +158,14 @@ describe('known-issues matching engine', () => {
 
   it('finds the match among 50,000 tasks sharing the common frames (speed is measured by bench/, not here)', () => {
     const tasks: ModelTask[] = [];
-    for (let p = 1; p <= 50_000; p++) tasks.push(task(p, ['__schedule', 'schedule', 'mutex_lock', 'a_path', 'b_path', 'do_syscall_64']));
+    for (let p = 1; p <= 50_000; p++)
+      tasks.push(task(p, ['__schedule', 'schedule', 'mutex_lock', 'a_path', 'b_path', 'do_syscall_64']));
     tasks.push(task(60_000, ['mutex_lock', 'c_path']));
-    const i = issue([{ frames: ['mutex_lock', 'a_path'] }, { frames: ['mutex_lock', 'b_path'] }, { frames: [/^mutex_lock$/, /^c_path$/] }]);
+    const i = issue([
+      { frames: ['mutex_lock', 'a_path'] },
+      { frames: ['mutex_lock', 'b_path'] },
+      { frames: [/^mutex_lock$/, /^c_path$/] },
+    ]);
     const found = ids(tasks, i);
     expect(found).toHaveLength(1);
     expect(found[0]).toContain('task:60000');

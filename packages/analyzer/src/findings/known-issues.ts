@@ -113,7 +113,12 @@ export function matchKnownIssues(tasks: ModelTask[], kind: Kind, issues: KnownIs
         }
       }
       if (!picked.length) break;
-      cands.push(picked.sort((a, b) => a - b).slice(0, n).map((i) => tasks[i]));
+      cands.push(
+        picked
+          .sort((a, b) => a - b)
+          .slice(0, n)
+          .map((i) => tasks[i]),
+      );
     }
     if (cands.length !== n) continue;
     const hits = assignStacks(cands);

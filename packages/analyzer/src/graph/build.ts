@@ -38,7 +38,14 @@ function linkGracePeriod(model: Model, g: GraphBuilder): void {
       if (!t) continue;
       if (!g.nodes.has(gp)) g.node(gp, 'external', 'RCU grace period', { evidence: [r.span] });
       g.task(t);
-      g.edge(gp, t.id, 'waits_event', 'certain', `the RCU stall report lists P${b.pid} as a task blocking the grace period (preempted inside an RCU read-side critical section)`, [{ line: b.line, endLine: b.line }]);
+      g.edge(
+        gp,
+        t.id,
+        'waits_event',
+        'certain',
+        `the RCU stall report lists P${b.pid} as a task blocking the grace period (preempted inside an RCU read-side critical section)`,
+        [{ line: b.line, endLine: b.line }],
+      );
     }
   }
   if (!g.nodes.has(gp)) return;
@@ -48,13 +55,27 @@ function linkGracePeriod(model: Model, g: GraphBuilder): void {
     for (const c of r.cpus ?? []) {
       stalled.add(c);
       g.node(`cpu:${c}`, 'cpu', `cpu ${c}`);
-      g.edge(gp, `cpu:${c}`, 'waits_event', 'certain', `the RCU stall report names cpu ${c} as holding up the grace period`, [r.span]);
+      g.edge(
+        gp,
+        `cpu:${c}`,
+        'waits_event',
+        'certain',
+        `the RCU stall report names cpu ${c} as holding up the grace period`,
+        [r.span],
+      );
     }
   }
   for (const c of model.cpus.values()) {
     if (!c.stuck || stalled.has(c.cpu)) continue;
     g.node(`cpu:${c.cpu}`, 'cpu', `cpu ${c.cpu}`, { evidence: c.evidence });
-    g.edge(gp, `cpu:${c.cpu}`, 'waits_event', 'likely', `cpu ${c.cpu} is stuck (${c.stuckReason ?? 'lockup'}) and does not pass through a quiescent state, so the grace period cannot end`, c.evidence);
+    g.edge(
+      gp,
+      `cpu:${c.cpu}`,
+      'waits_event',
+      'likely',
+      `cpu ${c.cpu} is stuck (${c.stuckReason ?? 'lockup'}) and does not pass through a quiescent state, so the grace period cannot end`,
+      c.evidence,
+    );
   }
 }
 
@@ -89,7 +110,19 @@ export function buildGraph(model: Model, waits: Map<string, TaskWait>): GraphRes
   // wait, known by what it is doing when its comm is not in the capture).
   const frameServers = (re: RegExp): ModelTask[] => {
     let l = serverCache.get(re);
-    if (!l) serverCache.set(re, (l = [...waits.values()].filter((x) => re.test(x.frame.fn) || re.test(x.api.fn) || x.task.frames.some((f) => f.context === undefined && re.test(f.fn))).map((x) => x.task).slice(0, 2)));
+    if (!l)
+      serverCache.set(
+        re,
+        (l = [...waits.values()]
+          .filter(
+            (x) =>
+              re.test(x.frame.fn) ||
+              re.test(x.api.fn) ||
+              x.task.frames.some((f) => f.context === undefined && re.test(f.fn)),
+          )
+          .map((x) => x.task)
+          .slice(0, 2)),
+      );
     return l;
   };
   // Waits on something outside the lock/work graph (IO, RCU, a polled device).
@@ -102,18 +135,43 @@ export function buildGraph(model: Model, waits: Map<string, TaskWait>): GraphRes
       (target.servedByFrame ? frameServers(target.servedByFrame).find((t) => t !== w.task) : undefined);
     if (server) {
       g.task(server);
-      g.edge(w.task.id, server.id, 'waits_event', 'guess', `waits for ${w.rule.what} (${w.api.fn}), which ${server.comm} serves`, ev);
+      g.edge(
+        w.task.id,
+        server.id,
+        'waits_event',
+        'guess',
+        `waits for ${w.rule.what} (${w.api.fn}), which ${server.comm} serves`,
+        ev,
+      );
       continue;
     }
     g.node(target.id, 'external', externalLabel(model, target.id, target.label));
-    g.edge(w.task.id, target.id, 'waits_event', target.confidence, `${w.task.comm ?? 'the task'} waits in ${w.api.fn}${w.culprit ? ` (from ${w.culprit.fn})` : ''} for ${w.rule.what}`, ev);
+    g.edge(
+      w.task.id,
+      target.id,
+      'waits_event',
+      target.confidence,
+      `${w.task.comm ?? 'the task'} waits in ${w.api.fn}${w.culprit ? ` (from ${w.culprit.fn})` : ''} for ${w.rule.what}`,
+      ev,
+    );
   }
   for (const nw of model.records.netdevWaits) {
     const t = nw.tid !== null ? model.taskById.get(`task:${nw.tid}`) : undefined;
     if (!t || g.hasEdge(t.id)) continue;
     g.task(t);
-    g.node('external:netdev-refs', 'external', externalLabel(model, 'external:netdev-refs', 'leaked network device references'));
-    g.edge(t.id, 'external:netdev-refs', 'waits_event', 'certain', `it printed "waiting for ${nw.dev} to become free": it is unregistering the device and waits for its usage count (${nw.count}) to drop`, [nw.span]);
+    g.node(
+      'external:netdev-refs',
+      'external',
+      externalLabel(model, 'external:netdev-refs', 'leaked network device references'),
+    );
+    g.edge(
+      t.id,
+      'external:netdev-refs',
+      'waits_event',
+      'certain',
+      `it printed "waiting for ${nw.dev} to become free": it is unregistering the device and waits for its usage count (${nw.count}) to drop`,
+      [nw.span],
+    );
   }
   linkGracePeriod(model, g);
   const { nodes, edges } = g.result();
@@ -124,5 +182,14 @@ export function buildGraph(model: Model, waits: Map<string, TaskWait>): GraphRes
     used.add(e.from);
     used.add(e.to);
   }
-  return { nodes: nodes.filter((n) => used.has(n.id)), edges, locks, heldByFrames, works, ipis, starved, unresolvedFlushes };
+  return {
+    nodes: nodes.filter((n) => used.has(n.id)),
+    edges,
+    locks,
+    heldByFrames,
+    works,
+    ipis,
+    starved,
+    unresolvedFlushes,
+  };
 }

@@ -37,7 +37,13 @@ export class GraphBuilder {
       return n;
     }
     // Made here, not by node(): its spread of `extra` was an object copy per task node.
-    const made: GraphNode = { id: t.id, type: 'task', label: taskLabel(t), state: t.state, evidence: t.evidence.slice(0, 8) };
+    const made: GraphNode = {
+      id: t.id,
+      type: 'task',
+      label: taskLabel(t),
+      state: t.state,
+      evidence: t.evidence.slice(0, 8),
+    };
     this.nodes.set(t.id, made);
     return made;
   }

@@ -44,7 +44,8 @@ describe('resolveIpis', () => {
   });
 
   it('keeps the latest statement when the kernel repeats one pair, and each target once', () => {
-    const text = csdLine(1, 3, '5000000123') + csdLine(1, 3, '10000000123') + csdLine(1, 5, '5000000999') + waiter(1, 4242);
+    const text =
+      csdLine(1, 3, '5000000123') + csdLine(1, 3, '10000000123') + csdLine(1, 5, '5000000999') + waiter(1, 4242);
     const { ipis, edges } = resolve(text);
     expect(ipis[0].pending.map((p) => p.cpu)).toEqual([3, 5]);
     const to3 = edges.find((x) => x.to === 'cpu:3' && x.from !== 'cpu:1')!;
@@ -61,7 +62,11 @@ describe('resolveIpis', () => {
   });
 
   it('with no statement, names a CPU running with interrupts disabled (EFLAGS.IF clear) as likely', () => {
-    const text = waiter(1, 4242) + waiter(4, 4244, '00000046').replace(/smp_call_function_many_cond\+0x2d2\/0x380/, 'acme_hw_poll+0x3c/0x90 [acme]').replace(/ on_each_cpu_cond_mask.*\n/, ' acme_irq+0x81/0x210 [acme]\n');
+    const text =
+      waiter(1, 4242) +
+      waiter(4, 4244, '00000046')
+        .replace(/smp_call_function_many_cond\+0x2d2\/0x380/, 'acme_hw_poll+0x3c/0x90 [acme]')
+        .replace(/ on_each_cpu_cond_mask.*\n/, ' acme_irq+0x81/0x210 [acme]\n');
     const { ipis, edges } = resolve(text);
     expect(ipis[0].pending.map((p) => p.cpu)).toEqual([4]);
     expect(edges.find((x) => x.to === 'cpu:4')).toMatchObject({ confidence: 'likely' });
@@ -75,7 +80,8 @@ describe('resolveIpis', () => {
 
   it('gives one edge per waiter when every CPU waits and the statements repeat in rounds', () => {
     const parts: string[] = [];
-    for (let round = 0; round < 20; round++) for (let c = 0; c < 256; c++) parts.push(csdLine(c, 300, `${5 + round}000000123`));
+    for (let round = 0; round < 20; round++)
+      for (let c = 0; c < 256; c++) parts.push(csdLine(c, 300, `${5 + round}000000123`));
     for (let c = 0; c < 256; c++) parts.push(waiter(c, 1000 + c));
     const { ipis, edges } = resolve(parts.join(''));
     expect(ipis).toHaveLength(256);

@@ -59,7 +59,11 @@ export function resolveIpis(model: Model, waits: Map<string, TaskWait>, g: Graph
     for (const r of (t.cpu !== null ? ipiByFrom.get(t.cpu)?.values() : undefined) ?? []) {
       if (r.toCpu === t.cpu) continue;
       const secs = r.waitedNs !== null ? ` for ${(r.waitedNs / 1e9).toFixed(0)} s` : '';
-      pending.set(r.toCpu, { why: `the kernel reports cpu ${r.fromCpu} waiting${secs} for cpu ${r.toCpu} to run ${r.func ?? 'its call'} (non-responsive CSD lock)`, evidence: [r.span], conf: 'certain' });
+      pending.set(r.toCpu, {
+        why: `the kernel reports cpu ${r.fromCpu} waiting${secs} for cpu ${r.toCpu} to run ${r.func ?? 'its call'} (non-responsive CSD lock)`,
+        evidence: [r.span],
+        conf: 'certain',
+      });
     }
     const answered = new Set<number>();
     // 1. The csd being polled is in a register of the spinning frame (csd_lock_wait's
@@ -68,7 +72,10 @@ export function resolveIpis(model: Model, waits: Map<string, TaskWait>, g: Graph
       for (const [reg, v] of Object.entries(t.registers)) {
         const c = csdByAddr.get(v);
         if (c && c.locked && c.cpu !== null && c.cpu !== t.cpu) {
-          pending.set(c.cpu, { why: `${reg.toUpperCase()} holds csd ${c.addr} of cpu ${c.cpu}, whose CSD_FLAG_LOCK is still set`, evidence: [c.span, ...(t.framesSpan ? [t.framesSpan] : [])] });
+          pending.set(c.cpu, {
+            why: `${reg.toUpperCase()} holds csd ${c.addr} of cpu ${c.cpu}, whose CSD_FLAG_LOCK is still set`,
+            evidence: [c.span, ...(t.framesSpan ? [t.framesSpan] : [])],
+          });
         }
       }
     }
@@ -83,8 +90,16 @@ export function resolveIpis(model: Model, waits: Map<string, TaskWait>, g: Graph
         const csdAddr = base && cfd.csdOffset ? (base.base + BigInt('0x' + cfd.csdOffset)).toString(16) : null;
         const csd = csdAddr ? csdByAddr.get(csdAddr) : undefined;
         if (csd && !csd.locked) answered.add(cpu);
-        else if (csd && csd.locked && !pending.has(cpu)) pending.set(cpu, { why: `cpu ${t.cpu} sent it a call (cfd cpumask) and its csd ${csd.addr} is still locked`, evidence: [cfd.span, sent!.span, csd.span] });
-        else if (!csd && !pending.has(cpu)) pending.set(cpu, { why: `cpu ${t.cpu} sent it a call (cfd cpumask); whether it answered is not in the dump`, evidence: [cfd.span, sent!.span] });
+        else if (csd && csd.locked && !pending.has(cpu))
+          pending.set(cpu, {
+            why: `cpu ${t.cpu} sent it a call (cfd cpumask) and its csd ${csd.addr} is still locked`,
+            evidence: [cfd.span, sent!.span, csd.span],
+          });
+        else if (!csd && !pending.has(cpu))
+          pending.set(cpu, {
+            why: `cpu ${t.cpu} sent it a call (cfd cpumask); whether it answered is not in the dump`,
+            evidence: [cfd.span, sent!.span],
+          });
       }
     }
     for (const cpu of answeredCsdCpus) answered.add(cpu);
@@ -94,16 +109,33 @@ export function resolveIpis(model: Model, waits: Map<string, TaskWait>, g: Graph
     if (pending.size === 0) {
       for (const { c, cur, fl } of irqsOff) {
         if (c.cpu === t.cpu || cur === t) continue;
-        pending.set(c.cpu, { why: `cpu ${c.cpu} runs ${cur.comm ?? 'a task'} with interrupts disabled (EFLAGS ${fl}: IF clear), so it cannot run the call`, evidence: [...c.evidence.slice(0, 2), ...(cur.framesSpan ? [cur.framesSpan] : [])], conf: 'likely' });
+        pending.set(c.cpu, {
+          why: `cpu ${c.cpu} runs ${cur.comm ?? 'a task'} with interrupts disabled (EFLAGS ${fl}: IF clear), so it cannot run the call`,
+          evidence: [...c.evidence.slice(0, 2), ...(cur.framesSpan ? [cur.framesSpan] : [])],
+          conf: 'likely',
+        });
       }
     }
     g.task(t);
     for (const [cpu, p] of pending) {
       g.node(`cpu:${cpu}`, 'cpu', `cpu ${cpu}`);
       const conf = p.conf ?? (p.why.includes('not in the dump') ? 'guess' : 'likely');
-      g.edge(t.id, `cpu:${cpu}`, 'ipi_wait', conf, `${t.comm ?? 'the task'} spins in ${w.api.fn} waiting for cpu ${cpu} to run its cross-CPU call: ${p.why}`, p.evidence);
+      g.edge(
+        t.id,
+        `cpu:${cpu}`,
+        'ipi_wait',
+        conf,
+        `${t.comm ?? 'the task'} spins in ${w.api.fn} waiting for cpu ${cpu} to run its cross-CPU call: ${p.why}`,
+        p.evidence,
+      );
     }
-    out.push({ waiter: t, cpu: t.cpu, pending: [...pending].map(([cpu, p]) => ({ cpu, why: p.why, evidence: p.evidence })), answered: [...answered], wait: w });
+    out.push({
+      waiter: t,
+      cpu: t.cpu,
+      pending: [...pending].map(([cpu, p]) => ({ cpu, why: p.why, evidence: p.evidence })),
+      answered: [...answered],
+      wait: w,
+    });
   }
   // The kernel's statement stands on its own when the waiting CPU's stack is not in the
   // text (or shows no csd_lock_wait): the CPU waits for the other one.
@@ -113,7 +145,14 @@ export function resolveIpis(model: Model, waits: Map<string, TaskWait>, g: Graph
     const secs = r.waitedNs !== null ? ` for ${(r.waitedNs / 1e9).toFixed(0)} s` : '';
     g.node(`cpu:${r.fromCpu}`, 'cpu', `cpu ${r.fromCpu}`);
     g.node(`cpu:${r.toCpu}`, 'cpu', `cpu ${r.toCpu}`);
-    g.edge(`cpu:${r.fromCpu}`, `cpu:${r.toCpu}`, 'ipi_wait', 'certain', `the kernel reports cpu ${r.fromCpu} waiting${secs} for cpu ${r.toCpu} to run ${r.func ?? 'its call'} (non-responsive CSD lock)`, [r.span]);
+    g.edge(
+      `cpu:${r.fromCpu}`,
+      `cpu:${r.toCpu}`,
+      'ipi_wait',
+      'certain',
+      `the kernel reports cpu ${r.fromCpu} waiting${secs} for cpu ${r.toCpu} to run ${r.func ?? 'its call'} (non-responsive CSD lock)`,
+      [r.span],
+    );
   }
   return out;
 }
@@ -148,7 +187,14 @@ export function resolveWakeups(model: Model, waits: Map<string, TaskWait>, g: Gr
       const other = model.taskById.get(id)!;
       g.task(t);
       g.task(other);
-      g.edge(t.id, id, 'wakes', 'likely', `${t.comm ?? 'the task'} spins in try_to_wake_up until ${other.comm ?? 'the woken task'} leaves its CPU (while (p->on_cpu) cpu_relax()); ${reg.toUpperCase()} holds that task_struct ${other.taskAddr}`, t.framesSpan ? [t.framesSpan] : []);
+      g.edge(
+        t.id,
+        id,
+        'wakes',
+        'likely',
+        `${t.comm ?? 'the task'} spins in try_to_wake_up until ${other.comm ?? 'the woken task'} leaves its CPU (while (p->on_cpu) cpu_relax()); ${reg.toUpperCase()} holds that task_struct ${other.taskAddr}`,
+        t.framesSpan ? [t.framesSpan] : [],
+      );
     }
   }
 }
@@ -175,7 +221,12 @@ function addEvidence(by: Map<number, Span[]>, cpu: number, sp: Span): void {
 }
 
 /** Idle CPUs with runnable tasks queued: the CPU is not being run (a starved vCPU). */
-export function resolveCpus(model: Model, waits: Map<string, TaskWait>, g: GraphBuilder, ipis: IpiResult[]): StarvedCpu[] {
+export function resolveCpus(
+  model: Model,
+  waits: Map<string, TaskWait>,
+  g: GraphBuilder,
+  ipis: IpiResult[],
+): StarvedCpu[] {
   const starved: StarvedCpu[] = [];
   const targeted = new Set(ipis.flatMap((r) => r.pending.map((p) => p.cpu)));
   // CPUs that do not answer an NMI backtrace request, or on which RCU's grace-period
@@ -190,11 +241,27 @@ export function resolveCpus(model: Model, waits: Map<string, TaskWait>, g: Graph
   for (const cpu of new Set([...silent.keys(), ...starvedGp.keys()])) {
     const both = silent.has(cpu) && starvedGp.has(cpu);
     const ev = [...(silent.get(cpu) ?? []), ...(starvedGp.get(cpu) ?? [])];
-    const why = [silent.has(cpu) ? 'it never answered an NMI backtrace request' : null, starvedGp.has(cpu) ? "RCU's grace-period kthread is runnable there but starved" : null].filter(Boolean).join(' and ');
+    const why = [
+      silent.has(cpu) ? 'it never answered an NMI backtrace request' : null,
+      starvedGp.has(cpu) ? "RCU's grace-period kthread is runnable there but starved" : null,
+    ]
+      .filter(Boolean)
+      .join(' and ');
     starved.push({ cpu, runnable: [], notExecuting: why, evidence: ev });
     g.node(`cpu:${cpu}`, 'cpu', `cpu ${cpu}`, { evidence: ev });
-    g.node('external:hypervisor', 'external', model.virtualized ? 'hypervisor (vCPU not scheduled)' : 'hypervisor / firmware');
-    g.edge(`cpu:${cpu}`, 'external:hypervisor', 'starved_by', model.virtualized || both ? 'likely' : 'guess', `cpu ${cpu} is not executing: ${why}${model.virtualized ? ' (a virtual machine: the host is not running this vCPU)' : ''}`, ev);
+    g.node(
+      'external:hypervisor',
+      'external',
+      model.virtualized ? 'hypervisor (vCPU not scheduled)' : 'hypervisor / firmware',
+    );
+    g.edge(
+      `cpu:${cpu}`,
+      'external:hypervisor',
+      'starved_by',
+      model.virtualized || both ? 'likely' : 'guess',
+      `cpu ${cpu} is not executing: ${why}${model.virtualized ? ' (a virtual machine: the host is not running this vCPU)' : ''}`,
+      ev,
+    );
   }
   for (const c of model.cpus.values()) {
     if (silent.has(c.cpu) || starvedGp.has(c.cpu)) continue;
@@ -203,7 +270,11 @@ export function resolveCpus(model: Model, waits: Map<string, TaskWait>, g: Graph
     if (idle && c.runnable.length > 0) {
       starved.push({ cpu: c.cpu, runnable: c.runnable, evidence: c.evidence });
       g.node(`cpu:${c.cpu}`, 'cpu', `cpu ${c.cpu}`, { evidence: c.evidence });
-      g.node('external:hypervisor', 'external', model.virtualized ? 'hypervisor (vCPU not scheduled)' : 'hypervisor / firmware');
+      g.node(
+        'external:hypervisor',
+        'external',
+        model.virtualized ? 'hypervisor (vCPU not scheduled)' : 'hypervisor / firmware',
+      );
       g.edge(
         `cpu:${c.cpu}`,
         'external:hypervisor',
@@ -217,7 +288,10 @@ export function resolveCpus(model: Model, waits: Map<string, TaskWait>, g: Graph
     if (cur && !cur.idle && (c.stuck || targeted.has(c.cpu) || waits.get(cur.id)?.rule.spins)) {
       g.node(`cpu:${c.cpu}`, 'cpu', `cpu ${c.cpu}`, { evidence: c.evidence });
       g.task(cur);
-      g.edge(`cpu:${c.cpu}`, cur.id, 'on_cpu', 'certain', `${cur.comm ?? 'the task'} is running on cpu ${c.cpu}`, [...c.evidence.slice(0, 2), ...cur.evidence.slice(0, 1)]);
+      g.edge(`cpu:${c.cpu}`, cur.id, 'on_cpu', 'certain', `${cur.comm ?? 'the task'} is running on cpu ${c.cpu}`, [
+        ...c.evidence.slice(0, 2),
+        ...cur.evidence.slice(0, 1),
+      ]);
     }
   }
   return starved;

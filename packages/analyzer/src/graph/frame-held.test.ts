@@ -5,39 +5,115 @@ import { locksHeldByFrames } from './frame-held.js';
 
 /** Frames innermost first; a leading `?` marks an unreliable frame. */
 const stack = (...fns: string[]): StackFrame[] =>
-  fns.map((s) => ({ fn: s.replace(/^\? /, ''), offset: null, size: null, module: null, addr: null, reliable: !s.startsWith('? ') }));
+  fns.map((s) => ({
+    fn: s.replace(/^\? /, ''),
+    offset: null,
+    size: null,
+    module: null,
+    addr: null,
+    reliable: !s.startsWith('? '),
+  }));
 
 const held = (...fns: string[]) => locksHeldByFrames(stack(...fns)).map((h) => `${h.row.lock}@${fns[h.index]}`);
 
 describe('locksHeldByFrames', () => {
   it('an outer rtnetlink_rcv_msg holds rtnl_mutex while a driver below takes it again', () => {
-    expect(held('__schedule', 'schedule', '__mutex_lock.isra.0', 'mutex_lock', 'rtnl_lock', 'igb_resume', '? pci_pm_default_resume', 'igb_runtime_resume', '__dev_open', 'do_setlink', 'rtnetlink_rcv_msg', 'netlink_rcv_skb')).toEqual(['rtnl_mutex@rtnetlink_rcv_msg']);
+    expect(
+      held(
+        '__schedule',
+        'schedule',
+        '__mutex_lock.isra.0',
+        'mutex_lock',
+        'rtnl_lock',
+        'igb_resume',
+        '? pci_pm_default_resume',
+        'igb_runtime_resume',
+        '__dev_open',
+        'do_setlink',
+        'rtnetlink_rcv_msg',
+        'netlink_rcv_skb',
+      ),
+    ).toEqual(['rtnl_mutex@rtnetlink_rcv_msg']);
   });
 
   it('rtnetlink_rcv_msg blocked in its own rtnl_lock is acquiring it, not holding it', () => {
-    expect(held('__schedule', 'schedule', 'mutex_lock', 'rtnl_lock', 'rtnetlink_rcv_msg', 'netlink_rcv_skb')).toEqual([]);
+    expect(held('__schedule', 'schedule', 'mutex_lock', 'rtnl_lock', 'rtnetlink_rcv_msg', 'netlink_rcv_skb')).toEqual(
+      [],
+    );
   });
 
   it('a dump or an unlocked GET handler under rtnetlink_rcv_msg runs without rtnl', () => {
-    expect(held('schedule', 'mutex_lock', 'rtnl_lock', 'foo_dump', 'netlink_dump', '__netlink_dump_start', 'rtnetlink_rcv_msg')).toEqual([]);
-    expect(held('schedule', 'mutex_lock', 'rtnl_lock', 'dev_get_by_name', 'rtnl_getlink', 'rtnetlink_rcv_msg')).toEqual([]);
+    expect(
+      held(
+        'schedule',
+        'mutex_lock',
+        'rtnl_lock',
+        'foo_dump',
+        'netlink_dump',
+        '__netlink_dump_start',
+        'rtnetlink_rcv_msg',
+      ),
+    ).toEqual([]);
+    expect(held('schedule', 'mutex_lock', 'rtnl_lock', 'dev_get_by_name', 'rtnl_getlink', 'rtnetlink_rcv_msg')).toEqual(
+      [],
+    );
   });
 
   it('a fault path still taking the mmap_lock holds nothing, outer fault frames included', () => {
     // x86 before 5.8: do_page_fault → __do_page_fault → down_read.
-    expect(held('schedule', 'rwsem_down_read_failed', 'call_rwsem_down_read_failed', '__do_page_fault', 'do_page_fault', 'page_fault')).toEqual([]);
+    expect(
+      held(
+        'schedule',
+        'rwsem_down_read_failed',
+        'call_rwsem_down_read_failed',
+        '__do_page_fault',
+        'do_page_fault',
+        'page_fault',
+      ),
+    ).toEqual([]);
     // arm64: do_mem_abort → do_translation_fault → do_page_fault → down_read.
-    expect(held('schedule', 'rwsem_down_read_slowpath', 'down_read', 'do_page_fault', 'do_translation_fault', 'do_mem_abort', 'el0_da')).toEqual([]);
+    expect(
+      held(
+        'schedule',
+        'rwsem_down_read_slowpath',
+        'down_read',
+        'do_page_fault',
+        'do_translation_fault',
+        'do_mem_abort',
+        'el0_da',
+      ),
+    ).toEqual([]);
     // 6.x: do_user_addr_fault → lock_mm_and_find_vma (inline mmap_read_lock).
-    expect(held('schedule', 'rwsem_down_read_slowpath', 'down_read_killable', 'lock_mm_and_find_vma', 'do_user_addr_fault', 'exc_page_fault')).toEqual([]);
+    expect(
+      held(
+        'schedule',
+        'rwsem_down_read_slowpath',
+        'down_read_killable',
+        'lock_mm_and_find_vma',
+        'do_user_addr_fault',
+        'exc_page_fault',
+      ),
+    ).toEqual([]);
   });
 
   it('a fault that got past the mmap_lock holds it for read', () => {
-    expect(held('_spin_lock_irq', 'lru_add_drain', 'alloc_pages_vma', 'handle_mm_fault', '__do_page_fault', 'do_page_fault', 'page_fault')).toEqual(['mmap_lock@__do_page_fault']);
+    expect(
+      held(
+        '_spin_lock_irq',
+        'lru_add_drain',
+        'alloc_pages_vma',
+        'handle_mm_fault',
+        '__do_page_fault',
+        'do_page_fault',
+        'page_fault',
+      ),
+    ).toEqual(['mmap_lock@__do_page_fault']);
   });
 
   it('pci_walk_bus holds pci_bus_sem while its callback waits; blocked in down_read it does not', () => {
-    expect(held('schedule', 'mutex_lock', 'report_resume', 'pci_walk_bus', 'pcie_do_recovery')).toEqual(['pci_bus_sem@pci_walk_bus']);
+    expect(held('schedule', 'mutex_lock', 'report_resume', 'pci_walk_bus', 'pcie_do_recovery')).toEqual([
+      'pci_bus_sem@pci_walk_bus',
+    ]);
     expect(held('schedule', 'rwsem_down_read_failed', 'down_read', 'pci_walk_bus', 'pcie_do_recovery')).toEqual([]);
   });
 
@@ -46,7 +122,19 @@ describe('locksHeldByFrames', () => {
   });
 
   it('one entry per lock class, the innermost holding frame', () => {
-    expect(held('schedule', 'mutex_lock', 'rtnl_lock', 'igb_resume', '__dev_open', 'do_setlink', '__rtnl_newlink', 'rtnl_newlink', 'rtnetlink_rcv_msg')).toEqual(['rtnl_mutex@__rtnl_newlink']);
+    expect(
+      held(
+        'schedule',
+        'mutex_lock',
+        'rtnl_lock',
+        'igb_resume',
+        '__dev_open',
+        'do_setlink',
+        '__rtnl_newlink',
+        'rtnl_newlink',
+        'rtnetlink_rcv_msg',
+      ),
+    ).toEqual(['rtnl_mutex@__rtnl_newlink']);
   });
 
   it('interrupt frames are not the task’s own context', () => {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { HeldLockRecord } from '../parse/records.js';
 import { DeferredHeld } from './held-index.js';
 
-const entry = (addr: string | null, name: string | null): HeldLockRecord => new HeldLockRecord({ pid: 1, comm: 'x', taskAddr: null }, addr, name, null, 0, 1);
+const entry = (addr: string | null, name: string | null): HeldLockRecord =>
+  new HeldLockRecord({ pid: 1, comm: 'x', taskAddr: null }, addr, name, null, 0, 1);
 
 describe('DeferredHeld', () => {
   const held = [entry('a1', 'A'), entry(null, 'B'), entry('a1', 'A2'), entry('a2', 'A'), entry(null, 'B')];

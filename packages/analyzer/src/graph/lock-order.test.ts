@@ -90,16 +90,35 @@ stack backtrace:
 `;
 
 describe('lockOrderLinks', () => {
-  const entry = (index: number, name: string, frames: string[]) => ({ index, name, frames, span: { line: index + 1, endLine: index + 1 } });
+  const entry = (index: number, name: string, frames: string[]) => ({
+    index,
+    name,
+    frames,
+    span: { line: index + 1, endLine: index + 1 },
+  });
 
   it('links each entry to the one before it and closes the chain from the last to #0', () => {
-    const links = lockOrderLinks({ reporter: null, span: { line: 1, endLine: 9 }, entries: [entry(2, 'C', ['c_fn']), entry(1, 'B', ['lock_acquire', 'mutex_lock_nested', 'b_fn']), entry(0, 'A', ['a_fn'])] });
+    const links = lockOrderLinks({
+      reporter: null,
+      span: { line: 1, endLine: 9 },
+      entries: [
+        entry(2, 'C', ['c_fn']),
+        entry(1, 'B', ['lock_acquire', 'mutex_lock_nested', 'b_fn']),
+        entry(0, 'A', ['a_fn']),
+      ],
+    });
     expect(links.map((l) => `${l.held}>${l.taken}@${l.site}`)).toEqual(['A>B@b_fn', 'B>C@c_fn', 'C>A@a_fn']);
   });
 
   it('makes no link of a chain of one lock, nor from a lock to itself', () => {
     expect(lockOrderLinks({ reporter: null, span: { line: 1, endLine: 1 }, entries: [entry(0, 'A', [])] })).toEqual([]);
-    expect(lockOrderLinks({ reporter: null, span: { line: 1, endLine: 2 }, entries: [entry(0, 'A', []), entry(1, 'A', [])] })).toEqual([]);
+    expect(
+      lockOrderLinks({
+        reporter: null,
+        span: { line: 1, endLine: 2 },
+        entries: [entry(0, 'A', []), entry(1, 'A', [])],
+      }),
+    ).toEqual([]);
   });
 });
 
@@ -107,10 +126,15 @@ describe('lockdep lock-order cycles', () => {
   it('draws a circular report as a cycle through its locks and its reporter, a possible deadlock', () => {
     const d = analyze(CIRCULAR);
     const order = d.graph.edges.filter((e) => e.kind === 'lock_order');
-    expect(order.map((e) => `${e.from}>${e.to}`).sort()).toEqual(['lock:000000000ba86300>lock:000000007777a663', 'lock:000000007777a663>lock:000000000ba86300']);
+    expect(order.map((e) => `${e.from}>${e.to}`).sort()).toEqual([
+      'lock:000000000ba86300>lock:000000007777a663',
+      'lock:000000007777a663>lock:000000000ba86300',
+    ]);
     expect(order.every((e) => e.confidence === 'likely')).toBe(true);
     // The held lock of the report is held (not pending), by the reporter.
-    expect(d.graph.edges).toContainEqual(expect.objectContaining({ from: 'lock:000000000ba86300', to: 'task:711', kind: 'held_by' }));
+    expect(d.graph.edges).toContainEqual(
+      expect.objectContaining({ from: 'lock:000000000ba86300', to: 'task:711', kind: 'held_by' }),
+    );
     const f = d.findings[0];
     expect(f.kind).toBe('deadlock_cycle');
     expect(f.summary).toMatch(/^Possible deadlock from lock order/);
@@ -121,7 +145,12 @@ describe('lockdep lock-order cycles', () => {
 
   it('reports a cycle of waits the dump shows as such, not as a lock order', () => {
     // A lockdep report, then both tasks blocked on each other's mutex (hung-task reports).
-    const d = analyze(readFileSync(join(import.meta.dirname, '..', '..', 'fixtures', 'corpus', 'ht-mutex-abba-lockdep-5.15.txt'), 'utf8'));
+    const d = analyze(
+      readFileSync(
+        join(import.meta.dirname, '..', '..', 'fixtures', 'corpus', 'ht-mutex-abba-lockdep-5.15.txt'),
+        'utf8',
+      ),
+    );
     const cycles = d.findings.filter((f) => f.kind === 'deadlock_cycle');
     expect(cycles).toHaveLength(1);
     expect(cycles[0].summary).toMatch(/^Deadlock: /);
@@ -145,7 +174,10 @@ describe('lockdep lock-order cycles', () => {
   });
 
   it('keeps a recursive report on one lock address a certain self-deadlock', () => {
-    const text = RECURSIVE_2_6.replace(/^ \(&ps2dev->cmd_mutex\/1\)\{--\.\.\}, at: \[<c05937fd>\]/gm, 'ffff8a1c4d6e1228 (&ps2dev->cmd_mutex/1){+.+.}-{3:3}, at:').replace(' #1:  (&ps2dev', ' #1: ffff8a1c4d6e1228 (&ps2dev');
+    const text = RECURSIVE_2_6.replace(
+      /^ \(&ps2dev->cmd_mutex\/1\)\{--\.\.\}, at: \[<c05937fd>\]/gm,
+      'ffff8a1c4d6e1228 (&ps2dev->cmd_mutex/1){+.+.}-{3:3}, at:',
+    ).replace(' #1:  (&ps2dev', ' #1: ffff8a1c4d6e1228 (&ps2dev');
     const d = analyze(text);
     const f = d.findings.find((x) => x.kind === 'self_deadlock')!;
     expect(f.nodes).toEqual(['task:111', 'lock:ffff8a1c4d6e1228']);

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../analyze.js';
 
-const fixture = (name: string) => readFileSync(join(import.meta.dirname, '..', '..', 'fixtures', 'dmesg', name), 'utf8');
+const fixture = (name: string) =>
+  readFileSync(join(import.meta.dirname, '..', '..', 'fixtures', 'dmesg', name), 'utf8');
 
 describe('resolveLocks', () => {
   it('a task blocked where lockdep shows the lock was taken waits for that lock (likely)', () => {
@@ -82,19 +83,29 @@ describe('resolveLocks', () => {
       ' #3 [ffffbfe30d68fdf8] __mutex_lock at ffffffffa7f04aed',
       ` #4 [ffffbfe30d68fe90] ${caller} at ffffffffa7e8d1aa`,
     ];
-    const holder = ['crash> bt 8', 'PID: 8      TASK: ffff9a1072b50000  CPU: 24  COMMAND: "kworker/u192:0"', ' #0 [ffffbfe2c00fbb70] __schedule at ffffffffa7f02bf7'];
+    const holder = [
+      'crash> bt 8',
+      'PID: 8      TASK: ffff9a1072b50000  CPU: 24  COMMAND: "kworker/u192:0"',
+      ' #0 [ffffbfe2c00fbb70] __schedule at ffffffffa7f02bf7',
+    ];
     for (const dump of [
       ['', ' struct -x mutex.owner.counter rtnl_mutex', '  owner.counter = 0xffff9a1072b50001'],
       ['crash> struct mutex.owner rtnl_mutex -x', '  owner = {', '    counter = 0xffff9a1072b50001', '  }'],
     ]) {
-      const d = analyze([...holder, ...waiter(1369493, 'ffff9a03684d9600', 'addrconf_verify_work'), ...dump].join('\n'));
+      const d = analyze(
+        [...holder, ...waiter(1369493, 'ffff9a03684d9600', 'addrconf_verify_work'), ...dump].join('\n'),
+      );
       const l = d.locks.find((x) => x.name === 'rtnl_mutex')!;
       expect([l.owner, l.ownerConfidence, l.waiters]).toEqual(['task:8', 'certain', ['task:1369493']]);
       const held = d.graph.edges.find((e) => e.kind === 'held_by' && e.from === l.id)!;
       expect(held.evidence[0].line).toBe(dump[0] === '' ? 13 : 12);
     }
     // A spinlock wait below a mutex taker is not a wait for that mutex.
-    const spin = analyze([...waiter(77, 'ffff9a03684d9600', 'proc_cgroup_show')].join('\n').replace('__mutex_lock', 'native_queued_spin_lock_slowpath'));
+    const spin = analyze(
+      [...waiter(77, 'ffff9a03684d9600', 'proc_cgroup_show')]
+        .join('\n')
+        .replace('__mutex_lock', 'native_queued_spin_lock_slowpath'),
+    );
     expect(spin.locks.some((x) => x.name === 'cgroup_mutex')).toBe(false);
   });
 
@@ -105,10 +116,32 @@ describe('resolveLocks', () => {
       'Call trace:',
       ...frames.map((f) => ` ${f}+0x10/0x20`),
     ];
-    const d = analyze([
-      ...hung('kworker/0:0', 7, ['__switch_to', '__schedule', 'schedule', 'schedule_preempt_disabled', '__mutex_lock', 'mutex_lock', 'del_gendisk', 'sd_remove']),
-      ...hung('fsck.', 15415, ['__switch_to', '__schedule', 'schedule', 'blk_queue_enter', 'blk_mq_alloc_request', 'scsi_execute_cmd', 'sd_release', 'blkdev_put', 'blkdev_release', '__fput']),
-    ].join('\n'));
+    const d = analyze(
+      [
+        ...hung('kworker/0:0', 7, [
+          '__switch_to',
+          '__schedule',
+          'schedule',
+          'schedule_preempt_disabled',
+          '__mutex_lock',
+          'mutex_lock',
+          'del_gendisk',
+          'sd_remove',
+        ]),
+        ...hung('fsck.', 15415, [
+          '__switch_to',
+          '__schedule',
+          'schedule',
+          'blk_queue_enter',
+          'blk_mq_alloc_request',
+          'scsi_execute_cmd',
+          'sd_release',
+          'blkdev_put',
+          'blkdev_release',
+          '__fput',
+        ]),
+      ].join('\n'),
+    );
     const f = d.findings.find((x) => x.kind === 'deadlock_cycle')!;
     expect(f.confidence).toBe('guess');
     expect(f.nodes).toEqual(expect.arrayContaining(['task:7', 'task:15415']));
@@ -140,10 +173,12 @@ describe('resolveLocks', () => {
     const held = d.graph.edges.find((e) => e.kind === 'held_by' && e.from === 'lock:ffff88811a30bc20')!;
     expect([held.to, held.confidence]).toEqual(['task:5065', 'certain']);
     expect(held.evidence).toEqual([{ line: 11, endLine: 14 }]);
-    expect(d.graph.edges).toContainEqual(expect.objectContaining({ from: 'task:5063', to: 'lock:ffff88811a30bc20', kind: 'waits_lock' }));
+    expect(d.graph.edges).toContainEqual(
+      expect.objectContaining({ from: 'task:5063', to: 'lock:ffff88811a30bc20', kind: 'waits_lock' }),
+    );
   });
 
-  describe('locks held by a task\'s own frames (knowledge/frame-held-locks.ts)', () => {
+  describe("locks held by a task's own frames (knowledge/frame-held-locks.ts)", () => {
     const hung = (comm: string, pid: number, frames: string[]) => [
       `INFO: task ${comm}:${pid} blocked for more than 120 seconds.`,
       `task:${comm.padEnd(15)} state:D stack:    0 pid:${String(pid).padStart(5)} ppid:     1 flags:0x00004000`,
@@ -152,7 +187,21 @@ describe('resolveLocks', () => {
     ];
 
     it('a task waiting for rtnl_mutex below its own rtnetlink_rcv_msg is a likely self-deadlock', () => {
-      const d = analyze(hung('ip', 6024, ['__schedule', 'schedule', '__mutex_lock', 'mutex_lock', 'rtnl_lock', 'igb_resume', '__dev_open', 'do_setlink', 'rtnl_newlink', 'rtnetlink_rcv_msg', 'netlink_rcv_skb']).join('\n'));
+      const d = analyze(
+        hung('ip', 6024, [
+          '__schedule',
+          'schedule',
+          '__mutex_lock',
+          'mutex_lock',
+          'rtnl_lock',
+          'igb_resume',
+          '__dev_open',
+          'do_setlink',
+          'rtnl_newlink',
+          'rtnetlink_rcv_msg',
+          'netlink_rcv_skb',
+        ]).join('\n'),
+      );
       const l = d.locks.find((x) => x.name === 'rtnl_mutex')!;
       expect(l.owner).toBe('task:6024');
       expect(l.ownerConfidence).toBe('likely');
@@ -165,15 +214,40 @@ describe('resolveLocks', () => {
     });
 
     it('a task blocked in rtnl_lock called by rtnetlink_rcv_msg itself holds nothing', () => {
-      const d = analyze(hung('ip', 700, ['__schedule', 'schedule', 'mutex_lock', 'rtnl_lock', 'rtnetlink_rcv_msg', 'netlink_rcv_skb']).join('\n'));
+      const d = analyze(
+        hung('ip', 700, [
+          '__schedule',
+          'schedule',
+          'mutex_lock',
+          'rtnl_lock',
+          'rtnetlink_rcv_msg',
+          'netlink_rcv_skb',
+        ]).join('\n'),
+      );
       expect(d.locks.find((x) => x.name === 'rtnl_mutex')!.owner).toBeNull();
       expect(d.findings.some((x) => x.kind === 'self_deadlock')).toBe(false);
     });
 
     it('another task inside a handler that holds rtnl is its likely owner', () => {
       const text = [
-        ...hung('kworker/1:0', 17, ['__schedule', 'schedule', 'mutex_lock', 'rtnl_lock', 'addrconf_verify_work', 'process_one_work', 'worker_thread']),
-        ...hung('tc', 8773, ['__schedule', 'schedule', 'wait_for_completion', 'tcf_action_add', 'tc_ctl_action', 'rtnetlink_rcv_msg', 'netlink_rcv_skb']),
+        ...hung('kworker/1:0', 17, [
+          '__schedule',
+          'schedule',
+          'mutex_lock',
+          'rtnl_lock',
+          'addrconf_verify_work',
+          'process_one_work',
+          'worker_thread',
+        ]),
+        ...hung('tc', 8773, [
+          '__schedule',
+          'schedule',
+          'wait_for_completion',
+          'tcf_action_add',
+          'tc_ctl_action',
+          'rtnetlink_rcv_msg',
+          'netlink_rcv_skb',
+        ]),
       ].join('\n');
       const d = analyze(text);
       const l = d.locks.find((x) => x.name === 'rtnl_mutex')!;
@@ -184,21 +258,67 @@ describe('resolveLocks', () => {
 
     it('two stacks that both claim an exclusive lock are each only a guess', () => {
       const text = [
-        ...hung('a', 10, ['__schedule', 'schedule', 'mutex_lock', 'rtnl_lock', 'addrconf_verify_work', 'process_one_work']),
-        ...hung('b', 11, ['__schedule', 'schedule', 'wait_for_completion', 'foo_event', 'linkwatch_event', 'process_one_work']),
-        ...hung('c', 12, ['__schedule', 'schedule', 'wait_for_completion', 'bar_setup', 'register_netdev', 'bar_probe']),
+        ...hung('a', 10, [
+          '__schedule',
+          'schedule',
+          'mutex_lock',
+          'rtnl_lock',
+          'addrconf_verify_work',
+          'process_one_work',
+        ]),
+        ...hung('b', 11, [
+          '__schedule',
+          'schedule',
+          'wait_for_completion',
+          'foo_event',
+          'linkwatch_event',
+          'process_one_work',
+        ]),
+        ...hung('c', 12, [
+          '__schedule',
+          'schedule',
+          'wait_for_completion',
+          'bar_setup',
+          'register_netdev',
+          'bar_probe',
+        ]),
       ].join('\n');
       const d = analyze(text);
       const l = d.locks.find((x) => x.name === 'rtnl_mutex')!;
       expect(l.owner).toBeNull();
       const guesses = d.graph.edges.filter((e) => e.from === l.id && e.kind === 'held_by');
-      expect(guesses.map((e) => [e.to, e.confidence])).toEqual([['task:11', 'guess'], ['task:12', 'guess']]);
+      expect(guesses.map((e) => [e.to, e.confidence])).toEqual([
+        ['task:11', 'guess'],
+        ['task:12', 'guess'],
+      ]);
     });
 
     it('an ABBA through two locks held by frames is a deadlock cycle; the per-device mutex link is a guess', () => {
       const text = [
-        ...hung('kworker/0:1', 13, ['__schedule', 'schedule', 'schedule_preempt_disabled', '__mutex_lock', 'mutex_lock', 'report_resume', 'pci_walk_bus', 'pcie_do_recovery', 'aer_recover_work_func', 'process_one_work']),
-        ...hung('flr.sh', 4534, ['__schedule', 'schedule', 'rwsem_down_write_failed', 'down_write', 'pci_device_add', 'pci_iov_add_virtfn', 'sriov_enable', 'pci_enable_sriov', 'sriov_numvfs_store', 'dev_attr_store']),
+        ...hung('kworker/0:1', 13, [
+          '__schedule',
+          'schedule',
+          'schedule_preempt_disabled',
+          '__mutex_lock',
+          'mutex_lock',
+          'report_resume',
+          'pci_walk_bus',
+          'pcie_do_recovery',
+          'aer_recover_work_func',
+          'process_one_work',
+        ]),
+        ...hung('flr.sh', 4534, [
+          '__schedule',
+          'schedule',
+          'rwsem_down_write_failed',
+          'down_write',
+          'pci_device_add',
+          'pci_iov_add_virtfn',
+          'sriov_enable',
+          'pci_enable_sriov',
+          'sriov_numvfs_store',
+          'dev_attr_store',
+        ]),
       ].join('\n');
       const d = analyze(text);
       const f = d.findings.find((x) => x.kind === 'deadlock_cycle')!;
@@ -210,18 +330,60 @@ describe('resolveLocks', () => {
 
     it('a per-device mutex with two candidate holders names neither', () => {
       const text = [
-        ...hung('kworker/0:1', 13, ['__schedule', 'schedule', '__mutex_lock', 'mutex_lock', 'report_resume', 'pci_walk_bus', 'pcie_do_recovery']),
-        ...hung('a', 20, ['__schedule', 'schedule', 'wait_for_completion', 'foo_probe', 'really_probe', '__driver_attach', 'bus_for_each_dev']),
-        ...hung('b', 21, ['__schedule', 'schedule', 'wait_for_completion', 'bar_probe', 'really_probe', '__device_attach', 'bus_probe_device']),
+        ...hung('kworker/0:1', 13, [
+          '__schedule',
+          'schedule',
+          '__mutex_lock',
+          'mutex_lock',
+          'report_resume',
+          'pci_walk_bus',
+          'pcie_do_recovery',
+        ]),
+        ...hung('a', 20, [
+          '__schedule',
+          'schedule',
+          'wait_for_completion',
+          'foo_probe',
+          'really_probe',
+          '__driver_attach',
+          'bus_for_each_dev',
+        ]),
+        ...hung('b', 21, [
+          '__schedule',
+          'schedule',
+          'wait_for_completion',
+          'bar_probe',
+          'really_probe',
+          '__device_attach',
+          'bus_probe_device',
+        ]),
       ].join('\n');
       const d = analyze(text);
       expect(d.graph.edges.filter((e) => e.kind === 'held_by' && e.from === 'lock:mutex@report_resume')).toEqual([]);
     });
 
     it('rtnetlink_rcv holds rtnl only on kernels before 4.14, and only when the dump says which', () => {
-      const frames = ['__schedule', 'schedule', 'wait_for_completion', 'foo_cmd', 'netlink_rcv_skb', 'rtnetlink_rcv', 'netlink_unicast'];
-      const waiter = hung('kworker/1:0', 17, ['__schedule', 'schedule', 'mutex_lock', 'rtnl_lock', 'linkwatch_event', 'process_one_work']);
-      const withKernel = (k: string | null) => [...waiter, ...(k ? [`CPU: 0 PID: 900 Comm: ip Not tainted ${k} #1`] : []), ...hung('ip', 900, frames)].join('\n');
+      const frames = [
+        '__schedule',
+        'schedule',
+        'wait_for_completion',
+        'foo_cmd',
+        'netlink_rcv_skb',
+        'rtnetlink_rcv',
+        'netlink_unicast',
+      ];
+      const waiter = hung('kworker/1:0', 17, [
+        '__schedule',
+        'schedule',
+        'mutex_lock',
+        'rtnl_lock',
+        'linkwatch_event',
+        'process_one_work',
+      ]);
+      const withKernel = (k: string | null) =>
+        [...waiter, ...(k ? [`CPU: 0 PID: 900 Comm: ip Not tainted ${k} #1`] : []), ...hung('ip', 900, frames)].join(
+          '\n',
+        );
       const owner = (k: string | null) => analyze(withKernel(k)).locks.find((x) => x.name === 'rtnl_mutex')!.owner;
       expect(owner('4.9.0-8-amd64')).toBe('task:900');
       expect(owner('5.4.0')).toBeNull();

@@ -87,7 +87,8 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
   const held = model.records.heldLocks;
   const deferred = new DeferredHeld(held);
   let applyHeld: (l: LockInfo, k: number) => void = () => {};
-  const byAddr = (addr: string): LockInfo | undefined => lockAtAddr.get(addr) ?? (deferred.hasAddr(addr) ? ensure(addr, null, 'other', []) : undefined);
+  const byAddr = (addr: string): LockInfo | undefined =>
+    lockAtAddr.get(addr) ?? (deferred.hasAddr(addr) ? ensure(addr, null, 'other', []) : undefined);
   const hasLockAt = (addr: string): boolean => lockAtAddr.has(addr) || deferred.hasAddr(addr);
   /** The first lock seen with this (lockdep class) name. */
   const lockNamed = (name: string): LockInfo | undefined => {
@@ -112,7 +113,20 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
       heldHere = deferred.take(addr, name);
       const id = addr ? `lock:${addr}` : `lock:${name}`;
       // With deferred held entries, the first of them names the lock (as if made there).
-      l = { id, addr, name: heldHere ? null : name, type, owner: null, coOwners: [], guesses: [], waiters: NO_WAITERS, takenWhileHeld: [], evidence: [], locked: null, seq: seq++ };
+      l = {
+        id,
+        addr,
+        name: heldHere ? null : name,
+        type,
+        owner: null,
+        coOwners: [],
+        guesses: [],
+        waiters: NO_WAITERS,
+        takenWhileHeld: [],
+        evidence: [],
+        locked: null,
+        seq: seq++,
+      };
       locks.push(l);
       if (addr) lockAtAddr.set(addr, l);
       else lockNamedOnly.set(name, l);
@@ -172,7 +186,10 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
     if (!s) return;
     const l = ensure(s.addr, s.name, s.type, [d.span]);
     l.locked = s.locked ?? l.locked;
-    if (s.ownerAddr) setOwner(l, taskIdForAddr(s.ownerAddr, [d.span]), 'certain', `its owner field is ${s.ownerAddr} (${s.source})`, [d.span]);
+    if (s.ownerAddr)
+      setOwner(l, taskIdForAddr(s.ownerAddr, [d.span]), 'certain', `its owner field is ${s.ownerAddr} (${s.source})`, [
+        d.span,
+      ]);
     const byPid = s.ownerPid ? taskByPid.get(s.ownerPid) : undefined;
     if (byPid) setOwner(l, byPid.id, 'certain', `its lock_owner field is pid ${s.ownerPid} (${s.source})`, [d.span]);
   });
@@ -187,7 +204,14 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
     if (first >= head && first < head + LOCK_WAIT_LIST_WITHIN) continue; // the list is empty (points at itself)
     const t = model.taskOfStackAddr(s.firstWaiter);
     const l = byAddr(s.addr);
-    if (t && l) addWaiter(l, t.id, 'certain', `the lock's wait_list.next (${s.firstWaiter}) points into this task's kernel stack, where its waiter entry lives`, [d.span]);
+    if (t && l)
+      addWaiter(
+        l,
+        t.id,
+        'certain',
+        `the lock's wait_list.next (${s.firstWaiter}) points into this task's kernel stack, where its waiter entry lives`,
+        [d.span],
+      );
   }
 
   // 2. Waiter structs (mutex_waiter …): the task and the wait_list it is linked into —
@@ -206,10 +230,12 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
     const waiterTask = taskIdForAddr(w.taskAddr, [d.span]);
     let lock = w.addr ? byFirstWaiter.get(w.addr) : undefined;
     if (!lock && addressed.length <= 10000) {
-      lock = addressed.find(({ base }) => w.listPtrs.some((p) => {
-        const v = BigInt('0x' + p);
-        return v >= base && v < base + LOCK_WAIT_LIST_WITHIN;
-      }))?.l;
+      lock = addressed.find(({ base }) =>
+        w.listPtrs.some((p) => {
+          const v = BigInt('0x' + p);
+          return v >= base && v < base + LOCK_WAIT_LIST_WITHIN;
+        }),
+      )?.l;
     }
     if (lock) addWaiter(lock, waiterTask, 'certain', `a ${d.type} for this task is on the lock's wait_list`, [d.span]);
   }
@@ -220,17 +246,34 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
     if (!f.addr && !name) {
       // The kernel's "blocked on a mutex likely owned by" hint gives no address: the lock
       // is the one the blocked task waits for at its own call site.
-      const w = (f.waiters ?? []).map((x) => taskOf(x)).map((x) => (x ? waits.get(x.id) : undefined)).find((x) => x);
-      name = `${TYPE_WORD[f.type ?? 'other']}@${w ? w.culprit?.fn ?? w.frame.fn : 'unknown'}`;
+      const w = (f.waiters ?? [])
+        .map((x) => taskOf(x))
+        .map((x) => (x ? waits.get(x.id) : undefined))
+        .find((x) => x);
+      name = `${TYPE_WORD[f.type ?? 'other']}@${w ? (w.culprit?.fn ?? w.frame.fn) : 'unknown'}`;
     }
     const l = ensure(f.addr ?? null, name, f.type ?? 'other', [f.span]);
     const owner = taskOf(f.owner);
     // lockdep's list and a debug spinlock's own .owner field state the owner; the hung-task hint only guesses it.
     const stated = f.format === 'lockdep' || f.format === 'spinlock_debug';
-    if (owner) setOwner(l, owner.id, stated ? 'certain' : 'likely', `${f.format === 'lockdep' ? 'lockdep lists it as held by' : f.format === 'spinlock_debug' ? "the spinlock's .owner field names" : 'the kernel reports it likely owned by'} ${owner.comm ?? ''} (${owner.pid})`, [f.span]);
+    if (owner)
+      setOwner(
+        l,
+        owner.id,
+        stated ? 'certain' : 'likely',
+        `${f.format === 'lockdep' ? 'lockdep lists it as held by' : f.format === 'spinlock_debug' ? "the spinlock's .owner field names" : 'the kernel reports it likely owned by'} ${owner.comm ?? ''} (${owner.pid})`,
+        [f.span],
+      );
     for (const wref of f.waiters ?? []) {
       const w = taskOf(wref);
-      if (w) addWaiter(l, w.id, 'certain', f.format === 'lockdep' ? 'lockdep: it is trying to acquire it' : 'the report says this task is blocked on it', [f.span]);
+      if (w)
+        addWaiter(
+          l,
+          w.id,
+          'certain',
+          f.format === 'lockdep' ? 'lockdep: it is trying to acquire it' : 'the report says this task is blocked on it',
+          [f.span],
+        );
     }
   }
   // Held locks (lockdep "N locks held by"). lockdep records a lock in held_locks before
@@ -252,13 +295,26 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
     const h = held[k];
     const holder = (holderOf[k] = taskOf(h.holder));
     // Only a task blocked on a lock can have a pending (last) entry.
-    if (holder && waits.get(holder.id)?.rule.kind === 'lock' && !reporters.has(holder.id)) lastIndex.set(holder.id, Math.max(lastIndex.get(holder.id) ?? -1, h.index));
+    if (holder && waits.get(holder.id)?.rule.kind === 'lock' && !reporters.has(holder.id))
+      lastIndex.set(holder.id, Math.max(lastIndex.get(holder.id) ?? -1, h.index));
   }
   applyHeld = (l, k) => {
     const h = held[k];
     const holder = holderOf[k]!;
-    if (!l.owner) setOwner(l, holder.id, 'certain', `lockdep: held by ${holder.comm ?? ''}/${holder.pid}${h.at ? ` (taken at ${h.at})` : ''}`, [h.span]);
-    else if (l.owner.task !== holder.id) l.coOwners.push({ task: holder.id, why: () => `lockdep: also held by ${holder.comm ?? ''}/${holder.pid} (shared)`, evidence: [h.span] });
+    if (!l.owner)
+      setOwner(
+        l,
+        holder.id,
+        'certain',
+        `lockdep: held by ${holder.comm ?? ''}/${holder.pid}${h.at ? ` (taken at ${h.at})` : ''}`,
+        [h.span],
+      );
+    else if (l.owner.task !== holder.id)
+      l.coOwners.push({
+        task: holder.id,
+        why: () => `lockdep: also held by ${holder.comm ?? ''}/${holder.pid} (shared)`,
+        evidence: [h.span],
+      });
   };
   for (let k = 0; k < held.length; k++) {
     const h = held[k];
@@ -269,10 +325,20 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
     if (!holder) continue;
     const w = waits.get(holder.id);
     const site = w?.rule.kind === 'lock' && h.at ? h.at.replace(/\+0x.*$/, '') : null;
-    const pending = w?.rule.kind === 'lock' && site !== null && h.index === lastIndex.get(holder.id) && (w.culprit?.fn === site || w.frame.fn === site);
+    const pending =
+      w?.rule.kind === 'lock' &&
+      site !== null &&
+      h.index === lastIndex.get(holder.id) &&
+      (w.culprit?.fn === site || w.frame.fn === site);
     if (pending) {
       const l = ensure(h.addr, h.name, w!.rule.lockType ?? 'other', [h.span]);
-      addWaiter(l, holder.id, 'likely', `lockdep lists it last, taken at ${h.at}, where the task is blocked: it is the lock being acquired`, [h.span]);
+      addWaiter(
+        l,
+        holder.id,
+        'likely',
+        `lockdep lists it last, taken at ${h.at}, where the task is blocked: it is the lock being acquired`,
+        [h.span],
+      );
       continue;
     }
     const l = h.addr ? lockAtAddr.get(h.addr) : lockNamedOnly.get(h.name);
@@ -302,8 +368,20 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
         if (w.rule.kind !== 'lock' || waiting.has(w.task.id) || w.culprit?.fn !== site) continue;
         const want = lockNamed(entry.name) ?? ensure(null, entry.name, w.rule.lockType ?? 'other', [entry.span]);
         const held = lockNamed(prev.name) ?? ensure(null, prev.name, 'other', [prev.span]);
-        addWaiter(want, w.task.id, 'likely', `it is blocked in ${site}, where lockdep recorded ${entry.name} being taken while ${prev.name} was held`, [entry.span, { line: w.frame.line, endLine: w.culprit.line }]);
-        setOwner(held, w.task.id, 'likely', `lockdep's chain: ${site} takes ${entry.name} while holding ${prev.name}, and this task is blocked there`, [entry.span]);
+        addWaiter(
+          want,
+          w.task.id,
+          'likely',
+          `it is blocked in ${site}, where lockdep recorded ${entry.name} being taken while ${prev.name} was held`,
+          [entry.span, { line: w.frame.line, endLine: w.culprit.line }],
+        );
+        setOwner(
+          held,
+          w.task.id,
+          'likely',
+          `lockdep's chain: ${site} takes ${entry.name} while holding ${prev.name}, and this task is blocked there`,
+          [entry.span],
+        );
       }
     }
   }
@@ -315,7 +393,11 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
       const held = lockNamed(link.held) ?? ensure(null, link.held, 'other', [link.heldSpan]);
       const taken = lockNamed(link.taken) ?? ensure(null, link.taken, 'other', [link.span]);
       if (held === taken || held.takenWhileHeld.some((o) => o.lock === taken)) continue;
-      held.takenWhileHeld.push({ lock: taken, why: `lockdep recorded ${link.taken} taken while ${link.held} was held${link.site ? ` (in ${link.site})` : ''}: whoever holds ${link.held} there waits for ${link.taken}`, evidence: [link.span] });
+      held.takenWhileHeld.push({
+        lock: taken,
+        why: `lockdep recorded ${link.taken} taken while ${link.held} was held${link.site ? ` (in ${link.site})` : ''}: whoever holds ${link.held} there waits for ${link.taken}`,
+        evidence: [link.span],
+      });
     }
   }
 
@@ -366,14 +448,26 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
       if (l.type === 'other') l.type = type;
       const ev: Span[] = [{ line: w.frame.line, endLine: w.frame.line }];
       if (t.framesSpan) ev.push(t.framesSpan);
-      addWaiter(l, t.id, 'likely', `${w.frame.fn} was interrupted with the lock address in its first argument register`, ev);
+      addWaiter(
+        l,
+        t.id,
+        'likely',
+        `${w.frame.fn} was interrupted with the lock address in its first argument register`,
+        ev,
+      );
       continue;
     }
     const inStack = lockAddrsMentioned(t)
       .map((a) => byAddr(a)!)
       .filter((l) => l.type === type || l.type === 'other' || (type === 'ww_mutex' && l.type === 'mutex'));
     if (inStack.length === 1) {
-      addWaiter(inStack[0], t.id, 'likely', `its stack holds the address of this ${TYPE_WORD[type]}`, t.evidence.slice(0, 4));
+      addWaiter(
+        inStack[0],
+        t.id,
+        'likely',
+        `its stack holds the address of this ${TYPE_WORD[type]}`,
+        t.evidence.slice(0, 4),
+      );
       continue;
     }
     const site = w.culprit?.fn ?? w.frame.fn;
@@ -382,7 +476,8 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
     // takes it inline — also a syscall entry the culprit search skips (2.6's sys_mprotect).
     const caller = w.caller;
     // A taker of a lock of another type than the wait's is not what the task waits for.
-    const ofType = (x: ReturnType<typeof lockTakenBy>) => (x && (!x.type || type === 'other' || x.type === type) ? x : undefined);
+    const ofType = (x: ReturnType<typeof lockTakenBy>) =>
+      x && (!x.type || type === 'other' || x.type === type) ? x : undefined;
     const siteTakes = ofType(lockTakenBy(site));
     const wrapper = siteTakes ?? (caller && caller.fn !== site ? ofType(lockTakenBy(caller.fn)) : undefined);
     // The function that takes the lock, and its line (the end of the wait's evidence).
@@ -394,12 +489,24 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
       const key = mmKey(t);
       const l = lockNamed(`mmap_lock@${key.id}`) ?? ensure(null, `mmap_lock@${key.id}`, 'rwsem', []);
       mmLocks.set(key.id, l);
-      addWaiter(l, t.id, key.sure ? 'likely' : 'guess', `it waits for the mmap_lock of ${key.what} in ${w.api.fn} (from ${from})`, [{ line: w.frame.line, endLine: taker?.line ?? w.frame.line }]);
+      addWaiter(
+        l,
+        t.id,
+        key.sure ? 'likely' : 'guess',
+        `it waits for the mmap_lock of ${key.what} in ${w.api.fn} (from ${from})`,
+        [{ line: w.frame.line, endLine: taker?.line ?? w.frame.line }],
+      );
       continue;
     }
     if (wrapper && !wrapper.perObject) {
       const known = lockNamed(wrapper.name) ?? ensure(null, wrapper.name, type, []);
-      addWaiter(known, t.id, 'likely', `it is blocked in ${w.api.fn} called from ${from}, which takes ${wrapper.name}`, [{ line: w.frame.line, endLine: taker?.line ?? w.frame.line }]);
+      addWaiter(
+        known,
+        t.id,
+        'likely',
+        `it is blocked in ${w.api.fn} called from ${from}, which takes ${wrapper.name}`,
+        [{ line: w.frame.line, endLine: taker?.line ?? w.frame.line }],
+      );
       continue;
     }
     // lockdep says some task holds a lock it took at this very call site: a task blocked
@@ -409,12 +516,24 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
       const l = [...takenHere][0];
       if (!l.waiters.has(t.id) && l.owner?.task !== t.id) {
         if (l.type === 'other') l.type = type;
-        addWaiter(l, t.id, 'likely', `it is blocked in ${w.api.fn} called from ${site}, where lockdep shows ${l.name ?? l.id} was taken by its holder`, [{ line: w.frame.line, endLine: w.culprit?.line ?? w.frame.line }]);
+        addWaiter(
+          l,
+          t.id,
+          'likely',
+          `it is blocked in ${w.api.fn} called from ${site}, where lockdep shows ${l.name ?? l.id} was taken by its holder`,
+          [{ line: w.frame.line, endLine: w.culprit?.line ?? w.frame.line }],
+        );
         continue;
       }
     }
     const l = ensure(null, `${TYPE_WORD[type]}@${site}`, type, []);
-    addWaiter(l, t.id, 'likely', `${w.api.fn} in its stack: it waits for ${w.rule.what} taken in ${site} (address not in the dump)`, [{ line: w.frame.line, endLine: w.frame.line }]);
+    addWaiter(
+      l,
+      t.id,
+      'likely',
+      `${w.api.fn} in its stack: it waits for ${w.rule.what} taken in ${site} (address not in the dump)`,
+      [{ line: w.frame.line, endLine: w.frame.line }],
+    );
     // One lock of a per-object class (some device's mutex): a task whose frames hold a
     // lock of that class may be its owner (step 4c).
     if (wrapper?.perObject && FRAME_HELD_CLASSES.has(wrapper.name)) {
@@ -438,7 +557,12 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
   //     holds its mm's mmap_lock for read (before 6.4's per-VMA locks). The dump does not
   //     state these owners: `likely` for a lock of which there is one (rtnl_mutex) or the
   //     one of the task's own mm, a `guess` for one lock of a per-object class.
-  const frameOwned = resolveFrameHolders(model, waits, { mmLocks, classWaits, lockNamed: (name) => lockByName.get(name), setOwner });
+  const frameOwned = resolveFrameHolders(model, waits, {
+    mmLocks,
+    classWaits,
+    lockNamed: (name) => lockByName.get(name),
+    setOwner,
+  });
 
   // Index every stack word and register value once: address → tasks that hold it — when
   // step 5 has a lock to search for.
@@ -466,16 +590,29 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
     const candidates = [...(holders.get(l.addr) ?? [])].filter((t) => !l.waiters.has(t.id) && !t.idle);
     if (candidates.length === 1) {
       const c = candidates[0];
-      setOwner(l, c.id, 'likely', `the lock's address ${l.addr} is in ${c.comm ?? 'this task'}'s stack or registers (found by searching every task)`, mentionSpans(c, l.addr));
+      setOwner(
+        l,
+        c.id,
+        'likely',
+        `the lock's address ${l.addr} is in ${c.comm ?? 'this task'}'s stack or registers (found by searching every task)`,
+        mentionSpans(c, l.addr),
+      );
     } else if (candidates.length > 1 && candidates.length <= 3) {
-      for (const c of candidates) l.guesses.push({ task: c.id, why: `one of ${candidates.length} tasks whose stack holds ${l.addr}`, evidence: mentionSpans(c, l.addr) });
+      for (const c of candidates)
+        l.guesses.push({
+          task: c.id,
+          why: `one of ${candidates.length} tasks whose stack holds ${l.addr}`,
+          evidence: mentionSpans(c, l.addr),
+        });
     }
   }
 
   // Emit nodes and edges.
   const out: Lock[] = [];
   const heldByFrames = new Set<string>();
-  const linked = locks.filter((l) => l.waiters.size > 0 || l.guesses.length > 0 || l.takenWhileHeld.length > 0).sort((a, b) => a.seq - b.seq);
+  const linked = locks
+    .filter((l) => l.waiters.size > 0 || l.guesses.length > 0 || l.takenWhileHeld.length > 0)
+    .sort((a, b) => a.seq - b.seq);
   for (const l of linked) {
     // A lock known only through its waiters is evidenced by the lines that show them waiting.
     // (Pushed one by one: a spinlock with thousands of waiting CPUs has as many lists.)
@@ -498,7 +635,14 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>, g: Grap
       if (l.waiters.has(co.task)) continue;
       const t = model.taskById.get(co.task);
       if (t) g.task(t);
-      g.edge(l.id, co.task, 'held_by', co.confidence ?? 'certain', typeof co.why === 'function' ? co.why() : co.why, co.evidence);
+      g.edge(
+        l.id,
+        co.task,
+        'held_by',
+        co.confidence ?? 'certain',
+        typeof co.why === 'function' ? co.why() : co.why,
+        co.evidence,
+      );
     }
     for (const guess of l.guesses) {
       const t = model.taskById.get(guess.task);
@@ -547,7 +691,11 @@ interface FrameHolder {
  * tasks costs one frame walk per distinct stack. Returns the tasks each lock was linked
  * to by their frames.
  */
-function resolveFrameHolders(model: Model, waits: Map<string, TaskWait>, scope: FrameHolderScope): Map<LockInfo, string[]> {
+function resolveFrameHolders(
+  model: Model,
+  waits: Map<string, TaskWait>,
+  scope: FrameHolderScope,
+): Map<LockInfo, string[]> {
   const owned = new Map<LockInfo, string[]>();
   const globals = new Map<string, LockInfo>();
   for (const name of FRAME_HELD_CLASSES) {
@@ -572,7 +720,10 @@ function resolveFrameHolders(model: Model, waits: Map<string, TaskWait>, scope: 
     for (const hold of holds) {
       const row = hold.row;
       if (row.before && !kernelBefore(model.kernel, row.before[0], row.before[1])) continue;
-      const weak = row.weakFrom && kernelAtLeast(model.kernel, row.weakFrom.version[0], row.weakFrom.version[1]) ? row.weakFrom.note : null;
+      const weak =
+        row.weakFrom && kernelAtLeast(model.kernel, row.weakFrom.version[0], row.weakFrom.version[1])
+          ? row.weakFrom.note
+          : null;
       const line = t.frameLines[hold.index] ?? 0;
       if (row.lock === 'mmap_lock') {
         const mm = mmKey(t);
@@ -602,16 +753,28 @@ function resolveFrameHolders(model: Model, waits: Map<string, TaskWait>, scope: 
     const shared = holders[0].hold.row.mode === 'read';
     if (!shared && holders.length > 1) {
       // An exclusive lock has one owner: several stacks claiming it leave each a guess.
-      owned.set(l, holders.slice(0, 3).map((h) => h.task.id));
-      for (const h of holders.slice(0, 3)) l.guesses.push({ task: h.task.id, why: `one of ${holders.length} tasks whose stack shows ${frameHoldWhy(h, waits)}`, evidence: [{ line: h.line, endLine: h.line }] });
+      owned.set(
+        l,
+        holders.slice(0, 3).map((h) => h.task.id),
+      );
+      for (const h of holders.slice(0, 3))
+        l.guesses.push({
+          task: h.task.id,
+          why: `one of ${holders.length} tasks whose stack shows ${frameHoldWhy(h, waits)}`,
+          evidence: [{ line: h.line, endLine: h.line }],
+        });
       return;
     }
-    owned.set(l, holders.map((h) => h.task.id));
+    owned.set(
+      l,
+      holders.map((h) => h.task.id),
+    );
     for (const h of holders) {
       const why = l.waiters.has(h.task.id) ? selfHoldWhy(h) : frameHoldWhy(h, waits);
       const evidence = [{ line: h.line, endLine: h.line }];
       if (!l.owner) scope.setOwner(l, h.task.id, h.confidence, why, evidence);
-      else if (l.owner.task !== h.task.id) l.coOwners.push({ task: h.task.id, why, evidence, confidence: h.confidence });
+      else if (l.owner.task !== h.task.id)
+        l.coOwners.push({ task: h.task.id, why, evidence, confidence: h.confidence });
     }
   });
   return owned;
@@ -635,7 +798,10 @@ function selfHoldWhy(h: FrameHolder): string {
 }
 
 /** Tasks a lockdep report names as trying to acquire a lock (`comm/pid is trying to acquire`). */
-function lockdepReporters(facts: readonly LockFactRecord[], taskOf: (ref: TaskRef) => ModelTask | undefined): Set<string> {
+function lockdepReporters(
+  facts: readonly LockFactRecord[],
+  taskOf: (ref: TaskRef) => ModelTask | undefined,
+): Set<string> {
   const out = new Set<string>();
   for (const f of facts) {
     if (f.format !== 'lockdep') continue;
@@ -680,12 +846,20 @@ export function stoppedHolding(w: TaskWait): StoppedHolder | null {
   const reg = regs.find((k) => stop.registers[k] === w.argAddr);
   if (reg === undefined) return null;
   let taking = -1;
-  for (let k = stop.frame; k < t.frames.length && k <= stop.frame + SPIN_ACQUIRE_WITHIN; k++) if (taking < 0 && SPIN_ACQUIRE.test(t.frames[k].fn)) taking = k;
+  for (let k = stop.frame; k < t.frames.length && k <= stop.frame + SPIN_ACQUIRE_WITHIN; k++)
+    if (taking < 0 && SPIN_ACQUIRE.test(t.frames[k].fn)) taking = k;
   if (taking < 0) return null;
   const caller = (from: number, to: number): string | null => {
     for (let k = from; k < to; k++) {
       const f = t.frames[k];
-      if (f.reliable && !isGenericFrame(f.fn) && !matchWaitRule(f.fn) && !SPIN_ACQUIRE.test(f.fn) && !EXCEPTION_ENTRIES.test(f.fn)) return f.fn;
+      if (
+        f.reliable &&
+        !isGenericFrame(f.fn) &&
+        !matchWaitRule(f.fn) &&
+        !SPIN_ACQUIRE.test(f.fn) &&
+        !EXCEPTION_ENTRIES.test(f.fn)
+      )
+        return f.fn;
     }
     return null;
   };
@@ -740,7 +914,14 @@ export function lockOrderLinks(ch: LockdepChainRecord): LockOrderLink[] {
   if (entries.length < 2) return [];
   const out: LockOrderLink[] = [];
   const link = (held: (typeof entries)[number], taken: (typeof entries)[number]) => {
-    if (held.name !== taken.name) out.push({ held: held.name, taken: taken.name, site: acquireSite(taken.frames), span: taken.span, heldSpan: held.span });
+    if (held.name !== taken.name)
+      out.push({
+        held: held.name,
+        taken: taken.name,
+        site: acquireSite(taken.frames),
+        span: taken.span,
+        heldSpan: held.span,
+      });
   };
   for (let i = 1; i < entries.length; i++) link(entries[i - 1], entries[i]);
   link(entries[entries.length - 1], entries[0]);

@@ -46,7 +46,9 @@ describe('same-CPU spinlock self-deadlock', () => {
     const f = d.findings.find((x) => x.kind === 'self_deadlock')!;
     expect(f.nodes).toEqual(['task:3053', 'lock:ffff9ee8116b4658']);
     expect(f.confidence).toBe('likely');
-    expect(f.summary).toMatch(/interrupt handler \(cdnsp_gadget_ep_queue\.cold\) spins on .*stopped in do_raw_spin_trylock, taken in cdnsp_thread_irq_handler\.cold/);
+    expect(f.summary).toMatch(
+      /interrupt handler \(cdnsp_gadget_ep_queue\.cold\) spins on .*stopped in do_raw_spin_trylock, taken in cdnsp_thread_irq_handler\.cold/,
+    );
   });
 
   it('is not when the stopped code holds another lock', () => {
@@ -56,7 +58,12 @@ describe('same-CPU spinlock self-deadlock', () => {
   });
 
   it('is not when the stopped code was still waiting for the lock (in the slow path)', () => {
-    const d = analyze(trace('native_queued_spin_lock_slowpath+0x61/0x1d0', 'ffff9ee8116b4658').replace(' _raw_spin_lock+0x3d/0x70\n', ' do_raw_spin_lock+0xc0/0xd0\n _raw_spin_lock+0x3d/0x70\n'));
+    const d = analyze(
+      trace('native_queued_spin_lock_slowpath+0x61/0x1d0', 'ffff9ee8116b4658').replace(
+        ' _raw_spin_lock+0x3d/0x70\n',
+        ' do_raw_spin_lock+0xc0/0xd0\n _raw_spin_lock+0x3d/0x70\n',
+      ),
+    );
     expect(d.findings.some((x) => x.kind === 'self_deadlock')).toBe(false);
   });
 });

@@ -21,7 +21,16 @@ const SYSCALL = ['do_syscall_64+0x3b/0x90', 'entry_SYSCALL_64_after_hwframe+0x61
 
 describe('findWaits', () => {
   it('names a mutex wait by its outermost API frame and the caller that asked', () => {
-    const text = task('acme-ctl', 100, 'D', [...SCHED, 'schedule_preempt_disabled+0x15/0x30', '__mutex_lock.constprop.0+0x3f5/0x7a0', '__mutex_lock_slowpath+0x13/0x20', 'mutex_lock+0x38/0x50', 'acme_cfg_update+0x8e/0x170 [acme]', 'acme_ioctl+0x9d/0x130 [acme]', ...SYSCALL]);
+    const text = task('acme-ctl', 100, 'D', [
+      ...SCHED,
+      'schedule_preempt_disabled+0x15/0x30',
+      '__mutex_lock.constprop.0+0x3f5/0x7a0',
+      '__mutex_lock_slowpath+0x13/0x20',
+      'mutex_lock+0x38/0x50',
+      'acme_cfg_update+0x8e/0x170 [acme]',
+      'acme_ioctl+0x9d/0x130 [acme]',
+      ...SYSCALL,
+    ]);
     const w = waitsOf(text).byPid(100)!;
     expect(w.rule.kind).toBe('lock');
     expect(w.frame.fn).toBe('__mutex_lock.constprop.0');
@@ -32,7 +41,15 @@ describe('findWaits', () => {
   });
 
   it('falls back to generic plumbing (io_schedule) when no frame names the wait', () => {
-    const text = task('dd', 101, 'D', [...SCHED, 'io_schedule+0x16/0x40', 'acme_wait_idle+0x11c/0x3a0 [acme]', 'acme_flush+0x30/0x90 [acme]', 'acme_write+0x72/0xc0 [acme]', 'vfs_write+0xb1/0x1a0', ...SYSCALL]);
+    const text = task('dd', 101, 'D', [
+      ...SCHED,
+      'io_schedule+0x16/0x40',
+      'acme_wait_idle+0x11c/0x3a0 [acme]',
+      'acme_flush+0x30/0x90 [acme]',
+      'acme_write+0x72/0xc0 [acme]',
+      'vfs_write+0xb1/0x1a0',
+      ...SYSCALL,
+    ]);
     const w = waitsOf(text).byPid(101)!;
     expect(w.rule.kind).toBe('io');
     expect(w.frame.fn).toBe('io_schedule');
@@ -40,28 +57,57 @@ describe('findWaits', () => {
   });
 
   it('lets a sleep-and-retry loop be named by the wait that calls it', () => {
-    const text = task('ip', 102, 'D', [...SCHED, 'schedule_timeout+0x8f/0x150', 'msleep+0x2c/0x40', 'netdev_wait_allrefs+0x9a/0x290', 'rollback_registered_many+0x2a3/0x4e0', 'unregister_netdevice_queue+0x8e/0x110', ...SYSCALL]);
+    const text = task('ip', 102, 'D', [
+      ...SCHED,
+      'schedule_timeout+0x8f/0x150',
+      'msleep+0x2c/0x40',
+      'netdev_wait_allrefs+0x9a/0x290',
+      'rollback_registered_many+0x2a3/0x4e0',
+      'unregister_netdevice_queue+0x8e/0x110',
+      ...SYSCALL,
+    ]);
     const w = waitsOf(text).byPid(102)!;
     expect(w.rule.kind).toBe('netdev_ref');
     expect(w.frame.fn).toBe('netdev_wait_allrefs');
   });
 
   it('gives up after more than two frames it cannot name, and skips unreliable frames', () => {
-    const text = task('acme', 103, 'D', [...SCHED, 'acme_a+0x1/0x10 [acme]', 'acme_b+0x1/0x10 [acme]', 'acme_c+0x1/0x10 [acme]', 'mutex_lock+0x38/0x50', ...SYSCALL]) + task('acme2', 104, 'D', [...SCHED, '? mutex_lock+0x38/0x50', 'acme_a+0x1/0x10 [acme]', ...SYSCALL]);
+    const text =
+      task('acme', 103, 'D', [
+        ...SCHED,
+        'acme_a+0x1/0x10 [acme]',
+        'acme_b+0x1/0x10 [acme]',
+        'acme_c+0x1/0x10 [acme]',
+        'mutex_lock+0x38/0x50',
+        ...SYSCALL,
+      ]) + task('acme2', 104, 'D', [...SCHED, '? mutex_lock+0x38/0x50', 'acme_a+0x1/0x10 [acme]', ...SYSCALL]);
     const { byPid } = waitsOf(text);
     expect(byPid(103)).toBeNull();
     expect(byPid(104)).toBeNull();
   });
 
   it('leaves out a sleeping (S) task that only waits for an event, keeps a D one', () => {
-    const frames = [...SCHED, 'futex_wait_queue_me+0xbb/0x120', 'futex_wait+0x105/0x240', 'do_futex+0x10c/0x4d0', ...SYSCALL];
+    const frames = [
+      ...SCHED,
+      'futex_wait_queue_me+0xbb/0x120',
+      'futex_wait+0x105/0x240',
+      'do_futex+0x10c/0x4d0',
+      ...SYSCALL,
+    ];
     const { byPid } = waitsOf(task('bash', 105, 'S', frames) + task('bash', 106, 'D', frames));
     expect(byPid(105)).toBeNull();
     expect(byPid(106)?.rule.kind).toBe('event');
   });
 
   it('works the wait out once per distinct stack: tasks with one stack share it', () => {
-    const frames = [...SCHED, 'schedule_preempt_disabled+0x15/0x30', '__mutex_lock.constprop.0+0x3f5/0x7a0', 'mutex_lock+0x38/0x50', 'acme_cfg_update+0x8e/0x170 [acme]', ...SYSCALL];
+    const frames = [
+      ...SCHED,
+      'schedule_preempt_disabled+0x15/0x30',
+      '__mutex_lock.constprop.0+0x3f5/0x7a0',
+      'mutex_lock+0x38/0x50',
+      'acme_cfg_update+0x8e/0x170 [acme]',
+      ...SYSCALL,
+    ];
     const text = Array.from({ length: 50 }, (_, i) => task('w', 200 + i, 'D', frames)).join('');
     const { waits } = waitsOf(text);
     expect(waits.size).toBe(50);

@@ -1,6 +1,13 @@
 // For each task: what it waits on, named from the wait-semantics table.
 
-import { CALLER_RULES, GENERIC_WAITS, SPIN_HELPERS, isGenericFrame, matchWaitRule, type WaitRule } from '../knowledge/waits.js';
+import {
+  CALLER_RULES,
+  GENERIC_WAITS,
+  SPIN_HELPERS,
+  isGenericFrame,
+  matchWaitRule,
+  type WaitRule,
+} from '../knowledge/waits.js';
 import type { Model, ModelTask } from '../model/build.js';
 import type { StackFrame } from '../parse/records.js';
 
@@ -103,7 +110,11 @@ interface StackWait {
   ruleSource: string | null;
 }
 
-export function findWait(t: ModelTask, arch: string | null, memo?: Map<readonly StackFrame[], StackWait | null>): TaskWait | null {
+export function findWait(
+  t: ModelTask,
+  arch: string | null,
+  memo?: Map<readonly StackFrame[], StackWait | null>,
+): TaskWait | null {
   let sw = memo?.get(t.frames);
   if (sw === undefined) {
     sw = stackWait(t.frames);
@@ -114,7 +125,13 @@ export function findWait(t: ModelTask, arch: string | null, memo?: Map<readonly 
   // spinning function itself (the exception/NMI frame), not for a sleeping task.
   let argAddr: string | null = null;
   const reg = sw.rule.argReg?.[(arch === 'arm64' ? 'arm64' : 'x86_64') as 'x86_64' | 'arm64'];
-  if (reg && t.frames[sw.frame].isIp && t.registers?.[reg] && FULL_HEX_WORD.test(t.registers[reg]) && t.registers[reg] !== '0000000000000000') {
+  if (
+    reg &&
+    t.frames[sw.frame].isIp &&
+    t.registers?.[reg] &&
+    FULL_HEX_WORD.test(t.registers[reg]) &&
+    t.registers[reg] !== '0000000000000000'
+  ) {
     argAddr = t.registers[reg];
   }
   return new TaskWait(t, sw, argAddr);
@@ -130,7 +147,8 @@ function stackWait(all: readonly StackFrame[]): StackWait | null {
   for (let k = 0; k < frames.length; k++) {
     const f = frames[k];
     if (isGenericFrame(f.fn) || SPIN_HELPERS.test(f.fn)) {
-      const g: (typeof GENERIC_WAITS)[number] | undefined = f.reliable && !generic ? GENERIC_WAITS.find((x) => x.fn.test(f.fn)) : undefined;
+      const g: (typeof GENERIC_WAITS)[number] | undefined =
+        f.reliable && !generic ? GENERIC_WAITS.find((x) => x.fn.test(f.fn)) : undefined;
       if (g) generic = { k, rule: { fn: g.fn, kind: g.kind, what: g.what } };
       continue;
     }
@@ -197,7 +215,16 @@ function genericWait(frames: readonly StackFrame[], idx: number[], k: number, ru
     culprit = c;
     break;
   }
-  return { rule, frame: idx[k], api: idx[k], culprit: culprit < 0 ? -1 : idx[culprit], run: [frames[k].fn], work: null, wq: null, ruleSource: null };
+  return {
+    rule,
+    frame: idx[k],
+    api: idx[k],
+    culprit: culprit < 0 ? -1 : idx[culprit],
+    run: [frames[k].fn],
+    work: null,
+    wq: null,
+    ruleSource: null,
+  };
 }
 
 export function findWaits(model: Model, arch: string | null): Map<string, TaskWait> {

@@ -10,8 +10,27 @@ import { resolveWorks, runningWork } from './works.js';
 
 const task = (comm: string, pid: number, frames: string[], wq?: string) => taskDump(comm, pid, 'D', frames, wq);
 
-const WORKER = (work: string) => ['__schedule+0x3f6/0xa40', 'schedule+0x5b/0xd0', 'io_schedule+0x16/0x40', 'acme_wait_hw+0x11c/0x3a0 [acme]', `${work}+0x30/0x90 [acme]`, 'process_one_work+0x1f4/0x3c0', 'worker_thread+0x53/0x3e0', 'kthread+0x127/0x150', 'ret_from_fork+0x1f/0x30'];
-const FLUSHER = ['__schedule+0x3f6/0xa40', 'schedule+0x5b/0xd0', 'schedule_timeout+0x8f/0x150', 'wait_for_completion+0x8b/0x140', '__flush_work.isra.0+0x14f/0x270', 'flush_work+0x10/0x20', 'acme_remove+0x42/0x90 [acme]', 'do_syscall_64+0x3b/0x90'];
+const WORKER = (work: string) => [
+  '__schedule+0x3f6/0xa40',
+  'schedule+0x5b/0xd0',
+  'io_schedule+0x16/0x40',
+  'acme_wait_hw+0x11c/0x3a0 [acme]',
+  `${work}+0x30/0x90 [acme]`,
+  'process_one_work+0x1f4/0x3c0',
+  'worker_thread+0x53/0x3e0',
+  'kthread+0x127/0x150',
+  'ret_from_fork+0x1f/0x30',
+];
+const FLUSHER = [
+  '__schedule+0x3f6/0xa40',
+  'schedule+0x5b/0xd0',
+  'schedule_timeout+0x8f/0x150',
+  'wait_for_completion+0x8b/0x140',
+  '__flush_work.isra.0+0x14f/0x270',
+  'flush_work+0x10/0x20',
+  'acme_remove+0x42/0x90 [acme]',
+  'do_syscall_64+0x3b/0x90',
+];
 
 function resolve(text: string) {
   const { records } = parseText(text);
@@ -28,7 +47,9 @@ describe('resolveWorks', () => {
   });
 
   it("takes the one other blocked kworker's work as what a flush waits for: likely, not certain", () => {
-    const { edges, works } = resolve(task('kworker/0:1', 4790, WORKER('acme_reset_work')) + task('acme-ctl', 100, FLUSHER));
+    const { edges, works } = resolve(
+      task('kworker/0:1', 4790, WORKER('acme_reset_work')) + task('acme-ctl', 100, FLUSHER),
+    );
     const flush = edges.find((e) => e.kind === 'flushes')!;
     expect(flush).toMatchObject({ from: 'task:100', to: 'work:acme_reset_work', confidence: 'likely' });
     expect(flush.why).toContain('not named by the dump');
@@ -38,18 +59,26 @@ describe('resolveWorks', () => {
   });
 
   it('names the runner as stated when the kworker prints its Workqueue: line', () => {
-    const { edges } = resolve(task('kworker/0:1', 4790, WORKER('acme_reset_work'), 'events acme_reset_work [acme]') + task('acme-ctl', 100, FLUSHER));
+    const { edges } = resolve(
+      task('kworker/0:1', 4790, WORKER('acme_reset_work'), 'events acme_reset_work [acme]') +
+        task('acme-ctl', 100, FLUSHER),
+    );
     expect(edges.find((e) => e.kind === 'runs')?.why).toContain('is executing acme_reset_work from events');
   });
 
   it('leaves the flushed work unnamed when two blocked kworkers could be it', () => {
-    const text = task('kworker/0:1', 4790, WORKER('acme_reset_work')) + task('kworker/1:1', 4791, WORKER('acme_poll_work')) + task('acme-ctl', 100, FLUSHER);
+    const text =
+      task('kworker/0:1', 4790, WORKER('acme_reset_work')) +
+      task('kworker/1:1', 4791, WORKER('acme_poll_work')) +
+      task('acme-ctl', 100, FLUSHER);
     const { edges } = resolve(text);
     const flush = edges.find((e) => e.kind === 'flushes')!;
     expect(flush.to).toBe('work:?@acme_remove');
     expect(flush.confidence).toBe('likely');
     // Both are candidates of the unnamed work, each a guess.
-    expect(edges.filter((e) => e.kind === 'runs' && e.from === 'work:?@acme_remove').map((e) => [e.to, e.confidence])).toEqual([
+    expect(
+      edges.filter((e) => e.kind === 'runs' && e.from === 'work:?@acme_remove').map((e) => [e.to, e.confidence]),
+    ).toEqual([
       ['task:4790', 'guess'],
       ['task:4791', 'guess'],
     ]);

@@ -19,7 +19,10 @@ interface Running {
 }
 
 /** The work function a kworker is executing: the frame called by process_one_work. */
-export function runningWork(t: ModelTask, memo?: Map<ModelTask['frames'], number>): { fn: string; line: number } | null {
+export function runningWork(
+  t: ModelTask,
+  memo?: Map<ModelTask['frames'], number>,
+): { fn: string; line: number } | null {
   let at = memo?.get(t.frames);
   if (at === undefined) {
     at = workFrameIndex(t.frames);
@@ -49,7 +52,11 @@ export interface FlushTarget {
 /** In-flight entries of one worker kept as the evidence that it runs its work. */
 const MAX_RUNNING_EVIDENCE = 8;
 
-export function resolveWorks(model: Model, waits: Map<string, TaskWait>, g: GraphBuilder): { works: Work[]; unresolvedFlushes: { waiter: ModelTask; target: FlushTarget; wait: TaskWait }[] } {
+export function resolveWorks(
+  model: Model,
+  waits: Map<string, TaskWait>,
+  g: GraphBuilder,
+): { works: Work[]; unresolvedFlushes: { waiter: ModelTask; target: FlushTarget; wait: TaskWait }[] } {
   const running: Running[] = [];
   const memo = new Map<ModelTask['frames'], number>();
   for (const t of model.tasks) {
@@ -57,7 +64,13 @@ export function resolveWorks(model: Model, waits: Map<string, TaskWait>, g: Grap
     if (t.workqueue) {
       running.push({ task: t, fn: t.workqueue.fn, wq: t.workqueue.wq, stated: true, evidence: t.evidence.slice(0, 2) });
     } else if (frame) {
-      running.push({ task: t, fn: frame.fn, wq: null, stated: false, evidence: [{ line: frame.line, endLine: frame.line }] });
+      running.push({
+        task: t,
+        fn: frame.fn,
+        wq: null,
+        stated: false,
+        evidence: [{ line: frame.line, endLine: frame.line }],
+      });
     }
   }
   const runningByTask = new Map(running.map((r) => [r.task, r]));
@@ -72,7 +85,8 @@ export function resolveWorks(model: Model, waits: Map<string, TaskWait>, g: Grap
       r.stated = true;
       // The first few entries say it: a text listing one worker thousands of times made
       // this scan-and-push quadratic (512 KB of one in-flight line: 4.9 s).
-      if (r.evidence.length < MAX_RUNNING_EVIDENCE && !r.evidence.some((e) => e.line === w.span.line)) r.evidence.push(w.span);
+      if (r.evidence.length < MAX_RUNNING_EVIDENCE && !r.evidence.some((e) => e.line === w.span.line))
+        r.evidence.push(w.span);
     } else {
       const nr: Running = { task: t, fn: w.fn, wq: w.wq, stated: true, evidence: [w.span] };
       running.push(nr);
@@ -87,7 +101,14 @@ export function resolveWorks(model: Model, waits: Map<string, TaskWait>, g: Grap
   }
 
   const works = new Map<string, Work>();
-  const addWork = (id: string, type: 'work' | 'wq', name: string, wq: string | null, state: Work['state'], ev: Span[]): Work => {
+  const addWork = (
+    id: string,
+    type: 'work' | 'wq',
+    name: string,
+    wq: string | null,
+    state: Work['state'],
+    ev: Span[],
+  ): Work => {
     let w = works.get(id);
     if (!w) {
       w = { id, type, name, workqueue: wq, runners: [], state, evidence: [] };
@@ -146,12 +167,27 @@ export function resolveWorks(model: Model, waits: Map<string, TaskWait>, g: Grap
       target = { id, what: fn ? `work ${fn}${w.wq ? ` on ${w.wq}` : ''}` : `a work item flushed from ${site}` };
       g.node(id, 'work', fn ?? `work flushed by ${site}`);
       addWork(id, 'work', fn ?? `? (flushed by ${site})`, w.wq, 'unknown', ev);
-      const named = w.work ? (w.ruleSource ? ` (${w.ruleSource})` : '') : barrier ? ` (the workqueue dump shows its flush barrier BAR(${t.pid}) queued behind ${fn})` : fn ? ` (not named by the dump: the only other blocked kworker runs ${fn})` : '';
+      const named = w.work
+        ? w.ruleSource
+          ? ` (${w.ruleSource})`
+          : ''
+        : barrier
+          ? ` (the workqueue dump shows its flush barrier BAR(${t.pid}) queued behind ${fn})`
+          : fn
+            ? ` (not named by the dump: the only other blocked kworker runs ${fn})`
+            : '';
       // Certain when the flush's work is stated (a known caller, a BAR(pid) barrier);
       // taken from the one other blocked kworker, it is an inference.
       const conf = w.work || barrier ? 'certain' : 'likely';
-      g.edge(t.id, id, 'flushes', conf, fn ? `${w.api.fn} from ${site} waits for ${fn}${named}` : `${w.api.fn} from ${site} waits for a work item`, ev);
-      candidates = fn ? runningByFn.get(fn) ?? [] : firstOthers(blockedRunning, t, 7);
+      g.edge(
+        t.id,
+        id,
+        'flushes',
+        conf,
+        fn ? `${w.api.fn} from ${site} waits for ${fn}${named}` : `${w.api.fn} from ${site} waits for a work item`,
+        ev,
+      );
+      candidates = fn ? (runningByFn.get(fn) ?? []) : firstOthers(blockedRunning, t, 7);
       stated = (r) => r.stated && fn !== null;
     } else {
       const wq = w.wq;
@@ -159,12 +195,19 @@ export function resolveWorks(model: Model, waits: Map<string, TaskWait>, g: Grap
       target = { id, what: wq ? `workqueue ${wq}` : `a workqueue flushed from ${site}` };
       g.node(id, 'wq', wq ?? `workqueue flushed by ${site}`);
       addWork(id, 'wq', wq ?? `? (flushed by ${site})`, wq, 'unknown', ev);
-      g.edge(t.id, id, 'flushes', wq ? 'certain' : 'likely', `${w.api.fn}${site !== w.api.fn ? ` from ${site}` : ''} waits for every work queued on ${wq ?? 'the workqueue'}${w.ruleSource ? ` (${w.ruleSource})` : ''}`, ev);
+      g.edge(
+        t.id,
+        id,
+        'flushes',
+        wq ? 'certain' : 'likely',
+        `${w.api.fn}${site !== w.api.fn ? ` from ${site}` : ''} waits for every work queued on ${wq ?? 'the workqueue'}${w.ruleSource ? ` (${w.ruleSource})` : ''}`,
+        ev,
+      );
       const info = wq ? workqueueInfo(wq) : undefined;
       // Workers of that queue, then (workqueue not printed) blocked kworkers of the
       // matching kind that may be serving it. Bounded: only a few become edges anyway.
       candidates = [];
-      for (const r of wq ? runningByWq.get(wq) ?? [] : []) {
+      for (const r of wq ? (runningByWq.get(wq) ?? []) : []) {
         if (r.task !== t) candidates.push(r);
         if (candidates.length >= 64) break;
       }
@@ -202,7 +245,14 @@ export function resolveWorks(model: Model, waits: Map<string, TaskWait>, g: Grap
     g.node(id, 'work', b.fn);
     g.task(t);
     addWork(id, 'work', b.fn, b.wq, 'unknown', [b.span]);
-    g.edge(t.id, id, 'flushes', 'certain', `${t.comm ?? 'task ' + b.pid} waits for ${b.fn} to finish: the workqueue dump shows its flush barrier BAR(${b.pid}) queued behind it`, [b.span]);
+    g.edge(
+      t.id,
+      id,
+      'flushes',
+      'certain',
+      `${t.comm ?? 'task ' + b.pid} waits for ${b.fn} to finish: the workqueue dump shows its flush barrier BAR(${b.pid}) queued behind it`,
+      [b.span],
+    );
   }
   // Every in-flight entry of a busy-workqueue dump is a worker running that work. In a
   // pool that made no progress (workqueue lockup, or `hung=` past the threshold) the
@@ -215,8 +265,18 @@ export function resolveWorks(model: Model, waits: Map<string, TaskWait>, g: Grap
     const id = `work:${w.fn}`;
     g.node(id, 'work', w.fn);
     g.task(t);
-    const where = w.poolCpus && stuckPools.has(w.poolCpus) ? ` (in-flight in the stuck pool cpus=${w.poolCpus})` : ' (in-flight in the busy-workqueue dump)';
-    g.edge(id, t.id, 'runs', 'certain', `${t.comm ?? 'worker ' + w.workerPid} is executing ${w.fn}${w.wq ? ` from ${w.wq}` : ''}${where}`, [w.span]);
+    const where =
+      w.poolCpus && stuckPools.has(w.poolCpus)
+        ? ` (in-flight in the stuck pool cpus=${w.poolCpus})`
+        : ' (in-flight in the busy-workqueue dump)';
+    g.edge(
+      id,
+      t.id,
+      'runs',
+      'certain',
+      `${t.comm ?? 'worker ' + w.workerPid} is executing ${w.fn}${w.wq ? ` from ${w.wq}` : ''}${where}`,
+      [w.span],
+    );
     linked.add(`${id}>${t.id}`);
     const wk = addWork(id, 'work', w.fn, w.wq, 'running', [w.span]);
     if (!wk.runners.includes(t.id)) wk.runners.push(t.id);
@@ -226,12 +286,21 @@ export function resolveWorks(model: Model, waits: Map<string, TaskWait>, g: Grap
     for (const p of model.records.works) {
       if (p.state === 'running' || !p.poolCpus || !stuckPools.has(p.poolCpus)) continue;
       // Only in-flight works that became nodes (their worker is in the dump) can be waited on.
-      const blockers = stuckInflight.filter((w) => w.poolCpus === p.poolCpus && w.fn !== p.fn && g.nodes.has(`work:${w.fn}`));
+      const blockers = stuckInflight.filter(
+        (w) => w.poolCpus === p.poolCpus && w.fn !== p.fn && g.nodes.has(`work:${w.fn}`),
+      );
       for (const b of blockers) {
         const id = `work:${p.fn}`;
         g.node(id, 'work', p.fn);
         addWork(id, 'work', p.fn, p.wq, p.state, [p.span]);
-        g.edge(id, `work:${b.fn}`, 'waits_event', 'likely', `${p.fn} is ${p.state} on the stuck pool cpus=${p.poolCpus}, behind ${b.fn}`, [p.span, b.span]);
+        g.edge(
+          id,
+          `work:${b.fn}`,
+          'waits_event',
+          'likely',
+          `${p.fn} is ${p.state} on the stuck pool cpus=${p.poolCpus}, behind ${b.fn}`,
+          [p.span, b.span],
+        );
       }
     }
   }
@@ -244,7 +313,14 @@ export function resolveWorks(model: Model, waits: Map<string, TaskWait>, g: Grap
     if (linked.has(`${id}>${r.task.id}`)) continue;
     if (!g.nodes.has(id)) g.node(id, 'work', r.fn);
     g.task(r.task);
-    g.edge(id, r.task.id, 'runs', r.stated ? 'certain' : 'likely', `${r.task.comm ?? 'the worker'} is executing ${r.fn} (called from process_one_work)`, r.evidence);
+    g.edge(
+      id,
+      r.task.id,
+      'runs',
+      r.stated ? 'certain' : 'likely',
+      `${r.task.comm ?? 'the worker'} is executing ${r.fn} (called from process_one_work)`,
+      r.evidence,
+    );
   }
   for (const w of works.values()) w.evidence = mergeSpans(w.evidence);
   return { works: [...works.values()], unresolvedFlushes: unresolved };

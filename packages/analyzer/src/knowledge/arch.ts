@@ -46,4 +46,5 @@ export const VIRTUALIZATION_WORDS = /\b(?:kvm|qemu|virtio|xen|hyper-?v|vmware|hy
  * lock_acquire → __lock_acquire → validate_chain → check_prevs_add → check_prev_add →
  * check_noncircular → print_circular_bug): not the call site that took the lock.
  */
-export const LOCKDEP_PLUMBING = /^(?:lock_acquire(?:\.part\.\d+)?|__lock_acquire|validate_chain|check_prevs_add|check_prev_add|check_noncircular|print_circular_bug|__lock_acquire\.isra\.\d+)$/;
+export const LOCKDEP_PLUMBING =
+  /^(?:lock_acquire(?:\.part\.\d+)?|__lock_acquire|validate_chain|check_prevs_add|check_prev_add|check_noncircular|print_circular_bug|__lock_acquire\.isra\.\d+)$/;

@@ -9,7 +9,8 @@
 // 32-bit ARM (arch/arm/kernel/entry-armv.S): the IRQ and FIQ vector stubs from kernel (svc)
 // and user mode. arm64 (arch/arm64/kernel/entry.S): `el1h_64_irq` (5.13+; `el1_irq`
 // before), `el1h_64_fiq` (`el1_fiq`), from EL1 — from EL0 no kernel frame follows.
-export const EXCEPTION_ENTRIES = /^(?:__irq_svc|__irq_usr|__fiq_svc|__fiq_usr|__fiq_abt|el1h_64_irq|el1_irq|el1h_64_fiq|el1_fiq)$/;
+export const EXCEPTION_ENTRIES =
+  /^(?:__irq_svc|__irq_usr|__fiq_svc|__fiq_usr|__fiq_abt|el1h_64_irq|el1_irq|el1h_64_fiq|el1_fiq)$/;
 
 /**
  * powerpc prints an interrupt inside a trace as `--- interrupt: 900 at fn+0x8c/0xd0` (4.x:

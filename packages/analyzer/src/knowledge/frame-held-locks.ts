@@ -52,17 +52,57 @@ export const FRAME_HELD_LOCKS: FrameHeldLock[] = [
     source: 'net/core/rtnetlink.c rtnetlink_rcv_msg (v4.14+)',
   },
   // Before 4.14 rtnetlink_rcv() took rtnl around netlink_rcv_skb() for every message.
-  { fn: fnPattern('rtnetlink_rcv'), lock: 'rtnl_mutex', type: 'mutex', mode: 'write', before: [4, 14], what: 'the rtnetlink receive path', source: 'net/core/rtnetlink.c rtnetlink_rcv (before 4.14)' },
+  {
+    fn: fnPattern('rtnetlink_rcv'),
+    lock: 'rtnl_mutex',
+    type: 'mutex',
+    mode: 'write',
+    before: [4, 14],
+    what: 'the rtnetlink receive path',
+    source: 'net/core/rtnetlink.c rtnetlink_rcv (before 4.14)',
+  },
   // The link handlers are registered without RTNL_FLAG_DOIT_UNLOCKED: always under rtnl.
-  { fn: fnPattern('rtnl_newlink|__rtnl_newlink|rtnl_dellink|rtnl_setlink'), lock: 'rtnl_mutex', type: 'mutex', mode: 'write', what: 'an rtnetlink link handler', source: 'net/core/rtnetlink.c rtnetlink_init (RTM_NEWLINK/DELLINK/SETLINK doit)' },
+  {
+    fn: fnPattern('rtnl_newlink|__rtnl_newlink|rtnl_dellink|rtnl_setlink'),
+    lock: 'rtnl_mutex',
+    type: 'mutex',
+    mode: 'write',
+    what: 'an rtnetlink link handler',
+    source: 'net/core/rtnetlink.c rtnetlink_init (RTM_NEWLINK/DELLINK/SETLINK doit)',
+  },
   // linkwatch_event(): rtnl_lock(); __linkwatch_run_queue(); rtnl_unlock();
-  { fn: fnPattern('linkwatch_event'), lock: 'rtnl_mutex', type: 'mutex', mode: 'write', source: 'net/core/link_watch.c linkwatch_event' },
+  {
+    fn: fnPattern('linkwatch_event'),
+    lock: 'rtnl_mutex',
+    type: 'mutex',
+    mode: 'write',
+    source: 'net/core/link_watch.c linkwatch_event',
+  },
   // addrconf_dad_work() and addrconf_verify_work() run under rtnl_lock().
-  { fn: fnPattern('addrconf_dad_work|addrconf_verify_work'), lock: 'rtnl_mutex', type: 'mutex', mode: 'write', source: 'net/ipv6/addrconf.c addrconf_dad_work, addrconf_verify_work' },
+  {
+    fn: fnPattern('addrconf_dad_work|addrconf_verify_work'),
+    lock: 'rtnl_mutex',
+    type: 'mutex',
+    mode: 'write',
+    source: 'net/ipv6/addrconf.c addrconf_dad_work, addrconf_verify_work',
+  },
   // register_netdev()/unregister_netdev(): rtnl_lock(); (un)register_netdevice(); rtnl_unlock();
-  { fn: fnPattern('register_netdev|unregister_netdev'), lock: 'rtnl_mutex', type: 'mutex', mode: 'write', source: 'net/core/dev.c register_netdev, unregister_netdev' },
+  {
+    fn: fnPattern('register_netdev|unregister_netdev'),
+    lock: 'rtnl_mutex',
+    type: 'mutex',
+    mode: 'write',
+    source: 'net/core/dev.c register_netdev, unregister_netdev',
+  },
   // pci_walk_bus(): down_read(&pci_bus_sem); walk, calling cb(dev) on each device; up_read().
-  { fn: fnPattern('pci_walk_bus'), lock: 'pci_bus_sem', type: 'rwsem', mode: 'read', what: 'walking a PCI bus', source: 'drivers/pci/bus.c pci_walk_bus' },
+  {
+    fn: fnPattern('pci_walk_bus'),
+    lock: 'pci_bus_sem',
+    type: 'rwsem',
+    mode: 'read',
+    what: 'walking a PCI bus',
+    source: 'drivers/pci/bus.c pci_walk_bus',
+  },
   // The page-fault path takes the mm's mmap_lock for read and holds it across
   // handle_mm_fault() — until 6.4, where most faults take a per-VMA lock instead
   // (lock_vma_under_rcu) and fall back to the mmap_lock only when that fails.
@@ -77,16 +117,47 @@ export const FRAME_HELD_LOCKS: FrameHeldLock[] = [
     source: 'arch/x86/mm/fault.c do_user_addr_fault (__do_page_fault before 5.8), arch/arm64/mm/fault.c do_page_fault',
   },
   // sriov_numvfs_store(): device_lock(&pdev->dev) around sriov_configure().
-  { fn: fnPattern('sriov_numvfs_store'), lock: 'dev->mutex', type: 'mutex', mode: 'write', perObject: true, what: 'writing sriov_numvfs', source: 'drivers/pci/iov.c sriov_numvfs_store' },
+  {
+    fn: fnPattern('sriov_numvfs_store'),
+    lock: 'dev->mutex',
+    type: 'mutex',
+    mode: 'write',
+    perObject: true,
+    what: 'writing sriov_numvfs',
+    source: 'drivers/pci/iov.c sriov_numvfs_store',
+  },
   // Driver core: binding, unbinding and shutdown run with the device locked.
-  { fn: fnPattern('__driver_attach|__device_attach|device_release_driver_internal|device_shutdown'), lock: 'dev->mutex', type: 'mutex', mode: 'write', perObject: true, source: 'drivers/base/dd.c __driver_attach, __device_attach, device_release_driver_internal; drivers/base/core.c device_shutdown' },
+  {
+    fn: fnPattern('__driver_attach|__device_attach|device_release_driver_internal|device_shutdown'),
+    lock: 'dev->mutex',
+    type: 'mutex',
+    mode: 'write',
+    perObject: true,
+    source:
+      'drivers/base/dd.c __driver_attach, __device_attach, device_release_driver_internal; drivers/base/core.c device_shutdown',
+  },
   // The last close of a block device runs the driver's release (sd_release, …) with the
   // disk's open_mutex held: blkdev_put() 5.15-6.6 (via blkdev_put_whole), bdev_release()
   // since 6.7; blkdev_release() is the file's release that calls it.
-  { fn: fnPattern('blkdev_put|bdev_release|blkdev_put_whole'), lock: 'disk->open_mutex', type: 'mutex', mode: 'write', perObject: true, what: 'closing a block device', source: 'block/bdev.c blkdev_put (5.15-6.6), bdev_release (6.7+)' },
+  {
+    fn: fnPattern('blkdev_put|bdev_release|blkdev_put_whole'),
+    lock: 'disk->open_mutex',
+    type: 'mutex',
+    mode: 'write',
+    perObject: true,
+    what: 'closing a block device',
+    source: 'block/bdev.c blkdev_put (5.15-6.6), bdev_release (6.7+)',
+  },
   // console_unlock() is called with console_sem held and prints the log buffer to the
   // consoles before it releases it (up_console_sem at its end).
-  { fn: fnPattern('console_unlock'), lock: 'console_sem', type: 'semaphore', mode: 'write', what: 'printing to the consoles', source: 'kernel/printk/printk.c console_unlock' },
+  {
+    fn: fnPattern('console_unlock'),
+    lock: 'console_sem',
+    type: 'semaphore',
+    mode: 'write',
+    what: 'printing to the consoles',
+    source: 'kernel/printk/printk.c console_unlock',
+  },
 ];
 
 /** Rows for this function (cached: asked once per distinct frame). */

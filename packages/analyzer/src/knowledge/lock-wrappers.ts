@@ -21,16 +21,26 @@ export interface LockWrapper {
 export const LOCK_WRAPPERS: LockWrapper[] = [
   { fn: /^(?:rtnl_lock|rtnl_lock_killable|rtnl_lock_interruptible|rtnl_net_lock)$/, name: 'rtnl_mutex' },
   { fn: /^(?:cgroup_lock|cgroup_kn_lock_live|cgroup_lock_and_drain_offline)$/, name: 'cgroup_mutex' },
-  { fn: /^(?:cpus_read_lock|get_online_cpus|cpus_write_lock|cpu_hotplug_begin|cpu_maps_update_begin)$/, name: 'cpu_hotplug_lock' },
+  {
+    fn: /^(?:cpus_read_lock|get_online_cpus|cpus_write_lock|cpu_hotplug_begin|cpu_maps_update_begin)$/,
+    name: 'cpu_hotplug_lock',
+  },
   { fn: /^(?:console_lock|console_trylock_spinning)$/, name: 'console_sem' },
   { fn: /^(?:lock_system_sleep)$/, name: 'system_transition_mutex' },
   // The mmap_lock helpers are inline: the caller that shows on the stack names the lock.
-  { fn: /^(?:mmap_read_lock(?:_killable)?|mmap_write_lock(?:_killable)?|lock_mm_and_find_vma|mmap_read_lock_maybe_expand|vm_mmap_pgoff|__vm_munmap|vm_munmap|do_mprotect_pkey|do_madvise|do_user_addr_fault|__do_page_fault|do_page_fault|get_user_pages_unlocked|__access_remote_vm|access_remote_vm|__do_sys_brk|do_brk_flags|__do_sys_mremap|do_mremap|dup_mmap|exit_mmap|__mm_populate|populate_vma_page_range)$/, name: 'mmap_lock', perObject: true },
+  {
+    fn: /^(?:mmap_read_lock(?:_killable)?|mmap_write_lock(?:_killable)?|lock_mm_and_find_vma|mmap_read_lock_maybe_expand|vm_mmap_pgoff|__vm_munmap|vm_munmap|do_mprotect_pkey|do_madvise|do_user_addr_fault|__do_page_fault|do_page_fault|get_user_pages_unlocked|__access_remote_vm|access_remote_vm|__do_sys_brk|do_brk_flags|__do_sys_mremap|do_mremap|dup_mmap|exit_mmap|__mm_populate|populate_vma_page_range)$/,
+    name: 'mmap_lock',
+    perObject: true,
+  },
   { fn: /^(?:inode_lock(?:_shared|_nested)?|lock_rename)$/, name: 'i_rwsem', perObject: true },
   { fn: /^(?:device_lock|__device_driver_lock)$/, name: 'dev->mutex', perObject: true },
   { fn: /^(?:kernfs_get_active|kernfs_drain)$/, name: 'kn->active', perObject: true },
   { fn: /^(?:net_ns_barrier|copy_net_ns|setup_net)$/, name: 'pernet_ops_rwsem' },
-  { fn: /^(?:register_pernet_subsys|unregister_pernet_subsys|register_pernet_device|unregister_pernet_device)$/, name: 'pernet_ops_rwsem' },
+  {
+    fn: /^(?:register_pernet_subsys|unregister_pernet_subsys|register_pernet_device|unregister_pernet_device)$/,
+    name: 'pernet_ops_rwsem',
+  },
   { fn: /^(?:genl_lock)$/, name: 'genl_mutex' },
   { fn: /^(?:tty_lock|tty_lock_interruptible)$/, name: 'tty->legacy_mutex', perObject: true },
 ];
@@ -47,12 +57,20 @@ export const LOCK_TAKERS: LockWrapper[] = [
   // (net/core/rtnetlink.c rtnl_lock, rtnetlink_rcv_msg, rtnetlink_rcv before 4.14;
   // net/core/link_watch.c linkwatch_event; net/ipv6/addrconf.c addrconf_dad_work,
   // addrconf_verify_work; net/core/dev.c register_netdev, unregister_netdev).
-  { fn: /^(?:rtnetlink_rcv_msg|rtnetlink_rcv|linkwatch_event|addrconf_dad_work|addrconf_verify_work|register_netdev|unregister_netdev)(?:\.(?:isra|constprop|part)\.\d+)*$/, name: 'rtnl_mutex', type: 'mutex' },
+  {
+    fn: /^(?:rtnetlink_rcv_msg|rtnetlink_rcv|linkwatch_event|addrconf_dad_work|addrconf_verify_work|register_netdev|unregister_netdev)(?:\.(?:isra|constprop|part)\.\d+)*$/,
+    name: 'rtnl_mutex',
+    type: 'mutex',
+  },
   // kernel/cgroup/cgroup.c (kernel/cgroup.c before 4.14): these take cgroup_mutex in their
   // own body (`mutex_lock(&cgroup_mutex)`, cgroup_lock() since 6.4) — proc_cgroup_show
   // (reading /proc/PID/cgroup; without cgroup_mutex since 6.12), css_release_work_fn,
   // css_killed_work_fn.
-  { fn: /^(?:proc_cgroup_show|css_release_work_fn|css_killed_work_fn)(?:\.(?:isra|constprop|part)\.\d+)*$/, name: 'cgroup_mutex', type: 'mutex' },
+  {
+    fn: /^(?:proc_cgroup_show|css_release_work_fn|css_killed_work_fn)(?:\.(?:isra|constprop|part)\.\d+)*$/,
+    name: 'cgroup_mutex',
+    type: 'mutex',
+  },
   // block/genhd.c del_gendisk: `mutex_lock(&disk->open_mutex)` to drop the partitions
   // (5.15+; the whole-disk bd_mutex before).
   { fn: /^del_gendisk$/, name: 'disk->open_mutex', perObject: true, type: 'mutex' },
@@ -61,10 +79,18 @@ export const LOCK_TAKERS: LockWrapper[] = [
   { fn: /^(?:pci_device_add|pci_destroy_dev|pci_walk_bus)$/, name: 'pci_bus_sem' },
   // drivers/pci/pcie/err.c (drivers/pci/pcie/aer/aerdrv_core.c before 4.19): each AER
   // recovery callback runs with device_lock(&dev->dev) taken inline.
-  { fn: /^(?:report_(?:error_detected|frozen_detected|normal_detected|mmio_enabled|slot_reset|resume))$/, name: 'dev->mutex', perObject: true },
+  {
+    fn: /^(?:report_(?:error_detected|frozen_detected|normal_detected|mmio_enabled|slot_reset|resume))$/,
+    name: 'dev->mutex',
+    perObject: true,
+  },
   // drivers/pci/iov.c sriov_numvfs_store; drivers/base/dd.c __driver_attach,
   // __device_attach, device_release_driver_internal; drivers/base/core.c device_shutdown.
-  { fn: /^(?:sriov_numvfs_store|__driver_attach|__device_attach|device_release_driver_internal|device_shutdown)$/, name: 'dev->mutex', perObject: true },
+  {
+    fn: /^(?:sriov_numvfs_store|__driver_attach|__device_attach|device_release_driver_internal|device_shutdown)$/,
+    name: 'dev->mutex',
+    perObject: true,
+  },
   // Before 3.x's vm_* helpers the syscalls took mm->mmap_sem themselves (mm/mprotect.c
   // sys_mprotect, mm/mmap.c sys_brk / sys_munmap / sys_mmap_pgoff, mm/mremap.c,
   // mm/madvise.c, mm/mincore.c); SyS_ is the 3.x syscall wrapper's name.

@@ -32,7 +32,7 @@ export const NEXT_STEPS: Record<Situation, string[]> = {
     'Keep the whole lockdep report, from its `WARNING: possible … detected` line to the end of the `stack backtrace:` that follows (`dmesg` / `journalctl -k`): its top names the task that tripped it and the lock it held.',
   ],
   no_capture: [
-    'Capture the stacks of the blocked tasks: `cat /proc/PID/stack` for each task in D state (`ps -eo pid,stat,comm,wchan | awk \'$2 ~ /D/\'`).',
+    "Capture the stacks of the blocked tasks: `cat /proc/PID/stack` for each task in D state (`ps -eo pid,stat,comm,wchan | awk '$2 ~ /D/'`).",
     'Dump all blocked tasks to the kernel log: `echo w > /proc/sysrq-trigger`, then save `dmesg`.',
     'Keep the hung-task report: it is in `dmesg` / `journalctl -k` as "INFO: task … blocked for more than … seconds".',
     'For a post-mortem: set `kernel.hung_task_panic=1` (and `kernel.softlockup_panic=1`), configure kdump, and open the vmcore with crash (`foreach UN bt`, `bt -a`).',
@@ -44,28 +44,28 @@ export const NEXT_STEPS: Record<Situation, string[]> = {
   ],
   lock_no_owner: [
     'Find the owner of {addr}: in crash, `struct mutex {addr}` (owner field; mask the low 3 flag bits) or `struct rw_semaphore {addr}`, then `ps` to map the task_struct address to a pid.',
-    'Search every task\'s stack for the lock address: `search -t {addr}` in crash.',
+    "Search every task's stack for the lock address: `search -t {addr}` in crash.",
     'With lockdep enabled, `echo d > /proc/sysrq-trigger` prints all locks held in the system.',
   ],
   ipi_unknown_target: [
     'Find which CPU did not answer: in crash, `bt -a`, `p cfd_data:{cpu}` → `struct cpumask <cpumask>` for the CPUs it sent to, and `struct call_single_data <per-cpu csd>` (flags & 1 = not answered).',
-    'Get every CPU\'s backtrace at the time: `echo l > /proc/sysrq-trigger` (NMI backtraces of all CPUs), or set `kernel.softlockup_all_cpu_backtrace=1`.',
-    'On a VM, check whether the host is running the vCPU (host: `top -H -p <qemu pid>`, steal time in the guest\'s /proc/stat).',
+    "Get every CPU's backtrace at the time: `echo l > /proc/sysrq-trigger` (NMI backtraces of all CPUs), or set `kernel.softlockup_all_cpu_backtrace=1`.",
+    "On a VM, check whether the host is running the vCPU (host: `top -H -p <qemu pid>`, steal time in the guest's /proc/stat).",
   ],
   stuck_cpu_no_stack: [
-    'Capture all CPUs\' stacks: `echo l > /proc/sysrq-trigger`, or `kernel.hardlockup_all_cpu_backtrace=1` / `kernel.softlockup_all_cpu_backtrace=1` before the next occurrence.',
+    "Capture all CPUs' stacks: `echo l > /proc/sysrq-trigger`, or `kernel.hardlockup_all_cpu_backtrace=1` / `kernel.softlockup_all_cpu_backtrace=1` before the next occurrence.",
     'In crash: `bt -a` and `runq`.',
   ],
   single_stack: [
     'This is one stack in isolation: capture the other blocked tasks too (`echo w > /proc/sysrq-trigger`, or `foreach UN bt` in crash) to see who holds what it waits for.',
-    'Record who wakes it: `offwaketime -p {pid} 10` (bcc) shows the waker\'s stack.',
+    "Record who wakes it: `offwaketime -p {pid} 10` (bcc) shows the waker's stack.",
   ],
   poll_external: [
     'The task polls hardware or an outside state in a loop: check the device ({culprit}) — its register state, firmware logs, and on a VM the device model on the host.',
     'Trace the loop: `perf trace -p {pid}` or `trace-cmd record -p function_graph -l {culprit}` to see what it reads back.',
   ],
   rcu_stall: [
-    'Get the stalled CPUs\' stacks and the grace-period kthread\'s state: the RCU stall report\'s task dumps, and `echo l > /proc/sysrq-trigger` while it stalls.',
+    "Get the stalled CPUs' stacks and the grace-period kthread's state: the RCU stall report's task dumps, and `echo l > /proc/sysrq-trigger` while it stalls.",
     'Set `rcupdate.rcu_cpu_stall_timeout` lower to catch it earlier, and `kernel.panic_on_rcu_stall=1` with kdump for a vmcore.',
   ],
   rcu_gp_starved: [
@@ -73,12 +73,12 @@ export const NEXT_STEPS: Record<Situation, string[]> = {
     'Give it priority if RT tasks starve it (`rcutree.kthread_prio=`), and capture all CPUs while it stalls: `echo l > /proc/sysrq-trigger`; on a VM, check steal time and the host.',
   ],
   starved_vcpu: [
-    'On the host: is the guest\'s vCPU thread running? `top -H -p $(pgrep -f <guest qemu>)`, its state (D = blocked in the host kernel: check the host\'s dmesg and storage), and the host\'s load.',
+    "On the host: is the guest's vCPU thread running? `top -H -p $(pgrep -f <guest qemu>)`, its state (D = blocked in the host kernel: check the host's dmesg and storage), and the host's load.",
     'In the guest: steal time (`st` in `top`, `/proc/stat`) and `runq` in crash for every CPU.',
   ],
   storage_io: [
     'See whether the device still completes IO: `iostat -x 1` (await, %util), `cat /sys/block/*/inflight`, and `dmesg` for I/O errors, SCSI/NVMe timeouts or resets.',
-    'With multipath or a SAN: `multipath -ll` (paths failed or queueing without a path), and the array\'s own logs.',
+    "With multipath or a SAN: `multipath -ll` (paths failed or queueing without a path), and the array's own logs.",
     'In crash: `dev -d` (requests in flight per disk) and the request queue of the disk the tasks wait on.',
   ],
   nfs_server: [
@@ -86,7 +86,7 @@ export const NEXT_STEPS: Record<Situation, string[]> = {
     'The waiting tasks sleep killably: `kill -9` ends them; for mounts that must not hang the client, consider `soft,timeo=…` (at the risk of IO errors).',
   ],
   fuse_daemon: [
-    'Find the FUSE daemon and what it is doing: `ls /sys/fs/fuse/connections/` (one per mount), `cat /sys/fs/fuse/connections/N/waiting` (requests it has not answered), and the daemon\'s own stacks (`cat /proc/PID/stack` of each of its threads, or gdb on it).',
+    "Find the FUSE daemon and what it is doing: `ls /sys/fs/fuse/connections/` (one per mount), `cat /sys/fs/fuse/connections/N/waiting` (requests it has not answered), and the daemon's own stacks (`cat /proc/PID/stack` of each of its threads, or gdb on it).",
     'If the daemon is gone or stuck for good: `echo 1 > /sys/fs/fuse/connections/N/abort` fails the waiting requests, then `umount -l` the mount.',
   ],
   netfs_server: [
@@ -95,10 +95,10 @@ export const NEXT_STEPS: Record<Situation, string[]> = {
   ],
   memory_reclaim: [
     'Look at memory at the time: `cat /proc/meminfo`, `cat /proc/pressure/memory`, `vmstat 1`, and in a container its memory.current / memory.max and memory.events (oom, high).',
-    'Capture what reclaim is doing: `echo m > /proc/sysrq-trigger` (memory state to dmesg), kswapd\'s stack (`cat /proc/$(pgrep kswapd0)/stack`).',
+    "Capture what reclaim is doing: `echo m > /proc/sysrq-trigger` (memory state to dmesg), kswapd's stack (`cat /proc/$(pgrep kswapd0)/stack`).",
   ],
   gpu_fence: [
-    'Check the GPU: driver messages in `dmesg` (GPU hang, ring timeout, reset), and the driver\'s debugfs (`/sys/kernel/debug/dri/0/` — i915_gpu_info, amdgpu_fence_info).',
+    "Check the GPU: driver messages in `dmesg` (GPU hang, ring timeout, reset), and the driver's debugfs (`/sys/kernel/debug/dri/0/` — i915_gpu_info, amdgpu_fence_info).",
     'A display wait (flip, vblank) that never ends can be a stuck display engine or a disconnected output: note the connector state in `/sys/class/drm/*/status`.',
   ],
   frozen_task: [
@@ -126,7 +126,10 @@ export const EXTERNAL_SITUATIONS: Partial<Record<string, Situation>> = {
   'external:userfaultfd': 'userfault_handler',
 };
 
-export function nextSteps(situation: Situation, vars: Record<string, string | number | null | undefined> = {}): string[] {
+export function nextSteps(
+  situation: Situation,
+  vars: Record<string, string | number | null | undefined> = {},
+): string[] {
   return NEXT_STEPS[situation].map((s) =>
     s.replace(/\{(\w+)\}/g, (_, k: string) => {
       const v = vars[k];
@@ -152,7 +155,12 @@ export function nextSteps(situation: Situation, vars: Record<string, string | nu
 const src = (flags: string[], sections: string[]): CollectorSource => ({ flags, sections });
 export const NEXT_STEP_SOURCES: Record<Situation, (CollectorSource | null)[]> = {
   // Every task in D state is read without a flag.
-  no_capture: [src([], ['/proc/PID/stack', '/proc/PID/status']), src(['--sysrq=w'], ['dmesg']), src([], ['dmesg']), null],
+  no_capture: [
+    src([], ['/proc/PID/stack', '/proc/PID/status']),
+    src(['--sysrq=w'], ['dmesg']),
+    src([], ['dmesg']),
+    null,
+  ],
   flush_no_runner: [src(['--sysrq=wt'], ['dmesg', 'workqueues']), src(['--sysrq=t'], ['dmesg']), null],
   lock_no_owner: [null, null, src(['--sysrq=d'], ['dmesg', '/proc/lockdep'])],
   ipi_unknown_target: [null, src(['--sysrq=l'], ['dmesg']), null],
@@ -183,7 +191,10 @@ export interface NextStepFields {
 }
 
 /** A finding's next steps and, for each, the collector flags and sections that give it. */
-export function nextStepFields(situation: Situation, vars: Record<string, string | number | null | undefined> = {}): NextStepFields {
+export function nextStepFields(
+  situation: Situation,
+  vars: Record<string, string | number | null | undefined> = {},
+): NextStepFields {
   const pid = vars.pid;
   const known = typeof pid === 'number' || (typeof pid === 'string' && /^\d{1,9}$/.test(pid));
   return {
@@ -194,7 +205,9 @@ export function nextStepFields(situation: Situation, vars: Record<string, string
         : {
             // A flag for a task the finding does not name is left out (the fuse daemon's
             // pid is the user's to give), not sent with a placeholder.
-            flags: c.flags.flatMap((f) => (f.includes('{pid}') ? (known ? [f.replace('{pid}', String(pid))] : []) : [f])),
+            flags: c.flags.flatMap((f) =>
+              f.includes('{pid}') ? (known ? [f.replace('{pid}', String(pid))] : []) : [f],
+            ),
             sections: c.sections,
           },
     ),

@@ -5,8 +5,20 @@
 import type { Kind } from '../contract.js';
 
 export const REPORT_FRAMES: { fn: RegExp; kind: Exclude<Kind, 'unknown' | 'blocked_tasks'>; what: string }[] = [
-  { fn: /^(?:watchdog_overflow_callback|watchdog_hardlockup_check|hardlockup_detector_event|watchdog_check_hardlockup)$/, kind: 'hard_lockup', what: 'hard LOCKUP (NMI watchdog)' },
+  {
+    fn: /^(?:watchdog_overflow_callback|watchdog_hardlockup_check|hardlockup_detector_event|watchdog_check_hardlockup)$/,
+    kind: 'hard_lockup',
+    what: 'hard LOCKUP (NMI watchdog)',
+  },
   { fn: /^(?:watchdog_timer_fn|softlockup_fn)$/, kind: 'soft_lockup', what: 'soft lockup (watchdog timer)' },
-  { fn: /^(?:check_hung_uninterruptible_tasks|check_hung_task|watchdog)$/, kind: 'hung_task', what: 'hung task detector' },
-  { fn: /^(?:rcu_check_gp_start_stall|print_cpu_stall|print_other_cpu_stall|check_cpu_stall|rcu_sched_clock_irq|rcu_check_callbacks)$/, kind: 'rcu_stall', what: 'RCU stall detector' },
+  {
+    fn: /^(?:check_hung_uninterruptible_tasks|check_hung_task|watchdog)$/,
+    kind: 'hung_task',
+    what: 'hung task detector',
+  },
+  {
+    fn: /^(?:rcu_check_gp_start_stall|print_cpu_stall|print_other_cpu_stall|check_cpu_stall|rcu_sched_clock_irq|rcu_check_callbacks)$/,
+    kind: 'rcu_stall',
+    what: 'RCU stall detector',
+  },
 ];

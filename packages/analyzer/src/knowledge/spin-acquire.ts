@@ -8,7 +8,8 @@
 // The slow path (native_queued_spin_lock_slowpath, queued_spin_lock_slowpath) is not
 // here: code stopped there is still waiting for the lock, so it does not hold it.
 
-export const SPIN_ACQUIRE = /^(?:_raw_spin_lock(?:_bh|_irq|_irqsave|_nested|_irqsave_nested)?|_raw_spin_trylock(?:_bh)?|__raw_spin_lock(?:_bh|_irq|_irqsave)?|do_raw_spin_lock|do_raw_spin_trylock|queued_spin_lock|queued_spin_trylock|arch_spin_lock|arch_spin_trylock|spin_lock|spin_lock_bh|spin_lock_irq|spin_lock_irqsave|_raw_read_lock|_raw_write_lock(?:_bh|_irq|_irqsave)?)$/;
+export const SPIN_ACQUIRE =
+  /^(?:_raw_spin_lock(?:_bh|_irq|_irqsave|_nested|_irqsave_nested)?|_raw_spin_trylock(?:_bh)?|__raw_spin_lock(?:_bh|_irq|_irqsave)?|do_raw_spin_lock|do_raw_spin_trylock|queued_spin_lock|queued_spin_trylock|arch_spin_lock|arch_spin_trylock|spin_lock|spin_lock_bh|spin_lock_irq|spin_lock_irqsave|_raw_read_lock|_raw_write_lock(?:_bh|_irq|_irqsave)?)$/;
 
 /** How many frames of the stopped context may lie above the acquiring one (inlined helpers
  *  and `?` frames printed between the stopped IP and `_raw_spin_lock`). */
@@ -16,4 +17,5 @@ export const SPIN_ACQUIRE_WITHIN = 3;
 
 /** Where code waits for a contended spinlock (kernel/locking/qspinlock.c, qrwlock.c,
  *  arch/x86/kernel/kvm.c kvm_wait for paravirt spinlocks): stopped here, it holds nothing. */
-export const SPIN_WAITING = /^(?:native_queued_spin_lock_slowpath|queued_spin_lock_slowpath|__pv_queued_spin_lock_slowpath|pv_wait|kvm_wait|queued_read_lock_slowpath|queued_write_lock_slowpath)(?:\.part\.\d+|\.cold)?$/;
+export const SPIN_WAITING =
+  /^(?:native_queued_spin_lock_slowpath|queued_spin_lock_slowpath|__pv_queued_spin_lock_slowpath|pv_wait|kvm_wait|queued_read_lock_slowpath|queued_write_lock_slowpath)(?:\.part\.\d+|\.cold)?$/;

@@ -101,7 +101,11 @@ export const LOCK_READERS: LockReader[] = [
     read(d) {
       const raw = hex(field(d, 'owner', 'owner.counter'));
       const readerOwned = raw ? (BigInt('0x' + raw) & 1n) === 1n : false;
-      return { ownerAddr: readerOwned ? null : maskOwner(raw), locked: null, firstWaiter: hex(field(d, 'wait_list.next')) };
+      return {
+        ownerAddr: readerOwned ? null : maskOwner(raw),
+        locked: null,
+        firstWaiter: hex(field(d, 'wait_list.next')),
+      };
     },
   },
   {
@@ -112,7 +116,12 @@ export const LOCK_READERS: LockReader[] = [
     lockType: 'rwsem',
     read(d) {
       const pid = num(field(d, 'lock_owner'));
-      return { ownerAddr: null, ownerPid: pid !== null && pid > 0 ? pid : null, locked: pid !== null && pid > 0 ? true : null, firstWaiter: null };
+      return {
+        ownerAddr: null,
+        ownerPid: pid !== null && pid > 0 ? pid : null,
+        locked: pid !== null && pid > 0 ? true : null,
+        firstWaiter: null,
+      };
     },
   },
   {
@@ -120,7 +129,11 @@ export const LOCK_READERS: LockReader[] = [
     lockType: 'semaphore',
     read(d) {
       const count = num(field(d, 'count'));
-      return { ownerAddr: null, locked: count !== null ? count <= 0 : null, firstWaiter: hex(field(d, 'wait_list.next')) };
+      return {
+        ownerAddr: null,
+        locked: count !== null ? count <= 0 : null,
+        firstWaiter: hex(field(d, 'wait_list.next')),
+      };
     },
   },
   {
@@ -128,7 +141,9 @@ export const LOCK_READERS: LockReader[] = [
     types: /^(?:arch_spinlock_t|raw_spinlock_t|raw_spinlock|spinlock_t|spinlock|qspinlock)$/,
     lockType: 'spinlock',
     read(d) {
-      const v = num(field(d, 'val.counter', 'rlock.raw_lock.val.counter', 'raw_lock.val.counter', 'locked', 'head_tail'));
+      const v = num(
+        field(d, 'val.counter', 'rlock.raw_lock.val.counter', 'raw_lock.val.counter', 'locked', 'head_tail'),
+      );
       return { ownerAddr: null, locked: v === null ? null : v !== 0, firstWaiter: null };
     },
   },
@@ -142,7 +157,14 @@ const CPUMASK_TYPES = /^(?:cpumask|cpumask_t|cpumask_var_t)$/;
 export function readLockState(d: StructDump): LockStateFact | null {
   if (!d.addr && !d.symbol) return null;
   for (const r of LOCK_READERS) {
-    if (r.types.test(d.type)) return { addr: d.addr, name: d.addr ? null : d.symbol ?? null, type: r.lockType, source: `struct ${d.type}`, ...r.read(d) };
+    if (r.types.test(d.type))
+      return {
+        addr: d.addr,
+        name: d.addr ? null : (d.symbol ?? null),
+        type: r.lockType,
+        source: `struct ${d.type}`,
+        ...r.read(d),
+      };
   }
   return null;
 }
@@ -151,7 +173,9 @@ export function readWaiter(d: StructDump): WaiterFact | null {
   if (!WAITER_TYPES.test(d.type)) return null;
   const task = hex(field(d, 'task'));
   if (!task || /^0+$/.test(task)) return null;
-  const ptrs = ['list.next', 'list.prev', 'tree_entry.__rb_parent_color'].map((k) => hex(d.fields[k])).filter((x): x is string => !!x);
+  const ptrs = ['list.next', 'list.prev', 'tree_entry.__rb_parent_color']
+    .map((k) => hex(d.fields[k]))
+    .filter((x): x is string => !!x);
   return { addr: d.addr, taskAddr: task.padStart(16, '0'), listPtrs: ptrs, source: `struct ${d.type}` };
 }
 
@@ -161,7 +185,7 @@ export function readCsd(d: StructDump): CsdFact | null {
   const f = num(field(d, 'flags', 'node.u_flags', 'node.a_flags.counter', 'u_flags'));
   if (f === null) return null;
   const func = field(d, 'func');
-  const sym = func ? /<([\w.]+)>/.exec(func)?.[1] ?? null : null;
+  const sym = func ? (/<([\w.]+)>/.exec(func)?.[1] ?? null) : null;
   return { addr: d.addr, locked: (f & 1) === 1, func: sym };
 }
 
@@ -175,7 +199,10 @@ export function readCpumask(d: StructDump): { addr: string | null; cpus: number[
   if (!CPUMASK_TYPES.test(d.type)) return null;
   const bits = field(d, 'bits');
   if (!bits) return null;
-  const words = bits.replace(/[{}\s]/g, '').split(',').filter((x) => x !== '');
+  const words = bits
+    .replace(/[{}\s]/g, '')
+    .split(',')
+    .filter((x) => x !== '');
   const cpus: number[] = [];
   words.slice(0, 64).forEach((w, k) => {
     let v: bigint;

@@ -25,27 +25,69 @@ export const WAIT_TARGETS: Partial<Record<WaitKind, WaitTarget>> = {
   // A queue is unfrozen by whoever froze it: a task freezing it (blk_mq_freeze_queue), or
   // del_gendisk, which starts the freeze (__blk_mark_disk_dead / blk_queue_start_drain)
   // before it takes disk->open_mutex and ends it only at its end (block/genhd.c, 6.0-6.10).
-  queue_enter: { id: 'external:storage', label: 'storage device (IO completion)', confidence: 'guess', servedByFrame: /^(?:blk_mq_freeze_queue(?:_wait(?:_timeout)?)?|blk_freeze_queue|del_gendisk)$/ },
+  queue_enter: {
+    id: 'external:storage',
+    label: 'storage device (IO completion)',
+    confidence: 'guess',
+    servedByFrame: /^(?:blk_mq_freeze_queue(?:_wait(?:_timeout)?)?|blk_freeze_queue|del_gendisk)$/,
+  },
   // fs/xfs/xfs_trans_ail.c: xfsaild pushes the AIL so the log tail moves and space frees up.
-  log_space: { id: 'external:journal', label: 'filesystem log space', confidence: 'guess', servedBy: /^xfsaild\//, servedByFrame: /^xfsaild$/ },
+  log_space: {
+    id: 'external:journal',
+    label: 'filesystem log space',
+    confidence: 'guess',
+    servedBy: /^xfsaild\//,
+    servedByFrame: /^xfsaild$/,
+  },
   nfs: { id: 'external:nfs-server', label: 'NFS / RPC server', confidence: 'likely' },
   // fs/fuse: the daemon is a userspace process; its threads in the dump wait in fuse_dev_read.
   fuse: { id: 'external:fuse-daemon', label: 'FUSE daemon (userspace)', confidence: 'likely' },
   netfs: { id: 'external:netfs-server', label: 'network filesystem server (SMB / Ceph / 9p)', confidence: 'likely' },
   // fs/fs-writeback.c: the flusher is a kworker running wb_workfn ("writeback" workqueue).
-  writeback: { id: 'external:storage', label: 'storage device (IO completion)', confidence: 'guess', servedByFrame: /^(?:wb_workfn|wb_writeback|writeback_sb_inodes)$/ },
+  writeback: {
+    id: 'external:storage',
+    label: 'storage device (IO completion)',
+    confidence: 'guess',
+    servedByFrame: /^(?:wb_workfn|wb_writeback|writeback_sb_inodes)$/,
+  },
   // mm/vmscan.c: kswapd frees memory for throttled allocators.
-  reclaim: { id: 'external:memory', label: 'free memory (reclaim / OOM)', confidence: 'guess', servedBy: /^kswapd\d+$/ },
+  reclaim: {
+    id: 'external:memory',
+    label: 'free memory (reclaim / OOM)',
+    confidence: 'guess',
+    servedBy: /^kswapd\d+$/,
+  },
   gpu: { id: 'external:gpu', label: 'GPU (fence / display flip)', confidence: 'guess' },
   frozen: { id: 'external:freezer', label: 'the freezer (cgroup freezer or suspend)', confidence: 'likely' },
   userfault: { id: 'external:userfaultfd', label: 'userfaultfd handler (userspace)', confidence: 'likely' },
   automount: { id: 'external:automount', label: 'automount daemon', confidence: 'likely', servedBy: /^automount$/ },
   // drivers/md: the array's own thread (mdN_raidM) does resync and superblock writes.
-  md: { id: 'external:storage', label: 'storage device (IO completion)', confidence: 'guess', servedBy: /^md\d+_(?:raid\d+|resync|reshape)$/ },
+  md: {
+    id: 'external:storage',
+    label: 'storage device (IO completion)',
+    confidence: 'guess',
+    servedBy: /^md\d+_(?:raid\d+|resync|reshape)$/,
+  },
   // fs/jbd2/journal.c: commits are written by the jbd2/<dev> kthread.
   // A capture without comms (/proc/PID/stack) still shows the committing thread by its frames.
-  fs_journal: { id: 'external:journal', label: 'filesystem journal commit', confidence: 'guess', servedBy: /^(?:jbd2\/|xfsaild|xfs-cil|btrfs-transacti)/, servedByFrame: /^(?:kjournald2|jbd2_journal_commit_transaction)$/ },
+  fs_journal: {
+    id: 'external:journal',
+    label: 'filesystem journal commit',
+    confidence: 'guess',
+    servedBy: /^(?:jbd2\/|xfsaild|xfs-cil|btrfs-transacti)/,
+    servedByFrame: /^(?:kjournald2|jbd2_journal_commit_transaction)$/,
+  },
   // kernel/rcu/tree.c: grace periods are driven by the rcu_gp kthread and every CPU's quiescent states.
-  rcu: { id: 'external:rcu-grace-period', label: 'RCU grace period', confidence: 'likely', servedBy: /^rcu_(?:sched|preempt|bh|gp)$/ },
-  stop_machine: { id: 'external:cpu-stopper', label: 'CPU stopper threads', confidence: 'guess', servedBy: /^migration\/\d+$/ },
+  rcu: {
+    id: 'external:rcu-grace-period',
+    label: 'RCU grace period',
+    confidence: 'likely',
+    servedBy: /^rcu_(?:sched|preempt|bh|gp)$/,
+  },
+  stop_machine: {
+    id: 'external:cpu-stopper',
+    label: 'CPU stopper threads',
+    confidence: 'guess',
+    servedBy: /^migration\/\d+$/,
+  },
 };

@@ -101,103 +101,324 @@ export function isGenericFrame(fn: string): boolean {
 
 export const WAIT_RULES: WaitRule[] = [
   // --- sleeping locks (kernel/locking/mutex.c, rwsem.c, semaphore.c, ww_mutex) ---
-  { fn: /^(?:__)?ww_mutex_lock(?:_slowpath|_interruptible(?:_slowpath)?)?$/, kind: 'lock', lockType: 'ww_mutex', argReg: RDI, what: 'a ww_mutex' },
-  { fn: /^__ww_mutex_lock(?:\.constprop\.\d+|\.isra\.\d+)?$/, kind: 'lock', lockType: 'ww_mutex', argReg: RDI, what: 'a ww_mutex' },
+  {
+    fn: /^(?:__)?ww_mutex_lock(?:_slowpath|_interruptible(?:_slowpath)?)?$/,
+    kind: 'lock',
+    lockType: 'ww_mutex',
+    argReg: RDI,
+    what: 'a ww_mutex',
+  },
+  {
+    fn: /^__ww_mutex_lock(?:\.constprop\.\d+|\.isra\.\d+)?$/,
+    kind: 'lock',
+    lockType: 'ww_mutex',
+    argReg: RDI,
+    what: 'a ww_mutex',
+  },
   // ttm_eu_reserve_buffers takes each buffer's reservation ww_mutex (drivers/gpu/drm/ttm/ttm_execbuf_util.c).
-  { fn: /^(?:ttm_eu_reserve_buffers|ttm_bo_reserve(?:_slowpath)?|dma_resv_lock(?:_slow)?(?:_interruptible)?|drm_modeset_lock)$/, kind: 'lock', lockType: 'ww_mutex', what: 'a reservation ww_mutex' },
-  { fn: /^(?:__mutex_lock(?:_slowpath|_common|_killable_slowpath|_interruptible_slowpath)?(?:\.constprop\.\d+|\.isra\.\d+)?|mutex_lock(?:_nested|_killable|_interruptible|_io)?(?:_nested)?|mutex_lock_killable_nested|mutex_lock_interruptible_nested)$/, kind: 'lock', lockType: 'mutex', argReg: RDI, what: 'a mutex' },
-  { fn: /^(?:rt_mutex_slowlock|__rt_mutex_slowlock(?:_locked)?|rt_mutex_lock|rt_spin_lock|rtlock_slowlock(?:_locked)?)$/, kind: 'lock', lockType: 'mutex', what: 'an rt_mutex' },
-  { fn: /^(?:down_read(?:_killable|_interruptible|_nested|_trylock)?|rwsem_down_read_slowpath|rwsem_down_read_failed(?:_killable)?|call_rwsem_down_read_failed|__down_read(?:_common|_killable)?|percpu_down_read(?:_internal)?|__percpu_down_read)$/, kind: 'lock', lockType: 'rwsem', mode: 'read', argReg: RDI, what: 'an rw_semaphore (read)' },
-  { fn: /^(?:down_write(?:_killable|_nested|_trylock)?|rwsem_down_write_slowpath|rwsem_down_write_failed(?:_killable)?|call_rwsem_down_write_failed|__down_write(?:_common|_killable)?|percpu_down_write)$/, kind: 'lock', lockType: 'rwsem', mode: 'write', argReg: RDI, what: 'an rw_semaphore (write)' },
-  { fn: /^(?:down|down_interruptible|down_killable|down_timeout|__down(?:_common|_interruptible|_killable|_timeout)?)$/, kind: 'lock', lockType: 'semaphore', argReg: RDI, what: 'a semaphore' },
+  {
+    fn: /^(?:ttm_eu_reserve_buffers|ttm_bo_reserve(?:_slowpath)?|dma_resv_lock(?:_slow)?(?:_interruptible)?|drm_modeset_lock)$/,
+    kind: 'lock',
+    lockType: 'ww_mutex',
+    what: 'a reservation ww_mutex',
+  },
+  {
+    fn: /^(?:__mutex_lock(?:_slowpath|_common|_killable_slowpath|_interruptible_slowpath)?(?:\.constprop\.\d+|\.isra\.\d+)?|mutex_lock(?:_nested|_killable|_interruptible|_io)?(?:_nested)?|mutex_lock_killable_nested|mutex_lock_interruptible_nested)$/,
+    kind: 'lock',
+    lockType: 'mutex',
+    argReg: RDI,
+    what: 'a mutex',
+  },
+  {
+    fn: /^(?:rt_mutex_slowlock|__rt_mutex_slowlock(?:_locked)?|rt_mutex_lock|rt_spin_lock|rtlock_slowlock(?:_locked)?)$/,
+    kind: 'lock',
+    lockType: 'mutex',
+    what: 'an rt_mutex',
+  },
+  {
+    fn: /^(?:down_read(?:_killable|_interruptible|_nested|_trylock)?|rwsem_down_read_slowpath|rwsem_down_read_failed(?:_killable)?|call_rwsem_down_read_failed|__down_read(?:_common|_killable)?|percpu_down_read(?:_internal)?|__percpu_down_read)$/,
+    kind: 'lock',
+    lockType: 'rwsem',
+    mode: 'read',
+    argReg: RDI,
+    what: 'an rw_semaphore (read)',
+  },
+  {
+    fn: /^(?:down_write(?:_killable|_nested|_trylock)?|rwsem_down_write_slowpath|rwsem_down_write_failed(?:_killable)?|call_rwsem_down_write_failed|__down_write(?:_common|_killable)?|percpu_down_write)$/,
+    kind: 'lock',
+    lockType: 'rwsem',
+    mode: 'write',
+    argReg: RDI,
+    what: 'an rw_semaphore (write)',
+  },
+  {
+    fn: /^(?:down|down_interruptible|down_killable|down_timeout|__down(?:_common|_interruptible|_killable|_timeout)?)$/,
+    kind: 'lock',
+    lockType: 'semaphore',
+    argReg: RDI,
+    what: 'a semaphore',
+  },
   // The tty line-discipline semaphore (drivers/tty/tty_ldsem.c): an rwsem of its own.
-  { fn: /^(?:ldsem_down_read(?:_nested|_trylock)?|down_read_failed)$/, kind: 'lock', lockType: 'rwsem', mode: 'read', argReg: RDI, what: 'the tty line-discipline semaphore (read)' },
-  { fn: /^(?:ldsem_down_write(?:_nested|_trylock)?|down_write_failed)$/, kind: 'lock', lockType: 'rwsem', mode: 'write', argReg: RDI, what: 'the tty line-discipline semaphore (write)' },
+  {
+    fn: /^(?:ldsem_down_read(?:_nested|_trylock)?|down_read_failed)$/,
+    kind: 'lock',
+    lockType: 'rwsem',
+    mode: 'read',
+    argReg: RDI,
+    what: 'the tty line-discipline semaphore (read)',
+  },
+  {
+    fn: /^(?:ldsem_down_write(?:_nested|_trylock)?|down_write_failed)$/,
+    kind: 'lock',
+    lockType: 'rwsem',
+    mode: 'write',
+    argReg: RDI,
+    what: 'the tty line-discipline semaphore (write)',
+  },
   // --- spinning locks (kernel/locking/qspinlock.c, spinlock.c) ---
-  { fn: /^(?:native_queued_spin_lock_slowpath|__pv_queued_spin_lock_slowpath|queued_spin_lock_slowpath|pv_queued_spin_lock_slowpath|do_raw_spin_lock|__raw_spin_lock|_raw_spin_lock|arch_spin_lock|__ticket_spin_lock|_spin_lock)(?:\.part\.\d+)?$/, kind: 'lock', lockType: 'spinlock', spins: true, argReg: RDI, what: 'a spinlock' },
-  { fn: /^(?:_raw_spin_lock_irqsave|_raw_spin_lock_irq|__raw_spin_lock_irqsave|_spin_lock_irqsave|_spin_lock_irq)$/, kind: 'lock', lockType: 'spinlock', spins: true, irqsOff: true, argReg: RDI, what: 'a spinlock with interrupts off' },
-  { fn: /^(?:_raw_spin_lock_bh|__raw_spin_lock_bh)$/, kind: 'lock', lockType: 'spinlock', spins: true, argReg: RDI, what: 'a spinlock (bottom halves off)' },
-  { fn: /^(?:queued_(?:read|write)_lock_slowpath|_raw_(?:read|write)_lock(?:_irqsave|_irq|_bh)?|do_raw_(?:read|write)_lock)$/, kind: 'lock', lockType: 'rwlock', spins: true, argReg: RDI, what: 'an rwlock' },
-  { fn: /^(?:bit_spin_lock|__bit_spin_lock|hlist_bl_lock)$/, kind: 'lock', lockType: 'spinlock', spins: true, what: 'a bit spinlock' },
+  {
+    fn: /^(?:native_queued_spin_lock_slowpath|__pv_queued_spin_lock_slowpath|queued_spin_lock_slowpath|pv_queued_spin_lock_slowpath|do_raw_spin_lock|__raw_spin_lock|_raw_spin_lock|arch_spin_lock|__ticket_spin_lock|_spin_lock)(?:\.part\.\d+)?$/,
+    kind: 'lock',
+    lockType: 'spinlock',
+    spins: true,
+    argReg: RDI,
+    what: 'a spinlock',
+  },
+  {
+    fn: /^(?:_raw_spin_lock_irqsave|_raw_spin_lock_irq|__raw_spin_lock_irqsave|_spin_lock_irqsave|_spin_lock_irq)$/,
+    kind: 'lock',
+    lockType: 'spinlock',
+    spins: true,
+    irqsOff: true,
+    argReg: RDI,
+    what: 'a spinlock with interrupts off',
+  },
+  {
+    fn: /^(?:_raw_spin_lock_bh|__raw_spin_lock_bh)$/,
+    kind: 'lock',
+    lockType: 'spinlock',
+    spins: true,
+    argReg: RDI,
+    what: 'a spinlock (bottom halves off)',
+  },
+  {
+    fn: /^(?:queued_(?:read|write)_lock_slowpath|_raw_(?:read|write)_lock(?:_irqsave|_irq|_bh)?|do_raw_(?:read|write)_lock)$/,
+    kind: 'lock',
+    lockType: 'rwlock',
+    spins: true,
+    argReg: RDI,
+    what: 'an rwlock',
+  },
+  {
+    fn: /^(?:bit_spin_lock|__bit_spin_lock|hlist_bl_lock)$/,
+    kind: 'lock',
+    lockType: 'spinlock',
+    spins: true,
+    what: 'a bit spinlock',
+  },
   // --- workqueue flushes (kernel/workqueue.c) ---
-  { fn: /^(?:__flush_work(?:\.isra\.\d+)?|flush_work|flush_delayed_work|__cancel_work_timer|cancel_work_sync|cancel_delayed_work_sync|work_on_cpu(?:_key|_safe(?:_key)?)?|flush_rcu_work)$/, kind: 'flush_work', what: 'a work item to finish' },
-  { fn: /^(?:flush_workqueue|__flush_workqueue|drain_workqueue|flush_scheduled_work|destroy_workqueue)$/, kind: 'flush_workqueue', what: 'a workqueue to drain' },
-  { fn: /^(?:kthread_flush_work|kthread_flush_worker|kthread_cancel_work_sync|__kthread_cancel_work_sync)$/, kind: 'flush_work', what: 'a kthread work item to finish' },
+  {
+    fn: /^(?:__flush_work(?:\.isra\.\d+)?|flush_work|flush_delayed_work|__cancel_work_timer|cancel_work_sync|cancel_delayed_work_sync|work_on_cpu(?:_key|_safe(?:_key)?)?|flush_rcu_work)$/,
+    kind: 'flush_work',
+    what: 'a work item to finish',
+  },
+  {
+    fn: /^(?:flush_workqueue|__flush_workqueue|drain_workqueue|flush_scheduled_work|destroy_workqueue)$/,
+    kind: 'flush_workqueue',
+    what: 'a workqueue to drain',
+  },
+  {
+    fn: /^(?:kthread_flush_work|kthread_flush_worker|kthread_cancel_work_sync|__kthread_cancel_work_sync)$/,
+    kind: 'flush_work',
+    what: 'a kthread work item to finish',
+  },
   // --- cross-CPU calls (kernel/smp.c) ---
-  { fn: /^(?:csd_lock_wait|__csd_lock_wait|csd_lock_wait_toolong|smp_call_function_many(?:_cond)?|smp_call_function_single|smp_call_function|on_each_cpu(?:_mask|_cond|_cond_mask)?|native_flush_tlb_others|native_flush_tlb_multi|flush_tlb_others|smp_call_function_any|generic_exec_single)$/, kind: 'ipi', spins: true, what: 'other CPUs to answer a cross-CPU call (IPI)' },
+  {
+    fn: /^(?:csd_lock_wait|__csd_lock_wait|csd_lock_wait_toolong|smp_call_function_many(?:_cond)?|smp_call_function_single|smp_call_function|on_each_cpu(?:_mask|_cond|_cond_mask)?|native_flush_tlb_others|native_flush_tlb_multi|flush_tlb_others|smp_call_function_any|generic_exec_single)$/,
+    kind: 'ipi',
+    spins: true,
+    what: 'other CPUs to answer a cross-CPU call (IPI)',
+  },
   // --- stop_machine (kernel/stop_machine.c) ---
-  { fn: /^(?:stop_machine(?:_cpuslocked)?|stop_cpus|__stop_cpus|stop_one_cpu|stop_two_cpus|multi_cpu_stop)$/, kind: 'stop_machine', what: 'the CPU stopper threads' },
+  {
+    fn: /^(?:stop_machine(?:_cpuslocked)?|stop_cpus|__stop_cpus|stop_one_cpu|stop_two_cpus|multi_cpu_stop)$/,
+    kind: 'stop_machine',
+    what: 'the CPU stopper threads',
+  },
   // --- RCU (kernel/rcu/tree.c) ---
-  { fn: /^(?:synchronize_rcu(?:_expedited|_normal)?|synchronize_sched(?:_expedited)?|synchronize_srcu(?:_expedited)?|__synchronize_srcu(?:\.part\.\d+)?|rcu_barrier(?:_tasks|_sched|_bh)?|_rcu_barrier|synchronize_rcu_tasks(?:_generic)?|wait_rcu_gp|__wait_rcu_gp|exp_funnel_lock|synchronize_net)$/, kind: 'rcu', what: 'an RCU grace period' },
+  {
+    fn: /^(?:synchronize_rcu(?:_expedited|_normal)?|synchronize_sched(?:_expedited)?|synchronize_srcu(?:_expedited)?|__synchronize_srcu(?:\.part\.\d+)?|rcu_barrier(?:_tasks|_sched|_bh)?|_rcu_barrier|synchronize_rcu_tasks(?:_generic)?|wait_rcu_gp|__wait_rcu_gp|exp_funnel_lock|synchronize_net)$/,
+    kind: 'rcu',
+    what: 'an RCU grace period',
+  },
   // --- waking a task still on its CPU (kernel/sched/core.c: while (p->on_cpu) cpu_relax()) ---
   { fn: /^try_to_wake_up$/, kind: 'ttwu_on_cpu', spins: true, what: 'the woken task to get off its CPU (p->on_cpu)' },
   // --- page, folio and buffer IO (mm/filemap.c, fs/buffer.c) ---
-  { fn: /^(?:wait_on_page_bit(?:_common|_killable)?|__lock_page(?:_killable|_or_retry)?|__folio_lock(?:_killable|_or_retry)?|folio_wait_bit(?:_common|_killable)?|folio_wait_writeback|wait_on_page_writeback|__wait_on_buffer|wait_on_buffer|__lock_buffer|lock_page|folio_lock|sync_page|sleep_on_page|sleep_on_buffer|io_schedule_prepare|blk_mq_get_tag|get_request|__get_request_wait|blk_execute_rq|blk_wait_io|submit_bio_wait|wait_on_page_locked)$/, kind: 'io', what: 'page/buffer IO to complete' },
+  {
+    fn: /^(?:wait_on_page_bit(?:_common|_killable)?|__lock_page(?:_killable|_or_retry)?|__folio_lock(?:_killable|_or_retry)?|folio_wait_bit(?:_common|_killable)?|folio_wait_writeback|wait_on_page_writeback|__wait_on_buffer|wait_on_buffer|__lock_buffer|lock_page|folio_lock|sync_page|sleep_on_page|sleep_on_buffer|io_schedule_prepare|blk_mq_get_tag|get_request|__get_request_wait|blk_execute_rq|blk_wait_io|submit_bio_wait|wait_on_page_locked)$/,
+    kind: 'io',
+    what: 'page/buffer IO to complete',
+  },
   // --- XFS log space (fs/xfs/xfs_log.c): reservations wait until xfsaild moves the tail ---
-  { fn: /^(?:xlog_grant_head_wait|xlog_grant_head_check|xfs_log_reserve|xfs_log_regrant)$/, kind: 'log_space', what: 'log reservation space (the log tail to move)' },
+  {
+    fn: /^(?:xlog_grant_head_wait|xlog_grant_head_check|xfs_log_reserve|xfs_log_regrant)$/,
+    kind: 'log_space',
+    what: 'log reservation space (the log tail to move)',
+  },
   // A log buffer write in flight: the storage must complete it.
   { fn: /^(?:xlog_wait_on_iclog|xlog_state_get_iclog_space|xlog_wait)$/, kind: 'io', what: 'a log write to complete' },
   // --- filesystem journals (fs/jbd2) ---
-  { fn: /^(?:jbd2_log_wait_commit|wait_transaction_locked|add_transaction_credits|start_this_handle|jbd2__journal_start|jbd2_journal_stop|jbd2_log_do_checkpoint|__jbd2_log_wait_for_space|xlog_wait|xlog_cil_force_lsn|xfs_log_force(?:_lsn)?|_xfs_log_force(?:_lsn)?|btrfs_wait_.*|wait_current_trans|btrfs_commit_transaction)$/, kind: 'fs_journal', what: 'a filesystem journal commit' },
+  {
+    fn: /^(?:jbd2_log_wait_commit|wait_transaction_locked|add_transaction_credits|start_this_handle|jbd2__journal_start|jbd2_journal_stop|jbd2_log_do_checkpoint|__jbd2_log_wait_for_space|xlog_wait|xlog_cil_force_lsn|xfs_log_force(?:_lsn)?|_xfs_log_force(?:_lsn)?|btrfs_wait_.*|wait_current_trans|btrfs_commit_transaction)$/,
+    kind: 'fs_journal',
+    what: 'a filesystem journal commit',
+  },
   // --- NFS / SunRPC ---
-  { fn: /^(?:rpc_wait_bit_killable|__rpc_execute|rpc_execute|rpc_run_task|nfs_wait_bit_killable|nfs4_wait_clnt_recover|nfs_wait_on_request|nfs4_run_open_task|nfs_file_fsync|nfs4_do_close)$/, kind: 'nfs', what: 'an NFS/RPC server reply' },
+  {
+    fn: /^(?:rpc_wait_bit_killable|__rpc_execute|rpc_execute|rpc_run_task|nfs_wait_bit_killable|nfs4_wait_clnt_recover|nfs_wait_on_request|nfs4_run_open_task|nfs_file_fsync|nfs4_do_close)$/,
+    kind: 'nfs',
+    what: 'an NFS/RPC server reply',
+  },
   // --- FUSE (fs/fuse/dev.c): a request waits for the userspace daemon to answer it ---
-  { fn: /^(?:request_wait_answer|__fuse_request_send|fuse_request_send|fuse_simple_request|fuse_wait_aborted|fuse_request_alloc|fuse_get_req|__fuse_get_req)$/, kind: 'fuse', sleeps: true, what: 'the FUSE daemon (userspace) to answer a request' },
+  {
+    fn: /^(?:request_wait_answer|__fuse_request_send|fuse_request_send|fuse_simple_request|fuse_wait_aborted|fuse_request_alloc|fuse_get_req|__fuse_get_req)$/,
+    kind: 'fuse',
+    sleeps: true,
+    what: 'the FUSE daemon (userspace) to answer a request',
+  },
   // --- other network filesystems: SMB/CIFS (fs/smb/client), Ceph, 9p ---
-  { fn: /^(?:wait_for_compound_request|compound_send_recv|cifs_send_recv|SendReceive2?|smb2_reconnect|cifs_reconnect_tcon|ceph_mdsc_do_request|ceph_osdc_wait_request|ceph_osdc_sync|ceph_mdsc_sync|p9_client_rpc|p9_client_zc_rpc)$/, kind: 'netfs', sleeps: true, what: 'a network filesystem server (SMB / Ceph / 9p) to reply' },
+  {
+    fn: /^(?:wait_for_compound_request|compound_send_recv|cifs_send_recv|SendReceive2?|smb2_reconnect|cifs_reconnect_tcon|ceph_mdsc_do_request|ceph_osdc_wait_request|ceph_osdc_sync|ceph_mdsc_sync|p9_client_rpc|p9_client_zc_rpc)$/,
+    kind: 'netfs',
+    sleeps: true,
+    what: 'a network filesystem server (SMB / Ceph / 9p) to reply',
+  },
   // --- dirty-page writeback (mm/page-writeback.c, fs/fs-writeback.c): throttled writers and
   //     sync wait for the flusher to write pages back ---
-  { fn: /^(?:balance_dirty_pages(?:_ratelimited(?:_flags)?)?|wb_wait_for_completion|sync_inodes_sb|__writeback_inodes_sb_nr|writeback_inodes_sb(?:_nr)?|wait_sb_inodes|inode_wait_for_writeback|__inode_wait_for_writeback|filemap_fdatawait(?:_range|_keep_errors)?|__filemap_fdatawait_range|folio_wait_stable|wait_for_stable_page)$/, kind: 'writeback', sleeps: true, what: 'dirty pages to be written back' },
+  {
+    fn: /^(?:balance_dirty_pages(?:_ratelimited(?:_flags)?)?|wb_wait_for_completion|sync_inodes_sb|__writeback_inodes_sb_nr|writeback_inodes_sb(?:_nr)?|wait_sb_inodes|inode_wait_for_writeback|__inode_wait_for_writeback|filemap_fdatawait(?:_range|_keep_errors)?|__filemap_fdatawait_range|folio_wait_stable|wait_for_stable_page)$/,
+    kind: 'writeback',
+    sleeps: true,
+    what: 'dirty pages to be written back',
+  },
   // --- memory reclaim throttling (mm/vmscan.c, mm/backing-dev.c) ---
-  { fn: /^(?:throttle_direct_reclaim|reclaim_throttle|congestion_wait|wait_iff_congested|too_many_isolated|mem_cgroup_oom_synchronize)$/, kind: 'reclaim', sleeps: true, what: 'memory to be reclaimed (reclaim throttling)' },
+  {
+    fn: /^(?:throttle_direct_reclaim|reclaim_throttle|congestion_wait|wait_iff_congested|too_many_isolated|mem_cgroup_oom_synchronize)$/,
+    kind: 'reclaim',
+    sleeps: true,
+    what: 'memory to be reclaimed (reclaim throttling)',
+  },
   // --- GPU fences and display (drivers/dma-buf, drivers/gpu/drm) ---
-  { fn: /^(?:dma_fence_default_wait|dma_fence_wait_timeout|dma_fence_wait_any_timeout|dma_resv_wait_timeout(?:_rcu)?|i915_request_wait(?:_timeout)?|drm_atomic_helper_wait_for_flip_done|drm_atomic_helper_wait_for_vblanks|drm_atomic_helper_wait_for_dependencies|drm_crtc_commit_wait|drm_wait_vblank_ioctl|amdgpu_fence_wait_empty|nouveau_fence_wait|ttm_bo_wait(?:_ctx)?)$/, kind: 'gpu', sleeps: true, what: 'the GPU (a fence or a display flip)' },
+  {
+    fn: /^(?:dma_fence_default_wait|dma_fence_wait_timeout|dma_fence_wait_any_timeout|dma_resv_wait_timeout(?:_rcu)?|i915_request_wait(?:_timeout)?|drm_atomic_helper_wait_for_flip_done|drm_atomic_helper_wait_for_vblanks|drm_atomic_helper_wait_for_dependencies|drm_crtc_commit_wait|drm_wait_vblank_ioctl|amdgpu_fence_wait_empty|nouveau_fence_wait|ttm_bo_wait(?:_ctx)?)$/,
+    kind: 'gpu',
+    sleeps: true,
+    what: 'the GPU (a fence or a display flip)',
+  },
   // --- the freezer (kernel/freezer.c): a frozen task sleeps here until thawed ---
-  { fn: /^(?:__refrigerator|refrigerator|try_to_freeze_unsafe)$/, kind: 'frozen', sleeps: true, what: 'the freezer to thaw it (it is frozen: cgroup freezer or suspend)' },
+  {
+    fn: /^(?:__refrigerator|refrigerator|try_to_freeze_unsafe)$/,
+    kind: 'frozen',
+    sleeps: true,
+    what: 'the freezer to thaw it (it is frozen: cgroup freezer or suspend)',
+  },
   // --- userfaultfd (fs/userfaultfd.c): a fault waits for the userspace handler ---
-  { fn: /^handle_userfault$/, kind: 'userfault', sleeps: true, what: 'the userfaultfd handler (userspace) to resolve a page fault' },
+  {
+    fn: /^handle_userfault$/,
+    kind: 'userfault',
+    sleeps: true,
+    what: 'the userfaultfd handler (userspace) to resolve a page fault',
+  },
   // --- autofs (fs/autofs/waitq.c): a path walk waits for the automount daemon ---
-  { fn: /^(?:autofs_wait|autofs4_wait|autofs_mount_wait|autofs_expire_wait)$/, kind: 'automount', sleeps: true, what: 'the automount daemon to mount the path' },
+  {
+    fn: /^(?:autofs_wait|autofs4_wait|autofs_mount_wait|autofs_expire_wait)$/,
+    kind: 'automount',
+    sleeps: true,
+    what: 'the automount daemon to mount the path',
+  },
   // --- md RAID (drivers/md): barriers and stripes wait for resync or member IO ---
-  { fn: /^(?:wait_barrier|_wait_barrier|wait_read_barrier|raise_barrier|freeze_array|raid5_get_active_stripe|md_write_start|md_wait_for_blocked_rdev|md_super_wait|mddev_suspend)$/, kind: 'md', sleeps: true, what: 'the md RAID array (resync, superblock or member IO)' },
+  {
+    fn: /^(?:wait_barrier|_wait_barrier|wait_read_barrier|raise_barrier|freeze_array|raid5_get_active_stripe|md_write_start|md_wait_for_blocked_rdev|md_super_wait|mddev_suspend)$/,
+    kind: 'md',
+    sleeps: true,
+    what: 'the md RAID array (resync, superblock or member IO)',
+  },
   // --- blk-mq queue freeze (block/blk-mq.c) ---
-  { fn: /^(?:blk_mq_freeze_queue_wait(?:_timeout)?|blk_mq_freeze_queue|blk_freeze_queue|blk_mq_quiesce_queue)$/, kind: 'blk_freeze', what: 'the requests in flight to complete (queue freeze)' },
+  {
+    fn: /^(?:blk_mq_freeze_queue_wait(?:_timeout)?|blk_mq_freeze_queue|blk_freeze_queue|blk_mq_quiesce_queue)$/,
+    kind: 'blk_freeze',
+    what: 'the requests in flight to complete (queue freeze)',
+  },
   // New IO on a frozen queue waits for whoever froze it to unfreeze (block/blk-core.c).
-  { fn: /^(?:blk_queue_enter|__bio_queue_enter|bio_queue_enter|blk_mq_alloc_request)$/, kind: 'queue_enter', what: 'the request queue to be unfrozen' },
+  {
+    fn: /^(?:blk_queue_enter|__bio_queue_enter|bio_queue_enter|blk_mq_alloc_request)$/,
+    kind: 'queue_enter',
+    what: 'the request queue to be unfrozen',
+  },
   // --- synchronous device commands: the task waits for the hardware to answer ---
-  { fn: /^(?:usb_sg_wait|usb_start_wait_urb|usb_bulk_msg|usb_control_msg|usb_kill_urb|scsi_execute(?:_cmd)?|__scsi_execute|blk_execute_rq|nvme_submit_sync_cmd|__nvme_submit_sync_cmd|ata_exec_internal(?:_sg)?|mmc_wait_for_req(?:_done)?|mmc_wait_for_cmd|i2c_transfer|__i2c_transfer|spi_sync|sdio_io_rw_ext_helper|mlx5_cmd_exec|mlx5_cmd_invoke|wait_for_device_probe)$/, kind: 'device', what: 'a device to answer a command' },
+  {
+    fn: /^(?:usb_sg_wait|usb_start_wait_urb|usb_bulk_msg|usb_control_msg|usb_kill_urb|scsi_execute(?:_cmd)?|__scsi_execute|blk_execute_rq|nvme_submit_sync_cmd|__nvme_submit_sync_cmd|ata_exec_internal(?:_sg)?|mmc_wait_for_req(?:_done)?|mmc_wait_for_cmd|i2c_transfer|__i2c_transfer|spi_sync|sdio_io_rw_ext_helper|mlx5_cmd_exec|mlx5_cmd_invoke|wait_for_device_probe)$/,
+    kind: 'device',
+    what: 'a device to answer a command',
+  },
   // --- polling loops: the task sleeps and retries until hardware or state changes ---
-  { fn: /^(?:msleep|msleep_interruptible|usleep_range(?:_state)?|ssleep|schedule_hrtimeout_range|fsleep|udelay|mdelay|__udelay|__const_udelay|delay_tsc|read_poll_timeout)$/, kind: 'poll_sleep', what: 'a polling loop (sleep and retry)' },
+  {
+    fn: /^(?:msleep|msleep_interruptible|usleep_range(?:_state)?|ssleep|schedule_hrtimeout_range|fsleep|udelay|mdelay|__udelay|__const_udelay|delay_tsc|read_poll_timeout)$/,
+    kind: 'poll_sleep',
+    what: 'a polling loop (sleep and retry)',
+  },
   // --- network device teardown: waits for every reference to the device to be dropped ---
-  { fn: /^(?:netdev_wait_allrefs(?:_any)?|rollback_registered_many)$/, kind: 'netdev_ref', what: 'the last references to a network device to be dropped' },
+  {
+    fn: /^(?:netdev_wait_allrefs(?:_any)?|rollback_registered_many)$/,
+    kind: 'netdev_ref',
+    what: 'the last references to a network device to be dropped',
+  },
   // --- DAX mapping entries (fs/dax.c): a fault or truncate sleeps until the entry's lock
   // bit is cleared; the holder wakes it with dax_wake_entry() (get_unlocked_mapping_entry
   // before 4.19's XArray conversion, get_unlocked_entry / wait_entry_unlocked since).
-  { fn: /^(?:get_unlocked_mapping_entry|get_unlocked_entry|wait_entry_unlocked(?:_exclusive)?)$/, kind: 'event', sleeps: true, what: 'a locked DAX mapping entry to be unlocked' },
+  {
+    fn: /^(?:get_unlocked_mapping_entry|get_unlocked_entry|wait_entry_unlocked(?:_exclusive)?)$/,
+    kind: 'event',
+    sleeps: true,
+    what: 'a locked DAX mapping entry to be unlocked',
+  },
   // An MMC/SDIO host is claimed by one context at a time: __mmc_claim_host sleeps until
   // the claimer calls mmc_release_host (drivers/mmc/core/core.c).
-  { fn: /^__mmc_claim_host$/, kind: 'event', sleeps: true, what: 'the MMC/SDIO host to be released by the context that claimed it' },
+  {
+    fn: /^__mmc_claim_host$/,
+    kind: 'event',
+    sleeps: true,
+    what: 'the MMC/SDIO host to be released by the context that claimed it',
+  },
   // --- kthreads ---
   { fn: /^(?:kthread_stop|kthread_park|__kthread_parkme)$/, kind: 'kthread', what: 'a kernel thread to stop' },
   // --- generic events (last: any other wait_event / completion) ---
   { fn: /^(?:wait_for_completion.*|__wait_for_common|wait_for_common)$/, kind: 'completion', what: 'a completion' },
-  { fn: /^(?:pipe_wait|pipe_read|unix_stream_read_generic|sk_wait_data|inet_csk_accept|futex_wait_queue(?:_me)?|futex_wait|do_select|do_sys_poll|ep_poll|do_epoll_wait|n_tty_read|wait_woken)$/, kind: 'event', what: 'an event (interruptible sleep)' },
+  {
+    fn: /^(?:pipe_wait|pipe_read|unix_stream_read_generic|sk_wait_data|inet_csk_accept|futex_wait_queue(?:_me)?|futex_wait|do_select|do_sys_poll|ep_poll|do_epoll_wait|n_tty_read|wait_woken)$/,
+    kind: 'event',
+    what: 'an event (interruptible sleep)',
+  },
 ];
 
 /** Functions that only sleep/relax inside the previous rule's loop: skip them too. */
-export const SPIN_HELPERS: RegExp = /^(?:cpu_relax|rep_nop|native_safe_halt|pause|__delay|delay_tsc|kvm_wait|pv_wait|__pv_queued_spin_unlock_slowpath)$/;
+export const SPIN_HELPERS: RegExp =
+  /^(?:cpu_relax|rep_nop|native_safe_halt|pause|__delay|delay_tsc|kvm_wait|pv_wait|__pv_queued_spin_unlock_slowpath)$/;
 
 /**
  * Generic waits that still say something when no specific frame names the wait: a task
  * in wait_for_completion waits for a completion, in io_schedule for IO.
  */
 export const GENERIC_WAITS: { fn: RegExp; kind: WaitKind; what: string }[] = [
-  { fn: /^(?:wait_for_completion.*|__wait_for_common|wait_for_common(?:_io)?|do_wait_for_common)$/, kind: 'completion', what: 'a completion' },
+  {
+    fn: /^(?:wait_for_completion.*|__wait_for_common|wait_for_common(?:_io)?|do_wait_for_common)$/,
+    kind: 'completion',
+    what: 'a completion',
+  },
   { fn: /^(?:io_schedule(?:_timeout)?|bit_wait_io)$/, kind: 'io', what: 'IO to complete' },
 ];
 
 const ruleCache = perRun('waitRuleByName', new Map<string, WaitRule | null>());
-
 
 export function matchWaitRule(fn: string): WaitRule | null {
   const hit = ruleCache.get(fn);
@@ -231,15 +452,54 @@ export interface CallerRule {
 export const CALLER_RULES: CallerRule[] = [
   // mm/page_alloc.c: drain_all_pages queues drain_local_pages_wq on mm_percpu_wq for every
   // CPU with per-cpu pages, then flush_work()s each.
-  { kind: 'flush_work', caller: /^(?:__)?drain_all_pages$/, within: 3, work: 'drain_local_pages_wq', wq: 'mm_percpu_wq', source: 'mm/page_alloc.c drain_all_pages' },
+  {
+    kind: 'flush_work',
+    caller: /^(?:__)?drain_all_pages$/,
+    within: 3,
+    work: 'drain_local_pages_wq',
+    wq: 'mm_percpu_wq',
+    source: 'mm/page_alloc.c drain_all_pages',
+  },
   // mm/swap.c: lru_add_drain_all queues lru_add_drain_per_cpu on mm_percpu_wq and flushes.
-  { kind: 'flush_work', caller: /^(?:__)?lru_add_drain_all$/, within: 3, work: 'lru_add_drain_per_cpu', wq: 'mm_percpu_wq', source: 'mm/swap.c lru_add_drain_all' },
+  {
+    kind: 'flush_work',
+    caller: /^(?:__)?lru_add_drain_all$/,
+    within: 3,
+    work: 'lru_add_drain_per_cpu',
+    wq: 'mm_percpu_wq',
+    source: 'mm/swap.c lru_add_drain_all',
+  },
   // kernel/workqueue.c: work_on_cpu runs work_for_cpu_fn on system_wq ("events").
-  { kind: 'flush_work', caller: /^work_on_cpu(?:_key|_safe(?:_key)?)?$/, within: 3, work: 'work_for_cpu_fn', wq: 'events', source: 'kernel/workqueue.c work_on_cpu_key' },
+  {
+    kind: 'flush_work',
+    caller: /^work_on_cpu(?:_key|_safe(?:_key)?)?$/,
+    within: 3,
+    work: 'work_for_cpu_fn',
+    wq: 'events',
+    source: 'kernel/workqueue.c work_on_cpu_key',
+  },
   // mm/vmstat.c: vmstat_refresh → schedule_on_each_cpu(refresh_vm_stats) on events.
-  { kind: 'flush_work', caller: /^schedule_on_each_cpu$/, within: 3, wq: 'events', source: 'kernel/workqueue.c schedule_on_each_cpu' },
+  {
+    kind: 'flush_work',
+    caller: /^schedule_on_each_cpu$/,
+    within: 3,
+    wq: 'events',
+    source: 'kernel/workqueue.c schedule_on_each_cpu',
+  },
   // include/linux/workqueue.h: flush_scheduled_work() flushes system_wq ("events").
-  { kind: 'flush_workqueue', caller: /^flush_scheduled_work$/, within: 2, wq: 'events', source: 'include/linux/workqueue.h flush_scheduled_work' },
+  {
+    kind: 'flush_workqueue',
+    caller: /^flush_scheduled_work$/,
+    within: 2,
+    wq: 'events',
+    source: 'include/linux/workqueue.h flush_scheduled_work',
+  },
   // kernel/workqueue.c: the wait frame itself may be flush_scheduled_work.
-  { kind: 'flush_workqueue', caller: /^flush_scheduled_work$/, within: 0, wq: 'events', source: 'include/linux/workqueue.h flush_scheduled_work' },
+  {
+    kind: 'flush_workqueue',
+    caller: /^flush_scheduled_work$/,
+    within: 0,
+    wq: 'events',
+    source: 'include/linux/workqueue.h flush_scheduled_work',
+  },
 ];

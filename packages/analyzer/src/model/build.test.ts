@@ -3,15 +3,39 @@ import fc from 'fast-check';
 import { Records } from '../parse/records.js';
 import { buildModel, mergeSpans } from './build.js';
 
-const rec = (pid: number | null, cpu: number | null, taskAddr: string | null) => ({ pid, comm: 'x', state: null, cpu, taskAddr, frames: [], span: { line: 1, endLine: 1 }, format: 'ps' });
+const rec = (pid: number | null, cpu: number | null, taskAddr: string | null) => ({
+  pid,
+  comm: 'x',
+  state: null,
+  cpu,
+  taskAddr,
+  frames: [],
+  span: { line: 1, endLine: 1 },
+  format: 'ps',
+});
 
 describe('the model’s task indexes', () => {
   it('find every task by its id and by pid, whatever its id looks like', () => {
     const records = new Records();
-    for (const r of [rec(42, null, null), rec(12345678901, null, null), rec(0, 1, null), rec(0, 2, null), rec(null, null, 'ffff88003570de20'), rec(7, null, 'ffff880035700000')]) records.addTask(r);
+    for (const r of [
+      rec(42, null, null),
+      rec(12345678901, null, null),
+      rec(0, 1, null),
+      rec(0, 2, null),
+      rec(null, null, 'ffff88003570de20'),
+      rec(7, null, 'ffff880035700000'),
+    ])
+      records.addTask(r);
     const m = buildModel(records, '');
     for (const t of m.tasks) expect(m.taskById.get(t.id)).toBe(t);
-    expect(m.tasks.map((t) => t.id)).toEqual(['task:42', 'task:12345678901', 'task:0@cpu1', 'task:0@cpu2', 'task:@ffff88003570de20', 'task:7']);
+    expect(m.tasks.map((t) => t.id)).toEqual([
+      'task:42',
+      'task:12345678901',
+      'task:0@cpu1',
+      'task:0@cpu2',
+      'task:@ffff88003570de20',
+      'task:7',
+    ]);
     expect(m.taskByPid.get(42)?.id).toBe('task:42');
     expect(m.taskByPid.get(12345678901)?.id).toBe('task:12345678901');
     expect(m.taskByPid.get(0)).toBeUndefined();
@@ -35,7 +59,9 @@ describe('mergeSpans', () => {
     return out;
   };
   it('sorts and merges like the reference, at every length, without touching its input', () => {
-    const span = fc.tuple(fc.integer({ min: 1, max: 60 }), fc.integer({ min: 0, max: 5 })).map(([line, len]) => ({ line, endLine: line + len }));
+    const span = fc
+      .tuple(fc.integer({ min: 1, max: 60 }), fc.integer({ min: 0, max: 5 }))
+      .map(([line, len]) => ({ line, endLine: line + len }));
     fc.assert(
       fc.property(fc.array(span, { maxLength: 20 }), (spans) => {
         const before = JSON.stringify(spans);

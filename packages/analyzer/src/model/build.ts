@@ -16,7 +16,10 @@ import type { Records, StackFrame, StackWord, Stop, TaskRecord, TaskRef } from '
  * private fields, which JSON, structured clone and Object.keys do not see.
  */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- the class below makes these fields
-export interface ModelTask extends Pick<Task, 'id' | 'pid' | 'comm' | 'state' | 'cpu' | 'taskAddr' | 'evidence' | 'waitFrame' | 'waitKind'> {
+export interface ModelTask extends Pick<
+  Task,
+  'id' | 'pid' | 'comm' | 'state' | 'cpu' | 'taskAddr' | 'evidence' | 'waitFrame' | 'waitKind'
+> {
   /** Interned and shared between tasks with the same stack: never mutate. */
   frames: readonly StackFrame[];
   /** Input line of each frame (same index as `frames`). */
@@ -28,7 +31,10 @@ export interface ModelTask extends Pick<Task, 'id' | 'pid' | 'comm' | 'state' | 
 
 /** What mergeRecords knows of a task: its public fields (null where absent) and the
  *  model's own. */
-type ModelTaskInit = Pick<ModelTask, 'id' | 'pid' | 'comm' | 'state' | 'cpu' | 'taskAddr' | 'frames' | 'frameLines' | 'evidence'> & {
+type ModelTaskInit = Pick<
+  ModelTask,
+  'id' | 'pid' | 'comm' | 'state' | 'cpu' | 'taskAddr' | 'frames' | 'frameLines' | 'evidence'
+> & {
   registers: Record<string, string> | null;
   workqueue: { wq: string; fn: string } | null;
   blockedSeconds: number | null;
@@ -186,7 +192,9 @@ const STATE_RANK: Record<string, number> = { crash_runq: 1, crash_task_block: 2 
 
 /** The state of a task seen in several records. */
 function mergedState(recs: TaskRecord[]): TaskState | null {
-  const stated = recs.filter((r) => r.state !== null).sort((a, b) => (STATE_RANK[a.format] ?? 9) - (STATE_RANK[b.format] ?? 9));
+  const stated = recs
+    .filter((r) => r.state !== null)
+    .sort((a, b) => (STATE_RANK[a.format] ?? 9) - (STATE_RANK[b.format] ?? 9));
   // Several explicit states (captures taken at different times): D wins, since a
   // task seen blocked is what the reader is after.
   const explicit = stated.filter((r) => (STATE_RANK[r.format] ?? 9) === 9);
@@ -238,7 +246,12 @@ export function taskIdFor(pid: number | null, cpu: number | null, addr: string |
  * callbacks below then cost no allocation (in one big loop they made a closure each per
  * task).
  */
-function mergeRecords(recs: TaskRecord[], info: (frames: readonly StackFrame[]) => StackInfo, anonN: number, captureOf: ((line: number) => number) | null): ModelTask {
+function mergeRecords(
+  recs: TaskRecord[],
+  info: (frames: readonly StackFrame[]) => StackInfo,
+  anonN: number,
+  captureOf: ((line: number) => number) | null,
+): ModelTask {
   const pid = recs.find((r) => r.pid !== null)?.pid ?? null;
   const taskAddr = recs.find((r) => r.taskAddr)?.taskAddr ?? null;
   const cpu = recs.find((r) => r.cpu !== null)?.cpu ?? null;
@@ -290,7 +303,9 @@ function mergeRecords(recs: TaskRecord[], info: (frames: readonly StackFrame[]) 
   // watchdog) of an earlier full one so the reader and the report detection see them.
   const ip = info(frames).ipFn;
   if (best && ip && !info(frames).hasHandler) {
-    const full = recs.find((r) => r !== best && info(r.frames).hasHandler && r.frames.some((f) => f.isIp && f.fn === ip));
+    const full = recs.find(
+      (r) => r !== best && info(r.frames).hasHandler && r.frames.some((f) => f.isIp && f.fn === ip),
+    );
     if (full) {
       const keep = full.frames.map((f, k) => k).filter((k) => isHandler(full.frames[k]));
       frames = frameTable.stack([...keep.map((k) => full.frames[k]), ...frames]);
@@ -303,7 +318,8 @@ function mergeRecords(recs: TaskRecord[], info: (frames: readonly StackFrame[]) 
   // Most tasks have no memory words: they share one empty list (attachMemoryWords gives
   // a task its own when it finds one).
   let words = NO_WORDS;
-  for (const r of recs) if (r.stackWords) for (const w of r.stackWords) (words === NO_WORDS ? (words = []) : words).push(w);
+  for (const r of recs)
+    if (r.stackWords) for (const w of r.stackWords) (words === NO_WORDS ? (words = []) : words).push(w);
   const wq = recs.find((r) => r.workqueue)?.workqueue ?? null;
   const blocked = recs.find((r) => r.blockedSeconds != null)?.blockedSeconds ?? null;
   let evidence: Span[];
@@ -361,7 +377,14 @@ class HolderMentions {
   add(ref: TaskRef | null | undefined, line: number, endLine: number): void {
     if (!ref || ref.pid === null || ref.pid <= 0) return;
     const k = this.#pids.length - 1;
-    if (k >= 0 && this.#pids[k] === ref.pid && this.#comms[k] === ref.comm && this.#addrs[k] === ref.taskAddr && line >= this.#lines[k] && line <= this.#endLines[k] + 1) {
+    if (
+      k >= 0 &&
+      this.#pids[k] === ref.pid &&
+      this.#comms[k] === ref.comm &&
+      this.#addrs[k] === ref.taskAddr &&
+      line >= this.#lines[k] &&
+      line <= this.#endLines[k] + 1
+    ) {
       this.#endLines[k] = Math.max(this.#endLines[k], endLine);
       return;
     }
@@ -376,7 +399,16 @@ class HolderMentions {
     return this.#pids[k];
   }
   record(k: number): TaskRecord {
-    return { pid: this.#pids[k], comm: this.#comms[k], state: null, cpu: null, taskAddr: this.#addrs[k], frames: NO_FRAMES, span: { line: this.#lines[k], endLine: this.#endLines[k] }, format: 'lock_holder' };
+    return {
+      pid: this.#pids[k],
+      comm: this.#comms[k],
+      state: null,
+      cpu: null,
+      taskAddr: this.#addrs[k],
+      frames: NO_FRAMES,
+      span: { line: this.#lines[k], endLine: this.#endLines[k] },
+      format: 'lock_holder',
+    };
   }
 }
 
@@ -388,7 +420,8 @@ export function buildModel(records: Records, text: string, kernel: string | null
     if (!pidByAddr) {
       pidByAddr = new Map();
       for (const f of records.addresses) if (f.kind === 'task' && f.task.pid !== null) pidByAddr.set(f.addr, f.task);
-      for (const r of records.tasks) if (r.taskAddr && r.pid !== null) pidByAddr.set(r.taskAddr, { pid: r.pid, comm: r.comm, taskAddr: r.taskAddr });
+      for (const r of records.tasks)
+        if (r.taskAddr && r.pid !== null) pidByAddr.set(r.taskAddr, { pid: r.pid, comm: r.comm, taskAddr: r.taskAddr });
     }
     return pidByAddr.get(addr)?.pid ?? null;
   };
@@ -451,7 +484,8 @@ export function buildModel(records: Records, text: string, kernel: string | null
         };
   const stackInfo = new Map<readonly StackFrame[], StackInfo>();
   const info = (frames: readonly StackFrame[]) => stackInfoOf(stackInfo, frames);
-  const recordAt = (k: number): TaskRecord => (k < nRecords ? (resolved?.get(k) ?? records.tasks[k]) : named.record(k - nRecords));
+  const recordAt = (k: number): TaskRecord =>
+    k < nRecords ? (resolved?.get(k) ?? records.tasks[k]) : named.record(k - nRecords);
   for (let g = 0; g < groupCount; g++) {
     // The group's records, in input order (short-lived: made for the merge only).
     const recs = [recordAt(first[g])];
@@ -507,14 +541,14 @@ export function buildModel(records: Records, text: string, kernel: string | null
 
   const cpus = buildCpus(records, tasks, taskByPid, taskByAddr);
   const percpuBases: { cpu: number; base: bigint }[] = [];
-  for (const a of records.addresses) if (a.kind === 'percpu_base') percpuBases.push({ cpu: a.cpu, base: BigInt('0x' + a.addr) });
+  for (const a of records.addresses)
+    if (a.kind === 'percpu_base') percpuBases.push({ cpu: a.cpu, base: BigInt('0x' + a.addr) });
   percpuBases.sort((a, b) => (a.base < b.base ? -1 : a.base > b.base ? 1 : 0));
   // Boot banners, `Hardware name:` lines and people's notes sit near the start or the end.
   const sample = text.length > 400_000 ? text.slice(0, 200_000) + text.slice(-200_000) : text;
   const virtualized = VIRTUALIZATION_WORDS.test(sample);
   return { tasks, taskById, taskByAddr, taskByPid, cpus, records, percpuBases, virtualized, taskOfStackAddr, kernel };
 }
-
 
 const HEX_ADDR = /^[0-9a-f]{1,16}$/;
 
@@ -524,11 +558,16 @@ const HEX_ADDR = /^[0-9a-f]{1,16}$/;
  * x86_64 kernel stacks are THREAD_SIZE (16 KiB) aligned, so an address's stack is its
  * 16 KiB-aligned block.
  */
-function stackOwners(records: Records, byPid: TaskLookup<number>, byAddr: Map<string, ModelTask>): Map<StackBlockKey, ModelTask> {
+function stackOwners(
+  records: Records,
+  byPid: TaskLookup<number>,
+  byAddr: Map<string, ModelTask>,
+): Map<StackBlockKey, ModelTask> {
   // Keyed by the 16 KiB block (x86_64 THREAD_SIZE) as the parsers key it.
   const stackOwner = new Map<StackBlockKey, ModelTask>();
   const find = (ref: TaskRef): ModelTask | undefined =>
-    (ref.taskAddr ? byAddr.get(ref.taskAddr) : undefined) ?? (ref.pid !== null && ref.pid > 0 ? byPid.get(ref.pid) : undefined);
+    (ref.taskAddr ? byAddr.get(ref.taskAddr) : undefined) ??
+    (ref.pid !== null && ref.pid > 0 ? byPid.get(ref.pid) : undefined);
   for (const f of records.addresses) {
     if (f.kind !== 'stack' && f.kind !== 'stack_base') continue;
     const t = find(f.task);
@@ -561,7 +600,12 @@ function attachMemoryWords(records: Records, stackOwner: Map<StackBlockKey, Mode
   for (const t of grown) t.evidence = mergeSpans(t.evidence);
 }
 
-function buildCpus(records: Records, tasks: ModelTask[], byPid: TaskLookup<number>, byAddr: Map<string, ModelTask>): Map<number, ModelCpu> {
+function buildCpus(
+  records: Records,
+  tasks: ModelTask[],
+  byPid: TaskLookup<number>,
+  byAddr: Map<string, ModelTask>,
+): Map<number, ModelCpu> {
   const cpus = new Map<number, ModelCpu>();
   const get = (n: number): ModelCpu => {
     let c = cpus.get(n);

@@ -67,7 +67,14 @@ export class FrameTable {
       if (v) return v;
     }
     // Only the fields that are set, so documents stay as small as the parsers made them.
-    const out: { -readonly [K in keyof StackFrame]: StackFrame[K] } = { fn: f.fn, offset: f.offset, size: f.size, module: f.module, addr: f.addr, reliable: f.reliable };
+    const out: { -readonly [K in keyof StackFrame]: StackFrame[K] } = {
+      fn: f.fn,
+      offset: f.offset,
+      size: f.size,
+      module: f.module,
+      addr: f.addr,
+      reliable: f.reliable,
+    };
     if (f.context !== undefined) out.context = f.context;
     if (f.isIp !== undefined) out.isIp = f.isIp;
     if (isGenericFrame(f.fn)) out.generic = true;
@@ -138,7 +145,15 @@ export class FrameTable {
 }
 
 function sameFrame(v: StackFrame, f: FrameFields): boolean {
-  return v.offset === f.offset && v.size === f.size && v.module === f.module && v.addr === f.addr && v.reliable === f.reliable && v.context === f.context && v.isIp === f.isIp;
+  return (
+    v.offset === f.offset &&
+    v.size === f.size &&
+    v.module === f.module &&
+    v.addr === f.addr &&
+    v.reliable === f.reliable &&
+    v.context === f.context &&
+    v.isIp === f.isIp
+  );
 }
 
 function variantKey(f: FrameFields): string {

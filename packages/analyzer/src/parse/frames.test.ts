@@ -1,11 +1,29 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { CRASH_BT, PLAIN, armCallOfLine, frameFromCrashBt, frameFromPpc, frameFromInline, frameFromPlain, frameFromProcStack, frameFromSymbolOffset, isStackTerminator, parseFrameLine } from './frames.js';
+import {
+  CRASH_BT,
+  PLAIN,
+  armCallOfLine,
+  frameFromCrashBt,
+  frameFromPpc,
+  frameFromInline,
+  frameFromPlain,
+  frameFromProcStack,
+  frameFromSymbolOffset,
+  isStackTerminator,
+  parseFrameLine,
+} from './frames.js';
 
 describe('frame line styles', () => {
   it('reads /proc/PID/stack with addresses and modules', () => {
     expect(parseFrameLine('[<ffffffffa03d8399>] apxbsnIoRelease+0x29/0x160 [bsnmod]', 7)).toEqual({
-      fn: 'apxbsnIoRelease', offset: '0x29', size: '0x160', module: 'bsnmod', addr: 'ffffffffa03d8399', reliable: true, line: 7,
+      fn: 'apxbsnIoRelease',
+      offset: '0x29',
+      size: '0x160',
+      module: 'bsnmod',
+      addr: 'ffffffffa03d8399',
+      reliable: true,
+      line: 7,
     });
   });
   it('reads plain frames and the unreliable marker', () => {
@@ -28,11 +46,21 @@ describe('frame line styles', () => {
     expect(parseFrameLine('[<ffffffffffffffff>] 0xffffffffffffffff', 1)).toBeUndefined();
   });
   it('reads crash bt frames', () => {
-    expect(frameFromCrashBt('#13 [ffff8f1bf6bc7c58] queued_spin_lock_slowpath at ffffffff83f5bf4b', 3)).toMatchObject({ fn: 'queued_spin_lock_slowpath', sp: 'ffff8f1bf6bc7c58', addr: 'ffffffff83f5bf4b' });
+    expect(frameFromCrashBt('#13 [ffff8f1bf6bc7c58] queued_spin_lock_slowpath at ffffffff83f5bf4b', 3)).toMatchObject({
+      fn: 'queued_spin_lock_slowpath',
+      sp: 'ffff8f1bf6bc7c58',
+      addr: 'ffffffff83f5bf4b',
+    });
   });
   it('converts crash decimal offsets to hex', () => {
-    expect(frameFromSymbolOffset('smp_call_function_many+514', 1)).toMatchObject({ fn: 'smp_call_function_many', offset: '0x202' });
-    expect(frameFromSymbolOffset('native_queued_spin_lock_slowpath+0x1ce/0x200', 1)).toMatchObject({ offset: '0x1ce', size: '0x200' });
+    expect(frameFromSymbolOffset('smp_call_function_many+514', 1)).toMatchObject({
+      fn: 'smp_call_function_many',
+      offset: '0x202',
+    });
+    expect(frameFromSymbolOffset('native_queued_spin_lock_slowpath+0x1ce/0x200', 1)).toMatchObject({
+      offset: '0x1ce',
+      size: '0x200',
+    });
   });
 });
 
@@ -45,7 +73,36 @@ describe('frameFromCrashBt reads exactly what CRASH_BT matches', () => {
     const f = frameFromCrashBt(s, 1);
     return f ? { fn: f.fn, module: f.module, addr: f.addr, sp: f.sp } : undefined;
   };
-  const pieces = ['#', '#1', '#12345', ' ', '  ', '    ', '[', ']', 'ffff8f4957fbfa30', 'FFFF8F49', 'abc', 'ffff8f4957fbfa30ff', '] ', ' at ', 'at', 'schedule', '__x.isra.0', 'ffffffff838d63d2', ' [mod]', ' [m-x_1]', ' [', 'x', '', '\t', '+658', '+0x2c3', '+', '+0x'];
+  const pieces = [
+    '#',
+    '#1',
+    '#12345',
+    ' ',
+    '  ',
+    '    ',
+    '[',
+    ']',
+    'ffff8f4957fbfa30',
+    'FFFF8F49',
+    'abc',
+    'ffff8f4957fbfa30ff',
+    '] ',
+    ' at ',
+    'at',
+    'schedule',
+    '__x.isra.0',
+    'ffffffff838d63d2',
+    ' [mod]',
+    ' [m-x_1]',
+    ' [',
+    'x',
+    '',
+    '\t',
+    '+658',
+    '+0x2c3',
+    '+',
+    '+0x',
+  ];
   it('on lines built from the pieces of real and broken frame lines', () => {
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 12 }), (parts) => {
@@ -56,7 +113,13 @@ describe('frameFromCrashBt reads exactly what CRASH_BT matches', () => {
     );
   });
   it('on real lines', () => {
-    for (const s of ['#0 [ffff88043fd03cf8] machine_kexec at ffffffff8105c4cb', '#10 [ffffb8a1e29d0adf] entry_SYSCALL_64_after_hwframe at ffffffff817cead9 [bsnmod] extra', '#4  [FFFF8F4957FBFA30] try_to_wake_up at FFFFFFFF838D63D2', '#3 [ffffb36648bc7ae8] reclaim_throttle+0xd0 at ffffffffb6a69ab0', '#0 [ffffb198b95b7c00] __schedule+658 at ffffffffb37516a2']) {
+    for (const s of [
+      '#0 [ffff88043fd03cf8] machine_kexec at ffffffff8105c4cb',
+      '#10 [ffffb8a1e29d0adf] entry_SYSCALL_64_after_hwframe at ffffffff817cead9 [bsnmod] extra',
+      '#4  [FFFF8F4957FBFA30] try_to_wake_up at FFFFFFFF838D63D2',
+      '#3 [ffffb36648bc7ae8] reclaim_throttle+0xd0 at ffffffffb6a69ab0',
+      '#0 [ffffb198b95b7c00] __schedule+658 at ffffffffb37516a2',
+    ]) {
       expect(viaHand(s)).toEqual(viaRegex(s));
       expect(viaHand(s)).toBeDefined();
     }
@@ -66,7 +129,14 @@ describe('frameFromCrashBt reads exactly what CRASH_BT matches', () => {
 describe('frameFromProcStack', () => {
   it('reads 2.6 x86_64 module symbols written `:mod:fn`', () => {
     const f = frameFromProcStack('[<ffffffff88582f6d>] :jbd2:jbd2_journal_commit_transaction+0x191/0x1068', 3)!;
-    expect([f.fn, f.module, f.offset, f.size, f.addr, f.reliable]).toEqual(['jbd2_journal_commit_transaction', 'jbd2', '0x191', '0x1068', 'ffffffff88582f6d', true]);
+    expect([f.fn, f.module, f.offset, f.size, f.addr, f.reliable]).toEqual([
+      'jbd2_journal_commit_transaction',
+      'jbd2',
+      '0x191',
+      '0x1068',
+      'ffffffff88582f6d',
+      true,
+    ]);
     expect(frameFromProcStack('[<ffffffff8008cf5f>] find_busiest_group+0x20d/0x621', 3)!.module).toBeNull();
   });
 });
@@ -74,13 +144,44 @@ describe('frameFromProcStack', () => {
 describe('frameFromPlain reads exactly what PLAIN matches', () => {
   const viaRegex = (s: string) => {
     const m = PLAIN.exec(s);
-    return m ? { fn: m[2], offset: '0x' + m[3].toLowerCase(), size: '0x' + m[4].toLowerCase(), module: m[5] ?? null, reliable: !m[1] } : undefined;
+    return m
+      ? {
+          fn: m[2],
+          offset: '0x' + m[3].toLowerCase(),
+          size: '0x' + m[4].toLowerCase(),
+          module: m[5] ?? null,
+          reliable: !m[1],
+        }
+      : undefined;
   };
   const viaHand = (s: string) => {
     const f = frameFromPlain(s, 1);
     return f ? { fn: f.fn, offset: f.offset, size: f.size, module: f.module, reliable: f.reliable } : undefined;
   };
-  const pieces = ['? ', 'fn', '__x.isra.0', '+0x', '1a', 'FF', '/0x', '20', ' ', '[', ']', ' [', 'mod', 'm-x_1', ' 3f1c2a9d0e', ' zz', ' (T)', ' (P)', '(T)', 'lib/x.c:12', '\t', ''];
+  const pieces = [
+    '? ',
+    'fn',
+    '__x.isra.0',
+    '+0x',
+    '1a',
+    'FF',
+    '/0x',
+    '20',
+    ' ',
+    '[',
+    ']',
+    ' [',
+    'mod',
+    'm-x_1',
+    ' 3f1c2a9d0e',
+    ' zz',
+    ' (T)',
+    ' (P)',
+    '(T)',
+    'lib/x.c:12',
+    '\t',
+    '',
+  ];
   it('on lines built from the pieces of real and broken frame lines', () => {
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 12 }), (parts) => {
@@ -91,7 +192,12 @@ describe('frameFromPlain reads exactly what PLAIN matches', () => {
     );
   });
   it('on real lines, with a build id after the module', () => {
-    for (const s of ['vp_reset+0x3a/0x50 [virtio_pci]', 'xfs_buf_lock+0x3b/0x110 [xfs 3f1c2a9d0e5b7a6c8d9e0f1a2b3c4d5e6f708192]', '? __queue_work+0x1ad/0x3d0', '__schedule+0x2c4/0x700 (T)']) {
+    for (const s of [
+      'vp_reset+0x3a/0x50 [virtio_pci]',
+      'xfs_buf_lock+0x3b/0x110 [xfs 3f1c2a9d0e5b7a6c8d9e0f1a2b3c4d5e6f708192]',
+      '? __queue_work+0x1ad/0x3d0',
+      '__schedule+0x2c4/0x700 (T)',
+    ]) {
       expect(viaHand(s)).toEqual(viaRegex(s));
       expect(viaHand(s)).toBeDefined();
     }
@@ -101,7 +207,25 @@ describe('frameFromPlain reads exactly what PLAIN matches', () => {
 
 describe('frameOfLine turns away lines without `+0x` or `[inline]`', () => {
   // Its pre-filter must never reject a line one of the frame styles reads.
-  const pieces = ['fn', '+0x', '1a', '/0x', '20', ' ', '? ', '[<ffffffff81000000>] ', ' [mod]', ' (T)', 'lib/x.c:12', ' [inline]', '0x', 'ffffffffc0370000', '+', '/', 'X'];
+  const pieces = [
+    'fn',
+    '+0x',
+    '1a',
+    '/0x',
+    '20',
+    ' ',
+    '? ',
+    '[<ffffffff81000000>] ',
+    ' [mod]',
+    ' (T)',
+    'lib/x.c:12',
+    ' [inline]',
+    '0x',
+    'ffffffffc0370000',
+    '+',
+    '/',
+    'X',
+  ];
   it('on lines built from frame pieces', () => {
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 10 }), (parts) => {
@@ -118,25 +242,49 @@ describe('frameOfLine turns away lines without `+0x` or `[inline]`', () => {
 describe('s390 trace lines', () => {
   it('reads the parenthesized frame the unwinder is not sure of as unreliable', () => {
     expect(parseFrameLine('([<0000000000b84a8a>] __schedule+0x2ba/0x7a8)', 2)).toEqual({
-      fn: '__schedule', offset: '0x2ba', size: '0x7a8', module: null, addr: '0000000000b84a8a', reliable: false, generic: true, line: 2,
+      fn: '__schedule',
+      offset: '0x2ba',
+      size: '0x7a8',
+      module: null,
+      addr: '0000000000b84a8a',
+      reliable: false,
+      generic: true,
+      line: 2,
     });
     expect(parseFrameLine('(see [<0000000000b84a8a>] __schedule+0x2ba/0x7a8)', 2)).toBeUndefined();
   });
 });
 
 describe('powerpc trace lines', () => {
-  it('reads the return address and symbol, the unreliable mark and ftrace\'s real caller', () => {
+  it("reads the return address and symbol, the unreliable mark and ftrace's real caller", () => {
     expect(parseFrameLine('[c00000000f4f76d0] [c0000000010b9c54] io_schedule+0x24/0x60', 3)).toEqual({
-      fn: 'io_schedule', offset: '0x24', size: '0x60', module: null, addr: 'c0000000010b9c54', reliable: true, generic: true, line: 3,
+      fn: 'io_schedule',
+      offset: '0x24',
+      size: '0x60',
+      module: null,
+      addr: 'c0000000010b9c54',
+      reliable: true,
+      generic: true,
+      line: 3,
     });
-    expect(parseFrameLine('[c00000000f4f79f0] [c00800000a2c7e54] jbd2_journal_commit_transaction+0x8d4/0x1ed0 [jbd2]', 1)!.module).toBe('jbd2');
-    expect(parseFrameLine('[c000000002a8bf90] [c0000000011a5a74] _raw_spin_lock+0x3c/0x70 (unreliable)', 1)!.reliable).toBe(false);
-    expect(frameFromPpc('[c0000000a1dbfd10] [c000000000067a40] return_to_handler+0x0/0x40 (vfs_fsync_range+0x58/0xe0)', 1)!.fn).toBe('return_to_handler');
+    expect(
+      parseFrameLine('[c00000000f4f79f0] [c00800000a2c7e54] jbd2_journal_commit_transaction+0x8d4/0x1ed0 [jbd2]', 1)!
+        .module,
+    ).toBe('jbd2');
+    expect(
+      parseFrameLine('[c000000002a8bf90] [c0000000011a5a74] _raw_spin_lock+0x3c/0x70 (unreliable)', 1)!.reliable,
+    ).toBe(false);
+    expect(
+      frameFromPpc('[c0000000a1dbfd10] [c000000000067a40] return_to_handler+0x0/0x40 (vfs_fsync_range+0x58/0xe0)', 1)!
+        .fn,
+    ).toBe('return_to_handler');
   });
   it('turns away frames without a symbol and 32-bit ARM/x86 lines', () => {
     expect(parseFrameLine('[c00000000f4f7380] [c00000000f4f73c0] 0xc00000000f4f73c0 (unreliable)', 1)).toBeUndefined();
     expect(frameFromPpc('[<c0c3a7a4>] (__schedule) from [<c0c3ac8c>] (schedule+0x58/0xc4)', 1)).toBeUndefined();
-    expect(frameFromPpc('[c00000000f4f76d0] [c0000000010b9c54] io_schedule+0x24/0x60 trailing words', 1)).toBeUndefined();
+    expect(
+      frameFromPpc('[c00000000f4f76d0] [c0000000010b9c54] io_schedule+0x24/0x60 trailing words', 1),
+    ).toBeUndefined();
   });
 });
 
@@ -147,24 +295,64 @@ describe('32-bit ARM call lines', () => {
   };
   it('reads the verbose form (addresses, the function without offset) and the 3.x one (offsets on both)', () => {
     expect(call('[<80de0078>] (dump_backtrace) from [<80de0574>] (show_stack+0x28/0x2c)')).toEqual({
-      callee: { fn: 'dump_backtrace', offset: null, size: null, module: null, addr: '80de0078', reliable: true, generic: true },
-      caller: { fn: 'show_stack', offset: '0x28', size: '0x2c', module: null, addr: '80de0574', reliable: true, generic: true },
+      callee: {
+        fn: 'dump_backtrace',
+        offset: null,
+        size: null,
+        module: null,
+        addr: '80de0078',
+        reliable: true,
+        generic: true,
+      },
+      caller: {
+        fn: 'show_stack',
+        offset: '0x28',
+        size: '0x2c',
+        module: null,
+        addr: '80de0574',
+        reliable: true,
+        generic: true,
+      },
     });
     expect(call('[<C0012345>] (unwind_backtrace+0x0/0xF8) from [<c0011234>] (show_stack+0x10/0x14 [mod])')).toEqual({
-      callee: { fn: 'unwind_backtrace', offset: '0x0', size: '0xf8', module: null, addr: 'c0012345', reliable: true, generic: true },
-      caller: { fn: 'show_stack', offset: '0x10', size: '0x14', module: 'mod', addr: 'c0011234', reliable: true, generic: true },
+      callee: {
+        fn: 'unwind_backtrace',
+        offset: '0x0',
+        size: '0xf8',
+        module: null,
+        addr: 'c0012345',
+        reliable: true,
+        generic: true,
+      },
+      caller: {
+        fn: 'show_stack',
+        offset: '0x10',
+        size: '0x14',
+        module: 'mod',
+        addr: 'c0011234',
+        reliable: true,
+        generic: true,
+      },
     });
   });
-  it('reads the 5.13+ form without addresses, with modules, build ids and syzkaller\'s file:line', () => {
+  it("reads the 5.13+ form without addresses, with modules, build ids and syzkaller's file:line", () => {
     expect(call('bcm2835_i2c_xfer [i2c_bcm2835] from __i2c_transfer+0x10c/0x5b0')).toEqual({
       callee: { fn: 'bcm2835_i2c_xfer', offset: null, size: null, module: 'i2c_bcm2835', addr: null, reliable: true },
       caller: { fn: '__i2c_transfer', offset: '0x10c', size: '0x5b0', module: null, addr: null, reliable: true },
     });
-    expect(call('__irq_svc from sht3x_read_values+0x7c/0x11c [sht3x 3f1c2a9d0e]')!.caller).toMatchObject({ fn: 'sht3x_read_values', module: 'sht3x' });
-    expect(call('[<8188d1a4>] (dump_backtrace) from [<8188d298>] (show_stack+0x18/0x1c arch/arm/kernel/traps.c:253)')!.caller.fn).toBe('show_stack');
-    expect(call('dump_stack_lvl from nmi_cpu_backtrace+0xd4/0x104 lib/nmi_backtrace.c:111')!.callee.fn).toBe('dump_stack_lvl');
+    expect(call('__irq_svc from sht3x_read_values+0x7c/0x11c [sht3x 3f1c2a9d0e]')!.caller).toMatchObject({
+      fn: 'sht3x_read_values',
+      module: 'sht3x',
+    });
+    expect(
+      call('[<8188d1a4>] (dump_backtrace) from [<8188d298>] (show_stack+0x18/0x1c arch/arm/kernel/traps.c:253)')!.caller
+        .fn,
+    ).toBe('show_stack');
+    expect(call('dump_stack_lvl from nmi_cpu_backtrace+0xd4/0x104 lib/nmi_backtrace.c:111')!.callee.fn).toBe(
+      'dump_stack_lvl',
+    );
   });
-  it('is the same frame object as the frame table\'s for the same text', () => {
+  it("is the same frame object as the frame table's for the same text", () => {
     const a = armCallOfLine('show_stack from dump_stack_lvl+0x70/0x94')!;
     expect(armCallOfLine('show_stack from dump_stack_lvl+0x70/0x94')).toBe(a);
   });
@@ -177,6 +365,7 @@ describe('32-bit ARM call lines', () => {
       '[<ffffffff9a567c49>] schedule+0x29/0x70',
       'dump_backtrace from show_stack',
       'a b from c+0x1/0x2',
-    ]) expect(armCallOfLine(t), t).toBeUndefined();
+    ])
+      expect(armCallOfLine(t), t).toBeUndefined();
   });
 });

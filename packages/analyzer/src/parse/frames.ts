@@ -93,12 +93,19 @@ export function frameFromPlain(s: string, line: number): ParsedFrame | undefined
   p++;
   while (p < n && p - fnStart <= 127 && isFnChar(s.charCodeAt(p))) p++;
   const fnEnd = p;
-  if (s.charCodeAt(p) !== 43 /* + */ || s.charCodeAt(p + 1) !== 48 /* 0 */ || s.charCodeAt(p + 2) !== 120 /* x */) return undefined;
+  if (s.charCodeAt(p) !== 43 /* + */ || s.charCodeAt(p + 1) !== 48 /* 0 */ || s.charCodeAt(p + 2) !== 120 /* x */)
+    return undefined;
   p += 3;
   const offStart = p;
   while (p < n && p - offStart < 8 && isHex(s.charCodeAt(p))) p++;
   const offEnd = p;
-  if (offEnd === offStart || s.charCodeAt(p) !== 47 /* / */ || s.charCodeAt(p + 1) !== 48 || s.charCodeAt(p + 2) !== 120) return undefined;
+  if (
+    offEnd === offStart ||
+    s.charCodeAt(p) !== 47 /* / */ ||
+    s.charCodeAt(p + 1) !== 48 ||
+    s.charCodeAt(p + 2) !== 120
+  )
+    return undefined;
   p += 3;
   const sizeStart = p;
   while (p < n && p - sizeStart < 8 && isHex(s.charCodeAt(p))) p++;
@@ -152,7 +159,9 @@ function isModChar(c: number): boolean {
 /** Index after an optional ` (T)` / ` (P)` at p. */
 function tpSuffix(s: string, p: number): number {
   const c = s.charCodeAt(p + 2);
-  return s.charCodeAt(p) === 32 && s.charCodeAt(p + 1) === 40 && (c === 84 || c === 80) && s.charCodeAt(p + 3) === 41 ? p + 4 : p;
+  return s.charCodeAt(p) === 32 && s.charCodeAt(p + 1) === 40 && (c === 84 || c === 80) && s.charCodeAt(p + 3) === 41
+    ? p + 4
+    : p;
 }
 /** `(?:\s|$)` at p. */
 function endsFrame(s: string, p: number): boolean {
@@ -180,7 +189,9 @@ export function frameFromInline(s: string, line: number): ParsedFrame | undefine
 export function frameFromCrashBt(s: string, line: number): (ParsedFrame & { sp: string }) | undefined {
   const out = { sp: '' };
   const f = crashBtFrame(s, out);
-  return f === undefined ? undefined : { fn: f.fn, offset: null, size: null, module: f.module, addr: f.addr, reliable: true, line, sp: out.sp };
+  return f === undefined
+    ? undefined
+    : { fn: f.fn, offset: null, size: null, module: f.module, addr: f.addr, reliable: true, line, sp: out.sp };
 }
 
 /**
@@ -204,7 +215,16 @@ export function crashBtFrame(s: string, out: { sp: string }): StackFrame | undef
   let known = crashMemo.get(rest);
   if (known === undefined) {
     const m = CRASH_BT_REST.exec(rest);
-    known = m ? frameTable.frame({ fn: m[1], offset: null, size: null, module: m[3] ?? null, addr: m[2].toLowerCase(), reliable: true }) : null;
+    known = m
+      ? frameTable.frame({
+          fn: m[1],
+          offset: null,
+          size: null,
+          module: m[3] ?? null,
+          addr: m[2].toLowerCase(),
+          reliable: true,
+        })
+      : null;
     if (crashMemo.size < CRASH_MEMO_MAX) crashMemo.set(rest, known);
   }
   if (known === null) return undefined;
@@ -213,7 +233,9 @@ export function crashBtFrame(s: string, out: { sp: string }): StackFrame | undef
 }
 
 // What follows `#N [sp] ` in a crash bt frame line (see CRASH_BT).
-const CRASH_BT_REST = new RegExp(String.raw`^(${FN})(?:\+(?:0x${HEX}{1,8}|\d{1,8}))? at (${HEX}{6,16})(?: \[([\w-]{1,64})\])?`);
+const CRASH_BT_REST = new RegExp(
+  String.raw`^(${FN})(?:\+(?:0x${HEX}{1,8}|\d{1,8}))? at (${HEX}{6,16})(?: \[([\w-]{1,64})\])?`,
+);
 /** Frames by the text after `#N [sp] ` (emptied with the frame table after each analysis). */
 const crashMemo = perRun('crashFrameText', new Map<string, StackFrame | null>());
 const CRASH_MEMO_MAX = 200_000;
@@ -242,7 +264,8 @@ export function frameOfLine(trimmed: string): StackFrame | undefined {
 
 function parseFrameText(trimmed: string): ParsedFrame | undefined {
   // PROC_ADDR starts with `[`, PLAIN and INLINE never do: try only what can match.
-  if (trimmed.charCodeAt(0) === 91) return trimmed.charCodeAt(1) === 60 /* < */ ? frameFromProcStack(trimmed, 0) : frameFromPpc(trimmed, 0);
+  if (trimmed.charCodeAt(0) === 91)
+    return trimmed.charCodeAt(1) === 60 /* < */ ? frameFromProcStack(trimmed, 0) : frameFromPpc(trimmed, 0);
   // s390 (arch/s390/kernel/dumpstack.c show_trace) prints a frame the unwinder is not
   // sure of in parentheses: `([<0000000000b84a8a>] __schedule+0x2ba/0x7a8)`.
   if (trimmed.charCodeAt(0) === 40 /* ( */ && trimmed.charCodeAt(1) === 91 && trimmed.endsWith(')')) {
@@ -252,7 +275,6 @@ function parseFrameText(trimmed: string): ParsedFrame | undefined {
   return frameFromPlain(trimmed, 0) ?? frameFromInline(trimmed, 0);
 }
 
-
 // 32-bit ARM backtraces (arch/arm/kernel/traps.c dump_backtrace_entry) print a call per
 // line, the function and where it was called from:
 //   `[<80de0078>] (dump_backtrace) from [<80de0574>] (show_stack+0x28/0x2c)`  (BACKTRACE_VERBOSE, and before 5.13)
@@ -261,8 +283,12 @@ function parseFrameText(trimmed: string): ParsedFrame | undefined {
 // `%pB` may add ` [module]` (and a build id); syzkaller adds ` file.c:123` after the symbol.
 const ARM_SYM = String.raw`(${FN})(?:\+0x(${HEX}{1,8})/0x(${HEX}{1,8}))?(?: \[([\w-]{1,64})(?: ${HEX}{1,64})?\])?`;
 const ARM_CALLER = String.raw`(${FN})\+0x(${HEX}{1,8})/0x(${HEX}{1,8})(?: \[([\w-]{1,64})(?: ${HEX}{1,64})?\])?`;
-const ARM_VERBOSE = new RegExp(String.raw`^\[<(${HEX}{8,16})>\] \(${ARM_SYM}(?: [\w/.-]{1,200}:\d{1,6})?\) from \[<(${HEX}{8,16})>\] \(${ARM_CALLER}(?: [\w/.-]{1,200}:\d{1,6})?\)$`);
-const ARM_SHORT = new RegExp(String.raw`^${ARM_SYM}(?: [\w/.-]{1,200}:\d{1,6})? from ${ARM_CALLER}(?: [\w/.-]{1,200}:\d{1,6})?$`);
+const ARM_VERBOSE = new RegExp(
+  String.raw`^\[<(${HEX}{8,16})>\] \(${ARM_SYM}(?: [\w/.-]{1,200}:\d{1,6})?\) from \[<(${HEX}{8,16})>\] \(${ARM_CALLER}(?: [\w/.-]{1,200}:\d{1,6})?\)$`,
+);
+const ARM_SHORT = new RegExp(
+  String.raw`^${ARM_SYM}(?: [\w/.-]{1,200}:\d{1,6})? from ${ARM_CALLER}(?: [\w/.-]{1,200}:\d{1,6})?$`,
+);
 
 /** One line of a 32-bit ARM backtrace: the function, and the frame it was called from. */
 export interface ArmCall {
@@ -294,8 +320,22 @@ function parseArmCall(s: string): ArmCall | null {
   if (!g) return null;
   const hex = (h: string | undefined) => (h === undefined ? null : '0x' + h.toLowerCase());
   return {
-    callee: frameTable.frame({ fn: g[0], offset: hex(g[1]), size: hex(g[2]), module: g[3] ?? null, addr: v ? v[1].toLowerCase() : null, reliable: true }),
-    caller: frameTable.frame({ fn: g[4], offset: hex(g[5]), size: hex(g[6]), module: g[7] ?? null, addr: v ? v[6].toLowerCase() : null, reliable: true }),
+    callee: frameTable.frame({
+      fn: g[0],
+      offset: hex(g[1]),
+      size: hex(g[2]),
+      module: g[3] ?? null,
+      addr: v ? v[1].toLowerCase() : null,
+      reliable: true,
+    }),
+    caller: frameTable.frame({
+      fn: g[4],
+      offset: hex(g[5]),
+      size: hex(g[6]),
+      module: g[7] ?? null,
+      addr: v ? v[6].toLowerCase() : null,
+      reliable: true,
+    }),
   };
 }
 
@@ -308,11 +348,27 @@ export function isStackTerminator(trimmed: string): boolean {
 export function frameFromSymbolOffset(sym: string, line: number): ParsedFrame | undefined {
   const hex = /^(\S{1,128}?)\+0x([0-9a-f]{1,8})(?:\/0x([0-9a-f]{1,8}))?(?: \[([\w-]{1,64})\])?$/i.exec(sym);
   if (hex) {
-    return { fn: hex[1], offset: '0x' + hex[2].toLowerCase(), size: hex[3] ? '0x' + hex[3].toLowerCase() : null, module: hex[4] ?? null, addr: null, reliable: true, line };
+    return {
+      fn: hex[1],
+      offset: '0x' + hex[2].toLowerCase(),
+      size: hex[3] ? '0x' + hex[3].toLowerCase() : null,
+      module: hex[4] ?? null,
+      addr: null,
+      reliable: true,
+      line,
+    };
   }
   const dec = /^(\S{1,128}?)\+(\d{1,9})(?: \[([\w-]{1,64})\])?$/.exec(sym);
   if (dec) {
-    return { fn: dec[1], offset: '0x' + Number(dec[2]).toString(16), size: null, module: dec[3] ?? null, addr: null, reliable: true, line };
+    return {
+      fn: dec[1],
+      offset: '0x' + Number(dec[2]).toString(16),
+      size: null,
+      module: dec[3] ?? null,
+      addr: null,
+      reliable: true,
+      line,
+    };
   }
   const bare = /^([A-Za-z_][\w.$]{0,127})$/.exec(sym);
   if (bare) return { fn: bare[1], offset: null, size: null, module: null, addr: null, reliable: true, line };

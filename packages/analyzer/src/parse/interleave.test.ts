@@ -6,13 +6,21 @@ const ours = (t: string) => t.startsWith('ours');
 
 describe('strayLine', () => {
   it('with printk caller ids: a line of another caller, when ours goes on within 8 lines', () => {
-    const lines = splitLines(['[ 1.0][  T43] ours 1', '[ 1.1][ T99] theirs', '[ 1.2][  T43] ours 2', '[ 1.3][  T43] not ours'].join('\n'));
+    const lines = splitLines(
+      ['[ 1.0][  T43] ours 1', '[ 1.1][ T99] theirs', '[ 1.2][  T43] ours 2', '[ 1.3][  T43] not ours'].join('\n'),
+    );
     expect(strayLine(lines, 0, 1, ours)).toBe(true);
     // A line of our own caller is never a stray, whatever it says.
     expect(strayLine(lines, 0, 3, ours)).toBe(false);
-    const far = splitLines(['[ 1.0][  T43] ours 1', ...Array.from({ length: 9 }, () => '[ 1.1][ T99] theirs'), '[ 1.2][  T43] ours 2'].join('\n'));
+    const far = splitLines(
+      ['[ 1.0][  T43] ours 1', ...Array.from({ length: 9 }, () => '[ 1.1][ T99] theirs'), '[ 1.2][  T43] ours 2'].join(
+        '\n',
+      ),
+    );
     expect(strayLine(far, 0, 1, ours)).toBe(false);
-    const ended = splitLines(['[ 1.0][  T43] ours 1', '[ 1.1][ T99] theirs', '[ 1.2][  T43] something else'].join('\n'));
+    const ended = splitLines(
+      ['[ 1.0][  T43] ours 1', '[ 1.1][ T99] theirs', '[ 1.2][  T43] something else'].join('\n'),
+    );
     expect(strayLine(ended, 0, 1, ours)).toBe(false);
   });
 

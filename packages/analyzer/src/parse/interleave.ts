@@ -24,5 +24,7 @@ export function strayLine(lines: LineTable, i: number, j: number, ours: (t: stri
     return false;
   }
   if (!loose || own !== null) return false;
-  return j + 1 < lines.length && j - 1 > i && !lines.blank(j + 1) && ours(lines.trimmed(j + 1)) && ours(lines.trimmed(j - 1));
+  return (
+    j + 1 < lines.length && j - 1 > i && !lines.blank(j + 1) && ours(lines.trimmed(j + 1)) && ours(lines.trimmed(j - 1))
+  );
 }

@@ -19,8 +19,14 @@ const PATTERNS: { re: RegExp; strength: number }[] = [
   // `uname -r` output alone on a line, or `kernel-3.10.0-957.el7`.
   { re: /^(\d{1,2}\.\d{1,3}\.\d{1,4}[-+][\w.+~-]{1,80})$/, strength: 6 },
   // A distribution release in prose: `Centos7 3.10.0-693.el7.x86_64`.
-  { re: /(?:^|[^\w.-])(\d\.\d{1,2}\.\d{1,3}-[\w.]{1,60}?\.(?:el\d{1,2}(?:_\d{1,2})?(?:uek)?\.(?:x86_64|aarch64|ppc64le|s390x)|fc\d{2}\.(?:x86_64|aarch64)|x86_64|aarch64|amd64|arm64))(?![\w.-])/, strength: 4 },
-  { re: /(?:^|[^\w.-])(\d\.\d{1,2}\.\d{1,3}-\d{1,4}(?:\.\d{1,4}){0,3}-(?:generic|amd64|arm64|cloud-amd64|aws|azure|gcp|lowlatency))(?![\w.-])/, strength: 4 },
+  {
+    re: /(?:^|[^\w.-])(\d\.\d{1,2}\.\d{1,3}-[\w.]{1,60}?\.(?:el\d{1,2}(?:_\d{1,2})?(?:uek)?\.(?:x86_64|aarch64|ppc64le|s390x)|fc\d{2}\.(?:x86_64|aarch64)|x86_64|aarch64|amd64|arm64))(?![\w.-])/,
+    strength: 4,
+  },
+  {
+    re: /(?:^|[^\w.-])(\d\.\d{1,2}\.\d{1,3}-\d{1,4}(?:\.\d{1,4}){0,3}-(?:generic|amd64|arm64|cloud-amd64|aws|azure|gcp|lowlatency))(?![\w.-])/,
+    strength: 4,
+  },
 ];
 
 const ARCH_HINTS: { re: RegExp; arch: string }[] = [
@@ -31,7 +37,8 @@ const ARCH_HINTS: { re: RegExp; arch: string }[] = [
 ];
 
 /** The union of ARCH_HINTS: one scan of a line instead of four (most lines match none). */
-export const ANY_ARCH_HINT = /^(?:RIP: (?:00\d\d:|[0-9a-f]{16} )|RAX: [0-9a-f]{16}|pc : |lr : |x29: |NIP: |Krnl PSW)|\b(?:x86_64|aarch64|arm64|ppc64le|s390x)\b/;
+export const ANY_ARCH_HINT =
+  /^(?:RIP: (?:00\d\d:|[0-9a-f]{16} )|RAX: [0-9a-f]{16}|pc : |lr : |x29: |NIP: |Krnl PSW)|\b(?:x86_64|aarch64|arm64|ppc64le|s390x)\b/;
 
 /**
  * False only for lines ANY_ARCH_HINT cannot match: its anchored forms start with one of
@@ -88,7 +95,12 @@ export function scanKernelFacts(lines: LineTable, records: Records): void {
           const p = PATTERNS[k];
           const m = p.re.exec(t);
           if (m) {
-            records.kernels.push({ release: m[1], arch: archFromRelease(m[1]), strength: p.strength, line: lines.no(i) });
+            records.kernels.push({
+              release: m[1],
+              arch: archFromRelease(m[1]),
+              strength: p.strength,
+              line: lines.no(i),
+            });
             break;
           }
         }

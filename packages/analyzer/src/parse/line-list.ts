@@ -4,7 +4,12 @@
 import type { Line } from '../text/lines.js';
 import type { FormatParser, ParseContext } from './parser.js';
 
-export function lineListParser(name: string, prefix: string, re: RegExp, onMatch: (m: RegExpExecArray, line: Line, ctx: ParseContext) => void): FormatParser {
+export function lineListParser(
+  name: string,
+  prefix: string,
+  re: RegExp,
+  onMatch: (m: RegExpExecArray, line: Line, ctx: ParseContext) => void,
+): FormatParser {
   return {
     name,
     startChars: prefix[0],

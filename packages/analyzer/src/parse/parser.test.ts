@@ -15,8 +15,16 @@ describe('stackBlockKey', () => {
     expect(stackBlockKey('3570de20')).toBe(stackBlockKey('000000003570c000'));
   });
   it('agrees with sameStackBlock', () => {
-    const addrs = ['ffff88003570c000', 'ffff88003570ffff', 'ffff88003570bfff', 'ffff880035710000', 'ffffb8a1c01608ee', 'ffffb8a1c0160918'];
-    for (const a of addrs) for (const b of addrs) expect(sameStackBlock(a, b)).toBe(stackBlockKey(a) === stackBlockKey(b));
+    const addrs = [
+      'ffff88003570c000',
+      'ffff88003570ffff',
+      'ffff88003570bfff',
+      'ffff880035710000',
+      'ffffb8a1c01608ee',
+      'ffffb8a1c0160918',
+    ];
+    for (const a of addrs)
+      for (const b of addrs) expect(sameStackBlock(a, b)).toBe(stackBlockKey(a) === stackBlockKey(b));
   });
   it('keys text that is not hex by the text, never equal to an address', () => {
     const k = stackBlockKey('not-an-address!!');

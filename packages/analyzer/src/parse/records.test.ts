@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { FrameTable, frameTable } from './frame-table.js';
 import { Records, type ParsedFrame } from './records.js';
 
-const pf = (fn: string, line: number, extra: Partial<ParsedFrame> = {}): ParsedFrame => ({ fn, offset: '0x10', size: '0x20', module: null, addr: null, reliable: true, line, ...extra });
+const pf = (fn: string, line: number, extra: Partial<ParsedFrame> = {}): ParsedFrame => ({
+  fn,
+  offset: '0x10',
+  size: '0x20',
+  module: null,
+  addr: null,
+  reliable: true,
+  line,
+  ...extra,
+});
 
 describe('FrameTable', () => {
   it('gives identical frames one object and identical stacks one array', () => {
@@ -17,7 +26,15 @@ describe('FrameTable', () => {
   it('keeps frames apart that differ in any field', () => {
     const s = new FrameTable();
     const base = s.frame(pf('f', 1));
-    for (const extra of [{ offset: '0x11' }, { size: '0x21' }, { module: 'm' }, { addr: 'ffffffff81000000' }, { reliable: false }, { context: 'irq' as const }, { isIp: true }]) {
+    for (const extra of [
+      { offset: '0x11' },
+      { size: '0x21' },
+      { module: 'm' },
+      { addr: 'ffffffff81000000' },
+      { reliable: false },
+      { context: 'irq' as const },
+      { isIp: true },
+    ]) {
       expect(s.frame(pf('f', 1, extra))).not.toBe(base);
       expect(s.frame(pf('f', 2, extra))).toBe(s.frame(pf('f', 3, extra)));
     }
@@ -25,8 +42,12 @@ describe('FrameTable', () => {
 
   it('stays correct past the scanned variants (one function, thousands of call sites)', () => {
     const s = new FrameTable();
-    const first = Array.from({ length: 5000 }, (_, i) => s.frame(pf('schedule', i, { addr: 'ffffffff8' + i.toString(16).padStart(7, '0') })));
-    const again = Array.from({ length: 5000 }, (_, i) => s.frame(pf('schedule', i + 1, { addr: 'ffffffff8' + i.toString(16).padStart(7, '0') })));
+    const first = Array.from({ length: 5000 }, (_, i) =>
+      s.frame(pf('schedule', i, { addr: 'ffffffff8' + i.toString(16).padStart(7, '0') })),
+    );
+    const again = Array.from({ length: 5000 }, (_, i) =>
+      s.frame(pf('schedule', i + 1, { addr: 'ffffffff8' + i.toString(16).padStart(7, '0') })),
+    );
     expect(again.every((f, i) => f === first[i])).toBe(true);
     expect(new Set(first).size).toBe(5000);
   });
@@ -36,8 +57,26 @@ describe('Records.addTask', () => {
   it('moves frame lines to frameLines and shares the stack between tasks', () => {
     frameTable.clear();
     const r = new Records();
-    const t1 = r.addTask({ pid: 1, comm: 'a', state: 'D', cpu: null, taskAddr: null, frames: [pf('schedule', 5), pf('io_schedule', 6)], span: { line: 4, endLine: 6 }, format: 't' });
-    const t2 = r.addTask({ pid: 2, comm: 'b', state: 'D', cpu: null, taskAddr: null, frames: [pf('schedule', 8), pf('io_schedule', 9)], span: { line: 7, endLine: 9 }, format: 't' });
+    const t1 = r.addTask({
+      pid: 1,
+      comm: 'a',
+      state: 'D',
+      cpu: null,
+      taskAddr: null,
+      frames: [pf('schedule', 5), pf('io_schedule', 6)],
+      span: { line: 4, endLine: 6 },
+      format: 't',
+    });
+    const t2 = r.addTask({
+      pid: 2,
+      comm: 'b',
+      state: 'D',
+      cpu: null,
+      taskAddr: null,
+      frames: [pf('schedule', 8), pf('io_schedule', 9)],
+      span: { line: 7, endLine: 9 },
+      format: 't',
+    });
     expect(t1.frameLines).toEqual([5, 6]);
     expect(t2.frameLines).toEqual([8, 9]);
     expect(t2.frames).toBe(t1.frames);

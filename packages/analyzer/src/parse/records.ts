@@ -348,4 +348,3 @@ export class Records {
   /** Architecture hints from register names and trace styles. */
   archHints: { arch: string; line: number }[] = [];
 }
-

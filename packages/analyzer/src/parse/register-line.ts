@@ -50,7 +50,8 @@ export function readRegisterLineByHand(t: string, into: Record<string, string>, 
     pairs++;
   }
   if (pairs === 0) return false;
-  for (let k = 0; k < pairs; k++) into[t.slice(at[k * 4], at[k * 4 + 1]).toLowerCase()] = t.slice(at[k * 4 + 2], at[k * 4 + 3]);
+  for (let k = 0; k < pairs; k++)
+    into[t.slice(at[k * 4], at[k * 4 + 1]).toLowerCase()] = t.slice(at[k * 4 + 2], at[k * 4 + 3]);
   return true;
 }
 

@@ -34,7 +34,8 @@ function violations(text: string): string[] {
     if (lines.blank(i)) continue;
     const line = lines.at(i);
     const first = line.trimmed[0];
-    for (const p of declared) if (!p.startChars!.includes(first) && p.starts(line, ctx)) out.push(`${p.name}: ${line.trimmed.slice(0, 80)}`);
+    for (const p of declared)
+      if (!p.startChars!.includes(first) && p.starts(line, ctx)) out.push(`${p.name}: ${line.trimmed.slice(0, 80)}`);
   }
   return out;
 }
@@ -59,12 +60,51 @@ describe('startChars', () => {
   });
 
   it('hold on generated lines made of the formats’ words behind any character', () => {
-    const words = ['INFO: task ', 'CPU: ', 'CPU 3 RUNQUEUE: ffff888000000000', 'NMI backtrace for cpu 1', 'Sending NMI from CPU 0 to CPUs 1:', '** ', 'crash> ', 'rash> bt', 'PID: 1', 'TASK: ffff', 'rcu: ', 'rcu_', 'BUG: workqueue lockup', 'Showing busy workqueues', 'workqueue events: flags=0x0', 'WARNING: possible circular locking dependency detected', '[ INFO: ', '2 locks held by a/1:', 'no locks held by a/1.', 'Showing all locks held in the system:', 'sysrq: Show State', 'SysRq : Show Blocked State', 'Task dump for CPU 1:', 'hexadecimal: 10', 'PER-CPU OFFSET VALUES:', '0xffffffff81000000 <fn+1>:', '/x/y.c: 10', 'nfs: server x not responding', 'unregister_netdevice: waiting for eth0 to become free. Usage count = 2', 'PID: 1      TASK: ffff888000000000  CPU: 0   COMMAND: "x"', 'ffff888000000000:  0000000000000000 ffffffff81000000', ' ', ':', 'x'];
+    const words = [
+      'INFO: task ',
+      'CPU: ',
+      'CPU 3 RUNQUEUE: ffff888000000000',
+      'NMI backtrace for cpu 1',
+      'Sending NMI from CPU 0 to CPUs 1:',
+      '** ',
+      'crash> ',
+      'rash> bt',
+      'PID: 1',
+      'TASK: ffff',
+      'rcu: ',
+      'rcu_',
+      'BUG: workqueue lockup',
+      'Showing busy workqueues',
+      'workqueue events: flags=0x0',
+      'WARNING: possible circular locking dependency detected',
+      '[ INFO: ',
+      '2 locks held by a/1:',
+      'no locks held by a/1.',
+      'Showing all locks held in the system:',
+      'sysrq: Show State',
+      'SysRq : Show Blocked State',
+      'Task dump for CPU 1:',
+      'hexadecimal: 10',
+      'PER-CPU OFFSET VALUES:',
+      '0xffffffff81000000 <fn+1>:',
+      '/x/y.c: 10',
+      'nfs: server x not responding',
+      'unregister_netdevice: waiting for eth0 to become free. Usage count = 2',
+      'PID: 1      TASK: ffff888000000000  CPU: 0   COMMAND: "x"',
+      'ffff888000000000:  0000000000000000 ffffffff81000000',
+      ' ',
+      ':',
+      'x',
+    ];
     fc.assert(
-      fc.property(fc.string({ maxLength: 2 }), fc.array(fc.constantFrom(...words), { minLength: 1, maxLength: 3 }), (head, parts) => {
-        const bad = violations(head + parts.join(''));
-        expect(bad).toEqual([]);
-      }),
+      fc.property(
+        fc.string({ maxLength: 2 }),
+        fc.array(fc.constantFrom(...words), { minLength: 1, maxLength: 3 }),
+        (head, parts) => {
+          const bad = violations(head + parts.join(''));
+          expect(bad).toEqual([]);
+        },
+      ),
       { numRuns: 5000, seed: 17 },
     );
   });

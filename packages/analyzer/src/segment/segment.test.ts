@@ -47,7 +47,9 @@ describe('segment', () => {
   });
 
   it('marks lines that look like a capture but no parser took as unparsed', () => {
-    const text = ['some words', ' mutex_lock+0x38/0x50', '#3 [ffffb8a1c3a6fd28] schedule at ffffffff81a3f6d6'].join('\n');
+    const text = ['some words', ' mutex_lock+0x38/0x50', '#3 [ffffb8a1c3a6fd28] schedule at ffffffff81a3f6d6'].join(
+      '\n',
+    );
     expect(run(text, [])).toEqual([
       { format: 'prose', line: 1, endLine: 1, status: 'prose' },
       { format: 'capture', line: 2, endLine: 3, status: 'unparsed' },
@@ -55,13 +57,19 @@ describe('segment', () => {
   });
 
   it('tries the next parser when one throws or does not get past its first line', () => {
-    const thrower: FormatParser = { name: 'bad', starts: () => true, parse: () => { throw new Error('parser bug'); } };
+    const thrower: FormatParser = {
+      name: 'bad',
+      starts: () => true,
+      parse: () => {
+        throw new Error('parser bug');
+      },
+    };
     const stuck: FormatParser = { name: 'stuck', starts: () => true, parse: (_l, i) => i };
     const text = ['BEGIN a', 'END'].join('\n');
     expect(run(text, [thrower, stuck, block('a')])).toEqual([{ format: 'a', line: 1, endLine: 2, status: 'parsed' }]);
   });
 
-  it("asks a parser with startChars only about lines that begin with one of them", () => {
+  it('asks a parser with startChars only about lines that begin with one of them', () => {
     const b = block('b', 'B');
     const any = block('z');
     run(['BEGIN b', 'END', 'xyz', 'yzx', 'zxy'].join('\n'), [b, any]);

@@ -47,7 +47,13 @@ export function segment(lines: LineTable, parsers: FormatParser[], ctx: ParseCon
   const push = (seg: CoverageSegment) => {
     const last = coverage[coverage.length - 1];
     // Merge neighbouring prose/unparsed runs (blank lines between them included).
-    if (last && last.status === seg.status && seg.status !== 'parsed' && last.format === seg.format && seg.line - last.endLine <= 2) {
+    if (
+      last &&
+      last.status === seg.status &&
+      seg.status !== 'parsed' &&
+      last.format === seg.format &&
+      seg.line - last.endLine <= 2
+    ) {
       last.endLine = seg.endLine;
       return;
     }

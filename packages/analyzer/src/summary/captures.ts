@@ -24,7 +24,10 @@ export function joinCaptures(captures: readonly { text: string; createdAt: strin
 }
 
 /** Each capture's lines, from the markers found (null: one capture). */
-export function captureRanges(marks: readonly { seq: number; line: number; createdAt: string }[], lineCount: number): CaptureRange[] | null {
+export function captureRanges(
+  marks: readonly { seq: number; line: number; createdAt: string }[],
+  lineCount: number,
+): CaptureRange[] | null {
   if (marks.length === 0) return null;
   const ranges: CaptureRange[] = [{ seq: 1, line: 1, endLine: Math.max(0, marks[0].line - 1), createdAt: null }];
   marks.forEach((m, k) => {
@@ -101,25 +104,34 @@ export function whatTheLastCaptureAdded(doc: AnalysisDocument, ranges: readonly 
   for (const t of doc.tasks as TaskWithBefore[]) {
     const at = t.frameLines?.[0];
     if (at === undefined || at < last.line || t.frames.length === 0) continue;
-    const name = t.comm && t.pid !== null ? `${t.comm} ${t.pid}` : t.pid !== null ? `task ${t.pid}` : (t.comm ?? 'a task');
+    const name =
+      t.comm && t.pid !== null ? `${t.comm} ${t.pid}` : t.pid !== null ? `task ${t.pid}` : (t.comm ?? 'a task');
     const where = t.waitFrame ?? t.frames[0].fn;
     const before = t.stackBefore;
     if (before) {
       if (stackKey(before) === stackKey(t)) {
         if (counts.still++ < MAX_NAMED) still.push(`${name} in ${where}`);
-      } else if (counts.moved++ < MAX_NAMED) moved.push(`${name} (now in ${where}, was in ${before.frames[0]?.fn ?? '?'} in capture ${before.capture})`);
+      } else if (counts.moved++ < MAX_NAMED)
+        moved.push(`${name} (now in ${where}, was in ${before.frames[0]?.fn ?? '?'} in capture ${before.capture})`);
       continue;
     }
     if (counts.seen++ >= MAX_NAMED) continue;
     const e = firstEdge.get(t.id);
-    const what = e ? `it ${e.kind === 'flushes' ? 'flushes' : e.kind === 'ipi_wait' ? 'waits for an answer from' : 'waits for'} ${labels.get(e.to) ?? e.to}` : `it is in ${where}`;
+    const what = e
+      ? `it ${e.kind === 'flushes' ? 'flushes' : e.kind === 'ipi_wait' ? 'waits for an answer from' : 'waits for'} ${labels.get(e.to) ?? e.to}`
+      : `it is in ${where}`;
     seen.push(`${name} is now seen: ${what}`);
   }
   const when = last.createdAt ? ` (${last.createdAt})` : '';
   const more = (n: number, shown: number) => (n > shown ? `; and ${n - shown} more` : '');
   const parts: string[] = [];
-  parts.push(counts.seen === 0 ? `Capture ${last.seq}${when} shows no task stack the earlier captures did not.` : `Capture ${last.seq}${when} adds: ${seen.join('; ')}${more(counts.seen, seen.length)}.`);
-  if (counts.still) parts.push(`On the same stack as before (stuck): ${still.join(', ')}${more(counts.still, still.length)}.`);
+  parts.push(
+    counts.seen === 0
+      ? `Capture ${last.seq}${when} shows no task stack the earlier captures did not.`
+      : `Capture ${last.seq}${when} adds: ${seen.join('; ')}${more(counts.seen, seen.length)}.`,
+  );
+  if (counts.still)
+    parts.push(`On the same stack as before (stuck): ${still.join(', ')}${more(counts.still, still.length)}.`);
   if (counts.moved) parts.push(`Moved: ${moved.join(', ')}${more(counts.moved, moved.length)}.`);
   return parts.join(' ');
 }

@@ -69,7 +69,9 @@ describe('diff of two captures', () => {
   });
 
   it('says it in words', () => {
-    expect(d.summary).toMatch(/^1 task has the same stack in both captures \(stuck: kworker\/1:2 \(4790\) in \S+\); 1 task moved\. 1 task is seen only in the second\. 1 task is no longer seen\.$/);
+    expect(d.summary).toMatch(
+      /^1 task has the same stack in both captures \(stuck: kworker\/1:2 \(4790\) in \S+\); 1 task moved\. 1 task is seen only in the second\. 1 task is no longer seen\.$/,
+    );
   });
 
   it('a capture against itself: everything stuck, nothing moved', () => {
@@ -81,12 +83,43 @@ describe('diff of two captures', () => {
 
 describe('locks and CPUs between two documents', () => {
   const doc = (locks: Lock[], cpus: Cpu[]): AnalysisDocument => ({ ...analyze(''), locks, cpus });
-  const lock = (id: string, owner: string | null, waiters: string[]): Lock => ({ id, addr: id.slice(5), name: null, type: 'mutex', owner, waiters, evidence: [] });
-  const cpu = (n: number, stuck: boolean): Cpu => ({ id: `cpu:${n}`, cpu: n, current: null, idle: false, stuck, runnable: [], evidence: [], ...(stuck ? { stuckReason: 'soft lockup' } : {}) });
+  const lock = (id: string, owner: string | null, waiters: string[]): Lock => ({
+    id,
+    addr: id.slice(5),
+    name: null,
+    type: 'mutex',
+    owner,
+    waiters,
+    evidence: [],
+  });
+  const cpu = (n: number, stuck: boolean): Cpu => ({
+    id: `cpu:${n}`,
+    cpu: n,
+    current: null,
+    idle: false,
+    stuck,
+    runnable: [],
+    evidence: [],
+    ...(stuck ? { stuckReason: 'soft lockup' } : {}),
+  });
 
   it('names each lock whose owner changed, and each CPU still, no longer or newly stuck', () => {
-    const a = doc([lock('lock:ffff01', 'task:1', ['task:2']), lock('lock:ffff02', 'task:3', []), lock('lock:ffff03', null, ['task:5'])], [cpu(0, true), cpu(1, true), cpu(2, false)]);
-    const b = doc([lock('lock:ffff01', 'task:2', []), lock('lock:ffff02', 'task:3', ['task:4']), lock('lock:ffff03', 'task:6', ['task:5'])], [cpu(0, true), cpu(1, false), cpu(2, true)]);
+    const a = doc(
+      [
+        lock('lock:ffff01', 'task:1', ['task:2']),
+        lock('lock:ffff02', 'task:3', []),
+        lock('lock:ffff03', null, ['task:5']),
+      ],
+      [cpu(0, true), cpu(1, true), cpu(2, false)],
+    );
+    const b = doc(
+      [
+        lock('lock:ffff01', 'task:2', []),
+        lock('lock:ffff02', 'task:3', ['task:4']),
+        lock('lock:ffff03', 'task:6', ['task:5']),
+      ],
+      [cpu(0, true), cpu(1, false), cpu(2, true)],
+    );
     const d = diffAnalyses(a, b);
     expect(d.locks.map((l) => [l.id, l.ownerA, l.ownerB])).toEqual([
       ['lock:ffff01', 'task:1', 'task:2'],
@@ -97,6 +130,8 @@ describe('locks and CPUs between two documents', () => {
       [1, 'recovered'],
       [2, 'newly_stuck'],
     ]);
-    expect(d.summary).toBe('No task has a stack in both captures. 2 locks changed owner. CPU 0 still stuck. CPU 1 no longer stuck. CPU 2 stuck only in the second.');
+    expect(d.summary).toBe(
+      'No task has a stack in both captures. 2 locks changed owner. CPU 0 still stuck. CPU 1 no longer stuck. CPU 2 stuck only in the second.',
+    );
   });
 });

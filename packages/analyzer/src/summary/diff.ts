@@ -4,7 +4,16 @@
 // minutes apart is the strongest sign a capture can give that it is hung; one whose stack
 // changed is making progress, however slowly. Pure: two documents in, one diff out.
 
-import type { AnalysisDiff, AnalysisDocument, CpuDiff, Frame, LockDiff, Task, TaskChange, TaskDiff } from '../contract.js';
+import type {
+  AnalysisDiff,
+  AnalysisDocument,
+  CpuDiff,
+  Frame,
+  LockDiff,
+  Task,
+  TaskChange,
+  TaskDiff,
+} from '../contract.js';
 import { isGenericFrame } from '../knowledge/waits.js';
 
 /** Tasks listed at most (the counts cover all of them). */
@@ -32,7 +41,16 @@ export function diffAnalyses(a: AnalysisDocument, b: AnalysisDocument, limit = D
   const add = (id: string, x: Task | undefined, y: Task | undefined, change: TaskChange) => {
     counts[change]++;
     const t = (y ?? x)!;
-    tasks.push({ id, pid: t.pid, comm: t.comm, change, stateA: x?.state ?? null, stateB: y?.state ?? null, atA: where(x), atB: where(y) });
+    tasks.push({
+      id,
+      pid: t.pid,
+      comm: t.comm,
+      change,
+      stateA: x?.state ?? null,
+      stateB: y?.state ?? null,
+      atA: where(x),
+      atB: where(y),
+    });
   };
   for (const [id, x] of ta) {
     const y = tb.get(id);
@@ -51,24 +69,36 @@ export function diffAnalyses(a: AnalysisDocument, b: AnalysisDocument, limit = D
   for (const l of a.locks) {
     const m = lb.get(l.id);
     if (!m || m.owner === l.owner) continue;
-    locks.push({ id: l.id, name: m.name ?? l.name, ownerA: l.owner, ownerB: m.owner, waitersA: l.waiters.length, waitersB: m.waiters.length });
+    locks.push({
+      id: l.id,
+      name: m.name ?? l.name,
+      ownerA: l.owner,
+      ownerB: m.owner,
+      waitersA: l.waiters.length,
+      waitersB: m.waiters.length,
+    });
   }
 
   const cb = new Map(b.cpus.map((c) => [c.cpu, c]));
   const cpus: CpuDiff[] = [];
   for (const c of a.cpus) {
     const d = cb.get(c.cpu);
-    if (c.stuck && d?.stuck) cpus.push({ cpu: c.cpu, change: 'still_stuck', reasonA: c.stuckReason ?? null, reasonB: d.stuckReason ?? null });
-    else if (c.stuck && d && !d.stuck) cpus.push({ cpu: c.cpu, change: 'recovered', reasonA: c.stuckReason ?? null, reasonB: null });
+    if (c.stuck && d?.stuck)
+      cpus.push({ cpu: c.cpu, change: 'still_stuck', reasonA: c.stuckReason ?? null, reasonB: d.stuckReason ?? null });
+    else if (c.stuck && d && !d.stuck)
+      cpus.push({ cpu: c.cpu, change: 'recovered', reasonA: c.stuckReason ?? null, reasonB: null });
   }
   const ca = new Map(a.cpus.map((c) => [c.cpu, c]));
-  for (const d of b.cpus) if (d.stuck && !ca.get(d.cpu)?.stuck) cpus.push({ cpu: d.cpu, change: 'newly_stuck', reasonA: null, reasonB: d.stuckReason ?? null });
+  for (const d of b.cpus)
+    if (d.stuck && !ca.get(d.cpu)?.stuck)
+      cpus.push({ cpu: d.cpu, change: 'newly_stuck', reasonA: null, reasonB: d.stuckReason ?? null });
   cpus.sort((p, q) => p.cpu - q.cpu);
 
   return { counts, tasks: tasks.slice(0, limit), locks, cpus, summary: summarize(counts, tasks, locks, cpus) };
 }
 
-const name = (t: TaskDiff) => (t.comm && t.pid !== null ? `${t.comm} (${t.pid})` : t.pid !== null ? `pid ${t.pid}` : (t.comm ?? t.id));
+const name = (t: TaskDiff) =>
+  t.comm && t.pid !== null ? `${t.comm} (${t.pid})` : t.pid !== null ? `pid ${t.pid}` : (t.comm ?? t.id);
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 function summarize(counts: Record<TaskChange, number>, tasks: TaskDiff[], locks: LockDiff[], cpus: CpuDiff[]): string {

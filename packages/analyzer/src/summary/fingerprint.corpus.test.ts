@@ -23,12 +23,20 @@ describe.skipIf(!present)('syzkaller corpus fingerprints', () => {
       .filter((f) => f.endsWith('.txt'))
       .sort()
       .map((f) => {
-        const exp = JSON.parse(readFileSync(join(CORPUS, f.replace(/\.txt$/, '.expect.json')), 'utf8')) as { titleIn: string[] };
-        return { name: f, title: exp.titleIn[0], fingerprint: analyze(readFileSync(join(CORPUS, f), 'utf8')).fingerprint };
+        const exp = JSON.parse(readFileSync(join(CORPUS, f.replace(/\.txt$/, '.expect.json')), 'utf8')) as {
+          titleIn: string[];
+        };
+        return {
+          name: f,
+          title: exp.titleIn[0],
+          fingerprint: analyze(readFileSync(join(CORPUS, f), 'utf8')).fingerprint,
+        };
       });
     const s = scoreGrouping(items);
     const detail = JSON.stringify({ mixed: s.mixed, split: s.split }, null, 1);
-    console.log(`syzkaller fingerprints: pure ${s.pure}/${s.logs}, most titles per fingerprint ${s.maxTitles}, repeated titles kept together ${s.keptTogether}/${s.repeatedTitles}`);
+    console.log(
+      `syzkaller fingerprints: pure ${s.pure}/${s.logs}, most titles per fingerprint ${s.maxTitles}, repeated titles kept together ${s.keptTogether}/${s.repeatedTitles}`,
+    );
     expect(s.pure / s.logs, detail).toBeGreaterThanOrEqual(0.9);
     expect(s.maxTitles, detail).toBeLessThanOrEqual(2);
     expect(s.keptTogether / s.repeatedTitles, detail).toBeGreaterThanOrEqual(0.7);

@@ -11,7 +11,10 @@ import { analyze } from '../analyze.js';
 import { remapCapture } from '../testing/remap.js';
 
 const REPO_ROOT = join(__dirname, '../../../..');
-const DIRS = [join(__dirname, '../../fixtures/real'), process.env.HANGSCOPE_SHARED_REAL_CORPUS ?? join(REPO_ROOT, '../shared/corpus/real')].filter((d) => existsSync(d));
+const DIRS = [
+  join(__dirname, '../../fixtures/real'),
+  process.env.HANGSCOPE_SHARED_REAL_CORPUS ?? join(REPO_ROOT, '../shared/corpus/real'),
+].filter((d) => existsSync(d));
 
 const captures = DIRS.flatMap((d) =>
   readdirSync(d)
@@ -47,7 +50,9 @@ describe('fingerprint under another boot', () => {
 
   // The rewrite must reach most captures, or the property says little.
   it('rewrites nearly every capture', () => {
-    const untouched = captures.filter((c) => remapCapture(c.text, pidsOf(c.text, analyze(c.text)), EVERYTHING) === c.text).map((c) => c.name);
+    const untouched = captures
+      .filter((c) => remapCapture(c.text, pidsOf(c.text, analyze(c.text)), EVERYTHING) === c.text)
+      .map((c) => c.name);
     expect(untouched.length, untouched.join('\n')).toBeLessThanOrEqual(Math.floor(captures.length / 20));
   });
 

@@ -102,13 +102,25 @@ describe('fingerprint', () => {
   });
 
   it('keeps unrelated lockdep reports apart', () => {
-    const other = lockdepLoop('  127.525803', 22269, 'ffffffff8232bf0e', '').map((l) => l.replace(/&bdev->bd_mutex/g, 'sk_lock-AF_INET').replace(/blkdev_reread_part/g, 'do_ip_setsockopt'));
+    const other = lockdepLoop('  127.525803', 22269, 'ffffffff8232bf0e', '').map((l) =>
+      l.replace(/&bdev->bd_mutex/g, 'sk_lock-AF_INET').replace(/blkdev_reread_part/g, 'do_ip_setsockopt'),
+    );
     expect(fp(other)).not.toBe(fp(lockdepLoop('  127.525803', 22269, 'ffffffff8232bf0e', '')));
   });
 
   it('keys waiters of a global lock whose holder the dump does not show on the lock, whoever waits', () => {
-    const a = fp(hungOnMutex(17, 'rtnl_mutex', ['rtnl_lock', 'addrconf_verify_work', 'process_one_work', 'worker_thread', 'kthread']));
-    const b = fp(hungOnMutex(6109, 'rtnl_mutex', ['rtnl_lock', 'ipv6_route_ioctl', 'inet6_ioctl', 'sock_do_ioctl', 'sock_ioctl']));
+    const a = fp(
+      hungOnMutex(17, 'rtnl_mutex', [
+        'rtnl_lock',
+        'addrconf_verify_work',
+        'process_one_work',
+        'worker_thread',
+        'kthread',
+      ]),
+    );
+    const b = fp(
+      hungOnMutex(6109, 'rtnl_mutex', ['rtnl_lock', 'ipv6_route_ioctl', 'inet6_ioctl', 'sock_do_ioctl', 'sock_ioctl']),
+    );
     expect(a).toBe(key('lock rtnl_mutex < lock/mutex'));
     expect(a).toBe(b);
   });
@@ -119,12 +131,35 @@ describe('fingerprint', () => {
       'CPU: 1 PID: 8773 Comm: syz-executor687 Not tainted 5.4.0-rc1+ #0',
       'RIP: 0010:' + inner[0] + '+0x1f/0x1a0',
       'Call Trace:',
-      ...[...inner.slice(1), 'tc_ctl_action', 'rtnetlink_rcv_msg', 'netlink_rcv_skb', 'rtnetlink_rcv', 'netlink_unicast', 'netlink_sendmsg', 'sock_sendmsg', '___sys_sendmsg', '__sys_sendmsg', '__x64_sys_sendmsg', 'do_syscall_64'].map((f) => ` ${f}+0x10/0x20`),
+      ...[
+        ...inner.slice(1),
+        'tc_ctl_action',
+        'rtnetlink_rcv_msg',
+        'netlink_rcv_skb',
+        'rtnetlink_rcv',
+        'netlink_unicast',
+        'netlink_sendmsg',
+        'sock_sendmsg',
+        '___sys_sendmsg',
+        '__sys_sendmsg',
+        '__x64_sys_sendmsg',
+        'do_syscall_64',
+      ].map((f) => ` ${f}+0x10/0x20`),
     ];
     // The hung task alone, without lockdep's list (which would state the holder).
-    const full = hungOnMutex(17, 'rtnl_mutex', ['rtnl_lock', 'addrconf_verify_work', 'process_one_work', 'worker_thread', 'kthread']);
+    const full = hungOnMutex(17, 'rtnl_mutex', [
+      'rtnl_lock',
+      'addrconf_verify_work',
+      'process_one_work',
+      'worker_thread',
+      'kthread',
+    ]);
     const waiter = full.slice(0, full.findIndex((l) => l.includes('ret_from_fork')) + 1);
-    const a = analyze([...waiter, ...holder(['check_memory_region', '__kasan_check_read', 'kfree_skb', 'netlink_attachskb'])].join('\n'));
+    const a = analyze(
+      [...waiter, ...holder(['check_memory_region', '__kasan_check_read', 'kfree_skb', 'netlink_attachskb'])].join(
+        '\n',
+      ),
+    );
     expect(a.graph.edges.some((e) => e.kind === 'held_by' && e.to === 'task:8773')).toBe(true);
     expect(a.fingerprint).toBe(key('lock rtnl_mutex < lock/mutex'));
     expect(fp([...waiter, ...holder(['memset', 'skb_put', 'tcf_action_dump'])])).toBe(a.fingerprint);
@@ -132,7 +167,13 @@ describe('fingerprint', () => {
 
   it('keys waiters of a lock inside an object, holder not shown, on the lock and the waiter', () => {
     const a = fp(hungOnMutex(17, '&type->s_umount_key#34', ['grab_super', 'sget_userns', 'mount_bdev']));
-    const b = fp(hungOnMutex(18, '&type->s_umount_key#21', ['iterate_supers', 'drop_caches_sysctl_handler', 'proc_sys_call_handler']));
+    const b = fp(
+      hungOnMutex(18, '&type->s_umount_key#21', [
+        'iterate_supers',
+        'drop_caches_sysctl_handler',
+        'proc_sys_call_handler',
+      ]),
+    );
     expect(a).toBe(key('lock &type->s_umount_key < lock/mutex grab_super < sget_userns < mount_bdev'));
     expect(a).not.toBe(b);
     expect(fp(hungOnMutex(99, '&type->s_umount_key#3', ['grab_super', 'sget_userns', 'mount_bdev']))).toBe(a);

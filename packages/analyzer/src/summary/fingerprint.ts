@@ -48,7 +48,8 @@ const RUN_FRAMES = 2;
 const CLONE_SUFFIX = /(?:\.(?:isra|constprop|part|cold|llvm|lto_priv|localalias)(?:\.\d+)?)+$/;
 /** Syscall wrappers name the syscall under a prefix that depends on the kernel version
  *  and architecture (`SyS_`, `__x64_sys_`, `__se_sys_`, `__do_sys_`, `ksys_` …). */
-const SYSCALL_PREFIX = /^(?:__(?:x64|ia32|arm64|riscv|s390x?|powerpc)_(?:compat_)?sys_|__se_(?:compat_)?sys_|__do_(?:compat_)?sys_|compat_SyS_|compat_SYSC_|C_SYSC_|SyS_|SYSC_|ksys_|_{2,4}sys_)/;
+const SYSCALL_PREFIX =
+  /^(?:__(?:x64|ia32|arm64|riscv|s390x?|powerpc)_(?:compat_)?sys_|__se_(?:compat_)?sys_|__do_(?:compat_)?sys_|compat_SyS_|compat_SYSC_|C_SYSC_|SyS_|SYSC_|ksys_|_{2,4}sys_)/;
 
 /** A function name as the fingerprint keys it. */
 export function normalizeFunction(fn: string): string {
@@ -252,7 +253,12 @@ export function fingerprintBasis(inp: FingerprintInputs): string {
     // A root outside the dump's tasks: what it is, and the situation of whoever waits on
     // it (the report's subject when it is one of them, else the first in a stable order).
     // A vCPU the host did not run is left out: the stalled task's frames say which bug.
-    const what = n?.type === 'lock' ? lockKey(lockById.get(node)) : n?.type === 'cpu' || node === 'external:hypervisor' ? '' : node.replace(/@.*/, '');
+    const what =
+      n?.type === 'lock'
+        ? lockKey(lockById.get(node))
+        : n?.type === 'cpu' || node === 'external:hypervisor'
+          ? ''
+          : node.replace(/@.*/, '');
     const waiterTasks = graph.edges
       .filter((e) => e.to === node)
       .flatMap((e) => {
@@ -286,7 +292,9 @@ export function fingerprintBasis(inp: FingerprintInputs): string {
   const d = subject ? situation(subject) : null;
   if (d) return d;
   // A workqueue lockup without a stack to read: the work items the stuck pool runs.
-  const inflight = [...new Set(model.records.works.filter((w) => w.state === 'running').map((w) => normalizeFunction(w.fn)))].sort();
+  const inflight = [
+    ...new Set(model.records.works.filter((w) => w.state === 'running').map((w) => normalizeFunction(w.fn))),
+  ].sort();
   if (inflight.length) return `in-flight ${inflight.join(' + ')}`;
   return `title ${inp.title.replace(/^.* in /, '')}`;
 }

@@ -14,7 +14,6 @@ import { taskContextFrames } from '../graph/waits.js';
 import type { LineTable } from '../text/lines.js';
 import { computeTitle, decisiveKind } from './title.js';
 
-
 const PREFIX: Record<Kind, string> = {
   hung_task: 'INFO: task hung in',
   soft_lockup: 'BUG: soft lockup in',
@@ -41,12 +40,21 @@ export interface Headline {
 export function detectKind(model: Model): { kind: Kind; cpu: number | null; task: ModelTask | null } {
   const reports = model.records.reports;
   // The report that stopped the machine decides (summary/title.ts decisiveKind).
-  const k = decisiveKind(reports.map((x) => x.kind), model.records.panic?.kind);
+  const k = decisiveKind(
+    reports.map((x) => x.kind),
+    model.records.panic?.kind,
+  );
   if (k) {
     // Of that kind, a watchdog's own report before a CSD-lock timeout.
     const r = reports.find((x) => x.kind === k && x.subtype !== 'csd_lock') ?? reports.find((x) => x.kind === k);
     if (r) {
-      const task = r.task ? model.tasks.find((t) => (r.task!.pid !== null && t.pid === r.task!.pid) || (r.task!.taskAddr !== null && t.taskAddr === r.task!.taskAddr)) ?? null : null;
+      const task = r.task
+        ? (model.tasks.find(
+            (t) =>
+              (r.task!.pid !== null && t.pid === r.task!.pid) ||
+              (r.task!.taskAddr !== null && t.taskAddr === r.task!.taskAddr),
+          ) ?? null)
+        : null;
       return { kind: k, cpu: r.cpu ?? null, task };
     }
   }
@@ -59,14 +67,29 @@ export function detectKind(model: Model): { kind: Kind; cpu: number | null; task
       const rf = REPORT_FRAMES.find((x) => x.fn.test(t.frames[k].fn));
       if (rf) {
         const f = { fn: t.frames[k].fn, line: t.frameLines[k] ?? 0 };
-        model.records.reports.push({ kind: rf.kind, header: rf.what, cpu: t.cpu, task: { pid: t.pid, comm: t.comm, taskAddr: t.taskAddr }, span: { line: f.line, endLine: f.line }, format: 'panic_stack' });
+        model.records.reports.push({
+          kind: rf.kind,
+          header: rf.what,
+          cpu: t.cpu,
+          task: { pid: t.pid, comm: t.comm, taskAddr: t.taskAddr },
+          span: { line: f.line, endLine: f.line },
+          format: 'panic_stack',
+        });
         if (t.cpu !== null && (rf.kind === 'soft_lockup' || rf.kind === 'hard_lockup')) {
           const c = model.cpus.get(t.cpu);
           if (c) {
             c.stuck = true;
             c.stuckReason ??= rf.what;
           } else {
-            model.cpus.set(t.cpu, { cpu: t.cpu, current: t.id, idle: false, stuck: true, stuckReason: rf.what, runnable: [], evidence: [{ line: f.line, endLine: f.line }] });
+            model.cpus.set(t.cpu, {
+              cpu: t.cpu,
+              current: t.id,
+              idle: false,
+              stuck: true,
+              stuckReason: rf.what,
+              runnable: [],
+              evidence: [{ line: f.line, endLine: f.line }],
+            });
           }
         }
         return { kind: rf.kind, cpu: t.cpu, task: t };
@@ -74,7 +97,8 @@ export function detectKind(model: Model): { kind: Kind; cpu: number | null; task
     }
   }
   // A busy-workqueue dump with no pool hung: busy workers, each a task running its work.
-  if (model.tasks.some((t) => t.frames.length > 0 || t.state === 'D') || model.records.works.length > 0) return { kind: 'blocked_tasks', cpu: null, task: null };
+  if (model.tasks.some((t) => t.frames.length > 0 || t.state === 'D') || model.records.works.length > 0)
+    return { kind: 'blocked_tasks', cpu: null, task: null };
   return { kind: 'unknown', cpu: null, task: null };
 }
 
@@ -83,7 +107,11 @@ export function titleFrame(t: ModelTask): string | null {
   for (const f of taskContextFrames(t)) {
     if (!f.reliable || isGenericFrame(f.fn) || SPIN_HELPERS.test(f.fn)) continue;
     const rule = matchWaitRule(f.fn);
-    if (rule && (rule.kind === 'lock' || rule.kind === 'completion' || rule.kind === 'poll_sleep' || rule.kind === 'event')) continue;
+    if (
+      rule &&
+      (rule.kind === 'lock' || rule.kind === 'completion' || rule.kind === 'poll_sleep' || rule.kind === 'event')
+    )
+      continue;
     return f.fn;
   }
   return null;
@@ -96,21 +124,41 @@ export function reportTitle(lines: LineTable, model: { records: Model['records']
   return computeTitle(lines, model.records);
 }
 
-export function headline(fromReport: ReportTitle, model: Model, waits: Map<string, TaskWait>, det: ReturnType<typeof detectKind>): Headline {
+export function headline(
+  fromReport: ReportTitle,
+  model: Model,
+  waits: Map<string, TaskWait>,
+  det: ReturnType<typeof detectKind>,
+): Headline {
   let subject = det.task;
   if (!subject) {
     // The first blocked task with a stack, in text order.
-    subject = model.tasks.find((t) => t.frames.length > 0 && (t.state === 'D' || waits.has(t.id))) ?? model.tasks.find((t) => t.frames.length > 0) ?? null;
+    subject =
+      model.tasks.find((t) => t.frames.length > 0 && (t.state === 'D' || waits.has(t.id))) ??
+      model.tasks.find((t) => t.frames.length > 0) ??
+      null;
   }
   const frame = subject ? titleFrame(subject) : null;
   if (fromReport) {
     // The report's own guilty frame (syzkaller's rule) names it everywhere, verdict included.
     const named = / in ([^\s]+)$/.exec(fromReport.title)?.[1] ?? frame;
-    return { kind: fromReport.kind, title: fromReport.title, altTitles: fromReport.altTitles, subject, titleFrame: named, stackFrame: frame !== named ? frame : null };
+    return {
+      kind: fromReport.kind,
+      title: fromReport.title,
+      altTitles: fromReport.altTitles,
+      subject,
+      titleFrame: named,
+      stackFrame: frame !== named ? frame : null,
+    };
   }
   const kind = det.kind;
-  if (kind === 'unknown') return { kind, title: 'No kernel capture recognised', altTitles: [], subject: null, titleFrame: null };
-  const title = frame ? `${PREFIX[kind]} ${frame}` : kind === 'blocked_tasks' ? 'Blocked tasks' : PREFIX[kind].replace(/ in$/, '');
+  if (kind === 'unknown')
+    return { kind, title: 'No kernel capture recognised', altTitles: [], subject: null, titleFrame: null };
+  const title = frame
+    ? `${PREFIX[kind]} ${frame}`
+    : kind === 'blocked_tasks'
+      ? 'Blocked tasks'
+      : PREFIX[kind].replace(/ in$/, '');
   const altTitles = frame ? [`hang in ${frame}`, `stall in ${frame}`].filter((a) => a !== title) : [];
   return { kind, title, altTitles, subject, titleFrame: frame };
 }

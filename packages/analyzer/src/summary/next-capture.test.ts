@@ -12,7 +12,8 @@ const SCRIPT = resolve(__dirname, '../../../../scripts/hangscope-collect');
 
 describe('next steps name what of the collector gives them', () => {
   it('one entry per step, in every situation', () => {
-    for (const s of Object.keys(NEXT_STEPS) as Situation[]) expect([s, NEXT_STEP_SOURCES[s].length]).toEqual([s, NEXT_STEPS[s].length]);
+    for (const s of Object.keys(NEXT_STEPS) as Situation[])
+      expect([s, NEXT_STEP_SOURCES[s].length]).toEqual([s, NEXT_STEPS[s].length]);
   });
 
   it('every flag is one the collector takes, every section one it writes', () => {
@@ -56,25 +57,42 @@ describe('next steps name what of the collector gives them', () => {
         'sysrq-trigger': '',
       };
       for (const [f, text] of Object.entries(files)) writeFileSync(join(proc, f), text);
-      const out = execFileSync('sh', [SCRIPT, '--proc-root', proc, '--sys-root', join(root, 'sys'), '--pid', '4242', '--timeout', '2'], { encoding: 'utf8' });
-      const headers = [...out.matchAll(/^=== hangscope-collect: (.+) ===$/gm)].map((m) => m[1].replace(/\/task\/\d+\//, '/task/TID/').replace(/^\/proc\/\d+\//, '/proc/PID/'));
-      for (const row of Object.values(NEXT_STEP_SOURCES)) for (const c of row) for (const s of c?.sections ?? []) expect(headers, s).toContain(s);
+      const out = execFileSync(
+        'sh',
+        [SCRIPT, '--proc-root', proc, '--sys-root', join(root, 'sys'), '--pid', '4242', '--timeout', '2'],
+        { encoding: 'utf8' },
+      );
+      const headers = [...out.matchAll(/^=== hangscope-collect: (.+) ===$/gm)].map((m) =>
+        m[1].replace(/\/task\/\d+\//, '/task/TID/').replace(/^\/proc\/\d+\//, '/proc/PID/'),
+      );
+      for (const row of Object.values(NEXT_STEP_SOURCES))
+        for (const c of row) for (const s of c?.sections ?? []) expect(headers, s).toContain(s);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
   });
 
-  it('a step for a task the finding names carries that task\'s --pid; an unknown one none', () => {
+  it("a step for a task the finding names carries that task's --pid; an unknown one none", () => {
     expect(nextStepFields('single_stack', { pid: 4790 }).collect[0]!.flags).toEqual(['--sysrq=w', '--pid 4790']);
     expect(nextStepFields('single_stack', {}).collect[0]!.flags).toEqual(['--sysrq=w']);
-    expect(nextStepFields('lock_no_owner', { addr: 'ffff' }).collect).toEqual([null, null, { flags: ['--sysrq=d'], sections: ['dmesg', '/proc/lockdep'] }]);
+    expect(nextStepFields('lock_no_owner', { addr: 'ffff' }).collect).toEqual([
+      null,
+      null,
+      { flags: ['--sysrq=d'], sections: ['dmesg', '/proc/lockdep'] },
+    ]);
   });
 });
 
 describe('nextCapture: one collector command for every finding', () => {
-  const finding = (f: Partial<Finding>): Finding => ({ kind: 'missing_evidence', severity: 'warning', summary: '', nodes: [], ...f });
+  const finding = (f: Partial<Finding>): Finding => ({
+    kind: 'missing_evidence',
+    severity: 'warning',
+    summary: '',
+    nodes: [],
+    ...f,
+  });
 
-  it('merges sysrq keys, names the pids of the steps then of the findings\' tasks, once each', () => {
+  it("merges sysrq keys, names the pids of the steps then of the findings' tasks, once each", () => {
     const next = nextCapture([
       finding({ nodes: ['task:31969', 'wq:events'], ...nextStepFields('flush_no_runner', { work: 'x' }) }),
       finding({ nodes: ['lock:ffff', 'task:4790'], ...nextStepFields('lock_no_owner', { addr: 'ffff' }) }),
@@ -88,13 +106,15 @@ describe('nextCapture: one collector command for every finding', () => {
       pids: [77, 31969, 4790, 1],
       sections: ['dmesg', 'workqueues', '/proc/lockdep', '/proc/PID/stack'],
     });
-    expect(collectCommand(next!)).toBe('sudo sh hangscope-collect --sysrq=wtd --pid 77 --pid 31969 --pid 4790 --pid 1 --out capture.txt');
+    expect(collectCommand(next!)).toBe(
+      'sudo sh hangscope-collect --sysrq=wtd --pid 77 --pid 31969 --pid 4790 --pid 1 --out capture.txt',
+    );
     expect(collectCommand(next!, { server: 'http://hs:8080', incident: 'abc' })).toBe(
       'curl -fsS http://hs:8080/collect.sh | sudo sh -s -- --sysrq=wtd --pid 77 --pid 31969 --pid 4790 --pid 1 --post http://hs:8080 --incident abc',
     );
   });
 
-  it('is absent when no step is the collector\'s', () => {
+  it("is absent when no step is the collector's", () => {
     expect(nextCapture([finding({ ...nextStepFields('nfs_server') }), finding({})])).toBeUndefined();
   });
 

@@ -52,7 +52,10 @@ export function nextCapture(findings: readonly Finding[]): NextCapture | undefin
  * The command line to run on the machine: the collector fetched from the server when one
  * is named (its GET /collect.sh), with the capture posted back to the incident.
  */
-export function collectCommand(next: Pick<NextCapture, 'args'>, to?: { server: string; incident?: string; token?: boolean }): string {
+export function collectCommand(
+  next: Pick<NextCapture, 'args'>,
+  to?: { server: string; incident?: string; token?: boolean },
+): string {
   const args = [...next.args];
   if (to) {
     args.push('--post', to.server);

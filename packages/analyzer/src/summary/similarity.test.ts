@@ -50,6 +50,9 @@ describe('similarity', () => {
   it('weighs the victims alone when neither incident names a culprit', () => {
     const a = { culprit: [], victims: ['bsn_exit', 'flush_workqueue'] };
     const b = { culprit: [], victims: ['bsn_cleanup', 'bsn_exit', 'flush_workqueue'] };
-    expect(similarity(a, b)).toEqual({ score: 0.667, reason: 'no culprit frames to compare, victim frames overlap (2 of 3)' });
+    expect(similarity(a, b)).toEqual({
+      score: 0.667,
+      reason: 'no culprit frames to compare, victim frames overlap (2 of 3)',
+    });
   });
 });

@@ -55,7 +55,9 @@ export function frameSignature(doc: AnalysisDocument): FrameSignature {
   }
   if (!culpritIds.size) for (const c of doc.cpus) if (c.stuck && c.current) culpritIds.add(c.current);
   const culprit = new Set<string>();
-  for (const id of culpritIds) for (const fn of taskFrames(taskById.get(id) ?? ({ frames: [] } as unknown as Task))) if (culprit.size < PER_ROLE) culprit.add(fn);
+  for (const id of culpritIds)
+    for (const fn of taskFrames(taskById.get(id) ?? ({ frames: [] } as unknown as Task)))
+      if (culprit.size < PER_ROLE) culprit.add(fn);
   const victims = new Set<string>();
   const seen = new Set<unknown>();
   for (const t of doc.tasks) {
@@ -95,6 +97,12 @@ export function similarity(a: FrameSignature, b: FrameSignature): Similarity {
   const wc = hasC ? (hasV ? 0.7 : 1) : 0;
   const score = Math.round((wc * c.j + (hasV ? 1 - wc : 0) * v.j) * 1000) / 1000;
   const part = (name: string, r: { j: number; shared: number }, x: readonly string[], y: readonly string[]) =>
-    !x.length || !y.length ? `no ${name} frames to compare` : r.j === 1 ? `same ${name} frames` : r.shared === 0 ? `different ${name}` : `${name} frames overlap (${r.shared} of ${x.length + y.length - r.shared})`;
+    !x.length || !y.length
+      ? `no ${name} frames to compare`
+      : r.j === 1
+        ? `same ${name} frames`
+        : r.shared === 0
+          ? `different ${name}`
+          : `${name} frames overlap (${r.shared} of ${x.length + y.length - r.shared})`;
   return { score, reason: `${part('culprit', c, a.culprit, b.culprit)}, ${part('victim', v, a.victims, b.victims)}` };
 }

@@ -16,18 +16,24 @@ if (!present) console.warn(`title corpus test skipped: no syzkaller corpus at ${
 
 describe.skipIf(!present)('syzkaller corpus titles', () => {
   it('parses every log, returns an accepted kind, and matches ≥97% of titles', () => {
-    const files = readdirSync(CORPUS).filter((f) => f.endsWith('.txt')).sort();
+    const files = readdirSync(CORPUS)
+      .filter((f) => f.endsWith('.txt'))
+      .sort();
     let ok = 0;
     const badKinds: string[] = [];
     const misses: string[] = [];
     for (const f of files) {
-      const exp = JSON.parse(readFileSync(join(CORPUS, f.replace(/\.txt$/, '.expect.json')), 'utf8')) as { kind: string[]; titleIn: string[] };
+      const exp = JSON.parse(readFileSync(join(CORPUS, f.replace(/\.txt$/, '.expect.json')), 'utf8')) as {
+        kind: string[];
+        titleIn: string[];
+      };
       const { lines, records } = parseText(readFileSync(join(CORPUS, f), 'utf8'));
       const got = computeTitle(lines, records);
       if (got && exp.titleIn.includes(got.title)) ok++;
       else misses.push(`${f}: ${got?.title ?? 'null'}`);
       const kinds = new Set([...(got ? [got.kind] : []), ...records.reports.map((r) => r.kind)]);
-      if (!got || !exp.kind.includes(got.kind) || ![...kinds].some((k) => exp.kind.includes(k))) badKinds.push(`${f}: ${got?.kind ?? 'null'}`);
+      if (!got || !exp.kind.includes(got.kind) || ![...kinds].some((k) => exp.kind.includes(k)))
+        badKinds.push(`${f}: ${got?.kind ?? 'null'}`);
     }
     const rate = ok / files.length;
     console.log(`syzkaller titles: ${ok}/${files.length} = ${(100 * rate).toFixed(1)}%`);

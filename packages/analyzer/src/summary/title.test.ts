@@ -6,7 +6,11 @@ describe('report headers', () => {
   it('each holds one of the words the header scan searches for', () => {
     // computeTitle reads only the lines that contain a HEADER_WORD: a header without one
     // would never be found.
-    for (const r of REPORTS) expect(HEADER_WORDS.some((w) => r.header.source.includes(w)), r.header.source).toBe(true);
+    for (const r of REPORTS)
+      expect(
+        HEADER_WORDS.some((w) => r.header.source.includes(w)),
+        r.header.source,
+      ).toBe(true);
   });
 });
 
@@ -26,7 +30,7 @@ describe('demangledName', () => {
 });
 
 describe('report titles', () => {
-  it('names an irq lock-order report after where the lock became irq-safe, not lockdep\'s own stack', () => {
+  it("names an irq lock-order report after where the lock became irq-safe, not lockdep's own stack", () => {
     const text = [
       'WARNING: HARDIRQ-safe -> HARDIRQ-unsafe lock order detected',
       '5.11.0-rc1 #0 Not tainted',

@@ -33,7 +33,8 @@ const SKIP_ALL = FRAME_SKIP.map((s) => new RegExp(s));
 /** syzkaller's stripFrames: the shortest of the frame with one syscall-wrapper prefix removed. */
 function stripPrefix(fn: string): string {
   let out = fn;
-  for (const p of STRIP_PREFIXES) if (fn.startsWith(p) && fn.length > p.length && fn.length - p.length < out.length) out = fn.slice(p.length);
+  for (const p of STRIP_PREFIXES)
+    if (fn.startsWith(p) && fn.length > p.length && fn.length - p.length < out.length) out = fn.slice(p.length);
   return out;
 }
 
@@ -145,7 +146,14 @@ export const HEADER_WORDS = ['INFO:', 'BUG:', 'WARNING:', 'LOCKUP', 'CSD lock'];
  * stall it ended); else a CPU that locked up explains an RCU stall, which explains hung
  * tasks, which explain a stuck workqueue (and lockdep's report names the deadlock itself).
  */
-export const KIND_PRIORITY: Exclude<Kind, 'blocked_tasks' | 'unknown'>[] = ['deadlock', 'hard_lockup', 'soft_lockup', 'rcu_stall', 'hung_task', 'workqueue_lockup'];
+export const KIND_PRIORITY: Exclude<Kind, 'blocked_tasks' | 'unknown'>[] = [
+  'deadlock',
+  'hard_lockup',
+  'soft_lockup',
+  'rcu_stall',
+  'hung_task',
+  'workqueue_lockup',
+];
 
 export function decisiveKind<K extends Kind>(present: Iterable<K>, panicKind: Kind | null | undefined): K | null {
   const set = new Set<Kind>(present);
@@ -178,7 +186,10 @@ function reportText(lines: LineTable, from: number, maxLines = 2000): string[] {
   return out;
 }
 
-export function computeTitle(lines: LineTable, records: Records): { title: string; altTitles: string[]; kind: Kind; others: OtherReport[] } | null {
+export function computeTitle(
+  lines: LineTable,
+  records: Records,
+): { title: string; altTitles: string[]; kind: Kind; others: OtherReport[] } | null {
   // The first header of each report rule, in text order. The text is read here rather
   // than through the records so the title follows syzkaller's own line-level rules even
   // where our parsers read a damaged report differently. Which report names the text is
@@ -201,7 +212,10 @@ export function computeTitle(lines: LineTable, records: Records): { title: strin
     }
   }
   if (firstOf.size === 0) return null;
-  const kind = decisiveKind([...firstOf.keys()].map((r) => r.kind), records.panic?.kind);
+  const kind = decisiveKind(
+    [...firstOf.keys()].map((r) => r.kind),
+    records.panic?.kind,
+  );
   // Of the decisive kind: the first header, a watchdog's before a weak one.
   let rule: ReportRule | undefined;
   let start = -1;
@@ -227,7 +241,11 @@ export function computeTitle(lines: LineTable, records: Records): { title: strin
   return { ...main, others };
 }
 
-function titleOf(rule: ReportRule, lines: LineTable, start: number): { title: string; altTitles: string[]; kind: Kind } {
+function titleOf(
+  rule: ReportRule,
+  lines: LineTable,
+  start: number,
+): { title: string; altTitles: string[]; kind: Kind } {
   const frame = frameFor(rule, reportText(lines, start));
   if (!rule.fmt.includes('%')) return { title: rule.fmt, altTitles: [], kind: rule.kind };
   if (!frame) return { title: rule.fmt.replace(' in %', '').replace('%', ''), altTitles: [], kind: rule.kind };
@@ -235,6 +253,9 @@ function titleOf(rule: ReportRule, lines: LineTable, start: number): { title: st
   const canonical = frame.named;
   const variants = [...new Set([canonical, frame.named, frame.raw])];
   const title = rule.fmt.replace('%', canonical);
-  const altTitles = [...variants.slice(1).map((v) => rule!.fmt.replace('%', v)), ...(rule.alt ? variants.map((v) => rule!.alt!.replace('%', v)) : [])];
+  const altTitles = [
+    ...variants.slice(1).map((v) => rule!.fmt.replace('%', v)),
+    ...(rule.alt ? variants.map((v) => rule!.alt!.replace('%', v)) : []),
+  ];
   return { title, altTitles: [...new Set(altTitles)].filter((a) => a !== title), kind: rule.kind };
 }

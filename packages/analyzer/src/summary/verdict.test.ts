@@ -63,16 +63,18 @@ describe('the verdict', () => {
 
 describe('a lone blocked task in a wait no table names', () => {
   it('the verdict names the task and where it is blocked, not certain, with its stack as evidence', () => {
-    const d = analyze([
-      'sysrq: SysRq : Show Blocked State',
-      '  task                        PC stack   pid father',
-      'holetest        D    0  1651   1466 0x00000000',
-      'Call Trace:',
-      ' __schedule+0x2c5/0xad0',
-      ' schedule+0x36/0x90',
-      ' some_driver_wait_thing+0xce/0x120',
-      ' some_driver_ioctl+0x19e/0x250',
-    ].join('\n'));
+    const d = analyze(
+      [
+        'sysrq: SysRq : Show Blocked State',
+        '  task                        PC stack   pid father',
+        'holetest        D    0  1651   1466 0x00000000',
+        'Call Trace:',
+        ' __schedule+0x2c5/0xad0',
+        ' schedule+0x36/0x90',
+        ' some_driver_wait_thing+0xce/0x120',
+        ' some_driver_ioctl+0x19e/0x250',
+      ].join('\n'),
+    );
     expect(d.verdict).toContain('holetest (1651)');
     expect(d.verdict).toContain('some_driver_wait_thing');
     const f = d.findings.find((x) => x.kind === 'missing_evidence')!;

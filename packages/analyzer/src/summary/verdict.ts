@@ -24,7 +24,6 @@ const KIND_WORDS: Record<Kind, string> = {
   unknown: 'No capture',
 };
 
-
 const plural = (n: number, one: string, many = `${one}s`) => `${countWords(n)} ${n === 1 ? one : many}`;
 
 /** Cut at a word boundary to at most `max` characters, marking the cut. */
@@ -38,7 +37,8 @@ const sentence = (s: string) => s.replace(/[.:;,\s]*$/, '.');
 
 /** A list of numbers, the first few named: "0, 2, 3 and 44 more". */
 function someOf(xs: (string | number)[], shown = 3): string {
-  if (xs.length <= shown + 1) return xs.length > 1 ? `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}` : xs.join('');
+  if (xs.length <= shown + 1)
+    return xs.length > 1 ? `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}` : xs.join('');
   return `${xs.slice(0, shown).join(', ')} and ${xs.length - shown} more`;
 }
 
@@ -102,7 +102,9 @@ function lockdepSentences(model: Model): string[] {
     const steps = entries.map((e) => `${e.name}${acquireSite(e.frames) ? ` (in ${acquireSite(e.frames)})` : ''}`);
     const who = ch.reporter ? `${ch.reporter.comm ?? 'a task'}/${ch.reporter.pid}` : 'a task';
     const target = entries[entries.length - 1]?.name;
-    out.push(`Lockdep: ${who} takes ${target ?? 'a lock'} against the recorded order ${steps.join(' → ')}: run together, they deadlock.`);
+    out.push(
+      `Lockdep: ${who} takes ${target ?? 'a lock'} against the recorded order ${steps.join(' → ')}: run together, they deadlock.`,
+    );
   }
   return out;
 }
@@ -155,11 +157,22 @@ function fit(parts: Part[], budget: number): string {
   return parts.flatMap((_, i) => (take.has(i) ? [take.get(i)!] : [])).join(' ');
 }
 
-export function writeVerdict(h: Headline, model: Model, waits: Map<string, TaskWait>, findings: Finding[], graph: { nodes: GraphNode[]; edges: GraphEdge[] }): string {
+export function writeVerdict(
+  h: Headline,
+  model: Model,
+  waits: Map<string, TaskWait>,
+  findings: Finding[],
+  graph: { nodes: GraphNode[]; edges: GraphEdge[] },
+): string {
   const nodes = new Map(graph.nodes.map((n) => [n.id, n]));
   const named = (id: string) => proseName(id, nodes.get(id)?.label);
   if (h.kind === 'unknown') {
-    const parts: Part[] = [{ text: 'No kernel capture was recognised in this text: no stack trace, hung-task or lockup report, crash session output or task dump.', prio: 0 }];
+    const parts: Part[] = [
+      {
+        text: 'No kernel capture was recognised in this text: no stack trace, hung-task or lockup report, crash session output or task dump.',
+        prio: 0,
+      },
+    ];
     for (const s of findings[0]?.nextSteps?.slice(0, 2) ?? []) parts.push({ text: clip(s, 300), prio: 1 });
     return fit(parts, VERDICT_BUDGET);
   }
@@ -167,7 +180,10 @@ export function writeVerdict(h: Headline, model: Model, waits: Map<string, TaskW
   const stuck = [...model.cpus.values()].filter((c) => c.stuck).map((c) => c.cpu);
   const stacks = model.tasks.filter((t) => t.frames.length).length;
   parts.push({
-    text: clip(`${KIND_WORDS[h.kind]}${stuck.length ? ` on cpu ${someOf(stuck)}` : ''}${h.titleFrame ? ` in ${h.titleFrame}` : ''}${h.stackFrame ? ` (at ${h.stackFrame})` : ''}${model.tasks.length ? ` (${plural(stacks, 'stack')} read)` : ''}.`, 200),
+    text: clip(
+      `${KIND_WORDS[h.kind]}${stuck.length ? ` on cpu ${someOf(stuck)}` : ''}${h.titleFrame ? ` in ${h.titleFrame}` : ''}${h.stackFrame ? ` (at ${h.stackFrame})` : ''}${model.tasks.length ? ` (${plural(stacks, 'stack')} read)` : ''}.`,
+      200,
+    ),
     prio: 0,
   });
 
@@ -180,20 +196,33 @@ export function writeVerdict(h: Headline, model: Model, waits: Map<string, TaskW
     const n = (seen.get(f.kind) ?? 0) + 1;
     seen.set(f.kind, n);
     if (n > 1) continue;
-    parts.push({ text: sentence(clip(f.summary, 260)), prio: f.kind === 'starved_cpu' ? 3 : f.kind === 'root_blocker' || f.kind === 'ipi_stall' ? 2 : 1 });
-    if (f.kind === 'known_issue' && f.knownIssue?.mitigation) parts.push({ text: `Mitigation: ${sentence(clip(f.knownIssue.mitigation, 240))}`, prio: 4 });
+    parts.push({
+      text: sentence(clip(f.summary, 260)),
+      prio: f.kind === 'starved_cpu' ? 3 : f.kind === 'root_blocker' || f.kind === 'ipi_stall' ? 2 : 1,
+    });
+    if (f.kind === 'known_issue' && f.knownIssue?.mitigation)
+      parts.push({ text: `Mitigation: ${sentence(clip(f.knownIssue.mitigation, 240))}`, prio: 4 });
   }
   for (const [kind, n] of seen) {
-    if (n > 1) counts.push({ text: `${plural(n - 1, `more ${TOLD[kind]![0]}`, `more ${TOLD[kind]![1]}`)} in the findings.`, prio: 3 });
+    if (n > 1)
+      counts.push({
+        text: `${plural(n - 1, `more ${TOLD[kind]![0]}`, `more ${TOLD[kind]![1]}`)} in the findings.`,
+        prio: 3,
+      });
   }
 
   // The chains: from each task nobody waits on (the outermost waiters), longest first,
   // plus the report's subject; identical waiters are counted, not repeated.
   const hasIn = new Set(graph.edges.map((e) => e.to));
-  const starts = [...new Set(graph.edges.map((e) => e.from))].filter((n) => (n.startsWith('task:') || n.startsWith('work:')) && !hasIn.has(n));
-  if (h.subject && graph.edges.some((e) => e.from === h.subject!.id) && !starts.includes(h.subject.id)) starts.push(h.subject.id);
+  const starts = [...new Set(graph.edges.map((e) => e.from))].filter(
+    (n) => (n.startsWith('task:') || n.startsWith('work:')) && !hasIn.has(n),
+  );
+  if (h.subject && graph.edges.some((e) => e.from === h.subject!.id) && !starts.includes(h.subject.id))
+    starts.push(h.subject.id);
   const best = strongestOut(graph.edges);
-  const chains = starts.map((s) => ({ start: s, chain: mainChain(s, best) })).sort((a, b) => b.chain.length - a.chain.length);
+  const chains = starts
+    .map((s) => ({ start: s, chain: mainChain(s, best) }))
+    .sort((a, b) => b.chain.length - a.chain.length);
   const seenEnds = new Map<string, number>();
   const mentioned = new Set<string>();
   let printed = 0;
@@ -208,7 +237,10 @@ export function writeVerdict(h: Headline, model: Model, waits: Map<string, TaskW
     if (printed >= 3) continue;
     // A chain that only leads into what was already told adds one hop, not a repeat.
     if (mentioned.has(chain[0].to) && printed > 0) {
-      parts.push({ text: clip(`${named(start)} ${VERB[chain[0].kind] ?? chain[0].kind} ${named(chain[0].to)}.`, 200), prio: 5 });
+      parts.push({
+        text: clip(`${named(start)} ${VERB[chain[0].kind] ?? chain[0].kind} ${named(chain[0].to)}.`, 200),
+        prio: 5,
+      });
       continue;
     }
     // Each task is described with its wait once (the first time it is named); a shorter
@@ -217,7 +249,11 @@ export function writeVerdict(h: Headline, model: Model, waits: Map<string, TaskW
     const hops: { verb: string; to: string; conf: string }[] = [];
     mentioned.add(start);
     for (const e of chain) {
-      hops.push({ verb: VERB[e.kind] ?? e.kind, to: e.to, conf: e.confidence === 'certain' ? '' : ` (${e.confidence})` });
+      hops.push({
+        verb: VERB[e.kind] ?? e.kind,
+        to: e.to,
+        conf: e.confidence === 'certain' ? '' : ` (${e.confidence})`,
+      });
       if (mentioned.has(e.to)) break;
       mentioned.add(e.to);
     }
@@ -228,7 +264,10 @@ export function writeVerdict(h: Headline, model: Model, waits: Map<string, TaskW
         once.add(id);
         return full ? describeTask(id, model, waits, named(id)) : named(id);
       };
-      const words = [describe(start, true), ...hops.slice(0, k).map((h) => `${h.verb} ${describe(h.to, false)}${h.conf}`)];
+      const words = [
+        describe(start, true),
+        ...hops.slice(0, k).map((h) => `${h.verb} ${describe(h.to, false)}${h.conf}`),
+      ];
       return clip(words.join(' → '), 320) + (k < hops.length ? ' → …' : '.');
     };
     const forms: string[] = [];
@@ -238,9 +277,12 @@ export function writeVerdict(h: Headline, model: Model, waits: Map<string, TaskW
     printed++;
   }
   const alike = [...seenEnds.values()].reduce((a, b) => a + b, 0);
-  if (alike > 0) parts.push({ text: `${plural(alike, 'more task')} wait${alike === 1 ? 's' : ''} the same way.`, prio: 3 });
+  if (alike > 0)
+    parts.push({ text: `${plural(alike, 'more task')} wait${alike === 1 ? 's' : ''} the same way.`, prio: 3 });
   parts.push(...counts);
-  lockdepSentences(model).forEach((s, i) => parts.push({ text: clip(s, 300), prio: i === 0 ? (h.kind === 'deadlock' ? 1 : 3) : 6 }));
+  lockdepSentences(model).forEach((s, i) =>
+    parts.push({ text: clip(s, 300), prio: i === 0 ? (h.kind === 'deadlock' ? 1 : 3) : 6 }),
+  );
   const missing = findings.filter((f) => f.kind === 'missing_evidence');
   if (missing.length) {
     const more = missing.length > 1 ? `; ${plural(missing.length - 1, 'more open question')} in the findings` : '';

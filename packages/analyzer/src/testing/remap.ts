@@ -34,13 +34,22 @@ function shiftAddresses(text: string, delta: bigint): string {
       const out = ((v + delta) & 0xffffffffffffffffn).toString(16).padStart(16, '0');
       return (x ?? '') + (hex === hex.toUpperCase() ? out.toUpperCase() : out);
     })
-    .replace(ADDR32, (m, open: string | undefined, inBrackets: string | undefined, close: string | undefined, bare: string | undefined) => {
-      const hex = inBrackets ?? bare!;
-      const v = parseInt(hex, 16) + delta32;
-      if (v > 0xffffffff) return m;
-      const out = v.toString(16).padStart(8, '0');
-      return open !== undefined ? open + out + close : out;
-    });
+    .replace(
+      ADDR32,
+      (
+        m,
+        open: string | undefined,
+        inBrackets: string | undefined,
+        close: string | undefined,
+        bare: string | undefined,
+      ) => {
+        const hex = inBrackets ?? bare!;
+        const v = parseInt(hex, 16) + delta32;
+        if (v > 0xffffffff) return m;
+        const out = v.toString(16).padStart(8, '0');
+        return open !== undefined ? open + out + close : out;
+      },
+    );
 }
 
 /** dmesg's `[ 1290.104807]` (and `[ 1290.104807][ T1064]`): seconds.microseconds. */

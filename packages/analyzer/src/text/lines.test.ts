@@ -31,22 +31,57 @@ describe('stripPrefixes', () => {
 
   it('removes e-mail quote marks only from a text quoted as a whole', () => {
     expect(stripPrefixes('> > [ 4838.219744] INFO: task x:1 blocked', true).text).toBe('INFO: task x:1 blocked');
-    expect(stripPrefixes('>  4790      2   1  ffff88003570de20  UN   0.0       0      0  [kworker/1:2]').text).toBe('>  4790      2   1  ffff88003570de20  UN   0.0       0      0  [kworker/1:2]');
-    const quoted = splitLines(['> [ 1.0] INFO: task x:1 blocked', '>  __schedule+0x2c4/0x700', '> ', '>  schedule+0x4e/0xb0'].join('\n'));
-    expect([0, 1, 3].map((i) => quoted.trimmed(i))).toEqual(['INFO: task x:1 blocked', '__schedule+0x2c4/0x700', 'schedule+0x4e/0xb0']);
-    const crashPs = splitLines(['crash> ps', '   PID    PPID  CPU       TASK        ST  %MEM     VSZ    RSS  COMM', '>  4790      2   1  ffff88003570de20  UN   0.0       0      0  [kworker/1:2]', '   4791      2   1  ffff88003570de21  IN   0.0       0      0  [kworker/1:3]'].join('\n'));
+    expect(stripPrefixes('>  4790      2   1  ffff88003570de20  UN   0.0       0      0  [kworker/1:2]').text).toBe(
+      '>  4790      2   1  ffff88003570de20  UN   0.0       0      0  [kworker/1:2]',
+    );
+    const quoted = splitLines(
+      ['> [ 1.0] INFO: task x:1 blocked', '>  __schedule+0x2c4/0x700', '> ', '>  schedule+0x4e/0xb0'].join('\n'),
+    );
+    expect([0, 1, 3].map((i) => quoted.trimmed(i))).toEqual([
+      'INFO: task x:1 blocked',
+      '__schedule+0x2c4/0x700',
+      'schedule+0x4e/0xb0',
+    ]);
+    const crashPs = splitLines(
+      [
+        'crash> ps',
+        '   PID    PPID  CPU       TASK        ST  %MEM     VSZ    RSS  COMM',
+        '>  4790      2   1  ffff88003570de20  UN   0.0       0      0  [kworker/1:2]',
+        '   4791      2   1  ffff88003570de21  IN   0.0       0      0  [kworker/1:3]',
+      ].join('\n'),
+    );
     expect(crashPs.trimmed(2).startsWith('>')).toBe(true);
   });
 
   it('removes line numbers from a text numbered as a whole (cat -n, nl, an editor or web view), nothing else', () => {
-    const body = ['[ 4080.216212] INFO: task rmmod:31969 blocked for more than 120 seconds.', '[ 4080.216229] rmmod           D ffff8f1afdf55fe8     0 31969  31968 0x00000080', '[ 4080.216235] Call Trace:', '[ 4080.216245]  [<ffffffff9a567c49>] schedule+0x29/0x70'];
-    for (const fmt of [(n: number) => `${String(n).padStart(6)}\t`, (n: number) => `${n}: `, (n: number) => `${String(n).padStart(3)} | `]) {
+    const body = [
+      '[ 4080.216212] INFO: task rmmod:31969 blocked for more than 120 seconds.',
+      '[ 4080.216229] rmmod           D ffff8f1afdf55fe8     0 31969  31968 0x00000080',
+      '[ 4080.216235] Call Trace:',
+      '[ 4080.216245]  [<ffffffff9a567c49>] schedule+0x29/0x70',
+    ];
+    for (const fmt of [
+      (n: number) => `${String(n).padStart(6)}\t`,
+      (n: number) => `${n}: `,
+      (n: number) => `${String(n).padStart(3)} | `,
+    ]) {
       const t = splitLines(body.map((l, k) => fmt(k + 1) + l).join('\n'));
-      expect([0, 1, 2, 3].map((i) => t.trimmed(i))).toEqual(['INFO: task rmmod:31969 blocked for more than 120 seconds.', 'rmmod           D ffff8f1afdf55fe8     0 31969  31968 0x00000080', 'Call Trace:', '[<ffffffff9a567c49>] schedule+0x29/0x70']);
+      expect([0, 1, 2, 3].map((i) => t.trimmed(i))).toEqual([
+        'INFO: task rmmod:31969 blocked for more than 120 seconds.',
+        'rmmod           D ffff8f1afdf55fe8     0 31969  31968 0x00000080',
+        'Call Trace:',
+        '[<ffffffff9a567c49>] schedule+0x29/0x70',
+      ]);
       expect(t.no(3)).toBe(4);
     }
     // crash `ps` rows start with pids, separated by spaces and not counting up: kept.
-    const ps = splitLines(['   4790      2   1  ffff88003570de20  UN   0.0       0      0  [kworker/1:2]', '   4791      2   1  ffff88003570de21  IN   0.0       0      0  [kworker/1:3]', '   4795      2   1  ffff88003570de22  IN   0.0       0      0  [kworker/1:4]'].join('\n'));
+    const ps = splitLines(
+      [
+        '   4790      2   1  ffff88003570de20  UN   0.0       0      0  [kworker/1:2]',
+        '   4791      2   1  ffff88003570de21  IN   0.0       0      0  [kworker/1:3]',
+        '   4795      2   1  ffff88003570de22  IN   0.0       0      0  [kworker/1:4]',
+      ].join('\n'),
+    );
     expect(ps.trimmed(0).startsWith('4790')).toBe(true);
     // Numbers that do not count up line by line are content, not line numbers.
     const counts = splitLines(['5\tfoo', '9\tbar', '2\tbaz', '7\tqux'].join('\n'));
@@ -55,31 +90,53 @@ describe('stripPrefixes', () => {
 
   it('removes the timestamps a console capture tool put before each line', () => {
     const msg = 'INFO: task dd:30412 blocked for more than 120 seconds.';
-    for (const prefix of ['[2025-03-11 09:41:07.123] ', '2025-03-11T09:41:07.123456789Z ', '2025-03-11 09:41:07,123+0100 ', 'Mar 11 09:41:07 ', 'Mar  3 09:41:07.123 ', '[0.123456 0.000123] ']) {
+    for (const prefix of [
+      '[2025-03-11 09:41:07.123] ',
+      '2025-03-11T09:41:07.123456789Z ',
+      '2025-03-11 09:41:07,123+0100 ',
+      'Mar 11 09:41:07 ',
+      'Mar  3 09:41:07.123 ',
+      '[0.123456 0.000123] ',
+    ]) {
       const r = stripPrefixes(`${prefix}[41872.118233] ${msg}`);
       expect(r.text, prefix).toBe(msg);
       expect(r.time, prefix).toBe(41872.118233);
       expect(stripPrefixes(`${prefix} __schedule+0x2e3/0x740`).text.trim(), prefix).toBe('__schedule+0x2e3/0x740');
     }
     // Lines that only look alike keep their text.
-    for (const t of ['RIP: 0010:__schedule+0x2e3/0x740', 'Mar 11 is a date', '[12345.678901] x', '2017/11/25 12:34:56 executing program 3:']) {
+    for (const t of [
+      'RIP: 0010:__schedule+0x2e3/0x740',
+      'Mar 11 is a date',
+      '[12345.678901] x',
+      '2017/11/25 12:34:56 executing program 3:',
+    ]) {
       expect(stripPrefixes(t).text.startsWith(t.startsWith('[12345') ? 'x' : t.slice(0, 6)), t).toBe(true);
     }
   });
 
   it('removes a host label before a dmesg timestamp (pdsh, clush) and nothing else', () => {
-    expect(stripPrefixes('node17: [ 8123.441201] INFO: task dd:1 blocked for more than 120 seconds.').text).toBe('INFO: task dd:1 blocked for more than 120 seconds.');
-    expect(stripPrefixes('db-03.example.com: [ 8123.441316]  __schedule+0x24e/0x590').text).toBe(' __schedule+0x24e/0x590');
+    expect(stripPrefixes('node17: [ 8123.441201] INFO: task dd:1 blocked for more than 120 seconds.').text).toBe(
+      'INFO: task dd:1 blocked for more than 120 seconds.',
+    );
+    expect(stripPrefixes('db-03.example.com: [ 8123.441316]  __schedule+0x24e/0x590').text).toBe(
+      ' __schedule+0x24e/0x590',
+    );
     expect(stripPrefixes('kernel: [ 8123.441316] Call Trace:').text).toBe('Call Trace:');
     expect(stripPrefixes('Workqueue: events drain_local_pages_wq').text).toBe('Workqueue: events drain_local_pages_wq');
-    expect(stripPrefixes('RIP: [<ffffffff810f99a2>] smp_call_function_many+0x202/0x260').text).toBe('RIP: [<ffffffff810f99a2>] smp_call_function_many+0x202/0x260');
+    expect(stripPrefixes('RIP: [<ffffffff810f99a2>] smp_call_function_many+0x202/0x260').text).toBe(
+      'RIP: [<ffffffff810f99a2>] smp_call_function_many+0x202/0x260',
+    );
   });
 
   it('removes dmesg -H/-e relative times and dmesg -d deltas', () => {
     for (const prefix of ['[Mar11 09:41] ', '[  +0.000123] ', '[ +12.500000] ', '[41872.118233 <    0.000123>] ']) {
-      expect(stripPrefixes(`${prefix}INFO: task dd:1 blocked for more than 120 seconds.`).text, prefix).toBe('INFO: task dd:1 blocked for more than 120 seconds.');
+      expect(stripPrefixes(`${prefix}INFO: task dd:1 blocked for more than 120 seconds.`).text, prefix).toBe(
+        'INFO: task dd:1 blocked for more than 120 seconds.',
+      );
     }
-    expect(stripPrefixes('[<ffffffff9a567c49>] schedule+0x29/0x70').text).toBe('[<ffffffff9a567c49>] schedule+0x29/0x70');
+    expect(stripPrefixes('[<ffffffff9a567c49>] schedule+0x29/0x70').text).toBe(
+      '[<ffffffff9a567c49>] schedule+0x29/0x70',
+    );
   });
 
   it('reads a printk level and a space before the timestamp (IGT CI logs)', () => {
@@ -88,7 +145,9 @@ describe('stripPrefixes', () => {
   });
 
   it('removes the `| ` block mark of a log pasted into a commit message, quoted or not', () => {
-    expect(stripPrefixes('| smp: csd: CSD lock (#1) handling this request.').text).toBe('smp: csd: CSD lock (#1) handling this request.');
+    expect(stripPrefixes('| smp: csd: CSD lock (#1) handling this request.').text).toBe(
+      'smp: csd: CSD lock (#1) handling this request.',
+    );
     expect(stripPrefixes('> |  __lkdtm_SMP_CALL_LOCKUP+0x0/0x8', true).text).toBe(' __lkdtm_SMP_CALL_LOCKUP+0x0/0x8');
     expect(stripPrefixes('|').text).toBe('');
     expect(stripPrefixes('|-systemd').text).toBe('|-systemd');
@@ -104,14 +163,21 @@ describe('stripPrefixes', () => {
     expect(stripPrefixes('    CPU: 26--------same cpu').text).toBe('    CPU: 26');
     expect(stripPrefixes('x: 5  --note').text).toBe('x: 5');
     // Two dashes inside a word are the word's (a kernel release with a build id).
-    expect(stripPrefixes('6.8.0-smp--5e10b4d51d77-drs #232 Tainted: G           O').text).toBe('6.8.0-smp--5e10b4d51d77-drs #232 Tainted: G           O');
+    expect(stripPrefixes('6.8.0-smp--5e10b4d51d77-drs #232 Tainted: G           O').text).toBe(
+      '6.8.0-smp--5e10b4d51d77-drs #232 Tainted: G           O',
+    );
     expect(stripPrefixes('--- <NMI exception stack> ---').text).toBe('--- <NMI exception stack> ---');
     expect(stripPrefixes('------------[ cut here ]------------').text).toBe('------------[ cut here ]------------');
     expect(stripPrefixes('see https://example.org/x').text).toBe('see https://example.org/x');
   });
 
   it('keeps lockdep usage letters, dashes included', () => {
-    for (const t of [' (&ps2dev->cmd_mutex/1){--..}, at: [<c05937fd>] ps2_command+0x6a/0x2bd', '#0:  (&(&hba->hw_lock)->rlock){-.-...}, at: x+0x1/0x2', '(&x){..--}, at: y+0x1/0x2', '(&x){+--.}, at: y+0x1/0x2']) {
+    for (const t of [
+      ' (&ps2dev->cmd_mutex/1){--..}, at: [<c05937fd>] ps2_command+0x6a/0x2bd',
+      '#0:  (&(&hba->hw_lock)->rlock){-.-...}, at: x+0x1/0x2',
+      '(&x){..--}, at: y+0x1/0x2',
+      '(&x){+--.}, at: y+0x1/0x2',
+    ]) {
       expect(stripPrefixes(t).text).toBe(t);
     }
   });
@@ -120,7 +186,12 @@ describe('stripPrefixes', () => {
 describe('splitLines', () => {
   it('numbers lines from 1 across LF, CRLF and CR', () => {
     const l = splitLines('a\r\nb\nc\rd\n');
-    expect([...l].map((x) => [x.no, x.text])).toEqual([[1, 'a'], [2, 'b'], [3, 'c'], [4, 'd']]);
+    expect([...l].map((x) => [x.no, x.text])).toEqual([
+      [1, 'a'],
+      [2, 'b'],
+      [3, 'c'],
+      [4, 'd'],
+    ]);
   });
   it('handles empty text', () => {
     expect(splitLines('')).toHaveLength(1);
@@ -139,17 +210,41 @@ describe('splitLines', () => {
 });
 
 describe('splitLines reads plain dmesg lines the way stripPrefixes does', () => {
-  const pieces = ['[', ']', '[  12.345678]', '[12.3]', '[ 1.]', '[T12]', '[ C3]', '<4>', ' ', '  ', 'x', 'INFO: task', '// note', '--', '---x', '\t', 'Mar  3 10:11:12 host kernel: ', '[Mon Mar  3 10:11:12 2024]', '0x1f', 'é'];
+  const pieces = [
+    '[',
+    ']',
+    '[  12.345678]',
+    '[12.3]',
+    '[ 1.]',
+    '[T12]',
+    '[ C3]',
+    '<4>',
+    ' ',
+    '  ',
+    'x',
+    'INFO: task',
+    '// note',
+    '--',
+    '---x',
+    '\t',
+    'Mar  3 10:11:12 host kernel: ',
+    '[Mon Mar  3 10:11:12 2024]',
+    '0x1f',
+    'é',
+  ];
   it('on lines built from the pieces of prefixes and messages', () => {
     fc.assert(
-      fc.property(fc.array(fc.array(fc.constantFrom(...pieces), { maxLength: 8 }), { minLength: 1, maxLength: 6 }), (rows) => {
-        const raw = rows.map((r) => r.join(''));
-        const lines = splitLines(raw.join('\n'));
-        const want = raw.map((l) => stripPrefixes(l));
-        // A trailing empty line is dropped by splitLines.
-        const n = lines.length;
-        expect([...lines].map((l) => [l.text, l.caller])).toEqual(want.slice(0, n).map((w) => [w.text, w.caller]));
-      }),
+      fc.property(
+        fc.array(fc.array(fc.constantFrom(...pieces), { maxLength: 8 }), { minLength: 1, maxLength: 6 }),
+        (rows) => {
+          const raw = rows.map((r) => r.join(''));
+          const lines = splitLines(raw.join('\n'));
+          const want = raw.map((l) => stripPrefixes(l));
+          // A trailing empty line is dropped by splitLines.
+          const n = lines.length;
+          expect([...lines].map((l) => [l.text, l.caller])).toEqual(want.slice(0, n).map((w) => [w.text, w.caller]));
+        },
+      ),
       { numRuns: 3000, seed: 11 },
     );
   });
@@ -172,12 +267,29 @@ describe('LineTable.linesContaining', () => {
     expect([...t.linesContaining(['BUG:', 'G'])]).toEqual([0, 1]);
   });
   it('agrees with testing every line', () => {
-    const pieces = ['[  1.0] ', 'BUG:', 'INFO:', 'BU', 'G:', 'x', ' ', '\n', '\r\n', '// c', ' //BUG:', ' -- BUG:', '<4>', 'INFO', 'IN'];
+    const pieces = [
+      '[  1.0] ',
+      'BUG:',
+      'INFO:',
+      'BU',
+      'G:',
+      'x',
+      ' ',
+      '\n',
+      '\r\n',
+      '// c',
+      ' //BUG:',
+      ' -- BUG:',
+      '<4>',
+      'INFO',
+      'IN',
+    ];
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 40 }), (parts) => {
         const t = splitLines(parts.join(''));
         const want: number[] = [];
-        for (let i = 0; i < t.length; i++) if (t.text(i).includes('BUG:') || t.text(i).includes('INFO:') || t.text(i).includes('G')) want.push(i);
+        for (let i = 0; i < t.length; i++)
+          if (t.text(i).includes('BUG:') || t.text(i).includes('INFO:') || t.text(i).includes('G')) want.push(i);
         // Needles of different lengths, one inside another's word: a long one that runs
         // into a stripped suffix must not hide a short one earlier in the same line.
         expect([...t.linesContaining(['BUG:', 'INFO:', 'G'])]).toEqual(want);
@@ -190,13 +302,21 @@ describe('LineTable.linesContaining', () => {
 describe('LineTable.finder and firstCode', () => {
   it('agree with the line strings, asked in order and out of order', () => {
     fc.assert(
-      fc.property(fc.array(fc.constantFrom('a', '.', '64', '6', '4', ' ', '\n', '[    1.000000] ', 'x64\n', '..'), { maxLength: 40 }), fc.constantFrom('.', '64', '4\n'), fc.array(fc.nat(12), { maxLength: 8 }), (parts, needle, extra) => {
-        const lines = splitLines(parts.join(''));
-        const has = lines.finder(needle);
-        const order = [...Array(lines.length).keys(), ...extra];
-        for (const i of order) expect(has(i), `line ${i}`).toBe(i < lines.length && lines.text(i).includes(needle));
-        for (let i = 0; i < lines.length + 1; i++) expect(lines.firstCode(i)).toBe(lines.trimmed(i) === '' ? -1 : lines.trimmed(i).charCodeAt(0));
-      }),
+      fc.property(
+        fc.array(fc.constantFrom('a', '.', '64', '6', '4', ' ', '\n', '[    1.000000] ', 'x64\n', '..'), {
+          maxLength: 40,
+        }),
+        fc.constantFrom('.', '64', '4\n'),
+        fc.array(fc.nat(12), { maxLength: 8 }),
+        (parts, needle, extra) => {
+          const lines = splitLines(parts.join(''));
+          const has = lines.finder(needle);
+          const order = [...Array(lines.length).keys(), ...extra];
+          for (const i of order) expect(has(i), `line ${i}`).toBe(i < lines.length && lines.text(i).includes(needle));
+          for (let i = 0; i < lines.length + 1; i++)
+            expect(lines.firstCode(i)).toBe(lines.trimmed(i) === '' ? -1 : lines.trimmed(i).charCodeAt(0));
+        },
+      ),
       { numRuns: 3000, seed: 11 },
     );
   });

@@ -63,7 +63,13 @@ export class LineTable {
    * A table of lines that are not slices of the upload (reflow joined, split or edited
    * some): their texts are laid end to end in one string, each line numbered as uploaded.
    */
-  static of(texts: readonly string[], first: Int32Array, last: Int32Array, callers: Map<number, string> | null, uploaded: number): LineTable {
+  static of(
+    texts: readonly string[],
+    first: Int32Array,
+    last: Int32Array,
+    callers: Map<number, string> | null,
+    uploaded: number,
+  ): LineTable {
     const input = texts.join('\n');
     const n = texts.length;
     const starts = new Int32Array(n);
@@ -85,7 +91,16 @@ export class LineTable {
    * own this way; see ParseContext.strays).
    */
   through(last: number): LineTable {
-    return new LineTable(this.input, this.starts, this.ends, this.indents, this.callers, Math.min(this.length, last + 1), this.shape, this.numbers);
+    return new LineTable(
+      this.input,
+      this.starts,
+      this.ends,
+      this.indents,
+      this.callers,
+      Math.min(this.length, last + 1),
+      this.shape,
+      this.numbers,
+    );
   }
   /** 1-based line number, as uploaded, where line i starts. */
   no(i: number): number {
@@ -117,7 +132,9 @@ export class LineTable {
   }
   /** The last character code of text(i), -1 when blank or past the last line. */
   lastCode(i: number): number {
-    return i < this.length && this.ends[i] > this.starts[i] + this.indents[i] ? this.input.charCodeAt(this.ends[i] - 1) : -1;
+    return i < this.length && this.ends[i] > this.starts[i] + this.indents[i]
+      ? this.input.charCodeAt(this.ends[i] - 1)
+      : -1;
   }
   /** The first character code of trimmed(i), -1 when blank or past the last line
    *  (a test of one character without making the string). */
@@ -242,7 +259,8 @@ function firstLines(input: string, max: number): [number, number][] {
  *  The first 200 non-empty lines decide: a crash `ps` marks only its current task `>`. */
 function quotedText(input: string, first: [number, number][]): boolean {
   let quoted = 0;
-  for (const [at, end] of first) if (input.charCodeAt(at) === 62 && !CRASH_PS_CURRENT.test(input.slice(at, Math.min(end, at + 80)))) quoted++;
+  for (const [at, end] of first)
+    if (input.charCodeAt(at) === 62 && !CRASH_PS_CURRENT.test(input.slice(at, Math.min(end, at + 80)))) quoted++;
   return first.length >= 3 && quoted * 2 >= first.length;
 }
 
@@ -273,13 +291,16 @@ function numberedText(input: string, first: [number, number][]): boolean {
 // CI logs (IGT's dmesg capture) put a space between the level and the time: `<6> [299.37] `.
 const LEVEL = /^<\d{1,2}>(?: (?=\[))?/;
 // dmesg -x (--decode): `kern  :warn  : [ 4838.219744] …` (facility and level, padded).
-const DECODED_LEVEL = /^(?:kern|user|mail|daemon|auth|syslog|lpr|news|uucp|cron|authpriv|ftp|local[0-7]) {0,3}:(?:emerg|alert|crit|err|warn|notice|info|debug) {0,3}: /;
+const DECODED_LEVEL =
+  /^(?:kern|user|mail|daemon|auth|syslog|lpr|news|uucp|cron|authpriv|ftp|local[0-7]) {0,3}:(?:emerg|alert|crit|err|warn|notice|info|debug) {0,3}: /;
 // syslog and journalctl's default: `Mar  3 10:11:12 host kernel: ` (`-o short-precise`:
 // `Mar 03 10:11:12.123456 host kernel: `); `-o short-full`: `Sun 2024-03-03 10:11:12 UTC host kernel: `.
-const SYSLOG = /^(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(?:\.\d{1,9})?|[A-Z][a-z]{2} \d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{1,9})? [A-Z][A-Za-z]{0,4}(?:[+-]\d{1,2}(?::?\d\d)?)?) [\w.-]{1,64} kernel: ?/;
+const SYSLOG =
+  /^(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(?:\.\d{1,9})?|[A-Z][a-z]{2} \d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{1,9})? [A-Z][A-Za-z]{0,4}(?:[+-]\d{1,2}(?::?\d\d)?)?) [\w.-]{1,64} kernel: ?/;
 // journalctl -o short-iso / rfc3339: `2024-03-03T10:11:12+0000 host kernel: `; -o short-unix:
 // `1709460672.123456 host kernel: `.
-const JOURNAL_ISO = /^(?:\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d)?|\d{9,11}\.\d{1,9}) [\w.-]{1,64} kernel: ?/;
+const JOURNAL_ISO =
+  /^(?:\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d)?|\d{9,11}\.\d{1,9}) [\w.-]{1,64} kernel: ?/;
 // Timestamps a capture tool put before each console line — the serial console of a hung
 // machine is often all there is: `[2025-03-11 09:41:07.123] ` (minicom, picocom, screen,
 // conserver), `2025-03-11T09:41:07.123456Z ` (kubectl/docker --timestamps, cloud serial
@@ -306,7 +327,8 @@ const HOST_KERNEL = /^[\w.-]{1,64} kernel: ?/;
 const DMESG_HUMAN = /^\[[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4}\] ?/;
 // dmesg -H / -e (reltime: `[Mar11 09:41] ` for a new minute, `[  +0.000123] ` after it) and
 // dmesg -d (`[ 4838.219744 <    0.000123>] `): the time is not read from these.
-const DMESG_RELATIVE = /^\[(?:[A-Z][a-z]{2}\d{1,2} \d\d:\d\d| {0,12}\+\d{1,9}\.\d{1,9}| {0,12}\d{1,10}\.\d{1,9} <[ \d.]{1,20}>)\] ?/;
+const DMESG_RELATIVE =
+  /^\[(?:[A-Z][a-z]{2}\d{1,2} \d\d:\d\d| {0,12}\+\d{1,9}\.\d{1,9}| {0,12}\d{1,10}\.\d{1,9} <[ \d.]{1,20}>)\] ?/;
 // dmesg: `[  123.456789]` (read by hand in dmesgTimeAt), optionally followed by a caller
 // id `[T1234]`/`[ C3]`.
 const CALLER = /^\[ {0,8}([TC])(\d{1,9})\]/;
@@ -332,8 +354,29 @@ const HOST_LABEL = /^[\w.-]{1,64}: (?=\[ {0,12}\d{1,10}\.\d{1,9}\])/;
  */
 const DASH_COMMENT = /([^\s\-{.+?])(?:\s{1,8}-{2,}|-{3,})(?=[^\s<>\][{}.+?-]).*$/;
 
-export function stripPrefixes(raw: string, quoted = false): { text: string; time: number | null; callerTid: number | null; caller: string | null; from: number; prefixed: boolean } {
-  const r: Stripped = { text: '', time: null, callerTid: null, caller: null, wantTime: true, from: 0, quoted, prefixed: false, syslogOnly: false, depth: 0 };
+export function stripPrefixes(
+  raw: string,
+  quoted = false,
+): {
+  text: string;
+  time: number | null;
+  callerTid: number | null;
+  caller: string | null;
+  from: number;
+  prefixed: boolean;
+} {
+  const r: Stripped = {
+    text: '',
+    time: null,
+    callerTid: null,
+    caller: null,
+    wantTime: true,
+    from: 0,
+    quoted,
+    prefixed: false,
+    syslogOnly: false,
+    depth: 0,
+  };
   strip(raw, r);
   return r;
 }
@@ -470,14 +513,21 @@ function strip(raw: string, out: Stripped): void {
   // One mark at a time: a crash `ps` row quoted in a reply (`> >  4790  2  1  ffff…`)
   // keeps its own `>`, the current-task mark.
   if (out.quoted) {
-    for (let m: RegExpExecArray | null; depth < 15 && s.charCodeAt(0) === 62 /* > */ && (depth < Math.max(1, out.prevDepth ?? 0) || !CRASH_PS_CURRENT.test(s.slice(0, 80))) && (m = QUOTE_MARK.exec(s)); ) {
+    for (
+      let m: RegExpExecArray | null;
+      depth < 15 &&
+      s.charCodeAt(0) === 62 /* > */ &&
+      (depth < Math.max(1, out.prevDepth ?? 0) || !CRASH_PS_CURRENT.test(s.slice(0, 80))) &&
+      (m = QUOTE_MARK.exec(s));
+    ) {
       depth++;
       s = s.slice(m[0].length);
     }
   }
   // `| ` before each line of a log pasted into a commit message (`| smp: csd: …`,
   // `|  __lkdtm_SMP_CALL_LOCKUP+0x0/0x8`), quoted in a reply or not: a block mark, not text.
-  if (s.charCodeAt(0) === 124 /* | */ && (s.length === 1 || s.charCodeAt(1) === 32)) s = s.slice(s.length === 1 ? 1 : 2);
+  if (s.charCodeAt(0) === 124 /* | */ && (s.length === 1 || s.charCodeAt(1) === 32))
+    s = s.slice(s.length === 1 ? 1 : 2);
   let prefixed = false;
   let syslog = false;
   // A log indented as a whole (a code block, a quote): the prefixes come after the spaces.
@@ -487,7 +537,7 @@ function strip(raw: string, out: Stripped): void {
     let k = 1;
     while (k < 64 && (s.charCodeAt(k) === 32 || s.charCodeAt(k) === 9)) k++;
     const c = s.charCodeAt(k);
-    if ((c === 91 /* [ */ || c === 60 /* < */) && INDENTED_PREFIX.test(s)) s = s.slice(k);
+    if ((c === 91 /* [ */ || c === 60) /* < */ && INDENTED_PREFIX.test(s)) s = s.slice(k);
     // A syslogd wall broadcast: `Message from syslogd@host at …` then ` kernel:BUG: …`.
     else if (c === 107 /* k */ && k <= 2 && s.startsWith('kernel:', k)) s = s.slice(k);
   }
@@ -540,7 +590,10 @@ function strip(raw: string, out: Stripped): void {
       prefixed = true;
     }
     let end: number;
-    if ((c0 === 91 && (end = dmesgTime(s)) > 0) || ((isDigit(c0) || c0 === 46) && !prefixed && (end = cutDmesgTime(s)) > 0)) {
+    if (
+      (c0 === 91 && (end = dmesgTime(s)) > 0) ||
+      ((isDigit(c0) || c0 === 46) && !prefixed && (end = cutDmesgTime(s)) > 0)
+    ) {
       if (out.wantTime && c0 === 91) time = Number(s.slice(timeFrom, timeTo));
       s = s.slice(end);
       prefixed = true;
@@ -622,7 +675,19 @@ export function splitLines(input: string): LineTable {
   let callers: Map<number, string> | null = null;
   const head = firstLines(input, 200);
   const quotedWhole = quotedText(input, head);
-  const st: Stripped = { text: '', time: null, callerTid: null, caller: null, wantTime: false, from: 0, quoted: quotedWhole, numbered: numberedText(input, head), prefixed: false, syslogOnly: false, depth: 0 };
+  const st: Stripped = {
+    text: '',
+    time: null,
+    callerTid: null,
+    caller: null,
+    wantTime: false,
+    from: 0,
+    quoted: quotedWhole,
+    numbered: numberedText(input, head),
+    prefixed: false,
+    syslogOnly: false,
+    depth: 0,
+  };
   // Whether the line before was quoted: a reply quotes a block of lines, so a line that
   // starts with `>` next to another one is quoted even where most of the text is not.
   let prevQuoted = false;
@@ -655,7 +720,11 @@ export function splitLines(input: string): LineTable {
     const next = c === 13 && i + 1 < n && input.charCodeAt(i + 1) === 10 ? i + 2 : i + 1;
     // A crash `ps` row of a task current on a CPU starts with `>` too: it is quoted only
     // inside a quoted block (after a quoted prompt or header), never a quote's first line.
-    const quoted: boolean = input.charCodeAt(start) === 62 /* > */ && (quotedWhole || prevQuoted || (input.charCodeAt(next) === 62 && !CRASH_PS_CURRENT.test(input.slice(start, Math.min(i, start + 80)))));
+    const quoted: boolean =
+      input.charCodeAt(start) === 62 /* > */ &&
+      (quotedWhole ||
+        prevQuoted ||
+        (input.charCodeAt(next) === 62 && !CRASH_PS_CURRENT.test(input.slice(start, Math.min(i, start + 80)))));
     prevQuoted = quoted && input.charCodeAt(start) === 62;
     st.quoted = quoted;
     st.prevDepth = prevDepth;
@@ -672,7 +741,10 @@ export function splitLines(input: string): LineTable {
       from = start + st.from;
       text = st.text;
       if (st.caller !== null) (callers ??= new Map()).set(count, st.caller);
-      f = (st.prefixed ? LINE_PREFIXED : 0) | (st.syslogOnly ? LINE_SYSLOG_ONLY : 0) | (Math.min(st.depth, 15) << LINE_DEPTH_SHIFT);
+      f =
+        (st.prefixed ? LINE_PREFIXED : 0) |
+        (st.syslogOnly ? LINE_SYSLOG_ONLY : 0) |
+        (Math.min(st.depth, 15) << LINE_DEPTH_SHIFT);
       prevDepth = quoted ? st.depth : 0;
     }
     const rawEnd = i > start && input.charCodeAt(i - 1) === 13 ? i - 1 : i;

@@ -17,7 +17,13 @@ const HUNG = '[  453.554502][  T101] INFO: task bash:2644 blocked for more than 
 
 describe('reflow', () => {
   it('joins a task line whose pid a client wrapped onto the next line (sysrq-w, 6.x)', () => {
-    expect(read(['<6>[ 5487.974388][ T9272] task:md127_raid5     state:D stack:0', 'pid:2619  ppid:2      flags:0x00000008', '<6>[ 5487.983896][ T9272] Call trace:'])).toEqual([
+    expect(
+      read([
+        '<6>[ 5487.974388][ T9272] task:md127_raid5     state:D stack:0',
+        'pid:2619  ppid:2      flags:0x00000008',
+        '<6>[ 5487.983896][ T9272] Call trace:',
+      ]),
+    ).toEqual([
       ['task:md127_raid5     state:D stack:0 pid:2619  ppid:2      flags:0x00000008', 1, 2],
       ['Call trace:', 3, 3],
     ]);
@@ -25,7 +31,13 @@ describe('reflow', () => {
 
   it('joins a hung-task headline wrapped before `seconds.`, with or without format=flowed spaces', () => {
     for (const end of ['', ' ']) {
-      expect(read([`[  453.554502][  T101] INFO: task bash:2644 blocked for more than 147${end}`, 'seconds.', '[  453.555494][  T101]       Not tainted 6.16.0-rc3 #84'])).toEqual([
+      expect(
+        read([
+          `[  453.554502][  T101] INFO: task bash:2644 blocked for more than 147${end}`,
+          'seconds.',
+          '[  453.555494][  T101]       Not tainted 6.16.0-rc3 #84',
+        ]),
+      ).toEqual([
         ['INFO: task bash:2644 blocked for more than 147 seconds.', 1, 2],
         ['Not tainted 6.16.0-rc3 #84', 3, 3],
       ]);
@@ -48,7 +60,9 @@ describe('reflow', () => {
   });
 
   it('joins a frame a client cut inside its offset without a space', () => {
-    expect(read(['[ 5488.139527][ T9272]  jbd2_journal_commit_transaction+0xccc/', '0x1520 [jbd2]'])).toEqual([['jbd2_journal_commit_transaction+0xccc/0x1520 [jbd2]', 1, 2]]);
+    expect(read(['[ 5488.139527][ T9272]  jbd2_journal_commit_transaction+0xccc/', '0x1520 [jbd2]'])).toEqual([
+      ['jbd2_journal_commit_transaction+0xccc/0x1520 [jbd2]', 1, 2],
+    ]);
   });
 
   it('joins wrapped lines of a text without log prefixes when the text was wrapped (lines pile up at the wrap column)', () => {
@@ -76,7 +90,11 @@ describe('reflow', () => {
   });
 
   it('leaves an unwrapped text alone: lines that start a record, indented lines, a short text', () => {
-    const text = ['$ sudo tail -n +1 /proc/517/comm /proc/517/stack /proc/4412/stack', '==> /proc/517/comm <==', 'jbd2/dm-0-8'];
+    const text = [
+      '$ sudo tail -n +1 /proc/517/comm /proc/517/stack /proc/4412/stack',
+      '==> /proc/517/comm <==',
+      'jbd2/dm-0-8',
+    ];
     expect(read(text).map((o) => o[0])).toEqual(text);
     const t = splitLines(text.join('\n'));
     expect(reflow(t)).toBe(t);
@@ -91,28 +109,74 @@ describe('reflow', () => {
   });
 
   it('puts back the space HTML mail dropped after `INFO: task`', () => {
-    expect(read(['INFO: taskkworker/0:1:52 blocked for more than 120 seconds.'])).toEqual([['INFO: task kworker/0:1:52 blocked for more than 120 seconds.', 1, 1]]);
+    expect(read(['INFO: taskkworker/0:1:52 blocked for more than 120 seconds.'])).toEqual([
+      ['INFO: task kworker/0:1:52 blocked for more than 120 seconds.', 1, 1],
+    ]);
   });
 
   it('removes quote marks at any depth, with or without spaces, mixed in one text', () => {
-    const quoted = ['Zhang wrote:', '>>> [348439.713254] Call Trace:', '>>> [348439.713255]  do_raw_write_lock+0xa9/0xb0', '> > >  [348439.713256]  _raw_write_lock_irq+0x5a/0x70', '>>[348439.713256]  do_exit+0x429/0xd00', 'my reply'];
-    expect(read(quoted).map((o) => o[0])).toEqual(['Zhang wrote:', 'Call Trace:', 'do_raw_write_lock+0xa9/0xb0', '_raw_write_lock_irq+0x5a/0x70', 'do_exit+0x429/0xd00', 'my reply']);
+    const quoted = [
+      'Zhang wrote:',
+      '>>> [348439.713254] Call Trace:',
+      '>>> [348439.713255]  do_raw_write_lock+0xa9/0xb0',
+      '> > >  [348439.713256]  _raw_write_lock_irq+0x5a/0x70',
+      '>>[348439.713256]  do_exit+0x429/0xd00',
+      'my reply',
+    ];
+    expect(read(quoted).map((o) => o[0])).toEqual([
+      'Zhang wrote:',
+      'Call Trace:',
+      'do_raw_write_lock+0xa9/0xb0',
+      '_raw_write_lock_irq+0x5a/0x70',
+      'do_exit+0x429/0xd00',
+      'my reply',
+    ]);
   });
 
   it('keeps crash `ps` marking the current task with `>`', () => {
-    const ps = ['crash> ps', '   PID    PPID  CPU       TASK        ST  %MEM     VSZ    RSS  COMM', '>     0      0   0  ffffffff81e13480  RU   0.0       0      0  [swapper/0]', '>     0      0   1  ffff88003a0b8000  RU   0.0       0      0  [swapper/1]'];
+    const ps = [
+      'crash> ps',
+      '   PID    PPID  CPU       TASK        ST  %MEM     VSZ    RSS  COMM',
+      '>     0      0   0  ffffffff81e13480  RU   0.0       0      0  [swapper/0]',
+      '>     0      0   1  ffff88003a0b8000  RU   0.0       0      0  [swapper/1]',
+    ];
     expect(read(ps).map((o) => o[0].startsWith('>'))).toEqual([false, false, true, true]);
   });
 
   it('reads a dmesg timestamp whose `[` a copy cut off', () => {
-    expect(read(['348439.713178] NMI watchdog: Watchdog detected hard LOCKUP on cpu 32', '[348439.713236] irq event stamp: 0'])).toEqual([
+    expect(
+      read([
+        '348439.713178] NMI watchdog: Watchdog detected hard LOCKUP on cpu 32',
+        '[348439.713236] irq event stamp: 0',
+      ]),
+    ).toEqual([
       ['NMI watchdog: Watchdog detected hard LOCKUP on cpu 32', 1, 1],
       ['irq event stamp: 0', 2, 2],
     ]);
   });
 
   it('drops the blank line a web copy put after every line, and keeps paragraph breaks', () => {
-    const lines = [HUNG, '', '[  453.555494][  T101]       Not tainted 6.16.0-rc3 #84', '', '[  453.568860][  T101] Call Trace:', '', '[  453.568861][  T101]  __schedule+0x2c4/0x700', '', '[  453.568862][  T101]  schedule+0x46/0xb0', '', '[  453.568863][  T101]  io_schedule+0x12/0x40', '', '[  453.568864][  T101]  ret_from_fork+0x1f/0x30', '', '', '', 'Thanks,', '', 'Li'];
+    const lines = [
+      HUNG,
+      '',
+      '[  453.555494][  T101]       Not tainted 6.16.0-rc3 #84',
+      '',
+      '[  453.568860][  T101] Call Trace:',
+      '',
+      '[  453.568861][  T101]  __schedule+0x2c4/0x700',
+      '',
+      '[  453.568862][  T101]  schedule+0x46/0xb0',
+      '',
+      '[  453.568863][  T101]  io_schedule+0x12/0x40',
+      '',
+      '[  453.568864][  T101]  ret_from_fork+0x1f/0x30',
+      '',
+      '',
+      '',
+      'Thanks,',
+      '',
+      'Li',
+    ];
     expect(read(lines)).toEqual([
       ['INFO: task bash:2644 blocked for more than 147 seconds.', 1, 1],
       ['Not tainted 6.16.0-rc3 #84', 3, 3],
@@ -130,7 +194,13 @@ describe('reflow', () => {
   });
 
   it('reads a syslogd wall broadcast', () => {
-    expect(read(['Message from syslogd@ip-172-31-67-114 at May  7 18:23:21 ...', ' kernel:BUG: workqueue lockup - pool cpus=0 node=0 flags=0x0 nice=0 stuck for 57s!', ' kernel:[ 1234.567890] BUG: soft lockup - CPU#3 stuck for 22s! [foo:123]'])).toEqual([
+    expect(
+      read([
+        'Message from syslogd@ip-172-31-67-114 at May  7 18:23:21 ...',
+        ' kernel:BUG: workqueue lockup - pool cpus=0 node=0 flags=0x0 nice=0 stuck for 57s!',
+        ' kernel:[ 1234.567890] BUG: soft lockup - CPU#3 stuck for 22s! [foo:123]',
+      ]),
+    ).toEqual([
       ['Message from syslogd@ip-172-31-67-114 at May  7 18:23:21 ...', 1, 1],
       ['BUG: workqueue lockup - pool cpus=0 node=0 flags=0x0 nice=0 stuck for 57s!', 2, 2],
       ['BUG: soft lockup - CPU#3 stuck for 22s! [foo:123]', 3, 3],
@@ -138,7 +208,12 @@ describe('reflow', () => {
   });
 
   it('reads syslog lines with and without the bracketed kernel time', () => {
-    expect(read(['Mar 11 09:41:07 host kernel: [ 123.456789] INFO: task a:1 blocked for more than 120 seconds.', 'Mar 11 09:41:07 host kernel: INFO: task b:2 blocked for more than 120 seconds.']).map((o) => o[0])).toEqual([
+    expect(
+      read([
+        'Mar 11 09:41:07 host kernel: [ 123.456789] INFO: task a:1 blocked for more than 120 seconds.',
+        'Mar 11 09:41:07 host kernel: INFO: task b:2 blocked for more than 120 seconds.',
+      ]).map((o) => o[0]),
+    ).toEqual([
       'INFO: task a:1 blocked for more than 120 seconds.',
       'INFO: task b:2 blocked for more than 120 seconds.',
     ]);
@@ -155,7 +230,14 @@ describe('reflow', () => {
   });
 
   it('does not join prose or another capture pasted right after a log', () => {
-    expect(read([HUNG, 'crash> bt 2644', '[  453.555494][  T101] xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx yyy', 'Thanks for looking at this.']).map((o) => o[0])).toEqual([
+    expect(
+      read([
+        HUNG,
+        'crash> bt 2644',
+        '[  453.555494][  T101] xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx yyy',
+        'Thanks for looking at this.',
+      ]).map((o) => o[0]),
+    ).toEqual([
       'INFO: task bash:2644 blocked for more than 147 seconds.',
       'crash> bt 2644',
       'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx yyy',
@@ -164,35 +246,111 @@ describe('reflow', () => {
   });
 
   it('joins quoted-printable soft line breaks without a space and drops the `=`', () => {
-    const ps = ['crash> ps | grep UN', '  31458      1   5  ffff88e9c8ded100  UN   0.0    7620   1156  memcg_test_=', '1', '  31459      1   6  ffff88e9c8de8000  UN   0.0    7620   1156  memcg_test_=', '1', ' #5 [ffffb36648bc7ba8] try_to_free_mem_cgroup_pages+0xf4 at ffffffffb6a6d2=', '64'];
-    expect(read(ps).map((o) => o[0])).toEqual(['crash> ps | grep UN', '31458      1   5  ffff88e9c8ded100  UN   0.0    7620   1156  memcg_test_1', '31459      1   6  ffff88e9c8de8000  UN   0.0    7620   1156  memcg_test_1', '#5 [ffffb36648bc7ba8] try_to_free_mem_cgroup_pages+0xf4 at ffffffffb6a6d264']);
+    const ps = [
+      'crash> ps | grep UN',
+      '  31458      1   5  ffff88e9c8ded100  UN   0.0    7620   1156  memcg_test_=',
+      '1',
+      '  31459      1   6  ffff88e9c8de8000  UN   0.0    7620   1156  memcg_test_=',
+      '1',
+      ' #5 [ffffb36648bc7ba8] try_to_free_mem_cgroup_pages+0xf4 at ffffffffb6a6d2=',
+      '64',
+    ];
+    expect(read(ps).map((o) => o[0])).toEqual([
+      'crash> ps | grep UN',
+      '31458      1   5  ffff88e9c8ded100  UN   0.0    7620   1156  memcg_test_1',
+      '31459      1   6  ffff88e9c8de8000  UN   0.0    7620   1156  memcg_test_1',
+      '#5 [ffffb36648bc7ba8] try_to_free_mem_cgroup_pages+0xf4 at ffffffffb6a6d264',
+    ]);
   });
 
   it('joins what continues a record and never starts one: a lockdep site after `at:`, crash `COMMAND:`, an unclosed `[module`', () => {
-    expect(read(['     2 locks held by swapper/0/1:', '      #0: ffff000080ff80f8 (&dev->mutex){....}-{4:4}, at:', '          __driver_attach+0x19c/0x2c0']).map((o) => o[0])).toEqual(['2 locks held by swapper/0/1:', '#0: ffff000080ff80f8 (&dev->mutex){....}-{4:4}, at: __driver_attach+0x19c/0x2c0']);
-    expect(read(['[ 0 00:00:12.109] [RU] PID: 45526 TASK: ffff97e02fb24780 CPU: 19', 'COMMAND: "pool-2-thread-3"']).map((o) => o[0])).toEqual(['[ 0 00:00:12.109] [RU] PID: 45526 TASK: ffff97e02fb24780 CPU: 19 COMMAND: "pool-2-thread-3"']);
-    expect(read(['Call trace:', ' fsl_xcvr_mode_put+0x4c/0xc0 [snd_soc_fsl_xcvr', 'ac1b31380c6a6ea0d613bd5f78489e314a40f91f]']).map((o) => o[0])).toEqual(['Call trace:', 'fsl_xcvr_mode_put+0x4c/0xc0 [snd_soc_fsl_xcvr ac1b31380c6a6ea0d613bd5f78489e314a40f91f]']);
+    expect(
+      read([
+        '     2 locks held by swapper/0/1:',
+        '      #0: ffff000080ff80f8 (&dev->mutex){....}-{4:4}, at:',
+        '          __driver_attach+0x19c/0x2c0',
+      ]).map((o) => o[0]),
+    ).toEqual([
+      '2 locks held by swapper/0/1:',
+      '#0: ffff000080ff80f8 (&dev->mutex){....}-{4:4}, at: __driver_attach+0x19c/0x2c0',
+    ]);
+    expect(
+      read(['[ 0 00:00:12.109] [RU] PID: 45526 TASK: ffff97e02fb24780 CPU: 19', 'COMMAND: "pool-2-thread-3"']).map(
+        (o) => o[0],
+      ),
+    ).toEqual(['[ 0 00:00:12.109] [RU] PID: 45526 TASK: ffff97e02fb24780 CPU: 19 COMMAND: "pool-2-thread-3"']);
+    expect(
+      read([
+        'Call trace:',
+        ' fsl_xcvr_mode_put+0x4c/0xc0 [snd_soc_fsl_xcvr',
+        'ac1b31380c6a6ea0d613bd5f78489e314a40f91f]',
+      ]).map((o) => o[0]),
+    ).toEqual([
+      'Call trace:',
+      'fsl_xcvr_mode_put+0x4c/0xc0 [snd_soc_fsl_xcvr ac1b31380c6a6ea0d613bd5f78489e314a40f91f]',
+    ]);
   });
 
   it('joins the rest of a quoted line a client left unquoted, up to the next quoted line', () => {
-    expect(read(['> [  1.000000] INFO: task alsactl:1969 blocked for more than 122 seconds.', '> [  1.000001] INFO: task alsactl:1969 <reader> blocked on an rw-semaphore likely owned by', 'task alsactl:1969 <writer>', '', 'my reply']).map((o) => o[0])).toEqual(['INFO: task alsactl:1969 blocked for more than 122 seconds.', 'INFO: task alsactl:1969 <reader> blocked on an rw-semaphore likely owned by task alsactl:1969 <writer>', '', 'my reply']);
+    expect(
+      read([
+        '> [  1.000000] INFO: task alsactl:1969 blocked for more than 122 seconds.',
+        '> [  1.000001] INFO: task alsactl:1969 <reader> blocked on an rw-semaphore likely owned by',
+        'task alsactl:1969 <writer>',
+        '',
+        'my reply',
+      ]).map((o) => o[0]),
+    ).toEqual([
+      'INFO: task alsactl:1969 blocked for more than 122 seconds.',
+      'INFO: task alsactl:1969 <reader> blocked on an rw-semaphore likely owned by task alsactl:1969 <writer>',
+      '',
+      'my reply',
+    ]);
   });
 
   it('ends the unquoted rest of a quoted line at the next quoted line', () => {
     // (wrapped at 76: the quote's lines pile up below that column)
-    const wide = ['> task:kworker/4:2     state:D stack:0     pid:1520  tgid:1520  ppid:2', '> task:kworker/4:1     state:D stack:0     pid:16648 tgid:16648 ppid:2', '> task:kworker/6:1     state:D stack:0     pid:16649 tgid:16649 ppid:2', '> INFO: task systemd-shutdow:1 is blocked on a mutex likely owned by task'];
-    const text = [...wide, '> INFO: task kworker/6:1:16649 is blocked on a mutex likely owned by task', 'kworker/4:2:1520.', '> NMI backtrace for cpu 14'];
-    expect(read(text).map((o) => o[0]).slice(4)).toEqual(['INFO: task kworker/6:1:16649 is blocked on a mutex likely owned by task kworker/4:2:1520.', 'NMI backtrace for cpu 14']);
+    const wide = [
+      '> task:kworker/4:2     state:D stack:0     pid:1520  tgid:1520  ppid:2',
+      '> task:kworker/4:1     state:D stack:0     pid:16648 tgid:16648 ppid:2',
+      '> task:kworker/6:1     state:D stack:0     pid:16649 tgid:16649 ppid:2',
+      '> INFO: task systemd-shutdow:1 is blocked on a mutex likely owned by task',
+    ];
+    const text = [
+      ...wide,
+      '> INFO: task kworker/6:1:16649 is blocked on a mutex likely owned by task',
+      'kworker/4:2:1520.',
+      '> NMI backtrace for cpu 14',
+    ];
+    expect(
+      read(text)
+        .map((o) => o[0])
+        .slice(4),
+    ).toEqual([
+      'INFO: task kworker/6:1:16649 is blocked on a mutex likely owned by task kworker/4:2:1520.',
+      'NMI backtrace for cpu 14',
+    ]);
   });
 
   it('reads a crash `ps` quoted in a reply: the quote goes, the current-task mark stays', () => {
-    const ps = ['> crash> ps', '>    PID    PPID  CPU       TASK        ST  %MEM     VSZ    RSS  COMM', '>      4790      2   1  ffff88003570de20  UN   0.0       0      0  [kworker/1:2]', '> >  4791      2   1  ffff88003570de21  RU   0.0       0      0  [kworker/1:3]'];
-    expect(read(ps).map((o) => o[0])).toEqual(['crash> ps', 'PID    PPID  CPU       TASK        ST  %MEM     VSZ    RSS  COMM', '4790      2   1  ffff88003570de20  UN   0.0       0      0  [kworker/1:2]', '>  4791      2   1  ffff88003570de21  RU   0.0       0      0  [kworker/1:3]']);
+    const ps = [
+      '> crash> ps',
+      '>    PID    PPID  CPU       TASK        ST  %MEM     VSZ    RSS  COMM',
+      '>      4790      2   1  ffff88003570de20  UN   0.0       0      0  [kworker/1:2]',
+      '> >  4791      2   1  ffff88003570de21  RU   0.0       0      0  [kworker/1:3]',
+    ];
+    expect(read(ps).map((o) => o[0])).toEqual([
+      'crash> ps',
+      'PID    PPID  CPU       TASK        ST  %MEM     VSZ    RSS  COMM',
+      '4790      2   1  ffff88003570de20  UN   0.0       0      0  [kworker/1:2]',
+      '>  4791      2   1  ffff88003570de21  RU   0.0       0      0  [kworker/1:3]',
+    ]);
   });
 
   it('stays linear: a long run of wrapped lines joins at most a few physical lines per record', () => {
     const lines: string[] = [];
-    for (let k = 0; k < 20_000; k++) lines.push(`[  ${k}.000001] task:worker_${k} state:D stack:0 flags:0x4000 and some more text here`, 'pid:1');
+    for (let k = 0; k < 20_000; k++)
+      lines.push(`[  ${k}.000001] task:worker_${k} state:D stack:0 flags:0x4000 and some more text here`, 'pid:1');
     const t0 = performance.now();
     const t = reflow(splitLines(lines.join('\n')));
     expect(t.length).toBe(20_000);

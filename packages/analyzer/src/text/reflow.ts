@@ -9,7 +9,15 @@
 // wrap width is one histogram of line widths (made only when an unprefixed line could
 // be a continuation). When nothing changes the table is returned as it is.
 
-import { LINE_DEPTH_SHIFT, LINE_FLOWED, LINE_PREFIXED, LINE_SYSLOG_ONLY, LineTable, MAX_LINE, type LineShape } from './lines.js';
+import {
+  LINE_DEPTH_SHIFT,
+  LINE_FLOWED,
+  LINE_PREFIXED,
+  LINE_SYSLOG_ONLY,
+  LineTable,
+  MAX_LINE,
+  type LineShape,
+} from './lines.js';
 
 /** Narrowest wrap a mail client applies (RFC 5322 asks for 78; clients use 72-80). */
 const MIN_WRAP = 60;
@@ -77,14 +85,16 @@ const HEX_WORDS = /^[0-9a-f]{8,16}(?: {1,4}[0-9a-f]{8,16})?$/;
 const FIELD = /^[a-z_]{1,16}:\S{1,40}$/;
 const FIELDS = /^[a-z_]{1,16}:\S{1,40}(?: {1,8}[a-z_]{1,16}:\S{1,40}){0,8}$/;
 /** An acquire site on its own: `__driver_attach+0x19c/0x2c0`, `[<c05937fd>] ps2_command+0x6a/0x2bd`. */
-const SITE = /^(?:\[<[0-9a-f]{6,16}>\] ?)?[A-Za-z_.$][\w.$]{0,127}\+0x[0-9a-f]{1,8}\/0x[0-9a-f]{1,8}(?: \[[\w-]{1,64}\])?$/;
+const SITE =
+  /^(?:\[<[0-9a-f]{6,16}>\] ?)?[A-Za-z_.$][\w.$]{0,127}\+0x[0-9a-f]{1,8}\/0x[0-9a-f]{1,8}(?: \[[\w-]{1,64}\])?$/;
 /** A crash or shell prompt with its command. */
 const PROMPT = /^(?:crash> |\[?[\w.-]{1,32}@[\w.-]{1,64}[\s:~\]][^#$]{0,64}[#$] )/;
 /** A frame `fn+0x1a/0x60` (what a hard wrap inside the offset splits). */
 const FRAME_TOKEN = /^(?:\[<[0-9a-f]{6,16}>\] ?)?[A-Za-z_.$][\w.$]{0,127}\+0x[0-9a-f]{1,8}\/0x[0-9a-f]{1,8}$/;
 
 /** A line the sender put where they cut something: `...`, `[...]`, `(...snipped...)`, `<snip>`. */
-const CUT_MARK = /^(?:\.{3,}|\u2026|\[ ?(?:\.{3}|\u2026|snip(?:ped)?) ?\]|\( ?(?:\.{3}|\u2026)? ?(?:snip(?:ped)?|cut)? ?(?:\.{3}|\u2026)? ?\)|<\s?snip(?:ped)?\s?>|-{2,} ?snip ?-{2,}|\.{3} ?snip(?:ped)? ?\.{3})$/i;
+const CUT_MARK =
+  /^(?:\.{3,}|\u2026|\[ ?(?:\.{3}|\u2026|snip(?:ped)?) ?\]|\( ?(?:\.{3}|\u2026)? ?(?:snip(?:ped)?|cut)? ?(?:\.{3}|\u2026)? ?\)|<\s?snip(?:ped)?\s?>|-{2,} ?snip ?-{2,}|\.{3} ?snip(?:ped)? ?\.{3})$/i;
 
 /** The sender's note in place of what they cut: `[... NMI backtraces of the other CPUs trimmed ...]`. */
 const CUT_NOTE = /^(?:\[ ?(?:\.{3}|\u2026)[^\]]{1,230}\]|\( ?(?:\.{3}|\u2026)[^)]{1,230}\))$/;
@@ -147,8 +157,23 @@ export function reflow(t: LineTable): LineTable {
       }
       // `Dec 10 09:07:48 host kernel:` with its message wrapped onto the next line.
       const msg = double && i + 2 < n && t.blank(i + 1) ? i + 2 : i + 1;
-      if (shape.flags[i] & LINE_SYSLOG_ONLY && msg < n && !t.blank(msg) && depthOf(shape.flags[msg]) === depthOf(shape.flags[i])) {
-        const end = continuation(t, shape, msg, i, double, qp, () => (width < 0 ? (width = wrapWidth(t, shape)) : width), tight, soft);
+      if (
+        shape.flags[i] & LINE_SYSLOG_ONLY &&
+        msg < n &&
+        !t.blank(msg) &&
+        depthOf(shape.flags[msg]) === depthOf(shape.flags[i])
+      ) {
+        const end = continuation(
+          t,
+          shape,
+          msg,
+          i,
+          double,
+          qp,
+          () => (width < 0 ? (width = wrapWidth(t, shape)) : width),
+          tight,
+          soft,
+        );
         emit(i, end);
         i = end + 1;
         continue;
@@ -162,7 +187,17 @@ export function reflow(t: LineTable): LineTable {
       i++;
       continue;
     }
-    const end = continuation(t, shape, i, i, double, qp, () => (width < 0 ? (width = wrapWidth(t, shape)) : width), tight, soft);
+    const end = continuation(
+      t,
+      shape,
+      i,
+      i,
+      double,
+      qp,
+      () => (width < 0 ? (width = wrapWidth(t, shape)) : width),
+      tight,
+      soft,
+    );
     emit(i, end);
     i = end + 1;
   }
@@ -197,10 +232,21 @@ export function reflow(t: LineTable): LineTable {
  * after it): the lines after it that continue it, as a wrapping mail client left them.
  * In a double-spaced text the blank line between two pieces is stepped over.
  */
-function continuation(t: LineTable, shape: LineShape, from: number, head: number, double: boolean, qp: boolean, wrapWidth: () => number, tight?: Set<number>, soft?: Set<number>): number {
+function continuation(
+  t: LineTable,
+  shape: LineShape,
+  from: number,
+  head: number,
+  double: boolean,
+  qp: boolean,
+  wrapWidth: () => number,
+  tight?: Set<number>,
+  soft?: Set<number>,
+): number {
   const prefixed = (shape.flags[head] & LINE_PREFIXED) !== 0;
   const depth = depthOf(shape.flags[head]);
-  const next = (k: number) => (double && k + 2 < t.length && empty(t, shape, k + 1) && !empty(t, shape, k + 2) ? k + 2 : k + 1);
+  const next = (k: number) =>
+    double && k + 2 < t.length && empty(t, shape, k + 1) && !empty(t, shape, k + 2) ? k + 2 : k + 1;
   // The quote goes on (or ends) at line k: the rest of a wrapped quoted line is over.
   const endsQuote = (k: number) => k >= t.length || empty(t, shape, k) || depthOf(shape.flags[k]) === depth;
   let end = from;
@@ -220,7 +266,14 @@ function continuation(t: LineTable, shape: LineShape, from: number, head: number
     // line or the end of the quote.
     // After that unquoted rest, the quote's next line is the next record.
     if (depthOf(shape.flags[end]) < depth && depthOf(f) === depth) break;
-    if (depthOf(f) !== depth && !(depthOf(f) < depth && (endsQuote(next(j)) || (depthOf(shape.flags[next(j)]) === depthOf(f) && endsQuote(next(next(j))))))) break;
+    if (
+      depthOf(f) !== depth &&
+      !(
+        depthOf(f) < depth &&
+        (endsQuote(next(j)) || (depthOf(shape.flags[next(j)]) === depthOf(f) && endsQuote(next(next(j)))))
+      )
+    )
+      break;
     if (length + 1 + c.length > MAX_LINE) break;
     const before = t.text(end);
     const cut = lastToken(before);
@@ -230,7 +283,11 @@ function continuation(t: LineTable, shape: LineShape, from: number, head: number
     } else if (qp && before.endsWith('=') && !before.endsWith('==')) {
       // quoted-printable's soft line break: `memcg_test_=` then `1`.
       soft?.add(j);
-    } else if (atSite || (UNCLOSED.test(cut) && shape.widths[end] >= 40) || (shape.widths[end] >= MIN_WRAP - 10 && (CONTINUING.test(c) || (HEX_WORD.test(cut) && HEX_WORDS.test(c))))) {
+    } else if (
+      atSite ||
+      (UNCLOSED.test(cut) && shape.widths[end] >= 40) ||
+      (shape.widths[end] >= MIN_WRAP - 10 && (CONTINUING.test(c) || (HEX_WORD.test(cut) && HEX_WORDS.test(c))))
+    ) {
       // `, at:` then its site; `[snd_soc_fsl_xcvr` then `ac1b3138…]`; `… CPU: 19` then
       // `COMMAND: "…"`; a `bt -f` / `rd` line of stack words with its last words wrapped.
     } else {
@@ -358,7 +415,16 @@ function splitGlued(text: string): string[] {
   return parts;
 }
 
-function build(t: LineTable, first: Int32Array, last: Int32Array, count: number, tight: Set<number>, soft: Set<number>, texts: Map<number, string>, splits: { at: number; parts: string[] }[]): LineTable {
+function build(
+  t: LineTable,
+  first: Int32Array,
+  last: Int32Array,
+  count: number,
+  tight: Set<number>,
+  soft: Set<number>,
+  texts: Map<number, string>,
+  splits: { at: number; parts: string[] }[],
+): LineTable {
   const out: string[] = [];
   const nos: number[] = [];
   const endNos: number[] = [];
@@ -369,7 +435,8 @@ function build(t: LineTable, first: Int32Array, last: Int32Array, count: number,
     const b = last[k];
     let caller: string | null = null;
     for (let p = a; p <= b && caller === null; p++) caller = t.caller(p);
-    const parts = s < splits.length && splits[s].at === k ? splits[s++].parts : [texts.get(k) ?? joinedText(t, a, b, tight, soft)];
+    const parts =
+      s < splits.length && splits[s].at === k ? splits[s++].parts : [texts.get(k) ?? joinedText(t, a, b, tight, soft)];
     for (const text of parts) {
       if (caller !== null) callers.set(out.length, caller);
       out.push(text);
@@ -377,5 +444,11 @@ function build(t: LineTable, first: Int32Array, last: Int32Array, count: number,
       endNos.push(t.endNo(b));
     }
   }
-  return LineTable.of(out, Int32Array.from(nos), Int32Array.from(endNos), callers.size ? callers : null, t.uploadedLines);
+  return LineTable.of(
+    out,
+    Int32Array.from(nos),
+    Int32Array.from(endNos),
+    callers.size ? callers : null,
+    t.uploadedLines,
+  );
 }

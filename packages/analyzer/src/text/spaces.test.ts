@@ -4,7 +4,8 @@ import { analyze } from '../analyze.js';
 
 describe('normalizeSpaces', () => {
   it('makes no-break and other wide spaces ASCII, removes zero-width ones, keeps the lines', () => {
-    const text = '\ufeff[\u00a0 4080.216212] INFO:\u00a0task rmmod:31969 blocked\u200b\r\n\u3000\u2009__schedule+0x2c4/0x700\n';
+    const text =
+      '\ufeff[\u00a0 4080.216212] INFO:\u00a0task rmmod:31969 blocked\u200b\r\n\u3000\u2009__schedule+0x2c4/0x700\n';
     const out = normalizeSpaces(text);
     expect(out).toBe('[  4080.216212] INFO: task rmmod:31969 blocked\r\n  __schedule+0x2c4/0x700\n');
     expect(out.split('\n').length).toBe(text.split('\n').length);
@@ -12,7 +13,9 @@ describe('normalizeSpaces', () => {
   it('removes terminal colour sequences (dmesg --color=always saved to a file), keeps the lines', () => {
     const E = '\u001b';
     const text = `${E}[32m[ 4080.216212]${E}[0m ${E}[1mINFO: task rmmod:31969 blocked${E}[0m\n${E}[32m[ 4080.216235]${E}[0m  __schedule+0x2c4/0x700${E}[K\n`;
-    expect(normalizeSpaces(text)).toBe('[ 4080.216212] INFO: task rmmod:31969 blocked\n[ 4080.216235]  __schedule+0x2c4/0x700\n');
+    expect(normalizeSpaces(text)).toBe(
+      '[ 4080.216212] INFO: task rmmod:31969 blocked\n[ 4080.216235]  __schedule+0x2c4/0x700\n',
+    );
     const doc = analyze(
       [
         '[ 4080.216212] INFO: task rmmod:31969 blocked for more than 120 seconds.',

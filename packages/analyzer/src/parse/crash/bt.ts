@@ -19,7 +19,17 @@ import { crashBtFrame, frameFromCrashBt, frameFromSymbolOffset } from '../frames
 import { frameTable } from '../frame-table.js';
 import type { FormatParser, ParseContext } from '../parser.js';
 import { sameStackBlock, skipBlank, span } from '../parser.js';
-import { BT_HEADER, CRASH_STATE, EXCEPTION_RIP, STACK_MARKER, isRegisterLine, isWordLine, readRegisterLine, readRegisters, readWords } from './common.js';
+import {
+  BT_HEADER,
+  CRASH_STATE,
+  EXCEPTION_RIP,
+  STACK_MARKER,
+  isRegisterLine,
+  isWordLine,
+  readRegisterLine,
+  readRegisters,
+  readWords,
+} from './common.js';
 
 const ELLIPSIS = /^\.{2,}$/;
 // `bt -l`: each frame's source file and line on the line after it (`/usr/src/debug/…/core.c: 3878`).
@@ -27,7 +37,6 @@ const SOURCE_LINE = /^\.{0,2}\/[\w./+-]{1,400}\.[chSs]: \d{1,7}$/;
 const BT_MESSAGE = /^bt: /;
 const ORIG_RAX = /^ORIG_RAX: /;
 const FIRST_FRAME = /^#0 /;
-
 
 function markerContext(label: string): FrameContext {
   return /NMI/i.test(label) ? 'nmi' : 'irq';
@@ -46,7 +55,12 @@ function commandFacts(ctx: ParseContext): NonNullable<ParseContext['crash']['com
     c.commandFacts = {
       command: cmd,
       isBt: cmd !== null && /^(?:bt|foreach\b.*\bbt)\b/.test(cmd),
-      foreachState: filter ? filter[1].split(/\s+/).map((x) => CRASH_STATE[x]).find((x) => x) : undefined,
+      foreachState: filter
+        ? filter[1]
+            .split(/\s+/)
+            .map((x) => CRASH_STATE[x])
+            .find((x) => x)
+        : undefined,
     };
   }
   return c.commandFacts;
@@ -61,12 +75,18 @@ export const crashBtParser: FormatParser = {
     const t = line.trimmed;
     if (BT_HEADER.test(t)) return true;
     // Header-less output right after a `bt` command.
-    if (commandFacts(ctx).isBt) return frameFromCrashBt(t, 0) !== undefined || EXCEPTION_RIP.test(t) || ELLIPSIS.test(t);
+    if (commandFacts(ctx).isBt)
+      return frameFromCrashBt(t, 0) !== undefined || EXCEPTION_RIP.test(t) || ELLIPSIS.test(t);
     // With no crash command at all, once the panic's `CPU: N PID: N Comm:` line named
     // crash's default task: a whole `bt` (from frame #0) pasted under the panic message
     // without its prompt and header is that task's. Frames cut from the middle of some
     // other task's bt (`#5 …` on) are not.
-    return ctx.crash.command === null && ctx.crash.currentTask !== null && FIRST_FRAME.test(t) && frameFromCrashBt(t, 0) !== undefined;
+    return (
+      ctx.crash.command === null &&
+      ctx.crash.currentTask !== null &&
+      FIRST_FRAME.test(t) &&
+      frameFromCrashBt(t, 0) !== undefined
+    );
   },
   parse(lines, i, ctx) {
     const first = lines.trimmed(i);
@@ -93,7 +113,9 @@ export const crashBtParser: FormatParser = {
       // Header-less: `bt PID` names the task; else the first frame's stack address may
       // lie in a stack already attributed; else crash's current (panic) task.
       const byCmd = /^bt(?: -\w+)* (\d{1,9})$/.exec(ctx.crash.command ?? '');
-      const fr = frameFromCrashBt(first, 0) ?? (i + 1 < lines.length ? frameFromCrashBt(lines.trimmed(skipBlank(lines, i + 1)), 0) : undefined);
+      const fr =
+        frameFromCrashBt(first, 0) ??
+        (i + 1 < lines.length ? frameFromCrashBt(lines.trimmed(skipBlank(lines, i + 1)), 0) : undefined);
       const byStack = fr ? ownerOfStackAddr(ctx, fr.sp) : null;
       const cur = byStack ?? (byCmd ? { pid: Number(byCmd[1]), comm: null, taskAddr: null } : ctx.crash.currentTask);
       if (!cur) return null;
@@ -232,6 +254,5 @@ export const crashBtParser: FormatParser = {
 function ownerOfStackAddr(ctx: ParseContext, sp: string): TaskRef | null {
   return ctx.stackBlocks.ownerOf(sp);
 }
-
 
 export type { ParseContext };

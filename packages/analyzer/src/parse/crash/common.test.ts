@@ -7,7 +7,14 @@ describe('readRegisterLine', () => {
     const into: Record<string, string> = {};
     expect(readRegisterLine('RAX: ffffffffffffffda  RBX: 0000000000000003  RCX: 00007f0748d44890', into)).toBe(true);
     expect(readRegisterLine('ORIG_RAX: 00000000000000e8  CS: 0033  SS: 002b', into)).toBe(true);
-    expect(into).toEqual({ rax: 'ffffffffffffffda', rbx: '0000000000000003', rcx: '00007f0748d44890', orig_rax: '00000000000000e8', cs: '0033', ss: '002b' });
+    expect(into).toEqual({
+      rax: 'ffffffffffffffda',
+      rbx: '0000000000000003',
+      rcx: '00007f0748d44890',
+      orig_rax: '00000000000000e8',
+      cs: '0033',
+      ss: '002b',
+    });
   });
 
   it('says yes only where the register pattern does, and reads what readRegisters reads', () => {
@@ -18,24 +25,36 @@ describe('readRegisterLine', () => {
     const pair = fc.record({
       name: fc.constantFrom('RAX', 'R8', 'ORIG_RAX', 'CS', 'RFLAGS', 'RAX', 'R15', 'TOOLONGNAME', 'rax'),
       sep: fc.constantFrom(': ', ':  ', ':   ', ': ', ':    ', ':'),
-      value: fc.constantFrom('ffff', '0000000000000003', '00007f0748d44890', '002b', 'ffffffffffffffffff', 'ab', 'ABCD'),
+      value: fc.constantFrom(
+        'ffff',
+        '0000000000000003',
+        '00007f0748d44890',
+        '002b',
+        'ffffffffffffffffff',
+        'ab',
+        'ABCD',
+      ),
       tail: fc.constantFrom('  ', ' ', '\t', '  ', 'X', '\u00a0', ''),
     });
     fc.assert(
-      fc.property(fc.array(pair, { minLength: 1, maxLength: 5 }), fc.constantFrom('', '', '', ' #', 'x'), (pairs, noise) => {
-        const t = pairs.map((x) => x.name + x.sep + x.value + x.tail).join('') + noise;
-        const mine: Record<string, string> = {};
-        const ok = readRegisterLine(t, mine);
-        if (!ok) {
-          expect(mine).toEqual({});
-          return;
-        }
-        yes++;
-        expect(isRegisterLine(t), t).toBe(true);
-        const theirs: Record<string, string> = {};
-        readRegisters(t, theirs);
-        expect(mine).toEqual(theirs);
-      }),
+      fc.property(
+        fc.array(pair, { minLength: 1, maxLength: 5 }),
+        fc.constantFrom('', '', '', ' #', 'x'),
+        (pairs, noise) => {
+          const t = pairs.map((x) => x.name + x.sep + x.value + x.tail).join('') + noise;
+          const mine: Record<string, string> = {};
+          const ok = readRegisterLine(t, mine);
+          if (!ok) {
+            expect(mine).toEqual({});
+            return;
+          }
+          yes++;
+          expect(isRegisterLine(t), t).toBe(true);
+          const theirs: Record<string, string> = {};
+          readRegisters(t, theirs);
+          expect(mine).toEqual(theirs);
+        },
+      ),
       { numRuns: 20000, seed: 17 },
     );
     // The generator must reach the yes branch often for the comparison to mean something.
@@ -43,7 +62,10 @@ describe('readRegisterLine', () => {
   });
 
   it('is not fooled into saying no to every line (it reads most real ones)', () => {
-    const lines = ['RIP: 00007f0aefb6aa00  RSP: 00007ffd79e99d4c  RFLAGS: 00000246', 'R13: 0000000000000000  R14: 0000000000000000  R15: 0000000000000000'];
+    const lines = [
+      'RIP: 00007f0aefb6aa00  RSP: 00007ffd79e99d4c  RFLAGS: 00000246',
+      'R13: 0000000000000000  R14: 0000000000000000  R15: 0000000000000000',
+    ];
     for (const l of lines) expect(readRegisterLine(l, {})).toBe(true);
   });
 });

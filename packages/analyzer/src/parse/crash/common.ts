@@ -20,19 +20,30 @@ export const CRASH_STATE: Record<string, TaskState> = {
 
 /** crash's `STATE: TASK_UNINTERRUPTIBLE` → letter. */
 export function stateFromName(s: string): TaskState | null {
-  const m = /TASK_(RUNNING|INTERRUPTIBLE|UNINTERRUPTIBLE|STOPPED|TRACED|DEAD|WAKEKILL|IDLE|PARKED)|EXIT_(ZOMBIE|DEAD)/.exec(s);
+  const m =
+    /TASK_(RUNNING|INTERRUPTIBLE|UNINTERRUPTIBLE|STOPPED|TRACED|DEAD|WAKEKILL|IDLE|PARKED)|EXIT_(ZOMBIE|DEAD)/.exec(s);
   if (!m) return null;
   switch (m[1] ?? m[2]) {
-    case 'RUNNING': return 'R';
-    case 'INTERRUPTIBLE': return 'S';
-    case 'UNINTERRUPTIBLE': return 'D';
-    case 'STOPPED': return 'T';
-    case 'TRACED': return 't';
-    case 'IDLE': return 'I';
-    case 'PARKED': return 'P';
-    case 'ZOMBIE': return 'Z';
-    case 'DEAD': return 'X';
-    default: return null;
+    case 'RUNNING':
+      return 'R';
+    case 'INTERRUPTIBLE':
+      return 'S';
+    case 'UNINTERRUPTIBLE':
+      return 'D';
+    case 'STOPPED':
+      return 'T';
+    case 'TRACED':
+      return 't';
+    case 'IDLE':
+      return 'I';
+    case 'PARKED':
+      return 'P';
+    case 'ZOMBIE':
+      return 'Z';
+    case 'DEAD':
+      return 'X';
+    default:
+      return null;
   }
 }
 
@@ -104,4 +115,5 @@ export const EXCEPTION_RIP = /^\[exception RIP: ([^\]]{1,200})\]$/;
 /** `--- <IRQ stack> ---`, `--- <NMI exception stack> ---` */
 export const STACK_MARKER = /^--- <([^>]{1,40})> ---$/;
 /** crash `bt` task header. */
-export const BT_HEADER = /^PID: {1,8}(\d{1,9}) {1,8}TASK: {1,8}([0-9a-f]{8,16}) {1,8}CPU: {1,8}(\d{1,5}) {1,8}COMMAND: "(.{0,64})"/;
+export const BT_HEADER =
+  /^PID: {1,8}(\d{1,9}) {1,8}TASK: {1,8}([0-9a-f]{8,16}) {1,8}CPU: {1,8}(\d{1,5}) {1,8}COMMAND: "(.{0,64})"/;

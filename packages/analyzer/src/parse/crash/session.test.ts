@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseText } from '../run.js';
 
 describe('crash ps -m / ps -l', () => {
-  it('reads state, pid, task, cpu and comm; a D task\'s time since it last ran is how long it is blocked', () => {
+  it("reads state, pid, task, cpu and comm; a D task's time since it last ran is how long it is blocked", () => {
     const { records } = parseText(
       [
         'crash> ps -m | grep UN',
@@ -44,7 +44,7 @@ describe('crash ps', () => {
 });
 
 describe('crash bt -l', () => {
-  it('reads on past each frame\'s source line', () => {
+  it("reads on past each frame's source line", () => {
     const { records } = parseText(
       [
         'crash> bt -l 3127',
@@ -57,12 +57,14 @@ describe('crash bt -l', () => {
         '    /usr/src/debug/kernel-4.18.0/linux-4.18.0.x86_64/kernel/locking/rwsem.c: 1536',
       ].join('\n'),
     );
-    expect(records.tasks.map((t) => [t.pid, t.frames.map((f) => f.fn), t.frameLines])).toEqual([[3127, ['__schedule', 'schedule', 'down_write'], [3, 5, 7]]]);
+    expect(records.tasks.map((t) => [t.pid, t.frames.map((f) => f.fn), t.frameLines])).toEqual([
+      [3127, ['__schedule', 'schedule', 'down_write'], [3, 5, 7]],
+    ]);
   });
 });
 
 describe('crash bt -F', () => {
-  it('reads stack words that name their slab object, as the object\'s address', () => {
+  it("reads stack words that name their slab object, as the object's address", () => {
     const { records } = parseText(
       [
         'PID: 3127   TASK: ffff9f4b8a2d0000  CPU: 6   COMMAND: "mount"',
@@ -94,6 +96,8 @@ describe('crash session header before a bt', () => {
         ' #1 [ffff9a663fb089e0] __crash_kexec at ffffffff84122342',
       ].join('\n'),
     );
-    expect(records.tasks.map((t) => [t.pid, t.comm, t.cpu, t.frames.map((f) => f.fn)])).toEqual([[514319, 'CPU 0/KVM', 62, ['machine_kexec', '__crash_kexec']]]);
+    expect(records.tasks.map((t) => [t.pid, t.comm, t.cpu, t.frames.map((f) => f.fn)])).toEqual([
+      [514319, 'CPU 0/KVM', 62, ['machine_kexec', '__crash_kexec']],
+    ]);
   });
 });

@@ -41,7 +41,8 @@ export const crashPromptParser: FormatParser = {
 //          TASK: ffff8f1bf6bb9040  [THREAD_INFO: ffff8f1bf6bc4000]
 //           CPU: 1
 //         STATE: TASK_INTERRUPTIBLE (PANIC)
-const FIELD = /^(KERNEL|DUMPFILE|CPUS|DATE|UPTIME|LOAD AVERAGE|TASKS|NODENAME|RELEASE|VERSION|MACHINE|MEMORY|PANIC|PID|COMMAND|TASK|CPU|STATE): {1,4}(.{0,400})$/;
+const FIELD =
+  /^(KERNEL|DUMPFILE|CPUS|DATE|UPTIME|LOAD AVERAGE|TASKS|NODENAME|RELEASE|VERSION|MACHINE|MEMORY|PANIC|PID|COMMAND|TASK|CPU|STATE): {1,4}(.{0,400})$/;
 
 export const crashSysParser: FormatParser = {
   name: 'crash_task_block',
@@ -71,16 +72,23 @@ export const crashSysParser: FormatParser = {
     const sp = span(lines, i, last + 1);
     const r = ctx.records;
     if (fields.KERNEL) {
-      const rel = /\/lib\/modules\/([^/\s]{3,100})\//.exec(fields.KERNEL) ?? /vmlinux-([^/\s]{3,100})/.exec(fields.KERNEL);
+      const rel =
+        /\/lib\/modules\/([^/\s]{3,100})\//.exec(fields.KERNEL) ?? /vmlinux-([^/\s]{3,100})/.exec(fields.KERNEL);
       if (rel) r.kernels.push({ release: rel[1], arch: archOf(rel[1]), strength: 8, line: sp.line });
     }
-    if (fields.RELEASE) r.kernels.push({ release: fields.RELEASE.split(/\s/)[0], arch: archOf(fields.RELEASE), strength: 9, line: sp.line });
+    if (fields.RELEASE)
+      r.kernels.push({
+        release: fields.RELEASE.split(/\s/)[0],
+        arch: archOf(fields.RELEASE),
+        strength: 9,
+        line: sp.line,
+      });
     if (fields.MACHINE) {
       const a = /^(x86_64|aarch64|arm64|ppc64le|s390x|riscv64)/.exec(fields.MACHINE);
       if (a) r.archHints.push({ arch: a[1] === 'aarch64' ? 'arm64' : a[1], line: sp.line });
     }
     const pid = fields.PID !== undefined ? Number(fields.PID) : NaN;
-    const taskAddr = fields.TASK ? /^([0-9a-f]{8,16})/.exec(fields.TASK)?.[1] ?? null : null;
+    const taskAddr = fields.TASK ? (/^([0-9a-f]{8,16})/.exec(fields.TASK)?.[1] ?? null) : null;
     if (!Number.isNaN(pid) || taskAddr) {
       const comm = fields.COMMAND ? fields.COMMAND.replace(/^"|"$/g, '') : null;
       const cpu = fields.CPU !== undefined && /^\d+/.test(fields.CPU) ? Number(/^\d+/.exec(fields.CPU)![0]) : null;
@@ -103,7 +111,15 @@ export const crashSysParser: FormatParser = {
       }
       if (fields.PANIC) {
         const p = fields.PANIC.replace(/^"|"$/g, '');
-        const kind = /hard lockup/i.test(p) ? 'hard_lockup' : /soft lockup/i.test(p) ? 'soft_lockup' : /hung_task|blocked tasks/i.test(p) ? 'hung_task' : /rcu/i.test(p) ? 'rcu_stall' : null;
+        const kind = /hard lockup/i.test(p)
+          ? 'hard_lockup'
+          : /soft lockup/i.test(p)
+            ? 'soft_lockup'
+            : /hung_task|blocked tasks/i.test(p)
+              ? 'hung_task'
+              : /rcu/i.test(p)
+                ? 'rcu_stall'
+                : null;
         if (kind) r.reports.push({ kind, header: p, cpu, task: ref, span: sp, format: 'crash_header' });
       }
     }
@@ -120,10 +136,12 @@ function archOf(release: string): string | null {
 // crash `ps`:
 //      PID    PPID  CPU       TASK        ST  %MEM     VSZ    RSS  COMM
 //   >  4790      2   1  ffff88003570de20  UN   0.0       0      0  [kworker/1:2]
-const PS_ROW = /^(>?) {0,4}(\d{1,9}) {1,8}(\d{1,9}) {1,6}(\d{1,5}) {1,4}([0-9a-f]{8,16}) {1,4}([A-Z]{2}) {1,4}\d{1,3}\.\d {1,12}\d{1,12} {1,12}\d{1,12} {1,4}(.{1,64})$/;
+const PS_ROW =
+  /^(>?) {0,4}(\d{1,9}) {1,8}(\d{1,9}) {1,6}(\d{1,5}) {1,4}([0-9a-f]{8,16}) {1,4}([A-Z]{2}) {1,4}\d{1,3}\.\d {1,12}\d{1,12} {1,12}\d{1,12} {1,4}(.{1,64})$/;
 const PS_HEADER = /^PID +PPID +CPU +TASK +ST +%MEM +VSZ +RSS +COMM$/;
 // A row whose COMM a mail client wrapped onto the next line, alone (`[kworker/0:2]`).
-const PS_ROW_CUT = /^(>?) {0,4}(\d{1,9}) {1,8}(\d{1,9}) {1,6}(\d{1,5}) {1,4}([0-9a-f]{8,16}) {1,4}([A-Z]{2}) {1,4}\d{1,3}\.\d {1,12}\d{1,12} {1,12}\d{1,12}$/;
+const PS_ROW_CUT =
+  /^(>?) {0,4}(\d{1,9}) {1,8}(\d{1,9}) {1,6}(\d{1,5}) {1,4}([0-9a-f]{8,16}) {1,4}([A-Z]{2}) {1,4}\d{1,3}\.\d {1,12}\d{1,12} {1,12}\d{1,12}$/;
 const PS_COMM_ALONE = /^(?:\[[^\s\]]{1,64}\]|[^\s[]{1,64})$/;
 
 export const crashPsParser: FormatParser = {
@@ -141,7 +159,13 @@ export const crashPsParser: FormatParser = {
       }
       const rowLine = lines.no(j);
       let m = PS_ROW.exec(t);
-      if (!m && j + 1 < lines.length && (m = PS_ROW_CUT.exec(t)) && PS_COMM_ALONE.test(lines.trimmed(j + 1)) && !PS_ROW.test(lines.trimmed(j + 1))) {
+      if (
+        !m &&
+        j + 1 < lines.length &&
+        (m = PS_ROW_CUT.exec(t)) &&
+        PS_COMM_ALONE.test(lines.trimmed(j + 1)) &&
+        !PS_ROW.test(lines.trimmed(j + 1))
+      ) {
         m.push(lines.trimmed(j + 1));
         j++;
       } else if (m && !PS_ROW.test(t)) m = null;
@@ -149,7 +173,12 @@ export const crashPsParser: FormatParser = {
       last = j;
       let comm = m[7].trim();
       if (/^\[.*\]$/.test(comm)) comm = comm.slice(1, -1);
-      addPsRow(ctx, { line: rowLine, endLine: lines.endNo(j) }, { pid: Number(m[2]), comm, taskAddr: m[5].toLowerCase() }, { ppid: Number(m[3]), state: CRASH_STATE[m[6]] ?? null, cpu: Number(m[4]), onCpu: m[1] === '>' });
+      addPsRow(
+        ctx,
+        { line: rowLine, endLine: lines.endNo(j) },
+        { pid: Number(m[2]), comm, taskAddr: m[5].toLowerCase() },
+        { ppid: Number(m[3]), state: CRASH_STATE[m[6]] ?? null, cpu: Number(m[4]), onCpu: m[1] === '>' },
+      );
     }
     return last >= i ? last + 1 : null;
   },
@@ -157,7 +186,12 @@ export const crashPsParser: FormatParser = {
 
 /** One crash `ps` row (any layout): the task, and the address fact tying its task_struct
  *  to its pid. */
-function addPsRow(ctx: ParseContext, at: number | { line: number; endLine: number }, ref: TaskRef & { pid: number; taskAddr: string }, fields: Pick<TaskRecord, 'state' | 'cpu'> & Partial<TaskRecord>): void {
+function addPsRow(
+  ctx: ParseContext,
+  at: number | { line: number; endLine: number },
+  ref: TaskRef & { pid: number; taskAddr: string },
+  fields: Pick<TaskRecord, 'state' | 'cpu'> & Partial<TaskRecord>,
+): void {
   const sp = typeof at === 'number' ? { line: at, endLine: at } : at;
   ctx.records.addTask({ ...ref, ...fields, frames: [], span: sp, format: 'crash_ps', idle: ref.pid === 0 });
   ctx.records.addresses.push({ kind: 'task', addr: ref.taskAddr, task: ref, span: sp });
@@ -168,7 +202,8 @@ function addPsRow(ctx: ParseContext, at: number | { line: number; endLine: numbe
 //   [0 00:12:41.316] [UN]  PID: 3127   TASK: ffff9f4b8a2d0000  CPU: 6   COMMAND: "mount"
 //   [4894133823451] [UN]  PID: 3127   TASK: ffff9f4b8a2d0000  CPU: 6   COMMAND: "mount"
 // `ps -m | grep UN` is how a crash user asks which tasks are stuck and for how long.
-const PS_TIME_ROW = /^\[ {0,3}(?:(\d{1,5}) (\d\d):(\d\d):(\d\d)\.(\d{3})|\d{1,20})\] \[([A-Z]{2})\] {1,4}PID: {1,8}(\d{1,9}) {1,8}TASK: {1,8}([0-9a-f]{8,16}) {1,8}CPU: {1,8}(\d{1,5}) {1,8}COMMAND: "(.{0,64})"$/;
+const PS_TIME_ROW =
+  /^\[ {0,3}(?:(\d{1,5}) (\d\d):(\d\d):(\d\d)\.(\d{3})|\d{1,20})\] \[([A-Z]{2})\] {1,4}PID: {1,8}(\d{1,9}) {1,8}TASK: {1,8}([0-9a-f]{8,16}) {1,8}CPU: {1,8}(\d{1,5}) {1,8}COMMAND: "(.{0,64})"$/;
 
 export const crashPsTimeParser: FormatParser = {
   name: 'crash_ps_time',
@@ -181,12 +216,20 @@ export const crashPsTimeParser: FormatParser = {
       if (!m) break;
       const state = CRASH_STATE[m[6]] ?? null;
       // `ps -m` of a task in D: it has not run for that long, i.e. it is blocked since.
-      const since = m[1] === undefined ? null : Number(m[1]) * 86400 + Number(m[2]) * 3600 + Number(m[3]) * 60 + Number(m[4]) + Number(m[5]) / 1000;
-      addPsRow(ctx, lines.no(j), { pid: Number(m[7]), comm: m[10], taskAddr: m[8].toLowerCase() }, {
-        state,
-        cpu: Number(m[9]),
-        ...(state === 'D' && since !== null ? { blockedSeconds: Math.round(since) } : {}),
-      });
+      const since =
+        m[1] === undefined
+          ? null
+          : Number(m[1]) * 86400 + Number(m[2]) * 3600 + Number(m[3]) * 60 + Number(m[4]) + Number(m[5]) / 1000;
+      addPsRow(
+        ctx,
+        lines.no(j),
+        { pid: Number(m[7]), comm: m[10], taskAddr: m[8].toLowerCase() },
+        {
+          state,
+          cpu: Number(m[9]),
+          ...(state === 'D' && since !== null ? { blockedSeconds: Math.round(since) } : {}),
+        },
+      );
     }
     return j > i ? j : null;
   },
@@ -200,8 +243,10 @@ export const crashPsTimeParser: FormatParser = {
 //     CFS RB_ROOT: ffff88043fd96d68
 //        [120] PID: 30118  TASK: ffff880012ab8000  COMMAND: "barad_agent"
 const RUNQ_CPU = /^CPU (\d{1,5}) RUNQUEUE: ([0-9a-f]{8,16})$/;
-const RUNQ_TASK = /^(?:CURRENT: |\[ {0,3}(\d{1,3})\] )PID: {1,8}(\d{1,9}) {1,8}TASK: {1,8}([0-9a-f]{8,16}) {1,8}COMMAND: "(.{0,64})"/;
-const RUNQ_OTHER = /^(?:RT PRIO_ARRAY: [0-9a-f]{8,16}|CFS RB_ROOT: [0-9a-f]{8,16}|\[no tasks queued\]|DL_RB_ROOT: [0-9a-f]{8,16}|GROUP CFS RB_ROOT: [0-9a-f]{8,16})$/;
+const RUNQ_TASK =
+  /^(?:CURRENT: |\[ {0,3}(\d{1,3})\] )PID: {1,8}(\d{1,9}) {1,8}TASK: {1,8}([0-9a-f]{8,16}) {1,8}COMMAND: "(.{0,64})"/;
+const RUNQ_OTHER =
+  /^(?:RT PRIO_ARRAY: [0-9a-f]{8,16}|CFS RB_ROOT: [0-9a-f]{8,16}|\[no tasks queued\]|DL_RB_ROOT: [0-9a-f]{8,16}|GROUP CFS RB_ROOT: [0-9a-f]{8,16})$/;
 
 export const crashRunqParser: FormatParser = {
   name: 'crash_runq',
@@ -223,7 +268,16 @@ export const crashRunqParser: FormatParser = {
         ctx.records.addresses.push({ kind: 'task', addr: ref.taskAddr, task: ref, span: sp });
         if (t.startsWith('CURRENT')) {
           current = ref;
-          ctx.records.addTask({ ...ref, state: 'R', cpu, frames: [], span: sp, format: 'crash_runq', onCpu: true, idle: ref.pid === 0 });
+          ctx.records.addTask({
+            ...ref,
+            state: 'R',
+            cpu,
+            frames: [],
+            span: sp,
+            format: 'crash_runq',
+            onCpu: true,
+            idle: ref.pid === 0,
+          });
         } else {
           runnable.push(ref);
           ctx.records.addTask({ ...ref, state: 'R', cpu, frames: [], span: sp, format: 'crash_runq', onCpu: false });
@@ -258,7 +312,12 @@ export const crashKmemOParser: FormatParser = {
       if (t === '') continue;
       const m = KMEM_O_ROW.exec(t);
       if (!m) break;
-      ctx.records.addresses.push({ kind: 'percpu_base', addr: m[2].toLowerCase(), cpu: Number(m[1]), span: { line: lines.no(j), endLine: lines.endNo(j) } });
+      ctx.records.addresses.push({
+        kind: 'percpu_base',
+        addr: m[2].toLowerCase(),
+        cpu: Number(m[1]),
+        span: { line: lines.no(j), endLine: lines.endNo(j) },
+      });
       last = j;
     }
     return last + 1;

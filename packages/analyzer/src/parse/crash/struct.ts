@@ -32,11 +32,13 @@ const SKIP = /^(?:\{<No data fields>\},?|\[0x[0-9a-f]{1,6}\] .{1,200};|\.{3,4}|\
 // The command decides the type and the address: `struct mutex ADDR`, `mutex_waiter ADDR`,
 // `struct cpumask 0x…`, `rq.cpu ADDR`, `p cfd_data:2`; crash takes its flags before or
 // after the type (`struct -x mutex.owner ADDR`).
-const CMD_TYPED = /^(?:(?:struct|union) (?:-[a-z]{1,3} ){0,3})?([A-Za-z_]\w{0,63})((?:\.[\w.]{1,64})?)(?: -[a-z]{1,3})* (?:0x)?([0-9a-f]{8,16})\b/;
+const CMD_TYPED =
+  /^(?:(?:struct|union) (?:-[a-z]{1,3} ){0,3})?([A-Za-z_]\w{0,63})((?:\.[\w.]{1,64})?)(?: -[a-z]{1,3})* (?:0x)?([0-9a-f]{8,16})\b/;
 // A global variable instead of an address: `struct mutex.owner cgroup_mutex -x`,
 // `struct -x mutex.owner.counter rtnl_mutex` (the dump is of that variable). Only with the
 // `struct`/`union` keyword, as a whole command: `TYPE SYMBOL` alone is any crash command.
-export const CMD_SYMBOL = /^(?:struct|union) (?:-[a-z]{1,3} ){0,3}([A-Za-z_]\w{0,63})((?:\.[\w.]{1,64})?)(?: -[a-z]{1,3}){0,3} ([A-Za-z_]\w{0,63})(?: -[a-z]{1,3}){0,3}$/;
+export const CMD_SYMBOL =
+  /^(?:struct|union) (?:-[a-z]{1,3} ){0,3}([A-Za-z_]\w{0,63})((?:\.[\w.]{1,64})?)(?: -[a-z]{1,3}){0,3} ([A-Za-z_]\w{0,63})(?: -[a-z]{1,3}){0,3}$/;
 const CMD_PERCPU = /^px?d? ([A-Za-z_]\w{0,63}):(\d{1,5})\b/;
 const CMD_VAR = /^px?d? ([A-Za-z_]\w{0,63})$/;
 
@@ -55,7 +57,12 @@ function target(cmd: string | null): CommandTarget {
   let m = CMD_PERCPU.exec(cmd);
   if (m) return { ...none, type: m[1], cpu: Number(m[2]) };
   m = CMD_TYPED.exec(cmd);
-  if (m && !/^(?:rd|search|kmem|bt|dis|list|eval|ps|set|log|runq|foreach|sym|vtop|ptov|whatis|px|p|pd|files|net|mod|irq|timer|dev|mount|swap|sig|task|vm|wr|gdb|help|exit|q)$/.test(m[1])) {
+  if (
+    m &&
+    !/^(?:rd|search|kmem|bt|dis|list|eval|ps|set|log|runq|foreach|sym|vtop|ptov|whatis|px|p|pd|files|net|mod|irq|timer|dev|mount|swap|sig|task|vm|wr|gdb|help|exit|q)$/.test(
+      m[1],
+    )
+  ) {
     return { ...none, type: m[1], addr: hexAddr(m[3]), member: m[2] ? m[2].slice(1) : null };
   }
   m = CMD_SYMBOL.exec(cmd);
@@ -73,7 +80,12 @@ export const crashStructParser: FormatParser = {
     // `task_struct.stack ADDR` → `stack = 0x…`; `struct mutex.owner VAR` → `owner = {`
     // (a member, no struct braces around it).
     const tg = target(ctx.crash.command);
-    return tg.member !== null && (tg.addr !== null || tg.symbol !== null) && MEMBER_FIELD.test(t) && line.no - ctx.crash.commandLine <= 3;
+    return (
+      tg.member !== null &&
+      (tg.addr !== null || tg.symbol !== null) &&
+      MEMBER_FIELD.test(t) &&
+      line.no - ctx.crash.commandLine <= 3
+    );
   },
   parse(lines, i, ctx) {
     const tg = target(ctx.crash.command);
@@ -131,7 +143,12 @@ export const crashStructParser: FormatParser = {
  * by `outer`, up to the brace that closes it. `last` is the last line read (the opener's
  * line j - 1 when none); `closed` says the closing brace was reached.
  */
-function readBlock(lines: LineTable, j: number, outer: string[], fields: Record<string, string>): { last: number; closed: boolean } {
+function readBlock(
+  lines: LineTable,
+  j: number,
+  outer: string[],
+  fields: Record<string, string>,
+): { last: number; closed: boolean } {
   const path: string[] = outer.slice();
   let depth = 1;
   let last = j - 1;

@@ -26,7 +26,8 @@ const NO_STRAYS: readonly number[] = Object.freeze([]);
 
 /** Headers that begin a capture (a task, a CPU's backtrace, a report): never a stray line
  *  inside another trace. Callers add their own (task lines: task-dump.ts). */
-const CAPTURE_HEADER = /^(?:task:|INFO: |NMI backtrace for cpu |CPU: {0,2}\d|PID: |BUG: |WARNING: |watchdog: |Sending NMI |Kernel panic|Workqueue: |Showing |sysrq|SysRq)/;
+const CAPTURE_HEADER =
+  /^(?:task:|INFO: |NMI backtrace for cpu |CPU: {0,2}\d|PID: |BUG: |WARNING: |watchdog: |Sending NMI |Kernel panic|Workqueue: |Showing |sysrq|SysRq)/;
 
 export function startsOwnCapture(t: string): boolean {
   return CAPTURE_HEADER.test(t);
@@ -46,12 +47,14 @@ const MARKER = /^(<\/?(?:IRQ|NMI|TASK|SOFTIRQ|EOI)>|<<EOE>>) {0,4}/;
 // x86 `__show_regs`: `RIP: 0010:fn+0x1/0x2`, 3.x/4.x `RIP: 0010:[<ffffffff8104f8e6>]  [<ffffffff8104f8e6>] fn+0x6/0x10`,
 // user mode `RIP: 0033:0x7f8a1b2c3d4e`; 32-bit `EIP: 0060:[<c1045f3b>] EFLAGS: …` + `EIP is at fn+0x1/0x2`;
 // arm64 `__show_regs`: `pc : fn+0x1/0x2`, 4.x `PC is at fn+0x1/0x2`.
-const IP_LINE = /^(?:[RE]IP: (00[0-9a-f]{2}):(?:\[<[0-9a-f]{8,16}>\] {1,4})?(.{0,400})|pc : (?:\[<[0-9a-f]{8,16}>\] )?(.{1,400})|(?:PC|EIP) is at (.{1,400})|NIP \[[0-9a-f]{8,16}\] (.{1,400}))$/;
+const IP_LINE =
+  /^(?:[RE]IP: (00[0-9a-f]{2}):(?:\[<[0-9a-f]{8,16}>\] {1,4})?(.{0,400})|pc : (?:\[<[0-9a-f]{8,16}>\] )?(.{1,400})|(?:PC|EIP) is at (.{1,400})|NIP \[[0-9a-f]{8,16}\] (.{1,400}))$/;
 const LR_LINE = /^(?:lr : (?:\[<[0-9a-f]{8,16}>\] )?|LR is at )(\S{1,200})/;
 
 // Register lines of `__show_regs` (x86, arm64, ppc): `RSP: 0018:ffffc9…  EFLAGS: 00000246`,
 // `RAX: … RBX: …`, `FS:  0000(0000) GS:…`, `CR2: …`, `x29: ffff… x28: …`, `sp : ffff…`, `pstate: 60400005 (nZCv …)`.
-const REG_LINE = /^(?:R[A-Z0-9]{1,2}|E[A-Z]{1,5}|[CDEFGS]S|CR\d|DR\d|PKRU|ORIG_[A-Z]{2,3}|x\d{1,2}|sp|pstate|GPR\d\d|MSR|CTR|LR|XER|CFAR|DAR|DSISR|TRAP|SOFTE|IRQMASK) {0,3}: {0,3}[0-9a-f(]/;
+const REG_LINE =
+  /^(?:R[A-Z0-9]{1,2}|E[A-Z]{1,5}|[CDEFGS]S|CR\d|DR\d|PKRU|ORIG_[A-Z]{2,3}|x\d{1,2}|sp|pstate|GPR\d\d|MSR|CTR|LR|XER|CFAR|DAR|DSISR|TRAP|SOFTE|IRQMASK) {0,3}: {0,3}[0-9a-f(]/;
 const REG_PAIR = /\b([A-Za-z][A-Za-z0-9_]{0,7}) ?: {0,3}(?:[0-9a-f]{4}:)?([0-9a-f]{4,16})\b/g;
 
 // Other lines inside a dump: `Code: 48 89 …`, `Stack:` + raw words (3.x x86 show_stack),
@@ -111,8 +114,9 @@ export function isTraceBodyLine(t: string): boolean {
 
 // First characters IP_LINE and LR_LINE can start with (`RIP`/`EIP`, `pc`, `PC`/`EIP is
 // at`, `NIP`; `lr`, `LR is at`): most lines of a dump are turned away without a regex.
-const mayBeIpLine = (c: number) => c === 82 /* R */ || c === 69 /* E */ || c === 112 /* p */ || c === 80 /* P */ || c === 78 /* N */;
-const mayBeLrLine = (c: number) => c === 108 /* l */ || c === 76 /* L */;
+const mayBeIpLine = (c: number) =>
+  c === 82 /* R */ || c === 69 /* E */ || c === 112 /* p */ || c === 80 /* P */ || c === 78; /* N */
+const mayBeLrLine = (c: number) => c === 108 /* l */ || c === 76; /* L */
 
 function isOtherBody(t: string): boolean {
   for (let k = 0; k < OTHER_BODY.length; k++) if (OTHER_BODY[k].test(t)) return true;
@@ -153,7 +157,6 @@ export interface Trace {
   stops: Stop[];
 }
 
-
 /** Parse the RIP/pc line into its frame, or null (user-mode RIP, no symbol). */
 export function ipFrame(t: string, line: number): { frame: ParsedFrame | null; user: boolean } | null {
   const m = mayBeIpLine(t.charCodeAt(0)) ? IP_LINE.exec(t) : null;
@@ -163,14 +166,34 @@ export function ipFrame(t: string, line: number): { frame: ParsedFrame | null; u
   const sym = (m[2] ?? m[3] ?? m[4] ?? m[5] ?? '').trim();
   const f = user ? undefined : frameOfLine(sym);
   // Field by field: spreads of the table's frame were a tenth of an NMI dump's parsing.
-  return { frame: f ? { fn: f.fn, offset: f.offset, size: f.size, module: f.module, addr: f.addr, reliable: f.reliable, line, isIp: true, context: 'exception' } : null, user };
+  return {
+    frame: f
+      ? {
+          fn: f.fn,
+          offset: f.offset,
+          size: f.size,
+          module: f.module,
+          addr: f.addr,
+          reliable: f.reliable,
+          line,
+          isIp: true,
+          context: 'exception',
+        }
+      : null,
+    user,
+  };
 }
 
 /**
  * Read a trace body starting at `i` (a `Call Trace:` line, a RIP line, a frame, …).
  * Blank lines inside are allowed only when the next line continues the trace.
  */
-export function readTrace(lines: LineTable, i: number, maxFrames = 512, startsCapture: (t: string) => boolean = startsOwnCapture): Trace {
+export function readTrace(
+  lines: LineTable,
+  i: number,
+  maxFrames = 512,
+  startsCapture: (t: string) => boolean = startsOwnCapture,
+): Trace {
   const out = new TraceFrames(maxFrames);
   const { frames, frameLines } = out;
   const registers: Record<string, string> = {};
@@ -188,7 +211,12 @@ export function readTrace(lines: LineTable, i: number, maxFrames = 512, startsCa
       // Editors add blank lines; continue only if the next non-blank line is a frame.
       let k = j + 1;
       while (k < lines.length && k - j < 3 && lines.blank(k)) k++;
-      if (k < lines.length && k - j < 3 && (frameOfLine(lines.trimmed(k)) || armCallOfLine(lines.trimmed(k)) || MARKER.test(lines.trimmed(k)))) continue;
+      if (
+        k < lines.length &&
+        k - j < 3 &&
+        (frameOfLine(lines.trimmed(k)) || armCallOfLine(lines.trimmed(k)) || MARKER.test(lines.trimmed(k)))
+      )
+        continue;
       break;
     }
     // Fast path: most body lines are frames, and a line that parses as a frame is none
@@ -259,7 +287,16 @@ export function readTrace(lines: LineTable, i: number, maxFrames = 512, startsCa
         // The same between the trace's header and its first frames (a frame line the
         // sender's mail damaged, `__switch_to_0x104/0x1c8 (T)`): frames follow on the
         // next two lines, so the trace goes on.
-        if (frames.length === 0 && j > i && TRACE_HEADER.test(lines.trimmed(j - 1)) && lines.caller(i) === null && !startsCapture(t) && j + 2 < lines.length && isFrameText(lines.trimmed(j + 1)) && isFrameText(lines.trimmed(j + 2))) {
+        if (
+          frames.length === 0 &&
+          j > i &&
+          TRACE_HEADER.test(lines.trimmed(j - 1)) &&
+          lines.caller(i) === null &&
+          !startsCapture(t) &&
+          j + 2 < lines.length &&
+          isFrameText(lines.trimmed(j + 1)) &&
+          isFrameText(lines.trimmed(j + 2))
+        ) {
           (strays ??= []).push(j);
           continue;
         }
@@ -299,7 +336,15 @@ export function readTrace(lines: LineTable, i: number, maxFrames = 512, startsCa
   // push holds room for half as many again).
   // A stray after the last frame is no part of the trace.
   while (strays && strays.length && strays[strays.length - 1] > last) strays.pop();
-  return { frames, frameLines: frameLines.slice(), registers, end: last + 1, sawHeader, strays: strays ?? NO_STRAYS, stops };
+  return {
+    frames,
+    frameLines: frameLines.slice(),
+    registers,
+    end: last + 1,
+    sawHeader,
+    strays: strays ?? NO_STRAYS,
+    stops,
+  };
 }
 
 /**
@@ -371,5 +416,14 @@ class TraceFrames {
 
 /** The frame where an exception stopped the task, as an IP line gives it. */
 function stopped(f: StackFrame): StackFrame {
-  return frameTable.frame({ fn: f.fn, offset: f.offset, size: f.size, module: f.module, addr: f.addr, reliable: f.reliable, isIp: true, context: 'exception' });
+  return frameTable.frame({
+    fn: f.fn,
+    offset: f.offset,
+    size: f.size,
+    module: f.module,
+    addr: f.addr,
+    reliable: f.reliable,
+    isIp: true,
+    context: 'exception',
+  });
 }

@@ -32,6 +32,10 @@ describe('CSD-lock timeouts', () => {
     );
     expect(doc.kind).toBe('soft_lockup');
     expect(doc.title.startsWith('BUG: soft lockup')).toBe(true);
-    expect(doc.findings.some((f) => f.kind === 'other_report' && f.summary.includes('csd: non-responsive CSD lock in do_flush_tlb_all'))).toBe(true);
+    expect(
+      doc.findings.some(
+        (f) => f.kind === 'other_report' && f.summary.includes('csd: non-responsive CSD lock in do_flush_tlb_all'),
+      ),
+    ).toBe(true);
   });
 });

@@ -7,8 +7,10 @@
 import type { FormatParser } from '../parser.js';
 import { span } from '../parser.js';
 
-const DETECTED = /^(?:smp: )?csd: (?:Detected|Continued) non-responsive CSD lock \(#\d{1,6}\) on CPU#(\d{1,5}), waiting (\d{1,20}) ns for CPU#(\d{1,5}) (\S{1,200})/;
-const OTHER = /^(?:smp: )?\s*csd: (?:CSD lock \(#\d{1,6}\) (?:unresponsive|handling prior|complete|was|is)|Re-sending CSD lock \(#\d{1,6}\) IPI from CPU#\d{1,5} to CPU#\d{1,5}|cnt\(|CSD lock \(#\d{1,6}\) got unstuck)/;
+const DETECTED =
+  /^(?:smp: )?csd: (?:Detected|Continued) non-responsive CSD lock \(#\d{1,6}\) on CPU#(\d{1,5}), waiting (\d{1,20}) ns for CPU#(\d{1,5}) (\S{1,200})/;
+const OTHER =
+  /^(?:smp: )?\s*csd: (?:CSD lock \(#\d{1,6}\) (?:unresponsive|handling prior|complete|was|is)|Re-sending CSD lock \(#\d{1,6}\) IPI from CPU#\d{1,5} to CPU#\d{1,5}|cnt\(|CSD lock \(#\d{1,6}\) got unstuck)/;
 
 export const csdLockParser: FormatParser = {
   name: 'csd_lock',
@@ -27,7 +29,15 @@ export const csdLockParser: FormatParser = {
         // The waiting CPU spins in csd_lock_wait for seconds: a CPU-side stall of the
         // soft-lockup kind, reported by the kernel itself (one report per waiting CPU).
         if (!ctx.records.reports.some((r) => r.subtype === 'csd_lock' && r.cpu === from)) {
-          ctx.records.reports.push({ kind: 'soft_lockup', subtype: 'csd_lock', header: t, cpu: from, seconds: Math.floor(Number(m[2]) / 1e9), span: sp, format: 'csd_lock' });
+          ctx.records.reports.push({
+            kind: 'soft_lockup',
+            subtype: 'csd_lock',
+            header: t,
+            cpu: from,
+            seconds: Math.floor(Number(m[2]) / 1e9),
+            span: sp,
+            format: 'csd_lock',
+          });
         }
         any = true;
         continue;

@@ -15,12 +15,14 @@ import { span } from '../parser.js';
 
 const LINE = /^([^;\s][^;]{0,63});([^\s]{1,8000}) (\d{1,15})$/;
 // The outermost kernel frames of a task's kernel stack (syscall entries, kthreads).
-const KERNEL_ENTRY = /^(?:entry_SYSCALL_64(?:_after_hwframe)?|entry_SYSCALL_compat|do_syscall_64|__x64_sys_\w+|__arm64_sys_\w+|el0t?_64_sync|el0_svc\w*|ret_from_fork(?:_asm)?|kthread|ret_from_fork_asm|asm_\w+|common_interrupt|sysvec_\w+|do_idle|cpu_startup_entry|secondary_startup_64\w*|start_kernel|worker_thread)$/;
+const KERNEL_ENTRY =
+  /^(?:entry_SYSCALL_64(?:_after_hwframe)?|entry_SYSCALL_compat|do_syscall_64|__x64_sys_\w+|__arm64_sys_\w+|el0t?_64_sync|el0_svc\w*|ret_from_fork(?:_asm)?|kthread|ret_from_fork_asm|asm_\w+|common_interrupt|sysvec_\w+|do_idle|cpu_startup_entry|secondary_startup_64\w*|start_kernel|worker_thread)$/;
 
 function kernelFrames(frames: string[]): string[] {
   const dash = frames.indexOf('-');
   if (dash >= 0) return frames.slice(dash + 1);
-  if (frames.some((f) => f.endsWith('_[k]'))) return frames.filter((f) => f.endsWith('_[k]')).map((f) => f.slice(0, -4));
+  if (frames.some((f) => f.endsWith('_[k]')))
+    return frames.filter((f) => f.endsWith('_[k]')).map((f) => f.slice(0, -4));
   const entry = frames.findIndex((f) => KERNEL_ENTRY.test(f));
   return entry >= 0 ? frames.slice(entry) : frames;
 }
@@ -47,13 +49,31 @@ export const foldedStackParser: FormatParser = {
       const sep = parts.indexOf('--');
       const target = sep >= 0 ? parts.slice(0, sep) : parts;
       const no = lines.no(j);
-      ctx.records.addTask({ pid: null, comm: m[1], state: null, cpu: null, taskAddr: null, frames: toParsed(kernelFrames(target), no), span: span(lines, j, j + 1), format: 'folded_stacks' });
+      ctx.records.addTask({
+        pid: null,
+        comm: m[1],
+        state: null,
+        cpu: null,
+        taskAddr: null,
+        frames: toParsed(kernelFrames(target), no),
+        span: span(lines, j, j + 1),
+        format: 'folded_stacks',
+      });
       if (sep >= 0) {
         // The waker half is printed innermost-first, ending with the waker's comm.
         const waker = parts.slice(sep + 1);
         const comm = waker.pop() ?? null;
         const outerFirst = waker.slice().reverse();
-        ctx.records.addTask({ pid: null, comm, state: null, cpu: null, taskAddr: null, frames: toParsed(kernelFrames(outerFirst), no), span: span(lines, j, j + 1), format: 'folded_stacks_waker' });
+        ctx.records.addTask({
+          pid: null,
+          comm,
+          state: null,
+          cpu: null,
+          taskAddr: null,
+          frames: toParsed(kernelFrames(outerFirst), no),
+          span: span(lines, j, j + 1),
+          format: 'folded_stacks_waker',
+        });
       }
     }
     return j > i ? j : null;

@@ -24,18 +24,51 @@ export function project(r: Records) {
       ...(t.onCpu ? { onCpu: true } : {}),
       ...(t.workqueue ? { workqueue: t.workqueue } : {}),
       ...(t.blockedSeconds != null ? { blockedSeconds: t.blockedSeconds } : {}),
-      frames: t.frames.map((f) => `${f.reliable ? '' : '? '}${f.fn}${f.isIp ? ' [ip]' : ''}${f.context && f.context !== 'task' ? ` @${f.context}` : ''}`),
+      frames: t.frames.map(
+        (f) =>
+          `${f.reliable ? '' : '? '}${f.fn}${f.isIp ? ' [ip]' : ''}${f.context && f.context !== 'task' ? ` @${f.context}` : ''}`,
+      ),
     })),
-    cpus: r.cpus.map((c) => ({ cpu: c.cpu, current: ref(c.current), ...(c.idle ? { idle: true } : {}), ...(c.stuck ? { stuck: true, stuckReason: c.stuckReason ?? null } : {}) })),
-    reports: r.reports.map((x) => ({ kind: x.kind, cpu: x.cpu ?? null, task: ref(x.task), ...(x.cpus?.length ? { cpus: x.cpus } : {}), ...(x.subtype ? { subtype: x.subtype } : {}) })),
-    heldLocks: r.heldLocks.map((h) => ({ holder: ref(h.holder), index: h.index, addr: h.addr, name: h.name, at: h.at })),
-    lockFacts: r.lockFacts.map((l) => ({ type: l.type ?? null, addr: l.addr, name: l.name ?? null, owner: ref(l.owner), waiters: (l.waiters ?? []).map(ref) })),
-    works: r.works.map((w) => ({ fn: w.fn, wq: w.wq, state: w.state, ...(w.workerPid != null ? { workerPid: w.workerPid } : {}), ...(w.poolCpus ? { poolCpus: w.poolCpus } : {}) })),
+    cpus: r.cpus.map((c) => ({
+      cpu: c.cpu,
+      current: ref(c.current),
+      ...(c.idle ? { idle: true } : {}),
+      ...(c.stuck ? { stuck: true, stuckReason: c.stuckReason ?? null } : {}),
+    })),
+    reports: r.reports.map((x) => ({
+      kind: x.kind,
+      cpu: x.cpu ?? null,
+      task: ref(x.task),
+      ...(x.cpus?.length ? { cpus: x.cpus } : {}),
+      ...(x.subtype ? { subtype: x.subtype } : {}),
+    })),
+    heldLocks: r.heldLocks.map((h) => ({
+      holder: ref(h.holder),
+      index: h.index,
+      addr: h.addr,
+      name: h.name,
+      at: h.at,
+    })),
+    lockFacts: r.lockFacts.map((l) => ({
+      type: l.type ?? null,
+      addr: l.addr,
+      name: l.name ?? null,
+      owner: ref(l.owner),
+      waiters: (l.waiters ?? []).map(ref),
+    })),
+    works: r.works.map((w) => ({
+      fn: w.fn,
+      wq: w.wq,
+      state: w.state,
+      ...(w.workerPid != null ? { workerPid: w.workerPid } : {}),
+      ...(w.poolCpus ? { poolCpus: w.poolCpus } : {}),
+    })),
   };
 }
 
 const cases: { name: string; txt: string }[] = [];
-if (existsSync(join(SEEDS, 'seed003-reconstructed.txt'))) cases.push({ name: 'seed003-reconstructed', txt: join(SEEDS, 'seed003-reconstructed.txt') });
+if (existsSync(join(SEEDS, 'seed003-reconstructed.txt')))
+  cases.push({ name: 'seed003-reconstructed', txt: join(SEEDS, 'seed003-reconstructed.txt') });
 for (const f of existsSync(DIR) ? readdirSync(DIR).sort() : []) {
   if (f.endsWith('.txt')) cases.push({ name: f.slice(0, -4), txt: join(DIR, f) });
 }

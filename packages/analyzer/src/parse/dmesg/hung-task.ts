@@ -22,7 +22,8 @@ import { parseWorkqueueLine, readTaskDump, startsTaskOrCapture } from './task-du
 // 6.x adds `blocked in I/O wait for more than`. A comm holding a newline splits the
 // headline over two lines; the parser then joins them.
 // Some vendor kernels quote the comm (`INFO: task "kworker/0:0":7 blocked …`).
-const HEADER = /^INFO: task (?:"([\s\S]{1,16}?)"|([\s\S]{1,16}?)):(\d{1,10}) (blocked|can't die)(?: in I\/O wait)? for more than (\d{1,10}) seconds\.?$/;
+const HEADER =
+  /^INFO: task (?:"([\s\S]{1,16}?)"|([\s\S]{1,16}?)):(\d{1,10}) (blocked|can't die)(?: in I\/O wait)? for more than (\d{1,10}) seconds\.?$/;
 const PREAMBLE = [
   /^(?:Not tainted|Tainted: ).{0,200}$/,
   /^Blocked by coredump\.$/,
@@ -80,7 +81,17 @@ export const hungTaskParser: FormatParser = {
       for (const s of tr.strays) ctx.strays.push(s);
       j = tr.end;
     } else {
-      ctx.records.addTask({ pid, comm, state: 'D', cpu: null, taskAddr: null, frames: [], blockedSeconds: seconds, span: span(lines, i, j), format: 'hung_task' });
+      ctx.records.addTask({
+        pid,
+        comm,
+        state: 'D',
+        cpu: null,
+        taskAddr: null,
+        frames: [],
+        blockedSeconds: seconds,
+        span: span(lines, i, j),
+        format: 'hung_task',
+      });
     }
     ctx.records.reports.push({
       kind: 'hung_task',
@@ -96,7 +107,10 @@ export const hungTaskParser: FormatParser = {
 };
 
 /** A `Call Trace:` (after an optional `Workqueue:` line) at line j, with its frames. */
-function readHeadlessTrace(lines: LineTable, j: number): { trace: Trace; workqueue: { wq: string; fn: string } | null } | null {
+function readHeadlessTrace(
+  lines: LineTable,
+  j: number,
+): { trace: Trace; workqueue: { wq: string; fn: string } | null } | null {
   const workqueue = parseWorkqueueLine(lines.trimmed(j));
   const k = workqueue ? j + 1 : j;
   if (k >= lines.length || !TRACE_HEADER.test(lines.trimmed(k))) return null;
@@ -109,8 +123,13 @@ function readHeadlessTrace(lines: LineTable, j: number): { trace: Trace; workque
 //   INFO: task A:1 blocked on a semaphore likely last held by task B:2
 //   INFO: task A:1 <writer> blocked on an rw-semaphore likely owned by task B:2 <reader>
 //   INFO: task A:1 is blocked on a mutex, but the owner is not found.
-const HINT = /^INFO: task (.{1,16}?):(\d{1,10}) (?:<(?:reader|writer)> )?(?:is )?blocked on (a mutex|a semaphore|an rw-semaphore)(?: likely (?:owned|last held) by task (.{1,16}?):(\d{1,10})(?: <(?:reader|writer)>)?\.?|, but the (?:owner|last holder) is not found\.)$/;
-const HINT_TYPE: Record<string, LockType> = { 'a mutex': 'mutex', 'a semaphore': 'semaphore', 'an rw-semaphore': 'rwsem' };
+const HINT =
+  /^INFO: task (.{1,16}?):(\d{1,10}) (?:<(?:reader|writer)> )?(?:is )?blocked on (a mutex|a semaphore|an rw-semaphore)(?: likely (?:owned|last held) by task (.{1,16}?):(\d{1,10})(?: <(?:reader|writer)>)?\.?|, but the (?:owner|last holder) is not found\.)$/;
+const HINT_TYPE: Record<string, LockType> = {
+  'a mutex': 'mutex',
+  'a semaphore': 'semaphore',
+  'an rw-semaphore': 'rwsem',
+};
 
 export const hungTaskHintParser: FormatParser = {
   name: 'hung_task_hint',
@@ -123,7 +142,14 @@ export const hungTaskHintParser: FormatParser = {
     if (!m) return null;
     const waiter: TaskRef = { pid: Number(m[2]), comm: m[1], taskAddr: null };
     const owner: TaskRef | null = m[4] ? { pid: Number(m[5]), comm: m[4], taskAddr: null } : null;
-    ctx.records.lockFacts.push({ addr: null, type: HINT_TYPE[m[3]], owner, waiters: [waiter], span: span(lines, i, i + 1), format: 'hung_task_hint' });
+    ctx.records.lockFacts.push({
+      addr: null,
+      type: HINT_TYPE[m[3]],
+      owner,
+      waiters: [waiter],
+      span: span(lines, i, i + 1),
+      format: 'hung_task_hint',
+    });
     return i + 1;
   },
 };

@@ -70,11 +70,16 @@ describe('lockdep irq-order reports', () => {
     expect(records.lockFacts.map((f) => f.name)).toEqual(['&new->fa_lock']);
     expect(records.heldLocks.map((h) => h.name)).toEqual(['&client->buffer_lock']);
     const saved = coverage.filter((s) => s.format === 'lockdep_saved_trace').map((s) => [s.line, s.endLine]);
-    expect(saved).toEqual([[16, 21], [26, 31], [35, 41], [43, 46]]);
+    expect(saved).toEqual([
+      [16, 21],
+      [26, 31],
+      [35, 41],
+      [43, 46],
+    ]);
   });
 });
 
-describe('a lockdep report with another context\'s lines printed into it', () => {
+describe("a lockdep report with another context's lines printed into it", () => {
   const report = (stray: string, caller = (c: string) => c) =>
     [
       `[ 1319.864586]${caller('[   T43]')} ======================================================`,
@@ -90,7 +95,10 @@ describe('a lockdep report with another context\'s lines printed into it', () =>
     ].join('\n');
 
   it('reads on past it, with printk caller ids and without', () => {
-    for (const text of [report("netlink: 44 bytes leftover after parsing attributes in process `syz-executor.0'."), report('xt_TCPMSS: Only works on TCP SYN packets', () => '')]) {
+    for (const text of [
+      report("netlink: 44 bytes leftover after parsing attributes in process `syz-executor.0'."),
+      report('xt_TCPMSS: Only works on TCP SYN packets', () => ''),
+    ]) {
       const { records } = parseText(text);
       expect(records.reports.map((r) => [r.kind, r.span.line, r.span.endLine])).toEqual([['deadlock', 2, 10]]);
       expect(records.lockFacts.map((f) => f.waiters?.[0]?.pid)).toEqual([43]);
@@ -98,7 +106,7 @@ describe('a lockdep report with another context\'s lines printed into it', () =>
     }
   });
 
-  it('stops at a line of its own context that is not the report\'s', () => {
+  it("stops at a line of its own context that is not the report's", () => {
     const { records } = parseText(report('harmless', () => '').replace('---', 'something else entirely ---'));
     expect(records.reports[0].span.endLine).toBe(3);
   });
@@ -119,7 +127,13 @@ describe('lockdep stack backtrace', () => {
     ].join('\n');
 
   it('gives a backtrace with no CPU line (2.6) to the task the report names', () => {
-    const { records } = parseText(report([' [<c040583d>] dump_stack+0x19/0x1b', ' [<c060d793>] mutex_lock_nested+0xd5/0x251', ' [<c05937fd>] ps2_command+0x6a/0x2bd']));
+    const { records } = parseText(
+      report([
+        ' [<c040583d>] dump_stack+0x19/0x1b',
+        ' [<c060d793>] mutex_lock_nested+0xd5/0x251',
+        ' [<c05937fd>] ps2_command+0x6a/0x2bd',
+      ]),
+    );
     const t = records.tasks.find((x) => x.format === 'lockdep_backtrace')!;
     expect([t.pid, t.comm, t.span.line, t.span.endLine]).toEqual([111, 'kseriod', 8, 11]);
     expect(t.frames.map((f) => f.fn)).toEqual(['dump_stack', 'mutex_lock_nested', 'ps2_command']);
@@ -127,13 +141,25 @@ describe('lockdep stack backtrace', () => {
   });
 
   it('leaves a backtrace with its own CPU line to the CPU dump parser', () => {
-    const { records } = parseText(report(['CPU: 1 PID: 111 Comm: kseriod Not tainted 5.10.0 #1', 'Call Trace:', ' dump_stack+0x107/0x163', ' ps2_command+0x6a/0x2bd']));
+    const { records } = parseText(
+      report([
+        'CPU: 1 PID: 111 Comm: kseriod Not tainted 5.10.0 #1',
+        'Call Trace:',
+        ' dump_stack+0x107/0x163',
+        ' ps2_command+0x6a/0x2bd',
+      ]),
+    );
     expect(records.tasks.map((x) => x.format)).toEqual(['cpu_dump']);
   });
 
   it('does not give a stack far from any report to a reporter', () => {
     const filler = Array.from({ length: 200 }, (_, k) => `note ${k}`);
-    const { records } = parseText(report([]) + '\n' + filler.join('\n') + '\nstack backtrace:\n [<c05937fd>] ps2_command+0x6a/0x2bd\n [<c0591b9d>] serio_thread+0xfd/0x27c');
+    const { records } = parseText(
+      report([]) +
+        '\n' +
+        filler.join('\n') +
+        '\nstack backtrace:\n [<c05937fd>] ps2_command+0x6a/0x2bd\n [<c0591b9d>] serio_thread+0xfd/0x27c',
+    );
     expect(records.tasks.some((x) => x.format === 'lockdep_backtrace')).toBe(false);
   });
 });
@@ -154,8 +180,13 @@ describe('lockdep reports pasted in part', () => {
 
   it('a chain with no headline is a circular-dependency report of its own, with no task', () => {
     const { records } = parseText(['Lockdep log:', '', ...chain].join('\n'));
-    expect(records.reports.map((r) => [r.kind, r.subtype, r.task, r.span.line])).toEqual([['deadlock', 'circular', null, 3]]);
-    expect(records.lockdepChains[0].entries.map((e) => [e.index, e.name, e.frames.length])).toEqual([[1, 'fs_reclaim', 2], [0, 'sb_internal', 3]]);
+    expect(records.reports.map((r) => [r.kind, r.subtype, r.task, r.span.line])).toEqual([
+      ['deadlock', 'circular', null, 3],
+    ]);
+    expect(records.lockdepChains[0].entries.map((e) => [e.index, e.name, e.frames.length])).toEqual([
+      [1, 'fs_reclaim', 2],
+      [0, 'sb_internal', 3],
+    ]);
   });
 
   it('a chain right after a report cut by the sender’s comment continues that report', () => {
@@ -172,7 +203,9 @@ describe('lockdep reports pasted in part', () => {
     expect(records.reports).toHaveLength(1);
     expect(records.lockdepChains.map((c) => c.reporter?.pid)).toEqual([1971]);
     // Far from any report, the same chain stands alone.
-    const far = parseText([...head, ...Array.from({ length: 60 }, (_, k) => `Some prose line ${k} here.`), ...chain].join('\n'));
+    const far = parseText(
+      [...head, ...Array.from({ length: 60 }, (_, k) => `Some prose line ${k} here.`), ...chain].join('\n'),
+    );
     expect(far.records.reports.map((r) => r.task?.pid ?? null)).toEqual([1971, null]);
   });
 
@@ -181,17 +214,23 @@ describe('lockdep reports pasted in part', () => {
   });
 
   it('reads an old-format lock line whose `at:` site a mail client wrapped', () => {
-    const { records } = parseText([
-      '[ INFO: possible recursive locking detected ]',
-      'swapper/0/1 is trying to acquire lock:',
-      ' (pgdat_init_rwsem){++++.+},',
-      '   at: [<ffffffff8424c7fb>] page_alloc_init_late+0xc7/0xe6',
-      '',
-      'but task is already holding lock:',
-      ' (pgdat_init_rwsem){++++.+},',
-      '   at: [<ffffffff8424c772>] page_alloc_init_late+0x3e/0xe6',
-    ].join('\n'));
-    expect(records.lockFacts.map((f) => [f.name, f.at, f.span])).toEqual([['pgdat_init_rwsem', 'page_alloc_init_late+0xc7/0xe6', { line: 3, endLine: 4 }]]);
-    expect(records.heldLocks.map((h) => [h.name, h.at, h.holder.pid])).toEqual([['pgdat_init_rwsem', 'page_alloc_init_late+0x3e/0xe6', 1]]);
+    const { records } = parseText(
+      [
+        '[ INFO: possible recursive locking detected ]',
+        'swapper/0/1 is trying to acquire lock:',
+        ' (pgdat_init_rwsem){++++.+},',
+        '   at: [<ffffffff8424c7fb>] page_alloc_init_late+0xc7/0xe6',
+        '',
+        'but task is already holding lock:',
+        ' (pgdat_init_rwsem){++++.+},',
+        '   at: [<ffffffff8424c772>] page_alloc_init_late+0x3e/0xe6',
+      ].join('\n'),
+    );
+    expect(records.lockFacts.map((f) => [f.name, f.at, f.span])).toEqual([
+      ['pgdat_init_rwsem', 'page_alloc_init_late+0xc7/0xe6', { line: 3, endLine: 4 }],
+    ]);
+    expect(records.heldLocks.map((h) => [h.name, h.at, h.holder.pid])).toEqual([
+      ['pgdat_init_rwsem', 'page_alloc_init_late+0x3e/0xe6', 1],
+    ]);
   });
 });

@@ -35,8 +35,16 @@ export const LOCKDEP_REPORTS: { re: RegExp; subtype: string; source: string }[] 
   { re: /possible circular locking dependency detected/, subtype: 'circular', source: 'print_circular_bug_header' },
   { re: /possible recursive locking detected/, subtype: 'recursive', source: 'print_deadlock_bug' },
   { re: /inconsistent lock state/, subtype: 'inconsistent', source: 'print_usage_bug' },
-  { re: /possible irq lock inversion dependency detected/, subtype: 'irq_inversion', source: 'print_irq_inversion_bug' },
-  { re: /(?:SOFT|HARD)IRQ-(?:READ-)?safe -> (?:SOFT|HARD)IRQ-(?:READ-)?unsafe lock order detected/, subtype: 'irq_order', source: 'print_bad_irq_dependency' },
+  {
+    re: /possible irq lock inversion dependency detected/,
+    subtype: 'irq_inversion',
+    source: 'print_irq_inversion_bug',
+  },
+  {
+    re: /(?:SOFT|HARD)IRQ-(?:READ-)?safe -> (?:SOFT|HARD)IRQ-(?:READ-)?unsafe lock order detected/,
+    subtype: 'irq_order',
+    source: 'print_bad_irq_dependency',
+  },
   { re: /circular locking deadlock detected!?/, subtype: 'rtmutex', source: 'debug_rt_mutex_print_deadlock' },
 ];
 
@@ -50,7 +58,8 @@ const VERSION = /^\d{1,2}\.\d{1,3}\S{0,80} #\d{1,6} (?:Not tainted|Tainted: ).{0
 const TRYING = /^(.{1,16}?)\/(\d{1,10})(?: \[HC\d\[\d\]:SC\d\[\d\]:HE\d:SE\d\])? is trying to acquire(?: lock)?:$/;
 const HOLDING = /^(?:but task is already holding lock|and this task is already holding):$/;
 // print_lock / print_lock_name: `ADDR (name){usage}-{wait:inner}, at: fn+off/len`.
-const LOCK = /^(?:#(\d{1,3}): {1,2})?(?:([0-9a-f]{8,16}|\(____ptrval____\)) {1,2})?\((.{1,256}?)\)\{[^}]{0,16}\}(?:-\{\d{1,2}:\d{1,2}\})?(?:, at: (?:\[<[0-9a-f]{8,16}>\] )?(\S{1,200}))?/;
+const LOCK =
+  /^(?:#(\d{1,3}): {1,2})?(?:([0-9a-f]{8,16}|\(____ptrval____\)) {1,2})?\((.{1,256}?)\)\{[^}]{0,16}\}(?:-\{\d{1,2}:\d{1,2}\})?(?:, at: (?:\[<[0-9a-f]{8,16}>\] )?(\S{1,200}))?/;
 const WRAPPED_AT = /^at: (?:\[<[0-9a-f]{8,16}>\] )?(\S{1,200})$/;
 const HELD_BY = /^(\d{1,4}) locks? held by (.{1,16}?)\/(\d{1,10}):$/;
 const NONE_HELD = /^no locks held by (.{1,16}?)\/(\d{1,10})\.$/;
@@ -58,11 +67,13 @@ const SHOW_ALL = /^Showing all locks held in the system:$/;
 const CHAIN = /^-> #\d{1,3} \(|state was registered at:$/;
 // print_bad_irq_dependency's account of the two lock classes: the lock lines after these
 // name classes, not locks the task holds or wants.
-const IRQ_CLASSES = /^(?:which would create a new lock dependency:|but this new dependency connects an? [\w-]{1,40} lock:|to an? [\w-]{1,40} lock:|the dependencies between [\w -]{1,80}:)$/;
+const IRQ_CLASSES =
+  /^(?:which would create a new lock dependency:|but this new dependency connects an? [\w-]{1,40} lock:|to an? [\w-]{1,40} lock:|the dependencies between [\w -]{1,80}:)$/;
 const CHAIN_ENTRY = /^-> #(\d{1,3}) \((.{1,256}?)\)\{[^}]{0,16}\}/;
 // print_usage_bug: `syz-executor/123 [HC0[0]:SC1[1]:HE1:SE0] takes:`
 const TAKES = /^(.{1,16}?)\/(\d{1,10}) \[HC\d\[\d\]:SC\d\[\d\]:HE\d:SE\d\] takes:$/;
-const PROSE = /^(?:which lock already depends on the new lock\.|the existing dependency chain \(in reverse order\) is:|other info that might help us debug this:|Possible unsafe locking scenario:|Chain exists of:|\*\*\* DEADLOCK \*\*\*|May be due to missing lock nesting notation|stack backtrace:|CPU\d{1,3} {2,40}(?:CPU\d{1,3})?|-{4} {2,40}(?:-{4})?|(?:lock|rlock|lock_irqsave|spin_lock|mutex_lock|read_lock|write_lock)\(.{1,200}\);|<Interrupt>|[\w&>(). \-/#]{1,200} --> [\w&>(). \-/#]{1,200}|\[ BUG: .{1,100}\]|INFO: lockdep is turned off\.|the dependencies between .{1,200}|irq event stamp: \d{1,20}|(?:hard|soft)irqs last {1,2}(?:en|dis)abled at .{1,300}|inconsistent \{.{1,100}\} usage\.|.{1,40} takes:)$/;
+const PROSE =
+  /^(?:which lock already depends on the new lock\.|the existing dependency chain \(in reverse order\) is:|other info that might help us debug this:|Possible unsafe locking scenario:|Chain exists of:|\*\*\* DEADLOCK \*\*\*|May be due to missing lock nesting notation|stack backtrace:|CPU\d{1,3} {2,40}(?:CPU\d{1,3})?|-{4} {2,40}(?:-{4})?|(?:lock|rlock|lock_irqsave|spin_lock|mutex_lock|read_lock|write_lock)\(.{1,200}\);|<Interrupt>|[\w&>(). \-/#]{1,200} --> [\w&>(). \-/#]{1,200}|\[ BUG: .{1,100}\]|INFO: lockdep is turned off\.|the dependencies between .{1,200}|irq event stamp: \d{1,20}|(?:hard|soft)irqs last {1,2}(?:en|dis)abled at .{1,300}|inconsistent \{.{1,100}\} usage\.|.{1,40} takes:)$/;
 
 function ref(comm: string, pid: string): TaskRef {
   return { pid: Number(pid), comm, taskAddr: null };
@@ -78,11 +89,23 @@ interface LockLine {
 function lockLine(t: string): LockLine | null {
   const m = LOCK.exec(t);
   if (!m) return null;
-  return { index: m[1] !== undefined ? Number(m[1]) : null, addr: m[2] && !m[2].startsWith('(') ? m[2].toLowerCase() : null, name: m[3], at: m[4] ?? null };
+  return {
+    index: m[1] !== undefined ? Number(m[1]) : null,
+    addr: m[2] && !m[2].startsWith('(') ? m[2].toLowerCase() : null,
+    name: m[3],
+    at: m[4] ?? null,
+  };
 }
 
 function heldLock(ctx: ParseContext, holder: TaskRef, l: LockLine, line: number): HeldLockRecord {
-  return new HeldLockRecord(holder, l.addr, ctx.intern(l.name), l.at === null ? null : ctx.intern(l.at), l.index ?? 0, line);
+  return new HeldLockRecord(
+    holder,
+    l.addr,
+    ctx.intern(l.name),
+    l.at === null ? null : ctx.intern(l.at),
+    l.index ?? 0,
+    line,
+  );
 }
 
 /** `N locks held by comm/pid:` + ` #k: …` lines, and the `Showing all locks held` wrapper. */
@@ -95,7 +118,7 @@ export const heldLocksParser: FormatParser = {
     // by …` (a digit or an `n` first, so most lines are not searched for ' held by ').
     const c = t.charCodeAt(0);
     if (c === 83 /* S */) return t.startsWith('Showing all locks held');
-    return ((c >= 48 && c <= 57) || c === 110 /* n */) && t.includes(' held by ');
+    return ((c >= 48 && c <= 57) || c === 110) /* n */ && t.includes(' held by ');
   },
   parse(lines, i, ctx) {
     let j = i;
@@ -113,7 +136,13 @@ export const heldLocksParser: FormatParser = {
         holder = null;
         continue;
       }
-      if (t === '' && j > i && j + 1 < lines.length && (HELD_BY.test(lines.trimmed(j + 1)) || RULE.test(lines.trimmed(j + 1)))) continue;
+      if (
+        t === '' &&
+        j > i &&
+        j + 1 < lines.length &&
+        (HELD_BY.test(lines.trimmed(j + 1)) || RULE.test(lines.trimmed(j + 1)))
+      )
+        continue;
       if (RULE.test(t) && j > i && /^=+$/.test(t)) {
         j++;
         break;
@@ -144,7 +173,12 @@ export const lockdepReportParser: FormatParser = {
   startChars: 'W[t-',
   starts(line) {
     const t = line.trimmed;
-    return t.startsWith('WARNING: ') || t.startsWith('[ INFO: ') || t === CHAIN_INTRO || (t.startsWith('-> #') && CHAIN_ENTRY.test(t));
+    return (
+      t.startsWith('WARNING: ') ||
+      t.startsWith('[ INFO: ') ||
+      t === CHAIN_INTRO ||
+      (t.startsWith('-> #') && CHAIN_ENTRY.test(t))
+    );
   },
   parse(lines, i, ctx: ParseContext) {
     const t0 = lines.trimmed(i);
@@ -169,7 +203,10 @@ export const lockdepReportParser: FormatParser = {
  */
 function readReport(lines: LineTable, i: number, j: number, ctx: ParseContext, subtype: string | null): number | null {
   const st = dmesgState(ctx);
-  const prev = subtype === null && st.lastLockdep && !st.lastLockdep.chained && i - st.lastLockdep.end <= CHAIN_CONTINUES_WITHIN ? st.lastLockdep : null;
+  const prev =
+    subtype === null && st.lastLockdep && !st.lastLockdep.chained && i - st.lastLockdep.end <= CHAIN_CONTINUES_WITHIN
+      ? st.lastLockdep
+      : null;
   let task: TaskRef | null = prev ? prev.task : null;
   let mode: 'none' | 'trying' | 'holding' | 'chain' = 'none';
   const chain: LockdepChainRecord['entries'] = [];
@@ -223,8 +260,17 @@ function readReport(lines: LineTable, i: number, j: number, ctx: ParseContext, s
       }
     }
     if (l && task) {
-      if (mode === 'trying') ctx.records.lockFacts.push({ addr: l.addr, name: l.name, at: l.at, waiters: [task], span: span(lines, lockFrom, j + 1), format: 'lockdep' });
-      else if (mode === 'holding') ctx.records.heldLocks.push(heldLock(ctx, task, { ...l, index: 0 }, lines.no(lockFrom)));
+      if (mode === 'trying')
+        ctx.records.lockFacts.push({
+          addr: l.addr,
+          name: l.name,
+          at: l.at,
+          waiters: [task],
+          span: span(lines, lockFrom, j + 1),
+          format: 'lockdep',
+        });
+      else if (mode === 'holding')
+        ctx.records.heldLocks.push(heldLock(ctx, task, { ...l, index: 0 }, lines.no(lockFrom)));
       continue;
     }
     // `[<ffffffff…>] fn` continuation of an old-style lock line.
@@ -248,7 +294,15 @@ function readReport(lines: LineTable, i: number, j: number, ctx: ParseContext, s
   }
   // A chain with no lock in it (an intro line alone) says nothing.
   if (subtype === null && chain.length === 0) return null;
-  if (!prev) ctx.records.reports.push({ kind: 'deadlock', header: lines.trimmed(i), task, subtype: subtype ?? 'circular', span: span(lines, i, j), format: 'lockdep' });
+  if (!prev)
+    ctx.records.reports.push({
+      kind: 'deadlock',
+      header: lines.trimmed(i),
+      task,
+      subtype: subtype ?? 'circular',
+      span: span(lines, i, j),
+      format: 'lockdep',
+    });
   st.lockdepReporter = task ? { task, index: j } : null;
   st.lastLockdep = { end: j, task, subtype: subtype ?? prev?.subtype ?? 'circular', chained: chain.length > 0 };
   if (chain.length) ctx.records.lockdepChains.push({ reporter: task, entries: chain, span: span(lines, i, j) });
@@ -290,7 +344,16 @@ export const lockdepBacktraceParser: FormatParser = {
     if (tr.frames.length === 0) return null;
     st.lockdepReporter = null;
     // The current task, running the lock acquisition lockdep stopped to report.
-    ctx.records.addTask({ ...rep.task, state: 'R', cpu: null, frames: tr.frames, frameLines: tr.frameLines, onCpu: true, span: span(lines, i, tr.end), format: 'lockdep_backtrace' });
+    ctx.records.addTask({
+      ...rep.task,
+      state: 'R',
+      cpu: null,
+      frames: tr.frames,
+      frameLines: tr.frameLines,
+      onCpu: true,
+      span: span(lines, i, tr.end),
+      format: 'lockdep_backtrace',
+    });
     for (const s of tr.strays) ctx.strays.push(s);
     return tr.end;
   },
@@ -299,7 +362,14 @@ export const lockdepBacktraceParser: FormatParser = {
 /** A line of the report itself (what the parse loop above takes), in `mode`. */
 function isReportLine(t: string, mode: string): boolean {
   return (
-    RULE.test(t) || VERSION.test(t) || TRYING.test(t) || TAKES.test(t) || HOLDING.test(t) || CHAIN.test(t) || IRQ_CLASSES.test(t) || PROSE.test(t) ||
+    RULE.test(t) ||
+    VERSION.test(t) ||
+    TRYING.test(t) ||
+    TAKES.test(t) ||
+    HOLDING.test(t) ||
+    CHAIN.test(t) ||
+    IRQ_CLASSES.test(t) ||
+    PROSE.test(t) ||
     (/^(?:[0-9a-f]{8,16} |\(____ptrval____\) |\()/.test(t) && lockLine(t) !== null) ||
     (mode === 'chain' && parseFrameLine(t, 0) !== undefined)
   );
@@ -312,10 +382,16 @@ function isReportLine(t: string, mode: string): boolean {
 // at:`), and the class key (`... key      at: [<…>] __key.8+0x0/0x40`). They are history —
 // the lock was taken there once — not the stack of any task: read here so they do not
 // become stacks of unknown tasks waiting on the locks they show taken.
-const SAVED_TRACE = /^(?:(?:\.\.\. )?which became [\w-]{1,40} at:|(?:IN-(?:HARD|SOFT)IRQ|(?:HARD|SOFT)IRQ-ON)-[RW] at:|INITIAL (?:READ )?USE at:|\.\.\. acquired at:)$/;
+const SAVED_TRACE =
+  /^(?:(?:\.\.\. )?which became [\w-]{1,40} at:|(?:IN-(?:HARD|SOFT)IRQ|(?:HARD|SOFT)IRQ-ON)-[RW] at:|INITIAL (?:READ )?USE at:|\.\.\. acquired at:)$/;
 const CLASS_KEY = /^\.\.\. key {1,10}at: \[<[0-9a-f]{8,16}>\] \S{1,200}$/;
 
-const savedTraceLine = (t: string) => SAVED_TRACE.test(t) || CLASS_KEY.test(t) || t === '...' || parseFrameLine(t, 0) !== undefined || armCallOfLine(t) !== undefined;
+const savedTraceLine = (t: string) =>
+  SAVED_TRACE.test(t) ||
+  CLASS_KEY.test(t) ||
+  t === '...' ||
+  parseFrameLine(t, 0) !== undefined ||
+  armCallOfLine(t) !== undefined;
 
 export const lockdepSavedTraceParser: FormatParser = {
   name: 'lockdep_saved_trace',
@@ -330,7 +406,8 @@ export const lockdepSavedTraceParser: FormatParser = {
       const t = lines.trimmed(j);
       if (t === '' && j > i) {
         // A blank line inside (the `which became … at:` header is followed by one).
-        if (j + 1 < lines.length && (parseFrameLine(lines.trimmed(j + 1), 0) || armCallOfLine(lines.trimmed(j + 1)))) continue;
+        if (j + 1 < lines.length && (parseFrameLine(lines.trimmed(j + 1), 0) || armCallOfLine(lines.trimmed(j + 1))))
+          continue;
         break;
       }
       // `...` stands for frames lockdep skipped.

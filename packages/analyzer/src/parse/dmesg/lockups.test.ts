@@ -9,11 +9,20 @@ describe('watchdog headlines alone', () => {
     expect(doc.kind).toBe('soft_lockup');
     expect(doc.tasks.map((t) => [t.pid, t.comm, t.state, t.cpu])).toEqual([[9119, 'rndc', 'R', 3]]);
     expect(cpu(doc, 3)).toMatchObject({ stuck: true, current: 'task:9119' });
-    expect(doc.findings.some((f) => f.kind === 'missing_evidence' && f.summary.includes('cpu 3 is reported stuck') && f.summary.includes('rndc (9119)'))).toBe(true);
+    expect(
+      doc.findings.some(
+        (f) =>
+          f.kind === 'missing_evidence' &&
+          f.summary.includes('cpu 3 is reported stuck') &&
+          f.summary.includes('rndc (9119)'),
+      ),
+    ).toBe(true);
   });
 
   it('reads the headline with text joined after it or a cut timestamp before it', () => {
-    const joined = analyze('watchdog: BUG: soft lockup - CPU#7 stuck for 22s! [kworker/7:1:253] Sample time: 4000897528 ns(HZ: 250) Sample stat:\n');
+    const joined = analyze(
+      'watchdog: BUG: soft lockup - CPU#7 stuck for 22s! [kworker/7:1:253] Sample time: 4000897528 ns(HZ: 250) Sample stat:\n',
+    );
     expect(cpu(joined, 7)).toMatchObject({ stuck: true, current: 'task:253' });
     expect(joined.tasks[0].comm).toBe('kworker/7:1');
     const cut = analyze('348439.713178] NMI watchdog: Watchdog detected hard LOCKUP on cpu 32\n');
@@ -38,7 +47,9 @@ describe('watchdog headlines alone', () => {
   });
 
   it("reads powerpc's self-detected and other-CPU hard lockups", () => {
-    const self = analyze('watchdog: CPU 19 self-detected hard LOCKUP @ _raw_spin_lock_irq+0x60/0x100\nwatchdog: CPU 19 TB:5287683334232, last heartbeat TB:5281606533730 (11868ms ago)\n');
+    const self = analyze(
+      'watchdog: CPU 19 self-detected hard LOCKUP @ _raw_spin_lock_irq+0x60/0x100\nwatchdog: CPU 19 TB:5287683334232, last heartbeat TB:5281606533730 (11868ms ago)\n',
+    );
     expect(self.kind).toBe('hard_lockup');
     expect(cpu(self, 19)?.stuck).toBe(true);
     const others = analyze('watchdog: CPU 3 detected hard LOCKUP on other CPUs 5,7-8\n');
@@ -81,15 +92,33 @@ describe('the panic line and the CPU line after it', () => {
   });
 
   it('does not give frames cut from the middle of another bt to the panic task', () => {
-    const doc = analyze([...panicHead, 'some processes wait for the read lock:', '', ' #5 [ffff972a9b16fd78] native_queued_spin_lock_slowpath at ffffffff9931ed47', ' #6 [ffff972a9b16fd78] queued_read_lock_slowpath at ffffffff99320a58'].join('\n'));
+    const doc = analyze(
+      [
+        ...panicHead,
+        'some processes wait for the read lock:',
+        '',
+        ' #5 [ffff972a9b16fd78] native_queued_spin_lock_slowpath at ffffffff9931ed47',
+        ' #6 [ffff972a9b16fd78] queued_read_lock_slowpath at ffffffff99320a58',
+      ].join('\n'),
+    );
     expect(doc.tasks.find((x) => x.pid === 514319)?.frames ?? []).toEqual([]);
   });
 
   it('a soft-lockup panic with no headline names the stuck CPU and task; a hung-task panic does not', () => {
-    const soft = analyze(['Kernel panic - not syncing: softlockup: hung tasks', 'CPU: 2 PID: 812 Comm: fio Tainted: G L 6.1.0 #1'].join('\n'));
+    const soft = analyze(
+      ['Kernel panic - not syncing: softlockup: hung tasks', 'CPU: 2 PID: 812 Comm: fio Tainted: G L 6.1.0 #1'].join(
+        '\n',
+      ),
+    );
     expect(soft.kind).toBe('soft_lockup');
     expect(cpu(soft, 2)).toMatchObject({ stuck: true, current: 'task:812' });
-    const hung = analyze(['INFO: task jbd2/sda1-8:911 blocked for more than 120 seconds.', 'Kernel panic - not syncing: hung_task: blocked tasks', 'CPU: 1 PID: 29 Comm: khungtaskd Not tainted 6.1.0 #1'].join('\n'));
+    const hung = analyze(
+      [
+        'INFO: task jbd2/sda1-8:911 blocked for more than 120 seconds.',
+        'Kernel panic - not syncing: hung_task: blocked tasks',
+        'CPU: 1 PID: 29 Comm: khungtaskd Not tainted 6.1.0 #1',
+      ].join('\n'),
+    );
     expect(hung.kind).toBe('hung_task');
     expect(cpu(hung, 1)?.stuck ?? false).toBe(false);
   });

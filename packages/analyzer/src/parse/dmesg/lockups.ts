@@ -35,7 +35,8 @@ const HARD = /Watchdog detected hard LOCKUP on cpu (\d{1,5})/;
 const PPC_SELF = /(?:^|: )CPU (\d{1,5}) (?:self-detected hard LOCKUP @ |Hard LOCKUP$)/;
 const PPC_OTHERS = /(?:^|: )CPU \d{1,5} detected hard LOCKUP on other CPUs ([\d,-]{1,200})$/;
 // Lines print_modules/print_irqtrace_events add under a lockup headline.
-const LOCKUP_PREAMBLE = /^(?:Modules linked in:|irq event stamp: |hardirqs last {1,2}(?:en|dis)abled at |softirqs last {1,2}(?:en|dis)abled at |Sending NMI from CPU |(?:watchdog: )?CPU \d{1,5} TB:\d)/;
+const LOCKUP_PREAMBLE =
+  /^(?:Modules linked in:|irq event stamp: |hardirqs last {1,2}(?:en|dis)abled at |softirqs last {1,2}(?:en|dis)abled at |Sending NMI from CPU |(?:watchdog: )?CPU \d{1,5} TB:\d)/;
 
 function preambleEnd(lines: LineTable, j: number): number {
   while (j < lines.length && LOCKUP_PREAMBLE.test(lines.trimmed(j))) j++;
@@ -55,7 +56,15 @@ export const softLockupParser: FormatParser = {
     const task = { pid: Number(m[4]), comm: m[3], taskAddr: null };
     const sp = span(lines, i, i + 1);
     dmesgState(ctx).stuck.set(cpu, `soft lockup for ${seconds}s`);
-    ctx.records.reports.push({ kind: 'soft_lockup', header: lines.trimmed(i), cpu, seconds, task, span: sp, format: 'soft_lockup' });
+    ctx.records.reports.push({
+      kind: 'soft_lockup',
+      header: lines.trimmed(i),
+      cpu,
+      seconds,
+      task,
+      span: sp,
+      format: 'soft_lockup',
+    });
     // The headline names the task the CPU has been running all along (watchdog_timer_fn
     // prints `current`): a task on that CPU even when no register dump or stack follows.
     ctx.records.addTask({ ...task, state: 'R', cpu, frames: [], onCpu: true, span: sp, format: 'soft_lockup' });
@@ -81,7 +90,8 @@ export const hardLockupParser: FormatParser = {
     const state = dmesgState(ctx);
     for (const cpu of cpus) {
       state.stuck.set(cpu, 'hard LOCKUP');
-      if (!ctx.records.reports.some((r) => r.kind === 'hard_lockup' && r.cpu === cpu)) ctx.records.reports.push({ kind: 'hard_lockup', header: t, cpu, span: sp, format: 'hard_lockup' });
+      if (!ctx.records.reports.some((r) => r.kind === 'hard_lockup' && r.cpu === cpu))
+        ctx.records.reports.push({ kind: 'hard_lockup', header: t, cpu, span: sp, format: 'hard_lockup' });
     }
     // show_regs of the stuck CPU follows its own headline (not the list of others).
     if (m) announceCpu(ctx, cpus[0], i + 1);
@@ -119,7 +129,11 @@ export const nmiBacktraceParser: FormatParser = {
     const t = lines.trimmed(i);
     const sent = SENDING_NMI.exec(t);
     if (sent) {
-      ctx.records.nmiRequests.push({ fromCpu: sent[1] ? Number(sent[1]) : null, cpus: sent[2] === 'all CPUs' ? 'all' : cpuList(sent[2].slice(5)), span: span(lines, i, i + 1) });
+      ctx.records.nmiRequests.push({
+        fromCpu: sent[1] ? Number(sent[1]) : null,
+        cpus: sent[2] === 'all CPUs' ? 'all' : cpuList(sent[2].slice(5)),
+        span: span(lines, i, i + 1),
+      });
       return i + 1;
     }
     if (DROPPED.test(t)) return i + 1;
@@ -141,10 +155,12 @@ export const nmiBacktraceParser: FormatParser = {
 //   Hardware name: QEMU Standard PC …
 //   Workqueue: events fn
 // then `__show_regs` and the trace. The task on that CPU is the one printed.
-const CPU_LINE = /^CPU: (\d{1,5}) (?:UID: \d{1,10} )?PID: (\d{1,10}) Comm: (.{1,16}?) {1,2}(?:Kdump: loaded )?(?:Not tainted|Tainted: )/;
+const CPU_LINE =
+  /^CPU: (\d{1,5}) (?:UID: \d{1,10} )?PID: (\d{1,10}) Comm: (.{1,16}?) {1,2}(?:Kdump: loaded )?(?:Not tainted|Tainted: )/;
 /** 3.x/4.x show_regs: `task: ffff… ti: ffff…` (the task_struct address). */
 const TASK_ADDR = /^task: ([0-9a-f]{8,16}) /;
-const CPU_PREAMBLE = /^(?:Hardware name: |task: [0-9a-f]{8,16} |Sched_ext: |Modules linked in:|irq event stamp: |hardirqs last |softirqs last )/;
+const CPU_PREAMBLE =
+  /^(?:Hardware name: |task: [0-9a-f]{8,16} |Sched_ext: |Modules linked in:|irq event stamp: |hardirqs last |softirqs last )/;
 
 export const cpuDumpParser: FormatParser = {
   name: 'cpu_dump',
@@ -194,7 +210,18 @@ export const cpuDumpParser: FormatParser = {
     const idle = pid === 0 && /^swapper/.test(comm);
     const stuckReason = dmesgState(ctx).stuck.get(cpu) ?? null;
     // Optional fields set one by one (a spread made an object per NMI backtrace).
-    const rec: TaskRecord = { pid, comm, state: 'R', cpu, taskAddr, frames, frameLines, onCpu: true, span: span(lines, i, j), format: 'cpu_dump' };
+    const rec: TaskRecord = {
+      pid,
+      comm,
+      state: 'R',
+      cpu,
+      taskAddr,
+      frames,
+      frameLines,
+      onCpu: true,
+      span: span(lines, i, j),
+      format: 'cpu_dump',
+    };
     if (Object.keys(registers).length) rec.registers = registers;
     if (stops.length) rec.stops = stops;
     if (workqueue) rec.workqueue = workqueue;

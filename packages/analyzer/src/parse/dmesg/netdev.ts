@@ -7,6 +7,16 @@ import { lineListParser } from '../line-list.js';
 
 const WAITING = /^unregister_netdevice: waiting for (\S{1,64}) to become free\. Usage count = (-?\d{1,10})$/;
 
-export const netdevRefParser = lineListParser('netdev_refcount', 'unregister_netdevice: waiting for ', WAITING, (m, line, ctx) => {
-  ctx.records.netdevWaits.push({ dev: m[1], count: Number(m[2]), tid: line.callerTid, span: { line: line.no, endLine: line.endNo } });
-});
+export const netdevRefParser = lineListParser(
+  'netdev_refcount',
+  'unregister_netdevice: waiting for ',
+  WAITING,
+  (m, line, ctx) => {
+    ctx.records.netdevWaits.push({
+      dev: m[1],
+      count: Number(m[2]),
+      tid: line.callerTid,
+      span: { line: line.no, endLine: line.endNo },
+    });
+  },
+);

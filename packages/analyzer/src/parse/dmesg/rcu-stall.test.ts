@@ -81,19 +81,29 @@ describe('RCU stall whose CPU rows were cut', () => {
 describe('tasks an RCU stall report lists as blocking the grace period', () => {
   it('P<pid> (and P<pid>/<nesting>:<state>) names a task that holds the grace period up', () => {
     // The second form with the tab after `rcu: ` expanded to spaces, as a mail client sends it.
-    for (const [list, tab] of [['P828', '\t'], ['P828/1:b..l P5964/2:b..l', '        ']]) {
-      const d = analyze([
-        'rcu: INFO: rcu_preempt detected stalls on CPUs/tasks:',
-        `rcu: ${tab}Tasks blocked on level-0 rcu_node (CPUs 0-3): ${list}`,
-        '\t(detected by 1, t=5252 jiffies, g=55501, q=221)',
-        'gem_syslatency  R  running task        0   828    815 0x00004000',
-        'Call Trace:',
-        ' ? __schedule+0x1a0/0x440',
-        ' ? xas_load+0x3c/0x80',
-        ' ? find_get_entry+0x4f/0x130',
-      ].join('\n'));
+    for (const [list, tab] of [
+      ['P828', '\t'],
+      ['P828/1:b..l P5964/2:b..l', '        '],
+    ]) {
+      const d = analyze(
+        [
+          'rcu: INFO: rcu_preempt detected stalls on CPUs/tasks:',
+          `rcu: ${tab}Tasks blocked on level-0 rcu_node (CPUs 0-3): ${list}`,
+          '\t(detected by 1, t=5252 jiffies, g=55501, q=221)',
+          'gem_syslatency  R  running task        0   828    815 0x00004000',
+          'Call Trace:',
+          ' ? __schedule+0x1a0/0x440',
+          ' ? xas_load+0x3c/0x80',
+          ' ? find_get_entry+0x4f/0x130',
+        ].join('\n'),
+      );
       const e = d.graph.edges.find((x) => x.to === 'task:828')!;
-      expect([e.from, e.kind, e.confidence, e.evidence]).toEqual(['external:rcu-grace-period', 'waits_event', 'certain', [{ line: 2, endLine: 2 }]]);
+      expect([e.from, e.kind, e.confidence, e.evidence]).toEqual([
+        'external:rcu-grace-period',
+        'waits_event',
+        'certain',
+        [{ line: 2, endLine: 2 }],
+      ]);
       // A pid the dump shows no task for draws nothing.
       expect(d.graph.edges.some((x) => x.to === 'task:5964')).toBe(false);
       expect(d.verdict).toContain('gem_syslatency (828)');

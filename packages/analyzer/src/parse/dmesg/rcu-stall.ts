@@ -19,7 +19,8 @@ import { announceCpu, dmesgState } from './state.js';
 
 // `rcu: \t…`: the tab may reach us expanded to spaces (a mail client, a web copy).
 const RCU_PREFIX = /^rcu: {0,2}\s{0,12}/;
-const HEADER = /^INFO: (rcu_\w{1,20}|rcu_tasks\w{0,20}) (self-)?detected (expedited )?stalls? on (?:CPUs?|tasks)(?:\/tasks)?:?(.{0,300})$/;
+const HEADER =
+  /^INFO: (rcu_\w{1,20}|rcu_tasks\w{0,20}) (self-)?detected (expedited )?stalls? on (?:CPUs?|tasks)(?:\/tasks)?:?(.{0,300})$/;
 // `print_cpu_stall_info`: `%3d-%c%c%c%c: (…` — the CPU, then idle/offline/dyntick flags;
 // before 4.12 the CPU alone (`\t0: (126 ticks this GP) idle=831/…`).
 const CPU_ROW = /^(\d{1,5})(?:-[.\w!]{3,6})?: \(/;

@@ -9,8 +9,10 @@ import type { FormatParser } from '../parser.js';
 import { hexAddr, span } from '../parser.js';
 import { announceCpu, dmesgState } from './state.js';
 
-const HEAD = /BUG: spinlock (lockup suspected|recursion|wrong owner|wrong CPU|bad magic|already unlocked|cpu recursion) on CPU#(\d{1,5}), (.{1,16}?)\/(\d{1,10})/;
-const LOCK = /^lock: (?:0x)?([0-9a-f]{8,16})?[^,]{0,200}, \.magic: [0-9a-f]{8}, \.owner: (.{1,16}?)\/(-?\d{1,10}), \.owner_cpu: (-?\d{1,5})/;
+const HEAD =
+  /BUG: spinlock (lockup suspected|recursion|wrong owner|wrong CPU|bad magic|already unlocked|cpu recursion) on CPU#(\d{1,5}), (.{1,16}?)\/(\d{1,10})/;
+const LOCK =
+  /^lock: (?:0x)?([0-9a-f]{8,16})?[^,]{0,200}, \.magic: [0-9a-f]{8}, \.owner: (.{1,16}?)\/(-?\d{1,10}), \.owner_cpu: (-?\d{1,5})/;
 
 export const spinlockDebugParser: FormatParser = {
   name: 'spinlock_debug',
@@ -31,7 +33,15 @@ export const spinlockDebugParser: FormatParser = {
     r.addTask({ ...task, state: 'R', cpu, frames: [], onCpu: true, span: sp, format: 'spinlock_debug' });
     if (lockup) {
       dmesgState(ctx).stuck.set(cpu, `spinlock lockup suspected (${m[3]}/${m[4]})`);
-      r.reports.push({ kind: 'soft_lockup', subtype: 'spinlock_lockup', header: lines.trimmed(i), cpu, task, span: sp, format: 'spinlock_debug' });
+      r.reports.push({
+        kind: 'soft_lockup',
+        subtype: 'spinlock_lockup',
+        header: lines.trimmed(i),
+        cpu,
+        task,
+        span: sp,
+        format: 'spinlock_debug',
+      });
     }
     announceCpu(ctx, cpu, j);
     if (l && l[1]) {
@@ -39,8 +49,24 @@ export const spinlockDebugParser: FormatParser = {
       const owner = ownerPid > 0 ? { pid: ownerPid, comm: l[2], taskAddr: null } : null;
       const ownerCpu = Number(l[4]);
       // A spinlock holder cannot sleep: it is running on .owner_cpu.
-      if (owner && ownerCpu >= 0) r.addTask({ ...owner, state: null, cpu: ownerCpu, frames: [], onCpu: true, span: span(lines, i + 1, i + 2), format: 'spinlock_debug' });
-      r.lockFacts.push({ addr: hexAddr(l[1]), type: 'spinlock', owner, waiters: lockup ? [task] : [], span: sp, format: 'spinlock_debug' });
+      if (owner && ownerCpu >= 0)
+        r.addTask({
+          ...owner,
+          state: null,
+          cpu: ownerCpu,
+          frames: [],
+          onCpu: true,
+          span: span(lines, i + 1, i + 2),
+          format: 'spinlock_debug',
+        });
+      r.lockFacts.push({
+        addr: hexAddr(l[1]),
+        type: 'spinlock',
+        owner,
+        waiters: lockup ? [task] : [],
+        span: sp,
+        format: 'spinlock_debug',
+      });
     }
     return j;
   },

@@ -21,7 +21,13 @@ describe('a line of other output inside a trace', () => {
     const { records, coverage } = parseText(HUNG_WITH_STRAY);
     expect(records.tasks).toHaveLength(1);
     const t = records.tasks[0];
-    expect(t.frames.map((f) => f.fn)).toEqual(['schedule', 'schedule_preempt_disabled', 'mutex_lock_nested', 'copy_net_ns', 'create_new_namespaces']);
+    expect(t.frames.map((f) => f.fn)).toEqual([
+      'schedule',
+      'schedule_preempt_disabled',
+      'mutex_lock_nested',
+      'copy_net_ns',
+      'create_new_namespaces',
+    ]);
     expect(t.frameLines).toEqual([6, 8, 9, 10, 11]);
     expect(records.netdevWaits).toEqual([{ dev: 'lo', count: 6, tid: null, span: { line: 7, endLine: 7 } }]);
     expect(coverage).toEqual([{ format: 'hung_task', line: 1, endLine: 11, status: 'parsed' }]);
@@ -70,16 +76,21 @@ describe('a line of other output inside a trace', () => {
 });
 
 describe('a damaged line right after the trace header', () => {
-  const trace = (second: string[]) => [
-    'task:swapper/0    state:D pid:1 tgid:1 ppid:0 task_flags:0x0140 flags:0x00000010',
-    'Call trace:',
-    '__switch_to_0x104/0x1c8 (T)',
-    ...second,
-  ].join('\n');
+  const trace = (second: string[]) =>
+    [
+      'task:swapper/0    state:D pid:1 tgid:1 ppid:0 task_flags:0x0140 flags:0x00000010',
+      'Call trace:',
+      '__switch_to_0x104/0x1c8 (T)',
+      ...second,
+    ].join('\n');
 
   it('is skipped when frames follow it', () => {
-    const { records } = parseText(trace(['__schedule+0x438/0x1168', 'schedule+0x3c/0x120', '__mutex_lock_slowpath+0x1c/0x30']));
-    expect(records.tasks.map((t) => [t.pid, t.frames.map((f) => f.fn)])).toEqual([[1, ['__schedule', 'schedule', '__mutex_lock_slowpath']]]);
+    const { records } = parseText(
+      trace(['__schedule+0x438/0x1168', 'schedule+0x3c/0x120', '__mutex_lock_slowpath+0x1c/0x30']),
+    );
+    expect(records.tasks.map((t) => [t.pid, t.frames.map((f) => f.fn)])).toEqual([
+      [1, ['__schedule', 'schedule', '__mutex_lock_slowpath']],
+    ]);
   });
 
   it('ends the trace when no frames follow', () => {

@@ -43,7 +43,13 @@ const TASK_LINES: { re: RegExp; build(m: RegExpExecArray): TaskLine; since: stri
     // Recent kernels print `stack:` only with CONFIG_DEBUG_STACK_USAGE
     // (`task:swapper/0    state:D pid:1 tgid:1 ppid:0 task_flags:0x0140 flags:0x00000010`).
     re: /^task:([\s\S]{1,32}?) {1,16}state:([A-Za-z])(?: {1,4}running task(?: on cpu {1,4}\d{1,5})?)?(?: {1,8}stack: {0,6}\d{1,10})? {1,8}pid: {0,6}(\d{1,10}) {1,8}(?:tgid: {0,6}(\d{1,10}) {1,8})?ppid: {0,6}(\d{1,10})(?: |$)/,
-    build: (m) => ({ comm: m[1], state: stateOf(m[2]), pid: Number(m[3]), tgid: m[4] ? Number(m[4]) : null, ppid: Number(m[5]) }),
+    build: (m) => ({
+      comm: m[1],
+      state: stateOf(m[2]),
+      pid: Number(m[3]),
+      tgid: m[4] ? Number(m[4]) : null,
+      ppid: Number(m[5]),
+    }),
   },
   {
     // 4.x: `systemd-udevd   D    0   611    583 0x80004080` (free stack, pid, ppid, flags);
@@ -97,7 +103,11 @@ export function parseWorkqueueLine(t: string): { wq: string; fn: string } | null
  */
 const NO_STRAYS: readonly number[] = [];
 
-export function readTaskDump(lines: LineTable, i: number, format: string): { rec: TaskRecord; end: number; strays: readonly number[] } | null {
+export function readTaskDump(
+  lines: LineTable,
+  i: number,
+  format: string,
+): { rec: TaskRecord; end: number; strays: readonly number[] } | null {
   let tl = parseTaskLine(lines.trimmed(i));
   let first = 1;
   // A comm with a newline in it splits the task line in two.
@@ -165,7 +175,8 @@ export const taskDumpParser: FormatParser = {
 // `sysrq: Show Blocked State` (`SysRq : Show Blocked State` before 5.x), the column
 // header `  task                        PC stack   pid father`, and RCU's
 // `Task dump for CPU 1:` (`rcu_dump_cpu_stacks`/`print_cpu_stall_info` callers).
-const SYSRQ = /^(?:sysrq|SysRq) ?: (?:SysRq : )?(?:Show (?:Blocked )?State|Show backtrace of all active CPUs|Show Regs|Show Memory|Trigger a crash)\b|^task {4,40}PC {1,8}stack {1,6}pid father$/;
+const SYSRQ =
+  /^(?:sysrq|SysRq) ?: (?:SysRq : )?(?:Show (?:Blocked )?State|Show backtrace of all active CPUs|Show Regs|Show Memory|Trigger a crash)\b|^task {4,40}PC {1,8}stack {1,6}pid father$/;
 const TASK_DUMP_FOR_CPU = /^Task dump for CPU (\d{1,5}):$/;
 
 export const sysrqHeaderParser: FormatParser = {
@@ -184,7 +195,8 @@ export const sysrqHeaderParser: FormatParser = {
         announceCpu(ctx, Number(m[1]), j + 1);
         // (Not the CPU rcu_check_gp_kthread_starvation shows under `Stack dump where RCU
         // GP kthread last ran:`: that CPU is where the starved kthread last ran.)
-        if (j === 0 || !lines.trimmed(j - 1).endsWith('Stack dump where RCU GP kthread last ran:')) noteStalledCpu(ctx, Number(m[1]), span(lines, j, j + 1));
+        if (j === 0 || !lines.trimmed(j - 1).endsWith('Stack dump where RCU GP kthread last ran:'))
+          noteStalledCpu(ctx, Number(m[1]), span(lines, j, j + 1));
         continue;
       }
       if (!SYSRQ.test(t)) break;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../analyze.js';
 
-const edges = (doc: ReturnType<typeof analyze>) => doc.graph.edges.map((e) => `${e.from} -${e.kind}/${e.confidence}-> ${e.to}`);
+const edges = (doc: ReturnType<typeof analyze>) =>
+  doc.graph.edges.map((e) => `${e.from} -${e.kind}/${e.confidence}-> ${e.to}`);
 
 describe('busy-workqueue dumps in fragments', () => {
   it('reads in-flight workers, several per pwq, as tasks running their work, with no BUG line, timestamps or indentation', () => {
@@ -13,7 +14,15 @@ describe('busy-workqueue dumps in fragments', () => {
       ].join('\n'),
     );
     expect(doc.kind).toBe('blocked_tasks');
-    expect(doc.tasks.map((t) => [t.pid, t.cpu])).toEqual(expect.arrayContaining([[5217, 5], [5301, 5], [12, 5], [77, null], [2, null]]));
+    expect(doc.tasks.map((t) => [t.pid, t.cpu])).toEqual(
+      expect.arrayContaining([
+        [5217, 5],
+        [5301, 5],
+        [12, 5],
+        [77, null],
+        [2, null],
+      ]),
+    );
     expect(edges(doc)).toEqual(
       expect.arrayContaining([
         'work:__i915_gem_free_work -runs/certain-> task:5217',
@@ -40,7 +49,12 @@ describe('busy-workqueue dumps in fragments', () => {
     );
     expect(doc.kind).toBe('workqueue_lockup');
     expect(doc.cpus.filter((c) => c.stuck).map((c) => c.cpu)).toEqual([6]);
-    expect(edges(doc)).toEqual(expect.arrayContaining(['work:balloon_process -runs/certain-> task:229', 'work:cache_reap -waits_event/likely-> work:balloon_process']));
+    expect(edges(doc)).toEqual(
+      expect.arrayContaining([
+        'work:balloon_process -runs/certain-> task:229',
+        'work:cache_reap -waits_event/likely-> work:balloon_process',
+      ]),
+    );
   });
 
   it("a BUG: workqueue lockup line marks its pool's CPU stuck", () => {

@@ -26,7 +26,8 @@ import type { FormatParser } from '../parser.js';
 import { span } from '../parser.js';
 
 const LOCKUP = /^BUG: workqueue lockup - pool (?:\d{1,5} )?(cpus=(\S{1,64}) .{0,120}?)stuck for (\d{1,7})s!$/;
-const SHOWING = /^Showing (?:busy workqueues and worker pools|backtraces of running workers in stalled CPU-bound worker pools):$/;
+const SHOWING =
+  /^Showing (?:busy workqueues and worker pools|backtraces of running workers in stalled CPU-bound worker pools):$/;
 const WQ = /^workqueue (\S{1,64}): flags=0x[0-9a-f]{1,8}$/;
 const PWQ = /^pwq \d{1,6}: cpus=(\S{1,64}) /;
 const LIST = /^(in-flight|pending|delayed|inactive): (.{1,3000})$/;
@@ -42,7 +43,14 @@ function singleCpu(cpus: string | null): number | null {
   return cpus !== null && /^\d{1,5}$/.test(cpus) ? Number(cpus) : null;
 }
 
-function readList(kind: string, body: string, wq: string | null, poolCpus: string | null, sp: { line: number; endLine: number }, records: Records): void {
+function readList(
+  kind: string,
+  body: string,
+  wq: string | null,
+  poolCpus: string | null,
+  sp: { line: number; endLine: number },
+  records: Records,
+): void {
   const state = kind === 'in-flight' ? 'running' : kind === 'pending' ? 'pending' : 'delayed';
   let workerPid: number | null = null;
   // The work the next `BAR(N)` is queued behind.
@@ -56,7 +64,16 @@ function readList(kind: string, body: string, wq: string | null, poolCpus: strin
         if (last !== null && pid > 0) {
           records.workBarriers.push({ pid, fn: last, wq, span: sp });
           // The flusher is a task of the dump even when nothing else shows it.
-          records.addTask({ pid, comm: null, state: null, cpu: null, taskAddr: null, frames: [], span: sp, format: 'workqueue_dump' });
+          records.addTask({
+            pid,
+            comm: null,
+            state: null,
+            cpu: null,
+            taskAddr: null,
+            frames: [],
+            span: sp,
+            format: 'workqueue_dump',
+          });
         }
         continue;
       }
@@ -67,13 +84,30 @@ function readList(kind: string, body: string, wq: string | null, poolCpus: strin
         last = inflight[2];
         records.works.push({ fn: last, wq, state: 'running', workerPid, poolCpus, span: sp, format: 'workqueue_dump' });
         // The worker is a task running that work (bound to its pool's CPU, when one).
-        records.addTask({ pid: workerPid, comm: null, state: null, cpu: singleCpu(poolCpus), taskAddr: null, frames: [], workqueue: wq ? { wq, fn: last } : null, span: sp, format: 'workqueue_dump' });
+        records.addTask({
+          pid: workerPid,
+          comm: null,
+          state: null,
+          cpu: singleCpu(poolCpus),
+          taskAddr: null,
+          frames: [],
+          workqueue: wq ? { wq, fn: last } : null,
+          span: sp,
+          format: 'workqueue_dump',
+        });
         continue;
       }
       const pending = /^(?:\d{1,6}\*)?([A-Za-z_][\w.$]{0,159})$/.exec(tok);
       if (pending) {
         last = pending[1];
-        records.works.push({ fn: last, wq, state: state === 'running' ? 'pending' : state, poolCpus, span: sp, format: 'workqueue_dump' });
+        records.works.push({
+          fn: last,
+          wq,
+          state: state === 'running' ? 'pending' : state,
+          poolCpus,
+          span: sp,
+          format: 'workqueue_dump',
+        });
       }
     }
   }
@@ -90,7 +124,15 @@ export const workqueueLockupParser: FormatParser = {
     if (!m) return null;
     const cpu = singleCpu(m[2]);
     const sp = span(lines, i, i + 1);
-    ctx.records.reports.push({ kind: 'workqueue_lockup', header: lines.trimmed(i), cpu, seconds: Number(m[3]), subtype: m[1].trim(), span: sp, format: 'workqueue_lockup' });
+    ctx.records.reports.push({
+      kind: 'workqueue_lockup',
+      header: lines.trimmed(i),
+      cpu,
+      seconds: Number(m[3]),
+      subtype: m[1].trim(),
+      span: sp,
+      format: 'workqueue_lockup',
+    });
     ctx.records.stuckPools.push({ cpus: m[2], seconds: Number(m[3]), span: sp });
     return i + 1;
   },
@@ -106,7 +148,13 @@ export const workqueueDumpParser: FormatParser = {
   startChars: 'Swpi',
   starts(line) {
     const t = line.trimmed;
-    return t.startsWith('Showing ') || t.startsWith('workqueue ') || t.startsWith('pwq ') || t.startsWith('pool ') || t.startsWith('in-flight: ');
+    return (
+      t.startsWith('Showing ') ||
+      t.startsWith('workqueue ') ||
+      t.startsWith('pwq ') ||
+      t.startsWith('pool ') ||
+      t.startsWith('in-flight: ')
+    );
   },
   parse(lines, i, ctx) {
     if (!dumpLine(lines.trimmed(i))) return null;
@@ -127,7 +175,8 @@ export const workqueueDumpParser: FormatParser = {
       } else if ((m = POOL.exec(t))) {
         wq = null;
         const hung = Number(m[2]);
-        if (hung >= WQ_WATCHDOG_THRESH_S) notePoolHung(m[1], hung, span(lines, j, j + 1), lines.trimmed(j), ctx.records);
+        if (hung >= WQ_WATCHDOG_THRESH_S)
+          notePoolHung(m[1], hung, span(lines, j, j + 1), lines.trimmed(j), ctx.records);
       } else if (POOL_ANY.test(t) || POOL_MORE.test(t)) {
         wq = null;
       } else break;
@@ -140,8 +189,22 @@ export const workqueueDumpParser: FormatParser = {
  * A pool the dump shows hung past the watchdog's threshold is a stuck pool, and a
  * workqueue lockup report when the text has none for it (the `BUG:` line was not pasted).
  */
-function notePoolHung(cpus: string, seconds: number, sp: { line: number; endLine: number }, header: string, records: Records): void {
+function notePoolHung(
+  cpus: string,
+  seconds: number,
+  sp: { line: number; endLine: number },
+  header: string,
+  records: Records,
+): void {
   if (records.stuckPools.some((p) => p.cpus === cpus)) return;
   records.stuckPools.push({ cpus, seconds, span: sp });
-  records.reports.push({ kind: 'workqueue_lockup', header, cpu: singleCpu(cpus), seconds, subtype: `cpus=${cpus}`, span: sp, format: 'workqueue_pool' });
+  records.reports.push({
+    kind: 'workqueue_lockup',
+    header,
+    cpu: singleCpu(cpus),
+    seconds,
+    subtype: `cpus=${cpus}`,
+    span: sp,
+    format: 'workqueue_pool',
+  });
 }

@@ -35,7 +35,14 @@ describe.skipIf(!linux)('hangscope-collect', () => {
     const r = collect(['--pid', String(process.pid), '--timeout', '3'], 120_000);
     expect(r.status).toBe(0);
     expect(r.out).toMatch(/^=== hangscope-collect: collector ===\n/);
-    for (const s of ['uname -a', `/proc/${process.pid}/comm`, `/proc/${process.pid}/status`, `/proc/${process.pid}/stack`, '/proc/locks', 'blocked tasks']) {
+    for (const s of [
+      'uname -a',
+      `/proc/${process.pid}/comm`,
+      `/proc/${process.pid}/status`,
+      `/proc/${process.pid}/stack`,
+      '/proc/locks',
+      'blocked tasks',
+    ]) {
       expect(r.out).toContain(`=== hangscope-collect: ${s} ===\n`);
     }
     const doc = analyze(r.out);
@@ -60,7 +67,10 @@ describe.skipIf(!linux)('hangscope-collect', () => {
     mkdirSync(join(root, 'sys'));
     writeFileSync(join(proc, '4242/task/4242/stat'), '4242 (kworker/1:2) D 2 0 0 0\n');
     writeFileSync(join(proc, '4242/comm'), 'kworker/1:2\n');
-    writeFileSync(join(proc, '4242/status'), 'Name:\tkworker/1:2\nState:\tD (disk sleep)\nTgid:\t4242\nPid:\t4242\nPPid:\t2\n');
+    writeFileSync(
+      join(proc, '4242/status'),
+      'Name:\tkworker/1:2\nState:\tD (disk sleep)\nTgid:\t4242\nPid:\t4242\nPPid:\t2\n',
+    );
     execFileSync('mkfifo', [join(proc, '4242/wchan'), join(proc, '4242/stack'), join(proc, 'locks')]);
     writeFileSync(join(proc, 'sysrq-trigger'), '');
     const r = collect(['--proc-root', proc, '--sys-root', join(root, 'sys'), '--timeout', '1', '--sysrq'], 60_000);

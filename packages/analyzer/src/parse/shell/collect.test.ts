@@ -71,18 +71,25 @@ describe('hangscope-collect output', () => {
     expect(doc.coverage!.find((c) => c.line === header)?.format).toBe('hangscope_collect');
   });
 
-  it('a /proc/PID/stack section is that task\'s stack, named by its comm and status sections', () => {
+  it("a /proc/PID/stack section is that task's stack, named by its comm and status sections", () => {
     const t517 = doc.tasks.find((t) => t.pid === 517)!;
-    expect([t517.comm, t517.state, t517.frames.map((f) => f.fn)]).toEqual(['jbd2/dm-0-8', 'D', ['io_schedule', 'jbd2_journal_commit_transaction', 'kjournald2', 'kthread']]);
+    expect([t517.comm, t517.state, t517.frames.map((f) => f.fn)]).toEqual([
+      'jbd2/dm-0-8',
+      'D',
+      ['io_schedule', 'jbd2_journal_commit_transaction', 'kjournald2', 'kthread'],
+    ]);
     // A thread's stack: the thread's own pid.
     const t4413 = doc.tasks.find((t) => t.pid === 4413)!;
-    expect([t4413.comm, t4413.frames.map((f) => f.fn)]).toEqual(['postgres', ['jbd2_log_wait_commit', 'ext4_sync_file', '__x64_sys_fsync']]);
+    expect([t4413.comm, t4413.frames.map((f) => f.fn)]).toEqual([
+      'postgres',
+      ['jbd2_log_wait_commit', 'ext4_sync_file', '__x64_sys_fsync'],
+    ]);
     // Its evidence names the header line and the frames' lines.
     const header = CAPTURE.split('\n').indexOf('=== hangscope-collect: /proc/517/stack ===') + 1;
     expect(t517.evidence.some((e) => e.line === header)).toBe(true);
   });
 
-  it('uname names the kernel; the runqueue summary names each CPU\'s current task', () => {
+  it("uname names the kernel; the runqueue summary names each CPU's current task", () => {
     expect([doc.kernel, doc.arch]).toEqual(['5.15.0-91-generic', 'x86_64']);
     expect(doc.cpus.map((c) => [c.cpu, c.current, c.idle])).toEqual([
       [0, 'task:4413', false],
@@ -94,8 +101,17 @@ describe('hangscope-collect output', () => {
     expect(doc.tasks.find((t) => t.pid === 4414)).toBeUndefined();
   });
 
-  it('`tail`\'s wchan file is read with its header', () => {
-    const d = analyze(['==> /proc/517/wchan <==', 'io_schedule', '', '==> /proc/517/stack <==', '[<0>] io_schedule+0x12/0x40', '[<0>] kjournald2+0xbd/0x270 [jbd2]'].join('\n'));
+  it("`tail`'s wchan file is read with its header", () => {
+    const d = analyze(
+      [
+        '==> /proc/517/wchan <==',
+        'io_schedule',
+        '',
+        '==> /proc/517/stack <==',
+        '[<0>] io_schedule+0x12/0x40',
+        '[<0>] kjournald2+0xbd/0x270 [jbd2]',
+      ].join('\n'),
+    );
     expect(d.coverage!.filter((c) => c.status !== 'parsed')).toEqual([]);
   });
 });

@@ -44,7 +44,16 @@ export function readProcFileHeader(lines: LineTable, i: number, ctx: ParseContex
     return i + 1;
   }
   if (file === 'comm' && COMM_LINE.test(next)) {
-    ctx.records.addTask({ pid, comm: next, state: null, cpu: null, taskAddr: null, frames: [], span: span(lines, i, i + 2), format: 'proc_comm' });
+    ctx.records.addTask({
+      pid,
+      comm: next,
+      state: null,
+      cpu: null,
+      taskAddr: null,
+      frames: [],
+      span: span(lines, i, i + 2),
+      format: 'proc_comm',
+    });
     return i + 2;
   }
   // wchan: the function the task sleeps in, or 0 when it runs.
@@ -65,7 +74,13 @@ export const collectHeaderParser: FormatParser = {
       for (let j = i + 1; j < end; j++) {
         const m = UNAME.exec(lines.trimmed(j));
         // uname states the running kernel: as strong as a `Linux version` banner.
-        if (m) ctx.records.kernels.push({ release: m[1], arch: archFromRelease(lines.trimmed(j)) ?? archFromRelease(m[1]), strength: 10, line: lines.no(j) });
+        if (m)
+          ctx.records.kernels.push({
+            release: m[1],
+            arch: archFromRelease(lines.trimmed(j)) ?? archFromRelease(m[1]),
+            strength: 10,
+            line: lines.no(j),
+          });
       }
       return end;
     }

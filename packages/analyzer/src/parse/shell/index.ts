@@ -18,7 +18,8 @@ const TASK_WORD = /\bTASK\b/;
 // `[root@localhost ~]# cat /proc/31969/stack`, `$ sudo cat /proc/1/stack`, `# ps aux`,
 // or a bare command line people paste above the output (`cat/proc/1458/stack`).
 const PROMPTED = /^(?:\[[^\]]{1,80}\][#$]|[\w.-]{1,40}@[\w.-]{1,64}:[^\s]{0,100}[#$]|[#$>]) ?(.{1,1000})$/;
-const BARE_COMMAND = /^(?:sudo )?(?:cat ?\/proc\/\d{1,9}\/(?:task\/\d{1,9}\/)?stack|ps (?:aux|-e|-ef|-eo|ax|-eLo)\b.{0,500}|echo [a-z] > \/proc\/sysrq-trigger|uname -r)$/;
+const BARE_COMMAND =
+  /^(?:sudo )?(?:cat ?\/proc\/\d{1,9}\/(?:task\/\d{1,9}\/)?stack|ps (?:aux|-e|-ef|-eo|ax|-eLo)\b.{0,500}|echo [a-z] > \/proc\/sysrq-trigger|uname -r)$/;
 
 export const shellCommandParser: FormatParser = {
   name: 'shell_command',
@@ -31,7 +32,8 @@ export const shellCommandParser: FormatParser = {
     const m = PROMPTED.exec(t);
     const cmd = (m && !BARE_COMMAND.test(t) ? m[1] : t).trim();
     // A markdown heading (`# Title`) is not a command: require something command-like.
-    if (/^#\s/.test(t) && !/^(?:sudo |cat |ps |echo |dmesg|journalctl|uname|grep |crash|systemctl )/.test(cmd)) return null;
+    if (/^#\s/.test(t) && !/^(?:sudo |cat |ps |echo |dmesg|journalctl|uname|grep |crash|systemctl )/.test(cmd))
+      return null;
     ctx.shell.command = cmd;
     ctx.shell.commandLine = lines.no(i);
     return i + 1;
@@ -68,7 +70,12 @@ type ParseArgs = Parameters<FormatParser['parse']>;
 export const procStackParser: FormatParser = {
   name: 'proc_stack',
   starts(line, ctx) {
-    return ctx.shell.command !== null && PROC_STACK_CMD.test(ctx.shell.command) && line.no - ctx.shell.commandLine <= 4 && parseFrameLine(line.trimmed, line.no) !== undefined;
+    return (
+      ctx.shell.command !== null &&
+      PROC_STACK_CMD.test(ctx.shell.command) &&
+      line.no - ctx.shell.commandLine <= 4 &&
+      parseFrameLine(line.trimmed, line.no) !== undefined
+    );
   },
   parse(lines, i, ctx) {
     const m = PROC_STACK_CMD.exec(ctx.shell.command ?? '');
@@ -141,7 +148,16 @@ export const procStackPrefixedParser: FormatParser = {
         frames.push(f);
       }
       if (j === start) break;
-      ctx.records.addTask({ pid: Number(m[2] ?? m[1]), comm: null, state: null, cpu: null, taskAddr: null, frames, span: span(lines, start, j), format: 'proc_stack' });
+      ctx.records.addTask({
+        pid: Number(m[2] ?? m[1]),
+        comm: null,
+        state: null,
+        cpu: null,
+        taskAddr: null,
+        frames,
+        span: span(lines, start, j),
+        format: 'proc_stack',
+      });
     }
     return j > i ? j : null;
   },
@@ -193,13 +209,23 @@ export const orphanStackParser: FormatParser = {
     const { frames, end } = readFrames(lines, i);
     // One frame alone in prose is more likely a quote than a capture.
     if (frames.length < 2) return null;
-    ctx.records.addTask({ pid: null, comm: null, state: null, cpu: null, taskAddr: null, frames, span: span(lines, i, end), format: 'stack' });
+    ctx.records.addTask({
+      pid: null,
+      comm: null,
+      state: null,
+      cpu: null,
+      taskAddr: null,
+      frames,
+      span: span(lines, i, end),
+      format: 'stack',
+    });
     return end;
   },
 };
 
 // ps aux:  USER PID %CPU %MEM VSZ RSS TTY STAT START TIME COMMAND
-const PS_AUX_ROW = /^([\w.\-+]{1,32}) {1,12}(\d{1,9}) {1,6}\d{1,4}\.\d {1,6}\d{1,3}\.\d {1,12}\d{1,12} {1,12}\d{1,12} {1,8}(\S{1,16}) {1,8}([RSDTtZXIWPK][<NLsl+]{0,6}) {1,8}(\S{1,12}) {1,8}(\d{1,9}:\d\d(?::\d\d)?) (.{1,2000})$/;
+const PS_AUX_ROW =
+  /^([\w.\-+]{1,32}) {1,12}(\d{1,9}) {1,6}\d{1,4}\.\d {1,6}\d{1,3}\.\d {1,12}\d{1,12} {1,12}\d{1,12} {1,8}(\S{1,16}) {1,8}([RSDTtZXIWPK][<NLsl+]{0,6}) {1,8}(\S{1,12}) {1,8}(\d{1,9}:\d\d(?::\d\d)?) (.{1,2000})$/;
 const PS_HEADER = /^(?:[A-Z%]{1,8}\s+){2,14}[A-Z%]{1,8}$/;
 
 function commFromCommand(cmd: string): string {
@@ -217,7 +243,12 @@ function stateLetter(stat: string): TaskState | null {
 
 export const psTableParser: FormatParser = {
   name: 'ps',
-  starts: (line) => PS_AUX_ROW.test(line.trimmed) || (PS_HEADER.test(line.trimmed) && PID_WORD.test(line.trimmed) && STAT_WORD.test(line.trimmed) && !TASK_WORD.test(line.trimmed)),
+  starts: (line) =>
+    PS_AUX_ROW.test(line.trimmed) ||
+    (PS_HEADER.test(line.trimmed) &&
+      PID_WORD.test(line.trimmed) &&
+      STAT_WORD.test(line.trimmed) &&
+      !TASK_WORD.test(line.trimmed)),
   parse(lines, i, ctx) {
     let cols: string[] | null = null;
     let last = -1;
@@ -250,7 +281,8 @@ export const psTableParser: FormatParser = {
         const cmdAt = ['COMMAND', 'CMD', 'COMM', 'ARGS'].map(idx).find((k) => k >= 0) ?? -1;
         if (pidAt < 0 || !/^\d{1,9}$/.test(parts[pidAt] ?? '')) break;
         pid = Number(parts[pidAt]);
-        if (tidAt >= 0 && idx('PID') >= 0 && /^\d{1,9}$/.test(parts[idx('PID')] ?? '')) tgid = Number(parts[idx('PID')]);
+        if (tidAt >= 0 && idx('PID') >= 0 && /^\d{1,9}$/.test(parts[idx('PID')] ?? ''))
+          tgid = Number(parts[idx('PID')]);
         stat = stAt >= 0 ? parts[stAt] : null;
         command = cmdAt >= 0 ? parts.slice(cmdAt).join(' ') : null;
       } else break;
@@ -273,6 +305,16 @@ export const psTableParser: FormatParser = {
   },
 };
 
-export const SHELL_PARSERS: FormatParser[] = [collectHeaderParser, collectNoteParser, shellCommandParser, procFileHeaderParser, procStackParser, procStackPrefixedParser, procStatusParser, psTableParser, orphanStackParser];
+export const SHELL_PARSERS: FormatParser[] = [
+  collectHeaderParser,
+  collectNoteParser,
+  shellCommandParser,
+  procFileHeaderParser,
+  procStackParser,
+  procStackPrefixedParser,
+  procStatusParser,
+  psTableParser,
+  orphanStackParser,
+];
 
 export type { ParseContext };

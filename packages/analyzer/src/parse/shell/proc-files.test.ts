@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseText } from '../run.js';
 
-const tasks = (text: string) => parseText(text).records.tasks.map((t) => [t.pid, t.comm, t.state, t.frames.map((f) => f.fn).join(' ')]);
+const tasks = (text: string) =>
+  parseText(text).records.tasks.map((t) => [t.pid, t.comm, t.state, t.frames.map((f) => f.fn).join(' ')]);
 
 describe('/proc files as people paste them', () => {
   it('tail -n +1 /proc/PID/{comm,stack}: each file named before its contents', () => {
@@ -45,7 +46,21 @@ describe('/proc files as people paste them', () => {
   });
 
   it('/proc/PID/status: name, state, pid (and tgid, ppid)', () => {
-    const { records } = parseText(['Name:\tpostgres', 'Umask:\t0077', 'State:\tD (disk sleep)', 'Tgid:\t4412', 'Ngid:\t0', 'Pid:\t4413', 'PPid:\t1201', 'TracerPid:\t0', 'VmRSS:\t  12345 kB'].join('\n'));
-    expect(records.tasks.map((t) => [t.pid, t.comm, t.state, t.tgid, t.ppid])).toEqual([[4413, 'postgres', 'D', 4412, 1201]]);
+    const { records } = parseText(
+      [
+        'Name:\tpostgres',
+        'Umask:\t0077',
+        'State:\tD (disk sleep)',
+        'Tgid:\t4412',
+        'Ngid:\t0',
+        'Pid:\t4413',
+        'PPid:\t1201',
+        'TracerPid:\t0',
+        'VmRSS:\t  12345 kB',
+      ].join('\n'),
+    );
+    expect(records.tasks.map((t) => [t.pid, t.comm, t.state, t.tgid, t.ppid])).toEqual([
+      [4413, 'postgres', 'D', 4412, 1201],
+    ]);
   });
 });

@@ -3,23 +3,37 @@ import { parseText } from '../run.js';
 
 describe('shell captures', () => {
   it('takes the thread id of `ps -eLo` as the pid', () => {
-    const r = parseText('$ ps -eLo pid,tid,stat,comm\n  PID   TID STAT COMMAND\n40190 40211 Dl   java\n40190 40233 Dl   java\n').records;
-    expect(r.tasks.map((t) => [t.pid, t.state])).toEqual([[40211, 'D'], [40233, 'D']]);
+    const r = parseText(
+      '$ ps -eLo pid,tid,stat,comm\n  PID   TID STAT COMMAND\n40190 40211 Dl   java\n40190 40233 Dl   java\n',
+    ).records;
+    expect(r.tasks.map((t) => [t.pid, t.state])).toEqual([
+      [40211, 'D'],
+      [40233, 'D'],
+    ]);
   });
 
   it('reads ps aux rows, kernel threads in brackets, and skips the grep itself', () => {
-    const r = parseText('[root@h ~]# ps aux | grep D\nroot      4790  0.0  0.0      0     0 ?        D    Feb25   0:01 [kworker/1:2]\nroot     29794  0.0  0.0 112716   944 pts/4    S+   04:05   0:00 grep --color=auto D\n').records;
+    const r = parseText(
+      '[root@h ~]# ps aux | grep D\nroot      4790  0.0  0.0      0     0 ?        D    Feb25   0:01 [kworker/1:2]\nroot     29794  0.0  0.0 112716   944 pts/4    S+   04:05   0:00 grep --color=auto D\n',
+    ).records;
     expect(r.tasks.map((t) => [t.pid, t.comm, t.state])).toEqual([[4790, 'kworker/1:2', 'D']]);
   });
 
   it('reads /proc/PID/stack in the [<0>] form and takes the pid from the command', () => {
-    const r = parseText('# cat /proc/1193/stack\n[<0>] xlog_wait_on_iclog+0x11c/0x170 [xfs]\n[<0>] xfsaild+0x1a3/0x7f0 [xfs]\n').records;
+    const r = parseText(
+      '# cat /proc/1193/stack\n[<0>] xlog_wait_on_iclog+0x11c/0x170 [xfs]\n[<0>] xfsaild+0x1a3/0x7f0 [xfs]\n',
+    ).records;
     expect(r.tasks[0].pid).toBe(1193);
-    expect(r.tasks[0].frames.map((f) => [f.fn, f.module, f.addr])).toEqual([['xlog_wait_on_iclog', 'xfs', null], ['xfsaild', 'xfs', null]]);
+    expect(r.tasks[0].frames.map((f) => [f.fn, f.module, f.addr])).toEqual([
+      ['xlog_wait_on_iclog', 'xfs', null],
+      ['xfsaild', 'xfs', null],
+    ]);
   });
 
   it('does not take a markdown heading for a command', () => {
-    const r = parseText('# Notes on the hang\n[<ffffffff810a6fec>] flush_workqueue+0x12c/0x5b0\n[<ffffffff810a7485>] flush_scheduled_work+0x15/0x20\n').records;
+    const r = parseText(
+      '# Notes on the hang\n[<ffffffff810a6fec>] flush_workqueue+0x12c/0x5b0\n[<ffffffff810a7485>] flush_scheduled_work+0x15/0x20\n',
+    ).records;
     expect(r.tasks[0].pid).toBeNull();
   });
 });
