@@ -29,13 +29,46 @@ const results = [];
 log('typecheck: every package, tests included');
 results.push({ name: 'typecheck', status: pnpm(['typecheck']), file: null, kind: 'check' });
 log('lint: eslint over every package (eslint.config.mjs)');
-results.push({ name: 'lint', status: run(process.execPath, [join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), '--max-warnings', '0', '.']), file: null, kind: 'check' });
+results.push({
+  name: 'lint',
+  status: run(process.execPath, [join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), '--max-warnings', '0', '.']),
+  file: null,
+  kind: 'check',
+});
+log('format: prettier --check over the code (.prettierrc.json, .prettierignore)');
+results.push({
+  name: 'format',
+  status: run(process.execPath, [
+    join(root, 'node_modules', 'prettier', 'bin', 'prettier.cjs'),
+    '--check',
+    '--log-level',
+    'warn',
+    '.',
+  ]),
+  file: null,
+  kind: 'check',
+});
 log('import cycles: none in any package');
-results.push({ name: 'import-cycles', status: run(process.execPath, [join(root, 'scripts', 'import-cycles.mjs')]), file: null, kind: 'check' });
+results.push({
+  name: 'import-cycles',
+  status: run(process.execPath, [join(root, 'scripts', 'import-cycles.mjs')]),
+  file: null,
+  kind: 'check',
+});
 for (const s of suites) {
   log(`unit/integration tests: ${s.name}`);
   const file = join(out, `${s.name}.json`);
-  const status = pnpm(['--filter', s.filter, 'exec', 'vitest', 'run', ...(s.config ? ['--config', s.config] : []), '--reporter=default', '--reporter=json', `--outputFile.json=${file}`]);
+  const status = pnpm([
+    '--filter',
+    s.filter,
+    'exec',
+    'vitest',
+    'run',
+    ...(s.config ? ['--config', s.config] : []),
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${file}`,
+  ]);
   results.push({ name: s.name, status, file, kind: 'vitest' });
 }
 
@@ -43,11 +76,18 @@ log('browser tests: e2e (Chromium)');
 const chromium = process.env.HANGSCOPE_CHROMIUM ?? '/usr/bin/chromium';
 const e2eFile = join(out, 'e2e.json');
 if (!existsSync(chromium)) {
-  log(`Chromium not found at ${chromium}: install it (apt-get install -y chromium) — the browser tests count as failed`);
+  log(
+    `Chromium not found at ${chromium}: install it (apt-get install -y chromium) — the browser tests count as failed`,
+  );
   results.push({ name: 'e2e', status: 1, file: null, kind: 'missing-browser' });
 } else {
   const status = pnpm(['--filter', '@hangscope/e2e', 'exec', 'playwright', 'test', '--reporter=list,json'], {
-    env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: e2eFile, PLAYWRIGHT_JSON_OUTPUT_FILE: e2eFile, TURBO_TELEMETRY_DISABLED: '1' },
+    env: {
+      ...process.env,
+      PLAYWRIGHT_JSON_OUTPUT_NAME: e2eFile,
+      PLAYWRIGHT_JSON_OUTPUT_FILE: e2eFile,
+      TURBO_TELEMETRY_DISABLED: '1',
+    },
   });
   results.push({ name: 'e2e', status, file: e2eFile, kind: 'playwright' });
 }
@@ -56,7 +96,9 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 for (const r of results) {
-  let p = 0, f = 0, k = 0;
+  let p = 0,
+    f = 0,
+    k = 0;
   if (r.file && existsSync(r.file)) {
     const j = JSON.parse(readFileSync(r.file, 'utf8'));
     if (r.kind === 'vitest') {
