@@ -2,7 +2,7 @@
 // then works as the signed-in user on an HttpOnly session cookie (issue 21).
 import { expect, test } from '@playwright/test';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot, SEED001, uploadFile } from './helpers';
@@ -15,6 +15,7 @@ test.use({ baseURL: BASE });
 let server: ChildProcess | undefined;
 let dir: string;
 let token: string;
+let readToken: string;
 
 test.beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'hangscope-e2e-auth-'));
@@ -25,6 +26,15 @@ test.beforeAll(async () => {
     { cwd: repoRoot, env },
   ).toString();
   token = out.trim().split('\n').at(-1)!;
+  readToken = execFileSync(
+    'node',
+    ['apps/server/dist/cli.js', 'token', 'create', '--role', 'read', '--name', 'e2e reader'],
+    { cwd: repoRoot, env },
+  )
+    .toString()
+    .trim()
+    .split('\n')
+    .at(-1)!;
   server = spawn('node', ['apps/server/dist/server.js'], {
     cwd: repoRoot,
     env: {
@@ -78,4 +88,34 @@ test('the page asks for a token once, then uploads and annotates as the token’
   await expect(page.locator('.topbar .who')).toContainText('e2e writer');
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+});
+
+test('a read-only token sees the incident without controls the server would refuse', async ({ page }) => {
+  // Uploaded with the write token over the API; read in the browser as the reader.
+  const res = await fetch(`${BASE}/api/incidents`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'text/plain' },
+    body: readFileSync(SEED001),
+  });
+  // 201, or 200 when the first test already stored these bytes.
+  expect([200, 201]).toContain(res.status);
+  const { id } = (await res.json()) as { id: string };
+
+  await page.goto('/');
+  await page.getByLabel('Token').fill(readToken);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.locator('.topbar .who')).toContainText('e2e reader (read)');
+  await page.goto(`/i/${encodeURIComponent(id)}`);
+  await expect(page.locator('.verdict').first()).toBeVisible();
+  // The status and pin are shown as text; no form writes anything.
+  await expect(page.getByLabel('status')).toHaveCount(0);
+  await expect(page.getByText('not pinned')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Add capture' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Share redacted' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Mark as duplicate' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Add note' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'delete incident' })).toHaveCount(0);
+  // What it may read is there: the collector command and the exports.
+  await expect(page.getByLabel('collector command')).toBeVisible();
+  await expect(page.getByRole('link', { name: /report/i }).first()).toBeVisible();
 });

@@ -3,7 +3,7 @@
 // hand, and what changed between two of them.
 import { useState, type FormEvent } from 'react';
 import type { NextCapture } from '@hangscope/analyzer';
-import { useAddCapture, useCaptures, useSession } from '../api/hooks';
+import { useAccess, useAddCapture, useCaptures, useSession } from '../api/hooks';
 import { CopyButton } from '../components/CopyButton';
 import { formatDate } from '../util/format';
 import { CaptureDiffView } from './CaptureDiff';
@@ -27,6 +27,8 @@ export function Captures({ id, next }: { id: string; next: NextCapture | undefin
   const captures = useCaptures(id);
   const session = useSession();
   const add = useAddCapture(id);
+  // Adding a capture needs the upload grant; a read-only role gets the command, not the form.
+  const { canWrite } = useAccess();
   const [text, setText] = useState('');
   const [file, setFile] = useState<File | null>(null);
   if (captures.data === null) return null; // a server without captures
@@ -66,29 +68,31 @@ export function Captures({ id, next }: { id: string; next: NextCapture | undefin
           ))}
         </ol>
       )}
-      <form onSubmit={submit} className="note-form">
-        <textarea
-          aria-label="capture text"
-          placeholder="Paste what the collector (or any capture) printed"
-          value={text}
-          onChange={(e) => setText(e.target.value)}
-          rows={3}
-        />
-        <input type="file" aria-label="capture file" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
-        <span>
-          <button type="submit" className="primary" disabled={add.isPending || (text === '' && !file)}>
-            {add.isPending ? 'Adding…' : 'Add capture'}
-          </button>
-        </span>
-        {add.isError && <span className="error">{add.error.message}</span>}
-        {add.isSuccess && (
-          <span role="status">
-            {add.data.duplicate
-              ? `These bytes are capture ${add.data.seq} already.`
-              : `Added as capture ${add.data.seq}; the analysis now reads all captures.`}
+      {canWrite && (
+        <form onSubmit={submit} className="note-form">
+          <textarea
+            aria-label="capture text"
+            placeholder="Paste what the collector (or any capture) printed"
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            rows={3}
+          />
+          <input type="file" aria-label="capture file" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+          <span>
+            <button type="submit" className="primary" disabled={add.isPending || (text === '' && !file)}>
+              {add.isPending ? 'Adding…' : 'Add capture'}
+            </button>
           </span>
-        )}
-      </form>
+          {add.isError && <span className="error">{add.error.message}</span>}
+          {add.isSuccess && (
+            <span role="status">
+              {add.data.duplicate
+                ? `These bytes are capture ${add.data.seq} already.`
+                : `Added as capture ${add.data.seq}; the analysis now reads all captures.`}
+            </span>
+          )}
+        </form>
+      )}
       {list.length >= 2 && <CaptureDiffView id={id} count={list.length} />}
     </section>
   );

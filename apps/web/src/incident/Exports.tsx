@@ -1,5 +1,6 @@
 import { useMutation } from '@tanstack/react-query';
 import { api, exportLinks, redactedExportLinks, type ExportLink } from '../api/client';
+import { useAccess } from '../api/hooks';
 import { CopyButton } from '../components/CopyButton';
 
 function LinkList({ links }: { links: ExportLink[] }) {
@@ -18,6 +19,8 @@ function LinkList({ links }: { links: ExportLink[] }) {
 
 export function Exports({ id }: { id: string }) {
   const share = useMutation({ mutationFn: () => api.shareRedacted(id) });
+  // Making a share link needs the write grant; a read-only role still downloads redacted exports.
+  const { canWrite } = useAccess();
   const link = share.data ? `${window.location.origin}${share.data.url}` : null;
   return (
     <section aria-labelledby="exports-h" className="exports">
@@ -31,9 +34,11 @@ export function Exports({ id }: { id: string }) {
           from the redacted text.
         </p>
         <LinkList links={redactedExportLinks(id)} />
-        <button type="button" disabled={share.isPending} onClick={() => share.mutate()}>
-          Share redacted
-        </button>
+        {canWrite && (
+          <button type="button" disabled={share.isPending} onClick={() => share.mutate()}>
+            Share redacted
+          </button>
+        )}
         {link && (
           <p>
             <a href={link}>{link}</a> <CopyButton text={link} label="Copy link" />

@@ -1,6 +1,6 @@
 import type { Incident } from '../api/types';
 import { useNavigate } from 'react-router';
-import { useDeleteIncident, useSession, useSetPinned, useSetStatus } from '../api/hooks';
+import { useAccess, useDeleteIncident, useSession, useSetPinned, useSetStatus } from '../api/hooks';
 import { formatBytes, formatDate, kindLabel } from '../util/format';
 
 // 'duplicate' needs the original's id (duplicateOf), which this control cannot pick;
@@ -74,6 +74,9 @@ export function IncidentHeader({ incident: inc }: { incident: Incident }) {
 
 function StatusControl({ id, status }: { id: string; status: string }) {
   const set = useSetStatus(id);
+  const { canWrite } = useAccess();
+  // A read-only role sees the status, not a control the server would refuse (403).
+  if (!canWrite) return <span>{status}</span>;
   // A server without PATCH answers 404/405: the mutation resolves to null.
   const unsupported = set.isSuccess && set.data === null;
   const options = STATUSES.includes(status) ? STATUSES : [status, ...STATUSES];
@@ -99,6 +102,8 @@ function StatusControl({ id, status }: { id: string; status: string }) {
 
 function PinControl({ id, pinned }: { id: string; pinned: boolean }) {
   const set = useSetPinned(id);
+  const { canWrite } = useAccess();
+  if (!canWrite) return <span>{pinned ? 'pinned' : 'not pinned'}</span>;
   return (
     <label title="A pinned incident is kept whatever the server's retention">
       <input type="checkbox" checked={pinned} disabled={set.isPending} onChange={(e) => set.mutate(e.target.checked)} />{' '}
