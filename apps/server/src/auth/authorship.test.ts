@@ -91,6 +91,9 @@ describe('authorship (authentication on)', () => {
   it('status, pin, mitigation and annotation changes are on the audit list, with who and when', async () => {
     expect((await call('bob', 'PATCH', `/api/incidents/${id}`, { status: 'mitigated' })).status).toBe(200);
     expect((await call('bob', 'PATCH', `/api/incidents/${id}`, { pinned: true })).json.pinned).toBe(true);
+    expect((await call('bob', 'PATCH', `/api/incidents/${id}`, { title: 'nfs hang', tags: ['nfs'] })).status).toBe(200);
+    // The same values again change nothing and add no entry.
+    expect((await call('bob', 'PATCH', `/api/incidents/${id}`, { title: 'nfs hang' })).status).toBe(200);
     const audit = await call('alice', 'GET', `/api/incidents/${id}/audit`);
     expect(audit.status).toBe(200);
     const rows = audit.json.items.map((e: { actor: string; action: string }) => `${e.actor} ${e.action}`);
@@ -106,8 +109,13 @@ describe('authorship (authentication on)', () => {
       'root mitigation',
       'bob status',
       'bob pin',
+      'bob details',
     ]);
-    expect(audit.json.items.at(-2).detail).toEqual({ from: 'open', to: 'mitigated' });
+    expect(audit.json.items.at(-3).detail).toEqual({ from: 'open', to: 'mitigated' });
+    expect(audit.json.items.at(-1).detail).toEqual({
+      title: { from: null, to: 'nfs hang' },
+      tags: { from: [], to: ['nfs'] },
+    });
     for (const e of audit.json.items) expect(Date.parse(e.at)).not.toBeNaN();
   });
 });

@@ -327,6 +327,8 @@ export const incidentRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (ap
         await recordAudit(store, request, id, 'status', { groupSplit: body.groupSplit });
       if (body.pinned !== undefined && body.pinned !== current.pinned)
         await recordAudit(store, request, id, 'pin', { pinned: body.pinned });
+      const details = changedDetails(current, patch);
+      if (details) await recordAudit(store, request, id, 'details', details);
       return sendDetail(request, reply, await loadStored(store, current.id));
     },
   );
@@ -335,7 +337,8 @@ export const incidentRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (ap
     '/api/incidents/:id/audit',
     {
       schema: {
-        summary: 'Every change to status, pin, mitigation note and annotations, oldest first: who and when',
+        summary:
+          'Every change to status, pin, title, host, tags, mitigation note and annotations, oldest first: who and when',
         params: idParams,
         response: {
           200: {
@@ -383,3 +386,17 @@ export const incidentRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (ap
     },
   );
 };
+
+/** Title, host and tags as they were and became, for the audit list; null when none changed. */
+function changedDetails(
+  current: { userTitle: string | null; host: string | null; tags: string[] },
+  patch: IncidentPatch,
+): Record<string, { from: unknown; to: unknown }> | null {
+  const out: Record<string, { from: unknown; to: unknown }> = {};
+  if (patch.userTitle !== undefined && patch.userTitle !== current.userTitle)
+    out.title = { from: current.userTitle, to: patch.userTitle };
+  if (patch.host !== undefined && patch.host !== current.host) out.host = { from: current.host, to: patch.host };
+  if (patch.tags !== undefined && patch.tags.join('\n') !== current.tags.join('\n'))
+    out.tags = { from: current.tags, to: patch.tags };
+  return Object.keys(out).length ? out : null;
+}

@@ -216,7 +216,8 @@ export interface ApiToken {
 }
 
 /** What the audit list records: changes to status, mitigation and annotations (and pins). */
-export type AuditAction = 'status' | 'pin' | 'mitigation' | 'annotation.add' | 'annotation.edit' | 'annotation.delete';
+export type AuditAction =
+  'status' | 'pin' | 'details' | 'mitigation' | 'annotation.add' | 'annotation.edit' | 'annotation.delete';
 
 export interface AuditEntry {
   at: string;

@@ -204,6 +204,6 @@ export interface RepeatInfo {
 export interface AuditEntry {
   at: string;
   actor: string | null;
-  action: 'status' | 'pin' | 'mitigation' | 'annotation.add' | 'annotation.edit' | 'annotation.delete';
+  action: 'status' | 'pin' | 'details' | 'mitigation' | 'annotation.add' | 'annotation.edit' | 'annotation.delete';
   detail: Record<string, unknown>;
 }

@@ -1,4 +1,4 @@
-// Who changed what on this incident (status, pin, mitigation note, annotations), oldest
+// Who changed what on this incident (status, pin, title/host/tags, mitigation note, annotations), oldest
 // first. Hidden when the server has no audit list.
 import { useAudit } from '../api/hooks';
 import type { AuditEntry } from '../api/types';
@@ -12,6 +12,8 @@ function describe(e: AuditEntry): string {
       return `set status ${String(d.from)} → ${String(d.to)}${d.duplicateOf ? ` (duplicate of ${String(d.duplicateOf)})` : ''}`;
     case 'pin':
       return d.pinned ? 'pinned it (kept by retention)' : 'unpinned it';
+    case 'details':
+      return `changed ${Object.keys(d).join(', ')}`;
     case 'mitigation':
       return 'saved the mitigation note';
     case 'annotation.add':
