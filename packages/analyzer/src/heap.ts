@@ -7,9 +7,8 @@
 // it always reaches the top: 32 MB, 3.2× a 10 MB dump, whatever the analyzer does with
 // its objects (BENCHMARKS.md, "Memory at 10 MB"). With 8 MB semi-spaces the peak of a
 // 10 MB analysis is 1.0–1.6× the input lower and its time moves by less than the
-// machine's noise (fresh workers alternating, best of 4 runs: crash-10mb 281/289 vs
-// 288/276 ms, lockdep-10mb 270/221 vs 246/229 ms; NMI and sysrq-t alike); 4 MB ones
-// saved no more. V8 sizes a young generation as three semi-spaces (two, and as much
+// machine's noise; 4 MB ones saved no more (BENCHMARKS.md, "Analysis workers with a
+// bounded young generation"). V8 sizes a young generation as three semi-spaces (two, and as much
 // again for large objects): 24 MB is an 8 MB semi-space.
 
 /** `resourceLimits.maxYoungGenerationSizeMb` for a worker thread running analyze(). */
