@@ -344,6 +344,29 @@ export function isStackTerminator(trimmed: string): boolean {
   return /^\[<f{16}>\] 0xf{16}$/.test(trimmed);
 }
 
+// A frame line with a decimal offset and no size: `__schedule+548`, `hinic_get_stats64+44 [hinic]`.
+// bpftrace's `kstack` prints kernel stacks this way (one frame per line, indented, inside
+// `@[` … `]: N`), and so do tools that post-process them; crash `bt -s` does too, behind
+// its `#N [sp]` (CRASH_BT). Only a whole line of that shape is a frame: prose like
+// `i+1` has no call-frame name before it, and a stack needs two such lines in a row
+// (orphanStackParser).
+const DECIMAL_FRAME = new RegExp(String.raw`^(\? )?(${FN})\+(\d{1,7})(?: \[([\w-]{1,64})\])?$`);
+
+/** A `fn+NNN` (decimal offset) frame line → a frame, or undefined. */
+export function frameFromDecimalLine(trimmed: string, line: number): ParsedFrame | undefined {
+  const m = DECIMAL_FRAME.exec(trimmed);
+  if (!m || !/[a-z_]/i.test(m[2])) return undefined;
+  return {
+    fn: m[2],
+    offset: '0x' + Number(m[3]).toString(16),
+    size: null,
+    module: m[4] ?? null,
+    addr: null,
+    reliable: !m[1],
+    line,
+  };
+}
+
 /** `fn+514` (crash, decimal offset) or `fn+0x202/0x260` → a frame. */
 export function frameFromSymbolOffset(sym: string, line: number): ParsedFrame | undefined {
   const hex = /^(\S{1,128}?)\+0x([0-9a-f]{1,8})(?:\/0x([0-9a-f]{1,8}))?(?: \[([\w-]{1,64})\])?$/i.exec(sym);

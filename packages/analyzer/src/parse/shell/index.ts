@@ -3,7 +3,7 @@
 
 import type { TaskState } from '../../contract.js';
 import type { ParsedFrame } from '../records.js';
-import { isStackTerminator, parseFrameLine } from '../frames.js';
+import { frameFromDecimalLine, isStackTerminator, parseFrameLine } from '../frames.js';
 import type { FormatParser, ParseContext } from '../parser.js';
 import { span } from '../parser.js';
 import { collectHeaderParser, collectNoteParser, readProcFileHeader } from './collect.js';
@@ -56,7 +56,7 @@ function readFrames(lines: ParseArgs[0], i: number): { frames: ParsedFrame[]; en
       last = j;
       continue;
     }
-    const f = parseFrameLine(t, lines.no(j));
+    const f = parseFrameLine(t, lines.no(j)) ?? frameFromDecimalLine(t, lines.no(j));
     if (!f) break;
     frames.push(f);
     last = j;
@@ -202,9 +202,11 @@ export const procStatusParser: FormatParser = {
 };
 
 // A stack pasted with no header: kept as a task of unknown pid so its waits still count.
+// Its frames may be in any trace syntax, or bpftrace's `fn+NNN` (decimal offsets).
 export const orphanStackParser: FormatParser = {
   name: 'stack',
-  starts: (line) => parseFrameLine(line.trimmed, line.no) !== undefined,
+  starts: (line) =>
+    parseFrameLine(line.trimmed, line.no) !== undefined || frameFromDecimalLine(line.trimmed, line.no) !== undefined,
   parse(lines, i, ctx) {
     const { frames, end } = readFrames(lines, i);
     // One frame alone in prose is more likely a quote than a capture.

@@ -36,4 +36,19 @@ describe('shell captures', () => {
     ).records;
     expect(r.tasks[0].pid).toBeNull();
   });
+
+  it('reads a stack with decimal offsets (bpftrace kstack) as frames, but not one such line in prose', () => {
+    const r = parseText(
+      'the task that caused it:\n  __schedule+548\n  schedule+72\n  down+104\n  hinic_get_stats64+44 [hinic]\n  bond_get_stats+172 [bonding]\n',
+    ).records;
+    expect(r.tasks).toHaveLength(1);
+    expect(r.tasks[0].frames.map((f) => [f.fn, f.offset, f.module])).toEqual([
+      ['__schedule', '0x224', null],
+      ['schedule', '0x48', null],
+      ['down', '0x68', null],
+      ['hinic_get_stats64', '0x2c', 'hinic'],
+      ['bond_get_stats', '0xac', 'bonding'],
+    ]);
+    expect(parseText('we set\ni+1\nand go on\n').records.tasks).toHaveLength(0);
+  });
 });
