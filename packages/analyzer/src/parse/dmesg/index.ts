@@ -6,6 +6,7 @@ import { csdLockParser } from './csd.js';
 import { foldedStackParser } from './folded.js';
 import { netdevRefParser } from './netdev.js';
 import { nfsServerParser } from './nfs.js';
+import { pacaInspectionParser } from './paca.js';
 import { panicParser } from './panic.js';
 import { spinlockDebugParser } from './spinlock-debug.js';
 import { hungTaskHintParser, hungTaskParser } from './hung-task.js';
@@ -31,6 +32,7 @@ export const DMESG_PARSERS: FormatParser[] = [
   lockdepBacktraceParser,
   heldLocksParser,
   nmiBacktraceParser,
+  pacaInspectionParser,
   csdLockParser,
   nfsServerParser,
   netdevRefParser,

@@ -20,6 +20,8 @@ export interface DmesgState {
    *  chain was read — a chain printed after the report was cut (by the sender's prose)
    *  continues it. */
   lastLockdep: { end: number; task: TaskRef | null; subtype: string; chained: boolean } | null;
+  /** powerpc: the CPU whose paca is being inspected (`CPU N didn't respond to backtrace IPI`). */
+  pacaCpu: { cpu: number; index: number } | null;
 }
 
 const STATES = new WeakMap<ParseContext, DmesgState>();
@@ -27,7 +29,14 @@ const STATES = new WeakMap<ParseContext, DmesgState>();
 export function dmesgState(ctx: ParseContext): DmesgState {
   let s = STATES.get(ctx);
   if (!s) {
-    s = { stuck: new Map(), announcedCpu: null, panicAt: null, lockdepReporter: null, lastLockdep: null };
+    s = {
+      stuck: new Map(),
+      announcedCpu: null,
+      panicAt: null,
+      lockdepReporter: null,
+      lastLockdep: null,
+      pacaCpu: null,
+    };
     STATES.set(ctx, s);
   }
   return s;
