@@ -662,6 +662,9 @@ function leadingSpace(s: string): number {
   return i;
 }
 
+/** Unquoted lines a wrapped quoted line leaves (a kernel line wraps to at most three at 72 columns). */
+const WRAP_RESTS = 3;
+
 /** Split into lines (LF, CRLF or CR) and strip prefixes. Linear in the input. */
 export function splitLines(input: string): LineTable {
   // Offsets grow by doubling; a line is at least one character, so input.length + 1 bounds
@@ -691,6 +694,10 @@ export function splitLines(input: string): LineTable {
   // Whether the line before was quoted: a reply quotes a block of lines, so a line that
   // starts with `>` next to another one is quoted even where most of the text is not.
   let prevQuoted = false;
+  // Lines since the last quoted one, all of them with text: a mail client that wraps a
+  // quoted block leaves each long line's rest unquoted (up to WRAP_RESTS lines of it), so
+  // the quote's next line follows a line without `>` and is still the same quote.
+  let sinceQuoted = WRAP_RESTS + 1;
   let prevDepth = 0;
   let start = 0;
   let count = 0;
@@ -724,7 +731,8 @@ export function splitLines(input: string): LineTable {
       input.charCodeAt(start) === 62 /* > */ &&
       (quotedWhole ||
         prevQuoted ||
-        (input.charCodeAt(next) === 62 && !CRASH_PS_CURRENT.test(input.slice(start, Math.min(i, start + 80)))));
+        ((input.charCodeAt(next) === 62 || sinceQuoted <= WRAP_RESTS) &&
+          !CRASH_PS_CURRENT.test(input.slice(start, Math.min(i, start + 80)))));
     prevQuoted = quoted && input.charCodeAt(start) === 62;
     st.quoted = quoted;
     st.prevDepth = prevDepth;
@@ -748,6 +756,8 @@ export function splitLines(input: string): LineTable {
       prevDepth = quoted ? st.depth : 0;
     }
     const rawEnd = i > start && input.charCodeAt(i - 1) === 13 ? i - 1 : i;
+    if (quoted) sinceQuoted = 0;
+    else sinceQuoted = text === '' ? WRAP_RESTS + 1 : sinceQuoted + 1;
     if (rawEnd > start && input.charCodeAt(rawEnd - 1) === 32) f |= LINE_FLOWED;
     flags[count] = f;
     widths[count] = Math.min(rawEnd - start, 65535);

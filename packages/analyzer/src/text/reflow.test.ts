@@ -357,4 +357,37 @@ describe('reflow', () => {
     expect(t.endNo(19_999)).toBe(40_000);
     expect(performance.now() - t0).toBeLessThan(3000);
   });
+
+  it('keeps a wrapped quoted syslog block quoted across the unquoted rests, and joins a prefix to its moved message', () => {
+    expect(
+      read([
+        '> > Jan 23 23:39:43 worker0 kernel: [285737.522744]  csd: CSD lock (#1)',
+        'unresponsive.',
+        '> > Jan 23 23:39:43 worker0 kernel: [285737.522758] Task dump for CPU',
+        '55:',
+        '> > Jan 23 23:39:43 worker0 kernel: [285737.522769]',
+        '[<ffffffff84376b6a>] ? __schedule+0x46a/0x990',
+        '> > Jan 23 23:39:43 worker0 kernel: [285737.522793]  [<ffffffff843718ba>]',
+        'dump_stack+0x19/0x1b',
+      ]),
+    ).toEqual([
+      ['csd: CSD lock (#1) unresponsive.', 1, 2],
+      ['Task dump for CPU 55:', 3, 4],
+      ['[<ffffffff84376b6a>] ? __schedule+0x46a/0x990', 5, 6],
+      ['[<ffffffff843718ba>] dump_stack+0x19/0x1b', 7, 8],
+    ]);
+  });
+
+  it('joins an old lockdep site wrapped after its address (`at: [<…>]` then `fn+0x…`)', () => {
+    expect(
+      read([
+        'trinity-child1/31784 is trying to acquire lock:',
+        ' (&(&zone->lock)->rlock){-.-.-.}, at: [<ffffffff81165c5d>]',
+        'suitable_migration_target.isra.15+0x19d/0x1e0',
+      ]).map((o) => o[0]),
+    ).toEqual([
+      'trinity-child1/31784 is trying to acquire lock:',
+      '(&(&zone->lock)->rlock){-.-.-.}, at: [<ffffffff81165c5d>] suitable_migration_target.isra.15+0x19d/0x1e0',
+    ]);
+  });
 });

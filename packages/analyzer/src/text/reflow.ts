@@ -87,6 +87,8 @@ const FIELDS = /^[a-z_]{1,16}:\S{1,40}(?: {1,8}[a-z_]{1,16}:\S{1,40}){0,8}$/;
 /** An acquire site on its own: `__driver_attach+0x19c/0x2c0`, `[<c05937fd>] ps2_command+0x6a/0x2bd`. */
 const SITE =
   /^(?:\[<[0-9a-f]{6,16}>\] ?)?[A-Za-z_.$][\w.$]{0,127}\+0x[0-9a-f]{1,8}\/0x[0-9a-f]{1,8}(?: \[[\w-]{1,64}\])?$/;
+/** A lockdep record's end cut after the site's address: `…, at: [<ffffffff81165c5d>]`. */
+const AT_ADDRESS = /, at: \[<[0-9a-f]{6,16}>\]$/;
 /** A crash or shell prompt with its command. */
 const PROMPT = /^(?:crash> |\[?[\w.-]{1,32}@[\w.-]{1,64}[\s:~\]][^#$]{0,64}[#$] )/;
 /** A frame `fn+0x1a/0x60` (what a hard wrap inside the offset splits). */
@@ -155,13 +157,20 @@ export function reflow(t: LineTable): LineTable {
         i++;
         continue;
       }
-      // `Dec 10 09:07:48 host kernel:` with its message wrapped onto the next line.
+      // `Dec 10 09:07:48 host kernel:` with its message wrapped onto the next line; or any
+      // log prefix (`> > Jan 23 … kernel: [285737.522769]`) whose message a client moved
+      // whole to the next line, unquoted when the prefix was quoted: the message did not
+      // fit beside the prefix, and the line is not prefixed itself.
       const msg = double && i + 2 < n && t.blank(i + 1) ? i + 2 : i + 1;
       if (
-        shape.flags[i] & LINE_SYSLOG_ONLY &&
         msg < n &&
         !t.blank(msg) &&
-        depthOf(shape.flags[msg]) === depthOf(shape.flags[i])
+        (shape.flags[i] & LINE_SYSLOG_ONLY
+          ? depthOf(shape.flags[msg]) === depthOf(shape.flags[i])
+          : shape.flags[i] & LINE_PREFIXED &&
+            !(shape.flags[msg] & LINE_PREFIXED) &&
+            depthOf(shape.flags[msg]) <= depthOf(shape.flags[i]) &&
+            shape.widths[i] + 1 + firstToken(t.trimmed(msg)).length > MIN_WRAP)
       ) {
         const end = continuation(
           t,
@@ -258,7 +267,9 @@ function continuation(
     const c = t.trimmed(j);
     // lockdep's held-lock record `#0: ffff… (&dev->mutex){....}-{4:4}, at:` with its
     // acquire site wrapped onto the next line, indented or not.
-    const atSite = t.text(end).endsWith(', at:') && SITE.test(c);
+    // Before 4.x the site had its address first, and a client breaks after that too:
+    // `…, at: [<ffffffff81165c5d>]` then `suitable_migration_target+0x19d/0x1e0`.
+    const atSite = (t.text(end).endsWith(', at:') || AT_ADDRESS.test(t.text(end))) && SITE.test(c);
     // A continuation starts where the record's own indentation does (a block indented as
     // a whole keeps it on every line); deeper is the next record's (a frame, a register).
     if (t.indent(j) > t.indent(head) && !atSite) break;
@@ -277,8 +288,14 @@ function continuation(
     if (length + 1 + c.length > MAX_LINE) break;
     const before = t.text(end);
     const cut = lastToken(before);
-    // A hard wrap inside a frame's offset: `…+0x1a/` then `0x60`.
-    if (shape.widths[end] >= 40 && !FRAME_TOKEN.test(cut) && FRAME_TOKEN.test(cut + firstToken(c))) {
+    // A hard wrap inside a frame's offset: `…+0x1a/` then `0x60` (not a break at the space
+    // after `[<ffffffff843718ba>]`, which the frame has too).
+    if (
+      shape.widths[end] >= 40 &&
+      !FRAME_TOKEN.test(cut) &&
+      FRAME_TOKEN.test(cut + firstToken(c)) &&
+      !FRAME_TOKEN.test(cut + ' ' + firstToken(c))
+    ) {
       tight?.add(j);
     } else if (qp && before.endsWith('=') && !before.endsWith('==')) {
       // quoted-printable's soft line break: `memcg_test_=` then `1`.
