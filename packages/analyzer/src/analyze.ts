@@ -1,4 +1,4 @@
-// text → lines → segments → records → model → waits → graph → findings → summary.
+// text → lines → segments → records → model → waits → resolve → graph → findings → summary.
 // Pure and total: any string in, one contract document out; never throws.
 
 import { SCHEMA_VERSION, type AnalysisDocument, type Cpu, type Task } from './contract.js';
@@ -6,6 +6,7 @@ import { buildFindings } from './findings/build.js';
 import { matchKnownIssues } from './findings/known-issues.js';
 import { buildGraph } from './graph/build.js';
 import { findWaits } from './graph/waits.js';
+import { resolve } from './resolve/resolve.js';
 import { buildModel } from './model/build.js';
 import { pickKernel } from './parse/kernel.js';
 import { parseText } from './parse/run.js';
@@ -49,7 +50,7 @@ function analyzeUnsafe(raw: string): AnalysisDocument {
   records.tasks = [];
   const det = detectKind(model);
   const waits = findWaits(model, arch);
-  const graph = buildGraph(model, waits);
+  const graph = buildGraph(model, waits, resolve(model, waits));
   const h = headline(fromReport, model, waits, det);
   const analysis = buildFindings({
     model,

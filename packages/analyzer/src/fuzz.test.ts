@@ -648,7 +648,7 @@ const BIG: Record<string, (size: number) => string> = {
     }
     return out.join('').slice(0, size);
   },
-  // Locks held by the holders' own frames (graph/locks.ts step 4c): every task either
+  // Locks held by the holders' own frames (resolve/locks/owners-from-frames.ts): every task either
   // waits for the one lock or holds it by a frame — each holder is matched once.
   'waiters and frame holders of one mmap_lock and rtnl_mutex': (size) => {
     const out: string[] = [];

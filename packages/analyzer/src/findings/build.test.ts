@@ -1,10 +1,11 @@
-// The findings stage on its own: text → model → waits → graph, then buildFindings, and
+// The findings stage on its own: text → model → waits → resolve → graph, then buildFindings, and
 // what it concludes from the graph (cycles, root blockers, what is missing).
 import { describe, expect, it } from 'vitest';
 import { buildGraph } from '../graph/build.js';
 import { findWaits } from '../graph/waits.js';
 import { buildModel } from '../model/build.js';
 import { parseText } from '../parse/run.js';
+import { resolve } from '../resolve/resolve.js';
 import { taskDump } from '../testing/task-dump.js';
 import { buildFindings } from './build.js';
 
@@ -12,7 +13,7 @@ function findingsOf(text: string, kind: Parameters<typeof buildFindings>[0]['kin
   const { records } = parseText(text);
   const model = buildModel(records, text);
   const waits = findWaits(model, 'x86_64');
-  const graph = buildGraph(model, waits);
+  const graph = buildGraph(model, waits, resolve(model, waits));
   return buildFindings({
     model,
     kind,

@@ -13,7 +13,7 @@ import { taskLabel } from '../graph/builder.js';
 import { isGenericFrame } from '../knowledge/waits.js';
 import { countWords, proseName } from '../summary/names.js';
 import { LOCK_WRAPPERS } from '../knowledge/lock-wrappers.js';
-import { stoppedHolding } from '../graph/locks.js';
+import { stoppedHolding } from '../resolve/locks/stopped-holder.js';
 
 /** What to capture next about a root blocker outside the dump's tasks. */
 function rootNextSteps(

@@ -1,11 +1,13 @@
-// Model + waits → the wait-for graph (nodes, edges) and the contract's locks and works.
+// Model + waits + what the resolve stage decided → the wait-for graph (nodes, edges) and
+// the contract's locks and works.
 
 import type { GraphEdge, GraphNode, Lock, Work } from '../contract.js';
 import { WAIT_TARGETS } from '../knowledge/wait-targets.js';
 import type { Model } from '../model/build.js';
 import { GraphBuilder } from './builder.js';
 import { resolveCpus, resolveIpis, resolveWakeups, type IpiResult, type StarvedCpu } from './cpus.js';
-import { resolveLocks } from './locks.js';
+import { drawLocks } from './locks.js';
+import type { Resolved } from '../resolve/resolve.js';
 import type { TaskWait } from './waits.js';
 import { resolveWorks, type FlushTarget } from './works.js';
 import type { ModelTask } from '../model/build.js';
@@ -14,7 +16,7 @@ export interface GraphResult {
   nodes: GraphNode[];
   edges: GraphEdge[];
   locks: Lock[];
-  /** `held_by` edges only the holder's own frames show, as `lockId taskId` (graph/locks.ts step 4c). */
+  /** `held_by` edges only the holder's own frames show, as `lockId taskId` (resolve/locks/owners-from-frames.ts). */
   heldByFrames: Set<string>;
   works: Work[];
   ipis: IpiResult[];
@@ -92,10 +94,10 @@ function externalLabel(model: Model, id: string, fallback: string): string {
   return fallback;
 }
 
-export function buildGraph(model: Model, waits: Map<string, TaskWait>): GraphResult {
+export function buildGraph(model: Model, waits: Map<string, TaskWait>, resolved: Resolved): GraphResult {
   const g = new GraphBuilder();
   for (const w of waits.values()) g.task(w.task).waitFrame = w.api.fn;
-  const { locks, heldByFrames } = resolveLocks(model, waits, g);
+  const { locks, heldByFrames } = drawLocks(resolved.locks, model, g);
   const { works, unresolvedFlushes } = resolveWorks(model, waits, g);
   const ipis = resolveIpis(model, waits, g);
   resolveWakeups(model, waits, g);

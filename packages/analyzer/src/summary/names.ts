@@ -1,6 +1,6 @@
 // Names and numbers for prose (verdict, finding summaries).
 //
-// A lock the dump gives no address for is keyed by the graph stage (graph/locks.ts) with
+// A lock the dump gives no address for is keyed by the resolve stage (resolve/locks/) with
 // an internal name that keeps distinct locks apart: `mmap_lock@tgid:<n>` (one mm per
 // process, threads grouped by thread-group id), `mmap_lock@comm:<name>` (no tgid printed:
 // threads grouped by command name, a guess), and `<type>@<function>` (an anonymous lock
@@ -27,7 +27,7 @@ export function lockKeyInWords(id: string): string | null {
   return `${type} taken in ${where} (address not in the dump)`;
 }
 
-/** The anonymous-lock type words of graph/locks.ts (TYPE_WORD) with their article. */
+/** The anonymous-lock type words of resolve/locks/table.ts (TYPE_WORD) with their article. */
 const ANON_TYPES: Record<string, string> = {
   mutex: 'a mutex',
   ww_mutex: 'a ww_mutex',

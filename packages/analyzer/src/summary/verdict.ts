@@ -7,7 +7,7 @@ import type { Finding, FindingKind, GraphEdge, GraphNode, Kind } from '../contra
 import type { Model } from '../model/build.js';
 import type { TaskWait } from '../graph/waits.js';
 import type { Headline } from './headline.js';
-import { acquireSite } from '../graph/locks.js';
+import { acquireSite } from '../resolve/locks/lockdep-chains.js';
 import { countWords, proseName } from './names.js';
 
 /** Characters a verdict may use: about four lines of a 1440-px wide page. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HeldLockRecord } from '../parse/records.js';
+import { HeldLockRecord } from '../../parse/records.js';
 import { DeferredHeld } from './held-index.js';
 
 const entry = (addr: string | null, name: string | null): HeldLockRecord =>

@@ -3,8 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyze } from '../analyze.js';
-import { lockOrderLinks } from './locks.js';
+import { analyze } from '../../analyze.js';
+import { lockOrderLinks } from './lockdep-chains.js';
 
 // print_circular_bug (kernel/locking/lockdep.c, 5.x format): #0 is the lock being
 // taken, #1 the held one; #1's trace is where it was taken while #0 was held.
@@ -147,7 +147,7 @@ describe('lockdep lock-order cycles', () => {
     // A lockdep report, then both tasks blocked on each other's mutex (hung-task reports).
     const d = analyze(
       readFileSync(
-        join(import.meta.dirname, '..', '..', 'fixtures', 'corpus', 'ht-mutex-abba-lockdep-5.15.txt'),
+        join(import.meta.dirname, '..', '..', '..', 'fixtures', 'corpus', 'ht-mutex-abba-lockdep-5.15.txt'),
         'utf8',
       ),
     );

@@ -6,7 +6,7 @@
 // index by lock key is built on the first question, so a dump in which nobody waits on
 // a lock never builds it.
 
-import type { HeldLockRecord } from '../parse/records.js';
+import type { HeldLockRecord } from '../../parse/records.js';
 
 export class DeferredHeld {
   /** Entries set aside before the index was built (indexes into `held`). */

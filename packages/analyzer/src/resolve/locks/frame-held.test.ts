@@ -1,6 +1,6 @@
 // Which locks a stack's own frames hold: holding frames, and frames still acquiring.
 import { describe, expect, it } from 'vitest';
-import type { StackFrame } from '../parse/records.js';
+import type { StackFrame } from '../../parse/records.js';
 import { locksHeldByFrames } from './frame-held.js';
 
 /** Frames innermost first; a leading `?` marks an unreliable frame. */

@@ -4,10 +4,10 @@
 // primitive, a wrapper or taker of that lock, or a frame that is itself acquiring it
 // (do_page_fault → __do_page_fault → down_read: neither holds the mmap_lock yet).
 
-import { frameHeldLocks, type FrameHeldLock } from '../knowledge/frame-held-locks.js';
-import { lockTakenBy } from '../knowledge/lock-wrappers.js';
-import { matchWaitRule } from '../knowledge/waits.js';
-import type { StackFrame } from '../parse/records.js';
+import { frameHeldLocks, type FrameHeldLock } from '../../knowledge/frame-held-locks.js';
+import { lockTakenBy } from '../../knowledge/lock-wrappers.js';
+import { matchWaitRule } from '../../knowledge/waits.js';
+import type { StackFrame } from '../../parse/records.js';
 
 export interface FrameHold {
   row: FrameHeldLock;

@@ -1,0 +1,47 @@
+// Who waits on which lock, and who holds it: the lock resolver. Each step is its own
+// function (resolve/locks/*.ts) recording facts — owner, waiter, candidate, lock order,
+// each with confidence, why and evidence — in one LockTable, in this order: a later step
+// reads what the earlier ones found (an owner stated by the dump is not searched for).
+// graph/locks.ts draws the result.
+
+import type { Span } from '../contract.js';
+import type { TaskWait } from '../graph/waits.js';
+import type { Model } from '../model/build.js';
+import { fromHeldLocks } from './locks/held-locks.js';
+import { lockOrderFromChains, waitersFromLockdepChains } from './locks/lockdep-chains.js';
+import { ownersByAddressSearch } from './locks/owners-by-search.js';
+import { ownersFromFrames } from './locks/owners-from-frames.js';
+import { fromLockReports } from './locks/reports.js';
+import { ownersStoppedByInterrupt } from './locks/stopped-holder.js';
+import { ownersFromStructs, waitersFromWaitList, waitersFromWaiterStructs } from './locks/structs.js';
+import { LockTable, type LockInfo } from './locks/table.js';
+import { waitersFromFrames } from './locks/waiters-from-frames.js';
+
+export interface ResolvedLocks {
+  /** The locks somebody waits for, a candidate owner is guessed for, or lockdep saw
+   *  taken in an order: in output order. */
+  linked: LockInfo[];
+  /** The tasks each lock is held by according to their own frames only (step 4c). */
+  frameOwned: Map<LockInfo, string[]>;
+  /** Tasks known only by their task_struct address, by id, in the order first seen. */
+  addrOnlyTasks: Map<string, { addr: string; evidence: Span[] }>;
+}
+
+export function resolveLocks(model: Model, waits: Map<string, TaskWait>): ResolvedLocks {
+  const table = new LockTable(model);
+  ownersFromStructs(table); // 1
+  waitersFromWaitList(table); // 1b
+  waitersFromWaiterStructs(table); // 2
+  fromLockReports(table, waits); // 3
+  fromHeldLocks(table, waits); // 3, lockdep's held-lock lists
+  waitersFromLockdepChains(table, waits); // 3b
+  lockOrderFromChains(table); // 3c
+  const frameWaits = waitersFromFrames(table, waits); // 4
+  ownersStoppedByInterrupt(table, waits); // 4b
+  const frameOwned = ownersFromFrames(table, waits, frameWaits); // 4c
+  ownersByAddressSearch(table); // 5
+  const linked = table.locks
+    .filter((l) => l.waiters.size > 0 || l.guesses.length > 0 || l.takenWhileHeld.length > 0)
+    .sort((a, b) => a.seq - b.seq);
+  return { linked, frameOwned, addrOnlyTasks: table.addrOnlyTasks };
+}

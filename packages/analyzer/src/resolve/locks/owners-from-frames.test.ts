@@ -1,0 +1,48 @@
+// Step 4c: owners of waited-for locks from the holders' own frames.
+import { describe, expect, it } from 'vitest';
+import { taskDump } from '../../testing/task-dump.js';
+import { lockTableOf, ownerOf } from '../../testing/lock-table.js';
+import { ownersFromFrames } from './owners-from-frames.js';
+import { waitersFromFrames } from './waiters-from-frames.js';
+
+const task = (pid: number, ...fns: string[]) =>
+  taskDump(
+    `t${pid}`,
+    pid,
+    'D',
+    ['__schedule', 'schedule', ...fns].map((f) => `${f}+0x10/0x20`),
+  );
+const RTNL_WAITER = task(17, 'mutex_lock', 'rtnl_lock', 'addrconf_verify_work', 'process_one_work');
+
+function run(text: string) {
+  const { table, waits } = lockTableOf(text);
+  const owned = ownersFromFrames(table, waits, waitersFromFrames(table, waits));
+  return { table, owned: [...owned].map(([l, tasks]) => [l.id, tasks]) };
+}
+
+describe('ownersFromFrames', () => {
+  it('a task inside a handler that holds rtnl is its likely owner', () => {
+    const { table, owned } = run(
+      RTNL_WAITER + task(8773, 'wait_for_completion', 'tcf_action_add', 'tc_ctl_action', 'rtnetlink_rcv_msg'),
+    );
+    expect(ownerOf(table, 'rtnl_mutex')).toEqual({ task: 'task:8773', confidence: 'likely' });
+    expect(owned).toEqual([['lock:rtnl_mutex', ['task:8773']]]);
+  });
+
+  it('two stacks that claim an exclusive lock are each a guess, not its owner', () => {
+    const { table, owned } = run(
+      RTNL_WAITER +
+        task(11, 'wait_for_completion', 'foo_event', 'linkwatch_event', 'process_one_work') +
+        task(12, 'wait_for_completion', 'bar_setup', 'register_netdev', 'bar_probe'),
+    );
+    expect(ownerOf(table, 'rtnl_mutex')).toBeNull();
+    expect(table.namedNow('rtnl_mutex')!.guesses.map((g) => g.task)).toEqual(['task:11', 'task:12']);
+    expect(owned).toEqual([['lock:rtnl_mutex', ['task:11', 'task:12']]]);
+  });
+
+  it('nobody waiting for a frame-held lock: nothing is looked for', () => {
+    const { table, owned } = run(task(8773, 'wait_for_completion', 'tc_ctl_action', 'rtnetlink_rcv_msg'));
+    expect(owned).toEqual([]);
+    expect(table.locks).toEqual([]);
+  });
+});

@@ -1,0 +1,46 @@
+// Step 3: lock facts reports print — the hung-task "likely owned by" hint, lockdep's
+// "is trying to acquire".
+import { describe, expect, it } from 'vitest';
+import { taskDump } from '../../testing/task-dump.js';
+import { lockTableOf, ownerOf, waitersOf } from '../../testing/lock-table.js';
+import { fromLockReports } from './reports.js';
+
+const BLOCKED = [
+  '__schedule+0x3f6/0xa40',
+  'schedule+0x5b/0xd0',
+  'schedule_preempt_disabled+0x15/0x30',
+  '__mutex_lock.constprop.0+0x3a4/0x6f0',
+  'tb_switch_set_link_width+0x30/0x90 [thunderbolt]',
+  'process_one_work+0x1f4/0x3c0',
+];
+
+describe('fromLockReports', () => {
+  it('the hung-task hint names a likely owner of the lock the blocked task waits for at its call site', () => {
+    const text =
+      'INFO: task fwupd:3390 is blocked on a mutex likely owned by task kworker/u64:9:2871.\n' +
+      taskDump('fwupd', 3390, 'D', BLOCKED) +
+      taskDump('kworker/u64:9', 2871, 'D', ['__schedule+0x3f6/0xa40', 'schedule+0x5b/0xd0', 'msleep+0x2d/0x40']);
+    const { table, waits } = lockTableOf(text);
+    fromLockReports(table, waits);
+    expect(table.locks.map((l) => l.id)).toEqual(['lock:mutex@tb_switch_set_link_width']);
+    expect(ownerOf(table, 'mutex@tb_switch_set_link_width')).toEqual({ task: 'task:2871', confidence: 'likely' });
+    expect(waitersOf(table, 'mutex@tb_switch_set_link_width')).toEqual([{ task: 'task:3390', confidence: 'certain' }]);
+  });
+
+  it('lockdep names the acquiring task a certain waiter of the lock by its address', () => {
+    const text = [
+      '============================================',
+      'WARNING: possible recursive locking detected',
+      '5.15.0 #1 Not tainted',
+      '--------------------------------------------',
+      'kworker/0:1/13 is trying to acquire lock:',
+      'ffff888100a3c0a8 (&dev->mutex){+.+.}-{3:3}, at: foo_reset+0x20/0x90',
+      '',
+      'but task is already holding lock:',
+      'ffff888100a3c0a8 (&dev->mutex){+.+.}-{3:3}, at: foo_probe+0x10/0x50',
+    ].join('\n');
+    const { table, waits } = lockTableOf(text);
+    fromLockReports(table, waits);
+    expect(waitersOf(table, 'ffff888100a3c0a8')).toEqual([{ task: 'task:13', confidence: 'certain' }]);
+  });
+});

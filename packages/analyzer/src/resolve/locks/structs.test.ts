@@ -1,0 +1,95 @@
+// Steps 1, 1b and 2: owners and waiters that crash's struct dumps state.
+import { describe, expect, it } from 'vitest';
+import { lockTableOf, ownerOf, waitersOf } from '../../testing/lock-table.js';
+import { ownersFromStructs, waitersFromWaiterStructs, waitersFromWaitList } from './structs.js';
+
+const PS = [
+  'crash> ps',
+  '   4790      2   1  ffff88003570de20  UN   0.0       0      0  [kworker/1:2]',
+  '   5001      1   0  ffff88003570e000  UN   0.0       0      0  [waiter]',
+];
+const mutex = (owner: string, next: string) => [
+  'crash> struct mutex ffff880035acf1e0',
+  'struct mutex {',
+  '  owner = {',
+  `    counter = ${owner}`,
+  '  },',
+  '  wait_list = {',
+  `    next = ${next},`,
+  `    prev = ${next}`,
+  '  }',
+  '}',
+];
+const WAITER = [
+  'crash> mutex_waiter 0xffff8800506d3b50',
+  'struct mutex_waiter {',
+  '  list = {',
+  '    next = 0xffff880035acf1e8,',
+  '    prev = 0xffff880035acf1e8',
+  '  },',
+  '  task = 0xffff88003570e000',
+  '}',
+];
+
+describe('ownersFromStructs', () => {
+  it('an owner field names its task (flag bits masked): certain, evidenced by the dump', () => {
+    const { table } = lockTableOf([...PS, ...mutex('0xffff88003570de23', '0xffff880035acf1e8')].join('\n'));
+    ownersFromStructs(table);
+    expect(ownerOf(table, 'ffff880035acf1e0')).toEqual({ task: 'task:4790', confidence: 'certain' });
+    expect(table.existing('ffff880035acf1e0', null)!.owner!.evidence).toEqual([{ line: 5, endLine: 13 }]);
+    expect(table.addrOnlyTasks.size).toBe(0);
+  });
+
+  it('an owner no task of the dump has is known by its address', () => {
+    const { table } = lockTableOf(mutex('0xffff88003570aa01', '0xffff880035acf1e8').join('\n'));
+    ownersFromStructs(table);
+    expect(ownerOf(table, 'ffff880035acf1e0')?.task).toBe('task:@ffff88003570aa00');
+    expect([...table.addrOnlyTasks.keys()]).toEqual(['task:@ffff88003570aa00']);
+  });
+
+  it('an empty owner field names nobody', () => {
+    const { table } = lockTableOf([...PS, ...mutex('0x0', '0xffff880035acf1e8')].join('\n'));
+    ownersFromStructs(table);
+    expect(ownerOf(table, 'ffff880035acf1e0')).toBeNull();
+  });
+});
+
+describe('waitersFromWaiterStructs', () => {
+  it("a mutex_waiter whose list points into the lock waits on it (certain); the lock's list names it", () => {
+    const { table } = lockTableOf([...PS, ...mutex('0xffff88003570de23', '0xffff8800506d3b50'), ...WAITER].join('\n'));
+    ownersFromStructs(table);
+    waitersFromWaiterStructs(table);
+    expect(waitersOf(table, 'ffff880035acf1e0')).toEqual([{ task: 'task:5001', confidence: 'certain' }]);
+  });
+
+  it('a waiter linked into no known lock waits on nothing recorded', () => {
+    const { table } = lockTableOf([...PS, ...WAITER].join('\n'));
+    ownersFromStructs(table);
+    waitersFromWaiterStructs(table);
+    expect(table.waiting.size).toBe(0);
+  });
+});
+
+describe('waitersFromWaitList', () => {
+  const bt = [
+    'crash> bt 5001',
+    'PID: 5001   TASK: ffff88003570e000  CPU: 0   COMMAND: "waiter"',
+    ' #0 [ffffc90000a3bd48] __schedule at ffffffff8260da25',
+    ' #1 [ffffc90000a3bde8] schedule at ffffffff8260f247',
+    ' #2 [ffffc90000a3bdf0] schedule_preempt_disabled at ffffffff8260f49a',
+    ' #3 [ffffc90000a3bdf8] __mutex_lock at ffffffff82610aed',
+  ];
+  it("wait_list.next pointing into a task's kernel stack makes that task a waiter (certain)", () => {
+    const { table } = lockTableOf([...bt, ...mutex('0xffff88003570de23', '0xffffc90000a3be10')].join('\n'));
+    ownersFromStructs(table);
+    waitersFromWaitList(table);
+    expect(waitersOf(table, 'ffff880035acf1e0')).toEqual([{ task: 'task:5001', confidence: 'certain' }]);
+  });
+
+  it('a wait_list pointing at itself is empty', () => {
+    const { table } = lockTableOf([...bt, ...mutex('0xffff88003570de23', '0xffff880035acf1e8')].join('\n'));
+    ownersFromStructs(table);
+    waitersFromWaitList(table);
+    expect(waitersOf(table, 'ffff880035acf1e0')).toEqual([]);
+  });
+});

@@ -1,0 +1,82 @@
+// Steps 1, 1b and 2 of lock resolution: what crash's struct dumps state. An owner field
+// is the dump's own statement (certain); so is a waiter entry on the lock's wait_list.
+
+import { LOCK_WAIT_LIST_WITHIN } from '../../knowledge/arch.js';
+import { readLockState, readWaiter } from '../../knowledge/structs.js';
+import type { LockInfo, LockTable } from './table.js';
+
+/** Step 1. Lock state from struct dumps: the owner field (a task_struct address, or a
+ *  pid in lock_owner) names the owner, certain. */
+export function ownersFromStructs(table: LockTable): void {
+  const { model } = table;
+  model.records.structs.forEach((d) => {
+    const s = readLockState(d);
+    if (!s) return;
+    const l = table.ensure(s.addr, s.name, s.type, [d.span]);
+    l.locked = s.locked ?? l.locked;
+    if (s.ownerAddr)
+      table.setOwner(
+        l,
+        table.taskIdForAddr(s.ownerAddr, [d.span]),
+        'certain',
+        `its owner field is ${s.ownerAddr} (${s.source})`,
+        [d.span],
+      );
+    const byPid = s.ownerPid ? model.taskByPid.get(s.ownerPid) : undefined;
+    if (byPid)
+      table.setOwner(l, byPid.id, 'certain', `its lock_owner field is pid ${s.ownerPid} (${s.source})`, [d.span]);
+  });
+}
+
+/** Step 1b. A lock's wait_list.next points at its first waiter's mutex_waiter, which lives
+ *  on the waiting task's kernel stack: the task whose stack holds that address waits. */
+export function waitersFromWaitList(table: LockTable): void {
+  const { model } = table;
+  for (const d of model.records.structs) {
+    const s = readLockState(d);
+    if (!s?.firstWaiter || !s.addr) continue;
+    const head = BigInt('0x' + s.addr);
+    const first = BigInt('0x' + s.firstWaiter);
+    if (first >= head && first < head + LOCK_WAIT_LIST_WITHIN) continue; // the list is empty (points at itself)
+    const t = model.taskOfStackAddr(s.firstWaiter);
+    const l = table.byAddr(s.addr);
+    if (t && l)
+      table.addWaiter(
+        l,
+        t.id,
+        'certain',
+        `the lock's wait_list.next (${s.firstWaiter}) points into this task's kernel stack, where its waiter entry lives`,
+        [d.span],
+      );
+  }
+}
+
+/** Step 2. Waiter structs (mutex_waiter …): the task and the wait_list it is linked into —
+ *  either the lock's wait_list.next names the waiter, or the waiter's list pointers point
+ *  into the lock (its wait_list sits within LOCK_WAIT_LIST_WITHIN bytes). */
+export function waitersFromWaiterStructs(table: LockTable): void {
+  const { model } = table;
+  const byFirstWaiter = new Map<string, LockInfo>();
+  for (const d of model.records.structs) {
+    const s = readLockState(d);
+    const l = s?.addr ? table.byAddr(s.addr) : undefined;
+    if (s?.firstWaiter && l) byFirstWaiter.set(s.firstWaiter, l);
+  }
+  const addressed = table.locks.filter((l) => l.addr).map((l) => ({ l, base: BigInt('0x' + l.addr!) }));
+  for (const d of model.records.structs) {
+    const w = readWaiter(d);
+    if (!w) continue;
+    const waiterTask = table.taskIdForAddr(w.taskAddr, [d.span]);
+    let lock = w.addr ? byFirstWaiter.get(w.addr) : undefined;
+    if (!lock && addressed.length <= 10000) {
+      lock = addressed.find(({ base }) =>
+        w.listPtrs.some((p) => {
+          const v = BigInt('0x' + p);
+          return v >= base && v < base + LOCK_WAIT_LIST_WITHIN;
+        }),
+      )?.l;
+    }
+    if (lock)
+      table.addWaiter(lock, waiterTask, 'certain', `a ${d.type} for this task is on the lock's wait_list`, [d.span]);
+  }
+}

@@ -1,0 +1,181 @@
+// Step 4 of lock resolution: waits named by the waiter's own frames — the argument
+// register of a spinning slow path, else the lock whose address the waiter's stack holds,
+// else a wrapper that names its lock (rtnl_lock → rtnl_mutex), else the lock lockdep shows
+// taken at the same call site, else an anonymous lock per site.
+
+import type { Span } from '../../contract.js';
+import type { TaskWait } from '../../graph/waits.js';
+import { FRAME_HELD_CLASSES } from '../../knowledge/frame-held-locks.js';
+import { lockTakenBy } from '../../knowledge/lock-wrappers.js';
+import type { ModelTask } from '../../model/build.js';
+import type { HeldLockRecord } from '../../parse/records.js';
+import { TYPE_WORD, type LockInfo, type LockTable } from './table.js';
+
+/** What step 4 leaves for the frame-holders step (owners-from-frames.ts). */
+export interface FrameWaits {
+  /** mmap_lock waits by mm (mmKey). */
+  mmLocks: Map<string, LockInfo>;
+  /** Waits for one lock of a per-object class, by class. */
+  classWaits: Map<string, Set<LockInfo>>;
+}
+
+export function waitersFromFrames(table: LockTable, waits: Map<string, TaskWait>): FrameWaits {
+  const mmLocks = new Map<string, LockInfo>();
+  const classWaits = new Map<string, Set<LockInfo>>();
+  const heldAtSite = heldAtSiteLookup(table, waits);
+  for (const w of waits.values()) {
+    if (w.rule.kind !== 'lock') continue;
+    const t = w.task;
+    if (table.waiting.has(t.id)) continue;
+    const type = w.rule.lockType ?? 'other';
+    if (w.argAddr) {
+      const l = table.byAddr(w.argAddr) ?? table.ensure(w.argAddr, null, type, []);
+      if (l.type === 'other') l.type = type;
+      const ev: Span[] = [{ line: w.frame.line, endLine: w.frame.line }];
+      if (t.framesSpan) ev.push(t.framesSpan);
+      table.addWaiter(
+        l,
+        t.id,
+        'likely',
+        `${w.frame.fn} was interrupted with the lock address in its first argument register`,
+        ev,
+      );
+      continue;
+    }
+    const inStack = lockAddrsMentionedIn(t, (a) => table.hasLockAt(a))
+      .map((a) => table.byAddr(a)!)
+      .filter((l) => l.type === type || l.type === 'other' || (type === 'ww_mutex' && l.type === 'mutex'));
+    if (inStack.length === 1) {
+      table.addWaiter(
+        inStack[0],
+        t.id,
+        'likely',
+        `its stack holds the address of this ${TYPE_WORD[type]}`,
+        t.evidence.slice(0, 4),
+      );
+      continue;
+    }
+    const site = w.culprit?.fn ?? w.frame.fn;
+    // A wrapper of a well-known lock names it (rtnl_lock → rtnl_mutex): the same node as
+    // lockdep's class, so holders listed by lockdep are found. So does a function that
+    // takes it inline — also a syscall entry the culprit search skips (2.6's sys_mprotect).
+    const caller = w.caller;
+    // A taker of a lock of another type than the wait's is not what the task waits for.
+    const ofType = (x: ReturnType<typeof lockTakenBy>) =>
+      x && (!x.type || type === 'other' || x.type === type) ? x : undefined;
+    const siteTakes = ofType(lockTakenBy(site));
+    const wrapper = siteTakes ?? (caller && caller.fn !== site ? ofType(lockTakenBy(caller.fn)) : undefined);
+    // The function that takes the lock, and its line (the end of the wait's evidence).
+    const taker = siteTakes || !wrapper || !caller ? (w.culprit ?? null) : caller;
+    const from = taker?.fn ?? site;
+    // mmap_lock is one per mm: threads of one process share it (same tgid; failing that,
+    // the same comm is a guess).
+    if (wrapper?.name === 'mmap_lock' && (type === 'rwsem' || type === 'other')) {
+      const key = mmKey(t);
+      const l = table.lockNamed(`mmap_lock@${key.id}`) ?? table.ensure(null, `mmap_lock@${key.id}`, 'rwsem', []);
+      mmLocks.set(key.id, l);
+      table.addWaiter(
+        l,
+        t.id,
+        key.sure ? 'likely' : 'guess',
+        `it waits for the mmap_lock of ${key.what} in ${w.api.fn} (from ${from})`,
+        [{ line: w.frame.line, endLine: taker?.line ?? w.frame.line }],
+      );
+      continue;
+    }
+    if (wrapper && !wrapper.perObject) {
+      const known = table.lockNamed(wrapper.name) ?? table.ensure(null, wrapper.name, type, []);
+      table.addWaiter(
+        known,
+        t.id,
+        'likely',
+        `it is blocked in ${w.api.fn} called from ${from}, which takes ${wrapper.name}`,
+        [{ line: w.frame.line, endLine: taker?.line ?? w.frame.line }],
+      );
+      continue;
+    }
+    // lockdep says some task holds a lock it took at this very call site: a task blocked
+    // there most likely waits for that lock.
+    const takenHere = heldAtSite(site);
+    if (takenHere && takenHere.size === 1) {
+      const l = [...takenHere][0];
+      if (!l.waiters.has(t.id) && l.owner?.task !== t.id) {
+        if (l.type === 'other') l.type = type;
+        table.addWaiter(
+          l,
+          t.id,
+          'likely',
+          `it is blocked in ${w.api.fn} called from ${site}, where lockdep shows ${l.name ?? l.id} was taken by its holder`,
+          [{ line: w.frame.line, endLine: w.culprit?.line ?? w.frame.line }],
+        );
+        continue;
+      }
+    }
+    const l = table.ensure(null, `${TYPE_WORD[type]}@${site}`, type, []);
+    table.addWaiter(
+      l,
+      t.id,
+      'likely',
+      `${w.api.fn} in its stack: it waits for ${w.rule.what} taken in ${site} (address not in the dump)`,
+      [{ line: w.frame.line, endLine: w.frame.line }],
+    );
+    // One lock of a per-object class (some device's mutex): a task whose frames hold a
+    // lock of that class may be its owner (owners-from-frames.ts).
+    if (wrapper?.perObject && FRAME_HELD_CLASSES.has(wrapper.name)) {
+      let ls = classWaits.get(wrapper.name);
+      if (!ls) classWaits.set(wrapper.name, (ls = new Set()));
+      ls.add(l);
+    }
+  }
+  return { mmLocks, classWaits };
+}
+
+/**
+ * The locks lockdep lists as held, by the function that took them (`at: foo_ioctl+0x2a`),
+ * made into lock objects when a blocked task asks for its site. Only a task blocked on a
+ * lock asks: a lockdep list of 100,000 held locks in a dump with no such task is not
+ * indexed for nothing.
+ */
+function heldAtSiteLookup(table: LockTable, waits: Map<string, TaskWait>): (site: string) => Set<LockInfo> | undefined {
+  const index = new Map<string, HeldLockRecord[]>();
+  let lockWaits = false;
+  for (const w of waits.values()) if (w.rule.kind === 'lock') lockWaits = true;
+  if (lockWaits) {
+    for (const h of table.held) {
+      if (!h.at || (!h.addr && !h.name)) continue;
+      const at = h.at.replace(/\+0x.*$/, '');
+      let s = index.get(at);
+      if (!s) index.set(at, (s = []));
+      s.push(h);
+    }
+  }
+  const made = new Map<string, Set<LockInfo>>();
+  return (site) => {
+    const entries = index.get(site);
+    if (!entries) return undefined;
+    let out = made.get(site);
+    if (!out) {
+      out = new Set();
+      for (const h of entries) {
+        const l = h.addr ? table.byAddr(h.addr) : table.lockNamed(h.name!);
+        if (l?.owner) out.add(l);
+      }
+      made.set(site, out);
+    }
+    return out;
+  };
+}
+
+/** Which process's mm a task uses: its tgid when known, else (a guess) its comm. */
+export function mmKey(t: ModelTask): { id: string; sure: boolean; what: string } {
+  if (t.tgid !== null) return { id: `tgid:${t.tgid}`, sure: true, what: `process ${t.tgid}` };
+  return { id: `comm:${t.comm ?? t.id}`, sure: false, what: `${t.comm ?? 'its'} process (threads with the same name)` };
+}
+
+/** Addresses of known locks among the task's stack words and registers. */
+function lockAddrsMentionedIn(t: ModelTask, known: (addr: string) => boolean): string[] {
+  const out = new Set<string>();
+  for (const w of t.stackWords) if (known(w.value)) out.add(w.value);
+  for (const v of Object.values(t.registers ?? {})) if (known(v)) out.add(v);
+  return [...out];
+}
