@@ -4,9 +4,9 @@
 import type { Confidence, Finding, GraphEdge, GraphNode, Kind, Lock, Span } from '../contract.js';
 import { EXTERNAL_SITUATIONS, nextStepFields, type NextStepFields } from '../knowledge/next-steps.js';
 import { mergeSpans, type Model } from '../model/build.js';
-import type { IpiResult, StarvedCpu } from '../graph/cpus.js';
+import type { IpiResult, StarvedCpu } from '../resolve/cpus.js';
 import type { TaskWait } from '../graph/waits.js';
-import type { FlushTarget } from '../graph/works.js';
+import type { FlushTarget } from '../resolve/works.js';
 import type { ModelTask } from '../model/build.js';
 import { cycleOrder, stronglyConnected } from './cycles.js';
 import { taskLabel } from '../graph/builder.js';

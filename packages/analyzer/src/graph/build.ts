@@ -5,11 +5,13 @@ import type { GraphEdge, GraphNode, Lock, Work } from '../contract.js';
 import { WAIT_TARGETS } from '../knowledge/wait-targets.js';
 import type { Model } from '../model/build.js';
 import { GraphBuilder } from './builder.js';
-import { resolveCpus, resolveIpis, resolveWakeups, type IpiResult, type StarvedCpu } from './cpus.js';
+import { drawCpus, drawIpis, drawWakeups } from './cpus.js';
+import type { IpiResult, StarvedCpu } from '../resolve/cpus.js';
 import { drawLocks } from './locks.js';
 import type { Resolved } from '../resolve/resolve.js';
 import type { TaskWait } from './waits.js';
-import { resolveWorks, type FlushTarget } from './works.js';
+import { drawWorks } from './works.js';
+import type { FlushTarget } from '../resolve/works.js';
 import type { ModelTask } from '../model/build.js';
 
 export interface GraphResult {
@@ -98,10 +100,13 @@ export function buildGraph(model: Model, waits: Map<string, TaskWait>, resolved:
   const g = new GraphBuilder();
   for (const w of waits.values()) g.task(w.task).waitFrame = w.api.fn;
   const { locks, heldByFrames } = drawLocks(resolved.locks, model, g);
-  const { works, unresolvedFlushes } = resolveWorks(model, waits, g);
-  const ipis = resolveIpis(model, waits, g);
-  resolveWakeups(model, waits, g);
-  const starved = resolveCpus(model, waits, g, ipis);
+  drawWorks(resolved.works, g);
+  const { works, unresolvedFlushes } = resolved.works;
+  drawIpis(resolved.ipis, g);
+  drawWakeups(resolved.wakeups, g);
+  drawCpus(resolved.cpus, g);
+  const ipis = resolved.ipis.results;
+  const starved = resolved.cpus.starved;
   const serverCache = new Map<RegExp, ModelTask[]>();
   const servers = (re: RegExp): ModelTask[] => {
     let l = serverCache.get(re);

@@ -1,300 +1,50 @@
-// CPU-level waits: cross-CPU calls not answered, try_to_wake_up spinning on a task
-// still on its CPU, CPUs occupied by a spinning task, idle CPUs with queued work.
+// The CPU resolvers' facts (resolve/cpus.ts) as graph nodes and edges, in their order.
 
-import type { Confidence, Span } from '../contract.js';
-import { X86_EFLAGS_IF } from '../knowledge/arch.js';
-import { readCfd, readCpumask, readCsd } from '../knowledge/structs.js';
-import { cpuOfPercpuAddr, type Model, type ModelCpu, type ModelTask } from '../model/build.js';
+import type { ResolvedCpus, ResolvedIpis, Wakeup } from '../resolve/cpus.js';
 import type { GraphBuilder } from './builder.js';
-import type { TaskWait } from './waits.js';
 
-export interface IpiResult {
-  waiter: ModelTask;
-  cpu: number | null;
-  pending: { cpu: number; why: string; evidence: Span[] }[];
-  answered: number[];
-  wait: TaskWait;
-}
-
-const line = (n: number): Span => ({ line: n, endLine: n });
-
-export function resolveIpis(model: Model, waits: Map<string, TaskWait>, g: GraphBuilder): IpiResult[] {
-  const csds = model.records.structs.flatMap((d) => {
-    const c = readCsd(d);
-    return c ? [{ ...c, cpu: cpuOfPercpuAddr(model, c.addr), span: d.span }] : [];
-  });
-  const masks = model.records.structs.flatMap((d) => {
-    const m = readCpumask(d);
-    return m ? [{ ...m, span: d.span }] : [];
-  });
-  const cfds = model.records.structs.flatMap((d) => {
-    const c = readCfd(d);
-    return c ? [{ ...c, span: d.span }] : [];
-  });
-  // Indexed once: a text with a waiter on every CPU (512 CPUs in csd_lock_wait, in
-  // rounds) would otherwise scan every record, csd and CPU per waiter.
-  // Per waiting CPU, the kernel's last statement about each target (a later report of
-  // the same pair replaces an earlier one), in the order the targets were first named.
-  const ipiByFrom = new Map<number, Map<number, (typeof model.records.ipiWaits)[number]>>();
-  for (const r of model.records.ipiWaits) {
-    let byTo = ipiByFrom.get(r.fromCpu);
-    if (!byTo) ipiByFrom.set(r.fromCpu, (byTo = new Map()));
-    byTo.set(r.toCpu, r);
-  }
-  const csdByAddr = new Map<string, (typeof csds)[number]>();
-  for (const c of csds) if (!csdByAddr.has(c.addr)) csdByAddr.set(c.addr, c);
-  const cfdByCpu = new Map<number | null, (typeof cfds)[number]>();
-  for (const c of cfds) if (!cfdByCpu.has(c.cpu)) cfdByCpu.set(c.cpu, c);
-  const baseByCpu = new Map<number, (typeof model.percpuBases)[number]>();
-  for (const b of model.percpuBases) if (!baseByCpu.has(b.cpu)) baseByCpu.set(b.cpu, b);
-  const answeredCsdCpus: number[] = [];
-  for (const c of csds) if (!c.locked && c.cpu !== null) answeredCsdCpus.push(c.cpu);
-  const irqsOff = cpusWithIrqsOff(model);
-  const out: IpiResult[] = [];
-  for (const w of waits.values()) {
-    if (w.rule.kind !== 'ipi') continue;
-    const t = w.task;
-    const pending = new Map<number, { why: string; evidence: Span[]; conf?: Confidence }>();
-    // 0. The kernel's CSD-lock debugging names the CPU it waits for: certain.
-    for (const r of (t.cpu !== null ? ipiByFrom.get(t.cpu)?.values() : undefined) ?? []) {
-      if (r.toCpu === t.cpu) continue;
-      const secs = r.waitedNs !== null ? ` for ${(r.waitedNs / 1e9).toFixed(0)} s` : '';
-      pending.set(r.toCpu, {
-        why: `the kernel reports cpu ${r.fromCpu} waiting${secs} for cpu ${r.toCpu} to run ${r.func ?? 'its call'} (non-responsive CSD lock)`,
-        evidence: [r.span],
-        conf: 'certain',
-      });
-    }
-    const answered = new Set<number>();
-    // 1. The csd being polled is in a register of the spinning frame (csd_lock_wait's
-    //    `testb $0x1, 0x20(%rcx)` style loop): its CPU is the one not answering.
-    if (t.registers) {
-      for (const [reg, v] of Object.entries(t.registers)) {
-        const c = csdByAddr.get(v);
-        if (c && c.locked && c.cpu !== null && c.cpu !== t.cpu) {
-          pending.set(c.cpu, {
-            why: `${reg.toUpperCase()} holds csd ${c.addr} of cpu ${c.cpu}, whose CSD_FLAG_LOCK is still set`,
-            evidence: [c.span, ...(t.framesSpan ? [t.framesSpan] : [])],
-          });
-        }
-      }
-    }
-    // 2. The sender's call_function_data: the mask it sent to, and each target's csd at
-    //    per-cpu base + cfd->csd. flags & CSD_FLAG_LOCK = not yet answered.
-    const cfd = cfdByCpu.get(t.cpu);
-    if (cfd) {
-      const sent = masks.find((m) => m.addr !== null && m.addr === cfd.cpumaskAddr);
-      for (const cpu of sent?.cpus ?? []) {
-        if (cpu === t.cpu) continue;
-        const base = baseByCpu.get(cpu);
-        const csdAddr = base && cfd.csdOffset ? (base.base + BigInt('0x' + cfd.csdOffset)).toString(16) : null;
-        const csd = csdAddr ? csdByAddr.get(csdAddr) : undefined;
-        if (csd && !csd.locked) answered.add(cpu);
-        else if (csd && csd.locked && !pending.has(cpu))
-          pending.set(cpu, {
-            why: `cpu ${t.cpu} sent it a call (cfd cpumask) and its csd ${csd.addr} is still locked`,
-            evidence: [cfd.span, sent!.span, csd.span],
-          });
-        else if (!csd && !pending.has(cpu))
-          pending.set(cpu, {
-            why: `cpu ${t.cpu} sent it a call (cfd cpumask); whether it answered is not in the dump`,
-            evidence: [cfd.span, sent!.span],
-          });
-      }
-    }
-    for (const cpu of answeredCsdCpus) answered.add(cpu);
-    for (const a of answered) pending.delete(a);
-    // 3. Nothing names the target: all-CPU backtraces show which CPU runs with
-    //    interrupts disabled (x86 EFLAGS.IF, bit 9, clear) and so cannot take the IPI.
-    if (pending.size === 0) {
-      for (const { c, cur, fl } of irqsOff) {
-        if (c.cpu === t.cpu || cur === t) continue;
-        pending.set(c.cpu, {
-          why: `cpu ${c.cpu} runs ${cur.comm ?? 'a task'} with interrupts disabled (EFLAGS ${fl}: IF clear), so it cannot run the call`,
-          evidence: [...c.evidence.slice(0, 2), ...(cur.framesSpan ? [cur.framesSpan] : [])],
-          conf: 'likely',
-        });
-      }
-    }
+export function drawIpis(ipis: ResolvedIpis, g: GraphBuilder): void {
+  for (const r of ipis.results) {
+    const t = r.waiter;
     g.task(t);
-    for (const [cpu, p] of pending) {
-      g.node(`cpu:${cpu}`, 'cpu', `cpu ${cpu}`);
-      const conf = p.conf ?? (p.why.includes('not in the dump') ? 'guess' : 'likely');
+    for (const p of r.pending) {
+      g.node(`cpu:${p.cpu}`, 'cpu', `cpu ${p.cpu}`);
       g.edge(
         t.id,
-        `cpu:${cpu}`,
+        `cpu:${p.cpu}`,
         'ipi_wait',
-        conf,
-        `${t.comm ?? 'the task'} spins in ${w.api.fn} waiting for cpu ${cpu} to run its cross-CPU call: ${p.why}`,
+        p.confidence,
+        `${t.comm ?? 'the task'} spins in ${r.wait.api.fn} waiting for cpu ${p.cpu} to run its cross-CPU call: ${p.why}`,
         p.evidence,
       );
     }
-    out.push({
-      waiter: t,
-      cpu: t.cpu,
-      pending: [...pending].map(([cpu, p]) => ({ cpu, why: p.why, evidence: p.evidence })),
-      answered: [...answered],
-      wait: w,
-    });
   }
-  // The kernel's statement stands on its own when the waiting CPU's stack is not in the
-  // text (or shows no csd_lock_wait): the CPU waits for the other one.
-  const byTask = new Set(out.map((r) => r.cpu));
-  for (const r of model.records.ipiWaits) {
-    if (byTask.has(r.fromCpu) || r.toCpu === r.fromCpu) continue;
-    const secs = r.waitedNs !== null ? ` for ${(r.waitedNs / 1e9).toFixed(0)} s` : '';
+  for (const r of ipis.reported) {
     g.node(`cpu:${r.fromCpu}`, 'cpu', `cpu ${r.fromCpu}`);
     g.node(`cpu:${r.toCpu}`, 'cpu', `cpu ${r.toCpu}`);
-    g.edge(
-      `cpu:${r.fromCpu}`,
-      `cpu:${r.toCpu}`,
-      'ipi_wait',
-      'certain',
-      `the kernel reports cpu ${r.fromCpu} waiting${secs} for cpu ${r.toCpu} to run ${r.func ?? 'its call'} (non-responsive CSD lock)`,
-      [r.span],
-    );
+    g.edge(`cpu:${r.fromCpu}`, `cpu:${r.toCpu}`, 'ipi_wait', 'certain', r.why, r.evidence);
   }
-  return out;
 }
 
-/** CPUs whose current task runs with interrupts disabled (x86 EFLAGS.IF, bit 9, clear),
- *  in the model's CPU order. */
-function cpusWithIrqsOff(model: Model) {
-  const out: { c: ModelCpu; cur: ModelTask; fl: string }[] = [];
-  for (const c of model.cpus.values()) {
-    if (c.idle || !c.current) continue;
-    const cur = model.taskById.get(c.current);
-    if (!cur || cur.idle) continue;
-    const fl = cur.registers?.eflags ?? cur.registers?.rflags;
-    if (!fl || !/^[0-9a-f]{1,16}$/.test(fl) || (Number.parseInt(fl, 16) & X86_EFLAGS_IF) !== 0) continue;
-    out.push({ c, cur, fl });
+export function drawWakeups(wakeups: Wakeup[], g: GraphBuilder): void {
+  for (const w of wakeups) {
+    g.task(w.waker);
+    g.task(w.woken);
+    g.edge(w.waker.id, w.woken.id, 'wakes', 'likely', w.why, w.evidence);
   }
-  return out;
 }
 
-/** try_to_wake_up spinning on `p->on_cpu`: p is the task_struct held in a register. */
-export function resolveWakeups(model: Model, waits: Map<string, TaskWait>, g: GraphBuilder): void {
-  for (const w of waits.values()) {
-    if (w.rule.kind !== 'ttwu_on_cpu' || !w.frame.isIp) continue;
-    const t = w.task;
-    const regs = t.registers ?? {};
-    const targets = new Map<string, string>();
-    for (const [reg, v] of Object.entries(regs)) {
-      const other = model.taskByAddr.get(v);
-      if (other && other !== t) targets.set(other.id, reg);
+export function drawCpus(cpus: ResolvedCpus, g: GraphBuilder): void {
+  for (const l of cpus.links) {
+    g.node(`cpu:${l.cpu}`, 'cpu', `cpu ${l.cpu}`, { evidence: l.cpuEvidence });
+    let to: string;
+    if ('task' in l.to) {
+      g.task(l.to.task);
+      to = l.to.task.id;
+    } else {
+      g.node('external:hypervisor', 'external', l.to.hypervisor);
+      to = 'external:hypervisor';
     }
-    for (const [id, reg] of targets) {
-      const other = model.taskById.get(id)!;
-      g.task(t);
-      g.task(other);
-      g.edge(
-        t.id,
-        id,
-        'wakes',
-        'likely',
-        `${t.comm ?? 'the task'} spins in try_to_wake_up until ${other.comm ?? 'the woken task'} leaves its CPU (while (p->on_cpu) cpu_relax()); ${reg.toUpperCase()} holds that task_struct ${other.taskAddr}`,
-        t.framesSpan ? [t.framesSpan] : [],
-      );
-    }
+    g.edge(`cpu:${l.cpu}`, to, l.kind, l.confidence, l.why, l.evidence);
   }
 }
-
-export interface StarvedCpu {
-  cpu: number;
-  /** Tasks queued on the idle CPU (none when `notExecuting` says why instead). */
-  runnable: string[];
-  /** Why the CPU is taken not to execute at all (a silent NMI, a starved RCU kthread). */
-  notExecuting?: string;
-  evidence: Span[];
-}
-
-/**
- * Requests that name a CPU kept as its evidence: the first few say it. A text of
- * thousands of `Sending NMI …` lines would otherwise give every CPU thousands of spans
- * (and copying the list per request made it quadratic).
- */
-const MAX_CPU_EVIDENCE = 8;
-function addEvidence(by: Map<number, Span[]>, cpu: number, sp: Span): void {
-  const list = by.get(cpu);
-  if (!list) by.set(cpu, [sp]);
-  else if (list.length < MAX_CPU_EVIDENCE) list.push(sp);
-}
-
-/** Idle CPUs with runnable tasks queued: the CPU is not being run (a starved vCPU). */
-export function resolveCpus(
-  model: Model,
-  waits: Map<string, TaskWait>,
-  g: GraphBuilder,
-  ipis: IpiResult[],
-): StarvedCpu[] {
-  const starved: StarvedCpu[] = [];
-  const targeted = new Set(ipis.flatMap((r) => r.pending.map((p) => p.cpu)));
-  // CPUs that do not answer an NMI backtrace request, or on which RCU's grace-period
-  // kthread is runnable yet starved: the CPU itself is not executing.
-  const silent = new Map<number, Span[]>();
-  for (const r of model.records.nmiRequests) {
-    if (r.cpus === 'all') continue;
-    for (const c of r.cpus) if (!model.records.nmiAnswered.has(c) && c !== r.fromCpu) addEvidence(silent, c, r.span);
-  }
-  const starvedGp = new Map<number, Span[]>();
-  for (const s of model.records.rcuStarvedOn) addEvidence(starvedGp, s.cpu, s.span);
-  for (const cpu of new Set([...silent.keys(), ...starvedGp.keys()])) {
-    const both = silent.has(cpu) && starvedGp.has(cpu);
-    const ev = [...(silent.get(cpu) ?? []), ...(starvedGp.get(cpu) ?? [])];
-    const why = [
-      silent.has(cpu) ? 'it never answered an NMI backtrace request' : null,
-      starvedGp.has(cpu) ? "RCU's grace-period kthread is runnable there but starved" : null,
-    ]
-      .filter(Boolean)
-      .join(' and ');
-    starved.push({ cpu, runnable: [], notExecuting: why, evidence: ev });
-    g.node(`cpu:${cpu}`, 'cpu', `cpu ${cpu}`, { evidence: ev });
-    g.node(
-      'external:hypervisor',
-      'external',
-      model.virtualized ? 'hypervisor (vCPU not scheduled)' : 'hypervisor / firmware',
-    );
-    g.edge(
-      `cpu:${cpu}`,
-      'external:hypervisor',
-      'starved_by',
-      model.virtualized || both ? 'likely' : 'guess',
-      `cpu ${cpu} is not executing: ${why}${model.virtualized ? ' (a virtual machine: the host is not running this vCPU)' : ''}`,
-      ev,
-    );
-  }
-  for (const c of model.cpus.values()) {
-    if (silent.has(c.cpu) || starvedGp.has(c.cpu)) continue;
-    const cur = c.current ? model.taskById.get(c.current) : undefined;
-    const idle = c.idle || (cur?.idle ?? false);
-    if (idle && c.runnable.length > 0) {
-      starved.push({ cpu: c.cpu, runnable: c.runnable, evidence: c.evidence });
-      g.node(`cpu:${c.cpu}`, 'cpu', `cpu ${c.cpu}`, { evidence: c.evidence });
-      g.node(
-        'external:hypervisor',
-        'external',
-        model.virtualized ? 'hypervisor (vCPU not scheduled)' : 'hypervisor / firmware',
-      );
-      g.edge(
-        `cpu:${c.cpu}`,
-        'external:hypervisor',
-        'starved_by',
-        model.virtualized ? 'likely' : 'guess',
-        `cpu ${c.cpu} is idle yet ${c.runnable.length} task(s) wait on its runqueue${targeted.has(c.cpu) ? ' and it does not answer IPIs' : ''}: the CPU itself is not running${model.virtualized ? ' (a virtual machine: the host is not scheduling this vCPU)' : ''}`,
-        c.evidence,
-      );
-    }
-    // A stuck CPU, or a CPU someone waits on, is occupied by its current task.
-    if (cur && !cur.idle && (c.stuck || targeted.has(c.cpu) || waits.get(cur.id)?.rule.spins)) {
-      g.node(`cpu:${c.cpu}`, 'cpu', `cpu ${c.cpu}`, { evidence: c.evidence });
-      g.task(cur);
-      g.edge(`cpu:${c.cpu}`, cur.id, 'on_cpu', 'certain', `${cur.comm ?? 'the task'} is running on cpu ${c.cpu}`, [
-        ...c.evidence.slice(0, 2),
-        ...cur.evidence.slice(0, 1),
-      ]);
-    }
-  }
-  return starved;
-}
-
-export { line };

@@ -1,11 +1,10 @@
 // The work-item stage on its own: text → model → waits, then resolveWorks: which worker
-// runs which work, who flushes it, and how sure each edge is.
+// runs which work, who flushes it, and how sure each link is.
 import { describe, expect, it } from 'vitest';
 import { buildModel } from '../model/build.js';
 import { parseText } from '../parse/run.js';
-import { GraphBuilder } from './builder.js';
 import { taskDump } from '../testing/task-dump.js';
-import { findWaits } from './waits.js';
+import { findWaits } from '../graph/waits.js';
 import { resolveWorks, runningWork } from './works.js';
 
 const task = (comm: string, pid: number, frames: string[], wq?: string) => taskDump(comm, pid, 'D', frames, wq);
@@ -35,9 +34,8 @@ const FLUSHER = [
 function resolve(text: string) {
   const { records } = parseText(text);
   const model = buildModel(records, text);
-  const g = new GraphBuilder();
-  const out = resolveWorks(model, findWaits(model, 'x86_64'), g);
-  return { ...out, model, edges: [...g.edges.values()] };
+  const out = resolveWorks(model, findWaits(model, 'x86_64'));
+  return { ...out, model, edges: out.links };
 }
 
 describe('resolveWorks', () => {
@@ -87,5 +85,43 @@ describe('resolveWorks', () => {
   it('lists a flush with no candidate worker as unresolved', () => {
     const { unresolvedFlushes } = resolve(task('acme-ctl', 100, FLUSHER));
     expect(unresolvedFlushes.map((u) => u.target.id)).toEqual(['work:?@acme_remove']);
+  });
+
+  describe('a busy-workqueue dump', () => {
+    // show_one_workqueue (kernel/workqueue.c, 5.10): a pool stuck for 72 s.
+    const DUMP = (worker: number) =>
+      [
+        'BUG: workqueue lockup - pool cpus=2 node=0 flags=0x0 nice=0 stuck for 72s!',
+        'Showing busy workqueues and worker pools:',
+        'workqueue events: flags=0x0',
+        '  pwq 4: cpus=2 node=0 flags=0x0 nice=0 active=2/256 refcnt=3',
+        `    in-flight: ${worker}:acme_reset_work`,
+        '    pending: acme_poll_work BAR(100)',
+        'pool 4: cpus=2 node=0 flags=0x0 nice=0 hung=72s workers=2 idle: 77',
+      ].join('\n') + '\n';
+    const brief = (links: ReturnType<typeof resolve>['links']) =>
+      links.map((l) => [
+        l.nodes.map((n) => ('task' in n ? n.task.id : n.id)),
+        `${l.from} -${l.kind}-> ${l.to}`,
+        l.confidence,
+      ]);
+
+    it('states the flush barrier, the in-flight runner and the work queued behind it, in that order', () => {
+      const { links } = resolve(
+        DUMP(4790) + task('kworker/2:1', 4790, WORKER('acme_reset_work')) + task('acme-ctl', 100, FLUSHER),
+      );
+      expect(brief(links)).toEqual([
+        [['work:acme_poll_work'], 'task:100 -flushes-> work:acme_poll_work', 'certain'],
+        [['work:acme_poll_work', 'task:100'], 'task:100 -flushes-> work:acme_poll_work', 'certain'],
+        [['work:acme_reset_work', 'task:4790'], 'work:acme_reset_work -runs-> task:4790', 'certain'],
+        [['work:acme_poll_work'], 'work:acme_poll_work -waits_event-> work:acme_reset_work', 'likely'],
+      ]);
+    });
+
+    it('a pending work waits behind an in-flight one only in a pool that made no progress', () => {
+      const busy = DUMP(4790).split('\n').slice(1).join('\n').replace(' hung=72s', '');
+      const { links } = resolve(busy);
+      expect(links.map((l) => l.kind)).toEqual(['flushes', 'runs']);
+    });
   });
 });

@@ -1,19 +1,22 @@
 // The cross-CPU call resolver on its own: text → records → model → waits, then
-// resolveIpis into an empty graph, and what it decides about which CPU does not answer.
+// resolveIpis (drawn into an empty graph), and what it decides about which CPU does not
+// answer.
 import { describe, expect, it } from 'vitest';
 import { buildModel } from '../model/build.js';
 import { parseText } from '../parse/run.js';
-import { GraphBuilder } from './builder.js';
-import { resolveIpis } from './cpus.js';
-import { findWaits } from './waits.js';
+import { GraphBuilder } from '../graph/builder.js';
+import { drawIpis } from '../graph/cpus.js';
+import { findWaits } from '../graph/waits.js';
+import { resolveCpus, resolveIpis } from './cpus.js';
 
 function resolve(text: string) {
   const { records } = parseText(text);
   const model = buildModel(records, text);
   const waits = findWaits(model, 'x86_64');
   const g = new GraphBuilder();
-  const ipis = resolveIpis(model, waits, g);
-  return { ipis, edges: [...g.edges.values()] };
+  const resolved = resolveIpis(model, waits);
+  drawIpis(resolved, g);
+  return { ipis: resolved.results, reported: resolved.reported, edges: [...g.edges.values()] };
 }
 
 // A CPU's NMI backtrace spinning in smp_call_function_many_cond (kernel/smp.c), the
@@ -87,5 +90,45 @@ describe('resolveIpis', () => {
     expect(ipis).toHaveLength(256);
     expect(ipis.every((r) => r.pending.length === 1 && r.pending[0].cpu === 300)).toBe(true);
     expect(edges.filter((e) => e.kind === 'ipi_wait')).toHaveLength(256);
+  });
+});
+
+function cpusOf(text: string) {
+  const { records } = parseText(text);
+  const model = buildModel(records, text);
+  const waits = findWaits(model, 'x86_64');
+  return resolveCpus(model, waits, resolveIpis(model, waits).results);
+}
+const linksOf = (r: ReturnType<typeof cpusOf>) =>
+  r.links.map((l) => [l.cpu, l.kind, 'task' in l.to ? l.to.task.id : l.to.hypervisor, l.confidence]);
+
+describe('resolveCpus', () => {
+  it('a CPU that never answers an NMI backtrace request is not executing: a guess on bare metal', () => {
+    const r = cpusOf('Sending NMI from CPU 1 to CPUs 3:\n' + waiter(1, 4242));
+    expect(r.starved).toEqual([
+      {
+        cpu: 3,
+        runnable: [],
+        notExecuting: 'it never answered an NMI backtrace request',
+        evidence: [{ line: 1, endLine: 1 }],
+      },
+    ]);
+    expect(linksOf(r)).toContainEqual([3, 'starved_by', 'hypervisor / firmware', 'guess']);
+  });
+
+  it('likely in a virtual machine', () => {
+    const r = cpusOf('Hypervisor detected: KVM\nSending NMI from CPU 1 to CPUs 3:\n' + waiter(1, 4242));
+    expect(linksOf(r)).toContainEqual([3, 'starved_by', 'hypervisor (vCPU not scheduled)', 'likely']);
+  });
+
+  it('a CPU that answered is not starved; the CPU a task waits on is occupied by its current task', () => {
+    const text = csdLine(1, 3, '5000000123') + waiter(1, 4242) + waiter(3, 77, '00000046');
+    const r = cpusOf('Sending NMI from CPU 1 to CPUs 3:\n' + text);
+    expect(r.starved).toEqual([]);
+    // (cpu 1's task spins too: occupied as well.)
+    expect(linksOf(r)).toEqual([
+      [1, 'on_cpu', 'task:4242', 'certain'],
+      [3, 'on_cpu', 'task:77', 'certain'],
+    ]);
   });
 });
