@@ -21,9 +21,26 @@ const TEXT_MEMO_MAX = 200_000;
 
 type FrameFields = Omit<ParsedFrame, 'line'>;
 
+/**
+ * One function name's frames: a list, or (many variants) lists by address/offset; empty
+ * lists are not kept (a dump of distinct stacks has tens of thousands of names).
+ */
+interface FnEntry {
+  variants: StackFrame[] | Map<string, StackFrame[]> | null;
+  /** isGenericFrame(name), asked once per name rather than once per variant. */
+  generic: boolean;
+  /**
+   * The name, size and module as first printed: a function's size and module are the
+   * same in all its frames, so its frames share these strings rather than each holding
+   * its own copy cut from its line.
+   */
+  fn: string;
+  size: string | null;
+  module: string | null;
+}
+
 export class FrameTable {
-  /** Frames by function name: a short list, or (many variants) lists by address/offset. */
-  private byFn = new Map<string, StackFrame[] | Map<string, StackFrame[]>>();
+  private byFn = new Map<string, FnEntry>();
   private ids = new Map<StackFrame, number>();
   private byKey = new Map<string, readonly StackFrame[]>();
   private byText = new Map<string, StackFrame>();
@@ -32,11 +49,12 @@ export class FrameTable {
 
   /** The table's frame equal to `f` (its line ignored). */
   frame(f: FrameFields): StackFrame {
-    let variants = this.byFn.get(f.fn);
-    if (variants === undefined) {
-      variants = [];
-      this.byFn.set(f.fn, variants);
+    let entry = this.byFn.get(f.fn);
+    if (entry === undefined) {
+      entry = { variants: null, generic: isGenericFrame(f.fn), fn: f.fn, size: f.size, module: f.module };
+      this.byFn.set(f.fn, entry);
     }
+    let variants = entry.variants;
     if (Array.isArray(variants) && variants.length >= VARIANTS_SCANNED) {
       // A name with many variants (per-call-site return addresses in crash bt): split by
       // the field that tells them apart, so a dump with thousands stays linear. The key
@@ -47,19 +65,14 @@ export class FrameTable {
         if (l) l.push(v);
         else m.set(splitKey(v), [v]);
       }
-      this.byFn.set(f.fn, (variants = m));
+      entry.variants = variants = m;
     }
-    let list: StackFrame[];
-    if (Array.isArray(variants)) list = variants;
-    else {
-      const k = splitKey(f);
-      const l = variants.get(k);
-      if (l) list = l;
-      else variants.set(k, (list = []));
-    }
-    for (const v of list) if (sameFrame(v, f)) return v;
+    let list: StackFrame[] | undefined;
+    if (variants === null || Array.isArray(variants)) list = variants ?? undefined;
+    else list = variants.get(splitKey(f));
+    if (list !== undefined) for (const v of list) if (sameFrame(v, f)) return v;
     let fullKey: string | undefined;
-    if (list.length >= INNER_SCANNED) {
+    if (list !== undefined && list.length >= INNER_SCANNED) {
       // Adversarial text (one function and offset printed with thousands of sizes or
       // modules): the list stops growing, further variants go by their complete key.
       fullKey = `${f.fn}|${variantKey(f)}`;
@@ -68,19 +81,23 @@ export class FrameTable {
     }
     // Only the fields that are set, so documents stay as small as the parsers made them.
     const out: { -readonly [K in keyof StackFrame]: StackFrame[K] } = {
-      fn: f.fn,
+      fn: entry.fn,
       offset: f.offset,
-      size: f.size,
-      module: f.module,
+      size: f.size === entry.size ? entry.size : f.size,
+      module: f.module === entry.module ? entry.module : f.module,
       addr: f.addr,
       reliable: f.reliable,
     };
     if (f.context !== undefined) out.context = f.context;
     if (f.isIp !== undefined) out.isIp = f.isIp;
-    if (isGenericFrame(f.fn)) out.generic = true;
+    if (entry.generic) out.generic = true;
     const frozen = Object.freeze(out);
-    if (fullKey === undefined) list.push(frozen);
-    else this.byFullKey.set(fullKey, frozen);
+    // A new list is made holding its first frame: an empty one pushed to would reserve
+    // room for 16.
+    if (fullKey !== undefined) this.byFullKey.set(fullKey, frozen);
+    else if (list !== undefined) list.push(frozen);
+    else if (variants === null) entry.variants = [frozen];
+    else (variants as Map<string, StackFrame[]>).set(splitKey(f), [frozen]);
     this.ids.set(frozen, this.ids.size);
     return frozen;
   }
