@@ -78,16 +78,15 @@ export function matchKnownIssues(tasks: ModelTask[], kind: Kind, issues: KnownIs
     else tasksOf.set(f, [i]);
   }
   const allStacks = [...tasksOf.keys()];
+  // Only the names some signature needs are indexed: a dump of 100,000 distinct stacks
+  // would otherwise index every name of every stack for a few dozen lookups.
   const byFn = new Map<string, ModelTask['frames'][]>();
+  for (const issue of issues) for (const sig of issue.signatures) for (const fn of literals(sig)) byFn.set(fn, []);
   for (const stack of allStacks) {
-    const seen = new Set<string>();
     for (const f of stack) {
-      const fn = plainFn(f.fn);
-      if (seen.has(fn)) continue;
-      seen.add(fn);
-      let l = byFn.get(fn);
-      if (!l) byFn.set(fn, (l = []));
-      l.push(stack);
+      const l = byFn.get(plainFn(f.fn));
+      // Each stack once per name (stacks are visited in turn: a repeat is the last one).
+      if (l && l[l.length - 1] !== stack) l.push(stack);
     }
   }
   const out: Finding[] = [];
@@ -101,7 +100,7 @@ export function matchKnownIssues(tasks: ModelTask[], kind: Kind, issues: KnownIs
     for (const sig of issue.signatures) {
       const lit = literals(sig);
       let pool = allStacks;
-      if (lit.length) pool = lit.map((fn) => byFn.get(fn) ?? []).sort((a, b) => a.length - b.length)[0];
+      if (lit.length) pool = lit.map((fn) => byFn.get(fn)!).sort((a, b) => a.length - b.length)[0];
       const picked: number[] = [];
       for (const stack of pool) {
         if (!signatureMatches(sig, stack)) continue;
