@@ -89,9 +89,27 @@ export function taskContextFrames(t: ModelTask): LocatedFrame[] {
   return out;
 }
 
-/** Frames are shared between tasks; a located frame is this task's copy, with its line. */
+/**
+ * Frames are shared between tasks; a located frame is this task's copy, with its line.
+ * Its fields are copied by name, in the frame table's order (parse/frame-table.ts): an
+ * object spread of a frozen frame takes V8's generic path, and findings ask for these
+ * copies several times per waiting task.
+ */
 function located(f: StackFrame, line: number | undefined): LocatedFrame {
-  return { ...f, line: line ?? 0 };
+  // `line` is set last, where the spread put it (key order shows in JSON).
+  const out = {
+    fn: f.fn,
+    offset: f.offset,
+    size: f.size,
+    module: f.module,
+    addr: f.addr,
+    reliable: f.reliable,
+  } as { -readonly [K in keyof LocatedFrame]: LocatedFrame[K] };
+  if (f.context !== undefined) out.context = f.context;
+  if (f.isIp !== undefined) out.isIp = f.isIp;
+  if (f.generic !== undefined) out.generic = f.generic;
+  out.line = line ?? 0;
+  return out;
 }
 
 /**
