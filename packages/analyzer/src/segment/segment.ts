@@ -75,7 +75,9 @@ export function segment(lines: LineTable, parsers: FormatParser[], ctx: ParseCon
       const p = candidates[k];
       if (!p.starts(line, ctx)) continue;
       let r: number | null = null;
-      ctx.strays.length = 0;
+      // (Tested first: setting an array's length is a call into the runtime, and parsers
+      // are tried at nearly every line.)
+      if (ctx.strays.length !== 0) ctx.strays.length = 0;
       try {
         r = p.parse(lines, i, ctx);
       } catch {
@@ -131,7 +133,7 @@ function parseStrays(lines: LineTable, table: FormatParser[][], parsers: FormatP
         r = null;
       }
       // Whatever it found there is kept; strays of a stray are not followed.
-      ctx.strays.length = 0;
+      if (ctx.strays.length !== 0) ctx.strays.length = 0;
       if (r !== null && r > s) break;
     }
   }
