@@ -1,10 +1,11 @@
 // The resolve stage: who holds or serves what each waiting task waits for, decided before
 // the graph is drawn. Each resolver returns facts with confidence, why and evidence;
-// graph/ only turns them into nodes and edges.
+// graph/ only turns them into nodes and edges, in the order the resolvers run here.
 
 import type { TaskWait } from '../graph/waits.js';
 import type { Model } from '../model/build.js';
 import { resolveCpus, resolveIpis, resolveWakeups, type ResolvedCpus, type ResolvedIpis, type Wakeup } from './cpus.js';
+import { resolveExternals, type ExternalLink } from './externals.js';
 import { resolveLocks, type ResolvedLocks } from './locks.js';
 import { resolveWorks, type ResolvedWorks } from './works.js';
 
@@ -14,16 +15,29 @@ export interface Resolved {
   ipis: ResolvedIpis;
   wakeups: Wakeup[];
   cpus: ResolvedCpus;
+  externals: ExternalLink[];
 }
 
 export function resolve(model: Model, waits: Map<string, TaskWait>): Resolved {
+  const locks = resolveLocks(model, waits);
+  const works = resolveWorks(model, waits);
   const ipis = resolveIpis(model, waits);
-  return {
-    locks: resolveLocks(model, waits),
-    works: resolveWorks(model, waits),
-    ipis,
-    wakeups: resolveWakeups(model, waits),
-    // A CPU some task waits on (an IPI target) is occupied by its current task.
-    cpus: resolveCpus(model, waits, ipis.results),
-  };
+  const wakeups = resolveWakeups(model, waits);
+  // A CPU some task waits on (an IPI target) is occupied by its current task.
+  const cpus = resolveCpus(model, waits, ipis.results);
+  const externals = resolveExternals(model, waits, explained({ locks, works, ipis, wakeups, cpus }));
+  return { locks, works, ipis, wakeups, cpus, externals };
+}
+
+/** The tasks (and CPUs) the resolvers so far link to what they wait for: their waits
+ *  need no external party. */
+export function explained(r: Omit<Resolved, 'externals'>): Set<string> {
+  const out = new Set<string>();
+  for (const l of r.locks.linked) for (const task of l.waiters.keys()) out.add(task);
+  for (const l of r.works.links) out.add(l.from);
+  for (const x of r.ipis.results) if (x.pending.length > 0) out.add(x.waiter.id);
+  for (const x of r.ipis.reported) out.add(`cpu:${x.fromCpu}`);
+  for (const w of r.wakeups) out.add(w.waker.id);
+  for (const l of r.cpus.links) out.add(`cpu:${l.cpu}`);
+  return out;
 }

@@ -1,0 +1,81 @@
+// The external resolver on its own: waits served by a thread of the dump or by a party
+// outside it, and only for tasks no other resolver explained.
+import { describe, expect, it } from 'vitest';
+import { findWaits } from '../graph/waits.js';
+import { buildModel } from '../model/build.js';
+import { parseText } from '../parse/run.js';
+import { taskDump } from '../testing/task-dump.js';
+import { resolveExternals } from './externals.js';
+
+function externals(text: string, explained: string[] = []) {
+  const { records } = parseText(text);
+  const model = buildModel(records, text);
+  const links = resolveExternals(model, findWaits(model, 'x86_64'), new Set(explained));
+  return links.map((l) => ({
+    nodes: l.nodes.map((n) => ('task' in n ? n.task.id : `${n.id} (${n.label})`)),
+    link: `${l.from} -> ${l.to}`,
+    confidence: l.confidence,
+  }));
+}
+
+const IO = ['__schedule+0x3f6/0xa40', 'schedule+0x5b/0xd0', 'io_schedule+0x16/0x40', 'folio_wait_bit+0x1c2/0x2b0'];
+const NFS = [
+  '__schedule+0x3f6/0xa40',
+  'schedule+0x5b/0xd0',
+  'rpc_wait_bit_killable+0x1e/0xa0',
+  '__rpc_execute+0x10e/0x420',
+];
+const LOG = [
+  '__schedule+0x3f6/0xa40',
+  'schedule+0x5b/0xd0',
+  'xlog_grant_head_wait+0xbd/0x2a0',
+  'xfs_log_reserve+0xc9/0x1c0',
+];
+
+describe('resolveExternals', () => {
+  it('a wait on IO points at the storage device: a guess', () => {
+    expect(externals(taskDump('dd', 10, 'D', IO))).toEqual([
+      {
+        nodes: ['external:storage (storage device (IO completion))'],
+        link: 'task:10 -> external:storage',
+        confidence: 'guess',
+      },
+    ]);
+  });
+
+  it('leaves a task another resolver explained', () => {
+    expect(externals(taskDump('dd', 10, 'D', IO), ['task:10'])).toEqual([]);
+  });
+
+  it('names the NFS server the dump says stopped answering', () => {
+    const text = 'nfs: server nfs01.example not responding, still trying\n' + taskDump('ls', 11, 'D', NFS);
+    expect(externals(text)[0].nodes).toEqual(['external:nfs-server (NFS server nfs01.example (not responding))']);
+  });
+
+  it('a thread of the dump that serves the wait is its likely server, named as a guess', () => {
+    const text =
+      taskDump('xfsaild/sda1', 12, 'S', ['__schedule+0x3f6/0xa40', 'schedule+0x5b/0xd0', 'xfsaild+0x16e/0x7d0']) +
+      taskDump('touch', 13, 'D', LOG);
+    expect(externals(text)).toEqual([{ nodes: ['task:12'], link: 'task:13 -> task:12', confidence: 'guess' }]);
+  });
+
+  it('an RCU grace period waits for the reader the stall report lists and the CPUs it names', () => {
+    const text =
+      [
+        'rcu: INFO: rcu_preempt detected stalls on CPUs/tasks:',
+        'rcu: \t3-...0: (1 GPs behind) idle=7de/1/0x4000000000000000 softirq=10284/10285 fqs=5249',
+        'rcu: \tTasks blocked on level-0 rcu_node (CPUs 0-3): P14',
+        '\t(detected by 1, t=21002 jiffies, g=20729, q=1390)',
+      ].join('\n') +
+      '\n\n' +
+      taskDump('reader', 14, 'R', ['__schedule+0x3f6/0xa40', 'preempt_schedule_irq+0x3c/0x80']);
+    expect(externals(text)).toEqual([
+      {
+        nodes: ['external:rcu-grace-period (RCU grace period)', 'task:14'],
+        link: 'external:rcu-grace-period -> task:14',
+        confidence: 'certain',
+      },
+      { nodes: ['cpu:3 (cpu 3)'], link: 'external:rcu-grace-period -> cpu:3', confidence: 'certain' },
+    ]);
+  });
+});

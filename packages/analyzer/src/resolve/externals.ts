@@ -1,0 +1,185 @@
+// Waits on something outside the lock/work/CPU resolvers: the IO, RCU, a polled device,
+// a daemon — the thread that serves the wait when the dump shows it, else an external
+// party; a network device whose references are never dropped; what holds up an RCU
+// grace period. A fallback: a task whose wait another resolver explained is left alone.
+
+import type { Confidence, EdgeKind, Span } from '../contract.js';
+import type { TaskWait } from '../graph/waits.js';
+import { WAIT_TARGETS } from '../knowledge/wait-targets.js';
+import type { Model, ModelTask } from '../model/build.js';
+
+/** A node an external link needs: a task, or an external party / CPU. */
+export type ExternalNode =
+  { task: ModelTask } | { id: string; type: 'external' | 'cpu'; label: string; evidence?: Span[] };
+
+export interface ExternalLink {
+  nodes: ExternalNode[];
+  from: string;
+  to: string;
+  kind: EdgeKind;
+  confidence: Confidence;
+  why: string;
+  evidence: Span[];
+}
+
+/**
+ * The external links, in order. `explained`: the ids of tasks (and CPUs) another
+ * resolver already links to what they wait for.
+ */
+export function resolveExternals(model: Model, waits: Map<string, TaskWait>, explained: Set<string>): ExternalLink[] {
+  const links: ExternalLink[] = [];
+  const made = new Set<string>();
+  const link = (l: ExternalLink) => {
+    explained.add(l.from);
+    for (const n of l.nodes) if ('id' in n) made.add(n.id);
+    links.push(l);
+  };
+  const serverCache = new Map<RegExp, ModelTask[]>();
+  const servers = (re: RegExp): ModelTask[] => {
+    let l = serverCache.get(re);
+    if (!l) serverCache.set(re, (l = model.tasks.filter((t) => t.comm !== null && re.test(t.comm)).slice(0, 2)));
+    return l;
+  };
+  // A blocked task with one of these functions on its stack (the thread that serves the
+  // wait, known by what it is doing when its comm is not in the capture).
+  const frameServers = (re: RegExp): ModelTask[] => {
+    let l = serverCache.get(re);
+    if (!l)
+      serverCache.set(
+        re,
+        (l = [...waits.values()]
+          .filter(
+            (x) =>
+              re.test(x.frame.fn) ||
+              re.test(x.api.fn) ||
+              x.task.frames.some((f) => f.context === undefined && re.test(f.fn)),
+          )
+          .map((x) => x.task)
+          .slice(0, 2)),
+      );
+    return l;
+  };
+  for (const w of waits.values()) {
+    const target = WAIT_TARGETS[w.rule.kind];
+    if (!target || explained.has(w.task.id)) continue;
+    const ev = [{ line: w.frame.line, endLine: w.culprit?.line ?? w.frame.line }];
+    const server =
+      (target.servedBy ? servers(target.servedBy).find((t) => t !== w.task) : undefined) ??
+      (target.servedByFrame ? frameServers(target.servedByFrame).find((t) => t !== w.task) : undefined);
+    if (server) {
+      link({
+        nodes: [{ task: server }],
+        from: w.task.id,
+        to: server.id,
+        kind: 'waits_event',
+        confidence: 'guess',
+        why: `waits for ${w.rule.what} (${w.api.fn}), which ${server.comm} serves`,
+        evidence: ev,
+      });
+      continue;
+    }
+    link({
+      nodes: [{ id: target.id, type: 'external', label: externalLabel(model, target.id, target.label) }],
+      from: w.task.id,
+      to: target.id,
+      kind: 'waits_event',
+      confidence: target.confidence,
+      why: `${w.task.comm ?? 'the task'} waits in ${w.api.fn}${w.culprit ? ` (from ${w.culprit.fn})` : ''} for ${w.rule.what}`,
+      evidence: ev,
+    });
+  }
+  for (const nw of model.records.netdevWaits) {
+    const t = nw.tid !== null ? model.taskById.get(`task:${nw.tid}`) : undefined;
+    if (!t || explained.has(t.id)) continue;
+    link({
+      nodes: [
+        { task: t },
+        {
+          id: 'external:netdev-refs',
+          type: 'external',
+          label: externalLabel(model, 'external:netdev-refs', 'leaked network device references'),
+        },
+      ],
+      from: t.id,
+      to: 'external:netdev-refs',
+      kind: 'waits_event',
+      confidence: 'certain',
+      why: `it printed "waiting for ${nw.dev} to become free": it is unregistering the device and waits for its usage count (${nw.count}) to drop`,
+      evidence: [nw.span],
+    });
+  }
+  linkGracePeriod(model, made, link);
+  return links;
+}
+
+/**
+ * An RCU grace period cannot end while a CPU does not pass a quiescent state: a CPU the
+ * RCU stall detector names (certain: the kernel says so) or one stuck in a soft/hard
+ * lockup, which does not schedule (likely, for non-preemptible RCU).
+ */
+function linkGracePeriod(model: Model, made: Set<string>, link: (l: ExternalLink) => void): void {
+  const gp = 'external:rcu-grace-period';
+  // A task the stall report lists as blocking the grace period (a reader preempted in
+  // its read-side critical section) holds it up: certain, the report says so.
+  for (const r of model.records.reports) {
+    if (r.kind !== 'rcu_stall' || !r.blockedPids) continue;
+    for (const b of r.blockedPids) {
+      const t = model.taskByPid.get(b.pid);
+      if (!t) continue;
+      const nodes: ExternalNode[] = [];
+      if (!made.has(gp)) nodes.push({ id: gp, type: 'external', label: 'RCU grace period', evidence: [r.span] });
+      nodes.push({ task: t });
+      link({
+        nodes,
+        from: gp,
+        to: t.id,
+        kind: 'waits_event',
+        confidence: 'certain',
+        why: `the RCU stall report lists P${b.pid} as a task blocking the grace period (preempted inside an RCU read-side critical section)`,
+        evidence: [{ line: b.line, endLine: b.line }],
+      });
+    }
+  }
+  if (!made.has(gp)) return;
+  const stalled = new Set<number>();
+  for (const r of model.records.reports) {
+    if (r.kind !== 'rcu_stall') continue;
+    for (const c of r.cpus ?? []) {
+      stalled.add(c);
+      link({
+        nodes: [{ id: `cpu:${c}`, type: 'cpu', label: `cpu ${c}` }],
+        from: gp,
+        to: `cpu:${c}`,
+        kind: 'waits_event',
+        confidence: 'certain',
+        why: `the RCU stall report names cpu ${c} as holding up the grace period`,
+        evidence: [r.span],
+      });
+    }
+  }
+  for (const c of model.cpus.values()) {
+    if (!c.stuck || stalled.has(c.cpu)) continue;
+    link({
+      nodes: [{ id: `cpu:${c.cpu}`, type: 'cpu', label: `cpu ${c.cpu}`, evidence: c.evidence }],
+      from: gp,
+      to: `cpu:${c.cpu}`,
+      kind: 'waits_event',
+      confidence: 'likely',
+      why: `cpu ${c.cpu} is stuck (${c.stuckReason ?? 'lockup'}) and does not pass through a quiescent state, so the grace period cannot end`,
+      evidence: c.evidence,
+    });
+  }
+}
+
+/** Name the outside party when the dump does (an NFS server that stopped answering). */
+function externalLabel(model: Model, id: string, fallback: string): string {
+  if (id === 'external:netdev-refs') {
+    const devs = [...new Set(model.records.netdevWaits.map((w) => `${w.dev} (usage count ${w.count})`))];
+    if (devs.length) return `references to ${devs.slice(0, 3).join(', ')} never dropped`;
+  }
+  if (id === 'external:nfs-server') {
+    const down = [...new Set(model.records.nfsServers.filter((s) => !s.ok).map((s) => s.server))];
+    if (down.length) return `NFS server ${down.slice(0, 3).join(', ')} (not responding)`;
+  }
+  return fallback;
+}
