@@ -24,6 +24,8 @@ describe('powerpc paca inspection', () => {
     expect(t.frames.map((f) => f.fn)).toEqual(['lzma_main', 'unxz', 'unpack_to_rootfs']);
     expect(doc.cpus.find((c) => c.cpu === 0)?.current).toBe(t.id);
     expect(t.evidence[0].line).toBe(5);
+    // A CPU that runs a busy task is deaf to the IPI (interrupts masked), not stopped.
+    expect(doc.graph.edges.some((e) => e.from === 'cpu:0' && e.kind === 'starved_by')).toBe(false);
   });
 
   it('ties an idle task to its CPU by name when the silent CPU interleaved its own dump', () => {

@@ -78,6 +78,10 @@ export const pacaInspectionParser: FormatParser = {
     const idle = idleOf !== null;
     if (idle) rec.idle = true;
     ctx.records.addTask(rec);
+    // A busy task in the paca means the CPU does execute: it is deaf to the backtrace IPI
+    // because it runs with interrupts masked (`irq_soft_mask: 0x01`), not because the
+    // hypervisor stopped running it. An idle CPU that does not answer stays silent.
+    if (cpu !== null && !idle) ctx.records.nmiAnswered.add(cpu);
     if (cpu !== null) {
       const cpuRec: CpuRecord = {
         cpu,
