@@ -390,4 +390,22 @@ describe('reflow', () => {
       '(&(&zone->lock)->rlock){-.-.-.}, at: [<ffffffff81165c5d>] suitable_migration_target.isra.15+0x19d/0x1e0',
     ]);
   });
+
+  it('decodes the escapes of an undecoded quoted-printable body (`cpus=3D1`) besides joining its soft breaks', () => {
+    expect(
+      read([
+        '[    0.000000] Linux version 4.12.14-120-default (geeko@buildhost) (gcc ver=',
+        'sion 4.8.5 (SUSE Linux) ) #1 SMP Thu Nov 7 16:39:09 UTC 2019 (fd9dc36)',
+        '[    1.096432] HPET: 3 timers in total, 0 timers will be used for per-cpu t=',
+        'imer',
+        '[   31.712052] BUG: workqueue lockup - pool cpus=3D1 node=3D0 flags=3D0x0 n=',
+        'ice=3D0 stuck for 30s!',
+        '[   31.736024] pool 2: cpus=3D1 node=3D0 flags=3D0x0 nice=3D0 hung=3D30s wo=',
+        'rkers=3D2 idle: 34',
+      ]).slice(2),
+    ).toEqual([
+      ['BUG: workqueue lockup - pool cpus=1 node=0 flags=0x0 nice=0 stuck for 30s!', 5, 6],
+      ['pool 2: cpus=1 node=0 flags=0x0 nice=0 hung=30s workers=2 idle: 34', 7, 8],
+    ]);
+  });
 });

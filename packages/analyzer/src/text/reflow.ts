@@ -105,6 +105,9 @@ const CUT_NOTE = /^(?:\[ ?(?:\.{3}|\u2026)[^\]]{1,230}\]|\( ?(?:\.{3}|\u2026)[^)
 // (`x0 : 0000000000000300 Call trace:`).
 const GLUED = ['Call Trace:', 'Call trace:', 'INFO: task '];
 
+/** A quoted-printable escape of a printable ASCII character, a tab or a space (RFC 2045 6.7). */
+const QP_ESCAPE = /=(09|2[0-9A-F]|[3-6][0-9A-F]|7[0-9A-E])/g;
+
 /** HTML mail drops the space after `INFO: task`: `INFO: taskbash:2644 blocked …`. */
 const TASK_SPACE_LOST = /(^|\s)INFO: task(?=\S{1,64}:\d{1,10} (?:blocked|is blocked))/;
 
@@ -131,6 +134,11 @@ export function reflow(t: LineTable): LineTable {
 
   const finders = GLUED.map((g) => t.finder(g));
   const infoTask = t.finder('INFO: task');
+  // An undecoded quoted-printable body also escapes `=` itself (`cpus=3D1`), and a space
+  // or tab at a line's end (`=20`, `=09`): the escapes of a line that holds `=3D` are
+  // decoded (a line without one may be plain text beside the body, where `hung=30s`
+  // means what it says).
+  const qpEscape = qp ? t.finder('=3D') : null;
 
   const become = () => {
     // The first change: the lines so far map one to one.
@@ -217,12 +225,15 @@ export function reflow(t: LineTable): LineTable {
     const b = identity ? k : last![k];
     let glued = false;
     let lost = false;
+    let escaped = false;
     for (let p = a; p <= b; p++) {
       for (const f of finders) if (f(p)) glued = true;
       if (infoTask(p)) lost = true;
+      if (qpEscape?.(p)) escaped = true;
     }
-    if (!glued && !lost) continue;
+    if (!glued && !lost && !escaped) continue;
     let text = joinedText(t, a, b, tight, soft);
+    if (escaped) text = text.replace(QP_ESCAPE, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
     if (lost && TASK_SPACE_LOST.test(text)) text = text.replace(TASK_SPACE_LOST, '$1INFO: task ');
     const parts = glued ? splitGlued(text) : [text];
     if (parts.length > 1) splits.push({ at: k, parts });
