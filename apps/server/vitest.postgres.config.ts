@@ -16,6 +16,7 @@ export default defineConfig({
       'src/services/examples.test.ts',
       'src/cli.test.ts',
       'src/auth/*.test.ts',
+      'src/derive/*.test.ts',
       'src/**/*.pg.test.ts',
     ],
     globalSetup: ['src/__tests__/pg-global-setup.ts'],

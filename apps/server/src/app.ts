@@ -1,6 +1,7 @@
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import { analysisResourceLimits } from './analysis/heap-limits.js';
 import { createAnalysisRunner, type AnalysisRunner } from './analysis/pool.js';
+import { createDeriveRunner, type DeriveRunner } from './derive/pool.js';
 import { registerGuard, type AuthOptions } from './auth/guard.js';
 import { HttpError } from './errors.js';
 import { InflightBudget } from './ingest/budget.js';
@@ -55,6 +56,12 @@ export interface AppOptions {
   analysisHeapMb?: number;
   /** Replace the analysis runner (the CLI and tests pass their own). */
   analysis?: AnalysisRunner;
+  /** Worker threads that build exports, task views and diffs from stored analyses (default 1). */
+  deriveWorkers?: number;
+  /** Exports and views refused (503) while this many wait for a derive worker (default 16). */
+  maxQueuedDerives?: number;
+  /** Replace the derive runner (tests pass the built worker's pool). */
+  derive?: DeriveRunner;
   /** Re-analyse incidents from other analyzer versions in the background after start (default true). */
   reanalyzeOnStart?: boolean;
   /** Per-client limit on write routes (default 120 per minute); false: none. */
@@ -87,6 +94,7 @@ export interface AppOptions {
 }
 
 export const DEFAULT_MAX_QUEUED_ANALYSES = 64;
+export const DEFAULT_MAX_QUEUED_DERIVES = 16;
 /**
  * How long an upload's body may take to arrive. A 64 MiB dump needs 0.55 MB/s to make
  * it; a slower link can send it gzip-compressed (dumps compress 5–20:1). A body
@@ -192,6 +200,16 @@ export const hangscopeApp: FastifyPluginAsync<AppOptions> = async (app, opts) =>
       resourceLimits: analysisResourceLimits(maxUploadBytes, opts.analysisHeapMb),
     });
   app.log.info({ mode: analysis.mode }, 'analysis runner');
+  // Exports, task views, diffs: built from whole analyses, off the event loop (derive/).
+  const derive =
+    opts.derive ??
+    createDeriveRunner({
+      size: opts.deriveWorkers ?? 1,
+      timeoutMs: 60_000,
+      maxQueued: opts.maxQueuedDerives || DEFAULT_MAX_QUEUED_DERIVES,
+      resourceLimits: analysisResourceLimits(maxUploadBytes, opts.analysisHeapMb),
+    });
+  app.log.info({ mode: derive.mode }, 'derive runner');
   const views = new ViewCache();
   const redaction = opts.redactAtIngest
     ? { kaslr: opts.redactAtIngest.kaslr, secret: () => redactionSecret(store) }
@@ -222,6 +240,7 @@ export const hangscopeApp: FastifyPluginAsync<AppOptions> = async (app, opts) =>
   app.addHook('onClose', async () => {
     closing = true;
     await analysis.close();
+    await derive.close();
     await background;
     await store.close();
   });
@@ -231,6 +250,7 @@ export const hangscopeApp: FastifyPluginAsync<AppOptions> = async (app, opts) =>
     ingest,
     captures,
     analysis,
+    derive,
     maxUploadBytes,
     inflight: new InflightBudget(opts.maxInflightBytes || 4 * maxUploadBytes),
     maxQueuedAnalyses: opts.maxQueuedAnalyses || DEFAULT_MAX_QUEUED_ANALYSES,

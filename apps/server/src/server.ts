@@ -62,6 +62,9 @@ const app = buildApp({
   analysisWorkers: Math.max(1, intFromEnv('HANGSCOPE_ANALYSIS_WORKERS', 2)),
   // 0: derived from the upload limit (analysis/heap-limits.ts).
   analysisHeapMb: intFromEnv('HANGSCOPE_ANALYSIS_HEAP_MB', 0),
+  // Threads building exports, task views and diffs; 0 (or unset): the queue bound of app.ts.
+  deriveWorkers: Math.max(1, intFromEnv('HANGSCOPE_EXPORT_WORKERS', 1)),
+  maxQueuedDerives: intFromEnv('HANGSCOPE_EXPORT_QUEUE', 0),
   // Writes per client address and window; 0 turns limiting off.
   rateLimit:
     intFromEnv('HANGSCOPE_RATE_LIMIT', 120) === 0

@@ -109,7 +109,7 @@ function culpritTask(doc: AnalysisDocument): Task | null {
 }
 
 export interface ReportInput {
-  incident: IncidentDetail;
+  incident: Omit<IncidentDetail, 'analysisJson'>;
   doc: AnalysisDocument;
   /** Absolute URL of the incident page, when the request told us the host. */
   pageUrl: string;

@@ -1,12 +1,10 @@
-import type { AnalysisDocument } from '@hangscope/analyzer';
 import type { FastifyPluginAsync } from 'fastify';
 import { HttpError, notFound } from '../errors.js';
 import { isAnnotationId, newAnnotationId } from '../ids.js';
 import { writeLimit } from '../plugins/external.js';
-import { annotatableIds } from '../services/analysis-ids.js';
+import { analysisInputOf } from '../derive/jobs.js';
 import { actorOf, assertMayChange, authorFor, recordAudit } from '../services/audit.js';
-import { parseFullDocument } from '../store/compact-json.js';
-import type { Annotation, AnnotationPatch, IncidentDetail, IncidentStore } from '../store/types.js';
+import type { Annotation, AnnotationPatch, IncidentDetail } from '../store/types.js';
 import type { RouteDeps } from './deps.js';
 import { loadIncident } from './incidents.js';
 import { errorSchema } from './schemas.js';
@@ -50,16 +48,17 @@ interface AnnotationBody {
 
 const unprocessable = (message: string) => new HttpError(422, 'invalid_annotation', message);
 
-/** Check target and lines against the incident: the node must exist, the lines too. */
-async function checkAgainstIncident(
-  store: IncidentStore,
-  incident: IncidentDetail,
-  body: AnnotationBody,
-): Promise<void> {
+/**
+ * Check target and lines against the incident: the node must exist, the lines too. The
+ * target is looked up in the whole analysis, which is parsed in a derive worker.
+ */
+async function checkAgainstIncident(deps: RouteDeps, incident: IncidentDetail, body: AnnotationBody): Promise<void> {
   if (body.target !== undefined && body.target !== null) {
-    const stored = await store.getAnalysis(incident.id);
-    const doc: AnalysisDocument | null = stored ? parseFullDocument(stored) : null;
-    if (!annotatableIds(doc).has(body.target)) {
+    const stored = await deps.store.getStored(incident.id);
+    const known =
+      stored !== null &&
+      (await deps.derive.run({ kind: 'has-target', analysis: analysisInputOf(stored.analysis), target: body.target }));
+    if (!known) {
       throw unprocessable(`target ${JSON.stringify(body.target)} is not a node of this incident's analysis`);
     }
   }
@@ -118,7 +117,7 @@ export const annotationRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (
     },
     async (request, reply) => {
       const incident = await loadIncident(store, request.params.id);
-      await checkAgainstIncident(store, incident, request.body);
+      await checkAgainstIncident(deps, incident, request.body);
       if ((await store.listAnnotations(incident.id)).length >= ANNOTATION_LIMITS.perIncident) {
         throw unprocessable(`an incident takes at most ${ANNOTATION_LIMITS.perIncident} annotations`);
       }
@@ -158,7 +157,7 @@ export const annotationRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (
       const incident = await loadIncident(store, request.params.id);
       const current = await loadAnnotation(incident.id, request.params.annotationId);
       assertMayChange(request, current.author, 'annotation');
-      await checkAgainstIncident(store, incident, request.body);
+      await checkAgainstIncident(deps, incident, request.body);
       const patch: AnnotationPatch = { ...request.body, author: cleanAuthor(request.body.author) };
       // Signed in, the author is who wrote it: not rewritten by an edit.
       if (patch.author === undefined || actorOf(request) !== null) delete patch.author;

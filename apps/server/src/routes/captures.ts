@@ -1,8 +1,6 @@
-import { diffAnalyses, type AnalysisDocument } from '@hangscope/analyzer';
 import type { FastifyPluginAsync } from 'fastify';
+import { analysisInputOf, type AnalysisInput } from '../derive/jobs.js';
 import type { AnalysisRecord, IncidentStore } from '../store/types.js';
-import { parseFullDocument } from '../store/compact-json.js';
-import { inflateDocument } from '../store/document.js';
 import { badRequest, notFound } from '../errors.js';
 import { isIncidentId } from '../ids.js';
 import { readLimit } from '../plugins/external.js';
@@ -116,7 +114,7 @@ export const captureRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app
         response: { 400: errorSchema, 404: errorSchema },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { id } = request.params;
       const q = request.query;
       if (!isIncidentId(id)) throw notFound();
@@ -124,11 +122,14 @@ export const captureRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app
         if (q.a !== undefined || q.b !== undefined)
           throw badRequest('give a and b (captures of this incident) or with (another incident), not both');
         const [docA, docB] = [
-          await storedDocument(store, id),
-          isIncidentId(q.with) ? await storedDocument(store, q.with) : null,
+          await storedAnalysis(store, id),
+          isIncidentId(q.with) ? await storedAnalysis(store, q.with) : null,
         ];
         if (!docA || !docB) throw notFound();
-        return { a: { incident: id }, b: { incident: q.with }, ...diffAnalyses(docA, docB) };
+        const head = { a: { incident: id }, b: { incident: q.with } };
+        const diff = await deps.derive.run({ kind: 'diff', a: docA, b: docB, head });
+        if (!diff) throw notFound();
+        return reply.type(JSON_TYPE).send(diff);
       }
       const captures = await store.listCaptures(id);
       if (!captures) throw notFound();
@@ -149,19 +150,25 @@ export const captureRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app
       };
       const [docA, docB] = [await docOf(a), await docOf(b)];
       const info = (seq: number) => ({ incident: id, capture: seq, createdAt: captures[seq - 1].createdAt });
-      return { a: info(a), b: info(b), ...diffAnalyses(docA, docB) };
+      const head = { a: info(a), b: info(b) };
+      // Compared in a derive worker: both documents whole, parsed off the event loop.
+      const diff = await deps.derive.run({ kind: 'diff', a: docA, b: docB, head });
+      if (!diff) throw notFound('analysis of a capture');
+      return reply.type(JSON_TYPE).send(diff);
     },
   );
 };
 
-/** The full document of an analysis record (its compressed JSON, compact or full). */
-async function documentOf(record: AnalysisRecord): Promise<AnalysisDocument> {
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+/** The analysis of a record (its compressed JSON, compact or full), as a derive job takes it. */
+function documentOf(record: AnalysisRecord): AnalysisInput {
   const d = record.document;
-  return parseFullDocument({ form: d.form ?? 'full', json: await inflateDocument(d.data) })!;
+  return { form: d.form ?? 'full', encoding: d.encoding, data: d.data };
 }
 
-/** An incident's stored analysis as a full document; null: none. */
-async function storedDocument(store: IncidentStore, id: string): Promise<AnalysisDocument | null> {
-  const stored = await store.getAnalysis(id);
-  return stored ? parseFullDocument(stored) : null;
+/** An incident's stored analysis, as a derive job takes it; null: no such incident. */
+async function storedAnalysis(store: IncidentStore, id: string): Promise<AnalysisInput | null> {
+  const stored = await store.getStored(id);
+  return stored ? analysisInputOf(stored.analysis) : null;
 }

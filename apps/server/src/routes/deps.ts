@@ -1,4 +1,5 @@
 import type { AnalysisRunner } from '../analysis/pool.js';
+import type { DeriveRunner } from '../derive/pool.js';
 import type { InflightBudget } from '../ingest/budget.js';
 import type { Quota } from '../ingest/quota.js';
 import type { WriteRateLimit } from '../plugins/external.js';
@@ -14,6 +15,8 @@ export interface RouteDeps {
   /** Captures added to an incident (issue 23). */
   captures: CaptureService;
   analysis: AnalysisRunner;
+  /** Builds exports, task views and diffs from whole analyses, off the event loop. */
+  derive: DeriveRunner;
   maxUploadBytes: number;
   /** Bytes of upload bodies held at once, across all uploads (ingest/budget.ts). */
   inflight: InflightBudget;

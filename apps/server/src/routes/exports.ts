@@ -1,15 +1,14 @@
-import type { AnalysisDocument } from '@hangscope/analyzer';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { graphToDot } from '../export/graph-dot.js';
-import { graphToSvg } from '../export/graph-svg.js';
-import { buildMarkdownReport } from '../export/report-md.js';
+import { analysisInputOf, type AnalysisInput } from '../derive/jobs.js';
+import type { DeriveRunner } from '../derive/pool.js';
 import type { RouteDeps } from './deps.js';
-import { loadIncident, sendPieces } from './incidents.js';
-import { fullJsonPieces, parseFullDocument } from '../store/compact-json.js';
+import { loadIncident, loadStoredIncident, sendPieces } from './incidents.js';
+import { fullJsonPieces } from '../store/compact-json.js';
+import { inflateDocument } from '../store/document.js';
 import { errorSchema, idParams } from './schemas.js';
 import { readLimit } from '../plugins/external.js';
 import { redactIncident, type RedactedIncident } from '../services/redaction.js';
-import type { Annotation, IncidentDetail, IncidentStore, MitigationRevision } from '../store/types.js';
+import type { Annotation, IncidentDetail, MitigationRevision } from '../store/types.js';
 
 const attachment = (id: string, ext: string) => `attachment; filename="hangscope-${id}.${ext}"`;
 
@@ -45,71 +44,73 @@ const yes = (v: string | undefined) => v !== undefined && v !== '' && v !== '0' 
 
 /** What an export is made of: the incident as stored, or its redacted copy. */
 export interface ExportSource {
-  incident: IncidentDetail;
-  doc: AnalysisDocument | null;
+  incident: Omit<IncidentDetail, 'analysisJson'>;
+  /** Its analysis as stored (compressed); built from in the derive workers. */
+  analysis: AnalysisInput;
   annotations: () => Promise<Annotation[]>;
   mitigation: () => Promise<MitigationRevision | null>;
-  /** The redacted copy, when this is one (its analysis is sent as built, not as stored). */
-  redacted: RedactedIncident | null;
+  /** A redacted copy: its analysis is the redacted text's, not the stored one. */
+  redacted: boolean;
 }
 
 export function redactedSource(r: RedactedIncident): ExportSource {
   return {
     incident: r.incident,
-    doc: r.doc,
+    analysis: { form: r.document.form ?? 'full', encoding: r.document.encoding, data: r.document.data },
     annotations: async () => r.annotations,
     mitigation: async () => r.mitigation,
-    redacted: r,
+    redacted: true,
   };
 }
 
-/** Send one export of `src`; `pageUrl` is where the report says the incident lives. */
+/**
+ * Send one export of `src`; `pageUrl` is where the report says the incident lives. The
+ * report and graphs are built in the derive workers (derive/jobs.ts): the event loop
+ * only reads rows and sends bytes. A full derive queue answers 503 with Retry-After.
+ */
 export async function sendExport(
   kind: 'md' | 'dot' | 'svg' | 'json',
   request: FastifyRequest,
   reply: FastifyReply,
-  store: IncidentStore,
+  derive: DeriveRunner,
   src: ExportSource,
   pageUrl: string,
 ): Promise<FastifyReply> {
-  const { incident, doc } = src;
+  const { incident, analysis } = src;
   const name = src.redacted ? `${incident.id}.redacted` : incident.id;
   if (src.redacted) reply.header('x-hangscope-redacted', '1');
   if (kind === 'md') {
-    const report = buildMarkdownReport({
-      incident,
-      doc: doc as AnalysisDocument,
-      pageUrl,
-      mitigation: await src.mitigation(),
-      annotations: await src.annotations(),
-    });
+    const [mitigation, annotations] = [await src.mitigation(), await src.annotations()];
+    const report = await derive.run({ kind: 'md', analysis, incident, pageUrl, mitigation, annotations });
     return reply
       .type('text/markdown; charset=utf-8')
       .header('content-disposition', disposition(request, name, 'md'))
       .send(report);
   }
   if (kind === 'dot') {
+    const dot = await derive.run({ kind: 'dot', analysis, title: incident.title });
     return reply
       .type('text/vnd.graphviz; charset=utf-8')
       .header('content-disposition', disposition(request, name, 'dot'))
-      .send(graphToDot(doc as AnalysisDocument, incident.title));
+      .send(dot);
   }
   if (kind === 'svg') {
+    const svg = await derive.run({ kind: 'svg', analysis, title: incident.title });
     // An SVG opened directly is a document: forbid any script in it, whatever it holds.
     return reply
       .type('image/svg+xml; charset=utf-8')
       .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'")
       .header('content-disposition', disposition(request, name, 'svg'))
-      .send(graphToSvg(doc as AnalysisDocument, incident.title));
+      .send(svg);
   }
   reply
     .type('application/json; charset=utf-8')
     .header('content-disposition', disposition(request, name, 'analysis.json'));
-  if (src.redacted) return reply.send(JSON.stringify(doc));
-  const stored = await store.getAnalysis(incident.id);
-  if (!stored) return reply.send('null');
-  // The full document, expanded from the compact form where stored so, streamed.
-  const { pieces, length } = fullJsonPieces(stored);
+  // The full document, expanded from the compact form where stored so (a byte scan, no
+  // parse), inflated on the thread pool, streamed.
+  const data = Buffer.from(analysis.data.buffer, analysis.data.byteOffset, analysis.data.byteLength);
+  const json = analysis.encoding === 'identity' ? data : await inflateDocument(data);
+  const { pieces, length } = fullJsonPieces({ form: analysis.form, json });
   return sendPieces(reply, pieces, length, false);
 }
 
@@ -122,21 +123,21 @@ export function absoluteUrl(request: FastifyRequest, path: string): string {
 export const exportRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app, { deps }) => {
   const { store } = deps;
 
-  async function load(request: FastifyRequest<{ Params: { id: string } }>, withDoc: boolean): Promise<ExportSource> {
-    const incident = await loadIncident(store, request.params.id);
+  async function load(request: FastifyRequest<{ Params: { id: string } }>): Promise<ExportSource> {
     const q = request.query as { redact?: string; kaslr?: string };
     if (yes(q.redact)) {
+      const incident = await loadIncident(store, request.params.id);
       return redactedSource(
         await redactIncident(store, deps.analysis, incident, { kaslr: q.kaslr === undefined || yes(q.kaslr) }),
       );
     }
-    const stored = withDoc ? await store.getAnalysis(incident.id) : null;
+    const { analysis, analysisTag: _t, ...incident } = await loadStoredIncident(store, request.params.id);
     return {
       incident,
-      doc: stored ? parseFullDocument(stored) : null,
+      analysis: analysisInputOf(analysis),
       annotations: () => store.listAnnotations(incident.id),
       mitigation: async () => (await store.mitigationHistory(incident.id))[0] ?? null,
-      redacted: null,
+      redacted: false,
     };
   }
 
@@ -151,8 +152,8 @@ export const exportRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app,
       `/api/incidents/:id/${file}`,
       { schema: exportSchema(`${summary} (?redact=1: redacted)`), config: readLimit(deps) },
       async (request, reply) => {
-        const src = await load(request, kind !== 'json');
-        return sendExport(kind, request, reply, store, src, absoluteUrl(request, `/i/${src.incident.id}`));
+        const src = await load(request);
+        return sendExport(kind, request, reply, deps.derive, src, absoluteUrl(request, `/i/${src.incident.id}`));
       },
     );
   }

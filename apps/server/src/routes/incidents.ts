@@ -33,6 +33,13 @@ export async function loadIncident(store: IncidentStore, id: string): Promise<In
   return incident;
 }
 
+/** The incident with its analysis as stored (compressed), for a derive job; 404 if none. */
+export async function loadStoredIncident(store: IncidentStore, id: string): Promise<StoredIncidentDetail> {
+  const incident = isIncidentId(id) ? await store.getStored(id) : null;
+  if (!incident) throw notFound();
+  return incident;
+}
+
 /** Compressed analyses up to this size (≈1 MB of JSON, well under a millisecond) are inflated on the event loop. */
 const SYNC_INFLATE_MAX = 64 * 1024;
 

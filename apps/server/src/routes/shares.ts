@@ -132,7 +132,7 @@ export const shareRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app, 
           kind,
           request,
           reply,
-          store,
+          deps.derive,
           redactedSource(redacted),
           absoluteUrl(request, shareUrl(share.id)),
         );

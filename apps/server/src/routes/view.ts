@@ -32,26 +32,12 @@
 // so its stacks are shared either way.
 import { createHash } from 'node:crypto';
 import type { FastifyBaseLogger, FastifyPluginAsync } from 'fastify';
-import type { AnalysisDocument } from '@hangscope/analyzer';
-import {
-  GROUPS_INLINE,
-  VIEW_VERSION,
-  buildView,
-  framesReader,
-  packTasks,
-  type AnyDocument,
-  type AnyTask,
-  type TaskGroupSummary,
-} from '../view/page-view.js';
+import { analysisInputOf } from '../derive/jobs.js';
+import type { DeriveRunner } from '../derive/pool.js';
+import { GROUPS_INLINE, VIEW_VERSION, type TaskGroupSummary } from '../view/page-view.js';
 import { badRequest, notFound } from '../errors.js';
 import { incidentUrl, isIncidentId } from '../ids.js';
-import {
-  compressDocument,
-  gzipAround,
-  inflateDocument,
-  inflateDocumentSync,
-  type StoredDocument,
-} from '../store/document.js';
+import { gzipAround, inflateDocument, inflateDocumentSync, type StoredDocument } from '../store/document.js';
 import type { IncidentStore, StoredIncidentDetail } from '../store/types.js';
 import type { RouteDeps } from './deps.js';
 import { readLimit } from '../plugins/external.js';
@@ -150,25 +136,13 @@ export class ViewCache {
   }
 }
 
-async function readDocument(incident: StoredIncidentDetail): Promise<AnyDocument | null> {
-  const a = incident.analysis;
-  const json =
-    a.encoding === 'identity'
-      ? a.json
-      : (a.length <= 64 * 1024 ? inflateDocumentSync(a.data) : await inflateDocument(a.data)).toString('utf8');
-  return JSON.parse(json) as AnyDocument | null;
-}
-
-async function computeEntry(incident: StoredIncidentDetail): Promise<{ entry: ViewEntry; groupsDoc: StoredDocument }> {
-  const doc = await readDocument(incident);
-  // An incident without an analysis gets an empty view, not an error page.
-  const { view, groups } = buildView(
-    doc ?? ({ graph: { nodes: [], edges: [] }, tasks: [], findings: [] } as unknown as AnalysisDocument),
-  );
-  return {
-    entry: { tag: incident.analysisTag, doc: compressDocument(JSON.stringify(view)), groups },
-    groupsDoc: compressDocument(JSON.stringify(groups)),
-  };
+/** The view built from the whole analysis, in a derive worker (derive/jobs.ts). */
+async function computeEntry(
+  derive: DeriveRunner,
+  incident: StoredIncidentDetail,
+): Promise<{ entry: ViewEntry; groupsDoc: StoredDocument }> {
+  const { doc, groups, groupsDoc } = await derive.run({ kind: 'view', analysis: analysisInputOf(incident.analysis) });
+  return { entry: { tag: incident.analysisTag, doc, groups }, groupsDoc };
 }
 
 /**
@@ -179,6 +153,7 @@ async function computeEntry(incident: StoredIncidentDetail): Promise<{ entry: Vi
  */
 async function loadEntry(
   store: IncidentStore,
+  derive: DeriveRunner,
   incident: StoredIncidentDetail,
   log: FastifyBaseLogger,
 ): Promise<ViewEntry> {
@@ -194,7 +169,7 @@ async function loadEntry(
         : await inflateDocument(stored.groups.data);
     return { tag, doc: stored.doc, groups: JSON.parse(json.toString('utf8')) as TaskGroupSummary[] };
   }
-  const { entry, groupsDoc } = await computeEntry(incident);
+  const { entry, groupsDoc } = await computeEntry(derive, incident);
   if (kept) {
     await store
       .putView(incident.id, { tag, version: VIEW_VERSION, doc: entry.doc, groups: groupsDoc })
@@ -213,7 +188,7 @@ export const viewRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app, {
   const { store } = deps;
   const cache = deps.views;
   const entryFor = (incident: StoredIncidentDetail) =>
-    cache.get(incident.id, incident.analysisTag, () => loadEntry(store, incident, app.log));
+    cache.get(incident.id, incident.analysisTag, () => loadEntry(store, deps.derive, incident, app.log));
 
   app.get<{ Params: { id: string } }>(
     '/api/incidents/:id/view',
@@ -268,7 +243,7 @@ export const viewRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app, {
         response: { 200: { type: 'object', additionalProperties: true }, 400: errorSchema, 404: errorSchema },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const ids = [
         ...new Set(
           request.query.ids
@@ -278,11 +253,10 @@ export const viewRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app, {
         ),
       ];
       if (ids.length > MAX_IDS) throw badRequest(`at most ${MAX_IDS} ids`);
-      const doc = await readDocument(await loadStored(store, request.params.id));
-      const wanted = new Set(ids);
-      const found = (doc?.tasks ?? []).filter((x: AnyTask) => wanted.has(x.id));
-      const { stacks, tasks } = doc ? packTasks(found, framesReader(doc)) : { stacks: [], tasks: [] };
-      return { stacks, items: tasks };
+      // The tasks are picked out of the whole analysis in a derive worker (derive/jobs.ts).
+      const incident = await loadStored(store, request.params.id);
+      const json = await deps.derive.run({ kind: 'tasks', analysis: analysisInputOf(incident.analysis), ids });
+      return reply.type('application/json; charset=utf-8').send(json);
     },
   );
 

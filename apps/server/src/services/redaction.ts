@@ -2,12 +2,10 @@
 // redaction pass (redact/redact.ts), analysed again, with the incident's own fields and
 // notes through the same pass, so a pseudonym means the same thing everywhere in it.
 import { createHash, randomBytes } from 'node:crypto';
-import type { AnalysisDocument } from '@hangscope/analyzer';
 import type { AnalysisRunner } from '../analysis/pool.js';
 import { notFound } from '../errors.js';
 import { Redactor } from '../redact/redact.js';
-import { parseFullDocument } from '../store/compact-json.js';
-import { inflateDocument } from '../store/document.js';
+import type { StoredDocument } from '../store/document.js';
 import type { Annotation, IncidentDetail, IncidentStore, MitigationRevision } from '../store/types.js';
 import { readRawBytes } from './raw.js';
 
@@ -29,8 +27,9 @@ export async function redactionSecret(store: IncidentStore): Promise<string> {
 /** What a redacted export or share link shows. */
 export interface RedactedIncident {
   text: string;
-  doc: AnalysisDocument | null;
-  incident: IncidentDetail;
+  /** The analysis of the redacted text, compressed as the store keeps analyses. */
+  document: StoredDocument;
+  incident: Omit<IncidentDetail, 'analysisJson'>;
   annotations: Annotation[];
   mitigation: MitigationRevision | null;
 }
@@ -56,12 +55,9 @@ export async function redactIncident(
   });
   const text = redactor.redact(original);
   const redactedBytes = Buffer.from(text, 'utf8');
+  // Analysed in the analysis workers; its document stays compressed (the exports build
+  // from it in the derive workers): nothing of it is parsed on the event loop.
   const record = await analysis.analyze(redactedBytes);
-  const json =
-    record.documentJson !== undefined
-      ? Buffer.from(record.documentJson, 'utf8')
-      : await inflateDocument(record.document.data);
-  const doc = parseFullDocument({ form: record.document.form ?? 'full', json });
   const r = (s: string) => redactor.redact(s);
   const rn = (s: string | null) => (s === null ? null : redactor.redact(s));
   const annotations = (await store.listAnnotations(incident.id)).map((a) => ({
@@ -73,17 +69,17 @@ export async function redactIncident(
   const latest = (await store.mitigationHistory(incident.id))[0] ?? null;
   // Field by field: the stored detail's analysisJson is a lazy getter that would
   // inflate the original analysis if spread.
-  const fields: Omit<IncidentDetail, 'analysisJson'> = {
+  const fields: RedactedIncident['incident'] = {
     id: opts.shownId ?? incident.id,
-    title: r(incident.userTitle ?? doc?.title ?? incident.title),
-    kind: doc?.kind ?? incident.kind,
+    title: r(incident.userTitle ?? record.title),
+    kind: record.kind,
     host: rn(incident.host),
-    kernel: doc?.kernel ?? incident.kernel,
+    kernel: record.kernel,
     status: incident.status,
     duplicateOf: opts.shownId ? null : incident.duplicateOf,
     createdAt: incident.createdAt,
     updatedAt: incident.updatedAt,
-    fingerprint: doc?.fingerprint ?? incident.fingerprint,
+    fingerprint: record.fingerprint,
     size: redactedBytes.length,
     tags: incident.tags.map(r),
     sha256: createHash('sha256').update(redactedBytes).digest('hex'),
@@ -92,11 +88,10 @@ export async function redactIncident(
     analyzerVersion: record.analyzerVersion,
     pinned: incident.pinned,
   };
-  const redacted: IncidentDetail = { ...fields, analysisJson: JSON.stringify(doc) };
   return {
     text,
-    doc,
-    incident: redacted,
+    document: record.document,
+    incident: fields,
     annotations,
     mitigation: latest ? { ...latest, body: r(latest.body), author: rn(latest.author) } : null,
   };
