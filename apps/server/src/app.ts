@@ -1,6 +1,7 @@
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import { analysisResourceLimits } from './analysis/heap-limits.js';
 import { createAnalysisRunner, type AnalysisRunner } from './analysis/pool.js';
+import { DerivedCache } from './derive/cache.js';
 import { createDeriveRunner, type DeriveRunner } from './derive/pool.js';
 import { registerGuard, type AuthOptions } from './auth/guard.js';
 import { HttpError } from './errors.js';
@@ -60,6 +61,8 @@ export interface AppOptions {
   deriveWorkers?: number;
   /** Exports and views refused (503) while this many wait for a derive worker (default 16). */
   maxQueuedDerives?: number;
+  /** Bytes of built reports and graphs kept for the next request (default 32 MiB; 0: none). */
+  exportCacheBytes?: number;
   /** Replace the derive runner (tests pass the built worker's pool). */
   derive?: DeriveRunner;
   /** Re-analyse incidents from other analyzer versions in the background after start (default true). */
@@ -95,6 +98,7 @@ export interface AppOptions {
 
 export const DEFAULT_MAX_QUEUED_ANALYSES = 64;
 export const DEFAULT_MAX_QUEUED_DERIVES = 16;
+export const DEFAULT_EXPORT_CACHE_BYTES = 32 * 1024 * 1024;
 /**
  * How long an upload's body may take to arrive. A 64 MiB dump needs 0.55 MB/s to make
  * it; a slower link can send it gzip-compressed (dumps compress 5–20:1). A body
@@ -251,6 +255,7 @@ export const hangscopeApp: FastifyPluginAsync<AppOptions> = async (app, opts) =>
     captures,
     analysis,
     derive,
+    exports: new DerivedCache(opts.exportCacheBytes ?? DEFAULT_EXPORT_CACHE_BYTES),
     maxUploadBytes,
     inflight: new InflightBudget(opts.maxInflightBytes || 4 * maxUploadBytes),
     maxQueuedAnalyses: opts.maxQueuedAnalyses || DEFAULT_MAX_QUEUED_ANALYSES,

@@ -65,6 +65,10 @@ const app = buildApp({
   // Threads building exports, task views and diffs; 0 (or unset): the queue bound of app.ts.
   deriveWorkers: Math.max(1, intFromEnv('HANGSCOPE_EXPORT_WORKERS', 1)),
   maxQueuedDerives: intFromEnv('HANGSCOPE_EXPORT_QUEUE', 0),
+  // MiB of built reports and graphs kept; unset: 32; 0: none.
+  exportCacheBytes: process.env.HANGSCOPE_EXPORT_CACHE_MB
+    ? intFromEnv('HANGSCOPE_EXPORT_CACHE_MB', 0) * 1024 * 1024
+    : undefined,
   // Writes per client address and window; 0 turns limiting off.
   rateLimit:
     intFromEnv('HANGSCOPE_RATE_LIMIT', 120) === 0

@@ -1,4 +1,5 @@
 import type { AnalysisRunner } from '../analysis/pool.js';
+import type { DerivedCache } from '../derive/cache.js';
 import type { DeriveRunner } from '../derive/pool.js';
 import type { InflightBudget } from '../ingest/budget.js';
 import type { Quota } from '../ingest/quota.js';
@@ -17,6 +18,8 @@ export interface RouteDeps {
   analysis: AnalysisRunner;
   /** Builds exports, task views and diffs from whole analyses, off the event loop. */
   derive: DeriveRunner;
+  /** Reports and graphs built once per analysis and inputs (derive/cache.ts). */
+  exports: DerivedCache;
   maxUploadBytes: number;
   /** Bytes of upload bodies held at once, across all uploads (ingest/budget.ts). */
   inflight: InflightBudget;

@@ -1,8 +1,9 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { analysisInputOf, type AnalysisInput } from '../derive/jobs.js';
-import type { DeriveRunner } from '../derive/pool.js';
+import { createHash } from 'node:crypto';
+import { analysisInputOf, type AnalysisInput, type DeriveJob } from '../derive/jobs.js';
 import type { RouteDeps } from './deps.js';
-import { loadIncident, loadStoredIncident, sendPieces } from './incidents.js';
+import { loadIncident, loadStoredHead, sendPieces } from './incidents.js';
+import { notFound } from '../errors.js';
 import { fullJsonPieces } from '../store/compact-json.js';
 import { inflateDocument } from '../store/document.js';
 import { errorSchema, idParams } from './schemas.js';
@@ -42,60 +43,79 @@ const exportSchema = (summary: string) => ({
 
 const yes = (v: string | undefined) => v !== undefined && v !== '' && v !== '0' && v !== 'false';
 
+/** What a report or graph is built from, besides the analysis. */
+type ExportInputs =
+  Omit<Extract<DeriveJob, { kind: 'md' }>, 'analysis'> | Omit<Extract<DeriveJob, { kind: 'dot' | 'svg' }>, 'analysis'>;
+
 /** What an export is made of: the incident as stored, or its redacted copy. */
 export interface ExportSource {
   incident: Omit<IncidentDetail, 'analysisJson'>;
-  /** Its analysis as stored (compressed); built from in the derive workers. */
-  analysis: AnalysisInput;
+  /** Its analysis as stored (compressed), read only when an export is built from it. */
+  analysis: () => Promise<AnalysisInput>;
   annotations: () => Promise<Annotation[]>;
   mitigation: () => Promise<MitigationRevision | null>;
   /** A redacted copy: its analysis is the redacted text's, not the stored one. */
   redacted: boolean;
+  /** Names the analysis for the cache of built exports (incident id and analysis tag); null: not kept. */
+  analysisKey: string | null;
 }
 
 export function redactedSource(r: RedactedIncident): ExportSource {
   return {
     incident: r.incident,
-    analysis: { form: r.document.form ?? 'full', encoding: r.document.encoding, data: r.document.data },
+    analysis: async () => ({ form: r.document.form ?? 'full', encoding: r.document.encoding, data: r.document.data }),
     annotations: async () => r.annotations,
     mitigation: async () => r.mitigation,
     redacted: true,
+    analysisKey: null,
   };
 }
 
 /**
  * Send one export of `src`; `pageUrl` is where the report says the incident lives. The
- * report and graphs are built in the derive workers (derive/jobs.ts): the event loop
- * only reads rows and sends bytes. A full derive queue answers 503 with Retry-After.
+ * report and graphs are built in the derive workers (derive/jobs.ts), once for the same
+ * analysis and inputs (kept in `deps.exports`): the event loop only reads rows and sends
+ * bytes. A full derive queue answers 503 with Retry-After.
  */
 export async function sendExport(
   kind: 'md' | 'dot' | 'svg' | 'json',
   request: FastifyRequest,
   reply: FastifyReply,
-  derive: DeriveRunner,
+  deps: Pick<RouteDeps, 'derive' | 'exports'>,
   src: ExportSource,
   pageUrl: string,
 ): Promise<FastifyReply> {
-  const { incident, analysis } = src;
+  const { incident } = src;
   const name = src.redacted ? `${incident.id}.redacted` : incident.id;
   if (src.redacted) reply.header('x-hangscope-redacted', '1');
+  /**
+   * Built in a derive worker, once for the same analysis and inputs (derive/cache.ts):
+   * a request that finds it built reads no analysis at all.
+   */
+  const built = (inputs: ExportInputs): Promise<Buffer> => {
+    const run = async () =>
+      deps.derive.run({ ...inputs, analysis: await src.analysis() } as DeriveJob) as Promise<Buffer>;
+    if (src.analysisKey === null) return run();
+    const hash = createHash('sha256').update(JSON.stringify(inputs)).digest('base64url');
+    return deps.exports.get(`${src.analysisKey}\0${hash}`, run);
+  };
   if (kind === 'md') {
     const [mitigation, annotations] = [await src.mitigation(), await src.annotations()];
-    const report = await derive.run({ kind: 'md', analysis, incident, pageUrl, mitigation, annotations });
+    const report = await built({ kind: 'md', incident, pageUrl, mitigation, annotations });
     return reply
       .type('text/markdown; charset=utf-8')
       .header('content-disposition', disposition(request, name, 'md'))
       .send(report);
   }
   if (kind === 'dot') {
-    const dot = await derive.run({ kind: 'dot', analysis, title: incident.title });
+    const dot = await built({ kind: 'dot', title: incident.title });
     return reply
       .type('text/vnd.graphviz; charset=utf-8')
       .header('content-disposition', disposition(request, name, 'dot'))
       .send(dot);
   }
   if (kind === 'svg') {
-    const svg = await derive.run({ kind: 'svg', analysis, title: incident.title });
+    const svg = await built({ kind: 'svg', title: incident.title });
     // An SVG opened directly is a document: forbid any script in it, whatever it holds.
     return reply
       .type('image/svg+xml; charset=utf-8')
@@ -108,6 +128,7 @@ export async function sendExport(
     .header('content-disposition', disposition(request, name, 'analysis.json'));
   // The full document, expanded from the compact form where stored so (a byte scan, no
   // parse), inflated on the thread pool, streamed.
+  const analysis = await src.analysis();
   const data = Buffer.from(analysis.data.buffer, analysis.data.byteOffset, analysis.data.byteLength);
   const json = analysis.encoding === 'identity' ? data : await inflateDocument(data);
   const { pieces, length } = fullJsonPieces({ form: analysis.form, json });
@@ -131,13 +152,19 @@ export const exportRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app,
         await redactIncident(store, deps.analysis, incident, { kaslr: q.kaslr === undefined || yes(q.kaslr) }),
       );
     }
-    const { analysis, analysisTag: _t, ...incident } = await loadStoredIncident(store, request.params.id);
+    const { analysisTag, ...incident } = await loadStoredHead(store, request.params.id);
     return {
       incident,
-      analysis: analysisInputOf(analysis),
+      analysis: async () => {
+        const stored = await store.getStored(incident.id);
+        if (!stored) throw notFound();
+        return analysisInputOf(stored.analysis);
+      },
       annotations: () => store.listAnnotations(incident.id),
       mitigation: async () => (await store.mitigationHistory(incident.id))[0] ?? null,
       redacted: false,
+      // An uncompressed analysis (from before 0003) has no tag: its exports are not kept.
+      analysisKey: analysisTag ? `${incident.id}\0${analysisTag}` : null,
     };
   }
 
@@ -153,7 +180,7 @@ export const exportRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app,
       { schema: exportSchema(`${summary} (?redact=1: redacted)`), config: readLimit(deps) },
       async (request, reply) => {
         const src = await load(request);
-        return sendExport(kind, request, reply, deps.derive, src, absoluteUrl(request, `/i/${src.incident.id}`));
+        return sendExport(kind, request, reply, deps, src, absoluteUrl(request, `/i/${src.incident.id}`));
       },
     );
   }

@@ -18,6 +18,7 @@ import {
   type IncidentSummary,
   type ListFilter,
   type StoredIncidentDetail,
+  type StoredIncidentHead,
 } from '../store/types.js';
 import { readLimit, writeLimit } from '../plugins/external.js';
 import { recordAudit } from '../services/audit.js';
@@ -33,9 +34,9 @@ export async function loadIncident(store: IncidentStore, id: string): Promise<In
   return incident;
 }
 
-/** The incident with its analysis as stored (compressed), for a derive job; 404 if none. */
-export async function loadStoredIncident(store: IncidentStore, id: string): Promise<StoredIncidentDetail> {
-  const incident = isIncidentId(id) ? await store.getStored(id) : null;
+/** The incident's fields and its analysis's tag, without reading the analysis; 404 if none. */
+export async function loadStoredHead(store: IncidentStore, id: string): Promise<StoredIncidentHead> {
+  const incident = isIncidentId(id) ? await store.getStoredHead(id) : null;
   if (!incident) throw notFound();
   return incident;
 }

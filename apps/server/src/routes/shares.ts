@@ -132,7 +132,7 @@ export const shareRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app, 
           kind,
           request,
           reply,
-          deps.derive,
+          deps,
           redactedSource(redacted),
           absoluteUrl(request, shareUrl(share.id)),
         );

@@ -15,11 +15,13 @@ import {
   SIMILAR_CANDIDATES,
   SIMILAR_MIN_SCORE,
   STORED_VIEW_MIN_BYTES,
+  headTag,
   storedAnalysisTag,
   toAnnotation,
   toDetailFields,
   toGroup,
   toSummary,
+  type AnalysisHeadColumns,
   type AnnotationRow,
   type IncidentRow,
 } from './sqlite-store.js';
@@ -50,6 +52,7 @@ import type {
   SimilarIncident,
   StoredAnalysis,
   StoredIncidentDetail,
+  StoredIncidentHead,
   StoredView,
 } from './types.js';
 
@@ -361,6 +364,16 @@ export class PostgresStore implements IncidentStore {
       },
       analysisTag: storedAnalysisTag(r.a_analyzed_at ?? '', { crc32: r.a_crc32, length: r.a_length }),
     };
+  }
+
+  async getStoredHead(id: string): Promise<StoredIncidentHead | null> {
+    const r = await this.one<IncidentRow & AnalysisHeadColumns>(
+      `SELECT i.*, ${TAGS}, a.encoding AS a_encoding, a.crc32 AS a_crc32, a.length AS a_length,
+         a.analyzed_at AS a_analyzed_at
+       FROM incidents i LEFT JOIN incident_analysis a ON a.incident_id = i.id WHERE i.id = $1`,
+      [id],
+    );
+    return r ? { ...toDetailFields(r), analysisTag: headTag(r) } : null;
   }
 
   async getRaw(id: string): Promise<{ encoding: 'gzip' | 'identity'; data: Buffer } | null> {

@@ -33,6 +33,7 @@ import type {
   RepeatInfo,
   SimilarIncident,
   StoredIncidentDetail,
+  StoredIncidentHead,
   StoredView,
 } from './types.js';
 
@@ -232,6 +233,21 @@ export function decodeCursor(cursor: string): number {
 
 /** The `analysisTag` of a compressed stored analysis (what cached views and ETags key
  *  on): when it was made and its document's checksum and length. */
+/** The analysis columns a head query reads (not the document). */
+export interface AnalysisHeadColumns {
+  a_encoding: 'identity' | 'deflate-raw-sync' | null;
+  a_crc32: number | null;
+  a_length: number | null;
+  a_analyzed_at: string | null;
+}
+
+/** getStored()'s tag of a compressed analysis; '' for none or an uncompressed one. */
+export function headTag(r: AnalysisHeadColumns): string {
+  return r.a_encoding === null || r.a_encoding === 'identity'
+    ? ''
+    : storedAnalysisTag(r.a_analyzed_at ?? '', { crc32: r.a_crc32, length: r.a_length });
+}
+
 export function storedAnalysisTag(analyzedAt: string, doc: { crc32?: number | null; length?: number | null }): string {
   return `${analyzedAt}|${doc.crc32}|${doc.length}`;
 }
@@ -459,6 +475,15 @@ export class SqliteStore implements IncidentStore {
       },
       analysisTag: storedAnalysisTag(doc.analyzed_at, doc),
     };
+  }
+
+  async getStoredHead(id: string): Promise<StoredIncidentHead | null> {
+    const r = this.stmt(
+      `SELECT i.*, ${TAGS}, a.encoding AS a_encoding, a.crc32 AS a_crc32, a.length AS a_length,
+         a.analyzed_at AS a_analyzed_at
+       FROM incidents i LEFT JOIN incident_analysis a ON a.incident_id = i.id WHERE i.id = ?`,
+    ).get(id) as (IncidentRow & AnalysisHeadColumns) | undefined;
+    return r ? { ...toDetailFields(r), analysisTag: headTag(r) } : null;
   }
 
   async getRaw(id: string): Promise<{ encoding: 'gzip' | 'identity'; data: Buffer } | null> {

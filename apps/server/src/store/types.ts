@@ -87,6 +87,9 @@ export interface StoredIncidentDetail extends Omit<IncidentDetail, 'analysisJson
   analysisTag: string;
 }
 
+/** The detail fields and the stored analysis's tag, without the analysis. */
+export type StoredIncidentHead = Omit<StoredIncidentDetail, 'analysis'>;
+
 export interface ListFilter {
   kind?: string;
   fingerprint?: string;
@@ -279,6 +282,9 @@ export interface IncidentStore {
   get(id: string): Promise<IncidentDetail | null>;
   /** Like get(), but the analysis as stored (compressed or not) and an entity tag. */
   getStored(id: string): Promise<StoredIncidentDetail | null>;
+  /** getStored() without reading the analysis: the fields and the analysis's tag ('' for
+   *  none, and for an uncompressed analysis from before 0003). */
+  getStoredHead(id: string): Promise<StoredIncidentHead | null>;
   getRaw(id: string): Promise<{ encoding: 'gzip' | 'identity'; data: Buffer } | null>;
   /** The analysis as stored (compact or full), inflated off the event loop; null: no incident or analysis. */
   getAnalysis(id: string): Promise<StoredAnalysis | null>;
