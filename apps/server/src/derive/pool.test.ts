@@ -1,4 +1,5 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { getPriority } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -98,6 +99,24 @@ describe('derive jobs in the built worker', () => {
     await expect(pool.run({ kind: 'dot', analysis: broken, title: 't' })).rejects.toThrow(/dot failed/);
     expect(text(await pool.run({ kind: 'dot', analysis: stored(HUNG_TASK_DUMP), title: 't' }))).toMatch(/^digraph/);
   });
+
+  // (Under `nice` already, the test cannot tell its threads apart.)
+  it.skipIf(process.platform !== 'linux' || getPriority() !== 0)(
+    'runs at a lower priority than the event loop (nice 10)',
+    async () => {
+      const niceOfThreads = () =>
+        readdirSync('/proc/self/task').map((tid) => {
+          const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+          return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+        });
+      const before = niceOfThreads().filter((n) => n === 10).length;
+      const pool = realPool();
+      await pool.run({ kind: 'dot', analysis: stored(HUNG_TASK_DUMP), title: 't' });
+      expect(niceOfThreads().filter((n) => n === 10).length).toBe(before + 1);
+      // This thread, the event loop, keeps its priority.
+      expect(niceOfThreads()[0]).toBe(0);
+    },
+  );
 
   it('createDeriveRunner: the built worker when given, in-process without one', async () => {
     const worker = createDeriveRunner({ size: 1, timeoutMs: 1000, maxQueued: 1, workerUrl: builtWorker() });
