@@ -3,13 +3,15 @@
 //
 //   node bench/healthz-under-exports.mjs [--dump bench/out/sysrq-50mb.txt] [--clients 10]
 //        [--duration 20] [--probe-ms 50] [--path report.md] [--env K=V,K=V] [--json out.json]
+//        [--server other/checkout/apps/server/dist/server.js]
 //
 // Starts the built server (apps/server/dist/server.js) on a temporary data directory with
 // the rate limits off, POSTs the dump and waits for its analysis (the POST answers when it
 // is stored), then for --duration seconds runs --clients clients each fetching
 // /api/incidents/ID/<path> in a loop while a prober GETs /healthz every --probe-ms ms.
 // Prints p50/p99 of both, the answers by status (a 503 is the export queue refusing), and
-// the 1-minute load average before and after: the machine may be shared.
+// the 1-minute load average before and after: the machine may be shared. The prober has
+// its own event loop (a worker thread), so the clients' work does not delay its probes.
 // Generate the dump first: node bench/gen.mjs --sizes 50 --kinds sysrq
 // Build first: pnpm build
 
@@ -20,9 +22,9 @@ import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const serverJs = join(here, '../apps/server/dist/server.js');
 
 function arg(name, def) {
   const i = process.argv.indexOf(`--${name}`);
@@ -34,12 +36,39 @@ const DURATION_S = Number(arg('duration', '20'));
 const PROBE_MS = Number(arg('probe-ms', '50'));
 const PATH = arg('path', 'report.md');
 const JSON_OUT = arg('json', null);
+// Another build to compare with (say a checkout of the commit before a change).
+const serverJs = resolve(arg('server', join(here, '../apps/server/dist/server.js')));
 const EXTRA_ENV = Object.fromEntries(
   (arg('env', '') || '')
     .split(',')
     .filter(Boolean)
     .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
 );
+
+/** GET /healthz every `every` ms until `until`; posts the latencies (ms). */
+const PROBER = `
+const { request } = require('node:http');
+const { parentPort, workerData: { port, until, every } } = require('node:worker_threads');
+const get = () => new Promise((res, rej) => {
+  const t0 = performance.now();
+  const req = request({ host: '127.0.0.1', port, path: '/healthz', agent: false }, (r) => {
+    r.resume();
+    r.on('end', () => (r.statusCode === 200 ? res(performance.now() - t0) : rej(new Error('/healthz answered ' + r.statusCode))));
+  });
+  req.on('error', rej);
+  req.end();
+});
+(async () => {
+  const out = [];
+  while (Date.now() < until) {
+    const t0 = performance.now();
+    out.push(await get());
+    const wait = every - (performance.now() - t0);
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  }
+  parentPort.postMessage(out);
+})();
+`;
 
 async function freePort() {
   return new Promise((res, rej) => {
@@ -165,18 +194,18 @@ try {
       else throw new Error(`GET ${PATH} answered ${r.status}: ${r.head}`);
     }
   };
-  const probes = [];
-  const prober = async () => {
-    while (performance.now() < end) {
-      const t0 = performance.now();
-      const r = await http('GET', port, '/healthz');
-      if (r.status !== 200) throw new Error(`/healthz answered ${r.status}`);
-      probes.push(r.ms);
-      const wait = PROBE_MS - (performance.now() - t0);
-      if (wait > 0) await new Promise((res) => setTimeout(res, wait));
-    }
-  };
-  await Promise.all([prober(), ...Array.from({ length: CLIENTS }, client)]);
+  // The prober runs on its own event loop (a worker thread): the clients' own work in
+  // this thread (parsing thousands of answers a second) must not count as the server's.
+  const prober = () =>
+    new Promise((resolve, reject) => {
+      const w = new Worker(PROBER, {
+        eval: true,
+        workerData: { port, until: Date.now() + DURATION_S * 1000, every: PROBE_MS },
+      });
+      w.once('message', resolve);
+      w.once('error', reject);
+    });
+  const [probes] = await Promise.all([prober(), ...Array.from({ length: CLIENTS }, client)]);
   const result = {
     date: new Date().toISOString(),
     dump: DUMP,
