@@ -5,7 +5,7 @@ import { SCHEMA_VERSION, type AnalysisDocument, type Cpu, type Task } from './co
 import { buildFindings } from './findings/build.js';
 import { matchKnownIssues } from './findings/known-issues.js';
 import { buildGraph } from './graph/build.js';
-import { findWaits } from './graph/waits.js';
+import { findWaits } from './waits/find.js';
 import { resolve } from './resolve/resolve.js';
 import { buildModel } from './model/build.js';
 import { pickKernel } from './parse/kernel.js';

@@ -2,7 +2,7 @@
 // what it concludes from the graph (cycles, root blockers, what is missing).
 import { describe, expect, it } from 'vitest';
 import { buildGraph } from '../graph/build.js';
-import { findWaits } from '../graph/waits.js';
+import { findWaits } from '../waits/find.js';
 import { buildModel } from '../model/build.js';
 import { parseText } from '../parse/run.js';
 import { resolve } from '../resolve/resolve.js';

@@ -5,7 +5,7 @@ import type { Confidence, Finding, GraphEdge, GraphNode, Kind, Lock, Span } from
 import { EXTERNAL_SITUATIONS, nextStepFields, type NextStepFields } from '../knowledge/next-steps.js';
 import { mergeSpans, type Model } from '../model/build.js';
 import type { IpiResult, StarvedCpu } from '../resolve/cpus.js';
-import type { TaskWait } from '../graph/waits.js';
+import type { TaskWait } from '../waits/find.js';
 import type { FlushTarget } from '../resolve/works.js';
 import type { ModelTask } from '../model/build.js';
 import { cycleOrder, stronglyConnected } from './cycles.js';

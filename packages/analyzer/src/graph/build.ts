@@ -11,7 +11,7 @@ import type { FlushTarget } from '../resolve/works.js';
 import { GraphBuilder } from './builder.js';
 import { drawCpus, drawIpis, drawWakeups } from './cpus.js';
 import { drawLocks } from './locks.js';
-import type { TaskWait } from './waits.js';
+import type { TaskWait } from '../waits/find.js';
 import { drawWorks } from './works.js';
 
 export interface GraphResult {

@@ -1,5 +1,5 @@
 // Wait semantics: which frame on a stack means which kind of wait. One row per fact,
-// each naming the kernel function it describes. The engine (graph/waits.ts) walks a
+// each naming the kernel function it describes. The engine (waits/find.ts) walks a
 // task's frames innermost-first, skips GENERIC frames, and takes the first row that
 // matches; CALLER_RULES then refine the target from the frames below it.
 

@@ -6,7 +6,7 @@ import { buildModel } from '../model/build.js';
 import { parseText } from '../parse/run.js';
 import { GraphBuilder } from '../graph/builder.js';
 import { drawIpis } from '../graph/cpus.js';
-import { findWaits } from '../graph/waits.js';
+import { findWaits } from '../waits/find.js';
 import { resolveCpus, resolveIpis } from './cpus.js';
 
 function resolve(text: string) {

@@ -3,7 +3,7 @@
 // Each resolver returns its facts; graph/cpus.ts draws them in the order given.
 
 import type { Confidence, EdgeKind, Span } from '../contract.js';
-import type { TaskWait } from '../graph/waits.js';
+import type { TaskWait } from '../waits/find.js';
 import { X86_EFLAGS_IF } from '../knowledge/arch.js';
 import { readCfd, readCpumask, readCsd } from '../knowledge/structs.js';
 import { cpuOfPercpuAddr, type Model, type ModelCpu, type ModelTask } from '../model/build.js';

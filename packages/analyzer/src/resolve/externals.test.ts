@@ -1,7 +1,7 @@
 // The external resolver on its own: waits served by a thread of the dump or by a party
 // outside it, and only for tasks no other resolver explained.
 import { describe, expect, it } from 'vitest';
-import { findWaits } from '../graph/waits.js';
+import { findWaits } from '../waits/find.js';
 import { buildModel } from '../model/build.js';
 import { parseText } from '../parse/run.js';
 import { taskDump } from '../testing/task-dump.js';

@@ -4,7 +4,7 @@
 // grace period. A fallback: a task whose wait another resolver explained is left alone.
 
 import type { Confidence, EdgeKind, Span } from '../contract.js';
-import type { TaskWait } from '../graph/waits.js';
+import type { TaskWait } from '../waits/find.js';
 import { WAIT_TARGETS } from '../knowledge/wait-targets.js';
 import type { Model, ModelTask } from '../model/build.js';
 

@@ -5,7 +5,7 @@
 // graph/locks.ts draws the result.
 
 import type { Span } from '../contract.js';
-import type { TaskWait } from '../graph/waits.js';
+import type { TaskWait } from '../waits/find.js';
 import type { Model } from '../model/build.js';
 import { fromHeldLocks } from './locks/held-locks.js';
 import { lockOrderFromChains, waitersFromLockdepChains } from './locks/lockdep-chains.js';

@@ -2,7 +2,7 @@
 // the graph is drawn. Each resolver returns facts with confidence, why and evidence;
 // graph/ only turns them into nodes and edges, in the order the resolvers run here.
 
-import type { TaskWait } from '../graph/waits.js';
+import type { TaskWait } from '../waits/find.js';
 import type { Model } from '../model/build.js';
 import { resolveCpus, resolveIpis, resolveWakeups, type ResolvedCpus, type ResolvedIpis, type Wakeup } from './cpus.js';
 import { resolveExternals, type ExternalLink } from './externals.js';

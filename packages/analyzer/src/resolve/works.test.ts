@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { buildModel } from '../model/build.js';
 import { parseText } from '../parse/run.js';
 import { taskDump } from '../testing/task-dump.js';
-import { findWaits } from '../graph/waits.js';
+import { findWaits } from '../waits/find.js';
 import { resolveWorks, runningWork } from './works.js';
 
 const task = (comm: string, pid: number, frames: string[], wq?: string) => taskDump(comm, pid, 'D', frames, wq);

@@ -6,7 +6,7 @@
 // The resolver returns these links in the order graph/works.ts draws them.
 
 import type { Confidence, EdgeKind, Span, Work } from '../contract.js';
-import type { TaskWait } from '../graph/waits.js';
+import type { TaskWait } from '../waits/find.js';
 import { kworkerKind, workqueueInfo } from '../knowledge/workqueues.js';
 import { mergeSpans, type Model, type ModelTask } from '../model/build.js';
 

@@ -13,7 +13,7 @@
 import type { Analysis } from '../findings/build.js';
 import type { GraphEdge, GraphNode, Lock } from '../contract.js';
 import type { Model, ModelTask } from '../model/build.js';
-import type { TaskWait } from '../graph/waits.js';
+import type { TaskWait } from '../waits/find.js';
 import { isGenericFrame, matchWaitRule } from '../knowledge/waits.js';
 import { lockWrapperFor } from '../knowledge/lock-wrappers.js';
 import { isFingerprintNoise } from '../knowledge/fingerprint-frames.js';

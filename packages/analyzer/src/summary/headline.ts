@@ -9,8 +9,8 @@ import type { Kind } from '../contract.js';
 import { REPORT_FRAMES } from '../knowledge/report-frames.js';
 import { SPIN_HELPERS, isGenericFrame, matchWaitRule } from '../knowledge/waits.js';
 import type { Model, ModelTask } from '../model/build.js';
-import type { TaskWait } from '../graph/waits.js';
-import { taskContextFrames } from '../graph/waits.js';
+import type { TaskWait } from '../waits/find.js';
+import { taskContextFrames } from '../waits/find.js';
 import type { LineTable } from '../text/lines.js';
 import { computeTitle, decisiveKind } from './title.js';
 

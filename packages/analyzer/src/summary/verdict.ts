@@ -5,7 +5,7 @@
 
 import type { Finding, FindingKind, GraphEdge, GraphNode, Kind } from '../contract.js';
 import type { Model } from '../model/build.js';
-import type { TaskWait } from '../graph/waits.js';
+import type { TaskWait } from '../waits/find.js';
 import type { Headline } from './headline.js';
 import { acquireSite } from '../resolve/locks/lockdep-chains.js';
 import { countWords, proseName } from './names.js';

@@ -1,7 +1,7 @@
 // A lock resolution step on its own (resolve/locks/*.test.ts): text → model → waits, and
 // an empty LockTable for the step to record into.
 
-import { findWaits } from '../graph/waits.js';
+import { findWaits } from '../waits/find.js';
 import { buildModel } from '../model/build.js';
 import { pickKernel } from '../parse/kernel.js';
 import { parseText } from '../parse/run.js';

@@ -11,7 +11,7 @@
 // by address or name: LockTable.byAddr, lockNamed, ensure); the result is the same as
 // applying every entry here, in text order.
 
-import type { TaskWait } from '../../graph/waits.js';
+import type { TaskWait } from '../../waits/find.js';
 import type { ModelTask } from '../../model/build.js';
 import type { LockFactRecord, TaskRef } from '../../parse/records.js';
 import { HELD_BASE, type LockTable } from './table.js';

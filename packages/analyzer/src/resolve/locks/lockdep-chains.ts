@@ -2,7 +2,7 @@
 // of a circular locking report, kernel/locking/lockdep.c print_circular_bug).
 
 import type { Span } from '../../contract.js';
-import type { TaskWait } from '../../graph/waits.js';
+import type { TaskWait } from '../../waits/find.js';
 import { LOCKDEP_PLUMBING } from '../../knowledge/arch.js';
 import { isGenericFrame, matchWaitRule } from '../../knowledge/waits.js';
 import type { LockdepChainRecord } from '../../parse/records.js';

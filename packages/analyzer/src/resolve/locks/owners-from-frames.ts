@@ -6,7 +6,7 @@
 // lock of a per-object class.
 
 import type { Confidence } from '../../contract.js';
-import type { TaskWait } from '../../graph/waits.js';
+import type { TaskWait } from '../../waits/find.js';
 import { FRAME_HELD_CLASSES } from '../../knowledge/frame-held-locks.js';
 import type { ModelTask } from '../../model/build.js';
 import type { StackFrame } from '../../parse/records.js';

@@ -2,7 +2,7 @@
 // acquire … held by", a debug spinlock's .owner, the hung-task "blocked on a mutex likely
 // owned by" hint.
 
-import type { TaskWait } from '../../graph/waits.js';
+import type { TaskWait } from '../../waits/find.js';
 import { TYPE_WORD, type LockTable } from './table.js';
 
 export function fromLockReports(table: LockTable, waits: Map<string, TaskWait>): void {

@@ -2,7 +2,7 @@
 // interrupted on the same CPU holds — that CPU's task waits for itself.
 
 import type { Span } from '../../contract.js';
-import type { TaskWait } from '../../graph/waits.js';
+import type { TaskWait } from '../../waits/find.js';
 import { EXCEPTION_ENTRIES } from '../../knowledge/exception-entries.js';
 import { SPIN_ACQUIRE, SPIN_ACQUIRE_WITHIN, SPIN_WAITING } from '../../knowledge/spin-acquire.js';
 import { isGenericFrame, matchWaitRule } from '../../knowledge/waits.js';

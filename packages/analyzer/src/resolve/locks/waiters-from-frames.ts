@@ -4,7 +4,7 @@
 // taken at the same call site, else an anonymous lock per site.
 
 import type { Span } from '../../contract.js';
-import type { TaskWait } from '../../graph/waits.js';
+import type { TaskWait } from '../../waits/find.js';
 import { FRAME_HELD_CLASSES } from '../../knowledge/frame-held-locks.js';
 import { lockTakenBy } from '../../knowledge/lock-wrappers.js';
 import type { ModelTask } from '../../model/build.js';

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { buildModel } from '../model/build.js';
 import { parseText } from '../parse/run.js';
 import { taskDump } from '../testing/task-dump.js';
-import { findWaits } from './waits.js';
+import { findWaits } from './find.js';
 
 function waitsOf(text: string) {
   const { records } = parseText(text);
