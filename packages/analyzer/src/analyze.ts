@@ -8,6 +8,7 @@ import { buildGraph } from './graph/build.js';
 import { findWaits } from './waits/find.js';
 import { resolve } from './resolve/resolve.js';
 import { buildModel } from './model/build.js';
+import { reportWatchdogStack } from './model/watchdog-stacks.js';
 import { pickKernel } from './parse/kernel.js';
 import { parseText } from './parse/run.js';
 import { normalizeSpaces } from './text/spaces.js';
@@ -48,10 +49,12 @@ function analyzeUnsafe(raw: string): AnalysisDocument {
   // spans); the records themselves are not read again, and a `foreach bt` of 17,000
   // tasks holds as many until the document is done.
   records.tasks = [];
-  const det = detectKind(model);
+  // A watchdog's frame stands for a report the text lacks (it may mark a CPU stuck).
+  const fromStack = reportWatchdogStack(model);
   const waits = findWaits(model, arch);
   const graph = buildGraph(model, waits, resolve(model, waits));
-  const h = headline(fromReport, model, waits, det);
+  // The summary reads what the stages made, last.
+  const h = headline(fromReport, model, waits, detectKind(model, fromStack));
   const analysis = buildFindings({
     model,
     kind: h.kind,

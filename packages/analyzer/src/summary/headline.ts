@@ -6,9 +6,9 @@
 // frame of the main task that is not scheduler, locking or watchdog plumbing.
 
 import type { Kind } from '../contract.js';
-import { REPORT_FRAMES } from '../knowledge/report-frames.js';
 import { SPIN_HELPERS, isGenericFrame, matchWaitRule } from '../knowledge/waits.js';
 import type { Model, ModelTask } from '../model/build.js';
+import type { WatchdogStack } from '../model/watchdog-stacks.js';
 import type { TaskWait } from '../waits/find.js';
 import { taskContextFrames } from '../waits/find.js';
 import type { LineTable } from '../text/lines.js';
@@ -36,8 +36,17 @@ export interface Headline {
   stackFrame?: string | null;
 }
 
-/** Kind from report records and, failing that, from watchdog frames of a panic stack. */
-export function detectKind(model: Model): { kind: Kind; cpu: number | null; task: ModelTask | null } {
+/**
+ * Kind from report records and, failing that, from the watchdog frame of a panic stack
+ * (model/watchdog-stacks.ts, which added its report when the model was built). Reads
+ * the model only.
+ */
+export function detectKind(
+  model: Model,
+  fromStack: WatchdogStack | null,
+): { kind: Kind; cpu: number | null; task: ModelTask | null } {
+  // The stack's report was added because no report of the text decides.
+  if (fromStack) return fromStack;
   const reports = model.records.reports;
   // The report that stopped the machine decides (summary/title.ts decisiveKind).
   const k = decisiveKind(
@@ -56,44 +65,6 @@ export function detectKind(model: Model): { kind: Kind; cpu: number | null; task
           ) ?? null)
         : null;
       return { kind: k, cpu: r.cpu ?? null, task };
-    }
-  }
-  // Tasks share stacks: a stack without a watchdog frame is looked at once.
-  const quiet = new Set<ModelTask['frames']>();
-  for (const t of model.tasks) {
-    if (quiet.has(t.frames)) continue;
-    quiet.add(t.frames);
-    for (let k = 0; k < t.frames.length; k++) {
-      const rf = REPORT_FRAMES.find((x) => x.fn.test(t.frames[k].fn));
-      if (rf) {
-        const f = { fn: t.frames[k].fn, line: t.frameLines[k] ?? 0 };
-        model.records.reports.push({
-          kind: rf.kind,
-          header: rf.what,
-          cpu: t.cpu,
-          task: { pid: t.pid, comm: t.comm, taskAddr: t.taskAddr },
-          span: { line: f.line, endLine: f.line },
-          format: 'panic_stack',
-        });
-        if (t.cpu !== null && (rf.kind === 'soft_lockup' || rf.kind === 'hard_lockup')) {
-          const c = model.cpus.get(t.cpu);
-          if (c) {
-            c.stuck = true;
-            c.stuckReason ??= rf.what;
-          } else {
-            model.cpus.set(t.cpu, {
-              cpu: t.cpu,
-              current: t.id,
-              idle: false,
-              stuck: true,
-              stuckReason: rf.what,
-              runnable: [],
-              evidence: [{ line: f.line, endLine: f.line }],
-            });
-          }
-        }
-        return { kind: rf.kind, cpu: t.cpu, task: t };
-      }
     }
   }
   // A busy-workqueue dump with no pool hung: busy workers, each a task running its work.
