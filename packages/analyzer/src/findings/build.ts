@@ -63,13 +63,18 @@ const KIND_ORDER: Record<string, number> = {
   missing_evidence: 7,
 };
 
-let modelForLabels: Model | null = null;
+/** The graph's nodes by id, with the model of the run for the tasks that are no node. */
+class NodeNames extends Map<string, GraphNode> {
+  constructor(readonly model: Model) {
+    super();
+  }
+}
 
 /** What a summary calls a node (its label; a lock keyed internally in words). */
-export function label(nodes: Map<string, GraphNode>, id: string): string {
+function label(nodes: NodeNames, id: string): string {
   const n = nodes.get(id);
   if (n) return proseName(id, n.label);
-  const t = modelForLabels?.taskById.get(id);
+  const t = nodes.model.taskById.get(id);
   return t ? taskLabel(t) : id;
 }
 
@@ -121,7 +126,7 @@ function lockLoop(order: string[], edges: GraphEdge[]): string[] {
 
 /** A cycle with lockdep lock-order links: what lockdep reports, a deadlock that can happen. */
 function lockOrderCycle(
-  nodes: Map<string, GraphNode>,
+  nodes: NodeNames,
   order: string[],
   edges: GraphEdge[],
   evidence: Span[],
@@ -155,7 +160,7 @@ function lockClassOnly(locks: Lock[], id: string): Lock | null {
  *  they are one instance: a self-deadlock if so, lockdep's false positive for nesting it
  *  was not told about (two instances of one class) if not. */
 function classSelfDeadlock(
-  nodes: Map<string, GraphNode>,
+  nodes: NodeNames,
   task: string,
   lock: Lock,
   order: string[],
@@ -173,18 +178,8 @@ function classSelfDeadlock(
 }
 
 export function buildFindings(inp: FindingInputs): Analysis {
-  modelForLabels = inp.model;
-  try {
-    return findingsOf(inp);
-  } finally {
-    // Not kept past this call: the model of a big dump is most of its memory.
-    modelForLabels = null;
-  }
-}
-
-function findingsOf(inp: FindingInputs): Analysis {
   const { model, waits, edges } = inp;
-  const nodes = new Map<string, GraphNode>();
+  const nodes = new NodeNames(model);
   for (const n of inp.nodes) nodes.set(n.id, n);
   const out: Finding[] = [];
 
