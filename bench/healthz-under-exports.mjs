@@ -3,7 +3,7 @@
 //
 //   node bench/healthz-under-exports.mjs [--dump bench/out/sysrq-50mb.txt] [--clients 10]
 //        [--duration 20] [--probe-ms 50] [--path report.md] [--env K=V,K=V] [--json out.json]
-//        [--server other/checkout/apps/server/dist/server.js]
+//        [--server other/checkout/apps/server/dist/server.js] [--node-args '--cpu-prof --cpu-prof-dir=DIR']
 //
 // Starts the built server (apps/server/dist/server.js) on a temporary data directory with
 // the rate limits off, POSTs the dump and waits for its analysis (the POST answers when it
@@ -38,6 +38,8 @@ const PATH = arg('path', 'report.md');
 const JSON_OUT = arg('json', null);
 // Another build to compare with (say a checkout of the commit before a change).
 const serverJs = resolve(arg('server', join(here, '../apps/server/dist/server.js')));
+// e.g. '--cpu-prof --cpu-prof-dir=DIR' (profiles are written when the server exits)
+const NODE_ARGS = (arg('node-args', '') || '').split(' ').filter(Boolean);
 const EXTRA_ENV = Object.fromEntries(
   (arg('env', '') || '')
     .split(',')
@@ -129,7 +131,7 @@ const load1 = () => loadavg()[0].toFixed(2);
 const dir = mkdtempSync(join(tmpdir(), 'hangscope-healthz-'));
 const port = await freePort();
 mkdirSync(join(dir, 'no-examples'));
-const child = spawn(process.execPath, [serverJs], {
+const child = spawn(process.execPath, [...NODE_ARGS, serverJs], {
   cwd: dir,
   env: {
     ...process.env,

@@ -7,12 +7,15 @@
 import { analyze } from '@hangscope/analyzer';
 import { parentPort } from 'node:worker_threads';
 import { HttpError } from '../errors.js';
+import { lowerThreadPriority } from './thread-priority.js';
 import { compressDocumentStreaming, compressJsonPieces } from '../store/document.js';
 import { compactJsonPieces } from './compact-encode.js';
 import { COMPACT_MIN_TASKS, countLines, decodeOrReject, indexFields, pageView, storedForm } from './digest.js';
 
 if (!parentPort) throw new Error('analysis worker must run in a worker thread');
 const port = parentPort;
+// Analyses yield the CPU to the event loop, which keeps answering meanwhile.
+lowerThreadPriority(10);
 
 /** The bytes in an ArrayBuffer of their own (a small Buffer may share Node's pool). */
 function ownBuffer(data: Buffer): ArrayBuffer {

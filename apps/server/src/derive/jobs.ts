@@ -1,17 +1,20 @@
-// What is derived from a stored analysis on a read: the exports (report.md, graph.dot,
+// What reads derive from a whole stored analysis: the exports (report.md, graph.dot,
 // graph.svg), the tasks of the page's task view, a diff of two analyses, the ids an
-// annotation may target. Each needs the whole analysis as
-// objects — for a 50 MB dump, 27 MB of compact JSON parsed and expanded, ~0.5 s — so
-// they run in the derive workers (pool.ts), never on the event loop; the same functions
-// run in-process only where no built worker exists (vitest runs the TypeScript source).
+// annotation may target. Each needs the analysis as objects — for a 50 MB dump, 27 MB of
+// compact JSON parsed and expanded, ~0.5 s; the redaction pass over a whole dump to
+// share costs as much (linear, ~0.4 s for 15 MB). They run in the derive workers (pool.ts),
+// never on the event loop; the same functions run in-process only where no built worker
+// exists (vitest runs the TypeScript source).
 //
 // Inputs and answers cross between threads by structured clone: an analysis goes as it
 // is stored (compressed) and is inflated and parsed here; text answers come back as
 // UTF-8 bytes, which the route sends as they are.
+import { createHash } from 'node:crypto';
 import { diffAnalyses, type AnalysisDocument } from '@hangscope/analyzer';
 import { graphToDot } from '../export/graph-dot.js';
 import { graphToSvg } from '../export/graph-svg.js';
 import { buildMarkdownReport, type ReportInput } from '../export/report-md.js';
+import { Redactor, type RedactOptions } from '../redact/redact.js';
 import { annotatableIds } from '../services/analysis-ids.js';
 import { parseFullDocument } from '../store/compact-json.js';
 import { compressDocument, inflateDocumentSync, type DocumentForm, type StoredDocument } from '../store/document.js';
@@ -38,7 +41,8 @@ export type DeriveJob =
   | { kind: 'tasks'; analysis: AnalysisInput | null; ids: string[] }
   | { kind: 'diff'; a: AnalysisInput; b: AnalysisInput; head: Record<string, unknown> }
   | { kind: 'has-target'; analysis: AnalysisInput | null; target: string }
-  | { kind: 'view'; analysis: AnalysisInput | null };
+  | { kind: 'view'; analysis: AnalysisInput | null }
+  | { kind: 'redact'; raw: Uint8Array; options: RedactOptions; strings: (string | null)[] };
 
 /** What each job answers. */
 export interface DeriveResults {
@@ -52,6 +56,9 @@ export interface DeriveResults {
   'has-target': boolean;
   /** The incident page's view (view/page-view.ts) and its stack groups, compressed as stored. */
   view: { doc: StoredDocument; groups: TaskGroupSummary[]; groupsDoc: StoredDocument };
+  /** The dump redacted (UTF-8) and its SHA-256, and `strings` through the same redactor
+   *  after it, in order (a name gets the pseudonym it has in the dump). */
+  redact: { text: Uint8Array; sha256: string; strings: (string | null)[] };
 }
 
 export type DeriveResult = DeriveResults[keyof DeriveResults];
@@ -115,6 +122,14 @@ export function runDeriveJob(job: DeriveJob): DeriveResult {
         groups,
         groupsDoc: compressDocument(JSON.stringify(groups)),
       };
+    }
+    case 'redact': {
+      const raw = job.raw;
+      const original = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8');
+      const redactor = new Redactor(original, job.options);
+      const text = utf8(redactor.redact(original));
+      const sha256 = createHash('sha256').update(text).digest('hex');
+      return { text, sha256, strings: job.strings.map((s) => (s === null ? null : redactor.redact(s))) };
     }
     case 'has-target':
       return annotatableIds(fullDocument(job.analysis)).has(job.target);

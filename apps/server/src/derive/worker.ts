@@ -2,27 +2,15 @@
 // bytes transferred), answers { jobId, result } or { jobId, error }. Inflating, parsing
 // and building happen here, so a read of a big analysis never blocks the event loop.
 // Byte answers are transferred, not copied.
-import { readlinkSync } from 'node:fs';
-import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
+import { lowerThreadPriority } from '../analysis/thread-priority.js';
 import { runDeriveJob, type DeriveJob } from './jobs.js';
 
 if (!parentPort) throw new Error('derive worker must run in a worker thread');
 const port = parentPort;
 
-/**
- * This thread yields the CPU to the event loop: on Linux a thread has its own nice
- * value (its id is in /proc/thread-self), and lowering it needs no privilege. On a busy
- * host the scheduler otherwise gives the event loop and a building worker equal turns,
- * and a /healthz waits out the worker's time slice. Elsewhere it is left as it is.
- */
-const DERIVE_NICE = 10;
-try {
-  const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
-  if (Number.isInteger(tid) && tid > 0) setPriority(tid, DERIVE_NICE);
-} catch {
-  // not Linux, or no /proc: the default priority
-}
+// Builds yield the CPU to the event loop (analysis/thread-priority.ts).
+lowerThreadPriority(10);
 
 /** The bytes in an ArrayBuffer of their own (a small Buffer may share Node's pool). */
 function own(data: Uint8Array): Uint8Array {

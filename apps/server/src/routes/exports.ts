@@ -149,7 +149,7 @@ export const exportRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app,
     if (yes(q.redact)) {
       const incident = await loadIncident(store, request.params.id);
       return redactedSource(
-        await redactIncident(store, deps.analysis, incident, { kaslr: q.kaslr === undefined || yes(q.kaslr) }),
+        await redactIncident(store, deps, incident, { kaslr: q.kaslr === undefined || yes(q.kaslr) }),
       );
     }
     const { analysisTag, ...incident } = await loadStoredHead(store, request.params.id);

@@ -38,7 +38,7 @@ export const shareRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app, 
     },
     async (request, reply) => {
       const incident = await loadIncident(store, request.params.id);
-      const { text } = await redactIncident(store, deps.analysis, incident, { kaslr: request.query.kaslr !== '0' });
+      const { text } = await redactIncident(store, deps, incident, { kaslr: request.query.kaslr !== '0' });
       return reply
         .type('text/plain; charset=utf-8')
         .header('x-content-type-options', 'nosniff')
@@ -103,7 +103,7 @@ export const shareRoutes: FastifyPluginAsync<{ deps: RouteDeps }> = async (app, 
     if (!incident) throw notFound('share link');
     return {
       share,
-      redacted: await redactIncident(store, deps.analysis, incident, { kaslr: share.kaslr, shownId: share.id }),
+      redacted: await redactIncident(store, deps, incident, { kaslr: share.kaslr, shownId: share.id }),
     };
   }
 

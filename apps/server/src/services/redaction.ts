@@ -1,10 +1,10 @@
 // Redacted copies of an incident, for sharing outside the team: the dump through the
 // redaction pass (redact/redact.ts), analysed again, with the incident's own fields and
 // notes through the same pass, so a pseudonym means the same thing everywhere in it.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { AnalysisRunner } from '../analysis/pool.js';
+import type { DeriveRunner } from '../derive/pool.js';
 import { notFound } from '../errors.js';
-import { Redactor } from '../redact/redact.js';
 import type { StoredDocument } from '../store/document.js';
 import type { Annotation, IncidentDetail, IncidentStore, MitigationRevision } from '../store/types.js';
 import { readRawBytes } from './raw.js';
@@ -26,7 +26,8 @@ export async function redactionSecret(store: IncidentStore): Promise<string> {
 
 /** What a redacted export or share link shows. */
 export interface RedactedIncident {
-  text: string;
+  /** The redacted dump, UTF-8. */
+  text: Buffer;
   /** The analysis of the redacted text, compressed as the store keeps analyses. */
   document: StoredDocument;
   incident: Omit<IncidentDetail, 'analysisJson'>;
@@ -36,63 +37,73 @@ export interface RedactedIncident {
 
 /**
  * The incident redacted: `kaslr` moves kernel addresses too; `shownId` replaces its id
- * (a share link does not give away the incident's own permalink).
+ * (a share link does not give away the incident's own permalink). The redaction pass
+ * runs in a derive worker and the analysis in an analysis worker: nothing of the dump is
+ * decoded or parsed on the event loop.
  */
 export async function redactIncident(
   store: IncidentStore,
-  analysis: AnalysisRunner,
+  workers: { analysis: AnalysisRunner; derive: DeriveRunner },
   incident: IncidentDetail,
   opts: { kaslr: boolean; shownId?: string },
 ): Promise<RedactedIncident> {
   const bytes = await readRawBytes(store, incident.id);
   if (!bytes) throw notFound();
-  const original = bytes.toString('utf8');
   const secret = await redactionSecret(store);
-  const redactor = new Redactor(original, {
-    kaslr: opts.kaslr,
-    secret: `${secret}:${incident.sha256}`,
-    hosts: [incident.host],
+  const notes = await store.listAnnotations(incident.id);
+  const latest = (await store.mitigationHistory(incident.id))[0] ?? null;
+  // The incident's own text goes through the dump's redactor, after the dump, so a name
+  // gets the pseudonym it has there.
+  const strings = [
+    ...notes.flatMap((a) => [a.body, a.author]),
+    incident.host,
+    ...incident.tags,
+    incident.userTitle,
+    latest?.body ?? null,
+    latest?.author ?? null,
+  ];
+  // The dump's bytes go to the worker (not used here after).
+  const redacted = await workers.derive.run({
+    kind: 'redact',
+    raw: bytes,
+    options: { kaslr: opts.kaslr, secret: `${secret}:${incident.sha256}`, hosts: [incident.host] },
+    strings,
   });
-  const text = redactor.redact(original);
-  const redactedBytes = Buffer.from(text, 'utf8');
-  // Analysed in the analysis workers; its document stays compressed (the exports build
-  // from it in the derive workers): nothing of it is parsed on the event loop.
-  const record = await analysis.analyze(redactedBytes);
-  const r = (s: string) => redactor.redact(s);
-  const rn = (s: string | null) => (s === null ? null : redactor.redact(s));
-  const annotations = (await store.listAnnotations(incident.id)).map((a) => ({
+  const text = redacted.text as Buffer;
+  const out = [...redacted.strings];
+  const next = () => out.shift() ?? null;
+  const annotations = notes.map((a) => ({
     ...a,
-    body: r(a.body),
-    author: rn(a.author),
+    body: next() ?? '',
+    author: next(),
     incidentId: opts.shownId ?? a.incidentId,
   }));
-  const latest = (await store.mitigationHistory(incident.id))[0] ?? null;
+  const host = next();
+  const tags = incident.tags.map(() => next() ?? '');
+  const userTitle = next();
+  const mitigation = latest ? { ...latest, body: next() ?? '', author: next() } : null;
+  const record = await workers.analysis.analyze(text);
   // Field by field: the stored detail's analysisJson is a lazy getter that would
-  // inflate the original analysis if spread.
+  // inflate the original analysis if spread. Without a title of its own, the incident is
+  // titled by the analysis of the redacted text, which is redacted already.
   const fields: RedactedIncident['incident'] = {
     id: opts.shownId ?? incident.id,
-    title: r(incident.userTitle ?? record.title),
+    title: userTitle ?? record.title,
     kind: record.kind,
-    host: rn(incident.host),
+    host,
     kernel: record.kernel,
     status: incident.status,
     duplicateOf: opts.shownId ? null : incident.duplicateOf,
     createdAt: incident.createdAt,
     updatedAt: incident.updatedAt,
     fingerprint: record.fingerprint,
-    size: redactedBytes.length,
-    tags: incident.tags.map(r),
-    sha256: createHash('sha256').update(redactedBytes).digest('hex'),
+    size: text.length,
+    tags,
+    sha256: redacted.sha256,
     lineCount: incident.lineCount,
-    userTitle: rn(incident.userTitle),
+    userTitle,
     analyzerVersion: record.analyzerVersion,
     pinned: incident.pinned,
   };
-  return {
-    text,
-    document: record.document,
-    incident: fields,
-    annotations,
-    mitigation: latest ? { ...latest, body: r(latest.body), author: rn(latest.author) } : null,
-  };
+  return { text, document: record.document, incident: fields, annotations, mitigation };
 }
