@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { splitLines, stripPrefixes, MAX_LINE } from './lines.js';
+import { indexOfText, splitLines, stripPrefixes, MAX_LINE } from './lines.js';
 
 describe('stripPrefixes', () => {
   it.each([
@@ -318,6 +318,35 @@ describe('LineTable.finder and firstCode', () => {
         },
       ),
       { numRuns: 3000, seed: 11 },
+    );
+  });
+});
+
+describe('indexOfText', () => {
+  it('finds what indexOf finds, long needles included (searched by their first characters)', () => {
+    const text = 'Call Trace:\nCall trac\nCall trace:\nxCall trace: again\nCSD lock CSD locks';
+    for (const needle of [
+      'Call trace:',
+      'Call Trace:',
+      'CSD lock',
+      'CSD locks',
+      'Call t',
+      'trace',
+      'absent needle',
+      'C',
+    ])
+      for (let from = 0; from <= text.length + 1; from++)
+        expect(indexOfText(text, needle, from), `${needle} from ${from}`).toBe(text.indexOf(needle, from));
+  });
+
+  it('agrees with indexOf on arbitrary texts over a small alphabet', () => {
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^[ab]{0,60}$/),
+        fc.stringMatching(/^[ab]{1,10}$/),
+        fc.nat(70),
+        (text, needle, from) => indexOfText(text, needle, from) === text.indexOf(needle, from),
+      ),
     );
   });
 });

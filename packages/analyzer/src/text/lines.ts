@@ -156,7 +156,7 @@ export class LineTable {
       const start = this.starts[i];
       const end = this.ends[i];
       // Asked out of order: search again from this line.
-      if (i < lastLine || at === -2 || (at >= 0 && at < start)) at = this.input.indexOf(needle, start);
+      if (i < lastLine || at === -2 || (at >= 0 && at < start)) at = indexOfText(this.input, needle, start);
       lastLine = i;
       return at >= 0 && at + needle.length <= end;
     };
@@ -170,7 +170,7 @@ export class LineTable {
    * word does not make every line's string. Linear: every cursor only moves forward.
    */
   *linesContaining(needles: readonly string[]): Generator<number> {
-    const at = needles.map((n) => this.input.indexOf(n));
+    const at = needles.map((n) => indexOfText(this.input, n, 0));
     let line = 0;
     for (;;) {
       let k = -1;
@@ -183,12 +183,13 @@ export class LineTable {
       while (line < this.length && this.ends[line] < p) line++;
       if (line >= this.length) return;
       if (this.starts[line] > p || p + needles[k].length > this.ends[line]) {
-        at[k] = this.input.indexOf(needles[k], p + 1);
+        at[k] = indexOfText(this.input, needles[k], p + 1);
         continue;
       }
       yield line;
       const end = this.ends[line];
-      for (let q = 0; q < at.length; q++) if (at[q] >= 0 && at[q] < end) at[q] = this.input.indexOf(needles[q], end);
+      for (let q = 0; q < at.length; q++)
+        if (at[q] >= 0 && at[q] < end) at[q] = indexOfText(this.input, needles[q], end);
       line++;
     }
   }
@@ -231,6 +232,25 @@ class LineView implements Line {
 }
 
 /** Longest line content any pattern sees (a 1 MB line is cut, not scanned by regexes). */
+/** Needles this long or shorter are searched by V8 as they are (see indexOfText). */
+const SHORT_NEEDLE = 6;
+
+/**
+ * `input.indexOf(needle, from)` for a search over the whole input. V8 searches a needle
+ * of 7+ characters with Boyer-Moore-Horspool once its first character keeps recurring
+ * (`Call trace:` in a dump of `Call Trace:` lines), which is several times slower than
+ * its scan for a short needle; so the needle's first 6 characters are searched and the
+ * rest is checked where they occur. Linear: every candidate is passed once.
+ */
+export function indexOfText(input: string, needle: string, from: number): number {
+  if (needle.length <= SHORT_NEEDLE) return input.indexOf(needle, from);
+  const head = needle.slice(0, SHORT_NEEDLE);
+  for (let p = input.indexOf(head, from); p >= 0; p = input.indexOf(head, p + 1)) {
+    if (input.startsWith(needle, p)) return p;
+  }
+  return -1;
+}
+
 export const MAX_LINE = 4096;
 
 const QUOTE_MARK = /^> ?/;
