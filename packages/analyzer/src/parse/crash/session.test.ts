@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseText } from '../run.js';
+import { splitLines } from '../../text/lines.js';
+import { newContext } from '../parser.js';
+import { Records } from '../records.js';
+import { crashSysParser } from './session.js';
 
 describe('crash ps -m / ps -l', () => {
   it("reads state, pid, task, cpu and comm; a D task's time since it last ran is how long it is blocked", () => {
@@ -99,5 +103,16 @@ describe('crash session header before a bt', () => {
     expect(records.tasks.map((t) => [t.pid, t.comm, t.cpu, t.frames.map((f) => f.fn)])).toEqual([
       [514319, 'CPU 0/KVM', 62, ['machine_kexec', '__crash_kexec']],
     ]);
+  });
+});
+
+describe('crash session header start', () => {
+  it("is not tried at the kernel's `CPU: N PID: …` backtrace header, only at crash's `CPU: N` field", () => {
+    const ctx = newContext(new Records());
+    const starts = (t: string) => crashSysParser.starts(splitLines(t).at(0), ctx);
+    expect(starts('CPU: 3 PID: 0 Comm: swapper/3 Not tainted 5.15.0-113-generic #123-Ubuntu')).toBe(false);
+    expect(starts('CPU: 3 UID: 0 PID: 0 Comm: swapper/3 Not tainted 6.12.0 #1')).toBe(false);
+    expect(starts('CPU: 1')).toBe(true);
+    expect(starts('    CPU: 1')).toBe(true);
   });
 });

@@ -11,6 +11,9 @@ import { CRASH_STATE, isWordLine, readWords, stateFromName } from './common.js';
 // Tested on every line a segment may start at: made once, not per call.
 const BT_HEADER_LIKE = /^PID: +\d+ +TASK:/;
 const EVAL_HEAD = /^hexadecimal: /;
+// The kernel's own `CPU: 3 PID: 0 Comm: swapper/3 …` (`CPU: 3 UID: 0 PID: …` since 6.12)
+// heads every dumped backtrace; crash prints its CPU field alone (`CPU: 1`).
+const KERNEL_CPU_HEADER = /^CPU: \d{1,5} (?:UID: \d{1,10} )?PID: /;
 
 // `crash> bt -f 355608`; blog copies also lose the first letter (`rash> bt`) or the space.
 const PROMPT = /^c?rash> ?(.{0,400})$/;
@@ -47,7 +50,8 @@ const FIELD =
 export const crashSysParser: FormatParser = {
   name: 'crash_task_block',
   startChars: 'KDCUTLNRVMPS',
-  starts: (line) => FIELD.test(line.trimmed) && !BT_HEADER_LIKE.test(line.trimmed),
+  starts: (line) =>
+    FIELD.test(line.trimmed) && !BT_HEADER_LIKE.test(line.trimmed) && !KERNEL_CPU_HEADER.test(line.trimmed),
   parse(lines, i, ctx) {
     const fields: Record<string, string> = Object.create(null);
     let j = i;
