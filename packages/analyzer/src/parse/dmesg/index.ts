@@ -10,7 +10,13 @@ import { pacaInspectionParser } from './paca.js';
 import { panicParser } from './panic.js';
 import { spinlockDebugParser } from './spinlock-debug.js';
 import { hungTaskHintParser, hungTaskParser } from './hung-task.js';
-import { heldLocksParser, lockdepBacktraceParser, lockdepReportParser, lockdepSavedTraceParser } from './lockdep.js';
+import {
+  heldLocksParser,
+  lockdepBacktraceParser,
+  lockdepHeadlessParser,
+  lockdepReportParser,
+  lockdepSavedTraceParser,
+} from './lockdep.js';
 import { cpuDumpParser, hardLockupParser, nmiBacktraceParser, softLockupParser } from './lockups.js';
 import { rcuDetailParser, rcuStallParser } from './rcu-stall.js';
 import { sysrqHeaderParser, taskDumpParser } from './task-dump.js';
@@ -28,6 +34,7 @@ export const DMESG_PARSERS: FormatParser[] = [
   workqueueLockupParser,
   workqueueDumpParser,
   lockdepReportParser,
+  lockdepHeadlessParser,
   lockdepSavedTraceParser,
   lockdepBacktraceParser,
   heldLocksParser,

@@ -234,3 +234,27 @@ describe('lockdep reports pasted in part', () => {
     ]);
   });
 });
+
+describe('a lockdep report quoted from its trying line, without the headline', () => {
+  const TRYING = [
+    'syz-executor421/5891 is trying to acquire lock:',
+    'ffff888079fcc868 (&ptp->n_vclocks_mux){+.+.}-{4:4}, at: ptp_clock_unregister+0x21/0x250',
+    '',
+    'but task is already holding lock:',
+  ];
+  it('is a report of its own: recursive when the same class is wanted and held', () => {
+    const { records } = parseText(
+      [...TRYING, 'ffff8880300cc868 (&ptp->n_vclocks_mux){+.+.}-{4:4}, at: n_vclocks_store+0xf1/0x6d0'].join('\n'),
+    );
+    expect(records.reports.map((r) => [r.kind, r.subtype, r.task?.pid])).toEqual([['deadlock', 'recursive', 5891]]);
+    expect(records.lockFacts.map((f) => [f.addr, f.waiters?.[0].pid])).toEqual([['ffff888079fcc868', 5891]]);
+    expect(records.heldLocks.map((h) => [h.addr, h.holder.pid])).toEqual([['ffff8880300cc868', 5891]]);
+  });
+  it('circular when another class is held; nothing for a trying line alone', () => {
+    const { records } = parseText(
+      [...TRYING, 'ffff8880300cc000 (&mm->mmap_lock){++++}-{3:3}, at: do_user_addr_fault+0x1b4/0x5c0'].join('\n'),
+    );
+    expect(records.reports.map((r) => r.subtype)).toEqual(['circular']);
+    expect(parseText('bash/1 is trying to acquire lock:\nand then it stopped\n').records.reports).toEqual([]);
+  });
+});

@@ -196,6 +196,23 @@ export const lockdepReportParser: FormatParser = {
   },
 };
 
+/** A report quoted from its `comm/pid is trying to acquire lock:` line on, without the
+ *  headline and rules above it (a reply quotes only the part it answers). The kind of
+ *  report is told by what follows: a dependency chain is print_circular_bug's; the same
+ *  lock class wanted and held is print_deadlock_bug's (recursive). */
+export const lockdepHeadlessParser: FormatParser = {
+  name: 'lockdep_report',
+  starts(line) {
+    const t = line.trimmed;
+    return (t.endsWith(' is trying to acquire lock:') || t.endsWith(' is trying to acquire:')) && TRYING.test(t);
+  },
+  parse(lines, i, ctx: ParseContext) {
+    return readReport(lines, i, i, ctx, HEADLESS);
+  },
+};
+/** readReport's subtype for a report read from its trying line: decided by its body. */
+const HEADLESS = 'headless';
+
 /**
  * Reads a lockdep report's body from line j. `subtype` null: the report has no headline
  * here (line i is its dependency chain); it continues the report just before, if any,
@@ -207,6 +224,9 @@ function readReport(lines: LineTable, i: number, j: number, ctx: ParseContext, s
     subtype === null && st.lastLockdep && !st.lastLockdep.chained && i - st.lastLockdep.end <= CHAIN_CONTINUES_WITHIN
       ? st.lastLockdep
       : null;
+  // The lock classes the task wants and holds (for a headless report's kind).
+  let wanted: string | null = null;
+  let heldSame = false;
   let task: TaskRef | null = prev ? prev.task : null;
   let mode: 'none' | 'trying' | 'holding' | 'chain' = 'none';
   const chain: LockdepChainRecord['entries'] = [];
@@ -260,6 +280,8 @@ function readReport(lines: LineTable, i: number, j: number, ctx: ParseContext, s
       }
     }
     if (l && task) {
+      if (mode === 'trying') wanted ??= l.name;
+      else if (mode === 'holding' && l.name === wanted) heldSame = true;
       if (mode === 'trying')
         ctx.records.lockFacts.push({
           addr: l.addr,
@@ -294,6 +316,11 @@ function readReport(lines: LineTable, i: number, j: number, ctx: ParseContext, s
   }
   // A chain with no lock in it (an intro line alone) says nothing.
   if (subtype === null && chain.length === 0) return null;
+  if (subtype === HEADLESS) {
+    // A trying line alone (no lock after it) is no report.
+    if (wanted === null) return null;
+    subtype = chain.length === 0 && heldSame ? 'recursive' : 'circular';
+  }
   if (!prev)
     ctx.records.reports.push({
       kind: 'deadlock',
