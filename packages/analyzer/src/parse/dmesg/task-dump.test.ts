@@ -11,6 +11,16 @@ describe('parseTaskLine', () => {
       ppid: 2,
     });
   });
+  it('reads the 5.10+ layout whose padding spaces a mail client collapsed', () => {
+    expect(parseTaskLine('task:kworker/u4:1state:D stack:0 pid:11ppid:2  flags:0x00004000')).toEqual({
+      comm: 'kworker/u4:1',
+      state: 'D',
+      pid: 11,
+      tgid: null,
+      ppid: 2,
+    });
+    expect(parseTaskLine('task:lvm state:D stack:0 pid:11422tgid:11422ppid:1374 flags:0x00004002')?.tgid).toBe(11422);
+  });
   it('reads the 2.6.18 layout with relatives and (L-TLB)', () => {
     expect(parseTaskLine('jbd2/dm-9-8   D ffff81043e0a1420     0   762    585           763   748 (L-TLB)')).toEqual({
       comm: 'jbd2/dm-9-8',
