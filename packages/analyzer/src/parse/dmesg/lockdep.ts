@@ -236,6 +236,9 @@ function readReport(lines: LineTable, i: number, j: number, ctx: ParseContext, s
     let m: RegExpExecArray | null;
     if (RULE.test(t) || VERSION.test(t)) continue;
     if ((m = TRYING.exec(t))) {
+      // A report read from its trying line ends at the next one (another report): a run
+      // of trying lines is read one line at a time, never rescanned.
+      if (subtype === HEADLESS && j > i) break;
       task = ref(m[1], m[2]);
       mode = 'trying';
       continue;
