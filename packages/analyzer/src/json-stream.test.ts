@@ -21,6 +21,18 @@ describe('jsonChunks', () => {
     expect(whole(v)).toBe(JSON.stringify(v));
   });
 
+  it('writes lists shared by many elements (interned stacks) as JSON.stringify writes each', () => {
+    const frame = (fn: string) => Object.freeze({ fn, offset: '0x10', module: null, reliable: true });
+    const stack = Object.freeze([frame('__schedule'), frame('io_schedule'), frame('folio_wait_bit')]);
+    // Frozen, but its element holds an object: never reused, written each time.
+    const deep = Object.freeze([Object.freeze({ fn: 'x', regs: { rip: '1' } })]);
+    const tasks = Array.from({ length: 5 }, (_, i) => ({ pid: i, frames: stack, deep, lines: [i], gone: undefined }));
+    const doc = { tasks, other: [{ frames: stack }, { frames: Object.freeze([]) }] };
+    expect(whole(doc)).toBe(JSON.stringify(doc));
+    deep[0].regs.rip = '2';
+    expect(whole(doc)).toBe(JSON.stringify(doc));
+  });
+
   it('writes an analysis document byte for byte as JSON.stringify', () => {
     const doc = analyze(readFileSync(join(import.meta.dirname, '..', 'fixtures', 'seeds', 'seed001.txt'), 'utf8'));
     expect(whole(doc)).toBe(JSON.stringify(doc));
