@@ -233,6 +233,48 @@ describe('lockdep reports pasted in part', () => {
       ['pgdat_init_rwsem', 'page_alloc_init_late+0x3e/0xe6', 1],
     ]);
   });
+
+  it('reads on past a 2.6.18–2.6.2x version line (release and build number, no taint)', () => {
+    const { records } = parseText(
+      [
+        '[ INFO: possible recursive locking detected ]',
+        '2.6.19-rc6-g1b9bb3c1 #28',
+        '---------------------------------------------',
+        'kpartx/945 is trying to acquire lock:',
+        ' (&md->io_lock){----}, at: [<00000000001f8faa>] dm_request+0x42/0x24c',
+      ].join('\n'),
+    );
+    expect(records.reports.map((r) => r.task?.pid)).toEqual([945]);
+    expect(records.lockFacts.map((f) => [f.name, f.waiters[0]?.pid])).toEqual([['&md->io_lock', 945]]);
+  });
+
+  it('takes a module tag a mail client wrapped onto its own line as part of the lock line', () => {
+    const { records } = parseText(
+      [
+        '[ INFO: possible recursive locking detected ]',
+        'khubd/451 is trying to acquire lock:',
+        '(&adap->bus_lock){--..}, at: [<f8902177>] i2c_transfer+0x23/0x40',
+        '[i2c_core]',
+        '',
+        'but task is already holding lock:',
+        '(&adap->bus_lock){--..}, at: [<f8902177>] i2c_transfer+0x23/0x40',
+        '[i2c_core]',
+        '',
+        'other info that might help us debug this:',
+        '1 lock held by khubd/451:',
+        '#0: (&adap->bus_lock){--..}, at: [<f8902177>] i2c_transfer+0x23/0x40',
+        '[i2c_core]',
+        ' #1:  (&inode->i_mutex/1){--..}, at: [<c015f50b>]',
+        'lookup_create+0x1d/0x73',
+      ].join('\n'),
+    );
+    expect(records.lockFacts.map((f) => [f.name, f.span])).toEqual([['&adap->bus_lock', { line: 3, endLine: 4 }]]);
+    expect(records.heldLocks.map((h) => [h.name, h.at, h.line])).toEqual([
+      ['&adap->bus_lock', 'i2c_transfer+0x23/0x40', 7],
+      ['&adap->bus_lock', 'i2c_transfer+0x23/0x40', 12],
+      ['&inode->i_mutex/1', 'lookup_create+0x1d/0x73', 14],
+    ]);
+  });
 });
 
 describe('a lockdep report quoted from its trying line, without the headline', () => {

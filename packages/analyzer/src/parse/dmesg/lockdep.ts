@@ -50,7 +50,14 @@ export const LOCKDEP_REPORTS: { re: RegExp; subtype: string; source: string }[] 
 
 const HEADLINE = /^(?:WARNING: |\[ INFO: )(.{10,120}?)(?: \])?$/;
 const RULE = /^(?:={10,120}|-{10,120})$/;
-const VERSION = /^\d{1,2}\.\d{1,3}\S{0,80} #\d{1,6} (?:Not tainted|Tainted: ).{0,80}$|^(?:Not tainted|Tainted: )/;
+// 2.6.18–2.6.2x print_kernel_version(): the release and the build number alone
+// (`2.6.19-rc1-mm1 #4`: init_utsname()->version up to its first space), no taint.
+const VERSION = /^\d{1,2}\.\d{1,3}\S{0,80} #\d{1,6}(?: (?:Not tainted|Tainted: ).{0,80})?$|^(?:Not tainted|Tainted: )/;
+// A mail client wrapped an old-format lock line before its module tag:
+// `(&adap->bus_lock){--..}, at: [<f8902177>] i2c_transfer+0x23/0x40` / `[i2c_core]`.
+const WRAPPED_MODULE = /^\[[\w-]{1,60}\]$/;
+// … or after the site's address: `#0:  (&inode->i_mutex/1){--..}, at: [<c015f50b>]` / `lookup_create+0x1d/0x73`.
+const WRAPPED_SITE = /^[\w.]{1,120}\+0x[0-9a-f]{1,8}\/0x[0-9a-f]{1,8}(?: \[[\w-]{1,60}\])?$/;
 
 // `%s/%d is trying to acquire lock:` (print_circular_bug_header, print_deadlock_bug);
 // print_bad_irq_dependency adds the irq context: `kworker/0:4/5097 [HC0[0]:SC0[0]:HE0:SE1]
@@ -149,7 +156,13 @@ export const heldLocksParser: FormatParser = {
       }
       const l = t.startsWith('#') ? lockLine(t) : null;
       if (l && holder) {
+        // The rest of the line a mail client wrapped: the module tag, or (old format,
+        // wrapped after the address) the site with its tag.
+        const next = j + 1 < lines.length ? lines.trimmed(j + 1) : '';
+        const site = (l.at === null || l.at.startsWith('[<')) && WRAPPED_SITE.test(next);
+        if (site) l.at = next.split(' ')[0];
         ctx.records.heldLocks.push(heldLock(ctx, holder, l, lines.no(j)));
+        if (site || WRAPPED_MODULE.test(next)) j++;
         continue;
       }
       break;
@@ -282,6 +295,7 @@ function readReport(lines: LineTable, i: number, j: number, ctx: ParseContext, s
         j++;
       }
     }
+    if (l && l.at !== null && j + 1 < lines.length && WRAPPED_MODULE.test(lines.trimmed(j + 1))) j++;
     if (l && task) {
       if (mode === 'trying') wanted ??= l.name;
       else if (mode === 'holding' && l.name === wanted) heldSame = true;

@@ -65,4 +65,30 @@ describe('LockTable', () => {
     expect([l.name, l.seq, l.owner?.why]).toEqual(['sb_writers#3', HELD_BASE + 1, 'entry 1']);
     expect(table.byAddr('ffffffff00000000')).toBeUndefined();
   });
+
+  it('a pid-0 reference is the idle task only when the dump shows a single one', () => {
+    const report = [
+      '[ INFO: possible recursive locking detected ]',
+      'swapper/0 is trying to acquire lock:',
+      ' (&q->lock){++..}, at: [<c0112f70>] __wake_up+0x15/0x3b',
+      '',
+      'stack backtrace:',
+      ' [<c0112f70>] __wake_up+0x15/0x3b',
+      ' [<c0178dd4>] ep_poll_safewake+0x91/0xc3',
+    ].join('\n');
+    const one = lockTableOf(report).table;
+    expect(one.taskOf({ pid: 0, comm: 'swapper', taskAddr: null })?.id).toBe('task:0');
+    const two = lockTableOf(
+      [
+        'CPU: 0 PID: 0 Comm: swapper/0 Not tainted 5.10.0 #1',
+        'Call Trace:',
+        ' default_idle+0x1a/0x30',
+        'CPU: 1 PID: 0 Comm: swapper/1 Not tainted 5.10.0 #1',
+        'Call Trace:',
+        ' default_idle+0x1a/0x30',
+      ].join('\n'),
+    ).table;
+    expect(two.model.tasks.filter((t) => t.pid === 0).length).toBe(2);
+    expect(two.taskOf({ pid: 0, comm: 'swapper', taskAddr: null })).toBeUndefined();
+  });
 });

@@ -185,7 +185,27 @@ export class LockTable {
     }
     // (A task with pid > 0 has the id `task:PID`: the model's first task of each pid is it.)
     if (ref.pid !== null && ref.pid > 0) return this.model.taskByPid.get(ref.pid);
+    // Pid 0 is every CPU's idle task (lockdep names it `swapper/0` when a softirq on it
+    // reports): the reference is that task only when the dump shows a single one.
+    if (ref.pid === 0) return this.soleIdleTask();
     return undefined;
+  }
+
+  private idle: ModelTask | null | undefined;
+
+  private soleIdleTask(): ModelTask | undefined {
+    if (this.idle === undefined) {
+      this.idle = null;
+      for (const t of this.model.tasks) {
+        if (t.pid !== 0) continue;
+        if (this.idle) {
+          this.idle = null;
+          break;
+        }
+        this.idle = t;
+      }
+    }
+    return this.idle ?? undefined;
   }
 
   /** Record an owner; a stronger statement replaces a weaker one. */
