@@ -29,6 +29,23 @@ describe('stripPrefixes', () => {
     expect(r.time).toBe(time);
   });
 
+  it("takes a sender's own ` > ` mark quoted again in a reply as a second quote level", () => {
+    const quoted = splitLines(
+      [
+        '> While the above reg_notifier is stuck too:',
+        '> ',
+        '>  > workqueue events: flags=0x0',
+        '>  >     in-flight: 107807:reg_todo [cfg80211]',
+        '>  __schedule+0x2c4/0x700',
+      ].join('\n'),
+    );
+    expect([2, 3, 4].map((i) => quoted.trimmed(i))).toEqual([
+      'workqueue events: flags=0x0',
+      'in-flight: 107807:reg_todo [cfg80211]',
+      '__schedule+0x2c4/0x700',
+    ]);
+  });
+
   it('removes e-mail quote marks only from a text quoted as a whole', () => {
     expect(stripPrefixes('> > [ 4838.219744] INFO: task x:1 blocked', true).text).toBe('INFO: task x:1 blocked');
     expect(stripPrefixes('>  4790      2   1  ffff88003570de20  UN   0.0       0      0  [kworker/1:2]').text).toBe(

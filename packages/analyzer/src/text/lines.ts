@@ -254,6 +254,7 @@ export function indexOfText(input: string, needle: string, from: number): number
 export const MAX_LINE = 4096;
 
 const QUOTE_MARK = /^> ?/;
+const INNER_QUOTE_MARK = /^ {1,2}>(?: |$)/;
 // crash `ps` marks the task current on a CPU with `>` before its row: not a quote.
 const CRASH_PS_CURRENT = /^>\s{1,8}\d{1,10}\s{1,8}\d{1,10}\s{1,8}\d{1,5}\s{1,8}[0-9a-f]{8,16}\s/;
 // Indentation before a dmesg timestamp (`    [  12.345678] …`) or a printk level.
@@ -542,6 +543,10 @@ function strip(raw: string, out: Stripped): void {
     ) {
       depth++;
       s = s.slice(m[0].length);
+      // A sender's own ` > ` mark (lines set off from a terminal) quoted again in the
+      // reply: `>  > workqueue events: …` is two levels, the second after spaces.
+      if (s.charCodeAt(0) === 32 && INNER_QUOTE_MARK.test(s) && !CRASH_PS_CURRENT.test(s.trimStart().slice(0, 80)))
+        s = s.trimStart();
     }
   }
   // `| ` before each line of a log pasted into a commit message (`| smp: csd: …`,

@@ -84,4 +84,26 @@ describe('busy-workqueue dumps in fragments', () => {
     const flush = doc.graph.edges.filter((e) => e.from === 'task:8' && e.kind === 'flushes');
     expect(flush.map((e) => [e.to, e.confidence])).toEqual([['work:flush_backlog', 'certain']]);
   });
+
+  it('reads an in-flight list a mail client wrapped onto the next line, and a workqueue header joined onto a list', () => {
+    const doc = analyze(
+      [
+        'workqueue netns: flags=0x6000a',
+        '  pwq 64: cpus=0-15 flags=0x4 nice=0 active=1 refcnt=18',
+        '    in-flight: 107676:cleanup_net workqueue pm: flags=0x4',
+        '  pwq 2: cpus=0 node=0 flags=0x0 nice=0 active=5 refcnt=6',
+        '    in-flight: ',
+        '107843:pm_runtime_work ,100179:pm_runtime_work ,50846:pm_runtime_work',
+      ].join('\n'),
+    );
+    expect(doc.graph.edges.filter((e) => e.kind === 'runs').map((e) => `${e.from} -> ${e.to}`)).toEqual([
+      'work:cleanup_net -> task:107676',
+      'work:pm_runtime_work -> task:107843',
+      'work:pm_runtime_work -> task:100179',
+      'work:pm_runtime_work -> task:50846',
+    ]);
+    expect(doc.tasks.find((t) => t.pid === 100179)?.evidence).toEqual([{ line: 5, endLine: 6 }]);
+    // `workqueue` of the joined header is no work.
+    expect(doc.graph.nodes.some((n) => n.id === 'work:workqueue')).toBe(false);
+  });
 });

@@ -31,6 +31,11 @@ const SHOWING =
 const WQ = /^workqueue (\S{1,64}): flags=0x[0-9a-f]{1,8}$/;
 const PWQ = /^pwq \d{1,6}: cpus=(\S{1,64}) /;
 const LIST = /^(in-flight|pending|delayed|inactive): (.{1,3000})$/;
+/** A list header whose items were wrapped onto the next line, and such a line of items. */
+const BARE_LIST = /^(in-flight|pending|delayed|inactive):$/;
+const LIST_ITEMS =
+  /^(?:\d{1,10}(?:\(RESCUER\))?:)?[A-Za-z_][\w.$]{0,159}(?: \[[\w-]{1,64}\])?(?: {0,4},(?: {0,4}|$)|$)/;
+const JOINED_WQ = / workqueue (\S{1,64}): flags=0x[0-9a-f]{1,8}$/;
 /** An in-flight list: it starts with a worker's `PID:fn` (or `PID(RESCUER):fn`). */
 const INFLIGHT_START = /^in-flight: \d{1,10}(?:\(RESCUER\))?:[A-Za-z_]/;
 const POOL = /^pool \d{1,6}: cpus=(\S{1,64}) .{0,200}?hung=(\d{1,9})s/;
@@ -171,7 +176,19 @@ export const workqueueDumpParser: FormatParser = {
       } else if ((m = PWQ.exec(t))) {
         poolCpus = m[1];
       } else if ((m = LIST.exec(t))) {
-        readList(m[1], m[2], wq, poolCpus, span(lines, j, j + 1), ctx.records);
+        // A workqueue's header a mail client joined onto the list line before it:
+        // `in-flight: 107676:cleanup_net workqueue pm: flags=0x4`.
+        const joined = JOINED_WQ.exec(m[2]);
+        readList(m[1], joined ? m[2].slice(0, joined.index) : m[2], wq, poolCpus, span(lines, j, j + 1), ctx.records);
+        if (joined) {
+          wq = joined[1];
+          poolCpus = null;
+        }
+      } else if ((m = BARE_LIST.exec(t)) && j + 1 < lines.length && LIST_ITEMS.test(lines.trimmed(j + 1))) {
+        // The list's items a mail client wrapped onto the next line (`in-flight: ` /
+        // `107843:pm_runtime_work ,100179:pm_runtime_work …`).
+        readList(m[1], lines.trimmed(j + 1), wq, poolCpus, span(lines, j, j + 2), ctx.records);
+        j++;
       } else if ((m = POOL.exec(t))) {
         wq = null;
         const hung = Number(m[2]);
