@@ -245,7 +245,7 @@ describe('lockdep reports pasted in part', () => {
       ].join('\n'),
     );
     expect(records.reports.map((r) => r.task?.pid)).toEqual([945]);
-    expect(records.lockFacts.map((f) => [f.name, f.waiters[0]?.pid])).toEqual([['&md->io_lock', 945]]);
+    expect(records.lockFacts.map((f) => [f.name, f.waiters?.[0]?.pid])).toEqual([['&md->io_lock', 945]]);
   });
 
   it('takes a module tag a mail client wrapped onto its own line as part of the lock line', () => {
