@@ -18,8 +18,8 @@ import { LockTable, type LockInfo } from './locks/table.js';
 import { waitersFromFrames } from './locks/waiters-from-frames.js';
 
 export interface ResolvedLocks {
-  /** The locks somebody waits for, a candidate owner is guessed for, or lockdep saw
-   *  taken in an order: in output order. */
+  /** The locks somebody waits for, a candidate owner is guessed for, lockdep saw taken
+   *  in an order, or a report names as held: in output order. */
   linked: LockInfo[];
   /** The tasks each lock is held by according to their own frames only (step 4c). */
   frameOwned: Map<LockInfo, string[]>;
@@ -41,7 +41,7 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>): Resolv
   const frameOwned = ownersFromFrames(table, waits, frameWaits); // 4c
   ownersByAddressSearch(table); // 5
   const linked = table.locks
-    .filter((l) => l.waiters.size > 0 || l.guesses.length > 0 || l.takenWhileHeld.length > 0)
+    .filter((l) => l.waiters.size > 0 || l.guesses.length > 0 || l.takenWhileHeld.length > 0 || l.reported)
     .sort((a, b) => a.seq - b.seq);
   return { linked, frameOwned, addrOnlyTasks: table.addrOnlyTasks };
 }

@@ -289,7 +289,12 @@ describe('a lockdep report quoted from its trying line, without the headline', (
       [...TRYING, 'ffff8880300cc868 (&ptp->n_vclocks_mux){+.+.}-{4:4}, at: n_vclocks_store+0xf1/0x6d0'].join('\n'),
     );
     expect(records.reports.map((r) => [r.kind, r.subtype, r.task?.pid])).toEqual([['deadlock', 'recursive', 5891]]);
-    expect(records.lockFacts.map((f) => [f.addr, f.waiters?.[0].pid])).toEqual([['ffff888079fcc868', 5891]]);
+    // The wanted instance has the task as its waiter; the held one (another instance of
+    // the class) is stated as the task's.
+    expect(records.lockFacts.map((f) => [f.addr, f.waiters?.[0]?.pid ?? null, f.owner?.pid ?? null])).toEqual([
+      ['ffff888079fcc868', 5891, null],
+      ['ffff8880300cc868', null, 5891],
+    ]);
     expect(records.heldLocks.map((h) => [h.addr, h.holder.pid])).toEqual([['ffff8880300cc868', 5891]]);
   });
   it('circular when another class is held; nothing for a trying line alone', () => {

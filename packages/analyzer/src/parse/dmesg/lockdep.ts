@@ -239,6 +239,7 @@ function readReport(lines: LineTable, i: number, j: number, ctx: ParseContext, s
       : null;
   // The lock classes the task wants and holds (for a headless report's kind).
   let wanted: string | null = null;
+  let wantedAddr: string | null = null;
   let heldSame = false;
   let task: TaskRef | null = prev ? prev.task : null;
   let mode: 'none' | 'trying' | 'holding' | 'chain' = 'none';
@@ -297,8 +298,10 @@ function readReport(lines: LineTable, i: number, j: number, ctx: ParseContext, s
     }
     if (l && l.at !== null && j + 1 < lines.length && WRAPPED_MODULE.test(lines.trimmed(j + 1))) j++;
     if (l && task) {
-      if (mode === 'trying') wanted ??= l.name;
-      else if (mode === 'holding' && l.name === wanted) heldSame = true;
+      if (mode === 'trying' && wanted === null) {
+        wanted = l.name;
+        wantedAddr = l.addr;
+      } else if (mode === 'holding' && l.name === wanted) heldSame = true;
       if (mode === 'trying')
         ctx.records.lockFacts.push({
           addr: l.addr,
@@ -308,8 +311,22 @@ function readReport(lines: LineTable, i: number, j: number, ctx: ParseContext, s
           span: span(lines, lockFrom, j + 1),
           format: 'lockdep',
         });
-      else if (mode === 'holding')
+      else if (mode === 'holding') {
         ctx.records.heldLocks.push(heldLock(ctx, task, { ...l, index: 0 }, lines.no(lockFrom)));
+        // print_deadlock_bug on two instances of one class (a missing nesting annotation,
+        // or a real ABBA between instances): the held instance is half of what the report
+        // is about, so it is stated as held by the task even though nobody waits for it.
+        if (l.name === wanted && l.addr !== null && wantedAddr !== null && l.addr !== wantedAddr)
+          ctx.records.lockFacts.push({
+            addr: l.addr,
+            name: l.name,
+            at: l.at,
+            owner: task,
+            waiters: [],
+            span: span(lines, lockFrom, j + 1),
+            format: 'lockdep',
+          });
+      }
       continue;
     }
     // `[<ffffffff…>] fn` continuation of an old-style lock line.

@@ -43,4 +43,29 @@ describe('fromLockReports', () => {
     fromLockReports(table, waits);
     expect(waitersOf(table, 'ffff888100a3c0a8')).toEqual([{ task: 'task:13', confidence: 'certain' }]);
   });
+
+  it('a recursive report on two instances of one class states the held instance as the task’s, drawn without waiters', () => {
+    const report = (held: string) =>
+      [
+        '============================================',
+        'WARNING: possible recursive locking detected',
+        '6.15.0 #1 Not tainted',
+        '--------------------------------------------',
+        'kworker/0:1/13 is trying to acquire lock:',
+        'ffff888100a3c0a8 (&dev->mutex){+.+.}-{3:3}, at: foo_reset+0x20/0x90',
+        '',
+        'but task is already holding lock:',
+        `${held} (&dev->mutex){+.+.}-{3:3}, at: foo_probe+0x10/0x50`,
+      ].join('\n');
+    const two = lockTableOf(report('ffff888100b7d0a8'));
+    fromLockReports(two.table, two.waits);
+    expect(ownerOf(two.table, 'ffff888100b7d0a8')).toEqual({ task: 'task:13', confidence: 'certain' });
+    expect(two.table.locks.find((l) => l.addr === 'ffff888100b7d0a8')?.reported).toBe(true);
+    expect(waitersOf(two.table, 'ffff888100b7d0a8')).toEqual([]);
+    // The same instance held and wanted: one lock, the task its waiter; no second node.
+    const one = lockTableOf(report('ffff888100a3c0a8'));
+    fromLockReports(one.table, one.waits);
+    expect(one.table.locks.map((l) => l.id)).toEqual(['lock:ffff888100a3c0a8']);
+    expect(one.table.locks[0].reported).toBeUndefined();
+  });
 });

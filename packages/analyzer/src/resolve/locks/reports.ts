@@ -19,6 +19,8 @@ export function fromLockReports(table: LockTable, waits: Map<string, TaskWait>):
     }
     const l = table.ensure(f.addr ?? null, name, f.type ?? 'other', [f.span]);
     const owner = table.taskOf(f.owner);
+    // A lockdep report's lock with an owner and no waiter is the held half of the report.
+    if (f.format === 'lockdep' && owner && !f.waiters?.length) l.reported = true;
     // lockdep's list and a debug spinlock's own .owner field state the owner; the hung-task hint only guesses it.
     const stated = f.format === 'lockdep' || f.format === 'spinlock_debug';
     if (owner)

@@ -37,6 +37,9 @@ export interface LockInfo {
   takenWhileHeld: { lock: LockInfo; why: string; evidence: Span[] }[];
   evidence: Span[];
   locked: boolean | null;
+  /** A report names this lock as held (lockdep's held instance of a recursive report):
+   *  drawn even with no waiter. */
+  reported?: true;
   /** Place in the output (see LockTable.seq). */
   seq: number;
 }
