@@ -1,7 +1,6 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Worker, type ResourceLimits } from 'node:worker_threads';
+import type { ResourceLimits } from 'node:worker_threads';
 import { busy } from '../errors.js';
+import { builtWorkerBeside, ThreadPool } from '../workers/thread-pool.js';
 import { runDeriveJob, type DeriveJob, type DeriveResults } from './jobs.js';
 
 /** Seconds a client refused by a full derive queue is told to wait (Retry-After). */
@@ -33,9 +32,7 @@ export class DeriveError extends Error {
  * TypeScript source (vitest, tsx): a worker thread cannot load .ts (see analysis/pool.ts).
  */
 export function builtDeriveWorkerUrl(): URL | null {
-  if (!import.meta.url.endsWith('.js')) return null;
-  const url = new URL('./worker.js', import.meta.url);
-  return existsSync(fileURLToPath(url)) ? url : null;
+  return builtWorkerBeside(import.meta.url);
 }
 
 /** Runs jobs on the event loop: only where no built worker exists (tests of the source). */
@@ -46,19 +43,6 @@ export class InlineDeriveRunner implements DeriveRunner {
     return runDeriveJob(job) as Result<J>;
   }
   async close(): Promise<void> {}
-}
-
-interface Pending {
-  jobId: number;
-  job: Job;
-  resolve: (value: unknown) => void;
-  reject: (err: Error) => void;
-}
-
-interface Slot {
-  worker: Worker;
-  pending: Pending | null;
-  timer: NodeJS.Timeout | null;
 }
 
 type WorkerReply = { jobId: number; result: unknown } | { jobId: number; error: string };
@@ -125,123 +109,58 @@ function builtExecArgv(): string[] {
 }
 
 /**
- * A fixed number of worker threads, started on first use, each running one job at a
- * time; further jobs wait in a FIFO queue of at most `maxQueued` (then 503). A job that
- * runs past `timeoutMs` terminates its worker, which is replaced; so does one that dies.
+ * Worker threads (workers/thread-pool.ts), each running one job at a time; further jobs
+ * wait in a FIFO queue of at most `maxQueued` (then 503). A job that runs past
+ * `timeoutMs` terminates its worker, which is replaced; so does one that dies.
  */
 export class WorkerDerivePool implements DeriveRunner {
   readonly mode = 'worker';
-  private readonly slots: Slot[] = [];
-  private readonly queue: Pending[] = [];
-  private nextJobId = 1;
-  private closed = false;
+  private readonly pool: ThreadPool<WorkerReply>;
 
   constructor(
-    private readonly workerUrl: URL,
-    private readonly size: number,
-    private readonly timeoutMs: number,
+    workerUrl: URL,
+    size: number,
+    timeoutMs: number,
     private readonly maxQueued: number,
-    private readonly resourceLimits?: ResourceLimits,
+    resourceLimits?: ResourceLimits,
   ) {
-    if (size < 1) throw new Error('derive pool size must be at least 1');
+    this.pool = new ThreadPool<WorkerReply>({
+      workerUrl,
+      size,
+      timeoutMs,
+      resourceLimits,
+      execArgv: builtExecArgv(),
+      workerName: 'derive worker',
+      poolName: 'derive pool',
+      error: (message) => new DeriveError(message),
+      settle: (reply, label) => {
+        if ('error' in reply) throw new DeriveError(`${label} failed: ${reply.error}`);
+        return fromWorker(reply.result);
+      },
+    });
   }
 
   get queued(): number {
-    return this.queue.length;
+    return this.pool.queued;
   }
 
   /** Jobs running in a worker now. */
   get running(): number {
-    return this.slots.filter((s) => s.pending !== null).length;
+    return this.pool.running;
   }
 
   run<J extends Job>(job: J): Promise<Result<J>> {
-    if (this.closed) return Promise.reject(new DeriveError('derive pool is closed'));
-    const idle = this.slots.some((s) => s.pending === null) || this.slots.length < this.size;
-    if (!idle && this.queue.length >= this.maxQueued) {
+    if (!this.pool.hasRoom && this.pool.queued >= this.maxQueued) {
       return Promise.reject(
         busy(`${this.maxQueued} exports and views are waiting already; retry later`, DERIVE_RETRY_AFTER_S),
       );
     }
-    return new Promise((resolve, reject) => {
-      this.queue.push({ jobId: this.nextJobId++, job, resolve: resolve as (v: unknown) => void, reject });
-      this.dispatch();
-    });
+    const { message, transfer } = forTransfer(job);
+    return this.pool.submit({ job: message }, transfer, job.kind) as Promise<Result<J>>;
   }
 
-  private dispatch(): void {
-    while (this.queue.length > 0) {
-      let slot = this.slots.find((s) => s.pending === null);
-      if (!slot && this.slots.length < this.size) slot = this.spawn();
-      if (!slot) return;
-      const pending = this.queue.shift()!;
-      slot.pending = pending;
-      slot.worker.ref();
-      slot.timer = setTimeout(
-        () => this.fail(slot!, new DeriveError(`${pending.job.kind} took longer than ${this.timeoutMs} ms`)),
-        this.timeoutMs,
-      );
-      const { message, transfer } = forTransfer(pending.job);
-      slot.worker.postMessage({ jobId: pending.jobId, job: message }, transfer);
-    }
-  }
-
-  private spawn(): Slot {
-    const worker = new Worker(this.workerUrl, {
-      execArgv: builtExecArgv(),
-      ...(this.resourceLimits ? { resourceLimits: this.resourceLimits } : {}),
-    });
-    const slot: Slot = { worker, pending: null, timer: null };
-    worker.on('message', (reply: WorkerReply) => {
-      const pending = slot.pending;
-      if (!pending || pending.jobId !== reply.jobId) return;
-      this.finish(slot);
-      if ('error' in reply) pending.reject(new DeriveError(`${pending.job.kind} failed: ${reply.error}`));
-      else pending.resolve(fromWorker(reply.result));
-      this.dispatch();
-    });
-    worker.on('error', (err: Error & { code?: string }) => {
-      const why =
-        err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? `ran out of memory (${err.message})` : `crashed: ${err.message}`;
-      this.fail(slot, new DeriveError(`derive worker ${why}`));
-    });
-    worker.on('exit', (code) => {
-      if (this.slots.includes(slot)) this.fail(slot, new DeriveError(`derive worker exited with code ${code}`));
-    });
-    // An idle worker must not keep the process alive.
-    worker.unref();
-    this.slots.push(slot);
-    return slot;
-  }
-
-  private finish(slot: Slot): void {
-    if (slot.timer) clearTimeout(slot.timer);
-    slot.timer = null;
-    slot.pending = null;
-    slot.worker.unref();
-  }
-
-  private fail(slot: Slot, err: Error): void {
-    const index = this.slots.indexOf(slot);
-    if (index === -1) return;
-    this.slots.splice(index, 1);
-    const pending = slot.pending;
-    this.finish(slot);
-    void slot.worker.terminate();
-    pending?.reject(err);
-    if (!this.closed) this.dispatch();
-  }
-
-  async close(): Promise<void> {
-    this.closed = true;
-    for (const p of this.queue.splice(0)) p.reject(new DeriveError('derive pool is closed'));
-    const slots = this.slots.splice(0);
-    for (const slot of slots) {
-      const pending = slot.pending;
-      this.finish(slot);
-      pending?.reject(new DeriveError('derive pool is closed'));
-    }
-    await Promise.all(slots.map((s) => s.worker.terminate()));
+  close(): Promise<void> {
+    return this.pool.close();
   }
 }
 
