@@ -129,46 +129,55 @@ function http(method, port, path, body, headers = {}) {
 }
 
 // ---- 1. seed ------------------------------------------------------------------------------------
+/** The corpus fixtures analysed once: the incidents of both engines are copies of them. */
+async function seedTemplates() {
+  const { toAnalysisRecord } = await import(pathToFileURL(join(serverDir, 'dist/analysis/digest.js')).href);
+  const { analyze } = await import(pathToFileURL(join(root, 'packages/analyzer/dist/index.js')).href);
+  const fixtureDir = join(root, 'packages/analyzer/fixtures/corpus');
+  return readdirSync(fixtureDir)
+    .filter((f) => f.endsWith('.txt'))
+    .map((f) => readFileSync(join(fixtureDir, f), 'utf8'))
+    .map((t) => ({ rec: toAnalysisRecord(analyze(t), t), raw: gzipSync(Buffer.from(t)), size: Buffer.byteLength(t) }));
+}
+
+const SEED_HOSTS = Array.from({ length: 200 }, (_, i) => `node${String(i).padStart(3, '0')}.dc${i % 7}.example.net`);
+const SEED_START = Date.parse('2024-01-01T00:00:00Z');
+
+/** The k-th seeded incident: a template's analysis, a minute after the one before. */
+function seedIncident(k, templates) {
+  const tpl = templates[k % templates.length];
+  const id = randomBytes(16).toString('base64url');
+  const host = SEED_HOSTS[k % SEED_HOSTS.length];
+  return {
+    id,
+    sha256: createHash('sha256').update(id).digest('hex'),
+    createdAt: new Date(SEED_START + k * 60_000).toISOString(),
+    raw: { encoding: 'gzip', data: tpl.raw, size: tpl.size },
+    userTitle: k % 10 === 0 ? `incident ${k} on ${host}` : null,
+    host,
+    tags: k % 5 === 0 ? ['prod', `rack${k % 40}`] : [],
+    analysis: tpl.rec,
+  };
+}
+
 /** The same incidents as seed(), into PostgreSQL through the server's PostgresStore. */
 async function seedPostgres(url, n) {
   const { PostgresStore } = await import(pathToFileURL(join(serverDir, 'dist/store/postgres-store.js')).href);
-  const { toAnalysisRecord } = await import(pathToFileURL(join(serverDir, 'dist/analysis/digest.js')).href);
   const { defaultMigrationsDir } = await import(pathToFileURL(join(serverDir, 'dist/paths.js')).href);
-  const { analyze } = await import(pathToFileURL(join(root, 'packages/analyzer/dist/index.js')).href);
-  const fixtureDir = join(root, 'packages/analyzer/fixtures/corpus');
-  const texts = readdirSync(fixtureDir)
-    .filter((f) => f.endsWith('.txt'))
-    .map((f) => readFileSync(join(fixtureDir, f), 'utf8'));
-  const templates = texts.map((t) => ({
-    rec: toAnalysisRecord(analyze(t), t),
-    raw: gzipSync(Buffer.from(t)),
-    size: Buffer.byteLength(t),
-  }));
+  const templates = await seedTemplates();
   // Bench setup only: the seeding connections commit without waiting for the disk; the
   // server's own keep synchronous_commit on.
   const seedUrl = new URL(url);
   seedUrl.searchParams.set('options', '-c synchronous_commit=off');
   const store = await PostgresStore.open(seedUrl.toString(), join(defaultMigrationsDir(), 'postgres'));
-  const hosts = Array.from({ length: 200 }, (_, i) => `node${String(i).padStart(3, '0')}.dc${i % 7}.example.net`);
   const ids = new Array(n);
   const t0 = performance.now();
-  const start = Date.parse('2024-01-01T00:00:00Z');
   let next = 0;
   const worker = async () => {
     for (let k = next++; k < n; k = next++) {
-      const tpl = templates[k % templates.length];
-      const id = randomBytes(16).toString('base64url');
-      await store.create({
-        id,
-        sha256: createHash('sha256').update(id).digest('hex'),
-        createdAt: new Date(start + k * 60_000).toISOString(),
-        raw: { encoding: 'gzip', data: tpl.raw, size: tpl.size },
-        userTitle: k % 10 === 0 ? `incident ${k} on ${hosts[k % hosts.length]}` : null,
-        host: hosts[k % hosts.length],
-        tags: k % 5 === 0 ? ['prod', `rack${k % 40}`] : [],
-        analysis: tpl.rec,
-      });
-      ids[k] = id;
+      const incident = seedIncident(k, templates);
+      await store.create(incident);
+      ids[k] = incident.id;
       if (k % 10000 === 0) log(`  seeded ${k} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
     }
   };
@@ -182,44 +191,21 @@ async function seedPostgres(url, n) {
 
 async function seed(dbPath, n) {
   const { SqliteStore } = await import(pathToFileURL(join(serverDir, 'dist/store/sqlite-store.js')).href);
-  const { toAnalysisRecord } = await import(pathToFileURL(join(serverDir, 'dist/analysis/digest.js')).href);
   const { defaultMigrationsDir } = await import(pathToFileURL(join(serverDir, 'dist/paths.js')).href);
-  const { analyze } = await import(pathToFileURL(join(root, 'packages/analyzer/dist/index.js')).href);
-  const fixtureDir = join(root, 'packages/analyzer/fixtures/corpus');
-  const texts = readdirSync(fixtureDir)
-    .filter((f) => f.endsWith('.txt'))
-    .map((f) => readFileSync(join(fixtureDir, f), 'utf8'));
-  const templates = texts.map((t) => ({
-    rec: toAnalysisRecord(analyze(t), t),
-    raw: gzipSync(Buffer.from(t)),
-    size: Buffer.byteLength(t),
-  }));
+  const templates = await seedTemplates();
   const store = new SqliteStore(dbPath, defaultMigrationsDir());
   // Bench setup only: the server itself runs with synchronous=FULL.
   store.db.pragma('synchronous = OFF');
-  const hosts = Array.from({ length: 200 }, (_, i) => `node${String(i).padStart(3, '0')}.dc${i % 7}.example.net`);
   const ids = [];
   const t0 = performance.now();
-  const start = Date.parse('2024-01-01T00:00:00Z');
   const batch = 2000;
   for (let b = 0; b < n; b += batch) {
     store.db.transaction(() => {
       for (let k = b; k < Math.min(n, b + batch); k++) {
-        const tpl = templates[k % templates.length];
-        const id = randomBytes(16).toString('base64url');
-        const createdAt = new Date(start + k * 60_000).toISOString();
+        const incident = seedIncident(k, templates);
         // create() is async by interface but synchronous inside (better-sqlite3).
-        void store.create({
-          id,
-          sha256: createHash('sha256').update(id).digest('hex'),
-          createdAt,
-          raw: { encoding: 'gzip', data: tpl.raw, size: tpl.size },
-          userTitle: k % 10 === 0 ? `incident ${k} on ${hosts[k % hosts.length]}` : null,
-          host: hosts[k % hosts.length],
-          tags: k % 5 === 0 ? ['prod', `rack${k % 40}`] : [],
-          analysis: tpl.rec,
-        });
-        ids.push(id);
+        void store.create(incident);
+        ids.push(incident.id);
       }
     })();
   }
