@@ -2,7 +2,7 @@ import type { ResourceLimits } from 'node:worker_threads';
 import { HttpError } from '../errors.js';
 import type { AnalysisRecord } from '../store/types.js';
 import { analyzeToRecord } from './digest.js';
-import { builtWorkerBeside, ThreadPool } from '../workers/thread-pool.js';
+import { asBuffer, builtWorkerBeside, ThreadPool } from '../workers/thread-pool.js';
 
 export interface AnalysisRunner {
   /** 'worker' when analyses run in worker threads, 'inline' on the event loop. */
@@ -46,18 +46,11 @@ type WorkerReply =
   | { jobId: number; rejected: { statusCode: number; error: string; message: string } }
   | { jobId: number; error: string };
 
-/** Bytes posted by a worker arrive as a Uint8Array: the same memory as a Buffer. */
-function asBuffer(data: Uint8Array): Buffer {
-  return Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-}
-
 /** A record as posted by the worker: its compressed bytes arrive as a Uint8Array. */
 function fromWorker(reply: { record: AnalysisRecord; timings?: AnalysisRecord['timings'] }): AnalysisRecord {
   const { record } = reply;
   const data = record.document?.data as Uint8Array | undefined;
-  if (data && !Buffer.isBuffer(data)) {
-    record.document = { ...record.document, data: Buffer.from(data.buffer, data.byteOffset, data.byteLength) };
-  }
+  if (data && !Buffer.isBuffer(data)) record.document = { ...record.document, data: asBuffer(data) };
   if (record.view) {
     const { doc, groupsDoc } = record.view;
     record.view = {

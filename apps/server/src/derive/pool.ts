@@ -1,6 +1,6 @@
 import type { ResourceLimits } from 'node:worker_threads';
 import { busy } from '../errors.js';
-import { builtWorkerBeside, ThreadPool } from '../workers/thread-pool.js';
+import { asBuffer, builtWorkerBeside, ThreadPool } from '../workers/thread-pool.js';
 import { runDeriveJob, type DeriveJob, type DeriveResults } from './jobs.js';
 
 /** Seconds a client refused by a full derive queue is told to wait (Retry-After). */
@@ -73,9 +73,6 @@ function forTransfer(job: Job): { message: Job; transfer: ArrayBuffer[] } {
   }
   return { message: { ...job, analysis: own(job.analysis) }, transfer };
 }
-
-const asBuffer = (b: Uint8Array): Buffer =>
-  Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 
 /**
  * Bytes posted by a worker arrive as Uint8Array (an answer, or the `data` of a

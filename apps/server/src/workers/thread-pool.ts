@@ -19,6 +19,11 @@ export function builtWorkerBeside(moduleUrl: string): URL | null {
   return existsSync(fileURLToPath(url)) ? url : null;
 }
 
+/** Bytes posted by a worker arrive as a Uint8Array: the same memory as a Buffer. */
+export function asBuffer(data: Uint8Array): Buffer {
+  return Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+}
+
 export interface ThreadPoolOptions<Reply> {
   workerUrl: URL;
   size: number;
