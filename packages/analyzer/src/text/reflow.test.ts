@@ -291,6 +291,97 @@ describe('reflow', () => {
     ]);
   });
 
+  it('joins a value a client wrapped away from its label, and ends the record there', () => {
+    // crash `bt`: the frame's address after ` at`, then the next frame
+    expect(
+      read([
+        '    #3 [ffff88031bdebec0] call_rwsem_down_write_failed at',
+        'ffffffff8128e883',
+        '    #4 [ffff88031bdebf20] sys_mprotect at ffffffff81152386',
+      ]).map((o) => o.slice(0, 2)),
+    ).toEqual([
+      ['#3 [ffff88031bdebec0] call_rwsem_down_write_failed at ffffffff8128e883', 1],
+      ['#4 [ffff88031bdebf20] sys_mprotect at ffffffff81152386', 3],
+    ]);
+    // a register row cut after its last label
+    expect(
+      read(['       RAX: 000000000000000a  RBX: ffffffff8100b072  RCX:', '0000000000000000']).map((o) => o[0]),
+    ).toEqual(['RAX: 000000000000000a  RBX: ffffffff8100b072  RCX: 0000000000000000']);
+    // a crash `ps` row cut before its COMM: the COMM is the row's end, the next row its own
+    expect(
+      read([
+        '  14309  14291   3  ffff97dad1568840  RU   0.0 1244868   3476',
+        'runc:[2:INIT]',
+        '  14310  14291   5  ffff97dad1568841  UN   0.0 1244868   3476  runc',
+      ]).map((o) => o[0]),
+    ).toEqual([
+      '14309  14291   3  ffff97dad1568840  RU   0.0 1244868   3476 runc:[2:INIT]',
+      '14310  14291   5  ffff97dad1568841  UN   0.0 1244868   3476  runc',
+    ]);
+    // crash's COMMAND cut after the label, or inside a comm with a space
+    expect(
+      read([
+        '[ 0 00:02:14.088] [RU] PID: 14309 TASK: ffff97dad1568840 CPU: 3 COMMAND:',
+        '"runc:[2:INIT]"',
+        '              [120] PID: 43754  TASK: ffff97e4f7274d80  COMMAND: "VM',
+        'Thread"',
+      ]).map((o) => o[0]),
+    ).toEqual([
+      '[ 0 00:02:14.088] [RU] PID: 14309 TASK: ffff97dad1568840 CPU: 3 COMMAND: "runc:[2:INIT]"',
+      '[120] PID: 43754  TASK: ffff97e4f7274d80  COMMAND: "VM Thread"',
+    ]);
+    // dump_stack's header cut before the release, or before the build number
+    expect(
+      read([
+        'CPU: 0 PID: 0 Comm: swapper/0 Not tainted',
+        '6.9.0-rc4-00001-gfdfd281212ec #1',
+        'CPU: 1 PID: 128 Comm: sh Not tainted 6.9.0-rc4-00001-gfdfd281212ec',
+        '#1',
+        'Hardware name: linux,dummy-virt (DT)',
+      ]).map((o) => o[0]),
+    ).toEqual([
+      'CPU: 0 PID: 0 Comm: swapper/0 Not tainted 6.9.0-rc4-00001-gfdfd281212ec #1',
+      'CPU: 1 PID: 128 Comm: sh Not tainted 6.9.0-rc4-00001-gfdfd281212ec #1',
+      'Hardware name: linux,dummy-virt (DT)',
+    ]);
+    // spin_dump's owner fields
+    expect(
+      read([' lock: 0xffff881ffe823980, .magic: dead4ead, .owner: namexx/21888,', '.owner_cpu: 1']).map((o) => o[0]),
+    ).toEqual(['lock: 0xffff881ffe823980, .magic: dead4ead, .owner: namexx/21888, .owner_cpu: 1']);
+    // a label and a value that happen to sit on two short lines are not joined
+    expect(read(['RCX:', '0000000000000000']).map((o) => o[0])).toEqual(['RCX:', '0000000000000000']);
+  });
+
+  it("never joins the hung-task report's second line or a markdown fence to the line before", () => {
+    // A reply wrapped at 72: the headline is whole, the line after it was wrapped.
+    const prose = [
+      '> We found a hungtask bug in test_aead_vec_cfg as follows, on a machine',
+      '> that ran the crypto self tests in a loop for about two days before it',
+      '> hung; the trace below is what the hung task watchdog printed on the',
+      '> console, and the machine never recovered from it after that point in',
+    ];
+    expect(
+      read([
+        ...prose,
+        '> INFO: task cryptomgr_test:391009 blocked for more than 120 seconds.',
+        '> "echo 0 > /proc/sys/kernel/hung_task_timeout_secs" disables this',
+        'message.',
+        '> Call trace:',
+      ])
+        .map((o) => o[0])
+        .slice(-3),
+    ).toEqual([
+      'INFO: task cryptomgr_test:391009 blocked for more than 120 seconds.',
+      '"echo 0 > /proc/sys/kernel/hung_task_timeout_secs" disables this message.',
+      'Call trace:',
+    ]);
+    expect(
+      read(['[ 0 00:02:14.105] [RU] PID: 43754 TASK: ffff97e4f7274d80 CPU: 24', 'COMMAND: "VM Thread"', '```']).map(
+        (o) => o[0],
+      ),
+    ).toEqual(['[ 0 00:02:14.105] [RU] PID: 43754 TASK: ffff97e4f7274d80 CPU: 24 COMMAND: "VM Thread"', '```']);
+  });
+
   it('joins the rest of a quoted line a client left unquoted, up to the next quoted line', () => {
     expect(
       read([

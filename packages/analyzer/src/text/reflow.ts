@@ -43,7 +43,8 @@ const OPENERS: readonly RegExp[] = [
   /^[\w .()/-]{1,40}:(?: |$)/, // `Call Trace:`, `RIP: 0010:…`, `CPU: 3 PID: 1`, `x29: …`, `pc : …`
   /^(?:task:|PID: |crash> |Workqueue: |Modules linked in:)/,
   /^\d{1,4} locks? held by /,
-  /^(?:-{2,}|={3,}|\*{2,})/,
+  /^"echo 0 > \/proc\/sys\/kernel\/hung_task_timeout_secs"/, // the hung-task report's second line
+  /^(?:-{2,}|={3,}|\*{2,}|`{3})/, // rules, and a markdown code fence around a pasted capture
   /^[A-Z][a-z]{1,20} [a-z]/, // a sentence
   /^\S{1,16} {1,16}[RSDTZIXPW] {1,8}\S/, // an old sysrq task line `cifsd   D    0 981715 …`
   /^[$#>] /, // shell prompts, a quote
@@ -70,17 +71,46 @@ const FOREIGN_OPENERS: readonly RegExp[] = [
   /^[$#] /,
   /^[A-Z][a-z]{1,20} [a-z]{1,20} /, // a sentence
   /^\d{4}[/-]\d\d[/-]\d\d[ T]\d\d:\d\d/, // another program's log line (syzkaller's `2018/08/03 14:36:29 …`)
+  /^`{3}/, // the markdown code fence that ends a pasted log
 ];
 
 /** A token that opens a bracket it does not close: `[snd_soc_fsl_xcvr` (a module's build id wrapped). */
 const UNCLOSED = /^[[(][^\])]{0,80}$/;
 /** Fields that continue a line and never start one: crash's `PID: N  TASK: …  CPU: N  COMMAND: "…"`,
- *  show_regs' `CPU: N PID: N Comm: … Tainted: …`. */
-const CONTINUING = /^(?:COMMAND: "|TASK: [0-9a-f]{8,16}\b|Comm: \S|Tainted: [A-Z ])/;
+ *  show_regs' `CPU: N PID: N Comm: … Tainted: …`, spin_dump's `lock: …, .magic: …, .owner: …/N,
+ *  .owner_cpu: N` (kernel/locking/spinlock_debug.c). */
+const CONTINUING = /^(?:COMMAND: "|TASK: [0-9a-f]{8,16}\b|Comm: \S|Tainted: [A-Z ]|\.(?:magic|owner|owner_cpu): \S)/;
 /** Stack or memory words (`bt -f`, `rd`): one or two of them alone on a line (fewer than the
  *  kernel's and crash's rows hold) are the rest of a wrapped row. */
 const HEX_WORD = /^[0-9a-f]{8,16}$/;
 const HEX_WORDS = /^[0-9a-f]{8,16}(?: {1,4}[0-9a-f]{8,16})?$/;
+/**
+ * A record a client cut right after a label, its value alone on the next line. Each pair
+ * is the label's line (as the record's last piece) and the value: crash's frame
+ * `#3 [ffff…] fn at` then its address (and module); a register dump's `… RCX:` then the
+ * register's word; crash's `… CPU: 3 COMMAND:` then `"runc:[2:INIT]"` (or a comm cut at its
+ * space, `COMMAND: "VM` then `Thread"`); dump_stack's `… Comm: sh Not tainted` then the
+ * release; a crash `ps` row
+ * cut before its COMM, then the COMM. None of these labels ends a line the kernel or
+ * crash prints, so the pair is a wrap whatever the text's width.
+ */
+const DANGLING: readonly (readonly [label: RegExp, value: RegExp])[] = [
+  [/^#\d{1,5} \[[0-9a-f]{8,16}\] \S{1,160} at$/, /^[0-9a-f]{8,16}(?: \[[\w-]{1,64}\])?$/],
+  [/^(?:[A-Za-z][A-Za-z0-9_]{0,8} ?: {0,3}[0-9a-f]{4,16} {1,4}){1,6}[A-Za-z][A-Za-z0-9_]{0,8} ?:$/, HEX_WORD],
+  [/ COMMAND:$/, /^"[^"]{0,64}"$/],
+  [/ COMMAND: "[^"]{1,16}$/, /^[^"]{1,16}"$/], // a comm with a space (`"VM Thread"`) cut at it
+  // dump_stack's `CPU: 1 PID: 128 Comm: sh Not tainted` then `6.9.0-rc4 #1`, or cut before `#1`
+  [
+    /(?:^| )Comm: \S.{0,40} (?:Not tainted|Tainted: [A-Z ]{1,40})$/,
+    /^\d{1,2}\.\d{1,3}\S{0,80}(?: #\d{1,6})?(?: .{0,60})?$/,
+  ],
+  [/(?:^| )Comm: \S.{0,40} (?:Not tainted|Tainted: [A-Z ]{1,40}) \d{1,2}\.\d{1,3}\S{0,80}$/, /^#\d{1,6}(?: .{0,60})?$/],
+  [
+    /^(?:> {0,2})?\d{1,10} {1,8}\d{1,10} {1,8}\d{1,5} {1,8}[0-9a-f]{8,16} {1,8}[A-Z]{2} {1,8}\d{1,3}\.\d {1,8}\d{1,12} {1,8}\d{1,12}$/,
+    /^\S{1,64}$/,
+  ],
+];
+
 /** One `name:value` field (sched_show_task's `pid:2619`, `flags:0x00004000`), and a line of them. */
 const FIELD = /^[a-z_]{1,16}:\S{1,40}$/;
 const FIELDS = /^[a-z_]{1,16}:\S{1,40}(?: {1,8}[a-z_]{1,16}:\S{1,40}){0,8}$/;
@@ -299,6 +329,12 @@ function continuation(
     if (length + 1 + c.length > MAX_LINE) break;
     const before = t.text(end);
     const cut = lastToken(before);
+    // A label's value alone on the line after it ends the record: what follows is the
+    // next record, however short the value's line is.
+    if (shape.widths[end] >= MIN_WRAP - 20 && dangling(t.trimmed(end), c)) {
+      end = j;
+      break;
+    }
     // A hard wrap inside a frame's offset: `…+0x1a/` then `0x60` (not a break at the space
     // after `[<ffffffff843718ba>]`, which the frame has too).
     if (
@@ -361,6 +397,12 @@ function quotedPrintable(t: LineTable, shape: LineShape): boolean {
 /** A blank line as uploaded (a syslog prefix without its message is not one). */
 function empty(t: LineTable, shape: LineShape, i: number): boolean {
   return t.blank(i) && (shape.flags[i] & LINE_SYSLOG_ONLY) === 0;
+}
+
+/** Is `value` the rest of `label`, cut right after it (DANGLING)? */
+function dangling(label: string, value: string): boolean {
+  for (const [l, v] of DANGLING) if (v.test(value) && l.test(label)) return true;
+  return false;
 }
 
 function firstToken(s: string): string {
