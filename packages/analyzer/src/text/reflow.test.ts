@@ -382,6 +382,30 @@ describe('reflow', () => {
     ).toEqual(['[ 0 00:02:14.105] [RU] PID: 43754 TASK: ffff97e4f7274d80 CPU: 24 COMMAND: "VM Thread"', '```']);
   });
 
+  it('joins a wrapped line of a reply quoted again at a deeper level, and never joins a rule to the next line', () => {
+    // Wrapped at 76 with one `> `, then quoted twice more: the lines are 80 wide and more.
+    const wrapped = [
+      '>      Module contains two platform_drivers. The initial probe calls into the',
+      '>      platform_register_driver() with the second struct platform_driver, and',
+      '>      the second probe then registers the controller and then finds its child,',
+      '>      which it binds under the very same device lock it already holds there.',
+      '>      INFO: task swapper/0:1 is blocked on a mutex likely owned by task',
+      '>      swapper/0:1.',
+      '>      ------------------------------------------------------',
+      '>      test_cpuset_prs/10971 is trying to acquire lock:',
+    ];
+    const deeper = wrapped.map((l) => '> > ' + l);
+    expect(
+      read(deeper)
+        .map((o) => o[0])
+        .slice(-3),
+    ).toEqual([
+      'INFO: task swapper/0:1 is blocked on a mutex likely owned by task swapper/0:1.',
+      '------------------------------------------------------',
+      'test_cpuset_prs/10971 is trying to acquire lock:',
+    ]);
+  });
+
   it('joins the rest of a quoted line a client left unquoted, up to the next quoted line', () => {
     expect(
       read([

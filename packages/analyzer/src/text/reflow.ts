@@ -119,6 +119,8 @@ const SITE =
   /^(?:\[<[0-9a-f]{6,16}>\] ?)?[A-Za-z_.$][\w.$]{0,127}\+0x[0-9a-f]{1,8}\/0x[0-9a-f]{1,8}(?: \[[\w-]{1,64}\])?$/;
 /** A lockdep record's end cut after the site's address: `…, at: [<ffffffff81165c5d>]`. */
 const AT_ADDRESS = /, at: \[<[0-9a-f]{6,16}>\]$/;
+/** A separator line: lockdep's and the kernel's `-----` / `=====` rules. */
+const RULE = /^[-=*_~]{3,}$/;
 /** A crash or shell prompt with its command. */
 const PROMPT = /^(?:crash> |\[?[\w.-]{1,32}@[\w.-]{1,64}[\s:~\]][^#$]{0,64}[#$] )/;
 /** A frame `fn+0x1a/0x60` (what a hard wrap inside the offset splits). */
@@ -329,6 +331,8 @@ function continuation(
     if (length + 1 + c.length > MAX_LINE) break;
     const before = t.text(end);
     const cut = lastToken(before);
+    // A rule (`-----`, `=====`) is a line of its own: a client breaks only at a space.
+    if (RULE.test(t.trimmed(end))) break;
     // A label's value alone on the line after it ends the record: what follows is the
     // next record, however short the value's line is.
     if (shape.widths[end] >= MIN_WRAP - 20 && dangling(t.trimmed(end), c)) {
@@ -369,7 +373,8 @@ function continuation(
         if (PROMPT.test(t.trimmed(head))) break;
         if (!flowed && !orphan && !fields) {
           const w = wrapWidth();
-          if (w < MIN_WRAP - 10 || w > MAX_WRAP || full <= w || shape.widths[end] < w - 24) break;
+          // Each quote level added after the wrap widens the lines by its mark (`> `).
+          if (w < MIN_WRAP - 10 || w > MAX_WRAP + 2 * depth || full <= w || shape.widths[end] < w - 24) break;
         }
       }
     }
