@@ -344,6 +344,17 @@ describe('reflow', () => {
       'CPU: 1 PID: 128 Comm: sh Not tainted 6.9.0-rc4-00001-gfdfd281212ec #1',
       'Hardware name: linux,dummy-virt (DT)',
     ]);
+    // a quoted frame's module cut before its build id, the id left unquoted
+    expect(
+      read([
+        '>>  reg_todo+0x207/0x290 [cfg80211',
+        '2571f504aa68d55c11440c869062c668de1a2dce]',
+        '>>  process_one_work+0x17b/0x330',
+      ]).map((o) => o[0]),
+    ).toEqual([
+      'reg_todo+0x207/0x290 [cfg80211 2571f504aa68d55c11440c869062c668de1a2dce]',
+      'process_one_work+0x17b/0x330',
+    ]);
     // spin_dump's owner fields
     expect(
       read([' lock: 0xffff881ffe823980, .magic: dead4ead, .owner: namexx/21888,', '.owner_cpu: 1']).map((o) => o[0]),

@@ -91,13 +91,16 @@ const HEX_WORDS = /^[0-9a-f]{8,16}(?: {1,4}[0-9a-f]{8,16})?$/;
  * register's word; crash's `… CPU: 3 COMMAND:` then `"runc:[2:INIT]"` (or a comm cut at its
  * space, `COMMAND: "VM` then `Thread"`); dump_stack's `… Comm: sh Not tainted` then the
  * release; a crash `ps` row
- * cut before its COMM, then the COMM. None of these labels ends a line the kernel or
- * crash prints, so the pair is a wrap whatever the text's width.
+ * cut before its COMM, then the COMM; a frame's `[module` then its build id. None of
+ * these labels ends a line the kernel or crash prints, so the pair is a wrap whatever the
+ * text's width.
  */
 const DANGLING: readonly (readonly [label: RegExp, value: RegExp])[] = [
   [/^#\d{1,5} \[[0-9a-f]{8,16}\] \S{1,160} at$/, /^[0-9a-f]{8,16}(?: \[[\w-]{1,64}\])?$/],
   [/^(?:[A-Za-z][A-Za-z0-9_]{0,8} ?: {0,3}[0-9a-f]{4,16} {1,4}){1,6}[A-Za-z][A-Za-z0-9_]{0,8} ?:$/, HEX_WORD],
   [/ COMMAND:$/, /^"[^"]{0,64}"$/],
+  // a frame's module cut before its build id: `fn+0x207/0x290 [cfg80211` then `2571f5…ce]`
+  [/\+0x[0-9a-f]{1,8}\/0x[0-9a-f]{1,8} \[[\w-]{1,64}$/, /^[0-9a-f]{40}\]$/],
   [/ COMMAND: "[^"]{1,16}$/, /^[^"]{1,16}"$/], // a comm with a space (`"VM Thread"`) cut at it
   // dump_stack's `CPU: 1 PID: 128 Comm: sh Not tainted` then `6.9.0-rc4 #1`, or cut before `#1`
   [
@@ -335,7 +338,7 @@ function continuation(
     if (RULE.test(t.trimmed(end))) break;
     // A label's value alone on the line after it ends the record: what follows is the
     // next record, however short the value's line is.
-    if (shape.widths[end] >= MIN_WRAP - 20 && dangling(t.trimmed(end), c)) {
+    if (dangling(t.trimmed(end), c)) {
       end = j;
       break;
     }
