@@ -2,7 +2,6 @@
 // worker analysing dump after dump keeps none of them alive.
 import { describe, expect, it } from 'vitest';
 import { analyze } from './analyze.js';
-import { frameTable } from './parse/frame-table.js';
 import { endRun, perRun, perRunSizes } from './run-state.js';
 
 const DUMP = `INFO: task kworker/0:1:31969 blocked for more than 120 seconds.
@@ -28,20 +27,11 @@ Call Trace:
 
 describe('run state', () => {
   it('holds the frames and memos of a run while it runs, and none after analyze()', () => {
-    frameTable.frame({ fn: 'x', offset: null, size: null, module: null, addr: null, reliable: true });
-    expect(perRunSizes().frameTable).toBe(1);
     const doc = analyze(DUMP);
     expect(doc.tasks.length).toBeGreaterThan(0);
     const sizes = perRunSizes();
     // Every table of parse/ and knowledge/ is registered, and empty.
-    expect(Object.keys(sizes).sort()).toEqual([
-      'armCallText',
-      'crashFrameText',
-      'frameHeldLocksByName',
-      'frameTable',
-      'genericFrameByName',
-      'waitRuleByName',
-    ]);
+    expect(Object.keys(sizes).sort()).toEqual(['frameHeldLocksByName', 'genericFrameByName', 'waitRuleByName']);
     expect(Object.values(sizes).every((n) => n === 0)).toBe(true);
   });
 

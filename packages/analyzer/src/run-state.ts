@@ -1,8 +1,8 @@
 // What one analysis remembers while it runs, in one place.
 //
-// A few tables live for one analysis and are shared by stages that cannot pass them
-// along without threading them through every parser: the frame table (each distinct
-// frame and stack once), and memos of answers per function name or frame text. Their
+// A few memos of answers per function name live for one analysis and are shared by
+// stages that do not pass them along (the frame table and the frame-text memos are the
+// run's Records', parse/frame-table.ts). Their
 // keys are slices of the analysed text, so a worker that analyses one dump after
 // another must empty them at the end of each analysis or keep every dump alive.
 // Each such table is made here with perRun(); analyze() calls endRun() when done.

@@ -4,8 +4,8 @@
 
 import type { Span, Task, TaskState } from '../contract.js';
 import { PERCPU_UNIT_MAX, VIRTUALIZATION_WORDS } from '../knowledge/arch.js';
-import { frameTable } from '../parse/frame-table.js';
 import { stackBlockKey, type StackBlockKey } from '../parse/parser.js';
+import type { FrameTable } from '../parse/frame-table.js';
 import type { Records, StackFrame, StackWord, Stop, TaskRecord, TaskRef } from '../parse/records.js';
 
 /**
@@ -247,6 +247,7 @@ export function taskIdFor(pid: number | null, cpu: number | null, addr: string |
  * task).
  */
 function mergeRecords(
+  table: FrameTable,
   recs: TaskRecord[],
   info: (frames: readonly StackFrame[]) => StackInfo,
   anonN: number,
@@ -308,7 +309,7 @@ function mergeRecords(
     );
     if (full) {
       const keep = full.frames.map((f, k) => k).filter((k) => isHandler(full.frames[k]));
-      frames = frameTable.stack([...keep.map((k) => full.frames[k]), ...frames]);
+      frames = table.stack([...keep.map((k) => full.frames[k]), ...frames]);
       frameLines = [...keep.map((k) => full.frameLines?.[k] ?? full.span.line), ...frameLines];
     }
   }
@@ -490,7 +491,7 @@ export function buildModel(records: Records, text: string, kernel: string | null
     // The group's records, in input order (short-lived: made for the merge only).
     const recs = [recordAt(first[g])];
     for (let k = next[first[g]]; k >= 0; k = next[k]) recs.push(recordAt(k));
-    tasks.push(mergeRecords(recs, info, g, captureOf));
+    tasks.push(mergeRecords(records.frames, recs, info, g, captureOf));
   }
   // Idle tasks keyed by address may collide on `task:0@cpuN` ids only if the dump is
   // inconsistent; keep ids unique regardless. (Other ids are unique by construction:

@@ -5,12 +5,12 @@
 // frames are one frozen object, identical stacks one frozen array (the analysis document
 // shares them too), and a frame line's text is parsed once however often it is printed.
 //
-// The table lives for one analysis (run-state.ts): `analyze` empties it when done (its
-// keys are slices of the input text, which would otherwise stay alive).
+// One table per analysis: the run's Records makes it, the parsers reach it through their
+// ParseContext, and it is dropped with the run (its keys are slices of the input text;
+// nothing outlives the analysis, and nothing needs emptying).
 
 import { isGenericFrame } from '../knowledge/waits.js';
-import { perRun } from '../run-state.js';
-import type { FrameContext, ParsedFrame, StackFrame } from './records.js';
+import type { ArmCall, FrameContext, ParsedFrame, StackFrame } from './records.js';
 
 /** Names with fewer variants are compared field by field, else first split by splitKey. */
 const VARIANTS_SCANNED = 8;
@@ -46,6 +46,10 @@ export class FrameTable {
   private byText = new Map<string, StackFrame>();
   private byFullKey = new Map<string, StackFrame>();
   private contextVariants = new Map<StackFrame, Map<FrameContext, StackFrame>>();
+  /** Crash `bt` frames by the text after `#N [sp] ` (parse/frames.ts crashBtFrame). */
+  readonly crashText = new TextMemo<StackFrame | null>();
+  /** 32-bit ARM backtrace lines' calls by their text (parse/frames.ts armCallOfLine). */
+  readonly armText = new TextMemo<ArmCall | null>();
 
   /** The table's frame equal to `f` (its line ignored). */
   frame(f: FrameFields): StackFrame {
@@ -145,19 +149,23 @@ export class FrameTable {
     return out;
   }
 
-  /** Distinct frames held (what perRunSizes reports). */
+  /** Distinct frames held. */
   get size(): number {
     return this.ids.size;
   }
+}
 
-  /** Forget everything (the end of an analysis). */
-  clear(): void {
-    this.byFn = new Map();
-    this.ids = new Map();
-    this.byKey = new Map();
-    this.byText = new Map();
-    this.byFullKey = new Map();
-    this.contextVariants = new Map();
+/** What a parser makes of a line's text, asked once per distinct text (up to a bound). */
+export class TextMemo<T> {
+  private byText = new Map<string, T>();
+
+  get(text: string, parse: (t: string, table: FrameTable) => T, table: FrameTable): T {
+    let v = this.byText.get(text);
+    if (v === undefined) {
+      v = parse(text, table);
+      if (this.byText.size < TEXT_MEMO_MAX) this.byText.set(text, v);
+    }
+    return v;
   }
 }
 
@@ -183,6 +191,3 @@ function splitKey(f: FrameFields): string {
 }
 
 const EMPTY: readonly StackFrame[] = Object.freeze([]);
-
-/** The current analysis's frame table. */
-export const frameTable = perRun('frameTable', new FrameTable());

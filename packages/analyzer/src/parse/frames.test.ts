@@ -13,10 +13,14 @@ import {
   isStackTerminator,
   parseFrameLine,
 } from './frames.js';
+import { FrameTable } from './frame-table.js';
+
+/** One run's frame table for the whole file (the memo test below asks the same one twice). */
+const table = new FrameTable();
 
 describe('frame line styles', () => {
   it('reads /proc/PID/stack with addresses and modules', () => {
-    expect(parseFrameLine('[<ffffffffa03d8399>] apxbsnIoRelease+0x29/0x160 [bsnmod]', 7)).toEqual({
+    expect(parseFrameLine(table, '[<ffffffffa03d8399>] apxbsnIoRelease+0x29/0x160 [bsnmod]', 7)).toEqual({
       fn: 'apxbsnIoRelease',
       offset: '0x29',
       size: '0x160',
@@ -27,26 +31,28 @@ describe('frame line styles', () => {
     });
   });
   it('reads plain frames and the unreliable marker', () => {
-    const f = parseFrameLine('? __queue_work+0x1ad/0x3d0', 1)!;
+    const f = parseFrameLine(table, '? __queue_work+0x1ad/0x3d0', 1)!;
     expect(f.fn).toBe('__queue_work');
     expect(f.reliable).toBe(false);
-    expect(parseFrameLine('ttm_tt_populate.part.4+0x74/0x78', 1)!.fn).toBe('ttm_tt_populate.part.4');
-    expect(parseFrameLine('vp_reset+0x3a/0x50 [virtio_pci]', 1)!.module).toBe('virtio_pci');
-    expect(parseFrameLine('__schedule+0x2c4/0x700 (T)', 1)!.fn).toBe('__schedule');
+    expect(parseFrameLine(table, 'ttm_tt_populate.part.4+0x74/0x78', 1)!.fn).toBe('ttm_tt_populate.part.4');
+    expect(parseFrameLine(table, 'vp_reset+0x3a/0x50 [virtio_pci]', 1)!.module).toBe('virtio_pci');
+    expect(parseFrameLine(table, '__schedule+0x2c4/0x700 (T)', 1)!.fn).toBe('__schedule');
   });
   it('reads syzkaller inline frames', () => {
-    expect(parseFrameLine('__dump_stack lib/dump_stack.c:17 [inline]', 1)!.fn).toBe('__dump_stack');
+    expect(parseFrameLine(table, '__dump_stack lib/dump_stack.c:17 [inline]', 1)!.fn).toBe('__dump_stack');
   });
   it('rejects prose and code', () => {
-    expect(parseFrameLine('work_on_cpu(cpu, local_pci_probe, &ddi);', 1)).toBeUndefined();
-    expect(parseFrameLine('The value 0x10/0x20 is wrong', 1)).toBeUndefined();
+    expect(parseFrameLine(table, 'work_on_cpu(cpu, local_pci_probe, &ddi);', 1)).toBeUndefined();
+    expect(parseFrameLine(table, 'The value 0x10/0x20 is wrong', 1)).toBeUndefined();
   });
   it('knows the /proc stack terminator', () => {
     expect(isStackTerminator('[<ffffffffffffffff>] 0xffffffffffffffff')).toBe(true);
-    expect(parseFrameLine('[<ffffffffffffffff>] 0xffffffffffffffff', 1)).toBeUndefined();
+    expect(parseFrameLine(table, '[<ffffffffffffffff>] 0xffffffffffffffff', 1)).toBeUndefined();
   });
   it('reads crash bt frames', () => {
-    expect(frameFromCrashBt('#13 [ffff8f1bf6bc7c58] queued_spin_lock_slowpath at ffffffff83f5bf4b', 3)).toMatchObject({
+    expect(
+      frameFromCrashBt(table, '#13 [ffff8f1bf6bc7c58] queued_spin_lock_slowpath at ffffffff83f5bf4b', 3),
+    ).toMatchObject({
       fn: 'queued_spin_lock_slowpath',
       sp: 'ffff8f1bf6bc7c58',
       addr: 'ffffffff83f5bf4b',
@@ -70,7 +76,7 @@ describe('frameFromCrashBt reads exactly what CRASH_BT matches', () => {
     return m ? { fn: m[3], module: m[5] ?? null, addr: m[4].toLowerCase(), sp: m[2].toLowerCase() } : undefined;
   };
   const viaHand = (s: string) => {
-    const f = frameFromCrashBt(s, 1);
+    const f = frameFromCrashBt(table, s, 1);
     return f ? { fn: f.fn, module: f.module, addr: f.addr, sp: f.sp } : undefined;
   };
   const pieces = [
@@ -232,7 +238,7 @@ describe('frameOfLine turns away lines without `+0x` or `[inline]`', () => {
         const s = parts.join('');
         const read = frameFromPlain(s, 1) ?? frameFromInline(s, 1) ?? frameFromProcStack(s, 1);
         if (read) expect(s.includes('+0x') || s.endsWith('[inline]'), s).toBe(true);
-        if (!s.includes('+0x') && !s.endsWith('[inline]')) expect(parseFrameLine(s, 1)).toBeUndefined();
+        if (!s.includes('+0x') && !s.endsWith('[inline]')) expect(parseFrameLine(table, s, 1)).toBeUndefined();
       }),
       { numRuns: 5000, seed: 3 },
     );
@@ -241,7 +247,7 @@ describe('frameOfLine turns away lines without `+0x` or `[inline]`', () => {
 
 describe('s390 trace lines', () => {
   it('reads the parenthesized frame the unwinder is not sure of as unreliable', () => {
-    expect(parseFrameLine('([<0000000000b84a8a>] __schedule+0x2ba/0x7a8)', 2)).toEqual({
+    expect(parseFrameLine(table, '([<0000000000b84a8a>] __schedule+0x2ba/0x7a8)', 2)).toEqual({
       fn: '__schedule',
       offset: '0x2ba',
       size: '0x7a8',
@@ -251,13 +257,13 @@ describe('s390 trace lines', () => {
       generic: true,
       line: 2,
     });
-    expect(parseFrameLine('(see [<0000000000b84a8a>] __schedule+0x2ba/0x7a8)', 2)).toBeUndefined();
+    expect(parseFrameLine(table, '(see [<0000000000b84a8a>] __schedule+0x2ba/0x7a8)', 2)).toBeUndefined();
   });
 });
 
 describe('powerpc trace lines', () => {
   it("reads the return address and symbol, the unreliable mark and ftrace's real caller", () => {
-    expect(parseFrameLine('[c00000000f4f76d0] [c0000000010b9c54] io_schedule+0x24/0x60', 3)).toEqual({
+    expect(parseFrameLine(table, '[c00000000f4f76d0] [c0000000010b9c54] io_schedule+0x24/0x60', 3)).toEqual({
       fn: 'io_schedule',
       offset: '0x24',
       size: '0x60',
@@ -268,11 +274,14 @@ describe('powerpc trace lines', () => {
       line: 3,
     });
     expect(
-      parseFrameLine('[c00000000f4f79f0] [c00800000a2c7e54] jbd2_journal_commit_transaction+0x8d4/0x1ed0 [jbd2]', 1)!
-        .module,
+      parseFrameLine(
+        table,
+        '[c00000000f4f79f0] [c00800000a2c7e54] jbd2_journal_commit_transaction+0x8d4/0x1ed0 [jbd2]',
+        1,
+      )!.module,
     ).toBe('jbd2');
     expect(
-      parseFrameLine('[c000000002a8bf90] [c0000000011a5a74] _raw_spin_lock+0x3c/0x70 (unreliable)', 1)!.reliable,
+      parseFrameLine(table, '[c000000002a8bf90] [c0000000011a5a74] _raw_spin_lock+0x3c/0x70 (unreliable)', 1)!.reliable,
     ).toBe(false);
     expect(
       frameFromPpc('[c0000000a1dbfd10] [c000000000067a40] return_to_handler+0x0/0x40 (vfs_fsync_range+0x58/0xe0)', 1)!
@@ -280,7 +289,9 @@ describe('powerpc trace lines', () => {
     ).toBe('return_to_handler');
   });
   it('turns away frames without a symbol and 32-bit ARM/x86 lines', () => {
-    expect(parseFrameLine('[c00000000f4f7380] [c00000000f4f73c0] 0xc00000000f4f73c0 (unreliable)', 1)).toBeUndefined();
+    expect(
+      parseFrameLine(table, '[c00000000f4f7380] [c00000000f4f73c0] 0xc00000000f4f73c0 (unreliable)', 1),
+    ).toBeUndefined();
     expect(frameFromPpc('[<c0c3a7a4>] (__schedule) from [<c0c3ac8c>] (schedule+0x58/0xc4)', 1)).toBeUndefined();
     expect(
       frameFromPpc('[c00000000f4f76d0] [c0000000010b9c54] io_schedule+0x24/0x60 trailing words', 1),
@@ -290,7 +301,7 @@ describe('powerpc trace lines', () => {
 
 describe('32-bit ARM call lines', () => {
   const call = (t: string) => {
-    const c = armCallOfLine(t);
+    const c = armCallOfLine(table, t);
     return c && { callee: { ...c.callee }, caller: { ...c.caller } };
   };
   it('reads the verbose form (addresses, the function without offset) and the 3.x one (offsets on both)', () => {
@@ -353,8 +364,8 @@ describe('32-bit ARM call lines', () => {
     );
   });
   it("is the same frame object as the frame table's for the same text", () => {
-    const a = armCallOfLine('show_stack from dump_stack_lvl+0x70/0x94')!;
-    expect(armCallOfLine('show_stack from dump_stack_lvl+0x70/0x94')).toBe(a);
+    const a = armCallOfLine(table, 'show_stack from dump_stack_lvl+0x70/0x94')!;
+    expect(armCallOfLine(table, 'show_stack from dump_stack_lvl+0x70/0x94')).toBe(a);
   });
   it('turns away other lines: no symbols, prose, x86 frames', () => {
     for (const t of [
@@ -366,6 +377,6 @@ describe('32-bit ARM call lines', () => {
       'dump_backtrace from show_stack',
       'a b from c+0x1/0x2',
     ])
-      expect(armCallOfLine(t), t).toBeUndefined();
+      expect(armCallOfLine(table, t), t).toBeUndefined();
   });
 });

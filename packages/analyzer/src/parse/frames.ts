@@ -1,9 +1,10 @@
 // One small function per stack-frame line style, tried in order. Each returns a frame
 // or undefined, never throws. Patterns are anchored with bounded quantifiers.
 
-import { frameTable } from './frame-table.js';
-import { perRun } from '../run-state.js';
-import type { ParsedFrame, StackFrame } from './records.js';
+import type { FrameTable } from './frame-table.js';
+import type { ArmCall, ParsedFrame, StackFrame } from './records.js';
+
+export type { ArmCall } from './records.js';
 
 const FN = String.raw`[A-Za-z_$.][\w.$]{0,127}`;
 const HEX = String.raw`[0-9a-fA-F]`;
@@ -186,9 +187,13 @@ export function frameFromInline(s: string, line: number): ParsedFrame | undefine
   return { fn: m[1], offset: null, size: null, module: null, addr: null, reliable: true, line };
 }
 
-export function frameFromCrashBt(s: string, line: number): (ParsedFrame & { sp: string }) | undefined {
+export function frameFromCrashBt(
+  table: FrameTable,
+  s: string,
+  line: number,
+): (ParsedFrame & { sp: string }) | undefined {
   const out = { sp: '' };
-  const f = crashBtFrame(s, out);
+  const f = crashBtFrame(table, s, out);
   return f === undefined
     ? undefined
     : { fn: f.fn, offset: null, size: null, module: f.module, addr: f.addr, reliable: true, line, sp: out.sp };
@@ -200,7 +205,7 @@ export function frameFromCrashBt(s: string, line: number): (ParsedFrame & { sp: 
  * by hand, the rest (`fn at addr [mod]`, the same in every task with that call path)
  * parsed once per distinct text. Same language as CRASH_BT.
  */
-export function crashBtFrame(s: string, out: { sp: string }): StackFrame | undefined {
+export function crashBtFrame(table: FrameTable, s: string, out: { sp: string }): StackFrame | undefined {
   if (s.charCodeAt(0) !== 35 /* # */) return undefined;
   let p = 1;
   while (p < s.length && p <= 4 && isDigitCode(s.charCodeAt(p))) p++;
@@ -211,42 +216,38 @@ export function crashBtFrame(s: string, out: { sp: string }): StackFrame | undef
   const a = ++p;
   while (p < s.length && p - a < 16 && isHex(s.charCodeAt(p))) p++;
   if (p - a < 6 || s.charCodeAt(p) !== 93 /* ] */ || s.charCodeAt(p + 1) !== 32) return undefined;
-  const rest = s.slice(p + 2);
-  let known = crashMemo.get(rest);
-  if (known === undefined) {
-    const m = CRASH_BT_REST.exec(rest);
-    known = m
-      ? frameTable.frame({
-          fn: m[1],
-          offset: null,
-          size: null,
-          module: m[3] ?? null,
-          addr: m[2].toLowerCase(),
-          reliable: true,
-        })
-      : null;
-    if (crashMemo.size < CRASH_MEMO_MAX) crashMemo.set(rest, known);
-  }
+  const known = table.crashText.get(s.slice(p + 2), crashBtRest, table);
   if (known === null) return undefined;
   out.sp = lowerHex(s.slice(a, p));
   return known;
+}
+
+function crashBtRest(rest: string, table: FrameTable): StackFrame | null {
+  const m = CRASH_BT_REST.exec(rest);
+  return m
+    ? table.frame({
+        fn: m[1],
+        offset: null,
+        size: null,
+        module: m[3] ?? null,
+        addr: m[2].toLowerCase(),
+        reliable: true,
+      })
+    : null;
 }
 
 // What follows `#N [sp] ` in a crash bt frame line (see CRASH_BT).
 const CRASH_BT_REST = new RegExp(
   String.raw`^(${FN})(?:\+(?:0x${HEX}{1,8}|\d{1,8}))? at (${HEX}{6,16})(?: \[([\w-]{1,64})\])?`,
 );
-/** Frames by the text after `#N [sp] ` (emptied with the frame table after each analysis). */
-const crashMemo = perRun('crashFrameText', new Map<string, StackFrame | null>());
-const CRASH_MEMO_MAX = 200_000;
 
 function isDigitCode(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
 /** Any kernel-trace frame style (not crash's `#N` lines), as a fresh object with its line. */
-export function parseFrameLine(trimmed: string, line: number): ParsedFrame | undefined {
-  const f = frameOfLine(trimmed);
+export function parseFrameLine(table: FrameTable, trimmed: string, line: number): ParsedFrame | undefined {
+  const f = frameOfLine(table, trimmed);
   return f === undefined ? undefined : { ...f, line };
 }
 
@@ -255,11 +256,11 @@ export function parseFrameLine(trimmed: string, line: number): ParsedFrame | und
  * dump prints the same few hundred frame lines over and over: each distinct text is
  * parsed once per analysis.
  */
-export function frameOfLine(trimmed: string): StackFrame | undefined {
+export function frameOfLine(table: FrameTable, trimmed: string): StackFrame | undefined {
   // Every frame style here has `fn+0x…` or ends `[inline]`: other lines of a trace
   // (registers, `Code:`, headers) are turned away before the table hashes their text.
   if (trimmed.indexOf('+0x') < 0 && !trimmed.endsWith('[inline]')) return undefined;
-  return frameTable.fromText(trimmed, parseFrameText);
+  return table.fromText(trimmed, parseFrameText);
 }
 
 function parseFrameText(trimmed: string): ParsedFrame | undefined {
@@ -290,29 +291,15 @@ const ARM_SHORT = new RegExp(
   String.raw`^${ARM_SYM}(?: [\w/.-]{1,200}:\d{1,6})? from ${ARM_CALLER}(?: [\w/.-]{1,200}:\d{1,6})?$`,
 );
 
-/** One line of a 32-bit ARM backtrace: the function, and the frame it was called from. */
-export interface ArmCall {
-  callee: StackFrame;
-  caller: StackFrame;
-}
-
-/** Calls by line text (a dump repeats the same call paths): emptied with the frame table. */
-const armMemo = perRun('armCallText', new Map<string, ArmCall | null>());
-const ARM_MEMO_MAX = 200_000;
-
 /** The call a 32-bit ARM backtrace line prints, as frame-table frames, or undefined. */
-export function armCallOfLine(trimmed: string): ArmCall | undefined {
+export function armCallOfLine(table: FrameTable, trimmed: string): ArmCall | undefined {
   // Every form has ` from ` and the caller's `+0x`: most lines are turned away here.
+  // A dump repeats the same call paths: each distinct line is parsed once.
   if (trimmed.indexOf(' from ') < 0 || trimmed.indexOf('+0x') < 0) return undefined;
-  let known = armMemo.get(trimmed);
-  if (known === undefined) {
-    known = parseArmCall(trimmed);
-    if (armMemo.size < ARM_MEMO_MAX) armMemo.set(trimmed, known);
-  }
-  return known ?? undefined;
+  return table.armText.get(trimmed, parseArmCall, table) ?? undefined;
 }
 
-function parseArmCall(s: string): ArmCall | null {
+function parseArmCall(s: string, table: FrameTable): ArmCall | null {
   const v = ARM_VERBOSE.exec(s);
   // Groups: [addr] fn off size mod [addr] fn off size mod (verbose); the same without the
   // addresses (short).
@@ -320,7 +307,7 @@ function parseArmCall(s: string): ArmCall | null {
   if (!g) return null;
   const hex = (h: string | undefined) => (h === undefined ? null : '0x' + h.toLowerCase());
   return {
-    callee: frameTable.frame({
+    callee: table.frame({
       fn: g[0],
       offset: hex(g[1]),
       size: hex(g[2]),
@@ -328,7 +315,7 @@ function parseArmCall(s: string): ArmCall | null {
       addr: v ? v[1].toLowerCase() : null,
       reliable: true,
     }),
-    caller: frameTable.frame({
+    caller: table.frame({
       fn: g[4],
       offset: hex(g[5]),
       size: hex(g[6]),

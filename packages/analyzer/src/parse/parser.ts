@@ -3,6 +3,7 @@
 
 import type { Line, LineTable } from '../text/lines.js';
 import type { TaskState } from '../contract.js';
+import type { FrameTable } from './frame-table.js';
 import type { Records, TaskRef } from './records.js';
 import { StackBlocks } from './stack-blocks.js';
 
@@ -28,6 +29,8 @@ export interface ShellState {
 
 export interface ParseContext {
   records: Records;
+  /** The run's frame table (records.frames): every parser takes its frames from it. */
+  frames: FrameTable;
   /** Kernel-stack blocks (16 KiB aligned) already attributed to a task, by block key. */
   stackBlocks: StackBlocks;
   crash: CrashState;
@@ -46,6 +49,7 @@ export interface ParseContext {
 export function newContext(records: Records): ParseContext {
   return {
     records,
+    frames: records.frames,
     stackBlocks: new StackBlocks(records),
     crash: { command: null, commandLine: 0, currentTask: null, currentCpu: null, commandFacts: null },
     shell: { command: null, commandLine: 0 },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FrameTable, frameTable } from './frame-table.js';
+import { FrameTable } from './frame-table.js';
 import { Records, type ParsedFrame } from './records.js';
 
 const pf = (fn: string, line: number, extra: Partial<ParsedFrame> = {}): ParsedFrame => ({
@@ -55,7 +55,6 @@ describe('FrameTable', () => {
 
 describe('Records.addTask', () => {
   it('moves frame lines to frameLines and shares the stack between tasks', () => {
-    frameTable.clear();
     const r = new Records();
     const t1 = r.addTask({
       pid: 1,
@@ -99,11 +98,9 @@ describe('FrameTable.fromText and withContext', () => {
     expect(s.withContext(a, 'irq')).toBe(irq);
     expect(s.frame({ ...pf('schedule', 3), context: 'irq' })).toBe(irq);
   });
-  it('forgets everything on clear', () => {
-    const s = new FrameTable();
-    const a = s.frame(pf('f', 1));
-    s.clear();
-    expect(s.frame(pf('f', 1))).not.toBe(a);
+  it('is one per run: another table shares none of its frames', () => {
+    const a = new FrameTable().frame(pf('f', 1));
+    expect(new FrameTable().frame(pf('f', 1))).not.toBe(a);
   });
 });
 

@@ -2,7 +2,7 @@
 // knows about any other parser's records.
 
 import type { Frame, Kind, LockType, Span, TaskState } from '../contract.js';
-import { frameTable } from './frame-table.js';
+import { FrameTable } from './frame-table.js';
 
 /** Where a frame ran: the interrupted task context, or an interrupt/NMI stack on top. */
 export type FrameContext = 'task' | 'irq' | 'nmi' | 'exception';
@@ -21,6 +21,12 @@ export interface ParsedFrame extends Frame {
  * task's `frameLines` at the same index.
  */
 export type StackFrame = Readonly<Omit<ParsedFrame, 'line'>>;
+
+/** One line of a 32-bit ARM backtrace: the function, and the frame it was called from. */
+export interface ArmCall {
+  callee: StackFrame;
+  caller: StackFrame;
+}
 
 /** A raw stack or memory word (`bt -f`, `rd -s`, `search`), kept to search addresses. */
 export interface StackWord {
@@ -248,6 +254,8 @@ export interface SegmentRecord {
 export type NewTaskRecord = Omit<TaskRecord, 'frames' | 'frameLines'> & { frames: ParsedFrame[] };
 
 export class Records {
+  /** The run's frames: each distinct frame and stack once (frame-table.ts). */
+  readonly frames = new FrameTable();
   /** Read-only for parsers: add through `addTask`, which interns the frames. */
   tasks: TaskRecord[] = [];
 
@@ -265,13 +273,13 @@ export class Records {
       const frames = new Array<StackFrame>(parsed.length);
       for (let k = 0; k < parsed.length; k++) {
         lines[k] = parsed[k].line;
-        frames[k] = frameTable.frame(parsed[k]);
+        frames[k] = this.frames.frame(parsed[k]);
       }
-      rec.frames = frameTable.stack(frames);
+      rec.frames = this.frames.stack(frames);
       rec.frameLines = lines;
     } else {
       // Frames already from the frame table (readTrace), lines beside them.
-      rec.frames = frameTable.stack(rec.frames);
+      rec.frames = this.frames.stack(rec.frames);
     }
     // Comms repeat (threads of a process, kworkers, one daemon per CPU): one string each.
     if (rec.comm) rec.comm = this.intern(rec.comm);

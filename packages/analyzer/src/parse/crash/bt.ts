@@ -16,7 +16,6 @@
 
 import type { FrameContext, ParsedFrame, StackFrame, StackWord, TaskRecord, TaskRef } from '../records.js';
 import { crashBtFrame, frameFromCrashBt, frameFromSymbolOffset } from '../frames.js';
-import { frameTable } from '../frame-table.js';
 import type { FormatParser, ParseContext } from '../parser.js';
 import { sameStackBlock, skipBlank, span } from '../parser.js';
 import {
@@ -76,7 +75,7 @@ export const crashBtParser: FormatParser = {
     if (BT_HEADER.test(t)) return true;
     // Header-less output right after a `bt` command.
     if (commandFacts(ctx).isBt)
-      return frameFromCrashBt(t, 0) !== undefined || EXCEPTION_RIP.test(t) || ELLIPSIS.test(t);
+      return frameFromCrashBt(ctx.frames, t, 0) !== undefined || EXCEPTION_RIP.test(t) || ELLIPSIS.test(t);
     // With no crash command at all, once the panic's `CPU: N PID: N Comm:` line named
     // crash's default task: a whole `bt` (from frame #0) pasted under the panic message
     // without its prompt and header is that task's. Frames cut from the middle of some
@@ -85,7 +84,7 @@ export const crashBtParser: FormatParser = {
       ctx.crash.command === null &&
       ctx.crash.currentTask !== null &&
       FIRST_FRAME.test(t) &&
-      frameFromCrashBt(t, 0) !== undefined
+      frameFromCrashBt(ctx.frames, t, 0) !== undefined
     );
   },
   parse(lines, i, ctx) {
@@ -114,8 +113,8 @@ export const crashBtParser: FormatParser = {
       // lie in a stack already attributed; else crash's current (panic) task.
       const byCmd = /^bt(?: -\w+)* (\d{1,9})$/.exec(ctx.crash.command ?? '');
       const fr =
-        frameFromCrashBt(first, 0) ??
-        (i + 1 < lines.length ? frameFromCrashBt(lines.trimmed(skipBlank(lines, i + 1)), 0) : undefined);
+        frameFromCrashBt(ctx.frames, first, 0) ??
+        (i + 1 < lines.length ? frameFromCrashBt(ctx.frames, lines.trimmed(skipBlank(lines, i + 1)), 0) : undefined);
       const byStack = fr ? ownerOfStackAddr(ctx, fr.sp) : null;
       const cur = byStack ?? (byCmd ? { pid: Number(byCmd[1]), comm: null, taskAddr: null } : ctx.crash.currentTask);
       if (!cur) return null;
@@ -140,7 +139,7 @@ export const crashBtParser: FormatParser = {
       const t = lines.trimmed(j);
       if (t === '') continue;
       // Frame lines are most of the output: parse once, test the other body kinds after.
-      const fr = t.charCodeAt(0) === 35 /* # */ ? crashBtFrame(t, spOut) : undefined;
+      const fr = t.charCodeAt(0) === 35 /* # */ ? crashBtFrame(ctx.frames, t, spOut) : undefined;
       if (fr) {
         lastBody = j;
         // crash repeats the exception RIP's function as the next frame: keep one. (An
@@ -208,7 +207,7 @@ export const crashBtParser: FormatParser = {
     for (let k = 0; k < frames.length; k++) {
       const c = k < cut ? handler : k === exIdx ? 'exception' : 'task';
       // The task's own context is the default: left unset to keep documents small.
-      if (c !== 'task') frames[k] = frameTable.withContext(frameTable.frame(frames[k]), c);
+      if (c !== 'task') frames[k] = ctx.frames.withContext(ctx.frames.frame(frames[k]), c);
     }
     // Kernel stack addresses of the task context tell which memory words are this task's.
     if (rec.pid !== null || rec.taskAddr) {

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { splitLines } from '../../text/lines.js';
+import { FrameTable } from '../frame-table.js';
 import { isTraceBodyLine, readTrace } from './call-trace.js';
 
 /** fn, with `i:`/`e:` for interrupt and exception context and `!` for the stopped instruction. */
 const show = (text: string) => {
-  const tr = readTrace(splitLines(text), 0);
+  const tr = readTrace(splitLines(text), 0, new FrameTable());
   return {
     frames: tr.frames.map((f) => `${f.context ? `${f.context[0]}:` : ''}${f.fn}${f.isIp ? '!' : ''}`),
     lines: tr.frameLines,
@@ -137,9 +138,9 @@ describe('readTrace on 32-bit ARM backtraces', () => {
   });
 
   it('keeps a trace without symbols going (no frames from it), and stops at prose', () => {
-    expect(isTraceBodyLine('Function entered at [<c0012345>] from [<c0012400>]')).toBe(true);
-    expect(isTraceBodyLine('dump_stack_lvl from nmi_cpu_backtrace+0xd4/0x104')).toBe(true);
-    expect(isTraceBodyLine('the message came from the driver')).toBe(false);
+    expect(isTraceBodyLine(new FrameTable(), 'Function entered at [<c0012345>] from [<c0012400>]')).toBe(true);
+    expect(isTraceBodyLine(new FrameTable(), 'dump_stack_lvl from nmi_cpu_backtrace+0xd4/0x104')).toBe(true);
+    expect(isTraceBodyLine(new FrameTable(), 'the message came from the driver')).toBe(false);
     const t = show(
       ['Function entered at [<c0012345>] from [<c0012400>]', 'show_stack from dump_stack+0x10/0x14', 'done.'].join(
         '\n',
@@ -166,7 +167,7 @@ describe('readTrace stops', () => {
       'RDX: 0000000000000001 RSI: 0000000000000000 RDI: ffff9ee8116b1111',
       ' _raw_spin_lock+0x3d/0x70',
     ].join('\n');
-    const tr = readTrace(splitLines(text), 0);
+    const tr = readTrace(splitLines(text), 0, new FrameTable());
     expect(tr.registers.rdi).toBe('ffff9ee8116b4658');
     expect(tr.stops).toHaveLength(1);
     const s = tr.stops[0];

@@ -17,7 +17,7 @@
 import type { FrameContext, ParsedFrame, StackFrame, Stop } from '../records.js';
 import { armCallOfLine, frameOfLine, type ArmCall } from '../frames.js';
 import { EXCEPTION_ENTRIES, PPC_INTERRUPT_VECTORS } from '../../knowledge/exception-entries.js';
-import { frameTable } from '../frame-table.js';
+import type { FrameTable } from '../frame-table.js';
 import { readRegisterLineByHand } from '../register-line.js';
 import type { LineTable } from '../../text/lines.js';
 import { strayLine } from '../interleave.js';
@@ -34,7 +34,8 @@ export function startsOwnCapture(t: string): boolean {
 }
 
 /** A frame line, in any of the shapes the trace reader takes. */
-const isFrameText = (t: string): boolean => frameOfLine(t) !== undefined || armCallOfLine(t) !== undefined;
+const isFrameText = (table: FrameTable, t: string): boolean =>
+  frameOfLine(table, t) !== undefined || armCallOfLine(table, t) !== undefined;
 
 /** `Call Trace:` (x86, show_trace_log_lvl), `Call trace:` (arm64 dump_backtrace), `Backtrace:`. */
 export const TRACE_HEADER = /^(?:Call [Tt]race:|Backtrace:|Call Trace: ?\[<)/;
@@ -97,14 +98,14 @@ export function isRegisterLine(t: string): boolean {
 }
 
 /** A line that can be part of a trace body. */
-export function isTraceBodyLine(t: string): boolean {
+export function isTraceBodyLine(table: FrameTable, t: string): boolean {
   const c = t.charCodeAt(0);
   return (
     TRACE_HEADER.test(t) ||
     (c === 60 /* < */ && MARKER.test(t)) ||
     (c === 45 /* - */ && PPC_INTERRUPT.test(t)) ||
-    frameOfLine(t) !== undefined ||
-    armCallOfLine(t) !== undefined ||
+    frameOfLine(table, t) !== undefined ||
+    armCallOfLine(table, t) !== undefined ||
     (mayBeIpLine(c) && IP_LINE.test(t)) ||
     (mayBeLrLine(c) && LR_LINE.test(t)) ||
     REG_LINE.test(t) ||
@@ -158,13 +159,17 @@ export interface Trace {
 }
 
 /** Parse the RIP/pc line into its frame, or null (user-mode RIP, no symbol). */
-export function ipFrame(t: string, line: number): { frame: ParsedFrame | null; user: boolean } | null {
+export function ipFrame(
+  table: FrameTable,
+  t: string,
+  line: number,
+): { frame: ParsedFrame | null; user: boolean } | null {
   const m = mayBeIpLine(t.charCodeAt(0)) ? IP_LINE.exec(t) : null;
   if (!m) return null;
   // Segment 0033/0023/002b: the CPU was in user mode.
   const user = m[1] !== undefined && /^00(?:33|23|2b)$/.test(m[1]);
   const sym = (m[2] ?? m[3] ?? m[4] ?? m[5] ?? '').trim();
-  const f = user ? undefined : frameOfLine(sym);
+  const f = user ? undefined : frameOfLine(table, sym);
   // Field by field: spreads of the table's frame were a tenth of an NMI dump's parsing.
   return {
     frame: f
@@ -191,10 +196,11 @@ export function ipFrame(t: string, line: number): { frame: ParsedFrame | null; u
 export function readTrace(
   lines: LineTable,
   i: number,
+  table: FrameTable,
   maxFrames = 512,
   startsCapture: (t: string) => boolean = startsOwnCapture,
 ): Trace {
-  const out = new TraceFrames(maxFrames);
+  const out = new TraceFrames(table, maxFrames);
   const { frames, frameLines } = out;
   const registers: Record<string, string> = {};
   const stack: FrameContext[] = ['task'];
@@ -214,7 +220,9 @@ export function readTrace(
       if (
         k < lines.length &&
         k - j < 3 &&
-        (frameOfLine(lines.trimmed(k)) || armCallOfLine(lines.trimmed(k)) || MARKER.test(lines.trimmed(k)))
+        (frameOfLine(table, lines.trimmed(k)) ||
+          armCallOfLine(table, lines.trimmed(k)) ||
+          MARKER.test(lines.trimmed(k)))
       )
         continue;
       break;
@@ -223,15 +231,15 @@ export function readTrace(
     // of the other body kinds (markers start with `<`; headers, IP and register lines
     // have a `:` or a space where a frame has `+0x`), so it needs no other test.
     if (t.charCodeAt(0) !== 60 /* < */) {
-      const f = frameOfLine(t);
+      const f = frameOfLine(table, t);
       if (f) {
         last = j;
         // The task's own context is the default: left unset to keep documents small.
         const c = stack[stack.length - 1];
-        out.push(c !== 'task' ? frameTable.withContext(f, c) : f, lines.no(j));
+        out.push(c !== 'task' ? table.withContext(f, c) : f, lines.no(j));
         continue;
       }
-      const call = armCallOfLine(t);
+      const call = armCallOfLine(table, t);
       if (call) {
         last = j;
         out.pushCall(call, lines.no(j));
@@ -265,22 +273,22 @@ export function readTrace(
     const irq = !header && !marker && t.charCodeAt(0) === 45 /* - */ ? PPC_INTERRUPT.exec(t) : null;
     if (irq) {
       last = j;
-      const at = irq[2] === undefined ? undefined : frameOfLine(irq[2]);
+      const at = irq[2] === undefined ? undefined : frameOfLine(table, irq[2]);
       if (at) out.interrupted(at, PPC_INTERRUPT_VECTORS.get(parseInt(irq[1], 16) & ~0xf), lines.no(j));
       continue;
     }
-    const ip = ipFrame(t, lines.no(j));
+    const ip = ipFrame(table, t, lines.no(j));
     const lr = ip || !mayBeLrLine(t.charCodeAt(0)) ? null : LR_LINE.exec(t);
     const reg = !ip && !lr && REG_LINE.test(t);
     if (!header && !marker) {
-      if (!ip && !lr && !reg && !(t.charCodeAt(0) === 60 && frameOfLine(t)) && !isOtherBody(t)) {
+      if (!ip && !lr && !reg && !(t.charCodeAt(0) === 60 && frameOfLine(table, t)) && !isOtherBody(t)) {
         // One line of another CPU's output between two frames (`unregister_netdevice:
         // waiting for lo …` in the middle of a hung task's trace): the trace goes on
         // after it. Only without printk caller ids — with them, a foreign line starts
         // output of its own that may run on interleaved, which a single skip would cut.
         // A line that starts a capture of its own (the next task's line printed right
         // before its frames) is a boundary, not a stray.
-        if (lines.caller(i) === null && !startsCapture(t) && strayLine(lines, i, j, isFrameText)) {
+        if (lines.caller(i) === null && !startsCapture(t) && strayLine(lines, i, j, (s) => isFrameText(table, s))) {
           (strays ??= []).push(j);
           continue;
         }
@@ -294,8 +302,8 @@ export function readTrace(
           lines.caller(i) === null &&
           !startsCapture(t) &&
           j + 2 < lines.length &&
-          isFrameText(lines.trimmed(j + 1)) &&
-          isFrameText(lines.trimmed(j + 2))
+          isFrameText(table, lines.trimmed(j + 1)) &&
+          isFrameText(table, lines.trimmed(j + 2))
         ) {
           (strays ??= []).push(j);
           continue;
@@ -307,7 +315,7 @@ export function readTrace(
     if (ip) {
       ipCount++;
       userRegs = ip.user;
-      if (ip.frame) out.push(frameTable.frame(ip.frame), lines.no(j));
+      if (ip.frame) out.push(table.frame(ip.frame), lines.no(j));
       stop = null;
       if (ipCount > 1 && ip.frame && frames.length > 0 && frames[frames.length - 1].isIp) {
         stop = { frame: frames.length - 1, registers: {}, span: { line: lines.no(j), endLine: lines.no(j) } };
@@ -326,10 +334,10 @@ export function readTrace(
       if (stop) stop.span.endLine = lines.no(j);
       continue;
     }
-    const f = frameOfLine(t);
+    const f = frameOfLine(table, t);
     if (f) {
       const c = stack[stack.length - 1];
-      out.push(c !== 'task' ? frameTable.withContext(f, c) : f, lines.no(j));
+      out.push(c !== 'task' ? table.withContext(f, c) : f, lines.no(j));
     }
   }
   // The lines are kept with the task: an array of exactly their number (one grown by
@@ -368,7 +376,10 @@ class TraceFrames {
   /** The last ARM call line's caller. */
   private caller: StackFrame | null = null;
 
-  constructor(private readonly maxFrames: number) {}
+  constructor(
+    private readonly table: FrameTable,
+    private readonly maxFrames: number,
+  ) {}
 
   push(f: StackFrame, line: number): void {
     this.caller = null;
@@ -384,12 +395,12 @@ class TraceFrames {
     this.caller = null;
     if (context) this.markHandler(context);
     this.stopNext = false;
-    this.add(stopped(at), line);
+    this.add(stopped(this.table, at), line);
   }
 
   private markHandler(context: 'irq' | 'nmi'): void {
     for (let k = this.handlerFrom; k < this.frames.length; k++) {
-      if (this.frames[k].context === undefined) this.frames[k] = frameTable.withContext(this.frames[k], context);
+      if (this.frames[k].context === undefined) this.frames[k] = this.table.withContext(this.frames[k], context);
     }
     this.handlerFrom = this.frames.length;
   }
@@ -401,7 +412,7 @@ class TraceFrames {
   }
 
   private add(f: StackFrame, line: number): void {
-    if (this.stopNext && f.context === undefined) f = stopped(f);
+    if (this.stopNext && f.context === undefined) f = stopped(this.table, f);
     this.stopNext = false;
     if (this.frames.length < this.maxFrames) {
       this.frames.push(f);
@@ -415,8 +426,8 @@ class TraceFrames {
 }
 
 /** The frame where an exception stopped the task, as an IP line gives it. */
-function stopped(f: StackFrame): StackFrame {
-  return frameTable.frame({
+function stopped(table: FrameTable, f: StackFrame): StackFrame {
+  return table.frame({
     fn: f.fn,
     offset: f.offset,
     size: f.size,

@@ -10,6 +10,7 @@
 // task sleeps on, followed by the owner's own `sched_show_task` dump.
 
 import type { LockType } from '../../contract.js';
+import type { FrameTable } from '../frame-table.js';
 import type { TaskRef } from '../records.js';
 import type { FormatParser } from '../parser.js';
 import { span } from '../parser.js';
@@ -49,7 +50,7 @@ export const hungTaskParser: FormatParser = {
     const seconds = Number(m[5]);
     let j = i + head;
     while (j < lines.length && j - i < PREAMBLE.length + head && PREAMBLE.some((re) => re.test(lines.trimmed(j)))) j++;
-    const dump = j < lines.length ? readTaskDump(lines, j, 'hung_task') : null;
+    const dump = j < lines.length ? readTaskDump(lines, j, 'hung_task', ctx.frames) : null;
     let headless: ReturnType<typeof readHeadlessTrace> = null;
     // The dump is the hung task's when its pid matches (it always does unless the text was cut).
     if (dump && dump.rec.pid === pid) {
@@ -59,7 +60,7 @@ export const hungTaskParser: FormatParser = {
       ctx.records.addTask(dump.rec);
       for (const s of dump.strays) ctx.strays.push(s);
       j = dump.end;
-    } else if (!dump && j < lines.length && (headless = readHeadlessTrace(lines, j))) {
+    } else if (!dump && j < lines.length && (headless = readHeadlessTrace(lines, j, ctx.frames))) {
       // No task line (the sender cut sched_show_task's first line, or the kernel printed
       // none): the `Call Trace:` right under the headline is the hung task's stack.
       const { trace: tr, workqueue } = headless;
@@ -110,11 +111,12 @@ export const hungTaskParser: FormatParser = {
 function readHeadlessTrace(
   lines: LineTable,
   j: number,
+  frames: FrameTable,
 ): { trace: Trace; workqueue: { wq: string; fn: string } | null } | null {
   const workqueue = parseWorkqueueLine(lines.trimmed(j));
   const k = workqueue ? j + 1 : j;
   if (k >= lines.length || !TRACE_HEADER.test(lines.trimmed(k))) return null;
-  const trace = readTrace(lines, k, 512, startsTaskOrCapture);
+  const trace = readTrace(lines, k, frames, 512, startsTaskOrCapture);
   return trace.frames.length > 0 ? { trace, workqueue } : null;
 }
 

@@ -26,7 +26,8 @@ import type { FormatParser, ParseContext } from '../parser.js';
 import type { LineTable } from '../../text/lines.js';
 import { span } from '../parser.js';
 import { strayLine } from '../interleave.js';
-import { armCallOfLine, parseFrameLine } from '../frames.js';
+import { armCallOfLine, frameOfLine, parseFrameLine } from '../frames.js';
+import type { FrameTable } from '../frame-table.js';
 import { readTrace } from './call-trace.js';
 import { dmesgState } from './state.js';
 
@@ -275,7 +276,7 @@ function readReport(lines: LineTable, i: number, j: number, ctx: ParseContext, s
     // The saved stack traces of each chain link: frames, not any task's stack, but
     // they say where each lock was taken (used to tie a blocked task to a link).
     if (mode === 'chain') {
-      const f = parseFrameLine(t, lines.no(j));
+      const f = parseFrameLine(ctx.frames, t, lines.no(j));
       if (f) {
         const last = chain[chain.length - 1];
         if (last) {
@@ -344,7 +345,7 @@ function readReport(lines: LineTable, i: number, j: number, ctx: ParseContext, s
     }
     // Another context's line printed into the middle of the report (the console
     // interleaves: `netlink: 44 bytes leftover …`), when the report goes on after it.
-    if (strayLine(lines, i, j, (t) => isReportLine(t, mode))) continue;
+    if (strayLine(lines, i, j, (t) => isReportLine(ctx.frames, t, mode))) continue;
     // Held-lock lists and the `stack backtrace:` dump are left to their own parsers.
     break;
   }
@@ -401,7 +402,7 @@ export const lockdepBacktraceParser: FormatParser = {
     let k = i + 1;
     while (k < lines.length && k <= i + 3 && lines.blank(k)) k++;
     if (k >= lines.length) return null;
-    const tr = readTrace(lines, k);
+    const tr = readTrace(lines, k, ctx.frames);
     if (tr.frames.length === 0) return null;
     st.lockdepReporter = null;
     // The current task, running the lock acquisition lockdep stopped to report.
@@ -421,7 +422,7 @@ export const lockdepBacktraceParser: FormatParser = {
 };
 
 /** A line of the report itself (what the parse loop above takes), in `mode`. */
-function isReportLine(t: string, mode: string): boolean {
+function isReportLine(table: FrameTable, t: string, mode: string): boolean {
   return (
     RULE.test(t) ||
     VERSION.test(t) ||
@@ -432,7 +433,7 @@ function isReportLine(t: string, mode: string): boolean {
     IRQ_CLASSES.test(t) ||
     PROSE.test(t) ||
     (/^(?:[0-9a-f]{8,16} |\(____ptrval____\) |\()/.test(t) && lockLine(t) !== null) ||
-    (mode === 'chain' && parseFrameLine(t, 0) !== undefined)
+    (mode === 'chain' && frameOfLine(table, t) !== undefined)
   );
 }
 
@@ -447,12 +448,12 @@ const SAVED_TRACE =
   /^(?:(?:\.\.\. )?which became [\w-]{1,40} at:|(?:IN-(?:HARD|SOFT)IRQ|(?:HARD|SOFT)IRQ-ON)-[RW] at:|INITIAL (?:READ )?USE at:|\.\.\. acquired at:)$/;
 const CLASS_KEY = /^\.\.\. key {1,10}at: \[<[0-9a-f]{8,16}>\] \S{1,200}$/;
 
-const savedTraceLine = (t: string) =>
+const savedTraceLine = (table: FrameTable, t: string) =>
   SAVED_TRACE.test(t) ||
   CLASS_KEY.test(t) ||
   t === '...' ||
-  parseFrameLine(t, 0) !== undefined ||
-  armCallOfLine(t) !== undefined;
+  frameOfLine(table, t) !== undefined ||
+  armCallOfLine(table, t) !== undefined;
 
 export const lockdepSavedTraceParser: FormatParser = {
   name: 'lockdep_saved_trace',
@@ -461,20 +462,25 @@ export const lockdepSavedTraceParser: FormatParser = {
     const t = line.trimmed;
     return SAVED_TRACE.test(t) || CLASS_KEY.test(t);
   },
-  parse(lines, i) {
+  parse(lines, i, ctx) {
+    const table = ctx.frames;
+    const ours = (t: string) => savedTraceLine(table, t);
     let j = i;
     for (; j < lines.length; j++) {
       const t = lines.trimmed(j);
       if (t === '' && j > i) {
         // A blank line inside (the `which became … at:` header is followed by one).
-        if (j + 1 < lines.length && (parseFrameLine(lines.trimmed(j + 1), 0) || armCallOfLine(lines.trimmed(j + 1))))
+        if (
+          j + 1 < lines.length &&
+          (frameOfLine(table, lines.trimmed(j + 1)) || armCallOfLine(table, lines.trimmed(j + 1)))
+        )
           continue;
         break;
       }
       // `...` stands for frames lockdep skipped.
-      if (savedTraceLine(t)) continue;
+      if (ours(t)) continue;
       // Only with printk caller ids: another context's line printed into the trace.
-      if (strayLine(lines, i, j, savedTraceLine, false)) continue;
+      if (strayLine(lines, i, j, ours, false)) continue;
       break;
     }
     return j > i ? j : null;

@@ -189,8 +189,8 @@ export const cpuDumpParser: FormatParser = {
     let registers: Record<string, string> = {};
     let strays: readonly number[] = [];
     let stops: Stop[] = [];
-    if (j < lines.length && isTraceBodyLine(lines.trimmed(j))) {
-      const tr = readTrace(lines, j, 512, startsTaskOrCapture);
+    if (j < lines.length && isTraceBodyLine(ctx.frames, lines.trimmed(j))) {
+      const tr = readTrace(lines, j, ctx.frames, 512, startsTaskOrCapture);
       frames = tr.frames;
       frameLines = tr.frameLines;
       registers = tr.registers;

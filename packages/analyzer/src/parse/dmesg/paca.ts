@@ -66,8 +66,8 @@ export const pacaInspectionParser: FormatParser = {
       span: span(lines, i, i + 1),
       format: 'paca_inspection',
     };
-    if (j > i + 1 && j < lines.length && isTraceBodyLine(lines.trimmed(j))) {
-      const tr = readTrace(lines, j, 512, startsTaskOrCapture);
+    if (j > i + 1 && j < lines.length && isTraceBodyLine(ctx.frames, lines.trimmed(j))) {
+      const tr = readTrace(lines, j, ctx.frames, 512, startsTaskOrCapture);
       rec.frames = tr.frames;
       rec.frameLines = tr.frameLines;
       if (tr.stops.length) rec.stops = tr.stops;

@@ -4,6 +4,7 @@
 // `Workqueue: NAME FUNC` for kworkers, then `show_stack`'s trace.
 
 import type { Span, TaskState } from '../../contract.js';
+import type { FrameTable } from '../frame-table.js';
 import type { TaskRecord } from '../records.js';
 import type { FormatParser, ParseContext } from '../parser.js';
 import { span } from '../parser.js';
@@ -110,6 +111,7 @@ export function readTaskDump(
   lines: LineTable,
   i: number,
   format: string,
+  frames: FrameTable,
 ): { rec: TaskRecord; end: number; strays: readonly number[] } | null {
   let tl = parseTaskLine(lines.trimmed(i));
   let first = 1;
@@ -138,8 +140,8 @@ export function readTaskDump(
     rec.workqueue = wq;
     j++;
   }
-  if (j < lines.length && isTraceBodyLine(lines.trimmed(j))) {
-    const tr = readTrace(lines, j, 512, startsTaskOrCapture);
+  if (j < lines.length && isTraceBodyLine(frames, lines.trimmed(j))) {
+    const tr = readTrace(lines, j, frames, 512, startsTaskOrCapture);
     rec.frames = tr.frames;
     rec.frameLines = tr.frameLines;
     if (Object.keys(tr.registers).length) rec.registers = tr.registers;
@@ -159,7 +161,7 @@ export const taskDumpParser: FormatParser = {
     return t.startsWith('task:') || OLD_TASK_LINE_END.test(t);
   },
   parse(lines, i, ctx: ParseContext) {
-    const r = readTaskDump(lines, i, 'dmesg_task');
+    const r = readTaskDump(lines, i, 'dmesg_task', ctx.frames);
     if (!r) return null;
     // `Task dump for CPU N:` (dump_cpu_task) and the lockup headers announce the task
     // that CPU is running: its current task, whatever the state letter says.

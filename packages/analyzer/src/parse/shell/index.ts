@@ -2,6 +2,7 @@
 // `ps aux` / `ps -eo …` tables, and stacks pasted with no header at all.
 
 import type { TaskState } from '../../contract.js';
+import type { FrameTable } from '../frame-table.js';
 import type { ParsedFrame } from '../records.js';
 import { frameFromDecimalLine, isStackTerminator, parseFrameLine } from '../frames.js';
 import type { FormatParser, ParseContext } from '../parser.js';
@@ -42,7 +43,7 @@ export const shellCommandParser: FormatParser = {
 
 const PROC_STACK_CMD = /\/proc\/(\d{1,9})\/(?:task\/(\d{1,9})\/)?stack\b/;
 
-function readFrames(lines: ParseArgs[0], i: number): { frames: ParsedFrame[]; end: number } {
+function readFrames(lines: ParseArgs[0], i: number, table: FrameTable): { frames: ParsedFrame[]; end: number } {
   const frames: ParsedFrame[] = [];
   let j = i;
   let last = i - 1;
@@ -56,7 +57,7 @@ function readFrames(lines: ParseArgs[0], i: number): { frames: ParsedFrame[]; en
       last = j;
       continue;
     }
-    const f = parseFrameLine(t, lines.no(j)) ?? frameFromDecimalLine(t, lines.no(j));
+    const f = parseFrameLine(table, t, lines.no(j)) ?? frameFromDecimalLine(t, lines.no(j));
     if (!f) break;
     frames.push(f);
     last = j;
@@ -74,13 +75,13 @@ export const procStackParser: FormatParser = {
       ctx.shell.command !== null &&
       PROC_STACK_CMD.test(ctx.shell.command) &&
       line.no - ctx.shell.commandLine <= 4 &&
-      parseFrameLine(line.trimmed, line.no) !== undefined
+      parseFrameLine(ctx.frames, line.trimmed, line.no) !== undefined
     );
   },
   parse(lines, i, ctx) {
     const m = PROC_STACK_CMD.exec(ctx.shell.command ?? '');
     if (!m) return null;
-    const { frames, end } = readFrames(lines, i);
+    const { frames, end } = readFrames(lines, i, ctx.frames);
     if (frames.length === 0) return null;
     const pid = Number(m[2] ?? m[1]);
     ctx.records.addTask({
@@ -125,9 +126,9 @@ const PROC_STACK_PREFIXED = /^\/proc\/(\d{1,9})\/(?:task\/(\d{1,9})\/)?stack:(.{
 export const procStackPrefixedParser: FormatParser = {
   name: 'proc_stack',
   startChars: '/',
-  starts: (line) => {
+  starts: (line, ctx) => {
     const m = PROC_STACK_PREFIXED.exec(line.trimmed);
-    return m !== null && parseFrameLine(m[3].trim(), line.no) !== undefined;
+    return m !== null && parseFrameLine(ctx.frames, m[3].trim(), line.no) !== undefined;
   },
   parse(lines, i, ctx) {
     let j = i;
@@ -143,7 +144,7 @@ export const procStackPrefixedParser: FormatParser = {
         if (!t.startsWith(path)) break;
         const rest = t.slice(path.length).trim();
         if (isStackTerminator(rest)) continue;
-        const f = parseFrameLine(rest, lines.no(j));
+        const f = parseFrameLine(ctx.frames, rest, lines.no(j));
         if (!f) break;
         frames.push(f);
       }
@@ -205,10 +206,11 @@ export const procStatusParser: FormatParser = {
 // Its frames may be in any trace syntax, or bpftrace's `fn+NNN` (decimal offsets).
 export const orphanStackParser: FormatParser = {
   name: 'stack',
-  starts: (line) =>
-    parseFrameLine(line.trimmed, line.no) !== undefined || frameFromDecimalLine(line.trimmed, line.no) !== undefined,
+  starts: (line, ctx) =>
+    parseFrameLine(ctx.frames, line.trimmed, line.no) !== undefined ||
+    frameFromDecimalLine(line.trimmed, line.no) !== undefined,
   parse(lines, i, ctx) {
-    const { frames, end } = readFrames(lines, i);
+    const { frames, end } = readFrames(lines, i, ctx.frames);
     // One frame alone in prose is more likely a quote than a capture.
     if (frames.length < 2) return null;
     ctx.records.addTask({
