@@ -18,7 +18,6 @@ import { captureRanges, nameCaptures, whatTheLastCaptureAdded } from './summary/
 import { nextCapture } from './summary/next-capture.js';
 import { writeVerdict } from './summary/verdict.js';
 import { ANALYZER_VERSION } from './version.js';
-import { endRun } from './run-state.js';
 
 export function analyze(text: string): AnalysisDocument {
   try {
@@ -26,10 +25,6 @@ export function analyze(text: string): AnalysisDocument {
   } catch (err) {
     // A bug must not cost the user their upload: say what happened, keep the contract.
     return failed(text, err);
-  } finally {
-    // The per-run tables hold slices of the text: a worker that analyses one dump after
-    // another must not keep each one alive (run-state.ts).
-    endRun();
   }
 }
 

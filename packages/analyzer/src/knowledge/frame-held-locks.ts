@@ -6,7 +6,6 @@
 // `lock` is the lockdep class name, as LOCK_WRAPPERS and LOCK_TAKERS name it, so the
 // holder and the tasks waiting for the lock meet on one lock node.
 
-import { perRun } from '../run-state.js';
 import type { LockType } from '../contract.js';
 
 export interface FrameHeldLock {
@@ -160,18 +159,12 @@ export const FRAME_HELD_LOCKS: FrameHeldLock[] = [
   },
 ];
 
-/** Rows for this function (cached: asked once per distinct frame). */
-const rowCache = perRun('frameHeldLocksByName', new Map<string, readonly FrameHeldLock[]>());
 const NONE: readonly FrameHeldLock[] = [];
 
+/** Rows for this function (a run asks each name once: knowledge/by-name.ts). */
 export function frameHeldLocks(fn: string): readonly FrameHeldLock[] {
-  let rows = rowCache.get(fn);
-  if (rows === undefined) {
-    const hit = FRAME_HELD_LOCKS.filter((r) => r.fn.test(fn));
-    rows = hit.length ? hit : NONE;
-    if (rowCache.size < 100_000) rowCache.set(fn, rows);
-  }
-  return rows;
+  const hit = FRAME_HELD_LOCKS.filter((r) => r.fn.test(fn));
+  return hit.length ? hit : NONE;
 }
 
 /** The lock classes any row holds (to skip the search when no waiter wants one). */

@@ -4,7 +4,6 @@
 // matches; CALLER_RULES then refine the target from the frames below it.
 
 import type { LockType } from '../contract.js';
-import { perRun } from '../run-state.js';
 
 export type WaitKind =
   | 'lock'
@@ -85,18 +84,9 @@ export const GENERIC_FRAMES: RegExp[] = [
   /^(?:(?:__?)?dump_stack(?:_lvl)?|show_stack|show_trace_log_lvl|sched_show_task|print_circular_bug|check_noncircular|check_prevs?_add|validate_chain|__lock_acquire|lock_acquire\.part\.\d+|print_usage_bug|mark_lock|lockdep_\w+|debug_show_(?:all|held)_locks|panic|nmi_panic|nmi_cpu_backtrace|nmi_trigger_cpumask_backtrace|arch_trigger_cpumask_backtrace|watchdog_timer_fn|watchdog_overflow_callback|__hrtimer_run_queues|hrtimer_interrupt|__sysvec_apic_timer_interrupt|warn_slowpath_.*|__warn|report_bug|dump_backtrace|unwind_backtrace|walk_stackframe|show_regs|print_bad_irq_dependency|print_irq_inversion_bug|check_irq_usage|check_usage(?:_forwards|_backwards)?|check_deadlock|print_deadlock_bug|mark_lock_irq|spin_dump|spin_bug|rwlock_bug)(?:\.(?:cold|part|isra|constprop)(?:\.\d+)?)*$/,
 ];
 
-// Dumps repeat the same few hundred function names: answer each once. The names are
-// slices of the analysed text and would keep all of it alive: `analyze` empties both
-// memos when it is done (perRun, run-state.ts).
-const genericCache = perRun('genericFrameByName', new Map<string, boolean>());
-
+// A run asks each name once, through its frame table (knowledge/by-name.ts).
 export function isGenericFrame(fn: string): boolean {
-  let v = genericCache.get(fn);
-  if (v === undefined) {
-    v = GENERIC_FRAMES.some((re) => re.test(fn));
-    if (genericCache.size < 100_000) genericCache.set(fn, v);
-  }
-  return v;
+  return GENERIC_FRAMES.some((re) => re.test(fn));
 }
 
 export const WAIT_RULES: WaitRule[] = [
@@ -418,20 +408,10 @@ export const GENERIC_WAITS: { fn: RegExp; kind: WaitKind; what: string }[] = [
   { fn: /^(?:io_schedule(?:_timeout)?|bit_wait_io)$/, kind: 'io', what: 'IO to complete' },
 ];
 
-const ruleCache = perRun('waitRuleByName', new Map<string, WaitRule | null>());
-
+/** The first WAIT_RULES row for `fn` (a run asks each name once: knowledge/by-name.ts). */
 export function matchWaitRule(fn: string): WaitRule | null {
-  const hit = ruleCache.get(fn);
-  if (hit !== undefined) return hit;
-  let found: WaitRule | null = null;
-  for (const r of WAIT_RULES) {
-    if (typeof r.fn === 'string' ? r.fn === fn : r.fn.test(fn)) {
-      found = r;
-      break;
-    }
-  }
-  if (ruleCache.size < 100_000) ruleCache.set(fn, found);
-  return found;
+  for (const r of WAIT_RULES) if (typeof r.fn === 'string' ? r.fn === fn : r.fn.test(fn)) return r;
+  return null;
 }
 
 /**

@@ -9,7 +9,10 @@
 // ParseContext, and it is dropped with the run (its keys are slices of the input text;
 // nothing outlives the analysis, and nothing needs emptying).
 
-import { isGenericFrame } from '../knowledge/waits.js';
+import { UNCACHED, type FnKnowledge } from '../knowledge/by-name.js';
+import type { FrameHeldLock } from '../knowledge/frame-held-locks.js';
+import type { LockWrapper } from '../knowledge/lock-wrappers.js';
+import type { WaitRule } from '../knowledge/waits.js';
 import type { ArmCall, FrameContext, ParsedFrame, StackFrame } from './records.js';
 
 /** Names with fewer variants are compared field by field, else first split by splitKey. */
@@ -29,6 +32,10 @@ interface FnEntry {
   variants: StackFrame[] | Map<string, StackFrame[]> | null;
   /** isGenericFrame(name), asked once per name rather than once per variant. */
   generic: boolean;
+  /** The other knowledge of the name (FnKnowledge), each asked when first wanted. */
+  rule?: WaitRule | null;
+  held?: readonly FrameHeldLock[];
+  taken?: LockWrapper | null;
   /**
    * The name, size and module as first printed: a function's size and module are the
    * same in all its frames, so its frames share these strings rather than each holding
@@ -39,7 +46,10 @@ interface FnEntry {
   module: string | null;
 }
 
-export class FrameTable {
+/**
+ * Also the run's FnKnowledge: a name's answers are kept on its entry, asked once.
+ */
+export class FrameTable implements FnKnowledge {
   private byFn = new Map<string, FnEntry>();
   private ids = new Map<StackFrame, number>();
   private byKey = new Map<string, readonly StackFrame[]>();
@@ -51,13 +61,39 @@ export class FrameTable {
   /** 32-bit ARM backtrace lines' calls by their text (parse/frames.ts armCallOfLine). */
   readonly armText = new TextMemo<ArmCall | null>();
 
+  /** The entry of a function name, made when first asked (by a frame or a stage). */
+  private entry(fn: string, size: string | null, module: string | null): FnEntry {
+    let entry = this.byFn.get(fn);
+    if (entry === undefined) {
+      entry = { variants: null, generic: UNCACHED.isGeneric(fn), fn, size, module };
+      this.byFn.set(fn, entry);
+    }
+    return entry;
+  }
+
+  isGeneric(fn: string): boolean {
+    return this.entry(fn, null, null).generic;
+  }
+
+  waitRule(fn: string): WaitRule | null {
+    const e = this.entry(fn, null, null);
+    return e.rule !== undefined ? e.rule : (e.rule = UNCACHED.waitRule(fn));
+  }
+
+  heldLocks(fn: string): readonly FrameHeldLock[] {
+    const e = this.entry(fn, null, null);
+    return e.held ?? (e.held = UNCACHED.heldLocks(fn));
+  }
+
+  lockTaken(fn: string): LockWrapper | undefined {
+    const e = this.entry(fn, null, null);
+    if (e.taken === undefined) e.taken = UNCACHED.lockTaken(fn) ?? null;
+    return e.taken ?? undefined;
+  }
+
   /** The table's frame equal to `f` (its line ignored). */
   frame(f: FrameFields): StackFrame {
-    let entry = this.byFn.get(f.fn);
-    if (entry === undefined) {
-      entry = { variants: null, generic: isGenericFrame(f.fn), fn: f.fn, size: f.size, module: f.module };
-      this.byFn.set(f.fn, entry);
-    }
+    const entry = this.entry(f.fn, f.size, f.module);
     let variants = entry.variants;
     if (Array.isArray(variants) && variants.length >= VARIANTS_SCANNED) {
       // A name with many variants (per-call-site return addresses in crash bt): split by

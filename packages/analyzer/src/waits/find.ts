@@ -1,13 +1,7 @@
 // For each task: what it waits on, named from the wait-semantics table.
 
-import {
-  CALLER_RULES,
-  GENERIC_WAITS,
-  SPIN_HELPERS,
-  isGenericFrame,
-  matchWaitRule,
-  type WaitRule,
-} from '../knowledge/waits.js';
+import type { FnKnowledge } from '../knowledge/by-name.js';
+import { CALLER_RULES, GENERIC_WAITS, SPIN_HELPERS, type WaitRule } from '../knowledge/waits.js';
 import type { Model, ModelTask } from '../model/build.js';
 import type { StackFrame } from '../parse/records.js';
 
@@ -29,6 +23,10 @@ export class TaskWait {
   ) {}
   get rule(): WaitRule {
     return this.sw.rule;
+  }
+  /** The run's knowledge of function names (its frame table), for the stages that read on. */
+  get known(): FnKnowledge {
+    return this.sw.known;
   }
   /** The frame that names the wait. */
   get frame(): LocatedFrame {
@@ -53,7 +51,7 @@ export class TaskWait {
     const all = this.task.frames;
     for (let c = this.sw.api + 1; c < all.length; c++) {
       const f = all[c];
-      if (f.context === 'irq' || f.context === 'nmi' || !f.reliable || matchWaitRule(f.fn)) continue;
+      if (f.context === 'irq' || f.context === 'nmi' || !f.reliable || this.sw.known.waitRule(f.fn)) continue;
       return this.at(c);
     }
     return null;
@@ -117,6 +115,7 @@ function located(f: StackFrame, line: number | undefined): LocatedFrame {
  * that stack, so it is worked out once per distinct stack (they are interned).
  */
 interface StackWait {
+  known: FnKnowledge;
   rule: WaitRule;
   /** Indexes into the task's full frame list. */
   frame: number;
@@ -131,11 +130,12 @@ interface StackWait {
 export function findWait(
   t: ModelTask,
   arch: string | null,
+  known: FnKnowledge,
   memo?: Map<readonly StackFrame[], StackWait | null>,
 ): TaskWait | null {
   let sw = memo?.get(t.frames);
   if (sw === undefined) {
-    sw = stackWait(t.frames);
+    sw = stackWait(known, t.frames);
     memo?.set(t.frames, sw);
   }
   if (!sw) return null;
@@ -155,7 +155,7 @@ export function findWait(
   return new TaskWait(t, sw, argAddr);
 }
 
-function stackWait(all: readonly StackFrame[]): StackWait | null {
+function stackWait(known: FnKnowledge, all: readonly StackFrame[]): StackWait | null {
   // The task's own context: indexes of the frames that are not interrupt handlers.
   const idx: number[] = [];
   for (let k = 0; k < all.length; k++) if (all[k].context !== 'irq' && all[k].context !== 'nmi') idx.push(k);
@@ -164,34 +164,40 @@ function stackWait(all: readonly StackFrame[]): StackWait | null {
   let generic: { k: number; rule: WaitRule } | null = null;
   for (let k = 0; k < frames.length; k++) {
     const f = frames[k];
-    if (isGenericFrame(f.fn) || SPIN_HELPERS.test(f.fn)) {
+    if (known.isGeneric(f.fn) || SPIN_HELPERS.test(f.fn)) {
       const g: (typeof GENERIC_WAITS)[number] | undefined =
         f.reliable && !generic ? GENERIC_WAITS.find((x) => x.fn.test(f.fn)) : undefined;
       if (g) generic = { k, rule: { fn: g.fn, kind: g.kind, what: g.what } };
       continue;
     }
     if (!f.reliable) continue;
-    const rule = matchWaitRule(f.fn);
+    const rule = known.waitRule(f.fn);
     if (!rule) {
-      if (++unnamed > MAX_UNNAMED) return generic ? genericWait(frames, idx, generic.k, generic.rule) : null;
+      if (++unnamed > MAX_UNNAMED) return generic ? genericWait(known, frames, idx, generic.k, generic.rule) : null;
       continue;
     }
     // A sleep-and-retry loop is how a wait is done, not what it waits for: when its caller
     // names a wait of its own (netdev_wait_allrefs → msleep), that caller says what.
     if (rule.kind === 'poll_sleep') {
       for (let c = k + 1; c < frames.length; c++) {
-        if (isGenericFrame(frames[c].fn) || !frames[c].reliable) continue;
-        const outer = matchWaitRule(frames[c].fn);
-        if (outer && outer.kind !== 'poll_sleep') return waitAt(frames, idx, c, outer);
+        if (known.isGeneric(frames[c].fn) || !frames[c].reliable) continue;
+        const outer = known.waitRule(frames[c].fn);
+        if (outer && outer.kind !== 'poll_sleep') return waitAt(known, frames, idx, c, outer);
         break;
       }
     }
-    return waitAt(frames, idx, k, rule);
+    return waitAt(known, frames, idx, k, rule);
   }
-  return generic ? genericWait(frames, idx, generic.k, generic.rule) : null;
+  return generic ? genericWait(known, frames, idx, generic.k, generic.rule) : null;
 }
 
-function waitAt(frames: readonly StackFrame[], idx: number[], k: number, rule: WaitRule): StackWait {
+function waitAt(
+  known: FnKnowledge,
+  frames: readonly StackFrame[],
+  idx: number[],
+  k: number,
+  rule: WaitRule,
+): StackWait {
   const f = frames[k];
   let work: string | null = null;
   let wq: string | null = null;
@@ -210,30 +216,47 @@ function waitAt(frames: readonly StackFrame[], idx: number[], k: number, rule: W
   const run = [f.fn];
   for (let c = k + 1; c < frames.length; c++) {
     const fn = frames[c].fn;
-    if (isGenericFrame(fn) || !frames[c].reliable) continue;
-    if (matchWaitRule(fn)?.kind !== rule.kind) break;
+    if (known.isGeneric(fn) || !frames[c].reliable) continue;
+    if (known.waitRule(fn)?.kind !== rule.kind) break;
     api = c;
     if (!run.includes(fn)) run.unshift(fn);
   }
   let culprit = -1;
   for (let c = k + 1; c < frames.length; c++) {
     const fn = frames[c].fn;
-    if (isGenericFrame(fn) || matchWaitRule(fn) || !frames[c].reliable) continue;
-    culprit = c;
-    break;
-  }
-  return { rule, frame: idx[k], api: idx[api], culprit: culprit < 0 ? -1 : idx[culprit], run, work, wq, ruleSource };
-}
-
-/** A wait named only by generic plumbing (wait_for_completion, io_schedule). */
-function genericWait(frames: readonly StackFrame[], idx: number[], k: number, rule: WaitRule): StackWait {
-  let culprit = -1;
-  for (let c = k + 1; c < frames.length; c++) {
-    if (isGenericFrame(frames[c].fn) || !frames[c].reliable) continue;
+    if (known.isGeneric(fn) || known.waitRule(fn) || !frames[c].reliable) continue;
     culprit = c;
     break;
   }
   return {
+    known,
+    rule,
+    frame: idx[k],
+    api: idx[api],
+    culprit: culprit < 0 ? -1 : idx[culprit],
+    run,
+    work,
+    wq,
+    ruleSource,
+  };
+}
+
+/** A wait named only by generic plumbing (wait_for_completion, io_schedule). */
+function genericWait(
+  known: FnKnowledge,
+  frames: readonly StackFrame[],
+  idx: number[],
+  k: number,
+  rule: WaitRule,
+): StackWait {
+  let culprit = -1;
+  for (let c = k + 1; c < frames.length; c++) {
+    if (known.isGeneric(frames[c].fn) || !frames[c].reliable) continue;
+    culprit = c;
+    break;
+  }
+  return {
+    known,
     rule,
     frame: idx[k],
     api: idx[k],
@@ -248,11 +271,12 @@ function genericWait(frames: readonly StackFrame[], idx: number[], k: number, ru
 export function findWaits(model: Model, arch: string | null): Map<string, TaskWait> {
   const out = new Map<string, TaskWait>();
   const memo = new Map<readonly StackFrame[], StackWait | null>();
+  const known = model.records.frames;
   for (const t of model.tasks) {
     if (t.idle || t.frames.length === 0) continue;
     // A sleeping task's wait matters when it is blocked (D) or when we know nothing of
     // its state; a running task's spin matters when it is on a CPU (spins, not sleeps).
-    const w = findWait(t, arch, memo);
+    const w = findWait(t, arch, known, memo);
     if (!w) continue;
     if (t.state === 'S' && !w.rule.spins && !t.onCpu && w.rule.kind === 'event') continue;
     if (w.rule.sleeps && t.onCpu && t.state !== 'D') continue;

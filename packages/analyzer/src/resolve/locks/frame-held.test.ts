@@ -1,5 +1,6 @@
 // Which locks a stack's own frames hold: holding frames, and frames still acquiring.
 import { describe, expect, it } from 'vitest';
+import { UNCACHED } from '../../knowledge/by-name.js';
 import type { StackFrame } from '../../parse/records.js';
 import { locksHeldByFrames } from './frame-held.js';
 
@@ -14,7 +15,8 @@ const stack = (...fns: string[]): StackFrame[] =>
     reliable: !s.startsWith('? '),
   }));
 
-const held = (...fns: string[]) => locksHeldByFrames(stack(...fns)).map((h) => `${h.row.lock}@${fns[h.index]}`);
+const held = (...fns: string[]) =>
+  locksHeldByFrames(stack(...fns), UNCACHED).map((h) => `${h.row.lock}@${fns[h.index]}`);
 
 describe('locksHeldByFrames', () => {
   it('an outer rtnetlink_rcv_msg holds rtnl_mutex while a driver below takes it again', () => {
@@ -140,6 +142,6 @@ describe('locksHeldByFrames', () => {
   it('interrupt frames are not the task’s own context', () => {
     const s = stack('schedule', 'mutex_lock', 'rtnl_lock', 'linkwatch_event', 'foo');
     const irq = s.map((f, k) => (k === 3 ? { ...f, context: 'irq' as const } : f));
-    expect(locksHeldByFrames(irq)).toEqual([]);
+    expect(locksHeldByFrames(irq, UNCACHED)).toEqual([]);
   });
 });

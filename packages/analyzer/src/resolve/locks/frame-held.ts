@@ -4,9 +4,8 @@
 // primitive, a wrapper or taker of that lock, or a frame that is itself acquiring it
 // (do_page_fault → __do_page_fault → down_read: neither holds the mmap_lock yet).
 
-import { frameHeldLocks, type FrameHeldLock } from '../../knowledge/frame-held-locks.js';
-import { lockTakenBy } from '../../knowledge/lock-wrappers.js';
-import { matchWaitRule } from '../../knowledge/waits.js';
+import type { FnKnowledge } from '../../knowledge/by-name.js';
+import type { FrameHeldLock } from '../../knowledge/frame-held-locks.js';
 import type { StackFrame } from '../../parse/records.js';
 
 export interface FrameHold {
@@ -20,7 +19,7 @@ export interface FrameHold {
  * Interrupt and NMI frames are not the task's own context and are skipped; so are
  * unreliable (`?`) frames, which may be stale words on the stack.
  */
-export function locksHeldByFrames(frames: readonly StackFrame[]): FrameHold[] {
+export function locksHeldByFrames(frames: readonly StackFrame[], known: FnKnowledge): FrameHold[] {
   const out: FrameHold[] = [];
   // What the previous reliable frame inward was acquiring: every lock (a lock primitive)
   // or the classes named here.
@@ -30,11 +29,11 @@ export function locksHeldByFrames(frames: readonly StackFrame[]): FrameHold[] {
   for (let k = 0; k < frames.length; k++) {
     const f = frames[k];
     if (f.context === 'irq' || f.context === 'nmi' || !f.reliable) continue;
-    const primitive = matchWaitRule(f.fn)?.kind === 'lock';
+    const primitive = known.waitRule(f.fn)?.kind === 'lock';
     let acquires: Set<string> | null = null;
-    const taken = lockTakenBy(f.fn);
+    const taken = known.lockTaken(f.fn);
     if (taken && (calleeAcquiresAny || calleeAcquires?.has(taken.name))) (acquires ??= new Set()).add(taken.name);
-    for (const row of frameHeldLocks(f.fn)) {
+    for (const row of known.heldLocks(f.fn)) {
       if (calleeAcquiresAny || calleeAcquires?.has(row.lock)) (acquires ??= new Set()).add(row.lock);
       else if (callee !== null && row.notWhenCalling?.test(callee)) continue;
       else if (!out.some((h) => h.row.lock === row.lock)) out.push({ row, index: k });

@@ -55,7 +55,7 @@ export function ownersFromFrames(
   for (const t of model.tasks) {
     if (t.idle || t.frames.length === 0) continue;
     let holds = memo.get(t.frames);
-    if (!holds) memo.set(t.frames, (holds = locksHeldByFrames(t.frames)));
+    if (!holds) memo.set(t.frames, (holds = locksHeldByFrames(t.frames, model.records.frames)));
     for (const hold of holds) {
       const row = hold.row;
       if (row.before && !kernelBefore(model.kernel, row.before[0], row.before[1])) continue;

@@ -5,7 +5,6 @@ import type { Span } from '../../contract.js';
 import type { TaskWait } from '../../waits/find.js';
 import { EXCEPTION_ENTRIES } from '../../knowledge/exception-entries.js';
 import { SPIN_ACQUIRE, SPIN_ACQUIRE_WITHIN, SPIN_WAITING } from '../../knowledge/spin-acquire.js';
-import { isGenericFrame, matchWaitRule } from '../../knowledge/waits.js';
 import type { LockTable } from './table.js';
 
 export function ownersStoppedByInterrupt(table: LockTable, waits: Map<string, TaskWait>): void {
@@ -58,8 +57,8 @@ export function stoppedHolding(w: TaskWait): StoppedHolder | null {
       const f = t.frames[k];
       if (
         f.reliable &&
-        !isGenericFrame(f.fn) &&
-        !matchWaitRule(f.fn) &&
+        !w.known.isGeneric(f.fn) &&
+        !w.known.waitRule(f.fn) &&
         !SPIN_ACQUIRE.test(f.fn) &&
         !EXCEPTION_ENTRIES.test(f.fn)
       )

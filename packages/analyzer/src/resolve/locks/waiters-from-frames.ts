@@ -6,7 +6,7 @@
 import type { Span } from '../../contract.js';
 import type { TaskWait } from '../../waits/find.js';
 import { FRAME_HELD_CLASSES } from '../../knowledge/frame-held-locks.js';
-import { lockTakenBy } from '../../knowledge/lock-wrappers.js';
+import type { LockWrapper } from '../../knowledge/lock-wrappers.js';
 import type { ModelTask } from '../../model/build.js';
 import type { HeldLockRecord } from '../../parse/records.js';
 import { TYPE_WORD, type LockInfo, type LockTable } from './table.js';
@@ -61,10 +61,10 @@ export function waitersFromFrames(table: LockTable, waits: Map<string, TaskWait>
     // takes it inline — also a syscall entry the culprit search skips (2.6's sys_mprotect).
     const caller = w.caller;
     // A taker of a lock of another type than the wait's is not what the task waits for.
-    const ofType = (x: ReturnType<typeof lockTakenBy>) =>
+    const ofType = (x: LockWrapper | undefined) =>
       x && (!x.type || type === 'other' || x.type === type) ? x : undefined;
-    const siteTakes = ofType(lockTakenBy(site));
-    const wrapper = siteTakes ?? (caller && caller.fn !== site ? ofType(lockTakenBy(caller.fn)) : undefined);
+    const siteTakes = ofType(w.known.lockTaken(site));
+    const wrapper = siteTakes ?? (caller && caller.fn !== site ? ofType(w.known.lockTaken(caller.fn)) : undefined);
     // The function that takes the lock, and its line (the end of the wait's evidence).
     const taker = siteTakes || !wrapper || !caller ? (w.culprit ?? null) : caller;
     const from = taker?.fn ?? site;

@@ -1,0 +1,29 @@
+// What the knowledge tables say of one function name, as the stages ask it.
+//
+// The tables are constant, but a run asks about the same few hundred names again and
+// again (every frame of every distinct stack): the run's frame table keeps each name's
+// answers beside its frames (parse/frame-table.ts), so they are asked once per name and
+// dropped with the run. `UNCACHED` asks the tables afresh, for callers that ask a few
+// times and for tests.
+
+import { frameHeldLocks, type FrameHeldLock } from './frame-held-locks.js';
+import { lockTakenBy, type LockWrapper } from './lock-wrappers.js';
+import { isGenericFrame, matchWaitRule, type WaitRule } from './waits.js';
+
+export interface FnKnowledge {
+  /** GENERIC_FRAMES: plumbing, not what the task was doing (knowledge/waits.ts). */
+  isGeneric(fn: string): boolean;
+  /** The wait a frame of this function means (WAIT_RULES), or null. */
+  waitRule(fn: string): WaitRule | null;
+  /** The locks the function holds while it calls inward (FRAME_HELD_LOCKS). */
+  heldLocks(fn: string): readonly FrameHeldLock[];
+  /** The well-known lock the function takes (LOCK_WRAPPERS, LOCK_TAKERS). */
+  lockTaken(fn: string): LockWrapper | undefined;
+}
+
+export const UNCACHED: FnKnowledge = Object.freeze({
+  isGeneric: isGenericFrame,
+  waitRule: matchWaitRule,
+  heldLocks: frameHeldLocks,
+  lockTaken: lockTakenBy,
+});
