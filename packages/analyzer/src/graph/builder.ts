@@ -74,12 +74,21 @@ export class GraphBuilder {
   }
 }
 
-/** A bit per edge kind, given in the order kinds are first seen (there are a dozen). */
-const kindBits = new Map<string, number>();
+/** A bit per edge kind (a constant table: the contract's kinds, each once). */
+const KIND_BITS: Readonly<Record<EdgeKind, number>> = Object.freeze({
+  waits_lock: 1 << 0,
+  held_by: 1 << 1,
+  flushes: 1 << 2,
+  runs: 1 << 3,
+  ipi_wait: 1 << 4,
+  on_cpu: 1 << 5,
+  wakes: 1 << 6,
+  waits_event: 1 << 7,
+  starved_by: 1 << 8,
+  lock_order: 1 << 9,
+});
 function kindBit(kind: EdgeKind): number {
-  let b = kindBits.get(kind);
-  if (b === undefined) kindBits.set(kind, (b = 1 << kindBits.size));
-  return b;
+  return KIND_BITS[kind];
 }
 
 export function taskLabel(t: Pick<ModelTask, 'comm' | 'pid' | 'taskAddr'>): string {

@@ -55,7 +55,8 @@ export function readRegisterLineByHand(t: string, into: Record<string, string>, 
   return true;
 }
 
-/** [name start, name end, value start, value end] of each pair (up to 16 pairs). */
+/** [name start, name end, value start, value end] of each pair (up to 16 pairs): scratch
+ *  of one call, filled before it is read, so nothing passes from one line to the next. */
 const pairAt = new Int32Array(64);
 const isUpper = (c: number) => c >= 65 && c <= 90;
 const isNameChar = (c: number) => isUpper(c) || (c >= 48 && c <= 57) || c === 95;

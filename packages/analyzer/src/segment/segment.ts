@@ -24,7 +24,8 @@ export function looksLikeCapture(line: Line): boolean {
 /**
  * The parsers to try at a line, by its first character (ASCII; any other, or none, gets
  * them all), in the table's order: those whose `startChars` hold it, and every parser
- * that declares none. Made once per parser table.
+ * that declares none. Made once per parser table (the parser tables are constant, so
+ * this is too: no analysis changes it).
  */
 const byFirstChar = new WeakMap<FormatParser[], FormatParser[][]>();
 function parsersByFirstChar(parsers: FormatParser[]): FormatParser[][] {

@@ -457,6 +457,8 @@ const isAsciiSpace = (c: number) => c === 32 || (c >= 9 && c <= 13);
  * `^\[ {0,12}(\d{1,10}\.\d{1,9})\]` at the start of s, by hand (the hottest pattern: every dmesg line has it).
  * Returns the index after `]`, or -1; the number's digits are s[timeFrom, timeTo).
  */
+// (Out-values of the last call, read by its caller right after it: scratch of one call,
+// never carried from one line, or one analysis, to the next.)
 let timeFrom = 0;
 let timeTo = 0;
 function dmesgTime(s: string): number {

@@ -24,6 +24,8 @@ export interface DmesgState {
   pacaCpu: { cpu: number; index: number } | null;
 }
 
+/** Each run's state by its ParseContext: made with the context's first dmesg line and
+ *  dropped with the context (weak keys), so no run sees another's. */
 const STATES = new WeakMap<ParseContext, DmesgState>();
 
 export function dmesgState(ctx: ParseContext): DmesgState {
