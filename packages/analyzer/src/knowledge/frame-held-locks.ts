@@ -93,6 +93,91 @@ export const FRAME_HELD_LOCKS: FrameHeldLock[] = [
     mode: 'write',
     source: 'net/core/dev.c register_netdev, unregister_netdev',
   },
+  // dev_ioctl() calls dev_ifsioc() only between rtnl_lock() and rtnl_unlock() (the bridge
+  // ioctls drop it around br_ioctl_call()); dev_ifsioc is static and often inlined, so
+  // dev_ioctl itself holds rtnl unless it is calling what it runs outside the lock.
+  {
+    fn: fnPattern('dev_ifsioc'),
+    lock: 'rtnl_mutex',
+    type: 'mutex',
+    mode: 'write',
+    notWhenCalling: /^(?:br_ioctl_call|brioctl_\w+)$/,
+    what: 'a network device ioctl',
+    source: 'net/core/dev_ioctl.c dev_ioctl, dev_ifsioc (v3.10-v6.x)',
+  },
+  {
+    fn: fnPattern('dev_ioctl'),
+    lock: 'rtnl_mutex',
+    type: 'mutex',
+    mode: 'write',
+    notWhenCalling:
+      /^(?:dev_ethtool|dev_load|__?request_module|dev_ifsioc_locked|dev_get_mac_address|dev_ifname|dev_ifconf|_?copy_(?:from|to)_user|br_ioctl_call|wext_handle_ioctl)$/,
+    what: 'a network device ioctl',
+    source: 'net/core/dev_ioctl.c dev_ioctl (v3.10-v6.x: rtnl_lock() around dev_ifsioc())',
+  },
+  // SIOCETHTOOL: before 5.16 dev_ioctl() took rtnl around dev_ethtool(); since, dev_ethtool()
+  // takes it around __dev_ethtool() (and, from 6.x, after a runtime resume of the parent):
+  // the ethtool handler and the driver's ethtool_ops run under rtnl either way.
+  {
+    fn: fnPattern('__dev_ethtool|__dev_ethtool_do'),
+    lock: 'rtnl_mutex',
+    type: 'mutex',
+    mode: 'write',
+    what: 'an ethtool request',
+    source: 'net/ethtool/ioctl.c dev_ethtool (v5.16+)',
+  },
+  {
+    fn: fnPattern('dev_ethtool'),
+    lock: 'rtnl_mutex',
+    type: 'mutex',
+    mode: 'write',
+    notWhenCalling:
+      /^(?:_?copy_(?:from|to)_user|kzalloc|__kmalloc|kmalloc_trace|pm_runtime_get_sync|__pm_runtime_resume|pm_runtime_put|__pm_runtime_idle|devlink_compat_\w+|devlink_put|(?:netdev|dev)_get_by_name|__dev_ethtool_check)$/,
+    what: 'an ethtool request',
+    source: 'net/core/dev_ioctl.c dev_ioctl (before 5.16), net/ethtool/ioctl.c dev_ethtool (5.16+)',
+  },
+  // (un)register_netdevice_notifier(): rtnl_lock(); register the notifier and replay the
+  // events of the existing devices to it; rtnl_unlock().
+  {
+    fn: fnPattern('register_netdevice_notifier|unregister_netdevice_notifier'),
+    lock: 'rtnl_mutex',
+    type: 'mutex',
+    mode: 'write',
+    what: 'registering a netdevice notifier',
+    source: 'net/core/dev.c register_netdevice_notifier, unregister_netdevice_notifier',
+  },
+  // cgroup core: these run with cgroup_mutex held (lockdep_assert_held(&cgroup_mutex) in
+  // their bodies since 3.15, or their own mutex_lock(&cgroup_mutex): cgroup_create and
+  // cgroup_rmdir before 3.15). A write to cgroup.procs holds it while it waits for
+  // cgroup_threadgroup_rwsem (cgroup_procs_write_start, __cgroup_procs_write before 5.x).
+  {
+    fn: fnPattern(
+      'cgroup_procs_write_start|__cgroup_procs_write|cgroup_attach_task|rebind_subsystems|cgroup_apply_control|cgroup_destroy_locked|kill_css|cgroup_create|cgroup_mkdir|cgroup_rmdir|cgroup_update_dfl_csses|cgroup_transfer_tasks',
+    ),
+    lock: 'cgroup_mutex',
+    type: 'mutex',
+    mode: 'write',
+    what: 'a cgroup operation',
+    source:
+      'kernel/cgroup/cgroup.c (kernel/cgroup.c before 4.14): cgroup_procs_write_start, cgroup_attach_task, rebind_subsystems, cgroup_apply_control, cgroup_destroy_locked, kill_css, cgroup_mkdir, cgroup_rmdir, cgroup_update_dfl_csses; kernel/cgroup/cgroup-v1.c cgroup_transfer_tasks',
+  },
+  // Opening a block device rescans its partitions with the disk's open mutex held (the
+  // whole device's bd_mutex before 5.15, whose role disk->open_mutex took over):
+  // __blkdev_get() (up to 5.14) and blkdev_get_whole()/blkdev_get_part() (5.15+, called
+  // under it by blkdev_get_by_dev / bdev_open); rescan_partitions() and
+  // bdev_disk_changed() assert it; blkdev_reread_part() (BLKRRPART) takes it itself.
+  {
+    fn: fnPattern(
+      '__blkdev_get|blkdev_get_whole|blkdev_get_part|rescan_partitions|bdev_disk_changed|blkdev_reread_part',
+    ),
+    lock: 'disk->open_mutex',
+    type: 'mutex',
+    mode: 'write',
+    perObject: true,
+    what: 'opening a block device',
+    source:
+      'fs/block_dev.c __blkdev_get, blkdev_reread_part (up to 5.14); block/bdev.c blkdev_get_by_dev (5.15-6.6), bdev_open (6.7+); block/partitions/core.c bdev_disk_changed',
+  },
   // pci_walk_bus(): down_read(&pci_bus_sem); walk, calling cb(dev) on each device; up_read().
   {
     fn: fnPattern('pci_walk_bus'),

@@ -72,8 +72,23 @@ export const LOCK_TAKERS: LockWrapper[] = [
     type: 'mutex',
   },
   // block/genhd.c del_gendisk: `mutex_lock(&disk->open_mutex)` to drop the partitions
-  // (5.15+; the whole-disk bd_mutex before).
-  { fn: /^del_gendisk$/, name: 'disk->open_mutex', perObject: true, type: 'mutex' },
+  // (5.15+; the whole-disk bd_mutex before). Opening and the last close of a block device
+  // take the same mutex inline: fs/block_dev.c __blkdev_get, blkdev_put, __blkdev_put,
+  // blkdev_reread_part (bdev->bd_mutex, up to 5.14); block/bdev.c blkdev_get_by_dev,
+  // blkdev_put (5.15-6.6), bdev_open, bdev_release (6.7+).
+  {
+    fn: /^(?:del_gendisk|__blkdev_get|__blkdev_put|blkdev_put|blkdev_reread_part|blkdev_get_by_dev|bdev_open|bdev_release)$/,
+    name: 'disk->open_mutex',
+    perObject: true,
+    type: 'mutex',
+  },
+  // net/core/dev_ioctl.c dev_ioctl, net/ethtool/ioctl.c dev_ethtool (5.16+), net/core/dev.c
+  // register_netdevice_notifier, unregister_netdevice_notifier: `rtnl_lock()` in their body.
+  {
+    fn: /^(?:dev_ioctl|dev_ethtool|register_netdevice_notifier|unregister_netdevice_notifier)(?:\.(?:isra|constprop|part)\.\d+)*$/,
+    name: 'rtnl_mutex',
+    type: 'mutex',
+  },
   // drivers/pci/probe.c pci_device_add, drivers/pci/remove.c pci_destroy_dev (down_write),
   // drivers/pci/bus.c pci_walk_bus (down_read).
   { fn: /^(?:pci_device_add|pci_destroy_dev|pci_walk_bus)$/, name: 'pci_bus_sem' },

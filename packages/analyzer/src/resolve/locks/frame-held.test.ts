@@ -144,4 +144,63 @@ describe('locksHeldByFrames', () => {
     const irq = s.map((f, k) => (k === 3 ? { ...f, context: 'irq' as const } : f));
     expect(locksHeldByFrames(irq, UNCACHED)).toEqual([]);
   });
+  it('a network device ioctl holds rtnl under dev_ioctl and dev_ethtool, not before it takes it', () => {
+    // 3.10: dev_ioctl → dev_ethtool (under rtnl) → the driver's ethtool op waits for its own mutex
+    expect(
+      held(
+        'schedule',
+        '__mutex_lock_slowpath',
+        'mutex_lock',
+        'e1000_release_eeprom',
+        'ethtool_get_eeprom',
+        'dev_ethtool',
+        'dev_ioctl',
+      ),
+    ).toEqual(['rtnl_mutex@dev_ethtool']);
+    // dev_ifsioc inlined into dev_ioctl: the driver's ioctl runs under rtnl
+    expect(held('schedule', 'msleep', 'foo_siocdevprivate', 'dev_ioctl', 'sock_ioctl')).toEqual([
+      'rtnl_mutex@dev_ioctl',
+    ]);
+    // 6.x: dev_ethtool resumes the parent device before it takes rtnl
+    expect(held('schedule', 'rpm_resume', '__pm_runtime_resume', 'dev_ethtool', 'dev_ioctl')).toEqual([]);
+    // blocked in dev_ioctl's own rtnl_lock: acquiring
+    expect(held('schedule', '__mutex_lock.constprop.0', 'rtnl_lock', 'dev_ioctl', 'sock_do_ioctl')).toEqual([]);
+  });
+
+  it('a cgroup.procs write holds cgroup_mutex while it waits for the threadgroup rwsem; mkdir waiting for it does not', () => {
+    expect(
+      held(
+        'schedule',
+        'percpu_rwsem_wait',
+        '__percpu_down_write',
+        'cgroup_procs_write_start',
+        '__cgroup_procs_write',
+        'cgroup_procs_write',
+        'kernfs_fop_write_iter',
+      ),
+    ).toEqual(['cgroup_mutex@cgroup_procs_write_start']);
+    expect(held('schedule', '__mutex_lock.isra.0', 'cgroup_kn_lock_live', 'cgroup_mkdir', 'kernfs_iop_mkdir')).toEqual(
+      [],
+    );
+    // before 3.15 cgroup_create took the mutex itself: its caller does not hold it yet
+    expect(
+      held('schedule', '__mutex_lock_slowpath', 'mutex_lock', 'cgroup_create', 'cgroup_mkdir', 'vfs_mkdir'),
+    ).toEqual([]);
+  });
+
+  it('opening a block device holds its open mutex across the partition rescan', () => {
+    expect(
+      held(
+        'schedule',
+        'io_schedule',
+        '__lock_page',
+        'read_dev_sector',
+        'rescan_partitions',
+        '__blkdev_get',
+        'blkdev_get',
+        'blkdev_open',
+      ),
+    ).toEqual(['disk->open_mutex@rescan_partitions']);
+    expect(held('schedule', '__mutex_lock_slowpath', 'mutex_lock', 'blkdev_put', 'blkdev_close', '__fput')).toEqual([]);
+  });
 });
