@@ -84,6 +84,14 @@ export const WAIT_TARGETS: Partial<Record<WaitKind, WaitTarget>> = {
     confidence: 'likely',
     servedBy: /^rcu_(?:sched|preempt|bh|gp)$/,
   },
+  // The tasks it waits for were sent SIGKILL: one that is itself stuck in do_exit (closing
+  // its files, releasing its mm) is what holds the wait up, when the dump shows it.
+  exiting_tasks: {
+    id: 'external:exiting-tasks',
+    label: 'tasks that have to exit first',
+    confidence: 'guess',
+    servedByFrame: /^do_exit$/,
+  },
   stop_machine: {
     id: 'external:cpu-stopper',
     label: 'CPU stopper threads',

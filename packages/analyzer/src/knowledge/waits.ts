@@ -33,6 +33,7 @@ export type WaitKind =
   | 'frozen'
   | 'userfault'
   | 'automount'
+  | 'exiting_tasks'
   | 'md';
 
 export interface WaitRule {
@@ -379,6 +380,17 @@ export const WAIT_RULES: WaitRule[] = [
     kind: 'event',
     sleeps: true,
     what: 'the MMC/SDIO host to be released by the context that claimed it',
+  },
+  // --- tasks that have to exit first ---
+  // kernel/pid_namespace.c zap_pid_ns_processes: the exiting init of a PID namespace kills
+  // the namespace's other tasks, then reaps them (kernel_wait4 → do_wait) and sleeps until
+  // none is left. fs/exec.c de_thread: exec kills the other threads of its process and
+  // sleeps until they have exited (notify_count).
+  {
+    fn: /^(?:zap_pid_ns_processes|de_thread)$/,
+    kind: 'exiting_tasks',
+    sleeps: true,
+    what: 'other tasks (of its PID namespace, or its own threads) to exit',
   },
   // --- kthreads ---
   { fn: /^(?:kthread_stop|kthread_park|__kthread_parkme)$/, kind: 'kthread', what: 'a kernel thread to stop' },

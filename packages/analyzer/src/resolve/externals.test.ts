@@ -78,4 +78,38 @@ describe('resolveExternals', () => {
       { nodes: ['cpu:3 (cpu 3)'], link: 'external:rcu-grace-period -> cpu:3', confidence: 'certain' },
     ]);
   });
+  it('a namespace reaper or an exec waiting for tasks to exit waits for a task of the dump stuck in do_exit', () => {
+    const reaper = [
+      '__schedule+0x3f6/0xa40',
+      'schedule+0x5b/0xd0',
+      'do_wait+0x156/0x2f0',
+      'kernel_wait4+0x8d/0x140',
+      'zap_pid_ns_processes+0x104/0x180',
+      'do_exit+0xa41/0xb80',
+      'do_group_exit+0x3a/0xa0',
+    ];
+    const exiting = [
+      '__schedule+0x3f6/0xa40',
+      'schedule+0x5b/0xd0',
+      'request_wait_answer+0x12f/0x210',
+      'fuse_simple_request+0x109/0x2c0',
+      'fuse_flush+0x16f/0x1b0',
+      'filp_close+0x27/0x70',
+      'put_files_struct+0x6b/0xc0',
+      'do_exit+0x360/0xb80',
+    ];
+    const both = taskDump('init', 20, 'S', reaper) + taskDump('worker', 21, 'D', exiting);
+    expect(externals(both).map((l) => [l.link, l.confidence])).toEqual([
+      ['task:20 -> task:21', 'guess'],
+      ['task:21 -> external:fuse-daemon', 'likely'],
+    ]);
+    // Alone, the reaper waits for tasks the dump does not show.
+    expect(externals(taskDump('init', 20, 'S', reaper))).toEqual([
+      {
+        nodes: ['external:exiting-tasks (tasks that have to exit first)'],
+        link: 'task:20 -> external:exiting-tasks',
+        confidence: 'guess',
+      },
+    ]);
+  });
 });

@@ -73,7 +73,7 @@ export function resolveExternals(model: Model, waits: Map<string, TaskWait>, exp
         to: server.id,
         kind: 'waits_event',
         confidence: 'guess',
-        why: `waits for ${w.rule.what} (${w.api.fn}), which ${server.comm} serves`,
+        why: `waits for ${w.rule.what} (${w.api.fn}), which ${server.comm ?? (server.pid !== null ? `pid ${server.pid}` : 'a task of the dump')} serves`,
         evidence: ev,
       });
       continue;
