@@ -178,6 +178,18 @@ export const FRAME_HELD_LOCKS: FrameHeldLock[] = [
     source:
       'fs/block_dev.c __blkdev_get, blkdev_reread_part (up to 5.14); block/bdev.c blkdev_get_by_dev (5.15-6.6), bdev_open (6.7+); block/partitions/core.c bdev_disk_changed',
   },
+  // f2fs garbage collection runs with the filesystem's gc_lock held: every caller takes it
+  // (f2fs_balance_fs, the GC thread, the GC ioctls, checkpoint disabling) and f2fs_gc
+  // releases it at its end; f2fs_gc_range's callers hold it around it.
+  {
+    fn: fnPattern('f2fs_gc|f2fs_gc_range'),
+    lock: 'sbi->gc_lock',
+    type: 'rwsem',
+    mode: 'write',
+    perObject: true,
+    what: 'f2fs garbage collection',
+    source: 'fs/f2fs/gc.c f2fs_gc, gc_thread_func; fs/f2fs/segment.c f2fs_balance_fs (gc_mutex before 5.x)',
+  },
   // pci_walk_bus(): down_read(&pci_bus_sem); walk, calling cb(dev) on each device; up_read().
   {
     fn: fnPattern('pci_walk_bus'),

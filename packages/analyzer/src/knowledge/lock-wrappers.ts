@@ -82,6 +82,10 @@ export const LOCK_TAKERS: LockWrapper[] = [
     perObject: true,
     type: 'mutex',
   },
+  // fs/f2fs/segment.c f2fs_balance_fs: foreground GC takes the filesystem's gc_lock
+  // (f2fs_down_write(&sbi->gc_lock); mutex_lock(&sbi->gc_mutex) before 5.x) and calls
+  // f2fs_gc, which releases it.
+  { fn: /^f2fs_balance_fs$/, name: 'sbi->gc_lock', perObject: true },
   // net/core/dev_ioctl.c dev_ioctl, net/ethtool/ioctl.c dev_ethtool (5.16+), net/core/dev.c
   // register_netdevice_notifier, unregister_netdevice_notifier: `rtnl_lock()` in their body.
   {

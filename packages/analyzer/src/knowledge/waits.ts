@@ -78,6 +78,11 @@ export const GENERIC_FRAMES: RegExp[] = [
   // Softirq plumbing: the handler it runs (net_rx_action → br_handle_frame …) says what runs.
   /^(?:__do_softirq|do_softirq(?:\.part\.\d+)?|do_softirq_own_stack|invoke_softirq|__local_bh_enable_ip|local_bh_enable|run_ksoftirqd|handle_softirqs|call_on_irqstack|run_on_irqstack_cond)$/,
   /^(?:__cond_resched|_cond_resched|cond_resched|preempt_count_.*|lock_acquire|lock_release|lock_is_held_type|__might_sleep|___might_sleep|__might_resched)$/,
+  // PREEMPT_RT's sleeping-lock plumbing (kernel/locking/rtmutex.c, rwbase_rt.c,
+  // kernel/sched/core.c rt_mutex_schedule, schedule_rtlock): mutexes, rw_semaphores, spinlock_t and
+  // rwlock_t all block here; the caller (mutex_lock, down_write, rt_spin_lock,
+  // rt_write_lock) says which lock.
+  /^(?:rt_mutex_schedule|schedule_rtlock|rt_mutex_slowlock_block|__rt_mutex_slowlock(?:_locked)?|rt_mutex_slowlock|__rt_mutex_lock|rtlock_slowlock(?:_locked)?|rtlock_schedule|rwbase_(?:read|write)_lock|__rwbase_read_lock)(?:\.(?:constprop|isra|part)\.\d+)*$/,
   // Report plumbing: the code that prints the report, not what the task was doing.
   // Unwinders (arm, arm64, riscv), lockdep's checks and the debug spinlock's report
   // (kernel/locking/spinlock_debug.c spin_dump, spin_bug, rwlock_bug) included; a compiler suffix
@@ -121,10 +126,17 @@ export const WAIT_RULES: WaitRule[] = [
     what: 'a mutex',
   },
   {
-    fn: /^(?:rt_mutex_slowlock|__rt_mutex_slowlock(?:_locked)?|rt_mutex_lock|rt_spin_lock|rtlock_slowlock(?:_locked)?)$/,
+    fn: /^(?:rt_mutex_lock(?:_nested|_interruptible|_killable)?|rt_spin_lock(?:_nested)?)$/,
     kind: 'lock',
     lockType: 'mutex',
     what: 'an rt_mutex',
+  },
+  // An rwlock_t on PREEMPT_RT is an rwbase lock that sleeps (kernel/locking/spinlock_rt.c).
+  {
+    fn: /^(?:rt_read_lock|rt_write_lock(?:_nested)?)$/,
+    kind: 'lock',
+    lockType: 'rwlock',
+    what: 'an rwlock_t (a sleeping lock on PREEMPT_RT)',
   },
   {
     fn: /^(?:down_read(?:_killable|_interruptible|_nested|_trylock)?|rwsem_down_read_slowpath|rwsem_down_read_failed(?:_killable)?|call_rwsem_down_read_failed|__down_read(?:_common|_killable)?|percpu_down_read(?:_internal)?|__percpu_down_read)$/,

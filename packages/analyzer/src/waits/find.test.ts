@@ -40,6 +40,35 @@ describe('findWaits', () => {
     expect(w.culprit?.line).toBe(10);
   });
 
+  it("reads a PREEMPT_RT sleeping lock through rtmutex's plumbing: the caller names it", () => {
+    const text = task('kworker/u8:8', 200, 'D', [
+      '__switch_to+0xf4/0x158',
+      '__schedule+0x27c/0x908',
+      'rt_mutex_schedule+0x30/0x60',
+      '__rt_mutex_slowlock_locked.constprop.0+0x460/0x8a8',
+      'rwbase_write_lock+0x24c/0x378',
+      'down_write+0x1c/0x30',
+      'f2fs_balance_fs+0x184/0x208',
+      'f2fs_write_inode+0xf4/0x328',
+    ]);
+    const w = waitsOf(text).byPid(200)!;
+    expect([w.rule.kind, w.rule.lockType, w.rule.mode, w.api.fn, w.culprit?.fn]).toEqual([
+      'lock',
+      'rwsem',
+      'write',
+      'down_write',
+      'f2fs_balance_fs',
+    ]);
+    const spin = task('irq/88-acme', 201, 'D', [
+      '__schedule+0x27c/0x908',
+      'schedule_rtlock+0x1c/0x40',
+      'rtlock_slowlock_locked+0x2d0/0xd40',
+      'rt_spin_lock+0x40/0x60',
+      'acme_handle_event+0x30/0x90',
+    ]);
+    expect(waitsOf(spin).byPid(201)!.api.fn).toBe('rt_spin_lock');
+  });
+
   it('falls back to generic plumbing (io_schedule) when no frame names the wait', () => {
     const text = task('dd', 101, 'D', [
       ...SCHED,

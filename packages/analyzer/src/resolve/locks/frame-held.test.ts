@@ -203,4 +203,18 @@ describe('locksHeldByFrames', () => {
     ).toEqual(['disk->open_mutex@rescan_partitions']);
     expect(held('schedule', '__mutex_lock_slowpath', 'mutex_lock', 'blkdev_put', 'blkdev_close', '__fput')).toEqual([]);
   });
+  it('f2fs garbage collection holds the gc_lock its caller took', () => {
+    expect(
+      held(
+        'schedule',
+        'io_schedule',
+        'folio_wait_bit_common',
+        '__filemap_get_folio',
+        'f2fs_get_read_data_page',
+        'f2fs_gc',
+        'f2fs_balance_fs',
+      ),
+    ).toEqual(['sbi->gc_lock@f2fs_gc']);
+    expect(held('schedule', 'rwbase_write_lock', 'down_write', 'f2fs_balance_fs', 'f2fs_write_inode')).toEqual([]);
+  });
 });
