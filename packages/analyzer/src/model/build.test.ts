@@ -72,3 +72,14 @@ describe('mergeSpans', () => {
     );
   });
 });
+
+describe('a task seen on several CPUs', () => {
+  it('is on the CPU of the last record that names one, not the first (it migrated)', () => {
+    const records = new Records();
+    records.addTask({ ...rec(9766, 0, null), span: { line: 1, endLine: 1 } });
+    records.addTask({ ...rec(9766, 2, null), span: { line: 9, endLine: 9 } });
+    records.addTask({ ...rec(9766, null, null), span: { line: 12, endLine: 12 } });
+    const m = buildModel(records, '');
+    expect(m.taskById.get('task:9766')?.cpu).toBe(2);
+  });
+});

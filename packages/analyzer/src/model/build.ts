@@ -255,7 +255,6 @@ function mergeRecords(
 ): ModelTask {
   const pid = recs.find((r) => r.pid !== null)?.pid ?? null;
   const taskAddr = recs.find((r) => r.taskAddr)?.taskAddr ?? null;
-  const cpu = recs.find((r) => r.cpu !== null)?.cpu ?? null;
   const comm = recs.find((r) => r.comm && r.format !== 'proc_stack')?.comm ?? recs.find((r) => r.comm)?.comm ?? null;
   const state = recs.length === 1 ? recs[0].state : mergedState(recs);
   let best: TaskRecord | null = null;
@@ -298,6 +297,11 @@ function mergeRecords(
     }
     if (prev) stackBefore = { frames: prev.frames, capture: prevCapture + 1 };
   }
+  // A task migrates between CPUs: the CPU of the record whose stack is kept, else the
+  // last one the text names (a WARNING on cpu 0 and, later, a soft lockup on cpu 2: it
+  // is stuck on cpu 2 now).
+  let cpu = best?.cpu ?? null;
+  for (let k = recs.length - 1; cpu === null && k >= 0; k--) cpu = recs[k].cpu;
   let frames = best?.frames ?? NO_FRAMES;
   let frameLines = best?.frameLines ?? NO_LINES;
   // A later `bt` often repeats the task context only; keep the handler frames (NMI,
