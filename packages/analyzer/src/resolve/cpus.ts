@@ -247,7 +247,12 @@ export interface ResolvedCpus {
 }
 
 /** Idle CPUs with runnable tasks queued: the CPU is not being run (a starved vCPU). */
-export function resolveCpus(model: Model, waits: Map<string, TaskWait>, ipis: IpiResult[]): ResolvedCpus {
+export function resolveCpus(
+  model: Model,
+  waits: Map<string, TaskWait>,
+  ipis: IpiResult[],
+  spinners: ReadonlySet<string> = new Set(),
+): ResolvedCpus {
   const starved: StarvedCpu[] = [];
   const links: CpuLink[] = [];
   const hypervisor = model.virtualized ? 'hypervisor (vCPU not scheduled)' : 'hypervisor / firmware';
@@ -297,8 +302,11 @@ export function resolveCpus(model: Model, waits: Map<string, TaskWait>, ipis: Ip
         evidence: c.evidence,
       });
     }
-    // A stuck CPU, or a CPU someone waits on, is occupied by its current task.
-    if (cur && !cur.idle && (c.stuck || targeted.has(c.cpu) || waits.get(cur.id)?.rule.spins)) {
+    // A stuck CPU, or a CPU someone waits on, is occupied by its current task. The idle
+    // task counts only when it spins itself: then an interrupt (an IPI handler, say) on
+    // top of idle is what holds the CPU (spinlock_debug's `swapper/3/0` in drain_pages).
+    const spins = cur ? Boolean(waits.get(cur.id)?.rule.spins) || spinners.has(cur.id) : false;
+    if (cur && (!cur.idle || spins) && (c.stuck || targeted.has(c.cpu) || spins)) {
       links.push({
         cpu: c.cpu,
         cpuEvidence: c.evidence,

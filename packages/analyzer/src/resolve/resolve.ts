@@ -24,7 +24,10 @@ export function resolve(model: Model, waits: Map<string, TaskWait>): Resolved {
   const ipis = resolveIpis(model, waits);
   const wakeups = resolveWakeups(model, waits);
   // A CPU some task waits on (an IPI target) is occupied by its current task.
-  const cpus = resolveCpus(model, waits, ipis.results);
+  // A task spinning on a spinlock occupies its CPU even when it is the idle task (an
+  // interrupt handler on top of idle is what spins).
+  const spinners = new Set(locks.linked.filter((l) => l.type === 'spinlock').flatMap((l) => [...l.waiters.keys()]));
+  const cpus = resolveCpus(model, waits, ipis.results, spinners);
   const externals = resolveExternals(model, waits, explained({ locks, works, ipis, wakeups, cpus }));
   return { locks, works, ipis, wakeups, cpus, externals };
 }

@@ -17,4 +17,22 @@ describe('CONFIG_DEBUG_SPINLOCK lockup report', () => {
       ]),
     );
   });
+
+  it('reads a reporter whose comm holds a slash: the pid is the last number (swapper/3/0)', () => {
+    const doc = analyze(
+      [
+        'BUG: spinlock lockup suspected on CPU#3, swapper/3/0',
+        ' lock: 0xffff88007ffddd00, .magic: dead4ead, .owner: kworker/0:3/9777, .owner_cpu: 0',
+        'CPU: 3 PID: 0 Comm: swapper/3 Tainted: G        W    L  4.10.0-rc7 #500',
+      ].join('\n'),
+    );
+    expect(doc.tasks.find((t) => t.pid === 3)).toBeUndefined();
+    expect(doc.tasks.find((t) => t.comm === 'swapper/3')).toMatchObject({ pid: 0, cpu: 3 });
+    expect(doc.tasks.find((t) => t.pid === 9777)).toMatchObject({ comm: 'kworker/0:3', cpu: 0 });
+    const edges = doc.graph.edges.map((e) => `${e.from} -${e.kind}-> ${e.to}`);
+    expect(edges).toContain('lock:ffff88007ffddd00 -held_by-> task:9777');
+    // The idle task spins (in an interrupt on top of idle): the stuck CPU is occupied by it.
+    expect(edges).toContain('cpu:3 -on_cpu-> task:0@cpu3');
+    expect(edges).toContain('task:0@cpu3 -waits_lock-> lock:ffff88007ffddd00');
+  });
 });

@@ -4,13 +4,15 @@
 //    lock: 0xffff881ffe823980, .magic: dead4ead, .owner: namexx/21888, .owner_cpu: 1
 // The reporting task spins on the lock on its CPU (a CPU-side stall, of the soft-lockup
 // kind); the lock's own fields name its owner and the owner's CPU: certain, the lock says so.
+// The reporter is printed as `%s/%d` (current->comm, pid) and a comm may hold a '/'
+// (`swapper/3/0`, `kworker/0:3/9777`): the pid is the last number, nothing follows it.
 
 import type { FormatParser } from '../parser.js';
 import { hexAddr, span } from '../parser.js';
 import { announceCpu, dmesgState } from './state.js';
 
 const HEAD =
-  /BUG: spinlock (lockup suspected|recursion|wrong owner|wrong CPU|bad magic|already unlocked|cpu recursion) on CPU#(\d{1,5}), (.{1,16}?)\/(\d{1,10})/;
+  /BUG: spinlock (lockup suspected|recursion|wrong owner|wrong CPU|bad magic|already unlocked|cpu recursion) on CPU#(\d{1,5}), (.{1,16}?)\/(\d{1,10})(?![\d/])/;
 const LOCK =
   /^lock: (?:0x)?([0-9a-f]{8,16})?[^,]{0,200}, \.magic: [0-9a-f]{8}, \.owner: (.{1,16}?)\/(-?\d{1,10}), \.owner_cpu: (-?\d{1,5})/;
 
