@@ -135,7 +135,10 @@ function linkGracePeriod(model: Model, made: Set<string>, link: (l: ExternalLink
         to: t.id,
         kind: 'waits_event',
         confidence: 'certain',
-        why: `the RCU stall report lists P${b.pid} as a task blocking the grace period (preempted inside an RCU read-side critical section)`,
+        why:
+          r.subtype === 'tasks'
+            ? `the RCU-tasks stall report lists ${t.comm ?? 'the task'} (${b.pid}) as a holdout: it has not done a voluntary context switch since the grace period began`
+            : `the RCU stall report lists P${b.pid} as a task blocking the grace period (preempted inside an RCU read-side critical section)`,
         evidence: [{ line: b.line, endLine: b.line }],
       });
     }

@@ -18,7 +18,7 @@ import {
   lockdepSavedTraceParser,
 } from './lockdep.js';
 import { cpuDumpParser, hardLockupParser, nmiBacktraceParser, softLockupParser } from './lockups.js';
-import { rcuDetailParser, rcuStallParser } from './rcu-stall.js';
+import { rcuDetailParser, rcuStallParser, rcuTasksHoldoutParser } from './rcu-stall.js';
 import { sysrqHeaderParser, taskDumpParser } from './task-dump.js';
 import { workqueueDumpParser, workqueueLockupParser } from './workqueue.js';
 
@@ -31,6 +31,7 @@ export const DMESG_PARSERS: FormatParser[] = [
   spinlockDebugParser,
   rcuStallParser,
   rcuDetailParser,
+  rcuTasksHoldoutParser,
   workqueueLockupParser,
   workqueueDumpParser,
   lockdepReportParser,

@@ -111,3 +111,28 @@ describe('tasks an RCU stall report lists as blocking the grace period', () => {
     }
   });
 });
+
+// An RCU-tasks stall (kernel/rcu/tasks.h check_holdout_task): each holdout is a `%p: …
+// nvcsw: … holdout: …` line, then its sched_show_task. Written for this test in the 5.x
+// layout; two holdouts, the second one in the 4.x task-line layout.
+const TASKS_STALL = `INFO: rcu_tasks detected stalls on tasks:
+00000000b92b832d: .. nvcsw: 1/1 holdout: 1 idle_cpu: -1/7
+task:spinner/7       state:R  running task     stack:    0 pid: 2133 ppid:     2 flags:0x00004000
+Call Trace:
+ ? spin_main+0x10e/0x450
+ ? kthread+0x153/0x170
+(____ptrval____): .N nvcsw: 86/86 holdout: 1 idle_cpu: -1/0
+looper          R  running task        0    87     85 0x00004000
+Call Trace:
+ loop_main+0x48/0x90
+`;
+
+describe('an RCU-tasks stall', () => {
+  it('holds up the grace period on each holdout task named after its nvcsw/holdout line', () => {
+    const d = analyze(TASKS_STALL);
+    expect(d.kind).toBe('rcu_stall');
+    const gp = d.graph.edges.filter((e) => e.from === 'external:rcu-grace-period').map((e) => e.to);
+    expect(gp).toEqual(expect.arrayContaining(['task:2133', 'task:87']));
+    expect(d.verdict).toContain('spinner/7 (2133)');
+  });
+});

@@ -16,6 +16,7 @@
 import type { FormatParser, ParseContext } from '../parser.js';
 import { span } from '../parser.js';
 import { announceCpu, dmesgState } from './state.js';
+import { parseTaskLine } from './task-dump.js';
 
 // `rcu: \t…`: the tab may reach us expanded to spaces (a mail client, a web copy).
 const RCU_PREFIX = /^rcu: {0,2}\s{0,12}/;
@@ -146,5 +147,39 @@ export const rcuDetailParser: FormatParser = {
       noteStarved(t, ctx, lines.no(j));
     }
     return j > i ? j : null;
+  },
+};
+
+// RCU-tasks stall (kernel/rcu/tasks.h check_holdout_task, 5.8+; kernel/rcu/update.c
+// before): after `INFO: rcu_tasks detected stalls on tasks:` each holdout task — one that
+// has not done a voluntary context switch since the grace period began — is printed as
+//   pr_alert("%p: %c%c nvcsw: %lu/%lu holdout: %d idle_cpu: %d/%d\n", t, …)
+// followed by its sched_show_task() (task line, then stack). `%p` is a hashed pointer, or
+// `(____ptrval____)` early after boot. The task line names the holdout.
+const HOLDOUT =
+  /^(?:[0-9a-f]{8,16}|\(_{2,8}ptrval_{2,8}\)): [.I][N.] nvcsw: \d{1,20}\/\d{1,20} holdout: \d{1,3} idle_cpu: -?\d{1,5}\/-?\d{1,5}$/;
+
+export const rcuTasksHoldoutParser: FormatParser = {
+  name: 'rcu_stall',
+  starts(line) {
+    return line.trimmed.includes(' nvcsw: ');
+  },
+  parse(lines, i, ctx) {
+    if (!HOLDOUT.test(lines.trimmed(i))) return null;
+    // The report it belongs to: the last RCU-tasks stall before it.
+    const reports = ctx.records.reports;
+    let report = null;
+    for (let k = reports.length - 1; k >= 0 && k >= reports.length - 4; k--)
+      if (reports[k].kind === 'rcu_stall' && reports[k].subtype === 'tasks') {
+        report = reports[k];
+        break;
+      }
+    // One line of look-ahead: the sched_show_task line right after it.
+    const task = i + 1 < lines.length ? parseTaskLine(lines.trimmed(i + 1)) : null;
+    if (report && task) {
+      report.blockedPids ??= [];
+      if (report.blockedPids.length < 64) report.blockedPids.push({ pid: task.pid, line: lines.no(i) });
+    }
+    return i + 1;
   },
 };
