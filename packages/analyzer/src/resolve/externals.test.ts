@@ -112,4 +112,34 @@ describe('resolveExternals', () => {
       },
     ]);
   });
+  it('a folio-lock waiter waits for the one task holding a folio locked while it waits for writeback', () => {
+    const holder = [
+      '__schedule+0x27c/0x908',
+      'schedule+0x50/0x108',
+      'io_schedule+0x44/0x68',
+      'folio_wait_bit_common+0x174/0x370',
+      'folio_wait_bit+0x20/0x38',
+      'folio_wait_writeback+0x54/0xc8',
+      'truncate_inode_partial_folio+0x70/0x1e0',
+      'truncate_inode_pages_range+0x1b0/0x4b0',
+    ];
+    const waiter = [
+      '__schedule+0x27c/0x908',
+      'schedule+0x50/0x108',
+      'io_schedule+0x44/0x68',
+      'folio_wait_bit_common+0x174/0x370',
+      '__filemap_get_folio+0x214/0x348',
+      'f2fs_get_read_data_page+0x150/0x3e8',
+    ];
+    const one = taskDump('A', 30, 'D', holder) + taskDump('kworker/u8:11', 31, 'D', waiter);
+    expect(externals(one).map((l) => [l.link, l.confidence])).toEqual([
+      ['task:30 -> external:storage', 'guess'],
+      ['task:31 -> task:30', 'guess'],
+    ]);
+    // Two holders: which folio is whose is not in the dump; the waiter waits for the IO.
+    const two = one + taskDump('B', 32, 'D', holder);
+    expect(externals(two).find((l) => l.link.startsWith('task:31'))?.link).toBe('task:31 -> external:storage');
+    // A page read in flight is unlocked by its IO: no holder, the storage.
+    expect(externals(taskDump('kworker/u8:11', 31, 'D', waiter))[0].link).toBe('task:31 -> external:storage');
+  });
 });

@@ -6,6 +6,12 @@
 import type { Confidence, EdgeKind, Span } from '../contract.js';
 import type { TaskWait } from '../waits/find.js';
 import { WAIT_TARGETS } from '../knowledge/wait-targets.js';
+import {
+  FOLIO_LOCK_HOLDERS,
+  FOLIO_LOCK_WAIT_CALLERS,
+  FOLIO_LOCK_WAIT_FRAMES,
+  WRITEBACK_WAIT_FRAMES,
+} from '../knowledge/folio-locks.js';
 import type { Model, ModelTask } from '../model/build.js';
 
 /** A node an external link needs: a task, or an external party / CPU. */
@@ -59,10 +65,27 @@ export function resolveExternals(model: Model, waits: Map<string, TaskWait>, exp
       );
     return l;
   };
+  const folioHolders = folioLockHolders(waits);
   for (const w of waits.values()) {
     const target = WAIT_TARGETS[w.rule.kind];
     if (!target || explained.has(w.task.id)) continue;
     const ev = [{ line: w.frame.line, endLine: w.culprit?.line ?? w.frame.line }];
+    // A folio-lock wait, and one task of the dump that holds a folio locked while it
+    // waits for that folio's writeback: which folio is not in the dump, so a guess, and
+    // only when that holder is the only one.
+    if (w.rule.kind === 'io' && folioHolders.length === 1 && folioHolders[0].task !== w.task && isFolioLockWait(w)) {
+      const h = folioHolders[0];
+      link({
+        nodes: [{ task: h.task }],
+        from: w.task.id,
+        to: h.task.id,
+        kind: 'waits_event',
+        confidence: 'guess',
+        why: `waits for a folio (page) lock in ${w.api.fn}${w.culprit ? ` (from ${w.culprit.fn})` : ''}; ${h.task.comm ?? (h.task.pid !== null ? `pid ${h.task.pid}` : 'a task of the dump')} holds a folio locked in ${h.holder} while it waits for that folio's writeback`,
+        evidence: ev,
+      });
+      continue;
+    }
     const server =
       (target.servedBy ? servers(target.servedBy).find((t) => t !== w.task) : undefined) ??
       (target.servedByFrame ? frameServers(target.servedByFrame).find((t) => t !== w.task) : undefined);
@@ -185,4 +208,25 @@ function externalLabel(model: Model, id: string, fallback: string): string {
     if (down.length) return `NFS server ${down.slice(0, 3).join(', ')} (not responding)`;
   }
   return fallback;
+}
+
+/** Is the wait for a folio lock (not for the IO itself)? */
+function isFolioLockWait(w: TaskWait): boolean {
+  return w.run.some((fn) => FOLIO_LOCK_WAIT_FRAMES.test(fn)) || FOLIO_LOCK_WAIT_CALLERS.test(w.culprit?.fn ?? '');
+}
+
+/**
+ * Tasks that hold a folio lock by their frames: blocked in a writeback wait under a
+ * function that locked the folio first (knowledge/folio-locks.ts), and not themselves
+ * waiting for a folio lock.
+ */
+function folioLockHolders(waits: Map<string, TaskWait>): { task: ModelTask; holder: string }[] {
+  const out: { task: ModelTask; holder: string }[] = [];
+  for (const w of waits.values()) {
+    if (w.rule.kind !== 'io' || !WRITEBACK_WAIT_FRAMES.test(w.api.fn) || isFolioLockWait(w)) continue;
+    const holder = w.task.frames.find((f) => f.context === undefined && f.reliable && FOLIO_LOCK_HOLDERS.test(f.fn));
+    if (holder) out.push({ task: w.task, holder: holder.fn });
+    if (out.length > 1) break;
+  }
+  return out;
 }

@@ -1,0 +1,35 @@
+// Page (folio) locks: a task blocked on one waits for whoever holds that folio locked.
+// The lock is one bit per folio (PG_locked) with no owner recorded, so the dump never
+// names the holder; a kernel engineer reads it off a stack that locked a folio and then
+// sleeps with it still locked — typically waiting for the folio's writeback.
+
+/**
+ * The wait is for a folio lock: the wait's own frames (`__folio_lock`, `__lock_page`, …)
+ * or the page-cache lookup that locks what it finds (`__filemap_get_folio(…, FGP_LOCK)`
+ * inlines folio_lock and shows as the caller of folio_wait_bit_common).
+ * Sources: mm/filemap.c __folio_lock, __folio_lock_killable, __folio_lock_or_retry,
+ * __filemap_get_folio, find_lock_entries; __lock_page, pagecache_get_page,
+ * find_lock_entry, grab_cache_page_write_begin before the folio conversion (5.16).
+ */
+export const FOLIO_LOCK_WAIT_FRAMES =
+  /^(?:__folio_lock(?:_killable|_or_retry|_async)?|folio_lock(?:_killable)?|__lock_page(?:_killable|_or_retry|_async)?|lock_page(?:_killable)?|folio_wait_locked|wait_on_page_locked)$/;
+export const FOLIO_LOCK_WAIT_CALLERS =
+  /^(?:__filemap_get_folio|pagecache_get_page|find_lock_entry|find_lock_page|grab_cache_page(?:_write_begin)?|lock_folio_maybe_drop_mmap|__lock_page_or_retry)$/;
+
+/**
+ * Functions that lock a folio and, with it still locked, wait for its writeback to end
+ * (folio_wait_writeback / wait_on_page_writeback): a task blocked in that writeback wait
+ * under one of them holds a folio lock.
+ * Sources: mm/truncate.c truncate_inode_pages_range, truncate_inode_partial_folio,
+ * invalidate_inode_pages2_range (folio_lock, then folio_wait_writeback); mm/page-writeback.c
+ * write_cache_pages (a WB_SYNC_ALL pass waits on a locked folio's writeback);
+ * mm/migrate.c migrate_folio_unmap / __unmap_and_move (MIGRATE_SYNC waits with the folio
+ * locked); mm/vmscan.c shrink_folio_list / shrink_page_list (waits on a locked folio
+ * under writeback when reclaim must).
+ */
+export const FOLIO_LOCK_HOLDERS =
+  /^(?:truncate_inode_pages_range|truncate_inode_partial_folio|truncate_inode_partial_page|invalidate_inode_pages2_range|write_cache_pages|migrate_folio_unmap|__unmap_and_move|unmap_and_move|shrink_folio_list|shrink_page_list)(?:\.(?:isra|constprop|part)\.\d+)*$/;
+
+/** The writeback waits a folio-lock holder sleeps in (mm/page-writeback.c, mm/filemap.c). */
+export const WRITEBACK_WAIT_FRAMES =
+  /^(?:folio_wait_writeback|wait_on_page_writeback|folio_wait_stable|wait_for_stable_page)$/;
