@@ -89,6 +89,29 @@ describe('reflow', () => {
     ]);
   });
 
+  it('keeps the rows of raw stack words of an old task dump apart in a wrapped text', () => {
+    const prose = 'This sentence pads the text so that its lines pile up near the wrap column!';
+    const rows = [
+      'ffff81007ee73c70 0000000000000046 0000000000000000 0000000000000008',
+      '0000000000000800 0000000000000000 0000000000000286 ffff81007bebe080',
+      'ffff81007f8d47e0 ffff81007ee73c80 ffff81007ed91a00 0000000100d78984',
+    ];
+    const text = [
+      prose,
+      prose,
+      prose,
+      prose,
+      'kdvb-ca-0:0   D 0000000100d78984     0  2046      2',
+      ...rows,
+      'Call Trace:',
+    ];
+    expect(read(text).map((o) => o[0])).toEqual(text);
+    // One or two words alone on a line are still the rest of a wrapped row.
+    expect(read([prose, prose, prose, prose, rows[0].slice(0, 50), rows[0].slice(51)]).map((o) => o[0])).toContain(
+      rows[0],
+    );
+  });
+
   it('leaves an unwrapped text alone: lines that start a record, indented lines, a short text', () => {
     const text = [
       '$ sudo tail -n +1 /proc/517/comm /proc/517/stack /proc/4412/stack',
@@ -260,6 +283,55 @@ describe('reflow', () => {
       '31458      1   5  ffff88e9c8ded100  UN   0.0    7620   1156  memcg_test_1',
       '31459      1   6  ffff88e9c8de8000  UN   0.0    7620   1156  memcg_test_1',
       '#5 [ffffb36648bc7ba8] try_to_free_mem_cgroup_pages+0xf4 at ffffffffb6a6d264',
+    ]);
+  });
+
+  it('joins a soft break right before a space, then the hard wrap of the decoded line (bugzilla mail of a syslog)', () => {
+    // A bug tracker wrapped the syslog line at ~80 columns; quoted-printable then broke it
+    // again at 76, before the space of ` for`.
+    const qp = [
+      'Oct 17 19:10:09 host kernel: XFS (dm-0): Unmounting Filesyst=',
+      'em',
+      '3e1fc16c-f101-4acb-bacb-39ae396320fe',
+      'Oct 17 19:14:04 line-xfs-crc-logdev kernel: INFO: task umount:17146 blocked=',
+      ' for',
+      'more than 120 seconds.',
+      'Oct 17 19:14:04 line-xfs-crc-logdev kernel:       Not tainted 6.6.0-rc5 #2',
+      'Oct 17 19:14:04 line-xfs-crc-logdev kernel:  xfs_fs_put_super+0x37/0x80 [xf=',
+      's]',
+    ];
+    expect(read(qp)).toEqual([
+      ['XFS (dm-0): Unmounting Filesystem 3e1fc16c-f101-4acb-bacb-39ae396320fe', 1, 3],
+      ['INFO: task umount:17146 blocked for more than 120 seconds.', 4, 6],
+      ['Not tainted 6.6.0-rc5 #2', 7, 7],
+      ['xfs_fs_put_super+0x37/0x80 [xfs]', 8, 9],
+    ]);
+  });
+
+  it('joins an ARM call line cut around its caller, and an old task line cut before `(NOTLB)`', () => {
+    expect(
+      read([
+        'cp            D C02371A0 19704060   136     91',
+        '(NOTLB)',
+        '[<c0236f5c>] (schedule+0x0/0x45c) from [<c02bb87c>]',
+        '(nfs_wait_on_request+0x160/0x188)',
+        '[<c02bf024>] (nfs_wait_on_requests+0x0/0x130) from',
+        '[<c02c06cc>] (nfs_sync_file+0xa4/0xac)',
+      ]).map((o) => o[0]),
+    ).toEqual([
+      'cp            D C02371A0 19704060   136     91 (NOTLB)',
+      '[<c0236f5c>] (schedule+0x0/0x45c) from [<c02bb87c>] (nfs_wait_on_request+0x160/0x188)',
+      '[<c02bf024>] (nfs_wait_on_requests+0x0/0x130) from [<c02c06cc>] (nfs_sync_file+0xa4/0xac)',
+    ]);
+  });
+
+  it('keeps crash `ps` rows apart after a quoted-printable soft break made a row look wide', () => {
+    const row = (pid: number) => `  ${pid}      1   5  ffff88e9c8ded100  UN   0.0    7620   1156  memcg_test_=`;
+    expect(read(['crash> ps | grep UN', row(31458), '1', row(31459), '1', row(31460), '1']).map((o) => o[0])).toEqual([
+      'crash> ps | grep UN',
+      '31458      1   5  ffff88e9c8ded100  UN   0.0    7620   1156  memcg_test_1',
+      '31459      1   5  ffff88e9c8ded100  UN   0.0    7620   1156  memcg_test_1',
+      '31460      1   5  ffff88e9c8ded100  UN   0.0    7620   1156  memcg_test_1',
     ]);
   });
 

@@ -55,7 +55,12 @@ const OPENERS: readonly RegExp[] = [
   /^==> /, // `tail` naming the file that follows
   /^[a-z][a-z ,()]{0,80}:$/, // lockdep's `other info that might help us debug this:`
   /^[\w.-]{1,32} {1,16}\d{1,10} {1,8}\d{1,3}\.\d /, // a `ps aux` row `root  31969  0.0 …`
+  /^\d{1,10} {1,8}\d{1,10} {1,4}\d{1,5} {1,4}[0-9a-f]{8,16} {1,4}[A-Z]{2} /, // a crash `ps` row `31459  1  6  ffff88e9c8de8000  UN …`
   /^[^\s;]{1,64};[^\s;]/, // folded stacks `comm;frame;frame 1234`
+  // A row of raw stack words (show_stack before 4.x: 4 per row on 64-bit, 8 on 32-bit).
+  // A client that wraps a row leaves one or two words for the next line; three or more
+  // are the kernel's next row.
+  /^[0-9a-f]{8,16}(?: {1,4}[0-9a-f]{8,16}){2,7}$/,
 ];
 
 // In a text whose lines carry log prefixes, a continuation is any unprefixed line except
@@ -124,6 +129,14 @@ const SITE =
 const AT_ADDRESS = /, at: \[<[0-9a-f]{6,16}>\]$/;
 /** A separator line: lockdep's and the kernel's `-----` / `=====` rules. */
 const RULE = /^[-=*_~]{3,}$/;
+/** A 32-bit ARM backtrace entry cut after its caller's address (`… from [<c02bb87c>]`,
+ *  or before it, `… from`), and the rest a client moved to the next line. */
+const ARM_FROM_ADDRESS = /\) from \[<[0-9a-f]{8,16}>\]$/;
+const ARM_CALLER_REST = /^\([A-Za-z_.$][\w.$]{0,127}\+0x[0-9a-f]{1,8}\/0x[0-9a-f]{1,8}(?: \[[\w-]{1,64}\])?\)$/;
+const ARM_ADDRESS_REST =
+  /^\[<[0-9a-f]{8,16}>\] \([A-Za-z_.$][\w.$]{0,127}\+0x[0-9a-f]{1,8}\/0x[0-9a-f]{1,8}(?: \[[\w-]{1,64}\])?\)$/;
+/** The end of a 2.4–2.6.18 task line, which never starts a line: `(L-TLB)` / `(NOTLB)`. */
+const TLB_MARK = /^\((?:L-TLB|NOTLB)\)$/;
 /** A crash or shell prompt with its command. */
 const PROMPT = /^(?:crash> |\[?[\w.-]{1,32}@[\w.-]{1,64}[\s:~\]][^#$]{0,64}[#$] )/;
 /** A frame `fn+0x1a/0x60` (what a hard wrap inside the offset splits). */
@@ -305,20 +318,33 @@ function continuation(
   // The quote goes on (or ends) at line k: the rest of a wrapped quoted line is over.
   const endsQuote = (k: number) => k >= t.length || empty(t, shape, k) || depthOf(shape.flags[k]) === depth;
   let end = from;
+  // The raw width of the line being continued, its quoted-printable soft breaks joined:
+  // a client wrapped the decoded text, the encoder then broke it again at 76 columns.
+  let endWidth = shape.widths[from];
   let parts = 1;
   let length = t.trimmedLength(from);
   for (let j = next(end); j < t.length && parts < MAX_PARTS; j = next(end)) {
     const f = shape.flags[j];
     if (t.blank(j) || f & LINE_PREFIXED || isCutMark(t, j)) break;
     const c = t.trimmed(j);
+    const before = t.text(end);
+    // quoted-printable's soft line break: `memcg_test_=` then `1`; the encoder breaks
+    // anywhere, also right before a space (`blocked=` then ` for`).
+    const qpSoft = qp && before.endsWith('=') && !before.endsWith('==');
     // lockdep's held-lock record `#0: ffff… (&dev->mutex){....}-{4:4}, at:` with its
     // acquire site wrapped onto the next line, indented or not.
     // Before 4.x the site had its address first, and a client breaks after that too:
     // `…, at: [<ffffffff81165c5d>]` then `suitable_migration_target+0x19d/0x1e0`.
-    const atSite = (t.text(end).endsWith(', at:') || AT_ADDRESS.test(t.text(end))) && SITE.test(c);
+    const atSite =
+      ((before.endsWith(', at:') || AT_ADDRESS.test(before)) && SITE.test(c)) ||
+      // An ARM call line `[<pc>] (fn+0x0/0x45c) from [<lr>] (caller+0x160/0x188)` cut
+      // after or before the caller's address; an old task line cut before `(NOTLB)`.
+      (ARM_FROM_ADDRESS.test(before) && ARM_CALLER_REST.test(c)) ||
+      (before.endsWith(') from') && ARM_ADDRESS_REST.test(c)) ||
+      TLB_MARK.test(c);
     // A continuation starts where the record's own indentation does (a block indented as
     // a whole keeps it on every line); deeper is the next record's (a frame, a register).
-    if (t.indent(j) > t.indent(head) && !atSite) break;
+    if (t.indent(j) > t.indent(head) && !atSite && !qpSoft) break;
     // A client that wraps a quoted line leaves the rest unquoted, before the next quoted
     // line or the end of the quote.
     // After that unquoted rest, the quote's next line is the next record.
@@ -332,7 +358,6 @@ function continuation(
     )
       break;
     if (length + 1 + c.length > MAX_LINE) break;
-    const before = t.text(end);
     const cut = lastToken(before);
     // A rule (`-----`, `=====`) is a line of its own: a client breaks only at a space.
     if (RULE.test(t.trimmed(end))) break;
@@ -345,44 +370,44 @@ function continuation(
     // A hard wrap inside a frame's offset: `…+0x1a/` then `0x60` (not a break at the space
     // after `[<ffffffff843718ba>]`, which the frame has too).
     if (
-      shape.widths[end] >= 40 &&
+      endWidth >= 40 &&
       !FRAME_TOKEN.test(cut) &&
       FRAME_TOKEN.test(cut + firstToken(c)) &&
       !FRAME_TOKEN.test(cut + ' ' + firstToken(c))
     ) {
       tight?.add(j);
-    } else if (qp && before.endsWith('=') && !before.endsWith('==')) {
-      // quoted-printable's soft line break: `memcg_test_=` then `1`.
+    } else if (qpSoft) {
       soft?.add(j);
     } else if (
       atSite ||
-      (UNCLOSED.test(cut) && shape.widths[end] >= 40) ||
-      (shape.widths[end] >= MIN_WRAP - 10 && (CONTINUING.test(c) || (HEX_WORD.test(cut) && HEX_WORDS.test(c))))
+      (UNCLOSED.test(cut) && endWidth >= 40) ||
+      (endWidth >= MIN_WRAP - 10 && (CONTINUING.test(c) || (HEX_WORD.test(cut) && HEX_WORDS.test(c))))
     ) {
       // `, at:` then its site; `[snd_soc_fsl_xcvr` then `ac1b3138…]`; `… CPU: 19` then
       // `COMMAND: "…"`; a `bt -f` / `rd` line of stack words with its last words wrapped.
     } else {
-      const full = shape.widths[end] + 1 + firstToken(c).length;
-      const flowed = (shape.flags[end] & LINE_FLOWED) !== 0 && full > MIN_WRAP && shape.widths[end] >= MIN_WRAP - 20;
+      const full = endWidth + 1 + firstToken(c).length;
+      const flowed = (shape.flags[end] & LINE_FLOWED) !== 0 && full > MIN_WRAP && endWidth >= MIN_WRAP - 20;
       // A line wrapped twice (at 76, then at 72) leaves a short piece between two long ones.
-      const orphan = parts > 1 && shape.widths[end] < ORPHAN && !soft?.has(end);
+      const orphan = parts > 1 && endWidth < ORPHAN && !soft?.has(end);
       if (prefixed) {
         if ((full <= MIN_WRAP && !orphan) || FOREIGN_OPENERS.some((re) => re.test(c))) break;
       } else {
         if (OPENERS.some((re) => re.test(c))) break;
         // `task:… pid:276182 ppid:2` then `flags:0x00004000`: a list of fields cut between two.
-        const fields = shape.widths[end] >= MIN_WRAP - 10 && FIELD.test(cut) && FIELDS.test(c);
+        const fields = endWidth >= MIN_WRAP - 10 && FIELD.test(cut) && FIELDS.test(c);
         // A command at a crash or shell prompt is followed by its output, not its rest.
         if (PROMPT.test(t.trimmed(head))) break;
         if (!flowed && !orphan && !fields) {
           const w = wrapWidth();
           // Each quote level added after the wrap widens the lines by its mark (`> `).
-          if (w < MIN_WRAP - 10 || w > MAX_WRAP + 2 * depth || full <= w || shape.widths[end] < w - 24) break;
+          if (w < MIN_WRAP - 10 || w > MAX_WRAP + 2 * depth || full <= w || endWidth < w - 24) break;
         }
       }
     }
     length += 1 + c.length;
     parts++;
+    endWidth = qpSoft ? endWidth - 1 + shape.widths[j] : shape.widths[j];
     end = j;
   }
   return end;

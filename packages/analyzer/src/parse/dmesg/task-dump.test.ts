@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseTaskLine } from './task-dump.js';
+import { parseTaskLine, taskDumpParser } from './task-dump.js';
 
 describe('parseTaskLine', () => {
   it('reads the 5.10+ layout with padded numbers', () => {
@@ -78,7 +78,55 @@ describe('parseTaskLine', () => {
       ),
     ).toEqual({ comm: 'rcu_sched', state: 'R', pid: 11, tgid: null, ppid: 2 });
   });
+  it('reads the 2.4/2.5 layout with a capital-letter PC and a free stack of 8 digits', () => {
+    expect(parseTaskLine('cp            D C02371A0 19704060   136     91                     (NOTLB)')).toEqual({
+      comm: 'cp',
+      state: 'D',
+      pid: 136,
+      ppid: 91,
+    });
+  });
+  it('reads the 2.6.19–2.6.3x layout that ends at the ppid (no flags, no relatives)', () => {
+    expect(parseTaskLine('kdvb-ca-0:0   D 0000000100d78984     0  2046      2')).toEqual({
+      comm: 'kdvb-ca-0:0',
+      state: 'D',
+      pid: 2046,
+      ppid: 2,
+    });
+    expect(parseTaskLine('bash          D ffff880078524c94     0     1      0')?.pid).toBe(1);
+    expect(parseTaskLine('events/0      R  running task        0     9      2')?.state).toBe('R');
+    // The PC (or the running mark) is what makes it a task line: three numbers are not.
+    expect(parseTaskLine('Node 0 DMA      D 1 2 3')).toBeNull();
+    expect(parseTaskLine('kdvb-ca-0:0   D 0000000100d78984     0  2046      2 and more')).toBeNull();
+  });
+  it('reads a 5.10+ line whose ppid value was lost on the way (`ppid: flags:`)', () => {
+    expect(parseTaskLine('task:umount state:D stack: 0 pid: 6285 ppid: flags:0x00004084')).toEqual({
+      comm: 'umount',
+      state: 'D',
+      pid: 6285,
+      tgid: null,
+      ppid: null,
+    });
+  });
   it('does not take a line without the state field', () => {
     expect(parseTaskLine('task:kworker/u1024:30 pid: 95 ppid: 2 flags:0x0')).toBeNull();
+  });
+});
+
+describe('taskDumpParser.starts', () => {
+  // starts() reads only the line's trimmed text.
+  const starts = (t: string) => taskDumpParser.starts({ trimmed: t } as never, undefined as never);
+  it('starts at a task line of every era, bare under a sysrq header', () => {
+    expect(starts('task:umount state:D stack:0 pid:6285 ppid:1 flags:0x00004084')).toBe(true);
+    expect(starts('systemd-udevd   D    0   611    583 0x80004080')).toBe(true);
+    expect(starts('umount          R  running task        0  5512   5480 0x0000008a')).toBe(true);
+    expect(starts('kdvb-ca-0:0   D 0000000100d78984     0  2046      2')).toBe(true);
+    expect(starts('nfsd          D ffff81023dc3fb88     0  3269      1          3270  3268 (L-TLB)')).toBe(true);
+    expect(starts('cp            D C02371A0 19704060   136     91                     (NOTLB)')).toBe(true);
+  });
+  it('does not start at prose or a row of stack words', () => {
+    expect(starts('Total swap = 755048kB')).toBe(false);
+    expect(starts('CPU usage is almost 0 after 120 seconds 3 4')).toBe(false);
+    expect(starts('0000000000000800 0000000000000000 0000000000000286 ffff81007bebe080')).toBe(false);
   });
 });

@@ -15,6 +15,18 @@ import { announceCpu, dmesgState, takeAnnouncedCpu } from './state.js';
 // Tested on every line a segment may start at: made once, not per call.
 /** The end of a 3.x/4.x task line: ` 0x00000000` flags (and a count). */
 const OLD_TASK_LINE_END = / 0x[0-9a-f]{8,16}(?: \d{1,24})?$/;
+/** The end of a 2.4–2.6.18 task line: the kernel-thread mark `(L-TLB)` / `(NOTLB)`. */
+const TLB_TASK_LINE_END = / \((?:L-TLB|NOTLB)\)$/;
+/** The end of a 2.6.19–2.6.3x task line: saved PC (or running), free stack, pid, ppid. */
+const NO_FLAGS_TASK_LINE_END = / (?:[0-9a-fA-F]{8,16}|running(?: task)?) {1,16}\d{1,10} {1,10}\d{1,10} {1,10}\d{1,10}$/;
+
+/** Where a `sched_show_task` line may start, of any kernel era (cheap tests first). */
+function endsLikeTaskLine(t: string): boolean {
+  const last = t.charCodeAt(t.length - 1);
+  if (last === 0x29 /* ) */) return t.endsWith('TLB)') && TLB_TASK_LINE_END.test(t);
+  if (OLD_TASK_LINE_END.test(t)) return true;
+  return last >= 0x30 && last <= 0x39 && NO_FLAGS_TASK_LINE_END.test(t);
+}
 
 export interface TaskLine {
   comm: string;
@@ -45,14 +57,15 @@ const TASK_LINES: { re: RegExp; build(m: RegExpExecArray): TaskLine; since: stri
     // (`task:swapper/0    state:D pid:1 tgid:1 ppid:0 task_flags:0x0140 flags:0x00000010`).
     // The padding before `state:`, `tgid:` and `ppid:` may be lost on the way (a mail
     // client or web page that collapses runs of spaces: `task:kworker/u4:1state:D stack:0
-    // pid:11ppid:2`); the field names alone part the fields then.
-    re: /^task:([\s\S]{1,32}?) {0,16}state:([A-Za-z])(?: {1,4}running task(?: on cpu {1,4}\d{1,5})?)?(?: {1,8}stack: {0,6}\d{1,10})? {1,8}pid: {0,6}(\d{1,10}) {0,8}(?:tgid: {0,6}(\d{1,10}) {0,8})?ppid: {0,6}(\d{1,10})(?: |$)/,
+    // pid:11ppid:2`); the field names alone part the fields then. A value lost on the way
+    // leaves its field name (`pid: 6285 ppid: flags:0x00004084`): the task is still read.
+    re: /^task:([\s\S]{1,32}?) {0,16}state:([A-Za-z])(?: {1,4}running task(?: on cpu {1,4}\d{1,5})?)?(?: {1,8}stack: {0,6}\d{1,10})? {1,8}pid: {0,6}(\d{1,10}) {0,8}(?:tgid: {0,6}(\d{1,10}) {0,8})?ppid: {0,6}(\d{1,10})?(?: |$)/,
     build: (m) => ({
       comm: m[1],
       state: stateOf(m[2]),
       pid: Number(m[3]),
       tgid: m[4] ? Number(m[4]) : null,
-      ppid: Number(m[5]),
+      ppid: m[5] ? Number(m[5]) : null,
     }),
   },
   {
@@ -71,8 +84,19 @@ const TASK_LINES: { re: RegExp; build(m: RegExpExecArray): TaskLine; since: stri
     // 2.6.18 (RHEL 5) show_task: comm `%-13.13s`, state, saved PC, free stack, pid, ppid,
     // then the eldest child, younger and older sibling when there are, and `(L-TLB)` for a
     // kernel thread / `(NOTLB)`: `jbd2/dm-9-8   D ffff81043e0a1420     0   762    585           763   748 (L-TLB)`.
-    since: '2.6.18 show_task "%-13.13s %c" … " (L-TLB)"',
-    re: /^([\s\S]{1,13}?) {1,16}([RSDTtXZPIWK]) {1,2}[0-9a-f]{8,16} {1,8}\d{1,10} {1,10}(\d{1,10}) {1,10}(\d{1,10})(?: {1,16}\d{1,10}){0,3} {1,24}\((?:L-TLB|NOTLB)\)$/,
+    // 2.4/2.5 print the same columns, the PC in capitals on some arches (ARM, 2.5.68:
+    // `cp            D C02371A0 19704060   136     91                     (NOTLB)`).
+    since: '2.4–2.6.18 show_task "%-13.13s %c" … " (L-TLB)"',
+    re: /^([\s\S]{1,13}?) {1,16}([RSDTtXZPIWK]) {1,2}(?:[0-9a-fA-F]{8,16}|running) {1,8}\d{1,10} {1,10}(\d{1,10}) {1,10}(\d{1,10})(?: {1,16}\d{1,10}){0,3} {1,24}\((?:L-TLB|NOTLB)\)$/,
+    build: (m) => ({ comm: m[1], state: stateOf(m[2]), pid: Number(m[3]), ppid: Number(m[4]) }),
+  },
+  {
+    // 2.6.19–2.6.3x show_task: `%-13.13s %c`, ` %016lx ` saved PC (` %08lx ` on 32-bit,
+    // `  running task    ` / ` running  ` for a running task), then `%5lu %5d %6d`: free
+    // stack, pid, ppid, and nothing more (flags came later):
+    // `kdvb-ca-0:0   D 0000000100d78984     0  2046      2`.
+    since: '2.6.19–2.6.3x show_task "%-13.13s %c" … "%5lu %5d %6d"',
+    re: /^([\s\S]{1,13}?) {1,16}([RSDTtXZPIWK])(?: {1,2}[0-9a-f]{8,16} {1,8}| {1,4}running(?: task)? {1,8})\d{1,10} {1,10}(\d{1,10}) {1,10}(\d{1,10})$/,
     build: (m) => ({ comm: m[1], state: stateOf(m[2]), pid: Number(m[3]), ppid: Number(m[4]) }),
   },
 ];
@@ -158,7 +182,7 @@ export const taskDumpParser: FormatParser = {
   name: 'dmesg_task',
   starts(line) {
     const t = line.trimmed;
-    return t.startsWith('task:') || OLD_TASK_LINE_END.test(t);
+    return t.startsWith('task:') || endsLikeTaskLine(t);
   },
   parse(lines, i, ctx: ParseContext) {
     const r = readTaskDump(lines, i, 'dmesg_task', ctx.frames);
