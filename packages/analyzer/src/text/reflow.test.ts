@@ -308,6 +308,28 @@ describe('reflow', () => {
     ]);
   });
 
+  it("joins a long log line's rest that kept the space it was broken at, not a tagged record after it", () => {
+    expect(
+      read([
+        'Sep  1 14:26:53 ftp kernel: [   18.819418][  T298] task:httpd           state:R',
+        ' running task     stack:    0 pid: 2798 ppid:  2460 flags:0x0000400a',
+        'Sep  1 14:26:53 ftp kernel: [   18.819424][  T298] Call Trace:',
+      ]).map((o) => o[0]),
+    ).toEqual([
+      'task:httpd           state:R running task     stack:    0 pid: 2798 ppid:  2460 flags:0x0000400a',
+      'Call Trace:',
+    ]);
+    expect(
+      read([
+        '   [   75.213962] NMI watchdog: Watchdog detected hard LOCKUP on cpu 4 of this box',
+        '   [FAILED] Failed to start Wait for udev To Complete Device Initialization.',
+      ]).map((o) => o[0]),
+    ).toEqual([
+      'NMI watchdog: Watchdog detected hard LOCKUP on cpu 4 of this box',
+      '[FAILED] Failed to start Wait for udev To Complete Device Initialization.',
+    ]);
+  });
+
   it('joins an ARM call line cut around its caller, and an old task line cut before `(NOTLB)`', () => {
     expect(
       read([

@@ -137,6 +137,9 @@ const ARM_ADDRESS_REST =
   /^\[<[0-9a-f]{8,16}>\] \([A-Za-z_.$][\w.$]{0,127}\+0x[0-9a-f]{1,8}\/0x[0-9a-f]{1,8}(?: \[[\w-]{1,64}\])?\)$/;
 /** The end of a 2.4–2.6.18 task line, which never starts a line: `(L-TLB)` / `(NOTLB)`. */
 const TLB_MARK = /^\((?:L-TLB|NOTLB)\)$/;
+/** How the rest of a message goes on (a word in lower case, a number), and a frame's start. */
+const MID_MESSAGE = /^[a-z0-9]/;
+const FRAME_START = /^[A-Za-z_.$][\w.$]{0,127}\+0x/;
 /** A crash or shell prompt with its command. */
 const PROMPT = /^(?:crash> |\[?[\w.-]{1,32}@[\w.-]{1,64}[\s:~\]][^#$]{0,64}[#$] )/;
 /** A frame `fn+0x1a/0x60` (what a hard wrap inside the offset splits). */
@@ -344,7 +347,11 @@ function continuation(
       TLB_MARK.test(c);
     // A continuation starts where the record's own indentation does (a block indented as
     // a whole keeps it on every line); deeper is the next record's (a frame, a register).
-    if (t.indent(j) > t.indent(head) && !atSite && !qpSoft) break;
+    // Not so after a long log-prefixed line: its rest, unprefixed, keeps the space the
+    // client broke at when the message had two there (`state:R  running task`), and
+    // goes on mid-message (lower case, not a frame); `[FAILED] …` is a record of its own.
+    const midMessage = prefixed && endWidth >= MIN_WRAP && MID_MESSAGE.test(c) && !FRAME_START.test(c);
+    if (t.indent(j) > t.indent(head) && !atSite && !qpSoft && !midMessage) break;
     // A client that wraps a quoted line leaves the rest unquoted, before the next quoted
     // line or the end of the quote.
     // After that unquoted rest, the quote's next line is the next record.
