@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseText } from '../parse/run.js';
-import { HEADER_WORDS, REPORTS, computeTitle, demangledName } from './title.js';
+import { HEADER_WORDS, REPORTS, computeTitle, demangledName, requiresLiteral } from './title.js';
 
 describe('report headers', () => {
   it('each holds one of the words the header scan searches for', () => {
@@ -11,6 +11,23 @@ describe('report headers', () => {
         HEADER_WORDS.some((w) => r.header.source.includes(w)),
         r.header.source,
       ).toBe(true);
+  });
+
+  it('tries a rule only on lines holding the word its pattern requires', () => {
+    expect(requiresLiteral(/csd: Detected non-responsive CSD lock/, 'CSD lock')).toBe(true);
+    expect(requiresLiteral(/INFO: task .{0,64} blocked/, 'INFO:')).toBe(true);
+    // Not required: optional, inside a group, after a group or class, or one branch of two.
+    expect(requiresLiteral(/INFO:? x/, 'INFO:')).toBe(false);
+    expect(requiresLiteral(/(?:INFO: )?x/, 'INFO:')).toBe(false);
+    expect(requiresLiteral(/x(?:y)? INFO:/, 'INFO:')).toBe(false);
+    expect(requiresLiteral(/[IJ]NFO:/, 'NFO:')).toBe(false);
+    expect(requiresLiteral(/INFO: a|BUG: b/, 'INFO:')).toBe(false);
+    expect(requiresLiteral(/info:/i, 'info:')).toBe(false);
+    // All but the two-branch powerpc hard-LOCKUP headline are narrowed by their word.
+    const unnarrowed = REPORTS.filter((r) => !HEADER_WORDS.some((w) => requiresLiteral(r.header, w)));
+    expect(unnarrowed.map((r) => r.header.source)).toEqual([
+      String.raw`CPU \d{1,5} self-detected hard LOCKUP @ |CPU \d{1,5} detected hard LOCKUP on other CPUs`,
+    ]);
   });
 });
 

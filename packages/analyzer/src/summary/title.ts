@@ -141,6 +141,58 @@ function frameFor(rule: ReportRule, text: string[]): { named: string; raw: strin
 export const HEADER_WORDS = ['INFO:', 'BUG:', 'WARNING:', 'LOCKUP', 'CSD lock'];
 
 /**
+ * The header word each rule's pattern requires, as a bit of HEADER_WORDS (0: none it must
+ * hold, so it is tried on every header line). A line of 20,000 `CSD lock` lines is then
+ * tried against the one rule that can match it, not all of them. Derived from the
+ * patterns (constant data), so it cannot drift from REPORTS.
+ */
+const RULE_WORD_BITS: readonly number[] = REPORTS.map((r) => {
+  const k = HEADER_WORDS.findIndex((w) => requiresLiteral(r.header, w));
+  return k < 0 ? 0 : 1 << k;
+});
+
+/**
+ * Whether every match of `re` holds `word`: the word is printed literally in its pattern
+ * before any group, class, escape or alternation, not made optional by a quantifier, and
+ * the pattern has no alternation at its top level.
+ */
+export function requiresLiteral(re: RegExp, word: string): boolean {
+  const src = re.source;
+  if (re.flags.includes('i')) return false;
+  let depth = 0;
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i];
+    if (c === '\\') i++;
+    else if (c === '[') {
+      while (i < src.length && src[i] !== ']') i += src[i] === '\\' ? 2 : 1;
+    } else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === '|' && depth === 0) return false;
+  }
+  const at = src.indexOf(word);
+  return (
+    at >= 0 && !/[\\()[|?*+{.^$]/.test(src.slice(0, at + word.length)) && !/^[?*{]/.test(src.slice(at + word.length))
+  );
+}
+
+/** The bits of the HEADER_WORDS that `t` holds. */
+function headerWordBits(t: string): number {
+  let bits = 0;
+  for (let k = 0; k < HEADER_WORDS.length; k++) if (t.includes(HEADER_WORDS[k])) bits |= 1 << k;
+  return bits;
+}
+
+/** The first rule whose header `t` matches, trying only rules whose word `t` holds. */
+function headerRule(t: string): ReportRule | undefined {
+  const bits = headerWordBits(t);
+  for (let k = 0; k < REPORTS.length; k++) {
+    const need = RULE_WORD_BITS[k];
+    if ((need === 0 || (bits & need) !== 0) && REPORTS[k].header.test(t)) return REPORTS[k];
+  }
+  return undefined;
+}
+
+/**
  * Which report kind decides a text that holds several: the one that stopped the machine.
  * The panic says so when printed (`Kernel panic - not syncing: Hard LOCKUP` after the RCU
  * stall it ended); else a CPU that locked up explains an RCU stall, which explains hung
@@ -200,12 +252,9 @@ export function computeTitle(
   for (const i of lines.linesContaining(HEADER_WORDS)) {
     const t = lines.trimmed(i);
     if (t.length < 10) continue;
-    let rule = REPORTS.find((r) => r.header.test(t));
+    let rule = headerRule(t);
     // A task name holding a newline splits the headline: read it joined with the next line.
-    if (!rule && i + 1 < lines.length && t.length < 40) {
-      const joined = t + ' ' + lines.trimmed(i + 1);
-      rule = REPORTS.find((r) => r.header.test(joined));
-    }
+    if (!rule && i + 1 < lines.length && t.length < 40) rule = headerRule(t + ' ' + lines.trimmed(i + 1));
     if (rule && !firstOf.has(rule)) {
       firstOf.set(rule, i);
       if (firstOf.size === REPORTS.length) break;
