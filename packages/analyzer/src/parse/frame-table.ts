@@ -12,6 +12,7 @@
 import { UNCACHED, type FnKnowledge } from '../knowledge/by-name.js';
 import type { FrameHeldLock } from '../knowledge/frame-held-locks.js';
 import type { LockWrapper } from '../knowledge/lock-wrappers.js';
+import type { ReportFrame } from '../knowledge/report-frames.js';
 import type { WaitRule } from '../knowledge/waits.js';
 import type { ArmCall, FrameContext, ParsedFrame, StackFrame } from './records.js';
 
@@ -21,6 +22,8 @@ const VARIANTS_SCANNED = 8;
 const INNER_SCANNED = 16;
 /** Bound on remembered frame-line texts (a dump has a few thousand distinct ones). */
 const TEXT_MEMO_MAX = 200_000;
+/** Lookups after which a text memo that found fewer than half of them is given up. */
+const MEMO_TRIAL = 16_384;
 
 type FrameFields = Omit<ParsedFrame, 'line'>;
 
@@ -36,6 +39,7 @@ interface FnEntry {
   rule?: WaitRule | null;
   held?: readonly FrameHeldLock[];
   taken?: LockWrapper | null;
+  report?: ReportFrame | null;
   /**
    * The name, size and module as first printed: a function's size and module are the
    * same in all its frames, so its frames share these strings rather than each holding
@@ -54,6 +58,7 @@ export class FrameTable implements FnKnowledge {
   private ids = new Map<StackFrame, number>();
   private byKey = new Map<string, readonly StackFrame[]>();
   private byText = new Map<string, StackFrame>();
+  private textTrial = new MemoTrial();
   private byFullKey = new Map<string, StackFrame>();
   private contextVariants = new Map<StackFrame, Map<FrameContext, StackFrame>>();
   /** Crash `bt` frames by the text after `#N [sp] ` (parse/frames.ts crashBtFrame). */
@@ -89,6 +94,12 @@ export class FrameTable implements FnKnowledge {
     const e = this.entry(fn, null, null);
     if (e.taken === undefined) e.taken = UNCACHED.lockTaken(fn) ?? null;
     return e.taken ?? undefined;
+  }
+
+  reportFrame(fn: string): ReportFrame | undefined {
+    const e = this.entry(fn, null, null);
+    if (e.report === undefined) e.report = UNCACHED.reportFrame(fn) ?? null;
+    return e.report ?? undefined;
   }
 
   /** The table's frame equal to `f` (its line ignored). */
@@ -147,15 +158,19 @@ export class FrameTable implements FnKnowledge {
    * once with `parse`; undefined when the text is not a frame.
    */
   fromText(trimmed: string, parse: (t: string) => FrameFields | undefined): StackFrame | undefined {
-    let f = this.byText.get(trimmed);
-    if (f === undefined) {
-      const p = parse(trimmed);
-      if (!p) return undefined;
-      // Only frames are remembered: a non-frame line fails in a few character tests, and
-      // remembering every distinct line of a big dump would fill the memo.
-      f = this.frame(p);
-      if (this.byText.size < TEXT_MEMO_MAX) this.byText.set(trimmed, f);
+    const trial = this.textTrial;
+    if (trial.on) {
+      const known = this.byText.get(trimmed);
+      trial.note(known !== undefined);
+      if (known !== undefined) return known;
+      if (!trial.on) this.byText = new Map();
     }
+    const p = parse(trimmed);
+    if (!p) return undefined;
+    // Only frames are remembered: a non-frame line fails in a few character tests, and
+    // remembering every distinct line of a big dump would fill the memo.
+    const f = this.frame(p);
+    if (trial.on && this.byText.size < TEXT_MEMO_MAX) this.byText.set(trimmed, f);
     return f;
   }
 
@@ -194,14 +209,36 @@ export class FrameTable implements FnKnowledge {
 /** What a parser makes of a line's text, asked once per distinct text (up to a bound). */
 export class TextMemo<T> {
   private byText = new Map<string, T>();
+  private trial = new MemoTrial();
 
   get(text: string, parse: (t: string, table: FrameTable) => T, table: FrameTable): T {
+    if (!this.trial.on) return parse(text, table);
     let v = this.byText.get(text);
+    this.trial.note(v !== undefined);
     if (v === undefined) {
       v = parse(text, table);
-      if (this.byText.size < TEXT_MEMO_MAX) this.byText.set(text, v);
+      if (!this.trial.on) this.byText = new Map();
+      else if (this.byText.size < TEXT_MEMO_MAX) this.byText.set(text, v);
     }
     return v;
+  }
+}
+
+/**
+ * Whether a memo of line texts pays for itself. A dump that prints the same few hundred
+ * frame lines over and over (sysrq-t, NMI backtraces of every CPU) finds most texts in
+ * it; one of distinct stacks finds few, and then the lookup and the stored entry cost
+ * more than parsing the text again. After MEMO_TRIAL lookups with fewer than half found,
+ * the memo is given up for the rest of the run (what is parsed is the same either way).
+ */
+class MemoTrial {
+  private asked = 0;
+  private found = 0;
+  on = true;
+
+  note(hit: boolean): void {
+    if (hit) this.found++;
+    if (++this.asked === MEMO_TRIAL && this.found * 2 < this.asked) this.on = false;
   }
 }
 

@@ -84,6 +84,17 @@ describe('Records.addTask', () => {
 });
 
 describe('FrameTable.fromText and withContext', () => {
+  it('gives up its text memo when few texts repeat, and gives the same frames after', () => {
+    const s = new FrameTable();
+    let calls = 0;
+    const parse = (t: string) => (calls++, pf(t, 0));
+    const first = s.fromText('fn_0', parse)!;
+    for (let i = 1; i < 20_000; i++) s.fromText(`fn_${i}`, parse);
+    // Past the trial, with none found again: the text is parsed anew, its frame is the same.
+    calls = 0;
+    expect(s.fromText('fn_0', parse)).toBe(first);
+    expect(calls).toBe(1);
+  });
   it('parses a text once and gives its frame an interrupt-context twin', () => {
     const s = new FrameTable();
     let calls = 0;
