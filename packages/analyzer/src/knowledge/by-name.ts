@@ -8,6 +8,7 @@
 
 import { frameHeldLocks, type FrameHeldLock } from './frame-held-locks.js';
 import { lockTakenBy, type LockWrapper } from './lock-wrappers.js';
+import { reportFrameOf, type ReportFrame } from './report-frames.js';
 import { isGenericFrame, matchWaitRule, type WaitRule } from './waits.js';
 
 export interface FnKnowledge {
@@ -19,6 +20,8 @@ export interface FnKnowledge {
   heldLocks(fn: string): readonly FrameHeldLock[];
   /** The well-known lock the function takes (LOCK_WRAPPERS, LOCK_TAKERS). */
   lockTaken(fn: string): LockWrapper | undefined;
+  /** The report a watchdog's frame of this function stands for (REPORT_FRAMES). */
+  reportFrame(fn: string): ReportFrame | undefined;
 }
 
 export const UNCACHED: FnKnowledge = Object.freeze({
@@ -26,4 +29,5 @@ export const UNCACHED: FnKnowledge = Object.freeze({
   waitRule: matchWaitRule,
   heldLocks: frameHeldLocks,
   lockTaken: lockTakenBy,
+  reportFrame: reportFrameOf,
 });

@@ -4,7 +4,13 @@
 
 import type { Kind } from '../contract.js';
 
-export const REPORT_FRAMES: { fn: RegExp; kind: Exclude<Kind, 'unknown' | 'blocked_tasks'>; what: string }[] = [
+export interface ReportFrame {
+  fn: RegExp;
+  kind: Exclude<Kind, 'unknown' | 'blocked_tasks'>;
+  what: string;
+}
+
+export const REPORT_FRAMES: ReportFrame[] = [
   {
     fn: /^(?:watchdog_overflow_callback|watchdog_hardlockup_check|hardlockup_detector_event|watchdog_check_hardlockup)$/,
     kind: 'hard_lockup',
@@ -22,3 +28,8 @@ export const REPORT_FRAMES: { fn: RegExp; kind: Exclude<Kind, 'unknown' | 'block
     what: 'RCU stall detector',
   },
 ];
+
+/** The report a frame of this function stands for, or undefined (a run asks each name once: knowledge/by-name.ts). */
+export function reportFrameOf(fn: string): ReportFrame | undefined {
+  return REPORT_FRAMES.find((x) => x.fn.test(fn));
+}

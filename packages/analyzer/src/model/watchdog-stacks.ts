@@ -6,7 +6,6 @@
 // (waits, resolve, graph, summary) read it and change nothing.
 
 import type { Kind } from '../contract.js';
-import { REPORT_FRAMES } from '../knowledge/report-frames.js';
 import { decisiveKind } from '../summary/title.js';
 import type { Model, ModelTask } from './build.js';
 
@@ -27,11 +26,12 @@ export function reportWatchdogStack(model: Model): WatchdogStack | null {
   if (k && reports.some((x) => x.kind === k)) return null;
   // Tasks share stacks: a stack without a watchdog frame is looked at once.
   const quiet = new Set<ModelTask['frames']>();
+  const known = model.records.frames;
   for (const t of model.tasks) {
     if (quiet.has(t.frames)) continue;
     quiet.add(t.frames);
     for (let k = 0; k < t.frames.length; k++) {
-      const rf = REPORT_FRAMES.find((x) => x.fn.test(t.frames[k].fn));
+      const rf = known.reportFrame(t.frames[k].fn);
       if (rf) {
         const f = { fn: t.frames[k].fn, line: t.frameLines[k] ?? 0 };
         model.records.reports.push({
