@@ -46,6 +46,16 @@ describe('the verdict', () => {
     for (const f of doc.findings) expect(f.summary).not.toMatch(/mmap_lock@/);
   });
 
+  it('names the other root blockers when there is room, and counts them when there is not', () => {
+    const two = analyze(mmapLockDump(2, 1));
+    expect(two.findings.filter((f) => f.kind === 'root_blocker').length).toBe(2);
+    expect(two.verdict).toContain('Also a root blocker: the mmap_lock of the worker1 processes');
+    const many = analyze(mmapLockDump(120, 3));
+    // Three root blockers are found at most; the verdict still fits its budget.
+    expect(many.verdict.length).toBeLessThanOrEqual(VERDICT_BUDGET);
+    expect(many.verdict).toMatch(/Also root blockers: .*; |2 more root blockers in the findings/);
+  });
+
   it('groups thousands in counts', () => {
     expect(countWords(7)).toBe('7');
     expect(countWords(55680)).toBe('55,680');

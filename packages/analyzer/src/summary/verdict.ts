@@ -204,11 +204,23 @@ export function writeVerdict(
       parts.push({ text: `Mitigation: ${sentence(clip(f.knownIssue.mitigation, 240))}`, prio: 4 });
   }
   for (const [kind, n] of seen) {
-    if (n > 1)
-      counts.push({
-        text: `${plural(n - 1, `more ${TOLD[kind]![0]}`, `more ${TOLD[kind]![1]}`)} in the findings.`,
-        prio: 3,
-      });
+    if (n <= 1) continue;
+    const count = `${plural(n - 1, `more ${TOLD[kind]![0]}`, `more ${TOLD[kind]![1]}`)} in the findings.`;
+    // The other root blockers are named when there is room: what each is, without its count.
+    const others =
+      kind === 'root_blocker'
+        ? findings
+            .filter((f) => f.kind === 'root_blocker')
+            .slice(1, 3)
+            .map((f) => clip(f.summary.replace(/^Root blocker: /, '').replace(/ — [^—]*$/, ''), 140))
+        : [];
+    counts.push({
+      text: others.length
+        ? `Also ${others.length === 1 ? 'a root blocker' : 'root blockers'}: ${others.join('; ')}.`
+        : count,
+      shorter: others.length ? [count] : undefined,
+      prio: 3,
+    });
   }
 
   // The chains: from each task nobody waits on (the outermost waiters), longest first,
