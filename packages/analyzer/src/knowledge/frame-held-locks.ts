@@ -190,6 +190,30 @@ export const FRAME_HELD_LOCKS: FrameHeldLock[] = [
     what: 'f2fs garbage collection',
     source: 'fs/f2fs/gc.c f2fs_gc, gc_thread_func; fs/f2fs/segment.c f2fs_balance_fs (gc_mutex before 5.x)',
   },
+  // A superblock's s_umount: writeback of a whole filesystem requires it held
+  // (sync_inodes_sb / writeback_inodes_sb_nr: WARN_ON(!rwsem_is_locked(&sb->s_umount));
+  // sync_filesystem likewise), taken for read by iterate_supers() around each callback
+  // (sync(2), drop_caches). Unmount tears the superblock down with it held for write
+  // (deactivate_locked_super: "called with s_umount held", and the ->kill_sb it calls).
+  {
+    fn: fnPattern('sync_inodes_sb|writeback_inodes_sb(?:_nr)?|sync_filesystem|iterate_supers(?:_type)?'),
+    lock: 'sb->s_umount',
+    type: 'rwsem',
+    mode: 'read',
+    perObject: true,
+    what: 'writing back a whole filesystem',
+    source:
+      'fs/fs-writeback.c sync_inodes_sb, writeback_inodes_sb_nr; fs/sync.c sync_filesystem; fs/super.c iterate_supers',
+  },
+  {
+    fn: fnPattern('deactivate_locked_super|generic_shutdown_super|kill_block_super|kill_anon_super|kill_litter_super'),
+    lock: 'sb->s_umount',
+    type: 'rwsem',
+    mode: 'write',
+    perObject: true,
+    what: 'unmounting a filesystem',
+    source: 'fs/super.c deactivate_super, deactivate_locked_super, generic_shutdown_super, kill_block_super',
+  },
   // pci_walk_bus(): down_read(&pci_bus_sem); walk, calling cb(dev) on each device; up_read().
   {
     fn: fnPattern('pci_walk_bus'),

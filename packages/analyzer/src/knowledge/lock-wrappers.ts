@@ -82,6 +82,15 @@ export const LOCK_TAKERS: LockWrapper[] = [
     perObject: true,
     type: 'mutex',
   },
+  // fs/super.c: a superblock's s_umount, taken inline by deactivate_super (the last
+  // unmount, down_write), grab_super (down_write), iterate_supers and __get_super
+  // (down_read), freeze_super and thaw_super (down_write); super_lock() since 6.6.
+  {
+    fn: /^(?:deactivate_super|grab_super|iterate_supers(?:_type)?|__get_super|get_super|freeze_super|thaw_super|super_lock|__super_lock)$/,
+    name: 'sb->s_umount',
+    perObject: true,
+    type: 'rwsem',
+  },
   // fs/f2fs/segment.c f2fs_balance_fs: foreground GC takes the filesystem's gc_lock
   // (f2fs_down_write(&sbi->gc_lock); mutex_lock(&sbi->gc_mutex) before 5.x) and calls
   // f2fs_gc, which releases it.

@@ -217,4 +217,23 @@ describe('locksHeldByFrames', () => {
     ).toEqual(['sbi->gc_lock@f2fs_gc']);
     expect(held('schedule', 'rwbase_write_lock', 'down_write', 'f2fs_balance_fs', 'f2fs_write_inode')).toEqual([]);
   });
+  it('whole-filesystem writeback holds s_umount for read; unmount holds it for write once taken', () => {
+    expect(
+      held('schedule', 'wb_wait_for_completion', 'sync_inodes_sb', 'sync_inodes_one_sb', 'iterate_supers', 'ksys_sync'),
+    ).toEqual(['sb->s_umount@sync_inodes_sb']);
+    expect(held('schedule', 'rwsem_down_read_slowpath', 'down_read', 'iterate_supers', 'ksys_sync')).toEqual([]);
+    expect(
+      held(
+        'schedule',
+        'xlog_wait',
+        'xfs_log_unmount',
+        'xfs_unmountfs',
+        'xfs_fs_put_super',
+        'generic_shutdown_super',
+        'kill_block_super',
+        'deactivate_locked_super',
+        'deactivate_super',
+      ),
+    ).toEqual(['sb->s_umount@generic_shutdown_super']);
+  });
 });

@@ -45,4 +45,12 @@ describe('ownersFromFrames', () => {
     expect(owned).toEqual([]);
     expect(table.locks).toEqual([]);
   });
+  it('an unmount waits for the s_umount a sync holds while it waits for writeback (one lock per superblock: a guess)', () => {
+    const { table, owned } = run(
+      task(900, 'rwsem_down_write_slowpath', 'down_write', 'deactivate_super', 'cleanup_mnt', 'task_work_run') +
+        task(901, 'wb_wait_for_completion', 'sync_inodes_sb', 'sync_inodes_one_sb', 'iterate_supers', 'ksys_sync'),
+    );
+    expect(owned).toEqual([['lock:rwsem@deactivate_super', ['task:901']]]);
+    expect(ownerOf(table, 'rwsem@deactivate_super')).toEqual({ task: 'task:901', confidence: 'guess' });
+  });
 });
