@@ -47,4 +47,9 @@ export function drawCpus(cpus: ResolvedCpus, g: GraphBuilder): void {
     }
     g.edge(`cpu:${l.cpu}`, to, l.kind, l.confidence, l.why, l.evidence);
   }
+  for (const q of cpus.queued) {
+    g.task(q.task);
+    g.node(`cpu:${q.cpu}`, 'cpu', `cpu ${q.cpu}`);
+    g.edge(q.task.id, `cpu:${q.cpu}`, 'waits_event', 'likely', q.why, q.evidence);
+  }
 }

@@ -2,6 +2,7 @@
 // /proc stack, a crash bt) becomes one task with all its evidence; CPUs by number;
 // an address index so later stages can ask "which task is this task_struct / stack".
 
+import { SOFT_LOCKUP_THRESH_S } from '../knowledge/lockups.js';
 import type { Span, Task, TaskState } from '../contract.js';
 import { PERCPU_UNIT_MAX, VIRTUALIZATION_WORDS } from '../knowledge/arch.js';
 import { stackBlockKey, type StackBlockKey } from '../parse/parser.js';
@@ -45,6 +46,7 @@ type ModelTaskInit = Pick<
   idle: boolean;
   framesSpan: Span | null;
   stackBefore?: { frames: readonly StackFrame[]; capture: number } | null;
+  sinceRun?: number | null;
 };
 
 // The public fields are declared by the interface above (merged into the class) and
@@ -58,6 +60,7 @@ export class ModelTask {
   #idle: boolean;
   #framesSpan: Span | null;
   #stackBefore: { frames: readonly StackFrame[]; capture: number } | null;
+  #sinceRun: number | null;
 
   constructor(f: ModelTaskInit) {
     this.id = f.id;
@@ -82,6 +85,13 @@ export class ModelTask {
     this.#idle = f.idle;
     this.#framesSpan = f.framesSpan;
     this.#stackBefore = f.stackBefore ?? null;
+    this.#sinceRun = f.sinceRun ?? null;
+  }
+
+  /** Seconds since the task last got on a CPU (crash `ps -m` of a running task): for the
+   *  task a CPU runs, how long it has held that CPU without a switch. Not in the document. */
+  get sinceRun(): number | null {
+    return this.#sinceRun;
   }
 
   /** Raw stack or memory words attributed to the task (crash `bt -f`, `rd`, `search`). */
@@ -131,6 +141,9 @@ export interface ModelCpu {
   stuckReason: string | null;
   runnable: string[];
   evidence: Span[];
+  /** The current task has held the CPU, without a switch, for longer than the soft-lockup
+   *  threshold while the run queue's tasks wait (crash `runq` and `ps -m`). */
+  hog?: { task: string; seconds: number };
 }
 
 export interface Model {
@@ -360,6 +373,7 @@ function mergeRecords(
     evidence,
     framesSpan: best?.span ?? null,
     stackBefore,
+    sinceRun: recs.find((r) => r.sinceRunSeconds != null)?.sinceRunSeconds ?? null,
   });
 }
 
@@ -693,6 +707,21 @@ function buildCpus(
     c.stuck = true;
     c.stuckReason ??= `workqueue pool cpus=${p.cpus} made no progress for ${p.seconds}s`;
     c.evidence.push(p.span);
+  }
+  // crash `runq` lists the current task in its priority queue too: it waits for nobody.
+  // A current task that has not left its CPU for longer than the soft-lockup threshold
+  // (crash `ps -m` gives the time since it got on it) while tasks wait on that CPU's run
+  // queue holds the CPU as a soft lockup would: the CPU is stuck, its queue waits.
+  const ran = new Map<string, ModelTask>();
+  for (const t of tasks) if (t.sinceRun !== null) ran.set(t.id, t);
+  for (const c of cpus.values()) {
+    if (c.current && c.runnable.length > 0) c.runnable = c.runnable.filter((id) => id !== c.current);
+    const cur = c.current ? ran.get(c.current) : undefined;
+    if (!cur || cur.idle || cur.sinceRun === null || cur.sinceRun < SOFT_LOCKUP_THRESH_S || c.runnable.length === 0)
+      continue;
+    c.hog = { task: cur.id, seconds: cur.sinceRun };
+    c.stuck = true;
+    c.stuckReason ??= `${cur.comm ?? 'its current task'} (${cur.pid}) has not left it for ${cur.sinceRun}s while ${c.runnable.length} task(s) wait on its run queue`;
   }
   for (const c of cpus.values()) c.evidence = mergeSpans(c.evidence);
   return cpus;

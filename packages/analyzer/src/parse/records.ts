@@ -70,6 +70,8 @@ export interface TaskRecord {
   stackWords?: StackWord[];
   workqueue?: { wq: string; fn: string } | null;
   blockedSeconds?: number | null;
+  /** crash `ps -m` of a running (RU) task: seconds since it last got on a CPU. */
+  sinceRunSeconds?: number | null;
   /** This record is the current task of a CPU (crash `bt`, `CPU: N PID: N` lines). */
   onCpu?: boolean;
   /** The task is the idle task of its CPU. */

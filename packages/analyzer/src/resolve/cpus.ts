@@ -241,9 +241,19 @@ export interface CpuLink {
   evidence: Span[];
 }
 
+/** A task on the run queue of a CPU whose current task does not leave it: it waits for
+ *  that CPU (the CPU is occupied by the current task, an on_cpu link). */
+export interface QueuedOnCpu {
+  task: ModelTask;
+  cpu: number;
+  why: string;
+  evidence: Span[];
+}
+
 export interface ResolvedCpus {
   starved: StarvedCpu[];
   links: CpuLink[];
+  queued: QueuedOnCpu[];
 }
 
 /** Idle CPUs with runnable tasks queued: the CPU is not being run (a starved vCPU). */
@@ -255,6 +265,7 @@ export function resolveCpus(
 ): ResolvedCpus {
   const starved: StarvedCpu[] = [];
   const links: CpuLink[] = [];
+  const queued: QueuedOnCpu[] = [];
   const hypervisor = model.virtualized ? 'hypervisor (vCPU not scheduled)' : 'hypervisor / firmware';
   const targeted = new Set(ipis.flatMap((r) => r.pending.map((p) => p.cpu)));
   // CPUs that do not answer an NMI backtrace request, or on which RCU's grace-period
@@ -318,5 +329,19 @@ export function resolveCpus(
       });
     }
   }
-  return { starved, links };
+  for (const c of model.cpus.values()) {
+    if (!c.hog) continue;
+    const hog = model.taskById.get(c.hog.task);
+    for (const id of c.runnable) {
+      const t = model.taskById.get(id);
+      if (!t || !hog) continue;
+      queued.push({
+        task: t,
+        cpu: c.cpu,
+        why: `${t.comm ?? 'the task'} is runnable on cpu ${c.cpu}'s run queue, and ${hog.comm ?? 'the current task'} (${hog.pid}) has not left that CPU for ${c.hog.seconds}s`,
+        evidence: [...t.evidence.slice(0, 2), ...c.evidence.slice(0, 2)],
+      });
+    }
+  }
+  return { starved, links, queued };
 }

@@ -42,5 +42,6 @@ export function explained(r: Omit<Resolved, 'externals'>): Set<string> {
   for (const x of r.ipis.reported) out.add(`cpu:${x.fromCpu}`);
   for (const w of r.wakeups) out.add(w.waker.id);
   for (const l of r.cpus.links) out.add(`cpu:${l.cpu}`);
+  for (const q of r.cpus.queued) out.add(q.task.id);
   return out;
 }

@@ -232,6 +232,8 @@ export const crashPsTimeParser: FormatParser = {
           state,
           cpu: Number(m[9]),
           ...(state === 'D' && since !== null ? { blockedSeconds: Math.round(since) } : {}),
+          // `ps -m` of a running task: when it last got on its CPU (sched_info.last_arrival).
+          ...(state === 'R' && since !== null ? { sinceRunSeconds: Math.round(since) } : {}),
         },
       );
     }
