@@ -214,6 +214,32 @@ export const FRAME_HELD_LOCKS: FrameHeldLock[] = [
     what: 'unmounting a filesystem',
     source: 'fs/super.c deactivate_super, deactivate_locked_super, generic_shutdown_super, kill_block_super',
   },
+  // An inode's i_rwsem (i_mutex before 4.7). The VFS calls a directory's ->lookup with
+  // the directory locked (shared since 4.7: lookup_slow, or exclusive to create: the
+  // open path's lookup_open), and ->create, ->mkdir, ->unlink, ->rename … with the parent
+  // locked (Documentation/filesystems/locking.rst); notify_change, a buffered write and
+  // a directory read run with the inode itself locked.
+  {
+    fn: fnPattern('lookup_slow|__lookup_slow|iterate_dir'),
+    lock: 'i_rwsem',
+    type: 'rwsem',
+    mode: 'read',
+    perObject: true,
+    what: 'a directory lookup or read',
+    source: 'fs/namei.c lookup_slow (inode_lock_shared since 4.7); fs/readdir.c iterate_dir',
+  },
+  {
+    fn: fnPattern(
+      'lookup_open|open_last_lookups|do_last|vfs_create|vfs_mkdir|vfs_mknod|vfs_symlink|vfs_link|vfs_rmdir|vfs_unlink|vfs_rename|notify_change|generic_file_write_iter|__generic_file_write_iter|ext4_buffered_write_iter|ext4_dio_write_iter|vfs_setxattr|__vfs_setxattr_locked',
+    ),
+    lock: 'i_rwsem',
+    type: 'rwsem',
+    mode: 'write',
+    perObject: true,
+    what: 'a change to an inode or its directory',
+    source:
+      'Documentation/filesystems/locking.rst (directory operations); fs/namei.c lookup_open, open_last_lookups (do_last before 5.7); fs/attr.c notify_change; mm/filemap.c generic_file_write_iter; fs/ext4/file.c; fs/xattr.c vfs_setxattr',
+  },
   // pci_walk_bus(): down_read(&pci_bus_sem); walk, calling cb(dev) on each device; up_read().
   {
     fn: fnPattern('pci_walk_bus'),

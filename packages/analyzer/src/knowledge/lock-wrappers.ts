@@ -82,6 +82,17 @@ export const LOCK_TAKERS: LockWrapper[] = [
     perObject: true,
     type: 'mutex',
   },
+  // An inode's i_rwsem taken inline (inode_lock*() are inline): fs/namei.c lookup_slow,
+  // open_last_lookups (do_last before 5.7), filename_create, do_rmdir, do_unlinkat;
+  // fs/open.c do_truncate, chmod_common, chown_common; fs/readdir.c iterate_dir;
+  // mm/filemap.c generic_file_write_iter; fs/ext4/file.c ext4_buffered_write_iter,
+  // ext4_dio_write_iter; fs/xattr.c vfs_setxattr, vfs_removexattr.
+  {
+    fn: /^(?:lookup_slow|__lookup_slow|open_last_lookups|do_last|filename_create|do_rmdir|do_unlinkat|do_truncate|chmod_common|chown_common|iterate_dir|generic_file_write_iter|ext4_buffered_write_iter|ext4_dio_write_iter|vfs_setxattr|vfs_removexattr)$/,
+    name: 'i_rwsem',
+    perObject: true,
+    type: 'rwsem',
+  },
   // fs/super.c: a superblock's s_umount, taken inline by deactivate_super (the last
   // unmount, down_write), grab_super (down_write), iterate_supers and __get_super
   // (down_read), freeze_super and thaw_super (down_write); super_lock() since 6.6.

@@ -53,4 +53,23 @@ describe('ownersFromFrames', () => {
     expect(owned).toEqual([['lock:rwsem@deactivate_super', ['task:901']]]);
     expect(ownerOf(table, 'rwsem@deactivate_super')).toEqual({ task: 'task:901', confidence: 'guess' });
   });
+  it('tasks blocked on a directory lock wait for the one task looking up in that directory over NFS', () => {
+    const { table, owned } = run(
+      task(700, 'rwsem_down_write_slowpath', 'down_write', 'open_last_lookups', 'path_openat', 'do_filp_open') +
+        task(701, 'rwsem_down_read_slowpath', 'down_read', 'lookup_slow', 'walk_component', 'path_lookupat') +
+        task(
+          702,
+          'rpc_wait_bit_killable',
+          '__rpc_execute',
+          'rpc_run_task',
+          'nfs4_proc_lookup',
+          'nfs_lookup',
+          '__lookup_slow',
+          'lookup_slow',
+          'walk_component',
+        ),
+    );
+    expect(owned.map(([, tasks]) => tasks)).toEqual([['task:702'], ['task:702']]);
+    expect(ownerOf(table, 'rwsem@open_last_lookups')).toEqual({ task: 'task:702', confidence: 'guess' });
+  });
 });
