@@ -509,6 +509,16 @@ export const REPORTS: ReportRule[] = [
     extractor: stallFrame,
   },
   { kind: 'workqueue_lockup', header: /BUG: workqueue lockup/, fmt: 'BUG: workqueue lockup' },
+  // syzkaller's `BUG: spinlock (lockup suspected|…|recursion|…)` row, for the recursion
+  // CONFIG_DEBUG_SPINLOCK reports (kernel/locking/spinlock_debug.c spin_bug): the task takes
+  // a spinlock it owns, a self-deadlock.
+  {
+    kind: 'deadlock',
+    header: /BUG: spinlock recursion on CPU#/,
+    fmt: 'BUG: spinlock recursion in %',
+    parts: [CALL_TRACE, TRACE],
+    skip: ['spin'],
+  },
   // "WARNING:" group
   {
     kind: 'deadlock',

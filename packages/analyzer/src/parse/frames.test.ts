@@ -38,6 +38,19 @@ describe('frame line styles', () => {
     expect(parseFrameLine(table, 'vp_reset+0x3a/0x50 [virtio_pci]', 1)!.module).toBe('virtio_pci');
     expect(parseFrameLine(table, '__schedule+0x2c4/0x700 (T)', 1)!.fn).toBe('__schedule');
   });
+  it("reads sparc32's `[pc : sym ]` frames (two printk calls, joined by reflow)", () => {
+    expect(parseFrameLine(table, '[f00d598c : copy_page_range+0x328/0x804 ]', 3)).toEqual({
+      fn: 'copy_page_range',
+      offset: '0x328',
+      size: '0x804',
+      module: null,
+      addr: 'f00d598c',
+      reliable: true,
+      line: 3,
+    });
+    // A user-space return address has no symbol: no frame.
+    expect(parseFrameLine(table, '[5010cd4c : 0x5010cd4c ]', 1)).toBeUndefined();
+  });
   it('reads syzkaller inline frames', () => {
     expect(parseFrameLine(table, '__dump_stack lib/dump_stack.c:17 [inline]', 1)!.fn).toBe('__dump_stack');
   });

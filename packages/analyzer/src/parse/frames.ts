@@ -42,9 +42,15 @@ const PPC = new RegExp(
   String.raw`^\[(${HEX}{8,16})\] \[(${HEX}{8,16})\] (${FN})\+0x(${HEX}{1,8})/0x(${HEX}{1,8})(?: \[([\w-]{1,64})\])?((?: \((?:unreliable|${FN}\+0x${HEX}{1,8}/0x${HEX}{1,8}(?: \[[\w-]{1,64}\])?)\)){0,2})$`,
 );
 
+// sparc32 (arch/sparc/kernel/process_32.c show_stack): `[f0067d00 : do_raw_spin_lock+0xa8/0xd8 ]`,
+// the return address then its symbol (printed in two printk calls, joined again by reflow).
+const SPARC = new RegExp(
+  String.raw`^\[(${HEX}{8,16}) : (${FN})\+0x(${HEX}{1,8})/0x(${HEX}{1,8})(?: \[([\w-]{1,64})\])? \]$`,
+);
+
 export function frameFromPpc(s: string, line: number): ParsedFrame | undefined {
   const m = PPC.exec(s);
-  if (!m) return undefined;
+  if (!m) return frameFromSparc(s, line);
   return {
     fn: m[3],
     offset: '0x' + m[4].toLowerCase(),
@@ -52,6 +58,20 @@ export function frameFromPpc(s: string, line: number): ParsedFrame | undefined {
     module: m[6] ?? null,
     addr: m[2].toLowerCase(),
     reliable: !m[7].includes('(unreliable)'),
+    line,
+  };
+}
+
+function frameFromSparc(s: string, line: number): ParsedFrame | undefined {
+  const m = SPARC.exec(s);
+  if (!m) return undefined;
+  return {
+    fn: m[2],
+    offset: '0x' + m[3].toLowerCase(),
+    size: '0x' + m[4].toLowerCase(),
+    module: m[5] ?? null,
+    addr: m[1].toLowerCase(),
+    reliable: true,
     line,
   };
 }

@@ -24,6 +24,15 @@ const KIND_WORDS: Record<Kind, string> = {
   unknown: 'No capture',
 };
 
+/** The kind in words: a deadlock kind stated by a debug spinlock's own report (no lockdep
+ *  report in the text) is not lockdep's. */
+function kindWords(kind: Kind, model: Model): string {
+  if (kind !== 'deadlock') return KIND_WORDS[kind];
+  const reports = model.records.reports.filter((r) => r.kind === 'deadlock');
+  if (reports.length && reports.every((r) => r.subtype === 'spinlock_recursion')) return 'Spinlock recursion';
+  return KIND_WORDS[kind];
+}
+
 const plural = (n: number, one: string, many = `${one}s`) => `${countWords(n)} ${n === 1 ? one : many}`;
 
 /** Cut at a word boundary to at most `max` characters, marking the cut. */
@@ -181,7 +190,7 @@ export function writeVerdict(
   const stacks = model.tasks.filter((t) => t.frames.length).length;
   parts.push({
     text: clip(
-      `${KIND_WORDS[h.kind]}${stuck.length ? ` on cpu ${someOf(stuck)}` : ''}${h.titleFrame ? ` in ${h.titleFrame}` : ''}${h.stackFrame ? ` (at ${h.stackFrame})` : ''}${model.tasks.length ? ` (${plural(stacks, 'stack')} read)` : ''}.`,
+      `${kindWords(h.kind, model)}${stuck.length ? ` on cpu ${someOf(stuck)}` : ''}${h.titleFrame ? ` in ${h.titleFrame}` : ''}${h.stackFrame ? ` (at ${h.stackFrame})` : ''}${model.tasks.length ? ` (${plural(stacks, 'stack')} read)` : ''}.`,
       200,
     ),
     prio: 0,

@@ -511,6 +511,37 @@ describe('reflow', () => {
     ]);
   });
 
+  it("joins sparc32's two-printk frames `[pc : ` / `sym ] ` and a `Code:` line's wrapped bytes", () => {
+    expect(
+      read([
+        'CPU: 0 PID: 139 Comm: S01syslogd Not tainted 5.7.0-next-20200603 #1',
+        '[f0067d00 : ',
+        'do_raw_spin_lock+0xa8/0xd8 ] ',
+        '[5010cd4c : ',
+        '0x5010cd4c ] ',
+      ]),
+    ).toEqual([
+      ['CPU: 0 PID: 139 Comm: S01syslogd Not tainted 5.7.0-next-20200603 #1', 1, 1],
+      ['[f0067d00 : do_raw_spin_lock+0xa8/0xd8 ]', 2, 3],
+      ['[5010cd4c : 0x5010cd4c ]', 4, 5],
+    ]);
+    expect(
+      read([
+        'RIP: 0010:__do_softirq+0x83/0x34e',
+        'Code: 2a 0a ff 0f b7 ed c7 44 24 10 0a 00 00 00 48 c7 c7 51 2a 64 82 e8 2d',
+        'e2 d5 ff 65 66 c7 05 83 af 1e 7e 00 00 fb b8 ff ff ff ff <49> c7 c2 40 61',
+        '80 82 0f bc c5 41 89 c4 41 83 c4 01 0f 84 e6 00 00',
+        'RSP: 0018:ffffc90000003f98 EFLAGS: 00000286',
+      ]).map((o) => [o[1], o[2]]),
+    ).toEqual([
+      [1, 1],
+      [2, 4],
+      [5, 5],
+    ]);
+    // Byte pairs after anything but a `Code:` line stay where they are.
+    expect(read(['Memory at 0:', '2a 0a ff 0f b7 ed c7 44']).length).toBe(2);
+  });
+
   it('joins the rest of a quoted line a client left unquoted, up to the next quoted line', () => {
     expect(
       read([

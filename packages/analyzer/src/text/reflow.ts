@@ -35,7 +35,7 @@ const MAX_PARTS = 8;
 // line's continuation is none of these (it is the middle of a message). Each pattern is
 // anchored and bounded.
 const OPENERS: readonly RegExp[] = [
-  /^\[(?:<|[ \d]|[TC] ?\d)/, // `[<ffffffff81234567>] fn`, `[  12.3]`, `[T123]`
+  /^\[(?:<|[ \d]|[TC] ?\d|[0-9a-f]{8,16} :)/, // `[<ffffffff81234567>] fn`, `[  12.3]`, `[T123]`, sparc32's `[f0067d00 :`
   /^<[/A-Z\d]/, // `<IRQ>`, `</NMI>`, `<4>`
   /^#\d/, // crash frames `#3 [ffff…]`, lockdep's `#0: ffff…`
   /^\? /, // an unreliable frame
@@ -125,6 +125,16 @@ const FIELDS = /^[a-z_]{1,16}:\S{1,40}(?: {1,8}[a-z_]{1,16}:\S{1,40}){0,8}$/;
 /** An acquire site on its own: `__driver_attach+0x19c/0x2c0`, `[<c05937fd>] ps2_command+0x6a/0x2bd`. */
 const SITE =
   /^(?:\[<[0-9a-f]{6,16}>\] ?)?[A-Za-z_.$][\w.$]{0,127}\+0x[0-9a-f]{1,8}\/0x[0-9a-f]{1,8}(?: \[[\w-]{1,64}\])?$/;
+/** sparc32's show_stack prints each frame with two printk calls, `[%08lx : ` and `%pS ] `,
+ *  that a 4.9+ printk puts on two lines: `[f0067d00 : ` then `do_raw_spin_lock+0xa8/0xd8 ] `
+ *  (arch/sparc/kernel/process_32.c). The second half is the rest of the first. */
+const SPARC_PC = /^\[[0-9a-f]{8,16} :$/;
+const SPARC_SYM =
+  /^(?:[A-Za-z_.$][\w.$]{0,127}\+0x[0-9a-f]{1,8}\/0x[0-9a-f]{1,8}(?: \[[\w-]{1,64}\])?|0x[0-9a-f]{1,16}) \]$/;
+/** A `Code:` line's bytes (`<49>` marks the faulting one, `(…)` a 2-byte opcode) wrapped
+ *  onto the next lines: nothing but byte pairs. */
+const CODE_HEAD = /^Code: /;
+const CODE_BYTES = /^(?:[<(]?[0-9a-f]{2}[>)]?(?: |$)){4,40}$/;
 /** A lockdep record's end cut after the site's address: `…, at: [<ffffffff81165c5d>]`. */
 const AT_ADDRESS = /, at: \[<[0-9a-f]{6,16}>\]$/;
 /** A separator line: lockdep's and the kernel's `-----` / `=====` rules. */
@@ -344,7 +354,9 @@ function continuation(
       // after or before the caller's address; an old task line cut before `(NOTLB)`.
       (ARM_FROM_ADDRESS.test(before) && ARM_CALLER_REST.test(c)) ||
       (before.endsWith(') from') && ARM_ADDRESS_REST.test(c)) ||
-      TLB_MARK.test(c);
+      TLB_MARK.test(c) ||
+      (SPARC_PC.test(t.trimmed(end)) && SPARC_SYM.test(c)) ||
+      (CODE_HEAD.test(t.trimmed(head)) && CODE_BYTES.test(c));
     // A continuation starts where the record's own indentation does (a block indented as
     // a whole keeps it on every line); deeper is the next record's (a frame, a register).
     // Not so after a long log-prefixed line: its rest, unprefixed, keeps the space the

@@ -35,4 +35,61 @@ describe('CONFIG_DEBUG_SPINLOCK lockup report', () => {
     expect(edges).toContain('cpu:3 -on_cpu-> task:0@cpu3');
     expect(edges).toContain('task:0@cpu3 -waits_lock-> lock:ffff88007ffddd00');
   });
+
+  it('draws `spinlock recursion` as the reporter waiting for a lock it owns itself: a self-deadlock', () => {
+    const doc = analyze(
+      [
+        'BUG: spinlock recursion on CPU#3, swapper/3/0',
+        ' lock: 0xffffff8a4bf29c80, .magic: dead4ead, .owner: swapper/3/0, .owner_cpu: 3',
+        'Call trace:',
+        ' spin_bug+0x0',
+        ' _raw_spin_lock_irqsave+0x80',
+        ' hrtimer_try_to_cancel+0x94',
+      ].join('\n'),
+    );
+    expect(doc.kind).toBe('deadlock');
+    // The idle task of cpu 3 (pid 0, interrupted there), the lock's owner and its waiter.
+    const idle = doc.tasks.find((t) => t.pid === 0 && t.comm === 'swapper/3' && t.cpu === 3)!.id;
+    const edges = doc.graph.edges.map((e) => `${e.from} -${e.kind}/${e.confidence}-> ${e.to}`);
+    expect(edges).toEqual(
+      expect.arrayContaining([
+        `${idle} -waits_lock/certain-> lock:ffffff8a4bf29c80`,
+        `lock:ffffff8a4bf29c80 -held_by/certain-> ${idle}`,
+      ]),
+    );
+    expect(doc.findings.map((f) => f.kind)).toContain('self_deadlock');
+    expect(doc.verdict).toMatch(/^Spinlock recursion/);
+  });
+
+  it('names a static lock printed by symbol (`%ps`) by that symbol', () => {
+    const doc = analyze(
+      [
+        'BUG: spinlock recursion on CPU#0, hugemmap05/1079',
+        ' lock: hugetlb_lock+0x0/0x18, .magic: dead4ead, .owner: hugemmap05/1079, .owner_cpu: 0',
+      ].join('\n'),
+    );
+    expect(doc.locks.map((l) => [l.id, l.owner])).toEqual([['lock:hugetlb_lock+0x0', 'task:1079']]);
+  });
+
+  it('keeps other spin_bug reports (an unlock of a lock not held) free of waiters', () => {
+    const doc = analyze(
+      [
+        'BUG: spinlock already unlocked on CPU#1, kworker/1:2/88',
+        ' lock: 0xffff88803b8f6a40, .magic: dead4ead, .owner: <none>/-1, .owner_cpu: -1',
+      ].join('\n'),
+    );
+    expect(doc.kind).not.toBe('deadlock');
+    expect(doc.graph.edges.filter((e) => e.kind === 'waits_lock')).toEqual([]);
+  });
+
+  it('reads a lock line a mail client wrapped before `.owner_cpu`', () => {
+    const doc = analyze(
+      [
+        'BUG: spinlock recursion on CPU#0, S01syslogd/139',
+        ' lock: 0xf53ef350, .magic: dead4ead, .owner: S01syslogd/139,',
+        '.owner_cpu: 0',
+      ].join('\n'),
+    );
+    expect(doc.locks.map((l) => [l.id, l.owner])).toEqual([['lock:f53ef350', 'task:139']]);
+  });
 });

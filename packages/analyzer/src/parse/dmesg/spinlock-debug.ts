@@ -6,6 +6,12 @@
 // kind); the lock's own fields name its owner and the owner's CPU: certain, the lock says so.
 // The reporter is printed as `%s/%d` (current->comm, pid) and a comm may hold a '/'
 // (`swapper/3/0`, `kworker/0:3/9777`): the pid is the last number, nothing follows it.
+//   BUG: spinlock recursion on CPU#0, test_v24_loop/124
+//    lock: serial8250_ports+0x3a8/0x7500, .magic: dead4ead, .owner: test_v24_loop/124, .owner_cpu: 0
+// `recursion` is debug_spin_lock_before()'s check that the lock's owner is the task taking
+// it: the task waits for a lock it holds itself, and after the report arch_spin_lock spins
+// on it for good (a self-deadlock; in an interrupt handler, on the lock the interrupted
+// code holds). A static lock is printed by symbol (`%ps`, 4.x+) instead of its address.
 
 import type { FormatParser } from '../parser.js';
 import { hexAddr, span } from '../parser.js';
@@ -14,7 +20,7 @@ import { announceCpu, dmesgState } from './state.js';
 const HEAD =
   /BUG: spinlock (lockup suspected|recursion|wrong owner|wrong CPU|bad magic|already unlocked|cpu recursion) on CPU#(\d{1,5}), (.{1,16}?)\/(\d{1,10})(?![\d/])/;
 const LOCK =
-  /^lock: (?:0x)?([0-9a-f]{8,16})?[^,]{0,200}, \.magic: [0-9a-f]{8}, \.owner: (.{1,16}?)\/(-?\d{1,10}), \.owner_cpu: (-?\d{1,5})/;
+  /^lock: (?:0x([0-9a-f]{8,16})\b[^,]{0,200}|([0-9a-f]{8,16})\b[^,]{0,200}|([\w.$]{1,128}\+0x[0-9a-f]{1,8})(?:\/0x[0-9a-f]{1,8})?|[^,]{0,200}), \.magic: [0-9a-f]{8}, \.owner: (.{1,16}?)\/(-?\d{1,10}), \.owner_cpu: (-?\d{1,5})/;
 
 export const spinlockDebugParser: FormatParser = {
   name: 'spinlock_debug',
@@ -28,9 +34,15 @@ export const spinlockDebugParser: FormatParser = {
     const task = { pid: Number(m[4]), comm: m[3], taskAddr: null };
     const r = ctx.records;
     const lockup = m[1] === 'lockup suspected';
+    const recursion = m[1] === 'recursion';
     let j = i + 1;
-    const l = j < lines.length ? LOCK.exec(lines.trimmed(j)) : null;
+    let l = j < lines.length ? LOCK.exec(lines.trimmed(j)) : null;
     if (l) j++;
+    else if (j + 1 < lines.length && lines.trimmed(j).startsWith('lock: ')) {
+      // The lock line a mail client wrapped (`… .owner: comm/pid,` / `.owner_cpu: 0`).
+      l = LOCK.exec(`${lines.trimmed(j)} ${lines.trimmed(j + 1)}`);
+      if (l) j += 2;
+    }
     const sp = span(lines, i, j);
     r.addTask({ ...task, state: 'R', cpu, frames: [], onCpu: true, span: sp, format: 'spinlock_debug' });
     if (lockup) {
@@ -46,10 +58,24 @@ export const spinlockDebugParser: FormatParser = {
       });
     }
     announceCpu(ctx, cpu, j);
-    if (l && l[1]) {
-      const ownerPid = Number(l[3]);
-      const owner = ownerPid > 0 ? { pid: ownerPid, comm: l[2], taskAddr: null } : null;
-      const ownerCpu = Number(l[4]);
+    const addr = l ? (l[1] ?? l[2] ?? null) : null;
+    const symbol = l ? (l[3] ?? null) : null;
+    if (l && recursion) {
+      r.reports.push({
+        kind: 'deadlock',
+        subtype: 'spinlock_recursion',
+        header: lines.trimmed(i),
+        cpu,
+        task,
+        span: sp,
+        format: 'spinlock_debug',
+      });
+    }
+    if (l && (addr || symbol)) {
+      const ownerPid = Number(l[5]);
+      const ownerCpu = Number(l[6]);
+      // `<none>/-1` is no owner; pid 0 is the owner CPU's idle task (an interrupt on it).
+      const owner = ownerPid >= 0 && ownerCpu >= 0 ? { pid: ownerPid, comm: l[4], taskAddr: null } : null;
       // A spinlock holder cannot sleep: it is running on .owner_cpu.
       if (owner && ownerCpu >= 0)
         r.addTask({
@@ -62,10 +88,11 @@ export const spinlockDebugParser: FormatParser = {
           format: 'spinlock_debug',
         });
       r.lockFacts.push({
-        addr: hexAddr(l[1]),
+        addr: addr ? hexAddr(addr) : null,
+        ...(addr ? {} : { name: symbol! }),
         type: 'spinlock',
         owner,
-        waiters: lockup ? [task] : [],
+        waiters: lockup || recursion ? [task] : [],
         span: sp,
         format: 'spinlock_debug',
       });
