@@ -69,7 +69,9 @@ export const GENERIC_FRAMES: RegExp[] = [
   /^__switch_to(?:_asm)?$/,
   /^(?:context_switch|finish_task_switch(?:\.isra\.\d+)?|__switch_to_xtra|ret_from_fork(?:_asm|_nospec_begin|_nospec_end)?|kthread|worker_thread|process_one_work|smpboot_thread_fn)$/,
   /^(?:io_schedule(?:_timeout)?|bit_wait(?:_io)?|bit_wait_timeout|out_of_line_wait_on_bit(?:_lock)?|__wait_on_bit(?:_lock)?)$/,
-  /^(?:wait_for_completion(?:_timeout|_interruptible|_killable|_io|_io_timeout|_interruptible_timeout|_killable_timeout)?|__wait_for_common|wait_for_common(?:_io)?|do_wait_for_common)$/,
+  // wait_for_completion_state(): 5.17+ (kernel/sched/completion.c), what synchronize_rcu,
+  // kthread_stop and others call on 6.x.
+  /^(?:wait_for_completion(?:_timeout|_interruptible|_killable|_io|_io_timeout|_interruptible_timeout|_killable_timeout|_state)?|__wait_for_common|wait_for_common(?:_io)?|do_wait_for_common)$/,
   /^(?:prepare_to_wait(?:_event|_exclusive)?|finish_wait|__wait_event.*|wait_woken|do_nanosleep|hrtimer_nanosleep)$/,
   /^(?:entry_SYSCALL_64.*|do_syscall_64|system_call_fastpath|el0_svc.*|el0t_64_sync.*|do_el0_svc|invoke_syscall|__arm64_sys_.*|__x64_sys_.*|__do_sys_.*|__se_sys_.*|SyS_.*|sys_.*)$/,
   // 32-bit and compat syscall entry (x86 `int $0x80`, sysenter, syscall), and 6.x's dispatcher.

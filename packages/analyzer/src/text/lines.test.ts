@@ -188,6 +188,19 @@ describe('stripPrefixes', () => {
     expect(stripPrefixes('see https://example.org/x').text).toBe('see https://example.org/x');
   });
 
+  it("removes a note pointing back with an arrow after blanks, not ftrace's `<-caller`", () => {
+    expect(
+      stripPrefixes('     81      2   2  ffff9a6475e62f70  UN   0.0       0      0  [kworker/2:1]    <----- ???').text,
+    ).toBe('     81      2   2  ffff9a6475e62f70  UN   0.0       0      0  [kworker/2:1]');
+    expect(stripPrefixes(' #3 [ffff9a64775afbc8] mutex_lock at ffffffff83110b7f   <==  here').text).toBe(
+      ' #3 [ffff9a64775afbc8] mutex_lock at ffffffff83110b7f',
+    );
+    expect(stripPrefixes('bash-1234  [001] ....  100.0: do_sys_open <-do_syscall_64').text).toBe(
+      'bash-1234  [001] ....  100.0: do_sys_open <-do_syscall_64',
+    );
+    expect(stripPrefixes('x  <--> y').text).toBe('x  <--> y');
+  });
+
   it('keeps lockdep usage letters, dashes included', () => {
     for (const t of [
       ' (&ps2dev->cmd_mutex/1){--..}, at: [<c05937fd>] ps2_command+0x6a/0x2bd',

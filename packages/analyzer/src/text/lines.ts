@@ -373,6 +373,25 @@ const HOST_LABEL = /^[\w.-]{1,64}: (?=\[ {0,12}\d{1,10}\.\d{1,9}\])/;
  * Two dashes inside a word are part of it — a release string `6.8.0-smp--5e10b4d51d77-drs`
  * — so a note's dashes are three or more, or two after a space.
  */
+/**
+ * A note pointing back at what comes before it, after a run of blanks:
+ * `81  2  2  ffff9a6475e62f70  UN  …  [kworker/2:1]    <----- ???`,
+ * `#3 [ffff…] mutex_lock at ffffffff83110b7f   <---- target function`. The kernel prints
+ * no `<--` or `<==` arrows; ftrace's `fn <-caller` has one dash and no blank before it.
+ * Read by hand (each mark's position once), not by a regex that backtracks over blanks.
+ */
+function arrowNoteAt(s: string): number {
+  for (const mark of ['<--', '<==']) {
+    for (let k = s.indexOf(mark); k >= 0; k = s.indexOf(mark, k + 1)) {
+      if (k < 2 || !isAsciiSpace(s.charCodeAt(k - 1)) || !isAsciiSpace(s.charCodeAt(k - 2))) continue;
+      let e = k + 1;
+      while (e < s.length && s[e] === mark[1]) e++;
+      if (s[e] !== '>') return k; // `<-->` is a two-way arrow in prose, not a note
+    }
+  }
+  return -1;
+}
+
 const DASH_COMMENT = /([^\s\-{.+?])(?:\s{1,8}-{2,}|-{3,})(?=[^\s<>\][{}.+?-]).*$/;
 
 export function stripPrefixes(
@@ -660,6 +679,8 @@ function strip(raw: string, out: Stripped): void {
 /** Trailing human comments and white space removed. */
 function messageTail(s: string): string {
   if (s.indexOf('//') >= 0) s = s.replace(SLASH_COMMENT, '');
+  const arrow = arrowNoteAt(s);
+  if (arrow >= 0) s = s.slice(0, arrow);
   if (s.indexOf('--') >= 0) s = s.replace(DASH_COMMENT, '$1');
   return trimEnd(s);
 }

@@ -85,6 +85,23 @@ describe('findWaits', () => {
     expect(w.culprit?.fn).toBe('acme_wait_idle');
   });
 
+  it('reads 6.x completion plumbing (wait_for_completion_state) under synchronize_rcu as an RCU wait', () => {
+    const text = task('systemd', 1, 'D', [
+      ...SCHED,
+      'schedule_timeout+0x90/0x100',
+      '__wait_for_common+0xb0/0x180',
+      'wait_for_completion_state+0x20/0x60',
+      '__wait_rcu_gp+0x114/0x1e0',
+      'synchronize_rcu_normal.part.0+0x48/0x60',
+      'synchronize_rcu+0xe0/0x140',
+      'rcu_sync_enter+0x44/0x140',
+      ...SYSCALL,
+    ]);
+    const w = waitsOf(text).byPid(1)!;
+    expect(w.rule.kind).toBe('rcu');
+    expect(w.frame.fn).toBe('__wait_rcu_gp');
+  });
+
   it('lets a sleep-and-retry loop be named by the wait that calls it', () => {
     const text = task('ip', 102, 'D', [
       ...SCHED,

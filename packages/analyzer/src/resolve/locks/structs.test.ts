@@ -38,6 +38,26 @@ describe('ownersFromStructs', () => {
     expect(ownerOf(table, 'ffff880035acf1e0')).toEqual({ task: 'task:4790', confidence: 'certain' });
     expect(table.existing('ffff880035acf1e0', null)!.owner!.evidence).toEqual([{ line: 5, endLine: 13 }]);
     expect(table.addrOnlyTasks.size).toBe(0);
+    // Drawn though nobody is shown waiting: the dump names a task of the capture.
+    expect(table.existing('ffff880035acf1e0', null)!.reported).toBe(true);
+  });
+
+  it('reads an rw_semaphore printed without the `struct` keyword: its owner is the writer task', () => {
+    const rwsem = [
+      'crash> rw_semaphore ffff9a20c0063270',
+      'struct rw_semaphore {',
+      '  count = {',
+      '    counter = 0x3',
+      '  },',
+      '  owner = {',
+      '    counter = 0xffff88003570de20',
+      '  },',
+      '}',
+    ];
+    const { table } = lockTableOf([...PS, ...rwsem].join('\n'));
+    ownersFromStructs(table);
+    expect(ownerOf(table, 'ffff9a20c0063270')).toEqual({ task: 'task:4790', confidence: 'certain' });
+    expect(table.existing('ffff9a20c0063270', null)!.reported).toBe(true);
   });
 
   it('an owner no task of the dump has is known by its address', () => {
@@ -45,6 +65,8 @@ describe('ownersFromStructs', () => {
     ownersFromStructs(table);
     expect(ownerOf(table, 'ffff880035acf1e0')?.task).toBe('task:@ffff88003570aa00');
     expect([...table.addrOnlyTasks.keys()]).toEqual(['task:@ffff88003570aa00']);
+    // An owner the capture does not show is no reason to draw the lock on its own.
+    expect(table.existing('ffff880035acf1e0', null)!.reported).toBeUndefined();
   });
 
   it('an empty owner field names nobody', () => {

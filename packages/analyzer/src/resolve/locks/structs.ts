@@ -14,14 +14,13 @@ export function ownersFromStructs(table: LockTable): void {
     if (!s) return;
     const l = table.ensure(s.addr, s.name, s.type, [d.span]);
     l.locked = s.locked ?? l.locked;
-    if (s.ownerAddr)
-      table.setOwner(
-        l,
-        table.taskIdForAddr(s.ownerAddr, [d.span]),
-        'certain',
-        `its owner field is ${s.ownerAddr} (${s.source})`,
-        [d.span],
-      );
+    if (s.ownerAddr) {
+      const owner = table.taskIdForAddr(s.ownerAddr, [d.span]);
+      table.setOwner(l, owner, 'certain', `its owner field is ${s.ownerAddr} (${s.source})`, [d.span]);
+      // A lock whose dump names a task of the capture as its owner is drawn even when
+      // nobody is shown waiting for it: the session printed it to find its holder.
+      if (model.taskById.get(owner)) l.reported = true;
+    }
     const byPid = s.ownerPid ? model.taskByPid.get(s.ownerPid) : undefined;
     if (byPid)
       table.setOwner(l, byPid.id, 'certain', `its lock_owner field is pid ${s.ownerPid} (${s.source})`, [d.span]);

@@ -37,8 +37,8 @@ export interface LockInfo {
   takenWhileHeld: { lock: LockInfo; why: string; evidence: Span[] }[];
   evidence: Span[];
   locked: boolean | null;
-  /** A report names this lock as held (lockdep's held instance of a recursive report):
-   *  drawn even with no waiter. */
+  /** A report names this lock as held (lockdep's held instance of a recursive report), or
+   *  a crash struct dump names a task of the capture as its owner: drawn even with no waiter. */
   reported?: true;
   /** Place in the output (see LockTable.seq). */
   seq: number;
