@@ -357,6 +357,35 @@ describe('reflow', () => {
     ]);
   });
 
+  it('drops the encoded trailing space (`=20`) that an undecoded quoted-printable body ends lines with', () => {
+    const body = [
+      '[10237.670358] NIP [c000000000d1ea70] _raw_spin_lock_irq+0x60/0x100=20',
+      '[10237.670358] Call Trace:=20',
+      '[10237.670360] [c000001fe9d8b7f0] [c0000000006ce1dc] bfq_bio_merge+0x9c/0x1=',
+      'f0=20',
+      '[10237.670361] [c000001fe9d8b870] [c0000000006a4de8] __blk_mq_sched_bio_mer=',
+      'ge+0xa8/0x1d0=20',
+      '[10237.670362] [c000001fe9d8b980] [c00000000068d1ac] generic_make_request+0=',
+      'xdc/0x380=20',
+      '[10237.670344] CFAR: c000000000d1ea98 IRQMASK: 1 =20',
+      'a setting of hung=20',
+    ];
+    expect(read(body).map((o) => o[0])).toEqual([
+      'NIP [c000000000d1ea70] _raw_spin_lock_irq+0x60/0x100',
+      'Call Trace:',
+      '[c000001fe9d8b7f0] [c0000000006ce1dc] bfq_bio_merge+0x9c/0x1f0',
+      '[c000001fe9d8b870] [c0000000006a4de8] __blk_mq_sched_bio_merge+0xa8/0x1d0',
+      '[c000001fe9d8b980] [c00000000068d1ac] generic_make_request+0xdc/0x380',
+      'CFAR: c000000000d1ea98 IRQMASK: 1',
+      'a setting of hung',
+    ]);
+    // Not in a text that is not quoted-printable: `hung=20` may mean what it says there.
+    expect(read(['a setting of hung=20', 'Call Trace:']).map((o) => o[0])).toEqual([
+      'a setting of hung=20',
+      'Call Trace:',
+    ]);
+  });
+
   it('joins what continues a record and never starts one: a lockdep site after `at:`, crash `COMMAND:`, an unclosed `[module`', () => {
     expect(
       read([

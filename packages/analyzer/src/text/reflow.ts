@@ -169,6 +169,12 @@ const GLUED = ['Call Trace:', 'Call trace:', 'INFO: task '];
 /** A quoted-printable escape of a printable ASCII character, a tab or a space (RFC 2045 6.7). */
 const QP_ESCAPE = /=(09|2[0-9A-F]|[3-6][0-9A-F]|7[0-9A-E])/g;
 
+/** A line's trailing space or tab, which quoted-printable must encode (`…+0x64/0x1a0=20`,
+ *  RFC 2045 6.7 rule 3). */
+const QP_TRAILING = /=(?:20|09)$/;
+/** The same, where pieces of a joined line ended (a space follows it there). */
+const QP_TRAILING_IN_JOIN = /=(?:20|09)(?= |$)/g;
+
 /** HTML mail drops the space after `INFO: task`: `INFO: taskbash:2644 blocked …`. */
 const TASK_SPACE_LOST = /(^|\s)INFO: task(?=\S{1,64}:\d{1,10} (?:blocked|is blocked))/;
 
@@ -287,14 +293,20 @@ export function reflow(t: LineTable): LineTable {
     let glued = false;
     let lost = false;
     let escaped = false;
+    // A line of an undecoded quoted-printable body that ends in an encoded space: in such
+    // a body a literal `=` is `=3D`, so `=20` at a line's end is the space (`=20` left
+    // there hides the end of a frame or a header from the parsers).
+    let trailing = false;
     for (let p = a; p <= b; p++) {
       for (const f of finders) if (f(p)) glued = true;
       if (infoTask(p)) lost = true;
       if (qpEscape?.(p)) escaped = true;
+      if (qp && (t.lastCode(p) === 48 || t.lastCode(p) === 57) && QP_TRAILING.test(t.text(p))) trailing = true;
     }
-    if (!glued && !lost && !escaped) continue;
+    if (!glued && !lost && !escaped && !trailing) continue;
     let text = joinedText(t, a, b, tight, soft);
     if (escaped) text = text.replace(QP_ESCAPE, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+    else if (trailing) text = text.replace(QP_TRAILING_IN_JOIN, '').trimEnd();
     if (lost && TASK_SPACE_LOST.test(text)) text = text.replace(TASK_SPACE_LOST, '$1INFO: task ');
     const parts = glued ? splitGlued(text) : [text];
     if (parts.length > 1) splits.push({ at: k, parts });
