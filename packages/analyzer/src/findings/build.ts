@@ -249,6 +249,25 @@ export function buildFindings(inp: FindingInputs): Analysis {
       out.push(lockOrderCycle(nodes, order, edges, edgeEvidence(edges, ids), weakestIn(edges, ids)));
     }
   }
+  // 1b. lockdep's inconsistent lock state with the task taking the lock in an interrupt:
+  //     the class is also taken with that interrupt enabled, so the interrupt can arrive
+  //     on a CPU whose code holds it (print_usage_bug's `<Interrupt>` scenario).
+  for (const ch of model.records.lockdepChains) {
+    if (!ch.irq || ch.entries.length !== 1) continue;
+    const name = ch.entries[0].name;
+    const lock = inp.locks.find((l) => l.name === name && l.waiters.length > 0);
+    const task = lock?.waiters[0];
+    if (!lock || !task || cycles.some((c) => c.includes(lock.id))) continue;
+    out.push({
+      kind: 'self_deadlock',
+      severity: 'critical',
+      summary: `${label(nodes, task)} takes ${label(nodes, lock.id)} in interrupt context, and lockdep saw it taken with that interrupt enabled (inconsistent lock state): an interrupt that arrives on a CPU whose code holds it spins on it forever — a possible same-CPU deadlock`,
+      nodes: [task, lock.id],
+      evidence: [ch.entries[0].span],
+      // lockdep saw both usages; the dump does not show them at once.
+      confidence: 'likely',
+    });
+  }
   // 2. Root blockers: where the waiters' chains end. Sources are blocked tasks and
   //    stuck CPUs; a sink (no outgoing edge) or a cycle is where the chain stops.
   // Sources: blocked tasks, stuck CPUs, and anything that waits while nothing waits on it

@@ -171,6 +171,9 @@ export interface LockdepChainRecord {
   reporter: TaskRef | null;
   entries: { index: number; name: string; frames: string[]; span: Span }[];
   span: Span;
+  /** An irq report's cycle (parse/dmesg/lockdep.ts irqCycle): the last class is closed
+   *  to the first by an interrupt, not by a recorded order. */
+  irq?: true;
 }
 
 /** What an address is: learned from ps/bt headers, kmem, per-cpu dumps. */

@@ -107,6 +107,17 @@ const VERB: Record<string, string> = {
 function lockdepSentences(model: Model): string[] {
   const out: string[] = [];
   for (const ch of model.records.lockdepChains.slice(0, 3)) {
+    const who0 = ch.reporter ? `${ch.reporter.comm ?? 'a task'}/${ch.reporter.pid}` : 'a task';
+    if (ch.irq) {
+      // An irq report: the classes in order, closed by an interrupt.
+      const names = [...ch.entries].sort((a, b) => a.index - b.index).map((e) => e.name);
+      out.push(
+        names.length === 1
+          ? `Lockdep: ${who0} takes ${names[0]} in an interrupt, and it is also taken with that interrupt enabled: an interrupt on a CPU that holds it deadlocks there.`
+          : `Lockdep: ${names.join(' → ')}, each taken while the one before is held, and an interrupt that takes ${names[0]} can arrive while ${names[names.length - 1]} is held (${who0} made the irq usage): run together, they deadlock.`,
+      );
+      continue;
+    }
     const entries = [...ch.entries].sort((a, b) => b.index - a.index);
     const steps = entries.map((e) => `${e.name}${acquireSite(e.frames) ? ` (in ${acquireSite(e.frames)})` : ''}`);
     const who = ch.reporter ? `${ch.reporter.comm ?? 'a task'}/${ch.reporter.pid}` : 'a task';

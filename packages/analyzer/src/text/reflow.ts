@@ -54,6 +54,9 @@ const OPENERS: readonly RegExp[] = [
   /^\/[\w.+-]{1,64}(?:\/[\w.+-]{1,64}){0,16}:/, // a file's lines: `grep` output, `dis -l` sources
   /^==> /, // `tail` naming the file that follows
   /^[a-z][a-z ,()]{0,80}:$/, // lockdep's `other info that might help us debug this:`
+  // lockdep's report sentences and a lock class line `(&(&priv->lock)->rlock#2){-.....}`
+  /^(?:but (?:this|task is)|and (?:this task|interrupts could)|which (?:lock already|would create)|to an? [\w-]{1,40} lock:)/,
+  /^\(.{1,256}\)\{[-+.?0-9a-zA-Z]{0,16}\}/,
   /^[\w.-]{1,32} {1,16}\d{1,10} {1,8}\d{1,3}\.\d /, // a `ps aux` row `root  31969  0.0 …`
   /^\d{1,10} {1,8}\d{1,10} {1,4}\d{1,5} {1,4}[0-9a-f]{8,16} {1,4}[A-Z]{2} /, // a crash `ps` row `31459  1  6  ffff88e9c8de8000  UN …`
   /^[^\s;]{1,64};[^\s;]/, // folded stacks `comm;frame;frame 1234`

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { analyze } from '../../analyze.js';
 import { parseText } from '../run.js';
 
 // print_bad_irq_dependency (kernel/locking/lockdep.c), trimmed: the trying/holding lines
@@ -149,7 +150,8 @@ describe('lockdep stack backtrace', () => {
         ' ps2_command+0x6a/0x2bd',
       ]),
     );
-    expect(records.tasks.map((x) => x.format)).toEqual(['cpu_dump']);
+    // (The report names its task too, with no stack: the stack is the CPU dump's.)
+    expect(records.tasks.filter((x) => x.frames.length > 0).map((x) => x.format)).toEqual(['cpu_dump']);
   });
 
   it('does not give a stack far from any report to a reporter', () => {
@@ -303,5 +305,84 @@ describe('a lockdep report quoted from its trying line, without the headline', (
     );
     expect(records.reports.map((r) => r.subtype)).toEqual(['circular']);
     expect(parseText('bash/1 is trying to acquire lock:\nand then it stopped\n').records.reports).toEqual([]);
+  });
+});
+
+describe('lockdep irq reports: the cycle an interrupt closes', () => {
+  const INVERSION = [
+    '========================================================',
+    'WARNING: possible irq lock inversion dependency detected',
+    '5.12.0-rc3+ #25 Tainted: G        W',
+    '--------------------------------------------------------',
+    'bash/780 just changed the state of lock:',
+    'ffffffff82b29c98 (device_domain_lock){..-.}-{2:2}, at: iommu_flush_dev_iotlb.part.0+0x32/0x110',
+    'but this lock took another, SOFTIRQ-unsafe lock in the past:',
+    ' (pasid_lock){+.+.}-{2:2}',
+    '',
+    'and interrupts could create inverse lock ordering between them.',
+    '',
+    'other info that might help us debug this:',
+    'Chain exists of:',
+    '  device_domain_lock --> &iommu->lock --> pasid_lock',
+  ];
+  it('irq inversion: the reporter holds the lock it changed; Chain exists of gives the cycle', () => {
+    const { records } = parseText(INVERSION.join('\n'));
+    expect(records.reports.map((r) => [r.subtype, r.task?.pid])).toEqual([['irq_inversion', 780]]);
+    expect(records.lockFacts.map((f) => [f.addr, f.owner?.pid, f.waiters])).toEqual([['ffffffff82b29c98', 780, []]]);
+    expect(records.lockdepChains.map((c) => [c.irq, c.entries.map((e) => e.name)])).toEqual([
+      [true, ['device_domain_lock', '&iommu->lock', 'pasid_lock']],
+    ]);
+  });
+  it('irq inversion without a chain line: the two classes, the irq-safe one first', () => {
+    const backward = [
+      '[ INFO: possible irq lock inversion dependency detected ]',
+      'nc/1854 just changed the state of lock:',
+      '(af_callback_keys + sk->sk_family#2){-.-?}, at: [<c0268a7f>] sock_def_error_report+0x1f/0x90',
+      'but this lock was taken by another, soft-irq-safe lock in the past:',
+      '(slock-AF_INET){-+..}',
+    ];
+    const { records } = parseText(backward.join('\n'));
+    expect(records.lockdepChains[0].entries.map((e) => e.name)).toEqual([
+      'slock-AF_INET',
+      'af_callback_keys + sk->sk_family#2',
+    ]);
+  });
+  it('is drawn as a lock-order cycle and a deadlock_cycle finding', () => {
+    const doc = analyze(INVERSION.join('\n'));
+    expect(doc.graph.edges.filter((e) => e.kind === 'lock_order').map((e) => `${e.from} -> ${e.to}`)).toEqual([
+      'lock:ffffffff82b29c98 -> lock:&iommu->lock',
+      'lock:&iommu->lock -> lock:pasid_lock',
+      'lock:pasid_lock -> lock:ffffffff82b29c98',
+    ]);
+    expect(doc.findings.map((f) => f.kind)).toContain('deadlock_cycle');
+  });
+  it('inconsistent lock state taken in an interrupt: the task waits for it, a possible same-CPU self-deadlock', () => {
+    const doc = analyze(
+      [
+        'WARNING: inconsistent lock state',
+        'inconsistent {SOFTIRQ-ON-W} -> {IN-SOFTIRQ-W} usage.',
+        'client/4460 [HC0[0]:SC1[1]:HE1:SE0] takes:',
+        'ffff888703331198 (&(&s->cache_lock)->rlock){+.?.}, at: sidtab_sid2str_put.part.0+0x35/0x2f0',
+        '{SOFTIRQ-ON-W} state was registered at:',
+      ].join('\n'),
+    );
+    expect(doc.graph.edges.map((e) => `${e.from} -${e.kind}-> ${e.to}`)).toContain(
+      'task:4460 -waits_lock-> lock:ffff888703331198',
+    );
+    const f = doc.findings.find((x) => x.kind === 'self_deadlock');
+    expect(f?.nodes).toEqual(['task:4460', 'lock:ffff888703331198']);
+    expect(f?.confidence).toBe('likely');
+  });
+  it('inconsistent lock state held while enabling the interrupt: the task holds it, no self-deadlock drawn', () => {
+    const { records } = parseText(
+      [
+        'WARNING: inconsistent lock state',
+        'inconsistent {IN-SOFTIRQ-W} -> {SOFTIRQ-ON-W} usage.',
+        'bash/12 [HC0[0]:SC0[0]:HE1:SE1] takes:',
+        'ffff888703331198 (&lock){+.?.}, at: f+0x35/0x2f0',
+      ].join('\n'),
+    );
+    expect(records.heldLocks.map((h) => [h.addr, h.holder.pid])).toEqual([['ffff888703331198', 12]]);
+    expect(records.lockFacts).toEqual([]);
   });
 });

@@ -21,6 +21,7 @@
 //   Possible unsafe locking scenario: … *** DEADLOCK ***
 //   stack backtrace:                                            (then `CPU: N PID: …` + trace)
 
+import type { Span } from '../../contract.js';
 import { HeldLockRecord, type LockdepChainRecord, type TaskRef } from '../records.js';
 import type { FormatParser, ParseContext } from '../parser.js';
 import type { LineTable } from '../../text/lines.js';
@@ -78,10 +79,32 @@ const CHAIN = /^-> #\d{1,3} \(|state was registered at:$/;
 const IRQ_CLASSES =
   /^(?:which would create a new lock dependency:|but this new dependency connects an? [\w-]{1,40} lock:|to an? [\w-]{1,40} lock:|the dependencies between [\w -]{1,80}:)$/;
 const CHAIN_ENTRY = /^-> #(\d{1,3}) \((.{1,256}?)\)\{[^}]{0,16}\}/;
+// print_irq_inversion_bug: `swapper/0/0 just changed the state of lock:`, that lock, then
+// `but this lock took another, SOFTIRQ-unsafe lock in the past:` (it was held while the
+// other, irq-unsafe class was taken) or `but this lock was taken by another, HARDIRQ-safe
+// lock in the past:` (the other, irq-safe class was held while it was taken), the other
+// class. Either way the classes form a cycle: the irq-safe one is held while the chain to
+// the irq-unsafe one is taken, and an interrupt that takes the irq-safe one can arrive
+// while the irq-unsafe one is held with interrupts enabled.
+const CHANGED = /^(.{1,16}?)\/(\d{1,10}) just changed the state of lock:$/;
+const INVERSION_OTHER = /^but this lock (took|was taken by) another, [\w-]{1,40} lock in the past:$/;
+// print_bad_irq_dependency: the new dependency (held -> wanted) `connects a HARDIRQ-irq-safe
+// lock:` (held, or a class the held one was taken under) `to a HARDIRQ-irq-unsafe lock:`
+// (wanted, or a class taken under it): the same cycle, closed by an interrupt.
+const CONNECTS_SAFE = /^but this new dependency connects an? [\w-]{1,40}-safe lock:$/;
+const TO_UNSAFE = /^to an? [\w-]{1,40}-unsafe lock:$/;
+// `Chain exists of:` then `A --> B --> C` (print_circular_lock_scenario and the irq
+// scenarios): the classes from the first to the last, each taken while the one before was held.
+const CHAIN_EXISTS = /^Chain exists of:(?: (.{1,1000}))?$/;
+const ARROWS = / --> /;
+// print_usage_bug: `inconsistent {SOFTIRQ-ON-W} -> {IN-SOFTIRQ-W} usage.` — the new usage
+// `IN-…` is the task taking the lock in interrupt context (mark_usage on acquire); `…-ON-…`
+// is the task holding it while it enables interrupts (mark_held_locks).
+const USAGE = /^inconsistent \{([\w-]{1,40})\} -> \{([\w-]{1,40})\} usage\.$/;
 // print_usage_bug: `syz-executor/123 [HC0[0]:SC1[1]:HE1:SE0] takes:`
 const TAKES = /^(.{1,16}?)\/(\d{1,10}) \[HC\d\[\d\]:SC\d\[\d\]:HE\d:SE\d\] takes:$/;
 const PROSE =
-  /^(?:which lock already depends on the new lock\.|the existing dependency chain \(in reverse order\) is:|other info that might help us debug this:|Possible unsafe locking scenario:|Chain exists of:|\*\*\* DEADLOCK \*\*\*|May be due to missing lock nesting notation|stack backtrace:|CPU\d{1,3} {2,40}(?:CPU\d{1,3})?|-{4} {2,40}(?:-{4})?|(?:lock|rlock|lock_irqsave|spin_lock|mutex_lock|read_lock|write_lock)\(.{1,200}\);|<Interrupt>|[\w&>(). \-/#]{1,200} --> [\w&>(). \-/#]{1,200}|\[ BUG: .{1,100}\]|INFO: lockdep is turned off\.|the dependencies between .{1,200}|irq event stamp: \d{1,20}|(?:hard|soft)irqs last {1,2}(?:en|dis)abled at .{1,300}|inconsistent \{.{1,100}\} usage\.|.{1,40} takes:)$/;
+  /^(?:which lock already depends on the new lock\.|the existing dependency chain \(in reverse order\) is:|other info that might help us debug this:|Possible (?:interrupt )?unsafe locking scenario:|and interrupts could create inverse lock ordering between them\.|local_irq_disable\(\);|Chain exists of:|\*\*\* DEADLOCK \*\*\*|May be due to missing lock nesting notation|stack backtrace:|CPU\d{1,3} {2,40}(?:CPU\d{1,3})?|-{4} {2,40}(?:-{4})?|(?:lock|rlock|lock_irqsave|spin_lock|mutex_lock|read_lock|write_lock)\(.{1,200}\);|<Interrupt>|[\w&>(). \-/#]{1,200} --> [\w&>(). \-/#]{1,200}|\[ BUG: .{1,100}\]|INFO: lockdep is turned off\.|the dependencies between .{1,200}|irq event stamp: \d{1,20}|(?:hard|soft)irqs last {1,2}(?:en|dis)abled at .{1,300}|inconsistent \{.{1,100}\} usage\.|.{1,40} takes:)$/;
 
 function ref(comm: string, pid: string): TaskRef {
   return { pid: Number(pid), comm, taskAddr: null };
@@ -243,8 +266,18 @@ function readReport(lines: LineTable, i: number, j: number, ctx: ParseContext, s
   let wantedAddr: string | null = null;
   let heldSame = false;
   let task: TaskRef | null = prev ? prev.task : null;
-  let mode: 'none' | 'trying' | 'holding' | 'chain' = 'none';
+  let mode: 'none' | 'trying' | 'holding' | 'chain' | 'changed' | 'other' | 'safe' | 'unsafe' | 'arrows' | 'takes' =
+    'none';
   const chain: LockdepChainRecord['entries'] = [];
+  // The irq reports' classes (CHANGED, INVERSION_OTHER, CONNECTS_SAFE, TO_UNSAFE), the
+  // held class, `Chain exists of:`'s classes, and where each name was read.
+  const irq: { changed?: string; other?: string; forward?: boolean; safe?: string; unsafe?: string; held?: string } =
+    {};
+  let arrows: string[] | null = null;
+  let inIrq = false;
+  // The line that names the reporter.
+  let taskAt: number | null = null;
+  const seenAt = new Map<string, Span>();
   for (; j < lines.length; j++) {
     const t = lines.trimmed(j);
     if (t === '') continue;
@@ -255,12 +288,44 @@ function readReport(lines: LineTable, i: number, j: number, ctx: ParseContext, s
       // of trying lines is read one line at a time, never rescanned.
       if (subtype === HEADLESS && j > i) break;
       task = ref(m[1], m[2]);
+      taskAt = j;
       mode = 'trying';
       continue;
     }
     if ((m = TAKES.exec(t))) {
       task = ref(m[1], m[2]);
-      mode = 'holding';
+      taskAt = j;
+      mode = inIrq ? 'takes' : 'holding';
+      continue;
+    }
+    if ((m = USAGE.exec(t))) {
+      inIrq = m[2].startsWith('IN-');
+      continue;
+    }
+    if ((m = CHANGED.exec(t))) {
+      task = ref(m[1], m[2]);
+      taskAt = j;
+      mode = 'changed';
+      continue;
+    }
+    if ((m = INVERSION_OTHER.exec(t))) {
+      irq.forward = m[1] === 'took';
+      mode = 'other';
+      continue;
+    }
+    if (CONNECTS_SAFE.test(t) || TO_UNSAFE.test(t)) {
+      mode = t.startsWith('to ') ? 'unsafe' : 'safe';
+      continue;
+    }
+    if ((m = CHAIN_EXISTS.exec(t))) {
+      mode = 'arrows';
+      if (!m[1]) continue;
+    }
+    if (mode === 'arrows' && ARROWS.test(t)) {
+      const rest = t.startsWith('Chain exists of:') ? t.slice('Chain exists of:'.length) : t;
+      arrows = rest.split(ARROWS).map((x) => x.trim());
+      for (const a of arrows) seenAt.set(a, span(lines, j, j + 1));
+      mode = 'none';
       continue;
     }
     if (HOLDING.test(t)) {
@@ -298,7 +363,46 @@ function readReport(lines: LineTable, i: number, j: number, ctx: ParseContext, s
       }
     }
     if (l && l.at !== null && j + 1 < lines.length && WRAPPED_MODULE.test(lines.trimmed(j + 1))) j++;
+    if (l && !seenAt.has(l.name)) seenAt.set(l.name, span(lines, lockFrom, j + 1));
+    if (l && (mode === 'other' || mode === 'safe' || mode === 'unsafe')) {
+      if (mode === 'other') irq.other ??= l.name;
+      else if (mode === 'safe') irq.safe ??= l.name;
+      else irq.unsafe ??= l.name;
+      mode = 'none';
+      continue;
+    }
+    if (l && task && mode === 'changed') {
+      // mark_lock found the inversion as the task took the lock (or, holding it, enabled
+      // interrupts): either way the task holds it once lockdep has reported.
+      irq.changed ??= l.name;
+      ctx.records.lockFacts.push({
+        addr: l.addr,
+        name: l.name,
+        at: l.at,
+        owner: task,
+        waiters: [],
+        span: span(lines, lockFrom, j + 1),
+        format: 'lockdep',
+      });
+      mode = 'none';
+      continue;
+    }
+    if (l && task && mode === 'takes') {
+      // Taking it in interrupt context, where it was also taken with that interrupt enabled.
+      irq.changed ??= l.name;
+      ctx.records.lockFacts.push({
+        addr: l.addr,
+        name: l.name,
+        at: l.at,
+        waiters: [task],
+        span: span(lines, lockFrom, j + 1),
+        format: 'lockdep',
+      });
+      mode = 'none';
+      continue;
+    }
     if (l && task) {
+      if (mode === 'holding') irq.held ??= l.name;
       if (mode === 'trying' && wanted === null) {
         wanted = l.name;
         wantedAddr = l.addr;
@@ -356,6 +460,18 @@ function readReport(lines: LineTable, i: number, j: number, ctx: ParseContext, s
     if (wanted === null) return null;
     subtype = chain.length === 0 && heldSame ? 'recursive' : 'circular';
   }
+  // The reporter is a task of the dump even when its stack was cut (an idle task, pid 0,
+  // is left to its `CPU: N PID: 0` line, which says which CPU's it is).
+  if (!prev && task && taskAt !== null && task.pid !== null && task.pid > 0)
+    ctx.records.addTask({
+      ...task,
+      state: null,
+      cpu: null,
+      frames: [],
+      onCpu: false,
+      span: span(lines, taskAt, taskAt + 1),
+      format: 'lockdep',
+    });
   if (!prev)
     ctx.records.reports.push({
       kind: 'deadlock',
@@ -368,7 +484,45 @@ function readReport(lines: LineTable, i: number, j: number, ctx: ParseContext, s
   st.lockdepReporter = task ? { task, index: j } : null;
   st.lastLockdep = { end: j, task, subtype: subtype ?? prev?.subtype ?? 'circular', chained: chain.length > 0 };
   if (chain.length) ctx.records.lockdepChains.push({ reporter: task, entries: chain, span: span(lines, i, j) });
+  else {
+    const names = irqCycle(subtype, irq, wanted, arrows);
+    if (names.length)
+      ctx.records.lockdepChains.push({
+        reporter: task,
+        entries: names.map((name, index) => ({ index, name, frames: [], span: seenAt.get(name) ?? span(lines, i, j) })),
+        span: span(lines, i, j),
+        irq: true,
+      });
+  }
   return j;
+}
+
+/**
+ * The classes of an irq report's cycle, from the irq-safe class to the irq-unsafe one, each
+ * taken while the one before was held; an interrupt that takes the first while the last is
+ * held closes it. One class (print_usage_bug taking it in interrupt context): the class
+ * against itself. None when the report was cut before its classes.
+ */
+function irqCycle(
+  subtype: string | null,
+  irq: { changed?: string; other?: string; forward?: boolean; safe?: string; unsafe?: string; held?: string },
+  wanted: string | null,
+  arrows: string[] | null,
+): string[] {
+  let ends: [string, string] | null = null;
+  if (subtype === 'irq_inversion' && irq.changed && irq.other)
+    ends = irq.forward ? [irq.changed, irq.other] : [irq.other, irq.changed];
+  if (subtype === 'inconsistent') return irq.changed ? [irq.changed] : [];
+  if (subtype === 'irq_order') {
+    const all = [irq.safe, irq.held, wanted, irq.unsafe].filter((x): x is string => !!x);
+    const out = all.filter((x, k) => k === 0 || x !== all[k - 1]);
+    if (arrows && arrows.length >= 2 && out.includes(arrows[0]) && out.includes(arrows[arrows.length - 1]))
+      return arrows;
+    return out.length >= 2 ? out : [];
+  }
+  if (!ends) return [];
+  if (arrows && arrows.length >= 2 && arrows[0] === ends[0] && arrows[arrows.length - 1] === ends[1]) return arrows;
+  return ends[0] === ends[1] ? [ends[0]] : ends;
 }
 
 /** Is the first non-blank line within two after `j` a `CPU: N PID: N Comm:` line? */

@@ -57,7 +57,9 @@ export function lockOrderFromChains(table: LockTable): void {
       if (held === taken || held.takenWhileHeld.some((o) => o.lock === taken)) continue;
       held.takenWhileHeld.push({
         lock: taken,
-        why: `lockdep recorded ${link.taken} taken while ${link.held} was held${link.site ? ` (in ${link.site})` : ''}: whoever holds ${link.held} there waits for ${link.taken}`,
+        why: link.irq
+          ? `${link.held} is taken with interrupts enabled and ${link.taken} in an interrupt (lockdep's irq usage): an interrupt that takes ${link.taken} on a CPU whose code holds ${link.held} waits for it there`
+          : `lockdep recorded ${link.taken} taken while ${link.held} was held${link.site ? ` (in ${link.site})` : ''}: whoever holds ${link.held} there waits for ${link.taken}`,
         evidence: [link.span],
       });
     }
@@ -73,6 +75,8 @@ export interface LockOrderLink {
   /** The chain entries that name `taken` (its saved trace) and `held`. */
   span: Span;
   heldSpan: Span;
+  /** The link an interrupt makes (the closing link of an irq report's cycle). */
+  irq?: true;
 }
 
 /**
@@ -85,7 +89,7 @@ export function lockOrderLinks(ch: LockdepChainRecord): LockOrderLink[] {
   const entries = ch.entries.slice().sort((a, b) => a.index - b.index);
   if (entries.length < 2) return [];
   const out: LockOrderLink[] = [];
-  const link = (held: (typeof entries)[number], taken: (typeof entries)[number]) => {
+  const link = (held: (typeof entries)[number], taken: (typeof entries)[number], irq = false) => {
     if (held.name !== taken.name)
       out.push({
         held: held.name,
@@ -93,10 +97,12 @@ export function lockOrderLinks(ch: LockdepChainRecord): LockOrderLink[] {
         site: acquireSite(taken.frames),
         span: taken.span,
         heldSpan: held.span,
+        ...(irq ? { irq: true as const } : {}),
       });
   };
   for (let i = 1; i < entries.length; i++) link(entries[i - 1], entries[i]);
-  link(entries[entries.length - 1], entries[0]);
+  // An irq report's cycle is closed by an interrupt taking the first class.
+  link(entries[entries.length - 1], entries[0], ch.irq === true);
   return out;
 }
 
