@@ -386,3 +386,26 @@ describe('lockdep irq reports: the cycle an interrupt closes', () => {
     expect(records.lockFacts).toEqual([]);
   });
 });
+
+describe('a lockdep reporter that is an idle task', () => {
+  it('is the idle task of the CPU its comm names (swapper/N), not a pid-0 task of no CPU', () => {
+    const { records } = parseText(
+      [
+        'WARNING: inconsistent lock state',
+        'inconsistent {SOFTIRQ-ON-W} -> {IN-SOFTIRQ-W} usage.',
+        'swapper/30/0 [HC0[0]:SC1[1]:HE1:SE0] takes:',
+        'ffffffff9acdc038 (hugetlb_lock){+.?.}, at: free_huge_page+0x36f/0xaa0',
+      ].join('\n'),
+    );
+    expect(records.tasks.map((t) => [t.pid, t.comm, t.cpu])).toEqual([[0, 'swapper/30', 30]]);
+    // 2.6's plain `swapper` names no CPU: left to its `CPU: N PID: 0` line.
+    const old = parseText(
+      [
+        '[ INFO: possible recursive locking detected ]',
+        'swapper/0 is trying to acquire lock:',
+        ' (&q->lock){-+..}, at: [<c0117f9b>] __wake_up+0x15/0x42',
+      ].join('\n'),
+    );
+    expect(old.records.tasks).toEqual([]);
+  });
+});

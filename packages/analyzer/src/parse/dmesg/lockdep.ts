@@ -247,6 +247,7 @@ export const lockdepHeadlessParser: FormatParser = {
     return readReport(lines, i, i, ctx, HEADLESS);
   },
 };
+const IDLE_COMM = /^swapper\/(\d{1,5})$/;
 /** readReport's subtype for a report read from its trying line: decided by its body. */
 const HEADLESS = 'headless';
 
@@ -462,11 +463,15 @@ function readReport(lines: LineTable, i: number, j: number, ctx: ParseContext, s
   }
   // The reporter is a task of the dump even when its stack was cut (an idle task, pid 0,
   // is left to its `CPU: N PID: 0` line, which says which CPU's it is).
-  if (!prev && task && taskAt !== null && task.pid !== null && task.pid > 0)
+  // An idle task (pid 0) is one per CPU, named `swapper/N` for CPU N since 3.x
+  // (kernel/sched/core.c init_idle); plain `swapper` (2.6) says no CPU and is left to its
+  // `CPU: N PID: 0` line.
+  const idleCpu = task?.pid === 0 ? IDLE_COMM.exec(task.comm ?? '') : null;
+  if (!prev && task && taskAt !== null && task.pid !== null && (task.pid > 0 || idleCpu))
     ctx.records.addTask({
       ...task,
       state: null,
-      cpu: null,
+      cpu: idleCpu ? Number(idleCpu[1]) : null,
       frames: [],
       onCpu: false,
       span: span(lines, taskAt, taskAt + 1),
