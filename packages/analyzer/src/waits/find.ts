@@ -221,13 +221,7 @@ function waitAt(
     api = c;
     if (!run.includes(fn)) run.unshift(fn);
   }
-  let culprit = -1;
-  for (let c = k + 1; c < frames.length; c++) {
-    const fn = frames[c].fn;
-    if (known.isGeneric(fn) || known.waitRule(fn) || !frames[c].reliable) continue;
-    culprit = c;
-    break;
-  }
+  const culprit = firstCaller(known, frames, k, true);
   return {
     known,
     rule,
@@ -241,6 +235,19 @@ function waitAt(
   };
 }
 
+/**
+ * The first reliable frame outside frame k that is not plumbing (nor, with `skipWaits`,
+ * a wait primitive): "who asked". -1 when there is none.
+ */
+function firstCaller(known: FnKnowledge, frames: readonly StackFrame[], k: number, skipWaits: boolean): number {
+  for (let c = k + 1; c < frames.length; c++) {
+    const fn = frames[c].fn;
+    if (known.isGeneric(fn) || (skipWaits && known.waitRule(fn)) || !frames[c].reliable) continue;
+    return c;
+  }
+  return -1;
+}
+
 /** A wait named only by generic plumbing (wait_for_completion, io_schedule). */
 function genericWait(
   known: FnKnowledge,
@@ -249,12 +256,7 @@ function genericWait(
   k: number,
   rule: WaitRule,
 ): StackWait {
-  let culprit = -1;
-  for (let c = k + 1; c < frames.length; c++) {
-    if (known.isGeneric(frames[c].fn) || !frames[c].reliable) continue;
-    culprit = c;
-    break;
-  }
+  const culprit = firstCaller(known, frames, k, false);
   return {
     known,
     rule,

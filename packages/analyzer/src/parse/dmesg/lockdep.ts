@@ -372,30 +372,17 @@ function readReport(lines: LineTable, i: number, j: number, ctx: ParseContext, s
       mode = 'none';
       continue;
     }
-    if (l && task && mode === 'changed') {
-      // mark_lock found the inversion as the task took the lock (or, holding it, enabled
-      // interrupts): either way the task holds it once lockdep has reported.
+    if (l && task && (mode === 'changed' || mode === 'takes')) {
+      // `changed`: mark_lock found the inversion as the task took the lock (or, holding it,
+      // enabled interrupts): either way the task holds it once lockdep has reported.
+      // `takes`: taking it in interrupt context, where it was also taken with that
+      // interrupt enabled: the task waits for it.
       irq.changed ??= l.name;
       ctx.records.lockFacts.push({
         addr: l.addr,
         name: l.name,
         at: l.at,
-        owner: task,
-        waiters: [],
-        span: span(lines, lockFrom, j + 1),
-        format: 'lockdep',
-      });
-      mode = 'none';
-      continue;
-    }
-    if (l && task && mode === 'takes') {
-      // Taking it in interrupt context, where it was also taken with that interrupt enabled.
-      irq.changed ??= l.name;
-      ctx.records.lockFacts.push({
-        addr: l.addr,
-        name: l.name,
-        at: l.at,
-        waiters: [task],
+        ...(mode === 'changed' ? { owner: task, waiters: [] } : { waiters: [task] }),
         span: span(lines, lockFrom, j + 1),
         format: 'lockdep',
       });
