@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { analyze } from './analyze.js';
 import { batched, jsonChunks } from './json-stream.js';
+import { FrameTable } from './parse/frame-table.js';
 
 const whole = (v: unknown) => [...batched(jsonChunks(v), 7)].join('');
 
@@ -31,6 +32,23 @@ describe('jsonChunks', () => {
     expect(whole(doc)).toBe(JSON.stringify(doc));
     deep[0].regs.rip = '2';
     expect(whole(doc)).toBe(JSON.stringify(doc));
+  });
+
+  it("writes the frame table's interned stacks once, not once per task", () => {
+    const table = new FrameTable();
+    const f = (fn: string, offset: string) =>
+      table.frame({ fn, offset, size: '0x100', module: null, addr: null, reliable: true });
+    const stack = table.stack([f('__schedule', '0x10'), f('io_schedule', '0x20')]);
+    const tasks = Array.from({ length: 6 }, (_, i) => ({ pid: i, frames: stack, frameLines: [i, i + 1] }));
+    const expected = JSON.stringify({ tasks });
+    const spy = vi.spyOn(JSON, 'stringify');
+    try {
+      expect(whole({ tasks })).toBe(expected);
+      // Seen once, kept on the second sight, then reused.
+      expect(spy.mock.calls.filter(([v]) => v === stack).length).toBe(2);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('writes an analysis document byte for byte as JSON.stringify', () => {

@@ -4,6 +4,8 @@
 // nodes and edges, locks), one element at a time; the concatenation is exactly
 // JSON.stringify(doc).
 
+import { isTableFrame } from './parse/frame-table.js';
+
 /** Characters of shared lists' JSON kept for reuse (bounds the memory of SharedLists). */
 const SHARED_JSON_BUDGET = 8 << 20;
 
@@ -37,7 +39,8 @@ function immutable(list: readonly unknown[]): boolean {
   for (let i = 0; i < list.length; i++) {
     const e = list[i];
     if (e === null || typeof e !== 'object') continue;
-    if (!Object.isFrozen(e) || Object.getPrototypeOf(e) !== Object.prototype) return false;
+    // Plain objects, or the frame table's frames (a class whose JSON is its own fields).
+    if (!Object.isFrozen(e) || (Object.getPrototypeOf(e) !== Object.prototype && !isTableFrame(e))) return false;
     for (const v of Object.values(e)) if (v !== null && typeof v === 'object') return false;
   }
   return true;

@@ -26,9 +26,11 @@ function frameMatches(p: string | RegExp, fn: string): boolean {
 
 /** Do the signature's frames appear in this stack, in order? */
 export function signatureMatches(sig: StackSignature, frames: readonly { fn: string }[]): boolean {
+  // Indexed loops here and below: for…of over the interned (frozen) stacks made an
+  // iterator result per frame, on every frame of every distinct stack.
   let k = 0;
-  for (const f of frames) {
-    if (k < sig.frames.length && frameMatches(sig.frames[k], f.fn)) k++;
+  for (let i = 0; i < frames.length; i++) {
+    if (k < sig.frames.length && frameMatches(sig.frames[k], frames[i].fn)) k++;
     if (k === sig.frames.length) return true;
   }
   return false;
@@ -83,8 +85,8 @@ export function matchKnownIssues(tasks: ModelTask[], kind: Kind, issues: KnownIs
   const byFn = new Map<string, ModelTask['frames'][]>();
   for (const issue of issues) for (const sig of issue.signatures) for (const fn of literals(sig)) byFn.set(fn, []);
   for (const stack of allStacks) {
-    for (const f of stack) {
-      const l = byFn.get(plainFn(f.fn));
+    for (let i = 0; i < stack.length; i++) {
+      const l = byFn.get(plainFn(stack[i].fn));
       // Each stack once per name (stacks are visited in turn: a repeat is the last one).
       if (l && l[l.length - 1] !== stack) l.push(stack);
     }

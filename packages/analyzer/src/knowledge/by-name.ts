@@ -11,23 +11,29 @@ import { lockTakenBy, type LockWrapper } from './lock-wrappers.js';
 import { reportFrameOf, type ReportFrame } from './report-frames.js';
 import { isGenericFrame, matchWaitRule, type WaitRule } from './waits.js';
 
+/** A function name, or a frame of it (the frame table answers a frame of its own without
+ *  looking its name up). */
+export type Named = string | { readonly fn: string };
+
 export interface FnKnowledge {
   /** GENERIC_FRAMES: plumbing, not what the task was doing (knowledge/waits.ts). */
-  isGeneric(fn: string): boolean;
+  isGeneric(fn: Named): boolean;
   /** The wait a frame of this function means (WAIT_RULES), or null. */
-  waitRule(fn: string): WaitRule | null;
+  waitRule(fn: Named): WaitRule | null;
   /** The locks the function holds while it calls inward (FRAME_HELD_LOCKS). */
-  heldLocks(fn: string): readonly FrameHeldLock[];
+  heldLocks(fn: Named): readonly FrameHeldLock[];
   /** The well-known lock the function takes (LOCK_WRAPPERS, LOCK_TAKERS). */
-  lockTaken(fn: string): LockWrapper | undefined;
+  lockTaken(fn: Named): LockWrapper | undefined;
   /** The report a watchdog's frame of this function stands for (REPORT_FRAMES). */
-  reportFrame(fn: string): ReportFrame | undefined;
+  reportFrame(fn: Named): ReportFrame | undefined;
 }
 
+const nameOf = (f: Named): string => (typeof f === 'string' ? f : f.fn);
+
 export const UNCACHED: FnKnowledge = Object.freeze({
-  isGeneric: isGenericFrame,
-  waitRule: matchWaitRule,
-  heldLocks: frameHeldLocks,
-  lockTaken: lockTakenBy,
-  reportFrame: reportFrameOf,
+  isGeneric: (f: Named) => isGenericFrame(nameOf(f)),
+  waitRule: (f: Named) => matchWaitRule(nameOf(f)),
+  heldLocks: (f: Named) => frameHeldLocks(nameOf(f)),
+  lockTaken: (f: Named) => lockTakenBy(nameOf(f)),
+  reportFrame: (f: Named) => reportFrameOf(nameOf(f)),
 });

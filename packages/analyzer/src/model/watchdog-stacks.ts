@@ -31,7 +31,7 @@ export function reportWatchdogStack(model: Model): WatchdogStack | null {
     if (quiet.has(t.frames)) continue;
     quiet.add(t.frames);
     for (let k = 0; k < t.frames.length; k++) {
-      const rf = known.reportFrame(t.frames[k].fn);
+      const rf = known.reportFrame(t.frames[k]);
       if (rf) {
         const f = { fn: t.frames[k].fn, line: t.frameLines[k] ?? 0 };
         model.records.reports.push({

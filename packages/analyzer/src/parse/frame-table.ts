@@ -9,7 +9,7 @@
 // ParseContext, and it is dropped with the run (its keys are slices of the input text;
 // nothing outlives the analysis, and nothing needs emptying).
 
-import { UNCACHED, type FnKnowledge } from '../knowledge/by-name.js';
+import { UNCACHED, type FnKnowledge, type Named } from '../knowledge/by-name.js';
 import type { FrameHeldLock } from '../knowledge/frame-held-locks.js';
 import type { LockWrapper } from '../knowledge/lock-wrappers.js';
 import type { ReportFrame } from '../knowledge/report-frames.js';
@@ -76,29 +76,39 @@ export class FrameTable implements FnKnowledge {
     return entry;
   }
 
-  isGeneric(fn: string): boolean {
-    return this.entry(fn, null, null).generic;
+  /**
+   * The entry of a name, or of a frame's name: a frame of this table holds its entry, so
+   * the stages that ask about every frame of every distinct stack do not look the name up
+   * in a table of tens of thousands of names each time.
+   */
+  private entryOf(f: Named): FnEntry {
+    if (typeof f === 'string') return this.entry(f, null, null);
+    return TableFrame.entryOf(f) ?? this.entry(f.fn, null, null);
   }
 
-  waitRule(fn: string): WaitRule | null {
-    const e = this.entry(fn, null, null);
-    return e.rule !== undefined ? e.rule : (e.rule = UNCACHED.waitRule(fn));
+  isGeneric(f: Named): boolean {
+    return this.entryOf(f).generic;
   }
 
-  heldLocks(fn: string): readonly FrameHeldLock[] {
-    const e = this.entry(fn, null, null);
-    return e.held ?? (e.held = UNCACHED.heldLocks(fn));
+  waitRule(f: Named): WaitRule | null {
+    const e = this.entryOf(f);
+    return e.rule !== undefined ? e.rule : (e.rule = UNCACHED.waitRule(e.fn));
   }
 
-  lockTaken(fn: string): LockWrapper | undefined {
-    const e = this.entry(fn, null, null);
-    if (e.taken === undefined) e.taken = UNCACHED.lockTaken(fn) ?? null;
+  heldLocks(f: Named): readonly FrameHeldLock[] {
+    const e = this.entryOf(f);
+    return e.held ?? (e.held = UNCACHED.heldLocks(e.fn));
+  }
+
+  lockTaken(f: Named): LockWrapper | undefined {
+    const e = this.entryOf(f);
+    if (e.taken === undefined) e.taken = UNCACHED.lockTaken(e.fn) ?? null;
     return e.taken ?? undefined;
   }
 
-  reportFrame(fn: string): ReportFrame | undefined {
-    const e = this.entry(fn, null, null);
-    if (e.report === undefined) e.report = UNCACHED.reportFrame(fn) ?? null;
+  reportFrame(f: Named): ReportFrame | undefined {
+    const e = this.entryOf(f);
+    if (e.report === undefined) e.report = UNCACHED.reportFrame(e.fn) ?? null;
     return e.report ?? undefined;
   }
 
@@ -130,19 +140,7 @@ export class FrameTable implements FnKnowledge {
       const v = this.byFullKey.get(fullKey);
       if (v) return v;
     }
-    // Only the fields that are set, so documents stay as small as the parsers made them.
-    const out: { -readonly [K in keyof StackFrame]: StackFrame[K] } = {
-      fn: entry.fn,
-      offset: f.offset,
-      size: f.size === entry.size ? entry.size : f.size,
-      module: f.module === entry.module ? entry.module : f.module,
-      addr: f.addr,
-      reliable: f.reliable,
-    };
-    if (f.context !== undefined) out.context = f.context;
-    if (f.isIp !== undefined) out.isIp = f.isIp;
-    if (entry.generic) out.generic = true;
-    const frozen = Object.freeze(out);
+    const frozen = Object.freeze(new TableFrame(entry, f));
     // A new list is made holding its first frame: an empty one pushed to would reserve
     // room for 16.
     if (fullKey !== undefined) this.byFullKey.set(fullKey, frozen);
@@ -204,6 +202,48 @@ export class FrameTable implements FnKnowledge {
   get size(): number {
     return this.ids.size;
   }
+}
+
+/**
+ * A frame of the table: the document's frame (only the fields that are set, so documents
+ * stay as small as the parsers made them), which also holds its function name's entry in
+ * a private field — not a property: JSON, structured clone, spreads and Object.keys do not
+ * see it.
+ */
+class TableFrame implements StackFrame {
+  declare readonly fn: string;
+  declare readonly offset: string | null;
+  declare readonly size: string | null;
+  declare readonly module: string | null;
+  declare readonly addr: string | null;
+  declare readonly reliable: boolean;
+  declare readonly context?: FrameContext;
+  declare readonly isIp?: boolean;
+  declare readonly generic?: true;
+  readonly #entry: FnEntry;
+
+  constructor(entry: FnEntry, f: FrameFields) {
+    const self = this as { -readonly [K in keyof StackFrame]: StackFrame[K] };
+    self.fn = entry.fn;
+    self.offset = f.offset;
+    self.size = f.size === entry.size ? entry.size : f.size;
+    self.module = f.module === entry.module ? entry.module : f.module;
+    self.addr = f.addr;
+    self.reliable = f.reliable;
+    if (f.context !== undefined) self.context = f.context;
+    if (f.isIp !== undefined) self.isIp = f.isIp;
+    if (entry.generic) self.generic = true;
+    this.#entry = entry;
+  }
+
+  static entryOf(f: object): FnEntry | undefined {
+    return #entry in f ? (f as TableFrame).#entry : undefined;
+  }
+}
+
+/** A frame made by a frame table (its JSON is its own enumerable fields). */
+export function isTableFrame(o: object): boolean {
+  return TableFrame.entryOf(o) !== undefined;
 }
 
 /** What a parser makes of a line's text, asked once per distinct text (up to a bound). */

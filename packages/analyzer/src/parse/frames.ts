@@ -152,13 +152,23 @@ export function frameFromPlain(s: string, line: number): ParsedFrame | undefined
   else if (!endsFrame(s, tpSuffix(s, p)) && !endsFrame(s, p)) return undefined;
   return {
     fn: s.slice(fnStart, fnEnd),
-    offset: '0x' + lowerHex(s.slice(offStart, offEnd)),
-    size: '0x' + lowerHex(s.slice(sizeStart, sizeEnd)),
+    offset: hexFrom(s, offStart, offEnd),
+    size: hexFrom(s, sizeStart, sizeEnd),
     module,
     addr: null,
     reliable,
     line,
   };
+}
+
+/** `0x` + the lower-case digits at [from, to) of s, which follow a `0x` there: the line's
+ *  own characters when already lower case (one string per field, not three). */
+function hexFrom(s: string, from: number, to: number): string {
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 65 && c <= 70) return '0x' + s.slice(from, to).toLowerCase();
+  }
+  return s.slice(from - 2, to);
 }
 
 /** `[A-Za-z_$.]` */

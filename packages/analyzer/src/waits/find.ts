@@ -51,7 +51,7 @@ export class TaskWait {
     const all = this.task.frames;
     for (let c = this.sw.api + 1; c < all.length; c++) {
       const f = all[c];
-      if (f.context === 'irq' || f.context === 'nmi' || !f.reliable || this.sw.known.waitRule(f.fn)) continue;
+      if (f.context === 'irq' || f.context === 'nmi' || !f.reliable || this.sw.known.waitRule(f)) continue;
       return this.at(c);
     }
     return null;
@@ -155,23 +155,35 @@ export function findWait(
   return new TaskWait(t, sw, argAddr);
 }
 
+/** Indexes of the frames read into the task's full frame list; null: the same. */
+type Indexes = readonly number[] | null;
+const fullIndex = (idx: Indexes, k: number) => (idx === null ? k : idx[k]);
+
+const isHandlerFrame = (f: StackFrame) => f.context === 'irq' || f.context === 'nmi';
+
 function stackWait(known: FnKnowledge, all: readonly StackFrame[]): StackWait | null {
   // The task's own context: indexes of the frames that are not interrupt handlers.
-  const idx: number[] = [];
-  for (let k = 0; k < all.length; k++) if (all[k].context !== 'irq' && all[k].context !== 'nmi') idx.push(k);
-  const frames = idx.map((k) => all[k]);
+  // Most stacks have no handler frames: then the stack itself is read, not a copy.
+  let frames = all;
+  let idx: Indexes = null;
+  if (all.some(isHandlerFrame)) {
+    const own: number[] = [];
+    for (let k = 0; k < all.length; k++) if (!isHandlerFrame(all[k])) own.push(k);
+    frames = own.map((k) => all[k]);
+    idx = own;
+  }
   let unnamed = 0;
   let generic: { k: number; rule: WaitRule } | null = null;
   for (let k = 0; k < frames.length; k++) {
     const f = frames[k];
-    if (known.isGeneric(f.fn) || SPIN_HELPERS.test(f.fn)) {
+    if (known.isGeneric(f) || SPIN_HELPERS.test(f.fn)) {
       const g: (typeof GENERIC_WAITS)[number] | undefined =
         f.reliable && !generic ? GENERIC_WAITS.find((x) => x.fn.test(f.fn)) : undefined;
       if (g) generic = { k, rule: { fn: g.fn, kind: g.kind, what: g.what } };
       continue;
     }
     if (!f.reliable) continue;
-    const rule = known.waitRule(f.fn);
+    const rule = known.waitRule(f);
     if (!rule) {
       if (++unnamed > MAX_UNNAMED) return generic ? genericWait(known, frames, idx, generic.k, generic.rule) : null;
       continue;
@@ -180,8 +192,8 @@ function stackWait(known: FnKnowledge, all: readonly StackFrame[]): StackWait | 
     // names a wait of its own (netdev_wait_allrefs → msleep), that caller says what.
     if (rule.kind === 'poll_sleep') {
       for (let c = k + 1; c < frames.length; c++) {
-        if (known.isGeneric(frames[c].fn) || !frames[c].reliable) continue;
-        const outer = known.waitRule(frames[c].fn);
+        if (known.isGeneric(frames[c]) || !frames[c].reliable) continue;
+        const outer = known.waitRule(frames[c]);
         if (outer && outer.kind !== 'poll_sleep') return waitAt(known, frames, idx, c, outer);
         break;
       }
@@ -191,13 +203,7 @@ function stackWait(known: FnKnowledge, all: readonly StackFrame[]): StackWait | 
   return generic ? genericWait(known, frames, idx, generic.k, generic.rule) : null;
 }
 
-function waitAt(
-  known: FnKnowledge,
-  frames: readonly StackFrame[],
-  idx: number[],
-  k: number,
-  rule: WaitRule,
-): StackWait {
+function waitAt(known: FnKnowledge, frames: readonly StackFrame[], idx: Indexes, k: number, rule: WaitRule): StackWait {
   const f = frames[k];
   let work: string | null = null;
   let wq: string | null = null;
@@ -216,8 +222,8 @@ function waitAt(
   const run = [f.fn];
   for (let c = k + 1; c < frames.length; c++) {
     const fn = frames[c].fn;
-    if (known.isGeneric(fn) || !frames[c].reliable) continue;
-    if (known.waitRule(fn)?.kind !== rule.kind) break;
+    if (known.isGeneric(frames[c]) || !frames[c].reliable) continue;
+    if (known.waitRule(frames[c])?.kind !== rule.kind) break;
     api = c;
     if (!run.includes(fn)) run.unshift(fn);
   }
@@ -225,9 +231,9 @@ function waitAt(
   return {
     known,
     rule,
-    frame: idx[k],
-    api: idx[api],
-    culprit: culprit < 0 ? -1 : idx[culprit],
+    frame: fullIndex(idx, k),
+    api: fullIndex(idx, api),
+    culprit: culprit < 0 ? -1 : fullIndex(idx, culprit),
     run,
     work,
     wq,
@@ -241,8 +247,8 @@ function waitAt(
  */
 function firstCaller(known: FnKnowledge, frames: readonly StackFrame[], k: number, skipWaits: boolean): number {
   for (let c = k + 1; c < frames.length; c++) {
-    const fn = frames[c].fn;
-    if (known.isGeneric(fn) || (skipWaits && known.waitRule(fn)) || !frames[c].reliable) continue;
+    const f = frames[c];
+    if (known.isGeneric(f) || (skipWaits && known.waitRule(f)) || !f.reliable) continue;
     return c;
   }
   return -1;
@@ -252,7 +258,7 @@ function firstCaller(known: FnKnowledge, frames: readonly StackFrame[], k: numbe
 function genericWait(
   known: FnKnowledge,
   frames: readonly StackFrame[],
-  idx: number[],
+  idx: Indexes,
   k: number,
   rule: WaitRule,
 ): StackWait {
@@ -260,9 +266,9 @@ function genericWait(
   return {
     known,
     rule,
-    frame: idx[k],
-    api: idx[k],
-    culprit: culprit < 0 ? -1 : idx[culprit],
+    frame: fullIndex(idx, k),
+    api: fullIndex(idx, k),
+    culprit: culprit < 0 ? -1 : fullIndex(idx, culprit),
     run: [frames[k].fn],
     work: null,
     wq: null,

@@ -29,11 +29,11 @@ export function locksHeldByFrames(frames: readonly StackFrame[], known: FnKnowle
   for (let k = 0; k < frames.length; k++) {
     const f = frames[k];
     if (f.context === 'irq' || f.context === 'nmi' || !f.reliable) continue;
-    const primitive = known.waitRule(f.fn)?.kind === 'lock';
+    const primitive = known.waitRule(f)?.kind === 'lock';
     let acquires: Set<string> | null = null;
-    const taken = known.lockTaken(f.fn);
+    const taken = known.lockTaken(f);
     if (taken && (calleeAcquiresAny || calleeAcquires?.has(taken.name))) (acquires ??= new Set()).add(taken.name);
-    for (const row of known.heldLocks(f.fn)) {
+    for (const row of known.heldLocks(f)) {
       if (calleeAcquiresAny || calleeAcquires?.has(row.lock)) (acquires ??= new Set()).add(row.lock);
       else if (callee !== null && row.notWhenCalling?.test(callee)) continue;
       else if (!out.some((h) => h.row.lock === row.lock)) out.push({ row, index: k });

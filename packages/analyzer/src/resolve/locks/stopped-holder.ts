@@ -57,8 +57,8 @@ export function stoppedHolding(w: TaskWait): StoppedHolder | null {
       const f = t.frames[k];
       if (
         f.reliable &&
-        !w.known.isGeneric(f.fn) &&
-        !w.known.waitRule(f.fn) &&
+        !w.known.isGeneric(f) &&
+        !w.known.waitRule(f) &&
         !SPIN_ACQUIRE.test(f.fn) &&
         !EXCEPTION_ENTRIES.test(f.fn)
       )
