@@ -215,3 +215,25 @@ export function readCpumask(d: StructDump): { addr: string | null; cpus: number[
   });
   return { addr: d.addr, cpus };
 }
+
+/** A task_struct dump's `mm` (the process's memory descriptor; 0 for a kernel thread). */
+export function readTaskMm(d: StructDump): { taskAddr: string; mm: string } | null {
+  if (d.type !== 'task_struct' || !d.addr) return null;
+  const mm = hex(d.fields.mm);
+  if (!mm || /^0+$/.test(mm)) return null;
+  return { taskAddr: d.addr, mm };
+}
+
+// The mm's lock of its address space: `mmap_sem` until 5.8, `mmap_lock` since
+// (include/linux/mm_types.h, struct mm_struct; renamed by 5.8's "mmap locking API").
+const MMAP_LOCK_MEMBERS = ['mmap_lock', 'mmap_sem'];
+
+/** Where an mm_struct dump printed with member addresses (`-o`) puts its mmap_lock. */
+export function readMmapLockAt(d: StructDump): { mm: string; lockAddr: string } | null {
+  if (d.type !== 'mm_struct' || !d.addr || !d.memberAt) return null;
+  for (const m of MMAP_LOCK_MEMBERS) {
+    const at = d.memberAt[m];
+    if (at) return { mm: d.addr, lockAddr: at };
+  }
+  return null;
+}

@@ -198,6 +198,9 @@ export interface StructDump {
   cpu: number | null;
   /** Flattened fields: `owner`, `wait_list.next`, `rlock.raw_lock.val.counter`, … */
   fields: Record<string, string>;
+  /** Where members live, when crash printed them with `-o` and a base address
+   *  (`[ffff9a20c0063270] struct rw_semaphore mmap_lock;`): member path → address. */
+  memberAt?: Record<string, string>;
   span: Span;
 }
 

@@ -26,6 +26,9 @@ const FIELD = /^([\w]{1,64}|\[\d{1,5}\]) = (.{0,2000}?),?$/;
 const MEMBER_FIELD = /^([\w]{1,64}(?:\.[\w]{1,64}){0,7}|\[\d{1,5}\]) = (.{0,2000}?),?$/;
 const ANON_OPEN = /^\{$/;
 const CLOSE = /^\},?$/;
+// `TYPE.member ADDR -o` / `struct -o TYPE ADDR`: each member with its own address, not
+// its value (`[ffff9a20c0063270] struct rw_semaphore mmap_lock;`).
+const MEMBER_AT = /^\[(?:0x)?([0-9a-f]{8,16})\] +[\w ]{1,80}?[ *](\w{1,64})(?:\[\d{1,6}\])*;$/;
 // `...` / `(...)`: fields the sender cut from a pasted dump (the rest still stands).
 const SKIP = /^(?:\{<No data fields>\},?|\[0x[0-9a-f]{1,6}\] .{1,200};|\.{3,4}|\(\.\.\.\)|\[\.\.\.\])$/;
 
@@ -39,6 +42,7 @@ const CMD_TYPED =
 // `struct`/`union` keyword, as a whole command: `TYPE SYMBOL` alone is any crash command.
 export const CMD_SYMBOL =
   /^(?:struct|union) (?:-[a-z]{1,3} ){0,3}([A-Za-z_]\w{0,63})((?:\.[\w.]{1,64})?)(?: -[a-z]{1,3}){0,3} ([A-Za-z_]\w{0,63})(?: -[a-z]{1,3}){0,3}$/;
+const GREP_PIPE = /\| ?e?grep\b/;
 const CMD_PERCPU = /^px?d? ([A-Za-z_]\w{0,63}):(\d{1,5})\b/;
 const CMD_VAR = /^px?d? ([A-Za-z_]\w{0,63})$/;
 
@@ -80,8 +84,9 @@ export const crashStructParser: FormatParser = {
     // `task_struct.stack ADDR` → `stack = 0x…`; `struct mutex.owner VAR` → `owner = {`
     // (a member, no struct braces around it).
     const tg = target(ctx.crash.command);
+    // (`task_struct ADDR | grep mm` prints the matching members alone, as a member does.)
     return (
-      tg.member !== null &&
+      (tg.member !== null || (tg.addr !== null && GREP_PIPE.test(ctx.crash.command ?? ''))) &&
       (tg.addr !== null || tg.symbol !== null) &&
       MEMBER_FIELD.test(t) &&
       line.no - ctx.crash.commandLine <= 3
@@ -130,9 +135,14 @@ export const crashStructParser: FormatParser = {
         cpu = Number(vo[2]);
       } else if (vo[3]) type = vo[3];
     }
-    const end = readBlock(lines, i + 1, [], fields);
+    const memberAt: Record<string, string> = {};
+    const end = readBlock(lines, i + 1, [], fields, memberAt);
     const last = end.last;
     const dump: StructDump = { type: type ?? 'unknown', addr, symbol, cpu, fields, span: span(lines, i, last + 1) };
+    for (const _ in memberAt) {
+      dump.memberAt = memberAt;
+      break;
+    }
     ctx.records.structs.push(dump);
     return last + 1;
   },
@@ -148,6 +158,7 @@ function readBlock(
   j: number,
   outer: string[],
   fields: Record<string, string>,
+  memberAt?: Record<string, string>,
 ): { last: number; closed: boolean } {
   const path: string[] = outer.slice();
   let depth = 1;
@@ -173,6 +184,12 @@ function readBlock(
     if (ANON_OPEN.test(t)) {
       path.push('');
       depth++;
+      last = j;
+      continue;
+    }
+    const at = memberAt && MEMBER_AT.exec(t);
+    if (at) {
+      memberAt[[...path.filter((p) => p !== ''), at[2]].join('.')] = at[1];
       last = j;
       continue;
     }

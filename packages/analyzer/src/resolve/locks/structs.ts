@@ -2,7 +2,9 @@
 // is the dump's own statement (certain); so is a waiter entry on the lock's wait_list.
 
 import { LOCK_WAIT_LIST_WITHIN } from '../../knowledge/arch.js';
-import { readLockState, readWaiter } from '../../knowledge/structs.js';
+import type { Span } from '../../contract.js';
+import { readLockState, readMmapLockAt, readTaskMm, readWaiter } from '../../knowledge/structs.js';
+import type { Model } from '../../model/build.js';
 import type { LockInfo, LockTable } from './table.js';
 
 /** Step 1. Lock state from struct dumps: the owner field (a task_struct address, or a
@@ -78,4 +80,23 @@ export function waitersFromWaiterStructs(table: LockTable): void {
     if (lock)
       table.addWaiter(lock, waiterTask, 'certain', `a ${d.type} for this task is on the lock's wait_list`, [d.span]);
   }
+}
+
+/** The address of a task's mmap_lock, where a crash session walked to it: the task's
+ *  `task_struct ADDR` dump names its mm, and `mm_struct.mmap_lock MM -o` prints where that
+ *  mm's lock lives. Keyed by the task_struct address; the evidence is both dumps. */
+export function mmapLockAddrs(model: Model): Map<string, { addr: string; evidence: Span[] }> {
+  const lockOfMm = new Map<string, { addr: string; span: Span }>();
+  for (const d of model.records.structs) {
+    const at = readMmapLockAt(d);
+    if (at) lockOfMm.set(at.mm, { addr: at.lockAddr, span: d.span });
+  }
+  const out = new Map<string, { addr: string; evidence: Span[] }>();
+  if (lockOfMm.size === 0) return out;
+  for (const d of model.records.structs) {
+    const mm = readTaskMm(d);
+    const lock = mm && lockOfMm.get(mm.mm);
+    if (lock) out.set(mm.taskAddr, { addr: lock.addr, evidence: [d.span, lock.span] });
+  }
+  return out;
 }

@@ -9,6 +9,7 @@ import { FRAME_HELD_CLASSES } from '../../knowledge/frame-held-locks.js';
 import type { LockWrapper } from '../../knowledge/lock-wrappers.js';
 import type { ModelTask } from '../../model/build.js';
 import type { HeldLockRecord } from '../../parse/records.js';
+import { mmapLockAddrs } from './structs.js';
 import { TYPE_WORD, type LockInfo, type LockTable } from './table.js';
 
 /** What step 4 leaves for the frame-holders step (owners-from-frames.ts). */
@@ -23,6 +24,7 @@ export function waitersFromFrames(table: LockTable, waits: Map<string, TaskWait>
   const mmLocks = new Map<string, LockInfo>();
   const classWaits = new Map<string, Set<LockInfo>>();
   const heldAtSite = heldAtSiteLookup(table, waits);
+  let mmapAt: ReturnType<typeof mmapLockAddrs> | undefined;
   for (const w of waits.values()) {
     if (w.rule.kind !== 'lock') continue;
     const t = w.task;
@@ -72,6 +74,23 @@ export function waitersFromFrames(table: LockTable, waits: Map<string, TaskWait>
     // the same comm is a guess).
     if (wrapper?.name === 'mmap_lock' && (type === 'rwsem' || type === 'other')) {
       const key = mmKey(t);
+      const ev: Span[] = [{ line: w.frame.line, endLine: taker?.line ?? w.frame.line }];
+      // A crash session that walked from this task to its mm's lock gives the lock's
+      // address: the same lock as that rwsem's own dump (and its owner field).
+      mmapAt ??= mmapLockAddrs(table.model);
+      const at = t.taskAddr ? mmapAt.get(t.taskAddr) : undefined;
+      if (at) {
+        const l = table.ensure(at.addr, 'mmap_lock', 'rwsem', []);
+        mmLocks.set(key.id, l);
+        table.addWaiter(
+          l,
+          t.id,
+          'likely',
+          `it waits for the mmap_lock of ${key.what} in ${w.api.fn} (from ${from}); the session shows that mm's mmap_lock at ${at.addr}`,
+          [...ev, ...at.evidence],
+        );
+        continue;
+      }
       const l = table.lockNamed(`mmap_lock@${key.id}`) ?? table.ensure(null, `mmap_lock@${key.id}`, 'rwsem', []);
       mmLocks.set(key.id, l);
       table.addWaiter(
@@ -79,7 +98,7 @@ export function waitersFromFrames(table: LockTable, waits: Map<string, TaskWait>
         t.id,
         key.sure ? 'likely' : 'guess',
         `it waits for the mmap_lock of ${key.what} in ${w.api.fn} (from ${from})`,
-        [{ line: w.frame.line, endLine: taker?.line ?? w.frame.line }],
+        ev,
       );
       continue;
     }
