@@ -29,6 +29,19 @@ describe('reflow', () => {
     ]);
   });
 
+  it('joins a quoted task line cut before a padded field (5.14: `ppid:     2`), its rest unquoted', () => {
+    expect(
+      read([
+        '>  task:osnoise/7       state:R  running task     stack:    0 pid: 2133',
+        'ppid:     2 flags:0x00004000',
+        '>  Call Trace:',
+      ]),
+    ).toEqual([
+      ['task:osnoise/7       state:R  running task     stack:    0 pid: 2133 ppid:     2 flags:0x00004000', 1, 2],
+      ['Call Trace:', 3, 3],
+    ]);
+  });
+
   it('joins a hung-task headline wrapped before `seconds.`, with or without format=flowed spaces', () => {
     for (const end of ['', ' ']) {
       expect(

@@ -123,8 +123,10 @@ const DANGLING: readonly (readonly [label: RegExp, value: RegExp])[] = [
 ];
 
 /** One `name:value` field (sched_show_task's `pid:2619`, `flags:0x00004000`), and a line of them. */
-const FIELD = /^[a-z_]{1,16}:\S{1,40}$/;
-const FIELDS = /^[a-z_]{1,16}:\S{1,40}(?: {1,8}[a-z_]{1,16}:\S{1,40}){0,8}$/;
+// 5.14–6.x pad some values (`stack:    0 pid: 2133 ppid:     2`): a space may follow the colon.
+const FIELD = /(?:^|\s)[a-z_]{1,16}: {0,8}\S{1,40}$/;
+const PADDED_FIELD = /^[a-z_]{1,16}: /;
+const FIELDS = /^[a-z_]{1,16}: {0,8}\S{1,40}(?: {1,8}[a-z_]{1,16}: {0,8}\S{1,40}){0,8}$/;
 /** An acquire site on its own: `__driver_attach+0x19c/0x2c0`, `[<c05937fd>] ps2_command+0x6a/0x2bd`. */
 const SITE =
   /^(?:\[<[0-9a-f]{6,16}>\] ?)?[A-Za-z_.$][\w.$]{0,127}\+0x[0-9a-f]{1,8}\/0x[0-9a-f]{1,8}(?: \[[\w-]{1,64}\])?$/;
@@ -427,9 +429,10 @@ function continuation(
       if (prefixed) {
         if ((full <= MIN_WRAP && !orphan) || FOREIGN_OPENERS.some((re) => re.test(c))) break;
       } else {
-        if (OPENERS.some((re) => re.test(c))) break;
-        // `task:… pid:276182 ppid:2` then `flags:0x00004000`: a list of fields cut between two.
-        const fields = endWidth >= MIN_WRAP - 10 && FIELD.test(cut) && FIELDS.test(c);
+        // `task:… pid:276182 ppid:2` then `flags:0x00004000`: a list of fields cut between two
+        const fields = endWidth >= MIN_WRAP - 10 && FIELD.test(before) && FIELDS.test(c);
+        // (A padded first field, `ppid:     2`, looks like an opener's `label: value`.)
+        if (!(fields && PADDED_FIELD.test(c)) && OPENERS.some((re) => re.test(c))) break;
         // A command at a crash or shell prompt is followed by its output, not its rest.
         if (PROMPT.test(t.trimmed(head))) break;
         if (!flowed && !orphan && !fields) {
