@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Records } from '../parse/records.js';
+import { parseText } from '../parse/run.js';
 import { buildModel, mergeSpans } from './build.js';
 
 const rec = (pid: number | null, cpu: number | null, taskAddr: string | null) => ({
@@ -81,5 +82,21 @@ describe('a task seen on several CPUs', () => {
     records.addTask({ ...rec(9766, null, null), span: { line: 12, endLine: 12 } });
     const m = buildModel(records, '');
     expect(m.taskById.get('task:9766')?.cpu).toBe(2);
+  });
+});
+
+describe('tasks an RCU stall report names by pid', () => {
+  it('`Tasks blocked on level-0 rcu_node … P1234` makes task 1234 with no stack, evidenced by that line', () => {
+    const text = [
+      'INFO: rcu_preempt detected stalls on CPUs/tasks:',
+      '\tTasks blocked on level-0 rcu_node (CPUs 0-3): P1234 P77',
+      '\t(detected by 1, t=21002 jiffies, g=7, c=6, q=0)',
+    ].join('\n');
+    const { records } = parseText(text);
+    const model = buildModel(records, text, null);
+    expect(model.tasks.map((t) => [t.id, t.comm, t.frames.length, t.evidence])).toEqual([
+      ['task:1234', null, 0, [{ line: 2, endLine: 2 }]],
+      ['task:77', null, 0, [{ line: 2, endLine: 2 }]],
+    ]);
   });
 });

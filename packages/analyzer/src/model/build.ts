@@ -453,6 +453,11 @@ export function buildModel(records: Records, text: string, kernel: string | null
   const held = records.heldLocks;
   for (let k = 0; k < held.length; k++) named.add(held[k].holder, held[k].line, held[k].line);
   for (const f of records.lockFacts) named.add(f.owner, f.span.line, f.span.endLine);
+  // So are the tasks an RCU stall report lists as blocking the grace period (`P1234`):
+  // the report names them, by pid alone, whether or not their stacks follow.
+  for (const r of records.reports)
+    if (r.blockedPids)
+      for (const b of r.blockedPids) named.add({ pid: b.pid, comm: null, taskAddr: null }, b.line, b.line);
   // Records by task: the group of each key (a pid > 0 is its own key, so the same map
   // later finds a task by pid; see taskByPid), and each group's records as a list linked
   // through typed arrays: an array per group (tens of thousands of them, most holding one
