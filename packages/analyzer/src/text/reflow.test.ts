@@ -42,6 +42,28 @@ describe('reflow', () => {
     ]);
   });
 
+  it("joins a quoted task line cut after a label, its rest unquoted, to the value on the quote's next line", () => {
+    for (const rest of ['stack:26640 pid:', 'pid: ']) {
+      expect(
+        read([
+          `> > [ 7840.750700][   T28] task:kworker/0:1     state:D ${rest === 'pid: ' ? 'stack:26640 ' : ''}`,
+          rest,
+          '> > 1872 ppid:     2 flags:0x00000428',
+          '> > [ 7875.642531][   T28] Workqueue: events toggle_allocation_gate',
+        ]).map((o) => o[0]),
+      ).toEqual([
+        'task:kworker/0:1     state:D stack:26640 pid: 1872 ppid:     2 flags:0x00000428',
+        'Workqueue: events toggle_allocation_gate',
+      ]);
+    }
+  });
+
+  it('a label after prose is not a field list cut: `… worker pools:` stays apart from the dump', () => {
+    expect(read(['Showing busy workqueues and worker pools:', 'workqueue events: flags=0x0']).map((o) => o[0])).toEqual(
+      ['Showing busy workqueues and worker pools:', 'workqueue events: flags=0x0'],
+    );
+  });
+
   it('joins a hung-task headline wrapped before `seconds.`, with or without format=flowed spaces', () => {
     for (const end of ['', ' ']) {
       expect(

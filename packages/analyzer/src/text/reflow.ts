@@ -120,6 +120,13 @@ const DANGLING: readonly (readonly [label: RegExp, value: RegExp])[] = [
     /^(?:> {0,2})?\d{1,10} {1,8}\d{1,10} {1,8}\d{1,5} {1,8}[0-9a-f]{8,16} {1,8}[A-Z]{2} {1,8}\d{1,3}\.\d {1,8}\d{1,12} {1,8}\d{1,12}$/,
     /^\S{1,64}$/,
   ],
+  // sched_show_task's line cut right after a label (`task:kworker/0:1  state:D stack:26640 pid:`)
+  // then the value and the fields after it (`1872 ppid:     2 flags:0x00000428`); a value
+  // alone on its line is left to the width rules, a label after prose is not a field's.
+  [
+    /(?:^|[a-z_]{1,16}: {0,8}\S{1,40} {1,8})[a-z_]{1,16}: ?$/,
+    /^(?:\d{1,10}|0x[0-9a-f]{1,16})(?: {1,8}[a-z_]{1,16}: {0,8}\S{1,40}){1,8}$/,
+  ],
 ];
 
 /** One `name:value` field (sched_show_task's `pid:2619`, `flags:0x00004000`), and a line of them. */
@@ -384,7 +391,8 @@ function continuation(
     // A client that wraps a quoted line leaves the rest unquoted, before the next quoted
     // line or the end of the quote.
     // After that unquoted rest, the quote's next line is the next record.
-    if (depthOf(shape.flags[end]) < depth && depthOf(f) === depth) break;
+    // (Unless that rest ends in a label whose value the quote's next line holds.)
+    if (depthOf(shape.flags[end]) < depth && depthOf(f) === depth && !dangling(t.trimmed(end), c)) break;
     if (
       depthOf(f) !== depth &&
       !(
