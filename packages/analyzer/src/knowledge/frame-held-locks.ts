@@ -304,6 +304,26 @@ export const FRAME_HELD_LOCKS: FrameHeldLock[] = [
     what: 'printing to the consoles',
     source: 'kernel/printk/printk.c console_unlock',
   },
+  // Network namespaces (net/core/net_namespace.c, 4.16+; net_mutex before): cleanup_net()
+  // holds pernet_ops_rwsem for read over synchronize_rcu() and every pernet exit method,
+  // copy_net_ns() for read over setup_net(), and (un)register_pernet_{subsys,device} for
+  // write while they run the new ops' init or exit in every namespace.
+  {
+    fn: fnPattern('cleanup_net|copy_net_ns'),
+    lock: 'pernet_ops_rwsem',
+    type: 'rwsem',
+    mode: 'read',
+    what: 'network namespace setup or teardown',
+    source: 'net/core/net_namespace.c cleanup_net, copy_net_ns (v4.16+)',
+  },
+  {
+    fn: fnPattern('register_pernet_subsys|unregister_pernet_subsys|register_pernet_device|unregister_pernet_device'),
+    lock: 'pernet_ops_rwsem',
+    type: 'rwsem',
+    mode: 'write',
+    what: 'registering network namespace operations',
+    source: 'net/core/net_namespace.c register_pernet_subsys, register_pernet_device and their unregister (v4.16+)',
+  },
 ];
 
 const NONE: readonly FrameHeldLock[] = [];

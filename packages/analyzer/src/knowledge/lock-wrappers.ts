@@ -16,6 +16,9 @@ export interface LockWrapper {
   /** The lock's type, when the function takes other kinds of locks too (a spinlock
    *  wait below it is not for this mutex). */
   type?: LockType;
+  /** Further locks the same function takes (other rows that match it too): e.g.
+   *  register_netdevice_notifier takes pernet_ops_rwsem, then rtnl_mutex. */
+  also?: readonly LockWrapper[];
 }
 
 export const LOCK_WRAPPERS: LockWrapper[] = [
@@ -134,13 +137,27 @@ export const LOCK_TAKERS: LockWrapper[] = [
   // sys_mprotect, mm/mmap.c sys_brk / sys_munmap / sys_mmap_pgoff, mm/mremap.c,
   // mm/madvise.c, mm/mincore.c); SyS_ is the 3.x syscall wrapper's name.
   { fn: /^(?:sys|SyS)_(?:mprotect|brk|munmap|mmap_pgoff|mremap|madvise|mincore)$/, name: 'mmap_lock', perObject: true },
+  // net/core/dev.c register_netdevice_notifier / unregister_netdevice_notifier (4.17+,
+  // "net: Close race between {un, }register_netdevice_notifier() and setup_net()/
+  // cleanup_net()"): `down_write(&pernet_ops_rwsem)` before rtnl_lock(), to keep
+  // namespaces from being set up or torn down while the notifier is replayed.
+  {
+    fn: /^(?:register_netdevice_notifier|unregister_netdevice_notifier)$/,
+    name: 'pernet_ops_rwsem',
+    type: 'rwsem',
+  },
 ];
 
 export function lockWrapperFor(fn: string): LockWrapper | undefined {
   return LOCK_WRAPPERS.find((w) => w.fn.test(fn));
 }
 
-/** The well-known lock a function takes, as a wrapper or inline. */
+/** The well-known lock a function takes, as a wrapper or inline; with `also` the other
+ *  locks it takes, when several rows name it. */
 export function lockTakenBy(fn: string): LockWrapper | undefined {
-  return lockWrapperFor(fn) ?? LOCK_TAKERS.find((w) => w.fn.test(fn));
+  const rows: LockWrapper[] = [];
+  const wrapper = lockWrapperFor(fn);
+  if (wrapper) rows.push(wrapper);
+  for (const w of LOCK_TAKERS) if (w.fn.test(fn)) rows.push(w);
+  return rows.length > 1 ? { ...rows[0], also: rows.slice(1) } : rows[0];
 }

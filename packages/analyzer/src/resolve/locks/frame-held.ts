@@ -32,7 +32,9 @@ export function locksHeldByFrames(frames: readonly StackFrame[], known: FnKnowle
     const primitive = known.waitRule(f)?.kind === 'lock';
     let acquires: Set<string> | null = null;
     const taken = known.lockTaken(f);
-    if (taken && (calleeAcquiresAny || calleeAcquires?.has(taken.name))) (acquires ??= new Set()).add(taken.name);
+    if (taken)
+      for (const t of taken.also ? [taken, ...taken.also] : [taken])
+        if (calleeAcquiresAny || calleeAcquires?.has(t.name)) (acquires ??= new Set()).add(t.name);
     for (const row of known.heldLocks(f)) {
       if (calleeAcquiresAny || calleeAcquires?.has(row.lock)) (acquires ??= new Set()).add(row.lock);
       else if (callee !== null && row.notWhenCalling?.test(callee)) continue;

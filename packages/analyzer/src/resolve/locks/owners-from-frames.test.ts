@@ -72,4 +72,16 @@ describe('ownersFromFrames', () => {
     expect(owned.map(([, tasks]) => tasks)).toEqual([['task:702'], ['task:702']]);
     expect(ownerOf(table, 'rwsem@open_last_lookups')).toEqual({ task: 'task:702', confidence: 'guess' });
   });
+  it('a function that takes two locks names the one of the type the task waits for: netns cleanup holds pernet_ops_rwsem', () => {
+    // register_netdevice_notifier takes pernet_ops_rwsem (down_write), then rtnl_mutex.
+    const { table, owned } = run(
+      task(4491, 'rwsem_down_write_slowpath', 'down_write', 'register_netdevice_notifier', 'tun_chr_ioctl') +
+        task(11933, 'synchronize_rcu', 'ops_exit_list', 'cleanup_net', 'process_one_work', 'worker_thread'),
+    );
+    expect(owned).toEqual([['lock:pernet_ops_rwsem', ['task:11933']]]);
+    expect(ownerOf(table, 'pernet_ops_rwsem')).toEqual({ task: 'task:11933', confidence: 'likely' });
+    // In its mutex slow path (rtnl_lock() is a tail call), the same function waits for rtnl_mutex.
+    const rtnl = run(task(17, '__mutex_lock', 'mutex_lock', 'register_netdevice_notifier', 'tun_chr_ioctl'));
+    expect(rtnl.table.locks.map((l) => l.id)).toEqual(['lock:rtnl_mutex']);
+  });
 });

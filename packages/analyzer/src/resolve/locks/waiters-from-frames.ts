@@ -63,8 +63,11 @@ export function waitersFromFrames(table: LockTable, waits: Map<string, TaskWait>
     // takes it inline — also a syscall entry the culprit search skips (2.6's sys_mprotect).
     const caller = w.caller;
     // A taker of a lock of another type than the wait's is not what the task waits for.
-    const ofType = (x: LockWrapper | undefined) =>
-      x && (!x.type || type === 'other' || x.type === type) ? x : undefined;
+    const ofType = (x: LockWrapper | undefined) => {
+      if (!x) return undefined;
+      for (const y of x.also ? [x, ...x.also] : [x]) if (!y.type || type === 'other' || y.type === type) return y;
+      return undefined;
+    };
     const siteTakes = ofType(w.known.lockTaken(site));
     const wrapper = siteTakes ?? (caller && caller.fn !== site ? ofType(w.known.lockTaken(caller.fn)) : undefined);
     // The function that takes the lock, and its line (the end of the wait's evidence).
