@@ -177,6 +177,49 @@ function classSelfDeadlock(
   };
 }
 
+/** How the finding of reportedButUnexplained() begins (the verdict ranks it below a
+ *  known bug's mitigation). */
+export const REPORTED_UNEXPLAINED_LEAD = 'Also reported hung';
+
+/**
+ * The tasks a hung-task report names whose stack the dump shows but whose wait the
+ * analyzer cannot draw (no edge out of them), when other findings speak of other tasks:
+ * the watchdog says they are stuck, so they are an open question of their own and must
+ * not vanish behind another task's root blocker. One finding for all of them; null when
+ * there are none or no finding named another task yet (then the lone-task finding above
+ * already says where the blocked task is).
+ */
+function reportedButUnexplained(inp: FindingInputs, out: Finding[]): Finding | null {
+  const { model, edges } = inp;
+  if (out.length === 0) return null;
+  const told = new Set(out.flatMap((f) => f.nodes));
+  const waiting = new Set(edges.map((e) => e.from));
+  const tasks: ModelTask[] = [];
+  const seen = new Set<string>();
+  for (const r of model.records.reports) {
+    if (r.kind !== 'hung_task' || r.task?.pid == null) continue;
+    const t = model.taskById.get(`task:${r.task.pid}`);
+    if (!t || seen.has(t.id) || t.frames.length === 0 || waiting.has(t.id) || told.has(t.id)) continue;
+    seen.add(t.id);
+    tasks.push(t);
+  }
+  if (tasks.length === 0) return null;
+  const nodes = new NodeNames(model);
+  for (const n of inp.nodes) nodes.set(n.id, n);
+  const shown = tasks
+    .slice(0, 3)
+    .map((t) => `${label(nodes, t.id)}${t.state ? ` [${t.state}]` : ''} in ${whereIs(t)}`)
+    .join(', ');
+  const more = tasks.length > 3 ? ` and ${tasks.length - 3} more` : '';
+  return {
+    kind: 'missing_evidence',
+    severity: 'info',
+    summary: `${REPORTED_UNEXPLAINED_LEAD}, in a wait this analyzer does not know, and nobody in the dump is shown to wake ${tasks.length === 1 ? 'it' : 'them'}: ${shown}${more}`,
+    nodes: tasks.slice(0, 5).map((t) => t.id),
+    evidence: tasks.slice(0, 5).flatMap((t) => (t.framesSpan ? [t.framesSpan] : t.evidence.slice(0, 1))),
+  };
+}
+
 export function buildFindings(inp: FindingInputs): Analysis {
   const { model, waits, edges } = inp;
   const nodes = new NodeNames(model);
@@ -549,6 +592,9 @@ export function buildFindings(inp: FindingInputs): Analysis {
       }),
     });
   }
+
+  const unexplained = reportedButUnexplained(inp, out);
+  if (unexplained) out.push(unexplained);
 
   out.sort(
     (a, b) =>

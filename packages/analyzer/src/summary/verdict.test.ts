@@ -93,3 +93,65 @@ describe('a lone blocked task in a wait no table names', () => {
     expect(f.evidence).toEqual([{ line: 3, endLine: 8 }]);
   });
 });
+
+/** Hung-task reports, as the watchdog prints them, one per [comm, pid, frames]. */
+function hungTasks(tasks: [string, number, string[]][]): string {
+  const out: string[] = [];
+  for (const [comm, pid, frames] of tasks) {
+    out.push(
+      `INFO: task ${comm}:${pid} blocked for more than 120 seconds.`,
+      '      Not tainted 6.1.0 #1',
+      '"echo 0 > /proc/sys/kernel/hung_task_timeout_secs" disables this message.',
+      `task:${comm.padEnd(15)} state:D stack:0     pid:${pid}  ppid:2      flags:0x00004000`,
+      'Call Trace:',
+      ' <TASK>',
+      ' __schedule+0x2e8/0x8a0',
+      ' schedule+0x5b/0xd0',
+      ...frames.map((f) => ` ${f}`),
+      ' </TASK>',
+    );
+  }
+  return out.join('\n') + '\n';
+}
+
+describe('the verdict names the tasks it would otherwise only count', () => {
+  it('names the tasks that wait the same way as the chain it tells', () => {
+    const fuse = ['request_wait_answer+0x1fe/0x2a0 [fuse]', '__fuse_simple_request+0xd3/0x2b0 [fuse]'];
+    const doc = analyze(
+      hungTasks([
+        ['cat', 301, [...fuse, 'fuse_do_getattr+0xfc/0x1f0 [fuse]']],
+        ['ls', 302, [...fuse, 'fuse_do_getattr+0xfc/0x1f0 [fuse]']],
+        ['stat', 303, [...fuse, 'fuse_do_getattr+0xfc/0x1f0 [fuse]']],
+      ]),
+    );
+    expect(doc.verdict).toContain('2 more tasks wait the same way: ls (302) and stat (303).');
+  });
+
+  it('tells a reported task whose wait it cannot draw, beside another task’s root blocker', () => {
+    const text = hungTasks([
+      [
+        'jbd2/sda1-8',
+        401,
+        ['io_schedule+0x12/0x40', 'jbd2_journal_commit_transaction+0x1a0/0x1a30', 'kjournald2+0xbd/0x270'],
+      ],
+      ['xfs_io', 402, ['btrfs_find_free_ino+0xa9/0x120 [btrfs]', 'btrfs_create+0x72/0x1f0 [btrfs]']],
+    ]);
+    const doc = analyze(text);
+    expect(doc.graph.edges.some((e) => e.from === 'task:401')).toBe(true);
+    expect(doc.graph.edges.some((e) => e.from === 'task:402')).toBe(false);
+    const f = doc.findings.find((x) => x.kind === 'missing_evidence' && x.nodes.includes('task:402'));
+    expect(f?.summary).toContain('xfs_io (402) [D] in btrfs_find_free_ino');
+    // Its report is the evidence, through the frame it is blocked in.
+    const lines = text.split('\n');
+    const { line, endLine } = f!.evidence![0];
+    expect(lines.slice(line - 1, endLine).join('\n')).toMatch(/xfs_io:402[^]*btrfs_find_free_ino/);
+    expect(doc.verdict).toContain('xfs_io (402)');
+  });
+
+  it('says nothing more when every reported task is explained', () => {
+    const doc = analyze(
+      hungTasks([['jbd2/sda1-8', 401, ['io_schedule+0x12/0x40', 'jbd2_journal_commit_transaction+0x1a0/0x1a30']]]),
+    );
+    expect(doc.findings.some((f) => f.summary.startsWith('Also reported hung'))).toBe(false);
+  });
+});

@@ -9,6 +9,7 @@ import type { TaskWait } from '../waits/find.js';
 import type { Headline } from './headline.js';
 import { acquireSite } from '../resolve/locks/lockdep-chains.js';
 import { countWords, proseName } from './names.js';
+import { REPORTED_UNEXPLAINED_LEAD } from '../findings/build.js';
 
 /** Characters a verdict may use: about four lines of a 1440-px wide page. */
 export const VERDICT_BUDGET = 600;
@@ -255,17 +256,20 @@ export function writeVerdict(
   const chains = starts
     .map((s) => ({ start: s, chain: mainChain(s, best) }))
     .sort((a, b) => b.chain.length - a.chain.length);
-  const seenEnds = new Map<string, number>();
+  // The starts of chains that repeat one already told, by that chain: counted, and named
+  // when there is room (a reader looks for the task a report or a colleague named).
+  const seenEnds = new Map<string, string[]>();
   const mentioned = new Set<string>();
   let printed = 0;
   for (const { start, chain } of chains) {
     if (!chain.length) continue;
     const key = chain.map((e) => e.to).join('>');
-    if (seenEnds.has(key)) {
-      seenEnds.set(key, seenEnds.get(key)! + 1);
+    const alikeStarts = seenEnds.get(key);
+    if (alikeStarts) {
+      alikeStarts.push(start);
       continue;
     }
-    seenEnds.set(key, 0);
+    seenEnds.set(key, []);
     if (printed >= 3) continue;
     // A chain that only leads into what was already told adds one hop, not a repeat.
     if (mentioned.has(chain[0].to) && printed > 0) {
@@ -308,9 +312,19 @@ export function writeVerdict(
     parts.push({ text: unique[0], shorter: unique.slice(1), prio: printed === 0 ? 2 : 5 });
     printed++;
   }
-  const alike = [...seenEnds.values()].reduce((a, b) => a + b, 0);
-  if (alike > 0)
-    parts.push({ text: `${plural(alike, 'more task')} wait${alike === 1 ? 's' : ''} the same way.`, prio: 3 });
+  const alikeStarts = [...seenEnds.values()].flat();
+  const alike = alikeStarts.length;
+  if (alike > 0) {
+    const count = `${plural(alike, 'more task')} wait${alike === 1 ? 's' : ''} the same way`;
+    // Each name once (stacks without a pid share their comm), and only names that say
+    // which task it is.
+    const names = [...new Set(alikeStarts.map(named))].filter((n) => n !== 'unknown task');
+    parts.push({
+      text: names.length ? `${count}: ${someOf(names)}.` : `${count}.`,
+      shorter: names.length ? [`${count}.`] : undefined,
+      prio: 3,
+    });
+  }
   parts.push(...counts);
   lockdepSentences(model).forEach((s, i) =>
     parts.push({ text: clip(s, 300), prio: i === 0 ? (h.kind === 'deadlock' ? 1 : 3) : 6 }),
@@ -320,7 +334,9 @@ export function writeVerdict(
     const more = missing.length > 1 ? `; ${plural(missing.length - 1, 'more open question')} in the findings` : '';
     // Most of these summaries already say "… not in the dump" / "Nobody in the dump …".
     const lead = /\bin the dump\b/i.test(missing[0].summary) ? '' : 'Not in the dump: ';
-    parts.push({ text: `${lead}${clip(missing[0].summary.replace(/\.$/, ''), 240)}${more}.`, prio: 3 });
+    // A reported task left unexplained is told after a known bug's mitigation.
+    const prio = missing[0].summary.startsWith(REPORTED_UNEXPLAINED_LEAD) ? 4 : 3;
+    parts.push({ text: `${lead}${clip(missing[0].summary.replace(/\.$/, ''), 240)}${more}.`, prio });
   }
   return fit(parts, VERDICT_BUDGET);
 }
