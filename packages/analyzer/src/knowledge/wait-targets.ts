@@ -92,6 +92,15 @@ export const WAIT_TARGETS: Partial<Record<WaitKind, WaitTarget>> = {
     confidence: 'guess',
     servedByFrame: /^do_exit$/,
   },
+  // kernel/async.c: each async entry runs as async_run_entry_fn on system_unbound_wq; a
+  // worker of the dump running one (not the waiter, itself an entry waiting for earlier
+  // ones) is what the wait is behind.
+  async: {
+    id: 'external:async-calls',
+    label: 'asynchronous function calls (async probe / scan)',
+    confidence: 'likely',
+    servedByFrame: /^async_run_entry_fn$/,
+  },
   stop_machine: {
     id: 'external:cpu-stopper',
     label: 'CPU stopper threads',

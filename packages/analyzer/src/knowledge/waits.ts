@@ -34,6 +34,7 @@ export type WaitKind =
   | 'userfault'
   | 'automount'
   | 'exiting_tasks'
+  | 'async'
   | 'md';
 
 export interface WaitRule {
@@ -231,6 +232,15 @@ export const WAIT_RULES: WaitRule[] = [
     fn: /^(?:flush_workqueue|__flush_workqueue|drain_workqueue|flush_scheduled_work|destroy_workqueue)$/,
     kind: 'flush_workqueue',
     what: 'a workqueue to drain',
+  },
+  // kernel/async.c: async_synchronize_*() sleep on async_done until every async entry
+  // scheduled before them (async_schedule*: a driver's async probe or host scan) has
+  // run. Module load (do_init_module) and unload (delete_module, 4.x) call
+  // async_synchronize_full(); async entries call it to wait for earlier ones.
+  {
+    fn: /^(?:async_synchronize_full(?:_domain)?|async_synchronize_cookie(?:_domain)?)$/,
+    kind: 'async',
+    what: 'earlier asynchronous function calls (async probes, scans) to finish',
   },
   {
     fn: /^(?:kthread_flush_work|kthread_flush_worker|kthread_cancel_work_sync|__kthread_cancel_work_sync)$/,

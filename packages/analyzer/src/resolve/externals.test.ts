@@ -112,6 +112,33 @@ describe('resolveExternals', () => {
       },
     ]);
   });
+  it('an async_synchronize waiter waits for another async entry of the dump, never for itself', () => {
+    const sync = ['__schedule+0x3f6/0xa40', 'schedule+0x5b/0xd0', 'async_synchronize_cookie_domain+0xad/0x140'];
+    const entry = (...fns: string[]) => [
+      '__schedule+0x3f6/0xa40',
+      'schedule+0x5b/0xd0',
+      ...fns,
+      'async_run_entry_fn+0x39/0x160',
+      'process_one_work+0x1d4/0x3a0',
+    ];
+    const text =
+      taskDump(
+        'kworker/u321:2',
+        1278,
+        'D',
+        entry('wait_for_completion+0x86/0xe0', 'scsi_complete_async_scans+0x10d/0x160'),
+      ) + taskDump('kworker/u321:3', 1279, 'D', entry(...sync.slice(2), 'async_port_probe+0x45/0x60'));
+    expect(externals(text).map((l) => [l.link, l.confidence])).toEqual([['task:1279 -> task:1278', 'guess']]);
+    // Module unload with no async entry in the dump waits for calls it does not show.
+    expect(externals(taskDump('rmmod', 3120, 'D', [...sync, '__x64_sys_delete_module+0x1d6/0x290']))).toEqual([
+      {
+        nodes: ['external:async-calls (asynchronous function calls (async probe / scan))'],
+        link: 'task:3120 -> external:async-calls',
+        confidence: 'likely',
+      },
+    ]);
+  });
+
   it('a folio-lock waiter waits for the one task holding a folio locked while it waits for writeback', () => {
     const holder = [
       '__schedule+0x27c/0x908',
