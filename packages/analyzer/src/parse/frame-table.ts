@@ -48,6 +48,8 @@ interface FnEntry {
   fn: string;
   size: string | null;
   module: string | null;
+  /** The table the entry is of (a frame's id counts only in its own table). */
+  table: FrameTable;
 }
 
 /**
@@ -55,7 +57,8 @@ interface FnEntry {
  */
 export class FrameTable implements FnKnowledge {
   private byFn = new Map<string, FnEntry>();
-  private ids = new Map<StackFrame, number>();
+  /** Distinct frames made: the next frame's id. */
+  private frames = 0;
   private byKey = new Map<string, readonly StackFrame[]>();
   private byText = new Map<string, StackFrame>();
   private textTrial = new MemoTrial();
@@ -70,7 +73,7 @@ export class FrameTable implements FnKnowledge {
   private entry(fn: string, size: string | null, module: string | null): FnEntry {
     let entry = this.byFn.get(fn);
     if (entry === undefined) {
-      entry = { variants: null, generic: UNCACHED.isGeneric(fn), fn, size, module };
+      entry = { variants: null, generic: UNCACHED.isGeneric(fn), fn, size, module, table: this };
       this.byFn.set(fn, entry);
     }
     return entry;
@@ -140,14 +143,13 @@ export class FrameTable implements FnKnowledge {
       const v = this.byFullKey.get(fullKey);
       if (v) return v;
     }
-    const frozen = Object.freeze(new TableFrame(entry, f));
+    const frozen = Object.freeze(new TableFrame(entry, f, this.frames++));
     // A new list is made holding its first frame: an empty one pushed to would reserve
     // room for 16.
     if (fullKey !== undefined) this.byFullKey.set(fullKey, frozen);
     else if (list !== undefined) list.push(frozen);
     else if (variants === null) entry.variants = [frozen];
     else (variants as Map<string, StackFrame[]>).set(splitKey(f), [frozen]);
-    this.ids.set(frozen, this.ids.size);
     return frozen;
   }
 
@@ -187,28 +189,28 @@ export class FrameTable implements FnKnowledge {
     if (frames.length === 0) return EMPTY;
     let key = '';
     for (let k = 0; k < frames.length; k++) {
-      let id = this.ids.get(frames[k]);
-      if (id === undefined) id = this.ids.get(this.frame(frames[k]))!;
+      let id = TableFrame.idIn(this, frames[k]);
+      if (id < 0) id = TableFrame.idIn(this, this.frame(frames[k]));
       key += id + ',';
     }
     const known = this.byKey.get(key);
     if (known) return known;
-    const out = Object.freeze(frames.map((f) => (this.ids.has(f) ? f : this.frame(f))));
+    const out = Object.freeze(frames.map((f) => (TableFrame.idIn(this, f) >= 0 ? f : this.frame(f))));
     this.byKey.set(key, out);
     return out;
   }
 
   /** Distinct frames held. */
   get size(): number {
-    return this.ids.size;
+    return this.frames;
   }
 }
 
 /**
  * A frame of the table: the document's frame (only the fields that are set, so documents
- * stay as small as the parsers made them), which also holds its function name's entry in
- * a private field — not a property: JSON, structured clone, spreads and Object.keys do not
- * see it.
+ * stay as small as the parsers made them), which also holds its function name's entry and
+ * its id in the table (the key of the stacks it is in) in private fields — not
+ * properties: JSON, structured clone, spreads and Object.keys do not see them.
  */
 class TableFrame implements StackFrame {
   declare readonly fn: string;
@@ -221,8 +223,9 @@ class TableFrame implements StackFrame {
   declare readonly isIp?: boolean;
   declare readonly generic?: true;
   readonly #entry: FnEntry;
+  readonly #id: number;
 
-  constructor(entry: FnEntry, f: FrameFields) {
+  constructor(entry: FnEntry, f: FrameFields, id: number) {
     const self = this as { -readonly [K in keyof StackFrame]: StackFrame[K] };
     self.fn = entry.fn;
     self.offset = f.offset;
@@ -234,6 +237,12 @@ class TableFrame implements StackFrame {
     if (f.isIp !== undefined) self.isIp = f.isIp;
     if (entry.generic) self.generic = true;
     this.#entry = entry;
+    this.#id = id;
+  }
+
+  /** The frame's id in `table`, -1 when it is not a frame of that table. */
+  static idIn(table: FrameTable, f: object): number {
+    return #entry in f && (f as TableFrame).#entry.table === table ? (f as TableFrame).#id : -1;
   }
 
   static entryOf(f: object): FnEntry | undefined {
