@@ -34,6 +34,24 @@ describe('jsonChunks', () => {
     expect(whole(doc)).toBe(JSON.stringify(doc));
   });
 
+  it('writes elements holding frozen lists exactly as JSON.stringify, whatever their other fields', () => {
+    const frozenList = fc
+      .array(fc.record({ fn: fc.string(), offset: fc.option(fc.string()) }), { minLength: 1, maxLength: 3 })
+      .map((l) => Object.freeze(l.map((f) => Object.freeze(f))));
+    const field = fc.oneof(fc.jsonValue(), fc.constant(undefined), frozenList, fc.constant(Object.freeze([])));
+    const element = fc.array(fc.tuple(fc.oneof(fc.string(), fc.constant('__proto__')), field)).map((pairs) => {
+      const o: Record<string, unknown> = {};
+      for (const [k, v] of pairs) Object.defineProperty(o, k, { value: v, enumerable: true, writable: true });
+      return o;
+    });
+    fc.assert(
+      fc.property(fc.array(element, { maxLength: 4 }), (tasks) => {
+        const doc = { tasks: [...tasks, ...tasks] };
+        expect(whole(doc)).toBe(JSON.stringify(doc));
+      }),
+    );
+  });
+
   it("writes the frame table's interned stacks once, not once per task", () => {
     const table = new FrameTable();
     const f = (fn: string, offset: string) =>

@@ -77,17 +77,42 @@ function* chunks(value: unknown, depth: number, shared: SharedLists): Generator<
     }
     // An element of a long array (a task): written whole, its shared lists from memory.
     if (!Array.isArray(value) && holdsFrozenList(value)) {
-      let out = '{';
-      for (const [k, v] of Object.entries(value)) {
-        if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
-        if (out.length > 1) out += ',';
-        out += JSON.stringify(k) + ':' + (Array.isArray(v) && Object.isFrozen(v) ? shared.json(v) : JSON.stringify(v));
-      }
-      yield out + '}';
+      yield withSharedLists(value as Record<string, unknown>, shared);
       return;
     }
   }
   yield JSON.stringify(value) ?? 'null';
+}
+
+/**
+ * JSON.stringify(o), with o's frozen lists written by `shared`. The fields between two
+ * such lists are written by one JSON.stringify of an object holding just them (one call
+ * for a run of fields, not two per field: a task has twenty).
+ */
+function withSharedLists(o: Record<string, unknown>, shared: SharedLists): string {
+  let out = '';
+  let run: Record<string, unknown> | null = null;
+  const flush = () => {
+    if (run === null) return;
+    const json = JSON.stringify(run);
+    // `{}` when every field of the run was one JSON leaves out (undefined, a function).
+    if (json.length > 2) out += (out === '' ? '' : ',') + json.slice(1, -1);
+    run = null;
+  };
+  for (const k of Object.keys(o)) {
+    const v = o[k];
+    if (Array.isArray(v) && Object.isFrozen(v)) {
+      flush();
+      out += (out === '' ? '' : ',') + JSON.stringify(k) + ':' + shared.json(v);
+    } else if (k === '__proto__') {
+      // Assigned to an object, this key would set its prototype instead.
+      flush();
+      const json = JSON.stringify(v);
+      if (json !== undefined) out += (out === '' ? '' : ',') + '"__proto__":' + json;
+    } else (run ??= {})[k] = v;
+  }
+  flush();
+  return '{' + out + '}';
 }
 
 function holdsFrozenList(o: object): boolean {
