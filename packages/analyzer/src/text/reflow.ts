@@ -219,6 +219,8 @@ export function reflow(t: LineTable): LineTable {
   // means what it says).
   const qpEscape = qp ? t.finder('=3D') : null;
 
+  // Made once, not once per line: reflow runs on every line of every input.
+  const widthOnce = () => (width < 0 ? (width = wrapWidth(t, shape)) : width);
   const become = () => {
     // The first change: the lines so far map one to one.
     identity = false;
@@ -259,17 +261,7 @@ export function reflow(t: LineTable): LineTable {
             depthOf(shape.flags[msg]) <= depthOf(shape.flags[i]) &&
             shape.widths[i] + 1 + firstToken(t.trimmed(msg)).length > MIN_WRAP)
       ) {
-        const end = continuation(
-          t,
-          shape,
-          msg,
-          i,
-          double,
-          qp,
-          () => (width < 0 ? (width = wrapWidth(t, shape)) : width),
-          tight,
-          soft,
-        );
+        const end = continuation(t, shape, msg, i, double, qp, widthOnce, tight, soft);
         emit(i, end);
         i = end + 1;
         continue;
@@ -283,17 +275,7 @@ export function reflow(t: LineTable): LineTable {
       i++;
       continue;
     }
-    const end = continuation(
-      t,
-      shape,
-      i,
-      i,
-      double,
-      qp,
-      () => (width < 0 ? (width = wrapWidth(t, shape)) : width),
-      tight,
-      soft,
-    );
+    const end = continuation(t, shape, i, i, double, qp, widthOnce, tight, soft);
     emit(i, end);
     i = end + 1;
   }
@@ -310,7 +292,7 @@ export function reflow(t: LineTable): LineTable {
     // there hides the end of a frame or a header from the parsers).
     let trailing = false;
     for (let p = a; p <= b; p++) {
-      for (const f of finders) if (f(p)) glued = true;
+      for (let g = 0; g < finders.length; g++) if (finders[g](p)) glued = true;
       if (infoTask(p)) lost = true;
       if (qpEscape?.(p)) escaped = true;
       if (qp && (t.lastCode(p) === 48 || t.lastCode(p) === 57) && QP_TRAILING.test(t.text(p))) trailing = true;
@@ -329,6 +311,26 @@ export function reflow(t: LineTable): LineTable {
 
   if (identity) return t;
   return build(t, first!, last!, count, tight, soft, texts, splits);
+}
+
+/** The line after k (in a double-spaced text, after the blank line between two pieces). */
+function nextLine(t: LineTable, shape: LineShape, double: boolean, k: number): number {
+  return double && k + 2 < t.length && empty(t, shape, k + 1) && !empty(t, shape, k + 2) ? k + 2 : k + 1;
+}
+
+/** The quote goes on (or ends) at line k: the rest of a wrapped quoted line is over. */
+function endsQuoteAt(t: LineTable, shape: LineShape, depth: number, k: number): boolean {
+  return k >= t.length || empty(t, shape, k) || depthOf(shape.flags[k]) === depth;
+}
+
+/** Line j (of flags `f`, shallower than the quote at `depth`) is the unquoted rest of a
+ *  wrapped quoted line: the quote goes on or ends after it, or after one more such line. */
+function quoteRestEnds(t: LineTable, shape: LineShape, double: boolean, depth: number, j: number, f: number): boolean {
+  const after = nextLine(t, shape, double, j);
+  return (
+    endsQuoteAt(t, shape, depth, after) ||
+    (depthOf(shape.flags[after]) === depthOf(f) && endsQuoteAt(t, shape, depth, nextLine(t, shape, double, after)))
+  );
 }
 
 /**
@@ -350,17 +352,17 @@ function continuation(
 ): number {
   const prefixed = (shape.flags[head] & LINE_PREFIXED) !== 0;
   const depth = depthOf(shape.flags[head]);
-  const next = (k: number) =>
-    double && k + 2 < t.length && empty(t, shape, k + 1) && !empty(t, shape, k + 2) ? k + 2 : k + 1;
-  // The quote goes on (or ends) at line k: the rest of a wrapped quoted line is over.
-  const endsQuote = (k: number) => k >= t.length || empty(t, shape, k) || depthOf(shape.flags[k]) === depth;
   let end = from;
   // The raw width of the line being continued, its quoted-printable soft breaks joined:
   // a client wrapped the decoded text, the encoder then broke it again at 76 columns.
   let endWidth = shape.widths[from];
   let parts = 1;
   let length = t.trimmedLength(from);
-  for (let j = next(end); j < t.length && parts < MAX_PARTS; j = next(end)) {
+  for (
+    let j = nextLine(t, shape, double, end);
+    j < t.length && parts < MAX_PARTS;
+    j = nextLine(t, shape, double, end)
+  ) {
     const f = shape.flags[j];
     if (t.blank(j) || f & LINE_PREFIXED || isCutMark(t, j)) break;
     const c = t.trimmed(j);
@@ -393,14 +395,7 @@ function continuation(
     // After that unquoted rest, the quote's next line is the next record.
     // (Unless that rest ends in a label whose value the quote's next line holds.)
     if (depthOf(shape.flags[end]) < depth && depthOf(f) === depth && !dangling(t.trimmed(end), c)) break;
-    if (
-      depthOf(f) !== depth &&
-      !(
-        depthOf(f) < depth &&
-        (endsQuote(next(j)) || (depthOf(shape.flags[next(j)]) === depthOf(f) && endsQuote(next(next(j)))))
-      )
-    )
-      break;
+    if (depthOf(f) !== depth && !(depthOf(f) < depth && quoteRestEnds(t, shape, double, depth, j, f))) break;
     if (length + 1 + c.length > MAX_LINE) break;
     const cut = lastToken(before);
     // A rule (`-----`, `=====`) is a line of its own: a client breaks only at a space.
