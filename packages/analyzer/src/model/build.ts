@@ -3,6 +3,7 @@
 // an address index so later stages can ask "which task is this task_struct / stack".
 
 import { SOFT_LOCKUP_THRESH_S } from '../knowledge/lockups.js';
+import { kworkerKind } from '../knowledge/workqueues.js';
 import type { Span, Task, TaskState } from '../contract.js';
 import { PERCPU_UNIT_MAX, VIRTUALIZATION_WORDS } from '../knowledge/arch.js';
 import { stackBlockKey, type StackBlockKey } from '../parse/parser.js';
@@ -712,6 +713,22 @@ function buildCpus(
     c.stuck = true;
     c.stuckReason ??= `workqueue pool cpus=${p.cpus} made no progress for ${p.seconds}s`;
     c.evidence.push(p.span);
+  }
+  // A worker the watchdog shows running in a stalled CPU-bound pool: a per-CPU pool's
+  // workers are bound to its CPU and named for it (`kworker/N:M`, `H` for the highpri
+  // pool: create_worker, kernel/workqueue.c), so that CPU's pool is stuck with the worker
+  // running there.
+  for (const h of records.poolHogs) {
+    const cpu = kworkerKind(h.comm)?.cpu ?? null;
+    if (cpu === null) continue;
+    const c = get(cpu);
+    c.stuck = true;
+    c.stuckReason ??= `its CPU-bound worker pool ${h.pool} stalled, with ${h.comm} (${h.pid}) running in it`;
+    c.evidence.push(h.span);
+    const t = byPid.get(h.pid);
+    if (!t) continue;
+    t.cpu ??= cpu;
+    if (t.cpu === cpu) c.current ??= t.id;
   }
   // crash `runq` lists the current task in its priority queue too: it waits for nobody.
   // A current task that has not left its CPU for longer than the soft-lockup threshold

@@ -348,6 +348,9 @@ export class Records {
   /** Worker pools reported stuck: `BUG: workqueue lockup - pool cpus=C …`, or a dump's
    *  `pool N: cpus=C … hung=Ns` at or past the watchdog's threshold. */
   stuckPools: { cpus: string; seconds: number; span: Span }[] = [];
+  /** Workers the workqueue watchdog shows running in a stalled CPU-bound pool (`pool N:`
+   *  then the worker's `sched_show_task` dump: show_cpu_pool_hog, kernel/workqueue.c 6.5+). */
+  poolHogs: { pool: number; pid: number; comm: string; span: Span }[] = [];
   addresses: AddressFact[] = [];
   structs: StructDump[] = [];
   /** Memory words from `rd`/`search` not yet known to belong to a task. */

@@ -118,6 +118,50 @@ describe('resolveWorks', () => {
       ]);
     });
 
+    it('the backtraces of a stalled CPU-bound pool alone: its running worker holds its CPU, running its work', () => {
+      // show_cpu_pools_hogs (kernel/workqueue.c, 6.12), pasted without the BUG line.
+      const text =
+        [
+          'Showing backtraces of running workers in stalled CPU-bound worker pools:',
+          'pool 358:',
+          'task:kworker/89:0    state:R  running task     stack:0     pid:3136989 tgid:3136989 ppid:2      flags:0x00004000',
+          'Workqueue: inode_switch_wbs inode_switch_wbs_work_fn',
+          'Call Trace:',
+          ' <TASK>',
+          ' __schedule+0x4fb/0xbf0',
+          ' __cond_resched+0x33/0x60',
+          ' inode_switch_wbs_work_fn+0x481/0x710',
+          ' process_one_work+0x17b/0x330',
+          ' worker_thread+0x2ce/0x3f0',
+        ].join('\n') + '\n';
+      const { links, model } = resolve(text);
+      expect(model.records.reports.map((r) => r.kind)).toEqual(['workqueue_lockup']);
+      expect(model.records.poolHogs).toMatchObject([{ pool: 358, pid: 3136989, comm: 'kworker/89:0' }]);
+      expect(model.cpus.get(89)).toMatchObject({ stuck: true, current: 'task:3136989' });
+      expect(brief(links)).toEqual([
+        [
+          ['work:inode_switch_wbs_work_fn', 'task:3136989'],
+          'work:inode_switch_wbs_work_fn -runs-> task:3136989',
+          'certain',
+        ],
+      ]);
+    });
+
+    it('a running worker of an unbound pool is on no CPU, and a `pool N:` alone is no dump', () => {
+      const text =
+        [
+          'Showing backtraces of running workers in stalled CPU-bound worker pools:',
+          'pool 12:',
+          'task:kworker/u8:1    state:R  running task     stack:0     pid:77 tgid:77 ppid:2      flags:0x00004000',
+          'Workqueue: events_unbound acme_work',
+          'pool 3:',
+          'nothing to see',
+        ].join('\n') + '\n';
+      const { model } = resolve(text);
+      expect(model.records.poolHogs.map((h) => h.pid)).toEqual([77]);
+      expect([...model.cpus.keys()]).toEqual([]);
+    });
+
     it('a pending work waits behind an in-flight one only in a pool that made no progress', () => {
       const busy = DUMP(4790).split('\n').slice(1).join('\n').replace(' hung=72s', '');
       const { links } = resolve(busy);

@@ -335,9 +335,16 @@ export function resolveWorks(model: Model, waits: Map<string, TaskWait>): Resolv
       }
     }
   }
-  // Show what each blocked kworker is executing, so the reader sees the work item.
+  // Show what each blocked kworker is executing, so the reader sees the work item; and
+  // what a worker the dump names (`Workqueue: wq fn`) runs on a CPU reported stuck: the
+  // work that holds that CPU.
+  const holdsStuckCpu = (r: Running) => {
+    if (!r.stated || r.task.cpu === null) return false;
+    const c = model.cpus.get(r.task.cpu);
+    return c !== undefined && c.stuck && c.current === r.task.id;
+  };
   for (const r of running) {
-    if (!blockedWorker(r)) continue;
+    if (!blockedWorker(r) && !holdsStuckCpu(r)) continue;
     const id = `work:${r.fn}`;
     const wk = addWork(id, 'work', r.fn, r.wq, 'running', r.evidence);
     if (!wk.runners.includes(r.task.id)) wk.runners.push(r.task.id);

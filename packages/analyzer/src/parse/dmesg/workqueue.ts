@@ -8,7 +8,9 @@
 //       pending: vmstat_shepherd, 2*fn, BAR(77)                                   (pr_cont_work[_flush])
 //       delayed: fn                                                                (`inactive:` since 6.5)
 //   pool 2: cpus=1 node=0 flags=0x0 nice=0 hung=36s workers=3 idle: 5 6           (show_one_worker_pool)
-//   Showing backtraces of running workers in stalled CPU-bound worker pools:     (6.x, then dumps)
+//   Showing backtraces of running workers in stalled CPU-bound worker pools:     (show_cpu_pools_hogs, 6.5+;
+//   pool 358:                                                                       `busy workers` since 6.19)
+//   task:kworker/89:0 state:R  running task  stack:0 pid:3136989 …               (show_cpu_pool_hog)
 //
 // A dump is often pasted in part: without the `BUG:` line, without timestamps, without
 // its indentation, or starting at a `pwq`/`in-flight:` line. Each line is read on its own
@@ -18,16 +20,25 @@
 // works listed after it are on that worker's scheduled list); `BAR(N)` is the barrier
 // flush_work queued right behind the work it flushes (insert_wq_barrier), so task N
 // waits for the work printed just before it; `hung=Ns` is how long the pool has made no
-// progress, which the watchdog reports past its threshold.
+// progress, which the watchdog reports past its threshold. The watchdog prints the
+// backtraces of a stalled CPU-bound pool's running workers only after it found that pool
+// stalled (wq_watchdog_timer_fn sets cpu_pool_stall), so that header alone says a
+// workqueue lockup happened, and each `pool N:` names the worker dumped right after it
+// as one running in that stalled pool.
 
 import { WQ_WATCHDOG_THRESH_S } from '../../knowledge/workqueues.js';
 import type { Records } from '../records.js';
+import { parseTaskLine } from './task-dump.js';
 import type { FormatParser } from '../parser.js';
+import type { LineTable } from '../../text/lines.js';
 import { span } from '../parser.js';
 
 const LOCKUP = /^BUG: workqueue lockup - pool (?:\d{1,5} )?(cpus=(\S{1,64}) .{0,120}?)stuck for (\d{1,7})s!$/;
 const SHOWING =
-  /^Showing (?:busy workqueues and worker pools|backtraces of running workers in stalled CPU-bound worker pools):$/;
+  /^Showing (?:busy workqueues and worker pools|backtraces of (?:running|busy) workers in stalled CPU-bound worker pools):$/;
+const SHOWING_HOGS = /^Showing backtraces of (?:running|busy) workers in stalled CPU-bound worker pools:$/;
+/** `pool N:` before a stalled pool's running worker's dump (show_cpu_pool_hog). */
+const HOG_POOL = /^pool (\d{1,6}):$/;
 const WQ = /^workqueue (\S{1,64}): flags=0x[0-9a-f]{1,8}$/;
 const PWQ = /^pwq \d{1,6}: cpus=(\S{1,64}) /;
 const LIST = /^(in-flight|pending|delayed|inactive): (.{1,3000})$/;
@@ -162,14 +173,23 @@ export const workqueueDumpParser: FormatParser = {
     );
   },
   parse(lines, i, ctx) {
-    if (!dumpLine(lines.trimmed(i))) return null;
+    if (!dumpLine(lines.trimmed(i)) && !hogAt(lines, i)) return null;
     let wq: string | null = null;
     let poolCpus: string | null = null;
     let j = i;
     for (; j < lines.length; j++) {
       const t = lines.trimmed(j);
-      if (SHOWING.test(t)) continue;
+      if (SHOWING.test(t)) {
+        if (SHOWING_HOGS.test(t)) noteStalledPools(t, span(lines, j, j + 1), ctx.records);
+        continue;
+      }
       let m: RegExpExecArray | null;
+      const hog = hogAt(lines, j);
+      if (hog) {
+        // The worker's own dump follows: the task-dump parser reads it.
+        ctx.records.poolHogs.push({ ...hog, span: span(lines, j, j + 2) });
+        continue;
+      }
       if ((m = WQ.exec(t))) {
         wq = m[1];
         poolCpus = null;
@@ -223,5 +243,31 @@ function notePoolHung(
     subtype: `cpus=${cpus}`,
     span: sp,
     format: 'workqueue_pool',
+  });
+}
+
+/** A `pool N:` line with the dump of the worker it names on the next line. */
+function hogAt(lines: LineTable, j: number): { pool: number; pid: number; comm: string } | null {
+  const m = HOG_POOL.exec(lines.trimmed(j));
+  if (!m || j + 1 >= lines.length) return null;
+  const task = parseTaskLine(lines.trimmed(j + 1));
+  return task && task.pid > 0 ? { pool: Number(m[1]), pid: task.pid, comm: task.comm } : null;
+}
+
+/**
+ * The backtraces of stalled CPU-bound pools' workers are printed only after the watchdog
+ * found such a pool stalled: a workqueue lockup report, when the text has none (its
+ * `BUG:` line was not pasted).
+ */
+function noteStalledPools(header: string, sp: { line: number; endLine: number }, records: Records): void {
+  if (records.reports.some((r) => r.kind === 'workqueue_lockup')) return;
+  records.reports.push({
+    kind: 'workqueue_lockup',
+    header,
+    cpu: null,
+    seconds: null,
+    subtype: 'stalled CPU-bound worker pools',
+    span: sp,
+    format: 'workqueue_dump',
   });
 }
