@@ -138,3 +138,21 @@ describe('an RCU-tasks stall', () => {
     expect(d.verdict).toContain('spinner/7 (2133)');
   });
 });
+
+describe('an expedited stall whose CPU list was wrapped', () => {
+  // synchronize_rcu_expedited_wait prints `{ 3-.... } 1087 jiffies s: 89 root: 0x8/.` on
+  // one line; a mail client wrapped it after the list's entries and after its `}`.
+  const head = 'rcu: INFO: rcu_sched detected expedited stalls on CPUs/tasks: { 3-....';
+  const nmi = ['Sending NMI from CPU 0 to CPUs 3,5:', 'NMI backtrace for cpu 3'];
+
+  it('reads the entries on the lines after the header, up to the closing brace', () => {
+    const d = analyze([head, '5-.... P4321', '}', '1087 jiffies s: 89 root: 0x8/.', ...nmi].join('\n') + '\n');
+    expect(d.kind).toBe('rcu_stall');
+    expect(d.cpus.filter((c) => c.stuck).map((c) => c.cpu)).toEqual([3, 5]);
+  });
+
+  it('stops at a line that is not an entry, and reads nothing past the brace', () => {
+    const d = analyze([head, '} 1087 jiffies s: 89 root: 0x8/.', '7-....', ...nmi].join('\n') + '\n');
+    expect(d.cpus.filter((c) => c.stuck).map((c) => c.cpu)).toEqual([3]);
+  });
+});

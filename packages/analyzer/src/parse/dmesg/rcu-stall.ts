@@ -37,13 +37,34 @@ const DETAIL = [
   /^All QSes seen, last rcu_\w{1,20} kthread activity/,
   /^rcu_\w{1,20} kthread activity/,
   /^\{ ?[\d\-.!a-zA-Z ]{0,200}\} \d{1,12} jiffies/,
+  // The expedited stall's tail when a mail client wrapped it off the header line.
+  /^\d{1,12} jiffies s: \d{1,12} root: /,
   /^(?:P\d{1,10}|\d{1,5}-[.\w!]{3,6})(?: |$)/,
   /^Timer softirq/,
   /^RCU dump cpu stacks/,
 ];
 
+// synchronize_rcu_expedited_wait (kernel/rcu/tree_exp.h) prints the stalled CPUs and
+// tasks as one line, `{ 3-.... 5-.... P1234 } 21003 jiffies s: …`. Wrapped on its way, the
+// list goes on after the header: entries, then `}` (or a line holding only `}`).
+const LIST_ENTRY = /^(?:(\d{1,5})-[.\w!]{3,6}|P\d{1,10}(?:\/\d{1,5}:[\w.]{1,8})?)$/;
+
+/** The CPUs of a wrapped list's continuation `part` (before its `}`), or null when the
+ *  line is not one. */
+function listContinuation(part: string): number[] | null {
+  const out: number[] = [];
+  for (const tok of part.trim().split(/\s{1,8}/)) {
+    if (tok === '') continue;
+    const e = LIST_ENTRY.exec(tok);
+    if (!e) return null;
+    if (e[1] !== undefined) out.push(Number(e[1]));
+  }
+  return out;
+}
+
 function cpusIn(s: string): number[] {
-  const braces = /\{ ?([^}]{0,300})\}/.exec(s);
+  // An unclosed list is one a mail client wrapped: its CPUs so far are read.
+  const braces = /\{ ?([^}]{0,300})(?:\}|$)/.exec(s);
   if (!braces) return [];
   const out: number[] = [];
   for (const m of braces[1].matchAll(/(?:^|\s)(\d{1,5})(?=[-\s]|$)/g)) out.push(Number(m[1]));
@@ -60,12 +81,22 @@ export const rcuStallParser: FormatParser = {
     const m = HEADER.exec(head);
     if (!m) return null;
     const cpus = cpusIn(m[4]);
+    let listOpen = m[4].includes('{') && !m[4].includes('}');
     let detectedBy: number | null = null;
     const blockedPids: { pid: number; line: number }[] = [];
     let j = i + 1;
     for (; j < lines.length; j++) {
       const t = lines.trimmed(j).replace(RCU_PREFIX, '');
       if (t === '') break;
+      if (listOpen) {
+        const close = t.indexOf('}');
+        const more = listContinuation(close >= 0 ? t.slice(0, close) : t);
+        listOpen = more !== null && close < 0;
+        if (more) {
+          cpus.push(...more);
+          continue;
+        }
+      }
       const row = CPU_ROW.exec(t);
       if (row) {
         cpus.push(Number(row[1]));
