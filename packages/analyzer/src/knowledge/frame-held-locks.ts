@@ -324,6 +324,18 @@ export const FRAME_HELD_LOCKS: FrameHeldLock[] = [
     what: 'registering network namespace operations',
     source: 'net/core/net_namespace.c register_pernet_subsys, register_pernet_device and their unregister (v4.16+)',
   },
+  // Before 4.16 the same paths held the mutex net_mutex.
+  {
+    fn: fnPattern(
+      'cleanup_net|copy_net_ns|register_pernet_subsys|unregister_pernet_subsys|register_pernet_device|unregister_pernet_device',
+    ),
+    lock: 'net_mutex',
+    type: 'mutex',
+    mode: 'write',
+    before: [4, 16],
+    what: 'network namespace setup, teardown or registration',
+    source: 'net/core/net_namespace.c cleanup_net, copy_net_ns, register_pernet_* (before v4.16)',
+  },
 ];
 
 const NONE: readonly FrameHeldLock[] = [];

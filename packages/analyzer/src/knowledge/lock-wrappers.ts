@@ -39,10 +39,18 @@ export const LOCK_WRAPPERS: LockWrapper[] = [
   { fn: /^(?:inode_lock(?:_shared|_nested)?|lock_rename)$/, name: 'i_rwsem', perObject: true },
   { fn: /^(?:device_lock|__device_driver_lock)$/, name: 'dev->mutex', perObject: true },
   { fn: /^(?:kernfs_get_active|kernfs_drain)$/, name: 'kn->active', perObject: true },
-  { fn: /^(?:net_ns_barrier|copy_net_ns|setup_net)$/, name: 'pernet_ops_rwsem' },
+  // net/core/net_namespace.c: pernet_ops_rwsem since 4.16, the mutex net_mutex before
+  // (one name per lock type: a mutex wait below these is for net_mutex).
+  { fn: /^(?:net_ns_barrier|copy_net_ns|setup_net)$/, name: 'pernet_ops_rwsem', type: 'rwsem' },
   {
     fn: /^(?:register_pernet_subsys|unregister_pernet_subsys|register_pernet_device|unregister_pernet_device)$/,
     name: 'pernet_ops_rwsem',
+    type: 'rwsem',
+  },
+  {
+    fn: /^(?:net_ns_barrier|copy_net_ns|register_pernet_subsys|unregister_pernet_subsys|register_pernet_device|unregister_pernet_device)$/,
+    name: 'net_mutex',
+    type: 'mutex',
   },
   { fn: /^(?:genl_lock)$/, name: 'genl_mutex' },
   { fn: /^(?:tty_lock|tty_lock_interruptible)$/, name: 'tty->legacy_mutex', perObject: true },
@@ -152,12 +160,17 @@ export function lockWrapperFor(fn: string): LockWrapper | undefined {
   return LOCK_WRAPPERS.find((w) => w.fn.test(fn));
 }
 
+/** Every row of LOCK_WRAPPERS, then of LOCK_TAKERS, that names this function. */
+function rowsFor(fn: string): LockWrapper[] {
+  const rows: LockWrapper[] = [];
+  for (const w of LOCK_WRAPPERS) if (w.fn.test(fn)) rows.push(w);
+  for (const w of LOCK_TAKERS) if (w.fn.test(fn)) rows.push(w);
+  return rows;
+}
+
 /** The well-known lock a function takes, as a wrapper or inline; with `also` the other
  *  locks it takes, when several rows name it. */
 export function lockTakenBy(fn: string): LockWrapper | undefined {
-  const rows: LockWrapper[] = [];
-  const wrapper = lockWrapperFor(fn);
-  if (wrapper) rows.push(wrapper);
-  for (const w of LOCK_TAKERS) if (w.fn.test(fn)) rows.push(w);
+  const rows = rowsFor(fn);
   return rows.length > 1 ? { ...rows[0], also: rows.slice(1) } : rows[0];
 }

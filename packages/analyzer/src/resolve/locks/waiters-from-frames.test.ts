@@ -112,4 +112,18 @@ describe('waitersFromFrames', () => {
     waitersFromFrames(table, waits);
     expect(table.locks.map((l) => l.id)).toEqual(['lock:mmap_lock@comm:systemd']);
   });
+
+  it('a function that took another lock before a version names the lock of the wait type (net_mutex before 4.16)', () => {
+    const rwsem = taskDump('t50', 50, 'D', [
+      '__schedule+0x3f6/0xa40',
+      'schedule+0x5b/0xd0',
+      'rwsem_down_read_slowpath+0x308/0x5c0',
+      'down_read_killable+0x2b/0x40',
+      'copy_net_ns+0x10c/0x2e0',
+    ]);
+    const { table, waits } = lockTableOf(blocked(51, 'copy_net_ns', 'create_new_namespaces') + rwsem);
+    waitersFromFrames(table, waits);
+    expect(waitersOf(table, 'net_mutex')).toEqual([{ task: 'task:51', confidence: 'likely' }]);
+    expect(waitersOf(table, 'pernet_ops_rwsem')).toEqual([{ task: 'task:50', confidence: 'likely' }]);
+  });
 });
