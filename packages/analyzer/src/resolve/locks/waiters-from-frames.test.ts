@@ -65,22 +65,31 @@ describe('waitersFromFrames', () => {
     expect(waitersOf(table, 'mmap_lock@comm:t40')).toEqual([{ task: 'task:40', confidence: 'guess' }]);
   });
 
+  // A crash session: systemd's page fault waits in down_read; `-o` prints where an mm's
+  // mmap_lock lives.
+  const SYSTEMD_BT = [
+    'crash> bt 1',
+    'PID: 1        TASK: ffff9a20c0264600  CPU: 0    COMMAND: "systemd"',
+    ' #0 [ffffbb2900013d38] __schedule at ffffffff97b7a1cd',
+    ' #1 [ffffbb2900013d98] schedule at ffffffff97b7a6d8',
+    ' #2 [ffffbb2900013db0] schedule_preempt_disabled at ffffffff97b7a8a2',
+    ' #3 [ffffbb2900013db8] rwsem_down_read_slowpath at ffffffff97b7dbe9',
+    ' #4 [ffffbb2900013e48] down_read at ffffffff97b7ded4',
+    ' #5 [ffffbb2900013e58] do_user_addr_fault at ffffffff9707ba6d',
+  ];
+  const MM_OFFSETS = [
+    'crash> mm_struct.mmap_lock 0xffff9a20c0063200 -o',
+    'struct mm_struct {',
+    '  [ffff9a20c0063270]     struct rw_semaphore mmap_lock;',
+    '}',
+  ];
+
   it("a crash session's walk task_struct → mm → mmap_lock gives the lock its address", () => {
     const session = [
-      'crash> bt 1',
-      'PID: 1        TASK: ffff9a20c0264600  CPU: 0    COMMAND: "systemd"',
-      ' #0 [ffffbb2900013d38] __schedule at ffffffff97b7a1cd',
-      ' #1 [ffffbb2900013d98] schedule at ffffffff97b7a6d8',
-      ' #2 [ffffbb2900013db0] schedule_preempt_disabled at ffffffff97b7a8a2',
-      ' #3 [ffffbb2900013db8] rwsem_down_read_slowpath at ffffffff97b7dbe9',
-      ' #4 [ffffbb2900013e48] down_read at ffffffff97b7ded4',
-      ' #5 [ffffbb2900013e58] do_user_addr_fault at ffffffff9707ba6d',
+      ...SYSTEMD_BT,
       'crash> task_struct ffff9a20c0264600 | grep mm',
       '  mm = 0xffff9a20c0063200',
-      'crash> mm_struct.mmap_lock 0xffff9a20c0063200 -o',
-      'struct mm_struct {',
-      '  [ffff9a20c0063270]     struct rw_semaphore mmap_lock;',
-      '}',
+      ...MM_OFFSETS,
     ];
     const { table, waits } = lockTableOf(session.join('\n'));
     waitersFromFrames(table, waits);
@@ -96,19 +105,7 @@ describe('waitersFromFrames', () => {
   });
 
   it('a task whose mm the session did not walk keeps the per-process key', () => {
-    const session = [
-      'PID: 1        TASK: ffff9a20c0264600  CPU: 0    COMMAND: "systemd"',
-      ' #0 [ffffbb2900013d38] __schedule at ffffffff97b7a1cd',
-      ' #1 [ffffbb2900013d98] schedule at ffffffff97b7a6d8',
-      ' #2 [ffffbb2900013db8] rwsem_down_read_slowpath at ffffffff97b7dbe9',
-      ' #3 [ffffbb2900013e48] down_read at ffffffff97b7ded4',
-      ' #4 [ffffbb2900013e58] do_user_addr_fault at ffffffff9707ba6d',
-      'crash> mm_struct.mmap_lock 0xffff9a20c0063200 -o',
-      'struct mm_struct {',
-      '  [ffff9a20c0063270]     struct rw_semaphore mmap_lock;',
-      '}',
-    ];
-    const { table, waits } = lockTableOf(session.join('\n'));
+    const { table, waits } = lockTableOf([...SYSTEMD_BT, ...MM_OFFSETS].join('\n'));
     waitersFromFrames(table, waits);
     expect(table.locks.map((l) => l.id)).toEqual(['lock:mmap_lock@comm:systemd']);
   });
