@@ -12,7 +12,47 @@ export interface WaitTarget {
   servedBy?: RegExp;
   /** Or a task in the dump blocked in one of these frames (the one holding things up). */
   servedByFrame?: RegExp;
+  /** Or any task of the dump with one of these functions on its own stack, blocked or
+   *  running: a thread that serves the wait by running its loop (a state-manager kthread
+   *  idle in its loop, a worker executing the awaited task). */
+  servedByStack?: RegExp;
 }
+
+/**
+ * Waits whose target depends on the API the task entered, not on the frame that names
+ * their kind: checked before WAIT_TARGETS. `api` is the outermost frame of the wait
+ * (TaskWait.api).
+ */
+export const API_TARGETS: { api: RegExp; target: WaitTarget; what?: string; source: string }[] = [
+  // nfs4_wait_clnt_recover() sleeps (nfs_wait_bit_killable) on NFS4CLNT_MANAGER_RUNNING,
+  // which the client's state manager thread ("<server>-manager", nfs4_run_state_manager)
+  // clears when lease recovery ends: the opener waits for that thread, which in turn
+  // talks to the server.
+  {
+    api: /^nfs4_wait_clnt_recover$/,
+    target: {
+      id: 'external:nfs-server',
+      label: 'NFS / RPC server',
+      confidence: 'likely',
+      servedByStack: /^nfs4_run_state_manager$/,
+    },
+    what: "the NFSv4 client's state manager to end lease recovery",
+    source: 'fs/nfs/nfs4state.c nfs4_wait_clnt_recover, nfs4_start_state_manager (v3.x-6.x)',
+  },
+  // rpc_shutdown_client() waits for the client's rpc_tasks to exit; async tasks are run by
+  // rpciod workers (rpc_async_schedule -> __rpc_execute), sync ones by their caller in
+  // __rpc_execute. Which client a task belongs to is not on the stack: a guess.
+  {
+    api: /^rpc_shutdown_client$/,
+    target: {
+      id: 'external:nfs-server',
+      label: 'NFS / RPC server',
+      confidence: 'guess',
+      servedByStack: /^(?:rpc_async_schedule|__rpc_execute)$/,
+    },
+    source: 'net/sunrpc/clnt.c rpc_shutdown_client; net/sunrpc/sched.c rpc_async_schedule',
+  },
+];
 
 export const WAIT_TARGETS: Partial<Record<WaitKind, WaitTarget>> = {
   // A sleep-and-retry loop in a driver waits for the hardware (or a state) to change.

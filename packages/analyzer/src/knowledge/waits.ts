@@ -294,6 +294,13 @@ export const WAIT_RULES: WaitRule[] = [
     kind: 'nfs',
     what: 'an NFS/RPC server reply',
   },
+  // net/sunrpc/clnt.c rpc_shutdown_client: kills the client's tasks (rpc_killall_tasks)
+  // and sleeps until its task list is empty (wait_event_timeout on destroy_wait).
+  {
+    fn: /^rpc_shutdown_client$/,
+    kind: 'nfs',
+    what: "the RPC client's tasks to exit (rpc_shutdown_client kills them and waits)",
+  },
   // --- FUSE (fs/fuse/dev.c): a request waits for the userspace daemon to answer it ---
   {
     fn: /^(?:request_wait_answer|__fuse_request_send|fuse_request_send|fuse_simple_request|fuse_wait_aborted|fuse_request_alloc|fuse_get_req|__fuse_get_req)$/,
@@ -301,6 +308,10 @@ export const WAIT_RULES: WaitRule[] = [
     sleeps: true,
     what: 'the FUSE daemon (userspace) to answer a request',
   },
+  // drivers/char/ipmi/ipmi_msghandler.c (4.15+): __get_device_id and __get_guid send a Get
+  // Device ID / Get Device GUID to the BMC and wait_event() for its answer — a BMC in reset
+  // or firmware update keeps them there until the request times out.
+  { fn: /^(?:__get_device_id|__get_guid)$/, kind: 'device', what: 'the BMC (IPMI) to answer a request' },
   // --- other network filesystems: SMB/CIFS (fs/smb/client), Ceph, 9p ---
   {
     fn: /^(?:wait_for_compound_request|compound_send_recv|cifs_send_recv|SendReceive2?|smb2_reconnect|cifs_reconnect_tcon|ceph_mdsc_do_request|ceph_osdc_wait_request|ceph_osdc_sync|ceph_mdsc_sync|p9_client_rpc|p9_client_zc_rpc)$/,

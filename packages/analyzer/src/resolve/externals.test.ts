@@ -59,6 +59,61 @@ describe('resolveExternals', () => {
     expect(externals(text)).toEqual([{ nodes: ['task:12'], link: 'task:13 -> task:12', confidence: 'guess' }]);
   });
 
+  it('an NFSv4 opener waiting for lease recovery waits for the state manager thread of the dump', () => {
+    const recover = [
+      '__schedule+0x3f6/0xa40',
+      'schedule+0x5b/0xd0',
+      'nfs_wait_bit_killable+0x1c/0x88 [nfs]',
+      'nfs4_wait_clnt_recover+0xb4/0xf0 [nfsv4]',
+      'nfs4_client_recover_expired_lease+0x34/0x88 [nfsv4]',
+    ];
+    const manager = taskDump('10.0.0.1-manag', 20, 'S', [
+      '__schedule+0x3f6/0xa40',
+      'nfs4_run_state_manager+0x1c0/0x1f8 [nfsv4]',
+      'kthread+0x100/0x110',
+    ]);
+    expect(externals(manager + taskDump('cat', 21, 'D', recover))).toEqual([
+      { nodes: ['task:20'], link: 'task:21 -> task:20', confidence: 'guess' },
+    ]);
+    // Without it, the recovery's far end: the server.
+    expect(externals(taskDump('cat', 21, 'D', recover))[0].link).toBe('task:21 -> external:nfs-server');
+    // Another NFS wait keeps the server, state manager or not.
+    expect(externals(manager + taskDump('ls', 22, 'D', NFS))[0].link).toBe('task:22 -> external:nfs-server');
+  });
+
+  it('shutting an RPC client down waits for a worker running an RPC task, a guess', () => {
+    const shutdown = [
+      '__schedule+0x3f6/0xa40',
+      'schedule+0x5b/0xd0',
+      'schedule_timeout+0x88/0x160',
+      'rpc_shutdown_client+0xb3/0x150 [sunrpc]',
+      'nfsd4_process_cb_update+0x4c/0x270 [nfsd]',
+    ];
+    // The worker spinning in the client's task (as in a soft lockup), no wait of its own.
+    const worker = taskDump('kworker/u4:1', 30, 'R', [
+      'try_to_grab_pending+0x12/0x160',
+      'mod_delayed_work_on+0x3c/0x90',
+      '__rpc_sleep_on_priority_timeout+0x107/0x110 [sunrpc]',
+      'rpc_delay+0x56/0x90 [sunrpc]',
+      '__rpc_execute+0x5e/0x250 [sunrpc]',
+      'rpc_async_schedule+0x29/0x40 [sunrpc]',
+      'process_one_work+0x1e6/0x380',
+    ]);
+    expect(externals(worker + taskDump('kworker/u4:4', 31, 'D', shutdown))).toEqual([
+      { nodes: ['task:30'], link: 'task:31 -> task:30', confidence: 'guess' },
+    ]);
+  });
+
+  it('a task waiting for the BMC to answer waits for the device', () => {
+    const bmc = [
+      '__schedule+0x4fa/0xbf0',
+      'schedule+0x27/0xf0',
+      '__get_guid+0xf4/0x130 [ipmi_msghandler]',
+      '__bmc_get_device_id+0xd6/0xa30 [ipmi_msghandler]',
+    ];
+    expect(externals(taskDump('cat', 40, 'D', bmc))[0].link).toBe('task:40 -> external:device');
+  });
+
   it('an RCU grace period waits for the reader the stall report lists and the CPUs it names', () => {
     const text =
       [

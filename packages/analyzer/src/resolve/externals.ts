@@ -5,7 +5,7 @@
 
 import type { Confidence, EdgeKind, Span } from '../contract.js';
 import type { TaskWait } from '../waits/find.js';
-import { WAIT_TARGETS } from '../knowledge/wait-targets.js';
+import { API_TARGETS, WAIT_TARGETS } from '../knowledge/wait-targets.js';
 import {
   FOLIO_LOCK_HOLDERS,
   FOLIO_LOCK_WAIT_CALLERS,
@@ -65,9 +65,21 @@ export function resolveExternals(model: Model, waits: Map<string, TaskWait>, exp
       );
     return l;
   };
+  // Any task with one of these functions in its own frames, blocked or running.
+  const stackServers = (re: RegExp): ModelTask[] => {
+    let l = serverCache.get(re);
+    if (!l)
+      serverCache.set(
+        re,
+        (l = model.tasks.filter((t) => t.frames.some((f) => f.context === undefined && re.test(f.fn))).slice(0, 2)),
+      );
+    return l;
+  };
   const folioHolders = folioLockHolders(waits);
   for (const w of waits.values()) {
-    const target = WAIT_TARGETS[w.rule.kind];
+    const byApi = API_TARGETS.find((a) => a.api.test(w.api.fn));
+    const target = byApi?.target ?? WAIT_TARGETS[w.rule.kind];
+    const what = byApi?.what ?? w.rule.what;
     if (!target || explained.has(w.task.id)) continue;
     const ev = [{ line: w.frame.line, endLine: w.culprit?.line ?? w.frame.line }];
     // A folio-lock wait, and one task of the dump that holds a folio locked while it
@@ -88,7 +100,8 @@ export function resolveExternals(model: Model, waits: Map<string, TaskWait>, exp
     }
     const server =
       (target.servedBy ? servers(target.servedBy).find((t) => t !== w.task) : undefined) ??
-      (target.servedByFrame ? frameServers(target.servedByFrame).find((t) => t !== w.task) : undefined);
+      (target.servedByFrame ? frameServers(target.servedByFrame).find((t) => t !== w.task) : undefined) ??
+      (target.servedByStack ? stackServers(target.servedByStack).find((t) => t !== w.task) : undefined);
     if (server) {
       link({
         nodes: [{ task: server }],
@@ -96,7 +109,7 @@ export function resolveExternals(model: Model, waits: Map<string, TaskWait>, exp
         to: server.id,
         kind: 'waits_event',
         confidence: 'guess',
-        why: `waits for ${w.rule.what} (${w.api.fn}), which ${server.comm ?? (server.pid !== null ? `pid ${server.pid}` : 'a task of the dump')} serves`,
+        why: `waits for ${what} (${w.api.fn}), which ${server.comm ?? (server.pid !== null ? `pid ${server.pid}` : 'a task of the dump')} serves`,
         evidence: ev,
       });
       continue;
@@ -107,7 +120,7 @@ export function resolveExternals(model: Model, waits: Map<string, TaskWait>, exp
       to: target.id,
       kind: 'waits_event',
       confidence: target.confidence,
-      why: `${w.task.comm ?? 'the task'} waits in ${w.api.fn}${w.culprit ? ` (from ${w.culprit.fn})` : ''} for ${w.rule.what}`,
+      why: `${w.task.comm ?? 'the task'} waits in ${w.api.fn}${w.culprit ? ` (from ${w.culprit.fn})` : ''} for ${what}`,
       evidence: ev,
     });
   }
