@@ -4,6 +4,7 @@
 import { SCHEMA_VERSION, type AnalysisDocument, type Cpu, type Task } from './contract.js';
 import { buildFindings } from './findings/build.js';
 import { matchKnownIssues } from './findings/known-issues.js';
+import { KNOWN_ISSUES } from './knowledge/known-issues.js';
 import { buildGraph } from './graph/build.js';
 import { findWaits } from './waits/find.js';
 import { resolve } from './resolve/resolve.js';
@@ -61,7 +62,7 @@ function analyzeUnsafe(raw: string): AnalysisDocument {
     ipis: graph.ipis,
     starved: graph.starved,
   });
-  const known = matchKnownIssues(model.tasks, h.kind);
+  const known = matchKnownIssues(model.tasks, h.kind, KNOWN_ISSUES, model.records.frames.names());
   const findings = [...analysis.findings];
   // Known issues go right after the cycle/stall that they explain.
   const at = findings.findIndex(

@@ -135,6 +135,21 @@ describe('known-issues matching engine', () => {
     expect(ids([task(2, ['__flush_work.isra.3', 'cpuset_write_resmask.part.0'])], re)).toEqual([['task:2']]);
   });
 
+  it("finds a signature without literal names where its first pattern matches, given the run's names or not", () => {
+    const i = issue([{ frames: [/^blk_(?:mq_)?freeze_queue_wait$/, /^blk_(?:mq_)?freeze_queue$/] }]);
+    const tasks = [
+      task(1, ['schedule', 'blk_mq_freeze_queue_wait.isra.0', 'blk_freeze_queue', 'elevator_switch']),
+      task(2, ['schedule', 'blk_mq_freeze_queue_wait', 'elevator_switch']),
+      task(3, ['schedule', 'io_schedule']),
+    ];
+    const names = new Set(tasks.flatMap((t) => t.frames.map((f) => f.fn)));
+    expect(ids(tasks, i)).toEqual([['task:1']]);
+    expect(matchKnownIssues(tasks, 'hung_task', [i], names).map((f) => f.nodes)).toEqual([['task:1']]);
+    // The run's names are what the tasks hold: without the first pattern's name, no stack is tried.
+    names.delete('blk_mq_freeze_queue_wait.isra.0');
+    expect(matchKnownIssues(tasks, 'hung_task', [i], names)).toEqual([]);
+  });
+
   it('backtracks: a stack fitting two signatures does not hide a real match', () => {
     // Task 1 satisfies both signatures; task 2 only the first. Greedy (sig A → task 1)
     // would leave B without a stack.

@@ -36,6 +36,12 @@ export function signatureMatches(sig: StackSignature, frames: readonly { fn: str
   return false;
 }
 
+function namesIn(stacks: readonly (readonly { fn: string }[])[]): Set<string> {
+  const out = new Set<string>();
+  for (const stack of stacks) for (let i = 0; i < stack.length; i++) out.add(stack[i].fn);
+  return out;
+}
+
 /** Frame names a signature certainly needs: used to find candidate stacks fast. */
 function literals(sig: StackSignature): string[] {
   return sig.frames.filter((p): p is string => typeof p === 'string').map(plainFn);
@@ -67,7 +73,17 @@ export function assignStacks<T>(cands: T[][]): T[] | null {
   return pick as T[];
 }
 
-export function matchKnownIssues(tasks: ModelTask[], kind: Kind, issues: KnownIssue[] = KNOWN_ISSUES): Finding[] {
+/**
+ * @param names every function name the tasks' frames hold (the run's frame table knows
+ *   them): each is looked at once here, and then the frames of every distinct stack only
+ *   against the few names that matter. Without it they are gathered from the stacks.
+ */
+export function matchKnownIssues(
+  tasks: ModelTask[],
+  kind: Kind,
+  issues: KnownIssue[] = KNOWN_ISSUES,
+  names?: Iterable<string>,
+): Finding[] {
   // Signatures are matched per distinct stack (tasks with the same stack share one frames
   // array), then the tasks of each matching stack are the candidates. Index: plain frame
   // name → stacks having it, so a 50,000-task dump is not scanned per issue.
@@ -81,14 +97,30 @@ export function matchKnownIssues(tasks: ModelTask[], kind: Kind, issues: KnownIs
   }
   const allStacks = [...tasksOf.keys()];
   // Only the names some signature needs are indexed: a dump of 100,000 distinct stacks
-  // would otherwise index every name of every stack for a few dozen lookups.
+  // would otherwise index every name of every stack for a few dozen lookups. A signature
+  // without a literal name is looked for only in the stacks with a frame matching its
+  // first pattern (which every stack it matches has).
   const byFn = new Map<string, ModelTask['frames'][]>();
   for (const issue of issues) for (const sig of issue.signatures) for (const fn of literals(sig)) byFn.set(fn, []);
+  const byFirst = new Map<StackSignature, ModelTask['frames'][]>();
+  for (const issue of issues)
+    for (const sig of issue.signatures) if (sig.frames.length && !literals(sig).length) byFirst.set(sig, []);
+  // What each name of the run is to the signatures, asked once per name: a dump of
+  // distinct stacks has 30,000 names in 140,000 frames.
+  const relevant = new Map<string, { pool: ModelTask['frames'][] | undefined; firsts: ModelTask['frames'][][] }>();
+  for (const fn of names ?? namesIn(allStacks)) {
+    const pool = byFn.get(plainFn(fn));
+    const firsts: ModelTask['frames'][][] = [];
+    for (const [sig, l] of byFirst) if (frameMatches(sig.frames[0], fn)) firsts.push(l);
+    if (pool || firsts.length) relevant.set(fn, { pool, firsts });
+  }
   for (const stack of allStacks) {
     for (let i = 0; i < stack.length; i++) {
-      const l = byFn.get(plainFn(stack[i].fn));
-      // Each stack once per name (stacks are visited in turn: a repeat is the last one).
-      if (l && l[l.length - 1] !== stack) l.push(stack);
+      const r = relevant.get(stack[i].fn);
+      if (r === undefined) continue;
+      // Each stack once per list (stacks are visited in turn: a repeat is the last one).
+      if (r.pool && r.pool[r.pool.length - 1] !== stack) r.pool.push(stack);
+      for (const l of r.firsts) if (l[l.length - 1] !== stack) l.push(stack);
     }
   }
   const out: Finding[] = [];
@@ -101,8 +133,9 @@ export function matchKnownIssues(tasks: ModelTask[], kind: Kind, issues: KnownIs
     const cands: ModelTask[][] = [];
     for (const sig of issue.signatures) {
       const lit = literals(sig);
-      let pool = allStacks;
-      if (lit.length) pool = lit.map((fn) => byFn.get(fn)!).sort((a, b) => a.length - b.length)[0];
+      const pool = lit.length
+        ? lit.map((fn) => byFn.get(fn)!).sort((a, b) => a.length - b.length)[0]
+        : (byFirst.get(sig) ?? allStacks);
       const picked: number[] = [];
       for (const stack of pool) {
         if (!signatureMatches(sig, stack)) continue;

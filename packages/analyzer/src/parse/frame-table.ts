@@ -200,6 +200,11 @@ export class FrameTable implements FnKnowledge {
     return out;
   }
 
+  /** Every function name the table has an entry for (all its frames' names among them). */
+  names(): Iterable<string> {
+    return this.byFn.keys();
+  }
+
   /** Distinct frames held. */
   get size(): number {
     return this.frames;
