@@ -120,6 +120,12 @@ const DANGLING: readonly (readonly [label: RegExp, value: RegExp])[] = [
     /^(?:> {0,2})?\d{1,10} {1,8}\d{1,10} {1,8}\d{1,5} {1,8}[0-9a-f]{8,16} {1,8}[A-Z]{2} {1,8}\d{1,3}\.\d {1,8}\d{1,12} {1,8}\d{1,12}$/,
     /^\S{1,64}$/,
   ],
+  // a `ps aux` row cut before its COMMAND (a path, `[kthread]` or `-bash`), which a row
+  // never starts with
+  [
+    /^[\w.\-+]{1,32} {1,12}\d{1,9} {1,6}\d{1,4}\.\d {1,6}\d{1,3}\.\d {1,12}\d{1,12} {1,12}\d{1,12} {1,8}\S{1,16} {1,8}[RSDTtZXIWPK][<NLsl+]{0,6} {1,8}\S{1,12} {1,8}\d{1,9}:\d\d(?::\d\d)? ?$/,
+    /^[/[-]\S{0,200}(?: .{0,200})?$/,
+  ],
   // sched_show_task's line cut right after a label (`task:kworker/0:1  state:D stack:26640 pid:`)
   // then the value and the fields after it (`1872 ppid:     2 flags:0x00000428`); a value
   // alone on its line is left to the width rules, a label after prose is not a field's.

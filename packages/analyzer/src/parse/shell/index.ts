@@ -227,9 +227,10 @@ export const orphanStackParser: FormatParser = {
   },
 };
 
-// ps aux:  USER PID %CPU %MEM VSZ RSS TTY STAT START TIME COMMAND
+// ps aux:  USER PID %CPU %MEM VSZ RSS TTY STAT START TIME COMMAND (the COMMAND may have
+// gone to the next line: a client wrapped the row, a web copy dropped the space it kept)
 const PS_AUX_ROW =
-  /^([\w.\-+]{1,32}) {1,12}(\d{1,9}) {1,6}\d{1,4}\.\d {1,6}\d{1,3}\.\d {1,12}\d{1,12} {1,12}\d{1,12} {1,8}(\S{1,16}) {1,8}([RSDTtZXIWPK][<NLsl+]{0,6}) {1,8}(\S{1,12}) {1,8}(\d{1,9}:\d\d(?::\d\d)?) (.{1,2000})$/;
+  /^([\w.\-+]{1,32}) {1,12}(\d{1,9}) {1,6}\d{1,4}\.\d {1,6}\d{1,3}\.\d {1,12}\d{1,12} {1,12}\d{1,12} {1,8}(\S{1,16}) {1,8}([RSDTtZXIWPK][<NLsl+]{0,6}) {1,8}(\S{1,12}) {1,8}(\d{1,9}:\d\d(?::\d\d)?)(?: (.{1,2000}))?$/;
 const PS_HEADER = /^(?:[A-Z%]{1,8}\s+){2,14}[A-Z%]{1,8}$/;
 
 function commFromCommand(cmd: string): string {
@@ -273,7 +274,7 @@ export const psTableParser: FormatParser = {
       if (m) {
         pid = Number(m[2]);
         stat = m[4];
-        command = m[7];
+        command = m[7] ?? null;
       } else if (cols) {
         const parts = t.split(/\s+/);
         if (parts.length < cols.length) break;

@@ -19,6 +19,25 @@ describe('shell captures', () => {
     expect(r.tasks.map((t) => [t.pid, t.comm, t.state])).toEqual([[4790, 'kworker/1:2', 'D']]);
   });
 
+  it('reads a ps aux row whose COMMAND went to the next line: joined when it looks like one, else read without it', () => {
+    const rows = (sep: string) =>
+      parseText(
+        `[root@h ~]# ps aux | grep D\nroot       378  0.1  0.0  97948  7008 ?        Ds   10:04   0:00${sep}\n/usr/sbin/sshd -D\nroot      2644  1.3  0.0 127676  8656 pts/0    Ds+  10:06   0:00 -bash\n`,
+      ).records.tasks.map((t) => [t.pid, t.comm, t.state]);
+    // (with or without the space the row kept before the break)
+    for (const sep of ['', ' '])
+      expect(rows(sep)).toEqual([
+        [378, 'sshd', 'D'],
+        [2644, '-bash', 'D'],
+      ]);
+    // The COMMAND lost altogether: the row still says the pid and its state.
+    expect(
+      parseText('$ ps aux\nroot       378  0.1  0.0  97948  7008 ?        Ds   10:04   0:00\n\n').records.tasks.map(
+        (t) => [t.pid, t.comm, t.state],
+      ),
+    ).toEqual([[378, null, 'D']]);
+  });
+
   it('reads /proc/PID/stack in the [<0>] form and takes the pid from the command', () => {
     const r = parseText(
       '# cat /proc/1193/stack\n[<0>] xlog_wait_on_iclog+0x11c/0x170 [xfs]\n[<0>] xfsaild+0x1a3/0x7f0 [xfs]\n',
