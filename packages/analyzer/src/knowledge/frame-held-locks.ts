@@ -25,6 +25,13 @@ export interface FrameHeldLock {
   /** The fact holds only for kernels before this release (and for none when the dump
    *  does not say its release). */
   before?: readonly [number, number];
+  /** The fact holds only from this release on (and also when the dump does not say its
+   *  release: a guess then, as every per-object hold is). */
+  since?: readonly [number, number];
+  /** The kernel never holds two locks of this class at once (no lockdep subclass is used
+   *  for it): a task whose frames hold one and that waits for one of the class waits for
+   *  the one it holds, a self-deadlock. */
+  unnested?: boolean;
   /** From this release on, another lock usually serves instead: only a guess then. */
   weakFrom?: { version: readonly [number, number]; note: string };
   /** What the function is, in a few words, for the edge's `why` (optional). */
@@ -38,6 +45,21 @@ function fnPattern(alternatives: string): RegExp {
 }
 
 export const FRAME_HELD_LOCKS: FrameHeldLock[] = [
+  // net/wireless/core.c (5.12+, a05829a7222e "cfg80211: avoid holding the RTNL when calling
+  // the driver"): cfg80211_unregister_wdev() and cfg80211_unregister_netdevice() are called
+  // with the wiphy mutex held (lockdep_assert_held(&rdev->wiphy.mtx) in
+  // _cfg80211_unregister_wdev); cfg80211 takes one wiphy's mutex at a time.
+  {
+    fn: fnPattern('_cfg80211_unregister_wdev|cfg80211_unregister_wdev|cfg80211_unregister_netdevice'),
+    lock: '&rdev->wiphy.mtx',
+    type: 'mutex',
+    mode: 'write',
+    perObject: true,
+    unnested: true,
+    since: [5, 12],
+    what: 'unregistering a wireless interface, called under the wiphy mutex',
+    source: 'net/wireless/core.c _cfg80211_unregister_wdev (v5.12+)',
+  },
   // rtnetlink_rcv_msg(): rtnl_lock(); err = link->doit(skb, nlh, extack); rtnl_unlock();
   // — except dumps (netlink_dump_start) and handlers flagged RTNL_FLAG_DOIT_UNLOCKED
   // (the GET handlers: rtnl_getlink, inet_rtm_getroute, …), which run without it.

@@ -141,6 +141,9 @@ export const LOCK_TAKERS: LockWrapper[] = [
     name: 'dev->mutex',
     perObject: true,
   },
+  // net/wireless/core.c cfg80211_netdev_notifier_call (5.12+): wiphy_lock(&rdev->wiphy), an
+  // inline mutex_lock(&wiphy->mtx), around its NETDEV_GOING_DOWN / NETDEV_UNREGISTER work.
+  { fn: /^cfg80211_netdev_notifier_call$/, name: '&rdev->wiphy.mtx', perObject: true, type: 'mutex' },
   // Before 3.x's vm_* helpers the syscalls took mm->mmap_sem themselves (mm/mprotect.c
   // sys_mprotect, mm/mmap.c sys_brk / sys_munmap / sys_mmap_pgoff, mm/mremap.c,
   // mm/madvise.c, mm/mincore.c); SyS_ is the 3.x syscall wrapper's name.

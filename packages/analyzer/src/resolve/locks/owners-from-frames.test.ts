@@ -72,6 +72,27 @@ describe('ownersFromFrames', () => {
     expect(owned.map(([, tasks]) => tasks)).toEqual([['task:702'], ['task:702']]);
     expect(ownerOf(table, 'rwsem@open_last_lookups')).toEqual({ task: 'task:702', confidence: 'guess' });
   });
+  it('a waiter holding a lock of a class never nested waits for the one it holds: unregistering under the wiphy mutex', () => {
+    const rmmod = (pid: number) =>
+      task(
+        pid,
+        'mutex_lock_nested',
+        'cfg80211_netdev_notifier_call',
+        'raw_notifier_call_chain',
+        'call_netdevice_notifiers_info',
+        '__dev_close_many',
+        'unregister_netdevice_queue',
+        '_cfg80211_unregister_wdev',
+        'cfg80211_unregister_wdev',
+        'mwifiex_del_virtual_intf',
+      );
+    const { table, owned } = run(rmmod(2119));
+    expect(owned).toEqual([['lock:mutex@cfg80211_netdev_notifier_call', ['task:2119']]]);
+    expect(ownerOf(table, 'mutex@cfg80211_netdev_notifier_call')).toEqual({ task: 'task:2119', confidence: 'guess' });
+    // Before 5.12 the wiphy mutex did not exist: nothing is claimed.
+    const old = run('Linux version 5.10.0 (gcc)\n' + rmmod(2120));
+    expect(old.owned).toEqual([]);
+  });
   it('a function that takes two locks names the one of the type the task waits for: netns cleanup holds pernet_ops_rwsem', () => {
     // register_netdevice_notifier takes pernet_ops_rwsem (down_write), then rtnl_mutex.
     const { table, owned } = run(

@@ -59,6 +59,7 @@ export function ownersFromFrames(
     for (const hold of holds) {
       const row = hold.row;
       if (row.before && !kernelBefore(model.kernel, row.before[0], row.before[1])) continue;
+      if (row.since && kernelBefore(model.kernel, row.since[0], row.since[1])) continue;
       const weak =
         row.weakFrom && kernelAtLeast(model.kernel, row.weakFrom.version[0], row.weakFrom.version[1])
           ? row.weakFrom.note
@@ -83,6 +84,14 @@ export function ownersFromFrames(
   // its waiters, is named. More holders than the lock has waiters + 1 leave two or more.
   classHolders.forEach((holders, cls) => {
     for (const l of scope.classWaits.get(cls)!) {
+      // A class the kernel never nests: a waiter whose own outer frame holds one waits for
+      // that one (mwifiex's rmmod unregistering under the wiphy mutex, whose netdev
+      // notifier takes it again).
+      const self = holders.find((h) => h.hold.row.unnested && l.waiters.has(h.task.id));
+      if (self) {
+        add(l, self);
+        continue;
+      }
       if (holders.length > l.waiters.size + 1) continue;
       const lone = holders.filter((h) => !l.waiters.has(h.task.id));
       if (lone.length === 1) add(l, lone[0]);
