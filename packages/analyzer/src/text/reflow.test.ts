@@ -64,6 +64,23 @@ describe('reflow', () => {
     );
   });
 
+  it("splits syzbot's title glued to the INFO line with no space, and ends the report's echo line", () => {
+    expect(
+      read([
+        '> INFO: task hung in do_page_mkwriteINFO: task syz-fuzzer:4876 blocked for more than 140 seconds.',
+        '> "echo 0 > /proc/sys/kernel/hung_task_timeout_secs" disables this message.',
+        '> syz-fuzzer      D21704  4876   4871 0x00000000',
+        '> Call Trace:',
+      ]).map((o) => o[0]),
+    ).toEqual([
+      'INFO: task hung in do_page_mkwrite',
+      'INFO: task syz-fuzzer:4876 blocked for more than 140 seconds.',
+      '"echo 0 > /proc/sys/kernel/hung_task_timeout_secs" disables this message.',
+      'syz-fuzzer      D21704  4876   4871 0x00000000',
+      'Call Trace:',
+    ]);
+  });
+
   it('joins a hung-task headline wrapped before `seconds.`, with or without format=flowed spaces', () => {
     for (const end of ['', ' ']) {
       expect(

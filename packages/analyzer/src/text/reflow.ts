@@ -193,6 +193,12 @@ const QP_TRAILING = /=(?:20|09)$/;
 /** The same, where pieces of a joined line ended (a space follows it there). */
 const QP_TRAILING_IN_JOIN = /=(?:20|09)(?= |$)/g;
 
+/** The hung-task report's second line, whole (kernel/hung_task.c). */
+const ECHO_DONE = /^"echo 0 > \/proc\/sys\/kernel\/hung_task_timeout_secs" disables this message\.$/;
+
+/** What follows `INFO: task ` in a hung-task headline: `comm:pid blocked …`. */
+const TASK_HEADLINE_REST = /^\S{1,64}:\d{1,10} (?:blocked|is blocked)/;
+
 /** HTML mail drops the space after `INFO: task`: `INFO: taskbash:2644 blocked …`. */
 const TASK_SPACE_LOST = /(^|\s)INFO: task(?=\S{1,64}:\d{1,10} (?:blocked|is blocked))/;
 
@@ -405,7 +411,8 @@ function continuation(
     if (length + 1 + c.length > MAX_LINE) break;
     const cut = lastToken(before);
     // A rule (`-----`, `=====`) is a line of its own: a client breaks only at a space.
-    if (RULE.test(t.trimmed(end))) break;
+    // So is the hung-task report's complete second line: what follows is the task line.
+    if (RULE.test(t.trimmed(end)) || ECHO_DONE.test(t.trimmed(end))) break;
     // A label's value alone on the line after it ends the record: what follows is the
     // next record, however short the value's line is.
     if (dangling(t.trimmed(end), c)) {
@@ -554,7 +561,10 @@ function splitGlued(text: string): string[] {
     let at = -1;
     for (const g of GLUED) {
       const k = rest.indexOf(g, 1);
-      if (k > 0 && rest.charCodeAt(k - 1) === 32 && rest.slice(0, k).trim() !== '' && (at < 0 || k < at)) at = k;
+      // (syzbot's title glues on with no space at all: `… in do_page_mkwriteINFO: task syz:4876 blocked`)
+      const glued =
+        rest.charCodeAt(k - 1) === 32 || (g === 'INFO: task ' && TASK_HEADLINE_REST.test(rest.slice(k + g.length)));
+      if (k > 0 && glued && rest.slice(0, k).trim() !== '' && (at < 0 || k < at)) at = k;
     }
     if (at < 0) break;
     parts.push(rest.slice(0, at).trimEnd());
