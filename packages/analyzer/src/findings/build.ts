@@ -557,11 +557,13 @@ export function buildFindings(inp: FindingInputs): Analysis {
   } else if (out.length === 0 && inp.kind === 'rcu_stall') {
     // An RCU stall whose report names no CPU or task this dump shows a stack for.
     const idle = model.records.rcuGpIdle[0];
+    // The kthread's own stack is often dumped (`RCU grace-period kthread stack dump:`).
+    const gp = idle ? model.tasks.find((t) => t.comm === idle.kthread && t.frames.length > 0) : undefined;
     out.push({
       kind: 'missing_evidence',
       severity: idle ? 'warning' : 'info',
       summary: idle
-        ? `Every CPU passed a quiescent state, yet RCU's grace-period kthread (${idle.kthread}) has not run for ${idle.jiffies} jiffies: it is starved of CPU time, and the dump shows neither the kthread nor what keeps it off its CPU`
+        ? `Every CPU passed a quiescent state, yet RCU's grace-period kthread (${idle.kthread}) has not run for ${idle.jiffies} jiffies: it is starved of CPU time, and the dump shows ${gp ? `the kthread (${gp.pid}) waiting to run but not` : 'neither the kthread nor'} what keeps it off its CPU`
         : 'The RCU stall report names no stalled CPU or blocked task whose stack this dump shows',
       nodes: [],
       ...(idle ? { evidence: [idle.span] } : {}),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseTaskLine, taskDumpParser } from './task-dump.js';
+import { analyze } from '../../analyze.js';
 
 describe('parseTaskLine', () => {
   it('reads the 5.10+ layout with padded numbers', () => {
@@ -128,5 +129,35 @@ describe('taskDumpParser.starts', () => {
     expect(starts('Total swap = 755048kB')).toBe(false);
     expect(starts('CPU usage is almost 0 after 120 seconds 3 4')).toBe(false);
     expect(starts('0000000000000800 0000000000000000 0000000000000286 ffff81007bebe080')).toBe(false);
+  });
+});
+
+describe('MIPS / LoongArch show_stack', () => {
+  // arch/loongarch/kernel/traps.c show_stacktrace (4.19 vendor kernel): the task line,
+  // the raw stack words (`Stack :`, indented words, `...`), then the trace.
+  const DUMP = [
+    'float_exp_log   D    0 16985  16971 0x00004000',
+    'Stack : 900000010a33bdd8 0000000000027100 900000027417d680 900000010dfc3778',
+    '        006200ca00000054 0000000000000004 000000fff424c000 9000000276ba8060',
+    '        ...',
+    'Call Trace:',
+    '[<9000000000c1d7ac>] __schedule+0x4b4/0xc5c',
+    '[<9000000000c1df7c>] schedule+0x28/0x7c',
+    '[<9000000000c21708>] rwsem_down_read_failed+0xfc/0x164',
+    '[<9000000000c20b38>] down_read+0x50/0x58',
+    '[<9000000000c23a20>] do_page_fault+0xf4/0x58c',
+  ].join('\n');
+
+  it('reads the trace after the stack words as the task’s own', () => {
+    const d = analyze(DUMP + '\n');
+    const t = d.tasks.find((x) => x.pid === 16985);
+    expect(t?.frames.map((f) => f.fn)).toEqual([
+      '__schedule',
+      'schedule',
+      'rwsem_down_read_failed',
+      'down_read',
+      'do_page_fault',
+    ]);
+    expect(d.tasks).toHaveLength(1);
   });
 });

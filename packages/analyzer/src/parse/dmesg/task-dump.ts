@@ -164,6 +164,7 @@ export function readTaskDump(
     rec.workqueue = wq;
     j++;
   }
+  j = skipStackWords(lines, j);
   if (j < lines.length && isTraceBodyLine(frames, lines.trimmed(j))) {
     const tr = readTrace(lines, j, frames, 512, startsTaskOrCapture);
     rec.frames = tr.frames;
@@ -175,6 +176,20 @@ export function readTaskDump(
   }
   rec.span = span(lines, i, j);
   return { rec, end: j, strays };
+}
+
+// MIPS and LoongArch show_stack print the raw stack words before the trace
+// (arch/{mips,loongarch}/kernel/traps.c show_stacktrace): `Stack : 9000000… 0000000…` then
+// indented lines of up to four words, `...` when cut, then `Call Trace:`.
+const STACK_WORDS_HEAD = /^Stack ?: (?:[0-9a-f]{8,16} {0,2}){1,8}$/;
+const STACK_WORDS = /^(?:(?:[0-9a-f]{8,16} {0,2}){1,8}|\.\.\.)$/;
+
+/** The line after a `Stack :` words block at j (at most 64 lines), or j when none. */
+function skipStackWords(lines: LineTable, j: number): number {
+  if (j >= lines.length || !STACK_WORDS_HEAD.test(lines.trimmed(j))) return j;
+  let k = j + 1;
+  while (k < lines.length && k - j < 64 && STACK_WORDS.test(lines.trimmed(k))) k++;
+  return k;
 }
 
 /** The parser for a bare `sched_show_task` dump (sysrq-w/-t, blocker hints, RCU dumps). */
