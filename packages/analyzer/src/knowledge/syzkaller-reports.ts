@@ -492,6 +492,17 @@ export const REPORTS: ReportRule[] = [
     extractor: hangFrame,
   },
   {
+    // Not syzkaller's: a hung-task report whose `INFO: task …` line was cut keeps
+    // check_hung_task's next line (kernel/hung_task.c), printed by nothing else. After the
+    // INFO line (a whole report) it is that report's own line, so the INFO rule names it.
+    kind: 'hung_task',
+    header: /hung_task_timeout_secs" disables this message/,
+    fmt: 'INFO: task hung in %',
+    alt: 'hang in %',
+    parts: [CALL_TRACE, TRACE],
+    extractor: hangFrame,
+  },
+  {
     kind: 'hung_task',
     header: /INFO: task .{0,64} can't die for more than .{0,20} seconds/,
     fmt: "INFO: task can't die in %",

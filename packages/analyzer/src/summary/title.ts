@@ -138,7 +138,7 @@ function frameFor(rule: ReportRule, text: string[]): { named: string; raw: strin
 }
 
 /** Words one of which every REPORTS header contains (checked by a test). */
-export const HEADER_WORDS = ['INFO:', 'BUG:', 'WARNING:', 'LOCKUP', 'CSD lock'];
+export const HEADER_WORDS = ['INFO:', 'BUG:', 'WARNING:', 'LOCKUP', 'CSD lock', 'hung_task_timeout_secs'];
 
 /**
  * The header word each rule's pattern requires, as a bit of HEADER_WORDS (0: none it must

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseText } from '../run.js';
+import { analyze } from '../../analyze.js';
 
 describe('hung-task reports without a task line', () => {
   const frames = [
@@ -56,5 +57,34 @@ describe('hung-task reports without a task line', () => {
       ].join('\n'),
     );
     expect(records.tasks.find((x) => x.pid === 1)!.frames).toEqual([]);
+  });
+});
+
+describe('a hung-task report whose INFO line was cut', () => {
+  // check_hung_task's next line is printed by nothing else: it is the report, and the
+  // task dump after it is the hung task's (old 4.x task line here).
+  const CUT = [
+    '[34196.558224] "echo 0 > /proc/sys/kernel/hung_task_timeout_secs" disables this message.',
+    '[34196.566010] float_exp_log   D    0 16985  16971 0x00004000',
+    '[34196.653469] Call Trace:',
+    '[34196.655902] [<9000000000c1d7ac>] __schedule+0x4b4/0xc5c',
+    '[34196.661094] [<9000000000c1df7c>] schedule+0x28/0x7c',
+    '[34196.665940] [<9000000000c21708>] rwsem_down_read_failed+0xfc/0x164',
+    '[34196.672082] [<9000000000c20b38>] down_read+0x50/0x58',
+    '[34196.677013] [<9000000000c23a20>] do_page_fault+0xf4/0x58c',
+  ].join('\n');
+
+  it('is a hung-task report naming the task dumped after it', () => {
+    const d = analyze(CUT + '\n');
+    expect(d.kind).toBe('hung_task');
+    expect(d.title).toBe('INFO: task hung in do_page_fault');
+    expect(d.tasks.find((t) => t.pid === 16985)).toMatchObject({ comm: 'float_exp_log', state: 'D' });
+  });
+
+  it('after its INFO line it is that report’s own line: one report', () => {
+    const whole = '[34196.550000] INFO: task float_exp_log:16985 blocked for more than 120 seconds.\n' + CUT + '\n';
+    const d = analyze(whole);
+    expect(d.kind).toBe('hung_task');
+    expect(d.findings.filter((f) => f.kind === 'other_report')).toEqual([]);
   });
 });

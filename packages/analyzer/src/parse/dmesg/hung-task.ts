@@ -155,3 +155,38 @@ export const hungTaskHintParser: FormatParser = {
     return i + 1;
   },
 };
+
+// The hung-task report with its `INFO: task …` line cut (by the sender, or lost to a full
+// console buffer) still holds check_hung_task's next lines: `"echo 0 > /proc/sys/kernel/
+// hung_task_timeout_secs" disables this message.` is printed by nothing else, so it is
+// that report, and the `sched_show_task` dump after it is the hung task's.
+const ECHO_HINT = /^"echo 0 > \/proc\/sys\/kernel\/hung_task_timeout_secs" disables this message\.$/;
+
+export const hungTaskCutParser: FormatParser = {
+  name: 'hung_task',
+  startChars: '"',
+  starts(line) {
+    return line.trimmed.startsWith('"echo 0 > /proc/sys/kernel/hung_task_timeout_secs"');
+  },
+  parse(lines, i, ctx) {
+    const t = lines.trimmed(i);
+    if (!ECHO_HINT.test(t)) return null;
+    const dump = i + 1 < lines.length ? readTaskDump(lines, i + 1, 'hung_task', ctx.frames) : null;
+    const blocked = dump && dump.rec.state === 'D' ? dump.rec : null;
+    if (dump) {
+      dump.rec.span = span(lines, i, dump.end);
+      ctx.records.addTask(dump.rec);
+      for (const s of dump.strays) ctx.strays.push(s);
+    }
+    ctx.records.reports.push({
+      kind: 'hung_task',
+      header: t,
+      task: blocked ? { pid: blocked.pid, comm: blocked.comm, taskAddr: null } : null,
+      seconds: null,
+      subtype: null,
+      span: span(lines, i, i + 1),
+      format: 'hung_task',
+    });
+    return dump ? dump.end : i + 1;
+  },
+};

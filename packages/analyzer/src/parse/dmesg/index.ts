@@ -9,7 +9,7 @@ import { nfsServerParser } from './nfs.js';
 import { pacaInspectionParser } from './paca.js';
 import { panicParser } from './panic.js';
 import { spinlockDebugParser } from './spinlock-debug.js';
-import { hungTaskHintParser, hungTaskParser } from './hung-task.js';
+import { hungTaskCutParser, hungTaskHintParser, hungTaskParser } from './hung-task.js';
 import {
   heldLocksParser,
   lockdepBacktraceParser,
@@ -25,6 +25,7 @@ import { workqueueDumpParser, workqueueLockupParser } from './workqueue.js';
 export const DMESG_PARSERS: FormatParser[] = [
   hungTaskParser,
   hungTaskHintParser,
+  hungTaskCutParser,
   softLockupParser,
   hardLockupParser,
   panicParser,
