@@ -160,7 +160,9 @@ export type FindingKind =
   | 'stuck_cpu'
   | 'starved_cpu'
   /** Another report in the same text, not the one that decided its kind and title. */
-  | 'other_report';
+  | 'other_report'
+  /** lockdep says a task freed a held lock or returned to user space holding locks. */
+  | 'lock_left_held';
 
 export interface KnownIssueRef {
   id: string;

@@ -16,6 +16,7 @@ const KIND_TITLES: Record<string, string> = {
   missing_evidence: 'Missing evidence',
   stuck_cpu: 'Stuck CPU',
   starved_cpu: 'Starved CPU',
+  lock_left_held: 'Lock left held',
 };
 
 export function findingAsText(f: Finding): string {

@@ -1,6 +1,7 @@
 // Findings from the graph: cycles, root blockers, IPI stalls, contention, and what the
 // dump leaves open (with concrete next steps). Most important first.
 
+import { idleHeldLock, waitedOn } from '../graph/waited-on.js';
 import type { Confidence, Finding, GraphEdge, GraphNode, Kind, Lock, Span } from '../contract.js';
 import { EXTERNAL_SITUATIONS, nextStepFields, type NextStepFields } from '../knowledge/next-steps.js';
 import { mergeSpans, type Model } from '../model/build.js';
@@ -57,10 +58,20 @@ const KIND_ORDER: Record<string, number> = {
   known_issue: 1,
   ipi_stall: 2,
   root_blocker: 3,
+  lock_left_held: 3,
   starved_cpu: 4,
   lock_contention: 5,
   stuck_cpu: 6,
   missing_evidence: 7,
+};
+
+/** What a lockdep report of a lock left held (parse/dmesg/lockdep.ts LOCKDEP_REPORTS)
+ *  says the reporter did, given the locks it holds. */
+const LEFT_HELD: Record<string, (locks: string) => string> = {
+  held_lock_freed: (locks) =>
+    `freed memory with a lock inside it still held (lockdep: held lock freed; it holds ${locks}): that lock is never released, and whatever reuses the memory finds it locked or corrupt`,
+  held_returning_to_user: (locks) =>
+    `returned to user space still holding ${locks} (lockdep: lock held when returning to user space): nothing will release them, so the next task that takes one waits forever`,
 };
 
 /** The graph's nodes by id, with the model of the run for the tasks that are no node. */
@@ -292,6 +303,23 @@ export function buildFindings(inp: FindingInputs): Analysis {
       out.push(lockOrderCycle(nodes, order, edges, edgeEvidence(edges, ids), weakestIn(edges, ids)));
     }
   }
+  // 1c. lockdep's reports of a lock left held: nothing waits yet, but nothing will
+  //     release it either (the task freed it, or returned to user space holding it).
+  for (const r of model.records.reports) {
+    const why = r.format === 'lockdep' && r.subtype ? LEFT_HELD[r.subtype] : undefined;
+    const t = why && r.task?.pid ? model.taskByPid.get(r.task.pid) : undefined;
+    if (!why || !t) continue;
+    const held = inp.locks.filter((l) => l.owner === t.id);
+    const names = held.map((l) => label(nodes, l.id));
+    out.push({
+      kind: 'lock_left_held',
+      severity: 'critical',
+      summary: `${label(nodes, t.id)} ${why(names.length ? names.join(', ') : 'its locks')}`,
+      nodes: [t.id, ...held.map((l) => l.id)],
+      evidence: mergeSpans([r.span, ...held.flatMap((l) => l.evidence)]).slice(0, 10),
+      confidence: 'certain',
+    });
+  }
   // 1b. lockdep's inconsistent lock state with the task taking the lock in an interrupt:
   //     the class is also taken with that interrupt enabled, so the interrupt can arrive
   //     on a CPU whose code holds it (print_usage_bug's `<Interrupt>` scenario).
@@ -315,14 +343,19 @@ export function buildFindings(inp: FindingInputs): Analysis {
   //    stuck CPUs; a sink (no outgoing edge) or a cycle is where the chain stops.
   // Sources: blocked tasks, stuck CPUs, and anything that waits while nothing waits on it
   // (in that order, each once; built by loops: a 512-CPU NMI dump has thousands).
-  const hasIn = new Set<string>();
-  for (const e of edges) hasIn.add(e.to);
+  // (A lock nobody waits for — a held lock lockdep lists — is no waiter, and its holder
+  // is not waited on through it.)
+  const hasIn = waitedOn(edges);
   const sourceSet = new Set<string>(waits.keys());
   for (const c of model.cpus.values()) if (c.stuck) sourceSet.add(`cpu:${c.cpu}`);
   // (A work item run by a worker that is not blocked is no waiter: a busy-workqueue
   // dump's in-flight works would each make their worker a root blocker.)
   for (const e of edges)
-    if (!hasIn.has(e.from) && (e.kind !== 'runs' || waits.has(e.to) || model.taskById.get(e.to)?.state === 'D'))
+    if (
+      !hasIn.has(e.from) &&
+      !idleHeldLock(e, hasIn) &&
+      (e.kind !== 'runs' || waits.has(e.to) || model.taskById.get(e.to)?.state === 'D')
+    )
       sourceSet.add(e.from);
   const sources: string[] = [];
   for (const s of sourceSet) if (nodes.has(s)) sources.push(s);

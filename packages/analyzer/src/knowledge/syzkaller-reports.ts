@@ -575,6 +575,22 @@ export const REPORTS: ReportRule[] = [
     parts: DEADLOCK_AT('takes'),
     noSkip: true,
   },
+  // Reports of a lock left held (syzkaller's `WARNING: held lock freed in %`, `WARNING:
+  // lock held when returning to user space in %`): named after where the lock was taken.
+  {
+    kind: 'deadlock',
+    header: /WARNING: held lock freed!/,
+    fmt: 'WARNING: held lock freed in %',
+    parts: DEADLOCK_AT('is freeing memory'),
+    noSkip: true,
+  },
+  {
+    kind: 'deadlock',
+    header: /WARNING: lock held when returning to user space!/,
+    fmt: 'WARNING: lock held when returning to user space in %',
+    parts: DEADLOCK_AT('is leaving the kernel with locks still held'),
+    noSkip: true,
+  },
   // Hard lockups have no syzkaller title of their own; named like soft lockups.
   {
     kind: 'hard_lockup',

@@ -10,6 +10,7 @@
 // The key is built as readable text (`fingerprintBasis`, shown by tests and the docs)
 // and hashed. Rules and examples: docs/analysis-contract.md, "The fingerprint".
 
+import { idleHeldLock, waitedOn } from '../graph/waited-on.js';
 import type { Analysis } from '../findings/build.js';
 import type { GraphEdge, GraphNode, Lock } from '../contract.js';
 import type { Model, ModelTask } from '../model/build.js';
@@ -183,9 +184,11 @@ function lockdepKey(model: Model): string | null {
 function howReached(task: string, edges: GraphEdge[], lockById: Map<string, Lock>): string {
   const held = new Set<string>();
   let ipi = false;
+  // Only the held locks something waits on lead here (lockdep lists others too).
+  let waited: Set<string> | null = null;
   for (const e of edges) {
     if (e.to !== task) continue;
-    if (e.kind === 'held_by') held.add(lockKey(lockById.get(e.from)));
+    if (e.kind === 'held_by' && !idleHeldLock(e, (waited ??= waitedOn(edges)))) held.add(lockKey(lockById.get(e.from)));
     if (e.kind === 'on_cpu' && edges.some((x) => x.kind === 'ipi_wait' && x.to === e.from)) ipi = true;
   }
   return `${held.size ? `holds ${[...held].sort().join(' + ')} : ` : ''}${ipi ? 'ipi target : ' : ''}`;
@@ -243,7 +246,14 @@ export function fingerprintBasis(inp: FingerprintInputs): string {
     const own = sampledHolder ? null : describe(node);
     if (own) return `${howReached(node, graph.edges, lockById)}${own}`;
     // A holder the dump shows no stack of: the lock it holds is where the chain ends.
-    if (node.startsWith('task:')) node = graph.edges.find((e) => e.to === node && e.kind === 'held_by')?.from ?? node;
+    // (One something waits on: lockdep lists the holder's other locks too.)
+    if (node.startsWith('task:')) {
+      const task = node;
+      const held = graph.edges.filter((e) => e.to === task && e.kind === 'held_by');
+      const ws = waitedOn(graph.edges);
+      const waited = held.find((e) => !idleHeldLock(e, ws));
+      node = (waited ?? held[0])?.from ?? node;
+    }
     const n = byId.get(node);
     if (n?.type === 'cpu') {
       const cur = model.cpus.get(Number(node.slice(4)))?.current;

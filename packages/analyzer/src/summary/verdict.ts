@@ -3,6 +3,7 @@
 // (each lock, each CPU, each open question) is a finding; the verdict names the first of
 // each kind and counts the rest, so it stays short on a 100,000-task dump.
 
+import { waitedOn } from '../graph/waited-on.js';
 import type { Finding, FindingKind, GraphEdge, GraphNode, Kind } from '../contract.js';
 import type { Model } from '../model/build.js';
 import type { TaskWait } from '../waits/find.js';
@@ -25,12 +26,21 @@ const KIND_WORDS: Record<Kind, string> = {
   unknown: 'No capture',
 };
 
+const LOCKDEP_WORDS: Record<string, string> = {
+  held_lock_freed: 'Lockdep report of a held lock freed',
+  held_returning_to_user: 'Lockdep report of a lock held when returning to user space',
+  bad_unlock_balance: 'Lockdep report of an unbalanced unlock',
+};
+
 /** The kind in words: a deadlock kind stated by a debug spinlock's own report (no lockdep
  *  report in the text) is not lockdep's. */
 function kindWords(kind: Kind, model: Model): string {
   if (kind !== 'deadlock') return KIND_WORDS[kind];
   const reports = model.records.reports.filter((r) => r.kind === 'deadlock');
   if (reports.length && reports.every((r) => r.subtype === 'spinlock_recursion')) return 'Spinlock recursion';
+  // lockdep's reports of a lock left held, or released unheld, say no deadlock.
+  const sub = reports.length && reports.every((r) => r.subtype === reports[0].subtype) ? reports[0].subtype : null;
+  if (sub && LOCKDEP_WORDS[sub]) return LOCKDEP_WORDS[sub];
   return KIND_WORDS[kind];
 }
 
@@ -138,6 +148,7 @@ const TOLD: Partial<Record<FindingKind, [string, string]>> = {
   ipi_stall: ['IPI stall', 'IPI stalls'],
   root_blocker: ['root blocker', 'root blockers'],
   starved_cpu: ['starved CPU', 'starved CPUs'],
+  lock_left_held: ['lock left held', 'locks left held'],
 };
 
 /**
@@ -246,7 +257,7 @@ export function writeVerdict(
 
   // The chains: from each task nobody waits on (the outermost waiters), longest first,
   // plus the report's subject; identical waiters are counted, not repeated.
-  const hasIn = new Set(graph.edges.map((e) => e.to));
+  const hasIn = waitedOn(graph.edges);
   const starts = [...new Set(graph.edges.map((e) => e.from))].filter(
     (n) => (n.startsWith('task:') || n.startsWith('work:')) && !hasIn.has(n),
   );

@@ -409,3 +409,74 @@ describe('a lockdep reporter that is an idle task', () => {
     expect(old.records.tasks).toEqual([]);
   });
 });
+
+// Reports of a lock left held (print_freed_lock_bug, lockdep_sys_exit) and of an unlock of
+// a lock the task does not hold (print_unlock_imbalance_bug), trimmed.
+const HELD_LOCK_FREED = `=========================
+WARNING: held lock freed!
+5.14.10-rc1 #1 Not tainted
+-------------------------
+systemd-network/341 is freeing memory ffff9d21cbea0000-ffff9d21cbea06bf, with a lock still held there!
+ffff9d21cbea0120 (sk_lock-AF_INET){+.+.}-{0:0}, at: sk_common_release+0x21/0x100
+2 locks held by systemd-network/341:
+ #0: ffff9d21c406eb10 (&sb->s_type->i_mutex_key#6){+.+.}-{3:3}, at: __sock_release+0x32/0xc0
+ #1: ffff9d21cbea0120 (sk_lock-AF_INET){+.+.}-{0:0}, at: sk_common_release+0x21/0x100
+
+stack backtrace:
+CPU: 2 PID: 341 Comm: systemd-network Not tainted 5.14.10-rc1 #1
+Call Trace:
+ dump_stack_lvl+0x49/0x5e
+ debug_check_no_locks_freed+0x111/0x120
+ kfree+0x1d0/0x2c0
+ __sk_destruct+0x1c3/0x250`;
+
+const RETURNING_OLD = `================================================
+[ BUG: lock held when returning to user space! ]
+------------------------------------------------
+rsyslogd/1422 is leaving the kernel with locks still held!
+1 lock held by rsyslogd/1422:
+ #0:  (tasklist_lock){.+.+.+}, at: [<ffffffff810faf64>] out_of_memory+0x164/0x3f0`;
+
+const UNLOCK_IMBALANCE = `=====================================
+WARNING: bad unlock balance detected!
+5.4.0 #1 Not tainted
+-------------------------------------
+kworker/u8:2/123 is trying to release lock (&ctx->lock) at:
+[<ffffffffc0a1b2c3>] acme_done+0x53/0x90 [acme]
+but there are no more locks to release!
+
+other info that might help us debug this:
+no locks held by kworker/u8:2/123.`;
+
+describe('lockdep reports of a lock left held', () => {
+  it('reads a held-lock-freed report: its task holds the lock in the freed memory and its list', () => {
+    const { records } = parseText(HELD_LOCK_FREED);
+    expect(records.reports[0]).toMatchObject({ kind: 'deadlock', subtype: 'held_lock_freed' });
+    expect(records.reports[0].task).toMatchObject({ pid: 341, comm: 'systemd-network' });
+    expect(records.lockFacts).toEqual([
+      expect.objectContaining({ addr: 'ffff9d21cbea0120', owner: expect.objectContaining({ pid: 341 }), waiters: [] }),
+    ]);
+    const doc = analyze(HELD_LOCK_FREED);
+    expect(doc.kind).toBe('deadlock');
+    const heldBy = doc.graph.edges.filter((e) => e.kind === 'held_by').map((e) => `${e.from} ${e.to} ${e.confidence}`);
+    expect(heldBy).toEqual(['lock:ffff9d21cbea0120 task:341 certain', 'lock:ffff9d21c406eb10 task:341 certain']);
+    // Held locks nobody waits for make no root blocker.
+    expect(doc.findings.map((f) => f.kind)).not.toContain('root_blocker');
+  });
+
+  it('reads the old `[ BUG: lock held when returning to user space! ]` with its task and held lock', () => {
+    const { records } = parseText(RETURNING_OLD);
+    expect(records.reports[0]).toMatchObject({ kind: 'deadlock', subtype: 'held_returning_to_user' });
+    expect(records.reports[0].task).toMatchObject({ pid: 1422, comm: 'rsyslogd' });
+    const doc = analyze(RETURNING_OLD);
+    expect(doc.locks.map((l) => [l.id, l.owner])).toEqual([['lock:tasklist_lock', 'task:1422']]);
+  });
+
+  it('reads a bad-unlock-balance report: its task, the caller line consumed, no lock held', () => {
+    const { records } = parseText(UNLOCK_IMBALANCE);
+    expect(records.reports[0]).toMatchObject({ kind: 'deadlock', subtype: 'bad_unlock_balance' });
+    expect(records.reports[0].task).toMatchObject({ pid: 123, comm: 'kworker/u8:2' });
+    expect(records.lockFacts).toEqual([]);
+    expect(analyze(UNLOCK_IMBALANCE).graph.edges).toEqual([]);
+  });
+});

@@ -48,9 +48,19 @@ export const LOCKDEP_REPORTS: { re: RegExp; subtype: string; source: string }[] 
     source: 'print_bad_irq_dependency',
   },
   { re: /circular locking deadlock detected!?/, subtype: 'rtmutex', source: 'debug_rt_mutex_print_deadlock' },
+  // Reports of a lock left held: no deadlock yet, but whoever takes the lock next waits
+  // forever. The task holds every lock the report lists (lockdep_print_held_locks).
+  // `%s/%d is freeing memory %px-%px, with a lock still held there!`, the lock, the list.
+  { re: /held lock freed!?$/, subtype: 'held_lock_freed', source: 'print_freed_lock_bug' },
+  // `%s/%d is leaving the kernel with locks still held!`, the list (lockdep_sys_exit).
+  { re: /lock held when returning to user space!?$/, subtype: 'held_returning_to_user', source: 'lockdep_sys_exit' },
+  // `%s/%d is trying to release lock (class) at:`, the caller, `but there are no more
+  // locks to release!`, the list: an unlock of a lock the task does not hold.
+  { re: /bad unlock balance detected!?$/, subtype: 'bad_unlock_balance', source: 'print_unlock_imbalance_bug' },
 ];
 
-const HEADLINE = /^(?:WARNING: |\[ INFO: )(.{10,120}?)(?: \])?$/;
+// 2.6.18-4.x print `[ INFO: … ]` / `[ BUG: … ]` where later kernels print `WARNING: …`.
+const HEADLINE = /^(?:WARNING: |\[ (?:INFO|BUG): )(.{10,120}?)(?: \])?$/;
 const RULE = /^(?:={10,120}|-{10,120})$/;
 // 2.6.18–2.6.2x print_kernel_version(): the release and the build number alone
 // (`2.6.19-rc1-mm1 #4`: init_utsname()->version up to its first space), no taint.
@@ -87,6 +97,13 @@ const CHAIN_ENTRY = /^-> #(\d{1,3}) \((.{1,256}?)\)\{[^}]{0,16}\}/;
 // the irq-unsafe one is taken, and an interrupt that takes the irq-safe one can arrive
 // while the irq-unsafe one is held with interrupts enabled.
 const CHANGED = /^(.{1,16}?)\/(\d{1,10}) just changed the state of lock:$/;
+// print_freed_lock_bug: the reporter, then the held lock inside the freed range.
+const FREEING = /^(.{1,16}?)\/(\d{1,10}) is freeing memory \S{1,40}, with a lock still held there!$/;
+// lockdep_sys_exit (`leaving the kernel`), print_held_locks_bug before 4.x (`exiting`):
+// the reporter, then its held-lock list.
+const LEAVING = /^(.{1,16}?)\/(\d{1,10}) is (?:leaving the kernel|exiting) with locks still held!$/;
+// print_unlock_imbalance_bug: `%s/%d is trying to release lock (class) at:`, then the caller.
+const RELEASING = /^(.{1,16}?)\/(\d{1,10}) is trying to release lock \((.{1,256})\) at:$/;
 const INVERSION_OTHER = /^but this lock (took|was taken by) another, [\w-]{1,40} lock in the past:$/;
 // print_bad_irq_dependency: the new dependency (held -> wanted) `connects a HARDIRQ-irq-safe
 // lock:` (held, or a class the held one was taken under) `to a HARDIRQ-irq-unsafe lock:`
@@ -104,7 +121,7 @@ const USAGE = /^inconsistent \{([\w-]{1,40})\} -> \{([\w-]{1,40})\} usage\.$/;
 // print_usage_bug: `syz-executor/123 [HC0[0]:SC1[1]:HE1:SE0] takes:`
 const TAKES = /^(.{1,16}?)\/(\d{1,10}) \[HC\d\[\d\]:SC\d\[\d\]:HE\d:SE\d\] takes:$/;
 const PROSE =
-  /^(?:which lock already depends on the new lock\.|the existing dependency chain \(in reverse order\) is:|other info that might help us debug this:|Possible (?:interrupt )?unsafe locking scenario:|and interrupts could create inverse lock ordering between them\.|local_irq_disable\(\);|Chain exists of:|\*\*\* DEADLOCK \*\*\*|May be due to missing lock nesting notation|stack backtrace:|CPU\d{1,3} {2,40}(?:CPU\d{1,3})?|-{4} {2,40}(?:-{4})?|(?:lock|rlock|lock_irqsave|spin_lock|mutex_lock|read_lock|write_lock)\(.{1,200}\);|<Interrupt>|[\w&>(). \-/#]{1,200} --> [\w&>(). \-/#]{1,200}|\[ BUG: .{1,100}\]|INFO: lockdep is turned off\.|the dependencies between .{1,200}|irq event stamp: \d{1,20}|(?:hard|soft)irqs last {1,2}(?:en|dis)abled at .{1,300}|inconsistent \{.{1,100}\} usage\.|.{1,40} takes:)$/;
+  /^(?:which lock already depends on the new lock\.|the existing dependency chain \(in reverse order\) is:|other info that might help us debug this:|Possible (?:interrupt )?unsafe locking scenario:|and interrupts could create inverse lock ordering between them\.|local_irq_disable\(\);|Chain exists of:|\*\*\* DEADLOCK \*\*\*|May be due to missing lock nesting notation|stack backtrace:|CPU\d{1,3} {2,40}(?:CPU\d{1,3})?|-{4} {2,40}(?:-{4})?|(?:lock|rlock|lock_irqsave|spin_lock|mutex_lock|read_lock|write_lock)\(.{1,200}\);|<Interrupt>|[\w&>(). \-/#]{1,200} --> [\w&>(). \-/#]{1,200}|\[ BUG: .{1,100}\]|INFO: lockdep is turned off\.|but there are no more locks to release!|the dependencies between .{1,200}|irq event stamp: \d{1,20}|(?:hard|soft)irqs last {1,2}(?:en|dis)abled at .{1,300}|inconsistent \{.{1,100}\} usage\.|.{1,40} takes:)$/;
 
 function ref(comm: string, pid: string): TaskRef {
   return { pid: Number(pid), comm, taskAddr: null };
@@ -213,6 +230,7 @@ export const lockdepReportParser: FormatParser = {
     return (
       t.startsWith('WARNING: ') ||
       t.startsWith('[ INFO: ') ||
+      t.startsWith('[ BUG: ') ||
       t === CHAIN_INTRO ||
       (t.startsWith('-> #') && CHAIN_ENTRY.test(t))
     );
@@ -267,8 +285,19 @@ function readReport(lines: LineTable, i: number, j: number, ctx: ParseContext, s
   let wantedAddr: string | null = null;
   let heldSame = false;
   let task: TaskRef | null = prev ? prev.task : null;
-  let mode: 'none' | 'trying' | 'holding' | 'chain' | 'changed' | 'other' | 'safe' | 'unsafe' | 'arrows' | 'takes' =
-    'none';
+  let mode:
+    | 'none'
+    | 'trying'
+    | 'holding'
+    | 'chain'
+    | 'changed'
+    | 'other'
+    | 'safe'
+    | 'unsafe'
+    | 'arrows'
+    | 'takes'
+    | 'owned'
+    | 'release' = 'none';
   const chain: LockdepChainRecord['entries'] = [];
   // The irq reports' classes (CHANGED, INVERSION_OTHER, CONNECTS_SAFE, TO_UNSAFE), the
   // held class, `Chain exists of:`'s classes, and where each name was read.
@@ -307,6 +336,17 @@ function readReport(lines: LineTable, i: number, j: number, ctx: ParseContext, s
       task = ref(m[1], m[2]);
       taskAt = j;
       mode = 'changed';
+      continue;
+    }
+    if ((m = FREEING.exec(t)) || (m = LEAVING.exec(t)) || (m = RELEASING.exec(t))) {
+      task = ref(m[1], m[2]);
+      taskAt = j;
+      mode = t.includes(' is freeing memory ') ? 'owned' : m[3] !== undefined ? 'release' : 'none';
+      continue;
+    }
+    // The caller of the unbalanced unlock (print_ip_sym): where it happened, no lock.
+    if (mode === 'release' && (parseFrameLine(ctx.frames, t, lines.no(j)) || /^\[<[0-9a-f]{8,16}>\]/.test(t))) {
+      mode = 'none';
       continue;
     }
     if ((m = INVERSION_OTHER.exec(t))) {
@@ -369,6 +409,20 @@ function readReport(lines: LineTable, i: number, j: number, ctx: ParseContext, s
       if (mode === 'other') irq.other ??= l.name;
       else if (mode === 'safe') irq.safe ??= l.name;
       else irq.unsafe ??= l.name;
+      mode = 'none';
+      continue;
+    }
+    if (l && task && mode === 'owned') {
+      // The lock the reporter holds in the memory it frees (print_freed_lock_bug).
+      ctx.records.lockFacts.push({
+        addr: l.addr,
+        name: l.name,
+        at: l.at,
+        owner: task,
+        waiters: [],
+        span: span(lines, lockFrom, j + 1),
+        format: 'lockdep',
+      });
       mode = 'none';
       continue;
     }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { lockTableOf, ownerOf, waitersOf } from '../../testing/lock-table.js';
 import { RM_BLOCKED_ON_DIR_LOCK } from '../../testing/lockdep-texts.js';
 import { fromHeldLocks } from './held-locks.js';
+import { fromLockReports } from './reports.js';
 
 const TEXT = RM_BLOCKED_ON_DIR_LOCK;
 
@@ -14,11 +15,75 @@ describe('fromHeldLocks', () => {
     expect(ownerOf(table, '0000000036f1c2aa')).toEqual({ task: 'task:8812', confidence: 'certain' });
   });
 
-  it('a lock nobody waits for is set aside, and made with its holder when asked for', () => {
+  it('a lock nobody waits for is kept with its holder when the dump is about the holder', () => {
     const { table, waits } = lockTableOf(TEXT);
     fromHeldLocks(table, waits);
-    expect(table.existing('00000000b3e8a1d7', null)).toBeUndefined();
-    expect(table.byAddr('00000000b3e8a1d7')!.owner).toMatchObject({ task: 'task:8830', confidence: 'certain' });
+    const l = table.existing('00000000b3e8a1d7', null);
+    expect(l?.owner).toMatchObject({ task: 'task:8830', confidence: 'certain' });
+    expect(l?.reported).toBe(true);
+  });
+
+  it('keeps the held locks of a task the dump shows only in the list while the lists are short', () => {
+    const text = [
+      TEXT,
+      '1 lock held by kworker/0:1/12:',
+      ' #0: ffff888100c4d548 (&shost->scan_mutex){+.+.}-{3:3}, at: scsi_scan_host_selected+0x75/0x110',
+    ].join('\n');
+    const { table, waits } = lockTableOf(text);
+    fromHeldLocks(table, waits);
+    expect(table.existing('ffff888100c4d548', null)?.owner?.task).toBe('task:12');
+  });
+
+  it('sets aside the locks of tasks the dump is not about when there are more than one task can hold, and makes one when asked for', () => {
+    const others = Array.from(
+      { length: 49 },
+      (_, k) =>
+        ` #${k}: ffff8881${String(k).padStart(8, '0')} (&adev->ring_lock#${k}){+.+.}-{3:3}, at: acme_ring_lock+0x1f/0x300 [acme]`,
+    );
+    const text = [TEXT, '49 locks held by acme-fuzz/4242:', ...others].join('\n');
+    const { table, waits } = lockTableOf(text);
+    fromHeldLocks(table, waits);
+    // rm (8830), the hung task, still has its lock drawn.
+    expect(table.existing('00000000b3e8a1d7', null)?.owner?.task).toBe('task:8830');
+    expect(table.existing('ffff888100000007', null)).toBeUndefined();
+    expect(table.byAddr('ffff888100000007')!.owner).toMatchObject({ task: 'task:4242', confidence: 'certain' });
+  });
+
+  it('draws at most MAX_LOCK_DEPTH held locks of one task the dump is about', () => {
+    const mine = Array.from(
+      { length: 60 },
+      (_, k) =>
+        ` #${k}: ffff8881${String(k).padStart(8, '0')} (&adev->ring_lock#${k}){+.+.}-{3:3}, at: acme_ring_lock+0x1f/0x300 [acme]`,
+    );
+    const text = [
+      'INFO: task acme:4242 blocked for more than 120 seconds.',
+      '60 locks held by acme/4242:',
+      ...mine,
+    ].join('\n');
+    const { table, waits } = lockTableOf(text);
+    fromHeldLocks(table, waits);
+    expect(table.existing('ffff888100000047', null)).toBeDefined();
+    expect(table.existing('ffff888100000048', null)).toBeUndefined();
+  });
+
+  it("does not take a task's last entry as held when a report says the task is blocked on a lock", () => {
+    const text = [
+      'INFO: task bash:2644 blocked for more than 147 seconds.',
+      'INFO: task bash:2644 is blocked on a mutex likely owned by task rpc.nfsd:2761.',
+      'Showing all locks held in the system:',
+      '2 locks held by bash/2644:',
+      ' #0: ffff88810e204400 (sb_writers#12){.+.+}-{0:0}, at: ksys_write+0xc9/0x160',
+      ' #1: ffffffffa738e508 (nfsd_mutex){+.+.}-{4:4}, at: write_v4_end_grace+0x94/0x160',
+      '1 lock held by rpc.nfsd/2761:',
+      ' #0: ffffffffa738e508 (nfsd_mutex){+.+.}-{4:4}, at: write_threads+0x14e/0x210',
+    ].join('\n');
+    const { table, waits } = lockTableOf(text);
+    fromLockReports(table, waits);
+    fromHeldLocks(table, waits);
+    const l = table.existing('ffffffffa738e508', null)!;
+    expect(l.owner?.task).toBe('task:2761');
+    expect(l.coOwners).toEqual([]);
+    expect(table.existing('ffff88810e204400', null)?.owner?.task).toBe('task:2644');
   });
 
   it('without the blocked task every entry is held', () => {

@@ -5,15 +5,21 @@
 // site is the lock it waits for, not one it holds. Every other entry is held: certain,
 // lockdep says so.
 //
-// A list of 100,000 held locks names tens of thousands of locks nobody waits on, and
-// only locks with a waiter are drawn. So an entry for a lock that has no object yet is
-// set aside by the lock's key and applied when the lock is asked for (a waiter, a lookup
-// by address or name: LockTable.byAddr, lockNamed, ensure); the result is the same as
-// applying every entry here, in text order.
+// A held lock is drawn (a lock node, `held_by` its holder) when the dump is about its
+// holder — a lockdep report's task, a task the dump shows blocked or a report names
+// (the hung task) — or when the lists are short enough to read whole: lockdep's list of
+// an unrelated task holding a mutex the hung tasks queue behind is often the answer
+// (debug_show_all_locks in a hung-task report). A `Showing all locks held` list of
+// thousands of tasks, or a list of 100,000 locks, would bury the waits in lock nodes
+// nobody waits on: there only the locks something else asks for are drawn. Those entries
+// are set aside by the lock's key and applied when the lock is asked for (a waiter, a
+// lookup by address or name: LockTable.byAddr, lockNamed, ensure); the result is the same
+// as applying every entry here, in text order.
 
 import type { TaskWait } from '../../waits/find.js';
 import type { ModelTask } from '../../model/build.js';
 import type { LockFactRecord, TaskRef } from '../../parse/records.js';
+import { MAX_LOCK_DEPTH } from '../../knowledge/lockdep.js';
 import { HELD_BASE, type LockTable } from './table.js';
 
 export function fromHeldLocks(table: LockTable, waits: Map<string, TaskWait>): void {
@@ -26,10 +32,17 @@ export function fromHeldLocks(table: LockTable, waits: Map<string, TaskWait>): v
   for (let k = 0; k < held.length; k++) {
     const h = held[k];
     const holder = (holderOf[k] = table.taskOf(h.holder));
-    // Only a task blocked on a lock can have a pending (last) entry.
-    if (holder && waits.get(holder.id)?.rule.kind === 'lock' && !reporters.has(holder.id))
+    // Only a task blocked on a lock can have a pending (last) entry: one whose stack
+    // shows the lock wait, or one a report says is blocked on a lock (the hung-task
+    // detector's `blocked on a mutex likely owned by`, a waiter struct).
+    if (
+      holder &&
+      (waits.get(holder.id)?.rule.kind === 'lock' || table.waiting.has(holder.id)) &&
+      !reporters.has(holder.id)
+    )
       lastIndex.set(holder.id, Math.max(lastIndex.get(holder.id) ?? -1, h.index));
   }
+  const drawn = heldDrawn(table, waits, reporters, holderOf);
   table.applyHeld = (l, k) => {
     const h = held[k];
     const holder = holderOf[k]!;
@@ -62,6 +75,10 @@ export function fromHeldLocks(table: LockTable, waits: Map<string, TaskWait>): v
       site !== null &&
       h.index === lastIndex.get(holder.id) &&
       (w.culprit?.fn === site || w.frame.fn === site);
+    // A task a report says is blocked on a lock, with no stack at the lock wait to tie
+    // the entry to: its last entry may be the lock it is acquiring, so it is not taken
+    // as held.
+    if (!pending && w?.rule.kind !== 'lock' && h.index === lastIndex.get(holder.id)) continue;
     if (pending) {
       const l = table.ensure(h.addr, h.name, w!.rule.lockType ?? 'other', [h.span]);
       table.addWaiter(
@@ -74,9 +91,10 @@ export function fromHeldLocks(table: LockTable, waits: Map<string, TaskWait>): v
       continue;
     }
     const l = table.existing(h.addr, h.name);
-    if (l) {
-      table.ensure(h.addr, h.name, 'other', [h.span]);
-      table.applyHeld(l, k);
+    if (l || drawn(k)) {
+      const lock = table.ensure(h.addr, h.name, 'other', [h.span]);
+      table.applyHeld(lock, k);
+      if (!l) lock.reported = true;
       continue;
     }
     table.deferred.defer(k);
@@ -84,7 +102,40 @@ export function fromHeldLocks(table: LockTable, waits: Map<string, TaskWait>): v
   table.seq = HELD_BASE + held.length;
 }
 
-/** Tasks a lockdep report names as trying to acquire a lock (`comm/pid is trying to acquire`). */
+/**
+ * Which held entries are drawn though nothing else asks for their lock: every entry of a
+ * holder the dump is about (up to MAX_LOCK_DEPTH each, all lockdep keeps), and the
+ * other holders' entries when there are at most MAX_LOCK_DEPTH of them in all — as many
+ * as one task can hold, a list a reader takes in at a glance.
+ */
+function heldDrawn(
+  table: LockTable,
+  waits: Map<string, TaskWait>,
+  reporters: Set<string>,
+  holderOf: readonly (ModelTask | undefined)[],
+): (k: number) => boolean {
+  const about = new Set(reporters);
+  for (const id of waits.keys()) about.add(id);
+  for (const r of table.model.records.reports) {
+    const t = table.taskOf(r.task);
+    if (t) about.add(t.id);
+  }
+  let others = 0;
+  for (const t of holderOf) if (t && !about.has(t.id)) others++;
+  const othersDrawn = others <= MAX_LOCK_DEPTH;
+  const count = new Map<string, number>();
+  return (k) => {
+    const t = holderOf[k];
+    if (!t) return false;
+    if (!about.has(t.id)) return othersDrawn;
+    const n = (count.get(t.id) ?? 0) + 1;
+    count.set(t.id, n);
+    return n <= MAX_LOCK_DEPTH;
+  };
+}
+
+/** Tasks a lockdep report names as taking or holding a lock (`comm/pid is trying to
+ *  acquire`, `… just changed the state of lock`, `… takes:`, the held lock of a report). */
 function lockdepReporters(
   facts: readonly LockFactRecord[],
   taskOf: (ref: TaskRef) => ModelTask | undefined,
@@ -96,6 +147,8 @@ function lockdepReporters(
       const t = taskOf(w);
       if (t) out.add(t.id);
     }
+    const o = f.owner ? taskOf(f.owner) : undefined;
+    if (o) out.add(o.id);
   }
   return out;
 }
