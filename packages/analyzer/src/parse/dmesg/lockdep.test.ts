@@ -480,3 +480,68 @@ describe('lockdep reports of a lock left held', () => {
     expect(analyze(UNLOCK_IMBALANCE).graph.edges).toEqual([]);
   });
 });
+
+describe('lockdep lines cut where printk records or a mail client cut them', () => {
+  it('joins a held-lock entry split over lines: `#0: ADDR` / class / `, at:` per inlined frame', () => {
+    const text = [
+      '6 locks held by kswapd0/88:',
+      ' #0: ffffffff8e21f720',
+      ' (fs_reclaim){+.+.}-{0:0}',
+      ', at: balance_pgdat mm/vmscan.c:6774 [inline]',
+      ', at: kswapd+0xb3f/0x36e0 mm/vmscan.c:7146',
+      ' #1:',
+      'ffff88802f9d80e0 (&type->s_umount_key#52){.+.+}-{3:3}',
+      ', at: super_cache_scan+0x94/0x4b0 fs/super.c:196',
+      ' #5: ffffffff8e132020 (',
+      'rcu_read_lock){....}-{1:2}, at: rcu_lock_acquire include/linux/rcupdate.h:298 [inline]',
+      'rcu_read_lock){....}-{1:2}, at: bpf_trace_run4+0x16e/0x490 kernel/trace/bpf_trace.c:2422',
+    ].join('\n');
+    const held = parseText(text).records.heldLocks.map((h) => [h.index, h.addr, h.name, h.at]);
+    expect(held).toEqual([
+      [0, 'ffffffff8e21f720', 'fs_reclaim', 'kswapd+0xb3f/0x36e0'],
+      [1, 'ffff88802f9d80e0', '&type->s_umount_key#52', 'super_cache_scan+0x94/0x4b0'],
+      [5, 'ffffffff8e132020', 'rcu_read_lock', 'bpf_trace_run4+0x16e/0x490'],
+    ]);
+  });
+
+  it('reads a chain link whose name was cut from its usage (`-> #0 (console_owner` / `){-...}-{0:0}:`)', () => {
+    const text = [
+      'WARNING: possible circular locking dependency detected',
+      'kswapd0/88 is trying to acquire lock:',
+      'ffffffff8e126300 (console_owner){-...}-{0:0}, at: vprintk_emit+0x3d6/0x770',
+      '',
+      'but task is already holding lock:',
+      'ffff8880b952c8d8 (hrtimer_bases.lock){-.-.}-{2:2}, at: __hrtimer_run_queues+0x65a/0xd00',
+      '',
+      'the existing dependency chain (in reverse order) is:',
+      '',
+      '-> #1 (hrtimer_bases.lock){-.-.}-{2:2}:',
+      '       lock_acquire+0x1e4/0x530',
+      '',
+      '-> #0 (console_owner',
+      '){-...}-{0:0}:',
+      '       lock_acquire+0x1e4/0x530',
+    ].join('\n');
+    const chain = parseText(text).records.lockdepChains[0];
+    expect(chain.entries.map((e) => e.name)).toEqual(['hrtimer_bases.lock', 'console_owner']);
+  });
+
+  it('gives a lock line wrapped after its address the address reflow joined onto the sentence before', () => {
+    const text = [
+      '=====================================================',
+      'WARNING: SOFTIRQ-safe -> SOFTIRQ-unsafe lock order detected',
+      '6.4.0-rc5 #1 Not tainted',
+      '-----------------------------------------------------',
+      // (as reflow gives a text wrapped at 72 columns back)
+      'kworker/3:1/49 [HC0[0]:SC0[4]:HE1:SE0] is trying to acquire: ffff8881066fa368',
+      '(&mvm_sta->deflink.lq_sta.rs_drv.pers.lock){+.+.}-{2:2}, at: rs_drv_get_rate+0x46/0xe7',
+      '',
+      'and this task is already holding:',
+      'ffff8881066f80a8 (&sta->rate_ctrl_lock){+.-.}-{2:2}, at: rate_control_get_rate+0xbd/0x126',
+    ].join('\n');
+    const doc = analyze(text);
+    expect(doc.graph.edges.map((e) => `${e.from} ${e.kind} ${e.to}`)).toContain(
+      'task:49 waits_lock lock:ffff8881066fa368',
+    );
+  });
+});

@@ -102,6 +102,10 @@ const FREEING = /^(.{1,16}?)\/(\d{1,10}) is freeing memory \S{1,40}, with a lock
 // lockdep_sys_exit (`leaving the kernel`), print_held_locks_bug before 4.x (`exiting`):
 // the reporter, then its held-lock list.
 const LEAVING = /^(.{1,16}?)\/(\d{1,10}) is (?:leaving the kernel|exiting) with locks still held!$/;
+// A sentence that introduces a lock line, with that line's address joined onto it.
+const GLUED_ADDR = /^(.{1,300}:) ([0-9a-f]{8,16})$/;
+const INTRODUCES_LOCK =
+  /(?:is trying to acquire(?: lock)?|already holding(?: lock)?|just changed the state of lock|\] takes|lock in the past|(?:safe|unsafe) lock):$/;
 // print_unlock_imbalance_bug: `%s/%d is trying to release lock (class) at:`, then the caller.
 const RELEASING = /^(.{1,16}?)\/(\d{1,10}) is trying to release lock \((.{1,256})\) at:$/;
 const INVERSION_OTHER = /^but this lock (took|was taken by) another, [\w-]{1,40} lock in the past:$/;
@@ -195,7 +199,16 @@ export const heldLocksParser: FormatParser = {
         j++;
         break;
       }
-      const l = t.startsWith('#') ? lockLine(t) : null;
+      let l = t.startsWith('#') ? lockLine(t) : null;
+      if (!l && holder && SPLIT_HEAD.test(t)) {
+        const joined = joinSplitLock(lines, j);
+        if (joined) {
+          l = joined.lock;
+          ctx.records.heldLocks.push(heldLock(ctx, holder, l, lines.no(j)));
+          j = joined.end - 1;
+          continue;
+        }
+      }
       if (l && holder) {
         // The rest of the line a mail client wrapped: the module tag, or (old format,
         // wrapped after the address) the site with its tag.
@@ -211,6 +224,40 @@ export const heldLocksParser: FormatParser = {
     return j > i ? j : null;
   },
 };
+
+// A held-lock line cut where printk records were cut (syzkaller consoles, 6.x): `#0: ADDR`,
+// `#1:` or `#5: ADDR (` alone, the rest on the lines after it: the class
+// (`(fs_reclaim){+.+.}-{0:0}`, `ADDR (class){…}`, `rcu_read_lock){....}-{1:2}, at: …`) and
+// the site, one `, at: fn …` line per inlined frame (the last is the real call).
+const SPLIT_HEAD = /^#\d{1,3}:(?: {1,2}[0-9a-f]{8,16})?(?: \()?$/;
+const SPLIT_AT = /^,? ?at: (?:\[<[0-9a-f]{8,16}>\] )?(\S{1,200})/;
+/** Most lines one split held-lock entry spans (head, class, several `, at:` sites). */
+const SPLIT_PARTS = 12;
+
+/** The held-lock entry split over the lines from `i`, and the line after it; null when
+ *  the lines after the head are not its pieces. */
+function joinSplitLock(lines: LineTable, i: number): { lock: LockLine; end: number } | null {
+  const head = lines.trimmed(i);
+  if (i + 1 >= lines.length) return null;
+  const next = lines.trimmed(i + 1);
+  // `#5: ADDR (` + `rcu_read_lock){…}…`; else `#0: ADDR` + ` (class){…}`, `#1:` + `ADDR (class){…}`.
+  const text = head.endsWith('(') ? head + next : `${head} ${next}`;
+  const l = lockLine(text);
+  if (!l) return null;
+  let end = i + 2;
+  // The same entry once per inlined frame (`rcu_read_lock){....}-{1:2}, at: …`), then
+  // `, at:` lines: the last site read is the call.
+  const tail = head.endsWith('(') ? next.slice(0, next.indexOf('){') + 2) : null;
+  while (end < lines.length && end - i < SPLIT_PARTS) {
+    const t = lines.trimmed(end);
+    const at = SPLIT_AT.exec(t);
+    if (at) l.at = at[1];
+    else if (tail && t.startsWith(tail)) l.at = lockLine(`(${t}`)?.at ?? l.at;
+    else break;
+    end++;
+  }
+  return { lock: l, end };
+}
 
 /** How far after a lockdep report a dependency chain without a headline still belongs
  *  to it (the sender cut the report with a few lines of comment). */
@@ -308,11 +355,19 @@ function readReport(lines: LineTable, i: number, j: number, ctx: ParseContext, s
   // The line that names the reporter.
   let taskAt: number | null = null;
   const seenAt = new Map<string, Span>();
+  // The address of a lock line a mail client wrapped after it, which reflow joined onto
+  // the sentence before (`… is trying to acquire: ffff8881066fa368`): the next lock line
+  // printed without an address gets it.
+  let gluedAddr: string | null = null;
   for (; j < lines.length; j++) {
-    const t = lines.trimmed(j);
+    let t = lines.trimmed(j);
     if (t === '') continue;
     let m: RegExpExecArray | null;
     if (RULE.test(t) || VERSION.test(t)) continue;
+    if (t.length > 18 && (m = GLUED_ADDR.exec(t)) && INTRODUCES_LOCK.test(m[1])) {
+      t = m[1];
+      gluedAddr = m[2];
+    }
     if ((m = TRYING.exec(t))) {
       // A report read from its trying line ends at the next one (another report): a run
       // of trying lines is read one line at a time, never rescanned.
@@ -375,7 +430,13 @@ function readReport(lines: LineTable, i: number, j: number, ctx: ParseContext, s
     }
     if (CHAIN.test(t)) {
       mode = 'chain';
-      const ce = CHAIN_ENTRY.exec(t);
+      let ce = CHAIN_ENTRY.exec(t);
+      // `-> #0 (console_owner` / `){-...}-{0:0}:`: the link's name cut where a printk
+      // record was cut.
+      if (!ce && j + 1 < lines.length && lines.trimmed(j + 1).startsWith('){')) {
+        ce = CHAIN_ENTRY.exec(t + lines.trimmed(j + 1));
+        if (ce) j++;
+      }
       if (ce) chain.push({ index: Number(ce[1]), name: ce[2], frames: [], span: span(lines, j, j + 1) });
       continue;
     }
@@ -393,6 +454,8 @@ function readReport(lines: LineTable, i: number, j: number, ctx: ParseContext, s
       }
     }
     const l = /^(?:[0-9a-f]{8,16} |\(____ptrval____\) |\()/.test(t) ? lockLine(t) : null;
+    if (l && l.addr === null && gluedAddr !== null) l.addr = gluedAddr;
+    gluedAddr = null;
     // A mail client wrapped the old format's lock line before its site:
     // `(pgdat_init_rwsem){++++.+},` / `at: [<ffffffff8424c7fb>] page_alloc_init_late+0xc7/0xe6`.
     const lockFrom = j;
