@@ -326,13 +326,18 @@ export function buildFindings(inp: FindingInputs): Analysis {
   for (const ch of model.records.lockdepChains) {
     if (!ch.irq || ch.entries.length !== 1) continue;
     const name = ch.entries[0].name;
-    const lock = inp.locks.find((l) => l.name === name && l.waiters.length > 0);
-    const task = lock?.waiters[0];
+    // The task takes it in the interrupt (it waits for it), or holds it with the
+    // interrupt enabled (it owns it).
+    const lock = inp.locks.find((l) => l.name === name && (l.waiters.length > 0 || l.owner !== null));
+    const task = lock?.waiters[0] ?? lock?.owner;
     if (!lock || !task || cycles.some((c) => c.includes(lock.id))) continue;
+    const inIrq = lock.waiters.length > 0;
     out.push({
       kind: 'self_deadlock',
       severity: 'critical',
-      summary: `${label(nodes, task)} takes ${label(nodes, lock.id)} in interrupt context, and lockdep saw it taken with that interrupt enabled (inconsistent lock state): an interrupt that arrives on a CPU whose code holds it spins on it forever — a possible same-CPU deadlock`,
+      summary: inIrq
+        ? `${label(nodes, task)} takes ${label(nodes, lock.id)} in interrupt context, and lockdep saw it taken with that interrupt enabled (inconsistent lock state): an interrupt that arrives on a CPU whose code holds it spins on it forever — a possible same-CPU deadlock`
+        : `${label(nodes, task)} holds ${label(nodes, lock.id)} with interrupts enabled, and lockdep saw it taken in an interrupt (inconsistent lock state): that interrupt arriving on this CPU while it holds the lock spins on it forever — a possible same-CPU deadlock`,
       nodes: [task, lock.id],
       evidence: [ch.entries[0].span],
       // lockdep saw both usages; the dump does not show them at once.

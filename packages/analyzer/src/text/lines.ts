@@ -353,6 +353,8 @@ const DMESG_RELATIVE =
 // dmesg: `[  123.456789]` (read by hand in dmesgTimeAt), optionally followed by a caller
 // id `[T1234]`/`[ C3]`.
 const CALLER = /^\[ {0,8}([TC])(\d{1,9})\]/;
+// MediaTek Android kernels tag each printk with its module: `[name:lockdep&]WARNING: …`.
+const MODULE_TAG = /^\[name:[\w.-]{1,40}&\]/;
 // serial console / syzkaller log prefixes: `2017/11/25 12:34:56 ` is a fuzzer line, not kernel.
 // A trailing human comment: `  // note`. Requires white space before `//` so URLs survive.
 const SLASH_COMMENT = /\s\/\/.*$/;
@@ -657,6 +659,9 @@ function strip(raw: string, out: Stripped): void {
       // come before the timestamp and were handled above).
       const c = s.charCodeAt(0);
       if (c !== 91 /* [ */ && c !== 60 /* < */) break;
+    } else if (c0 === 91 && s.charCodeAt(1) === 110 /* n */ && (m = MODULE_TAG.exec(s))) {
+      s = s.slice(m[0].length);
+      prefixed = true;
     } else if (c0 === 91 && (m = CALLER.exec(s))) {
       if (m[1] === 'T') callerTid = Number(m[2]);
       caller = m[1] + m[2];

@@ -57,6 +57,8 @@ const OPENERS: readonly RegExp[] = [
   // lockdep's report sentences and a lock class line `(&(&priv->lock)->rlock#2){-.....}`
   /^(?:but (?:this|task is)|and (?:this task|interrupts could)|which (?:lock already|would create)|to an? [\w-]{1,40} lock:)/,
   /^\(.{1,256}\)\{[-+.?0-9a-zA-Z]{0,16}\}/,
+  /^(?:[0-9a-f]{8,16}|\(____ptrval____\)) \(.{1,256}\)\{[-+.?0-9a-zA-Z]{0,16}\}/, // a lock line with its address
+  /^\{[A-Z][A-Z-]{2,30}\} state was registered at:$/, // lockdep's usage trace (print_usage_bug)
   /^[\w.-]{1,32} {1,16}\d{1,10} {1,8}\d{1,3}\.\d /, // a `ps aux` row `root  31969  0.0 …`
   /^\d{1,10} {1,8}\d{1,10} {1,4}\d{1,5} {1,4}[0-9a-f]{8,16} {1,4}[A-Z]{2} /, // a crash `ps` row `31459  1  6  ffff88e9c8de8000  UN …`
   /^[^\s;]{1,64};[^\s;]/, // folded stacks `comm;frame;frame 1234`
@@ -80,6 +82,9 @@ const FOREIGN_OPENERS: readonly RegExp[] = [
   /^[A-Z][a-z]{1,20} [a-z]{1,20} /, // a sentence
   /^\d{4}[/-]\d\d[/-]\d\d[ T]\d\d:\d\d/, // another program's log line (syzkaller's `2018/08/03 14:36:29 …`)
   /^`{3}/, // the markdown code fence that ends a pasted log
+  // A lockdep lock line `ADDR (class){usage}…` printed without the log's prefix (a
+  // MediaTek `[name:lockdep&]` tag is on the report's sentences only): a record of its own.
+  /^(?:[0-9a-f]{8,16}|\(____ptrval____\)) \(.{1,256}\)\{[-+.?0-9a-zA-Z]{0,16}\}/,
 ];
 
 /** A token that opens a bracket it does not close: `[snd_soc_fsl_xcvr` (a module's build id wrapped). */

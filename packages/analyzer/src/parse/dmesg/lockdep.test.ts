@@ -373,17 +373,23 @@ describe('lockdep irq reports: the cycle an interrupt closes', () => {
     expect(f?.nodes).toEqual(['task:4460', 'lock:ffff888703331198']);
     expect(f?.confidence).toBe('likely');
   });
-  it('inconsistent lock state held while enabling the interrupt: the task holds it, no self-deadlock drawn', () => {
-    const { records } = parseText(
-      [
-        'WARNING: inconsistent lock state',
-        'inconsistent {IN-SOFTIRQ-W} -> {SOFTIRQ-ON-W} usage.',
-        'bash/12 [HC0[0]:SC0[0]:HE1:SE1] takes:',
-        'ffff888703331198 (&lock){+.?.}, at: f+0x35/0x2f0',
-      ].join('\n'),
-    );
+  it('inconsistent lock state held with the interrupt enabled: the task holds it, a possible same-CPU self-deadlock', () => {
+    const text = [
+      'WARNING: inconsistent lock state',
+      'inconsistent {IN-SOFTIRQ-W} -> {SOFTIRQ-ON-W} usage.',
+      'bash/12 [HC0[0]:SC0[0]:HE1:SE1] takes:',
+      'ffff888703331198 (&lock){+.?.}, at: f+0x35/0x2f0',
+    ].join('\n');
+    const { records } = parseText(text);
     expect(records.heldLocks.map((h) => [h.addr, h.holder.pid])).toEqual([['ffff888703331198', 12]]);
     expect(records.lockFacts).toEqual([]);
+    // lockdep's scenario: `lock(&lock); <Interrupt> lock(&lock); *** DEADLOCK ***`.
+    expect(records.lockdepChains.map((c) => c.entries.map((e) => e.name))).toEqual([['&lock']]);
+    const doc = analyze(text);
+    expect(doc.locks.map((l) => [l.id, l.owner])).toEqual([['lock:ffff888703331198', 'task:12']]);
+    const f = doc.findings.find((x) => x.kind === 'self_deadlock');
+    expect(f?.nodes).toEqual(['task:12', 'lock:ffff888703331198']);
+    expect(f?.summary).toMatch(/holds .* with interrupts enabled/);
   });
 });
 

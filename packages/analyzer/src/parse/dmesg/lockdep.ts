@@ -621,7 +621,11 @@ function irqCycle(
   let ends: [string, string] | null = null;
   if (subtype === 'irq_inversion' && irq.changed && irq.other)
     ends = irq.forward ? [irq.changed, irq.other] : [irq.other, irq.changed];
-  if (subtype === 'inconsistent') return irq.changed ? [irq.changed] : [];
+  // print_usage_bug: the class against itself, whether the task takes it in the
+  // interrupt (`{…-ON-W} -> {IN-…-W}`, irq.changed) or holds it with the interrupt enabled
+  // (`{IN-…-W} -> {…-ON-W}`, irq.held): lockdep's scenario is one CPU holding it when the
+  // interrupt that takes it arrives.
+  if (subtype === 'inconsistent') return irq.changed ? [irq.changed] : irq.held ? [irq.held] : [];
   if (subtype === 'irq_order') {
     const all = [irq.safe, irq.held, wanted, irq.unsafe].filter((x): x is string => !!x);
     const out = all.filter((x, k) => k === 0 || x !== all[k - 1]);
