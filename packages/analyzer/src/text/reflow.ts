@@ -9,6 +9,7 @@
 // wrap width is one histogram of line widths (made only when an unprefixed line could
 // be a continuation). When nothing changes the table is returned as it is.
 
+import { HUNG_TASK_ECHO_LINE, HUNG_TASK_ECHO_OPENER } from '../knowledge/hung-task-lines.js';
 import {
   LINE_DEPTH_SHIFT,
   LINE_FLOWED,
@@ -43,7 +44,7 @@ const OPENERS: readonly RegExp[] = [
   /^[\w .()/-]{1,40}:(?: |$)/, // `Call Trace:`, `RIP: 0010:…`, `CPU: 3 PID: 1`, `x29: …`, `pc : …`
   /^(?:task:|PID: |crash> |Workqueue: |Modules linked in:)/,
   /^\d{1,4} locks? held by /,
-  /^"echo 0 > \/proc\/sys\/kernel\/hung_task_timeout_secs"/, // the hung-task report's second line
+  HUNG_TASK_ECHO_OPENER, // the hung-task report's second line
   /^(?:-{2,}|={3,}|\*{2,}|`{3})/, // rules, and a markdown code fence around a pasted capture
   /^[A-Z][a-z]{1,20} [a-z]/, // a sentence
   /^\S{1,16} {1,16}[RSDTZIXPW] {1,8}\S/, // an old sysrq task line `cifsd   D    0 981715 …`
@@ -197,9 +198,6 @@ const QP_ESCAPE = /=(09|2[0-9A-F]|[3-6][0-9A-F]|7[0-9A-E])/g;
 const QP_TRAILING = /=(?:20|09)$/;
 /** The same, where pieces of a joined line ended (a space follows it there). */
 const QP_TRAILING_IN_JOIN = /=(?:20|09)(?= |$)/g;
-
-/** The hung-task report's second line, whole (kernel/hung_task.c). */
-const ECHO_DONE = /^"echo 0 > \/proc\/sys\/kernel\/hung_task_timeout_secs" disables this message\.$/;
 
 /** What follows `INFO: task ` in a hung-task headline: `comm:pid blocked …`. */
 const TASK_HEADLINE_REST = /^\S{1,64}:\d{1,10} (?:blocked|is blocked)/;
@@ -417,7 +415,7 @@ function continuation(
     const cut = lastToken(before);
     // A rule (`-----`, `=====`) is a line of its own: a client breaks only at a space.
     // So is the hung-task report's complete second line: what follows is the task line.
-    if (RULE.test(t.trimmed(end)) || ECHO_DONE.test(t.trimmed(end))) break;
+    if (RULE.test(t.trimmed(end)) || HUNG_TASK_ECHO_LINE.test(t.trimmed(end))) break;
     // A label's value alone on the line after it ends the record: what follows is the
     // next record, however short the value's line is.
     if (dangling(t.trimmed(end), c)) {

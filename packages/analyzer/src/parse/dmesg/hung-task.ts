@@ -10,6 +10,7 @@
 // task sleeps on, followed by the owner's own `sched_show_task` dump.
 
 import type { LockType } from '../../contract.js';
+import { HUNG_TASK_ECHO_LINE, HUNG_TASK_ECHO_START } from '../../knowledge/hung-task-lines.js';
 import type { FrameTable } from '../frame-table.js';
 import type { TaskRef } from '../records.js';
 import type { FormatParser } from '../parser.js';
@@ -25,11 +26,7 @@ import { parseWorkqueueLine, readTaskDump, startsTaskOrCapture } from './task-du
 // Some vendor kernels quote the comm (`INFO: task "kworker/0:0":7 blocked …`).
 const HEADER =
   /^INFO: task (?:"([\s\S]{1,16}?)"|([\s\S]{1,16}?)):(\d{1,10}) (blocked|can't die)(?: in I\/O wait)? for more than (\d{1,10}) seconds\.?$/;
-const PREAMBLE = [
-  /^(?:Not tainted|Tainted: ).{0,200}$/,
-  /^Blocked by coredump\.$/,
-  /^"echo 0 > \/proc\/sys\/kernel\/hung_task_timeout_secs" disables this message\.$/,
-];
+const PREAMBLE = [/^(?:Not tainted|Tainted: ).{0,200}$/, /^Blocked by coredump\.$/, HUNG_TASK_ECHO_LINE];
 
 export const hungTaskParser: FormatParser = {
   name: 'hung_task',
@@ -160,17 +157,16 @@ export const hungTaskHintParser: FormatParser = {
 // console buffer) still holds check_hung_task's next lines: `"echo 0 > /proc/sys/kernel/
 // hung_task_timeout_secs" disables this message.` is printed by nothing else, so it is
 // that report, and the `sched_show_task` dump after it is the hung task's.
-const ECHO_HINT = /^"echo 0 > \/proc\/sys\/kernel\/hung_task_timeout_secs" disables this message\.$/;
 
 export const hungTaskCutParser: FormatParser = {
   name: 'hung_task',
   startChars: '"',
   starts(line) {
-    return line.trimmed.startsWith('"echo 0 > /proc/sys/kernel/hung_task_timeout_secs"');
+    return line.trimmed.startsWith(HUNG_TASK_ECHO_START);
   },
   parse(lines, i, ctx) {
     const t = lines.trimmed(i);
-    if (!ECHO_HINT.test(t)) return null;
+    if (!HUNG_TASK_ECHO_LINE.test(t)) return null;
     const dump = i + 1 < lines.length ? readTaskDump(lines, i + 1, 'hung_task', ctx.frames) : null;
     const blocked = dump && dump.rec.state === 'D' ? dump.rec : null;
     if (dump) {

@@ -22,7 +22,7 @@
 //   stack backtrace:                                            (then `CPU: N PID: …` + trace)
 
 import type { Span } from '../../contract.js';
-import { HeldLockRecord, type LockdepChainRecord, type TaskRef } from '../records.js';
+import { HeldLockRecord, type LockdepChainRecord, type LockFactRecord, type TaskRef } from '../records.js';
 import type { FormatParser, ParseContext } from '../parser.js';
 import type { LineTable } from '../../text/lines.js';
 import { span } from '../parser.js';
@@ -147,6 +147,11 @@ function lockLine(t: string): LockLine | null {
     name: m[3],
     at: m[4] ?? null,
   };
+}
+
+/** What a lockdep report states of one of its lock lines: who holds it, or who waits. */
+function lockdepFact(l: LockLine, who: { owner?: TaskRef; waiters: TaskRef[] }, at: Span): LockFactRecord {
+  return { addr: l.addr, name: l.name, at: l.at, ...who, span: at, format: 'lockdep' };
 }
 
 function heldLock(ctx: ParseContext, holder: TaskRef, l: LockLine, line: number): HeldLockRecord {
@@ -477,15 +482,7 @@ function readReport(lines: LineTable, i: number, j: number, ctx: ParseContext, s
     }
     if (l && task && mode === 'owned') {
       // The lock the reporter holds in the memory it frees (print_freed_lock_bug).
-      ctx.records.lockFacts.push({
-        addr: l.addr,
-        name: l.name,
-        at: l.at,
-        owner: task,
-        waiters: [],
-        span: span(lines, lockFrom, j + 1),
-        format: 'lockdep',
-      });
+      ctx.records.lockFacts.push(lockdepFact(l, { owner: task, waiters: [] }, span(lines, lockFrom, j + 1)));
       mode = 'none';
       continue;
     }
@@ -495,14 +492,13 @@ function readReport(lines: LineTable, i: number, j: number, ctx: ParseContext, s
       // `takes`: taking it in interrupt context, where it was also taken with that
       // interrupt enabled: the task waits for it.
       irq.changed ??= l.name;
-      ctx.records.lockFacts.push({
-        addr: l.addr,
-        name: l.name,
-        at: l.at,
-        ...(mode === 'changed' ? { owner: task, waiters: [] } : { waiters: [task] }),
-        span: span(lines, lockFrom, j + 1),
-        format: 'lockdep',
-      });
+      ctx.records.lockFacts.push(
+        lockdepFact(
+          l,
+          mode === 'changed' ? { owner: task, waiters: [] } : { waiters: [task] },
+          span(lines, lockFrom, j + 1),
+        ),
+      );
       mode = 'none';
       continue;
     }
@@ -513,29 +509,14 @@ function readReport(lines: LineTable, i: number, j: number, ctx: ParseContext, s
         wantedAddr = l.addr;
       } else if (mode === 'holding' && l.name === wanted) heldSame = true;
       if (mode === 'trying')
-        ctx.records.lockFacts.push({
-          addr: l.addr,
-          name: l.name,
-          at: l.at,
-          waiters: [task],
-          span: span(lines, lockFrom, j + 1),
-          format: 'lockdep',
-        });
+        ctx.records.lockFacts.push(lockdepFact(l, { waiters: [task] }, span(lines, lockFrom, j + 1)));
       else if (mode === 'holding') {
         ctx.records.heldLocks.push(heldLock(ctx, task, { ...l, index: 0 }, lines.no(lockFrom)));
         // print_deadlock_bug on two instances of one class (a missing nesting annotation,
         // or a real ABBA between instances): the held instance is half of what the report
         // is about, so it is stated as held by the task even though nobody waits for it.
         if (l.name === wanted && l.addr !== null && wantedAddr !== null && l.addr !== wantedAddr)
-          ctx.records.lockFacts.push({
-            addr: l.addr,
-            name: l.name,
-            at: l.at,
-            owner: task,
-            waiters: [],
-            span: span(lines, lockFrom, j + 1),
-            format: 'lockdep',
-          });
+          ctx.records.lockFacts.push(lockdepFact(l, { owner: task, waiters: [] }, span(lines, lockFrom, j + 1)));
       }
       continue;
     }
