@@ -48,32 +48,35 @@ const SPARC = new RegExp(
   String.raw`^\[(${HEX}{8,16}) : (${FN})\+0x(${HEX}{1,8})/0x(${HEX}{1,8})(?: \[([\w-]{1,64})\])? \]$`,
 );
 
-export function frameFromPpc(s: string, line: number): ParsedFrame | undefined {
-  const m = PPC.exec(s);
-  if (!m) return frameFromSparc(s, line);
+/** A frame from a pattern's groups: the return address, `fn`, offset and size digits. */
+function matchedFrame(
+  addr: string,
+  fn: string,
+  offset: string,
+  size: string,
+  module: string | undefined,
+  reliable: boolean,
+  line: number,
+): ParsedFrame {
   return {
-    fn: m[3],
-    offset: '0x' + m[4].toLowerCase(),
-    size: '0x' + m[5].toLowerCase(),
-    module: m[6] ?? null,
-    addr: m[2].toLowerCase(),
-    reliable: !m[7].includes('(unreliable)'),
+    fn,
+    offset: '0x' + offset.toLowerCase(),
+    size: '0x' + size.toLowerCase(),
+    module: module ?? null,
+    addr: addr.toLowerCase(),
+    reliable,
     line,
   };
 }
 
+export function frameFromPpc(s: string, line: number): ParsedFrame | undefined {
+  const m = PPC.exec(s);
+  return m ? matchedFrame(m[2], m[3], m[4], m[5], m[6], !m[7].includes('(unreliable)'), line) : undefined;
+}
+
 function frameFromSparc(s: string, line: number): ParsedFrame | undefined {
   const m = SPARC.exec(s);
-  if (!m) return undefined;
-  return {
-    fn: m[2],
-    offset: '0x' + m[3].toLowerCase(),
-    size: '0x' + m[4].toLowerCase(),
-    module: m[5] ?? null,
-    addr: m[1].toLowerCase(),
-    reliable: true,
-    line,
-  };
+  return m ? matchedFrame(m[1], m[2], m[3], m[4], m[5], true, line) : undefined;
 }
 
 // arm64 / older ARM: `[<ffff000008085b40>] __switch_to+0x98/0xb0` is PROC_ADDR; the
@@ -296,7 +299,9 @@ export function frameOfLine(table: FrameTable, trimmed: string): StackFrame | un
 function parseFrameText(trimmed: string): ParsedFrame | undefined {
   // PROC_ADDR starts with `[`, PLAIN and INLINE never do: try only what can match.
   if (trimmed.charCodeAt(0) === 91)
-    return trimmed.charCodeAt(1) === 60 /* < */ ? frameFromProcStack(trimmed, 0) : frameFromPpc(trimmed, 0);
+    return trimmed.charCodeAt(1) === 60 /* < */
+      ? frameFromProcStack(trimmed, 0)
+      : (frameFromPpc(trimmed, 0) ?? frameFromSparc(trimmed, 0));
   // s390 (arch/s390/kernel/dumpstack.c show_trace) prints a frame the unwinder is not
   // sure of in parentheses: `([<0000000000b84a8a>] __schedule+0x2ba/0x7a8)`.
   if (trimmed.charCodeAt(0) === 40 /* ( */ && trimmed.charCodeAt(1) === 91 && trimmed.endsWith(')')) {
