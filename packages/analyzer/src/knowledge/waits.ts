@@ -4,6 +4,7 @@
 // matches; CALLER_RULES then refine the target from the frames below it.
 
 import type { LockType } from '../contract.js';
+import { SOCKET_LOCK_WAIT_FRAMES } from './socket-locks.js';
 
 export type WaitKind =
   | 'lock'
@@ -180,6 +181,14 @@ export const WAIT_RULES: WaitRule[] = [
     mode: 'write',
     argReg: RDI,
     what: 'the tty line-discipline semaphore (write)',
+  },
+  // A socket owned by another context (net/core/sock.c __lock_sock, lock_sock_nested,
+  // lock_sock_fast; knowledge/socket-locks.ts): the task sleeps until release_sock().
+  {
+    fn: SOCKET_LOCK_WAIT_FRAMES,
+    kind: 'lock',
+    lockType: 'other',
+    what: 'a socket lock (the socket is owned by another context)',
   },
   // --- spinning locks (kernel/locking/qspinlock.c, spinlock.c) ---
   {

@@ -12,6 +12,7 @@ import { lockOrderFromChains, waitersFromLockdepChains } from './locks/lockdep-c
 import { ownersByAddressSearch } from './locks/owners-by-search.js';
 import { ownersFromFrames } from './locks/owners-from-frames.js';
 import { fromLockReports } from './locks/reports.js';
+import { waitersForSocketLocks } from './locks/socket-locks.js';
 import { ownersStoppedByInterrupt } from './locks/stopped-holder.js';
 import { ownersFromStructs, waitersFromWaitList, waitersFromWaiterStructs } from './locks/structs.js';
 import { LockTable, type LockInfo } from './locks/table.js';
@@ -35,6 +36,7 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>): Resolv
   fromLockReports(table, waits); // 3
   fromHeldLocks(table, waits); // 3, lockdep's held-lock lists
   waitersFromLockdepChains(table, waits); // 3b
+  waitersForSocketLocks(table, waits); // 3d
   lockOrderFromChains(table); // 3c
   const frameWaits = waitersFromFrames(table, waits); // 4
   ownersStoppedByInterrupt(table, waits); // 4b
