@@ -33,3 +33,20 @@ export const FOLIO_LOCK_HOLDERS =
 /** The writeback waits a folio-lock holder sleeps in (mm/page-writeback.c, mm/filemap.c). */
 export const WRITEBACK_WAIT_FRAMES =
   /^(?:folio_wait_writeback|wait_on_page_writeback|folio_wait_stable|wait_for_stable_page)$/;
+
+/**
+ * Functions that run with a folio their caller locked, and keep it locked while they wait
+ * for other things (a lock, memory, a reply): a task blocked under one of them, in any wait
+ * but a folio lock's, holds a folio lock.
+ * Sources: mm/hugetlb.c hugetlb_fault locks the pagecache folio (filemap_lock_hugetlb_folio,
+ * folio_lock before 6.x) before calling hugetlb_wp (hugetlb_cow before 6.0) for a write
+ * fault, which may drop and retake hugetlb_fault_mutex_table with it still locked (until
+ * 6.16, "mm/hugetlb: fix a deadlock with pagecache_folio and hugetlb_fault_mutex_table");
+ * ->read_folio (->readpage before 5.19) is called with the folio locked and unlocks it when
+ * the read completes: mm/filemap.c filemap_read_folio, do_read_cache_folio, fs/mpage.c
+ * mpage_read_folio, do_mpage_readpage, mpage_readpage, fs/buffer.c block_read_full_folio,
+ * block_read_full_page; ->readahead's folios are added to the page cache locked
+ * (mm/readahead.c read_pages, fs/mpage.c mpage_readahead, mpage_readpages).
+ */
+export const FOLIO_LOCKED_ACROSS =
+  /^(?:hugetlb_wp|hugetlb_cow|filemap_read_folio|do_read_cache_folio|mpage_read_folio|do_mpage_readpage|mpage_readpage|block_read_full_folio|block_read_full_page|read_pages|mpage_readahead|mpage_readpages)(?:\.(?:isra|constprop|part)\.\d+)*$/;

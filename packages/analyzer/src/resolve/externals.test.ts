@@ -218,6 +218,19 @@ describe('resolveExternals', () => {
       ['task:30 -> external:storage', 'guess'],
       ['task:31 -> task:30', 'guess'],
     ]);
+    // A task blocked on a mutex in hugetlb_wp holds the pagecache folio hugetlb_fault locked
+    // (its mutex wait is the lock resolver's).
+    const wp = [
+      '__schedule+0x1755/0x4f50',
+      'schedule+0x158/0x330',
+      'schedule_preempt_disabled+0x15/0x30',
+      '__mutex_lock+0x75f/0xeb0',
+      'hugetlb_wp+0xf88/0x3440',
+      'hugetlb_fault+0x14c8/0x2c30',
+    ];
+    expect(externals(taskDump('A', 30, 'D', wp) + taskDump('B', 31, 'D', waiter)).map((l) => l.link)).toEqual([
+      'task:31 -> task:30',
+    ]);
     // Two holders: which folio is whose is not in the dump; the waiter waits for the IO.
     const two = one + taskDump('B', 32, 'D', holder);
     expect(externals(two).find((l) => l.link.startsWith('task:31'))?.link).toBe('task:31 -> external:storage');

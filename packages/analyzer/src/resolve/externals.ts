@@ -10,6 +10,7 @@ import {
   FOLIO_LOCK_HOLDERS,
   FOLIO_LOCK_WAIT_CALLERS,
   FOLIO_LOCK_WAIT_FRAMES,
+  FOLIO_LOCKED_ACROSS,
   WRITEBACK_WAIT_FRAMES,
 } from '../knowledge/folio-locks.js';
 import type { Model, ModelTask } from '../model/build.js';
@@ -93,7 +94,7 @@ export function resolveExternals(model: Model, waits: Map<string, TaskWait>, exp
         to: h.task.id,
         kind: 'waits_event',
         confidence: 'guess',
-        why: `waits for a folio (page) lock in ${w.api.fn}${w.culprit ? ` (from ${w.culprit.fn})` : ''}; ${h.task.comm ?? (h.task.pid !== null ? `pid ${h.task.pid}` : 'a task of the dump')} holds a folio locked in ${h.holder} while it waits for that folio's writeback`,
+        why: `waits for a folio (page) lock in ${w.api.fn}${w.culprit ? ` (from ${w.culprit.fn})` : ''}; ${h.task.comm ?? (h.task.pid !== null ? `pid ${h.task.pid}` : 'a task of the dump')} holds a folio locked in ${h.holder} ${h.what}`,
         evidence: ev,
       });
       continue;
@@ -233,12 +234,18 @@ function isFolioLockWait(w: TaskWait): boolean {
  * function that locked the folio first (knowledge/folio-locks.ts), and not themselves
  * waiting for a folio lock.
  */
-function folioLockHolders(waits: Map<string, TaskWait>): { task: ModelTask; holder: string }[] {
-  const out: { task: ModelTask; holder: string }[] = [];
+function folioLockHolders(waits: Map<string, TaskWait>): { task: ModelTask; holder: string; what: string }[] {
+  const out: { task: ModelTask; holder: string; what: string }[] = [];
   for (const w of waits.values()) {
-    if (w.rule.kind !== 'io' || !WRITEBACK_WAIT_FRAMES.test(w.api.fn) || isFolioLockWait(w)) continue;
-    const holder = w.task.frames.find((f) => f.context === undefined && f.reliable && FOLIO_LOCK_HOLDERS.test(f.fn));
-    if (holder) out.push({ task: w.task, holder: holder.fn });
+    if (isFolioLockWait(w)) continue;
+    if (w.rule.kind === 'io' && WRITEBACK_WAIT_FRAMES.test(w.api.fn)) {
+      const holder = w.task.frames.find((f) => f.context === undefined && f.reliable && FOLIO_LOCK_HOLDERS.test(f.fn));
+      if (holder) out.push({ task: w.task, holder: holder.fn, what: "while it waits for that folio's writeback" });
+    } else {
+      // Blocked in another wait under a function that runs with a folio locked.
+      const holder = w.task.frames.find((f) => f.context === undefined && f.reliable && FOLIO_LOCKED_ACROSS.test(f.fn));
+      if (holder) out.push({ task: w.task, holder: holder.fn, what: `while it waits in ${w.api.fn}` });
+    }
     if (out.length > 1) break;
   }
   return out;

@@ -510,6 +510,24 @@ describe('lockdep lines cut where printk records or a mail client cut them', () 
     ]);
   });
 
+  it('reads a held-lock entry wrapped after its class, `at:` starting the next line (format=flowed)', () => {
+    const text = [
+      '3 locks held by repro_20250402_/13250:',
+      '  #0: ffff8880177f3d08 (vm_lock){++++}-{0:0}, at:',
+      'do_user_addr_fault+0x41b/0x1490',
+      '  #1: ffff888000fec848 (&hugetlb_fault_mutex_table[i]){+.+.}-{4:4},',
+      'at: hugetlb_fault+0x3b8/0x2c30 mm/hugetlb.c:6220',
+      '  #2: ffff8880129500e8 (&resv_map->rw_sema){++++}-{4:4}, at:',
+      'hugetlb_fault+0x494/0x2c30',
+    ].join('\n');
+    const held = parseText(text).records.heldLocks.map((h) => [h.index, h.addr, h.at]);
+    expect(held).toEqual([
+      [0, 'ffff8880177f3d08', 'do_user_addr_fault+0x41b/0x1490'],
+      [1, 'ffff888000fec848', 'hugetlb_fault+0x3b8/0x2c30'],
+      [2, 'ffff8880129500e8', 'hugetlb_fault+0x494/0x2c30'],
+    ]);
+  });
+
   it('reads a chain link whose name was cut from its usage (`-> #0 (console_owner` / `){-...}-{0:0}:`)', () => {
     const text = [
       'WARNING: possible circular locking dependency detected',

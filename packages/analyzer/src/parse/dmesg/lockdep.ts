@@ -80,6 +80,8 @@ const HOLDING = /^(?:but task is already holding lock|and this task is already h
 const LOCK =
   /^(?:#(\d{1,3}): {1,2})?(?:([0-9a-f]{8,16}|\(____ptrval____\)) {1,2})?\((.{1,256}?)\)\{[^}]{0,16}\}(?:-\{\d{1,2}:\d{1,2}\})?(?:, at: (?:\[<[0-9a-f]{8,16}>\] )?(\S{1,200}))?/;
 const WRAPPED_AT = /^at: (?:\[<[0-9a-f]{8,16}>\] )?(\S{1,200})$/;
+// The same, in a held-lock list: the site may be followed by its source file (syzbot).
+const HELD_WRAPPED_AT = /^at: (?:\[<[0-9a-f]{8,16}>\] )?(\S{1,200})/;
 const HELD_BY = /^(\d{1,4}) locks? held by (.{1,16}?)\/(\d{1,10}):$/;
 const NONE_HELD = /^no locks held by (.{1,16}?)\/(\d{1,10})\.$/;
 const SHOW_ALL = /^Showing all locks held in the system:$/;
@@ -220,8 +222,11 @@ export const heldLocksParser: FormatParser = {
         const next = j + 1 < lines.length ? lines.trimmed(j + 1) : '';
         const site = (l.at === null || l.at.startsWith('[<')) && WRAPPED_SITE.test(next);
         if (site) l.at = next.split(' ')[0];
+        // … or after the class's `{…}-{4:4},`: `at: hugetlb_wp+0xf88/0x3440` (format=flowed).
+        const wrappedAt = l.at === null && t.endsWith(',') ? HELD_WRAPPED_AT.exec(next) : null;
+        if (wrappedAt) l.at = wrappedAt[1];
         ctx.records.heldLocks.push(heldLock(ctx, holder, l, lines.no(j)));
-        if (site || WRAPPED_MODULE.test(next)) j++;
+        if (site || wrappedAt || WRAPPED_MODULE.test(next)) j++;
         continue;
       }
       break;

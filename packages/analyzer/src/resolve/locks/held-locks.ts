@@ -46,7 +46,8 @@ export function fromHeldLocks(table: LockTable, waits: Map<string, TaskWait>): v
   table.applyHeld = (l, k) => {
     const h = held[k];
     const holder = holderOf[k]!;
-    if (!l.owner)
+    // (lockdep's list states it: a hint's `likely` owner becomes certain.)
+    if (!l.owner || l.owner.task === holder.id)
       table.setOwner(
         l,
         holder.id,

@@ -27,6 +27,45 @@ describe('fromLockReports', () => {
     expect(waitersOf(table, 'mutex@tb_switch_set_link_width')).toEqual([{ task: 'task:3390', confidence: 'certain' }]);
   });
 
+  it('the hint’s mutex is the lock lockdep lists last for the waiter, taken where it blocks: one node', () => {
+    const held = (site: string) =>
+      [
+        'Showing all locks held in the system:',
+        '2 locks held by fwupd/3390:',
+        ' #0: ffff888017d801e0 (&mm->mmap_lock){++++}-{4:4}, at: lock_mm_and_find_vma+0x37/0x300',
+        ` #1: ffff888000fec848 (&tb->lock){+.+.}-{4:4}, at: ${site}+0x30/0x90 [thunderbolt]`,
+        '1 lock held by kworker/u64:9/2871:',
+        ' #0: ffff888000fec848 (&tb->lock){+.+.}-{4:4}, at: tb_handle_hotplug+0x3b8/0x2c30 [thunderbolt]',
+      ].join('\n') + '\n';
+    const text = (site: string) =>
+      'INFO: task fwupd:3390 is blocked on a mutex likely owned by task kworker/u64:9:2871.\n' +
+      taskDump('fwupd', 3390, 'D', BLOCKED) +
+      taskDump('kworker/u64:9', 2871, 'D', ['__schedule+0x3f6/0xa40', 'schedule+0x5b/0xd0', 'msleep+0x2d/0x40']) +
+      held(site);
+    const { table, waits } = lockTableOf(text('tb_switch_set_link_width'));
+    fromLockReports(table, waits);
+    expect(table.locks.map((l) => l.id)).toEqual(['lock:ffff888000fec848']);
+    expect(waitersOf(table, 'ffff888000fec848')).toEqual([{ task: 'task:3390', confidence: 'likely' }]);
+    // Taken elsewhere, but the last of the waiter's list and in the owner's list: the same.
+    const other = lockTableOf(text('tb_switch_reset'));
+    fromLockReports(other.table, other.waits);
+    expect(other.table.locks.map((l) => l.id)).toEqual(['lock:ffff888000fec848']);
+    // Neither: the lock stays known by its call site.
+    const none = lockTableOf(
+      text('tb_switch_reset')
+        .replace(
+          'tb_handle_hotplug+0x3b8/0x2c30',
+          'tb_handle_hotplug+0x3b8/0x2c30\n #1: ffff888000fe0000 (&tb->lock){+.+.}-{4:4}, at: tb_x+0x1/0x2',
+        )
+        .replace(
+          /ffff888000fec848 \(&tb->lock\)\{\+\.\+\.\}-\{4:4\}, at: tb_handle/,
+          'ffff888000fe1111 (&tb->lock){+.+.}-{4:4}, at: tb_handle',
+        ),
+    );
+    fromLockReports(none.table, none.waits);
+    expect(none.table.locks.map((l) => l.id)).toEqual(['lock:mutex@tb_switch_set_link_width']);
+  });
+
   it('lockdep names the acquiring task a certain waiter of the lock by its address', () => {
     const text = [
       '============================================',
