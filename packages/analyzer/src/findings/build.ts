@@ -546,8 +546,8 @@ export function buildFindings(inp: FindingInputs): Analysis {
       kind: 'missing_evidence',
       severity: 'warning',
       summary: c.current
-        ? `cpu ${c.cpu} is reported stuck (${c.stuckReason ?? 'watchdog'}) running ${label(nodes, c.current)}, but the dump has no stack for it`
-        : `cpu ${c.cpu} is reported stuck (${c.stuckReason ?? 'watchdog'}) but the dump has no stack for it`,
+        ? `cpu ${c.cpu} is ${c.stuckInferred ? '' : 'reported '}stuck (${c.stuckReason ?? 'watchdog'}) running ${label(nodes, c.current)}, but the dump has no stack for it`
+        : `cpu ${c.cpu} is ${c.stuckInferred ? '' : 'reported '}stuck (${c.stuckReason ?? 'watchdog'}) but the dump has no stack for it`,
       nodes: c.current ? [`cpu:${c.cpu}`, c.current] : [`cpu:${c.cpu}`],
       evidence: c.evidence,
       ...nextStepFields('stuck_cpu_no_stack', { cpu: c.cpu }),

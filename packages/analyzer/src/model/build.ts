@@ -145,6 +145,8 @@ export interface ModelCpu {
   /** The current task has held the CPU, without a switch, for longer than the soft-lockup
    *  threshold while the run queue's tasks wait (crash `runq` and `ps -m`). */
   hog?: { task: string; seconds: number };
+  /** Stuck by inference, not by a report of the text (resolve/spin-holders.ts). */
+  stuckInferred?: true;
 }
 
 export interface Model {

@@ -7,6 +7,7 @@ import type { Model } from '../model/build.js';
 import { resolveCpus, resolveIpis, resolveWakeups, type ResolvedCpus, type ResolvedIpis, type Wakeup } from './cpus.js';
 import { resolveExternals, type ExternalLink } from './externals.js';
 import { resolveLocks, type ResolvedLocks } from './locks.js';
+import { markSpinlockHolderCpus } from './spin-holders.js';
 import { resolveWorks, type ResolvedWorks } from './works.js';
 
 export interface Resolved {
@@ -20,6 +21,8 @@ export interface Resolved {
 
 export function resolve(model: Model, waits: Map<string, TaskWait>): Resolved {
   const locks = resolveLocks(model, waits);
+  // Before the CPU links: a holder's CPU marked stuck here is occupied by its holder.
+  markSpinlockHolderCpus(model, locks.linked);
   const works = resolveWorks(model, waits);
   const ipis = resolveIpis(model, waits);
   const wakeups = resolveWakeups(model, waits);
