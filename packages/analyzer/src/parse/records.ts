@@ -115,6 +115,9 @@ export class HeldLockRecord {
     readonly index: number,
     /** Its input line (1-based). */
     readonly line: number,
+    /** lockdep's usage bits say the class was never taken for read (an exclusive lock:
+     *  one holder at a time); false when they say otherwise or are not printed. */
+    readonly exclusive = false,
   ) {}
 
   /** The one-line span of the entry (a new object: callers may keep or merge it). */

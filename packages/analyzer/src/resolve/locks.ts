@@ -8,6 +8,7 @@ import type { Span } from '../contract.js';
 import type { TaskWait } from '../waits/find.js';
 import type { Model } from '../model/build.js';
 import { fromHeldLocks } from './locks/held-locks.js';
+import { acquirersListedAsHolders } from './locks/listed-acquirers.js';
 import { lockOrderFromChains, waitersFromLockdepChains } from './locks/lockdep-chains.js';
 import { ownersByAddressSearch } from './locks/owners-by-search.js';
 import { ownersFromFrames } from './locks/owners-from-frames.js';
@@ -39,6 +40,7 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>): Resolv
   waitersForSocketLocks(table, waits); // 3d
   lockOrderFromChains(table); // 3c
   const frameWaits = waitersFromFrames(table, waits); // 4
+  acquirersListedAsHolders(table, waits); // 4a
   ownersStoppedByInterrupt(table, waits); // 4b
   const frameOwned = ownersFromFrames(table, waits, frameWaits); // 4c
   ownersByAddressSearch(table); // 5

@@ -528,6 +528,17 @@ describe('lockdep lines cut where printk records or a mail client cut them', () 
     ]);
   });
 
+  it('marks an entry exclusive when its usage bits show no read use (5.9+ format only)', () => {
+    const text = [
+      '4 locks held by t/1:',
+      ' #0: ffff888073930860 (&ni->ni_lock/4){+.+.}-{3:3}, at: ntfs3_setattr+0x596/0xca0',
+      ' #1: ffff88802c7bc758 (&mm->mmap_lock){++++}-{3:3}, at: vm_mmap_pgoff+0x18f/0x2f0',
+      ' #2: ffffffff879a7440 (rcu_read_lock){....}-{1:3}, at: debug_show_all_locks+0x30/0x180',
+      ' #3: ffff888073930b00 (&sb->s_type->i_mutex_key#14){+.+.}, at: do_truncate+0x205/0x300',
+    ].join('\n');
+    expect(parseText(text).records.heldLocks.map((h) => h.exclusive)).toEqual([true, false, false, false]);
+  });
+
   it('reads a chain link whose name was cut from its usage (`-> #0 (console_owner` / `){-...}-{0:0}:`)', () => {
     const text = [
       'WARNING: possible circular locking dependency detected',

@@ -78,7 +78,13 @@ const TRYING = /^(.{1,16}?)\/(\d{1,10})(?: \[HC\d\[\d\]:SC\d\[\d\]:HE\d:SE\d\])?
 const HOLDING = /^(?:but task is already holding lock|and this task is already holding):$/;
 // print_lock / print_lock_name: `ADDR (name){usage}-{wait:inner}, at: fn+off/len`.
 const LOCK =
-  /^(?:#(\d{1,3}): {1,2})?(?:([0-9a-f]{8,16}|\(____ptrval____\)) {1,2})?\((.{1,256}?)\)\{[^}]{0,16}\}(?:-\{\d{1,2}:\d{1,2}\})?(?:, at: (?:\[<[0-9a-f]{8,16}>\] )?(\S{1,200}))?/;
+  /^(?:#(\d{1,3}): {1,2})?(?:([0-9a-f]{8,16}|\(____ptrval____\)) {1,2})?\((.{1,256}?)\)\{([^}]{0,16})\}(-\{\d{1,2}:\d{1,2}\})?(?:, at: (?:\[<[0-9a-f]{8,16}>\] )?(\S{1,200}))?/;
+// get_usage_chars (kernel/locking/lockdep.c): two characters per irq state (HARDIRQ, then
+// SOFTIRQ), the class's usage for write and then for read: `.` unused, `+` / `-` / `?`
+// used. A class never taken for read (every second character `.`) but taken for write is
+// exclusive. Trusted only with the wait-type suffix `-{N:M}` (5.9+ print_lock_name):
+// the usage characters meant other things in older formats.
+const EXCLUSIVE_USAGE = /^(?:[+\-?]\.|\.\.)+$/;
 const WRAPPED_AT = /^at: (?:\[<[0-9a-f]{8,16}>\] )?(\S{1,200})$/;
 // The same, in a held-lock list: the site may be followed by its source file (syzbot).
 const HELD_WRAPPED_AT = /^at: (?:\[<[0-9a-f]{8,16}>\] )?(\S{1,200})/;
@@ -138,6 +144,8 @@ interface LockLine {
   addr: string | null;
   name: string;
   at: string | null;
+  /** Never taken for read, by the usage bits (see EXCLUSIVE_USAGE). */
+  exclusive: boolean;
 }
 
 function lockLine(t: string): LockLine | null {
@@ -147,7 +155,8 @@ function lockLine(t: string): LockLine | null {
     index: m[1] !== undefined ? Number(m[1]) : null,
     addr: m[2] && !m[2].startsWith('(') ? m[2].toLowerCase() : null,
     name: m[3],
-    at: m[4] ?? null,
+    at: m[6] ?? null,
+    exclusive: m[5] !== undefined && EXCLUSIVE_USAGE.test(m[4]) && /[+\-?]/.test(m[4]),
   };
 }
 
@@ -164,6 +173,7 @@ function heldLock(ctx: ParseContext, holder: TaskRef, l: LockLine, line: number)
     l.at === null ? null : ctx.intern(l.at),
     l.index ?? 0,
     line,
+    l.exclusive,
   );
 }
 
