@@ -239,6 +239,55 @@ describe('splitLines', () => {
   });
 });
 
+describe('the /dev/kmsg record header (PRI,SEQ,USEC,FLAG[,caller=…];)', () => {
+  it.each([
+    ['0,16627,40311380557,-,caller=C0;BUG: workqueue lockup - pool cpus=3', 'BUG: workqueue lockup - pool cpus=3'],
+    // after a syslog time and host (no `kernel:`), as a log shipper reading /dev/kmsg writes it
+    [
+      'May 25 07:29:42 x 6,16631,40311381876,-,caller=C0;    in-flight: 14164:refill_work',
+      '    in-flight: 14164:refill_work',
+    ],
+    ['4,5005,12915307506,-; ? __pfx_watchdog_timer_fn+0x10/0x10', ' ? __pfx_watchdog_timer_fn+0x10/0x10'],
+    ['6,812,5023422,c;  __schedule+0x2c4/0x700', '  __schedule+0x2c4/0x700'],
+  ])('%s', (raw, text) => {
+    expect(stripPrefixes(raw).text).toBe(text);
+    expect(stripPrefixes(raw).prefixed).toBe(true);
+  });
+  it('reads the microseconds as the time and the caller id', () => {
+    const r = stripPrefixes('4,812,5023422,-,caller=T1234;INFO: task x:1 blocked');
+    expect([r.time, r.caller, r.callerTid]).toEqual([5.023422, 'T1234', 1234]);
+  });
+  it.each([
+    // numbers and commas in messages stay: no flag, no `;`, a level of four digits, a prose word first
+    'CPU: 0 PID: 1,2,3 Comm: x',
+    '1,2,3,4;x',
+    '1234,2,3,-;x',
+    'kernel 6,1,2,-;x',
+  ])('leaves %s alone', (raw) => {
+    expect(stripPrefixes(raw).text).toBe(raw);
+  });
+});
+
+describe('markdown code marks glued to a log line', () => {
+  it.each([
+    [
+      '`[ 3035.217228] rcu: INFO: rcu_sched self-detected stall on CPU',
+      'rcu: INFO: rcu_sched self-detected stall on CPU',
+    ],
+    ['```[    1.000000] watchdog: BUG: soft lockup', 'watchdog: BUG: soft lockup'],
+    [
+      '[ 3035.327405] [<801115d8>] (arch_trigger_cpumask_backtrace+0x20/0x24)`',
+      '[<801115d8>] (arch_trigger_cpumask_backtrace+0x20/0x24)',
+    ],
+    ['ret_from_fork+0x14/0x28```', 'ret_from_fork+0x14/0x28'],
+  ])('%s', (raw, text) => {
+    expect(stripPrefixes(raw).text).toBe(text);
+  });
+  it.each(['```', '```text', '`reboot` itself', 'the `reboot` task', '`` x', 'a ` b`'])('leaves %s alone', (raw) => {
+    expect(stripPrefixes(raw).text).toBe(raw);
+  });
+});
+
 describe('splitLines reads plain dmesg lines the way stripPrefixes does', () => {
   const pieces = [
     '[',

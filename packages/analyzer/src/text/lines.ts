@@ -396,6 +396,80 @@ function arrowNoteAt(s: string): number {
 
 const DASH_COMMENT = /([^\s\-{.+?])(?:\s{1,8}-{2,}|-{3,})(?=[^\s<>\][{}.+?-]).*$/;
 
+/**
+ * The record header `/dev/kmsg` puts before each message (kernel/printk/printk.c
+ * info_print_ext_header, 3.5+: `"%u,%llu,%llu,%c%s;"` — level and facility, sequence
+ * number, microseconds since boot, `-` or `c` (a continuation), then `,caller=T123` when
+ * CONFIG_PRINTK_CALLER), as `cat /dev/kmsg` and log shippers reading it write it:
+ * `6,16628,40311381019,-,caller=C0;Showing busy workqueues …`, often after a syslog time
+ * and host (`May 25 07:29:42 x 0,16627,…;BUG: …`), whose host word is skipped here.
+ * Read by hand, each field bounded: returns the index after `;`, or -1. The microseconds
+ * and the caller id are left in kmsgUsec / kmsgCaller (scratch of this call only).
+ */
+let kmsgUsec = 0;
+let kmsgCaller: string | null = null;
+function kmsgRecordEnd(s: string): number {
+  const n = Math.min(s.length, 200);
+  let i = 0;
+  if (!isDigit(s.charCodeAt(0))) {
+    while (i < n && i < 64 && isWordish(s.charCodeAt(i))) i++;
+    if (i === 0 || s.charCodeAt(i) !== 32) return -1;
+    i++;
+  }
+  // level/facility, sequence number, microseconds: three numbers, each followed by `,`.
+  let usecFrom = 0;
+  for (let field = 0; field < 3; field++) {
+    const a = i;
+    while (i < n && i - a < 20 && isDigit(s.charCodeAt(i))) i++;
+    if (i === a || (field === 0 && i - a > 3) || s.charCodeAt(i) !== 44 /* , */) return -1;
+    if (field === 2) usecFrom = a;
+    i++;
+  }
+  const usecTo = i - 1;
+  const flag = s.charCodeAt(i);
+  if (flag !== 45 /* - */ && flag !== 99 /* c */ && flag !== 43 /* + */) return -1;
+  i++;
+  let caller: string | null = null;
+  if (s.charCodeAt(i) === 44 /* , */) {
+    const semi = s.indexOf(';', i);
+    if (semi < 0 || semi - i > 120) return -1;
+    const m = /(?:^|,)caller=([TC])(\d{1,9})(?:,|$)/.exec(s.slice(i + 1, semi));
+    if (m) caller = m[1] + m[2];
+    i = semi;
+  }
+  if (s.charCodeAt(i) !== 59 /* ; */) return -1;
+  kmsgUsec = Number(s.slice(usecFrom, usecTo));
+  kmsgCaller = caller;
+  return i + 1;
+}
+
+/**
+ * Markdown a paste put around a log (bug trackers, forums): a code mark glued to a line,
+ * `` `[ 3035.217228] rcu: INFO: … `` or ```` ```[    1.0] … ````, or glued to its end
+ * (`… ret_from_fork+0x14/0x2c``). Only a run of one to three backticks at the very start
+ * (or end) of a line with no other backtick in it: an inline code span (`` `reboot` itself ``)
+ * and a fence's info string (```` ```text ````) are left alone.
+ */
+function leadingCodeMark(s: string): number {
+  if (s.charCodeAt(0) !== 96 /* ` */) return 0;
+  let k = 1;
+  while (k < 3 && s.charCodeAt(k) === 96) k++;
+  const c = s.charCodeAt(k);
+  if (k >= s.length || c === 96 || isAsciiSpace(c) || s.indexOf('`', k) >= 0) return 0;
+  return FENCE_INFO.test(s.slice(k)) ? 0 : k;
+}
+const FENCE_INFO = /^[\w+#.-]{1,24}$/;
+
+function trailingCodeMark(s: string): number {
+  const n = s.length;
+  if (n < 2 || s.charCodeAt(n - 1) !== 96) return 0;
+  let k = 1;
+  while (k < 3 && k < n && s.charCodeAt(n - 1 - k) === 96) k++;
+  const c = s.charCodeAt(n - 1 - k);
+  if (k >= n || c === 96 || isAsciiSpace(c) || s.indexOf('`') < n - k) return 0;
+  return k;
+}
+
 export function stripPrefixes(
   raw: string,
   quoted = false,
@@ -576,6 +650,7 @@ function strip(raw: string, out: Stripped): void {
   // `|  __lkdtm_SMP_CALL_LOCKUP+0x0/0x8`), quoted in a reply or not: a block mark, not text.
   if (s.charCodeAt(0) === 124 /* | */ && (s.length === 1 || s.charCodeAt(1) === 32))
     s = s.slice(s.length === 1 ? 1 : 2);
+  if (s.charCodeAt(0) === 96 /* ` */) s = s.slice(leadingCodeMark(s));
   let prefixed = false;
   let syslog = false;
   // A log indented as a whole (a code block, a quote): the prefixes come after the spaces.
@@ -595,6 +670,7 @@ function strip(raw: string, out: Stripped): void {
   // Prefixes may stack: `<4>[  1.2][ T12] ` or `Mar  3 ... kernel: [  1.2] `.
   for (let guard = 0; guard < 4; guard++) {
     let m: RegExpExecArray | null;
+    let end0: number;
     const before = s;
     let c0 = s.charCodeAt(0);
     if (c0 === 60 /* < */ && (m = LEVEL.exec(s))) {
@@ -636,6 +712,17 @@ function strip(raw: string, out: Stripped): void {
       s = s.slice(m[0].length);
       c0 = s.charCodeAt(0);
       prefixed = true;
+    }
+    if (isWordish(c0) && (isDigit(c0) || prefixed) && (end0 = kmsgRecordEnd(s)) > 0) {
+      if (out.wantTime) time = kmsgUsec / 1e6;
+      if (kmsgCaller) {
+        caller = kmsgCaller;
+        if (caller.charCodeAt(0) === 84 /* T */) callerTid = Number(caller.slice(1));
+      }
+      s = s.slice(end0);
+      c0 = s.charCodeAt(0);
+      prefixed = true;
+      syslog = false;
     }
     let end: number;
     if (
@@ -683,6 +770,7 @@ function strip(raw: string, out: Stripped): void {
 
 /** Trailing human comments and white space removed. */
 function messageTail(s: string): string {
+  if (s.charCodeAt(s.length - 1) === 96 /* ` */) s = s.slice(0, s.length - trailingCodeMark(s));
   if (s.indexOf('//') >= 0) s = s.replace(SLASH_COMMENT, '');
   const arrow = arrowNoteAt(s);
   if (arrow >= 0) s = s.slice(0, arrow);
