@@ -88,3 +88,54 @@ describe('a hung-task report whose INFO line was cut', () => {
     expect(d.findings.filter((f) => f.kind === 'other_report')).toEqual([]);
   });
 });
+
+describe('debug_show_blocker hints (6.16+)', () => {
+  const HINT = 'INFO: task nvidia-modeset/:226 blocked on a semaphore likely last held by task kwin_wayland:1088';
+  const OWNER = [
+    'task:kwin_wayland state:R running task stack:0 pid:1088 tgid:1088 ppid:1080',
+    'Call Trace:',
+    ' ? osDevReadReg032+0x23/0x70 [nvidia]',
+    ' ? kgspRecvPoll_IMPL+0x19c/0x8a0 [nvidia]',
+  ];
+
+  it('alone (the headline left out of the paste) is the waiter’s hung-task report', () => {
+    const d = analyze([HINT, ...OWNER].join('\n') + '\n');
+    expect(d.kind).toBe('hung_task');
+    expect(d.tasks.find((t) => t.pid === 226)).toMatchObject({ comm: 'nvidia-modeset/', state: 'D' });
+    const edges = d.graph.edges.map((e) => `${e.from} ${e.kind} ${e.to}`);
+    expect(edges).toEqual(expect.arrayContaining(['task:226 waits_lock lock:semaphore@unknown']));
+    expect(d.graph.edges.some((e) => e.kind === 'held_by' && e.to === 'task:1088')).toBe(true);
+  });
+
+  it('after the waiter’s own headline and dump adds no second report', () => {
+    const text = [
+      'INFO: task nvidia-modeset/:226 blocked for more than 122 seconds.',
+      'task:nvidia-modeset/ state:D stack:0 pid:226 tgid:226 ppid:2 flags:0x00004000',
+      'Call Trace:',
+      ' __schedule+0x2c4/0x700',
+      ' schedule+0x2c/0x80',
+      ' down+0x5e/0x80',
+      HINT,
+      ...OWNER,
+    ].join('\n');
+    const { records } = parseText(text + '\n');
+    expect(records.reports.filter((r) => r.kind === 'hung_task')).toHaveLength(1);
+    expect(records.tasks.filter((t) => t.pid === 226)).toHaveLength(1);
+  });
+});
+
+describe('a hung-task headline with something after `seconds.`', () => {
+  it('is read when the sender added a note after blanks', () => {
+    const d = analyze(
+      'INFO: task KMS thread:8503 blocked for more than 122 seconds.  (… 245, 368, 491, 614, 737 …)\n' +
+        ' nvkms_ioctl_from_kapi_try_pmlock+0x55/0xc0 [nvidia_modeset]\n',
+    );
+    expect(d.kind).toBe('hung_task');
+    expect(d.tasks.find((t) => t.pid === 8503)).toMatchObject({ comm: 'KMS thread', state: 'D' });
+  });
+
+  it('is not read when a word is glued to `seconds`', () => {
+    const { records } = parseText('INFO: task x:1 blocked for more than 122 secondsfoo\n');
+    expect(records.reports.filter((r) => r.kind === 'hung_task')).toHaveLength(0);
+  });
+});

@@ -24,8 +24,11 @@ import { parseWorkqueueLine, readTaskDump, startsTaskOrCapture } from './task-du
 // 6.x adds `blocked in I/O wait for more than`. A comm holding a newline splits the
 // headline over two lines; the parser then joins them.
 // Some vendor kernels quote the comm (`INFO: task "kworker/0:0":7 blocked …`).
+// What follows `seconds.` after blanks is not the kernel's: a note the sender added
+// (`… 122 seconds.  (… 245, 368, 491 …)` for the reports left out) or the next line a
+// client joined onto this one; the headline is read and the rest left.
 const HEADER =
-  /^INFO: task (?:"([\s\S]{1,16}?)"|([\s\S]{1,16}?)):(\d{1,10}) (blocked|can't die)(?: in I\/O wait)? for more than (\d{1,10}) seconds\.?$/;
+  /^INFO: task (?:"([\s\S]{1,16}?)"|([\s\S]{1,16}?)):(\d{1,10}) (blocked|can't die)(?: in I\/O wait)? for more than (\d{1,10}) seconds(?:\.?$|\. {1,8}\S.{0,300}$)/;
 const PREAMBLE = [/^(?:Not tainted|Tainted: ).{0,200}$/, /^Blocked by coredump\.$/, HUNG_TASK_ECHO_LINE];
 
 export const hungTaskParser: FormatParser = {
@@ -149,9 +152,43 @@ export const hungTaskHintParser: FormatParser = {
       span: span(lines, i, i + 1),
       format: 'hung_task_hint',
     });
+    // debug_show_blocker runs only from check_hung_task, after the hung task's own report:
+    // a hint whose waiter has no hung-task report just before it (the paste kept the hint
+    // and the owner's dump, not the headline) stands for that report — the waiter is a
+    // task hung in D, asleep on the lock the hint names.
+    if (!hungReportJustBefore(ctx.records.reports, waiter.pid!)) {
+      ctx.records.addTask({
+        pid: waiter.pid,
+        comm: waiter.comm,
+        state: 'D',
+        cpu: null,
+        taskAddr: null,
+        frames: [],
+        span: span(lines, i, i + 1),
+        format: 'hung_task',
+      });
+      ctx.records.reports.push({
+        kind: 'hung_task',
+        header: lines.trimmed(i),
+        task: waiter,
+        seconds: null,
+        subtype: null,
+        span: span(lines, i, i + 1),
+        format: 'hung_task',
+      });
+    }
     return i + 1;
   },
 };
+
+/** Whether one of the last few reports is the hung-task report of `pid` (the hint's own). */
+function hungReportJustBefore(reports: readonly { kind: string; task?: TaskRef | null }[], pid: number): boolean {
+  for (let k = reports.length - 1; k >= 0 && k >= reports.length - 4; k--) {
+    const r = reports[k];
+    if (r.kind === 'hung_task' && r.task?.pid === pid) return true;
+  }
+  return false;
+}
 
 // The hung-task report with its `INFO: task …` line cut (by the sender, or lost to a full
 // console buffer) still holds check_hung_task's next lines: `"echo 0 > /proc/sys/kernel/
