@@ -156,3 +156,30 @@ describe('an expedited stall whose CPU list was wrapped', () => {
     expect(d.cpus.filter((c) => c.stuck).map((c) => c.cpu)).toEqual([3]);
   });
 });
+
+describe('an expedited stall naming tasks: `{ P392 }`', () => {
+  // rcu_print_task_exp_stall (kernel/rcu/tree_exp.h) prints the tasks that block the
+  // expedited grace period as `P<pid>` inside the list, beside the CPUs.
+  it('makes each P<pid> on the header line a task holding up the grace period', () => {
+    const d = analyze(
+      'rcu: INFO: rcu_preempt detected expedited stalls on CPUs/tasks: { P392 } 21382 jiffies s: 117 root: 0x0/T\n' +
+        'rcu: blocking rcu_node structures:\n',
+    );
+    expect(d.kind).toBe('rcu_stall');
+    expect(d.tasks.map((t) => t.pid)).toEqual([392]);
+    const gp = d.graph.edges.filter((e) => e.from === 'external:rcu-grace-period').map((e) => e.to);
+    expect(gp).toEqual(['task:392']);
+  });
+
+  it('reads P<pid> entries of a wrapped list too, and CPUs beside them', () => {
+    const d = analyze(
+      [
+        'rcu: INFO: rcu_sched detected expedited stalls on CPUs/tasks: { 3-.... P77',
+        '5-.... P4321',
+        '} 1087 jiffies s: 89 root: 0x8/.',
+      ].join('\n') + '\n',
+    );
+    expect(d.tasks.map((t) => t.pid).sort((a, b) => a! - b!)).toEqual([77, 4321]);
+    expect(d.cpus.filter((c) => c.stuck).map((c) => c.cpu)).toEqual([3, 5]);
+  });
+});

@@ -47,19 +47,31 @@ const DETAIL = [
 // synchronize_rcu_expedited_wait (kernel/rcu/tree_exp.h) prints the stalled CPUs and
 // tasks as one line, `{ 3-.... 5-.... P1234 } 21003 jiffies s: …`. Wrapped on its way, the
 // list goes on after the header: entries, then `}` (or a line holding only `}`).
-const LIST_ENTRY = /^(?:(\d{1,5})-[.\w!]{3,6}|P\d{1,10}(?:\/\d{1,5}:[\w.]{1,8})?)$/;
+const LIST_ENTRY = /^(?:(\d{1,5})-[.\w!]{3,6}|P(\d{1,10})(?:\/\d{1,5}:[\w.]{1,8})?)$/;
 
 /** The CPUs of a wrapped list's continuation `part` (before its `}`), or null when the
- *  line is not one. */
-function listContinuation(part: string): number[] | null {
+ *  line is not one; its `P<pid>` entries go to `pids`. */
+function listContinuation(part: string, no: number, pids: { pid: number; line: number }[]): number[] | null {
   const out: number[] = [];
+  const found: number[] = [];
   for (const tok of part.trim().split(/\s{1,8}/)) {
     if (tok === '') continue;
     const e = LIST_ENTRY.exec(tok);
     if (!e) return null;
     if (e[1] !== undefined) out.push(Number(e[1]));
+    else found.push(Number(e[2]));
   }
+  for (const pid of found) if (pids.length < 64) pids.push({ pid, line: no });
   return out;
+}
+
+/** The `P<pid>` entries of the expedited stall's `{ … }` list on the header line: tasks
+ *  preempted in a read-side critical section that block the expedited grace period
+ *  (synchronize_rcu_expedited_wait → rcu_print_task_exp_stall, kernel/rcu/tree_exp.h). */
+function pidsIn(s: string, no: number, into: { pid: number; line: number }[]): void {
+  const braces = /\{([^}]{0,300})/.exec(s);
+  if (!braces) return;
+  for (const m of braces[1].matchAll(BLOCKED_PID)) if (into.length < 64) into.push({ pid: Number(m[1]), line: no });
 }
 
 function cpusIn(s: string): number[] {
@@ -84,13 +96,14 @@ export const rcuStallParser: FormatParser = {
     let listOpen = m[4].includes('{') && !m[4].includes('}');
     let detectedBy: number | null = null;
     const blockedPids: { pid: number; line: number }[] = [];
+    pidsIn(m[4], lines.no(i), blockedPids);
     let j = i + 1;
     for (; j < lines.length; j++) {
       const t = lines.trimmed(j).replace(RCU_PREFIX, '');
       if (t === '') break;
       if (listOpen) {
         const close = t.indexOf('}');
-        const more = listContinuation(close >= 0 ? t.slice(0, close) : t);
+        const more = listContinuation(close >= 0 ? t.slice(0, close) : t, lines.no(j), blockedPids);
         listOpen = more !== null && close < 0;
         if (more) {
           cpus.push(...more);
