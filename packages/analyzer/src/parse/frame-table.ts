@@ -40,6 +40,7 @@ interface FnEntry {
   held?: readonly FrameHeldLock[];
   taken?: LockWrapper | null;
   report?: ReportFrame | null;
+  exceptionEntry?: boolean;
   /**
    * The name, size and module as first printed: a function's size and module are the
    * same in all its frames, so its frames share these strings rather than each holding
@@ -59,6 +60,7 @@ export class FrameTable implements FnKnowledge {
   private byFn = new Map<string, FnEntry>();
   /** Distinct frames made: the next frame's id. */
   private frames = 0;
+  private byHash = new Map<number, readonly StackFrame[]>();
   private byKey = new Map<string, readonly StackFrame[]>();
   private byText = new Map<string, StackFrame>();
   private textTrial = new MemoTrial();
@@ -113,6 +115,11 @@ export class FrameTable implements FnKnowledge {
     const e = this.entryOf(f);
     if (e.report === undefined) e.report = UNCACHED.reportFrame(e.fn) ?? null;
     return e.report ?? undefined;
+  }
+
+  isExceptionEntry(f: Named): boolean {
+    const e = this.entryOf(f);
+    return (e.exceptionEntry ??= UNCACHED.isExceptionEntry(e.fn));
   }
 
   /** The table's frame equal to `f` (its line ignored). */
@@ -187,17 +194,36 @@ export class FrameTable implements FnKnowledge {
   /** The table's stack equal to `frames` (whose frames come from this table). */
   stack(frames: readonly StackFrame[]): readonly StackFrame[] {
     if (frames.length === 0) return EMPTY;
-    let key = '';
-    for (let k = 0; k < frames.length; k++) {
-      let id = TableFrame.idIn(this, frames[k]);
-      if (id < 0) id = TableFrame.idIn(this, this.frame(frames[k]));
-      key += id + ',';
+    // Looked up by a number made from the frames' ids: a key string per stack was built
+    // for every task of a dump, and kept for every distinct one.
+    let hash = frames.length;
+    for (let k = 0; k < frames.length; k++) hash = mix(hash, TableFrame.idIn(this, this.own(frames[k])));
+    const known = this.byHash.get(hash);
+    if (known !== undefined && this.sameStack(known, frames)) return known;
+    // Another stack with the same number (rare; or text made to collide): the exact key
+    // of its frames' ids decides, so no lookup compares more than one stack.
+    let key: string | undefined;
+    if (known !== undefined) {
+      key = '';
+      for (let k = 0; k < frames.length; k++) key += TableFrame.idIn(this, this.own(frames[k])) + ',';
+      const v = this.byKey.get(key);
+      if (v !== undefined) return v;
     }
-    const known = this.byKey.get(key);
-    if (known) return known;
-    const out = Object.freeze(frames.map((f) => (TableFrame.idIn(this, f) >= 0 ? f : this.frame(f))));
-    this.byKey.set(key, out);
+    const out = Object.freeze(frames.map((f) => this.own(f)));
+    if (key === undefined) this.byHash.set(hash, out);
+    else this.byKey.set(key, out);
     return out;
+  }
+
+  /** `f` itself when it is a frame of this table, else the table's frame equal to it. */
+  private own(f: StackFrame): StackFrame {
+    return TableFrame.idIn(this, f) >= 0 ? f : this.frame(f);
+  }
+
+  private sameStack(s: readonly StackFrame[], frames: readonly StackFrame[]): boolean {
+    if (s.length !== frames.length) return false;
+    for (let k = 0; k < s.length; k++) if (s[k] !== this.own(frames[k])) return false;
+    return true;
   }
 
   /** Every function name the table has an entry for (all its frames' names among them). */
@@ -318,3 +344,11 @@ function splitKey(f: FrameFields): string {
 }
 
 const EMPTY: readonly StackFrame[] = Object.freeze([]);
+
+/** One step of a 32-bit hash over a stack's frame ids (murmur3's mixing of a word). */
+function mix(hash: number, id: number): number {
+  let k = Math.imul(id, 0xcc9e2d51);
+  k = Math.imul((k << 15) | (k >>> 17), 0x1b873593);
+  const h = hash ^ k;
+  return (Math.imul((h << 13) | (h >>> 19), 5) + 0xe6546b64) | 0;
+}

@@ -23,6 +23,26 @@ describe('FrameTable', () => {
     expect('line' in a[0]).toBe(false);
   });
 
+  it('tells apart many stacks whose numbers collide, and finds each again', () => {
+    // 120,000 two-frame stacks make a few pairs with the same 32-bit number (birthday
+    // bound): each distinct stack is still one array of its own.
+    const s = new FrameTable();
+    const frames = Array.from({ length: 400 }, (_, k) => s.frame(pf(`f${k}`, 1)));
+    const seen = new Set<readonly unknown[]>();
+    const firsts: (readonly unknown[])[] = [];
+    let wrong = 0;
+    for (let a = 0; a < 400; a++)
+      for (let b = 0; b < 300; b++) {
+        const st = s.stack([frames[a], frames[b]]);
+        if (st[0] !== frames[a] || st[1] !== frames[b]) wrong++;
+        seen.add(st);
+        if (b === 299) firsts.push(st);
+      }
+    expect(wrong).toBe(0);
+    expect(seen.size).toBe(120_000);
+    for (let a = 0; a < 400; a++) expect(s.stack([frames[a], frames[299]])).toBe(firsts[a]);
+  });
+
   it('keeps frames apart that differ in any field', () => {
     const s = new FrameTable();
     const base = s.frame(pf('f', 1));
