@@ -6,6 +6,7 @@
 // dropped with the run. `UNCACHED` asks the tables afresh, for callers that ask a few
 // times and for tests.
 
+import { EXCEPTION_ENTRIES } from './exception-entries.js';
 import { frameHeldLocks, type FrameHeldLock } from './frame-held-locks.js';
 import { lockTakenBy, type LockWrapper } from './lock-wrappers.js';
 import { reportFrameOf, type ReportFrame } from './report-frames.js';
@@ -26,6 +27,8 @@ export interface FnKnowledge {
   lockTaken(fn: Named): LockWrapper | undefined;
   /** The report a watchdog's frame of this function stands for (REPORT_FRAMES). */
   reportFrame(fn: Named): ReportFrame | undefined;
+  /** An interrupt's entry code that traces without markers show (EXCEPTION_ENTRIES). */
+  isExceptionEntry(fn: Named): boolean;
 }
 
 const nameOf = (f: Named): string => (typeof f === 'string' ? f : f.fn);
@@ -36,4 +39,5 @@ export const UNCACHED: FnKnowledge = Object.freeze({
   heldLocks: (f: Named) => frameHeldLocks(nameOf(f)),
   lockTaken: (f: Named) => lockTakenBy(nameOf(f)),
   reportFrame: (f: Named) => reportFrameOf(nameOf(f)),
+  isExceptionEntry: (f: Named) => EXCEPTION_ENTRIES.test(nameOf(f)),
 });

@@ -16,7 +16,7 @@
 
 import type { FrameContext, ParsedFrame, StackFrame, Stop } from '../records.js';
 import { armCallOfLine, frameOfLine, type ArmCall } from '../frames.js';
-import { EXCEPTION_ENTRIES, PPC_INTERRUPT_VECTORS } from '../../knowledge/exception-entries.js';
+import { PPC_INTERRUPT_VECTORS } from '../../knowledge/exception-entries.js';
 import type { FrameTable } from '../frame-table.js';
 import { readRegisterLineByHand } from '../register-line.js';
 import type { LineTable } from '../../text/lines.js';
@@ -418,7 +418,7 @@ class TraceFrames {
       this.frames.push(f);
       this.frameLines.push(line);
     }
-    if (f.context === undefined && EXCEPTION_ENTRIES.test(f.fn)) {
+    if (f.context === undefined && this.table.isExceptionEntry(f)) {
       this.markHandler('irq');
       this.stopNext = true;
     }
