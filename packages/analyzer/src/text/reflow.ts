@@ -189,6 +189,10 @@ const CUT_NOTE = /^(?:\[ ?(?:\.{3}|\u2026)[^\]]{1,230}\]|\( ?(?:\.{3}|\u2026)[^)
 // Headers that begin a record and that a lost line end glues onto the line before
 // (`x0 : 0000000000000300 Call trace:`).
 const GLUED = ['Call Trace:', 'Call trace:', 'INFO: task '];
+/** What a line holding one of GLUED or `INFO: task` holds (`INFO: task ` holds `INFO: task`). */
+const GLUED_WORDS = ['Call Trace:', 'Call trace:', 'INFO: task'];
+/** quoted-printable's escape of `=` itself. */
+const QP_EQUALS = '=3D';
 
 /** A quoted-printable escape of a printable ASCII character, a tab or a space (RFC 2045 6.7). */
 const QP_ESCAPE = /=(09|2[0-9A-F]|[3-6][0-9A-F]|7[0-9A-E])/g;
@@ -226,13 +230,16 @@ export function reflow(t: LineTable): LineTable {
   const splits: { at: number; parts: string[] }[] = [];
   let identity = true;
 
-  const finders = GLUED.map((g) => t.finder(g));
-  const infoTask = t.finder('INFO: task');
+  // The physical lines that hold a glued header's words, `INFO: task` (whose space HTML
+  // mail may have lost; `INFO: task ` holds it too) or, in an undecoded quoted-printable
+  // body, `=3D`: found by one search of the input per word, in order (most lines hold
+  // none, and are not looked at again).
   // An undecoded quoted-printable body also escapes `=` itself (`cpus=3D1`), and a space
   // or tab at a line's end (`=20`, `=09`): the escapes of a line that holds `=3D` are
   // decoded (a line without one may be plain text beside the body, where `hung=30s`
   // means what it says).
-  const qpEscape = qp ? t.finder('=3D') : null;
+  const marked = t.linesContaining(qp ? [...GLUED_WORDS, QP_EQUALS] : GLUED_WORDS);
+  let nextMarked = marked.next();
 
   // Made once, not once per line: reflow runs on every line of every input.
   const widthOnce = () => (width < 0 ? (width = wrapWidth(t, shape)) : width);
@@ -306,12 +313,18 @@ export function reflow(t: LineTable): LineTable {
     // a body a literal `=` is `=3D`, so `=20` at a line's end is the space (`=20` left
     // there hides the end of a frame or a header from the parsers).
     let trailing = false;
-    for (let p = a; p <= b; p++) {
-      for (let g = 0; g < finders.length; g++) if (finders[g](p)) glued = true;
-      if (infoTask(p)) lost = true;
-      if (qpEscape?.(p)) escaped = true;
-      if (qp && (t.lastCode(p) === 48 || t.lastCode(p) === 57) && QP_TRAILING.test(t.text(p))) trailing = true;
+    // (A dropped line before this one — a cut mark — is no part of any.)
+    while (!nextMarked.done && nextMarked.value < a) nextMarked = marked.next();
+    while (!nextMarked.done && nextMarked.value <= b) {
+      const words = t.text(nextMarked.value);
+      for (let g = 0; g < GLUED.length; g++) if (words.includes(GLUED[g])) glued = true;
+      if (words.includes('INFO: task')) lost = true;
+      if (qp && words.includes(QP_EQUALS)) escaped = true;
+      nextMarked = marked.next();
     }
+    if (qp)
+      for (let p = a; p <= b; p++)
+        if ((t.lastCode(p) === 48 || t.lastCode(p) === 57) && QP_TRAILING.test(t.text(p))) trailing = true;
     if (!glued && !lost && !escaped && !trailing) continue;
     let text = joinedText(t, a, b, tight, soft);
     if (escaped) text = text.replace(QP_ESCAPE, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
