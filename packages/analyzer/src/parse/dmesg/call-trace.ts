@@ -119,9 +119,12 @@ const mayBeIpLine = (c: number) =>
   c === 82 /* R */ || c === 69 /* E */ || c === 112 /* p */ || c === 80 /* P */ || c === 78; /* N */
 const mayBeLrLine = (c: number) => c === 108 /* l */ || c === 76; /* L */
 
+/** OTHER_BODY (each anchored at the start) as one pattern: the line that ends every trace
+ *  is tried by one regex, not fifteen. */
+const ANY_OTHER_BODY = new RegExp(`^(?:${OTHER_BODY.map((re) => `(?:${re.source.slice(1)})`).join('|')})`);
+
 function isOtherBody(t: string): boolean {
-  for (let k = 0; k < OTHER_BODY.length; k++) if (OTHER_BODY[k].test(t)) return true;
-  return false;
+  return ANY_OTHER_BODY.test(t);
 }
 
 /** Every `NAME: value` pair REG_PAIR finds in a register line, into `into` (names lower-cased). */
@@ -248,7 +251,8 @@ export function readTrace(
     }
     // Every other kind is tested once: the IP, LR and register lines of a `__show_regs`
     // are most of the rest (a 512-CPU NMI dump prints a dozen per CPU).
-    const header = TRACE_HEADER.test(t);
+    const c0 = t.charCodeAt(0);
+    const header = (c0 === 67 /* C */ || c0 === 66) /* B */ && TRACE_HEADER.test(t);
     const marker = !header && t.charCodeAt(0) === 60 /* < */ && MARKER.test(t);
     if (header || marker) {
       last = j;
