@@ -24,9 +24,18 @@ export function reportWatchdogStack(model: Model): WatchdogStack | null {
     model.records.panic?.kind,
   );
   if (k && reports.some((x) => x.kind === k)) return null;
+  const known = model.records.frames;
+  // Most dumps have no watchdog frame at all: when no function name of the run is one
+  // (the frame table's names, each asked once), no stack is walked.
+  let anyWatchdogName = false;
+  for (const name of known.names())
+    if (known.reportFrame(name)) {
+      anyWatchdogName = true;
+      break;
+    }
+  if (!anyWatchdogName) return null;
   // Tasks share stacks: a stack without a watchdog frame is looked at once.
   const quiet = new Set<ModelTask['frames']>();
-  const known = model.records.frames;
   for (const t of model.tasks) {
     if (quiet.has(t.frames)) continue;
     quiet.add(t.frames);
