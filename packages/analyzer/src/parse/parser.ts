@@ -25,6 +25,9 @@ export interface ShellState {
   /** The last shell command seen (`[root@h ~]# cat /proc/1/stack`, `$ ps aux`). */
   command: string | null;
   commandLine: number;
+  /** How many lines after the command its output may start (4 when unset): a label that
+   *  stands for the command has more between (a `syscall:` line, wrapped). */
+  reach?: number;
 }
 
 export interface ParseContext {

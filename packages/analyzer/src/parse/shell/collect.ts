@@ -41,6 +41,7 @@ export function readProcFileHeader(lines: LineTable, i: number, ctx: ParseContex
   if (file === 'stack') {
     ctx.shell.command = `cat /proc/${pid}/stack`;
     ctx.shell.commandLine = lines.no(i);
+    ctx.shell.reach = undefined;
     return i + 1;
   }
   if (file === 'comm' && COMM_LINE.test(next)) {

@@ -37,6 +37,7 @@ export const shellCommandParser: FormatParser = {
       return null;
     ctx.shell.command = cmd;
     ctx.shell.commandLine = lines.no(i);
+    ctx.shell.reach = undefined;
     return i + 1;
   },
 };
@@ -74,7 +75,7 @@ export const procStackParser: FormatParser = {
     return (
       ctx.shell.command !== null &&
       PROC_STACK_CMD.test(ctx.shell.command) &&
-      line.no - ctx.shell.commandLine <= 4 &&
+      line.no - ctx.shell.commandLine <= (ctx.shell.reach ?? 4) &&
       parseFrameLine(ctx.frames, line.trimmed, line.no) !== undefined
     );
   },
@@ -116,6 +117,29 @@ export const procFileHeaderParser: FormatParser = {
   parse(lines, i, ctx) {
     const m = PROC_FILE_HEADER.exec(lines.trimmed(i))!;
     return readProcFileHeader(lines, i, ctx, Number(m[2] ?? m[1]), m[3]);
+  },
+};
+
+// A shell loop that prints each task's files under a label of its own:
+//   for p in $(pgrep df); do echo "pid: $p"; cat /proc/$p/syscall /proc/$p/stack; done
+//   pid: 9505
+//   syscall: 4 0x56550a2ec470 0x7ffede42e9a0 …
+//   [<0>] open_shroot+0x43/0x200 [cifs]
+// The label stands for the `cat` of that pid's stack: procStackParser reads the frames
+// when they follow within its reach (the syscall line, wrapped by a mail client, between).
+const PID_LABEL = /^(?:pid|PID|Pid) ?[:=#]? ?(\d{1,9})$/;
+
+export const procPidLabelParser: FormatParser = {
+  name: 'proc_pid_label',
+  startChars: 'pP',
+  starts: (line) => PID_LABEL.test(line.trimmed),
+  parse(lines, i, ctx) {
+    const pid = PID_LABEL.exec(lines.trimmed(i))![1];
+    ctx.shell.command = `cat /proc/${pid}/stack`;
+    ctx.shell.commandLine = lines.no(i);
+    // The syscall line (two when wrapped) may come between, and a web copy doubles it.
+    ctx.shell.reach = 8;
+    return i + 1;
   },
 };
 
@@ -315,6 +339,7 @@ export const SHELL_PARSERS: FormatParser[] = [
   collectNoteParser,
   shellCommandParser,
   procFileHeaderParser,
+  procPidLabelParser,
   procStackParser,
   procStackPrefixedParser,
   procStatusParser,

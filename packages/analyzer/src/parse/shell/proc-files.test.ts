@@ -29,6 +29,27 @@ describe('/proc files as people paste them', () => {
     ]);
   });
 
+  it("a `pid: N` label (and its wrapped `syscall:` line) stands for that pid's stack", () => {
+    expect(
+      tasks(
+        [
+          'pid: 22858',
+          'syscall: 4 0x564b46285d10 0x7ffcea3f9a80 0x7ffcea3f9a80 0x83a 0x3 0x20',
+          '0x7ffcea3f99d8 0x7f6cc78c7295',
+          '[<0>] cifs_mark_open_files_invalid+0x54/0xa0 [cifs]',
+          '[<0>] smb2_reconnect+0x2d6/0x4b0 [cifs]',
+          '',
+          'PID: 9505',
+          '[<0>] open_shroot+0x43/0x200 [cifs]',
+          '[<0>] smb2_query_path_info+0x93/0x220 [cifs]',
+        ].join('\n'),
+      ),
+    ).toEqual([
+      [22858, null, null, 'cifs_mark_open_files_invalid smb2_reconnect'],
+      [9505, null, null, 'open_shroot smb2_query_path_info'],
+    ]);
+  });
+
   it('grep . /proc/*/stack: the file before every line, one task per file', () => {
     expect(
       tasks(
