@@ -62,7 +62,7 @@ function analyzeUnsafe(raw: string): AnalysisDocument {
     ipis: graph.ipis,
     starved: graph.starved,
   });
-  const known = matchKnownIssues(model.tasks, h.kind, KNOWN_ISSUES, model.records.frames.names());
+  const known = matchKnownIssues(model.tasks, h.kind, KNOWN_ISSUES, model.records.frames.names(), model.kernel);
   const findings = [...analysis.findings];
   // Known issues go right after the cycle/stall that they explain.
   const at = findings.findIndex(

@@ -83,6 +83,7 @@ export function matchKnownIssues(
   kind: Kind,
   issues: KnownIssue[] = KNOWN_ISSUES,
   names?: Iterable<string>,
+  kernel: string | null = null,
 ): Finding[] {
   // Signatures are matched per distinct stack (tasks with the same stack share one frames
   // array), then the tasks of each matching stack are the candidates. Index: plain frame
@@ -126,6 +127,7 @@ export function matchKnownIssues(
   const out: Finding[] = [];
   for (const issue of issues) {
     if (issue.kinds && !issue.kinds.includes(kind)) continue;
+    if (issue.fixedBy && releaseAtLeast(kernel, issue.fixedBy)) continue;
     const n = issue.signatures.length;
     // Candidates per signature, in the order the tasks appear. n of them are always
     // enough: whatever the other n-1 signatures take, one of n candidates is left (Hall),
@@ -178,4 +180,10 @@ export function matchKnownIssues(
     });
   }
   return out;
+}
+
+/** Does the dump state a release at or after major.minor? */
+function releaseAtLeast(kernel: string | null, [major, minor]: readonly [number, number]): boolean {
+  const m = kernel ? /^(\d{1,2})\.(\d{1,3})/.exec(kernel) : null;
+  return m !== null && (Number(m[1]) > major || (Number(m[1]) === major && Number(m[2]) >= minor));
 }

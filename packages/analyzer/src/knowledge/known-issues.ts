@@ -27,6 +27,9 @@ export interface KnownIssue {
   /** Releases that carry the fix (upstream tags, stable, distribution kernels). */
   fixedIn?: string[];
   mitigation: string;
+  /** The upstream release that carries the fix: a dump that states this release or a
+   *  later one is not this issue (an unknown or earlier release may be). */
+  fixedBy?: readonly [number, number];
   links?: string[];
   signatures: StackSignature[];
   /** Report kinds this issue shows up as; absent = any. */
@@ -168,6 +171,30 @@ export const KNOWN_ISSUES: KnownIssue[] = [
     signatures: [
       { frames: ['xfs_buf_lock', /^xfs_(?:alloc_)?read_agf$/, 'xfs_difree'] },
       { frames: ['xfs_buf_lock', 'xfs_imap_to_bp', 'xfs_trans_log_inode'] },
+    ],
+  },
+  {
+    id: 'xfs-ioend-append-trans-log-reservation',
+    title: 'xfs: drop submit side trans alloc for append ioends',
+    explanation:
+      'Before 5.13 an ioend that extends the file allocates its setfilesize transaction (a log reservation) when the IO is submitted and keeps it until completion. Per-inode ioend completion batching (xfs_end_io) processes several ioends in one work item: when append ioends holding preallocated reservations sit behind ioends that need a new transaction at completion (unwritten extent conversion in xfs_iomap_write_unwritten, COW remapping), the conversion worker (xfs-conv) blocks in xlog_grant_head_wait for log space that those outstanding reservations keep, and the log cannot move. The fix allocates the setfilesize transaction at completion time.',
+    fixes: ['7cd3099f4925'],
+    affected:
+      'Kernels with per-inode ioend completion batching (v5.2) before v5.13; 5.10.y until the fix was backported (2023)',
+    fixedIn: ['v5.13'],
+    fixedBy: [5, 13],
+    mitigation:
+      'Upgrade, or backport 7cd3099f4925 ("xfs: drop submit side trans alloc for append ioends"); no tunable avoids it.',
+    links: ['https://git.kernel.org/linus/7cd3099f4925'],
+    signatures: [
+      {
+        frames: [
+          'xlog_grant_head_wait',
+          'xfs_trans_alloc',
+          /^(?:xfs_iomap_write_unwritten|xfs_reflink_end_cow)$/,
+          'xfs_end_ioend',
+        ],
+      },
     ],
   },
   {
