@@ -314,6 +314,78 @@ describe('resolveLocks', () => {
       expect([sem.to, sem.confidence]).toEqual(['task:13', 'likely']);
     });
 
+    it('syncs blocked on a mutex in sync_inodes_sb wait for the s_sync_lock held by the sync waiting for writeback there', () => {
+      const waiter = (pid: number) =>
+        hung('sync', pid, [
+          '__schedule',
+          'schedule',
+          'schedule_preempt_disabled',
+          '__mutex_lock.isra.5',
+          'sync_inodes_sb',
+          'iterate_supers',
+          'ksys_sync',
+        ]);
+      const holder = (pid: number) =>
+        hung('sync', pid, [
+          '__schedule',
+          'schedule',
+          'io_schedule',
+          'wait_on_page_bit_common',
+          '__filemap_fdatawait_range',
+          'filemap_fdatawait_keep_errors',
+          'sync_inodes_sb',
+          'iterate_supers',
+          'ksys_sync',
+        ]);
+      const one = analyze([...holder(172932), ...waiter(187416), ...waiter(191627)].join('\n'));
+      const held = one.graph.edges.filter((e) => e.kind === 'held_by' && e.from === 'lock:mutex@sync_inodes_sb');
+      expect(held.map((e) => e.to)).toEqual(['task:172932']);
+      expect(one.graph.edges).toContainEqual(
+        expect.objectContaining({ from: 'task:187416', to: 'lock:mutex@sync_inodes_sb', kind: 'waits_lock' }),
+      );
+      // A second sync holding one in the same function: each is a guess, neither the owner.
+      const two = analyze([...holder(172932), ...holder(164581), ...waiter(187416)].join('\n'));
+      const guesses = two.graph.edges.filter((e) => e.kind === 'held_by' && e.from === 'lock:mutex@sync_inodes_sb');
+      expect(guesses.map((e) => [e.to, e.confidence]).sort()).toEqual([
+        ['task:164581', 'guess'],
+        ['task:172932', 'guess'],
+      ]);
+      expect(two.locks.find((l) => l.id === 'lock:mutex@sync_inodes_sb')!.owner).toBeNull();
+    });
+
+    it('/proc stacks re-locking their own tree connection mutex: each task waits for the one it holds', () => {
+      const text = [
+        'pid: 9505',
+        '[<0>] open_shroot+0x43/0x200 [cifs]',
+        '[<0>] smb2_query_path_info+0x93/0x220 [cifs]',
+        '',
+        'pid: 22858',
+        '[<0>] cifs_mark_open_files_invalid+0x54/0xa0 [cifs]',
+        '[<0>] smb2_reconnect+0x2d6/0x4b0 [cifs]',
+        '[<0>] SMB2_open+0x150/0x520 [cifs]',
+        '[<0>] open_shroot+0x12f/0x200 [cifs]',
+        '',
+        'pid: 20027',
+        '[<0>] cifs_mark_open_files_invalid+0x54/0xa0 [cifs]',
+        '[<0>] smb2_reconnect+0x2d6/0x4b0 [cifs]',
+        '[<0>] SMB2_open+0x150/0x520 [cifs]',
+        '[<0>] open_shroot+0x12f/0x200 [cifs]',
+      ].join('\n');
+      const d = analyze(text);
+      const selves = d.findings
+        .filter((f) => f.kind === 'self_deadlock')
+        .map((f) => f.nodes.find((n) => n.startsWith('task:')));
+      expect(selves.sort()).toEqual(['task:20027', 'task:22858']);
+      // The task asleep at open_shroot+0x43 is taking the mutex, not holding it.
+      expect(d.graph.edges).toContainEqual(
+        expect.objectContaining({ from: 'task:9505', to: 'lock:mutex@open_shroot', kind: 'waits_lock' }),
+      );
+      expect(d.graph.edges.some((e) => e.kind === 'held_by' && e.to === 'task:9505')).toBe(false);
+      // From 5.3 open_shroot drops the mutex around the open (96d9f7ed00b8).
+      const newer = analyze(`Linux version 5.4.0 (builder@host)\n${text}`);
+      expect(newer.findings.some((f) => f.kind === 'self_deadlock')).toBe(false);
+    });
+
     it('a per-device mutex with two candidate holders names neither', () => {
       const text = [
         ...hung('kworker/0:1', 13, [

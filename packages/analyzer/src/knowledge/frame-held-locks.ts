@@ -28,6 +28,9 @@ export interface FrameHeldLock {
   /** The fact holds only from this release on (and also when the dump does not say its
    *  release: a guess then, as every per-object hold is). */
   since?: readonly [number, number];
+  /** With `before`: a dump that does not say its release may still be one of them — the
+   *  hold is then a guess instead of no hold. */
+  beforeOrUnknown?: boolean;
   /** The kernel never holds two locks of this class at once (no lockdep subclass is used
    *  for it): a task whose frames hold one and that waits for one of the class waits for
    *  the one it holds, a self-deadlock. */
@@ -226,6 +229,39 @@ export const FRAME_HELD_LOCKS: FrameHeldLock[] = [
     what: 'writing back a whole filesystem',
     source:
       'fs/fs-writeback.c sync_inodes_sb, writeback_inodes_sb_nr; fs/sync.c sync_filesystem; fs/super.c iterate_supers',
+  },
+  // fs/fs-writeback.c wait_sb_inodes (inlined into sync_inodes_sb): takes the
+  // superblock's s_sync_lock and holds it while it waits for every inode under writeback
+  // (filemap_fdatawait_keep_errors), releasing it at its end. Before it, sync_inodes_sb
+  // queues the writeback work and waits for it (bdi_split_work_to_wbs,
+  // wb_wait_for_completion) and takes the bdi's wb_switch_rwsem, all without the mutex.
+  {
+    fn: fnPattern('wait_sb_inodes|sync_inodes_sb'),
+    lock: 'sb->s_sync_lock',
+    type: 'mutex',
+    mode: 'write',
+    perObject: true,
+    notWhenCalling:
+      /^(?:wb_wait_for_completion|bdi_split_work_to_wbs|bdi_down_write_wb_switch_rwsem|bdi_up_write_wb_switch_rwsem|down_write|wb_queue_work|wait_sb_inodes)$/,
+    what: 'waiting for the writeback of a whole filesystem',
+    source: 'fs/fs-writeback.c wait_sb_inodes, sync_inodes_sb (v4.x-v6.x)',
+  },
+  // fs/cifs/smb2ops.c open_shroot (v4.19-v5.2): `mutex_lock(&tcon->crfid.fid_mutex)`,
+  // then SMB2_open (compound_send_recv from 5.0) with the mutex held. When that open has
+  // to reconnect, smb2_reconnect -> cifs_mark_open_files_invalid takes the same mutex
+  // again: 96d9f7ed00b8 "CIFS: fix deadlock in cached root handling" (v5.3) drops it
+  // around the open. One tree connection's mutex at a time.
+  {
+    fn: fnPattern('open_shroot'),
+    lock: 'tcon->crfid.fid_mutex',
+    type: 'mutex',
+    mode: 'write',
+    perObject: true,
+    unnested: true,
+    before: [5, 3],
+    beforeOrUnknown: true,
+    what: 'opening the cached root handle of an SMB share',
+    source: 'fs/cifs/smb2ops.c open_shroot (v4.19-v5.2; 96d9f7ed00b8 in v5.3)',
   },
   {
     fn: fnPattern('deactivate_locked_super|generic_shutdown_super|kill_block_super|kill_anon_super|kill_litter_super'),

@@ -113,6 +113,19 @@ export const LOCK_TAKERS: LockWrapper[] = [
     perObject: true,
     type: 'rwsem',
   },
+  // fs/fs-writeback.c wait_sb_inodes (static, usually inlined into sync_inodes_sb):
+  // `mutex_lock(&sb->s_sync_lock)` serialises the waits of concurrent syncs of one
+  // filesystem (v4.x-v6.x). A sync blocked on a mutex right below them waits for it.
+  { fn: /^(?:wait_sb_inodes|sync_inodes_sb)$/, name: 'sb->s_sync_lock', perObject: true, type: 'mutex' },
+  // fs/cifs/smb2ops.c open_shroot (the cached root handle, v4.19-v5.x; open_cached_dir
+  // later) and fs/cifs/file.c cifs_mark_open_files_invalid (on reconnect) take the
+  // tree connection's `mutex_lock(&tcon->crfid.fid_mutex)` inline.
+  {
+    fn: /^(?:open_shroot|cifs_mark_open_files_invalid)$/,
+    name: 'tcon->crfid.fid_mutex',
+    perObject: true,
+    type: 'mutex',
+  },
   // fs/f2fs/segment.c f2fs_balance_fs: foreground GC takes the filesystem's gc_lock
   // (f2fs_down_write(&sbi->gc_lock); mutex_lock(&sbi->gc_mutex) before 5.x) and calls
   // f2fs_gc, which releases it.

@@ -4,7 +4,8 @@
 // an internal name that keeps distinct locks apart: `mmap_lock@tgid:<n>` (one mm per
 // process, threads grouped by thread-group id), `mmap_lock@comm:<name>` (no tgid printed:
 // threads grouped by command name, a guess), and `<type>@<function>` (an anonymous lock
-// per call site). Those keys are fine as node ids; a person reads what they stand for.
+// per call site), `<type>@<function>#<pid>` (the one of a per-object class that the
+// waiting task itself holds, kept apart from other tasks' at the same site). Those keys are fine as node ids; a person reads what they stand for.
 
 const LOCK_PREFIX = 'lock:';
 
@@ -23,6 +24,9 @@ export function lockKeyInWords(id: string): string | null {
     return null;
   }
   const type = ANON_TYPES[what];
+  // `<type>@<function>#<pid>`: the one of a per-object class that task's own frames hold.
+  const own = /^([\w.$]+)#(\d{1,9})$/.exec(where);
+  if (type && own) return `${type} taken in ${own[1]} (address not in the dump)`;
   if (!type || !/^[\w.$]+$/.test(where)) return null;
   return `${type} taken in ${where} (address not in the dump)`;
 }

@@ -56,6 +56,20 @@ describe('the verdict', () => {
     expect(many.verdict).toMatch(/Also root blockers: .*; |2 more root blockers in the findings/);
   });
 
+  it("names the tasks of the other self-deadlocks: each is one task's own", () => {
+    const relock = (pid: number) => [
+      `pid: ${pid}`,
+      '[<0>] cifs_mark_open_files_invalid+0x54/0xa0 [cifs]',
+      '[<0>] smb2_reconnect+0x2d6/0x4b0 [cifs]',
+      '[<0>] SMB2_open+0x150/0x520 [cifs]',
+      '[<0>] open_shroot+0x12f/0x200 [cifs]',
+      '',
+    ];
+    const d = analyze([...relock(22858), ...relock(20027), ...relock(301)].join('\n'));
+    expect(d.verdict).toMatch(/2 more self-deadlocks in the findings: pid \d+ and pid \d+\./);
+    for (const pid of ['22858', '20027', '301']) expect(d.verdict).toContain(pid);
+  });
+
   it('groups thousands in counts', () => {
     expect(countWords(7)).toBe('7');
     expect(countWords(55680)).toBe('55,680');

@@ -3,6 +3,7 @@
 // (each lock, each CPU, each open question) is a finding; the verdict names the first of
 // each kind and counts the rest, so it stays short on a 100,000-task dump.
 
+import { taskLabel } from '../graph/builder.js';
 import { waitedOn } from '../graph/waited-on.js';
 import type { Finding, FindingKind, GraphEdge, GraphNode, Kind } from '../contract.js';
 import type { Model } from '../model/build.js';
@@ -246,11 +247,23 @@ export function writeVerdict(
             .slice(1, 3)
             .map((f) => clip(f.summary.replace(/^Root blocker: /, '').replace(/ — [^—]*$/, ''), 140))
         : [];
+    // A self-deadlock is one task's own: the others are named by their task.
+    const selfTasks =
+      kind === 'self_deadlock'
+        ? findings
+            .filter((f) => f.kind === 'self_deadlock')
+            .slice(1)
+            .map((f) => model.taskById.get(f.nodes.find((id) => id.startsWith('task:')) ?? ''))
+            .filter((t) => t !== undefined)
+            .map((t) => taskLabel(t))
+        : [];
     counts.push({
       text: others.length
         ? `Also ${others.length === 1 ? 'a root blocker' : 'root blockers'}: ${others.join('; ')}.`
-        : count,
-      shorter: others.length ? [count] : undefined,
+        : selfTasks.length
+          ? `${count.slice(0, -1)}: ${someOf(selfTasks)}.`
+          : count,
+      shorter: others.length || selfTasks.length ? [count] : undefined,
       prio: 3,
     });
   }

@@ -20,6 +20,29 @@ const SCHED = ['__schedule+0x3f6/0xa40', 'schedule+0x5b/0xd0'];
 const SYSCALL = ['do_syscall_64+0x3b/0x90', 'entry_SYSCALL_64_after_hwframe+0x61/0xcb'];
 
 describe('findWaits', () => {
+  it('a /proc stack that begins at a lock taker sleeps on that lock (the __sched slow path is left out)', () => {
+    const { byPid } = waitsOf(
+      [
+        '$ cat /proc/4412/stack',
+        '[<0>] lookup_slow+0x2c/0x60',
+        '[<0>] walk_component+0x1c3/0x300',
+        '[<0>] path_lookupat+0x7e/0x210',
+      ].join('\n'),
+    );
+    const w = byPid(4412)!;
+    expect([w.rule.kind, w.rule.lockType, w.frame.fn, w.culprit?.fn]).toEqual([
+      'lock',
+      'rwsem',
+      'lookup_slow',
+      'lookup_slow',
+    ]);
+    // A stack that begins with the scheduler is read as before: the taker is the culprit.
+    const d = waitsOf(
+      task('ls', 7, 'D', [...SCHED, 'rwsem_down_read_slowpath+0x1/0x2', 'down_read+0x1/0x2', 'lookup_slow+0x2c/0x60']),
+    );
+    expect(d.byPid(7)!.frame.fn).toBe('rwsem_down_read_slowpath');
+  });
+
   it('names a mutex wait by its outermost API frame and the caller that asked', () => {
     const text = task('acme-ctl', 100, 'D', [
       ...SCHED,

@@ -56,6 +56,18 @@ export class TaskWait {
     }
     return null;
   }
+  /** The first frame of the task's own context outside the wait's API, even one that is
+   *  itself a wait (sync_inodes_sb, itself a writeback wait, takes s_sync_lock inline):
+   *  the function that took the lock a primitive waits for. */
+  get directCaller(): LocatedFrame | null {
+    const all = this.task.frames;
+    for (let c = this.sw.api + 1; c < all.length; c++) {
+      const f = all[c];
+      if (f.context === 'irq' || f.context === 'nmi' || !f.reliable || this.sw.known.isGeneric(f)) continue;
+      return this.at(c);
+    }
+    return null;
+  }
   /** From caller rules: the work function / workqueue being flushed. */
   get work(): string | null {
     return this.sw.work;
@@ -172,6 +184,8 @@ function stackWait(known: FnKnowledge, all: readonly StackFrame[]): StackWait | 
     frames = own.map((k) => all[k]);
     idx = own;
   }
+  const elided = elidedLockWait(known, frames, idx);
+  if (elided) return elided;
   let unnamed = 0;
   let generic: { k: number; rule: WaitRule } | null = null;
   for (let k = 0; k < frames.length; k++) {
@@ -201,6 +215,36 @@ function stackWait(known: FnKnowledge, all: readonly StackFrame[]): StackWait | 
     return waitAt(known, frames, idx, k, rule);
   }
   return generic ? genericWait(known, frames, idx, generic.k, generic.rule) : null;
+}
+
+/** How a lock taken inline is waited for, by the lock's type. */
+const TAKER_WAIT_WHAT: Record<string, string> = { mutex: 'a mutex', rwsem: 'a rw_semaphore', semaphore: 'a semaphore' };
+
+/**
+ * /proc/PID/stack leaves out the scheduler's own functions (the `__sched` text: schedule,
+ * the mutex and rwsem slow paths), so a sleeping task's stack can begin at the function
+ * that took the lock (`open_shroot+0x43`, `lookup_slow+0x…`). A stack whose innermost
+ * frame is a known lock taker, with no wait frame of its own and not the interrupted
+ * instruction of a running CPU, sleeps on that lock.
+ */
+function elidedLockWait(known: FnKnowledge, frames: readonly StackFrame[], idx: Indexes): StackWait | null {
+  const f = frames[0];
+  if (!f || !f.reliable || f.isIp || known.isGeneric(f) || known.waitRule(f)) return null;
+  const taken = known.lockTaken(f);
+  if (!taken) return null;
+  const lockType = taken.type ?? 'other';
+  return {
+    known,
+    rule: { fn: f.fn, kind: 'lock', lockType, what: TAKER_WAIT_WHAT[lockType] ?? 'a lock' },
+    frame: fullIndex(idx, 0),
+    api: fullIndex(idx, 0),
+    // The taker is who asked: it names the lock (resolve/locks/waiters-from-frames.ts).
+    culprit: fullIndex(idx, 0),
+    run: [f.fn],
+    work: null,
+    wq: null,
+    ruleSource: null,
+  };
 }
 
 function waitAt(known: FnKnowledge, frames: readonly StackFrame[], idx: Indexes, k: number, rule: WaitRule): StackWait {

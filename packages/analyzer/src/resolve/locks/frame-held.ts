@@ -26,17 +26,25 @@ export function locksHeldByFrames(frames: readonly StackFrame[], known: FnKnowle
   let calleeAcquiresAny = false;
   let calleeAcquires: Set<string> | null = null;
   let callee: string | null = null;
+  let first = true;
   for (let k = 0; k < frames.length; k++) {
     const f = frames[k];
     if (f.context === 'irq' || f.context === 'nmi' || !f.reliable) continue;
     const primitive = known.waitRule(f)?.kind === 'lock';
     let acquires: Set<string> | null = null;
     const taken = known.lockTaken(f);
+    // A sleeping stack that begins at a lock's taker (/proc/PID/stack leaves the lock's
+    // slow path out) is acquiring that lock, not holding it.
+    let sleepsTaking: Set<string> | null = null;
+    if (first && taken && !f.isIp && !known.waitRule(f))
+      for (const t of taken.also ? [taken, ...taken.also] : [taken]) (sleepsTaking ??= new Set()).add(t.name);
+    first = false;
     if (taken)
       for (const t of taken.also ? [taken, ...taken.also] : [taken])
         if (calleeAcquiresAny || calleeAcquires?.has(t.name)) (acquires ??= new Set()).add(t.name);
     for (const row of known.heldLocks(f)) {
-      if (calleeAcquiresAny || calleeAcquires?.has(row.lock)) (acquires ??= new Set()).add(row.lock);
+      if (calleeAcquiresAny || calleeAcquires?.has(row.lock) || sleepsTaking?.has(row.lock))
+        (acquires ??= new Set()).add(row.lock);
       else if (callee !== null && row.notWhenCalling?.test(callee)) continue;
       else if (!out.some((h) => h.row.lock === row.lock)) out.push({ row, index: k });
     }

@@ -87,8 +87,11 @@ describe('ownersFromFrames', () => {
         'mwifiex_del_virtual_intf',
       );
     const { table, owned } = run(rmmod(2119));
-    expect(owned).toEqual([['lock:mutex@cfg80211_netdev_notifier_call', ['task:2119']]]);
-    expect(ownerOf(table, 'mutex@cfg80211_netdev_notifier_call')).toEqual({ task: 'task:2119', confidence: 'guess' });
+    expect(owned).toEqual([['lock:mutex@cfg80211_netdev_notifier_call#2119', ['task:2119']]]);
+    expect(ownerOf(table, 'mutex@cfg80211_netdev_notifier_call#2119')).toEqual({
+      task: 'task:2119',
+      confidence: 'guess',
+    });
     // Before 5.12 the wiphy mutex did not exist: nothing is claimed.
     const old = run('Linux version 5.10.0 (gcc)\n' + rmmod(2120));
     expect(old.owned).toEqual([]);

@@ -7,7 +7,7 @@
 
 import type { Confidence } from '../../contract.js';
 import type { TaskWait } from '../../waits/find.js';
-import { FRAME_HELD_CLASSES } from '../../knowledge/frame-held-locks.js';
+import { FRAME_HELD_CLASSES, type FrameHeldLock } from '../../knowledge/frame-held-locks.js';
 import type { ModelTask } from '../../model/build.js';
 import type { StackFrame } from '../../parse/records.js';
 import { locksHeldByFrames, type FrameHold } from './frame-held.js';
@@ -58,8 +58,7 @@ export function ownersFromFrames(
     if (!holds) memo.set(t.frames, (holds = locksHeldByFrames(t.frames, model.records.frames)));
     for (const hold of holds) {
       const row = hold.row;
-      if (row.before && !kernelBefore(model.kernel, row.before[0], row.before[1])) continue;
-      if (row.since && kernelBefore(model.kernel, row.since[0], row.since[1])) continue;
+      if (!rowApplies(row, model.kernel)) continue;
       const weak =
         row.weakFrom && kernelAtLeast(model.kernel, row.weakFrom.version[0], row.weakFrom.version[1])
           ? row.weakFrom.note
@@ -95,6 +94,17 @@ export function ownersFromFrames(
       if (holders.length > l.waiters.size + 1) continue;
       const lone = holders.filter((h) => !l.waiters.has(h.task.id));
       if (lone.length === 1) add(l, lone[0]);
+      // Two or three candidates that hold it in the very function the waiters take it in
+      // (syncs in sync_inodes_sb: the same path, most likely the same filesystem's
+      // s_sync_lock): each is a guess, none the owner. Holders on other paths (probes of
+      // other devices) are more often holding another object of the class: none named.
+      else if (lone.length <= 3 && lone.every((h) => sameSite(l, h)))
+        for (const h of lone)
+          l.guesses.push({
+            task: h.task.id,
+            why: `one of ${lone.length} tasks whose stack shows ${frameHoldWhy(h, waits)}`,
+            evidence: [{ line: h.line, endLine: h.line }],
+          });
     }
   });
   found.forEach((holders, l) => {
@@ -145,6 +155,13 @@ function selfHoldWhy(h: FrameHolder): string {
   return `its own outer frame ${fn}${row.what ? ` (${row.what})` : ''} already holds ${heldWords(h)}: it waits for a lock it holds${h.weakNote ? `; ${h.weakNote}` : ''}`;
 }
 
+/** Does the frame-held fact hold on this kernel release (null: unknown)? */
+export function rowApplies(row: FrameHeldLock, kernel: string | null): boolean {
+  if (row.before && !kernelBefore(kernel, row.before[0], row.before[1]))
+    if (!row.beforeOrUnknown || kernelAtLeast(kernel, row.before[0], row.before[1])) return false;
+  return !(row.since && kernelBefore(kernel, row.since[0], row.since[1]));
+}
+
 /** Is the release at least major.minor? Unknown releases are not. */
 function kernelAtLeast(release: string | null, major: number, minor: number): boolean {
   const m = release ? /^(\d{1,2})\.(\d{1,3})/.exec(release) : null;
@@ -155,4 +172,13 @@ function kernelAtLeast(release: string | null, major: number, minor: number): bo
 /** Is the release known and older than major.minor? */
 function kernelBefore(release: string | null, major: number, minor: number): boolean {
   return release !== null && /^\d{1,2}\.\d{1,3}/.test(release) && !kernelAtLeast(release, major, minor);
+}
+
+/** Does the holder hold it in the function the lock's waiters take it in? The anonymous
+ *  per-site lock is named `<type>@<function>` (waiters-from-frames.ts). */
+function sameSite(l: LockInfo, h: FrameHolder): boolean {
+  const at = l.name?.indexOf('@') ?? -1;
+  if (at < 0) return false;
+  const site = l.name!.slice(at + 1);
+  return h.task.frames[h.hold.index].fn.replace(/(?:\.(?:isra|constprop|part|cold|llvm)\.\d+)+$/, '') === site;
 }

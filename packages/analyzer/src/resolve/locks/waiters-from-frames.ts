@@ -9,6 +9,8 @@ import { FRAME_HELD_CLASSES } from '../../knowledge/frame-held-locks.js';
 import type { LockWrapper } from '../../knowledge/lock-wrappers.js';
 import type { ModelTask } from '../../model/build.js';
 import type { HeldLockRecord } from '../../parse/records.js';
+import { locksHeldByFrames } from './frame-held.js';
+import { rowApplies } from './owners-from-frames.js';
 import { mmapLockAddrs } from './structs.js';
 import { TYPE_WORD, type LockInfo, type LockTable } from './table.js';
 
@@ -57,7 +59,7 @@ export function waitersFromFrames(table: LockTable, waits: Map<string, TaskWait>
       );
       continue;
     }
-    const site = w.culprit?.fn ?? w.frame.fn;
+    let site = w.culprit?.fn ?? w.frame.fn;
     // A wrapper of a well-known lock names it (rtnl_lock → rtnl_mutex): the same node as
     // lockdep's class, so holders listed by lockdep are found. So does a function that
     // takes it inline — also a syscall entry the culprit search skips (2.6's sys_mprotect).
@@ -68,10 +70,16 @@ export function waitersFromFrames(table: LockTable, waits: Map<string, TaskWait>
       for (const y of x.also ? [x, ...x.also] : [x]) if (!y.type || type === 'other' || y.type === type) return y;
       return undefined;
     };
-    const siteTakes = ofType(w.known.lockTaken(site));
+    // The frame right outside the primitive takes the lock even when it is a wait of
+    // its own that the culprit search skips (sync_inodes_sb → s_sync_lock).
+    const direct = w.directCaller;
+    const directTakes =
+      direct && direct.fn !== site && w.known.waitRule(direct) ? ofType(w.known.lockTaken(direct.fn)) : undefined;
+    if (directTakes) site = direct!.fn;
+    const siteTakes = directTakes ?? ofType(w.known.lockTaken(site));
     const wrapper = siteTakes ?? (caller && caller.fn !== site ? ofType(w.known.lockTaken(caller.fn)) : undefined);
     // The function that takes the lock, and its line (the end of the wait's evidence).
-    const taker = siteTakes || !wrapper || !caller ? (w.culprit ?? null) : caller;
+    const taker = directTakes ? direct : siteTakes || !wrapper || !caller ? (w.culprit ?? null) : caller;
     const from = taker?.fn ?? site;
     // mmap_lock is one per mm: threads of one process share it (same tgid; failing that,
     // the same comm is a guess).
@@ -133,7 +141,11 @@ export function waitersFromFrames(table: LockTable, waits: Map<string, TaskWait>
         continue;
       }
     }
-    const l = table.ensure(null, `${TYPE_WORD[type]}@${site}`, type, []);
+    // A per-object class the kernel never nests, one of which the task's own outer frames
+    // hold: it waits for that one, not for the lock other tasks blocked at the same site
+    // want (each cifs task re-locking its own tree connection's mutex).
+    const own = wrapper?.perObject && holdsUnnested(t, wrapper.name, w, table.model.kernel);
+    const l = table.ensure(null, `${TYPE_WORD[type]}@${site}${own ? `#${t.pid ?? t.id}` : ''}`, type, []);
     table.addWaiter(
       l,
       t.id,
@@ -200,4 +212,11 @@ function lockAddrsMentionedIn(t: ModelTask, known: (addr: string) => boolean): s
   for (const w of t.stackWords) if (known(w.value)) out.add(w.value);
   for (const v of Object.values(t.registers ?? {})) if (known(v)) out.add(v);
   return [...out];
+}
+
+/** Do the task's own frames hold a lock of this class that the kernel never nests? */
+function holdsUnnested(t: ModelTask, cls: string, w: TaskWait, kernel: string | null): boolean {
+  return locksHeldByFrames(t.frames, w.known).some(
+    (h) => h.row.lock === cls && h.row.unnested && rowApplies(h.row, kernel),
+  );
 }
