@@ -273,10 +273,15 @@ export function buildFindings(inp: FindingInputs): Analysis {
         });
         continue;
       }
+      // A task that waits for itself with no lock between (an edge to itself): the edge
+      // says why, and how sure it is.
+      const selfEdge = lock ? undefined : waitEdges.find((e) => e.from === t && e.to === t);
       out.push({
         kind: 'self_deadlock',
         severity: 'critical',
-        summary: `${label(nodes, t)} waits for ${lock ? label(nodes, lock) : 'something'} that it already holds${w ? ` (in ${w.api.fn}${w.culprit ? `, called from ${w.culprit.fn}` : ''})` : ''}: a recursive self-deadlock`,
+        summary: selfEdge
+          ? `${label(nodes, t)} may be waiting on itself: it ${selfEdge.why}`
+          : `${label(nodes, t)} waits for ${lock ? label(nodes, lock) : 'something'} that it already holds${w ? ` (in ${w.api.fn}${w.culprit ? `, called from ${w.culprit.fn}` : ''})` : ''}: a recursive self-deadlock`,
         nodes: order,
         evidence,
         confidence: weakest,

@@ -50,3 +50,13 @@ export const WRITEBACK_WAIT_FRAMES =
  */
 export const FOLIO_LOCKED_ACROSS =
   /^(?:hugetlb_wp|hugetlb_cow|filemap_read_folio|do_read_cache_folio|mpage_read_folio|do_mpage_readpage|mpage_readpage|block_read_full_folio|block_read_full_page|read_pages|mpage_readahead|mpage_readpages)(?:\.(?:isra|constprop|part)\.\d+)*$/;
+
+/**
+ * Functions that lock the page a filesystem callback returned, when the callback did not
+ * say it left it locked: mm/memory.c do_page_mkwrite (2.6.x-6.x: `if (!(ret &
+ * VM_FAULT_LOCKED)) lock_page(page)`; its callers do_shared_fault and wp_page_shared do not
+ * hold the page locked across ->page_mkwrite). A task blocked in that lock_page waits for
+ * another holder of the page or, when the ->page_mkwrite callback returned 0 with the page
+ * still locked (a broken callback), for itself.
+ */
+export const FOLIO_LOCK_AFTER_CALLBACK = /^(?:do_page_mkwrite|folio_mkwrite_check_truncate)$/;

@@ -231,6 +231,24 @@ describe('resolveExternals', () => {
     expect(externals(taskDump('A', 30, 'D', wp) + taskDump('B', 31, 'D', waiter)).map((l) => l.link)).toEqual([
       'task:31 -> task:30',
     ]);
+    // A page locked right after ->page_mkwrite with no holder in the dump: maybe itself.
+    const mkwrite = [
+      '__schedule+0x87c/0x1df0',
+      'schedule+0xfb/0x450',
+      'io_schedule+0x1c/0x70',
+      '__lock_page+0x5b7/0x7a0',
+      'do_page_mkwrite+0x429/0x520',
+      'do_wp_page+0x8aa/0x1460',
+    ];
+    expect(externals(taskDump('syz-fuzzer', 40, 'D', mkwrite)).map((l) => [l.link, l.confidence])).toEqual([
+      ['task:40 -> task:40', 'guess'],
+    ]);
+    // With a task of the dump holding a folio locked, that task.
+    expect(
+      externals(taskDump('A', 30, 'D', holder) + taskDump('syz-fuzzer', 40, 'D', mkwrite)).find((l) =>
+        l.link.startsWith('task:40'),
+      )?.link,
+    ).toBe('task:40 -> task:30');
     // Two holders: which folio is whose is not in the dump; the waiter waits for the IO.
     const two = one + taskDump('B', 32, 'D', holder);
     expect(externals(two).find((l) => l.link.startsWith('task:31'))?.link).toBe('task:31 -> external:storage');

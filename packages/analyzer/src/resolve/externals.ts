@@ -11,6 +11,7 @@ import {
   FOLIO_LOCK_WAIT_CALLERS,
   FOLIO_LOCK_WAIT_FRAMES,
   FOLIO_LOCKED_ACROSS,
+  FOLIO_LOCK_AFTER_CALLBACK,
   WRITEBACK_WAIT_FRAMES,
 } from '../knowledge/folio-locks.js';
 import type { Model, ModelTask } from '../model/build.js';
@@ -95,6 +96,27 @@ export function resolveExternals(model: Model, waits: Map<string, TaskWait>, exp
         kind: 'waits_event',
         confidence: 'guess',
         why: `waits for a folio (page) lock in ${w.api.fn}${w.culprit ? ` (from ${w.culprit.fn})` : ''}; ${h.task.comm ?? (h.task.pid !== null ? `pid ${h.task.pid}` : 'a task of the dump')} holds a folio locked in ${h.holder} ${h.what}`,
+        evidence: ev,
+      });
+      continue;
+    }
+    // A page locked right after ->page_mkwrite, and no task of the dump holding a page:
+    // the callback may have returned it still locked without VM_FAULT_LOCKED, and the task
+    // waits on itself (a guess: which page, and who holds it, the dump does not say).
+    if (
+      w.rule.kind === 'io' &&
+      folioHolders.length === 0 &&
+      isFolioLockWait(w) &&
+      w.culprit &&
+      FOLIO_LOCK_AFTER_CALLBACK.test(w.culprit.fn)
+    ) {
+      link({
+        nodes: [],
+        from: w.task.id,
+        to: w.task.id,
+        kind: 'waits_event',
+        confidence: 'guess',
+        why: `waits for a page lock in ${w.api.fn} right after ${w.culprit.fn} called the filesystem's ->page_mkwrite, which locks the page only when the callback returned without VM_FAULT_LOCKED; no other task of the dump holds a page lock: a callback that returned 0 with the page still locked makes the task wait on itself`,
         evidence: ev,
       });
       continue;

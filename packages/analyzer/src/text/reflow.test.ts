@@ -29,6 +29,23 @@ describe('reflow', () => {
     ]);
   });
 
+  it('joins a task line cut after its state, the rest indented on the next line (syzkaller, 5.9)', () => {
+    expect(
+      read([
+        "> INFO: task syz-executor178:6870 can't die for more than 143 seconds.",
+        '> task:syz-executor178 state:R',
+        '>   stack:26960 pid: 6870 ppid:  6869 flags:0x00004006',
+        '> Call Trace:',
+      ]),
+    ).toEqual([
+      ["INFO: task syz-executor178:6870 can't die for more than 143 seconds.", 1, 1],
+      ['task:syz-executor178 state:R stack:26960 pid: 6870 ppid:  6869 flags:0x00004006', 2, 3],
+      ['Call Trace:', 4, 4],
+    ]);
+    // A state line with nothing of the task line after it stays a line of its own.
+    expect(read(['task:syz-executor178 state:R', '  Call Trace:']).length).toBe(2);
+  });
+
   it('joins a quoted task line cut before a padded field (5.14: `ppid:     2`), its rest unquoted', () => {
     expect(
       read([

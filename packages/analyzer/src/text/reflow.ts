@@ -163,6 +163,9 @@ const CODE_BYTES = /^(?:[<(]?[0-9a-f]{2}[>)]?(?: |$)){4,40}$/;
 const AT_ADDRESS = /, at: \[<[0-9a-f]{6,16}>\]$/;
 /** A separator line: lockdep's and the kernel's `-----` / `=====` rules. */
 const RULE = /^[-=*_~]{3,}$/;
+// A 5.x+ task line cut after its state, and the fields that follow the state there.
+const TASK_STATE_CUT = /^task:\S{1,64} {1,16}state:[A-Za-z]{1,2}$/;
+const STACK_FIELD_REST = /^stack: {0,8}\d{1,8} pid: {0,8}\d{1,10}\b/;
 /** A 32-bit ARM backtrace entry cut after its caller's address (`… from [<c02bb87c>]`,
  *  or before it, `… from`), and the rest a client moved to the next line. */
 const ARM_FROM_ADDRESS = /\) from \[<[0-9a-f]{8,16}>\]$/;
@@ -410,7 +413,10 @@ function continuation(
       (before.endsWith(') from') && ARM_ADDRESS_REST.test(c)) ||
       TLB_MARK.test(c) ||
       (SPARC_PC.test(t.trimmed(end)) && SPARC_SYM.test(c)) ||
-      (CODE_HEAD.test(t.trimmed(head)) && CODE_BYTES.test(c));
+      (CODE_HEAD.test(t.trimmed(head)) && CODE_BYTES.test(c)) ||
+      // sched_show_task's line cut after its state (`task:syz-executor178 state:R`), the
+      // rest indented on the next line (`  stack:26960 pid: 6870 ppid:  6869 flags:…`).
+      (TASK_STATE_CUT.test(t.trimmed(end)) && STACK_FIELD_REST.test(c));
     // A continuation starts where the record's own indentation does (a block indented as
     // a whole keeps it on every line); deeper is the next record's (a frame, a register).
     // Not so after a long log-prefixed line: its rest, unprefixed, keeps the space the
