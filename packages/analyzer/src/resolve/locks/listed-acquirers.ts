@@ -13,7 +13,7 @@
 
 import type { TaskWait } from '../../waits/find.js';
 import type { Span } from '../../contract.js';
-import type { HeldLockRecord } from '../../parse/records.js';
+import type { HeldLockRecord, StackFrame } from '../../parse/records.js';
 import type { LockTable } from './table.js';
 
 export function acquirersListedAsHolders(table: LockTable, waits: Map<string, TaskWait>): void {
@@ -33,7 +33,7 @@ export function acquirersListedAsHolders(table: LockTable, waits: Map<string, Ta
     if (listers.size < 2) continue;
     const l = table.byAddr(addr);
     if (!l) continue;
-    sites ??= acquiringSites(table);
+    sites ??= acquiringSites(table, listedSites(byAddr));
     const waiting: { task: string; h: HeldLockRecord; why: string; ev: Span[] }[] = [];
     const others: { task: string; h: HeldLockRecord; blocked: boolean }[] = [];
     for (const [task, h] of listers) {
@@ -67,16 +67,36 @@ export function acquirersListedAsHolders(table: LockTable, waits: Map<string, Ta
   }
 }
 
-/** Each call site (`fn+0xoff/0xsize`) that a reliable frame of a task's own context shows,
- *  with that frame's line. */
-function acquiringSites(table: LockTable): Map<string, Span> {
+/** The entries' call sites of the locks listed under several tasks. */
+function listedSites(byAddr: Map<string, Map<string, HeldLockRecord>>): Set<string> {
+  const out = new Set<string>();
+  for (const listers of byAddr.values())
+    if (listers.size >= 2) for (const h of listers.values()) if (h.at) out.add(h.at);
+  return out;
+}
+
+/**
+ * Of the call sites `wanted` (`fn+0xoff/0xsize`), each that a reliable frame of a task's
+ * own context shows, with that frame's line (the first task's). Tasks share stacks: each
+ * distinct stack is read once, and only a frame of a function some site names is spelt
+ * out as a site (a dump of 137,786 frames made a string of each).
+ */
+function acquiringSites(table: LockTable, wanted: Set<string>): Map<string, Span> {
   const out = new Map<string, Span>();
+  const fns = new Set<string>();
+  for (const w of wanted) {
+    const plus = w.indexOf('+');
+    if (plus > 0) fns.add(w.slice(0, plus));
+  }
+  const seen = new Set<readonly StackFrame[]>();
   for (const t of table.model.tasks) {
+    if (seen.has(t.frames)) continue;
+    seen.add(t.frames);
     for (let k = 0; k < t.frames.length; k++) {
       const f = t.frames[k];
-      if (!f.reliable || f.context !== undefined || f.offset === null || f.size === null) continue;
+      if (!fns.has(f.fn) || !f.reliable || f.context !== undefined || f.offset === null || f.size === null) continue;
       const key = `${f.fn}+${f.offset}/${f.size}`;
-      if (!out.has(key)) out.set(key, { line: t.frameLines[k], endLine: t.frameLines[k] });
+      if (wanted.has(key) && !out.has(key)) out.set(key, { line: t.frameLines[k], endLine: t.frameLines[k] });
     }
   }
   return out;
