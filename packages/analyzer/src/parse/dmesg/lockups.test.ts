@@ -4,6 +4,22 @@ import { analyze } from '../../analyze.js';
 const cpu = (doc: ReturnType<typeof analyze>, n: number) => doc.cpus.find((c) => c.cpu === n);
 
 describe('watchdog headlines alone', () => {
+  it.each([
+    // a web page's typographic dash, a hand transcription's stray marks
+    ['watchdog: BUG: soft lockup \u2013 CPU#5 stuck for 23s! [java:4242]', 5, 4242, 'java'],
+    ['kernel:[ 4071.489871] watchdog: BUG: soft lockup. - CPU#7 stuck for 28s! -[qemu-ga:864]', 7, 864, 'qemu-ga'],
+    ['BUG: soft lockup - CPU#2 stuck for 22s [rpc.nfsd:25666]', 2, 25666, 'rpc.nfsd'],
+  ])('reads a soft lockup headline whose punctuation a copy changed: %s', (line, n, pid, comm) => {
+    const doc = analyze(line + '\n');
+    expect(doc.kind).toBe('soft_lockup');
+    expect(cpu(doc, n)?.stuck).toBe(true);
+    expect(doc.tasks.map((t) => [t.pid, t.comm])).toEqual([[pid, comm]]);
+  });
+
+  it('does not take a syzkaller title for a soft lockup headline', () => {
+    expect(analyze('BUG: soft lockup in ext4_fill_super\n').cpus).toEqual([]);
+  });
+
   it('a soft lockup headline with no stack is a task running on a stuck CPU', () => {
     const doc = analyze('Jan  3 10:01:02 host kernel: BUG: soft lockup - CPU#3 stuck for 61s! [rndc:9119]\n');
     expect(doc.kind).toBe('soft_lockup');

@@ -24,7 +24,12 @@ import { announceCpu, dmesgState, takeAnnouncedCpu } from './state.js';
 // (3.x-4.x), `watchdog:` (4.15+), none (2.6). Found anywhere in the line: a cut timestamp
 // (`348439.713178] NMI watchdog: …`), a syslog prefix or the next line joined after it
 // (`… [netlink_test:253305] Sample time: …`) leave the headline itself intact.
-const SOFT = /BUG: soft lockup - CPU#(\d{1,5}) stuck for (\d{1,7})s! \[(.{1,16}?):(\d{1,10})\]/;
+// The punctuation between the fixed words is what a copy changes: a web page or word
+// processor turns ` - ` into an en or em dash, a screenshot transcribed by hand adds or
+// drops marks (`soft lockup. - CPU#7 stuck for 28s! -[qemu-ga:864]`); the words, the
+// numbers and `[comm:pid]` are read as they are.
+const SOFT =
+  /BUG: soft lockup\.? {0,2}[-\u2013\u2014]? {0,2}CPU#(\d{1,5}) stuck for (\d{1,7}) ?s!? {0,2}[-\u2013\u2014]? {0,2}\[(.{1,16}?):(\d{1,10})\]/;
 // `Watchdog detected hard LOCKUP on cpu %d` (kernel/watchdog_perf.c; the 6.6+ buddy
 // detector prints `watchdog: CPU4: Watchdog detected …` from the CPU that noticed; before
 // 4.x panic() printed `Kernel panic - not syncing: Watchdog detected hard LOCKUP on cpu %d`).
@@ -46,7 +51,7 @@ function preambleEnd(lines: LineTable, j: number): number {
 export const softLockupParser: FormatParser = {
   name: 'soft_lockup',
   starts(line) {
-    return line.trimmed.includes('BUG: soft lockup - CPU#');
+    return line.trimmed.includes('BUG: soft lockup');
   },
   parse(lines, i, ctx) {
     const m = SOFT.exec(lines.trimmed(i));
