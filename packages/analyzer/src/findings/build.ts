@@ -638,6 +638,24 @@ export function buildFindings(inp: FindingInputs): Analysis {
     });
   }
 
+  // The kernel's own diagnosis of an RCU stall whose GP kthread was never woken by its
+  // timer: told first among the open questions (ahead of those of its severity: the sort
+  // below keeps their order), with the CPU it names.
+  const timer = model.records.rcuTimerMissed[0];
+  if (timer) {
+    const where =
+      timer.cpu !== null
+        ? `the kernel points at timer handling on cpu ${timer.cpu} (its timer softirq did not run): what keeps cpu ${timer.cpu} from handling its timers is not in the dump`
+        : 'the dump does not show which CPU failed to run it';
+    out.unshift({
+      kind: 'missing_evidence',
+      severity: 'warning',
+      summary: `RCU's grace-period kthread (${timer.kthread}) sleeps on a timer that has not fired for ${timer.jiffies} jiffies; ${where}`,
+      nodes: [],
+      evidence: [timer.span],
+      ...nextStepFields('rcu_gp_starved'),
+    });
+  }
   const unexplained = reportedButUnexplained(inp, out);
   if (unexplained) out.push(unexplained);
 

@@ -336,6 +336,10 @@ export class Records {
   /** `All QSes seen, last rcu_sched kthread activity N (…)`: every CPU passed a quiescent
    *  state, yet the grace-period kthread has not run for N jiffies. */
   rcuGpIdle: { kthread: string; jiffies: number; span: Span }[] = [];
+  /** `rcu_sched kthread timer wakeup didn't happen for N jiffies!` and the `Possible timer
+   *  handling issue on cpu=C` after it: the GP kthread sleeps on a timer that did not fire,
+   *  and the kernel names the CPU whose timers are not handled (null when that line is cut). */
+  rcuTimerMissed: { kthread: string; jiffies: number; cpu: number | null; span: Span }[] = [];
   /** `unregister_netdevice: waiting for DEV to become free`: a device reference not dropped. */
   netdevWaits: { dev: string; count: number; tid: number | null; span: Span }[] = [];
   /** NFS servers the client said were not responding (or came back). */

@@ -183,3 +183,30 @@ describe('an expedited stall naming tasks: `{ P392 }`', () => {
     expect(d.cpus.filter((c) => c.stuck).map((c) => c.cpu)).toEqual([3, 5]);
   });
 });
+
+describe("an RCU stall whose GP kthread's timer wakeup did not happen", () => {
+  const STALL = [
+    'rcu: INFO: rcu_sched detected stalls on CPUs/tasks:',
+    '        (detected by 0, t=254302 jiffies, g=8370033, q=8218)',
+    'rcu: All QSes seen, last rcu_sched kthread activity 254300 (4322046580-4321792280), jiffies_till_next_fqs=1, root ->qsmask 0x0',
+    "rcu: rcu_sched kthread timer wakeup didn't happen for 254299 jiffies! g8370033 f0x2 RCU_GP_WAIT_FQS(5) ->state=0x200",
+  ];
+
+  it('says first what the kernel says: the CPU whose timers are not handled', () => {
+    const d = analyze(
+      [...STALL, 'rcu:    Possible timer handling issue on cpu=1 timer-softirq=2492648'].join('\n') + '\n',
+    );
+    expect(d.kind).toBe('rcu_stall');
+    const f = d.findings.find((x) => x.summary.includes('timer that has not fired'))!;
+    expect(f.summary).toContain('timer handling on cpu 1');
+    expect(f.evidence).toEqual([{ line: 4, endLine: 5 }]);
+    expect(d.verdict).toContain('timer handling on cpu 1');
+  });
+
+  it('without the cpu line (cut) still says the timer did not fire', () => {
+    const d = analyze(STALL.join('\n') + '\n');
+    const f = d.findings.find((x) => x.summary.includes('timer that has not fired'))!;
+    expect(f.summary).toContain('does not show which CPU');
+    expect(f.evidence).toEqual([{ line: 4, endLine: 4 }]);
+  });
+});

@@ -174,6 +174,35 @@ function noteGpIdle(t: string, ctx: ParseContext, no: number): boolean {
 function noteStarved(t: string, ctx: ParseContext, no: number): void {
   const m = STARVED.exec(t);
   if (m) ctx.records.rcuStarvedOn.push({ cpu: Number(m[1]), span: { line: no, endLine: no } });
+  noteTimerMissed(t, ctx, no);
+}
+
+// rcu_check_gp_kthread_expired_fqs_timer (kernel/rcu/tree_stall.h, 5.9+): the GP kthread
+// waits in RCU_GP_WAIT_FQS on a timer that expired long ago without waking it:
+//   rcu: rcu_sched kthread timer wakeup didn't happen for 254299 jiffies! g8370033 f0x2 RCU_GP_WAIT_FQS(5) ->state=0x200
+//   rcu: 	Possible timer handling issue on cpu=1 timer-softirq=2492648
+// The kernel's own diagnosis: that CPU does not run its timers (timer softirq stuck or
+// not raised); the kthread is not starved of CPU time but never woken.
+const TIMER_MISSED = /^(rcu_\w{1,20}) kthread timer wakeup didn't happen for (\d{1,12}) jiffies!/;
+const TIMER_CPU = /^Possible timer handling issue on cpu=(\d{1,5})/;
+
+function noteTimerMissed(t: string, ctx: ParseContext, no: number): void {
+  const m = TIMER_MISSED.exec(t);
+  if (m) {
+    ctx.records.rcuTimerMissed.push({
+      kthread: m[1],
+      jiffies: Number(m[2]),
+      cpu: null,
+      span: { line: no, endLine: no },
+    });
+    return;
+  }
+  const c = TIMER_CPU.exec(t);
+  const last = ctx.records.rcuTimerMissed[ctx.records.rcuTimerMissed.length - 1];
+  if (c && last && last.cpu === null && no - last.span.endLine <= 2) {
+    last.cpu = Number(c[1]);
+    last.span = { line: last.span.line, endLine: no };
+  }
 }
 
 /** RCU detail lines printed apart from a report header (the starvation notice, dump headings). */
