@@ -274,6 +274,21 @@ const CRASH_BT_REST = new RegExp(
   String.raw`^(${FN})(?:\+(?:0x${HEX}{1,8}|\d{1,8}))? at (${HEX}{6,16})(?: \[([\w-]{1,64})\])?`,
 );
 
+/**
+ * A crash bt frame line whose `#N [sp]` columns the author cut (`_raw_spin_lock at
+ * ffffffffb89a667a`, `lpfc_cmf_timer at ffffffffc0abbc67 [lpfc]`), from the frame table:
+ * the whole line must be the frame, so prose with an ` at ` in it is not one.
+ */
+export function crashBtFrameWithoutColumns(table: FrameTable, s: string): StackFrame | undefined {
+  if (s.indexOf(' at ') < 0 || !CRASH_BT_WHOLE.test(s)) return undefined;
+  const f = table.crashText.get(s, crashBtRest, table);
+  return f === null ? undefined : f;
+}
+
+const CRASH_BT_WHOLE = new RegExp(
+  String.raw`^${FN}(?:\+(?:0x${HEX}{1,8}|\d{1,8}))? at ${HEX}{6,16}(?: \[[\w-]{1,64}\])?$`,
+);
+
 function isDigitCode(c: number): boolean {
   return c >= 48 && c <= 57;
 }

@@ -41,6 +41,10 @@ const OPENERS: readonly RegExp[] = [
   /^#\d/, // crash frames `#3 [ffff…]`, lockdep's `#0: ffff…`
   /^\? /, // an unreliable frame
   /^[A-Za-z_.$][\w.$]{0,127}\+0x[0-9a-f]/, // a frame `fn+0x1a/0x60`
+  // a crash bt frame with its `#N [sp]` columns cut (`_raw_spin_lock at ffffffffb89a667a`),
+  // and a section of such a bt named in brackets (`[IRQ stack]`, `[End of IRQ stack]`)
+  /^[A-Za-z_.$][\w.$]{0,127}(?:\+(?:0x[0-9a-f]{1,8}|\d{1,8}))? at [0-9a-f]{6,16}(?: \[[\w-]{1,64}\])?$/,
+  /^\[(?:End of )?[A-Za-z]{1,12}(?: exception)? stack\]$/,
   /^[\w .()/-]{1,40}:(?: |$)/, // `Call Trace:`, `RIP: 0010:…`, `CPU: 3 PID: 1`, `x29: …`, `pc : …`
   /^(?:task:|PID: |crash> |Workqueue: |Modules linked in:)/,
   /^\d{1,4} locks? held by /,

@@ -208,11 +208,11 @@ function stackWait(known: FnKnowledge, all: readonly StackFrame[]): StackWait | 
       for (let c = k + 1; c < frames.length; c++) {
         if (known.isGeneric(frames[c]) || !frames[c].reliable) continue;
         const outer = known.waitRule(frames[c]);
-        if (outer && outer.kind !== 'poll_sleep') return waitAt(known, frames, idx, c, outer);
+        if (outer && outer.kind !== 'poll_sleep') return waitAt(known, frames, idx, c, outer, all);
         break;
       }
     }
-    return waitAt(known, frames, idx, k, rule);
+    return waitAt(known, frames, idx, k, rule, all);
   }
   return generic ? genericWait(known, frames, idx, generic.k, generic.rule) : null;
 }
@@ -247,7 +247,14 @@ function elidedLockWait(known: FnKnowledge, frames: readonly StackFrame[], idx: 
   };
 }
 
-function waitAt(known: FnKnowledge, frames: readonly StackFrame[], idx: Indexes, k: number, rule: WaitRule): StackWait {
+function waitAt(
+  known: FnKnowledge,
+  frames: readonly StackFrame[],
+  idx: Indexes,
+  k: number,
+  rule: WaitRule,
+  all: readonly StackFrame[],
+): StackWait {
   const f = frames[k];
   let work: string | null = null;
   let wq: string | null = null;
@@ -272,17 +279,36 @@ function waitAt(known: FnKnowledge, frames: readonly StackFrame[], idx: Indexes,
     if (!run.includes(fn)) run.unshift(fn);
   }
   const culprit = firstCaller(known, frames, k, true);
+  const handler = rule.spins ? handlerCaller(known, all, idx, k) : -1;
   return {
     known,
     rule,
     frame: fullIndex(idx, k),
     api: fullIndex(idx, api),
-    culprit: culprit < 0 ? -1 : fullIndex(idx, culprit),
+    culprit: handler >= 0 ? handler : culprit < 0 ? -1 : fullIndex(idx, culprit),
     run,
     work,
     wq,
     ruleSource,
   };
+}
+
+/**
+ * A spin at the interrupted point whose next frames ran in an interrupt handler (x86
+ * prints the stopped RIP first, then the handler's frames, then the code it interrupted):
+ * the handler took the lock, so its first own frame is "who asked" — the code below the
+ * handler did not call the spin. Full-stack index, -1 when the frames after the spin are
+ * the task's own.
+ */
+function handlerCaller(known: FnKnowledge, all: readonly StackFrame[], idx: Indexes, k: number): number {
+  if (idx === null) return -1;
+  const end = k + 1 < idx.length ? idx[k + 1] : all.length;
+  for (let c = idx[k] + 1; c < end; c++) {
+    const f = all[c];
+    if (known.isGeneric(f) || known.waitRule(f) || SPIN_HELPERS.test(f.fn) || !f.reliable) continue;
+    return c;
+  }
+  return -1;
 }
 
 /**

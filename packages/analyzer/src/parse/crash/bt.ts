@@ -15,7 +15,7 @@
 // or a header the author cut) belongs to the crash session's current task.
 
 import type { FrameContext, ParsedFrame, StackFrame, StackWord, TaskRecord, TaskRef } from '../records.js';
-import { crashBtFrame, frameFromCrashBt, frameFromSymbolOffset } from '../frames.js';
+import { crashBtFrame, crashBtFrameWithoutColumns, frameFromCrashBt, frameFromSymbolOffset } from '../frames.js';
 import type { FormatParser, ParseContext } from '../parser.js';
 import { sameStackBlock, skipBlank, span } from '../parser.js';
 import {
@@ -69,7 +69,7 @@ export const crashBtParser: FormatParser = {
   name: 'crash_bt',
   // A header (`PID:`), or header-less output after `bt`: a frame (`#N`), an exception
   // RIP (`[exception RIP:`), an ellipsis.
-  startChars: 'P#[.',
+  startChars: 'P#[.e-',
   starts(line, ctx) {
     const t = line.trimmed;
     if (BT_HEADER.test(t)) return true;
@@ -80,11 +80,15 @@ export const crashBtParser: FormatParser = {
     // crash's default task: a whole `bt` (from frame #0) pasted under the panic message
     // without its prompt and header is that task's. Frames cut from the middle of some
     // other task's bt (`#5 …` on) are not.
+    // So is a bt the author trimmed to its symbols (`#N [sp]` cut, `exception RIP: fn+91`
+    // without brackets, sections as `[IRQ stack]`) that begins with its exception RIP or
+    // a section marker: crash output, unmistakably, and again no other task's.
     return (
       ctx.crash.command === null &&
       ctx.crash.currentTask !== null &&
-      FIRST_FRAME.test(t) &&
-      frameFromCrashBt(ctx.frames, t, 0) !== undefined
+      ((FIRST_FRAME.test(t) && frameFromCrashBt(ctx.frames, t, 0) !== undefined) ||
+        EXCEPTION_RIP.test(t) ||
+        STACK_MARKER.test(t))
     );
   },
   parse(lines, i, ctx) {
@@ -134,12 +138,15 @@ export const crashBtParser: FormatParser = {
     let lastBody = j - 1;
     let exIdx = -1; // index in frames of the last exception frame
     let mkIdx = -1; // index in frames where the last stack marker was seen
+    let endIdx = -1; // index in frames where an `[End of … stack]` marker was seen
     let handler: FrameContext = 'irq';
     for (; j < lines.length; j++) {
       const t = lines.trimmed(j);
       if (t === '') continue;
       // Frame lines are most of the output: parse once, test the other body kinds after.
-      const fr = t.charCodeAt(0) === 35 /* # */ ? crashBtFrame(ctx.frames, t, spOut) : undefined;
+      spOut.sp = '';
+      const fr =
+        t.charCodeAt(0) === 35 /* # */ ? crashBtFrame(ctx.frames, t, spOut) : crashBtFrameWithoutColumns(ctx.frames, t);
       if (fr) {
         lastBody = j;
         // crash repeats the exception RIP's function as the next frame: keep one. (An
@@ -166,7 +173,7 @@ export const crashBtParser: FormatParser = {
       const ex = EXCEPTION_RIP.exec(t);
       if (ex) {
         lastBody = j;
-        const f = frameFromSymbolOffset(ex[1].trim(), lines.no(j));
+        const f = frameFromSymbolOffset((ex[1] ?? ex[2]).trim(), lines.no(j));
         if (f) {
           exIdx = frames.length;
           frames.push({ ...f, isIp: true });
@@ -180,8 +187,14 @@ export const crashBtParser: FormatParser = {
       const mk = STACK_MARKER.exec(t);
       if (mk) {
         lastBody = j;
-        mkIdx = frames.length;
-        handler = markerContext(mk[1]);
+        const label = mk[1] ?? mk[2];
+        // `[End of IRQ stack]` closes the section: the frames before it ran in the handler
+        // (a trimmed bt may put its exception RIP first, above them).
+        if (label.startsWith('End of ')) endIdx = frames.length;
+        else {
+          mkIdx = frames.length;
+          handler = markerContext(label);
+        }
         continue;
       }
       if (isRegisterLine(t) || ORIG_RAX.test(t)) {
@@ -203,9 +216,9 @@ export const crashBtParser: FormatParser = {
     if (frames.length === 0 && words.length === 0 && Object.keys(registers).length === 0 && !header) return null;
     // Frames printed before the interrupted point (the exception frame, else the last
     // stack marker) ran in the interrupt/NMI handler on top of the task.
-    const cut = exIdx >= 0 ? exIdx : mkIdx;
+    const cut = endIdx >= 0 ? endIdx : exIdx >= 0 ? exIdx : mkIdx;
     for (let k = 0; k < frames.length; k++) {
-      const c = k < cut ? handler : k === exIdx ? 'exception' : 'task';
+      const c = k === exIdx ? 'exception' : k < cut ? handler : 'task';
       // The task's own context is the default: left unset to keep documents small.
       if (c !== 'task') frames[k] = ctx.frames.withContext(ctx.frames.frame(frames[k]), c);
     }

@@ -110,10 +110,12 @@ export function readWords(trimmed: string, line: number): StackWord[] {
   return out;
 }
 
-/** `[exception RIP: smp_call_function_many+514]` */
-export const EXCEPTION_RIP = /^\[exception RIP: ([^\]]{1,200})\]$/;
-/** `--- <IRQ stack> ---`, `--- <NMI exception stack> ---` */
-export const STACK_MARKER = /^--- <([^>]{1,40})> ---$/;
+/** `[exception RIP: smp_call_function_many+514]`; pasted without its brackets when the
+ *  author also cut the `#N [sp]` columns (`exception RIP: fn+91`). The symbol is group 1 or 2. */
+export const EXCEPTION_RIP = /^(?:\[exception RIP: ([^\]]{1,200})\]|exception RIP: (\S{1,200}))$/;
+/** `--- <IRQ stack> ---`, `--- <NMI exception stack> ---`; in a hand-trimmed bt, the
+ *  same section named in brackets: `[IRQ stack]` … `[End of IRQ stack]`. */
+export const STACK_MARKER = /^(?:--- <([^>]{1,40})> ---|\[((?:End of )?[A-Za-z]{1,12}(?: exception)? stack)\])$/;
 /** crash `bt` task header. */
 export const BT_HEADER =
   /^PID: {1,8}(\d{1,9}) {1,8}TASK: {1,8}([0-9a-f]{8,16}) {1,8}CPU: {1,8}(\d{1,5}) {1,8}COMMAND: "(.{0,64})"/;

@@ -160,8 +160,9 @@ export const nmiBacktraceParser: FormatParser = {
 //   Hardware name: QEMU Standard PC …
 //   Workqueue: events fn
 // then `__show_regs` and the trace. The task on that CPU is the one printed.
+// A line cut after `Kdump: loaded` (the taint and version left out) is still that line.
 const CPU_LINE =
-  /^CPU: (\d{1,5}) (?:UID: \d{1,10} )?PID: (\d{1,10}) Comm: (.{1,16}?) {1,2}(?:Kdump: loaded )?(?:Not tainted|Tainted: )/;
+  /^CPU: (\d{1,5}) (?:UID: \d{1,10} )?PID: (\d{1,10}) Comm: (.{1,16}?) {1,2}(?:Kdump: loaded(?: |$))?(?:Not tainted|Tainted: |$)/;
 /** 3.x/4.x show_regs: `task: ffff… ti: ffff…` (the task_struct address). */
 const TASK_ADDR = /^task: ([0-9a-f]{8,16}) /;
 const CPU_PREAMBLE =

@@ -1,0 +1,73 @@
+// crash bt output pasted with its `#N [sp]` columns cut, under the panic's CPU line.
+import { describe, expect, it } from 'vitest';
+import { analyze } from '../../analyze.js';
+import { FrameTable } from '../frame-table.js';
+import { crashBtFrameWithoutColumns } from '../frames.js';
+
+// Justin Tee's lpfc commit message (c44e50f4a0ec, 2022), as posted.
+const trimmed = `Kernel panic - not syncing: Hard LOCKUP
+CPU: 3 PID: 110402 Comm: cat Kdump: loaded
+
+exception RIP: native_queued_spin_lock_slowpath+91
+
+[IRQ stack]
+ native_queued_spin_lock_slowpath at ffffffffb814e30b
+ _raw_spin_lock at ffffffffb89a667a
+ lpfc_rx_monitor_record at ffffffffc0a73a36 [lpfc]
+ lpfc_cmf_timer at ffffffffc0abbc67 [lpfc]
+ __hrtimer_run_queues at ffffffffb8184250
+ hrtimer_interrupt at ffffffffb8184ab0
+ smp_apic_timer_interrupt at ffffffffb8a026ba
+ apic_timer_interrupt at ffffffffb8a01c4f
+[End of IRQ stack]
+
+ apic_timer_interrupt at ffffffffb8a01c4f
+ lpfc_rx_monitor_report at ffffffffc0a73c80 [lpfc]
+ lpfc_rx_monitor_read at ffffffffc0addde1 [lpfc]
+ vfs_read at ffffffffb833fe71
+`;
+
+describe('a crash bt trimmed to its symbols', () => {
+  it('reads `fn at ADDR [mod]` as a frame only when that is the whole line', () => {
+    const table = new FrameTable();
+    expect(crashBtFrameWithoutColumns(table, 'lpfc_cmf_timer at ffffffffc0abbc67 [lpfc]')).toMatchObject({
+      fn: 'lpfc_cmf_timer',
+      module: 'lpfc',
+      addr: 'ffffffffc0abbc67',
+    });
+    expect(crashBtFrameWithoutColumns(table, 'the oops at ffffffffc0abbc67 again')).toBeUndefined();
+  });
+
+  it("is the panic task's stack, its handler frames in the interrupt's context", () => {
+    const d = analyze(trimmed);
+    const t = d.tasks.find((x) => x.pid === 110402)!;
+    expect([t.comm, t.cpu]).toEqual(['cat', 3]);
+    expect(t.frames.map((f) => [f.fn, f.context ?? 'task'])).toEqual([
+      ['native_queued_spin_lock_slowpath', 'exception'],
+      ['_raw_spin_lock', 'irq'],
+      ['lpfc_rx_monitor_record', 'irq'],
+      ['lpfc_cmf_timer', 'irq'],
+      ['__hrtimer_run_queues', 'irq'],
+      ['hrtimer_interrupt', 'irq'],
+      ['smp_apic_timer_interrupt', 'irq'],
+      ['apic_timer_interrupt', 'irq'],
+      ['apic_timer_interrupt', 'task'],
+      ['lpfc_rx_monitor_report', 'task'],
+      ['lpfc_rx_monitor_read', 'task'],
+      ['vfs_read', 'task'],
+    ]);
+    expect(d.cpus.find((c) => c.cpu === 3)?.stuck).toBe(true);
+  });
+
+  it('the spin in the timer handler is the handler function\u2019s, not the interrupted code\u2019s', () => {
+    const d = analyze(trimmed);
+    expect(d.graph.edges.find((e) => e.from === 'task:110402' && e.kind === 'waits_lock')?.to).toBe(
+      'lock:spinlock@lpfc_rx_monitor_record',
+    );
+  });
+
+  it('is not taken for crash output without the panic line naming a task', () => {
+    const d = analyze(trimmed.split('\n').slice(2).join('\n'));
+    expect(d.tasks.some((x) => x.frames.some((f) => f.fn === 'lpfc_rx_monitor_report'))).toBe(false);
+  });
+});
