@@ -263,10 +263,11 @@ export function fingerprintBasis(inp: FingerprintInputs): string {
     // A root outside the dump's tasks: what it is, and the situation of whoever waits on
     // it (the report's subject when it is one of them, else the first in a stable order).
     // A vCPU the host did not run is left out: the stalled task's frames say which bug.
+    // So is a task with no stack and no lock to go by: its id is this boot's pid.
     const what =
       n?.type === 'lock'
         ? lockKey(lockById.get(node))
-        : n?.type === 'cpu' || node === 'external:hypervisor'
+        : n?.type === 'cpu' || n?.type === 'task' || node === 'external:hypervisor'
           ? ''
           : node.replace(/@.*/, '');
     const waiterTasks = graph.edges
