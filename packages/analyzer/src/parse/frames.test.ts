@@ -6,6 +6,7 @@ import {
   armCallOfLine,
   frameFromCrashBt,
   frameFromPpc,
+  frameFromDecoded,
   frameFromInline,
   frameFromPlain,
   frameFromProcStack,
@@ -53,6 +54,36 @@ describe('frame line styles', () => {
   });
   it('reads syzkaller inline frames', () => {
     expect(parseFrameLine(table, '__dump_stack lib/dump_stack.c:17 [inline]', 1)!.fn).toBe('__dump_stack');
+  });
+  it('reads frames decode_stacktrace.sh printed: source locations in place of the offset', () => {
+    expect(parseFrameLine(table, '__schedule (kernel/sched/core.c:5380 kernel/sched/core.c:6764) ', 4)).toMatchObject({
+      fn: '__schedule',
+      offset: null,
+      size: null,
+      module: null,
+      addr: null,
+      reliable: true,
+      line: 4,
+    });
+    const inlined =
+      '? schedule (./arch/x86/include/asm/preempt.h:84 (discriminator 13) kernel/sched/core.c:6672 (discriminator 13))';
+    expect(parseFrameLine(table, inlined, 1)).toMatchObject({ fn: 'schedule', reliable: false });
+    expect(
+      parseFrameLine(table, 'drm_test_fb (drivers/gpu/drm/tests/drm_framebuffer_test.c:693) drm_framebuffer_test', 1),
+    ).toMatchObject({ fn: 'drm_test_fb', module: 'drm_framebuffer_test' });
+    expect(parseFrameLine(table, 'torture_offline (??:?) torture', 1)).toMatchObject({
+      fn: 'torture_offline',
+      module: 'torture',
+    });
+    expect(parseFrameLine(table, 'update_rq_clock_task (kernel/sched/core.c:?)', 1)!.fn).toBe('update_rq_clock_task');
+    // Prose with a parenthesis is no frame; nor is a list a client cut (reflow joins it first).
+    expect(
+      parseFrameLine(table, 'Hardware name: QEMU Standard PC (i440FX + PIIX, 1996), BIOS 1.16.3', 1),
+    ).toBeUndefined();
+    expect(parseFrameLine(table, 'see the fix (commit 33cd6ea9c067) here', 1)).toBeUndefined();
+    expect(
+      frameFromDecoded('schedule (./arch/x86/include/asm/preempt.h:84 kernel/sched/core.c:6824', 1),
+    ).toBeUndefined();
   });
   it('rejects prose and code', () => {
     expect(parseFrameLine(table, 'work_on_cpu(cpu, local_pci_probe, &ddi);', 1)).toBeUndefined();

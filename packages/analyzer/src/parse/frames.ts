@@ -27,6 +27,18 @@ export const PLAIN = new RegExp(
 // syzkaller's inlined frames: `__dump_stack lib/dump_stack.c:17 [inline]`.
 const INLINE = new RegExp(String.raw`^(${FN}) [\w/.-]{1,200}\.[chS]:\d{1,6}(?::\d{1,4})? \[inline\]$`);
 
+// A frame decoded by scripts/decode_stacktrace.sh (0-day/lkp reports, most bisection
+// mails): the offset gives way to the source location, one per inlined call, each with
+// the compiler's `(discriminator N)` where it printed one and `?` for an unknown line,
+// `??:?` when there was no debug info; a module's name follows the parenthesis, bare
+// (`) drm`) or in brackets. `__schedule (kernel/sched/core.c:5380 kernel/sched/core.c:6764)`,
+// `? schedule (./arch/x86/include/asm/preempt.h:84 (discriminator 13) kernel/sched/core.c:6672)`.
+// The script leaves a space at the end of each line it rewrote.
+const SOURCE_AT = String.raw`(?:(?:\.{0,2}/)?[\w/.+-]{1,200}\.[chS]:(?:\d{1,6}|\?)|\?\?:\?)(?: \(discriminator \d{1,6}\))?`;
+const DECODED = new RegExp(
+  String.raw`^(\? )?(${FN}) \(${SOURCE_AT}(?: ${SOURCE_AT}){0,31}\)(?: \[?([\w-]{1,64})\]?)?[ \t]{0,8}$`,
+);
+
 // crash `bt`: `#4 [ffff8f4957fbfa30] try_to_wake_up at ffffffff838d63d2 [mod]` (the specification of
 // frameFromCrashBt, which reads it by hand; a test checks they agree). `bt -s` / `bt -sx`
 // print the symbol with its offset: `__schedule+658 at …`, `__schedule+0x2c3 at …`.
@@ -220,6 +232,21 @@ export function frameFromInline(s: string, line: number): ParsedFrame | undefine
   return { fn: m[1], offset: null, size: null, module: null, addr: null, reliable: true, line };
 }
 
+/** A frame decode_stacktrace.sh printed (see DECODED); its line has no offset. */
+export function frameFromDecoded(s: string, line: number): ParsedFrame | undefined {
+  const m = DECODED.exec(s);
+  if (!m) return undefined;
+  return { fn: m[2], offset: null, size: null, module: m[3] ?? null, addr: null, reliable: !m[1], line };
+}
+
+/** Could s be a decoded frame: ` (` after its first word, and `)` or a module after the last `)`. */
+function mayBeDecoded(s: string): boolean {
+  const open = s.indexOf(' (');
+  if (open < 1 || open > 131) return false;
+  const close = s.lastIndexOf(')');
+  return close > open && (close === s.length - 1 || s.charCodeAt(close + 1) === 32);
+}
+
 export function frameFromCrashBt(
   table: FrameTable,
   s: string,
@@ -305,9 +332,10 @@ export function parseFrameLine(table: FrameTable, trimmed: string, line: number)
  * parsed once per analysis.
  */
 export function frameOfLine(table: FrameTable, trimmed: string): StackFrame | undefined {
-  // Every frame style here has `fn+0x…` or ends `[inline]`: other lines of a trace
-  // (registers, `Code:`, headers) are turned away before the table hashes their text.
-  if (trimmed.indexOf('+0x') < 0 && !trimmed.endsWith('[inline]')) return undefined;
+  // Every frame style here has `fn+0x…`, ends `[inline]` or is a decoded `fn (file.c:N)`:
+  // other lines of a trace (registers, `Code:`, headers) are turned away before the
+  // table hashes their text.
+  if (trimmed.indexOf('+0x') < 0 && !trimmed.endsWith('[inline]') && !mayBeDecoded(trimmed)) return undefined;
   return table.fromText(trimmed, parseFrameText);
 }
 
@@ -323,7 +351,7 @@ function parseFrameText(trimmed: string): ParsedFrame | undefined {
     const f = frameFromProcStack(trimmed.slice(1, -1), 0);
     return f && f.fn !== undefined ? { ...f, reliable: false } : undefined;
   }
-  return frameFromPlain(trimmed, 0) ?? frameFromInline(trimmed, 0);
+  return frameFromPlain(trimmed, 0) ?? frameFromInline(trimmed, 0) ?? frameFromDecoded(trimmed, 0);
 }
 
 // 32-bit ARM backtraces (arch/arm/kernel/traps.c dump_backtrace_entry) print a call per

@@ -740,6 +740,63 @@ describe('reflow', () => {
     ]);
   });
 
+  it('joins a decoded frame whose location list a client wrapped, quoted or not, and a lock site decoded after `at:`', () => {
+    expect(
+      read([
+        '>   schedule (./arch/x86/include/asm/preempt.h:84 kernel/sched/core.c:6824',
+        '> kernel/sched/core.c:6838)',
+        '>   el0_svc (arch/arm64/include/asm/irqflags.h:82',
+        '> (discriminator 1) arch/arm64/include/asm/irqflags.h:123 (discriminator',
+        '> 1) arch/arm64/kernel/entry-common.c:713 (discriminator 1))',
+        '>   #2: ffff88811416db38 (&fbdefio->lock){+.+.}-{3:3}, at:',
+        '> fb_deferred_io_work (drivers/video/fbdev/core/fb_defio.c:246)',
+        '>   io_schedule (kernel/sched/core.c:9019 kernel/sched/core.c:9045)',
+      ]),
+    ).toEqual([
+      ['schedule (./arch/x86/include/asm/preempt.h:84 kernel/sched/core.c:6824 kernel/sched/core.c:6838)', 1, 2],
+      [
+        'el0_svc (arch/arm64/include/asm/irqflags.h:82 (discriminator 1) arch/arm64/include/asm/irqflags.h:123 (discriminator 1) arch/arm64/kernel/entry-common.c:713 (discriminator 1))',
+        3,
+        5,
+      ],
+      [
+        '#2: ffff88811416db38 (&fbdefio->lock){+.+.}-{3:3}, at: fb_deferred_io_work (drivers/video/fbdev/core/fb_defio.c:246)',
+        6,
+        7,
+      ],
+      ['io_schedule (kernel/sched/core.c:9019 kernel/sched/core.c:9045)', 8, 8],
+    ]);
+  });
+
+  it("keeps decode_stacktrace.sh's lines apart: a trailing space, a bare module name after a frame", () => {
+    expect(
+      read([
+        '   __schedule (kernel/sched/core.c:5258 kernel/sched/core.c:6594) ',
+        '   schedule_timeout (kernel/time/timer.c:2558) ',
+        '   kvm_swap_active_memslots+0x133/0x180 kvm',
+        '   kvm_set_memslot+0x3de/0x680 kvm',
+      ]).map(([text]) => text),
+    ).toEqual([
+      '__schedule (kernel/sched/core.c:5258 kernel/sched/core.c:6594)',
+      'schedule_timeout (kernel/time/timer.c:2558)',
+      'kvm_swap_active_memslots+0x133/0x180 kvm',
+      'kvm_set_memslot+0x3de/0x680 kvm',
+    ]);
+  });
+
+  it('joins a task line whose last fields a client wrapped and indented', () => {
+    expect(
+      read([
+        '  task:kworker/0:3     state:D stack:0     pid:1077  tgid:1077  ppid:2',
+        '    flags:0x00004000',
+        '  Workqueue: events fb_deferred_io_work',
+      ]).map(([text]) => text),
+    ).toEqual([
+      'task:kworker/0:3     state:D stack:0     pid:1077  tgid:1077  ppid:2 flags:0x00004000',
+      'Workqueue: events fb_deferred_io_work',
+    ]);
+  });
+
   it('decodes the escapes of an undecoded quoted-printable body (`cpus=3D1`) besides joining its soft breaks', () => {
     expect(
       read([

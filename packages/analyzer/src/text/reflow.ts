@@ -32,6 +32,10 @@ const WALL = 4;
 /** Most physical lines one record is joined from (a kernel line is at most 1 KiB). */
 const MAX_PARTS = 8;
 
+/** A frame decode_stacktrace.sh printed, up to its first source location:
+ *  `fn (kernel/sched/core.c:5258`, `fn (./arch/x86/include/asm/preempt.h:84`, `fn (??:?)`. */
+const DECODED_FRAME = /^[A-Za-z_.$][\w.$]{0,127} \((?:(?:\.{0,2}\/)?[\w/.+-]{1,200}\.[chS]:[\d?]|\?\?:\?)/;
+
 // Lines that begin a record of their own in a text without log prefixes: a wrapped
 // line's continuation is none of these (it is the middle of a message). Each pattern is
 // anchored and bounded.
@@ -45,6 +49,9 @@ const OPENERS: readonly RegExp[] = [
   // and a section of such a bt named in brackets (`[IRQ stack]`, `[End of IRQ stack]`)
   /^[A-Za-z_.$][\w.$]{0,127}(?:\+(?:0x[0-9a-f]{1,8}|\d{1,8}))? at [0-9a-f]{6,16}(?: \[[\w-]{1,64}\])?$/,
   /^\[(?:End of )?[A-Za-z]{1,12}(?: exception)? stack\]$/,
+  // a frame decode_stacktrace.sh printed, `fn (kernel/sched/core.c:5258 …) ` (it leaves a
+  // space at the end, which is no format=flowed soft break)
+  DECODED_FRAME,
   /^[\w .()/-]{1,40}:(?: |$)/, // `Call Trace:`, `RIP: 0010:…`, `CPU: 3 PID: 1`, `x29: …`, `pc : …`
   /^(?:task:|PID: |crash> |Workqueue: |Modules linked in:)/,
   /^\d{1,4} locks? held by /,
@@ -149,6 +156,7 @@ const DANGLING: readonly (readonly [label: RegExp, value: RegExp])[] = [
 // 5.14–6.x pad some values (`stack:    0 pid: 2133 ppid:     2`): a space may follow the colon.
 const FIELD = /(?:^|\s)[a-z_]{1,16}: {0,8}\S{1,40}$/;
 const PADDED_FIELD = /^[a-z_]{1,16}: /;
+const TASK_LINE = /^task:\S/;
 const FIELDS = /^[a-z_]{1,16}: {0,8}\S{1,40}(?: {1,8}[a-z_]{1,16}: {0,8}\S{1,40}){0,8}$/;
 /** An acquire site on its own: `__driver_attach+0x19c/0x2c0`, `[<c05937fd>] ps2_command+0x6a/0x2bd`. */
 const SITE =
@@ -183,6 +191,17 @@ const MID_MESSAGE = /^[a-z0-9]/;
 const FRAME_START = /^[A-Za-z_.$][\w.$]{0,127}\+0x/;
 /** A crash or shell prompt with its command. */
 const PROMPT = /^(?:crash> |\[?[\w.-]{1,32}@[\w.-]{1,64}[\s:~\]][^#$]{0,64}[#$] )/;
+/** A frame decode_stacktrace.sh printed, `fn (file.c:N file.h:M (discriminator 2))`, up
+ *  to its list of source locations, and one piece of that list (a location, `??:?`, the
+ *  words of a `(discriminator N)`): a client wraps the list anywhere between its pieces. */
+const DECODED_HEAD = /^(?:\? )?[A-Za-z_.$][\w.$]{0,127} \(/;
+const LOCATION_PIECE =
+  /^(?:\(?(?:\.{0,2}\/)?[\w/.+-]{1,200}\.[chS]:(?:\d{1,6}|\?)|\?\?:\?|\(discriminator|\d{1,6})\)*$/;
+const MODULE_WORD = /^\[?[\w-]{1,64}\]?$/;
+/** A frame and a bare module name after it, `kvm_set_memslot+0x3de/0x680 kvm` (how
+ *  decode_stacktrace.sh leaves a module's frame it has no debug info for): the name is
+ *  no piece of a frame the next line's `kvm_vm_ioctl+0x11da/0x18d0` finishes. */
+const FRAME_THEN_MODULE = /\+0x[0-9a-f]{1,8}\/0x[0-9a-f]{1,8} [\w-]{1,64}$/;
 /** A frame `fn+0x1a/0x60` (what a hard wrap inside the offset splits). */
 const FRAME_TOKEN = /^(?:\[<[0-9a-f]{6,16}>\] ?)?[A-Za-z_.$][\w.$]{0,127}\+0x[0-9a-f]{1,8}\/0x[0-9a-f]{1,8}$/;
 
@@ -393,6 +412,8 @@ function continuation(
   let endWidth = shape.widths[from];
   let parts = 1;
   let length = t.trimmedLength(from);
+  // A decoded frame whose location list a client wrapped: the list's rest follows.
+  let open = openLocations(t.trimmed(from));
   for (
     let j = nextLine(t, shape, double, end);
     j < t.length && parts < MAX_PARTS;
@@ -409,8 +430,10 @@ function continuation(
     // acquire site wrapped onto the next line, indented or not.
     // Before 4.x the site had its address first, and a client breaks after that too:
     // `…, at: [<ffffffff81165c5d>]` then `suitable_migration_target+0x19d/0x1e0`.
+    const decodedSite = before.endsWith(', at:') && DECODED_FRAME.test(c);
     const atSite =
       ((before.endsWith(', at:') || AT_ADDRESS.test(before)) && SITE.test(c)) ||
+      decodedSite ||
       // An ARM call line `[<pc>] (fn+0x0/0x45c) from [<lr>] (caller+0x160/0x188)` cut
       // after or before the caller's address; an old task line cut before `(NOTLB)`.
       (ARM_FROM_ADDRESS.test(before) && ARM_CALLER_REST.test(c)) ||
@@ -421,18 +444,25 @@ function continuation(
       // sched_show_task's line cut after its state (`task:syz-executor178 state:R`), the
       // rest indented on the next line (`  stack:26960 pid: 6870 ppid:  6869 flags:…`).
       (TASK_STATE_CUT.test(t.trimmed(end)) && STACK_FIELD_REST.test(c));
+    // (An undecoded quoted-printable body may break the list again at 76 columns: `…:116=`.)
+    const listRest = open > 0 ? locationDepth(qp && c.endsWith('=') ? c.slice(0, -1) : c, 0, open) : -1;
     // A continuation starts where the record's own indentation does (a block indented as
     // a whole keeps it on every line); deeper is the next record's (a frame, a register).
     // Not so after a long log-prefixed line: its rest, unprefixed, keeps the space the
     // client broke at when the message had two there (`state:R  running task`), and
     // goes on mid-message (lower case, not a frame); `[FAILED] …` is a record of its own.
     const midMessage = prefixed && endWidth >= MIN_WRAP && MID_MESSAGE.test(c) && !FRAME_START.test(c);
-    if (t.indent(j) > t.indent(head) && !atSite && !qpSoft && !midMessage) break;
+    // sched_show_task's line (`task:kworker/0:3 state:D … ppid:2`) with its last fields
+    // wrapped and indented by the client: no record the kernel prints is fields alone.
+    const taskFields = TASK_LINE.test(t.trimmed(from)) && FIELD.test(before) && FIELDS.test(c);
+    if (t.indent(j) > t.indent(head) && !atSite && listRest < 0 && !taskFields && !qpSoft && !midMessage) break;
     // A client that wraps a quoted line leaves the rest unquoted, before the next quoted
     // line or the end of the quote.
     // After that unquoted rest, the quote's next line is the next record.
     // (Unless that rest ends in a label whose value the quote's next line holds.)
-    if (depthOf(shape.flags[end]) < depth && depthOf(f) === depth && !dangling(t.trimmed(end), c)) break;
+    // (Or a decoded frame's location list still open, which the quote's next line goes on with.)
+    if (depthOf(shape.flags[end]) < depth && depthOf(f) === depth && !dangling(t.trimmed(end), c) && listRest < 0)
+      break;
     if (depthOf(f) !== depth && !(depthOf(f) < depth && quoteRestEnds(t, shape, double, depth, j, f))) break;
     if (length + 1 + c.length > MAX_LINE) break;
     const cut = lastToken(before);
@@ -450,6 +480,7 @@ function continuation(
     if (
       endWidth >= 40 &&
       !FRAME_TOKEN.test(cut) &&
+      !FRAME_THEN_MODULE.test(before) &&
       FRAME_TOKEN.test(cut + firstToken(c)) &&
       !FRAME_TOKEN.test(cut + ' ' + firstToken(c))
     ) {
@@ -458,6 +489,7 @@ function continuation(
       soft?.add(j);
     } else if (
       atSite ||
+      listRest >= 0 ||
       (UNCLOSED.test(cut) && endWidth >= 40) ||
       (endWidth >= MIN_WRAP - 10 && (CONTINUING.test(c) || (HEX_WORD.test(cut) && HEX_WORDS.test(c))))
     ) {
@@ -484,12 +516,42 @@ function continuation(
         }
       }
     }
+    if (open > 0) open = Math.max(0, listRest);
+    else if (decodedSite) open = openLocations(c);
     length += 1 + c.length;
     parts++;
     endWidth = qpSoft ? endWidth - 1 + shape.widths[j] : shape.widths[j];
     end = j;
   }
   return end;
+}
+
+/** How many parentheses of a decoded frame's location list are still open at the end
+ *  of line `s` (its pieces from `from` on, `depth` open before them): 0 when the list
+ *  closed (a module's name may follow), -1 when a piece is not one of the list's. */
+function locationDepth(s: string, from: number, depth: number): number {
+  const end = s.trimEnd().length;
+  for (let p = from; p < end;) {
+    let q = s.indexOf(' ', p);
+    if (q < 0 || q > end) q = end;
+    const piece = s.slice(p, q);
+    if (depth === 0) return q === end && MODULE_WORD.test(piece) ? 0 : -1;
+    if (!LOCATION_PIECE.test(piece)) return -1;
+    for (let k = 0; k < piece.length; k++) {
+      const c = piece.charCodeAt(k);
+      if (c === 40 /* ( */) depth++;
+      else if (c === 41 /* ) */ && --depth < 0) return -1;
+    }
+    p = q + 1;
+  }
+  return depth;
+}
+
+/** The open parentheses a decoded frame's line leaves (0 when it is none or is whole). */
+function openLocations(s: string): number {
+  if (s.charCodeAt(s.length - 1) === 41 /* ) */ || s.indexOf(' (') < 0) return 0;
+  const m = DECODED_HEAD.exec(s);
+  return m ? Math.max(0, locationDepth(s, m[0].length, 1)) : 0;
 }
 
 /**
