@@ -523,13 +523,18 @@ export function buildModel(records: Records, text: string, kernel: string | null
   // inconsistent; keep ids unique regardless. (Other ids are unique by construction:
   // one group per pid, per address, or an anonymous counter.)
   const seen = new Set<string>();
+  let idle: ModelTask | null = null;
   for (const t of tasks) {
     if (t.pid !== 0) continue;
     let id = t.id;
     for (let k = 2; seen.has(id); k++) id = `${t.id}#${k}`;
     t.id = id;
     seen.add(id);
+    idle = seen.size === 1 ? t : null;
   }
+  // The shared contract names a task by its pid (`task:0`); the CPU is only needed to tell
+  // several idle tasks apart. A dump that shows one idle task gets the contract's id.
+  if (idle && seen.size === 1) idle.id = 'task:0';
   // Indexes of the tasks. A big dump has tens of thousands of tasks and a Map costs
   // ~0.3 µs per entry to fill, so the pid index is the grouping map itself (one group,
   // hence one task, per pid), and ids of the `task:PID` form are looked up through it:

@@ -35,7 +35,8 @@ export function nextCapture(findings: readonly Finding[]): NextCapture | undefin
     }
     if (!taken) continue;
     for (const n of f.nodes) {
-      const m = /^task:(\d{1,9})$/.exec(n);
+      // (An idle task, `task:0`, has no /proc entry to read.)
+      const m = /^task:([1-9]\d{0,8})$/.exec(n);
       if (m) named.push(Number(m[1]));
     }
   }
