@@ -76,6 +76,10 @@ describe('frame line styles', () => {
       module: 'torture',
     });
     expect(parseFrameLine(table, 'update_rq_clock_task (kernel/sched/core.c:?)', 1)!.fn).toBe('update_rq_clock_task');
+    // arm64 (6.13+) marks the frame read from the registers.
+    expect(parseFrameLine(table, 'rcu_preempt_deferred_qs_handler (kernel/rcu/tree_plugin.h:647) (P)', 1)!.fn).toBe(
+      'rcu_preempt_deferred_qs_handler',
+    );
     // Prose with a parenthesis is no frame; nor is a list a client cut (reflow joins it first).
     expect(
       parseFrameLine(table, 'Hardware name: QEMU Standard PC (i440FX + PIIX, 1996), BIOS 1.16.3', 1),

@@ -33,10 +33,11 @@ const INLINE = new RegExp(String.raw`^(${FN}) [\w/.-]{1,200}\.[chS]:\d{1,6}(?::\
 // `??:?` when there was no debug info; a module's name follows the parenthesis, bare
 // (`) drm`) or in brackets. `__schedule (kernel/sched/core.c:5380 kernel/sched/core.c:6764)`,
 // `? schedule (./arch/x86/include/asm/preempt.h:84 (discriminator 13) kernel/sched/core.c:6672)`.
-// The script leaves a space at the end of each line it rewrote.
+// arm64 (6.13+) marks a frame taken from the registers ` (P)`. The script leaves a space
+// at the end of each line it rewrote.
 const SOURCE_AT = String.raw`(?:(?:\.{0,2}/)?[\w/.+-]{1,200}\.[chS]:(?:\d{1,6}|\?)|\?\?:\?)(?: \(discriminator \d{1,6}\))?`;
 const DECODED = new RegExp(
-  String.raw`^(\? )?(${FN}) \(${SOURCE_AT}(?: ${SOURCE_AT}){0,31}\)(?: \[?([\w-]{1,64})\]?)?[ \t]{0,8}$`,
+  String.raw`^(\? )?(${FN}) \(${SOURCE_AT}(?: ${SOURCE_AT}){0,31}\)(?: \[?([\w-]{1,64})\]?)?(?: \([TP]\))?[ \t]{0,8}$`,
 );
 
 // crash `bt`: `#4 [ffff8f4957fbfa30] try_to_wake_up at ffffffff838d63d2 [mod]` (the specification of

@@ -768,6 +768,22 @@ describe('reflow', () => {
     ]);
   });
 
+  it('joins a decoded frame cut before its location list, in a log with prefixes', () => {
+    expect(
+      read([
+        '[   23.143126] rcu_preempt_deferred_qs_handler',
+        '(kernel/rcu/tree_plugin.h:647) (P)',
+        '[   23.143149] irq_work_run_list.part.0 (kernel/irq_work.c:251',
+        '(discriminator 1))',
+        '[   23.143159] run_irq_workd (kernel/irq_work.c:306)',
+      ]).map(([text, no, endNo]) => `${no}-${endNo} ${text}`),
+    ).toEqual([
+      '1-2 rcu_preempt_deferred_qs_handler (kernel/rcu/tree_plugin.h:647) (P)',
+      '3-4 irq_work_run_list.part.0 (kernel/irq_work.c:251 (discriminator 1))',
+      '5-5 run_irq_workd (kernel/irq_work.c:306)',
+    ]);
+  });
+
   it("keeps decode_stacktrace.sh's lines apart: a trailing space, a bare module name after a frame", () => {
     expect(
       read([

@@ -198,6 +198,10 @@ const DECODED_HEAD = /^(?:\? )?[A-Za-z_.$][\w.$]{0,127} \(/;
 const LOCATION_PIECE =
   /^(?:\(?(?:\.{0,2}\/)?[\w/.+-]{1,200}\.[chS]:(?:\d{1,6}|\?)|\?\?:\?|\(discriminator|\d{1,6})\)*$/;
 const MODULE_WORD = /^\[?[\w-]{1,64}\]?$/;
+/** A function's name alone on a line (a frame whose location list was wrapped off). */
+const FUNCTION_ALONE = /^(?:\? )?[A-Za-z_.$][\w.$]{0,127}$/;
+/** arm64's mark of a frame read from the registers (`(P)`, 6.13+) or a trace's `(T)`. */
+const FRAME_MARK = /^\([TP]\)$/;
 /** A frame and a bare module name after it, `kvm_set_memslot+0x3de/0x680 kvm` (how
  *  decode_stacktrace.sh leaves a module's frame it has no debug info for): the name is
  *  no piece of a frame the next line's `kvm_vm_ioctl+0x11da/0x18d0` finishes. */
@@ -445,7 +449,15 @@ function continuation(
       // rest indented on the next line (`  stack:26960 pid: 6870 ppid:  6869 flags:…`).
       (TASK_STATE_CUT.test(t.trimmed(end)) && STACK_FIELD_REST.test(c));
     // (An undecoded quoted-printable body may break the list again at 76 columns: `…:116=`.)
-    const listRest = open > 0 ? locationDepth(qp && c.endsWith('=') ? c.slice(0, -1) : c, 0, open) : -1;
+    const piece = qp && c.endsWith('=') ? c.slice(0, -1) : c;
+    // A decoded frame cut before its list, `rcu_preempt_deferred_qs_handler` then
+    // `(kernel/rcu/tree_plugin.h:647) (P)`: the list opens on the next line.
+    const listRest =
+      open > 0
+        ? locationDepth(piece, 0, open)
+        : end === from && piece.charCodeAt(0) === 40 /* ( */ && FUNCTION_ALONE.test(before.trim())
+          ? locationDepth(piece, 1, 1)
+          : -1;
     // A continuation starts where the record's own indentation does (a block indented as
     // a whole keeps it on every line); deeper is the next record's (a frame, a register).
     // Not so after a long log-prefixed line: its rest, unprefixed, keeps the space the
@@ -516,7 +528,7 @@ function continuation(
         }
       }
     }
-    if (open > 0) open = Math.max(0, listRest);
+    if (open > 0 || listRest >= 0) open = Math.max(0, listRest);
     else if (decodedSite) open = openLocations(c);
     length += 1 + c.length;
     parts++;
@@ -535,7 +547,7 @@ function locationDepth(s: string, from: number, depth: number): number {
     let q = s.indexOf(' ', p);
     if (q < 0 || q > end) q = end;
     const piece = s.slice(p, q);
-    if (depth === 0) return q === end && MODULE_WORD.test(piece) ? 0 : -1;
+    if (depth === 0) return q === end && (MODULE_WORD.test(piece) || FRAME_MARK.test(piece)) ? 0 : -1;
     if (!LOCATION_PIECE.test(piece)) return -1;
     for (let k = 0; k < piece.length; k++) {
       const c = piece.charCodeAt(k);
