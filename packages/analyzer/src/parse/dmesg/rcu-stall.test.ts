@@ -59,6 +59,21 @@ describe('RCU stalls', () => {
   });
 });
 
+describe('RCU stall whose CPU rows lost their tab to a `t` (or `\\t`) on the way', () => {
+  const stall = (tab: string) =>
+    [
+      '[   23.142957] rcu: INFO: rcu_preempt self-detected stall on CPU',
+      `[   23.142962] rcu: ${tab}0-....: (5196 ticks this GP) idle=d8c/1/0x4000000000000002 softirq=2097/2097 fqs=2596`,
+      `[   23.142980] rcu: ${tab}(t=5251 jiffies g=3309 q=1 ncpus=8)`,
+      '[   23.142990] CPU: 0 UID: 0 PID: 24 Comm: irq_work/0 Not tainted 6.16.0 #1 PREEMPT_RT',
+    ].join('\n');
+  it('reads the row either way, as with the tab', () => {
+    for (const tab of ['\t', 't', '\\t']) {
+      expect(analyze(stall(tab)).cpus.find((c) => c.cpu === 0)).toMatchObject({ stuck: true });
+    }
+  });
+});
+
 describe('RCU stall whose CPU rows were cut', () => {
   it("takes the stalled CPU from 'Task dump for CPU N:' right after the report", () => {
     const doc = analyze(

@@ -19,7 +19,9 @@ import { announceCpu, dmesgState } from './state.js';
 import { parseTaskLine } from './task-dump.js';
 
 // `rcu: \t…`: the tab may reach us expanded to spaces (a mail client, a web copy).
-const RCU_PREFIX = /^rcu: {0,2}\s{0,12}/;
+// A CPU row starts with a tab (`pr_err("\t%d-…")`); a log path that writes control
+// characters escaped and a mail path that then drops the backslash leave `\t0-…` or `t0-…`.
+const RCU_PREFIX = /^rcu: {0,2}\s{0,12}(?:\\?t(?=\d{1,5}(?:-[.\w!]{3,6})?: \())?/;
 const HEADER =
   /^INFO: (rcu_\w{1,20}|rcu_tasks\w{0,20}) (self-)?detected (expedited )?stalls? on (?:CPUs?|tasks)(?:\/tasks)?:?(.{0,300})$/;
 // `print_cpu_stall_info`: `%3d-%c%c%c%c: (…` — the CPU, then idle/offline/dyntick flags;
