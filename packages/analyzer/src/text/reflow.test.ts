@@ -800,6 +800,24 @@ describe('reflow', () => {
     ]);
   });
 
+  it("keeps syzkaller's inlined frames apart in a reply quoted three deep", () => {
+    expect(
+      read([
+        '> > >  rwsem_down_write_slowpath+0x551/0x1660 kernel/locking/rwsem.c:1176',
+        '> > >  __down_write_common kernel/locking/rwsem.c:1304 [inline]',
+        '> > >  down_write_nested+0x1db/0x210 kernel/locking/rwsem.c:1694',
+        '> > >  inode_lock_nested include/linux/fs.h:853 [inline]',
+        '> > >  lock_two_nondirectories+0x107/0x210 fs/inode.c:1283',
+      ]).map(([text]) => text),
+    ).toEqual([
+      'rwsem_down_write_slowpath+0x551/0x1660 kernel/locking/rwsem.c:1176',
+      '__down_write_common kernel/locking/rwsem.c:1304 [inline]',
+      'down_write_nested+0x1db/0x210 kernel/locking/rwsem.c:1694',
+      'inode_lock_nested include/linux/fs.h:853 [inline]',
+      'lock_two_nondirectories+0x107/0x210 fs/inode.c:1283',
+    ]);
+  });
+
   it('joins a task line whose last fields a client wrapped and indented', () => {
     expect(
       read([

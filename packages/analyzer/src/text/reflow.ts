@@ -49,6 +49,8 @@ const OPENERS: readonly RegExp[] = [
   // and a section of such a bt named in brackets (`[IRQ stack]`, `[End of IRQ stack]`)
   /^[A-Za-z_.$][\w.$]{0,127}(?:\+(?:0x[0-9a-f]{1,8}|\d{1,8}))? at [0-9a-f]{6,16}(?: \[[\w-]{1,64}\])?$/,
   /^\[(?:End of )?[A-Za-z]{1,12}(?: exception)? stack\]$/,
+  // syzkaller's inlined frame `inode_lock_nested include/linux/fs.h:853 [inline]`
+  /^[A-Za-z_.$][\w.$]{0,127} [\w/.-]{1,200}\.[chS]:\d{1,6}(?::\d{1,4})? \[inline\]$/,
   // a frame decode_stacktrace.sh printed, `fn (kernel/sched/core.c:5258 …) ` (it leaves a
   // space at the end, which is no format=flowed soft break)
   DECODED_FRAME,
