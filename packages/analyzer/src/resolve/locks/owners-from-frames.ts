@@ -7,11 +7,12 @@
 
 import type { Confidence } from '../../contract.js';
 import type { TaskWait } from '../../waits/find.js';
-import { FRAME_HELD_CLASSES, type FrameHeldLock } from '../../knowledge/frame-held-locks.js';
+import { FRAME_HELD_CLASSES } from '../../knowledge/frame-held-locks.js';
 import type { ModelTask } from '../../model/build.js';
 import type { StackFrame } from '../../parse/records.js';
 import { locksHeldByFrames, type FrameHold } from './frame-held.js';
 import type { LockInfo, LockTable } from './table.js';
+import { kernelAtLeast, rowApplies } from './row-applies.js';
 import { mmKey, type FrameWaits } from './waiters-from-frames.js';
 
 /** A task whose frames hold a lock that somebody waits for. */
@@ -153,25 +154,6 @@ function selfHoldWhy(h: FrameHolder): string {
   const row = h.hold.row;
   const fn = h.task.frames[h.hold.index].fn;
   return `its own outer frame ${fn}${row.what ? ` (${row.what})` : ''} already holds ${heldWords(h)}: it waits for a lock it holds${h.weakNote ? `; ${h.weakNote}` : ''}`;
-}
-
-/** Does the frame-held fact hold on this kernel release (null: unknown)? */
-export function rowApplies(row: FrameHeldLock, kernel: string | null): boolean {
-  if (row.before && !kernelBefore(kernel, row.before[0], row.before[1]))
-    if (!row.beforeOrUnknown || kernelAtLeast(kernel, row.before[0], row.before[1])) return false;
-  return !(row.since && kernelBefore(kernel, row.since[0], row.since[1]));
-}
-
-/** Is the release at least major.minor? Unknown releases are not. */
-function kernelAtLeast(release: string | null, major: number, minor: number): boolean {
-  const m = release ? /^(\d{1,2})\.(\d{1,3})/.exec(release) : null;
-  if (!m) return false;
-  return Number(m[1]) > major || (Number(m[1]) === major && Number(m[2]) >= minor);
-}
-
-/** Is the release known and older than major.minor? */
-function kernelBefore(release: string | null, major: number, minor: number): boolean {
-  return release !== null && /^\d{1,2}\.\d{1,3}/.test(release) && !kernelAtLeast(release, major, minor);
 }
 
 /** Does the holder hold it in the function the lock's waiters take it in? The anonymous

@@ -10,7 +10,7 @@ import type { LockWrapper } from '../../knowledge/lock-wrappers.js';
 import type { ModelTask } from '../../model/build.js';
 import type { HeldLockRecord } from '../../parse/records.js';
 import { locksHeldByFrames } from './frame-held.js';
-import { rowApplies } from './owners-from-frames.js';
+import { rowApplies } from './row-applies.js';
 import { mmapLockAddrs } from './structs.js';
 import { TYPE_WORD, type LockInfo, type LockTable } from './table.js';
 
