@@ -48,22 +48,21 @@ export class TaskWait {
   /** The function that called the wait's API: the culprit, or a syscall entry that the
    *  culprit search skips as plumbing (2.6's sys_mprotect took mmap_sem itself). */
   get caller(): LocatedFrame | null {
-    const all = this.task.frames;
-    for (let c = this.sw.api + 1; c < all.length; c++) {
-      const f = all[c];
-      if (f.context === 'irq' || f.context === 'nmi' || !f.reliable || this.sw.known.waitRule(f)) continue;
-      return this.at(c);
-    }
-    return null;
+    return this.firstOwnFrameAfterApi((f) => Boolean(this.sw.known.waitRule(f)));
   }
   /** The first frame of the task's own context outside the wait's API, even one that is
    *  itself a wait (sync_inodes_sb, itself a writeback wait, takes s_sync_lock inline):
    *  the function that took the lock a primitive waits for. */
   get directCaller(): LocatedFrame | null {
+    return this.firstOwnFrameAfterApi((f) => this.sw.known.isGeneric(f));
+  }
+  /** The first reliable frame of the task's own context (not an IRQ or NMI stack) outside
+   *  the wait's API that `skip` does not pass over. */
+  private firstOwnFrameAfterApi(skip: (f: StackFrame) => boolean): LocatedFrame | null {
     const all = this.task.frames;
     for (let c = this.sw.api + 1; c < all.length; c++) {
       const f = all[c];
-      if (f.context === 'irq' || f.context === 'nmi' || !f.reliable || this.sw.known.isGeneric(f)) continue;
+      if (f.context === 'irq' || f.context === 'nmi' || !f.reliable || skip(f)) continue;
       return this.at(c);
     }
     return null;
