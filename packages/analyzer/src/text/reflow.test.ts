@@ -768,6 +768,36 @@ describe('reflow', () => {
     ]);
   });
 
+  it('joins a syzkaller lock site wrapped after `at:`, inlined or with its source line, quoted or not', () => {
+    // hung-task-syzbot-hugetlbfs-…-6.18 as published: each held-lock entry broken after
+    // `at:`, the site's rest left unquoted by the replying client.
+    expect(
+      read([
+        '> > 1 lock held by syz.5.48/5749:',
+        '> >  #0: ffff888011d3f618 (&hugetlbfs_i_mmap_rwsem_key){++++}-{4:4}, at:',
+        '> > i_mmap_lock_read include/linux/fs.h:568 [inline]',
+        '> >  #0: ffff888011d3f618 (&hugetlbfs_i_mmap_rwsem_key){++++}-{4:4}, at:',
+        '__rmap_walk_file+0x227/0x620 mm/rmap.c:2905',
+        '> >  #1: ffff888011d3f618 (&hugetlbfs_i_mmap_rwsem_key){++++}-{4:4}, at:',
+        '> > Call Trace:',
+      ]),
+    ).toEqual([
+      ['1 lock held by syz.5.48/5749:', 1, 1],
+      [
+        '#0: ffff888011d3f618 (&hugetlbfs_i_mmap_rwsem_key){++++}-{4:4}, at: i_mmap_lock_read include/linux/fs.h:568 [inline]',
+        2,
+        3,
+      ],
+      [
+        '#0: ffff888011d3f618 (&hugetlbfs_i_mmap_rwsem_key){++++}-{4:4}, at: __rmap_walk_file+0x227/0x620 mm/rmap.c:2905',
+        4,
+        5,
+      ],
+      ['#1: ffff888011d3f618 (&hugetlbfs_i_mmap_rwsem_key){++++}-{4:4}, at:', 6, 6],
+      ['Call Trace:', 7, 7],
+    ]);
+  });
+
   it('joins a decoded frame cut before its location list, in a log with prefixes', () => {
     expect(
       read([

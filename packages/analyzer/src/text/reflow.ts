@@ -163,6 +163,12 @@ const FIELDS = /^[a-z_]{1,16}: {0,8}\S{1,40}(?: {1,8}[a-z_]{1,16}: {0,8}\S{1,40}
 /** An acquire site on its own: `__driver_attach+0x19c/0x2c0`, `[<c05937fd>] ps2_command+0x6a/0x2bd`. */
 const SITE =
   /^(?:\[<[0-9a-f]{6,16}>\] ?)?[A-Za-z_.$][\w.$]{0,127}\+0x[0-9a-f]{1,8}\/0x[0-9a-f]{1,8}(?: \[[\w-]{1,64}\])?$/;
+/** The same site as syzkaller's symbolizer prints it, with its source line:
+ *  `do_truncate+0x20c/0x310 fs/open.c:64`, or an inlined function's
+ *  `inode_lock include/linux/fs.h:802 [inline]` (syzkaller's pkg/report adds the source
+ *  line to each frame it symbolizes). */
+const SYZ_SITE =
+  /^[A-Za-z_.$][\w.$]{0,127}(?:\+0x[0-9a-f]{1,8}\/0x[0-9a-f]{1,8}(?: \[[\w-]{1,64}\])? [\w/.+-]{1,200}\.[chS]:\d{1,6}|(?: [\w/.+-]{1,200}\.[chS]:\d{1,6}(?::\d{1,4})? \[inline\]))$/;
 /** sparc32's show_stack prints each frame with two printk calls, `[%08lx : ` and `%pS ] `,
  *  that a 4.9+ printk puts on two lines: `[f0067d00 : ` then `do_raw_spin_lock+0xa8/0xd8 ] `
  *  (arch/sparc/kernel/process_32.c). The second half is the rest of the first. */
@@ -439,6 +445,7 @@ function continuation(
     const decodedSite = before.endsWith(', at:') && DECODED_FRAME.test(c);
     const atSite =
       ((before.endsWith(', at:') || AT_ADDRESS.test(before)) && SITE.test(c)) ||
+      (before.endsWith(', at:') && SYZ_SITE.test(c)) ||
       decodedSite ||
       // An ARM call line `[<pc>] (fn+0x0/0x45c) from [<lr>] (caller+0x160/0x188)` cut
       // after or before the caller's address; an old task line cut before `(NOTLB)`.
