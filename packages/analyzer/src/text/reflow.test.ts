@@ -355,6 +355,38 @@ describe('reflow', () => {
     ]);
   });
 
+  it('keeps powerpc frame lines apart in a quoted-printable body (their stack pointer starts with a letter)', () => {
+    // The encoder's 76-column breaks make the whole body look wrapped at ~76; a powerpc
+    // frame `[sp] [pc] fn+off/size` and show_regs' `NIP [pc] fn` are records of their own.
+    const qp = [
+      'CPU: 29 PID: 19816 Comm: lspci Tainted: G           OE    4.15.0-21-generic=',
+      ' #22-Ubuntu',
+      'Call Trace:',
+      '[c000003fbed3fb00] [c000000000cddd5c] dump_stack+0xb0/0xf4 (unreliable)',
+      '[c000003fbed3fb40] [c00000000003a824] eeh_dev_check_failure+0x234/0x5b0',
+      '[c000003fbed3fbe0] [c0000000000aced8] pnv_pci_read_config+0x128/0x160',
+      'GPR28: 0000000000400000 0000000000000001 c000003fed710900 00000000000008c6',
+      'NIP [c000000000024420] udelay+0x40/0x60',
+      'LR [c0080000107e970c] __tg3_readphy+0xa4/0x1d0 [tg3]',
+      '[c00020397b4d3660] [c0080000107e972c] __tg3_readphy+0xc4/0x1d0 [tg3] (unrel=',
+      'iable)',
+      '[c00020397b4d36b0] [c0080000107fcf84] tg3_setup_copper_phy+0x64c/0x1130 [tg=',
+      '3]',
+    ];
+    expect(read(qp).map((o) => o[0])).toEqual([
+      'CPU: 29 PID: 19816 Comm: lspci Tainted: G           OE    4.15.0-21-generic #22-Ubuntu',
+      'Call Trace:',
+      '[c000003fbed3fb00] [c000000000cddd5c] dump_stack+0xb0/0xf4 (unreliable)',
+      '[c000003fbed3fb40] [c00000000003a824] eeh_dev_check_failure+0x234/0x5b0',
+      '[c000003fbed3fbe0] [c0000000000aced8] pnv_pci_read_config+0x128/0x160',
+      'GPR28: 0000000000400000 0000000000000001 c000003fed710900 00000000000008c6',
+      'NIP [c000000000024420] udelay+0x40/0x60',
+      'LR [c0080000107e970c] __tg3_readphy+0xa4/0x1d0 [tg3]',
+      '[c00020397b4d3660] [c0080000107e972c] __tg3_readphy+0xc4/0x1d0 [tg3] (unreliable)',
+      '[c00020397b4d36b0] [c0080000107fcf84] tg3_setup_copper_phy+0x64c/0x1130 [tg3]',
+    ]);
+  });
+
   it('joins a soft break right before a space, then the hard wrap of the decoded line (bugzilla mail of a syslog)', () => {
     // A bug tracker wrapped the syslog line at ~80 columns; quoted-printable then broke it
     // again at 76, before the space of ` for`.

@@ -41,6 +41,11 @@ const DECODED_FRAME = /^[A-Za-z_.$][\w.$]{0,127} \((?:(?:\.{0,2}\/)?[\w/.+-]{1,2
 // anchored and bounded.
 const OPENERS: readonly RegExp[] = [
   /^\[(?:<|[ \d]|[TC] ?\d|[0-9a-f]{8,16} :)/, // `[<ffffffff81234567>] fn`, `[  12.3]`, `[T123]`, sparc32's `[f0067d00 :`
+  // powerpc's frame `[c000003fbed3fb40] [c00000000003a824] fn+0x234/0x5b0` (show_stack prints
+  // the stack pointer first, arch/powerpc/kernel/process.c) and show_regs' `NIP [c0…] fn`,
+  // `LR [c0…] fn` lines: the stack pointer of a 64-bit kernel starts with a letter.
+  /^\[[0-9a-f]{8,16}\] \[[0-9a-f]{8,16}\] /,
+  /^(?:NIP|LR) {1,2}\[[0-9a-f]{8,16}\] /,
   /^<[/A-Z\d]/, // `<IRQ>`, `</NMI>`, `<4>`
   /^#\d/, // crash frames `#3 [ffff…]`, lockdep's `#0: ffff…`
   /^\? /, // an unreliable frame

@@ -71,6 +71,29 @@ describe('watchdog headlines alone', () => {
     const others = analyze('watchdog: CPU 3 detected hard LOCKUP on other CPUs 5,7-8\n');
     expect(others.cpus.filter((c) => c.stuck).map((c) => c.cpu)).toEqual([5, 7, 8]);
   });
+
+  it('reads the same watchdog as first merged (4.13-4.16): `Watchdog CPU:N …` without the prefix', () => {
+    const doc = analyze(
+      [
+        'Watchdog CPU:128 detected Hard LOCKUP other CPUS:168,170-171',
+        'Watchdog CPU:168 Hard LOCKUP',
+        'Modules linked in: tg3',
+        'CPU: 168 PID: 0 Comm: swapper/168 Tainted: G           OE    4.15.0-21-generic #22-Ubuntu',
+        'NIP:  c000000000024420 LR: c0080000107e970c CTR: c0000000000243e0',
+        'NIP [c000000000024420] udelay+0x40/0x60',
+        'LR [c0080000107e970c] __tg3_readphy+0xa4/0x1d0 [tg3]',
+        'Call Trace:',
+        '[c00020397b4d3660] [c0080000107e972c] __tg3_readphy+0xc4/0x1d0 [tg3] (unreliable)',
+        '[c00020397b4d36b0] [c0080000107fcf84] tg3_setup_copper_phy+0x64c/0x1130 [tg3]',
+        '',
+      ].join('\n'),
+    );
+    expect(doc.kind).toBe('hard_lockup');
+    expect(doc.cpus.filter((c) => c.stuck).map((c) => c.cpu)).toEqual([168, 170, 171]);
+    expect(doc.tasks.find((t) => t.cpu === 168)?.frames.map((f) => f.fn)).toContain('tg3_setup_copper_phy');
+    // `Watchdog CPU:168 became unstuck` and the like are no report.
+    expect(analyze('Watchdog CPU:168 became unstuck\n').kind).toBe('unknown');
+  });
 });
 
 describe('the panic line and the CPU line after it', () => {

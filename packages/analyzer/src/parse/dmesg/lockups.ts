@@ -39,9 +39,14 @@ const HARD = /Watchdog detected hard LOCKUP on cpu (\d{1,5})/;
 // (watchdog_smp_panic), `watchdog: CPU 5 Hard LOCKUP` (wd_lockup_ipi, on the stuck CPU).
 const PPC_SELF = /(?:^|: )CPU (\d{1,5}) (?:self-detected hard LOCKUP @ |Hard LOCKUP$)/;
 const PPC_OTHERS = /(?:^|: )CPU \d{1,5} detected hard LOCKUP on other CPUs ([\d,-]{1,200})$/;
+// The same watchdog as first merged (v4.13, commit 2104180a5369, until pr_fmt gave it the
+// `watchdog: ` prefix in v4.17): `Watchdog CPU:3 detected Hard LOCKUP other CPUS:5,7-8`
+// (watchdog_smp_panic) and `Watchdog CPU:5 Hard LOCKUP` (wd_lockup_ipi / soft_nmi_interrupt).
+const PPC_OLD_SELF = /(?:^|: )Watchdog CPU:(\d{1,5}) Hard LOCKUP$/;
+const PPC_OLD_OTHERS = /(?:^|: )Watchdog CPU:\d{1,5} detected Hard LOCKUP other CPUS:([\d,-]{1,200})$/;
 // Lines print_modules/print_irqtrace_events add under a lockup headline.
 const LOCKUP_PREAMBLE =
-  /^(?:Modules linked in:|irq event stamp: |hardirqs last {1,2}(?:en|dis)abled at |softirqs last {1,2}(?:en|dis)abled at |Sending NMI from CPU |(?:watchdog: )?CPU \d{1,5} TB:\d)/;
+  /^(?:Modules linked in:|irq event stamp: |hardirqs last {1,2}(?:en|dis)abled at |softirqs last {1,2}(?:en|dis)abled at |Sending NMI from CPU |(?:watchdog: )?CPU \d{1,5} TB:\d|Watchdog CPU:\d{1,5} TB:\d)/;
 
 function preambleEnd(lines: LineTable, j: number): number {
   while (j < lines.length && LOCKUP_PREAMBLE.test(lines.trimmed(j))) j++;
@@ -87,8 +92,8 @@ export const hardLockupParser: FormatParser = {
     const t = lines.trimmed(i);
     // The panic line is the panic parser's (panic.ts).
     if (t.includes('Kernel panic - not syncing')) return null;
-    const m = HARD.exec(t) ?? PPC_SELF.exec(t);
-    const others = m ? null : PPC_OTHERS.exec(t);
+    const m = HARD.exec(t) ?? PPC_SELF.exec(t) ?? PPC_OLD_SELF.exec(t);
+    const others = m ? null : (PPC_OTHERS.exec(t) ?? PPC_OLD_OTHERS.exec(t));
     const cpus = m ? [Number(m[1])] : others ? cpuList(others[1]) : [];
     if (cpus.length === 0) return null;
     const sp = span(lines, i, i + 1);
