@@ -6,7 +6,8 @@
 // evidence span inside the reshaped text.
 //
 // The captures are every real one the project holds (fixtures/real) and, when this
-// checkout sits beside it, the shared real corpus (../shared/corpus/real). A reshaping a
+// checkout sits beside it, the shared real corpus (../shared/corpus/real) and the 136
+// syzkaller hang logs (../shared/corpus/syzkaller). A reshaping a
 // capture does not survive yet is listed in fixtures/real/reshape-gaps.json (capture →
 // reshaping → what is lost); it must still fail, and the test fails the day it passes.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
@@ -19,6 +20,7 @@ const repoRoot = resolve(import.meta.dirname, '..', '..', '..');
 const DIRS = [
   resolve(import.meta.dirname, '..', 'fixtures', 'real'),
   resolve(repoRoot, '..', 'shared', 'corpus', 'real'),
+  resolve(repoRoot, '..', 'shared', 'corpus', 'syzkaller'),
 ];
 
 /**

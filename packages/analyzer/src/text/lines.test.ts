@@ -161,6 +161,13 @@ describe('stripPrefixes', () => {
     expect(stripPrefixes('<4>  schedule+0x1/0x2').text).toBe('  schedule+0x1/0x2');
   });
 
+  it("keeps a Code: line's faulting-byte mark that a wrap put first, and a two-digit level before a message", () => {
+    const rest = stripPrefixes('<65> 48 8b 14 25 00 ff 01 00 65 8b 05 50 47 8e 7e a9 00 01 ff 00 48');
+    expect(rest.text).toBe('<65> 48 8b 14 25 00 ff 01 00 65 8b 05 50 47 8e 7e a9 00 01 ff 00 48');
+    expect(rest.prefixed).toBe(false);
+    expect(stripPrefixes('<30>systemd[1]: Started Journal Service.').text).toBe('systemd[1]: Started Journal Service.');
+  });
+
   it('removes the `| ` block mark of a log pasted into a commit message, quoted or not', () => {
     expect(stripPrefixes('| smp: csd: CSD lock (#1) handling this request.').text).toBe(
       'smp: csd: CSD lock (#1) handling this request.',

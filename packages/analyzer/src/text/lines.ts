@@ -311,6 +311,11 @@ function numberedText(input: string, first: [number, number][]): boolean {
 // `<4>` / `<6>` printk level markers (also `<4>[  12.3]`).
 // CI logs (IGT's dmesg capture) put a space between the level and the time: `<6> [299.37] `.
 const LEVEL = /^<\d{1,2}>(?: (?=\[))?/;
+// A `Code:` line marks the faulting byte `<%02x>` (arch/x86/kernel/dumpstack.c
+// show_opcodes): a client that wraps the line right before an all-digit one (`<65> 48 8b
+// 14 …`) leaves what looks like a two-digit level. Levels are one digit for the kernel's
+// own lines; a two-digit one followed by more code bytes is the rest of the Code: line.
+const CODE_BYTES_AFTER_MARK = /^ [0-9a-f]{2}(?: |$)/;
 // dmesg -x (--decode): `kern  :warn  : [ 4838.219744] …` (facility and level, padded).
 const DECODED_LEVEL =
   /^(?:kern|user|mail|daemon|auth|syslog|lpr|news|uucp|cron|authpriv|ftp|local[0-7]) {0,3}:(?:emerg|alert|crit|err|warn|notice|info|debug) {0,3}: /;
@@ -673,7 +678,7 @@ function strip(raw: string, out: Stripped): void {
     let end0: number;
     const before = s;
     let c0 = s.charCodeAt(0);
-    if (c0 === 60 /* < */ && (m = LEVEL.exec(s))) {
+    if (c0 === 60 /* < */ && (m = LEVEL.exec(s)) && !(m[0].length === 4 && CODE_BYTES_AFTER_MARK.test(s.slice(4)))) {
       s = s.slice(m[0].length);
       c0 = s.charCodeAt(0);
       prefixed = true;
