@@ -830,6 +830,28 @@ describe('reflow', () => {
     ]);
   });
 
+  it("joins a kernel message's capitalised rest alone between prefixed lines, not the sender's prose", () => {
+    const log = [
+      '[  361.297131] Call Trace:',
+      '[  361.299714]  [<ffffffff829f5a8c>] schedule+0x9c/0x1b0',
+      '[  361.300009] unregister_netdevice: waiting for lo to become free.',
+      'Usage count = 6',
+      '[  361.312401]  [<ffffffff829f6315>] schedule_preempt_disabled+0x15/0x20',
+      '[  361.318972]  [<ffffffff829fb0c0>] mutex_lock_nested+0x3b0/0x1130 and more words',
+    ];
+    expect(read(log)[2]).toEqual(['unregister_netdevice: waiting for lo to become free. Usage count = 6', 3, 4]);
+    // The same sentence after the log's last line, or after a short line, is the sender's.
+    expect(read([...log.slice(0, 3), 'Then the machine hung for good.']).slice(2)).toEqual([
+      ['unregister_netdevice: waiting for lo to become free.', 3, 3],
+      ['Then the machine hung for good.', 4, 4],
+    ]);
+    expect(read([log[0], log[1], '[  361.300009] it hung.', 'Then it was gone again', log[4], log[5]])[3]).toEqual([
+      'Then it was gone again',
+      4,
+      4,
+    ]);
+  });
+
   it('joins a decoded frame cut before its location list, in a log with prefixes', () => {
     expect(
       read([

@@ -89,7 +89,7 @@ const OPENERS: readonly RegExp[] = [
 
 // In a text whose lines carry log prefixes, a continuation is any unprefixed line except
 // what starts another capture pasted right after the log (a shell or crash prompt, a
-// crash task header) or the sender's prose.
+// crash task header) or the sender's prose (SENTENCE, below).
 const FOREIGN_OPENERS: readonly RegExp[] = [
   /^crash> /,
   // hangscope-collect's section headers (its kernel log is followed by the next section)
@@ -98,7 +98,6 @@ const FOREIGN_OPENERS: readonly RegExp[] = [
   /^PID: {1,8}\d/,
   /^\[?[\w.-]{1,32}@[\w.-]{1,64}[\s:~\]]/, // `[root@host ~]# …`, `user@host:~$ …`
   /^[$#] /,
-  /^[A-Z][a-z]{1,20} [a-z]{1,20} /, // a sentence
   /^\d{4}[/-]\d\d[/-]\d\d[ T]\d\d:\d\d/, // another program's log line (syzkaller's `2018/08/03 14:36:29 …`)
   /^`{3}/, // the markdown code fence that ends a pasted log
   // A lockdep lock line `ADDR (class){usage}…` printed without the log's prefix (a
@@ -106,6 +105,9 @@ const FOREIGN_OPENERS: readonly RegExp[] = [
   /^(?:[0-9a-f]{8,16}|\(____ptrval____\)) \(.{1,256}\)\{[-+.?0-9a-zA-Z]{0,16}\}/,
 ];
 
+/** The sender's prose after a log: a sentence. (A kernel message's rest may read as one,
+ *  `Usage count = 6`; see sandwiched().) */
+const SENTENCE = /^[A-Z][a-z]{1,20} [a-z]{1,20} /;
 /** A token that opens a bracket it does not close: `[snd_soc_fsl_xcvr` (a module's build id wrapped). */
 const UNCLOSED = /^[[(][^\])]{0,80}$/;
 /** Fields that continue a line and never start one: crash's `PID: N  TASK: …  CPU: N  COMMAND: "…"`,
@@ -389,6 +391,12 @@ function nextLine(t: LineTable, shape: LineShape, double: boolean, k: number): n
   return double && k + 2 < t.length && empty(t, shape, k + 1) && !empty(t, shape, k + 2) ? k + 2 : k + 1;
 }
 
+/** Line j is alone between prefixed lines: the line after it carries a log prefix too. */
+function sandwiched(t: LineTable, shape: LineShape, double: boolean, j: number): boolean {
+  const after = nextLine(t, shape, double, j);
+  return after < t.length && (shape.flags[after] & LINE_PREFIXED) !== 0;
+}
+
 /** The quote goes on (or ends) at line k: the rest of a wrapped quoted line is over. */
 function endsQuoteAt(t: LineTable, shape: LineShape, depth: number, k: number): boolean {
   return k >= t.length || empty(t, shape, k) || depthOf(shape.flags[k]) === depth;
@@ -528,6 +536,14 @@ function continuation(
       const orphan = parts > 1 && endWidth < ORPHAN && !soft?.has(end);
       if (prefixed) {
         if ((full <= MIN_WRAP && !orphan) || FOREIGN_OPENERS.some((re) => re.test(c))) break;
+        // A sentence is the sender's, unless it is the one unprefixed line between two
+        // prefixed ones and the line before it reaches the text's wrap column: a kernel
+        // message's rest (`… waiting for lo to become free.` then `Usage count = 6`).
+        if (
+          SENTENCE.test(c) &&
+          !(sandwiched(t, shape, double, j) && full > wrapWidth() && endWidth >= wrapWidth() - WALL * 3)
+        )
+          break;
       } else {
         // `task:… pid:276182 ppid:2` then `flags:0x00004000`: a list of fields cut between two
         const fields = endWidth >= MIN_WRAP - 10 && FIELD.test(before) && FIELDS.test(c);
