@@ -852,6 +852,60 @@ describe('reflow', () => {
     ]);
   });
 
+  it('joins a quoted line that a reply wrapped into more than two unquoted pieces', () => {
+    // A Code: line quoted, then wrapped at 72: three unquoted rests before the quote goes on.
+    expect(
+      read([
+        '> [  223.052706]  <IRQ>',
+        '> [  223.052706]  do_raw_spin_lock+0xc0/0xd0',
+        '> [  223.052707]  _raw_spin_lock_irqsave+0x95/0xa0',
+        '> [  223.052708]  cdnsp_gadget_ep_queue.cold+0x88/0x107 [cdnsp_udc_pci]',
+        '> [  223.052714]  </IRQ>',
+        '> [  223.052718] RIP: 0010:do_raw_spin_trylock+0x18/0x40',
+        '> [  223.052719] Code: ff ff 66 90 eb 86 66 66 2e 0f 1f 84 00 00 00 00',
+        '00 90 0f 1f 44 00 00 55 8b 07 48 89 e5 85 c0 75 29 ba 01 00 00 00 f0 0f',
+        'b1 17 <75> 1e 65 8b 05 2f 77 ee 70 89 47 08 5d 65 48 8b 04 25 40 7e 01',
+        '00',
+        '> [  223.052720] RSP: 0018:ffffbc494011c9f8 EFLAGS: 00000046',
+      ]).map(([, from, to]) => [from, to]),
+    ).toEqual([
+      [1, 1],
+      [2, 2],
+      [3, 3],
+      [4, 4],
+      [5, 5],
+      [6, 6],
+      [7, 10],
+      [11, 11],
+    ]);
+    // A reply's own short lines between quoted ones stay its own.
+    expect(
+      read([
+        '> [  223.052719] RIP: 0010:do_raw_spin_trylock+0x18/0x40',
+        'ok',
+        'so',
+        'this?',
+        '> [  223.052720] RSP: 0018',
+      ]).length,
+    ).toBe(5);
+  });
+
+  it("joins crash's task header cut after TASK: or CPU:", () => {
+    expect(
+      read([
+        '[ 0 00:02:56.990] [RU]  PID: 1354     TASK: ff48df6f2c5c8000  CPU:',
+        '33   COMMAND: "ice-ptp-0000:10"',
+        'PID: 161097   TASK:',
+        'ff48df634a111ec0  CPU: 33   COMMAND: "handler111"',
+        'PID: 583      TASK: ff48df6f37845c40  CPU: 33   COMMAND: "kworker/33:1H"',
+      ]),
+    ).toEqual([
+      ['[ 0 00:02:56.990] [RU]  PID: 1354     TASK: ff48df6f2c5c8000  CPU: 33   COMMAND: "ice-ptp-0000:10"', 1, 2],
+      ['PID: 161097   TASK: ff48df634a111ec0  CPU: 33   COMMAND: "handler111"', 3, 4],
+      ['PID: 583      TASK: ff48df6f37845c40  CPU: 33   COMMAND: "kworker/33:1H"', 5, 5],
+    ]);
+  });
+
   it('joins a decoded frame cut before its location list, in a log with prefixes', () => {
     expect(
       read([

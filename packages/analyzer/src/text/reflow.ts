@@ -133,6 +133,13 @@ const DANGLING: readonly (readonly [label: RegExp, value: RegExp])[] = [
   [/^#\d{1,5} \[[0-9a-f]{8,16}\] \S{1,160} at$/, /^[0-9a-f]{8,16}(?: \[[\w-]{1,64}\])?$/],
   [/^(?:[A-Za-z][A-Za-z0-9_]{0,8} ?: {0,3}[0-9a-f]{4,16} {1,4}){1,6}[A-Za-z][A-Za-z0-9_]{0,8} ?:$/, HEX_WORD],
   [/ COMMAND:$/, /^"[^"]{0,64}"$/],
+  // crash's task header (`PID: 1354  TASK: ff48…  CPU: 33  COMMAND: "…"`, also in `ps -m`
+  // rows) cut after `TASK:` or `CPU:`, the rest of the header on the next line
+  [
+    /(?:^|[\] ])PID: {1,8}\d{1,10} {1,8}TASK:$/,
+    /^[0-9a-f]{8,16}(?: {1,8}CPU: {1,8}\d{1,5})?(?: {1,8}COMMAND: "[^"]{0,64}"?)?$/,
+  ],
+  [/(?:^|[\] ])PID: {1,8}\d{1,10} {1,8}TASK: [0-9a-f]{8,16} {1,8}CPU:$/, /^\d{1,5}(?: {1,8}COMMAND: "[^"]{0,64}"?)?$/],
   // a frame's module cut before its build id: `fn+0x207/0x290 [cfg80211` then `2571f5…ce]`
   [/\+0x[0-9a-f]{1,8}\/0x[0-9a-f]{1,8} \[[\w-]{1,64}$/, /^[0-9a-f]{40}\]$/],
   [/ COMMAND: "[^"]{1,16}$/, /^[^"]{1,16}"$/], // a comm with a space (`"VM Thread"`) cut at it
@@ -403,13 +410,18 @@ function endsQuoteAt(t: LineTable, shape: LineShape, depth: number, k: number): 
 }
 
 /** Line j (of flags `f`, shallower than the quote at `depth`) is the unquoted rest of a
- *  wrapped quoted line: the quote goes on or ends after it, or after one more such line. */
+ *  wrapped quoted line: the quote goes on or ends after it, or after one more such line.
+ *  A line longer than three times the wrap (a `Code:` line, a module list) leaves a longer
+ *  run of such lines: each but the last then fills the wrap (MIN_WRAP columns at least). */
 function quoteRestEnds(t: LineTable, shape: LineShape, double: boolean, depth: number, j: number, f: number): boolean {
-  const after = nextLine(t, shape, double, j);
-  return (
-    endsQuoteAt(t, shape, depth, after) ||
-    (depthOf(shape.flags[after]) === depthOf(f) && endsQuoteAt(t, shape, depth, nextLine(t, shape, double, after)))
-  );
+  for (let k = j, n = 0; n < MAX_PARTS; n++) {
+    const after = nextLine(t, shape, double, k);
+    if (endsQuoteAt(t, shape, depth, after)) return true;
+    if (depthOf(shape.flags[after]) !== depthOf(f) || empty(t, shape, after)) return false;
+    if (n > 0 && (shape.widths[j] < MIN_WRAP || shape.widths[k] < MIN_WRAP)) return false;
+    k = after;
+  }
+  return false;
 }
 
 /**
