@@ -1,7 +1,7 @@
 // Real captures reshaped the way they reach a user: wrapped by a mail client at N
 // columns (with and without format=flowed's trailing space), quoted in a reply (`> `,
-// `>>`, `> > `, `>` without a space), double-spaced by a web page, and wrapped then
-// quoted. The analysis of each reshaped text must keep what the analysis of the text as
+// `>>`, `> > `, `>` without a space), double-spaced by a web page, wrapped then
+// quoted, and quoted then wrapped. The analysis of each reshaped text must keep what the analysis of the text as
 // captured reads: its tasks (by pid), its stuck CPUs and its wait-for edges, with every
 // evidence span inside the reshaped text.
 //
@@ -68,6 +68,9 @@ const RESHAPINGS: [string, (t: string) => string][] = [
   ['quoted "> > "', (t) => quote(t, '> > ')],
   ['double-spaced', doubleSpace],
   ['wrapped at 72, then quoted "> "', (t) => quote(wrap(t, 72), '> ')],
+  // A reply that quotes the capture and then wraps it: each long line's rest is left
+  // unquoted between quoted lines (how the hugetlbfs capture in fixtures/real was mailed).
+  ['quoted "> ", then wrapped at 72', (t) => wrap(quote(t, '> '), 72)],
 ];
 
 /** What the checks compare: tasks by pid, stuck CPUs, edges by their endpoints. */

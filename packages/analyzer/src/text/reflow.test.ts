@@ -890,6 +890,28 @@ describe('reflow', () => {
     ).toBe(5);
   });
 
+  it('joins a decoded lockdep line that a reply wrapped after its address, at long words', () => {
+    const head = '> [   19.416406][    T1] ';
+    expect(
+      read([
+        head + '============================================',
+        head + 'WARNING: possible recursive locking detected',
+        head + '--------------------------------------------',
+        head + 'swapper/0/1 is trying to acquire lock:',
+        '> [ 19.416406][ T1] ffff88813b9c84d0',
+        '(&dev->mode_config.mutex){+.+.}-{4:4}, at:',
+        'drm_helper_probe_single_connector_modes',
+        '(drivers/gpu/drm/drm_probe_helper.c:633) ',
+        head,
+        head + 'but task is already holding lock:',
+      ])[4],
+    ).toEqual([
+      'ffff88813b9c84d0 (&dev->mode_config.mutex){+.+.}-{4:4}, at: drm_helper_probe_single_connector_modes (drivers/gpu/drm/drm_probe_helper.c:633)',
+      5,
+      8,
+    ]);
+  });
+
   it("joins crash's task header cut after TASK: or CPU:", () => {
     expect(
       read([

@@ -411,14 +411,25 @@ function endsQuoteAt(t: LineTable, shape: LineShape, depth: number, k: number): 
 
 /** Line j (of flags `f`, shallower than the quote at `depth`) is the unquoted rest of a
  *  wrapped quoted line: the quote goes on or ends after it, or after one more such line.
- *  A line longer than three times the wrap (a `Code:` line, a module list) leaves a longer
- *  run of such lines: each but the last then fills the wrap (MIN_WRAP columns at least). */
-function quoteRestEnds(t: LineTable, shape: LineShape, double: boolean, depth: number, j: number, f: number): boolean {
+ *  A line longer than twice the wrap (a `Code:` line, a module list, a decoded lockdep
+ *  line) leaves a longer run of such lines: each but the last is then full, the first
+ *  word of the next piece would not have fitted on it within the wrap column `w`. */
+function quoteRestEnds(
+  t: LineTable,
+  shape: LineShape,
+  double: boolean,
+  depth: number,
+  j: number,
+  f: number,
+  w: () => number,
+): boolean {
+  const full = (k: number, next: number) => shape.widths[k] + 1 + firstToken(t.trimmed(next)).length > w();
   for (let k = j, n = 0; n < MAX_PARTS; n++) {
     const after = nextLine(t, shape, double, k);
     if (endsQuoteAt(t, shape, depth, after)) return true;
     if (depthOf(shape.flags[after]) !== depthOf(f) || empty(t, shape, after)) return false;
-    if (n > 0 && (shape.widths[j] < MIN_WRAP || shape.widths[k] < MIN_WRAP)) return false;
+    if (n === 1 && !(full(j, k) && full(k, after))) return false;
+    if (n > 1 && !full(k, after)) return false;
     k = after;
   }
   return false;
@@ -509,7 +520,7 @@ function continuation(
     // (Or a decoded frame's location list still open, which the quote's next line goes on with.)
     if (depthOf(shape.flags[end]) < depth && depthOf(f) === depth && !dangling(t.trimmed(end), c) && listRest < 0)
       break;
-    if (depthOf(f) !== depth && !(depthOf(f) < depth && quoteRestEnds(t, shape, double, depth, j, f))) break;
+    if (depthOf(f) !== depth && !(depthOf(f) < depth && quoteRestEnds(t, shape, double, depth, j, f, wrapWidth))) break;
     if (length + 1 + c.length > MAX_LINE) break;
     const cut = lastToken(before);
     // A rule (`-----`, `=====`) is a line of its own: a client breaks only at a space.
