@@ -19,6 +19,7 @@ import { captureRanges, nameCaptures, whatTheLastCaptureAdded } from './summary/
 import { nextCapture } from './summary/next-capture.js';
 import { writeVerdict } from './summary/verdict.js';
 import { ANALYZER_VERSION } from './version.js';
+import { KEPT_TEXT_MAX, keepShapes } from './warm-shapes.js';
 
 export function analyze(text: string): AnalysisDocument {
   try {
@@ -38,6 +39,10 @@ function analyzeUnsafe(raw: string): AnalysisDocument {
   // The title reads the report's lines; after it, the line objects (the largest thing in
   // memory for a big dump) are no longer needed.
   const fromReport = reportTitle(parsed.lines!, { records });
+  // A small text's line table and task records are kept with the rest of its run's
+  // objects (warm-shapes.ts); a big one's go now.
+  const keep: object[] | null =
+    raw.length <= KEPT_TEXT_MAX ? [parsed.lines!, parsed.lines!.at(0), records.tasks.slice()] : null;
   parsed.lines = null;
   const { kernel, arch } = pickKernel(records);
   const model = buildModel(records, text, kernel);
@@ -48,7 +53,8 @@ function analyzeUnsafe(raw: string): AnalysisDocument {
   // A watchdog's frame stands for a report the text lacks (it may mark a CPU stuck).
   const fromStack = reportWatchdogStack(model);
   const waits = findWaits(model, arch);
-  const graph = buildGraph(model, waits, resolve(model, waits));
+  const resolved = resolve(model, waits);
+  const graph = buildGraph(model, waits, resolved);
   // The summary reads what the stages made, last.
   const h = headline(fromReport, model, waits, detectKind(model, fromStack));
   const analysis = buildFindings({
@@ -140,6 +146,7 @@ function analyzeUnsafe(raw: string): AnalysisDocument {
     doc.captures = ranges;
     doc.verdict = `${doc.verdict} ${whatTheLastCaptureAdded(doc, ranges)}`;
   }
+  if (keep) keepShapes(raw.length, [...keep, records, model, waits, resolved, graph, analysis, doc]);
   return doc;
 }
 
