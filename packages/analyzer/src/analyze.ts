@@ -15,6 +15,7 @@ import { parseText } from './parse/run.js';
 import { normalizeSpaces } from './text/spaces.js';
 import { fingerprint } from './summary/fingerprint.js';
 import { detectKind, headline, reportTitle } from './summary/headline.js';
+import { raisedKinds } from './summary/raised-reports.js';
 import { captureRanges, nameCaptures, whatTheLastCaptureAdded } from './summary/captures.js';
 import { nextCapture } from './summary/next-capture.js';
 import { writeVerdict } from './summary/verdict.js';
@@ -38,7 +39,10 @@ function analyzeUnsafe(raw: string): AnalysisDocument {
   const lineCount = parsed.lines!.uploadedLines;
   // The title reads the report's lines; after it, the line objects (the largest thing in
   // memory for a big dump) are no longer needed.
-  const fromReport = reportTitle(parsed.lines!, { records });
+  // The reports raised while another was printing: read off the reporters' stacks, which
+  // the task records hold only until the model is built.
+  const raised = raisedKinds(records);
+  const fromReport = reportTitle(parsed.lines!, { records }, raised);
   // A small text's line table and task records are kept with the rest of its run's
   // objects (warm-shapes.ts); a big one's go now.
   const keep: object[] | null =
@@ -56,7 +60,7 @@ function analyzeUnsafe(raw: string): AnalysisDocument {
   const resolved = resolve(model, waits);
   const graph = buildGraph(model, waits, resolved);
   // The summary reads what the stages made, last.
-  const h = headline(fromReport, model, waits, detectKind(model, fromStack));
+  const h = headline(fromReport, model, waits, detectKind(model, fromStack, raised));
   const analysis = buildFindings({
     model,
     kind: h.kind,

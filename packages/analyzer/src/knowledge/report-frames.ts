@@ -1,6 +1,7 @@
 // Frames that identify which watchdog fired, for dumps without the report's headline
-// (a crash `bt` of the panic task). kernel/watchdog.c, kernel/watchdog_hld.c,
-// kernel/hung_task.c, kernel/rcu/tree_stall.h.
+// (a crash `bt` of the panic task) and for reports raised while another was printing
+// (summary/raised-reports.ts). kernel/watchdog.c, kernel/watchdog_hld.c,
+// kernel/hung_task.c, kernel/rcu/tree_stall.h, kernel/workqueue.c.
 
 import type { Kind } from '../contract.js';
 
@@ -27,6 +28,10 @@ export const REPORT_FRAMES: ReportFrame[] = [
     kind: 'rcu_stall',
     what: 'RCU stall detector',
   },
+  // The workqueue watchdog's timer (4.5+): it prints the busy-workqueue dump itself
+  // (show_workqueue_state, show_all_workqueues since 5.17), which sysrq-t prints too, so
+  // only the timer function says the watchdog fired.
+  { fn: /^wq_watchdog_timer_fn$/, kind: 'workqueue_lockup', what: 'workqueue watchdog' },
 ];
 
 /** The report a frame of this function stands for, or undefined (a run asks each name once: knowledge/by-name.ts). */

@@ -44,15 +44,16 @@ export interface Headline {
 export function detectKind(
   model: Model,
   fromStack: WatchdogStack | null,
+  raised: ReadonlySet<Kind> = new Set(),
 ): { kind: Kind; cpu: number | null; task: ModelTask | null } {
   // The stack's report was added because no report of the text decides.
   if (fromStack) return fromStack;
   const reports = model.records.reports;
-  // The report that stopped the machine decides (summary/title.ts decisiveKind).
-  const k = decisiveKind(
-    reports.map((x) => x.kind),
-    model.records.panic?.kind,
-  );
+  // The report that stopped the machine decides (summary/title.ts decisiveKind); one
+  // raised while another was printing does not (summary/raised-reports.ts).
+  const present = reports.map((x) => x.kind);
+  const deciding = present.filter((k) => !raised.has(k));
+  const k = decisiveKind(deciding.length > 0 ? deciding : present, model.records.panic?.kind);
   if (k) {
     // Of that kind, a watchdog's own report before a CSD-lock timeout.
     const r = reports.find((x) => x.kind === k && x.subtype !== 'csd_lock') ?? reports.find((x) => x.kind === k);
@@ -91,8 +92,12 @@ export function titleFrame(t: ModelTask): string | null {
 export type ReportTitle = ReturnType<typeof computeTitle>;
 
 /** syzkaller-style title of the first report in the text (reads the lines once). */
-export function reportTitle(lines: LineTable, model: { records: Model['records'] }): ReportTitle {
-  return computeTitle(lines, model.records);
+export function reportTitle(
+  lines: LineTable,
+  model: { records: Model['records'] },
+  raised?: ReadonlySet<Kind>,
+): ReportTitle {
+  return computeTitle(lines, model.records, raised);
 }
 
 export function headline(

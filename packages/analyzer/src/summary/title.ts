@@ -23,6 +23,7 @@ import {
   type ReportRule,
 } from '../knowledge/syzkaller-reports.js';
 import type { Records } from '../parse/records.js';
+import { raisedKinds } from './raised-reports.js';
 import type { LineTable } from '../text/lines.js';
 
 // The table is data in knowledge/; the engine's users and tests read it from here too.
@@ -241,6 +242,7 @@ function reportText(lines: LineTable, from: number, maxLines = 2000): string[] {
 export function computeTitle(
   lines: LineTable,
   records: Records,
+  raised: ReadonlySet<Kind> = raisedKinds(records),
 ): { title: string; altTitles: string[]; kind: Kind; others: OtherReport[] } | null {
   // The first header of each report rule, in text order. The text is read here rather
   // than through the records so the title follows syzkaller's own line-level rules even
@@ -261,10 +263,11 @@ export function computeTitle(
     }
   }
   if (firstOf.size === 0) return null;
-  const kind = decisiveKind(
-    [...firstOf.keys()].map((r) => r.kind),
-    records.panic?.kind,
-  );
+  // A report raised while an earlier one was printing (summary/raised-reports.ts) does
+  // not decide, unless it is all there is.
+  const present = [...firstOf.keys()].map((r) => r.kind);
+  const deciding = present.filter((k) => !raised.has(k));
+  const kind = decisiveKind(deciding.length > 0 ? deciding : present, records.panic?.kind);
   // Of the decisive kind: the first header, a watchdog's before a weak one.
   let rule: ReportRule | undefined;
   let start = -1;
