@@ -131,4 +131,39 @@ describe('resolveCpus', () => {
       [3, 'on_cpu', 'task:77', 'certain'],
     ]);
   });
+
+  // kernel/rcu/tree_stall.h rcu_check_gp_kthread_starvation: `->cpu=N` is where the
+  // grace-period kthread last ran.
+  const starvedOn = (cpu: number) =>
+    `rcu: rcu_preempt kthread starved for 6502 jiffies! g1789 f0x2 RCU_GP_WAIT_FQS(5) ->state=0x0 ->cpu=${cpu}\n`;
+  const gpKthread = `rcu: RCU grace-period kthread stack dump:
+rcu_preempt     R  running task        0    10      2 0x00000028
+Call trace:
+ __switch_to+0xf8/0x148
+ __schedule+0x2d8/0x808
+ schedule+0x48/0x100
+ schedule_timeout+0x1c8/0x420
+ rcu_gp_kthread+0x738/0x1b78
+ kthread+0x158/0x168
+`;
+
+  it('a CPU the GP kthread is starved on but that the dump shows running a task: that task holds it (likely)', () => {
+    const r = cpusOf(starvedOn(0) + gpKthread + waiter(0, 326));
+    expect(r.starved).toEqual([]);
+    expect(linksOf(r)).toContainEqual([0, 'on_cpu', 'task:326', 'likely']);
+    expect(linksOf(r).some((l) => l[1] === 'starved_by')).toBe(false);
+  });
+
+  it('the GP kthread itself does not occupy the CPU it is starved on', () => {
+    const self = cpusOf(starvedOn(0) + gpKthread + 'CPU: 0 PID: 10 Comm: rcu_preempt Not tainted 5.10.0 #1\n');
+    expect(linksOf(self)).toContainEqual([0, 'starved_by', 'hypervisor / firmware', 'guess']);
+  });
+
+  it('nor does khungtaskd, printing a hung-task panic there (knowledge/panic-reasons.ts)', () => {
+    const panic = cpusOf(
+      starvedOn(0) +
+        'Kernel panic - not syncing: hung_task: blocked tasks\nCPU: 0 PID: 28 Comm: khungtaskd Not tainted 5.10.0 #1\n',
+    );
+    expect(linksOf(panic)).toContainEqual([0, 'starved_by', 'hypervisor / firmware', 'guess']);
+  });
 });

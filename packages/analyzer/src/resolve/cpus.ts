@@ -6,6 +6,7 @@ import type { Confidence, EdgeKind, Span } from '../contract.js';
 import type { TaskWait } from '../waits/find.js';
 import { X86_EFLAGS_IF } from '../knowledge/arch.js';
 import { readCfd, readCpumask, readCsd } from '../knowledge/structs.js';
+import { panicReason } from '../knowledge/panic-reasons.js';
 import { cpuOfPercpuAddr, type Model, type ModelCpu, type ModelTask } from '../model/build.js';
 
 /** A task spinning until other CPUs run its cross-CPU call (csd_lock_wait). */
@@ -256,6 +257,29 @@ export interface ResolvedCpus {
   queued: QueuedOnCpu[];
 }
 
+/**
+ * The task the dump shows running on `cpu` when it is neither idle, nor the RCU
+ * grace-period kthread (whose own `R running task` line says it is runnable, not that it
+ * runs), nor khungtaskd printing its report (the hung-task check runs in its own thread,
+ * briefly: its `CPU: N` line is where the report was printed, not what held the CPU),
+ * with the lines that say so; else undefined. The watchdogs that run in an interrupt
+ * (soft lockup, RCU, workqueue timers) do show the task they interrupted.
+ */
+function runningTask(model: Model, cpu: number): { task: ModelTask; evidence: Span[] } | undefined {
+  const c = model.cpus.get(cpu);
+  const cur = c?.current ? model.taskById.get(c.current) : undefined;
+  if (!c || !cur || c.idle || cur.idle) return undefined;
+  const known = model.records.frames;
+  for (const f of cur.frames)
+    if (f.fn === 'rcu_gp_kthread' || known.reportFrame(f)?.kind === 'hung_task') return undefined;
+  // The task that printed a panic which does not come from the stuck CPU (khungtaskd's
+  // `hung_task: blocked tasks`, knowledge/panic-reasons.ts) was only reporting.
+  const panic = model.records.panic;
+  if (panic?.task?.pid != null && panic.task.pid === cur.pid && !panicReason(panic.reason)?.onStuckCpu)
+    return undefined;
+  return { task: cur, evidence: c.evidence.slice(0, 2) };
+}
+
 /** Idle CPUs with runnable tasks queued: the CPU is not being run (a starved vCPU). */
 export function resolveCpus(
   model: Model,
@@ -280,6 +304,22 @@ export function resolveCpus(
   for (const cpu of new Set([...silent.keys(), ...starvedGp.keys()])) {
     const both = silent.has(cpu) && starvedGp.has(cpu);
     const ev = [...(silent.get(cpu) ?? []), ...(starvedGp.get(cpu) ?? [])];
+    // A CPU that answers (no silent NMI) and that the dump shows running a task other than
+    // the grace-period kthread is executing: that task is what keeps the kthread off it
+    // (an RT hog, an hrtimer storm), not the hypervisor.
+    const busy = silent.has(cpu) ? undefined : runningTask(model, cpu);
+    if (busy) {
+      links.push({
+        cpu,
+        cpuEvidence: ev,
+        to: { task: busy.task },
+        kind: 'on_cpu',
+        confidence: 'likely',
+        why: `RCU's grace-period kthread is runnable on cpu ${cpu} but starved, and ${busy.task.comm ?? 'a task'} (${busy.task.pid ?? '?'}) is running there`,
+        evidence: [...ev, ...busy.evidence],
+      });
+      continue;
+    }
     const why = [
       silent.has(cpu) ? 'it never answered an NMI backtrace request' : null,
       starvedGp.has(cpu) ? "RCU's grace-period kthread is runnable there but starved" : null,
