@@ -12,6 +12,7 @@ import { buildModel } from './model/build.js';
 import { reportWatchdogStack } from './model/watchdog-stacks.js';
 import { pickKernel } from './parse/kernel.js';
 import { parseText } from './parse/run.js';
+import { undoHtml } from './text/html.js';
 import { normalizeSpaces } from './text/spaces.js';
 import { fingerprint } from './summary/fingerprint.js';
 import { detectKind, headline, reportTitle } from './summary/headline.js';
@@ -32,7 +33,7 @@ export function analyze(text: string): AnalysisDocument {
 }
 
 function analyzeUnsafe(raw: string): AnalysisDocument {
-  const text = normalizeSpaces(raw);
+  const text = undoHtml(normalizeSpaces(raw));
   const parsed: { lines: ReturnType<typeof parseText>['lines'] | null } & Omit<ReturnType<typeof parseText>, 'lines'> =
     parseText(text);
   const { records, coverage } = parsed;

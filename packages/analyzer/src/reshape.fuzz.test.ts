@@ -1,9 +1,10 @@
 // Real captures reshaped the way they reach a user: wrapped by a mail client at N
 // columns (with and without format=flowed's trailing space), quoted in a reply (`> `,
 // `>>`, `> > `, `>` without a space), double-spaced by a web page, wrapped then
-// quoted, and quoted then wrapped. The analysis of each reshaped text must keep what the analysis of the text as
-// captured reads: its tasks (by pid), its stuck CPUs and its wait-for edges, with every
-// evidence span inside the reshaped text.
+// quoted, quoted then wrapped, and sent as an HTML mail. The analysis of each reshaped
+// text must keep what the analysis of the text as captured reads: its tasks (by pid),
+// its stuck CPUs and its wait-for edges, with every evidence span inside the reshaped
+// text.
 //
 // The captures are every real one the project holds (fixtures/real) and, when this
 // checkout sits beside it, the shared real corpus (../shared/corpus/real) and the 136
@@ -71,7 +72,13 @@ const RESHAPINGS: [string, (t: string) => string][] = [
   // A reply that quotes the capture and then wraps it: each long line's rest is left
   // unquoted between quoted lines (how the hugetlbfs capture in fixtures/real was mailed).
   ['quoted "> ", then wrapped at 72', (t) => wrap(quote(t, '> '), 72)],
+  // An HTML mail's body as an archive shows it: escaped, quoted `&gt; `, `<br>` at each end.
+  ['sent as HTML, quoted', (t) => quote(escapeHtml(t), '&gt; ').replace(/\n/g, '<br>\n') + '<br>'],
 ];
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
 
 /** What the checks compare: tasks by pid, stuck CPUs, edges by their endpoints. */
 function facts(doc: AnalysisDocument): { tasks: Set<string>; cpus: Set<string>; edges: Set<string> } {
