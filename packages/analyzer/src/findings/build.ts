@@ -1,6 +1,7 @@
 // Findings from the graph: cycles, root blockers, IPI stalls, contention, and what the
 // dump leaves open (with concrete next steps). Most important first.
 
+import { isLoopLeaf } from '../knowledge/loop-leaves.js';
 import { idleHeldLock, waitedOn } from '../graph/waited-on.js';
 import type { Confidence, Finding, GraphEdge, GraphNode, Kind, Lock, Span } from '../contract.js';
 import { EXTERNAL_SITUATIONS, nextStepFields, type NextStepFields } from '../knowledge/next-steps.js';
@@ -94,8 +95,13 @@ function label(nodes: NodeNames, id: string): string {
  *  unreliable frame, marked so; else its first frame of its own context. */
 function whereIs(task: ModelTask): string {
   const own = task.frames.filter((f) => f.context !== 'irq' && f.context !== 'nmi');
-  const sure = own.find((f) => f.reliable && !isGenericFrame(f.fn));
-  if (sure) return sure.fn;
+  const k = own.findIndex((f) => f.reliable && !isGenericFrame(f.fn));
+  if (k >= 0) {
+    // A delay or bit-search helper is the loop's body: the loop is its caller's.
+    if (!isLoopLeaf(own[k].fn)) return own[k].fn;
+    const caller = own.slice(k + 1).find((f) => f.reliable && !isGenericFrame(f.fn) && !isLoopLeaf(f.fn));
+    return caller ? `${own[k].fn} in ${caller.fn}` : own[k].fn;
+  }
   const guess = own.every((f) => !f.reliable) ? own.find((f) => !isGenericFrame(f.fn)) : undefined;
   if (guess) return `${guess.fn} (from unreliable '?' frames)`;
   return (own[0] ?? task.frames[0]).fn;

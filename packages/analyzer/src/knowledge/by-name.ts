@@ -6,6 +6,7 @@
 // dropped with the run. `UNCACHED` asks the tables afresh, for callers that ask a few
 // times and for tests.
 
+import { symbolName } from './symbol.js';
 import { EXCEPTION_ENTRIES } from './exception-entries.js';
 import { frameHeldLocks, type FrameHeldLock } from './frame-held-locks.js';
 import { lockTakenBy, type LockWrapper } from './lock-wrappers.js';
@@ -31,7 +32,7 @@ export interface FnKnowledge {
   isExceptionEntry(fn: Named): boolean;
 }
 
-const nameOf = (f: Named): string => (typeof f === 'string' ? f : f.fn);
+const nameOf = (f: Named): string => symbolName(typeof f === 'string' ? f : f.fn);
 
 export const UNCACHED: FnKnowledge = Object.freeze({
   isGeneric: (f: Named) => isGenericFrame(nameOf(f)),

@@ -3,6 +3,7 @@
 // task's frames innermost-first, skips GENERIC frames, and takes the first row that
 // matches; CALLER_RULES then refine the target from the frames below it.
 
+import { symbolName } from './symbol.js';
 import type { LockType } from '../contract.js';
 import { SOCKET_LOCK_WAIT_FRAMES } from './socket-locks.js';
 
@@ -79,6 +80,10 @@ export const GENERIC_FRAMES: RegExp[] = [
   // 32-bit and compat syscall entry (x86 `int $0x80`, sysenter, syscall), and 6.x's dispatcher.
   /^(?:entry_(?:SYSENTER|SYSCALL|INT80)_(?:compat|32).*|do_(?:fast|int80)_syscall_32|do_syscall_32_irqs_(?:on|off)|ia32_sysenter_target|ia32_syscall|system_call|x64_sys_call|__ia32_sys_.*|__ia32_compat_sys_.*|__x64_compat_sys_.*|compat_SyS_.*|C_SYSC_.*)$/,
   /^(?:asm_.*|apic_timer_interrupt|smp_apic_timer_interrupt|sysvec_.*|irq_exit(?:_rcu)?|__irq_exit_rcu|do_IRQ|common_interrupt|ret_from_intr|retint_.*)$/,
+  // powerpc's interrupt entry and soft-mask replay (arch/powerpc/kernel/exceptions-64s.S,
+  // entry_64.S, irq.c / irq_64.c, time.c): `--- interrupt: 901 at replay_interrupt_return`
+  // marks where the interrupt came in, not what the CPU was doing.
+  /^(?:replay_interrupt_return|replay_soft_interrupts|__replay_soft_interrupts|arch_local_irq_restore(?:\.part\.\d+)?|decrementer_common(?:_virt)?|hardware_interrupt_common(?:_virt)?|timer_interrupt|__do_irq|call_do_irq|do_softirq_own_stack|interrupt_return(?:_srr|_hsrr)?(?:_user|_kernel)?|ret_from_except(?:_lite)?|fast_exception_return|restore_check_irq_replay)$/,
   // Softirq plumbing: the handler it runs (net_rx_action → br_handle_frame …) says what runs.
   /^(?:__do_softirq|do_softirq(?:\.part\.\d+)?|do_softirq_own_stack|invoke_softirq|__local_bh_enable_ip|local_bh_enable|run_ksoftirqd|handle_softirqs|call_on_irqstack|run_on_irqstack_cond)$/,
   /^(?:__cond_resched|_cond_resched|cond_resched|preempt_count_.*|lock_acquire|lock_release|lock_is_held_type|__might_sleep|___might_sleep|__might_resched)$/,
@@ -96,7 +101,8 @@ export const GENERIC_FRAMES: RegExp[] = [
 
 // A run asks each name once, through its frame table (knowledge/by-name.ts).
 export function isGenericFrame(fn: string): boolean {
-  return GENERIC_FRAMES.some((re) => re.test(fn));
+  const name = symbolName(fn);
+  return GENERIC_FRAMES.some((re) => re.test(name));
 }
 
 export const WAIT_RULES: WaitRule[] = [
@@ -466,7 +472,8 @@ export const GENERIC_WAITS: { fn: RegExp; kind: WaitKind; what: string }[] = [
 
 /** The first WAIT_RULES row for `fn` (a run asks each name once: knowledge/by-name.ts). */
 export function matchWaitRule(fn: string): WaitRule | null {
-  for (const r of WAIT_RULES) if (typeof r.fn === 'string' ? r.fn === fn : r.fn.test(fn)) return r;
+  const name = symbolName(fn);
+  for (const r of WAIT_RULES) if (typeof r.fn === 'string' ? r.fn === name : r.fn.test(name)) return r;
   return null;
 }
 

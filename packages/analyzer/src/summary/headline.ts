@@ -6,6 +6,7 @@
 // frame of the main task that is not scheduler, locking or watchdog plumbing.
 
 import type { Kind } from '../contract.js';
+import { isLoopLeaf } from '../knowledge/loop-leaves.js';
 import { SPIN_HELPERS, isGenericFrame, matchWaitRule } from '../knowledge/waits.js';
 import type { Model, ModelTask } from '../model/build.js';
 import type { WatchdogStack } from '../model/watchdog-stacks.js';
@@ -74,10 +75,24 @@ export function detectKind(
   return { kind: 'unknown', cpu: null, task: null };
 }
 
-/** First frame that says what the task was doing: not plumbing, not a lock primitive. */
-export function titleFrame(t: ModelTask): string | null {
-  for (const f of taskContextFrames(t)) {
-    if (!f.reliable || isGenericFrame(f.fn) || SPIN_HELPERS.test(f.fn)) continue;
+/**
+ * First frame that says what the task was doing: not plumbing, not a lock primitive, not
+ * the delay or search helper a loop calls. The idle task on a CPU reported stuck is stuck
+ * in the interrupt on top of its idle loop: that handler's frames are read first.
+ */
+export function titleFrame(t: ModelTask, onStuckCpu = false): string | null {
+  // The idle task's own frames are the idle loop: a stuck CPU running it is stuck in the
+  // interrupt it took there.
+  if (onStuckCpu && t.idle) {
+    const handler = meaningful(t.frames.filter((f) => f.context === 'irq'));
+    if (handler) return handler;
+  }
+  return meaningful(taskContextFrames(t));
+}
+
+function meaningful(frames: readonly { fn: string; reliable: boolean }[]): string | null {
+  for (const f of frames) {
+    if (!f.reliable || isGenericFrame(f.fn) || SPIN_HELPERS.test(f.fn) || isLoopLeaf(f.fn)) continue;
     const rule = matchWaitRule(f.fn);
     if (
       rule &&
@@ -107,6 +122,13 @@ export function headline(
   det: ReturnType<typeof detectKind>,
 ): Headline {
   let subject = det.task;
+  // A hard-lockup report names the CPU only (the NMI watchdog, another CPU's detector):
+  // the report is about what that CPU runs.
+  if (!subject && det.kind === 'hard_lockup' && det.cpu !== null) {
+    const current = model.cpus.get(det.cpu)?.current;
+    const t = current ? model.taskById.get(current) : undefined;
+    if (t && titleFrame(t, model.cpus.get(det.cpu)?.stuck === true)) subject = t;
+  }
   if (!subject) {
     // The first blocked task with a stack, in text order.
     subject =
@@ -114,7 +136,9 @@ export function headline(
       model.tasks.find((t) => t.frames.length > 0) ??
       null;
   }
-  const frame = subject ? titleFrame(subject) : null;
+  const frame = subject
+    ? titleFrame(subject, subject.cpu !== null && model.cpus.get(subject.cpu)?.stuck === true)
+    : null;
   if (fromReport) {
     // The report's own guilty frame (syzkaller's rule) names it everywhere, verdict included.
     const named = / in ([^\s]+)$/.exec(fromReport.title)?.[1] ?? frame;

@@ -169,3 +169,57 @@ describe('the verdict names the tasks it would otherwise only count', () => {
     expect(doc.findings.some((f) => f.summary.startsWith('Also reported hung'))).toBe(false);
   });
 });
+
+describe('a hard-locked CPU: where it runs', () => {
+  it('names the interrupt the idle task is stuck in, not its idle loop', () => {
+    const doc = analyze(
+      [
+        'Kernel panic - not syncing: Hard LOCKUP',
+        'CPU: 3 PID: 0 Comm: swapper/3 Not tainted 6.6.0+ #21',
+        'Call Trace:',
+        ' <IRQ>',
+        ' hrtimer_cancel+0x52/0x70',
+        ' drm_vblank_disable_and_save+0x27f/0x3c0',
+        ' vblank_disable_fn+0x15d/0x1b0',
+        ' call_timer_fn+0x39/0x280',
+        ' run_timer_softirq+0x315/0x8a0',
+        ' </IRQ>',
+        ' <TASK>',
+        ' default_idle+0x13/0x20',
+        ' do_idle+0x1c6/0x230',
+        ' cpu_startup_entry+0x1d/0x20',
+        ' </TASK>',
+        '',
+      ].join('\n'),
+    );
+    expect(doc.kind).toBe('hard_lockup');
+    expect(doc.verdict).toMatch(/^Hard lockup on cpu 3 in hrtimer_cancel\b/);
+  });
+
+  it('reads the stuck CPU’s stack, not the first stack of the text, for a report naming the CPU only', () => {
+    const doc = analyze(
+      [
+        'CPU: 29 PID: 19816 Comm: lspci Not tainted 4.15.0 #1',
+        'Call Trace:',
+        '[c000003fbed3fb00] [c000000000cddd5c] dump_stack+0xb0/0xf4 (unreliable)',
+        '[c000003fbed3fb40] [c00000000003a824] eeh_dev_check_failure+0x234/0x5b0',
+        '[c000003fbed3fbe0] [c0000000000aced8] pnv_pci_read_config+0x128/0x160',
+        'watchdog: CPU 128 detected hard LOCKUP on other CPUs 68',
+        'watchdog: CPU 68 Hard LOCKUP',
+        'CPU: 68 PID: 45050 Comm: hxediag Not tainted 4.18.0 #1',
+        'NIP:  c0000000006f5578 LR: c000000000cba9ec CTR: 0000000000000000',
+        'NIP [c0000000006f5578] find_next_bit+0x38/0x90',
+        'LR [c000000000cba9ec] cpumask_next+0x2c/0x50',
+        'Call Trace:',
+        '[c000201c01c43400] [c000201cae26ec18] 0xc000201cae26ec18 (unreliable)',
+        '[c000201c01c43420] [c0000000000afc58] xive_find_target_in_mask+0x1b8/0x240',
+        '[c000201c01c43470] [c0000000000b0228] xive_pick_irq_target.isra.3+0x168/0x1f0',
+        '',
+      ].join('\n'),
+    );
+    expect(doc.kind).toBe('hard_lockup');
+    expect(doc.verdict).toMatch(/^Hard lockup on cpu 68 in xive_find_target_in_mask\b/);
+    // The bit search the NMI caught it in is the loop's body: the loop is named with it.
+    expect(doc.verdict).toContain('at find_next_bit in xive_find_target_in_mask');
+  });
+});

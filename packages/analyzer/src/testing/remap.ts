@@ -98,7 +98,7 @@ const CPU_PLACES = new RegExp(
     String.raw`\[\s*C(\d{1,4})\]`,
     String.raw`\bCPU#0*(\d{1,4})\b`,
     String.raw`\bcpu#(\d{1,4})\b`,
-    String.raw`\b(?:CPU|cpu|CPUs|cpus)(?::| |=) ?(\d{1,4})(?![0-9\-,])`,
+    String.raw`\b(?:CPU|cpu|CPUs|CPUS|cpus)(?::| |=) ?(\d{1,4})(?![0-9\-,])`,
     String.raw`\bdetected by (\d{1,4}),`,
     String.raw`(?<=^|[\s{])(\d{1,4})-(?=[.O][.o][.N]|\.\.\.)`,
     String.raw`\b(?:kworker|ksoftirqd|migration|rcuc|cpuhp|watchdog|swapper|idle_inject|irq_work|rcuop|rcuos)\/(\d{1,4})\b`,
