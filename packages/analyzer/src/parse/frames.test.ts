@@ -4,6 +4,7 @@ import {
   CRASH_BT,
   PLAIN,
   armCallOfLine,
+  frameFromAnnotation,
   frameFromCrashBt,
   frameFromPpc,
   frameFromDecoded,
@@ -15,6 +16,7 @@ import {
   parseFrameLine,
 } from './frames.js';
 import { FrameTable } from './frame-table.js';
+import { analyze } from '../analyze.js';
 
 /** One run's frame table for the whole file (the memo test below asks the same one twice). */
 const table = new FrameTable();
@@ -290,6 +292,57 @@ describe('frameOfLine turns away lines without `+0x` or `[inline]`', () => {
       }),
       { numRuns: 5000, seed: 3 },
     );
+  });
+});
+
+describe('a frame the sender added by hand, in braces', () => {
+  it('is a frame with no offset or address, a trailing `# note` allowed', () => {
+    expect(parseFrameLine(table, '{ crypto_wait_req }             # entries in braces added by hand', 7)).toEqual({
+      fn: 'crypto_wait_req',
+      offset: null,
+      size: null,
+      module: null,
+      addr: null,
+      reliable: true,
+      line: 7,
+    });
+    expect(frameFromAnnotation('{do_one_aead_op}', 1)?.fn).toBe('do_one_aead_op');
+  });
+
+  it("keeps the task's stack whole across the added lines", () => {
+    const doc = analyze(
+      [
+        'INFO: task modprobe:10075 blocked for more than 120 seconds.',
+        'modprobe        D    0 10075  10064 0x80004080',
+        'Call Trace:',
+        ' schedule+0x6c/0x90',
+        ' schedule_timeout+0x3b/0x320',
+        ' wait_for_common+0x160/0x1a0',
+        ' { crypto_wait_req }             # entries in braces added by hand',
+        ' { do_one_aead_op }',
+        ' test_aead_speed.constprop.17+0x681/0xf30 [tcrypt]',
+        ' do_test+0x4053/0x6a2b [tcrypt]',
+      ].join('\n'),
+    );
+    expect(doc.tasks.map((t) => [t.pid, t.frames.map((f) => f.fn)])).toEqual([
+      [
+        10075,
+        [
+          'schedule',
+          'schedule_timeout',
+          'wait_for_common',
+          'crypto_wait_req',
+          'do_one_aead_op',
+          'test_aead_speed.constprop.17',
+          'do_test',
+        ],
+      ],
+    ]);
+  });
+
+  it('only when the braces hold one function name and nothing else', () => {
+    for (const s of ['{ return; }', '{ a, b }', '{ 0 }', '{ }', '{ fn } trailing', '{ fn', 'x { fn }'])
+      expect(parseFrameLine(table, s, 1), s).toBeUndefined();
   });
 });
 

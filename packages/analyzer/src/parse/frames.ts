@@ -336,7 +336,13 @@ export function frameOfLine(table: FrameTable, trimmed: string): StackFrame | un
   // Every frame style here has `fn+0x…`, ends `[inline]` or is a decoded `fn (file.c:N)`:
   // other lines of a trace (registers, `Code:`, headers) are turned away before the
   // table hashes their text.
-  if (trimmed.indexOf('+0x') < 0 && !trimmed.endsWith('[inline]') && !mayBeDecoded(trimmed)) return undefined;
+  if (
+    trimmed.indexOf('+0x') < 0 &&
+    !trimmed.endsWith('[inline]') &&
+    !mayBeDecoded(trimmed) &&
+    trimmed.charCodeAt(0) !== 123 /* { */
+  )
+    return undefined;
   return table.fromText(trimmed, parseFrameText);
 }
 
@@ -352,7 +358,21 @@ function parseFrameText(trimmed: string): ParsedFrame | undefined {
     const f = frameFromProcStack(trimmed.slice(1, -1), 0);
     return f && f.fn !== undefined ? { ...f, reliable: false } : undefined;
   }
+  if (trimmed.charCodeAt(0) === 123 /* { */) return frameFromAnnotation(trimmed, 0);
   return frameFromPlain(trimmed, 0) ?? frameFromInline(trimmed, 0) ?? frameFromDecoded(trimmed, 0);
+}
+
+// A frame the sender wrote into the trace by hand: a call the unwinder left out (inlined,
+// a tail call), put where it belongs and marked off in braces, often with a `# note` after
+// it: `{ crypto_wait_req }             # entries in braces added by hand`. Only a whole line
+// of that shape, one function name and nothing else inside the braces.
+const ANNOTATED = new RegExp(String.raw`^\{ ?(${FN}) ?\}(?:[ \t]{1,64}#.{0,200})?$`);
+
+/** A hand-added `{ fn }` frame line → a frame with no offset or address, or undefined. */
+export function frameFromAnnotation(s: string, line: number): ParsedFrame | undefined {
+  const m = ANNOTATED.exec(s);
+  if (!m || !/[a-z_]/i.test(m[1])) return undefined;
+  return { fn: m[1], offset: null, size: null, module: null, addr: null, reliable: true, line };
 }
 
 // 32-bit ARM backtraces (arch/arm/kernel/traps.c dump_backtrace_entry) print a call per
