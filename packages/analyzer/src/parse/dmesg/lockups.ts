@@ -168,6 +168,11 @@ export const nmiBacktraceParser: FormatParser = {
 // A line cut after `Kdump: loaded` (the taint and version left out) is still that line.
 const CPU_LINE =
   /^CPU: (\d{1,5}) (?:UID: \d{1,10} )?PID: (\d{1,10}) Comm: (.{1,16}?) {1,2}(?:Kdump: loaded(?: |$))?(?:Not tainted|Tainted: |$)/;
+// Before 3.15 (dump_stack and x86 show_regs, arch/x86/kernel/dumpstack*.c and
+// process_{32,64}.c) the line named the task but not the CPU:
+//   Pid: 4422, comm: udevd Not tainted 3.2.0 #2
+// The CPU is the one the report right before it names (a lockup headline), if any.
+const OLD_PID_LINE = /^Pid: (\d{1,10}), comm: (.{1,20}?) {1,2}(?:Not tainted|Tainted: )/;
 /** 3.x/4.x show_regs: `task: ffff… ti: ffff…` (the task_struct address). */
 const TASK_ADDR = /^task: ([0-9a-f]{8,16}) /;
 const CPU_PREAMBLE =
@@ -175,18 +180,19 @@ const CPU_PREAMBLE =
 
 export const cpuDumpParser: FormatParser = {
   name: 'cpu_dump',
-  startChars: 'C',
+  startChars: 'CP',
   starts(line) {
-    return line.trimmed.startsWith('CPU: ');
+    return line.trimmed.startsWith('CPU: ') || line.trimmed.startsWith('Pid: ');
   },
   parse(lines, i, ctx: ParseContext) {
     const m = CPU_LINE.exec(lines.trimmed(i));
-    if (!m) return null;
-    const cpu = Number(m[1]);
-    takeAnnouncedCpu(ctx, i);
-    const pid = Number(m[2]);
-    const comm = m[3];
-    notePanicCpu(ctx, i, cpu, { pid, comm, taskAddr: null });
+    const old = m ? null : OLD_PID_LINE.exec(lines.trimmed(i));
+    if (!m && !old) return null;
+    const announced = takeAnnouncedCpu(ctx, i);
+    const cpu = m ? Number(m[1]) : announced;
+    const pid = Number(m ? m[2] : old![1]);
+    const comm = m ? m[3] : old![2];
+    if (cpu !== null) notePanicCpu(ctx, i, cpu, { pid, comm, taskAddr: null });
     let j = i + 1;
     let workqueue: { wq: string; fn: string } | null = null;
     for (; j < lines.length && j - i < 8; j++) {
@@ -219,7 +225,7 @@ export const cpuDumpParser: FormatParser = {
       }
     }
     const idle = pid === 0 && /^swapper/.test(comm);
-    const stuckReason = dmesgState(ctx).stuck.get(cpu) ?? null;
+    const stuckReason = cpu !== null ? (dmesgState(ctx).stuck.get(cpu) ?? null) : null;
     // Optional fields set one by one (a spread made an object per NMI backtrace).
     const rec: TaskRecord = {
       pid,
@@ -239,6 +245,7 @@ export const cpuDumpParser: FormatParser = {
     if (idle) rec.idle = true;
     ctx.records.addTask(rec);
     for (const s of strays) ctx.strays.push(s);
+    if (cpu === null) return j;
     const cpuRec: CpuRecord = { cpu, current: { pid, comm, taskAddr }, span: span(lines, i, j), format: 'cpu_dump' };
     if (idle) cpuRec.idle = true;
     if (stuckReason) {

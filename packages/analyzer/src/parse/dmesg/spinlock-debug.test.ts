@@ -83,6 +83,36 @@ describe('CONFIG_DEBUG_SPINLOCK lockup report', () => {
     expect(doc.graph.edges.filter((e) => e.kind === 'waits_lock')).toEqual([]);
   });
 
+  it('reads the pre-3.4 headline `spinlock lockup` and the `Pid: N, comm:` line of its stack', () => {
+    // 3.0-3.3: spin_dump(lock, "lockup"), then dump_stack's `Pid:` header (no CPU on it).
+    const doc = analyze(
+      [
+        'BUG: spinlock lockup on CPU#6, udevd/4422',
+        ' lock: ffff8803b4c701c8, .magic: dead4ead, .owner: udevd/5709, .owner_cpu: 4',
+        'BUG: spinlock lockup on CPU#4, udevd/5709',
+        ' lock: ffff8803b4c701c8, .magic: dead4ead, .owner: udevd/5709, .owner_cpu: 4',
+        'Pid: 5709, comm: udevd Not tainted 3.2.0-guardipi-v1r6 #2',
+        'Call Trace:',
+        ' [<ffffffff811e507d>] spin_dump+0x88/0x8d',
+        ' [<ffffffff811e5206>] do_raw_spin_lock+0xd6/0xf9',
+        ' [<ffffffff8113972a>] ? shrink_dcache_parent+0x77/0x28c',
+        '',
+      ].join('\n'),
+    );
+    expect(doc.cpus.filter((c) => c.stuck).map((c) => c.cpu)).toEqual([4, 6]);
+    expect(doc.tasks.find((t) => t.pid === 5709)?.cpu).toBe(4);
+    expect(doc.tasks.find((t) => t.pid === 5709)?.frames.length).toBeGreaterThan(0);
+    expect(doc.locks.find((l) => l.id === 'lock:ffff8803b4c701c8')?.owner).toBe('task:5709');
+    // The owner spinning on its own lock: a self-deadlock the headline does not call one.
+    expect(doc.findings.map((f) => f.kind)).toContain('self_deadlock');
+  });
+
+  it('reads the 2.6 headline with the lock address on it (no lock line, no owner)', () => {
+    const doc = analyze('BUG: spinlock lockup on CPU#1, ld/9860, c03f8c00\n');
+    expect(doc.cpus.find((c) => c.cpu === 1)?.stuck).toBe(true);
+    expect(doc.graph.edges.some((e) => e.from === 'task:9860' && e.to === 'lock:c03f8c00')).toBe(true);
+  });
+
   it('reads a lock line a mail client wrapped before `.owner_cpu`', () => {
     const doc = analyze(
       [

@@ -17,8 +17,11 @@ import type { FormatParser } from '../parser.js';
 import { hexAddr, span } from '../parser.js';
 import { announceCpu, dmesgState } from './state.js';
 
+// Before 3.4 the lockup detector said `lockup`: 3.0-3.3 through spin_dump (the lock line
+// follows), 2.6 with the lock's address on the headline and no lock line
+// (`BUG: spinlock lockup on CPU#1, ld/9860, c03f8c00`, lib/spinlock_debug.c).
 const HEAD =
-  /BUG: spinlock (lockup suspected|recursion|wrong owner|wrong CPU|bad magic|already unlocked|cpu recursion) on CPU#(\d{1,5}), (.{1,16}?)\/(\d{1,10})(?![\d/])/;
+  /BUG: spinlock (lockup suspected|lockup|recursion|wrong owner|wrong CPU|bad magic|already unlocked|cpu recursion) on CPU#(\d{1,5}), (.{1,16}?)\/(\d{1,10})(?![\d/])(?:, (?:0x)?([0-9a-f]{8,16})\b)?/;
 const LOCK =
   /^lock: (?:0x([0-9a-f]{8,16})\b[^,]{0,200}|([0-9a-f]{8,16})\b[^,]{0,200}|([\w.$]{1,128}\+0x[0-9a-f]{1,8})(?:\/0x[0-9a-f]{1,8})?|[^,]{0,200}), \.magic: [0-9a-f]{8}, \.owner: (.{1,16}?)\/(-?\d{1,10}), \.owner_cpu: (-?\d{1,5})/;
 
@@ -33,7 +36,7 @@ export const spinlockDebugParser: FormatParser = {
     const cpu = Number(m[2]);
     const task = { pid: Number(m[4]), comm: m[3], taskAddr: null };
     const r = ctx.records;
-    const lockup = m[1] === 'lockup suspected';
+    const lockup = m[1] === 'lockup suspected' || m[1] === 'lockup';
     const recursion = m[1] === 'recursion';
     let j = i + 1;
     let l = j < lines.length ? LOCK.exec(lines.trimmed(j)) : null;
@@ -46,7 +49,7 @@ export const spinlockDebugParser: FormatParser = {
     const sp = span(lines, i, j);
     r.addTask({ ...task, state: 'R', cpu, frames: [], onCpu: true, span: sp, format: 'spinlock_debug' });
     if (lockup) {
-      dmesgState(ctx).stuck.set(cpu, `spinlock lockup suspected (${m[3]}/${m[4]})`);
+      dmesgState(ctx).stuck.set(cpu, `spinlock ${m[1]} (${m[3]}/${m[4]})`);
       r.reports.push({
         kind: 'soft_lockup',
         subtype: 'spinlock_lockup',
@@ -58,7 +61,7 @@ export const spinlockDebugParser: FormatParser = {
       });
     }
     announceCpu(ctx, cpu, j);
-    const addr = l ? (l[1] ?? l[2] ?? null) : null;
+    const addr = l ? (l[1] ?? l[2] ?? null) : (m[5] ?? null);
     const symbol = l ? (l[3] ?? null) : null;
     if (l && recursion) {
       r.reports.push({
@@ -67,6 +70,17 @@ export const spinlockDebugParser: FormatParser = {
         header: lines.trimmed(i),
         cpu,
         task,
+        span: sp,
+        format: 'spinlock_debug',
+      });
+    }
+    if (!l && addr && lockup) {
+      // 2.6's headline: the lock's address, no owner printed.
+      r.lockFacts.push({
+        addr: hexAddr(addr),
+        type: 'spinlock',
+        owner: null,
+        waiters: [task],
         span: sp,
         format: 'spinlock_debug',
       });
