@@ -912,6 +912,38 @@ describe('reflow', () => {
     ]);
   });
 
+  it('reads a quoted-printable body that a reply wrapped again, its soft breaks now short', () => {
+    expect(
+      read([
+        'Sep  1 14:26:53 ftp kernel: [   18.819418][  T298] task:httpd',
+        'sta=',
+        'te:R',
+        'Sep  1 14:26:53 ftp kernel: [   18.819437][  T298]  ?',
+        'allocate_slab+0x274/0=',
+        'x5a0',
+        'Sep  1 14:26:53 ftp kernel: [   18.819437][  T298]  ?',
+        'nfs_find_actor+0x90/0=',
+        'x90 [nfs]',
+        'Sep  1 14:26:53 ftp kernel: [   18.819437][  T298]  ?',
+        'nfs_alloc_inode+0x21/=',
+        '0x60 [nfs]',
+        'Sep  1 14:26:53 ftp kernel: [   18.819437][  T298]  ?',
+        'list_lru_add+0x13f/0x=',
+        '1c0',
+        'Sep  1 14:26:53 ftp kernel: [   18.819437][  T298]  ?',
+        'nfs_readdir+0x2e6/0xe=',
+        '50 [nfs]',
+      ]).map(([s]) => s),
+    ).toEqual([
+      'task:httpd state:R',
+      '? allocate_slab+0x274/0x5a0',
+      '? nfs_find_actor+0x90/0x90 [nfs]',
+      '? nfs_alloc_inode+0x21/0x60 [nfs]',
+      '? list_lru_add+0x13f/0x1c0',
+      '? nfs_readdir+0x2e6/0xe50 [nfs]',
+    ]);
+  });
+
   it("joins crash's task header cut after TASK: or CPU:", () => {
     expect(
       read([

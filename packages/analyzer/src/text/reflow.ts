@@ -621,16 +621,24 @@ function openLocations(s: string): number {
 
 /**
  * Is the text quoted-printable that nobody decoded (a mail archive's raw body)? Lines
- * that end in `=`, the soft line break, followed by more text: at least three of them.
+ * that end in `=`, the soft line break, followed by more text: at least three of them,
+ * one at least as wide as a wrap; or six, whatever their width (a reply that wrapped such
+ * a body again leaves them short: `…task:httpd` then `sta=` then `te:R`).
  */
 function quotedPrintable(t: LineTable, shape: LineShape): boolean {
   let soft = 0;
-  for (let i = 0; i + 1 < t.length && soft < 3; i++) {
-    // QP breaks lines at 76 columns; an underline of `=====` is not a break.
-    if (t.lastCode(i) !== 61 /* = */ || shape.widths[i] < MIN_WRAP || t.text(i).endsWith('==')) continue;
-    if (!t.blank(i + 1) || (i + 2 < t.length && !t.blank(i + 2))) soft++;
+  let wide = 0;
+  const enough = () => soft >= 6 || (soft >= 3 && wide >= 1);
+  for (let i = 0; i + 1 < t.length && !enough(); i++) {
+    // An underline of `=====` is not a break, nor `pid =` (a client breaks at spaces).
+    if (t.lastCode(i) !== 61 /* = */ || t.text(i).endsWith('==') || t.text(i).endsWith(' =')) continue;
+    if (!t.blank(i + 1) || (i + 2 < t.length && !t.blank(i + 2))) {
+      soft++;
+      // QP breaks lines at 76 columns.
+      if (shape.widths[i] >= MIN_WRAP) wide++;
+    }
   }
-  return soft >= 3;
+  return enough();
 }
 
 /** A blank line as uploaded (a syslog prefix without its message is not one). */
