@@ -12,13 +12,22 @@
 // first one in a fresh process costs (BENCHMARKS.md, seventh pass).
 //
 // Only a small text's objects are kept (a few hundred KB at most, replaced by the next
-// small analysis): a big dump's must go with its document (memory.test.ts).
+// small analysis): a big dump's must go with its document (memory.test.ts). The helpers
+// a stage makes and drops inside itself (the graph builder, a trace's frame list) are not
+// among them: their modules keep one empty instance each for good (keepShape).
 
 /** Texts up to this length have their analysis's objects kept. */
 export const KEPT_TEXT_MAX = 256 * 1024;
 
 /** What is kept (written, never read: holding it is the point). */
 const kept: { objects: readonly object[] } = { objects: [] };
+
+const samples: object[] = [];
+
+/** Keep `o` for good: an empty instance of a class whose objects live only inside a stage. */
+export function keepShape(o: object): void {
+  samples.push(o);
+}
 
 /** Keep `objects` of an analysis of a text of `length` characters, if it is small. */
 export function keepShapes(length: number, objects: readonly object[]): void {

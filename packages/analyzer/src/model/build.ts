@@ -8,6 +8,7 @@ import type { Span, Task, TaskState } from '../contract.js';
 import { PERCPU_UNIT_MAX, VIRTUALIZATION_WORDS } from '../knowledge/arch.js';
 import { stackBlockKey, type StackBlockKey } from '../parse/parser.js';
 import type { FrameTable } from '../parse/frame-table.js';
+import { keepShape } from '../warm-shapes.js';
 import type { Records, StackFrame, StackWord, Stop, TaskRecord, TaskRef } from '../parse/records.js';
 
 /**
@@ -433,6 +434,9 @@ class HolderMentions {
     };
   }
 }
+
+// (An empty list kept so that its class outlives the runs: warm-shapes.ts.)
+keepShape(new HolderMentions());
 
 export function buildModel(records: Records, text: string, kernel: string | null = null): Model {
   // 1. Resolve addresses to pids first, so records that carry only an address merge.

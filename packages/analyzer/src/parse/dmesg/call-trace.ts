@@ -17,10 +17,11 @@
 import type { FrameContext, ParsedFrame, StackFrame, Stop } from '../records.js';
 import { armCallOfLine, frameOfLine, type ArmCall } from '../frames.js';
 import { PPC_INTERRUPT_VECTORS } from '../../knowledge/exception-entries.js';
-import type { FrameTable } from '../frame-table.js';
+import { FrameTable } from '../frame-table.js';
 import { readRegisterLineByHand } from '../register-line.js';
 import type { LineTable } from '../../text/lines.js';
 import { strayLine } from '../interleave.js';
+import { keepShape } from '../../warm-shapes.js';
 
 const NO_STRAYS: readonly number[] = Object.freeze([]);
 
@@ -428,6 +429,9 @@ class TraceFrames {
     }
   }
 }
+
+// (An empty list kept so that its class outlives the runs: warm-shapes.ts.)
+keepShape(new TraceFrames(new FrameTable(), 0));
 
 /** The frame where an exception stopped the task, as an IP line gives it. */
 function stopped(table: FrameTable, f: StackFrame): StackFrame {
