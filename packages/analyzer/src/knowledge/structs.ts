@@ -17,6 +17,11 @@ export interface LockStateFact {
   ownerAddr: string | null;
   /** The owner's pid, for locks that record a pid instead (btrfs extent_buffer). */
   ownerPid?: number | null;
+  /** How sure the owner field is: a reader-owned rwsem's owner is the last reader that
+   *  took it, the holder only when one reader holds it (`likely`); else `certain`. */
+  ownerConfidence?: 'likely';
+  /** Why the owner field names the holder, when it needs saying (`ownerConfidence`). */
+  ownerWhy?: string;
   /** The lock is held (from a count/val field) even if the owner is not recorded. */
   locked: boolean | null;
   /** First waiter node address on wait_list, when the list is not empty. */
@@ -96,15 +101,48 @@ export const LOCK_READERS: LockReader[] = [
   },
   {
     // kernel/locking/rwsem.c: owner = writer task | RWSEM_READER_OWNED(1) | NONSPINNABLE(2).
+    // Reader-owned, it is the last reader that took the lock ("only a hint", rwsem.c);
+    // since 5.3 count holds the readers above RWSEM_READER_SHIFT (8) and the writer bit
+    // (0): with exactly one reader and no writer, that reader is most likely the one.
     types: /^rw_semaphore$/,
     lockType: 'rwsem',
     read(d) {
       const raw = hex(field(d, 'owner', 'owner.counter'));
       const readerOwned = raw ? (BigInt('0x' + raw) & 1n) === 1n : false;
+      const base = { locked: null, firstWaiter: hex(field(d, 'wait_list.next')) };
+      if (!readerOwned) return { ...base, ownerAddr: maskOwner(raw) };
+      const count = num(field(d, 'count.counter', 'count'));
+      const reader = maskOwner(raw);
+      if (reader && count !== null && count > 0 && count < 2 ** 32 && count >> 8 === 1 && (count & 1) === 0)
+        return {
+          ...base,
+          locked: true,
+          ownerAddr: reader,
+          ownerConfidence: 'likely',
+          ownerWhy: `it is read-held by one reader (count ${field(d, 'count.counter', 'count')}) and its owner field names the last reader to take it`,
+        };
+      return { ...base, ownerAddr: null };
+    },
+  },
+  {
+    // fs/xfs/xfs_buf.c with XFS_BUF_LOCK_TRACKING: xfs_buf_lock/xfs_buf_trylock set
+    // `bp->b_last_holder = current->pid` once they hold b_sema (removed upstream by
+    // fa6c668d807b "xfs: remove b_last_holder & associated macros"; debug kernels and
+    // people chasing a buffer-lock hang put it back).
+    types: /^(?:xfs_buf|xfs_buf_t)$/,
+    lockType: 'semaphore',
+    read(d) {
+      const pid = num(field(d, 'b_last_holder'));
+      const count = num(field(d, 'b_sema.count'));
       return {
-        ownerAddr: readerOwned ? null : maskOwner(raw),
-        locked: null,
-        firstWaiter: hex(field(d, 'wait_list.next')),
+        ownerAddr: null,
+        ownerPid: pid !== null && pid > 0 ? pid : null,
+        // The last task that took the lock: its holder while the lock is held, which a
+        // task waiting for it says.
+        ownerConfidence: 'likely',
+        ownerWhy: `its b_last_holder field is pid ${pid}, the last task that took the buffer lock`,
+        locked: count !== null ? count <= 0 : null,
+        firstWaiter: hex(field(d, 'b_sema.wait_list.next')),
       };
     },
   },

@@ -17,6 +17,11 @@ export interface CrashState {
   /** The task crash's commands default to: the panic task, or the last `set`/`bt` header. */
   currentTask: TaskRef | null;
   currentCpu: number | null;
+  /** The task the session is looking at: the target of the last `set PID` or `bt PID`
+   *  (the task a person then digs the lock of); null after `bt -a`, `foreach`. */
+  subject: TaskRef | null;
+  /** The line of the command that made it the subject. */
+  subjectLine: number;
   /** What the crash bt parser read off `command` (it asks on every line of a session). */
   commandFacts: { command: string | null; isBt: boolean; foreachState: TaskState | undefined } | null;
 }
@@ -54,7 +59,15 @@ export function newContext(records: Records): ParseContext {
     records,
     frames: records.frames,
     stackBlocks: new StackBlocks(records),
-    crash: { command: null, commandLine: 0, currentTask: null, currentCpu: null, commandFacts: null },
+    crash: {
+      command: null,
+      commandLine: 0,
+      currentTask: null,
+      currentCpu: null,
+      subject: null,
+      subjectLine: 0,
+      commandFacts: null,
+    },
     shell: { command: null, commandLine: 0 },
     intern: (s) => records.intern(s),
     strays: [],

@@ -204,6 +204,11 @@ export interface StructDump {
   /** Where members live, when crash printed them with `-o` and a base address
    *  (`[ffff9a20c0063270] struct rw_semaphore mmap_lock;`): member path → address. */
   memberAt?: Record<string, string>;
+  /** The task the session was looking at when it printed this dump (the last `set PID` /
+   *  `bt PID`): a lock printed then is most likely the one that task waits for. */
+  subject?: TaskRef;
+  /** The line of the `set`/`bt` command that made it the subject. */
+  subjectLine?: number;
   span: Span;
 }
 

@@ -49,6 +49,7 @@ function segmentCaptures(lines: LineTable, ctx: ParseContext): CoverageSegment[]
       ctx.crash.command = null;
       ctx.crash.currentTask = null;
       ctx.crash.currentCpu = null;
+      ctx.crash.subject = null;
       ctx.crash.commandFacts = null;
       coverage.push({ format: 'capture_marker', line: lines.no(m), endLine: lines.endNo(m), status: 'parsed' });
     }

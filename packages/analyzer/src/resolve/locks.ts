@@ -14,6 +14,7 @@ import { ownersByAddressSearch } from './locks/owners-by-search.js';
 import { ownersFromFrames } from './locks/owners-from-frames.js';
 import { fromLockReports } from './locks/reports.js';
 import { waitersForSocketLocks } from './locks/socket-locks.js';
+import { waitersFromSessionSubject } from './locks/session-subject.js';
 import { ownersStoppedByInterrupt } from './locks/stopped-holder.js';
 import { ownersFromStructs, waitersFromWaitList, waitersFromWaiterStructs } from './locks/structs.js';
 import { LockTable, type LockInfo } from './locks/table.js';
@@ -39,6 +40,7 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>): Resolv
   waitersFromLockdepChains(table, waits); // 3b
   waitersForSocketLocks(table, waits); // 3d
   lockOrderFromChains(table); // 3c
+  waitersFromSessionSubject(table, waits); // 3e
   const frameWaits = waitersFromFrames(table, waits); // 4
   acquirersListedAsHolders(table, waits); // 4a
   ownersStoppedByInterrupt(table, waits); // 4b

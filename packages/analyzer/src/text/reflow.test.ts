@@ -1041,3 +1041,24 @@ describe('reflow', () => {
     ]);
   });
 });
+
+describe('reflow: crash prompts', () => {
+  it('never joins a bare `crash>` prompt onto the ps -m row before it (a row wrapped in a quote)', () => {
+    // Junxiao Bi's linux-raid reply (2023): `ps -m PID` wrapped before COMMAND, with the
+    // trailing space a flowed mail keeps, then the prompt alone.
+    expect(
+      read([
+        '>> crash> ps -m 2683',
+        '>> [ 0 00:11:08.244] [UN]  PID: 2683     TASK: ffff9d3b3e651f00 CPU: 65 ',
+        '>> COMMAND: "md0_raid5"',
+        '>> crash>',
+        '>> crash> bt 96352',
+      ]),
+    ).toEqual([
+      ['crash> ps -m 2683', 1, 1],
+      ['[ 0 00:11:08.244] [UN]  PID: 2683     TASK: ffff9d3b3e651f00 CPU: 65 COMMAND: "md0_raid5"', 2, 3],
+      ['crash>', 4, 4],
+      ['crash> bt 96352', 5, 5],
+    ]);
+  });
+});

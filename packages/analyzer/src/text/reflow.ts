@@ -60,7 +60,8 @@ const OPENERS: readonly RegExp[] = [
   // space at the end, which is no format=flowed soft break)
   DECODED_FRAME,
   /^[\w .()/-]{1,40}:(?: |$)/, // `Call Trace:`, `RIP: 0010:…`, `CPU: 3 PID: 1`, `x29: …`, `pc : …`
-  /^(?:task:|PID: |crash> |Workqueue: |Modules linked in:)/,
+  // (a bare `crash>` too: the prompt a session prints between commands)
+  /^(?:task:|PID: |crash>(?: |$)|Workqueue: |Modules linked in:)/,
   /^\d{1,4} locks? held by /,
   HUNG_TASK_ECHO_OPENER, // the hung-task report's second line
   /^(?:-{2,}|={3,}|\*{2,}|`{3})/, // rules, and a markdown code fence around a pasted capture
@@ -91,7 +92,7 @@ const OPENERS: readonly RegExp[] = [
 // what starts another capture pasted right after the log (a shell or crash prompt, a
 // crash task header) or the sender's prose (SENTENCE, below).
 const FOREIGN_OPENERS: readonly RegExp[] = [
-  /^crash> /,
+  /^crash>(?: |$)/,
   // hangscope-collect's section headers (its kernel log is followed by the next section)
   // and the marker before each later capture of an incident (summary/captures.ts).
   /^=== hangscope[ -]/,

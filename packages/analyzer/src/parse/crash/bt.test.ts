@@ -71,3 +71,45 @@ describe('a crash bt trimmed to its symbols', () => {
     expect(d.tasks.some((x) => x.frames.some((f) => f.fn === 'lpfc_rx_monitor_report'))).toBe(false);
   });
 });
+
+describe("a sender's note between two frames", () => {
+  it("is read over: the frames after it are the same task's (an arrow note wrapped over two lines)", () => {
+    // David Wysochanski's linux-cifs report (2019), as Pavel Shilovsky quoted it.
+    const doc = analyze(
+      [
+        'crash> bt 13279',
+        'PID: 13279  TASK: ffff93b8a7d90000  CPU: 1   COMMAND: "python3-openloo"',
+        ' #0 [ffffaae1c0a77c20] __schedule at ffffffffa19d4239',
+        ' #1 [ffffaae1c0a77cb0] schedule at ffffffffa19d46b9',
+        ' #2 [ffffaae1c0a77cc8] rwsem_down_write_slowpath at ffffffffa1131ada',
+        '<------------- T+1: pid 13279 down_write(... lock_sem); blocks due to',
+        'pid 13275',
+        ' #3 [ffffaae1c0a77d98] _cifsFileInfo_put at ffffffffc0759818 [cifs]',
+        ' #4 [ffffaae1c0a77e78] cifs_close at ffffffffc0759b4f [cifs]',
+      ].join('\n'),
+    );
+    const t = doc.tasks.find((x) => x.pid === 13279)!;
+    expect(t.frames.map((f) => f.fn)).toEqual([
+      '__schedule',
+      'schedule',
+      'rwsem_down_write_slowpath',
+      '_cifsFileInfo_put',
+      'cifs_close',
+    ]);
+    expect(doc.tasks.map((x) => x.pid)).toEqual([13279]);
+  });
+
+  it('but a line that is no frame ends the bt when the next frame does not follow it', () => {
+    const doc = analyze(
+      [
+        'crash> bt 13279',
+        'PID: 13279  TASK: ffff93b8a7d90000  CPU: 1   COMMAND: "python3-openloo"',
+        ' #0 [ffffaae1c0a77c20] __schedule at ffffffffa19d4239',
+        ' #1 [ffffaae1c0a77cb0] schedule at ffffffffa19d46b9',
+        'and then the trace of another task, numbered from 0:',
+        ' #0 [ffffaae1c0a57a00] __schedule at ffffffffa19d4239',
+      ].join('\n'),
+    );
+    expect(doc.tasks.find((x) => x.pid === 13279)!.frames.map((f) => f.fn)).toEqual(['__schedule', 'schedule']);
+  });
+});

@@ -17,6 +17,7 @@
 import type { FrameContext, ParsedFrame, StackFrame, StackWord, TaskRecord, TaskRef } from '../records.js';
 import { crashBtFrame, crashBtFrameWithoutColumns, frameFromCrashBt, frameFromSymbolOffset } from '../frames.js';
 import type { FormatParser, ParseContext } from '../parser.js';
+import type { LineTable } from '../../text/lines.js';
 import { sameStackBlock, skipBlank, span } from '../parser.js';
 import {
   BT_HEADER,
@@ -211,6 +212,13 @@ export const crashBtParser: FormatParser = {
         lastBody = j;
         continue;
       }
+      // A sender's note between two frames (`<---- T+1: pid 13279 down_write(…); blocks
+      // due to` / `pid 13275`): one or two lines of anything, then the next frame by number.
+      const gap = noteBeforeNextFrame(lines, j, frameLines.length ? frameNo(lines, frameLines, j) : -1);
+      if (gap > 0) {
+        j += gap - 1;
+        continue;
+      }
       break;
     }
     if (frames.length === 0 && words.length === 0 && Object.keys(registers).length === 0 && !header) return null;
@@ -261,6 +269,31 @@ export const crashBtParser: FormatParser = {
     return lastBody + 1;
   },
 };
+
+const FRAME_NO = /^#(\d{1,4}) /;
+
+/** The number of the last frame read (`#2 [ffff…]` → 2), -1 when it has none. `frameLines`
+ *  holds line numbers; the last one is at or before index `j`. */
+function frameNo(lines: LineTable, frameLines: number[], j: number): number {
+  const want = frameLines[frameLines.length - 1];
+  for (let k = j - 1; k >= 0 && k >= j - 4; k--) {
+    if (lines.no(k) !== want) continue;
+    const m = FRAME_NO.exec(lines.trimmed(k));
+    return m ? Number(m[1]) : -1;
+  }
+  return -1;
+}
+
+/** How many lines from `j` are a note the sender wrote into a bt (1 or 2), when the line
+ *  after them is the frame numbered `last + 1`; 0 when they are not. */
+function noteBeforeNextFrame(lines: LineTable, j: number, last: number): number {
+  if (last < 0) return 0;
+  for (let k = 1; k <= 2 && j + k < lines.length; k++) {
+    const m = FRAME_NO.exec(lines.trimmed(j + k));
+    if (m) return Number(m[1]) === last + 1 ? k : 0;
+  }
+  return 0;
+}
 
 /** The task whose kernel stack (16 KiB aligned block) holds `sp`, from earlier output. */
 function ownerOfStackAddr(ctx: ParseContext, sp: string): TaskRef | null {

@@ -3,7 +3,7 @@ import { parseText } from '../run.js';
 import { splitLines } from '../../text/lines.js';
 import { newContext } from '../parser.js';
 import { Records } from '../records.js';
-import { crashSysParser } from './session.js';
+import { crashSysParser, sessionSubject } from './session.js';
 
 describe('crash ps -m / ps -l', () => {
   it("reads state, pid, task, cpu and comm; a D task's time since it last ran is how long it is blocked", () => {
@@ -114,5 +114,58 @@ describe('crash session header start', () => {
     expect(starts('CPU: 3 UID: 0 PID: 0 Comm: swapper/3 Not tainted 6.12.0 #1')).toBe(false);
     expect(starts('CPU: 1')).toBe(true);
     expect(starts('    CPU: 1')).toBe(true);
+  });
+});
+
+describe('crash ps -m rows a sender marked', () => {
+  it('reads a row with a note after its COMMAND (`<--- …`), wrapped before COMMAND in a quote', () => {
+    const { records } = parseText(
+      [
+        '> crash> ps -m | grep UN',
+        '> [0 01:54:10.257] [UN]  PID: 13274  TASK: ffff93b8a7ddbc80  CPU: 1',
+        '> COMMAND: "python3-openloo"',
+        '> [0 01:54:31.262] [UN]  PID: 13279  TASK: ffff93b8a7d90000  CPU: 1',
+        '> COMMAND: "python3-openloo" <--- block same instant',
+      ].join('\n'),
+    );
+    expect(records.tasks.map((t) => [t.pid, t.comm, t.state])).toEqual([
+      [13274, 'python3-openloo', 'D'],
+      [13279, 'python3-openloo', 'D'],
+    ]);
+  });
+});
+
+describe('sessionSubject', () => {
+  it('is the task a `set` or `bt` names (pid or task_struct address), none after `bt -a` / `foreach`', () => {
+    expect(sessionSubject('set 38036')).toEqual({ pid: 38036, comm: null, taskAddr: null });
+    expect(sessionSubject('bt -FF 1214')).toEqual({ pid: 1214, comm: null, taskAddr: null });
+    expect(sessionSubject('bt -S ffffc900037568d0 1212')).toEqual({ pid: 1212, comm: null, taskAddr: null });
+    expect(sessionSubject('bt 0xffff93fe9b124180')).toEqual({ pid: null, comm: null, taskAddr: 'ffff93fe9b124180' });
+    expect(sessionSubject('bt -a')).toBeNull();
+    expect(sessionSubject('bt -c 3')).toBeNull();
+    expect(sessionSubject('foreach UN bt')).toBeNull();
+    // Anything else leaves it: the lock is dug out with other commands.
+    expect(sessionSubject('struct rw_semaphore ffff941d45f98870 -x')).toBeUndefined();
+    expect(sessionSubject('bt')).toBeUndefined();
+    expect(sessionSubject('bt 13279 | head')).toBeUndefined();
+  });
+
+  it("is read through a blog's link on the command word (`[set](http://…) 5109`)", () => {
+    const { records } = parseText(
+      [
+        'crash> [set](http://people.redhat.com/anderson/crash_whitepaper/help_pages/set.html) 5109',
+        '    PID: 5109',
+        'COMMAND: "rm"',
+        '   TASK: ffff8802d0e5a080  [THREAD_INFO: ffff88057f85a000]',
+        '    CPU: 18',
+        '  STATE: TASK_UNINTERRUPTIBLE',
+        'crash> struct mutex ffff8808a3dbf640',
+        'struct mutex {',
+        '  owner = 0xffff88076b78c000',
+        '}',
+      ].join('\n'),
+    );
+    expect(records.structs[0].subject).toEqual({ pid: 5109, comm: null, taskAddr: null });
+    expect(records.structs[0].subjectLine).toBe(1);
   });
 });

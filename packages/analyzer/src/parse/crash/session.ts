@@ -17,6 +17,7 @@ const KERNEL_CPU_HEADER = /^CPU: \d{1,5} (?:UID: \d{1,10} )?PID: /;
 
 // `crash> bt -f 355608`; blog copies also lose the first letter (`rash> bt`) or the space.
 const PROMPT = /^c?rash> ?(.{0,400})$/;
+const MD_LINK = /\[([\w-]{1,24})\]\(https?:\/\/[^\s)]{1,300}\)/g;
 
 export const crashPromptParser: FormatParser = {
   name: 'crash_prompt',
@@ -27,14 +28,41 @@ export const crashPromptParser: FormatParser = {
   parse(lines, i, ctx) {
     const t = lines.trimmed(i);
     const m = PROMPT.exec(t);
-    const cmd = m ? m[1].trim() : t;
+    // A blog renders a command word as a link to crash's help page (`[set](http://…) 5109`).
+    const cmd = (m ? m[1].trim() : t).replace(MD_LINK, '$1');
     ctx.crash.command = cmd === '' ? ctx.crash.command : cmd;
     ctx.crash.commandLine = lines.no(i);
     // `set PID` / `bt PID` / `bt -c N` change which task header-less output belongs to;
-    // the header of the output itself says so, so nothing more to do here.
+    // the header of the output itself says so. What they also say is which task the
+    // person is looking at: the lock they print next is that task's (StructDump.subject).
+    const subject = sessionSubject(cmd);
+    if (subject !== undefined) {
+      ctx.crash.subject = subject;
+      ctx.crash.subjectLine = lines.no(i);
+    }
     return i + 1;
   },
 };
+
+// `set 38036`, `bt 4723`, `bt -f 0xffff93fe9b124180`, `bt -S ffffc900037568d0 1212`: the
+// command's last word is the task (a pid, or a task_struct address). `bt -a`, `bt -c N`
+// and `foreach …` look at many tasks or at a CPU: no one task.
+const TASK_WORD = /^(?:0x)?([0-9a-f]{8,16}|\d{1,9})$/;
+
+/** The task a crash command makes the session's subject: a TaskRef, null when the
+ *  command looks at many tasks, undefined when it leaves the subject as it was. */
+export function sessionSubject(cmd: string): TaskRef | null | undefined {
+  const words = cmd.split(/ +/, 8);
+  if (words[0] === 'foreach') return null;
+  if (words[0] !== 'set' && words[0] !== 'bt') return undefined;
+  const flags = words.slice(1).filter((w) => w.startsWith('-'));
+  if (words[0] === 'bt' && flags.some((f) => /^-[A-Za-z]*[ac]/.test(f))) return null;
+  if (words.length < 2 || words.length > 5 || /[|>]/.test(cmd)) return undefined;
+  const m = TASK_WORD.exec(words[words.length - 1]);
+  if (!m || words[words.length - 1].startsWith('-')) return undefined;
+  if (/^\d{1,9}$/.test(m[1])) return { pid: Number(m[1]), comm: null, taskAddr: null };
+  return { pid: null, comm: null, taskAddr: hexAddr(m[1]) };
+}
 
 // The session header and the `kmem ADDR` / `ps -t` task block:
 //        KERNEL: /usr/lib/debug/lib/modules/3.10.0-957.el7.x86_64/vmlinux
@@ -206,8 +234,9 @@ function addPsRow(
 //   [0 00:12:41.316] [UN]  PID: 3127   TASK: ffff9f4b8a2d0000  CPU: 6   COMMAND: "mount"
 //   [4894133823451] [UN]  PID: 3127   TASK: ffff9f4b8a2d0000  CPU: 6   COMMAND: "mount"
 // `ps -m | grep UN` is how a crash user asks which tasks are stuck and for how long.
+// A sender may mark a row (`COMMAND: "python3-openloo" <--- block same instant`).
 const PS_TIME_ROW =
-  /^\[ {0,3}(?:(\d{1,5}) (\d\d):(\d\d):(\d\d)\.(\d{3})|\d{1,20})\] \[([A-Z]{2})\] {1,4}PID: {1,8}(\d{1,9}) {1,8}TASK: {1,8}([0-9a-f]{8,16}) {1,8}CPU: {1,8}(\d{1,5}) {1,8}COMMAND: "(.{0,64})"$/;
+  /^\[ {0,3}(?:(\d{1,5}) (\d\d):(\d\d):(\d\d)\.(\d{3})|\d{1,20})\] \[([A-Z]{2})\] {1,4}PID: {1,8}(\d{1,9}) {1,8}TASK: {1,8}([0-9a-f]{8,16}) {1,8}CPU: {1,8}(\d{1,5}) {1,8}COMMAND: "(.{0,64}?)"(?: {1,8}(?:<-{1,40}|<=|#)[^"]{0,200})?$/;
 
 export const crashPsTimeParser: FormatParser = {
   name: 'crash_ps_time',

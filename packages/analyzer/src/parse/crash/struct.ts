@@ -125,7 +125,12 @@ export const crashStructParser: FormatParser = {
         last = j;
         j++;
       }
-      ctx.records.structs.push({ type: tg.type!, addr, symbol, cpu, fields, span: span(lines, i, last + 1) });
+      const member: StructDump = { type: tg.type!, addr, symbol, cpu, fields, span: span(lines, i, last + 1) };
+      if (ctx.crash.subject) {
+        member.subject = ctx.crash.subject;
+        member.subjectLine = ctx.crash.subjectLine;
+      }
+      ctx.records.structs.push(member);
       return last + 1;
     }
     if (so) type = so[1];
@@ -142,6 +147,10 @@ export const crashStructParser: FormatParser = {
     for (const _ in memberAt) {
       dump.memberAt = memberAt;
       break;
+    }
+    if (ctx.crash.subject) {
+      dump.subject = ctx.crash.subject;
+      dump.subjectLine = ctx.crash.subjectLine;
     }
     ctx.records.structs.push(dump);
     return last + 1;

@@ -32,6 +32,36 @@ const WAITER = [
 ];
 
 describe('ownersFromStructs', () => {
+  it('a reader-owned rw_semaphore held by one reader: its owner field (the last reader) is likely the holder', () => {
+    // 5.10's count 0x102: one reader (1 << 8) and waiters (bit 1); owner = task | READER_OWNED | NONSPINNABLE.
+    const rwsem = (count: string) => [
+      'crash> struct rw_semaphore ffff941d45f98870 -x',
+      'struct rw_semaphore {',
+      '  count = {',
+      `    counter = ${count}`,
+      '  },',
+      '  owner = {',
+      '    counter = 0xffff88003570de27',
+      '  },',
+      '}',
+    ];
+    let { table } = lockTableOf([...PS, ...rwsem('0x102')].join('\n'));
+    ownersFromStructs(table);
+    expect(ownerOf(table, 'ffff941d45f98870')).toEqual({ task: 'task:4790', confidence: 'likely' });
+    // Two readers: the last one to take it says nothing of the other.
+    ({ table } = lockTableOf([...PS, ...rwsem('0x202')].join('\n')));
+    ownersFromStructs(table);
+    expect(ownerOf(table, 'ffff941d45f98870')).toBeNull();
+  });
+
+  it("an xfs_buf's b_last_holder (XFS_BUF_LOCK_TRACKING) names the task that took its lock: likely", () => {
+    const { table } = lockTableOf(
+      [...PS, 'crash> struct xfs_buf.b_last_holder ffff908f92a0a680', '  b_last_holder = 4790'].join('\n'),
+    );
+    ownersFromStructs(table);
+    expect(ownerOf(table, 'ffff908f92a0a680')).toEqual({ task: 'task:4790', confidence: 'likely' });
+  });
+
   it('an owner field names its task (flag bits masked): certain, evidenced by the dump', () => {
     const { table } = lockTableOf([...PS, ...mutex('0xffff88003570de23', '0xffff880035acf1e8')].join('\n'));
     ownersFromStructs(table);

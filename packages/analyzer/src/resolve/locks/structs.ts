@@ -18,14 +18,23 @@ export function ownersFromStructs(table: LockTable): void {
     l.locked = s.locked ?? l.locked;
     if (s.ownerAddr) {
       const owner = table.taskIdForAddr(s.ownerAddr, [d.span]);
-      table.setOwner(l, owner, 'certain', `its owner field is ${s.ownerAddr} (${s.source})`, [d.span]);
+      const why = s.ownerWhy
+        ? `${s.ownerWhy}, ${s.ownerAddr} (${s.source})`
+        : `its owner field is ${s.ownerAddr} (${s.source})`;
+      table.setOwner(l, owner, s.ownerConfidence ?? 'certain', why, [d.span]);
       // A lock whose dump names a task of the capture as its owner is drawn even when
       // nobody is shown waiting for it: the session printed it to find its holder.
       if (model.taskById.get(owner)) l.reported = true;
     }
     const byPid = s.ownerPid ? model.taskByPid.get(s.ownerPid) : undefined;
     if (byPid)
-      table.setOwner(l, byPid.id, 'certain', `its lock_owner field is pid ${s.ownerPid} (${s.source})`, [d.span]);
+      table.setOwner(
+        l,
+        byPid.id,
+        s.ownerConfidence ?? 'certain',
+        s.ownerWhy ? `${s.ownerWhy} (${s.source})` : `its lock_owner field is pid ${s.ownerPid} (${s.source})`,
+        [d.span],
+      );
   });
 }
 
