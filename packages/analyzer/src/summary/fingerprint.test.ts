@@ -30,6 +30,10 @@ describe('lock classes', () => {
   it('drop the instance and subclass numbers, and read the old rlock spelling as the new one', () => {
     expect(normalizeLockClass('&lo->lo_ctl_mutex#2')).toBe('&lo->lo_ctl_mutex');
     expect(normalizeLockClass('&type->s_umount_key#34/1')).toBe('&type->s_umount_key');
+    // One process's mmap_lock: the process is this boot's pid, the class is the same.
+    expect(normalizeLockClass('mmap_lock@tgid:16653')).toBe('mmap_lock');
+    expect(normalizeLockClass('mmap_lock@comm:task:12566')).toBe('mmap_lock');
+    expect(isGlobalLockClass('mmap_lock@tgid:16653')).toBe(false);
     expect(normalizeLockClass('&pipe->mutex/1')).toBe('&pipe->mutex');
     expect(normalizeLockClass('&(&info->lock)->rlock')).toBe('&info->lock');
     expect(normalizeLockClass('(wq_completion)wg-kex-wireguard1#8')).toBe('(wq_completion)wg-kex-wireguard1');

@@ -62,7 +62,11 @@ export function normalizeFunction(fn: string): string {
  *  to a class name it has seen before (`#2`), the subclass (`/1`), and in the pre-4.16
  *  spelling of a spinlock inside a struct (`&(&info->lock)->rlock` is `&info->lock`). */
 export function normalizeLockClass(name: string): string {
-  let s = name.trim().replace(/(?:#\d+|\/\d+)+$/, '');
+  // (`mmap_lock@tgid:16653`: one process's mmap_lock; its pid is this boot's.)
+  let s = name
+    .trim()
+    .replace(/@(?:tgid|comm):.*$/, '')
+    .replace(/(?:#\d+|\/\d+)+$/, '');
   const rlock = /^&\((&.+)\)->rlock$/.exec(s);
   if (rlock) s = rlock[1];
   return s;
@@ -139,6 +143,8 @@ function describeTask(t: ModelTask, waits: Map<string, TaskWait>): string | null
  *  `(wq_completion)events`): kernel/locking/lockdep.c register_lock_class, keyed by the
  *  lock's static key, which is its name for static locks. */
 export function isGlobalLockClass(name: string): boolean {
+  // One process's mmap_lock (`mmap_lock@tgid:16653`) is no static lock.
+  if (/@(?:tgid|comm):/.test(name)) return false;
   return /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(normalizeLockClass(name));
 }
 

@@ -10,7 +10,8 @@ import { span } from '../parser.js';
 import { collectHeaderParser, collectNoteParser, readProcFileHeader } from './collect.js';
 
 // Tested on every line a segment may start at: made once, not per call.
-const PROMPT_SHAPE = /^(?:\[[^\]]+\][#$]|[\w.-]+@|[#$] )/;
+// (`$sudo cat /proc/12566/stack`: a blog's prompt glued to the command.)
+const PROMPT_SHAPE = /^(?:\[[^\]]+\][#$]|[\w.-]+@|[#$] |[#$](?=(?:sudo|cat|ps|echo) ))/;
 const COMMENT_FIELD = /^# {0,2}\w{1,20}:/;
 const PID_WORD = /\bPID\b/;
 const STAT_WORD = /\b(?:STAT|S)\b/;
@@ -20,7 +21,7 @@ const TASK_WORD = /\bTASK\b/;
 // or a bare command line people paste above the output (`cat/proc/1458/stack`).
 const PROMPTED = /^(?:\[[^\]]{1,80}\][#$]|[\w.-]{1,40}@[\w.-]{1,64}:[^\s]{0,100}[#$]|[#$>]) ?(.{1,1000})$/;
 const BARE_COMMAND =
-  /^(?:sudo )?(?:cat ?\/proc\/\d{1,9}\/(?:task\/\d{1,9}\/)?stack|ps (?:aux|-e|-ef|-eo|ax|-eLo)\b.{0,500}|echo [a-z] > \/proc\/sysrq-trigger|uname -r)$/;
+  /^(?:sudo )?(?:cat ?\/proc\/\d{1,9}\/(?:task\/(?:\d{1,9}|\*)\/)?stack|ps (?:aux|-e|-ef|-eo|ax|-eLo)\b.{0,500}|echo [a-z] > \/proc\/sysrq-trigger|uname -r)$/;
 
 export const shellCommandParser: FormatParser = {
   name: 'shell_command',
@@ -42,7 +43,10 @@ export const shellCommandParser: FormatParser = {
   },
 };
 
-const PROC_STACK_CMD = /\/proc\/(\d{1,9})\/(?:task\/(\d{1,9})\/)?stack\b/;
+// `/proc/PID/stack`, a thread's `/proc/PID/task/TID/stack`, or every thread's at once,
+// `/proc/PID/task/*/stack`: cat prints their stacks one after another, each ending in the
+// `[<ffffffffffffffff>] 0xffffffffffffffff` line of kernels before 4.x, with no header.
+const PROC_STACK_CMD = /\/proc\/(\d{1,9})\/(?:task\/(\d{1,9}|\*)\/)?stack\b/;
 
 function readFrames(lines: ParseArgs[0], i: number, table: FrameTable): { frames: ParsedFrame[]; end: number } {
   const frames: ParsedFrame[] = [];
@@ -67,6 +71,31 @@ function readFrames(lines: ParseArgs[0], i: number, table: FrameTable): { frames
 }
 type ParseArgs = Parameters<FormatParser['parse']>;
 
+/** Stacks printed one after another, each closed by its end line (`0xffffffffffffffff`):
+ *  each stack's frames and lines. Stops at the first line that is neither. */
+function readThreadStacks(
+  lines: ParseArgs[0],
+  i: number,
+  table: FrameTable,
+): { frames: ParsedFrame[]; from: number; end: number }[] {
+  const out: { frames: ParsedFrame[]; from: number; end: number }[] = [];
+  let frames: ParsedFrame[] = [];
+  let from = i;
+  for (let j = i; j < lines.length; j++) {
+    const t = lines.trimmed(j);
+    if (isStackTerminator(t)) {
+      if (frames.length) out.push({ frames, from, end: j + 1 });
+      frames = [];
+      from = j + 1;
+      continue;
+    }
+    const f = parseFrameLine(table, t, lines.no(j));
+    if (!f) break;
+    frames.push(f);
+  }
+  return out;
+}
+
 // `cat /proc/PID/stack` output: `[<addr>] fn+off/len [mod]` or, since 4.x hides
 // addresses from non-root readers and newer kernels print none, `fn+off/len`.
 export const procStackParser: FormatParser = {
@@ -82,18 +111,41 @@ export const procStackParser: FormatParser = {
   parse(lines, i, ctx) {
     const m = PROC_STACK_CMD.exec(ctx.shell.command ?? '');
     if (!m) return null;
+    const evidence = [{ line: ctx.shell.commandLine, endLine: ctx.shell.commandLine }];
+    if (m[2] === '*') {
+      // Each thread's stack up to its end line: a thread of that process, its tid unsaid.
+      const stacks = readThreadStacks(lines, i, ctx.frames);
+      if (stacks.length === 0) return null;
+      for (const st of stacks)
+        ctx.records.addTask({
+          pid: null,
+          tgid: Number(m[1]),
+          comm: null,
+          state: null,
+          cpu: null,
+          taskAddr: null,
+          frames: st.frames,
+          span: span(lines, st.from, st.end),
+          evidence,
+          format: 'proc_stack',
+        });
+      ctx.shell.command = null;
+      return stacks[stacks.length - 1].end;
+    }
     const { frames, end } = readFrames(lines, i, ctx.frames);
     if (frames.length === 0) return null;
     const pid = Number(m[2] ?? m[1]);
     ctx.records.addTask({
       pid,
+      // A thread's stack (`task/TID`) is of a thread of process PID.
+      ...(m[2] ? { tgid: Number(m[1]) } : {}),
       comm: null,
       state: null,
       cpu: null,
       taskAddr: null,
       frames,
       span: span(lines, i, end),
-      evidence: [{ line: ctx.shell.commandLine, endLine: ctx.shell.commandLine }],
+      evidence,
       format: 'proc_stack',
     });
     ctx.shell.command = null;

@@ -2,6 +2,41 @@ import { describe, expect, it } from 'vitest';
 import { parseText } from '../run.js';
 
 describe('shell captures', () => {
+  it("reads /proc stacks a blog printed with the prompt glued to the command, a thread's as of its process", () => {
+    const frames = [
+      '[<ffffffff81264a14>] call_rwsem_down_read_failed+0x14/0x30',
+      '[<ffffffff814ed543>] do_page_fault+0x1f3/0x550',
+      '[<ffffffffffffffff>] 0xffffffffffffffff',
+    ];
+    const r = parseText(
+      ['$sudo cat /proc/12566/stack', ...frames, '', '$sudo cat /proc/16653/task/16657/stack', ...frames].join('\n'),
+    ).records;
+    expect(r.tasks.map((t) => [t.pid, t.tgid ?? null, t.frames.length])).toEqual([
+      [12566, null, 2],
+      [16657, 16653, 2],
+    ]);
+  });
+
+  it("splits `cat /proc/PID/task/*/stack` at each stack's end line: one thread of that process each", () => {
+    const r = parseText(
+      [
+        'sudo cat /proc/16653/task/*/stack',
+        '[<ffffffff81264a14>] call_rwsem_down_read_failed+0x14/0x30',
+        '[<ffffffff814ed543>] do_page_fault+0x1f3/0x550',
+        '[<ffffffffffffffff>] 0xffffffffffffffff',
+        '[<ffffffff81264a14>] call_rwsem_down_read_failed+0x14/0x30',
+        '[<ffffffff81140fe2>] __access_remote_vm+0x42/0x1d0',
+        '[<ffffffff811411cb>] access_process_vm+0x5b/0x80',
+        '[<ffffffffffffffff>] 0xffffffffffffffff',
+        '...',
+      ].join('\n'),
+    ).records;
+    expect(r.tasks.map((t) => [t.pid, t.tgid, t.frames.map((f) => r.frames.frame(f).fn)])).toEqual([
+      [null, 16653, ['call_rwsem_down_read_failed', 'do_page_fault']],
+      [null, 16653, ['call_rwsem_down_read_failed', '__access_remote_vm', 'access_process_vm']],
+    ]);
+  });
+
   it('takes the thread id of `ps -eLo` as the pid', () => {
     const r = parseText(
       '$ ps -eLo pid,tid,stat,comm\n  PID   TID STAT COMMAND\n40190 40211 Dl   java\n40190 40233 Dl   java\n',
