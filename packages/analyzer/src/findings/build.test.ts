@@ -93,6 +93,22 @@ describe('buildFindings', () => {
     expect(findings[0].kind).toBe('deadlock_cycle');
   });
 
+  it('names the function that waits when nothing in the dump links the wait (a completion, say)', () => {
+    const { findings } = findingsOf(
+      task('modprobe', 10075, [
+        '__schedule+0x4dd/0x610',
+        'schedule+0x6c/0x90',
+        'schedule_timeout+0x3b/0x320',
+        'wait_for_common+0x160/0x1a0',
+        'crypto_wait_req+0x2e/0x60',
+        'test_aead_speed.constprop.17+0x681/0xf30 [tcrypt]',
+      ]),
+      'hung_task',
+    );
+    const missing = findings.find((f) => f.kind === 'missing_evidence')!;
+    expect(missing.summary).toContain('(wait_for_common, called from crypto_wait_req)');
+  });
+
   it("says what to capture when a waiter's lock has no holder in the text", () => {
     const { findings } = findingsOf(task('collectd', 300, MUTEX_WAIT('acme_stats_read')));
     const missing = findings.find((f) => f.kind === 'missing_evidence');

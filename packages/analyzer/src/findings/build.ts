@@ -632,7 +632,7 @@ export function buildFindings(inp: FindingInputs): Analysis {
       kind: 'missing_evidence',
       severity: 'info',
       summary: first
-        ? `${label(nodes, first.task.id)} waits for ${first.rule.what} (${first.api.fn}); the dump does not show who should wake it`
+        ? `${label(nodes, first.task.id)} waits for ${first.rule.what} (${first.api.fn}${first.culprit && first.culprit.fn !== first.api.fn ? `, called from ${first.culprit.fn}` : ''}); the dump does not show who should wake it`
         : lone
           ? `${label(nodes, lone.id)}${lone.state ? ` [${lone.state}]` : ''} is blocked in ${whereIs(lone)}${others ? ` (and ${others} more blocked task${others > 1 ? 's' : ''})` : ''}: what it waits for is not a wait this analyzer knows, and the dump does not show who should wake it`
           : 'The stacks in the dump do not show what the blocked tasks wait for',
