@@ -35,6 +35,7 @@ export function raisedKinds(records: Pick<Records, 'reports' | 'tasks'>): Readon
     if (!list) stacksOf.set(t.pid, (list = []));
     list.push(t);
   }
+  for (const list of stacksOf.values()) list.sort((a, b) => a.span.line - b.span.line);
   // The first line of each kind's first report.
   const firstLine = new Map<Kind, number>();
   for (const r of reports) {
@@ -43,9 +44,12 @@ export function raisedKinds(records: Pick<Records, 'reports' | 'tasks'>): Readon
   }
   const raised = new Map<Kind, boolean>();
   for (const r of reports) {
+    // One report of a kind not raised this way settles that kind: the rest are not read
+    // (a text of thousands of hung-task reports asks once).
+    if (raised.get(r.kind) === false) continue;
     const by = r.task?.pid != null ? raisedBy(r, stacksOf.get(r.task.pid)) : null;
     const earlier = by !== null && (firstLine.get(by) ?? Infinity) < r.span.line;
-    raised.set(r.kind, (raised.get(r.kind) ?? true) && earlier);
+    raised.set(r.kind, earlier);
   }
   const out = new Set<Kind>();
   for (const [k, all] of raised) if (all) out.add(k);
@@ -61,9 +65,17 @@ const EMPTY: ReadonlySet<Kind> = new Set();
  */
 function raisedBy(r: ReportRecord, stacks: TaskRecord[] | undefined): Kind | null {
   if (!stacks) return null;
-  // The reporter's stack: its first stack at or after the report's header, close to it.
-  const stack = stacks.find((t) => t.span.line >= r.span.line && t.span.line <= r.span.endLine + STACK_GAP);
-  if (!stack) return null;
+  // The reporter's stack: its first stack at or after the report's header, close to it
+  // (the task's stacks are in text order: a binary search, not a walk from the first).
+  let lo = 0;
+  let hi = stacks.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (stacks[mid].span.line < r.span.line) lo = mid + 1;
+    else hi = mid;
+  }
+  const stack = stacks[lo];
+  if (!stack || stack.span.line > r.span.endLine + STACK_GAP) return null;
   for (const f of stack.frames) {
     const rf = reportFrameOf(f.fn);
     if (rf && rf.kind !== r.kind) return rf.kind;
