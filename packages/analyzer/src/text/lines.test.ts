@@ -23,6 +23,11 @@ describe('stripPrefixes', () => {
     ['kern  :err   : [ 4838.219744] INFO: task x:1 blocked', 'INFO: task x:1 blocked', 4838.219744],
     ['kern  :warn  : [Sat Dec  5 10:00:00 2026]  __schedule+0x2c4/0x700', ' __schedule+0x2c4/0x700', null],
     ['[Mon Mar  4 10:11:12 2024] watchdog: BUG: soft lockup', 'watchdog: BUG: soft lockup', null],
+    // a syslog time whose host and program fields came out empty, before the dmesg time
+    ['Sep 28 15:40:01  [  611.520537][    C0] rcu: INFO: rcu_sched', 'rcu: INFO: rcu_sched', 611.520537],
+    // a carriage return shown in caret notation at the line end (a terminal log, a web copy)
+    ['[   57.619564] mdadm/612 is trying to acquire lock:^M', 'mdadm/612 is trying to acquire lock:', 57.619564],
+    ['[   57.621710] ^M', '', 57.62171],
   ])('%s', (raw, text, time) => {
     const r = stripPrefixes(raw);
     expect(r.text).toBe(text);
@@ -175,6 +180,10 @@ describe('stripPrefixes', () => {
     expect(stripPrefixes('> |  __lkdtm_SMP_CALL_LOCKUP+0x0/0x8', true).text).toBe(' __lkdtm_SMP_CALL_LOCKUP+0x0/0x8');
     expect(stripPrefixes('|').text).toBe('');
     expect(stripPrefixes('|-systemd').text).toBe('|-systemd');
+  });
+
+  it('takes the second blank after a capture time only before a dmesg time', () => {
+    expect(stripPrefixes('Sep 28 15:40:01  note').text).toBe(' note');
   });
 
   it('keeps the caller task id', () => {

@@ -332,8 +332,11 @@ const JOURNAL_ISO =
 // conserver), `2025-03-11T09:41:07.123456Z ` (kubectl/docker --timestamps, cloud serial
 // port exports), `Mar 11 09:41:07 ` (moreutils ts), `[0.123456 0.000123] ` (grabserial).
 // Tried only where syslog and journalctl's forms (which name the host) did not match.
+// A syslog line whose host and program fields came out empty (a relay's template, a
+// copy from a log viewer: `Sep 28 15:40:01  [  611.520537][    C0] rcu: …`) is this
+// form with a second blank before the dmesg time.
 const HOST_TIME_ISO = /^\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d)?\]? ?/;
-const HOST_TIME_TS = /^[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(?:\.\d{1,9})? /;
+const HOST_TIME_TS = /^[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(?:\.\d{1,9})? (?: (?=\[))?/;
 const HOST_TIME_GRABSERIAL = /^\[\d{1,9}\.\d{3,9} \d{1,9}\.\d{3,9}\] ?/;
 
 /** The capture tool's timestamp before a console line (HOST_TIME_*), or null. */
@@ -776,6 +779,9 @@ function strip(raw: string, out: Stripped): void {
 /** Trailing human comments and white space removed. */
 function messageTail(s: string): string {
   if (s.charCodeAt(s.length - 1) === 96 /* ` */) s = s.slice(0, s.length - trailingCodeMark(s));
+  // A carriage return shown in caret notation (`less`, a terminal log or a web copy of a
+  // serial console: `mdadm/612 is trying to acquire lock:^M`): the kernel prints no `^M`.
+  if (s.endsWith('^M')) s = s.slice(0, -2);
   if (s.indexOf('//') >= 0) s = s.replace(SLASH_COMMENT, '');
   const arrow = arrowNoteAt(s);
   if (arrow >= 0) s = s.slice(0, arrow);
