@@ -172,8 +172,12 @@ export interface WorkRecord {
  */
 export interface LockdepChainRecord {
   reporter: TaskRef | null;
-  entries: { index: number; name: string; frames: string[]; span: Span }[];
+  /** `implied`: an end of a cut chain, added from the report's own lock lines (parse/dmesg/lockdep.ts completeCutChain). */
+  entries: { index: number; name: string; frames: string[]; span: Span; implied?: true }[];
   span: Span;
+  /** Part of the chain was cut: the dependency between its implied ends is stated by the
+   *  report, the locks it went through are not in the text. */
+  cut?: true;
   /** An irq report's cycle (parse/dmesg/lockdep.ts irqCycle): the last class is closed
    *  to the first by an interrupt, not by a recorded order. */
   irq?: true;

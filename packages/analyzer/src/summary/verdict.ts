@@ -131,6 +131,13 @@ function lockdepSentences(model: Model): string[] {
       continue;
     }
     const entries = [...ch.entries].sort((a, b) => b.index - a.index);
+    if (ch.cut && entries.length === 2 && entries.every((e) => e.implied)) {
+      // Only the report's header: the order is stated, the chain that records it is cut.
+      out.push(
+        `Lockdep: ${who0} takes ${entries[1].name} while holding ${entries[0].name}, which already depends on it (the chain that shows how is cut from the text): run together, they deadlock.`,
+      );
+      continue;
+    }
     const steps = entries.map((e) => `${e.name}${acquireSite(e.frames) ? ` (in ${acquireSite(e.frames)})` : ''}`);
     const who = ch.reporter ? `${ch.reporter.comm ?? 'a task'}/${ch.reporter.pid}` : 'a task';
     const target = entries[entries.length - 1]?.name;

@@ -580,3 +580,86 @@ describe('lockdep lines cut where printk records or a mail client cut them', () 
     );
   });
 });
+
+describe('a circular report whose dependency chain was cut', () => {
+  const HEADER = [
+    '======================================================',
+    'WARNING: possible circular locking dependency detected',
+    '6.1.0-rc4 #1 Not tainted',
+    '------------------------------------------------------',
+    'thermald/1049 is trying to acquire lock:',
+    'ffffffffaf26d980 (cpu_hotplug_lock){++++}-{0:0}, at: powerclamp_set_cur_state+0x35/0xa8',
+    '',
+    'but task is already holding lock:',
+    'ffff941dc9a1cd58 (&cdev->lock){+.+.}-{3:3}, at: cur_state_store+0x50/0xc0',
+    '',
+    'which lock already depends on the new lock.',
+    '',
+  ];
+  const order = (doc: ReturnType<typeof analyze>) =>
+    doc.graph.edges.filter((e) => e.kind === 'lock_order').map((e) => `${e.from} -> ${e.to}`);
+
+  it('draws the order its header states: the held lock already depends on the new one', () => {
+    const doc = analyze([...HEADER, 'the existing dependency chain (in reverse order) is:', ''].join('\n'));
+    expect(order(doc).sort()).toEqual([
+      'lock:ffff941dc9a1cd58 -> lock:ffffffffaf26d980',
+      'lock:ffffffffaf26d980 -> lock:ffff941dc9a1cd58',
+    ]);
+    expect(doc.findings.map((f) => f.kind)).toContain('deadlock_cycle');
+    const implied = doc.graph.edges.find((e) => e.from === 'lock:ffffffffaf26d980' && e.kind === 'lock_order');
+    expect(implied?.why).toMatch(/already depends on .* cut from the text/);
+  });
+
+  it('adds the new lock as #0 to a chain cut before it', () => {
+    const doc = analyze(
+      [
+        ...HEADER,
+        'the existing dependency chain (in reverse order) is:',
+        '',
+        '-> #1 (&cdev->lock){+.+.}-{3:3}:',
+        '       __mutex_lock+0x92/0x8c0',
+        '       thermal_zone_device_update+0x2a/0x110',
+      ].join('\n'),
+    );
+    expect(order(doc).sort()).toEqual([
+      'lock:ffff941dc9a1cd58 -> lock:ffffffffaf26d980',
+      'lock:ffffffffaf26d980 -> lock:ffff941dc9a1cd58',
+    ]);
+  });
+
+  it('draws nothing for a report that is not a circular one', () => {
+    const doc = analyze(
+      [
+        'WARNING: possible recursive locking detected',
+        'thermald/1049 is trying to acquire lock:',
+        'ffffffffaf26d980 (cpu_hotplug_lock){++++}-{0:0}, at: powerclamp_set_cur_state+0x35/0xa8',
+        '',
+        'but task is already holding lock:',
+        'ffff941dc9a1cd58 (&cdev->lock){+.+.}-{3:3}, at: cur_state_store+0x50/0xc0',
+      ].join('\n'),
+    );
+    expect(order(doc)).toEqual([]);
+  });
+
+  it('lets the chain printed after the sender’s comment replace the ends read from the header', () => {
+    const { records } = parseText(
+      [
+        ...HEADER,
+        'I cut the report here; the chain follows:',
+        '',
+        '-> #1 (&cdev->lock){+.+.}-{3:3}:',
+        '       __mutex_lock+0x92/0x8c0',
+        '       thermal_zone_device_update+0x2a/0x110',
+        '-> #0 (cpu_hotplug_lock){++++}-{0:0}:',
+        '       lock_acquire+0x68/0x8c',
+        '       powerclamp_set_cur_state+0x35/0xa8',
+      ].join('\n'),
+    );
+    expect(records.lockdepChains.map((c) => c.entries.map((e) => [e.index, e.name, !!e.implied]))).toEqual([
+      [
+        [1, '&cdev->lock', false],
+        [0, 'cpu_hotplug_lock', false],
+      ],
+    ]);
+  });
+});

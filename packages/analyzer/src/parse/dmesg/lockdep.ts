@@ -351,6 +351,10 @@ function readReport(lines: LineTable, i: number, j: number, ctx: ParseContext, s
   let wanted: string | null = null;
   let wantedAddr: string | null = null;
   let heldSame = false;
+  // The report says it is print_circular_bug's: by its headline, or by the line that
+  // states the order (`which lock already depends on the new lock.`).
+  const fromHeadline = subtype === 'circular';
+  let depends = false;
   let task: TaskRef | null = prev ? prev.task : null;
   let mode:
     | 'none'
@@ -545,6 +549,7 @@ function readReport(lines: LineTable, i: number, j: number, ctx: ParseContext, s
     // stack: lockdepBacktraceParser gives it to the reporter.
     if (t === 'stack backtrace:' && task && !cpuLineNext(lines, j)) break;
     if (PROSE.test(t)) {
+      if (t === DEPENDS) depends = true;
       mode = mode === 'chain' ? 'none' : mode;
       continue;
     }
@@ -587,9 +592,35 @@ function readReport(lines: LineTable, i: number, j: number, ctx: ParseContext, s
       format: 'lockdep',
     });
   st.lockdepReporter = task ? { task, index: j } : null;
-  st.lastLockdep = { end: j, task, subtype: subtype ?? prev?.subtype ?? 'circular', chained: chain.length > 0 };
-  if (chain.length) ctx.records.lockdepChains.push({ reporter: task, entries: chain, span: span(lines, i, j) });
-  else {
+  const chained = chain.length > 0;
+  if (prev?.implied) {
+    // The chain of the report just before, printed after the sender's comment: it
+    // replaces the ends completed from that report's header, whose #0 (the new lock) it
+    // keeps when it was cut before its own.
+    const at = ctx.records.lockdepChains.indexOf(prev.implied);
+    if (at >= 0) ctx.records.lockdepChains.splice(at, 1);
+    const newLock = prev.implied.entries.find((e) => e.index === 0);
+    if (chained && newLock && !chain.some((e) => e.index === 0)) chain.push(newLock);
+  } else if (subtype === 'circular' && (fromHeadline || depends))
+    completeCutChain(chain, wanted, irq.held ?? null, seenAt);
+  let chainRec: LockdepChainRecord | null = null;
+  if (chain.length) {
+    chainRec = {
+      reporter: task,
+      entries: chain,
+      span: span(lines, i, j),
+      ...(chain.some((e) => e.implied) ? { cut: true as const } : {}),
+    };
+    ctx.records.lockdepChains.push(chainRec);
+  }
+  st.lastLockdep = {
+    end: j,
+    task,
+    subtype: subtype ?? prev?.subtype ?? 'circular',
+    chained,
+    implied: !chained && chainRec ? chainRec : null,
+  };
+  if (!chainRec) {
     const names = irqCycle(subtype, irq, wanted, arrows);
     if (names.length)
       ctx.records.lockdepChains.push({
@@ -600,6 +631,32 @@ function readReport(lines: LineTable, i: number, j: number, ctx: ParseContext, s
       });
   }
   return j;
+}
+
+const DEPENDS = 'which lock already depends on the new lock.';
+
+/**
+ * A circular report whose dependency chain was cut (by the sender, a web page's excerpt,
+ * a log line limit) still states the cycle: print_circular_bug's `-> #0` is always the
+ * new lock (its trace is the reporter's acquisition) and the highest entry the lock the
+ * reporter holds, and `which lock already depends on the new lock.` says a chain from the
+ * one to the other exists (kernel/locking/lockdep.c check_noncircular, print_circular_bug).
+ * The missing ends are added from the report's own lock lines, marked implied: the links
+ * between them that were cut are not invented, only the dependency the report states.
+ */
+function completeCutChain(
+  chain: LockdepChainRecord['entries'],
+  wanted: string | null,
+  held: string | null,
+  seenAt: Map<string, Span>,
+): void {
+  if (wanted === null || held === null || wanted === held) return;
+  const wantedSpan = seenAt.get(wanted);
+  const heldSpan = seenAt.get(held);
+  if (!wantedSpan || !heldSpan) return;
+  if (chain.length === 0) chain.push({ index: 1, name: held, frames: [], span: heldSpan, implied: true });
+  if (!chain.some((e) => e.index === 0))
+    chain.push({ index: 0, name: wanted, frames: [], span: wantedSpan, implied: true });
 }
 
 /**

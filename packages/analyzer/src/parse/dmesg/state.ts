@@ -4,7 +4,7 @@
 // Kept per parse run beside the shared ParseContext, so the framework needs no field.
 
 import type { ParseContext } from '../parser.js';
-import type { TaskRef } from '../records.js';
+import type { LockdepChainRecord, TaskRef } from '../records.js';
 
 export interface DmesgState {
   /** CPU → why a report called it stuck ("soft lockup for 22s", "hard LOCKUP", "RCU stall"). */
@@ -19,7 +19,15 @@ export interface DmesgState {
   /** The last lockdep report read: where it ended, whom it named, whether its dependency
    *  chain was read — a chain printed after the report was cut (by the sender's prose)
    *  continues it. */
-  lastLockdep: { end: number; task: TaskRef | null; subtype: string; chained: boolean } | null;
+  lastLockdep: {
+    end: number;
+    task: TaskRef | null;
+    subtype: string;
+    chained: boolean;
+    /** The chain completed from the report's header when its own chain was cut
+     *  (lockdep.ts completeCutChain): replaced by the chain if it comes after all. */
+    implied: LockdepChainRecord | null;
+  } | null;
   /** powerpc: the CPU whose paca is being inspected (`CPU N didn't respond to backtrace IPI`). */
   pacaCpu: { cpu: number; index: number } | null;
 }

@@ -59,7 +59,9 @@ export function lockOrderFromChains(table: LockTable): void {
         lock: taken,
         why: link.irq
           ? `${link.held} is taken with interrupts enabled and ${link.taken} in an interrupt (lockdep's irq usage): an interrupt that takes ${link.taken} on a CPU whose code holds ${link.held} waits for it there`
-          : `lockdep recorded ${link.taken} taken while ${link.held} was held${link.site ? ` (in ${link.site})` : ''}: whoever holds ${link.held} there waits for ${link.taken}`,
+          : link.implied
+            ? `lockdep states that ${link.taken} already depends on ${link.held} (taken, directly or through other locks, while it was held); the chain that records where was cut from the text`
+            : `lockdep recorded ${link.taken} taken while ${link.held} was held${link.site ? ` (in ${link.site})` : ''}: whoever holds ${link.held} there waits for ${link.taken}`,
         evidence: [link.span],
       });
     }
@@ -77,6 +79,8 @@ export interface LockOrderLink {
   heldSpan: Span;
   /** The link an interrupt makes (the closing link of an irq report's cycle). */
   irq?: true;
+  /** Between a cut chain's ends: stated by the report, its intermediate locks not in the text. */
+  implied?: true;
 }
 
 /**
@@ -89,7 +93,7 @@ export function lockOrderLinks(ch: LockdepChainRecord): LockOrderLink[] {
   const entries = ch.entries.slice().sort((a, b) => a.index - b.index);
   if (entries.length < 2) return [];
   const out: LockOrderLink[] = [];
-  const link = (held: (typeof entries)[number], taken: (typeof entries)[number], irq = false) => {
+  const link = (held: (typeof entries)[number], taken: (typeof entries)[number], irq = false, implied = false) => {
     if (held.name !== taken.name)
       out.push({
         held: held.name,
@@ -98,9 +102,14 @@ export function lockOrderLinks(ch: LockdepChainRecord): LockOrderLink[] {
         span: taken.span,
         heldSpan: held.span,
         ...(irq ? { irq: true as const } : {}),
+        ...(implied ? { implied: true as const } : {}),
       });
   };
-  for (let i = 1; i < entries.length; i++) link(entries[i - 1], entries[i]);
+  // An implied entry's link, or one across indices that are not consecutive (a cut
+  // chain's implied #0 before the first entry printed), is the dependency the report
+  // states, not one recorded at a saved trace.
+  for (let i = 1; i < entries.length; i++)
+    link(entries[i - 1], entries[i], false, !!entries[i].implied || entries[i].index !== entries[i - 1].index + 1);
   // An irq report's cycle is closed by an interrupt taking the first class.
   link(entries[entries.length - 1], entries[0], ch.irq === true);
   return out;
