@@ -172,7 +172,11 @@ export interface Model {
 /** Frame-list quality: crash bt with registers > dmesg trace > /proc stack > folded. */
 function framesRank(r: TaskRecord, info: StackInfo): number {
   if (r.frames.length === 0) return -1;
-  return (r.registers ? 1000 : 0) + info.taskFrames;
+  // Registers make a stack the better one (a CPU's show_regs over a plain trace), except
+  // a crash bt cut right below its exception RIP: the NMI/irq handler's frames and the
+  // interrupted IP alone say less of the task than a trace of it.
+  const cutBelowHandler = info.hasHandler && info.taskFrames <= 1;
+  return (r.registers && !cutBelowHandler ? 1000 : 0) + info.taskFrames;
 }
 
 /** What the model asks of a stack; the same for every task with that (shared) stack. */
@@ -477,15 +481,37 @@ export function buildModel(records: Records, text: string, kernel: string | null
   const last = new Int32Array(n);
   const next = new Int32Array(n).fill(-1);
   // A record whose pid was found from its task address is merged as that pid's.
+  const stackInfo = new Map<readonly StackFrame[], StackInfo>();
+  const info = (frames: readonly StackFrame[]) => stackInfoOf(stackInfo, frames);
   let resolved: Map<number, TaskRecord> | null = null;
   let groupCount = 0;
   let anon = 0;
+  // A CPU's stack with no task line (a lockup headline's trimmed show_regs): the task of
+  // the one pid the records show running on that CPU. None when they show several (the
+  // CPU ran different tasks in different parts of the text): which one is unknown.
+  let onCpuPid: Map<number, number> | null = null;
+  const pidOnCpu = (cpu: number): number | null => {
+    if (!onCpuPid) {
+      onCpuPid = new Map();
+      for (const r of records.tasks) {
+        if (r.cpu === null || r.pid === null || r.pid <= 0) continue;
+        // Running there: said so (a CPU's dump), or stopped there by an interrupt (a crash
+        // bt through an NMI or exception frame).
+        if (!r.onCpu && !(r.frames.length > 0 && info(r.frames).interrupted)) continue;
+        const seen = onCpuPid.get(r.cpu);
+        onCpuPid.set(r.cpu, seen === undefined || seen === r.pid ? r.pid : -1);
+      }
+    }
+    const p = onCpuPid.get(cpu);
+    return p !== undefined && p > 0 ? p : null;
+  };
   for (let k = 0; k < n; k++) {
     let key: string | number | null;
     if (k < nRecords) {
       const r = records.tasks[k];
       let pid = r.pid;
       if (pid === null && r.taskAddr) pid = pidOfAddr(r.taskAddr);
+      if (pid === null && !r.taskAddr && r.onCpu && r.cpu !== null && r.format === 'cpu_dump') pid = pidOnCpu(r.cpu);
       key = refKey(pid, r.cpu, r.taskAddr);
       if (pid === 0 && r.taskAddr) key = `addr:${r.taskAddr}`;
       if (key === null) key = `anon:${anon++}`;
@@ -513,8 +539,6 @@ export function buildModel(records: Records, text: string, kernel: string | null
           while (c < marks.length && marks[c].line < line) c++;
           return c;
         };
-  const stackInfo = new Map<readonly StackFrame[], StackInfo>();
-  const info = (frames: readonly StackFrame[]) => stackInfoOf(stackInfo, frames);
   const recordAt = (k: number): TaskRecord =>
     k < nRecords ? (resolved?.get(k) ?? records.tasks[k]) : named.record(k - nRecords);
   for (let g = 0; g < groupCount; g++) {

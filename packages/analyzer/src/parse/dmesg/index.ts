@@ -17,7 +17,13 @@ import {
   lockdepReportParser,
   lockdepSavedTraceParser,
 } from './lockdep.js';
-import { cpuDumpParser, hardLockupParser, nmiBacktraceParser, softLockupParser } from './lockups.js';
+import {
+  announcedStackParser,
+  cpuDumpParser,
+  hardLockupParser,
+  nmiBacktraceParser,
+  softLockupParser,
+} from './lockups.js';
 import { rcuDetailParser, rcuStallParser, rcuTasksHoldoutParser } from './rcu-stall.js';
 import { sysrqHeaderParser, taskDumpParser } from './task-dump.js';
 import { workqueueDumpParser, workqueueLockupParser } from './workqueue.js';
@@ -46,6 +52,7 @@ export const DMESG_PARSERS: FormatParser[] = [
   nfsServerParser,
   netdevRefParser,
   cpuDumpParser,
+  announcedStackParser,
   sysrqHeaderParser,
   taskDumpParser,
   foldedStackParser,

@@ -162,3 +162,72 @@ describe('the panic line and the CPU line after it', () => {
     expect(cpu(hung, 1)?.stuck ?? false).toBe(false);
   });
 });
+
+describe('a lockup headline whose CPU line was trimmed away', () => {
+  const HARD = [
+    '[ 5653.173525] NMI watchdog: Watchdog detected hard LOCKUP on cpu 10',
+    '[ 5653.173539] RIP: 0010:native_queued_spin_lock_slowpath+0x65/0x1e0',
+    '[ 5653.173542] Call Trace:',
+    '[ 5653.173542]  _raw_spin_lock_irqsave+0x30/0x40',
+    '[ 5653.173542]  force_qs_rnp+0xa8/0x160',
+    '[ 5653.173542]  rcu_gp_kthread+0x7b2/0xfa0',
+    '[ 5653.173543]  kthread+0x10d/0x130',
+  ];
+
+  it('takes the trace under it as the stack running on that CPU', () => {
+    const doc = analyze(HARD.join('\n'));
+    const t = doc.tasks.find((x) => x.frames.some((f) => f.fn === 'force_qs_rnp'));
+    expect(t).toMatchObject({ pid: null, cpu: 10, state: 'R' });
+    expect(cpu(doc, 10)).toMatchObject({ stuck: true, current: t?.id });
+  });
+
+  it('gives it to the task the dump shows running on that CPU', () => {
+    const doc = analyze(
+      [
+        ...HARD,
+        '',
+        'crash> bt',
+        'PID: 12     TASK: ffff967981712680  CPU: 10  COMMAND: "rcu_sched"',
+        ' #0 [fffffe00002079c8] machine_kexec at ffffffffa3e6d861',
+        ' #1 [fffffe0000207ae8] panic at ffffffffa3e9b1e7',
+        ' #2 [fffffe0000207ef0] end_repeat_nmi at ffffffffa480164b',
+        '    [exception RIP: native_queued_spin_lock_slowpath+101]',
+        '    RIP: ffffffffa3ef8345  RSP: ffffa4e94c51be40  RFLAGS: 00000002',
+      ].join('\n'),
+    );
+    expect(doc.tasks.map((t) => t.id)).toEqual(['task:12']);
+    expect(doc.tasks[0].frames.map((f) => f.fn)).toContain('force_qs_rnp');
+    expect(doc.verdict).toContain('rcu_sched');
+  });
+
+  it('leaves it unnamed when two tasks are shown running on that CPU', () => {
+    const doc = analyze(
+      [
+        ...HARD,
+        'CPU: 10 PID: 12 Comm: rcu_sched Not tainted 5.3.18 #1',
+        'Call Trace:',
+        ' schedule+0x1/0x2',
+        ' rcu_gp_kthread+0x7b2/0xfa0',
+        'CPU: 10 PID: 77 Comm: other Not tainted 5.3.18 #1',
+        'Call Trace:',
+        ' schedule+0x1/0x2',
+        ' worker_thread+0x1/0x2',
+      ].join('\n'),
+    );
+    expect(doc.tasks.some((t) => t.pid === null && t.frames.some((f) => f.fn === 'force_qs_rnp'))).toBe(true);
+  });
+
+  it('does not take a trace under a spinlock-debug headline, which prints its own CPU line', () => {
+    const doc = analyze(
+      [
+        'BUG: spinlock lockup suspected on CPU#1, swapper/1/0',
+        ' lock: 0xffffffe0fff28500, .magic: dead4ead, .owner: bRX1/789, .owner_cpu: 0',
+        "#owner's Call trace:",
+        '[<ffffff804008598c>] __switch_to+0x94/0xa0',
+        '[<ffffff8040588d3c>] __schedule+0x194/0x798',
+        '[<ffffff8040589388>] schedule+0x48/0xb0',
+      ].join('\n'),
+    );
+    expect(doc.tasks.find((t) => t.frames.some((f) => f.fn === '__switch_to'))?.cpu ?? null).toBeNull();
+  });
+});

@@ -78,7 +78,7 @@ export const softLockupParser: FormatParser = {
     // The headline names the task the CPU has been running all along (watchdog_timer_fn
     // prints `current`): a task on that CPU even when no register dump or stack follows.
     ctx.records.addTask({ ...task, state: 'R', cpu, frames: [], onCpu: true, span: sp, format: 'soft_lockup' });
-    announceCpu(ctx, cpu, i + 1);
+    announceCpu(ctx, cpu, i + 1, true);
     return preambleEnd(lines, i + 1);
   },
 };
@@ -104,7 +104,7 @@ export const hardLockupParser: FormatParser = {
         ctx.records.reports.push({ kind: 'hard_lockup', header: t, cpu, span: sp, format: 'hard_lockup' });
     }
     // show_regs of the stuck CPU follows its own headline (not the list of others).
-    if (m) announceCpu(ctx, cpus[0], i + 1);
+    if (m) announceCpu(ctx, cpus[0], i + 1, true);
     return preambleEnd(lines, i + 1);
   },
 };
@@ -155,8 +155,49 @@ export const nmiBacktraceParser: FormatParser = {
       ctx.records.cpus.push({ cpu, idle: true, current: null, span: span(lines, i, i + 1), format: 'nmi_backtrace' });
       return i + 1;
     }
-    announceCpu(ctx, cpu, i + 1);
+    announceCpu(ctx, cpu, i + 1, true);
     return i + 1;
+  },
+};
+
+/**
+ * The stack of a CPU a lockup or backtrace headline announced, printed (or pasted) with no
+ * `CPU: N PID: N Comm:` line of its own: a knowledge-base page or a mail trims the
+ * headline's show_regs down to `RIP:` and `Call Trace:`. watchdog_overflow_callback and
+ * nmi_cpu_backtrace dump the CPU's current context, so the trace is the task running on
+ * that CPU — with no pid here; the model gives it to the task the dump shows current on
+ * that CPU, if one is (model/build.ts).
+ */
+export const announcedStackParser: FormatParser = {
+  name: 'cpu_stack',
+  starts(line, ctx) {
+    return dmesgState(ctx).announcedCpu?.bare === true && isTraceBodyLine(ctx.frames, line.trimmed);
+  },
+  parse(lines, i, ctx) {
+    const a = dmesgState(ctx).announcedCpu;
+    // Only right under the headline (its preamble lines between): the window takeAnnouncedCpu keeps.
+    if (!a?.bare || i < a.index || i - a.index > 12 || startsTaskOrCapture(lines.trimmed(i))) return null;
+    const tr = readTrace(lines, i, ctx.frames, 512, startsTaskOrCapture);
+    if (tr.frames.length === 0) return null;
+    const cpu = takeAnnouncedCpu(ctx, i);
+    if (cpu === null) return null;
+    const rec: TaskRecord = {
+      pid: null,
+      comm: null,
+      state: 'R',
+      cpu,
+      taskAddr: null,
+      frames: tr.frames,
+      frameLines: tr.frameLines,
+      onCpu: true,
+      span: span(lines, i, tr.end),
+      format: 'cpu_dump',
+    };
+    if (Object.keys(tr.registers).length) rec.registers = tr.registers;
+    if (tr.stops.length) rec.stops = tr.stops;
+    ctx.records.addTask(rec);
+    for (const s of tr.strays) ctx.strays.push(s);
+    return tr.end;
   },
 };
 

@@ -40,7 +40,7 @@ export const panicParser: FormatParser = {
     }
     if (cpu !== null) {
       state.stuck.set(cpu, 'hard LOCKUP');
-      announceCpu(ctx, cpu, i + 1);
+      announceCpu(ctx, cpu, i + 1, true);
     }
     state.panicAt = i;
     return i + 1;

@@ -9,8 +9,10 @@ import type { LockdepChainRecord, TaskRef } from '../records.js';
 export interface DmesgState {
   /** CPU → why a report called it stuck ("soft lockup for 22s", "hard LOCKUP", "RCU stall"). */
   stuck: Map<number, string>;
-  /** The CPU the next `CPU: N PID:` / task dump is about, from `NMI backtrace for cpu N` or `Task dump for CPU N:`. */
-  announcedCpu: { cpu: number; index: number } | null;
+  /** The CPU the next `CPU: N PID:` / task dump is about, from `NMI backtrace for cpu N` or `Task dump for CPU N:`.
+   *  `bare`: the announcer dumps that CPU's own context, so a trace right under it with no
+   *  task line is that CPU's (lockups.ts announcedStackParser). */
+  announcedCpu: { cpu: number; index: number; bare: boolean } | null;
   /** Line index of the `Kernel panic - not syncing` line whose CPU line has not come yet. */
   panicAt: number | null;
   /** The task the last lockdep report names (`comm/pid is trying to acquire lock:`), whose
@@ -61,7 +63,8 @@ export function takeAnnouncedCpu(ctx: ParseContext, index: number): number | nul
   return a.cpu;
 }
 
-/** Say that the dump starting near line index `index` is about `cpu`. */
-export function announceCpu(ctx: ParseContext, cpu: number, index: number): void {
-  dmesgState(ctx).announcedCpu = { cpu, index };
+/** Say that the dump starting near line index `index` is about `cpu`; `bare`: a trace
+ *  printed there without a task line is that CPU's current context (see DmesgState). */
+export function announceCpu(ctx: ParseContext, cpu: number, index: number, bare = false): void {
+  dmesgState(ctx).announcedCpu = { cpu, index, bare };
 }

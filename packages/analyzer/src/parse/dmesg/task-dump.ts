@@ -236,7 +236,7 @@ export const sysrqHeaderParser: FormatParser = {
       const t = lines.trimmed(j);
       const m = TASK_DUMP_FOR_CPU.exec(t);
       if (m) {
-        announceCpu(ctx, Number(m[1]), j + 1);
+        announceCpu(ctx, Number(m[1]), j + 1, true);
         // (Not the CPU rcu_check_gp_kthread_starvation shows under `Stack dump where RCU
         // GP kthread last ran:`: that CPU is where the starved kthread last ran.)
         if (j === 0 || !lines.trimmed(j - 1).endsWith('Stack dump where RCU GP kthread last ran:'))
