@@ -87,10 +87,23 @@ describe('redactText', () => {
     ];
     const out = samples.map(shift);
     expect(new Set(out).size).toBe(samples.length);
+    // The last gigabyte's pages, all of them: still one-to-one, none lands on the top page.
+    const pages = new Set<bigint>();
+    for (let p = 0xffffffffc0000000n; p < 0xfffffffffffff000n; p += 4096n) pages.add(shift(p));
+    expect(pages.size).toBe(262_143);
+    expect([...pages].every((p) => p >= 0xffffffffc0000000n && p < 0xfffffffffffff000n)).toBe(true);
     for (const [i, a] of samples.entries()) {
       expect(out[i] >= 0xffff000000000000n && out[i] <= 0xffffffffffffffffn).toBe(true);
       expect(a >= 0xffffffff80000000n).toBe(out[i] >= 0xffffffff80000000n);
     }
+  });
+
+  it("keeps error codes and a /proc stack's end marker, which are no addresses", () => {
+    const text =
+      '[<ffffffff81264a14>] call_rwsem_down_read_failed+0x14/0x30\n[<ffffffffffffffff>] 0xffffffffffffffff\nRAX: ffffffffffffffda\n';
+    const out = redactText(text, { kaslr: true, secret: 'fixture' }).text.split('\n');
+    expect(out[0]).not.toContain('ffffffff81264a14');
+    expect(out.slice(1)).toEqual(['[<ffffffffffffffff>] 0xffffffffffffffff', 'RAX: ffffffffffffffda', '']);
   });
 
   it('stays linear on repeated lines and a big input', () => {

@@ -162,12 +162,18 @@ const GiB = 1n << 30n;
 const TOP = 0xffffffff80000000n; // kernel text and modules: [TOP, 2^64)
 const LOW = 0xffff000000000000n; // everything else of the kernel's half: [LOW, TOP)
 const LOW_BLOCKS = (TOP - LOW) / GiB;
+// The top page, -4095..-1, holds no address: error codes (ERR_PTR values, -ENOSYS in RAX
+// at a syscall's entry) and the `[<ffffffffffffffff>] 0xffffffffffffffff` line that ends
+// each /proc/PID/stack (include/linux/err.h MAX_ERRNO, fs/proc/base.c before 4.9). They
+// stay as they are: moved, they would mean nothing, and the stack's end would be lost.
+const ERR_PAGE = (1n << 64n) - 4096n;
 
 /**
  * Kernel addresses moved by secret offsets, one-to-one:
  * - at or above 0xffffffff80000000 (x86-64 text and modules), inside each 1 GiB block,
  *   by a multiple of 4 KiB: text stays text and modules modules, and the text's KASLR
- *   slide (2 MiB steps inside that 1 GiB) is hidden;
+ *   slide (2 MiB steps inside that 1 GiB) is hidden; the top page (error codes, the
+ *   /proc stack's end marker) stays put;
  * - from 0xffff000000000000 up to there (direct map, vmalloc, vmemmap: where locks and
  *   tasks live), by a multiple of 1 GiB, which hides the direct map's randomized base
  *   (1 GiB steps) and keeps every object's offset inside its gigabyte.
@@ -178,7 +184,13 @@ export function kernelAddressShifter(secret: string): (address: bigint) => bigin
   const big = (BigInt(digest.readUInt32BE(4)) % (LOW_BLOCKS - 1n)) + 1n;
   const smallOffset = small << 12n;
   return (a) => {
-    if (a >= TOP) return (a & ~(GiB - 1n)) | (((a & (GiB - 1n)) + smallOffset) & (GiB - 1n));
+    if (a >= ERR_PAGE) return a;
+    if (a >= TOP) {
+      // The last gigabyte turns without its top page, so the shift stays one-to-one.
+      const base = a & ~(GiB - 1n);
+      const size = base + GiB > ERR_PAGE ? ERR_PAGE - base : GiB;
+      return base + ((a - base + smallOffset) % size);
+    }
     if (a >= LOW) {
       const block = (a - LOW) / GiB;
       return LOW + ((block + big) % LOW_BLOCKS) * GiB + (a & (GiB - 1n));
