@@ -56,6 +56,20 @@ function hex(v: string | undefined): string | null {
   return m ? m[1].toLowerCase() : null;
 }
 
+/** An atomic_long_t owner word as crash prints it: hex with `-x` / `set hex`, else gdb's
+ *  signed decimal (`counter = -51822134688203647`, a kernel address with the top bit
+ *  set), which is the same 64 bits in two's complement. */
+function ownerWord(v: string | undefined): string | null {
+  if (!v) return null;
+  const t = v.trim();
+  const m = /^(-?)(\d{1,20})$/.exec(t);
+  if (!m || /^0x/i.test(t)) return hex(t);
+  let n = BigInt(m[2]);
+  if (m[1] === '-') n = (1n << 64n) - n;
+  if (n < 0n || n >= 1n << 64n) return null;
+  return n.toString(16);
+}
+
 function num(v: string | undefined): number | null {
   if (v === undefined) return null;
   const t = v.trim();
@@ -90,7 +104,7 @@ export const LOCK_READERS: LockReader[] = [
     types: /^(?:mutex|ww_mutex)$/,
     lockType: 'mutex',
     read(d) {
-      const owner = maskOwner(hex(field(d, 'owner', 'owner.counter', 'base.owner', 'base.owner.counter')));
+      const owner = maskOwner(ownerWord(field(d, 'owner', 'owner.counter', 'base.owner', 'base.owner.counter')));
       const count = num(field(d, 'count.counter'));
       return {
         ownerAddr: owner,
@@ -107,7 +121,7 @@ export const LOCK_READERS: LockReader[] = [
     types: /^rw_semaphore$/,
     lockType: 'rwsem',
     read(d) {
-      const raw = hex(field(d, 'owner', 'owner.counter'));
+      const raw = ownerWord(field(d, 'owner', 'owner.counter'));
       const readerOwned = raw ? (BigInt('0x' + raw) & 1n) === 1n : false;
       const base = { locked: null, firstWaiter: hex(field(d, 'wait_list.next')) };
       if (!readerOwned) return { ...base, ownerAddr: maskOwner(raw) };

@@ -72,6 +72,14 @@ describe('ownersFromStructs', () => {
     expect(table.existing('ffff880035acf1e0', null)!.reported).toBe(true);
   });
 
+  it('reads an owner word crash printed as signed decimal (no `-x`): the same 64 bits', () => {
+    // 0xffff88003570de21 as gdb prints a signed long: -(2^64 - 0xffff88003570de21).
+    const dec = '-' + ((1n << 64n) - 0xffff88003570de21n).toString(10);
+    const { table } = lockTableOf([...PS, ...mutex(dec, '0xffff880035acf1e8')].join('\n'));
+    ownersFromStructs(table);
+    expect(ownerOf(table, 'ffff880035acf1e0')).toEqual({ task: 'task:4790', confidence: 'certain' });
+  });
+
   it('reads an rw_semaphore printed without the `struct` keyword: its owner is the writer task', () => {
     const rwsem = [
       'crash> rw_semaphore ffff9a20c0063270',
