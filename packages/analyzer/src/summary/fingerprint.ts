@@ -62,10 +62,12 @@ export function normalizeFunction(fn: string): string {
  *  to a class name it has seen before (`#2`), the subclass (`/1`), and in the pre-4.16
  *  spelling of a spinlock inside a struct (`&(&info->lock)->rlock` is `&info->lock`). */
 export function normalizeLockClass(name: string): string {
-  // (`mmap_lock@tgid:16653`: one process's mmap_lock; its pid is this boot's.)
+  // (`mmap_lock@tgid:16653`: one process's mmap_lock; its pid is this boot's. So is the
+  // waiter's in `rwsem@rwsem_down_write_failed~14291`, a stack cut after the slow path.)
   let s = name
     .trim()
     .replace(/@(?:tgid|comm):.*$/, '')
+    .replace(/~[\w:@.-]{1,60}$/, '')
     .replace(/(?:#\d+|\/\d+)+$/, '');
   const rlock = /^&\((&.+)\)->rlock$/.exec(s);
   if (rlock) s = rlock[1];

@@ -23,6 +23,10 @@ describe('lock names in prose', () => {
       'an rwsem taken in btrfs_read_lock_root_node (address not in the dump)',
     );
     expect(lockKeyInWords('lock:lock@foo.isra.0')).toBe('a lock taken in foo.isra.0 (address not in the dump)');
+    // A stack cut right after the slow path: the slow path is no call site.
+    expect(lockKeyInWords('lock:rwsem@rwsem_down_write_failed~14291')).toBe(
+      'an rwsem whose taker is not shown (the stack ends at rwsem_down_write_failed; address not in the dump)',
+    );
   });
 
   it('leaves addresses, lockdep class names and other nodes to their label', () => {

@@ -5,7 +5,8 @@
 // process, threads grouped by thread-group id), `mmap_lock@comm:<name>` (no tgid printed:
 // threads grouped by command name, a guess), and `<type>@<function>` (an anonymous lock
 // per call site), `<type>@<function>#<pid>` (the one of a per-object class that the
-// waiting task itself holds, kept apart from other tasks' at the same site). Those keys are fine as node ids; a person reads what they stand for.
+// waiting task itself holds, kept apart from other tasks' at the same site), `<type>@<function>~<pid>`
+// (a stack cut right after the lock's slow path: its taker is not shown). Those keys are fine as node ids; a person reads what they stand for.
 
 const LOCK_PREFIX = 'lock:';
 
@@ -27,6 +28,9 @@ export function lockKeyInWords(id: string): string | null {
   // `<type>@<function>#<pid>`: the one of a per-object class that task's own frames hold.
   const own = /^([\w.$]+)#(\d{1,9})$/.exec(where);
   if (type && own) return `${type} taken in ${own[1]} (address not in the dump)`;
+  // `<type>@<function>~<pid>`: a stack cut right after the lock's slow path.
+  const cut = /^([\w.$]+)~([\w:@.-]{1,60})$/.exec(where);
+  if (type && cut) return `${type} whose taker is not shown (the stack ends at ${cut[1]}; address not in the dump)`;
   if (!type || !/^[\w.$]+$/.test(where)) return null;
   return `${type} taken in ${where} (address not in the dump)`;
 }

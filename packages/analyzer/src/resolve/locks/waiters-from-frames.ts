@@ -145,12 +145,21 @@ export function waitersFromFrames(table: LockTable, waits: Map<string, TaskWait>
     // hold: it waits for that one, not for the lock other tasks blocked at the same site
     // want (each cifs task re-locking its own tree connection's mutex).
     const own = wrapper?.perObject && holdsUnnested(t, wrapper.name, w, table.model.kernel);
-    const l = table.ensure(null, `${TYPE_WORD[type]}@${site}${own ? `#${t.pid ?? t.id}` : ''}`, type, []);
+    // A stack cut right after the lock's slow path (`[...]` under rwsem_down_write_failed)
+    // does not show who takes the lock: the slow path is no call site, and two tasks cut
+    // there need not wait for one lock. Keyed per task (`<type>@<fn>~<pid>`).
+    const cut = !w.culprit && !wrapper && !takenHere;
+    const key = cut
+      ? `${TYPE_WORD[type]}@${site}~${t.pid ?? t.id}`
+      : `${TYPE_WORD[type]}@${site}${own ? `#${t.pid ?? t.id}` : ''}`;
+    const l = table.ensure(null, key, type, []);
     table.addWaiter(
       l,
       t.id,
       'likely',
-      `${w.api.fn} in its stack: it waits for ${w.rule.what} taken in ${site} (address not in the dump)`,
+      cut
+        ? `${w.api.fn} in its stack: it waits for ${w.rule.what}; the stack ends there, so what takes the lock is not shown (address not in the dump)`
+        : `${w.api.fn} in its stack: it waits for ${w.rule.what} taken in ${site} (address not in the dump)`,
       [{ line: w.frame.line, endLine: w.frame.line }],
     );
     // One lock of a per-object class (some device's mutex): a task whose frames hold a
