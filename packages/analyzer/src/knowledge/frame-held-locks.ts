@@ -102,6 +102,19 @@ export const FRAME_HELD_LOCKS: FrameHeldLock[] = [
     mode: 'write',
     source: 'net/core/link_watch.c linkwatch_event',
   },
+  // default_device_exit_batch() (a netns's cleanup_net): rtnl_lock_unregistering(net_list)
+  // (rtnl_lock() since 6.x) … unregister_netdevice_many(&dev_kill_list); rtnl_unlock();
+  // rtnl_lock_unregistering first waits for pending unregistrations without the lock, and
+  // rtnl_unlock's netdev_run_todo waits for refcounts after __rtnl_unlock().
+  {
+    fn: fnPattern('default_device_exit_batch'),
+    lock: 'rtnl_mutex',
+    type: 'mutex',
+    mode: 'write',
+    notWhenCalling: /^(?:rtnl_lock_unregistering|__rtnl_lock|rtnl_lock|rtnl_unlock|__rtnl_unlock|netdev_run_todo)$/,
+    what: "a network namespace's device cleanup",
+    source: 'net/core/dev.c default_device_exit_batch (v3.10+)',
+  },
   // addrconf_dad_work() and addrconf_verify_work() run under rtnl_lock().
   {
     fn: fnPattern('addrconf_dad_work|addrconf_verify_work'),

@@ -267,13 +267,18 @@ export function frameFromCrashBt(
  * parsed once per distinct text. Same language as CRASH_BT.
  */
 export function crashBtFrame(table: FrameTable, s: string, out: { sp: string }): StackFrame | undefined {
-  if (s.charCodeAt(0) !== 35 /* # */) return undefined;
-  let p = 1;
-  while (p < s.length && p <= 4 && isDigitCode(s.charCodeAt(p))) p++;
-  if (p === 1) return undefined;
-  const sp0 = p;
-  while (p < s.length && p - sp0 < 3 && s.charCodeAt(p) === 32) p++;
-  if (p === sp0 || s.charCodeAt(p) !== 91 /* [ */) return undefined;
+  let p = 0;
+  // `#N ` may be cut by the sender (`[ffffa7a8e96bbac0] __schedule at …`): the `[sp] fn at
+  // addr` that remains is crash's all the same.
+  if (s.charCodeAt(0) === 35 /* # */) {
+    p = 1;
+    while (p < s.length && p <= 4 && isDigitCode(s.charCodeAt(p))) p++;
+    if (p === 1) return undefined;
+    const sp0 = p;
+    while (p < s.length && p - sp0 < 3 && s.charCodeAt(p) === 32) p++;
+    if (p === sp0) return undefined;
+  }
+  if (s.charCodeAt(p) !== 91 /* [ */) return undefined;
   const a = ++p;
   while (p < s.length && p - a < 16 && isHex(s.charCodeAt(p))) p++;
   if (p - a < 6 || s.charCodeAt(p) !== 93 /* ] */ || s.charCodeAt(p + 1) !== 32) return undefined;

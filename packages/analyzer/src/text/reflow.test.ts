@@ -1042,6 +1042,27 @@ describe('reflow', () => {
   });
 });
 
+describe('reflow: quoted-printable no-break spaces', () => {
+  it('decodes `=C2=A0` (a no-break space) and joins a soft break inside a crash comm', () => {
+    const body = [
+      'mdmon never handled the change event and called into md to clear the flag b=',
+      'ecause the file it was polling never received the event md starts by callin=',
+      'g sysfs_notify_dirent(). The processing to push the event to the file and w=',
+      'ake up any polling tasks was still waiting in the kernfs notify list.',
+      'crash> bt 20908',
+      'PID: 20908=C2=A0 TASK: ffff96ce1e16c100=C2=A0 CPU: 46=C2=A0 COMMAND: "kwo=',
+      'rker/u114:1"',
+      ' =C2=A0#0 [ffff96c68627b728] __schedule at ffffffff8a567747',
+      '[ 0 00:14:08.338] [UN]=C2=A0 PID: 310=C2=A0=C2=A0=C2=A0 TASK: ffff96ce7f7=',
+      '16180=C2=A0 CPU: 16=20',
+      'COMMAND: "kswapd1"',
+    ];
+    const got = read(body).map((r) => r[0]);
+    expect(got).toContain('PID: 20908  TASK: ffff96ce1e16c100  CPU: 46  COMMAND: "kworker/u114:1"');
+    expect(got).toContain('#0 [ffff96c68627b728] __schedule at ffffffff8a567747');
+  });
+});
+
 describe('reflow: crash prompts', () => {
   it('never joins a bare `crash>` prompt onto the ps -m row before it (a row wrapped in a quote)', () => {
     // Junxiao Bi's linux-raid reply (2023): `ps -m PID` wrapped before COMMAND, with the

@@ -46,6 +46,8 @@ const OPENERS: readonly RegExp[] = [
   // `LR [c0…] fn` lines: the stack pointer of a 64-bit kernel starts with a letter.
   /^\[[0-9a-f]{8,16}\] \[[0-9a-f]{8,16}\] /,
   /^(?:NIP|LR) {1,2}\[[0-9a-f]{8,16}\] /,
+  // a crash bt frame whose `#N` the sender cut: `[ffffa7a8e96bbac0] __schedule at ffff…`
+  /^\[[0-9a-f]{8,16}\] [A-Za-z_.$][\w.$]{0,127} at [0-9a-f]/,
   /^<[/A-Z\d]/, // `<IRQ>`, `</NMI>`, `<4>`
   /^#\d/, // crash frames `#3 [ffff…]`, lockdep's `#0: ffff…`
   /^\? /, // an unreliable frame
@@ -246,6 +248,10 @@ const GLUED = ['Call Trace:', 'Call trace:', 'INFO: task '];
 const GLUED_WORDS = ['Call Trace:', 'Call trace:', 'INFO: task'];
 /** quoted-printable's escape of `=` itself. */
 const QP_EQUALS = '=3D';
+/** quoted-printable's escape of UTF-8 U+00A0, the no-break space a mail client (Thunderbird)
+ *  writes for runs of spaces: `PID: 310=C2=A0=C2=A0=C2=A0 TASK:`. */
+const QP_NBSP = '=C2=A0';
+const QP_NBSP_ALL = /=C2=A0/g;
 
 /** A quoted-printable escape of a printable ASCII character, a tab or a space (RFC 2045 6.7). */
 const QP_ESCAPE = /=(09|2[0-9A-F]|[3-6][0-9A-F]|7[0-9A-E])/g;
@@ -285,13 +291,13 @@ export function reflow(t: LineTable): LineTable {
 
   // The physical lines that hold a glued header's words, `INFO: task` (whose space HTML
   // mail may have lost; `INFO: task ` holds it too) or, in an undecoded quoted-printable
-  // body, `=3D`: found by one search of the input per word, in order (most lines hold
+  // body, `=3D` or `=C2=A0`: found by one search of the input per word, in order (most lines hold
   // none, and are not looked at again).
   // An undecoded quoted-printable body also escapes `=` itself (`cpus=3D1`), and a space
   // or tab at a line's end (`=20`, `=09`): the escapes of a line that holds `=3D` are
   // decoded (a line without one may be plain text beside the body, where `hung=30s`
   // means what it says).
-  const marked = t.linesContaining(qp ? [...GLUED_WORDS, QP_EQUALS] : GLUED_WORDS);
+  const marked = t.linesContaining(qp ? [...GLUED_WORDS, QP_EQUALS, QP_NBSP] : GLUED_WORDS);
   let nextMarked = marked.next();
 
   // Made once, not once per line: reflow runs on every line of every input.
@@ -372,7 +378,7 @@ export function reflow(t: LineTable): LineTable {
       const words = t.text(nextMarked.value);
       for (let g = 0; g < GLUED.length; g++) if (words.includes(GLUED[g])) glued = true;
       if (words.includes('INFO: task')) lost = true;
-      if (qp && words.includes(QP_EQUALS)) escaped = true;
+      if (qp && (words.includes(QP_EQUALS) || words.includes(QP_NBSP))) escaped = true;
       nextMarked = marked.next();
     }
     if (qp)
@@ -380,7 +386,8 @@ export function reflow(t: LineTable): LineTable {
         if ((t.lastCode(p) === 48 || t.lastCode(p) === 57) && QP_TRAILING.test(t.text(p))) trailing = true;
     if (!glued && !lost && !escaped && !trailing) continue;
     let text = joinedText(t, a, b, tight, soft);
-    if (escaped) text = text.replace(QP_ESCAPE, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+    if (escaped)
+      text = text.replace(QP_NBSP_ALL, ' ').replace(QP_ESCAPE, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
     else if (trailing) text = text.replace(QP_TRAILING_IN_JOIN, '').trimEnd();
     if (lost && TASK_SPACE_LOST.test(text)) text = text.replace(TASK_SPACE_LOST, '$1INFO: task ');
     const parts = glued ? splitGlued(text) : [text];
@@ -530,6 +537,8 @@ function continuation(
     // A label's value alone on the line after it ends the record: what follows is the
     // next record, however short the value's line is.
     if (dangling(t.trimmed(end), c)) {
+      // (A quoted-printable soft break is no space: `COMMAND: "kwo=` then `rker/u114:1"`.)
+      if (qpSoft) soft?.add(j);
       end = j;
       break;
     }

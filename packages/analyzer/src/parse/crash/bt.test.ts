@@ -113,3 +113,27 @@ describe("a sender's note between two frames", () => {
     expect(doc.tasks.find((x) => x.pid === 13279)!.frames.map((f) => f.fn)).toEqual(['__schedule', 'schedule']);
   });
 });
+
+describe('a crash bt pasted without its frame numbers', () => {
+  it('reads `[sp] fn at ADDR` frames and a header behind a pasted line number', () => {
+    // Haifeng Xu's bonding patch (netdev, 2023-11-08), as posted.
+    const text = [
+      'PID: 210933  TASK: ffff92424e5ec080  CPU: 13  COMMAND: "kworker/u96:2"',
+      '[ffffa7a8e96bbac0] __schedule at ffffffffb0719898',
+      '[ffffa7a8e96bbb68] rwsem_down_write_slowpath at ffffffffafb3167a',
+      '[ffffa7a8e96bbc00] down_write at ffffffffb071bfc1',
+      '[ffffa7a8e96bbc18] kernfs_remove_by_name_ns at ffffffffafe3593e',
+      '',
+      '290858 PID: 278176  TASK: ffff925deb39a040  CPU: 32  COMMAND: "node-exporter"',
+      '[ffffa7a8d14dbcc8] mutex_lock at ffffffffb071b1e2',
+      '[ffffa7a8d14dbce0] rtnl_lock at ffffffffb047f4b5',
+      '[ffffa7a8d14dbcf0] bonding_show_bonds at ffffffffc079b1a1 [bonding]',
+    ].join('\n');
+    const doc = analyze(text);
+    const t = doc.tasks.find((x) => x.pid === 210933)!;
+    expect(t.frameLines).toEqual([2, 3, 4, 5]);
+    const n = doc.tasks.find((x) => x.pid === 278176)!;
+    expect(n.comm).toBe('node-exporter');
+    expect(n.frames.map((f) => f.fn)).toContain('bonding_show_bonds');
+  });
+});

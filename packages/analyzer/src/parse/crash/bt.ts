@@ -2,6 +2,7 @@
 //
 //   PID: 12263  TASK: ffff8803bbebdee0  CPU: 2   COMMAND: "kworker/u8:0"
 //    #0 [ffff88043fd03cf8] machine_kexec at ffffffff8105c4cb
+//   [ffffa7a8e96bbac0] __schedule at ffffffffb0719898     (frame numbers cut by the sender)
 //   --- <IRQ stack> ---
 //    #9 [ffff88000399b738] apic_timer_interrupt at ffffffff816b5c1d
 //       [exception RIP: smp_call_function_many+514]
@@ -70,7 +71,7 @@ export const crashBtParser: FormatParser = {
   name: 'crash_bt',
   // A header (`PID:`), or header-less output after `bt`: a frame (`#N`), an exception
   // RIP (`[exception RIP:`), an ellipsis.
-  startChars: 'P#[.e-',
+  startChars: 'P#[.e-0123456789',
   starts(line, ctx) {
     const t = line.trimmed;
     if (BT_HEADER.test(t)) return true;
@@ -146,8 +147,11 @@ export const crashBtParser: FormatParser = {
       if (t === '') continue;
       // Frame lines are most of the output: parse once, test the other body kinds after.
       spOut.sp = '';
+      const c0 = t.charCodeAt(0);
       const fr =
-        t.charCodeAt(0) === 35 /* # */ ? crashBtFrame(ctx.frames, t, spOut) : crashBtFrameWithoutColumns(ctx.frames, t);
+        c0 === 35 /* # */ || c0 === 91 /* [ */
+          ? crashBtFrame(ctx.frames, t, spOut)
+          : crashBtFrameWithoutColumns(ctx.frames, t);
       if (fr) {
         lastBody = j;
         // crash repeats the exception RIP's function as the next frame: keep one. (An
@@ -164,7 +168,7 @@ export const crashBtParser: FormatParser = {
       }
       // The next task's header ends this one (no body test takes it: its COMMAND: "…" is
       // no register value), without running them all on it.
-      if (t.charCodeAt(0) === 80 /* P */ && BT_HEADER.test(t)) break;
+      if ((c0 === 80 /* P */ || (c0 >= 48 && c0 <= 57)) && BT_HEADER.test(t)) break;
       // Register lines by hand first (they start with a capital, so no exception RIP or
       // stack marker is one); then the other body kinds, each tested once.
       if (readRegisterLine(t, registers)) {

@@ -117,5 +117,7 @@ export const EXCEPTION_RIP = /^(?:\[exception RIP: ([^\]]{1,200})\]|exception RI
  *  same section named in brackets: `[IRQ stack]` … `[End of IRQ stack]`. */
 export const STACK_MARKER = /^(?:--- <([^>]{1,40})> ---|\[((?:End of )?[A-Za-z]{1,12}(?: exception)? stack)\])$/;
 /** crash `bt` task header. */
+// A header may carry a number pasted before it (a line number from `grep -n` or an
+// editor: `290858 PID: 278176  TASK: …`).
 export const BT_HEADER =
-  /^PID: {1,8}(\d{1,9}) {1,8}TASK: {1,8}([0-9a-f]{8,16}) {1,8}CPU: {1,8}(\d{1,5}) {1,8}COMMAND: "(.{0,64})"/;
+  /^(?:\d{1,9} {1,4})?PID: {1,8}(\d{1,9}) {1,8}TASK: {1,8}([0-9a-f]{8,16}) {1,8}CPU: {1,8}(\d{1,5}) {1,8}COMMAND: "(.{0,64})"/;
