@@ -15,6 +15,39 @@ describe('fromHeldLocks', () => {
     expect(ownerOf(table, '0000000036f1c2aa')).toEqual({ task: 'task:8812', confidence: 'certain' });
   });
 
+  it('reads the lines of one entry printed per inlined caller as one pending entry', () => {
+    // A symbolized (syzbot) list prints entry #0 once per inlined frame of the acquiring call.
+    const text = [
+      'INFO: task syz-executor359:5222 blocked for more than 144 seconds.',
+      'task:syz-executor359 state:D stack:26576 pid:5222  ppid:5113   flags:0x00004004',
+      'Call Trace:',
+      ' <TASK>',
+      ' __schedule+0x17d8/0x4990 kernel/sched/core.c:6622',
+      ' schedule+0xc3/0x180 kernel/sched/core.c:6698',
+      ' schedule_preempt_disabled+0x13/0x20 kernel/sched/core.c:6757',
+      ' rwsem_down_read_slowpath+0x5f4/0x950 kernel/locking/rwsem.c:1086',
+      ' __down_read_common+0x61/0x2c0 kernel/locking/rwsem.c:1250',
+      ' mmap_read_lock include/linux/mmap_lock.h:117 [inline]',
+      ' do_user_addr_fault arch/x86/mm/fault.c:1358 [inline]',
+      ' exc_page_fault+0x558/0x8a0 arch/x86/mm/fault.c:1554',
+      ' asm_exc_page_fault+0x26/0x30 arch/x86/include/asm/idtentry.h:570',
+      ' </TASK>',
+      '',
+      'Showing all locks held in the system:',
+      '1 lock held by syz-executor359/5222:',
+      ' #0: ffff88807d1df698 (&mm->mmap_lock){++++}-{3:3}, at: mmap_read_lock include/linux/mmap_lock.h:117 [inline]',
+      ' #0: ffff88807d1df698 (&mm->mmap_lock){++++}-{3:3}, at: do_user_addr_fault arch/x86/mm/fault.c:1358 [inline]',
+      ' #0: ffff88807d1df698 (&mm->mmap_lock){++++}-{3:3}, at: exc_page_fault+0x558/0x8a0 arch/x86/mm/fault.c:1554',
+      '1 lock held by syz-executor359/5229:',
+      ' #0: ffff88807d1df698 (&mm->mmap_lock){++++}-{3:3}, at: mmap_write_lock include/linux/mmap_lock.h:71 [inline]',
+      ' #0: ffff88807d1df698 (&mm->mmap_lock){++++}-{3:3}, at: __se_sys_mbind+0x47d/0x9c0 mm/mempolicy.c:1555',
+    ].join('\n');
+    const { table, waits } = lockTableOf(text);
+    fromHeldLocks(table, waits);
+    expect(waitersOf(table, 'ffff88807d1df698')).toEqual([{ task: 'task:5222', confidence: 'likely' }]);
+    expect(ownerOf(table, 'ffff88807d1df698')).toEqual({ task: 'task:5229', confidence: 'certain' });
+  });
+
   it('a lock nobody waits for is kept with its holder when the dump is about the holder', () => {
     const { table, waits } = lockTableOf(TEXT);
     fromHeldLocks(table, waits);

@@ -18,7 +18,7 @@
 
 import type { TaskWait } from '../../waits/find.js';
 import type { ModelTask } from '../../model/build.js';
-import type { LockFactRecord, TaskRef } from '../../parse/records.js';
+import type { HeldLockRecord, LockFactRecord, TaskRef } from '../../parse/records.js';
 import { MAX_LOCK_DEPTH } from '../../knowledge/lockdep.js';
 import { HELD_BASE, type LockTable } from './table.js';
 
@@ -42,6 +42,7 @@ export function fromHeldLocks(table: LockTable, waits: Map<string, TaskWait>): v
     )
       lastIndex.set(holder.id, Math.max(lastIndex.get(holder.id) ?? -1, h.index));
   }
+  const pendingEntry = pendingEntries(held, holderOf, waits, lastIndex);
   const drawn = heldDrawn(table, waits, reporters, holderOf);
   table.applyHeld = (l, k) => {
     const h = held[k];
@@ -70,12 +71,7 @@ export function fromHeldLocks(table: LockTable, waits: Map<string, TaskWait>): v
     const holder = holderOf[k];
     if (!holder) continue;
     const w = waits.get(holder.id);
-    const site = w?.rule.kind === 'lock' && h.at ? h.at.replace(/\+0x.*$/, '') : null;
-    const pending =
-      w?.rule.kind === 'lock' &&
-      site !== null &&
-      h.index === lastIndex.get(holder.id) &&
-      (w.culprit?.fn === site || w.frame.fn === site);
+    const pending = pendingEntry[k];
     // A task a report says is blocked on a lock, with no stack at the lock wait to tie
     // the entry to: its last entry may be the lock it is acquiring, so it is not taken
     // as held.
@@ -101,6 +97,63 @@ export function fromHeldLocks(table: LockTable, waits: Map<string, TaskWait>): v
     table.deferred.defer(k);
   }
   table.seq = HELD_BASE + held.length;
+}
+
+/**
+ * Which held entries are the lock their task is still acquiring: the task's last entry,
+ * taken at its own blocking call site. A symbolized report (syzbot) prints one entry on
+ * several lines, one per inlined caller of the acquiring call, each with the entry's
+ * number and lock:
+ *
+ *    #0: ffff88807d1df698 (&mm->mmap_lock){++++}-{3:3}, at: mmap_read_lock include/linux/mmap_lock.h:117 [inline]
+ *    #0: ffff88807d1df698 (&mm->mmap_lock){++++}-{3:3}, at: do_user_addr_fault arch/x86/mm/fault.c:1358 [inline]
+ *    #0: ffff88807d1df698 (&mm->mmap_lock){++++}-{3:3}, at: exc_page_fault+0x558/0x8a0 arch/x86/mm/fault.c:1554
+ *
+ * so the lines of one entry (same holder, number and lock, in a row) are pending together
+ * when any of them names the blocking site: otherwise the outer lines would make the
+ * waiter the lock's holder, a self-deadlock that is not there.
+ */
+function pendingEntries(
+  held: readonly HeldLockRecord[],
+  holderOf: readonly (ModelTask | undefined)[],
+  waits: Map<string, TaskWait>,
+  lastIndex: Map<string, number>,
+): boolean[] {
+  const out: boolean[] = new Array(held.length).fill(false);
+  let start = 0;
+  for (let k = 0; k <= held.length; k++) {
+    const h = held[k];
+    const prev = held[k - 1];
+    const sameEntry =
+      h !== undefined &&
+      prev !== undefined &&
+      holderOf[k] !== undefined &&
+      holderOf[k] === holderOf[k - 1] &&
+      h.index === prev.index &&
+      h.addr === prev.addr &&
+      h.name === prev.name;
+    if (k > 0 && !sameEntry) {
+      // Close the entry [start, k).
+      let pending = false;
+      for (let j = start; j < k && !pending; j++) pending = atBlockingSite(held[j], holderOf[j], waits, lastIndex);
+      if (pending) out.fill(true, start, k);
+      start = k;
+    }
+  }
+  return out;
+}
+
+function atBlockingSite(
+  h: HeldLockRecord,
+  holder: ModelTask | undefined,
+  waits: Map<string, TaskWait>,
+  lastIndex: Map<string, number>,
+): boolean {
+  if (!holder || !h.at) return false;
+  const w = waits.get(holder.id);
+  if (w?.rule.kind !== 'lock' || h.index !== lastIndex.get(holder.id)) return false;
+  const site = h.at.replace(/\+0x.*$/, '');
+  return w.culprit?.fn === site || w.frame.fn === site;
 }
 
 /**
