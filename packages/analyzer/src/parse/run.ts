@@ -9,6 +9,7 @@ import { scanKernelFacts } from './kernel.js';
 import { newContext, type ParseContext } from './parser.js';
 import { CAPTURE_MARKER } from '../summary/captures.js';
 import { Records } from './records.js';
+import { joinCutStacks } from './cut-stacks.js';
 
 export interface Parsed {
   lines: LineTable;
@@ -22,6 +23,7 @@ export function parseText(text: string): Parsed {
   const records = new Records();
   const ctx = newContext(records);
   const coverage = segmentCaptures(lines, ctx);
+  joinCutStacks(records);
   scanKernelFacts(lines, records);
   return { lines, records, coverage };
 }
