@@ -116,6 +116,26 @@ describe('resolveCpus', () => {
     expect(linksOf(r)).toContainEqual([3, 'starved_by', 'hypervisor / firmware', 'guess']);
   });
 
+  it("the starved grace-period kthread waits for the CPU it is runnable on", () => {
+    const text = [
+      'rcu: rcu_preempt kthread starved for 8643 jiffies! g5509 f0x2 RCU_GP_WAIT_FQS(5) ->state=0x0 ->cpu=0',
+      'rcu: RCU grace-period kthread stack dump:',
+      'task:rcu_preempt     state:R  running task     stack:28208 pid:   14 ppid:     2 flags:0x00004000',
+      'Call Trace:',
+      ' __schedule+0xa9a/0x4940',
+      ' schedule+0xd2/0x260',
+      ' schedule_timeout+0x14a/0x2a0',
+      ' rcu_gp_fqs_loop+0x186/0x810',
+      ' rcu_gp_kthread+0x1de/0x320',
+      ' kthread+0x405/0x4f0',
+      ' ret_from_fork+0x1f/0x30',
+      '',
+    ].join('\n');
+    const r = cpusOf(text);
+    expect(r.queued.map((q) => [q.task.id, q.cpu])).toEqual([['task:14', 0]]);
+    expect(r.queued[0].evidence[0]).toEqual({ line: 1, endLine: 1 });
+  });
+
   it('likely in a virtual machine', () => {
     const r = cpusOf('Hypervisor detected: KVM\nSending NMI from CPU 1 to CPUs 3:\n' + waiter(1, 4242));
     expect(linksOf(r)).toContainEqual([3, 'starved_by', 'hypervisor (vCPU not scheduled)', 'likely']);

@@ -280,6 +280,15 @@ function runningTask(model: Model, cpu: number): { task: ModelTask; evidence: Sp
   return { task: cur, evidence: c.evidence.slice(0, 2) };
 }
 
+/** RCU's grace-period kthread, by its function (kernel/rcu/tree.c rcu_gp_kthread, 3.12+)
+ *  or its name (`rcu_preempt`, `rcu_sched`, `rcu_bh`: the kthread is named after its flavor). */
+function isGpKthread(t: ModelTask): boolean {
+  return (
+    t.frames.some((f) => f.fn === 'rcu_gp_kthread') ||
+    (t.comm !== null && /^rcu_(?:preempt|sched|bh)$/.test(t.comm) && t.frames.length > 0)
+  );
+}
+
 /** Idle CPUs with runnable tasks queued: the CPU is not being run (a starved vCPU). */
 export function resolveCpus(
   model: Model,
@@ -301,9 +310,19 @@ export function resolveCpus(
   }
   const starvedGp = new Map<number, Span[]>();
   for (const s of model.records.rcuStarvedOn) addEvidence(starvedGp, s.cpu, s.span);
+  const gpKthread = starvedGp.size > 0 ? model.tasks.find(isGpKthread) : undefined;
   for (const cpu of new Set([...silent.keys(), ...starvedGp.keys()])) {
     const both = silent.has(cpu) && starvedGp.has(cpu);
     const ev = [...(silent.get(cpu) ?? []), ...(starvedGp.get(cpu) ?? [])];
+    // The starved kthread itself (its stack dumped after the starvation line) waits for
+    // that CPU: runnable there (->state=0x0), it cannot go on until the CPU runs it.
+    if (gpKthread && starvedGp.has(cpu))
+      queued.push({
+        task: gpKthread,
+        cpu,
+        why: `${gpKthread.comm ?? "RCU's grace-period kthread"} is runnable on cpu ${cpu} (->state=0x0 ->cpu=${cpu}) but starved: it cannot go on until that CPU runs it`,
+        evidence: [...(starvedGp.get(cpu) ?? []), ...gpKthread.evidence.slice(0, 1)],
+      });
     // A CPU that answers (no silent NMI) and that the dump shows running a task other than
     // the grace-period kthread is executing: that task is what keeps the kthread off it
     // (an RT hog, an hrtimer storm), not the hypervisor.
