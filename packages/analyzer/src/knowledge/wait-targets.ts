@@ -21,9 +21,10 @@ export interface WaitTarget {
 /**
  * Waits whose target depends on the API the task entered, not on the frame that names
  * their kind: checked before WAIT_TARGETS. `api` is the outermost frame of the wait
- * (TaskWait.api).
+ * (TaskWait.api); `caller`, the first caller past the wait's own frames (TaskWait.culprit),
+ * for a generic wait (a completion) whose caller says what it waits for.
  */
-export const API_TARGETS: { api: RegExp; target: WaitTarget; what?: string; source: string }[] = [
+export const API_TARGETS: { api?: RegExp; caller?: RegExp; target: WaitTarget; what?: string; source: string }[] = [
   // nfs4_wait_clnt_recover() sleeps (nfs_wait_bit_killable) on NFS4CLNT_MANAGER_RUNNING,
   // which the client's state manager thread ("<server>-manager", nfs4_run_state_manager)
   // clears when lease recovery ends: the opener waits for that thread, which in turn
@@ -51,6 +52,22 @@ export const API_TARGETS: { api: RegExp; target: WaitTarget; what?: string; sour
       servedByStack: /^(?:rpc_async_schedule|__rpc_execute)$/,
     },
     source: 'net/sunrpc/clnt.c rpc_shutdown_client; net/sunrpc/sched.c rpc_async_schedule',
+  },
+  // btrfs_qgroup_wait_for_completion() waits on fs_info->qgroup_rescan_completion, which
+  // the quota rescan worker (btrfs_qgroup_rescan_worker, run by a btrfs-qgroup-rescan
+  // kworker through btrfs_work_helper) completes when it ends: the waiter waits for that
+  // worker, whatever the worker itself waits for (a transaction commit, say).
+  {
+    caller: /^btrfs_qgroup_wait_for_completion$/,
+    target: {
+      id: 'external:btrfs-qgroup-rescan',
+      label: 'btrfs quota rescan worker',
+      confidence: 'likely',
+      servedByStack: /^btrfs_qgroup_rescan_worker$/,
+    },
+    what: 'the btrfs quota rescan worker to end',
+    source:
+      'fs/btrfs/qgroup.c btrfs_qgroup_wait_for_completion, btrfs_qgroup_rescan_worker (complete_all(&fs_info->qgroup_rescan_completion)), v4.3-6.x',
   },
 ];
 

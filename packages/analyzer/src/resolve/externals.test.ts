@@ -43,6 +43,30 @@ describe('resolveExternals', () => {
     ]);
   });
 
+  it('a completion whose caller names the worker that completes it waits for that worker', () => {
+    const text =
+      taskDump('kworker/u16:4', 295, 'D', [
+        '__schedule+0x2e5/0xbb0',
+        'schedule+0x58/0xd0',
+        'btrfs_commit_transaction+0x2dc/0xb40 [btrfs]',
+        'btrfs_qgroup_rescan_worker+0x3cb/0x600 [btrfs]',
+        'btrfs_work_helper+0xc8/0x330 [btrfs]',
+      ]) +
+      taskDump('btrfs', 81204, 'D', [
+        '__schedule+0x2e5/0xbb0',
+        'schedule+0x58/0xd0',
+        'schedule_timeout+0x1f3/0x290',
+        'wait_for_completion+0x8b/0xf0',
+        'btrfs_qgroup_wait_for_completion+0x62/0x70 [btrfs]',
+        'btrfs_quota_disable+0x51/0x320 [btrfs]',
+      ]);
+    expect(externals(text).find((l) => l.link.startsWith('task:81204'))).toEqual({
+      nodes: ['task:295'],
+      link: 'task:81204 -> task:295',
+      confidence: 'guess',
+    });
+  });
+
   it('leaves a task another resolver explained', () => {
     expect(externals(taskDump('dd', 10, 'D', IO), ['task:10'])).toEqual([]);
   });
