@@ -276,6 +276,20 @@ export const FRAME_HELD_LOCKS: FrameHeldLock[] = [
     what: 'opening the cached root handle of an SMB share',
     source: 'fs/cifs/smb2ops.c open_shroot (v4.19-v5.2; 96d9f7ed00b8 in v5.3)',
   },
+  // fs/cifs/file.c cifs_strict_readv (v3.5-v6.x, fs/smb/client from 6.6): with mandatory
+  // byte-range locks cached it reads under `down_read(&cinode->lock_sem)`, across
+  // generic_file_read_iter (->readpage, which may reopen the file after a reconnect and
+  // take the same lock_sem for read again: cifs_reopen_file -> cifs_relock_file).
+  {
+    fn: fnPattern('cifs_strict_readv'),
+    lock: '&cifsi->lock_sem',
+    type: 'rwsem',
+    mode: 'read',
+    perObject: true,
+    notWhenCalling: /^(?:cifs_user_readv|__cifs_readv|down_read|cifs_find_lock_conflict)$/,
+    what: 'reading a file with cached mandatory byte-range locks',
+    source: 'fs/cifs/file.c cifs_strict_readv (v3.5-v6.x)',
+  },
   {
     fn: fnPattern('deactivate_locked_super|generic_shutdown_super|kill_block_super|kill_anon_super|kill_litter_super'),
     lock: 'sb->s_umount',

@@ -126,6 +126,17 @@ export const LOCK_TAKERS: LockWrapper[] = [
     perObject: true,
     type: 'mutex',
   },
+  // fs/cifs/file.c: an inode's cifsInodeInfo->lock_sem (lockdep class &cifsi->lock_sem)
+  // taken inline: cifs_relock_file (down_read, inlined into cifs_reopen_file after a
+  // reconnect), _cifsFileInfo_put (down_write, to drop the file's byte-range locks; a
+  // trylock loop, cifs_down_write, from d46b0da7a33d in v5.4-rc6), cifs_lock_add_if,
+  // cifs_posix_lock_set, cifs_push_locks (down_write) (v3.5-v6.x, fs/smb/client from 6.6).
+  {
+    fn: /^(?:cifs_relock_file|cifs_reopen_file|_cifsFileInfo_put|cifs_lock_add_if|cifs_posix_lock_set|cifs_push_locks)(?:\.(?:isra|constprop|part)\.\d+)*$/,
+    name: '&cifsi->lock_sem',
+    perObject: true,
+    type: 'rwsem',
+  },
   // fs/f2fs/segment.c f2fs_balance_fs: foreground GC takes the filesystem's gc_lock
   // (f2fs_down_write(&sbi->gc_lock); mutex_lock(&sbi->gc_mutex) before 5.x) and calls
   // f2fs_gc, which releases it.

@@ -4,6 +4,7 @@
 // reads what the earlier ones found (an owner stated by the dump is not searched for).
 // graph/locks.ts draws the result.
 
+import { readersBehindWriters, type QueuedReader } from './locks/rwsem-queue.js';
 import type { Span } from '../contract.js';
 import type { TaskWait } from '../waits/find.js';
 import type { Model } from '../model/build.js';
@@ -28,6 +29,8 @@ export interface ResolvedLocks {
   frameOwned: Map<LockInfo, string[]>;
   /** Tasks known only by their task_struct address, by id, in the order first seen. */
   addrOnlyTasks: Map<string, { addr: string; evidence: Span[] }>;
+  /** rwsem readers queued behind a waiting writer (step 4d): each waits for that writer. */
+  queuedReaders: QueuedReader[];
 }
 
 export function resolveLocks(model: Model, waits: Map<string, TaskWait>): ResolvedLocks {
@@ -45,9 +48,10 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>): Resolv
   acquirersListedAsHolders(table, waits); // 4a
   ownersStoppedByInterrupt(table, waits); // 4b
   const frameOwned = ownersFromFrames(table, waits, frameWaits); // 4c
+  const queuedReaders = readersBehindWriters(table, waits, frameWaits); // 4d
   ownersByAddressSearch(table); // 5
   const linked = table.locks
     .filter((l) => l.waiters.size > 0 || l.guesses.length > 0 || l.takenWhileHeld.length > 0 || l.reported)
     .sort((a, b) => a.seq - b.seq);
-  return { linked, frameOwned, addrOnlyTasks: table.addrOnlyTasks };
+  return { linked, frameOwned, addrOnlyTasks: table.addrOnlyTasks, queuedReaders };
 }

@@ -32,6 +32,18 @@ export function resolve(model: Model, waits: Map<string, TaskWait>): Resolved {
   const spinners = new Set(locks.linked.filter((l) => l.type === 'spinlock').flatMap((l) => [...l.waiters.keys()]));
   const cpus = resolveCpus(model, waits, ipis.results, spinners);
   const externals = resolveExternals(model, waits, explained({ locks, works, ipis, wakeups, cpus }));
+  // A reader queued behind a waiting rwsem writer waits for that writer (a task -> task
+  // link, drawn with the external ones).
+  for (const q of locks.queuedReaders)
+    externals.push({
+      nodes: [{ task: q.writer }],
+      from: q.reader.id,
+      to: q.writer.id,
+      kind: 'waits_event',
+      confidence: 'guess',
+      why: q.why,
+      evidence: q.evidence,
+    });
   return { locks, works, ipis, wakeups, cpus, externals };
 }
 
