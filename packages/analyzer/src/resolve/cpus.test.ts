@@ -116,7 +116,7 @@ describe('resolveCpus', () => {
     expect(linksOf(r)).toContainEqual([3, 'starved_by', 'hypervisor / firmware', 'guess']);
   });
 
-  it("the starved grace-period kthread waits for the CPU it is runnable on", () => {
+  it('the starved grace-period kthread waits for the CPU it is runnable on', () => {
     const text = [
       'rcu: rcu_preempt kthread starved for 8643 jiffies! g5509 f0x2 RCU_GP_WAIT_FQS(5) ->state=0x0 ->cpu=0',
       'rcu: RCU grace-period kthread stack dump:',

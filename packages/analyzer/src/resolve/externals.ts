@@ -79,7 +79,9 @@ export function resolveExternals(model: Model, waits: Map<string, TaskWait>, exp
   };
   const folioHolders = folioLockHolders(waits);
   for (const w of waits.values()) {
-    const byApi = API_TARGETS.find((a) => a.api?.test(w.api.fn) || (a.caller !== undefined && w.culprit !== null && a.caller.test(w.culprit.fn)));
+    const byApi = API_TARGETS.find(
+      (a) => a.api?.test(w.api.fn) || (a.caller !== undefined && w.culprit !== null && a.caller.test(w.culprit.fn)),
+    );
     const target = byApi?.target ?? WAIT_TARGETS[w.rule.kind];
     const what = byApi?.what ?? w.rule.what;
     if (!target || explained.has(w.task.id)) continue;

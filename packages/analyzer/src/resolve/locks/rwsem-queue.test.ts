@@ -46,6 +46,8 @@ describe('readersBehindWriters', () => {
 
   it('needs the read hold: a plain reader is not linked to the writer', () => {
     const reader = READER.slice(0, 5);
-    expect(resolved(taskDump('python3', 13279, 'D', WRITER) + taskDump('python3', 13275, 'D', reader)).queuedReaders).toEqual([]);
+    expect(
+      resolved(taskDump('python3', 13279, 'D', WRITER) + taskDump('python3', 13275, 'D', reader)).queuedReaders,
+    ).toEqual([]);
   });
 });

@@ -30,13 +30,19 @@ export interface QueuedReader {
   evidence: Span[];
 }
 
-const READ_WAIT = /^(?:down_read(?:_killable|_interruptible|_nested)?|rwsem_down_read_slowpath|rwsem_down_read_failed(?:_killable)?|call_rwsem_down_read_failed|__down_read(?:_common|_killable)?)$/;
-const WRITE_WAIT = /^(?:down_write(?:_killable|_nested)?|rwsem_down_write_slowpath|rwsem_down_write_failed(?:_killable)?|call_rwsem_down_write_failed|__down_write(?:_common|_killable)?)$/;
+const READ_WAIT =
+  /^(?:down_read(?:_killable|_interruptible|_nested)?|rwsem_down_read_slowpath|rwsem_down_read_failed(?:_killable)?|call_rwsem_down_read_failed|__down_read(?:_common|_killable)?)$/;
+const WRITE_WAIT =
+  /^(?:down_write(?:_killable|_nested)?|rwsem_down_write_slowpath|rwsem_down_write_failed(?:_killable)?|call_rwsem_down_write_failed|__down_write(?:_common|_killable)?)$/;
 
 // More writers or re-locking readers than this on one class: no pair is singled out.
 const MAX_PARTIES = 3;
 
-export function readersBehindWriters(table: LockTable, waits: Map<string, TaskWait>, scope: FrameWaits): QueuedReader[] {
+export function readersBehindWriters(
+  table: LockTable,
+  waits: Map<string, TaskWait>,
+  scope: FrameWaits,
+): QueuedReader[] {
   const out: QueuedReader[] = [];
   const { model } = table;
   scope.classWaits.forEach((locks, cls) => {
