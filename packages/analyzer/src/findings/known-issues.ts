@@ -20,7 +20,11 @@ export function plainFn(fn: string): string {
 }
 
 function frameMatches(p: string | RegExp, fn: string): boolean {
-  const plain = plainFn(fn);
+  return nameMatches(p, fn, plainFn(fn));
+}
+
+/** frameMatches with the name's plainFn already known. */
+function nameMatches(p: string | RegExp, fn: string, plain: string): boolean {
   return typeof p === 'string' ? p === plain : p.test(plain) || (plain !== fn && p.test(fn));
 }
 
@@ -107,13 +111,17 @@ export function matchKnownIssues(
   for (const issue of issues)
     for (const sig of issue.signatures) if (sig.frames.length && !literals(sig).length) byFirst.set(sig, []);
   // What each name of the run is to the signatures, asked once per name: a dump of
-  // distinct stacks has 30,000 names in 140,000 frames.
+  // distinct stacks has 30,000 names in 140,000 frames. (The first patterns as a list:
+  // iterating the Map made an entry per signature for every name.)
+  const firstPatterns = [...byFirst].map(([sig, list]) => ({ first: sig.frames[0], list }));
   const relevant = new Map<string, { pool: ModelTask['frames'][] | undefined; firsts: ModelTask['frames'][][] }>();
   for (const fn of names ?? namesIn(allStacks)) {
-    const pool = byFn.get(plainFn(fn));
-    const firsts: ModelTask['frames'][][] = [];
-    for (const [sig, l] of byFirst) if (frameMatches(sig.frames[0], fn)) firsts.push(l);
-    if (pool || firsts.length) relevant.set(fn, { pool, firsts });
+    const plain = plainFn(fn);
+    const pool = byFn.get(plain);
+    let firsts: ModelTask['frames'][][] | null = null;
+    for (let k = 0; k < firstPatterns.length; k++)
+      if (nameMatches(firstPatterns[k].first, fn, plain)) (firsts ??= []).push(firstPatterns[k].list);
+    if (pool || firsts) relevant.set(fn, { pool, firsts: firsts ?? [] });
   }
   for (const stack of allStacks) {
     for (let i = 0; i < stack.length; i++) {

@@ -7,6 +7,7 @@
 // holder and the tasks waiting for the lock meet on one lock node.
 
 import type { LockType } from '../contract.js';
+import { RulesByFirstChar } from './first-chars.js';
 
 export interface FrameHeldLock {
   /** The function (GCC clone suffixes like `.isra.0` are allowed by `fnPattern`). */
@@ -424,10 +425,11 @@ export const FRAME_HELD_LOCKS: FrameHeldLock[] = [
 ];
 
 const NONE: readonly FrameHeldLock[] = [];
+const BY_FIRST = new RulesByFirstChar(FRAME_HELD_LOCKS, (r) => r.fn);
 
 /** Rows for this function (a run asks each name once: knowledge/by-name.ts). */
 export function frameHeldLocks(fn: string): readonly FrameHeldLock[] {
-  const hit = FRAME_HELD_LOCKS.filter((r) => r.fn.test(fn));
+  const hit = BY_FIRST.for(fn).filter((r) => r.fn.test(fn));
   return hit.length ? hit : NONE;
 }
 

@@ -5,6 +5,7 @@
 // include/linux/fs.h inode_lock, kernel/module/main.c module_mutex, drivers/base/core.c device_lock.
 
 import type { LockType } from '../contract.js';
+import { RulesByFirstChar } from './first-chars.js';
 
 export interface LockWrapper {
   fn: RegExp;
@@ -187,11 +188,12 @@ export function lockWrapperFor(fn: string): LockWrapper | undefined {
   return LOCK_WRAPPERS.find((w) => w.fn.test(fn));
 }
 
+const ROWS_BY_FIRST = new RulesByFirstChar([...LOCK_WRAPPERS, ...LOCK_TAKERS], (w) => w.fn);
+
 /** Every row of LOCK_WRAPPERS, then of LOCK_TAKERS, that names this function. */
 function rowsFor(fn: string): LockWrapper[] {
   const rows: LockWrapper[] = [];
-  for (const w of LOCK_WRAPPERS) if (w.fn.test(fn)) rows.push(w);
-  for (const w of LOCK_TAKERS) if (w.fn.test(fn)) rows.push(w);
+  for (const w of ROWS_BY_FIRST.for(fn)) if (w.fn.test(fn)) rows.push(w);
   return rows;
 }
 

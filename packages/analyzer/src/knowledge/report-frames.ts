@@ -4,6 +4,7 @@
 // kernel/hung_task.c, kernel/rcu/tree_stall.h, kernel/workqueue.c.
 
 import type { Kind } from '../contract.js';
+import { RulesByFirstChar } from './first-chars.js';
 
 export interface ReportFrame {
   fn: RegExp;
@@ -34,7 +35,9 @@ export const REPORT_FRAMES: ReportFrame[] = [
   { fn: /^wq_watchdog_timer_fn$/, kind: 'workqueue_lockup', what: 'workqueue watchdog' },
 ];
 
+const BY_FIRST = new RulesByFirstChar(REPORT_FRAMES, (x) => x.fn);
+
 /** The report a frame of this function stands for, or undefined (a run asks each name once: knowledge/by-name.ts). */
 export function reportFrameOf(fn: string): ReportFrame | undefined {
-  return REPORT_FRAMES.find((x) => x.fn.test(fn));
+  return BY_FIRST.for(fn).find((x) => x.fn.test(fn));
 }

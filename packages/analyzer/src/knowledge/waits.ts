@@ -3,6 +3,7 @@
 // task's frames innermost-first, skips GENERIC frames, and takes the first row that
 // matches; CALLER_RULES then refine the target from the frames below it.
 
+import { RulesByFirstChar } from './first-chars.js';
 import { symbolName } from './symbol.js';
 import type { LockType } from '../contract.js';
 import { SOCKET_LOCK_WAIT_FRAMES } from './socket-locks.js';
@@ -99,10 +100,12 @@ export const GENERIC_FRAMES: RegExp[] = [
   /^(?:(?:__?)?dump_stack(?:_lvl)?|show_stack|show_trace_log_lvl|sched_show_task|print_circular_bug|check_noncircular|check_prevs?_add|validate_chain|__lock_acquire|lock_acquire\.part\.\d+|print_usage_bug|mark_lock|lockdep_\w+|debug_show_(?:all|held)_locks|panic|nmi_panic|nmi_cpu_backtrace|nmi_trigger_cpumask_backtrace|arch_trigger_cpumask_backtrace|watchdog_timer_fn|watchdog_overflow_callback|__hrtimer_run_queues|hrtimer_interrupt|__sysvec_apic_timer_interrupt|warn_slowpath_.*|__warn|report_bug|dump_backtrace|unwind_backtrace|walk_stackframe|show_regs|print_bad_irq_dependency|print_irq_inversion_bug|check_irq_usage|check_usage(?:_forwards|_backwards)?|check_deadlock|print_deadlock_bug|mark_lock_irq|spin_dump|spin_bug|rwlock_bug)(?:\.(?:cold|part|isra|constprop)(?:\.\d+)?)*$/,
 ];
 
+const GENERIC_BY_FIRST = new RulesByFirstChar(GENERIC_FRAMES, (re) => re);
+
 // A run asks each name once, through its frame table (knowledge/by-name.ts).
 export function isGenericFrame(fn: string): boolean {
   const name = symbolName(fn);
-  return GENERIC_FRAMES.some((re) => re.test(name));
+  return GENERIC_BY_FIRST.for(name).some((re) => re.test(name));
 }
 
 export const WAIT_RULES: WaitRule[] = [
@@ -471,9 +474,12 @@ export const GENERIC_WAITS: { fn: RegExp; kind: WaitKind; what: string }[] = [
 ];
 
 /** The first WAIT_RULES row for `fn` (a run asks each name once: knowledge/by-name.ts). */
+const WAIT_RULES_BY_FIRST = new RulesByFirstChar(WAIT_RULES, (r) => r.fn);
+
 export function matchWaitRule(fn: string): WaitRule | null {
   const name = symbolName(fn);
-  for (const r of WAIT_RULES) if (typeof r.fn === 'string' ? r.fn === name : r.fn.test(name)) return r;
+  for (const r of WAIT_RULES_BY_FIRST.for(name))
+    if (typeof r.fn === 'string' ? r.fn === name : r.fn.test(name)) return r;
   return null;
 }
 
