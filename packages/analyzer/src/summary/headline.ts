@@ -6,6 +6,7 @@
 // frame of the main task that is not scheduler, locking or watchdog plumbing.
 
 import type { Kind } from '../contract.js';
+import { isHandlerDispatcher, isLockRelease } from '../knowledge/irq-frames.js';
 import { isLoopLeaf } from '../knowledge/loop-leaves.js';
 import { SPIN_HELPERS, isGenericFrame, matchWaitRule } from '../knowledge/waits.js';
 import type { Model, ModelTask } from '../model/build.js';
@@ -87,12 +88,35 @@ export function titleFrame(t: ModelTask, onStuckCpu = false): string | null {
     const handler = meaningful(t.frames.filter((f) => f.context === 'irq'));
     if (handler) return handler;
   }
-  return meaningful(taskContextFrames(t));
+  const own = meaningful(taskContextFrames(t));
+  // A stuck CPU whose stack is only an interrupt section (`<IRQ>` … `</IRQ>`, the task's
+  // own frames cut): it is stuck in the handler a dispatcher runs there, not in the task
+  // it interrupted.
+  if (own || !onStuckCpu) return own;
+  return dispatchedHandler(t.frames.filter((f) => f.context === 'irq'));
 }
 
-function meaningful(frames: readonly { fn: string; reliable: boolean }[]): string | null {
-  for (const f of frames) {
+/**
+ * The handler an interrupt section runs: the frame a dispatcher (call_timer_fn,
+ * tasklet_action_common …) called. None when the section is the report's own (the
+ * watchdog's timer, a backtrace printer inside it).
+ */
+function dispatchedHandler(frames: readonly { fn: string; reliable: boolean }[]): string | null {
+  for (let k = 1; k < frames.length; k++) {
+    if (!isHandlerDispatcher(frames[k].fn)) continue;
+    for (let j = 0; j < k; j++) if (isGenericFrame(frames[j].fn)) return null;
+    return frames[k - 1].reliable ? frames[k - 1].fn : null;
+  }
+  return null;
+}
+
+function meaningful(frames: readonly { fn: string; reliable: boolean; context?: string }[]): string | null {
+  for (let k = 0; k < frames.length; k++) {
+    const f = frames[k];
     if (!f.reliable || isGenericFrame(f.fn) || SPIN_HELPERS.test(f.fn) || isLoopLeaf(f.fn)) continue;
+    // The unlock the interrupt came in at (the CPU ran its caller with interrupts off):
+    // the caller, when it is the task's own code, says where.
+    if (k === 0 && isLockRelease(f.fn) && frames[1] && frames[1].context === undefined) continue;
     const rule = matchWaitRule(f.fn);
     if (
       rule &&

@@ -223,3 +223,40 @@ describe('a hard-locked CPU: where it runs', () => {
     expect(doc.verdict).toContain('at find_next_bit in xive_find_target_in_mask');
   });
 });
+
+describe('verdict: where a locked-up CPU runs', () => {
+  // Shapes of a soft-lockup report (text written for the test, not a capture).
+  const head = (comm: string, pid: number) => [
+    `watchdog: BUG: soft lockup - CPU#1 stuck for 22s! [${comm}:${pid}]`,
+    `CPU: 1 PID: ${pid} Comm: ${comm} Not tainted 6.6.0 #1`,
+  ];
+  it('names the timer function an interrupt-only stack runs, not the interrupted task', () => {
+    const text = [
+      ...head('worker', 66),
+      'Call Trace:',
+      ' <IRQ>',
+      ' __alloc_skb+0x2e/0x3a0',
+      ' foo_send_query+0x299/0x510',
+      ' foo_query_expired+0x16d/0x1b0',
+      ' call_timer_fn+0x3b/0x2a0',
+      ' __run_timers+0x619/0x950',
+      ' run_timer_softirq+0x11c/0x220',
+      ' handle_softirqs+0x18e/0x560',
+      ' </IRQ>',
+    ].join('\n');
+    expect(analyze(text).verdict).toContain('foo_query_expired');
+  });
+  it('names the caller of the unlock the watchdog interrupt came in at', () => {
+    const text = [
+      ...head('worker', 67),
+      'RIP: 0010:_raw_spin_unlock_irqrestore+0x21/0x30',
+      'Call Trace:',
+      ' <TASK>',
+      ' foo_attach_device+0x69/0x450',
+      ' foo_release+0x4d/0x90',
+      ' __fput+0x95/0x2a0',
+      ' </TASK>',
+    ].join('\n');
+    expect(analyze(text).verdict).toContain('foo_attach_device');
+  });
+});
