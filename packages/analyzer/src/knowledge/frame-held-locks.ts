@@ -300,6 +300,27 @@ export const FRAME_HELD_LOCKS: FrameHeldLock[] = [
     what: 'unmounting a filesystem',
     source: 'fs/super.c deactivate_super, deactivate_locked_super, generic_shutdown_super, kill_block_super',
   },
+  // mm/rmap.c rmap_walk_anon (3.8+, 4fc3f1d66b1e made the anon_vma lock an rwsem taken
+  // for read there): rmap_walk_anon_lock() read-locks the folio's root anon_vma and every
+  // rwc->rmap_one (try_to_unmap_one, try_to_migrate_one, page_referenced_one …) runs
+  // under it; rmap_walk_locked() callers already hold it. A task below such a walk that
+  // takes an anon_vma root for write takes that one: tearing down the mm the walked page
+  // belongs to (a notifier's mmput -> exit_mmap -> unlink_anon_vmas) locks the roots of
+  // its vmas' anon_vmas, the walked one among them. Only mm_take_all_locks holds several
+  // roots, and never below an rmap walk.
+  {
+    fn: fnPattern('rmap_walk_anon'),
+    lock: '&anon_vma->rwsem',
+    type: 'rwsem',
+    mode: 'read',
+    perObject: true,
+    unnested: true,
+    since: [3, 8],
+    notWhenCalling:
+      /^(?:rmap_walk_anon_lock|folio_lock_anon_vma_read|page_lock_anon_vma_read|down_read(?:_trylock)?|rwsem_down_read_slowpath|rwsem_down_read_failed|call_rwsem_down_read_failed)(?:\.(?:isra|constprop|part)\.\d+)*$/,
+    what: 'an rmap walk of an anonymous page',
+    source: 'mm/rmap.c rmap_walk_anon, rmap_walk_anon_lock, unlink_anon_vmas, lock_anon_vma_root (v3.8-v6.x)',
+  },
   // An inode's i_rwsem (i_mutex before 4.7). The VFS calls a directory's ->lookup with
   // the directory locked (shared since 4.7: lookup_slow, or exclusive to create: the
   // open path's lookup_open), and ->create, ->mkdir, ->unlink, ->rename … with the parent

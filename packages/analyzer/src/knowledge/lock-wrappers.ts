@@ -38,6 +38,16 @@ export const LOCK_WRAPPERS: LockWrapper[] = [
     perObject: true,
   },
   { fn: /^(?:inode_lock(?:_shared|_nested)?|lock_rename)$/, name: 'i_rwsem', perObject: true },
+  // An anon_vma's root rwsem (a mutex before 3.8): mm/rmap.c unlink_anon_vmas and
+  // anon_vma_clone take it through lock_anon_vma_root (down_write), anon_vma_fork and
+  // __anon_vma_prepare through anon_vma_lock_write; lockdep names the class
+  // `&anon_vma->rwsem` (init_rwsem in anon_vma_ctor).
+  {
+    fn: /^(?:unlink_anon_vmas|anon_vma_clone|anon_vma_fork|__anon_vma_prepare|lock_anon_vma_root)(?:\.(?:isra|constprop|part)\.\d+)*$/,
+    name: '&anon_vma->rwsem',
+    perObject: true,
+    type: 'rwsem',
+  },
   { fn: /^(?:device_lock|__device_driver_lock)$/, name: 'dev->mutex', perObject: true },
   { fn: /^(?:kernfs_get_active|kernfs_drain)$/, name: 'kn->active', perObject: true },
   // net/core/net_namespace.c: pernet_ops_rwsem since 4.16, the mutex net_mutex before

@@ -96,6 +96,27 @@ describe('ownersFromFrames', () => {
     const old = run('Linux version 5.10.0 (gcc)\n' + rmmod(2120));
     expect(old.owned).toEqual([]);
   });
+  it('a teardown below an rmap walk waits for the anon_vma root the walk holds', () => {
+    const walker = (pid: number, inner: string) =>
+      task(
+        pid,
+        'rwsem_down_write_slowpath',
+        'unlink_anon_vmas',
+        'free_pgtables',
+        'exit_mmap',
+        'mmput',
+        'foo_invalidate_range',
+        '__mmu_notifier_invalidate_range_start',
+        'try_to_unmap_one',
+        inner,
+        'try_to_unmap',
+      );
+    const { table, owned } = run(walker(348, 'rmap_walk_anon'));
+    expect(owned).toEqual([['lock:rwsem@unlink_anon_vmas#348', ['task:348']]]);
+    expect(ownerOf(table, 'rwsem@unlink_anon_vmas#348')).toEqual({ task: 'task:348', confidence: 'guess' });
+    // Without the walk on its stack, nobody is named.
+    expect(run(walker(349, 'rmap_walk_file')).owned).toEqual([]);
+  });
   it('a function that takes two locks names the one of the type the task waits for: netns cleanup holds pernet_ops_rwsem', () => {
     // register_netdevice_notifier takes pernet_ops_rwsem (down_write), then rtnl_mutex.
     const { table, owned } = run(
