@@ -321,6 +321,19 @@ export const FRAME_HELD_LOCKS: FrameHeldLock[] = [
     what: 'an rmap walk of an anonymous page',
     source: 'mm/rmap.c rmap_walk_anon, rmap_walk_anon_lock, unlink_anon_vmas, lock_anon_vma_root (v3.8-v6.x)',
   },
+  // drivers/clk/clk.c clk_disable_unused (late initcall): clk_prepare_lock(), then walks
+  // every clk tree (clk_disable_unused_subtree, clk_unprepare_unused_subtree, both
+  // lockdep_assert_held(&prepare_lock)) and unlocks at its end. A walk that runtime-resumes
+  // a clk provider (clk_pm_runtime_get) sleeps with the global prepare_lock held.
+  {
+    fn: fnPattern('clk_disable_unused|clk_disable_unused_subtree|clk_unprepare_unused_subtree'),
+    lock: 'prepare_lock',
+    type: 'mutex',
+    mode: 'write',
+    notWhenCalling: /^clk_prepare_lock$/,
+    what: 'the boot-time walk that turns unused clocks off',
+    source: 'drivers/clk/clk.c clk_disable_unused, clk_disable_unused_subtree (v3.x-v6.x)',
+  },
   // An inode's i_rwsem (i_mutex before 4.7). The VFS calls a directory's ->lookup with
   // the directory locked (shared since 4.7: lookup_slow, or exclusive to create: the
   // open path's lookup_open), and ->create, ->mkdir, ->unlink, ->rename … with the parent

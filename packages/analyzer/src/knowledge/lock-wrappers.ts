@@ -31,6 +31,10 @@ export const LOCK_WRAPPERS: LockWrapper[] = [
   },
   { fn: /^(?:console_lock|console_trylock_spinning)$/, name: 'console_sem' },
   { fn: /^(?:lock_system_sleep)$/, name: 'system_transition_mutex' },
+  // drivers/clk/clk.c: one global `static DEFINE_MUTEX(prepare_lock)` serialises clk
+  // prepare, rate, parent and registration; clk_prepare_lock() takes it (re-entrant for
+  // its owner through prepare_owner/prepare_refcnt).
+  { fn: /^clk_prepare_lock$/, name: 'prepare_lock' },
   // The mmap_lock helpers are inline: the caller that shows on the stack names the lock.
   {
     fn: /^(?:mmap_read_lock(?:_killable)?|mmap_write_lock(?:_killable)?|lock_mm_and_find_vma|mmap_read_lock_maybe_expand|vm_mmap_pgoff|__vm_munmap|vm_munmap|do_mprotect_pkey|do_madvise|do_user_addr_fault|__do_page_fault|do_page_fault|get_user_pages_unlocked|__access_remote_vm|access_remote_vm|__do_sys_brk|do_brk_flags|__do_sys_mremap|do_mremap|dup_mmap|exit_mmap|__mm_populate|populate_vma_page_range)$/,

@@ -72,6 +72,15 @@ export const API_TARGETS: { api?: RegExp; caller?: RegExp; target: WaitTarget; w
 ];
 
 export const WAIT_TARGETS: Partial<Record<WaitKind, WaitTarget>> = {
+  // A device mid-transition is finished by the task running its runtime PM callback
+  // (drivers/base/power/runtime.c rpm_callback -> __rpm_callback); which device each task
+  // handles is not on the stack: a guess.
+  runtime_pm: {
+    id: 'external:device',
+    label: 'device / polled condition',
+    confidence: 'guess',
+    servedByStack: /^(?:rpm_callback|__rpm_callback)$/,
+  },
   // A sleep-and-retry loop in a driver waits for the hardware (or a state) to change.
   poll_sleep: { id: 'external:device', label: 'device / polled condition', confidence: 'guess' },
   // net/core/dev.c: someone took a reference (dev_hold) and never dropped it.

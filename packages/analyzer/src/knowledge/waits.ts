@@ -38,7 +38,8 @@ export type WaitKind =
   | 'automount'
   | 'exiting_tasks'
   | 'async'
-  | 'md';
+  | 'md'
+  | 'runtime_pm';
 
 export interface WaitRule {
   /** Function name (exact) or pattern. */
@@ -444,6 +445,15 @@ export const WAIT_RULES: WaitRule[] = [
     kind: 'exiting_tasks',
     sleeps: true,
     what: 'other tasks (of its PID namespace, or its own threads) to exit',
+  },
+  // --- runtime PM (drivers/base/power/runtime.c, 2.6.32+) ---
+  // rpm_resume()/rpm_suspend() find the device already RPM_RESUMING or RPM_SUSPENDING and
+  // sleep on dev->power.wait_queue until the task running that transition (inside
+  // rpm_callback, the driver's runtime_resume/suspend) finishes it.
+  {
+    fn: /^(?:rpm_resume|rpm_suspend)$/,
+    kind: 'runtime_pm',
+    what: "the device's runtime PM transition that another task is running",
   },
   // --- kthreads ---
   { fn: /^(?:kthread_stop|kthread_park|__kthread_parkme)$/, kind: 'kthread', what: 'a kernel thread to stop' },

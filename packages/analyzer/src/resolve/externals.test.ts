@@ -128,6 +128,37 @@ describe('resolveExternals', () => {
     ]);
   });
 
+  it('a runtime resume that finds the device resuming waits for the task running its callback, a guess', () => {
+    const waiter = taskDump('swapper/0', 1, 'D', [
+      '__switch_to+0xf4/0x1f4',
+      '__schedule+0x418/0xb80',
+      'schedule+0x5c/0x10c',
+      'rpm_resume+0xe0/0x52c',
+      '__pm_runtime_resume+0x58/0x98',
+      'foo_probe+0x30/0xb0',
+    ]);
+    const resumer = taskDump('kworker/u16:0', 9, 'D', [
+      '__schedule+0x418/0xb80',
+      'schedule+0x5c/0x10c',
+      'msleep+0x2c/0x48',
+      'foo_runtime_resume+0x54/0x1c8',
+      '__rpm_callback+0x84/0x144',
+      'rpm_callback+0x30/0x88',
+      'rpm_resume+0x1f4/0x52c',
+      '__pm_runtime_resume+0x58/0x98',
+    ]);
+    expect(externals(waiter + resumer, ['task:9'])).toEqual([
+      { nodes: ['task:9'], link: 'task:1 -> task:9', confidence: 'guess' },
+    ]);
+    // Nobody in a runtime PM callback: the device.
+    expect(externals(waiter)).toEqual([
+      {
+        nodes: ['external:device (device / polled condition)'],
+        link: 'task:1 -> external:device',
+        confidence: 'guess',
+      },
+    ]);
+  });
   it('a task waiting for the BMC to answer waits for the device', () => {
     const bmc = [
       '__schedule+0x4fa/0xbf0',

@@ -96,6 +96,21 @@ describe('ownersFromFrames', () => {
     const old = run('Linux version 5.10.0 (gcc)\n' + rmmod(2120));
     expect(old.owned).toEqual([]);
   });
+  it('the boot-time walk over unused clocks holds the global clk prepare_lock', () => {
+    const { table, owned } = run(
+      task(9, '__mutex_lock', 'mutex_lock', 'clk_prepare_lock', 'clk_core_prepare_lock', 'clk_prepare') +
+        task(
+          1,
+          'rpm_resume',
+          '__pm_runtime_resume',
+          'clk_pm_runtime_get',
+          'clk_disable_unused_subtree',
+          'clk_disable_unused',
+        ),
+    );
+    expect(owned).toEqual([['lock:prepare_lock', ['task:1']]]);
+    expect(ownerOf(table, 'prepare_lock')).toEqual({ task: 'task:1', confidence: 'likely' });
+  });
   it('a teardown below an rmap walk waits for the anon_vma root the walk holds', () => {
     const walker = (pid: number, inner: string) =>
       task(
