@@ -172,6 +172,10 @@ export interface Model {
 /** Frame-list quality: crash bt with registers > dmesg trace > /proc stack > folded. */
 function framesRank(r: TaskRecord, info: StackInfo): number {
   if (r.frames.length === 0) return -1;
+  // A header-less stack given to the task by its lines' printk caller id (shell/index.ts)
+  // is a piece: a mail's wrap may have cut the task's own trace in two. The trace under
+  // its header, if any, is the one.
+  if (r.format === 'stack') return 0.5;
   // Registers make a stack the better one (a CPU's show_regs over a plain trace), except
   // a crash bt cut right below its exception RIP: the NMI/irq handler's frames and the
   // interrupted IP alone say less of the task than a trace of it.

@@ -732,6 +732,13 @@ function strip(raw: string, out: Stripped): void {
       prefixed = true;
       syslog = false;
     }
+    // A timestamp the sender masked as `[*]` before a caller id (`[*][T18021]  fn+0x84`):
+    // the caller id still says whose line it is.
+    if (c0 === 91 && s.startsWith('[*][') && CALLER.test(s.slice(3))) {
+      s = s.slice(3);
+      c0 = 91;
+      prefixed = true;
+    }
     let end: number;
     if (
       (c0 === 91 && (end = dmesgTime(s)) > 0) ||

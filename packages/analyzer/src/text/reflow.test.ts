@@ -1083,3 +1083,30 @@ describe('reflow: crash prompts', () => {
     ]);
   });
 });
+
+describe('reflow: console records joined onto one line', () => {
+  it('splits each `[time]` after other text into a record of its own (Outlook)', () => {
+    const t = reflow(
+      splitLines(
+        [
+          '> [30880.154233] ------------[ cut here ]------------ [30880.159530] WARNING: CPU: 60 PID: 1740 at kernel/cgroup/rstat.c:231',
+          '> [30880.379865]  css_release_work_fn+0x6a/0x280 [30880.384654]  process_one_work+0x19e/0x3e0 [30880.389244]  worker_thread+0x2ad/0x3c0',
+        ].join('\n'),
+      ),
+    );
+    const texts = Array.from({ length: t.length }, (_, i) => t.text(i));
+    expect(texts).toEqual([
+      '------------[ cut here ]------------',
+      'WARNING: CPU: 60 PID: 1740 at kernel/cgroup/rstat.c:231',
+      ' css_release_work_fn+0x6a/0x280',
+      ' process_one_work+0x19e/0x3e0',
+      ' worker_thread+0x2ad/0x3c0',
+    ]);
+    expect([t.no(0), t.no(1), t.no(4)]).toEqual([1, 1, 2]);
+  });
+
+  it('leaves a bracketed word or a short time in a message alone', () => {
+    const t = reflow(splitLines('[  1.000000] Modules linked in: xor [last unloaded: ipmi_devintf] [1.5] x'));
+    expect(t.length).toBe(1);
+  });
+});

@@ -384,13 +384,18 @@ export function reflow(t: LineTable): LineTable {
     if (qp)
       for (let p = a; p <= b; p++)
         if ((t.lastCode(p) === 48 || t.lastCode(p) === 57) && QP_TRAILING.test(t.text(p))) trailing = true;
-    if (!glued && !lost && !escaped && !trailing) continue;
+    // Console records a mail client joined onto one line (Outlook: `… ]------------
+    // [30880.159530] WARNING: CPU: 60 …`): each `[time]` after other text starts a record.
+    const records = shape.flags[a] & LINE_PREFIXED && recordJoinedAt(t.text(a), 1) > 0;
+    const joinedRecords = records || (b > a && shape.flags[a] & LINE_PREFIXED && joinedRecordIn(t, a + 1, b));
+    if (!glued && !lost && !escaped && !trailing && !joinedRecords) continue;
     let text = joinedText(t, a, b, tight, soft);
     if (escaped)
       text = text.replace(QP_NBSP_ALL, ' ').replace(QP_ESCAPE, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
     else if (trailing) text = text.replace(QP_TRAILING_IN_JOIN, '').trimEnd();
     if (lost && TASK_SPACE_LOST.test(text)) text = text.replace(TASK_SPACE_LOST, '$1INFO: task ');
-    const parts = glued ? splitGlued(text) : [text];
+    const records2 = joinedRecords ? splitRecords(text) : [text];
+    const parts = glued ? records2.flatMap(splitGlued) : records2;
     if (parts.length > 1) splits.push({ at: k, parts });
     else if (text !== joinedText(t, a, b, tight, soft)) texts.set(k, text);
     else continue;
@@ -722,6 +727,49 @@ function joinedText(t: LineTable, a: number, b: number, tight: Set<number>, soft
     else if (!t.blank(p)) s += (tight.has(p) ? '' : ' ') + t.trimmed(p); // (a web copy's blank lines are stepped over)
   }
   return s;
+}
+
+/**
+ * Where a dmesg record joined after other text starts in `s` at or after `from`: the
+ * index of the ` ` before its `[  123.456789]` (six fraction digits, as printk prints
+ * them), or -1. Read by hand: each ` [` is looked at once.
+ */
+function recordJoinedAt(s: string, from: number): number {
+  for (let k = s.indexOf(' [', from); k >= 0; k = s.indexOf(' [', k + 2)) {
+    let p = k + 2;
+    while (p < s.length && p - k < 9 && s.charCodeAt(p) === 32) p++;
+    const d = p;
+    while (p < s.length && p - d < 9 && s.charCodeAt(p) >= 48 && s.charCodeAt(p) <= 57) p++;
+    if (p === d || s.charCodeAt(p) !== 46 /* . */) continue;
+    const f = ++p;
+    while (p < s.length && p - f < 7 && s.charCodeAt(p) >= 48 && s.charCodeAt(p) <= 57) p++;
+    if (p - f === 6 && s.charCodeAt(p) === 93 /* ] */ && s.charCodeAt(p + 1) === 32) return k;
+  }
+  return -1;
+}
+
+/** Does a physical line of a..b (each joined after the record's first) hold a joined record? */
+function joinedRecordIn(t: LineTable, a: number, b: number): boolean {
+  for (let p = a; p <= b; p++) if (recordJoinedAt(t.text(p), 0) >= 0) return true;
+  return false;
+}
+
+/** The text cut before each joined record, the record's `[time]` (and caller id) removed
+ *  as the line reader removes a line's own. */
+function splitRecords(text: string): string[] {
+  const parts: string[] = [];
+  let rest = text;
+  for (let guard = 0; guard < 64; guard++) {
+    const at = recordJoinedAt(rest, 1);
+    if (at < 0) break;
+    const head = rest.slice(0, at).trimEnd();
+    if (head.trim() !== '') parts.push(head);
+    rest = rest.slice(rest.indexOf(']', at) + 2);
+    const caller = /^\[ {0,8}[TC]\d{1,9}\] ?/.exec(rest);
+    if (caller) rest = rest.slice(caller[0].length);
+  }
+  parts.push(rest);
+  return parts;
 }
 
 /** The text cut before each header in GLUED that follows other text and a space. */

@@ -20,7 +20,7 @@ import { PPC_INTERRUPT_VECTORS } from '../../knowledge/exception-entries.js';
 import { FrameTable } from '../frame-table.js';
 import { readRegisterLineByHand } from '../register-line.js';
 import type { LineTable } from '../../text/lines.js';
-import { strayLine } from '../interleave.js';
+import { csdRunEnd, strayLine } from '../interleave.js';
 import { keepShape } from '../../warm-shapes.js';
 
 const NO_STRAYS: readonly number[] = Object.freeze([]);
@@ -59,7 +59,8 @@ const REG_LINE =
   /^(?:R[A-Z0-9]{1,2}|E[A-Z]{1,5}|[CDEFGS]S|CR\d|DR\d|PKRU|ORIG_[A-Z]{2,3}|x\d{1,2}|sp|pstate|GPR\d\d|MSR|CTR|LR|XER|CFAR|DAR|DSISR|TRAP|SOFTE|IRQMASK) {0,3}: {0,3}[0-9a-f(]/;
 const REG_PAIR = /\b([A-Za-z][A-Za-z0-9_]{0,7}) ?: {0,3}(?:[0-9a-f]{4}:)?([0-9a-f]{4,16})\b/g;
 
-// Other lines inside a dump: `Code: 48 89 …`, `Stack:` + raw words (3.x x86 show_stack),
+// Other lines inside a dump: `Code: 48 89 …`, `Stack:` + raw words (3.x x86 show_stack;
+// m68k show_stack's `Stack from 0059bcc4:`, its frames then on `Call Trace: [<…>] fn`),
 // `task: ffff… task.stack: ffff…` (4.x show_regs), arm `Exception stack(0x…)` and its
 // words (`1dc0:        80ffa650 0000009c …`, the first row indented to its column), the
 // registers the 32-bit ARM frame-pointer unwinder prints under a call (` r9:40000193
@@ -71,6 +72,7 @@ const REG_PAIR = /\b([A-Za-z][A-Za-z0-9_]{0,7}) ?: {0,3}(?:[0-9a-f]{4}:)?([0-9a-
 const OTHER_BODY = [
   /^Code: /,
   /^Stack:$/,
+  /^Stack from [0-9a-f]{8}:$/,
   /^(?:[0-9a-f]{8,16}(?: |$)){2,8}$/,
   /^(?:\? )?0x[0-9a-f]{6,16}$/,
   /^task: [0-9a-f]{8,16} (?:ti|task\.stack|task\.ti): /,
@@ -295,6 +297,14 @@ export function readTrace(
         // before its frames) is a boundary, not a stray.
         if (lines.caller(i) === null && !startsCapture(t) && strayLine(lines, i, j, (s) => isFrameText(table, s))) {
           (strays ??= []).push(j);
+          continue;
+        }
+        // Other CPUs' csd reports, several in a row, printed into this dump while it
+        // prints (every waiter dumps at once): the trace goes on after them.
+        const k = lines.caller(i) === null ? csdRunEnd(lines, j, (s) => isTraceBodyLine(table, s)) : -1;
+        if (k > j) {
+          for (let m = j; m < k; m++) (strays ??= []).push(m);
+          j = k - 1;
           continue;
         }
         // The same between the trace's header and its first frames (a frame line the

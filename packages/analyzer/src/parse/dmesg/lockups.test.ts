@@ -231,3 +231,71 @@ describe('a lockup headline whose CPU line was trimmed away', () => {
     expect(doc.tasks.find((t) => t.frames.some((f) => f.fn === '__switch_to'))?.cpu ?? null).toBeNull();
   });
 });
+
+describe('the vendor hard-lockup debug headline (Exynos / Google Tensor hardlockup-debug)', () => {
+  it("marks its CPU and the mask stuck and takes the trace under it as that CPU's, named by the caller id", () => {
+    const doc = analyze(
+      [
+        '[35845.978435][T18021] Core - Debugging Information for Hardlockup core(8) - locked CPUs mask (0x108)',
+        '[35845.978442][T18021] Call trace:',
+        '[*][T18021]  queued_spin_lock_slowpath+0x84/0x388',
+        '[35845.978451][T18021]  uvc_video_complete+0x180/0x24c',
+        '[35845.978458][T18021]  usb_gadget_giveback_request+0x38/0x14c',
+        '[35845.978493][T18021]  uvcg_video_pump+0x22c/0x518',
+      ].join('\n'),
+    );
+    expect(doc.kind).toBe('hard_lockup');
+    expect(
+      doc.cpus
+        .filter((c) => c.stuck)
+        .map((c) => c.cpu)
+        .sort(),
+    ).toEqual([3, 8]);
+    const t = doc.tasks.find((x) => x.pid === 18021)!;
+    expect(t.cpu).toBe(8);
+    expect(t.frames.map((f) => f.fn)).toEqual([
+      'queued_spin_lock_slowpath',
+      'uvc_video_complete',
+      'usb_gadget_giveback_request',
+      'uvcg_video_pump',
+    ]);
+  });
+
+  it('reads the older `- CPU(2), Mask:(0x4)` form', () => {
+    const doc = analyze('All Core - Debugging Information for Hardlockup core - CPU(2), Mask:(0x4)\n');
+    expect(cpu(doc, 2)?.stuck).toBe(true);
+  });
+});
+
+describe('the CPU line and what follows it', () => {
+  it("keeps the stack with its task across 6.11+'s spelled-out taint line", () => {
+    const doc = analyze(
+      [
+        'CPU: 2 UID: 0 PID: 60 Comm: kworker/u24:1 Tainted: G        W           6.18.0-rc6 #3 PREEMPT',
+        'Tainted: [W]=WARN',
+        'Hardware name: MediaTek Genio-510 EVK (DT)',
+        'Workqueue: events_unbound deferred_probe_work_func',
+        'Call trace:',
+        ' show_stack+0x18/0x30 (C)',
+        ' of_get_parent+0x28/0x74',
+        ' of_find_node_with_property+0x74/0x100',
+      ].join('\n'),
+    );
+    expect(doc.tasks.map((t) => [t.id, t.frames.length])).toEqual([['task:60', 3]]);
+  });
+
+  it("keeps m68k's `Stack from ADDR:` words and its `Call Trace: [<…>] fn` line in the dump", () => {
+    const doc = analyze(
+      [
+        'CPU: 0 PID: 0 Comm: swapper Not tainted 6.8.0-mac #1',
+        'Stack from 0059bcc4:',
+        '        0059bcc4 0056316f 0056316f 00002700 004b6444 0059bce4 004ad8c6 0056316f',
+        'Call Trace: [<00002700>] ret_from_kernel_thread+0xc/0x14',
+        ' [<004b64c2>] _raw_spin_lock_irqsave+0x2a/0x34',
+        ' [<002e15ea>] pmz_console_write+0x32/0x9a',
+      ].join('\n'),
+    );
+    expect(doc.tasks).toHaveLength(1);
+    expect(doc.tasks[0].frames.map((f) => f.fn)).toContain('pmz_console_write');
+  });
+});

@@ -19,6 +19,8 @@ import type { LineTable } from '../../text/lines.js';
 import { isTraceBodyLine, readTrace } from './call-trace.js';
 import { parseWorkqueueLine, startsTaskOrCapture } from './task-dump.js';
 import { announceCpu, dmesgState, takeAnnouncedCpu } from './state.js';
+import { callerTaskOf } from '../caller-ids.js';
+import { isCsdReportLine } from '../interleave.js';
 
 // `%s: BUG: soft lockup - CPU#%d stuck for %us! [%s:%d]`; the prefix was `NMI watchdog:`
 // (3.x-4.x), `watchdog:` (4.15+), none (2.6). Found anywhere in the line: a cut timestamp
@@ -44,6 +46,26 @@ const PPC_OTHERS = /(?:^|: )CPU \d{1,5} detected hard LOCKUP on other CPUs ([\d,
 // (watchdog_smp_panic) and `Watchdog CPU:5 Hard LOCKUP` (wd_lockup_ipi / soft_nmi_interrupt).
 const PPC_OLD_SELF = /(?:^|: )Watchdog CPU:(\d{1,5}) Hard LOCKUP$/;
 const PPC_OLD_OTHERS = /(?:^|: )Watchdog CPU:\d{1,5} detected Hard LOCKUP other CPUS:([\d,-]{1,200})$/;
+// Samsung Exynos / Google Tensor vendor hard-lockup debug drivers (debug-snapshot,
+// drivers/soc/google/debug/hardlockup-debug.c), on the locked CPU from its FIQ/SDEI
+// handler, then dump_backtrace() of that CPU's registers:
+//   Core - Debugging Information for Hardlockup core(8) - locked CPUs mask (0x100)
+//   All Core - Debugging Information for Hardlockup core - CPU(2), Mask:(0x4)
+//   Debugging Information for Hardlockup core - CPU 3            (exynos-ss, 4.x)
+// (`WDT expired` / `All Core` instead of `Core` when every core is locked.)
+const VENDOR_HARD =
+  /Debugging Information for Hardlockup core(?:\((\d{1,5})\)| - CPU ?\(?(\d{1,5})\)?)(?:.{0,40}?[Mm]ask:? ?\(0x([0-9a-f]{1,16})\))?/;
+
+/** The CPUs set in a hex mask (`0x100` → [8]); at most 64 CPUs. */
+function maskCpus(hex: string): number[] {
+  const out: number[] = [];
+  for (let d = 0; d < hex.length; d++) {
+    const v = Number.parseInt(hex[hex.length - 1 - d], 16);
+    for (let b = 0; b < 4; b++) if (v & (1 << b)) out.push(d * 4 + b);
+  }
+  return out;
+}
+
 // Lines print_modules/print_irqtrace_events add under a lockup headline.
 const LOCKUP_PREAMBLE =
   /^(?:Modules linked in:|irq event stamp: |hardirqs last {1,2}(?:en|dis)abled at |softirqs last {1,2}(?:en|dis)abled at |Sending NMI from CPU |(?:watchdog: )?CPU \d{1,5} TB:\d|Watchdog CPU:\d{1,5} TB:\d)/;
@@ -86,15 +108,27 @@ export const softLockupParser: FormatParser = {
 export const hardLockupParser: FormatParser = {
   name: 'hard_lockup',
   starts(line) {
-    return line.trimmed.includes('hard LOCKUP') || line.trimmed.includes(' Hard LOCKUP');
+    const t = line.trimmed;
+    return t.includes('hard LOCKUP') || t.includes(' Hard LOCKUP') || t.includes('Information for Hardlockup core');
   },
   parse(lines, i, ctx) {
     const t = lines.trimmed(i);
     // The panic line is the panic parser's (panic.ts).
     if (t.includes('Kernel panic - not syncing')) return null;
-    const m = HARD.exec(t) ?? PPC_SELF.exec(t) ?? PPC_OLD_SELF.exec(t);
-    const others = m ? null : (PPC_OTHERS.exec(t) ?? PPC_OLD_OTHERS.exec(t));
-    const cpus = m ? [Number(m[1])] : others ? cpuList(others[1]) : [];
+    const v = VENDOR_HARD.exec(t);
+    const m = v ? null : (HARD.exec(t) ?? PPC_SELF.exec(t) ?? PPC_OLD_SELF.exec(t));
+    const others = m || v ? null : (PPC_OTHERS.exec(t) ?? PPC_OLD_OTHERS.exec(t));
+    // The vendor line: its own CPU first (the backtrace below is that CPU's), then the
+    // other locked CPUs of its mask.
+    const own = v ? Number(v[1] ?? v[2]) : null;
+    const cpus =
+      own !== null
+        ? [own, ...(v![3] ? maskCpus(v![3]).filter((c) => c !== own) : [])]
+        : m
+          ? [Number(m[1])]
+          : others
+            ? cpuList(others[1])
+            : [];
     if (cpus.length === 0) return null;
     const sp = span(lines, i, i + 1);
     const state = dmesgState(ctx);
@@ -104,7 +138,7 @@ export const hardLockupParser: FormatParser = {
         ctx.records.reports.push({ kind: 'hard_lockup', header: t, cpu, span: sp, format: 'hard_lockup' });
     }
     // show_regs of the stuck CPU follows its own headline (not the list of others).
-    if (m) announceCpu(ctx, cpus[0], i + 1, true);
+    if (m || own !== null) announceCpu(ctx, cpus[0], i + 1, true);
     return preambleEnd(lines, i + 1);
   },
 };
@@ -182,7 +216,8 @@ export const announcedStackParser: FormatParser = {
     const cpu = takeAnnouncedCpu(ctx, i);
     if (cpu === null) return null;
     const rec: TaskRecord = {
-      pid: null,
+      // printk's caller id `[T18021]` on every line says whose context printed it.
+      pid: callerTaskOf(lines, i, tr.end),
       comm: null,
       state: 'R',
       cpu,
@@ -203,6 +238,7 @@ export const announcedStackParser: FormatParser = {
 
 // `show_regs_print_info`/`dump_stack_print_info` (lib/dump_stack.c):
 //   CPU: 1 PID: 123 Comm: kworker/1:2 Not tainted 5.4.0 #1      (6.10+: `CPU: 1 UID: 0 PID: 123 …`; RHEL adds `Kdump: loaded`)
+//   Tainted: [W]=WARN, [O]=OOT_MODULE                            (6.11+, the taint flags spelled out)
 //   Hardware name: QEMU Standard PC …
 //   Workqueue: events fn
 // then `__show_regs` and the trace. The task on that CPU is the one printed.
@@ -217,7 +253,7 @@ const OLD_PID_LINE = /^Pid: (\d{1,10}), comm: (.{1,20}?) {1,2}(?:Not tainted|Tai
 /** 3.x/4.x show_regs: `task: ffff… ti: ffff…` (the task_struct address). */
 const TASK_ADDR = /^task: ([0-9a-f]{8,16}) /;
 const CPU_PREAMBLE =
-  /^(?:Hardware name: |task: [0-9a-f]{8,16} |Sched_ext: |Modules linked in:|irq event stamp: |hardirqs last |softirqs last )/;
+  /^(?:Hardware name: |Tainted: \[|task: [0-9a-f]{8,16} |Sched_ext: |Modules linked in:|irq event stamp: |hardirqs last |softirqs last )/;
 
 export const cpuDumpParser: FormatParser = {
   name: 'cpu_dump',
@@ -236,10 +272,13 @@ export const cpuDumpParser: FormatParser = {
     if (cpu !== null) notePanicCpu(ctx, i, cpu, { pid, comm, taskAddr: null });
     let j = i + 1;
     let workqueue: { wq: string; fn: string } | null = null;
-    for (; j < lines.length && j - i < 8; j++) {
+    const interleaved: number[] = [];
+    for (; j < lines.length && j - i < 12; j++) {
       const t = lines.trimmed(j);
       const wq = parseWorkqueueLine(t);
       if (wq) workqueue = wq;
+      // Another CPU's csd report printed between this dump's lines (interleave.ts).
+      else if (lines.caller(i) === null && isCsdReportLine(t)) interleaved.push(j);
       else if (!CPU_PREAMBLE.test(t)) break;
     }
     let frames: ReturnType<typeof readTrace>['frames'] = [];
@@ -285,6 +324,7 @@ export const cpuDumpParser: FormatParser = {
     if (workqueue) rec.workqueue = workqueue;
     if (idle) rec.idle = true;
     ctx.records.addTask(rec);
+    for (const s of interleaved) ctx.strays.push(s);
     for (const s of strays) ctx.strays.push(s);
     if (cpu === null) return j;
     const cpuRec: CpuRecord = { cpu, current: { pid, comm, taskAddr }, span: span(lines, i, j), format: 'cpu_dump' };

@@ -69,7 +69,27 @@ describe('CONFIG_DEBUG_SPINLOCK lockup report', () => {
         ' lock: hugetlb_lock+0x0/0x18, .magic: dead4ead, .owner: hugemmap05/1079, .owner_cpu: 0',
       ].join('\n'),
     );
-    expect(doc.locks.map((l) => [l.id, l.owner])).toEqual([['lock:hugetlb_lock+0x0', 'task:1079']]);
+    expect(doc.locks.map((l) => [l.id, l.owner])).toEqual([['lock:hugetlb_lock', 'task:1079']]);
+  });
+
+  it('reads an unpadded address with no symbol (`%pS`, 32-bit) and a stack dumped with no CPU line', () => {
+    const doc = analyze(
+      [
+        'BUG: spinlock recursion on CPU#0, hugemmap05/1079',
+        ' lock: 0x62e140, .magic: dead4ead, .owner: hugemmap05/1079, .owner_cpu: 0',
+        'Call trace:',
+        ' dump_backtrace+0x0/0x198',
+        ' do_raw_spin_lock+0xd0/0x108',
+        ' _raw_spin_lock+0x20/0x30',
+        ' free_huge_page+0x9c/0x260',
+        ' __put_page+0x2c/0x60',
+        ' alloc_surplus_huge_page.constprop.19+0xf0/0x140',
+      ].join('\n'),
+    );
+    expect(doc.locks.map((l) => [l.id, l.owner])).toEqual([['lock:62e140', 'task:1079']]);
+    const t = doc.tasks.find((x) => x.id === 'task:1079')!;
+    expect(t.frames.map((f) => f.fn)).toContain('free_huge_page');
+    expect(doc.tasks).toHaveLength(1);
   });
 
   it('keeps other spin_bug reports (an unlock of a lock not held) free of waiters', () => {

@@ -11,7 +11,10 @@
 // `recursion` is debug_spin_lock_before()'s check that the lock's owner is the task taking
 // it: the task waits for a lock it holds itself, and after the report arch_spin_lock spins
 // on it for good (a self-deadlock; in an interrupt handler, on the lock the interrupted
-// code holds). A static lock is printed by symbol (`%ps`, 4.x+) instead of its address.
+// code holds). A static lock is printed by symbol (`%ps`, 4.x+) instead of its address,
+// and an address with no symbol by `%pS` unpadded (`lock: 0x62e140`, 32-bit m68k).
+// spin_dump then calls dump_stack(): the reporter's own context, which a mail may trim to
+// `Call trace:` and its frames with no `CPU: N PID:` line — still that task's stack.
 
 import type { FormatParser } from '../parser.js';
 import { hexAddr, span } from '../parser.js';
@@ -23,7 +26,7 @@ import { announceCpu, dmesgState } from './state.js';
 const HEAD =
   /BUG: spinlock (lockup suspected|lockup|recursion|wrong owner|wrong CPU|bad magic|already unlocked|cpu recursion) on CPU#(\d{1,5}), (.{1,16}?)\/(\d{1,10})(?![\d/])(?:, (?:0x)?([0-9a-f]{8,16})\b)?/;
 const LOCK =
-  /^lock: (?:0x([0-9a-f]{8,16})\b[^,]{0,200}|([0-9a-f]{8,16})\b[^,]{0,200}|([\w.$]{1,128}\+0x[0-9a-f]{1,8})(?:\/0x[0-9a-f]{1,8})?|[^,]{0,200}), \.magic: [0-9a-f]{8}, \.owner: (.{1,16}?)\/(-?\d{1,10}), \.owner_cpu: (-?\d{1,5})/;
+  /^lock: (?:0x([0-9a-f]{4,16})\b[^,]{0,200}|([0-9a-f]{8,16})\b[^,]{0,200}|([\w.$]{1,128}\+0x[0-9a-f]{1,8})(?:\/0x[0-9a-f]{1,8})?|[^,]{0,200}), \.magic: [0-9a-f]{8}, \.owner: (.{1,16}?)\/(-?\d{1,10}), \.owner_cpu: (-?\d{1,5})/;
 
 export const spinlockDebugParser: FormatParser = {
   name: 'spinlock_debug',
@@ -60,9 +63,13 @@ export const spinlockDebugParser: FormatParser = {
         format: 'spinlock_debug',
       });
     }
-    announceCpu(ctx, cpu, j);
+    // A recursion's dump (`Call trace:` trimmed of its CPU line) is the reporter's: the
+    // lock's owner is the reporter. Under a lockup report some vendor kernels print the
+    // owner's trace instead (`#owner's Call trace:`), so that one stays unclaimed.
+    announceCpu(ctx, cpu, j, recursion);
     const addr = l ? (l[1] ?? l[2] ?? null) : (m[5] ?? null);
-    const symbol = l ? (l[3] ?? null) : null;
+    // `devtree_lock+0x0/0x40`: the lock is the symbol itself, named as lockdep names it.
+    const symbol = l?.[3] ? l[3].replace(/\+0x0$/, '') : null;
     if (l && recursion) {
       r.reports.push({
         kind: 'deadlock',

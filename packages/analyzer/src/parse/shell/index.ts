@@ -1,6 +1,7 @@
 // What people capture from a live shell: the commands they typed, `cat /proc/PID/stack`,
 // `ps aux` / `ps -eo …` tables, and stacks pasted with no header at all.
 
+import { callerCpuOf, callerTaskOf } from '../caller-ids.js';
 import type { TaskState } from '../../contract.js';
 import type { FrameTable } from '../frame-table.js';
 import type { ParsedFrame } from '../records.js';
@@ -289,11 +290,14 @@ export const orphanStackParser: FormatParser = {
     const { frames, end } = readFrames(lines, i, ctx.frames);
     // One frame alone in prose is more likely a quote than a capture.
     if (frames.length < 2) return null;
+    // Its lines' printk caller id (`[T18021]`, `[C3]`) says whose it is.
+    const pid = callerTaskOf(lines, i, end);
+    const cpu = pid === null ? callerCpuOf(lines, i, end) : null;
     ctx.records.addTask({
-      pid: null,
+      pid,
       comm: null,
       state: null,
-      cpu: null,
+      cpu,
       taskAddr: null,
       frames,
       span: span(lines, i, end),
