@@ -16,6 +16,9 @@ import { isGenericFrame } from '../knowledge/waits.js';
 import { countWords, proseName } from '../summary/names.js';
 import { LOCK_WRAPPERS } from '../knowledge/lock-wrappers.js';
 import { stoppedHolding } from '../resolve/locks/stopped-holder.js';
+import { SELF_HOLD_LEAD } from '../resolve/locks/owners-from-frames.js';
+import { inInterruptFrame } from '../resolve/locks/waiters-from-frames.js';
+import { locksHeldByFrames } from '../resolve/locks/frame-held.js';
 
 /** What to capture next about a root blocker outside the dump's tasks. */
 function rootNextSteps(
@@ -163,6 +166,17 @@ function lockOrderCycle(
   };
 }
 
+/** The lock class a waiter takes in its culprit frame and the outer frame of its own
+ *  stack that holds one of that class (knowledge tables): null when none does. */
+function frameSelfHold(w: TaskWait): { cls: string; holder: string } | null {
+  const site = w.culprit;
+  const taken = site ? w.known.lockTaken(site.fn) : undefined;
+  if (!taken) return null;
+  const names = new Set([taken, ...(taken.also ?? [])].map((x) => x.name));
+  const hold = locksHeldByFrames(w.task.frames, w.known).find((h) => names.has(h.row.lock));
+  return hold ? { cls: hold.row.lock, holder: w.task.frames[hold.index].fn } : null;
+}
+
 /** The lock of a self-deadlock when it is known by lockdep class only (no instance
  *  address printed, as before 4.x): then "the same lock" means "the same class". */
 function lockClassOnly(locks: Lock[], id: string): Lock | null {
@@ -282,12 +296,30 @@ export function buildFindings(inp: FindingInputs): Analysis {
       // A task that waits for itself with no lock between (an edge to itself): the edge
       // says why, and how sure it is.
       const selfEdge = lock ? undefined : waitEdges.find((e) => e.from === t && e.to === t);
+      // A lock its own frames hold by the knowledge tables (no owner printed): the holding
+      // frame and the lock's class name it. Taken in an interrupt on top of that frame:
+      // the code the interrupt stopped on the same CPU holds it.
+      const heldBy = lock ? waitEdges.find((e) => e.kind === 'held_by' && e.from === lock && e.to === t) : undefined;
+      const lockRec = lock ? inp.locks.find((l) => l.id === lock) : undefined;
+      const first = w ? frameSelfHold(w) : null;
+      const own = heldBy?.why.startsWith(SELF_HOLD_LEAD) ? first : null;
+      // The dump names the lock (spinlock debug's `lock: devtree_lock+0x0`): the tables
+      // still say which outer frame took it first.
+      const takenFirst = !own && first && lockRec?.name === first.cls ? first.holder : null;
+      const verb = lockRec?.type === 'spinlock' ? 'spins on' : 'waits for';
+      const cpu = w && w.task.cpu !== null ? ` on cpu ${w.task.cpu}` : '';
       out.push({
         kind: 'self_deadlock',
         severity: 'critical',
         summary: selfEdge
           ? `${label(nodes, t)} may be waiting on itself: it ${selfEdge.why}`
-          : `${label(nodes, t)} waits for ${lock ? label(nodes, lock) : 'something'} that it already holds${w ? ` (in ${w.api.fn}${w.culprit ? `, called from ${w.culprit.fn}` : ''})` : ''}: a recursive self-deadlock`,
+          : own && inInterruptFrame(w!)
+            ? heldBy!.confidence === 'guess'
+              ? `${label(nodes, t)}${cpu}: the interrupt handler ${w!.culprit!.fn} spins on ${own.cls}, and ${own.holder} — the code it interrupted on the same CPU — holds one of that class: if it is the same one (the dump does not say), a same-CPU spinlock deadlock`
+              : `${label(nodes, t)}${cpu}: the interrupt handler ${w!.culprit!.fn} spins on ${own.cls}, which ${own.holder} — the code it interrupted on the same CPU — holds: a same-CPU spinlock deadlock, the handler cannot return until that code runs again`
+            : own
+              ? `${label(nodes, t)}${cpu} ${verb} ${own.cls} in ${w!.culprit!.fn}, which its own frame ${own.holder} already holds: a recursive self-deadlock`
+              : `${label(nodes, t)} waits for ${lock ? label(nodes, lock) : 'something'} that it already holds${w ? ` (in ${w.api.fn}${w.culprit ? `, called from ${w.culprit.fn}` : ''})` : ''}${takenFirst ? `, taken first by its own outer frame ${takenFirst}` : ''}: a recursive self-deadlock`,
         nodes: order,
         evidence,
         confidence: weakest,

@@ -8,6 +8,7 @@
 
 import type { LockType } from '../contract.js';
 import { RulesByFirstChar } from './first-chars.js';
+import { SPIN_LOCK_SITES, sitePattern } from './spin-lock-sites.js';
 
 export interface FrameHeldLock {
   /** The function (GCC clone suffixes like `.isra.0` are allowed by `fnPattern`). */
@@ -36,6 +37,10 @@ export interface FrameHeldLock {
    *  for it): a task whose frames hold one and that waits for one of the class waits for
    *  the one it holds, a self-deadlock. */
   unnested?: boolean;
+  /** A task whose frames hold one and that waits for one of the class may wait for the
+   *  one it holds — the kernel nests the class, so it is a guess (SPIN_LOCK_SITES
+   *  `sameInstance: 'guess'`). */
+  selfGuess?: boolean;
   /** From this release on, another lock usually serves instead: only a guess then. */
   weakFrom?: { version: readonly [number, number]; note: string };
   /** What the function is, in a few words, for the edge's `why` (optional). */
@@ -457,6 +462,20 @@ export const FRAME_HELD_LOCKS: FrameHeldLock[] = [
     source: 'net/core/net_namespace.c cleanup_net, copy_net_ns, register_pernet_* (before v4.16)',
   },
 ];
+
+// The holders of the spinlocks knowledge/spin-lock-sites.ts knows by their functions.
+for (const site of SPIN_LOCK_SITES)
+  FRAME_HELD_LOCKS.push({
+    fn: sitePattern(site.holders),
+    lock: site.lock,
+    type: 'spinlock',
+    mode: 'write',
+    ...(site.perObject ? { perObject: true } : {}),
+    ...(site.sameInstance === 'likely' ? { unnested: true } : { selfGuess: true }),
+    ...(site.notWhenCalling ? { notWhenCalling: site.notWhenCalling } : {}),
+    what: site.what,
+    source: site.source,
+  });
 
 const NONE: readonly FrameHeldLock[] = [];
 const BY_FIRST = new RulesByFirstChar(FRAME_HELD_LOCKS, (r) => r.fn);

@@ -6,6 +6,7 @@
 
 import type { LockType } from '../contract.js';
 import { RulesByFirstChar } from './first-chars.js';
+import { SPIN_LOCK_SITES, sitePattern } from './spin-lock-sites.js';
 
 export interface LockWrapper {
   fn: RegExp;
@@ -197,6 +198,15 @@ export const LOCK_TAKERS: LockWrapper[] = [
     type: 'rwsem',
   },
 ];
+
+// The takers of the spinlocks knowledge/spin-lock-sites.ts knows by their functions.
+for (const site of SPIN_LOCK_SITES)
+  LOCK_TAKERS.push({
+    fn: sitePattern(site.takers),
+    name: site.lock,
+    type: 'spinlock',
+    ...(site.perObject ? { perObject: true } : {}),
+  });
 
 export function lockWrapperFor(fn: string): LockWrapper | undefined {
   return LOCK_WRAPPERS.find((w) => w.fn.test(fn));

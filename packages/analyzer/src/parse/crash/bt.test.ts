@@ -62,7 +62,7 @@ describe('a crash bt trimmed to its symbols', () => {
   it('the spin in the timer handler is the handler function\u2019s, not the interrupted code\u2019s', () => {
     const d = analyze(trimmed);
     expect(d.graph.edges.find((e) => e.from === 'task:110402' && e.kind === 'waits_lock')?.to).toBe(
-      'lock:spinlock@lpfc_rx_monitor_record',
+      'lock:spinlock@lpfc_rx_monitor_record#110402',
     );
   });
 

@@ -87,9 +87,17 @@ export function ownersFromFrames(
       // A class the kernel never nests: a waiter whose own outer frame holds one waits for
       // that one (mwifiex's rmmod unregistering under the wiphy mutex, whose netdev
       // notifier takes it again).
-      const self = holders.find((h) => h.hold.row.unnested && l.waiters.has(h.task.id));
+      // A class it nests, taken in an interrupt on top of a holder's frames (a runqueue
+      // lock): the lock the interrupted code holds, perhaps (the lock is named per task
+      // then, waiters-from-frames.ts).
+      const self =
+        holders.find((h) => h.hold.row.unnested && l.waiters.has(h.task.id)) ??
+        holders.find((h) => h.hold.row.selfGuess && l.waiters.has(h.task.id) && l.name?.includes('#'));
       if (self) {
-        add(l, self);
+        // A spinlock the same stack takes again (knowledge/spin-lock-sites.ts): the CPU
+        // spins on the one its own frame holds — `likely`, the dump shows both frames.
+        const spun = self.hold.row.unnested && self.hold.row.type === 'spinlock' && !self.weakNote;
+        add(l, spun ? { ...self, confidence: 'likely' } : self);
         continue;
       }
       if (holders.length > l.waiters.size + 1) continue;
@@ -150,10 +158,14 @@ function frameHoldWhy(h: FrameHolder, waits: Map<string, TaskWait>): string {
   return `it is inside ${fn}${row.what ? ` (${row.what})` : ''}, which holds ${heldWords(h)} while it ${waits.has(h.task.id) ? 'waits' : 'runs'}${h.weakNote ? `; ${h.weakNote}` : ''}`;
 }
 
+/** How the why of a hold read off the waiter's own frames begins (findings/build.ts
+ *  names the holding frame from it). */
+export const SELF_HOLD_LEAD = 'its own outer frame ';
+
 function selfHoldWhy(h: FrameHolder): string {
   const row = h.hold.row;
   const fn = h.task.frames[h.hold.index].fn;
-  return `its own outer frame ${fn}${row.what ? ` (${row.what})` : ''} already holds ${heldWords(h)}: it waits for a lock it holds${h.weakNote ? `; ${h.weakNote}` : ''}`;
+  return `${SELF_HOLD_LEAD}${fn}${row.what ? ` (${row.what})` : ''} already holds ${heldWords(h)}: it waits for a lock it holds${h.weakNote ? `; ${h.weakNote}` : ''}`;
 }
 
 /** Does the holder hold it in the function the lock's waiters take it in? The anonymous

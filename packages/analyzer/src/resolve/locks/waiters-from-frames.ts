@@ -223,9 +223,18 @@ function lockAddrsMentionedIn(t: ModelTask, known: (addr: string) => boolean): s
   return [...out];
 }
 
-/** Do the task's own frames hold a lock of this class that the kernel never nests? */
+/** Do the task's own frames hold a lock of this class that the kernel never nests — or,
+ *  for a class it nests (`selfGuess`), does it take one in an interrupt on top of task
+ *  frames that hold one (the handler may spin on the lock the code it stopped holds)? */
 function holdsUnnested(t: ModelTask, cls: string, w: TaskWait, kernel: string | null): boolean {
+  const inInterrupt = inInterruptFrame(w);
   return locksHeldByFrames(t.frames, w.known).some(
-    (h) => h.row.lock === cls && h.row.unnested && rowApplies(h.row, kernel),
+    (h) => h.row.lock === cls && (h.row.unnested || (h.row.selfGuess && inInterrupt)) && rowApplies(h.row, kernel),
   );
+}
+
+/** Is the wait's taker an interrupt's frame (hard IRQ, softirq on the IRQ stack, NMI)? */
+export function inInterruptFrame(w: TaskWait): boolean {
+  const c = w.culprit?.context;
+  return c === 'irq' || c === 'nmi';
 }
