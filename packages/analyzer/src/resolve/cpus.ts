@@ -7,6 +7,7 @@ import type { TaskWait } from '../waits/find.js';
 import { X86_EFLAGS_IF } from '../knowledge/arch.js';
 import { readCfd, readCpumask, readCsd } from '../knowledge/structs.js';
 import { panicReason } from '../knowledge/panic-reasons.js';
+import { isRcuGpKthreadFrame } from '../knowledge/rcu.js';
 import { cpuOfPercpuAddr, type Model, type ModelCpu, type ModelTask } from '../model/build.js';
 
 /** A task spinning until other CPUs run its cross-CPU call (csd_lock_wait). */
@@ -271,7 +272,7 @@ function runningTask(model: Model, cpu: number): { task: ModelTask; evidence: Sp
   if (!c || !cur || c.idle || cur.idle) return undefined;
   const known = model.records.frames;
   for (const f of cur.frames)
-    if (f.fn === 'rcu_gp_kthread' || known.reportFrame(f)?.kind === 'hung_task') return undefined;
+    if (isRcuGpKthreadFrame(f.fn) || known.reportFrame(f)?.kind === 'hung_task') return undefined;
   // The task that printed a panic which does not come from the stuck CPU (khungtaskd's
   // `hung_task: blocked tasks`, knowledge/panic-reasons.ts) was only reporting.
   const panic = model.records.panic;

@@ -12,6 +12,9 @@ const HTML_MARK = /&(?:lt|gt|amp);|<br\s{0,2}\/?>/i;
  *  kernel line holds `<IRQ>`, `<TASK>`, `<4>` and `<65>`, which are none of them. */
 const TAG = /<\/?(?:br|span|div|p|pre|font|tt|code|b|i|blockquote)(?:\s[^<>\n]{0,200})?\s{0,2}\/?>/gi;
 
+/** A line-break tag, the one tag that stood for a space when it sat between two words. */
+const BREAK_TAG = /^<br/i;
+
 const ENTITY = /&(?:lt|gt|amp|quot|apos|nbsp|#\d{1,6}|#x[0-9a-f]{1,6});/gi;
 
 const NAMED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'", nbsp: ' ' };
@@ -35,7 +38,7 @@ export function undoHtml(text: string): string {
       const before = s.charCodeAt(at - 1);
       const after = s.charCodeAt(at + tag.length);
       // A tag between two words (`…0000400<br>[144482.968743] PKRU`) stood for a break.
-      return before > 32 && after > 32 && /^<br/i.test(tag) ? ' ' : '';
+      return before > 32 && after > 32 && BREAK_TAG.test(tag) ? ' ' : '';
     })
     .replace(ENTITY, decodeEntity);
 }
