@@ -689,6 +689,21 @@ describe('reflow', () => {
     ]);
   });
 
+  it('joins a wrapped line that was quoted, then wrapped again: quoted piece, unquoted rest, quoted rest', () => {
+    // A format=flowed line (its break kept as a trailing space) quoted, then wrapped.
+    expect(
+      read([
+        '> [  453.558022][  T101] INFO: task bash:2644 is blocked on a mutex',
+        'likely ',
+        '> owned by task rpc.nfsd:2761.',
+        '> [  453.559949][  T101] INFO: task rpc.nfsd:2761 blocked for more than ',
+      ]).map((o) => o[0]),
+    ).toEqual([
+      'INFO: task bash:2644 is blocked on a mutex likely owned by task rpc.nfsd:2761.',
+      'INFO: task rpc.nfsd:2761 blocked for more than',
+    ]);
+  });
+
   it('ends the unquoted rest of a quoted line at the next quoted line', () => {
     // (wrapped at 76: the quote's lines pile up below that column)
     const wide = [

@@ -531,7 +531,18 @@ function continuation(
     // After that unquoted rest, the quote's next line is the next record.
     // (Unless that rest ends in a label whose value the quote's next line holds.)
     // (Or a decoded frame's location list still open, which the quote's next line goes on with.)
-    if (depthOf(shape.flags[end]) < depth && depthOf(f) === depth && !dangling(t.trimmed(end), c) && listRest < 0)
+    // (Or the quoted line was itself the wrapped start of a longer one before it was quoted:
+    // a log-prefixed line whose rest the next quoted line holds unprefixed, or a line that
+    // ends in format=flowed's space. Both are read as in the text before it was quoted,
+    // against the width the quoted line had with its rest.)
+    if (
+      depthOf(shape.flags[end]) < depth &&
+      depthOf(f) === depth &&
+      !dangling(t.trimmed(end), c) &&
+      listRest < 0 &&
+      !prefixed &&
+      !(shape.flags[end] & LINE_FLOWED)
+    )
       break;
     if (depthOf(f) !== depth && !(depthOf(f) < depth && quoteRestEnds(t, shape, double, depth, j, f, wrapWidth))) break;
     if (length + 1 + c.length > MAX_LINE) break;
@@ -600,7 +611,12 @@ function continuation(
     else if (decodedSite) open = openLocations(c);
     length += 1 + c.length;
     parts++;
-    endWidth = qpSoft ? endWidth - 1 + shape.widths[j] : shape.widths[j];
+    // (A quoted line's unquoted rest: the line was as wide as both before the client wrapped it.)
+    endWidth = qpSoft
+      ? endWidth - 1 + shape.widths[j]
+      : depthOf(f) < depth && depthOf(shape.flags[end]) === depth
+        ? endWidth + 1 + shape.widths[j]
+        : shape.widths[j];
     end = j;
   }
   return end;
