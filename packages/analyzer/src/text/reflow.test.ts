@@ -704,6 +704,24 @@ describe('reflow', () => {
     ]);
   });
 
+  it("joins a line wrapped twice (at 80, then at 72): the message's indented rest after the short piece", () => {
+    expect(
+      read([
+        '> Dec 01 05:01:20 Aspire kernel: watchdog: BUG: soft lockup - CPU#2 stuck',
+        '> for 22s! [sshd:20874]',
+        '> Dec 01 05:01:20 Aspire kernel: CPU: 2 PID: 20874 Comm: sshd Tainted: G',
+        '> D  ',
+        '>         5.9.9-arch1-1 #1',
+        '> Dec 01 05:01:20 Aspire kernel: Hardware name: Acer Aspire',
+        '> R3610/FMCP7A-ION-LE,',
+      ]).map((o) => o.join(' @ ')),
+    ).toEqual([
+      'watchdog: BUG: soft lockup - CPU#2 stuck for 22s! [sshd:20874] @ 1 @ 2',
+      'CPU: 2 PID: 20874 Comm: sshd Tainted: G D 5.9.9-arch1-1 #1 @ 3 @ 5',
+      'Hardware name: Acer Aspire R3610/FMCP7A-ION-LE, @ 6 @ 7',
+    ]);
+  });
+
   it('ends the unquoted rest of a quoted line at the next quoted line', () => {
     // (wrapped at 76: the quote's lines pile up below that column)
     const wide = [

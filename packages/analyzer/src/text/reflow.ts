@@ -471,6 +471,7 @@ function continuation(
   // The raw width of the line being continued, its quoted-printable soft breaks joined:
   // a client wrapped the decoded text, the encoder then broke it again at 76 columns.
   let endWidth = shape.widths[from];
+  let pieceWidth = 0; // endWidth before the last piece was joined
   let parts = 1;
   let length = t.trimmedLength(from);
   // A decoded frame whose location list a client wrapped: the list's rest follows.
@@ -521,7 +522,13 @@ function continuation(
     // Not so after a long log-prefixed line: its rest, unprefixed, keeps the space the
     // client broke at when the message had two there (`state:R  running task`), and
     // goes on mid-message (lower case, not a frame); `[FAILED] …` is a record of its own.
-    const midMessage = prefixed && endWidth >= MIN_WRAP && MID_MESSAGE.test(c) && !FRAME_START.test(c);
+    // (A line wrapped twice, at 80 and again at 72, leaves a short piece after the long
+    // one: the message goes on after it as it did after the long one.)
+    const midMessage =
+      prefixed &&
+      (endWidth >= MIN_WRAP || (parts > 1 && endWidth < ORPHAN && pieceWidth >= MIN_WRAP)) &&
+      MID_MESSAGE.test(c) &&
+      !FRAME_START.test(c);
     // sched_show_task's line (`task:kworker/0:3 state:D … ppid:2`) with its last fields
     // wrapped and indented by the client: no record the kernel prints is fields alone.
     const taskFields = TASK_LINE.test(t.trimmed(from)) && FIELD.test(before) && FIELDS.test(c);
@@ -611,6 +618,7 @@ function continuation(
     else if (decodedSite) open = openLocations(c);
     length += 1 + c.length;
     parts++;
+    pieceWidth = endWidth;
     // (A quoted line's unquoted rest: the line was as wide as both before the client wrapped it.)
     endWidth = qpSoft
       ? endWidth - 1 + shape.widths[j]
