@@ -23,6 +23,11 @@ describe('stripPrefixes', () => {
     ['kern  :err   : [ 4838.219744] INFO: task x:1 blocked', 'INFO: task x:1 blocked', 4838.219744],
     ['kern  :warn  : [Sat Dec  5 10:00:00 2026]  __schedule+0x2c4/0x700', ' __schedule+0x2c4/0x700', null],
     ['[Mon Mar  4 10:11:12 2024] watchdog: BUG: soft lockup', 'watchdog: BUG: soft lockup', null],
+    // the month in the log's locale (strftime %b): French, German, abbreviated with a dot, CJK
+    ['déc 01 05:01:20 Aspire kernel: watchdog: BUG: soft lockup', 'watchdog: BUG: soft lockup', null],
+    ['Dez 01 05:01:20 host kernel:  __schedule+0x2c4/0x700', ' __schedule+0x2c4/0x700', null],
+    ['janv. 21 09:12:01 host kernel: Call Trace:', 'Call Trace:', null],
+    ['12月 01 05:01:20 host kernel: Call Trace:', 'Call Trace:', null],
     // a syslog time whose host and program fields came out empty, before the dmesg time
     ['Sep 28 15:40:01  [  611.520537][    C0] rcu: INFO: rcu_sched', 'rcu: INFO: rcu_sched', 611.520537],
     // a carriage return shown in caret notation at the line end (a terminal log, a web copy)

@@ -321,8 +321,10 @@ const DECODED_LEVEL =
   /^(?:kern|user|mail|daemon|auth|syslog|lpr|news|uucp|cron|authpriv|ftp|local[0-7]) {0,3}:(?:emerg|alert|crit|err|warn|notice|info|debug) {0,3}: /;
 // syslog and journalctl's default: `Mar  3 10:11:12 host kernel: ` (`-o short-precise`:
 // `Mar 03 10:11:12.123456 host kernel: `); `-o short-full`: `Sun 2024-03-03 10:11:12 UTC host kernel: `.
+// The month is strftime's `%b` in the log's locale (systemd's journalctl and rsyslog's
+// traditional format both print it so): `déc`, `Dez`, `janv.`, `дек`, `12月` as well as `Dec`.
 const SYSLOG =
-  /^(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(?:\.\d{1,9})?|[A-Z][a-z]{2} \d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{1,9})? [A-Z][A-Za-z]{0,4}(?:[+-]\d{1,2}(?::?\d\d)?)?) [\w.-]{1,64} kernel: ?/;
+  /^(?:(?:\p{L}{3,5}\.?|\d{1,2}月) [ \d]\d \d\d:\d\d:\d\d(?:\.\d{1,9})?|[A-Z][a-z]{2} \d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{1,9})? [A-Z][A-Za-z]{0,4}(?:[+-]\d{1,2}(?::?\d\d)?)?) [\w.-]{1,64} kernel: ?/u;
 // journalctl -o short-iso / rfc3339: `2024-03-03T10:11:12+0000 host kernel: `; -o short-unix:
 // `1709460672.123456 host kernel: `.
 const JOURNAL_ISO =
@@ -338,6 +340,11 @@ const JOURNAL_ISO =
 const HOST_TIME_ISO = /^\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d)?\]? ?/;
 const HOST_TIME_TS = /^[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(?:\.\d{1,9})? (?: (?=\[))?/;
 const HOST_TIME_GRABSERIAL = /^\[\d{1,9}\.\d{3,9} \d{1,9}\.\d{3,9}\] ?/;
+
+/** `12月 01 …`: a month a CJK locale prints as its number. */
+function localMonth(s: string): boolean {
+  return s.charCodeAt(1) === 0x6708 /* 月 */ || s.charCodeAt(2) === 0x6708;
+}
 
 /** The capture tool's timestamp before a console line (HOST_TIME_*), or null. */
 function hostTime(s: string, c0: number): RegExpExecArray | null {
@@ -707,7 +714,10 @@ function strip(raw: string, out: Stripped): void {
         c0 = s.charCodeAt(0);
       }
     }
-    if ((isUpper(c0) && (m = SYSLOG.exec(s))) || (isDigit(c0) && (m = JOURNAL_ISO.exec(s)))) {
+    if (
+      ((isUpper(c0) || isLower(c0) || c0 > 127) && (m = SYSLOG.exec(s))) ||
+      (isDigit(c0) && (m = JOURNAL_ISO.exec(s) ?? (localMonth(s) ? SYSLOG.exec(s) : null)))
+    ) {
       s = s.slice(m[0].length);
       c0 = s.charCodeAt(0);
       prefixed = true;

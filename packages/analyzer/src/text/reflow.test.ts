@@ -690,6 +690,24 @@ describe('reflow', () => {
   });
 
   it('joins a wrapped line that was quoted, then wrapped again: quoted piece, unquoted rest, quoted rest', () => {
+    // A bug tracker's mail wrapped the kernel line at 80; a reply quoted it and wrapped at 72.
+    expect(
+      read([
+        '> déc 01 05:01:20 Aspire kernel: watchdog: BUG: soft lockup - CPU#2',
+        'stuck for',
+        '> 22s! [sshd:20874]',
+        '> déc 01 05:01:20 Aspire kernel: Modules linked in: mptcp_diag tcp_diag',
+        'udp_diag',
+        '> raw_diag inet_diag',
+        '> déc 01 05:01:20 Aspire kernel: CPU: 2 PID: 20874 Comm: sshd Tainted: G',
+        'D  ',
+        '>         5.9.9-arch1-1 #1',
+      ]).map((o) => o.join(' @ ')),
+    ).toEqual([
+      'watchdog: BUG: soft lockup - CPU#2 stuck for 22s! [sshd:20874] @ 1 @ 3',
+      'Modules linked in: mptcp_diag tcp_diag udp_diag raw_diag inet_diag @ 4 @ 6',
+      'CPU: 2 PID: 20874 Comm: sshd Tainted: G D 5.9.9-arch1-1 #1 @ 7 @ 9',
+    ]);
     // A format=flowed line (its break kept as a trailing space) quoted, then wrapped.
     expect(
       read([

@@ -176,3 +176,28 @@ describe('readTrace stops', () => {
     expect(s.span).toEqual({ line: 9, endLine: 11 });
   });
 });
+
+describe('readTrace on 32-bit x86 register dumps', () => {
+  it('reads the 4.15+ `EIP: fn+off/size` line (no segment) as the stopped instruction, and a user-mode EIP as none', () => {
+    const t = show(
+      [
+        'EIP: queued_spin_lock_slowpath+0x42/0x200',
+        'EAX: 00000101 EBX: df4f1ea4 ECX: c6bf5e68 EDX: 00000000',
+        'DS: 007b ES: 007b FS: 00d8 GS: 00e0 SS: 0068 EFLAGS: 00000202',
+        'Call Trace:',
+        ' ? _raw_spin_lock+0x2c/0x30',
+        ' __change_page_attr_set_clr+0x45/0x740',
+        ' entry_SYSENTER_32+0x9f/0xf2',
+        'EIP: 0xb7fd0549',
+        'EAX: ffffffda EBX: 00000016 ECX: 00000002 EDX: 004f4d5c',
+        'after the trace',
+      ].join('\n'),
+    );
+    expect(t.frames).toEqual([
+      'e:queued_spin_lock_slowpath!',
+      '_raw_spin_lock',
+      '__change_page_attr_set_clr',
+      'entry_SYSENTER_32',
+    ]);
+  });
+});

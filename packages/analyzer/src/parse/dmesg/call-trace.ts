@@ -47,10 +47,12 @@ export const TRACE_HEADER = /^(?:Call [Tt]race:|Backtrace:|Call Trace: ?\[<)/;
 const MARKER = /^(<\/?(?:IRQ|NMI|TASK|SOFTIRQ|EOI)>|<<EOE>>) {0,4}/;
 
 // x86 `__show_regs`: `RIP: 0010:fn+0x1/0x2`, 3.x/4.x `RIP: 0010:[<ffffffff8104f8e6>]  [<ffffffff8104f8e6>] fn+0x6/0x10`,
-// user mode `RIP: 0033:0x7f8a1b2c3d4e`; 32-bit `EIP: 0060:[<c1045f3b>] EFLAGS: …` + `EIP is at fn+0x1/0x2`;
+// user mode `RIP: 0033:0x7f8a1b2c3d4e`; 32-bit `EIP: 0060:[<c1045f3b>] EFLAGS: …` + `EIP is at fn+0x1/0x2`,
+// and since 4.15 (show_ip, arch/x86/kernel/dumpstack.c) `EIP: fn+0x42/0x200` without the
+// segment (`EIP: 0xb7fd0549` in user mode);
 // arm64 `__show_regs`: `pc : fn+0x1/0x2`, 4.x `PC is at fn+0x1/0x2`.
 const IP_LINE =
-  /^(?:[RE]IP: (00[0-9a-f]{2}):(?:\[<[0-9a-f]{8,16}>\] {1,4})?(.{0,400})|pc : (?:\[<[0-9a-f]{8,16}>\] )?(.{1,400})|(?:PC|EIP) is at (.{1,400})|NIP \[[0-9a-f]{8,16}\] (.{1,400}))$/;
+  /^(?:[RE]IP: (00[0-9a-f]{2}):(?:\[<[0-9a-f]{8,16}>\] {1,4})?(.{0,400})|pc : (?:\[<[0-9a-f]{8,16}>\] )?(.{1,400})|(?:PC|EIP) is at (.{1,400})|NIP \[[0-9a-f]{8,16}\] (.{1,400})|EIP: (0x[0-9a-f]{1,8}|[A-Za-z_.][\w.]{0,200}\+0x[0-9a-f]{1,8}\/0x[0-9a-f]{1,8}(?: \[[\w-]{1,64}\])?))$/;
 const LR_LINE = /^(?:lr : (?:\[<[0-9a-f]{8,16}>\] )?|LR is at )(\S{1,200})/;
 
 // Register lines of `__show_regs` (x86, arm64, ppc): `RSP: 0018:ffffc9…  EFLAGS: 00000246`,
@@ -173,8 +175,8 @@ export function ipFrame(
   const m = mayBeIpLine(t.charCodeAt(0)) ? IP_LINE.exec(t) : null;
   if (!m) return null;
   // Segment 0033/0023/002b: the CPU was in user mode.
-  const user = m[1] !== undefined && /^00(?:33|23|2b)$/.test(m[1]);
-  const sym = (m[2] ?? m[3] ?? m[4] ?? m[5] ?? '').trim();
+  const user = (m[1] !== undefined && /^00(?:33|23|2b)$/.test(m[1])) || m[6]?.startsWith('0x') === true;
+  const sym = (m[2] ?? m[3] ?? m[4] ?? m[5] ?? m[6] ?? '').trim();
   const f = user ? undefined : frameOfLine(table, sym);
   // Field by field: spreads of the table's frame were a tenth of an NMI dump's parsing.
   return {
