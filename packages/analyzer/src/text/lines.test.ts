@@ -56,6 +56,28 @@ describe('stripPrefixes', () => {
     ]);
   });
 
+  it("reads a quote's first line as quoted when a client wrapped it: its rest, unquoted, comes before the quote's next line", () => {
+    const reply = splitLines(
+      [
+        'And that seems to be because this one is busy reading the page, and',
+        'blocked on that same ni_lock:',
+        '',
+        '> > task:syz-executor394 state:D stack:24072 pid:6048  ppid:5125',
+        'flags:0x00004004',
+        '> > Call Trace:',
+        '',
+        '> not a quote: prose that starts with a mark, then prose',
+        'and more prose',
+        '',
+      ].join('\n'),
+    );
+    expect([3, 5, 7].map((i) => reply.trimmed(i))).toEqual([
+      'task:syz-executor394 state:D stack:24072 pid:6048  ppid:5125',
+      'Call Trace:',
+      '> not a quote: prose that starts with a mark, then prose',
+    ]);
+  });
+
   it('removes e-mail quote marks only from a text quoted as a whole', () => {
     expect(stripPrefixes('> > [ 4838.219744] INFO: task x:1 blocked', true).text).toBe('INFO: task x:1 blocked');
     expect(stripPrefixes('>  4790      2   1  ffff88003570de20  UN   0.0       0      0  [kworker/1:2]').text).toBe(

@@ -834,6 +834,24 @@ function leadingSpace(s: string): number {
 /** Unquoted lines a wrapped quoted line leaves (a kernel line wraps to at most three at 72 columns). */
 const WRAP_RESTS = 3;
 
+/**
+ * A quote's first line may be wrapped too: its rest, unquoted, comes before the quote's
+ * second line. True when one of the WRAP_RESTS lines from `at` starts with `>` and every
+ * line before it has text. (At most WRAP_RESTS lines are looked at, and only for a line
+ * that starts with `>` after unquoted ones: linear.)
+ */
+function quoteAfterRests(input: string, at: number): boolean {
+  for (let k = 0, p = at; k < WRAP_RESTS && p < input.length; k++) {
+    const c = input.charCodeAt(p);
+    if (c === 62 /* > */) return k > 0;
+    if (c === 10 || c === 13) return false;
+    const lf = input.indexOf('\n', p);
+    if (lf < 0) return false;
+    p = lf + 1;
+  }
+  return false;
+}
+
 /** Split into lines (LF, CRLF or CR) and strip prefixes. Linear in the input. */
 export function splitLines(input: string): LineTable {
   // Offsets grow by doubling; a line is at least one character, so input.length + 1 bounds
@@ -900,7 +918,7 @@ export function splitLines(input: string): LineTable {
       input.charCodeAt(start) === 62 /* > */ &&
       (quotedWhole ||
         prevQuoted ||
-        ((input.charCodeAt(next) === 62 || sinceQuoted <= WRAP_RESTS) &&
+        ((input.charCodeAt(next) === 62 || sinceQuoted <= WRAP_RESTS || quoteAfterRests(input, next)) &&
           !CRASH_PS_CURRENT.test(input.slice(start, Math.min(i, start + 80)))));
     prevQuoted = quoted && input.charCodeAt(start) === 62;
     st.quoted = quoted;
