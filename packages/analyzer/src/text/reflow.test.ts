@@ -740,6 +740,29 @@ describe('reflow', () => {
     ]);
   });
 
+  it("keeps a table's rows apart in a wrapped text: the next row's fields line up with the row before", () => {
+    const rows = read([
+      'The box answered slowly, so I looked at the processes stuck in D state',
+      'with ps and the kernel stacks of some of them, as printed below with cat',
+      'of /proc/PID/stack for each of them; the load average was above six',
+      'thousand and it kept growing while every new ps got stuck in D as well',
+      'reading the command line of one of the threads of the stuck process.',
+      '  PID TTY      STAT   TIME COMMAND',
+      '  316 ?        D      0:00 /bin/ps axwo stat uid pid ppid vsz rss pcpu',
+      'comm args',
+      '  325 ?        D      0:00 ps -eo pid,ppid,command',
+      '  PID USER      PR  NI  VIRT  RES  SHR S %CPU %MEM    TIME+  COMMAND',
+      '10720 root      20   0 11460 3964  484 S 16.2  0.0  57867:27 xenstored',
+    ]).map((o) => o[0]);
+    expect(rows.slice(-5)).toEqual([
+      'PID TTY      STAT   TIME COMMAND',
+      '316 ?        D      0:00 /bin/ps axwo stat uid pid ppid vsz rss pcpu comm args',
+      '325 ?        D      0:00 ps -eo pid,ppid,command',
+      'PID USER      PR  NI  VIRT  RES  SHR S %CPU %MEM    TIME+  COMMAND',
+      '10720 root      20   0 11460 3964  484 S 16.2  0.0  57867:27 xenstored',
+    ]);
+  });
+
   it('ends the unquoted rest of a quoted line at the next quoted line', () => {
     // (wrapped at 76: the quote's lines pile up below that column)
     const wide = [

@@ -27,6 +27,8 @@ const MIN_WRAP = 60;
 const MAX_WRAP = 80;
 /** A piece this narrow inside a wrapped record is what a second wrap left over. */
 const ORPHAN = 32;
+/** Fields that must line up for two lines to be rows of one table (sameColumns). */
+const TABLE_FIELDS = 4;
 /** Lines near the wrap column that show a text was wrapped there. */
 const WALL = 4;
 /** Most physical lines one record is joined from (a kernel line is at most 1 KiB). */
@@ -406,6 +408,29 @@ export function reflow(t: LineTable): LineTable {
   return build(t, first!, last!, count, tight, soft, texts, splits);
 }
 
+/** Column rows: both lines have at least TABLE_FIELDS fields, each of the first ones
+ *  starting or (right-aligned numbers) ending in the same column in both, and padding
+ *  (two spaces or more) before one of them. */
+function sameColumns(a: string, b: string): boolean {
+  let padded = false;
+  let pa = 0;
+  let pb = 0;
+  for (let k = 0; k < TABLE_FIELDS; k++) {
+    const sa = pa;
+    const sb = pb;
+    while (pa < a.length && a.charCodeAt(pa) === 32) pa++;
+    while (pb < b.length && b.charCodeAt(pb) === 32) pb++;
+    if (pa >= a.length || pb >= b.length) return false;
+    if (k > 0 && (pa - sa >= 2 || pb - sb >= 2)) padded = true;
+    const startA = pa;
+    const startB = pb;
+    while (pa < a.length && a.charCodeAt(pa) !== 32) pa++;
+    while (pb < b.length && b.charCodeAt(pb) !== 32) pb++;
+    if (startA !== startB && pa !== pb) return false;
+  }
+  return padded;
+}
+
 /** The line after k (in a double-spaced text, after the blank line between two pieces). */
 function nextLine(t: LineTable, shape: LineShape, double: boolean, k: number): number {
   return double && k + 2 < t.length && empty(t, shape, k + 1) && !empty(t, shape, k + 2) ? k + 2 : k + 1;
@@ -607,6 +632,9 @@ function continuation(
         if (!(fields && PADDED_FIELD.test(c)) && OPENERS.some((re) => re.test(c))) break;
         // A command at a crash or shell prompt is followed by its output, not its rest.
         if (PROMPT.test(t.trimmed(head))) break;
+        // A table's next row (`ps`, `top`, crash's `ps`): its fields start in the columns of
+        // the row before, which a wrapped line's rest does not line up with.
+        if (sameColumns(t.text(end), t.text(j)) || (end !== from && sameColumns(t.text(from), t.text(j)))) break;
         if (!flowed && !orphan && !fields) {
           const w = wrapWidth();
           // Each quote level added after the wrap widens the lines by its mark (`> `).
