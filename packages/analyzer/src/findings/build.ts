@@ -69,7 +69,7 @@ const KIND_ORDER: Record<string, number> = {
   missing_evidence: 7,
 };
 
-/** What a lockdep report of a lock left held (parse/dmesg/lockdep.ts LOCKDEP_REPORTS)
+/** What a lockdep report of a lock left held (knowledge/lockdep.ts LOCKDEP_REPORTS)
  *  says the reporter did, given the locks it holds. */
 const LEFT_HELD: Record<string, (locks: string) => string> = {
   held_lock_freed: (locks) =>

@@ -763,6 +763,34 @@ describe('reflow', () => {
     ]);
   });
 
+  it('keeps a lockdep headline apart from its version line, and joins a lock line cut after its address', () => {
+    const out = read([
+      'We hit this lockdep splat on our test machines every few runs of the',
+      'eviction test; the report below is from a kernel with the series applied',
+      'and it reproduces without it too, so it is not new with these patches.',
+      'The eviction worker takes the mmap lock only when the BO refcount is not',
+      'zero, so this cannot deadlock in practice, but there is no good way to',
+      'annotate it, and the easiest fix is to take the reference when we queue',
+      'the work instead of in the worker; then cancel_work_sync can go as well.',
+      '======================================================',
+      'WARNING: possible circular locking dependency detected',
+      '6.5.0-kfd-fkuehlin #276 Not tainted',
+      '------------------------------------------------------',
+      'kworker/8:2/2676 is trying to acquire lock:',
+      'ffff9435aae95c88',
+      '((work_completion)(&svm_bo->eviction_work)){+.+.}-{0:0}, at:',
+      '__flush_work+0x52/0x550',
+    ]).map((o) => o[0]);
+    expect(out.slice(-6)).toEqual([
+      '======================================================',
+      'WARNING: possible circular locking dependency detected',
+      '6.5.0-kfd-fkuehlin #276 Not tainted',
+      '------------------------------------------------------',
+      'kworker/8:2/2676 is trying to acquire lock:',
+      'ffff9435aae95c88 ((work_completion)(&svm_bo->eviction_work)){+.+.}-{0:0}, at: __flush_work+0x52/0x550',
+    ]);
+  });
+
   it('ends the unquoted rest of a quoted line at the next quoted line', () => {
     // (wrapped at 76: the quote's lines pile up below that column)
     const wide = [

@@ -10,6 +10,7 @@
 // be a continuation). When nothing changes the table is returned as it is.
 
 import { HUNG_TASK_ECHO_LINE, HUNG_TASK_ECHO_OPENER } from '../knowledge/hung-task-lines.js';
+import { isLockdepHeadline } from '../knowledge/lockdep.js';
 import {
   LINE_DEPTH_SHIFT,
   LINE_FLOWED,
@@ -180,6 +181,13 @@ const PADDED_FIELD = /^[a-z_]{1,16}: /;
 const TASK_LINE = /^task:\S/;
 const FIELDS = /^[a-z_]{1,16}: {0,8}\S{1,40}(?: {1,8}[a-z_]{1,16}: {0,8}\S{1,40}){0,8}$/;
 /** An acquire site on its own: `__driver_attach+0x19c/0x2c0`, `[<c05937fd>] ps2_command+0x6a/0x2bd`. */
+// A lockdep lock line's address alone (print_lock: `ADDR (name){usage}-{…}, at: site`
+// after `is trying to acquire lock:` / `but task is already holding lock:`), and the name
+// and usage that follow it (kernel/locking/lockdep.c). (A held-lock list's `#N: ADDR`
+// alone is a console line of its own: print_lock's pieces are KERN_CONT printks, which a
+// busy console splits; the list's parser reads them so.)
+const LOCK_ADDRESS_ALONE = /^[0-9a-f]{8,16}$/;
+const LOCK_NAME_USAGE = /^\(.{1,240}\)\{[-+.?]{2,12}\}/;
 const SITE =
   /^(?:\[<[0-9a-f]{6,16}>\] ?)?[A-Za-z_.$][\w.$]{0,127}\+0x[0-9a-f]{1,8}\/0x[0-9a-f]{1,8}(?: \[[\w-]{1,64}\])?$/;
 /** The same site as syzkaller's symbolizer prints it, with its source line:
@@ -521,6 +529,9 @@ function continuation(
     const atSite =
       ((before.endsWith(', at:') || AT_ADDRESS.test(before)) && SITE.test(c)) ||
       (before.endsWith(', at:') && SYZ_SITE.test(c)) ||
+      // print_lock cut after the lock's address: `ffff9435aae95c88` then
+      // `((work_completion)(&svm_bo->eviction_work)){+.+.}-{0:0}, at: …`.
+      (end === from && LOCK_ADDRESS_ALONE.test(t.trimmed(end)) && LOCK_NAME_USAGE.test(c)) ||
       decodedSite ||
       // An ARM call line `[<pc>] (fn+0x0/0x45c) from [<lr>] (caller+0x160/0x188)` cut
       // after or before the caller's address; an old task line cut before `(NOTLB)`.
@@ -581,7 +592,9 @@ function continuation(
     const cut = lastToken(before);
     // A rule (`-----`, `=====`) is a line of its own: a client breaks only at a space.
     // So is the hung-task report's complete second line: what follows is the task line.
-    if (RULE.test(t.trimmed(end)) || HUNG_TASK_ECHO_LINE.test(t.trimmed(end))) break;
+    // So is a lockdep report's headline: the version line after it is printed on its own.
+    if (RULE.test(t.trimmed(end)) || HUNG_TASK_ECHO_LINE.test(t.trimmed(end)) || isLockdepHeadline(t.trimmed(end)))
+      break;
     // A label's value alone on the line after it ends the record: what follows is the
     // next record, however short the value's line is.
     if (dangling(t.trimmed(end), c)) {

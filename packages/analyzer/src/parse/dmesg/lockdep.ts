@@ -30,37 +30,9 @@ import { strayLine } from '../interleave.js';
 import { armCallOfLine, frameOfLine, parseFrameLine } from '../frames.js';
 import type { FrameTable } from '../frame-table.js';
 import { readTrace } from './call-trace.js';
+import { LOCKDEP_HEADLINE as HEADLINE, LOCKDEP_REPORTS } from '../../knowledge/lockdep.js';
 import { dmesgState } from './state.js';
 
-/** lockdep headlines that report a possible deadlock, with a subtype (lockdep.c printers). */
-export const LOCKDEP_REPORTS: { re: RegExp; subtype: string; source: string }[] = [
-  { re: /possible circular locking dependency detected/, subtype: 'circular', source: 'print_circular_bug_header' },
-  { re: /possible recursive locking detected/, subtype: 'recursive', source: 'print_deadlock_bug' },
-  { re: /inconsistent lock state/, subtype: 'inconsistent', source: 'print_usage_bug' },
-  {
-    re: /possible irq lock inversion dependency detected/,
-    subtype: 'irq_inversion',
-    source: 'print_irq_inversion_bug',
-  },
-  {
-    re: /(?:SOFT|HARD)IRQ-(?:READ-)?safe -> (?:SOFT|HARD)IRQ-(?:READ-)?unsafe lock order detected/,
-    subtype: 'irq_order',
-    source: 'print_bad_irq_dependency',
-  },
-  { re: /circular locking deadlock detected!?/, subtype: 'rtmutex', source: 'debug_rt_mutex_print_deadlock' },
-  // Reports of a lock left held: no deadlock yet, but whoever takes the lock next waits
-  // forever. The task holds every lock the report lists (lockdep_print_held_locks).
-  // `%s/%d is freeing memory %px-%px, with a lock still held there!`, the lock, the list.
-  { re: /held lock freed!?$/, subtype: 'held_lock_freed', source: 'print_freed_lock_bug' },
-  // `%s/%d is leaving the kernel with locks still held!`, the list (lockdep_sys_exit).
-  { re: /lock held when returning to user space!?$/, subtype: 'held_returning_to_user', source: 'lockdep_sys_exit' },
-  // `%s/%d is trying to release lock (class) at:`, the caller, `but there are no more
-  // locks to release!`, the list: an unlock of a lock the task does not hold.
-  { re: /bad unlock balance detected!?$/, subtype: 'bad_unlock_balance', source: 'print_unlock_imbalance_bug' },
-];
-
-// 2.6.18-4.x print `[ INFO: … ]` / `[ BUG: … ]` where later kernels print `WARNING: …`.
-const HEADLINE = /^(?:WARNING: |\[ (?:INFO|BUG): )(.{10,120}?)(?: \])?$/;
 const RULE = /^(?:={10,120}|-{10,120})$/;
 // 2.6.18–2.6.2x print_kernel_version(): the release and the build number alone
 // (`2.6.19-rc1-mm1 #4`: init_utsname()->version up to its first space), no taint.
