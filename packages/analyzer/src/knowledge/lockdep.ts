@@ -40,9 +40,16 @@ export const LOCKDEP_REPORTS: { re: RegExp; subtype: string; source: string }[] 
  *  later kernels print `WARNING: …`. Group 1 is the report's words. */
 export const LOCKDEP_HEADLINE = /^(?:WARNING: |\[ (?:INFO|BUG): )(.{10,120}?)(?: \])?$/;
 
-/** The whole of a lockdep report's headline line: the kernel prints the version line after
- *  it with another printk, so nothing that follows continues it. */
-export function isLockdepHeadline(t: string): boolean {
+/** Lines a lockdep report prints whole, each with a printk of its own and a line end
+ *  (kernel/locking/lockdep.c: print_circular_bug_header, print_circular_bug,
+ *  print_usage_bug, print_irqtrace_events, print_unlock_imbalance_bug, debug_show_all_locks). */
+const LOCKDEP_WHOLE_LINE =
+  /^(?:which lock already depends on the new lock\.|the existing dependency chain \(in reverse order\) is:|other info that might help us debug this:|Possible (?:interrupt )?unsafe locking scenario:|and interrupts could create inverse lock ordering between them\.|Chain exists of:|\*\*\* DEADLOCK \*\*\*|stack backtrace:|INFO: lockdep is turned off\.|but there are no more locks to release!|inconsistent \{[\w-]{1,40}\} -> \{[\w-]{1,40}\} usage\.|irq event stamp: \d{1,20})$/;
+
+/** A line lockdep prints whole (its headline, or one of LOCKDEP_WHOLE_LINE): what follows
+ *  it is another printk's line, never its rest. */
+export function isWholeLockdepLine(t: string): boolean {
+  if (LOCKDEP_WHOLE_LINE.test(t)) return true;
   const h = LOCKDEP_HEADLINE.exec(t);
   return h !== null && LOCKDEP_REPORTS.some((r) => r.re.test(h[1]));
 }

@@ -764,7 +764,7 @@ describe('reflow', () => {
   });
 
   it('keeps a lockdep headline apart from its version line, and joins a lock line cut after its address', () => {
-    const out = read([
+    const prose = [
       'We hit this lockdep splat on our test machines every few runs of the',
       'eviction test; the report below is from a kernel with the series applied',
       'and it reproduces without it too, so it is not new with these patches.',
@@ -772,6 +772,9 @@ describe('reflow', () => {
       'zero, so this cannot deadlock in practice, but there is no good way to',
       'annotate it, and the easiest fix is to take the reference when we queue',
       'the work instead of in the worker; then cancel_work_sync can go as well.',
+    ];
+    const out = read([
+      ...prose,
       '======================================================',
       'WARNING: possible circular locking dependency detected',
       '6.5.0-kfd-fkuehlin #276 Not tainted',
@@ -788,6 +791,17 @@ describe('reflow', () => {
       '------------------------------------------------------',
       'kworker/8:2/2676 is trying to acquire lock:',
       'ffff9435aae95c88 ((work_completion)(&svm_bo->eviction_work)){+.+.}-{0:0}, at: __flush_work+0x52/0x550',
+    ]);
+    // print_usage_bug's fixed line, then the task line (another printk).
+    const usage = read([
+      ...prose,
+      '',
+      'inconsistent {IN-HARDIRQ-W} -> {HARDIRQ-ON-W} usage.',
+      'kcompactd0/26 [HC0[0]:SC0[0]:HE0:SE1] takes:',
+    ]).map((o) => o[0]);
+    expect(usage.slice(-2)).toEqual([
+      'inconsistent {IN-HARDIRQ-W} -> {HARDIRQ-ON-W} usage.',
+      'kcompactd0/26 [HC0[0]:SC0[0]:HE0:SE1] takes:',
     ]);
   });
 

@@ -10,7 +10,7 @@
 // be a continuation). When nothing changes the table is returned as it is.
 
 import { HUNG_TASK_ECHO_LINE, HUNG_TASK_ECHO_OPENER } from '../knowledge/hung-task-lines.js';
-import { isLockdepHeadline } from '../knowledge/lockdep.js';
+import { isWholeLockdepLine } from '../knowledge/lockdep.js';
 import {
   LINE_DEPTH_SHIFT,
   LINE_FLOWED,
@@ -592,8 +592,9 @@ function continuation(
     const cut = lastToken(before);
     // A rule (`-----`, `=====`) is a line of its own: a client breaks only at a space.
     // So is the hung-task report's complete second line: what follows is the task line.
-    // So is a lockdep report's headline: the version line after it is printed on its own.
-    if (RULE.test(t.trimmed(end)) || HUNG_TASK_ECHO_LINE.test(t.trimmed(end)) || isLockdepHeadline(t.trimmed(end)))
+    // So is a lockdep report's headline (the version line after it is printed on its own),
+    // and each of the report's other fixed lines.
+    if (RULE.test(t.trimmed(end)) || HUNG_TASK_ECHO_LINE.test(t.trimmed(end)) || isWholeLockdepLine(t.trimmed(end)))
       break;
     // A label's value alone on the line after it ends the record: what follows is the
     // next record, however short the value's line is.
