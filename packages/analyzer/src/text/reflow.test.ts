@@ -355,6 +355,30 @@ describe('reflow', () => {
     ]);
   });
 
+  it("joins a held lock's site cut by a wrap after `at:` and again by a quoted-printable soft break", () => {
+    const held = [
+      'crash> ps | grep UN',
+      '  31458      1   5  ffff88e9c8ded100  UN   0.0    7620   1156  memcg_test_=',
+      '1',
+      '  31459      1   6  ffff88e9c8de8000  UN   0.0    7620   1156  memcg_test_=',
+      '1',
+      '4 locks held by syz-executor/9916:',
+      ' #0: ffff88807ca86420 (sb_writers#8){.+.+}-{0:0}, at:',
+      'vfs_write+0x2=',
+      '24/0xc90 fs/read_write.c:679',
+      ' #1: ffff88802e71e488 (&of->mutex){+.+.}-{3:3}, at: kernfs_fop_write_iter+0x1ea/0x500',
+    ];
+    expect(
+      read(held)
+        .map((o) => o[0])
+        .slice(3),
+    ).toEqual([
+      '4 locks held by syz-executor/9916:',
+      '#0: ffff88807ca86420 (sb_writers#8){.+.+}-{0:0}, at: vfs_write+0x224/0xc90 fs/read_write.c:679',
+      '#1: ffff88802e71e488 (&of->mutex){+.+.}-{3:3}, at: kernfs_fop_write_iter+0x1ea/0x500',
+    ]);
+  });
+
   it('keeps powerpc frame lines apart in a quoted-printable body (their stack pointer starts with a letter)', () => {
     // The encoder's 76-column breaks make the whole body look wrapped at ~76; a powerpc
     // frame `[sp] [pc] fn+off/size` and show_regs' `NIP [pc] fn` are records of their own.

@@ -181,6 +181,9 @@ const PADDED_FIELD = /^[a-z_]{1,16}: /;
 const TASK_LINE = /^task:\S/;
 const FIELDS = /^[a-z_]{1,16}: {0,8}\S{1,40}(?: {1,8}[a-z_]{1,16}: {0,8}\S{1,40}){0,8}$/;
 /** An acquire site on its own: `__driver_attach+0x19c/0x2c0`, `[<c05937fd>] ps2_command+0x6a/0x2bd`. */
+// The start of an acquire site cut by a quoted-printable soft break: `file_start_wr=`,
+// `vfs_write+0x2=` (its rest on the next line).
+const QP_SITE_START = /^[A-Za-z_][\w.]{0,120}(?:\+[0-9a-fx/]{0,24})?=$/;
 // A lockdep lock line's address alone (print_lock: `ADDR (name){usage}-{…}, at: site`
 // after `is trying to acquire lock:` / `but task is already holding lock:`), and the name
 // and usage that follow it (kernel/locking/lockdep.c). (A held-lock list's `#N: ADDR`
@@ -529,6 +532,8 @@ function continuation(
     const atSite =
       ((before.endsWith(', at:') || AT_ADDRESS.test(before)) && SITE.test(c)) ||
       (before.endsWith(', at:') && SYZ_SITE.test(c)) ||
+      // … or only the start of the site, cut again by a quoted-printable soft break.
+      (qp && before.endsWith(', at:') && QP_SITE_START.test(c)) ||
       // print_lock cut after the lock's address: `ffff9435aae95c88` then
       // `((work_completion)(&svm_bo->eviction_work)){+.+.}-{0:0}, at: …`.
       (end === from && LOCK_ADDRESS_ALONE.test(t.trimmed(end)) && LOCK_NAME_USAGE.test(c)) ||
