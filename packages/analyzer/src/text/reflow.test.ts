@@ -44,6 +44,23 @@ describe('reflow', () => {
     ]);
     // A state line with nothing of the task line after it stays a line of its own.
     expect(read(['task:syz-executor178 state:R', '  Call Trace:']).length).toBe(2);
+    // 5.x+ `running task` after the state, and the task line itself cut by quoted-printable soft breaks.
+    const qp = read([
+      'Sep  1 14:26:53 ftp kernel: [   18.819394][  T298] rcu: INFO: rcu_sched detected expedited=',
+      ' stalls on CPUs/tasks: { 3-... } 4 jiffies s: 441 root: 0x8/.',
+      'Sep  1 14:26:53 ftp kernel: [   18.819413][  T298] rcu: blocking rcu_node structures (inte=',
+      'rnal RCU debug):',
+      'Sep  1 14:26:53 ftp kernel: [   18.819417][  T298] Task dump for CPU 3:',
+      'Sep  1 14:26:53 ftp kernel: [   18.819418][  T298] task:httpd',
+      'sta=',
+      'te:R',
+      ' running task     stack:    0 pid: 2798 ppid:  2460 flags:0x0000400a',
+      'Sep  1 14:26:53 ftp kernel: [   18.819424][  T298] Call Trace:',
+    ]);
+    expect(qp.map((o) => o.join(' @ ')).slice(-2)).toEqual([
+      'task:httpd state:R running task     stack:    0 pid: 2798 ppid:  2460 flags:0x0000400a @ 6 @ 9',
+      'Call Trace: @ 10 @ 10',
+    ]);
   });
 
   it('joins a quoted task line cut before a padded field (5.14: `ppid:     2`), its rest unquoted', () => {

@@ -214,8 +214,10 @@ const AT_ADDRESS = /, at: \[<[0-9a-f]{6,16}>\]$/;
 /** A separator line: lockdep's and the kernel's `-----` / `=====` rules. */
 const RULE = /^[-=*_~]{3,}$/;
 // A 5.x+ task line cut after its state, and the fields that follow the state there.
+/** No physical lines (joinedText's sets, where a caller keeps none). */
+const NONE: ReadonlySet<number> = new Set();
 const TASK_STATE_CUT = /^task:\S{1,64} {1,16}state:[A-Za-z]{1,2}$/;
-const STACK_FIELD_REST = /^stack: {0,8}\d{1,8} pid: {0,8}\d{1,10}\b/;
+const STACK_FIELD_REST = /^(?:running task {1,8})?stack: {0,8}\d{1,8} pid: {0,8}\d{1,10}\b/;
 /** A 32-bit ARM backtrace entry cut after its caller's address (`… from [<c02bb87c>]`,
  *  or before it, `… from`), and the rest a client moved to the next line. */
 const ARM_FROM_ADDRESS = /\) from \[<[0-9a-f]{8,16}>\]$/;
@@ -547,7 +549,11 @@ function continuation(
       (CODE_HEAD.test(t.trimmed(head)) && CODE_BYTES.test(c)) ||
       // sched_show_task's line cut after its state (`task:syz-executor178 state:R`), the
       // rest indented on the next line (`  stack:26960 pid: 6870 ppid:  6869 flags:…`).
-      (TASK_STATE_CUT.test(t.trimmed(end)) && STACK_FIELD_REST.test(c));
+      // (The task line may be in pieces itself, cut by quoted-printable soft breaks.)
+      (STACK_FIELD_REST.test(c) &&
+        TASK_STATE_CUT.test(
+          end === from ? t.trimmed(end) : joinedText(t, from, end, tight ?? NONE, soft ?? NONE).trim(),
+        ));
     // (An undecoded quoted-printable body may break the list again at 76 columns: `…:116=`.)
     const piece = qp && c.endsWith('=') ? c.slice(0, -1) : c;
     // A decoded frame cut before its list, `rcu_preempt_deferred_qs_handler` then
@@ -790,7 +796,7 @@ function wrapWidth(t: LineTable, shape: LineShape): number {
 }
 
 /** Text of physical lines a..b joined: the first keeps its indentation. */
-function joinedText(t: LineTable, a: number, b: number, tight: Set<number>, soft: Set<number>): string {
+function joinedText(t: LineTable, a: number, b: number, tight: ReadonlySet<number>, soft: ReadonlySet<number>): string {
   let s = t.text(a);
   for (let p = a + 1; p <= b; p++) {
     if (s === '') s = t.text(p);
