@@ -92,7 +92,8 @@ function remapPids(text: string, pids: Set<number>, delta: number): string {
 
 // Where the kernel's formats print a CPU number (kernel/printk caller ids, the watchdogs'
 // headlines, NMI backtraces, RCU stall lines, csd-lock warnings, workqueue pools, crash's
-// bt/runq headers and ps column, per-CPU kthread names). Each pattern's group 1 is the number.
+// bt/runq headers and ps column, per-CPU kthread names, spin_dump's `.owner_cpu:`). Each
+// pattern's group 1 is the number.
 const CPU_PLACES = new RegExp(
   [
     String.raw`\[\s*C(\d{1,4})\]`,
@@ -102,6 +103,7 @@ const CPU_PLACES = new RegExp(
     String.raw`\bdetected by (\d{1,4}),`,
     String.raw`(?<=^|[\s{])(\d{1,4})-(?=[.O][.o][.N]|\.\.\.)`,
     String.raw`\b(?:kworker|ksoftirqd|migration|rcuc|cpuhp|watchdog|swapper|idle_inject|irq_work|rcuop|rcuos)\/(\d{1,4})\b`,
+    String.raw`\.owner_cpu: (\d{1,4})\b`,
   ].join('|'),
   'gm',
 );
@@ -124,7 +126,7 @@ function reverseCpus(text: string): string {
   const max = highestCpu(text);
   if (max < 1) return text;
   const out = text.replace(CPU_PLACES, (whole: string, ...rest: unknown[]) => {
-    const num = cpuOf(rest.slice(0, 7) as (string | undefined)[]);
+    const num = cpuOf(rest.slice(0, 8) as (string | undefined)[]);
     const k = whole.lastIndexOf(num);
     return whole.slice(0, k) + String(max - Number(num)) + whole.slice(k + num.length);
   });
