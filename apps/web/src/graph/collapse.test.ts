@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding, GraphEdge, GraphNode } from '@hangscope/analyzer';
 import { capComponents, collapseIdenticalWaiters, commOf } from './collapse';
+import { edge } from './testing';
 
 const task = (pid: number, comm = 'runc:[2:INIT]', waitFrame = 'mutex_lock', state = 'D'): GraphNode => ({
   id: `task:${pid}`,
@@ -11,14 +12,6 @@ const task = (pid: number, comm = 'runc:[2:INIT]', waitFrame = 'mutex_lock', sta
 });
 const lock: GraphNode = { id: 'lock:ffff1', type: 'lock', label: 'mutex ffff1' };
 const owner = task(900, 'foo-owner', 'wait_for_completion');
-const edge = (from: string, to: string, kind: GraphEdge['kind'] = 'waits_lock'): GraphEdge => ({
-  from,
-  to,
-  kind,
-  confidence: 'likely',
-  why: 'w',
-  evidence: [],
-});
 
 function pileup(n: number) {
   const waiters = Array.from({ length: n }, (_, i) => task(2000 + i));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { GraphEdge, GraphNode } from '@hangscope/analyzer';
 import { edgePath, fromElkGraph, nodeSize, toElkGraph } from './elkGraph';
+import { edge } from './testing';
 
 const nodes: GraphNode[] = [
   { id: 'task:31969', type: 'task', label: 'rmmod (31969)' },
@@ -8,14 +9,6 @@ const nodes: GraphNode[] = [
   { id: 'task:4790', type: 'task', label: 'kworker/1:2 (4790)' },
   { id: 'lock:ffff880035acf1e0', type: 'lock', label: 'mutex ffff880035acf1e0' },
 ];
-const edge = (from: string, to: string, kind: GraphEdge['kind']): GraphEdge => ({
-  from,
-  to,
-  kind,
-  confidence: 'certain',
-  why: '',
-  evidence: [],
-});
 const edges: GraphEdge[] = [
   edge('task:31969', 'wq:events', 'flushes'),
   edge('wq:events', 'task:4790', 'runs'),

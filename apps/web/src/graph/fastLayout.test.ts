@@ -2,16 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { GraphEdge, GraphNode } from '@hangscope/analyzer';
 import { fastLayout, isotonic } from './fastLayout';
 import type { PlacedNode, PositionedGraph } from './elkGraph';
+import { edge } from './testing';
 
 const node = (id: string, type: GraphNode['type'] = 'task'): GraphNode => ({ id, type, label: id });
-const edge = (from: string, to: string, kind: GraphEdge['kind'] = 'waits_lock'): GraphEdge => ({
-  from,
-  to,
-  kind,
-  confidence: 'likely',
-  why: 'w',
-  evidence: [],
-});
 
 function byId(l: PositionedGraph): Map<string, PlacedNode> {
   return new Map(l.nodes.map((p) => [p.node.id, p]));

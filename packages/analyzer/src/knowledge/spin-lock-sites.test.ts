@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../analyze.js';
 import { SPIN_LOCK_SITES, sitePattern } from './spin-lock-sites.js';
+import { LPFC_HARD_LOCKUP_BT as lpfc } from '../testing/crash-texts.js';
 
 // The bridge multicast recursion (bridge list, 2020-12-03), trimmed.
 const bridge = (holder: string) =>
@@ -21,27 +22,6 @@ const bridge = (holder: string) =>
     ' ipv6_dev_mc_inc+0x10/0x18',
     ` ${holder}`,
   ].join('\n');
-
-// The lpfc timer over a debugfs read (stable, 2022-12-19), trimmed.
-const lpfc = `Kernel panic - not syncing: Hard LOCKUP
-CPU: 3 PID: 110402 Comm: cat Kdump: loaded
-
-exception RIP: native_queued_spin_lock_slowpath+91
-
-[IRQ stack]
- native_queued_spin_lock_slowpath at ffffffffb814e30b
- _raw_spin_lock at ffffffffb89a667a
- lpfc_rx_monitor_record at ffffffffc0a73a36 [lpfc]
- lpfc_cmf_timer at ffffffffc0abbc67 [lpfc]
- __hrtimer_run_queues at ffffffffb8184250
- hrtimer_interrupt at ffffffffb8184ab0
-[End of IRQ stack]
-
- apic_timer_interrupt at ffffffffb8a01c4f
- lpfc_rx_monitor_report at ffffffffc0a73c80 [lpfc]
- lpfc_rx_monitor_read at ffffffffc0addde1 [lpfc]
- vfs_read at ffffffffb833fe71
-`;
 
 describe('spinlocks known by their taking and holding functions', () => {
   it('every row names takers and holders that are function names, and a source', () => {

@@ -3,29 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { analyze } from '../../analyze.js';
 import { FrameTable } from '../frame-table.js';
 import { crashBtFrameWithoutColumns } from '../frames.js';
-
-// Justin Tee's lpfc commit message (c44e50f4a0ec, 2022), as posted.
-const trimmed = `Kernel panic - not syncing: Hard LOCKUP
-CPU: 3 PID: 110402 Comm: cat Kdump: loaded
-
-exception RIP: native_queued_spin_lock_slowpath+91
-
-[IRQ stack]
- native_queued_spin_lock_slowpath at ffffffffb814e30b
- _raw_spin_lock at ffffffffb89a667a
- lpfc_rx_monitor_record at ffffffffc0a73a36 [lpfc]
- lpfc_cmf_timer at ffffffffc0abbc67 [lpfc]
- __hrtimer_run_queues at ffffffffb8184250
- hrtimer_interrupt at ffffffffb8184ab0
- smp_apic_timer_interrupt at ffffffffb8a026ba
- apic_timer_interrupt at ffffffffb8a01c4f
-[End of IRQ stack]
-
- apic_timer_interrupt at ffffffffb8a01c4f
- lpfc_rx_monitor_report at ffffffffc0a73c80 [lpfc]
- lpfc_rx_monitor_read at ffffffffc0addde1 [lpfc]
- vfs_read at ffffffffb833fe71
-`;
+import { LPFC_HARD_LOCKUP_BT as trimmed } from '../../testing/crash-texts.js';
 
 describe('a crash bt trimmed to its symbols', () => {
   it('reads `fn at ADDR [mod]` as a frame only when that is the whole line', () => {
