@@ -1220,6 +1220,37 @@ describe('reflow: quoted-printable no-break spaces', () => {
   });
 });
 
+describe('reflow: a quoted-printable body wrapped again', () => {
+  // An RCU stall sent quoted-printable, then re-wrapped at 72 columns by a reply: no soft
+  // break is at QP's 76 columns any more, but `=3D` says the body is still encoded.
+  const body = [
+    'believe I see how it can happen, although it is not straight-forward to',
+    'fo=',
+    'llow.',
+    '',
+    '[  936.146754] rcu: INFO: rcu_preempt self-detected stall on CPU',
+    '[  936.152534] rcu: 0-....: (5594 ticks this GP)',
+    'idle=3D75a/1/0x40000000000=',
+    '00002 softirq=3D2787/2789 fqs=3D2625',
+    '[  936.169272] sh              R  running task        0  1315   1295',
+    '0x0000=',
+    '0002',
+  ];
+
+  it('is still decoded: escapes read, soft breaks joined without a space', () => {
+    const got = read(body).map((r) => r[0]);
+    expect(got).toContain('sh              R  running task        0  1315   1295 0x00000002');
+    expect(got).toContain('rcu: 0-....: (5594 ticks this GP) idle=75a/1/0x4000000000000002 softirq=2787/2789 fqs=2625');
+  });
+
+  it('is not taken for quoted-printable by lines ending in `=` alone', () => {
+    const plain = body.map((l) => l.replaceAll('=3D', '='));
+    expect(read(plain).map((r) => r[0])).toContain(
+      'sh              R  running task        0  1315   1295 0x0000= 0002',
+    );
+  });
+});
+
 describe('reflow: crash prompts', () => {
   it('never joins a bare `crash>` prompt onto the ps -m row before it (a row wrapped in a quote)', () => {
     // Junxiao Bi's linux-raid reply (2023): `ps -m PID` wrapped before COMMAND, with the

@@ -730,7 +730,11 @@ function quotedPrintable(t: LineTable, shape: LineShape): boolean {
       if (shape.widths[i] >= MIN_WRAP) wide++;
     }
   }
-  return enough();
+  if (enough()) return true;
+  // A quoted-printable body that a client wrapped again (at 72, or quoting it) cuts the
+  // 76-column lines before their `=`, so no soft break is wide any more; its escape of `=`
+  // itself (`idle=3D75a`) or of a no-break space still says what it is.
+  return soft >= 3 && t.linesContaining([QP_EQUALS, QP_NBSP]).next().done === false;
 }
 
 /** A blank line as uploaded (a syslog prefix without its message is not one). */
