@@ -1243,6 +1243,61 @@ describe('reflow: a quoted-printable body wrapped again', () => {
     expect(got).toContain('rcu: 0-....: (5594 ticks this GP) idle=75a/1/0x4000000000000002 softirq=2787/2789 fqs=2625');
   });
 
+  it("is decoded when its only escape is a UTF-8 character (Gmail's reply header)", () => {
+    const mail = [
+      'On Mon, Jul 22, 2024 at 5:17=E2=80=AFPM Yang Yang <yang.yang@vivo.com>',
+      'wrot=',
+      'e:',
+      '> [ 2538.459400] INFO: task "kworker/0:0":7 blocked for more than 188',
+      'secon=',
+      'ds.',
+      '> [ 2538.459427] Call trace:',
+      '> [ 2538.459430]  __switch_to+0x174/0x338',
+      '> [ 2538.459436]  __schedule+0x628/0x9c4',
+      '',
+      'sd_remove holds the open mutex while fsck wa=',
+      'its.',
+    ];
+    expect(read(mail).map((r) => r[0])).toContain('INFO: task "kworker/0:0":7 blocked for more than 188 seconds.');
+  });
+
+  it('joins a 76-column line that a reply cut before its soft break, then the hard wrap after it', () => {
+    const syslog = [
+      'Sep 28 15:40:01  [  611.560402][    C0] CPU: 0 PID: 10870 Comm: ifmgr',
+      'Taint=',
+      'ed:',
+      'G           O      5.3.1 #1',
+      'Sep 28 15:40:01  [  611.560611][    C0] Hardware name: HP ProLiant ML110 G7',
+      'Sep 28 15:40:01  [  611.520992][    C0] rcu:    0-...!: (5998 ticks this GP)',
+      'idle=3Dace/1/0x4000000000000004 softirq=3D46973/46973 fqs=3D73',
+      'Sep 28 15:40:01  [  611.521721][    C0]         (t=3D6000 jiffies g=3D83505=',
+      ' q=3D2615)',
+      'Sep 28 15:40:01  [  611.560102][    C0] Modules linked in: imq(O) nf_reject_ipv4 xt_MASQU=',
+      'ERADE',
+    ];
+    expect(read(syslog)[0]).toEqual(['CPU: 0 PID: 10870 Comm: ifmgr Tainted: G           O      5.3.1 #1', 1, 4]);
+  });
+
+  it('joins a `Code:` line of more than eight pieces (a kernel line is up to 1 KiB)', () => {
+    const code = [
+      'Sep 28 15:40:01  [  611.714847][    C0] Code: ba 2f 08 0f 92 c0 0f b6 c0 c1=',
+      ' e0',
+      '08 89 c2 8b 07 30 e4 09 d0 a9 00 01 ff ff 75 1c 85 c0 74 0f 8b 07 84 c0',
+      '74 =',
+      '09',
+      '0f ae e8 8b 07 <84> c0 75 f7 b8 01 00 00 00 66 89 07 c3 f6 c4 01 75 04',
+      'c6 4=',
+      '7 01',
+      '00',
+      'Sep 28 15:40:01  [  611.738876][    C0] RSP: 0000:ffffc90000003ad8',
+      'Sep 28 15:40:01  [  611.521721][    C0]         (t=3D6000 jiffies g=3D83505=',
+      ' q=3D2615)',
+    ];
+    const got = read(code);
+    expect(got[0][0]).toMatch(/^Code: ba 2f .* c6 47 01 00$/);
+    expect(got[0].slice(1)).toEqual([1, 9]);
+  });
+
   it('is not taken for quoted-printable by lines ending in `=` alone', () => {
     const plain = body.map((l) => l.replaceAll('=3D', '='));
     expect(read(plain).map((r) => r[0])).toContain(

@@ -32,8 +32,9 @@ const ORPHAN = 32;
 const TABLE_FIELDS = 4;
 /** Lines near the wrap column that show a text was wrapped there. */
 const WALL = 4;
-/** Most physical lines one record is joined from (a kernel line is at most 1 KiB). */
-const MAX_PARTS = 8;
+/** Most physical lines one record is joined from: a kernel line is at most 1 KiB, and a
+ *  quoted-printable body wrapped again by a reply cuts a `Code:` line into 8 pieces or more. */
+const MAX_PARTS = 16;
 
 /** A frame decode_stacktrace.sh printed, up to its first source location:
  *  `fn (kernel/sched/core.c:5258`, `fn (./arch/x86/include/asm/preempt.h:84`, `fn (??:?)`. */
@@ -267,6 +268,10 @@ const QP_EQUALS = '=3D';
  *  writes for runs of spaces: `PID: 310=C2=A0=C2=A0=C2=A0 TASK:`. */
 const QP_NBSP = '=C2=A0';
 const QP_NBSP_ALL = /=C2=A0/g;
+
+/** An escape only quoted-printable writes: of `=` itself, of a line's trailing space or tab,
+ *  or of a UTF-8 character's first two bytes. */
+const QP_SURE_ESCAPE = /=3D|=(?:20|09)$|=[C-F][0-9A-F]=[89AB][0-9A-F]/;
 
 /** A quoted-printable escape of a printable ASCII character, a tab or a space (RFC 2045 6.7). */
 const QP_ESCAPE = /=(09|2[0-9A-F]|[3-6][0-9A-F]|7[0-9A-E])/g;
@@ -673,9 +678,11 @@ function continuation(
     parts++;
     pieceWidth = endWidth;
     // (A quoted line's unquoted rest: the line was as wide as both before the client wrapped it.)
+    // (So was a line of an undecoded quoted-printable body that a client wrapped again
+    // before its soft break: `…Comm: ifmgr` then `Taint=` then `ed:` is one 76-column line.)
     endWidth = qpSoft
       ? endWidth - 1 + shape.widths[j]
-      : depthOf(f) < depth && depthOf(shape.flags[end]) === depth
+      : (depthOf(f) < depth && depthOf(shape.flags[end]) === depth) || (qp && c.endsWith('=') && !c.endsWith('=='))
         ? endWidth + 1 + shape.widths[j]
         : shape.widths[j];
     end = j;
@@ -733,8 +740,11 @@ function quotedPrintable(t: LineTable, shape: LineShape): boolean {
   if (enough()) return true;
   // A quoted-printable body that a client wrapped again (at 72, or quoting it) cuts the
   // 76-column lines before their `=`, so no soft break is wide any more; its escape of `=`
-  // itself (`idle=3D75a`) or of a no-break space still says what it is.
-  return soft >= 3 && t.linesContaining([QP_EQUALS, QP_NBSP]).next().done === false;
+  // itself (`idle=3D75a`), of a trailing space, or of a UTF-8 character (`5:17=E2=80=AFPM`,
+  // the narrow no-break space Gmail writes in its reply header) still says what it is.
+  if (soft < 3) return false;
+  for (let i = 0; i < t.length; i++) if (QP_SURE_ESCAPE.test(t.text(i))) return true;
+  return false;
 }
 
 /** A blank line as uploaded (a syslog prefix without its message is not one). */
