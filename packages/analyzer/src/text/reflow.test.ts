@@ -372,6 +372,25 @@ describe('reflow', () => {
     ]);
   });
 
+  it('joins a held lock cut before `at:`, its `at:` left alone by a reply that wrapped the quote again', () => {
+    // lockdep's "lock held when returning to user space" (6.1), wrapped after `at:` by its
+    // sender, then quoted and wrapped at 72 by a reply.
+    const held = [
+      '> >   2 locks held by fsstress/504233:',
+      '> >    #0: ffff888054c38850 (&sb->s_type->i_mutex_key#21){+.+.}-{3:3},',
+      'at:',
+      '> >                         lock_two_nondirectories+0xcf/0xf0',
+      '> >    #1: ffff8880b8fec750 (&sb->s_type->i_mutex_key#21/4){+.+.}-{3:3},',
+      'at:',
+      '> >                         lock_two_nondirectories+0xb7/0xf0',
+    ];
+    expect(read(held)).toEqual([
+      ['2 locks held by fsstress/504233:', 1, 1],
+      ['#0: ffff888054c38850 (&sb->s_type->i_mutex_key#21){+.+.}-{3:3}, at: lock_two_nondirectories+0xcf/0xf0', 2, 4],
+      ['#1: ffff8880b8fec750 (&sb->s_type->i_mutex_key#21/4){+.+.}-{3:3}, at: lock_two_nondirectories+0xb7/0xf0', 5, 7],
+    ]);
+  });
+
   it("joins a held lock's site cut by a wrap after `at:` and again by a quoted-printable soft break", () => {
     const held = [
       'crash> ps | grep UN',

@@ -191,6 +191,10 @@ const QP_SITE_START = /^[A-Za-z_][\w.]{0,120}(?:\+[0-9a-fx/]{0,24})?=$/;
 // alone is a console line of its own: print_lock's pieces are KERN_CONT printks, which a
 // busy console splits; the list's parser reads them so.)
 const LOCK_ADDRESS_ALONE = /^[0-9a-f]{8,16}$/;
+/** A lockdep lock line cut before its `at:` (`#0: ffff… (&sb->s_type->i_mutex_key#21){+.+.}-{3:3},`):
+ *  print_lock writes `, at: ` before the site, so a line ending in the usage and a comma goes
+ *  on with `at:`. */
+const LOCK_BEFORE_AT = /\)\{[-+.?]{2,12}\}(?:-\{\d{1,2}:\d{1,2}\})?,$/;
 const LOCK_NAME_USAGE = /^\(.{1,240}\)\{[-+.?]{2,12}\}/;
 const SITE =
   /^(?:\[<[0-9a-f]{6,16}>\] ?)?[A-Za-z_.$][\w.$]{0,127}\+0x[0-9a-f]{1,8}\/0x[0-9a-f]{1,8}(?: \[[\w-]{1,64}\])?$/;
@@ -511,6 +515,7 @@ function continuation(
   const prefixed = (shape.flags[head] & LINE_PREFIXED) !== 0;
   const depth = depthOf(shape.flags[head]);
   let end = from;
+  let prev = from; // the piece joined before `end`
   // The raw width of the line being continued, its quoted-printable soft breaks joined:
   // a client wrapped the decoded text, the encoder then broke it again at 76 columns.
   let endWidth = shape.widths[from];
@@ -535,12 +540,17 @@ function continuation(
     // acquire site wrapped onto the next line, indented or not.
     // Before 4.x the site had its address first, and a client breaks after that too:
     // `…, at: [<ffffffff81165c5d>]` then `suitable_migration_target+0x19d/0x1e0`.
-    const decodedSite = before.endsWith(', at:') && DECODED_FRAME.test(c);
+    // (A reply that quoted such a record and wrapped it again leaves `at:` alone, unquoted.)
+    const atLabel = before.endsWith(', at:') || (end !== from && before.trim() === 'at:' && t.text(prev).endsWith(','));
+    const decodedSite = atLabel && DECODED_FRAME.test(c);
+    // `at:` alone after a lock line cut before it (a wrap, then a reply's wrap again).
+    const atCut = (c === 'at:' || c.startsWith('at: ')) && LOCK_BEFORE_AT.test(before);
     const atSite =
-      ((before.endsWith(', at:') || AT_ADDRESS.test(before)) && SITE.test(c)) ||
-      (before.endsWith(', at:') && SYZ_SITE.test(c)) ||
+      atCut ||
+      ((atLabel || AT_ADDRESS.test(before)) && SITE.test(c)) ||
+      (atLabel && SYZ_SITE.test(c)) ||
       // … or only the start of the site, cut again by a quoted-printable soft break.
-      (qp && before.endsWith(', at:') && QP_SITE_START.test(c)) ||
+      (qp && atLabel && QP_SITE_START.test(c)) ||
       // print_lock cut after the lock's address: `ffff9435aae95c88` then
       // `((work_completion)(&svm_bo->eviction_work)){+.+.}-{0:0}, at: …`.
       (end === from && LOCK_ADDRESS_ALONE.test(t.trimmed(end)) && LOCK_NAME_USAGE.test(c)) ||
@@ -598,6 +608,7 @@ function continuation(
       depthOf(shape.flags[end]) < depth &&
       depthOf(f) === depth &&
       !dangling(t.trimmed(end), c) &&
+      !atSite &&
       listRest < 0 &&
       !prefixed &&
       !(shape.flags[end] & LINE_FLOWED)
@@ -685,6 +696,7 @@ function continuation(
       : (depthOf(f) < depth && depthOf(shape.flags[end]) === depth) || (qp && c.endsWith('=') && !c.endsWith('=='))
         ? endWidth + 1 + shape.widths[j]
         : shape.widths[j];
+    prev = end;
     end = j;
   }
   return end;
