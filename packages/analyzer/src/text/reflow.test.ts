@@ -391,6 +391,23 @@ describe('reflow', () => {
     ]);
   });
 
+  it("joins a quote-rest that a reply quoted and wrapped again: the rest's rest, then the quote's own rest", () => {
+    // A sysrq-w task line (5.19) wrapped by its sender's client inside a quote, its rest
+    // unquoted; a reply quoted that and wrapped at 72, leaving a rest between the two.
+    const task = [
+      '> > [ 2268.057017] sysrq: Show Blocked State',
+      '> > [ 2268.057866] task:kworker/u97:11  state:D stack:    0 pid:  340',
+      'ppid: =',
+      '>     2 flags:0x00004000',
+      '> > [ 2268.058361] Workqueue: writeback wb_workfn (flush-btrfs-1)',
+    ];
+    expect(read(task).map((o) => o.slice(1))).toEqual([
+      [1, 1],
+      [2, 4],
+      [5, 5],
+    ]);
+  });
+
   it("joins a held lock's site cut by a wrap after `at:` and again by a quoted-printable soft break", () => {
     const held = [
       'crash> ps | grep UN',

@@ -464,9 +464,14 @@ function sandwiched(t: LineTable, shape: LineShape, double: boolean, j: number):
   return after < t.length && (shape.flags[after] & LINE_PREFIXED) !== 0;
 }
 
-/** The quote goes on (or ends) at line k: the rest of a wrapped quoted line is over. */
-function endsQuoteAt(t: LineTable, shape: LineShape, depth: number, k: number): boolean {
-  return k >= t.length || empty(t, shape, k) || depthOf(shape.flags[k]) === depth;
+/** The quote goes on (or ends) at line k: the rest (at `restDepth`) of a wrapped quoted
+ *  line is over. A line quoted less deeply than the quote but more than the rest goes on
+ *  with an outer quote: a reply quoted a quote-rest and wrapped the lot again
+ *  (`> > task:… pid: 340`, `ppid: =`, `>     2 flags:…`). */
+function endsQuoteAt(t: LineTable, shape: LineShape, depth: number, restDepth: number, k: number): boolean {
+  if (k >= t.length || empty(t, shape, k)) return true;
+  const d = depthOf(shape.flags[k]);
+  return d > restDepth && d <= depth;
 }
 
 /** Line j (of flags `f`, shallower than the quote at `depth`) is the unquoted rest of a
@@ -486,7 +491,7 @@ function quoteRestEnds(
   const full = (k: number, next: number) => shape.widths[k] + 1 + firstToken(t.trimmed(next)).length > w();
   for (let k = j, n = 0; n < MAX_PARTS; n++) {
     const after = nextLine(t, shape, double, k);
-    if (endsQuoteAt(t, shape, depth, after)) return true;
+    if (endsQuoteAt(t, shape, depth, depthOf(f), after)) return true;
     if (depthOf(shape.flags[after]) !== depthOf(f) || empty(t, shape, after)) return false;
     if (n === 1 && !(full(j, k) && full(k, after))) return false;
     if (n > 1 && !full(k, after)) return false;
