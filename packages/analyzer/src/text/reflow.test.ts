@@ -432,6 +432,26 @@ describe('reflow', () => {
     ]);
   });
 
+  it("joins powerpc's watchdog headline cut before its address, and keeps a frame cut before its symbol apart", () => {
+    // A Talos II hard lockup (5.14) wrapped at 72.
+    const ppc = [
+      'note: kworker/u66:5[345930] exited with preempt_count 2',
+      'watchdog: CPU 16 self-detected hard LOCKUP @',
+      '.do_raw_spin_lock+0x90/0x1d0',
+      'Call Trace:',
+      '[c00020006d5ef690] [c000000000c7e3ec] ._raw_spin_lock_irqsave+0x5c/0xb0',
+      '[c00020006d5ef720] [c000000000344e2c] .wb_get_create+0xec/0x8d0',
+      '[c00020006d5ef820] [c00000000031848c]',
+      '.balance_dirty_pages_ratelimited+0x2ec/0x880',
+      '[c00020006d5ef8e0] [c00000000064c798] .btrfs_buffered_write+0x548/0x740',
+      'a line of prose that a client wrapped at the seventy-second column of',
+    ];
+    expect(read(ppc).map((o) => o[0])).toContain(
+      'watchdog: CPU 16 self-detected hard LOCKUP @ .do_raw_spin_lock+0x90/0x1d0',
+    );
+    expect(read(ppc).map((o) => o[0])).toContain('[c00020006d5ef720] [c000000000344e2c] .wb_get_create+0xec/0x8d0');
+  });
+
   it('keeps powerpc frame lines apart in a quoted-printable body (their stack pointer starts with a letter)', () => {
     // The encoder's 76-column breaks make the whole body look wrapped at ~76; a powerpc
     // frame `[sp] [pc] fn+off/size` and show_regs' `NIP [pc] fn` are records of their own.

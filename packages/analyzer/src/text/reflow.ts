@@ -48,7 +48,8 @@ const OPENERS: readonly RegExp[] = [
   // powerpc's frame `[c000003fbed3fb40] [c00000000003a824] fn+0x234/0x5b0` (show_stack prints
   // the stack pointer first, arch/powerpc/kernel/process.c) and show_regs' `NIP [c0…] fn`,
   // `LR [c0…] fn` lines: the stack pointer of a 64-bit kernel starts with a letter.
-  /^\[[0-9a-f]{8,16}\] \[[0-9a-f]{8,16}\] /,
+  // (A frame wrapped before its symbol leaves the two addresses alone on their line.)
+  /^\[[0-9a-f]{8,16}\] \[[0-9a-f]{8,16}\](?: |$)/,
   /^(?:NIP|LR) {1,2}\[[0-9a-f]{8,16}\] /,
   // a crash bt frame whose `#N` the sender cut: `[ffffa7a8e96bbac0] __schedule at ffff…`
   /^\[[0-9a-f]{8,16}\] [A-Za-z_.$][\w.$]{0,127} at [0-9a-f]/,
@@ -166,6 +167,10 @@ const DANGLING: readonly (readonly [label: RegExp, value: RegExp])[] = [
     /^[\w.\-+]{1,32} {1,12}\d{1,9} {1,6}\d{1,4}\.\d {1,6}\d{1,3}\.\d {1,12}\d{1,12} {1,12}\d{1,12} {1,8}\S{1,16} {1,8}[RSDTtZXIWPK][<NLsl+]{0,6} {1,8}\S{1,12} {1,8}\d{1,9}:\d\d(?::\d\d)? ?$/,
     /^[/[-]\S{0,200}(?: .{0,200})?$/,
   ],
+  // powerpc's watchdog headline cut before the address it names:
+  // `watchdog: CPU 16 self-detected hard LOCKUP @` then `.do_raw_spin_lock+0x90/0x1d0`
+  // (arch/powerpc/kernel/watchdog.c prints `… LOCKUP @ %pS`)
+  [/ LOCKUP @$/, /^[A-Za-z_.$][\w.$]{0,127}\+0x[0-9a-f]{1,8}\/0x[0-9a-f]{1,8}(?: \[[\w-]{1,64}\])?$/],
   // sched_show_task's line cut right after a label (`task:kworker/0:1  state:D stack:26640 pid:`)
   // then the value and the fields after it (`1872 ppid:     2 flags:0x00000428`); a value
   // alone on its line is left to the width rules, a label after prose is not a field's.
