@@ -67,8 +67,9 @@ const OPENERS: readonly RegExp[] = [
   // space at the end, which is no format=flowed soft break)
   DECODED_FRAME,
   /^[\w .()/-]{1,40}:(?: |$)/, // `Call Trace:`, `RIP: 0010:…`, `CPU: 3 PID: 1`, `x29: …`, `pc : …`
-  // (a bare `crash>` too: the prompt a session prints between commands)
-  /^(?:task:|PID: |crash>(?: |$)|Workqueue: |Modules linked in:)/,
+  // (a bare `crash>` too: the prompt a session prints between commands; `crash64>` is
+  // the same prompt of a crash installed under another name)
+  /^(?:task:|PID: |crash[\w.-]{0,16}>(?: |$)|Workqueue: |Modules linked in:)/,
   /^\d{1,4} locks? held by /,
   HUNG_TASK_ECHO_OPENER, // the hung-task report's second line
   /^(?:-{2,}|={3,}|\*{2,}|`{3})/, // rules, and a markdown code fence around a pasted capture
@@ -99,7 +100,7 @@ const OPENERS: readonly RegExp[] = [
 // what starts another capture pasted right after the log (a shell or crash prompt, a
 // crash task header) or the sender's prose (SENTENCE, below).
 const FOREIGN_OPENERS: readonly RegExp[] = [
-  /^crash>(?: |$)/,
+  /^crash[\w.-]{0,16}>(?: |$)/,
   // hangscope-collect's section headers (its kernel log is followed by the next section)
   // and the marker before each later capture of an incident (summary/captures.ts).
   /^=== hangscope[ -]/,
@@ -240,7 +241,7 @@ const TLB_MARK = /^\((?:L-TLB|NOTLB)\)$/;
 const MID_MESSAGE = /^[a-z0-9]/;
 const FRAME_START = /^[A-Za-z_.$][\w.$]{0,127}\+0x/;
 /** A crash or shell prompt with its command. */
-const PROMPT = /^(?:crash> |\[?[\w.-]{1,32}@[\w.-]{1,64}[\s:~\]][^#$]{0,64}[#$] )/;
+const PROMPT = /^(?:crash[\w.-]{0,16}> |\[?[\w.-]{1,32}@[\w.-]{1,64}[\s:~\]][^#$]{0,64}[#$] )/;
 /** A frame decode_stacktrace.sh printed, `fn (file.c:N file.h:M (discriminator 2))`, up
  *  to its list of source locations, and one piece of that list (a location, `??:?`, the
  *  words of a `(discriminator N)`): a client wraps the list anywhere between its pieces. */

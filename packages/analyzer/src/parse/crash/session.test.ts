@@ -169,3 +169,22 @@ describe('sessionSubject', () => {
     expect(records.structs[0].subjectLine).toBe(1);
   });
 });
+
+describe('crash prompt', () => {
+  it('a crash installed under another name prompts with that name: its commands are commands', () => {
+    const { records } = parseText(
+      [
+        'crash64> struct mutex ffffffc1479dbc70',
+        'struct mutex {',
+        '  owner = 0xffffffc091108000,',
+        '}',
+        'crash_arm64> bt 5200',
+        'PID: 5200   TASK: ffffffc091108000  CPU: 0   COMMAND: "Thread-8"',
+        ' #0 [ffffffc091b5bc80] __schedule at ffffff8008f0ce1c',
+      ].join('\n'),
+    );
+    expect(records.structs.map((d) => [d.type, d.addr, d.fields.owner])).toEqual([
+      ['mutex', 'ffffffc1479dbc70', '0xffffffc091108000'],
+    ]);
+  });
+});

@@ -16,7 +16,9 @@ const EVAL_HEAD = /^hexadecimal: /;
 const KERNEL_CPU_HEADER = /^CPU: \d{1,5} (?:UID: \d{1,10} )?PID: /;
 
 // `crash> bt -f 355608`; blog copies also lose the first letter (`rash> bt`) or the space.
-const PROMPT = /^c?rash> ?(.{0,400})$/;
+// crash prompts with its program's name, and a build for another architecture is often
+// installed under another name: `crash64> struct mutex ffffffc1479dbc70`, `crash_arm64> bt`.
+const PROMPT = /^c?rash(?:[\w.-]{1,16})?> ?(.{0,400})$/;
 const MD_LINK = /\[([\w-]{1,24})\]\(https?:\/\/[^\s)]{1,300}\)/g;
 
 export const crashPromptParser: FormatParser = {
