@@ -447,5 +447,54 @@ describe('resolveLocks', () => {
       expect(owner('5.4.0')).toBeNull();
       expect(owner(null)).toBeNull();
     });
+
+    it("a handle waiting for the journal's checkpoint mutex waits for the task checkpointing under it", () => {
+      const d = analyze(
+        [
+          ...hung('mc', 189529, [
+            '__schedule',
+            'io_schedule',
+            'bit_wait_io',
+            '__wait_on_buffer',
+            'jbd2_log_do_checkpoint',
+            '__jbd2_log_wait_for_space',
+            'add_transaction_credits',
+            'start_this_handle',
+          ]),
+          ...hung('task_server', 21125, [
+            '__schedule',
+            'schedule_preempt_disabled',
+            '__mutex_lock',
+            'mutex_lock_io',
+            '__jbd2_log_wait_for_space',
+            'add_transaction_credits',
+            'start_this_handle',
+          ]),
+        ].join('\n'),
+      );
+      // One mutex per journal: the waiter's lock is keyed by its call site, and the one
+      // task whose frames hold a checkpoint mutex is its guessed owner.
+      const l = d.locks.find((x) => x.waiters.includes('task:21125'))!;
+      expect([l.name, l.owner, l.ownerConfidence]).toEqual(['mutex@__jbd2_log_wait_for_space', 'task:189529', 'guess']);
+    });
+
+    it("a dm-bufio shrinker waiting for buffer I/O holds its client's lock (kernels before 5.9)", () => {
+      const d = analyze(
+        [
+          ...hung('kswapd0', 474, [
+            '__schedule',
+            'io_schedule_timeout',
+            'out_of_line_wait_on_bit',
+            '__make_buffer_clean',
+            '__try_evict_buffer',
+            'dm_bufio_shrink_scan',
+            'shrink_slab',
+          ]),
+          ...hung('loop1', 14127, ['__schedule', 'schedule', 'mutex_lock', 'dm_bufio_shrink_count', 'shrink_slab']),
+        ].join('\n'),
+      );
+      const l = d.locks.find((x) => x.waiters.includes('task:14127'))!;
+      expect([l.owner, l.ownerConfidence]).toEqual(['task:474', 'guess']);
+    });
   });
 });

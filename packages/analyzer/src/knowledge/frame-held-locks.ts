@@ -449,6 +449,63 @@ export const FRAME_HELD_LOCKS: FrameHeldLock[] = [
     what: 'registering network namespace operations',
     source: 'net/core/net_namespace.c register_pernet_subsys, register_pernet_device and their unregister (v4.16+)',
   },
+  // fs/jbd2/checkpoint.c __jbd2_log_wait_for_space (2.6.28+): a handle that finds the
+  // journal short of space takes the journal's j_checkpoint_mutex (mutex_lock_io) and
+  // checkpoints under it (jbd2_log_do_checkpoint, jbd2_cleanup_journal_tail): every buffer
+  // it writes out and waits for (__wait_on_buffer, __flush_batch) is waited for with the
+  // mutex held, so each later handle that runs short waits for the mutex. It drops the
+  // mutex before its own jbd2_log_wait_commit; jbd2_log_do_checkpoint does the same since
+  // 53cf97845732 (v5.0) and waited for the commit with it held before (the next row).
+  {
+    fn: fnPattern('__jbd2_log_wait_for_space|jbd2_log_do_checkpoint|jbd2_cleanup_journal_tail'),
+    lock: '&journal->j_checkpoint_mutex',
+    type: 'mutex',
+    mode: 'write',
+    perObject: true,
+    notWhenCalling: /^(?:mutex_lock_io|mutex_lock|jbd2_log_wait_commit)$/,
+    what: 'checkpointing the journal to free log space',
+    source: 'fs/jbd2/checkpoint.c __jbd2_log_wait_for_space, jbd2_log_do_checkpoint (v2.6.28+)',
+  },
+  {
+    fn: fnPattern('jbd2_log_do_checkpoint'),
+    lock: '&journal->j_checkpoint_mutex',
+    type: 'mutex',
+    mode: 'write',
+    perObject: true,
+    before: [5, 0],
+    beforeOrUnknown: true,
+    what: 'checkpointing the journal to free log space',
+    source: 'fs/jbd2/checkpoint.c jbd2_log_do_checkpoint (before 53cf97845732, v5.0)',
+  },
+  // drivers/md/dm-bufio.c dm_bufio_shrink_scan (v3.12-v5.8): dm_bufio_lock(c) (the
+  // client's mutex c->lock) around __scan(), which evicts buffers and, with __GFP_FS,
+  // writes dirty ones out and waits for them (__try_evict_buffer -> __make_buffer_clean ->
+  // out_of_line_wait_on_bit): the lock is held across that I/O. dm_bufio_shrink_count
+  // took the same lock before it counted (v3.12-v4.x). From v5.9 ("dm bufio: do buffer
+  // cleanup from a workqueue") the scan runs in a work item instead.
+  {
+    fn: fnPattern('dm_bufio_shrink_scan'),
+    lock: '&c->lock',
+    type: 'mutex',
+    mode: 'write',
+    perObject: true,
+    notWhenCalling: /^(?:dm_bufio_lock|mutex_lock|mutex_lock_nested)$/,
+    before: [5, 9],
+    beforeOrUnknown: true,
+    what: "a dm-bufio client's shrinker",
+    source: 'drivers/md/dm-bufio.c dm_bufio_shrink_scan (v3.12-v5.8)',
+  },
+  // __try_evict_buffer and __make_buffer_clean run with the client's lock held (every
+  // caller holds it; dm_bufio_shrink_scan, __scan, the buffer allocation paths).
+  {
+    fn: fnPattern('__try_evict_buffer|__make_buffer_clean'),
+    lock: '&c->lock',
+    type: 'mutex',
+    mode: 'write',
+    perObject: true,
+    what: 'a dm-bufio client evicting buffers',
+    source: 'drivers/md/dm-bufio.c __try_evict_buffer, __make_buffer_clean (v3.12-v6.3)',
+  },
   // Before 4.16 the same paths held the mutex net_mutex.
   {
     fn: fnPattern(

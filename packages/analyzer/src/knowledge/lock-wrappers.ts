@@ -188,6 +188,25 @@ export const LOCK_TAKERS: LockWrapper[] = [
   // sys_mprotect, mm/mmap.c sys_brk / sys_munmap / sys_mmap_pgoff, mm/mremap.c,
   // mm/madvise.c, mm/mincore.c); SyS_ is the 3.x syscall wrapper's name.
   { fn: /^(?:sys|SyS)_(?:mprotect|brk|munmap|mmap_pgoff|mremap|madvise|mincore)$/, name: 'mmap_lock', perObject: true },
+  // fs/jbd2: the journal's j_checkpoint_mutex, taken inline (mutex_lock_io) by
+  // checkpoint.c __jbd2_log_wait_for_space (a handle short of log space) and
+  // jbd2_log_do_checkpoint (re-taken after waiting for a commit, v5.0+), journal.c
+  // jbd2_update_log_tail (the commit thread), jbd2_journal_flush, jbd2_journal_destroy.
+  {
+    fn: /^(?:__jbd2_log_wait_for_space|jbd2_log_do_checkpoint|jbd2_update_log_tail|jbd2_journal_flush|jbd2_journal_destroy)$/,
+    name: '&journal->j_checkpoint_mutex',
+    perObject: true,
+    type: 'mutex',
+  },
+  // drivers/md/dm-bufio.c: a client's mutex c->lock, through dm_bufio_lock() (inline in
+  // the callers below or a frame of its own): the shrinker's dm_bufio_shrink_scan
+  // (v3.12-v5.8) and dm_bufio_shrink_count (v3.12-v4.x) take it.
+  {
+    fn: /^(?:dm_bufio_lock|dm_bufio_shrink_scan|dm_bufio_shrink_count)$/,
+    name: '&c->lock',
+    perObject: true,
+    type: 'mutex',
+  },
   // net/core/dev.c register_netdevice_notifier / unregister_netdevice_notifier (4.17+,
   // "net: Close race between {un, }register_netdevice_notifier() and setup_net()/
   // cleanup_net()"): `down_write(&pernet_ops_rwsem)` before rtnl_lock(), to keep
