@@ -164,6 +164,29 @@ describe('resolveLocks', () => {
     );
   });
 
+  it('a task whose stack holds the inode whose dumped i_rwsem names it as owner waits for its own lock', () => {
+    const d = analyze(
+      [
+        'crash> bt -f 451417',
+        'PID: 451417  TASK: ffffa0ba50b620c0  CPU: 60  COMMAND: "dockerd-current"',
+        ' #0 [ffffbf3ecfa8bca0] __schedule at ffffffff83c6f786',
+        ' #1 [ffffbf3ecfa8bd30] schedule at ffffffff83c6fba6',
+        ' #2 [ffffbf3ecfa8bd48] rwsem_down_write_slowpath at ffffffff8334c5d0',
+        '    ffffbf3ecfa8bd50: ffffa0b6a1fc9a0c 0000000200000000',
+        ' #3 [ffffbf3ecfa8bdf8] xfs_remove at ffffffffc0a630b5 [xfs]',
+        '    ffffbf3ecfa8be00: ffffa0e401865638 0000000000000002',
+        ' #4 [ffffbf3ecfa8be50] xfs_vn_unlink at ffffffffc0a5dbe3 [xfs]',
+        'crash> struct inode.i_rwsem.owner ffffa0e401865638 -x',
+        '  i_rwsem.owner = {',
+        '    counter = 0xffffa0ba50b620c0',
+        '  },',
+      ].join('\n'),
+    );
+    const l = d.locks.find((x) => x.id === 'lock:inode.i_rwsem@ffffa0e401865638')!;
+    expect([l.owner, l.waiters]).toEqual(['task:451417', ['task:451417']]);
+    expect(d.findings.some((f) => f.kind === 'self_deadlock')).toBe(true);
+  });
+
   describe("locks held by a task's own frames (knowledge/frame-held-locks.ts)", () => {
     const hung = (comm: string, pid: number, frames: string[]) => [
       `INFO: task ${comm}:${pid} blocked for more than 120 seconds.`,

@@ -27,6 +27,18 @@ export interface LockStateFact {
   /** First waiter node address on wait_list, when the list is not empty. */
   firstWaiter: string | null;
   source: string;
+  /** A lock dumped through the struct that embeds it (`struct inode.i_rwsem INODE`): that
+   *  struct. Without the lock's own address (crash prints it only with `-o`) the lock is
+   *  named after it: `inode.i_rwsem@ffffa0e401865638`. */
+  container?: EmbeddedLockAt;
+}
+
+/** Where an embedded lock lives: the embedding struct's type and address, the member. */
+export interface EmbeddedLockAt {
+  type: string;
+  /** The embedding struct's address (or the global variable dumped). */
+  at: string;
+  member: string;
 }
 
 export interface WaiterFact {
@@ -217,6 +229,103 @@ export function readLockState(d: StructDump): LockStateFact | null {
         source: `struct ${d.type}`,
         ...r.read(d),
       };
+  }
+  const e = readEmbeddedLock(d);
+  if (!e || Object.keys(e.lock.fields).length === 0) return null;
+  const r = LOCK_READERS.find((x) => x.types.test(e.lock.type));
+  if (!r) return null;
+  return {
+    addr: e.lock.addr,
+    name: e.lock.addr ? null : embeddedLockName(e.container),
+    type: r.lockType,
+    source: `struct ${d.type}.${e.container.member}`,
+    container: e.container,
+    ...r.read(e.lock),
+  };
+}
+
+/** The name of an embedded lock whose own address the dump does not give. */
+export function embeddedLockName(c: EmbeddedLockAt): string {
+  return `${c.type}.${c.member}@${c.at}`;
+}
+
+// Locks people reach through the struct that embeds them, by the member's name: the
+// container's type, the member, the lock's own struct type (read by LOCK_READERS) and the
+// path inside the member to it (XFS's mrlock_t wraps its rw_semaphore as mr_lock).
+interface EmbeddedLockRow {
+  container: RegExp;
+  member: string;
+  lockType: string;
+  inner?: string;
+  source: string;
+}
+
+export const EMBEDDED_LOCKS: readonly EmbeddedLockRow[] = [
+  {
+    container: /^inode$/,
+    member: 'i_rwsem',
+    lockType: 'rw_semaphore',
+    source: 'include/linux/fs.h struct inode (v4.7+)',
+  },
+  {
+    container: /^inode$/,
+    member: 'i_mutex',
+    lockType: 'mutex',
+    source: 'include/linux/fs.h struct inode (before v4.7, when i_rwsem replaced it)',
+  },
+  {
+    container: /^super_block$/,
+    member: 's_umount',
+    lockType: 'rw_semaphore',
+    source: 'include/linux/fs.h struct super_block',
+  },
+  {
+    container: /^address_space$/,
+    member: 'i_mmap_rwsem',
+    lockType: 'rw_semaphore',
+    source: 'include/linux/fs.h struct address_space (v3.19+)',
+  },
+  {
+    container: /^xfs_inode(?:_t)?$/,
+    member: 'i_lock',
+    lockType: 'rw_semaphore',
+    inner: 'mr_lock',
+    source:
+      'fs/xfs/xfs_inode.h struct xfs_inode: mrlock_t i_lock (its rw_semaphore mr_lock) before v5.14, a rw_semaphore since',
+  },
+  {
+    container: /^xfs_inode(?:_t)?$/,
+    member: 'i_iolock',
+    lockType: 'rw_semaphore',
+    inner: 'mr_lock',
+    source: 'fs/xfs/xfs_inode.h struct xfs_inode: mrlock_t i_iolock (before v4.9, when the VFS i_rwsem took its place)',
+  },
+];
+
+/** A container dump's embedded lock (EMBEDDED_LOCKS): the lock as a dump of its own type
+ *  (fields re-rooted at the lock, its address when crash printed it with `-o`), and where
+ *  it lives. Also for a `-o` dump that gives only the member's address. */
+export function readEmbeddedLock(d: StructDump): { lock: StructDump; container: EmbeddedLockAt } | null {
+  const at = d.addr ?? d.symbol;
+  if (!at) return null;
+  for (const row of EMBEDDED_LOCKS) {
+    if (!row.container.test(d.type)) continue;
+    const addr = d.memberAt?.[row.member] ?? null;
+    const fields: Record<string, string> = {};
+    let found = false;
+    for (const prefix of row.inner ? [`${row.member}.${row.inner}.`, `${row.member}.`] : [`${row.member}.`]) {
+      for (const k in d.fields)
+        if (k.startsWith(prefix)) {
+          fields[k.slice(prefix.length)] = d.fields[k];
+          found = true;
+        }
+      if (found) break;
+    }
+    if (!found && !addr) continue;
+    return {
+      lock: { type: row.lockType, addr, symbol: null, cpu: null, fields, span: d.span },
+      container: { type: d.type, at, member: row.member },
+    };
   }
   return null;
 }

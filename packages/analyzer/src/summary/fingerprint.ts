@@ -63,10 +63,12 @@ export function normalizeFunction(fn: string): string {
  *  spelling of a spinlock inside a struct (`&(&info->lock)->rlock` is `&info->lock`). */
 export function normalizeLockClass(name: string): string {
   // (`mmap_lock@tgid:16653`: one process's mmap_lock; its pid is this boot's. So is the
-  // waiter's in `rwsem@rwsem_down_write_failed~14291`, a stack cut after the slow path.)
+  // waiter's in `rwsem@rwsem_down_write_failed~14291`, a stack cut after the slow path,
+  // and the address of the struct a lock is named after, `inode.i_rwsem@ffffa0e401865638`.)
   let s = name
     .trim()
     .replace(/@(?:tgid|comm):.*$/, '')
+    .replace(/@[0-9a-f]{8,16}$/, '')
     .replace(/~[\w:@.-]{1,60}$/, '')
     .replace(/(?:#\d+|\/\d+)+$/, '');
   const rlock = /^&\((&.+)\)->rlock$/.exec(s);
@@ -145,8 +147,9 @@ function describeTask(t: ModelTask, waits: Map<string, TaskWait>): string | null
  *  `(wq_completion)events`): kernel/locking/lockdep.c register_lock_class, keyed by the
  *  lock's static key, which is its name for static locks. */
 export function isGlobalLockClass(name: string): boolean {
-  // One process's mmap_lock (`mmap_lock@tgid:16653`) is no static lock.
-  if (/@(?:tgid|comm):/.test(name)) return false;
+  // One process's mmap_lock (`mmap_lock@tgid:16653`) is no static lock, nor one named
+  // after the struct that embeds it (`inode.i_rwsem@ffffa0e401865638`).
+  if (/@(?:tgid|comm):|@[0-9a-f]{8,16}$/.test(name)) return false;
   return /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(normalizeLockClass(name));
 }
 

@@ -11,6 +11,13 @@ describe('remapCapture', () => {
       'mutex ffff88003590de20 owner: ffff880035ccf1e1 task ffff880035ccf1e0 RAX: ffffffffffffffda [<ffffffff8252bf0e>]',
     );
   });
+  it('moves an address gdb printed as a signed long, not a negative count', () => {
+    const dec = (a: bigint) => '-' + ((1n << 64n) - a).toString(10);
+    const text = `owner = { counter = ${dec(0xffffa0ba50b620c0n)} }, count = { counter = -4294967297 }`;
+    expect(remapCapture(text, [], { ...none, addressDelta: 0x200000n })).toBe(
+      `owner = { counter = ${dec(0xffffa0ba50d620c0n)} }, count = { counter = -4294967297 }`,
+    );
+  });
   it('moves 32-bit addresses only where the format prints an address', () => {
     const text = ' (&ps2dev->cmd_mutex/1){--..}, at: [<c05937fd>] ps2_command+0x6a/0x2bd\nEFLAGS: c0010246';
     expect(remapCapture(text, [], { ...none, addressDelta: 0x200000n })).toBe(

@@ -25,9 +25,22 @@ const NOT_ADDRESS_FROM = 0xffffffffff000000n;
  *  (frames), `[c05937fd]` (crash), `c05937fd (&lock->class)` (lockdep). */
 const ADDR32 = /(\[<?)([c-f][0-9a-f]{7})(>?\])|(?<=^\s*(?:#\d{1,3}: {1,2})?)([c-f][0-9a-f]{7})(?= \()/gm;
 
+/** A kernel address gdb printed as a signed long (an owner word without `-x`:
+ *  `counter = -104752898236224` is 0xffffa0ba50b620c0): from 0xffff000000000000 up to
+ *  0xfffff00000000000, so a count like -4294967297 is left alone. */
+const SIGNED_ADDR64 = /(?<![\w.])-(\d{14,15})(?![\w.])/g;
+const SIGNED_FROM = 0xffff000000000000n;
+const SIGNED_UPTO = 0xfffff00000000000n;
+
 function shiftAddresses(text: string, delta: bigint): string {
   const delta32 = Number(delta & 0x0fe00000n);
   return text
+    .replace(SIGNED_ADDR64, (m, dec: string) => {
+      const v = (1n << 64n) - BigInt(dec);
+      if (v < SIGNED_FROM || v >= SIGNED_UPTO) return m;
+      const out = (v + delta) & 0xffffffffffffffffn;
+      return '-' + ((1n << 64n) - out).toString(10);
+    })
     .replace(ADDR64, (m, x: string | undefined, hex: string) => {
       const v = BigInt('0x' + hex);
       if (v >= NOT_ADDRESS_FROM) return m;

@@ -23,6 +23,20 @@ describe('crash struct dumps', () => {
     ]);
   });
 
+  it('a member path that is a struct itself opens a block: its fields are under that path', () => {
+    const { records } = parseText(
+      [
+        'crash> struct inode.i_rwsem.owner ffffa0e401865638 -x',
+        '  i_rwsem.owner = {',
+        '    counter = 0xffffa0ba50b620c0',
+        '  },',
+      ].join('\n'),
+    );
+    expect(records.structs.map((d) => [d.type, d.addr, d.fields])).toEqual([
+      ['inode', 'ffffa0e401865638', { 'i_rwsem.owner.counter': '0xffffa0ba50b620c0' }],
+    ]);
+  });
+
   it('offsets printed without a base address are skipped, as before', () => {
     const { records } = parseText(
       ['crash> struct -o mm_struct', 'struct mm_struct {', '  [0x70] struct rw_semaphore mmap_lock;', '}'].join('\n'),

@@ -24,6 +24,9 @@ const FIELD = /^([\w]{1,64}|\[\d{1,5}\]) = (.{0,2000}?),?$/;
 // A member printed alone may be a path: `struct -x mutex.owner.counter VAR` prints
 // `owner.counter = 0x…`.
 const MEMBER_FIELD = /^([\w]{1,64}(?:\.[\w]{1,64}){0,7}|\[\d{1,5}\]) = (.{0,2000}?),?$/;
+// … and a member path that is a struct itself: `struct inode.i_rwsem.owner ADDR` prints
+// `i_rwsem.owner = {`, its fields inside.
+const MEMBER_OPEN = /^([\w]{1,64}(?:\.[\w]{1,64}){0,7}|\[\d{1,5}\]) = \{$/;
 const ANON_OPEN = /^\{$/;
 const CLOSE = /^\},?$/;
 // `TYPE.member ADDR -o` / `struct -o TYPE ADDR`: each member with its own address, not
@@ -111,7 +114,7 @@ export const crashStructParser: FormatParser = {
       while (j < lines.length && j < i + 64) {
         const t = lines.trimmed(j);
         if (t === '') break;
-        const o = FIELD_OPEN.exec(t);
+        const o = MEMBER_OPEN.exec(t);
         if (o) {
           const end = readBlock(lines, j + 1, [o[1]], fields);
           last = end.last;

@@ -9,6 +9,7 @@ import { readLockState } from '../../knowledge/structs.js';
 import type { TaskWait } from '../../waits/find.js';
 import type { StructDump } from '../../parse/records.js';
 import { TYPE_WORD, type LockInfo, type LockTable } from './table.js';
+import { embeddedLockAddrs, lockAddrOf } from './structs.js';
 
 /** Can a wait for a lock of type `want` be a wait for this lock? */
 function sameKind(want: LockType, got: LockType): boolean {
@@ -20,12 +21,15 @@ export function waitersFromSessionSubject(table: LockTable, waits: Map<string, T
   const { model } = table;
   // Per task: the locks printed while it was the subject, and how sure each tie is.
   const seen = new Map<string, { lock: LockInfo; d: StructDump; confidence: Confidence; why: string }[]>();
+  const embedded = embeddedLockAddrs(model);
   for (const d of model.records.structs) {
     if (!d.subject) continue;
     const s = readLockState(d);
-    if (!s?.addr) continue;
+    const addr = s ? lockAddrOf(s, embedded) : null;
+    // A lock with an address, or one dumped through its container (named after it).
+    if (!s || (!addr && !s.container)) continue;
     const t = table.taskOf(d.subject);
-    const l = table.byAddr(s.addr);
+    const l = addr ? table.byAddr(addr) : table.existing(null, s.name);
     if (!t || !l || table.waiting.has(t.id)) continue;
     // The session shows what its subject holds (the owner field names it): not its wait.
     if (l.owner?.task === t.id) continue;

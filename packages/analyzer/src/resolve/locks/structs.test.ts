@@ -54,6 +54,42 @@ describe('ownersFromStructs', () => {
     expect(ownerOf(table, 'ffff941d45f98870')).toBeNull();
   });
 
+  it('a lock dumped through the struct that embeds it is named after that struct, or keyed by the address -o prints', () => {
+    const iRwsem = [
+      'crash> struct inode.i_rwsem ffffa0e401865638',
+      '  i_rwsem = {',
+      '    count = {',
+      '      counter = 1',
+      '    },',
+      '    owner = {',
+      '      counter = ' + '-' + ((1n << 64n) - 0xffff88003570de20n).toString(10),
+      '    },',
+      '  }',
+    ];
+    let { table } = lockTableOf([...PS, ...iRwsem].join('\n'));
+    ownersFromStructs(table);
+    expect(ownerOf(table, 'inode.i_rwsem@ffffa0e401865638')).toEqual({ task: 'task:4790', confidence: 'certain' });
+    // 2.6.32's i_mutex, its address printed by `struct -ox`: the lock is keyed by it.
+    ({ table } = lockTableOf(
+      [
+        ...PS,
+        'crash> struct inode.i_mutex 0xffff8808a3dbf588',
+        '  i_mutex = {',
+        '    count = {',
+        '      counter = -1',
+        '    },',
+        '    owner = 0xffff88003570de20',
+        '  }',
+        'crash> struct -ox inode.i_mutex 0xffff8808a3dbf588',
+        'struct inode {',
+        '  [ffff8808a3dbf640] struct mutex i_mutex;',
+        '}',
+      ].join('\n'),
+    ));
+    ownersFromStructs(table);
+    expect(ownerOf(table, 'ffff8808a3dbf640')).toEqual({ task: 'task:4790', confidence: 'certain' });
+  });
+
   it("an xfs_buf's b_last_holder (XFS_BUF_LOCK_TRACKING) names the task that took its lock: likely", () => {
     const { table } = lockTableOf(
       [...PS, 'crash> struct xfs_buf.b_last_holder ffff908f92a0a680', '  b_last_holder = 4790'].join('\n'),

@@ -3,7 +3,16 @@
 
 import { LOCK_WAIT_LIST_WITHIN } from '../../knowledge/arch.js';
 import type { Span } from '../../contract.js';
-import { readLockState, readMmapLockAt, readTaskMm, readWaiter } from '../../knowledge/structs.js';
+import {
+  embeddedLockName,
+  readEmbeddedLock,
+  readLockState,
+  readMmapLockAt,
+  readTaskMm,
+  readWaiter,
+  type EmbeddedLockAt,
+  type LockStateFact,
+} from '../../knowledge/structs.js';
 import type { Model } from '../../model/build.js';
 import type { LockInfo, LockTable } from './table.js';
 
@@ -11,10 +20,12 @@ import type { LockInfo, LockTable } from './table.js';
  *  pid in lock_owner) names the owner, certain. */
 export function ownersFromStructs(table: LockTable): void {
   const { model } = table;
+  const embedded = embeddedLockAddrs(model);
   model.records.structs.forEach((d) => {
     const s = readLockState(d);
     if (!s) return;
-    const l = table.ensure(s.addr, s.name, s.type, [d.span]);
+    const addr = lockAddrOf(s, embedded);
+    const l = table.ensure(addr, addr ? null : s.name, s.type, [d.span]);
     l.locked = s.locked ?? l.locked;
     if (s.ownerAddr) {
       const owner = table.taskIdForAddr(s.ownerAddr, [d.span]);
@@ -38,18 +49,63 @@ export function ownersFromStructs(table: LockTable): void {
   });
 }
 
+const containerKey = (c: EmbeddedLockAt) => `${c.type}@${c.at}.${c.member}`;
+
+/** Where the session printed an embedded lock's own address (`struct -ox inode.i_mutex
+ *  INODE` → `[ffff8808a3dbf640] struct mutex i_mutex;`), by container and member. */
+export function embeddedLockAddrs(model: Model): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const d of model.records.structs) {
+    if (!d.memberAt) continue;
+    const e = readEmbeddedLock(d);
+    if (e?.lock.addr) out.set(containerKey(e.container), e.lock.addr);
+  }
+  return out;
+}
+
+/** A lock state's address: its own, or its container's member address printed elsewhere. */
+export function lockAddrOf(s: LockStateFact, embedded: Map<string, string>): string | null {
+  return s.addr ?? (s.container ? (embedded.get(containerKey(s.container)) ?? null) : null);
+}
+
+/** The embedded locks a session dumped (with or without their own address), by the
+ *  address of the struct that embeds them: a task whose stack holds that address and
+ *  that sleeps on a lock of the same type most likely waits for it. */
+export interface ContainedLock {
+  lock: LockInfo;
+  container: EmbeddedLockAt;
+}
+
+export function locksByContainer(table: LockTable): Map<string, ContainedLock[]> {
+  const embedded = embeddedLockAddrs(table.model);
+  const out = new Map<string, ContainedLock[]>();
+  for (const d of table.model.records.structs) {
+    const s = readLockState(d);
+    if (!s?.container || !/^[0-9a-f]{8,16}$/.test(s.container.at)) continue;
+    const addr = lockAddrOf(s, embedded);
+    const l = table.existing(addr, addr ? null : embeddedLockName(s.container));
+    if (!l) continue;
+    const list = out.get(s.container.at) ?? [];
+    if (!list.some((x) => x.lock === l)) list.push({ lock: l, container: s.container });
+    out.set(s.container.at, list);
+  }
+  return out;
+}
+
 /** Step 1b. A lock's wait_list.next points at its first waiter's mutex_waiter, which lives
  *  on the waiting task's kernel stack: the task whose stack holds that address waits. */
 export function waitersFromWaitList(table: LockTable): void {
   const { model } = table;
+  const embedded = embeddedLockAddrs(model);
   for (const d of model.records.structs) {
     const s = readLockState(d);
-    if (!s?.firstWaiter || !s.addr) continue;
-    const head = BigInt('0x' + s.addr);
+    const addr = s ? lockAddrOf(s, embedded) : null;
+    if (!s?.firstWaiter || !addr) continue;
+    const head = BigInt('0x' + addr);
     const first = BigInt('0x' + s.firstWaiter);
     if (first >= head && first < head + LOCK_WAIT_LIST_WITHIN) continue; // the list is empty (points at itself)
     const t = model.taskOfStackAddr(s.firstWaiter);
-    const l = table.byAddr(s.addr);
+    const l = table.byAddr(addr);
     if (t && l)
       table.addWaiter(
         l,
@@ -67,9 +123,11 @@ export function waitersFromWaitList(table: LockTable): void {
 export function waitersFromWaiterStructs(table: LockTable): void {
   const { model } = table;
   const byFirstWaiter = new Map<string, LockInfo>();
+  const embedded = embeddedLockAddrs(model);
   for (const d of model.records.structs) {
     const s = readLockState(d);
-    const l = s?.addr ? table.byAddr(s.addr) : undefined;
+    const addr = s ? lockAddrOf(s, embedded) : null;
+    const l = addr ? table.byAddr(addr) : undefined;
     if (s?.firstWaiter && l) byFirstWaiter.set(s.firstWaiter, l);
   }
   const addressed = table.locks.filter((l) => l.addr).map((l) => ({ l, base: BigInt('0x' + l.addr!) }));

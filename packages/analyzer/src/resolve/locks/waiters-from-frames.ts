@@ -11,7 +11,7 @@ import type { ModelTask } from '../../model/build.js';
 import type { HeldLockRecord } from '../../parse/records.js';
 import { locksHeldByFrames } from './frame-held.js';
 import { rowApplies } from './row-applies.js';
-import { mmapLockAddrs } from './structs.js';
+import { locksByContainer, mmapLockAddrs, type ContainedLock } from './structs.js';
 import { TYPE_WORD, type LockInfo, type LockTable } from './table.js';
 
 /** What step 4 leaves for the frame-holders step (owners-from-frames.ts). */
@@ -27,6 +27,7 @@ export function waitersFromFrames(table: LockTable, waits: Map<string, TaskWait>
   const classWaits = new Map<string, Set<LockInfo>>();
   const heldAtSite = heldAtSiteLookup(table, waits);
   let mmapAt: ReturnType<typeof mmapLockAddrs> | undefined;
+  let byContainer: ReturnType<typeof locksByContainer> | undefined;
   for (const w of waits.values()) {
     if (w.rule.kind !== 'lock') continue;
     const t = w.task;
@@ -58,6 +59,23 @@ export function waitersFromFrames(table: LockTable, waits: Map<string, TaskWait>
         t.evidence.slice(0, 4),
       );
       continue;
+    }
+    // A lock the session dumped through the struct that embeds it (`struct inode.i_rwsem
+    // INODE`): the task's stack holds that struct's address (the inode it was locking).
+    if (inStack.length === 0) {
+      byContainer ??= locksByContainer(table);
+      const inContainer = byContainer.size ? embeddedLocksMentionedIn(t, byContainer, type) : [];
+      if (inContainer.length === 1) {
+        const { lock, container } = inContainer[0];
+        table.addWaiter(
+          lock,
+          t.id,
+          'likely',
+          `its stack holds the address of the ${container.type} ${container.at}, whose ${container.member} this is`,
+          t.evidence.slice(0, 4),
+        );
+        continue;
+      }
     }
     let site = w.culprit?.fn ?? w.frame.fn;
     // A wrapper of a well-known lock names it (rtnl_lock → rtnl_mutex): the same node as
@@ -216,6 +234,22 @@ export function mmKey(t: ModelTask): { id: string; sure: boolean; what: string }
 }
 
 /** Addresses of known locks among the task's stack words and registers. */
+/** The embedded locks of a wait's type whose container address the task's stack or
+ *  registers hold. */
+function embeddedLocksMentionedIn(
+  t: ModelTask,
+  byContainer: Map<string, ContainedLock[]>,
+  type: string,
+): ContainedLock[] {
+  const out = new Set<ContainedLock>();
+  const look = (v: string) => {
+    for (const e of byContainer.get(v) ?? []) if (type === 'other' || e.lock.type === type) out.add(e);
+  };
+  for (const w of t.stackWords) look(w.value);
+  for (const v of Object.values(t.registers ?? {})) look(v);
+  return [...out];
+}
+
 function lockAddrsMentionedIn(t: ModelTask, known: (addr: string) => boolean): string[] {
   const out = new Set<string>();
   for (const w of t.stackWords) if (known(w.value)) out.add(w.value);
