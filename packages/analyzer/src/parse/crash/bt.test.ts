@@ -115,3 +115,31 @@ describe('a crash bt pasted without its frame numbers', () => {
     expect(n.frames.map((f) => f.fn)).toContain('bonding_show_bonds');
   });
 });
+
+describe('crash bt frames pasted under `cat /proc/PID/stack`', () => {
+  it('are the stack of that pid, even after other crash commands', () => {
+    const d = analyze(
+      [
+        'crash> struct rw_semaphore ffff941d45f98870 -x',
+        'struct rw_semaphore {',
+        '  count = {',
+        '    counter = 0x102',
+        '  },',
+        '}',
+        '[root@host ~]# cat /proc/4129433/stack',
+        ' #0 [ffffbbd86271fd58] __schedule at ffffffff9c46f786',
+        ' #1 [ffffbbd86271fde8] schedule at ffffffff9c46fba6',
+        ' #2 [ffffbbd86271fe00] rwsem_down_write_slowpath at ffffffff9bb4c5d0',
+        ' #3 [ffffbbd86271feb0] do_reconfigure_mnt at ffffffff9bd8ba7d',
+      ].join('\n'),
+    );
+    const t = d.tasks.find((x) => x.pid === 4129433)!;
+    expect(t.frames.map((f) => f.fn)).toEqual([
+      '__schedule',
+      'schedule',
+      'rwsem_down_write_slowpath',
+      'do_reconfigure_mnt',
+    ]);
+    expect(d.locks.find((l) => l.waiters.includes('task:4129433'))).toBeDefined();
+  });
+});

@@ -18,6 +18,7 @@
 import type { FrameContext, ParsedFrame, StackFrame, StackWord, TaskRecord, TaskRef } from '../records.js';
 import { crashBtFrame, crashBtFrameWithoutColumns, frameFromCrashBt, frameFromSymbolOffset } from '../frames.js';
 import type { FormatParser, ParseContext } from '../parser.js';
+import { PROC_STACK_CMD } from '../shell/index.js';
 import type { LineTable } from '../../text/lines.js';
 import { sameStackBlock, skipBlank, span } from '../parser.js';
 import {
@@ -67,6 +68,19 @@ function commandFacts(ctx: ParseContext): NonNullable<ParseContext['crash']['com
   return c.commandFacts;
 }
 
+/**
+ * The pid of a `cat /proc/PID/stack` typed just above this line, after the last crash
+ * command: people paste crash's `bt` of a task under that command (its frames in crash's
+ * shape, ` #0 [ffffbbd86271fd58] __schedule at ffffffff9c46f786`), naming the task by it.
+ */
+function procStackPid(ctx: ParseContext, lineNo: number): number | null {
+  const cmd = ctx.shell.command;
+  if (!cmd || ctx.shell.commandLine < ctx.crash.commandLine) return null;
+  if (lineNo - ctx.shell.commandLine > (ctx.shell.reach ?? 4)) return null;
+  const m = PROC_STACK_CMD.exec(cmd);
+  return m && m[2] !== '*' ? Number(m[2] ?? m[1]) : null;
+}
+
 export const crashBtParser: FormatParser = {
   name: 'crash_bt',
   // A header (`PID:`), or header-less output after `bt`: a frame (`#N`), an exception
@@ -75,6 +89,7 @@ export const crashBtParser: FormatParser = {
   starts(line, ctx) {
     const t = line.trimmed;
     if (BT_HEADER.test(t)) return true;
+    if (procStackPid(ctx, line.no) !== null && frameFromCrashBt(ctx.frames, t, 0) !== undefined) return true;
     // Header-less output right after a `bt` command.
     if (commandFacts(ctx).isBt)
       return frameFromCrashBt(ctx.frames, t, 0) !== undefined || EXCEPTION_RIP.test(t) || ELLIPSIS.test(t);
@@ -122,12 +137,20 @@ export const crashBtParser: FormatParser = {
         frameFromCrashBt(ctx.frames, first, 0) ??
         (i + 1 < lines.length ? frameFromCrashBt(ctx.frames, lines.trimmed(skipBlank(lines, i + 1)), 0) : undefined);
       const byStack = fr ? ownerOfStackAddr(ctx, fr.sp) : null;
-      const cur = byStack ?? (byCmd ? { pid: Number(byCmd[1]), comm: null, taskAddr: null } : ctx.crash.currentTask);
+      const byProc = procStackPid(ctx, lines.no(i));
+      if (byProc !== null) ctx.shell.command = null;
+      const cur =
+        byStack ??
+        (byProc !== null
+          ? { pid: byProc, comm: null, taskAddr: null }
+          : byCmd
+            ? { pid: Number(byCmd[1]), comm: null, taskAddr: null }
+            : ctx.crash.currentTask);
       if (!cur) return null;
       rec.pid = cur.pid;
       rec.comm = cur.comm;
       rec.taskAddr = cur.taskAddr;
-      rec.cpu = byStack || byCmd ? null : ctx.crash.currentCpu;
+      rec.cpu = byStack || byProc !== null || byCmd ? null : ctx.crash.currentCpu;
     }
     // Frames straight from the frame table (crash's frame lines) or, for an exception
     // RIP, as parsed; their lines beside them, and each frame's stack pointer.

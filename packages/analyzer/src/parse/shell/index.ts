@@ -47,7 +47,7 @@ export const shellCommandParser: FormatParser = {
 // `/proc/PID/stack`, a thread's `/proc/PID/task/TID/stack`, or every thread's at once,
 // `/proc/PID/task/*/stack`: cat prints their stacks one after another, each ending in the
 // `[<ffffffffffffffff>] 0xffffffffffffffff` line of kernels before 4.x, with no header.
-const PROC_STACK_CMD = /\/proc\/(\d{1,9})\/(?:task\/(\d{1,9}|\*)\/)?stack\b/;
+export const PROC_STACK_CMD = /\/proc\/(\d{1,9})\/(?:task\/(\d{1,9}|\*)\/)?stack\b/;
 
 function readFrames(lines: ParseArgs[0], i: number, table: FrameTable): { frames: ParsedFrame[]; end: number } {
   const frames: ParsedFrame[] = [];
