@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { isRegisterLine, readRegisterLine, readRegisters } from './common.js';
+import { isRegisterLine, readRegisterLine, readRegisters, readWords } from './common.js';
 
 describe('readRegisterLine', () => {
   it('reads crash’s register lines', () => {
@@ -67,5 +67,20 @@ describe('readRegisterLine', () => {
       'R13: 0000000000000000  R14: 0000000000000000  R15: 0000000000000000',
     ];
     for (const l of lines) expect(readRegisterLine(l, {})).toBe(true);
+  });
+});
+
+describe('readWords', () => {
+  it('reads a word a reader tagged with the register it saves as the value before the tag', () => {
+    expect(
+      readWords('ffffbbd86271fe98: ffffbbd86271fef0 ffff941d45f98870[r14]', 9).map((w) => [w.at, w.value]),
+    ).toEqual([
+      ['ffffbbd86271fe98', 'ffffbbd86271fef0'],
+      ['ffffbbd86271fea0', 'ffff941d45f98870'],
+    ]);
+    expect(readWords('ffffbf3ecfa8bdd0: ffffa0e401865500[rbp] ffffa0b6a1fc9980[r12]', 1).map((w) => w.value)).toEqual([
+      'ffffa0e401865500',
+      'ffffa0b6a1fc9980',
+    ]);
   });
 });

@@ -84,9 +84,12 @@ const CRASH_REGISTER_LINE = { maxPairs: 4, segment: false, tabs: true };
 // `ffff8f4957fbfa38: 000000000001ab80 0000000000000086 ` (bt -f, rd, rd -s). Values may
 // be symbols in rd -s output: `schedule_preempt_disabled+41`, and slab objects in bt -F
 // output: `[ffff9f4b8a2d0000:task_struct]` (the word is the object's address).
+// A reader who walked the frame by hand may tag a word with the register it saves
+// (`ffffa0e401865500[rbp]`, `ffff941d45f98870[r14]`): the word is the value before it.
 // Tokens are separated by white space (never zero-width), so no input can make the
 // engine try the many ways of splitting one run of hex digits.
-const WORD_TOKEN = String.raw`(?:[0-9a-f]{8,16}|[A-Za-z_][\w.]{0,127}(?:\+\d{1,9})?|\[[0-9a-f]{8,16}:[\w.\-]{1,64}\])(?![\w.+])`;
+const WORD_TOKEN = String.raw`(?:[0-9a-f]{8,16}(?:\[[a-z][a-z0-9]{1,3}\])?|[A-Za-z_][\w.]{0,127}(?:\+\d{1,9})?|\[[0-9a-f]{8,16}:[\w.\-]{1,64}\])(?![\w.+])`;
+const REGISTER_TAG = /^([0-9a-f]{8,16})\[[a-z][a-z0-9]{1,3}\]$/;
 const SLAB_WORD = /^\[([0-9a-f]{8,16}):/;
 const WORD_LINE = new RegExp(String.raw`^([0-9a-f]{8,16}):\s{1,4}(${WORD_TOKEN}(?:\s{1,4}${WORD_TOKEN}){0,7})\s*$`);
 
@@ -103,7 +106,7 @@ export function readWords(trimmed: string, line: number): StackWord[] {
   for (const tok of m[2].trim().split(/\s+/)) {
     if (tok === '') continue;
     const at = (base + BigInt(8 * k)).toString(16);
-    const slab = SLAB_WORD.exec(tok);
+    const slab = SLAB_WORD.exec(tok) ?? REGISTER_TAG.exec(tok);
     out.push({ at, value: slab ? slab[1] : /^[0-9a-f]{8,16}$/.test(tok) ? tok.toLowerCase() : tok, line });
     k++;
   }
