@@ -73,6 +73,17 @@ describe('redactText', () => {
     expect(redactText(SYSLOG, { kaslr: true, secret: 's2' }).text).not.toBe(text);
   });
 
+  it('kaslr: an address printed as a signed long moves as its hex spelling does; a negative count stays', () => {
+    const dec = (a: bigint) => '-' + ((1n << 64n) - a).toString(10);
+    const { text } = redactText(
+      `task ffffa0ba50b620c0\n  owner = { counter = ${dec(0xffffa0ba50b620c0n)} }, count = { counter = -4294967297 }`,
+      { kaslr: true, secret: 's1' },
+    );
+    const [, hex] = /task (ffff[0-9a-f]{12})/.exec(text)!;
+    expect(text).toContain(`counter = ${dec(BigInt(`0x${hex}`))} }`);
+    expect(text).toContain('counter = -4294967297');
+  });
+
   it('the shift is one-to-one over every region', () => {
     const shift = kernelAddressShifter('x');
     const samples = [

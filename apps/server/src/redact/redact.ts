@@ -158,6 +158,12 @@ const PUBLIC_DOMAIN =
 
 const KERNEL_ADDRESS = /(?<!\w)(0x)?(ffff[0-9a-f]{12}|FFFF[0-9A-F]{12})(?!\w)/g;
 
+// The same addresses as gdb prints a signed long (crash's `struct` without `-x`:
+// `owner = { counter = -104752898236224 }` is 0xffffa0ba50b620c0), from LOW up to
+// 0xfffff00000000000: below that, 14 and 15 digits; a count like -4294967297 is left alone.
+const SIGNED_KERNEL_ADDRESS = /(?<![\w.])-(\d{14,15})(?![\w.])/g;
+const SIGNED_UPTO = 0xfffff00000000000n;
+
 const GiB = 1n << 30n;
 const TOP = 0xffffffff80000000n; // kernel text and modules: [TOP, 2^64)
 const LOW = 0xffff000000000000n; // everything else of the kernel's half: [LOW, TOP)
@@ -263,6 +269,11 @@ export class Redactor {
           this.addresses.set(hex, moved);
         }
         return `${prefix ?? ''}${moved}`;
+      });
+      out = out.replace(SIGNED_KERNEL_ADDRESS, (m, dec: string) => {
+        const a = (1n << 64n) - BigInt(dec);
+        if (a < LOW || a >= SIGNED_UPTO) return m;
+        return `-${((1n << 64n) - shift(a)).toString(10)}`;
       });
     }
     return out;
