@@ -256,6 +256,23 @@ describe('stripPrefixes', () => {
   });
 });
 
+describe("the next record's printk level a mail client joined onto a line", () => {
+  it('is dropped from a log line, and kept in prose', () => {
+    const t = splitLines(
+      [
+        '<6> [308.553788] Workqueue: events mei_cl_bus_rescan_work [mei] <4>',
+        '[308.553792] Call Trace:',
+        'levels such as <4>',
+      ].join('\n'),
+    );
+    expect([t.trimmed(0), t.trimmed(1), t.trimmed(2)]).toEqual([
+      'Workqueue: events mei_cl_bus_rescan_work [mei]',
+      'Call Trace:',
+      'levels such as <4>',
+    ]);
+  });
+});
+
 describe('splitLines', () => {
   it('numbers lines from 1 across LF, CRLF and CR', () => {
     const l = splitLines('a\r\nb\nc\rd\n');

@@ -784,6 +784,10 @@ function strip(raw: string, out: Stripped): void {
     if (s === before) break;
   }
   out.text = messageTail(s);
+  // The next record's printk level, which a mail client joined onto this line when it
+  // joined the records (Outlook: `… mei_cl_bus_rescan_work [mei] <4>` then
+  // `[308.553792] Call Trace:`): no kernel message ends in one.
+  if (prefixed) out.text = withoutTrailingLevel(out.text);
   out.prefixed = prefixed;
   out.syslogOnly = syslog && out.text === '';
   out.depth = depth;
@@ -791,6 +795,15 @@ function strip(raw: string, out: Stripped): void {
   out.time = time;
   out.callerTid = callerTid;
   out.caller = caller;
+}
+
+/** `s` without a trailing ` <N>` (a printk level, 0-7). */
+export function withoutTrailingLevel(s: string): string {
+  const n = s.length;
+  if (n < 4 || s.charCodeAt(n - 1) !== 62 /* > */ || s.charCodeAt(n - 3) !== 60 /* < */) return s;
+  const d = s.charCodeAt(n - 2);
+  if (d < 48 || d > 55 || s.charCodeAt(n - 4) !== 32) return s;
+  return trimEnd(s.slice(0, n - 4));
 }
 
 /** Trailing human comments and white space removed. */
@@ -927,7 +940,7 @@ export function splitLines(input: string): LineTable {
     let f = 0;
     if (p >= 0) {
       from = p;
-      text = messageTail(input.slice(p, i));
+      text = withoutTrailingLevel(messageTail(input.slice(p, i)));
       f = LINE_PREFIXED;
       prevDepth = 0;
     } else {

@@ -19,6 +19,7 @@ import {
   LineTable,
   MAX_LINE,
   type LineShape,
+  withoutTrailingLevel,
 } from './lines.js';
 
 /** Narrowest wrap a mail client applies (RFC 5322 asks for 78; clients use 72-80). */
@@ -876,13 +877,14 @@ function splitRecords(text: string): string[] {
   for (let guard = 0; guard < 64; guard++) {
     const at = recordJoinedAt(rest, 1);
     if (at < 0) break;
-    const head = rest.slice(0, at).trimEnd();
+    // (The joined record's printk level, `<4> [308.553799]`, ends the text before it.)
+    const head = withoutTrailingLevel(rest.slice(0, at).trimEnd());
     if (head.trim() !== '') parts.push(head);
     rest = rest.slice(rest.indexOf(']', at) + 2);
     const caller = /^\[ {0,8}[TC]\d{1,9}\] ?/.exec(rest);
     if (caller) rest = rest.slice(caller[0].length);
   }
-  parts.push(rest);
+  parts.push(withoutTrailingLevel(rest));
   return parts;
 }
 
