@@ -509,6 +509,23 @@ export function buildModel(records: Records, text: string, kernel: string | null
     const p = onCpuPid.get(cpu);
     return p !== undefined && p > 0 ? p : null;
   };
+  // A stack with no task line but its worker's `Workqueue: wq fn` line: the one worker a
+  // busy-workqueue dump shows running fn on wq (`in-flight: 441:mei_cl_bus_rescan_work`).
+  // None when it shows several: which one is unknown.
+  let workerOf: Map<string, number> | null = null;
+  const pidRunning = (wq: { wq: string; fn: string }): number | null => {
+    if (!workerOf) {
+      workerOf = new Map();
+      for (const w of records.works) {
+        if (w.state !== 'running' || w.workerPid == null || w.wq === null) continue;
+        const key = `${w.wq} ${w.fn}`;
+        const seen = workerOf.get(key);
+        workerOf.set(key, seen === undefined || seen === w.workerPid ? w.workerPid : -1);
+      }
+    }
+    const p = workerOf.get(`${wq.wq} ${wq.fn}`);
+    return p !== undefined && p > 0 ? p : null;
+  };
   for (let k = 0; k < n; k++) {
     let key: string | number | null;
     if (k < nRecords) {
@@ -516,6 +533,8 @@ export function buildModel(records: Records, text: string, kernel: string | null
       let pid = r.pid;
       if (pid === null && r.taskAddr) pid = pidOfAddr(r.taskAddr);
       if (pid === null && !r.taskAddr && r.onCpu && r.cpu !== null && r.format === 'cpu_dump') pid = pidOnCpu(r.cpu);
+      if (pid === null && !r.taskAddr && r.workqueue && r.format === 'stack' && records.works.length > 0)
+        pid = pidRunning(r.workqueue);
       key = refKey(pid, r.cpu, r.taskAddr);
       if (pid === 0 && r.taskAddr) key = `addr:${r.taskAddr}`;
       if (key === null) key = `anon:${anon++}`;

@@ -162,6 +162,61 @@ describe('resolveWorks', () => {
       expect([...model.cpus.keys()]).toEqual([]);
     });
 
+    it("ties a stack that kept only its `Workqueue:` line to the dump's one in-flight worker of that work", () => {
+      // i915 unload waiting in flush_workqueue while mei's rescan work hogs events (5.3):
+      // the sender cut the worker's task line, and the flusher's stack names no workqueue.
+      const text = [
+        'INFO: task i915_module_loa:2612 blocked for more than 61 seconds.',
+        'i915_module_loa D13256  2612    960 0x00004004',
+        'Call Trace:',
+        ' schedule+0x2b/0xb0',
+        ' schedule_timeout+0x219/0x3c0',
+        ' wait_for_common+0x13a/0x1f0',
+        ' flush_workqueue+0x19d/0x540',
+        ' intel_modeset_driver_remove+0xb3/0x140 [i915]',
+        '',
+        'Showing busy workqueues and worker pools:',
+        'workqueue events: flags=0x0',
+        '  pwq 2: cpus=1 node=0 flags=0x0 nice=0 active=2/256',
+        '    in-flight: 441:mei_cl_bus_rescan_work [mei]',
+        '    pending: dbs_work_handler',
+        '',
+        'Workqueue: events mei_cl_bus_rescan_work [mei]',
+        'Call Trace:',
+        ' schedule+0x2b/0xb0',
+        ' mei_cl_write+0x430/0x5a0 [mei]',
+        ' mei_cl_bus_rescan_work+0x1bc/0x350 [mei]',
+        ' process_one_work+0x245/0x5f0',
+        ' worker_thread+0x37/0x380',
+      ].join('\n');
+      const { model, edges } = resolve(text);
+      expect(model.taskById.get('task:441')?.frames.map((f) => f.fn)).toContain('mei_cl_write');
+      expect(model.tasks.some((t) => t.pid === null)).toBe(false);
+      const flush = edges.find((e) => e.kind === 'flushes')!;
+      expect(flush).toMatchObject({ from: 'task:2612', to: 'wq:events', confidence: 'guess' });
+      expect(flush.why).toContain('the busy-workqueue dump shows work in flight on events only');
+      expect(edges.find((e) => e.kind === 'runs' && e.from === 'wq:events')?.to).toBe('task:441');
+    });
+
+    it('names no workqueue for a flush when the dump shows work in flight on two', () => {
+      const text = [
+        'acme-ctl        D    0   100      1 0x00000000',
+        'Call Trace:',
+        ' schedule+0x2b/0xb0',
+        ' wait_for_common+0x13a/0x1f0',
+        ' flush_workqueue+0x19d/0x540',
+        ' acme_remove+0x42/0x90 [acme]',
+        'Showing busy workqueues and worker pools:',
+        'workqueue events: flags=0x0',
+        '  pwq 2: cpus=1 node=0 flags=0x0 nice=0 active=1/256',
+        '    in-flight: 441:acme_reset_work',
+        'workqueue kblockd: flags=0x18',
+        '  pwq 3: cpus=1 node=0 flags=0x0 nice=-20 active=1/256',
+        '    in-flight: 442:blk_mq_run_work_fn',
+      ].join('\n');
+      expect(resolve(text).edges.find((e) => e.kind === 'flushes')?.to).toBe('wq:?@acme_remove');
+    });
+
     it('a pending work waits behind an in-flight one only in a pool that made no progress', () => {
       const busy = DUMP(4790).split('\n').slice(1).join('\n').replace(' hung=72s', '');
       const { links } = resolve(busy);

@@ -178,6 +178,18 @@ export function resolveWorks(model: Model, waits: Map<string, TaskWait>): Resolv
     return out;
   };
 
+  /** The one workqueue the busy-workqueue dump shows work in flight on, if one. */
+  let onlyBusy: { wq: string; span: Span } | null | undefined;
+  const onlyBusyWorkqueue = (): { wq: string; span: Span } | null => {
+    if (onlyBusy !== undefined) return onlyBusy;
+    onlyBusy = null;
+    for (const r of model.records.works) {
+      if (r.state !== 'running' || r.workerPid == null || r.wq === null) continue;
+      if (onlyBusy && onlyBusy.wq !== r.wq) return (onlyBusy = null);
+      onlyBusy ??= { wq: r.wq, span: r.span };
+    }
+    return onlyBusy;
+  };
   const barrierOf = new Map<number, (typeof model.records.workBarriers)[number]>();
   for (const b of model.records.workBarriers) if (!barrierOf.has(b.pid)) barrierOf.set(b.pid, b);
   for (const w of waits.values()) {
@@ -224,18 +236,23 @@ export function resolveWorks(model: Model, waits: Map<string, TaskWait>): Resolv
       candidates = fn ? (runningByFn.get(fn) ?? []) : firstOthers(blockedRunning, t, 7);
       stated = (r) => r.stated && fn !== null;
     } else {
-      const wq = w.wq;
+      // The stack does not name the workqueue: a flush that does not return waits for work
+      // in flight on it, and a busy-workqueue dump lists every workqueue with such work.
+      // When that is one workqueue, it is the one flushed, most likely (the dump may be
+      // cut, or taken at another time: a guess).
+      const busy = w.wq ? null : onlyBusyWorkqueue();
+      const wq = w.wq ?? busy?.wq ?? null;
       const id = wq ? `wq:${wq}` : `wq:?@${site}`;
       target = { id, what: wq ? `workqueue ${wq}` : `a workqueue flushed from ${site}` };
-      addWork(id, 'wq', wq ?? `? (flushed by ${site})`, wq, 'unknown', ev);
+      addWork(id, 'wq', wq ?? `? (flushed by ${site})`, wq, 'unknown', busy ? [...ev, busy.span] : ev);
       link(
         [{ id, type: 'wq', label: wq ?? `workqueue flushed by ${site}` }],
         t.id,
         id,
         'flushes',
-        wq ? 'certain' : 'likely',
-        `${w.api.fn}${site !== w.api.fn ? ` from ${site}` : ''} waits for every work queued on ${wq ?? 'the workqueue'}${w.ruleSource ? ` (${w.ruleSource})` : ''}`,
-        ev,
+        busy ? 'guess' : wq ? 'certain' : 'likely',
+        `${w.api.fn}${site !== w.api.fn ? ` from ${site}` : ''} waits for every work queued on ${wq ?? 'the workqueue'}${w.ruleSource ? ` (${w.ruleSource})` : ''}${busy ? ` (the stack does not name it; the busy-workqueue dump shows work in flight on ${wq} only)` : ''}`,
+        busy ? [...ev, busy.span] : ev,
       );
       const info = wq ? workqueueInfo(wq) : undefined;
       // Workers of that queue, then (workqueue not printed) blocked kworkers of the

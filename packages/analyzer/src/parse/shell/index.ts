@@ -8,6 +8,8 @@ import type { ParsedFrame } from '../records.js';
 import { frameFromDecimalLine, isStackTerminator, parseFrameLine } from '../frames.js';
 import type { FormatParser, ParseContext } from '../parser.js';
 import { span } from '../parser.js';
+import type { LineTable } from '../../text/lines.js';
+import { parseWorkqueueLine } from '../dmesg/task-dump.js';
 import { collectHeaderParser, collectNoteParser, readProcFileHeader } from './collect.js';
 
 // Tested on every line a segment may start at: made once, not per call.
@@ -279,6 +281,16 @@ export const procStatusParser: FormatParser = {
   },
 };
 
+/** The work a stack's worker ran, when a sender kept print_worker_info's line and cut the
+ *  task line above it: `Workqueue: events mei_cl_bus_rescan_work [mei]`, then `Call Trace:`,
+ *  then the frames at `i`. */
+function workqueueAbove(lines: LineTable, i: number): { wq: string; fn: string } | null {
+  let j = i - 1;
+  if (j >= 0 && CALL_TRACE.test(lines.trimmed(j))) j--;
+  return j >= 0 ? parseWorkqueueLine(lines.trimmed(j)) : null;
+}
+const CALL_TRACE = /^Call [Tt]race:$/;
+
 // A stack pasted with no header: kept as a task of unknown pid so its waits still count.
 // Its frames may be in any trace syntax, or bpftrace's `fn+NNN` (decimal offsets).
 export const orphanStackParser: FormatParser = {
@@ -293,6 +305,7 @@ export const orphanStackParser: FormatParser = {
     // Its lines' printk caller id (`[T18021]`, `[C3]`) says whose it is.
     const pid = callerTaskOf(lines, i, end);
     const cpu = pid === null ? callerCpuOf(lines, i, end) : null;
+    const workqueue = workqueueAbove(lines, i);
     ctx.records.addTask({
       pid,
       comm: null,
@@ -300,6 +313,7 @@ export const orphanStackParser: FormatParser = {
       cpu,
       taskAddr: null,
       frames,
+      workqueue,
       span: span(lines, i, end),
       format: 'stack',
     });
