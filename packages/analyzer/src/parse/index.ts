@@ -15,6 +15,7 @@ import {
   crashWordsParser,
 } from './crash/session.js';
 import { crashStructParser } from './crash/struct.js';
+import { crashLockSummaryParser } from './crash/lock-summary.js';
 import { DMESG_PARSERS } from './dmesg/index.js';
 import { SHELL_PARSERS } from './shell/index.js';
 
@@ -26,6 +27,7 @@ export const PARSERS: FormatParser[] = [
   crashPsTimeParser,
   crashKmemOParser,
   crashStructParser,
+  crashLockSummaryParser,
   crashEvalParser,
   crashDisParser,
   crashSysParser,

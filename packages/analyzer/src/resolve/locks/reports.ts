@@ -7,6 +7,12 @@ import type { HeldLockRecord } from '../../parse/records.js';
 import type { TaskWait } from '../../waits/find.js';
 import { TYPE_WORD, type LockTable } from './table.js';
 
+const OWNER_SAYS: Record<string, string> = {
+  lockdep: 'lockdep lists it as held by',
+  spinlock_debug: "the spinlock's .owner field names",
+  crash_lock_summary: "a crash extension's summary of the lock reads its owner word as",
+};
+
 export function fromLockReports(table: LockTable, waits: Map<string, TaskWait>): void {
   let heldBy: Map<string, HeldLockRecord[]> | undefined;
   for (const f of table.model.records.lockFacts) {
@@ -35,14 +41,15 @@ export function fromLockReports(table: LockTable, waits: Map<string, TaskWait>):
     const l = table.ensure(addr, name, f.type ?? 'other', [f.span]);
     // A lockdep report's lock with an owner and no waiter is the held half of the report.
     if (f.format === 'lockdep' && owner && !f.waiters?.length) l.reported = true;
-    // lockdep's list and a debug spinlock's own .owner field state the owner; the hung-task hint only guesses it.
-    const stated = f.format === 'lockdep' || f.format === 'spinlock_debug';
+    // lockdep's list, a debug spinlock's own .owner field and a crash extension's reading
+    // of the owner word state the owner; the hung-task hint only guesses it.
+    const stated = f.format === 'lockdep' || f.format === 'spinlock_debug' || f.format === 'crash_lock_summary';
     if (owner)
       table.setOwner(
         l,
         owner.id,
         stated ? 'certain' : 'likely',
-        `${f.format === 'lockdep' ? 'lockdep lists it as held by' : f.format === 'spinlock_debug' ? "the spinlock's .owner field names" : 'the kernel reports it likely owned by'} ${owner.comm ?? ''} (${owner.pid})`,
+        `${OWNER_SAYS[f.format] ?? 'the kernel reports it likely owned by'} ${owner.comm ?? ''} (${owner.pid})`,
         [f.span],
       );
     for (const wref of f.waiters ?? []) {
@@ -54,7 +61,9 @@ export function fromLockReports(table: LockTable, waits: Map<string, TaskWait>):
           named ? 'likely' : 'certain',
           f.format === 'lockdep'
             ? 'lockdep: it is trying to acquire it'
-            : `the report says this task is blocked on it${named ? `; ${named.why}` : ''}`,
+            : f.format === 'crash_lock_summary'
+              ? "the crash extension's summary lists it on the lock's wait list"
+              : `the report says this task is blocked on it${named ? `; ${named.why}` : ''}`,
           named ? [f.span, ...named.evidence] : [f.span],
         );
     }
