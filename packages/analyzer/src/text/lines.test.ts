@@ -28,6 +28,26 @@ describe('stripPrefixes', () => {
     ['Dez 01 05:01:20 host kernel:  __schedule+0x2c4/0x700', ' __schedule+0x2c4/0x700', null],
     ['janv. 21 09:12:01 host kernel: Call Trace:', 'Call Trace:', null],
     ['12月 01 05:01:20 host kernel: Call Trace:', 'Call Trace:', null],
+    // the facility.level a syslog daemon writes: syslog-ng's template (facility, then
+    // facility.level, before the time), busybox syslogd (after the host), OpenWrt's logread
+    // (a ctime date, no host)
+    [
+      'kern: kern.notice: Jan 13 02:49:23 kernel:  [<ffffffff815e0dca>] schedule+0x3a/0x50',
+      ' [<ffffffff815e0dca>] schedule+0x3a/0x50',
+      null,
+    ],
+    ['kern: kern.err: Jan 13 02:49:23 kernel: INFO: task x:1 blocked', 'INFO: task x:1 blocked', null],
+    [
+      'Jun  4 09:24:12 alpine kern.warn kernel: [  152.014434] INFO: task x:1 blocked',
+      'INFO: task x:1 blocked',
+      152.014434,
+    ],
+    ['Apr  5 20:58:43 syzkaller kern.warning kernel: [  173.26][   T45] Call Trace:', 'Call Trace:', 173.26],
+    [
+      'Wed Jun  1 22:19:30 2022 kern.warn kernel: [  119.561227]  __schedule+0x2c4/0x700',
+      ' __schedule+0x2c4/0x700',
+      119.561227,
+    ],
     // a syslog time whose host and program fields came out empty, before the dmesg time
     ['Sep 28 15:40:01  [  611.520537][    C0] rcu: INFO: rcu_sched', 'rcu: INFO: rcu_sched', 611.520537],
     // a carriage return shown in caret notation at the line end (a terminal log, a web copy)

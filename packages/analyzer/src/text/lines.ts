@@ -317,14 +317,20 @@ const LEVEL = /^<\d{1,2}>(?: (?=\[))?/;
 // own lines; a two-digit one followed by more code bytes is the rest of the Code: line.
 const CODE_BYTES_AFTER_MARK = /^ [0-9a-f]{2}(?: |$)/;
 // dmesg -x (--decode): `kern  :warn  : [ 4838.219744] …` (facility and level, padded).
+// A syslog-ng template that writes the facility, then facility.level, before the time:
+// `kern: kern.notice: Jan 13 02:49:23 kernel:  [<ffffffff815e0dca>] schedule+0x3a/0x50`.
 const DECODED_LEVEL =
-  /^(?:kern|user|mail|daemon|auth|syslog|lpr|news|uucp|cron|authpriv|ftp|local[0-7]) {0,3}:(?:emerg|alert|crit|err|warn|notice|info|debug) {0,3}: /;
+  /^(?:kern|user|mail|daemon|auth|syslog|lpr|news|uucp|cron|authpriv|ftp|local[0-7]) {0,3}:(?: (?:kern|user|daemon|syslog|local[0-7])\.)?(?:emerg|alert|crit|err|warn|warning|notice|info|debug) {0,3}: /;
 // syslog and journalctl's default: `Mar  3 10:11:12 host kernel: ` (`-o short-precise`:
 // `Mar 03 10:11:12.123456 host kernel: `); `-o short-full`: `Sun 2024-03-03 10:11:12 UTC host kernel: `.
 // The month is strftime's `%b` in the log's locale (systemd's journalctl and rsyslog's
 // traditional format both print it so): `déc`, `Dez`, `janv.`, `дек`, `12月` as well as `Dec`.
+// busybox syslogd (Alpine, embedded boards) writes the facility.level between the host
+// and the program: `Jun  4 09:24:12 alpine kern.warn kernel: [  152.014434] …`; OpenWrt's
+// logread has a ctime date and no host: `Wed Jun  1 22:19:30 2022 kern.warn kernel: […] …`
+// (the facility.level takes the host's place).
 const SYSLOG =
-  /^(?:(?:\p{L}{3,5}\.?|\d{1,2}月) [ \d]\d \d\d:\d\d:\d\d(?:\.\d{1,9})?|[A-Z][a-z]{2} \d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{1,9})? [A-Z][A-Za-z]{0,4}(?:[+-]\d{1,2}(?::?\d\d)?)?) [\w.-]{1,64} kernel: ?/u;
+  /^(?:(?:\p{L}{3,5}\.?|\d{1,2}月) [ \d]\d \d\d:\d\d:\d\d(?:\.\d{1,9})?|[A-Z][a-z]{2} \d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{1,9})? [A-Z][A-Za-z]{0,4}(?:[+-]\d{1,2}(?::?\d\d)?)?|[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4}) [\w.-]{1,64}(?: (?:kern|user|daemon|syslog|local[0-7])\.(?:emerg|alert|crit|err|warn|warning|notice|info|debug))? kernel: ?/u;
 // journalctl -o short-iso / rfc3339: `2024-03-03T10:11:12+0000 host kernel: `; -o short-unix:
 // `1709460672.123456 host kernel: `.
 const JOURNAL_ISO =
