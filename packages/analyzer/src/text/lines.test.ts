@@ -133,6 +133,8 @@ describe('stripPrefixes', () => {
       (n: number) => `${String(n).padStart(6)}\t`,
       (n: number) => `${n}: `,
       (n: number) => `${String(n).padStart(3)} | `,
+      // bat's gutter: the number padded, then a box-drawing bar
+      (n: number) => `${String(n + 7343).padEnd(7)}\u2502 `,
     ]) {
       const t = splitLines(body.map((l, k) => fmt(k + 1) + l).join('\n'));
       expect([0, 1, 2, 3].map((i) => t.trimmed(i))).toEqual([

@@ -286,8 +286,9 @@ function quotedText(input: string, first: [number, number][]): boolean {
 }
 
 // A line number an editor, `cat -n`, `nl` or a web paste view put before each line:
-// digits, then a tab, `: ` or `|` (never bare spaces: crash `ps` rows start with pids).
-const LINE_NUMBER = /^[ \t]{0,8}(\d{1,7})(?:\t| ?\| ?|: )/;
+// digits, then a tab, `: ` or `|` (never bare spaces: crash `ps` rows start with pids);
+// bat's gutter pads the number and draws the bar as U+2502: `7366   │ 0,5027,…;watchdog: …`.
+const LINE_NUMBER = /^[ \t]{0,8}(\d{1,7})(?:\t| {0,4}[|\u2502] ?|: )/;
 
 /**
  * Is the text numbered line by line as a whole? Most of its first 200 non-empty lines
