@@ -16,6 +16,21 @@ describe('watchdog headlines alone', () => {
     expect(doc.tasks.map((t) => [t.pid, t.comm])).toEqual([[pid, comm]]);
   });
 
+  it.each([
+    ['0,5027,12935280555,-;watchdog: BUG: soft lockup - CPU#8', 8],
+    ['[  412.280794] watchdog: BUG: soft lockup - CPU#2 stuck for 26s', 2],
+    ['NMI watchdog: BUG: soft lockup - CPU#34 stuck', 34],
+  ])('reads a soft lockup headline cut after its CPU number: %s', (line, n) => {
+    const doc = analyze(line + '\n');
+    expect(doc.kind).toBe('soft_lockup');
+    expect(cpu(doc, n)?.stuck).toBe(true);
+    expect(doc.tasks).toEqual([]);
+  });
+
+  it('does not take a soft lockup headline cut inside prose for a report', () => {
+    expect(analyze('BUG: soft lockup - CPU#8 is what we keep seeing\n').cpus).toEqual([]);
+  });
+
   it('does not take a syzkaller title for a soft lockup headline', () => {
     expect(analyze('BUG: soft lockup in ext4_fill_super\n').cpus).toEqual([]);
   });

@@ -32,6 +32,12 @@ import { isCsdReportLine } from '../interleave.js';
 // numbers and `[comm:pid]` are read as they are.
 const SOFT =
   /BUG: soft lockup\.? {0,2}[-\u2013\u2014]? {0,2}CPU#(\d{1,5}) stuck for (\d{1,7}) ?s!? {0,2}[-\u2013\u2014]? {0,2}\[(.{1,16}?):(\d{1,10})\]/;
+// The same headline cut at the end of the text or of a line (a bug tracker's excerpt, a
+// page store, a terminal that cut the line): `watchdog: BUG: soft lockup - CPU#8` with
+// nothing after the CPU number, or cut inside `stuck for 22s!`. The CPU is still the one
+// stuck; the task and the seconds are not known.
+const SOFT_CUT =
+  /BUG: soft lockup\.? {0,2}[-\u2013\u2014]? {0,2}CPU#(\d{1,5})(?: stuck(?: for(?: (\d{1,7}) ?s!?)?)?)?$/;
 // `Watchdog detected hard LOCKUP on cpu %d` (kernel/watchdog_perf.c; the 6.6+ buddy
 // detector prints `watchdog: CPU4: Watchdog detected …` from the CPU that noticed; before
 // 4.x panic() printed `Kernel panic - not syncing: Watchdog detected hard LOCKUP on cpu %d`).
@@ -82,7 +88,7 @@ export const softLockupParser: FormatParser = {
   },
   parse(lines, i, ctx) {
     const m = SOFT.exec(lines.trimmed(i));
-    if (!m) return null;
+    if (!m) return softLockupCut(lines, i, ctx);
     const cpu = Number(m[1]);
     const seconds = Number(m[2]);
     const task = { pid: Number(m[4]), comm: m[3], taskAddr: null };
@@ -104,6 +110,26 @@ export const softLockupParser: FormatParser = {
     return preambleEnd(lines, i + 1);
   },
 };
+
+/** A soft-lockup headline cut after its CPU number (SOFT_CUT): the CPU is stuck, its task unknown. */
+function softLockupCut(lines: LineTable, i: number, ctx: ParseContext): number | null {
+  const t = lines.trimmed(i);
+  const c = SOFT_CUT.exec(t);
+  if (!c) return null;
+  const cpu = Number(c[1]);
+  const seconds = c[2] === undefined ? null : Number(c[2]);
+  dmesgState(ctx).stuck.set(cpu, seconds === null ? 'soft lockup' : `soft lockup for ${seconds}s`);
+  ctx.records.reports.push({
+    kind: 'soft_lockup',
+    header: t,
+    cpu,
+    seconds,
+    span: span(lines, i, i + 1),
+    format: 'soft_lockup',
+  });
+  announceCpu(ctx, cpu, i + 1, true);
+  return preambleEnd(lines, i + 1);
+}
 
 export const hardLockupParser: FormatParser = {
   name: 'hard_lockup',
