@@ -201,3 +201,32 @@ describe('readTrace on 32-bit x86 register dumps', () => {
     ]);
   });
 });
+
+describe('readTrace on the show_registers of other architectures', () => {
+  it("reads OpenRISC's register dump, its `Process … (pid: …)` line and the blank line before `Stack:` as one trace", () => {
+    const t = show(
+      [
+        'CPU #: 0',
+        '   PC: c03aa6e0    SR: 00008a7f    SP: c15c9b9c',
+        'GPR00: 00000000 GPR01: c15c9b9c GPR02: c15c9bc0 GPR03: 00000000',
+        '  RES: fffffffe oGPR11: ffffffff',
+        'Process find (pid: 58, stackpage=c156ef00)',
+        '',
+        'Stack:',
+        'Call trace:',
+        '[<8725bbff>] ktime_get+0x70/0x1bc',
+        '[<ddad94d4>] rpc_count_iostats_metrics+0x44/0x2c4',
+        'after the trace',
+      ].join('\n'),
+    );
+    expect(t.frames).toEqual(['ktime_get', 'rpc_count_iostats_metrics']);
+    expect(t.end).toBe(10);
+  });
+
+  it('ends a trace at a blank line followed by anything but a frame or `Stack:`', () => {
+    const t = show(
+      ['Call trace:', '[<8725bbff>] ktime_get+0x70/0x1bc', '', 'Process find (pid: 58, stackpage=c156ef00)'].join('\n'),
+    );
+    expect(t.end).toBe(2);
+  });
+});

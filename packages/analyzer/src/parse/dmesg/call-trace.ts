@@ -57,8 +57,9 @@ const LR_LINE = /^(?:lr : (?:\[<[0-9a-f]{8,16}>\] )?|LR is at )(\S{1,200})/;
 
 // Register lines of `__show_regs` (x86, arm64, ppc): `RSP: 0018:ffffc9…  EFLAGS: 00000246`,
 // `RAX: … RBX: …`, `FS:  0000(0000) GS:…`, `CR2: …`, `x29: ffff… x28: …`, `sp : ffff…`, `pstate: 60400005 (nZCv …)`.
+// OpenRISC's show_registers starts with `PC: c03aa6e0    SR: 00008a7f    SP: c15c9b9c`.
 const REG_LINE =
-  /^(?:R[A-Z0-9]{1,2}|E[A-Z]{1,5}|[CDEFGS]S|CR\d|DR\d|PKRU|ORIG_[A-Z]{2,3}|x\d{1,2}|sp|pstate|GPR\d\d|MSR|CTR|LR|XER|CFAR|DAR|DSISR|TRAP|SOFTE|IRQMASK) {0,3}: {0,3}[0-9a-f(]/;
+  /^(?:R[A-Z0-9]{1,2}|E[A-Z]{1,5}|[CDEFGS]S|CR\d|DR\d|PKRU|ORIG_[A-Z]{2,3}|x\d{1,2}|sp|pstate|GPR\d\d|MSR|CTR|LR|XER|CFAR|DAR|DSISR|TRAP|SOFTE|IRQMASK|PC) {0,3}: {0,3}[0-9a-f(]/;
 const REG_PAIR = /\b([A-Za-z][A-Za-z0-9_]{0,7}) ?: {0,3}(?:[0-9a-f]{4}:)?([0-9a-f]{4,16})\b/g;
 
 // Other lines inside a dump: `Code: 48 89 …`, `Stack:` + raw words (3.x x86 show_stack;
@@ -70,7 +71,10 @@ const REG_PAIR = /\b([A-Za-z][A-Za-z0-9_]{0,7}) ?: {0,3}(?:[0-9a-f]{4}:)?([0-9a-
 // [<…>]`), bare module addresses `? 0xffffffffc0370000`; powerpc's frames without a symbol
 // (`[c00000000f4f7380] [c00000000f4f73c0] 0xc00000000f4f73c0 (unreliable)`), its register
 // dump's `NIP:  … LR: …`, `REGS: … TRAP: 0900`, `LR [ … ] fn` / `LR = fn` lines and
-// `Instruction dump:`.
+// `Instruction dump:`; OpenRISC's `CPU #: 0` (show_registers, arch/openrisc/kernel/traps.c);
+// the `Process find (pid: 58, stackpage=c156ef00)` line of the show_registers of
+// OpenRISC, ARM (`stack limit = 0x…`), MIPS (`threadinfo=…`), m68k, sh and 2.6 x86-32
+// (`ti=… task=…`).
 const OTHER_BODY = [
   /^Code: /,
   /^Stack:$/,
@@ -88,6 +92,8 @@ const OTHER_BODY = [
   /^REGS: [0-9a-f]{8,16} TRAP: [0-9a-f]{4}/,
   /^LR (?:\[[0-9a-f]{8,16}\] |= )\S/,
   /^Register r\d{1,2} information:/,
+  /^CPU #: \d{1,5}$/,
+  /^Process .{1,64} \(pid: \d{1,10}[,)]/,
 ];
 
 // powerpc: `--- interrupt: 900 at fn+0x8c/0xd0` where an interrupt's frames end and the
@@ -225,12 +231,14 @@ export function readTrace(
       // Editors add blank lines; continue only if the next non-blank line is a frame.
       let k = j + 1;
       while (k < lines.length && k - j < 3 && lines.blank(k)) k++;
+      // OpenRISC's show_registers prints `\nStack: ` before the stack words and the trace.
       if (
         k < lines.length &&
         k - j < 3 &&
         (frameOfLine(table, lines.trimmed(k)) ||
           armCallOfLine(table, lines.trimmed(k)) ||
-          MARKER.test(lines.trimmed(k)))
+          MARKER.test(lines.trimmed(k)) ||
+          lines.trimmed(k) === 'Stack:')
       )
         continue;
       break;
