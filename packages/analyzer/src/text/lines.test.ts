@@ -48,6 +48,12 @@ describe('stripPrefixes', () => {
       ' __schedule+0x2c4/0x700',
       119.561227,
     ],
+    // a shell prompt the console glued before a kernel line
+    ['[root@node2 ~]# [12032.818764] NMI watchdog: BUG: soft lockup', 'NMI watchdog: BUG: soft lockup', 12032.818764],
+    ['root@debian:~# [  12.5] INFO: task x:1 blocked', 'INFO: task x:1 blocked', 12.5],
+    ['/ # [  467.110000] watchdog: BUG: soft lockup', 'watchdog: BUG: soft lockup', 467.11],
+    // a prompt without a dmesg time after it is a command line, kept
+    ['[root@node2 ~]# echo w > /proc/sysrq-trigger', '[root@node2 ~]# echo w > /proc/sysrq-trigger', null],
     // a syslog time whose host and program fields came out empty, before the dmesg time
     ['Sep 28 15:40:01  [  611.520537][    C0] rcu: INFO: rcu_sched', 'rcu: INFO: rcu_sched', 611.520537],
     // a carriage return shown in caret notation at the line end (a terminal log, a web copy)

@@ -382,6 +382,11 @@ const MODULE_TAG = /^\[name:[\w.-]{1,40}&\]/;
 const SLASH_COMMENT = /\s\/\/.*$/;
 // A getty prompt the console glued before a kernel line: `syzkaller login: [  709.68] INFO: …`.
 const LOGIN_PROMPT = /^[\w.-]{1,64} login: (?=\[ {0,12}\d{1,10}\.\d)/;
+// A shell prompt the console glued before a kernel line (the kernel printed while the
+// shell waited): `[root@node2 ~]# [12032.818764] NMI watchdog: …` (bash on Red Hat),
+// `root@host:~# [ …`, busybox's `/ # [  467.110000] watchdog: …`. Only before a dmesg time.
+const SHELL_PROMPT =
+  /^(?:\[[\w.-]{1,32}@[\w.-]{1,64} [^\]]{1,64}\]|[\w.-]{1,32}@[\w.-]{1,64}:[^ ]{0,128}|[~/][^ ]{0,128} ?)[#$] (?=\[ {0,12}\d{1,10}\.\d)/;
 // A host label before each line of a parallel shell's output (pdsh, clush, ansible:
 // `node17: [ 8123.44] INFO: …`), or `kernel: ` cut out of a syslog line: only before a
 // dmesg timestamp, so a message that merely contains `word: ` is left alone.
@@ -713,6 +718,13 @@ function strip(raw: string, out: Stripped): void {
     if (isWordish(c0) && (m = LOGIN_PROMPT.exec(s))) {
       s = s.slice(m[0].length);
       c0 = s.charCodeAt(0);
+    }
+    if (c0 === 91 /* [ */ || c0 === 47 /* / */ || c0 === 126 /* ~ */ || isWordish(c0)) {
+      const at = s.indexOf('# [');
+      if (((at > 0 && at <= 260) || s.indexOf('$ [') > 0) && (m = SHELL_PROMPT.exec(s))) {
+        s = s.slice(m[0].length);
+        c0 = s.charCodeAt(0);
+      }
     }
     if (isWordish(c0)) {
       const at = s.indexOf(': [');
