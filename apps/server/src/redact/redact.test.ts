@@ -117,6 +117,13 @@ describe('redactText', () => {
     expect(out.slice(1)).toEqual(['[<ffffffffffffffff>] 0xffffffffffffffff', 'RAX: ffffffffffffffda', '']);
   });
 
+  it('keeps a syslog facility.level, which names no machine, and still replaces a .info host', () => {
+    const text = 'kern: kern.info: Jan 13 02:49:23 kernel: kswapd0 D\nnfs: server files.example.info not responding\n';
+    const out = redactText(text).text.split('\n');
+    expect(out[0]).toBe('kern: kern.info: Jan 13 02:49:23 kernel: kswapd0 D');
+    expect(out[1]).not.toContain('files.example.info');
+  });
+
   it('stays linear on repeated lines and a big input', () => {
     const line = 'Jan  5 10:20:30 db-7 kernel: 10.0.0.1 ffff8f1afdf55fe8 ::1 a@b.example /home/x ff:ff:ff:ff:ff:ff\n';
     const small = line.repeat(2_000);

@@ -152,6 +152,10 @@ const FQDN = new RegExp(
   String.raw`(?<![\w.@-])[A-Za-z0-9][A-Za-z0-9-]{0,62}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.(?:com|net|org|io|edu|gov|mil|int|info|biz|dev|cloud|local|lan|internal|intranet|intra|corp|home|priv|private|localdomain|example|test|[a-z]{2})(?![\w-]|\.[A-Za-z0-9])`,
   'g',
 );
+/** A syslog facility.level a logger writes before each line (`kern.info`, `daemon.info`):
+ *  a `.info` name that is no machine's. */
+const SYSLOG_PRIORITY =
+  /^(?:kern|user|mail|daemon|auth|syslog|lpr|news|uucp|cron|authpriv|ftp|local[0-7])\.(?:emerg|alert|crit|err|warn|warning|notice|info|debug)$/i;
 /** Public names that say nothing about the team's machines (upstream links in dumps). */
 const PUBLIC_DOMAIN =
   /(?:^|\.)(?:kernel\.org|lkml\.org|redhat\.com|ubuntu\.com|canonical\.com|launchpad\.net|debian\.org|suse\.com|github\.com|fedoraproject\.org|centos\.org)$/i;
@@ -250,7 +254,9 @@ export class Redactor {
     out = out.replace(ROOT_PATH, (_m, rest: string) => `/root/${this.paths.get(rest)}`);
     if (this.hostPattern) out = out.replace(this.hostPattern, (m) => this.hosts.get(m.split('.', 1)[0]));
     out = out.replace(FQDN, (m) =>
-      PUBLIC_DOMAIN.test(m) || !/[A-Za-z]/.test(m.split('.', 1)[0]) ? m : this.hosts.get(m.toLowerCase()),
+      PUBLIC_DOMAIN.test(m) || SYSLOG_PRIORITY.test(m) || !/[A-Za-z]/.test(m.split('.', 1)[0])
+        ? m
+        : this.hosts.get(m.toLowerCase()),
     );
     // The user of the kernel banner's "(user@host)" is a person too.
     out = out.replace(
