@@ -464,6 +464,18 @@ describe('32-bit ARM call lines', () => {
       'dump_stack_lvl',
     );
   });
+  it("reads the verbose form's parentheses with the addresses left out", () => {
+    expect(call('(__schedule) from (schedule+0x5b/0x90)')).toEqual({
+      callee: { fn: '__schedule', offset: null, size: null, module: null, addr: null, reliable: true, generic: true },
+      caller: { fn: 'schedule', offset: '0x5b', size: '0x90', module: null, addr: null, reliable: true, generic: true },
+    });
+    expect(call('(mmci_remove [armmmci]) from (amba_remove+0x13/0x42)')!.callee).toMatchObject({
+      fn: 'mmci_remove',
+      module: 'armmmci',
+    });
+    for (const t of ['(see above) from (the log+0x1/0x2)', '(foo) from (bar)', '(foo) from bar+0x1/0x2'])
+      expect(armCallOfLine(table, t), t).toBeUndefined();
+  });
   it("is the same frame object as the frame table's for the same text", () => {
     const a = armCallOfLine(table, 'show_stack from dump_stack_lvl+0x70/0x94')!;
     expect(armCallOfLine(table, 'show_stack from dump_stack_lvl+0x70/0x94')).toBe(a);

@@ -385,6 +385,8 @@ export function frameFromAnnotation(s: string, line: number): ParsedFrame | unde
 //   `[<80de0078>] (dump_backtrace) from [<80de0574>] (show_stack+0x28/0x2c)`  (BACKTRACE_VERBOSE, and before 5.13)
 //   `[<c0012345>] (fn+0x0/0x10) from [<c0012400>] (caller+0x20/0x40)`          (3.x: `%pS` on both)
 //   `dump_backtrace from show_stack+0x28/0x2c`                                (5.13+ default)
+//   `(__schedule) from (schedule+0x5b/0x90)`   (the verbose form with its `[<addr>]`s left
+//                                                out, as some reports print or paste it)
 // `%pB` may add ` [module]` (and a build id); syzkaller adds ` file.c:123` after the symbol.
 const ARM_SYM = String.raw`(${FN})(?:\+0x(${HEX}{1,8})/0x(${HEX}{1,8}))?(?: \[([\w-]{1,64})(?: ${HEX}{1,64})?\])?`;
 const ARM_CALLER = String.raw`(${FN})\+0x(${HEX}{1,8})/0x(${HEX}{1,8})(?: \[([\w-]{1,64})(?: ${HEX}{1,64})?\])?`;
@@ -393,6 +395,10 @@ const ARM_VERBOSE = new RegExp(
 );
 const ARM_SHORT = new RegExp(
   String.raw`^${ARM_SYM}(?: [\w/.-]{1,200}:\d{1,6})? from ${ARM_CALLER}(?: [\w/.-]{1,200}:\d{1,6})?$`,
+);
+
+const ARM_PAREN = new RegExp(
+  String.raw`^\(${ARM_SYM}(?: [\w/.-]{1,200}:\d{1,6})?\) from \(${ARM_CALLER}(?: [\w/.-]{1,200}:\d{1,6})?\)$`,
 );
 
 /** The call a 32-bit ARM backtrace line prints, as frame-table frames, or undefined. */
@@ -406,8 +412,10 @@ export function armCallOfLine(table: FrameTable, trimmed: string): ArmCall | und
 function parseArmCall(s: string, table: FrameTable): ArmCall | null {
   const v = ARM_VERBOSE.exec(s);
   // Groups: [addr] fn off size mod [addr] fn off size mod (verbose); the same without the
-  // addresses (short).
-  const g = v ? [v[2], v[3], v[4], v[5], v[7], v[8], v[9], v[10]] : ARM_SHORT.exec(s)?.slice(1);
+  // addresses (short, and the verbose form's parentheses without its addresses).
+  const g = v
+    ? [v[2], v[3], v[4], v[5], v[7], v[8], v[9], v[10]]
+    : (s.charCodeAt(0) === 40 /* ( */ ? ARM_PAREN : ARM_SHORT).exec(s)?.slice(1);
   if (!g) return null;
   const hex = (h: string | undefined) => (h === undefined ? null : '0x' + h.toLowerCase());
   return {
