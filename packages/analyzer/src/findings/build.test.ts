@@ -116,3 +116,33 @@ describe('buildFindings', () => {
     expect(missing!.nextSteps?.length ?? 0).toBeGreaterThan(0);
   });
 });
+
+describe('a root blocker caught printing', () => {
+  it('names the printk caller and its caller after where the CPU is', () => {
+    const text = [
+      'watchdog: BUG: soft lockup - CPU#2 stuck for 23s! [scanner:4242]',
+      'CPU: 2 PID: 4242 Comm: scanner Not tainted 6.1.0 #1',
+      'RIP: 0010:console_unlock+0x343/0x540',
+      'Call Trace:',
+      ' vprintk_emit+0x193/0x280',
+      ' printk+0x52/0x6e',
+      ' report_one+0x114/0x130',
+      ' scan_all+0x76/0x100',
+      ' do_syscall_64+0x3b/0x90',
+    ].join('\n');
+    const root = findingsOf(text, 'soft_lockup').findings.find((f) => f.kind === 'root_blocker');
+    expect(root?.summary).toContain('at console_unlock (printing for report_one, called by scan_all)');
+  });
+  it('leaves a stack that does not print as it was', () => {
+    const text = [
+      'watchdog: BUG: soft lockup - CPU#2 stuck for 23s! [scanner:4242]',
+      'CPU: 2 PID: 4242 Comm: scanner Not tainted 6.1.0 #1',
+      'RIP: 0010:scan_all+0x343/0x540',
+      'Call Trace:',
+      ' report_one+0x114/0x130',
+      ' do_syscall_64+0x3b/0x90',
+    ].join('\n');
+    const root = findingsOf(text, 'soft_lockup').findings.find((f) => f.kind === 'root_blocker');
+    expect(root?.summary ?? '').not.toContain('printing');
+  });
+});

@@ -2,6 +2,8 @@
 // dump leaves open (with concrete next steps). Most important first.
 
 import { isLoopLeaf } from '../knowledge/loop-leaves.js';
+import { isPrintkEntry } from '../knowledge/printk-entries.js';
+import { STACK_BOTTOM_FRAMES } from '../knowledge/stack-ends.js';
 import { idleHeldLock, waitedOn } from '../graph/waited-on.js';
 import type { Confidence, Finding, GraphEdge, GraphNode, Kind, Lock, Span } from '../contract.js';
 import { EXTERNAL_SITUATIONS, nextStepFields, type NextStepFields } from '../knowledge/next-steps.js';
@@ -100,6 +102,9 @@ function whereIs(task: ModelTask): string {
   const own = task.frames.filter((f) => f.context !== 'irq' && f.context !== 'nmi');
   const k = own.findIndex((f) => f.reliable && !isGenericFrame(f.fn));
   if (k >= 0) {
+    // A CPU caught printing: the loop that prints is printk's caller's, or its caller's.
+    const printing = printingFor(own, k);
+    if (printing) return `${own[k].fn} (${printing})`;
     // A delay or bit-search helper is the loop's body: the loop is its caller's.
     if (!isLoopLeaf(own[k].fn)) return own[k].fn;
     const caller = own.slice(k + 1).find((f) => f.reliable && !isGenericFrame(f.fn) && !isLoopLeaf(f.fn));
@@ -108,6 +113,26 @@ function whereIs(task: ModelTask): string {
   const guess = own.every((f) => !f.reliable) ? own.find((f) => !isGenericFrame(f.fn)) : undefined;
   if (guess) return `${guess.fn} (from unreliable '?' frames)`;
   return (own[0] ?? task.frames[0]).fn;
+}
+
+/**
+ * `printing for CALLER, called by CALLER2` when the frame at k is printk itself or below
+ * it (console_unlock, a console driver's write): the first two reliable frames above the
+ * printk entry that are not printk's own. Undefined when the stack does not go through
+ * printk there.
+ */
+function printingFor(own: ModelTask['frames'], k: number): string | undefined {
+  let p = -1;
+  for (let i = k; i < own.length && i < k + 24; i++) {
+    if (own[i].reliable && isPrintkEntry(own[i].fn)) p = i;
+    else if (p >= 0) break;
+  }
+  if (p < 0) return undefined;
+  const callers = own
+    .slice(p + 1)
+    .filter((f) => f.reliable && !isGenericFrame(f.fn) && !isPrintkEntry(f.fn) && !STACK_BOTTOM_FRAMES.test(f.fn));
+  if (!callers.length) return undefined;
+  return `printing for ${callers[0].fn}${callers[1] ? `, called by ${callers[1].fn}` : ''}`;
 }
 
 /** A node's own evidence and that of every edge into it, in one list. */
