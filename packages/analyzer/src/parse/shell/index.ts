@@ -10,6 +10,7 @@ import type { FormatParser, ParseContext } from '../parser.js';
 import { span } from '../parser.js';
 import type { LineTable } from '../../text/lines.js';
 import { parseWorkqueueLine } from '../dmesg/task-dump.js';
+import { TRACE_HEADER } from '../dmesg/call-trace.js';
 import { collectHeaderParser, collectNoteParser, readProcFileHeader } from './collect.js';
 
 // Tested on every line a segment may start at: made once, not per call.
@@ -286,10 +287,9 @@ export const procStatusParser: FormatParser = {
  *  then the frames at `i`. */
 function workqueueAbove(lines: LineTable, i: number): { wq: string; fn: string } | null {
   let j = i - 1;
-  if (j >= 0 && CALL_TRACE.test(lines.trimmed(j))) j--;
+  if (j >= 0 && TRACE_HEADER.test(lines.trimmed(j))) j--;
   return j >= 0 ? parseWorkqueueLine(lines.trimmed(j)) : null;
 }
-const CALL_TRACE = /^Call [Tt]race:$/;
 
 // A stack pasted with no header: kept as a task of unknown pid so its waits still count.
 // Its frames may be in any trace syntax, or bpftrace's `fn+NNN` (decimal offsets).
