@@ -104,6 +104,37 @@ describe('stripPrefixes', () => {
     ]);
   });
 
+  it('reads a double-spaced quote (a web copy of a reply: a blank line after every line) as one quote', () => {
+    const copy = splitLines(
+      [
+        "[TLDR: I'm adding this report to the list of tracked Linux kernel",
+        '',
+        'regressions; the text you find below is based on a few templates',
+        '',
+        'paragraphs you might have encountered already in similar form.]',
+        '',
+        'On 16.03.23 08:54, A wrote:',
+        '',
+        '> [   72.064949] Task dump for CPU 22:',
+        '',
+        '> [   72.068251] task:kworker/u64:5   state:R  running task     stack:0     pid:447   ppid:2',
+        '',
+        '>',
+        '',
+        '> [   72.078156] Workqueue: efi_rts_wq efi_call_rts',
+        '',
+        'Thanks.',
+      ].join('\n'),
+    );
+    expect([8, 10, 12, 14, 16].map((i) => copy.trimmed(i))).toEqual([
+      'Task dump for CPU 22:',
+      'task:kworker/u64:5   state:R  running task     stack:0     pid:447   ppid:2',
+      '',
+      'Workqueue: efi_rts_wq efi_call_rts',
+      'Thanks.',
+    ]);
+  });
+
   it('removes e-mail quote marks only from a text quoted as a whole', () => {
     expect(stripPrefixes('> > [ 4838.219744] INFO: task x:1 blocked', true).text).toBe('INFO: task x:1 blocked');
     expect(stripPrefixes('>  4790      2   1  ffff88003570de20  UN   0.0       0      0  [kworker/1:2]').text).toBe(

@@ -884,6 +884,14 @@ function quoteAfterRests(input: string, at: number): boolean {
   return false;
 }
 
+/** Is the line at `at` blank and the one after it quoted (a double-spaced quote goes on)? */
+function quoteAfterBlank(input: string, at: number): boolean {
+  const c = input.charCodeAt(at);
+  if (c === 10) return input.charCodeAt(at + 1) === 62;
+  if (c === 13) return input.charCodeAt(input.charCodeAt(at + 1) === 10 ? at + 2 : at + 1) === 62;
+  return false;
+}
+
 /** Split into lines (LF, CRLF or CR) and strip prefixes. Linear in the input. */
 export function splitLines(input: string): LineTable {
   // Offsets grow by doubling; a line is at least one character, so input.length + 1 bounds
@@ -917,6 +925,11 @@ export function splitLines(input: string): LineTable {
   // quoted block leaves each long line's rest unquoted (up to WRAP_RESTS lines of it), so
   // the quote's next line follows a line without `>` and is still the same quote.
   let sinceQuoted = WRAP_RESTS + 1;
+  // A web copy of a reply puts a blank line after every line (double spacing): a quoted
+  // line after a blank line, then a blank line, and the quote goes on past it.
+  let prevBlank = false;
+  let prevSpacedQuote = false; // the line before was quoted, with a blank line before it
+  let spacedQuoteThenBlank = false;
   let prevDepth = 0;
   let start = 0;
   let count = 0;
@@ -950,8 +963,15 @@ export function splitLines(input: string): LineTable {
       input.charCodeAt(start) === 62 /* > */ &&
       (quotedWhole ||
         prevQuoted ||
-        ((input.charCodeAt(next) === 62 || sinceQuoted <= WRAP_RESTS || quoteAfterRests(input, next)) &&
+        ((input.charCodeAt(next) === 62 ||
+          sinceQuoted <= WRAP_RESTS ||
+          spacedQuoteThenBlank ||
+          quoteAfterBlank(input, next) ||
+          quoteAfterRests(input, next)) &&
           !CRASH_PS_CURRENT.test(input.slice(start, Math.min(i, start + 80)))));
+    spacedQuoteThenBlank = start === i && prevSpacedQuote;
+    prevSpacedQuote = quoted && prevBlank;
+    prevBlank = start === i;
     prevQuoted = quoted && input.charCodeAt(start) === 62;
     st.quoted = quoted;
     st.prevDepth = prevDepth;
