@@ -545,6 +545,33 @@ describe('reflow', () => {
     ]);
   });
 
+  it('keeps ARM call lines printed without addresses apart, and joins one a client cut after `from`', () => {
+    const prose = [
+      'It looks like the worker thread, which runs mmc_rescan() to try to',
+      'detect the SDIO card is hanging. Exactly why, I do not know but it',
+      'could be a misconfigured clock, pinctrl or a power domain being gated',
+      'suddenly, which is what the second board shows when it is probed too.',
+    ];
+    expect(
+      read([
+        ...prose,
+        '',
+        '(schedule_timeout) from (__wait_for_common+0x7d/0xdc)',
+        '(__wait_for_common) from (mmc_wait_for_req_done+0x1b/0x8c)',
+        '(mmc_wait_for_req_done) from (mmc_wait_for_cmd+0x4d/0x68)',
+        '(mmci_remove [armmmci]) from',
+        '(amba_remove+0x13/0x42)',
+      ])
+        .map((o) => o[0])
+        .filter((text) => text.startsWith('(')),
+    ).toEqual([
+      '(schedule_timeout) from (__wait_for_common+0x7d/0xdc)',
+      '(__wait_for_common) from (mmc_wait_for_req_done+0x1b/0x8c)',
+      '(mmc_wait_for_req_done) from (mmc_wait_for_cmd+0x4d/0x68)',
+      '(mmci_remove [armmmci]) from (amba_remove+0x13/0x42)',
+    ]);
+  });
+
   it('keeps crash `ps` rows apart after a quoted-printable soft break made a row look wide', () => {
     const row = (pid: number) => `  ${pid}      1   5  ffff88e9c8ded100  UN   0.0    7620   1156  memcg_test_=`;
     expect(read(['crash> ps | grep UN', row(31458), '1', row(31459), '1', row(31460), '1']).map((o) => o[0])).toEqual([

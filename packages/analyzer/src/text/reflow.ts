@@ -46,6 +46,10 @@ const DECODED_FRAME = /^[A-Za-z_.$][\w.$]{0,127} \((?:(?:\.{0,2}\/)?[\w/.+-]{1,2
 // anchored and bounded.
 const OPENERS: readonly RegExp[] = [
   /^\[(?:<|[ \d]|[TC] ?\d|[0-9a-f]{8,16} :)/, // `[<ffffffff81234567>] fn`, `[  12.3]`, `[T123]`, sparc32's `[f0067d00 :`
+  // a 32-bit ARM call line printed without addresses (dump_backtrace_entry without
+  // CONFIG_KALLSYMS' `[<pc>]`s, arch/arm/kernel/traps.c): `(__schedule) from (schedule+0x5b/0x90)`
+  // (or cut after `from`, the caller on the next line)
+  /^\([A-Za-z_.$][\w.$]{0,127}(?: \[[\w-]{1,64}\])?\) from(?: \(|$)/,
   // powerpc's frame `[c000003fbed3fb40] [c00000000003a824] fn+0x234/0x5b0` (show_stack prints
   // the stack pointer first, arch/powerpc/kernel/process.c) and show_regs' `NIP [c0…] fn`,
   // `LR [c0…] fn` lines: the stack pointer of a 64-bit kernel starts with a letter.
@@ -570,7 +574,7 @@ function continuation(
       // An ARM call line `[<pc>] (fn+0x0/0x45c) from [<lr>] (caller+0x160/0x188)` cut
       // after or before the caller's address; an old task line cut before `(NOTLB)`.
       (ARM_FROM_ADDRESS.test(before) && ARM_CALLER_REST.test(c)) ||
-      (before.endsWith(') from') && ARM_ADDRESS_REST.test(c)) ||
+      (before.endsWith(') from') && (ARM_ADDRESS_REST.test(c) || ARM_CALLER_REST.test(c))) ||
       TLB_MARK.test(c) ||
       (SPARC_PC.test(t.trimmed(end)) && SPARC_SYM.test(c)) ||
       (CODE_HEAD.test(t.trimmed(head)) && CODE_BYTES.test(c)) ||
