@@ -196,6 +196,41 @@ describe('stripPrefixes', () => {
     expect(counts.trimmed(0)).toBe('5\tfoo');
   });
 
+  it('removes the line numbers of a numbered text quoted in a reply, or wrapped by a mail client', () => {
+    const gutter = (n: number) => `${String(n).padEnd(7)}\u2502 `;
+    const quoted = splitLines(
+      [
+        '> ' + gutter(7352) + '4,5013,12915313756,-; ? asm_sysvec_apic_timer_interrupt+0x1b/0x20',
+        '> ' + gutter(7353) + '4,5014,12915314503,-; ? queued_read_lock_slowpath+0x55/0x150',
+        '> ' + gutter(7354) + '4,5015,12915315240,-; _raw_read_lock+0x2f/0x40',
+      ].join('\n'),
+    );
+    expect([0, 1, 2].map((i) => quoted.trimmed(i))).toEqual([
+      '? asm_sysvec_apic_timer_interrupt+0x1b/0x20',
+      '? queued_read_lock_slowpath+0x55/0x150',
+      '_raw_read_lock+0x2f/0x40',
+    ]);
+    // A wrapped line's rest between line N and line N+1 carries no number.
+    const wrapped = splitLines(
+      [
+        '```',
+        gutter(7352) + '4,5013,12915313756,-; ?',
+        'asm_sysvec_apic_timer_interrupt+0x1b/0x20',
+        gutter(7353) + '4,5014,12915314503,-; ? queued_read_lock_slowpath+0x55/0x150',
+        gutter(7354) + '4,5015,12915315240,-;',
+        'p_ed_enforce_validation_paranoid+0xba/0x3a0 [lkrg]',
+        gutter(7355) + '4,5016,12915316727,-; p_check_integrity+0x432/0x1a10 [lkrg]',
+        '```',
+      ].join('\n'),
+    );
+    expect([1, 3, 4, 6].map((i) => wrapped.trimmed(i))).toEqual([
+      '?',
+      '? queued_read_lock_slowpath+0x55/0x150',
+      '',
+      'p_check_integrity+0x432/0x1a10 [lkrg]',
+    ]);
+  });
+
   it('removes the timestamps a console capture tool put before each line', () => {
     const msg = 'INFO: task dd:30412 blocked for more than 120 seconds.';
     for (const prefix of [

@@ -298,15 +298,36 @@ function numberedText(input: string, first: [number, number][]): boolean {
   let numbered = 0;
   let steps = 0;
   let prev = -1;
+  // Lines a number need not lead: a markdown fence around the paste, and the rest of a
+  // numbered line a mail client wrapped (between line N and line N+1).
+  let exempt = 0;
+  let rests = 0;
   for (const [at, end] of first) {
-    const m = LINE_NUMBER.exec(input.slice(at, Math.min(end, at + 24)));
-    if (!m) continue;
+    // (A numbered text quoted in a reply carries its quote marks before the numbers.)
+    let from = at;
+    for (let marks = 0; marks < 15 && input.charCodeAt(from) === 62 /* > */; marks++)
+      from += input.charCodeAt(from + 1) === 32 ? 2 : 1;
+    const m = LINE_NUMBER.exec(input.slice(from, Math.min(end, from + 24)));
+    if (!m) {
+      if (input.startsWith('```', at)) exempt++;
+      else if (prev >= 0) rests++;
+      continue;
+    }
     numbered++;
     const n = Number(m[1]);
-    if (n === prev + 1) steps++;
+    if (n === prev + 1) {
+      steps++;
+      exempt += rests;
+    }
+    rests = 0;
     prev = n;
   }
-  return first.length >= 3 && numbered * 10 >= first.length * 9 && steps * 10 >= (numbered - 1) * 8;
+  return (
+    first.length >= 3 &&
+    numbered * 10 >= (first.length - exempt) * 9 &&
+    numbered * 2 >= first.length &&
+    steps * 10 >= (numbered - 1) * 8
+  );
 }
 
 // `<4>` / `<6>` printk level markers (also `<4>[  12.3]`).
@@ -653,6 +674,7 @@ function strip(raw: string, out: Stripped): void {
   const whole = s.length;
   // `     12\t` of a text numbered line by line (cat -n, an editor's copy).
   if (out.numbered) s = s.replace(LINE_NUMBER, '');
+  const unnumbered = s.length; // === whole when no number came before a quote mark
   // `> ` (and `> > `, `>>>`) of a text quoted from a mailing list reply.
   let depth = 0;
   // One mark at a time: a crash `ps` row quoted in a reply (`> >  4790  2  1  ffff…`)
@@ -673,6 +695,8 @@ function strip(raw: string, out: Stripped): void {
         s = s.trimStart();
     }
   }
+  // A numbered text quoted in a reply: its numbers come after the quote marks.
+  if (out.numbered && depth > 0 && unnumbered === whole) s = s.replace(LINE_NUMBER, '');
   // `| ` before each line of a log pasted into a commit message (`| smp: csd: …`,
   // `|  __lkdtm_SMP_CALL_LOCKUP+0x0/0x8`), quoted in a reply or not: a block mark, not text.
   if (s.charCodeAt(0) === 124 /* | */ && (s.length === 1 || s.charCodeAt(1) === 32))
