@@ -387,6 +387,57 @@ export const FRAME_HELD_LOCKS: FrameHeldLock[] = [
     what: 'a page fault',
     source: 'arch/x86/mm/fault.c do_user_addr_fault (__do_page_fault before 5.8), arch/arm64/mm/fault.c do_page_fault',
   },
+  // The mm's own writers: mmap(2), munmap(2), mprotect(2), brk(2) and mremap(2) take the
+  // mmap_lock for write (mmap_write_lock_killable; down_write_killable(&mm->mmap_sem)
+  // before 5.8) and hold it over the whole operation — a file's ->mmap(), an unmap's
+  // TLB flush, a split — so every fault of that mm waits behind them. __vm_munmap may
+  // downgrade to read once the VMAs are detached (the hold is still one on the lock).
+  // fork's dup_mmap() holds the parent's for write while it copies every VMA.
+  {
+    fn: fnPattern('vm_mmap_pgoff|__vm_munmap|vm_munmap|do_mprotect_pkey|__do_sys_brk|__do_sys_mremap|dup_mmap'),
+    lock: 'mmap_lock',
+    type: 'rwsem',
+    mode: 'write',
+    perObject: true,
+    what: 'changing the address space (mmap, munmap, mprotect, brk, mremap, fork)',
+    source:
+      'mm/util.c vm_mmap_pgoff, mm/mmap.c __vm_munmap and brk (mm/vma.c 6.10+), mm/mprotect.c do_mprotect_pkey, mm/mremap.c mremap, kernel/fork.c dup_mmap (v4.x+)',
+  },
+  // Reading another process's memory (/proc/PID/cmdline, environ, mem; ptrace PEEK)
+  // holds that mm's mmap_lock for read across get_user_pages_remote() and the copy.
+  {
+    fn: fnPattern('__access_remote_vm'),
+    lock: 'mmap_lock',
+    type: 'rwsem',
+    mode: 'read',
+    perObject: true,
+    what: "reading another process's memory",
+    source: 'mm/memory.c __access_remote_vm (v4.x+)',
+  },
+  // rcu_barrier() takes rcu_state.barrier_mutex (one per flavour, rsp->barrier_mutex in
+  // _rcu_barrier, before 5.0) and waits under it for every CPU's callbacks to run: a
+  // CPU whose callbacks do not run keeps every later rcu_barrier() (module unload,
+  // netns teardown, filesystem unmount) waiting for the mutex.
+  {
+    fn: fnPattern('rcu_barrier|_rcu_barrier'),
+    lock: 'rcu_state.barrier_mutex',
+    type: 'mutex',
+    mode: 'write',
+    what: "waiting for every CPU's RCU callbacks",
+    source: 'kernel/rcu/tree.c rcu_barrier (v5.0+; _rcu_barrier before)',
+  },
+  // synchronize_rcu_expedited() takes rcu_state.exp_mutex in exp_funnel_lock() (unless
+  // another caller's expedited grace period already covers it) and holds it until the
+  // grace period it started has ended.
+  {
+    fn: fnPattern('synchronize_rcu_expedited|synchronize_sched_expedited'),
+    lock: 'rcu_state.exp_mutex',
+    type: 'mutex',
+    mode: 'write',
+    notWhenCalling: /^exp_funnel_lock$/,
+    what: 'an expedited RCU grace period',
+    source: 'kernel/rcu/tree_exp.h synchronize_rcu_expedited, exp_funnel_lock (v5.0+; rsp->exp_mutex before)',
+  },
   // sriov_numvfs_store(): device_lock(&pdev->dev) around sriov_configure().
   {
     fn: fnPattern('sriov_numvfs_store'),

@@ -89,6 +89,10 @@ export const LOCK_TAKERS: LockWrapper[] = [
     name: 'rtnl_mutex',
     type: 'mutex',
   },
+  // kernel/rcu/tree.c rcu_barrier (_rcu_barrier before 5.0): `mutex_lock(&rcu_state.barrier_mutex)`;
+  // kernel/rcu/tree_exp.h exp_funnel_lock: `mutex_lock(&rcu_state.exp_mutex)`.
+  { fn: /^(?:rcu_barrier|_rcu_barrier)$/, name: 'rcu_state.barrier_mutex', type: 'mutex' },
+  { fn: /^exp_funnel_lock$/, name: 'rcu_state.exp_mutex', type: 'mutex' },
   // kernel/cgroup/cgroup.c (kernel/cgroup.c before 4.14): these take cgroup_mutex in their
   // own body (`mutex_lock(&cgroup_mutex)`, cgroup_lock() since 6.4) — proc_cgroup_show
   // (reading /proc/PID/cgroup; without cgroup_mutex since 6.12), css_release_work_fn,

@@ -237,4 +237,27 @@ describe('locksHeldByFrames', () => {
       ),
     ).toEqual(['sb->s_umount@generic_shutdown_super']);
   });
+
+  it("the mm's writers hold its mmap_lock for write once taken; a remote reader holds it for read", () => {
+    expect(
+      held('schedule', 'rwsem_down_write_slowpath', 'down_write', 'unlink_file_vma', 'free_pgtables', 'vm_mmap_pgoff'),
+    ).toEqual(['mmap_lock@vm_mmap_pgoff']);
+    expect(
+      held('schedule', 'rwsem_down_write_slowpath', 'down_write_killable', 'vm_mmap_pgoff', 'ksys_mmap_pgoff'),
+    ).toEqual([]);
+    expect(
+      held('schedule', 'folio_wait_bit_common', '__get_user_pages', '__access_remote_vm', 'proc_pid_cmdline_read'),
+    ).toEqual(['mmap_lock@__access_remote_vm']);
+  });
+
+  it('rcu_barrier holds its barrier mutex while it waits for the callbacks, not while it takes it', () => {
+    expect(held('schedule', 'schedule_timeout', 'wait_for_completion', 'rcu_barrier', 'kmem_cache_destroy')).toEqual([
+      'rcu_state.barrier_mutex@rcu_barrier',
+    ]);
+    expect(held('schedule', '__mutex_lock', 'mutex_lock', 'rcu_barrier', 'kmem_cache_destroy')).toEqual([]);
+    expect(held('schedule', '__mutex_lock', 'mutex_lock', 'exp_funnel_lock', 'synchronize_rcu_expedited')).toEqual([]);
+    expect(held('schedule', 'synchronize_rcu_expedited', 'synchronize_net')).toEqual([
+      'rcu_state.exp_mutex@synchronize_rcu_expedited',
+    ]);
+  });
 });
