@@ -488,8 +488,11 @@ const WAIT_RULES_BY_FIRST = new RulesByFirstChar(WAIT_RULES, (r) => r.fn);
 
 export function matchWaitRule(fn: string): WaitRule | null {
   const name = symbolName(fn);
-  for (const r of WAIT_RULES_BY_FIRST.for(name))
+  const rules = WAIT_RULES_BY_FIRST.for(name);
+  for (let k = 0; k < rules.length; k++) {
+    const r = rules[k];
     if (typeof r.fn === 'string' ? r.fn === name : r.fn.test(name)) return r;
+  }
   return null;
 }
 

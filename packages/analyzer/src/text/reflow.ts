@@ -335,6 +335,10 @@ export function reflow(t: LineTable): LineTable {
   const marked = t.linesContaining(qp ? [...GLUED_WORDS, QP_EQUALS, QP_NBSP] : GLUED_WORDS);
   let nextMarked = marked.next();
 
+  // A joined record starts at a ` [`: lines without one are not made into strings to
+  // look (asked in increasing order, as the finder wants).
+  const holdsBracket = t.finder(' [');
+
   // Made once, not once per line: reflow runs on every line of every input.
   const widthOnce = () => (width < 0 ? (width = wrapWidth(t, shape)) : width);
   const become = () => {
@@ -400,7 +404,10 @@ export function reflow(t: LineTable): LineTable {
   for (let k = 0; k < count; k++) {
     const a = identity ? k : first![k];
     const b = identity ? k : last![k];
+    // A header in GLUED is cut off only where other text comes before it (splitGlued):
+    // a line that starts with `Call Trace:` (every task of a sysrq-t dump) holds none.
     let glued = false;
+    let gluedAnywhere = false;
     let lost = false;
     let escaped = false;
     // A line of an undecoded quoted-printable body that ends in an encoded space: in such
@@ -411,7 +418,12 @@ export function reflow(t: LineTable): LineTable {
     while (!nextMarked.done && nextMarked.value < a) nextMarked = marked.next();
     while (!nextMarked.done && nextMarked.value <= b) {
       const words = t.text(nextMarked.value);
-      for (let g = 0; g < GLUED.length; g++) if (words.includes(GLUED[g])) glued = true;
+      for (let g = 0; g < GLUED.length; g++) {
+        const at = words.indexOf(GLUED[g]);
+        if (at < 0) continue;
+        gluedAnywhere = true;
+        if (at > 0 || nextMarked.value !== a || words.indexOf(GLUED[g], 1) > 0) glued = true;
+      }
       if (words.includes('INFO: task')) lost = true;
       if (qp && (words.includes(QP_EQUALS) || words.includes(QP_NBSP))) escaped = true;
       nextMarked = marked.next();
@@ -421,8 +433,11 @@ export function reflow(t: LineTable): LineTable {
         if ((t.lastCode(p) === 48 || t.lastCode(p) === 57) && QP_TRAILING.test(t.text(p))) trailing = true;
     // Console records a mail client joined onto one line (Outlook: `… ]------------
     // [30880.159530] WARNING: CPU: 60 …`): each `[time]` after other text starts a record.
-    const records = shape.flags[a] & LINE_PREFIXED && recordJoinedAt(t.text(a), 1) > 0;
-    const joinedRecords = records || (b > a && shape.flags[a] & LINE_PREFIXED && joinedRecordIn(t, a + 1, b));
+    // Decoding or mending the text moves its characters: splitGlued then decides alone.
+    if (escaped || trailing || lost) glued = gluedAnywhere;
+    const records = shape.flags[a] & LINE_PREFIXED && holdsBracket(a) && recordJoinedAt(t.text(a), 1) > 0;
+    const joinedRecords =
+      records || (b > a && shape.flags[a] & LINE_PREFIXED && joinedRecordIn(t, a + 1, b, holdsBracket));
     if (!glued && !lost && !escaped && !trailing && !joinedRecords) continue;
     let text = joinedText(t, a, b, tight, soft);
     if (escaped)
@@ -539,7 +554,8 @@ function continuation(
   let parts = 1;
   let length = t.trimmedLength(from);
   // A decoded frame whose location list a client wrapped: the list's rest follows.
-  let open = openLocations(t.trimmed(from));
+  // (Read once a line that may continue it is found: most lines end at the next prefix.)
+  let open = -1;
   for (
     let j = nextLine(t, shape, double, end);
     j < t.length && parts < MAX_PARTS;
@@ -547,6 +563,7 @@ function continuation(
   ) {
     const f = shape.flags[j];
     if (t.blank(j) || f & LINE_PREFIXED || isCutMark(t, j)) break;
+    if (open < 0) open = openLocations(t.trimmed(from));
     const c = t.trimmed(j);
     const before = t.text(end);
     // quoted-printable's soft line break: `memcg_test_=` then `1`; the encoder breaks
@@ -868,8 +885,8 @@ function recordJoinedAt(s: string, from: number): number {
 }
 
 /** Does a physical line of a..b (each joined after the record's first) hold a joined record? */
-function joinedRecordIn(t: LineTable, a: number, b: number): boolean {
-  for (let p = a; p <= b; p++) if (recordJoinedAt(t.text(p), 0) >= 0) return true;
+function joinedRecordIn(t: LineTable, a: number, b: number, holdsBracket: (i: number) => boolean): boolean {
+  for (let p = a; p <= b; p++) if (holdsBracket(p) && recordJoinedAt(t.text(p), 0) >= 0) return true;
   return false;
 }
 
