@@ -225,3 +225,30 @@ describe("an RCU stall whose GP kthread's timer wakeup did not happen", () => {
     expect(f.evidence).toEqual([{ line: 4, endLine: 4 }]);
   });
 });
+
+describe('RCU stall headlines before 3.0', () => {
+  // kernel/rcutree.c print_cpu_stall / print_other_cpu_stall (2.6.29–3.0) and
+  // kernel/rcuclassic.c (before 2.6.29): the stalled CPUs are on the headline itself.
+  const stuck = (line: string) =>
+    analyze(line)
+      .cpus.filter((c) => c.stuck)
+      .map((c) => c.cpu);
+  it('reads the CPU a self-detected stall names, and the CPUs another CPU reports', () => {
+    expect(stuck('[ 3680.576617] INFO: rcu_sched_state detected stall on CPU 2 (t=15000 jiffies)')).toEqual([2]);
+    expect(stuck('INFO: rcu_bh_state detected stalls on CPUs/tasks: { 1 3} (detected by 0, t=15002 jiffies)')).toEqual([
+      1, 3,
+    ]);
+    expect(stuck('INFO: RCU detected CPU 5 stall (t=4295078421/2500 jiffies)')).toEqual([5]);
+    expect(stuck('INFO: RCU detected CPU stalls: 3 5 (detected by 0, t=2502 jiffies)')).toEqual([3, 5]);
+    expect(analyze('INFO: RCU detected CPU stalls: 3 5 (detected by 0, t=2502 jiffies)').kind).toBe('rcu_stall');
+  });
+
+  it('reads a self-detected headline a mail client wrapped before its `(t=`', () => {
+    const text = [
+      'Jan 18 10:28:29 rhel6-test kernel: [56245.286007] INFO: rcu_sched_state detected stall on CPU 0',
+      '(t=60000 jiffies)',
+      'Jan 18 10:28:29 rhel6-test kernel: [56245.286007] sending NMI to all CPUs:',
+    ].join('\n');
+    expect(stuck(text)).toEqual([0]);
+  });
+});

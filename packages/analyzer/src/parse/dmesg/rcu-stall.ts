@@ -11,6 +11,12 @@
 //   rcu: 	Unless rcu_sched kthread gets sufficient CPU time, OOM is now expected behavior.
 //   rcu: RCU grace-period kthread stack dump:                   (then a sched_show_task dump)
 //
+// and before 3.0 (kernel/rcutree.c; kernel/rcuclassic.c before 2.6.29):
+//   INFO: rcu_sched_state detected stall on CPU 5 (t=15000 jiffies)      (print_cpu_stall: self)
+//   INFO: rcu_sched_state detected stalls on CPUs/tasks: { 3 5} (detected by 0, t=15002 jiffies)
+//   INFO: RCU detected CPU 5 stall (t=4295078421/2500 jiffies)           (print_cpu_stall: self)
+//   INFO: RCU detected CPU stalls: 3 5 (detected by 0, t=2502 jiffies)   (print_other_cpu_stall)
+//
 // The CPUs listed are stuck; their `NMI backtrace for cpu N` dumps follow.
 
 import type { FormatParser, ParseContext } from '../parser.js';
@@ -24,6 +30,11 @@ import { parseTaskLine } from './task-dump.js';
 const RCU_PREFIX = /^rcu: {0,2}\s{0,12}(?:\\?t(?=\d{1,5}(?:-[.\w!]{3,6})?: \())?/;
 const HEADER =
   /^INFO: (rcu_\w{1,20}|rcu_tasks\w{0,20}) (self-)?detected (expedited )?stalls? on (?:CPUs?|tasks)(?:\/tasks)?:?(.{0,300})$/;
+// The stalled CPU that reports itself, on the headline, before 3.0: ` 5 (t=15000 jiffies)`
+// after `detected stall on CPU` (rcutree), and rcuclassic's `INFO: RCU detected CPU 5 stall`.
+const OLD_SELF_CPU = /^ (\d{1,5})(?: \(t=\d|$)/;
+const CLASSIC =
+  /^INFO: RCU detected CPU (?:(\d{1,5}) stall \(t=\d|stalls:((?: P?\d{1,10}){0,64}) \(detected by \d{1,5}, t=\d)/;
 // `print_cpu_stall_info`: `%3d-%c%c%c%c: (…` — the CPU, then idle/offline/dyntick flags;
 // before 4.12 the CPU alone (`\t0: (126 ticks this GP) idle=831/…`).
 const CPU_ROW = /^(\d{1,5})(?:-[.\w!]{3,6})?: \(/;
@@ -92,13 +103,11 @@ export const rcuStallParser: FormatParser = {
   },
   parse(lines, i, ctx) {
     const head = lines.trimmed(i).replace(RCU_PREFIX, '');
-    const m = HEADER.exec(head);
-    if (!m) return null;
-    const cpus = cpusIn(m[4]);
-    let listOpen = m[4].includes('{') && !m[4].includes('}');
+    const stall = readHeadline(head, lines.no(i));
+    if (!stall) return null;
+    const { cpus, blockedPids, self } = stall;
+    let listOpen = stall.listOpen;
     let detectedBy: number | null = null;
-    const blockedPids: { pid: number; line: number }[] = [];
-    pidsIn(m[4], lines.no(i), blockedPids);
     let j = i + 1;
     for (; j < lines.length; j++) {
       const t = lines.trimmed(j).replace(RCU_PREFIX, '');
@@ -128,14 +137,14 @@ export const rcuStallParser: FormatParser = {
     }
     const uniq = [...new Set(cpus)];
     const state = dmesgState(ctx);
-    for (const c of uniq) state.stuck.set(c, m[2] ? 'RCU self-detected stall' : 'RCU stall');
+    for (const c of uniq) state.stuck.set(c, self ? 'RCU self-detected stall' : 'RCU stall');
     ctx.records.reports.push({
       kind: 'rcu_stall',
       header: lines.trimmed(i),
       // The stalled CPU when there is one (not the CPU that detected the stall).
       cpu: uniq.length === 1 ? uniq[0] : null,
       cpus: uniq,
-      subtype: m[1].startsWith('rcu_tasks') ? 'tasks' : m[2] ? 'self-detected' : m[3] ? 'expedited' : 'other-cpu',
+      subtype: stall.tasks ? 'tasks' : self ? 'self-detected' : stall.expedited ? 'expedited' : 'other-cpu',
       ...(blockedPids.length ? { blockedPids } : {}),
       span: span(lines, i, j),
       format: 'rcu_stall',
@@ -143,6 +152,44 @@ export const rcuStallParser: FormatParser = {
     return j;
   },
 };
+
+interface Headline {
+  cpus: number[];
+  blockedPids: { pid: number; line: number }[];
+  self: boolean;
+  expedited: boolean;
+  tasks: boolean;
+  /** A `{ … }` list a mail client wrapped: it goes on on the next lines. */
+  listOpen: boolean;
+}
+
+/** What a stall's headline says: the stalled CPUs and tasks it lists, and its flavour. */
+function readHeadline(head: string, no: number): Headline | null {
+  const m = HEADER.exec(head);
+  if (m) {
+    const blockedPids: { pid: number; line: number }[] = [];
+    pidsIn(m[4], no, blockedPids);
+    const oldSelf = m[2] ? null : OLD_SELF_CPU.exec(m[4]);
+    return {
+      cpus: oldSelf ? [Number(oldSelf[1])] : cpusIn(m[4]),
+      blockedPids,
+      self: Boolean(m[2]) || oldSelf !== null,
+      expedited: Boolean(m[3]),
+      tasks: m[1].startsWith('rcu_tasks'),
+      listOpen: m[4].includes('{') && !m[4].includes('}'),
+    };
+  }
+  const c = CLASSIC.exec(head);
+  if (!c) return null;
+  const cpus: number[] = [];
+  const blockedPids: { pid: number; line: number }[] = [];
+  if (c[1] !== undefined) cpus.push(Number(c[1]));
+  else
+    for (const tok of c[2].trim().split(' '))
+      if (tok.startsWith('P')) blockedPids.push({ pid: Number(tok.slice(1)), line: no });
+      else if (tok !== '') cpus.push(Number(tok));
+  return { cpus, blockedPids, self: c[1] !== undefined, expedited: false, tasks: false, listOpen: false };
+}
 
 // rcu_print_task_stall (kernel/rcu/tree_stall.h; tree_plugin.h before 4.20): the tasks
 // preempted inside an RCU read-side critical section that block the grace period,
