@@ -78,6 +78,10 @@ const REG_PAIR = /\b([A-Za-z][A-Za-z0-9_]{0,7}) ?: {0,3}(?:[0-9a-f]{4}:)?([0-9a-
 const OTHER_BODY = [
   /^Code: /,
   /^Stack:$/,
+  // 2.6 x86_64 show_stack put the first row of words on the `Stack:` line itself, and its
+  // unwinder said so when it fell back to scanning: `Inexact backtrace:` under `Call Trace:`.
+  /^Stack: {1,2}(?:[0-9a-f]{8,16}(?: {1,2}|$)){1,8}$/,
+  /^Inexact backtrace:$/,
   /^Stack from [0-9a-f]{8}:$/,
   /^(?:[0-9a-f]{8,16}(?: |$)){2,8}$/,
   /^(?:\? )?0x[0-9a-f]{6,16}$/,

@@ -20,6 +20,8 @@ describe('watchdog headlines alone', () => {
     ['0,5027,12935280555,-;watchdog: BUG: soft lockup - CPU#8', 8],
     ['[  412.280794] watchdog: BUG: soft lockup - CPU#2 stuck for 26s', 2],
     ['NMI watchdog: BUG: soft lockup - CPU#34 stuck', 34],
+    // 2.6.16-2.6.24 named only the CPU
+    ['BUG: soft lockup detected on CPU#1!', 1],
   ])('reads a soft lockup headline cut after its CPU number: %s', (line, n) => {
     const doc = analyze(line + '\n');
     expect(doc.kind).toBe('soft_lockup');
@@ -108,6 +110,49 @@ describe('watchdog headlines alone', () => {
     expect(doc.tasks.find((t) => t.cpu === 168)?.frames.map((f) => f.fn)).toContain('tg3_setup_copper_phy');
     // `Watchdog CPU:168 became unstuck` and the like are no report.
     expect(analyze('Watchdog CPU:168 became unstuck\n').kind).toBe('unknown');
+  });
+});
+
+describe("x86's own NMI watchdog before 2.6.38", () => {
+  it.each([
+    ['NMI Watchdog detected LOCKUP on CPU 1', 1],
+    ['NMI Watchdog detected LOCKUP on CPU0, eip c011c7cb, registers:', 0],
+    ['NMI Watchdog detected LOCKUP on CPU14, registers:', 14],
+    ['NMI watchdog detected lockup on CPU#1 (50000/50000)', 1],
+  ])('marks the CPU of `%s` stuck', (line, n) => {
+    const doc = analyze(line + '\n');
+    expect(doc.kind).toBe('hard_lockup');
+    expect(doc.cpus.filter((c) => c.stuck).map((c) => c.cpu)).toEqual([n]);
+  });
+
+  it('gives the show_regs after it (`CPU 1`, `Pid: N, comm:`, `Stack:` with words) to that CPU, its trace included', () => {
+    // 2.6.18 x86_64, trimmed from an NFS server's log (LKML, 2006).
+    const doc = analyze(
+      [
+        'NMI Watchdog detected LOCKUP on CPU 1',
+        'CPU 1',
+        'Modules linked in: sg eeprom i2c_i801',
+        'Pid: 284, comm: scsi_eh_2 Not tainted 2.6.18.1 #1',
+        'RIP: 0010:[<ffffffff80375e6a>]  [<ffffffff80375e6a>] __delay+0xa/0x20',
+        'RSP: 0000:ffff81022fbf5d80  EFLAGS: 00000097',
+        'Process scsi_eh_2 (pid: 284, threadinfo ffff81022fbf4000, task ffff81022fa32180)',
+        'Stack:  ffff81022fbf5d90 ffffffff80375eaa ffff81022fbf5dc0 ffffffff803ee1bc',
+        ' ffff8100cff93528 ffff81022f449ce8 ffff81022f449800 ffff81022f449d40',
+        'Call Trace:',
+        'Inexact backtrace:',
+        ' [<ffffffff80375eaa>] __const_udelay+0x2a/0x30',
+        ' [<ffffffff803ee1bc>] ips_send_wait+0xbc/0xe0',
+        ' [<ffffffff803f175f>] __ips_eh_reset+0x11f/0x3f0',
+        '',
+      ].join('\n'),
+    );
+    expect(doc.tasks.map((t) => [t.pid, t.comm, t.cpu])).toEqual([[284, 'scsi_eh_2', 1]]);
+    expect(doc.tasks[0].frames.map((f) => f.fn)).toEqual([
+      '__delay',
+      '__const_udelay',
+      'ips_send_wait',
+      '__ips_eh_reset',
+    ]);
   });
 });
 

@@ -36,12 +36,19 @@ const SOFT =
 // page store, a terminal that cut the line): `watchdog: BUG: soft lockup - CPU#8` with
 // nothing after the CPU number, or cut inside `stuck for 22s!`. The CPU is still the one
 // stuck; the task and the seconds are not known.
+// (2.6.16-2.6.24, kernel/softlockup.c, said only the CPU: `BUG: soft lockup detected on CPU#1!`.)
 const SOFT_CUT =
-  /BUG: soft lockup\.? {0,2}[-\u2013\u2014]? {0,2}CPU#(\d{1,5})(?: stuck(?: for(?: (\d{1,7}) ?s!?)?)?)?$/;
+  /BUG: soft lockup(?:\.? {0,2}[-\u2013\u2014]? {0,2}| detected on )CPU#(\d{1,5})(?:!$| stuck(?: for(?: (\d{1,7}) ?s!?)?)?|$)/;
 // `Watchdog detected hard LOCKUP on cpu %d` (kernel/watchdog_perf.c; the 6.6+ buddy
 // detector prints `watchdog: CPU4: Watchdog detected …` from the CPU that noticed; before
 // 4.x panic() printed `Kernel panic - not syncing: Watchdog detected hard LOCKUP on cpu %d`).
 const HARD = /Watchdog detected hard LOCKUP on cpu (\d{1,5})/;
+// Before 2.6.38 x86's own NMI watchdog (arch/x86/kernel/apic/nmi.c, nmi.c before 2.6.30;
+// die_nmi) printed `NMI Watchdog detected LOCKUP on CPU 1` (x86_64), `… on CPU0, eip
+// c011c7cb, registers:` (i386), `… on CPU14, registers:`; -rt kernels `NMI watchdog
+// detected lockup on CPU#1 (50000/50000)`. show_regs of that CPU follows (`CPU 1`, then
+// `Pid: 284, comm: scsi_eh_2 …`).
+const OLD_NMI_HARD = /NMI [Ww]atchdog detected (?:LOCKUP|lockup) on CPU ?#?(\d{1,5})(?![\d.])/;
 // powerpc (arch/powerpc/kernel/watchdog.c): `watchdog: CPU 19 self-detected hard LOCKUP @ fn+0x60/0x100`
 // (soft_nmi_interrupt, on the stuck CPU), `watchdog: CPU 3 detected hard LOCKUP on other CPUs 5,7-8`
 // (watchdog_smp_panic), `watchdog: CPU 5 Hard LOCKUP` (wd_lockup_ipi, on the stuck CPU).
@@ -73,8 +80,9 @@ function maskCpus(hex: string): number[] {
 }
 
 // Lines print_modules/print_irqtrace_events add under a lockup headline.
+// (`CPU 1` alone: x86 show_regs before 2.6.26 printed the CPU on a line of its own.)
 const LOCKUP_PREAMBLE =
-  /^(?:Modules linked in:|irq event stamp: |hardirqs last {1,2}(?:en|dis)abled at |softirqs last {1,2}(?:en|dis)abled at |Sending NMI from CPU |(?:watchdog: )?CPU \d{1,5} TB:\d|Watchdog CPU:\d{1,5} TB:\d)/;
+  /^(?:CPU \d{1,5}$|Modules linked in:|irq event stamp: |hardirqs last {1,2}(?:en|dis)abled at |softirqs last {1,2}(?:en|dis)abled at |Sending NMI from CPU |(?:watchdog: )?CPU \d{1,5} TB:\d|Watchdog CPU:\d{1,5} TB:\d)/;
 
 function preambleEnd(lines: LineTable, j: number): number {
   while (j < lines.length && LOCKUP_PREAMBLE.test(lines.trimmed(j))) j++;
@@ -135,14 +143,20 @@ export const hardLockupParser: FormatParser = {
   name: 'hard_lockup',
   starts(line) {
     const t = line.trimmed;
-    return t.includes('hard LOCKUP') || t.includes(' Hard LOCKUP') || t.includes('Information for Hardlockup core');
+    return (
+      t.includes('hard LOCKUP') ||
+      t.includes(' Hard LOCKUP') ||
+      t.includes('Information for Hardlockup core') ||
+      t.includes('atchdog detected LOCKUP') ||
+      t.includes('atchdog detected lockup')
+    );
   },
   parse(lines, i, ctx) {
     const t = lines.trimmed(i);
     // The panic line is the panic parser's (panic.ts).
     if (t.includes('Kernel panic - not syncing')) return null;
     const v = VENDOR_HARD.exec(t);
-    const m = v ? null : (HARD.exec(t) ?? PPC_SELF.exec(t) ?? PPC_OLD_SELF.exec(t));
+    const m = v ? null : (HARD.exec(t) ?? OLD_NMI_HARD.exec(t) ?? PPC_SELF.exec(t) ?? PPC_OLD_SELF.exec(t));
     const others = m || v ? null : (PPC_OTHERS.exec(t) ?? PPC_OLD_OTHERS.exec(t));
     // The vendor line: its own CPU first (the backtrace below is that CPU's), then the
     // other locked CPUs of its mask.
