@@ -58,8 +58,10 @@ const LR_LINE = /^(?:lr : (?:\[<[0-9a-f]{8,16}>\] )?|LR is at )(\S{1,200})/;
 // Register lines of `__show_regs` (x86, arm64, ppc): `RSP: 0018:ffffc9…  EFLAGS: 00000246`,
 // `RAX: … RBX: …`, `FS:  0000(0000) GS:…`, `CR2: …`, `x29: ffff… x28: …`, `sp : ffff…`, `pstate: 60400005 (nZCv …)`.
 // OpenRISC's show_registers starts with `PC: c03aa6e0    SR: 00008a7f    SP: c15c9b9c`.
+// 2.6 i386 show_registers: `EIP:    0060:[<c011a747>]    Not tainted VLI`, then its
+// registers in lower case, `eax: cef0b8dc   ebx: …`, `esi: …`, `ds: 007b   es: 007b   ss: 0068`.
 const REG_LINE =
-  /^(?:R[A-Z0-9]{1,2}|E[A-Z]{1,5}|[CDEFGS]S|CR\d|DR\d|PKRU|ORIG_[A-Z]{2,3}|x\d{1,2}|sp|pstate|GPR\d\d|MSR|CTR|LR|XER|CFAR|DAR|DSISR|TRAP|SOFTE|IRQMASK|PC) {0,3}: {0,3}[0-9a-f(]/;
+  /^(?:R[A-Z0-9]{1,2}|E[A-Z]{1,5}|[CDEFGS]S|CR\d|DR\d|PKRU|ORIG_[A-Z]{2,3}|x\d{1,2}|sp|pstate|GPR\d\d|MSR|CTR|LR|XER|CFAR|DAR|DSISR|TRAP|SOFTE|IRQMASK|PC|e[a-d]x|e[sd]i|e[bs]p|[defgs]s) {0,3}: {0,4}[0-9a-f(]/;
 const REG_PAIR = /\b([A-Za-z][A-Za-z0-9_]{0,7}) ?: {0,3}(?:[0-9a-f]{4}:)?([0-9a-f]{4,16})\b/g;
 
 // Other lines inside a dump: `Code: 48 89 …`, `Stack:` + raw words (3.x x86 show_stack;
@@ -174,7 +176,12 @@ export interface Trace {
   strays: readonly number[];
   /** Each later IP block (where an interrupt stopped the code below it): see Stop. */
   stops: Stop[];
+  /** The task a `Process find (pid: 58, …)` line of the register dump names (show_registers
+   *  of 2.6 i386, ARM, MIPS, m68k, sh, OpenRISC), if the trace holds one. */
+  process?: { pid: number; comm: string };
 }
+
+const PROCESS_LINE = /^Process (.{1,64}) \(pid: (\d{1,10})[,)]/;
 
 /** Parse the RIP/pc line into its frame, or null (user-mode RIP, no symbol). */
 export function ipFrame(
@@ -229,6 +236,7 @@ export function readTrace(
   let strays: number[] | null = null; // rare: made when the first is found
   const stops: Stop[] = [];
   let stop: Stop | null = null;
+  let process: Trace['process'];
   for (let j = i; j < lines.length; j++) {
     let t = lines.trimmed(j);
     if (t === '') {
@@ -367,6 +375,9 @@ export function readTrace(
     if (f) {
       const c = stack[stack.length - 1];
       out.push(c !== 'task' ? table.withContext(f, c) : f, lines.no(j));
+    } else if (c0 === 80 /* P */ && process === undefined) {
+      const p = PROCESS_LINE.exec(t);
+      if (p) process = { pid: Number(p[2]), comm: p[1] };
     }
   }
   // The lines are kept with the task: an array of exactly their number (one grown by
@@ -381,6 +392,7 @@ export function readTrace(
     sawHeader,
     strays: strays ?? NO_STRAYS,
     stops,
+    ...(process ? { process } : {}),
   };
 }
 

@@ -156,6 +156,34 @@ describe("x86's own NMI watchdog before 2.6.38", () => {
   });
 });
 
+describe('a 2.6 i386 register dump under an old NMI watchdog headline', () => {
+  it("names the CPU's task by its `Process nfsd (pid: 2845, …)` line and keeps the lower-case registers in the trace", () => {
+    const doc = analyze(
+      [
+        'NMI Watchdog detected LOCKUP on CPU1, eip c011a747, registers:',
+        'Modules linked in: nfsd exportfs lockd sunrpc',
+        'CPU:    1',
+        'EIP:    0060:[<c011a747>]    Not tainted VLI',
+        'EFLAGS: 00000086   (2.6.18-1.2798.fc6 #1)',
+        'EIP is at __wake_up_common+0x17/0x50',
+        'eax: cef0b8dc   ebx: cef0b894   ecx: 00000001   edx: 00000003',
+        'esi: 00000008   edi: cef0b8dc   ebp: ec4b3e4c   esp: ec4b3e30',
+        'ds: 007b   es: 007b   ss: 0068',
+        'Process nfsd (pid: 2845, ti=ec4b2000 task=ec4a8550 task.ti=ec4b2000)',
+        'Stack: cef0b8d8 00000286 00000001 00000003 cef0b894 00000003 ec4b3e64 c011b1a3',
+        '       00000000 00000001 00000000 00000000 ec4b3e78 c0116c96 00000000 00000000',
+        'Call Trace:',
+        ' [<c011b1a3>] __wake_up+0x2a/0x3d',
+        ' [<c0118def>] nfsd+0x10f/0x2a0 [nfsd]',
+        '',
+      ].join('\n'),
+    );
+    expect(doc.tasks.map((t) => [t.pid, t.comm, t.cpu, t.frames.map((f) => f.fn)])).toEqual([
+      [2845, 'nfsd', 1, ['__wake_up_common', '__wake_up', 'nfsd']],
+    ]);
+  });
+});
+
 describe('the panic line and the CPU line after it', () => {
   const panicHead = [
     '[62151.520372] Kernel panic - not syncing: Hard LOCKUP',

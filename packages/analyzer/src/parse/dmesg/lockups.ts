@@ -255,10 +255,12 @@ export const announcedStackParser: FormatParser = {
     if (tr.frames.length === 0) return null;
     const cpu = takeAnnouncedCpu(ctx, i);
     if (cpu === null) return null;
+    // printk's caller id `[T18021]` on every line says whose context printed it; an old
+    // register dump's `Process nfsd (pid: 2845, …)` line names the task too.
+    const caller = callerTaskOf(lines, i, tr.end);
     const rec: TaskRecord = {
-      // printk's caller id `[T18021]` on every line says whose context printed it.
-      pid: callerTaskOf(lines, i, tr.end),
-      comm: null,
+      pid: caller ?? tr.process?.pid ?? null,
+      comm: caller === null ? (tr.process?.comm ?? null) : null,
       state: 'R',
       cpu,
       taskAddr: null,
