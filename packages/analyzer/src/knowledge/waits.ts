@@ -71,6 +71,12 @@ const RDI = { x86_64: 'rdi', arm64: 'x0' };
 export const GENERIC_FRAMES: RegExp[] = [
   /^(?:__)?schedule(?:_timeout(?:_uninterruptible|_interruptible|_killable|_idle)?|_preempt_disabled|_hrtimeout(?:_range(?:_clock)?)?|_idle)?$/,
   /^preempt_schedule(?:_common|_irq|_notrace)?$/,
+  // 2.6.x x86_64 schedule() as old traces print it: `thread_return`, the label switch_to()
+  // puts after the context switch (include/asm-x86_64/system.h, arch/x86/include/asm/system.h
+  // to 3.x); `.text.lock.<file>`, the out-of-line slow paths of a file's locks
+  // (LOCK_SECTION_NAME, include/linux/spinlock.h, 2.6.x), `.text.lock.mutex` mutex_lock's.
+  // (symbolName drops the leading dot, as for powerpc ABI v1 names.)
+  /^(?:thread_return|\.?text\.lock\.\w{1,64})$/,
   /^__switch_to(?:_asm)?$/,
   /^(?:context_switch|finish_task_switch(?:\.isra\.\d+)?|__switch_to_xtra|ret_from_fork(?:_asm|_nospec_begin|_nospec_end)?|kthread|worker_thread|process_one_work|smpboot_thread_fn)$/,
   /^(?:io_schedule(?:_timeout)?|bit_wait(?:_io)?|bit_wait_timeout|out_of_line_wait_on_bit(?:_lock)?|__wait_on_bit(?:_lock)?)$/,

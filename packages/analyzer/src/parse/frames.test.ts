@@ -33,6 +33,26 @@ describe('frame line styles', () => {
       line: 7,
     });
   });
+  it('reads frames whose <address> a web page dropped as an HTML tag', () => {
+    expect(parseFrameLine(table, '[] ? acme_wait+0x1ed/0x2d0', 3)).toEqual({
+      fn: 'acme_wait',
+      offset: '0x1ed',
+      size: '0x2d0',
+      module: null,
+      addr: null,
+      reliable: false,
+      line: 3,
+    });
+    expect(parseFrameLine(table, '[] ? dlmlock+0x8a/0xda0 [ocfs2_dlm]', 1)!.module).toBe('ocfs2_dlm');
+    expect(parseFrameLine(table, '[] :jbd:log_wait_commit+0xa3/0xf5', 1)).toMatchObject({
+      fn: 'log_wait_commit',
+      module: 'jbd',
+      reliable: true,
+    });
+    expect(parseFrameLine(table, '[] some text+0x1/0x2 here', 1)).toBeUndefined();
+    const call = armCallOfLine(table, '[] (__schedule) from [] (schedule+0x40/0xa4)')!;
+    expect([call.callee.fn, call.caller.fn, call.caller.offset]).toEqual(['__schedule', 'schedule', '0x40']);
+  });
   it('reads plain frames and the unreliable marker', () => {
     const f = parseFrameLine(table, '? __queue_work+0x1ad/0x3d0', 1)!;
     expect(f.fn).toBe('__queue_work');

@@ -353,10 +353,16 @@ export function frameOfLine(table: FrameTable, trimmed: string): StackFrame | un
 
 function parseFrameText(trimmed: string): ParsedFrame | undefined {
   // PROC_ADDR starts with `[`, PLAIN and INLINE never do: try only what can match.
-  if (trimmed.charCodeAt(0) === 91)
+  if (trimmed.charCodeAt(0) === 91) {
+    // A web page that took `<ffffffff8150e1c5>` for an HTML tag and dropped it leaves
+    // `[] ? schedule_timeout+0x1ed/0x2d0`, `[] :jbd:log_wait_commit+0xa3/0xf5`: the frame
+    // is still there without its address (read as `[<0>]`, the address-less form).
+    if (trimmed.charCodeAt(1) === 93 /* ] */ && trimmed.charCodeAt(2) === 32)
+      return frameFromProcStack('[<0>] ' + trimmed.slice(3).trimStart(), 0);
     return trimmed.charCodeAt(1) === 60 /* < */
       ? frameFromProcStack(trimmed, 0)
       : (frameFromPpc(trimmed, 0) ?? frameFromSparc(trimmed, 0));
+  }
   // s390 (arch/s390/kernel/dumpstack.c show_trace) prints a frame the unwinder is not
   // sure of in parentheses: `([<0000000000b84a8a>] __schedule+0x2ba/0x7a8)`.
   if (trimmed.charCodeAt(0) === 40 /* ( */ && trimmed.charCodeAt(1) === 91 && trimmed.endsWith(')')) {
@@ -409,7 +415,10 @@ export function armCallOfLine(table: FrameTable, trimmed: string): ArmCall | und
   return table.armText.get(trimmed, parseArmCall, table) ?? undefined;
 }
 
-function parseArmCall(s: string, table: FrameTable): ArmCall | null {
+function parseArmCall(line: string, table: FrameTable): ArmCall | null {
+  // The verbose form on a web page that dropped its `<addr>`s as HTML tags:
+  // `[] (__schedule) from [] (schedule+0x40/0xa4)` is read as the form without them.
+  const s = line.startsWith('[] (') ? '(' + line.slice(4).replace(') from [] (', ') from (') : line;
   const v = ARM_VERBOSE.exec(s);
   // Groups: [addr] fn off size mod [addr] fn off size mod (verbose); the same without the
   // addresses (short, and the verbose form's parentheses without its addresses).
