@@ -47,6 +47,24 @@ describe('hung-task reports without a task line', () => {
     ]);
   });
 
+  it('frames right under the headline, with no task line or header, are the hung task’s', () => {
+    const { records } = parseText(
+      [
+        'INFO: task insmod:521 blocked for more than 120 seconds.',
+        '      Tainted: G           O    4.1.15 #5',
+        '"echo 0 > /proc/sys/kernel/hung_task_timeout_secs" disables this message.',
+        '[<c05278e8>] (__schedule) from [<c0527d34>] (schedule+0x40/0xa4)',
+        '[<c05292bc>] (mutex_lock) from [<bf026020>] (dlock_init+0x20/0x2c [dlock])',
+      ].join('\n'),
+    );
+    const t = records.tasks.find((x) => x.pid === 521)!;
+    expect([t.comm, t.state, t.frames.map((f) => f.fn)]).toEqual([
+      'insmod',
+      'D',
+      ['__schedule', 'schedule', 'mutex_lock', 'dlock_init'],
+    ]);
+  });
+
   it('a trace after other lines is not taken', () => {
     const { records } = parseText(
       [

@@ -12,6 +12,7 @@
 import type { LockType } from '../../contract.js';
 import { HUNG_TASK_ECHO_LINE, HUNG_TASK_ECHO_START } from '../../knowledge/hung-task-lines.js';
 import type { FrameTable } from '../frame-table.js';
+import { armCallOfLine, frameOfLine } from '../frames.js';
 import type { TaskRef } from '../records.js';
 import type { FormatParser } from '../parser.js';
 import { span } from '../parser.js';
@@ -115,7 +116,11 @@ function readHeadlessTrace(
 ): { trace: Trace; workqueue: { wq: string; fn: string } | null } | null {
   const workqueue = parseWorkqueueLine(lines.trimmed(j));
   const k = workqueue ? j + 1 : j;
-  if (k >= lines.length || !TRACE_HEADER.test(lines.trimmed(k))) return null;
+  // Or the frames start right under the headline: the sender kept only them, without the
+  // task line or a header (`[<c05278e8>] (__schedule) from [<c0527d34>] (schedule+0x40/0xa4)`).
+  if (k >= lines.length) return null;
+  const first = lines.trimmed(k);
+  if (!TRACE_HEADER.test(first) && !frameOfLine(frames, first) && !armCallOfLine(frames, first)) return null;
   const trace = readTrace(lines, k, frames, 512, startsTaskOrCapture);
   return trace.frames.length > 0 ? { trace, workqueue } : null;
 }
