@@ -117,6 +117,24 @@ describe('buildFindings', () => {
   });
 });
 
+describe('a hung task whose stack the text does not hold', () => {
+  it('names the reported task and the seconds, with the headline as evidence', () => {
+    const { findings } = findingsOf(
+      [
+        'INFO: task rmmod:12470 blocked for more than 122 seconds.',
+        '      Not tainted 5.10.21 #1',
+        '"echo 0 > /proc/sys/kernel/hung_task_timeout_secs" disables this message.',
+      ].join('\n'),
+      'hung_task',
+    );
+    const missing = findings.find((f) => f.kind === 'missing_evidence')!;
+    expect(missing.summary).toBe(
+      'rmmod (12470) is reported blocked for more than 122 seconds, but the text holds none of its kernel stack: capture it to see what it waits for',
+    );
+    expect(missing.evidence?.[0].line).toBe(1);
+  });
+});
+
 describe('a root blocker caught printing', () => {
   it('names the printk caller and its caller after where the CPU is', () => {
     const text = [

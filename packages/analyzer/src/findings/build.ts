@@ -95,6 +95,25 @@ function label(nodes: NodeNames, id: string): string {
   return t ? taskLabel(t) : id;
 }
 
+/**
+ * The tasks a report says are blocked (a hung-task headline's, else those a dump shows in
+ * D state) when the text holds none of their stacks (the paste was cut before the trace,
+ * or its frames are unreadable): who is stuck is still worth saying.
+ */
+function stacklessNamed(model: Model): { summary: string; evidence: Span[] } | null {
+  let tasks = model.tasks.filter((t) => t.pid !== null && t.blockedSeconds != null);
+  if (tasks.length === 0) tasks = model.tasks.filter((t) => t.pid !== null && t.state === 'D');
+  if (tasks.length === 0) return null;
+  const names = tasks.slice(0, 3).map((t) => taskLabel(t));
+  const more = tasks.length > 3 ? ` and ${tasks.length - 3} more` : '';
+  const t = tasks[0];
+  const summary =
+    tasks.length === 1
+      ? `${names[0]} is ${t.blockedSeconds != null ? `reported blocked for more than ${t.blockedSeconds} seconds` : 'blocked (D)'}, but the text holds none of its kernel stack: capture it to see what it waits for`
+      : `${tasks.length} tasks are reported blocked (${names.join(', ')}${more}), but the text holds none of their kernel stacks: capture them to see what they wait for`;
+  return { summary, evidence: mergeSpans(tasks.slice(0, 8).flatMap((x) => x.evidence)) };
+}
+
 /** Where a task without a named wait is: its first frame that says something (not the
  *  scheduler or other plumbing), else — a stack of `?` frames only — its first such
  *  unreliable frame, marked so; else its first frame of its own context. */
@@ -651,13 +670,17 @@ export function buildFindings(inp: FindingInputs): Analysis {
       ...nextStepFields('lockdep_cut'),
     });
   } else if (inp.kind === 'unknown' || stackTasks.length === 0) {
+    const named = stacklessNamed(model);
     out.push({
       kind: 'missing_evidence',
       severity: 'info',
-      summary: model.tasks.length
-        ? 'The text names tasks but holds no kernel stack to analyze: capture their stacks.'
-        : 'No kernel capture was recognised in this text (no stack trace, hung-task report, lockup report, crash output or task dump).',
+      summary: named
+        ? named.summary
+        : model.tasks.length
+          ? 'The text names tasks but holds no kernel stack to analyze: capture their stacks.'
+          : 'No kernel capture was recognised in this text (no stack trace, hung-task report, lockup report, crash output or task dump).',
       nodes: [],
+      ...(named ? { evidence: named.evidence } : {}),
       ...nextStepFields('no_capture'),
     });
   } else if (out.length === 0 && inp.kind === 'rcu_stall') {
