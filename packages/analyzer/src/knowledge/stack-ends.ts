@@ -27,3 +27,11 @@ export const STACK_TOP_FRAMES =
 // arch/x86/entry/entry_64.S (apic_timer_interrupt, common_interrupt, asm_* 5.8+).
 export const EXCEPTION_ENTRY_FRAMES =
   /^(?:el[01]_(?:irq|sync|error|fiq)|el1h_64_(?:irq|sync|error|fiq)(?:_handler)?|apic_timer_interrupt|common_interrupt|ret_from_intr|reschedule_interrupt|call_function_(?:single_)?interrupt|irq_work_interrupt|asm_\w+)$/;
+
+// The entries of a page fault taken in kernel mode, as crash prints the frame above the
+// exception frame: x86 page_fault (async_page_fault under KVM guests) before 5.8,
+// asm_exc_page_fault 5.8+ (arch/x86/entry/entry_64.S, idtentry.h); arm64 el1_sync before
+// 5.12, el1h_64_sync 5.12+ with its C handlers el1_da/el1_abort (arch/arm64/kernel/
+// entry.S, entry-common.c).
+export const PAGE_FAULT_ENTRY_FRAMES =
+  /^(?:page_fault|async_page_fault|asm_exc_page_fault|el1_sync|el1h_64_sync|el1_da|el1_abort)$/;

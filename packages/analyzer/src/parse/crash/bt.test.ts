@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { analyze } from '../../analyze.js';
 import { FrameTable } from '../frame-table.js';
 import { crashBtFrameWithoutColumns } from '../frames.js';
-import { LPFC_HARD_LOCKUP_BT as trimmed } from '../../testing/crash-texts.js';
+import { LPFC_HARD_LOCKUP_BT as trimmed, TALPA_FAULT_BT } from '../../testing/crash-texts.js';
 
 describe('a crash bt trimmed to its symbols', () => {
   it('reads `fn at ADDR [mod]` as a frame only when that is the whole line', () => {
@@ -141,5 +141,16 @@ describe('crash bt frames pasted under `cat /proc/PID/stack`', () => {
       'do_reconfigure_mnt',
     ]);
     expect(d.locks.find((l) => l.waiters.includes('task:4129433'))).toBeDefined();
+  });
+});
+
+describe('a crash bt asleep above a kernel page fault', () => {
+  it('is the task\u2019s own context: it sleeps in the fault path, not at the exception RIP', () => {
+    const d = analyze(TALPA_FAULT_BT);
+    const t = d.tasks.find((x) => x.pid === 53138)!;
+    expect(t.frames.every((f) => f.context === undefined)).toBe(true);
+    expect(t.waitFrame).toBe('rwsem_down_read_failed');
+    expect(t.frames.map((f) => f.fn).slice(0, 8)).toContain('copy_user_enhanced_fast_string');
+    expect(d.cpus.find((c) => c.current === 'task:53138')).toBeUndefined();
   });
 });

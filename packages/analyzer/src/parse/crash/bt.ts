@@ -15,10 +15,12 @@
 // (stripped in text/lines). Output without a header (`crash> bt -f` of the current task,
 // or a header the author cut) belongs to the crash session's current task.
 
+import type { Span } from '../../contract.js';
 import type { FrameContext, ParsedFrame, StackFrame, StackWord, TaskRecord, TaskRef } from '../records.js';
 import { crashBtFrame, crashBtFrameWithoutColumns, frameFromCrashBt, frameFromSymbolOffset } from '../frames.js';
 import type { FormatParser, ParseContext } from '../parser.js';
 import { PROC_STACK_CMD } from '../shell/index.js';
+import { PAGE_FAULT_ENTRY_FRAMES, STACK_TOP_FRAMES } from '../../knowledge/stack-ends.js';
 import type { LineTable } from '../../text/lines.js';
 import { sameStackBlock, skipBlank, span } from '../parser.js';
 import {
@@ -165,6 +167,10 @@ export const crashBtParser: FormatParser = {
     let mkIdx = -1; // index in frames where the last stack marker was seen
     let endIdx = -1; // index in frames where an `[End of … stack]` marker was seen
     let handler: FrameContext = 'irq';
+    // The last exception frame's registers (before a later block, the syscall's user
+    // registers, overwrites them) and the line of its RIP through its last register line.
+    let exRegs: Record<string, string> | null = null;
+    let exSpan: Span | null = null;
     for (; j < lines.length; j++) {
       const t = lines.trimmed(j);
       if (t === '') continue;
@@ -176,6 +182,10 @@ export const crashBtParser: FormatParser = {
           ? crashBtFrame(ctx.frames, t, spOut)
           : crashBtFrameWithoutColumns(ctx.frames, t);
       if (fr) {
+        if (exIdx >= 0 && exRegs === null && exSpan) {
+          exRegs = { ...registers };
+          exSpan = { line: exSpan.line, endLine: lines.no(lastBody) };
+        }
         lastBody = j;
         // crash repeats the exception RIP's function as the next frame: keep one. (An
         // exception frame is the parsed one, not the table's: it may be changed.)
@@ -207,6 +217,8 @@ export const crashBtParser: FormatParser = {
           frames.push({ ...f, isIp: true });
           frameLines.push(f.line);
           sps.push('');
+          exRegs = null;
+          exSpan = { line: lines.no(j), endLine: lines.no(j) };
         }
         // Registers that follow belong to this (the innermost printed) exception frame.
         for (const k of Object.keys(registers)) delete registers[k];
@@ -252,10 +264,19 @@ export const crashBtParser: FormatParser = {
     // Frames printed before the interrupted point (the exception frame, else the last
     // stack marker) ran in the interrupt/NMI handler on top of the task.
     const cut = endIdx >= 0 ? endIdx : exIdx >= 0 ? exIdx : mkIdx;
-    for (let k = 0; k < frames.length; k++) {
-      const c = k === exIdx ? 'exception' : k < cut ? handler : 'task';
-      // The task's own context is the default: left unset to keep documents small.
-      if (c !== 'task') frames[k] = ctx.frames.withContext(ctx.frames.frame(frames[k]), c);
+    if (sleptInKernelFault(frames, exIdx, mkIdx, endIdx)) {
+      // The fault path ran on the task's own stack and slept there: the task waits in
+      // that sleep, its frames are all its own, and the faulting copy is a caller like
+      // any other, not where the CPU stopped.
+      delete (frames[exIdx] as ParsedFrame).isIp;
+      // The faulting code's registers: what it was working with (a lock it held).
+      if (exSpan) rec.stops = [{ frame: exIdx, registers: exRegs ?? { ...registers }, span: exSpan }];
+    } else {
+      for (let k = 0; k < frames.length; k++) {
+        const c = k === exIdx ? 'exception' : k < cut ? handler : 'task';
+        // The task's own context is the default: left unset to keep documents small.
+        if (c !== 'task') frames[k] = ctx.frames.withContext(ctx.frames.frame(frames[k]), c);
+      }
     }
     // Kernel stack addresses of the task context tell which memory words are this task's.
     if (rec.pid !== null || rec.taskAddr) {
@@ -298,6 +319,31 @@ export const crashBtParser: FormatParser = {
 };
 
 const FRAME_NO = /^#(\d{1,4}) /;
+
+/**
+ * A page fault the kernel took on its own access (a user copy faulting: talpa's
+ * copy_from_user in a file-open hook) runs the fault handler on the task's stack, in the
+ * task's context, and the handler may sleep (down_read of the mm's mmap_lock). crash
+ * prints it as a sleep above the fault entry and its exception frame:
+ *
+ *    #0 [ffff8801109257d0] schedule at ffffffff815293c0
+ *    #3 [ffff880110925938] call_rwsem_down_read_failed at ffffffff8128f4d4
+ *    #4 [ffff8801109259a0] __do_page_fault at ffffffff8104a92e
+ *    #6 [ffff880110925af0] page_fault at ffffffff8152c315
+ *       [exception RIP: copy_user_enhanced_fast_string+6]
+ *
+ * True when the frame above the (only) exception frame is a page-fault entry, no IRQ/NMI
+ * stack marker splits the trace, and the trace starts in the scheduler.
+ */
+function sleptInKernelFault(
+  frames: readonly (StackFrame | ParsedFrame)[],
+  exIdx: number,
+  mkIdx: number,
+  endIdx: number,
+): boolean {
+  if (exIdx < 1 || mkIdx >= 0 || endIdx >= 0) return false;
+  return PAGE_FAULT_ENTRY_FRAMES.test(frames[exIdx - 1].fn) && STACK_TOP_FRAMES.test(frames[0].fn);
+}
 
 /** The number of the last frame read (`#2 [ffff…]` → 2), -1 when it has none. `frameLines`
  *  holds line numbers; the last one is at or before index `j`. */

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { lockTableOf, ownerOf } from '../../testing/lock-table.js';
 import { ownersStoppedByInterrupt } from './stopped-holder.js';
 import { waitersFromFrames } from './waiters-from-frames.js';
+import { ownersFromStructs } from './structs.js';
+import { TALPA_FAULT_BT } from '../../testing/crash-texts.js';
 
 // NMI backtrace of a CPU whose timer softirq spins on a lock the threaded IRQ handler it
 // interrupted had just taken (lore, linux-usb, cdnsp, 2021-05-25), trimmed.
@@ -47,5 +49,23 @@ describe('ownersStoppedByInterrupt', () => {
     waitersFromFrames(table, waits);
     ownersStoppedByInterrupt(table, waits);
     expect(ownerOf(table, 'ffff9ee8116b4658')).toBeNull();
+  });
+});
+
+describe('ownersStoppedByInterrupt: a page fault taken under the lock', () => {
+  it('the faulting code with the lock in a register holds the lock its fault path waits for', () => {
+    const { table, waits } = lockTableOf(TALPA_FAULT_BT);
+    ownersFromStructs(table);
+    waitersFromFrames(table, waits);
+    ownersStoppedByInterrupt(table, waits);
+    expect(ownerOf(table, 'ffff8800355f0c28')).toEqual({ task: 'task:53138', confidence: 'likely' });
+  });
+
+  it('a register holding another address proves nothing', () => {
+    const { table, waits } = lockTableOf(TALPA_FAULT_BT.replace('R13: ffff8800355f0c28', 'R13: ffff8800355f0000'));
+    ownersFromStructs(table);
+    waitersFromFrames(table, waits);
+    ownersStoppedByInterrupt(table, waits);
+    expect(ownerOf(table, 'ffff8800355f0c28')).toBeNull();
   });
 });

@@ -1,9 +1,11 @@
 // Step 4b of lock resolution: a spin in an interrupt handler on a lock that the code it
-// interrupted on the same CPU holds — that CPU's task waits for itself.
+// interrupted on the same CPU holds — that CPU's task waits for itself; and a sleep in a
+// page fault the kernel took on its own access, for a lock the faulting code held.
 
 import type { Span } from '../../contract.js';
 import type { TaskWait } from '../../waits/find.js';
 import { EXCEPTION_ENTRIES } from '../../knowledge/exception-entries.js';
+import { PAGE_FAULT_ENTRY_FRAMES } from '../../knowledge/stack-ends.js';
 import { SPIN_ACQUIRE, SPIN_ACQUIRE_WITHIN, SPIN_WAITING } from '../../knowledge/spin-acquire.js';
 import type { LockTable } from './table.js';
 
@@ -13,6 +15,40 @@ export function ownersStoppedByInterrupt(table: LockTable, waits: Map<string, Ta
     const l = held ? table.byAddr(w.argAddr!) : undefined;
     if (!held || !l) continue;
     table.setOwner(l, w.task.id, 'likely', held.why, held.evidence);
+  }
+  ownersFaultedHolding(table, waits);
+}
+
+/**
+ * A task asleep in the handler of a page fault it took in kernel code (crash: schedule …
+ * __do_page_fault, page_fault, `[exception RIP: copy_user_enhanced_fast_string+6]`),
+ * waiting for a lock whose address the faulting code's registers hold: the code that
+ * faulted was working under that lock, so it holds it, and the fault path waits for it
+ * again — a task waiting for itself (talpa's newLinuxThreadInfo took its mm's mmap_sem
+ * with down_read_trylock, then faulted in copy_from_user: do_page_fault's down_read
+ * queues behind a writer). `likely`, as an address found in a stack is.
+ */
+function ownersFaultedHolding(table: LockTable, waits: Map<string, TaskWait>): void {
+  for (const w of waits.values()) {
+    const t = w.task;
+    if (w.rule.kind !== 'lock' || t.stops.length === 0) continue;
+    const at = t.frameLines.indexOf(w.frame.line);
+    const stop = t.stops.find(
+      (s) => s.frame > at && s.frame > 0 && PAGE_FAULT_ENTRY_FRAMES.test(t.frames[s.frame - 1].fn),
+    );
+    if (!stop) continue;
+    // The locks at the registers' values (a handful), not every lock of the dump.
+    for (const reg of Object.keys(stop.registers)) {
+      const l = table.hasLockAt(stop.registers[reg]) ? table.byAddr(stop.registers[reg]) : undefined;
+      if (!l || l.owner || !l.waiters.has(t.id)) continue;
+      table.setOwner(
+        l,
+        t.id,
+        'likely',
+        `the code that faulted (${t.frames[stop.frame].fn}) had ${l.addr} in ${reg.toUpperCase()}: it was working under the lock, and the page fault it took waits for the lock again`,
+        [stop.span, { line: w.frame.line, endLine: w.frame.line }],
+      );
+    }
   }
 }
 

@@ -24,6 +24,7 @@ export interface FrameWaits {
 
 export function waitersFromFrames(table: LockTable, waits: Map<string, TaskWait>): FrameWaits {
   const mmLocks = new Map<string, LockInfo>();
+  const unaddressedMm: { t: ModelTask; key: ReturnType<typeof mmKey>; ev: Span[]; why: string }[] = [];
   const classWaits = new Map<string, Set<LockInfo>>();
   const heldAtSite = heldAtSiteLookup(table, waits);
   let mmapAt: ReturnType<typeof mmapLockAddrs> | undefined;
@@ -120,15 +121,14 @@ export function waitersFromFrames(table: LockTable, waits: Map<string, TaskWait>
         );
         continue;
       }
-      const l = table.lockNamed(`mmap_lock@${key.id}`) ?? table.ensure(null, `mmap_lock@${key.id}`, 'rwsem', []);
-      mmLocks.set(key.id, l);
-      table.addWaiter(
-        l,
-        t.id,
-        key.sure ? 'likely' : 'guess',
-        `it waits for the mmap_lock of ${key.what} in ${w.api.fn} (from ${from})`,
+      // Decided after every wait is seen: another thread of the process may be one the
+      // session walked to its mm's lock.
+      unaddressedMm.push({
+        t,
+        key,
         ev,
-      );
+        why: `it waits for the mmap_lock of ${key.what} in ${w.api.fn} (from ${from})`,
+      });
       continue;
     }
     if (wrapper && !wrapper.perObject) {
@@ -187,6 +187,23 @@ export function waitersFromFrames(table: LockTable, waits: Map<string, TaskWait>
       if (!ls) classWaits.set(wrapper.name, (ls = new Set()));
       ls.add(l);
     }
+  }
+  // An mmap_lock wait with no address of its own: the lock of its mm when the session
+  // walked another thread of that process to it (the threads share the mm), else one
+  // lock per mm, named.
+  for (const u of unaddressedMm) {
+    const l =
+      mmLocks.get(u.key.id) ??
+      table.lockNamed(`mmap_lock@${u.key.id}`) ??
+      table.ensure(null, `mmap_lock@${u.key.id}`, 'rwsem', []);
+    if (!mmLocks.has(u.key.id)) mmLocks.set(u.key.id, l);
+    table.addWaiter(
+      l,
+      u.t.id,
+      u.key.sure ? 'likely' : 'guess',
+      l.addr ? `${u.why}; the session shows that mm's mmap_lock at ${l.addr} (by another of its threads)` : u.why,
+      u.ev,
+    );
   }
   return { mmLocks, classWaits };
 }
