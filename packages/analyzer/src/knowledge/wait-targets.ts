@@ -109,12 +109,16 @@ export const WAIT_TARGETS: Partial<Record<WaitKind, WaitTarget>> = {
   // fs/fuse: the daemon is a userspace process; its threads in the dump wait in fuse_dev_read.
   fuse: { id: 'external:fuse-daemon', label: 'FUSE daemon (userspace)', confidence: 'likely' },
   netfs: { id: 'external:netfs-server', label: 'network filesystem server (SMB / Ceph / 9p)', confidence: 'likely' },
-  // fs/fs-writeback.c: the flusher is a kworker running wb_workfn ("writeback" workqueue).
+  // fs/fs-writeback.c: the flusher is a kworker running wb_workfn ("writeback" workqueue;
+  // bdi_writeback_workfn 3.10-4.1) -> wb_do_writeback -> wb_writeback. A flusher that is
+  // not blocked but busy (freeing a huge extent cache from ->writepages) serves the wait
+  // as well: sync and umount's wb_wait_for_completion wait for its work item to end.
   writeback: {
     id: 'external:storage',
     label: 'storage device (IO completion)',
     confidence: 'guess',
     servedByFrame: /^(?:wb_workfn|wb_writeback|writeback_sb_inodes)$/,
+    servedByStack: /^(?:wb_workfn|bdi_writeback_workfn|wb_do_writeback|wb_writeback)$/,
   },
   // mm/vmscan.c: kswapd frees memory for throttled allocators.
   reclaim: {

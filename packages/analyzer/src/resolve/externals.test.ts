@@ -128,6 +128,39 @@ describe('resolveExternals', () => {
     ]);
   });
 
+  it('sync waiting for writeback work waits for a busy flusher of the dump, a guess; none: the storage', () => {
+    const umount = [
+      '__schedule+0x3f6/0xa40',
+      'schedule+0x5b/0xd0',
+      'wb_wait_for_completion+0x5c/0x90',
+      'writeback_inodes_sb+0x4a/0x60',
+      'sync_filesystem+0x3c/0xa0',
+      'generic_shutdown_super+0x2c/0x130',
+    ];
+    // The flusher not blocked but busy in ->writepages (a huge extent cache to free).
+    const flusher = taskDump('kworker/u16:0', 40, 'R', [
+      '__detach_extent_node+0x28/0x90',
+      'f2fs_shrink_extent_tree+0x1fc/0x3c0',
+      'f2fs_write_node_pages+0x98/0x230',
+      'do_writepages+0x7c/0x1a0',
+      'writeback_sb_inodes+0x1f0/0x4e0',
+      'wb_writeback+0xd4/0x3a0',
+      'wb_do_writeback+0x100/0x2c0',
+      'wb_workfn+0x6c/0x2a0',
+      'process_one_work+0x1e6/0x380',
+    ]);
+    expect(externals(flusher + taskDump('umount', 41, 'D', umount))).toEqual([
+      { nodes: ['task:40'], link: 'task:41 -> task:40', confidence: 'guess' },
+    ]);
+    expect(externals(taskDump('umount', 41, 'D', umount))).toEqual([
+      {
+        nodes: ['external:storage (storage device (IO completion))'],
+        link: 'task:41 -> external:storage',
+        confidence: 'guess',
+      },
+    ]);
+  });
+
   it('a runtime resume that finds the device resuming waits for the task running its callback, a guess', () => {
     const waiter = taskDump('swapper/0', 1, 'D', [
       '__switch_to+0xf4/0x1f4',
