@@ -205,6 +205,66 @@ export const FRAME_HELD_LOCKS: FrameHeldLock[] = [
     source:
       'kernel/cgroup/cgroup.c (kernel/cgroup.c before 4.14): cgroup_procs_write_start, cgroup_attach_task, rebind_subsystems, cgroup_apply_control, cgroup_destroy_locked, kill_css, cgroup_mkdir, cgroup_rmdir, cgroup_update_dfl_csses; kernel/cgroup/cgroup-v1.c cgroup_transfer_tasks',
   },
+  // kernel/cgroup/cpuset.c rebuild_sched_domains_locked(): lockdep_assert_held(&cpuset_mutex)
+  // (the mutex before 5.4 and from 6.4; cpuset_rwsem held for write 5.4-6.3, asserted by
+  // percpu_rwsem_assert_held); its callers (rebuild_sched_domains, the cpuset writes,
+  // the hotplug work) take it.
+  {
+    fn: fnPattern('rebuild_sched_domains_locked'),
+    lock: 'cpuset_mutex',
+    type: 'mutex',
+    mode: 'write',
+    before: [5, 4],
+    beforeOrUnknown: true,
+    what: 'rebuilding the scheduler domains of the cpusets',
+    source: 'kernel/cgroup/cpuset.c rebuild_sched_domains_locked (before 5.4)',
+  },
+  {
+    fn: fnPattern('rebuild_sched_domains_locked'),
+    lock: 'cpuset_mutex',
+    type: 'mutex',
+    mode: 'write',
+    since: [6, 4],
+    what: 'rebuilding the scheduler domains of the cpusets',
+    source: 'kernel/cgroup/cpuset.c rebuild_sched_domains_locked (6.4+, cpuset_mutex again: 111cd11bbc54)',
+  },
+  {
+    fn: fnPattern('rebuild_sched_domains_locked'),
+    lock: 'cpuset_rwsem',
+    type: 'rwsem',
+    mode: 'write',
+    since: [5, 4],
+    before: [6, 4],
+    what: 'rebuilding the scheduler domains of the cpusets',
+    source: 'kernel/cgroup/cpuset.c rebuild_sched_domains_locked (5.4-6.3: cpuset_rwsem)',
+  },
+  // kernel/cpu.c: _cpu_down() and _cpu_up() run the hotplug state machine under
+  // cpus_write_lock() (cpu_hotplug_lock, a percpu rwsem since 4.13; cpu_hotplug_begin()
+  // before), waiting there for the CPU's cpuhp thread to run the teardown/bringup
+  // callbacks; a cpus_read_lock() caller waits for them.
+  {
+    fn: fnPattern('_cpu_down|_cpu_up'),
+    lock: 'cpu_hotplug_lock',
+    type: 'rwsem',
+    mode: 'write',
+    notWhenCalling: /^(?:cpus_write_lock|cpu_hotplug_begin|percpu_down_write)$/,
+    what: 'taking a CPU down or up (CPU hotplug)',
+    source: 'kernel/cpu.c _cpu_down, _cpu_up (cpus_write_lock 4.13+, cpu_hotplug_begin before)',
+  },
+  // kernel/cgroup/cgroup.c: a migration (cgroup_migrate -> cgroup_migrate_execute, which
+  // calls the controllers' ->can_attach/->attach) runs with cgroup_threadgroup_rwsem held
+  // for write by its callers (__cgroup_procs_write / cgroup_procs_write_start,
+  // cgroup_update_dfl_csses, cgroup_attach_task_all), 4.6+.
+  {
+    fn: fnPattern('cgroup_migrate_execute|cgroup_migrate'),
+    lock: 'cgroup_threadgroup_rwsem',
+    type: 'rwsem',
+    mode: 'write',
+    since: [4, 6],
+    what: 'migrating tasks between cgroups',
+    source:
+      'kernel/cgroup/cgroup.c cgroup_migrate, cgroup_migrate_execute (callers hold cgroup_threadgroup_rwsem, 4.6+)',
+  },
   // Opening a block device rescans its partitions with the disk's open mutex held (the
   // whole device's bd_mutex before 5.15, whose role disk->open_mutex took over):
   // __blkdev_get() (up to 5.14) and blkdev_get_whole()/blkdev_get_part() (5.15+, called

@@ -31,6 +31,25 @@ export const LOCK_WRAPPERS: LockWrapper[] = [
     name: 'cpu_hotplug_lock',
   },
   { fn: /^(?:console_lock|console_trylock_spinning)$/, name: 'console_sem' },
+  // kernel/cgroup/cpuset.c: one global lock serialises cpuset changes and attaches — the
+  // mutex cpuset_mutex (before 5.4 and again from 6.4), the percpu rwsem cpuset_rwsem
+  // (5.4-6.3, percpu_down_write in the same functions); the wait's type picks the row.
+  // cpuset_can_attach/cpuset_attach take it inline, as do the cpuset file writes.
+  {
+    fn: /^(?:cpuset_can_attach|cpuset_attach|cpuset_cancel_attach|cpuset_write_resmask|cpuset_write_u64|cpuset_write_s64|cpuset_css_online|cpuset_css_offline|rebuild_sched_domains|cpuset_hotplug_update_tasks|cpuset_lock)$/,
+    name: 'cpuset_mutex',
+    type: 'mutex',
+  },
+  {
+    fn: /^(?:cpuset_can_attach|cpuset_attach|cpuset_cancel_attach|cpuset_write_resmask|cpuset_write_u64|cpuset_write_s64|cpuset_css_online|cpuset_css_offline|rebuild_sched_domains|cpuset_hotplug_update_tasks|cpuset_lock)$/,
+    name: 'cpuset_rwsem',
+    type: 'rwsem',
+  },
+  // kernel/signal.c exit_signals(): cgroup_threadgroup_change_begin(tsk), a read lock of
+  // the global percpu rwsem cgroup_threadgroup_rwsem (4.6+, 1ed1328792ff "sched, cgroup:
+  // replace signal_struct->group_rwsem with a global percpu_rwsem"); a cgroup.procs write
+  // holds it for write while it migrates.
+  { fn: /^(?:exit_signals|cgroup_threadgroup_change_begin)$/, name: 'cgroup_threadgroup_rwsem', type: 'rwsem' },
   { fn: /^(?:lock_system_sleep)$/, name: 'system_transition_mutex' },
   // drivers/clk/clk.c: one global `static DEFINE_MUTEX(prepare_lock)` serialises clk
   // prepare, rate, parent and registration; clk_prepare_lock() takes it (re-entrant for

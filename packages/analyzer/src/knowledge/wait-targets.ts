@@ -16,6 +16,10 @@ export interface WaitTarget {
    *  running: a thread that serves the wait by running its loop (a state-manager kthread
    *  idle in its loop, a worker executing the awaited task). */
   servedByStack?: RegExp;
+  /** Only a server of the dump explains the wait: with none, the wait stays unexplained
+   *  (the verdict says the dump does not show who should end it) instead of pointing at
+   *  an external node that would say no more. */
+  onlyServed?: boolean;
 }
 
 /**
@@ -68,6 +72,22 @@ export const API_TARGETS: { api?: RegExp; caller?: RegExp; target: WaitTarget; w
     what: 'the btrfs quota rescan worker to end',
     source:
       'fs/btrfs/qgroup.c btrfs_qgroup_wait_for_completion, btrfs_qgroup_rescan_worker (complete_all(&fs_info->qgroup_rescan_completion)), v4.3-6.x',
+  },
+  // CPU hotplug (4.10+): _cpu_down/_cpu_up kick the CPU's hotplug thread cpuhp/N to run
+  // the per-CPU teardown/bringup callbacks (cpuhp_kick_ap_work -> __cpuhp_kick_ap ->
+  // wait_for_ap_thread) and wait for it to complete st->done_down/done_up: the waiter
+  // waits for that thread, whatever a callback of it waits for. Which CPU is not on the
+  // stack: a guess, a cpuhp thread of the dump.
+  {
+    caller: /^(?:__cpuhp_kick_ap|cpuhp_kick_ap|cpuhp_kick_ap_work|wait_for_ap_thread)$/,
+    target: {
+      id: 'external:cpu-hotplug',
+      label: 'CPU hotplug thread (cpuhp/N)',
+      confidence: 'guess',
+      servedBy: /^cpuhp\/\d+$/,
+    },
+    what: "the CPU's hotplug thread to run its callbacks",
+    source: 'kernel/cpu.c cpuhp_kick_ap_work, __cpuhp_kick_ap, wait_for_ap_thread, cpuhp_thread_fun (4.10+)',
   },
 ];
 
@@ -161,6 +181,17 @@ export const WAIT_TARGETS: Partial<Record<WaitKind, WaitTarget>> = {
     label: 'tasks that have to exit first',
     confidence: 'guess',
     servedByFrame: /^do_exit$/,
+  },
+  // kernel/kthread.c kthread_stop(k): sets KTHREAD_SHOULD_STOP, wakes k and waits for it
+  // to exit (wait_for_completion(&kthread->exited), completed from do_exit). A kernel
+  // thread of the dump blocked on its way out (do_exit under kthread) is what the stop
+  // waits for; which thread k is, the stack does not say: a guess.
+  kthread: {
+    id: 'external:kthread',
+    label: 'a kernel thread to stop',
+    confidence: 'guess',
+    servedByFrame: /^do_exit$/,
+    onlyServed: true,
   },
   // kernel/async.c: each async entry runs as async_run_entry_fn on system_unbound_wq; a
   // worker of the dump running one (not the waiter, itself an entry waiting for earlier

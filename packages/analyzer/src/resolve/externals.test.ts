@@ -161,6 +161,42 @@ describe('resolveExternals', () => {
     ]);
   });
 
+  it('a CPU going down waits for a cpuhp thread of the dump; kthread_stop for an exiting kthread, else nothing', () => {
+    const down = taskDump('sprdhotplug', 150, 'D', [
+      '__schedule+0x3f6/0xa40',
+      'schedule+0x5b/0xd0',
+      'schedule_timeout+0x88/0x160',
+      'wait_for_common+0xa4/0x160',
+      '__cpuhp_kick_ap+0x60/0x90',
+      'cpuhp_kick_ap_work+0x44/0x130',
+      '_cpu_down+0xd4/0x2a0',
+    ]);
+    const stop = [
+      '__schedule+0x3f6/0xa40',
+      'schedule+0x5b/0xd0',
+      'schedule_timeout+0x88/0x160',
+      'wait_for_common+0xa4/0x160',
+      'kthread_stop+0x64/0x130',
+      'sugov_exit+0x44/0x90',
+    ];
+    const cpuhp = taskDump('cpuhp/3', 26, 'D', stop);
+    // The stopped kthread, on its way out: blocked in exit_signals under do_exit.
+    const exiting = taskDump('sugov:3', 13819, 'D', [
+      '__schedule+0x3f6/0xa40',
+      'schedule+0x5b/0xd0',
+      'percpu_rwsem_wait+0xb4/0x140',
+      '__percpu_down_read+0x4c/0x90',
+      'exit_signals+0x1f4/0x220',
+      'do_exit+0xb0/0xa40',
+      'kthread+0x120/0x130',
+    ]);
+    expect(externals(down + cpuhp + exiting, ['task:13819'])).toEqual([
+      { nodes: ['task:26'], link: 'task:150 -> task:26', confidence: 'guess' },
+      { nodes: ['task:13819'], link: 'task:26 -> task:13819', confidence: 'guess' },
+    ]);
+    expect(externals(taskDump('rmmod', 878, 'D', stop))).toEqual([]);
+  });
+
   it('a runtime resume that finds the device resuming waits for the task running its callback, a guess', () => {
     const waiter = taskDump('swapper/0', 1, 'D', [
       '__switch_to+0xf4/0x1f4',

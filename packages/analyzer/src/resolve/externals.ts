@@ -139,6 +139,7 @@ export function resolveExternals(model: Model, waits: Map<string, TaskWait>, exp
       });
       continue;
     }
+    if (target.onlyServed) continue;
     link({
       nodes: [{ id: target.id, type: 'external', label: externalLabel(model, target.id, target.label) }],
       from: w.task.id,
