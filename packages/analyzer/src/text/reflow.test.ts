@@ -29,6 +29,30 @@ describe('reflow', () => {
     ]);
   });
 
+  it('joins a CPU header cut inside its taint flags, the rest indented by the kept spaces (quoted, 2024)', () => {
+    expect(
+      read([
+        '>>>> [ 4223.822591] NMI watchdog: Watchdog detected hard LOCKUP on cpu 144',
+        '>>>> [ 4223.822622] CPU: 144 PID: 1422 Comm: irq/57-pciehp Kdump: loaded ',
+        '>>>> Tainted: G S',
+        '>>>>           OE    kernel version xxxx',
+        '>>>> [ 4223.822623] RIP: 0010:qi_submit_sync+0x2c0/0x490',
+      ]),
+    ).toEqual([
+      ['NMI watchdog: Watchdog detected hard LOCKUP on cpu 144', 1, 1],
+      ['CPU: 144 PID: 1422 Comm: irq/57-pciehp Kdump: loaded Tainted: G S OE    kernel version xxxx', 2, 4],
+      ['RIP: 0010:qi_submit_sync+0x2c0/0x490', 5, 5],
+    ]);
+  });
+
+  it('keeps an indented line after whole taint flags a record of its own', () => {
+    expect(
+      read(['> CPU: 3 PID: 1 Comm: sh Tainted: G        W  OE     6.1.0 #1', '>           OE    6.1.0 #1']).map(
+        (r) => r[1],
+      ),
+    ).toEqual([1, 2]);
+  });
+
   it('joins a task line cut after its state, the rest indented on the next line (syzkaller, 5.9)', () => {
     expect(
       read([

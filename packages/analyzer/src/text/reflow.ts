@@ -240,6 +240,12 @@ const ARM_FROM_ADDRESS = /\) from \[<[0-9a-f]{8,16}>\]$/;
 const ARM_CALLER_REST = /^\([A-Za-z_.$][\w.$]{0,127}\+0x[0-9a-f]{1,8}\/0x[0-9a-f]{1,8}(?: \[[\w-]{1,64}\])?\)$/;
 const ARM_ADDRESS_REST =
   /^\[<[0-9a-f]{8,16}>\] \([A-Za-z_.$][\w.$]{0,127}\+0x[0-9a-f]{1,8}\/0x[0-9a-f]{1,8}(?: \[[\w-]{1,64}\])?\)$/;
+/** show_regs' `CPU: … Comm: … Tainted: G S          OE     6.1.0 #1` cut inside its taint
+ *  flags: print_tainted() (kernel/panic.c) writes one letter or one space per taint bit, so a
+ *  client that breaks in a run of those spaces leaves the rest of the flags, indented by the
+ *  spaces it kept, then the release (`          OE    6.1.0 #1`). No kernel line starts so. */
+const TAINT_CUT = /(?:^| )Tainted: [A-Z](?:[A-Z ]{0,30}[A-Z])?$/;
+const TAINT_REST = /^[A-Z](?:[A-Z ]{0,30}[A-Z])?(?: {2,16}\S.{0,120})?$/;
 /** The end of a 2.4–2.6.18 task line, which never starts a line: `(L-TLB)` / `(NOTLB)`. */
 const TLB_MARK = /^\((?:L-TLB|NOTLB)\)$/;
 /** How the rest of a message goes on (a word in lower case, a number), and a frame's start. */
@@ -594,6 +600,7 @@ function continuation(
       (before.endsWith(') from') && (ARM_ADDRESS_REST.test(c) || ARM_CALLER_REST.test(c))) ||
       TLB_MARK.test(c) ||
       (SPARC_PC.test(t.trimmed(end)) && SPARC_SYM.test(c)) ||
+      (TAINT_CUT.test(before) && TAINT_REST.test(c)) ||
       (CODE_HEAD.test(t.trimmed(head)) && CODE_BYTES.test(c)) ||
       // sched_show_task's line cut after its state (`task:syz-executor178 state:R`), the
       // rest indented on the next line (`  stack:26960 pid: 6870 ppid:  6869 flags:…`).
