@@ -47,6 +47,26 @@ describe('demangledName', () => {
 });
 
 describe('report titles', () => {
+  it('lets a header the sender quotes in a sentence decide only a text that prints no other', () => {
+    const wq = [
+      'BUG: workqueue lockup - pool cpus=1 node=0 flags=0x0 nice=0 stuck for 37s!',
+      'Showing busy workqueues and worker pools:',
+      'workqueue events: flags=0x0',
+      '  pwq 2: cpus=1 node=0 flags=0x0 nice=0 active=1/256',
+      '    pending: cache_reap',
+      '',
+      'Note that the error message was not always "BUG: workqueue lockup"; it was also',
+      'sometimes like "watchdog: BUG: soft lockup - CPU#5 stuck for 22s!".',
+    ];
+    expect(titleOf(wq.join('\n'))?.kind).toBe('workqueue_lockup');
+    // Alone, the quoted header is all the text says.
+    expect(titleOf(wq.slice(6).join('\n'))?.kind).toBe('soft_lockup');
+    // A printed header with a log prefix is no quote.
+    expect(titleOf('kernel: watchdog: BUG: soft lockup - CPU#5 stuck for 22s! [a:1]\n' + wq.join('\n'))?.kind).toBe(
+      'soft_lockup',
+    );
+  });
+
   it("names an irq lock-order report after where the lock became irq-safe, not lockdep's own stack", () => {
     const text = [
       'WARNING: HARDIRQ-safe -> HARDIRQ-unsafe lock order detected',

@@ -222,6 +222,24 @@ export interface OtherReport {
   line: number;
 }
 
+// A report's header the sender quotes in a sentence of their own: `… it was also
+// sometimes like "watchdog: BUG: soft lockup - CPU#5 stuck for 22s!".` A lower-case word,
+// an opening quote, at most a log prefix (`watchdog: `, `kernel: `) before the header
+// word, and a closing quote after it. The kernel prints no quote before its headers.
+const PROSE_QUOTE_OPEN = /(?:^|\s)[a-z][a-z,]{0,30} {1,2}["\u201c`]((?:[\w -]{1,24}: )?)$/;
+const QUOTE_CLOSE = /["\u201d`]/;
+
+/** Is the header on line `t` quoted in the sender's prose rather than printed? */
+function quotedInProse(t: string): boolean {
+  let at = -1;
+  for (const w of HEADER_WORDS) {
+    const k = t.indexOf(w);
+    if (k >= 0 && (at < 0 || k < at)) at = k;
+  }
+  if (at <= 0 || !PROSE_QUOTE_OPEN.test(t.slice(Math.max(0, at - 64), at))) return false;
+  return QUOTE_CLOSE.test(t.slice(at));
+}
+
 /** Lines of the report, as syzkaller sees them: from the header on, questionable frames dropped. */
 function reportText(lines: LineTable, from: number, maxLines = 2000): string[] {
   const out: string[] = [];
@@ -249,7 +267,9 @@ export function computeTitle(
   // where our parsers read a damaged report differently. Which report names the text is
   // then the one that stopped the machine (decisiveKind); syzkaller takes the first,
   // which is the same report whenever one report led to the next.
-  const firstOf = new Map<ReportRule, number>();
+  let firstOf = new Map<ReportRule, number>();
+  // Headers the sender quoted in a sentence: they decide only a text that prints none.
+  const mentioned = new Map<ReportRule, number>();
   // Every header holds one of these words: only the lines that do are read.
   for (const i of lines.linesContaining(HEADER_WORDS)) {
     const t = lines.trimmed(i);
@@ -257,11 +277,15 @@ export function computeTitle(
     let rule = headerRule(t);
     // A task name holding a newline splits the headline: read it joined with the next line.
     if (!rule && i + 1 < lines.length && t.length < 40) rule = headerRule(t + ' ' + lines.trimmed(i + 1));
-    if (rule && !firstOf.has(rule)) {
+    if (!rule) continue;
+    if (quotedInProse(t)) {
+      if (!mentioned.has(rule)) mentioned.set(rule, i);
+    } else if (!firstOf.has(rule)) {
       firstOf.set(rule, i);
       if (firstOf.size === REPORTS.length) break;
     }
   }
+  if (firstOf.size === 0) firstOf = mentioned;
   if (firstOf.size === 0) return null;
   // A report raised while an earlier one was printing (summary/raised-reports.ts) does
   // not decide, unless it is all there is.
