@@ -100,3 +100,31 @@ describe('tasks an RCU stall report names by pid', () => {
     ]);
   });
 });
+
+describe('a CPU dumped twice, registers then trace', () => {
+  it('keeps the trace through the IP, not the register dump whose stack is its IP alone', () => {
+    // arm32 show_regs cut by the sender after the registers (`[...]`), then the backtrace
+    // under a second `CPU:` header (mmc review, linux-mmc 2020).
+    const text = [
+      'watchdog: BUG: soft lockup - CPU#3 stuck for 23s! [fsck.f2fs:962]',
+      'CPU: 3 PID: 962 Comm: fsck.f2fs Not tainted 5.5.0-rc1 #95',
+      'PC is at sdhci_card_busy+0x28/0x44 [sdhci]',
+      'LR is at __mmc_switch+0x180/0x330 [mmc_core]',
+      'pc : [<af03b118>]    lr : [<af009fcc>]    psr: 60000013',
+      'sp : e79c9b38  ip : ee01dfd0  fp : 00f23d31',
+      'CPU: 3 PID: 962 Comm: fsck.f2fs Not tainted 5.5.0-rc1 #95',
+      '[...]',
+      '[<b0101ab8>] (__irq_svc) from [<af03b118>] (sdhci_card_busy+0x28/0x44 [sdhci])',
+      '[<af03b118>] (sdhci_card_busy [sdhci]) from [<af009fcc>] (__mmc_switch+0x180/0x330 [mmc_core])',
+      '[<af009fcc>] (__mmc_switch [mmc_core]) from [<af00a3bc>] (mmc_run_bkops+0xdc/0x114 [mmc_core])',
+    ].join('\n');
+    const { records } = parseText(text);
+    const m = buildModel(records, text, null);
+    expect(m.taskById.get('task:962')?.frames.map((f) => f.fn)).toEqual([
+      '__irq_svc',
+      'sdhci_card_busy',
+      '__mmc_switch',
+      'mmc_run_bkops',
+    ]);
+  });
+});

@@ -322,6 +322,23 @@ function mergeRecords(
     }
     if (prev) stackBefore = { frames: prev.frames, capture: prevCapture + 1 };
   }
+  // A register dump whose stack is its IP alone (the sender cut the trace after the
+  // registers, `[...]`, and pasted it under a second `CPU:` header) says less than the
+  // trace of the same capture that runs through that IP.
+  if (best?.registers) {
+    const bi = info(best.frames);
+    if (bi.taskFrames <= 1 && bi.ipFn) {
+      const at = captureOf === null ? 0 : captureOf(best.span.line);
+      const through = recs.find(
+        (r) =>
+          r !== best &&
+          (captureOf === null || captureOf(r.span.line) === at) &&
+          info(r.frames).taskFrames > 1 &&
+          r.frames.some((f) => f.fn === bi.ipFn),
+      );
+      if (through) best = through;
+    }
+  }
   // A task migrates between CPUs: the CPU of the record whose stack is kept, else the
   // last one the text names (a WARNING on cpu 0 and, later, a soft lockup on cpu 2: it
   // is stuck on cpu 2 now).
