@@ -7,6 +7,10 @@ describe('loop leaves', () => {
       expect(isLoopLeaf(fn), fn).toBe(true);
     expect(isLoopLeaf('cpumask_next_wrap.part.0')).toBe(true);
   });
+  it('are the device-register reads a poll loop repeats', () => {
+    for (const fn of ['ioread32', 'ioread16be', 'sdhci_card_busy', 'dw_mci_card_busy', 'meson_mmc_card_busy'])
+      expect(isLoopLeaf(fn), fn).toBe(true);
+  });
   it('are not the loops themselves, nor lock or wait primitives', () => {
     for (const fn of [
       'xive_find_target_in_mask',
@@ -14,6 +18,8 @@ describe('loop leaves', () => {
       'msleep',
       'native_queued_spin_lock_slowpath',
       'find_vma',
+      'acme_mmc_card_busy_poll',
+      'mmc_poll_for_busy',
     ])
       expect(isLoopLeaf(fn), fn).toBe(false);
   });
