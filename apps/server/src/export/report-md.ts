@@ -122,7 +122,7 @@ export function buildMarkdownReport({ incident, doc, pageUrl, mitigation, annota
   const out: string[] = [];
   out.push(`# ${mdText(incident.title)}`, '');
   const facts: [string, string | null][] = [
-    ['Incident', `[${mdText(incident.id)}](${pageUrl})`],
+    ['Incident', `[${mdCode(incident.id)}](${pageUrl})`],
     ['Kind', mdCode(incident.kind)],
     ['Kernel', incident.kernel ? mdCode(incident.kernel) : null],
     ['Host', incident.host ? mdText(incident.host) : null],

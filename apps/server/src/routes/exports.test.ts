@@ -28,7 +28,8 @@ describe('exports', () => {
     expect(md.statusCode).toBe(200);
     expect(md.headers['content-type']).toBe('text/markdown; charset=utf-8');
     expect(md.body).toContain('# rmmod hang');
-    expect(md.body).toContain(`(http://hangscope.example:8080/i/${id})`);
+    // The id is code: a base64url id that starts or ends with `_` is not escaped.
+    expect(md.body).toContain(`[\`${id}\`](http://hangscope.example:8080/i/${id})`);
     expect(md.body).toContain('## Verdict');
     expect(md.body).toContain('## Key tasks');
     expect(md.body).toMatch(/\| 31969 \| rmmod \| D \|/);
