@@ -28,11 +28,26 @@ const MEMO_TRIAL = 16_384;
 type FrameFields = Omit<ParsedFrame, 'line'>;
 
 /**
- * One function name's frames: a list, or (many variants) lists by address/offset; empty
- * lists are not kept (a dump of distinct stacks has tens of thousands of names).
+ * Frames of one name (or one name and call site): the frame itself while it is the only
+ * one, else a list. Most names and sites of a dump have one frame, and a list for each
+ * would be as many arrays as frames, kept to the end of the run.
+ */
+type Bucket = StackFrame | StackFrame[];
+
+/** `bucket` with `f` added: `f` alone when the bucket is empty. */
+function withFrame(bucket: Bucket | undefined, f: StackFrame): Bucket {
+  if (bucket === undefined) return f;
+  if (!Array.isArray(bucket)) return [bucket, f];
+  bucket.push(f);
+  return bucket;
+}
+
+/**
+ * One function name's frames: a bucket, or (many variants) buckets by address/offset;
+ * empty ones are not kept (a dump of distinct stacks has tens of thousands of names).
  */
 interface FnEntry {
-  variants: StackFrame[] | Map<string, StackFrame[]> | null;
+  variants: Bucket | Map<string, Bucket> | null;
   /** isGenericFrame(name), asked once per name rather than once per variant. */
   generic: boolean;
   /** The other knowledge of the name (FnKnowledge), each asked when first wanted. */
@@ -130,20 +145,20 @@ export class FrameTable implements FnKnowledge {
       // A name with many variants (per-call-site return addresses in crash bt): split by
       // the field that tells them apart, so a dump with thousands stays linear. The key
       // is a string the frame already holds: nothing is built per lookup.
-      const m = new Map<string, StackFrame[]>();
-      for (const v of variants) {
-        const l = m.get(splitKey(v));
-        if (l) l.push(v);
-        else m.set(splitKey(v), [v]);
-      }
+      const m = new Map<string, Bucket>();
+      for (const v of variants) m.set(splitKey(v), withFrame(m.get(splitKey(v)), v));
       entry.variants = variants = m;
     }
-    let list: StackFrame[] | undefined;
-    if (variants === null || Array.isArray(variants)) list = variants ?? undefined;
-    else list = variants.get(splitKey(f));
-    if (list !== undefined) for (const v of list) if (sameFrame(v, f)) return v;
+    const byKey = variants instanceof Map ? variants : null;
+    const key = byKey === null ? '' : splitKey(f);
+    const bucket = byKey === null ? ((variants as Bucket | null) ?? undefined) : byKey.get(key);
+    if (bucket !== undefined) {
+      if (!Array.isArray(bucket)) {
+        if (sameFrame(bucket, f)) return bucket;
+      } else for (const v of bucket) if (sameFrame(v, f)) return v;
+    }
     let fullKey: string | undefined;
-    if (list !== undefined && list.length >= INNER_SCANNED) {
+    if (Array.isArray(bucket) && bucket.length >= INNER_SCANNED) {
       // Adversarial text (one function and offset printed with thousands of sizes or
       // modules): the list stops growing, further variants go by their complete key.
       fullKey = `${f.fn}|${variantKey(f)}`;
@@ -151,12 +166,10 @@ export class FrameTable implements FnKnowledge {
       if (v) return v;
     }
     const frozen = Object.freeze(new TableFrame(entry, f, this.frames++));
-    // A new list is made holding its first frame: an empty one pushed to would reserve
-    // room for 16.
     if (fullKey !== undefined) this.byFullKey.set(fullKey, frozen);
-    else if (list !== undefined) list.push(frozen);
-    else if (variants === null) entry.variants = [frozen];
-    else (variants as Map<string, StackFrame[]>).set(splitKey(f), [frozen]);
+    else if (Array.isArray(bucket)) bucket.push(frozen);
+    else if (byKey !== null) byKey.set(key, withFrame(bucket, frozen));
+    else entry.variants = withFrame(bucket, frozen);
     return frozen;
   }
 
