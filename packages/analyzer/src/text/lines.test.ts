@@ -48,6 +48,13 @@ describe('stripPrefixes', () => {
       ' __schedule+0x2c4/0x700',
       119.561227,
     ],
+    // the padded day's blank squeezed out by a mail client or a web page
+    [
+      'Jan 3 14:25:27 ceph-testing-0001 kernel: [ 369.897629] __schedule+0x443/0x16b0',
+      '__schedule+0x443/0x16b0',
+      369.897629,
+    ],
+    ['[Mon Mar 4 10:11:12 2024] watchdog: BUG: soft lockup', 'watchdog: BUG: soft lockup', null],
     // a shell prompt the console glued before a kernel line
     ['[root@node2 ~]# [12032.818764] NMI watchdog: BUG: soft lockup', 'NMI watchdog: BUG: soft lockup', 12032.818764],
     ['root@debian:~# [  12.5] INFO: task x:1 blocked', 'INFO: task x:1 blocked', 12.5],
@@ -239,6 +246,7 @@ describe('stripPrefixes', () => {
       '2025-03-11 09:41:07,123+0100 ',
       'Mar 11 09:41:07 ',
       'Mar  3 09:41:07.123 ',
+      'Mar 3 09:41:07 ',
       '[0.123456 0.000123] ',
     ]) {
       const r = stripPrefixes(`${prefix}[41872.118233] ${msg}`);

@@ -345,6 +345,8 @@ const DECODED_LEVEL =
   /^(?:kern|user|mail|daemon|auth|syslog|lpr|news|uucp|cron|authpriv|ftp|local[0-7]) {0,3}:(?: (?:kern|user|daemon|syslog|local[0-7])\.)?(?:emerg|alert|crit|err|warn|warning|notice|info|debug) {0,3}: /;
 // syslog and journalctl's default: `Mar  3 10:11:12 host kernel: ` (`-o short-precise`:
 // `Mar 03 10:11:12.123456 host kernel: `); `-o short-full`: `Sun 2024-03-03 10:11:12 UTC host kernel: `.
+// The day is padded with a blank (`Mar  3`), a pad that mail and web pages that squeeze
+// runs of blanks drop (`Mar 3 10:11:12 host kernel: `): either is read.
 // The month is strftime's `%b` in the log's locale (systemd's journalctl and rsyslog's
 // traditional format both print it so): `déc`, `Dez`, `janv.`, `дек`, `12月` as well as `Dec`.
 // busybox syslogd (Alpine, embedded boards) writes the facility.level between the host
@@ -352,7 +354,7 @@ const DECODED_LEVEL =
 // logread has a ctime date and no host: `Wed Jun  1 22:19:30 2022 kern.warn kernel: […] …`
 // (the facility.level takes the host's place).
 const SYSLOG =
-  /^(?:(?:\p{L}{3,5}\.?|\d{1,2}月) [ \d]\d \d\d:\d\d:\d\d(?:\.\d{1,9})?|[A-Z][a-z]{2} \d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{1,9})? [A-Z][A-Za-z]{0,4}(?:[+-]\d{1,2}(?::?\d\d)?)?|[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4}) [\w.-]{1,64}(?: (?:kern|user|daemon|syslog|local[0-7])\.(?:emerg|alert|crit|err|warn|warning|notice|info|debug))? kernel: ?/u;
+  /^(?:(?:\p{L}{3,5}\.?|\d{1,2}月) [ \d]?\d \d\d:\d\d:\d\d(?:\.\d{1,9})?|[A-Z][a-z]{2} \d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{1,9})? [A-Z][A-Za-z]{0,4}(?:[+-]\d{1,2}(?::?\d\d)?)?|[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]?\d \d\d:\d\d:\d\d \d{4}) [\w.-]{1,64}(?: (?:kern|user|daemon|syslog|local[0-7])\.(?:emerg|alert|crit|err|warn|warning|notice|info|debug))? kernel: ?/u;
 // journalctl -o short-iso / rfc3339: `2024-03-03T10:11:12+0000 host kernel: `; -o short-unix:
 // `1709460672.123456 host kernel: `.
 const JOURNAL_ISO =
@@ -366,7 +368,7 @@ const JOURNAL_ISO =
 // copy from a log viewer: `Sep 28 15:40:01  [  611.520537][    C0] rcu: …`) is this
 // form with a second blank before the dmesg time.
 const HOST_TIME_ISO = /^\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d)?\]? ?/;
-const HOST_TIME_TS = /^[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(?:\.\d{1,9})? (?: (?=\[))?/;
+const HOST_TIME_TS = /^[A-Z][a-z]{2} [ \d]?\d \d\d:\d\d:\d\d(?:\.\d{1,9})? (?: (?=\[))?/;
 const HOST_TIME_GRABSERIAL = /^\[\d{1,9}\.\d{3,9} \d{1,9}\.\d{3,9}\] ?/;
 
 /** `12月 01 …`: a month a CJK locale prints as its number. */
@@ -377,7 +379,8 @@ function localMonth(s: string): boolean {
 /** The capture tool's timestamp before a console line (HOST_TIME_*), or null. */
 function hostTime(s: string, c0: number): RegExpExecArray | null {
   if (isDigit(c0)) return s.charCodeAt(4) === 45 /* - */ ? HOST_TIME_ISO.exec(s) : null;
-  if (isUpper(c0)) return s.charCodeAt(3) === 32 && s.charCodeAt(6) === 32 ? HOST_TIME_TS.exec(s) : null;
+  if (isUpper(c0))
+    return s.charCodeAt(3) === 32 && (s.charCodeAt(6) === 32 || s.charCodeAt(5) === 32) ? HOST_TIME_TS.exec(s) : null;
   if (c0 === 91 /* [ */ && isDigit(s.charCodeAt(1))) {
     if (s.charCodeAt(5) === 45) return HOST_TIME_ISO.exec(s);
     return HOST_TIME_GRABSERIAL.exec(s);
@@ -388,7 +391,7 @@ function hostTime(s: string, c0: number): RegExpExecArray | null {
 // journalctl -o short-monotonic puts the host after the dmesg timestamp: `[ 4838.219744] host kernel: `.
 const HOST_KERNEL = /^[\w.-]{1,64} kernel: ?/;
 // dmesg -T: `[Mon Mar  3 10:11:12 2024] `
-const DMESG_HUMAN = /^\[[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4}\] ?/;
+const DMESG_HUMAN = /^\[[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]?\d \d\d:\d\d:\d\d \d{4}\] ?/;
 // dmesg -H / -e (reltime: `[Mar11 09:41] ` for a new minute, `[  +0.000123] ` after it) and
 // dmesg -d (`[ 4838.219744 <    0.000123>] `): the time is not read from these.
 const DMESG_RELATIVE =
