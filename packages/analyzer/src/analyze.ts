@@ -17,6 +17,7 @@ import { normalizeSpaces } from './text/spaces.js';
 import { fingerprint } from './summary/fingerprint.js';
 import { detectKind, headline, reportTitle } from './summary/headline.js';
 import { raisedKinds } from './summary/raised-reports.js';
+import { leftHeldKinds, unionKinds } from './summary/left-held.js';
 import { captureRanges, nameCaptures, whatTheLastCaptureAdded } from './summary/captures.js';
 import { nextCapture } from './summary/next-capture.js';
 import { writeVerdict } from './summary/verdict.js';
@@ -41,8 +42,9 @@ function analyzeUnsafe(raw: string): AnalysisDocument {
   // The title reads the report's lines; after it, the line objects (the largest thing in
   // memory for a big dump) are no longer needed.
   // The reports raised while another was printing: read off the reporters' stacks, which
-  // the task records hold only until the model is built.
-  const raised = raisedKinds(records);
+  // the task records hold only until the model is built. With them, lockdep's reports of
+  // a lock left held when the text holds the hang it caused: neither decides the kind.
+  const raised = unionKinds(raisedKinds(records), leftHeldKinds(records));
   const fromReport = reportTitle(parsed.lines!, { records }, raised);
   // A small text's line table and task records are kept with the rest of its run's
   // objects (warm-shapes.ts); a big one's go now.

@@ -36,6 +36,15 @@ export const LOCKDEP_REPORTS: { re: RegExp; subtype: string; source: string }[] 
   { re: /bad unlock balance detected!?$/, subtype: 'bad_unlock_balance', source: 'print_unlock_imbalance_bug' },
 ];
 
+/** LOCKDEP_REPORTS subtypes that report a lock left held or misused, not a deadlock: no
+ *  task waits yet. When the text also holds a watchdog's report (the hang that the lock
+ *  left held went on to cause), that report names the text (summary/left-held.ts). */
+export const LOCK_LEFT_HELD_SUBTYPES: ReadonlySet<string> = new Set([
+  'held_lock_freed',
+  'held_returning_to_user',
+  'bad_unlock_balance',
+]);
+
 /** A lockdep report's headline line; 2.6.18-4.x print `[ INFO: … ]` / `[ BUG: … ]` where
  *  later kernels print `WARNING: …`. Group 1 is the report's words. */
 export const LOCKDEP_HEADLINE = /^(?:WARNING: |\[ (?:INFO|BUG): )(.{10,120}?)(?: \])?$/;

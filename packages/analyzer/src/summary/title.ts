@@ -24,6 +24,7 @@ import {
 } from '../knowledge/syzkaller-reports.js';
 import type { Records } from '../parse/records.js';
 import { raisedKinds } from './raised-reports.js';
+import { leftHeldKinds, unionKinds } from './left-held.js';
 import type { LineTable } from '../text/lines.js';
 
 // The table is data in knowledge/; the engine's users and tests read it from here too.
@@ -260,7 +261,7 @@ function reportText(lines: LineTable, from: number, maxLines = 2000): string[] {
 export function computeTitle(
   lines: LineTable,
   records: Records,
-  raised: ReadonlySet<Kind> = raisedKinds(records),
+  raised: ReadonlySet<Kind> = unionKinds(raisedKinds(records), leftHeldKinds(records)),
 ): { title: string; altTitles: string[]; kind: Kind; others: OtherReport[] } | null {
   // The first header of each report rule, in text order. The text is read here rather
   // than through the records so the title follows syzkaller's own line-level rules even
