@@ -25,7 +25,12 @@ export interface LockWrapper {
 
 export const LOCK_WRAPPERS: LockWrapper[] = [
   { fn: /^(?:rtnl_lock|rtnl_lock_killable|rtnl_lock_interruptible|rtnl_net_lock)$/, name: 'rtnl_mutex' },
-  { fn: /^(?:cgroup_lock|cgroup_kn_lock_live|cgroup_lock_and_drain_offline)$/, name: 'cgroup_mutex' },
+  // cgroup_lock_live_group (2.6.26-3.x, the cgroup file writes): mutex_lock(&cgroup_mutex),
+  // then a check that the cgroup is not being removed.
+  {
+    fn: /^(?:cgroup_lock|cgroup_kn_lock_live|cgroup_lock_and_drain_offline|cgroup_lock_live_group)$/,
+    name: 'cgroup_mutex',
+  },
   {
     fn: /^(?:cpus_read_lock|get_online_cpus|cpus_write_lock|cpu_hotplug_begin|cpu_maps_update_begin)$/,
     name: 'cpu_hotplug_lock',
@@ -118,6 +123,18 @@ export const LOCK_TAKERS: LockWrapper[] = [
   // css_killed_work_fn.
   {
     fn: /^(?:proc_cgroup_show|css_release_work_fn|css_killed_work_fn)(?:\.(?:isra|constprop|part)\.\d+)*$/,
+    name: 'cgroup_mutex',
+    type: 'mutex',
+  },
+  // Older kernel/cgroup.c: cgroup_show_options (the cgroup mount's options, read by every
+  // reader of /proc/mounts) did `mutex_lock(&cgroup_mutex)` up to 3.2; from 3.3 to 3.14
+  // it took cgroup_root_mutex, which nests inside cgroup_mutex (whoever changes a root
+  // holds both), and from 3.15 no mutex. cgroup_lock() was `mutex_lock(&cgroup_mutex)`
+  // out of line (a tail call; inline since 6.4), so its callers sit right above the mutex
+  // slow path: mm/memcontrol.c mem_cgroup_get_first_node (the hierarchical reclaim of
+  // 2.6.29-rc, before hierarchy_mutex replaced cgroup_lock() there).
+  {
+    fn: /^(?:cgroup_show_options|mem_cgroup_get_first_node)(?:\.(?:isra|constprop|part)\.\d+)*$/,
     name: 'cgroup_mutex',
     type: 'mutex',
   },
