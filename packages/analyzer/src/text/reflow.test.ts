@@ -635,6 +635,31 @@ describe('reflow', () => {
     ]);
   });
 
+  it("ends a line at Outlook's escaped line feed (`=0A=`) and joins only the soft breaks", () => {
+    const body = [
+      'INFO: task cryptomgr_test:314 blocked for more than 120 seconds.=0A=',
+      '      Not tainted 5.2.0-rc1-g905bfd415e8a #1=0A=',
+      '"echo 0 > /proc/sys/kernel/hung_task_timeout_secs" disables this message.=',
+      '=0A=',
+      'cryptomgr_test  D    0   314      2 0x00000800=0A=',
+      'Call Trace:=0A=',
+      '[e78338a8] [c08a6e5c] __schedule+0x20c/0x4d4=0A=',
+      'Cc: linux-rt-users@vger.kernel.org; Steffen D=',
+      'irkwinkel=0A=',
+      'Horia=0A',
+    ];
+    expect(read(body).map((o) => o[0])).toEqual([
+      'INFO: task cryptomgr_test:314 blocked for more than 120 seconds.',
+      'Not tainted 5.2.0-rc1-g905bfd415e8a #1',
+      '"echo 0 > /proc/sys/kernel/hung_task_timeout_secs" disables this message.',
+      'cryptomgr_test  D    0   314      2 0x00000800',
+      'Call Trace:',
+      '[e78338a8] [c08a6e5c] __schedule+0x20c/0x4d4',
+      'Cc: linux-rt-users@vger.kernel.org; Steffen Dirkwinkel',
+      'Horia',
+    ]);
+  });
+
   it('joins what continues a record and never starts one: a lockdep site after `at:`, crash `COMMAND:`, an unclosed `[module`', () => {
     expect(
       read([

@@ -303,6 +303,13 @@ const QP_TRAILING = /=(?:20|09)$/;
 /** The same, where pieces of a joined line ended (a space follows it there). */
 const QP_TRAILING_IN_JOIN = /=(?:20|09)(?= |$)/g;
 
+/** Outlook's quoted-printable writes each line end as an escaped line feed followed by a
+ *  soft break (`INFO: task cryptomgr_test:314 blocked for more than 120 seconds.=0A=`):
+ *  the line ends there, the `=` after it joins nothing. */
+const QP_ENCODED_LF = '=0A=';
+/** The same where a line ends (the last line of such a body keeps no soft break). */
+const QP_ENCODED_LF_END = /=(?:0D=)?0A=?$/;
+
 /** What follows `INFO: task ` in a hung-task headline: `comm:pid blocked …`. */
 const TASK_HEADLINE_REST = /^\S{1,64}:\d{1,10} (?:blocked|is blocked)/;
 
@@ -434,18 +441,24 @@ export function reflow(t: LineTable): LineTable {
       if (qp && (words.includes(QP_EQUALS) || words.includes(QP_NBSP))) escaped = true;
       nextMarked = marked.next();
     }
-    if (qp)
+    // A line that ends in an escaped line feed (`=0A=`), which ends the logical line.
+    let encodedLf = false;
+    if (qp) {
       for (let p = a; p <= b; p++)
         if ((t.lastCode(p) === 48 || t.lastCode(p) === 57) && QP_TRAILING.test(t.text(p))) trailing = true;
+      const lastCode = t.lastCode(b);
+      if ((lastCode === 61 || lastCode === 65) && QP_ENCODED_LF_END.test(t.text(b))) encodedLf = true;
+    }
     // Console records a mail client joined onto one line (Outlook: `… ]------------
     // [30880.159530] WARNING: CPU: 60 …`): each `[time]` after other text starts a record.
     // Decoding or mending the text moves its characters: splitGlued then decides alone.
-    if (escaped || trailing || lost) glued = gluedAnywhere;
+    if (escaped || trailing || lost || encodedLf) glued = gluedAnywhere;
     const records = shape.flags[a] & LINE_PREFIXED && holdsBracket(a) && recordJoinedAt(t.text(a), 1) > 0;
     const joinedRecords =
       records || (b > a && shape.flags[a] & LINE_PREFIXED && joinedRecordIn(t, a + 1, b, holdsBracket));
-    if (!glued && !lost && !escaped && !trailing && !joinedRecords) continue;
+    if (!glued && !lost && !escaped && !trailing && !encodedLf && !joinedRecords) continue;
     let text = joinedText(t, a, b, tight, soft);
+    if (encodedLf) text = text.replace(QP_ENCODED_LF_END, '');
     if (escaped)
       text = text.replace(QP_NBSP_ALL, ' ').replace(QP_ESCAPE, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
     else if (trailing) text = text.replace(QP_TRAILING_IN_JOIN, '').trimEnd();
@@ -574,7 +587,7 @@ function continuation(
     const before = t.text(end);
     // quoted-printable's soft line break: `memcg_test_=` then `1`; the encoder breaks
     // anywhere, also right before a space (`blocked=` then ` for`).
-    const qpSoft = qp && before.endsWith('=') && !before.endsWith('==');
+    const qpSoft = qp && before.endsWith('=') && !before.endsWith('==') && !before.endsWith(QP_ENCODED_LF);
     // lockdep's held-lock record `#0: ffff… (&dev->mutex){....}-{4:4}, at:` with its
     // acquire site wrapped onto the next line, indented or not.
     // Before 4.x the site had its address first, and a client breaks after that too:
