@@ -244,6 +244,40 @@ export const procStackPrefixedParser: FormatParser = {
   },
 };
 
+// A loop that prints each pid before its stack, on the stack's first line
+// (`for p in …; do echo -n "$p "; cat /proc/$p/stack; done`):
+//   20761 [<ffffffffa0305fdd>] xlog_grant_head_wait+0xdd/0x1a0 [xfs]
+//   [<ffffffffa0306166>] xlog_grant_head_check+0xc6/0xe0 [xfs]
+// The pid names the task; its frames follow up to the stack's end line.
+const PID_GLUED_FRAME = /^(\d{1,9}) (\[<[0-9a-fA-F]{1,16}>\] .{1,1000})$/;
+
+export const procPidGluedStackParser: FormatParser = {
+  name: 'proc_stack',
+  startChars: '0123456789',
+  starts: (line, ctx) => {
+    const m = PID_GLUED_FRAME.exec(line.trimmed);
+    return m !== null && parseFrameLine(ctx.frames, m[2], line.no) !== undefined;
+  },
+  parse(lines, i, ctx) {
+    const m = PID_GLUED_FRAME.exec(lines.trimmed(i));
+    if (!m) return null;
+    const head = parseFrameLine(ctx.frames, m[2], lines.no(i));
+    if (!head) return null;
+    const { frames, end } = readFrames(lines, i + 1, ctx.frames);
+    ctx.records.addTask({
+      pid: Number(m[1]),
+      comm: null,
+      state: null,
+      cpu: null,
+      taskAddr: null,
+      frames: [head, ...frames],
+      span: span(lines, i, Math.max(end, i + 1)),
+      format: 'proc_stack',
+    });
+    return Math.max(end, i + 1);
+  },
+};
+
 // `/proc/PID/status`: `Name:\tpostgres`, `State:\tD (disk sleep)`, `Tgid:`, `Pid:`, `PPid:` …
 const STATUS_NAME = /^Name:\s{1,8}(\S.{0,63})$/;
 const STATUS_FIELD = /^(State|Tgid|Pid|PPid):\s{1,8}(\S{1,40})/;
@@ -412,6 +446,7 @@ export const SHELL_PARSERS: FormatParser[] = [
   procPidLabelParser,
   procStackParser,
   procStackPrefixedParser,
+  procPidGluedStackParser,
   procStatusParser,
   psTableParser,
   orphanStackParser,

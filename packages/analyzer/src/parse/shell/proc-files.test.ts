@@ -66,6 +66,25 @@ describe('/proc files as people paste them', () => {
     ]);
   });
 
+  it("a loop that prints the pid on its stack's first line: that pid's task, up to the end line", () => {
+    expect(
+      tasks(
+        [
+          '20761 [<ffffffffa0305fdd>] xlog_grant_head_wait+0xdd/0x1a0 [xfs]',
+          '[<ffffffffa0306166>] xlog_grant_head_check+0xc6/0xe0 [xfs]',
+          '[<ffffffffffffffff>] 0xffffffffffffffff',
+          '20757 [<ffffffffa0305fdd>] xlog_grant_head_wait+0xdd/0x1a0 [xfs]',
+          '[<ffffffffa030627f>] xfs_log_reserve+0xff/0x240 [xfs]',
+          '',
+          'That is the stack of a process waiting for log space.',
+        ].join('\n'),
+      ),
+    ).toEqual([
+      [20761, null, null, 'xlog_grant_head_wait xlog_grant_head_check'],
+      [20757, null, null, 'xlog_grant_head_wait xfs_log_reserve'],
+    ]);
+  });
+
   it('/proc/PID/status: name, state, pid (and tgid, ppid)', () => {
     const { records } = parseText(
       [
