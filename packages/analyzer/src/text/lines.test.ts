@@ -26,6 +26,9 @@ describe('stripPrefixes', () => {
     // the month in the log's locale (strftime %b): French, German, abbreviated with a dot, CJK
     ['déc 01 05:01:20 Aspire kernel: watchdog: BUG: soft lockup', 'watchdog: BUG: soft lockup', null],
     ['Dez 01 05:01:20 host kernel:  __schedule+0x2c4/0x700', ' __schedule+0x2c4/0x700', null],
+    // A host name the sender hid behind a placeholder.
+    ['Sep 28 03:39:19 <redactedhostname>10 kernel: INFO: task x:1 blocked', 'INFO: task x:1 blocked', null],
+    ['2024-09-28T03:39:19+0000 <host> kernel:  __schedule+0x2c4/0x700', ' __schedule+0x2c4/0x700', null],
     ['janv. 21 09:12:01 host kernel: Call Trace:', 'Call Trace:', null],
     ['12月 01 05:01:20 host kernel: Call Trace:', 'Call Trace:', null],
     // the facility.level a syslog daemon writes: syslog-ng's template (facility, then

@@ -353,12 +353,13 @@ const DECODED_LEVEL =
 // and the program: `Jun  4 09:24:12 alpine kern.warn kernel: [  152.014434] …`; OpenWrt's
 // logread has a ctime date and no host: `Wed Jun  1 22:19:30 2022 kern.warn kernel: […] …`
 // (the facility.level takes the host's place).
+// A sender may hide the host name behind a placeholder: `Sep 28 03:39:19 <redactedhostname>10 kernel: `.
 const SYSLOG =
-  /^(?:(?:\p{L}{3,5}\.?|\d{1,2}月) [ \d]?\d \d\d:\d\d:\d\d(?:\.\d{1,9})?|[A-Z][a-z]{2} \d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{1,9})? [A-Z][A-Za-z]{0,4}(?:[+-]\d{1,2}(?::?\d\d)?)?|[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]?\d \d\d:\d\d:\d\d \d{4}) [\w.-]{1,64}(?: (?:kern|user|daemon|syslog|local[0-7])\.(?:emerg|alert|crit|err|warn|warning|notice|info|debug))? kernel: ?/u;
+  /^(?:(?:\p{L}{3,5}\.?|\d{1,2}月) [ \d]?\d \d\d:\d\d:\d\d(?:\.\d{1,9})?|[A-Z][a-z]{2} \d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{1,9})? [A-Z][A-Za-z]{0,4}(?:[+-]\d{1,2}(?::?\d\d)?)?|[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]?\d \d\d:\d\d:\d\d \d{4}) [\w.<>-]{1,64}(?: (?:kern|user|daemon|syslog|local[0-7])\.(?:emerg|alert|crit|err|warn|warning|notice|info|debug))? kernel: ?/u;
 // journalctl -o short-iso / rfc3339: `2024-03-03T10:11:12+0000 host kernel: `; -o short-unix:
 // `1709460672.123456 host kernel: `.
 const JOURNAL_ISO =
-  /^(?:\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d)?|\d{9,11}\.\d{1,9}) [\w.-]{1,64} kernel: ?/;
+  /^(?:\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d)?|\d{9,11}\.\d{1,9}) [\w.<>-]{1,64} kernel: ?/;
 // Timestamps a capture tool put before each console line — the serial console of a hung
 // machine is often all there is: `[2025-03-11 09:41:07.123] ` (minicom, picocom, screen,
 // conserver), `2025-03-11T09:41:07.123456Z ` (kubectl/docker --timestamps, cloud serial
