@@ -11,6 +11,10 @@ describe('loop leaves', () => {
     for (const fn of ['ioread32', 'ioread16be', 'sdhci_card_busy', 'dw_mci_card_busy', 'meson_mmc_card_busy'])
       expect(isLoopLeaf(fn), fn).toBe(true);
   });
+  it("are sparc64's OpenBoot calls that a prom_* loop repeats", () => {
+    for (const fn of ['p1275_cmd', 'p1275_cmd_direct']) expect(isLoopLeaf(fn), fn).toBe(true);
+    expect(isLoopLeaf('prom_putchar')).toBe(false);
+  });
   it('are not the loops themselves, nor lock or wait primitives', () => {
     for (const fn of [
       'xive_find_target_in_mask',

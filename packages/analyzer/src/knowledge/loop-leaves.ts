@@ -16,11 +16,15 @@
 // include/linux/mmc/host.h, v3.13+: one read of DAT0, `sdhci_card_busy`,
 // `dw_mci_card_busy`, `mmci_card_busy` …) that mmc_poll_for_busy() / __mmc_switch()
 // (drivers/mmc/core/mmc_ops.c) call until the card lets go of the line.
+// sparc64's OpenBoot client-interface call, p1275_cmd (arch/sparc64/prom/p1275.c, 2.6.x;
+// p1275_cmd_direct in arch/sparc/prom/p1275.c 2.6.36+), which every prom_* helper makes and
+// their loops repeat: prom_putchar spins on prom_nbputchar until the PROM console takes the
+// character (arch/sparc64/prom/console.c).
 
 import { symbolName } from './symbol.js';
 
 const LOOP_LEAF =
-  /^(?:delay_loop|delay_tsc|delay_halt(?:_tpause|_mwaitx)?|__delay|__udelay|__const_udelay|__ndelay|udelay|ndelay|mdelay|__bad_udelay|native_read_tsc|read_tsc|rdtsc_ordered|_?find_(?:next|first|last)(?:_zero|_and|_andnot|_or)?_bit(?:_le)?|cpumask_(?:next|next_wrap|next_and|any_but|first|any)(?:\.part\.\d+)?|ioread(?:8|16|32|64)(?:be)?|[a-z][a-z0-9]{0,30}(?:_[a-z0-9]{1,30}){0,3}_card_busy)(?:\.(?:constprop|isra|part|cold)\.\d+)*$/;
+  /^(?:delay_loop|delay_tsc|delay_halt(?:_tpause|_mwaitx)?|__delay|__udelay|__const_udelay|__ndelay|udelay|ndelay|mdelay|__bad_udelay|native_read_tsc|read_tsc|rdtsc_ordered|_?find_(?:next|first|last)(?:_zero|_and|_andnot|_or)?_bit(?:_le)?|cpumask_(?:next|next_wrap|next_and|any_but|first|any)(?:\.part\.\d+)?|ioread(?:8|16|32|64)(?:be)?|[a-z][a-z0-9]{0,30}(?:_[a-z0-9]{1,30}){0,3}_card_busy|p1275_cmd(?:_direct)?)(?:\.(?:constprop|isra|part|cold)\.\d+)*$/;
 
 /** Is `fn` a busy-wait or search helper that a loop calls, rather than the loop? */
 export function isLoopLeaf(fn: string): boolean {

@@ -92,6 +92,11 @@ export const GENERIC_FRAMES: RegExp[] = [
   // entry_64.S, irq.c / irq_64.c, time.c): `--- interrupt: 901 at replay_interrupt_return`
   // marks where the interrupt came in, not what the CPU was doing.
   /^(?:replay_interrupt_return|replay_soft_interrupts|__replay_soft_interrupts|arch_local_irq_restore(?:\.part\.\d+)?|decrementer_common(?:_virt)?|hardware_interrupt_common(?:_virt)?|timer_interrupt|__do_irq|call_do_irq|do_softirq_own_stack|interrupt_return(?:_srr|_hsrr)?(?:_user|_kernel)?|ret_from_except(?:_lite)?|fast_exception_return|restore_check_irq_replay)$/,
+  // sparc64's interrupt entry (arch/sparc/kernel/ttable_64.S tl0_irqN/tl1_irqN, irq_64.c
+  // handler_irq, the 2.6 timer tick smp_percpu_timer_interrupt in smp.c, rtrap_64.S; 2.6.24+
+  // ticks in timer_interrupt, listed with powerpc's above): where the tick came in, not what
+  // the CPU was doing.
+  /^(?:tl[01]_irq\d{1,2}|tl[01]_ivec|handler_irq|smp_percpu_timer_interrupt|rtrap(?:_irq|_xcall|_clr_l6)?|etrap_irq)$/,
   // Softirq plumbing: the handler it runs (net_rx_action → br_handle_frame …) says what runs.
   /^(?:__do_softirq|do_softirq(?:\.part\.\d+)?|do_softirq_own_stack|invoke_softirq|__local_bh_enable_ip|local_bh_enable|run_ksoftirqd|handle_softirqs|call_on_irqstack|run_on_irqstack_cond)$/,
   /^(?:__cond_resched|_cond_resched|cond_resched|preempt_count_.*|lock_acquire|lock_release|lock_is_held_type|__might_sleep|___might_sleep|__might_resched)$/,

@@ -74,6 +74,21 @@ describe('frame line styles', () => {
     // A user-space return address has no symbol: no frame.
     expect(parseFrameLine(table, '[5010cd4c : 0x5010cd4c ]', 1)).toBeUndefined();
   });
+  it("reads sparc64's ` [pc] sym` frames (16-digit return address, one bracket)", () => {
+    expect(parseFrameLine(table, '[0000000000525990] prom_putchar+0x2c/0x34', 7)).toEqual({
+      fn: 'prom_putchar',
+      offset: '0x2c',
+      size: '0x34',
+      module: null,
+      addr: '0000000000525990',
+      reliable: true,
+      line: 7,
+    });
+    // A user-space return address after the last kernel frame has no symbol: no frame.
+    expect(parseFrameLine(table, '[0000000000101d74] 0x101d7c', 1)).toBeUndefined();
+    // Fewer digits is not sparc64's form.
+    expect(parseFrameLine(table, '[00525990] prom_putchar+0x2c/0x34', 1)).toBeUndefined();
+  });
   it('reads syzkaller inline frames', () => {
     expect(parseFrameLine(table, '__dump_stack lib/dump_stack.c:17 [inline]', 1)!.fn).toBe('__dump_stack');
   });

@@ -61,6 +61,13 @@ const SPARC = new RegExp(
   String.raw`^\[(${HEX}{8,16}) : (${FN})\+0x(${HEX}{1,8})/0x(${HEX}{1,8})(?: \[([\w-]{1,64})\])? \]$`,
 );
 
+// sparc64 (arch/sparc/kernel/traps_64.c show_stack): ` [000000000043143c] prom_putchar+0x2c/0x34`,
+// the return address (always 16 digits) then its symbol; a user address after the last
+// kernel frame is bare (` [0000000000101d74] 0x101d7c`) and no frame.
+const SPARC64 = new RegExp(
+  String.raw`^\[(${HEX}{16})\] (${FN})\+0x(${HEX}{1,8})/0x(${HEX}{1,8})(?: \[([\w-]{1,64})\])?$`,
+);
+
 /** A frame from a pattern's groups: the return address, `fn`, offset and size digits. */
 function matchedFrame(
   addr: string,
@@ -89,6 +96,11 @@ export function frameFromPpc(s: string, line: number): ParsedFrame | undefined {
 
 function frameFromSparc(s: string, line: number): ParsedFrame | undefined {
   const m = SPARC.exec(s);
+  return m ? matchedFrame(m[1], m[2], m[3], m[4], m[5], true, line) : undefined;
+}
+
+export function frameFromSparc64(s: string, line: number): ParsedFrame | undefined {
+  const m = SPARC64.exec(s);
   return m ? matchedFrame(m[1], m[2], m[3], m[4], m[5], true, line) : undefined;
 }
 
@@ -361,7 +373,7 @@ function parseFrameText(trimmed: string): ParsedFrame | undefined {
       return frameFromProcStack('[<0>] ' + trimmed.slice(3).trimStart(), 0);
     return trimmed.charCodeAt(1) === 60 /* < */
       ? frameFromProcStack(trimmed, 0)
-      : (frameFromPpc(trimmed, 0) ?? frameFromSparc(trimmed, 0));
+      : (frameFromPpc(trimmed, 0) ?? frameFromSparc(trimmed, 0) ?? frameFromSparc64(trimmed, 0));
   }
   // s390 (arch/s390/kernel/dumpstack.c show_trace) prints a frame the unwinder is not
   // sure of in parentheses: `([<0000000000b84a8a>] __schedule+0x2ba/0x7a8)`.
