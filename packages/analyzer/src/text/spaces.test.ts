@@ -47,4 +47,13 @@ describe('normalizeSpaces', () => {
     const doc = analyze(report.replace(/ /g, '\u00a0'));
     expect(doc.tasks.map((t) => [t.pid, t.state, t.frames.length])).toEqual([[31969, 'D', 3]]);
   });
+  it('makes a kmsg-escaped tab (\\x09) a tab, so an RCU stall CPU line names its CPU', () => {
+    const text = [
+      'rcu: INFO: rcu_sched detected stalls on CPUs/tasks:',
+      'rcu: \\x092-...0: (1 GPs behind) idle=75d/0/0x1 softirq=8288/8289 fqs=931',
+      '\\x09(detected by 0, t=2102 jiffies, g=13485, q=1635)',
+    ].join('\n');
+    expect(normalizeSpaces(text).split('\n')[1]).toBe('rcu: \t2-...0: (1 GPs behind) idle=75d/0/0x1 softirq=8288/8289 fqs=931');
+    expect(analyze(text).cpus.find((c) => c.cpu === 2)?.stuck).toBe(true);
+  });
 });

@@ -17,10 +17,18 @@ const ANY = /[\u00a0\u2000-\u200d\u202f\u205f\u2060\u3000\ufeff]/;
 // pattern runs in linear time; no line end is inside one.
 const ANSI_CSI = /\u001b\[[0-9;:?<=>]{0,32}[ -/]{0,4}[@-~]/g;
 
+// A tab the kernel printed, as /dev/kmsg hands it out (Documentation/ABI/testing/dev-kmsg:
+// non-printable characters are escaped `\x00`-style) and as tools copying its records keep
+// it: the four characters `\x09`. The RCU stall report indents its CPU lines with tabs, so
+// `rcu: \x092-...0: (1 GPs behind) idle=75d/0/0x1 …` named no CPU at all.
+const KMSG_TAB = /\\x09/g;
+
 /** The text with its non-ASCII spaces made ASCII ones, zero-width characters and terminal
- *  colour sequences removed (the same string when it has none, as most dumps). */
+ *  colour sequences removed, kmsg-escaped tabs made tabs (the same string when it has none,
+ *  as most dumps). */
 export function normalizeSpaces(text: string): string {
   if (text.indexOf('\u001b[') >= 0) text = text.replace(ANSI_CSI, '');
+  if (text.indexOf('\\x09') >= 0) text = text.replace(KMSG_TAB, '\t');
   if (!ANY.test(text)) return text;
   return text.replace(WIDE_SPACES, ' ').replace(ZERO_WIDTH, '');
 }
