@@ -352,8 +352,8 @@ describe('reflow', () => {
     ]);
   });
 
-  it('drops the marks where the sender cut lines: `...`, `[...]`, `(...snipped...)`, `<snip>`', () => {
-    for (const mark of ['...', '[...]', '(...snipped...)', '<snip>', '[ ... ]']) {
+  it('drops the marks where the sender cut lines: `...`, `[...]`, `(...snipped...)`, `<snip>`, `<...>`', () => {
+    for (const mark of ['...', '[...]', '(...snipped...)', '<snip>', '[ ... ]', '<...>']) {
       expect(read(['Call Trace:', ' __schedule+0x2c4/0x700', mark, ' ret_from_fork+0x1f/0x30'])).toEqual([
         ['Call Trace:', 1, 1],
         ['__schedule+0x2c4/0x700', 2, 2],

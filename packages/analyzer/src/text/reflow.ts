@@ -271,9 +271,10 @@ const FRAME_THEN_MODULE = /\+0x[0-9a-f]{1,8}\/0x[0-9a-f]{1,8} [\w-]{1,64}$/;
 /** A frame `fn+0x1a/0x60` (what a hard wrap inside the offset splits). */
 const FRAME_TOKEN = /^(?:\[<[0-9a-f]{6,16}>\] ?)?[A-Za-z_.$][\w.$]{0,127}\+0x[0-9a-f]{1,8}\/0x[0-9a-f]{1,8}$/;
 
-/** A line the sender put where they cut something: `...`, `[...]`, `(...snipped...)`, `<snip>`. */
+/** A line the sender put where they cut something: `...`, `[...]`, `(...snipped...)`, `<snip>`,
+ *  `<...>`. */
 const CUT_MARK =
-  /^(?:\.{3,}|\u2026|\[ ?(?:\.{3}|\u2026|snip(?:ped)?) ?\]|\( ?(?:\.{3}|\u2026)? ?(?:snip(?:ped)?|cut)? ?(?:\.{3}|\u2026)? ?\)|<\s?snip(?:ped)?\s?>|-{2,} ?snip ?-{2,}|\.{3} ?snip(?:ped)? ?\.{3})$/i;
+  /^(?:\.{3,}|\u2026|\[ ?(?:\.{3}|\u2026|snip(?:ped)?) ?\]|\( ?(?:\.{3}|\u2026)? ?(?:snip(?:ped)?|cut)? ?(?:\.{3}|\u2026)? ?\)|<\s?(?:snip(?:ped)?|\.{3}|\u2026)\s?>|-{2,} ?snip ?-{2,}|\.{3} ?snip(?:ped)? ?\.{3})$/i;
 
 /** The sender's note in place of what they cut: `[... NMI backtraces of the other CPUs trimmed ...]`. */
 const CUT_NOTE = /^(?:\[ ?(?:\.{3}|\u2026)[^\]]{1,230}\]|\( ?(?:\.{3}|\u2026)[^)]{1,230}\))$/;

@@ -53,7 +53,9 @@ describe('normalizeSpaces', () => {
       'rcu: \\x092-...0: (1 GPs behind) idle=75d/0/0x1 softirq=8288/8289 fqs=931',
       '\\x09(detected by 0, t=2102 jiffies, g=13485, q=1635)',
     ].join('\n');
-    expect(normalizeSpaces(text).split('\n')[1]).toBe('rcu: \t2-...0: (1 GPs behind) idle=75d/0/0x1 softirq=8288/8289 fqs=931');
+    expect(normalizeSpaces(text).split('\n')[1]).toBe(
+      'rcu: \t2-...0: (1 GPs behind) idle=75d/0/0x1 softirq=8288/8289 fqs=931',
+    );
     expect(analyze(text).cpus.find((c) => c.cpu === 2)?.stuck).toBe(true);
   });
 });
