@@ -519,6 +519,10 @@ export interface CallerRule {
   within: number;
   work?: string;
   wq?: string;
+  /** The caller queues the work on each online CPU's pool of a per-CPU (bound) workqueue
+   *  and flushes every one: each item runs only on its own CPU, so a CPU that schedules
+   *  nothing else holds the flush up. */
+  everyCpu?: true;
   source: string;
 }
 
@@ -531,6 +535,7 @@ export const CALLER_RULES: CallerRule[] = [
     within: 3,
     work: 'drain_local_pages_wq',
     wq: 'mm_percpu_wq',
+    everyCpu: true,
     source: 'mm/page_alloc.c drain_all_pages',
   },
   // mm/swap.c: lru_add_drain_all queues lru_add_drain_per_cpu on mm_percpu_wq and flushes.
@@ -540,6 +545,7 @@ export const CALLER_RULES: CallerRule[] = [
     within: 3,
     work: 'lru_add_drain_per_cpu',
     wq: 'mm_percpu_wq',
+    everyCpu: true,
     source: 'mm/swap.c lru_add_drain_all',
   },
   // kernel/workqueue.c: work_on_cpu runs work_for_cpu_fn on system_wq ("events").
@@ -557,6 +563,7 @@ export const CALLER_RULES: CallerRule[] = [
     caller: /^schedule_on_each_cpu$/,
     within: 3,
     wq: 'events',
+    everyCpu: true,
     source: 'kernel/workqueue.c schedule_on_each_cpu',
   },
   // include/linux/workqueue.h: flush_scheduled_work() flushes system_wq ("events").

@@ -87,6 +87,38 @@ describe('resolveWorks', () => {
     expect(unresolvedFlushes.map((u) => u.target.id)).toEqual(['work:?@acme_remove']);
   });
 
+  describe('a flush of work queued on every CPU (drain_all_pages)', () => {
+    const DRAINER = [
+      '__schedule+0x3f6/0xa40',
+      'schedule+0x5b/0xd0',
+      'schedule_timeout+0x8f/0x150',
+      'wait_for_completion+0x8b/0x140',
+      '__flush_work+0x14d/0x1f0',
+      '__drain_all_pages+0x13c/0x1f0',
+      '__alloc_pages_slowpath.constprop.0+0x3dd/0xd70',
+      '__alloc_pages+0x2f5/0x310',
+    ];
+    const LOCKUP = 'watchdog: BUG: soft lockup - CPU#7 stuck for 26s! [spinner:300]\n';
+
+    it('waits for a CPU reported stuck: its per-CPU item cannot run there', () => {
+      const { links, unresolvedFlushes } = resolve(LOCKUP + task('migrator', 100, DRAINER));
+      expect(links.map((l) => `${l.from} -${l.kind}-> ${l.to} ${l.confidence}`)).toEqual([
+        'task:100 -flushes-> work:drain_local_pages_wq certain',
+        'work:drain_local_pages_wq -waits_event-> cpu:7 likely',
+      ]);
+      expect(unresolvedFlushes).toEqual([]);
+    });
+
+    it('stays unresolved with no stuck CPU, and a flush of one work item does not wait for one', () => {
+      expect(resolve(task('migrator', 100, DRAINER)).unresolvedFlushes.map((u) => u.target.id)).toEqual([
+        'work:drain_local_pages_wq',
+      ]);
+      const one = resolve(LOCKUP + task('acme-ctl', 100, FLUSHER));
+      expect(one.links.filter((l) => l.to.startsWith('cpu:'))).toEqual([]);
+      expect(one.unresolvedFlushes.map((u) => u.target.id)).toEqual(['work:?@acme_remove']);
+    });
+  });
+
   describe('a busy-workqueue dump', () => {
     // show_one_workqueue (kernel/workqueue.c, 5.10): a pool stuck for 72 s.
     const DUMP = (worker: number) =>

@@ -8,7 +8,7 @@
 import type { Confidence, EdgeKind, Span, Work } from '../contract.js';
 import type { TaskWait } from '../waits/find.js';
 import { kworkerKind, workqueueInfo } from '../knowledge/workqueues.js';
-import { mergeSpans, type Model, type ModelTask } from '../model/build.js';
+import { mergeSpans, type Model, type ModelCpu, type ModelTask } from '../model/build.js';
 
 interface Running {
   task: ModelTask;
@@ -49,8 +49,8 @@ export interface FlushTarget {
   what: string;
 }
 
-/** A node a work link needs: a task, or a work item / workqueue. */
-export type WorkNode = { task: ModelTask } | { id: string; type: 'work' | 'wq'; label: string };
+/** A node a work link needs: a task, a work item / workqueue, or the CPU a per-CPU item waits for. */
+export type WorkNode = { task: ModelTask } | { id: string; type: 'work' | 'wq' | 'cpu'; label: string };
 
 /** One decided link (flushes, runs, waits_event), with the nodes it needs, in the order
  *  they are first met. */
@@ -73,6 +73,8 @@ export interface ResolvedWorks {
 
 /** In-flight entries of one worker kept as the evidence that it runs its work. */
 const MAX_RUNNING_EVIDENCE = 8;
+/** Stuck CPUs a flush of per-CPU work is drawn waiting for (a 2000-CPU lockup needs not all). */
+const MAX_STUCK_CPU_LINKS = 16;
 
 export function resolveWorks(model: Model, waits: Map<string, TaskWait>): ResolvedWorks {
   const links: WorkLink[] = [];
@@ -271,7 +273,22 @@ export function resolveWorks(model: Model, waits: Map<string, TaskWait>): Resolv
       stated = (r) => r.wq !== null && r.wq === wq;
     }
     if (candidates.length === 0) {
-      unresolved.push({ waiter: t, target, wait: w });
+      // Work the caller queued on every CPU's pool of a per-CPU workqueue (drain_all_pages,
+      // lru_add_drain_all, schedule_on_each_cpu): each item runs only on its own CPU, in a
+      // kworker there. A CPU reported stuck (soft or hard lockup, RCU stall) runs nothing
+      // else, so its item cannot start, and the flush waits for that CPU.
+      const stuck = w.everyCpu ? stuckCpus(model, t) : [];
+      for (const c of stuck)
+        link(
+          [{ id: `cpu:${c.cpu}`, type: 'cpu', label: `cpu ${c.cpu}` }],
+          target.id,
+          `cpu:${c.cpu}`,
+          'waits_event',
+          'likely',
+          `${target.what} is queued for every CPU on a per-CPU workqueue (${w.ruleSource ?? 'its caller'}), and each CPU's item runs only there; cpu ${c.cpu} is stuck${c.stuckReason ? ` (${c.stuckReason})` : ''} and schedules nothing else, so its item cannot run`,
+          [...ev.slice(0, 1), ...c.evidence.slice(0, 2)],
+        );
+      if (stuck.length === 0) unresolved.push({ waiter: t, target, wait: w });
       continue;
     }
     const few = candidates.length <= 6 ? candidates : candidates.filter(blockedWorker).slice(0, 6);
@@ -378,4 +395,13 @@ export function resolveWorks(model: Model, waits: Map<string, TaskWait>): Resolv
   }
   for (const w of works.values()) w.evidence = mergeSpans(w.evidence);
   return { links, works: [...works.values()], unresolvedFlushes: unresolved };
+}
+
+/** The CPUs reported stuck, other than one the waiting task itself holds, up to
+ *  MAX_STUCK_CPU_LINKS, in CPU order. */
+function stuckCpus(model: Model, waiter: ModelTask): ModelCpu[] {
+  const out: ModelCpu[] = [];
+  for (const c of model.cpus.values()) if (c.stuck && c.current !== waiter.id) out.push(c);
+  out.sort((a, b) => a.cpu - b.cpu);
+  return out.slice(0, MAX_STUCK_CPU_LINKS);
 }

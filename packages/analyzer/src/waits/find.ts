@@ -77,6 +77,10 @@ export class TaskWait {
   get ruleSource(): string | null {
     return this.sw.ruleSource;
   }
+  /** From caller rules: the flushed work is queued on every CPU's pool of a per-CPU queue. */
+  get everyCpu(): boolean {
+    return this.sw.everyCpu;
+  }
   private at(k: number): LocatedFrame {
     return located(this.task.frames[k], this.task.frameLines[k]);
   }
@@ -136,6 +140,7 @@ interface StackWait {
   work: string | null;
   wq: string | null;
   ruleSource: string | null;
+  everyCpu: boolean;
 }
 
 export function findWait(
@@ -243,6 +248,7 @@ function elidedLockWait(known: FnKnowledge, frames: readonly StackFrame[], idx: 
     work: null,
     wq: null,
     ruleSource: null,
+    everyCpu: false,
   };
 }
 
@@ -258,6 +264,7 @@ function waitAt(
   let work: string | null = null;
   let wq: string | null = null;
   let ruleSource: string | null = null;
+  let everyCpu = false;
   for (const cr of CALLER_RULES) {
     if (cr.kind !== rule.kind) continue;
     const hit = frames.slice(k, k + 1 + cr.within).some((c) => cr.caller.test(c.fn));
@@ -265,6 +272,7 @@ function waitAt(
       work = cr.work ?? null;
       wq = cr.wq ?? null;
       ruleSource = cr.source;
+      everyCpu = cr.everyCpu === true;
       break;
     }
   }
@@ -289,6 +297,7 @@ function waitAt(
     work,
     wq,
     ruleSource,
+    everyCpu,
   };
 }
 
@@ -342,6 +351,7 @@ function genericWait(
     work: null,
     wq: null,
     ruleSource: null,
+    everyCpu: false,
   };
 }
 
