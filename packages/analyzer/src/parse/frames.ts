@@ -99,7 +99,7 @@ function frameFromSparc(s: string, line: number): ParsedFrame | undefined {
   return m ? matchedFrame(m[1], m[2], m[3], m[4], m[5], true, line) : undefined;
 }
 
-export function frameFromSparc64(s: string, line: number): ParsedFrame | undefined {
+function frameFromSparc64(s: string, line: number): ParsedFrame | undefined {
   const m = SPARC64.exec(s);
   return m ? matchedFrame(m[1], m[2], m[3], m[4], m[5], true, line) : undefined;
 }

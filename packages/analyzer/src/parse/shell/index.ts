@@ -2,7 +2,7 @@
 // `ps aux` / `ps -eo …` tables, and stacks pasted with no header at all.
 
 import { callerCpuOf, callerTaskOf } from '../caller-ids.js';
-import type { TaskState } from '../../contract.js';
+import type { Span, TaskState } from '../../contract.js';
 import type { FrameTable } from '../frame-table.js';
 import type { ParsedFrame } from '../records.js';
 import { frameFromDecimalLine, isStackTerminator, parseFrameLine } from '../frames.js';
@@ -100,6 +100,33 @@ function readThreadStacks(
   return out;
 }
 
+// A stack read from /proc (`cat /proc/PID/stack` in any of its capture shapes): the
+// file names only the pid (the thread's tgid when read under /proc/TGID/task/), no
+// comm or state.
+function addProcStackTask(
+  ctx: ParseContext,
+  t: {
+    pid: number | null;
+    tgid?: number;
+    frames: ParsedFrame[];
+    span: Span;
+    evidence?: Span[];
+  },
+): void {
+  ctx.records.addTask({
+    pid: t.pid,
+    ...(t.tgid !== undefined ? { tgid: t.tgid } : {}),
+    comm: null,
+    state: null,
+    cpu: null,
+    taskAddr: null,
+    frames: t.frames,
+    span: t.span,
+    ...(t.evidence ? { evidence: t.evidence } : {}),
+    format: 'proc_stack',
+  });
+}
+
 // `cat /proc/PID/stack` output: `[<addr>] fn+off/len [mod]` or, since 4.x hides
 // addresses from non-root readers and newer kernels print none, `fn+off/len`.
 export const procStackParser: FormatParser = {
@@ -121,36 +148,25 @@ export const procStackParser: FormatParser = {
       const stacks = readThreadStacks(lines, i, ctx.frames);
       if (stacks.length === 0) return null;
       for (const st of stacks)
-        ctx.records.addTask({
+        addProcStackTask(ctx, {
           pid: null,
           tgid: Number(m[1]),
-          comm: null,
-          state: null,
-          cpu: null,
-          taskAddr: null,
           frames: st.frames,
           span: span(lines, st.from, st.end),
           evidence,
-          format: 'proc_stack',
         });
       ctx.shell.command = null;
       return stacks[stacks.length - 1].end;
     }
     const { frames, end } = readFrames(lines, i, ctx.frames);
     if (frames.length === 0) return null;
-    const pid = Number(m[2] ?? m[1]);
-    ctx.records.addTask({
-      pid,
+    addProcStackTask(ctx, {
+      pid: Number(m[2] ?? m[1]),
       // A thread's stack (`task/TID`) is of a thread of process PID.
       ...(m[2] ? { tgid: Number(m[1]) } : {}),
-      comm: null,
-      state: null,
-      cpu: null,
-      taskAddr: null,
       frames,
       span: span(lines, i, end),
       evidence,
-      format: 'proc_stack',
     });
     ctx.shell.command = null;
     return end;
@@ -229,16 +245,7 @@ export const procStackPrefixedParser: FormatParser = {
         frames.push(f);
       }
       if (j === start) break;
-      ctx.records.addTask({
-        pid: Number(m[2] ?? m[1]),
-        comm: null,
-        state: null,
-        cpu: null,
-        taskAddr: null,
-        frames,
-        span: span(lines, start, j),
-        format: 'proc_stack',
-      });
+      addProcStackTask(ctx, { pid: Number(m[2] ?? m[1]), frames, span: span(lines, start, j) });
     }
     return j > i ? j : null;
   },
@@ -264,16 +271,7 @@ export const procPidGluedStackParser: FormatParser = {
     const head = parseFrameLine(ctx.frames, m[2], lines.no(i));
     if (!head) return null;
     const { frames, end } = readFrames(lines, i + 1, ctx.frames);
-    ctx.records.addTask({
-      pid: Number(m[1]),
-      comm: null,
-      state: null,
-      cpu: null,
-      taskAddr: null,
-      frames: [head, ...frames],
-      span: span(lines, i, Math.max(end, i + 1)),
-      format: 'proc_stack',
-    });
+    addProcStackTask(ctx, { pid: Number(m[1]), frames: [head, ...frames], span: span(lines, i, Math.max(end, i + 1)) });
     return Math.max(end, i + 1);
   },
 };
