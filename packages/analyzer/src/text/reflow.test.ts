@@ -241,6 +241,16 @@ describe('reflow', () => {
     ]);
   });
 
+  it('splits an NMI backtrace header glued after an RCU stall line, not prose that names one', () => {
+    expect(read([' (t=21031 jiffies g=324821 q=95837) NMI backtrace for cpu 33', ' RIP: 0010:f+0x2f/0x90'])).toEqual([
+      ['(t=21031 jiffies g=324821 q=95837)', 1, 1],
+      ['NMI backtrace for cpu 33', 1, 1],
+      ['RIP: 0010:f+0x2f/0x90', 2, 2],
+    ]);
+    // The header ends its line; prose that goes on after the number is no header.
+    expect(read(['so the NMI backtrace for cpu 33 shows the loop']).length).toBe(1);
+  });
+
   it('puts back the space HTML mail dropped after `INFO: task`', () => {
     expect(read(['INFO: taskkworker/0:1:52 blocked for more than 120 seconds.'])).toEqual([
       ['INFO: task kworker/0:1:52 blocked for more than 120 seconds.', 1, 1],

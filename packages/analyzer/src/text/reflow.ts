@@ -280,10 +280,11 @@ const CUT_MARK =
 const CUT_NOTE = /^(?:\[ ?(?:\.{3}|\u2026)[^\]]{1,230}\]|\( ?(?:\.{3}|\u2026)[^)]{1,230}\))$/;
 
 // Headers that begin a record and that a lost line end glues onto the line before
-// (`x0 : 0000000000000300 Call trace:`).
-const GLUED = ['Call Trace:', 'Call trace:', 'INFO: task '];
+// (`x0 : 0000000000000300 Call trace:`, `(t=21031 jiffies g=324821 q=95837) NMI backtrace for cpu 33`).
+const NMI_HEADER = 'NMI backtrace for cpu ';
+const GLUED = ['Call Trace:', 'Call trace:', 'INFO: task ', NMI_HEADER];
 /** What a line holding one of GLUED or `INFO: task` holds (`INFO: task ` holds `INFO: task`). */
-const GLUED_WORDS = ['Call Trace:', 'Call trace:', 'INFO: task'];
+const GLUED_WORDS = ['Call Trace:', 'Call trace:', 'INFO: task', NMI_HEADER];
 /** quoted-printable's escape of `=` itself. */
 const QP_EQUALS = '=3D';
 /** quoted-printable's escape of UTF-8 U+00A0, the no-break space a mail client (Thunderbird)
@@ -313,6 +314,9 @@ const QP_ENCODED_LF_END = /=(?:0D=)?0A=?$/;
 
 /** What follows `INFO: task ` in a hung-task headline: `comm:pid blocked …`. */
 const TASK_HEADLINE_REST = /^\S{1,64}:\d{1,10} (?:blocked|is blocked)/;
+/** All that follows `NMI backtrace for cpu ` when it is the header (lib/nmi_backtrace.c):
+ *  prose that names a CPU's backtrace goes on after the number. */
+const NMI_HEADER_REST = /^\d{1,5}(?: skipped: idling at \S{1,200})?$/;
 
 /** HTML mail drops the space after `INFO: task`: `INFO: taskbash:2644 blocked …`. */
 const TASK_SPACE_LOST = /(^|\s)INFO: task(?=\S{1,64}:\d{1,10} (?:blocked|is blocked))/;
@@ -939,8 +943,11 @@ function splitGlued(text: string): string[] {
     for (const g of GLUED) {
       const k = rest.indexOf(g, 1);
       // (syzbot's title glues on with no space at all: `… in do_page_mkwriteINFO: task syz:4876 blocked`)
+      const after = k < 0 ? '' : rest.slice(k + g.length);
       const glued =
-        rest.charCodeAt(k - 1) === 32 || (g === 'INFO: task ' && TASK_HEADLINE_REST.test(rest.slice(k + g.length)));
+        g === NMI_HEADER
+          ? rest.charCodeAt(k - 1) === 32 && NMI_HEADER_REST.test(after)
+          : rest.charCodeAt(k - 1) === 32 || (g === 'INFO: task ' && TASK_HEADLINE_REST.test(after));
       if (k > 0 && glued && rest.slice(0, k).trim() !== '' && (at < 0 || k < at)) at = k;
     }
     if (at < 0) break;
