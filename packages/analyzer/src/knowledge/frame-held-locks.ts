@@ -69,6 +69,56 @@ export const FRAME_HELD_LOCKS: FrameHeldLock[] = [
     what: 'unregistering a wireless interface, called under the wiphy mutex',
     source: 'net/wireless/core.c _cfg80211_unregister_wdev (v5.12+)',
   },
+  // mm/cma.c cma_alloc (v3.16+; __cma_alloc / cma_range_alloc after the 6.x splits):
+  // mutex_lock(&cma_mutex); alloc_contig_range(...); mutex_unlock(&cma_mutex) — held while
+  // the range's pages are migrated, which may wait for their writeback. Between tries
+  // (msleep after -EBUSY) it holds nothing.
+  {
+    fn: fnPattern('cma_alloc|__cma_alloc|cma_range_alloc'),
+    lock: 'cma_mutex',
+    type: 'mutex',
+    mode: 'write',
+    notWhenCalling: /^(?:msleep|msleep_interruptible|schedule_timeout\w{0,20}|cma_debug_show_areas)$/,
+    since: [3, 16],
+    what: 'a contiguous (CMA) allocation migrating the pages out of its range',
+    source: 'mm/cma.c cma_alloc (v3.16+)',
+  },
+  // Before 3.16 drivers/base/dma-contiguous.c dma_alloc_from_contiguous did the same.
+  {
+    fn: fnPattern('dma_alloc_from_contiguous'),
+    lock: 'cma_mutex',
+    type: 'mutex',
+    mode: 'write',
+    before: [3, 16],
+    what: 'a contiguous (CMA) allocation migrating the pages out of its range',
+    source: 'drivers/base/dma-contiguous.c dma_alloc_from_contiguous (v3.5-v3.15)',
+  },
+  // drivers/i2c/i2c-core-base.c (i2c-core.c before 4.13): i2c_transfer and i2c_smbus_xfer
+  // lock the adapter's bus (i2c_lock_bus -> i2c_adapter_lock_bus, rt_mutex adap->bus_lock,
+  // lockdep class `i2c_register_adapter`) and hold it across __i2c_transfer /
+  // __i2c_smbus_xfer, i.e. while the controller driver waits for the transfer to end.
+  {
+    fn: fnPattern('i2c_transfer|i2c_smbus_xfer'),
+    lock: 'i2c_register_adapter',
+    type: 'mutex',
+    mode: 'write',
+    perObject: true,
+    what: "an i2c transfer, which holds its adapter's bus lock until it ends",
+    source: 'drivers/i2c/i2c-core-base.c i2c_transfer, i2c_smbus_xfer (v3.x-v6.x)',
+  },
+  // fs/fat/namei_vfat.c, namei_msdos.c (v3.7+): the directory operations take the
+  // filesystem's s_lock (mutex_lock(&MSDOS_SB(sb)->s_lock)) first and hold it until they
+  // return, across cluster allocation and the buffer writes it waits for.
+  {
+    fn: fnPattern('(?:vfat|msdos)_(?:create|mkdir|rmdir|unlink|rename2?)'),
+    lock: '&sbi->s_lock',
+    type: 'mutex',
+    mode: 'write',
+    perObject: true,
+    since: [3, 7],
+    what: "a FAT directory operation, which holds the filesystem's s_lock",
+    source: 'fs/fat/namei_vfat.c vfat_mkdir etc., fs/fat/namei_msdos.c (v3.7+)',
+  },
   // rtnetlink_rcv_msg(): rtnl_lock(); err = link->doit(skb, nlh, extack); rtnl_unlock();
   // — except dumps (netlink_dump_start) and handlers flagged RTNL_FLAG_DOIT_UNLOCKED
   // (the GET handlers: rtnl_getlink, inet_rtm_getroute, …), which run without it.

@@ -94,6 +94,11 @@ export const LOCK_WRAPPERS: LockWrapper[] = [
   },
   { fn: /^(?:genl_lock)$/, name: 'genl_mutex' },
   { fn: /^(?:tty_lock|tty_lock_interruptible)$/, name: 'tty->legacy_mutex', perObject: true },
+  // drivers/i2c/i2c-core-base.c: an adapter's bus lock, the rt_mutex adap->bus_lock, taken by
+  // i2c_adapter_lock_bus (the adapter's lock_ops->lock_bus, 4.x+; i2c_lock_adapter before
+  // 4.7). rt_mutex_init() names the lockdep class after the function that initialises it,
+  // so lockdep prints it as `i2c_register_adapter`.
+  { fn: /^(?:i2c_adapter_lock_bus|i2c_lock_adapter)$/, name: 'i2c_register_adapter', perObject: true, type: 'mutex' },
 ];
 
 /**
@@ -244,6 +249,26 @@ export const LOCK_TAKERS: LockWrapper[] = [
   {
     fn: /^(?:dm_bufio_lock|dm_bufio_shrink_scan|dm_bufio_shrink_count)$/,
     name: '&c->lock',
+    perObject: true,
+    type: 'mutex',
+  },
+  // mm/cma.c (v3.16+): cma_alloc takes the global `static DEFINE_MUTEX(cma_mutex)` around
+  // alloc_contig_range (in __cma_alloc / cma_range_alloc after the 6.x splits); before
+  // 3.16 drivers/base/dma-contiguous.c dma_alloc_from_contiguous did. cma_alloc also takes
+  // the area's cma->lock (a mutex before 5.13), only around bitmap updates, never across
+  // a sleep: a long mutex wait below cma_alloc is for cma_mutex.
+  {
+    fn: /^(?:cma_alloc|__cma_alloc|cma_range_alloc|dma_alloc_from_contiguous)$/,
+    name: 'cma_mutex',
+    type: 'mutex',
+  },
+  // fs/fat: the filesystem's msdos_sb_info s_lock (mutex_init(&sbi->s_lock), v3.7+; the
+  // superblock's lock_super before), taken inline by the vfat and msdos directory
+  // operations (namei_vfat.c, namei_msdos.c: create, mkdir, rmdir, unlink, rename, lookup)
+  // and by fat_write_inode for the FSINFO inode (inode.c).
+  {
+    fn: /^(?:(?:vfat|msdos)_(?:create|mkdir|rmdir|unlink|rename2?|lookup)|fat_write_inode)$/,
+    name: '&sbi->s_lock',
     perObject: true,
     type: 'mutex',
   },

@@ -511,6 +511,20 @@ describe('32-bit ARM call lines', () => {
     for (const t of ['(see above) from (the log+0x1/0x2)', '(foo) from (bar)', '(foo) from bar+0x1/0x2'])
       expect(armCallOfLine(table, t), t).toBeUndefined();
   });
+  it('reads a call whose saved registers were glued onto its line, and only whole register words', () => {
+    const glued = '[<c091d7e8>] (schedule) from [<c01575fc>] (io_schedule+0x20/0x48) r5:edd31a94 r4:00000000';
+    expect(call(glued)).toEqual(call('[<c091d7e8>] (schedule) from [<c01575fc>] (io_schedule+0x20/0x48)'));
+    expect(
+      call(
+        '[<bf25fa64>] (ehci_urb_enqueue [ehci_hcd]) from [<bf1c478c>] (usb_hcd_submit_urb+0xc8/0x980 [usbcore]) r10:000000ef r9:00600000 r8:ed236308',
+      )!.caller,
+    ).toMatchObject({ fn: 'usb_hcd_submit_urb', module: 'usbcore' });
+    for (const t of [
+      '[<c091d7e8>] (schedule) from [<c01575fc>] (io_schedule+0x20/0x48) r5:edd31a9',
+      '[<c091d7e8>] (schedule) from [<c01575fc>] (io_schedule+0x20/0x48) and r5:edd31a94',
+    ])
+      expect(armCallOfLine(table, t), t).toBeUndefined();
+  });
   it("is the same frame object as the frame table's for the same text", () => {
     const a = armCallOfLine(table, 'show_stack from dump_stack_lvl+0x70/0x94')!;
     expect(armCallOfLine(table, 'show_stack from dump_stack_lvl+0x70/0x94')).toBe(a);

@@ -419,12 +419,22 @@ const ARM_PAREN = new RegExp(
   String.raw`^\(${ARM_SYM}(?: [\w/.-]{1,200}:\d{1,6})?\) from \(${ARM_CALLER}(?: [\w/.-]{1,200}:\d{1,6})?\)$`,
 );
 
+// The frame-pointer unwinder (arch/arm/kernel/traps.c dump_backtrace_entry -> dump_mem /
+// the saved-register print of unwind_frame) follows a call with the registers that frame
+// saved, `r10:c0f04068 r9:efc2e600 … r4:ffffe000`, printed with pr_cont: kernels and
+// consoles that do not break continuation lines glue them onto the call's line:
+//   `[<c091d7e8>] (schedule) from [<c01575fc>] (io_schedule+0x20/0x48) r5:edd31a94 r4:00000000`
+// Only whole `name:8-hex-digit` words after the caller's closing parenthesis are cut.
+const ARM_SAVED_REGS = /\) (?:r\d{1,2}|fp|ip|sp|lr|pc):[0-9a-f]{8}(?: (?:r\d{1,2}|fp|ip|sp|lr|pc):[0-9a-f]{8}){0,16}$/;
+
 /** The call a 32-bit ARM backtrace line prints, as frame-table frames, or undefined. */
 export function armCallOfLine(table: FrameTable, trimmed: string): ArmCall | undefined {
   // Every form has ` from ` and the caller's `+0x`: most lines are turned away here.
   // A dump repeats the same call paths: each distinct line is parsed once.
   if (trimmed.indexOf(' from ') < 0 || trimmed.indexOf('+0x') < 0) return undefined;
-  return table.armText.get(trimmed, parseArmCall, table) ?? undefined;
+  const regs = trimmed.charCodeAt(trimmed.length - 1) !== 41 /* ) */ ? ARM_SAVED_REGS.exec(trimmed) : null;
+  const call = regs ? trimmed.slice(0, regs.index + 1) : trimmed;
+  return table.armText.get(call, parseArmCall, table) ?? undefined;
 }
 
 function parseArmCall(line: string, table: FrameTable): ArmCall | null {

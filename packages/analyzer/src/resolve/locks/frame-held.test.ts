@@ -261,3 +261,30 @@ describe('locksHeldByFrames', () => {
     ]);
   });
 });
+
+describe('locksHeldByFrames: locks held across a slow operation', () => {
+  it('cma_alloc holds cma_mutex while it migrates, not while it takes it or sleeps between tries', () => {
+    expect(
+      held('schedule', 'io_schedule', 'wait_on_page_bit', 'migrate_pages', 'alloc_contig_range', 'cma_alloc'),
+    ).toEqual(['cma_mutex@cma_alloc']);
+    expect(held('schedule', '__mutex_lock_slowpath', 'mutex_lock', 'cma_alloc', 'dma_alloc_from_contiguous')).toEqual(
+      [],
+    );
+    expect(held('schedule', 'schedule_timeout', 'msleep', 'cma_alloc')).toEqual([]);
+  });
+
+  it("i2c_transfer holds its adapter's bus lock across __i2c_transfer, not while it takes it", () => {
+    expect(held('schedule_timeout', 'i2c_imx_trx_complete', 'i2c_imx_xfer', '__i2c_transfer', 'i2c_transfer')).toEqual([
+      'i2c_register_adapter@i2c_transfer',
+    ]);
+    expect(held('__rt_mutex_slowlock', 'rt_mutex_lock_nested', 'i2c_adapter_lock_bus', 'i2c_transfer')).toEqual([]);
+  });
+
+  it("a vfat directory operation holds the filesystem's s_lock below its own mutex_lock", () => {
+    expect(held('io_schedule', '__wait_on_bit_lock', 'fat_mirror_bhs', 'fat_alloc_clusters', 'vfat_mkdir')).toEqual([
+      '&sbi->s_lock@vfat_mkdir',
+    ]);
+    // Taking it, vfat_mkdir holds nothing yet; vfs_mkdir above holds the parent's i_rwsem.
+    expect(held('schedule', 'mutex_lock', 'vfat_mkdir', 'vfs_mkdir')).toEqual(['i_rwsem@vfs_mkdir']);
+  });
+});
