@@ -72,6 +72,14 @@ describe('parseTaskLine', () => {
       ppid: 2,
     });
   });
+  it('reads a running task of a 32-bit 3.x kernel (` running  ` in place of the PC)', () => {
+    expect(parseTaskLine('sh              R running      0   569    568 0x00000002')).toEqual({
+      comm: 'sh',
+      state: 'R',
+      pid: 569,
+      ppid: 568,
+    });
+  });
   it('reads a running task with its cpu in the 5.10+ layout', () => {
     expect(
       parseTaskLine(

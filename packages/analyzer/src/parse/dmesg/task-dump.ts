@@ -71,13 +71,14 @@ const TASK_LINES: { re: RegExp; build(m: RegExpExecArray): TaskLine; since: stri
   {
     // 4.x: `systemd-udevd   D    0   611    583 0x80004080` (free stack, pid, ppid, flags);
     // 3.x adds the saved PC: `bash            D ffff88003fc13680     0  1234   1200 0x00000000`;
-    // running tasks print `  running task    ` in place of the PC. The free stack is
+    // running tasks print `  running task    ` in place of the PC (32-bit kernels: ` running  `,
+    // `sh              R running      0   569    568 0x00000002`). The free stack is
     // `%5lu` right after the state letter: from 10,000 bytes up nothing parts them
     // (`syz-executor.0  D12048 18224   2776 0x00040008`).
     since: '3.x/4.x printk("%-15.15s %c" …) + "%5lu %5d %6d 0x%08lx"',
     // Some vendor kernels print `running task on cpu   0` and a trailing timestamp, or
     // named times (ChromeOS: `0x00000000 last_sleep: 2440793077.  last_runnable: 2440766827`).
-    re: /^([\s\S]{1,15}?) {1,16}([RSDTtXZPIWK])(?: {1,4}running task(?: on cpu {1,4}\d{1,5})? {0,4}| {1,2}[0-9a-f]{8,16})? {0,12}(\d{1,10}) {1,10}(\d{1,10}) {1,10}(\d{1,10}) 0x[0-9a-f]{8,16}(?: \d{1,24}|(?: {1,2}[a-z_]{1,24}: {0,2}\d{1,24}\.?){1,4})?$/,
+    re: /^([\s\S]{1,15}?) {1,16}([RSDTtXZPIWK])(?: {1,4}running(?: task(?: on cpu {1,4}\d{1,5})?)? {0,4}| {1,2}[0-9a-f]{8,16})? {0,12}(\d{1,10}) {1,10}(\d{1,10}) {1,10}(\d{1,10}) 0x[0-9a-f]{8,16}(?: \d{1,24}|(?: {1,2}[a-z_]{1,24}: {0,2}\d{1,24}\.?){1,4})?$/,
     build: (m) => ({ comm: m[1], state: stateOf(m[2]), pid: Number(m[4]), ppid: Number(m[5]) }),
   },
   {
