@@ -268,6 +268,17 @@ describe('stripPrefixes', () => {
     }
   });
 
+  it('removes the sender address a syslog daemon writes before netconsole messages', () => {
+    expect(stripPrefixes('Jun 10 00:57:35 192.168.0.201 BUG: spinlock recursion on CPU#2, swapper/0').text).toBe(
+      'BUG: spinlock recursion on CPU#2, swapper/0',
+    );
+    // the message's own indentation stays; a printk of only a newline leaves nothing
+    expect(stripPrefixes('Jun 10 00:57:35 192.168.0.201  [<c02e5bf7>]').text).toBe(' [<c02e5bf7>]');
+    expect(stripPrefixes('Jun 10 00:57:35 192.168.0.201').text).toBe('');
+    // an address that is the message's own first word, without a capture time, stays
+    expect(stripPrefixes('192.168.0.201 is unreachable').text).toBe('192.168.0.201 is unreachable');
+  });
+
   it('removes a host label before a dmesg timestamp (pdsh, clush) and nothing else', () => {
     expect(stripPrefixes('node17: [ 8123.441201] INFO: task dd:1 blocked for more than 120 seconds.').text).toBe(
       'INFO: task dd:1 blocked for more than 120 seconds.',

@@ -371,6 +371,10 @@ const JOURNAL_ISO =
 const HOST_TIME_ISO = /^\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d)?\]? ?/;
 const HOST_TIME_TS = /^[A-Z][a-z]{2} [ \d]?\d \d\d:\d\d:\d\d(?:\.\d{1,9})? (?: (?=\[))?/;
 const HOST_TIME_GRABSERIAL = /^\[\d{1,9}\.\d{3,9} \d{1,9}\.\d{3,9}\] ?/;
+// netconsole's UDP messages as a remote syslog daemon writes them: the sender's address as
+// the host and no program field (`Jun 10 00:57:35 192.168.0.201 BUG: spinlock recursion …`;
+// a lone `Jun 10 00:57:35 192.168.0.201` for a printk that was only a newline).
+const NETCONSOLE_SENDER = /^(?:\d{1,3}\.){3}\d{1,3}(?: |$)/;
 
 /** `12月 01 …`: a month a CJK locale prints as its number. */
 function localMonth(s: string): boolean {
@@ -777,6 +781,10 @@ function strip(raw: string, out: Stripped): void {
       s = s.slice(m[0].length);
       c0 = s.charCodeAt(0);
       prefixed = true;
+      if (isDigit(c0) && m[0].charCodeAt(3) === 32 && (m = NETCONSOLE_SENDER.exec(s))) {
+        s = s.slice(m[0].length);
+        c0 = s.charCodeAt(0);
+      }
     }
     if (isWordish(c0) && (isDigit(c0) || prefixed) && (end0 = kmsgRecordEnd(s)) > 0) {
       if (out.wantTime) time = kmsgUsec / 1e6;
