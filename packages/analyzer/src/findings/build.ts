@@ -467,11 +467,12 @@ export function buildFindings(inp: FindingInputs): Analysis {
   }
   const sinksMemo = new Map<string, Set<string>>();
   const SINK_CAP = 64;
+  const noSucc: ReadonlySet<string> = new Set<string>();
+  // Empty after every call: each node is taken off as its walk ends.
+  const onStack = new Set<string>();
   const sinksOf = (start: string): Set<string> => {
-    const stack: { c: string; it: Iterator<string> }[] = [
-      { c: start, it: (compAdj.get(start) ?? new Set<string>()).values() },
-    ];
-    const onStack = new Set([start]);
+    const stack: { c: string; it: Iterator<string> }[] = [{ c: start, it: (compAdj.get(start) ?? noSucc).values() }];
+    onStack.add(start);
     while (stack.length) {
       const top = stack[stack.length - 1];
       const nx = top.it.next();
@@ -479,7 +480,7 @@ export function buildFindings(inp: FindingInputs): Analysis {
         const child = nx.value;
         if (!sinksMemo.has(child) && !onStack.has(child)) {
           onStack.add(child);
-          stack.push({ c: child, it: (compAdj.get(child) ?? new Set<string>()).values() });
+          stack.push({ c: child, it: (compAdj.get(child) ?? noSucc).values() });
         }
         continue;
       }

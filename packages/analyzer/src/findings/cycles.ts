@@ -10,75 +10,94 @@ export function stronglyConnected(nodes: string[], edges: GraphEdge[]): string[]
   // graph of 6,000 nodes made ~20 Map and Set operations per node with string keys.
   const ids = new Map<string, number>();
   const names: string[] = [];
-  const adj: number[][] = [];
   const idOf = (n: string): number => {
     let k = ids.get(n);
     if (k === undefined) {
       ids.set(n, (k = names.length));
       names.push(n);
-      adj.push([]);
     }
     return k;
   };
   for (const n of nodes) idOf(n);
-  for (const e of edges) {
-    const from = idOf(e.from);
-    adj[from].push(idOf(e.to));
+  const from = new Int32Array(edges.length);
+  const to = new Int32Array(edges.length);
+  for (let k = 0; k < edges.length; k++) {
+    from[k] = idOf(edges[k].from);
+    to[k] = idOf(edges[k].to);
   }
   const n = names.length;
+  // Each node's successors, in edge order: succ[first[v]] up to succ[first[v + 1]]. One
+  // array for the graph rather than one per node (most nodes of a big dump's graph are a
+  // waiter with one edge, or none).
+  const first = new Int32Array(n + 1);
+  for (let k = 0; k < edges.length; k++) first[from[k] + 1]++;
+  for (let v = 0; v < n; v++) first[v + 1] += first[v];
+  const succ = new Int32Array(edges.length);
+  const fill = first.slice(0, n);
+  for (let k = 0; k < edges.length; k++) succ[fill[from[k]]++] = to[k];
   const idx = new Int32Array(n).fill(-1);
   const low = new Int32Array(n);
   const onStack = new Uint8Array(n);
-  const stack: number[] = [];
-  // The depth-first path: node and the index of its next successor to look at.
-  const workV: number[] = [];
-  const workI: number[] = [];
+  const stack = new Int32Array(n);
+  let sp = 0;
+  // The depth-first path: node and the index in succ of its next successor to look at.
+  const workV = new Int32Array(n);
+  const workI = new Int32Array(n);
+  let depth = 0;
   const out: string[][] = [];
   let index = 0;
   for (let start = 0; start < n; start++) {
     if (idx[start] >= 0) continue;
     idx[start] = low[start] = index++;
-    stack.push(start);
+    stack[sp++] = start;
     onStack[start] = 1;
-    workV.push(start);
-    workI.push(0);
-    while (workV.length) {
-      const top = workV.length - 1;
+    workV[depth] = start;
+    workI[depth++] = first[start];
+    while (depth > 0) {
+      const top = depth - 1;
       const v = workV[top];
-      const succ = adj[v];
-      if (workI[top] < succ.length) {
+      if (workI[top] < first[v + 1]) {
         const w = succ[workI[top]++];
         if (idx[w] < 0) {
           idx[w] = low[w] = index++;
-          stack.push(w);
+          stack[sp++] = w;
           onStack[w] = 1;
-          workV.push(w);
-          workI.push(0);
+          workV[depth] = w;
+          workI[depth++] = first[w];
         } else if (onStack[w]) {
           low[v] = Math.min(low[v], idx[w]);
         }
         continue;
       }
-      workV.pop();
-      workI.pop();
-      if (workV.length) {
-        const parent = workV[workV.length - 1];
+      depth--;
+      if (depth > 0) {
+        const parent = workV[depth - 1];
         low[parent] = Math.min(low[parent], low[v]);
       }
-      if (low[v] === idx[v]) {
-        const comp: string[] = [];
-        let w: number;
-        do {
-          w = stack.pop()!;
-          onStack[w] = 0;
-          comp.push(names[w]);
-        } while (w !== v);
-        const selfLoop = comp.length === 1 && adj[v].includes(v);
-        if (comp.length > 1 || selfLoop) out.push(comp.reverse());
+      if (low[v] !== idx[v]) continue;
+      if (stack[sp - 1] === v) {
+        // A component of one node: a cycle only when the node has an edge to itself.
+        sp--;
+        onStack[v] = 0;
+        if (hasSuccessor(succ, first[v], first[v + 1], v)) out.push([names[v]]);
+        continue;
       }
+      const comp: string[] = [];
+      let w: number;
+      do {
+        w = stack[--sp];
+        onStack[w] = 0;
+        comp.push(names[w]);
+      } while (w !== v);
+      out.push(comp.reverse());
     }
   }
   return out;
+}
+
+function hasSuccessor(succ: Int32Array, from: number, to: number, v: number): boolean {
+  for (let k = from; k < to; k++) if (succ[k] === v) return true;
+  return false;
 }
 
 /** Order a component's nodes along one cycle through it, starting at a task. */

@@ -84,9 +84,10 @@ export function resolveIpis(model: Model, waits: Map<string, TaskWait>): Resolve
     const answered = new Set<number>();
     // 1. The csd being polled is in a register of the spinning frame (csd_lock_wait's
     //    `testb $0x1, 0x20(%rcx)` style loop): its CPU is the one not answering.
-    if (t.registers) {
-      for (const [reg, v] of Object.entries(t.registers)) {
-        const c = csdByAddr.get(v);
+    const regs = t.registers;
+    if (regs) {
+      for (const reg of Object.keys(regs)) {
+        const c = csdByAddr.get(regs[reg]);
         if (c && c.locked && c.cpu !== null && c.cpu !== t.cpu) {
           pending.set(c.cpu, {
             why: `${reg.toUpperCase()} holds csd ${c.addr} of cpu ${c.cpu}, whose CSD_FLAG_LOCK is still set`,
