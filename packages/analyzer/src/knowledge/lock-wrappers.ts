@@ -21,6 +21,11 @@ export interface LockWrapper {
   /** Further locks the same function takes (other rows that match it too): e.g.
    *  register_netdevice_notifier takes pernet_ops_rwsem, then rtnl_mutex. */
   also?: readonly LockWrapper[];
+  /** The wait runs through one of these primitives when it is for this lock: a function
+   *  that takes two locks of one type (freeze_super: s_umount with down_write, then the
+   *  freeze protection with percpu_down_write) is told apart by the primitive. A row with
+   *  `via` is preferred to the function's other rows when its primitive is on the stack. */
+  via?: RegExp;
 }
 
 export const LOCK_WRAPPERS: LockWrapper[] = [
@@ -164,6 +169,20 @@ export const LOCK_TAKERS: LockWrapper[] = [
     name: 'i_rwsem',
     perObject: true,
     type: 'rwsem',
+  },
+  // A superblock's freeze protection (fs/super.c, include/linux/fs.h): since 4.3 the
+  // percpu rwsems sb->s_writers.rw_sem[], lockdep classes sb_writers#N (SB_FREEZE_WRITE),
+  // sb_pagefaults#N, sb_internal#N. Writers of files and namespace changes take
+  // SB_FREEZE_WRITE for read (sb_start_write, inline through file_start_write /
+  // kiocb_start_write / mnt_want_write; __sb_start_write out of line 4.3-5.9); a freeze
+  // (freeze_super -> sb_wait_write) takes each level for write, SB_FREEZE_WRITE first.
+  // freeze_super takes s_umount too (down_write): the percpu primitive tells them apart.
+  {
+    fn: /^(?:__sb_start_write|mnt_want_write|mnt_want_write_file|vfs_write|io_write|aio_write|vfs_fallocate|vfs_copy_file_range|do_splice_direct|filename_create|freeze_super)$/,
+    name: 'sb_writers',
+    perObject: true,
+    type: 'rwsem',
+    via: /^(?:percpu_down_write|percpu_rwsem_wait|__percpu_down_read|percpu_down_read)$/,
   },
   // fs/super.c: a superblock's s_umount, taken inline by deactivate_super (the last
   // unmount, down_write), grab_super (down_write), iterate_supers and __get_super

@@ -106,7 +106,16 @@ export const WAIT_TARGETS: Partial<Record<WaitKind, WaitTarget>> = {
   // net/core/dev.c: someone took a reference (dev_hold) and never dropped it.
   netdev_ref: { id: 'external:netdev-refs', label: 'leaked network device references', confidence: 'likely' },
   device: { id: 'external:device', label: 'device / polled condition', confidence: 'guess' },
-  io: { id: 'external:storage', label: 'storage device (IO completion)', confidence: 'guess' },
+  // drivers/usb/storage/usb.c: a USB mass-storage device's SCSI commands (its reads, and
+  // the writeback of its pages) are all carried out by that host's usb-storage kthread
+  // (usb_stor_control_thread, v2.6-v6.x): when that thread is itself blocked, the I/O
+  // behind it does not complete. Which device a task's I/O is for is not on its stack.
+  io: {
+    id: 'external:storage',
+    label: 'storage device (IO completion)',
+    confidence: 'guess',
+    servedByFrame: /^usb_stor_control_thread$/,
+  },
   blk_freeze: { id: 'external:storage', label: 'storage device (IO completion)', confidence: 'guess' },
   // A queue is unfrozen by whoever froze it: a task freezing it (blk_mq_freeze_queue), or
   // del_gendisk, which starts the freeze (__blk_mark_disk_dead / blk_queue_start_drain)

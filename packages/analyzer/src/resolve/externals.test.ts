@@ -33,6 +33,24 @@ const LOG = [
 ];
 
 describe('resolveExternals', () => {
+  it('a wait on IO is served by a blocked usb-storage thread of the dump: a guess', () => {
+    const usb = [
+      '__schedule+0x3f6/0xa40',
+      'schedule+0x5b/0xd0',
+      'wait_for_completion+0x12/0x14',
+      'usb_sg_wait+0x123/0x132 [usbcore]',
+      'usb_stor_bulk_transfer_sglist+0x5f/0x9a [usb_storage]',
+      'usb_stor_control_thread+0x116/0x196 [usb_storage]',
+      'kthread+0x5e/0x63',
+    ];
+    const links = externals(taskDump('dd', 10, 'D', IO) + taskDump('usb-storage', 611, 'D', usb));
+    expect(links.find((l) => l.link.startsWith('task:10 '))).toEqual({
+      nodes: ['task:611'],
+      link: 'task:10 -> task:611',
+      confidence: 'guess',
+    });
+  });
+
   it('a wait on IO points at the storage device: a guess', () => {
     expect(externals(taskDump('dd', 10, 'D', IO))).toEqual([
       {

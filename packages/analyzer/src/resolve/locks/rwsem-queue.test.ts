@@ -51,3 +51,37 @@ describe('readersBehindWriters', () => {
     ).toEqual([]);
   });
 });
+
+const FREEZER = [
+  '__schedule+0x8e8/0x2248',
+  'schedule+0x110/0x3f0',
+  'percpu_down_write+0x2b0/0x680',
+  'freeze_super+0x248/0x8a8',
+  'do_vfs_ioctl+0x149c/0x1b18',
+];
+const WRITE_CALLER = [
+  '__schedule+0x8e8/0x2248',
+  'schedule+0x110/0x3f0',
+  'percpu_rwsem_wait+0x1e8/0x3f8',
+  '__percpu_down_read+0xe8/0x500',
+  'io_write+0xbb8/0xff8',
+  'io_issue_sqe+0x10c/0x1020',
+];
+
+describe('readers behind a waiting percpu rwsem writer', () => {
+  it("links a superblock's freeze-protection reader to the one freezer waiting for write", () => {
+    const r = resolved(taskDump('fsfreeze', 7364, 'D', FREEZER) + taskDump('fio', 886, 'D', WRITE_CALLER));
+    expect(r.queuedReaders.map((q) => [q.reader.id, q.writer.id])).toEqual([['task:886', 'task:7364']]);
+    // freeze_super also takes s_umount (down_write): its percpu wait is the freeze protection.
+    expect(r.linked.find((l) => l.waiters.has('task:7364'))?.name).not.toContain('s_umount');
+  });
+
+  it('links nobody when two freezers wait: which one a reader waits for is not shown', () => {
+    const r = resolved(
+      taskDump('fsfreeze', 7364, 'D', FREEZER) +
+        taskDump('fsfreeze', 7365, 'D', FREEZER) +
+        taskDump('fio', 886, 'D', WRITE_CALLER),
+    );
+    expect(r.queuedReaders).toEqual([]);
+  });
+});

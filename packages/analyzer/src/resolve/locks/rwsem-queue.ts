@@ -38,6 +38,14 @@ const WRITE_WAIT =
 // More writers or re-locking readers than this on one class: no pair is singled out.
 const MAX_PARTIES = 3;
 
+// A percpu rwsem (kernel/locking/percpu-rwsem.c; a superblock's freeze protection
+// sb_writers since 4.3) blocks every new reader while a writer waits: percpu_down_write
+// sets sem->block (readers_block before 5.8) and a reader then sleeps in
+// percpu_rwsem_wait (__percpu_down_read -> down_read of sem->rw_sem before 5.8) until the
+// writer is done. Such a reader waits for that writer whether or not it holds the lock.
+const PERCPU_READ_WAIT = /^(?:percpu_rwsem_wait|__percpu_down_read|percpu_down_read)$/;
+const PERCPU_WRITE_WAIT = /^percpu_down_write$/;
+
 export function readersBehindWriters(
   table: LockTable,
   waits: Map<string, TaskWait>,
@@ -48,12 +56,16 @@ export function readersBehindWriters(
   scope.classWaits.forEach((locks, cls) => {
     const readers: { t: ModelTask; lock: LockInfo; w: TaskWait; holdLine: number; holdFn: string }[] = [];
     const writers: { t: ModelTask; lock: LockInfo; w: TaskWait }[] = [];
+    const percpuReaders: { t: ModelTask; w: TaskWait }[] = [];
+    const percpuWriters: { t: ModelTask; w: TaskWait }[] = [];
     for (const l of locks) {
       if (l.type !== 'rwsem') continue;
       for (const id of l.waiters.keys()) {
         const t = model.taskById.get(id);
         const w = t ? waits.get(id) : undefined;
         if (!t || !w || w.rule.kind !== 'lock') continue;
+        if (w.run.some((fn) => PERCPU_WRITE_WAIT.test(fn))) percpuWriters.push({ t, w });
+        else if (w.run.some((fn) => PERCPU_READ_WAIT.test(fn))) percpuReaders.push({ t, w });
         if (w.run.some((fn) => WRITE_WAIT.test(fn))) writers.push({ t, lock: l, w });
         else if (w.run.some((fn) => READ_WAIT.test(fn))) {
           const hold = locksHeldByFrames(t.frames, w.known).find(
@@ -62,6 +74,24 @@ export function readersBehindWriters(
           if (hold)
             readers.push({ t, lock: l, w, holdLine: t.frameLines[hold.index] ?? 0, holdFn: t.frames[hold.index].fn });
         }
+      }
+    }
+    // One writer waiting on the class: the readers blocked on it wait for that writer
+    // (if theirs is the same object: a guess). Two or more: which one each waits for is
+    // not shown.
+    if (percpuWriters.length === 1) {
+      const wr = percpuWriters[0];
+      for (const r of percpuReaders) {
+        if (r.t === wr.t) continue;
+        out.push({
+          reader: r.t,
+          writer: wr.t,
+          why: `${cls} is a percpu rwsem: ${wr.t.comm ?? 'a task'} (${wr.t.pid ?? '?'}) waits to take one for write in ${wr.w.culprit?.fn ?? wr.w.frame.fn}, and while a writer waits every new reader sleeps until it is done; if it is the same one, this reader (in ${r.w.culprit?.fn ?? r.w.frame.fn}) waits for that writer`,
+          evidence: [
+            { line: r.w.frame.line, endLine: r.w.culprit?.line ?? r.w.frame.line },
+            { line: wr.w.frame.line, endLine: wr.w.culprit?.line ?? wr.w.frame.line },
+          ],
+        });
       }
     }
     if (readers.length === 0 || writers.length === 0) return;

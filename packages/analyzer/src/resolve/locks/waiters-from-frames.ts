@@ -83,10 +83,13 @@ export function waitersFromFrames(table: LockTable, waits: Map<string, TaskWait>
     // lockdep's class, so holders listed by lockdep are found. So does a function that
     // takes it inline — also a syscall entry the culprit search skips (2.6's sys_mprotect).
     const caller = w.caller;
-    // A taker of a lock of another type than the wait's is not what the task waits for.
+    // A taker of a lock of another type than the wait's is not what the task waits for;
+    // a row that names the wait's primitive (`via`) comes before the function's others.
     const ofType = (x: LockWrapper | undefined) => {
       if (!x) return undefined;
-      for (const y of x.also ? [x, ...x.also] : [x]) if (!y.type || type === 'other' || y.type === type) return y;
+      const rows = x.also ? [x, ...x.also] : [x];
+      for (const y of rows) if (y.via && w.run.some((fn) => y.via!.test(fn))) return y;
+      for (const y of rows) if (!y.via && (!y.type || type === 'other' || y.type === type)) return y;
       return undefined;
     };
     // The frame right outside the primitive takes the lock even when it is a wait of
@@ -181,8 +184,10 @@ export function waitersFromFrames(table: LockTable, waits: Map<string, TaskWait>
       [{ line: w.frame.line, endLine: w.frame.line }],
     );
     // One lock of a per-object class (some device's mutex): a task whose frames hold a
-    // lock of that class may be its owner (owners-from-frames.ts).
-    if (wrapper?.perObject && FRAME_HELD_CLASSES.has(wrapper.name)) {
+    // lock of that class may be its owner (owners-from-frames.ts); a class told apart by
+    // its primitive (a superblock's percpu freeze protection) pairs its readers with the
+    // writer they queue behind (rwsem-queue.ts).
+    if (wrapper?.perObject && (FRAME_HELD_CLASSES.has(wrapper.name) || wrapper.via)) {
       let ls = classWaits.get(wrapper.name);
       if (!ls) classWaits.set(wrapper.name, (ls = new Set()));
       ls.add(l);
