@@ -554,7 +554,7 @@ export function buildFindings(inp: FindingInputs): Analysis {
       out.push({
         kind: 'ipi_stall',
         severity: 'critical',
-        summary: `${label(nodes, t.id)} on cpu ${t.cpu ?? '?'} spins in ${r.wait.frame.fn} waiting for cpu ${r.pending.map((p) => p.cpu).join(', ')} to answer a cross-CPU call${r.answered.length ? `; cpu ${r.answered.join(', ')} answered` : ''}${starved.length ? `. cpu ${starved.map((s) => s.cpu).join(', ')} is idle with runnable tasks queued: it is not being run at all` : ''}`,
+        summary: `${label(nodes, t.id)} on cpu ${t.cpu ?? '?'} spins in ${r.wait.frame.fn} waiting for cpu ${r.pending.map((p) => p.cpu).join(', ')} to ${r.awaits === 'stop' ? 'reach the stop machine state' : 'answer a cross-CPU call'}${r.answered.length ? `; cpu ${r.answered.join(', ')} answered` : ''}${starved.length ? `. cpu ${starved.map((s) => s.cpu).join(', ')} is idle with runnable tasks queued: it is not being run at all` : ''}`,
         nodes: [t.id, ...r.pending.map((p) => `cpu:${p.cpu}`)],
         evidence: mergeSpans(r.pending.flatMap((p) => p.evidence)).slice(0, 10),
         confidence: 'likely',

@@ -14,7 +14,7 @@ export function drawIpis(ipis: ResolvedIpis, g: GraphBuilder): void {
         `cpu:${p.cpu}`,
         'ipi_wait',
         p.confidence,
-        `${t.comm ?? 'the task'} spins in ${r.wait.api.fn} waiting for cpu ${p.cpu} to run its cross-CPU call: ${p.why}`,
+        `${t.comm ?? 'the task'} spins in ${r.wait.api.fn} waiting for cpu ${p.cpu} to ${r.awaits === 'stop' ? 'reach the stop' : 'run its cross-CPU call'}: ${p.why}`,
         p.evidence,
       );
     }

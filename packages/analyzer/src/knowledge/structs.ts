@@ -361,7 +361,7 @@ export function readCpumask(d: StructDump): { addr: string | null; cpus: number[
   const bits = field(d, 'bits');
   if (!bits) return null;
   const words = bits
-    .replace(/[{}\s]/g, '')
+    .replace(/[{}\\\s]/g, '')
     .split(',')
     .filter((x) => x !== '');
   const cpus: number[] = [];

@@ -187,3 +187,60 @@ Call trace:
     expect(linksOf(panic)).toContainEqual([0, 'starved_by', 'hypervisor / firmware', 'guess']);
   });
 });
+
+// A CPU stopper spinning in multi_cpu_stop (kernel/stop_machine.c), as a soft-lockup
+// report prints it (5.14): `Stopper:` names the stop, RDI the cpumask stop_machine_yield got.
+const stopper = (
+  cpu: number,
+  pid: number,
+) => `watchdog: BUG: soft lockup - CPU#${cpu} stuck for 26s! [migration/${cpu}:${pid}]
+CPU: ${cpu} PID: ${pid} Comm: migration/${cpu} Kdump: loaded Not tainted 5.14.0-452.el9.x86_64 #1
+Stopper: multi_cpu_stop+0x0/0x100 <- migrate_swap+0xb4/0x110
+RIP: 0010:stop_machine_yield+0x2/0x10
+RSP: 0018:ffffab0906ca7e70 EFLAGS: 00000246
+RAX: 0000000000000000 RBX: ffffab0927fef948 RCX: 0000000000000002
+RDX: 0000000000000004 RSI: ffffab0927fef9a0 RDI: ffffffff98a371c0
+Call Trace:
+ <TASK>
+ multi_cpu_stop+0x94/0x100
+ cpu_stopper_thread+0x93/0x140
+ smpboot_thread_fn+0xd6/0x1a0
+ kthread+0xe0/0x100
+ ret_from_fork+0x2c/0x50
+ </TASK>
+`;
+
+describe('resolveIpis: a CPU stopper in multi_cpu_stop', () => {
+  it('waits for the CPUs of the cpumask its frames hold, not its own', () => {
+    const mask = `crash> struct cpumask ffffffff98a371c0
+struct cpumask {
+  bits = {0x100000008, 0x0}
+}
+`;
+    const { ipis, edges } = resolve(stopper(3, 212) + mask);
+    expect(ipis).toHaveLength(1);
+    expect(ipis[0].awaits).toBe('stop');
+    expect(ipis[0].pending.map((p) => p.cpu)).toEqual([32]);
+    const e = edges.find((x) => x.kind === 'ipi_wait')!;
+    expect(e).toMatchObject({ from: 'task:212', to: 'cpu:32', confidence: 'likely' });
+    expect(e.why).toContain('to reach the stop');
+  });
+
+  it('reads the stopper whose `Stopper:` line a mail client wrapped after its arrow', () => {
+    const wrapped = stopper(3, 212).replace('<- migrate_swap', '<-\nmigrate_swap');
+    const { ipis } = resolve(`NMI watchdog: Watchdog detected hard LOCKUP on cpu 5\n` + wrapped);
+    expect(ipis.map((r) => [r.waiter.id, r.pending.map((p) => p.cpu)])).toEqual([['task:212', [5]]]);
+  });
+
+  it('without a cpumask, waits for a CPU the text reports hard-locked', () => {
+    const text = `NMI watchdog: Watchdog detected hard LOCKUP on cpu 5\n` + stopper(3, 212);
+    const { ipis } = resolve(text);
+    expect(ipis[0].pending.map((p) => p.cpu)).toEqual([5]);
+  });
+
+  it('is no cross-CPU wait when nothing in the text points at a CPU', () => {
+    const { ipis, edges } = resolve(stopper(3, 212));
+    expect(ipis).toEqual([]);
+    expect(edges).toEqual([]);
+  });
+});

@@ -18,6 +18,9 @@ export interface IpiResult {
   pending: { cpu: number; why: string; evidence: Span[]; confidence: Confidence }[];
   answered: number[];
   wait: TaskWait;
+  /** What the waiter spins for: a cross-CPU call (csd), or the other CPUs of a stop
+   *  machine to reach its next state (multi_cpu_stop). */
+  awaits: 'call' | 'stop';
 }
 
 /** A CPU the kernel reports waiting for another to run its call, with no task of the
@@ -66,11 +69,20 @@ export function resolveIpis(model: Model, waits: Map<string, TaskWait>): Resolve
   const answeredCsdCpus: number[] = [];
   for (const c of csds) if (!c.locked && c.cpu !== null) answeredCsdCpus.push(c.cpu);
   const irqsOff = cpusWithIrqsOff(model);
+  const hardLocked = hardLockedCpus(model);
   const out: IpiResult[] = [];
   for (const w of waits.values()) {
-    if (w.rule.kind !== 'ipi') continue;
+    const stop = isStopperSpin(w);
+    if (w.rule.kind !== 'ipi' && !stop) continue;
     const t = w.task;
     const pending = new Map<number, { why: string; evidence: Span[]; conf?: Confidence }>();
+    if (stop) {
+      stopPartners(t, masks, hardLocked, model, pending);
+      addIrqsOffCpus(t, irqsOff, pending, 'take part in the stop');
+      // With no CPU named, the stop stays a wait for the stopper threads (externals).
+      if (pending.size > 0) out.push(ipiResult(t, w, pending, [], 'stop'));
+      continue;
+    }
     // 0. The kernel's CSD-lock debugging names the CPU it waits for: certain.
     for (const r of (t.cpu !== null ? ipiByFrom.get(t.cpu)?.values() : undefined) ?? []) {
       if (r.toCpu === t.cpu) continue;
@@ -123,28 +135,8 @@ export function resolveIpis(model: Model, waits: Map<string, TaskWait>): Resolve
     for (const a of answered) pending.delete(a);
     // 3. Nothing names the target: all-CPU backtraces show which CPU runs with
     //    interrupts disabled (x86 EFLAGS.IF, bit 9, clear) and so cannot take the IPI.
-    if (pending.size === 0) {
-      for (const { c, cur, fl } of irqsOff) {
-        if (c.cpu === t.cpu || cur === t) continue;
-        pending.set(c.cpu, {
-          why: `cpu ${c.cpu} runs ${cur.comm ?? 'a task'} with interrupts disabled (EFLAGS ${fl}: IF clear), so it cannot run the call`,
-          evidence: [...c.evidence.slice(0, 2), ...(cur.framesSpan ? [cur.framesSpan] : [])],
-          conf: 'likely',
-        });
-      }
-    }
-    out.push({
-      waiter: t,
-      cpu: t.cpu,
-      pending: [...pending].map(([cpu, p]) => ({
-        cpu,
-        why: p.why,
-        evidence: p.evidence,
-        confidence: p.conf ?? (p.why.includes('not in the dump') ? 'guess' : 'likely'),
-      })),
-      answered: [...answered],
-      wait: w,
-    });
+    addIrqsOffCpus(t, irqsOff, pending, 'run the call');
+    out.push(ipiResult(t, w, pending, [...answered], 'call'));
   }
   // The kernel's statement stands on its own when the waiting CPU's stack is not in the
   // text (or shows no csd_lock_wait): the CPU waits for the other one.
@@ -161,6 +153,103 @@ export function resolveIpis(model: Model, waits: Map<string, TaskWait>): Resolve
     });
   }
   return { results: out, reported };
+}
+
+type Pending = Map<number, { why: string; evidence: Span[]; conf?: Confidence }>;
+
+function ipiResult(
+  t: ModelTask,
+  w: TaskWait,
+  pending: Pending,
+  answered: number[],
+  awaits: 'call' | 'stop',
+): IpiResult {
+  return {
+    waiter: t,
+    cpu: t.cpu,
+    pending: [...pending].map(([cpu, p]) => ({
+      cpu,
+      why: p.why,
+      evidence: p.evidence,
+      confidence: p.conf ?? (p.why.includes('not in the dump') ? 'guess' : 'likely'),
+    })),
+    answered,
+    wait: w,
+    awaits,
+  };
+}
+
+/** Nothing else names the target: all-CPU backtraces show which CPU runs with interrupts
+ *  disabled (x86 EFLAGS.IF, bit 9, clear), and so can neither take the IPI nor let its
+ *  stopper thread run. */
+function addIrqsOffCpus(
+  t: ModelTask,
+  irqsOff: ReturnType<typeof cpusWithIrqsOff>,
+  pending: Pending,
+  what: string,
+): void {
+  if (pending.size > 0) return;
+  for (const { c, cur, fl } of irqsOff) {
+    if (c.cpu === t.cpu || cur === t) continue;
+    pending.set(c.cpu, {
+      why: `cpu ${c.cpu} runs ${cur.comm ?? 'a task'} with interrupts disabled (EFLAGS ${fl}: IF clear), so it cannot ${what}`,
+      evidence: [...c.evidence.slice(0, 2), ...(cur.framesSpan ? [cur.framesSpan] : [])],
+      conf: 'likely',
+    });
+  }
+}
+
+/** A CPU stopper running a stop_machine / stop_two_cpus request: multi_cpu_stop
+ *  (kernel/stop_machine.c, 3.12+) loops, calling stop_machine_yield(cpumask), until
+ *  every CPU of the stop has acked the current state (thread_ack). It spins (never
+ *  sleeps) waiting for the other CPUs' stoppers. The callers of stop_machine() wait
+ *  in stop_machine_cpuslocked / stop_two_cpus and sleep: not this. */
+function isStopperSpin(w: TaskWait): boolean {
+  return w.rule.kind === 'stop_machine' && /^multi_cpu_stop(?:\.|$)/.test(w.frame.fn);
+}
+
+/** The CPUs a spinning stopper waits for. A `struct cpumask` of the text at an address
+ *  the spinning frames hold in a register (stop_machine_yield(msdata->active_cpus)
+ *  takes it in its first argument) names the stop's other CPUs; a CPU the text reports
+ *  hard-locked (interrupts off for seconds: its stopper thread cannot run) is one it
+ *  waits for. */
+function stopPartners(
+  t: ModelTask,
+  masks: { addr: string | null; cpus: number[]; span: Span }[],
+  hardLocked: Map<number, Span>,
+  model: Model,
+  pending: Pending,
+): void {
+  const regs = new Set(Object.values(t.registers ?? {}));
+  for (const m of masks) {
+    if (m.addr === null || !regs.has(m.addr)) continue;
+    for (const cpu of m.cpus) {
+      if (cpu === t.cpu || pending.has(cpu)) continue;
+      pending.set(cpu, {
+        why: `the stop's cpumask ${m.addr} (in a register of the spinning frames) names cpu ${cpu}; the stopper spins until every CPU of the stop acks its state`,
+        evidence: [m.span, ...(t.framesSpan ? [t.framesSpan] : [])],
+      });
+    }
+  }
+  if (pending.size > 0) return;
+  for (const [cpu, span] of hardLocked) {
+    if (cpu === t.cpu) continue;
+    const cur = model.cpus.get(cpu)?.current;
+    const other = cur ? model.taskById.get(cur) : undefined;
+    if (other && /^migration\/\d+$/.test(other.comm ?? '')) continue;
+    pending.set(cpu, {
+      why: `cpu ${cpu} is reported hard-locked (interrupts off), so its stopper thread cannot run the stop`,
+      evidence: [span],
+    });
+  }
+}
+
+/** CPUs a hard-lockup report names, with the report's span. */
+function hardLockedCpus(model: Model): Map<number, Span> {
+  const out = new Map<number, Span>();
+  for (const r of model.records.reports)
+    if (r.kind === 'hard_lockup' && r.cpu != null && !out.has(r.cpu)) out.set(r.cpu, r.span);
+  return out;
 }
 
 /** CPUs whose current task runs with interrupts disabled (x86 EFLAGS.IF, bit 9, clear),

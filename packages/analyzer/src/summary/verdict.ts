@@ -115,6 +115,13 @@ const VERB: Record<string, string> = {
   lock_order: 'held while taking',
 };
 
+/** A stopper's wait for the CPUs of its stop is drawn as an ipi_wait (a spin on other
+ *  CPUs), but it waits for no IPI: its edge says so in its why (graph/cpus.ts). */
+function verbOf(e: { kind: string; why: string }): string {
+  if (e.kind === 'ipi_wait' && e.why.includes(' to reach the stop: ')) return 'waits for the stop machine on';
+  return VERB[e.kind] ?? e.kind;
+}
+
 /** A lockdep circular report in words: who takes what where, and the cycle it closes. */
 function lockdepSentences(model: Model): string[] {
   const out: string[] = [];
@@ -305,7 +312,7 @@ export function writeVerdict(
     // A chain that only leads into what was already told adds one hop, not a repeat.
     if (mentioned.has(chain[0].to) && printed > 0) {
       parts.push({
-        text: clip(`${named(start)} ${VERB[chain[0].kind] ?? chain[0].kind} ${named(chain[0].to)}.`, 200),
+        text: clip(`${named(start)} ${verbOf(chain[0])} ${named(chain[0].to)}.`, 200),
         prio: 5,
       });
       continue;
@@ -317,7 +324,7 @@ export function writeVerdict(
     mentioned.add(start);
     for (const e of chain) {
       hops.push({
-        verb: VERB[e.kind] ?? e.kind,
+        verb: verbOf(e),
         to: e.to,
         conf: e.confidence === 'certain' ? '' : ` (${e.confidence})`,
       });

@@ -143,7 +143,29 @@ function reverseCpus(text: string): string {
     const k = whole.lastIndexOf(num);
     return whole.slice(0, k) + String(max - Number(num)) + whole.slice(k + num.length);
   });
-  return out.replace(CRASH_PS_ROW, (_w, a: string, num: string, b: string) => a + String(max - Number(num)) + b);
+  return out
+    .replace(CRASH_PS_ROW, (_w, a: string, num: string, b: string) => a + String(max - Number(num)) + b)
+    .replace(CPUMASK_BITS, (_w, a: string, words: string, b: string) => a + reverseMaskWords(words, max) + b);
+}
+
+/** crash's `struct cpumask` dump: `  bits = {0x8000000, 0x0, …}` (a markdown copy escapes
+ *  the brace), one 64-bit word per 64 CPUs (NR_CPUS/64 of them). */
+const CPUMASK_BITS =
+  /^(\s*bits = \\?\{)((?:0x[0-9a-f]{1,16}|\d{1,20})(?:, (?:0x[0-9a-f]{1,16}|\d{1,20})){0,1023})(\})/gm;
+
+/** The mask's words with each set CPU c moved to max - c (CPUs above max stay). */
+function reverseMaskWords(words: string, max: number): string {
+  const ws = words.split(', ').map((w) => BigInt(w));
+  const out = ws.map(() => 0n);
+  ws.forEach((w, k) => {
+    for (let b = 0; b < 64 && w > 0n; b++, w >>= 1n) {
+      if (!(w & 1n)) continue;
+      const c = 64 * k + b;
+      const to = c <= max ? max - c : c;
+      if (to >> 6 < out.length) out[to >> 6] |= 1n << BigInt(to & 63);
+    }
+  });
+  return out.map((w) => `0x${w.toString(16)}`).join(', ');
 }
 
 /** The text as another boot of the same machine and bug would print it. */

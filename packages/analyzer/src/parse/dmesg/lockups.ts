@@ -283,6 +283,8 @@ export const announcedStackParser: FormatParser = {
 //   Tainted: [W]=WARN, [O]=OOT_MODULE                            (6.11+, the taint flags spelled out)
 //   Hardware name: QEMU Standard PC …
 //   Workqueue: events fn
+//   Stopper: multi_cpu_stop+0x0/0x100 <- migrate_swap+0xb4/0x110   (a CPU stopper's work and
+//                                     who queued it: print_stop_info, kernel/stop_machine.c, 5.10+)
 // then `__show_regs` and the trace. The task on that CPU is the one printed.
 // A line cut after `Kdump: loaded` (the taint and version left out) is still that line.
 const CPU_LINE =
@@ -295,7 +297,7 @@ const OLD_PID_LINE = /^Pid: (\d{1,10}), comm: (.{1,20}?) {1,2}(?:Not tainted|Tai
 /** 3.x/4.x show_regs: `task: ffff… ti: ffff…` (the task_struct address). */
 const TASK_ADDR = /^task: ([0-9a-f]{8,16}) /;
 const CPU_PREAMBLE =
-  /^(?:Hardware name: |Tainted: \[|task: [0-9a-f]{8,16} |Sched_ext: |Modules linked in:|irq event stamp: |hardirqs last |softirqs last )/;
+  /^(?:Hardware name: |Tainted: \[|task: [0-9a-f]{8,16} |Sched_ext: |Stopper: |Modules linked in:|irq event stamp: |hardirqs last |softirqs last )/;
 
 export const cpuDumpParser: FormatParser = {
   name: 'cpu_dump',
@@ -322,6 +324,9 @@ export const cpuDumpParser: FormatParser = {
       // Another CPU's csd report printed between this dump's lines (interleave.ts).
       else if (lines.caller(i) === null && isCsdReportLine(t)) interleaved.push(j);
       else if (!CPU_PREAMBLE.test(t)) break;
+      // A `Stopper:` line wrapped after its arrow: the queuer's symbol is the next line,
+      // not the trace's first frame.
+      else if (t.startsWith('Stopper: ') && t.endsWith(' <-')) j++;
     }
     let frames: ReturnType<typeof readTrace>['frames'] = [];
     let frameLines: number[] = [];
