@@ -16,6 +16,7 @@ import { ownersFromFrames } from './locks/owners-from-frames.js';
 import { fromLockReports } from './locks/reports.js';
 import { waitersForSocketLocks } from './locks/socket-locks.js';
 import { waitersFromSessionSubject } from './locks/session-subject.js';
+import { waitersForSrcu } from './locks/srcu-readers.js';
 import { ownersStoppedByInterrupt } from './locks/stopped-holder.js';
 import { ownersFromStructs, waitersFromWaitList, waitersFromWaiterStructs } from './locks/structs.js';
 import { LockTable, type LockInfo } from './locks/table.js';
@@ -44,6 +45,7 @@ export function resolveLocks(model: Model, waits: Map<string, TaskWait>): Resolv
   waitersForSocketLocks(table, waits); // 3d
   lockOrderFromChains(table); // 3c
   waitersFromSessionSubject(table, waits); // 3e
+  waitersForSrcu(table, waits); // 3f
   const frameWaits = waitersFromFrames(table, waits); // 4
   acquirersListedAsHolders(table, waits); // 4a
   ownersStoppedByInterrupt(table, waits); // 4b
