@@ -667,6 +667,19 @@ export const FRAME_HELD_LOCKS: FrameHeldLock[] = [
     what: 'a dm-bufio client evicting buffers',
     source: 'drivers/md/dm-bufio.c __try_evict_buffer, __make_buffer_clean (v3.12-v6.3)',
   },
+  // XFS writes the superblock synchronously (label ioctl, growfs, quota changes) with its
+  // buffer locked: xfs_trans_getsb locks it, xfs_trans_bhold keeps it locked across the
+  // synchronous commit (a log force), and xfs_buf_relse drops it after.
+  {
+    fn: fnPattern('xfs_sync_sb_buf'),
+    lock: 'xfs_buf.b_sema',
+    type: 'semaphore',
+    mode: 'write',
+    perObject: true,
+    since: [4, 18],
+    what: 'a synchronous superblock write',
+    source: 'fs/xfs/libxfs/xfs_sb.c xfs_sync_sb_buf (v4.18+)',
+  },
   // Before 4.16 the same paths held the mutex net_mutex.
   {
     fn: fnPattern(

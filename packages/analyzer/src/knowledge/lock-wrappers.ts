@@ -291,6 +291,9 @@ export const LOCK_TAKERS: LockWrapper[] = [
     perObject: true,
     type: 'mutex',
   },
+  // fs/xfs/xfs_buf.c xfs_buf_lock: `down(&bp->b_sema)`, one semaphore per buffer (lockdep
+  // does not track it; the name is the field's).
+  { fn: /^xfs_buf_lock$/, name: 'xfs_buf.b_sema', perObject: true, type: 'semaphore' },
   // net/core/dev.c register_netdevice_notifier / unregister_netdevice_notifier (4.17+,
   // "net: Close race between {un, }register_netdevice_notifier() and setup_net()/
   // cleanup_net()"): `down_write(&pernet_ops_rwsem)` before rtnl_lock(), to keep

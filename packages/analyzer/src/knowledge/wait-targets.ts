@@ -4,6 +4,19 @@
 import type { Confidence } from '../contract.js';
 import type { WaitKind } from './waits.js';
 
+/**
+ * XFS functions that allocate a transaction (reserving log space) and then take the
+ * ILOCK of the inode(s) they change, keeping the reservation until they commit:
+ * fs/xfs/xfs_trans.c xfs_trans_alloc_inode / _ichange / _dir (5.13+, 6.0+ for _dir);
+ * fs/xfs/xfs_reflink.c xfs_reflink_end_cow_extent (4.9+), xfs_reflink_end_atomic_cow
+ * (6.15+); fs/xfs/xfs_iomap.c xfs_iomap_write_unwritten, xfs_iomap_write_direct;
+ * fs/xfs/xfs_inode.c xfs_create, xfs_link, xfs_remove, xfs_rename, xfs_inactive_ifree,
+ * xfs_inactive_truncate; fs/xfs/xfs_bmap_util.c xfs_free_eofblocks; fs/xfs/xfs_iops.c
+ * xfs_setattr_nonsize, xfs_setattr_size, xfs_vn_update_time (all versions to 6.x).
+ */
+const XFS_TRANS_THEN_ILOCK =
+  /^(?:xfs_trans_alloc_inode|xfs_trans_alloc_ichange|xfs_trans_alloc_dir|xfs_reflink_end_cow_extent|xfs_reflink_end_atomic_cow|xfs_iomap_write_unwritten|xfs_iomap_write_direct|xfs_create|xfs_link|xfs_remove|xfs_rename|xfs_inactive_ifree|xfs_inactive_truncate|xfs_free_eofblocks|xfs_setattr_nonsize|xfs_setattr_size|xfs_vn_update_time)(?:\.(?:isra|constprop|part)\.\d+)*$/;
+
 export interface WaitTarget {
   id: string;
   label: string;
@@ -20,6 +33,10 @@ export interface WaitTarget {
    *  (the verdict says the dump does not show who should end it) instead of pointing at
    *  an external node that would say no more. */
   onlyServed?: boolean;
+  /** Or a task of the dump blocked on a lock with one of these functions on its own
+   *  stack: a function that holds what the wait needs while it takes the lock (an XFS
+   *  transaction's log reservation, held while its caller takes an inode lock). */
+  servedByLockWaiterUnder?: RegExp;
 }
 
 /**
@@ -43,6 +60,23 @@ export const API_TARGETS: { api?: RegExp; caller?: RegExp; target: WaitTarget; w
     },
     what: "the NFSv4 client's state manager to end lease recovery",
     source: 'fs/nfs/nfs4state.c nfs4_wait_clnt_recover, nfs4_start_state_manager (v3.x-6.x)',
+  },
+  // An XFS log force waits for the iclog's IO: xlog_wait_on_iclog (and an iclog-space
+  // wait) sleeps on ic_force_wait / l_flush_wait, woken when the IO completion work
+  // xlog_ioend_work (on the xfs-log/<dev> workqueue) has run the iclog's callbacks
+  // (xlog_state_do_callback, or xlog_state_shutdown_callbacks after a shutdown; xlog_iodone
+  // from the log buffer's completion before 5.9). A task
+  // of the dump running that work is what the force waits for; else the storage.
+  {
+    api: /^(?:xlog_wait_on_iclog|xlog_state_get_iclog_space)$/,
+    target: {
+      id: 'external:storage',
+      label: 'storage device (IO completion)',
+      confidence: 'guess',
+      servedByStack: /^(?:xlog_ioend_work|xlog_iodone)$/,
+    },
+    what: "the log write's IO completion to wake the iclog waiters",
+    source: 'fs/xfs/xfs_log.c xlog_wait_on_iclog; xlog_ioend_work (v5.9+), xlog_iodone (before)',
   },
   // rpc_shutdown_client() waits for the client's rpc_tasks to exit; async tasks are run by
   // rpciod workers (rpc_async_schedule -> __rpc_execute), sync ones by their caller in
@@ -127,12 +161,18 @@ export const WAIT_TARGETS: Partial<Record<WaitKind, WaitTarget>> = {
     servedByFrame: /^(?:blk_mq_freeze_queue(?:_wait(?:_timeout)?)?|blk_freeze_queue|del_gendisk)$/,
   },
   // fs/xfs/xfs_trans_ail.c: xfsaild pushes the AIL so the log tail moves and space frees up.
+  // Space is also held by every transaction still running: XFS reserves log space
+  // (xfs_trans_alloc -> xfs_trans_reserve) before it takes inode locks (the ILOCK comes
+  // after the reservation, fs/xfs/xfs_inode.c lock ordering), so a task blocked on an
+  // inode lock inside one of these holds a reservation the log-space waiter may need
+  // (the ILOCK / log grant livelock of atomic COW ioend completion, 6.18).
   log_space: {
     id: 'external:journal',
     label: 'filesystem log space',
     confidence: 'guess',
     servedBy: /^xfsaild\//,
     servedByFrame: /^xfsaild$/,
+    servedByLockWaiterUnder: XFS_TRANS_THEN_ILOCK,
   },
   nfs: { id: 'external:nfs-server', label: 'NFS / RPC server', confidence: 'likely' },
   // fs/fuse: the daemon is a userspace process; its threads in the dump wait in fuse_dev_read.

@@ -397,4 +397,50 @@ describe('resolveExternals', () => {
     // A page read in flight is unlocked by its IO: no holder, the storage.
     expect(externals(taskDump('kworker/u8:11', 31, 'D', waiter))[0].link).toBe('task:31 -> external:storage');
   });
+
+  it('a log-space waiter waits for a task blocked on an inode lock inside a transaction, a guess', () => {
+    const ilock = [
+      '__schedule+0x4cb/0x1a70',
+      'schedule+0x2a/0xe0',
+      'rwsem_down_write_slowpath+0x2c5/0x780',
+      'down_write+0x6e/0x70',
+      'xfs_reflink_end_atomic_cow+0x133/0x200',
+      'xfs_dio_write_end_io+0x117/0x320',
+    ];
+    const text = taskDump('kworker/3:1', 21, 'D', ilock) + taskDump('kworker/3:13', 22, 'D', LOG);
+    expect(externals(text, ['task:21'])).toEqual([
+      { nodes: ['task:21'], link: 'task:22 -> task:21', confidence: 'guess' },
+    ]);
+    // A lock waiter outside any transaction holds no log space.
+    const plain = ilock.slice(0, 4).concat(['xfs_ilock+0x8e/0x110', 'xfs_file_buffered_read+0x4f/0xe0']);
+    expect(externals(taskDump('cat', 21, 'D', plain) + taskDump('touch', 22, 'D', LOG), ['task:21'])[0].link).toBe(
+      'task:22 -> external:journal',
+    );
+  });
+
+  it('an XFS log force waits for the task running the log IO completion work, else the storage', () => {
+    const force = [
+      '__schedule+0x17ae/0x4a10',
+      'schedule+0x14b/0x320',
+      'xlog_wait_on_iclog+0x501/0x770',
+      'xlog_force_lsn+0x523/0x9e0',
+      'xfs_log_force_seq+0x1da/0x450',
+    ];
+    const ioend = [
+      '__schedule+0x17ae/0x4a10',
+      'schedule+0x14b/0x320',
+      'schedule_timeout+0xb0/0x310',
+      'down+0x84/0xc0',
+      'xfs_buf_lock+0x164/0x510',
+      'xfs_buf_item_unpin+0x1dd/0x710',
+      'xlog_ioend_work+0xad/0x100',
+      'process_one_work+0x9bf/0x16b0',
+    ];
+    const text =
+      taskDump('kworker/1:1H', 43, 'D', ioend, 'xfs-log/loop4 xlog_ioend_work') + taskDump('syz', 54, 'D', force);
+    expect(externals(text, ['task:43'])).toEqual([
+      { nodes: ['task:43'], link: 'task:54 -> task:43', confidence: 'guess' },
+    ]);
+    expect(externals(taskDump('syz', 54, 'D', force))[0].link).toBe('task:54 -> external:storage');
+  });
 });

@@ -67,6 +67,19 @@ export function resolveExternals(model: Model, waits: Map<string, TaskWait>, exp
       );
     return l;
   };
+  // A task blocked on a lock with one of these functions in its own frames.
+  const lockWaiterServers = (re: RegExp): ModelTask[] => {
+    let l = serverCache.get(re);
+    if (!l)
+      serverCache.set(
+        re,
+        (l = [...waits.values()]
+          .filter((x) => x.rule.kind === 'lock' && x.task.frames.some((f) => f.context === undefined && re.test(f.fn)))
+          .map((x) => x.task)
+          .slice(0, 2)),
+      );
+    return l;
+  };
   // Any task with one of these functions in its own frames, blocked or running.
   const stackServers = (re: RegExp): ModelTask[] => {
     let l = serverCache.get(re);
@@ -127,6 +140,24 @@ export function resolveExternals(model: Model, waits: Map<string, TaskWait>, exp
       (target.servedBy ? servers(target.servedBy).find((t) => t !== w.task) : undefined) ??
       (target.servedByFrame ? frameServers(target.servedByFrame).find((t) => t !== w.task) : undefined) ??
       (target.servedByStack ? stackServers(target.servedByStack).find((t) => t !== w.task) : undefined);
+    const holder =
+      server || !target.servedByLockWaiterUnder
+        ? undefined
+        : lockWaiterServers(target.servedByLockWaiterUnder).find((t) => t !== w.task);
+    if (holder) {
+      const re = target.servedByLockWaiterUnder!;
+      const under = holder.frames.find((f) => f.context === undefined && re.test(f.fn))?.fn ?? 'its caller';
+      link({
+        nodes: [{ task: holder }],
+        from: w.task.id,
+        to: holder.id,
+        kind: 'waits_event',
+        confidence: 'guess',
+        why: `waits for ${what} (${w.api.fn}); ${holder.comm ?? (holder.pid !== null ? `pid ${holder.pid}` : 'a task of the dump')} is blocked on a lock inside ${under}, which holds what this wait needs while it takes the lock`,
+        evidence: [...ev, ...(holder.framesSpan ? [holder.framesSpan] : [])],
+      });
+      continue;
+    }
     if (server) {
       link({
         nodes: [{ task: server }],
